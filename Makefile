@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+# Front door: `make demo` installs what is missing, builds, and runs the
+# main job on the bundled Niger example; `make test` builds and runs every
+# test, once plainly and once under ASan+UBSan, plus a short fuzzing pass.
+
+BUILD     ?= build
+BUILD_SAN ?= build-san
+BUILD_FUZZ ?= build-fuzz
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+WERROR    ?= $(if $(CI),ON,ON)
+FUZZ_SECONDS ?= 10
+EXAMPLE   ?= examples/niger-2024/scenario.yaml
+
+.PHONY: all deps build demo test test-plain test-san fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_WERROR=$(WERROR)
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/drawdown check $(EXAMPLE)
+
+test-plain: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-san: deps
+	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=$(WERROR) -DDD_SANITIZE=ON
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=$(WERROR) -DDD_FUZZ=ON
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	scripts/run-fuzz $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
+test: test-plain test-san fuzz
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A bump allocator: a loaded scenario, a plan, a worker's scratch live in
+ * one arena and are freed at once. Nothing in an arena is freed alone.
+ * Not thread-safe; one arena per owner.
+ */
+#ifndef DD_BASE_ARENA_H
+#define DD_BASE_ARENA_H
+
+#include <stddef.h>
+
+typedef struct dd_arena_block dd_arena_block;
+
+typedef struct dd_arena {
+    dd_arena_block *head;
+    size_t block_size;
+    size_t total; /* bytes handed out, for statistics */
+} dd_arena;
+
+void dd__arena_init(dd_arena *a, size_t block_size);
+void dd__arena_fini(dd_arena *a);
+/* Zeroed memory aligned for any type, or NULL on OOM. */
+void *dd__arena_alloc(dd_arena *a, size_t size);
+/* Arrays, with overflow check. */
+void *dd__arena_array(dd_arena *a, size_t n, size_t size);
+char *dd__arena_strndup(dd_arena *a, const char *s, size_t n);
+char *dd__arena_strdup(dd_arena *a, const char *s);
+
+#endif

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The diagnostics list: located messages collected by loaders and
+ * validators, bounded so that a badly broken file cannot flood the user.
+ */
+#include <drawdown/base.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_text[] = {
+#define DD_STATUS_TEXT(name, text) text,
+    DD_STATUS_MAP(DD_STATUS_TEXT)
+#undef DD_STATUS_TEXT
+};
+
+const char *dd_status_str(dd_status s)
+{
+    if ((unsigned)s >= (unsigned)DD_STATUS_COUNT)
+        return "unknown status";
+    return status_text[s];
+}
+
+void dd_diags_init(dd_diags *d, size_t max)
+{
+    memset(d, 0, sizeof *d);
+    d->max = max ? max : DD_DIAGS_DEFAULT_MAX;
+}
+
+void dd_diags_fini(dd_diags *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n_items; i++) {
+        free(d->items[i].file);
+        free(d->items[i].path);
+        free(d->items[i].message);
+        free(d->items[i].source_line);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+static char *dup_or_null(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void dd_diags_add(dd_diags *d, dd_severity sev, const char *file, uint32_t line,
+                  uint32_t col, const char *path, const char *source_line,
+                  const char *fmt, ...)
+{
+    if (sev == DD_SEV_ERROR)
+        d->n_errors++;
+    if (d->n_items >= d->max) {
+        d->n_dropped++;
+        return;
+    }
+    if (d->n_items == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        dd_diag *items = realloc(d->items, cap * sizeof *items);
+        if (!items) {
+            d->oom = 1;
+            return;
+        }
+        d->items = items;
+        d->cap = cap;
+    }
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    dd_diag *g = &d->items[d->n_items];
+    g->severity = sev;
+    g->line = line;
+    g->col = col;
+    g->file = dup_or_null(file);
+    g->path = dup_or_null(path ? path : "");
+    g->message = dup_or_null(buf);
+    g->source_line = dup_or_null(source_line);
+    if ((file && !g->file) || !g->path || !g->message || (source_line && !g->source_line)) {
+        free(g->file);
+        free(g->path);
+        free(g->message);
+        free(g->source_line);
+        d->oom = 1;
+        return;
+    }
+    d->n_items++;
+}
+
+static int diag_cmp(const dd_diag *a, const dd_diag *b)
+{
+    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return 0;
+}
+
+void dd_diags_sort(dd_diags *d)
+{
+    /* insertion sort: stable, and lists are bounded (~50) */
+    for (size_t i = 1; i < d->n_items; i++) {
+        dd_diag x = d->items[i];
+        size_t j = i;
+        while (j > 0 && diag_cmp(&d->items[j - 1], &x) > 0) {
+            d->items[j] = d->items[j - 1];
+            j--;
+        }
+        d->items[j] = x;
+    }
+}

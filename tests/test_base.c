@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for src/base: status strings, diagnostics list, arena, rng. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/base.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/rng.h"
+
+static void test_status_str(void **state)
+{
+    (void)state;
+    assert_string_equal(dd_status_str(DD_OK), "success");
+    assert_string_equal(dd_status_str(DD_ENOMEM), "out of memory");
+    assert_string_equal(dd_status_str((dd_status)999), "unknown status");
+}
+
+static void test_diags_bounded_and_sorted(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, 3);
+    dd_diags_add(&d, DD_SEV_ERROR, "b.yaml", 2, 1, "x", NULL, "two %d", 2);
+    dd_diags_add(&d, DD_SEV_ERROR, "a.yaml", 9, 4, "y", "line", "one");
+    dd_diags_add(&d, DD_SEV_ERROR, "a.yaml", 3, 1, NULL, NULL, "zero");
+    dd_diags_add(&d, DD_SEV_ERROR, "a.yaml", 1, 1, NULL, NULL, "dropped");
+    assert_int_equal(d.n_items, 3);
+    assert_int_equal(d.n_errors, 4);
+    assert_int_equal(d.n_dropped, 1);
+    dd_diags_sort(&d);
+    assert_string_equal(d.items[0].message, "zero");
+    assert_string_equal(d.items[0].path, "");
+    assert_string_equal(d.items[1].source_line, "line");
+    assert_string_equal(d.items[2].message, "two 2");
+    dd_diags_fini(&d);
+}
+
+static void test_arena(void **state)
+{
+    (void)state;
+    dd_arena a;
+    dd__arena_init(&a, 256);
+    char *s = dd__arena_strdup(&a, "hello");
+    assert_string_equal(s, "hello");
+    unsigned char *big = dd__arena_alloc(&a, 10000);
+    assert_non_null(big);
+    assert_int_equal(big[9999], 0);
+    int *arr = dd__arena_array(&a, 100, sizeof(int));
+    assert_non_null(arr);
+    assert_null(dd__arena_array(&a, SIZE_MAX / 2, 4));
+    assert_string_equal(s, "hello");
+    dd__arena_fini(&a);
+}
+
+static void test_rng_reproducible(void **state)
+{
+    (void)state;
+    dd_rng a, b, c;
+    dd_rng_seed(&a, 42, 0);
+    dd_rng_seed(&b, 42, 0);
+    dd_rng_seed(&c, 42, 1);
+    int differ = 0;
+    for (int i = 0; i < 100; i++) {
+        uint64_t x = dd_rng_next(&a);
+        assert_int_equal(x, dd_rng_next(&b));
+        if (x != dd_rng_next(&c))
+            differ = 1;
+        assert_true(dd_rng_below(&c, 7) < 7);
+        double u = dd_rng_double(&c);
+        assert_true(u >= 0.0 && u < 1.0);
+    }
+    assert_true(differ);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_str),
+        cmocka_unit_test(test_diags_bounded_and_sorted),
+        cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_rng_reproducible),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
