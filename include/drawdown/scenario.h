@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario: everything a withdrawal plan is made from — the agreement
+ * and its terms, the sites and their airfields, the hubs, the fleet, and the
+ * inventories of cargo, people and ground tasks. dd_scenario_load reads a
+ * YAML or JSON file and the CSV inventories it names, validates them, and
+ * returns an immutable model that every later stage (loads, schedule, plan,
+ * verify, simulate, report) reads.
+ *
+ * Units inside are SI: kilograms, metres, metres per second, and time in
+ * whole minutes since the scenario epoch (UTC). Text is UTF-8.
+ *
+ * Ownership: a dd_scenario owns all its memory (one arena); every pointer
+ * reachable from it lives until dd_scenario_free. The structure is
+ * read-only after load and may be shared by threads.
+ */
+#ifndef DRAWDOWN_SCENARIO_H
+#define DRAWDOWN_SCENARIO_H
+
+#include <drawdown/base.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Minutes since the scenario epoch, UTC. */
+typedef int64_t dd_time;
+#define DD_TIME_NONE INT64_MIN
+#define DD_MINUTES_PER_DAY 1440
+
+/* Where a record came from, for messages of later stages. */
+typedef struct dd_loc {
+    const char *file;
+    uint32_t line;
+    uint32_t col;
+} dd_loc;
+
+/* Daily hours in local time: [open, close) in minutes after local midnight.
+ * open == 0 && close == 1440 means all day; close < open spans midnight. */
+typedef struct dd_hours {
+    int32_t open;
+    int32_t close;
+} dd_hours;
+
+typedef struct dd_milestone {
+    const char *id;
+    const char *description;
+    dd_time at;
+    int32_t site;              /* index into sites, or -1 for the whole force */
+    double personnel_fraction; /* share of people out by `at`, or -1 */
+    double cargo_fraction;     /* share of shipped tonnage out by `at`, or -1 */
+    dd_loc loc;
+} dd_milestone;
+
+typedef struct dd_clearance_terms {
+    dd_time lead_time;     /* a request is filed at least this long before departure */
+    dd_time validity;      /* length of the window a clearance grants */
+    dd_time decision_time; /* typical time from filing to decision */
+    int32_t daily_cap;     /* military departures per day, country-wide; -1 = no cap */
+    dd_hours hours;        /* permitted departure hours, local time of the airfield */
+    size_t n_blackout;
+    const int32_t *blackout; /* day numbers (see dd_scenario_day), sorted */
+} dd_clearance_terms;
+
+typedef struct dd_security_terms {
+    int32_t floor; /* minimum security personnel at each open site */
+    double ratio;  /* and at least ratio × everyone else present */
+} dd_security_terms;
+
+typedef struct dd_personnel_terms {
+    int32_t exit_per_day;    /* exits processed per day per site; -1 = no limit */
+    dd_time manifest_lead;   /* manifests filed this long before departure */
+    dd_time entry_lead;      /* augmentees' entry requested this long ahead */
+    int32_t ceiling;         /* in-country personnel ceiling; -1 = none */
+} dd_personnel_terms;
+
+typedef struct dd_agreement {
+    const char *name;
+    dd_time deadline;
+    int32_t tz_offset; /* host-country offset from UTC, minutes; days are counted in it */
+    size_t n_milestones;
+    const dd_milestone *milestones;
+    dd_clearance_terms clearance;
+    dd_security_terms security;
+    dd_personnel_terms personnel;
+} dd_agreement;
+
+typedef struct dd_mog {
+    int32_t klass; /* index into aircraft classes */
+    int32_t count;
+} dd_mog;
+
+typedef struct dd_reservation {
+    dd_time from;
+    dd_time to;
+    int32_t slots; /* parking slots (MOG) held by a third party */
+    const char *note;
+} dd_reservation;
+
+typedef struct dd_resource {
+    const char *id;
+    int32_t capacity;
+} dd_resource;
+
+typedef struct dd_site {
+    const char *id;
+    const char *name;
+    const char *icao;
+    double lat, lon;   /* degrees */
+    int32_t tz_offset; /* display offset from UTC, minutes */
+    int32_t mog_total; /* aircraft on the ground at once, any class; -1 = sum of classes */
+    size_t n_mog;
+    const dd_mog *mog;
+    dd_hours hours; /* airfield operating hours, local */
+    size_t n_reservations;
+    const dd_reservation *reservations;
+    size_t n_resources;
+    const dd_resource *resources;
+    dd_time close_by;       /* own closing deadline or DD_TIME_NONE */
+    int32_t daily_cap;      /* clearances per day at this airfield; -1 = none */
+    int32_t exit_per_day;   /* overrides the agreement's; -1 = use agreement */
+    int32_t security_floor; /* overrides; -1 = use agreement */
+    double security_ratio;  /* overrides; < 0 = use agreement */
+    dd_loc loc;
+} dd_site;
+
+typedef struct dd_hub {
+    const char *id;
+    const char *name;
+    const char *icao;
+    double lat, lon;
+    dd_loc loc;
+} dd_hub;
+
+typedef struct dd_payload_point {
+    double range_m;    /* leg distance */
+    double payload_kg; /* allowable cabin load at that distance */
+} dd_payload_point;
+
+typedef struct dd_tails_step {
+    dd_time from;  /* from this time on ... */
+    int32_t count; /* ... this many tails are available */
+} dd_tails_step;
+
+typedef struct dd_aircraft {
+    const char *id;
+    const char *name;
+    int32_t klass;  /* index into aircraft classes (for MOG) */
+    double acl_kg;  /* allowable cabin load */
+    size_t n_range_payload;
+    const dd_payload_point *range_payload; /* sorted by range; may be empty */
+    int32_t pallet_positions;
+    int32_t seats;
+    double seats_per_pallet; /* seats lost for each pallet position used */
+    double floor_length_m, floor_width_m;
+    double door_width_m, door_height_m;
+    double pallet_height_m; /* tallest pallet load accepted */
+    double cruise_mps;
+    dd_time ground_time; /* turn time on the ground at a site or hub */
+    size_t n_tails;
+    const dd_tails_step *tails; /* sorted by time */
+    int32_t home;               /* index into hubs */
+    double cost_per_hour;
+    dd_loc loc;
+} dd_aircraft;
+
+typedef struct dd_commercial {
+    int32_t site;
+    int32_t seats_per_day;
+    dd_time from, to; /* when the service runs */
+    dd_loc loc;
+} dd_commercial;
+
+typedef enum dd_cargo_kind {
+    DD_CARGO_LOOSE,     /* palletisable: built onto 463L pallets */
+    DD_CARGO_PALLET,    /* already a built-up 463L pallet */
+    DD_CARGO_ROLLING,   /* rolling stock: drives on, takes floor length */
+    DD_CARGO_OUTSIZE,   /* outsize: takes floor length, checked at the door */
+    DD_CARGO_DRONE,     /* crated drone: outsize with its own crate */
+    DD_CARGO_CONTAINER, /* ISO or Tricon container on pallets */
+    DD_CARGO_KIND_COUNT
+} dd_cargo_kind;
+
+typedef enum dd_disposition {
+    DD_DISP_SHIP,
+    DD_DISP_HANDOVER,
+    DD_DISP_DESTROY,
+    DD_DISP_COUNT
+} dd_disposition;
+
+typedef struct dd_cargo {
+    const char *id;
+    const char *description;
+    const char *unit; /* owning unit, for grouping; may be "" */
+    int32_t site;
+    int32_t quantity;
+    double weight_kg; /* of one piece */
+    double length_m, width_m, height_m;
+    dd_cargo_kind kind;
+    int32_t hazard; /* index into hazard classes, or -1 */
+    bool sensitive; /* needs an escort on the same load */
+    dd_time ready;  /* DD_TIME_NONE: ready at epoch unless released_by */
+    int32_t released_by; /* task index, or -1 */
+    int32_t priority;    /* 1 = first */
+    int32_t max_stack;   /* pieces that may stand on one another; 1 = no stacking */
+    dd_disposition disposition;
+    uint32_t line; /* CSV line */
+} dd_cargo;
+
+typedef enum dd_role {
+    DD_ROLE_SECURITY,
+    DD_ROLE_OPERATIONS,
+    DD_ROLE_SUPPORT,
+    DD_ROLE_AUGMENTEE,
+    DD_ROLE_COUNT
+} dd_role;
+
+typedef struct dd_people {
+    const char *id;
+    const char *unit;
+    int32_t site;
+    int32_t count;
+    dd_role role;
+    dd_time release;     /* DD_TIME_NONE: free to leave at epoch unless released_by */
+    int32_t released_by; /* task index, or -1 */
+    dd_time arrival;     /* augmentees: arrival in country; DD_TIME_NONE otherwise */
+    uint32_t line;
+} dd_people;
+
+typedef struct dd_demand {
+    int32_t resource; /* index into the task's site's resources */
+    int32_t amount;
+} dd_demand;
+
+typedef struct dd_task {
+    const char *id;
+    const char *description;
+    int32_t site;
+    dd_time duration;
+    size_t n_pred;
+    const int32_t *pred;     /* task indices */
+    const dd_time *pred_lag; /* minimum lag after each predecessor ends */
+    size_t n_demand;
+    const dd_demand *demand;
+    uint32_t line;
+} dd_task;
+
+typedef struct dd_hazard_rules {
+    size_t n_classes;
+    const char *const *classes; /* names, e.g. "1.4", "3", "9" (at most 32) */
+    uint32_t no_passengers;     /* bit c set: class c may not fly with passengers */
+    const uint32_t *apart;      /* apart[c]: classes that may not share a load with c */
+} dd_hazard_rules;
+
+typedef enum dd_weight_unit { DD_UNIT_KG, DD_UNIT_LB, DD_UNIT_T, DD_UNIT_STON } dd_weight_unit;
+typedef enum dd_length_unit { DD_UNIT_M, DD_UNIT_IN, DD_UNIT_FT } dd_length_unit;
+
+typedef struct dd_scenario {
+    const char *path;
+    const char *name;
+    int64_t epoch_unix; /* the epoch, seconds since 1970-01-01T00:00Z */
+    dd_agreement agreement;
+    dd_weight_unit display_weight;
+    dd_length_unit display_length;
+    double passenger_kg; /* weight of one passenger with baggage */
+    size_t n_classes;
+    const char *const *classes; /* aircraft classes (MOG is given per class) */
+    dd_hazard_rules hazard;
+    size_t n_sites;
+    const dd_site *sites;
+    size_t n_hubs;
+    const dd_hub *hubs;
+    size_t n_aircraft;
+    const dd_aircraft *aircraft;
+    size_t n_commercial;
+    const dd_commercial *commercial;
+    size_t n_cargo;
+    const dd_cargo *cargo;
+    size_t n_people;
+    const dd_people *people;
+    size_t n_tasks;
+    const dd_task *tasks;
+} dd_scenario;
+
+/*
+ * Load and validate a scenario file (.yaml, .yml or .json) and the CSV
+ * inventories it names (paths relative to the scenario's folder). Every
+ * problem found goes to `diags` (bounded; located FILE:LINE:COL with field
+ * path). Returns DD_OK and *out on success (warnings may be in diags);
+ * DD_EINPUT when the input has errors (*out is NULL); DD_EIO when a file
+ * cannot be read; DD_ENOMEM. The caller frees *out with dd_scenario_free.
+ */
+dd_status dd_scenario_load(const char *path, dd_diags *diags, dd_scenario **out);
+
+/* As dd_scenario_load, from text in memory named `name`; inventories are
+ * read relative to `base_dir` (NULL: the current folder). */
+dd_status dd_scenario_load_string(const char *name, const char *text, size_t len,
+                                  const char *base_dir, dd_diags *diags,
+                                  dd_scenario **out);
+
+void dd_scenario_free(dd_scenario *s);
+
+/* The host-country day number that contains time t (day 0 holds the epoch). */
+int32_t dd_scenario_day(const dd_scenario *s, dd_time t);
+/* The first minute of a host-country day. */
+dd_time dd_scenario_day_start(const dd_scenario *s, int32_t day);
+/* Format t as ISO 8601: UTC ("2024-06-07T14:30Z") when tz_offset is 0, else
+ * local with offset ("2024-06-07T15:30+01:00"). buf needs 32 bytes. */
+void dd_scenario_format_time(const dd_scenario *s, dd_time t, int32_t tz_offset,
+                             char *buf, size_t size);
+
+/* Great-circle distance between two positions, metres. */
+double dd_distance_m(double lat1, double lon1, double lat2, double lon2);
+
+/* Allowable cabin load of an aircraft type on a leg of `range_m` metres:
+ * interpolated from its range–payload table, else its ACL. */
+double dd_aircraft_acl(const dd_aircraft *a, double range_m);
+
+/* Tails of an aircraft type available at time t. */
+int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t);
+
+const char *dd_cargo_kind_name(dd_cargo_kind k);
+const char *dd_role_name(dd_role r);
+const char *dd_disposition_name(dd_disposition d);
+
+/* Constants of the 463L pallet system (DoD public figures). */
+#define DD_463L_USABLE_LENGTH_M 2.6416 /* 104 in */
+#define DD_463L_USABLE_WIDTH_M 2.1336  /* 84 in */
+#define DD_463L_MAX_HEIGHT_M 2.4384    /* 96 in */
+#define DD_463L_MAX_GROSS_KG 4535.9237 /* 10,000 lb, pallet and nets included */
+#define DD_463L_TARE_KG 161.0256       /* 355 lb: pallet and nets */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

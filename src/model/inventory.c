@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CSV inventories: tasks, cargo and personnel, as a planner exports
+ * them from a spreadsheet. Columns are found by header name (any order,
+ * case-insensitive; a unit may follow the name: "weight (lb)", "length_in").
+ * Cells are parsed with the same unit rules as the scenario file. Every bad
+ * cell is reported with its line, column, row number and header.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/csvread.h"
+#include "model/loader.h"
+
+enum cell_type { C_TEXT, C_INT, C_QTY, C_TIME, C_BOOL };
+
+typedef struct colspec {
+    const char *name;
+    bool required;
+    enum cell_type type;
+    dd_qty qty;
+    const char *alias1, *alias2;
+} colspec;
+
+#define MAX_COLS 16
+
+typedef struct inv {
+    dd_loader *L;
+    const char *what; /* "cargo", "personnel", "tasks" */
+    const char *file, *text;
+    size_t len;
+    const colspec *spec;
+    size_t n_spec;
+    int col[MAX_COLS];        /* spec index -> CSV column, or -1 */
+    const char *unit[MAX_COLS]; /* unit from the header, or NULL */
+    size_t n_header;
+    const char **header; /* arena copies */
+    size_t n_rows, cap_rows;
+    bool header_ok;
+    void *user;
+    bool (*row_fn)(struct inv *v, const dd_csv_row *row);
+} inv;
+
+static void cell_err(inv *v, const dd_csv_row *row, int spec_i, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void cell_err(inv *v, const dd_csv_row *row, int spec_i, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int c = spec_i >= 0 ? v->col[spec_i] : 0;
+    uint32_t line, col;
+    dd__csv_locate(v->text, v->len, row->offset, (size_t)(c < 0 ? 0 : c), row->line, &line, &col);
+    char path[160];
+    if (spec_i >= 0)
+        snprintf(path, sizeof path, "%s row %zu, column %s", v->what, row->index,
+                 v->spec[spec_i].name);
+    else
+        snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
+    dd__lerr_at(v->L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path, "%s", msg);
+}
+
+static void lower_trim(const char *in, char *out, size_t size)
+{
+    while (*in == ' ' || *in == '\t')
+        in++;
+    size_t n = 0;
+    for (; *in && n + 1 < size; in++)
+        out[n++] = (char)tolower((unsigned char)*in);
+    while (n && (out[n - 1] == ' ' || out[n - 1] == '\t'))
+        n--;
+    out[n] = '\0';
+}
+
+/* Split "weight (lb)", "weight [lb]", "weight_lb" into name and unit. */
+static void split_header(char *h, const char **unit_out, dd_qty q, bool has_qty)
+{
+    *unit_out = NULL;
+    char *open = strpbrk(h, "([");
+    if (open) {
+        char *close = strpbrk(open, ")]");
+        if (close) {
+            *close = '\0';
+            char *u = open + 1;
+            while (*u == ' ')
+                u++;
+            *unit_out = u;
+            while (open > h && open[-1] == ' ')
+                open--;
+            *open = '\0';
+            return;
+        }
+    }
+    char *us = strrchr(h, '_');
+    if (us && has_qty && dd__unit_known(q, us + 1)) {
+        *unit_out = us + 1;
+        *us = '\0';
+    }
+}
+
+static bool read_header(inv *v, const dd_csv_row *row)
+{
+    dd_loader *L = v->L;
+    for (size_t i = 0; i < v->n_spec; i++)
+        v->col[i] = -1;
+    v->n_header = row->n_fields;
+    v->header = dd__arena_array(L->arena, row->n_fields ? row->n_fields : 1, sizeof *v->header);
+    if (!v->header) {
+        L->oom = true;
+        return false;
+    }
+    const char *known[MAX_COLS + 1];
+    for (size_t i = 0; i < v->n_spec; i++)
+        known[i] = v->spec[i].name;
+    known[v->n_spec] = NULL;
+    v->header_ok = true;
+    for (size_t c = 0; c < row->n_fields; c++) {
+        char h[128];
+        lower_trim(row->fields[c], h, sizeof h);
+        v->header[c] = dd__arena_strdup(L->arena, row->fields[c]);
+        /* find the spec by name, trying the unit split per quantity column */
+        int found = -1;
+        const char *unit = NULL;
+        for (size_t i = 0; i < v->n_spec && found < 0; i++) {
+            char tmp[128];
+            memcpy(tmp, h, sizeof tmp);
+            const char *u;
+            split_header(tmp, &u, v->spec[i].qty, v->spec[i].type == C_QTY);
+            const colspec *cs = &v->spec[i];
+            if (strcmp(tmp, cs->name) == 0 || (cs->alias1 && strcmp(tmp, cs->alias1) == 0) ||
+                (cs->alias2 && strcmp(tmp, cs->alias2) == 0)) {
+                found = (int)i;
+                unit = u ? dd__arena_strdup(L->arena, u) : NULL;
+            }
+        }
+        uint32_t line, col;
+        dd__csv_locate(v->text, v->len, row->offset, c, row->line, &line, &col);
+        char path[128];
+        snprintf(path, sizeof path, "%s header", v->what);
+        if (found < 0) {
+            if (h[0] == '\0') {
+                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                            "column %zu has no name", c + 1);
+                v->header_ok = false;
+                continue;
+            }
+            const char *s = dd__suggest(h, known);
+            if (s)
+                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                            "unknown column '%s' (did you mean '%s'?)", row->fields[c], s);
+            else
+                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                            "unknown column '%s'", row->fields[c]);
+            v->header_ok = false;
+            continue;
+        }
+        if (v->col[found] >= 0) {
+            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                        "column '%s' appears twice", v->spec[found].name);
+            v->header_ok = false;
+            continue;
+        }
+        if (unit && !dd__unit_known(v->spec[found].qty, unit)) {
+            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                        "unknown unit '%s' for column '%s' (units: %s)", unit,
+                        v->spec[found].name, dd__qty_units(v->spec[found].qty));
+            v->header_ok = false;
+            continue;
+        }
+        v->col[found] = (int)c;
+        v->unit[found] = unit;
+    }
+    for (size_t i = 0; i < v->n_spec; i++) {
+        if (v->spec[i].required && v->col[i] < 0) {
+            char path[128];
+            snprintf(path, sizeof path, "%s header", v->what);
+            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, row->line, 1, path,
+                        "missing required column '%s'", v->spec[i].name);
+            v->header_ok = false;
+        }
+    }
+    return v->header_ok;
+}
+
+/* The raw text of spec column i in this row, or NULL when the column is
+ * absent or the cell is blank. */
+static const char *cell(const inv *v, const dd_csv_row *row, int i)
+{
+    int c = v->col[i];
+    if (c < 0 || (size_t)c >= row->n_fields)
+        return NULL;
+    const char *s = row->fields[c];
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s ? s : NULL;
+}
+
+static bool need(inv *v, const dd_csv_row *row, int i, const char **out)
+{
+    const char *s = cell(v, row, i);
+    if (!s) {
+        if (v->spec[i].required) {
+            cell_err(v, row, i, "required value is empty");
+            return false;
+        }
+        return false;
+    }
+    *out = s;
+    return true;
+}
+
+static bool cell_int(inv *v, const dd_csv_row *row, int i, int64_t min, int64_t max,
+                     int32_t *out)
+{
+    const char *s;
+    if (!need(v, row, i, &s))
+        return false;
+    int64_t x;
+    if (dd__parse_int(s, &x)) {
+        cell_err(v, row, i, "expected a whole number, got '%s'", s);
+        return false;
+    }
+    if (x < min || x > max) {
+        cell_err(v, row, i, "must be between %lld and %lld, got %lld", (long long)min,
+                 (long long)max, (long long)x);
+        return false;
+    }
+    *out = (int32_t)x;
+    return true;
+}
+
+static bool cell_qty(inv *v, const dd_csv_row *row, int i, double *out)
+{
+    const char *s;
+    if (!need(v, row, i, &s))
+        return false;
+    dd_qty q = v->spec[i].qty;
+    const char *def = v->unit[i] ? v->unit[i]
+                      : q == DD_Q_WEIGHT ? v->L->weight_unit
+                      : q == DD_Q_LENGTH ? v->L->length_unit
+                                         : NULL;
+    const char *err = dd__parse_qty(s, q, def, out);
+    if (err) {
+        cell_err(v, row, i, "%s in '%s' (units: %s)", err, s, dd__qty_units(q));
+        return false;
+    }
+    return true;
+}
+
+static bool cell_time(inv *v, const dd_csv_row *row, int i, dd_time *out)
+{
+    const char *s;
+    if (!need(v, row, i, &s))
+        return false;
+    int64_t u;
+    const char *err = dd__parse_time(s, v->L->tz, false, &u, NULL);
+    if (err) {
+        cell_err(v, row, i, "%s, got '%s'", err, s);
+        return false;
+    }
+    *out = dd__to_minutes(v->L, u);
+    return true;
+}
+
+static bool cell_bool(inv *v, const dd_csv_row *row, int i, bool *out)
+{
+    const char *s;
+    if (!need(v, row, i, &s))
+        return false;
+    char b[16];
+    lower_trim(s, b, sizeof b);
+    if (!strcmp(b, "yes") || !strcmp(b, "y") || !strcmp(b, "true") || !strcmp(b, "1") ||
+        !strcmp(b, "x")) {
+        *out = true;
+        return true;
+    }
+    if (!strcmp(b, "no") || !strcmp(b, "n") || !strcmp(b, "false") || !strcmp(b, "0")) {
+        *out = false;
+        return true;
+    }
+    cell_err(v, row, i, "expected yes or no, got '%s'", s);
+    return false;
+}
+
+static const char *cell_text(inv *v, const dd_csv_row *row, int i, const char *dflt)
+{
+    const char *s;
+    if (!need(v, row, i, &s))
+        return dflt;
+    char *c = dd__arena_strdup(v->L->arena, s);
+    if (!c) {
+        v->L->oom = true;
+        return dflt;
+    }
+    /* trim trailing blanks */
+    size_t n = strlen(c);
+    while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+        c[--n] = '\0';
+    return c;
+}
+
+static int32_t cell_site(inv *v, const dd_csv_row *row, int i)
+{
+    const char *s;
+    if (!need(v, row, i, &s))
+        return -1;
+    int32_t k = dd__idmap_get(&v->L->sites, s);
+    if (k < 0) {
+        const char *known[64];
+        size_t n = 0;
+        for (size_t j = 0; j < v->L->s->n_sites && n < 63; j++)
+            known[n++] = v->L->sites_v[j].id;
+        known[n] = NULL;
+        const char *sug = dd__suggest(s, known);
+        if (sug)
+            cell_err(v, row, i, "unknown site '%s' (did you mean '%s'?)", s, sug);
+        else
+            cell_err(v, row, i, "unknown site '%s'", s);
+    }
+    return k;
+}
+
+static bool row_shape(inv *v, const dd_csv_row *row)
+{
+    if (row->n_fields == v->n_header)
+        return true;
+    if (row->n_fields < v->n_header) {
+        uint32_t line, col;
+        dd__csv_locate(v->text, v->len, row->offset, row->n_fields ? row->n_fields - 1 : 0,
+                       row->line, &line, &col);
+        char path[96];
+        snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
+        dd__lerr_at(v->L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                    "row has %zu fields but the header has %zu (missing '%s')", row->n_fields,
+                    v->n_header, v->header[row->n_fields]);
+    } else {
+        uint32_t line, col;
+        dd__csv_locate(v->text, v->len, row->offset, v->n_header, row->line, &line, &col);
+        char path[96];
+        snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
+        dd__lerr_at(v->L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                    "row has %zu fields but the header has %zu", row->n_fields, v->n_header);
+    }
+    return false;
+}
+
+static bool on_row(void *ctx, const dd_csv_row *row)
+{
+    inv *v = ctx;
+    if (v->L->oom)
+        return false;
+    if (row->index == 0)
+        return read_header(v, row);
+    if (!v->header_ok)
+        return false;
+    /* a row of only empty cells (spreadsheet padding) is skipped */
+    bool empty = true;
+    for (size_t i = 0; i < row->n_fields && empty; i++)
+        if (row->lens[i])
+            empty = false;
+    if (empty)
+        return true;
+    if (!row_shape(v, row))
+        return v->L->diags->n_errors < v->L->diags->max;
+    v->row_fn(v, row);
+    return v->L->diags->n_errors < v->L->diags->max || v->L->diags->n_errors < 1000;
+}
+
+static size_t count_lines(const char *t, size_t n)
+{
+    size_t c = 1;
+    for (const char *p = t; (p = memchr(p, '\n', n - (size_t)(p - t))) != NULL; p++)
+        c++;
+    return c;
+}
+
+/* ---- tasks ----------------------------------------------------------- */
+
+static const colspec task_cols[] = {
+    {"id", true, C_TEXT, DD_Q_COUNT_, "task", NULL},
+    {"site", true, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"duration", true, C_QTY, DD_Q_DURATION, NULL, NULL},
+    {"predecessors", false, C_TEXT, DD_Q_COUNT_, "after", "depends_on"},
+    {"resources", false, C_TEXT, DD_Q_COUNT_, "demands", NULL},
+    {"releases", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"description", false, C_TEXT, DD_Q_COUNT_, "name", NULL},
+};
+
+static bool task_row(inv *v, const dd_csv_row *row)
+{
+    dd_loader *L = v->L;
+    size_t k = v->n_rows++;
+    dd_task *t = &L->tasks_v[k];
+    struct pending_task *pt = &L->pending[k];
+    L->tasks_off[k] = row->offset;
+    t->line = row->line;
+    t->site = -1;
+    t->id = cell_text(v, row, T_ID, "");
+    if (*t->id) {
+        int32_t prev = dd__idmap_put(&L->tasks, t->id, (int32_t)k);
+        if (prev >= 0)
+            cell_err(v, row, T_ID, "duplicate task id '%s' (first on line %u)", t->id,
+                     L->tasks_v[prev].line);
+    }
+    t->site = cell_site(v, row, T_SITE);
+    double d;
+    if (cell_qty(v, row, T_DUR, &d)) {
+        if (d < 0)
+            cell_err(v, row, T_DUR, "duration must be zero or more");
+        else
+            t->duration = (dd_time)llround(d);
+    }
+    t->description = cell_text(v, row, T_DESC, "");
+    pt->preds = cell_text(v, row, T_PRED, NULL);
+    pt->demands = cell_text(v, row, T_RES, NULL);
+    pt->releases = cell_text(v, row, T_REL, NULL);
+    pt->line = row->line;
+    pt->row_off = row->offset;
+    return true;
+}
+
+/* ---- cargo ------------------------------------------------------------ */
+
+static const colspec cargo_cols[] = {
+    {"id", true, C_TEXT, DD_Q_COUNT_, "tcn", NULL},
+    {"site", true, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"description", false, C_TEXT, DD_Q_COUNT_, "name", NULL},
+    {"quantity", false, C_INT, DD_Q_COUNT_, "qty", "count"},
+    {"weight", true, C_QTY, DD_Q_WEIGHT, "weight_each", NULL},
+    {"length", true, C_QTY, DD_Q_LENGTH, NULL, NULL},
+    {"width", true, C_QTY, DD_Q_LENGTH, NULL, NULL},
+    {"height", true, C_QTY, DD_Q_LENGTH, NULL, NULL},
+    {"kind", false, C_TEXT, DD_Q_COUNT_, "type", NULL},
+    {"hazard", false, C_TEXT, DD_Q_COUNT_, "hazard_class", "hazmat"},
+    {"sensitive", false, C_BOOL, DD_Q_COUNT_, NULL, NULL},
+    {"ready", false, C_TIME, DD_Q_COUNT_, "ready_date", NULL},
+    {"released_by", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"priority", false, C_INT, DD_Q_COUNT_, NULL, NULL},
+    {"disposition", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"unit", false, C_TEXT, DD_Q_COUNT_, "owner", NULL},
+    {"max_stack", false, C_INT, DD_Q_COUNT_, "stack", NULL},
+};
+
+static const struct { const char *name; dd_cargo_kind kind; } kind_names[] = {
+    {"loose", DD_CARGO_LOOSE}, {"palletisable", DD_CARGO_LOOSE},
+    {"palletizable", DD_CARGO_LOOSE}, {"pallet", DD_CARGO_PALLET},
+    {"rolling", DD_CARGO_ROLLING}, {"rolling stock", DD_CARGO_ROLLING},
+    {"vehicle", DD_CARGO_ROLLING}, {"outsize", DD_CARGO_OUTSIZE},
+    {"drone", DD_CARGO_DRONE}, {"crated drone", DD_CARGO_DRONE},
+    {"container", DD_CARGO_CONTAINER}};
+
+static bool cargo_row(inv *v, const dd_csv_row *row)
+{
+    dd_loader *L = v->L;
+    size_t k = v->n_rows++;
+    dd_cargo *c = &L->cargo_v[k];
+    L->cargo_off[k] = row->offset;
+    c->line = row->line;
+    c->id = cell_text(v, row, K_ID, "");
+    if (*c->id) {
+        int32_t prev = dd__idmap_put(&L->cargo, c->id, (int32_t)k);
+        if (prev >= 0)
+            cell_err(v, row, K_ID, "duplicate cargo id '%s' (first on line %u)", c->id,
+                     L->cargo_v[prev].line);
+    }
+    c->site = cell_site(v, row, K_SITE);
+    c->description = cell_text(v, row, K_DESC, "");
+    c->quantity = 1;
+    cell_int(v, row, K_QTY, 1, 1000000, &c->quantity);
+    if (cell_qty(v, row, K_W, &c->weight_kg) && c->weight_kg <= 0)
+        cell_err(v, row, K_W, "weight must be positive, got '%s'", cell(v, row, K_W));
+    static const int dims[] = {K_L, K_WD, K_H};
+    double *dv[] = {&c->length_m, &c->width_m, &c->height_m};
+    for (int d = 0; d < 3; d++)
+        if (cell_qty(v, row, dims[d], dv[d]) && *dv[d] <= 0)
+            cell_err(v, row, dims[d], "%s must be positive, got '%s'", v->spec[dims[d]].name,
+                     cell(v, row, dims[d]));
+    c->kind = DD_CARGO_LOOSE;
+    const char *s;
+    if (need(v, row, K_KIND, &s)) {
+        char b[32];
+        lower_trim(s, b, sizeof b);
+        bool ok = false;
+        for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
+            if (strcmp(b, kind_names[i].name) == 0) {
+                c->kind = kind_names[i].kind;
+                ok = true;
+            }
+        if (!ok)
+            cell_err(v, row, K_KIND,
+                     "unknown kind '%s' (kinds: loose, pallet, rolling, outsize, drone, "
+                     "container)",
+                     s);
+    }
+    c->hazard = -1;
+    if (need(v, row, K_HAZ, &s)) {
+        char b[32];
+        lower_trim(s, b, sizeof b);
+        if (strcmp(b, "none") != 0 && strcmp(b, "-") != 0) {
+            c->hazard = dd__hazard_index(L, s);
+            if (c->hazard == -2) {
+                cell_err(v, row, K_HAZ, "more than 32 hazard classes in the scenario");
+                c->hazard = -1;
+            }
+        }
+    }
+    cell_bool(v, row, K_SENS, &c->sensitive);
+    c->ready = DD_TIME_NONE;
+    cell_time(v, row, K_READY, &c->ready);
+    c->released_by = -1;
+    L->cargo_release_by[k] = cell_text(v, row, K_RELBY, NULL);
+    c->priority = 3;
+    cell_int(v, row, K_PRIO, 1, 9, &c->priority);
+    c->disposition = DD_DISP_SHIP;
+    if (need(v, row, K_DISP, &s)) {
+        char b[32];
+        lower_trim(s, b, sizeof b);
+        if (!strcmp(b, "ship"))
+            c->disposition = DD_DISP_SHIP;
+        else if (!strcmp(b, "handover") || !strcmp(b, "hand over") || !strcmp(b, "hand-over"))
+            c->disposition = DD_DISP_HANDOVER;
+        else if (!strcmp(b, "destroy"))
+            c->disposition = DD_DISP_DESTROY;
+        else
+            cell_err(v, row, K_DISP,
+                     "unknown disposition '%s' (dispositions: ship, handover, destroy)", s);
+    }
+    c->unit = cell_text(v, row, K_UNIT, "");
+    c->max_stack = 1;
+    cell_int(v, row, K_STACK, 1, 100, &c->max_stack);
+    return true;
+}
+
+/* ---- personnel -------------------------------------------------------- */
+
+static const colspec people_cols[] = {
+    {"id", true, C_TEXT, DD_Q_COUNT_, "group", "name"},
+    {"site", true, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"count", false, C_INT, DD_Q_COUNT_, "quantity", "pax"},
+    {"role", true, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"release", false, C_TIME, DD_Q_COUNT_, "release_date", NULL},
+    {"released_by", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"arrival", false, C_TIME, DD_Q_COUNT_, "arrives", NULL},
+    {"unit", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+};
+
+static bool people_row(inv *v, const dd_csv_row *row)
+{
+    dd_loader *L = v->L;
+    size_t k = v->n_rows++;
+    dd_people *p = &L->people_v[k];
+    L->people_off[k] = row->offset;
+    p->line = row->line;
+    p->id = cell_text(v, row, P_ID, "");
+    if (*p->id) {
+        int32_t prev = dd__idmap_put(&L->people, p->id, (int32_t)k);
+        if (prev >= 0)
+            cell_err(v, row, P_ID, "duplicate personnel id '%s' (first on line %u)", p->id,
+                     L->people_v[prev].line);
+    }
+    p->site = cell_site(v, row, P_SITE);
+    p->count = 1;
+    cell_int(v, row, P_COUNT, 1, 1000000, &p->count);
+    const char *s;
+    if (need(v, row, P_ROLE, &s)) {
+        char b[32];
+        lower_trim(s, b, sizeof b);
+        if (!strcmp(b, "security"))
+            p->role = DD_ROLE_SECURITY;
+        else if (!strcmp(b, "operations") || !strcmp(b, "ops"))
+            p->role = DD_ROLE_OPERATIONS;
+        else if (!strcmp(b, "support"))
+            p->role = DD_ROLE_SUPPORT;
+        else if (!strcmp(b, "augmentee"))
+            p->role = DD_ROLE_AUGMENTEE;
+        else
+            cell_err(v, row, P_ROLE,
+                     "unknown role '%s' (roles: security, operations, support, augmentee)", s);
+    }
+    p->release = DD_TIME_NONE;
+    cell_time(v, row, P_REL, &p->release);
+    p->released_by = -1;
+    L->people_release_by[k] = cell_text(v, row, P_RELBY, NULL);
+    p->arrival = DD_TIME_NONE;
+    cell_time(v, row, P_ARR, &p->arrival);
+    if (p->arrival != DD_TIME_NONE && p->role != DD_ROLE_AUGMENTEE)
+        cell_err(v, row, P_ARR, "only augmentees have an arrival time");
+    p->unit = cell_text(v, row, P_UNIT, "");
+    return true;
+}
+
+/* ---- driver ----------------------------------------------------------- */
+
+static bool read_inventory(dd_loader *L, dd_ynode *inv_map, const char *key,
+                           const char **file_out, const char **text_out, size_t *len_out,
+                           size_t *cap_out)
+{
+    *cap_out = 0;
+    dd_ynode *n = dd__yget(inv_map, key);
+    if (!n)
+        return false;
+    char path[64];
+    snprintf(path, sizeof path, "inventories.%s", key);
+    const char *rel;
+    if (!dd__ystr(L, n, path, &rel))
+        return false;
+    char *full = dd__join_path(L->arena, L->base_dir, rel);
+    if (!full) {
+        L->oom = true;
+        return false;
+    }
+    char *text;
+    size_t len;
+    dd_status st = dd__read_file(L->arena, full, &text, &len);
+    if (st == DD_ENOMEM) {
+        L->oom = true;
+        return false;
+    }
+    if (st != DD_OK) {
+        dd__lerr(L, n, path, "cannot read '%s'", full);
+        return false;
+    }
+    *file_out = full;
+    *text_out = text;
+    *len_out = len;
+    *cap_out = count_lines(text, len);
+    return true;
+}
+
+static void run_inventory(dd_loader *L, inv *v, const char *what, const colspec *spec,
+                          size_t n_spec, bool (*row_fn)(inv *, const dd_csv_row *),
+                          const char *file, const char *text, size_t len)
+{
+    memset(v, 0, sizeof *v);
+    v->L = L;
+    v->what = what;
+    v->file = file;
+    v->text = text;
+    v->len = len;
+    v->spec = spec;
+    v->n_spec = n_spec;
+    v->row_fn = row_fn;
+    dd_status st = dd__csv_read(file, text, len, L->diags, on_row, v);
+    if (st == DD_ENOMEM)
+        L->oom = true;
+}
+
+void dd__load_inventories(dd_loader *L, dd_ynode *root)
+{
+    dd_scenario *s = L->s;
+    dd_ynode *im = dd__yget(root, "inventories");
+    if (im && !dd__yexpect(L, im, DD_Y_MAP, "inventories"))
+        im = NULL;
+    size_t cap_t = 0, cap_c = 0, cap_p = 0;
+    const char *tf = NULL, *tt = NULL, *cf = NULL, *ct = NULL, *pf = NULL, *pt = NULL;
+    size_t tl = 0, cl = 0, pl = 0;
+    bool has_t = im && read_inventory(L, im, "tasks", &tf, &tt, &tl, &cap_t);
+    bool has_c = im && read_inventory(L, im, "cargo", &cf, &ct, &cl, &cap_c);
+    bool has_p = im && read_inventory(L, im, "personnel", &pf, &pt, &pl, &cap_p);
+    if (im) {
+        static const char *const known[] = {"cargo", "personnel", "tasks", NULL};
+        dd__yunknown(L, im, "inventories", known);
+    }
+    if (dd__idmap_init(&L->tasks, L->arena, cap_t) != DD_OK ||
+        dd__idmap_init(&L->cargo, L->arena, cap_c) != DD_OK ||
+        dd__idmap_init(&L->people, L->arena, cap_p) != DD_OK) {
+        L->oom = true;
+        return;
+    }
+    L->tasks_v = dd__arena_array(L->arena, cap_t + 1, sizeof *L->tasks_v);
+    L->pending = dd__arena_array(L->arena, cap_t + 1, sizeof *L->pending);
+    L->tasks_off = dd__arena_array(L->arena, cap_t + 1, sizeof *L->tasks_off);
+    L->cargo_v = dd__arena_array(L->arena, cap_c + 1, sizeof *L->cargo_v);
+    L->cargo_release_by = dd__arena_array(L->arena, cap_c + 1, sizeof *L->cargo_release_by);
+    L->cargo_off = dd__arena_array(L->arena, cap_c + 1, sizeof *L->cargo_off);
+    L->people_v = dd__arena_array(L->arena, cap_p + 1, sizeof *L->people_v);
+    L->people_release_by = dd__arena_array(L->arena, cap_p + 1, sizeof *L->people_release_by);
+    L->people_off = dd__arena_array(L->arena, cap_p + 1, sizeof *L->people_off);
+    if (!L->tasks_v || !L->pending || !L->tasks_off || !L->cargo_v || !L->cargo_release_by ||
+        !L->cargo_off || !L->people_v || !L->people_release_by || !L->people_off) {
+        L->oom = true;
+        return;
+    }
+    inv v;
+    if (has_t) {
+        run_inventory(L, &v, "tasks", task_cols, 7, task_row, tf, tt, tl);
+        s->n_tasks = v.n_rows;
+        memcpy(L->tasks_col, v.col, sizeof L->tasks_col);
+        L->tasks_file = tf;
+        L->tasks_text = tt;
+        L->tasks_len = tl;
+    }
+    if (has_c) {
+        run_inventory(L, &v, "cargo", cargo_cols, 17, cargo_row, cf, ct, cl);
+        s->n_cargo = v.n_rows;
+        memcpy(L->cargo_col, v.col, sizeof L->cargo_col);
+        L->cargo_file = cf;
+        L->cargo_text = ct;
+        L->cargo_len = cl;
+    }
+    if (has_p) {
+        run_inventory(L, &v, "personnel", people_cols, 8, people_row, pf, pt, pl);
+        s->n_people = v.n_rows;
+        memcpy(L->people_col, v.col, sizeof L->people_col);
+        L->people_file = pf;
+        L->people_text = pt;
+        L->people_len = pl;
+    }
+    s->tasks = L->tasks_v;
+    s->cargo = L->cargo_v;
+    s->people = L->people_v;
+}

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers of the scenario loader: located messages, typed field access on
+ * the document tree, "did you mean" suggestions, the id map, file reading.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/loader.h"
+
+static void vlerr_at(dd_loader *L, dd_severity sev, const char *file, const char *text,
+                     size_t len, uint32_t line, uint32_t col, const char *path, const char *fmt,
+                     va_list ap)
+{
+    char msg[768];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    char src[512] = "";
+    if (text && line)
+        dd__source_line(text, len, line, src, sizeof src);
+    dd_diags_add(L->diags, sev, file, line, col, path, text && line ? src : NULL, "%s", msg);
+}
+
+void dd__lerr_at(dd_loader *L, dd_severity sev, const char *file, const char *text, size_t len,
+                 uint32_t line, uint32_t col, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlerr_at(L, sev, file, text, len, line, col, path, fmt, ap);
+    va_end(ap);
+}
+
+void dd__lerr(dd_loader *L, const dd_ynode *n, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlerr_at(L, DD_SEV_ERROR, L->file, L->text, L->len, n ? n->line : 0, n ? n->col : 0, path,
+             fmt, ap);
+    va_end(ap);
+}
+
+void dd__lwarn(dd_loader *L, const dd_ynode *n, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlerr_at(L, DD_SEV_WARNING, L->file, L->text, L->len, n ? n->line : 0, n ? n->col : 0,
+             path, fmt, ap);
+    va_end(ap);
+}
+
+dd_ynode *dd__yget(dd_ynode *map, const char *key)
+{
+    if (!map || map->kind != DD_Y_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++) {
+        dd_ypair *p = &map->pairs[i];
+        if (p->key->kind == DD_Y_SCALAR && strcmp(p->key->text, key) == 0) {
+            p->used = true;
+            return p->value;
+        }
+    }
+    return NULL;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40)
+        return 99;
+    size_t prev[41], cur[41];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+const char *dd__suggest(const char *word, const char *const *known)
+{
+    const char *best = NULL;
+    size_t best_d = 99;
+    size_t wl = strlen(word);
+    for (const char *const *k = known; k && *k; k++) {
+        size_t d = edit_distance(word, *k);
+        if (d < best_d) {
+            best_d = d;
+            best = *k;
+        }
+    }
+    size_t limit = wl <= 4 ? 1 : (wl <= 8 ? 2 : 3);
+    return best_d <= limit ? best : NULL;
+}
+
+void dd__yunknown(dd_loader *L, const dd_ynode *map, const char *path, const char *const *known)
+{
+    if (!map || map->kind != DD_Y_MAP)
+        return;
+    for (size_t i = 0; i < map->n; i++) {
+        const dd_ypair *p = &map->pairs[i];
+        if (p->used || p->key->kind != DD_Y_SCALAR)
+            continue;
+        char full[256];
+        snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", p->key->text);
+        const char *s = dd__suggest(p->key->text, known);
+        if (s)
+            dd__lerr(L, p->key, full, "unknown field '%s' (did you mean '%s'?)", p->key->text, s);
+        else
+            dd__lerr(L, p->key, full, "unknown field '%s'", p->key->text);
+    }
+}
+
+bool dd__yexpect(dd_loader *L, const dd_ynode *n, dd_ykind kind, const char *path)
+{
+    if (n->kind == kind)
+        return true;
+    static const char *const names[] = {"a single value", "a mapping (key: value)",
+                                        "a list"};
+    dd__lerr(L, n, path, "expected %s, got %s", names[kind], names[n->kind]);
+    return false;
+}
+
+dd_ynode *dd__yreq(dd_loader *L, dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = dd__yget(map, key);
+    if (!v)
+        dd__lerr(L, map, path, "missing required field '%s'", key);
+    return v;
+}
+
+static bool is_null(const dd_ynode *n)
+{
+    return n->kind == DD_Y_SCALAR && !n->quoted &&
+           (strcmp(n->text, "null") == 0 || strcmp(n->text, "~") == 0 || n->len == 0);
+}
+
+bool dd__ystr(dd_loader *L, const dd_ynode *n, const char *path, const char **out)
+{
+    if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
+        return false;
+    if (is_null(n)) {
+        dd__lerr(L, n, path, "expected text, got nothing");
+        return false;
+    }
+    *out = n->text;
+    return true;
+}
+
+bool dd__yint(dd_loader *L, const dd_ynode *n, const char *path, int64_t min, int64_t max,
+              int32_t *out)
+{
+    if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
+        return false;
+    int64_t v;
+    const char *err = dd__parse_int(n->text, &v);
+    if (err) {
+        dd__lerr(L, n, path, "%s, got '%s'", err, n->text);
+        return false;
+    }
+    if (v < min || v > max) {
+        if (max >= INT32_MAX)
+            dd__lerr(L, n, path, "must be at least %lld, got %lld", (long long)min, (long long)v);
+        else
+            dd__lerr(L, n, path, "must be between %lld and %lld, got %lld", (long long)min,
+                     (long long)max, (long long)v);
+        return false;
+    }
+    *out = (int32_t)v;
+    return true;
+}
+
+bool dd__ynum(dd_loader *L, const dd_ynode *n, const char *path, double min, double max,
+              double *out)
+{
+    if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
+        return false;
+    double v;
+    const char *err = dd__parse_number(n->text, &v);
+    if (err) {
+        dd__lerr(L, n, path, "%s, got '%s'", err, n->text);
+        return false;
+    }
+    if (v < min || v > max) {
+        dd__lerr(L, n, path, "must be between %g and %g, got %g", min, max, v);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool dd__yqty(dd_loader *L, const dd_ynode *n, const char *path, dd_qty q, bool positive,
+              double *out)
+{
+    if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
+        return false;
+    const char *def = q == DD_Q_WEIGHT ? L->weight_unit : q == DD_Q_LENGTH ? L->length_unit : NULL;
+    double v;
+    const char *err = dd__parse_qty(n->text, q, def, &v);
+    if (err) {
+        dd__lerr(L, n, path, "%s in '%s' (units: %s)", err, n->text, dd__qty_units(q));
+        return false;
+    }
+    if (positive ? v <= 0 : v < 0) {
+        dd__lerr(L, n, path, "must be %s, got '%s'", positive ? "positive" : "zero or more",
+                 n->text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+dd_time dd__to_minutes(const dd_loader *L, int64_t unix_s)
+{
+    int64_t d = unix_s - L->s->epoch_unix;
+    return d >= 0 ? d / 60 : -((-d + 59) / 60);
+}
+
+bool dd__ytime(dd_loader *L, const dd_ynode *n, const char *path, bool end_of_day, dd_time *out)
+{
+    if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
+        return false;
+    int64_t u;
+    const char *err = dd__parse_time(n->text, L->tz, end_of_day, &u, NULL);
+    if (err) {
+        dd__lerr(L, n, path, "%s, got '%s'", err, n->text);
+        return false;
+    }
+    *out = dd__to_minutes(L, u);
+    return true;
+}
+
+bool dd__ybool(dd_loader *L, const dd_ynode *n, const char *path, bool *out)
+{
+    if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
+        return false;
+    static const char *const yes[] = {"true", "yes", "y", "1", "True", "Yes", "TRUE", "YES"};
+    static const char *const no[] = {"false", "no", "n", "0", "False", "No", "FALSE", "NO"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (strcmp(n->text, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcmp(n->text, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    dd__lerr(L, n, path, "expected true or false, got '%s'", n->text);
+    return false;
+}
+
+/* --- id map --------------------------------------------------------- */
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+dd_status dd__idmap_init(dd_idmap *m, dd_arena *a, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < expected * 2 + 2)
+        cap *= 2;
+    m->keys = dd__arena_array(a, cap, sizeof *m->keys);
+    m->vals = dd__arena_array(a, cap, sizeof *m->vals);
+    m->cap = cap;
+    m->n = 0;
+    return m->keys && m->vals ? DD_OK : DD_ENOMEM;
+}
+
+int32_t dd__idmap_put(dd_idmap *m, const char *key, int32_t val)
+{
+    /* callers size the map for all keys; stay below half full */
+    size_t mask = m->cap - 1;
+    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+        if (!m->keys[i]) {
+            if (m->n + 1 > m->cap / 2)
+                return -2; /* full: caller sized it wrong */
+            m->keys[i] = key;
+            m->vals[i] = val;
+            m->n++;
+            return -1;
+        }
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+int32_t dd__idmap_get(const dd_idmap *m, const char *key)
+{
+    if (!m->cap)
+        return -1;
+    size_t mask = m->cap - 1;
+    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+        if (!m->keys[i])
+            return -1;
+        if (strcmp(m->keys[i], key) == 0)
+            return m->vals[i];
+    }
+}
+
+int32_t dd__class_index(dd_loader *L, const char *name)
+{
+    int32_t i = dd__idmap_get(&L->classes, name);
+    if (i >= 0)
+        return i;
+    if (L->n_class_names == L->cap_class_names) {
+        size_t cap = L->cap_class_names ? 2 * L->cap_class_names : 8;
+        const char **v = dd__arena_array(L->arena, cap, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return -1;
+        }
+        if (L->n_class_names)
+            memcpy(v, L->class_names, L->n_class_names * sizeof *v);
+        L->class_names = v;
+        L->cap_class_names = cap;
+    }
+    i = (int32_t)L->n_class_names;
+    L->class_names[L->n_class_names++] = name;
+    if (dd__idmap_put(&L->classes, name, i) == -2) {
+        L->oom = true;
+        return -1;
+    }
+    return i;
+}
+
+int32_t dd__hazard_index(dd_loader *L, const char *name)
+{
+    int32_t i = dd__idmap_get(&L->hazards, name);
+    if (i >= 0)
+        return i;
+    if (L->n_hazards >= 32)
+        return -2;
+    i = (int32_t)L->n_hazards;
+    char *copy = dd__arena_strdup(L->arena, name);
+    if (!copy) {
+        L->oom = true;
+        return -1;
+    }
+    L->hazard_names[L->n_hazards++] = copy;
+    dd__idmap_put(&L->hazards, copy, i);
+    return i;
+}
+
+/* --- files ---------------------------------------------------------- */
+
+dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return DD_EIO;
+    dd_status st = DD_OK;
+    if (fseek(f, 0, SEEK_END) != 0) {
+        st = DD_EIO;
+        goto fail_file;
+    }
+    long size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        st = DD_EIO;
+        goto fail_file;
+    }
+    char *buf = dd__arena_alloc(a, (size_t)size + 1);
+    if (!buf) {
+        st = DD_ENOMEM;
+        goto fail_file;
+    }
+    size_t got = fread(buf, 1, (size_t)size, f);
+    if (got != (size_t)size || ferror(f)) {
+        st = DD_EIO;
+        goto fail_file;
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+fail_file:
+    fclose(f);
+    return st;
+}
+
+char *dd__join_path(dd_arena *a, const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir || !*dir)
+        return dd__arena_strdup(a, rel);
+    size_t dl = strlen(dir), rl = strlen(rel);
+    char *p = dd__arena_alloc(a, dl + rl + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, rel, rl + 1);
+    return p;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario loader's private state and helpers, shared by the files of
+ * src/model/: field access on the document tree with located errors and
+ * "unknown field" checks, id maps, and the stages (YAML sections, CSV
+ * inventories, cross-validation).
+ */
+#ifndef DD_MODEL_LOADER_H
+#define DD_MODEL_LOADER_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "model/units.h"
+#include "model/ytree.h"
+#include <drawdown/scenario.h>
+
+/* String -> index map (open addressing), memory from the arena. */
+typedef struct dd_idmap {
+    const char **keys;
+    int32_t *vals;
+    size_t cap, n;
+} dd_idmap;
+
+dd_status dd__idmap_init(dd_idmap *m, dd_arena *a, size_t expected);
+/* Insert; returns the existing index if key is present, else -1 (inserted). */
+int32_t dd__idmap_put(dd_idmap *m, const char *key, int32_t val);
+int32_t dd__idmap_get(const dd_idmap *m, const char *key);
+
+/* Mutable views of the arrays being built (the scenario exposes const). */
+typedef struct dd_loader {
+    dd_arena *arena;
+    dd_diags *diags;
+    dd_scenario *s;
+    const char *base_dir;
+    /* current file: for locating messages */
+    const char *file;
+    const char *text;
+    size_t len;
+    bool oom;
+    /* defaults */
+    const char *weight_unit; /* for bare numbers */
+    const char *length_unit;
+    int32_t tz; /* host offset, minutes */
+    /* id maps */
+    dd_idmap sites, hubs, aircraft, classes, tasks, cargo, people, hazards;
+    /* built arrays */
+    dd_site *sites_v;
+    dd_hub *hubs_v;
+    dd_aircraft *aircraft_v;
+    dd_cargo *cargo_v;
+    dd_people *people_v;
+    dd_task *tasks_v;
+    const char **class_names;
+    size_t n_class_names, cap_class_names;
+    const char **hazard_names;
+    size_t n_hazards;
+    uint32_t hazard_no_pax;
+    uint32_t *hazard_apart; /* 32 masks */
+    /* deferred task fields, resolved after all tasks are read */
+    struct pending_task {
+        const char *preds;    /* raw "T1;T2+2h" */
+        const char *demands;  /* raw "load-team:2" */
+        const char *releases; /* raw "C-1;P-2" */
+        uint32_t line;
+        size_t row_off;
+        uint32_t col_pred, col_res, col_rel; /* column indices */
+    } *pending;
+    /* deferred released_by on cargo/people (by task id) */
+    const char **cargo_release_by;
+    const char **people_release_by;
+    /* inventory file texts kept for late messages */
+    const char *cargo_file, *cargo_text;
+    size_t cargo_len;
+    const char *people_file, *people_text;
+    size_t people_len;
+    const char *tasks_file, *tasks_text;
+    size_t tasks_len;
+    /* positions of inventory rows' cells, for late messages */
+    size_t *cargo_off, *people_off, *tasks_off;
+    int cargo_col[16], people_col[16], tasks_col[16];
+} dd_loader;
+
+/* Column numbers of the inventories, in the order of their specs. */
+enum { T_ID, T_SITE, T_DUR, T_PRED, T_RES, T_REL, T_DESC };
+enum { K_ID, K_SITE, K_DESC, K_QTY, K_W, K_L, K_WD, K_H, K_KIND, K_HAZ, K_SENS, K_READY,
+       K_RELBY, K_PRIO, K_DISP, K_UNIT, K_STACK };
+enum { P_ID, P_SITE, P_COUNT, P_ROLE, P_REL, P_RELBY, P_ARR, P_UNIT };
+
+/* Located error at a tree node, with the current file's source line. */
+void dd__lerr(dd_loader *L, const dd_ynode *n, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void dd__lwarn(dd_loader *L, const dd_ynode *n, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Located error at a line/column of a given file text. */
+void dd__lerr_at(dd_loader *L, dd_severity sev, const char *file, const char *text, size_t len,
+                 uint32_t line, uint32_t col, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+/* Map access; get marks the key used. */
+dd_ynode *dd__yget(dd_ynode *map, const char *key);
+/* Report every key of `map` not marked used, suggesting the nearest of
+ * `known` (NULL-terminated). */
+void dd__yunknown(dd_loader *L, const dd_ynode *map, const char *path,
+                  const char *const *known);
+/* Required field: reports "missing required field" at the map. */
+dd_ynode *dd__yreq(dd_loader *L, dd_ynode *map, const char *path, const char *key);
+bool dd__yexpect(dd_loader *L, const dd_ynode *n, dd_ykind kind, const char *path);
+
+/* Typed readers of a node; each reports its own errors and returns false. */
+bool dd__ystr(dd_loader *L, const dd_ynode *n, const char *path, const char **out);
+bool dd__yint(dd_loader *L, const dd_ynode *n, const char *path, int64_t min, int64_t max,
+              int32_t *out);
+bool dd__ynum(dd_loader *L, const dd_ynode *n, const char *path, double min, double max,
+              double *out);
+bool dd__yqty(dd_loader *L, const dd_ynode *n, const char *path, dd_qty q, bool positive,
+              double *out);
+bool dd__ytime(dd_loader *L, const dd_ynode *n, const char *path, bool end_of_day,
+               dd_time *out);
+bool dd__ybool(dd_loader *L, const dd_ynode *n, const char *path, bool *out);
+
+/* The nearest of `known` to `word` within a small edit distance, or NULL. */
+const char *dd__suggest(const char *word, const char *const *known);
+
+/* Time conversion: unix seconds -> minutes since the epoch (rounded down). */
+dd_time dd__to_minutes(const dd_loader *L, int64_t unix_s);
+
+/* Aircraft class index by name, adding it when new. */
+int32_t dd__class_index(dd_loader *L, const char *name);
+/* Hazard class index by name, adding it when new; -2 when there are more
+ * than 32 classes. */
+int32_t dd__hazard_index(dd_loader *L, const char *name);
+
+/* Stages. */
+void dd__load_sections(dd_loader *L, dd_ynode *root);
+void dd__load_inventories(dd_loader *L, dd_ynode *root);
+void dd__validate(dd_loader *L);
+
+/* Read a whole file into the arena (NUL-terminated). */
+dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len);
+/* Join base dir and a relative path into the arena. */
+char *dd__join_path(dd_arena *a, const char *dir, const char *rel);
+
+#endif

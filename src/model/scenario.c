@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public face of src/model: load a scenario file and its inventories
+ * into one arena, run the stages, and hand back an immutable model; plus
+ * the small utilities every later stage needs (days, times, distances,
+ * payload by range, tails by date, names).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/loader.h"
+
+typedef struct owned_scenario {
+    dd_scenario s; /* first: the public pointer is this struct's address */
+    dd_arena arena;
+} owned_scenario;
+
+static char *dir_of(dd_arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return dd__arena_strdup(a, ".");
+    if (slash == path)
+        return dd__arena_strdup(a, "/");
+    return dd__arena_strndup(a, path, (size_t)(slash - path));
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static dd_status load_text(owned_scenario *o, const char *name, const char *text, size_t len,
+                           const char *base_dir, dd_diags *diags)
+{
+    dd_loader L;
+    memset(&L, 0, sizeof L);
+    L.arena = &o->arena;
+    L.diags = diags;
+    L.s = &o->s;
+    L.base_dir = base_dir;
+    L.file = name;
+    L.text = text;
+    L.len = len;
+    L.weight_unit = "kg";
+    L.length_unit = "m";
+    size_t errors_before = diags->n_errors;
+    o->s.path = name;
+    uint32_t *apart = dd__arena_array(L.arena, 32, sizeof *apart);
+    const char **hz = dd__arena_array(L.arena, 32, sizeof *hz);
+    if (!apart || !hz || dd__idmap_init(&L.classes, L.arena, 64) != DD_OK ||
+        dd__idmap_init(&L.hazards, L.arena, 32) != DD_OK)
+        return DD_ENOMEM;
+    L.hazard_apart = apart;
+    L.hazard_names = hz;
+
+    bool json = ends_with(name, ".json");
+    dd_ynode *root;
+    dd_status st = dd__ytree_parse(L.arena, name, text, len, json, diags, &root);
+    if (st != DD_OK)
+        return st;
+    dd__load_sections(&L, root);
+    if (L.oom)
+        return DD_ENOMEM;
+    o->s.classes = L.class_names;
+    o->s.n_classes = L.n_class_names;
+    dd__load_inventories(&L, root);
+    static const char *const known[] = {"drawdown", "name", "units", "passenger_weight",
+                                        "agreement", "hazards", "sites", "destinations",
+                                        "aircraft", "commercial", "inventories", NULL};
+    L.file = name;
+    L.text = text;
+    L.len = len;
+    dd__yunknown(&L, root, "", known);
+    if (L.oom)
+        return DD_ENOMEM;
+    if (diags->n_errors == errors_before) {
+        dd__validate(&L);
+        if (L.oom)
+            return DD_ENOMEM;
+    }
+    o->s.classes = L.class_names;
+    o->s.n_classes = L.n_class_names;
+    o->s.hazard.classes = L.hazard_names;
+    o->s.hazard.n_classes = L.n_hazards;
+    o->s.hazard.no_passengers = L.hazard_no_pax;
+    o->s.hazard.apart = L.hazard_apart;
+    dd_diags_sort(diags);
+    if (diags->oom)
+        return DD_ENOMEM;
+    return diags->n_errors > errors_before ? DD_EINPUT : DD_OK;
+}
+
+static owned_scenario *new_owned(void)
+{
+    owned_scenario *o = calloc(1, sizeof *o);
+    if (o)
+        dd__arena_init(&o->arena, 1 << 20);
+    return o;
+}
+
+void dd_scenario_free(dd_scenario *s)
+{
+    if (!s)
+        return;
+    owned_scenario *o = (owned_scenario *)s;
+    dd__arena_fini(&o->arena);
+    free(o);
+}
+
+dd_status dd_scenario_load_string(const char *name, const char *text, size_t len,
+                                  const char *base_dir, dd_diags *diags, dd_scenario **out)
+{
+    *out = NULL;
+    owned_scenario *o = new_owned();
+    if (!o)
+        return DD_ENOMEM;
+    char *n = dd__arena_strdup(&o->arena, name);
+    char *t = dd__arena_strndup(&o->arena, text, len);
+    char *d = base_dir ? dd__arena_strdup(&o->arena, base_dir) : NULL;
+    if (!n || !t || (base_dir && !d)) {
+        dd_scenario_free(&o->s);
+        return DD_ENOMEM;
+    }
+    dd_status st = load_text(o, n, t, len, d, diags);
+    if (st != DD_OK) {
+        dd_scenario_free(&o->s);
+        return st;
+    }
+    *out = &o->s;
+    return DD_OK;
+}
+
+dd_status dd_scenario_load(const char *path, dd_diags *diags, dd_scenario **out)
+{
+    *out = NULL;
+    owned_scenario *o = new_owned();
+    if (!o)
+        return DD_ENOMEM;
+    char *text;
+    size_t len;
+    char *name = dd__arena_strdup(&o->arena, path);
+    dd_status st = name ? dd__read_file(&o->arena, path, &text, &len) : DD_ENOMEM;
+    if (st == DD_EIO)
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the scenario file");
+    if (st == DD_OK) {
+        char *dir = dir_of(&o->arena, path);
+        st = dir ? load_text(o, name, text, len, dir, diags) : DD_ENOMEM;
+    }
+    if (st != DD_OK) {
+        dd_scenario_free(&o->s);
+        return st;
+    }
+    *out = &o->s;
+    return DD_OK;
+}
+
+/* ---- utilities ---------------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+int32_t dd_scenario_day(const dd_scenario *s, dd_time t)
+{
+    /* local minutes since the local midnight before the epoch */
+    int64_t epoch_local_min = floor_div(s->epoch_unix, 60) + s->agreement.tz_offset;
+    int64_t day0 = floor_div(epoch_local_min, DD_MINUTES_PER_DAY);
+    return (int32_t)(floor_div(epoch_local_min + t, DD_MINUTES_PER_DAY) - day0);
+}
+
+dd_time dd_scenario_day_start(const dd_scenario *s, int32_t day)
+{
+    int64_t epoch_local_min = floor_div(s->epoch_unix, 60) + s->agreement.tz_offset;
+    int64_t day0 = floor_div(epoch_local_min, DD_MINUTES_PER_DAY);
+    return (day0 + day) * DD_MINUTES_PER_DAY - epoch_local_min;
+}
+
+void dd_scenario_format_time(const dd_scenario *s, dd_time t, int32_t tz_offset, char *buf,
+                             size_t size)
+{
+    if (t == DD_TIME_NONE) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    int64_t m = floor_div(s->epoch_unix, 60) + t + tz_offset;
+    int64_t days = floor_div(m, DD_MINUTES_PER_DAY);
+    int64_t mod = m - days * DD_MINUTES_PER_DAY;
+    int64_t y;
+    unsigned mo, d;
+    dd__civil_from_days(days, &y, &mo, &d);
+    int hh = (int)(mod / 60), mi = (int)(mod % 60);
+    if (tz_offset == 0) {
+        snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02dZ", (long long)y, mo, d, hh, mi);
+    } else {
+        int32_t a = tz_offset < 0 ? -tz_offset : tz_offset;
+        snprintf(buf, size, "%04lld-%02u-%02uT%02d:%02d%c%02d:%02d", (long long)y, mo, d, hh, mi,
+                 tz_offset < 0 ? '-' : '+', (int)(a / 60), (int)(a % 60));
+    }
+}
+
+double dd_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = 6371008.8; /* mean Earth radius */
+    const double rad = 3.14159265358979323846 / 180.0;
+    double p1 = lat1 * rad, p2 = lat2 * rad;
+    double dp = (lat2 - lat1) * rad, dl = (lon2 - lon1) * rad;
+    double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+    return 2 * r * asin(sqrt(h < 1 ? h : 1));
+}
+
+double dd_aircraft_acl(const dd_aircraft *a, double range_m)
+{
+    size_t n = a->n_range_payload;
+    if (n == 0)
+        return a->acl_kg;
+    const dd_payload_point *p = a->range_payload;
+    double v;
+    if (range_m <= p[0].range_m)
+        v = p[0].payload_kg;
+    else if (range_m >= p[n - 1].range_m)
+        v = p[n - 1].payload_kg;
+    else {
+        size_t i = 1;
+        while (p[i].range_m < range_m)
+            i++;
+        double f = (range_m - p[i - 1].range_m) / (p[i].range_m - p[i - 1].range_m);
+        v = p[i - 1].payload_kg + f * (p[i].payload_kg - p[i - 1].payload_kg);
+    }
+    return v < a->acl_kg ? v : a->acl_kg;
+}
+
+int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t)
+{
+    int32_t c = 0;
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].from <= t)
+            c = a->tails[i].count;
+    return c;
+}
+
+const char *dd_cargo_kind_name(dd_cargo_kind k)
+{
+    static const char *const n[] = {"loose", "pallet", "rolling", "outsize", "drone",
+                                    "container"};
+    return (unsigned)k < DD_CARGO_KIND_COUNT ? n[k] : "?";
+}
+
+const char *dd_role_name(dd_role r)
+{
+    static const char *const n[] = {"security", "operations", "support", "augmentee"};
+    return (unsigned)r < DD_ROLE_COUNT ? n[r] : "?";
+}
+
+const char *dd_disposition_name(dd_disposition d)
+{
+    static const char *const n[] = {"ship", "handover", "destroy"};
+    return (unsigned)d < DD_DISP_COUNT ? n[d] : "?";
+}

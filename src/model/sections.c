@@ -1,0 +1,860 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario file's sections: version, units, agreement (with clearance,
+ * security and personnel terms and milestones), hazard rules, sites,
+ * destinations, aircraft and commercial capacity. Each reader reports every
+ * problem it finds with its field path, then goes on.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/loader.h"
+
+#define PATH(buf, ...) snprintf(buf, sizeof buf, __VA_ARGS__)
+
+/* Read optional field `key` of map into out through reader; true if present & ok. */
+static dd_ynode *opt(dd_ynode *map, const char *key)
+{
+    return dd__yget(map, key);
+}
+
+static void field_path(char *buf, size_t size, const char *path, const char *key)
+{
+    snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
+}
+
+static bool get_qty(dd_loader *L, dd_ynode *map, const char *path, const char *key, dd_qty q,
+                    bool positive, bool required, double *out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    return n && dd__yqty(L, n, fp, q, positive, out);
+}
+
+static bool get_int(dd_loader *L, dd_ynode *map, const char *path, const char *key, int64_t min,
+                    int64_t max, bool required, int32_t *out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    return n && dd__yint(L, n, fp, min, max, out);
+}
+
+static bool get_num(dd_loader *L, dd_ynode *map, const char *path, const char *key, double min,
+                    double max, bool required, double *out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    return n && dd__ynum(L, n, fp, min, max, out);
+}
+
+static bool get_str(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                    bool required, const char **out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    return n && dd__ystr(L, n, fp, out);
+}
+
+static bool get_time(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                     bool end_of_day, bool required, dd_time *out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    return n && dd__ytime(L, n, fp, end_of_day, out);
+}
+
+static bool get_hours(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                      dd_hours *out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = opt(map, key);
+    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
+        return false;
+    int32_t o, c;
+    const char *err = dd__parse_hours(n->text, &o, &c);
+    if (err) {
+        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
+        return false;
+    }
+    out->open = o;
+    out->close = c;
+    return true;
+}
+
+static bool get_tz(dd_loader *L, dd_ynode *map, const char *path, int32_t *out)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, "timezone");
+    dd_ynode *n = opt(map, "timezone");
+    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
+        return false;
+    const char *err = dd__parse_tz(n->text, out);
+    if (err) {
+        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
+        return false;
+    }
+    return true;
+}
+
+/* A position: {lat: .., lon: ..}, [lat, lon] or "lat, lon" in degrees. */
+static bool get_position(dd_loader *L, dd_ynode *map, const char *path, double *lat,
+                         double *lon)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, "position");
+    dd_ynode *n = dd__yreq(L, map, path, "position");
+    if (!n)
+        return false;
+    if (n->kind == DD_Y_MAP) {
+        char sp[256];
+        bool ok = get_num(L, n, fp, "lat", -90, 90, true, lat);
+        ok = get_num(L, n, fp, "lon", -180, 180, true, lon) && ok;
+        static const char *const known[] = {"lat", "lon", NULL};
+        (void)sp;
+        dd__yunknown(L, n, fp, known);
+        return ok;
+    }
+    if (n->kind == DD_Y_SEQ) {
+        if (n->n != 2) {
+            dd__lerr(L, n, fp, "expected [latitude, longitude], got %zu values", n->n);
+            return false;
+        }
+        char p0[256], p1[256];
+        PATH(p0, "%s[0]", fp);
+        PATH(p1, "%s[1]", fp);
+        bool ok = dd__ynum(L, n->items[0], p0, -90, 90, lat);
+        return dd__ynum(L, n->items[1], p1, -180, 180, lon) && ok;
+    }
+    char a[64], b[64];
+    const char *comma = strchr(n->text, ',');
+    if (!comma || (size_t)(comma - n->text) >= sizeof a || strlen(comma + 1) >= sizeof b) {
+        dd__lerr(L, n, fp, "expected 'latitude, longitude' in degrees, got '%s'", n->text);
+        return false;
+    }
+    memcpy(a, n->text, (size_t)(comma - n->text));
+    a[comma - n->text] = '\0';
+    memcpy(b, comma + 1, strlen(comma + 1) + 1);
+    if (dd__parse_number(a, lat) || dd__parse_number(b, lon) || fabs(*lat) > 90 ||
+        fabs(*lon) > 180) {
+        dd__lerr(L, n, fp, "expected 'latitude, longitude' in degrees, got '%s'", n->text);
+        return false;
+    }
+    return true;
+}
+
+static dd_ynode *get_list(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                          bool required)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    if (!n)
+        return NULL;
+    return dd__yexpect(L, n, DD_Y_SEQ, fp) ? n : NULL;
+}
+
+static dd_ynode *get_map(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                         bool required)
+{
+    char fp[256];
+    field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    if (!n)
+        return NULL;
+    return dd__yexpect(L, n, DD_Y_MAP, fp) ? n : NULL;
+}
+
+/* Register an id in `map`; report duplicates. */
+static bool put_id(dd_loader *L, dd_idmap *map, dd_ynode *idnode, const char *path,
+                   const char *id, int32_t index, const char *what)
+{
+    int32_t prev = dd__idmap_put(map, id, index);
+    if (prev == -2) {
+        L->oom = true;
+        return false;
+    }
+    if (prev >= 0) {
+        dd__lerr(L, idnode, path, "duplicate %s id '%s'", what, id);
+        return false;
+    }
+    return true;
+}
+
+/* ----------------------------------------------------------------------- */
+
+static void load_units(dd_loader *L, dd_ynode *root)
+{
+    dd_scenario *s = L->s;
+    dd_ynode *u = get_map(L, root, "", "units", false);
+    s->display_weight = DD_UNIT_KG;
+    s->display_length = DD_UNIT_M;
+    L->weight_unit = "kg";
+    L->length_unit = "m";
+    if (u) {
+        dd_ynode *w = opt(u, "weight");
+        if (w && dd__yexpect(L, w, DD_Y_SCALAR, "units.weight")) {
+            static const struct { const char *n; dd_weight_unit u; } ws[] = {
+                {"kg", DD_UNIT_KG}, {"lb", DD_UNIT_LB}, {"t", DD_UNIT_T},
+                {"short ton", DD_UNIT_STON}};
+            bool found = false;
+            for (size_t i = 0; i < 4; i++)
+                if (strcmp(w->text, ws[i].n) == 0) {
+                    s->display_weight = ws[i].u;
+                    L->weight_unit = ws[i].n;
+                    found = true;
+                }
+            if (!found)
+                dd__lerr(L, w, "units.weight", "expected kg, lb, t or short ton, got '%s'",
+                         w->text);
+        }
+        dd_ynode *l = opt(u, "length");
+        if (l && dd__yexpect(L, l, DD_Y_SCALAR, "units.length")) {
+            static const struct { const char *n; dd_length_unit u; } ls[] = {
+                {"m", DD_UNIT_M}, {"in", DD_UNIT_IN}, {"ft", DD_UNIT_FT}};
+            bool found = false;
+            for (size_t i = 0; i < 3; i++)
+                if (strcmp(l->text, ls[i].n) == 0) {
+                    s->display_length = ls[i].u;
+                    L->length_unit = ls[i].n;
+                    found = true;
+                }
+            if (!found)
+                dd__lerr(L, l, "units.length", "expected m, in or ft, got '%s'", l->text);
+        }
+        static const char *const known[] = {"weight", "length", NULL};
+        dd__yunknown(L, u, "units", known);
+    }
+    s->passenger_kg = 400 * 0.45359237;
+    get_qty(L, root, "", "passenger_weight", DD_Q_WEIGHT, true, false, &s->passenger_kg);
+}
+
+static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
+{
+    dd_ynode *list = get_list(L, ag, "agreement", "milestones", false);
+    if (!list)
+        return;
+    dd_milestone *ms = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *ms);
+    if (!ms) {
+        L->oom = true;
+        return;
+    }
+    dd_idmap ids;
+    if (dd__idmap_init(&ids, L->arena, list->n) != DD_OK) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        dd_ynode *m = list->items[i];
+        char p[128];
+        PATH(p, "agreement.milestones[%zu]", i);
+        dd_milestone *x = &ms[i];
+        x->site = -1;
+        x->personnel_fraction = -1;
+        x->cargo_fraction = -1;
+        x->id = "";
+        x->description = "";
+        x->loc = (dd_loc){L->file, m->line, m->col};
+        if (!dd__yexpect(L, m, DD_Y_MAP, p))
+            continue;
+        if (get_str(L, m, p, "id", true, &x->id)) {
+            char fp[160];
+            PATH(fp, "%s.id", p);
+            put_id(L, &ids, dd__yget(m, "id"), fp, x->id, (int32_t)i, "milestone");
+        }
+        get_str(L, m, p, "description", false, &x->description);
+        get_time(L, m, p, "at", true, true, &x->at);
+        const char *site;
+        if (get_str(L, m, p, "site", false, &site)) {
+            int32_t si = dd__idmap_get(&L->sites, site);
+            if (si < 0) {
+                char fp[160];
+                PATH(fp, "%s.site", p);
+                const char *sug = dd__suggest(site, (const char *const *)NULL);
+                (void)sug;
+                dd__lerr(L, dd__yget(m, "site"), fp, "unknown site '%s'", site);
+            }
+            x->site = si;
+        }
+        get_num(L, m, p, "personnel", 0, 1, false, &x->personnel_fraction);
+        get_num(L, m, p, "cargo", 0, 1, false, &x->cargo_fraction);
+        if (x->personnel_fraction < 0 && x->cargo_fraction < 0 && dd__yget(m, "personnel") == NULL &&
+            dd__yget(m, "cargo") == NULL)
+            dd__lerr(L, m, p, "a milestone needs 'personnel' or 'cargo' (a share out, 0 to 1)");
+        static const char *const known[] = {"id", "description", "at", "site", "personnel",
+                                            "cargo", NULL};
+        dd__yunknown(L, m, p, known);
+    }
+    a->milestones = ms;
+    a->n_milestones = list->n;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
+{
+    c->lead_time = 0;
+    c->validity = DD_MINUTES_PER_DAY;
+    c->decision_time = 0;
+    c->daily_cap = -1;
+    c->hours = (dd_hours){0, 1440};
+    dd_ynode *m = get_map(L, ag, "agreement", "clearance", false);
+    if (!m)
+        return;
+    const char *p = "agreement.clearance";
+    double v;
+    if (get_qty(L, m, p, "lead_time", DD_Q_DURATION, false, false, &v))
+        c->lead_time = (dd_time)llround(v);
+    if (get_qty(L, m, p, "validity", DD_Q_DURATION, true, false, &v))
+        c->validity = (dd_time)llround(v);
+    if (get_qty(L, m, p, "decision_time", DD_Q_DURATION, false, false, &v))
+        c->decision_time = (dd_time)llround(v);
+    get_int(L, m, p, "daily_cap", 0, 100000, false, &c->daily_cap);
+    get_hours(L, m, p, "hours", &c->hours);
+    dd_ynode *bl = get_list(L, m, p, "blackout", false);
+    if (bl) {
+        int32_t *days = dd__arena_array(L->arena, bl->n ? bl->n : 1, sizeof *days);
+        if (!days) {
+            L->oom = true;
+            return;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < bl->n; i++) {
+            char fp[128];
+            PATH(fp, "%s.blackout[%zu]", p, i);
+            dd_time t;
+            if (dd__ytime(L, bl->items[i], fp, false, &t))
+                days[n++] = dd_scenario_day(L->s, t);
+        }
+        qsort(days, n, sizeof *days, cmp_i32);
+        c->blackout = days;
+        c->n_blackout = n;
+    }
+    static const char *const known[] = {"lead_time", "validity", "decision_time", "daily_cap",
+                                        "hours", "blackout", NULL};
+    dd__yunknown(L, m, p, known);
+}
+
+static void load_agreement(dd_loader *L, dd_ynode *root)
+{
+    dd_scenario *s = L->s;
+    dd_agreement *a = &s->agreement;
+    a->name = "";
+    a->security.floor = 0;
+    a->security.ratio = 0;
+    a->personnel.exit_per_day = -1;
+    a->personnel.ceiling = -1;
+    dd_ynode *ag = get_map(L, root, "", "agreement", true);
+    if (!ag)
+        return;
+    get_str(L, ag, "agreement", "name", false, &a->name);
+    L->tz = 0;
+    get_tz(L, ag, "agreement", &L->tz);
+    a->tz_offset = L->tz;
+    dd_ynode *ep = dd__yreq(L, ag, "agreement", "epoch");
+    if (ep && dd__yexpect(L, ep, DD_Y_SCALAR, "agreement.epoch")) {
+        int64_t u;
+        const char *err = dd__parse_time(ep->text, L->tz, false, &u, NULL);
+        if (err)
+            dd__lerr(L, ep, "agreement.epoch", "%s, got '%s'", err, ep->text);
+        else
+            s->epoch_unix = u;
+    }
+    dd_ynode *dl = dd__yreq(L, ag, "agreement", "deadline");
+    if (dl && dd__ytime(L, dl, "agreement.deadline", true, &a->deadline) && a->deadline <= 0)
+        dd__lerr(L, dl, "agreement.deadline", "the deadline %s is not after the epoch %s",
+                 dl->text, ep ? ep->text : "");
+    load_clearance(L, ag, &a->clearance);
+    dd_ynode *sec = get_map(L, ag, "agreement", "security", false);
+    if (sec) {
+        get_int(L, sec, "agreement.security", "floor", 0, 1000000, false, &a->security.floor);
+        get_num(L, sec, "agreement.security", "ratio", 0, 100, false, &a->security.ratio);
+        static const char *const known[] = {"floor", "ratio", NULL};
+        dd__yunknown(L, sec, "agreement.security", known);
+    }
+    dd_ynode *per = get_map(L, ag, "agreement", "personnel", false);
+    if (per) {
+        const char *p = "agreement.personnel";
+        double v;
+        get_int(L, per, p, "exit_per_day", 0, 10000000, false, &a->personnel.exit_per_day);
+        if (get_qty(L, per, p, "manifest_lead_time", DD_Q_DURATION, false, false, &v))
+            a->personnel.manifest_lead = (dd_time)llround(v);
+        if (get_qty(L, per, p, "entry_lead_time", DD_Q_DURATION, false, false, &v))
+            a->personnel.entry_lead = (dd_time)llround(v);
+        get_int(L, per, p, "ceiling", 0, 100000000, false, &a->personnel.ceiling);
+        static const char *const known[] = {"exit_per_day", "manifest_lead_time",
+                                            "entry_lead_time", "ceiling", NULL};
+        dd__yunknown(L, per, p, known);
+    }
+    /* milestones are read after sites (they may name one) */
+}
+
+static void load_agreement_tail(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *ag = dd__yget(root, "agreement");
+    if (!ag || ag->kind != DD_Y_MAP)
+        return;
+    load_milestones(L, ag, &L->s->agreement);
+    static const char *const known[] = {"name", "timezone", "epoch", "deadline", "milestones",
+                                        "clearance", "security", "personnel", NULL};
+    dd__yunknown(L, ag, "agreement", known);
+}
+
+static void load_hazards(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *h = get_map(L, root, "", "hazards", false);
+    if (!h)
+        return;
+    dd_ynode *np = get_list(L, h, "hazards", "no_passengers", false);
+    for (size_t i = 0; np && i < np->n; i++) {
+        char fp[128];
+        PATH(fp, "hazards.no_passengers[%zu]", i);
+        const char *c;
+        if (!dd__ystr(L, np->items[i], fp, &c))
+            continue;
+        int32_t k = dd__hazard_index(L, c);
+        if (k == -2)
+            dd__lerr(L, np->items[i], fp, "more than 32 hazard classes");
+        else if (k >= 0)
+            L->hazard_no_pax |= 1u << k;
+    }
+    dd_ynode *ap = get_list(L, h, "hazards", "apart", false);
+    for (size_t i = 0; ap && i < ap->n; i++) {
+        char fp[128];
+        PATH(fp, "hazards.apart[%zu]", i);
+        dd_ynode *pair = ap->items[i];
+        if (!dd__yexpect(L, pair, DD_Y_SEQ, fp))
+            continue;
+        if (pair->n != 2) {
+            dd__lerr(L, pair, fp, "expected a pair of hazard classes, e.g. [\"1.1\", \"3\"]");
+            continue;
+        }
+        int32_t k[2] = {-1, -1};
+        for (int j = 0; j < 2; j++) {
+            char ep[160];
+            PATH(ep, "%s[%d]", fp, j);
+            const char *c;
+            if (dd__ystr(L, pair->items[j], ep, &c))
+                k[j] = dd__hazard_index(L, c);
+            if (k[j] == -2)
+                dd__lerr(L, pair->items[j], ep, "more than 32 hazard classes");
+        }
+        if (k[0] >= 0 && k[1] >= 0) {
+            L->hazard_apart[k[0]] |= 1u << k[1];
+            L->hazard_apart[k[1]] |= 1u << k[0];
+        }
+    }
+    static const char *const known[] = {"no_passengers", "apart", NULL};
+    dd__yunknown(L, h, "hazards", known);
+}
+
+static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
+{
+    char p[64];
+    PATH(p, "sites[%zu]", i);
+    x->id = "";
+    x->name = "";
+    x->icao = "";
+    x->tz_offset = L->tz;
+    x->mog_total = -1;
+    x->hours = (dd_hours){0, 1440};
+    x->close_by = DD_TIME_NONE;
+    x->daily_cap = -1;
+    x->exit_per_day = -1;
+    x->security_floor = -1;
+    x->security_ratio = -1;
+    x->loc = (dd_loc){L->file, m->line, m->col};
+    if (!dd__yexpect(L, m, DD_Y_MAP, p))
+        return;
+    if (get_str(L, m, p, "id", true, &x->id)) {
+        char fp[96];
+        PATH(fp, "%s.id", p);
+        put_id(L, &L->sites, dd__yget(m, "id"), fp, x->id, (int32_t)i, "site");
+    }
+    get_str(L, m, p, "name", false, &x->name);
+    if (get_str(L, m, p, "icao", true, &x->icao) && strlen(x->icao) != 4) {
+        char fp[96];
+        PATH(fp, "%s.icao", p);
+        dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", x->icao);
+    }
+    get_position(L, m, p, &x->lat, &x->lon);
+    get_tz(L, m, p, &x->tz_offset);
+    dd_ynode *mog = get_map(L, m, p, "mog", true);
+    if (mog) {
+        char mp[96];
+        PATH(mp, "%s.mog", p);
+        dd_mog *v = dd__arena_array(L->arena, mog->n ? mog->n : 1, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return;
+        }
+        size_t n = 0;
+        for (size_t k = 0; k < mog->n; k++) {
+            dd_ypair *pr = &mog->pairs[k];
+            pr->used = true;
+            char fp[160];
+            PATH(fp, "%s.%s", mp, pr->key->text);
+            int32_t cnt;
+            if (!dd__yint(L, pr->value, fp, 0, 1000, &cnt))
+                continue;
+            if (strcmp(pr->key->text, "total") == 0) {
+                x->mog_total = cnt;
+                continue;
+            }
+            v[n].klass = dd__class_index(L, pr->key->text);
+            v[n].count = cnt;
+            n++;
+        }
+        if (mog->n == 0)
+            dd__lerr(L, mog, mp, "give the MOG per aircraft class, e.g. {C17: 2, C130: 3}");
+        x->mog = v;
+        x->n_mog = n;
+    }
+    get_hours(L, m, p, "hours", &x->hours);
+    dd_ynode *res = get_list(L, m, p, "reservations", false);
+    if (res) {
+        dd_reservation *v = dd__arena_array(L->arena, res->n ? res->n : 1, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return;
+        }
+        for (size_t k = 0; k < res->n; k++) {
+            char rp[128];
+            PATH(rp, "%s.reservations[%zu]", p, k);
+            dd_ynode *r = res->items[k];
+            v[k].note = "";
+            v[k].slots = 1;
+            if (!dd__yexpect(L, r, DD_Y_MAP, rp))
+                continue;
+            bool ok = get_time(L, r, rp, "from", false, true, &v[k].from);
+            ok = get_time(L, r, rp, "to", true, true, &v[k].to) && ok;
+            get_int(L, r, rp, "slots", 1, 1000, false, &v[k].slots);
+            get_str(L, r, rp, "note", false, &v[k].note);
+            if (ok && v[k].to <= v[k].from) {
+                char fp[160];
+                PATH(fp, "%s.to", rp);
+                dd__lerr(L, dd__yget(r, "to"), fp, "the reservation ends before it starts");
+            }
+            static const char *const known[] = {"from", "to", "slots", "note", NULL};
+            dd__yunknown(L, r, rp, known);
+        }
+        x->reservations = v;
+        x->n_reservations = res->n;
+    }
+    dd_ynode *rs = get_map(L, m, p, "resources", false);
+    if (rs) {
+        dd_resource *v = dd__arena_array(L->arena, rs->n ? rs->n : 1, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return;
+        }
+        for (size_t k = 0; k < rs->n; k++) {
+            dd_ypair *pr = &rs->pairs[k];
+            pr->used = true;
+            char fp[160];
+            PATH(fp, "%s.resources.%s", p, pr->key->text);
+            v[k].id = pr->key->text;
+            dd__yint(L, pr->value, fp, 0, 1000000, &v[k].capacity);
+        }
+        x->resources = v;
+        x->n_resources = rs->n;
+    }
+    get_time(L, m, p, "close_by", true, false, &x->close_by);
+    get_int(L, m, p, "daily_cap", 0, 100000, false, &x->daily_cap);
+    get_int(L, m, p, "exit_per_day", 0, 10000000, false, &x->exit_per_day);
+    dd_ynode *sec = get_map(L, m, p, "security", false);
+    if (sec) {
+        char sp[96];
+        PATH(sp, "%s.security", p);
+        get_int(L, sec, sp, "floor", 0, 1000000, false, &x->security_floor);
+        get_num(L, sec, sp, "ratio", 0, 100, false, &x->security_ratio);
+        static const char *const known[] = {"floor", "ratio", NULL};
+        dd__yunknown(L, sec, sp, known);
+    }
+    static const char *const known[] = {"id", "name", "icao", "position", "timezone", "mog",
+                                        "hours", "reservations", "resources", "close_by",
+                                        "daily_cap", "exit_per_day", "security", NULL};
+    dd__yunknown(L, m, p, known);
+}
+
+static void load_sites(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *list = get_list(L, root, "", "sites", true);
+    size_t n = list ? list->n : 0;
+    if (dd__idmap_init(&L->sites, L->arena, n) != DD_OK) {
+        L->oom = true;
+        return;
+    }
+    L->sites_v = dd__arena_array(L->arena, n ? n : 1, sizeof *L->sites_v);
+    if (!L->sites_v) {
+        L->oom = true;
+        return;
+    }
+    if (list && n == 0)
+        dd__lerr(L, list, "sites", "a scenario needs at least one site");
+    for (size_t i = 0; i < n; i++)
+        load_site(L, list->items[i], i, &L->sites_v[i]);
+    L->s->sites = L->sites_v;
+    L->s->n_sites = n;
+}
+
+static void load_hubs(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *list = get_list(L, root, "", "destinations", true);
+    size_t n = list ? list->n : 0;
+    if (dd__idmap_init(&L->hubs, L->arena, n) != DD_OK ||
+        !(L->hubs_v = dd__arena_array(L->arena, n ? n : 1, sizeof *L->hubs_v))) {
+        L->oom = true;
+        return;
+    }
+    if (list && n == 0)
+        dd__lerr(L, list, "destinations", "a scenario needs at least one destination");
+    for (size_t i = 0; i < n; i++) {
+        dd_ynode *m = list->items[i];
+        dd_hub *x = &L->hubs_v[i];
+        char p[64];
+        PATH(p, "destinations[%zu]", i);
+        x->id = x->name = x->icao = "";
+        x->loc = (dd_loc){L->file, m->line, m->col};
+        if (!dd__yexpect(L, m, DD_Y_MAP, p))
+            continue;
+        if (get_str(L, m, p, "id", true, &x->id)) {
+            char fp[96];
+            PATH(fp, "%s.id", p);
+            put_id(L, &L->hubs, dd__yget(m, "id"), fp, x->id, (int32_t)i, "destination");
+        }
+        get_str(L, m, p, "name", false, &x->name);
+        if (get_str(L, m, p, "icao", true, &x->icao) && strlen(x->icao) != 4) {
+            char fp[96];
+            PATH(fp, "%s.icao", p);
+            dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", x->icao);
+        }
+        get_position(L, m, p, &x->lat, &x->lon);
+        static const char *const known[] = {"id", "name", "icao", "position", NULL};
+        dd__yunknown(L, m, p, known);
+    }
+    L->s->hubs = L->hubs_v;
+    L->s->n_hubs = n;
+}
+
+static int cmp_payload(const void *a, const void *b)
+{
+    const dd_payload_point *x = a, *y = b;
+    return (x->range_m > y->range_m) - (x->range_m < y->range_m);
+}
+
+static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *x)
+{
+    char p[64];
+    PATH(p, "aircraft[%zu]", i);
+    x->id = x->name = "";
+    x->klass = -1;
+    x->home = -1;
+    x->pallet_height_m = DD_463L_MAX_HEIGHT_M;
+    x->loc = (dd_loc){L->file, m->line, m->col};
+    if (!dd__yexpect(L, m, DD_Y_MAP, p))
+        return;
+    if (get_str(L, m, p, "id", true, &x->id)) {
+        char fp[96];
+        PATH(fp, "%s.id", p);
+        put_id(L, &L->aircraft, dd__yget(m, "id"), fp, x->id, (int32_t)i, "aircraft");
+    }
+    get_str(L, m, p, "name", false, &x->name);
+    const char *klass;
+    if (get_str(L, m, p, "class", true, &klass))
+        x->klass = dd__class_index(L, klass);
+    get_qty(L, m, p, "acl", DD_Q_WEIGHT, true, true, &x->acl_kg);
+    dd_ynode *rp = get_list(L, m, p, "range_payload", false);
+    if (rp) {
+        dd_payload_point *v = dd__arena_array(L->arena, rp->n ? rp->n : 1, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return;
+        }
+        for (size_t k = 0; k < rp->n; k++) {
+            char ep[128];
+            PATH(ep, "%s.range_payload[%zu]", p, k);
+            dd_ynode *pt = rp->items[k];
+            if (!dd__yexpect(L, pt, DD_Y_MAP, ep))
+                continue;
+            get_qty(L, pt, ep, "range", DD_Q_DISTANCE, true, true, &v[k].range_m);
+            get_qty(L, pt, ep, "payload", DD_Q_WEIGHT, false, true, &v[k].payload_kg);
+            static const char *const known[] = {"range", "payload", NULL};
+            dd__yunknown(L, pt, ep, known);
+        }
+        qsort(v, rp->n, sizeof *v, cmp_payload);
+        x->range_payload = v;
+        x->n_range_payload = rp->n;
+    }
+    get_int(L, m, p, "pallet_positions", 0, 100, true, &x->pallet_positions);
+    get_int(L, m, p, "seats", 0, 2000, true, &x->seats);
+    get_num(L, m, p, "seats_per_pallet", 0, 1000, false, &x->seats_per_pallet);
+    dd_ynode *fl = get_map(L, m, p, "floor", true);
+    if (fl) {
+        char fp[96];
+        PATH(fp, "%s.floor", p);
+        get_qty(L, fl, fp, "length", DD_Q_LENGTH, true, true, &x->floor_length_m);
+        get_qty(L, fl, fp, "width", DD_Q_LENGTH, true, true, &x->floor_width_m);
+        static const char *const known[] = {"length", "width", NULL};
+        dd__yunknown(L, fl, fp, known);
+    }
+    dd_ynode *dr = get_map(L, m, p, "door", true);
+    if (dr) {
+        char fp[96];
+        PATH(fp, "%s.door", p);
+        get_qty(L, dr, fp, "width", DD_Q_LENGTH, true, true, &x->door_width_m);
+        get_qty(L, dr, fp, "height", DD_Q_LENGTH, true, true, &x->door_height_m);
+        static const char *const known[] = {"width", "height", NULL};
+        dd__yunknown(L, dr, fp, known);
+    }
+    get_qty(L, m, p, "pallet_height", DD_Q_LENGTH, true, false, &x->pallet_height_m);
+    get_qty(L, m, p, "cruise", DD_Q_SPEED, true, true, &x->cruise_mps);
+    double g;
+    if (get_qty(L, m, p, "ground_time", DD_Q_DURATION, false, true, &g))
+        x->ground_time = (dd_time)llround(g);
+    dd_ynode *tails = dd__yreq(L, m, p, "tails");
+    if (tails) {
+        char tp[96];
+        PATH(tp, "%s.tails", p);
+        if (tails->kind == DD_Y_SCALAR) {
+            dd_tails_step *v = dd__arena_alloc(L->arena, sizeof *v);
+            if (!v) {
+                L->oom = true;
+                return;
+            }
+            v->from = 0;
+            if (dd__yint(L, tails, tp, 0, 100000, &v->count)) {
+                x->tails = v;
+                x->n_tails = 1;
+            }
+        } else if (dd__yexpect(L, tails, DD_Y_SEQ, tp)) {
+            dd_tails_step *v = dd__arena_array(L->arena, tails->n ? tails->n : 1, sizeof *v);
+            if (!v) {
+                L->oom = true;
+                return;
+            }
+            for (size_t k = 0; k < tails->n; k++) {
+                char ep[128];
+                PATH(ep, "%s[%zu]", tp, k);
+                dd_ynode *st = tails->items[k];
+                if (!dd__yexpect(L, st, DD_Y_MAP, ep))
+                    continue;
+                get_time(L, st, ep, "from", false, true, &v[k].from);
+                get_int(L, st, ep, "count", 0, 100000, true, &v[k].count);
+                if (k > 0 && v[k].from <= v[k - 1].from)
+                    dd__lerr(L, dd__yget(st, "from"), ep,
+                             "tail steps must be in time order");
+                static const char *const known[] = {"from", "count", NULL};
+                dd__yunknown(L, st, ep, known);
+            }
+            x->tails = v;
+            x->n_tails = tails->n;
+        }
+    }
+    const char *home;
+    if (get_str(L, m, p, "home", true, &home)) {
+        x->home = dd__idmap_get(&L->hubs, home);
+        if (x->home < 0) {
+            char fp[96];
+            PATH(fp, "%s.home", p);
+            dd__lerr(L, dd__yget(m, "home"), fp, "unknown destination '%s'", home);
+        }
+    }
+    get_num(L, m, p, "cost_per_hour", 0, 1e9, false, &x->cost_per_hour);
+    static const char *const known[] = {
+        "id", "name", "class", "acl", "range_payload", "pallet_positions", "seats",
+        "seats_per_pallet", "floor", "door", "pallet_height", "cruise", "ground_time",
+        "tails", "home", "cost_per_hour", NULL};
+    dd__yunknown(L, m, p, known);
+}
+
+static void load_aircraft(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *list = get_list(L, root, "", "aircraft", false);
+    size_t n = list ? list->n : 0;
+    if (dd__idmap_init(&L->aircraft, L->arena, n) != DD_OK ||
+        !(L->aircraft_v = dd__arena_array(L->arena, n ? n : 1, sizeof *L->aircraft_v))) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        load_one_aircraft(L, list->items[i], i, &L->aircraft_v[i]);
+    L->s->aircraft = L->aircraft_v;
+    L->s->n_aircraft = n;
+}
+
+static void load_commercial(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *list = get_list(L, root, "", "commercial", false);
+    if (!list)
+        return;
+    dd_commercial *v = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *v);
+    if (!v) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        char p[64];
+        PATH(p, "commercial[%zu]", i);
+        dd_ynode *m = list->items[i];
+        v[i].site = -1;
+        v[i].from = 0;
+        v[i].to = DD_TIME_NONE;
+        v[i].loc = (dd_loc){L->file, m->line, m->col};
+        if (!dd__yexpect(L, m, DD_Y_MAP, p))
+            continue;
+        const char *site;
+        if (get_str(L, m, p, "site", true, &site)) {
+            v[i].site = dd__idmap_get(&L->sites, site);
+            if (v[i].site < 0) {
+                char fp[96];
+                PATH(fp, "%s.site", p);
+                dd__lerr(L, dd__yget(m, "site"), fp, "unknown site '%s'", site);
+            }
+        }
+        get_int(L, m, p, "seats_per_day", 0, 1000000, true, &v[i].seats_per_day);
+        get_time(L, m, p, "from", false, false, &v[i].from);
+        get_time(L, m, p, "to", true, false, &v[i].to);
+        if (v[i].to != DD_TIME_NONE && v[i].to <= v[i].from) {
+            char fp[96];
+            PATH(fp, "%s.to", p);
+            dd__lerr(L, dd__yget(m, "to"), fp, "the service ends before it starts");
+        }
+        static const char *const known[] = {"site", "seats_per_day", "from", "to", NULL};
+        dd__yunknown(L, m, p, known);
+    }
+    L->s->commercial = v;
+    L->s->n_commercial = list->n;
+}
+
+void dd__load_sections(dd_loader *L, dd_ynode *root)
+{
+    if (!dd__yexpect(L, root, DD_Y_MAP, ""))
+        return;
+    int32_t version;
+    dd_ynode *vn = dd__yreq(L, root, "", "drawdown");
+    if (vn && dd__yint(L, vn, "drawdown", 1, INT32_MAX, &version) && version != 1)
+        dd__lerr(L, vn, "drawdown", "unsupported format version %d (this drawdown reads 1)",
+                 version);
+    L->s->name = "";
+    get_str(L, root, "", "name", false, &L->s->name);
+    load_units(L, root);
+    load_agreement(L, root);
+    load_hazards(L, root);
+    load_sites(L, root);
+    load_agreement_tail(L, root);
+    load_hubs(L, root);
+    load_aircraft(L, root);
+    load_commercial(L, root);
+}

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Units and times (see units.h). Conversion factors are exact where the
+ * unit is defined exactly (1 lb = 0.45359237 kg, 1 in = 0.0254 m,
+ * 1 nm = 1852 m, 1 short ton = 2,000 lb).
+ */
+#include "model/units.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Case-insensitive compare of ASCII letters, independent of the locale. */
+static int strncasecmp_ascii(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int ca = tolower((unsigned char)a[i]);
+        int cb = tolower((unsigned char)b[i]);
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
+    return 0;
+}
+
+typedef struct unit_def {
+    const char *name;
+    double factor;
+} unit_def;
+
+static const unit_def weight_units[] = {
+    {"kg", 1.0}, {"kgs", 1.0}, {"kilogram", 1.0}, {"kilograms", 1.0},
+    {"lb", 0.45359237}, {"lbs", 0.45359237}, {"pound", 0.45359237}, {"pounds", 0.45359237},
+    {"t", 1000.0}, {"tonne", 1000.0}, {"tonnes", 1000.0}, {"mt", 1000.0},
+    {"short ton", 907.18474}, {"short tons", 907.18474}, {"ston", 907.18474},
+    {"stons", 907.18474}, {"tn", 907.18474}, {NULL, 0}};
+static const unit_def length_units[] = {
+    {"m", 1.0}, {"cm", 0.01}, {"mm", 0.001}, {"in", 0.0254}, {"inch", 0.0254},
+    {"inches", 0.0254}, {"ft", 0.3048}, {"feet", 0.3048}, {"foot", 0.3048}, {NULL, 0}};
+static const unit_def distance_units[] = {
+    {"m", 1.0}, {"km", 1000.0}, {"nm", 1852.0}, {"nmi", 1852.0}, {"mi", 1609.344},
+    {NULL, 0}};
+static const unit_def speed_units[] = {
+    {"kt", 1852.0 / 3600.0}, {"kts", 1852.0 / 3600.0}, {"kn", 1852.0 / 3600.0},
+    {"knots", 1852.0 / 3600.0}, {"km/h", 1000.0 / 3600.0}, {"kph", 1000.0 / 3600.0},
+    {"mph", 1609.344 / 3600.0}, {"m/s", 1.0}, {NULL, 0}};
+static const unit_def duration_units[] = {
+    {"min", 1.0}, {"mins", 1.0}, {"minute", 1.0}, {"minutes", 1.0}, {"m", 1.0},
+    {"h", 60.0}, {"hr", 60.0}, {"hrs", 60.0}, {"hour", 60.0}, {"hours", 60.0},
+    {"d", 1440.0}, {"day", 1440.0}, {"days", 1440.0}, {"w", 10080.0}, {"week", 10080.0},
+    {"weeks", 10080.0}, {NULL, 0}};
+
+static const unit_def *units_of(dd_qty q)
+{
+    switch (q) {
+    case DD_Q_WEIGHT: return weight_units;
+    case DD_Q_LENGTH: return length_units;
+    case DD_Q_DISTANCE: return distance_units;
+    case DD_Q_SPEED: return speed_units;
+    case DD_Q_DURATION: return duration_units;
+    default: return weight_units;
+    }
+}
+
+const char *dd__qty_units(dd_qty q)
+{
+    switch (q) {
+    case DD_Q_WEIGHT: return "kg, lb, t (tonne), short ton";
+    case DD_Q_LENGTH: return "m, cm, mm, in, ft";
+    case DD_Q_DISTANCE: return "km, nm, mi, m";
+    case DD_Q_SPEED: return "kt, km/h, mph, m/s";
+    case DD_Q_DURATION: return "min, h, d, w (e.g. 3h15m)";
+    default: return "";
+    }
+}
+
+static const unit_def *find_unit(dd_qty q, const char *u, size_t n)
+{
+    for (const unit_def *d = units_of(q); d->name; d++)
+        if (strlen(d->name) == n && strncasecmp_ascii(d->name, u, n) == 0)
+            return d;
+    return NULL;
+}
+
+bool dd__unit_known(dd_qty q, const char *unit)
+{
+    return find_unit(q, unit, strlen(unit)) != NULL;
+}
+
+/* Read a decimal number at *p (sign, digits with optional thousands commas,
+ * fraction, exponent); advance *p. */
+static bool read_number(const char **p, double *out)
+{
+    const char *s = *p;
+    char buf[64];
+    size_t n = 0;
+    if (*s == '+' || *s == '-')
+        buf[n++] = *s++;
+    bool digits = false;
+    while (isdigit((unsigned char)*s) || (*s == ',' && digits && isdigit((unsigned char)s[1]))) {
+        if (*s != ',') {
+            if (n + 1 >= sizeof buf)
+                return false;
+            buf[n++] = *s;
+        }
+        digits = true;
+        s++;
+    }
+    if (*s == '.') {
+        buf[n++] = *s++;
+        while (isdigit((unsigned char)*s)) {
+            if (n + 1 >= sizeof buf)
+                return false;
+            buf[n++] = *s++;
+            digits = true;
+        }
+    }
+    if (!digits)
+        return false;
+    if ((*s == 'e' || *s == 'E') &&
+        (isdigit((unsigned char)s[1]) ||
+         ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
+        buf[n++] = *s++;
+        if (*s == '-' || *s == '+')
+            buf[n++] = *s++;
+        while (isdigit((unsigned char)*s)) {
+            if (n + 1 >= sizeof buf)
+                return false;
+            buf[n++] = *s++;
+        }
+    }
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (*end || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    *p = s;
+    return true;
+}
+
+static const char *skip_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+const char *dd__parse_number(const char *s, double *out)
+{
+    const char *p = skip_ws(s);
+    if (!*p)
+        return "expected a number, got nothing";
+    if (!read_number(&p, out))
+        return "expected a number";
+    p = skip_ws(p);
+    if (*p)
+        return "expected a number";
+    return NULL;
+}
+
+const char *dd__parse_int(const char *s, int64_t *out)
+{
+    double v;
+    const char *err = dd__parse_number(s, &v);
+    if (err)
+        return "expected a whole number";
+    if (v != floor(v) || fabs(v) > 9.0e15)
+        return "expected a whole number";
+    *out = (int64_t)v;
+    return NULL;
+}
+
+const char *dd__parse_qty(const char *s, dd_qty q, const char *default_unit, double *out)
+{
+    const char *p = skip_ws(s);
+    if (!*p)
+        return "expected a quantity, got nothing";
+    double total = 0;
+    int parts = 0;
+    /* durations may chain parts: 3h15m, "1 d 6 h" */
+    for (;;) {
+        double v;
+        if (!read_number(&p, &v))
+            return parts ? "unexpected text after the quantity" : "expected a number with a unit";
+        p = skip_ws(p);
+        const char *u = p;
+        while (*p && !isdigit((unsigned char)*p) && *p != '+' && *p != '-' && *p != ' ' &&
+               *p != '\t')
+            p++;
+        size_t ul = (size_t)(p - u);
+        /* two-word units: "short ton(s)" */
+        if (ul == 5 && strncasecmp_ascii(u, "short", 5) == 0 && *p == ' ') {
+            const char *q2 = skip_ws(p);
+            const char *e2 = q2;
+            while (*e2 && *e2 != ' ' && *e2 != '\t')
+                e2++;
+            if ((e2 - q2 == 3 && strncasecmp_ascii(q2, "ton", 3) == 0) ||
+                (e2 - q2 == 4 && strncasecmp_ascii(q2, "tons", 4) == 0)) {
+                v *= 907.18474;
+                p = e2;
+                total += v;
+                parts++;
+                p = skip_ws(p);
+                if (!*p)
+                    break;
+                continue;
+            }
+        }
+        const unit_def *d;
+        if (ul == 0) {
+            if (parts)
+                return "missing unit";
+            if (!default_unit)
+                return "missing unit";
+            d = find_unit(q, default_unit, strlen(default_unit));
+            if (!d)
+                return "missing unit";
+        } else {
+            d = find_unit(q, u, ul);
+            if (!d)
+                return "unknown unit";
+        }
+        total += v * d->factor;
+        parts++;
+        p = skip_ws(p);
+        if (!*p)
+            break;
+        if (q != DD_Q_DURATION)
+            return "unexpected text after the quantity";
+    }
+    if (!isfinite(total))
+        return "number out of range";
+    *out = total;
+    return NULL;
+}
+
+int64_t dd__days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    /* Howard Hinnant's days_from_civil algorithm (public domain description) */
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void dd__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t yy = (int64_t)yoe + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yy + (*m <= 2);
+}
+
+static bool read_digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return false;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+static const char *read_offset(const char **pp, int32_t *out)
+{
+    const char *p = *pp;
+    if (*p == 'Z' || *p == 'z') {
+        *out = 0;
+        *pp = p + 1;
+        return NULL;
+    }
+    if (*p != '+' && *p != '-')
+        return "expected a UTC offset such as +01:00 or Z";
+    int sign = *p == '-' ? -1 : 1;
+    p++;
+    int hh, mm = 0;
+    if (!read_digits(&p, 2, &hh)) {
+        if (!read_digits(&p, 1, &hh))
+            return "expected a UTC offset such as +01:00 or Z";
+    }
+    if (*p == ':') {
+        p++;
+        if (!read_digits(&p, 2, &mm))
+            return "expected a UTC offset such as +01:00 or Z";
+    } else if (isdigit((unsigned char)*p)) {
+        if (!read_digits(&p, 2, &mm))
+            return "expected a UTC offset such as +01:00 or Z";
+    }
+    if (hh > 14 || mm > 59)
+        return "UTC offset out of range";
+    *out = sign * (hh * 60 + mm);
+    *pp = p;
+    return NULL;
+}
+
+const char *dd__parse_tz(const char *s, int32_t *out)
+{
+    const char *p = skip_ws(s);
+    if (strncasecmp_ascii(p, "UTC", 3) == 0 || strncasecmp_ascii(p, "GMT", 3) == 0) {
+        p += 3;
+        if (!*p) {
+            *out = 0;
+            return NULL;
+        }
+    }
+    const char *err = read_offset(&p, out);
+    if (err)
+        return "expected a UTC offset such as +01:00, UTC+1 or Z (time zone names are not "
+               "supported)";
+    p = skip_ws(p);
+    if (*p)
+        return "unexpected text after the UTC offset";
+    return NULL;
+}
+
+const char *dd__parse_time(const char *s, int32_t default_offset, bool end_of_day,
+                           int64_t *unix_out, bool *date_only_out)
+{
+    const char *p = skip_ws(s);
+    int y, mo, d;
+    if (!read_digits(&p, 4, &y) || *p++ != '-' || !read_digits(&p, 2, &mo) || *p++ != '-' ||
+        !read_digits(&p, 2, &d))
+        return "expected an ISO 8601 date or time such as 2024-09-15 or 2024-09-15T23:00Z";
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
+        return "no such date";
+    int64_t days = dd__days_from_civil(y, (unsigned)mo, (unsigned)d);
+    int hh = 0, mi = 0, ss = 0;
+    int32_t off = default_offset;
+    bool date_only = true;
+    if (*p == 'T' || *p == 't' || (*p == ' ' && isdigit((unsigned char)p[1]))) {
+        p++;
+        date_only = false;
+        if (!read_digits(&p, 2, &hh) || *p++ != ':' || !read_digits(&p, 2, &mi))
+            return "expected a time of day as HH:MM after the date";
+        if (*p == ':') {
+            p++;
+            if (!read_digits(&p, 2, &ss))
+                return "expected seconds as SS";
+            if (*p == '.') {
+                p++;
+                while (isdigit((unsigned char)*p))
+                    p++;
+            }
+        }
+        if (hh > 24 || mi > 59 || ss > 60 || (hh == 24 && (mi || ss)))
+            return "no such time of day";
+        if (*p && *p != ' ') {
+            const char *err = read_offset(&p, &off);
+            if (err)
+                return err;
+        }
+    }
+    p = skip_ws(p);
+    if (*p)
+        return "unexpected text after the time";
+    int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)off * 60;
+    if (date_only && end_of_day)
+        secs += 86400;
+    *unix_out = secs;
+    if (date_only_out)
+        *date_only_out = date_only;
+    return NULL;
+}
+
+const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close)
+{
+    const char *p = skip_ws(s);
+    if (strcmp(p, "24h") == 0 || strcmp(p, "H24") == 0 || strcmp(p, "always") == 0) {
+        *open = 0;
+        *close = 1440;
+        return NULL;
+    }
+    int h1, m1, h2, m2;
+    if (!read_digits(&p, 2, &h1) || *p++ != ':' || !read_digits(&p, 2, &m1))
+        return "expected hours as HH:MM-HH:MM (local time) or 24h";
+    p = skip_ws(p);
+    if (*p++ != '-')
+        return "expected hours as HH:MM-HH:MM (local time) or 24h";
+    p = skip_ws(p);
+    if (!read_digits(&p, 2, &h2) || *p++ != ':' || !read_digits(&p, 2, &m2))
+        return "expected hours as HH:MM-HH:MM (local time) or 24h";
+    if (*skip_ws(p))
+        return "unexpected text after the hours";
+    if (h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59 || (h2 == 24 && m2))
+        return "no such time of day";
+    *open = h1 * 60 + m1;
+    *close = h2 * 60 + m2;
+    if (*open == *close)
+        return "opening and closing times are the same";
+    return NULL;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Quantities as planners write them: "4,000 lb", "77.5 t", "3h15m",
+ * "450 kt", "2400 nm", "104 in", and ISO 8601 times. Each parser returns
+ * NULL on success or a static message saying what is wrong.
+ */
+#ifndef DD_MODEL_UNITS_H
+#define DD_MODEL_UNITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum dd_qty {
+    DD_Q_WEIGHT,   /* -> kg */
+    DD_Q_LENGTH,   /* -> m */
+    DD_Q_DISTANCE, /* -> m */
+    DD_Q_SPEED,    /* -> m/s */
+    DD_Q_DURATION, /* -> minutes */
+    DD_Q_COUNT_
+} dd_qty;
+
+/* A plain decimal number, all of `s` (thousands commas allowed). */
+const char *dd__parse_number(const char *s, double *out);
+/* A whole number, all of `s`. */
+const char *dd__parse_int(const char *s, int64_t *out);
+/* A quantity with a unit; a bare number takes `default_unit` (NULL: a unit
+ * is required). The result is in the SI unit noted above. */
+const char *dd__parse_qty(const char *s, dd_qty q, const char *default_unit, double *out);
+/* Unit name for messages: "kg, lb, t, short ton" etc. */
+const char *dd__qty_units(dd_qty q);
+/* Is `unit` a known unit of q? */
+bool dd__unit_known(dd_qty q, const char *unit);
+
+/*
+ * ISO 8601 date or date-time: "2024-09-15", "2024-09-15T23:59Z",
+ * "2024-09-15T23:59:30+01:00", "2024-09-15 23:59". Without an offset the
+ * time is local at `default_offset` minutes. A date alone means local
+ * midnight, or the end of that day when end_of_day is true.
+ * *unix_out is seconds since 1970-01-01T00:00Z; *date_only_out (may be NULL)
+ * tells whether only a date was given.
+ */
+const char *dd__parse_time(const char *s, int32_t default_offset, bool end_of_day,
+                           int64_t *unix_out, bool *date_only_out);
+/* "+01:00", "-05:30", "UTC+1", "UTC", "Z" -> minutes east of UTC. */
+const char *dd__parse_tz(const char *s, int32_t *out);
+/* "06:00-22:00" (local) -> [open, close) minutes; "24h" or "00:00-24:00" all day. */
+const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close);
+/* Days since 1970-01-01 of a civil date. */
+int64_t dd__days_from_civil(int64_t y, unsigned m, unsigned d);
+void dd__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+#endif

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Document tree from libfyaml events (see ytree.h). libfyaml does the
+ * lexing and parsing; this file only keeps what the loader needs: kinds,
+ * text, and 1-based positions. Anchors and aliases are resolved to shared
+ * nodes; merge keys are not supported (they are rare in scenarios).
+ */
+#include "model/ytree.h"
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+
+typedef struct anchor {
+    const char *name;
+    size_t len;
+    dd_ynode *node;
+} anchor;
+
+typedef struct builder {
+    dd_arena *arena;
+    const char *file;
+    const char *text;
+    size_t len;
+    dd_diags *diags;
+    /* growable child lists per open container */
+    struct frame {
+        dd_ynode *node;
+        dd_ynode **kids; /* keys and values interleaved for maps */
+        size_t n, cap;
+    } stack[MAX_DEPTH];
+    int depth;
+    anchor *anchors;
+    size_t n_anchors, cap_anchors;
+    bool failed; /* an error was reported; parsing goes on to find more */
+} builder;
+
+void dd__source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
+{
+    size_t i = 0;
+    uint32_t l = 1;
+    while (i < len && l < line) {
+        if (text[i] == '\n')
+            l++;
+        i++;
+    }
+    size_t j = i;
+    while (j < len && text[j] != '\n' && text[j] != '\r')
+        j++;
+    size_t n = j - i;
+    if (size == 0)
+        return;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, text + i, n);
+    buf[n] = '\0';
+}
+
+static void error_at(builder *b, uint32_t line, uint32_t col, const char *msg)
+{
+    char src[512];
+    dd__source_line(b->text, b->len, line, src, sizeof src);
+    dd_diags_add(b->diags, DD_SEV_ERROR, b->file, line, col, "", src, "%s", msg);
+    b->failed = true;
+}
+
+static dd_ynode *new_node(builder *b, dd_ykind kind, const struct fy_mark *m)
+{
+    dd_ynode *n = dd__arena_alloc(b->arena, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->line = m ? (uint32_t)m->line + 1 : 0;
+    n->col = m ? (uint32_t)m->column + 1 : 0;
+    n->text = "";
+    return n;
+}
+
+static bool remember_anchor(builder *b, struct fy_token *tok, dd_ynode *node)
+{
+    if (!tok)
+        return true;
+    size_t len;
+    const char *name = fy_token_get_text(tok, &len);
+    if (!name)
+        return false;
+    if (b->n_anchors == b->cap_anchors) {
+        size_t cap = b->cap_anchors ? 2 * b->cap_anchors : 8;
+        anchor *a = dd__arena_array(b->arena, cap, sizeof *a);
+        if (!a)
+            return false;
+        if (b->n_anchors)
+            memcpy(a, b->anchors, b->n_anchors * sizeof *a);
+        b->anchors = a;
+        b->cap_anchors = cap;
+    }
+    char *copy = dd__arena_strndup(b->arena, name, len);
+    if (!copy)
+        return false;
+    b->anchors[b->n_anchors++] = (anchor){copy, len, node};
+    return true;
+}
+
+static dd_ynode *find_anchor(builder *b, struct fy_token *tok)
+{
+    size_t len;
+    const char *name = tok ? fy_token_get_text(tok, &len) : NULL;
+    if (!name)
+        return NULL;
+    for (size_t i = b->n_anchors; i-- > 0;)
+        if (b->anchors[i].len == len && memcmp(b->anchors[i].name, name, len) == 0)
+            return b->anchors[i].node;
+    return NULL;
+}
+
+/* Append a finished node to the open container (or make it the root). */
+static bool add_child(builder *b, dd_ynode *child, dd_ynode **root)
+{
+    if (b->depth == 0) {
+        if (!*root)
+            *root = child;
+        return true;
+    }
+    struct frame *f = &b->stack[b->depth - 1];
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 16;
+        dd_ynode **k = dd__arena_array(b->arena, cap, sizeof *k);
+        if (!k)
+            return false;
+        if (f->n)
+            memcpy(k, f->kids, f->n * sizeof *k);
+        f->kids = k;
+        f->cap = cap;
+    }
+    f->kids[f->n++] = child;
+    return true;
+}
+
+static bool close_container(builder *b)
+{
+    struct frame *f = &b->stack[--b->depth];
+    dd_ynode *n = f->node;
+    if (n->kind == DD_Y_SEQ) {
+        n->items = f->kids;
+        n->n = f->n;
+        return true;
+    }
+    n->n = f->n / 2;
+    n->pairs = dd__arena_array(b->arena, n->n ? n->n : 1, sizeof *n->pairs);
+    if (!n->pairs)
+        return false;
+    for (size_t i = 0; i < n->n; i++) {
+        dd_ynode *k = f->kids[2 * i];
+        n->pairs[i].key = k;
+        n->pairs[i].value = f->kids[2 * i + 1];
+        if (k->kind != DD_Y_SCALAR) {
+            error_at(b, k->line, k->col, "keys must be plain names");
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            dd_ynode *o = n->pairs[j].key;
+            if (o->kind == DD_Y_SCALAR && strcmp(o->text, k->text) == 0) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "duplicate key '%s' (first at line %u)", k->text,
+                         o->line);
+                error_at(b, k->line, k->col, msg);
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, size_t len,
+                          bool json, dd_diags *diags, dd_ynode **root_out)
+{
+    *root_out = NULL;
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.arena = arena;
+    b.file = file;
+    b.text = text;
+    b.len = len;
+    b.diags = diags;
+
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = NULL;
+    struct fy_diag *fd = fy_diag_create(&dc);
+    if (!fd)
+        return DD_ENOMEM;
+    fy_diag_set_collect_errors(fd, true);
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE);
+    cfg.diag = fd;
+    struct fy_parser *p = fy_parser_create(&cfg);
+    if (!p) {
+        fy_diag_destroy(fd);
+        return DD_ENOMEM;
+    }
+    dd_status st = DD_OK;
+    if (fy_parser_set_string(p, text, len) != 0) {
+        st = DD_ENOMEM;
+        goto fail_parser;
+    }
+    dd_ynode *root = NULL;
+    int docs = 0;
+    struct fy_event *e;
+    while ((e = fy_parser_parse(p)) != NULL) {
+        const struct fy_mark *m = fy_event_start_mark(e);
+        dd_ynode *node = NULL;
+        bool ok = true;
+        switch (e->type) {
+        case FYET_DOCUMENT_START:
+            if (++docs > 1)
+                error_at(&b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0,
+                         "only one document per scenario file");
+            break;
+        case FYET_SCALAR: {
+            node = new_node(&b, DD_Y_SCALAR, m);
+            size_t tl = 0;
+            const char *t = node ? fy_token_get_text(e->scalar.value, &tl) : NULL;
+            if (!node || (!t && tl)) {
+                ok = false;
+                break;
+            }
+            node->text = dd__arena_strndup(arena, t ? t : "", tl);
+            node->len = tl;
+            node->quoted = fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN;
+            ok = node->text && remember_anchor(&b, e->scalar.anchor, node) &&
+                 add_child(&b, node, &root);
+            break;
+        }
+        case FYET_ALIAS: {
+            dd_ynode *target = find_anchor(&b, e->alias.anchor);
+            if (!target) {
+                error_at(&b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0,
+                         "alias to an unknown anchor");
+                break;
+            }
+            ok = add_child(&b, target, &root);
+            break;
+        }
+        case FYET_MAPPING_START:
+        case FYET_SEQUENCE_START: {
+            bool map = e->type == FYET_MAPPING_START;
+            if (b.depth == MAX_DEPTH) {
+                error_at(&b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0,
+                         "nesting too deep");
+                fy_parser_event_free(p, e);
+                st = DD_EINPUT;
+                goto fail_parser;
+            }
+            node = new_node(&b, map ? DD_Y_MAP : DD_Y_SEQ, m);
+            if (!node) {
+                ok = false;
+                break;
+            }
+            struct fy_token *anc = map ? e->mapping_start.anchor : e->sequence_start.anchor;
+            ok = remember_anchor(&b, anc, node) && add_child(&b, node, &root);
+            memset(&b.stack[b.depth], 0, sizeof b.stack[0]);
+            b.stack[b.depth++].node = node;
+            break;
+        }
+        case FYET_MAPPING_END:
+        case FYET_SEQUENCE_END:
+            ok = b.depth > 0 && close_container(&b);
+            break;
+        default:
+            break;
+        }
+        fy_parser_event_free(p, e);
+        if (!ok) {
+            st = DD_ENOMEM;
+            goto fail_parser;
+        }
+    }
+    if (fy_parser_get_stream_error(p)) {
+        void *it = NULL;
+        struct fy_diag_error *de;
+        int reported = 0;
+        while ((de = fy_diag_errors_iterate(fd, &it)) != NULL) {
+            if (de->type < FYET_ERROR)
+                continue;
+            /* libfyaml's collected positions are 1-based */
+            uint32_t line = de->line > 0 ? (uint32_t)de->line : 1;
+            uint32_t col = de->column > 0 ? (uint32_t)de->column : 1;
+            char msg[512];
+            snprintf(msg, sizeof msg, "syntax error: %s", de->msg ? de->msg : "invalid");
+            error_at(&b, line, col, msg);
+            reported++;
+        }
+        if (!reported)
+            error_at(&b, 1, 1, "syntax error");
+        st = DD_EINPUT;
+        goto fail_parser;
+    }
+    if (b.failed) {
+        st = DD_EINPUT;
+        goto fail_parser;
+    }
+    if (!root) {
+        root = new_node(&b, DD_Y_MAP, NULL);
+        if (!root) {
+            st = DD_ENOMEM;
+            goto fail_parser;
+        }
+        root->line = 1;
+        root->col = 1;
+    }
+    *root_out = root;
+fail_parser:
+    fy_parser_destroy(p);
+    fy_diag_destroy(fd);
+    return st;
+}

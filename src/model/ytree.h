@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A small document tree built from libfyaml's event stream, so every node
+ * (mappings and sequences included) keeps its position, and every key
+ * access can be tracked for "unknown field" checks. YAML and JSON read the
+ * same way. Nodes live in the loader's arena.
+ */
+#ifndef DD_MODEL_YTREE_H
+#define DD_MODEL_YTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include <drawdown/base.h>
+
+typedef enum dd_ykind { DD_Y_SCALAR, DD_Y_MAP, DD_Y_SEQ } dd_ykind;
+
+typedef struct dd_ynode dd_ynode;
+
+typedef struct dd_ypair {
+    dd_ynode *key;
+    dd_ynode *value;
+    bool used; /* set when the loader reads this key */
+} dd_ypair;
+
+struct dd_ynode {
+    dd_ykind kind;
+    uint32_t line; /* 1-based */
+    uint32_t col;  /* 1-based */
+    bool quoted;   /* scalar written in quotes (so "null" is a string) */
+    const char *text; /* scalar text, NUL-terminated */
+    size_t len;
+    size_t n;       /* pairs (map) or items (seq) */
+    dd_ypair *pairs;
+    dd_ynode **items;
+};
+
+/*
+ * Parse `text` (YAML, or JSON when json is true) into a tree allocated from
+ * `arena`. Syntax errors go to diags with `file` and the source line; on
+ * error returns DD_EINPUT and *root_out is NULL. An empty document gives
+ * an empty map.
+ */
+dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text,
+                          size_t len, bool json, dd_diags *diags,
+                          dd_ynode **root_out);
+
+/* The text of 1-based line `line` of `text` copied into buf (truncated). */
+void dd__source_line(const char *text, size_t len, uint32_t line, char *buf,
+                     size_t size);
+
+#endif
