@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Public entry of the packing engine: validates a dd_pack_problem, builds
+ * the internal instance (items sorted by decreasing scalar weight, class
+ * conflicts folded into one mask per item), runs the bounds, the
+ * constructive heuristics and the local search in turn, and maps the best
+ * packing back to the caller's item order. See docs/pack.md.
+ */
+#include <drawdown/pack.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "load/pack_int.h"
+
+/* Scalar weights of multi-dimensional items: fractions of 2^28 per dim. */
+#define W_SHIFT 28
+/* 1-D capacities up to this are used as scalar weights directly. */
+#define W_DIRECT ((int64_t)1 << 30)
+/* Best-fit decreasing is O(n * bins); only below this many items. */
+#define BFD_MAX_ITEMS 20000
+
+double dd__pack_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int dd__pack_budget_out(dd__pack_budget *b)
+{
+    if (b->max_iter && b->iter >= b->max_iter)
+        return 1;
+    if (b->deadline > 0 && dd__pack_now() >= b->deadline)
+        return 1;
+    return 0;
+}
+
+void dd_pack_options_init(dd_pack_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->time_limit_s = 1.0;
+}
+
+void dd_pack_result_init(dd_pack_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->bad_item = SIZE_MAX;
+}
+
+void dd_pack_result_fini(dd_pack_result *r)
+{
+    if (!r)
+        return;
+    free(r->bin_of);
+    dd_pack_result_init(r);
+}
+
+typedef struct sort_key {
+    int64_t w;
+    uint32_t idx;
+} sort_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static void inst_fini(dd__pack_inst *in)
+{
+    free(in->size);
+    free(in->w);
+    free(in->orig);
+    free(in->klass);
+    free(in->conf);
+    memset(in, 0, sizeof *in);
+}
+
+/* Validate p; on an oversized item set *bad (if bad != NULL). */
+static dd_status validate(const dd_pack_problem *p, size_t *bad)
+{
+    if (!p || p->n_dims < 1 || p->n_dims > DD_PACK_MAX_DIMS || !p->capacity)
+        return DD_EARG;
+    if (p->n_items > DD_PACK_MAX_ITEMS || (p->n_items && !p->size))
+        return DD_EARG;
+    for (unsigned d = 0; d < p->n_dims; d++)
+        if (p->capacity[d] < 1 || p->capacity[d] > DD_PACK_MAX_CAPACITY)
+            return DD_EARG;
+    for (size_t i = 0; i < p->n_items; i++) {
+        for (unsigned d = 0; d < p->n_dims; d++) {
+            int64_t s = p->size[i * p->n_dims + d];
+            if (s < 0 || s > p->capacity[d]) {
+                if (bad)
+                    *bad = i;
+                return DD_EINPUT;
+            }
+        }
+    }
+    return DD_OK;
+}
+
+static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
+{
+    size_t n = p->n_items;
+    unsigned nd = p->n_dims;
+    memset(in, 0, sizeof *in);
+    in->n = n;
+    in->nd = nd;
+    for (unsigned d = 0; d < nd; d++)
+        in->cap[d] = p->capacity[d];
+    int direct = nd == 1 && p->capacity[0] <= W_DIRECT;
+    in->wcap = direct ? p->capacity[0] : (int64_t)nd << W_SHIFT;
+
+    size_t nn = n ? n : 1;
+    sort_key *keys = malloc(nn * sizeof *keys);
+    in->size = malloc(nn * nd * sizeof *in->size);
+    in->w = malloc(nn * sizeof *in->w);
+    in->orig = malloc(nn * sizeof *in->orig);
+    if (!keys || !in->size || !in->w || !in->orig)
+        goto fail_nomem;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t *s = p->size + i * nd;
+        int64_t w = 0;
+        if (direct)
+            w = s[0];
+        else
+            for (unsigned d = 0; d < nd; d++)
+                w += (int64_t)(((__int128)s[d] << W_SHIFT) / p->capacity[d]);
+        keys[i].w = w;
+        keys[i].idx = (uint32_t)i;
+    }
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (size_t i = 0; i < n; i++) {
+        in->w[i] = keys[i].w;
+        in->orig[i] = keys[i].idx;
+        memcpy(in->size + i * nd, p->size + (size_t)keys[i].idx * nd,
+               nd * sizeof *in->size);
+    }
+
+    if (p->klass && p->conflict) {
+        uint32_t sym[32];
+        uint32_t any = 0;
+        for (unsigned c = 0; c < 32; c++)
+            sym[c] = p->conflict[c];
+        for (unsigned c = 0; c < 32; c++)
+            for (unsigned c2 = 0; c2 < 32; c2++)
+                if (p->conflict[c2] >> c & 1u)
+                    sym[c] |= 1u << c2;
+        for (unsigned c = 0; c < 32; c++)
+            any |= sym[c];
+        if (any) {
+            in->klass = malloc(nn * sizeof *in->klass);
+            in->conf = malloc(nn * sizeof *in->conf);
+            if (!in->klass || !in->conf)
+                goto fail_nomem;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t k = p->klass[in->orig[i]], cf = 0;
+                for (unsigned c = 0; c < 32; c++)
+                    if (k >> c & 1u)
+                        cf |= sym[c];
+                in->klass[i] = k;
+                in->conf[i] = cf;
+            }
+        }
+    }
+    free(keys);
+    return DD_OK;
+
+fail_nomem:
+    free(keys);
+    inst_fini(in);
+    return DD_ENOMEM;
+}
+
+dd_status dd_pack_lower_bounds(const dd_pack_problem *p, dd_pack_bounds *out)
+{
+    if (!out)
+        return DD_EARG;
+    memset(out, 0, sizeof *out);
+    dd_status st = validate(p, NULL);
+    if (st != DD_OK)
+        return st;
+    dd__pack_inst in;
+    st = inst_build(p, &in);
+    if (st != DD_OK)
+        return st;
+    st = dd__pack_bounds(&in, out);
+    inst_fini(&in);
+    return st;
+}
+
+/* Renumber bins by first appearance in caller order; returns bin count. */
+static size_t canonical_bins(uint32_t *bin_of, size_t n, size_t n_bins,
+                             uint32_t *map)
+{
+    for (size_t b = 0; b < n_bins; b++)
+        map[b] = DD__PACK_NONE;
+    uint32_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b = bin_of[i];
+        if (map[b] == DD__PACK_NONE)
+            map[b] = next++;
+        bin_of[i] = map[b];
+    }
+    return next;
+}
+
+dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
+                        dd_pack_result *out)
+{
+    if (!out)
+        return DD_EARG;
+    double t0 = dd__pack_now();
+    free(out->bin_of);
+    dd_pack_result_init(out);
+    dd_pack_options defaults;
+    if (!o) {
+        dd_pack_options_init(&defaults);
+        o = &defaults;
+    }
+    dd_status st = validate(p, &out->bad_item);
+    if (st != DD_OK)
+        return st;
+
+    dd__pack_inst in;
+    uint32_t *sol = NULL, *alt = NULL;
+    st = inst_build(p, &in);
+    if (st != DD_OK)
+        return st;
+    size_t n = in.n, nn = n ? n : 1;
+    sol = malloc(nn * sizeof *sol);
+    alt = malloc(nn * sizeof *alt);
+    if (!sol || !alt)
+        goto fail_nomem;
+    st = dd__pack_bounds(&in, &out->bounds);
+    if (st != DD_OK)
+        goto fail;
+    size_t lb = out->bounds.lower_bound;
+
+    size_t n_bins = 0, alt_bins = 0;
+    st = dd__pack_ffd(&in, sol, &n_bins);
+    if (st != DD_OK)
+        goto fail;
+    if (n_bins > lb && n <= BFD_MAX_ITEMS) {
+        st = dd__pack_bfd(&in, alt, &alt_bins);
+        if (st != DD_OK)
+            goto fail;
+        if (alt_bins < n_bins) {
+            uint32_t *t = sol;
+            sol = alt;
+            alt = t;
+            n_bins = alt_bins;
+        }
+    }
+    out->initial_bins = n_bins;
+
+    dd__pack_budget budget = {0};
+    budget.deadline = o->time_limit_s > 0 ? t0 + o->time_limit_s : 0;
+    budget.max_iter = o->max_iterations;
+    budget.target = o->target_bins > lb ? o->target_bins : lb;
+    if (n_bins > budget.target && (budget.deadline > 0 || budget.max_iter > 0)) {
+        st = dd__pack_cns(&in, o->seed, lb, &budget, sol, &n_bins);
+        if (st != DD_OK)
+            goto fail;
+    }
+    out->iterations = budget.iter;
+
+    out->bin_of = malloc(nn * sizeof *out->bin_of);
+    if (!out->bin_of)
+        goto fail_nomem;
+    for (size_t i = 0; i < n; i++)
+        out->bin_of[in.orig[i]] = sol[i];
+    out->n_bins = canonical_bins(out->bin_of, n, n_bins, alt);
+    out->optimal = out->n_bins == lb;
+    free(sol);
+    free(alt);
+    inst_fini(&in);
+    out->seconds = dd__pack_now() - t0;
+    return DD_OK;
+
+fail_nomem:
+    st = DD_ENOMEM;
+fail:
+    free(sol);
+    free(alt);
+    inst_fini(&in);
+    out->n_bins = 0;
+    return st;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Constructive heuristics on the sorted instance (docs/pack.md).
+ *
+ * First-fit decreasing: every item goes to the lowest-numbered bin where it
+ * fits. The bins are the leaves of a segment tree whose inner nodes hold
+ * the largest residual capacity below them in each dimension and the AND
+ * of the class masks below them, so a subtree in which no bin can take the
+ * item is skipped whole (in one dimension the descent is O(log n), which
+ * makes FFD O(n log n)). With several dimensions a subtree may pass the
+ * test without holding a feasible bin; the descent then backtracks, and
+ * after a fixed number of visited nodes the item opens a new bin (the
+ * packing stays feasible, it is only "first fit" approximately).
+ *
+ * Best-fit decreasing: the feasible bin with the least scalar room left,
+ * by a linear scan of the bins (moderate n only).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/pack_int.h"
+
+/* Nodes visited per item before the segment-tree search gives up. */
+#define FFD_VISIT_LIMIT 4096
+
+typedef struct seg {
+    unsigned nd;
+    size_t leaves; /* power of two */
+    int64_t *res;  /* node * nd + d */
+    uint32_t *mask;/* NULL when no conflicts: AND of bin class masks */
+    size_t visits;
+} seg;
+
+static int node_can(const seg *t, size_t node, const int64_t *s, uint32_t conf)
+{
+    const int64_t *r = t->res + node * t->nd;
+    for (unsigned d = 0; d < t->nd; d++)
+        if (r[d] < s[d])
+            return 0;
+    return !t->mask || (t->mask[node] & conf) == 0;
+}
+
+/* Leftmost feasible leaf under node; SIZE_MAX if none or out of visits. */
+static size_t seg_find(seg *t, size_t node, const int64_t *s, uint32_t conf)
+{
+    if (!node_can(t, node, s, conf))
+        return SIZE_MAX;
+    if (node >= t->leaves)
+        return node - t->leaves;
+    if (++t->visits > FFD_VISIT_LIMIT)
+        return SIZE_MAX;
+    size_t r = seg_find(t, 2 * node, s, conf);
+    if (r != SIZE_MAX || t->visits > FFD_VISIT_LIMIT)
+        return r;
+    return seg_find(t, 2 * node + 1, s, conf);
+}
+
+static void seg_place(seg *t, size_t bin, const int64_t *s, uint32_t klass)
+{
+    size_t node = bin + t->leaves;
+    unsigned nd = t->nd;
+    for (unsigned d = 0; d < nd; d++)
+        t->res[node * nd + d] -= s[d];
+    if (t->mask)
+        t->mask[node] |= klass;
+    for (node /= 2; node >= 1; node /= 2) {
+        const int64_t *a = t->res + 2 * node * nd, *b = a + nd;
+        int64_t *r = t->res + node * nd;
+        for (unsigned d = 0; d < nd; d++)
+            r[d] = a[d] > b[d] ? a[d] : b[d];
+        if (t->mask)
+            t->mask[node] = t->mask[2 * node] & t->mask[2 * node + 1];
+    }
+}
+
+dd_status dd__pack_ffd(const dd__pack_inst *in, uint32_t *bin_of,
+                       size_t *n_bins_out)
+{
+    size_t n = in->n;
+    unsigned nd = in->nd;
+    *n_bins_out = 0;
+    if (n == 0)
+        return DD_OK;
+    seg t = {0};
+    t.nd = nd;
+    t.leaves = 1;
+    while (t.leaves < n)
+        t.leaves *= 2;
+    t.res = malloc(2 * t.leaves * nd * sizeof *t.res);
+    if (in->klass)
+        t.mask = calloc(2 * t.leaves, sizeof *t.mask);
+    if (!t.res || (in->klass && !t.mask)) {
+        free(t.res);
+        free(t.mask);
+        return DD_ENOMEM;
+    }
+    /* leaves beyond n can never take an item */
+    for (size_t l = 0; l < t.leaves; l++)
+        for (unsigned d = 0; d < nd; d++)
+            t.res[(t.leaves + l) * nd + d] = l < n ? in->cap[d] : -1;
+    for (size_t node = t.leaves - 1; node >= 1; node--)
+        for (unsigned d = 0; d < nd; d++)
+            t.res[node * nd + d] = in->cap[d];
+    size_t open = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t *s = in->size + i * nd;
+        uint32_t conf = in->klass ? in->conf[i] : 0;
+        t.visits = 0;
+        size_t b = seg_find(&t, 1, s, conf);
+        if (b == SIZE_MAX || b > open)
+            b = open; /* an empty bin always fits */
+        if (b == open)
+            open++;
+        seg_place(&t, b, s, in->klass ? in->klass[i] : 0);
+        bin_of[i] = (uint32_t)b;
+    }
+    free(t.res);
+    free(t.mask);
+    *n_bins_out = open;
+    return DD_OK;
+}
+
+dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
+                       size_t *n_bins_out)
+{
+    size_t n = in->n;
+    unsigned nd = in->nd;
+    *n_bins_out = 0;
+    if (n == 0)
+        return DD_OK;
+    int64_t *load = calloc(n * nd, sizeof *load);
+    int64_t *wload = calloc(n, sizeof *wload);
+    uint32_t *mask = calloc(n, sizeof *mask);
+    if (!load || !wload || !mask) {
+        free(load);
+        free(wload);
+        free(mask);
+        return DD_ENOMEM;
+    }
+    size_t open = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t *s = in->size + i * nd;
+        size_t best = open;
+        int64_t best_w = -1;
+        for (size_t b = 0; b < open; b++) {
+            if (wload[b] <= best_w)
+                continue;
+            const int64_t *l = load + b * nd;
+            unsigned d = 0;
+            while (d < nd && l[d] + s[d] <= in->cap[d])
+                d++;
+            if (d < nd || (in->klass && (mask[b] & in->conf[i])))
+                continue;
+            best = b;
+            best_w = wload[b];
+        }
+        if (best == open)
+            open++;
+        for (unsigned d = 0; d < nd; d++)
+            load[best * nd + d] += s[d];
+        wload[best] += in->w[i];
+        if (in->klass)
+            mask[best] |= in->klass[i];
+        bin_of[i] = (uint32_t)best;
+    }
+    free(load);
+    free(wload);
+    free(mask);
+    *n_bins_out = open;
+    return DD_OK;
+}
