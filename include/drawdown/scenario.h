@@ -57,6 +57,7 @@ typedef struct dd_clearance_terms {
     dd_time lead_time;     /* a request is filed at least this long before departure */
     dd_time validity;      /* length of the window a clearance grants */
     dd_time decision_time; /* typical time from filing to decision */
+    dd_time opens;         /* no military departure is cleared before this (0: epoch) */
     int32_t daily_cap;     /* military departures per day, country-wide; -1 = no cap */
     dd_hours hours;        /* permitted departure hours, local time of the airfield */
     size_t n_blackout;

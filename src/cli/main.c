@@ -1,12 +1,48 @@
 /* SPDX-License-Identifier: MIT */
-/* drawdown: the command-line shell (placeholder while the model lands). */
-#include <drawdown/base.h>
+/*
+ * drawdown: the command-line shell. It parses the command line, calls the
+ * library through its public API, prints, and sets the exit status:
+ * 0 ok, 1 plan infeasible or check failed, 2 bad input or usage.
+ */
 #include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define DD_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: drawdown <command> [options] ...\n"
+    "\n"
+    "Plan, stress-test and run the withdrawal of a force and its equipment\n"
+    "from a host country under a negotiated agreement.\n"
+    "\n"
+    "commands:\n"
+    "  check SCENARIO      validate a scenario and print its summary\n"
+    "\n"
+    "options:\n"
+    "  -h, --help          show this help (drawdown <command> --help for one command)\n"
+    "  --version           show the version\n"
+    "\n"
+    "Scenario format: docs/format.md. Manual: man drawdown (docs/drawdown.1).\n";
 
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "drawdown: %s\n", dd_status_str(DD_OK));
-    return 0;
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return DD_EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return DD_EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("drawdown %s\n", DD_VERSION);
+        return DD_EXIT_OK;
+    }
+    if (!strcmp(cmd, "check"))
+        return dd__cmd_check(argc - 1, argv + 1);
+    fprintf(stderr, "drawdown: unknown command '%s'\n\n%s", cmd, usage);
+    return DD_EXIT_INPUT;
 }

@@ -26,7 +26,7 @@ typedef struct colspec {
     const char *alias1, *alias2;
 } colspec;
 
-#define MAX_COLS 16
+#define MAX_COLS 24
 
 typedef struct inv {
     dd_loader *L;

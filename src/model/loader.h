@@ -78,7 +78,7 @@ typedef struct dd_loader {
     size_t tasks_len;
     /* positions of inventory rows' cells, for late messages */
     size_t *cargo_off, *people_off, *tasks_off;
-    int cargo_col[16], people_col[16], tasks_col[16];
+    int cargo_col[24], people_col[24], tasks_col[24]; /* = MAX_COLS of inventory.c */
 } dd_loader;
 
 /* Column numbers of the inventories, in the order of their specs. */

@@ -322,6 +322,9 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
         c->decision_time = (dd_time)llround(v);
     get_int(L, m, p, "daily_cap", 0, 100000, false, &c->daily_cap);
     get_hours(L, m, p, "hours", &c->hours);
+    if (get_time(L, m, p, "opens", false, false, &c->opens) && c->opens < 0)
+        dd__lerr(L, dd__yget(m, "opens"), "agreement.clearance.opens",
+                 "clearances open before the epoch");
     dd_ynode *bl = get_list(L, m, p, "blackout", false);
     if (bl) {
         int32_t *days = dd__arena_array(L->arena, bl->n ? bl->n : 1, sizeof *days);
@@ -342,7 +345,7 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
         c->n_blackout = n;
     }
     static const char *const known[] = {"lead_time", "validity", "decision_time", "daily_cap",
-                                        "hours", "blackout", NULL};
+                                        "hours", "blackout", "opens", NULL};
     dd__yunknown(L, m, p, known);
 }
 

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* Streaming JSON writer; see json.h. */
+#include "base/json.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dd__jw_init(dd_jw *w, FILE *f, bool pretty)
+{
+    memset(w, 0, sizeof *w);
+    w->f = f;
+    w->pretty = pretty;
+    w->first[0] = true;
+}
+
+static void put(dd_jw *w, const char *s)
+{
+    if (fputs(s, w->f) == EOF)
+        w->error = true;
+}
+
+static void indent(dd_jw *w)
+{
+    if (!w->pretty)
+        return;
+    put(w, "\n");
+    for (int i = 0; i < w->depth; i++)
+        put(w, "  ");
+}
+
+/* Separator before a value or key at the current level. */
+static void before_value(dd_jw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    if (!w->first[w->depth])
+        put(w, ",");
+    w->first[w->depth] = false;
+    indent(w);
+}
+
+static void open(dd_jw *w, const char *c)
+{
+    before_value(w);
+    put(w, c);
+    if (w->depth + 1 < DD_JW_MAX_DEPTH) {
+        w->depth++;
+        w->first[w->depth] = true;
+    } else {
+        w->error = true;
+    }
+}
+
+static void close(dd_jw *w, const char *c)
+{
+    bool empty = w->first[w->depth];
+    if (w->depth > 0)
+        w->depth--;
+    if (!empty)
+        indent(w);
+    put(w, c);
+}
+
+void dd__jw_obj(dd_jw *w) { open(w, "{"); }
+void dd__jw_obj_end(dd_jw *w) { close(w, "}"); }
+void dd__jw_arr(dd_jw *w) { open(w, "["); }
+void dd__jw_arr_end(dd_jw *w) { close(w, "]"); }
+
+static void write_string(dd_jw *w, const char *s)
+{
+    put(w, "\"");
+    char buf[8];
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': put(w, "\\\""); break;
+        case '\\': put(w, "\\\\"); break;
+        case '\n': put(w, "\\n"); break;
+        case '\r': put(w, "\\r"); break;
+        case '\t': put(w, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                snprintf(buf, sizeof buf, "\\u%04x", *p);
+                put(w, buf);
+            } else if (fputc(*p, w->f) == EOF) {
+                w->error = true;
+            }
+        }
+    }
+    put(w, "\"");
+}
+
+void dd__jw_key(dd_jw *w, const char *k)
+{
+    before_value(w);
+    write_string(w, k);
+    put(w, w->pretty ? ": " : ":");
+    w->after_key = true;
+}
+
+void dd__jw_str(dd_jw *w, const char *s)
+{
+    before_value(w);
+    if (s)
+        write_string(w, s);
+    else
+        put(w, "null");
+}
+
+void dd__jw_int(dd_jw *w, int64_t v)
+{
+    before_value(w);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    put(w, buf);
+}
+
+void dd__jw_num(dd_jw *w, double v)
+{
+    before_value(w);
+    if (!isfinite(v)) {
+        put(w, "null");
+        return;
+    }
+    char buf[40];
+    /* shortest of %.6g..%.17g that reads back the same value */
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    put(w, buf);
+}
+
+void dd__jw_bool(dd_jw *w, bool v)
+{
+    before_value(w);
+    put(w, v ? "true" : "false");
+}
+
+void dd__jw_null(dd_jw *w)
+{
+    before_value(w);
+    put(w, "null");
+}
+
+dd_status dd__jw_end(dd_jw *w)
+{
+    put(w, "\n");
+    if (fflush(w->f) != 0)
+        w->error = true;
+    return w->error ? DD_EIO : DD_OK;
+}

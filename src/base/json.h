@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A streaming JSON writer to a FILE: objects, arrays, keys, strings with
+ * full escaping, numbers (integers exactly, reals with %.17g trimmed to a
+ * short round-trip form), booleans and null. Commas and indentation are
+ * handled by the writer. Errors are sticky and reported by dd__jw_end.
+ */
+#ifndef DD_BASE_JSON_H
+#define DD_BASE_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <drawdown/base.h>
+
+#define DD_JW_MAX_DEPTH 32
+
+typedef struct dd_jw {
+    FILE *f;
+    int depth;
+    bool first[DD_JW_MAX_DEPTH];
+    bool after_key;
+    bool pretty;
+    bool error;
+} dd_jw;
+
+void dd__jw_init(dd_jw *w, FILE *f, bool pretty);
+void dd__jw_obj(dd_jw *w);
+void dd__jw_obj_end(dd_jw *w);
+void dd__jw_arr(dd_jw *w);
+void dd__jw_arr_end(dd_jw *w);
+void dd__jw_key(dd_jw *w, const char *k);
+void dd__jw_str(dd_jw *w, const char *s);
+void dd__jw_int(dd_jw *w, int64_t v);
+void dd__jw_num(dd_jw *w, double v); /* non-finite values are written as null */
+void dd__jw_bool(dd_jw *w, bool v);
+void dd__jw_null(dd_jw *w);
+/* Finish (newline) and report DD_EIO if any write failed. */
+dd_status dd__jw_end(dd_jw *w);
+
+#endif

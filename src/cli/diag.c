@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* Diagnostics display for the command line (compiler style, with a caret). */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char *sev(dd_severity s)
+{
+    return s == DD_SEV_ERROR ? "error" : s == DD_SEV_WARNING ? "warning" : "note";
+}
+
+void dd__cli_print_diags(FILE *f, const dd_diags *d)
+{
+    for (size_t i = 0; i < d->n_items; i++) {
+        const dd_diag *g = &d->items[i];
+        if (g->file && g->line)
+            fprintf(f, "%s:%u:%u: ", g->file, g->line, g->col);
+        else if (g->file)
+            fprintf(f, "%s: ", g->file);
+        fprintf(f, "%s: ", sev(g->severity));
+        if (g->path && *g->path)
+            fprintf(f, "%s: ", g->path);
+        fprintf(f, "%s\n", g->message);
+        if (g->source_line && g->line) {
+            fprintf(f, "%6u | %s\n", g->line, g->source_line);
+            fprintf(f, "%6s | ", "");
+            size_t len = strlen(g->source_line);
+            for (uint32_t c = 1; c < g->col; c++) {
+                /* keep tabs so the caret lines up */
+                char ch = (size_t)(c - 1) < len && g->source_line[c - 1] == '\t' ? '\t' : ' ';
+                fputc(ch, f);
+            }
+            fputs("^\n", f);
+        }
+    }
+    if (d->n_dropped)
+        fprintf(f, "... and %zu more problems not shown\n", d->n_dropped);
+    if (d->oom)
+        fprintf(f, "(some messages were lost: out of memory)\n");
+    if (d->n_errors)
+        fprintf(f, "%zu error%s\n", d->n_errors, d->n_errors == 1 ? "" : "s");
+}
+
+int dd__cli_exit_for(dd_status st)
+{
+    switch (st) {
+    case DD_OK: return DD_EXIT_OK;
+    case DD_EINPUT:
+    case DD_EIO:
+    case DD_EARG: return DD_EXIT_INPUT;
+    default: return DD_EXIT_FAIL;
+    }
+}

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The check summary (see check.h): totals per site, the task critical path
+ * (longest path with lags, resources ignored), and simple lower bounds.
+ * Sorties: for each dimension (weight, pallet positions, seats, floor
+ * length) the site's total over the largest capacity of any type; the
+ * largest of these bounds every plan. Days: the sorties bound over the
+ * daily clearance caps, the fleet's daily lift, the ramp (MOG) throughput
+ * and exit processing.
+ */
+#include <drawdown/check.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LB_KG 0.45359237
+
+static void add_finding(dd_check *c, size_t *cap, dd_severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add_finding(dd_check *c, size_t *cap, dd_severity sev, const char *fmt, ...)
+{
+    if (c->n_findings == *cap) {
+        size_t nc = *cap ? 2 * *cap : 16;
+        dd_check_finding *f = realloc(c->findings, nc * sizeof *f);
+        if (!f)
+            return;
+        c->findings = f;
+        *cap = nc;
+    }
+    dd_check_finding *f = &c->findings[c->n_findings++];
+    f->severity = sev;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->text, sizeof f->text, fmt, ap);
+    va_end(ap);
+}
+
+void dd_format_weight(const dd_scenario *s, double kg, char *buf, size_t size)
+{
+    double v;
+    const char *u;
+    switch (s->display_weight) {
+    case DD_UNIT_LB: v = kg / LB_KG; u = "lb"; break;
+    case DD_UNIT_T: v = kg / 1000; u = "t"; break;
+    case DD_UNIT_STON: v = kg / 907.18474; u = "short tons"; break;
+    default: v = kg; u = "kg"; break;
+    }
+    if (s->display_weight == DD_UNIT_LB && kg >= 100000) {
+        /* large masses read better in tonnes, with the pounds alongside */
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%.0f", kg / 1000);
+        snprintf(b, sizeof b, "%.0f", v);
+        snprintf(buf, size, "%s t (%s lb)", a, b);
+        return;
+    }
+    snprintf(buf, size, v >= 100 ? "%.0f %s" : "%.1f %s", v, u);
+}
+
+/* Critical path per site: longest path by earliest finish over the DAG. */
+static dd_status critical_paths(const dd_scenario *s, dd_check *c)
+{
+    size_t n = s->n_tasks;
+    if (!n)
+        return DD_OK;
+    dd_time *ef = malloc(n * sizeof *ef);
+    int32_t *via = malloc(n * sizeof *via);
+    size_t *order = malloc(n * sizeof *order);
+    size_t *indeg = calloc(n, sizeof *indeg);
+    size_t *succ_start = calloc(n + 1, sizeof *succ_start);
+    size_t *succ = NULL;
+    size_t edges = 0;
+    dd_status st = DD_ENOMEM;
+    if (!ef || !via || !order || !indeg || !succ_start)
+        goto fail_alloc;
+    for (size_t i = 0; i < n; i++)
+        edges += s->tasks[i].n_pred;
+    succ = malloc((edges ? edges : 1) * sizeof *succ);
+    if (!succ)
+        goto fail_alloc;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < s->tasks[i].n_pred; k++)
+            succ_start[s->tasks[i].pred[k] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        succ_start[i + 1] += succ_start[i];
+    {
+        size_t *fill = calloc(n, sizeof *fill);
+        if (!fill)
+            goto fail_alloc;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < s->tasks[i].n_pred; k++) {
+                size_t p = (size_t)s->tasks[i].pred[k];
+                succ[succ_start[p] + fill[p]++] = i;
+            }
+        free(fill);
+    }
+    /* Kahn's order; the loader has rejected cycles */
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < n; i++) {
+        indeg[i] = s->tasks[i].n_pred;
+        if (!indeg[i])
+            order[tail++] = i;
+    }
+    while (head < tail) {
+        size_t u = order[head++];
+        for (size_t k = succ_start[u]; k < succ_start[u + 1]; k++)
+            if (--indeg[succ[k]] == 0)
+                order[tail++] = succ[k];
+    }
+    for (size_t h = 0; h < tail; h++) {
+        size_t u = order[h];
+        const dd_task *t = &s->tasks[u];
+        dd_time start = 0;
+        via[u] = -1;
+        for (size_t k = 0; k < t->n_pred; k++) {
+            dd_time e = ef[t->pred[k]] + t->pred_lag[k];
+            if (e > start) {
+                start = e;
+                via[u] = t->pred[k];
+            }
+        }
+        ef[u] = start + t->duration;
+    }
+    for (size_t si = 0; si < c->n_sites; si++) {
+        dd_check_site *cs = &c->sites[si];
+        int32_t best = -1;
+        for (size_t h = 0; h < tail; h++) {
+            size_t u = order[h];
+            if (s->tasks[u].site == (int32_t)si && (best < 0 || ef[u] > ef[best]))
+                best = (int32_t)u;
+        }
+        if (best < 0)
+            continue;
+        cs->critical_path = ef[best];
+        size_t len = 0;
+        for (int32_t u = best; u >= 0; u = via[u])
+            len++;
+        cs->cp = malloc(len * sizeof *cs->cp);
+        if (!cs->cp)
+            goto fail_alloc;
+        cs->n_cp = len;
+        for (int32_t u = best; u >= 0; u = via[u])
+            cs->cp[--len] = u;
+    }
+    st = DD_OK;
+fail_alloc:
+    free(ef);
+    free(via);
+    free(order);
+    free(indeg);
+    free(succ_start);
+    free(succ);
+    return st;
+}
+
+static double nearest_hub_m(const dd_scenario *s, const dd_site *x)
+{
+    double best = INFINITY;
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        double d = dd_distance_m(x->lat, x->lon, s->hubs[h].lat, s->hubs[h].lon);
+        if (d < best)
+            best = d;
+    }
+    return isfinite(best) ? best : 0;
+}
+
+/* Lanes of floor an item of this width uses at best across a type's floor. */
+static double floor_need(const dd_aircraft *a, double len, double width)
+{
+    double lanes = floor(a->floor_width_m / width);
+    if (lanes < 1)
+        lanes = 1;
+    return len / lanes;
+}
+
+static int64_t ceil_div(double a, double b)
+{
+    if (b <= 0)
+        return a > 0 ? INT64_MAX / 4 : 0;
+    return (int64_t)ceil(a / b - 1e-9);
+}
+
+dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
+{
+    *out = NULL;
+    dd_check *c = calloc(1, sizeof *c);
+    if (!c)
+        return DD_ENOMEM;
+    size_t fcap = 0;
+    c->scenario = s;
+    c->n_sites = s->n_sites;
+    c->sites = calloc(s->n_sites ? s->n_sites : 1, sizeof *c->sites);
+    c->n_milestones = s->agreement.n_milestones;
+    c->milestones = calloc(c->n_milestones ? c->n_milestones : 1, sizeof *c->milestones);
+    double *seats_need = calloc(s->n_sites ? s->n_sites : 1, sizeof *seats_need);
+    if (!c->sites || !c->milestones || !seats_need) {
+        free(seats_need);
+        dd_check_free(c);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < s->n_sites; i++) {
+        c->sites[i].site = &s->sites[i];
+        c->sites[i].dist_m = nearest_hub_m(s, &s->sites[i]);
+        c->sites[i].exit_per_day = s->sites[i].exit_per_day >= 0
+                                       ? s->sites[i].exit_per_day
+                                       : s->agreement.personnel.exit_per_day;
+    }
+    for (size_t k = 0; k < s->n_people; k++) {
+        const dd_people *g = &s->people[k];
+        dd_check_site *cs = &c->sites[g->site];
+        cs->people[g->role] += g->count;
+        cs->people_total += g->count;
+        c->people[g->role] += g->count;
+        c->people_total += g->count;
+    }
+    /* the floor length rolling/outsize cargo needs at best, on the type
+     * that packs it tightest */
+    for (size_t k = 0; k < s->n_cargo; k++) {
+        const dd_cargo *x = &s->cargo[k];
+        dd_check_site *cs = &c->sites[x->site];
+        cs->cargo_rows++;
+        if (x->disposition == DD_DISP_HANDOVER) {
+            cs->pieces_handover += x->quantity;
+            continue;
+        }
+        if (x->disposition == DD_DISP_DESTROY) {
+            cs->pieces_destroy += x->quantity;
+            continue;
+        }
+        cs->pieces_ship += x->quantity;
+        cs->ship_kg += x->weight_kg * x->quantity;
+        switch (x->kind) {
+        case DD_CARGO_PALLET:
+            cs->pallet_equiv += x->quantity;
+            break;
+        case DD_CARGO_LOOSE: {
+            /* net weight or footprint × height, whichever fills a pallet first */
+            double by_w = x->weight_kg / (DD_463L_MAX_GROSS_KG - DD_463L_TARE_KG);
+            double stack = x->max_stack > 0 ? x->max_stack : 1;
+            double by_area = (x->length_m * x->width_m) /
+                             (DD_463L_USABLE_LENGTH_M * DD_463L_USABLE_WIDTH_M);
+            double per_col = floor(DD_463L_MAX_HEIGHT_M / x->height_m);
+            if (per_col > stack)
+                per_col = stack;
+            if (per_col < 1)
+                per_col = 1;
+            by_area /= per_col;
+            cs->pallet_equiv += x->quantity * (by_w > by_area ? by_w : by_area);
+            break;
+        }
+        case DD_CARGO_ROLLING:
+            cs->rolling += x->quantity;
+            break;
+        default:
+            cs->outsize += x->quantity;
+            break;
+        }
+        if (x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET) {
+            double best = INFINITY;
+            for (size_t a = 0; a < s->n_aircraft; a++) {
+                const dd_aircraft *t = &s->aircraft[a];
+                double l = x->length_m > x->width_m ? x->length_m : x->width_m;
+                double w = x->length_m > x->width_m ? x->width_m : x->length_m;
+                double need = floor_need(t, l, w) / t->floor_length_m;
+                if (need < best)
+                    best = need;
+            }
+            if (isfinite(best))
+                cs->floor_m += best * x->quantity; /* in "floors" of the best type */
+        }
+    }
+    c->days_to_deadline = (double)s->agreement.deadline / 1440.0;
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        c->milestones[i].m = &s->agreement.milestones[i];
+        c->milestones[i].days_from_epoch = (double)s->agreement.milestones[i].at / 1440.0;
+    }
+    if (critical_paths(s, c) != DD_OK) {
+        free(seats_need);
+        dd_check_free(c);
+        return DD_ENOMEM;
+    }
+    for (size_t k = 0; k < s->n_tasks; k++)
+        c->sites[s->tasks[k].site].n_tasks++;
+
+    /* commercial seats carry people without clearances: only people beyond
+     * what commercial capacity can take need military seats */
+    double window = (double)(s->agreement.deadline - s->agreement.clearance.opens) / 1440.0;
+    c->days_clearance_window = window;
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_check_site *cs = &c->sites[si];
+        double comm = 0;
+        for (size_t k = 0; k < s->n_commercial; k++) {
+            const dd_commercial *cm = &s->commercial[k];
+            if (cm->site != (int32_t)si)
+                continue;
+            dd_time to = cm->to == DD_TIME_NONE ? s->agreement.deadline : cm->to;
+            comm += cm->seats_per_day * (double)(to - cm->from) / 1440.0;
+        }
+        double need = (double)cs->people_total - comm;
+        seats_need[si] = need > 0 ? need : 0;
+        if (cs->exit_per_day > 0)
+            cs->exit_days = (double)cs->people_total / cs->exit_per_day;
+    }
+    /* sorties per site: max over dimensions of total / best capacity */
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_check_site *cs = &c->sites[si];
+        double acl = 0, pos = 0, seats = 0;
+        for (size_t a = 0; a < s->n_aircraft; a++) {
+            const dd_aircraft *t = &s->aircraft[a];
+            double v = dd_aircraft_acl(t, cs->dist_m);
+            if (v > acl)
+                acl = v;
+            if (t->pallet_positions > pos)
+                pos = t->pallet_positions;
+            if (t->seats > seats)
+                seats = t->seats;
+        }
+        struct { const char *name; int64_t v; } dims[] = {
+            {"weight", ceil_div(cs->ship_kg + seats_need[si] * s->passenger_kg, acl)},
+            {"pallet positions", ceil_div(cs->pallet_equiv, pos)},
+            {"seats", ceil_div(seats_need[si], seats)},
+            {"floor length", ceil_div(cs->floor_m, 1.0)},
+        };
+        cs->sorties_binding = "weight";
+        for (size_t d = 0; d < 4; d++)
+            if (dims[d].v > cs->sorties_lb) {
+                cs->sorties_lb = dims[d].v;
+                cs->sorties_binding = dims[d].name;
+            }
+        if (s->n_aircraft == 0)
+            cs->sorties_lb = 0;
+        c->sorties_lb += cs->sorties_lb;
+        c->ship_kg += cs->ship_kg;
+        c->pallet_equiv += cs->pallet_equiv;
+    }
+    free(seats_need);
+
+    /* days of flying at best after clearances open */
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    c->days_lb = 0;
+    c->days_lb_binding = "none";
+    if (ct->daily_cap > 0 && c->sorties_lb > 0) {
+        double d = ceil((double)c->sorties_lb / ct->daily_cap);
+        if (d > c->days_lb) {
+            c->days_lb = d;
+            c->days_lb_binding = "country-wide clearance cap";
+        }
+        add_finding(c, &fcap, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
+                    "at the clearance cap of %d flights/day, the %lld sorties that the cargo "
+                    "and people need at best take at least %.0f days; %.0f days remain from "
+                    "the first clearance to the deadline",
+                    ct->daily_cap, (long long)c->sorties_lb, d, window);
+    }
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_check_site *cs = &c->sites[si];
+        const dd_site *x = cs->site;
+        if (x->daily_cap > 0 && cs->sorties_lb > 0) {
+            double d = ceil((double)cs->sorties_lb / x->daily_cap);
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            double w = (double)(end - ct->opens) / 1440.0;
+            if (d > c->days_lb) {
+                c->days_lb = d;
+                c->days_lb_binding = "airfield clearance cap";
+            }
+            add_finding(c, &fcap, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "%s: at its cap of %d clearances/day, its %lld sorties take at least "
+                        "%.0f days; %.0f days remain to its closing date",
+                        x->id, x->daily_cap, (long long)cs->sorties_lb, d, w);
+        }
+        if (cs->exit_days > 0) {
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            double w = (double)end / 1440.0;
+            add_finding(c, &fcap, cs->exit_days > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "%s: exit processing of %d/day needs %.0f days for its %lld people; "
+                        "%.0f days remain to its closing date",
+                        x->id, cs->exit_per_day, ceil(cs->exit_days),
+                        (long long)cs->people_total, w);
+        }
+        int32_t floor_sec = x->security_floor >= 0 ? x->security_floor
+                                                   : s->agreement.security.floor;
+        if (cs->people_total > 0 && cs->people[DD_ROLE_SECURITY] < floor_sec)
+            add_finding(c, &fcap, DD_SEV_WARNING,
+                        "%s has %lld security personnel, below the floor of %d", x->id,
+                        (long long)cs->people[DD_ROLE_SECURITY], floor_sec);
+        if (cs->critical_path > 0) {
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            if (cs->critical_path > end)
+                add_finding(c, &fcap, DD_SEV_ERROR,
+                            "%s: its task chain takes %.1f days, past its closing date",
+                            x->id, (double)cs->critical_path / 1440.0);
+        }
+    }
+    /* fleet lift per day: tails × (sorties a tail can fly a day) × ACL */
+    if (s->n_aircraft > 0 && c->ship_kg > 0) {
+        double lift = 0;
+        for (size_t a = 0; a < s->n_aircraft; a++) {
+            const dd_aircraft *t = &s->aircraft[a];
+            int32_t tails = 0;
+            for (size_t k = 0; k < t->n_tails; k++)
+                if (t->tails[k].count > tails)
+                    tails = t->tails[k].count;
+            double best = 0;
+            for (size_t si = 0; si < s->n_sites; si++) {
+                double d = c->sites[si].dist_m;
+                double cycle = 2 * d / t->cruise_mps / 60.0 + 2.0 * (double)t->ground_time;
+                if (cycle <= 0)
+                    continue;
+                double per_day = 1440.0 / cycle * dd_aircraft_acl(t, d);
+                if (per_day > best)
+                    best = per_day;
+            }
+            lift += tails * best;
+        }
+        if (lift > 0) {
+            double d = ceil(c->ship_kg / lift);
+            char w[64];
+            dd_format_weight(s, lift, w, sizeof w);
+            if (d > c->days_lb) {
+                c->days_lb = d;
+                c->days_lb_binding = "fleet lift";
+            }
+            add_finding(c, &fcap, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "the fleet lifts at most %s a day at full cabin load; the cargo needs "
+                        "at least %.0f days of flying",
+                        w, d);
+        }
+    } else if (s->n_aircraft == 0 && c->ship_kg > 0) {
+        add_finding(c, &fcap, DD_SEV_ERROR,
+                    "there is cargo to ship but no aircraft in the fleet");
+    }
+    if (s->agreement.personnel.ceiling >= 0 && c->people_total > s->agreement.personnel.ceiling)
+        add_finding(c, &fcap, DD_SEV_WARNING,
+                    "%lld people including augmentees exceed the in-country ceiling of %d if "
+                    "all are present at once",
+                    (long long)c->people_total, s->agreement.personnel.ceiling);
+    /* items that fit only some types */
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        int64_t misfit = 0;
+        const char *example = NULL;
+        for (size_t k = 0; k < s->n_cargo; k++) {
+            const dd_cargo *x = &s->cargo[k];
+            if (x->disposition != DD_DISP_SHIP)
+                continue;
+            double w = x->width_m < x->length_m ? x->width_m : x->length_m;
+            double l = x->width_m < x->length_m ? x->length_m : x->width_m;
+            bool bulky = x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET;
+            if (x->weight_kg > t->acl_kg ||
+                (bulky && (w > t->door_width_m || x->height_m > t->door_height_m ||
+                           l > t->floor_length_m)) ||
+                (!bulky && x->height_m > t->pallet_height_m)) {
+                misfit += x->quantity;
+                if (!example)
+                    example = x->id;
+            }
+        }
+        if (misfit)
+            add_finding(c, &fcap, DD_SEV_NOTE,
+                        "%lld pieces do not fit the %s (e.g. '%s'); other types must carry "
+                        "them",
+                        (long long)misfit, t->id, example);
+    }
+    *out = c;
+    return DD_OK;
+}
+
+void dd_check_free(dd_check *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; c->sites && i < c->n_sites; i++)
+        free(c->sites[i].cp);
+    free(c->sites);
+    free(c->milestones);
+    free(c->findings);
+    free(c);
+}

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering of the check summary: a terminal page that fits 80 columns,
+ * and the JSON object documented in docs/check-json.md.
+ */
+#include <drawdown/check.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "base/json.h"
+
+static const char *sev_name(dd_severity s)
+{
+    return s == DD_SEV_ERROR ? "error" : s == DD_SEV_WARNING ? "warning" : "note";
+}
+
+/* Wrap text at `width` columns, indenting continuation lines. */
+static void wrap(FILE *f, const char *prefix, const char *text, int width)
+{
+    int col = fprintf(f, "%s", prefix);
+    int indent = col;
+    const char *p = text;
+    while (*p) {
+        const char *sp = strchr(p, ' ');
+        int wl = sp ? (int)(sp - p) : (int)strlen(p);
+        if (col + wl + 1 > width && col > indent) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        }
+        if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fprintf(f, "%.*s", wl, p);
+        col += wl;
+        p += wl;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
+
+/* A deadline at local midnight reads as 23:59 of the day before: "by 15
+ * September" rather than "by 16 September 00:00". */
+static void format_deadline(const dd_scenario *s, dd_time t, int32_t tz, char *buf, size_t n)
+{
+    int64_t local = (s->epoch_unix / 60 + t + tz) % 1440;
+    dd_scenario_format_time(s, local == 0 ? t - 1 : t, tz, buf, n);
+}
+
+static void days_str(double d, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.1f d", d);
+}
+
+dd_status dd_check_write_text(const dd_check *c, FILE *f)
+{
+    const dd_scenario *s = c->scenario;
+    char a[64], b[64];
+    fprintf(f, "%s\n", *s->name ? s->name : s->path);
+    dd_scenario_format_time(s, 0, s->agreement.tz_offset, a, sizeof a);
+    format_deadline(s, s->agreement.deadline, s->agreement.tz_offset, b, sizeof b);
+    fprintf(f, "epoch %s   deadline %s   (%.1f days)\n\n", a, b, c->days_to_deadline);
+
+    fprintf(f, "%-8s %6s %5s %5s %5s %5s %7s %12s %6s %5s %5s\n", "site", "people", "sec",
+            "ops", "sup", "aug", "pieces", "tonnage", "463L", "roll", "outsz");
+    for (size_t i = 0; i < c->n_sites; i++) {
+        const dd_check_site *x = &c->sites[i];
+        char t[32];
+        snprintf(t, sizeof t, "%.1f t", x->ship_kg / 1000);
+        fprintf(f, "%-8.8s %6lld %5lld %5lld %5lld %5lld %7lld %12s %6.1f %5lld %5lld\n",
+                x->site->id, (long long)x->people_total,
+                (long long)x->people[DD_ROLE_SECURITY], (long long)x->people[DD_ROLE_OPERATIONS],
+                (long long)x->people[DD_ROLE_SUPPORT], (long long)x->people[DD_ROLE_AUGMENTEE],
+                (long long)x->pieces_ship, t, x->pallet_equiv, (long long)x->rolling,
+                (long long)x->outsize);
+    }
+    {
+        char t[32];
+        snprintf(t, sizeof t, "%.1f t", c->ship_kg / 1000);
+        fprintf(f, "%-8s %6lld %5lld %5lld %5lld %5lld %7s %12s %6.1f\n", "total",
+                (long long)c->people_total, (long long)c->people[DD_ROLE_SECURITY],
+                (long long)c->people[DD_ROLE_OPERATIONS], (long long)c->people[DD_ROLE_SUPPORT],
+                (long long)c->people[DD_ROLE_AUGMENTEE], "", t, c->pallet_equiv);
+    }
+    fprintf(f, "  (pieces, tonnage, 463L pallet-equivalents, rolling stock and outsize count "
+               "cargo to ship)\n\n");
+
+    for (size_t i = 0; i < c->n_sites; i++) {
+        const dd_check_site *x = &c->sites[i];
+        int64_t other = x->pieces_handover + x->pieces_destroy;
+        fprintf(f, "%s  %s (%s)\n", x->site->id, *x->site->name ? x->site->name : "",
+                x->site->icao);
+        fprintf(f, "  %.0f km to the nearest destination; at least %lld sorties (%s binds)\n",
+                x->dist_m / 1000, (long long)x->sorties_lb, x->sorties_binding);
+        if (other)
+            fprintf(f, "  %lld pieces handed over, %lld destroyed (not flown)\n",
+                    (long long)x->pieces_handover, (long long)x->pieces_destroy);
+        if (x->n_tasks) {
+            days_str((double)x->critical_path / 1440.0, a, sizeof a);
+            fprintf(f, "  %zu tasks; critical path %s:", x->n_tasks, a);
+            int col = 28 + (int)strlen(a);
+            for (size_t k = 0; k < x->n_cp; k++) {
+                const char *id = s->tasks[x->cp[k]].id;
+                int wl = (int)strlen(id) + (k ? 3 : 1);
+                if (col + wl > 78) {
+                    fprintf(f, "\n   ");
+                    col = 3;
+                }
+                fprintf(f, "%s%s", k ? " > " : " ", id);
+                col += wl;
+            }
+            fputc('\n', f);
+        }
+        if (x->site->close_by != DD_TIME_NONE) {
+            format_deadline(s, x->site->close_by, x->site->tz_offset, a, sizeof a);
+            fprintf(f, "  closes by %s (day %.1f)\n", a, (double)x->site->close_by / 1440.0);
+        }
+    }
+    fputc('\n', f);
+
+    fprintf(f, "fleet\n");
+    for (size_t i = 0; i < s->n_aircraft; i++) {
+        const dd_aircraft *t = &s->aircraft[i];
+        int32_t tails = 0;
+        for (size_t k = 0; k < t->n_tails; k++)
+            if (t->tails[k].count > tails)
+                tails = t->tails[k].count;
+        dd_format_weight(s, t->acl_kg, a, sizeof a);
+        fprintf(f, "  %-8.8s %3d tails  ACL %-20s %2d pallets %4d seats  %.0f kt\n", t->id,
+                tails, a, t->pallet_positions, t->seats, t->cruise_mps * 3600 / 1852);
+    }
+    if (!s->n_aircraft)
+        fprintf(f, "  (no aircraft)\n");
+    for (size_t i = 0; i < s->n_commercial; i++) {
+        const dd_commercial *cm = &s->commercial[i];
+        fprintf(f, "  commercial from %s: %d seats/day\n", s->sites[cm->site].id,
+                cm->seats_per_day);
+    }
+    fputc('\n', f);
+
+    fprintf(f, "time\n");
+    if (s->agreement.clearance.opens > 0) {
+        dd_scenario_format_time(s, s->agreement.clearance.opens, s->agreement.tz_offset, a,
+                                sizeof a);
+        fprintf(f, "  clearances open %s (day %.1f)\n", a,
+                (double)s->agreement.clearance.opens / 1440.0);
+    }
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        const dd_milestone *m = c->milestones[i].m;
+        format_deadline(s, m->at, s->agreement.tz_offset, a, sizeof a);
+        fprintf(f, "  milestone %s: %s (day %.1f)", m->id, a, c->milestones[i].days_from_epoch);
+        if (m->personnel_fraction >= 0)
+            fprintf(f, ", %.0f%% of people", m->personnel_fraction * 100);
+        if (m->cargo_fraction >= 0)
+            fprintf(f, ", %.0f%% of cargo", m->cargo_fraction * 100);
+        fputc('\n', f);
+    }
+    fprintf(f, "  deadline: day %.1f; at least %lld sorties in all\n\n", c->days_to_deadline,
+            (long long)c->sorties_lb);
+
+    if (c->n_findings) {
+        fprintf(f, "findings\n");
+        for (size_t i = 0; i < c->n_findings; i++) {
+            char prefix[16];
+            snprintf(prefix, sizeof prefix, "  %s: ", sev_name(c->findings[i].severity));
+            wrap(f, prefix, c->findings[i].text, 79);
+        }
+    }
+    return ferror(f) ? DD_EIO : DD_OK;
+}
+
+dd_status dd_check_write_json(const dd_check *c, FILE *f)
+{
+    const dd_scenario *s = c->scenario;
+    dd_jw w;
+    char buf[64];
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "version");
+    dd__jw_int(&w, 1);
+    dd__jw_key(&w, "scenario");
+    dd__jw_str(&w, s->name);
+    dd__jw_key(&w, "epoch");
+    dd_scenario_format_time(s, 0, 0, buf, sizeof buf);
+    dd__jw_str(&w, buf);
+    dd__jw_key(&w, "deadline");
+    dd_scenario_format_time(s, s->agreement.deadline, 0, buf, sizeof buf);
+    dd__jw_str(&w, buf);
+    dd__jw_key(&w, "days_to_deadline");
+    dd__jw_num(&w, c->days_to_deadline);
+    dd__jw_key(&w, "sites");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < c->n_sites; i++) {
+        const dd_check_site *x = &c->sites[i];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_str(&w, x->site->id);
+        dd__jw_key(&w, "icao");
+        dd__jw_str(&w, x->site->icao);
+        dd__jw_key(&w, "people");
+        dd__jw_obj(&w);
+        for (int r = 0; r < DD_ROLE_COUNT; r++) {
+            dd__jw_key(&w, dd_role_name((dd_role)r));
+            dd__jw_int(&w, x->people[r]);
+        }
+        dd__jw_key(&w, "total");
+        dd__jw_int(&w, x->people_total);
+        dd__jw_obj_end(&w);
+        dd__jw_key(&w, "cargo_rows");
+        dd__jw_int(&w, x->cargo_rows);
+        dd__jw_key(&w, "pieces_ship");
+        dd__jw_int(&w, x->pieces_ship);
+        dd__jw_key(&w, "pieces_handover");
+        dd__jw_int(&w, x->pieces_handover);
+        dd__jw_key(&w, "pieces_destroy");
+        dd__jw_int(&w, x->pieces_destroy);
+        dd__jw_key(&w, "ship_kg");
+        dd__jw_num(&w, round(x->ship_kg * 10) / 10);
+        dd__jw_key(&w, "pallet_equivalents");
+        dd__jw_num(&w, round(x->pallet_equiv * 100) / 100);
+        dd__jw_key(&w, "rolling_stock");
+        dd__jw_int(&w, x->rolling);
+        dd__jw_key(&w, "outsize");
+        dd__jw_int(&w, x->outsize);
+        dd__jw_key(&w, "tasks");
+        dd__jw_int(&w, (int64_t)x->n_tasks);
+        dd__jw_key(&w, "critical_path_days");
+        dd__jw_num(&w, (double)x->critical_path / 1440.0);
+        dd__jw_key(&w, "critical_path");
+        dd__jw_arr(&w);
+        for (size_t k = 0; k < x->n_cp; k++)
+            dd__jw_str(&w, s->tasks[x->cp[k]].id);
+        dd__jw_arr_end(&w);
+        dd__jw_key(&w, "distance_km");
+        dd__jw_num(&w, round(x->dist_m / 100) / 10);
+        dd__jw_key(&w, "sorties_lower_bound");
+        dd__jw_int(&w, x->sorties_lb);
+        dd__jw_key(&w, "sorties_binding");
+        dd__jw_str(&w, x->sorties_binding);
+        dd__jw_key(&w, "close_by");
+        if (x->site->close_by != DD_TIME_NONE) {
+            dd_scenario_format_time(s, x->site->close_by, 0, buf, sizeof buf);
+            dd__jw_str(&w, buf);
+        } else {
+            dd__jw_null(&w);
+        }
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_key(&w, "fleet");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < s->n_aircraft; i++) {
+        const dd_aircraft *t = &s->aircraft[i];
+        int32_t tails = 0;
+        for (size_t k = 0; k < t->n_tails; k++)
+            if (t->tails[k].count > tails)
+                tails = t->tails[k].count;
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_str(&w, t->id);
+        dd__jw_key(&w, "class");
+        dd__jw_str(&w, s->classes[t->klass]);
+        dd__jw_key(&w, "max_tails");
+        dd__jw_int(&w, tails);
+        dd__jw_key(&w, "acl_kg");
+        dd__jw_num(&w, round(t->acl_kg * 10) / 10);
+        dd__jw_key(&w, "pallet_positions");
+        dd__jw_int(&w, t->pallet_positions);
+        dd__jw_key(&w, "seats");
+        dd__jw_int(&w, t->seats);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_key(&w, "milestones");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        const dd_milestone *m = c->milestones[i].m;
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_str(&w, m->id);
+        dd__jw_key(&w, "at");
+        dd_scenario_format_time(s, m->at, 0, buf, sizeof buf);
+        dd__jw_str(&w, buf);
+        dd__jw_key(&w, "days_from_epoch");
+        dd__jw_num(&w, c->milestones[i].days_from_epoch);
+        dd__jw_key(&w, "site");
+        if (m->site >= 0)
+            dd__jw_str(&w, s->sites[m->site].id);
+        else
+            dd__jw_null(&w);
+        dd__jw_key(&w, "personnel");
+        if (m->personnel_fraction >= 0)
+            dd__jw_num(&w, m->personnel_fraction);
+        else
+            dd__jw_null(&w);
+        dd__jw_key(&w, "cargo");
+        if (m->cargo_fraction >= 0)
+            dd__jw_num(&w, m->cargo_fraction);
+        else
+            dd__jw_null(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_key(&w, "totals");
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "people");
+    dd__jw_int(&w, c->people_total);
+    dd__jw_key(&w, "ship_kg");
+    dd__jw_num(&w, round(c->ship_kg * 10) / 10);
+    dd__jw_key(&w, "pallet_equivalents");
+    dd__jw_num(&w, round(c->pallet_equiv * 100) / 100);
+    dd__jw_key(&w, "sorties_lower_bound");
+    dd__jw_int(&w, c->sorties_lb);
+    dd__jw_key(&w, "flying_days_lower_bound");
+    dd__jw_num(&w, c->days_lb);
+    dd__jw_key(&w, "flying_days_binding");
+    dd__jw_str(&w, c->days_lb_binding);
+    dd__jw_key(&w, "clearance_window_days");
+    dd__jw_num(&w, c->days_clearance_window);
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "findings");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < c->n_findings; i++) {
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "severity");
+        dd__jw_str(&w, sev_name(c->findings[i].severity));
+        dd__jw_key(&w, "text");
+        dd__jw_str(&w, c->findings[i].text);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
