@@ -248,7 +248,7 @@ static bool cell_qty(inv *v, const dd_csv_row *row, int i, double *out)
                                          : NULL;
     const char *err = dd__parse_qty(s, q, def, out);
     if (err) {
-        cell_err(v, row, i, "%s in '%s' (units: %s)", err, s, dd__qty_units(q));
+        cell_err(v, row, i, "%s, got '%s' (units: %s)", err, s, dd__qty_units(q));
         return false;
     }
     return true;

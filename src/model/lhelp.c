@@ -206,7 +206,7 @@ bool dd__yqty(dd_loader *L, const dd_ynode *n, const char *path, dd_qty q, bool 
     double v;
     const char *err = dd__parse_qty(n->text, q, def, &v);
     if (err) {
-        dd__lerr(L, n, path, "%s in '%s' (units: %s)", err, n->text, dd__qty_units(q));
+        dd__lerr(L, n, path, "%s, got '%s' (units: %s)", err, n->text, dd__qty_units(q));
         return false;
     }
     if (positive ? v <= 0 : v < 0) {
@@ -394,7 +394,7 @@ fail_file:
 
 char *dd__join_path(dd_arena *a, const char *dir, const char *rel)
 {
-    if (rel[0] == '/' || !dir || !*dir)
+    if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
         return dd__arena_strdup(a, rel);
     size_t dl = strlen(dir), rl = strlen(rel);
     char *p = dd__arena_alloc(a, dl + rl + 2);

@@ -77,11 +77,11 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     dd__yunknown(&L, root, "", known);
     if (L.oom)
         return DD_ENOMEM;
-    if (diags->n_errors == errors_before) {
-        dd__validate(&L);
-        if (L.oom)
-            return DD_ENOMEM;
-    }
+    /* cross-checks run even after earlier errors, so one pass reports all;
+     * each check skips records whose own fields failed */
+    dd__validate(&L);
+    if (L.oom)
+        return DD_ENOMEM;
     o->s.classes = L.class_names;
     o->s.n_classes = L.n_class_names;
     o->s.hazard.classes = L.hazard_names;
