@@ -20,6 +20,8 @@
 #define W_DIRECT ((int64_t)1 << 30)
 /* Best-fit decreasing is O(n * bins); only below this many items. */
 #define BFD_MAX_ITEMS 20000
+/* MBS' costs up to n * 4000 search nodes plus O(n * bins). */
+#define MBS_MAX_ITEMS 5000
 
 double dd__pack_now(void)
 {
@@ -248,6 +250,17 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
         goto fail;
     if (n_bins > lb && n <= BFD_MAX_ITEMS) {
         st = dd__pack_bfd(&in, alt, &alt_bins);
+        if (st != DD_OK)
+            goto fail;
+        if (alt_bins < n_bins) {
+            uint32_t *t = sol;
+            sol = alt;
+            alt = t;
+            n_bins = alt_bins;
+        }
+    }
+    if (n_bins > lb && n <= MBS_MAX_ITEMS) {
+        st = dd__pack_mbs(&in, alt, &alt_bins);
         if (st != DD_OK)
             goto fail;
         if (alt_bins < n_bins) {

@@ -43,11 +43,23 @@
 /* A pack-set descent every this many tabu moves. */
 #define PACKSET_PERIOD 64
 /* Tabu tenure: TT_MIN + uniform [0, TT_RAND) moves. */
+#ifndef DIFF_PREF
+#define DIFF_PREF 1
+#endif
+#ifndef STALL_MOVES
+#define STALL_MOVES 5000
+#endif
+#ifndef LOCK_MIN
+#define LOCK_MIN 5
+#endif
+#ifndef LOCK_RAND
+#define LOCK_RAND 10
+#endif
 #ifndef TT_MIN
-#define TT_MIN 3
+#define TT_MIN 10
 #endif
 #ifndef TT_RAND
-#define TT_RAND 8
+#define TT_RAND 10
 #endif
 
 typedef struct cand {
@@ -76,6 +88,7 @@ typedef struct cns {
     int64_t sload[DD_PACK_MAX_DIMS];
     /* tabu */
     uint64_t *tabu_until;
+    uint64_t *lock_until; /* item may not leave its bin before this */
     uint32_t *tabu_bin;
     uint64_t it;
     int64_t best_sw; /* lightest S since the last retarget */
@@ -183,6 +196,18 @@ static void bin_delete(cns *c, uint32_t b)
     if (c->ccount)
         memset(c->ccount + (size_t)last * 32, 0, 32 * sizeof *c->ccount);
     c->m--;
+}
+
+/* Delete the lightest of a few random bins (diversification on restarts). */
+static void delete_tournament(cns *c)
+{
+    uint32_t best = (uint32_t)dd_rng_below(&c->rng, c->m);
+    for (int t = 1; t < 4; t++) {
+        uint32_t b = (uint32_t)dd_rng_below(&c->rng, c->m);
+        if (c->wload[b] < c->wload[best])
+            best = b;
+    }
+    bin_delete(c, best);
 }
 
 /* Delete the least loaded bin (ties broken at random). */
@@ -440,7 +465,7 @@ static int64_t wbound(const dd__pack_inst *in, const int64_t *avail)
 
 typedef struct move {
     int64_t delta;
-    int diff; /* p - q */
+    int diff; /* p - q, or 0 when not a tie-breaker */
     uint32_t bin;
     uint32_t out[2], in[2];
     uint64_t ties;
@@ -491,8 +516,9 @@ static void consider(cns *c, move *best, uint32_t b, const uint32_t *r, int p,
         const cand *q = &list[x];
         int64_t delta = q->w - wr;
         int qn = q->b == NONE ? 1 : 2;
+        int diff = DIFF_PREF ? p - qn : 0;
         if (best->valid && (delta < best->delta ||
-                            (delta == best->delta && p - qn < best->diff)))
+                            (delta == best->delta && diff < best->diff)))
             return; /* sorted: nothing better further down */
         int fits = 1;
         for (unsigned d = 0; d < in->nd && fits; d++) {
@@ -512,7 +538,7 @@ static void consider(cns *c, move *best, uint32_t b, const uint32_t *r, int p,
         if ((tabu_for(c, q->a, b) || (q->b != NONE && tabu_for(c, q->b, b))) &&
             c->sw - delta >= c->best_sw)
             continue;
-        if (best->valid && delta == best->delta && p - qn == best->diff) {
+        if (best->valid && delta == best->delta && diff == best->diff) {
             if (dd_rng_below(&c->rng, ++best->ties) != 0)
                 return;
         } else {
@@ -520,7 +546,7 @@ static void consider(cns *c, move *best, uint32_t b, const uint32_t *r, int p,
         }
         best->valid = 1;
         best->delta = delta;
-        best->diff = p - qn;
+        best->diff = diff;
         best->bin = b;
         best->out[0] = p > 0 ? r[0] : NONE;
         best->out[1] = p > 1 ? r[1] : NONE;
@@ -546,6 +572,8 @@ static void eval_bin(cns *c, move *best, uint32_t b)
     consider(c, best, b, r, 0, 0, room, c->mask[b], c->pair, c->n_pair);
     for (size_t x = 0; x < k; x++) {
         r[0] = c->tmp2[x];
+        if (c->lock_until[r[0]] > c->it)
+            continue;
         const int64_t *sx = in->size + (size_t)r[0] * nd;
         uint32_t mask1 = 0;
         if (in->klass)
@@ -560,6 +588,8 @@ static void eval_bin(cns *c, move *best, uint32_t b)
                  c->n_pair);
         for (size_t y = x + 1; y < k; y++) {
             r[1] = c->tmp2[y];
+            if (c->lock_until[r[1]] > c->it)
+                continue;
             const int64_t *sy = in->size + (size_t)r[1] * nd;
             uint32_t mask2 = 0;
             if (in->klass)
@@ -593,6 +623,8 @@ static void apply_move(cns *c, const move *mv)
             continue;
         set_remove(c, i);
         bin_add(c, mv->bin, i);
+        if (LOCK_MIN + LOCK_RAND > 0)
+            c->lock_until[i] = c->it + LOCK_MIN + dd_rng_below(&c->rng, LOCK_RAND + 1);
     }
 }
 
@@ -612,6 +644,7 @@ static void cns_fini(cns *c)
     free(c->set);
     free(c->spos);
     free(c->tabu_until);
+    free(c->lock_until);
     free(c->tabu_bin);
     free(c->tmp);
     free(c->tmp2);
@@ -637,6 +670,7 @@ static dd_status cns_init(cns *c, const dd__pack_inst *in, const uint32_t *bin_o
     c->set = malloc(n * sizeof *c->set);
     c->spos = malloc(n * sizeof *c->spos);
     c->tabu_until = calloc(n, sizeof *c->tabu_until);
+    c->lock_until = calloc(n, sizeof *c->lock_until);
     c->tabu_bin = malloc(n * sizeof *c->tabu_bin);
     c->tmp = malloc(n * sizeof *c->tmp);
     c->tmp2 = malloc(n * sizeof *c->tmp2);
@@ -645,7 +679,7 @@ static dd_status cns_init(cns *c, const dd__pack_inst *in, const uint32_t *bin_o
     c->pair = malloc((PAIR_MAX_S * PAIR_MAX_S / 2 + 1) * sizeof *c->pair);
     if (!c->bin || !c->head || !c->next || !c->prev || !c->cnt || !c->load ||
         !c->wload || !c->mask || (in->klass && !c->ccount) || !c->set ||
-        !c->spos || !c->tabu_until || !c->tabu_bin || !c->tmp || !c->tmp2 ||
+        !c->spos || !c->tabu_until || !c->lock_until || !c->tabu_bin || !c->tmp || !c->tmp2 ||
         !c->fit_bin || !c->single || !c->pair)
         return DD_ENOMEM;
     for (size_t b = 0; b < nb; b++)
@@ -684,11 +718,35 @@ static void commit(cns *c, uint32_t *bin_of, size_t *n_bins)
 }
 
 /* Shrink the partial solution for a packing in `target` bins. */
-static void retarget(cns *c, size_t target)
+static void retarget(cns *c, size_t target, int random)
 {
     c->fbins = target < 2 ? target : 2;
-    while (c->m > target - c->fbins)
-        delete_lightest(c);
+    while (c->m > target - c->fbins) {
+        if (random)
+            delete_tournament(c);
+        else
+            delete_lightest(c);
+    }
+}
+
+/* Restart from the best complete packing (bin_of, n_bins bins). */
+static void reload(cns *c, const uint32_t *bin_of, size_t n_bins)
+{
+    for (size_t b = 0; b < n_bins; b++) {
+        c->head[b] = NONE;
+        c->cnt[b] = 0;
+        c->wload[b] = 0;
+        c->mask[b] = 0;
+    }
+    memset(c->load, 0, n_bins * c->nd * sizeof *c->load);
+    if (c->ccount)
+        memset(c->ccount, 0, n_bins * 32 * sizeof *c->ccount);
+    c->ns = 0;
+    c->sw = 0;
+    memset(c->sload, 0, sizeof c->sload);
+    c->m = n_bins;
+    for (size_t i = c->n; i-- > 0;)
+        bin_add(c, bin_of[i], (uint32_t)i);
 }
 
 dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
@@ -711,16 +769,25 @@ dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
     size_t goal = bud->target > lb ? bud->target : lb;
     if (goal == 0)
         goal = 1;
-    retarget(&c, *n_bins - 1);
+    retarget(&c, *n_bins - 1, 0);
     c.best_sw = c.sw;
+    uint64_t last_gain = c.it;
     while (*n_bins > goal && !dd__pack_budget_out(bud)) {
         c.it = ++bud->iter;
         if (set_fits(&c)) {
             commit(&c, bin_of, n_bins);
             if (*n_bins <= goal)
                 break;
-            retarget(&c, *n_bins - 1);
+            retarget(&c, *n_bins - 1, 0);
             c.best_sw = c.sw;
+            last_gain = c.it;
+            continue;
+        }
+        if (c.it - last_gain > STALL_MOVES) {
+            reload(&c, bin_of, *n_bins);
+            retarget(&c, *n_bins - 1, 1);
+            c.best_sw = c.sw;
+            last_gain = c.it;
             continue;
         }
         if (c.it % PACKSET_PERIOD == 0) {
@@ -751,8 +818,10 @@ dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
                     (unsigned long long)c.it, c.m, c.ns, (long long)c.sw,
                     (long long)c.best_sw, (long long)mv.delta, mv.diff);
 #endif
-        if (c.sw < c.best_sw)
+        if (c.sw < c.best_sw) {
             c.best_sw = c.sw;
+            last_gain = c.it;
+        }
     }
 done:
     cns_fini(&c);

@@ -169,3 +169,121 @@ dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
     *n_bins_out = open;
     return DD_OK;
 }
+
+/*
+ * Minimum bin slack, MBS' (Gupta & Ho 1999; Fleszar & Hindi 2002): fill
+ * one bin at a time with the largest remaining item plus the subset of
+ * the remaining items that leaves the least slack, found by a depth-first
+ * search with a node limit; stop early at a full bin.
+ */
+typedef struct mbs {
+    const dd__pack_inst *in;
+    const uint32_t *items; /* remaining, decreasing weight */
+    const int64_t *suffix; /* weight of items[j..] */
+    size_t k;
+    int64_t load[DD_PACK_MAX_DIMS];
+    int64_t w, best_w;
+    uint32_t mask;
+    uint32_t *cur, *best;
+    size_t n_cur, n_best;
+    size_t nodes;
+} mbs;
+
+#define MBS_NODES 4000
+
+static void mbs_rec(mbs *s, size_t j)
+{
+    const dd__pack_inst *in = s->in;
+    if (s->w > s->best_w) {
+        s->best_w = s->w;
+        s->n_best = s->n_cur;
+        memcpy(s->best, s->cur, s->n_cur * sizeof *s->cur);
+    }
+    for (; j < s->k; j++) {
+        if (s->best_w == in->wcap || s->w + s->suffix[j] <= s->best_w ||
+            ++s->nodes > MBS_NODES)
+            return;
+        uint32_t i = s->items[j];
+        const int64_t *sz = in->size + (size_t)i * in->nd;
+        unsigned d = 0;
+        while (d < in->nd && s->load[d] + sz[d] <= in->cap[d])
+            d++;
+        if (d < in->nd || (in->klass && (s->mask & in->conf[i])))
+            continue;
+        uint32_t old_mask = s->mask;
+        for (d = 0; d < in->nd; d++)
+            s->load[d] += sz[d];
+        s->w += in->w[i];
+        if (in->klass)
+            s->mask |= in->klass[i];
+        s->cur[s->n_cur++] = i;
+        mbs_rec(s, j + 1);
+        s->n_cur--;
+        s->mask = old_mask;
+        s->w -= in->w[i];
+        for (d = 0; d < in->nd; d++)
+            s->load[d] -= sz[d];
+    }
+}
+
+dd_status dd__pack_mbs(const dd__pack_inst *in, uint32_t *bin_of,
+                       size_t *n_bins_out)
+{
+    size_t n = in->n;
+    *n_bins_out = 0;
+    if (n == 0)
+        return DD_OK;
+    uint32_t *rem = malloc(n * sizeof *rem);
+    uint32_t *cur = malloc(n * sizeof *cur);
+    uint32_t *best = malloc(n * sizeof *best);
+    int64_t *suffix = malloc((n + 1) * sizeof *suffix);
+    if (!rem || !cur || !best || !suffix) {
+        free(rem);
+        free(cur);
+        free(best);
+        free(suffix);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rem[i] = (uint32_t)i;
+        bin_of[i] = DD__PACK_NONE;
+    }
+    size_t k = n, bins = 0;
+    while (k > 0) {
+        mbs s;
+        memset(&s, 0, sizeof s);
+        s.in = in;
+        s.items = rem + 1;
+        s.k = k - 1;
+        s.suffix = suffix;
+        s.cur = cur;
+        s.best = best;
+        suffix[s.k] = 0;
+        for (size_t j = s.k; j-- > 0;)
+            suffix[j] = suffix[j + 1] + in->w[s.items[j]];
+        uint32_t first = rem[0];
+        for (unsigned d = 0; d < in->nd; d++)
+            s.load[d] = in->size[(size_t)first * in->nd + d];
+        s.w = in->w[first];
+        s.best_w = -1;
+        if (in->klass)
+            s.mask = in->klass[first];
+        mbs_rec(&s, 0);
+        bin_of[first] = (uint32_t)bins;
+        for (size_t x = 0; x < s.n_best; x++)
+            bin_of[best[x]] = (uint32_t)bins;
+        /* compact the remaining list (bin_of marks the packed ones) */
+        size_t out = 0;
+        for (size_t j = 1; j < k; j++)
+            if (bin_of[rem[j]] == DD__PACK_NONE)
+                rem[out++] = rem[j];
+        k = out;
+        bins++;
+    }
+    free(rem);
+    free(cur);
+    free(best);
+    free(suffix);
+    *n_bins_out = bins;
+    return DD_OK;
+}

@@ -58,6 +58,10 @@ dd_status dd__pack_ffd(const dd__pack_inst *in, uint32_t *bin_of,
 dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
                        size_t *n_bins_out);
 
+/* Minimum bin slack (MBS'), about n * 4000 search nodes: moderate n. */
+dd_status dd__pack_mbs(const dd__pack_inst *in, uint32_t *bin_of,
+                       size_t *n_bins_out);
+
 /*
  * Consistent neighbourhood search: improve the packing in bin_of (n_bins
  * bins, feasible) towards lb bins within the budget. Updates bin_of and
