@@ -127,8 +127,8 @@ static void test_hand_optimum(void **state)
     assert_null(r.bin_of);
 }
 
-/* FFD needs 4 bins here, the optimum is 3 (search must improve). */
-static void test_search_beats_ffd(void **state)
+/* FFD and BFD need 4 bins here, the optimum is 3. */
+static void test_beats_ffd(void **state)
 {
     (void)state;
     /* 13+7, 9+7+4, 9+5+3+3 fill three bins exactly; FFD and BFD open 4 */
@@ -141,7 +141,7 @@ static void test_search_beats_ffd(void **state)
     assert_int_equal(dd_pack_solve(&p, &o, &r), DD_OK);
     check_packing(&p, &r);
     assert_int_equal(r.bounds.lower_bound, 3);
-    assert_int_equal(r.initial_bins, 4);
+    assert_true(r.initial_bins >= 3 && r.initial_bins <= 4); /* MBS' finds 3 */
     assert_int_equal(r.n_bins, 3);
     dd_pack_result_fini(&r);
 }
@@ -426,7 +426,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_optimum),
-        cmocka_unit_test(test_search_beats_ffd),
+        cmocka_unit_test(test_beats_ffd),
         cmocka_unit_test(test_l2_bound),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_errors),
