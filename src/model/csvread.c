@@ -150,6 +150,27 @@ static void report_syntax(const char *file, const char *text, size_t len, size_t
     dd_diags_add(diags, DD_SEV_ERROR, file, line, (uint32_t)(pos - ls + 1), "", src, "%s", msg);
 }
 
+/* The quote that opens the field still open at the end of the text, from
+ * the start of the last record; the record's start if none is found. */
+static size_t open_quote(const char *text, size_t len, size_t rec_off)
+{
+    size_t open = rec_off;
+    bool quoted = false;
+    for (size_t i = rec_off; i < len; i++) {
+        if (text[i] != '"')
+            continue;
+        if (!quoted) {
+            quoted = true;
+            open = i;
+        } else if (i + 1 < len && text[i + 1] == '"') {
+            i++;
+        } else {
+            quoted = false;
+        }
+    }
+    return quoted ? open : rec_off;
+}
+
 dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags *diags,
                        dd_csv_row_fn fn, void *ctx)
 {
@@ -198,7 +219,7 @@ dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags 
         line++;
     }
     if (st == DD_OK && !r.stop && !r.oom && csv_fini(&p, on_field, on_record, &r) != 0) {
-        report_syntax(file, text, len, r.rec_off,
+        report_syntax(file, text, len, open_quote(text, len, r.rec_off),
                       "unterminated quoted field: a quote opened here is never closed",
                       diags);
         st = DD_EINPUT;

@@ -69,6 +69,8 @@ typedef struct dd_loader {
     /* deferred released_by on cargo/people (by task id) */
     const char **cargo_release_by;
     const char **people_release_by;
+    /* the `at` node of each milestone (or NULL), for late messages */
+    const dd_ynode **milestone_at;
     /* inventory file texts kept for late messages */
     const char *cargo_file, *cargo_text;
     size_t cargo_len;

@@ -246,6 +246,11 @@ static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
         L->oom = true;
         return;
     }
+    L->milestone_at = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *L->milestone_at);
+    if (!L->milestone_at) {
+        L->oom = true;
+        return;
+    }
     dd_idmap ids;
     if (dd__idmap_init(&ids, L->arena, list->n) != DD_OK) {
         L->oom = true;
@@ -271,6 +276,7 @@ static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
         }
         get_str(L, m, p, "description", false, &x->description);
         get_time(L, m, p, "at", true, true, &x->at);
+        L->milestone_at[i] = dd__yget(m, "at");
         const char *site;
         if (get_str(L, m, p, "site", false, &site)) {
             int32_t si = dd__idmap_get(&L->sites, site);

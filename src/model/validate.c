@@ -314,7 +314,8 @@ static void find_cycles(dd_loader *L)
                         i--;
                     pos += (size_t)snprintf(msg + pos, sizeof msg - pos, "%s",
                                             L->tasks_v[v].id);
-                    for (size_t j = sp; j-- > i && pos < sizeof msg;)
+                    /* stack[i..sp-1] follow v in "waits for" order */
+                    for (size_t j = i; j < sp && pos < sizeof msg; j++)
                         pos += (size_t)snprintf(msg + pos, sizeof msg - pos, " -> %s",
                                                 L->tasks_v[stack[j]].id);
                     (void)pos;
@@ -342,11 +343,14 @@ static void check_dates(dd_loader *L)
         const dd_milestone *m = &a->milestones[i];
         char p[96];
         snprintf(p, sizeof p, "agreement.milestones[%zu].at", i);
+        /* point at the `at` value the path names, not the milestone's map */
+        const dd_ynode *at = L->milestone_at ? L->milestone_at[i] : NULL;
+        uint32_t line = at ? at->line : m->loc.line, col = at ? at->col : m->loc.col;
         if (m->at > a->deadline)
-            dd__lerr_at(L, DD_SEV_ERROR, L->file, L->text, L->len, m->loc.line, m->loc.col, p,
+            dd__lerr_at(L, DD_SEV_ERROR, L->file, L->text, L->len, line, col, p,
                         "milestone '%s' falls after the deadline", m->id);
         else if (m->at <= 0)
-            dd__lerr_at(L, DD_SEV_ERROR, L->file, L->text, L->len, m->loc.line, m->loc.col, p,
+            dd__lerr_at(L, DD_SEV_ERROR, L->file, L->text, L->len, line, col, p,
                         "milestone '%s' falls before the epoch", m->id);
     }
     for (size_t i = 0; i < s->n_sites; i++) {
