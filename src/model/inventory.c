@@ -312,6 +312,8 @@ static int32_t cell_site(inv *v, const dd_csv_row *row, int i)
     if (!need(v, row, i, &s))
         return -1;
     int32_t k = dd__idmap_get(&v->L->sites, s);
+    if (k < 0 && v->L->s->n_sites == 0)
+        return -1; /* no sites loaded: that was reported, not every row */
     if (k < 0) {
         const char *known[64];
         size_t n = 0;

@@ -38,6 +38,9 @@ typedef struct dd_loader {
     const char *text;
     size_t len;
     bool oom;
+    /* sections that failed: later checks that depend on them stay quiet */
+    bool deadline_ok;   /* agreement.deadline read and after the epoch */
+    bool units_failed;  /* units: bare numbers may be read in the wrong unit */
     /* defaults */
     const char *weight_unit; /* for bare numbers */
     const char *length_unit;

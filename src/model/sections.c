@@ -194,6 +194,8 @@ static void load_units(dd_loader *L, dd_ynode *root)
 {
     dd_scenario *s = L->s;
     dd_ynode *u = get_map(L, root, "", "units", false);
+    if (!u && dd__yget(root, "units"))
+        L->units_failed = true; /* not a mapping: reported */
     s->display_weight = DD_UNIT_KG;
     s->display_length = DD_UNIT_M;
     L->weight_unit = "kg";
@@ -211,9 +213,13 @@ static void load_units(dd_loader *L, dd_ynode *root)
                     L->weight_unit = ws[i].n;
                     found = true;
                 }
-            if (!found)
+            if (!found) {
                 dd__lerr(L, w, "units.weight", "expected kg, lb, t or short ton, got '%s'",
                          w->text);
+                L->units_failed = true;
+            }
+        } else if (w) {
+            L->units_failed = true;
         }
         dd_ynode *l = opt(u, "length");
         if (l && dd__yexpect(L, l, DD_Y_SCALAR, "units.length")) {
@@ -226,8 +232,12 @@ static void load_units(dd_loader *L, dd_ynode *root)
                     L->length_unit = ls[i].n;
                     found = true;
                 }
-            if (!found)
+            if (!found) {
                 dd__lerr(L, l, "units.length", "expected m, in or ft, got '%s'", l->text);
+                L->units_failed = true;
+            }
+        } else if (l) {
+            L->units_failed = true;
         }
         static const char *const known[] = {"weight", "length", NULL};
         dd__yunknown(L, u, "units", known);
@@ -381,9 +391,13 @@ static void load_agreement(dd_loader *L, dd_ynode *root)
             s->epoch_unix = u;
     }
     dd_ynode *dl = dd__yreq(L, ag, "agreement", "deadline");
-    if (dl && dd__ytime(L, dl, "agreement.deadline", true, &a->deadline) && a->deadline <= 0)
-        dd__lerr(L, dl, "agreement.deadline", "the deadline %s is not after the epoch %s",
-                 dl->text, ep ? ep->text : "");
+    if (dl && dd__ytime(L, dl, "agreement.deadline", true, &a->deadline)) {
+        if (a->deadline <= 0)
+            dd__lerr(L, dl, "agreement.deadline", "the deadline %s is not after the epoch %s",
+                     dl->text, ep ? ep->text : "");
+        else
+            L->deadline_ok = true;
+    }
     load_clearance(L, ag, &a->clearance);
     dd_ynode *sec = get_map(L, ag, "agreement", "security", false);
     if (sec) {

@@ -339,6 +339,8 @@ static void check_dates(dd_loader *L)
 {
     dd_scenario *s = L->s;
     const dd_agreement *a = &s->agreement;
+    /* a deadline that failed to load was reported; compare nothing with it */
+    const dd_time deadline = L->deadline_ok ? a->deadline : INT64_MAX;
     for (size_t i = 0; i < a->n_milestones; i++) {
         const dd_milestone *m = &a->milestones[i];
         char p[96];
@@ -346,7 +348,7 @@ static void check_dates(dd_loader *L)
         /* point at the `at` value the path names, not the milestone's map */
         const dd_ynode *at = L->milestone_at ? L->milestone_at[i] : NULL;
         uint32_t line = at ? at->line : m->loc.line, col = at ? at->col : m->loc.col;
-        if (m->at > a->deadline)
+        if (m->at > deadline)
             dd__lerr_at(L, DD_SEV_ERROR, L->file, L->text, L->len, line, col, p,
                         "milestone '%s' falls after the deadline", m->id);
         else if (m->at <= 0)
@@ -355,7 +357,7 @@ static void check_dates(dd_loader *L)
     }
     for (size_t i = 0; i < s->n_sites; i++) {
         const dd_site *x = &s->sites[i];
-        if (x->close_by != DD_TIME_NONE && x->close_by > a->deadline) {
+        if (x->close_by != DD_TIME_NONE && x->close_by > deadline) {
             char p[96];
             snprintf(p, sizeof p, "sites[%zu].close_by", i);
             dd__lerr_at(L, DD_SEV_WARNING, L->file, L->text, L->len, x->loc.line, x->loc.col,
@@ -364,15 +366,15 @@ static void check_dates(dd_loader *L)
         }
     }
     for (size_t k = 0; k < s->n_cargo; k++)
-        if (s->cargo[k].ready != DD_TIME_NONE && s->cargo[k].ready > a->deadline)
+        if (s->cargo[k].ready != DD_TIME_NONE && s->cargo[k].ready > deadline)
             cargo_msg(L, DD_SEV_ERROR, k, K_READY, "ready",
                       "item '%s' is ready only after the deadline", s->cargo[k].id);
     for (size_t k = 0; k < s->n_people; k++) {
         const dd_people *g = &s->people[k];
-        if (g->release != DD_TIME_NONE && g->release > a->deadline)
+        if (g->release != DD_TIME_NONE && g->release > deadline)
             people_err(L, k, P_REL, "release", "group '%s' is released only after the deadline",
                        g->id);
-        if (g->arrival != DD_TIME_NONE && g->arrival > a->deadline)
+        if (g->arrival != DD_TIME_NONE && g->arrival > deadline)
             people_err(L, k, P_ARR, "arrival", "group '%s' arrives after the deadline", g->id);
     }
 }
@@ -404,6 +406,8 @@ static void check_items(dd_loader *L)
     dd_scenario *s = L->s;
     double max_acl = 0, max_dw = 0, max_dh = 0, max_fl = 0;
     const char *acl_id = "";
+    if (L->units_failed)
+        return; /* sizes may have been read in the wrong unit: no checks on them */
     for (size_t i = 0; i < s->n_aircraft; i++) {
         const dd_aircraft *a = &s->aircraft[i];
         double acl = a->acl_kg;
