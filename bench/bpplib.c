@@ -123,7 +123,7 @@ static int load_instance(const char *path, instance *inst)
 /* optimal.tsv: header, then "path instance n_items capacity lb ub". */
 static void load_opt(const char *dir, opt_table *t)
 {
-    char path[4096], base[4096];
+    char base[4096], path[sizeof base + 32];
     snprintf(base, sizeof base, "%s", dir);
     for (int up = 0; up < 6; up++) {
         snprintf(path, sizeof path, "%s/optimal.tsv", base);

@@ -335,7 +335,7 @@ static void test_tiny_exact(void **state)
     assert_non_null(g);
     dd_pack_result r;
     dd_pack_result_init(&r);
-    for (int t = 0; t < 150; t++) {
+    for (int t = 0; t < 100; t++) {
         generate(g, &rng, 3 + dd_rng_below(&rng, 8), 1 + (unsigned)dd_rng_below(&rng, 3), 0);
         dd_pack_problem p = as_problem(g, 0);
         dd_pack_options o = budget(3000);
@@ -359,7 +359,7 @@ static void test_property_random(void **state)
     assert_non_null(g);
     dd_pack_result r;
     dd_pack_result_init(&r);
-    for (int t = 0; t < 80; t++) {
+    for (int t = 0; t < 60; t++) {
         int conflicts = t % 2;
         generate(g, &rng, 1 + dd_rng_below(&rng, 300), 1 + (unsigned)dd_rng_below(&rng, 4),
                  conflicts);

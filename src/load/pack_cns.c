@@ -24,9 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef PACK_DEBUG
-#include <stdio.h>
-#endif
 #include "base/rng.h"
 #include "load/pack_int.h"
 
@@ -417,6 +414,19 @@ static int pack_set(cns *c, uint32_t b, int64_t *suffix, uint8_t *take,
     return 1;
 }
 
+/* Pack set on every bin, or on a random window of them when there are many. */
+static void pack_pass(cns *c, int64_t *suffix, uint8_t *take, uint8_t *best_take)
+{
+    if (c->m <= SAMPLE_BINS) {
+        for (uint32_t b = 0; b < c->m; b++)
+            pack_set(c, b, suffix, take, best_take);
+        return;
+    }
+    uint64_t start = dd_rng_below(&c->rng, c->m);
+    for (size_t x = 0; x < SAMPLE_BINS; x++)
+        pack_set(c, (uint32_t)((start + x) % c->m), suffix, take, best_take);
+}
+
 /* ---- tabu search over Swap(p, q) ---- */
 
 static int cmp_cand(const void *a, const void *b)
@@ -791,8 +801,7 @@ dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
             continue;
         }
         if (c.it % PACKSET_PERIOD == 0) {
-            for (uint32_t b = 0; b < c.m; b++)
-                pack_set(&c, b, suffix, take, best_take);
+            pack_pass(&c, suffix, take, best_take);
             continue;
         }
         build_cands(&c);
@@ -807,17 +816,10 @@ dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
                 eval_bin(&c, &mv, (uint32_t)((start + x) % c.m));
         }
         if (!mv.valid) {
-            for (uint32_t b = 0; b < c.m; b++)
-                pack_set(&c, b, suffix, take, best_take);
+            pack_pass(&c, suffix, take, best_take);
             continue;
         }
         apply_move(&c, &mv);
-#ifdef PACK_DEBUG
-        if (c.it % 5000 == 0 || c.it < 50)
-            fprintf(stderr, "it %llu m %zu ns %zu sw %lld best %lld delta %lld diff %d\n",
-                    (unsigned long long)c.it, c.m, c.ns, (long long)c.sw,
-                    (long long)c.best_sw, (long long)mv.delta, mv.diff);
-#endif
         if (c.sw < c.best_sw) {
             c.best_sw = c.sw;
             last_gain = c.it;
