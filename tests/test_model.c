@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for src/model: every bad-input case under tests/data/bad/ (one
+ * thing broken in the mini scenario of tests/data/mini/) must fail with
+ * DD_EINPUT and the exact message, file, line, column and field path;
+ * good inputs load with the expected model (counts, unit conversions,
+ * times with offsets, the check summary worked out by hand, JSON equal to
+ * YAML, spreadsheet CSVs with a byte-order mark and CRLF line ends).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/check.h>
+#include <drawdown/scenario.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DATA DD_TEST_DATA
+#define LB 0.45359237
+#define IN 0.0254
+#define FT 0.3048
+#define KT (1852.0 / 3600.0)
+
+/* cmocka 1.1 has no double comparison */
+#define assert_near(a, b, eps)                                                         \
+    do {                                                                               \
+        double a_ = (double)(a), b_ = (double)(b);                                     \
+        if (!(fabs(a_ - b_) <= (double)(eps)))                                         \
+            fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);                        \
+    } while (0)
+
+typedef struct bad_case {
+    const char *scenario; /* under tests/data/bad/ */
+    size_t n_errors;      /* errors the case reports in all */
+    const char *file;     /* suffix of the first diagnostic's file */
+    uint32_t line, col;
+    const char *path;
+    const char *message;
+} bad_case;
+
+/* Positions were checked by hand against each file: the column points at
+ * the offending cell or token (for a cell holding a list, at the cell). */
+static const bad_case bad_cases[] = {
+    {"bad-lag.yaml", 1, "bad-lag.csv", 4, 10, "tasks row 3, column predecessors",
+     "bad lag 'soon' after 'T1': expected a number with a unit"},
+    {"csv-arrival-not-augmentee.yaml", 1, "csv-arrival-not-augmentee.csv", 2, 19, "personnel row 1, column arrival",
+     "only augmentees have an arrival time"},
+    {"csv-bad-disposition.yaml", 1, "csv-bad-disposition.csv", 5, 38, "cargo row 4, column disposition",
+     "unknown disposition 'sell' (dispositions: ship, handover, destroy)"},
+    {"csv-bad-header-unit.yaml", 2, "csv-bad-header-unit.csv", 1, 1, "cargo header",
+     "missing required column 'weight'"},
+    {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",
+     "unknown kind 'crate' (kinds: loose, pallet, rolling, outsize, drone, container)"},
+    {"csv-bad-quote.yaml", 1, "csv-bad-quote.csv", 4, 9, "",
+     "bad quoting: a quote inside an unquoted field, or text after a closing quote (write \"\" for a quote inside quotes)"},
+    {"csv-bad-role.yaml", 1, "csv-bad-role.csv", 2, 10, "personnel row 1, column role",
+     "unknown role 'guard' (roles: security, operations, support, augmentee)"},
+    {"csv-bad-time.yaml", 1, "csv-bad-time.csv", 4, 21, "personnel row 3, column release",
+     "no such date, got '2024-13-10T12:00Z'"},
+    {"csv-empty-required.yaml", 1, "csv-empty-required.csv", 5, 7, "tasks row 4, column duration",
+     "required value is empty"},
+    {"csv-empty.yaml", 1, "csv-empty.csv", 1, 1, "",
+     "file is empty (expected a header row)"},
+    {"csv-long-row.yaml", 1, "csv-long-row.csv", 4, 41, "cargo row 3",
+     "row has 12 fields but the header has 11"},
+    {"csv-missing-column.yaml", 1, "csv-missing-column.csv", 1, 1, "personnel header",
+     "missing required column 'role'"},
+    {"csv-not-number.yaml", 1, "csv-not-number.csv", 4, 13, "cargo row 3, column quantity",
+     "expected a whole number, got 'twenty'"},
+    {"csv-short-row.yaml", 1, "csv-short-row.csv", 4, 29, "cargo row 3",
+     "row has 9 fields but the header has 11 (missing 'disposition')"},
+    {"csv-text-after-quote.yaml", 1, "csv-text-after-quote.csv", 4, 15, "",
+     "bad quoting: a quote inside an unquoted field, or text after a closing quote (write \"\" for a quote inside quotes)"},
+    {"csv-unknown-column-nosuggest.yaml", 1, "csv-unknown-column-nosuggest.csv", 1, 40, "personnel header",
+     "unknown column 'colour'"},
+    {"csv-unknown-column.yaml", 2, "csv-unknown-column.csv", 1, 1, "cargo header",
+     "missing required column 'weight'"},
+    {"csv-unterminated-quote.yaml", 1, "csv-unterminated-quote.csv", 5, 7, "",
+     "unterminated quoted field: a quote opened here is never closed"},
+    {"cycle-self.yaml", 1, "cycle-self.csv", 5, 10, "tasks row 4, column predecessors",
+     "task 'U1' cannot follow itself"},
+    {"cycle-two.yaml", 1, "cycle-two.csv", 3, 10, "tasks row 2, column predecessors",
+     "precedence cycle: T1 -> T2 (each task waits for the next)"},
+    {"cycle.yaml", 1, "cycle.csv", 3, 10, "tasks row 2, column predecessors",
+     "precedence cycle: T1 -> T3 -> T2 (each task waits for the next)"},
+    {"date-bad-timezone.yaml", 1, "date-bad-timezone.yaml", 7, 14, "agreement.timezone",
+     "expected a UTC offset such as +01:00, UTC+1 or Z (time zone names are not supported), got 'Africa/Niamey'"},
+    {"date-deadline-before-epoch.yaml", 1, "date-deadline-before-epoch.yaml", 9, 13, "agreement.deadline",
+     "the deadline 2024-05-30 is not after the epoch 2024-06-01T00:00"},
+    {"date-milestone-after-deadline.yaml", 1, "date-milestone-after-deadline.yaml", 12, 11, "agreement.milestones[0].at",
+     "milestone 'half' falls after the deadline"},
+    {"date-no-such-day.yaml", 1, "date-no-such-day.yaml", 9, 13, "agreement.deadline",
+     "no such date, got '2024-06-31'"},
+    {"date-ready-after-deadline.yaml", 1, "date-ready-after-deadline.csv", 2, 45, "cargo row 1, column ready",
+     "item 'C1' is ready only after the deadline"},
+    {"date-reservation-backwards.yaml", 1, "date-reservation-backwards.yaml", 25, 32, "sites[0].reservations[0].to",
+     "the reservation ends before it starts"},
+    {"dup-aircraft.yaml", 1, "dup-aircraft.yaml", 47, 9, "aircraft[1].id",
+     "duplicate aircraft id 'BIG'"},
+    {"dup-cargo.yaml", 1, "dup-cargo.csv", 5, 1, "cargo row 4, column id",
+     "duplicate cargo id 'C3' (first on line 4)"},
+    {"dup-destination.yaml", 1, "dup-destination.yaml", 35, 9, "destinations[1].id",
+     "duplicate destination id 'HUB'"},
+    {"dup-milestone.yaml", 1, "dup-milestone.yaml", 14, 11, "agreement.milestones[1].id",
+     "duplicate milestone id 'half'"},
+    {"dup-people.yaml", 1, "dup-people.csv", 4, 1, "personnel row 3, column id",
+     "duplicate personnel id 'P1' (first on line 2)"},
+    {"dup-site.yaml", 1, "dup-site.yaml", 26, 9, "sites[1].id",
+     "duplicate site id 'S1'"},
+    {"dup-task.yaml", 1, "dup-task.csv", 5, 1, "tasks row 4, column id",
+     "duplicate task id 'T2' (first on line 3)"},
+    {"dup-yaml-key.yaml", 1, "dup-yaml-key.yaml", 52, 5, "",
+     "duplicate key 'seats' (first at line 51)"},
+    {"item-longer-than-floors.yaml", 1, "item-longer-than-floors.csv", 3, 21, "cargo row 2, column length",
+     "'C2' is 900 in long, longer than every aircraft's cargo floor"},
+    {"item-loose-too-heavy.yaml", 1, "item-loose-too-heavy.csv", 4, 16, "cargo row 3, column weight",
+     "loose item 'C3' weighs 9800 lb, more than a 463L pallet carries (9,645 lb net); make it kind outsize"},
+    {"item-loose-too-wide.yaml", 1, "item-loose-too-wide.csv", 4, 20, "cargo row 3, column length",
+     "loose item 'C3' (120 in × 90 in) does not fit the 84 × 104 in of a 463L pallet; make it kind outsize"},
+    {"item-negative-length.yaml", 1, "item-negative-length.csv", 4, 20, "cargo row 3, column length",
+     "length must be positive, got '-48'"},
+    {"item-pallet-too-heavy.yaml", 1, "item-pallet-too-heavy.csv", 2, 18, "cargo row 1, column weight",
+     "a 463L pallet may weigh at most 10,000 lb (4,536 kg) with its nets; 'C1' weighs 10500 lb"},
+    {"item-pallet-too-high.yaml", 1, "item-pallet-too-high.csv", 2, 30, "cargo row 1, column height",
+     "a 463L pallet load may be at most 96 in (2.44 m) high; 'C1' is 100 in"},
+    {"item-too-heavy.yaml", 1, "item-too-heavy.csv", 3, 15, "cargo row 2, column weight",
+     "'C2' weighs 180000 lb, more than any aircraft's cabin load (largest: BIG, 170900 lb)"},
+    {"item-wider-than-doors.yaml", 1, "item-wider-than-doors.csv", 3, 25, "cargo row 2, column width",
+     "'C2' (250 in wide, 90 in high) is larger than every aircraft door"},
+    {"item-zero-weight.yaml", 1, "item-zero-weight.csv", 4, 16, "cargo row 3, column weight",
+     "weight must be positive, got '0'"},
+    {"missing-acl.yaml", 1, "missing-acl.yaml", 47, 5, "aircraft[1]",
+     "missing required field 'acl'"},
+    {"missing-deadline.yaml", 1, "missing-deadline.yaml", 7, 3, "agreement",
+     "missing required field 'deadline'"},
+    {"missing-icao.yaml", 1, "missing-icao.yaml", 26, 5, "sites[1]",
+     "missing required field 'icao'"},
+    {"ref-cargo-released-by.yaml", 1, "ref-cargo-released-by.csv", 3, 44, "cargo row 2, column released_by",
+     "unknown task 'T7'"},
+    {"ref-cargo-site.yaml", 1, "ref-cargo-site.csv", 4, 4, "cargo row 3, column site",
+     "unknown site 'S3' (did you mean 'S1'?)"},
+    {"ref-commercial-site.yaml", 1, "ref-commercial-site.yaml", 59, 12, "commercial[0].site",
+     "unknown site 'S9'"},
+    {"ref-home.yaml", 1, "ref-home.yaml", 46, 11, "aircraft[0].home",
+     "unknown destination 'HBU'"},
+    {"ref-milestone-site.yaml", 1, "ref-milestone-site.yaml", 14, 13, "agreement.milestones[0].site",
+     "unknown site 'S7'"},
+    {"ref-people-released-by.yaml", 1, "ref-people-released-by.csv", 2, 20, "personnel row 1, column released_by",
+     "unknown task 'X3'"},
+    {"ref-people-site.yaml", 1, "ref-people-site.csv", 4, 4, "personnel row 3, column site",
+     "unknown site 'Niamey'"},
+    {"ref-task-pred.yaml", 1, "ref-task-pred.csv", 4, 10, "tasks row 3, column predecessors",
+     "unknown task 'T9'"},
+    {"ref-task-releases.yaml", 1, "ref-task-releases.csv", 2, 18, "tasks row 1, column releases",
+     "unknown cargo or personnel id 'C9'"},
+    {"ref-task-resource-capacity.yaml", 1, "ref-task-resource-capacity.csv", 3, 13, "tasks row 2, column resources",
+     "task needs 3 team but site S1 has 2"},
+    {"ref-task-resource-suggest.yaml", 1, "ref-task-resource-suggest.csv", 3, 13, "tasks row 2, column resources",
+     "unknown resource 'forklfit' at site S1 (did you mean 'forklift'?)"},
+    {"ref-task-resource.yaml", 1, "ref-task-resource.csv", 5, 11, "tasks row 4, column resources",
+     "unknown resource 'crane' at site S2"},
+    {"ref-task-site.yaml", 1, "ref-task-site.csv", 5, 4, "tasks row 4, column site",
+     "unknown site 'S5' (did you mean 'S1'?)"},
+    {"type-list-for-map.yaml", 1, "type-list-for-map.yaml", 3, 8, "units",
+     "expected a mapping (key: value), got a list"},
+    {"type-map-for-text.yaml", 3, "type-map-for-text.yaml", 32, 9, "destinations[0].id",
+     "expected a single value, got a mapping (key: value)"},
+    {"type-number-range.yaml", 1, "type-number-range.yaml", 16, 16, "agreement.clearance.daily_cap",
+     "must be between 0 and 100000, got -4"},
+    {"type-scalar-for-list.yaml", 2, "type-scalar-for-list.yaml", 18, 8, "sites",
+     "expected a list, got a single value"},
+    {"type-text-for-number.yaml", 1, "type-text-for-number.yaml", 50, 23, "aircraft[1].pallet_positions",
+     "expected a whole number, got 'eight'"},
+    {"unit-bare-duration.yaml", 1, "unit-bare-duration.yaml", 55, 18, "aircraft[1].ground_time",
+     "missing unit, got '2' (units: min, h, d, w (e.g. 3h15m))"},
+    {"unit-no-number.yaml", 1, "unit-no-number.yaml", 54, 13, "aircraft[1].cruise",
+     "expected a number with a unit, got 'fast' (units: kt, km/h, mph, m/s)"},
+    {"unit-parsecs.yaml", 1, "unit-parsecs.yaml", 49, 10, "aircraft[1].acl",
+     "unknown unit, got '12 parsecs' (units: kg, lb, t (tonne), short ton)"},
+    {"unit-weight-name.yaml", 1, "unit-weight-name.yaml", 4, 11, "units.weight",
+     "expected kg, lb, t or short ton, got 'stone'"},
+    {"unknown-field-suggest.yaml", 1, "unknown-field-suggest.yaml", 57, 5, "aircraft[1].cost_per_hr",
+     "unknown field 'cost_per_hr' (did you mean 'cost_per_hour'?)"},
+    {"unknown-field.yaml", 1, "unknown-field.yaml", 31, 5, "sites[1].colour",
+     "unknown field 'colour'"},
+    {"unknown-top-level.yaml", 1, "unknown-top-level.yaml", 58, 1, "inventory",
+     "unknown field 'inventory' (did you mean 'inventories'?)"},
+    {"yaml-bad-indent.yaml", 1, "yaml-bad-indent.yaml", 19, 9, "",
+     "syntax error: invalid multiline plain key"},
+    {"yaml-tab.yaml", 1, "yaml-tab.yaml", 27, 2, "",
+     "syntax error: invalid tab used as indentation"},
+    {"yaml-unclosed-bracket.yaml", 1, "yaml-unclosed-bracket.yaml", 23, 5, "",
+     "syntax error: wrongly indented flow sequence"},
+    {"json-syntax.json", 1, "json-syntax.json", 4, 4, "",
+     "syntax error: missing comma in flow mapping"},
+    {"json-unclosed.json", 1, "json-unclosed.json", 4, 1, "",
+     "syntax error: flow sequence without a closing bracket"},
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void dump_diags(const char *name, const dd_diags *d)
+{
+    for (size_t i = 0; i < d->n_items; i++)
+        print_message("%s: %s:%u:%u: %s: %s\n", name, d->items[i].file, d->items[i].line,
+                      d->items[i].col, d->items[i].path, d->items[i].message);
+}
+
+static void test_bad_inputs(void **state)
+{
+    (void)state;
+    size_t n = sizeof bad_cases / sizeof *bad_cases;
+    assert_true(n >= 45);
+    for (size_t i = 0; i < n; i++) {
+        const bad_case *c = &bad_cases[i];
+        char path[512];
+        snprintf(path, sizeof path, "%s/bad/%s", DATA, c->scenario);
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        dd_scenario *s = (dd_scenario *)1;
+        dd_status st = dd_scenario_load(path, &d, &s);
+        /* the first error in file, line, column order (warnings aside) */
+        const dd_diag *g = NULL;
+        for (size_t k = 0; k < d.n_items && !g; k++)
+            if (d.items[k].severity == DD_SEV_ERROR)
+                g = &d.items[k];
+        if (st != DD_EINPUT || d.n_errors != c->n_errors || !g || !ends_with(g->file, c->file) ||
+            g->line != c->line || g->col != c->col || strcmp(g->path, c->path) != 0 ||
+            strcmp(g->message, c->message) != 0) {
+            print_message("case %s: status %d, %zu errors\n", c->scenario, (int)st,
+                          d.n_errors);
+            dump_diags(c->scenario, &d);
+        }
+        assert_int_equal(st, DD_EINPUT);
+        assert_null(s);
+        assert_int_equal(d.n_errors, c->n_errors);
+        assert_non_null(g);
+        assert_true(ends_with(g->file, c->file));
+        assert_int_equal(g->line, c->line);
+        assert_int_equal(g->col, c->col);
+        assert_string_equal(g->path, c->path);
+        assert_string_equal(g->message, c->message);
+        /* every located diagnostic carries its source line for the caret */
+        for (size_t k = 0; k < d.n_items; k++)
+            if (d.items[k].line)
+                assert_non_null(d.items[k].source_line);
+        dd_diags_fini(&d);
+    }
+}
+
+/* Load a file that must be valid; fails the test with its messages if not. */
+static dd_scenario *load_ok(const char *path)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &d, &s);
+    if (st != DD_OK || d.n_errors)
+        dump_diags(path, &d);
+    assert_int_equal(st, DD_OK);
+    assert_int_equal(d.n_errors, 0);
+    dd_diags_fini(&d);
+    assert_non_null(s);
+    return s;
+}
+
+static void test_niger_example(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_ok(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
+    assert_int_equal(s->n_sites, 2);
+    assert_int_equal(s->n_hubs, 1);
+    assert_int_equal(s->n_aircraft, 2);
+    assert_int_equal(s->n_commercial, 1);
+    assert_int_equal(s->n_cargo, 75);
+    assert_int_equal(s->n_people, 18);
+    assert_int_equal(s->n_tasks, 39);
+    assert_int_equal(s->agreement.n_milestones, 1);
+    int64_t people = 0;
+    for (size_t i = 0; i < s->n_people; i++)
+        people += s->people[i].count;
+    assert_int_equal(people, 986);
+    assert_string_equal(s->sites[0].id, "AB101");
+    assert_string_equal(s->sites[1].icao, "DRZA");
+    assert_int_equal(s->agreement.tz_offset, 60);
+    /* 20 May 00:00 to the end of 15 September, local: 119 days */
+    assert_int_equal(s->agreement.deadline, 119 * 1440);
+    /* C-17: 170,900 lb ACL, 3h15m ground time, 450 kt, tails from 4 to 6 */
+    const dd_aircraft *a = &s->aircraft[0];
+    assert_string_equal(a->id, "C17A");
+    assert_near(a->acl_kg, 170900 * LB, 1e-6);
+    assert_int_equal(a->ground_time, 195);
+    assert_near(a->cruise_mps, 450 * KT, 1e-9);
+    assert_near(a->range_payload[1].range_m, 4000 * 1852.0, 1e-6);
+    assert_int_equal(dd_aircraft_tails_at(a, 0), 4);
+    assert_int_equal(dd_aircraft_tails_at(a, 26 * 1440), 6);
+    dd_scenario_free(s);
+}
+
+static void test_mini_model(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_ok(DATA "/mini/scenario.yaml");
+    assert_int_equal(s->n_sites, 2);
+    assert_int_equal(s->n_aircraft, 2);
+    assert_int_equal(s->n_cargo, 4);
+    assert_int_equal(s->n_people, 3);
+    assert_int_equal(s->n_tasks, 4);
+    /* epoch 2024-06-01T00:00+01:00 = 2024-05-31T23:00Z */
+    assert_int_equal(s->epoch_unix, 1717196400);
+    assert_int_equal(s->agreement.deadline, 30 * 1440);
+    assert_int_equal(s->agreement.milestones[0].at, 15 * 1440);
+    assert_int_equal(s->agreement.clearance.opens, 2 * 1440);
+    assert_int_equal(s->agreement.clearance.lead_time, 2 * 1440);
+    /* a time with its own offset: 2024-06-10T12:00Z is 9 d 13 h after the epoch */
+    assert_int_equal(s->people[2].release, 9 * 1440 + 13 * 60);
+    assert_int_equal(s->people[0].release, DD_TIME_NONE);
+    assert_int_equal(s->people[0].released_by, 2);
+    assert_int_equal(s->people[0].role, DD_ROLE_SECURITY);
+    /* units: lb, in, ft, kt, 3h15m, 2h */
+    const dd_aircraft *big = &s->aircraft[0], *small = &s->aircraft[1];
+    assert_near(big->acl_kg, 170900 * LB, 1e-6);
+    assert_near(big->floor_length_m, 68.2 * FT, 1e-9);
+    assert_near(big->door_height_m, 12.3 * FT, 1e-9);
+    assert_near(big->cruise_mps, 450 * KT, 1e-9);
+    assert_int_equal(big->ground_time, 195);
+    assert_int_equal(small->ground_time, 120);
+    assert_near(big->pallet_height_m, DD_463L_MAX_HEIGHT_M, 1e-9);
+    assert_int_equal(big->klass, s->sites[0].mog[0].klass);
+    assert_int_equal(s->sites[1].mog_total, 1);
+    assert_int_equal(s->sites[0].reservations[0].to, 10 * 1440);
+    const dd_cargo *c = &s->cargo[1];
+    assert_string_equal(c->id, "C2");
+    assert_int_equal(c->kind, DD_CARGO_ROLLING);
+    assert_near(c->weight_kg, 10000 * LB, 1e-6);
+    assert_near(c->length_m, 200 * IN, 1e-9);
+    assert_int_equal(c->released_by, 1);
+    assert_int_equal(s->cargo[3].disposition, DD_DISP_HANDOVER);
+    const dd_task *t3 = &s->tasks[2];
+    assert_int_equal(t3->n_pred, 2);
+    assert_int_equal(t3->pred[0], 0);
+    assert_int_equal(t3->pred_lag[0], 12 * 60);
+    assert_int_equal(t3->pred[1], 1);
+    assert_int_equal(t3->pred_lag[1], 0);
+    assert_int_equal(s->tasks[1].n_demand, 2);
+    assert_int_equal(s->tasks[1].demand[0].amount, 2);
+    assert_int_equal(s->tasks[2].demand[0].amount, 1);
+    dd_scenario_free(s);
+}
+
+/* The check summary of the mini scenario, worked out by hand. */
+static void test_mini_check_summary(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_ok(DATA "/mini/scenario.yaml");
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    /* S1: T1 (2d), T2 (8h) after T1, T3 (1d) after T1+12h and T2: T3 starts at
+     * max(2d+12h, 2d+8h) = 2.5 d and ends at 3.5 d, by way of T1 */
+    assert_int_equal(c->sites[0].critical_path, 3 * 1440 + 720);
+    assert_int_equal(c->sites[0].n_cp, 2);
+    assert_int_equal(c->sites[0].cp[0], 0);
+    assert_int_equal(c->sites[0].cp[1], 2);
+    assert_int_equal(c->sites[1].critical_path, 1440);
+    /* S1: 40 pallets over 18 positions: 3 sorties; weight (240,000 + 20,000 lb
+     * of cargo and 80 passengers × 400 lb = 292,000 lb over 170,900) needs 2 */
+    assert_int_equal(c->sites[0].people_total, 80);
+    assert_near(c->sites[0].ship_kg, 260000 * LB, 1e-6);
+    assert_near(c->sites[0].pallet_equiv, 40, 1e-9);
+    assert_int_equal(c->sites[0].sorties_lb, 3);
+    assert_string_equal(c->sites[0].sorties_binding, "pallet positions");
+    assert_int_equal(c->sites[0].rolling, 2);
+    /* S2: 20 boxes of 48 × 40 in on a 104 × 84 in pallet, one high: 1920/8736
+     * each; 10,000 lb + 20 × 400 lb fits one sortie */
+    assert_near(c->sites[1].pallet_equiv, 20 * 1920.0 / 8736.0, 1e-9);
+    assert_int_equal(c->sites[1].pieces_handover, 5);
+    assert_int_equal(c->sites[1].sorties_lb, 1);
+    assert_string_equal(c->sites[1].sorties_binding, "weight");
+    assert_int_equal(c->sorties_lb, 4);
+    assert_int_equal(c->people_total, 100);
+    assert_near(c->days_to_deadline, 30.0, 1e-9);
+    assert_near(c->days_clearance_window, 28.0, 1e-9);
+    dd_check_free(c);
+    dd_scenario_free(s);
+}
+
+static void assert_same_model(const dd_scenario *a, const dd_scenario *b)
+{
+    assert_int_equal(a->epoch_unix, b->epoch_unix);
+    assert_int_equal(a->agreement.deadline, b->agreement.deadline);
+    assert_int_equal(a->agreement.n_milestones, b->agreement.n_milestones);
+    assert_int_equal(a->n_sites, b->n_sites);
+    for (size_t i = 0; i < a->n_sites; i++) {
+        assert_string_equal(a->sites[i].id, b->sites[i].id);
+        assert_near(a->sites[i].lat, b->sites[i].lat, 0);
+        assert_int_equal(a->sites[i].n_mog, b->sites[i].n_mog);
+        assert_int_equal(a->sites[i].n_resources, b->sites[i].n_resources);
+    }
+    assert_int_equal(a->n_aircraft, b->n_aircraft);
+    for (size_t i = 0; i < a->n_aircraft; i++) {
+        assert_string_equal(a->aircraft[i].id, b->aircraft[i].id);
+        assert_near(a->aircraft[i].acl_kg, b->aircraft[i].acl_kg, 0);
+        assert_near(a->aircraft[i].floor_length_m, b->aircraft[i].floor_length_m, 0);
+        assert_near(a->aircraft[i].cruise_mps, b->aircraft[i].cruise_mps, 0);
+        assert_int_equal(a->aircraft[i].ground_time, b->aircraft[i].ground_time);
+        assert_int_equal(a->aircraft[i].home, b->aircraft[i].home);
+    }
+    assert_int_equal(a->n_cargo, b->n_cargo);
+    for (size_t i = 0; i < a->n_cargo; i++) {
+        assert_string_equal(a->cargo[i].id, b->cargo[i].id);
+        assert_near(a->cargo[i].weight_kg, b->cargo[i].weight_kg, 0);
+        assert_near(a->cargo[i].length_m, b->cargo[i].length_m, 0);
+        assert_int_equal(a->cargo[i].kind, b->cargo[i].kind);
+        assert_int_equal(a->cargo[i].released_by, b->cargo[i].released_by);
+    }
+    assert_int_equal(a->n_people, b->n_people);
+    assert_int_equal(a->n_tasks, b->n_tasks);
+}
+
+static void test_json_equals_yaml(void **state)
+{
+    (void)state;
+    dd_scenario *y = load_ok(DATA "/mini/scenario.yaml");
+    dd_scenario *j = load_ok(DATA "/mini/scenario.json");
+    assert_same_model(y, j);
+    dd_scenario_free(y);
+    dd_scenario_free(j);
+}
+
+/* Spreadsheet exports: a UTF-8 byte-order mark and CRLF line ends. */
+static void test_bom_and_crlf_accepted(void **state)
+{
+    (void)state;
+    dd_scenario *m = load_ok(DATA "/mini/scenario.yaml");
+    dd_scenario *x = load_ok(DATA "/spreadsheet/scenario.yaml");
+    assert_same_model(m, x);
+    assert_string_equal(x->cargo[0].id, "C1");   /* not "\xEF\xBB\xBFid" */
+    assert_string_equal(x->cargo[3].unit, "");
+    assert_int_equal(x->cargo[3].line, 5);
+    dd_scenario_free(m);
+    dd_scenario_free(x);
+}
+
+static const char small_yaml[] =
+    "drawdown: 1\n"
+    "units: {weight: lb, length: in}\n"
+    "passenger_weight: 0.1 short tons\n"
+    "agreement:\n"
+    "  epoch: 2024-06-01T06:00-05:00\n"
+    "  deadline: 2024-06-02T06:00+01:00\n"
+    "sites:\n"
+    "  - {id: S1, icao: AAAA, position: \"13.5, 2.2\", mog: {C17: 1}, resources: {team: 2, forklift: 1}}\n"
+    "  - {id: S2, icao: BBBB, position: {lat: 17, lon: 8}, mog: {C17: 1}, \n"
+    "     resources: {team: 1}}\n"
+    "destinations:\n"
+    "  - {id: HUB, icao: HHHH, position: [49.4, 7.6]}\n"
+    "aircraft:\n"
+    "  - id: A\n"
+    "    class: C17\n"
+    "    acl: 77.5 t\n"
+    "    range_payload: [{range: 2400 nm, payload: 30 short tons}, {range: 100 km, "
+    "payload: \"60,000 kg\"}]\n"
+    "    pallet_positions: 18\n"
+    "    seats: 102\n"
+    "    floor: {length: 20 m, width: 500 cm}\n"
+    "    door: {width: 18 ft, height: 144 in}\n"
+    "    cruise: 800 km/h\n"
+    "    ground_time: 1 d 6 h\n"
+    "    tails: 1\n"
+    "    home: HUB\n"
+    "inventories: {cargo: cargo.csv, tasks: tasks.csv}\n";
+
+static void test_load_string_and_units(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load_string("small.yaml", small_yaml, sizeof small_yaml - 1,
+                                           DATA "/mini", &d, &s);
+    if (st != DD_OK)
+        dump_diags("small.yaml", &d);
+    assert_int_equal(st, DD_OK);
+    assert_int_equal(d.n_errors, 0);
+    assert_string_equal(s->path, "small.yaml");
+    assert_near(s->passenger_kg, 0.1 * 2000 * LB, 1e-9);
+    /* 06:00-05:00 is 11:00Z; the deadline 06:00+01:00 next day is 05:00Z: 18 h */
+    assert_int_equal(s->agreement.deadline, 18 * 60);
+    assert_near(s->sites[0].lat, 13.5, 0);
+    assert_near(s->sites[1].lon, 8, 0);
+    const dd_aircraft *a = &s->aircraft[0];
+    assert_near(a->acl_kg, 77500, 1e-9);
+    assert_int_equal(a->n_range_payload, 2); /* sorted by range */
+    assert_near(a->range_payload[0].range_m, 100000, 1e-9);
+    assert_near(a->range_payload[0].payload_kg, 60000, 1e-9);
+    assert_near(a->range_payload[1].range_m, 2400 * 1852.0, 1e-6);
+    assert_near(a->range_payload[1].payload_kg, 30 * 2000 * LB, 1e-6);
+    assert_near(a->floor_width_m, 5, 1e-12);
+    assert_near(a->door_height_m, 144 * IN, 1e-12);
+    assert_near(a->cruise_mps, 800 / 3.6, 1e-9);
+    assert_int_equal(a->ground_time, 30 * 60);
+    /* the inventories resolved against base_dir */
+    assert_int_equal(s->n_cargo, 4);
+    assert_int_equal(s->n_tasks, 4);
+    assert_near(s->cargo[0].weight_kg, 6000 * LB, 1e-9);
+    assert_near(dd_aircraft_acl(a, 100000), 60000, 1e-9);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
+static void test_missing_files(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(DATA "/no-such-file.yaml", &d, &s), DD_EIO);
+    assert_null(s);
+    assert_int_equal(d.n_errors, 1);
+    assert_string_equal(d.items[0].message, "cannot read the scenario file");
+    dd_diags_fini(&d);
+
+    static const char text[] = "drawdown: 1\ninventories:\n  cargo: nope.csv\n";
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_scenario_load_string("x.yaml", text, sizeof text - 1, DATA, &d, &s),
+                     DD_EINPUT);
+    bool found = false;
+    for (size_t i = 0; i < d.n_items; i++)
+        if (strcmp(d.items[i].message, "cannot read '" DATA "/nope.csv'") == 0) {
+            found = true;
+            assert_int_equal(d.items[i].line, 3);
+            assert_int_equal(d.items[i].col, 10);
+            assert_string_equal(d.items[i].path, "inventories.cargo");
+        }
+    assert_true(found);
+    dd_diags_fini(&d);
+}
+
+/* Empty and degenerate texts fail cleanly, never crash. */
+static void test_degenerate_texts(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"", "\n", "~", "[]", "- 1\n", "drawdown: 1\n",
+                                        "drawdown: 1\nsites: []\ndestinations: []\n",
+                                        "a: &x [*x]\n", "---\na: 1\n---\nb: 2\n", "{"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        dd_scenario *s = NULL;
+        dd_status st = dd_scenario_load_string("t.yaml", texts[i], strlen(texts[i]), DATA, &d, &s);
+        assert_int_equal(st, DD_EINPUT);
+        assert_null(s);
+        assert_true(d.n_errors > 0);
+        dd_diags_fini(&d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_niger_example),
+        cmocka_unit_test(test_mini_model),
+        cmocka_unit_test(test_mini_check_summary),
+        cmocka_unit_test(test_json_equals_yaml),
+        cmocka_unit_test(test_bom_and_crlf_accepted),
+        cmocka_unit_test(test_load_string_and_units),
+        cmocka_unit_test(test_missing_files),
+        cmocka_unit_test(test_degenerate_texts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
