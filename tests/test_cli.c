@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the drawdown command line (DD_CLI): usage and exit statuses,
+ * `check` on the Niger example in text (against a golden file) and JSON
+ * (parsed with libfyaml), and located diagnostics with a caret on bad
+ * input.
+ *
+ * Golden file: tests/data/golden/niger-check.txt is the exact text output
+ * of `drawdown check examples/niger-2024/scenario.yaml`. When the output
+ * changes on purpose, regenerate it from the repository root with
+ *   build/drawdown check examples/niger-2024/scenario.yaml \
+ *       > tests/data/golden/niger-check.txt
+ * and review the diff.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
+
+typedef struct run_result {
+    int status;   /* exit status, or -1 */
+    char *out;    /* stdout, NUL-terminated */
+    char *err;    /* stderr */
+} run_result;
+
+static char *slurp(FILE *f)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Run DD_CLI with `args` (shell words), capturing stdout and stderr. */
+static run_result run(const char *args)
+{
+    char errpath[] = "/tmp/dd-test-cli-XXXXXX";
+    int fd = mkstemp(errpath);
+    assert_true(fd >= 0);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>'%s'", DD_CLI, args, errpath);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    run_result r;
+    r.out = slurp(p);
+    int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    FILE *e = fdopen(fd, "r");
+    assert_non_null(e);
+    r.err = slurp(e);
+    fclose(e);
+    remove(errpath);
+    return r;
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static void test_no_args(void **state)
+{
+    (void)state;
+    run_result r = run("");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "usage: drawdown"));
+    run_free(&r);
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    run_result r = run("--help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "check"));
+    run_free(&r);
+    r = run("check --help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: drawdown check"));
+    assert_non_null(strstr(r.out, "--json"));
+    run_free(&r);
+    r = run("frobnicate");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+    run_free(&r);
+    r = run("check --bogus " NIGER);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
+static void test_check_niger_text(void **state)
+{
+    (void)state;
+    run_result r = run("check '" NIGER "'");
+    assert_true(r.status == 0 || r.status == 1);
+    assert_non_null(strstr(r.out, "AB101"));
+    assert_non_null(strstr(r.out, "critical path"));
+    assert_string_equal(r.err, "");
+    FILE *g = fopen(DD_TEST_DATA "/golden/niger-check.txt", "rb");
+    assert_non_null(g);
+    char *golden = slurp(g);
+    fclose(g);
+    if (strcmp(r.out, golden) != 0) {
+        /* show the first difference */
+        size_t i = 0;
+        while (r.out[i] && r.out[i] == golden[i])
+            i++;
+        print_message("output differs from the golden file at byte %zu:\n%.200s\n", i,
+                      r.out + i);
+    }
+    assert_string_equal(r.out, golden);
+    free(golden);
+    run_free(&r);
+}
+
+static const char *scalar_at(struct fy_document *doc, const char *path)
+{
+    struct fy_node *n = fy_node_by_path(fy_document_root(doc), path, (size_t)-1,
+                                        FYNWF_DONT_FOLLOW);
+    return n ? fy_node_get_scalar0(n) : NULL;
+}
+
+static void test_check_niger_json(void **state)
+{
+    (void)state;
+    run_result text = run("check '" NIGER "'");
+    run_result r = run("check --json '" NIGER "'");
+    assert_int_equal(r.status, text.status);
+    assert_int_equal(r.out[0], '{');
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE;
+    struct fy_document *doc = fy_document_build_from_string(&cfg, r.out, strlen(r.out));
+    assert_non_null(doc);
+    struct fy_node *root = fy_document_root(doc);
+    assert_true(fy_node_is_mapping(root));
+    struct fy_node *sites = fy_node_mapping_lookup_by_string(root, "sites", (size_t)-1);
+    assert_non_null(sites);
+    assert_true(fy_node_is_sequence(sites));
+    assert_int_equal(fy_node_sequence_item_count(sites), 2);
+    assert_non_null(fy_node_mapping_lookup_by_string(root, "findings", (size_t)-1));
+    const char *id = scalar_at(doc, "/sites/0/id");
+    assert_non_null(id);
+    assert_string_equal(id, "AB101");
+    const char *days = scalar_at(doc, "/days_to_deadline");
+    assert_non_null(days);
+    assert_string_equal(days, "119");
+    fy_document_destroy(doc);
+    run_free(&r);
+    run_free(&text);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    run_result r = run("check '" DD_TEST_DATA "/bad/dup-cargo.yaml'");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    const char *want = DD_TEST_DATA "/bad/dup-cargo.csv:5:1: error: cargo row 4, column id: "
+                                    "duplicate cargo id 'C3' (first on line 4)\n"
+                                    "     5 | C3,S2,Furniture,5,200,60,40,40,loose,handover,\n"
+                                    "       | ^\n"
+                                    "1 error\n";
+    assert_string_equal(r.err, want);
+    run_free(&r);
+
+    r = run("check '" DD_TEST_DATA "/bad/csv-bad-role.yaml'");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "csv-bad-role.csv:2:10: error: personnel row 1, column role: "));
+    assert_non_null(strstr(r.err, "\n       |          ^\n"));
+    run_free(&r);
+
+    /* --json changes nothing for bad input: messages on stderr, exit 2 */
+    r = run("check --json '" DD_TEST_DATA "/bad/yaml-tab.yaml'");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "yaml-tab.yaml:27:2: error: syntax error: "));
+    run_free(&r);
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    run_result r = run("check '" DD_TEST_DATA "/no-such-scenario.yaml'");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no-such-scenario.yaml: error: cannot read the scenario file"));
+    run_free(&r);
+}
+
+static void test_check_mini(void **state)
+{
+    (void)state;
+    run_result r = run("check '" DD_TEST_DATA "/mini/scenario.yaml'");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "critical path 3.5 d: T1 > T3"));
+    assert_non_null(strstr(r.out, "at least 3 sorties (pallet positions binds)"));
+    assert_non_null(strstr(r.out, "at least 4 sorties in all"));
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_args),
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_check_niger_text),
+        cmocka_unit_test(test_check_niger_json),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_check_mini),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
