@@ -15,5 +15,6 @@ void dd__cli_print_diags(FILE *f, const dd_diags *d);
 int dd__cli_exit_for(dd_status st);
 
 int dd__cmd_check(int argc, char **argv);
+int dd__cmd_loads(int argc, char **argv);
 
 #endif

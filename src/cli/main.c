@@ -19,6 +19,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  check SCENARIO      validate a scenario and print its summary\n"
+    "  loads SCENARIO      build pallets and aircraft loads, with lower bounds\n"
     "\n"
     "options:\n"
     "  -h, --help          show this help (drawdown <command> --help for one command)\n"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "check"))
         return dd__cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "loads"))
+        return dd__cmd_loads(argc - 1, argv + 1);
     fprintf(stderr, "drawdown: unknown command '%s'\n\n%s", cmd, usage);
     return DD_EXIT_INPUT;
 }

@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Aircraft loads (see loads.h). Per site, every pallet, bulky piece and
+ * person goes to an aircraft type (the one asked for, else the type with
+ * the largest cabin load that takes it and may use the site), and each
+ * type's items are packed by the vector packing engine into the fewest
+ * loads over weight, floor length and seats, with hazard conflicts. Then
+ * escorts are placed on loads carrying sensitive cargo.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/loads_int.h"
+#include <drawdown/pack.h>
+
+/* One packing item before it becomes part of a load. */
+typedef struct pitem {
+    dd_load_item_kind kind;
+    int32_t ref;
+    int64_t size[3]; /* kg, floor mm, seat units (1/100 seat), as packed */
+    int64_t base[3]; /* the same without an escort's reservation */
+    uint32_t klass;
+    bool sensitive;
+    int32_t priority;
+    int32_t type;
+} pitem;
+
+void dd_loads_options_init(dd_loads_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->site = -1;
+    o->aircraft = -1;
+    o->cargo = true;
+    o->people = true;
+    o->seed = 1;
+    o->time_limit_s = 0;
+    o->max_iterations = 200000;
+}
+
+void dd_loads_free(dd_loadplan *p)
+{
+    if (!p)
+        return;
+    dd__loadplan_owned *o = (dd__loadplan_owned *)p;
+    free(o->pallets);
+    free(o->warnings);
+    dd__arena_fini(&o->arena);
+    free(o);
+}
+
+static double nearest_hub(const dd_scenario *s, int32_t site)
+{
+    double best = INFINITY;
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        double d = dd_distance_m(s->sites[site].lat, s->sites[site].lon, s->hubs[h].lat,
+                                 s->hubs[h].lon);
+        if (d < best)
+            best = d;
+    }
+    return isfinite(best) ? best : 0;
+}
+
+/* May type a land at site? (MOG for its class, or a total MOG) */
+static bool type_uses_site(const dd_scenario *s, int32_t a, int32_t site)
+{
+    const dd_site *x = &s->sites[site];
+    for (size_t k = 0; k < x->n_mog; k++)
+        if (x->mog[k].klass == s->aircraft[a].klass)
+            return x->mog[k].count > 0;
+    return x->mog_total > 0;
+}
+
+typedef struct type_dims {
+    int64_t cap[3];
+    double floor_m;
+    double pallet_floor_mm;
+    double seat_per_mm; /* seat units displaced per mm of floor */
+} type_dims;
+
+static void dims_for(const dd_scenario *s, int32_t a, double leg, type_dims *d)
+{
+    const dd_aircraft *t = &s->aircraft[a];
+    d->cap[0] = (int64_t)floor(dd_aircraft_acl(t, leg));
+    d->cap[1] = (int64_t)floor(t->floor_length_m * 1000);
+    d->cap[2] = (int64_t)t->seats * 100;
+    d->floor_m = t->floor_length_m;
+    d->pallet_floor_mm = t->pallet_positions > 0 ? (double)d->cap[1] / t->pallet_positions
+                                                 : (double)d->cap[1] + 1;
+    d->seat_per_mm = t->pallet_positions > 0 && d->cap[1] > 0
+                         ? t->seats_per_pallet * 100.0 * t->pallet_positions / (double)d->cap[1]
+                         : 0;
+}
+
+/* The item's sizes on type a, or false when it does not fit that type. */
+static bool size_on(const dd_scenario *s, int32_t a, const type_dims *d, const pitem *it,
+                    const dd_pallet *pallets, int64_t out[3])
+{
+    const dd_aircraft *t = &s->aircraft[a];
+    if (it->kind == DD_LI_PEOPLE) {
+        out[0] = (int64_t)ceil(s->passenger_kg);
+        out[1] = 0;
+        out[2] = 100;
+        return t->seats > 0;
+    }
+    if (it->kind == DD_LI_PALLET) {
+        const dd_pallet *p = &pallets[it->ref];
+        if (t->pallet_positions <= 0 || p->height_m > t->pallet_height_m + 1e-6)
+            return false;
+        out[0] = (int64_t)ceil(p->gross_kg);
+        out[1] = (int64_t)ceil(d->pallet_floor_mm);
+        out[2] = (int64_t)ceil(d->seat_per_mm * (double)out[1]);
+        return out[0] <= d->cap[0];
+    }
+    const dd_cargo *c = &s->cargo[it->ref];
+    double across = c->width_m < c->length_m ? c->width_m : c->length_m;
+    double along = c->width_m < c->length_m ? c->length_m : c->width_m;
+    if (across > t->door_width_m + 1e-6 || c->height_m > t->door_height_m + 1e-6 ||
+        across > t->floor_width_m + 1e-6 || along > t->floor_length_m + 1e-6)
+        return false;
+    double lanes = floor(t->floor_width_m / across + 1e-9);
+    if (lanes < 1)
+        lanes = 1;
+    out[0] = (int64_t)ceil(c->weight_kg);
+    out[1] = (int64_t)ceil(along * 1000 / lanes);
+    out[2] = (int64_t)ceil(d->seat_per_mm * (double)out[1]);
+    if (out[2] > d->cap[2])
+        out[2] = d->cap[2];
+    return out[0] <= d->cap[0] && out[1] <= d->cap[1];
+}
+
+typedef struct builder {
+    dd__loadplan_owned *o;
+    const dd_loads_options *opt;
+    dd_load *loads;
+    dd_load_item **iv; /* each load's items, writable while building */
+    size_t n_loads, cap_loads;
+    dd_site_loads *groups;
+    size_t n_groups, cap_groups;
+} builder;
+
+static dd_load *push_load(builder *b)
+{
+    if (b->n_loads == b->cap_loads) {
+        size_t cap = b->cap_loads ? 2 * b->cap_loads : 64;
+        dd_load *v = realloc(b->loads, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        b->loads = v;
+        dd_load_item **w = realloc(b->iv, cap * sizeof *w);
+        if (!w)
+            return NULL;
+        b->iv = w;
+        b->cap_loads = cap;
+    }
+    dd_load *l = &b->loads[b->n_loads++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+static dd_site_loads *push_group(builder *b)
+{
+    if (b->n_groups == b->cap_groups) {
+        size_t cap = b->cap_groups ? 2 * b->cap_groups : 8;
+        dd_site_loads *v = realloc(b->groups, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        b->groups = v;
+        b->cap_groups = cap;
+    }
+    dd_site_loads *g = &b->groups[b->n_groups++];
+    memset(g, 0, sizeof *g);
+    return g;
+}
+
+static int cmp_load_item(const void *a, const void *b)
+{
+    const dd_load_item *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (x->ref > y->ref) - (x->ref < y->ref);
+}
+
+/* Pack the items of one site on one type and append the loads. */
+static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
+                            const type_dims *d, pitem *items, size_t n)
+{
+    dd__loadplan_owned *o = b->o;
+    const dd_scenario *s = o->p.scenario;
+    int64_t *size = malloc((n ? n : 1) * 3 * sizeof *size);
+    uint32_t *klass = malloc((n ? n : 1) * sizeof *klass);
+    if (!size || !klass) {
+        free(size);
+        free(klass);
+        return DD_ENOMEM;
+    }
+    uint32_t conflict[32] = {0};
+    for (size_t c = 0; c < s->hazard.n_classes && c < 31; c++) {
+        conflict[c] = s->hazard.apart[c];
+        if ((s->hazard.no_passengers >> c) & 1u) {
+            conflict[c] |= 1u << DD__PAX_CLASS;
+            conflict[DD__PAX_CLASS] |= 1u << c;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&size[i * 3], items[i].size, sizeof items[i].size);
+        klass[i] = items[i].klass;
+    }
+    dd_pack_problem prob = {n, 3, size, d->cap, klass, conflict};
+    dd_pack_options po;
+    dd_pack_options_init(&po);
+    po.seed = b->opt->seed;
+    po.time_limit_s = b->opt->time_limit_s;
+    po.max_iterations = b->opt->max_iterations;
+    dd_pack_result res;
+    dd_pack_result_init(&res);
+    dd_status st = n ? dd_pack_solve(&prob, &po, &res) : DD_OK;
+    free(size);
+    free(klass);
+    if (st != DD_OK) {
+        dd_pack_result_fini(&res);
+        return st;
+    }
+    /* bounds on the items as they are, without escort reservations */
+    dd_pack_bounds bounds;
+    memset(&bounds, 0, sizeof bounds);
+    if (n) {
+        int64_t *bsize = malloc(n * 3 * sizeof *bsize);
+        uint32_t *bklass = malloc(n * sizeof *bklass);
+        if (!bsize || !bklass) {
+            free(bsize);
+            free(bklass);
+            dd_pack_result_fini(&res);
+            return DD_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+            memcpy(&bsize[i * 3], items[i].base, sizeof items[i].base);
+            bklass[i] = items[i].sensitive ? items[i].klass & ~(1u << DD__PAX_CLASS)
+                                           : items[i].klass;
+        }
+        dd_pack_problem bp = {n, 3, bsize, d->cap, bklass, conflict};
+        st = dd_pack_lower_bounds(&bp, &bounds);
+        free(bsize);
+        free(bklass);
+        if (st != DD_OK) {
+            dd_pack_result_fini(&res);
+            return st;
+        }
+    }
+    dd_site_loads *g = push_group(b);
+    if (!g) {
+        dd_pack_result_fini(&res);
+        return DD_ENOMEM;
+    }
+    g->site = site;
+    g->aircraft = type;
+    g->leg_m = leg;
+    g->first_load = b->n_loads;
+    g->n_loads = res.n_bins;
+    g->lower_bound = bounds.lower_bound;
+    g->lb_weight = bounds.l1[0];
+    g->lb_l2_weight = bounds.l2[0];
+    g->lb_floor = bounds.l1[1] > bounds.l2[1] ? bounds.l1[1] : bounds.l2[1];
+    g->lb_seats = bounds.l1[2];
+    g->initial_loads = res.initial_bins;
+    g->seconds = res.seconds;
+    {
+        size_t pal = 0;
+        for (size_t i = 0; i < n; i++)
+            pal += items[i].kind == DD_LI_PALLET;
+        const dd_aircraft *t = &s->aircraft[type];
+        g->lb_positions = t->pallet_positions > 0
+                              ? (pal + (size_t)t->pallet_positions - 1) / (size_t)t->pallet_positions
+                              : 0;
+    }
+    /* count items per bin, then fill */
+    size_t *count = calloc(res.n_bins + 1, sizeof *count);
+    if (!count) {
+        dd_pack_result_fini(&res);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        count[res.bin_of[i]]++;
+    size_t first = b->n_loads;
+    for (size_t k = 0; k < res.n_bins; k++) {
+        dd_load *l = push_load(b);
+        if (!l) {
+            free(count);
+            dd_pack_result_fini(&res);
+            return DD_ENOMEM;
+        }
+        l->site = site;
+        l->aircraft = type;
+        l->acl_kg = (double)d->cap[0];
+        l->priority = 9;
+        /* items array: room for one escort more than packed */
+        dd_load_item *v = dd__arena_array(&o->arena, count[k] + 1, sizeof *v);
+        if (!v) {
+            free(count);
+            dd_pack_result_fini(&res);
+            return DD_ENOMEM;
+        }
+        l->items = v;
+        b->iv[b->n_loads - 1] = v;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dd_load *l = &b->loads[first + res.bin_of[i]];
+        dd_load_item *v = b->iv[first + res.bin_of[i]];
+        const pitem *it = &items[i];
+        /* people of one group merge into one entry */
+        if (it->kind == DD_LI_PEOPLE) {
+            size_t j = 0;
+            while (j < l->n_items && !(v[j].kind == DD_LI_PEOPLE && v[j].ref == it->ref))
+                j++;
+            if (j < l->n_items) {
+                v[j].count++;
+            } else {
+                v[l->n_items++] = (dd_load_item){DD_LI_PEOPLE, it->ref, 1, false};
+            }
+            l->passengers++;
+            l->weight_kg += s->passenger_kg;
+        } else if (it->kind == DD_LI_PALLET) {
+            v[l->n_items++] = (dd_load_item){DD_LI_PALLET, it->ref, 1, false};
+            l->pallets++;
+            l->weight_kg += o->pallets[it->ref].gross_kg;
+        } else {
+            size_t j = 0;
+            while (j < l->n_items && !(v[j].kind == DD_LI_BULKY && v[j].ref == it->ref))
+                j++;
+            if (j < l->n_items)
+                v[j].count++;
+            else
+                v[l->n_items++] = (dd_load_item){DD_LI_BULKY, it->ref, 1, false};
+            l->weight_kg += s->cargo[it->ref].weight_kg;
+        }
+        l->floor_m += (double)it->size[1] / 1000.0;
+        l->hazards |= it->klass & ~(1u << DD__PAX_CLASS);
+        l->sensitive |= it->sensitive;
+        if (it->priority < l->priority)
+            l->priority = it->priority;
+    }
+    free(count);
+    dd_pack_result_fini(&res);
+    return DD_OK;
+}
+
+/* Give each load with sensitive cargo an escort: a person moved from a
+ * load with people to spare (or split from a group on the same load). */
+static void place_escorts(builder *b, size_t first, size_t n_loads, const type_dims *dims,
+                          const int32_t *types, size_t n_types)
+{
+    dd__loadplan_owned *o = b->o;
+    const dd_scenario *s = o->p.scenario;
+    for (size_t k = first; k < first + n_loads; k++) {
+        dd_load *l = &b->loads[k];
+        if (!l->sensitive || l->passengers > 0)
+            continue;
+        if (l->hazards & s->hazard.no_passengers) {
+            dd__loads_warn(o, "%s load %zu: sensitive cargo with a hazard class that forbids "
+                              "passengers; its escort must travel as crew",
+                           s->sites[l->site].id, k + 1);
+            continue;
+        }
+        const type_dims *d = NULL;
+        for (size_t t = 0; t < n_types; t++)
+            if (types[t] == l->aircraft)
+                d = &dims[t];
+        double seat_units = d ? d->seat_per_mm * l->floor_m * 1000 : 0;
+        if (d && seat_units + 100 > (double)d->cap[2]) {
+            dd__loads_warn(o, "%s load %zu: no seat left for the escort of its sensitive cargo",
+                           s->sites[l->site].id, k + 1);
+            continue;
+        }
+        if (d && l->weight_kg + s->passenger_kg > (double)d->cap[0]) {
+            dd__loads_warn(o, "%s load %zu: no weight left for the escort of its sensitive "
+                              "cargo",
+                           s->sites[l->site].id, k + 1);
+            continue;
+        }
+        /* donor: a load of the same site with people, preferring the one
+         * with the most passengers and no sensitive cargo needing them */
+        dd_load *donor = NULL;
+        for (size_t j = first; j < first + n_loads; j++) {
+            dd_load *x = &b->loads[j];
+            if (x->site != l->site || x->passengers == 0)
+                continue;
+            if (x->sensitive && x->passengers < 2)
+                continue;
+            if (!donor || x->passengers > donor->passengers)
+                donor = x;
+        }
+        if (!donor) {
+            dd__loads_warn(o, "%s load %zu: sensitive cargo but nobody left to escort it",
+                           s->sites[l->site].id, k + 1);
+            continue;
+        }
+        dd_load_item *dv = b->iv[donor - b->loads];
+        size_t j = donor->n_items;
+        /* take from a non-security group first: security leaves last */
+        for (size_t q = 0; q < donor->n_items; q++)
+            if (dv[q].kind == DD_LI_PEOPLE &&
+                (j == donor->n_items || s->people[dv[q].ref].role != DD_ROLE_SECURITY))
+                j = q;
+        int32_t ref = dv[j].ref;
+        if (--dv[j].count == 0) {
+            memmove(&dv[j], &dv[j + 1], (donor->n_items - j - 1) * sizeof *dv);
+            donor->n_items--;
+        }
+        donor->passengers--;
+        donor->weight_kg -= s->passenger_kg;
+        dd_load_item *v = b->iv[k];
+        v[l->n_items++] = (dd_load_item){DD_LI_PEOPLE, ref, 1, true};
+        l->passengers++;
+        l->weight_kg += s->passenger_kg;
+    }
+}
+
+static dd_status plan_site(builder *b, int32_t site)
+{
+    dd__loadplan_owned *o = b->o;
+    const dd_scenario *s = o->p.scenario;
+    const dd_loads_options *opt = b->opt;
+    double leg = nearest_hub(s, site);
+    /* candidate types, largest cabin load first */
+    int32_t types[64];
+    type_dims dims[64];
+    size_t n_types = 0;
+    for (size_t a = 0; a < s->n_aircraft && n_types < 64; a++) {
+        if (opt->aircraft >= 0 && (int32_t)a != opt->aircraft)
+            continue;
+        if (opt->aircraft < 0 && !type_uses_site(s, (int32_t)a, site))
+            continue;
+        types[n_types++] = (int32_t)a;
+    }
+    for (size_t i = 1; i < n_types; i++)
+        for (size_t j = i; j > 0 && dd_aircraft_acl(&s->aircraft[types[j]], leg) >
+                                        dd_aircraft_acl(&s->aircraft[types[j - 1]], leg);
+             j--) {
+            int32_t t = types[j];
+            types[j] = types[j - 1];
+            types[j - 1] = t;
+        }
+    for (size_t t = 0; t < n_types; t++)
+        dims_for(s, types[t], leg, &dims[t]);
+
+    /* gather the site's items */
+    size_t n = 0;
+    for (size_t p = 0; p < o->p.n_pallets; p++)
+        n += o->pallets[p].site == site;
+    for (size_t k = 0; opt->cargo && k < s->n_cargo; k++) {
+        const dd_cargo *c = &s->cargo[k];
+        if (c->site == site && c->disposition == DD_DISP_SHIP && c->kind != DD_CARGO_LOOSE &&
+            c->kind != DD_CARGO_PALLET)
+            n += (size_t)c->quantity;
+    }
+    for (size_t k = 0; opt->people && k < s->n_people; k++)
+        if (s->people[k].site == site)
+            n += (size_t)s->people[k].count;
+    pitem *items = malloc((n ? n : 1) * sizeof *items);
+    if (!items)
+        return DD_ENOMEM;
+    size_t m = 0;
+    for (size_t p = 0; p < o->p.n_pallets; p++)
+        if (o->pallets[p].site == site)
+            items[m++] = (pitem){DD_LI_PALLET, (int32_t)p, {0, 0, 0}, {0, 0, 0}, o->pallets[p].hazards,
+                                 o->pallets[p].sensitive, o->pallets[p].priority, -1};
+    for (size_t k = 0; opt->cargo && k < s->n_cargo; k++) {
+        const dd_cargo *c = &s->cargo[k];
+        if (c->site != site || c->disposition != DD_DISP_SHIP || c->kind == DD_CARGO_LOOSE ||
+            c->kind == DD_CARGO_PALLET)
+            continue;
+        for (int32_t q = 0; q < c->quantity; q++)
+            items[m++] = (pitem){DD_LI_BULKY, (int32_t)k, {0, 0, 0}, {0, 0, 0},
+                                 c->hazard >= 0 ? 1u << c->hazard : 0, c->sensitive,
+                                 c->priority, -1};
+    }
+    for (size_t k = 0; opt->people && k < s->n_people; k++)
+        if (s->people[k].site == site)
+            for (int32_t q = 0; q < s->people[k].count; q++)
+                items[m++] = (pitem){DD_LI_PEOPLE, (int32_t)k, {0, 0, 0}, {0, 0, 0},
+                                     1u << DD__PAX_CLASS, false, 3, -1};
+    /* each item to the first (largest) type that takes it; a sensitive
+     * item reserves its escort's weight and seat and counts as carrying a
+     * passenger (so it avoids hazards forbidden with passengers) */
+    bool have_people = false;
+    for (size_t k = 0; k < s->n_people; k++)
+        if (s->people[k].site == site)
+            have_people = true;
+    size_t unplaced = 0;
+    for (size_t i = 0; i < m; i++) {
+        for (size_t t = 0; t < n_types && items[i].type < 0; t++)
+            if (size_on(s, types[t], &dims[t], &items[i], o->pallets, items[i].size))
+                items[i].type = (int32_t)t;
+        if (items[i].type < 0) {
+            unplaced++;
+            continue;
+        }
+        memcpy(items[i].base, items[i].size, sizeof items[i].size);
+        if (items[i].sensitive && have_people && opt->people) {
+            const type_dims *d = &dims[items[i].type];
+            int64_t w = items[i].size[0] + (int64_t)ceil(s->passenger_kg);
+            int64_t st = items[i].size[2] + 100;
+            if (w <= d->cap[0] && st <= d->cap[2]) {
+                items[i].size[0] = w;
+                items[i].size[2] = st;
+                items[i].klass |= 1u << DD__PAX_CLASS;
+            }
+        }
+    }
+    if (unplaced)
+        dd__loads_warn(o, "%s: %zu items fit no aircraft type that may use the site",
+                       s->sites[site].id, unplaced);
+    size_t first = b->n_loads;
+    dd_status st = DD_OK;
+    pitem *sub = malloc((m ? m : 1) * sizeof *sub);
+    if (!sub) {
+        free(items);
+        return DD_ENOMEM;
+    }
+    for (size_t t = 0; t < n_types && st == DD_OK; t++) {
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++)
+            if (items[i].type == (int32_t)t)
+                sub[k++] = items[i];
+        if (k)
+            st = pack_group(b, site, types[t], leg, &dims[t], sub, k);
+    }
+    free(sub);
+    free(items);
+    if (st == DD_OK)
+        place_escorts(b, first, b->n_loads - first, dims, types, n_types);
+    /* final figures per load */
+    for (size_t k = first; k < b->n_loads && st == DD_OK; k++) {
+        dd_load *l = &b->loads[k];
+        const dd_aircraft *t = &s->aircraft[l->aircraft];
+        qsort(b->iv[k], l->n_items, sizeof *l->items, cmp_load_item);
+        double displaced = t->pallet_positions > 0 && t->floor_length_m > 0
+                               ? t->seats_per_pallet * t->pallet_positions * l->floor_m /
+                                     t->floor_length_m
+                               : 0;
+        l->seats = (int32_t)floor((double)t->seats - displaced + 1e-9);
+        double u = l->weight_kg / l->acl_kg;
+        double f = t->floor_length_m > 0 ? l->floor_m / t->floor_length_m : 0;
+        double sts = t->seats > 0 ? (l->passengers + displaced) / t->seats : 0;
+        l->utilisation = u > f ? (u > sts ? u : sts) : (f > sts ? f : sts);
+    }
+    return st;
+}
+
+dd_status dd_loads_build(const dd_scenario *s, const dd_loads_options *opt, dd_loadplan **out)
+{
+    *out = NULL;
+    dd_loads_options defaults;
+    if (!opt) {
+        dd_loads_options_init(&defaults);
+        opt = &defaults;
+    }
+    if ((opt->site >= 0 && (size_t)opt->site >= s->n_sites) ||
+        (opt->aircraft >= 0 && (size_t)opt->aircraft >= s->n_aircraft))
+        return DD_EARG;
+    dd__loadplan_owned *o = calloc(1, sizeof *o);
+    if (!o)
+        return DD_ENOMEM;
+    dd__arena_init(&o->arena, 1 << 16);
+    o->p.scenario = s;
+    builder b = {o, opt, NULL, NULL, 0, 0, NULL, 0, 0};
+    dd_status st = opt->cargo ? dd__build_pallets(o, opt) : DD_OK;
+    for (size_t site = 0; site < s->n_sites && st == DD_OK; site++)
+        if (opt->site < 0 || (size_t)opt->site == site)
+            st = plan_site(&b, (int32_t)site);
+    if (st == DD_OK) {
+        /* move the growable arrays into the arena */
+        dd_load *loads = dd__arena_array(&o->arena, b.n_loads + 1, sizeof *loads);
+        dd_site_loads *groups = dd__arena_array(&o->arena, b.n_groups + 1, sizeof *groups);
+        if (!loads || !groups) {
+            st = DD_ENOMEM;
+        } else {
+            memcpy(loads, b.loads, b.n_loads * sizeof *loads);
+            memcpy(groups, b.groups, b.n_groups * sizeof *groups);
+            o->p.loads = loads;
+            o->p.n_loads = b.n_loads;
+            o->p.groups = groups;
+            o->p.n_groups = b.n_groups;
+            o->p.pallets = o->pallets;
+            o->p.warnings = (const char *const *)o->warnings;
+            o->p.n_warnings = o->n_warnings;
+        }
+    }
+    free(b.loads);
+    free(b.iv);
+    free(b.groups);
+    if (st != DD_OK) {
+        dd_loads_free(&o->p);
+        return st;
+    }
+    *out = &o->p;
+    return DD_OK;
+}
