@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target: the tasks inventory of the mini scenario. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    fuzz_inventory("tasks", data, size);
+    return 0;
+}
