@@ -41,6 +41,7 @@ typedef struct ga {
     size_t P;
     indiv *pool;  /* 2P + 1 individuals */
     indiv **pop;  /* P current, then P children */
+    indiv **dup;  /* 2P scratch for survive() */
     indiv *best;  /* pool[2P] */
     int32_t *mark, *scratch;
     double *util; /* H + 1 */
@@ -188,8 +189,15 @@ static void peak_crossover(ga *g, const indiv *fa, const indiv *mo,
         u[t] = 0.0;
     for (int32_t j = 0; j < n; j++)
         for (int32_t k = in->dem_off[j]; k < in->dem_off[j + 1]; k++) {
-            const int32_t r = in->dem_res[k];
-            for (int32_t t = fa->start[j]; t < fa->start[j] + in->dur[j]; t++) {
+            const int32_t r = in->dem_res[k], t0 = fa->start[j];
+            const int32_t t1e = t0 + in->dur[j];
+            if (!in->varying) {
+                const double w = (double)in->dem_q[k] / (double)in->cap[r];
+                for (int32_t t = t0; t < t1e; t++)
+                    u[t] += w;
+                continue;
+            }
+            for (int32_t t = t0; t < t1e; t++) {
                 int32_t c = in->cap[(size_t)t * (size_t)nres + (size_t)r];
                 if (c > 0)
                     u[t] += (double)in->dem_q[k] / (double)c;
@@ -259,34 +267,36 @@ static const indiv *tournament(ga *g)
     return better(g, b, a) ? b : a;
 }
 
-/* Sort pop[0..m) by cost, drop duplicate schedules, keep the best P. */
+/* qsort order: tardiness, makespan, schedule hash, then place in the pool
+ * (one array, so the order is the same on every run) */
+static int cmp_indiv(const void *pa, const void *pb)
+{
+    const indiv *a = *(const indiv *const *)pa, *b = *(const indiv *const *)pb;
+    if (a->tard != b->tard)
+        return a->tard < b->tard ? -1 : 1;
+    if (a->ms != b->ms)
+        return a->ms < b->ms ? -1 : 1;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* Sort pop[0..m) by cost, put duplicate schedules (same cost and hash)
+ * behind the unique ones, so the first P are the best distinct ones. */
 static void survive(ga *g, size_t m)
 {
-    indiv **p = g->pop;
+    indiv **p = g->pop, **dup = g->dup;
+    qsort(p, m, sizeof *p, cmp_indiv);
+    size_t u = 1, nd = 0;
     for (size_t i = 1; i < m; i++) {
-        indiv *x = p[i];
-        size_t k = i;
-        while (k > 0 && better(g, x, p[k - 1])) {
-            p[k] = p[k - 1];
-            k--;
-        }
-        p[k] = x;
+        const indiv *prev = p[u - 1];
+        if (p[i]->ms == prev->ms && p[i]->tard == prev->tard &&
+            p[i]->hash == prev->hash)
+            dup[nd++] = p[i];
+        else
+            p[u++] = p[i];
     }
-    /* unique first, duplicates after (they are still valid individuals) */
-    size_t u = 1;
-    for (size_t i = 1; i < m; i++) {
-        int dup = 0;
-        for (size_t k = u; k-- > 0 && p[k]->ms == p[i]->ms;)
-            if (p[k]->hash == p[i]->hash && p[k]->tard == p[i]->tard) {
-                dup = 1;
-                break;
-            }
-        if (!dup) {
-            indiv *x = p[i];
-            memmove(p + u + 1, p + u, (i - u) * sizeof *p);
-            p[u++] = x;
-        }
-    }
+    memcpy(p + u, dup, nd * sizeof *p);
 }
 
 static int init_population(ga *g)
@@ -338,13 +348,14 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
     dd_status s = DD_ENOMEM;
     g.pool = calloc(2 * P + 1, sizeof *g.pool);
     g.pop = calloc(2 * P, sizeof *g.pop);
+    g.dup = calloc(2 * P, sizeof *g.dup);
     g.mark = malloc(n1 * sizeof *g.mark);
     g.scratch = malloc(2 * n1 * sizeof *g.scratch);
     g.prio_lft = malloc(n1 * sizeof *g.prio_lft);
     g.prio_lst = malloc(n1 * sizeof *g.prio_lst);
     g.lf = malloc(n1 * sizeof *g.lf);
     g.util = malloc(((size_t)in->H + 1) * sizeof *g.util);
-    if (!g.util || !g.pool || !g.pop || !g.mark || !g.scratch || !g.prio_lft ||
+    if (!g.util || !g.dup || !g.pool || !g.pop || !g.mark || !g.scratch || !g.prio_lft ||
         !g.prio_lst || !g.lf)
         goto out;
     for (size_t i = 0; i < 2 * P + 1; i++) {
@@ -398,6 +409,7 @@ out:
         }
     free(g.pool);
     free(g.pop);
+    free(g.dup);
     free(g.mark);
     free(g.scratch);
     free(g.prio_lft);
