@@ -552,7 +552,7 @@ static int run_dir(const char *dir_in, const args *a)
     if (a->check) {
         printf("== %s: checked %d schedules, %d failed\n", set, n_done, n_bad);
     } else if (n_done) {
-        printf("== %s: %d instances, budget %s %.0f, seed %llu\n", set, n_done,
+        printf("== %s: %d instances, budget %s %g, seed %llu\n", set, n_done,
                a->schedules ? "schedules" : "seconds",
                a->schedules ? (double)a->schedules : a->time_limit,
                (unsigned long long)a->seed);
