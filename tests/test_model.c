@@ -542,6 +542,22 @@ static void test_missing_files(void **state)
         }
     assert_true(found);
     dd_diags_fini(&d);
+
+    /* a folder opens with fopen; it must not be read as a file (fuzz crasher:
+     * its size came back as LONG_MAX and was allocated) */
+    static const char folder[] = "drawdown: 1\ninventories:\n  cargo: mini\n";
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(
+        dd_scenario_load_string("x.yaml", folder, sizeof folder - 1, DATA, &d, &s), DD_EINPUT);
+    found = false;
+    for (size_t i = 0; i < d.n_items; i++)
+        if (strcmp(d.items[i].message, "cannot read '" DATA "/mini'") == 0)
+            found = true;
+    assert_true(found);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_scenario_load(DATA "/mini", &d, &s), DD_EIO);
+    dd_diags_fini(&d);
 }
 
 /* Empty and degenerate texts fail cleanly, never crash. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model/loader.h"
 
@@ -365,6 +366,12 @@ dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len)
     if (!f)
         return DD_EIO;
     dd_status st = DD_OK;
+    /* a folder opens, and its "size" is no length to allocate */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        st = DD_EIO;
+        goto fail_file;
+    }
     if (fseek(f, 0, SEEK_END) != 0) {
         st = DD_EIO;
         goto fail_file;
