@@ -195,6 +195,8 @@ static const bad_case bad_cases[] = {
      "syntax error: invalid tab used as indentation"},
     {"yaml-unclosed-bracket.yaml", 1, "yaml-unclosed-bracket.yaml", 23, 5, "",
      "syntax error: wrongly indented flow sequence"},
+    {"yaml-latin1.yaml", 1, "yaml-latin1.yaml", 2, 10, "",
+     "invalid UTF-8 (byte 0xE9); save the file as UTF-8"},
     {"json-syntax.json", 1, "json-syntax.json", 4, 4, "",
      "syntax error: missing comma in flow mapping"},
     {"json-unclosed.json", 1, "json-unclosed.json", 4, 1, "",

@@ -173,6 +173,23 @@ static bool close_container(builder *b)
     return true;
 }
 
+/* Offset of the first byte that breaks UTF-8 (structurally), or len. */
+static size_t bad_utf8(const unsigned char *t, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = t[i];
+        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+                 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        if (n == 4 || (n == 1 && c < 0xC2) || i + n >= len + (n ? 0 : 1))
+            return i;
+        for (size_t k = 1; k <= n; k++)
+            if ((t[i + k] & 0xC0) != 0x80)
+                return i;
+        i += n + 1;
+    }
+    return len;
+}
+
 dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, size_t len,
                           bool json, dd_diags *diags, dd_ynode **root_out)
 {
@@ -184,6 +201,26 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
     b.text = text;
     b.len = len;
     b.diags = diags;
+
+    /* a scenario is UTF-8; libfyaml can loop forever on some malformed
+     * bytes (found by fuzz_scenario: "%\xbb"), so they stop here */
+    size_t bad = bad_utf8((const unsigned char *)text, len);
+    if (bad < len) {
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < bad; i++) {
+            if (text[i] == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+        char msg[64];
+        snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+                 (unsigned)(unsigned char)text[bad]);
+        error_at(&b, line, col, msg);
+        return DD_EINPUT;
+    }
 
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
