@@ -212,7 +212,15 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
     dd_pack_options_init(&po);
     po.seed = b->opt->seed;
     po.time_limit_s = b->opt->time_limit_s;
+    /* local-search moves cost more on large groups: scale the budget so a
+     * theater-size site stays within seconds, deterministically */
     po.max_iterations = b->opt->max_iterations;
+    if (n > 20000)
+        po.max_iterations = 0; /* theater scale: the decreasing heuristics only */
+    else if (n > 2000)
+        po.max_iterations = (uint64_t)((double)po.max_iterations * 2000.0 / (double)n);
+    if (b->opt->max_iterations && po.max_iterations == 0 && n <= 20000)
+        po.max_iterations = 1;
     dd_pack_result res;
     dd_pack_result_init(&res);
     dd_status st = n ? dd_pack_solve(&prob, &po, &res) : DD_OK;
@@ -352,14 +360,14 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
 {
     dd__loadplan_owned *o = b->o;
     const dd_scenario *s = o->p.scenario;
+    size_t no_pax = 0, no_seat = 0, no_weight = 0, nobody = 0, first_bad[4] = {0, 0, 0, 0};
     for (size_t k = first; k < first + n_loads; k++) {
         dd_load *l = &b->loads[k];
         if (!l->sensitive || l->passengers > 0)
             continue;
         if (l->hazards & s->hazard.no_passengers) {
-            dd__loads_warn(o, "%s load %zu: sensitive cargo with a hazard class that forbids "
-                              "passengers; its escort must travel as crew",
-                           s->sites[l->site].id, k + 1);
+            if (!no_pax++)
+                first_bad[0] = k + 1;
             continue;
         }
         const type_dims *d = NULL;
@@ -368,14 +376,13 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
                 d = &dims[t];
         double seat_units = d ? d->seat_per_mm * l->floor_m * 1000 : 0;
         if (d && seat_units + 100 > (double)d->cap[2]) {
-            dd__loads_warn(o, "%s load %zu: no seat left for the escort of its sensitive cargo",
-                           s->sites[l->site].id, k + 1);
+            if (!no_seat++)
+                first_bad[1] = k + 1;
             continue;
         }
         if (d && l->weight_kg + s->passenger_kg > (double)d->cap[0]) {
-            dd__loads_warn(o, "%s load %zu: no weight left for the escort of its sensitive "
-                              "cargo",
-                           s->sites[l->site].id, k + 1);
+            if (!no_weight++)
+                first_bad[2] = k + 1;
             continue;
         }
         /* donor: a load of the same site with people, preferring the one
@@ -391,8 +398,8 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
                 donor = x;
         }
         if (!donor) {
-            dd__loads_warn(o, "%s load %zu: sensitive cargo but nobody left to escort it",
-                           s->sites[l->site].id, k + 1);
+            if (!nobody++)
+                first_bad[3] = k + 1;
             continue;
         }
         dd_load_item *dv = b->iv[donor - b->loads];
@@ -414,6 +421,23 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
         l->passengers++;
         l->weight_kg += s->passenger_kg;
     }
+    const char *id = n_loads ? s->sites[b->loads[first].site].id : "";
+    if (no_pax)
+        dd__loads_warn(o, "%s: %zu loads (first: load %zu) carry sensitive cargo with a hazard "
+                          "class that forbids passengers; the escort must travel as crew",
+                       id, no_pax, first_bad[0]);
+    if (no_seat)
+        dd__loads_warn(o, "%s: %zu loads (first: load %zu) have no seat left for the escort of "
+                          "their sensitive cargo",
+                       id, no_seat, first_bad[1]);
+    if (no_weight)
+        dd__loads_warn(o, "%s: %zu loads (first: load %zu) have no weight left for the escort "
+                          "of their sensitive cargo",
+                       id, no_weight, first_bad[2]);
+    if (nobody)
+        dd__loads_warn(o, "%s: %zu loads (first: load %zu) carry sensitive cargo but nobody is "
+                          "left to escort it",
+                       id, nobody, first_bad[3]);
 }
 
 static dd_status plan_site(builder *b, int32_t site)
