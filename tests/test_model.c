@@ -51,8 +51,14 @@ static const bad_case bad_cases[] = {
      "only augmentees have an arrival time"},
     {"csv-bad-disposition.yaml", 1, "csv-bad-disposition.csv", 5, 38, "cargo row 4, column disposition",
      "unknown disposition 'sell' (dispositions: ship, handover, destroy)"},
-    {"csv-bad-header-unit.yaml", 2, "csv-bad-header-unit.csv", 1, 1, "cargo header",
-     "missing required column 'weight'"},
+    {"csv-bad-header-unit.yaml", 1, "csv-bad-header-unit.csv", 1, 30, "cargo header",
+     "unknown unit 'parsecs' for column 'weight' (units: kg, lb, t (tonne), short ton)"},
+    {"csv-unit-on-text.yaml", 1, "csv-unit-on-text.csv", 1, 4, "personnel header",
+     "column 'site' takes no unit, got 'kg'"},
+    {"empty-id.yaml", 1, "empty-id.yaml", 13, 12, "agreement.milestones[0].id",
+     "a milestone id cannot be empty"},
+    {"decimal-comma.yaml", 1, "decimal-comma.yaml", 18, 16, "agreement.clearance.daily_cap",
+     "expected a whole number, got '1,5'"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",
      "unknown kind 'crate' (kinds: loose, pallet, rolling, outsize, drone, container)"},
     {"csv-bad-quote.yaml", 1, "csv-bad-quote.csv", 4, 9, "",
@@ -77,8 +83,8 @@ static const bad_case bad_cases[] = {
      "bad quoting: a quote inside an unquoted field, or text after a closing quote (write \"\" for a quote inside quotes)"},
     {"csv-unknown-column-nosuggest.yaml", 1, "csv-unknown-column-nosuggest.csv", 1, 40, "personnel header",
      "unknown column 'colour'"},
-    {"csv-unknown-column.yaml", 2, "csv-unknown-column.csv", 1, 1, "cargo header",
-     "missing required column 'weight'"},
+    {"csv-unknown-column.yaml", 1, "csv-unknown-column.csv", 1, 30, "cargo header",
+     "unknown column 'wieght' (did you mean 'weight'?)"},
     {"csv-unterminated-quote.yaml", 1, "csv-unterminated-quote.csv", 5, 7, "",
      "unterminated quoted field: a quote opened here is never closed"},
     {"cycle-self.yaml", 1, "cycle-self.csv", 5, 10, "tasks row 4, column predecessors",
@@ -518,6 +524,24 @@ static void test_load_string_and_units(void **state)
     dd_diags_fini(&d);
 }
 
+/* A site's dates are read in its own zone; "(UTC)" in a CSV header makes
+ * offset-less times UTC; thousands separators in counts. */
+static void test_time_zones(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_ok(DATA "/tz/scenario.yaml");
+    /* epoch 2024-06-01T00:00+01:00. WEST closes at the end of 20 June +01:00
+     * (20 days after the epoch); EAST at the end of 20 June +05:00, 4 h earlier */
+    assert_int_equal(s->sites[0].close_by, 20 * 1440);
+    assert_int_equal(s->sites[1].close_by, 20 * 1440 - 4 * 60);
+    /* 2024-06-02T12:00Z is 37 h after the epoch (23:00Z on 31 May) */
+    assert_int_equal(s->people[0].release, 37 * 60);
+    assert_int_equal(s->people[0].count, 1200);
+    /* an explicit offset wins over the header's (UTC) */
+    assert_int_equal(s->people[1].release, 32 * 60);
+    dd_scenario_free(s);
+}
+
 static void test_missing_files(void **state)
 {
     (void)state;
@@ -592,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_bom_and_crlf_accepted),
         cmocka_unit_test(test_load_string_and_units),
         cmocka_unit_test(test_missing_files),
+        cmocka_unit_test(test_time_zones),
         cmocka_unit_test(test_degenerate_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,7 @@ typedef struct dd_check_site {
     double dist_m;         /* to the nearest destination */
     int32_t exit_per_day;
     double exit_days;      /* days of exit processing the people need */
+    double stranded;       /* people commercial seats cannot carry by the deadline */
 } dd_check_site;
 
 typedef struct dd_check_milestone {

@@ -34,7 +34,10 @@ int dd__cmd_check(int argc, char **argv)
             return DD_EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
-        } else if (!strcmp(argv[i], "--max-errors") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--max-errors") && i + 1 == argc) {
+            fprintf(stderr, "drawdown check: --max-errors needs a number\n");
+            return DD_EXIT_INPUT;
+        } else if (!strcmp(argv[i], "--max-errors")) {
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end || v == 0) {

@@ -121,6 +121,7 @@ static bool read_header(inv *v, const dd_csv_row *row)
         known[i] = v->spec[i].name;
     known[v->n_spec] = NULL;
     v->header_ok = true;
+    uint32_t suggested = 0; /* spec columns named in a "did you mean" */
     for (size_t c = 0; c < row->n_fields; c++) {
         char h[128];
         lower_trim(row->fields[c], h, sizeof h);
@@ -152,6 +153,9 @@ static bool read_header(inv *v, const dd_csv_row *row)
                 continue;
             }
             const char *s = dd__suggest(h, known);
+            for (size_t i = 0; s && i < v->n_spec; i++)
+                if (v->spec[i].name == s)
+                    suggested |= 1u << i;
             if (s)
                 dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
                             "unknown column '%s' (did you mean '%s'?)", row->fields[c], s);
@@ -167,18 +171,36 @@ static bool read_header(inv *v, const dd_csv_row *row)
             v->header_ok = false;
             continue;
         }
-        if (unit && !dd__unit_known(v->spec[found].qty, unit)) {
+        if (unit && v->spec[found].type == C_TIME) {
+            /* times without an offset are host-country local, or UTC when
+             * the header says "(UTC)" */
+            if (strcmp(unit, "utc") && strcmp(unit, "z") && strcmp(unit, "local")) {
+                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                            "column '%s' takes (UTC) or (local), got '%s'", v->spec[found].name,
+                            unit);
+                v->header_ok = false;
+                v->col[found] = (int)c; /* known column: no "missing column" too */
+                continue;
+            }
+        } else if (unit && v->spec[found].type != C_QTY) {
+            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                        "column '%s' takes no unit, got '%s'", v->spec[found].name, unit);
+            v->header_ok = false;
+            v->col[found] = (int)c;
+            continue;
+        } else if (unit && !dd__unit_known(v->spec[found].qty, unit)) {
             dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
                         "unknown unit '%s' for column '%s' (units: %s)", unit,
                         v->spec[found].name, dd__qty_units(v->spec[found].qty));
             v->header_ok = false;
+            v->col[found] = (int)c;
             continue;
         }
         v->col[found] = (int)c;
         v->unit[found] = unit;
     }
     for (size_t i = 0; i < v->n_spec; i++) {
-        if (v->spec[i].required && v->col[i] < 0) {
+        if (v->spec[i].required && v->col[i] < 0 && !((suggested >> i) & 1u)) {
             char path[128];
             snprintf(path, sizeof path, "%s header", v->what);
             dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, row->line, 1, path,
@@ -260,7 +282,8 @@ static bool cell_time(inv *v, const dd_csv_row *row, int i, dd_time *out)
     if (!need(v, row, i, &s))
         return false;
     int64_t u;
-    const char *err = dd__parse_time(s, v->L->tz, false, &u, NULL);
+    int32_t tz = v->unit[i] && strcmp(v->unit[i], "local") ? 0 : v->L->tz;
+    const char *err = dd__parse_time(s, tz, false, &u, NULL);
     if (err) {
         cell_err(v, row, i, "%s, got '%s'", err, s);
         return false;

@@ -176,6 +176,10 @@ static dd_ynode *get_map(dd_loader *L, dd_ynode *map, const char *path, const ch
 static bool put_id(dd_loader *L, dd_idmap *map, dd_ynode *idnode, const char *path,
                    const char *id, int32_t index, const char *what)
 {
+    if (!*id) {
+        dd__lerr(L, idnode, path, "a %s id cannot be empty", what);
+        return false;
+    }
     int32_t prev = dd__idmap_put(map, id, index);
     if (prev == -2) {
         L->oom = true;
@@ -513,6 +517,8 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     }
     get_position(L, m, p, &x->lat, &x->lon);
     get_tz(L, m, p, &x->tz_offset);
+    /* the site's own dates (reservations, close_by) are in its time zone */
+    L->tz = x->tz_offset;
     dd_ynode *mog = get_map(L, m, p, "mog", true);
     if (mog) {
         char mp[96];
@@ -626,8 +632,11 @@ static void load_sites(dd_loader *L, dd_ynode *root)
     }
     if (list && n == 0)
         dd__lerr(L, list, "sites", "a scenario needs at least one site");
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        int32_t host_tz = L->tz;
         load_site(L, list->items[i], i, &L->sites_v[i]);
+        L->tz = host_tz;
+    }
     L->s->sites = L->sites_v;
     L->s->n_sites = n;
 }
@@ -761,7 +770,10 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
                 x->tails = v;
                 x->n_tails = 1;
             }
-        } else if (dd__yexpect(L, tails, DD_Y_SEQ, tp)) {
+        } else if (tails->kind != DD_Y_SEQ) {
+            dd__lerr(L, tails, tp,
+                     "expected a number of tails or a list of {from: DATE, count: N}");
+        } else {
             dd_tails_step *v = dd__arena_array(L->arena, tails->n ? tails->n : 1, sizeof *v);
             if (!v) {
                 L->oom = true;

@@ -38,6 +38,23 @@ static void add_finding(dd_check *c, size_t *cap, dd_severity sev, const char *f
     va_end(ap);
 }
 
+/* "1234567" -> "1,234,567" (whole numbers) */
+static void thousands(double v, char *buf, size_t size)
+{
+    char raw[40];
+    snprintf(raw, sizeof raw, "%.0f", v);
+    const char *d = raw[0] == '-' ? raw + 1 : raw;
+    size_t nd = strlen(d), o = 0;
+    if (raw[0] == '-' && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < nd && o + 2 < size; i++) {
+        if (i && (nd - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = d[i];
+    }
+    buf[o] = '\0';
+}
+
 void dd_format_weight(const dd_scenario *s, double kg, char *buf, size_t size)
 {
     double v;
@@ -50,13 +67,19 @@ void dd_format_weight(const dd_scenario *s, double kg, char *buf, size_t size)
     }
     if (s->display_weight == DD_UNIT_LB && kg >= 100000) {
         /* large masses read better in tonnes, with the pounds alongside */
-        char a[32], b[32];
-        snprintf(a, sizeof a, "%.0f", kg / 1000);
-        snprintf(b, sizeof b, "%.0f", v);
+        char a[40], b[40];
+        thousands(kg / 1000, a, sizeof a);
+        thousands(v, b, sizeof b);
         snprintf(buf, size, "%s t (%s lb)", a, b);
         return;
     }
-    snprintf(buf, size, v >= 100 ? "%.0f %s" : "%.1f %s", v, u);
+    if (v >= 100) {
+        char a[40];
+        thousands(v, a, sizeof a);
+        snprintf(buf, size, "%s %s", a, u);
+    } else {
+        snprintf(buf, size, "%.1f %s", v, u);
+    }
 }
 
 /* Critical path per site: longest path by earliest finish over the DAG. */
@@ -300,6 +323,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
         }
         double need = (double)cs->people_total - comm;
         seats_need[si] = need > 0 ? need : 0;
+        cs->stranded = seats_need[si];
         if (cs->exit_per_day > 0)
             cs->exit_days = (double)cs->people_total / cs->exit_per_day;
     }
@@ -321,7 +345,9 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
             {"weight", ceil_div(cs->ship_kg + seats_need[si] * s->passenger_kg, acl)},
             {"pallet positions", ceil_div(cs->pallet_equiv, pos)},
             {"seats", ceil_div(seats_need[si], seats)},
-            {"floor length", ceil_div(cs->floor_m, 1.0)},
+            /* pallets and bulky items share the floor: a pallet takes
+             * 1/positions of it (the loads' 1-D floor model) */
+            {"floor length", ceil_div(cs->floor_m + (pos > 0 ? cs->pallet_equiv / pos : 0), 1.0)},
         };
         cs->sorties_binding = "weight";
         for (size_t d = 0; d < 4; d++)
@@ -339,9 +365,26 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
 
     /* days of flying at best after clearances open */
     const dd_clearance_terms *ct = &s->agreement.clearance;
+    bool no_military = ct->daily_cap == 0 || s->n_aircraft == 0;
+    if (no_military) {
+        const char *why = s->n_aircraft == 0 ? "there is no aircraft in the fleet"
+                                             : "the clearance cap is 0 flights a day";
+        if (c->ship_kg > 0) {
+            char w[64];
+            dd_format_weight(s, c->ship_kg, w, sizeof w);
+            add_finding(c, &fcap, DD_SEV_ERROR, "%s cannot leave: %s", w, why);
+        }
+        for (size_t si = 0; si < s->n_sites; si++)
+            if (c->sites[si].stranded > 0)
+                add_finding(c, &fcap, DD_SEV_ERROR,
+                            "%s: %.0f of its %lld people have no seat out (commercial seats "
+                            "fall short and %s)",
+                            s->sites[si].id, c->sites[si].stranded,
+                            (long long)c->sites[si].people_total, why);
+    }
     c->days_lb = 0;
     c->days_lb_binding = "none";
-    if (ct->daily_cap > 0 && c->sorties_lb > 0) {
+    if (!no_military && ct->daily_cap > 0 && c->sorties_lb > 0) {
         double d = ceil((double)c->sorties_lb / ct->daily_cap);
         if (d > c->days_lb) {
             c->days_lb = d;
@@ -366,7 +409,8 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
             }
             add_finding(c, &fcap, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
                         "%s: at its cap of %d clearances/day, its %lld sorties take at least "
-                        "%.0f days; %.0f days remain to its closing date",
+                        "%.0f days; %.0f days remain from the first clearance to its closing "
+                        "date",
                         x->id, x->daily_cap, (long long)cs->sorties_lb, d, w);
         }
         if (cs->exit_days > 0) {
@@ -374,7 +418,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
             double w = (double)end / 1440.0;
             add_finding(c, &fcap, cs->exit_days > w ? DD_SEV_ERROR : DD_SEV_NOTE,
                         "%s: exit processing of %d/day needs %.0f days for its %lld people; "
-                        "%.0f days remain to its closing date",
+                        "%.0f days remain from the epoch to its closing date",
                         x->id, cs->exit_per_day, ceil(cs->exit_days),
                         (long long)cs->people_total, w);
         }

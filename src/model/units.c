@@ -98,7 +98,9 @@ static bool read_number(const char **p, double *out)
     if (*s == '+' || *s == '-')
         buf[n++] = *s++;
     bool digits = false;
-    while (isdigit((unsigned char)*s) || (*s == ',' && digits && isdigit((unsigned char)s[1]))) {
+    while (isdigit((unsigned char)*s) ||
+           (*s == ',' && digits && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+            isdigit((unsigned char)s[3]) && !isdigit((unsigned char)s[4]))) {
         if (*s != ',') {
             if (n + 1 >= sizeof buf)
                 return false;

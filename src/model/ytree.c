@@ -155,6 +155,12 @@ static bool close_container(builder *b)
         dd_ynode *k = f->kids[2 * i];
         n->pairs[i].key = k;
         n->pairs[i].value = f->kids[2 * i + 1];
+        dd_ynode *v = n->pairs[i].value;
+        if (v->line == 0) {
+            /* an empty value has no mark of its own: point after its key */
+            v->line = k->line;
+            v->col = k->col + (uint32_t)k->len + 1;
+        }
         if (k->kind != DD_Y_SCALAR) {
             error_at(b, k->line, k->col, "keys must be plain names");
             continue;

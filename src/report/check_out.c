@@ -92,8 +92,13 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
         int64_t other = x->pieces_handover + x->pieces_destroy;
         fprintf(f, "%s  %s (%s)\n", x->site->id, *x->site->name ? x->site->name : "",
                 x->site->icao);
-        fprintf(f, "  %.0f km to the nearest destination; at least %lld sorties (%s binds)\n",
-                x->dist_m / 1000, (long long)x->sorties_lb, x->sorties_binding);
+        if (x->sorties_lb > 0)
+            fprintf(f, "  %.0f km to the nearest destination; at least %lld sortie%s (%s binds)\n",
+                    x->dist_m / 1000, (long long)x->sorties_lb, x->sorties_lb == 1 ? "" : "s",
+                    x->sorties_binding);
+        else
+            fprintf(f, "  %.0f km to the nearest destination; no military sortie needed\n",
+                    x->dist_m / 1000);
         if (other)
             fprintf(f, "  %lld pieces handed over, %lld destroyed (not flown)\n",
                     (long long)x->pieces_handover, (long long)x->pieces_destroy);
@@ -128,8 +133,12 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
             if (t->tails[k].count > tails)
                 tails = t->tails[k].count;
         dd_format_weight(s, t->acl_kg, a, sizeof a);
-        fprintf(f, "  %-8.8s %3d tails  ACL %-20s %2d pallets %4d seats  %.0f kt\n", t->id,
-                tails, a, t->pallet_positions, t->seats, t->cruise_mps * 3600 / 1852);
+        if (s->display_length == DD_UNIT_M)
+            fprintf(f, "  %-8.8s %3d tails  ACL %-20s %2d pallets %4d seats  %.0f km/h\n", t->id,
+                    tails, a, t->pallet_positions, t->seats, t->cruise_mps * 3.6);
+        else
+            fprintf(f, "  %-8.8s %3d tails  ACL %-20s %2d pallets %4d seats  %.0f kt\n", t->id,
+                    tails, a, t->pallet_positions, t->seats, t->cruise_mps * 3600 / 1852);
     }
     if (!s->n_aircraft)
         fprintf(f, "  (no aircraft)\n");
@@ -151,6 +160,8 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
         const dd_milestone *m = c->milestones[i].m;
         format_deadline(s, m->at, s->agreement.tz_offset, a, sizeof a);
         fprintf(f, "  milestone %s: %s (day %.1f)", m->id, a, c->milestones[i].days_from_epoch);
+        if (m->site >= 0)
+            fprintf(f, " at %s", s->sites[m->site].id);
         if (m->personnel_fraction >= 0)
             fprintf(f, ", %.0f%% of people", m->personnel_fraction * 100);
         if (m->cargo_fraction >= 0)
