@@ -16,5 +16,7 @@ int dd__cli_exit_for(dd_status st);
 
 int dd__cmd_check(int argc, char **argv);
 int dd__cmd_loads(int argc, char **argv);
+int dd__cmd_plan(int argc, char **argv);
+int dd__cmd_verify(int argc, char **argv);
 
 #endif

@@ -20,6 +20,8 @@ static const char usage[] =
     "commands:\n"
     "  check SCENARIO      validate a scenario and print its summary\n"
     "  loads SCENARIO      build pallets and aircraft loads, with lower bounds\n"
+    "  plan SCENARIO       plan the withdrawal: sorties, clearances, people, tasks\n"
+    "  verify SCENARIO PLAN  check a plan against every term of the scenario\n"
     "\n"
     "options:\n"
     "  -h, --help          show this help (drawdown <command> --help for one command)\n"
@@ -46,6 +48,10 @@ int main(int argc, char **argv)
         return dd__cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "loads"))
         return dd__cmd_loads(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plan"))
+        return dd__cmd_plan(argc - 1, argv + 1);
+    if (!strcmp(cmd, "verify"))
+        return dd__cmd_verify(argc - 1, argv + 1);
     fprintf(stderr, "drawdown: unknown command '%s'\n\n%s", cmd, usage);
     return DD_EXIT_INPUT;
 }
