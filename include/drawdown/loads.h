@@ -49,7 +49,8 @@ typedef struct dd_pallet {
     double area_used; /* share of the usable footprint covered, 0..1 */
     uint32_t hazards; /* bit c: hazard class c aboard */
     bool sensitive;
-    dd_time ready;    /* all pieces ready (ignoring releasing tasks) */
+    dd_time ready;    /* all pieces ready (ignoring releasing tasks unless the
+                         options give ready times) */
     int32_t priority; /* most urgent piece */
 } dd_pallet;
 
@@ -75,6 +76,8 @@ typedef struct dd_load {
     int32_t seats;      /* seats available with this floor use */
     double floor_m;     /* floor length used (1-D) */
     double utilisation; /* largest share of any limit used, 0..1 */
+    dd_time ready;      /* every item aboard ready (options' ready times), or
+                           DD_TIME_NONE when all are ready at the epoch */
     uint32_t hazards;
     bool sensitive;
     int32_t priority;
@@ -111,6 +114,17 @@ typedef struct dd_loads_options {
     uint64_t seed;
     double time_limit_s;  /* per site and type; <= 0: iterations only */
     uint64_t max_iterations;
+    /* For planning in time: the time each cargo row is ready (n_cargo
+     * entries, DD_TIME_NONE = at the epoch), or NULL for the scenario's
+     * ready dates. With `window_loads` > 0, items are packed in order of
+     * readiness, about that many loads at a time, so early cargo is not
+     * held back by late cargo (the emptiest load of a window is re-packed
+     * with the next). `reserve_escorts` keeps a seat and a passenger's
+     * weight for the escort of sensitive cargo even when people are not
+     * packed. */
+    const dd_time *ready;
+    int window_loads;
+    bool reserve_escorts;
 } dd_loads_options;
 
 void dd_loads_options_init(dd_loads_options *o);

@@ -1,13 +1,162 @@
 /* SPDX-License-Identifier: MIT */
-/* `drawdown plan SCENARIO` (being written: see src/plan/). */
-#include <stdio.h>
+/* `drawdown plan SCENARIO [-o plan.json] [--seed K] [--time-limit S] [tables]` */
+#include <drawdown/plan.h>
+#include <drawdown/scenario.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
+static const char plan_usage[] =
+    "usage: drawdown plan [options] SCENARIO\n"
+    "\n"
+    "Plan the withdrawal: sorties with their loads, clearance requests and\n"
+    "when to file them, ground tasks, people's movements; say whether the\n"
+    "deadline and milestones hold, which limit binds, and when they do not,\n"
+    "which single change would meet them.\n"
+    "\n"
+    "  -o FILE            write the full plan as JSON (docs/plan-format.md)\n"
+    "  --csv DIR          write sorties, manifests, clearances, people, tasks as CSV\n"
+    "  --sorties          print the sorties table\n"
+    "  --clearances       print the clearance-request calendar\n"
+    "  --people           print people's movements\n"
+    "  --tasks            print the ground tasks\n"
+    "  --seed K           search seed (default 1)\n"
+    "  --iterations N     placement orders to try (default 24)\n"
+    "  --time-limit S     stop the search after S seconds\n"
+    "  --no-relax         do not search for changes when the deadline is missed\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 the deadline and milestones are met, 1 they are not,\n"
+    "2 bad input.\n";
+
+/* Write to path atomically: a temp file beside it, then rename. */
+static dd_status write_atomic(const char *path, const dd_plan *p, const char *scenario)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return DD_ENOMEM;
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return DD_EIO;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return DD_EIO;
+    }
+    dd_status st = dd_plan_write_json(p, scenario, f);
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+        st = DD_EIO;
+    if (fclose(f) != 0)
+        st = DD_EIO;
+    if (st == DD_OK && rename(tmp, path) != 0)
+        st = DD_EIO;
+    if (st != DD_OK)
+        unlink(tmp);
+    free(tmp);
+    return st;
+}
+
 int dd__cmd_plan(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "drawdown plan: not available in this build yet\n");
-    return DD_EXIT_INPUT;
+    const char *path = NULL, *out = NULL, *csv = NULL;
+    unsigned tables = 0;
+    dd_plan_options opt;
+    dd_plan_options_init(&opt);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(plan_usage, stdout);
+            return DD_EXIT_OK;
+        } else if (!strcmp(a, "--sorties")) {
+            tables |= DD_TABLE_SORTIES;
+        } else if (!strcmp(a, "--clearances")) {
+            tables |= DD_TABLE_CLEARANCES;
+        } else if (!strcmp(a, "--people")) {
+            tables |= DD_TABLE_PEOPLE;
+        } else if (!strcmp(a, "--tasks")) {
+            tables |= DD_TABLE_TASKS;
+        } else if (!strcmp(a, "--no-relax")) {
+            opt.relax = false;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--csv") || !strcmp(a, "--seed") ||
+                   !strcmp(a, "--iterations") || !strcmp(a, "--time-limit")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "drawdown plan: %s needs a value\n", a);
+                return DD_EXIT_INPUT;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "-o")) {
+                out = v;
+            } else if (!strcmp(a, "--csv")) {
+                csv = v;
+            } else {
+                char *end;
+                errno = 0;
+                double x = strtod(v, &end);
+                if (*end || !*v || errno || x < 0) {
+                    fprintf(stderr, "drawdown plan: %s needs a number, got '%s'\n", a, v);
+                    return DD_EXIT_INPUT;
+                }
+                if (!strcmp(a, "--seed"))
+                    opt.seed = (uint64_t)x;
+                else if (!strcmp(a, "--iterations"))
+                    opt.max_iterations = (uint64_t)x;
+                else
+                    opt.time_limit_s = x;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "drawdown plan: unknown option '%s'\n%s", a, plan_usage);
+            return DD_EXIT_INPUT;
+        } else if (!path) {
+            path = a;
+        } else {
+            fprintf(stderr, "drawdown plan: one scenario at a time\n");
+            return DD_EXIT_INPUT;
+        }
+    }
+    if (!path) {
+        fputs(plan_usage, stderr);
+        return DD_EXIT_INPUT;
+    }
+    dd_diags diags;
+    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &diags, &s);
+    dd__cli_print_diags(stderr, &diags);
+    dd_diags_fini(&diags);
+    if (st != DD_OK)
+        return dd__cli_exit_for(st);
+    dd_plan *p = NULL;
+    st = dd_plan_build(s, &opt, &p);
+    int code = DD_EXIT_OK;
+    if (st == DD_OK) {
+        st = dd_plan_write_text(p, tables, stdout);
+        if (st == DD_OK && out) {
+            st = write_atomic(out, p, path);
+            if (st != DD_OK)
+                fprintf(stderr, "drawdown plan: cannot write %s\n", out);
+        }
+        if (st == DD_OK && csv) {
+            st = dd_plan_write_csv(p, csv);
+            if (st != DD_OK)
+                fprintf(stderr, "drawdown plan: cannot write CSV files in %s\n", csv);
+        }
+        if (st == DD_OK && !p->deadline_met)
+            code = DD_EXIT_FAIL;
+    }
+    if (st != DD_OK) {
+        fprintf(stderr, "drawdown plan: %s\n", dd_status_str(st));
+        code = st == DD_EIO ? DD_EXIT_INPUT : DD_EXIT_FAIL;
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    return code;
 }

@@ -25,6 +25,7 @@ typedef struct pitem {
     bool sensitive;
     int32_t priority;
     int32_t type;
+    dd_time ready; /* DD_TIME_NONE: at the epoch */
 } pitem;
 
 void dd_loads_options_init(dd_loads_options *o)
@@ -82,13 +83,21 @@ typedef struct type_dims {
 static void dims_for(const dd_scenario *s, int32_t a, double leg, type_dims *d)
 {
     const dd_aircraft *t = &s->aircraft[a];
+    /* the packer wants every capacity >= 1: a type without seats (or
+     * with no cabin load on this leg) then takes nobody (nothing) */
     d->cap[0] = (int64_t)floor(dd_aircraft_acl(t, leg));
+    if (d->cap[0] < 1)
+        d->cap[0] = 1;
+    /* a whole number of mm per pallet position, so that all positions
+     * fit on the floor: 18 x ceil(20787 / 18) would exceed 20787 */
     d->cap[1] = (int64_t)floor(t->floor_length_m * 1000);
-    d->cap[2] = (int64_t)t->seats * 100;
+    if (t->pallet_positions > 0 && d->cap[1] >= t->pallet_positions)
+        d->cap[1] -= d->cap[1] % t->pallet_positions;
+    d->cap[2] = t->seats > 0 ? (int64_t)t->seats * 100 : 1;
     d->floor_m = t->floor_length_m;
     d->pallet_floor_mm = t->pallet_positions > 0 ? (double)d->cap[1] / t->pallet_positions
                                                  : (double)d->cap[1] + 1;
-    d->seat_per_mm = t->pallet_positions > 0 && d->cap[1] > 0
+    d->seat_per_mm = t->pallet_positions > 0 && d->cap[1] > 0 && t->seats > 0
                          ? t->seats_per_pallet * 100.0 * t->pallet_positions / (double)d->cap[1]
                          : 0;
 }
@@ -102,7 +111,7 @@ static bool size_on(const dd_scenario *s, int32_t a, const type_dims *d, const p
         out[0] = (int64_t)ceil(s->passenger_kg);
         out[1] = 0;
         out[2] = 100;
-        return t->seats > 0;
+        return t->seats > 0 && out[0] <= d->cap[0];
     }
     if (it->kind == DD_LI_PALLET) {
         const dd_pallet *p = &pallets[it->ref];
@@ -111,6 +120,8 @@ static bool size_on(const dd_scenario *s, int32_t a, const type_dims *d, const p
         out[0] = (int64_t)ceil(p->gross_kg);
         out[1] = (int64_t)ceil(d->pallet_floor_mm);
         out[2] = (int64_t)ceil(d->seat_per_mm * (double)out[1]);
+        if (out[2] > d->cap[2])
+            out[2] = d->cap[2]; /* displaces every seat, no more */
         return out[0] <= d->cap[0];
     }
     const dd_cargo *c = &s->cargo[it->ref];
@@ -183,8 +194,20 @@ static int cmp_load_item(const void *a, const void *b)
 }
 
 /* Pack the items of one site on one type and append the loads. */
+static dd_time later(dd_time a, dd_time b)
+{
+    if (a == DD_TIME_NONE)
+        return b;
+    if (b == DD_TIME_NONE)
+        return a;
+    return a > b ? a : b;
+}
+
+/* Pack items on one type. With carry_out, the emptiest load is not made:
+ * its items go to carry_out (for the next window) instead. */
 static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
-                            const type_dims *d, pitem *items, size_t n)
+                            const type_dims *d, pitem *items, size_t n, pitem *carry_out,
+                            size_t *n_carry_out)
 {
     dd__loadplan_owned *o = b->o;
     const dd_scenario *s = o->p.scenario;
@@ -282,6 +305,45 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
                               ? (pal + (size_t)t->pallet_positions - 1) / (size_t)t->pallet_positions
                               : 0;
     }
+    /* the emptiest bin is carried to the next window */
+    size_t carry_bin = SIZE_MAX;
+    if (carry_out && res.n_bins > 1) {
+        double *fill = calloc(res.n_bins, sizeof *fill * 3);
+        if (!fill) {
+            dd_pack_result_fini(&res);
+            return DD_ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+            for (int q = 0; q < 3; q++)
+                fill[res.bin_of[i] * 3 + (size_t)q] +=
+                    d->cap[q] > 0 ? (double)items[i].size[q] / (double)d->cap[q] : 0;
+        double best = 2;
+        for (size_t k = 0; k < res.n_bins; k++) {
+            double u = fill[3 * k];
+            for (int q = 1; q < 3; q++)
+                if (fill[3 * k + (size_t)q] > u)
+                    u = fill[3 * k + (size_t)q];
+            if (u < best) {
+                best = u;
+                carry_bin = k;
+            }
+        }
+        free(fill);
+    }
+    if (n_carry_out)
+        *n_carry_out = 0;
+    if (carry_bin != SIZE_MAX) {
+        /* renumber bins above the carried one */
+        for (size_t i = 0; i < n; i++) {
+            if (res.bin_of[i] == carry_bin) {
+                carry_out[(*n_carry_out)++] = items[i];
+                res.bin_of[i] = UINT32_MAX;
+            } else if (res.bin_of[i] > carry_bin)
+                res.bin_of[i]--;
+        }
+        res.n_bins--;
+        g->n_loads = res.n_bins;
+    }
     /* count items per bin, then fill */
     size_t *count = calloc(res.n_bins + 1, sizeof *count);
     if (!count) {
@@ -289,7 +351,8 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
         return DD_ENOMEM;
     }
     for (size_t i = 0; i < n; i++)
-        count[res.bin_of[i]]++;
+        if (res.bin_of[i] != UINT32_MAX)
+            count[res.bin_of[i]]++;
     size_t first = b->n_loads;
     for (size_t k = 0; k < res.n_bins; k++) {
         dd_load *l = push_load(b);
@@ -302,6 +365,7 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
         l->aircraft = type;
         l->acl_kg = (double)d->cap[0];
         l->priority = 9;
+        l->ready = DD_TIME_NONE;
         /* items array: room for one escort more than packed */
         dd_load_item *v = dd__arena_array(&o->arena, count[k] + 1, sizeof *v);
         if (!v) {
@@ -313,9 +377,12 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
         b->iv[b->n_loads - 1] = v;
     }
     for (size_t i = 0; i < n; i++) {
+        if (res.bin_of[i] == UINT32_MAX)
+            continue; /* carried to the next window */
         dd_load *l = &b->loads[first + res.bin_of[i]];
         dd_load_item *v = b->iv[first + res.bin_of[i]];
         const pitem *it = &items[i];
+        l->ready = later(l->ready, it->ready);
         /* people of one group merge into one entry */
         if (it->kind == DD_LI_PEOPLE) {
             size_t j = 0;
@@ -440,6 +507,79 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
                        id, nobody, first_bad[3]);
 }
 
+static dd_time pallet_ready(const dd_scenario *s, const dd_loads_options *opt,
+                            const dd_pallet *p)
+{
+    if (!opt->ready)
+        return p->ready;
+    dd_time r = DD_TIME_NONE;
+    for (size_t i = 0; i < p->n_pieces; i++)
+        r = later(r, opt->ready[p->pieces[i].cargo]);
+    (void)s;
+    return r;
+}
+
+static int cmp_ready(const void *a, const void *b)
+{
+    const pitem *x = a, *y = b;
+    dd_time rx = x->ready == DD_TIME_NONE ? INT64_MIN : x->ready;
+    dd_time ry = y->ready == DD_TIME_NONE ? INT64_MIN : y->ready;
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    if (x->priority != y->priority)
+        return x->priority < y->priority ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (x->ref > y->ref) - (x->ref < y->ref);
+}
+
+/* Pack in order of readiness, about `window` loads at a time; the
+ * emptiest load of each window goes back into the next. */
+static dd_status pack_windows(builder *b, int32_t site, int32_t type, double leg,
+                              const type_dims *d, pitem *items, size_t n, int window)
+{
+    qsort(items, n, sizeof *items, cmp_ready);
+    pitem *buf = malloc(n * sizeof *buf);
+    pitem *carry = malloc(n * sizeof *carry);
+    if (!buf || !carry) {
+        free(buf);
+        free(carry);
+        return DD_ENOMEM;
+    }
+    size_t n_carry = 0, next = 0;
+    dd_status st = DD_OK;
+    while (st == DD_OK && (next < n || n_carry)) {
+        size_t k = 0;
+        double sum[3] = {0, 0, 0};
+        for (size_t i = 0; i < n_carry; i++) {
+            buf[k++] = carry[i];
+            for (int q = 0; q < 3; q++)
+                sum[q] += (double)carry[i].size[q];
+        }
+        /* add items until the window holds about `window` loads' worth,
+         * and always whole ready times (items ready together stay together) */
+        while (next < n) {
+            double fill = 0;
+            for (int q = 0; q < 3; q++)
+                if (d->cap[q] > 0 && sum[q] / (double)d->cap[q] > fill)
+                    fill = sum[q] / (double)d->cap[q];
+            if (fill >= window && k > 0 && items[next].ready != buf[k - 1].ready)
+                break;
+            buf[k] = items[next++];
+            for (int q = 0; q < 3; q++)
+                sum[q] += (double)buf[k].size[q];
+            k++;
+        }
+        bool last = next >= n;
+        st = pack_group(b, site, type, leg, d, buf, k, last ? NULL : carry, &n_carry);
+        if (last)
+            n_carry = 0;
+    }
+    free(buf);
+    free(carry);
+    return st;
+}
+
 static dd_status plan_site(builder *b, int32_t site)
 {
     dd__loadplan_owned *o = b->o;
@@ -453,7 +593,7 @@ static dd_status plan_site(builder *b, int32_t site)
     for (size_t a = 0; a < s->n_aircraft && n_types < 64; a++) {
         if (opt->aircraft >= 0 && (int32_t)a != opt->aircraft)
             continue;
-        if (opt->aircraft < 0 && !type_uses_site(s, (int32_t)a, site))
+        if (!type_uses_site(s, (int32_t)a, site)) /* a named type too */
             continue;
         types[n_types++] = (int32_t)a;
     }
@@ -488,7 +628,8 @@ static dd_status plan_site(builder *b, int32_t site)
     for (size_t p = 0; p < o->p.n_pallets; p++)
         if (o->pallets[p].site == site)
             items[m++] = (pitem){DD_LI_PALLET, (int32_t)p, {0, 0, 0}, {0, 0, 0}, o->pallets[p].hazards,
-                                 o->pallets[p].sensitive, o->pallets[p].priority, -1};
+                                 o->pallets[p].sensitive, o->pallets[p].priority, -1,
+                                 pallet_ready(s, opt, &o->pallets[p])};
     for (size_t k = 0; opt->cargo && k < s->n_cargo; k++) {
         const dd_cargo *c = &s->cargo[k];
         if (c->site != site || c->disposition != DD_DISP_SHIP || c->kind == DD_CARGO_LOOSE ||
@@ -497,13 +638,13 @@ static dd_status plan_site(builder *b, int32_t site)
         for (int32_t q = 0; q < c->quantity; q++)
             items[m++] = (pitem){DD_LI_BULKY, (int32_t)k, {0, 0, 0}, {0, 0, 0},
                                  c->hazard >= 0 ? 1u << c->hazard : 0, c->sensitive,
-                                 c->priority, -1};
+                                 c->priority, -1, opt->ready ? opt->ready[k] : c->ready};
     }
     for (size_t k = 0; opt->people && k < s->n_people; k++)
         if (s->people[k].site == site)
             for (int32_t q = 0; q < s->people[k].count; q++)
                 items[m++] = (pitem){DD_LI_PEOPLE, (int32_t)k, {0, 0, 0}, {0, 0, 0},
-                                     1u << DD__PAX_CLASS, false, 3, -1};
+                                     1u << DD__PAX_CLASS, false, 3, -1, DD_TIME_NONE};
     /* each item to the first (largest) type that takes it; a sensitive
      * item reserves its escort's weight and seat and counts as carrying a
      * passenger (so it avoids hazards forbidden with passengers) */
@@ -521,7 +662,11 @@ static dd_status plan_site(builder *b, int32_t site)
             continue;
         }
         memcpy(items[i].base, items[i].size, sizeof items[i].size);
-        if (items[i].sensitive && have_people && opt->people) {
+        /* ... unless its own hazard forbids passengers: then the escort
+         * travels as crew, and a reservation would only keep it from
+         * sharing a load with its own class */
+        if (items[i].sensitive && !(items[i].klass & s->hazard.no_passengers) &&
+            ((have_people && opt->people) || opt->reserve_escorts)) {
             const type_dims *d = &dims[items[i].type];
             int64_t w = items[i].size[0] + (int64_t)ceil(s->passenger_kg);
             int64_t st = items[i].size[2] + 100;
@@ -547,8 +692,10 @@ static dd_status plan_site(builder *b, int32_t site)
         for (size_t i = 0; i < m; i++)
             if (items[i].type == (int32_t)t)
                 sub[k++] = items[i];
-        if (k)
-            st = pack_group(b, site, types[t], leg, &dims[t], sub, k);
+        if (k && opt->window_loads > 0)
+            st = pack_windows(b, site, types[t], leg, &dims[t], sub, k, opt->window_loads);
+        else if (k)
+            st = pack_group(b, site, types[t], leg, &dims[t], sub, k, NULL, NULL);
     }
     free(sub);
     free(items);

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The withdrawal plan: every sortie (type, tail, times, ferry leg, load,
+ * clearance), every clearance request with its filing date, every ground
+ * task's times, every personnel group's movements, per-site daily figures,
+ * milestones, lower bounds, and — when the deadline cannot be met — the
+ * single changes that would meet it.
+ *
+ * How it is made (docs/plan.md): ground tasks are scheduled per site by the
+ * RCPSP engine (sched.h), which fixes when cargo and people are released;
+ * cargo is packed into loads in order of readiness (loads.h); loads are
+ * placed in time by a serial schedule generation over tails, ramp space
+ * (MOG less third-party reservations), daily clearance caps, permitted
+ * hours and blackout days; people then take seats on those sorties and on
+ * commercial flights under exit processing, manifest lead time and the
+ * security floor and ratio, with passenger sorties added where seats run
+ * short. The placement order is improved by a seeded random-key search,
+ * keeping the best plan by (deadline met, lateness, completion, sorties).
+ *
+ * Ownership: dd_plan_build allocates *out; dd_plan_free frees it. The plan
+ * borrows the scenario, which must outlive it. Deterministic for a
+ * scenario, options and seed when the budget is in iterations.
+ */
+#ifndef DRAWDOWN_PLAN_H
+#define DRAWDOWN_PLAN_H
+
+#include <drawdown/loads.h>
+#include <drawdown/scenario.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dd_pax {
+    int32_t people; /* group index */
+    int32_t count;
+    bool escort;
+} dd_pax;
+
+typedef struct dd_sortie {
+    int32_t aircraft;
+    int32_t tail;      /* 0-based within the type */
+    int32_t site;
+    int32_t hub;       /* destination */
+    int32_t ferry_from; /* hub the tail ferries from */
+    dd_time ferry_departure;
+    dd_time arrival_at_site;
+    dd_time departure;
+    dd_time arrival;   /* at the destination */
+    int32_t clearance; /* index into clearances */
+    int32_t load;      /* index into loads->loads, or -1 for people only */
+    double weight_kg;  /* cargo and passengers */
+    double acl_kg;
+    double floor_m;
+    int32_t seats;     /* seats available with the floor used */
+    size_t n_pax;
+    dd_pax *pax;       /* people aboard */
+    size_t n_ferry_pax;
+    dd_pax *ferry_pax; /* augmentees flown in on the ferry leg */
+} dd_sortie;
+
+typedef struct dd_clearance_req {
+    int32_t sortie;
+    int32_t site;
+    dd_time file_by;
+    dd_time window_from, window_to;
+    int32_t day;
+    int32_t count_site, count_country;
+} dd_clearance_req;
+
+typedef struct dd_task_time {
+    dd_time start, end;
+} dd_task_time;
+
+typedef struct dd_movement {
+    int32_t people;
+    int32_t count;
+    int32_t sortie;  /* -1: commercial */
+    dd_time departure;
+    int32_t day;
+} dd_movement;
+
+typedef struct dd_site_day {
+    int32_t day;
+    int32_t people[DD_ROLE_COUNT];
+    int32_t security_required;
+    double cargo_remaining_kg;
+    int32_t mog_peak;
+    int32_t clearances;
+    int32_t exits;
+} dd_site_day;
+
+typedef struct dd_site_plan {
+    dd_time closure; /* last departure, or DD_TIME_NONE when nothing leaves */
+    size_t n_days;
+    dd_site_day *days;
+} dd_site_plan;
+
+typedef struct dd_milestone_result {
+    dd_time achieved; /* DD_TIME_NONE: never */
+    double personnel_out, cargo_out; /* shares out at the milestone's time */
+    bool met;
+} dd_milestone_result;
+
+typedef enum dd_binding {
+    DD_BIND_NONE,
+    DD_BIND_CLEARANCE_CAP,
+    DD_BIND_SITE_CAP,
+    DD_BIND_FLEET,
+    DD_BIND_MOG,
+    DD_BIND_PROCESSING,
+    DD_BIND_TASKS,
+    DD_BIND_OPENS,
+    DD_BIND_COUNT
+} dd_binding;
+
+typedef struct dd_relaxation {
+    char change[32]; /* "site_daily_cap", "daily_cap", "tails", "exit_per_day", "lead_time" */
+    int32_t site;    /* or -1 */
+    int32_t aircraft; /* or -1 */
+    int64_t value;   /* the new value (minutes for lead_time) */
+    int64_t was;
+    char text[160];
+} dd_relaxation;
+
+typedef struct dd_plan {
+    const dd_scenario *scenario;
+    uint64_t seed;
+    dd_loadplan *loads; /* owned: pallets and loads the sorties carry */
+    bool borrowed_loads; /* internal: loads belong to the search's cache */
+    size_t n_sorties;
+    dd_sortie *sorties; /* by departure */
+    size_t n_clearances;
+    dd_clearance_req *clearances;
+    dd_task_time *tasks; /* n_tasks of the scenario */
+    dd_time *released;   /* per personnel group */
+    dd_time *arrived;    /* per group: arrival in country (augmentees), else DD_TIME_NONE */
+    dd_time *cargo_ready; /* per cargo row */
+    size_t n_movements;
+    dd_movement *movements;
+    dd_site_plan *sites; /* n_sites */
+    dd_milestone_result *milestones;
+    /* verdict */
+    bool deadline_met;
+    bool all_out;        /* every shipped piece and person has a place */
+    dd_time completion;  /* last departure */
+    double margin_hours;
+    dd_binding binding;
+    char binding_detail[200];
+    /* bounds */
+    dd_time completion_lb;
+    dd_binding completion_lb_binding;
+    size_t sorties_lb;
+    int32_t commercial_seats_used;
+    size_t n_relaxations;
+    dd_relaxation relaxations[16];
+    /* search */
+    uint64_t iterations;
+    double seconds;
+} dd_plan;
+
+typedef struct dd_plan_options {
+    uint64_t seed;
+    double time_limit_s;     /* search budget; <= 0: iterations only */
+    uint64_t max_iterations; /* random-key restarts of the placement */
+    bool relax;              /* compute relaxations when late (default true) */
+} dd_plan_options;
+
+void dd_plan_options_init(dd_plan_options *o);
+
+dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan **out);
+void dd_plan_free(dd_plan *p);
+
+const char *dd_binding_name(dd_binding b);
+
+/* Renderers (src/report): the human summary and tables, the plan file
+ * (docs/plan-format.md) and CSV files. */
+typedef enum dd_plan_tables {
+    DD_TABLE_SORTIES = 1,
+    DD_TABLE_CLEARANCES = 2,
+    DD_TABLE_PEOPLE = 4,
+    DD_TABLE_TASKS = 8
+} dd_plan_tables;
+
+dd_status dd_plan_write_text(const dd_plan *p, unsigned tables, FILE *f);
+dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f);
+/* Write sorties.csv, manifests.csv, clearances.csv, people.csv, tasks.csv
+ * into dir (created if missing), each atomically (temp file + rename). */
+dd_status dd_plan_write_csv(const dd_plan *p, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Figures of a finished plan: clearance requests, per-site closure and
+ * daily figures, milestones, and the verdict (deadline met, completion,
+ * margin).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan_int.h"
+
+static int cmp_sortie(const void *a, const void *b)
+{
+    const dd_sortie *x = a, *y = b;
+    if (x->departure != y->departure)
+        return x->departure < y->departure ? -1 : 1;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    return (x->aircraft > y->aircraft) - (x->aircraft < y->aircraft);
+}
+
+/* People leaving a site (military and commercial), per event. */
+typedef struct ev {
+    dd_time t;
+    int32_t site;
+    int32_t people; /* group; -1 for cargo */
+    int32_t count;
+    double kg;
+} ev;
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const ev *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+static double sortie_cargo_kg(const dd_plan *p, const dd_sortie *so)
+{
+    if (so->load < 0)
+        return 0;
+    const dd_load *l = &p->loads->loads[so->load];
+    double kg = 0;
+    for (size_t i = 0; i < l->n_items; i++) {
+        const dd_load_item *it = &l->items[i];
+        if (it->kind == DD_LI_PALLET) {
+            const dd_pallet *pl = &p->loads->pallets[it->ref];
+            for (size_t q = 0; q < pl->n_pieces; q++)
+                kg += p->scenario->cargo[pl->pieces[q].cargo].weight_kg * pl->pieces[q].count;
+        } else if (it->kind == DD_LI_BULKY) {
+            kg += p->scenario->cargo[it->ref].weight_kg * it->count;
+        }
+    }
+    return kg;
+}
+
+dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
+{
+    const dd_scenario *s = p->scenario;
+    /* sorties by departure time; movements refer to sortie indices, so
+     * renumber them through a permutation */
+    size_t n = p->n_sorties;
+    size_t *perm = malloc((n ? n : 1) * sizeof *perm);
+    dd_sortie *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!perm || !sorted) {
+        free(perm);
+        free(sorted);
+        return DD_ENOMEM;
+    }
+    memcpy(sorted, p->sorties, n * sizeof *sorted);
+    /* remember old index in clearance field temporarily */
+    for (size_t i = 0; i < n; i++)
+        sorted[i].clearance = (int32_t)i;
+    qsort(sorted, n, sizeof *sorted, cmp_sortie);
+    for (size_t i = 0; i < n; i++)
+        perm[sorted[i].clearance] = i;
+    memcpy(p->sorties, sorted, n * sizeof *sorted);
+    free(sorted);
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (p->movements[m].sortie >= 0)
+            p->movements[m].sortie = (int32_t)perm[p->movements[m].sortie];
+    free(perm);
+
+    /* clearance requests: one per sortie, ranked per day */
+    free(p->clearances);
+    p->clearances = calloc(n ? n : 1, sizeof *p->clearances);
+    if (!p->clearances)
+        return DD_ENOMEM;
+    p->n_clearances = n;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    int32_t prev_day = INT32_MIN, country_rank = 0;
+    int32_t *site_rank = calloc(s->n_sites ? s->n_sites : 1, sizeof *site_rank);
+    if (!site_rank)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        dd_sortie *so = &p->sorties[i];
+        dd_clearance_req *c = &p->clearances[i];
+        int32_t day = dd_scenario_day(s, so->departure);
+        if (day != prev_day) {
+            prev_day = day;
+            country_rank = 0;
+            memset(site_rank, 0, s->n_sites * sizeof *site_rank);
+        }
+        so->clearance = (int32_t)i;
+        c->sortie = (int32_t)i;
+        c->site = so->site;
+        c->file_by = so->departure - terms->lead_time;
+        dd_time before = ct->validity > 120 ? 60 : ct->validity / 2;
+        c->window_from = so->departure - before;
+        c->window_to = c->window_from + (ct->validity > 0 ? ct->validity : 1);
+        c->day = day;
+        c->count_country = ++country_rank;
+        c->count_site = ++site_rank[so->site];
+    }
+    free(site_rank);
+
+    /* departure events for people and cargo */
+    size_t n_ev = p->n_movements + n;
+    ev *evs = malloc((n_ev ? n_ev : 1) * sizeof *evs);
+    if (!evs)
+        return DD_ENOMEM;
+    size_t k = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        evs[k++] = (ev){p->movements[m].departure, s->people[p->movements[m].people].site,
+                        p->movements[m].people, p->movements[m].count, 0};
+    for (size_t i = 0; i < n; i++)
+        evs[k++] = (ev){p->sorties[i].departure, p->sorties[i].site, -1, 0,
+                        sortie_cargo_kg(p, &p->sorties[i])};
+    qsort(evs, k, sizeof *evs, cmp_ev);
+
+    /* totals */
+    double total_kg = 0;
+    double *site_kg = calloc(s->n_sites ? s->n_sites : 1, sizeof *site_kg);
+    int64_t *site_people = calloc(s->n_sites ? s->n_sites : 1, sizeof *site_people);
+    if (!site_kg || !site_people) {
+        free(evs);
+        free(site_kg);
+        free(site_people);
+        return DD_ENOMEM;
+    }
+    int64_t total_people = 0;
+    for (size_t c = 0; c < s->n_cargo; c++)
+        if (s->cargo[c].disposition == DD_DISP_SHIP) {
+            double kg = s->cargo[c].weight_kg * s->cargo[c].quantity;
+            total_kg += kg;
+            site_kg[s->cargo[c].site] += kg;
+        }
+    for (size_t g = 0; g < s->n_people; g++) {
+        total_people += s->people[g].count;
+        site_people[s->people[g].site] += s->people[g].count;
+    }
+    /* everything out? */
+    double flown_kg = 0;
+    int64_t moved = 0;
+    for (size_t i = 0; i < k; i++) {
+        flown_kg += evs[i].kg;
+        moved += evs[i].count;
+    }
+    p->all_out = moved == total_people && flown_kg + 0.5 >= total_kg;
+    /* closure per site, completion */
+    p->completion = DD_TIME_NONE;
+    for (size_t si = 0; si < s->n_sites; si++)
+        p->sites[si].closure = DD_TIME_NONE;
+    for (size_t i = 0; i < k; i++) {
+        int32_t si = evs[i].site;
+        if (evs[i].count == 0 && evs[i].kg == 0 && evs[i].people >= 0)
+            continue;
+        if (p->sites[si].closure == DD_TIME_NONE || evs[i].t > p->sites[si].closure)
+            p->sites[si].closure = evs[i].t;
+        if (p->completion == DD_TIME_NONE || evs[i].t > p->completion)
+            p->completion = evs[i].t;
+    }
+    /* milestones: the first event at which both shares are reached */
+    for (size_t mi = 0; mi < s->agreement.n_milestones; mi++) {
+        const dd_milestone *m = &s->agreement.milestones[mi];
+        dd_milestone_result *r = &p->milestones[mi];
+        double kg_all = m->site >= 0 ? site_kg[m->site] : total_kg;
+        double ppl_all = (double)(m->site >= 0 ? site_people[m->site] : total_people);
+        double kg = 0, ppl = 0;
+        r->achieved = DD_TIME_NONE;
+        r->personnel_out = r->cargo_out = 0;
+        bool at_done = false;
+        for (size_t i = 0; i <= k; i++) {
+            if (!at_done && (i == k || evs[i].t > m->at)) {
+                r->personnel_out = ppl_all > 0 ? ppl / ppl_all : 1;
+                r->cargo_out = kg_all > 0 ? kg / kg_all : 1;
+                at_done = true;
+            }
+            bool ok = (m->personnel_fraction < 0 || ppl_all <= 0 ||
+                       ppl / ppl_all >= m->personnel_fraction - 1e-9) &&
+                      (m->cargo_fraction < 0 || kg_all <= 0 || kg / kg_all >= m->cargo_fraction - 1e-9);
+            if (ok && r->achieved == DD_TIME_NONE)
+                r->achieved = i == 0 ? 0 : evs[i - 1].t;
+            if (i == k)
+                break;
+            if (m->site >= 0 && evs[i].site != m->site)
+                continue;
+            kg += evs[i].kg;
+            ppl += evs[i].count;
+        }
+        r->met = r->achieved != DD_TIME_NONE && r->achieved <= m->at;
+    }
+    /* per-site days: from day 0 to the closure's day */
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_site_plan *sp = &p->sites[si];
+        free(sp->days);
+        sp->days = NULL;
+        sp->n_days = 0;
+        dd_time end = sp->closure == DD_TIME_NONE ? 0 : sp->closure;
+        int32_t last_day = dd_scenario_day(s, end);
+        if (last_day < 0)
+            last_day = 0;
+        sp->n_days = (size_t)last_day + 1;
+        sp->days = calloc(sp->n_days, sizeof *sp->days);
+        if (!sp->days) {
+            free(evs);
+            free(site_kg);
+            free(site_people);
+            return DD_ENOMEM;
+        }
+        int64_t role[DD_ROLE_COUNT] = {0};
+        double kg_left = site_kg[si];
+        size_t e = 0;
+        int32_t fl = s->sites[si].security_floor >= 0 ? s->sites[si].security_floor
+                                                       : s->agreement.security.floor;
+        double ratio = s->sites[si].security_ratio >= 0 ? s->sites[si].security_ratio
+                                                        : s->agreement.security.ratio;
+        for (int32_t d = 0; d <= last_day; d++) {
+            dd_site_day *sd = &sp->days[d];
+            dd_time day_end = dd_scenario_day_start(s, d + 1);
+            sd->day = d;
+            /* people present at the end of the day: arrived and not left */
+            memset(role, 0, sizeof role);
+            for (size_t g = 0; g < s->n_people; g++)
+                if (s->people[g].site == (int32_t)si &&
+                    (p->arrived[g] == DD_TIME_NONE || p->arrived[g] < day_end))
+                    role[s->people[g].role] += s->people[g].count;
+            for (size_t m = 0; m < p->n_movements; m++) {
+                const dd_movement *mv = &p->movements[m];
+                if (s->people[mv->people].site == (int32_t)si && mv->departure < day_end)
+                    role[s->people[mv->people].role] -= mv->count;
+                if (s->people[mv->people].site == (int32_t)si && mv->day == d)
+                    sd->exits += mv->count;
+            }
+            for (int r = 0; r < DD_ROLE_COUNT; r++)
+                sd->people[r] = (int32_t)role[r];
+            int64_t others = role[DD_ROLE_OPERATIONS] + role[DD_ROLE_SUPPORT] +
+                             role[DD_ROLE_AUGMENTEE];
+            int64_t need = (int64_t)ceil(ratio * (double)others - 1e-9);
+            bool open = sp->closure != DD_TIME_NONE && day_end <= sp->closure;
+            sd->security_required = open ? (int32_t)(need > fl ? need : fl) : 0;
+            while (e < k && evs[e].t < day_end) {
+                if (evs[e].site == (int32_t)si)
+                    kg_left -= evs[e].kg;
+                e++;
+            }
+            sd->cargo_remaining_kg = kg_left > 0.5 ? kg_left : 0;
+            for (size_t i = 0; i < n; i++)
+                if (p->sorties[i].site == (int32_t)si &&
+                    dd_scenario_day(s, p->sorties[i].departure) == d)
+                    sd->clearances++;
+            /* MOG peak: most aircraft on the ground at once that day */
+            dd_time day_start = dd_scenario_day_start(s, d);
+            for (size_t i = 0; i < n; i++) {
+                const dd_sortie *a = &p->sorties[i];
+                if (a->site != (int32_t)si || a->departure <= day_start ||
+                    a->arrival_at_site >= day_end)
+                    continue;
+                int32_t c = 0;
+                dd_time t = a->arrival_at_site > day_start ? a->arrival_at_site : day_start;
+                for (size_t j = 0; j < n; j++) {
+                    const dd_sortie *b2 = &p->sorties[j];
+                    if (b2->site == (int32_t)si && b2->arrival_at_site <= t && t < b2->departure)
+                        c++;
+                }
+                if (c > sd->mog_peak)
+                    sd->mog_peak = c;
+            }
+        }
+    }
+    free(evs);
+    free(site_kg);
+    free(site_people);
+    /* verdict */
+    const dd_agreement *ag = &s->agreement;
+    bool ok = p->all_out && p->completion != DD_TIME_NONE ? p->completion <= ag->deadline
+                                                         : p->all_out;
+    for (size_t mi = 0; mi < ag->n_milestones; mi++)
+        ok = ok && p->milestones[mi].met;
+    for (size_t si = 0; si < s->n_sites; si++)
+        if (s->sites[si].close_by != DD_TIME_NONE && p->sites[si].closure != DD_TIME_NONE &&
+            p->sites[si].closure > s->sites[si].close_by)
+            ok = false;
+    p->deadline_met = ok;
+    dd_time c = p->completion == DD_TIME_NONE ? 0 : p->completion;
+    p->margin_hours = (double)(ag->deadline - c) / 60.0;
+    return DD_OK;
+}

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * People: who leaves when, on which sortie or commercial flight.
+ *
+ * Per site, departures (military sorties and the days commercial seats
+ * run) are taken in time order. Each takes, within its free seats and
+ * weight and the day's exit processing capacity: first an escort for
+ * sensitive cargo; then people whose manifest could be filed in time
+ * (released at least the manifest lead time before a military departure),
+ * earliest released first; then security, but only down to what the site
+ * still needs after the departure (max of the floor and ratio × everyone
+ * else present). Whoever is left when the cargo is gone — the last
+ * security element, and anyone seats or processing could not carry —
+ * leaves on the site's last departure, or on people-only sorties added
+ * after it; the placement is then re-run for that site.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan_int.h"
+
+typedef struct dep {
+    dd_time t;
+    int32_t sortie; /* index into st->sorties, or -1 for commercial */
+    int32_t seats;  /* commercial: seats that day */
+    int32_t day;
+} dep;
+
+static int cmp_dep(const void *a, const void *b)
+{
+    const dep *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (x->sortie > y->sortie) - (x->sortie < y->sortie);
+}
+
+typedef struct site_run {
+    dd_plan *p;
+    dd__state *st;
+    const dd__terms *terms;
+    int32_t site;
+    int32_t *rem;      /* per group (all groups; only this site's used) */
+    dd_time *arrive;   /* effective arrival per group (DD_TIME_NONE: present from the start) */
+    int32_t *exits;    /* per day at this site */
+    size_t n_days;
+    /* movements appended to p->movements */
+    size_t cap_mov;
+} site_run;
+
+static dd_status add_movement(dd_plan *p, size_t *cap, int32_t g, int32_t count, int32_t sortie,
+                              dd_time t, int32_t day)
+{
+    if (count <= 0)
+        return DD_OK;
+    if (p->n_movements == *cap) {
+        size_t c = *cap ? 2 * *cap : 256;
+        dd_movement *v = realloc(p->movements, c * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        p->movements = v;
+        *cap = c;
+    }
+    p->movements[p->n_movements++] = (dd_movement){g, count, sortie, t, day};
+    return DD_OK;
+}
+
+static dd_status add_pax(dd_sortie *so, int32_t g, int32_t count, bool escort)
+{
+    for (size_t i = 0; i < so->n_pax; i++)
+        if (so->pax[i].people == g && so->pax[i].escort == escort) {
+            so->pax[i].count += count;
+            return DD_OK;
+        }
+    dd_pax *v = realloc(so->pax, (so->n_pax + 1) * sizeof *v);
+    if (!v)
+        return DD_ENOMEM;
+    so->pax = v;
+    so->pax[so->n_pax++] = (dd_pax){g, count, escort};
+    return DD_OK;
+}
+
+static int32_t exit_cap(const site_run *r)
+{
+    return r->terms->exit_per_day[r->site];
+}
+
+static int32_t exits_left(site_run *r, int32_t day)
+{
+    int32_t cap = exit_cap(r);
+    if (cap < 0)
+        return INT32_MAX;
+    int32_t used = day >= 0 && (size_t)day < r->n_days ? r->exits[day] : 0;
+    return cap - used;
+}
+
+static dd_status use_exits(site_run *r, int32_t day, int32_t n)
+{
+    if (day < 0)
+        return DD_OK;
+    if ((size_t)day >= r->n_days) {
+        size_t nd = r->n_days ? r->n_days : 64;
+        while (nd <= (size_t)day)
+            nd *= 2;
+        int32_t *v = realloc(r->exits, nd * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        memset(v + r->n_days, 0, (nd - r->n_days) * sizeof *v);
+        r->exits = v;
+        r->n_days = nd;
+    }
+    r->exits[day] += n;
+    return DD_OK;
+}
+
+/* Seats a military sortie still has (seats and weight). */
+static int32_t sortie_room(const dd_scenario *s, const dd_sortie *so)
+{
+    int32_t used = 0;
+    for (size_t i = 0; i < so->n_pax; i++)
+        used += so->pax[i].count;
+    int32_t by_seats = so->seats - used;
+    double w = so->acl_kg - so->weight_kg - used * s->passenger_kg;
+    int32_t by_weight = (int32_t)floor(w / s->passenger_kg + 1e-9);
+    int32_t r = by_seats < by_weight ? by_seats : by_weight;
+    return r > 0 ? r : 0;
+}
+
+static bool load_forbids_pax(const dd_scenario *s, const dd_plan *p, const dd_sortie *so)
+{
+    return so->load >= 0 && (p->loads->loads[so->load].hazards & s->hazard.no_passengers);
+}
+
+static bool present(const site_run *r, int32_t g, dd_time t)
+{
+    return r->arrive[g] == DD_TIME_NONE || r->arrive[g] <= t;
+}
+
+/* Non-security people present after time t (still to leave, arrived). */
+static int64_t others_present(const site_run *r, dd_time t)
+{
+    const dd_scenario *s = r->p->scenario;
+    int64_t n = 0;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].site == r->site && s->people[g].role != DD_ROLE_SECURITY &&
+            present(r, (int32_t)g, t))
+            n += r->rem[g];
+    return n;
+}
+
+static int32_t security_required(const site_run *r, int64_t others)
+{
+    const dd_scenario *s = r->p->scenario;
+    const dd_site *x = &s->sites[r->site];
+    int32_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
+    double ratio = x->security_ratio >= 0 ? x->security_ratio : s->agreement.security.ratio;
+    int64_t need = (int64_t)ceil(ratio * (double)others - 1e-9);
+    return need > fl ? (int32_t)need : fl;
+}
+
+/* Take up to `room` people from eligible groups (security or not);
+ * returns how many were taken. */
+static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd_time cutoff,
+                      bool escort, int32_t *taken)
+{
+    dd_plan *p = r->p;
+    const dd_scenario *s = p->scenario;
+    *taken = 0;
+    while (room > 0) {
+        /* earliest released eligible group */
+        int32_t best = -1;
+        for (size_t g = 0; g < s->n_people; g++) {
+            const dd_people *pg = &s->people[g];
+            if (pg->site != r->site || r->rem[g] == 0 ||
+                (pg->role == DD_ROLE_SECURITY) != security || p->released[g] > cutoff ||
+                !present(r, (int32_t)g, cutoff))
+                continue;
+            if (best < 0 || p->released[g] < p->released[best])
+                best = (int32_t)g;
+        }
+        if (best < 0)
+            break;
+        int32_t n = r->rem[best] < room ? r->rem[best] : room;
+        if (escort)
+            n = 1;
+        r->rem[best] -= n;
+        room -= n;
+        *taken += n;
+        dd_status st = DD_OK;
+        if (d->sortie >= 0)
+            st = add_pax(&r->st->sorties[d->sortie], best, n, escort);
+        if (st == DD_OK)
+            st = add_movement(p, &r->cap_mov, best, n, d->sortie, d->t, d->day);
+        if (st != DD_OK)
+            return st;
+        if (escort)
+            break;
+    }
+    return DD_OK;
+}
+
+/* One pass over a site's departures. Returns the people left. */
+static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_out,
+                           dd_time *last_used_out, dd_time *late_release_out)
+{
+    dd_plan *p = r->p;
+    const dd_scenario *s = p->scenario;
+    dd_time lead = s->agreement.personnel.manifest_lead;
+    dd_time last_used = DD_TIME_NONE;
+    for (size_t i = 0; i < n_deps; i++) {
+        dep *d = &deps[i];
+        bool military = d->sortie >= 0;
+        dd_sortie *so = military ? &r->st->sorties[d->sortie] : NULL;
+        if (military && load_forbids_pax(s, p, so)) {
+            last_used = d->t;
+            continue;
+        }
+        int32_t room = military ? sortie_room(s, so) : d->seats;
+        int32_t ex = exits_left(r, d->day);
+        if (ex < room)
+            room = ex;
+        dd_time cutoff = military ? d->t - lead : d->t;
+        int32_t got = 0, n;
+        dd_status st;
+        if (military && so->load >= 0 && p->loads->loads[so->load].sensitive && room > 0) {
+            st = take(r, d, false, 1, cutoff, true, &n);
+            if (st == DD_OK && n == 0) {
+                /* a security member may escort if the site can spare one */
+                int64_t others = others_present(r, d->t);
+                int32_t sec = 0;
+                for (size_t g = 0; g < s->n_people; g++)
+                    if (s->people[g].site == r->site && s->people[g].role == DD_ROLE_SECURITY &&
+                        present(r, (int32_t)g, d->t))
+                        sec += r->rem[g];
+                if (sec - 1 >= security_required(r, others))
+                    st = take(r, d, true, 1, cutoff, true, &n);
+            }
+            if (st != DD_OK)
+                return st;
+            got += n;
+            room -= n;
+        }
+        st = take(r, d, false, room, cutoff, false, &n);
+        if (st != DD_OK)
+            return st;
+        got += n;
+        room -= n;
+        if (room > 0) {
+            int64_t others = others_present(r, d->t);
+            int32_t sec = 0;
+            for (size_t g = 0; g < s->n_people; g++)
+                if (s->people[g].site == r->site && s->people[g].role == DD_ROLE_SECURITY &&
+                    present(r, (int32_t)g, d->t))
+                    sec += r->rem[g];
+            int32_t spare = sec - security_required(r, others);
+            if (spare > room)
+                spare = room;
+            if (spare > 0) {
+                st = take(r, d, true, spare, cutoff, false, &n);
+                if (st != DD_OK)
+                    return st;
+                got += n;
+            }
+        }
+        if (got > 0) {
+            dd_status e = use_exits(r, d->day, got);
+            if (e != DD_OK)
+                return e;
+        }
+        if (military || got > 0)
+            last_used = d->t;
+    }
+    int64_t left = 0;
+    dd_time late = DD_TIME_NONE;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].site == r->site && r->rem[g] > 0) {
+            left += r->rem[g];
+            dd_time rel = p->released[g];
+            if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > rel)
+                rel = r->arrive[g];
+            if (late == DD_TIME_NONE || rel > late)
+                late = rel;
+        }
+    *left_out = left;
+    *last_used_out = last_used;
+    *late_release_out = late;
+    return DD_OK;
+}
+
+/* Everyone still at the site leaves on the first departure at or after
+ * the last one used that has room for all of them. */
+static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time last_used,
+                                 bool *done)
+{
+    dd_plan *p = r->p;
+    const dd_scenario *s = p->scenario;
+    dd_time lead = s->agreement.personnel.manifest_lead;
+    *done = false;
+    int64_t left = 0;
+    dd_time rel = DD_TIME_NONE;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].site == r->site && r->rem[g] > 0) {
+            left += r->rem[g];
+            dd_time x = p->released[g];
+            if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > x)
+                x = r->arrive[g];
+            if (rel == DD_TIME_NONE || x > rel)
+                rel = x;
+        }
+    if (left == 0) {
+        *done = true;
+        return DD_OK;
+    }
+    for (size_t i = 0; i < n_deps; i++) {
+        dep *d = &deps[i];
+        if (last_used != DD_TIME_NONE && d->t < last_used)
+            continue;
+        bool military = d->sortie >= 0;
+        dd_sortie *so = military ? &r->st->sorties[d->sortie] : NULL;
+        if (military && load_forbids_pax(s, p, so))
+            continue;
+        int32_t room = military ? sortie_room(s, so) : d->seats;
+        /* commercial seats already used on this day by earlier passes */
+        int32_t ex = exits_left(r, d->day);
+        if (ex < room)
+            room = ex;
+        dd_time cutoff = military ? d->t - lead : d->t;
+        if (room < left || (rel != DD_TIME_NONE && rel > cutoff))
+            continue;
+        /* nothing may leave the site after this departure */
+        bool later_cargo = false;
+        for (size_t j = i + 1; j < n_deps; j++)
+            if (deps[j].sortie >= 0)
+                later_cargo = true;
+        if (later_cargo)
+            continue;
+        for (size_t g = 0; g < s->n_people; g++)
+            if (s->people[g].site == r->site && r->rem[g] > 0) {
+                int32_t n = r->rem[g];
+                r->rem[g] = 0;
+                dd_status st = DD_OK;
+                if (military)
+                    st = add_pax(so, (int32_t)g, n, false);
+                if (st == DD_OK)
+                    st = add_movement(p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
+                if (st == DD_OK)
+                    st = use_exits(r, d->day, n);
+                if (st != DD_OK)
+                    return st;
+            }
+        *done = true;
+        return DD_OK;
+    }
+    return DD_OK;
+}
+
+/* The type with the most seats that may use a site, or -1. */
+static int32_t pax_type(const dd_scenario *s, const dd__state *st, int32_t site)
+{
+    int32_t best = -1;
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        const dd_site *x = &s->sites[site];
+        bool ok = x->mog_total > 0;
+        for (size_t k = 0; k < x->n_mog; k++)
+            if (x->mog[k].klass == t->klass)
+                ok = x->mog[k].count > 0;
+        if (!ok || st->n_tails[a] == 0 || t->seats <= 0)
+            continue;
+        if (best < 0 || t->seats > s->aircraft[best].seats)
+            best = (int32_t)a;
+    }
+    return best;
+}
+
+/* Commercial departures of a site: one per day the service runs. */
+static dd_status commercial_deps(const dd_scenario *s, int32_t site, dep **out, size_t *n_out,
+                                 size_t *cap)
+{
+    dd_time end_all = s->agreement.deadline + 366 * (dd_time)DD_MINUTES_PER_DAY;
+    for (size_t k = 0; k < s->n_commercial; k++) {
+        const dd_commercial *c = &s->commercial[k];
+        if (c->site != site || c->seats_per_day <= 0)
+            continue;
+        dd_time to = c->to == DD_TIME_NONE ? end_all : c->to;
+        int32_t d0 = dd_scenario_day(s, c->from > 0 ? c->from : 0);
+        for (int32_t d = d0;; d++) {
+            dd_time noon = dd_scenario_day_start(s, d) + 720 -
+                           (s->sites[site].tz_offset - s->agreement.tz_offset);
+            if (noon >= to)
+                break;
+            if (noon < (c->from > 0 ? c->from : 0))
+                continue;
+            /* merge with another service the same day */
+            bool merged = false;
+            for (size_t i = 0; i < *n_out; i++)
+                if ((*out)[i].sortie < 0 && (*out)[i].day == d) {
+                    (*out)[i].seats += c->seats_per_day;
+                    merged = true;
+                }
+            if (merged)
+                continue;
+            if (*n_out == *cap) {
+                size_t nc = *cap ? 2 * *cap : 64;
+                dep *v = realloc(*out, nc * sizeof *v);
+                if (!v)
+                    return DD_ENOMEM;
+                *out = v;
+                *cap = nc;
+            }
+            (*out)[(*n_out)++] = (dep){noon, -1, c->seats_per_day, d};
+        }
+    }
+    return DD_OK;
+}
+
+/* Augmentees ride the latest ferry leg into their site that lands within
+ * three days before their arrival and has seats for the whole group. */
+static dd_status fly_augmentees(dd_plan *p, dd__state *st, dd_time *arrive)
+{
+    const dd_scenario *s = p->scenario;
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *pg = &s->people[g];
+        arrive[g] = pg->arrival;
+        if (pg->arrival == DD_TIME_NONE)
+            continue;
+        int32_t best = -1;
+        for (size_t i = 0; i < st->n_sorties; i++) {
+            dd_sortie *so = &st->sorties[i];
+            if (so->site != pg->site || so->arrival_at_site > pg->arrival ||
+                so->arrival_at_site < pg->arrival - 3 * DD_MINUTES_PER_DAY)
+                continue;
+            int32_t used = 0;
+            for (size_t k = 0; k < so->n_ferry_pax; k++)
+                used += so->ferry_pax[k].count;
+            if (s->aircraft[so->aircraft].seats - used < pg->count)
+                continue;
+            if (best < 0 || so->arrival_at_site > st->sorties[best].arrival_at_site)
+                best = (int32_t)i;
+        }
+        if (best < 0)
+            continue;
+        dd_sortie *so = &st->sorties[best];
+        dd_pax *v = realloc(so->ferry_pax, (so->n_ferry_pax + 1) * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        so->ferry_pax = v;
+        so->ferry_pax[so->n_ferry_pax++] = (dd_pax){(int32_t)g, pg->count, false};
+        arrive[g] = so->arrival_at_site;
+    }
+    return DD_OK;
+}
+
+static void clear_people(dd_plan *p, dd__state *st)
+{
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        free(st->sorties[i].pax);
+        st->sorties[i].pax = NULL;
+        st->sorties[i].n_pax = 0;
+    }
+    p->n_movements = 0;
+}
+
+dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
+{
+    const dd_scenario *s = p->scenario;
+    size_t ng = s->n_people ? s->n_people : 1;
+    int32_t *rem = malloc(ng * sizeof *rem);
+    dd_time *arrive = malloc(ng * sizeof *arrive);
+    dep *deps = NULL;
+    size_t cap_deps = 0;
+    dd_status rc = DD_OK;
+    if (!rem || !arrive) {
+        rc = DD_ENOMEM;
+        goto fail_alloc;
+    }
+    /* augmentees first, on the cargo sorties' ferry legs */
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        free(st->sorties[i].ferry_pax);
+        st->sorties[i].ferry_pax = NULL;
+        st->sorties[i].n_ferry_pax = 0;
+    }
+    rc = fly_augmentees(p, st, arrive);
+    if (rc != DD_OK)
+        goto fail_alloc;
+    size_t cap_mov = 0;
+    for (int round = 0; round < 12; round++) {
+        clear_people(p, st);
+        cap_mov = p->n_movements; /* realloc grows from the current buffer */
+        bool added = false;
+        for (size_t site = 0; site < s->n_sites; site++) {
+            for (size_t g = 0; g < s->n_people; g++)
+                rem[g] = s->people[g].count;
+            size_t n_deps = 0;
+            for (size_t i = 0; i < st->n_sorties; i++)
+                if (st->sorties[i].site == (int32_t)site) {
+                    if (n_deps == cap_deps) {
+                        size_t nc = cap_deps ? 2 * cap_deps : 64;
+                        dep *v = realloc(deps, nc * sizeof *v);
+                        if (!v) {
+                            rc = DD_ENOMEM;
+                            goto fail_alloc;
+                        }
+                        deps = v;
+                        cap_deps = nc;
+                    }
+                    deps[n_deps++] = (dep){st->sorties[i].departure, (int32_t)i, 0,
+                                           dd_scenario_day(s, st->sorties[i].departure)};
+                }
+            rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
+            if (rc != DD_OK)
+                goto fail_alloc;
+            qsort(deps, n_deps, sizeof *deps, cmp_dep);
+            site_run r = {p, st, terms, (int32_t)site, rem, arrive, NULL, 0, 0};
+            r.cap_mov = p->n_movements ? p->n_movements : 0;
+            /* movements buffer: keep capacity across sites */
+            r.cap_mov = cap_mov;
+            int64_t left;
+            dd_time last_used, late;
+            rc = site_pass(&r, deps, n_deps, &left, &last_used, &late);
+            bool done = false;
+            if (rc == DD_OK)
+                rc = final_departure(&r, deps, n_deps, last_used, &done);
+            cap_mov = r.cap_mov;
+            free(r.exits);
+            if (rc != DD_OK)
+                goto fail_alloc;
+            if (done)
+                continue;
+            /* people-only sorties after everything else at the site */
+            int32_t type = pax_type(s, st, (int32_t)site);
+            if (type < 0)
+                continue; /* nobody can fetch them: reported as not out */
+            int64_t still = 0;
+            for (size_t g = 0; g < s->n_people; g++)
+                if (s->people[g].site == (int32_t)site)
+                    still += rem[g];
+            int32_t seats = s->aircraft[type].seats;
+            int32_t by_w = (int32_t)floor(dd_aircraft_acl(&s->aircraft[type],
+                                                          dd__hub_distance(s, (int32_t)site,
+                                                                           st->hub_of_site[site])) /
+                                          s->passenger_kg);
+            if (by_w < seats)
+                seats = by_w;
+            if (seats <= 0)
+                continue;
+            int64_t n_new = (still + seats - 1) / seats;
+            dd_time ready = late == DD_TIME_NONE ? 0 : late;
+            ready += s->agreement.personnel.manifest_lead;
+            if (last_used != DD_TIME_NONE && last_used + 1 > ready)
+                ready = last_used + 1;
+            for (int64_t k = 0; k < n_new; k++) {
+                dd__request rq = {(int32_t)site, type, -1, ready, 0};
+                rc = dd__place(st, &rq, p->loads);
+                if (rc == DD_EINFEASIBLE) {
+                    rc = DD_OK;
+                    break;
+                }
+                if (rc != DD_OK)
+                    goto fail_alloc;
+                added = true;
+            }
+        }
+        if (!added)
+            break;
+    }
+    for (size_t g = 0; g < s->n_people; g++)
+        p->arrived[g] = arrive[g];
+fail_alloc:
+    free(rem);
+    free(arrive);
+    free(deps);
+    return rc;
+}

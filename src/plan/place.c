@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sortie placement: a serial schedule generation for airlift. Each request
+ * (a load of one type at one site, ready at some time) takes the earliest
+ * departure at which every limit holds: a tail of its type can ferry in
+ * from where it is and turn on the ground; the ramp has room for its class
+ * and in total (MOG less third-party reservations) for the whole ground
+ * time; the day's clearance count is below the airfield's and the
+ * country's caps; the day is no blackout; the departure falls in the
+ * permitted hours and the airfield's operating hours; the clearance could
+ * have been filed the lead time before (and not before the epoch, nor
+ * before clearances open).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan_int.h"
+
+#define STEP 15 /* minutes between candidate departure times */
+
+int32_t dd__flight_minutes(double dist_m, double cruise_mps)
+{
+    if (cruise_mps <= 0)
+        return 0;
+    return (int32_t)ceil(dist_m / cruise_mps / 60.0 - 1e-9);
+}
+
+double dd__hub_distance(const dd_scenario *s, int32_t site, int32_t hub)
+{
+    return dd_distance_m(s->sites[site].lat, s->sites[site].lon, s->hubs[hub].lat,
+                         s->hubs[hub].lon);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz)
+{
+    int64_t m = floor_div(s->epoch_unix, 60) + t + tz;
+    return (int32_t)(m - floor_div(m, 1440) * 1440);
+}
+
+bool dd__in_hours(dd_hours h, int32_t minute)
+{
+    if (h.open == 0 && h.close >= 1440)
+        return true;
+    if (h.open < h.close)
+        return minute >= h.open && minute < h.close;
+    return minute >= h.open || minute < h.close; /* spans midnight */
+}
+
+static int32_t day_get(const dd__daycount *d, int32_t day)
+{
+    return day >= 0 && (size_t)day < d->n ? d->v[day] : 0;
+}
+
+static bool day_inc(dd__daycount *d, int32_t day)
+{
+    if (day < 0)
+        return true;
+    if ((size_t)day >= d->n) {
+        size_t n = d->n ? d->n : 64;
+        while (n <= (size_t)day)
+            n *= 2;
+        int32_t *v = realloc(d->v, n * sizeof *v);
+        if (!v)
+            return false;
+        memset(v + d->n, 0, (n - d->n) * sizeof *v);
+        d->v = v;
+        d->n = n;
+    }
+    d->v[day]++;
+    return true;
+}
+
+static int32_t nearest_hub(const dd_scenario *s, int32_t site)
+{
+    int32_t best = 0;
+    double bd = INFINITY;
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        double d = dd__hub_distance(s, site, (int32_t)h);
+        if (d < bd) {
+            bd = d;
+            best = (int32_t)h;
+        }
+    }
+    return best;
+}
+
+/* First time at which a type has at least k+1 tails, or DD_TIME_NONE. */
+static dd_time tail_from(const dd_aircraft *a, int32_t k, int32_t extra)
+{
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].count + extra > k)
+            return a->tails[i].from > 0 ? a->tails[i].from : 0;
+    return DD_TIME_NONE;
+}
+
+/* Tail k flies over [from, to] only if the type has k+1 tails throughout. */
+static bool tail_ok(const dd_aircraft *a, int32_t k, int32_t extra, dd_time from, dd_time to)
+{
+    if (dd_aircraft_tails_at(a, from) + extra <= k)
+        return false;
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].from > from && a->tails[i].from <= to && a->tails[i].count + extra <= k)
+            return false;
+    return true;
+}
+
+dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *terms)
+{
+    memset(st, 0, sizeof *st);
+    st->s = s;
+    st->terms = terms;
+    size_t ns = s->n_sites ? s->n_sites : 1, na = s->n_aircraft ? s->n_aircraft : 1;
+    st->hub_of_site = calloc(ns, sizeof *st->hub_of_site);
+    st->tails = calloc(na, sizeof *st->tails);
+    st->n_tails = calloc(na, sizeof *st->n_tails);
+    st->ground = calloc(ns, sizeof *st->ground);
+    st->n_ground = calloc(ns, sizeof *st->n_ground);
+    st->cap_ground = calloc(ns, sizeof *st->cap_ground);
+    st->site_day = calloc(ns, sizeof *st->site_day);
+    if (!st->hub_of_site || !st->tails || !st->n_tails || !st->ground || !st->n_ground ||
+        !st->cap_ground || !st->site_day)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < s->n_sites; i++)
+        st->hub_of_site[i] = s->n_hubs ? nearest_hub(s, (int32_t)i) : -1;
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        int32_t most = 0;
+        for (size_t i = 0; i < t->n_tails; i++)
+            if (t->tails[i].count > most)
+                most = t->tails[i].count;
+        most += terms->extra_tails[a];
+        st->n_tails[a] = most;
+        st->tails[a] = calloc(most ? (size_t)most : 1, sizeof **st->tails);
+        if (!st->tails[a])
+            return DD_ENOMEM;
+        for (int32_t k = 0; k < most; k++) {
+            dd_time f = tail_from(t, k, terms->extra_tails[a]);
+            st->tails[a][k].hub = t->home;
+            st->tails[a][k].free_at = f == DD_TIME_NONE ? INT64_MAX / 4 : f;
+        }
+    }
+    return DD_OK;
+}
+
+void dd__state_fini(dd__state *st)
+{
+    const dd_scenario *s = st->s;
+    if (!s)
+        return;
+    for (size_t a = 0; st->tails && a < s->n_aircraft; a++)
+        free(st->tails[a]);
+    for (size_t i = 0; i < s->n_sites; i++) {
+        if (st->ground)
+            free(st->ground[i]);
+        if (st->site_day)
+            free(st->site_day[i].v);
+    }
+    free(st->tails);
+    free(st->n_tails);
+    free(st->ground);
+    free(st->n_ground);
+    free(st->cap_ground);
+    free(st->site_day);
+    free(st->country.v);
+    free(st->hub_of_site);
+    /* sorties are handed to the plan, which frees them */
+    memset(st, 0, sizeof *st);
+}
+
+static int32_t mog_class(const dd_site *x, int32_t klass)
+{
+    for (size_t k = 0; k < x->n_mog; k++)
+        if (x->mog[k].klass == klass)
+            return x->mog[k].count;
+    return -1; /* not listed */
+}
+
+static int32_t mog_total(const dd_site *x)
+{
+    if (x->mog_total >= 0)
+        return x->mog_total;
+    int32_t sum = 0;
+    for (size_t k = 0; k < x->n_mog; k++)
+        sum += x->mog[k].count;
+    return sum;
+}
+
+static int32_t reserved_at(const dd_site *x, dd_time t)
+{
+    int32_t r = 0;
+    for (size_t i = 0; i < x->n_reservations; i++)
+        if (x->reservations[i].from <= t && t < x->reservations[i].to)
+            r += x->reservations[i].slots;
+    return r;
+}
+
+/* Does one more aircraft of `klass` on the ground over [a, d) keep within
+ * the MOG? On failure *retry gets a later departure worth trying. */
+static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, dd_time d)
+{
+    const dd_site *x = &st->s->sites[site];
+    int32_t cap_c = mog_class(x, klass);
+    int32_t cap_t = mog_total(x);
+    if (cap_c < 0)
+        cap_c = cap_t;
+    /* check at the start of the interval and at every arrival or
+     * reservation start inside it */
+    const dd__ground *all_g = st->ground[site];
+    size_t n_all = st->n_ground[site];
+    /* the intervals that overlap [a, d): never more than the MOG allows */
+    dd__ground g[256];
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (all_g[i].from < d && all_g[i].to > a) {
+            if (n == sizeof g / sizeof *g)
+                return false;
+            g[n++] = all_g[i];
+        }
+    if (cap_t - reserved_at(x, a) < 1 || cap_c < 1)
+        return false;
+    /* the count peaks at a or at an overlapping arrival or reservation */
+    for (size_t p = 0; p <= n + x->n_reservations; p++) {
+        dd_time t = a;
+        if (p > 0 && p <= n)
+            t = g[p - 1].from;
+        else if (p > n)
+            t = x->reservations[p - n - 1].from;
+        if (t < a || t >= d)
+            continue;
+        int32_t same = 0, all = 0;
+        for (size_t i = 0; i < n; i++)
+            if (g[i].from <= t && t < g[i].to) {
+                all++;
+                if (g[i].klass == klass)
+                    same++;
+            }
+        if (same + 1 > cap_c || all + 1 > cap_t - reserved_at(x, t))
+            return false;
+    }
+    return true;
+}
+
+static bool blackout(const dd_scenario *s, int32_t day)
+{
+    const dd_clearance_terms *c = &s->agreement.clearance;
+    for (size_t i = 0; i < c->n_blackout; i++)
+        if (c->blackout[i] == day)
+            return true;
+    return false;
+}
+
+dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
+{
+    const dd_scenario *s = st->s;
+    const dd__terms *tm = st->terms;
+    const dd_site *x = &s->sites[rq->site];
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    int32_t hub = st->hub_of_site[rq->site];
+    if (hub < 0 || st->n_tails[rq->aircraft] == 0)
+        return DD_EINFEASIBLE;
+    int32_t site_cap = tm->site_cap[rq->site];
+    if (site_cap == 0 || tm->country_cap == 0)
+        return DD_EINFEASIBLE;
+    int32_t out_min = dd__flight_minutes(dd__hub_distance(s, rq->site, hub), ac->cruise_mps);
+    dd_time g = ac->ground_time;
+    dd_time t = rq->ready == DD_TIME_NONE ? 0 : rq->ready;
+    if (t < tm->lead_time)
+        t = tm->lead_time;
+    if (t < ct->opens)
+        t = ct->opens;
+    if (t < g)
+        t = g;
+    t = (t + STEP - 1) / STEP * STEP;
+    for (int iter = 0; iter < 200000; iter++) {
+        int32_t day = dd_scenario_day(s, t);
+        if (blackout(s, day) || (tm->country_cap >= 0 && day_get(&st->country, day) >= tm->country_cap) ||
+            (site_cap >= 0 && day_get(&st->site_day[rq->site], day) >= site_cap)) {
+            t = dd_scenario_day_start(s, day + 1);
+            continue;
+        }
+        int32_t lm = dd__local_minute(s, t, x->tz_offset);
+        if (!dd__in_hours(ct->hours, lm) || !dd__in_hours(x->hours, lm)) {
+            t += STEP;
+            continue;
+        }
+        dd_time a = t - g;
+        if (!dd__in_hours(x->hours, dd__local_minute(s, a, x->tz_offset))) {
+            t += STEP;
+            continue;
+        }
+        /* the tail that can be there first (ties: lowest number) */
+        int32_t best = -1;
+        dd_time best_reach = INT64_MAX;
+        dd_time soonest = INT64_MAX;
+        for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
+            const dd__tail *tl = &st->tails[rq->aircraft][k];
+            if (tl->free_at >= INT64_MAX / 8)
+                continue;
+            int32_t fm = dd__flight_minutes(dd__hub_distance(s, rq->site, tl->hub), ac->cruise_mps);
+            dd_time reach = tl->free_at + fm;
+            if (reach > a) {
+                if (reach < soonest)
+                    soonest = reach;
+                continue;
+            }
+            dd_time ferry_dep = a - fm;
+            if (!tail_ok(ac, k, tm->extra_tails[rq->aircraft], ferry_dep, t + out_min))
+                continue;
+            if (reach < best_reach) {
+                best_reach = reach;
+                best = k;
+            }
+        }
+        if (best < 0) {
+            if (soonest == INT64_MAX) {
+                /* no tail now; a later step in the tails table may bring one */
+                dd_time next = INT64_MAX;
+                for (size_t i = 0; i < ac->n_tails; i++)
+                    if (ac->tails[i].from > a && ac->tails[i].from < next)
+                        next = ac->tails[i].from;
+                if (next == INT64_MAX)
+                    return DD_EINFEASIBLE;
+                t = next + g + 1;
+            } else {
+                t = soonest + g;
+            }
+            t = (t + STEP - 1) / STEP * STEP;
+            continue;
+        }
+        if (!mog_ok(st, rq->site, ac->klass, a, t)) {
+            t += STEP;
+            continue;
+        }
+        /* commit */
+        dd__tail *tl = &st->tails[rq->aircraft][best];
+        int32_t fm = dd__flight_minutes(dd__hub_distance(s, rq->site, tl->hub), ac->cruise_mps);
+        if (st->n_sorties == st->cap_sorties) {
+            size_t cap = st->cap_sorties ? 2 * st->cap_sorties : 64;
+            dd_sortie *v = realloc(st->sorties, cap * sizeof *v);
+            if (!v)
+                return DD_ENOMEM;
+            st->sorties = v;
+            st->cap_sorties = cap;
+        }
+        if (st->n_ground[rq->site] == st->cap_ground[rq->site]) {
+            size_t cap = st->cap_ground[rq->site] ? 2 * st->cap_ground[rq->site] : 16;
+            dd__ground *v = realloc(st->ground[rq->site], cap * sizeof *v);
+            if (!v)
+                return DD_ENOMEM;
+            st->ground[rq->site] = v;
+            st->cap_ground[rq->site] = cap;
+        }
+        if (!day_inc(&st->country, day) || !day_inc(&st->site_day[rq->site], day))
+            return DD_ENOMEM;
+        st->ground[rq->site][st->n_ground[rq->site]++] = (dd__ground){a, t, ac->klass};
+        dd_sortie *so = &st->sorties[st->n_sorties++];
+        memset(so, 0, sizeof *so);
+        so->aircraft = rq->aircraft;
+        so->tail = best;
+        so->site = rq->site;
+        so->hub = hub;
+        so->ferry_from = tl->hub;
+        so->ferry_departure = a - fm;
+        so->arrival_at_site = a;
+        so->departure = t;
+        so->arrival = t + out_min;
+        so->clearance = -1;
+        so->load = rq->load;
+        double leg = dd__hub_distance(s, rq->site, hub);
+        so->acl_kg = floor(dd_aircraft_acl(ac, leg));
+        if (rq->load >= 0) {
+            const dd_load *l = &lp->loads[rq->load];
+            so->weight_kg = l->weight_kg;
+            so->floor_m = l->floor_m;
+            so->seats = l->seats;
+        } else {
+            so->seats = ac->seats;
+        }
+        tl->hub = hub;
+        tl->free_at = so->arrival + ac->ground_time;
+        return DD_OK;
+    }
+    return DD_EINFEASIBLE;
+}

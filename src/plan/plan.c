@@ -1,0 +1,755 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The planner: schedule ground tasks, pack loads in order of readiness,
+ * place sorties, seat people, measure; repeat with other placement orders
+ * and window sizes (a seeded random-key search) and keep the best plan by
+ * (everything out, lateness, completion, sorties). When the deadline is
+ * missed, look for single changes that meet it by re-planning.
+ */
+#include <drawdown/sched.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "plan/plan_int.h"
+
+void dd_plan_options_init(dd_plan_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->time_limit_s = 0;
+    o->max_iterations = 24;
+    o->relax = true;
+}
+
+const char *dd_binding_name(dd_binding b)
+{
+    static const char *const n[] = {"none",  "clearance cap", "airfield clearance cap",
+                                    "fleet", "MOG",           "exit processing",
+                                    "task chain", "clearances open"};
+    return (unsigned)b < DD_BIND_COUNT ? n[b] : "?";
+}
+
+static void free_parts(dd_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        free(p->sorties[i].pax);
+        free(p->sorties[i].ferry_pax);
+    }
+    free(p->sorties);
+    p->sorties = NULL;
+    p->n_sorties = 0;
+    free(p->clearances);
+    p->clearances = NULL;
+    p->n_clearances = 0;
+    free(p->movements);
+    p->movements = NULL;
+    p->n_movements = 0;
+    if (p->sites)
+        for (size_t i = 0; i < p->scenario->n_sites; i++) {
+            free(p->sites[i].days);
+            p->sites[i].days = NULL;
+            p->sites[i].n_days = 0;
+        }
+    if (!p->borrowed_loads)
+        dd_loads_free(p->loads);
+    p->loads = NULL;
+    p->borrowed_loads = false;
+}
+
+void dd_plan_free(dd_plan *p)
+{
+    if (!p)
+        return;
+    free_parts(p);
+    free(p->tasks);
+    free(p->released);
+    free(p->arrived);
+    free(p->cargo_ready);
+    free(p->sites);
+    free(p->milestones);
+    free(p);
+}
+
+static dd_plan *plan_new(const dd_scenario *s)
+{
+    dd_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->scenario = s;
+    p->tasks = calloc(s->n_tasks + 1, sizeof *p->tasks);
+    p->released = calloc(s->n_people + 1, sizeof *p->released);
+    p->arrived = calloc(s->n_people + 1, sizeof *p->arrived);
+    p->cargo_ready = calloc(s->n_cargo + 1, sizeof *p->cargo_ready);
+    p->sites = calloc(s->n_sites + 1, sizeof *p->sites);
+    p->milestones = calloc(s->agreement.n_milestones + 1, sizeof *p->milestones);
+    if (!p->tasks || !p->released || !p->arrived || !p->cargo_ready || !p->sites ||
+        !p->milestones) {
+        dd_plan_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Ground tasks of all sites as one RCPSP (each site's resources are its
+ * own), solved by the engine's GA. */
+static dd_status schedule_tasks(const dd_scenario *s, uint64_t seed, dd_task_time *out)
+{
+    if (s->n_tasks == 0)
+        return DD_OK;
+    dd_sched_problem *sp;
+    dd_status st = dd_sched_problem_new(&sp);
+    if (st != DD_OK)
+        return st;
+    size_t *res_base = calloc(s->n_sites + 1, sizeof *res_base);
+    if (!res_base) {
+        dd_sched_problem_free(sp);
+        return DD_ENOMEM;
+    }
+    size_t nres = 0;
+    for (size_t i = 0; i < s->n_sites && st == DD_OK; i++) {
+        res_base[i] = nres;
+        for (size_t r = 0; r < s->sites[i].n_resources && st == DD_OK; r++) {
+            size_t id;
+            st = dd_sched_add_resource(sp, s->sites[i].resources[r].capacity, &id);
+            nres++;
+        }
+    }
+    for (size_t k = 0; k < s->n_tasks && st == DD_OK; k++) {
+        size_t id;
+        st = dd_sched_add_activity(sp, s->tasks[k].duration, &id);
+        for (size_t d = 0; d < s->tasks[k].n_demand && st == DD_OK; d++)
+            st = dd_sched_set_demand(sp, id, res_base[s->tasks[k].site] + (size_t)s->tasks[k].demand[d].resource,
+                                     s->tasks[k].demand[d].amount);
+    }
+    for (size_t k = 0; k < s->n_tasks && st == DD_OK; k++)
+        for (size_t q = 0; q < s->tasks[k].n_pred && st == DD_OK; q++)
+            st = dd_sched_add_precedence(sp, (size_t)s->tasks[k].pred[q], k, s->tasks[k].pred_lag[q]);
+    dd_sched_result res;
+    dd_sched_result_init(&res);
+    if (st == DD_OK) {
+        dd_sched_options opt;
+        dd_sched_options_default(&opt);
+        opt.seed = seed;
+        opt.max_schedules = 2000;
+        size_t bad;
+        st = dd_sched_solve(sp, &opt, &res, &bad);
+    }
+    if (st == DD_OK)
+        for (size_t k = 0; k < s->n_tasks; k++) {
+            out[k].start = res.start[k];
+            out[k].end = res.start[k] + s->tasks[k].duration;
+        }
+    dd_sched_result_fini(&res);
+    dd_sched_problem_free(sp);
+    free(res_base);
+    return st;
+}
+
+static dd_time max_t(dd_time a, dd_time b)
+{
+    return a > b ? a : b;
+}
+
+static void release_times(dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    for (size_t k = 0; k < s->n_cargo; k++) {
+        const dd_cargo *c = &s->cargo[k];
+        dd_time r = c->ready == DD_TIME_NONE ? 0 : c->ready;
+        if (c->released_by >= 0)
+            r = max_t(r, p->tasks[c->released_by].end);
+        p->cargo_ready[k] = r;
+    }
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *x = &s->people[g];
+        dd_time r = x->release == DD_TIME_NONE ? 0 : x->release;
+        if (x->released_by >= 0)
+            r = max_t(r, p->tasks[x->released_by].end);
+        if (x->arrival != DD_TIME_NONE)
+            r = max_t(r, x->arrival);
+        p->released[g] = r;
+    }
+}
+
+typedef struct score {
+    int not_out;
+    int64_t lateness;
+    dd_time completion;
+    size_t sorties;
+} score;
+
+static score score_of(const dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    score sc = {!p->all_out, 0, p->completion == DD_TIME_NONE ? 0 : p->completion, p->n_sorties};
+    if (sc.completion > s->agreement.deadline)
+        sc.lateness += sc.completion - s->agreement.deadline;
+    for (size_t i = 0; i < s->n_sites; i++)
+        if (s->sites[i].close_by != DD_TIME_NONE && p->sites[i].closure != DD_TIME_NONE &&
+            p->sites[i].closure > s->sites[i].close_by)
+            sc.lateness += p->sites[i].closure - s->sites[i].close_by;
+    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
+        const dd_milestone_result *r = &p->milestones[m];
+        if (r->achieved == DD_TIME_NONE)
+            sc.lateness += 365 * 1440;
+        else if (r->achieved > s->agreement.milestones[m].at)
+            sc.lateness += r->achieved - s->agreement.milestones[m].at;
+    }
+    return sc;
+}
+
+static bool better(score a, score b)
+{
+    if (a.not_out != b.not_out)
+        return a.not_out < b.not_out;
+    if (a.lateness != b.lateness)
+        return a.lateness < b.lateness;
+    if (a.completion != b.completion)
+        return a.completion < b.completion;
+    return a.sorties < b.sorties;
+}
+
+static int cmp_req(const void *a, const void *b)
+{
+    const dd__request *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    return (x->load > y->load) - (x->load < y->load);
+}
+
+#define N_WINDOWS 6
+
+/* Loads for window size w (cached: they depend only on w and the seed). */
+static dd_status loads_for(dd_plan *p, dd_loadplan **cache, unsigned w, uint64_t seed)
+{
+    static const int windows[N_WINDOWS] = {6, 4, 8, 12, 3, 16};
+    if (cache[w])
+        return DD_OK;
+    dd_loads_options lo;
+    dd_loads_options_init(&lo);
+    lo.people = false;
+    lo.reserve_escorts = true;
+    lo.ready = p->cargo_ready;
+    lo.window_loads = windows[w];
+    lo.seed = seed + w;
+    lo.max_iterations = 3000;
+    return dd_loads_build(p->scenario, &lo, &cache[w]);
+}
+
+/* One planning attempt into p (tasks and release times already set). */
+static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint64_t iter,
+                         dd_loadplan **cache)
+{
+    const dd_scenario *s = p->scenario;
+    free_parts(p);
+    dd_rng rng;
+    dd_rng_seed(&rng, seed, iter);
+    unsigned w = (unsigned)(iter % N_WINDOWS);
+    dd_status st = loads_for(p, cache, w, seed);
+    if (st != DD_OK)
+        return st;
+    p->loads = cache[w];
+    p->borrowed_loads = true;
+    /* placement order: ready time, urgency of the site, priority, noise */
+    size_t n = p->loads->n_loads;
+    dd__request *rq = malloc((n ? n : 1) * sizeof *rq);
+    if (!rq)
+        return DD_ENOMEM;
+    double noise = iter == 0 ? 0 : (double)(dd_rng_below(&rng, 4) * 720);
+    double urgency = iter == 0 ? 0 : dd_rng_double(&rng);
+    for (size_t i = 0; i < n; i++) {
+        const dd_load *l = &p->loads->loads[i];
+        dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
+        dd_time close = s->sites[l->site].close_by != DD_TIME_NONE ? s->sites[l->site].close_by
+                                                                   : s->agreement.deadline;
+        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, 0};
+        rq[i].key = (double)ready + urgency * (double)close * 0.25 + (double)l->priority * 30 +
+                    noise * dd_rng_double(&rng);
+    }
+    qsort(rq, n, sizeof *rq, cmp_req);
+    dd__state state;
+    st = dd__state_init(&state, s, terms);
+    for (size_t i = 0; i < n && st == DD_OK; i++) {
+        st = dd__place(&state, &rq[i], p->loads);
+        if (st == DD_EINFEASIBLE)
+            st = DD_OK; /* left unplaced: the plan reports cargo not out */
+    }
+    free(rq);
+    if (st == DD_OK)
+        st = dd__assign_people(p, &state, terms);
+    p->sorties = state.sorties;
+    p->n_sorties = state.n_sorties;
+    state.sorties = NULL;
+    dd__state_fini(&state);
+    if (st == DD_OK)
+        st = dd__plan_figures(p, terms);
+    return st;
+}
+
+/* Copy a plan's dynamic parts (the winner) into dst, taking ownership. */
+static void take_parts(dd_plan *dst, dd_plan *src)
+{
+    free_parts(dst);
+    dst->loads = src->loads;
+    dst->borrowed_loads = src->borrowed_loads;
+    dst->sorties = src->sorties;
+    dst->n_sorties = src->n_sorties;
+    dst->clearances = src->clearances;
+    dst->n_clearances = src->n_clearances;
+    dst->movements = src->movements;
+    dst->n_movements = src->n_movements;
+    for (size_t i = 0; i < dst->scenario->n_sites; i++)
+        dst->sites[i] = src->sites[i];
+    memcpy(dst->milestones, src->milestones,
+           dst->scenario->agreement.n_milestones * sizeof *dst->milestones);
+    memcpy(dst->arrived, src->arrived, dst->scenario->n_people * sizeof *dst->arrived);
+    dst->all_out = src->all_out;
+    dst->deadline_met = src->deadline_met;
+    dst->completion = src->completion;
+    dst->margin_hours = src->margin_hours;
+    src->loads = NULL;
+    src->sorties = NULL;
+    src->n_sorties = 0;
+    src->clearances = NULL;
+    src->n_clearances = 0;
+    src->movements = NULL;
+    src->n_movements = 0;
+    for (size_t i = 0; i < dst->scenario->n_sites; i++) {
+        src->sites[i].days = NULL;
+        src->sites[i].n_days = 0;
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Search: attempts with different orders; the best goes into best. */
+static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
+                        const dd_plan_options *o, uint64_t iterations)
+{
+    double t0 = now_s();
+    bool have = false;
+    score bs = {0, 0, 0, 0};
+    dd_status st = DD_OK;
+    dd_loadplan *cache[N_WINDOWS] = {NULL};
+    for (uint64_t it = 0; it < iterations && st == DD_OK; it++) {
+        st = attempt(work, terms, o->seed, it, cache);
+        if (st != DD_OK)
+            break;
+        score sc = score_of(work);
+        if (!have || better(sc, bs)) {
+            take_parts(best, work);
+            bs = sc;
+            have = true;
+        }
+        best->iterations = it + 1;
+        if (o->time_limit_s > 0 && now_s() - t0 > o->time_limit_s)
+            break;
+    }
+    free_parts(work);
+    /* the winner keeps its loads; the rest of the cache goes */
+    for (unsigned w = 0; w < N_WINDOWS; w++) {
+        if (best->loads == cache[w] && best->borrowed_loads)
+            best->borrowed_loads = false;
+        else
+            dd_loads_free(cache[w]);
+    }
+    best->seconds = now_s() - t0;
+    return st;
+}
+
+static dd_status terms_init(dd__terms *t, const dd_scenario *s)
+{
+    memset(t, 0, sizeof *t);
+    t->country_cap = s->agreement.clearance.daily_cap;
+    t->lead_time = s->agreement.clearance.lead_time;
+    t->site_cap = calloc(s->n_sites + 1, sizeof *t->site_cap);
+    t->exit_per_day = calloc(s->n_sites + 1, sizeof *t->exit_per_day);
+    t->extra_tails = calloc(s->n_aircraft + 1, sizeof *t->extra_tails);
+    if (!t->site_cap || !t->exit_per_day || !t->extra_tails)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < s->n_sites; i++) {
+        t->site_cap[i] = s->sites[i].daily_cap;
+        t->exit_per_day[i] = s->sites[i].exit_per_day >= 0 ? s->sites[i].exit_per_day
+                                                           : s->agreement.personnel.exit_per_day;
+    }
+    return DD_OK;
+}
+
+static void terms_fini(dd__terms *t)
+{
+    free(t->site_cap);
+    free(t->exit_per_day);
+    free(t->extra_tails);
+}
+
+/* ---- bounds ---------------------------------------------------------- */
+
+static void bounds(dd_plan *p, const dd__terms *terms)
+{
+    const dd_scenario *s = p->scenario;
+    /* sorties: per site, the cargo loads' bound and the seats people need
+     * beyond commercial seats */
+    dd_loads_options lo;
+    dd_loads_options_init(&lo);
+    lo.people = false;
+    lo.max_iterations = 0;
+    dd_loadplan *lp = NULL;
+    size_t total = 0;
+    size_t *site_lb = calloc(s->n_sites + 1, sizeof *site_lb);
+    if (site_lb && dd_loads_build(s, &lo, &lp) == DD_OK) {
+        for (size_t g = 0; g < lp->n_groups; g++)
+            site_lb[lp->groups[g].site] += lp->groups[g].lower_bound;
+    }
+    dd_loads_free(lp);
+    int32_t max_seats = 0;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        if (s->aircraft[a].seats > max_seats)
+            max_seats = s->aircraft[a].seats;
+    for (size_t si = 0; site_lb && si < s->n_sites; si++) {
+        int64_t people = 0;
+        for (size_t g = 0; g < s->n_people; g++)
+            if (s->people[g].site == (int32_t)si)
+                people += s->people[g].count;
+        double comm = 0;
+        for (size_t k = 0; k < s->n_commercial; k++)
+            if (s->commercial[k].site == (int32_t)si) {
+                dd_time to = s->commercial[k].to == DD_TIME_NONE ? s->agreement.deadline
+                                                                 : s->commercial[k].to;
+                comm += s->commercial[k].seats_per_day * (double)(to - s->commercial[k].from) / 1440.0;
+            }
+        double need = (double)people - comm;
+        size_t seats_lb = need > 0 && max_seats > 0 ? (size_t)ceil(need / max_seats) : 0;
+        if (seats_lb > site_lb[si])
+            site_lb[si] = seats_lb;
+        total += site_lb[si];
+    }
+    p->sorties_lb = total;
+    /* completion */
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    dd_time t0 = max_t(ct->opens, terms->lead_time);
+    dd_time lb = 0;
+    dd_binding why = DD_BIND_NONE;
+    if (total > 0) {
+        lb = t0;
+        why = DD_BIND_OPENS;
+    }
+    if (terms->country_cap > 0 && total > 0) {
+        int32_t d = dd_scenario_day(s, t0) + (int32_t)((total + (size_t)terms->country_cap - 1) / (size_t)terms->country_cap) - 1;
+        dd_time t = max_t(dd_scenario_day_start(s, d), t0);
+        if (t > lb) {
+            lb = t;
+            why = DD_BIND_CLEARANCE_CAP;
+        }
+    }
+    for (size_t si = 0; site_lb && si < s->n_sites; si++) {
+        if (terms->site_cap[si] > 0 && site_lb[si] > 0) {
+            int32_t d = dd_scenario_day(s, t0) +
+                        (int32_t)((site_lb[si] + (size_t)terms->site_cap[si] - 1) / (size_t)terms->site_cap[si]) - 1;
+            dd_time t = max_t(dd_scenario_day_start(s, d), t0);
+            if (t > lb) {
+                lb = t;
+                why = DD_BIND_SITE_CAP;
+            }
+        }
+        /* exit processing */
+        int64_t people = 0;
+        for (size_t g = 0; g < s->n_people; g++)
+            if (s->people[g].site == (int32_t)si)
+                people += s->people[g].count;
+        if (terms->exit_per_day[si] > 0 && people > 0) {
+            int32_t d = (int32_t)((people + terms->exit_per_day[si] - 1) / terms->exit_per_day[si]) - 1;
+            dd_time t = dd_scenario_day_start(s, d);
+            if (t > lb) {
+                lb = t;
+                why = DD_BIND_PROCESSING;
+            }
+        }
+    }
+    /* task chains: cargo and people leave after they are released */
+    for (size_t k = 0; k < s->n_cargo; k++)
+        if (s->cargo[k].disposition == DD_DISP_SHIP && p->cargo_ready[k] > lb) {
+            lb = p->cargo_ready[k];
+            why = DD_BIND_TASKS;
+        }
+    for (size_t g = 0; g < s->n_people; g++)
+        if (p->released[g] > lb) {
+            lb = p->released[g];
+            why = DD_BIND_TASKS;
+        }
+    /* fleet: sorties a day the whole fleet can fly at best */
+    double rate = 0;
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        int32_t tails = 0;
+        for (size_t k = 0; k < t->n_tails; k++)
+            if (t->tails[k].count > tails)
+                tails = t->tails[k].count;
+        tails += terms->extra_tails[a];
+        double best_cycle = INFINITY;
+        for (size_t si = 0; si < s->n_sites; si++)
+            for (size_t h = 0; h < s->n_hubs; h++) {
+                double c = 2.0 * dd__flight_minutes(dd__hub_distance(s, (int32_t)si, (int32_t)h),
+                                                    t->cruise_mps) +
+                           2.0 * (double)t->ground_time;
+                if (c < best_cycle)
+                    best_cycle = c;
+            }
+        if (isfinite(best_cycle) && best_cycle > 0)
+            rate += tails * 1440.0 / best_cycle;
+    }
+    if (rate > 0 && total > 0) {
+        dd_time t = t0 + (dd_time)ceil(((double)total - 1) / rate * 1440.0);
+        if (t > lb) {
+            lb = t;
+            why = DD_BIND_FLEET;
+        }
+    }
+    free(site_lb);
+    p->completion_lb = lb;
+    p->completion_lb_binding = why;
+}
+
+/* The limit that held the plan back most: compare the completion with
+ * each bound and with the caps actually filled near the end. */
+static void binding(dd_plan *p, const dd__terms *terms)
+{
+    const dd_scenario *s = p->scenario;
+    p->binding = p->completion_lb_binding;
+    /* clearance caps full on the last days say more than the bounds */
+    if (p->n_sorties > 0 && p->completion != DD_TIME_NONE) {
+        int32_t last = dd_scenario_day(s, p->completion);
+        int32_t full_country = 0, full_site = 0, days = 0;
+        for (int32_t d = last - 6; d <= last; d++) {
+            int32_t c = 0;
+            int32_t *per = calloc(s->n_sites + 1, sizeof *per);
+            if (!per)
+                return;
+            for (size_t i = 0; i < p->n_sorties; i++)
+                if (p->clearances[i].day == d) {
+                    c++;
+                    per[p->sorties[i].site]++;
+                }
+            days++;
+            if (terms->country_cap > 0 && c >= terms->country_cap)
+                full_country++;
+            for (size_t si = 0; si < s->n_sites; si++)
+                if (terms->site_cap[si] > 0 && per[si] >= terms->site_cap[si]) {
+                    full_site++;
+                    break;
+                }
+            free(per);
+        }
+        if (full_country * 2 >= days)
+            p->binding = DD_BIND_CLEARANCE_CAP;
+        else if (full_site * 2 >= days)
+            p->binding = DD_BIND_SITE_CAP;
+    }
+    char a[40];
+    dd_scenario_format_time(s, p->completion_lb, 0, a, sizeof a);
+    switch (p->binding) {
+    case DD_BIND_CLEARANCE_CAP:
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "country-wide clearance cap of %d flights/day", terms->country_cap);
+        break;
+    case DD_BIND_SITE_CAP:
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "airfield clearance caps (per-day limits at the sites)");
+        break;
+    case DD_BIND_OPENS:
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "clearances open only from day %.1f",
+                 (double)max_t(s->agreement.clearance.opens, terms->lead_time) / 1440.0);
+        break;
+    default:
+        snprintf(p->binding_detail, sizeof p->binding_detail, "%s (lower bound %s)",
+                 dd_binding_name(p->binding), a);
+        break;
+    }
+}
+
+/* ---- relaxations --------------------------------------------------------- */
+
+static dd_status try_terms(dd_plan *probe, dd_plan *work, const dd__terms *t,
+                           const dd_plan_options *o, bool *met)
+{
+    dd_plan_options q = *o;
+    dd_status st = search(probe, work, t, &q, 4);
+    *met = st == DD_OK && probe->deadline_met;
+    return st;
+}
+
+static void add_relax(dd_plan *p, const char *change, int32_t site, int32_t aircraft,
+                      int64_t value, int64_t was, const char *text)
+{
+    if (p->n_relaxations >= sizeof p->relaxations / sizeof *p->relaxations)
+        return;
+    dd_relaxation *r = &p->relaxations[p->n_relaxations++];
+    snprintf(r->change, sizeof r->change, "%s", change);
+    r->site = site;
+    r->aircraft = aircraft;
+    r->value = value;
+    r->was = was;
+    snprintf(r->text, sizeof r->text, "%s", text);
+}
+
+static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
+{
+    const dd_scenario *s = p->scenario;
+    dd_plan *probe = plan_new(s), *work = plan_new(s);
+    dd__terms t;
+    dd_status st = terms_init(&t, s);
+    if (!probe || !work || st != DD_OK) {
+        dd_plan_free(probe);
+        dd_plan_free(work);
+        terms_fini(&t);
+        return DD_ENOMEM;
+    }
+    for (dd_plan *q = probe; q; q = q == probe ? work : NULL) {
+        memcpy(q->tasks, p->tasks, s->n_tasks * sizeof *q->tasks);
+        memcpy(q->released, p->released, s->n_people * sizeof *q->released);
+        memcpy(q->cargo_ready, p->cargo_ready, s->n_cargo * sizeof *q->cargo_ready);
+    }
+#define RESET_TERMS()                                                                \
+    do {                                                                             \
+        t.country_cap = base->country_cap;                                           \
+        t.lead_time = base->lead_time;                                               \
+        memcpy(t.site_cap, base->site_cap, s->n_sites * sizeof *t.site_cap);         \
+        memcpy(t.exit_per_day, base->exit_per_day, s->n_sites * sizeof *t.exit_per_day); \
+        memcpy(t.extra_tails, base->extra_tails, s->n_aircraft * sizeof *t.extra_tails); \
+    } while (0)
+    char text[160];
+    bool met;
+    /* country-wide cap */
+    if (base->country_cap >= 0) {
+        for (int32_t add = 1; add <= 12 && st == DD_OK; add++) {
+            RESET_TERMS();
+            t.country_cap = base->country_cap + add;
+            st = try_terms(probe, work, &t, o, &met);
+            if (met) {
+                snprintf(text, sizeof text, "%d clearances/day country-wide (now %d)",
+                         t.country_cap, base->country_cap);
+                add_relax(p, "daily_cap", -1, -1, t.country_cap, base->country_cap, text);
+                break;
+            }
+        }
+    }
+    for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
+        if (base->site_cap[si] < 0)
+            continue;
+        for (int32_t add = 1; add <= 12 && st == DD_OK; add++) {
+            RESET_TERMS();
+            t.site_cap[si] = base->site_cap[si] + add;
+            st = try_terms(probe, work, &t, o, &met);
+            if (met) {
+                snprintf(text, sizeof text, "%d clearances/day at %s (now %d)", t.site_cap[si],
+                         s->sites[si].id, base->site_cap[si]);
+                add_relax(p, "site_daily_cap", (int32_t)si, -1, t.site_cap[si], base->site_cap[si],
+                          text);
+                break;
+            }
+        }
+    }
+    for (size_t a = 0; a < s->n_aircraft && st == DD_OK; a++) {
+        for (int32_t add = 1; add <= 8 && st == DD_OK; add++) {
+            RESET_TERMS();
+            t.extra_tails[a] = base->extra_tails[a] + add;
+            st = try_terms(probe, work, &t, o, &met);
+            if (met) {
+                snprintf(text, sizeof text, "%d more %s tail%s", add, s->aircraft[a].id,
+                         add == 1 ? "" : "s");
+                add_relax(p, "tails", -1, (int32_t)a, add, 0, text);
+                break;
+            }
+        }
+    }
+    for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
+        if (base->exit_per_day[si] < 0)
+            continue;
+        for (int32_t add = 10; add <= 400 && st == DD_OK; add += add < 50 ? 10 : 50) {
+            RESET_TERMS();
+            t.exit_per_day[si] = base->exit_per_day[si] + add;
+            st = try_terms(probe, work, &t, o, &met);
+            if (met) {
+                snprintf(text, sizeof text, "exit processing of %d/day at %s (now %d)",
+                         t.exit_per_day[si], s->sites[si].id, base->exit_per_day[si]);
+                add_relax(p, "exit_per_day", (int32_t)si, -1, t.exit_per_day[si],
+                          base->exit_per_day[si], text);
+                break;
+            }
+        }
+    }
+    for (dd_time cut = DD_MINUTES_PER_DAY; cut <= base->lead_time && st == DD_OK;
+         cut += DD_MINUTES_PER_DAY) {
+        RESET_TERMS();
+        t.lead_time = base->lead_time - cut;
+        st = try_terms(probe, work, &t, o, &met);
+        if (met) {
+            snprintf(text, sizeof text, "a clearance lead time of %.0f days (now %.0f)",
+                     (double)t.lead_time / 1440.0, (double)base->lead_time / 1440.0);
+            add_relax(p, "lead_time", -1, -1, t.lead_time, base->lead_time, text);
+            break;
+        }
+    }
+#undef RESET_TERMS
+    dd_plan_free(probe);
+    dd_plan_free(work);
+    terms_fini(&t);
+    return st;
+}
+
+dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan **out)
+{
+    *out = NULL;
+    dd_plan_options defaults;
+    if (!o) {
+        dd_plan_options_init(&defaults);
+        o = &defaults;
+    }
+    dd_plan *p = plan_new(s), *work = plan_new(s);
+    dd__terms terms;
+    dd_status st = terms_init(&terms, s);
+    if (!p || !work || st != DD_OK) {
+        dd_plan_free(p);
+        dd_plan_free(work);
+        terms_fini(&terms);
+        return DD_ENOMEM;
+    }
+    p->seed = o->seed;
+    st = schedule_tasks(s, o->seed, p->tasks);
+    if (st == DD_OK) {
+        release_times(p);
+        memcpy(work->tasks, p->tasks, s->n_tasks * sizeof *p->tasks);
+        memcpy(work->released, p->released, s->n_people * sizeof *p->released);
+        memcpy(work->cargo_ready, p->cargo_ready, s->n_cargo * sizeof *p->cargo_ready);
+        st = search(p, work, &terms, o, o->max_iterations ? o->max_iterations : 1);
+    }
+    if (st == DD_OK) {
+        bounds(p, &terms);
+        binding(p, &terms);
+        p->commercial_seats_used = 0;
+        for (size_t m = 0; m < p->n_movements; m++)
+            if (p->movements[m].sortie < 0)
+                p->commercial_seats_used += p->movements[m].count;
+        if (!p->deadline_met && o->relax)
+            st = relaxations(p, &terms, o);
+    }
+    dd_plan_free(work);
+    terms_fini(&terms);
+    if (st != DD_OK) {
+        dd_plan_free(p);
+        return st;
+    }
+    *out = p;
+    return DD_OK;
+}

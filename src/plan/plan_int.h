@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to src/plan: the terms a planning run uses (the scenario's, or
+ * relaxed ones), the placement state, and the stages. */
+#ifndef DD_PLAN_INT_H
+#define DD_PLAN_INT_H
+
+#include "base/rng.h"
+#include <drawdown/plan.h>
+
+/* Terms that relaxations may change; everything else is read from the
+ * scenario. */
+typedef struct dd__terms {
+    int32_t country_cap;   /* -1 none */
+    int32_t *site_cap;     /* per site, -1 none */
+    int32_t *exit_per_day; /* per site, -1 none */
+    int32_t *extra_tails;  /* per aircraft type */
+    dd_time lead_time;
+} dd__terms;
+
+/* A growable per-day counter (days may run past the deadline). */
+typedef struct dd__daycount {
+    int32_t *v;
+    size_t n;
+} dd__daycount;
+
+typedef struct dd__ground {
+    dd_time from, to;
+    int32_t klass;
+} dd__ground;
+
+typedef struct dd__tail {
+    int32_t hub;
+    dd_time free_at;
+} dd__tail;
+
+/* One request to place: a cargo load, or a people-only sortie. */
+typedef struct dd__request {
+    int32_t site;
+    int32_t aircraft;
+    int32_t load;   /* index into the loadplan, or -1 */
+    dd_time ready;
+    double key;     /* placement order */
+} dd__request;
+
+typedef struct dd__state {
+    const dd_scenario *s;
+    const dd__terms *terms;
+    int32_t *hub_of_site;  /* nearest destination */
+    dd__tail **tails;      /* per type: array of tails */
+    int32_t *n_tails;      /* per type: tails in the array */
+    dd__ground **ground;   /* per site */
+    size_t *n_ground, *cap_ground;
+    dd__daycount country;
+    dd__daycount *site_day; /* per site */
+    /* the sorties placed */
+    dd_sortie *sorties;
+    size_t n_sorties, cap_sorties;
+} dd__state;
+
+int32_t dd__flight_minutes(double dist_m, double cruise_mps);
+double dd__hub_distance(const dd_scenario *s, int32_t site, int32_t hub);
+/* Local minute of day (0..1439) of time t at offset tz. */
+int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz);
+bool dd__in_hours(dd_hours h, int32_t minute);
+
+dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *terms);
+void dd__state_fini(dd__state *st);
+/* Place one request at its earliest feasible departure; the sortie is
+ * appended to st->sorties. DD_EINFEASIBLE when no tail can ever fly it. */
+dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp);
+
+/* People: assign every group to sorties and commercial seats, adding
+ * people-only sorties where needed. Fills p->movements and pax. */
+dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms);
+
+/* Figures after placement: per-site days, milestones, verdict. */
+dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
+
+#endif

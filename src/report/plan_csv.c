@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan as CSV files for spreadsheets: sorties, manifests, clearance
+ * requests, people, tasks; each written atomically. */
+#include <drawdown/plan.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void field(FILE *f, const char *v)
+{
+    if (!strpbrk(v, ",\"\n\r")) {
+        fputs(v, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
+}
+
+static void t(FILE *f, const dd_scenario *s, dd_time x)
+{
+    char b[40];
+    dd_scenario_format_time(s, x, 0, b, sizeof b);
+    fputs(b, f);
+}
+
+typedef void (*writer_fn)(const dd_plan *p, FILE *f);
+
+static void w_sorties(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fputs("sortie,aircraft,tail,site,destination,ferry_from,ferry_departure,arrival_at_site,"
+          "departure,arrival,clearance,weight_kg,pallets,passengers\n",
+          f);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        int32_t pax = 0;
+        for (size_t k = 0; k < so->n_pax; k++)
+            pax += so->pax[k].count;
+        fprintf(f, "%zu,%s,%d,%s,%s,%s,", i + 1, s->aircraft[so->aircraft].id, so->tail + 1,
+                s->sites[so->site].id, s->hubs[so->hub].id, s->hubs[so->ferry_from].id);
+        t(f, s, so->ferry_departure);
+        fputc(',', f);
+        t(f, s, so->arrival_at_site);
+        fputc(',', f);
+        t(f, s, so->departure);
+        fputc(',', f);
+        t(f, s, so->arrival);
+        fprintf(f, ",%d,%.1f,%d,%d\n", so->clearance + 1, so->weight_kg + pax * s->passenger_kg,
+                so->load >= 0 ? p->loads->loads[so->load].pallets : 0, pax);
+    }
+}
+
+static void w_manifests(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fputs("sortie,kind,pallet,id,count,weight_kg,description\n", f);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        const dd_load *l = so->load >= 0 ? &p->loads->loads[so->load] : NULL;
+        for (size_t k = 0; l && k < l->n_items; k++) {
+            const dd_load_item *it = &l->items[k];
+            if (it->kind == DD_LI_PALLET) {
+                const dd_pallet *pl = &p->loads->pallets[it->ref];
+                for (size_t q = 0; q < pl->n_pieces; q++) {
+                    const dd_cargo *c = &s->cargo[pl->pieces[q].cargo];
+                    fprintf(f, "%zu,pallet,%d,", i + 1, it->ref + 1);
+                    field(f, c->id);
+                    fprintf(f, ",%d,%.1f,", pl->pieces[q].count, c->weight_kg * pl->pieces[q].count);
+                    field(f, c->description);
+                    fputc('\n', f);
+                }
+            } else if (it->kind == DD_LI_BULKY) {
+                const dd_cargo *c = &s->cargo[it->ref];
+                fprintf(f, "%zu,cargo,,", i + 1);
+                field(f, c->id);
+                fprintf(f, ",%d,%.1f,", it->count, c->weight_kg * it->count);
+                field(f, c->description);
+                fputc('\n', f);
+            }
+        }
+        for (size_t k = 0; k < so->n_pax; k++) {
+            fprintf(f, "%zu,%s,,", i + 1, so->pax[k].escort ? "escort" : "passengers");
+            field(f, s->people[so->pax[k].people].id);
+            fprintf(f, ",%d,%.1f,%s\n", so->pax[k].count, so->pax[k].count * s->passenger_kg,
+                    dd_role_name(s->people[so->pax[k].people].role));
+        }
+    }
+}
+
+static void w_clearances(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fputs("clearance,sortie,site,airfield,file_by,window_from,window_to,count_site,"
+          "count_country\n",
+          f);
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        const dd_clearance_req *c = &p->clearances[i];
+        fprintf(f, "%zu,%d,%s,%s,", i + 1, c->sortie + 1, s->sites[c->site].id,
+                s->sites[c->site].icao);
+        t(f, s, c->file_by);
+        fputc(',', f);
+        t(f, s, c->window_from);
+        fputc(',', f);
+        t(f, s, c->window_to);
+        fprintf(f, ",%d,%d\n", c->count_site, c->count_country);
+    }
+}
+
+static void w_people(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fputs("group,site,role,count,released,departure,sortie\n", f);
+    for (size_t m = 0; m < p->n_movements; m++) {
+        const dd_movement *mv = &p->movements[m];
+        const dd_people *g = &s->people[mv->people];
+        field(f, g->id);
+        fprintf(f, ",%s,%s,%d,", s->sites[g->site].id, dd_role_name(g->role), mv->count);
+        t(f, s, p->released[mv->people]);
+        fputc(',', f);
+        t(f, s, mv->departure);
+        if (mv->sortie >= 0)
+            fprintf(f, ",%d\n", mv->sortie + 1);
+        else
+            fputs(",commercial\n", f);
+    }
+}
+
+static void w_tasks(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fputs("task,site,start,end,description\n", f);
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        field(f, s->tasks[k].id);
+        fprintf(f, ",%s,", s->sites[s->tasks[k].site].id);
+        t(f, s, p->tasks[k].start);
+        fputc(',', f);
+        t(f, s, p->tasks[k].end);
+        fputc(',', f);
+        field(f, s->tasks[k].description);
+        fputc('\n', f);
+    }
+}
+
+static dd_status write_one(const dd_plan *p, const char *dir, const char *name, writer_fn fn)
+{
+    size_t n = strlen(dir) + strlen(name) + 16;
+    char *path = malloc(n), *tmp = malloc(n + 8);
+    if (!path || !tmp) {
+        free(path);
+        free(tmp);
+        return DD_ENOMEM;
+    }
+    snprintf(path, n, "%s/%s", dir, name);
+    snprintf(tmp, n + 8, "%s.tmpXXXXXX", path);
+    dd_status st = DD_OK;
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        st = DD_EIO;
+    } else {
+        fn(p, f);
+        if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
+            st = DD_EIO;
+        if (fclose(f) != 0)
+            st = DD_EIO;
+        if (st == DD_OK && rename(tmp, path) != 0)
+            st = DD_EIO;
+        if (st != DD_OK)
+            unlink(tmp);
+    }
+    free(path);
+    free(tmp);
+    return st;
+}
+
+dd_status dd_plan_write_csv(const dd_plan *p, const char *dir)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return DD_EIO;
+    static const struct {
+        const char *name;
+        writer_fn fn;
+    } files[] = {{"sorties.csv", w_sorties},
+                 {"manifests.csv", w_manifests},
+                 {"clearances.csv", w_clearances},
+                 {"people.csv", w_people},
+                 {"tasks.csv", w_tasks}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        dd_status st = write_one(p, dir, files[i].name, files[i].fn);
+        if (st != DD_OK)
+            return st;
+    }
+    return DD_OK;
+}

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan file, format version 1 (docs/plan-format.md). */
+#include <drawdown/plan.h>
+#include <math.h>
+#include <string.h>
+
+#include "base/json.h"
+
+static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
+{
+    char buf[40];
+    dd__jw_key(w, key);
+    if (t == DD_TIME_NONE) {
+        dd__jw_null(w);
+        return;
+    }
+    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
+    dd__jw_str(w, buf);
+}
+
+static void jlocal(dd_jw *w, const dd_scenario *s, const char *key, dd_time t, int32_t tz)
+{
+    char buf[40];
+    dd__jw_key(w, key);
+    if (t == DD_TIME_NONE) {
+        dd__jw_null(w);
+        return;
+    }
+    dd_scenario_format_time(s, t, tz == 0 ? 0 : tz, buf, sizeof buf);
+    dd__jw_str(w, buf);
+}
+
+static void jdate(dd_jw *w, const dd_scenario *s, const char *key, int32_t day)
+{
+    char buf[40];
+    dd__jw_key(w, key);
+    /* noon of the host-country day, printed in host time: the date part */
+    dd_scenario_format_time(s, dd_scenario_day_start(s, day) + 720, s->agreement.tz_offset, buf,
+                            sizeof buf);
+    buf[10] = '\0';
+    dd__jw_str(w, buf);
+}
+
+static double r1(double v)
+{
+    return round(v * 10) / 10;
+}
+
+static void pieces(dd_jw *w, const dd_scenario *s, const dd_pallet *pl)
+{
+    dd__jw_arr(w);
+    for (size_t q = 0; q < pl->n_pieces; q++) {
+        dd__jw_obj(w);
+        dd__jw_key(w, "cargo");
+        dd__jw_str(w, s->cargo[pl->pieces[q].cargo].id);
+        dd__jw_key(w, "count");
+        dd__jw_int(w, pl->pieces[q].count);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
+static void load_obj(dd_jw *w, const dd_plan *p, const dd_sortie *so)
+{
+    const dd_scenario *s = p->scenario;
+    dd__jw_obj(w);
+    int32_t pax = 0;
+    for (size_t i = 0; i < so->n_pax; i++)
+        pax += so->pax[i].count;
+    dd__jw_key(w, "weight_kg");
+    dd__jw_num(w, r1(so->weight_kg + pax * s->passenger_kg));
+    dd__jw_key(w, "acl_kg");
+    dd__jw_num(w, so->acl_kg);
+    dd__jw_key(w, "pallets");
+    dd__jw_arr(w);
+    const dd_load *l = so->load >= 0 ? &p->loads->loads[so->load] : NULL;
+    for (size_t i = 0; l && i < l->n_items; i++) {
+        if (l->items[i].kind != DD_LI_PALLET)
+            continue;
+        const dd_pallet *pl = &p->loads->pallets[l->items[i].ref];
+        dd__jw_obj(w);
+        dd__jw_key(w, "id");
+        dd__jw_int(w, l->items[i].ref + 1);
+        dd__jw_key(w, "gross_kg");
+        dd__jw_num(w, r1(pl->gross_kg));
+        dd__jw_key(w, "height_m");
+        dd__jw_num(w, round(pl->height_m * 1000) / 1000);
+        dd__jw_key(w, "pieces");
+        pieces(w, s, pl);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+    dd__jw_key(w, "cargo");
+    dd__jw_arr(w);
+    for (size_t i = 0; l && i < l->n_items; i++) {
+        if (l->items[i].kind != DD_LI_BULKY)
+            continue;
+        dd__jw_obj(w);
+        dd__jw_key(w, "cargo");
+        dd__jw_str(w, s->cargo[l->items[i].ref].id);
+        dd__jw_key(w, "count");
+        dd__jw_int(w, l->items[i].count);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+    dd__jw_key(w, "passengers");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < so->n_pax; i++) {
+        dd__jw_obj(w);
+        dd__jw_key(w, "people");
+        dd__jw_str(w, s->people[so->pax[i].people].id);
+        dd__jw_key(w, "count");
+        dd__jw_int(w, so->pax[i].count);
+        dd__jw_key(w, "escort");
+        dd__jw_bool(w, so->pax[i].escort);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+    dd__jw_key(w, "floor_m");
+    dd__jw_num(w, round(so->floor_m * 1000) / 1000);
+    dd__jw_key(w, "seats_available");
+    dd__jw_int(w, so->seats);
+    dd__jw_obj_end(w);
+}
+
+dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    dd_jw w;
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "format");
+    dd__jw_str(&w, "drawdown-plan");
+    dd__jw_key(&w, "version");
+    dd__jw_int(&w, 1);
+    dd__jw_key(&w, "scenario");
+    dd__jw_str(&w, scenario_path ? scenario_path : s->path);
+    dd__jw_key(&w, "name");
+    dd__jw_str(&w, s->name);
+    dd__jw_key(&w, "seed");
+    dd__jw_int(&w, (int64_t)p->seed);
+    jtime(&w, s, "epoch", 0);
+    jtime(&w, s, "deadline", s->agreement.deadline);
+
+    dd__jw_key(&w, "summary");
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "deadline_met");
+    dd__jw_bool(&w, p->deadline_met);
+    dd__jw_key(&w, "all_out");
+    dd__jw_bool(&w, p->all_out);
+    jtime(&w, s, "completion", p->completion);
+    dd__jw_key(&w, "margin_hours");
+    dd__jw_num(&w, r1(p->margin_hours));
+    dd__jw_key(&w, "binding");
+    dd__jw_str(&w, dd_binding_name(p->binding));
+    dd__jw_key(&w, "binding_detail");
+    dd__jw_str(&w, p->binding_detail);
+    dd__jw_key(&w, "sorties");
+    dd__jw_int(&w, (int64_t)p->n_sorties);
+    dd__jw_key(&w, "sorties_by_type");
+    dd__jw_obj(&w);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        int64_t n = 0;
+        for (size_t i = 0; i < p->n_sorties; i++)
+            n += p->sorties[i].aircraft == (int32_t)a;
+        dd__jw_key(&w, s->aircraft[a].id);
+        dd__jw_int(&w, n);
+    }
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "ferry_legs");
+    dd__jw_int(&w, (int64_t)p->n_sorties);
+    dd__jw_key(&w, "commercial_seats_used");
+    dd__jw_int(&w, p->commercial_seats_used);
+    dd__jw_key(&w, "search_iterations");
+    dd__jw_int(&w, (int64_t)p->iterations);
+    dd__jw_obj_end(&w);
+
+    dd__jw_key(&w, "sorties");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        int32_t tz = s->sites[so->site].tz_offset;
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_int(&w, (int64_t)i + 1);
+        dd__jw_key(&w, "aircraft");
+        dd__jw_str(&w, s->aircraft[so->aircraft].id);
+        dd__jw_key(&w, "tail");
+        dd__jw_int(&w, so->tail + 1);
+        dd__jw_key(&w, "site");
+        dd__jw_str(&w, s->sites[so->site].id);
+        dd__jw_key(&w, "destination");
+        dd__jw_str(&w, s->hubs[so->hub].id);
+        dd__jw_key(&w, "ferry");
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "from");
+        dd__jw_str(&w, s->hubs[so->ferry_from].id);
+        jtime(&w, s, "departure", so->ferry_departure);
+        jtime(&w, s, "arrival", so->arrival_at_site);
+        dd__jw_key(&w, "passengers");
+        dd__jw_arr(&w);
+        for (size_t k = 0; k < so->n_ferry_pax; k++) {
+            dd__jw_obj(&w);
+            dd__jw_key(&w, "people");
+            dd__jw_str(&w, s->people[so->ferry_pax[k].people].id);
+            dd__jw_key(&w, "count");
+            dd__jw_int(&w, so->ferry_pax[k].count);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+        jtime(&w, s, "arrival_at_site", so->arrival_at_site);
+        jtime(&w, s, "departure", so->departure);
+        jtime(&w, s, "arrival", so->arrival);
+        jlocal(&w, s, "departure_local", so->departure, tz);
+        dd__jw_key(&w, "clearance");
+        dd__jw_int(&w, so->clearance + 1);
+        dd__jw_key(&w, "load");
+        load_obj(&w, p, so);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "commercial");
+    dd__jw_arr(&w);
+    /* one entry per site and day, people merged */
+    for (size_t m = 0; m < p->n_movements; m++) {
+        const dd_movement *mv = &p->movements[m];
+        if (mv->sortie >= 0)
+            continue;
+        int32_t site = s->people[mv->people].site;
+        bool seen = false;
+        for (size_t q = 0; q < m && !seen; q++)
+            seen = p->movements[q].sortie < 0 && p->movements[q].day == mv->day &&
+                   s->people[p->movements[q].people].site == site;
+        if (seen)
+            continue;
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "site");
+        dd__jw_str(&w, s->sites[site].id);
+        jdate(&w, s, "date", mv->day);
+        jtime(&w, s, "departure", mv->departure);
+        dd__jw_key(&w, "passengers");
+        dd__jw_arr(&w);
+        for (size_t q = m; q < p->n_movements; q++) {
+            const dd_movement *x = &p->movements[q];
+            if (x->sortie >= 0 || x->day != mv->day || s->people[x->people].site != site)
+                continue;
+            dd__jw_obj(&w);
+            dd__jw_key(&w, "people");
+            dd__jw_str(&w, s->people[x->people].id);
+            dd__jw_key(&w, "count");
+            dd__jw_int(&w, x->count);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "clearances");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        const dd_clearance_req *c = &p->clearances[i];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_int(&w, (int64_t)i + 1);
+        dd__jw_key(&w, "sortie");
+        dd__jw_int(&w, c->sortie + 1);
+        dd__jw_key(&w, "site");
+        dd__jw_str(&w, s->sites[c->site].id);
+        dd__jw_key(&w, "airfield");
+        dd__jw_str(&w, s->sites[c->site].icao);
+        jtime(&w, s, "file_by", c->file_by);
+        jtime(&w, s, "window_from", c->window_from);
+        jtime(&w, s, "window_to", c->window_to);
+        jdate(&w, s, "date", c->day);
+        dd__jw_key(&w, "count_site");
+        dd__jw_int(&w, c->count_site);
+        dd__jw_key(&w, "count_country");
+        dd__jw_int(&w, c->count_country);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "tasks");
+    dd__jw_arr(&w);
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        const dd_task *t = &s->tasks[k];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_str(&w, t->id);
+        dd__jw_key(&w, "site");
+        dd__jw_str(&w, s->sites[t->site].id);
+        jtime(&w, s, "start", p->tasks[k].start);
+        jtime(&w, s, "end", p->tasks[k].end);
+        dd__jw_key(&w, "resources");
+        dd__jw_arr(&w);
+        for (size_t d = 0; d < t->n_demand; d++) {
+            dd__jw_obj(&w);
+            dd__jw_key(&w, "resource");
+            dd__jw_str(&w, s->sites[t->site].resources[t->demand[d].resource].id);
+            dd__jw_key(&w, "amount");
+            dd__jw_int(&w, t->demand[d].amount);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "people");
+    dd__jw_arr(&w);
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *pg = &s->people[g];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "people");
+        dd__jw_str(&w, pg->id);
+        dd__jw_key(&w, "site");
+        dd__jw_str(&w, s->sites[pg->site].id);
+        dd__jw_key(&w, "count");
+        dd__jw_int(&w, pg->count);
+        dd__jw_key(&w, "role");
+        dd__jw_str(&w, dd_role_name(pg->role));
+        jtime(&w, s, "released", p->released[g]);
+        jtime(&w, s, "arrival", p->arrived[g]);
+        jtime(&w, s, "entry_request_by",
+              p->arrived[g] == DD_TIME_NONE ? DD_TIME_NONE
+                                            : p->arrived[g] - s->agreement.personnel.entry_lead);
+        dd__jw_key(&w, "movements");
+        dd__jw_arr(&w);
+        for (size_t m = 0; m < p->n_movements; m++) {
+            const dd_movement *mv = &p->movements[m];
+            if (mv->people != (int32_t)g)
+                continue;
+            dd__jw_obj(&w);
+            dd__jw_key(&w, "count");
+            dd__jw_int(&w, mv->count);
+            dd__jw_key(&w, "sortie");
+            if (mv->sortie >= 0)
+                dd__jw_int(&w, mv->sortie + 1);
+            else
+                dd__jw_null(&w);
+            jdate(&w, s, "date", mv->day);
+            jtime(&w, s, "departure", mv->departure);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_key(&w, "arrivals");
+        dd__jw_arr(&w);
+        for (size_t i = 0; i < p->n_sorties; i++)
+            for (size_t k = 0; k < p->sorties[i].n_ferry_pax; k++)
+                if (p->sorties[i].ferry_pax[k].people == (int32_t)g) {
+                    dd__jw_obj(&w);
+                    dd__jw_key(&w, "count");
+                    dd__jw_int(&w, p->sorties[i].ferry_pax[k].count);
+                    dd__jw_key(&w, "sortie");
+                    dd__jw_int(&w, (int64_t)i + 1);
+                    dd__jw_obj_end(&w);
+                }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "sites");
+    dd__jw_arr(&w);
+    for (size_t si = 0; si < s->n_sites; si++) {
+        const dd_site_plan *sp = &p->sites[si];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "site");
+        dd__jw_str(&w, s->sites[si].id);
+        jtime(&w, s, "closure", sp->closure);
+        jlocal(&w, s, "closure_local", sp->closure, s->sites[si].tz_offset);
+        dd__jw_key(&w, "days");
+        dd__jw_arr(&w);
+        for (size_t d = 0; d < sp->n_days; d++) {
+            const dd_site_day *sd = &sp->days[d];
+            dd__jw_obj(&w);
+            jdate(&w, s, "date", sd->day);
+            dd__jw_key(&w, "people");
+            dd__jw_obj(&w);
+            for (int r = 0; r < DD_ROLE_COUNT; r++) {
+                dd__jw_key(&w, dd_role_name((dd_role)r));
+                dd__jw_int(&w, sd->people[r]);
+            }
+            dd__jw_obj_end(&w);
+            dd__jw_key(&w, "security_required");
+            dd__jw_int(&w, sd->security_required);
+            dd__jw_key(&w, "cargo_remaining_kg");
+            dd__jw_num(&w, r1(sd->cargo_remaining_kg));
+            dd__jw_key(&w, "mog_peak");
+            dd__jw_int(&w, sd->mog_peak);
+            dd__jw_key(&w, "clearances");
+            dd__jw_int(&w, sd->clearances);
+            dd__jw_key(&w, "exits");
+            dd__jw_int(&w, sd->exits);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "milestones");
+    dd__jw_arr(&w);
+    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
+        const dd_milestone *ms = &s->agreement.milestones[m];
+        const dd_milestone_result *r = &p->milestones[m];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_str(&w, ms->id);
+        jtime(&w, s, "at", ms->at);
+        jtime(&w, s, "achieved", r->achieved);
+        dd__jw_key(&w, "margin_hours");
+        if (r->achieved != DD_TIME_NONE)
+            dd__jw_num(&w, r1((double)(ms->at - r->achieved) / 60.0));
+        else
+            dd__jw_null(&w);
+        dd__jw_key(&w, "met");
+        dd__jw_bool(&w, r->met);
+        dd__jw_key(&w, "personnel_out");
+        dd__jw_num(&w, round(r->personnel_out * 1000) / 1000);
+        dd__jw_key(&w, "cargo_out");
+        dd__jw_num(&w, round(r->cargo_out * 1000) / 1000);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+
+    dd__jw_key(&w, "bounds");
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "completion");
+    dd__jw_obj(&w);
+    jtime(&w, s, "lower_bound", p->completion_lb);
+    dd__jw_key(&w, "binding");
+    dd__jw_str(&w, dd_binding_name(p->completion_lb_binding));
+    dd__jw_key(&w, "gap_hours");
+    dd__jw_num(&w, p->completion == DD_TIME_NONE ? 0
+                                                 : r1((double)(p->completion - p->completion_lb) / 60.0));
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "sorties");
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "lower_bound");
+    dd__jw_int(&w, (int64_t)p->sorties_lb);
+    dd__jw_key(&w, "found");
+    dd__jw_int(&w, (int64_t)p->n_sorties);
+    dd__jw_key(&w, "gap");
+    dd__jw_int(&w, (int64_t)p->n_sorties - (int64_t)p->sorties_lb);
+    dd__jw_obj_end(&w);
+    dd__jw_obj_end(&w);
+
+    dd__jw_key(&w, "relaxations");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < p->n_relaxations; i++) {
+        const dd_relaxation *r = &p->relaxations[i];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "change");
+        dd__jw_str(&w, r->change);
+        if (r->site >= 0) {
+            dd__jw_key(&w, "site");
+            dd__jw_str(&w, s->sites[r->site].id);
+        }
+        if (r->aircraft >= 0) {
+            dd__jw_key(&w, "aircraft");
+            dd__jw_str(&w, s->aircraft[r->aircraft].id);
+        }
+        dd__jw_key(&w, "value");
+        dd__jw_int(&w, r->value);
+        dd__jw_key(&w, "was");
+        dd__jw_int(&w, r->was);
+        dd__jw_key(&w, "text");
+        dd__jw_str(&w, r->text);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}

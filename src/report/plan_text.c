@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan for people: a summary a planner reads first (verdict, margin,
+ * binding limit, sorties by type, closure per site, milestones, bounds,
+ * the changes that would meet a missed deadline), then tables on request.
+ */
+#include <drawdown/check.h>
+#include <drawdown/plan.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fmt_local(const dd_scenario *s, dd_time t, int32_t tz, char *buf, size_t n)
+{
+    dd_scenario_format_time(s, t, tz, buf, n);
+}
+
+/* "12d 4h" */
+static void fmt_span(double hours, char *buf, size_t n)
+{
+    double a = fabs(hours);
+    int d = (int)(a / 24);
+    int h = (int)floor(a - d * 24.0 + 0.5);
+    if (h == 24) {
+        d++;
+        h = 0;
+    }
+    if (d > 0)
+        snprintf(buf, n, "%dd %dh", d, h);
+    else
+        snprintf(buf, n, "%dh", h);
+}
+
+static const char *tail_name(const dd_scenario *s, const dd_sortie *so, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s-%d", s->aircraft[so->aircraft].id, so->tail + 1);
+    return buf;
+}
+
+static int32_t pax_count(const dd_sortie *so)
+{
+    int32_t n = 0;
+    for (size_t i = 0; i < so->n_pax; i++)
+        n += so->pax[i].count;
+    return n;
+}
+
+static void summary(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    char a[48], b[48];
+    fprintf(f, "%s\n", *s->name ? s->name : s->path);
+
+    dd_scenario_format_time(s, s->agreement.deadline, s->agreement.tz_offset, b, sizeof b);
+    if (p->completion != DD_TIME_NONE)
+        dd_scenario_format_time(s, p->completion, s->agreement.tz_offset, a, sizeof a);
+    else
+        snprintf(a, sizeof a, "-");
+    char span[32];
+    fmt_span(p->margin_hours, span, sizeof span);
+    if (p->deadline_met)
+        fprintf(f, "VERDICT: deadline met with %s to spare\n", span);
+    else if (!p->all_out)
+        fprintf(f, "VERDICT: NOT everything can leave (see below)\n");
+    else if (p->margin_hours < 0)
+        fprintf(f, "VERDICT: deadline MISSED by %s\n", span);
+    else
+        fprintf(f, "VERDICT: deadline met, but a milestone or a site's closing date is missed\n");
+    fprintf(f, "  last departure %s, deadline %s\n", a, b);
+    fprintf(f, "  binding limit: %s\n", p->binding_detail);
+    fprintf(f, "\nsorties: %zu military", p->n_sorties);
+    size_t *by = calloc(s->n_aircraft + 1, sizeof *by);
+    if (by) {
+        for (size_t i = 0; i < p->n_sorties; i++)
+            by[p->sorties[i].aircraft]++;
+        const char *sep = " (";
+        for (size_t t = 0; t < s->n_aircraft; t++)
+            if (by[t]) {
+                fprintf(f, "%s%zu %s", sep, by[t], s->aircraft[t].id);
+                sep = ", ";
+            }
+        if (strcmp(sep, ", ") == 0)
+            fputc(')', f);
+        free(by);
+    }
+    fprintf(f, "; %d people on commercial seats\n", p->commercial_seats_used);
+    fprintf(f, "  lower bound %zu sorties", p->sorties_lb);
+    if (p->sorties_lb)
+        fprintf(f, " (gap %.1f%%)", 100.0 * ((double)p->n_sorties - (double)p->sorties_lb) /
+                                        (double)p->sorties_lb);
+    dd_scenario_format_time(s, p->completion_lb, s->agreement.tz_offset, a, sizeof a);
+    fprintf(f, "; completion no earlier than %s (%s)\n", a,
+            dd_binding_name(p->completion_lb_binding));
+
+    fprintf(f, "\n%-8s %-24s %-24s %s\n", "site", "closes (local)", "closing date", "");
+    for (size_t i = 0; i < s->n_sites; i++) {
+        const dd_site *x = &s->sites[i];
+        dd_time c = p->sites[i].closure;
+        if (c != DD_TIME_NONE)
+            fmt_local(s, c, x->tz_offset, a, sizeof a);
+        else
+            snprintf(a, sizeof a, "(nothing leaves)");
+        const char *flag = "";
+        if (x->close_by != DD_TIME_NONE) {
+            fmt_local(s, x->close_by - 1, x->tz_offset, b, sizeof b);
+            if (c != DD_TIME_NONE && c > x->close_by)
+                flag = "LATE";
+            else if (c != DD_TIME_NONE)
+                flag = "ok";
+        } else {
+            snprintf(b, sizeof b, "-");
+        }
+        fprintf(f, "%-8.8s %-24s %-24s %s\n", x->id, a, b, flag);
+    }
+    if (s->agreement.n_milestones) {
+        fprintf(f, "\nmilestones\n");
+        for (size_t m = 0; m < s->agreement.n_milestones; m++) {
+            const dd_milestone *ms = &s->agreement.milestones[m];
+            const dd_milestone_result *r = &p->milestones[m];
+            fmt_local(s, ms->at - 1, s->agreement.tz_offset, b, sizeof b);
+            if (r->achieved != DD_TIME_NONE) {
+                fmt_local(s, r->achieved, s->agreement.tz_offset, a, sizeof a);
+                fmt_span((double)(ms->at - r->achieved) / 60.0, span, sizeof span);
+                fprintf(f, "  %-12s due %s: %s %s (%s %s)\n", ms->id, b, r->met ? "met" : "MISSED", a,
+                        span, r->met ? "early" : "late");
+            } else {
+                fprintf(f, "  %-12s due %s: NEVER reached\n", ms->id, b);
+            }
+            fprintf(f, "  %-12s at the due date: %.0f%% of people, %.0f%% of cargo out\n", "",
+                    100 * r->personnel_out, 100 * r->cargo_out);
+        }
+    }
+    if (p->n_relaxations) {
+        fprintf(f, "\nany one of these changes meets the deadline (each checked by re-planning):\n");
+        for (size_t i = 0; i < p->n_relaxations; i++)
+            fprintf(f, "  - %s\n", p->relaxations[i].text);
+    } else if (!p->deadline_met) {
+        fprintf(f, "\nno single change tried (clearance caps +12, tails +8, processing +400/day, "
+                   "lead time) meets the deadline alone\n");
+    }
+    if (s->agreement.clearance.lead_time > 0 && p->n_clearances) {
+        dd_scenario_format_time(s, p->clearances[0].file_by, s->agreement.tz_offset, a, sizeof a);
+        fprintf(f, "\nfirst clearance request to file by %s (%zu requests in all; --clearances)\n",
+                a, p->n_clearances);
+    }
+    fprintf(f, "plan searched %llu orders in %.2f s\n", (unsigned long long)p->iterations,
+            p->seconds);
+
+
+
+}
+
+static void table_sorties(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fprintf(f, "\nsorties (times local to the site; UTC in the plan file)\n");
+    fprintf(f, "%4s %-10s %-6s %-5s %-17s %-5s %6s %3s %3s %4s\n", "#", "tail", "site", "to",
+            "departs (local)", "clr", "t", "pal", "veh", "pax");
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        char t[24], d[40];
+        tail_name(s, so, t, sizeof t);
+        dd_scenario_format_time(s, so->departure, s->sites[so->site].tz_offset, d, sizeof d);
+        d[16] = '\0'; /* drop the offset for the table */
+        int pal = 0, veh = 0;
+        if (so->load >= 0) {
+            const dd_load *l = &p->loads->loads[so->load];
+            pal = l->pallets;
+            for (size_t k = 0; k < l->n_items; k++)
+                if (l->items[k].kind == DD_LI_BULKY)
+                    veh += l->items[k].count;
+        }
+        fprintf(f, "%4zu %-10.10s %-6.6s %-5.5s %-17s %-5d %6.1f %3d %3d %4d\n", i + 1, t,
+                s->sites[so->site].id, s->hubs[so->hub].id, d, so->clearance + 1,
+                so->weight_kg / 1000, pal, veh, pax_count(so));
+    }
+}
+
+static void table_clearances(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fprintf(f, "\nclearance requests (what to file by when; host-country time)\n");
+    fprintf(f, "%4s %-17s %-6s %-17s %-17s %5s %5s\n", "#", "file by", "field", "window from",
+            "window to", "site", "ctry");
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        const dd_clearance_req *c = &p->clearances[i];
+        char a[40], b[40], d[40];
+        int32_t tz = s->agreement.tz_offset;
+        dd_scenario_format_time(s, c->file_by, tz, a, sizeof a);
+        dd_scenario_format_time(s, c->window_from, tz, b, sizeof b);
+        dd_scenario_format_time(s, c->window_to, tz, d, sizeof d);
+        a[16] = b[16] = d[16] = '\0';
+        fprintf(f, "%4zu %-17s %-6s %-17s %-17s %5d %5d\n", i + 1, a, s->sites[c->site].icao, b,
+                d, c->count_site, c->count_country);
+    }
+}
+
+static void table_people(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fprintf(f, "\npeople (departures local to the site)\n");
+    fprintf(f, "%-16s %-6s %-10s %5s  %s\n", "group", "site", "role", "count", "leaves");
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *pg = &s->people[g];
+        fprintf(f, "%-16.16s %-6.6s %-10s %5d ", pg->id, s->sites[pg->site].id,
+                dd_role_name(pg->role), pg->count);
+        int col = 0;
+        for (size_t m = 0; m < p->n_movements; m++) {
+            const dd_movement *mv = &p->movements[m];
+            if (mv->people != (int32_t)g)
+                continue;
+            char d[40];
+            dd_scenario_format_time(s, mv->departure, s->sites[pg->site].tz_offset, d, sizeof d);
+            d[16] = '\0';
+            if (col++ && col % 2 == 1)
+                fprintf(f, "\n%42s", "");
+            if (mv->sortie >= 0)
+                fprintf(f, " %d on #%d %s", mv->count, mv->sortie + 1, d + 5);
+            else
+                fprintf(f, " %d commercial %s", mv->count, d + 5);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void table_tasks(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    fprintf(f, "\nground tasks (local to the site)\n");
+    fprintf(f, "%-18s %-6s %-17s %-17s\n", "task", "site", "start", "end");
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        const dd_task *t = &s->tasks[k];
+        char a[40], b[40];
+        int32_t tz = s->sites[t->site].tz_offset;
+        dd_scenario_format_time(s, p->tasks[k].start, tz, a, sizeof a);
+        dd_scenario_format_time(s, p->tasks[k].end, tz, b, sizeof b);
+        a[16] = b[16] = '\0';
+        fprintf(f, "%-18.18s %-6.6s %-17s %-17s\n", t->id, s->sites[t->site].id, a, b);
+    }
+}
+
+dd_status dd_plan_write_text(const dd_plan *p, unsigned tables, FILE *f)
+{
+    summary(p, f);
+    if (tables & DD_TABLE_SORTIES)
+        table_sorties(p, f);
+    if (tables & DD_TABLE_CLEARANCES)
+        table_clearances(p, f);
+    if (tables & DD_TABLE_PEOPLE)
+        table_people(p, f);
+    if (tables & DD_TABLE_TASKS)
+        table_tasks(p, f);
+    return ferror(f) ? DD_EIO : DD_OK;
+}
