@@ -141,6 +141,42 @@ static bool size_on(const dd_scenario *s, int32_t a, const type_dims *d, const p
     return out[0] <= d->cap[0] && out[1] <= d->cap[1];
 }
 
+/* The packer has 32 class bits and passengers take bit 31 (DD__PAX_CLASS).
+ * Hazard classes with the same rules (apart row, passengers or not) share
+ * a bit, and classes without rules take none, so a scenario may use all
+ * 32 classes; only 32 classes with 32 different rules would not fit, and
+ * then the last ones get no bit (dd_loads_build warns). */
+static void class_bits(const dd_scenario *s, int bit[32], int *n_bits)
+{
+    int n = 0;
+    for (int c = 0; c < (int)s->hazard.n_classes && c < 32; c++) {
+        bool pax = (s->hazard.no_passengers >> c) & 1u;
+        bit[c] = -1;
+        if (!s->hazard.apart[c] && !pax)
+            continue;
+        for (int k = 0; k < c && bit[c] < 0; k++)
+            if (bit[k] >= 0 && s->hazard.apart[k] == s->hazard.apart[c] &&
+                (bool)((s->hazard.no_passengers >> k) & 1u) == pax)
+                bit[c] = bit[k];
+        if (bit[c] < 0 && n < (int)DD__PAX_CLASS)
+            bit[c] = n++;
+        else if (bit[c] < 0)
+            n++; /* counted, not placed */
+    }
+    if (n_bits)
+        *n_bits = n;
+}
+
+/* The packer's class mask for a mask of hazard classes. */
+static uint32_t pack_class(const int bit[32], uint32_t hazards)
+{
+    uint32_t m = 0;
+    for (int c = 0; c < 32; c++)
+        if (((hazards >> c) & 1u) && bit[c] >= 0)
+            m |= 1u << bit[c];
+    return m;
+}
+
 typedef struct builder {
     dd__loadplan_owned *o;
     const dd_loads_options *opt;
@@ -219,11 +255,15 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
         return DD_ENOMEM;
     }
     uint32_t conflict[32] = {0};
-    for (size_t c = 0; c < s->hazard.n_classes && c < 31; c++) {
-        conflict[c] = s->hazard.apart[c];
+    int bit[32];
+    class_bits(s, bit, NULL);
+    for (size_t c = 0; c < s->hazard.n_classes && c < 32; c++) {
+        if (bit[c] < 0)
+            continue;
+        conflict[bit[c]] |= pack_class(bit, s->hazard.apart[c]);
         if ((s->hazard.no_passengers >> c) & 1u) {
-            conflict[c] |= 1u << DD__PAX_CLASS;
-            conflict[DD__PAX_CLASS] |= 1u << c;
+            conflict[bit[c]] |= 1u << DD__PAX_CLASS;
+            conflict[DD__PAX_CLASS] |= 1u << bit[c];
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -410,7 +450,10 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
             l->weight_kg += s->cargo[it->ref].weight_kg;
         }
         l->floor_m += (double)it->size[1] / 1000.0;
-        l->hazards |= it->klass & ~(1u << DD__PAX_CLASS);
+        if (it->kind == DD_LI_PALLET)
+            l->hazards |= o->pallets[it->ref].hazards;
+        else if (it->kind == DD_LI_BULKY && s->cargo[it->ref].hazard >= 0)
+            l->hazards |= 1u << s->cargo[it->ref].hazard;
         l->sensitive |= it->sensitive;
         if (it->priority < l->priority)
             l->priority = it->priority;
@@ -608,6 +651,8 @@ static dd_status plan_site(builder *b, int32_t site)
     for (size_t t = 0; t < n_types; t++)
         dims_for(s, types[t], leg, &dims[t]);
 
+    int bit[32]; /* hazard class -> packer class bit */
+    class_bits(s, bit, NULL);
     /* gather the site's items */
     size_t n = 0;
     for (size_t p = 0; p < o->p.n_pallets; p++)
@@ -627,8 +672,9 @@ static dd_status plan_site(builder *b, int32_t site)
     size_t m = 0;
     for (size_t p = 0; p < o->p.n_pallets; p++)
         if (o->pallets[p].site == site)
-            items[m++] = (pitem){DD_LI_PALLET, (int32_t)p, {0, 0, 0}, {0, 0, 0}, o->pallets[p].hazards,
-                                 o->pallets[p].sensitive, o->pallets[p].priority, -1,
+            items[m++] = (pitem){DD_LI_PALLET, (int32_t)p, {0, 0, 0}, {0, 0, 0},
+                                 pack_class(bit, o->pallets[p].hazards), o->pallets[p].sensitive,
+                                 o->pallets[p].priority, -1,
                                  pallet_ready(s, opt, &o->pallets[p])};
     for (size_t k = 0; opt->cargo && k < s->n_cargo; k++) {
         const dd_cargo *c = &s->cargo[k];
@@ -637,7 +683,8 @@ static dd_status plan_site(builder *b, int32_t site)
             continue;
         for (int32_t q = 0; q < c->quantity; q++)
             items[m++] = (pitem){DD_LI_BULKY, (int32_t)k, {0, 0, 0}, {0, 0, 0},
-                                 c->hazard >= 0 ? 1u << c->hazard : 0, c->sensitive,
+                                 c->hazard >= 0 ? pack_class(bit, 1u << c->hazard) : 0,
+                                 c->sensitive,
                                  c->priority, -1, opt->ready ? opt->ready[k] : c->ready};
     }
     for (size_t k = 0; opt->people && k < s->n_people; k++)
@@ -665,7 +712,8 @@ static dd_status plan_site(builder *b, int32_t site)
         /* ... unless its own hazard forbids passengers: then the escort
          * travels as crew, and a reservation would only keep it from
          * sharing a load with its own class */
-        if (items[i].sensitive && !(items[i].klass & s->hazard.no_passengers) &&
+        if (items[i].sensitive &&
+            !(items[i].klass & pack_class(bit, s->hazard.no_passengers)) &&
             ((have_people && opt->people) || opt->reserve_escorts)) {
             const type_dims *d = &dims[items[i].type];
             int64_t w = items[i].size[0] + (int64_t)ceil(s->passenger_kg);
@@ -711,9 +759,11 @@ static dd_status plan_site(builder *b, int32_t site)
                                      t->floor_length_m
                                : 0;
         l->seats = (int32_t)floor((double)t->seats - displaced + 1e-9);
+        if (l->seats < 0)
+            l->seats = 0; /* the floor displaces more seats than the type has */
         double u = l->weight_kg / l->acl_kg;
         double f = t->floor_length_m > 0 ? l->floor_m / t->floor_length_m : 0;
-        double sts = t->seats > 0 ? (l->passengers + displaced) / t->seats : 0;
+        double sts = t->seats > 0 ? fmin(1, (l->passengers + displaced) / t->seats) : 0;
         l->utilisation = u > f ? (u > sts ? u : sts) : (f > sts ? f : sts);
     }
     return st;
@@ -737,6 +787,12 @@ dd_status dd_loads_build(const dd_scenario *s, const dd_loads_options *opt, dd_l
     o->p.scenario = s;
     builder b = {o, opt, NULL, NULL, 0, 0, NULL, 0, 0};
     dd_status st = opt->cargo ? dd__build_pallets(o, opt) : DD_OK;
+    int bits[32], n_bits;
+    class_bits(s, bits, &n_bits);
+    if (n_bits > (int)DD__PAX_CLASS)
+        dd__loads_warn(o, "%d hazard classes with different rules: the load planner keeps "
+                          "apart at most %u; the rules of the others are not applied",
+                       n_bits, DD__PAX_CLASS);
     for (size_t site = 0; site < s->n_sites && st == DD_OK; site++)
         if (opt->site < 0 || (size_t)opt->site == site)
             st = plan_site(&b, (int32_t)site);
@@ -747,8 +803,10 @@ dd_status dd_loads_build(const dd_scenario *s, const dd_loads_options *opt, dd_l
         if (!loads || !groups) {
             st = DD_ENOMEM;
         } else {
-            memcpy(loads, b.loads, b.n_loads * sizeof *loads);
-            memcpy(groups, b.groups, b.n_groups * sizeof *groups);
+            if (b.n_loads) /* b.loads is NULL when no site has a load */
+                memcpy(loads, b.loads, b.n_loads * sizeof *loads);
+            if (b.n_groups)
+                memcpy(groups, b.groups, b.n_groups * sizeof *groups);
             o->p.loads = loads;
             o->p.n_loads = b.n_loads;
             o->p.groups = groups;
