@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The air side of a plan: clearance requests (one per sortie, filing time
+ * and lead, opening date, validity window, blackout days, permitted hours
+ * at the airfield, daily caps per airfield and country-wide counted by
+ * host-country day, and each request's rank), tail itineraries (tails
+ * available, no overlap, ferry origin, ground and flight times, airfield
+ * operating hours) and ramp space (MOG per class and in total, less
+ * third-party reservations, by a sweep over ground intervals).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/verify_int.h"
+
+/* ---- clearances ---- */
+
+typedef struct creq {
+    int32_t clr;    /* clearance index */
+    int32_t sortie; /* sortie index */
+    int32_t site;
+    int32_t day;
+    dd_time dep;
+} creq;
+
+static int cmp_site_day(const void *a, const void *b)
+{
+    const creq *x = a, *y = b;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->dep != y->dep)
+        return x->dep < y->dep ? -1 : 1;
+    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+    const creq *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->dep != y->dep)
+        return x->dep < y->dep ? -1 : 1;
+    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
+}
+
+/* "1, 2, 3" of the sorties in q[0..n), shortened past 8. */
+static void list_sorties(const vctx *c, const creq *q, size_t n, char *buf, size_t size)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && off + 24 < size; i++) {
+        if (i == 8) {
+            snprintf(buf + off, size - off, ", ...");
+            break;
+        }
+        int w = snprintf(buf + off, size - off, "%s%lld", i ? ", " : "",
+                         (long long)c->p->sorties[q[i].sortie].id);
+        off += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* Per day groups of `q` (sorted): caps and ranks. site_level: per airfield. */
+static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
+{
+    const dd_scenario *s = c->s;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && q[j].day == q[i].day && (!site_level || q[j].site == q[i].site))
+            j++;
+        size_t cnt = j - i;
+        /* ranks: the k-th departure of the day is request k */
+        for (size_t k = i; k < j; k++) {
+            const vclearance *r = &c->p->clearances[q[k].clr];
+            int64_t stated = site_level ? r->count_site : r->count_country;
+            if (stated != (int64_t)(k - i + 1)) {
+                char d[16];
+                dd__vf_date(c, q[k].day, d, sizeof d);
+                dd__vf_add(c, DD_V_CLEARANCE, T_NONE, c->p->sorties[q[k].sortie].id, NULL,
+                           q[k].site, q[k].day, r->line, r->col,
+                           "clearance %lld (sortie %lld): %s %lld, but it is request %zu %s%s "
+                           "on %s",
+                           (long long)r->id, (long long)c->p->sorties[q[k].sortie].id,
+                           site_level ? "count_site" : "count_country", (long long)stated,
+                           k - i + 1, site_level ? "at " : "in the country",
+                           site_level ? s->sites[q[k].site].id : "", d);
+            }
+        }
+        int32_t cap = site_level ? s->sites[q[i].site].daily_cap : s->agreement.clearance.daily_cap;
+        if (cap >= 0) {
+            char d[16], list[160];
+            dd__vf_date(c, q[i].day, d, sizeof d);
+            int term = site_level ? T_CAP_SITE : T_CAP_COUNTRY;
+            if (site_level)
+                dd__vf_worst(c, term, (double)cap - (double)cnt, "busiest: %s on %s, %zu of %d",
+                             s->sites[q[i].site].id, d, cnt, cap);
+            else
+                dd__vf_worst(c, term, (double)cap - (double)cnt, "busiest: %s, %zu of %d", d,
+                             cnt, cap);
+            if ((int64_t)cnt > cap) {
+                list_sorties(c, q + i, cnt, list, sizeof list);
+                const creq *over = &q[i + (size_t)cap];
+                const vclearance *r = &c->p->clearances[over->clr];
+                if (site_level)
+                    dd__vf_add(c, DD_V_CAP_SITE, term, c->p->sorties[over->sortie].id, NULL,
+                               over->site, over->day, r->line, r->col,
+                               "%s on %s: %zu clearances, above the airfield's daily cap of %d "
+                               "(sorties %s)",
+                               s->sites[q[i].site].id, d, cnt, cap, list);
+                else
+                    dd__vf_add(c, DD_V_CAP_COUNTRY, term, c->p->sorties[over->sortie].id, NULL,
+                               -1, over->day, r->line, r->col,
+                               "%s: %zu clearances in the country, above the daily cap of %d "
+                               "(sorties %s)",
+                               d, cnt, cap, list);
+            }
+        }
+        i = j;
+    }
+}
+
+/* The rules of one request for its sortie. */
+static void check_request(vctx *c, const vclearance *r, const vsortie *x)
+{
+    const dd_scenario *s = c->s;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    const dd_site *site = &s->sites[x->site];
+    long long rid = (long long)r->id, sid = (long long)x->id;
+    int32_t day = dd_scenario_day(s, x->dep);
+    char a[32], b[32], d1[16], d2[16], u[32], w[32];
+    if (r->site != x->site)
+        dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                   "clearance %lld: site %s, but sortie %lld leaves %s", rid,
+                   s->sites[r->site].id, sid, site->id);
+    if (strcmp(r->airfield, site->icao) != 0)
+        dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                   "clearance %lld: airfield %s, but %s is %s", rid, r->airfield, site->id,
+                   site->icao);
+    if (r->day != day) {
+        dd__vf_date(c, r->day, d1, sizeof d1);
+        dd__vf_date(c, day, d2, sizeof d2);
+        dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                   "clearance %lld: date %s, but sortie %lld departs on %s (host-country day)",
+                   rid, d1, sid, d2);
+    }
+    /* filing: within the plan, and the lead time before departure */
+    dd_time lead = x->dep - r->file_by;
+    dd__vf_dur(lead, u, sizeof u);
+    dd__vf_worst(c, T_CLEARANCE_LEAD, (double)lead, "shortest %s", u);
+    dd__vf_time(c, r->file_by, a, sizeof a);
+    if (r->file_by < 0) {
+        dd__vf_time(c, 0, b, sizeof b);
+        dd__vf_add(c, DD_V_CLEARANCE, T_CLEARANCE_LEAD, x->id, NULL, x->site, day, r->line,
+                   r->col, "clearance %lld (sortie %lld): filed by %s, before the epoch %s", rid,
+                   sid, a, b);
+    }
+    if (lead < ct->lead_time) {
+        dd__vf_dur(ct->lead_time, w, sizeof w);
+        dd__vf_add(c, DD_V_CLEARANCE, T_CLEARANCE_LEAD, x->id, NULL, x->site, day, r->line,
+                   r->col,
+                   "clearance %lld (sortie %lld): filed by %s, %s before departure; the lead "
+                   "time is %s",
+                   rid, sid, a, u, w);
+    }
+    /* clearances open */
+    dd__vf_time(c, x->dep, a, sizeof a);
+    dd__vf_dur(x->dep - ct->opens, u, sizeof u);
+    dd__vf_worst(c, T_CLEARANCE_OPENS, (double)(x->dep - ct->opens), "first departure %s", a);
+    if (x->dep < ct->opens) {
+        dd__vf_time(c, ct->opens, b, sizeof b);
+        dd__vf_add(c, DD_V_CLEARANCE, T_CLEARANCE_OPENS, x->id, NULL, x->site, day, r->line,
+                   r->col, "sortie %lld departs %s, before clearances open at %s", sid, a, b);
+    }
+    /* the window: the validity's length, and the departure inside it */
+    dd__vf_time(c, r->wfrom, b, sizeof b);
+    char e[32];
+    dd__vf_time(c, r->wto, e, sizeof e);
+    if (r->wto - r->wfrom != ct->validity) {
+        dd__vf_dur(r->wto - r->wfrom, u, sizeof u);
+        dd__vf_dur(ct->validity, w, sizeof w);
+        dd__vf_add(c, DD_V_CLEARANCE, T_CLEARANCE_VALIDITY, x->id, NULL, x->site, day, r->line,
+                   r->col,
+                   "clearance %lld (sortie %lld): window %s to %s is %s long; the validity is %s",
+                   rid, sid, b, e, u, w);
+    }
+    dd__vf_dur(r->wto - x->dep, u, sizeof u);
+    dd__vf_worst(c, T_CLEARANCE_VALIDITY, (double)(r->wto - x->dep),
+                 "least time left in a window: %s", u);
+    if (x->dep < r->wfrom || x->dep >= r->wto)
+        dd__vf_add(c, DD_V_CLEARANCE, T_CLEARANCE_VALIDITY, x->id, NULL, x->site, day, r->line,
+                   r->col,
+                   "clearance %lld (sortie %lld): departure %s is outside its window %s to %s",
+                   rid, sid, a, b, e);
+    /* blackout days, counted on the departure's host-country day */
+    for (size_t k = 0; k < ct->n_blackout; k++)
+        if (ct->blackout[k] == day) {
+            dd__vf_date(c, day, d2, sizeof d2);
+            dd__vf_add(c, DD_V_BLACKOUT, T_BLACKOUT, x->id, NULL, x->site, day, x->line, x->col,
+                       "sortie %lld departs %s on %s, a blackout day", sid, site->id, d2);
+            dd__vf_worst(c, T_BLACKOUT, 0, "sortie %lld on %s", sid, d2);
+        }
+    /* permitted hours in the airfield's local time */
+    int32_t mod = dd__vf_local_mod(s, x->dep, site->tz_offset);
+    dd_hours h = ct->hours;
+    if (!(h.open == 0 && h.close >= DD_MINUTES_PER_DAY)) {
+        char hm[8];
+        dd__vf_local_hm(x->dep, s, site->tz_offset, hm, sizeof hm);
+        char hours[16];
+        snprintf(hours, sizeof hours, "%02d:%02d-%02d:%02d", h.open / 60, h.open % 60,
+                 h.close / 60, h.close % 60);
+        bool in = dd__vf_in_hours(h, mod);
+        /* distance to the nearer edge of the window, for the worst figure */
+        int32_t from_open = (mod - h.open + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+        int32_t to_close = (h.close - mod + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+        int32_t edge = in ? (from_open < to_close ? from_open : to_close) : -1;
+        dd__vf_worst(c, T_HOURS, edge, "closest to the edge: sortie %lld at %s local", sid, hm);
+        if (!in)
+            dd__vf_add(c, DD_V_HOURS, T_HOURS, x->id, NULL, x->site, day, x->line, x->col,
+                       "sortie %lld departs %s at %s local, outside the permitted hours %s", sid,
+                       site->id, hm, hours);
+    }
+}
+
+void dd__vf_check_clearances(vctx *c)
+{
+    const vplan *p = c->p;
+    const dd_scenario *s = c->s;
+    /* one request per sortie, each naming the other */
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        const vclearance *r = &p->clearances[c->sortie_clearance[i]];
+        if ((size_t)r->sortie != i)
+            dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld names clearance %lld, which is for sortie %lld",
+                       (long long)x->id, (long long)r->id,
+                       (long long)p->sorties[r->sortie].id);
+    }
+    for (size_t k = 0; k < p->n_clearances; k++) {
+        const vclearance *r = &p->clearances[k];
+        const vsortie *x = &p->sorties[r->sortie];
+        if (x->clearance_id != r->id && (size_t)p->clearances[x->clearance_id - 1].sortie ==
+                                            (size_t)r->sortie)
+            dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, -1, r->line, r->col,
+                       "clearance %lld is for sortie %lld, which has clearance %lld",
+                       (long long)r->id, (long long)x->id, (long long)x->clearance_id);
+    }
+    /* the rules of each sortie's own request */
+    creq *q = malloc((p->n_sorties ? p->n_sorties : 1) * sizeof *q);
+    if (!q) {
+        c->oom = true;
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        int32_t k = c->sortie_clearance[i];
+        if ((size_t)p->clearances[k].sortie != i)
+            continue;
+        check_request(c, &p->clearances[k], x);
+        q[n++] = (creq){k, (int32_t)i, x->site, dd_scenario_day(s, x->dep), x->dep};
+    }
+    if (c->terms[T_BLACKOUT].applies && !c->terms[T_BLACKOUT].have_worst)
+        dd__vf_worst(c, T_BLACKOUT, 1, "no departure on the %zu blackout day%s",
+                     s->agreement.clearance.n_blackout,
+                     s->agreement.clearance.n_blackout == 1 ? "" : "s");
+    qsort(q, n, sizeof *q, cmp_site_day);
+    check_caps(c, q, n, true);
+    qsort(q, n, sizeof *q, cmp_day);
+    check_caps(c, q, n, false);
+    free(q);
+}
+
+/* ---- itineraries ---- */
+
+static int32_t tails_at(const dd_aircraft *a, dd_time t)
+{
+    int32_t n = 0;
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].from <= t)
+            n = a->tails[i].count;
+    return n;
+}
+
+/* Fewest tails over [from, to). */
+static int32_t tails_min(const dd_aircraft *a, dd_time from, dd_time to)
+{
+    int32_t m = tails_at(a, from);
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].from > from && a->tails[i].from < to && a->tails[i].count < m)
+            m = a->tails[i].count;
+    return m;
+}
+
+/* A sortie's place in its tail's itinerary. */
+typedef struct tkey {
+    int32_t type;
+    int64_t tail;
+    dd_time ferry_dep;
+    int64_t id;
+    int32_t sortie;
+} tkey;
+
+static int cmp_tail(const void *a, const void *b)
+{
+    const tkey *x = a, *y = b;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    if (x->tail != y->tail)
+        return x->tail < y->tail ? -1 : 1;
+    if (x->ferry_dep != y->ferry_dep)
+        return x->ferry_dep < y->ferry_dep ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void check_leg(vctx *c, const vsortie *x, const char *what, const char *from,
+                      const char *to, dd_time took, double dist, double cruise)
+{
+    dd_time want = dd__vf_flight_min(dist, cruise);
+    if (took < want - VF_FLIGHT_TOL || took > want + VF_FLIGHT_TOL) {
+        char a[32], b[32];
+        dd__vf_dur(took, a, sizeof a);
+        dd__vf_dur(want, b, sizeof b);
+        dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: %s %s to %s takes %s; the flight time is %s (%.0f km)",
+                   (long long)x->id, what, from, to, a, b, dist / 1000);
+    }
+}
+
+static void check_hours(vctx *c, const vsortie *x, dd_time t, const char *verb)
+{
+    const dd_site *site = &c->s->sites[x->site];
+    if (dd__vf_in_hours(site->hours, dd__vf_local_mod(c->s, t, site->tz_offset)))
+        return;
+    char hm[8];
+    dd__vf_local_hm(t, c->s, site->tz_offset, hm, sizeof hm);
+    dd__vf_add(c, DD_V_AIRFIELD_HOURS, T_NONE, x->id, NULL, x->site, dd_scenario_day(c->s, t),
+               x->line, x->col,
+               "sortie %lld %s %s at %s local, outside its operating hours %02d:%02d-%02d:%02d",
+               (long long)x->id, verb, site->id, hm, site->hours.open / 60,
+               site->hours.open % 60, site->hours.close / 60, site->hours.close % 60);
+}
+
+void dd__vf_check_itineraries(vctx *c)
+{
+    const vplan *p = c->p;
+    const dd_scenario *s = c->s;
+    tkey *ord = malloc((p->n_sorties ? p->n_sorties : 1) * sizeof *ord);
+    if (!ord) {
+        c->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        ord[i] = (tkey){x->type, x->tail, x->ferry_dep, x->id, (int32_t)i};
+    }
+    qsort(ord, p->n_sorties, sizeof *ord, cmp_tail);
+    char a[32], b[32], u[32], w[32];
+    for (size_t k = 0; k < p->n_sorties; k++) {
+        const vsortie *x = &p->sorties[ord[k].sortie];
+        const vsortie *prev = k > 0 && ord[k - 1].type == x->type && ord[k - 1].tail == x->tail
+                                  ? &p->sorties[ord[k - 1].sortie]
+                                  : NULL;
+        const dd_aircraft *t = &s->aircraft[x->type];
+        const dd_site *site = &s->sites[x->site];
+        long long sid = (long long)x->id;
+        /* the tail exists over the whole span */
+        int32_t avail = tails_min(t, x->ferry_dep, x->arr);
+        if (x->tail > avail) {
+            dd__vf_time(c, x->ferry_dep, a, sizeof a);
+            dd__vf_time(c, x->arr, b, sizeof b);
+            dd__vf_add(c, DD_V_TAIL, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: %s tail %lld flies from %s to %s, but the type has %d "
+                       "tail%s then",
+                       sid, t->id, (long long)x->tail, a, b, avail, avail == 1 ? "" : "s");
+        }
+        /* where the tail is, and when it may leave */
+        int32_t at = prev ? prev->dest : t->home;
+        if (x->ferry_from != at)
+            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: %s tail %lld ferries from %s, but it is at %s (%s)", sid,
+                       t->id, (long long)x->tail, s->hubs[x->ferry_from].id, s->hubs[at].id,
+                       prev ? "where its previous sortie landed" : "its home");
+        if (!prev && x->ferry_dep < 0) {
+            dd__vf_time(c, x->ferry_dep, a, sizeof a);
+            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: the ferry leaves %s at %s, before the epoch", sid,
+                       s->hubs[x->ferry_from].id, a);
+        }
+        if (prev && x->ferry_dep < prev->arr) {
+            dd__vf_time(c, x->ferry_dep, a, sizeof a);
+            dd__vf_time(c, prev->arr, b, sizeof b);
+            dd__vf_add(c, DD_V_TAIL, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: %s tail %lld leaves at %s while still flying sortie %lld "
+                       "(lands %s)",
+                       sid, t->id, (long long)x->tail, a, (long long)prev->id, b);
+        } else if (prev && x->ferry_dep - prev->arr < t->ground_time) {
+            dd__vf_dur(x->ferry_dep - prev->arr, u, sizeof u);
+            dd__vf_dur(t->ground_time, w, sizeof w);
+            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: %s tail %lld turns at %s in %s after sortie %lld; the "
+                       "ground time is %s",
+                       sid, t->id, (long long)x->tail, s->hubs[prev->dest].id, u,
+                       (long long)prev->id, w);
+        }
+        /* legs, block-in, ground time */
+        const dd_hub *from = &s->hubs[x->ferry_from], *to = &s->hubs[x->dest];
+        check_leg(c, x, "the ferry", from->id, site->id, x->ferry_arr - x->ferry_dep,
+                  dd__vf_distance(from->lat, from->lon, site->lat, site->lon), t->cruise_mps);
+        check_leg(c, x, "the leg", site->id, to->id, x->arr - x->dep,
+                  dd__vf_distance(site->lat, site->lon, to->lat, to->lon), t->cruise_mps);
+        if (x->ferry_arr != x->at_site) {
+            dd__vf_time(c, x->ferry_arr, a, sizeof a);
+            dd__vf_time(c, x->at_site, b, sizeof b);
+            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: the ferry arrives %s, but arrival_at_site is %s", sid, a,
+                       b);
+        }
+        if (x->dep - x->at_site < t->ground_time) {
+            dd__vf_dur(x->dep - x->at_site, u, sizeof u);
+            dd__vf_dur(t->ground_time, w, sizeof w);
+            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: %s on the ground at %s; the %s needs %s", sid, u, site->id,
+                       t->id, w);
+        }
+        check_hours(c, x, x->at_site, "lands at");
+        check_hours(c, x, x->dep, "leaves");
+    }
+    free(ord);
+}
+
+/* ---- MOG ---- */
+
+typedef struct gev {
+    dd_time t;
+    int delta;      /* +1 block-in, -1 wheels-up; reservations: +-slots */
+    int32_t klass;  /* -1 for a reservation */
+    int32_t sortie; /* index, or -1 */
+} gev;
+
+static int cmp_gev(const void *a, const void *b)
+{
+    const gev *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    /* at one instant, leaving frees the slot first */
+    if ((x->delta < 0) != (y->delta < 0))
+        return x->delta < 0 ? -1 : 1;
+    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
+}
+
+/* May type a use site at all? A class listed with a count, else a total. */
+static bool may_use(const dd_site *x, int32_t klass)
+{
+    for (size_t k = 0; k < x->n_mog; k++)
+        if (x->mog[k].klass == klass)
+            return x->mog[k].count > 0;
+    return x->mog_total > 0;
+}
+
+/* Sorties of `klass` (or any, -1) on the ground at site at t. */
+static void on_ground(const vctx *c, int32_t site, int32_t klass, dd_time t, char *buf,
+                      size_t size)
+{
+    size_t off = 0, n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->p->n_sorties && off + 24 < size; i++) {
+        const vsortie *x = &c->p->sorties[i];
+        if (x->site != site || x->at_site > t || x->dep <= t ||
+            (klass >= 0 && c->s->aircraft[x->type].klass != klass))
+            continue;
+        int w = snprintf(buf + off, size - off, "%s%lld", n++ ? ", " : "", (long long)x->id);
+        off += w > 0 ? (size_t)w : 0;
+    }
+}
+
+void dd__vf_check_mog(vctx *c)
+{
+    const vplan *p = c->p;
+    const dd_scenario *s = c->s;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        const dd_aircraft *t = &s->aircraft[x->type];
+        if (!may_use(&s->sites[x->site], t->klass))
+            dd__vf_add(c, DD_V_MOG, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: the %s (class %s) may not use %s: no MOG for its class",
+                       (long long)x->id, t->id, s->classes[t->klass], s->sites[x->site].id);
+    }
+    size_t n_ev = 2 * p->n_sorties;
+    for (size_t j = 0; j < s->n_sites; j++)
+        n_ev += 2 * s->sites[j].n_reservations;
+    gev *ev = malloc((n_ev ? n_ev : 1) * sizeof *ev);
+    int64_t *cls = calloc(s->n_classes + 1, sizeof *cls);
+    bool *over = calloc(s->n_classes + 1, sizeof *over);
+    if (!ev || !cls || !over) {
+        free(ev);
+        free(cls);
+        free(over);
+        c->oom = true;
+        return;
+    }
+    for (size_t j = 0; j < s->n_sites; j++) {
+        const dd_site *site = &s->sites[j];
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_sorties; i++) {
+            const vsortie *x = &p->sorties[i];
+            if ((size_t)x->site != j || x->dep <= x->at_site)
+                continue;
+            int32_t k = s->aircraft[x->type].klass;
+            ev[n++] = (gev){x->at_site, 1, k, (int32_t)i};
+            ev[n++] = (gev){x->dep, -1, k, (int32_t)i};
+        }
+        if (n == 0)
+            continue;
+        for (size_t r = 0; r < site->n_reservations; r++) {
+            const dd_reservation *rv = &site->reservations[r];
+            ev[n++] = (gev){rv->from, rv->slots, -1, -1};
+            ev[n++] = (gev){rv->to, -rv->slots, -1, -1};
+        }
+        qsort(ev, n, sizeof *ev, cmp_gev);
+        int32_t total_cap = site->mog_total;
+        if (total_cap < 0) {
+            total_cap = 0;
+            for (size_t k = 0; k < site->n_mog; k++)
+                total_cap += site->mog[k].count;
+        }
+        memset(cls, 0, (s->n_classes + 1) * sizeof *cls);
+        memset(over, 0, (s->n_classes + 1) * sizeof *over);
+        int64_t total = 0, reserved = 0;
+        for (size_t e = 0; e < n;) {
+            dd_time t = ev[e].t;
+            int32_t trigger = -1;
+            for (; e < n && ev[e].t == t; e++) {
+                if (ev[e].klass < 0) {
+                    reserved += ev[e].delta;
+                    continue;
+                }
+                cls[ev[e].klass] += ev[e].delta;
+                total += ev[e].delta;
+                if (ev[e].delta > 0)
+                    trigger = ev[e].sortie;
+            }
+            char when[32], list[200];
+            dd__vf_time(c, t, when, sizeof when);
+            int64_t trig_id = trigger >= 0 ? p->sorties[trigger].id : 0;
+            /* total */
+            bool bad = total > 0 && total + reserved > total_cap;
+            if (bad && !over[s->n_classes]) {
+                on_ground(c, (int32_t)j, -1, t, list, sizeof list);
+                dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, (int32_t)j,
+                           dd_scenario_day(s, t), 0, 0,
+                           "%s at %s: %lld aircraft on the ground (sorties %s) and %lld slot%s "
+                           "reserved; the MOG is %d",
+                           site->id, when, (long long)total, list, (long long)reserved,
+                           reserved == 1 ? "" : "s", total_cap);
+            }
+            over[s->n_classes] = bad;
+            /* per class */
+            for (size_t k = 0; k < site->n_mog; k++) {
+                int32_t kl = site->mog[k].klass;
+                bad = cls[kl] > 0 && cls[kl] + reserved > site->mog[k].count;
+                if (bad && !over[kl]) {
+                    on_ground(c, (int32_t)j, kl, t, list, sizeof list);
+                    dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, (int32_t)j,
+                               dd_scenario_day(s, t), 0, 0,
+                               "%s at %s: %lld %s on the ground (sorties %s) and %lld slot%s "
+                               "reserved; the %s MOG is %d",
+                               site->id, when, (long long)cls[kl], s->classes[kl], list,
+                               (long long)reserved, reserved == 1 ? "" : "s", s->classes[kl],
+                               site->mog[k].count);
+                }
+                over[kl] = bad;
+            }
+        }
+    }
+    free(ev);
+    free(cls);
+    free(over);
+}

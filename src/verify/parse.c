@@ -1,0 +1,1007 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a plan file (docs/plan-format.md) for the verifier. libfyaml
+ * parses the JSON into the model's position-keeping tree (model/ytree.h);
+ * this file walks it with the format's key lists, checks every type, and
+ * resolves ids to the scenario's indices. Every problem is a located error
+ * (FILE:LINE:COL, field path), collected rather than stopping at the
+ * first; the checks run only on a plan read without error. Keys are
+ * strict: a key the format does not list is an error, so a misspelt field
+ * is never silently ignored. Only `bounds` and `relaxations` are read as
+ * opaque (an object and an array).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/ytree.h"
+#include "verify/verify_int.h"
+
+#define PATHN 192
+
+typedef struct ident {
+    const char *id;
+    int32_t idx;
+} ident;
+
+typedef struct idmap {
+    ident *v;
+    size_t n;
+} idmap;
+
+typedef struct prd {
+    const dd_scenario *s;
+    dd_arena *arena;
+    const char *file, *text;
+    size_t len;
+    dd_diags *diags;
+    bool failed, oom;
+    int64_t epoch_min; /* the epoch in minutes since 1970 */
+    size_t n_sorties, n_clearances;
+    idmap cargo, people, tasks, sites, hubs, aircraft, milestones;
+} prd;
+
+static void perr(prd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void perr(prd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    uint32_t line = n ? n->line : 0, col = n ? n->col : 0;
+    char src[512];
+    src[0] = '\0';
+    if (line)
+        dd__source_line(r->text, r->len, line, src, sizeof src);
+    dd_diags_add(r->diags, DD_SEV_ERROR, r->file, line, col, path, line ? src : NULL, "%s",
+                 msg);
+    r->failed = true;
+}
+
+/* ---- id lookups ---- */
+
+static int cmp_ident(const void *a, const void *b)
+{
+    return strcmp(((const ident *)a)->id, ((const ident *)b)->id);
+}
+
+static bool idmap_build(prd *r, idmap *m, size_t n, const char *(*get)(const dd_scenario *, size_t))
+{
+    m->n = n;
+    m->v = dd__arena_array(r->arena, n ? n : 1, sizeof *m->v);
+    if (!m->v)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        m->v[i] = (ident){get(r->s, i), (int32_t)i};
+    qsort(m->v, n, sizeof *m->v, cmp_ident);
+    return true;
+}
+
+static int32_t idmap_find(const idmap *m, const char *id)
+{
+    ident key = {id, 0};
+    const ident *hit = m->n ? bsearch(&key, m->v, m->n, sizeof key, cmp_ident) : NULL;
+    return hit ? hit->idx : -1;
+}
+
+static const char *get_cargo(const dd_scenario *s, size_t i) { return s->cargo[i].id; }
+static const char *get_people(const dd_scenario *s, size_t i) { return s->people[i].id; }
+static const char *get_task(const dd_scenario *s, size_t i) { return s->tasks[i].id; }
+static const char *get_site(const dd_scenario *s, size_t i) { return s->sites[i].id; }
+static const char *get_hub(const dd_scenario *s, size_t i) { return s->hubs[i].id; }
+static const char *get_aircraft(const dd_scenario *s, size_t i) { return s->aircraft[i].id; }
+static const char *get_ms(const dd_scenario *s, size_t i)
+{
+    return s->agreement.milestones[i].id;
+}
+
+/* ---- node types ---- */
+
+static bool is_null(const dd_ynode *n)
+{
+    return n->kind == DD_Y_SCALAR && !n->quoted && strcmp(n->text, "null") == 0;
+}
+
+static bool is_bool(const dd_ynode *n)
+{
+    return n->kind == DD_Y_SCALAR && !n->quoted &&
+           (strcmp(n->text, "true") == 0 || strcmp(n->text, "false") == 0);
+}
+
+static bool is_number(const dd_ynode *n, double *out)
+{
+    if (n->kind != DD_Y_SCALAR || n->quoted || !*n->text || is_null(n) || is_bool(n))
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(n->text, &end);
+    if (*end || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+static const char *type_name(const dd_ynode *n)
+{
+    double d;
+    if (n->kind == DD_Y_MAP)
+        return "an object";
+    if (n->kind == DD_Y_SEQ)
+        return "an array";
+    if (n->quoted)
+        return "a string";
+    if (is_null(n))
+        return "null";
+    if (is_bool(n))
+        return "a boolean";
+    if (is_number(n, &d))
+        return "a number";
+    return "a value";
+}
+
+static const char *show(const dd_ynode *n)
+{
+    return n->kind == DD_Y_SCALAR ? n->text : "";
+}
+
+/* ---- keys ---- */
+
+static dd_ynode *lookup(const dd_ynode *map, const char *key)
+{
+    for (size_t i = 0; i < map->n; i++)
+        if (map->pairs[i].key->kind == DD_Y_SCALAR && strcmp(map->pairs[i].key->text, key) == 0)
+            return map->pairs[i].value;
+    return NULL;
+}
+
+/* Report keys that `keys` (NULL-terminated) does not list. */
+static void check_keys(prd *r, const dd_ynode *map, const char *path,
+                       const char *const *keys)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        const dd_ynode *k = map->pairs[i].key;
+        bool known = false;
+        for (const char *const *q = keys; *q && !known; q++)
+            known = strcmp(*q, k->text) == 0;
+        if (!known)
+            perr(r, k, path, "unknown key '%s'", k->text);
+    }
+}
+
+/* The value of a required key, or NULL after an error. */
+static dd_ynode *need(prd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = lookup(map, key);
+    if (!v)
+        perr(r, map, path, "missing key '%s'", key);
+    return v;
+}
+
+static void subpath(char *buf, const char *path, const char *key)
+{
+    if (*path)
+        snprintf(buf, PATHN, "%s.%s", path, key);
+    else
+        snprintf(buf, PATHN, "%s", key);
+}
+
+static bool want_kind(prd *r, const dd_ynode *v, const char *path, dd_ykind kind)
+{
+    if (v->kind == kind)
+        return true;
+    perr(r, v, path, "expected %s, got %s", kind == DD_Y_MAP ? "an object" : "an array",
+         type_name(v));
+    return false;
+}
+
+/* Object at map[key] (must be an object), with its keys checked. */
+static dd_ynode *get_obj(prd *r, const dd_ynode *map, const char *path, const char *key,
+                         const char *const *keys)
+{
+    dd_ynode *v = need(r, map, path, key);
+    char p[PATHN];
+    subpath(p, path, key);
+    if (!v || !want_kind(r, v, p, DD_Y_MAP))
+        return NULL;
+    if (keys)
+        check_keys(r, v, p, keys);
+    return v;
+}
+
+static dd_ynode *get_arr(prd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    char p[PATHN];
+    subpath(p, path, key);
+    if (!v || !want_kind(r, v, p, DD_Y_SEQ))
+        return NULL;
+    return v;
+}
+
+static const dd_ynode *get_str(prd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return NULL;
+    if (v->kind != DD_Y_SCALAR || !v->quoted) {
+        char p[PATHN];
+        subpath(p, path, key);
+        perr(r, v, p, "expected a string, got %s", type_name(v));
+        return NULL;
+    }
+    return v;
+}
+
+static bool get_num(prd *r, const dd_ynode *map, const char *path, const char *key,
+                    bool nullable, double *out)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    if (nullable && is_null(v)) {
+        *out = NAN;
+        return true;
+    }
+    if (!is_number(v, out)) {
+        char p[PATHN];
+        subpath(p, path, key);
+        perr(r, v, p, "expected a number%s, got %s", nullable ? " or null" : "", type_name(v));
+        return false;
+    }
+    return true;
+}
+
+/* A whole number >= min. */
+static bool get_int(prd *r, const dd_ynode *map, const char *path, const char *key,
+                    int64_t min, int64_t *out)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    char p[PATHN];
+    subpath(p, path, key);
+    double d;
+    if (!is_number(v, &d) || d != floor(d) || fabs(d) > 9e15) {
+        perr(r, v, p, "expected a whole number, got %s%s%s%s", type_name(v),
+             v->kind == DD_Y_SCALAR ? " '" : "", show(v), v->kind == DD_Y_SCALAR ? "'" : "");
+        return false;
+    }
+    if (d < (double)min) {
+        perr(r, v, p, "must be at least %lld, got %s", (long long)min, v->text);
+        return false;
+    }
+    *out = (int64_t)d;
+    return true;
+}
+
+static bool get_bool(prd *r, const dd_ynode *map, const char *path, const char *key, bool *out)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    if (!is_bool(v)) {
+        char p[PATHN];
+        subpath(p, path, key);
+        perr(r, v, p, "expected true or false, got %s", type_name(v));
+        return false;
+    }
+    *out = v->text[0] == 't';
+    return true;
+}
+
+/* ---- times and dates ---- */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool digits(const char *t, int n, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < n; i++) {
+        if (t[i] < '0' || t[i] > '9')
+            return false;
+        v = v * 10 + (unsigned)(t[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* "YYYY-MM-DD" to days since 1970-01-01, or false. */
+static bool parse_date(const char *t, int64_t *days)
+{
+    unsigned y, m, d;
+    if (!digits(t, 4, &y) || t[4] != '-' || !digits(t + 5, 2, &m) || t[7] != '-' ||
+        !digits(t + 8, 2, &d) || m < 1 || m > 12 || d < 1)
+        return false;
+    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return false;
+    *days = days_from_civil(y, m, d);
+    return true;
+}
+
+/* "YYYY-MM-DDTHH:MMZ" to minutes since the epoch. */
+static bool parse_time(const prd *r, const char *t, dd_time *out)
+{
+    int64_t days;
+    unsigned hh, mm;
+    if (strlen(t) != 17 || !parse_date(t, &days) || t[10] != 'T' || !digits(t + 11, 2, &hh) ||
+        t[13] != ':' || !digits(t + 14, 2, &mm) || t[16] != 'Z' || hh > 23 || mm > 59)
+        return false;
+    *out = days * DD_MINUTES_PER_DAY + hh * 60 + mm - r->epoch_min;
+    return true;
+}
+
+static bool get_time(prd *r, const dd_ynode *map, const char *path, const char *key,
+                     bool nullable, dd_time *out)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    if (nullable && is_null(v)) {
+        *out = DD_TIME_NONE;
+        return true;
+    }
+    if (v->kind != DD_Y_SCALAR || !v->quoted || !parse_time(r, v->text, out)) {
+        char p[PATHN];
+        subpath(p, path, key);
+        if (v->kind == DD_Y_SCALAR && v->quoted)
+            perr(r, v, p, "expected a UTC time such as 2024-06-07T14:30Z, got '%s'", v->text);
+        else
+            perr(r, v, p, "expected a UTC time such as 2024-06-07T14:30Z%s, got %s",
+                 nullable ? " or null" : "", type_name(v));
+        return false;
+    }
+    return true;
+}
+
+/* A host-country date to its day number. */
+static bool get_date(prd *r, const dd_ynode *map, const char *path, const char *key,
+                     int32_t *out)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    int64_t days;
+    if (v->kind != DD_Y_SCALAR || !v->quoted || strlen(v->text) != 10 ||
+        !parse_date(v->text, &days)) {
+        char p[PATHN];
+        subpath(p, path, key);
+        if (v->kind == DD_Y_SCALAR && v->quoted)
+            perr(r, v, p, "expected a date such as 2024-06-07, got '%s'", v->text);
+        else
+            perr(r, v, p, "expected a date such as 2024-06-07, got %s", type_name(v));
+        return false;
+    }
+    dd_time midnight = days * DD_MINUTES_PER_DAY - r->s->agreement.tz_offset - r->epoch_min;
+    *out = dd_scenario_day(r->s, midnight);
+    return true;
+}
+
+/* A string naming a scenario id of `what`. */
+static int32_t get_ref(prd *r, const dd_ynode *map, const char *path, const char *key,
+                       const idmap *m, const char *what)
+{
+    const dd_ynode *v = get_str(r, map, path, key);
+    if (!v)
+        return -1;
+    int32_t i = idmap_find(m, v->text);
+    if (i < 0) {
+        char p[PATHN];
+        subpath(p, path, key);
+        perr(r, v, p, "unknown %s '%s'", what, v->text);
+    }
+    return i;
+}
+
+/* A plan sortie id (1..n), or null when nullable (*out = -1). */
+static bool get_sortie_ref(prd *r, const dd_ynode *map, const char *path, const char *key,
+                           bool nullable, int32_t *out)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    if (nullable && is_null(v)) {
+        *out = -1;
+        return true;
+    }
+    int64_t id;
+    if (!get_int(r, map, path, key, 1, &id))
+        return false;
+    if ((uint64_t)id > r->n_sorties) {
+        char p[PATHN];
+        subpath(p, path, key);
+        perr(r, v, p, "no sortie %lld in the plan (it has %zu)", (long long)id, r->n_sorties);
+        return false;
+    }
+    *out = (int32_t)(id - 1);
+    return true;
+}
+
+static void *alloc_array(prd *r, size_t n, size_t size)
+{
+    void *p = dd__arena_array(r->arena, n ? n : 1, size);
+    if (!p)
+        r->oom = true;
+    return p;
+}
+
+/* ---- counts of cargo and people ---- */
+
+static const char *const piece_keys[] = {"cargo", "count", NULL};
+static const char *const pax_keys[] = {"people", "count", NULL};
+static const char *const escort_keys[] = {"people", "count", "escort", NULL};
+
+/* An array of {cargo|people, count[, escort]} under map[key]. */
+static bool get_counts(prd *r, const dd_ynode *map, const char *path, const char *key,
+                       bool people, bool escort, vq **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    const dd_ynode *a = get_arr(r, map, path, key);
+    if (!a)
+        return false;
+    vq *v = alloc_array(r, a->n, sizeof *v);
+    if (!v)
+        return false;
+    char base[PATHN];
+    subpath(base, path, key);
+    for (size_t i = 0; i < a->n; i++) {
+        const dd_ynode *e = a->items[i];
+        char p[PATHN];
+        snprintf(p, sizeof p, "%s[%zu]", base, i);
+        v[i] = (vq){-1, 0, false, e->line, e->col};
+        if (!want_kind(r, e, p, DD_Y_MAP))
+            continue;
+        check_keys(r, e, p, !people ? piece_keys : escort ? escort_keys : pax_keys);
+        v[i].ref = people ? get_ref(r, e, p, "people", &r->people, "personnel group")
+                          : get_ref(r, e, p, "cargo", &r->cargo, "cargo id");
+        get_int(r, e, p, "count", 1, &v[i].count);
+        if (escort)
+            get_bool(r, e, p, "escort", &v[i].escort);
+    }
+    *out = v;
+    *n_out = a->n;
+    return true;
+}
+
+/* ---- sorties ---- */
+
+static const char *const sortie_keys[] = {"id", "aircraft", "tail", "site", "destination",
+                                          "ferry", "arrival_at_site", "departure", "arrival",
+                                          "departure_local", "clearance", "load", NULL};
+static const char *const ferry_keys[] = {"from", "departure", "arrival", "passengers", NULL};
+static const char *const load_keys[] = {"weight_kg", "acl_kg", "pallets", "cargo",
+                                        "passengers", "floor_m", "seats_available", NULL};
+static const char *const pallet_keys[] = {"id", "gross_kg", "height_m", "pieces", NULL};
+
+static void read_load(prd *r, const dd_ynode *ld, const char *p, vsortie *x)
+{
+    x->load_line = ld->line;
+    x->load_col = ld->col;
+    get_num(r, ld, p, "weight_kg", false, &x->weight_kg);
+    get_num(r, ld, p, "acl_kg", false, &x->acl_kg);
+    get_num(r, ld, p, "floor_m", false, &x->floor_m);
+    get_int(r, ld, p, "seats_available", 0, &x->seats_available);
+    const dd_ynode *pa = get_arr(r, ld, p, "pallets");
+    if (pa) {
+        x->n_pallets = pa->n;
+        x->pallets = alloc_array(r, pa->n, sizeof *x->pallets);
+        for (size_t k = 0; x->pallets && k < pa->n; k++) {
+            const dd_ynode *e = pa->items[k];
+            char q[PATHN];
+            snprintf(q, sizeof q, "%s.pallets[%zu]", p, k);
+            vpallet *pl = &x->pallets[k];
+            pl->line = e->line;
+            pl->col = e->col;
+            if (!want_kind(r, e, q, DD_Y_MAP))
+                continue;
+            check_keys(r, e, q, pallet_keys);
+            get_int(r, e, q, "id", 1, &pl->id);
+            get_num(r, e, q, "gross_kg", false, &pl->gross_kg);
+            get_num(r, e, q, "height_m", false, &pl->height_m);
+            get_counts(r, e, q, "pieces", false, false, &pl->pieces, &pl->n_pieces);
+        }
+    }
+    get_counts(r, ld, p, "cargo", false, false, &x->bulky, &x->n_bulky);
+    get_counts(r, ld, p, "passengers", true, true, &x->pax, &x->n_pax);
+}
+
+static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "sorties[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->type = x->site = x->dest = x->ferry_from = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, sortie_keys);
+    if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)
+        perr(r, lookup(e, "id"), p,
+             "sortie ids run 1, 2, ... in the order of the array: expected %zu, got %lld", i + 1,
+             (long long)x->id);
+    x->type = get_ref(r, e, p, "aircraft", &r->aircraft, "aircraft type");
+    get_int(r, e, p, "tail", 1, &x->tail);
+    x->site = get_ref(r, e, p, "site", &r->sites, "site");
+    x->dest = get_ref(r, e, p, "destination", &r->hubs, "destination");
+    get_time(r, e, p, "arrival_at_site", false, &x->at_site);
+    get_time(r, e, p, "departure", false, &x->dep);
+    get_time(r, e, p, "arrival", false, &x->arr);
+    if (get_int(r, e, p, "clearance", 1, &x->clearance_id) &&
+        (uint64_t)x->clearance_id > r->n_clearances)
+        perr(r, lookup(e, "clearance"), p, "no clearance %lld in the plan (it has %zu)",
+             (long long)x->clearance_id, r->n_clearances);
+    char q[PATHN];
+    const dd_ynode *f = get_obj(r, e, p, "ferry", ferry_keys);
+    if (f) {
+        subpath(q, p, "ferry");
+        x->ferry_from = get_ref(r, f, q, "from", &r->hubs, "destination");
+        get_time(r, f, q, "departure", false, &x->ferry_dep);
+        get_time(r, f, q, "arrival", false, &x->ferry_arr);
+        get_counts(r, f, q, "passengers", true, false, &x->ferry_pax, &x->n_ferry_pax);
+    }
+    const dd_ynode *ld = get_obj(r, e, p, "load", load_keys);
+    if (ld) {
+        subpath(q, p, "load");
+        read_load(r, ld, q, x);
+    }
+}
+
+/* ---- commercial, clearances, tasks ---- */
+
+static const char *const commercial_keys[] = {"site", "date", "departure", "passengers", NULL};
+static const char *const clearance_keys[] = {"id",          "sortie",   "site",       "airfield",
+                                             "file_by",     "window_from", "window_to", "date",
+                                             "count_site",  "count_country", NULL};
+static const char *const task_keys[] = {"id", "site", "start", "end", "resources", NULL};
+static const char *const res_keys[] = {"resource", "amount", NULL};
+
+static void read_commercial(prd *r, const dd_ynode *e, size_t i, vcommercial *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "commercial[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->site = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, commercial_keys);
+    x->site = get_ref(r, e, p, "site", &r->sites, "site");
+    get_date(r, e, p, "date", &x->day);
+    get_time(r, e, p, "departure", false, &x->dep);
+    get_counts(r, e, p, "passengers", true, false, &x->pax, &x->n_pax);
+}
+
+static void read_clearance(prd *r, const dd_ynode *e, size_t i, vclearance *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "clearances[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->site = x->sortie = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, clearance_keys);
+    if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)
+        perr(r, lookup(e, "id"), p,
+             "clearance ids run 1, 2, ... in the order of the array: expected %zu, got %lld",
+             i + 1, (long long)x->id);
+    get_sortie_ref(r, e, p, "sortie", false, &x->sortie);
+    x->site = get_ref(r, e, p, "site", &r->sites, "site");
+    const dd_ynode *a = get_str(r, e, p, "airfield");
+    x->airfield = a ? a->text : "";
+    get_time(r, e, p, "file_by", false, &x->file_by);
+    get_time(r, e, p, "window_from", false, &x->wfrom);
+    get_time(r, e, p, "window_to", false, &x->wto);
+    get_date(r, e, p, "date", &x->day);
+    get_int(r, e, p, "count_site", 1, &x->count_site);
+    get_int(r, e, p, "count_country", 1, &x->count_country);
+}
+
+static void read_task(prd *r, const dd_ynode *e, size_t i, vtask *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "tasks[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->task = x->site = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, task_keys);
+    x->task = get_ref(r, e, p, "id", &r->tasks, "task");
+    x->site = get_ref(r, e, p, "site", &r->sites, "site");
+    get_time(r, e, p, "start", false, &x->start);
+    get_time(r, e, p, "end", false, &x->end);
+    const dd_ynode *a = get_arr(r, e, p, "resources");
+    if (!a)
+        return;
+    x->res = alloc_array(r, a->n, sizeof *x->res);
+    if (!x->res)
+        return;
+    x->n_res = a->n;
+    for (size_t k = 0; k < a->n; k++) {
+        const dd_ynode *q = a->items[k];
+        char rp[PATHN];
+        snprintf(rp, sizeof rp, "%s.resources[%zu]", p, k);
+        x->res[k] = (vres){-1, 0};
+        if (!want_kind(r, q, rp, DD_Y_MAP))
+            continue;
+        check_keys(r, q, rp, res_keys);
+        const dd_ynode *name = get_str(r, q, rp, "resource");
+        get_int(r, q, rp, "amount", 1, &x->res[k].amount);
+        /* resources are named per site: the task's own site */
+        int32_t site = x->task >= 0 ? r->s->tasks[x->task].site : x->site;
+        if (!name || site < 0)
+            continue;
+        const dd_site *st = &r->s->sites[site];
+        for (size_t j = 0; j < st->n_resources; j++)
+            if (strcmp(st->resources[j].id, name->text) == 0)
+                x->res[k].res = (int32_t)j;
+        if (x->res[k].res < 0) {
+            char np[PATHN];
+            subpath(np, rp, "resource");
+            perr(r, name, np, "unknown resource '%s' at site %s", name->text, st->id);
+        }
+    }
+}
+
+/* ---- people ---- */
+
+static const char *const group_keys[] = {"people",  "site",     "count",
+                                         "role",    "released", "arrival",
+                                         "entry_request_by",    "movements",
+                                         "arrivals", NULL};
+static const char *const move_keys[] = {"count", "sortie", "date", "departure", NULL};
+static const char *const arrival_keys[] = {"count", "sortie", NULL};
+
+static void read_group(prd *r, const dd_ynode *e, size_t i, vgroup *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "people[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->group = x->site = x->role = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, group_keys);
+    x->group = get_ref(r, e, p, "people", &r->people, "personnel group");
+    x->site = get_ref(r, e, p, "site", &r->sites, "site");
+    get_int(r, e, p, "count", 0, &x->count);
+    const dd_ynode *role = get_str(r, e, p, "role");
+    if (role) {
+        for (int k = 0; k < DD_ROLE_COUNT; k++)
+            if (strcmp(role->text, dd_role_name((dd_role)k)) == 0)
+                x->role = k;
+        if (x->role < 0) {
+            char q[PATHN];
+            subpath(q, p, "role");
+            perr(r, role, q,
+                 "unknown role '%s' (roles: security, operations, support, augmentee)",
+                 role->text);
+        }
+    }
+    get_time(r, e, p, "released", false, &x->released);
+    get_time(r, e, p, "arrival", true, &x->arrival);
+    get_time(r, e, p, "entry_request_by", true, &x->entry_by);
+    const dd_ynode *a = get_arr(r, e, p, "movements");
+    if (a) {
+        x->moves = alloc_array(r, a->n, sizeof *x->moves);
+        x->n_moves = x->moves ? a->n : 0;
+        for (size_t k = 0; k < x->n_moves; k++) {
+            const dd_ynode *q = a->items[k];
+            char mp[PATHN];
+            snprintf(mp, sizeof mp, "%s.movements[%zu]", p, k);
+            vmove *m = &x->moves[k];
+            *m = (vmove){0, -1, -1, 0, q->line, q->col};
+            if (!want_kind(r, q, mp, DD_Y_MAP))
+                continue;
+            check_keys(r, q, mp, move_keys);
+            get_int(r, q, mp, "count", 1, &m->count);
+            get_sortie_ref(r, q, mp, "sortie", true, &m->sortie);
+            get_date(r, q, mp, "date", &m->day);
+            get_time(r, q, mp, "departure", false, &m->dep);
+        }
+    }
+    a = get_arr(r, e, p, "arrivals");
+    if (a) {
+        x->arrivals = alloc_array(r, a->n, sizeof *x->arrivals);
+        x->n_arrivals = x->arrivals ? a->n : 0;
+        for (size_t k = 0; k < x->n_arrivals; k++) {
+            const dd_ynode *q = a->items[k];
+            char mp[PATHN];
+            snprintf(mp, sizeof mp, "%s.arrivals[%zu]", p, k);
+            varrival *m = &x->arrivals[k];
+            *m = (varrival){0, -1, q->line, q->col};
+            if (!want_kind(r, q, mp, DD_Y_MAP))
+                continue;
+            check_keys(r, q, mp, arrival_keys);
+            get_int(r, q, mp, "count", 1, &m->count);
+            get_sortie_ref(r, q, mp, "sortie", false, &m->sortie);
+        }
+    }
+}
+
+/* ---- sites and milestones ---- */
+
+static const char *const site_keys[] = {"site", "closure", "closure_local", "days", NULL};
+static const char *const day_keys[] = {"date",       "people",     "security_required",
+                                       "cargo_remaining_kg",        "mog_peak",
+                                       "clearances", "exits",      NULL};
+static const char *const role_keys[] = {"security", "operations", "support", "augmentee", NULL};
+static const char *const ms_keys[] = {"id",  "at",            "achieved", "margin_hours",
+                                      "met", "personnel_out", "cargo_out", NULL};
+
+static void read_site(prd *r, const dd_ynode *e, size_t i, vsite *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "sites[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->site = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, site_keys);
+    x->site = get_ref(r, e, p, "site", &r->sites, "site");
+    get_time(r, e, p, "closure", true, &x->closure);
+    const dd_ynode *a = get_arr(r, e, p, "days");
+    if (!a)
+        return;
+    x->days = alloc_array(r, a->n, sizeof *x->days);
+    x->n_days = x->days ? a->n : 0;
+    for (size_t k = 0; k < x->n_days; k++) {
+        const dd_ynode *q = a->items[k];
+        char dp[PATHN];
+        snprintf(dp, sizeof dp, "%s.days[%zu]", p, k);
+        vday *d = &x->days[k];
+        d->line = q->line;
+        d->col = q->col;
+        if (!want_kind(r, q, dp, DD_Y_MAP))
+            continue;
+        check_keys(r, q, dp, day_keys);
+        get_date(r, q, dp, "date", &d->day);
+        const dd_ynode *pe = get_obj(r, q, dp, "people", role_keys);
+        if (pe) {
+            char pp[PATHN];
+            subpath(pp, dp, "people");
+            for (int k2 = 0; k2 < DD_ROLE_COUNT; k2++)
+                get_int(r, pe, pp, role_keys[k2], 0, &d->people[k2]);
+        }
+        get_int(r, q, dp, "security_required", 0, &d->security_required);
+        get_num(r, q, dp, "cargo_remaining_kg", false, &d->cargo_remaining_kg);
+        get_int(r, q, dp, "mog_peak", 0, &d->mog_peak);
+        get_int(r, q, dp, "clearances", 0, &d->clearances);
+        get_int(r, q, dp, "exits", 0, &d->exits);
+    }
+}
+
+static void read_milestone(prd *r, const dd_ynode *e, size_t i, vmilestone *x)
+{
+    char p[PATHN];
+    snprintf(p, sizeof p, "milestones[%zu]", i);
+    x->line = e->line;
+    x->col = e->col;
+    x->ms = -1;
+    if (!want_kind(r, e, p, DD_Y_MAP))
+        return;
+    check_keys(r, e, p, ms_keys);
+    x->ms = get_ref(r, e, p, "id", &r->milestones, "milestone");
+    get_time(r, e, p, "at", false, &x->at);
+    get_time(r, e, p, "achieved", true, &x->achieved);
+    double margin;
+    get_num(r, e, p, "margin_hours", true, &margin);
+    get_bool(r, e, p, "met", &x->met);
+    get_num(r, e, p, "personnel_out", true, &x->pout);
+    get_num(r, e, p, "cargo_out", true, &x->cout);
+}
+
+/* ---- top level ---- */
+
+static const char *const top_keys[] = {"format",   "version",   "scenario",   "name",
+                                       "seed",     "epoch",     "deadline",   "summary",
+                                       "sorties",  "commercial", "clearances", "tasks",
+                                       "people",   "sites",     "milestones", "bounds",
+                                       "relaxations", NULL};
+static const char *const summary_keys[] = {"deadline_met",    "completion",   "margin_hours",
+                                           "binding",         "binding_detail", "sorties",
+                                           "sorties_by_type", "ferry_legs",
+                                           "commercial_seats_used", NULL};
+
+static void read_summary(prd *r, const dd_ynode *sm, vplan *p)
+{
+    const char *sp = "summary";
+    p->summary_line = sm->line;
+    p->summary_col = sm->col;
+    get_bool(r, sm, sp, "deadline_met", &p->deadline_met);
+    get_time(r, sm, sp, "completion", true, &p->completion);
+    double margin;
+    get_num(r, sm, sp, "margin_hours", true, &margin);
+    const dd_ynode *b = get_str(r, sm, sp, "binding");
+    p->binding = b ? b->text : "";
+    get_str(r, sm, sp, "binding_detail");
+    get_int(r, sm, sp, "sorties", 0, &p->n_sorties_stated);
+    int64_t ferry;
+    get_int(r, sm, sp, "ferry_legs", 0, &ferry);
+    get_int(r, sm, sp, "commercial_seats_used", 0, &p->seats_used_stated);
+    p->by_type_stated = alloc_array(r, r->s->n_aircraft, sizeof *p->by_type_stated);
+    if (!p->by_type_stated)
+        return;
+    for (size_t k = 0; k < r->s->n_aircraft; k++)
+        p->by_type_stated[k] = -1;
+    const dd_ynode *bt = get_obj(r, sm, sp, "sorties_by_type", NULL);
+    for (size_t k = 0; bt && k < bt->n; k++) {
+        const dd_ynode *key = bt->pairs[k].key;
+        int32_t a = idmap_find(&r->aircraft, key->text);
+        char q[PATHN];
+        snprintf(q, sizeof q, "summary.sorties_by_type.%s", key->text);
+        if (a < 0) {
+            perr(r, key, q, "unknown aircraft type '%s'", key->text);
+            continue;
+        }
+        int64_t n;
+        if (get_int(r, bt, "summary.sorties_by_type", key->text, 0, &n))
+            p->by_type_stated[a] = n;
+    }
+}
+
+/* Read the array under top[key] with `fn` for each element. */
+#define READ_ARRAY(r, top, key, arr, count, fn)                                  \
+    do {                                                                     \
+        const dd_ynode *a_ = get_arr(r, top, "", key);                      \
+        if (a_) {                                                            \
+            (arr) = alloc_array(r, a_->n, sizeof *(arr));                    \
+            if (arr) {                                                       \
+                (count) = a_->n;                                             \
+                for (size_t i_ = 0; i_ < a_->n; i_++)                        \
+                    fn(r, a_->items[i_], i_, &(arr)[i_]);                    \
+            }                                                                \
+        }                                                                    \
+    } while (0)
+
+static size_t array_len(const dd_ynode *top, const char *key)
+{
+    const dd_ynode *a = lookup(top, key);
+    return a && a->kind == DD_Y_SEQ ? a->n : 0;
+}
+
+static void read_plan(prd *r, const dd_ynode *top, vplan *p)
+{
+    check_keys(r, top, "", top_keys);
+    const dd_ynode *f = get_str(r, top, "", "format");
+    if (f && strcmp(f->text, "drawdown-plan") != 0)
+        perr(r, f, "format", "not a drawdown plan: format is '%s', expected 'drawdown-plan'",
+             f->text);
+    int64_t version;
+    if (get_int(r, top, "", "version", 0, &version) && version != 1)
+        perr(r, lookup(top, "version"), "version",
+             "unsupported plan format version %lld (this drawdown reads 1)", (long long)version);
+    if (r->failed)
+        return; /* not a plan this verifier reads: say only that */
+    get_str(r, top, "", "scenario");
+    get_str(r, top, "", "name");
+    int64_t seed;
+    get_int(r, top, "", "seed", 0, &seed);
+    if (get_time(r, top, "", "epoch", false, &p->epoch)) {
+        p->epoch_line = lookup(top, "epoch")->line;
+        p->epoch_col = lookup(top, "epoch")->col;
+    }
+    if (get_time(r, top, "", "deadline", false, &p->deadline)) {
+        p->deadline_line = lookup(top, "deadline")->line;
+        p->deadline_col = lookup(top, "deadline")->col;
+    }
+    r->n_sorties = array_len(top, "sorties");
+    r->n_clearances = array_len(top, "clearances");
+    const dd_ynode *sm = get_obj(r, top, "", "summary", summary_keys);
+    if (sm)
+        read_summary(r, sm, p);
+    READ_ARRAY(r, top, "sorties", p->sorties, p->n_sorties, read_sortie);
+    READ_ARRAY(r, top, "commercial", p->commercial, p->n_commercial, read_commercial);
+    READ_ARRAY(r, top, "clearances", p->clearances, p->n_clearances, read_clearance);
+    READ_ARRAY(r, top, "tasks", p->tasks, p->n_tasks, read_task);
+    READ_ARRAY(r, top, "people", p->groups, p->n_groups, read_group);
+    READ_ARRAY(r, top, "sites", p->sites, p->n_sites, read_site);
+    READ_ARRAY(r, top, "milestones", p->milestones, p->n_milestones, read_milestone);
+    get_obj(r, top, "", "bounds", NULL);
+    get_arr(r, top, "", "relaxations");
+}
+
+/* Each of tasks, groups, sites and milestones is listed at most once:
+ * `seen[k]` holds the line where id k was first listed. */
+static void unique(prd *r, uint32_t *seen, int32_t k, uint32_t line, uint32_t col,
+                   const char *arr, size_t i, const char *what, const char *id)
+{
+    if (k < 0)
+        return;
+    if (seen[k]) {
+        char q[PATHN];
+        snprintf(q, sizeof q, "%s[%zu]", arr, i);
+        dd_ynode at = {.line = line, .col = col};
+        perr(r, &at, q, "%s '%s' listed twice (first at line %u)", what, id, seen[k]);
+    } else {
+        seen[k] = line ? line : 1;
+    }
+}
+
+static void check_unique(prd *r, const vplan *p)
+{
+    const dd_scenario *s = r->s;
+    size_t n = s->n_tasks + s->n_people + s->n_sites + s->agreement.n_milestones;
+    uint32_t *seen = calloc(n ? n : 1, sizeof *seen);
+    if (!seen) {
+        r->oom = true;
+        return;
+    }
+    uint32_t *st = seen, *sg = st + s->n_tasks, *ss = sg + s->n_people, *sm = ss + s->n_sites;
+    for (size_t i = 0; i < p->n_tasks; i++) {
+        const vtask *x = &p->tasks[i];
+        unique(r, st, x->task, x->line, x->col, "tasks", i, "task",
+               x->task >= 0 ? s->tasks[x->task].id : "");
+    }
+    for (size_t i = 0; i < p->n_groups; i++) {
+        const vgroup *x = &p->groups[i];
+        unique(r, sg, x->group, x->line, x->col, "people", i, "group",
+               x->group >= 0 ? s->people[x->group].id : "");
+    }
+    for (size_t i = 0; i < p->n_sites; i++) {
+        const vsite *x = &p->sites[i];
+        unique(r, ss, x->site, x->line, x->col, "sites", i, "site",
+               x->site >= 0 ? s->sites[x->site].id : "");
+    }
+    for (size_t i = 0; i < p->n_milestones; i++) {
+        const vmilestone *x = &p->milestones[i];
+        unique(r, sm, x->ms, x->line, x->col, "milestones", i, "milestone",
+               x->ms >= 0 ? s->agreement.milestones[x->ms].id : "");
+    }
+    free(seen);
+}
+
+dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *file,
+                           const char *text, size_t len, dd_diags *diags, vplan *out)
+{
+    memset(out, 0, sizeof *out);
+    prd r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.arena = arena;
+    r.file = file;
+    r.text = text;
+    r.len = len;
+    r.diags = diags;
+    r.epoch_min = s->epoch_unix >= 0 ? s->epoch_unix / 60 : -((-s->epoch_unix + 59) / 60);
+    if (!idmap_build(&r, &r.cargo, s->n_cargo, get_cargo) ||
+        !idmap_build(&r, &r.people, s->n_people, get_people) ||
+        !idmap_build(&r, &r.tasks, s->n_tasks, get_task) ||
+        !idmap_build(&r, &r.sites, s->n_sites, get_site) ||
+        !idmap_build(&r, &r.hubs, s->n_hubs, get_hub) ||
+        !idmap_build(&r, &r.aircraft, s->n_aircraft, get_aircraft) ||
+        !idmap_build(&r, &r.milestones, s->agreement.n_milestones, get_ms))
+        return DD_ENOMEM;
+    dd_ynode *root = NULL;
+    dd_status st = dd__ytree_parse(arena, file, text, len, true, diags, &root);
+    if (st != DD_OK)
+        return st;
+    if (root->kind != DD_Y_MAP) {
+        perr(&r, root, "", "a plan is a JSON object, got %s", type_name(root));
+        return DD_EINPUT;
+    }
+    read_plan(&r, root, out);
+    if (!r.failed && !r.oom)
+        check_unique(&r, out);
+    if (r.oom || diags->oom)
+        return DD_ENOMEM;
+    return r.failed ? DD_EINPUT : DD_OK;
+}

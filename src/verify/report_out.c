@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering a verification report: text for a terminal (one line per
+ * violation, then the compliance summary and the verdict) and JSON for
+ * programs (docs/verify.md). Plan file errors are the caller's to print.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "verify/verify_int.h"
+
+static const char *status_text(dd_term_status st)
+{
+    return st == DD_TERM_MET ? "met" : st == DD_TERM_VIOLATED ? "violated" : "not applicable";
+}
+
+static void date_of(const dd_scenario *s, int32_t day, char *buf, size_t size)
+{
+    char t[32];
+    dd_scenario_format_time(s, dd_scenario_day_start(s, day), s->agreement.tz_offset, t, sizeof t);
+    t[10] = '\0';
+    snprintf(buf, size, "%s", t);
+}
+
+dd_status dd_verify_write_text(const dd_verify_report *r, FILE *f)
+{
+    for (size_t i = 0; i < r->n_stored; i++)
+        fprintf(f, "%s: %s\n", dd_violation_kind_name(r->violations[i].kind),
+                r->violations[i].message);
+    if (r->n_violations > r->n_stored)
+        fprintf(f, "... and %zu more violations not shown\n", r->n_violations - r->n_stored);
+    if (r->n_violations)
+        fputc('\n', f);
+    fprintf(f, "compliance with the agreement:\n");
+    for (size_t i = 0; i < r->n_terms; i++) {
+        const dd_verify_term *t = &r->terms[i];
+        if (t->status == DD_TERM_VIOLATED)
+            fprintf(f, "  %s: violated %zu time%s", t->name, t->n_violations,
+                    t->n_violations == 1 ? "" : "s");
+        else
+            fprintf(f, "  %s: %s", t->name, status_text(t->status));
+        fprintf(f, *t->worst ? " (%s)\n" : "\n", t->worst);
+    }
+    fputc('\n', f);
+    if (r->n_violations == 0) {
+        fprintf(f, "the plan complies: %zu sorties, %zu commercial flights, no violation\n",
+                r->n_sorties, r->n_commercial);
+    } else {
+        fprintf(f, "%zu violation%s:", r->n_violations, r->n_violations == 1 ? "" : "s");
+        const char *sep = " ";
+        for (int k = 0; k < DD_V_COUNT; k++)
+            if (r->by_kind[k]) {
+                fprintf(f, "%s%s %zu", sep, dd_violation_kind_name((dd_violation_kind)k),
+                        r->by_kind[k]);
+                sep = ", ";
+            }
+        fputc('\n', f);
+    }
+    return ferror(f) ? DD_EIO : DD_OK;
+}
+
+dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
+{
+    dd_jw w;
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "format");
+    dd__jw_str(&w, "drawdown-verify");
+    dd__jw_key(&w, "version");
+    dd__jw_int(&w, 1);
+    dd__jw_key(&w, "plan");
+    dd__jw_str(&w, r->plan_path);
+    dd__jw_key(&w, "scenario");
+    dd__jw_str(&w, r->scenario->name ? r->scenario->name : "");
+    dd__jw_key(&w, "complies");
+    dd__jw_bool(&w, r->n_violations == 0);
+    dd__jw_key(&w, "violations_total");
+    dd__jw_int(&w, (int64_t)r->n_violations);
+    dd__jw_key(&w, "by_kind");
+    dd__jw_obj(&w);
+    for (int k = 0; k < DD_V_COUNT; k++)
+        if (r->by_kind[k]) {
+            dd__jw_key(&w, dd_violation_kind_name((dd_violation_kind)k));
+            dd__jw_int(&w, (int64_t)r->by_kind[k]);
+        }
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "violations");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < r->n_stored; i++) {
+        const dd_violation *v = &r->violations[i];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "kind");
+        dd__jw_str(&w, dd_violation_kind_name(v->kind));
+        dd__jw_key(&w, "sortie");
+        if (v->sortie > 0)
+            dd__jw_int(&w, v->sortie);
+        else
+            dd__jw_null(&w);
+        dd__jw_key(&w, "item");
+        if (v->item)
+            dd__jw_str(&w, v->item);
+        else
+            dd__jw_null(&w);
+        dd__jw_key(&w, "site");
+        if (v->site)
+            dd__jw_str(&w, v->site);
+        else
+            dd__jw_null(&w);
+        dd__jw_key(&w, "date");
+        if (v->day >= 0) {
+            char d[16];
+            date_of(r->scenario, v->day, d, sizeof d);
+            dd__jw_str(&w, d);
+        } else {
+            dd__jw_null(&w);
+        }
+        dd__jw_key(&w, "line");
+        dd__jw_int(&w, v->line);
+        dd__jw_key(&w, "col");
+        dd__jw_int(&w, v->col);
+        dd__jw_key(&w, "message");
+        dd__jw_str(&w, v->message);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_key(&w, "compliance");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < r->n_terms; i++) {
+        const dd_verify_term *t = &r->terms[i];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "term");
+        dd__jw_str(&w, t->name);
+        dd__jw_key(&w, "status");
+        dd__jw_str(&w, status_text(t->status));
+        dd__jw_key(&w, "violations");
+        dd__jw_int(&w, (int64_t)t->n_violations);
+        dd__jw_key(&w, "detail");
+        dd__jw_str(&w, t->worst);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_key(&w, "plan_counts");
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "sorties");
+    dd__jw_int(&w, (int64_t)r->n_sorties);
+    dd__jw_key(&w, "clearances");
+    dd__jw_int(&w, (int64_t)r->n_clearances);
+    dd__jw_key(&w, "commercial");
+    dd__jw_int(&w, (int64_t)r->n_commercial);
+    dd__jw_key(&w, "people_moved");
+    dd__jw_int(&w, r->people_moved);
+    dd__jw_key(&w, "pieces_moved");
+    dd__jw_int(&w, r->pieces_moved);
+    dd__jw_obj_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verifier's own pieces: the plan as read from its JSON file (ids
+ * resolved to scenario indices, times in minutes since the epoch), the
+ * checking context with its running compliance figures, and the functions
+ * each check file provides. Nothing here comes from the planner: the
+ * verifier reads the plan format (docs/plan-format.md) and the scenario.
+ */
+#ifndef DD_VERIFY_INT_H
+#define DD_VERIFY_INT_H
+
+#include <drawdown/verify.h>
+#include <stdbool.h>
+
+#include "base/arena.h"
+
+/* Tolerances (docs/verify.md). */
+#define VF_KG_TOL 0.5      /* stated weights vs recomputed, kg */
+#define VF_M_TOL 0.01      /* stated lengths vs recomputed, m */
+#define VF_EPS 1e-6        /* comparisons of recomputed figures */
+#define VF_FLIGHT_TOL 2    /* minutes either side of the computed flight time */
+#define VF_SHARE_TOL 0.001 /* stated milestone shares vs recomputed */
+
+/* A count of cargo pieces or people, with where the plan states it. */
+typedef struct vq {
+    int32_t ref; /* cargo or people index */
+    int64_t count;
+    bool escort;
+    uint32_t line, col;
+} vq;
+
+typedef struct vpallet {
+    int64_t id;
+    double gross_kg, height_m;
+    size_t n_pieces;
+    vq *pieces;
+    uint32_t line, col;
+} vpallet;
+
+typedef struct vsortie {
+    int64_t id;
+    int32_t type, site, dest;
+    int64_t tail;
+    int32_t ferry_from;
+    dd_time ferry_dep, ferry_arr;
+    size_t n_ferry_pax;
+    vq *ferry_pax;
+    dd_time at_site, dep, arr;
+    int64_t clearance_id;
+    double weight_kg, acl_kg, floor_m;
+    int64_t seats_available;
+    size_t n_pallets;
+    vpallet *pallets;
+    size_t n_bulky;
+    vq *bulky;
+    size_t n_pax;
+    vq *pax;
+    uint32_t line, col;
+    uint32_t load_line, load_col;
+} vsortie;
+
+typedef struct vcommercial {
+    int32_t site;
+    int32_t day;
+    dd_time dep;
+    size_t n_pax;
+    vq *pax;
+    uint32_t line, col;
+} vcommercial;
+
+typedef struct vclearance {
+    int64_t id;
+    int32_t sortie; /* index into sorties */
+    int32_t site;
+    const char *airfield;
+    dd_time file_by, wfrom, wto;
+    int32_t day;
+    int64_t count_site, count_country;
+    uint32_t line, col;
+} vclearance;
+
+typedef struct vres {
+    int32_t res; /* index into the task's site's resources */
+    int64_t amount;
+} vres;
+
+typedef struct vtask {
+    int32_t task, site;
+    dd_time start, end;
+    size_t n_res;
+    vres *res;
+    uint32_t line, col;
+} vtask;
+
+typedef struct vmove {
+    int64_t count;
+    int32_t sortie; /* index, or -1 for commercial */
+    int32_t day;
+    dd_time dep;
+    uint32_t line, col;
+} vmove;
+
+typedef struct varrival {
+    int64_t count;
+    int32_t sortie;
+    uint32_t line, col;
+} varrival;
+
+typedef struct vgroup {
+    int32_t group, site;
+    int64_t count;
+    int32_t role;
+    dd_time released, arrival, entry_by; /* DD_TIME_NONE for null */
+    size_t n_moves;
+    vmove *moves;
+    size_t n_arrivals;
+    varrival *arrivals;
+    uint32_t line, col;
+} vgroup;
+
+typedef struct vday {
+    int32_t day;
+    int64_t people[DD_ROLE_COUNT];
+    int64_t security_required, mog_peak, clearances, exits;
+    double cargo_remaining_kg;
+    uint32_t line, col;
+} vday;
+
+typedef struct vsite {
+    int32_t site;
+    dd_time closure; /* DD_TIME_NONE for null */
+    size_t n_days;
+    vday *days;
+    uint32_t line, col;
+} vsite;
+
+typedef struct vmilestone {
+    int32_t ms;
+    dd_time at, achieved;
+    bool met;
+    double pout, cout; /* NAN for null */
+    uint32_t line, col;
+} vmilestone;
+
+typedef struct vplan {
+    dd_time epoch, deadline;
+    uint32_t epoch_line, epoch_col, deadline_line, deadline_col;
+    bool deadline_met;
+    dd_time completion;
+    int64_t n_sorties_stated, seats_used_stated;
+    int64_t *by_type_stated; /* per aircraft type; -1 when not listed */
+    const char *binding;
+    uint32_t summary_line, summary_col;
+    size_t n_sorties;
+    vsortie *sorties;
+    size_t n_commercial;
+    vcommercial *commercial;
+    size_t n_clearances;
+    vclearance *clearances;
+    size_t n_tasks;
+    vtask *tasks;
+    size_t n_groups;
+    vgroup *groups;
+    size_t n_sites;
+    vsite *sites;
+    size_t n_milestones;
+    vmilestone *milestones;
+} vplan;
+
+/* Read the plan JSON into *out (allocated in `arena`). Errors go to
+ * `diags`; DD_EINPUT when there is any. */
+dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *file,
+                           const char *text, size_t len, dd_diags *diags, vplan *out);
+
+/* Compliance terms with a fixed place in the summary. */
+enum {
+    T_CLEARANCE_LEAD,
+    T_CLEARANCE_OPENS,
+    T_CLEARANCE_VALIDITY,
+    T_CAP_SITE,
+    T_CAP_COUNTRY,
+    T_HOURS,
+    T_BLACKOUT,
+    T_SECURITY,
+    T_EXIT,
+    T_MANIFEST,
+    T_ENTRY,
+    T_CEILING,
+    T_DEADLINE,
+    T_FIXED
+};
+#define T_NONE (-1)
+
+/* A term's running figures while the checks run. */
+typedef struct vterm {
+    const char *name;
+    bool applies;
+    size_t n;
+    bool have_worst;
+    double worst; /* in the term's own unit; smaller is worse unless noted */
+    char worst_text[160];
+    char na_text[96];
+} vterm;
+
+/* People leaving: one per passenger entry of a sortie or commercial flight. */
+typedef struct vexit {
+    int32_t group;
+    int64_t count;
+    dd_time t;
+    int32_t sortie;     /* index, or -1 */
+    int32_t commercial; /* index, or -1 */
+    int32_t site;       /* where they leave from */
+    uint32_t line, col;
+} vexit;
+
+/* Augmentees flown in on a ferry leg. */
+typedef struct vferried {
+    int32_t group;
+    int64_t count;
+    dd_time t; /* block-in at the site */
+    int32_t sortie;
+    uint32_t line, col;
+} vferried;
+
+typedef struct vctx {
+    const dd_scenario *s;
+    const vplan *p;
+    dd_arena *arena;
+    bool oom;
+    /* violations */
+    dd_violation *v;
+    size_t n_v, cap_v, n_found;
+    size_t by_kind[DD_V_COUNT];
+    /* terms: T_FIXED, then one per milestone, then one per site */
+    size_t n_terms;
+    vterm *terms;
+    /* derived from the plan */
+    dd_time *task_start, *task_end; /* per scenario task; DD_TIME_NONE if absent */
+    dd_time *cargo_ready;           /* per cargo row; DD_TIME_NONE if unknown */
+    dd_time *group_release;         /* per group; DD_TIME_NONE if unknown */
+    int32_t *group_entry;           /* per group: index into p->groups or -1 */
+    int32_t *sortie_clearance;      /* per sortie: index of its clearance or -1 */
+    dd_time *site_closure;          /* per site: last departure, or DD_TIME_NONE */
+    vexit *exits;                   /* by time */
+    size_t n_exits;
+    vferried *ferried;              /* by time */
+    size_t n_ferried;
+} vctx;
+
+/* Record a violation (message printf-style). `term` is a T_ index, a
+ * dynamic term index, or T_NONE; `site` an index or -1; `day` -1 if none. */
+void dd__vf_add(vctx *c, dd_violation_kind kind, int term, int64_t sortie, const char *item,
+                int32_t site, int32_t day, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 10, 11)));
+/* Offer a figure to a term's worst: kept when `value` is below the current
+ * worst (or the first), with its text. */
+void dd__vf_worst(vctx *c, int term, double value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int dd__vf_term_milestone(const vctx *c, size_t m);
+int dd__vf_term_site(const vctx *c, size_t site);
+
+/* Formatting for messages. */
+void dd__vf_time(const vctx *c, dd_time t, char *buf, size_t size);     /* 2024-06-07T14:30Z */
+void dd__vf_date(const vctx *c, int32_t day, char *buf, size_t size);   /* 2024-06-07 */
+void dd__vf_dur(dd_time minutes, char *buf, size_t size);                /* 5d 0h, 3h 15m */
+void dd__vf_local_hm(dd_time t, const dd_scenario *s, int32_t tz, char *buf, size_t size);
+/* Great-circle distance (docs/plan-format.md), metres, and flight minutes. */
+double dd__vf_distance(double lat1, double lon1, double lat2, double lon2);
+dd_time dd__vf_flight_min(double dist_m, double cruise_mps);
+/* Cabin load of type a on a leg of dist_m (range–payload interpolation). */
+double dd__vf_acl(const dd_aircraft *a, double dist_m);
+/* Is local minute-of-day `mod` inside hours h? */
+bool dd__vf_in_hours(dd_hours h, int32_t mod);
+/* Minute of the local day of t at offset tz. */
+int32_t dd__vf_local_mod(const dd_scenario *s, dd_time t, int32_t tz);
+
+/* The checks, in the order they run (each file's own). */
+void dd__vf_check_summary(vctx *c);    /* check_goal.c: epoch, deadline, ids, summary */
+void dd__vf_check_loads(vctx *c);      /* check_load.c */
+void dd__vf_check_cargo_flow(vctx *c); /* check_load.c: each piece once */
+void dd__vf_check_clearances(vctx *c); /* check_air.c */
+void dd__vf_check_itineraries(vctx *c);
+void dd__vf_check_mog(vctx *c);
+void dd__vf_check_tasks(vctx *c);      /* check_ground.c */
+void dd__vf_check_people(vctx *c);
+void dd__vf_check_releases(vctx *c);
+void dd__vf_check_sites(vctx *c);      /* security, exit, ceiling */
+void dd__vf_check_goals(vctx *c);      /* check_goal.c: deadline, close_by, milestones */
+
+#endif
