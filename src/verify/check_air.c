@@ -556,19 +556,18 @@ void dd__vf_check_mog(vctx *c)
                            reserved == 1 ? "" : "s", total_cap);
             }
             over[s->n_classes] = bad;
-            /* per class */
+            /* per class: reservations are generic ramp slots and count
+             * against the total only */
             for (size_t k = 0; k < site->n_mog; k++) {
                 int32_t kl = site->mog[k].klass;
-                bad = cls[kl] > 0 && cls[kl] + reserved > site->mog[k].count;
+                bad = cls[kl] > site->mog[k].count;
                 if (bad && !over[kl]) {
                     on_ground(c, (int32_t)j, kl, t, list, sizeof list);
                     dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, (int32_t)j,
                                dd_scenario_day(s, t), 0, 0,
-                               "%s at %s: %lld %s on the ground (sorties %s) and %lld slot%s "
-                               "reserved; the %s MOG is %d",
+                               "%s at %s: %lld %s on the ground (sorties %s); the %s MOG is %d",
                                site->id, when, (long long)cls[kl], s->classes[kl], list,
-                               (long long)reserved, reserved == 1 ? "" : "s", s->classes[kl],
-                               site->mog[k].count);
+                               s->classes[kl], site->mog[k].count);
                 }
                 over[kl] = bad;
             }

@@ -75,7 +75,7 @@ static void check_pallet(vctx *c, const vsortie *x, const vpallet *pl, double gr
                    "sortie %lld, pallet %lld: %.1f kg gross, above the 4535.9 kg (10,000 lb) "
                    "of a 463L pallet",
                    sid, pid, gross);
-    if (pl->height_m > t->pallet_height_m + VF_EPS)
+    if (pl->height_m > t->pallet_height_m + VF_HEIGHT_TOL)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, pl->line, pl->col,
                    "sortie %lld, pallet %lld: %.2f m high, above the %s's pallet height of "
                    "%.2f m",
@@ -94,13 +94,13 @@ static void check_pallet(vctx *c, const vsortie *x, const vpallet *pl, double gr
         built_up |= it->kind == DD_CARGO_PALLET;
         volume += (double)pl->pieces[q].count * it->length_m * it->width_m * it->height_m;
     }
-    if (tall_id && pl->height_m + VF_EPS < tallest)
+    if (tall_id && pl->height_m + VF_HEIGHT_TOL < tallest)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, tall_id, x->site, -1, pl->line, pl->col,
                    "sortie %lld, pallet %lld: height_m %.2f is below its tallest piece, %s "
                    "(%.2f m)",
                    sid, pid, pl->height_m, tall_id, tallest);
     double room = PALLET_AREA_M2 * pl->height_m;
-    if (!built_up && volume > room * (1 + VF_EPS) + VF_EPS)
+    if (!built_up && volume > PALLET_AREA_M2 * (pl->height_m + VF_HEIGHT_TOL))
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, pl->line, pl->col,
                    "sortie %lld, pallet %lld: its pieces take %.2f m3, more than the %.2f m3 "
                    "of a 463L pallet %.2f m high",
@@ -160,7 +160,7 @@ static void check_hazards(vctx *c, const vsortie *x, const aboard *a, int64_t pa
                    sid, (long long)escorts);
 }
 
-static void check_one(vctx *c, const vsortie *x, int64_t *next_pallet)
+static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t n_pallets)
 {
     const dd_scenario *s = c->s;
     const dd_aircraft *t = &s->aircraft[x->type];
@@ -180,12 +180,17 @@ static void check_one(vctx *c, const vsortie *x, int64_t *next_pallet)
                    x->n_pallets, t->id, t->pallet_positions);
     for (size_t k = 0; k < x->n_pallets; k++) {
         const vpallet *pl = &x->pallets[k];
-        if (pl->id != *next_pallet)
+        if (pl->id > n_pallets)
             dd__vf_add(c, DD_V_FORMAT, T_NONE, x->id, NULL, x->site, -1, pl->line, pl->col,
-                       "sortie %lld: pallet ids run 1, 2, ... across the plan: expected %lld, "
-                       "got %lld",
-                       sid, (long long)*next_pallet, (long long)pl->id);
-        *next_pallet = pl->id + 1;
+                       "sortie %lld: pallet %lld, but the plan has %lld pallets (ids run 1 to "
+                       "%lld)",
+                       sid, (long long)pl->id, (long long)n_pallets, (long long)n_pallets);
+        else if (pallet_seen[pl->id - 1])
+            dd__vf_add(c, DD_V_FORMAT, T_NONE, x->id, NULL, x->site, -1, pl->line, pl->col,
+                       "sortie %lld: pallet %lld is listed twice (first at line %u)", sid,
+                       (long long)pl->id, pallet_seen[pl->id - 1]);
+        else
+            pallet_seen[pl->id - 1] = pl->line ? pl->line : 1;
         double gross = pallet_gross(c, x, pl);
         check_pallet(c, x, pl, gross);
         weight += gross;
@@ -197,9 +202,11 @@ static void check_one(vctx *c, const vsortie *x, int64_t *next_pallet)
     double floor_m = t->pallet_positions > 0
                          ? (double)x->n_pallets * t->floor_length_m / t->pallet_positions
                          : 0;
+    int64_t n_pieces = 0;
     for (size_t k = 0; k < x->n_bulky; k++) {
         const vq *b = &x->bulky[k];
         const dd_cargo *it = &s->cargo[b->ref];
+        n_pieces += b->count;
         note_item(&a, it);
         weight += (double)b->count * it->weight_kg;
         if (palletised(it->kind)) {
@@ -228,7 +235,8 @@ static void check_one(vctx *c, const vsortie *x, int64_t *next_pallet)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %.2f m of floor used, the %s has %.2f m", sid, floor_m, t->id,
                    t->floor_length_m);
-    if (fabs(x->floor_m - floor_m) > VF_M_TOL)
+    double floor_tol = VF_M_TOL + VF_MM_ITEM * ((double)x->n_pallets + (double)n_pieces);
+    if (fabs(x->floor_m - floor_m) > floor_tol)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: floor_m %.2f stated, %.2f recomputed", sid, x->floor_m,
                    floor_m);
@@ -334,9 +342,17 @@ static void check_one(vctx *c, const vsortie *x, int64_t *next_pallet)
 
 void dd__vf_check_loads(vctx *c)
 {
-    int64_t next_pallet = 1;
+    size_t n = 0;
     for (size_t i = 0; i < c->p->n_sorties; i++)
-        check_one(c, &c->p->sorties[i], &next_pallet);
+        n += c->p->sorties[i].n_pallets;
+    uint32_t *seen = calloc(n ? n : 1, sizeof *seen);
+    if (!seen) {
+        c->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < c->p->n_sorties; i++)
+        check_one(c, &c->p->sorties[i], seen, (int64_t)n);
+    free(seen);
 }
 
 void dd__vf_check_cargo_flow(vctx *c)

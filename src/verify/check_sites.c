@@ -296,7 +296,9 @@ static void check_commercial(vctx *c, sd *v)
         bool runs = false;
         for (size_t k = 0; k < s->n_commercial; k++) {
             const dd_commercial *cm = &s->commercial[k];
-            if (cm->site == v[i].site && cm->from <= x->dep && x->dep < cm->to) {
+            /* a service without an end runs to the deadline */
+            dd_time to = cm->to != DD_TIME_NONE ? cm->to : s->agreement.deadline;
+            if (cm->site == v[i].site && cm->from <= x->dep && x->dep < to) {
                 seats += cm->seats_per_day;
                 runs = true;
             }

@@ -323,6 +323,9 @@ static bool derive(vctx *c)
     for (size_t i = 0; i < s->n_people; i++) {
         const dd_people *x = &s->people[i];
         dd_time r = x->release != DD_TIME_NONE ? x->release : 0;
+        /* augmentees are free to leave only once they have arrived */
+        if (x->role == DD_ROLE_AUGMENTEE && x->arrival != DD_TIME_NONE && x->arrival > r)
+            r = x->arrival;
         if (x->released_by >= 0) {
             dd_time e = c->task_end[x->released_by];
             r = e == DD_TIME_NONE ? DD_TIME_NONE : e > r ? e : r;

@@ -15,8 +15,10 @@
 #include "base/arena.h"
 
 /* Tolerances (docs/verify.md). */
-#define VF_KG_TOL 0.5      /* stated weights vs recomputed, kg */
-#define VF_M_TOL 0.01      /* stated lengths vs recomputed, m */
+#define VF_KG_TOL 1.0      /* stated weights vs recomputed, kg (whole kg either way) */
+#define VF_M_TOL 0.01      /* stated floor length vs recomputed, m, plus VF_MM_ITEM per item */
+#define VF_MM_ITEM 0.001   /* floor rounding to the millimetre per pallet or piece */
+#define VF_HEIGHT_TOL 0.001 /* stated pallet heights are rounded to the millimetre */
 #define VF_EPS 1e-6        /* comparisons of recomputed figures */
 #define VF_FLIGHT_TOL 2    /* minutes either side of the computed flight time */
 #define VF_SHARE_TOL 0.001 /* stated milestone shares vs recomputed */
