@@ -151,8 +151,8 @@ static void sweep_site(vctx *c, int32_t site, const pev *ev, size_t n, int64_t *
     if (left > 0 && closure != DD_TIME_NONE) {
         dd__vf_time(c, closure, when, sizeof when);
         dd__vf_add(c, DD_V_SECURITY, T_SECURITY, 0, NULL, site, dd_scenario_day(s, closure), 0,
-                   0, "%s: its last departure (%s) leaves %lld people behind", x->id, when,
-                   (long long)left);
+                   0, "%s: its last departure (%s) leaves %lld %s behind", x->id, when,
+                   (long long)left, left == 1 ? "person" : "people");
     }
 }
 

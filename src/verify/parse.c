@@ -41,6 +41,7 @@ typedef struct prd {
     bool failed, oom;
     int64_t epoch_min; /* the epoch in minutes since 1970 */
     size_t n_sorties, n_clearances;
+    bool has_sorties, has_clearances; /* the arrays are there to refer to */
     idmap cargo, people, tasks, sites, hubs, aircraft, milestones;
 } prd;
 
@@ -422,7 +423,7 @@ static bool get_sortie_ref(prd *r, const dd_ynode *map, const char *path, const 
     int64_t id;
     if (!get_int(r, map, path, key, 1, &id))
         return false;
-    if ((uint64_t)id > r->n_sorties) {
+    if ((uint64_t)id > r->n_sorties && r->has_sorties) {
         char p[PATHN];
         subpath(p, path, key);
         perr(r, v, p, "no sortie %lld in the plan (it has %zu)", (long long)id, r->n_sorties);
@@ -542,7 +543,7 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     get_time(r, e, p, "arrival_at_site", false, &x->at_site);
     get_time(r, e, p, "departure", false, &x->dep);
     get_time(r, e, p, "arrival", false, &x->arr);
-    if (get_int(r, e, p, "clearance", 1, &x->clearance_id) &&
+    if (get_int(r, e, p, "clearance", 1, &x->clearance_id) && r->has_clearances &&
         (uint64_t)x->clearance_id > r->n_clearances)
         perr(r, lookup(e, "clearance"), p, "no clearance %lld in the plan (it has %zu)",
              (long long)x->clearance_id, r->n_clearances);
@@ -872,15 +873,15 @@ static void read_summary(prd *r, const dd_ynode *sm, vplan *p)
         }                                                                    \
     } while (0)
 
-static size_t array_len(const dd_ynode *top, const char *key)
+static size_t array_len(const dd_ynode *top, const char *key, bool *present)
 {
     const dd_ynode *a = lookup(top, key);
-    return a && a->kind == DD_Y_SEQ ? a->n : 0;
+    *present = a && a->kind == DD_Y_SEQ;
+    return *present ? a->n : 0;
 }
 
 static void read_plan(prd *r, const dd_ynode *top, vplan *p)
 {
-    check_keys(r, top, "", top_keys);
     const dd_ynode *f = get_str(r, top, "", "format");
     if (f && strcmp(f->text, "drawdown-plan") != 0)
         perr(r, f, "format", "not a drawdown plan: format is '%s', expected 'drawdown-plan'",
@@ -891,6 +892,7 @@ static void read_plan(prd *r, const dd_ynode *top, vplan *p)
              "unsupported plan format version %lld (this drawdown reads 1)", (long long)version);
     if (r->failed)
         return; /* not a plan this verifier reads: say only that */
+    check_keys(r, top, "", top_keys);
     get_str(r, top, "", "scenario");
     get_str(r, top, "", "name");
     int64_t seed;
@@ -903,8 +905,8 @@ static void read_plan(prd *r, const dd_ynode *top, vplan *p)
         p->deadline_line = lookup(top, "deadline")->line;
         p->deadline_col = lookup(top, "deadline")->col;
     }
-    r->n_sorties = array_len(top, "sorties");
-    r->n_clearances = array_len(top, "clearances");
+    r->n_sorties = array_len(top, "sorties", &r->has_sorties);
+    r->n_clearances = array_len(top, "clearances", &r->has_clearances);
     const dd_ynode *sm = get_obj(r, top, "", "summary", summary_keys);
     if (sm)
         read_summary(r, sm, p);
@@ -1001,6 +1003,7 @@ dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *fi
     read_plan(&r, root, out);
     if (!r.failed && !r.oom)
         check_unique(&r, out);
+    dd_diags_sort(diags);
     if (r.oom || diags->oom)
         return DD_ENOMEM;
     return r.failed ? DD_EINPUT : DD_OK;

@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for src/verify, the plan verifier. The fixture scenario
+ * tests/data/verify/s.yaml has a valid plan worked out by hand
+ * (tests/data/verify/plan.json: flight minutes = ceil(distance / cruise /
+ * 60 s), weights from the inventory, floor and seats by the 1-D rule) that
+ * must verify clean with the compliance summary given below; every file
+ * under tests/data/verify/bad/ is that plan with one rule broken
+ * (bad/README.md, written by bad/mkbad.py), and must give exactly the
+ * violations listed here, with kind, subject and message. Malformed plans
+ * give located errors and DD_EINPUT. The command line is tested for its
+ * exit statuses and output when the binary is built.
+ *
+ * The expected messages were derived by hand from the scenario, e.g.
+ * sortie 2 to HUB2 flies 4,865.8 km, where the range-payload table
+ * (20,000 kg at 3,000 km, 5,000 kg at 6,000 km) allows 20,000 - 5 kg/km x
+ * 1,865.8 km = 10,671.1 kg, below the 10,922.1 kg aboard (two pallets of
+ * 2,161.0 and 1,361.0 kg with their 161.0 kg pallet and nets, a 6,000 kg
+ * vehicle and 14 passengers of 100 kg).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/verify.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define VDATA DD_TEST_DATA "/verify"
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static dd_scenario *load(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", VDATA, name);
+    dd_diags d;
+    dd_diags_init(&d, 0);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &d, &s);
+    if (st != DD_OK)
+        fail_msg("%s: %s (%s)", path, dd_status_str(st),
+                 d.n_items ? d.items[0].message : "no message");
+    dd_diags_fini(&d);
+    return s;
+}
+
+/* Verify the plan file `name` under tests/data/verify/. */
+static dd_status verify(const dd_scenario *s, const char *name, dd_verify_report **out)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", VDATA, name);
+    size_t len;
+    char *text = read_all(path, &len);
+    dd_status st = dd_verify_plan(s, name, text, len, out);
+    free(text);
+    return st;
+}
+
+static char *render_text(const dd_verify_report *r)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    assert_int_equal(dd_verify_write_text(r, f), DD_OK);
+    fclose(f);
+    return buf;
+}
+
+static int setup(void **state)
+{
+    *state = load("s.yaml");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    dd_scenario_free(*state);
+    return 0;
+}
+
+/* ---- the valid plans ---- */
+
+static const char valid_summary[] =
+    "compliance with the agreement:\n"
+    "  clearance lead time: met (shortest 2d 0h)\n"
+    "  clearances open: met (first departure 2024-06-04T08:00Z)\n"
+    "  clearance validity windows: met (least time left in a window: 22h 0m)\n"
+    "  daily cap per airfield: met (busiest: BASE on 2024-06-04, 1 of 1)\n"
+    "  daily cap country-wide: met (busiest: 2024-06-04, 1 of 2)\n"
+    "  permitted hours: met (closest to the edge: sortie 2 at 07:00 local)\n"
+    "  blackout dates: met (no departure on the 1 blackout day)\n"
+    "  security floor and ratio: met (least margin: BASE at 2024-06-02T11:00Z, 8 security "
+    "for 7 required)\n"
+    "  exit processing: met (busiest: BASE on 2024-06-05, 14 of 18)\n"
+    "  manifest lead time: met (shortest 1d 0h 30m)\n"
+    "  entry lead time: met (shortest 1d 0h)\n"
+    "  in-country ceiling: met (peak 37 of 37 at 2024-05-31T23:00Z)\n"
+    "  deadline: met (margin 13d 15h, last departure 2024-06-07T08:00Z)\n"
+    "  milestone half: met (people 0.744 of 0.500, cargo 1.000 of 0.900 by "
+    "2024-06-06T23:00Z)\n"
+    "  closing date BASE: met (last departure 2024-06-07T08:00Z, margin 11d 15h)\n"
+    "\n"
+    "the plan complies: 4 sorties, 2 commercial flights, no violation\n";
+
+static void test_valid_plan(void **state)
+{
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(*state, "plan.json", &r), DD_OK);
+    for (size_t i = 0; i < r->n_stored; i++)
+        print_message("unexpected: %s: %s\n", dd_violation_kind_name(r->violations[i].kind),
+                      r->violations[i].message);
+    assert_int_equal(r->n_violations, 0);
+    assert_int_equal(r->n_sorties, 4);
+    assert_int_equal(r->n_clearances, 4);
+    assert_int_equal(r->n_commercial, 2);
+    assert_int_equal(r->people_moved, 39);
+    assert_int_equal(r->pieces_moved, 16);
+    assert_int_equal(r->n_terms, 15);
+    for (size_t i = 0; i < r->n_terms; i++)
+        assert_int_equal(r->terms[i].status, DD_TERM_MET);
+    char *text = render_text(r);
+    assert_string_equal(text, valid_summary);
+    free(text);
+    dd_verify_report_free(r);
+    /* augmentees flown in on a ferry leg, after their arrival time */
+    assert_int_equal(verify(*state, "plan-ferry.json", &r), DD_OK);
+    for (size_t i = 0; i < r->n_stored; i++)
+        print_message("unexpected: %s\n", r->violations[i].message);
+    assert_int_equal(r->n_violations, 0);
+    dd_verify_report_free(r);
+}
+
+static void test_not_applicable(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("s-min.yaml");
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(s, "plan-min.json", &r), DD_OK);
+    assert_int_equal(r->n_violations, 0);
+    assert_int_equal(r->n_terms, 13);
+    for (size_t i = 0; i + 1 < r->n_terms; i++)
+        assert_int_equal(r->terms[i].status, DD_TERM_NA);
+    assert_string_equal(r->terms[0].name, "clearance lead time");
+    assert_string_equal(r->terms[0].worst, "no military sorties");
+    assert_string_equal(r->terms[11].worst, "no in-country ceiling");
+    assert_string_equal(r->terms[12].name, "deadline");
+    assert_int_equal(r->terms[12].status, DD_TERM_MET);
+    assert_string_equal(r->terms[12].worst, "nothing departs");
+    dd_verify_report_free(r);
+    dd_scenario_free(s);
+}
+
+/* ---- one broken rule per plan ---- */
+
+typedef struct expect {
+    dd_violation_kind kind;
+    int64_t sortie;      /* 0: none */
+    const char *item;    /* NULL: none */
+    const char *site;    /* NULL: none */
+    const char *message;
+} expect;
+
+typedef struct bad_plan {
+    const char *file; /* under bad/ */
+    size_t n;         /* violations in all */
+    expect e[2];      /* the first one or two, in report order */
+} bad_plan;
+
+static const bad_plan bad_plans[] = {
+    {"epoch.json", 1, {{DD_V_FORMAT, 0, NULL, NULL,
+        "epoch 2024-06-01T00:00Z stated, the scenario's is 2024-05-31T23:00Z"}}},
+    {"completion.json", 1, {{DD_V_FORMAT, 0, NULL, NULL,
+        "summary: completion 2024-06-07T09:00Z stated, the last departure is 2024-06-07T08:00Z"}}},
+    {"load-weight.json", 1, {{DD_V_LOAD, 2, NULL, "BASE",
+        "sortie 2: 10922.1 kg aboard, above the BIG's cabin load of 10671.1 kg for 4866 km"}}},
+    {"load-positions.json", 2, {{DD_V_LOAD, 1, NULL, "BASE",
+        "sortie 1: 5 pallets, the BIG has 4 pallet positions"},
+        {DD_V_LOAD, 1, NULL, "BASE", "sortie 1: 25.00 m of floor used, the BIG has 20.00 m"}}},
+    {"load-gross.json", 1, {{DD_V_LOAD, 1, NULL, "BASE",
+        "sortie 1, pallet 2: 4961.0 kg gross, above the 4535.9 kg (10,000 lb) of a 463L pallet"}}},
+    {"load-height.json", 1, {{DD_V_LOAD, 2, NULL, "BASE",
+        "sortie 2, pallet 5: 2.10 m high, above the BIG's pallet height of 2.00 m"}}},
+    {"load-tallest.json", 1, {{DD_V_LOAD, 2, "BOX", "BASE",
+        "sortie 2, pallet 5: height_m 0.90 is below its tallest piece, BOX (1.00 m)"}}},
+    {"load-volume.json", 1, {{DD_V_LOAD, 2, NULL, "BASE",
+        "sortie 2, pallet 5: its pieces take 6.00 m3, more than the 5.64 m3 of a 463L pallet "
+        "1.00 m high"}}},
+    {"load-floor.json", 1, {{DD_V_LOAD, 1, NULL, "BASE",
+        "sortie 1: 22.50 m of floor used, the BIG has 20.00 m"}}},
+    {"load-seats.json", 1, {{DD_V_LOAD, 2, NULL, "BASE",
+        "sortie 2: 14 passengers, 5 seats left after the floor use displaces 35.0 of 40"}}},
+    {"load-door.json", 2, {{DD_V_LOAD, 2, "DRONE", "BASE",
+        "sortie 2: DRONE (1.00 m wide, 3.50 m high) does not pass the BIG door (4.00 m wide, "
+        "3.00 m high)"},
+        {DD_V_DISPOSITION, 2, "DRONE", "BASE",
+         "DRONE is to hand over, yet 1 piece flies (first on sortie 2)"}}},
+    {"load-no-passengers.json", 1, {{DD_V_LOAD, 4, "BOMB", "BASE",
+        "sortie 4: hazard class 1.1 (BOMB) flies with 10 passengers"}}},
+    {"load-apart.json", 1, {{DD_V_LOAD, 2, "AMMO", "BASE",
+        "sortie 2: hazard classes 1.4 (AMMO) and 3 (FUEL) must fly apart"}}},
+    {"load-sensitive.json", 1, {{DD_V_LOAD, 1, "CRYPTO", "BASE",
+        "sortie 1: sensitive item CRYPTO flies with nobody aboard"}}},
+    {"load-escort.json", 1, {{DD_V_LOAD, 2, NULL, "BASE",
+        "sortie 2: 14 passengers marked escort, but no sensitive item is aboard"}}},
+    {"load-stated-weight.json", 1, {{DD_V_LOAD, 4, NULL, "BASE",
+        "sortie 4: weight_kg 900.0 stated, 1000.0 recomputed"}}},
+    {"cargo-left.json", 1, {{DD_V_CARGO, 0, "BLOCK", "BASE",
+        "BLOCK: 3 of 4 pieces fly; the rest never leave BASE"}}},
+    {"cargo-twice.json", 1, {{DD_V_CARGO, 2, "BOX", "BASE",
+        "BOX: 7 pieces fly, the inventory has 6"}}},
+    {"disposition.json", 1, {{DD_V_DISPOSITION, 2, "FURN", "BASE",
+        "FURN is to hand over, yet 1 piece flies (first on sortie 2)"}}},
+    {"people-movements.json", 1, {{DD_V_PEOPLE, 2, "SUP", "BASE",
+        "group SUP: its movements put 12 on sortie 2, which carries 14 of them"}}},
+    {"people-left.json", 2, {{DD_V_PEOPLE, 0, "SEC", "BASE",
+        "group SEC: 7 of 8 people leave; the rest never leave BASE"},
+        {DD_V_SECURITY, 0, NULL, "BASE",
+         "BASE: its last departure (2024-06-07T08:00Z) leaves 1 person behind"}}},
+    {"people-ferry.json", 2, {{DD_V_PEOPLE, 1, "SUP", "BASE",
+        "sortie 1: the ferry leg flies in group SUP, which is support, not augmentees"},
+        {DD_V_PEOPLE, 1, "SUP", "BASE",
+         "group SUP: its arrivals put 0 on sortie 1, which flies in 2 of them"}}},
+    {"clearance-lead.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "clearance 1 (sortie 1): filed by 2024-06-03T08:00Z, 1d 0h before departure; the "
+        "lead time is 2d 0h"}}},
+    {"clearance-epoch.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "clearance 1 (sortie 1): filed by 2024-05-31T22:00Z, before the epoch "
+        "2024-05-31T23:00Z"}}},
+    {"clearance-opens.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "sortie 1 departs 2024-06-03T08:00Z, before clearances open at 2024-06-03T23:00Z"}}},
+    {"clearance-validity.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "clearance 1 (sortie 1): window 2024-06-04T06:00Z to 2024-06-04T18:00Z is 12h 0m "
+        "long; the validity is 1d 0h"}}},
+    {"clearance-window.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "clearance 1 (sortie 1): departure 2024-06-04T08:00Z is outside its window "
+        "2024-06-04T09:00Z to 2024-06-05T09:00Z"}}},
+    {"clearance-date.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "clearance 1: date 2024-06-05, but sortie 1 departs on 2024-06-04 (host-country day)"}}},
+    {"hours.json", 1, {{DD_V_HOURS, 1, NULL, "BASE",
+        "sortie 1 departs BASE at 05:30 local, outside the permitted hours 06:00-22:00"}}},
+    {"blackout.json", 1, {{DD_V_BLACKOUT, 4, NULL, "BASE",
+        "sortie 4 departs BASE on 2024-06-08, a blackout day"}}},
+    {"cap-site.json", 1, {{DD_V_CAP_SITE, 2, NULL, "BASE",
+        "BASE on 2024-06-04: 2 clearances, above the airfield's daily cap of 1 (sorties 1, 2)"}}},
+    {"cap-country.json", 1, {{DD_V_CAP_COUNTRY, 6, NULL, NULL,
+        "2024-06-07: 3 clearances in the country, above the daily cap of 2 (sorties 4, 5, 6)"}}},
+    {"mog-class.json", 1, {{DD_V_MOG, 3, NULL, "BASE",
+        "BASE at 2024-06-05T05:00Z: 2 C17 on the ground (sorties 2, 3); the C17 MOG is 1"}}},
+    {"mog-reserved.json", 1, {{DD_V_MOG, 4, NULL, "BASE",
+        "BASE at 2024-06-12T06:00Z: 1 aircraft on the ground (sorties 4) and 2 slots "
+        "reserved; the MOG is 2"}}},
+    {"tail-count.json", 1, {{DD_V_TAIL, 2, NULL, "BASE",
+        "sortie 2: BIG tail 3 flies from 2024-06-04T22:24Z to 2024-06-05T11:36Z, but the type "
+        "has 2 tails then"}}},
+    {"tail-overlap.json", 2, {{DD_V_TAIL, 3, NULL, "BASE",
+        "sortie 3: BIG tail 2 leaves at 2024-06-04T23:24Z while still flying sortie 2 (lands "
+        "2024-06-05T11:36Z)"},
+        {DD_V_MOG, 3, NULL, "BASE",
+         "BASE at 2024-06-05T05:00Z: 2 C17 on the ground (sorties 2, 3); the C17 MOG is 1"}}},
+    {"itinerary-from.json", 1, {{DD_V_ITINERARY, 3, NULL, "BASE",
+        "sortie 3: BIG tail 1 ferries from HUB2, but it is at HUB (where its previous sortie "
+        "landed)"}}},
+    {"itinerary-flight.json", 1, {{DD_V_ITINERARY, 1, NULL, "BASE",
+        "sortie 1: the leg BASE to HUB takes 5h 0m; the flight time is 5h 36m (4022 km)"}}},
+    {"itinerary-ground.json", 1, {{DD_V_ITINERARY, 1, NULL, "BASE",
+        "sortie 1: 1h 0m on the ground at BASE; the BIG needs 2h 0m"}}},
+    {"itinerary-turn.json", 1, {{DD_V_ITINERARY, 4, NULL, "BASE",
+        "sortie 4: BIG tail 1 turns at HUB in 1h 0m after sortie 3; the ground time is 2h 0m"}}},
+    {"airfield-hours.json", 1, {{DD_V_AIRFIELD_HOURS, 1, NULL, "BASE",
+        "sortie 1 lands at BASE at 04:00 local, outside its operating hours 05:00-23:00"}}},
+    {"task-duration.json", 1, {{DD_V_TASK, 0, "CLEAN", "BASE",
+        "task CLEAN runs 2024-06-02T23:00Z to 2024-06-03T20:00Z, 21h 0m; its duration is 1d 0h"}}},
+    {"task-precedence.json", 1, {{DD_V_TASK_PRECEDENCE, 0, "FINAL", "BASE",
+        "task FINAL starts 2024-06-03T10:00Z, before 2024-06-03T11:00Z (PACK ends plus 12h 0m)"}}},
+    {"task-resource.json", 1, {{DD_V_TASK_RESOURCE, 0, "CLEAN", "BASE",
+        "BASE at 2024-06-01T23:00Z: 2 team held (tasks PACK, CLEAN), capacity 1"}}},
+    {"task-missing.json", 1, {{DD_V_TASK, 0, "CLEAN", "BASE",
+        "task CLEAN has no times in the plan"}}},
+    {"release-cargo.json", 1, {{DD_V_RELEASE, 2, "PAL", "BASE",
+        "sortie 2: PAL leaves 2024-06-05T06:00Z, before it is ready at 2024-06-05T23:00Z (its "
+        "ready time)"}}},
+    {"release-people.json", 1, {{DD_V_RELEASE, 2, "OPS", "BASE",
+        "sortie 2: group OPS leaves 2024-06-05T06:00Z, before its release at "
+        "2024-06-05T06:30Z"}}},
+    {"manifest.json", 1, {{DD_V_MANIFEST, 2, "SEC", "BASE",
+        "sortie 2: group SEC is released 2024-06-04T23:00Z, 7h 0m before departure; the "
+        "manifest lead time is 1d 0h"}}},
+    {"entry.json", 1, {{DD_V_ENTRY, 0, "AUG", "BASE",
+        "group AUG: entry requested by 2024-06-02T00:00Z, 11h 0m before arrival; the entry "
+        "lead time is 1d 0h"}}},
+    {"exit-processing.json", 1, {{DD_V_EXIT_PROCESSING, 0, NULL, "BASE",
+        "BASE on 2024-06-06: 19 people leave; exit processing takes 18 a day"}}},
+    {"commercial.json", 1, {{DD_V_COMMERCIAL, 0, NULL, "FOB",
+        "FOB on 2024-06-02: 4 people on commercial flights, 3 seats that day"}}},
+    {"security.json", 1, {{DD_V_SECURITY, 3, NULL, "BASE",
+        "BASE after 2024-06-06T07:00Z (sortie 3): 1 security for 2 others; the terms need 2 "
+        "(floor 2, ratio 0.25)"}}},
+    {"ceiling.json", 1, {{DD_V_CEILING, 0, NULL, NULL,
+        "2024-06-02T11:00Z: 39 people in the country, above the ceiling of 37"}}},
+    {"deadline.json", 1, {{DD_V_DEADLINE, 0, NULL, "FOB",
+        "the commercial flight of 2024-06-21 leaves FOB at 2024-06-21T11:00Z, 12h 0m after "
+        "the deadline 2024-06-20T23:00Z"}}},
+    {"site-close.json", 1, {{DD_V_SITE_CLOSE, 4, NULL, "BASE",
+        "sortie 4 leaves BASE at 2024-06-19T08:00Z, 9h 0m after the site's closing date "
+        "2024-06-18T23:00Z"}}},
+    {"milestone.json", 1, {{DD_V_MILESTONE, 0, "half", NULL,
+        "milestone half: by 2024-06-06T23:00Z, 0.830 of the shipped cargo is out (by "
+        "weight); 0.900 required"}}},
+};
+
+static void check_violation(const char *file, size_t k, const dd_violation *v, const expect *e)
+{
+    if (v->kind != e->kind || strcmp(v->message, e->message) != 0)
+        fail_msg("%s: violation %zu is\n  %s: %s\nexpected\n  %s: %s", file, k,
+                 dd_violation_kind_name(v->kind), v->message, dd_violation_kind_name(e->kind),
+                 e->message);
+    assert_int_equal(v->sortie, e->sortie);
+    if (e->item)
+        assert_string_equal(v->item ? v->item : "(null)", e->item);
+    else
+        assert_null(v->item);
+    if (e->site)
+        assert_string_equal(v->site ? v->site : "(null)", e->site);
+    else
+        assert_null(v->site);
+}
+
+static void test_bad_plans(void **state)
+{
+    size_t kinds_seen[DD_V_COUNT] = {0};
+    for (size_t i = 0; i < sizeof bad_plans / sizeof bad_plans[0]; i++) {
+        const bad_plan *b = &bad_plans[i];
+        char name[128];
+        snprintf(name, sizeof name, "bad/%s", b->file);
+        dd_verify_report *r = NULL;
+        assert_int_equal(verify(*state, name, &r), DD_OK);
+        if (r->n_violations != b->n) {
+            for (size_t k = 0; k < r->n_stored; k++)
+                print_message("%s: %s: %s\n", b->file,
+                              dd_violation_kind_name(r->violations[k].kind),
+                              r->violations[k].message);
+            fail_msg("%s: %zu violations, expected %zu", b->file, r->n_violations, b->n);
+        }
+        for (size_t k = 0; k < b->n && k < 2; k++) {
+            check_violation(b->file, k, &r->violations[k], &b->e[k]);
+            kinds_seen[b->e[k].kind]++;
+        }
+        dd_verify_report_free(r);
+    }
+    /* every kind has a plan that breaks it */
+    for (int k = 0; k < DD_V_COUNT; k++)
+        if (!kinds_seen[k])
+            fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
+}
+
+/* Days, lines and the compliance lines of violated terms. */
+static void test_violation_details(void **state)
+{
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(*state, "bad/cap-site.json", &r), DD_OK);
+    assert_int_equal(r->violations[0].day, 3); /* 2024-06-04, day 0 holds the epoch */
+    assert_true(r->violations[0].line > 0);
+    assert_int_equal(r->by_kind[DD_V_CAP_SITE], 1);
+    char *text = render_text(r);
+    assert_non_null(strstr(text, "cap_site: BASE on 2024-06-04: 2 clearances, above the "
+                                 "airfield's daily cap of 1 (sorties 1, 2)\n\n"));
+    assert_non_null(strstr(text, "  daily cap per airfield: violated 1 time (busiest: BASE on "
+                                 "2024-06-04, 2 of 1)\n"));
+    assert_non_null(strstr(text, "  daily cap country-wide: met (busiest: 2024-06-04, 2 of 2)\n"));
+    assert_non_null(strstr(text, "\n1 violation: cap_site 1\n"));
+    free(text);
+    dd_verify_report_free(r);
+
+    assert_int_equal(verify(*state, "bad/clearance-lead.json", &r), DD_OK);
+    text = render_text(r);
+    assert_non_null(strstr(text, "  clearance lead time: violated 1 time (shortest 1d 0h)\n"));
+    free(text);
+    dd_verify_report_free(r);
+
+    assert_int_equal(verify(*state, "bad/deadline.json", &r), DD_OK);
+    assert_int_equal(r->violations[0].day, 20);
+    text = render_text(r);
+    assert_non_null(strstr(text, "  deadline: violated 1 time (late by 12h 0m, last departure "
+                                 "2024-06-21T11:00Z)\n"));
+    free(text);
+    dd_verify_report_free(r);
+
+    assert_int_equal(verify(*state, "bad/milestone.json", &r), DD_OK);
+    text = render_text(r);
+    assert_non_null(strstr(text, "  milestone half: violated 1 time (people 0.744 of 0.500, "
+                                 "cargo 0.830 of 0.900 by 2024-06-06T23:00Z)\n"));
+    free(text);
+    dd_verify_report_free(r);
+
+    assert_int_equal(verify(*state, "bad/site-close.json", &r), DD_OK);
+    text = render_text(r);
+    assert_non_null(strstr(text, "  closing date BASE: violated 1 time (last departure "
+                                 "2024-06-19T08:00Z, late by 9h 0m)\n"));
+    free(text);
+    dd_verify_report_free(r);
+}
+
+static void test_json_output(void **state)
+{
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(*state, "bad/exit-processing.json", &r), DD_OK);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_int_equal(dd_verify_write_json(r, f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"complies\": false"));
+    assert_non_null(strstr(buf, "\"kind\": \"exit_processing\""));
+    assert_non_null(strstr(buf, "\"site\": \"BASE\""));
+    assert_non_null(strstr(buf, "\"date\": \"2024-06-06\""));
+    assert_non_null(strstr(buf, "\"message\": \"BASE on 2024-06-06: 19 people leave; exit "
+                                "processing takes 18 a day\""));
+    assert_non_null(strstr(buf, "\"term\": \"exit processing\""));
+    assert_non_null(strstr(buf, "\"status\": \"violated\""));
+    free(buf);
+    dd_verify_report_free(r);
+}
+
+/* ---- plan files that cannot be read ---- */
+
+typedef struct bad_file {
+    const char *file;
+    size_t n_errors;
+    uint32_t line, col;
+    const char *path;
+    const char *message;
+} bad_file;
+
+static const bad_file bad_files[] = {
+    {"json-syntax.json", 1, 3, 15, "",
+     "syntax error: JSON disallows trailing comma before closing brace"},
+    {"not-object.json", 1, 1, 1, "", "a plan is a JSON object, got an array"},
+    {"not-plan.json", 1, 1, 13, "format",
+     "not a drawdown plan: format is 'drawdown-loads', expected 'drawdown-plan'"},
+    {"unknown-key.json", 2, 21, 5, "sorties[0]", "missing key 'tail'"},
+    {"wrong-type.json", 1, 46, 44, "sorties[1].tail", "expected a whole number, got a string '2'"},
+    {"unknown-cargo.json", 1, 58, 83, "sorties[1].load.pallets[0].pieces[0].cargo",
+     "unknown cargo id 'BOXX'"},
+    {"unknown-sortie.json", 1, 146, 43, "people[0].movements[0].sortie",
+     "no sortie 9 in the plan (it has 4)"},
+    {"bad-time.json", 1, 26, 21, "sorties[0].departure",
+     "expected a UTC time such as 2024-06-07T14:30Z, got '2024-06-04 08:00'"},
+    {"missing-key.json", 2, 1, 1, "", "missing key 'clearances'"},
+    {"sortie-ids.json", 1, 46, 13, "sorties[1]",
+     "sortie ids run 1, 2, ... in the order of the array: expected 2, got 3"},
+    {"duplicate-group.json", 1, 152, 5, "people[2]", "group 'SUP' listed twice (first at line 148)"},
+};
+
+static void test_bad_files(void **state)
+{
+    for (size_t i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
+        const bad_file *b = &bad_files[i];
+        char name[128];
+        snprintf(name, sizeof name, "bad/%s", b->file);
+        dd_verify_report *r = NULL;
+        assert_int_equal(verify(*state, name, &r), DD_EINPUT);
+        assert_non_null(r);
+        const dd_diags *d = &r->errors;
+        if (d->n_errors != b->n_errors || d->n_items == 0 || strcmp(d->items[0].message, b->message))
+            fail_msg("%s: %zu errors, first '%s', expected %zu, '%s'", b->file, d->n_errors,
+                     d->n_items ? d->items[0].message : "", b->n_errors, b->message);
+        assert_string_equal(d->items[0].file, name);
+        assert_int_equal(d->items[0].line, b->line);
+        assert_int_equal(d->items[0].col, b->col);
+        assert_string_equal(d->items[0].path, b->path);
+        assert_non_null(d->items[0].source_line);
+        assert_int_equal(r->n_violations, 0);
+        dd_verify_report_free(r);
+    }
+    /* the second error of the misspelt key */
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(*state, "bad/unknown-key.json", &r), DD_EINPUT);
+    assert_string_equal(r->errors.items[1].message, "unknown key 'tial'");
+    assert_int_equal(r->errors.items[1].line, 22);
+    dd_verify_report_free(r);
+    /* empty and binary input */
+    assert_int_equal(dd_verify_plan(*state, "empty.json", "", 0, &r), DD_EINPUT);
+    dd_verify_report_free(r);
+    assert_int_equal(dd_verify_plan(*state, "bin.json", "{\"a\xff\": 1}", 9, &r), DD_EINPUT);
+    assert_non_null(strstr(r->errors.items[0].message, "invalid UTF-8"));
+    dd_verify_report_free(r);
+}
+
+/* ---- the command line ---- */
+
+typedef struct run_result {
+    int status;
+    char *out, *err;
+} run_result;
+
+static char *slurp(FILE *f)
+{
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static run_result run(const char *args)
+{
+    char errpath[] = "/tmp/dd-test-verify-XXXXXX";
+    int fd = mkstemp(errpath);
+    assert_true(fd >= 0);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>'%s'", VDATA, DD_CLI, args, errpath);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    run_result r;
+    r.out = slurp(p);
+    int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    FILE *e = fdopen(fd, "r");
+    assert_non_null(e);
+    r.err = slurp(e);
+    fclose(e);
+    remove(errpath);
+    return r;
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    if (access(DD_CLI, X_OK) != 0) {
+        print_message("skipped: %s is not built\n", DD_CLI);
+        skip();
+    }
+    run_result r = run("verify s.yaml plan.json");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, valid_summary);
+    assert_string_equal(r.err, "");
+    free(r.out);
+    free(r.err);
+    r = run("verify s.yaml bad/security.json");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "security: BASE after 2024-06-06T07:00Z (sortie 3): 1 "
+                                  "security for 2 others; the terms need 2 (floor 2, ratio "
+                                  "0.25)\n"));
+    assert_non_null(strstr(r.out, "  security floor and ratio: violated 1 time"));
+    free(r.out);
+    free(r.err);
+    r = run("verify --json s.yaml bad/ceiling.json");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "\"kind\": \"ceiling\""));
+    free(r.out);
+    free(r.err);
+    r = run("verify s.yaml bad/unknown-cargo.json");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "bad/unknown-cargo.json:58:83: error: "
+                                  "sorties[1].load.pallets[0].pieces[0].cargo: unknown cargo "
+                                  "id 'BOXX'\n"));
+    assert_non_null(strstr(r.err, "^\n1 error\n"));
+    free(r.out);
+    free(r.err);
+    r = run("verify s.yaml nothere.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "nothere.json: error: cannot read the plan file"));
+    free(r.out);
+    free(r.err);
+    r = run("verify nothere.yaml plan.json");
+    assert_int_equal(r.status, 2);
+    free(r.out);
+    free(r.err);
+    r = run("verify s.yaml");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "usage: drawdown verify"));
+    free(r.out);
+    free(r.err);
+    r = run("verify --help");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: drawdown verify"));
+    free(r.out);
+    free(r.err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_plan),
+        cmocka_unit_test(test_not_applicable),
+        cmocka_unit_test(test_bad_plans),
+        cmocka_unit_test(test_violation_details),
+        cmocka_unit_test(test_json_output),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_cli),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
