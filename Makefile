@@ -26,6 +26,7 @@ build: deps $(BUILD)/Makefile
 
 demo: build
 	./$(BUILD)/drawdown check $(EXAMPLE)
+	./$(BUILD)/drawdown plan $(EXAMPLE) -o $(BUILD)/niger-plan.json
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

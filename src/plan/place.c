@@ -129,6 +129,16 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
         return DD_ENOMEM;
     for (size_t i = 0; i < s->n_sites; i++)
         st->hub_of_site[i] = s->n_hubs ? nearest_hub(s, (int32_t)i) : -1;
+    size_t nh = s->n_hubs ? s->n_hubs : 1;
+    st->ferry_min = malloc(na * ns * nh * sizeof *st->ferry_min);
+    if (!st->ferry_min)
+        return DD_ENOMEM;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        for (size_t i = 0; i < s->n_sites; i++)
+            for (size_t h = 0; h < s->n_hubs; h++)
+                st->ferry_min[(a * ns + i) * nh + h] =
+                    dd__flight_minutes(dd__hub_distance(s, (int32_t)i, (int32_t)h),
+                                       s->aircraft[a].cruise_mps);
     for (size_t a = 0; a < s->n_aircraft; a++) {
         const dd_aircraft *t = &s->aircraft[a];
         int32_t most = 0;
@@ -170,6 +180,7 @@ void dd__state_fini(dd__state *st)
     free(st->site_day);
     free(st->country.v);
     free(st->hub_of_site);
+    free(st->ferry_min);
     /* sorties are handed to the plan, which frees them */
     memset(st, 0, sizeof *st);
 }
@@ -247,6 +258,12 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     return true;
 }
 
+static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32_t hub)
+{
+    size_t ns = st->s->n_sites ? st->s->n_sites : 1, nh = st->s->n_hubs ? st->s->n_hubs : 1;
+    return st->ferry_min[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
+}
+
 static bool blackout(const dd_scenario *s, int32_t day)
 {
     const dd_clearance_terms *c = &s->agreement.clearance;
@@ -269,7 +286,7 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
     int32_t site_cap = tm->site_cap[rq->site];
     if (site_cap == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
-    int32_t out_min = dd__flight_minutes(dd__hub_distance(s, rq->site, hub), ac->cruise_mps);
+    int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
     dd_time g = ac->ground_time;
     dd_time t = rq->ready == DD_TIME_NONE ? 0 : rq->ready;
     if (t < tm->lead_time)
@@ -304,7 +321,7 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             const dd__tail *tl = &st->tails[rq->aircraft][k];
             if (tl->free_at >= INT64_MAX / 8)
                 continue;
-            int32_t fm = dd__flight_minutes(dd__hub_distance(s, rq->site, tl->hub), ac->cruise_mps);
+            int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
             dd_time reach = tl->free_at + fm;
             if (reach > a) {
                 if (reach < soonest)
@@ -341,7 +358,7 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         }
         /* commit */
         dd__tail *tl = &st->tails[rq->aircraft][best];
-        int32_t fm = dd__flight_minutes(dd__hub_distance(s, rq->site, tl->hub), ac->cruise_mps);
+        int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
         if (st->n_sorties == st->cap_sorties) {
             size_t cap = st->cap_sorties ? 2 * st->cap_sorties : 64;
             dd_sortie *v = realloc(st->sorties, cap * sizeof *v);
@@ -374,8 +391,7 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         so->arrival = t + out_min;
         so->clearance = -1;
         so->load = rq->load;
-        double leg = dd__hub_distance(s, rq->site, hub);
-        so->acl_kg = floor(dd_aircraft_acl(ac, leg));
+        so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
         if (rq->load >= 0) {
             const dd_load *l = &lp->loads[rq->load];
             so->weight_kg = l->weight_kg;

@@ -238,7 +238,7 @@ static dd_status loads_for(dd_plan *p, dd_loadplan **cache, unsigned w, uint64_t
     lo.ready = p->cargo_ready;
     lo.window_loads = windows[w];
     lo.seed = seed + w;
-    lo.max_iterations = 3000;
+    lo.max_iterations = 300;
     return dd_loads_build(p->scenario, &lo, &cache[w]);
 }
 
@@ -567,9 +567,13 @@ static void binding(dd_plan *p, const dd__terms *terms)
                  "airfield clearance caps (per-day limits at the sites)");
         break;
     case DD_BIND_OPENS:
-        snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "clearances open only from day %.1f",
-                 (double)max_t(s->agreement.clearance.opens, terms->lead_time) / 1440.0);
+        if (max_t(s->agreement.clearance.opens, terms->lead_time) > 0)
+            snprintf(p->binding_detail, sizeof p->binding_detail,
+                     "the first clearance, day %.1f (clearances open or lead time)",
+                     (double)max_t(s->agreement.clearance.opens, terms->lead_time) / 1440.0);
+        else
+            snprintf(p->binding_detail, sizeof p->binding_detail,
+                     "none: the plan is limited by flying times only");
         break;
     default:
         snprintf(p->binding_detail, sizeof p->binding_detail, "%s (lower bound %s)",

@@ -46,6 +46,7 @@ typedef struct dd__state {
     const dd_scenario *s;
     const dd__terms *terms;
     int32_t *hub_of_site;  /* nearest destination */
+    int32_t *ferry_min;    /* per type, site, hub: flight minutes (n_sites × n_hubs each) */
     dd__tail **tails;      /* per type: array of tails */
     int32_t *n_tails;      /* per type: tails in the array */
     dd__ground **ground;   /* per site */

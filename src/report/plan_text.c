@@ -51,7 +51,8 @@ static void summary(const dd_plan *p, FILE *f)
     char a[48], b[48];
     fprintf(f, "%s\n", *s->name ? s->name : s->path);
 
-    dd_scenario_format_time(s, s->agreement.deadline, s->agreement.tz_offset, b, sizeof b);
+    /* a deadline at local midnight reads as 23:59 of the day before */
+    dd_scenario_format_time(s, s->agreement.deadline - 1, s->agreement.tz_offset, b, sizeof b);
     if (p->completion != DD_TIME_NONE)
         dd_scenario_format_time(s, p->completion, s->agreement.tz_offset, a, sizeof a);
     else
