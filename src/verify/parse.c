@@ -268,13 +268,17 @@ static bool get_int(prd *r, const dd_ynode *map, const char *path, const char *k
     char p[PATHN];
     subpath(p, path, key);
     double d;
-    if (!is_number(v, &d) || d != floor(d) || fabs(d) > 9e15) {
+    if (!is_number(v, &d) || d != floor(d)) {
         perr(r, v, p, "expected a whole number, got %s%s%s%s", type_name(v),
              v->kind == DD_Y_SCALAR ? " '" : "", show(v), v->kind == DD_Y_SCALAR ? "'" : "");
         return false;
     }
     if (d < (double)min) {
         perr(r, v, p, "must be at least %lld, got %s", (long long)min, v->text);
+        return false;
+    }
+    if (d > 1e12) { /* keeps every sum of counts far from overflow */
+        perr(r, v, p, "must be at most 1000000000000, got %s", v->text);
         return false;
     }
     *out = (int64_t)d;
