@@ -207,8 +207,17 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
     const dd_scenario *s = p->scenario;
     dd_time lead = s->agreement.personnel.manifest_lead;
     dd_time last_used = DD_TIME_NONE;
+    /* sensitive loads still to leave: each keeps one person back to escort it */
+    int64_t escorts_ahead = 0;
+    for (size_t i = 0; i < n_deps; i++)
+        if (deps[i].sortie >= 0 && r->st->sorties[deps[i].sortie].load >= 0 &&
+            p->loads->loads[r->st->sorties[deps[i].sortie].load].sensitive)
+            escorts_ahead++;
     for (size_t i = 0; i < n_deps; i++) {
         dep *d = &deps[i];
+        if (d->sortie >= 0 && r->st->sorties[d->sortie].load >= 0 &&
+            p->loads->loads[r->st->sorties[d->sortie].load].sensitive)
+            escorts_ahead--;
         bool military = d->sortie >= 0;
         dd_sortie *so = military ? &r->st->sorties[d->sortie] : NULL;
         if (military && load_forbids_pax(s, p, so)) {
@@ -240,7 +249,18 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             got += n;
             room -= n;
         }
-        st = take(r, d, false, room, cutoff, false, &n);
+        {
+            /* keep enough people back to escort the sensitive loads ahead */
+            int64_t spare_nonsec = 0;
+            for (size_t g = 0; g < s->n_people; g++)
+                if (s->people[g].site == r->site && s->people[g].role != DD_ROLE_SECURITY)
+                    spare_nonsec += r->rem[g];
+            spare_nonsec -= escorts_ahead;
+            int32_t lim = room;
+            if (spare_nonsec < lim)
+                lim = spare_nonsec > 0 ? (int32_t)spare_nonsec : 0;
+            st = take(r, d, false, lim, cutoff, false, &n);
+        }
         if (st != DD_OK)
             return st;
         got += n;

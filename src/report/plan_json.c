@@ -146,8 +146,6 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     dd__jw_obj(&w);
     dd__jw_key(&w, "deadline_met");
     dd__jw_bool(&w, p->deadline_met);
-    dd__jw_key(&w, "all_out");
-    dd__jw_bool(&w, p->all_out);
     jtime(&w, s, "completion", p->completion);
     dd__jw_key(&w, "margin_hours");
     dd__jw_num(&w, r1(p->margin_hours));
@@ -171,8 +169,6 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     dd__jw_int(&w, (int64_t)p->n_sorties);
     dd__jw_key(&w, "commercial_seats_used");
     dd__jw_int(&w, p->commercial_seats_used);
-    dd__jw_key(&w, "search_iterations");
-    dd__jw_int(&w, (int64_t)p->iterations);
     dd__jw_obj_end(&w);
 
     dd__jw_key(&w, "sorties");
