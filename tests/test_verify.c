@@ -412,6 +412,13 @@ static void test_violation_details(void **state)
     free(text);
     dd_verify_report_free(r);
 
+    assert_int_equal(verify(*state, "bad/people-left.json", &r), DD_OK);
+    text = render_text(r);
+    assert_non_null(strstr(text, "  deadline: violated 1 time (1 group not all out)\n"));
+    assert_non_null(strstr(text, "  security floor and ratio: met"));
+    free(text);
+    dd_verify_report_free(r);
+
     assert_int_equal(verify(*state, "bad/milestone.json", &r), DD_OK);
     text = render_text(r);
     assert_non_null(strstr(text, "  milestone half: violated 1 time (people 0.744 of 0.500, "

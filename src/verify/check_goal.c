@@ -279,6 +279,21 @@ static void check_verdict(vctx *c, bool milestones_met)
     } else {
         dd__vf_worst(c, T_DEADLINE, 0, "nothing departs");
     }
+    if (c->n_rows_left + c->n_groups_left) {
+        /* what never leaves is worse than any lateness */
+        char what[96];
+        if (c->n_rows_left && c->n_groups_left)
+            snprintf(what, sizeof what, "%zu cargo row%s and %zu group%s", c->n_rows_left,
+                     c->n_rows_left == 1 ? "" : "s", c->n_groups_left,
+                     c->n_groups_left == 1 ? "" : "s");
+        else if (c->n_rows_left)
+            snprintf(what, sizeof what, "%zu cargo row%s", c->n_rows_left,
+                     c->n_rows_left == 1 ? "" : "s");
+        else
+            snprintf(what, sizeof what, "%zu group%s", c->n_groups_left,
+                     c->n_groups_left == 1 ? "" : "s");
+        dd__vf_worst(c, T_DEADLINE, -1e18, "%s not all out", what);
+    }
     bool met = c->terms[T_DEADLINE].n == 0 && milestones_met;
     uint32_t l = p->summary_line, cl = p->summary_col;
     if (p->deadline_met != met)

@@ -394,6 +394,7 @@ void dd__vf_check_cargo_flow(vctx *c)
                            (long long)flown[i], flown[i] == 1 ? "" : "s",
                            flown[i] == 1 ? "ies" : "y", (long long)first[i]);
         } else if (flown[i] < it->quantity) {
+            c->n_rows_left++;
             dd__vf_add(c, DD_V_CARGO, T_DEADLINE, 0, it->id, it->site, -1, 0, 0,
                        "%s: %lld of %d pieces fly; the rest never leave %s", it->id,
                        (long long)flown[i], it->quantity, s->sites[it->site].id);

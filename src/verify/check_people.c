@@ -206,7 +206,7 @@ void dd__vf_check_people(vctx *c)
     }
     for (size_t g = 0; g < n; g++) {
         const dd_people *gr = &s->people[g];
-        if (left[g] < gr->count)
+        if (left[g] < gr->count && ++c->n_groups_left)
             dd__vf_add(c, DD_V_PEOPLE, T_DEADLINE, 0, gr->id, gr->site, -1, 0, 0,
                        "group %s: %lld of %d people leave; the rest never leave %s", gr->id,
                        (long long)left[g], gr->count, s->sites[gr->site].id);

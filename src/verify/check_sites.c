@@ -150,7 +150,7 @@ static void sweep_site(vctx *c, int32_t site, const pev *ev, size_t n, int64_t *
         left += by_role[r];
     if (left > 0 && closure != DD_TIME_NONE) {
         dd__vf_time(c, closure, when, sizeof when);
-        dd__vf_add(c, DD_V_SECURITY, T_SECURITY, 0, NULL, site, dd_scenario_day(s, closure), 0,
+        dd__vf_add(c, DD_V_SECURITY, T_NONE, 0, NULL, site, dd_scenario_day(s, closure), 0,
                    0, "%s: its last departure (%s) leaves %lld %s behind", x->id, when,
                    (long long)left, left == 1 ? "person" : "people");
     }

@@ -247,6 +247,7 @@ typedef struct vctx {
     size_t n_exits;
     vferried *ferried;              /* by time */
     size_t n_ferried;
+    size_t n_rows_left, n_groups_left; /* cargo rows and groups not all out */
 } vctx;
 
 /* Record a violation (message printf-style). `term` is a T_ index, a
