@@ -560,7 +560,8 @@ static void binding(dd_plan *p, const dd__terms *terms)
     switch (p->binding) {
     case DD_BIND_CLEARANCE_CAP:
         snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "country-wide clearance cap of %d flights/day", terms->country_cap);
+                 "country-wide clearance cap of %d flight%s/day", terms->country_cap,
+                 terms->country_cap == 1 ? "" : "s");
         break;
     case DD_BIND_SITE_CAP:
         snprintf(p->binding_detail, sizeof p->binding_detail,

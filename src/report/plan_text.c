@@ -45,6 +45,48 @@ static int32_t pax_count(const dd_sortie *so)
     return n;
 }
 
+/* What cannot leave, per site: cargo pieces and people with no place. */
+static void not_out(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    for (size_t si = 0; si < s->n_sites; si++) {
+        double kg_all = 0, kg_out = 0;
+        int64_t ppl_all = 0, ppl_out = 0;
+        for (size_t k = 0; k < s->n_cargo; k++)
+            if (s->cargo[k].site == (int32_t)si && s->cargo[k].disposition == DD_DISP_SHIP)
+                kg_all += s->cargo[k].weight_kg * s->cargo[k].quantity;
+        for (size_t i = 0; i < p->n_sorties; i++) {
+            const dd_sortie *so = &p->sorties[i];
+            if (so->site != (int32_t)si || so->load < 0)
+                continue;
+            const dd_load *l = &p->loads->loads[so->load];
+            for (size_t q = 0; q < l->n_items; q++) {
+                const dd_load_item *it = &l->items[q];
+                if (it->kind == DD_LI_BULKY)
+                    kg_out += s->cargo[it->ref].weight_kg * it->count;
+                else if (it->kind == DD_LI_PALLET)
+                    for (size_t r = 0; r < p->loads->pallets[it->ref].n_pieces; r++)
+                        kg_out += s->cargo[p->loads->pallets[it->ref].pieces[r].cargo].weight_kg *
+                                  p->loads->pallets[it->ref].pieces[r].count;
+            }
+        }
+        for (size_t g = 0; g < s->n_people; g++)
+            if (s->people[g].site == (int32_t)si)
+                ppl_all += s->people[g].count;
+        for (size_t m = 0; m < p->n_movements; m++)
+            if (s->people[p->movements[m].people].site == (int32_t)si)
+                ppl_out += p->movements[m].count;
+        if (kg_all - kg_out > 0.5 || ppl_all > ppl_out) {
+            char w[64];
+            dd_format_weight(s, kg_all - kg_out, w, sizeof w);
+            fprintf(f, "  %s: %s of cargo and %lld people have no way out (no aircraft, "
+                       "tail or clearance can take them)\n",
+                    s->sites[si].id, kg_all - kg_out > 0.5 ? w : "none",
+                    (long long)(ppl_all - ppl_out));
+        }
+    }
+}
+
 static void summary(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
@@ -68,6 +110,8 @@ static void summary(const dd_plan *p, FILE *f)
     else
         fprintf(f, "VERDICT: deadline met, but a milestone or a site's closing date is missed\n");
     fprintf(f, "  last departure %s, deadline %s\n", a, b);
+    if (!p->all_out)
+        not_out(p, f);
     fprintf(f, "  binding limit: %s\n", p->binding_detail);
     fprintf(f, "\nsorties: %zu military", p->n_sorties);
     size_t *by = calloc(s->n_aircraft + 1, sizeof *by);

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The withdrawal planner end to end: every plan a test makes is written to
+ * the plan format and checked by the independent verifier (src/verify,
+ * which shares no code with the planner). Covers the Niger example, the
+ * tutorials, edge cases (an empty site, a site with one outsize item, a
+ * deadline that cannot be met, no clearances at all, no aircraft),
+ * generated scenarios, determinism, and the CLI's summary against a
+ * golden file.
+ *
+ * Golden file: tests/data/golden/niger-plan.txt is the exact output of
+ *   build/drawdown plan examples/niger-2024/scenario.yaml
+ * When the planner changes on purpose, regenerate it with
+ *   build/drawdown plan examples/niger-2024/scenario.yaml \
+ *       > tests/data/golden/niger-plan.txt
+ * and review the diff.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/plan.h>
+#include <drawdown/verify.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA DD_TEST_DATA
+
+static dd_scenario *load(const char *path)
+{
+    dd_diags d;
+    dd_diags_init(&d, 20);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &d, &s);
+    for (size_t i = 0; st != DD_OK && i < d.n_items; i++)
+        print_message("%s:%u:%u: %s\n", d.items[i].file, d.items[i].line, d.items[i].col,
+                      d.items[i].message);
+    dd_diags_fini(&d);
+    assert_int_equal(st, DD_OK);
+    return s;
+}
+
+/* Plan, write the plan file to memory, verify it; returns the report. */
+static dd_verify_report *plan_and_verify(const dd_scenario *s, const dd_plan_options *o,
+                                         dd_plan **plan_out)
+{
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, o, &p), DD_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(dd_plan_write_json(p, s->path, f), DD_OK);
+    fclose(f);
+    dd_verify_report *r = NULL;
+    dd_status st = dd_verify_plan(s, "plan.json", buf, len, &r);
+    if (st != DD_OK && r)
+        for (size_t i = 0; i < r->errors.n_items; i++)
+            print_message("plan.json:%u:%u: %s\n", r->errors.items[i].line,
+                          r->errors.items[i].col, r->errors.items[i].message);
+    assert_int_equal(st, DD_OK);
+    free(buf);
+    if (plan_out)
+        *plan_out = p;
+    else
+        dd_plan_free(p);
+    return r;
+}
+
+static void print_violations(const dd_verify_report *r)
+{
+    for (size_t i = 0; i < r->n_stored && i < 20; i++)
+        print_message("violation: %s\n", r->violations[i].message);
+}
+
+static void assert_clean(const char *path)
+{
+    dd_scenario *s = load(path);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_plan *p;
+    dd_verify_report *r = plan_and_verify(s, &o, &p);
+    if (r->n_violations)
+        print_violations(r);
+    assert_int_equal(r->n_violations, 0);
+    assert_true(p->all_out);
+    assert_true(p->deadline_met);
+    assert_true(p->n_sorties >= p->sorties_lb);
+    dd_verify_report_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+static void test_niger(void **state)
+{
+    (void)state;
+    assert_clean(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
+}
+
+static void test_tutorials(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"01-minimal", "02-milestones", "03-tasks", "04-hazards",
+                                    "05-commercial", "06-metric"};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/examples/tutorial/%s/scenario.yaml", DD_SOURCE_DIR,
+                 t[i]);
+        print_message("tutorial %s\n", t[i]);
+        assert_clean(path);
+    }
+}
+
+static void test_edge_cases(void **state)
+{
+    (void)state;
+    assert_clean(DATA "/plan/base.yaml");
+    assert_clean(DATA "/plan/emptysite.yaml");
+    assert_clean(DATA "/plan/outsize.yaml");
+    /* commercial seats only: no military flight, everyone out */
+    dd_scenario *s = load(DATA "/plan/nocap.yaml");
+    dd_plan *p;
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_verify_report *r = plan_and_verify(s, &o, &p);
+    assert_int_equal(r->n_violations, 0);
+    assert_int_equal(p->n_sorties, 0);
+    assert_true(p->all_out);
+    assert_int_equal(p->commercial_seats_used, 100);
+    dd_verify_report_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* No aircraft: the plan is made, says what cannot leave, and the
+ * verifier agrees that cargo and people are left behind. */
+static void test_no_aircraft(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DATA "/plan/noair.yaml");
+    dd_plan *p;
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax = false;
+    dd_verify_report *r = plan_and_verify(s, &o, &p);
+    assert_false(p->all_out);
+    assert_false(p->deadline_met);
+    assert_int_equal(p->n_sorties, 0);
+    assert_true(r->by_kind[DD_V_DISPOSITION] + r->by_kind[DD_V_DEADLINE] > 0 ||
+                r->n_violations > 0);
+    /* nothing the plan does is wrong: only what it cannot do */
+    for (size_t i = 0; i < r->n_stored; i++)
+        assert_true(r->violations[i].kind != DD_V_LOAD && r->violations[i].kind != DD_V_MOG &&
+                    r->violations[i].kind != DD_V_CAP_COUNTRY);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(dd_plan_write_text(p, 0, f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "NOT everything can leave"));
+    assert_non_null(strstr(buf, "have no way out"));
+    free(buf);
+    dd_verify_report_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* A deadline one day too tight at one clearance a day: the plan says how
+ * late, and the change it proposes is checked by planning again. */
+static void test_late_with_relaxation(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DATA "/plan/late.yaml");
+    dd_plan *p;
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_verify_report *r = plan_and_verify(s, &o, &p);
+    assert_false(p->deadline_met);
+    assert_true(p->margin_hours < 0);
+    assert_int_equal(p->binding, DD_BIND_CLEARANCE_CAP);
+    assert_int_equal(r->by_kind[DD_V_DEADLINE], 1);
+    /* nothing but the deadline is broken */
+    assert_int_equal(r->n_violations, 1);
+    assert_true(p->n_relaxations >= 1);
+    assert_string_equal(p->relaxations[0].change, "daily_cap");
+    assert_int_equal(p->relaxations[0].value, 2);
+    assert_string_equal(p->relaxations[0].text, "2 clearances/day country-wide (now 1)");
+    dd_verify_report_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* Same scenario and seed: the same plan file, byte for byte. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
+    char *out[2] = {NULL, NULL};
+    size_t len[2];
+    for (int k = 0; k < 2; k++) {
+        dd_plan *p;
+        assert_int_equal(dd_plan_build(s, NULL, &p), DD_OK);
+        FILE *f = open_memstream(&out[k], &len[k]);
+        assert_int_equal(dd_plan_write_json(p, "x", f), DD_OK);
+        fclose(f);
+        dd_plan_free(p);
+    }
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(out[0], out[1], len[0]);
+    free(out[0]);
+    free(out[1]);
+    dd_scenario_free(s);
+}
+
+static int run(const char *cmd, char **out)
+{
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 1024) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    int rc = pclose(f);
+    *out = buf;
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_cli_golden(void **state)
+{
+    (void)state;
+    char *out;
+    int rc = run("cd " DD_SOURCE_DIR " && " DD_CLI " plan examples/niger-2024/scenario.yaml", &out);
+    assert_int_equal(rc, 0);
+    FILE *g = fopen(DATA "/golden/niger-plan.txt", "rb");
+    assert_non_null(g);
+    char golden[16384];
+    size_t n = fread(golden, 1, sizeof golden - 1, g);
+    golden[n] = '\0';
+    fclose(g);
+    if (strcmp(out, golden) != 0)
+        print_message("got:\n%s\n", out);
+    assert_string_equal(out, golden);
+    free(out);
+    /* exit status 1 when the deadline is missed; the plan file and verify agree */
+    rc = run(DD_CLI " plan " DATA "/plan/late.yaml -o /dev/null", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "deadline MISSED by 1d 0h"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/nosuch.yaml 2>&1", &out);
+    assert_int_equal(rc, 2);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_niger),
+        cmocka_unit_test(test_tutorials),
+        cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_no_aircraft),
+        cmocka_unit_test(test_late_with_relaxation),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_cli_golden),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
