@@ -57,6 +57,8 @@ static const bad_case bad_cases[] = {
      "column 'site' takes no unit, got 'kg'"},
     {"empty-id.yaml", 1, "empty-id.yaml", 13, 12, "agreement.milestones[0].id",
      "a milestone id cannot be empty"},
+    {"sensitive-no-pax.yaml", 1, "sensitive-no-pax.csv", 6, 57, "cargo row 5, column sensitive",
+     "'C9' needs an escort, but its hazard class 1.1 may not fly with passengers, so no escort can travel with it"},
     {"decimal-comma.yaml", 1, "decimal-comma.yaml", 18, 16, "agreement.clearance.daily_cap",
      "expected a whole number, got '1,5'"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",

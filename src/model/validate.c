@@ -470,6 +470,12 @@ static void check_items(dd_loader *L)
                           c->id, a);
             }
         }
+        if (c->sensitive && c->hazard >= 0 && c->disposition == DD_DISP_SHIP &&
+            ((L->hazard_no_pax >> c->hazard) & 1u))
+            cargo_msg(L, DD_SEV_ERROR, k, K_SENS, "sensitive",
+                      "'%s' needs an escort, but its hazard class %s may not fly with "
+                      "passengers, so no escort can travel with it",
+                      c->id, L->hazard_names[c->hazard]);
         if (c->disposition != DD_DISP_SHIP || s->n_aircraft == 0)
             continue;
         if (c->weight_kg > max_acl + eps) {

@@ -213,10 +213,45 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         if (deps[i].sortie >= 0 && r->st->sorties[deps[i].sortie].load >= 0 &&
             p->loads->loads[r->st->sorties[deps[i].sortie].load].sensitive)
             escorts_ahead++;
+    /* escorts first: each sensitive load gets the earliest-released person
+     * whose manifest can be filed in time, before commercial seats and
+     * other sorties take everyone who is free early */
     for (size_t i = 0; i < n_deps; i++) {
         dep *d = &deps[i];
+        if (d->sortie < 0)
+            continue;
+        dd_sortie *so = &r->st->sorties[d->sortie];
+        if (so->load < 0 || !p->loads->loads[so->load].sensitive || load_forbids_pax(s, p, so) ||
+            sortie_room(s, so) < 1 || exits_left(r, d->day) < 1)
+            continue;
+        int32_t n = 0;
+        dd_status st = take(r, d, false, 1, d->t - lead, true, &n);
+        if (st == DD_OK && n == 0) {
+            /* a security member, if the site keeps its floor without them */
+            const dd_site *x = &s->sites[r->site];
+            int32_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
+            int32_t sec = 0;
+            for (size_t g = 0; g < s->n_people; g++)
+                if (s->people[g].site == r->site && s->people[g].role == DD_ROLE_SECURITY)
+                    sec += r->rem[g];
+            if (sec - 1 >= fl)
+                st = take(r, d, true, 1, d->t - lead, true, &n);
+        }
+        if (st == DD_OK && n > 0)
+            st = use_exits(r, d->day, n);
+        if (st != DD_OK)
+            return st;
+        if (n > 0)
+            escorts_ahead--;
+    }
+    for (size_t i = 0; i < n_deps; i++) {
+        dep *d = &deps[i];
+        bool has_escort = false;
+        if (d->sortie >= 0)
+            for (size_t k = 0; k < r->st->sorties[d->sortie].n_pax; k++)
+                has_escort |= r->st->sorties[d->sortie].pax[k].escort;
         if (d->sortie >= 0 && r->st->sorties[d->sortie].load >= 0 &&
-            p->loads->loads[r->st->sorties[d->sortie].load].sensitive)
+            p->loads->loads[r->st->sorties[d->sortie].load].sensitive && !has_escort)
             escorts_ahead--;
         bool military = d->sortie >= 0;
         dd_sortie *so = military ? &r->st->sorties[d->sortie] : NULL;
@@ -231,7 +266,8 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         dd_time cutoff = military ? d->t - lead : d->t;
         int32_t got = 0, n;
         dd_status st;
-        if (military && so->load >= 0 && p->loads->loads[so->load].sensitive && room > 0) {
+        if (military && so->load >= 0 && p->loads->loads[so->load].sensitive && room > 0 &&
+            !has_escort) {
             st = take(r, d, false, 1, cutoff, true, &n);
             if (st == DD_OK && n == 0) {
                 /* a security member may escort if the site can spare one */
