@@ -44,6 +44,13 @@ typedef struct site_run {
     dd_time *arrive;   /* effective arrival per group (DD_TIME_NONE: present from the start) */
     int32_t *exits;    /* per day at this site */
     size_t n_days;
+    /* this site's groups: all, non-security and security sorted by release */
+    const int32_t *grp;
+    size_t n_grp;
+    int32_t *nonsec, *sec, *aug;
+    size_t n_nonsec, n_sec, n_aug;
+    size_t nonsec_head, sec_head;
+    int64_t nonsec_rem, sec_rem;
     /* movements appended to p->movements */
     size_t cap_mov;
 } site_run;
@@ -139,12 +146,10 @@ static bool present(const site_run *r, int32_t g, dd_time t)
 /* Non-security people present after time t (still to leave, arrived). */
 static int64_t others_present(const site_run *r, dd_time t)
 {
-    const dd_scenario *s = r->p->scenario;
-    int64_t n = 0;
-    for (size_t g = 0; g < s->n_people; g++)
-        if (s->people[g].site == r->site && s->people[g].role != DD_ROLE_SECURITY &&
-            present(r, (int32_t)g, t))
-            n += r->rem[g];
+    int64_t n = r->nonsec_rem;
+    for (size_t i = 0; i < r->n_aug; i++)
+        if (!present(r, r->aug[i], t))
+            n -= r->rem[r->aug[i]];
     return n;
 }
 
@@ -164,33 +169,34 @@ static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd
                       bool escort, int32_t *taken)
 {
     dd_plan *p = r->p;
-    const dd_scenario *s = p->scenario;
+    int32_t *list = security ? r->sec : r->nonsec;
+    size_t n_list = security ? r->n_sec : r->n_nonsec;
+    size_t *head = security ? &r->sec_head : &r->nonsec_head;
     *taken = 0;
-    while (room > 0) {
-        /* earliest released eligible group */
-        int32_t best = -1;
-        for (size_t g = 0; g < s->n_people; g++) {
-            const dd_people *pg = &s->people[g];
-            if (pg->site != r->site || r->rem[g] == 0 ||
-                (pg->role == DD_ROLE_SECURITY) != security || p->released[g] > cutoff ||
-                !present(r, (int32_t)g, cutoff))
-                continue;
-            if (best < 0 || p->released[g] < p->released[best])
-                best = (int32_t)g;
-        }
-        if (best < 0)
+    while (*head < n_list && r->rem[list[*head]] == 0)
+        (*head)++;
+    /* earliest released first: the lists are sorted by release */
+    for (size_t i = *head; i < n_list && room > 0; i++) {
+        int32_t g = list[i];
+        if (r->rem[g] == 0)
+            continue;
+        if (p->released[g] > cutoff)
             break;
-        int32_t n = r->rem[best] < room ? r->rem[best] : room;
-        if (escort)
-            n = 1;
-        r->rem[best] -= n;
+        if (!present(r, g, cutoff))
+            continue;
+        int32_t n = escort ? 1 : (r->rem[g] < room ? r->rem[g] : room);
+        r->rem[g] -= n;
+        if (security)
+            r->sec_rem -= n;
+        else
+            r->nonsec_rem -= n;
         room -= n;
         *taken += n;
         dd_status st = DD_OK;
         if (d->sortie >= 0)
-            st = add_pax(&r->st->sorties[d->sortie], best, n, escort);
+            st = add_pax(&r->st->sorties[d->sortie], g, n, escort);
         if (st == DD_OK)
-            st = add_movement(p, &r->cap_mov, best, n, d->sortie, d->t, d->day);
+            st = add_movement(p, &r->cap_mov, g, n, d->sortie, d->t, d->day);
         if (st != DD_OK)
             return st;
         if (escort)
@@ -230,11 +236,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             /* a security member, if the site keeps its floor without them */
             const dd_site *x = &s->sites[r->site];
             int32_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
-            int32_t sec = 0;
-            for (size_t g = 0; g < s->n_people; g++)
-                if (s->people[g].site == r->site && s->people[g].role == DD_ROLE_SECURITY)
-                    sec += r->rem[g];
-            if (sec - 1 >= fl)
+            if (r->sec_rem - 1 >= fl)
                 st = take(r, d, true, 1, d->t - lead, true, &n);
         }
         if (st == DD_OK && n > 0)
@@ -272,12 +274,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             if (st == DD_OK && n == 0) {
                 /* a security member may escort if the site can spare one */
                 int64_t others = others_present(r, d->t);
-                int32_t sec = 0;
-                for (size_t g = 0; g < s->n_people; g++)
-                    if (s->people[g].site == r->site && s->people[g].role == DD_ROLE_SECURITY &&
-                        present(r, (int32_t)g, d->t))
-                        sec += r->rem[g];
-                if (sec - 1 >= security_required(r, others))
+                if (r->sec_rem - 1 >= security_required(r, others))
                     st = take(r, d, true, 1, cutoff, true, &n);
             }
             if (st != DD_OK)
@@ -287,11 +284,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         }
         {
             /* keep enough people back to escort the sensitive loads ahead */
-            int64_t spare_nonsec = 0;
-            for (size_t g = 0; g < s->n_people; g++)
-                if (s->people[g].site == r->site && s->people[g].role != DD_ROLE_SECURITY)
-                    spare_nonsec += r->rem[g];
-            spare_nonsec -= escorts_ahead;
+            int64_t spare_nonsec = r->nonsec_rem - escorts_ahead;
             int32_t lim = room;
             if (spare_nonsec < lim)
                 lim = spare_nonsec > 0 ? (int32_t)spare_nonsec : 0;
@@ -303,16 +296,11 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         room -= n;
         if (room > 0) {
             int64_t others = others_present(r, d->t);
-            int32_t sec = 0;
-            for (size_t g = 0; g < s->n_people; g++)
-                if (s->people[g].site == r->site && s->people[g].role == DD_ROLE_SECURITY &&
-                    present(r, (int32_t)g, d->t))
-                    sec += r->rem[g];
-            int32_t spare = sec - security_required(r, others);
+            int64_t spare = r->sec_rem - security_required(r, others);
             if (spare > room)
                 spare = room;
             if (spare > 0) {
-                st = take(r, d, true, spare, cutoff, false, &n);
+                st = take(r, d, true, (int32_t)spare, cutoff, false, &n);
                 if (st != DD_OK)
                     return st;
                 got += n;
@@ -328,8 +316,9 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
     }
     int64_t left = 0;
     dd_time late = DD_TIME_NONE;
-    for (size_t g = 0; g < s->n_people; g++)
-        if (s->people[g].site == r->site && r->rem[g] > 0) {
+    for (size_t k = 0; k < r->n_grp; k++) {
+        size_t g = (size_t)r->grp[k];
+        if (r->rem[g] > 0) {
             left += r->rem[g];
             dd_time rel = p->released[g];
             if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > rel)
@@ -337,6 +326,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             if (late == DD_TIME_NONE || rel > late)
                 late = rel;
         }
+    }
     *left_out = left;
     *last_used_out = last_used;
     *late_release_out = late;
@@ -354,8 +344,9 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
     *done = false;
     int64_t left = 0;
     dd_time rel = DD_TIME_NONE;
-    for (size_t g = 0; g < s->n_people; g++)
-        if (s->people[g].site == r->site && r->rem[g] > 0) {
+    for (size_t k = 0; k < r->n_grp; k++) {
+        size_t g = (size_t)r->grp[k];
+        if (r->rem[g] > 0) {
             left += r->rem[g];
             dd_time x = p->released[g];
             if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > x)
@@ -363,6 +354,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
             if (rel == DD_TIME_NONE || x > rel)
                 rel = x;
         }
+    }
     if (left == 0) {
         *done = true;
         return DD_OK;
@@ -390,10 +382,15 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
                 later_cargo = true;
         if (later_cargo)
             continue;
-        for (size_t g = 0; g < s->n_people; g++)
-            if (s->people[g].site == r->site && r->rem[g] > 0) {
+        for (size_t k = 0; k < r->n_grp; k++) {
+            size_t g = (size_t)r->grp[k];
+            if (r->rem[g] > 0) {
                 int32_t n = r->rem[g];
                 r->rem[g] = 0;
+                if (s->people[g].role == DD_ROLE_SECURITY)
+                    r->sec_rem -= n;
+                else
+                    r->nonsec_rem -= n;
                 dd_status st = DD_OK;
                 if (military)
                     st = add_pax(so, (int32_t)g, n, false);
@@ -404,6 +401,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
                 if (st != DD_OK)
                     return st;
             }
+        }
         *done = true;
         return DD_OK;
     }
@@ -507,14 +505,88 @@ static dd_status fly_augmentees(dd_plan *p, dd__state *st, dd_time *arrive)
     return DD_OK;
 }
 
-static void clear_people(dd_plan *p, dd__state *st)
+/* Forget the people of one site: its sorties' passengers and its
+ * movements (the other sites' stay). */
+static void clear_site(dd_plan *p, dd__state *st, int32_t site)
 {
-    for (size_t i = 0; i < st->n_sorties; i++) {
-        free(st->sorties[i].pax);
-        st->sorties[i].pax = NULL;
-        st->sorties[i].n_pax = 0;
+    const dd_scenario *s = p->scenario;
+    for (size_t i = 0; i < st->n_sorties; i++)
+        if (st->sorties[i].site == site) {
+            free(st->sorties[i].pax);
+            st->sorties[i].pax = NULL;
+            st->sorties[i].n_pax = 0;
+        }
+    size_t k = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (s->people[p->movements[m].people].site != site)
+            p->movements[k++] = p->movements[m];
+    p->n_movements = k;
+}
+
+
+typedef struct grp_key {
+    dd_time released;
+    int32_t g;
+} grp_key;
+
+static int cmp_grp(const void *a, const void *b)
+{
+    const grp_key *x = a, *y = b;
+    if (x->released != y->released)
+        return x->released < y->released ? -1 : 1;
+    return (x->g > y->g) - (x->g < y->g);
+}
+
+/* The site's groups, split and sorted by release. */
+static dd_status site_groups(const dd_plan *p, int32_t site, site_run *r)
+{
+    const dd_scenario *s = p->scenario;
+    size_t n = 0;
+    for (size_t g = 0; g < s->n_people; g++)
+        n += s->people[g].site == site;
+    int32_t *all = malloc((n ? n : 1) * sizeof *all);
+    int32_t *ns = malloc((n ? n : 1) * sizeof *ns);
+    int32_t *sc = malloc((n ? n : 1) * sizeof *sc);
+    int32_t *au = malloc((n ? n : 1) * sizeof *au);
+    grp_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (!all || !ns || !sc || !au || !keys) {
+        free(all);
+        free(ns);
+        free(sc);
+        free(au);
+        free(keys);
+        return DD_ENOMEM;
     }
-    p->n_movements = 0;
+    size_t k = 0;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].site == site)
+            keys[k++] = (grp_key){p->released[g], (int32_t)g};
+    qsort(keys, k, sizeof *keys, cmp_grp);
+    r->n_grp = r->n_nonsec = r->n_sec = r->n_aug = 0;
+    for (size_t i = 0; i < k; i++) {
+        int32_t g = keys[i].g;
+        all[r->n_grp++] = g;
+        if (s->people[g].role == DD_ROLE_SECURITY)
+            sc[r->n_sec++] = g;
+        else
+            ns[r->n_nonsec++] = g;
+        if (r->arrive[g] != DD_TIME_NONE)
+            au[r->n_aug++] = g;
+    }
+    free(keys);
+    r->grp = all;
+    r->nonsec = ns;
+    r->sec = sc;
+    r->aug = au;
+    return DD_OK;
+}
+
+static void site_groups_free(site_run *r)
+{
+    free((void *)(uintptr_t)r->grp);
+    free(r->nonsec);
+    free(r->sec);
+    free(r->aug);
 }
 
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
@@ -523,10 +595,11 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
     size_t ng = s->n_people ? s->n_people : 1;
     int32_t *rem = malloc(ng * sizeof *rem);
     dd_time *arrive = malloc(ng * sizeof *arrive);
+    bool *dirty = malloc((s->n_sites ? s->n_sites : 1) * sizeof *dirty);
     dep *deps = NULL;
     size_t cap_deps = 0;
     dd_status rc = DD_OK;
-    if (!rem || !arrive) {
+    if (!rem || !arrive || !dirty) {
         rc = DD_ENOMEM;
         goto fail_alloc;
     }
@@ -535,18 +608,43 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
         free(st->sorties[i].ferry_pax);
         st->sorties[i].ferry_pax = NULL;
         st->sorties[i].n_ferry_pax = 0;
+        free(st->sorties[i].pax);
+        st->sorties[i].pax = NULL;
+        st->sorties[i].n_pax = 0;
     }
+    p->n_movements = 0;
     rc = fly_augmentees(p, st, arrive);
     if (rc != DD_OK)
         goto fail_alloc;
+    for (size_t i = 0; i < s->n_sites; i++)
+        dirty[i] = true;
     size_t cap_mov = 0;
     for (int round = 0; round < 12; round++) {
-        clear_people(p, st);
-        cap_mov = p->n_movements; /* realloc grows from the current buffer */
         bool added = false;
         for (size_t site = 0; site < s->n_sites; site++) {
-            for (size_t g = 0; g < s->n_people; g++)
+            if (!dirty[site])
+                continue;
+            dirty[site] = false;
+            clear_site(p, st, (int32_t)site);
+            site_run r;
+            memset(&r, 0, sizeof r);
+            r.p = p;
+            r.st = st;
+            r.terms = terms;
+            r.site = (int32_t)site;
+            r.rem = rem;
+            r.arrive = arrive;
+            rc = site_groups(p, (int32_t)site, &r);
+            if (rc != DD_OK)
+                goto fail_alloc;
+            for (size_t k = 0; k < r.n_grp; k++) {
+                int32_t g = r.grp[k];
                 rem[g] = s->people[g].count;
+                if (s->people[g].role == DD_ROLE_SECURITY)
+                    r.sec_rem += rem[g];
+                else
+                    r.nonsec_rem += rem[g];
+            }
             size_t n_deps = 0;
             for (size_t i = 0; i < st->n_sorties; i++)
                 if (st->sorties[i].site == (int32_t)site) {
@@ -554,6 +652,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                         size_t nc = cap_deps ? 2 * cap_deps : 64;
                         dep *v = realloc(deps, nc * sizeof *v);
                         if (!v) {
+                            site_groups_free(&r);
                             rc = DD_ENOMEM;
                             goto fail_alloc;
                         }
@@ -564,21 +663,23 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                                            dd_scenario_day(s, st->sorties[i].departure)};
                 }
             rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
-            if (rc != DD_OK)
+            if (rc != DD_OK) {
+                site_groups_free(&r);
                 goto fail_alloc;
+            }
             qsort(deps, n_deps, sizeof *deps, cmp_dep);
-            site_run r = {p, st, terms, (int32_t)site, rem, arrive, NULL, 0, 0};
-            r.cap_mov = p->n_movements ? p->n_movements : 0;
-            /* movements buffer: keep capacity across sites */
-            r.cap_mov = cap_mov;
-            int64_t left;
-            dd_time last_used, late;
+            /* movements buffer: keep its capacity across sites */
+            r.cap_mov = cap_mov > p->n_movements ? cap_mov : p->n_movements;
+            int64_t left = 0;
+            dd_time last_used = DD_TIME_NONE, late = DD_TIME_NONE;
             rc = site_pass(&r, deps, n_deps, &left, &last_used, &late);
             bool done = false;
             if (rc == DD_OK)
                 rc = final_departure(&r, deps, n_deps, last_used, &done);
             cap_mov = r.cap_mov;
             free(r.exits);
+            int64_t still = r.nonsec_rem + r.sec_rem;
+            site_groups_free(&r);
             if (rc != DD_OK)
                 goto fail_alloc;
             if (done)
@@ -587,10 +688,6 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             int32_t type = pax_type(s, st, (int32_t)site);
             if (type < 0)
                 continue; /* nobody can fetch them: reported as not out */
-            int64_t still = 0;
-            for (size_t g = 0; g < s->n_people; g++)
-                if (s->people[g].site == (int32_t)site)
-                    still += rem[g];
             int32_t seats = s->aircraft[type].seats;
             int32_t by_w = (int32_t)floor(dd_aircraft_acl(&s->aircraft[type],
                                                           dd__hub_distance(s, (int32_t)site,
@@ -615,6 +712,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                 if (rc != DD_OK)
                     goto fail_alloc;
                 added = true;
+                dirty[site] = true;
             }
         }
         if (!added)
@@ -625,6 +723,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
 fail_alloc:
     free(rem);
     free(arrive);
+    free(dirty);
     free(deps);
     return rc;
 }
