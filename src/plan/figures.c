@@ -20,6 +20,14 @@ static int cmp_sortie(const void *a, const void *b)
     return (x->aircraft > y->aircraft) - (x->aircraft < y->aircraft);
 }
 
+static int cmp_gev(const void *a, const void *b)
+{
+    const dd_time *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
 /* People leaving a site (military and commercial), per event. */
 typedef struct ev {
     dd_time t;
@@ -67,14 +75,16 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
         free(sorted);
         return DD_ENOMEM;
     }
-    memcpy(sorted, p->sorties, n * sizeof *sorted);
+    if (n)
+        memcpy(sorted, p->sorties, n * sizeof *sorted);
     /* remember old index in clearance field temporarily */
     for (size_t i = 0; i < n; i++)
         sorted[i].clearance = (int32_t)i;
     qsort(sorted, n, sizeof *sorted, cmp_sortie);
     for (size_t i = 0; i < n; i++)
         perm[sorted[i].clearance] = i;
-    memcpy(p->sorties, sorted, n * sizeof *sorted);
+    if (n)
+        memcpy(p->sorties, sorted, n * sizeof *sorted);
     free(sorted);
     for (size_t m = 0; m < p->n_movements; m++)
         if (p->movements[m].sortie >= 0)
@@ -200,7 +210,8 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
         }
         r->met = r->achieved != DD_TIME_NONE && r->achieved <= m->at;
     }
-    /* per-site days: from day 0 to the closure's day */
+    /* per-site days, from day 0 to the closure's day, by day deltas:
+     * O(days + people + movements + sorties) per site */
     for (size_t si = 0; si < s->n_sites; si++) {
         dd_site_plan *sp = &p->sites[si];
         free(sp->days);
@@ -210,73 +221,110 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
         int32_t last_day = dd_scenario_day(s, end);
         if (last_day < 0)
             last_day = 0;
-        sp->n_days = (size_t)last_day + 1;
-        sp->days = calloc(sp->n_days, sizeof *sp->days);
-        if (!sp->days) {
+        size_t nd = (size_t)last_day + 1;
+        sp->n_days = nd;
+        sp->days = calloc(nd, sizeof *sp->days);
+        int64_t *delta = calloc((nd + 1) * DD_ROLE_COUNT, sizeof *delta);
+        double *kg_delta = calloc(nd + 1, sizeof *kg_delta);
+        if (!sp->days || !delta || !kg_delta) {
+            free(delta);
+            free(kg_delta);
             free(evs);
             free(site_kg);
             free(site_people);
             return DD_ENOMEM;
         }
+#define DAY_OF(t) (dd_scenario_day(s, (t)) < 0 ? 0 : (size_t)dd_scenario_day(s, (t)))
+        for (size_t g = 0; g < s->n_people; g++) {
+            if (s->people[g].site != (int32_t)si)
+                continue;
+            size_t d = p->arrived[g] == DD_TIME_NONE ? 0 : DAY_OF(p->arrived[g]);
+            if (d <= nd)
+                delta[d * DD_ROLE_COUNT + s->people[g].role] += s->people[g].count;
+        }
+        for (size_t m = 0; m < p->n_movements; m++) {
+            const dd_movement *mv = &p->movements[m];
+            if (s->people[mv->people].site != (int32_t)si)
+                continue;
+            size_t d = DAY_OF(mv->departure);
+            if (d <= nd)
+                delta[d * DD_ROLE_COUNT + s->people[mv->people].role] -= mv->count;
+            if (mv->day >= 0 && (size_t)mv->day < nd)
+                sp->days[mv->day].exits += mv->count;
+        }
+        for (size_t e = 0; e < k; e++)
+            if (evs[e].site == (int32_t)si && evs[e].kg > 0) {
+                size_t d = DAY_OF(evs[e].t);
+                if (d <= nd)
+                    kg_delta[d] += evs[e].kg;
+            }
+        /* sorties of the site: clearances per day, and the MOG peak by a
+         * sweep over ground intervals */
+        size_t n_site = 0;
+        for (size_t i = 0; i < n; i++)
+            n_site += p->sorties[i].site == (int32_t)si;
+        dd_time (*gev)[2] = malloc((2 * n_site + 1) * sizeof *gev);
+        if (!gev) {
+            free(delta);
+            free(kg_delta);
+            free(evs);
+            free(site_kg);
+            free(site_people);
+            return DD_ENOMEM;
+        }
+        size_t ng = 0;
+        for (size_t i = 0; i < n; i++) {
+            const dd_sortie *a = &p->sorties[i];
+            if (a->site != (int32_t)si)
+                continue;
+            int32_t d = dd_scenario_day(s, a->departure);
+            if (d >= 0 && (size_t)d < nd)
+                sp->days[d].clearances++;
+            gev[ng][0] = a->arrival_at_site;
+            gev[ng++][1] = 1;
+            gev[ng][0] = a->departure;
+            gev[ng++][1] = -1;
+        }
+        /* departures before arrivals at the same minute */
+        qsort(gev, ng, sizeof *gev, cmp_gev);
+        int32_t on_ground = 0;
+        size_t cur_day = 0;
+        for (size_t q = 0; q < ng; q++) {
+            size_t d = DAY_OF(gev[q][0]);
+            /* days passed with aircraft sitting on the ground */
+            for (; cur_day < d && cur_day < nd; cur_day++)
+                if (on_ground > sp->days[cur_day].mog_peak)
+                    sp->days[cur_day].mog_peak = on_ground;
+            on_ground += (int32_t)gev[q][1];
+            if (d < nd && on_ground > sp->days[d].mog_peak)
+                sp->days[d].mog_peak = on_ground;
+        }
+        free(gev);
+#undef DAY_OF
         int64_t role[DD_ROLE_COUNT] = {0};
         double kg_left = site_kg[si];
-        size_t e = 0;
         int32_t fl = s->sites[si].security_floor >= 0 ? s->sites[si].security_floor
                                                        : s->agreement.security.floor;
         double ratio = s->sites[si].security_ratio >= 0 ? s->sites[si].security_ratio
                                                         : s->agreement.security.ratio;
-        for (int32_t d = 0; d <= last_day; d++) {
+        for (size_t d = 0; d < nd; d++) {
             dd_site_day *sd = &sp->days[d];
-            dd_time day_end = dd_scenario_day_start(s, d + 1);
-            sd->day = d;
-            /* people present at the end of the day: arrived and not left */
-            memset(role, 0, sizeof role);
-            for (size_t g = 0; g < s->n_people; g++)
-                if (s->people[g].site == (int32_t)si &&
-                    (p->arrived[g] == DD_TIME_NONE || p->arrived[g] < day_end))
-                    role[s->people[g].role] += s->people[g].count;
-            for (size_t m = 0; m < p->n_movements; m++) {
-                const dd_movement *mv = &p->movements[m];
-                if (s->people[mv->people].site == (int32_t)si && mv->departure < day_end)
-                    role[s->people[mv->people].role] -= mv->count;
-                if (s->people[mv->people].site == (int32_t)si && mv->day == d)
-                    sd->exits += mv->count;
-            }
-            for (int r = 0; r < DD_ROLE_COUNT; r++)
+            sd->day = (int32_t)d;
+            for (int r = 0; r < DD_ROLE_COUNT; r++) {
+                role[r] += delta[d * DD_ROLE_COUNT + (size_t)r];
                 sd->people[r] = (int32_t)role[r];
+            }
             int64_t others = role[DD_ROLE_OPERATIONS] + role[DD_ROLE_SUPPORT] +
                              role[DD_ROLE_AUGMENTEE];
             int64_t need = (int64_t)ceil(ratio * (double)others - 1e-9);
+            dd_time day_end = dd_scenario_day_start(s, (int32_t)d + 1);
             bool open = sp->closure != DD_TIME_NONE && day_end <= sp->closure;
             sd->security_required = open ? (int32_t)(need > fl ? need : fl) : 0;
-            while (e < k && evs[e].t < day_end) {
-                if (evs[e].site == (int32_t)si)
-                    kg_left -= evs[e].kg;
-                e++;
-            }
+            kg_left -= kg_delta[d];
             sd->cargo_remaining_kg = kg_left > 0.5 ? kg_left : 0;
-            for (size_t i = 0; i < n; i++)
-                if (p->sorties[i].site == (int32_t)si &&
-                    dd_scenario_day(s, p->sorties[i].departure) == d)
-                    sd->clearances++;
-            /* MOG peak: most aircraft on the ground at once that day */
-            dd_time day_start = dd_scenario_day_start(s, d);
-            for (size_t i = 0; i < n; i++) {
-                const dd_sortie *a = &p->sorties[i];
-                if (a->site != (int32_t)si || a->departure <= day_start ||
-                    a->arrival_at_site >= day_end)
-                    continue;
-                int32_t c = 0;
-                dd_time t = a->arrival_at_site > day_start ? a->arrival_at_site : day_start;
-                for (size_t j = 0; j < n; j++) {
-                    const dd_sortie *b2 = &p->sorties[j];
-                    if (b2->site == (int32_t)si && b2->arrival_at_site <= t && t < b2->departure)
-                        c++;
-                }
-                if (c > sd->mog_peak)
-                    sd->mog_peak = c;
-            }
         }
+        free(delta);
+        free(kg_delta);
     }
     free(evs);
     free(site_kg);

@@ -667,7 +667,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                 site_groups_free(&r);
                 goto fail_alloc;
             }
-            qsort(deps, n_deps, sizeof *deps, cmp_dep);
+            if (n_deps)
+                qsort(deps, n_deps, sizeof *deps, cmp_dep);
             /* movements buffer: keep its capacity across sites */
             r.cap_mov = cap_mov > p->n_movements ? cap_mov : p->n_movements;
             int64_t left = 0;

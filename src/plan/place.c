@@ -124,6 +124,10 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     st->n_ground = calloc(ns, sizeof *st->n_ground);
     st->cap_ground = calloc(ns, sizeof *st->cap_ground);
     st->site_day = calloc(ns, sizeof *st->site_day);
+    st->bucket = calloc(ns, sizeof *st->bucket);
+    st->n_bucket = calloc(ns, sizeof *st->n_bucket);
+    if (!st->bucket || !st->n_bucket)
+        return DD_ENOMEM;
     if (!st->hub_of_site || !st->tails || !st->n_tails || !st->ground || !st->n_ground ||
         !st->cap_ground || !st->site_day)
         return DD_ENOMEM;
@@ -167,6 +171,11 @@ void dd__state_fini(dd__state *st)
     for (size_t a = 0; st->tails && a < s->n_aircraft; a++)
         free(st->tails[a]);
     for (size_t i = 0; i < s->n_sites; i++) {
+        if (st->bucket && st->bucket[i]) {
+            for (size_t d = 0; d < st->n_bucket[i]; d++)
+                free(st->bucket[i][d].idx);
+            free(st->bucket[i]);
+        }
         if (st->ground)
             free(st->ground[i]);
         if (st->site_day)
@@ -178,6 +187,8 @@ void dd__state_fini(dd__state *st)
     free(st->n_ground);
     free(st->cap_ground);
     free(st->site_day);
+    free(st->bucket);
+    free(st->n_bucket);
     free(st->country.v);
     free(st->hub_of_site);
     free(st->ferry_min);
@@ -224,16 +235,31 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     /* check at the start of the interval and at every arrival or
      * reservation start inside it */
     const dd__ground *all_g = st->ground[site];
-    size_t n_all = st->n_ground[site];
-    /* the intervals that overlap [a, d): never more than the MOG allows */
+    /* the intervals that overlap [a, d), found through the day buckets:
+     * never more than the MOG allows */
     dd__ground g[256];
+    int32_t gi[256];
     size_t n = 0;
-    for (size_t i = 0; i < n_all; i++)
-        if (all_g[i].from < d && all_g[i].to > a) {
+    int32_t d0 = dd_scenario_day(st->s, a), d1 = dd_scenario_day(st->s, d - 1);
+    for (int32_t day = d0 < 0 ? 0 : d0; day <= d1; day++) {
+        if ((size_t)day >= st->n_bucket[site])
+            break;
+        const struct dd__bucket *b = &st->bucket[site][day];
+        for (size_t k = 0; k < b->n; k++) {
+            int32_t i = b->idx[k];
+            if (!(all_g[i].from < d && all_g[i].to > a))
+                continue;
+            bool seen = false;
+            for (size_t q = 0; q < n && !seen; q++)
+                seen = gi[q] == i;
+            if (seen)
+                continue;
             if (n == sizeof g / sizeof *g)
                 return false;
+            gi[n] = i;
             g[n++] = all_g[i];
         }
+    }
     if (cap_t - reserved_at(x, a) < 1 || cap_c < 1)
         return false;
     /* the count peaks at a or at an overlapping arrival or reservation */
@@ -262,6 +288,37 @@ static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32
 {
     size_t ns = st->s->n_sites ? st->s->n_sites : 1, nh = st->s->n_hubs ? st->s->n_hubs : 1;
     return st->ferry_min[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
+}
+
+static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_time a, dd_time d)
+{
+    int32_t d0 = dd_scenario_day(st->s, a), d1 = dd_scenario_day(st->s, d - 1);
+    if (d0 < 0)
+        d0 = 0;
+    for (int32_t day = d0; day <= d1; day++) {
+        if ((size_t)day >= st->n_bucket[site]) {
+            size_t nb = st->n_bucket[site] ? st->n_bucket[site] : 64;
+            while (nb <= (size_t)day)
+                nb *= 2;
+            struct dd__bucket *v = realloc(st->bucket[site], nb * sizeof *v);
+            if (!v)
+                return DD_ENOMEM;
+            memset(v + st->n_bucket[site], 0, (nb - st->n_bucket[site]) * sizeof *v);
+            st->bucket[site] = v;
+            st->n_bucket[site] = nb;
+        }
+        struct dd__bucket *b = &st->bucket[site][day];
+        if (b->n == b->cap) {
+            size_t cap = b->cap ? 2 * b->cap : 8;
+            int32_t *v = realloc(b->idx, cap * sizeof *v);
+            if (!v)
+                return DD_ENOMEM;
+            b->idx = v;
+            b->cap = cap;
+        }
+        b->idx[b->n++] = gidx;
+    }
+    return DD_OK;
 }
 
 static bool blackout(const dd_scenario *s, int32_t day)
@@ -377,7 +434,10 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         }
         if (!day_inc(&st->country, day) || !day_inc(&st->site_day[rq->site], day))
             return DD_ENOMEM;
+        int32_t gidx = (int32_t)st->n_ground[rq->site];
         st->ground[rq->site][st->n_ground[rq->site]++] = (dd__ground){a, t, ac->klass};
+        if (add_to_buckets(st, rq->site, gidx, a, t) != DD_OK)
+            return DD_ENOMEM;
         dd_sortie *so = &st->sorties[st->n_sorties++];
         memset(so, 0, sizeof *so);
         so->aircraft = rq->aircraft;

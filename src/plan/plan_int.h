@@ -51,6 +51,12 @@ typedef struct dd__state {
     int32_t *n_tails;      /* per type: tails in the array */
     dd__ground **ground;   /* per site */
     size_t *n_ground, *cap_ground;
+    /* per site, per host day: the ground intervals overlapping that day */
+    struct dd__bucket {
+        int32_t *idx;
+        size_t n, cap;
+    } **bucket;
+    size_t *n_bucket;
     dd__daycount country;
     dd__daycount *site_day; /* per site */
     /* the sorties placed */
