@@ -227,6 +227,8 @@ static int64_t brute_force(const tinst *x)
     return brute_best;
 }
 
+/* lags: 0 none, 1 in [0, 2], 2 in [-min(durations), 2] with some zero
+ * durations (overlapping successors) */
 static void random_instance(tinst *x, dd_rng *rng, int n, int varying,
                             int releases, int lags)
 {
@@ -249,6 +251,8 @@ static void random_instance(tinst *x, dd_rng *rng, int n, int varying,
     }
     for (int j = 0; j < n; j++) {
         x->dur[j] = 1 + (int64_t)dd_rng_below(rng, 4);
+        if (lags == 2 && dd_rng_below(rng, 5) == 0)
+            x->dur[j] = 0;
         for (int r = 0; r < x->R; r++)
             x->req[j][r] = (int64_t)dd_rng_below(rng, 4);
         if (releases)
@@ -258,6 +262,10 @@ static void random_instance(tinst *x, dd_rng *rng, int n, int varying,
                 x->from[x->m] = i;
                 x->to[x->m] = j;
                 x->lag[x->m] = lags ? (int64_t)dd_rng_below(rng, 3) : 0;
+                if (lags == 2) {
+                    int64_t lim = x->dur[i] < x->dur[j] ? x->dur[i] : x->dur[j];
+                    x->lag[x->m] = (int64_t)dd_rng_below(rng, (uint64_t)lim + 3) - lim;
+                }
                 x->m++;
             }
     }
@@ -344,6 +352,15 @@ static void test_random_release_and_lags(void **state)
     (void)state;
     run_random_vs_brute(0, 1, 1, 13);
     run_random_vs_brute(1, 1, 1, 14);
+}
+
+/* constant capacity, no release dates: the bi-population GA, with the
+ * backward serial and parallel decodings, on lags of both signs */
+static void test_random_lags_time_invariant(void **state)
+{
+    (void)state;
+    run_random_vs_brute(0, 0, 1, 15);
+    run_random_vs_brute(0, 0, 2, 16);
 }
 
 static void test_blackout_and_units(void **state)
@@ -560,6 +577,18 @@ static void test_deterministic(void **state)
     assert_int_equal(a.n_schedules, b.n_schedules);
     dd_sched_result_fini(&a);
     dd_sched_result_fini(&b);
+    /* time-invariant: the bi-population GA */
+    random_instance(&x, &rng, 60, 0, 0, 2);
+    dd_sched_result_init(&a);
+    dd_sched_result_init(&b);
+    solve_checked(&x, &o, &a);
+    solve_checked(&x, &o, &b);
+    assert_int_equal(a.makespan, b.makespan);
+    assert_memory_equal(a.start, b.start, (size_t)x.n * sizeof *a.start);
+    assert_true(a.n_schedules <= 3000);
+    assert_int_equal(a.n_schedules, b.n_schedules);
+    dd_sched_result_fini(&a);
+    dd_sched_result_fini(&b);
 }
 
 /* ---- PSPLIB j30 files, when the shared benchmark data is present ---- */
@@ -663,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_random_constant),
         cmocka_unit_test(test_random_varying_capacity),
         cmocka_unit_test(test_random_release_and_lags),
+        cmocka_unit_test(test_random_lags_time_invariant),
         cmocka_unit_test(test_blackout_and_units),
         cmocka_unit_test(test_negative_lag_overlap),
         cmocka_unit_test(test_cycle_detected),

@@ -1,16 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The genetic algorithm: activity-list GA (Hartmann 1998) whose every
- * decoded schedule is improved by forward-backward justification and then
- * re-encoded as the list of its activities by start time (the
- * "standardisation" of Debels & Vanhoucke 2007, also used by Valls,
- * Ballestin & Quintanilla 2008), so that crossover recombines justified
- * schedules. The initial population comes from regret-based biased random
- * sampling on LFT/LST priorities.
+ * The genetic algorithm: an activity-list GA (Hartmann 1998) whose
+ * individuals are justified schedules re-encoded as the list of their
+ * activities in time order (the "standardisation" of Debels & Vanhoucke
+ * 2007, also in Valls, Ballestin & Quintanilla 2008), so that crossover
+ * recombines justified schedules.
  *
- * Budget: each SGS pass is one schedule, so a child costs 3 (decode,
- * backward, forward). The generator is one dd_rng stream seeded from
- * cfg->seed: for a given seed and schedule budget the run is deterministic.
+ * Time-invariant instances (constant capacity, no release dates, no
+ * deadlines; PSPLIB) use the bi-population scheme of Debels & Vanhoucke
+ * 2007: a population of left-justified schedules, each kept as its
+ * activities by decreasing finish, breeds children that are decoded
+ * backward into the population of right-justified schedules (shifted to
+ * 0, kept by start), which breeds children decoded forward into the first.
+ * One schedule per child; the alternation is the forward-backward
+ * improvement spread over generations. A share of the decodes uses the
+ * parallel SGS (non-delay schedules) instead of the serial one, in either
+ * direction: mixing both schemes in one GA is Hartmann 2002's idea ("A
+ * self-adapting genetic algorithm for project scheduling under resource
+ * constraints", NRL 49); here the choice is random per child.
+ *
+ * Other instances use one population; a child is decoded forward (serial,
+ * or parallel for the same share) and justified by one forward-backward
+ * pass (Valls et al. 2005), 3 schedules.
+ *
+ * The population shrinks linearly from its initial size to a fifth of it
+ * as the budget is used (linear population size reduction, Tanabe &
+ * Fukunaga 2014, "Improving the search performance of SHADE using linear
+ * population size reduction", IEEE CEC): wide search first, convergence by
+ * the end of the budget.
+ *
+ * Budget: each SGS pass is one schedule. The generator is one dd_rng
+ * stream seeded from cfg->seed: for a given seed and schedule budget the
+ * run is deterministic.
  */
 #include "sched/sched_int.h"
 
@@ -18,14 +39,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tuned on PSPLIB j120 (docs/sched.md): */
-#define MUTATION 0.05   /* per-position adjacent-swap probability */
-#define PEAK_SHARE 0.8  /* share of children from the peak crossover */
-#define PEAK_MIN 0.1    /* peak window length, as a share of the makespan */
+/* Tuned on PSPLIB (docs/sched.md): */
+#define MUTATION 0.05      /* per-position adjacent-swap probability */
+#define PEAK_SHARE 0.8     /* share of children from the peak crossover */
+#define PEAK_MIN 0.1       /* peak window length, as a share of the makespan */
 #define PEAK_MAX 0.5
+#define NONDELAY_SHARE 0.2 /* share of decodes by the parallel SGS */
+#define POP_BASE 150.0     /* initial population: 5,000 schedules, n = 120 */
+#define POP_END 0.2        /* final population, as a share of the initial */
 
 typedef struct indiv {
     int32_t *list, *start;
+    int dir; /* list is to be decoded forward (0) or backward (1) */
     int32_t ms;
     int64_t tard;
     uint64_t hash;
@@ -36,19 +61,20 @@ typedef struct ga {
     const dd__sched_inst *in;
     const dd__sched_ga_cfg *cfg;
     dd_rng rng;
-    double t_end;
+    double t_start, t_end;
     int32_t n;
-    size_t P;
-    indiv *pool;  /* 2P + 1 individuals */
-    indiv **pop;  /* P current, then P children */
-    indiv **dup;  /* 2P scratch for survive() */
-    indiv *best;  /* pool[2P] */
-    int32_t *mark, *scratch;
-    double *util; /* H + 1 */
-    int64_t *prio_lft, *prio_lst;
-    int32_t *lf;
+    size_t P0, P;  /* initial and current population size */
+    indiv *pool;   /* 4 P0 + 1 individuals */
+    indiv **pop;   /* P current, then up to P children */
+    indiv **pop2;  /* bi-population: the right-justified schedules */
+    indiv **dup;   /* 2 P0 scratch for survive() */
+    indiv *best;   /* pool[4 P0] */
+    int bipop;     /* time-invariant instance: bi-population scheme */
     int minimise_tardiness;
-    int shiftable; /* schedules may be shifted in time (PSPLIB-like) */
+    int32_t *mark, *scratch;
+    double *util;  /* H + 1 */
+    int64_t *prio_lft, *prio_lst, *prio_pos;
+    int32_t *lf;
 } ga;
 
 static int better(const ga *g, const indiv *a, const indiv *b)
@@ -66,6 +92,21 @@ static int budget(ga *g, uint64_t need)
     if (c->time_limit > 0 && dd__sched_now() > g->t_end)
         return 0;
     return 1;
+}
+
+/* Share of the budget used, in [0, 1]. */
+static double progress(const ga *g)
+{
+    const dd__sched_ga_cfg *c = g->cfg;
+    double f = 0.0;
+    if (c->max_schedules)
+        f = (double)g->ws->n_sched / (double)c->max_schedules;
+    if (c->time_limit > 0) {
+        double ft = (dd__sched_now() - g->t_start) / c->time_limit;
+        if (ft > f)
+            f = ft;
+    }
+    return f < 1.0 ? f : 1.0;
 }
 
 static int at_bound(const ga *g)
@@ -88,51 +129,104 @@ static void copy_indiv(const ga *g, indiv *dst, const indiv *src)
 {
     memcpy(dst->list, src->list, (size_t)g->n * sizeof *dst->list);
     memcpy(dst->start, src->start, (size_t)g->n * sizeof *dst->start);
+    dst->dir = src->dir;
     dst->ms = src->ms;
     dst->tard = src->tard;
     dst->hash = src->hash;
 }
 
-/* Decode x->list, justify, standardise. Returns 0 when out of budget. */
-static int evaluate(ga *g, indiv *x)
+/* Parallel SGS with the list positions as priorities. */
+static int32_t decode_parallel(ga *g, indiv *x, int mirror)
 {
-    /* the first schedule is always made, whatever the budget */
-    if (!budget(g, 1) && g->ws->n_sched > 0)
-        return 0;
-    int32_t ms = dd__sgs_forward(g->ws, x->list, x->start);
+    for (int32_t i = 0; i < g->n; i++)
+        g->prio_pos[x->list[i]] = i;
+    return dd__sgs_parallel_frame(g->ws, g->prio_pos, mirror, x->start);
+}
+
+static void set_cost(ga *g, indiv *x, int32_t ms)
+{
     if (ms < 0) {
         x->ms = DD__SCHED_INF;
         x->tard = INT64_MAX;
         x->hash = 0;
-        return 1;
-    }
-    if (g->shiftable) {
-        /* time-invariant instance: the right-justified schedule shifted to
-         * 0 is a schedule; keep it, the next forward decode of its order
-         * is the forward half of the justification */
-        if (budget(g, 1)) {
-            int32_t *back = g->ws->tmp_start, *order = g->ws->tmp_list;
-            dd__sched_sort_by_finish_desc(g->ws, x->start, order);
-            int32_t first = dd__sgs_backward(g->ws, order, ms, x->start, 0, back);
-            if (first >= 0) {
-                for (int32_t j = 0; j < g->n; j++)
-                    x->start[j] = back[j] - first;
-                ms -= first;
-            }
-        }
-        dd__sched_sort_by_start(g->ws, x->start, x->list);
-    } else if (budget(g, 2)) {
-        ms = dd__sched_fbi(g->ws, x->start, x->list, 1, g->minimise_tardiness);
+        return;
     }
     x->ms = ms;
     x->tard = g->minimise_tardiness ? dd__sched_tardiness(g->in, x->start) : 0;
     x->hash = hash_start(x->start, g->n);
     if (better(g, x, g->best))
         copy_indiv(g, g->best, x);
+}
+
+/*
+ * Decode x->list in its direction and re-encode the schedule for the
+ * opposite one (bi-population scheme, time-invariant instances): forward
+ * gives a left-justified schedule kept by decreasing finish, backward a
+ * right-justified one shifted to 0 and kept by start. One schedule.
+ * Returns 0 when out of budget.
+ */
+static int evaluate_bipop(ga *g, indiv *x)
+{
+    /* the first schedule is always made, whatever the budget */
+    if (!budget(g, 1) && g->ws->n_sched > 0)
+        return 0;
+    const int nondelay = dd_rng_double(&g->rng) < NONDELAY_SHARE;
+    int32_t ms;
+    if (x->dir == 0) {
+        ms = nondelay ? decode_parallel(g, x, 0)
+                      : dd__sgs_forward(g->ws, x->list, x->start);
+        if (ms >= 0) {
+            dd__sched_sort_by_finish_desc(g->ws, x->start, x->list);
+            x->dir = 1;
+        }
+    } else if (nondelay) {
+        ms = decode_parallel(g, x, 1);
+        if (ms >= 0) {
+            dd__sched_sort_by_start(g->ws, x->start, x->list);
+            x->dir = 0;
+        }
+    } else {
+        /* from the end of the horizon, where every schedule fits */
+        const int32_t T = g->in->H - 1;
+        int32_t first = dd__sgs_backward(g->ws, x->list, T, NULL, 0, x->start);
+        ms = -1;
+        if (first >= 0) {
+            for (int32_t j = 0; j < g->n; j++)
+                x->start[j] -= first;
+            ms = T - first;
+            dd__sched_sort_by_start(g->ws, x->start, x->list);
+            x->dir = 0;
+        }
+    }
+    set_cost(g, x, ms);
     return 1;
 }
 
-/* Two-point crossover on activity lists (Hartmann 1998). */
+/* Decode x->list forward, justify (one forward-backward pass when the
+ * budget allows), standardise. Returns 0 when out of budget. */
+static int evaluate_fbi(ga *g, indiv *x)
+{
+    if (!budget(g, 1) && g->ws->n_sched > 0)
+        return 0;
+    int32_t ms = dd_rng_double(&g->rng) < NONDELAY_SHARE
+                     ? decode_parallel(g, x, 0)
+                     : dd__sgs_forward(g->ws, x->list, x->start);
+    if (ms >= 0 && budget(g, 2))
+        ms = dd__sched_fbi(g->ws, x->start, x->list, 1, g->minimise_tardiness);
+    else if (ms >= 0)
+        dd__sched_sort_by_start(g->ws, x->start, x->list);
+    x->dir = 0;
+    set_cost(g, x, ms);
+    return 1;
+}
+
+static int evaluate(ga *g, indiv *x)
+{
+    return g->bipop ? evaluate_bipop(g, x) : evaluate_fbi(g, x);
+}
+
+/* Two-point crossover on activity lists (Hartmann 1998); the child's list
+ * runs in the parents' direction. */
 static void crossover(ga *g, const indiv *fa, const indiv *mo, indiv *child)
 {
     const int32_t n = g->n;
@@ -145,6 +239,7 @@ static void crossover(ga *g, const indiv *fa, const indiv *mo, indiv *child)
     }
     int32_t *mark = g->mark;
     memset(mark, 0, (size_t)n * sizeof *mark);
+    child->dir = fa->dir;
     int32_t c = 0;
     for (int32_t i = 0; i < q1; i++) {
         child->list[c++] = fa->list[i];
@@ -167,13 +262,15 @@ static void crossover(ga *g, const indiv *fa, const indiv *mo, indiv *child)
 }
 
 /*
- * Peak crossover (after Valls, Ballestin & Quintanilla 2008): the child
- * keeps the father's most resource-intensive stretch of time intact. With
- * [t1, t2) the window of random length of highest average utilisation in
- * the father's schedule, the child lists first the activities the father
- * starts before t1 (in the mother's order), then the ones it starts in
- * [t1, t2) (in the father's order), then the rest (in the mother's order).
- * Every part is closed under predecessors, so the list stays feasible.
+ * Peak crossover (after Valls, Ballestin & Quintanilla 2008, and Debels &
+ * Vanhoucke 2007): the child keeps the father's most resource-intensive
+ * stretch of time intact. With [t1, t2) the window of random length of
+ * highest average utilisation in the father's schedule, a forward child
+ * lists first the activities the father starts before t1 (in the mother's
+ * order), then the ones it starts in [t1, t2) (in the father's order), then
+ * the rest (in the mother's order). A backward child (successors first)
+ * mirrors this on finish times. Every part is closed under predecessors
+ * (successors), so the list stays feasible.
  */
 static void peak_crossover(ga *g, const indiv *fa, const indiv *mo,
                            indiv *child)
@@ -203,8 +300,8 @@ static void peak_crossover(ga *g, const indiv *fa, const indiv *mo,
                     u[t] += (double)in->dem_q[k] / (double)c;
             }
         }
-    const double lo = PEAK_MIN, hi = PEAK_MAX;
-    int32_t len = (int32_t)((lo + (hi - lo) * dd_rng_double(&g->rng)) * T);
+    int32_t len = (int32_t)((PEAK_MIN + (PEAK_MAX - PEAK_MIN) *
+                                            dd_rng_double(&g->rng)) * T);
     if (len < 1)
         len = 1;
     if (len > T)
@@ -222,18 +319,37 @@ static void peak_crossover(ga *g, const indiv *fa, const indiv *mo,
     }
     const int32_t t2 = t1 + len;
     int32_t c = 0;
+    child->dir = fa->dir;
+    if (fa->dir) {
+        for (int32_t i = 0; i < n; i++) {
+            const int32_t j = mo->list[i];
+            if (fa->start[j] + in->dur[j] > t2)
+                child->list[c++] = j;
+        }
+        for (int32_t i = 0; i < n; i++) {
+            const int32_t j = fa->list[i], f = fa->start[j] + in->dur[j];
+            if (f > t1 && f <= t2)
+                child->list[c++] = j;
+        }
+        for (int32_t i = 0; i < n; i++) {
+            const int32_t j = mo->list[i];
+            if (fa->start[j] + in->dur[j] <= t1)
+                child->list[c++] = j;
+        }
+        return;
+    }
     for (int32_t i = 0; i < n; i++) {
-        int32_t j = mo->list[i];
+        const int32_t j = mo->list[i];
         if (fa->start[j] < t1)
             child->list[c++] = j;
     }
     for (int32_t i = 0; i < n; i++) {
-        int32_t j = fa->list[i];
+        const int32_t j = fa->list[i];
         if (fa->start[j] >= t1 && fa->start[j] < t2)
             child->list[c++] = j;
     }
     for (int32_t i = 0; i < n; i++) {
-        int32_t j = mo->list[i];
+        const int32_t j = mo->list[i];
         if (fa->start[j] >= t2)
             child->list[c++] = j;
     }
@@ -247,23 +363,25 @@ static int is_succ(const dd__sched_inst *in, int32_t a, int32_t b)
     return 0;
 }
 
-static void mutate(ga *g, indiv *x, double pm)
+/* Adjacent swaps, skipping direct precedences (either direction, so that
+ * forward and backward lists stay feasible). */
+static void mutate(ga *g, indiv *x)
 {
     for (int32_t i = 0; i + 1 < g->n; i++) {
-        if (dd_rng_double(&g->rng) >= pm)
+        if (dd_rng_double(&g->rng) >= MUTATION)
             continue;
         int32_t a = x->list[i], b = x->list[i + 1];
-        if (!is_succ(g->in, a, b)) {
+        if (!is_succ(g->in, a, b) && !is_succ(g->in, b, a)) {
             x->list[i] = b;
             x->list[i + 1] = a;
         }
     }
 }
 
-static const indiv *tournament(ga *g)
+static const indiv *tournament(ga *g, indiv *const *pop, size_t np)
 {
-    const indiv *a = g->pop[dd_rng_below(&g->rng, g->P)];
-    const indiv *b = g->pop[dd_rng_below(&g->rng, g->P)];
+    const indiv *a = pop[dd_rng_below(&g->rng, np)];
+    const indiv *b = pop[dd_rng_below(&g->rng, np)];
     return better(g, b, a) ? b : a;
 }
 
@@ -281,11 +399,11 @@ static int cmp_indiv(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-/* Sort pop[0..m) by cost, put duplicate schedules (same cost and hash)
+/* Sort p[0..m) by cost, put duplicate schedules (same cost and hash)
  * behind the unique ones, so the first P are the best distinct ones. */
-static void survive(ga *g, size_t m)
+static void survive(ga *g, indiv **p, size_t m)
 {
-    indiv **p = g->pop, **dup = g->dup;
+    indiv **dup = g->dup;
     qsort(p, m, sizeof *p, cmp_indiv);
     size_t u = 1, nd = 0;
     for (size_t i = 1; i < m; i++) {
@@ -311,10 +429,69 @@ static int init_population(ga *g)
         else
             dd__sched_list_rbrs(in, (i & 1) ? g->prio_lst : g->prio_lft,
                                 &g->rng, x->list, g->scratch);
+        x->dir = 0;
         if (!evaluate(g, x))
             return 0;
     }
+    survive(g, g->pop, g->P);
     return 1;
+}
+
+/*
+ * P children of parents src[0..P) (2-tournaments) into dst[nd..nd+P), then
+ * the best P distinct of dst[0..nd+P) first. Returns 0 when the budget ran
+ * out or the bound was reached.
+ */
+static int generation(ga *g, indiv **src, indiv **dst, size_t nd)
+{
+    size_t c;
+    int ok = 1;
+    for (c = 0; c < g->P; c++) {
+        const indiv *fa = tournament(g, src, g->P);
+        const indiv *mo = tournament(g, src, g->P);
+        indiv *child = dst[nd + c];
+        if (dd_rng_double(&g->rng) < PEAK_SHARE)
+            peak_crossover(g, fa, mo, child);
+        else
+            crossover(g, fa, mo, child);
+        mutate(g, child);
+        if (!evaluate(g, child)) {
+            ok = 0;
+            break;
+        }
+    }
+    survive(g, dst, nd + c);
+    return ok && !at_bound(g);
+}
+
+/* Linear population size reduction: P0 down to POP_END * P0. */
+static void shrink(ga *g)
+{
+    double m = 1.0 + (POP_END - 1.0) * progress(g);
+    size_t p = (size_t)((double)g->P0 * m + 0.5);
+    if (p < 4)
+        p = 4;
+    if (p < g->P)
+        g->P = p;
+}
+
+/* Initial population size: POP_BASE at 5,000 schedules for 120
+ * activities, growing with the budget and for smaller instances (which
+ * converge in fewer generations). */
+static size_t population(const dd__sched_ga_cfg *cfg, int32_t n)
+{
+    if (cfg->population)
+        return cfg->population < 4 ? 4 : cfg->population;
+    double b = cfg->max_schedules ? (double)cfg->max_schedules : 5000.0;
+    double size = n > 0 ? 120.0 / (double)n : 1.0;
+    if (size > 3.0)
+        size = 3.0;
+    if (size < 0.5)
+        size = 0.5;
+    double p = POP_BASE * pow(b / 5000.0, 0.75) * pow(size, 0.7);
+    if (cfg->max_schedules && p > (double)cfg->max_schedules / 8.0)
+        p = (double)cfg->max_schedules / 8.0;
+    return p < 20 ? 20 : p > 2000 ? 2000 : (size_t)p;
 }
 
 dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
@@ -329,44 +506,41 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
     g.n = in->n;
     g.minimise_tardiness = cfg->minimise_tardiness && in->has_deadlines;
     dd_rng_seed(&g.rng, cfg->seed, 0);
-    g.shiftable = !in->varying && !in->has_deadlines;
+    g.bipop = !in->varying && !in->has_deadlines;
     for (int32_t j = 0; j < in->n; j++)
         if (in->rel[j] > 0 || in->lps[j] != DD__SCHED_INF)
-            g.shiftable = 0;
-    g.t_end = dd__sched_now() + cfg->time_limit;
-    size_t P = cfg->population;
-    if (!P) {
-        /* measured best: about 90 at 5,000 schedules, 400-700 at 50,000 */
-        double b = cfg->max_schedules ? (double)cfg->max_schedules : 5000.0;
-        double p = 90.0 * pow(b / 5000.0, 0.75);
-        P = p < 20 ? 20 : p > 1000 ? 1000 : (size_t)p;
-    }
-    if (P < 2)
-        P = 2;
-    g.P = P;
-    const size_t n1 = (size_t)in->n + 1;
+            g.bipop = 0;
+    g.t_start = dd__sched_now();
+    g.t_end = g.t_start + cfg->time_limit;
+    const size_t P = population(cfg, in->n);
+    g.P0 = g.P = P;
+    const size_t n1 = (size_t)in->n + 1, npool = 4 * P + 1;
     dd_status s = DD_ENOMEM;
-    g.pool = calloc(2 * P + 1, sizeof *g.pool);
+    g.pool = calloc(npool, sizeof *g.pool);
     g.pop = calloc(2 * P, sizeof *g.pop);
+    g.pop2 = calloc(2 * P, sizeof *g.pop2);
     g.dup = calloc(2 * P, sizeof *g.dup);
     g.mark = malloc(n1 * sizeof *g.mark);
     g.scratch = malloc(2 * n1 * sizeof *g.scratch);
     g.prio_lft = malloc(n1 * sizeof *g.prio_lft);
     g.prio_lst = malloc(n1 * sizeof *g.prio_lst);
+    g.prio_pos = malloc(n1 * sizeof *g.prio_pos);
     g.lf = malloc(n1 * sizeof *g.lf);
     g.util = malloc(((size_t)in->H + 1) * sizeof *g.util);
-    if (!g.util || !g.dup || !g.pool || !g.pop || !g.mark || !g.scratch || !g.prio_lft ||
-        !g.prio_lst || !g.lf)
+    if (!g.pool || !g.pop || !g.pop2 || !g.dup || !g.mark || !g.scratch ||
+        !g.prio_lft || !g.prio_lst || !g.prio_pos || !g.lf || !g.util)
         goto out;
-    for (size_t i = 0; i < 2 * P + 1; i++) {
+    for (size_t i = 0; i < npool; i++) {
         g.pool[i].list = malloc(n1 * sizeof *g.pool[i].list);
         g.pool[i].start = malloc(n1 * sizeof *g.pool[i].start);
         if (!g.pool[i].list || !g.pool[i].start)
             goto out;
     }
-    for (size_t i = 0; i < 2 * P; i++)
+    for (size_t i = 0; i < 2 * P; i++) {
         g.pop[i] = &g.pool[i];
-    g.best = &g.pool[2 * P];
+        g.pop2[i] = &g.pool[2 * P + i];
+    }
+    g.best = &g.pool[4 * P];
     g.best->ms = DD__SCHED_INF;
     g.best->tard = INT64_MAX;
 
@@ -375,24 +549,22 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
     dd__sched_rule_prio(in, DD_SCHED_RULE_LST, g.lf, g.prio_lst);
 
     if (init_population(&g) && !at_bound(&g)) {
-        survive(&g, P);
-        for (;;) {
-            size_t c;
-            for (c = 0; c < P; c++) {
-                const indiv *fa = tournament(&g), *mo = tournament(&g);
-                indiv *child = g.pop[P + c];
-                if (dd_rng_double(&g.rng) < PEAK_SHARE)
-                    peak_crossover(&g, fa, mo, child);
-                else
-                    crossover(&g, fa, mo, child);
-                mutate(&g, child, MUTATION);
-                if (!evaluate(&g, child))
+        if (g.bipop) {
+            /* pop: left-justified schedules (backward lists); pop2:
+             * right-justified ones (forward lists), filled first */
+            if (generation(&g, g.pop, g.pop2, 0))
+                for (;;) {
+                    shrink(&g);
+                    if (!generation(&g, g.pop2, g.pop, g.P) ||
+                        !generation(&g, g.pop, g.pop2, g.P))
+                        break;
+                }
+        } else {
+            for (;;) {
+                shrink(&g);
+                if (!generation(&g, g.pop, g.pop, g.P))
                     break;
             }
-            survive(&g, P + c);
-            if (c < P || at_bound(&g))
-                break;
-
         }
     }
     if (g.best->ms == DD__SCHED_INF) {
@@ -403,17 +575,19 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
     s = DD_OK;
 out:
     if (g.pool)
-        for (size_t i = 0; i < 2 * P + 1; i++) {
+        for (size_t i = 0; i < npool; i++) {
             free(g.pool[i].list);
             free(g.pool[i].start);
         }
     free(g.pool);
     free(g.pop);
+    free(g.pop2);
     free(g.dup);
     free(g.mark);
     free(g.scratch);
     free(g.prio_lft);
     free(g.prio_lst);
+    free(g.prio_pos);
     free(g.lf);
     free(g.util);
     return s;

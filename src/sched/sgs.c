@@ -11,7 +11,9 @@
  * touched are restored before the next one. The earliest-fit search checks
  * a candidate window from its end backwards and, on a conflict at slot s,
  * jumps to s + 1 remembering which slots are already known to fit, so each
- * slot is examined at most once per activity.
+ * slot is examined at most once per activity. The parallel SGS (non-delay
+ * schedules) runs forward or, on time-invariant instances, backward in a
+ * mirrored time frame; the GA mixes it with the serial one.
  */
 #include "sched/sched_int.h"
 
@@ -30,8 +32,13 @@ dd_status dd__sched_ws_init(dd__sched_ws *ws, const dd__sched_inst *in)
     ws->tmp_start = malloc(n * sizeof *ws->tmp_start);
     ws->tmp_start2 = malloc(n * sizeof *ws->tmp_start2);
     ws->tmp_list = malloc(n * sizeof *ws->tmp_list);
+    ws->par_left = malloc(n * sizeof *ws->par_left);
+    ws->par_est = malloc(n * sizeof *ws->par_est);
+    ws->par_el = malloc(n * sizeof *ws->par_el);
+    ws->par_run = malloc(n * sizeof *ws->par_run);
     if (!ws->avail || !ws->head || !ws->next || !ws->tmp_start ||
-        !ws->tmp_start2 || !ws->tmp_list) {
+        !ws->tmp_start2 || !ws->tmp_list || !ws->par_left || !ws->par_est ||
+        !ws->par_el || !ws->par_run) {
         dd__sched_ws_fini(ws);
         return DD_ENOMEM;
     }
@@ -52,6 +59,10 @@ void dd__sched_ws_fini(dd__sched_ws *ws)
     free(ws->tmp_start);
     free(ws->tmp_start2);
     free(ws->tmp_list);
+    free(ws->par_left);
+    free(ws->par_est);
+    free(ws->par_el);
+    free(ws->par_run);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -281,104 +292,118 @@ int32_t dd__sched_fbi(dd__sched_ws *ws, int32_t *start, int32_t *list,
     return ms;
 }
 
-/* eligible activities at a decision time, in priority order */
-typedef struct cand {
-    int64_t prio;
-    int32_t rank, j;
-} cand;
-
-int32_t dd__sgs_parallel(dd__sched_ws *ws, const int64_t *prio, int32_t *start)
+/*
+ * Parallel SGS over a time frame that may run backward (mirror): then the
+ * precedence graph is reversed, every activity is released at 0, and the
+ * frame times u are turned into starts T - u - dur, T the frame makespan,
+ * so the result is a right-justified non-delay schedule shifted to 0. The
+ * mirrored frame needs a time-invariant instance (constant capacity, no
+ * release dates). Decision times are the finish times of running
+ * activities (capacity only frees up then) and the earliest starts of
+ * waiting ones; when the capacity varies, every slot. Counts one schedule.
+ * Returns the makespan or -1.
+ */
+int32_t dd__sgs_parallel_frame(dd__sched_ws *ws, const int64_t *prio,
+                               int mirror, int32_t *start)
 {
     const dd__sched_inst *in = ws->in;
     const int32_t n = in->n, nres = in->nres;
-    int32_t *left = malloc(((size_t)n + 1) * sizeof *left);
-    int32_t *est = malloc(((size_t)n + 1) * sizeof *est);
-    cand *el = malloc(((size_t)n + 1) * sizeof *el);
-    int32_t ms = -1;
-    if (!left || !est || !el)
-        goto out;
+    const int32_t *poff = mirror ? in->succ_off : in->pred_off;
+    const int32_t *soff = mirror ? in->pred_off : in->succ_off;
+    const int32_t *sarc = mirror ? in->pred : in->succ;
+    const int32_t *slag = mirror ? in->pred_lag : in->succ_lag;
+    int32_t *left = ws->par_left, *est = ws->par_est, *el = ws->par_el;
+    int32_t *run = ws->par_run, nrun = 0; /* started, finishing after t */
+    int32_t *u = ws->tmp_start2;
     reset_profile(ws);
     ws->n_sched++;
+    int32_t ne = 0; /* el[0..ne): released, not started, sorted by prio */
     for (int32_t j = 0; j < n; j++) {
-        left[j] = in->pred_off[j + 1] - in->pred_off[j];
-        est[j] = in->rel[j];
-        start[j] = -1;
+        left[j] = poff[j + 1] - poff[j];
+        est[j] = mirror ? 0 : in->rel[j];
+        u[j] = -1;
     }
-    int32_t done = 0, t = 0;
-    ms = 0;
+    /* insert j into el by (prio, rank) */
+#define EL_INSERT(jj)                                                          \
+    do {                                                                       \
+        const int32_t j_ = (jj);                                               \
+        int32_t q_ = ne++;                                                     \
+        while (q_ > 0 && (prio[el[q_ - 1]] > prio[j_] ||                       \
+                          (prio[el[q_ - 1]] == prio[j_] &&                     \
+                           in->rank[el[q_ - 1]] > in->rank[j_]))) {            \
+            el[q_] = el[q_ - 1];                                               \
+            q_--;                                                              \
+        }                                                                      \
+        el[q_] = j_;                                                           \
+    } while (0)
+    for (int32_t j = 0; j < n; j++)
+        if (!left[j])
+            EL_INSERT(j);
+    int32_t done = 0, t = 0, ms = 0;
     while (done < n) {
-        int32_t before = done;
-        int32_t ne = 0;
-        for (int32_t j = 0; j < n; j++) {
-            if (start[j] >= 0 || left[j] || est[j] > t)
-                continue;
-            cand c = {prio[j], in->rank[j], j};
-            int32_t k = ne++;
-            while (k > 0 && (el[k - 1].prio > c.prio ||
-                             (el[k - 1].prio == c.prio && el[k - 1].rank > c.rank))) {
-                el[k] = el[k - 1];
-                k--;
-            }
-            el[k] = c;
-        }
+        int progress = 0;
         for (int32_t e = 0; e < ne; e++) {
-            const int32_t j = el[e].j, d = in->dur[j];
-            const int32_t nd = in->dem_off[j + 1] - in->dem_off[j];
-            const int32_t *dr = in->dem_res + in->dem_off[j];
-            const int32_t *dq = in->dem_q + in->dem_off[j];
-            if (t > in->lps[j]) {
-                ms = -1;
-                goto out;
-            }
-            if (t > in->H - d) {
-                ms = -1;
-                goto out;
-            }
-            int fits = 1;
-            for (int32_t s = t; s < t + d && fits && nd; s++)
-                fits = slot_fits(ws->avail + (size_t)s * (size_t)nres, dr, dq, nd);
-            if (!fits)
+            const int32_t j = el[e], d = in->dur[j];
+            if (est[j] > t)
                 continue;
-            if (nd)
-                commit(ws, t, d, dr, dq, nd);
-            start[j] = t;
+            const int32_t k0 = in->dem_off[j], nd = in->dem_off[j + 1] - k0;
+            if (nd) {
+                if (t > in->lps[j] || t > in->H - d)
+                    return -1;
+                int fits = 1;
+                for (int32_t s2 = t; s2 < t + d && fits; s2++)
+                    fits = slot_fits(ws->avail + (size_t)s2 * (size_t)nres,
+                                     in->dem_res + k0, in->dem_q + k0, nd);
+                if (!fits)
+                    continue;
+                commit(ws, t, d, in->dem_res + k0, in->dem_q + k0, nd);
+            }
+            u[j] = t;
+            if (d > 0)
+                run[nrun++] = j;
             done++;
+            progress = 1;
             if (t + d > ms)
                 ms = t + d;
-            for (int32_t k = in->succ_off[j]; k < in->succ_off[j + 1]; k++) {
-                const int32_t b = in->succ[k];
-                const int32_t v = t + d + in->succ_lag[k];
+            memmove(el + e, el + e + 1, (size_t)(ne - e - 1) * sizeof *el);
+            ne--;
+            e--;
+            for (int32_t k = soff[j]; k < soff[j + 1]; k++) {
+                const int32_t b = sarc[k];
+                const int32_t v = t + d + slag[k];
                 if (v > est[b])
                     est[b] = v;
-                left[b]--;
+                if (--left[b] == 0)
+                    EL_INSERT(b);
             }
         }
         if (done == n)
             break;
-        if (done > before)
-            continue; /* successors may have become eligible at t */
-        /* next decision time: a finish, an earliest start or (when the
-         * capacity varies) the next slot */
+        if (progress)
+            continue; /* zero durations or negative lags: same t again */
         int32_t nt = DD__SCHED_INF;
-        for (int32_t j = 0; j < n; j++) {
-            if (start[j] >= 0) {
-                if (start[j] + in->dur[j] > t && start[j] + in->dur[j] < nt)
-                    nt = start[j] + in->dur[j];
-            } else if (!left[j] && est[j] > t && est[j] < nt) {
-                nt = est[j];
-            }
+        for (int32_t e = 0; e < ne; e++)
+            if (est[el[e]] > t && est[el[e]] < nt)
+                nt = est[el[e]];
+        /* running activities: the next finish after t */
+        int32_t keep = 0;
+        for (int32_t q = 0; q < nrun; q++) {
+            const int32_t j = run[q], f = u[j] + in->dur[j];
+            if (f <= t)
+                continue;
+            run[keep++] = j;
+            if (f < nt)
+                nt = f;
         }
+        nrun = keep;
         if (in->varying && t + 1 < nt)
             nt = t + 1;
-        if (nt == DD__SCHED_INF || nt >= in->H) {
-            ms = -1;
-            goto out;
-        }
+        if (nt == DD__SCHED_INF || nt >= in->H)
+            return -1;
         t = nt;
     }
-out:
-    free(left);
-    free(est);
-    free(el);
+#undef EL_INSERT
+    for (int32_t j = 0; j < n; j++)
+        start[j] = mirror ? ms - u[j] - in->dur[j] : u[j];
     return ms;
 }
