@@ -203,7 +203,9 @@ int main(int argc, char **argv)
         const char *disp = dd_rng_below(&r, 20) == 0 ? "handover" : "ship";
         fprintf(c, "C%ld,S%02ld,item %ld,%ld,%ld,%.2f,%.2f,%.2f,%s,%s,%s,", k, s, k,
                 urange(&r, 1, 3), w, (double)l / 100, (double)wd / 100, (double)h / 100, kind,
-                haz, dd_rng_below(&r, 40) == 0 ? "yes" : "no");
+                haz,
+                /* sensitive items need an escort: never of a no-passenger class */
+                dd_rng_below(&r, 40) == 0 && strcmp(haz, "3") != 0 ? "yes" : "no");
         if (task >= 0 && task < o.tasks)
             fprintf(c, "T%ld", task);
         fprintf(c, ",%ld,%s\n", urange(&r, 1, 5), disp);

@@ -238,7 +238,10 @@ static dd_status loads_for(dd_plan *p, dd_loadplan **cache, unsigned w, uint64_t
     lo.ready = p->cargo_ready;
     lo.window_loads = windows[w];
     lo.seed = seed + w;
-    lo.max_iterations = 300;
+    /* local search in each window pays on small scenarios; at theater
+     * scale the decreasing heuristics with carry-over are within a few
+     * per cent and keep the plan within its time */
+    lo.max_iterations = p->scenario->n_cargo > 5000 ? 0 : 300;
     return dd_loads_build(p->scenario, &lo, &cache[w]);
 }
 
@@ -256,22 +259,48 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
         return st;
     p->loads = cache[w];
     p->borrowed_loads = true;
-    /* placement order: ready time, urgency of the site, priority, noise */
+    /* placement order: a serial scheme books each tail from its last
+     * sortie on, so loads are placed roughly in the order they can fly:
+     * by the time each would leave if its site flew at its daily rate
+     * (the k-th load of a site at k/rate days), never before it is ready;
+     * then urgency of the site, priority and, after the first attempt,
+     * noise */
     size_t n = p->loads->n_loads;
     dd__request *rq = malloc((n ? n : 1) * sizeof *rq);
-    if (!rq)
+    size_t *ord = calloc(s->n_sites + 1, sizeof *ord);
+    if (!rq || !ord) {
+        free(rq);
+        free(ord);
         return DD_ENOMEM;
+    }
     double noise = iter == 0 ? 0 : (double)(dd_rng_below(&rng, 4) * 720);
     double urgency = iter == 0 ? 0 : dd_rng_double(&rng);
     for (size_t i = 0; i < n; i++) {
         const dd_load *l = &p->loads->loads[i];
         dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
+        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready};
+    }
+    /* the loads of a site in order of readiness: their ordinal k */
+    qsort(rq, n, sizeof *rq, cmp_req);
+    for (size_t i = 0; i < n; i++) {
+        const dd_load *l = &p->loads->loads[rq[i].load];
+        int32_t cap = terms->site_cap[l->site];
+        double rate = cap > 0 ? cap : 0;
+        if (terms->country_cap > 0) {
+            double share = (double)terms->country_cap / (double)(s->n_sites ? s->n_sites : 1);
+            if (rate <= 0 || share < rate)
+                rate = share > 1 ? share : 1;
+        }
+        if (rate <= 0)
+            rate = 8;
+        double paced = (double)ord[l->site]++ * 1440.0 / rate;
         dd_time close = s->sites[l->site].close_by != DD_TIME_NONE ? s->sites[l->site].close_by
                                                                    : s->agreement.deadline;
-        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, 0};
-        rq[i].key = (double)ready + urgency * (double)close * 0.25 + (double)l->priority * 30 +
+        double key = (double)rq[i].ready > paced ? (double)rq[i].ready : paced;
+        rq[i].key = key + urgency * (double)close * 0.25 + (double)l->priority * 30 +
                     noise * dd_rng_double(&rng);
     }
+    free(ord);
     qsort(rq, n, sizeof *rq, cmp_req);
     dd__state state;
     st = dd__state_init(&state, s, terms);
@@ -737,7 +766,18 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         memcpy(work->tasks, p->tasks, s->n_tasks * sizeof *p->tasks);
         memcpy(work->released, p->released, s->n_people * sizeof *p->released);
         memcpy(work->cargo_ready, p->cargo_ready, s->n_cargo * sizeof *p->cargo_ready);
-        st = search(p, work, &terms, o, o->max_iterations ? o->max_iterations : 1);
+        /* placement orders to try: the option, fewer on large scenarios so
+         * a theater plans within a minute (deterministic: by size, not time) */
+        uint64_t iters = o->max_iterations ? o->max_iterations : 1;
+        size_t size = s->n_cargo + s->n_people;
+        if (size > 20000) {
+            uint64_t cap = (uint64_t)(24.0 * 20000.0 / (double)size);
+            if (cap < 1)
+                cap = 1;
+            if (iters > cap)
+                iters = cap;
+        }
+        st = search(p, work, &terms, o, iters);
     }
     if (st == DD_OK) {
         bounds(p, &terms);
