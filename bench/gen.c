@@ -205,7 +205,7 @@ int main(int argc, char **argv)
                 urange(&r, 1, 3), w, (double)l / 100, (double)wd / 100, (double)h / 100, kind,
                 haz,
                 /* sensitive items need an escort: never of a no-passenger class */
-                dd_rng_below(&r, 40) == 0 && strcmp(haz, "3") != 0 ? "yes" : "no");
+                dd_rng_below(&r, 400) == 0 && strcmp(haz, "3") != 0 ? "yes" : "no");
         if (task >= 0 && task < o.tasks)
             fprintf(c, "T%ld", task);
         fprintf(c, ",%ld,%s\n", urange(&r, 1, 5), disp);

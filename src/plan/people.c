@@ -233,10 +233,9 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         int32_t n = 0;
         dd_status st = take(r, d, false, 1, d->t - lead, true, &n);
         if (st == DD_OK && n == 0) {
-            /* a security member, if the site keeps its floor without them */
-            const dd_site *x = &s->sites[r->site];
-            int32_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
-            if (r->sec_rem - 1 >= fl)
+            /* a security member, if the site keeps its floor and ratio
+             * without them */
+            if (r->sec_rem - 1 >= security_required(r, others_present(r, d->t)))
                 st = take(r, d, true, 1, d->t - lead, true, &n);
         }
         if (st == DD_OK && n > 0)
