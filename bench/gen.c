@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         yy += mm <= 2;
         fprintf(y, "  deadline: %04lld-%02u-%02u\n", (long long)yy, mm, dd);
     }
-    fprintf(y, "  clearance: {lead_time: 3d, validity: 24h, daily_cap: %ld}\n", o.sites * 6);
+    fprintf(y, "  clearance: {lead_time: 3d, validity: 24h, daily_cap: %ld}\n", o.sites * 25);
     fprintf(y, "  security: {floor: 20, ratio: 0.1}\n");
     fprintf(y, "  personnel: {exit_per_day: 400, manifest_lead_time: 48h}\n");
     fprintf(y, "hazards:\n  no_passengers: [\"1.1\", \"3\"]\n  apart: [[\"1.4\", \"3\"]]\n");
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
                 urange(&r, 2, 6), urange(&r, 4, 8));
         fprintf(y, "    resources: {load-team: %ld, k-loader: %ld, forklift: %ld}\n",
                 urange(&r, 4, 12), urange(&r, 2, 6), urange(&r, 4, 10));
-        fprintf(y, "    daily_cap: %ld\n", urange(&r, 6, 12));
+        fprintf(y, "    daily_cap: %ld\n", urange(&r, 20, 30));
     }
     fprintf(y, "destinations:\n");
     for (long h = 0; h < o.hubs; h++)
@@ -171,8 +171,10 @@ int main(int argc, char **argv)
     if (fclose(t) != 0)
         return 1;
 
-    static const char *const kinds[] = {"loose", "loose", "loose", "loose", "pallet",
-                                        "pallet", "rolling", "container", "outsize"};
+    /* a mix a theater's inventory might have: mostly palletisable */
+    static const char *const kinds[] = {"loose", "loose", "loose", "loose", "loose", "loose",
+                                        "pallet", "pallet", "pallet", "rolling", "container",
+                                        "outsize"};
     FILE *c = open_out(o.out, "cargo.csv");
     if (!c)
         return 1;
@@ -180,7 +182,7 @@ int main(int argc, char **argv)
                "released_by,priority,disposition\n");
     for (long k = 0; k < o.cargo; k++) {
         long s = urange(&r, 0, o.sites - 1);
-        const char *kind = kinds[dd_rng_below(&r, 9)];
+        const char *kind = kinds[dd_rng_below(&r, 12)];
         long w, l, wd, h;
         if (!strcmp(kind, "loose")) {
             w = urange(&r, 10, 900); l = urange(&r, 30, 200); wd = urange(&r, 30, 150);
@@ -202,7 +204,7 @@ int main(int argc, char **argv)
         const char *haz = dd_rng_below(&r, 50) == 0 ? "1.4" : dd_rng_below(&r, 80) == 0 ? "3" : "";
         const char *disp = dd_rng_below(&r, 20) == 0 ? "handover" : "ship";
         fprintf(c, "C%ld,S%02ld,item %ld,%ld,%ld,%.2f,%.2f,%.2f,%s,%s,%s,", k, s, k,
-                urange(&r, 1, 3), w, (double)l / 100, (double)wd / 100, (double)h / 100, kind,
+                1L, w, (double)l / 100, (double)wd / 100, (double)h / 100, kind,
                 haz,
                 /* sensitive items need an escort: never of a no-passenger class */
                 dd_rng_below(&r, 400) == 0 && strcmp(haz, "3") != 0 ? "yes" : "no");
