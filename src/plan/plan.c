@@ -505,6 +505,29 @@ static void bounds(dd_plan *p, const dd__terms *terms)
             }
         }
     }
+    /* ramp: every sortie holds a parking spot for at least the shortest
+     * ground time; a site has at most its total MOG (less reservations,
+     * ignored here) spots a day */
+    dd_time g_min = INT64_MAX;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        if (s->aircraft[a].ground_time < g_min)
+            g_min = s->aircraft[a].ground_time;
+    for (size_t si = 0; site_lb && si < s->n_sites && g_min > 0 && g_min < INT64_MAX; si++) {
+        const dd_site *x = &s->sites[si];
+        int32_t mog = x->mog_total;
+        if (mog < 0) {
+            mog = 0;
+            for (size_t k = 0; k < x->n_mog; k++)
+                mog += x->mog[k].count;
+        }
+        if (mog <= 0 || site_lb[si] == 0)
+            continue;
+        dd_time t = t0 + (dd_time)ceil((double)site_lb[si] * (double)g_min / (double)mog) - g_min;
+        if (t > lb) {
+            lb = t;
+            why = DD_BIND_MOG;
+        }
+    }
     /* task chains: cargo and people leave after they are released */
     for (size_t k = 0; k < s->n_cargo; k++)
         if (s->cargo[k].disposition == DD_DISP_SHIP && p->cargo_ready[k] > lb) {

@@ -257,7 +257,9 @@ static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t 
     int64_t seats = left > 0 ? (int64_t)left : 0;
     double left_stated = floor((double)t->seats - per_m * x->floor_m + 1e-9);
     int64_t seats_stated_floor = left_stated > 0 ? (int64_t)left_stated : 0;
-    if (pax > seats)
+    /* the stated floor use, when it agrees with the recomputed one within
+     * the rounding tolerance, may decide a seat on the boundary */
+    if (pax > seats && !(fabs(x->floor_m - floor_m) <= floor_tol && pax <= seats_stated_floor))
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %lld passengers, %lld seats left after the floor use "
                    "displaces %.1f of %d",
