@@ -189,25 +189,33 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
         double kg = 0, ppl = 0;
         r->achieved = DD_TIME_NONE;
         r->personnel_out = r->cargo_out = 0;
+        /* shares after each of the milestone's own events (all sites', or
+         * its site's); achieved = the first such event that reaches both */
+#define MS_OK()                                                                          \
+    ((m->personnel_fraction < 0 || ppl_all <= 0 ||                                        \
+      ppl / ppl_all >= m->personnel_fraction - 1e-9) &&                                   \
+     (m->cargo_fraction < 0 || kg_all <= 0 || kg / kg_all >= m->cargo_fraction - 1e-9))
+        if (MS_OK())
+            r->achieved = 0;
         bool at_done = false;
-        for (size_t i = 0; i <= k; i++) {
-            if (!at_done && (i == k || evs[i].t > m->at)) {
+        for (size_t i = 0; i < k; i++) {
+            if (m->site >= 0 && evs[i].site != m->site)
+                continue;
+            if (!at_done && evs[i].t > m->at) {
                 r->personnel_out = ppl_all > 0 ? ppl / ppl_all : 1;
                 r->cargo_out = kg_all > 0 ? kg / kg_all : 1;
                 at_done = true;
             }
-            bool ok = (m->personnel_fraction < 0 || ppl_all <= 0 ||
-                       ppl / ppl_all >= m->personnel_fraction - 1e-9) &&
-                      (m->cargo_fraction < 0 || kg_all <= 0 || kg / kg_all >= m->cargo_fraction - 1e-9);
-            if (ok && r->achieved == DD_TIME_NONE)
-                r->achieved = i == 0 ? 0 : evs[i - 1].t;
-            if (i == k)
-                break;
-            if (m->site >= 0 && evs[i].site != m->site)
-                continue;
             kg += evs[i].kg;
             ppl += evs[i].count;
+            if (r->achieved == DD_TIME_NONE && MS_OK())
+                r->achieved = evs[i].t;
         }
+        if (!at_done) {
+            r->personnel_out = ppl_all > 0 ? ppl / ppl_all : 1;
+            r->cargo_out = kg_all > 0 ? kg / kg_all : 1;
+        }
+#undef MS_OK
         r->met = r->achieved != DD_TIME_NONE && r->achieved <= m->at;
     }
     /* per-site days, from day 0 to the closure's day, by day deltas:
