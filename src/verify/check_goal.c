@@ -186,7 +186,11 @@ static void check_milestone(vctx *c, size_t m, const outev *v, size_t n, bool *m
             ps = po;
             ks = ko;
         }
-        if (achieved == DD_TIME_NONE && (i + 1 == n || v[i + 1].t != v[i].t) &&
+        /* judge after the last of this milestone's events at this time */
+        bool more_now = false;
+        for (size_t j = i + 1; j < n && v[j].t == v[i].t && !more_now; j++)
+            more_now = ms->site < 0 || v[j].site == ms->site;
+        if (achieved == DD_TIME_NONE && !more_now &&
             reached(people > 0 ? po / people : 1, ms->personnel_fraction) &&
             reached(kg > 0 ? ko / kg : 1, ms->cargo_fraction))
             achieved = v[i].t;
