@@ -254,6 +254,54 @@ typedef struct dd_hazard_rules {
     const uint32_t *apart;      /* apart[c]: classes that may not share a load with c */
 } dd_hazard_rules;
 
+/* A probability distribution of the disruption model (docs/format.md,
+ * "Disruptions"). Durations are in minutes, factors are plain numbers. */
+typedef enum dd_dist_kind {
+    DD_DIST_NONE,       /* not given: the default applies */
+    DD_DIST_FIXED,      /* a */
+    DD_DIST_UNIFORM,    /* [a, b] */
+    DD_DIST_TRIANGULAR, /* min a, mode b, max c */
+    DD_DIST_LOGNORMAL,  /* median a, sigma b (of the underlying normal) */
+    DD_DIST_EMPIRICAL   /* n values with cumulative probabilities */
+} dd_dist_kind;
+
+typedef struct dd_dist {
+    dd_dist_kind kind;
+    double a, b, c;
+    size_t n;
+    const double *values;
+    const double *cum; /* cumulative probabilities, cum[n-1] == 1 */
+} dd_dist;
+
+typedef struct dd_site_disruption {
+    dd_dist decision;        /* filing to decision; NONE: the country's */
+    double denial;           /* < 0: the country's */
+    double closure_rate;     /* closures per day (< 0: the country's) */
+    dd_dist closure_duration; /* NONE: the country's */
+    dd_dist exit_factor;     /* NONE: the country's */
+} dd_site_disruption;
+
+typedef struct dd_aircraft_disruption {
+    double abort;  /* probability that a departure aborts */
+    dd_dist delay; /* delay after an abort; NONE: 0 */
+} dd_aircraft_disruption;
+
+/* The optional `disruptions:` section: what can go wrong, for
+ * `drawdown simulate` (docs/sim.md). Absent: everything happens as planned
+ * (decisions take the agreement's decision_time). */
+typedef struct dd_disruptions {
+    bool present;
+    dd_dist decision;          /* clearance: filing to decision, country-wide */
+    double denial;             /* probability a request is denied */
+    double closure_rate;       /* airfield closures per day, every site */
+    dd_dist closure_duration;
+    dd_dist exit_factor;       /* multiplier of exit processing capacity, per site */
+    dd_dist task_factor;       /* multiplier of each task's duration */
+    dd_time replan_every;      /* least time between re-plans (default 1 day) */
+    const dd_site_disruption *sites;        /* n_sites, or NULL when absent */
+    const dd_aircraft_disruption *aircraft; /* n_aircraft, or NULL when absent */
+} dd_disruptions;
+
 typedef enum dd_weight_unit { DD_UNIT_KG, DD_UNIT_LB, DD_UNIT_T, DD_UNIT_STON } dd_weight_unit;
 typedef enum dd_length_unit { DD_UNIT_M, DD_UNIT_IN, DD_UNIT_FT } dd_length_unit;
 
@@ -282,6 +330,7 @@ typedef struct dd_scenario {
     const dd_people *people;
     size_t n_tasks;
     const dd_task *tasks;
+    dd_disruptions disruptions;
 } dd_scenario;
 
 /*

@@ -140,6 +140,8 @@ int32_t dd__hazard_index(dd_loader *L, const char *name);
 void dd__load_sections(dd_loader *L, dd_ynode *root);
 void dd__load_inventories(dd_loader *L, dd_ynode *root);
 void dd__validate(dd_loader *L);
+/* The optional `disruptions:` section (disrupt.c), after sites and aircraft. */
+void dd__load_disruptions(dd_loader *L, dd_ynode *root);
 
 /* Read a whole file into the arena (NUL-terminated). */
 dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len);

@@ -70,7 +70,8 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     dd__load_inventories(&L, root);
     static const char *const known[] = {"drawdown", "name", "units", "passenger_weight",
                                         "agreement", "hazards", "sites", "destinations",
-                                        "aircraft", "commercial", "inventories", NULL};
+                                        "aircraft", "commercial", "inventories", "disruptions",
+                                        NULL};
     L.file = name;
     L.text = text;
     L.len = len;

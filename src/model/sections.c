@@ -892,4 +892,5 @@ void dd__load_sections(dd_loader *L, dd_ynode *root)
     load_hubs(L, root);
     load_aircraft(L, root);
     load_commercial(L, root);
+    dd__load_disruptions(L, root); /* disrupt.c */
 }

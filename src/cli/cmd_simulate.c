@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* `drawdown simulate SCENARIO [--replications N] [--seed K] [--threads T]
+ *  [--no-replan] [--no-sensitivity] [--json] [-o result.json]` */
+#include <drawdown/plan.h>
+#include <drawdown/scenario.h>
+#include <drawdown/sim.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const char sim_usage[] =
+    "usage: drawdown simulate [options] SCENARIO\n"
+    "\n"
+    "Plan the withdrawal, then execute the plan many times under the\n"
+    "scenario's disruptions (docs/format.md, \"Disruptions\"): late and denied\n"
+    "clearances, aircraft aborts, airfield closures, slow exit processing,\n"
+    "long ground tasks. Prints P(deadline) and P(each milestone) with 95%\n"
+    "intervals, the completion distribution, per-site closure, which limits\n"
+    "bind and a sensitivity table (docs/sim.md).\n"
+    "\n"
+    "  --replications N   replications (default 1000)\n"
+    "  --seed K           seed of the plan and of the replications (default 1)\n"
+    "  --threads T        worker threads (default: every core)\n"
+    "  --no-replan        follow the original plan, shifting delayed sorties\n"
+    "  --no-sensitivity   skip the sensitivity table\n"
+    "  --json             print the result as JSON instead of text\n"
+    "  -o FILE            also write the JSON result to FILE\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 done, 2 bad input.\n";
+
+typedef struct progress {
+    double t0;
+    int last_pct;
+} progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(uint64_t done, uint64_t total, void *user)
+{
+    progress *p = user;
+    int pct = total ? (int)(100 * done / total) : 100;
+    double el = now_s() - p->t0;
+    double eta = done ? el * (double)(total - done) / (double)done : 0;
+    int w = pct * 30 / 100;
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu/%llu  ETA %4.0fs", w,
+            "##############################", 30 - w, "", pct, (unsigned long long)done,
+            (unsigned long long)total, eta);
+    if (done >= total)
+        fputs("\r\033[K", stderr);
+    p->last_pct = pct;
+}
+
+static dd_status write_file(const char *path, const dd_sim_result *r, const char *scenario)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return DD_ENOMEM;
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return DD_EIO;
+    }
+    dd_status st = dd_sim_write_json(r, scenario, f);
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+        st = DD_EIO;
+    if (fclose(f) != 0)
+        st = DD_EIO;
+    if (st == DD_OK && rename(tmp, path) != 0)
+        st = DD_EIO;
+    if (st != DD_OK)
+        unlink(tmp);
+    free(tmp);
+    return st;
+}
+
+int dd__cmd_simulate(int argc, char **argv)
+{
+    const char *path = NULL, *out = NULL;
+    bool json = false;
+    dd_sim_options so;
+    dd_sim_options_init(&so);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(sim_usage, stdout);
+            return DD_EXIT_OK;
+        } else if (!strcmp(a, "--no-replan")) {
+            so.replan = false;
+        } else if (!strcmp(a, "--no-sensitivity")) {
+            so.sensitivity = false;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--replications") || !strcmp(a, "--seed") ||
+                   !strcmp(a, "--threads")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "drawdown simulate: %s needs a value\n", a);
+                return DD_EXIT_INPUT;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "-o")) {
+                out = v;
+                continue;
+            }
+            char *end;
+            errno = 0;
+            unsigned long long x = strtoull(v, &end, 10);
+            if (*end || !*v || errno || v[0] == '-' ||
+                (x == 0 && strcmp(a, "--seed") != 0) || (!strcmp(a, "--threads") && x > 256)) {
+                fprintf(stderr, "drawdown simulate: %s needs a positive whole number, got '%s'\n",
+                        a, v);
+                return DD_EXIT_INPUT;
+            }
+            if (!strcmp(a, "--replications"))
+                so.replications = x;
+            else if (!strcmp(a, "--seed"))
+                so.seed = x;
+            else
+                so.threads = (int)x;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "drawdown simulate: unknown option '%s'\n%s", a, sim_usage);
+            return DD_EXIT_INPUT;
+        } else if (!path) {
+            path = a;
+        } else {
+            fprintf(stderr, "drawdown simulate: one scenario at a time\n");
+            return DD_EXIT_INPUT;
+        }
+    }
+    if (!path) {
+        fputs(sim_usage, stderr);
+        return DD_EXIT_INPUT;
+    }
+    dd_diags diags;
+    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &diags, &s);
+    dd__cli_print_diags(stderr, &diags);
+    dd_diags_fini(&diags);
+    if (st != DD_OK)
+        return dd__cli_exit_for(st);
+    dd_plan_options po;
+    dd_plan_options_init(&po);
+    po.seed = so.seed;
+    po.relax = false;
+    dd_plan *p = NULL;
+    dd_sim_result *r = NULL;
+    st = dd_plan_build(s, &po, &p);
+    progress pr = {now_s(), -1};
+    if (st == DD_OK && isatty(fileno(stderr))) {
+        so.progress = show_progress;
+        so.progress_user = &pr;
+    }
+    if (st == DD_OK)
+        st = dd_sim_run(p, &so, &r);
+    int code = DD_EXIT_OK;
+    if (st == DD_OK) {
+        st = json ? dd_sim_write_json(r, path, stdout) : dd_sim_write_text(r, stdout);
+        if (st == DD_OK && out) {
+            st = write_file(out, r, path);
+            if (st != DD_OK)
+                fprintf(stderr, "drawdown simulate: cannot write %s\n", out);
+        }
+    }
+    if (st != DD_OK) {
+        fprintf(stderr, "drawdown simulate: %s\n", dd_status_str(st));
+        code = st == DD_EIO ? DD_EXIT_INPUT : DD_EXIT_FAIL;
+    }
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    return code;
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The optional `disruptions:` section of a scenario: the distributions that
+ * `drawdown simulate` samples (clearance decision delay and denial, aircraft
+ * aborts, airfield closures, exit-processing slowdown, task durations).
+ * Read after sites and aircraft so that per-site and per-type entries can
+ * name them. Every problem is reported with its field path and position;
+ * docs/format.md ("Disruptions") is the reference.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/loader.h"
+
+/* What a distribution's values are. */
+typedef enum vkind { V_DURATION, V_FACTOR } vkind;
+
+static void fpath(char *buf, size_t size, const char *path, const char *key)
+{
+    snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
+}
+
+static bool read_value(dd_loader *L, const dd_ynode *n, const char *path, vkind vk,
+                       double *out)
+{
+    if (vk == V_DURATION)
+        return dd__yqty(L, n, path, DD_Q_DURATION, false, out);
+    return dd__ynum(L, n, path, 0, 1000, out);
+}
+
+static bool req_value(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                      vkind vk, double *out)
+{
+    char fp[256];
+    fpath(fp, sizeof fp, path, key);
+    dd_ynode *n = dd__yreq(L, map, path, key);
+    return n && read_value(L, n, fp, vk, out);
+}
+
+static bool read_empirical(dd_loader *L, dd_ynode *m, const char *path, vkind vk, dd_dist *d)
+{
+    char fp[256];
+    fpath(fp, sizeof fp, path, "values");
+    dd_ynode *vals = dd__yreq(L, m, path, "values");
+    if (!vals || !dd__yexpect(L, vals, DD_Y_SEQ, fp))
+        return false;
+    if (vals->n == 0) {
+        dd__lerr(L, vals, fp, "an empirical distribution needs at least one value");
+        return false;
+    }
+    double *v = dd__arena_array(L->arena, vals->n, sizeof *v);
+    double *cum = dd__arena_array(L->arena, vals->n, sizeof *cum);
+    if (!v || !cum) {
+        L->oom = true;
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < vals->n; i++) {
+        char ip[272];
+        snprintf(ip, sizeof ip, "%s[%zu]", fp, i);
+        ok = read_value(L, vals->items[i], ip, vk, &v[i]) && ok;
+        cum[i] = 1.0;
+    }
+    char wp[256];
+    fpath(wp, sizeof wp, path, "weights");
+    dd_ynode *w = dd__yget(m, "weights");
+    double total = 0;
+    if (w && dd__yexpect(L, w, DD_Y_SEQ, wp)) {
+        if (w->n != vals->n) {
+            dd__lerr(L, w, wp, "%zu weights for %zu values", w->n, vals->n);
+            return false;
+        }
+        for (size_t i = 0; i < w->n; i++) {
+            char ip[272];
+            snprintf(ip, sizeof ip, "%s[%zu]", wp, i);
+            ok = dd__ynum(L, w->items[i], ip, 0, 1e12, &cum[i]) && ok;
+        }
+    } else if (w) {
+        return false;
+    }
+    for (size_t i = 0; i < vals->n; i++)
+        total += cum[i];
+    if (ok && !(total > 0)) {
+        dd__lerr(L, w, wp, "the weights add up to zero");
+        return false;
+    }
+    double acc = 0;
+    for (size_t i = 0; ok && i < vals->n; i++) {
+        acc += cum[i];
+        cum[i] = acc / total;
+    }
+    if (ok)
+        cum[vals->n - 1] = 1.0;
+    d->n = vals->n;
+    d->values = v;
+    d->cum = cum;
+    return ok;
+}
+
+/* A distribution: a single value (fixed) or a map with `dist`. */
+static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_dist *d)
+{
+    memset(d, 0, sizeof *d);
+    if (n->kind == DD_Y_SCALAR) {
+        if (!read_value(L, n, path, vk, &d->a))
+            return false;
+        d->kind = DD_DIST_FIXED;
+        return true;
+    }
+    if (!dd__yexpect(L, n, DD_Y_MAP, path))
+        return false;
+    dd_ynode *m = (dd_ynode *)n;
+    static const char *const kinds[] = {"fixed", "uniform", "triangular", "lognormal",
+                                        "empirical", NULL};
+    char kp[256];
+    fpath(kp, sizeof kp, path, "dist");
+    dd_ynode *kn = dd__yreq(L, m, path, "dist");
+    const char *kind;
+    if (!kn || !dd__ystr(L, kn, kp, &kind))
+        return false;
+    bool ok = true;
+    if (!strcmp(kind, "fixed")) {
+        d->kind = DD_DIST_FIXED;
+        ok = req_value(L, m, path, "value", vk, &d->a);
+        static const char *const known[] = {"dist", "value", NULL};
+        dd__yunknown(L, m, path, known);
+    } else if (!strcmp(kind, "uniform")) {
+        d->kind = DD_DIST_UNIFORM;
+        ok = req_value(L, m, path, "min", vk, &d->a);
+        ok = req_value(L, m, path, "max", vk, &d->b) && ok;
+        if (ok && d->b < d->a) {
+            fpath(kp, sizeof kp, path, "max");
+            dd__lerr(L, dd__yget(m, "max"), kp, "max is below min");
+            ok = false;
+        }
+        static const char *const known[] = {"dist", "min", "max", NULL};
+        dd__yunknown(L, m, path, known);
+    } else if (!strcmp(kind, "triangular")) {
+        d->kind = DD_DIST_TRIANGULAR;
+        ok = req_value(L, m, path, "min", vk, &d->a);
+        ok = req_value(L, m, path, "mode", vk, &d->b) && ok;
+        ok = req_value(L, m, path, "max", vk, &d->c) && ok;
+        if (ok && !(d->a <= d->b && d->b <= d->c)) {
+            fpath(kp, sizeof kp, path, "mode");
+            dd__lerr(L, dd__yget(m, "mode"), kp, "needs min <= mode <= max");
+            ok = false;
+        }
+        static const char *const known[] = {"dist", "min", "mode", "max", NULL};
+        dd__yunknown(L, m, path, known);
+    } else if (!strcmp(kind, "lognormal")) {
+        d->kind = DD_DIST_LOGNORMAL;
+        ok = req_value(L, m, path, "median", vk, &d->a);
+        char sp[256];
+        fpath(sp, sizeof sp, path, "sigma");
+        dd_ynode *sn = dd__yreq(L, m, path, "sigma");
+        ok = sn && dd__ynum(L, sn, sp, 0, 10, &d->b) && ok;
+        if (ok && !(d->a > 0)) {
+            fpath(kp, sizeof kp, path, "median");
+            dd__lerr(L, dd__yget(m, "median"), kp, "the median of a lognormal must be positive");
+            ok = false;
+        }
+        static const char *const known[] = {"dist", "median", "sigma", NULL};
+        dd__yunknown(L, m, path, known);
+    } else if (!strcmp(kind, "empirical")) {
+        d->kind = DD_DIST_EMPIRICAL;
+        ok = read_empirical(L, m, path, vk, d);
+        static const char *const known[] = {"dist", "values", "weights", NULL};
+        dd__yunknown(L, m, path, known);
+    } else {
+        const char *s = dd__suggest(kind, kinds);
+        if (s)
+            dd__lerr(L, kn, kp, "unknown distribution '%s' (did you mean '%s'?)", kind, s);
+        else
+            dd__lerr(L, kn, kp,
+                     "unknown distribution '%s' (fixed, uniform, triangular, lognormal, "
+                     "empirical)",
+                     kind);
+        return false;
+    }
+    return ok;
+}
+
+static void opt_dist(dd_loader *L, dd_ynode *map, const char *path, const char *key, vkind vk,
+                     dd_dist *d)
+{
+    char fp[256];
+    fpath(fp, sizeof fp, path, key);
+    dd_ynode *n = dd__yget(map, key);
+    if (n && !read_dist(L, n, fp, vk, d))
+        d->kind = DD_DIST_NONE;
+}
+
+static void opt_prob(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                     double *out)
+{
+    char fp[256];
+    fpath(fp, sizeof fp, path, key);
+    dd_ynode *n = dd__yget(map, key);
+    if (n)
+        dd__ynum(L, n, fp, 0, 1, out);
+}
+
+static dd_ynode *opt_map(dd_loader *L, dd_ynode *map, const char *path, const char *key)
+{
+    char fp[256];
+    fpath(fp, sizeof fp, path, key);
+    dd_ynode *n = dd__yget(map, key);
+    return n && dd__yexpect(L, n, DD_Y_MAP, fp) ? n : NULL;
+}
+
+/* clearance: {decision, denial} */
+static void read_clearance(dd_loader *L, dd_ynode *m, const char *path, dd_dist *decision,
+                           double *denial)
+{
+    char cp[256];
+    fpath(cp, sizeof cp, path, "clearance");
+    dd_ynode *c = opt_map(L, m, path, "clearance");
+    if (!c)
+        return;
+    opt_dist(L, c, cp, "decision", V_DURATION, decision);
+    opt_prob(L, c, cp, "denial", denial);
+    static const char *const known[] = {"decision", "denial", NULL};
+    dd__yunknown(L, c, cp, known);
+}
+
+/* closures: {rate, duration} */
+static void read_closures(dd_loader *L, dd_ynode *m, const char *path, double *rate,
+                          dd_dist *duration)
+{
+    char cp[256];
+    fpath(cp, sizeof cp, path, "closures");
+    dd_ynode *c = opt_map(L, m, path, "closures");
+    if (!c)
+        return;
+    char rp[280];
+    fpath(rp, sizeof rp, cp, "rate");
+    dd_ynode *r = dd__yreq(L, c, cp, "rate");
+    if (r)
+        dd__ynum(L, r, rp, 0, 100, rate);
+    char dp[280];
+    fpath(dp, sizeof dp, cp, "duration");
+    dd_ynode *d = dd__yreq(L, c, cp, "duration");
+    if (d && !read_dist(L, d, dp, V_DURATION, duration))
+        duration->kind = DD_DIST_NONE;
+    static const char *const known[] = {"rate", "duration", NULL};
+    dd__yunknown(L, c, cp, known);
+}
+
+void dd__load_disruptions(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *m = opt_map(L, root, "", "disruptions");
+    if (!m)
+        return;
+    dd_scenario *s = L->s;
+    dd_disruptions *x = &s->disruptions;
+    memset(x, 0, sizeof *x);
+    x->present = true;
+    x->replan_every = DD_MINUTES_PER_DAY;
+    const char *path = "disruptions";
+    read_clearance(L, m, path, &x->decision, &x->denial);
+    read_closures(L, m, path, &x->closure_rate, &x->closure_duration);
+    opt_dist(L, m, path, "exit_processing", V_FACTOR, &x->exit_factor);
+    opt_dist(L, m, path, "task_duration", V_FACTOR, &x->task_factor);
+    dd_ynode *rn = dd__yget(m, "replan");
+    if (rn) {
+        double v;
+        if (dd__yqty(L, rn, "disruptions.replan", DD_Q_DURATION, true, &v))
+            x->replan_every = (dd_time)llround(v);
+    }
+
+    dd_site_disruption *sv = dd__arena_array(L->arena, s->n_sites ? s->n_sites : 1, sizeof *sv);
+    dd_aircraft_disruption *av =
+        dd__arena_array(L->arena, s->n_aircraft ? s->n_aircraft : 1, sizeof *av);
+    if (!sv || !av) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < s->n_sites; i++) {
+        memset(&sv[i], 0, sizeof sv[i]);
+        sv[i].denial = -1;
+        sv[i].closure_rate = -1;
+    }
+    memset(av, 0, (s->n_aircraft ? s->n_aircraft : 1) * sizeof *av);
+
+    dd_ynode *sites = opt_map(L, m, path, "sites");
+    for (size_t i = 0; sites && i < sites->n; i++) {
+        dd_ypair *p = &sites->pairs[i];
+        char sp[256];
+        snprintf(sp, sizeof sp, "disruptions.sites.%s", p->key->text);
+        p->used = true;
+        int32_t si = dd__idmap_get(&L->sites, p->key->text);
+        if (si < 0) {
+            dd__lerr(L, p->key, sp, "unknown site '%s'", p->key->text);
+            continue;
+        }
+        if (!dd__yexpect(L, p->value, DD_Y_MAP, sp))
+            continue;
+        dd_site_disruption *d = &sv[si];
+        read_clearance(L, p->value, sp, &d->decision, &d->denial);
+        read_closures(L, p->value, sp, &d->closure_rate, &d->closure_duration);
+        opt_dist(L, p->value, sp, "exit_processing", V_FACTOR, &d->exit_factor);
+        static const char *const known[] = {"clearance", "closures", "exit_processing", NULL};
+        dd__yunknown(L, p->value, sp, known);
+    }
+    dd_ynode *ac = opt_map(L, m, path, "aircraft");
+    for (size_t i = 0; ac && i < ac->n; i++) {
+        dd_ypair *p = &ac->pairs[i];
+        char ap[256];
+        snprintf(ap, sizeof ap, "disruptions.aircraft.%s", p->key->text);
+        p->used = true;
+        int32_t ai = dd__idmap_get(&L->aircraft, p->key->text);
+        if (ai < 0) {
+            dd__lerr(L, p->key, ap, "unknown aircraft type '%s'", p->key->text);
+            continue;
+        }
+        if (!dd__yexpect(L, p->value, DD_Y_MAP, ap))
+            continue;
+        opt_prob(L, p->value, ap, "abort", &av[ai].abort);
+        opt_dist(L, p->value, ap, "delay", V_DURATION, &av[ai].delay);
+        static const char *const known[] = {"abort", "delay", NULL};
+        dd__yunknown(L, p->value, ap, known);
+    }
+    static const char *const known[] = {"clearance",     "closures", "exit_processing",
+                                        "task_duration", "replan",   "sites",
+                                        "aircraft",      NULL};
+    dd__yunknown(L, m, path, known);
+    x->sites = sv;
+    x->aircraft = av;
+}

@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One replication: a discrete-event simulation of the plan's execution.
+ * Events are clearance decisions and departure attempts, kept in a binary
+ * heap ordered by (time, sequence). An attempt checks, in order: the
+ * clearance (approved, inside its window; expired -> re-filed), the load's
+ * readiness (task durations sampled), airfield closures (a Poisson process
+ * per site), permitted and operating hours, blackout days, the day's caps,
+ * a free tail (tails are a pool per type), ramp space (total MOG less
+ * third-party reservations) and finally an abort draw. A failed check
+ * schedules the next attempt at the earliest time that check could pass,
+ * and charges the wait to that limit. With the re-plan policy, when a
+ * disruption invalidates the plan (a denial, a late decision, an expiry,
+ * an abort, a closure), the remaining loads of each site and type are
+ * re-sequenced over the flights' clearances, at most once per
+ * disruptions.replan. Exit processing is applied after the flights: each
+ * site's people leave in time order, at most the day's capacity (times a
+ * sampled factor) per day, the rest the next day.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim_int.h"
+
+enum { REQ_PENDING, REQ_APPROVED };
+enum { EV_DECISION, EV_TRY };
+
+typedef struct event {
+    dd_time t;
+    uint32_t seq;
+    uint32_t kind;
+    size_t f;
+} event;
+
+typedef struct closure {
+    dd_time from, to;
+} closure;
+
+struct dd__sim_scratch {
+    size_t n_flights;
+    size_t *job;
+    int32_t *job_order; /* scratch for re-planning */
+    size_t *fl_order;
+    int *status;
+    dd_time *target, *win_from, *win_to, *departed, *job_ready;
+    size_t *jobs_tmp;
+    int32_t *held_tail;
+    int32_t *req_day;
+    dd_time *task_end, *task_shift, *grp_rel;
+    dd_time *tail_free;
+    size_t *tail_off;
+    int32_t *site_req, *country_req, *site_dep, *country_dep;
+    closure *closures;
+    size_t *n_closures;
+    size_t max_closures;
+    dd_time *ground_from, *ground_to;
+    size_t *n_ground;
+    event *heap;
+    size_t n_heap, cap_heap;
+    uint32_t seq;
+    /* exit processing */
+    dd_time *ex_t;
+    int32_t *ex_n, *ex_site;
+    size_t *ex_idx;
+    size_t cap_ex;
+};
+
+/* ---- distributions ---------------------------------------------------- */
+
+static double normal(dd_rng *r)
+{
+    /* Box-Muller; one draw per call keeps the stream simple */
+    double u1 = dd_rng_double(r), u2 = dd_rng_double(r);
+    if (u1 < 1e-300)
+        u1 = 1e-300;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+double dd__sim_sample(const dd_dist *d, dd_rng *r, double dflt)
+{
+    switch (d->kind) {
+    case DD_DIST_NONE:
+        return dflt;
+    case DD_DIST_FIXED:
+        return d->a;
+    case DD_DIST_UNIFORM:
+        return d->a + (d->b - d->a) * dd_rng_double(r);
+    case DD_DIST_TRIANGULAR: {
+        double u = dd_rng_double(r), lo = d->a, mo = d->b, hi = d->c;
+        if (hi <= lo)
+            return lo;
+        double fc = (mo - lo) / (hi - lo);
+        if (u < fc)
+            return lo + sqrt(u * (hi - lo) * (mo - lo));
+        return hi - sqrt((1 - u) * (hi - lo) * (hi - mo));
+    }
+    case DD_DIST_LOGNORMAL:
+        return d->a * exp(d->b * normal(r));
+    case DD_DIST_EMPIRICAL: {
+        double u = dd_rng_double(r);
+        for (size_t i = 0; i < d->n; i++)
+            if (u < d->cum[i])
+                return d->values[i];
+        return d->values[d->n - 1];
+    }
+    }
+    return dflt;
+}
+
+/* ---- scratch ------------------------------------------------------------ */
+
+#define ALLOC(p, n)                                                            \
+    do {                                                                       \
+        (p) = calloc((n) > 0 ? (n) : 1, sizeof *(p));                              \
+        if (!(p))                                                              \
+            goto fail;                                                         \
+    } while (0)
+
+dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
+{
+    const dd_scenario *s = m->s;
+    size_t nf = m->n_flights, ns = s->n_sites, nd = (size_t)m->n_days;
+    dd__sim_scratch *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->n_flights = nf;
+    ALLOC(w->job, nf);
+    ALLOC(w->job_order, nf);
+    ALLOC(w->fl_order, nf);
+    ALLOC(w->status, nf);
+    ALLOC(w->target, nf);
+    ALLOC(w->win_from, nf);
+    ALLOC(w->win_to, nf);
+    ALLOC(w->departed, nf);
+    ALLOC(w->job_ready, nf);
+    ALLOC(w->jobs_tmp, nf);
+    ALLOC(w->held_tail, nf);
+    ALLOC(w->req_day, nf);
+    ALLOC(w->task_end, s->n_tasks);
+    ALLOC(w->task_shift, s->n_tasks);
+    ALLOC(w->grp_rel, s->n_people);
+    ALLOC(w->tail_off, s->n_aircraft + 1);
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        w->tail_off[a + 1] = w->tail_off[a] + (size_t)m->max_tails[a];
+    ALLOC(w->tail_free, w->tail_off[s->n_aircraft]);
+    ALLOC(w->site_req, ns * nd);
+    ALLOC(w->site_dep, ns * nd);
+    ALLOC(w->country_req, nd);
+    ALLOC(w->country_dep, nd);
+    w->max_closures = 512;
+    ALLOC(w->closures, ns * w->max_closures);
+    ALLOC(w->n_closures, ns);
+    ALLOC(w->ground_from, ns * nf);
+    ALLOC(w->ground_to, ns * nf);
+    ALLOC(w->n_ground, ns);
+    w->cap_heap = 2 * nf + 16;
+    ALLOC(w->heap, w->cap_heap);
+    w->cap_ex = nf + m->n_comm;
+    ALLOC(w->ex_t, w->cap_ex);
+    ALLOC(w->ex_n, w->cap_ex);
+    ALLOC(w->ex_site, w->cap_ex);
+    ALLOC(w->ex_idx, w->cap_ex);
+    return w;
+fail:
+    dd__sim_scratch_free(w);
+    return NULL;
+}
+
+void dd__sim_scratch_free(dd__sim_scratch *w)
+{
+    if (!w)
+        return;
+    void *ptrs[] = {w->job,        w->job_order,  w->fl_order,   w->status,      w->target,
+                    w->win_from,   w->win_to,     w->departed,   w->job_ready,   w->jobs_tmp,
+                    w->held_tail,  w->req_day,    w->task_end,   w->task_shift,  w->grp_rel,
+                    w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
+                    w->country_dep, w->closures,  w->n_closures, w->ground_from, w->ground_to,
+                    w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
+                    w->ex_idx};
+    for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
+        free(ptrs[i]);
+    free(w);
+}
+
+/* ---- heap ---------------------------------------------------------------- */
+
+static bool ev_less(const event *a, const event *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static bool push(dd__sim_scratch *w, dd_time t, uint32_t kind, size_t f)
+{
+    if (w->n_heap == w->cap_heap) {
+        size_t cap = w->cap_heap * 2;
+        event *h = realloc(w->heap, cap * sizeof *h);
+        if (!h)
+            return false;
+        w->heap = h;
+        w->cap_heap = cap;
+    }
+    event e = {t, w->seq++, kind, f};
+    size_t i = w->n_heap++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!ev_less(&e, &w->heap[p]))
+            break;
+        w->heap[i] = w->heap[p];
+        i = p;
+    }
+    w->heap[i] = e;
+    return true;
+}
+
+static event pop(dd__sim_scratch *w)
+{
+    event top = w->heap[0];
+    event last = w->heap[--w->n_heap];
+    size_t i = 0, n = w->n_heap;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ev_less(&w->heap[c + 1], &w->heap[c]))
+            c++;
+        if (!ev_less(&w->heap[c], &last))
+            break;
+        w->heap[i] = w->heap[c];
+        i = c;
+    }
+    if (n)
+        w->heap[i] = last;
+    return top;
+}
+
+/* ---- the replication --------------------------------------------------- */
+
+typedef struct ctx {
+    const dd__sim_model *m;
+    const dd_scenario *s;
+    const dd_disruptions *dz;
+    dd__sim_scratch *w;
+    const dd_sim_knobs *k;
+    dd_rng rng;
+    dd__sim_outcome *out;
+    bool replan, invalid;
+    dd_time next_replan;
+} ctx;
+
+static int32_t day_of(const ctx *c, dd_time t)
+{
+    int32_t d = dd_scenario_day(c->s, t);
+    if (d < 0)
+        return 0;
+    return d >= c->m->n_days ? c->m->n_days - 1 : d;
+}
+
+static int32_t cap_site(const ctx *c, int32_t site)
+{
+    int32_t v = c->s->sites[site].daily_cap;
+    if (v < 0)
+        return INT32_MAX;
+    v += c->k->cap_delta;
+    return v < 1 ? 1 : v;
+}
+
+static int32_t cap_country(const ctx *c)
+{
+    int32_t v = c->s->agreement.clearance.daily_cap;
+    if (v < 0)
+        return INT32_MAX;
+    v += c->k->cap_delta;
+    return v < 1 ? 1 : v;
+}
+
+static double denial_p(const ctx *c, int32_t site)
+{
+    if (!c->dz->present)
+        return 0;
+    double p = c->dz->sites[site].denial >= 0 ? c->dz->sites[site].denial : c->dz->denial;
+    p += c->k->denial_add;
+    return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+static dd_time decision_delay(ctx *c, int32_t site)
+{
+    double dflt = (double)c->s->agreement.clearance.decision_time;
+    double v = dflt;
+    if (c->dz->present) {
+        const dd_dist *d = c->dz->sites[site].decision.kind != DD_DIST_NONE
+                               ? &c->dz->sites[site].decision
+                               : &c->dz->decision;
+        v = dd__sim_sample(d, &c->rng, dflt);
+    }
+    v *= c->k->decision_scale;
+    return v < 0 ? 0 : (dd_time)llround(v);
+}
+
+static void charge(ctx *c, dd_sim_cause cause, size_t f, dd_time from, dd_time to)
+{
+    dd_time planned = c->m->flights[f].dep;
+    if (from < planned)
+        from = planned;
+    if (to > from)
+        c->out->delay[cause] += (float)((double)(to - from) / 60.0);
+}
+
+/* File a request at time t for flight f: the first day at or after
+ * t + lead time with room under both caps. */
+static void refile(ctx *c, size_t f, dd_time t)
+{
+    dd__sim_scratch *w = c->w;
+    const dd__sim_flight *fl = &c->m->flights[f];
+    int32_t site = fl->site, nd = c->m->n_days;
+    int32_t old = w->req_day[f];
+    if (old >= 0) {
+        w->site_req[(size_t)site * (size_t)nd + (size_t)old]--;
+        w->country_req[old]--;
+    }
+    dd_time earliest = t + c->s->agreement.clearance.lead_time;
+    int32_t d = day_of(c, earliest);
+    while (d < nd - 1 && (w->site_req[(size_t)site * (size_t)nd + (size_t)d] >= cap_site(c, site) ||
+                          w->country_req[d] >= cap_country(c)))
+        d++;
+    w->req_day[f] = d;
+    w->site_req[(size_t)site * (size_t)nd + (size_t)d]++;
+    w->country_req[d]++;
+    dd_time ds = dd_scenario_day_start(c->s, d);
+    w->target[f] = earliest > ds ? earliest : ds;
+    w->status[f] = REQ_PENDING;
+    w->held_tail[f] = -1;
+    push(w, t + decision_delay(c, site), EV_DECISION, f);
+    c->invalid = true;
+}
+
+static bool in_hours(dd_hours h, dd_time t, int32_t tz)
+{
+    if (h.open == 0 && h.close >= DD_MINUTES_PER_DAY)
+        return true;
+    int64_t mm = ((t + tz) % DD_MINUTES_PER_DAY + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+    if (h.open <= h.close)
+        return mm >= h.open && mm < h.close;
+    return mm >= h.open || mm < h.close;
+}
+
+static dd_time next_open(dd_hours h, dd_time t, int32_t tz)
+{
+    int64_t mm = ((t + tz) % DD_MINUTES_PER_DAY + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+    int64_t dt = ((int64_t)h.open - mm + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+    return t + (dt ? dt : 15);
+}
+
+static bool blackout(const ctx *c, int32_t day)
+{
+    const dd_clearance_terms *ct = &c->s->agreement.clearance;
+    size_t lo = 0, hi = ct->n_blackout;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ct->blackout[mid] < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ct->n_blackout && ct->blackout[lo] == day;
+}
+
+static int32_t reserved(const dd_site *st, dd_time t)
+{
+    int32_t r = 0;
+    for (size_t i = 0; i < st->n_reservations; i++)
+        if (st->reservations[i].from <= t && t < st->reservations[i].to)
+            r += st->reservations[i].slots;
+    return r;
+}
+
+static int32_t mog_total(const dd_site *st)
+{
+    if (st->mog_total >= 0)
+        return st->mog_total;
+    int32_t v = 0;
+    for (size_t i = 0; i < st->n_mog; i++)
+        v += st->mog[i].count;
+    return v;
+}
+
+/* Re-plan: per site and type, the loads still on the ground go, earliest
+ * ready first, onto the flights in the order their clearances allow. */
+static void replan(ctx *c)
+{
+    dd__sim_scratch *w = c->w;
+    const dd__sim_model *m = c->m;
+    size_t nf = m->n_flights;
+    bool *seen = (bool *)w->job_order; /* nf ints >= nf bools */
+    memset(seen, 0, nf * sizeof *seen);
+    c->out->replans++;
+    for (size_t f0 = 0; f0 < nf; f0++) {
+        if (seen[f0] || w->departed[f0] != DD_TIME_NONE)
+            continue;
+        size_t n = 0;
+        for (size_t f = f0; f < nf; f++) {
+            if (w->departed[f] != DD_TIME_NONE || m->flights[f].site != m->flights[f0].site ||
+                m->flights[f].aircraft != m->flights[f0].aircraft)
+                continue;
+            seen[f] = true;
+            w->fl_order[n++] = f;
+        }
+        /* flights by when they can go: approved first by window, then pending */
+        for (size_t i = 1; i < n; i++) {
+            size_t f = w->fl_order[i], j = i;
+            dd_time kf = w->status[f] == REQ_APPROVED ? w->win_from[f] : w->target[f];
+            while (j > 0) {
+                size_t g = w->fl_order[j - 1];
+                dd_time kg = w->status[g] == REQ_APPROVED ? w->win_from[g] : w->target[g];
+                if (kg <= kf)
+                    break;
+                w->fl_order[j] = g;
+                j--;
+            }
+            w->fl_order[j] = f;
+        }
+        /* jobs by readiness (then their planned order): insertion sort into dep_of_job */
+        size_t *jobs = w->jobs_tmp;
+        for (size_t i = 0; i < n; i++)
+            jobs[i] = w->job[w->fl_order[i]];
+        for (size_t i = 1; i < n; i++) {
+            size_t jb = jobs[i], j = i;
+            while (j > 0 && (w->job_ready[jobs[j - 1]] > w->job_ready[jb] ||
+                             (w->job_ready[jobs[j - 1]] == w->job_ready[jb] && jobs[j - 1] > jb))) {
+                jobs[j] = jobs[j - 1];
+                j--;
+            }
+            jobs[j] = jb;
+        }
+        for (size_t i = 0; i < n; i++)
+            w->job[w->fl_order[i]] = jobs[i];
+    }
+}
+
+static void try_depart(ctx *c, size_t f, dd_time t)
+{
+    dd__sim_scratch *w = c->w;
+    const dd__sim_model *m = c->m;
+    const dd__sim_flight *fl = &m->flights[f];
+    const dd_site *st = &c->s->sites[fl->site];
+    if (w->departed[f] != DD_TIME_NONE || w->status[f] != REQ_APPROVED)
+        return;
+    if (t > w->win_to[f]) {
+        charge(c, DD_SIM_CLEARANCE, f, t, t + c->s->agreement.clearance.lead_time);
+        refile(c, f, t);
+        return;
+    }
+    dd_time next = DD_TIME_NONE;
+    dd_sim_cause cause = DD_SIM_HOURS;
+    dd_time ready = w->job_ready[w->job[f]];
+    if (t < w->win_from[f]) {
+        next = w->win_from[f];
+        cause = DD_SIM_CLEARANCE;
+    } else if (ready > t) {
+        next = ready;
+        cause = DD_SIM_TASKS;
+    }
+    if (next == DD_TIME_NONE) {
+        const closure *cl = &w->closures[(size_t)fl->site * w->max_closures];
+        for (size_t i = 0; i < w->n_closures[fl->site]; i++)
+            if (cl[i].from <= t && t < cl[i].to) {
+                next = cl[i].to;
+                cause = DD_SIM_CLOSURE;
+                c->invalid = true;
+                break;
+            }
+    }
+    if (next == DD_TIME_NONE) {
+        if (!in_hours(c->s->agreement.clearance.hours, t, st->tz_offset))
+            next = next_open(c->s->agreement.clearance.hours, t, st->tz_offset);
+        else if (!in_hours(st->hours, t, st->tz_offset))
+            next = next_open(st->hours, t, st->tz_offset);
+        else if (blackout(c, dd_scenario_day(c->s, t)))
+            next = dd_scenario_day_start(c->s, dd_scenario_day(c->s, t) + 1);
+    }
+    int32_t day = day_of(c, t);
+    size_t sd = (size_t)fl->site * (size_t)m->n_days + (size_t)day;
+    if (next == DD_TIME_NONE &&
+        (w->site_dep[sd] >= cap_site(c, fl->site) || w->country_dep[day] >= cap_country(c))) {
+        next = dd_scenario_day_start(c->s, dd_scenario_day(c->s, t) + 1);
+        cause = DD_SIM_CAP;
+    }
+    int32_t tail = -1;
+    if (next == DD_TIME_NONE) {
+        dd_time need = t - fl->position;
+        int32_t avail = dd_aircraft_tails_at(&c->s->aircraft[fl->aircraft], need);
+        dd_time *tf = &w->tail_free[w->tail_off[fl->aircraft]];
+        if (w->held_tail[f] >= 0) {
+            tail = w->held_tail[f];
+            if (tf[tail] > need)
+                tail = -1, next = tf[w->held_tail[f]] + fl->position;
+        } else {
+            dd_time best = DD_TIME_NONE;
+            for (int32_t i = 0; i < avail && i < m->max_tails[fl->aircraft]; i++) {
+                if (tf[i] <= need) {
+                    tail = i;
+                    break;
+                }
+                if (best == DD_TIME_NONE || tf[i] < best)
+                    best = tf[i];
+            }
+            if (tail < 0)
+                next = best == DD_TIME_NONE ? t + 60 : best + fl->position;
+        }
+        if (tail < 0) {
+            cause = DD_SIM_FLEET;
+            if (next <= t)
+                next = t + 15;
+        }
+    }
+    if (next == DD_TIME_NONE) {
+        size_t base = (size_t)fl->site * m->n_flights, busy = 0;
+        dd_time from = t - fl->ground;
+        for (size_t i = 0; i < w->n_ground[fl->site]; i++)
+            if (w->ground_from[base + i] < t && w->ground_to[base + i] > from)
+                busy++;
+        if ((int64_t)busy >= (int64_t)mog_total(st) - reserved(st, t)) {
+            next = t + 15;
+            cause = DD_SIM_MOG;
+        }
+    }
+    if (next == DD_TIME_NONE && c->dz->present) {
+        const dd_aircraft_disruption *ad = &c->dz->aircraft[fl->aircraft];
+        double p = ad->abort * c->k->abort_scale;
+        if (p > 0 && dd_rng_double(&c->rng) < p) {
+            dd_time d = (dd_time)llround(dd__sim_sample(&ad->delay, &c->rng, 0));
+            if (d < 15)
+                d = 15;
+            c->out->aborts++;
+            w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
+            w->held_tail[f] = tail;
+            next = t + d;
+            cause = DD_SIM_ABORT;
+            c->invalid = true;
+        }
+    }
+    if (next != DD_TIME_NONE) {
+        if (next <= t)
+            next = t + 15;
+        charge(c, cause, f, t, next);
+        if (next <= m->horizon)
+            push(w, next, EV_TRY, f);
+        return;
+    }
+    /* depart */
+    w->departed[f] = t;
+    w->site_dep[sd]++;
+    w->country_dep[day]++;
+    w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
+        t + fl->fly + c->s->aircraft[fl->aircraft].ground_time;
+    size_t base = (size_t)fl->site * m->n_flights;
+    size_t gi = w->n_ground[fl->site]++;
+    w->ground_from[base + gi] = t - fl->ground;
+    w->ground_to[base + gi] = t;
+}
+
+static void decide(ctx *c, size_t f, dd_time t)
+{
+    dd__sim_scratch *w = c->w;
+    const dd__sim_flight *fl = &c->m->flights[f];
+    double p = denial_p(c, fl->site);
+    if (p > 0 && dd_rng_double(&c->rng) < p) {
+        c->out->denials++;
+        refile(c, f, t);
+        return;
+    }
+    w->status[f] = REQ_APPROVED;
+    dd_time from = w->target[f] - 60;
+    if (from < t) {
+        from = t;
+        if (t > w->target[f])
+            c->invalid = true;
+    }
+    w->win_from[f] = from;
+    w->win_to[f] = from + c->s->agreement.clearance.validity;
+    dd_time at = w->target[f] > from ? w->target[f] : from;
+    push(w, at, EV_TRY, f);
+}
+
+static void sample_closures(ctx *c)
+{
+    dd__sim_scratch *w = c->w;
+    const dd_disruptions *dz = c->dz;
+    for (size_t si = 0; si < c->s->n_sites; si++) {
+        w->n_closures[si] = 0;
+        if (!dz->present)
+            continue;
+        const dd_site_disruption *sd = &dz->sites[si];
+        double rate = (sd->closure_rate >= 0 ? sd->closure_rate : dz->closure_rate) *
+                      c->k->closure_scale;
+        const dd_dist *dur = sd->closure_duration.kind != DD_DIST_NONE ? &sd->closure_duration
+                                                                        : &dz->closure_duration;
+        if (!(rate > 0))
+            continue;
+        double tday = 0, end = (double)c->m->horizon / DD_MINUTES_PER_DAY;
+        closure *cl = &w->closures[si * w->max_closures];
+        for (;;) {
+            double u = dd_rng_double(&c->rng);
+            tday += -log(1.0 - u) / rate;
+            if (tday > end || w->n_closures[si] >= w->max_closures)
+                break;
+            dd_time from = (dd_time)(tday * DD_MINUTES_PER_DAY);
+            dd_time len = (dd_time)llround(dd__sim_sample(dur, &c->rng, 0));
+            if (len <= 0)
+                continue;
+            cl[w->n_closures[si]++] = (closure){from, from + len};
+            c->out->closures++;
+        }
+    }
+}
+
+/* Task durations, cargo and people release, each load's readiness. */
+static void sample_ready(ctx *c)
+{
+    dd__sim_scratch *w = c->w;
+    const dd_scenario *s = c->s;
+    const dd_plan *p = c->m->plan;
+    bool tasks = c->dz->present && c->dz->task_factor.kind != DD_DIST_NONE;
+    /* tasks in order of planned start: predecessors come first */
+    for (size_t i = 0; i < s->n_tasks; i++)
+        w->task_shift[i] = 0;
+    if (tasks) {
+        /* tasks form a DAG: relax starts until stable (Bellman-Ford style) */
+        for (size_t i = 0; i < s->n_tasks; i++) {
+            double f = dd__sim_sample(&c->dz->task_factor, &c->rng, 1);
+            w->task_end[i] = (dd_time)llround((double)s->tasks[i].duration * (f < 0 ? 0 : f));
+        }
+        dd_time *dur = w->task_end; /* sampled durations, then ends */
+        dd_time *start = w->task_shift;
+        for (size_t i = 0; i < s->n_tasks; i++)
+            start[i] = p->tasks[i].start;
+        for (int pass = 0; pass < 64; pass++) {
+            bool changed = false;
+            for (size_t i = 0; i < s->n_tasks; i++) {
+                const dd_task *tk = &s->tasks[i];
+                dd_time st = p->tasks[i].start;
+                for (size_t k = 0; k < tk->n_pred; k++) {
+                    size_t q = (size_t)tk->pred[k];
+                    dd_time e = start[q] + dur[q] + tk->pred_lag[k];
+                    if (e > st)
+                        st = e;
+                }
+                if (st != start[i]) {
+                    start[i] = st;
+                    changed = true;
+                }
+            }
+            if (!changed)
+                break;
+        }
+        for (size_t i = 0; i < s->n_tasks; i++)
+            w->task_shift[i] = start[i] + dur[i] - p->tasks[i].end;
+    }
+    for (size_t g = 0; g < s->n_people; g++) {
+        dd_time r = p->released[g];
+        int32_t tb = s->people[g].released_by;
+        if (r != DD_TIME_NONE && tb >= 0)
+            r += w->task_shift[tb];
+        w->grp_rel[g] = r;
+    }
+    dd_time lead = s->agreement.personnel.manifest_lead;
+    for (size_t f = 0; f < c->m->n_flights; f++) {
+        const dd__sim_flight *fl = &c->m->flights[f];
+        dd_time ready = INT64_MIN / 2;
+        for (size_t i = 0; i < fl->n_rows; i++) {
+            int32_t r = c->m->rows[fl->first_row + i];
+            dd_time t = p->cargo_ready[r];
+            if (t == DD_TIME_NONE)
+                continue;
+            int32_t tb = s->cargo[r].released_by;
+            if (tb >= 0)
+                t += w->task_shift[tb];
+            if (t > ready)
+                ready = t;
+        }
+        for (size_t i = 0; i < fl->n_grp; i++) {
+            int32_t g = c->m->grps[fl->first_grp + i];
+            if (w->grp_rel[g] != DD_TIME_NONE && w->grp_rel[g] + lead > ready)
+                ready = w->grp_rel[g] + lead;
+        }
+        w->job_ready[f] = ready;
+    }
+}
+
+/* Exit processing after the flights: each site's people leave in time
+ * order, at most the day's capacity (times a sampled factor) a day; the
+ * rest leave the next day with room, at midday. Raises site_close and
+ * returns the completion. */
+static dd_time process_exits(ctx *c, dd_time *site_close)
+{
+    dd__sim_scratch *w = c->w;
+    const dd__sim_model *m = c->m;
+    const dd_scenario *s = c->s;
+    size_t n = 0;
+    for (size_t f = 0; f < m->n_flights; f++) {
+        size_t j = w->job[f];
+        if (m->flights[j].pax > 0) {
+            w->ex_t[n] = w->departed[f];
+            w->ex_n[n] = m->flights[j].pax;
+            w->ex_site[n] = m->flights[f].site;
+            n++;
+        }
+    }
+    for (size_t i = 0; i < m->n_comm; i++) {
+        const dd_movement *mv = m->comm[i];
+        dd_time t = mv->departure, r = w->grp_rel[mv->people];
+        if (r != DD_TIME_NONE && r > t)
+            t = dd_scenario_day_start(s, dd_scenario_day(s, r) + 1) + 12 * 60;
+        w->ex_t[n] = t;
+        w->ex_n[n] = mv->count;
+        w->ex_site[n] = s->people[mv->people].site;
+        n++;
+    }
+    for (size_t i = 0; i < n; i++)
+        w->ex_idx[i] = i;
+    for (size_t i = 1; i < n; i++) { /* nearly sorted already */
+        size_t x = w->ex_idx[i], j = i;
+        while (j > 0 && w->ex_t[w->ex_idx[j - 1]] > w->ex_t[x]) {
+            w->ex_idx[j] = w->ex_idx[j - 1];
+            j--;
+        }
+        w->ex_idx[j] = x;
+    }
+    dd_time completion = DD_TIME_NONE;
+    for (size_t si = 0; si < s->n_sites; si++) {
+        int32_t cap = s->sites[si].exit_per_day >= 0 ? s->sites[si].exit_per_day
+                                                       : s->agreement.personnel.exit_per_day;
+        const dd_dist *fd = NULL;
+        if (c->dz->present)
+            fd = c->dz->sites[si].exit_factor.kind != DD_DIST_NONE ? &c->dz->sites[si].exit_factor
+                                                                   : &c->dz->exit_factor;
+        int32_t cur = INT32_MIN, used = 0, today = 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t i = w->ex_idx[k];
+            dd_time t = w->ex_t[i];
+            if (w->ex_site[i] != (int32_t)si || t == DD_TIME_NONE)
+                continue;
+            if (cap < 0) {
+                if (t > site_close[si])
+                    site_close[si] = t;
+                continue;
+            }
+            int32_t d = dd_scenario_day(s, t), left = w->ex_n[i];
+            while (left > 0) {
+                if (d > cur || used >= today) {
+                    cur = d > cur ? d : cur + 1;
+                    double fct = fd ? dd__sim_sample(fd, &c->rng, 1) : 1;
+                    today = (int32_t)floor(cap * fct);
+                    if (today < 1)
+                        today = 1;
+                    used = 0;
+                }
+                int32_t take = left < today - used ? left : today - used;
+                used += take;
+                left -= take;
+                dd_time at = cur == d ? t : dd_scenario_day_start(s, cur) + 12 * 60;
+                if (at > t)
+                    c->out->delay[DD_SIM_PROCESSING] += (float)((double)(at - t) / 60.0);
+                if (at > site_close[si])
+                    site_close[si] = at;
+            }
+        }
+        if (site_close[si] > completion)
+            completion = site_close[si];
+    }
+    return completion;
+}
+
+static void milestones(ctx *c)
+{
+    const dd__sim_model *m = c->m;
+    const dd_scenario *s = c->s;
+    dd__sim_scratch *w = c->w;
+    for (size_t mi = 0; mi < s->agreement.n_milestones && mi < 64; mi++) {
+        const dd_milestone *ms = &s->agreement.milestones[mi];
+        double kg = 0, tot_kg = 0;
+        int64_t pax = 0, tot_pax = 0;
+        for (size_t f = 0; f < m->n_flights; f++) {
+            const dd__sim_flight *jf = &m->flights[w->job[f]];
+            if (ms->site >= 0 && m->flights[f].site != ms->site)
+                continue;
+            tot_kg += jf->cargo_kg;
+            tot_pax += jf->pax;
+            if (w->departed[f] != DD_TIME_NONE && w->departed[f] <= ms->at) {
+                kg += jf->cargo_kg;
+                pax += jf->pax;
+            }
+        }
+        for (size_t i = 0; i < m->n_comm; i++) {
+            const dd_movement *mv = m->comm[i];
+            if (ms->site >= 0 && s->people[mv->people].site != ms->site)
+                continue;
+            tot_pax += mv->count;
+            dd_time t = mv->departure, r = w->grp_rel[mv->people];
+            if (r != DD_TIME_NONE && r > t)
+                t = r;
+            if (t <= ms->at)
+                pax += mv->count;
+        }
+        bool ok = true;
+        if (ms->cargo_fraction >= 0 && tot_kg > 0)
+            ok = ok && kg >= ms->cargo_fraction * tot_kg - 1e-6;
+        if (ms->personnel_fraction >= 0 && tot_pax > 0)
+            ok = ok && (double)pax >= ms->personnel_fraction * (double)tot_pax - 1e-9;
+        if (ok)
+            c->out->milestones |= (uint64_t)1 << mi;
+    }
+}
+
+void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_knobs *k,
+                       bool replan_on, uint64_t seed, uint64_t rep, dd__sim_outcome *out,
+                       dd_time *site_close)
+{
+    const dd_scenario *s = m->s;
+    ctx c = {.m = m, .s = s, .dz = &s->disruptions, .w = w, .k = k, .out = out,
+             .replan = replan_on};
+    dd_rng_seed(&c.rng, seed, rep);
+    memset(out, 0, sizeof *out);
+    size_t nf = m->n_flights, ns = s->n_sites, nd = (size_t)m->n_days;
+    memset(w->site_req, 0, ns * nd * sizeof *w->site_req);
+    memset(w->site_dep, 0, ns * nd * sizeof *w->site_dep);
+    memset(w->country_req, 0, nd * sizeof *w->country_req);
+    memset(w->country_dep, 0, nd * sizeof *w->country_dep);
+    memset(w->n_ground, 0, ns * sizeof *w->n_ground);
+    for (size_t i = 0; i < w->tail_off[s->n_aircraft]; i++)
+        w->tail_free[i] = INT64_MIN / 4;
+    w->n_heap = 0;
+    w->seq = 0;
+    sample_closures(&c);
+    sample_ready(&c);
+    for (size_t f = 0; f < nf; f++) {
+        const dd__sim_flight *fl = &m->flights[f];
+        w->job[f] = f;
+        w->departed[f] = DD_TIME_NONE;
+        w->held_tail[f] = -1;
+        w->status[f] = REQ_PENDING;
+        w->target[f] = fl->dep;
+        int32_t d = day_of(&c, fl->dep);
+        w->req_day[f] = d;
+        w->site_req[(size_t)fl->site * nd + (size_t)d]++;
+        w->country_req[d]++;
+        push(w, fl->file_by + decision_delay(&c, fl->site), EV_DECISION, f);
+    }
+    c.next_replan = INT64_MIN;
+    dd_time every = s->disruptions.present ? s->disruptions.replan_every : DD_MINUTES_PER_DAY;
+    while (w->n_heap) {
+        event e = pop(w);
+        if (e.t > m->horizon)
+            break;
+        if (c.replan && c.invalid && e.t >= c.next_replan) {
+            replan(&c);
+            c.invalid = false;
+            c.next_replan = e.t + every;
+        }
+        if (e.kind == EV_DECISION)
+            decide(&c, e.f, e.t);
+        else
+            try_depart(&c, e.f, e.t);
+    }
+    bool all = true;
+    for (size_t si = 0; si < ns; si++)
+        site_close[si] = DD_TIME_NONE;
+    for (size_t f = 0; f < nf; f++) {
+        if (w->departed[f] == DD_TIME_NONE) {
+            all = false;
+            continue;
+        }
+        int32_t si = m->flights[f].site;
+        if (site_close[si] == DD_TIME_NONE || w->departed[f] > site_close[si])
+            site_close[si] = w->departed[f];
+    }
+    for (size_t si = 0; si < ns; si++)
+        if (site_close[si] == DD_TIME_NONE)
+            site_close[si] = INT64_MIN;
+    dd_time completion = process_exits(&c, site_close);
+    for (size_t si = 0; si < ns; si++)
+        if (site_close[si] == INT64_MIN)
+            site_close[si] = DD_TIME_NONE;
+    milestones(&c);
+    out->completion = all && completion != INT64_MIN ? completion : DD_TIME_NONE;
+}

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Monte Carlo driver: derive the flight table from the plan, run the
+ * replications on worker threads (each takes the next replication index
+ * from an atomic counter and writes its outcome into slot i, so the
+ * aggregate does not depend on the thread count or on the order of
+ * completion), then aggregate: P(deadline) and P(milestone) with Wilson
+ * intervals, completion percentiles and histogram, per-site closure,
+ * binding limits, and the sensitivity (tornado) table from re-runs with
+ * one input moved, on the same random streams (common random numbers).
+ * The loop over replications is the unit a future MPI driver would split.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/sim_int.h"
+
+const char *dd_sim_cause_name(dd_sim_cause c)
+{
+    static const char *const names[] = {
+#define DD_SIM_CAUSE_NAME(name, text) text,
+        DD_SIM_CAUSE_MAP(DD_SIM_CAUSE_NAME)
+#undef DD_SIM_CAUSE_NAME
+    };
+    return (unsigned)c < DD_SIM_CAUSE_COUNT ? names[c] : "?";
+}
+
+static const dd_sim_knobs neutral = {1, 0, 1, 1, 0};
+
+void dd_sim_options_init(dd_sim_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->replications = 1000;
+    o->seed = 1;
+    o->replan = true;
+    o->sensitivity = true;
+    o->knobs = neutral;
+}
+
+/* ---- the flight table ---------------------------------------------------- */
+
+dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
+{
+    memset(m, 0, sizeof *m);
+    const dd_scenario *s = p->scenario;
+    m->plan = p;
+    m->s = s;
+    m->n_flights = p->n_sorties;
+    size_t nrows = 0, ngrp = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        ngrp += so->n_pax;
+        if (so->load >= 0) {
+            const dd_load *ld = &p->loads->loads[so->load];
+            for (size_t k = 0; k < ld->n_items; k++) {
+                const dd_load_item *it = &ld->items[k];
+                if (it->kind == DD_LI_PALLET)
+                    nrows += p->loads->pallets[it->ref].n_pieces;
+                else if (it->kind == DD_LI_BULKY)
+                    nrows++;
+            }
+        }
+    }
+    m->flights = calloc(m->n_flights ? m->n_flights : 1, sizeof *m->flights);
+    m->rows = calloc(nrows ? nrows : 1, sizeof *m->rows);
+    m->grps = calloc(ngrp ? ngrp : 1, sizeof *m->grps);
+    m->max_tails = calloc(s->n_aircraft ? s->n_aircraft : 1, sizeof *m->max_tails);
+    m->site_cargo_kg = calloc(s->n_sites ? s->n_sites : 1, sizeof *m->site_cargo_kg);
+    m->site_pax = calloc(s->n_sites ? s->n_sites : 1, sizeof *m->site_pax);
+    m->comm = calloc(p->n_movements ? p->n_movements : 1, sizeof *m->comm);
+    if (!m->flights || !m->rows || !m->grps || !m->max_tails || !m->site_cargo_kg ||
+        !m->site_pax || !m->comm) {
+        dd__sim_model_fini(m);
+        return DD_ENOMEM;
+    }
+    nrows = ngrp = 0;
+    dd_time last = s->agreement.deadline;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        dd__sim_flight *f = &m->flights[i];
+        f->site = so->site;
+        f->aircraft = so->aircraft;
+        f->dep = so->departure;
+        f->position = so->ferry_departure != DD_TIME_NONE ? so->departure - so->ferry_departure
+                                                          : s->aircraft[so->aircraft].ground_time;
+        f->ground = so->arrival_at_site != DD_TIME_NONE ? so->departure - so->arrival_at_site
+                                                        : s->aircraft[so->aircraft].ground_time;
+        f->fly = so->arrival - so->departure;
+        if (so->clearance >= 0 && (size_t)so->clearance < p->n_clearances) {
+            const dd_clearance_req *cr = &p->clearances[so->clearance];
+            f->file_by = cr->file_by;
+            f->win_from = cr->window_from;
+            f->win_to = cr->window_to;
+        } else {
+            f->file_by = so->departure - s->agreement.clearance.lead_time;
+            f->win_from = so->departure - 60;
+            f->win_to = f->win_from + s->agreement.clearance.validity;
+        }
+        f->first_row = nrows;
+        f->first_grp = ngrp;
+        for (size_t k = 0; k < so->n_pax; k++) {
+            m->grps[ngrp++] = so->pax[k].people;
+            f->pax += so->pax[k].count;
+        }
+        f->n_grp = ngrp - f->first_grp;
+        if (so->load >= 0) {
+            const dd_load *ld = &p->loads->loads[so->load];
+            for (size_t k = 0; k < ld->n_items; k++) {
+                const dd_load_item *it = &ld->items[k];
+                if (it->kind == DD_LI_PALLET) {
+                    const dd_pallet *pl = &p->loads->pallets[it->ref];
+                    for (size_t q = 0; q < pl->n_pieces; q++) {
+                        m->rows[nrows++] = pl->pieces[q].cargo;
+                        f->cargo_kg += pl->pieces[q].count * s->cargo[pl->pieces[q].cargo].weight_kg;
+                    }
+                } else if (it->kind == DD_LI_BULKY) {
+                    m->rows[nrows++] = it->ref;
+                    f->cargo_kg += it->count * s->cargo[it->ref].weight_kg;
+                }
+            }
+        }
+        f->n_rows = nrows - f->first_row;
+        m->total_cargo_kg += f->cargo_kg;
+        m->total_pax += f->pax;
+        if (so->departure > last)
+            last = so->departure;
+    }
+    for (size_t i = 0; i < p->n_movements; i++)
+        if (p->movements[i].sortie < 0) {
+            m->comm[m->n_comm++] = &p->movements[i];
+            m->total_pax += p->movements[i].count;
+            if (p->movements[i].departure > last)
+                last = p->movements[i].departure;
+        }
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        for (size_t k = 0; k < s->aircraft[a].n_tails; k++)
+            if (s->aircraft[a].tails[k].count > m->max_tails[a])
+                m->max_tails[a] = s->aircraft[a].tails[k].count;
+        if (m->max_tails[a] > m->max_tails_all)
+            m->max_tails_all = m->max_tails[a];
+    }
+    /* a year past the later of the deadline and the plan's end */
+    m->horizon = last + 365 * (dd_time)DD_MINUTES_PER_DAY;
+    int32_t d = dd_scenario_day(s, m->horizon) + 2;
+    m->n_days = d < 1 ? 1 : d;
+    return DD_OK;
+}
+
+void dd__sim_model_fini(dd__sim_model *m)
+{
+    free(m->flights);
+    free(m->rows);
+    free(m->grps);
+    free(m->max_tails);
+    free(m->site_cargo_kg);
+    free(m->site_pax);
+    free(m->comm);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- workers ------------------------------------------------------------- */
+
+typedef struct batch {
+    const dd__sim_model *m;
+    dd_sim_knobs knobs;
+    bool replan;
+    uint64_t seed, n;
+    atomic_uint_fast64_t next, done;
+    atomic_int failed;
+    dd__sim_outcome *out;
+    dd_time *close; /* n × n_sites */
+} batch;
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    dd__sim_scratch *w = dd__sim_scratch_new(b->m);
+    if (!w) {
+        atomic_store(&b->failed, 1);
+        return NULL;
+    }
+    size_t ns = b->m->s->n_sites;
+    for (;;) {
+        uint64_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->n)
+            break;
+        dd__sim_replicate(b->m, w, &b->knobs, b->replan, b->seed, i, &b->out[i],
+                          &b->close[i * ns]);
+        atomic_fetch_add(&b->done, 1);
+    }
+    dd__sim_scratch_free(w);
+    return NULL;
+}
+
+static int online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Run b->n replications on `threads` threads; progress from this thread. */
+static dd_status run_batch(batch *b, int threads, const dd_sim_options *o, uint64_t done0,
+                           uint64_t total)
+{
+    atomic_init(&b->next, 0);
+    atomic_init(&b->done, 0);
+    atomic_init(&b->failed, 0);
+    pthread_t tid[256];
+    int started = 0;
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&tid[i], NULL, worker, b) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(b);
+    else if (o->progress) {
+        while (atomic_load(&b->done) < b->n && !atomic_load(&b->failed)) {
+            o->progress(done0 + atomic_load(&b->done), total, o->progress_user);
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            /* a worker that failed leaves the others to finish */
+            if (atomic_load(&b->next) >= b->n && atomic_load(&b->done) >= b->n)
+                break;
+        }
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    if (atomic_load(&b->failed) && atomic_load(&b->done) < b->n)
+        return DD_ENOMEM;
+    if (o->progress)
+        o->progress(done0 + b->n, total, o->progress_user);
+    return DD_OK;
+}
+
+/* ---- aggregation --------------------------------------------------------- */
+
+static dd_sim_prob wilson(uint64_t hits, uint64_t n)
+{
+    dd_sim_prob r = {hits, n, 0, 0, 1};
+    if (n == 0)
+        return r;
+    const double z = 1.959963984540054;
+    double nn = (double)n, p = (double)hits / nn, z2 = z * z;
+    double den = 1 + z2 / nn;
+    double centre = (p + z2 / (2 * nn)) / den;
+    double half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / den;
+    r.p = p;
+    r.lo = fmax(0, centre - half);
+    r.hi = fmin(1, centre + half);
+    if (hits == 0)
+        r.lo = 0;
+    if (hits == n)
+        r.hi = 1;
+    return r;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    dd_time x = *(const dd_time *)a, y = *(const dd_time *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted times (DD_TIME_NONE sorts first and
+ * stands for "never": it is taken as past every finite time). */
+static dd_time pct(const dd_time *v, size_t n, uint64_t never, double q)
+{
+    if (n == 0)
+        return DD_TIME_NONE;
+    size_t k = (size_t)ceil(q * (double)n);
+    if (k < 1)
+        k = 1;
+    /* finite values occupy v[never .. n) */
+    if (k > n - never)
+        return DD_TIME_NONE;
+    return v[never + k - 1];
+}
+
+static uint64_t count_met(const batch *b, dd_time deadline)
+{
+    uint64_t hits = 0;
+    for (uint64_t i = 0; i < b->n; i++)
+        if (b->out[i].completion != DD_TIME_NONE && b->out[i].completion <= deadline)
+            hits++;
+    return hits;
+}
+
+static dd_status aggregate(dd_sim_result *r, const dd__sim_model *m, const batch *b)
+{
+    const dd_scenario *s = m->s;
+    uint64_t n = b->n;
+    size_t ns = s->n_sites;
+    r->p_deadline = wilson(count_met(b, s->agreement.deadline), n);
+    r->n_milestones = s->agreement.n_milestones;
+    r->p_milestone = calloc(r->n_milestones ? r->n_milestones : 1, sizeof *r->p_milestone);
+    r->sites = calloc(ns ? ns : 1, sizeof *r->sites);
+    dd_time *v = malloc((n ? n : 1) * sizeof *v);
+    if (!r->p_milestone || !r->sites || !v) {
+        free(v);
+        return DD_ENOMEM;
+    }
+    for (size_t k = 0; k < r->n_milestones; k++) {
+        uint64_t hits = 0;
+        for (uint64_t i = 0; i < n; i++)
+            hits += k < 64 && (b->out[i].milestones >> k & 1);
+        r->p_milestone[k] = wilson(hits, n);
+    }
+    double sums[DD_SIM_CAUSE_COUNT] = {0};
+    double den = 0, ab = 0, cl = 0, rp = 0;
+    uint64_t never = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const dd__sim_outcome *o = &b->out[i];
+        v[i] = o->completion;
+        never += o->completion == DD_TIME_NONE;
+        int best = -1;
+        float bv = 0;
+        for (int c = 0; c < DD_SIM_CAUSE_COUNT; c++) {
+            sums[c] += o->delay[c];
+            if (o->delay[c] > bv) {
+                bv = o->delay[c];
+                best = c;
+            }
+        }
+        if (best >= 0)
+            r->binds[best]++;
+        den += o->denials;
+        ab += o->aborts;
+        cl += o->closures;
+        rp += o->replans;
+    }
+    for (int c = 0; c < DD_SIM_CAUSE_COUNT; c++)
+        r->delay_hours[c] = n ? sums[c] / (double)n : 0;
+    r->mean_denials = n ? den / (double)n : 0;
+    r->mean_aborts = n ? ab / (double)n : 0;
+    r->mean_closures = n ? cl / (double)n : 0;
+    r->mean_replans = n ? rp / (double)n : 0;
+    qsort(v, n, sizeof *v, cmp_time);
+    r->never = never;
+    r->p10 = pct(v, n, never, 0.10);
+    r->p50 = pct(v, n, never, 0.50);
+    r->p90 = pct(v, n, never, 0.90);
+    r->min = n > never ? v[never] : DD_TIME_NONE;
+    r->max = n > never ? v[n - 1] : DD_TIME_NONE;
+    if (n > never) {
+        int32_t d0 = dd_scenario_day(s, r->min), d1 = dd_scenario_day(s, r->max);
+        int32_t days = d1 - d0 + 1, width = 1;
+        while (days / width > 40)
+            width++;
+        r->bin_width = (dd_time)width * DD_MINUTES_PER_DAY;
+        r->hist_from = dd_scenario_day_start(s, d0);
+        r->n_bins = (size_t)((days + width - 1) / width);
+        r->hist = calloc(r->n_bins, sizeof *r->hist);
+        if (!r->hist) {
+            free(v);
+            return DD_ENOMEM;
+        }
+        for (uint64_t i = never; i < n; i++) {
+            size_t bi = (size_t)((v[i] - r->hist_from) / r->bin_width);
+            r->hist[bi < r->n_bins ? bi : r->n_bins - 1]++;
+        }
+    }
+    for (size_t si = 0; si < ns; si++) {
+        uint64_t nv = 0, hits = 0;
+        dd_time by = s->sites[si].close_by != DD_TIME_NONE ? s->sites[si].close_by
+                                                             : s->agreement.deadline;
+        for (uint64_t i = 0; i < n; i++) {
+            dd_time t = b->close[i * ns + si];
+            v[i] = t;
+            bool finished = b->out[i].completion != DD_TIME_NONE;
+            if (!finished)
+                v[i] = DD_TIME_NONE;
+            nv += v[i] == DD_TIME_NONE;
+            hits += v[i] != DD_TIME_NONE && v[i] <= by;
+        }
+        qsort(v, n, sizeof *v, cmp_time);
+        r->sites[si].p10 = pct(v, n, nv, 0.10);
+        r->sites[si].p50 = pct(v, n, nv, 0.50);
+        r->sites[si].p90 = pct(v, n, nv, 0.90);
+        r->sites[si].p_close_by = wilson(hits, n);
+    }
+    free(v);
+    return DD_OK;
+}
+
+static int cmp_sens(const void *a, const void *b)
+{
+    const dd_sim_sens *x = a, *y = b;
+    if (x->swing != y->swing)
+        return x->swing < y->swing ? 1 : -1;
+    return strcmp(x->input, y->input);
+}
+
+dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result **out)
+{
+    *out = NULL;
+    if (!plan || !o || o->replications == 0)
+        return DD_EARG;
+    double t0 = now_s();
+    int threads = o->threads > 0 ? o->threads : online_cores();
+    if (threads > 256)
+        threads = 256;
+    dd__sim_model m;
+    dd_status st = dd__sim_model_init(&m, plan);
+    if (st != DD_OK)
+        return st;
+    uint64_t n = o->replications;
+    uint64_t ns_rep = o->sensitivity_replications ? o->sensitivity_replications
+                                                  : (n / 4 > 100 ? n / 4 : (n < 100 ? n : 100));
+    uint64_t total = n + (o->sensitivity ? 10 * ns_rep : 0);
+    size_t nsites = plan->scenario->n_sites;
+    uint64_t cap = n > ns_rep ? n : ns_rep;
+    batch b = {.m = &m, .knobs = o->knobs, .replan = o->replan, .seed = o->seed, .n = n};
+    b.out = calloc(cap, sizeof *b.out);
+    b.close = calloc(cap * (nsites ? nsites : 1), sizeof *b.close);
+    dd_sim_result *r = calloc(1, sizeof *r);
+    if (!b.out || !b.close || !r) {
+        st = DD_ENOMEM;
+        goto fail;
+    }
+    r->plan = plan;
+    r->replications = n;
+    r->seed = o->seed;
+    r->threads = threads;
+    r->replan = o->replan;
+    st = run_batch(&b, threads, o, 0, total);
+    if (st == DD_OK)
+        st = aggregate(r, &m, &b);
+    if (st != DD_OK)
+        goto fail;
+    if (o->sensitivity) {
+        static const struct {
+            const char *input, *lo, *hi;
+        } moves[] = {
+            {"decision_delay", "x0.5", "x1.5"},
+            {"denial", "-0.05", "+0.05"},
+            {"abort", "x0.5", "x2"},
+            {"closure_rate", "x0.5", "x2"},
+            {"daily_cap", "-1", "+1"},
+        };
+        uint64_t done = n;
+        for (size_t i = 0; i < 5; i++) {
+            double p[2];
+            for (int side = 0; side < 2; side++) {
+                dd_sim_knobs k = o->knobs;
+                switch (i) {
+                case 0: k.decision_scale *= side ? 1.5 : 0.5; break;
+                case 1: k.denial_add += side ? 0.05 : -0.05; break;
+                case 2: k.abort_scale *= side ? 2 : 0.5; break;
+                case 3: k.closure_scale *= side ? 2 : 0.5; break;
+                default: k.cap_delta += side ? 1 : -1; break;
+                }
+                b.knobs = k;
+                b.n = ns_rep;
+                st = run_batch(&b, threads, o, done, total);
+                if (st != DD_OK)
+                    goto fail;
+                done += ns_rep;
+                p[side] = (double)count_met(&b, plan->scenario->agreement.deadline) /
+                          (double)ns_rep;
+            }
+            dd_sim_sens *x = &r->sens[r->n_sens++];
+            x->input = moves[i].input;
+            x->low_text = moves[i].lo;
+            x->high_text = moves[i].hi;
+            x->p_low = p[0];
+            x->p_high = p[1];
+            x->swing = fabs(p[1] - p[0]);
+        }
+        qsort(r->sens, r->n_sens, sizeof *r->sens, cmp_sens);
+    }
+    free(b.out);
+    free(b.close);
+    dd__sim_model_fini(&m);
+    r->seconds = now_s() - t0;
+    *out = r;
+    return DD_OK;
+fail:
+    free(b.out);
+    free(b.close);
+    dd__sim_model_fini(&m);
+    dd_sim_result_free(r);
+    return st;
+}
+
+void dd_sim_result_free(dd_sim_result *r)
+{
+    if (!r)
+        return;
+    free(r->p_milestone);
+    free(r->hist);
+    free(r->sites);
+    free(r);
+}

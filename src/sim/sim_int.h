@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulator's private pieces: the flight table derived once from the
+ * plan (shared read-only by the workers), a worker's scratch, and the
+ * outcome of one replication.
+ */
+#ifndef DD_SIM_INT_H
+#define DD_SIM_INT_H
+
+#include "base/rng.h"
+#include <drawdown/sim.h>
+
+/* One planned sortie, as the simulator executes it. */
+typedef struct dd__sim_flight {
+    int32_t site, aircraft;
+    dd_time dep;        /* planned departure */
+    dd_time position;   /* ferry departure to site departure */
+    dd_time ground;     /* on the ramp before departure */
+    dd_time fly;        /* departure to arrival at the destination */
+    dd_time file_by, win_from, win_to; /* the planned request */
+    double cargo_kg;
+    int32_t pax;
+    size_t first_row, n_rows;   /* cargo rows aboard, in rows[] */
+    size_t first_grp, n_grp;    /* people groups aboard, in grps[] */
+} dd__sim_flight;
+
+typedef struct dd__sim_model {
+    const dd_plan *plan;
+    const dd_scenario *s;
+    size_t n_flights;
+    dd__sim_flight *flights;
+    int32_t *rows, *grps;
+    dd_time horizon;     /* events after this are dropped */
+    int32_t n_days;      /* days counted for caps (0 .. n_days-1) */
+    int32_t *max_tails;  /* per type */
+    int32_t max_tails_all;
+    double total_cargo_kg;
+    int64_t total_pax;
+    double *site_cargo_kg;
+    int64_t *site_pax;
+    /* commercial movements: people, count, planned time, site */
+    size_t n_comm;
+    const dd_movement **comm;
+} dd__sim_model;
+
+/* What one replication produced. */
+typedef struct dd__sim_outcome {
+    dd_time completion; /* DD_TIME_NONE: not finished within the horizon */
+    uint64_t milestones; /* bit m: milestone m met */
+    float delay[DD_SIM_CAUSE_COUNT]; /* hours */
+    uint16_t denials, aborts, closures, replans;
+} dd__sim_outcome;
+
+typedef struct dd__sim_scratch dd__sim_scratch;
+
+dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *plan);
+void dd__sim_model_fini(dd__sim_model *m);
+
+dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m);
+void dd__sim_scratch_free(dd__sim_scratch *w);
+
+/* Run replication `rep`; site_close gets n_sites last departures. */
+void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_knobs *k,
+                       bool replan, uint64_t seed, uint64_t rep, dd__sim_outcome *out,
+                       dd_time *site_close);
+
+/* Sample a distribution (minutes or a factor). */
+double dd__sim_sample(const dd_dist *d, dd_rng *r, double dflt);
+
+#endif
