@@ -94,6 +94,8 @@ typedef struct dd_sim_sens {
     const char *low_text, *high_text; /* how the input was moved */
     double p_low, p_high; /* P(deadline) with the input moved down / up */
     double swing;         /* |p_high - p_low| */
+    double all_low, all_high; /* P(every term) likewise */
+    double all_swing;
 } dd_sim_sens;
 
 typedef struct dd_sim_result {
@@ -102,6 +104,7 @@ typedef struct dd_sim_result {
     int threads;
     bool replan;
     dd_sim_prob p_deadline; /* everything out by the agreement's deadline */
+    dd_sim_prob p_all_terms; /* and every milestone and site closing date met */
     size_t n_milestones;
     dd_sim_prob *p_milestone;
     dd_time p10, p50, p90, min, max; /* completion; DD_TIME_NONE if never */

@@ -609,7 +609,6 @@ static void sample_closures(ctx *c)
             if (len <= 0)
                 continue;
             cl[w->n_closures[si]++] = (closure){from, from + len};
-            c->out->closures++;
         }
     }
 }
@@ -882,5 +881,19 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
         if (site_close[si] == INT64_MIN)
             site_close[si] = DD_TIME_NONE;
     milestones(&c);
+    /* closures that happened while the site was still open */
+    for (size_t si = 0; si < ns; si++)
+        for (size_t i = 0; i < w->n_closures[si]; i++)
+            if (site_close[si] != DD_TIME_NONE && w->closures[si * w->max_closures + i].from <= site_close[si])
+                out->closures++;
+    /* every term: the deadline, each milestone, each site's closing date */
+    bool terms = all && completion != DD_TIME_NONE && completion <= s->agreement.deadline;
+    for (size_t mi = 0; mi < s->agreement.n_milestones && mi < 64; mi++)
+        terms = terms && (out->milestones >> mi & 1);
+    for (size_t si = 0; si < ns; si++)
+        if (s->sites[si].close_by != DD_TIME_NONE && site_close[si] != DD_TIME_NONE &&
+            site_close[si] > s->sites[si].close_by)
+            terms = false;
+    out->all_terms = terms;
     out->completion = all && completion != INT64_MIN ? completion : DD_TIME_NONE;
 }

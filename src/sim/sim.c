@@ -297,12 +297,21 @@ static uint64_t count_met(const batch *b, dd_time deadline)
     return hits;
 }
 
+static uint64_t count_all(const batch *b)
+{
+    uint64_t hits = 0;
+    for (uint64_t i = 0; i < b->n; i++)
+        hits += b->out[i].all_terms;
+    return hits;
+}
+
 static dd_status aggregate(dd_sim_result *r, const dd__sim_model *m, const batch *b)
 {
     const dd_scenario *s = m->s;
     uint64_t n = b->n;
     size_t ns = s->n_sites;
     r->p_deadline = wilson(count_met(b, s->agreement.deadline), n);
+    r->p_all_terms = wilson(count_all(b), n);
     r->n_milestones = s->agreement.n_milestones;
     r->p_milestone = calloc(r->n_milestones ? r->n_milestones : 1, sizeof *r->p_milestone);
     r->sites = calloc(ns ? ns : 1, sizeof *r->sites);
@@ -399,6 +408,8 @@ static int cmp_sens(const void *a, const void *b)
     const dd_sim_sens *x = a, *y = b;
     if (x->swing != y->swing)
         return x->swing < y->swing ? 1 : -1;
+    if (x->all_swing != y->all_swing)
+        return x->all_swing < y->all_swing ? 1 : -1;
     return strcmp(x->input, y->input);
 }
 
@@ -451,7 +462,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
         };
         uint64_t done = n;
         for (size_t i = 0; i < 5; i++) {
-            double p[2];
+            double p[2], pa[2];
             for (int side = 0; side < 2; side++) {
                 dd_sim_knobs k = o->knobs;
                 switch (i) {
@@ -469,6 +480,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
                 done += ns_rep;
                 p[side] = (double)count_met(&b, plan->scenario->agreement.deadline) /
                           (double)ns_rep;
+                pa[side] = (double)count_all(&b) / (double)ns_rep;
             }
             dd_sim_sens *x = &r->sens[r->n_sens++];
             x->input = moves[i].input;
@@ -477,6 +489,9 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
             x->p_low = p[0];
             x->p_high = p[1];
             x->swing = fabs(p[1] - p[0]);
+            x->all_low = pa[0];
+            x->all_high = pa[1];
+            x->all_swing = fabs(pa[1] - pa[0]);
         }
         qsort(r->sens, r->n_sens, sizeof *r->sens, cmp_sens);
     }

@@ -49,6 +49,7 @@ typedef struct dd__sim_outcome {
     uint64_t milestones; /* bit m: milestone m met */
     float delay[DD_SIM_CAUSE_COUNT]; /* hours */
     uint16_t denials, aborts, closures, replans;
+    bool all_terms; /* deadline, milestones and sites' closing dates */
 } dd__sim_outcome;
 
 typedef struct dd__sim_scratch dd__sim_scratch;

@@ -66,6 +66,8 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
           f);
     fputs(",\n  \"p_deadline\": ", f);
     json_prob(f, &r->p_deadline);
+    fputs(",\n  \"p_all_terms\": ", f);
+    json_prob(f, &r->p_all_terms);
     fputs(",\n  \"p_milestone\": {", f);
     for (size_t i = 0; i < r->n_milestones; i++) {
         fputs(i ? ",\n    " : "\n    ", f);
@@ -119,9 +121,10 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
         const dd_sim_sens *x = &r->sens[i];
         fprintf(f,
                 "%s\n    {\"input\": \"%s\", \"low\": \"%s\", \"high\": \"%s\", "
-                "\"p_low\": %.6f, \"p_high\": %.6f, \"swing\": %.6f}",
+                "\"p_low\": %.6f, \"p_high\": %.6f, \"swing\": %.6f, "
+                "\"all_terms_low\": %.6f, \"all_terms_high\": %.6f}",
                 i ? "," : "", x->input, x->low_text, x->high_text, x->p_low, x->p_high,
-                x->swing);
+                x->swing, x->all_low, x->all_high);
     }
     fprintf(f, "%s],\n  \"threads\": %d,\n  \"seconds\": %.3f\n}\n", r->n_sens ? "\n  " : "",
             r->threads, r->seconds);
@@ -154,6 +157,7 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
         snprintf(label, sizeof label, "milestone %s", s->agreement.milestones[i].id);
         text_prob(f, label, &r->p_milestone[i]);
     }
+    text_prob(f, "every term (+ closing dates)", &r->p_all_terms);
     fmt_time(s, r->p10, a, sizeof a);
     fmt_time(s, r->p50, b, sizeof b);
     fmt_time(s, r->p90, c, sizeof c);
@@ -187,12 +191,13 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
     fprintf(f, "\nPer replication: %.2f denials, %.2f aborts, %.2f closures, %.2f re-plans\n",
             r->mean_denials, r->mean_aborts, r->mean_closures, r->mean_replans);
     if (r->n_sens) {
-        fprintf(f, "\nSensitivity of P(deadline) (largest swing first)\n");
+        fprintf(f, "\nSensitivity (input moved down / up: P(deadline), P(every term))\n");
         for (size_t i = 0; i < r->n_sens; i++) {
             const dd_sim_sens *x = &r->sens[i];
-            fprintf(f, "  %-15s %-6s %6.1f%%   %-6s %6.1f%%   swing %5.1f pts\n", x->input,
-                    x->low_text, 100 * x->p_low, x->high_text, 100 * x->p_high,
-                    100 * x->swing);
+            fprintf(f,
+                    "  %-15s %-6s %5.1f%% %5.1f%%   %-6s %5.1f%% %5.1f%%   swing %4.1f / %4.1f pts\n",
+                    x->input, x->low_text, 100 * x->p_low, 100 * x->all_low, x->high_text,
+                    100 * x->p_high, 100 * x->all_high, 100 * x->swing, 100 * x->all_swing);
         }
     }
     return ferror(f) ? DD_EIO : DD_OK;

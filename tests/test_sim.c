@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for src/sim and the `disruptions:` section of the scenario:
+ * known answers (a deterministic scenario gives P = 1 or 0; one sortie
+ * denied with probability p before a deadline that allows k attempts
+ * gives 1 - p^k inside the Wilson interval), the same result for 1 and 2
+ * threads, the distributions' samplers, and every error message of the
+ * disruption reader with its position.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/plan.h>
+#include <drawdown/scenario.h>
+#include <drawdown/sim.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim_int.h"
+
+#define DATA DD_TEST_DATA
+
+static dd_scenario *load(const char *rel)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", DATA, rel);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &d, &s);
+    for (size_t i = 0; i < d.n_items; i++)
+        print_message("%s:%u:%u: %s: %s\n", d.items[i].file, d.items[i].line, d.items[i].col,
+                      d.items[i].path, d.items[i].message);
+    dd_diags_fini(&d);
+    assert_int_equal(st, DD_OK);
+    return s;
+}
+
+static dd_plan *plan_of(const dd_scenario *s)
+{
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax = false;
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    return p;
+}
+
+static dd_sim_result *simulate(const dd_plan *p, uint64_t n, int threads, bool replan,
+                               bool sens)
+{
+    dd_sim_options o;
+    dd_sim_options_init(&o);
+    o.replications = n;
+    o.threads = threads;
+    o.replan = replan;
+    o.sensitivity = sens;
+    o.sensitivity_replications = sens ? n / 4 : 0;
+    dd_sim_result *r = NULL;
+    assert_int_equal(dd_sim_run(p, &o, &r), DD_OK);
+    return r;
+}
+
+/* The Niger example has no disruptions: every replication is the plan. */
+static void test_deterministic_one(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/../../examples/niger-2024/scenario.yaml", DATA);
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(path, &d, &s), DD_OK);
+    dd_diags_fini(&d);
+    dd_plan *p = plan_of(s);
+    assert_true(p->deadline_met);
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *r = simulate(p, 50, 2, replan, false);
+        assert_int_equal(r->p_deadline.hits, 50);
+        assert_int_equal(r->p_all_terms.hits, 50);
+        for (size_t i = 0; i < r->n_milestones; i++)
+            assert_int_equal(r->p_milestone[i].hits, 50);
+        /* completion is the plan's, to the minute */
+        assert_true(r->p10 == p->completion && r->p90 == p->completion);
+        assert_true(r->p_deadline.lo > 0.9 && r->p_deadline.hi == 1.0);
+        for (size_t si = 0; si < s->n_sites; si++)
+            assert_true(r->sites[si].p50 == p->sites[si].closure);
+        dd_sim_result_free(r);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* A plan that misses its deadline misses it in every replication. */
+static void test_deterministic_zero(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("plan/late.yaml");
+    dd_plan *p = plan_of(s);
+    assert_true(p->completion > s->agreement.deadline);
+    dd_sim_result *r = simulate(p, 40, 2, true, false);
+    assert_int_equal(r->p_deadline.hits, 0);
+    assert_true(r->p_deadline.lo == 0.0 && r->p_deadline.hi < 0.1);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* One sortie, denial probability p = 0.5, three attempts fit before the
+ * deadline: P = 1 - 0.5^3 = 0.875. */
+static void test_denial_known_answer(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("sim/one/scenario.yaml");
+    assert_true(s->disruptions.present);
+    assert_true(fabs(s->disruptions.denial - 0.5) < 1e-12);
+    dd_plan *p = plan_of(s);
+    assert_int_equal(p->n_sorties, 1);
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *r = simulate(p, 4000, 2, replan, false);
+        double want = 1 - pow(0.5, 3);
+        if (!(r->p_deadline.lo <= want && want <= r->p_deadline.hi))
+            print_message("p = %.4f [%.4f, %.4f], want %.4f\n", r->p_deadline.p,
+                          r->p_deadline.lo, r->p_deadline.hi, want);
+        assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
+        assert_true(r->p_deadline.hi - r->p_deadline.lo < 0.03);
+        /* every denial costs exactly one day: completion on day 2 + attempt */
+        assert_true(r->p10 == p->completion);
+        dd_sim_result_free(r);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+static void same_result(const dd_sim_result *a, const dd_sim_result *b)
+{
+    assert_int_equal(a->p_deadline.hits, b->p_deadline.hits);
+    assert_int_equal(a->p_all_terms.hits, b->p_all_terms.hits);
+    for (size_t i = 0; i < a->n_milestones; i++)
+        assert_int_equal(a->p_milestone[i].hits, b->p_milestone[i].hits);
+    assert_true(a->p10 == b->p10 && a->p50 == b->p50 && a->p90 == b->p90);
+    assert_true(a->min == b->min && a->max == b->max);
+    assert_int_equal(a->n_bins, b->n_bins);
+    for (size_t i = 0; i < a->n_bins; i++)
+        assert_int_equal(a->hist[i], b->hist[i]);
+    for (int c = 0; c < DD_SIM_CAUSE_COUNT; c++) {
+        assert_int_equal(a->binds[c], b->binds[c]);
+        assert_true(a->delay_hours[c] == b->delay_hours[c]);
+    }
+    assert_true(a->mean_denials == b->mean_denials && a->mean_replans == b->mean_replans);
+    assert_int_equal(a->n_sens, b->n_sens);
+    for (size_t i = 0; i < a->n_sens; i++) {
+        assert_string_equal(a->sens[i].input, b->sens[i].input);
+        assert_true(a->sens[i].p_low == b->sens[i].p_low);
+        assert_true(a->sens[i].all_high == b->sens[i].all_high);
+    }
+}
+
+/* Same seed, same result for 1 and 2 threads, with every disruption on. */
+static void test_threads_reproducible(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("sim/niger.yaml");
+    dd_plan *p = plan_of(s);
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *a = simulate(p, 300, 1, replan, true);
+        dd_sim_result *b = simulate(p, 300, 2, replan, true);
+        dd_sim_result *c = simulate(p, 300, 3, replan, true);
+        same_result(a, b);
+        same_result(a, c);
+        /* the disruptions do something */
+        assert_true(a->mean_denials > 0 && a->mean_aborts > 0 && a->mean_closures > 0);
+        assert_true(a->p90 > p->completion);
+        assert_true(replan ? a->mean_replans > 0 : a->mean_replans == 0);
+        assert_int_equal(a->n_sens, 5);
+        dd_sim_result_free(a);
+        dd_sim_result_free(b);
+        dd_sim_result_free(c);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* The JSON carries p_deadline and p_milestone with their intervals. */
+static void test_json(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("sim/niger.yaml");
+    dd_plan *p = plan_of(s);
+    dd_sim_result *r = simulate(p, 100, 2, true, false);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_int_equal(dd_sim_write_json(r, "niger.yaml", f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"p_deadline\": {\"p\": "));
+    assert_non_null(strstr(buf, "\"p_milestone\": {\n    \"two-thirds\": {\"p\": "));
+    assert_non_null(strstr(buf, "\"lo\": "));
+    assert_non_null(strstr(buf, "\"histogram\": {\"from\": \"2024-"));
+    free(buf);
+    f = open_memstream(&buf, &n);
+    assert_int_equal(dd_sim_write_text(r, f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "milestone two-thirds"));
+    free(buf);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* Sample means of each distribution against their known values. */
+static void test_distributions(void **state)
+{
+    (void)state;
+    static const double vals[] = {10, 20, 40};
+    static const double cum[] = {0.5, 0.8, 1.0};
+    const struct {
+        dd_dist d;
+        double mean;
+    } cases[] = {
+        {{DD_DIST_FIXED, 7, 0, 0, 0, NULL, NULL}, 7},
+        {{DD_DIST_UNIFORM, 2, 6, 0, 0, NULL, NULL}, 4},
+        {{DD_DIST_TRIANGULAR, 0, 3, 9, 0, NULL, NULL}, 4},
+        {{DD_DIST_LOGNORMAL, 100, 0.5, 0, 0, NULL, NULL}, 100 * exp(0.125)},
+        {{DD_DIST_EMPIRICAL, 0, 0, 0, 3, vals, cum}, 0.5 * 10 + 0.3 * 20 + 0.2 * 40},
+        {{DD_DIST_NONE, 0, 0, 0, 0, NULL, NULL}, 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        dd_rng r;
+        dd_rng_seed(&r, 42, i);
+        double sum = 0;
+        const int n = 200000;
+        for (int k = 0; k < n; k++)
+            sum += dd__sim_sample(&cases[i].d, &r, 3);
+        double m = sum / n;
+        if (fabs(m - cases[i].mean) > 0.01 * cases[i].mean + 1e-9)
+            print_message("case %zu: mean %.4f, want %.4f\n", i, m, cases[i].mean);
+        assert_true(fabs(m - cases[i].mean) <= 0.01 * cases[i].mean + 1e-9);
+    }
+}
+
+/* ---- the disruptions section: values and errors ---- */
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    b[n] = 0;
+    fclose(f);
+    return b;
+}
+
+/* The one-sortie scenario up to its disruptions section, then `tail`
+ * (line 31 of the text is the first line of tail). */
+static dd_status load_with(const char *tail, dd_diags *d, dd_scenario **s)
+{
+    char path[512], dir[512];
+    snprintf(path, sizeof path, "%s/sim/one/scenario.yaml", DATA);
+    snprintf(dir, sizeof dir, "%s/sim/one", DATA);
+    char *base = read_all(path);
+    char *cut = strstr(base, "disruptions:");
+    assert_non_null(cut);
+    *cut = 0;
+    size_t n = strlen(base) + strlen(tail) + 1;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s%s", base, tail);
+    dd_status st = dd_scenario_load_string("d.yaml", text, strlen(text), dir, d, s);
+    free(text);
+    free(base);
+    return st;
+}
+
+static void test_disruptions_values(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("sim/niger.yaml");
+    const dd_disruptions *x = &s->disruptions;
+    assert_true(x->present);
+    assert_int_equal(x->decision.kind, DD_DIST_LOGNORMAL);
+    assert_true(x->decision.a == 3 * 1440 && x->decision.b == 0.5);
+    assert_true(x->denial == 0.08 && x->closure_rate == 0.02);
+    assert_int_equal(x->closure_duration.kind, DD_DIST_TRIANGULAR);
+    assert_true(x->closure_duration.a == 360 && x->closure_duration.b == 720 &&
+                x->closure_duration.c == 3 * 1440);
+    assert_int_equal(x->exit_factor.kind, DD_DIST_UNIFORM);
+    assert_int_equal(x->replan_every, 1440);
+    /* AB201 overrides denial and closures; AB101 keeps the country's */
+    assert_true(x->sites[0].denial < 0 && x->sites[0].closure_rate < 0);
+    assert_true(x->sites[1].denial == 0.12 && x->sites[1].closure_rate == 0.04);
+    const dd_dist *e = &x->sites[1].closure_duration;
+    assert_int_equal(e->kind, DD_DIST_EMPIRICAL);
+    assert_int_equal(e->n, 3);
+    assert_true(e->values[1] == 1440 && fabs(e->cum[0] - 5.0 / 9) < 1e-12 && e->cum[2] == 1);
+    assert_true(x->aircraft[0].abort == 0.04 && x->aircraft[1].abort == 0.06);
+    assert_int_equal(x->aircraft[1].delay.kind, DD_DIST_UNIFORM);
+    dd_scenario_free(s);
+    /* a bare value is a fixed distribution */
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    assert_int_equal(load_with("disruptions:\n  clearance: {decision: 36h}\n", &d, &s), DD_OK);
+    assert_int_equal(s->disruptions.decision.kind, DD_DIST_FIXED);
+    assert_true(s->disruptions.decision.a == 36 * 60);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
+typedef struct bad {
+    const char *tail;
+    uint32_t line, col;
+    const char *path, *message;
+} bad;
+
+static const bad bads[] = {
+    {"disruptions:\n  clearance: {denial: 1.5}\n", 32, 23, "disruptions.clearance.denial",
+     "must be between 0 and 1, got 1.5"},
+    {"disruptions:\n  clearance:\n    decision: {dist: gaussian, median: 2d}\n", 33, 22,
+     "disruptions.clearance.decision.dist",
+     "unknown distribution 'gaussian' (fixed, uniform, triangular, lognormal, empirical)"},
+    {"disruptions:\n  clearance:\n    decision: {dist: uniform, min: 3d, max: 1d}\n", 33, 45,
+     "disruptions.clearance.decision.max", "max is below min"},
+    {"disruptions:\n  clearance:\n    decision: {dist: triangular, min: 1d, mode: 4d, max: 3d}\n",
+     33, 49, "disruptions.clearance.decision.mode", "needs min <= mode <= max"},
+    {"disruptions:\n  clearance:\n    decision: {dist: lognormal, median: 2d}\n", 33, 15,
+     "disruptions.clearance.decision", "missing required field 'sigma'"},
+    {"disruptions:\n  clearance:\n    decision: {dist: uniform, min: 2, max: 3d}\n", 33, 36,
+     "disruptions.clearance.decision.min", "missing unit, got '2' (units: min, h, d, w (e.g. 3h15m))"},
+    {"disruptions:\n  closures:\n    rate: 0.1\n    duration: {dist: empirical, values: [1h, 2h], weights: [1]}\n",
+     34, 60, "disruptions.closures.duration.weights", "1 weights for 2 values"},
+    {"disruptions:\n  closures: {duration: 1d}\n", 32, 13, "disruptions.closures",
+     "missing required field 'rate'"},
+    {"disruptions:\n  sites:\n    X: {clearance: {denial: 0.1}}\n", 33, 5, "disruptions.sites.X",
+     "unknown site 'X'"},
+    {"disruptions:\n  aircraft:\n    BIG: {abort: 0.1, delay: 2h, colour: red}\n", 33, 34,
+     "disruptions.aircraft.BIG.colour", "unknown field 'colour'"},
+    {"disruptions:\n  aircraft:\n    SMALL: {abort: 0.1}\n", 33, 5, "disruptions.aircraft.SMALL",
+     "unknown aircraft type 'SMALL'"},
+    {"disruptions:\n  exit_processing: {dist: uniforn, min: 0.5, max: 1}\n", 32, 27,
+     "disruptions.exit_processing.dist", "unknown distribution 'uniforn' (did you mean 'uniform'?)"},
+    {"disruptions:\n  task_durations: {dist: fixed, value: 1}\n", 32, 3,
+     "disruptions.task_durations", "unknown field 'task_durations' (did you mean 'task_duration'?)"},
+};
+
+static void test_disruptions_errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bads / sizeof *bads; i++) {
+        const bad *c = &bads[i];
+        dd_diags d;
+        dd_diags_init(&d, 8);
+        dd_scenario *s = NULL;
+        dd_status st = load_with(c->tail, &d, &s);
+        const dd_diag *g = d.n_items ? &d.items[0] : NULL;
+        if (st != DD_EINPUT || !g || g->line != c->line || g->col != c->col ||
+            strcmp(g->path, c->path) || strcmp(g->message, c->message) || getenv("DD_SIM_DUMP"))
+            for (size_t k = 0; k < d.n_items; k++)
+                print_message("case %zu: %u:%u: %s: %s\n", i, d.items[k].line, d.items[k].col,
+                              d.items[k].path, d.items[k].message);
+        if (getenv("DD_SIM_DUMP")) {
+            dd_diags_fini(&d);
+            continue;
+        }
+        assert_int_equal(st, DD_EINPUT);
+        assert_null(s);
+        assert_int_equal(d.n_errors, 1);
+        assert_int_equal(g->line, c->line);
+        assert_int_equal(g->col, c->col);
+        assert_string_equal(g->path, c->path);
+        assert_string_equal(g->message, c->message);
+        dd_diags_fini(&d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deterministic_one),
+        cmocka_unit_test(test_deterministic_zero),
+        cmocka_unit_test(test_denial_known_answer),
+        cmocka_unit_test(test_threads_reproducible),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_disruptions_values),
+        cmocka_unit_test(test_disruptions_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
