@@ -334,19 +334,26 @@ static void refile(ctx *c, size_t f, dd_time t)
     c->invalid = true;
 }
 
-static bool in_hours(dd_hours h, dd_time t, int32_t tz)
+/* Local minute of the day of t (minutes since the epoch, which need not
+ * be a UTC midnight); tz folds in the epoch's UTC minute and the offset. */
+static int64_t local_minute(dd_time t, int64_t tz)
+{
+    return ((t + tz) % DD_MINUTES_PER_DAY + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+}
+
+static bool in_hours(dd_hours h, dd_time t, int64_t tz)
 {
     if (h.open == 0 && h.close >= DD_MINUTES_PER_DAY)
         return true;
-    int64_t mm = ((t + tz) % DD_MINUTES_PER_DAY + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+    int64_t mm = local_minute(t, tz);
     if (h.open <= h.close)
         return mm >= h.open && mm < h.close;
     return mm >= h.open || mm < h.close;
 }
 
-static dd_time next_open(dd_hours h, dd_time t, int32_t tz)
+static dd_time next_open(dd_hours h, dd_time t, int64_t tz)
 {
-    int64_t mm = ((t + tz) % DD_MINUTES_PER_DAY + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
+    int64_t mm = local_minute(t, tz);
     int64_t dt = ((int64_t)h.open - mm + DD_MINUTES_PER_DAY) % DD_MINUTES_PER_DAY;
     return t + (dt ? dt : 15);
 }
@@ -471,10 +478,11 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             }
     }
     if (next == DD_TIME_NONE) {
-        if (!in_hours(c->s->agreement.clearance.hours, t, st->tz_offset))
-            next = next_open(c->s->agreement.clearance.hours, t, st->tz_offset);
-        else if (!in_hours(st->hours, t, st->tz_offset))
-            next = next_open(st->hours, t, st->tz_offset);
+        int64_t tz = (c->s->epoch_unix / 60) % DD_MINUTES_PER_DAY + st->tz_offset;
+        if (!in_hours(c->s->agreement.clearance.hours, t, tz))
+            next = next_open(c->s->agreement.clearance.hours, t, tz);
+        else if (!in_hours(st->hours, t, tz))
+            next = next_open(st->hours, t, tz);
         else if (blackout(c, dd_scenario_day(c->s, t)))
             next = dd_scenario_day_start(c->s, dd_scenario_day(c->s, t) + 1);
     }
