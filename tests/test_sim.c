@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "sim/sim_int.h"
 
@@ -350,6 +351,14 @@ static const bad bads[] = {
      "disruptions.exit_processing.dist", "unknown distribution 'uniforn' (did you mean 'uniform'?)"},
     {"disruptions:\n  task_durations: {dist: fixed, value: 1}\n", 32, 3,
      "disruptions.task_durations", "unknown field 'task_durations' (did you mean 'task_duration'?)"},
+    {"disruptions:\n  clearance:\n    decision: {dist: empirical, values: []}\n", 33, 41,
+     "disruptions.clearance.decision.values", "an empirical distribution needs at least one value"},
+    {"disruptions:\n  exit_processing: {dist: empirical, values: [1, 2], weights: [0, 0]}\n", 32,
+     63, "disruptions.exit_processing.weights", "the weights add up to zero"},
+    {"disruptions:\n  clearance:\n    decision: {dist: lognormal, median: 0h, sigma: 1}\n", 33,
+     41, "disruptions.clearance.decision.median", "the median of a lognormal must be positive"},
+    {"disruptions:\n  sites: [S]\n", 32, 10, "disruptions.sites",
+     "expected a mapping (key: value), got a list"},
 };
 
 static void test_disruptions_errors(void **state)
@@ -382,6 +391,30 @@ static void test_disruptions_errors(void **state)
     }
 }
 
+/* The command: JSON with p_deadline, progress never drawn when piped. */
+static void test_cli(void **state)
+{
+    (void)state;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "%s simulate %s/sim/one/scenario.yaml --replications 400 --threads 2 --json 2>&1",
+             DD_CLI, DATA);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    int rc = pclose(f);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(buf, "\"p_deadline\": {\"p\": 0.8"));
+    assert_non_null(strstr(buf, "\"policy\": \"replan\""));
+    assert_null(strstr(buf, "ETA"));
+    snprintf(cmd, sizeof cmd, "%s simulate %s/sim/one/scenario.yaml --threads 0 2>/dev/null",
+             DD_CLI, DATA);
+    rc = system(cmd);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_disruptions_values),
         cmocka_unit_test(test_disruptions_errors),
+        cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

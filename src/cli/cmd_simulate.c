@@ -16,7 +16,7 @@ static const char sim_usage[] =
     "usage: drawdown simulate [options] SCENARIO\n"
     "\n"
     "Plan the withdrawal, then execute the plan many times under the\n"
-    "scenario's disruptions (docs/format.md, \"Disruptions\"): late and denied\n"
+    "scenario's disruptions (docs/format.md 4.10): late and denied\n"
     "clearances, aircraft aborts, airfield closures, slow exit processing,\n"
     "long ground tasks. Prints P(deadline) and P(each milestone) with 95%\n"
     "intervals, the completion distribution, per-site closure, which limits\n"
