@@ -18,6 +18,7 @@ int dd__cmd_check(int argc, char **argv);
 int dd__cmd_loads(int argc, char **argv);
 int dd__cmd_plan(int argc, char **argv);
 int dd__cmd_verify(int argc, char **argv);
+int dd__cmd_report(int argc, char **argv);
 int dd__cmd_simulate(int argc, char **argv);
 
 #endif

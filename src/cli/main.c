@@ -22,6 +22,7 @@ static const char usage[] =
     "  loads SCENARIO      build pallets and aircraft loads, with lower bounds\n"
     "  plan SCENARIO       plan the withdrawal: sorties, clearances, people, tasks\n"
     "  verify SCENARIO PLAN  check a plan against every term of the scenario\n"
+    "  report PLAN -o FILE  briefing outputs: PDF, PNG/SVG charts, XLSX, HTML\n"
     "  simulate SCENARIO   Monte Carlo of the plan under disruptions (docs/sim.md)\n"
     "\n"
     "options:\n"
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
         return dd__cmd_plan(argc - 1, argv + 1);
     if (!strcmp(cmd, "verify"))
         return dd__cmd_verify(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return dd__cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "simulate"))
         return dd__cmd_simulate(argc - 1, argv + 1);
     fprintf(stderr, "drawdown: unknown command '%s'\n\n%s", cmd, usage);

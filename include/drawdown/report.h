@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Briefing outputs from a plan file (docs/plan-format.md): charts (PNG, SVG),
+ * a PDF briefing, an XLSX workbook and a self-contained HTML page
+ * (docs/report.md). The report reads the plan FILE only, so it needs
+ * neither the scenario nor the planner; every figure it shows is in the
+ * file.
+ *
+ * Ownership: dd_brief_parse/dd_brief_load allocate *out (one arena);
+ * dd_brief_free frees it (NULL is a no-op). A dd_brief is read-only after
+ * loading and may be shared by threads that only render from it. Series
+ * returned by dd_brief_series belong to the caller's dd_brief_series_list
+ * (dd_brief_series_fini).
+ */
+#ifndef DRAWDOWN_REPORT_H
+#define DRAWDOWN_REPORT_H
+
+#include <drawdown/base.h>
+#include <drawdown/scenario.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dd_brief dd_brief;
+
+/* The charts drawdown draws; names as on the command line (--chart). */
+#define DD_CHART_MAP(X)                                                      \
+    X(BURNDOWN, "burndown", "people and tonnage left per site")              \
+    X(GANTT, "gantt", "sorties by airfield and day")                        \
+    X(RAMP, "ramp", "aircraft on the ground and clearances per day")        \
+    X(CALENDAR, "calendar", "clearance requests to file, by day")           \
+    X(SECURITY, "security", "security present against its minimum per site") \
+    X(LOADS, "loads", "load diagram per sortie")
+
+typedef enum dd_chart {
+#define DD_CHART_ENUM(id, name, text) DD_CHART_##id,
+    DD_CHART_MAP(DD_CHART_ENUM)
+#undef DD_CHART_ENUM
+        DD_CHART_COUNT
+} dd_chart;
+
+/* The chart's command-line name and a one-line description (static). */
+const char *dd_chart_name(dd_chart c);
+const char *dd_chart_text(dd_chart c);
+/* The chart named `name`, or -1. */
+int dd_chart_from_name(const char *name);
+
+/*
+ * Read a plan file's text. Problems go to diags as FILE:LINE:COL errors
+ * (field path and message); returns DD_EINPUT then, with *out NULL.
+ */
+dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diags *diags,
+                         dd_brief **out);
+/* The same from a path; an unreadable file is one located error. */
+dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out);
+void dd_brief_free(dd_brief *b);
+/*
+ * Enrich a brief with what only the scenario knows: clearance caps (per
+ * airfield and country-wide), each site's MOG, the host country's and the
+ * sites' time offsets. Sites are matched by id; the scenario is not kept.
+ */
+dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s);
+
+typedef struct dd_report_options {
+    int chart;       /* dd_chart for .png/.svg; -1: the burndown */
+    int width_px;    /* PNG/SVG size; 0: 1400 x 800 */
+    int height_px;
+    int first_sortie; /* loads chart: first sortie id shown (1-based); 0: 1 */
+} dd_report_options;
+
+void dd_report_options_init(dd_report_options *o);
+
+/*
+ * Write the report to `path`; its extension picks the format: .png, .svg
+ * (one chart), .pdf (briefing), .xlsx (workbook), .html (one file).
+ * Returns DD_EARG for an unknown extension, DD_EIO when the file cannot be
+ * written (message in diags), DD_ENOMEM.
+ */
+dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_options *o,
+                          dd_diags *diags);
+
+/*
+ * Release what the drawing libraries cache for the whole process (cairo's
+ * font caches, fontconfig's configuration), so leak checkers see a clean
+ * exit. Call once, at exit, when no report is being drawn; not
+ * thread-safe.
+ */
+void dd_report_global_cleanup(void);
+
+/* One data series of a chart: points (x, y). For time charts x is the
+ * host-country day counted from the chart's first day (0: the epoch's
+ * day) and y the figure at the end of that day; for loads x is the sortie
+ * id. */
+typedef struct dd_brief_series {
+    char name[64];
+    size_t n;
+    double *x;
+    double *y;
+} dd_brief_series;
+
+typedef struct dd_brief_series_list {
+    size_t n;
+    dd_brief_series *v;
+} dd_brief_series_list;
+
+/*
+ * The numbers a chart plots, for tests and for anyone redrawing it
+ * elsewhere: burndown "people SITE" and "tonnes SITE" (end of each day);
+ * ramp "mog SITE" and "clearances SITE" per day; security "present SITE"
+ * and "required SITE"; calendar "file SITE" (requests whose file-by falls
+ * on each day); gantt "sorties SITE" (departures per day); loads "weight"
+ * and "pallets" per sortie (x = sortie id).
+ */
+dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_list *out);
+void dd_brief_series_fini(dd_brief_series_list *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

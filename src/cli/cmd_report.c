@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* `drawdown report PLAN.json -o FILE [--chart NAME]`: briefing outputs. */
+#include <drawdown/report.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char report_usage[] =
+    "usage: drawdown report [options] PLAN.json -o FILE\n"
+    "\n"
+    "Turn a plan file (docs/plan-format.md) into briefing outputs; the\n"
+    "extension of FILE picks the format (docs/report.md):\n"
+    "  .pdf    a briefing: verdict and burndown, clearance calendar, sortie\n"
+    "          Gantt, ramp and clearance use, security, load diagrams\n"
+    "  .png    one chart (--chart; the burndown by default)\n"
+    "  .svg    one chart, as vector graphics\n"
+    "  .xlsx   a workbook: sorties, manifests, clearances, people, tasks,\n"
+    "          per-site daily figures\n"
+    "  .html   one self-contained page: charts and sortable tables\n"
+    "\n"
+    "  -o FILE          the output file\n"
+    "  --chart NAME     burndown, gantt, ramp, calendar, security, loads\n"
+    "  --size WxH       PNG/SVG size in pixels (default 1400x800)\n"
+    "  --sortie N       loads chart: first sortie shown (default 1)\n"
+    "  --scenario FILE  the plan's scenario, for clearance caps and MOG on the\n"
+    "                   ramp chart (the plan file alone suffices otherwise)\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "Exit status: 0 written, 2 bad input (problems printed as FILE:LINE:COL)\n"
+    "or the file cannot be written.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("drawdown report: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n", stderr);
+    fputs(report_usage, stderr);
+    return DD_EXIT_INPUT;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+int dd__cmd_report(int argc, char **argv)
+{
+    const char *plan = NULL, *out = NULL, *scenario = NULL;
+    dd_report_options opt;
+    dd_report_options_init(&opt);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(report_usage, stdout);
+            return DD_EXIT_OK;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--chart") || !strcmp(a, "--size") ||
+                   !strcmp(a, "--sortie") || !strcmp(a, "--scenario")) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            const char *v = argv[++i];
+            if (!strcmp(a, "-o")) {
+                out = v;
+            } else if (!strcmp(a, "--scenario")) {
+                scenario = v;
+            } else if (!strcmp(a, "--chart")) {
+                opt.chart = dd_chart_from_name(v);
+                if (opt.chart < 0)
+                    return usage_error("unknown chart '%s' (burndown, gantt, ramp, calendar, "
+                                       "security, loads)",
+                                       v);
+            } else if (!strcmp(a, "--size")) {
+                const char *x = strchr(v, 'x');
+                long w, h;
+                char wbuf[16];
+                size_t n = x ? (size_t)(x - v) : 0;
+                if (!x || n == 0 || n >= sizeof wbuf)
+                    return usage_error("--size wants WxH, e.g. 1400x800 (got '%s')", v);
+                memcpy(wbuf, v, n);
+                wbuf[n] = '\0';
+                if (!parse_int(wbuf, 200, 10000, &w) || !parse_int(x + 1, 150, 10000, &h))
+                    return usage_error("--size wants WxH between 200x150 and 10000x10000 "
+                                       "(got '%s')",
+                                       v);
+                opt.width_px = (int)w;
+                opt.height_px = (int)h;
+            } else {
+                long n;
+                if (!parse_int(v, 1, 100000000, &n))
+                    return usage_error("--sortie wants a sortie id (got '%s')", v);
+                opt.first_sortie = (int)n;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!plan) {
+            plan = a;
+        } else {
+            return usage_error("one plan file (got '%s' too)", a);
+        }
+    }
+    if (!plan || !out) {
+        fputs(report_usage, stderr);
+        return DD_EXIT_INPUT;
+    }
+    dd_diags diags;
+    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
+    dd_brief *b = NULL;
+    dd_scenario *s = NULL;
+    dd_status st = DD_OK;
+    if (scenario)
+        st = dd_scenario_load(scenario, &diags, &s);
+    if (st == DD_OK)
+        st = dd_brief_load(plan, &diags, &b);
+    if (st == DD_OK && s)
+        st = dd_brief_use_scenario(b, s);
+    dd_scenario_free(s);
+    if (st == DD_OK)
+        st = dd_report_write(b, out, &opt, &diags);
+    dd__cli_print_diags(stderr, &diags);
+    dd_diags_fini(&diags);
+    dd_brief_free(b);
+    dd_report_global_cleanup();
+    if (st == DD_ENOMEM)
+        fprintf(stderr, "drawdown report: %s\n", dd_status_str(st));
+    return dd__cli_exit_for(st);
+}

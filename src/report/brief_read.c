@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a plan file (docs/plan-format.md) for the briefing. libfyaml
+ * parses the JSON into the model's position-keeping tree (model/ytree.h);
+ * this file copies what the charts, the workbook and the page need into
+ * plain arrays. Unlike the verifier it is lenient about keys it does not
+ * use (a newer plan still renders), but every key it uses must be there
+ * with its type: each problem is a located error (FILE:LINE:COL, field
+ * path), collected rather than stopping at the first.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/ytree.h"
+#include "report/brief_int.h"
+
+#define PATHN 160
+
+typedef struct rd {
+    dd_brief *b;
+    const char *file, *text;
+    size_t len;
+    dd_diags *diags;
+    bool failed, oom;
+} rd;
+
+static void rerr(rd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void rerr(rd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    uint32_t line = n ? n->line : 0, col = n ? n->col : 0;
+    char src[400];
+    src[0] = '\0';
+    if (line)
+        dd__source_line(r->text, r->len, line, src, sizeof src);
+    dd_diags_add(r->diags, DD_SEV_ERROR, r->file, line, col, path, line ? src : NULL, "%s",
+                 msg);
+    r->failed = true;
+}
+
+/* ---- times ---- */
+
+/* Howard Hinnant's days_from_civil (proleptic Gregorian). */
+int64_t dd__br_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void dd__br_civil(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t yy = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yy + (*m <= 2));
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool dd__br_parse_date(const char *s, int64_t *out)
+{
+    int y, m, d;
+    if (strlen(s) != 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) ||
+        s[7] != '-' || !digits(s + 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31)
+        return false;
+    *out = dd__br_days_from_civil(y, m, d);
+    return true;
+}
+
+bool dd__br_parse_time(const char *s, int64_t *out)
+{
+    int64_t day;
+    char date[11];
+    int hh, mm;
+    if (strlen(s) < 17)
+        return false;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (!dd__br_parse_date(date, &day) || s[10] != 'T' || !digits(s + 11, 2, &hh) ||
+        s[13] != ':' || !digits(s + 14, 2, &mm) || hh > 23 || mm > 59)
+        return false;
+    const char *z = s + 16;
+    int64_t off = 0;
+    if (z[0] == ':') { /* seconds, ignored */
+        int sec;
+        if (!digits(z + 1, 2, &sec))
+            return false;
+        z += 3;
+    }
+    if (!strcmp(z, "Z")) {
+        off = 0;
+    } else if ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && z[3] == ':') {
+        int oh, om;
+        if (!digits(z + 1, 2, &oh) || !digits(z + 4, 2, &om))
+            return false;
+        off = (z[0] == '-' ? -1 : 1) * (oh * 60 + om);
+    } else {
+        return false;
+    }
+    *out = day * 1440 + hh * 60 + mm - off;
+    return true;
+}
+
+void dd__br_fmt_date(int64_t day, char *buf, size_t size)
+{
+    int y, m, d;
+    dd__br_civil(day, &y, &m, &d);
+    snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+}
+
+void dd__br_fmt_time(int64_t t, int32_t offset_min, char *buf, size_t size)
+{
+    if (t == BR_NONE) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    int64_t l = t + offset_min;
+    int64_t day = l >= 0 ? l / 1440 : -((-l + 1439) / 1440);
+    int64_t min = l - day * 1440;
+    int y, m, d;
+    dd__br_civil(day, &y, &m, &d);
+    snprintf(buf, size, "%04d-%02d-%02d %02d:%02d", y, m, d, (int)(min / 60), (int)(min % 60));
+}
+
+void dd__br_fmt_end(int64_t t, int32_t offset_min, char *buf, size_t size)
+{
+    /* midnight reads as 24:00 of the day that ends */
+    if (t != BR_NONE && (t + offset_min) % 1440 == 0) {
+        dd__br_fmt_time(t - 1, offset_min, buf, size);
+        size_t n = strlen(buf);
+        if (n >= 5)
+            memcpy(buf + n - 5, "24:00", 5);
+        return;
+    }
+    dd__br_fmt_time(t, offset_min, buf, size);
+}
+
+void dd__br_fmt_offset(int32_t off, char *buf, size_t size)
+{
+    int32_t a = off < 0 ? -off : off;
+    snprintf(buf, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 60), (int)(a % 60));
+}
+
+int32_t dd__br_site_index(const dd_brief *b, const char *id)
+{
+    for (size_t i = 0; i < b->n_sites; i++)
+        if (!strcmp(b->sites[i].id, id))
+            return (int32_t)i;
+    return -1;
+}
+
+/* ---- typed access ---- */
+
+static dd_ynode *lookup(const dd_ynode *map, const char *key)
+{
+    if (!map || map->kind != DD_Y_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (map->pairs[i].key->kind == DD_Y_SCALAR && !strcmp(map->pairs[i].key->text, key))
+            return map->pairs[i].value;
+    return NULL;
+}
+
+static bool is_null(const dd_ynode *n)
+{
+    return n->kind == DD_Y_SCALAR && !n->quoted && !strcmp(n->text, "null");
+}
+
+static void sub(char *buf, const char *path, const char *key)
+{
+    snprintf(buf, PATHN, *path ? "%s.%s" : "%s%s", path, key);
+}
+
+static void idx(char *buf, const char *path, size_t i)
+{
+    snprintf(buf, PATHN, "%s[%zu]", path, i);
+}
+
+static dd_ynode *need(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = lookup(map, key);
+    if (!v)
+        rerr(r, map, path, "missing key '%s'", key);
+    return v;
+}
+
+static const char *get_str(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return "";
+    if (v->kind != DD_Y_SCALAR || !v->quoted) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "expected a string");
+        return "";
+    }
+    return v->text;
+}
+
+static double get_num(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return 0;
+    char *end = NULL;
+    double d = 0;
+    if (v->kind == DD_Y_SCALAR && !v->quoted && *v->text) {
+        errno = 0;
+        d = strtod(v->text, &end);
+    }
+    if (!end || *end || !isfinite(d)) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "expected a number");
+        return 0;
+    }
+    return d;
+}
+
+static int32_t get_int(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    double d = get_num(r, map, path, key);
+    if (d != floor(d) || fabs(d) > 2e9) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, lookup(map, key), p, "expected an integer");
+        return 0;
+    }
+    return (int32_t)d;
+}
+
+static bool get_bool(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return false;
+    if (v->kind == DD_Y_SCALAR && !v->quoted && !strcmp(v->text, "true"))
+        return true;
+    if (v->kind == DD_Y_SCALAR && !v->quoted && !strcmp(v->text, "false"))
+        return false;
+    char p[PATHN];
+    sub(p, path, key);
+    rerr(r, v, p, "expected true or false");
+    return false;
+}
+
+/* A time, or BR_NONE for null when nullable. */
+static int64_t get_time(rd *r, const dd_ynode *map, const char *path, const char *key,
+                        bool nullable)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return BR_NONE;
+    if (nullable && is_null(v))
+        return BR_NONE;
+    int64_t t;
+    if (v->kind != DD_Y_SCALAR || !dd__br_parse_time(v->text, &t)) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "expected a time like \"2024-06-07T14:30Z\"%s", nullable ? " or null" : "");
+        return BR_NONE;
+    }
+    return t;
+}
+
+static int64_t get_date(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return 0;
+    int64_t d;
+    if (v->kind != DD_Y_SCALAR || !dd__br_parse_date(v->text, &d)) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "expected a date like \"2024-06-07\"");
+        return 0;
+    }
+    return d;
+}
+
+/* An array's node, or NULL after an error (or when missing and optional). */
+static const dd_ynode *get_seq(rd *r, const dd_ynode *map, const char *path, const char *key,
+                               bool optional)
+{
+    dd_ynode *v = optional ? lookup(map, key) : need(r, map, path, key);
+    if (!v)
+        return NULL;
+    if (v->kind != DD_Y_SEQ) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "expected an array");
+        return NULL;
+    }
+    return v;
+}
+
+static const dd_ynode *get_map(rd *r, const dd_ynode *map, const char *path, const char *key)
+{
+    dd_ynode *v = need(r, map, path, key);
+    if (!v)
+        return NULL;
+    if (v->kind != DD_Y_MAP) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "expected an object");
+        return NULL;
+    }
+    return v;
+}
+
+/* Each item of an array must be an object. */
+static bool item_ok(rd *r, const dd_ynode *it, const char *path)
+{
+    if (it->kind == DD_Y_MAP)
+        return true;
+    rerr(r, it, path, "expected an object");
+    return false;
+}
+
+static void *arr(rd *r, size_t n, size_t size)
+{
+    void *p = dd__arena_array(&r->b->arena, n ? n : 1, size);
+    if (!p)
+        r->oom = true;
+    return p;
+}
+
+/* [{<key>, count[, escort]}] */
+static br_count *read_counts(rd *r, const dd_ynode *map, const char *path, const char *key,
+                             const char *idkey, bool escort, size_t *n_out)
+{
+    *n_out = 0;
+    const dd_ynode *s = get_seq(r, map, path, key, false);
+    if (!s)
+        return NULL;
+    br_count *v = arr(r, s->n, sizeof *v);
+    if (!v)
+        return NULL;
+    char p[PATHN], q[PATHN];
+    sub(p, path, key);
+    for (size_t i = 0; i < s->n; i++) {
+        idx(q, p, i);
+        if (!item_ok(r, s->items[i], q))
+            continue;
+        v[i].id = get_str(r, s->items[i], q, idkey);
+        v[i].count = get_int(r, s->items[i], q, "count");
+        if (escort)
+            v[i].escort = get_bool(r, s->items[i], q, "escort");
+    }
+    *n_out = s->n;
+    return v;
+}
+
+static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
+{
+    char q[PATHN];
+    s->id = get_int(r, n, p, "id");
+    s->aircraft = get_str(r, n, p, "aircraft");
+    s->tail = get_int(r, n, p, "tail");
+    s->site = get_str(r, n, p, "site");
+    s->dest = get_str(r, n, p, "destination");
+    const dd_ynode *f = get_map(r, n, p, "ferry");
+    sub(q, p, "ferry");
+    if (f) {
+        s->ferry_from = get_str(r, f, q, "from");
+        s->ferry_dep = get_time(r, f, q, "departure", false);
+    } else {
+        s->ferry_from = "";
+    }
+    s->at_site = get_time(r, n, p, "arrival_at_site", false);
+    s->dep = get_time(r, n, p, "departure", false);
+    s->arr = get_time(r, n, p, "arrival", false);
+    s->clearance = get_int(r, n, p, "clearance");
+    const dd_ynode *l = get_map(r, n, p, "load");
+    sub(q, p, "load");
+    if (!l)
+        return;
+    s->weight_kg = get_num(r, l, q, "weight_kg");
+    s->acl_kg = get_num(r, l, q, "acl_kg");
+    s->floor_m = get_num(r, l, q, "floor_m");
+    s->seats_available = get_int(r, l, q, "seats_available");
+    s->cargo = read_counts(r, l, q, "cargo", "cargo", false, &s->n_cargo);
+    s->pax = read_counts(r, l, q, "passengers", "people", true, &s->n_pax);
+    const dd_ynode *ps = get_seq(r, l, q, "pallets", false);
+    if (!ps)
+        return;
+    s->pallets = arr(r, ps->n, sizeof *s->pallets);
+    if (!s->pallets)
+        return;
+    s->n_pallets = ps->n;
+    char pp[PATHN], pi[PATHN];
+    sub(pp, q, "pallets");
+    for (size_t i = 0; i < ps->n; i++) {
+        idx(pi, pp, i);
+        const dd_ynode *it = ps->items[i];
+        if (!item_ok(r, it, pi))
+            continue;
+        br_pallet *pl = &s->pallets[i];
+        pl->id = get_int(r, it, pi, "id");
+        pl->gross_kg = get_num(r, it, pi, "gross_kg");
+        pl->height_m = get_num(r, it, pi, "height_m");
+        pl->pieces = read_counts(r, it, pi, "pieces", "cargo", false, &pl->n_pieces);
+    }
+}
+
+static void read_sites(rd *r, const dd_ynode *root)
+{
+    dd_brief *b = r->b;
+    const dd_ynode *s = get_seq(r, root, "", "sites", false);
+    if (!s)
+        return;
+    b->sites = arr(r, s->n, sizeof *b->sites);
+    if (!b->sites)
+        return;
+    b->n_sites = s->n;
+    static const char *const roles[BR_ROLES] = {"security", "operations", "support",
+                                                "augmentee"};
+    char p[PATHN], q[PATHN], d[PATHN];
+    for (size_t i = 0; i < s->n; i++) {
+        idx(p, "sites", i);
+        const dd_ynode *n = s->items[i];
+        br_site *st = &b->sites[i];
+        st->id = "";
+        st->closure = BR_NONE;
+        if (!item_ok(r, n, p))
+            continue;
+        st->id = get_str(r, n, p, "site");
+        st->closure = get_time(r, n, p, "closure", true);
+        /* the local offset, from closure_local when there is one */
+        const dd_ynode *cl = lookup(n, "closure_local");
+        int64_t lt;
+        if (cl && cl->kind == DD_Y_SCALAR && st->closure != BR_NONE &&
+            dd__br_parse_time(cl->text, &lt) && strlen(cl->text) >= 6) {
+            const char *z = cl->text + strlen(cl->text) - 6;
+            int oh, om;
+            if ((z[0] == '+' || z[0] == '-') && digits(z + 1, 2, &oh) && digits(z + 4, 2, &om))
+                st->offset_min = (z[0] == '-' ? -1 : 1) * (oh * 60 + om);
+        }
+        const dd_ynode *ds = get_seq(r, n, p, "days", false);
+        if (!ds)
+            continue;
+        st->days = arr(r, ds->n, sizeof *st->days);
+        if (!st->days)
+            return;
+        st->n_days = ds->n;
+        sub(q, p, "days");
+        for (size_t k = 0; k < ds->n; k++) {
+            idx(d, q, k);
+            const dd_ynode *dn = ds->items[k];
+            if (!item_ok(r, dn, d))
+                continue;
+            br_day *dy = &st->days[k];
+            dy->date = get_date(r, dn, d, "date");
+            const dd_ynode *pm = get_map(r, dn, d, "people");
+            char pp[PATHN];
+            sub(pp, d, "people");
+            for (int x = 0; pm && x < BR_ROLES; x++)
+                dy->people[x] = get_int(r, pm, pp, roles[x]);
+            dy->security_required = get_int(r, dn, d, "security_required");
+            dy->cargo_kg = get_num(r, dn, d, "cargo_remaining_kg");
+            dy->mog_peak = get_int(r, dn, d, "mog_peak");
+            dy->clearances = get_int(r, dn, d, "clearances");
+            dy->exits = get_int(r, dn, d, "exits");
+        }
+    }
+}
+
+static void read_people(rd *r, const dd_ynode *root)
+{
+    dd_brief *b = r->b;
+    const dd_ynode *s = get_seq(r, root, "", "people", false);
+    if (!s)
+        return;
+    b->groups = arr(r, s->n, sizeof *b->groups);
+    if (!b->groups)
+        return;
+    b->n_groups = s->n;
+    char p[PATHN], q[PATHN], m[PATHN];
+    for (size_t i = 0; i < s->n; i++) {
+        idx(p, "people", i);
+        const dd_ynode *n = s->items[i];
+        br_group *g = &b->groups[i];
+        g->id = g->site = g->role = "";
+        if (!item_ok(r, n, p))
+            continue;
+        g->id = get_str(r, n, p, "people");
+        g->site = get_str(r, n, p, "site");
+        g->role = get_str(r, n, p, "role");
+        g->count = get_int(r, n, p, "count");
+        g->released = get_time(r, n, p, "released", false);
+        g->arrival = get_time(r, n, p, "arrival", true);
+        const dd_ynode *ms = get_seq(r, n, p, "movements", false);
+        if (!ms)
+            continue;
+        g->moves = arr(r, ms->n, sizeof *g->moves);
+        if (!g->moves)
+            return;
+        g->n_moves = ms->n;
+        sub(q, p, "movements");
+        for (size_t k = 0; k < ms->n; k++) {
+            idx(m, q, k);
+            const dd_ynode *mn = ms->items[k];
+            if (!item_ok(r, mn, m))
+                continue;
+            br_move *mv = &g->moves[k];
+            mv->count = get_int(r, mn, m, "count");
+            const dd_ynode *so = need(r, mn, m, "sortie");
+            mv->sortie = -1;
+            if (so && !is_null(so))
+                mv->sortie = get_int(r, mn, m, "sortie");
+            mv->date = get_date(r, mn, m, "date");
+            mv->departure = get_time(r, mn, m, "departure", false);
+        }
+    }
+}
+
+static void read_rest(rd *r, const dd_ynode *root)
+{
+    dd_brief *b = r->b;
+    char p[PATHN];
+    const dd_ynode *s = get_seq(r, root, "", "sorties", false);
+    if (s && (b->sorties = arr(r, s->n, sizeof *b->sorties))) {
+        b->n_sorties = s->n;
+        for (size_t i = 0; i < s->n; i++) {
+            idx(p, "sorties", i);
+            br_sortie *so = &b->sorties[i];
+            so->aircraft = so->site = so->dest = so->ferry_from = "";
+            if (item_ok(r, s->items[i], p))
+                read_sortie(r, s->items[i], p, so);
+        }
+    }
+    s = get_seq(r, root, "", "clearances", false);
+    if (s && (b->clears = arr(r, s->n, sizeof *b->clears))) {
+        b->n_clears = s->n;
+        for (size_t i = 0; i < s->n; i++) {
+            idx(p, "clearances", i);
+            const dd_ynode *n = s->items[i];
+            br_clear *c = &b->clears[i];
+            c->site = c->airfield = "";
+            if (!item_ok(r, n, p))
+                continue;
+            c->id = get_int(r, n, p, "id");
+            c->sortie = get_int(r, n, p, "sortie");
+            c->site = get_str(r, n, p, "site");
+            c->airfield = get_str(r, n, p, "airfield");
+            c->file_by = get_time(r, n, p, "file_by", false);
+            c->window_from = get_time(r, n, p, "window_from", false);
+            c->window_to = get_time(r, n, p, "window_to", false);
+            c->date = get_date(r, n, p, "date");
+            c->count_site = get_int(r, n, p, "count_site");
+            c->count_country = get_int(r, n, p, "count_country");
+        }
+    }
+    s = get_seq(r, root, "", "tasks", false);
+    if (s && (b->tasks = arr(r, s->n, sizeof *b->tasks))) {
+        b->n_tasks = s->n;
+        for (size_t i = 0; i < s->n; i++) {
+            idx(p, "tasks", i);
+            const dd_ynode *n = s->items[i];
+            br_task *t = &b->tasks[i];
+            t->id = t->site = "";
+            if (!item_ok(r, n, p))
+                continue;
+            t->id = get_str(r, n, p, "id");
+            t->site = get_str(r, n, p, "site");
+            t->start = get_time(r, n, p, "start", false);
+            t->end = get_time(r, n, p, "end", false);
+        }
+    }
+    s = get_seq(r, root, "", "milestones", false);
+    if (s && (b->milestones = arr(r, s->n, sizeof *b->milestones))) {
+        b->n_milestones = s->n;
+        for (size_t i = 0; i < s->n; i++) {
+            idx(p, "milestones", i);
+            const dd_ynode *n = s->items[i];
+            br_milestone *m = &b->milestones[i];
+            m->id = "";
+            if (!item_ok(r, n, p))
+                continue;
+            m->id = get_str(r, n, p, "id");
+            m->at = get_time(r, n, p, "at", false);
+            m->achieved = get_time(r, n, p, "achieved", true);
+            m->met = get_bool(r, n, p, "met");
+            m->personnel_out = get_num(r, n, p, "personnel_out");
+            m->cargo_out = get_num(r, n, p, "cargo_out");
+            const dd_ynode *mh = lookup(n, "margin_hours");
+            m->margin_hours = mh && !is_null(mh) ? get_num(r, n, p, "margin_hours") : NAN;
+        }
+    }
+    s = get_seq(r, root, "", "relaxations", true);
+    if (s && (b->relax = arr(r, s->n, sizeof *b->relax))) {
+        for (size_t i = 0; i < s->n; i++) {
+            const dd_ynode *t = lookup(s->items[i], "text");
+            if (t && t->kind == DD_Y_SCALAR)
+                b->relax[b->n_relax++] = t->text;
+        }
+    }
+}
+
+/* Site indices, the local offset and the span the charts cover. */
+static void finish(rd *r)
+{
+    dd_brief *b = r->b;
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        br_sortie *s = &b->sorties[i];
+        s->site_idx = dd__br_site_index(b, s->site);
+        if (s->site_idx < 0)
+            s->site_idx = 0;
+    }
+    for (size_t i = 0; i < b->n_clears; i++) {
+        int32_t k = dd__br_site_index(b, b->clears[i].site);
+        b->clears[i].site_idx = k < 0 ? 0 : k;
+    }
+    b->offset_min = b->n_sites ? b->sites[0].offset_min : 0;
+    int64_t day_of_epoch = (b->epoch + b->offset_min) / 1440;
+    b->first_day = day_of_epoch;
+    b->last_day = (b->deadline + b->offset_min) / 1440;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        const br_site *st = &b->sites[i];
+        if (st->n_days) {
+            if (st->days[0].date < b->first_day)
+                b->first_day = st->days[0].date;
+            if (st->days[st->n_days - 1].date > b->last_day)
+                b->last_day = st->days[st->n_days - 1].date;
+        }
+    }
+    if (b->completion != BR_NONE && (b->completion + b->offset_min) / 1440 > b->last_day)
+        b->last_day = (b->completion + b->offset_min) / 1440;
+}
+
+dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diags *diags,
+                         dd_brief **out)
+{
+    *out = NULL;
+    dd_brief *b = calloc(1, sizeof *b);
+    if (!b)
+        return DD_ENOMEM;
+    dd__arena_init(&b->arena, 1 << 16);
+    rd r = {.b = b, .file = file, .text = text, .len = len, .diags = diags};
+    dd_ynode *root = NULL;
+    dd_status st = dd__ytree_parse(&b->arena, file, text, len, true, diags, &root);
+    if (st != DD_OK) {
+        dd_brief_free(b);
+        return st;
+    }
+    b->file = dd__arena_strdup(&b->arena, file);
+    if (root->kind != DD_Y_MAP) {
+        rerr(&r, root, "", "expected a plan object");
+        goto fail;
+    }
+    const dd_ynode *fmt = lookup(root, "format");
+    if (!fmt || fmt->kind != DD_Y_SCALAR || strcmp(fmt->text, "drawdown-plan")) {
+        rerr(&r, fmt ? fmt : root, "format", "not a drawdown plan file (format \"drawdown-plan\")");
+        goto fail;
+    }
+    b->name = get_str(&r, root, "", "name");
+    b->scenario = get_str(&r, root, "", "scenario");
+    b->epoch = get_time(&r, root, "", "epoch", false);
+    b->deadline = get_time(&r, root, "", "deadline", false);
+    const dd_ynode *sm = get_map(&r, root, "", "summary");
+    if (sm) {
+        b->deadline_met = get_bool(&r, sm, "summary", "deadline_met");
+        b->completion = get_time(&r, sm, "summary", "completion", true);
+        b->margin_hours = get_num(&r, sm, "summary", "margin_hours");
+        b->binding = get_str(&r, sm, "summary", "binding");
+        b->binding_detail = get_str(&r, sm, "summary", "binding_detail");
+        b->commercial_seats = get_int(&r, sm, "summary", "commercial_seats_used");
+    }
+    read_rest(&r, root);
+    read_people(&r, root);
+    read_sites(&r, root);
+    if (r.oom) {
+        dd_brief_free(b);
+        return DD_ENOMEM;
+    }
+    if (r.failed)
+        goto fail;
+    finish(&r);
+    *out = b;
+    return DD_OK;
+fail:
+    dd_diags_sort(diags);
+    dd_brief_free(b);
+    return DD_EINPUT;
+}
+
+dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the plan file (%s)",
+                     strerror(errno));
+        return DD_EINPUT;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *g = realloc(buf, cap * 2);
+        if (!g) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = g;
+        cap *= 2;
+    }
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (!buf)
+        return DD_ENOMEM;
+    if (bad) {
+        free(buf);
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the plan file");
+        return DD_EINPUT;
+    }
+    dd_status st = dd_brief_parse(path, buf, n, diags, out);
+    free(buf);
+    return st;
+}
+
+dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s)
+{
+    int32_t *cap = dd__arena_array(&b->arena, b->n_sites ? b->n_sites : 1, sizeof *cap);
+    int32_t *mog = dd__arena_array(&b->arena, b->n_sites ? b->n_sites : 1, sizeof *mog);
+    if (!cap || !mog)
+        return DD_ENOMEM;
+    b->cap_country = s->agreement.clearance.daily_cap > 0 ? s->agreement.clearance.daily_cap : 0;
+    b->offset_min = s->agreement.tz_offset;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        for (size_t k = 0; k < s->n_sites; k++) {
+            const dd_site *st = &s->sites[k];
+            if (strcmp(st->id, b->sites[i].id))
+                continue;
+            cap[i] = st->daily_cap > 0 ? st->daily_cap : 0;
+            int32_t m = st->mog_total;
+            if (m < 0) {
+                m = 0;
+                for (size_t c = 0; c < st->n_mog; c++)
+                    m += st->mog[c].count;
+            }
+            mog[i] = m;
+            b->sites[i].offset_min = st->tz_offset;
+        }
+    }
+    b->cap_site = cap;
+    b->mog_site = mog;
+    return DD_OK;
+}
+
+void dd_brief_free(dd_brief *b)
+{
+    if (!b)
+        return;
+    dd__arena_fini(&b->arena);
+    free(b);
+}

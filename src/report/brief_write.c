@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dd_report_write: the extension picks the format. PNG and SVG hold one
+ * chart; the PDF is the briefing: page 1 the verdict with the burndown,
+ * then the clearance calendar, the Gantt, ramp use, security and the load
+ * diagrams. Each file is written beside its target and renamed into
+ * place, so a reader never sees half a file.
+ */
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report/chart_int.h"
+
+#define LOGICAL_W 1400.0
+#define PDF_W 842.0 /* A4 landscape, points */
+#define PDF_H 595.0
+#define MAX_LOAD_PAGES 25
+
+void dd_report_options_init(dd_report_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->chart = -1;
+}
+
+static const char *ext_of(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static dd_status io_fail(dd_diags *diags, const char *path, const char *what)
+{
+    dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the %s (%s)", what,
+                 errno ? strerror(errno) : "cairo error");
+    return DD_EIO;
+}
+
+static dd_status finish_file(const char *tmp, const char *path, dd_diags *diags,
+                             cairo_status_t cs, const char *what)
+{
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        remove(tmp);
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the %s (%s)",
+                     what, cairo_status_to_string(cs));
+        return cs == CAIRO_STATUS_NO_MEMORY ? DD_ENOMEM : DD_EIO;
+    }
+    if (rename(tmp, path)) {
+        dd_status st = io_fail(diags, path, what);
+        remove(tmp);
+        return st;
+    }
+    return DD_OK;
+}
+
+static void tmp_name(char *buf, size_t size, const char *path)
+{
+    snprintf(buf, size, "%s.tmp", path);
+}
+
+static dd_status write_png(const dd_brief *b, const char *path, const dd_report_options *o,
+                           dd_chart c, dd_diags *diags)
+{
+    int w = o->width_px > 0 ? o->width_px : 1400, h = o->height_px > 0 ? o->height_px : 800;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    double k = w / LOGICAL_W;
+    cairo_scale(cr, k, k);
+    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, o->first_sortie);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    char tmp[4096];
+    tmp_name(tmp, sizeof tmp, path);
+    errno = 0;
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_write_to_png(s, tmp);
+    cairo_surface_destroy(s);
+    return finish_file(tmp, path, diags, cs, "chart");
+}
+
+static dd_status write_svg(const dd_brief *b, const char *path, const dd_report_options *o,
+                           dd_chart c, dd_diags *diags)
+{
+    double w = o->width_px > 0 ? o->width_px : 1400, h = o->height_px > 0 ? o->height_px : 800;
+    char tmp[4096];
+    tmp_name(tmp, sizeof tmp, path);
+    cairo_surface_t *s = cairo_svg_surface_create(tmp, w, h);
+    cairo_t *cr = cairo_create(s);
+    double k = w / LOGICAL_W;
+    cairo_scale(cr, k, k);
+    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, o->first_sortie);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    return finish_file(tmp, path, diags, cs, "chart");
+}
+
+typedef struct membuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} membuf;
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    membuf *m = closure;
+    if (m->n + len > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1 << 16;
+        while (cap < m->n + len)
+            cap *= 2;
+        char *p = realloc(m->p, cap);
+        if (!p) {
+            m->oom = true;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        m->p = p;
+        m->cap = cap;
+    }
+    memcpy(m->p + m->n, data, len);
+    m->n += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, char **out,
+                            size_t *len)
+{
+    membuf m = {0};
+    *out = NULL;
+    *len = 0;
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &m, w, h);
+    cairo_t *cr = cairo_create(s);
+    double k = w / LOGICAL_W;
+    cairo_scale(cr, k, k);
+    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, 1);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_status_t cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (cs != CAIRO_STATUS_SUCCESS || m.oom) {
+        free(m.p);
+        return DD_ENOMEM;
+    }
+    *out = m.p;
+    *len = m.n;
+    return DD_OK;
+}
+
+/* Page 1's verdict block, in logical units; returns its height. */
+static double verdict(const dd_brief *b, cairo_t *cr, double w)
+{
+    char line[320], t[32], off[24];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, 26, true);
+    dd__ch_text(cr, 30, 20, 0, 0, b->name);
+    /* the verdict in a box: black on white when met, white on black when
+     * missed (reads in greyscale and at a glance) */
+    bool met = b->deadline_met;
+    cairo_set_source_rgb(cr, met ? 1 : 0.1, met ? 1 : 0.1, met ? 1 : 0.1);
+    cairo_rectangle(cr, 30, 62, w - 60, 56);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 3);
+    cairo_stroke(cr);
+    double m = fabs(b->margin_hours);
+    long days = (long)(m / 24);
+    long hours = (long)(m - (double)days * 24 + 0.5);
+    if (met)
+        snprintf(line, sizeof line, "DEADLINE MET — %ldd %ldh to spare", days, hours);
+    else
+        snprintf(line, sizeof line, "DEADLINE MISSED — late by %ldd %ldh", days, hours);
+    cairo_set_source_rgb(cr, met ? 0 : 1, met ? 0 : 1, met ? 0 : 1);
+    dd__ch_font(cr, 28, true);
+    dd__ch_text(cr, 46, 90, 0, 0.5, line);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, 17, false);
+    dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);
+    char dl[32];
+    dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
+    snprintf(line, sizeof line, "last departure %s, deadline %s (local time, %s)", t, dl, off);
+    dd__ch_text(cr, 30, 132, 0, 0, line);
+    snprintf(line, sizeof line, "binding limit: %s", *b->binding_detail ? b->binding_detail
+                                                                         : b->binding);
+    dd__ch_text(cr, 30, 156, 0, 0, line);
+    int pax = 0;
+    for (size_t i = 0; i < b->n_groups; i++)
+        pax += b->groups[i].count;
+    snprintf(line, sizeof line,
+             "%zu military sorties, %zu clearance requests, %d people (%d on commercial seats), "
+             "%zu ground tasks",
+             b->n_sorties, b->n_clears, pax, b->commercial_seats, b->n_tasks);
+    dd__ch_text(cr, 30, 180, 0, 0, line);
+    double y = 204;
+    for (size_t i = 0; i < b->n_milestones && i < 3; i++) {
+        const br_milestone *ms = &b->milestones[i];
+        char due[32], got[32];
+        dd__br_fmt_end(ms->at, b->offset_min, due, sizeof due);
+        dd__br_fmt_time(ms->achieved, b->offset_min, got, sizeof got);
+        snprintf(line, sizeof line,
+                 "milestone %s due %s: %s%s%s (at the due date %.0f%% of people, %.0f%% of cargo "
+                 "out)",
+                 ms->id, due, ms->met ? "met" : "NOT MET", ms->achieved != BR_NONE ? " " : "",
+                 ms->achieved != BR_NONE ? got : "", ms->personnel_out * 100,
+                 ms->cargo_out * 100);
+        dd__ch_text(cr, 30, y, 0, 0, line);
+        y += 24;
+    }
+    for (size_t i = 0; i < b->n_relax && i < 3; i++) {
+        snprintf(line, sizeof line, "would meet the deadline: %s", b->relax[i]);
+        dd__ch_text(cr, 30, y, 0, 0, line);
+        y += 24;
+    }
+    return y + 4;
+}
+
+static dd_status write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
+{
+    char tmp[4096];
+    tmp_name(tmp, sizeof tmp, path);
+    cairo_surface_t *s = cairo_pdf_surface_create(tmp, PDF_W, PDF_H);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, b->name);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "drawdown report");
+    cairo_t *cr = cairo_create(s);
+    double k = PDF_W / LOGICAL_W, lh = PDF_H / k;
+    cairo_scale(cr, k, k);
+    /* page 1: verdict and burndown */
+    double top = verdict(b, cr, LOGICAL_W);
+    cairo_save(cr);
+    cairo_translate(cr, 0, top);
+    cairo_rectangle(cr, 0, 0, LOGICAL_W, lh - top);
+    cairo_clip(cr);
+    dd__chart_draw(b, DD_CHART_BURNDOWN, cr, LOGICAL_W, lh - top, 1);
+    cairo_restore(cr);
+    cairo_show_page(cr);
+    static const dd_chart pages[] = {DD_CHART_CALENDAR, DD_CHART_GANTT, DD_CHART_RAMP,
+                                     DD_CHART_SECURITY};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        dd__chart_draw(b, pages[i], cr, LOGICAL_W, lh, 1);
+        cairo_show_page(cr);
+    }
+    size_t per = dd__chart_loads_per_page(lh);
+    for (size_t i = 0, pg = 0; i < b->n_sorties && pg < MAX_LOAD_PAGES; i += per, pg++) {
+        dd__chart_draw(b, DD_CHART_LOADS, cr, LOGICAL_W, lh, (int)i + 1);
+        cairo_show_page(cr);
+    }
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    return finish_file(tmp, path, diags, cs, "briefing");
+}
+
+dd_status dd__brief_write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
+{
+    return write_pdf(b, path, diags);
+}
+
+dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_options *o,
+                          dd_diags *diags)
+{
+    dd_report_options def;
+    if (!o) {
+        dd_report_options_init(&def);
+        o = &def;
+    }
+    dd_chart c = o->chart >= 0 && o->chart < DD_CHART_COUNT ? (dd_chart)o->chart
+                                                            : DD_CHART_BURNDOWN;
+    const char *ext = ext_of(path);
+    if (!strcasecmp(ext, "png"))
+        return write_png(b, path, o, c, diags);
+    if (!strcasecmp(ext, "svg"))
+        return write_svg(b, path, o, c, diags);
+    if (!strcasecmp(ext, "pdf"))
+        return write_pdf(b, path, diags);
+    if (!strcasecmp(ext, "xlsx"))
+        return dd__brief_write_xlsx(b, path, diags);
+    if (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm"))
+        return dd__brief_write_html(b, path, diags);
+    dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                 "unknown output format '.%s' (use .pdf, .png, .svg, .xlsx or .html)", ext);
+    return DD_EARG;
+}
+
+void dd_report_global_cleanup(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
+}

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sortie Gantt (one lane per airfield and tail: ferry in, time on the
+ * ground, flight out) and the clearance-request calendar (a month grid:
+ * on each day, how many requests each airfield must file and for which
+ * sorties).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/chart_int.h"
+
+typedef struct lane {
+    int32_t site;
+    const char *aircraft;
+    int32_t tail;
+} lane;
+
+static int lane_cmp(const lane *a, const lane *b, bool by_tail)
+{
+    if (a->site != b->site)
+        return a->site < b->site ? -1 : 1;
+    int c = strcmp(a->aircraft, b->aircraft);
+    if (c || !by_tail)
+        return c;
+    return (a->tail > b->tail) - (a->tail < b->tail);
+}
+
+/* Index of the sortie's lane in lanes[0..n), adding it if new. */
+static size_t lane_of(lane *lanes, size_t *n, const br_sortie *s, bool by_tail)
+{
+    lane k = {s->site_idx, s->aircraft, by_tail ? s->tail : 0};
+    for (size_t i = 0; i < *n; i++)
+        if (!lane_cmp(&lanes[i], &k, by_tail))
+            return i;
+    lanes[*n] = k;
+    return (*n)++;
+}
+
+static int cmp_lane_tail(const void *a, const void *b) { return lane_cmp(a, b, true); }
+static int cmp_lane_type(const void *a, const void *b) { return lane_cmp(a, b, false); }
+
+void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
+{
+    char off[24], sub[160];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    snprintf(sub, sizeof sub,
+             "%zu sorties; dark bar: on the ground at the site, line: flight out, dashes: ferry in",
+             b->n_sorties);
+    double top = dd__ch_header(cr, w, "Sorties by airfield and day", sub);
+    if (!b->n_sorties) {
+        dd__ch_font(cr, 18, false);
+        dd__ch_text(cr, w / 2, h / 2, 0.5, 0.5, "no military sorties in this plan");
+        return;
+    }
+    lane *lanes = calloc(b->n_sorties, sizeof *lanes);
+    size_t *of = calloc(b->n_sorties, sizeof *of);
+    if (!lanes || !of) {
+        free(lanes);
+        free(of);
+        return;
+    }
+    double avail = h - top - 80;
+    bool by_tail = true;
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        for (size_t i = 0; i < b->n_sorties; i++)
+            lane_of(lanes, &n, &b->sorties[i], by_tail);
+        if (avail / (double)n >= 12 || !by_tail)
+            break;
+        by_tail = false; /* too many tails: one lane per site and type */
+    }
+    qsort(lanes, n, sizeof *lanes, by_tail ? cmp_lane_tail : cmp_lane_type);
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        size_t m = n;
+        of[i] = lane_of(lanes, &m, &b->sorties[i], by_tail);
+    }
+    int64_t t0 = b->sorties[0].ferry_dep, t1 = b->sorties[0].arr;
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        t0 = b->sorties[i].ferry_dep < t0 ? b->sorties[i].ferry_dep : t0;
+        t1 = b->sorties[i].arr > t1 ? b->sorties[i].arr : t1;
+    }
+    ch_frame f = {170, top + 24, w - 30, top + 24 + avail, 0, 0, 0, 1};
+    f.vx0 = floor(dd__ch_day(b, t0));
+    f.vx1 = ceil(dd__ch_day(b, t1));
+    if (f.vx1 <= f.vx0)
+        f.vx1 = f.vx0 + 1;
+    double lh = (f.y1 - f.y0) / (double)n;
+    dd__ch_time_axis(cr, &f, b);
+    /* lanes: labels and alternate shading, a rule between sites */
+    for (size_t i = 0; i < n; i++) {
+        double y = f.y0 + lh * (double)i;
+        if (i % 2) {
+            cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+            cairo_rectangle(cr, f.x0, y, f.x1 - f.x0, lh);
+            cairo_fill(cr);
+        }
+        char lab[96];
+        if (by_tail)
+            snprintf(lab, sizeof lab, "%s %s #%d", b->sites[lanes[i].site].id,
+                     lanes[i].aircraft, lanes[i].tail);
+        else
+            snprintf(lab, sizeof lab, "%s %s", b->sites[lanes[i].site].id, lanes[i].aircraft);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dd__ch_font(cr, fmin(13, lh * 0.8), false);
+        dd__ch_text(cr, f.x0 - 6, y + lh / 2, 1, 0.5, lab);
+        if (i && lanes[i].site != lanes[i - 1].site) {
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            cairo_set_line_width(cr, 1.5);
+            cairo_move_to(cr, 20, y);
+            cairo_line_to(cr, f.x1, y);
+            cairo_stroke(cr);
+        }
+    }
+    double dayw = dd__ch_fx(&f, 1) - dd__ch_fx(&f, 0);
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        const br_sortie *s = &b->sorties[i];
+        double y = f.y0 + lh * (double)of[i] + lh / 2;
+        double xf = dd__ch_fx(&f, dd__ch_day(b, s->ferry_dep));
+        double xa = dd__ch_fx(&f, dd__ch_day(b, s->at_site));
+        double xd = dd__ch_fx(&f, dd__ch_day(b, s->dep));
+        double xe = dd__ch_fx(&f, dd__ch_day(b, s->arr));
+        static const double dsh[] = {3, 2};
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        cairo_set_line_width(cr, 1);
+        cairo_set_dash(cr, dsh, 2, 0);
+        cairo_move_to(cr, xf, y);
+        cairo_line_to(cr, xa, y);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        dd__ch_fill_style(cr, s->site_idx);
+        cairo_set_line_width(cr, 2);
+        cairo_move_to(cr, xd, y);
+        cairo_line_to(cr, xe, y);
+        cairo_stroke(cr);
+        double bh = fmax(3, lh * 0.6);
+        dd__ch_hatch(cr, s->site_idx, xa, y - bh / 2, fmax(3, xd - xa), bh);
+        if (dayw >= 30 && lh >= 12) {
+            char lab[16];
+            snprintf(lab, sizeof lab, "%d", s->id);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            dd__ch_font(cr, fmin(11, lh * 0.7), false);
+            dd__ch_text(cr, xe + 2, y, 0, 0.5, lab);
+        }
+    }
+    free(lanes);
+    free(of);
+}
+
+static int64_t local_day(const dd_brief *b, int64_t t)
+{
+    int64_t l = t + b->offset_min;
+    return l >= 0 ? l / 1440 : -((-l + 1439) / 1440);
+}
+
+void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
+{
+    char off[24], sub[200];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    snprintf(sub, sizeof sub,
+             "clearance requests to file by the end of each day (local time, %s); "
+             "numbers are sortie ids",
+             off);
+    double top = dd__ch_header(cr, w, "Clearance-request calendar: what to file on which day", sub);
+    if (!b->n_clears) {
+        dd__ch_font(cr, 18, false);
+        dd__ch_text(cr, w / 2, h / 2, 0.5, 0.5, "no clearance requests in this plan");
+        return;
+    }
+    int64_t d0 = local_day(b, b->clears[0].file_by), d1 = d0;
+    for (size_t i = 0; i < b->n_clears; i++) {
+        int64_t d = local_day(b, b->clears[i].file_by);
+        d0 = d < d0 ? d : d0;
+        d1 = d > d1 ? d : d1;
+    }
+    /* weeks start on Monday; 1970-01-01 was a Thursday */
+    int64_t mon0 = d0 - ((d0 + 3) % 7), weeks = (d1 - mon0) / 7 + 1;
+    double gx = 30, gy = top + 34, cw = (w - 60) / 7, chh = (h - gy - 20) / (double)weeks;
+    static const char *const wd[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                     "Friday", "Saturday", "Sunday"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    dd__ch_font(cr, 14, true);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (int c = 0; c < 7; c++)
+        dd__ch_text(cr, gx + cw * c + cw / 2, gy - 22, 0.5, 0, wd[c]);
+    size_t *count = calloc(b->n_sites ? b->n_sites : 1, sizeof *count);
+    if (!count)
+        return;
+    for (int64_t k = 0; k < weeks * 7; k++) {
+        int64_t day = mon0 + k;
+        double x = gx + cw * (double)(k % 7), y = gy + chh * (double)(k / 7);
+        bool in = day >= d0 && day <= d1;
+        cairo_set_source_rgb(cr, in ? 1 : 0.93, in ? 1 : 0.93, in ? 1 : 0.93);
+        cairo_rectangle(cr, x, y, cw, chh);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+        cairo_set_line_width(cr, 1);
+        cairo_stroke(cr);
+        int yy, mm, dd;
+        dd__br_civil(day, &yy, &mm, &dd);
+        char lab[256];
+        snprintf(lab, sizeof lab, "%d %s", dd, mon[mm - 1]);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        dd__ch_font(cr, fmin(13, chh * 0.25), true);
+        dd__ch_text(cr, x + 5, y + 3, 0, 0, lab);
+        memset(count, 0, b->n_sites * sizeof *count);
+        size_t total = 0;
+        for (size_t i = 0; i < b->n_clears; i++)
+            if (local_day(b, b->clears[i].file_by) == day) {
+                count[b->clears[i].site_idx]++;
+                total++;
+            }
+        if (!total)
+            continue;
+        /* one line per airfield: "AB101  3: 12 13 14" */
+        double ly = y + 3 + fmin(17, chh * 0.3);
+        for (size_t s = 0; s < b->n_sites; s++) {
+            if (!count[s])
+                continue;
+            size_t len = (size_t)snprintf(lab, sizeof lab, "%s %zu:", b->sites[s].id, count[s]);
+            for (size_t i = 0; i < b->n_clears && len < sizeof lab - 12; i++)
+                if (b->clears[i].site_idx == (int32_t)s &&
+                    local_day(b, b->clears[i].file_by) == day)
+                    len += (size_t)snprintf(lab + len, sizeof lab - len, " %d",
+                                            b->clears[i].sortie);
+            dd__ch_fill_style(cr, (int)s);
+            cairo_rectangle(cr, x + 5, ly + 2, 8, 9);
+            cairo_fill(cr);
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            dd__ch_font(cr, fmin(12, chh * 0.2), false);
+            cairo_save(cr);
+            cairo_rectangle(cr, x, y, cw - 2, chh);
+            cairo_clip(cr);
+            dd__ch_text(cr, x + 17, ly, 0, 0, lab);
+            cairo_restore(cr);
+            ly += fmin(16, chh * 0.25);
+        }
+    }
+    free(count);
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Load diagrams: one strip per sortie, nose to tail: the 463L pallets
+ * (gross tonnes and height), the rolling stock and other bulky pieces
+ * (count and id), the floor length used, the seats taken against those
+ * left, and the weight against the leg's allowable cabin load.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/chart_int.h"
+
+#define ROW_H 96.0
+
+/* Rows that fit on a page of height h. */
+static size_t rows_fit(double h, double top)
+{
+    double n = floor((h - top - 10) / ROW_H);
+    return n < 1 ? 1 : (size_t)n;
+}
+
+static void bar(cairo_t *cr, double x, double y, double w, double h, double frac, int style,
+                const char *label)
+{
+    cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_fill(cr);
+    if (frac > 0)
+        dd__ch_hatch(cr, style, x, y, w * fmin(frac, 1), h);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, 12, false);
+    dd__ch_text(cr, x + w + 6, y + h / 2, 0, 0.5, label);
+}
+
+static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, double y)
+{
+    char lab[200], t[32];
+    dd__br_fmt_time(s->dep, b->sites[s->site_idx].offset_min, t, sizeof t);
+    snprintf(lab, sizeof lab, "#%d  %s #%d  %s -> %s  wheels-up %s local", s->id, s->aircraft,
+             s->tail, s->site, s->dest, t);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, 14, true);
+    dd__ch_text(cr, 30, y, 0, 0, lab);
+    /* fuselage: the floor as a rounded box, the nose on the left */
+    double fx = 30, fy = y + 22, fw = w * 0.58, fh = 46;
+    cairo_set_source_rgb(cr, 0.97, 0.97, 0.97);
+    cairo_move_to(cr, fx + 22, fy);
+    cairo_line_to(cr, fx + fw, fy);
+    cairo_line_to(cr, fx + fw, fy + fh);
+    cairo_line_to(cr, fx + 22, fy + fh);
+    cairo_curve_to(cr, fx, fy + fh, fx, fy, fx + 22, fy);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(cr, 1.5);
+    cairo_stroke(cr);
+    /* pallets take 2.235 m of floor each (88 in side fore and aft); the
+     * rest of the floor used is shared by the bulky pieces by count. The
+     * fuselage stands for the longest floor this type uses in the plan. */
+    size_t n_bulky = 0;
+    for (size_t i = 0; i < s->n_cargo; i++)
+        n_bulky += (size_t)s->cargo[i].count;
+    double floor_max = s->floor_m;
+    for (size_t i = 0; i < b->n_sorties; i++)
+        if (!strcmp(b->sorties[i].aircraft, s->aircraft))
+            floor_max = fmax(floor_max, b->sorties[i].floor_m);
+    double pal_m = 2.235, bulky_m = fmax(s->floor_m - pal_m * (double)s->n_pallets, 0);
+    double need = pal_m * (double)s->n_pallets + fmax(bulky_m, 1.2 * (double)s->n_cargo);
+    floor_max = fmax(floor_max, need);
+    double x = fx + 26, avail = fw - 32;
+    double per_m = floor_max > 0 ? avail / floor_max : 0;
+    for (size_t i = 0; i < s->n_pallets; i++) {
+        const br_pallet *p = &s->pallets[i];
+        double sw = pal_m * per_m;
+        dd__ch_hatch(cr, 0, x + 1, fy + 5, sw - 2, fh - 10);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, x + 3, fy + fh / 2 - 8, sw - 6, 16);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        dd__ch_font(cr, fmin(11, sw * 0.22), false);
+        snprintf(lab, sizeof lab, "%.1ft", p->gross_kg / 1000);
+        dd__ch_text(cr, x + sw / 2, fy + fh / 2, 0.5, 0.5, lab);
+        x += sw;
+    }
+    for (size_t i = 0; i < s->n_cargo; i++) {
+        double share = n_bulky ? (double)s->cargo[i].count / (double)n_bulky : 0;
+        double sw = fmax(bulky_m * share, 1.2) * per_m;
+        dd__ch_hatch(cr, 1, x + 1, fy + 5, sw - 2, fh - 10);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_rectangle(cr, x + 3, fy + fh / 2 - 8, sw - 6, 16);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        dd__ch_font(cr, fmin(11, sw * 0.3), false);
+        snprintf(lab, sizeof lab, "%dx", s->cargo[i].count);
+        dd__ch_text(cr, x + sw / 2, fy + fh / 2, 0.5, 0.5, lab);
+        x += sw;
+    }
+    if (!s->n_pallets && !s->n_cargo) {
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        dd__ch_font(cr, 12, false);
+        dd__ch_text(cr, fx + fw / 2, fy + fh / 2, 0.5, 0.5, "passengers only");
+    }
+    /* what the blocks are, under the fuselage */
+    size_t len = (size_t)snprintf(lab, sizeof lab, "floor %.1f m: %zu pallet%s", s->floor_m,
+                                  s->n_pallets, s->n_pallets == 1 ? "" : "s");
+    for (size_t i = 0; i < s->n_cargo && len < sizeof lab - 40; i++)
+        len += (size_t)snprintf(lab + len, sizeof lab - len, "%s %dx %s", i ? "," : ";",
+                                s->cargo[i].count, s->cargo[i].id);
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    dd__ch_font(cr, 12, false);
+    dd__ch_text(cr, fx, fy + fh + 4, 0, 0, lab);
+    /* figures on the right */
+    int pax = 0, esc = 0;
+    for (size_t i = 0; i < s->n_pax; i++) {
+        pax += s->pax[i].count;
+        if (s->pax[i].escort)
+            esc += s->pax[i].count;
+    }
+    double rx = fx + fw + 24, bw = w - rx - 250;
+    snprintf(lab, sizeof lab, "%.1f of %.1f t ACL", s->weight_kg / 1000, s->acl_kg / 1000);
+    bar(cr, rx, fy - 2, bw, 12, s->acl_kg > 0 ? s->weight_kg / s->acl_kg : 0, 0, lab);
+    snprintf(lab, sizeof lab, "%d pax of %d seats%s", pax, s->seats_available,
+             esc ? " (escorts aboard)" : "");
+    bar(cr, rx, fy + 15, bw, 12,
+        s->seats_available > 0 ? (double)pax / s->seats_available : 0, 1, lab);
+}
+
+void dd__chart_loads(const dd_brief *b, cairo_t *cr, double w, double h, int first)
+{
+    double top = dd__ch_header(cr, w, "Load diagrams by sortie",
+                               "nose left; solid blocks: 463L pallets (gross tonnes); striped: rolling stock and "
+                               "bulky pieces (count); block lengths to floor scale");
+    size_t i0 = first > 1 ? (size_t)(first - 1) : 0;
+    if (i0 >= b->n_sorties) {
+        dd__ch_font(cr, 18, false);
+        dd__ch_text(cr, w / 2, h / 2, 0.5, 0.5, "no sortie to show");
+        return;
+    }
+    size_t n = rows_fit(h, top);
+    for (size_t k = 0; k < n && i0 + k < b->n_sorties; k++)
+        strip(b, &b->sorties[i0 + k], cr, w, top + 10 + ROW_H * (double)k);
+}
+
+size_t dd__chart_loads_per_page(double h) { return rows_fit(h, 82); }

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The numbers each chart plots, computed once from the plan file and used
+ * both by the drawing code and by tests (golden series, not pixels).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/brief_int.h"
+
+dd_status dd__series_add(dd_brief_series_list *l, const char *name, size_t n)
+{
+    dd_brief_series *v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v)
+        return DD_ENOMEM;
+    l->v = v;
+    dd_brief_series *s = &v[l->n];
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    s->x = calloc(n ? n : 1, sizeof *s->x);
+    s->y = calloc(n ? n : 1, sizeof *s->y);
+    if (!s->x || !s->y) {
+        free(s->x);
+        free(s->y);
+        return DD_ENOMEM;
+    }
+    s->n = n;
+    l->n++;
+    return DD_OK;
+}
+
+void dd_brief_series_fini(dd_brief_series_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].x);
+        free(l->v[i].y);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static int64_t local_day(const dd_brief *b, int64_t t)
+{
+    int64_t l = t + b->offset_min;
+    return l >= 0 ? l / 1440 : -((-l + 1439) / 1440);
+}
+
+/* Per site, one value per day from its daily figures. */
+static dd_status site_days(const dd_brief *b, dd_brief_series_list *l, const char *what,
+                           double (*get)(const br_day *))
+{
+    for (size_t i = 0; i < b->n_sites; i++) {
+        const br_site *s = &b->sites[i];
+        char name[64];
+        snprintf(name, sizeof name, "%s %s", what, s->id);
+        dd_status st = dd__series_add(l, name, s->n_days);
+        if (st)
+            return st;
+        dd_brief_series *v = &l->v[l->n - 1];
+        for (size_t k = 0; k < s->n_days; k++) {
+            v->x[k] = (double)(s->days[k].date - b->first_day);
+            v->y[k] = get(&s->days[k]);
+        }
+    }
+    return DD_OK;
+}
+
+static double people_of(const br_day *d)
+{
+    return (double)(d->people[0] + d->people[1] + d->people[2] + d->people[3]);
+}
+static double tonnes_of(const br_day *d) { return d->cargo_kg / 1000.0; }
+static double mog_of(const br_day *d) { return d->mog_peak; }
+static double clear_of(const br_day *d) { return d->clearances; }
+static double sec_of(const br_day *d) { return d->people[BR_SEC]; }
+static double req_of(const br_day *d) { return d->security_required; }
+
+/* Per site, events per host day over the chart's span. */
+static dd_status per_day(const dd_brief *b, dd_brief_series_list *l, const char *what,
+                         bool clearances)
+{
+    size_t n_days = (size_t)(b->last_day - b->first_day + 1);
+    for (size_t i = 0; i < b->n_sites; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s %s", what, b->sites[i].id);
+        dd_status st = dd__series_add(l, name, n_days);
+        if (st)
+            return st;
+        dd_brief_series *v = &l->v[l->n - 1];
+        for (size_t k = 0; k < n_days; k++)
+            v->x[k] = (double)k;
+        size_t n = clearances ? b->n_clears : b->n_sorties;
+        for (size_t k = 0; k < n; k++) {
+            int32_t site = clearances ? b->clears[k].site_idx : b->sorties[k].site_idx;
+            int64_t t = clearances ? b->clears[k].file_by : b->sorties[k].dep;
+            int64_t d = local_day(b, t) - b->first_day;
+            if (site == (int32_t)i && d >= 0 && d < (int64_t)n_days)
+                v->y[d] += 1;
+        }
+    }
+    return DD_OK;
+}
+
+dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_list *out)
+{
+    memset(out, 0, sizeof *out);
+    dd_status st = DD_OK;
+    switch (c) {
+    case DD_CHART_BURNDOWN:
+        st = site_days(b, out, "people", people_of);
+        if (!st)
+            st = site_days(b, out, "tonnes", tonnes_of);
+        break;
+    case DD_CHART_RAMP:
+        st = site_days(b, out, "mog", mog_of);
+        if (!st)
+            st = site_days(b, out, "clearances", clear_of);
+        break;
+    case DD_CHART_SECURITY:
+        st = site_days(b, out, "present", sec_of);
+        if (!st)
+            st = site_days(b, out, "required", req_of);
+        break;
+    case DD_CHART_CALENDAR:
+        st = per_day(b, out, "file", true);
+        break;
+    case DD_CHART_GANTT:
+        st = per_day(b, out, "sorties", false);
+        break;
+    case DD_CHART_LOADS:
+        st = dd__series_add(out, "weight", b->n_sorties);
+        if (!st)
+            st = dd__series_add(out, "pallets", b->n_sorties);
+        for (size_t i = 0; !st && i < b->n_sorties; i++) {
+            out->v[0].x[i] = out->v[1].x[i] = b->sorties[i].id;
+            out->v[0].y[i] = b->sorties[i].weight_kg;
+            out->v[1].y[i] = (double)b->sorties[i].n_pallets;
+        }
+        break;
+    default:
+        return DD_EARG;
+    }
+    if (st)
+        dd_brief_series_fini(out);
+    return st;
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Charts over the calendar: the burndown (people and tonnes left per site
+ * against the milestones and the deadline), ramp use (aircraft on the
+ * ground and clearances per day, against their caps when known) and
+ * security present against its minimum per site. Each plots the series
+ * of chart_series.c, so what the tests check is what is drawn.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/chart_int.h"
+
+/* The frame spanning the plan's days, from the epoch's day to the later
+ * of the deadline and the last departure. */
+static ch_frame time_frame(const dd_brief *b, double x0, double y0, double x1, double y1)
+{
+    ch_frame f = {x0, y0, x1, y1, 0, 0, 0, 1};
+    f.vx0 = (double)b->first_day;
+    f.vx1 = (double)b->last_day + 1;
+    return f;
+}
+
+/* The frame spanning the days with sorties (a day either side), for
+ * charts of daily use that would be thin slivers over the whole span. */
+static ch_frame busy_frame(const dd_brief *b, double x0, double y0, double x1, double y1)
+{
+    ch_frame f = time_frame(b, x0, y0, x1, y1);
+    if (!b->n_sorties)
+        return f;
+    double lo = 1e18, hi = -1e18;
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        lo = fmin(lo, floor(dd__ch_day(b, b->sorties[i].at_site)));
+        hi = fmax(hi, floor(dd__ch_day(b, b->sorties[i].dep)));
+    }
+    f.vx0 = fmax(f.vx0, lo - 1);
+    f.vx1 = fmin(f.vx1, hi + 2);
+    return f;
+}
+
+static double series_max(const dd_brief_series_list *l, const char *prefix)
+{
+    double m = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strncmp(l->v[i].name, prefix, strlen(prefix)))
+            for (size_t k = 0; k < l->v[i].n; k++)
+                m = fmax(m, l->v[i].y[k]);
+    return m;
+}
+
+/* Milestones, the deadline and the plan's last departure. */
+static void time_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
+{
+    char lab[96];
+    for (size_t i = 0; i < b->n_milestones; i++) {
+        const br_milestone *m = &b->milestones[i];
+        snprintf(lab, sizeof lab, "milestone %s", m->id);
+        dd__ch_vline(cr, f, dd__ch_day(b, m->at), lab, false);
+    }
+    if (b->completion != BR_NONE) {
+        char t[32];
+        dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);
+        snprintf(lab, sizeof lab, "last departure %s", t + 5);
+        cairo_save(cr);
+        double x = dd__ch_fx(f, dd__ch_day(b, b->completion));
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        cairo_set_line_width(cr, 1.2);
+        static const double d[] = {2, 3};
+        cairo_set_dash(cr, d, 2, 0);
+        cairo_move_to(cr, x, f->y0 + 20);
+        cairo_line_to(cr, x, f->y1);
+        cairo_stroke(cr);
+        dd__ch_font(cr, 13, false);
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, lab, &e);
+        bool left = x + 6 + e.x_advance > f->x1;
+        dd__ch_text(cr, left ? x - 4 : x + 4, f->y0 + 20, left ? 1 : 0, 0, lab);
+        cairo_restore(cr);
+    }
+    dd__ch_vline(cr, f, dd__ch_day(b, b->deadline), "DEADLINE", true);
+}
+
+/* Lines of the series whose names start with prefix; style by site. */
+static void plot_lines(cairo_t *cr, const ch_frame *f, const dd_brief *b,
+                       const dd_brief_series_list *l, const char *prefix, int style0, bool step)
+{
+    int k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const dd_brief_series *s = &l->v[i];
+        if (strncmp(s->name, prefix, strlen(prefix)) || !s->n)
+            continue;
+        cairo_save(cr);
+        dd__ch_style(cr, style0 + k, 2.5);
+        cairo_rectangle(cr, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0);
+        cairo_clip(cr);
+        for (size_t p = 0; p < s->n; p++) {
+            double x = dd__ch_fx(f, (double)b->first_day + s->x[p] + 1), y = dd__ch_fy(f, s->y[p]);
+            if (p == 0) {
+                cairo_move_to(cr, x, y);
+            } else {
+                if (step) {
+                    double px = dd__ch_fx(f, (double)b->first_day + s->x[p]);
+                    cairo_line_to(cr, px, dd__ch_fy(f, s->y[p - 1]));
+                    cairo_line_to(cr, px, y);
+                }
+                cairo_line_to(cr, x, y);
+            }
+        }
+        cairo_stroke(cr);
+        size_t every = s->n > 60 ? s->n / 30 : 1;
+        for (size_t p = 0; p < s->n; p += every)
+            dd__ch_marker(cr, style0 + k, dd__ch_fx(f, (double)b->first_day + s->x[p] + 1),
+                          dd__ch_fy(f, s->y[p]), 3.5);
+        cairo_restore(cr);
+        k++;
+    }
+}
+
+static void legend_sites(cairo_t *cr, const dd_brief *b, double x, double y, int style0,
+                         const char *fmt)
+{
+    for (size_t i = 0; i < b->n_sites; i++) {
+        char lab[96];
+        snprintf(lab, sizeof lab, fmt, b->sites[i].id);
+        x = dd__ch_legend(cr, x, y, style0 + (int)i, true, lab);
+    }
+}
+
+void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
+{
+    char sub[200], dl[32];
+    dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
+    snprintf(sub, sizeof sub, "%s — deadline %s local; %s", b->name, dl,
+             b->deadline_met ? "deadline met" : "DEADLINE MISSED");
+    double top = dd__ch_header(cr, w, "Burndown: people and cargo still in country, by site", sub);
+    dd_brief_series_list l;
+    if (dd_brief_series_get(b, DD_CHART_BURNDOWN, &l))
+        return;
+    legend_sites(cr, b, 90, top + 8, 0, "site %s");
+    double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
+    ch_frame f1 = time_frame(b, 90, top + 30, w - 40, top + 30 + ph);
+    double m1 = series_max(&l, "people ");
+    double s1 = dd__ch_step(m1, 5);
+    f1.vy1 = fmax(s1, ceil(m1 * 1.04 / s1) * s1);
+    dd__ch_value_axis(cr, &f1, s1, "people (persons)", false, true);
+    dd__ch_time_axis(cr, &f1, b);
+    time_marks(cr, &f1, b);
+    plot_lines(cr, &f1, b, &l, "people ", 0, false);
+
+    ch_frame f2 = time_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
+    double m2 = series_max(&l, "tonnes ");
+    double s2 = dd__ch_step(m2, 5);
+    f2.vy1 = fmax(s2, ceil(m2 * 1.04 / s2) * s2);
+    dd__ch_value_axis(cr, &f2, s2, "cargo (tonnes)", false, true);
+    dd__ch_time_axis(cr, &f2, b);
+    time_marks(cr, &f2, b);
+    plot_lines(cr, &f2, b, &l, "tonnes ", 0, false);
+    dd_brief_series_fini(&l);
+}
+
+void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h)
+{
+    double top = dd__ch_header(cr, w, "Security present against the required minimum",
+                               "end of each day; required = max(floor, ratio x others present)");
+    dd_brief_series_list l;
+    if (dd_brief_series_get(b, DD_CHART_SECURITY, &l))
+        return;
+    double x = dd__ch_legend(cr, 90, top + 8, 0, true, "security present");
+    dd__ch_legend(cr, x, top + 8, 4, true, "required minimum");
+    size_t n = b->n_sites ? b->n_sites : 1;
+    double gap = 64, ph = (h - top - 30 - gap * (double)n) / (double)n;
+    double y = top + 30;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        ch_frame f = time_frame(b, 90, y, w - 40, y + ph);
+        double m = 0;
+        for (size_t k = 0; k < l.v[i].n; k++)
+            m = fmax(m, fmax(l.v[i].y[k], l.v[b->n_sites + i].y[k]));
+        double s = dd__ch_step(m, 4);
+        f.vy1 = fmax(s, ceil(m * 1.04 / s) * s);
+        char lab[80];
+        snprintf(lab, sizeof lab, "%s (persons)", b->sites[i].id);
+        dd__ch_value_axis(cr, &f, s, lab, false, true);
+        dd__ch_time_axis(cr, &f, b);
+        time_marks(cr, &f, b);
+        dd_brief_series_list pres = {1, &l.v[i]}, req = {1, &l.v[b->n_sites + i]};
+        plot_lines(cr, &f, b, &req, "", 4, true);
+        plot_lines(cr, &f, b, &pres, "", 0, true);
+        y += ph + gap;
+    }
+    dd_brief_series_fini(&l);
+}
+
+/* Bars per day, one slot per site, against an optional cap per site. */
+static void day_bars(cairo_t *cr, const ch_frame *f, const dd_brief *b,
+                     const dd_brief_series_list *l, const char *prefix, const int32_t *caps,
+                     int32_t cap_all)
+{
+    size_t k = 0, n = b->n_sites ? b->n_sites : 1;
+    double dayw = dd__ch_fx(f, 1) - dd__ch_fx(f, 0);
+    double bw = dayw * 0.8 / (double)n;
+    for (size_t i = 0; i < l->n; i++) {
+        const dd_brief_series *s = &l->v[i];
+        if (strncmp(s->name, prefix, strlen(prefix)))
+            continue;
+        for (size_t p = 0; p < s->n; p++) {
+            if (s->y[p] <= 0)
+                continue;
+            double x = dd__ch_fx(f, (double)b->first_day + s->x[p]) + dayw * 0.1 + bw * (double)k;
+            double y = dd__ch_fy(f, s->y[p]);
+            dd__ch_hatch(cr, (int)k, x, y, bw, f->y1 - y);
+        }
+        if (caps && caps[k] > 0) {
+            cairo_save(cr);
+            dd__ch_style(cr, (int)k, 1.5);
+            double y = dd__ch_fy(f, caps[k]);
+            cairo_move_to(cr, f->x0, y);
+            cairo_line_to(cr, f->x1, y);
+            cairo_stroke(cr);
+            char lab[64];
+            snprintf(lab, sizeof lab, "cap %s %d", b->sites[k].id, caps[k]);
+            dd__ch_font(cr, 12, false);
+            dd__ch_text(cr, f->x0 + 260 + 130 * (double)k, y - 3, 0, 1, lab);
+            cairo_restore(cr);
+        }
+        k++;
+    }
+    if (cap_all > 0) {
+        cairo_save(cr);
+        cairo_set_source_rgb(cr, 0.7, 0, 0);
+        cairo_set_line_width(cr, 2);
+        double y = dd__ch_fy(f, cap_all);
+        cairo_move_to(cr, f->x0, y);
+        cairo_line_to(cr, f->x1, y);
+        cairo_stroke(cr);
+        char lab[64];
+        snprintf(lab, sizeof lab, "country-wide cap %d/day", cap_all);
+        dd__ch_font(cr, 12, true);
+        dd__ch_text(cr, f->x0 + 4, y - 3, 0, 1, lab);
+        cairo_restore(cr);
+    }
+}
+
+void dd__chart_ramp(const dd_brief *b, cairo_t *cr, double w, double h)
+{
+    bool caps = b->cap_site != NULL;
+    char sub[200], dl[32];
+    dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
+    snprintf(sub, sizeof sub, "days with sorties (deadline %s local); %s", dl,
+             caps ? "caps from the scenario"
+                  : "caps are in the scenario, not the plan file: give --scenario to draw them");
+    double top = dd__ch_header(cr, w, "Ramp and clearances: use per day against caps", sub);
+    dd_brief_series_list l;
+    if (dd_brief_series_get(b, DD_CHART_RAMP, &l))
+        return;
+    double x = 90;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        char lab[64];
+        snprintf(lab, sizeof lab, "site %s", b->sites[i].id);
+        x = dd__ch_legend(cr, x, top + 8, (int)i, false, lab);
+    }
+    double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
+    ch_frame f1 = busy_frame(b, 90, top + 30, w - 40, top + 30 + ph);
+    double m1 = series_max(&l, "mog ");
+    for (size_t i = 0; caps && i < b->n_sites; i++)
+        m1 = fmax(m1, b->mog_site[i]);
+    double s1 = m1 <= 10 ? 1 : dd__ch_step(m1, 5);
+    f1.vy1 = fmax(s1, ceil((m1 + 0.5) / s1) * s1);
+    dd__ch_value_axis(cr, &f1, s1, "aircraft on ground (peak)", false, true);
+    dd__ch_time_axis(cr, &f1, b);
+    day_bars(cr, &f1, b, &l, "mog ", caps ? b->mog_site : NULL, 0);
+    time_marks(cr, &f1, b);
+
+    ch_frame f2 = busy_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
+    double m2 = series_max(&l, "clearances ");
+    m2 = fmax(m2, b->cap_country);
+    double s2 = m2 <= 10 ? 1 : dd__ch_step(m2, 5);
+    f2.vy1 = fmax(s2, ceil((m2 + 0.5) / s2) * s2);
+    dd__ch_value_axis(cr, &f2, s2, "clearances used per day", false, true);
+    dd__ch_time_axis(cr, &f2, b);
+    day_bars(cr, &f2, b, &l, "clearances ", caps ? b->cap_site : NULL, b->cap_country);
+    time_marks(cr, &f2, b);
+    dd_brief_series_fini(&l);
+}

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Briefing outputs (src/report/brief_*, chart_*, xlsx_*, html_*): the plan
+ * file reader and its located errors, golden chart series (numbers, not
+ * pixels), every format rendered for the Niger plan, a tutorial plan and
+ * a small hand-made plan: PNG size and non-blank pixels read back with
+ * cairo, PDF page counts, the workbook's XML unzipped, the HTML page.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cairo.h>
+#include <drawdown/report.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NIGER DD_TEST_DATA "/report/niger-plan.json"
+#define SMALL DD_TEST_DATA "/report/small-plan.json"
+#define TUTORIAL DD_TEST_DATA "/report/tutorial-plan.json"
+
+static char tmpdir[64];
+
+static int setup_dir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/dd-report-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static dd_brief *load(const char *path)
+{
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    dd_brief *b = NULL;
+    dd_status st = dd_brief_load(path, &d, &b);
+    for (size_t i = 0; i < d.n_items; i++)
+        fprintf(stderr, "%s:%u:%u: %s: %s\n", d.items[i].file, d.items[i].line, d.items[i].col,
+                d.items[i].path, d.items[i].message);
+    assert_int_equal(st, DD_OK);
+    dd_diags_fini(&d);
+    return b;
+}
+
+static const dd_brief_series *find(const dd_brief_series_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].name, name))
+            return &l->v[i];
+    fail_msg("no series '%s'", name);
+    return NULL;
+}
+
+static double sum(const dd_brief_series *s)
+{
+    double t = 0;
+    for (size_t i = 0; i < s->n; i++)
+        t += s->y[i];
+    return t;
+}
+
+/* ---- golden series ---- */
+
+static void test_series_burndown(void **state)
+{
+    (void)state;
+    dd_brief *b = load(NIGER);
+    dd_brief_series_list l;
+    assert_int_equal(dd_brief_series_get(b, DD_CHART_BURNDOWN, &l), DD_OK);
+    assert_int_equal(l.n, 4);
+    const dd_brief_series *p = find(&l, "people AB101");
+    assert_int_equal(p->n, 46);
+    assert_true(p->x[0] == 0 && p->x[1] == 1); /* 20 May, the epoch's day */
+    assert_true(p->y[0] == 620 && p->y[1] == 590 && p->y[2] == 560);
+    assert_true(p->y[p->n - 1] == 0);
+    const dd_brief_series *q = find(&l, "people AB201");
+    assert_true(q->y[0] == 296);
+    assert_true(q->y[q->n - 1] == 0);
+    const dd_brief_series *t = find(&l, "tonnes AB101");
+    assert_true(fabs(t->y[0] - 1310.0655) < 1e-9);
+    assert_true(t->y[t->n - 1] == 0);
+    const dd_brief_series *u = find(&l, "tonnes AB201");
+    assert_true(fabs(u->y[0] - 1120.2461) < 1e-9);
+    dd_brief_series_fini(&l);
+    dd_brief_free(b);
+}
+
+static void test_series_other(void **state)
+{
+    (void)state;
+    dd_brief *b = load(NIGER);
+    dd_brief_series_list l;
+    /* calendar: 55 requests; the first two (sorties 1 and 2, AB101) are
+     * filed by 2 June, day 13 */
+    assert_int_equal(dd_brief_series_get(b, DD_CHART_CALENDAR, &l), DD_OK);
+    const dd_brief_series *a = find(&l, "file AB101"), *c = find(&l, "file AB201");
+    assert_true(sum(a) + sum(c) == 55);
+    assert_true(a->y[13] == 2 && c->y[13] == 0);
+    assert_true(a->y[12] == 0);
+    dd_brief_series_fini(&l);
+    /* gantt: departures per day add up to the sorties; never above the
+     * country-wide cap of 2 */
+    assert_int_equal(dd_brief_series_get(b, DD_CHART_GANTT, &l), DD_OK);
+    a = find(&l, "sorties AB101");
+    c = find(&l, "sorties AB201");
+    assert_true(sum(a) + sum(c) == 55);
+    for (size_t i = 0; i < a->n; i++)
+        assert_true(a->y[i] + c->y[i] <= 2);
+    dd_brief_series_fini(&l);
+    /* ramp: clearances per day as the plan's daily figures say */
+    assert_int_equal(dd_brief_series_get(b, DD_CHART_RAMP, &l), DD_OK);
+    a = find(&l, "clearances AB101");
+    c = find(&l, "clearances AB201");
+    assert_true(sum(a) + sum(c) == 55);
+    assert_true(find(&l, "mog AB101")->y[18] == 2); /* 7 June: sorties 1 and 2 */
+    dd_brief_series_fini(&l);
+    /* security: present never below required while the site is open */
+    assert_int_equal(dd_brief_series_get(b, DD_CHART_SECURITY, &l), DD_OK);
+    const dd_brief_series *pr = find(&l, "present AB101"), *rq = find(&l, "required AB101");
+    assert_true(pr->y[0] == 90 && rq->y[0] == 64);
+    for (size_t i = 0; i < pr->n; i++)
+        assert_true(pr->y[i] >= rq->y[i]);
+    dd_brief_series_fini(&l);
+    /* loads: sortie 1 carries 33,701.9 kg, sortie 5 one pallet */
+    assert_int_equal(dd_brief_series_get(b, DD_CHART_LOADS, &l), DD_OK);
+    const dd_brief_series *w = find(&l, "weight"), *pl = find(&l, "pallets");
+    assert_int_equal(w->n, 55);
+    assert_true(w->x[0] == 1 && fabs(w->y[0] - 33701.9) < 1e-9);
+    assert_true(pl->y[4] == 1);
+    dd_brief_series_fini(&l);
+    dd_brief_free(b);
+}
+
+/* ---- bad input ---- */
+
+static void expect_error(const char *text, const char *where, const char *msg)
+{
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    dd_brief *b = NULL;
+    dd_status st = dd_brief_parse("p.json", text, strlen(text), &d, &b);
+    assert_int_equal(st, DD_EINPUT);
+    assert_null(b);
+    assert_true(d.n_items >= 1);
+    char got[256];
+    snprintf(got, sizeof got, "%s:%u:%u: %s: %s", d.items[0].file, d.items[0].line,
+             d.items[0].col, d.items[0].path, d.items[0].message);
+    char want[256];
+    snprintf(want, sizeof want, "%s: %s", where, msg);
+    assert_string_equal(got, want);
+    dd_diags_fini(&d);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    expect_error("[1, 2]", "p.json:1:1: ", "expected a plan object");
+    expect_error("{\"format\": \"other\"}", "p.json:1:13: format", "not a drawdown plan file "
+                                                                   "(format \"drawdown-plan\")");
+    static const char head[] =
+        "{\"format\": \"drawdown-plan\", \"name\": \"x\", \"scenario\": \"s\",\n"
+        " \"epoch\": \"2024-06-01T00:00Z\", \"deadline\": \"2024-06-30T00:00Z\",\n"
+        " \"summary\": {\"deadline_met\": true, \"completion\": null, \"margin_hours\": 1,\n"
+        "   \"binding\": \"none\", \"binding_detail\": \"\", \"commercial_seats_used\": 0},\n";
+    char buf[2048];
+    snprintf(buf, sizeof buf,
+             "%s \"sorties\": 5, \"clearances\": [], \"tasks\": [], \"people\": [],\n"
+             " \"sites\": [], \"milestones\": []}",
+             head);
+    expect_error(buf, "p.json:5:13: sorties", "expected an array");
+    snprintf(buf, sizeof buf,
+             "%s \"sorties\": [], \"clearances\": [], \"tasks\": [{\"id\": \"t\", \"site\": "
+             "\"A\",\n   \"start\": \"2024-06-01 10:00\", \"end\": \"2024-06-01T12:00Z\"}],\n"
+             " \"people\": [], \"sites\": [], \"milestones\": []}",
+             head);
+    expect_error(buf, "p.json:6:14: tasks[0].start",
+                 "expected a time like \"2024-06-07T14:30Z\"");
+    snprintf(buf, sizeof buf, "%s \"clearances\": [], \"tasks\": [], \"people\": [],\n"
+                              " \"sites\": [], \"milestones\": []}",
+             head);
+    expect_error(buf, "p.json:1:1: ", "missing key 'sorties'");
+    expect_error("{\"format\": ", "p.json:2:1: ", "syntax error: did not find expected node content");
+}
+
+static void test_unknown_format(void **state)
+{
+    (void)state;
+    dd_brief *b = load(SMALL);
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.doc", tmpdir);
+    assert_int_equal(dd_report_write(b, path, NULL, &d), DD_EARG);
+    assert_int_equal(d.n_items, 1);
+    assert_string_equal(d.items[0].message,
+                        "unknown output format '.doc' (use .pdf, .png, .svg, .xlsx or .html)");
+    dd_diags_fini(&d);
+    dd_brief_free(b);
+}
+
+/* ---- renders ---- */
+
+static void render(const dd_brief *b, const char *name, int chart)
+{
+    dd_report_options o;
+    dd_report_options_init(&o);
+    o.chart = chart;
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    dd_status st = dd_report_write(b, path, &o, &d);
+    for (size_t i = 0; i < d.n_items; i++)
+        fprintf(stderr, "%s: %s\n", d.items[i].file, d.items[i].message);
+    assert_int_equal(st, DD_OK);
+    dd_diags_fini(&d);
+}
+
+/* The PNG is w x h and has ink: a share of pixels well away from white. */
+static void check_png(const char *name, int w, int h, double min_ink)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_width(s), w);
+    assert_int_equal(cairo_image_surface_get_height(s), h);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    long ink = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t v;
+            memcpy(&v, px + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
+            int r = (v >> 16) & 255, g = (v >> 8) & 255, bl = v & 255;
+            if (r + g + bl < 600)
+                ink++;
+        }
+    double share = (double)ink / ((double)w * h);
+    if (share < min_ink)
+        fail_msg("%s: only %.4f of pixels drawn", name, share);
+    cairo_surface_destroy(s);
+}
+
+static void test_png_each_chart(void **state)
+{
+    (void)state;
+    const char *plans[] = {NIGER, TUTORIAL, SMALL};
+    for (size_t p = 0; p < 3; p++) {
+        dd_brief *b = load(plans[p]);
+        for (int c = 0; c < DD_CHART_COUNT; c++) {
+            char name[64];
+            snprintf(name, sizeof name, "p%zu-%s.png", p, dd_chart_name((dd_chart)c));
+            render(b, name, c);
+            check_png(name, 1400, 800, 0.01);
+        }
+        dd_brief_free(b);
+    }
+    /* the burndown by default, at another size */
+    dd_brief *b = load(NIGER);
+    dd_report_options o;
+    dd_report_options_init(&o);
+    o.width_px = 700;
+    o.height_px = 500;
+    char path[160];
+    snprintf(path, sizeof path, "%s/small.png", tmpdir);
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    assert_int_equal(dd_report_write(b, path, &o, &d), DD_OK);
+    dd_diags_fini(&d);
+    check_png("small.png", 700, 500, 0.01);
+    dd_brief_free(b);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void test_svg(void **state)
+{
+    (void)state;
+    dd_brief *b = load(NIGER);
+    render(b, "gantt.svg", DD_CHART_GANTT);
+    char path[160];
+    snprintf(path, sizeof path, "%s/gantt.svg", tmpdir);
+    size_t n;
+    char *t = slurp(path, &n);
+    assert_true(n > 1000);
+    assert_non_null(strstr(t, "<svg"));
+    assert_non_null(strstr(t, "</svg>"));
+    free(t);
+    dd_brief_free(b);
+}
+
+/* Pages of a PDF: pdfinfo when installed, else count page objects. */
+static int pdf_pages(const char *path)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    int pages = -1;
+    if (p) {
+        char line[256];
+        while (fgets(line, sizeof line, p))
+            if (!strncmp(line, "Pages:", 6))
+                pages = (int)strtol(line + 6, NULL, 10);
+        pclose(p);
+    }
+    if (pages >= 0)
+        return pages;
+    size_t n;
+    char *t = slurp(path, &n);
+    pages = 0;
+    for (size_t i = 0; i + 12 <= n; i++)
+        if (!memcmp(t + i, "/Type /Page", 11) && t[i + 11] != 's')
+            pages++;
+    free(t);
+    return pages;
+}
+
+static void test_pdf(void **state)
+{
+    (void)state;
+    /* verdict + calendar + Gantt + ramp + security, then 9 sorties a page */
+    const struct {
+        const char *plan;
+        int pages;
+    } cases[] = {{NIGER, 5 + 7}, {TUTORIAL, 6}, {SMALL, 6}};
+    for (size_t i = 0; i < 3; i++) {
+        dd_brief *b = load(cases[i].plan);
+        char name[32], path[160];
+        snprintf(name, sizeof name, "brief%zu.pdf", i);
+        render(b, name, -1);
+        snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+        assert_int_equal(pdf_pages(path), cases[i].pages);
+        dd_brief_free(b);
+    }
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    if (access(DD_CLI, X_OK) != 0)
+        skip();
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s report %s -o %s/cli.png --chart calendar", DD_CLI, NIGER,
+             tmpdir);
+    assert_int_equal(system(cmd), 0);
+    check_png("cli.png", 1400, 800, 0.01);
+    snprintf(cmd, sizeof cmd, "%s report %s -o %s/x.png --chart pie 2>/dev/null", DD_CLI, NIGER,
+             tmpdir);
+    int rc = system(cmd);
+    assert_int_equal(WEXITSTATUS(rc), 2);
+    snprintf(cmd, sizeof cmd, "%s report %s/nope.json -o %s/x.png 2>/dev/null", DD_CLI, tmpdir,
+             tmpdir);
+    rc = system(cmd);
+    assert_int_equal(WEXITSTATUS(rc), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_series_burndown),
+        cmocka_unit_test(test_series_other),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_unknown_format),
+        cmocka_unit_test(test_png_each_chart),
+        cmocka_unit_test(test_svg),
+        cmocka_unit_test(test_pdf),
+        cmocka_unit_test(test_cli),
+    };
+    int failed = cmocka_run_group_tests(tests, setup_dir, remove_dir);
+    dd_report_global_cleanup();
+    return failed;
+}
