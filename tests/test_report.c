@@ -363,6 +363,86 @@ static void test_pdf(void **state)
     }
 }
 
+/* A member of a zip file, through unzip -p. */
+static char *unzip_member(const char *zip, const char *member)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s'", zip, member);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *q = hay; (q = strstr(q, needle)); q += strlen(needle))
+        n++;
+    return n;
+}
+
+static void test_xlsx(void **state)
+{
+    (void)state;
+    if (system("unzip -v >/dev/null 2>&1") != 0)
+        skip();
+    dd_brief *b = load(NIGER);
+    render(b, "plan.xlsx", -1);
+    dd_brief_free(b);
+    char path[160];
+    snprintf(path, sizeof path, "%s/plan.xlsx", tmpdir);
+    char *wb = unzip_member(path, "xl/workbook.xml");
+    const char *names[] = {"summary", "sorties", "manifests", "clearances",
+                           "people", "tasks", "site days"};
+    for (size_t i = 0; i < 7; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "<sheet name=\"%s\" sheetId=\"%zu\"", names[i], i + 1);
+        if (!strstr(wb, want))
+            fail_msg("no sheet %s", want);
+    }
+    free(wb);
+    char *st = unzip_member(path, "xl/styles.xml");
+    assert_non_null(strstr(st, "<numFmt numFmtId=\"164\" formatCode=\"yyyy-mm-dd hh:mm\"/>"));
+    assert_non_null(strstr(st, "formatCode=\"yyyy-mm-dd\"/>"));
+    free(st);
+    /* sorties: a header and 55 rows, frozen, filtered; sortie 1 departs
+     * 2024-06-07T04:00Z = Excel 45450 + 4/24, as a date-time cell */
+    char *s2 = unzip_member(path, "xl/worksheets/sheet2.xml");
+    assert_int_equal(count(s2, "<row "), 56);
+    assert_non_null(strstr(s2, "state=\"frozen\""));
+    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:S56\"/>"));
+    assert_non_null(strstr(s2, "<c r=\"I2\" s=\"2\"><v>45450.16666666667</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"M2\" s=\"3\"><v>33701.9</v></c>"));
+    free(s2);
+    /* clearances: the date column holds real dates (2024-06-07 = 45450) */
+    char *s4 = unzip_member(path, "xl/worksheets/sheet4.xml");
+    assert_int_equal(count(s4, "<row "), 56);
+    assert_non_null(strstr(s4, "<c r=\"I2\" s=\"4\"><v>45450</v></c>"));
+    free(s4);
+    /* manifests: a row per pallet piece, bulky line and passenger group */
+    char *s3 = unzip_member(path, "xl/worksheets/sheet3.xml");
+    assert_int_equal(count(s3, "<row "), 636);
+    free(s3);
+    /* site days: two sites of 46 and 44 days */
+    char *s7 = unzip_member(path, "xl/worksheets/sheet7.xml");
+    assert_int_equal(count(s7, "<row "), 91);
+    free(s7);
+}
+
 static void test_cli(void **state)
 {
     (void)state;
@@ -393,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_png_each_chart),
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_pdf),
+        cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_cli),
     };
     int failed = cmocka_run_group_tests(tests, setup_dir, remove_dir);
