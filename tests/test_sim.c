@@ -110,6 +110,17 @@ static void test_deterministic_zero(void **state)
     dd_sim_result_free(r);
     dd_plan_free(p);
     dd_scenario_free(s);
+    /* every request denied: the sortie never leaves, and the run ends */
+    s = load("sim/one/certain.yaml");
+    p = plan_of(s);
+    r = simulate(p, 50, 2, true, false);
+    assert_int_equal(r->p_deadline.hits, 0);
+    assert_int_equal(r->never, 50);
+    assert_true(r->p50 == DD_TIME_NONE && r->n_bins == 0);
+    assert_true(r->mean_denials > 300);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
 }
 
 /* One sortie, denial probability p = 0.5, three attempts fit before the

@@ -330,7 +330,9 @@ static void refile(ctx *c, size_t f, dd_time t)
     w->target[f] = earliest > ds ? earliest : ds;
     w->status[f] = REQ_PENDING;
     w->held_tail[f] = -1;
-    push(w, t + decision_delay(c, site), EV_DECISION, f);
+    /* at least an hour, so that a certain denial cannot loop in place */
+    dd_time dl = decision_delay(c, site);
+    push(w, t + (dl < 60 ? 60 : dl), EV_DECISION, f);
     c->invalid = true;
 }
 

@@ -48,7 +48,7 @@ typedef struct dd__sim_outcome {
     dd_time completion; /* DD_TIME_NONE: not finished within the horizon */
     uint64_t milestones; /* bit m: milestone m met */
     float delay[DD_SIM_CAUSE_COUNT]; /* hours */
-    uint16_t denials, aborts, closures, replans;
+    uint32_t denials, aborts, closures, replans;
     bool all_terms; /* deadline, milestones and sites' closing dates */
 } dd__sim_outcome;
 
