@@ -443,6 +443,43 @@ static void test_xlsx(void **state)
     free(s7);
 }
 
+static void test_html(void **state)
+{
+    (void)state;
+    const char *plans[] = {NIGER, SMALL};
+    for (size_t p = 0; p < 2; p++) {
+        dd_brief *b = load(plans[p]);
+        render(b, "plan.html", -1);
+        char path[160];
+        snprintf(path, sizeof path, "%s/plan.html", tmpdir);
+        size_t n;
+        char *t = slurp(path, &n);
+        assert_true(!strncmp(t, "<!DOCTYPE html>", 15));
+        assert_int_equal(count(t, "<svg"), DD_CHART_COUNT);
+        assert_int_equal(count(t, "</svg>"), DD_CHART_COUNT);
+        assert_int_equal(count(t, "<table class=\"sort\">"), 6);
+        assert_int_equal(count(t, "<script>"), 1);
+        /* self-contained: nothing fetched (xmlns URIs name, never load) */
+        assert_int_equal(count(t, "src=\"http"), 0);
+        assert_int_equal(count(t, "href=\"http"), 0);
+        assert_int_equal(count(t, "<link"), 0);
+        /* each chart's ids are its own */
+        assert_non_null(strstr(t, "id=\"c0-glyph"));
+        assert_non_null(strstr(t, "id=\"c5-glyph"));
+        /* a row per sortie in the sorties table */
+        const char *s = strstr(t, "<h2 id=\"sorties\">"), *e = strstr(t, "<h2 id=\"manifests\">");
+        assert_true(s && e && s < e);
+        size_t rows = 0;
+        for (const char *q = s; (q = strstr(q, "<tr>")) && q < e; q += 4)
+            rows++;
+        assert_int_equal(rows, p == 0 ? 55 + 1 : 4 + 1);
+        if (p == 0)
+            assert_non_null(strstr(t, "DEADLINE MET — 73d 19h to spare"));
+        free(t);
+        dd_brief_free(b);
+    }
+}
+
 static void test_cli(void **state)
 {
     (void)state;
@@ -474,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_xlsx),
+        cmocka_unit_test(test_html),
         cmocka_unit_test(test_cli),
     };
     int failed = cmocka_run_group_tests(tests, setup_dir, remove_dir);

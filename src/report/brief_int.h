@@ -154,7 +154,8 @@ dd_status dd__series_add(dd_brief_series_list *l, const char *name, size_t n);
 dd_status dd__brief_write_pdf(const dd_brief *b, const char *path, dd_diags *diags);
 dd_status dd__brief_write_xlsx(const dd_brief *b, const char *path, dd_diags *diags);
 dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *diags);
-/* Render chart c as SVG into a malloc'd buffer (*out, *len). */
+/* Render chart c as SVG into a malloc'd, NUL-terminated buffer (*out,
+ * *len without the NUL); the caller frees *out. */
 dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h,
                             char **out, size_t *len);
 

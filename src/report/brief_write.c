@@ -145,10 +145,14 @@ dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, c
     cairo_surface_finish(s);
     cairo_status_t cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    static const unsigned char nul = 0; /* the text is NUL-terminated */
+    if (cs == CAIRO_STATUS_SUCCESS && !m.oom)
+        cs = mem_write(&m, &nul, 1);
     if (cs != CAIRO_STATUS_SUCCESS || m.oom) {
         free(m.p);
         return DD_ENOMEM;
     }
+    m.n--;
     *out = m.p;
     *len = m.n;
     return DD_OK;

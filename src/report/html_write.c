@@ -1,10 +1,403 @@
 /* SPDX-License-Identifier: MIT */
-/* The HTML page: not written yet. */
+/*
+ * The HTML briefing: one self-contained file (no network): the verdict,
+ * every chart inline as SVG (drawn by the same cairo code as the PNG and
+ * PDF), and the workbook's tables, sortable by clicking a header (a few
+ * lines of inline script). Cairo's SVG names its glyphs and clips with
+ * the same ids in every chart, so each chart's ids get a prefix.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "report/brief_int.h"
+
+static const char style[] =
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;margin:24px;color:#111;max-width:1500px}"
+    "h1{font-size:26px}h2{margin-top:36px;border-bottom:2px solid #333}"
+    ".verdict{border:3px solid #000;padding:10px 16px;font-size:24px;font-weight:bold;"
+    "display:inline-block}.missed{background:#111;color:#fff}"
+    "table{border-collapse:collapse;font-size:13px;margin:8px 0}"
+    "th,td{border:1px solid #bbb;padding:3px 7px;text-align:left}"
+    "th{background:#ddd;cursor:pointer;position:sticky;top:0}"
+    "th.asc::after{content:' \\25B2'}th.desc::after{content:' \\25BC'}"
+    "td.n{text-align:right}tr:nth-child(even){background:#f4f4f4}"
+    "svg{max-width:100%;height:auto;border:1px solid #ccc;margin:6px 0}"
+    ".note{color:#444;font-size:13px}.scroll{max-height:600px;overflow:auto}";
+
+/* Click a header to sort by it; again to reverse. Numbers sort as
+ * numbers, the rest as text (ISO dates sort as text). */
+static const char script[] =
+    "document.querySelectorAll('table.sort th').forEach(function(th){"
+    "th.addEventListener('click',function(){"
+    "var t=th.closest('table'),b=t.tBodies[0],i=Array.prototype.indexOf.call(th.parentNode.children,th);"
+    "var asc=!th.classList.contains('asc');"
+    "t.querySelectorAll('th').forEach(function(h){h.classList.remove('asc','desc')});"
+    "th.classList.add(asc?'asc':'desc');"
+    "var rows=Array.prototype.slice.call(b.rows);"
+    "rows.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent;"
+    "var p=parseFloat(a.replace(/,/g,'')),q=parseFloat(c.replace(/,/g,''));"
+    "var r=(!isNaN(p)&&!isNaN(q)&&/^-?[0-9.,]+$/.test(a+c))?p-q:a.localeCompare(c);"
+    "return asc?r:-r});"
+    "rows.forEach(function(r){b.appendChild(r)})})});";
+
+static void esc(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* The SVG without its XML prologue, each id prefixed with "c<k>-". */
+static void svg_inline(FILE *f, const char *svg, size_t len, int k)
+{
+    const char *p = strstr(svg, "<svg");
+    if (!p)
+        return;
+    const char *end = svg + len, *from = p;
+    char pre[16];
+    snprintf(pre, sizeof pre, "c%d-", k);
+    static const char *const keys[] = {" id=\"", "url(#", "href=\"#"};
+    /* one pass: at each position, does one of the keys end here? */
+    for (; p < end; p++) {
+        if (*p != '"' && *p != '#')
+            continue;
+        for (size_t i = 0; i < 3; i++) {
+            size_t kl = strlen(keys[i]);
+            if ((size_t)(p - svg) + 1 >= kl && !memcmp(p + 1 - kl, keys[i], kl)) {
+                fwrite(from, 1, (size_t)(p + 1 - from), f);
+                fputs(pre, f);
+                from = p + 1;
+                break;
+            }
+        }
+    }
+    fwrite(from, 1, (size_t)(end - from), f);
+    fputc('\n', f);
+}
+
+static void th(FILE *f, const char *const *cols, size_t n)
+{
+    fputs("<div class=\"scroll\"><table class=\"sort\"><thead><tr>", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<th>", f);
+        esc(f, cols[i]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead><tbody>\n", f);
+}
+
+static void td(FILE *f, const char *s)
+{
+    fputs("<td>", f);
+    esc(f, s);
+    fputs("</td>", f);
+}
+
+static void tdn(FILE *f, double v, int prec)
+{
+    fprintf(f, "<td class=\"n\">%.*f</td>", prec, v);
+}
+
+static void tdt(FILE *f, int64_t t, int32_t off)
+{
+    char buf[32];
+    dd__br_fmt_time(t, off, buf, sizeof buf);
+    td(f, t == BR_NONE ? "" : buf);
+}
+
+static void tdd(FILE *f, int64_t day)
+{
+    char buf[16];
+    dd__br_fmt_date(day, buf, sizeof buf);
+    td(f, buf);
+}
+
+static const char table_end[] = "</tbody></table></div>\n";
+
+static void verdict(FILE *f, const dd_brief *b)
+{
+    char t[32], dl[32], off[24];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    double m = b->margin_hours < 0 ? -b->margin_hours : b->margin_hours;
+    long days = (long)(m / 24), hours = (long)(m - (double)days * 24 + 0.5);
+    fprintf(f, "<p class=\"verdict%s\">", b->deadline_met ? "" : " missed");
+    if (b->deadline_met)
+        fprintf(f, "DEADLINE MET — %ldd %ldh to spare</p>\n", days, hours);
+    else
+        fprintf(f, "DEADLINE MISSED — late by %ldd %ldh</p>\n", days, hours);
+    dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);
+    dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
+    fprintf(f, "<p>Last departure %s, deadline %s (local time, %s). Binding limit: ", t, dl, off);
+    esc(f, *b->binding_detail ? b->binding_detail : b->binding);
+    int pax = 0;
+    for (size_t i = 0; i < b->n_groups; i++)
+        pax += b->groups[i].count;
+    fprintf(f, ".<br>%zu military sorties, %zu clearance requests, %d people (%d on commercial "
+               "seats), %zu ground tasks.</p>\n",
+            b->n_sorties, b->n_clears, pax, b->commercial_seats, b->n_tasks);
+    for (size_t i = 0; i < b->n_milestones; i++) {
+        const br_milestone *ms = &b->milestones[i];
+        dd__br_fmt_end(ms->at, b->offset_min, dl, sizeof dl);
+        dd__br_fmt_time(ms->achieved, b->offset_min, t, sizeof t);
+        fputs("<p>Milestone ", f);
+        esc(f, ms->id);
+        fprintf(f, " due %s: %s%s%s (at the due date %.0f%% of people, %.0f%% of cargo out).</p>\n",
+                dl, ms->met ? "met" : "NOT MET", ms->achieved != BR_NONE ? " " : "",
+                ms->achieved != BR_NONE ? t : "", ms->personnel_out * 100, ms->cargo_out * 100);
+    }
+    for (size_t i = 0; i < b->n_relax; i++) {
+        fputs("<p>Would meet the deadline: ", f);
+        esc(f, b->relax[i]);
+        fputs("</p>\n", f);
+    }
+}
+
+static dd_status charts(FILE *f, const dd_brief *b)
+{
+    for (int c = 0; c < DD_CHART_COUNT; c++) {
+        char *svg = NULL;
+        size_t len = 0;
+        double h = c == DD_CHART_LOADS ? 980 : 800;
+        dd_status st = dd__brief_svg_mem(b, (dd_chart)c, 1400, h, &svg, &len);
+        if (st)
+            return st;
+        fprintf(f, "<h2 id=\"chart-%s\">", dd_chart_name((dd_chart)c));
+        esc(f, dd_chart_text((dd_chart)c));
+        fputs("</h2>\n", f);
+        if (c == DD_CHART_LOADS && b->n_sorties > 9)
+            fputs("<p class=\"note\">The first sorties; every load is in the manifests table "
+                  "below and in the PDF briefing.</p>\n",
+                  f);
+        svg_inline(f, svg, len, c);
+        free(svg);
+    }
+    return DD_OK;
+}
+
+static void tables(FILE *f, const dd_brief *b)
+{
+    static const char *const sc[] = {"sortie", "aircraft", "tail", "site", "destination",
+                                     "arrival at site (local)", "departure (local)",
+                                     "arrival (UTC)", "clearance", "weight kg", "ACL kg",
+                                     "floor m", "pallets", "bulky pieces", "passengers",
+                                     "seats available"};
+    fputs("<h2 id=\"sorties\">Sorties</h2>\n", f);
+    th(f, sc, sizeof sc / sizeof sc[0]);
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        const br_sortie *s = &b->sorties[i];
+        int32_t off = b->sites[s->site_idx].offset_min;
+        int bulky = 0, pax = 0;
+        for (size_t k = 0; k < s->n_cargo; k++)
+            bulky += s->cargo[k].count;
+        for (size_t k = 0; k < s->n_pax; k++)
+            pax += s->pax[k].count;
+        fputs("<tr>", f);
+        tdn(f, s->id, 0);
+        td(f, s->aircraft);
+        tdn(f, s->tail, 0);
+        td(f, s->site);
+        td(f, s->dest);
+        tdt(f, s->at_site, off);
+        tdt(f, s->dep, off);
+        tdt(f, s->arr, 0);
+        tdn(f, s->clearance, 0);
+        tdn(f, s->weight_kg, 1);
+        tdn(f, s->acl_kg, 0);
+        tdn(f, s->floor_m, 2);
+        tdn(f, (double)s->n_pallets, 0);
+        tdn(f, bulky, 0);
+        tdn(f, pax, 0);
+        tdn(f, s->seats_available, 0);
+        fputs("</tr>\n", f);
+    }
+    fputs(table_end, f);
+
+    static const char *const mc[] = {"sortie", "site", "kind", "pallet", "item", "count",
+                                     "pallet gross kg", "escort"};
+    fputs("<h2 id=\"manifests\">Manifests</h2>\n", f);
+    th(f, mc, sizeof mc / sizeof mc[0]);
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        const br_sortie *s = &b->sorties[i];
+        for (size_t p = 0; p < s->n_pallets; p++)
+            for (size_t k = 0; k < s->pallets[p].n_pieces; k++) {
+                fputs("<tr>", f);
+                tdn(f, s->id, 0);
+                td(f, s->site);
+                td(f, "pallet");
+                tdn(f, s->pallets[p].id, 0);
+                td(f, s->pallets[p].pieces[k].id);
+                tdn(f, s->pallets[p].pieces[k].count, 0);
+                tdn(f, s->pallets[p].gross_kg, 1);
+                td(f, "");
+                fputs("</tr>\n", f);
+            }
+        for (size_t k = 0; k < s->n_cargo; k++) {
+            fputs("<tr>", f);
+            tdn(f, s->id, 0);
+            td(f, s->site);
+            td(f, "bulky");
+            td(f, "");
+            td(f, s->cargo[k].id);
+            tdn(f, s->cargo[k].count, 0);
+            td(f, "");
+            td(f, "");
+            fputs("</tr>\n", f);
+        }
+        for (size_t k = 0; k < s->n_pax; k++) {
+            fputs("<tr>", f);
+            tdn(f, s->id, 0);
+            td(f, s->site);
+            td(f, "passengers");
+            td(f, "");
+            td(f, s->pax[k].id);
+            tdn(f, s->pax[k].count, 0);
+            td(f, "");
+            td(f, s->pax[k].escort ? "yes" : "no");
+            fputs("</tr>\n", f);
+        }
+    }
+    fputs(table_end, f);
+
+    static const char *const cc[] = {"request", "sortie", "site", "airfield", "file by (local)",
+                                     "window from (UTC)", "window to (UTC)", "date",
+                                     "rank at airfield", "rank in country"};
+    fputs("<h2 id=\"clearances\">Clearance requests</h2>\n", f);
+    th(f, cc, sizeof cc / sizeof cc[0]);
+    for (size_t i = 0; i < b->n_clears; i++) {
+        const br_clear *c = &b->clears[i];
+        fputs("<tr>", f);
+        tdn(f, c->id, 0);
+        tdn(f, c->sortie, 0);
+        td(f, c->site);
+        td(f, c->airfield);
+        tdt(f, c->file_by, b->sites[c->site_idx].offset_min);
+        tdt(f, c->window_from, 0);
+        tdt(f, c->window_to, 0);
+        tdd(f, c->date);
+        tdn(f, c->count_site, 0);
+        tdn(f, c->count_country, 0);
+        fputs("</tr>\n", f);
+    }
+    fputs(table_end, f);
+
+    static const char *const pc[] = {"group", "site", "role", "group size", "released (UTC)",
+                                     "count", "by", "sortie", "date", "departure (UTC)"};
+    fputs("<h2 id=\"people\">People's movements</h2>\n", f);
+    th(f, pc, sizeof pc / sizeof pc[0]);
+    for (size_t i = 0; i < b->n_groups; i++) {
+        const br_group *g = &b->groups[i];
+        for (size_t k = 0; k < g->n_moves; k++) {
+            const br_move *m = &g->moves[k];
+            fputs("<tr>", f);
+            td(f, g->id);
+            td(f, g->site);
+            td(f, g->role);
+            tdn(f, g->count, 0);
+            tdt(f, g->released, 0);
+            tdn(f, m->count, 0);
+            td(f, m->sortie >= 0 ? "military" : "commercial");
+            if (m->sortie >= 0)
+                tdn(f, m->sortie, 0);
+            else
+                td(f, "");
+            tdd(f, m->date);
+            tdt(f, m->departure, 0);
+            fputs("</tr>\n", f);
+        }
+    }
+    fputs(table_end, f);
+
+    static const char *const tc[] = {"task", "site", "start (UTC)", "end (UTC)", "hours"};
+    fputs("<h2 id=\"tasks\">Ground tasks</h2>\n", f);
+    th(f, tc, sizeof tc / sizeof tc[0]);
+    for (size_t i = 0; i < b->n_tasks; i++) {
+        const br_task *t = &b->tasks[i];
+        fputs("<tr>", f);
+        td(f, t->id);
+        td(f, t->site);
+        tdt(f, t->start, 0);
+        tdt(f, t->end, 0);
+        tdn(f, (double)(t->end - t->start) / 60.0, 1);
+        fputs("</tr>\n", f);
+    }
+    fputs(table_end, f);
+
+    static const char *const dc[] = {"site", "date", "security", "operations", "support",
+                                     "augmentees", "security required", "cargo left kg",
+                                     "aircraft on ground (peak)", "clearances", "exits"};
+    fputs("<h2 id=\"sites\">Per-site daily figures (end of day)</h2>\n", f);
+    th(f, dc, sizeof dc / sizeof dc[0]);
+    for (size_t i = 0; i < b->n_sites; i++)
+        for (size_t k = 0; k < b->sites[i].n_days; k++) {
+            const br_day *d = &b->sites[i].days[k];
+            fputs("<tr>", f);
+            td(f, b->sites[i].id);
+            tdd(f, d->date);
+            for (int r = 0; r < BR_ROLES; r++)
+                tdn(f, d->people[r], 0);
+            tdn(f, d->security_required, 0);
+            tdn(f, d->cargo_kg, 1);
+            tdn(f, d->mog_peak, 0);
+            tdn(f, d->clearances, 0);
+            tdn(f, d->exits, 0);
+            fputs("</tr>\n", f);
+        }
+    fputs(table_end, f);
+}
 
 dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *diags)
 {
-    (void)b;
-    dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "the HTML page is not available yet");
-    return DD_EARG;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the page (%s)",
+                     strerror(errno));
+        return DD_EIO;
+    }
+    char off[24];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", f);
+    esc(f, b->name);
+    fprintf(f, "</title>\n<style>%s</style>\n</head><body>\n<h1>", style);
+    esc(f, b->name);
+    fputs("</h1>\n", f);
+    verdict(f, b);
+    fprintf(f, "<p class=\"note\">Charts and tables read from the plan file ");
+    esc(f, b->file);
+    fprintf(f, ". Local times are the host country's (%s); columns marked UTC are UTC. Click a "
+               "column header to sort.</p>\n<p>",
+            off);
+    for (int c = 0; c < DD_CHART_COUNT; c++)
+        fprintf(f, "<a href=\"#chart-%s\">%s</a> · ", dd_chart_name((dd_chart)c),
+                dd_chart_name((dd_chart)c));
+    fputs("<a href=\"#sorties\">sorties</a> · <a href=\"#manifests\">manifests</a> · "
+          "<a href=\"#clearances\">clearances</a> · <a href=\"#people\">people</a> · "
+          "<a href=\"#tasks\">tasks</a> · <a href=\"#sites\">site days</a></p>\n",
+          f);
+    dd_status st = charts(f, b);
+    if (st == DD_OK) {
+        tables(f, b);
+        fprintf(f, "<script>%s</script>\n</body></html>\n", script);
+    }
+    if (ferror(f) && st == DD_OK)
+        st = DD_EIO;
+    if (fclose(f) != 0 && st == DD_OK)
+        st = DD_EIO;
+    if (st == DD_OK && rename(tmp, path) != 0)
+        st = DD_EIO;
+    if (st != DD_OK) {
+        remove(tmp);
+        if (st == DD_EIO)
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the page");
+    }
+    return st;
 }
