@@ -29,7 +29,8 @@ enum { EV_DECISION, EV_TRY };
 typedef struct event {
     dd_time t;
     uint32_t seq;
-    uint32_t kind;
+    uint16_t kind;
+    uint16_t gen; /* the flight's request generation when pushed */
     size_t f;
 } event;
 
@@ -47,6 +48,7 @@ struct dd__sim_scratch {
     size_t *jobs_tmp;
     int32_t *held_tail;
     int32_t *req_day;
+    uint16_t *gen; /* bumped at each re-filing: older events are stale */
     dd_time *task_end, *task_shift, *grp_rel;
     dd_time *tail_free;
     size_t *tail_off;
@@ -137,6 +139,7 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->jobs_tmp, nf);
     ALLOC(w->held_tail, nf);
     ALLOC(w->req_day, nf);
+    ALLOC(w->gen, nf);
     ALLOC(w->task_end, s->n_tasks);
     ALLOC(w->task_shift, s->n_tasks);
     ALLOC(w->grp_rel, s->n_people);
@@ -173,7 +176,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
         return;
     void *ptrs[] = {w->job,        w->job_order,  w->fl_order,   w->status,      w->target,
                     w->win_from,   w->win_to,     w->departed,   w->job_ready,   w->jobs_tmp,
-                    w->held_tail,  w->req_day,    w->task_end,   w->task_shift,  w->grp_rel,
+                    w->held_tail,  w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->ground_from, w->ground_to,
                     w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
@@ -190,7 +193,7 @@ static bool ev_less(const event *a, const event *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static bool push(dd__sim_scratch *w, dd_time t, uint32_t kind, size_t f)
+static bool push(dd__sim_scratch *w, dd_time t, uint16_t kind, size_t f)
 {
     if (w->n_heap == w->cap_heap) {
         size_t cap = w->cap_heap * 2;
@@ -200,7 +203,7 @@ static bool push(dd__sim_scratch *w, dd_time t, uint32_t kind, size_t f)
         w->heap = h;
         w->cap_heap = cap;
     }
-    event e = {t, w->seq++, kind, f};
+    event e = {t, w->seq++, kind, w->gen[f], f};
     size_t i = w->n_heap++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -330,6 +333,7 @@ static void refile(ctx *c, size_t f, dd_time t)
     w->target[f] = earliest > ds ? earliest : ds;
     w->status[f] = REQ_PENDING;
     w->held_tail[f] = -1;
+    w->gen[f]++;
     /* at least an hour, so that a certain denial cannot loop in place */
     dd_time dl = decision_delay(c, site);
     push(w, t + (dl < 60 ? 60 : dl), EV_DECISION, f);
@@ -393,9 +397,18 @@ static int32_t mog_total(const dd_site *st)
     return v;
 }
 
+static const struct closure *closed_at(const ctx *c, int32_t site, dd_time t)
+{
+    const closure *cl = &c->w->closures[(size_t)site * c->w->max_closures];
+    for (size_t i = 0; i < c->w->n_closures[site]; i++)
+        if (cl[i].from <= t && t < cl[i].to)
+            return &cl[i];
+    return NULL;
+}
+
 /* Re-plan: per site and type, the loads still on the ground go, earliest
  * ready first, onto the flights in the order their clearances allow. */
-static void replan(ctx *c)
+static void replan(ctx *c, dd_time now)
 {
     dd__sim_scratch *w = c->w;
     const dd__sim_model *m = c->m;
@@ -443,6 +456,28 @@ static void replan(ctx *c)
         }
         for (size_t i = 0; i < n; i++)
             w->job[w->fl_order[i]] = jobs[i];
+    }
+    /* a clearance that can no longer be used is re-filed now, not when
+     * its window has passed: the load is not ready in time, the airfield
+     * stays closed or the aborted aircraft stays broken past the window */
+    for (size_t f = 0; f < nf; f++) {
+        if (w->departed[f] != DD_TIME_NONE || w->status[f] != REQ_APPROVED)
+            continue;
+        const dd__sim_flight *fl = &m->flights[f];
+        dd_time est = w->job_ready[w->job[f]];
+        const struct closure *cl = closed_at(c, fl->site, now);
+        if (cl && cl->to > est)
+            est = cl->to;
+        if (w->held_tail[f] >= 0) {
+            dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
+                         fl->position;
+            if (tf > est)
+                est = tf;
+        }
+        if (est > w->win_to[f] && now < w->win_to[f]) {
+            charge(c, DD_SIM_CLEARANCE, f, now, now + c->s->agreement.clearance.lead_time);
+            refile(c, f, now);
+        }
     }
 }
 
@@ -845,6 +880,7 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     for (size_t f = 0; f < nf; f++) {
         const dd__sim_flight *fl = &m->flights[f];
         w->job[f] = f;
+        w->gen[f] = 0;
         w->departed[f] = DD_TIME_NONE;
         w->held_tail[f] = -1;
         w->status[f] = REQ_PENDING;
@@ -862,10 +898,12 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
         if (e.t > m->horizon)
             break;
         if (c.replan && c.invalid && e.t >= c.next_replan) {
-            replan(&c);
+            replan(&c, e.t);
             c.invalid = false;
             c.next_replan = e.t + every;
         }
+        if (e.gen != w->gen[e.f])
+            continue; /* superseded by a re-filing */
         if (e.kind == EV_DECISION)
             decide(&c, e.f, e.t);
         else
