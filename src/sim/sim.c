@@ -70,11 +70,8 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
     m->rows = calloc(nrows ? nrows : 1, sizeof *m->rows);
     m->grps = calloc(ngrp ? ngrp : 1, sizeof *m->grps);
     m->max_tails = calloc(s->n_aircraft ? s->n_aircraft : 1, sizeof *m->max_tails);
-    m->site_cargo_kg = calloc(s->n_sites ? s->n_sites : 1, sizeof *m->site_cargo_kg);
-    m->site_pax = calloc(s->n_sites ? s->n_sites : 1, sizeof *m->site_pax);
     m->comm = calloc(p->n_movements ? p->n_movements : 1, sizeof *m->comm);
-    if (!m->flights || !m->rows || !m->grps || !m->max_tails || !m->site_cargo_kg ||
-        !m->site_pax || !m->comm) {
+    if (!m->flights || !m->rows || !m->grps || !m->max_tails || !m->comm) {
         dd__sim_model_fini(m);
         return DD_ENOMEM;
     }
@@ -141,8 +138,6 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
         for (size_t k = 0; k < s->aircraft[a].n_tails; k++)
             if (s->aircraft[a].tails[k].count > m->max_tails[a])
                 m->max_tails[a] = s->aircraft[a].tails[k].count;
-        if (m->max_tails[a] > m->max_tails_all)
-            m->max_tails_all = m->max_tails[a];
     }
     /* a year past the later of the deadline and the plan's end */
     m->horizon = last + 365 * (dd_time)DD_MINUTES_PER_DAY;
@@ -157,8 +152,6 @@ void dd__sim_model_fini(dd__sim_model *m)
     free(m->rows);
     free(m->grps);
     free(m->max_tails);
-    free(m->site_cargo_kg);
-    free(m->site_pax);
     free(m->comm);
     memset(m, 0, sizeof *m);
 }
@@ -231,9 +224,6 @@ static dd_status run_batch(batch *b, int threads, const dd_sim_options *o, uint6
             o->progress(done0 + atomic_load(&b->done), total, o->progress_user);
             struct timespec ts = {0, 100 * 1000 * 1000};
             nanosleep(&ts, NULL);
-            /* a worker that failed leaves the others to finish */
-            if (atomic_load(&b->next) >= b->n && atomic_load(&b->done) >= b->n)
-                break;
         }
     }
     for (int i = 0; i < started; i++)

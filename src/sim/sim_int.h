@@ -33,11 +33,8 @@ typedef struct dd__sim_model {
     dd_time horizon;     /* events after this are dropped */
     int32_t n_days;      /* days counted for caps (0 .. n_days-1) */
     int32_t *max_tails;  /* per type */
-    int32_t max_tails_all;
     double total_cargo_kg;
     int64_t total_pax;
-    double *site_cargo_kg;
-    int64_t *site_pax;
     /* commercial movements: people, count, planned time, site */
     size_t n_comm;
     const dd_movement **comm;
