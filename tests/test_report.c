@@ -81,7 +81,7 @@ static void test_series_burndown(void **state)
     dd_brief *b = load(NIGER);
     dd_brief_series_list l;
     assert_int_equal(dd_brief_series_get(b, DD_CHART_BURNDOWN, &l), DD_OK);
-    assert_int_equal(l.n, 4);
+    assert_int_equal(l.n, 6);
     const dd_brief_series *p = find(&l, "people AB101");
     assert_int_equal(p->n, 46);
     assert_true(p->x[0] == 0 && p->x[1] == 1); /* 20 May, the epoch's day */
@@ -95,6 +95,13 @@ static void test_series_burndown(void **state)
     assert_true(t->y[t->n - 1] == 0);
     const dd_brief_series *u = find(&l, "tonnes AB201");
     assert_true(fabs(u->y[0] - 1120.2461) < 1e-9);
+    /* all sites over the whole span, to the deadline's day (15 Sept) */
+    const dd_brief_series *all = find(&l, "people all");
+    assert_int_equal(all->n, 119);
+    assert_true(all->y[0] == 620 + 296);
+    assert_true(all->y[all->n - 1] == 0);
+    const dd_brief_series *ta = find(&l, "tonnes all");
+    assert_true(fabs(ta->y[0] - (1310.0655 + 1120.2461)) < 1e-9);
     dd_brief_series_fini(&l);
     dd_brief_free(b);
 }

@@ -108,7 +108,8 @@ typedef struct dd_brief_series_list {
 
 /*
  * The numbers a chart plots, for tests and for anyone redrawing it
- * elsewhere: burndown "people SITE" and "tonnes SITE" (end of each day);
+ * elsewhere: burndown "people SITE" and "tonnes SITE" (end of each day)
+ * and "people all", "tonnes all" (every day of the span);
  * ramp "mog SITE" and "clearances SITE" per day; security "present SITE"
  * and "required SITE"; calendar "file SITE" (requests whose file-by falls
  * on each day); gantt "sorties SITE" (departures per day); loads "weight"

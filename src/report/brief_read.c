@@ -644,7 +644,7 @@ static void finish(rd *r)
     b->offset_min = b->n_sites ? b->sites[0].offset_min : 0;
     int64_t day_of_epoch = (b->epoch + b->offset_min) / 1440;
     b->first_day = day_of_epoch;
-    b->last_day = (b->deadline + b->offset_min) / 1440;
+    b->last_day = (b->deadline - 1 + b->offset_min) / 1440; /* midnight ends the day before */
     for (size_t i = 0; i < b->n_sites; i++) {
         const br_site *st = &b->sites[i];
         if (st->n_days) {

@@ -96,7 +96,14 @@ void dd__ch_time_axis(cairo_t *cr, const ch_frame *f, const dd_brief *b)
 {
     double span = f->vx1 - f->vx0;
     double px_per_day = (f->x1 - f->x0) / (span > 0 ? span : 1);
-    int every = px_per_day >= 62 ? 1 : px_per_day >= 31 ? 2 : px_per_day >= 9 ? 7 : 14;
+    /* label spacing: days, every other day, Mondays, every other Monday,
+     * month starts, quarter starts */
+    int every = px_per_day >= 62  ? 1
+                : px_per_day >= 31 ? 2
+                : px_per_day >= 9  ? 7
+                : px_per_day >= 4.5 ? 14
+                : px_per_day >= 2.2 ? 30
+                                    : 90;
     dd__ch_font(cr, 13, false);
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -105,7 +112,9 @@ void dd__ch_time_axis(cairo_t *cr, const ch_frame *f, const dd_brief *b)
         dd__br_civil(d, &y, &m, &dd);
         /* weekly and fortnightly marks fall on Mondays (1970-01-01 was a
          * Thursday) */
-        bool major = every == 1 || (every >= 7 ? (d + 3) % every == 0 : d % every == 0);
+        bool major = every == 1 || (every >= 30   ? dd == 1 && (every == 30 || (m - 1) % 3 == 0)
+                                    : every >= 7 ? (d + 3) % every == 0
+                                                 : d % every == 0);
         double x = dd__ch_fx(f, (double)d);
         cairo_set_line_width(cr, major ? 1.0 : 0.5);
         cairo_set_source_rgb(cr, major ? 0.8 : 0.92, major ? 0.8 : 0.92, major ? 0.8 : 0.92);
@@ -116,18 +125,24 @@ void dd__ch_time_axis(cairo_t *cr, const ch_frame *f, const dd_brief *b)
         }
         if (major) {
             char lab[32];
-            snprintf(lab, sizeof lab, "%d %s", dd, mon[m - 1]);
+            if (every >= 30)
+                snprintf(lab, sizeof lab, m == 1 ? "%s %d" : "%s", mon[m - 1], y);
+            else
+                snprintf(lab, sizeof lab, "%d %s", dd, mon[m - 1]);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             dd__ch_text(cr, x, f->y1 + 6, 0.5, 0, lab);
         }
     }
     char off[24], note[96];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    if (f->x1 - f->x0 < 700) /* small multiples: the chart's subtitle says it */
+        goto axis;
     snprintf(note, sizeof note, "host-country local dates (%s); the day ends at local midnight",
              off);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     dd__ch_font(cr, 12, false);
     dd__ch_text(cr, f->x1, f->y1 + 26, 1, 0, note);
+axis:
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 1.2);
     cairo_move_to(cr, f->x0, f->y1);

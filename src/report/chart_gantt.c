@@ -47,10 +47,12 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
     char off[24], sub[160];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
     snprintf(sub, sizeof sub,
-             "%zu sorties; dark bar: on the ground at the site, line: flight out, dashes: ferry in",
+             "%zu sorties; bar: on the ground at the site, solid line: flight out, dashes: "
+             "ferry in; numbers: sortie ids",
              b->n_sorties);
-    double top = dd__ch_header(cr, w, "Sorties by airfield and day", sub);
+    double top = 82; /* dd__ch_header's height with a subtitle */
     if (!b->n_sorties) {
+        dd__ch_header(cr, w, "Sorties by airfield and day", sub);
         dd__ch_font(cr, 18, false);
         dd__ch_text(cr, w / 2, h / 2, 0.5, 0.5, "no military sorties in this plan");
         return;
@@ -89,6 +91,15 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
     if (f.vx1 <= f.vx0)
         f.vx1 = f.vx0 + 1;
     double lh = (f.y1 - f.y0) / (double)n;
+    double dayw = dd__ch_fx(&f, 1) - dd__ch_fx(&f, 0);
+    size_t n_days = (size_t)(f.vx1 - f.vx0);
+    double density = (double)b->n_sorties / ((double)n * (double)(n_days ? n_days : 1));
+    if (density > 1.5)
+        snprintf(sub, sizeof sub,
+                 "%zu sorties, too many to draw one by one: each column is one day's departures "
+                 "(the count above it)",
+                 b->n_sorties);
+    dd__ch_header(cr, w, "Sorties by airfield and day", sub);
     dd__ch_time_axis(cr, &f, b);
     /* lanes: labels and alternate shading, a rule between sites */
     for (size_t i = 0; i < n; i++) {
@@ -115,7 +126,43 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
             cairo_stroke(cr);
         }
     }
-    double dayw = dd__ch_fx(&f, 1) - dd__ch_fx(&f, 0);
+    /* Too many sorties for bars: per lane and day, a column as tall as
+     * that day's departures, with the count when it fits. */
+    if (density > 1.5) {
+        size_t *cnt = calloc(n * (n_days ? n_days : 1), sizeof *cnt);
+        if (cnt) {
+            size_t top_count = 1;
+            for (size_t i = 0; i < b->n_sorties; i++) {
+                int64_t d = (int64_t)floor(dd__ch_day(b, b->sorties[i].dep) - f.vx0);
+                if (d >= 0 && (size_t)d < n_days) {
+                    size_t c = ++cnt[of[i] * n_days + (size_t)d];
+                    top_count = c > top_count ? c : top_count;
+                }
+            }
+            for (size_t ln = 0; ln < n; ln++)
+                for (size_t d = 0; d < n_days; d++) {
+                    size_t c = cnt[ln * n_days + d];
+                    if (!c)
+                        continue;
+                    double x = dd__ch_fx(&f, f.vx0 + (double)d), bh = lh * 0.85 * (double)c /
+                                                                    (double)top_count;
+                    double yb = f.y0 + lh * (double)(ln + 1) - lh * 0.075;
+                    dd__ch_hatch(cr, lanes[ln].site, x + dayw * 0.1, yb - bh, dayw * 0.8, bh);
+                    if (dayw >= 22 && lh >= 14) {
+                        char lab[16];
+                        snprintf(lab, sizeof lab, "%zu", c);
+                        cairo_set_source_rgb(cr, 0, 0, 0);
+                        dd__ch_font(cr, fmin(11, lh * 0.45), false);
+                        dd__ch_text(cr, x + dayw / 2, yb - bh - 1, 0.5, 1, lab);
+                    }
+                }
+            free(cnt);
+        }
+        free(lanes);
+        free(of);
+        return;
+    }
+    bool ids = dayw >= 30 && lh >= 12 && density < 0.5;
     for (size_t i = 0; i < b->n_sorties; i++) {
         const br_sortie *s = &b->sorties[i];
         double y = f.y0 + lh * (double)of[i] + lh / 2;
@@ -138,7 +185,7 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
         cairo_stroke(cr);
         double bh = fmax(3, lh * 0.6);
         dd__ch_hatch(cr, s->site_idx, xa, y - bh / 2, fmax(3, xd - xa), bh);
-        if (dayw >= 30 && lh >= 12) {
+        if (ids) {
             char lab[16];
             snprintf(lab, sizeof lab, "%d", s->id);
             cairo_set_source_rgb(cr, 0, 0, 0);
@@ -203,10 +250,6 @@ void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
         int yy, mm, dd;
         dd__br_civil(day, &yy, &mm, &dd);
         char lab[256];
-        snprintf(lab, sizeof lab, "%d %s", dd, mon[mm - 1]);
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        dd__ch_font(cr, fmin(13, chh * 0.25), true);
-        dd__ch_text(cr, x + 5, y + 3, 0, 0, lab);
         memset(count, 0, b->n_sites * sizeof *count);
         size_t total = 0;
         for (size_t i = 0; i < b->n_clears; i++)
@@ -214,31 +257,52 @@ void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
                 count[b->clears[i].site_idx]++;
                 total++;
             }
+        if (total)
+            snprintf(lab, sizeof lab, "%d %s — %zu to file", dd, mon[mm - 1], total);
+        else
+            snprintf(lab, sizeof lab, "%d %s", dd, mon[mm - 1]);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        dd__ch_font(cr, fmin(13, chh * 0.25), true);
+        dd__ch_text(cr, x + 5, y + 3, 0, 0, lab);
         if (!total)
             continue;
-        /* one line per airfield: "AB101  3: 12 13 14" */
-        double ly = y + 3 + fmin(17, chh * 0.3);
-        for (size_t s = 0; s < b->n_sites; s++) {
-            if (!count[s])
+        /* one line per airfield: "AB101 3: 12 13 14", as many as fit;
+         * then how many more */
+        double lstep = fmin(16, chh * 0.25), ly = y + 3 + fmin(17, chh * 0.3);
+        size_t fit = (size_t)fmax(1, floor((y + chh - ly - 2) / lstep)), shown = 0, n_with = 0;
+        for (size_t st = 0; st < b->n_sites; st++)
+            n_with += count[st] ? 1 : 0;
+        cairo_save(cr);
+        cairo_rectangle(cr, x, y, cw - 2, chh);
+        cairo_clip(cr);
+        size_t rest = total;
+        for (size_t st = 0; st < b->n_sites; st++) {
+            if (!count[st])
                 continue;
-            size_t len = (size_t)snprintf(lab, sizeof lab, "%s %zu:", b->sites[s].id, count[s]);
+            if (n_with > fit && shown + 1 == fit) {
+                snprintf(lab, sizeof lab, "+%zu airfields: %zu more", n_with - shown, rest);
+                cairo_set_source_rgb(cr, 0, 0, 0);
+                dd__ch_font(cr, fmin(12, chh * 0.2), true);
+                dd__ch_text(cr, x + 5, ly, 0, 0, lab);
+                break;
+            }
+            size_t len = (size_t)snprintf(lab, sizeof lab, "%s %zu:", b->sites[st].id, count[st]);
             for (size_t i = 0; i < b->n_clears && len < sizeof lab - 12; i++)
-                if (b->clears[i].site_idx == (int32_t)s &&
+                if (b->clears[i].site_idx == (int32_t)st &&
                     local_day(b, b->clears[i].file_by) == day)
                     len += (size_t)snprintf(lab + len, sizeof lab - len, " %d",
                                             b->clears[i].sortie);
-            dd__ch_fill_style(cr, (int)s);
+            dd__ch_fill_style(cr, (int)st);
             cairo_rectangle(cr, x + 5, ly + 2, 8, 9);
             cairo_fill(cr);
             cairo_set_source_rgb(cr, 0, 0, 0);
             dd__ch_font(cr, fmin(12, chh * 0.2), false);
-            cairo_save(cr);
-            cairo_rectangle(cr, x, y, cw - 2, chh);
-            cairo_clip(cr);
             dd__ch_text(cr, x + 17, ly, 0, 0, lab);
-            cairo_restore(cr);
-            ly += fmin(16, chh * 0.25);
+            ly += lstep;
+            rest -= count[st];
+            shown++;
         }
+        cairo_restore(cr);
     }
     free(count);
 }

@@ -78,6 +78,34 @@ static double clear_of(const br_day *d) { return d->clearances; }
 static double sec_of(const br_day *d) { return d->people[BR_SEC]; }
 static double req_of(const br_day *d) { return d->security_required; }
 
+/* All sites together, one value per day of the chart's span: a site
+ * counts its first figure before its first day and its last after its
+ * last (a closed site's last day shows what it left). */
+static dd_status all_sites(const dd_brief *b, dd_brief_series_list *l, const char *name,
+                           double (*get)(const br_day *))
+{
+    size_t n_days = (size_t)(b->last_day - b->first_day + 1);
+    dd_status st = dd__series_add(l, name, n_days);
+    if (st)
+        return st;
+    dd_brief_series *v = &l->v[l->n - 1];
+    for (size_t k = 0; k < n_days; k++)
+        v->x[k] = (double)k;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        const br_site *s = &b->sites[i];
+        if (!s->n_days)
+            continue;
+        size_t j = 0;
+        for (size_t k = 0; k < n_days; k++) {
+            int64_t date = b->first_day + (int64_t)k;
+            while (j + 1 < s->n_days && s->days[j + 1].date <= date)
+                j++;
+            v->y[k] += get(&s->days[j]);
+        }
+    }
+    return DD_OK;
+}
+
 /* Per site, events per host day over the chart's span. */
 static dd_status per_day(const dd_brief *b, dd_brief_series_list *l, const char *what,
                          bool clearances)
@@ -113,6 +141,10 @@ dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_lis
         st = site_days(b, out, "people", people_of);
         if (!st)
             st = site_days(b, out, "tonnes", tonnes_of);
+        if (!st)
+            st = all_sites(b, out, "people all", people_of);
+        if (!st)
+            st = all_sites(b, out, "tonnes all", tonnes_of);
         break;
     case DD_CHART_RAMP:
         st = site_days(b, out, "mog", mog_of);

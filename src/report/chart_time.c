@@ -22,6 +22,20 @@ static ch_frame time_frame(const dd_brief *b, double x0, double y0, double x1, d
     return f;
 }
 
+/* The frame from the epoch's day to two days after the last site closes
+ * (the whole span when none does). */
+static ch_frame open_frame(const dd_brief *b, double x0, double y0, double x1, double y1)
+{
+    ch_frame f = time_frame(b, x0, y0, x1, y1);
+    double last = -1e18;
+    for (size_t i = 0; i < b->n_sites; i++)
+        if (b->sites[i].closure != BR_NONE)
+            last = fmax(last, floor(dd__ch_day(b, b->sites[i].closure)));
+    if (last > f.vx0)
+        f.vx1 = fmin(f.vx1, last + 3);
+    return f;
+}
+
 /* The frame spanning the days with sorties (a day either side), for
  * charts of daily use that would be thin slivers over the whole span. */
 static ch_frame busy_frame(const dd_brief *b, double x0, double y0, double x1, double y1)
@@ -91,7 +105,12 @@ static void plot_lines(cairo_t *cr, const ch_frame *f, const dd_brief *b,
         if (strncmp(s->name, prefix, strlen(prefix)) || !s->n)
             continue;
         cairo_save(cr);
-        dd__ch_style(cr, style0 + k, 2.5);
+        if (style0 < 0) { /* many sites: thin grey, no markers */
+            cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+            cairo_set_line_width(cr, 1);
+        } else {
+            dd__ch_style(cr, style0 + k, 2.5);
+        }
         cairo_rectangle(cr, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0);
         cairo_clip(cr);
         for (size_t p = 0; p < s->n; p++) {
@@ -109,11 +128,53 @@ static void plot_lines(cairo_t *cr, const ch_frame *f, const dd_brief *b,
         }
         cairo_stroke(cr);
         size_t every = s->n > 60 ? s->n / 30 : 1;
-        for (size_t p = 0; p < s->n; p += every)
+        for (size_t p = 0; style0 >= 0 && p < s->n; p += every)
             dd__ch_marker(cr, style0 + k, dd__ch_fx(f, (double)b->first_day + s->x[p] + 1),
                           dd__ch_fy(f, s->y[p]), 3.5);
         cairo_restore(cr);
         k++;
+    }
+}
+
+/* The largest figure of the total (many) or of any one site. */
+static double sites_max(const dd_brief *b, const dd_brief_series_list *l, const char *what,
+                        bool many)
+{
+    char name[80];
+    if (many) {
+        snprintf(name, sizeof name, "%s all", what);
+        return series_max(l, name);
+    }
+    double m = 0;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        snprintf(name, sizeof name, "%s %s", what, b->sites[i].id);
+        m = fmax(m, series_max(l, name));
+    }
+    return m;
+}
+
+/* The burndown's lines: each site styled; with many sites each thin and
+ * grey under the total. */
+static void plot_site_lines(cairo_t *cr, const ch_frame *f, const dd_brief *b,
+                            const dd_brief_series_list *l, const char *what, bool many)
+{
+    for (size_t i = 0; i < b->n_sites; i++) {
+        char name[80];
+        snprintf(name, sizeof name, "%s %s", what, b->sites[i].id);
+        for (size_t k = 0; k < l->n; k++)
+            if (!strcmp(l->v[k].name, name)) {
+                dd_brief_series_list one = {1, &l->v[k]};
+                plot_lines(cr, f, b, &one, "", many ? -1 : (int)i, false);
+            }
+    }
+    if (many) {
+        char name[80];
+        snprintf(name, sizeof name, "%s all", what);
+        for (size_t k = 0; k < l->n; k++)
+            if (!strcmp(l->v[k].name, name)) {
+                dd_brief_series_list one = {1, &l->v[k]};
+                plot_lines(cr, f, b, &one, "", 16, false); /* solid black */
+            }
     }
 }
 
@@ -137,56 +198,87 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     dd_brief_series_list l;
     if (dd_brief_series_get(b, DD_CHART_BURNDOWN, &l))
         return;
-    legend_sites(cr, b, 90, top + 8, 0, "site %s");
+    bool many = b->n_sites > 6;
+    if (many) {
+        double lx = dd__ch_legend(cr, 90, top + 8, 16, true, "all sites");
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+        cairo_set_line_width(cr, 1);
+        cairo_move_to(cr, lx, top + 8);
+        cairo_line_to(cr, lx + 34, top + 8);
+        cairo_stroke(cr);
+        char lab[64];
+        snprintf(lab, sizeof lab, "each of the %zu sites", b->n_sites);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dd__ch_font(cr, 14, false);
+        dd__ch_text(cr, lx + 40, top + 8, 0, 0.5, lab);
+    } else {
+        legend_sites(cr, b, 90, top + 8, 0, "site %s");
+    }
     double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
     ch_frame f1 = time_frame(b, 90, top + 30, w - 40, top + 30 + ph);
-    double m1 = series_max(&l, "people ");
+    double m1 = sites_max(b, &l, "people", many);
     double s1 = dd__ch_step(m1, 5);
     f1.vy1 = fmax(s1, ceil(m1 * 1.04 / s1) * s1);
     dd__ch_value_axis(cr, &f1, s1, "people (persons)", false, true);
     dd__ch_time_axis(cr, &f1, b);
     time_marks(cr, &f1, b);
-    plot_lines(cr, &f1, b, &l, "people ", 0, false);
+    plot_site_lines(cr, &f1, b, &l, "people", many);
 
     ch_frame f2 = time_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
-    double m2 = series_max(&l, "tonnes ");
+    double m2 = sites_max(b, &l, "tonnes", many);
     double s2 = dd__ch_step(m2, 5);
     f2.vy1 = fmax(s2, ceil(m2 * 1.04 / s2) * s2);
     dd__ch_value_axis(cr, &f2, s2, "cargo (tonnes)", false, true);
     dd__ch_time_axis(cr, &f2, b);
     time_marks(cr, &f2, b);
-    plot_lines(cr, &f2, b, &l, "tonnes ", 0, false);
+    plot_site_lines(cr, &f2, b, &l, "tonnes", many);
     dd_brief_series_fini(&l);
 }
 
 void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h)
 {
-    double top = dd__ch_header(cr, w, "Security present against the required minimum",
-                               "end of each day; required = max(floor, ratio x others present)");
+    char off[24], sub[200];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    snprintf(sub, sizeof sub,
+             "end of each day, host-country local dates (%s); required = max(floor, ratio x "
+             "others present)",
+             off);
+    double top = dd__ch_header(cr, w, "Security present against the required minimum", sub);
     dd_brief_series_list l;
     if (dd_brief_series_get(b, DD_CHART_SECURITY, &l))
         return;
     double x = dd__ch_legend(cr, 90, top + 8, 0, true, "security present");
     dd__ch_legend(cr, x, top + 8, 4, true, "required minimum");
+    /* up to three sites stacked; more as small multiples in a grid */
     size_t n = b->n_sites ? b->n_sites : 1;
-    double gap = 64, ph = (h - top - 30 - gap * (double)n) / (double)n;
-    double y = top + 30;
+    size_t cols = n <= 3 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : 5;
+    size_t rows = (n + cols - 1) / cols;
+    double gap = cols > 1 ? 44 : 64, left = cols > 1 ? 60 : 90;
+    double pw = (w - 40) / (double)cols;
+    double y0 = top + (cols > 1 ? 48 : 30);
+    double ph = (h - y0 - gap * (double)rows) / (double)rows;
     for (size_t i = 0; i < b->n_sites; i++) {
-        ch_frame f = time_frame(b, 90, y, w - 40, y + ph);
+        double px = (double)(i % cols) * pw, py = y0 + (double)(i / cols) * (ph + gap);
+        ch_frame f = open_frame(b, px + left, py, px + pw - 10, py + ph);
         double m = 0;
         for (size_t k = 0; k < l.v[i].n; k++)
             m = fmax(m, fmax(l.v[i].y[k], l.v[b->n_sites + i].y[k]));
-        double s = dd__ch_step(m, 4);
+        double s = dd__ch_step(m, cols > 1 ? 3 : 4);
         f.vy1 = fmax(s, ceil(m * 1.04 / s) * s);
         char lab[80];
         snprintf(lab, sizeof lab, "%s (persons)", b->sites[i].id);
-        dd__ch_value_axis(cr, &f, s, lab, false, true);
+        dd__ch_value_axis(cr, &f, s, cols > 1 ? "" : lab, false, true);
+        if (cols > 1) {
+            cairo_set_source_rgb(cr, 0, 0, 0);
+            dd__ch_font(cr, 14, true);
+            dd__ch_text(cr, f.x1, f.y0 - 2, 1, 1, lab);
+        }
         dd__ch_time_axis(cr, &f, b);
-        time_marks(cr, &f, b);
+        if (cols == 1)
+            time_marks(cr, &f, b);
         dd_brief_series_list pres = {1, &l.v[i]}, req = {1, &l.v[b->n_sites + i]};
         plot_lines(cr, &f, b, &req, "", 4, true);
         plot_lines(cr, &f, b, &pres, "", 0, true);
-        y += ph + gap;
     }
     dd_brief_series_fini(&l);
 }
