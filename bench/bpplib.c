@@ -403,8 +403,8 @@ int main(int argc, char **argv)
     double all_time = 0, all_max = 0;
     int status = 0;
     if (!check_dir)
-        printf("%-28s %6s %6s %6s %6s %8s\n", "instance", "items", "bins", "lb",
-               "opt", "seconds");
+        printf("%-28s %6s %6s %6s %6s %8s %10s\n", "instance", "items", "bins",
+               "lb", "opt", "seconds", "moves");
     for (size_t di = 0; di < n_dirs; di++) {
         opt_table ot = {0};
         load_opt(dirs[di], &ot);
@@ -456,8 +456,9 @@ int main(int argc, char **argv)
                 free(in.w);
                 continue;
             }
-            printf("%-28s %6zu %6zu %6zu %6lld %8.3f\n", names[k], in.n, r.n_bins,
-                   r.bounds.lower_bound, best, r.seconds);
+            printf("%-28s %6zu %6zu %6zu %6lld %8.3f %10llu\n", names[k], in.n,
+                   r.n_bins, r.bounds.lower_bound, best, r.seconds,
+                   (unsigned long long)r.iterations);
             if (best >= 0) {
                 set_known++;
                 set_opt += (long long)r.n_bins == best;

@@ -399,6 +399,46 @@ static void test_deterministic(void **state)
     free(g);
 }
 
+/*
+ * Falkenauer-style triplets: every bin of the optimum holds three items
+ * that fill it exactly, which the decreasing heuristics miss; the local
+ * searches must find the exact fills.
+ */
+static void test_triplets(void **state)
+{
+    (void)state;
+    enum { BINS = 34 };
+    int64_t w[3 * BINS];
+    const int64_t cap = 1000;
+    dd_rng rng;
+    dd_rng_seed(&rng, 11, 5);
+    for (size_t b = 0; b < BINS; b++) {
+        int64_t a = 380 + (int64_t)dd_rng_below(&rng, 111);
+        int64_t lo = 1000 - a - 499 > 251 ? 1000 - a - 499 : 251;
+        int64_t hi = 1000 - a - 251 < 499 ? 1000 - a - 251 : 499;
+        int64_t c = lo + (int64_t)dd_rng_below(&rng, (uint64_t)(hi - lo + 1));
+        w[3 * b] = a;
+        w[3 * b + 1] = c;
+        w[3 * b + 2] = 1000 - a - c;
+    }
+    for (size_t i = 3 * BINS; i-- > 1;) { /* shuffle */
+        size_t j = (size_t)dd_rng_below(&rng, i + 1);
+        int64_t t = w[i];
+        w[i] = w[j];
+        w[j] = t;
+    }
+    dd_pack_problem p = {3 * BINS, 1, w, &cap, NULL, NULL};
+    dd_pack_options o = budget(2000000);
+    dd_pack_result r;
+    dd_pack_result_init(&r);
+    assert_int_equal(dd_pack_solve(&p, &o, &r), DD_OK);
+    check_packing(&p, &r);
+    assert_true(r.initial_bins > BINS);
+    assert_int_equal(r.n_bins, BINS);
+    assert_true(r.optimal);
+    dd_pack_result_fini(&r);
+}
+
 /* Constructive phase only on a larger instance (no search budget). */
 static void test_large_constructive(void **state)
 {
@@ -435,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_tiny_exact),
         cmocka_unit_test(test_property_random),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_triplets),
         cmocka_unit_test(test_large_constructive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,10 @@
 #define BFD_MAX_ITEMS 20000
 /* MBS' costs up to n * 4000 search nodes plus O(n * bins). */
 #define MBS_MAX_ITEMS 5000
+/* Above this many items only one local search runs (see search()). */
+#define ALTERNATE_MAX_ITEMS 20000
+/* The search stops this fraction of the time limit early (at most 50 ms). */
+#define DEADLINE_MARGIN 0.02
 
 double dd__pack_now(void)
 {
@@ -212,6 +216,48 @@ static size_t canonical_bins(uint32_t *bin_of, size_t n, size_t n_bins,
     return next;
 }
 
+/*
+ * The local searches in turn, in slices that grow geometrically (time or
+ * iterations, whichever the budget counts): the consistent neighbourhood
+ * search and the fixed-m tabu search each solve instances the other is
+ * slow on, and neither knows beforehand which kind it faces.
+ */
+static dd_status search(const dd__pack_inst *in, uint64_t seed, size_t lb,
+                        dd__pack_budget *budget, uint32_t *sol, size_t *n_bins)
+{
+    double slice_s = 0.01;
+    uint64_t slice_it = budget->max_iter / 20;
+    slice_it = slice_it < 100 ? 100 : slice_it > 2000 ? 2000 : slice_it;
+    /* Each slice rebuilds its search state in O(n); on large instances
+     * the consistent neighbourhood search runs alone (on windows of bins). */
+    if (in->n > ALTERNATE_MAX_ITEMS)
+        return dd__pack_cns(in, seed, lb, budget, sol, n_bins);
+    for (unsigned round = 0; *n_bins > budget->target; round++) {
+        if (dd__pack_budget_out(budget))
+            break;
+        dd__pack_budget sub = *budget;
+        double now = dd__pack_now();
+        if (sub.deadline > 0 && now + slice_s < sub.deadline)
+            sub.deadline = now + slice_s;
+        if (sub.max_iter == 0 || sub.iter + slice_it < sub.max_iter)
+            sub.max_iter = sub.iter + slice_it;
+        if (budget->deadline > 0 && budget->max_iter == 0)
+            sub.max_iter = 0;
+        uint64_t s2 = seed + round;
+        dd_status st = round % 2 == 0
+                           ? dd__pack_cns(in, s2, lb, &sub, sol, n_bins)
+                           : dd__pack_ls(in, s2, budget->target, &sub, sol, n_bins);
+        budget->iter = sub.iter;
+        if (st != DD_OK)
+            return st;
+        if (round % 2 == 1) {
+            slice_s *= 1.6;
+            slice_it += slice_it / 2;
+        }
+    }
+    return DD_OK;
+}
+
 dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
                         dd_pack_result *out)
 {
@@ -273,11 +319,17 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     out->initial_bins = n_bins;
 
     dd__pack_budget budget = {0};
-    budget.deadline = o->time_limit_s > 0 ? t0 + o->time_limit_s : 0;
+    /* Stop a little early: the caller's limit covers the whole call, and on
+     * a busy machine the process may lose the processor for a few ms
+     * between two looks at the clock. */
+    if (o->time_limit_s > 0) {
+        double margin = o->time_limit_s * DEADLINE_MARGIN;
+        budget.deadline = t0 + o->time_limit_s - (margin < 0.05 ? margin : 0.05);
+    }
     budget.max_iter = o->max_iterations;
     budget.target = o->target_bins > lb ? o->target_bins : lb;
     if (n_bins > budget.target && (budget.deadline > 0 || budget.max_iter > 0)) {
-        st = dd__pack_cns(&in, o->seed, lb, &budget, sol, &n_bins);
+        st = search(&in, o->seed, lb, &budget, sol, &n_bins);
         if (st != DD_OK)
             goto fail;
     }

@@ -71,4 +71,13 @@ dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
                        dd__pack_budget *budget, uint32_t *bin_of,
                        size_t *n_bins);
 
+/*
+ * Fixed-m tabu search over overloaded packings (pack_ls.c): improve the
+ * packing in bin_of (n_bins bins, feasible) towards `goal` bins within the
+ * budget. Updates bin_of and *n_bins in place when it finds fewer bins.
+ */
+dd_status dd__pack_ls(const dd__pack_inst *in, uint64_t seed, size_t goal,
+                      dd__pack_budget *budget, uint32_t *bin_of,
+                      size_t *n_bins);
+
 #endif
