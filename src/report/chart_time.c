@@ -333,25 +333,135 @@ static void day_bars(cairo_t *cr, const ch_frame *f, const dd_brief *b,
     }
 }
 
+/* Many sites: rows of day cells shaded by use against the cap (or the
+ * busiest day when no cap is known), the figure printed when it fits, a
+ * heavy border where use reaches the cap. */
+static void heat(cairo_t *cr, const ch_frame *f, const dd_brief *b,
+                 const dd_brief_series_list *l, const char *prefix, const int32_t *caps,
+                 const char *title)
+{
+    size_t n = b->n_sites ? b->n_sites : 1;
+    double rh = (f->y1 - f->y0) / (double)n, dayw = dd__ch_fx(f, 1) - dd__ch_fx(f, 0);
+    double top_v = series_max(l, prefix);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, 14, true);
+    dd__ch_text(cr, f->x0, f->y0 - 6, 0, 1, title);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const dd_brief_series *sr = &l->v[i];
+        if (strncmp(sr->name, prefix, strlen(prefix)))
+            continue;
+        double y = f->y0 + rh * (double)k;
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dd__ch_font(cr, fmin(12, rh * 0.8), false);
+        dd__ch_text(cr, f->x0 - 6, y + rh / 2, 1, 0.5, b->sites[k].id);
+        double cap = caps && caps[k] > 0 ? caps[k] : top_v;
+        for (size_t p = 0; p < sr->n; p++) {
+            double x = dd__ch_fx(f, (double)b->first_day + sr->x[p]);
+            if (x < f->x0 - 0.5 || x + dayw > f->x1 + 0.5 || sr->y[p] <= 0)
+                continue;
+            double share = cap > 0 ? fmin(sr->y[p] / cap, 1) : 0, g = 1 - 0.8 * share;
+            cairo_set_source_rgb(cr, g, g, g);
+            cairo_rectangle(cr, x + 0.5, y + 0.5, dayw - 1, rh - 1);
+            cairo_fill(cr);
+            if (caps && caps[k] > 0 && sr->y[p] >= caps[k]) {
+                cairo_set_source_rgb(cr, 0, 0, 0);
+                cairo_set_line_width(cr, 2);
+                cairo_rectangle(cr, x + 1.5, y + 1.5, dayw - 3, rh - 3);
+                cairo_stroke(cr);
+            }
+            if (dayw >= 16 && rh >= 11) {
+                char lab[16];
+                snprintf(lab, sizeof lab, "%.0f", sr->y[p]);
+                cairo_set_source_rgb(cr, g < 0.5 ? 1 : 0, g < 0.5 ? 1 : 0, g < 0.5 ? 1 : 0);
+                dd__ch_font(cr, fmin(11, rh * 0.7), false);
+                dd__ch_text(cr, x + dayw / 2, y + rh / 2, 0.5, 0.5, lab);
+            }
+        }
+        k++;
+    }
+    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
+    cairo_set_line_width(cr, 0.5);
+    cairo_rectangle(cr, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0);
+    cairo_stroke(cr);
+}
+
+/* The country's clearances per day (all sites) as a black step line. */
+static void country_line(cairo_t *cr, const ch_frame *f, const dd_brief *b,
+                         const dd_brief_series_list *l)
+{
+    size_t n_days = (size_t)(b->last_day - b->first_day + 1);
+    double prev_y = 0;
+    bool any = false;
+    cairo_save(cr);
+    cairo_rectangle(cr, f->x0, f->y0, f->x1 - f->x0, f->y1 - f->y0);
+    cairo_clip(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 2);
+    for (size_t d = 0; d < n_days; d++) {
+        double v = 0;
+        for (size_t i = 0; i < l->n; i++)
+            if (!strncmp(l->v[i].name, "clearances ", 11))
+                for (size_t p = 0; p < l->v[i].n; p++)
+                    if (l->v[i].x[p] == (double)d)
+                        v += l->v[i].y[p];
+        double x0 = dd__ch_fx(f, (double)(b->first_day + (int64_t)d));
+        double x1 = dd__ch_fx(f, (double)(b->first_day + (int64_t)d + 1));
+        double y = dd__ch_fy(f, v);
+        if (!any)
+            cairo_move_to(cr, x0, y);
+        else
+            cairo_line_to(cr, x0, dd__ch_fy(f, prev_y));
+        cairo_line_to(cr, x0, y);
+        cairo_line_to(cr, x1, y);
+        prev_y = v;
+        any = true;
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 void dd__chart_ramp(const dd_brief *b, cairo_t *cr, double w, double h)
 {
-    bool caps = b->cap_site != NULL;
-    char sub[200], dl[32];
+    bool caps = b->cap_site != NULL, many = b->n_sites > 4;
+    char sub[240], dl[32];
     dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
-    snprintf(sub, sizeof sub, "days with sorties (deadline %s local); %s", dl,
+    snprintf(sub, sizeof sub, "days with sorties (deadline %s local); %s%s", dl,
              caps ? "caps from the scenario"
-                  : "caps are in the scenario, not the plan file: give --scenario to draw them");
+                  : "caps are in the scenario, not the plan file: give --scenario to draw them",
+             many ? "; darker = nearer the cap, boxed = at the cap" : "");
     double top = dd__ch_header(cr, w, "Ramp and clearances: use per day against caps", sub);
     dd_brief_series_list l;
     if (dd_brief_series_get(b, DD_CHART_RAMP, &l))
         return;
+    double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
+    if (many) {
+        ch_frame f1 = busy_frame(b, 70, top + 30, w - 30, top + 30 + ph);
+        heat(cr, &f1, b, &l, "mog ", caps ? b->mog_site : NULL,
+             "aircraft on the ground (peak of the day) per site");
+        dd__ch_time_axis(cr, &f1, b);
+        ch_frame f2 = busy_frame(b, 70, f1.y1 + gap, w - 30, f1.y1 + gap + ph);
+        heat(cr, &f2, b, &l, "clearances ", caps ? b->cap_site : NULL,
+             "clearances used per site and day");
+        dd__ch_time_axis(cr, &f2, b);
+        dd_brief_series_fini(&l);
+        return;
+    }
     double x = 90;
     for (size_t i = 0; i < b->n_sites; i++) {
         char lab[64];
         snprintf(lab, sizeof lab, "site %s", b->sites[i].id);
         x = dd__ch_legend(cr, x, top + 8, (int)i, false, lab);
     }
-    double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
+    if (b->n_sites > 1) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_set_line_width(cr, 2);
+        cairo_move_to(cr, x, top + 8);
+        cairo_line_to(cr, x + 34, top + 8);
+        cairo_stroke(cr);
+        dd__ch_font(cr, 14, false);
+        dd__ch_text(cr, x + 40, top + 8, 0, 0.5, "country total (clearances)");
+    }
     ch_frame f1 = busy_frame(b, 90, top + 30, w - 40, top + 30 + ph);
     double m1 = series_max(&l, "mog ");
     for (size_t i = 0; caps && i < b->n_sites; i++)
@@ -364,13 +474,27 @@ void dd__chart_ramp(const dd_brief *b, cairo_t *cr, double w, double h)
     time_marks(cr, &f1, b);
 
     ch_frame f2 = busy_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
-    double m2 = series_max(&l, "clearances ");
-    m2 = fmax(m2, b->cap_country);
+    double m2 = 0;
+    {
+        dd_brief_series_list tot;
+        if (!dd_brief_series_get(b, DD_CHART_GANTT, &tot)) { /* departures = clearances */
+            for (size_t d = 0; tot.n && d < tot.v[0].n; d++) {
+                double v = 0;
+                for (size_t i = 0; i < tot.n; i++)
+                    v += tot.v[i].y[d];
+                m2 = fmax(m2, v);
+            }
+            dd_brief_series_fini(&tot);
+        }
+    }
+    m2 = fmax(fmax(m2, series_max(&l, "clearances ")), b->cap_country);
     double s2 = m2 <= 10 ? 1 : dd__ch_step(m2, 5);
     f2.vy1 = fmax(s2, ceil((m2 + 0.5) / s2) * s2);
     dd__ch_value_axis(cr, &f2, s2, "clearances used per day", false, true);
     dd__ch_time_axis(cr, &f2, b);
     day_bars(cr, &f2, b, &l, "clearances ", caps ? b->cap_site : NULL, b->cap_country);
+    if (b->n_sites > 1)
+        country_line(cr, &f2, b, &l);
     time_marks(cr, &f2, b);
     dd_brief_series_fini(&l);
 }
