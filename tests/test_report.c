@@ -497,6 +497,16 @@ static void test_cli(void **state)
              tmpdir);
     assert_int_equal(system(cmd), 0);
     check_png("cli.png", 1400, 800, 0.01);
+    /* the scenario adds the caps to the ramp chart */
+    snprintf(cmd, sizeof cmd,
+             "%s report %s -o %s/ramp.png --chart ramp --scenario %s/examples/niger-2024/"
+             "scenario.yaml --size 900x600",
+             DD_CLI, NIGER, tmpdir, DD_SOURCE_DIR);
+    assert_int_equal(system(cmd), 0);
+    check_png("ramp.png", 900, 600, 0.01);
+    snprintf(cmd, sizeof cmd, "%s report %s -o %s/x.png --size 9x9 2>/dev/null", DD_CLI, NIGER,
+             tmpdir);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 2);
     snprintf(cmd, sizeof cmd, "%s report %s -o %s/x.png --chart pie 2>/dev/null", DD_CLI, NIGER,
              tmpdir);
     int rc = system(cmd);

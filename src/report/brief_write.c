@@ -228,6 +228,18 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
     return y + 4;
 }
 
+/* The page's footer: the plan's name, its file, the page number. */
+static void footer(const dd_brief *b, cairo_t *cr, double w, double h, int page, int pages)
+{
+    char line[400];
+    snprintf(line, sizeof line, "%s — from %s — page %d of %d", b->name, b->file, page, pages);
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    dd__ch_font(cr, 11, false);
+    dd__ch_text(cr, w - 30, h - 16, 1, 0, line);
+    cairo_restore(cr);
+}
+
 static dd_status write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
 {
     char tmp[4096];
@@ -244,18 +256,25 @@ static dd_status write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
     cairo_translate(cr, 0, top);
     cairo_rectangle(cr, 0, 0, LOGICAL_W, lh - top);
     cairo_clip(cr);
-    dd__chart_draw(b, DD_CHART_BURNDOWN, cr, LOGICAL_W, lh - top, 1);
+    double body = lh - 24; /* the footer's line */
+    dd__chart_draw(b, DD_CHART_BURNDOWN, cr, LOGICAL_W, body - top, 1);
     cairo_restore(cr);
-    cairo_show_page(cr);
     static const dd_chart pages[] = {DD_CHART_CALENDAR, DD_CHART_GANTT, DD_CHART_RAMP,
                                      DD_CHART_SECURITY};
+    size_t per = dd__chart_loads_per_page(body);
+    size_t load_pages = (b->n_sorties + per - 1) / per;
+    load_pages = load_pages > MAX_LOAD_PAGES ? MAX_LOAD_PAGES : load_pages;
+    int n_pages = 1 + (int)(sizeof pages / sizeof pages[0]) + (int)load_pages, page = 1;
+    footer(b, cr, LOGICAL_W, lh, page++, n_pages);
+    cairo_show_page(cr);
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-        dd__chart_draw(b, pages[i], cr, LOGICAL_W, lh, 1);
+        dd__chart_draw(b, pages[i], cr, LOGICAL_W, body, 1);
+        footer(b, cr, LOGICAL_W, lh, page++, n_pages);
         cairo_show_page(cr);
     }
-    size_t per = dd__chart_loads_per_page(lh);
-    for (size_t i = 0, pg = 0; i < b->n_sorties && pg < MAX_LOAD_PAGES; i += per, pg++) {
-        dd__chart_draw(b, DD_CHART_LOADS, cr, LOGICAL_W, lh, (int)i + 1);
+    for (size_t pg = 0; pg < load_pages; pg++) {
+        dd__chart_draw(b, DD_CHART_LOADS, cr, LOGICAL_W, body, (int)(pg * per) + 1);
+        footer(b, cr, LOGICAL_W, lh, page++, n_pages);
         cairo_show_page(cr);
     }
     cairo_status_t cs = cairo_status(cr);

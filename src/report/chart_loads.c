@@ -58,17 +58,27 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 1.5);
     cairo_stroke(cr);
-    /* pallets take 2.235 m of floor each (88 in side fore and aft); the
-     * rest of the floor used is shared by the bulky pieces by count. The
-     * fuselage stands for the longest floor this type uses in the plan. */
+    /* A pallet takes floor length / pallet positions of floor (the 1-D
+     * floor model of docs/plan-format.md); the plan file does not say
+     * either, but a pallet-only load of the same type does: floor used /
+     * pallets. Failing that, a 463L pallet's 88-inch side (2.235 m). The
+     * bulky pieces share the rest of the floor used by count; the fuselage
+     * stands for the longest floor the type uses in the plan. */
     size_t n_bulky = 0;
     for (size_t i = 0; i < s->n_cargo; i++)
         n_bulky += (size_t)s->cargo[i].count;
-    double floor_max = s->floor_m;
-    for (size_t i = 0; i < b->n_sorties; i++)
-        if (!strcmp(b->sorties[i].aircraft, s->aircraft))
-            floor_max = fmax(floor_max, b->sorties[i].floor_m);
-    double pal_m = 2.235, bulky_m = fmax(s->floor_m - pal_m * (double)s->n_pallets, 0);
+    double floor_max = s->floor_m, pal_m = 0;
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        const br_sortie *o = &b->sorties[i];
+        if (strcmp(o->aircraft, s->aircraft))
+            continue;
+        floor_max = fmax(floor_max, o->floor_m);
+        if (!o->n_cargo && o->n_pallets && (pal_m == 0 || o->floor_m / (double)o->n_pallets < pal_m))
+            pal_m = o->floor_m / (double)o->n_pallets;
+    }
+    if (!(pal_m > 0))
+        pal_m = 2.235;
+    double bulky_m = fmax(s->floor_m - pal_m * (double)s->n_pallets, 0);
     double need = pal_m * (double)s->n_pallets + fmax(bulky_m, 1.2 * (double)s->n_cargo);
     floor_max = fmax(floor_max, need);
     double x = fx + 26, avail = fw - 32;
