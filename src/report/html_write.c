@@ -38,7 +38,7 @@ static const char script[] =
     "var rows=Array.prototype.slice.call(b.rows);"
     "rows.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent;"
     "var p=parseFloat(a.replace(/,/g,'')),q=parseFloat(c.replace(/,/g,''));"
-    "var r=(!isNaN(p)&&!isNaN(q)&&/^-?[0-9.,]+$/.test(a+c))?p-q:a.localeCompare(c);"
+    "var num=/^-?[0-9][0-9.,]*$/,r=(num.test(a)&&num.test(c))?p-q:a.localeCompare(c);"
     "return asc?r:-r});"
     "rows.forEach(function(r){b.appendChild(r)})})});";
 
