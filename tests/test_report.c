@@ -200,6 +200,14 @@ static void test_bad_input(void **state)
                               " \"sites\": [], \"milestones\": []}",
              head);
     expect_error(buf, "p.json:1:1: ", "missing key 'sorties'");
+    snprintf(buf, sizeof buf,
+             "%s \"sorties\": [], \"clearances\": [{\"id\": 1, \"sortie\": 1, \"site\": \"X\",\n"
+             "   \"airfield\": \"XXXX\", \"file_by\": \"2024-06-01T00:00Z\", \"window_from\": "
+             "\"2024-06-02T00:00Z\",\n   \"window_to\": \"2024-06-03T00:00Z\", \"date\": "
+             "\"2024-06-02\", \"count_site\": 1, \"count_country\": 1}],\n"
+             " \"tasks\": [], \"people\": [], \"sites\": [], \"milestones\": []}",
+             head);
+    expect_error(buf, "p.json:5:64: clearances[0].site", "unknown site 'X' (not in sites)");
     expect_error("{\"format\": ", "p.json:2:1: ", "syntax error: did not find expected node content");
 }
 

@@ -544,6 +544,17 @@ static void read_people(rd *r, const dd_ynode *root)
     }
 }
 
+/* A sortie or clearance names a site of the `sites` array. */
+static void known_site(rd *r, const dd_ynode *n, const char *path, const char *site)
+{
+    const dd_ynode *v = lookup(n, "site");
+    if (!v || v->kind != DD_Y_SCALAR || dd__br_site_index(r->b, site) >= 0)
+        return;
+    char p[PATHN];
+    sub(p, path, "site");
+    rerr(r, v, p, "unknown site '%s' (not in sites)", site);
+}
+
 static void read_rest(rd *r, const dd_ynode *root)
 {
     dd_brief *b = r->b;
@@ -555,8 +566,10 @@ static void read_rest(rd *r, const dd_ynode *root)
             idx(p, "sorties", i);
             br_sortie *so = &b->sorties[i];
             so->aircraft = so->site = so->dest = so->ferry_from = "";
-            if (item_ok(r, s->items[i], p))
+            if (item_ok(r, s->items[i], p)) {
                 read_sortie(r, s->items[i], p, so);
+                known_site(r, s->items[i], p, so->site);
+            }
         }
     }
     s = get_seq(r, root, "", "clearances", false);
@@ -572,6 +585,7 @@ static void read_rest(rd *r, const dd_ynode *root)
             c->id = get_int(r, n, p, "id");
             c->sortie = get_int(r, n, p, "sortie");
             c->site = get_str(r, n, p, "site");
+            known_site(r, n, p, c->site);
             c->airfield = get_str(r, n, p, "airfield");
             c->file_by = get_time(r, n, p, "file_by", false);
             c->window_from = get_time(r, n, p, "window_from", false);
@@ -627,6 +641,27 @@ static void read_rest(rd *r, const dd_ynode *root)
     }
 }
 
+/* The days the time charts cover, in the host country's time: from the
+ * epoch's day to the later of the deadline's day, the last daily figure
+ * and the last departure. */
+static void set_span(dd_brief *b)
+{
+    int64_t day_of_epoch = (b->epoch + b->offset_min) / 1440;
+    b->first_day = day_of_epoch;
+    b->last_day = (b->deadline - 1 + b->offset_min) / 1440; /* midnight ends the day before */
+    for (size_t i = 0; i < b->n_sites; i++) {
+        const br_site *st = &b->sites[i];
+        if (st->n_days) {
+            if (st->days[0].date < b->first_day)
+                b->first_day = st->days[0].date;
+            if (st->days[st->n_days - 1].date > b->last_day)
+                b->last_day = st->days[st->n_days - 1].date;
+        }
+    }
+    if (b->completion != BR_NONE && (b->completion + b->offset_min) / 1440 > b->last_day)
+        b->last_day = (b->completion + b->offset_min) / 1440;
+}
+
 /* Site indices, the local offset and the span the charts cover. */
 static void finish(rd *r)
 {
@@ -642,20 +677,7 @@ static void finish(rd *r)
         b->clears[i].site_idx = k < 0 ? 0 : k;
     }
     b->offset_min = b->n_sites ? b->sites[0].offset_min : 0;
-    int64_t day_of_epoch = (b->epoch + b->offset_min) / 1440;
-    b->first_day = day_of_epoch;
-    b->last_day = (b->deadline - 1 + b->offset_min) / 1440; /* midnight ends the day before */
-    for (size_t i = 0; i < b->n_sites; i++) {
-        const br_site *st = &b->sites[i];
-        if (st->n_days) {
-            if (st->days[0].date < b->first_day)
-                b->first_day = st->days[0].date;
-            if (st->days[st->n_days - 1].date > b->last_day)
-                b->last_day = st->days[st->n_days - 1].date;
-        }
-    }
-    if (b->completion != BR_NONE && (b->completion + b->offset_min) / 1440 > b->last_day)
-        b->last_day = (b->completion + b->offset_min) / 1440;
+    set_span(b);
 }
 
 dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diags *diags,
@@ -696,9 +718,9 @@ dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diag
         b->binding_detail = get_str(&r, sm, "summary", "binding_detail");
         b->commercial_seats = get_int(&r, sm, "summary", "commercial_seats_used");
     }
+    read_sites(&r, root); /* first: sorties and clearances name sites */
     read_rest(&r, root);
     read_people(&r, root);
-    read_sites(&r, root);
     if (r.oom) {
         dd_brief_free(b);
         return DD_ENOMEM;
@@ -778,6 +800,7 @@ dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s)
     }
     b->cap_site = cap;
     b->mog_site = mog;
+    set_span(b);
     return DD_OK;
 }
 
