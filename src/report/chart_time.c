@@ -276,6 +276,12 @@ void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h)
         dd__ch_time_axis(cr, &f, b);
         if (cols == 1)
             time_marks(cr, &f, b);
+        if (!l.v[i].n) {
+            cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+            dd__ch_font(cr, 14, false);
+            dd__ch_text(cr, (f.x0 + f.x1) / 2, (f.y0 + f.y1) / 2, 0.5, 0.5,
+                        "no daily figures for this site in the plan");
+        }
         dd_brief_series_list pres = {1, &l.v[i]}, req = {1, &l.v[b->n_sites + i]};
         plot_lines(cr, &f, b, &req, "", 4, true);
         plot_lines(cr, &f, b, &pres, "", 0, true);
