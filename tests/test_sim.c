@@ -67,12 +67,12 @@ static dd_sim_result *simulate(const dd_plan *p, uint64_t n, int threads, bool r
     return r;
 }
 
-/* The Niger example has no disruptions: every replication is the plan. */
+/* The Niger example without its disruptions: every replication is the plan. */
 static void test_deterministic_one(void **state)
 {
     (void)state;
     char path[512];
-    snprintf(path, sizeof path, "%s/../../examples/niger-2024/scenario.yaml", DATA);
+    snprintf(path, sizeof path, "%s/sim/niger-calm.yaml", DATA);
     dd_diags d;
     dd_diags_init(&d, 8);
     dd_scenario *s = NULL;
