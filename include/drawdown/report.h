@@ -33,7 +33,8 @@ typedef struct dd_brief dd_brief;
     X(RAMP, "ramp", "aircraft on the ground and clearances per day")        \
     X(CALENDAR, "calendar", "clearance requests to file, by day")           \
     X(SECURITY, "security", "security present against its minimum per site") \
-    X(LOADS, "loads", "load diagram per sortie")
+    X(LOADS, "loads", "load diagram per sortie")                            \
+    X(RISK, "risk", "completion dates and P(deadline) from a simulation")
 
 typedef enum dd_chart {
 #define DD_CHART_ENUM(id, name, text) DD_CHART_##id,
@@ -63,6 +64,13 @@ void dd_brief_free(dd_brief *b);
  * sites' time offsets. Sites are matched by id; the scenario is not kept.
  */
 dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s);
+/*
+ * Add a simulation result (`drawdown simulate -o result.json`, docs/sim.md):
+ * P(deadline) and P(every term) on the verdict, and the risk chart (the
+ * completion-date histogram and the chance of being done by each day).
+ * Problems are located errors in diags (DD_EINPUT).
+ */
+dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags);
 
 typedef struct dd_report_options {
     int chart;       /* dd_chart for .png/.svg; -1: the burndown */
@@ -113,7 +121,9 @@ typedef struct dd_brief_series_list {
  * ramp "mog SITE" and "clearances SITE" per day; security "present SITE"
  * and "required SITE"; calendar "file SITE" (requests whose file-by falls
  * on each day); gantt "sorties SITE" (departures per day); loads "weight"
- * and "pallets" per sortie (x = sortie id).
+ * and "pallets" per sortie (x = sortie id); risk (with a simulation)
+ * "completions" per histogram bin and "p_done" (share done by the bin's
+ * end), x = the bin's first day.
  */
 dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_list *out);
 void dd_brief_series_fini(dd_brief_series_list *l);

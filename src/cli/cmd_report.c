@@ -20,9 +20,11 @@ static const char report_usage[] =
     "  .html   one self-contained page: charts and sortable tables\n"
     "\n"
     "  -o FILE          the output file\n"
-    "  --chart NAME     burndown, gantt, ramp, calendar, security, loads\n"
+    "  --chart NAME     burndown, gantt, ramp, calendar, security, loads, risk\n"
     "  --size WxH       PNG/SVG size in pixels (default 1400x800)\n"
     "  --sortie N       loads chart: first sortie shown (default 1)\n"
+    "  --sim FILE       a simulation result (drawdown simulate -o): P(deadline) on\n"
+    "                   the verdict, the risk chart (--chart risk)\n"
     "  --scenario FILE  the plan's scenario, for clearance caps and MOG on the\n"
     "                   ramp chart (the plan file alone suffices otherwise)\n"
     "  -h, --help       show this help\n"
@@ -51,7 +53,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 
 int dd__cmd_report(int argc, char **argv)
 {
-    const char *plan = NULL, *out = NULL, *scenario = NULL;
+    const char *plan = NULL, *out = NULL, *scenario = NULL, *sim = NULL;
     dd_report_options opt;
     dd_report_options_init(&opt);
     for (int i = 1; i < argc; i++) {
@@ -60,7 +62,7 @@ int dd__cmd_report(int argc, char **argv)
             fputs(report_usage, stdout);
             return DD_EXIT_OK;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--chart") || !strcmp(a, "--size") ||
-                   !strcmp(a, "--sortie") || !strcmp(a, "--scenario")) {
+                   !strcmp(a, "--sortie") || !strcmp(a, "--scenario") || !strcmp(a, "--sim")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -68,11 +70,13 @@ int dd__cmd_report(int argc, char **argv)
                 out = v;
             } else if (!strcmp(a, "--scenario")) {
                 scenario = v;
+            } else if (!strcmp(a, "--sim")) {
+                sim = v;
             } else if (!strcmp(a, "--chart")) {
                 opt.chart = dd_chart_from_name(v);
                 if (opt.chart < 0)
                     return usage_error("unknown chart '%s' (burndown, gantt, ramp, calendar, "
-                                       "security, loads)",
+                                       "security, loads, risk)",
                                        v);
             } else if (!strcmp(a, "--size")) {
                 const char *x = strchr(v, 'x');
@@ -118,6 +122,8 @@ int dd__cmd_report(int argc, char **argv)
         st = dd_brief_load(plan, &diags, &b);
     if (st == DD_OK && s)
         st = dd_brief_use_scenario(b, s);
+    if (st == DD_OK && sim)
+        st = dd_brief_use_sim(b, sim, &diags);
     dd_scenario_free(s);
     if (st == DD_OK)
         st = dd_report_write(b, out, &opt, &diags);

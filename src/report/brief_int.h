@@ -97,6 +97,24 @@ typedef struct br_milestone {
     bool met;
 } br_milestone;
 
+typedef struct br_prob {
+    double p, lo, hi;
+    int32_t hits, n;
+    bool set;
+} br_prob;
+
+typedef struct br_sim {
+    bool set;
+    const char *policy;
+    int32_t replications, never;
+    br_prob p_deadline, p_all_terms;
+    int64_t p10, p50, p90; /* BR_NONE: never */
+    int64_t hist_from;     /* time of the first bin's start */
+    double bin_days;
+    size_t n_bins;
+    int32_t *counts;
+} br_sim;
+
 struct dd_brief {
     dd_arena arena;
     const char *file, *name, *scenario;
@@ -121,6 +139,7 @@ struct dd_brief {
     int32_t cap_country;
     int32_t *cap_site; /* n_sites: clearances per day at the airfield */
     int32_t *mog_site; /* n_sites: total MOG */
+    br_sim sim;        /* a simulation result, when given */
 };
 
 /* ---- times (brief_read.c) ---- */

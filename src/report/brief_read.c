@@ -804,6 +804,117 @@ dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s)
     return DD_OK;
 }
 
+static br_prob get_prob(rd *r, const dd_ynode *map, const char *path, const char *key,
+                        bool optional)
+{
+    br_prob pr = {0};
+    const dd_ynode *v = optional ? lookup(map, key) : get_map(r, map, path, key);
+    if (!v)
+        return pr;
+    char p[PATHN];
+    sub(p, path, key);
+    if (v->kind != DD_Y_MAP) {
+        rerr(r, v, p, "expected an object");
+        return pr;
+    }
+    pr.p = get_num(r, v, p, "p");
+    pr.lo = get_num(r, v, p, "lo");
+    pr.hi = get_num(r, v, p, "hi");
+    pr.hits = get_int(r, v, p, "hits");
+    pr.n = get_int(r, v, p, "n");
+    pr.set = true;
+    return pr;
+}
+
+dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "cannot read the simulation result (%s)", strerror(errno));
+        return DD_EINPUT;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        char *g = realloc(buf, cap * 2);
+        if (!g) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = g;
+        cap *= 2;
+    }
+    fclose(f);
+    if (!buf)
+        return DD_ENOMEM;
+    /* the tree and the strings live in the brief's arena */
+    char *text = dd__arena_strndup(&b->arena, buf, len);
+    free(buf);
+    if (!text)
+        return DD_ENOMEM;
+    const char *file = dd__arena_strdup(&b->arena, path);
+    rd r = {.b = b, .file = file ? file : path, .text = text, .len = len, .diags = diags};
+    dd_ynode *root = NULL;
+    dd_status st = dd__ytree_parse(&b->arena, r.file, text, len, true, diags, &root);
+    if (st != DD_OK)
+        return st;
+    br_sim sim = {0};
+    if (root->kind != DD_Y_MAP || !lookup(root, "drawdown_simulation")) {
+        rerr(&r, root, "", "not a drawdown simulation result (key \"drawdown_simulation\")");
+        return DD_EINPUT;
+    }
+    sim.policy = get_str(&r, root, "", "policy");
+    sim.replications = get_int(&r, root, "", "replications");
+    sim.p_deadline = get_prob(&r, root, "", "p_deadline", false);
+    sim.p_all_terms = get_prob(&r, root, "", "p_all_terms", true);
+    const dd_ynode *c = get_map(&r, root, "", "completion");
+    if (c) {
+        sim.p10 = get_time(&r, c, "completion", "p10", true);
+        sim.p50 = get_time(&r, c, "completion", "p50", true);
+        sim.p90 = get_time(&r, c, "completion", "p90", true);
+        sim.never = get_int(&r, c, "completion", "never");
+        const dd_ynode *h = get_map(&r, c, "completion", "histogram");
+        if (h) {
+            sim.hist_from = get_time(&r, h, "completion.histogram", "from", false);
+            sim.bin_days = get_num(&r, h, "completion.histogram", "bin_days");
+            if (!(sim.bin_days > 0) || sim.bin_days > 366)
+                rerr(&r, lookup(h, "bin_days"), "completion.histogram.bin_days",
+                     "expected a number of days above 0");
+            const dd_ynode *cs = get_seq(&r, h, "completion.histogram", "counts", false);
+            if (cs) {
+                sim.counts = arr(&r, cs->n, sizeof *sim.counts);
+                sim.n_bins = sim.counts ? cs->n : 0;
+                for (size_t i = 0; sim.counts && i < cs->n; i++) {
+                    const dd_ynode *it = cs->items[i];
+                    char *end = NULL;
+                    double v = it->kind == DD_Y_SCALAR ? strtod(it->text, &end) : -1;
+                    if (!end || *end || v < 0 || v != floor(v) || v > 2e9) {
+                        char q[PATHN];
+                        snprintf(q, sizeof q, "completion.histogram.counts[%zu]", i);
+                        rerr(&r, it, q, "expected a count");
+                    } else {
+                        sim.counts[i] = (int32_t)v;
+                    }
+                }
+            }
+        }
+    }
+    if (r.oom)
+        return DD_ENOMEM;
+    if (r.failed) {
+        dd_diags_sort(diags);
+        return DD_EINPUT;
+    }
+    sim.set = true;
+    b->sim = sim;
+    return DD_OK;
+}
+
 void dd_brief_free(dd_brief *b)
 {
     if (!b)

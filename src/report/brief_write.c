@@ -206,6 +206,20 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
              b->n_sorties, b->n_clears, pax, b->commercial_seats, b->n_tasks);
     dd__ch_text(cr, 30, 180, 0, 0, line);
     double y = 204;
+    if (b->sim.set) {
+        const br_sim *sm = &b->sim;
+        size_t n = (size_t)snprintf(line, sizeof line,
+                                    "simulated (%d replications): P(deadline) %.1f%% [%.1f–%.1f%%]",
+                                    sm->replications, sm->p_deadline.p * 100,
+                                    sm->p_deadline.lo * 100, sm->p_deadline.hi * 100);
+        if (sm->p_all_terms.set && n < sizeof line)
+            snprintf(line + n, sizeof line - n, ", P(every term) %.1f%% [%.1f–%.1f%%]",
+                     sm->p_all_terms.p * 100, sm->p_all_terms.lo * 100, sm->p_all_terms.hi * 100);
+        dd__ch_font(cr, 17, true);
+        dd__ch_text(cr, 30, y, 0, 0, line);
+        dd__ch_font(cr, 17, false);
+        y += 24;
+    }
     for (size_t i = 0; i < b->n_milestones && i < 3; i++) {
         const br_milestone *ms = &b->milestones[i];
         char due[32], got[32];
@@ -264,9 +278,16 @@ static dd_status write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
     size_t per = dd__chart_loads_per_page(body);
     size_t load_pages = (b->n_sorties + per - 1) / per;
     load_pages = load_pages > MAX_LOAD_PAGES ? MAX_LOAD_PAGES : load_pages;
-    int n_pages = 1 + (int)(sizeof pages / sizeof pages[0]) + (int)load_pages, page = 1;
+    int n_pages = 1 + (b->sim.set ? 1 : 0) + (int)(sizeof pages / sizeof pages[0]) +
+                  (int)load_pages,
+        page = 1;
     footer(b, cr, LOGICAL_W, lh, page++, n_pages);
     cairo_show_page(cr);
+    if (b->sim.set) {
+        dd__chart_draw(b, DD_CHART_RISK, cr, LOGICAL_W, body, 1);
+        footer(b, cr, LOGICAL_W, lh, page++, n_pages);
+        cairo_show_page(cr);
+    }
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         dd__chart_draw(b, pages[i], cr, LOGICAL_W, body, 1);
         footer(b, cr, LOGICAL_W, lh, page++, n_pages);

@@ -167,7 +167,7 @@ void dd__ch_value_axis(cairo_t *cr, const ch_frame *f, double step, const char *
         if (step >= 1 || v == 0)
             snprintf(lab, sizeof lab, "%.0f", v);
         else
-            snprintf(lab, sizeof lab, "%.1f", v);
+            snprintf(lab, sizeof lab, "%g", round(v / step) * step);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         if (right)
             dd__ch_text(cr, f->x1 + 6, y, 0, 0.5, lab);
@@ -357,6 +357,9 @@ void dd__chart_draw(const dd_brief *b, dd_chart c, cairo_t *cr, double w, double
         break;
     case DD_CHART_SECURITY:
         dd__chart_security(b, cr, w, h);
+        break;
+    case DD_CHART_RISK:
+        dd__chart_risk(b, cr, w, h);
         break;
     default:
         dd__chart_loads(b, cr, w, h, first_sortie);

@@ -57,6 +57,7 @@ void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h);
 void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h);
 void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h);
 void dd__chart_loads(const dd_brief *b, cairo_t *cr, double w, double h, int first);
+void dd__chart_risk(const dd_brief *b, cairo_t *cr, double w, double h);
 /* Sorties per loads page of height h. */
 size_t dd__chart_loads_per_page(double h);
 

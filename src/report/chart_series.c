@@ -172,6 +172,22 @@ dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_lis
             out->v[1].y[i] = (double)b->sorties[i].n_pallets;
         }
         break;
+    case DD_CHART_RISK: {
+        const br_sim *m = &b->sim;
+        st = dd__series_add(out, "completions", m->n_bins);
+        if (!st)
+            st = dd__series_add(out, "p_done", m->n_bins);
+        double total = m->replications > 0 ? m->replications : 1, done = 0;
+        for (size_t i = 0; !st && i < m->n_bins; i++) {
+            double x = (double)(local_day(b, m->hist_from) - b->first_day) +
+                       (double)i * m->bin_days;
+            out->v[0].x[i] = out->v[1].x[i] = x;
+            out->v[0].y[i] = m->counts[i];
+            done += m->counts[i];
+            out->v[1].y[i] = done / total;
+        }
+        break;
+    }
     default:
         return DD_EARG;
     }

@@ -143,6 +143,16 @@ static void verdict(FILE *f, const dd_brief *b)
     fprintf(f, ".<br>%zu military sorties, %zu clearance requests, %d people (%d on commercial "
                "seats), %zu ground tasks.</p>\n",
             b->n_sorties, b->n_clears, pax, b->commercial_seats, b->n_tasks);
+    if (b->sim.set) {
+        const br_sim *sm = &b->sim;
+        fprintf(f, "<p><b>Simulated (%d replications, %s): P(deadline) %.1f%% [%.1f–%.1f%%]",
+                sm->replications, sm->policy, sm->p_deadline.p * 100, sm->p_deadline.lo * 100,
+                sm->p_deadline.hi * 100);
+        if (sm->p_all_terms.set)
+            fprintf(f, ", P(every term) %.1f%% [%.1f–%.1f%%]", sm->p_all_terms.p * 100,
+                    sm->p_all_terms.lo * 100, sm->p_all_terms.hi * 100);
+        fputs("</b></p>\n", f);
+    }
     for (size_t i = 0; i < b->n_milestones; i++) {
         const br_milestone *ms = &b->milestones[i];
         dd__br_fmt_end(ms->at, b->offset_min, dl, sizeof dl);
@@ -163,6 +173,8 @@ static void verdict(FILE *f, const dd_brief *b)
 static dd_status charts(FILE *f, const dd_brief *b)
 {
     for (int c = 0; c < DD_CHART_COUNT; c++) {
+        if (c == DD_CHART_RISK && !b->sim.set)
+            continue;
         char *svg = NULL;
         size_t len = 0;
         double h = c == DD_CHART_LOADS ? 980 : 800;
@@ -377,8 +389,9 @@ dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *di
                "column header to sort.</p>\n<p>",
             off);
     for (int c = 0; c < DD_CHART_COUNT; c++)
-        fprintf(f, "<a href=\"#chart-%s\">%s</a> · ", dd_chart_name((dd_chart)c),
-                dd_chart_name((dd_chart)c));
+        if (c != DD_CHART_RISK || b->sim.set)
+            fprintf(f, "<a href=\"#chart-%s\">%s</a> · ", dd_chart_name((dd_chart)c),
+                    dd_chart_name((dd_chart)c));
     fputs("<a href=\"#sorties\">sorties</a> · <a href=\"#manifests\">manifests</a> · "
           "<a href=\"#clearances\">clearances</a> · <a href=\"#people\">people</a> · "
           "<a href=\"#tasks\">tasks</a> · <a href=\"#sites\">site days</a></p>\n",
