@@ -13,15 +13,20 @@
  * backward into the population of right-justified schedules (shifted to
  * 0, kept by start), which breeds children decoded forward into the first.
  * One schedule per child; the alternation is the forward-backward
- * improvement spread over generations. A share of the decodes uses the
- * parallel SGS (non-delay schedules) instead of the serial one, in either
- * direction: mixing both schemes in one GA is Hartmann 2002's idea ("A
- * self-adapting genetic algorithm for project scheduling under resource
- * constraints", NRL 49); here the choice is random per child.
+ * improvement spread over generations.
  *
- * Other instances use one population; a child is decoded forward (serial,
- * or parallel for the same share) and justified by one forward-backward
- * pass (Valls et al. 2005), 3 schedules.
+ * Decoding mixes schemes (in the spirit of Hartmann 2002, "A self-adapting
+ * genetic algorithm for project scheduling under resource constraints",
+ * NRL 49, who let a gene choose between the serial and the parallel SGS):
+ * a child is decoded by the serial SGS, or by parameterised active
+ * schedules (Goncalves, Resende & Mendes 2011) with a random delay between
+ * 0 (the parallel SGS, non-delay schedules) and twice the mean duration, in
+ * either direction. The mix reaches schedules neither scheme finds alone
+ * within the budget (docs/sched.md).
+ *
+ * Other instances use one population; a child is decoded forward (mixed
+ * the same way) and justified by one forward-backward pass (Valls et al.
+ * 2005): 3 schedules.
  *
  * The population shrinks linearly from its initial size to a fifth of it
  * as the budget is used (linear population size reduction, Tanabe &
@@ -44,7 +49,8 @@
 #define PEAK_SHARE 0.8     /* share of children from the peak crossover */
 #define PEAK_MIN 0.1       /* peak window length, as a share of the makespan */
 #define PEAK_MAX 0.5
-#define NONDELAY_SHARE 0.2 /* share of decodes by the parallel SGS */
+#define SERIAL_SHARE 0.2   /* decodes by the serial SGS; the rest: PAS */
+#define DELAY_MAX 2.0      /* PAS delay up to this many mean durations */
 #define POP_BASE 150.0     /* initial population: 5,000 schedules, n = 120 */
 #define POP_END 0.2        /* final population, as a share of the initial */
 
@@ -75,6 +81,7 @@ typedef struct ga {
     double *util;  /* H + 1 */
     int64_t *prio_lft, *prio_lst, *prio_pos;
     int32_t *lf;
+    double mean_dur;
 } ga;
 
 static int better(const ga *g, const indiv *a, const indiv *b)
@@ -135,12 +142,31 @@ static void copy_indiv(const ga *g, indiv *dst, const indiv *src)
     dst->hash = src->hash;
 }
 
-/* Parallel SGS with the list positions as priorities. */
-static int32_t decode_parallel(ga *g, indiv *x, int mirror)
+/*
+ * Decode x->list in direction `mirror` (0 forward) into x->start: the
+ * serial SGS for a share of the children, else parameterised active
+ * schedules with the list positions as priorities and a random delay.
+ * Backward schedules are right-justified and shifted to 0. Returns the
+ * makespan or -1. One schedule.
+ */
+static int32_t decode(ga *g, indiv *x, int mirror)
 {
+    if (dd_rng_double(&g->rng) < SERIAL_SHARE) {
+        if (!mirror)
+            return dd__sgs_forward(g->ws, x->list, x->start);
+        /* from the end of the horizon, where every schedule fits */
+        const int32_t T = g->in->H - 1;
+        int32_t first = dd__sgs_backward(g->ws, x->list, T, NULL, 0, x->start);
+        if (first < 0)
+            return -1;
+        for (int32_t j = 0; j < g->n; j++)
+            x->start[j] -= first;
+        return T - first;
+    }
     for (int32_t i = 0; i < g->n; i++)
         g->prio_pos[x->list[i]] = i;
-    return dd__sgs_parallel_frame(g->ws, g->prio_pos, mirror, x->start);
+    double delay = dd_rng_double(&g->rng) * DELAY_MAX * g->mean_dur;
+    return dd__sgs_pas(g->ws, g->prio_pos, (int32_t)delay, mirror, x->start);
 }
 
 static void set_cost(ga *g, indiv *x, int32_t ms)
@@ -170,33 +196,13 @@ static int evaluate_bipop(ga *g, indiv *x)
     /* the first schedule is always made, whatever the budget */
     if (!budget(g, 1) && g->ws->n_sched > 0)
         return 0;
-    const int nondelay = dd_rng_double(&g->rng) < NONDELAY_SHARE;
-    int32_t ms;
-    if (x->dir == 0) {
-        ms = nondelay ? decode_parallel(g, x, 0)
-                      : dd__sgs_forward(g->ws, x->list, x->start);
-        if (ms >= 0) {
+    int32_t ms = decode(g, x, x->dir);
+    if (ms >= 0) {
+        if (x->dir == 0)
             dd__sched_sort_by_finish_desc(g->ws, x->start, x->list);
-            x->dir = 1;
-        }
-    } else if (nondelay) {
-        ms = decode_parallel(g, x, 1);
-        if (ms >= 0) {
+        else
             dd__sched_sort_by_start(g->ws, x->start, x->list);
-            x->dir = 0;
-        }
-    } else {
-        /* from the end of the horizon, where every schedule fits */
-        const int32_t T = g->in->H - 1;
-        int32_t first = dd__sgs_backward(g->ws, x->list, T, NULL, 0, x->start);
-        ms = -1;
-        if (first >= 0) {
-            for (int32_t j = 0; j < g->n; j++)
-                x->start[j] -= first;
-            ms = T - first;
-            dd__sched_sort_by_start(g->ws, x->start, x->list);
-            x->dir = 0;
-        }
+        x->dir = !x->dir;
     }
     set_cost(g, x, ms);
     return 1;
@@ -208,9 +214,7 @@ static int evaluate_fbi(ga *g, indiv *x)
 {
     if (!budget(g, 1) && g->ws->n_sched > 0)
         return 0;
-    int32_t ms = dd_rng_double(&g->rng) < NONDELAY_SHARE
-                     ? decode_parallel(g, x, 0)
-                     : dd__sgs_forward(g->ws, x->list, x->start);
+    int32_t ms = decode(g, x, 0);
     if (ms >= 0 && budget(g, 2))
         ms = dd__sched_fbi(g->ws, x->start, x->list, 1, g->minimise_tardiness);
     else if (ms >= 0)
@@ -511,7 +515,10 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
         if (in->rel[j] > 0 || in->lps[j] != DD__SCHED_INF)
             g.bipop = 0;
     g.t_start = dd__sched_now();
-    g.t_end = g.t_start + cfg->time_limit;
+    double sum_dur = 0.0;
+    for (int32_t j = 0; j < in->n; j++)
+        sum_dur += in->dur[j];
+    g.mean_dur = in->n ? sum_dur / in->n : 1.0;
     const size_t P = population(cfg, in->n);
     g.P0 = g.P = P;
     const size_t n1 = (size_t)in->n + 1, npool = 4 * P + 1;

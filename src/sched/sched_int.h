@@ -70,7 +70,8 @@ typedef struct dd__sched_ws {
     int32_t *tmp_start;     /* n */
     int32_t *tmp_start2;    /* n */
     int32_t *tmp_list;      /* n */
-    int32_t *par_left, *par_est, *par_el, *par_run; /* n each, parallel SGS */
+    int32_t *par_left, *par_est, *par_el, *par_e, *par_dirty; /* n each,
+                                                                 for PAS */
     uint64_t n_sched;       /* schedules generated so far */
 } dd__sched_ws;
 
@@ -92,11 +93,15 @@ int32_t dd__sgs_forward(dd__sched_ws *ws, const int32_t *list, int32_t *start);
  */
 int32_t dd__sgs_backward(dd__sched_ws *ws, const int32_t *list, int32_t T,
                          const int32_t *old, int keep_dl, int32_t *start);
-/* Parallel SGS forward, or backward in a mirrored frame (time-invariant
- * instances only), priorities lower first. Returns the makespan or -1;
- * start gets the schedule (shifted to 0 when mirrored). One schedule. */
-int32_t dd__sgs_parallel_frame(dd__sched_ws *ws, const int64_t *prio,
-                               int mirror, int32_t *start);
+/*
+ * Parameterised active schedules, priorities lower first: delta 0 gives
+ * the parallel SGS (non-delay schedules), a large delta the serial SGS.
+ * Forward, or backward in a mirrored frame (time-invariant instances only:
+ * then start gets a right-justified schedule shifted to 0). Returns the
+ * makespan or -1. Counts one schedule.
+ */
+int32_t dd__sgs_pas(dd__sched_ws *ws, const int64_t *prio, int32_t delta,
+                    int mirror, int32_t *start);
 
 /* Activities sorted by start (ties: topological rank) into list. */
 void dd__sched_sort_by_start(dd__sched_ws *ws, const int32_t *start,

@@ -11,9 +11,9 @@
  * touched are restored before the next one. The earliest-fit search checks
  * a candidate window from its end backwards and, on a conflict at slot s,
  * jumps to s + 1 remembering which slots are already known to fit, so each
- * slot is examined at most once per activity. The parallel SGS (non-delay
- * schedules) runs forward or, on time-invariant instances, backward in a
- * mirrored time frame; the GA mixes it with the serial one.
+ * slot is examined at most once per activity. Parameterised active
+ * schedules (between the parallel and the serial SGS) run forward or, on
+ * time-invariant instances, backward in a mirrored time frame.
  */
 #include "sched/sched_int.h"
 
@@ -35,10 +35,11 @@ dd_status dd__sched_ws_init(dd__sched_ws *ws, const dd__sched_inst *in)
     ws->par_left = malloc(n * sizeof *ws->par_left);
     ws->par_est = malloc(n * sizeof *ws->par_est);
     ws->par_el = malloc(n * sizeof *ws->par_el);
-    ws->par_run = malloc(n * sizeof *ws->par_run);
+    ws->par_e = malloc(n * sizeof *ws->par_e);
+    ws->par_dirty = malloc(n * sizeof *ws->par_dirty);
     if (!ws->avail || !ws->head || !ws->next || !ws->tmp_start ||
         !ws->tmp_start2 || !ws->tmp_list || !ws->par_left || !ws->par_est ||
-        !ws->par_el || !ws->par_run) {
+        !ws->par_el || !ws->par_e || !ws->par_dirty) {
         dd__sched_ws_fini(ws);
         return DD_ENOMEM;
     }
@@ -62,7 +63,8 @@ void dd__sched_ws_fini(dd__sched_ws *ws)
     free(ws->par_left);
     free(ws->par_est);
     free(ws->par_el);
-    free(ws->par_run);
+    free(ws->par_e);
+    free(ws->par_dirty);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -292,117 +294,142 @@ int32_t dd__sched_fbi(dd__sched_ws *ws, int32_t *start, int32_t *list,
     return ms;
 }
 
-/*
- * Parallel SGS over a time frame that may run backward (mirror): then the
- * precedence graph is reversed, every activity is released at 0, and the
- * frame times u are turned into starts T - u - dur, T the frame makespan,
- * so the result is a right-justified non-delay schedule shifted to 0. The
- * mirrored frame needs a time-invariant instance (constant capacity, no
- * release dates). Decision times are the finish times of running
- * activities (capacity only frees up then) and the earliest starts of
- * waiting ones; when the capacity varies, every slot. Counts one schedule.
- * Returns the makespan or -1.
- */
-int32_t dd__sgs_parallel_frame(dd__sched_ws *ws, const int64_t *prio,
-                               int mirror, int32_t *start)
+/* Earliest start >= t at which j fits the remaining capacity, or -1. */
+static int32_t earliest_fit(const dd__sched_ws *ws, int32_t j, int32_t t)
 {
     const dd__sched_inst *in = ws->in;
-    const int32_t n = in->n, nres = in->nres;
+    const int32_t nres = in->nres, d = in->dur[j];
+    const int32_t nd = in->dem_off[j + 1] - in->dem_off[j];
+    if (!nd)
+        return t;
+    const int32_t *dr = in->dem_res + in->dem_off[j];
+    const int32_t *dq = in->dem_q + in->dem_off[j];
+    int32_t vhi = t;
+    for (;;) {
+        if (t > in->lps[j] || t > in->H - d)
+            return -1;
+        int32_t s = t + d - 1;
+        while (s >= vhi &&
+               slot_fits(ws->avail + (size_t)s * (size_t)nres, dr, dq, nd))
+            s--;
+        if (s < vhi)
+            return t;
+        vhi = t + d;
+        t = s + 1;
+    }
+}
+
+/*
+ * Parameterised active schedules (after Goncalves, Resende & Mendes 2011,
+ * "A biased random-key genetic algorithm with forward-backward improvement
+ * for the resource-constrained project scheduling problem", J. Heuristics
+ * 17): repeatedly, among the eligible activities whose earliest feasible
+ * start is within `delta` of the earliest one, schedule the one of least
+ * priority value there. delta 0 is the parallel SGS (non-delay schedules:
+ * activities start in time order, each as soon as it fits), a delta past
+ * every duration the serial SGS of the priority order (active schedules).
+ *
+ * The frame may run backward (mirror): the precedence graph is reversed,
+ * every activity is released at 0, and frame times u become starts
+ * T - u - dur, T the frame makespan: a right-justified schedule shifted to
+ * 0. The mirrored frame needs a time-invariant instance (constant
+ * capacity, no release dates); the capacity profile is then indexed by
+ * frame time.
+ */
+int32_t dd__sgs_pas(dd__sched_ws *ws, const int64_t *prio, int32_t delta,
+                    int mirror, int32_t *start)
+{
+    const dd__sched_inst *in = ws->in;
+    const int32_t n = in->n;
     const int32_t *poff = mirror ? in->succ_off : in->pred_off;
     const int32_t *soff = mirror ? in->pred_off : in->succ_off;
     const int32_t *sarc = mirror ? in->pred : in->succ;
     const int32_t *slag = mirror ? in->pred_lag : in->succ_lag;
     int32_t *left = ws->par_left, *est = ws->par_est, *el = ws->par_el;
-    int32_t *run = ws->par_run, nrun = 0; /* started, finishing after t */
-    int32_t *u = ws->tmp_start2;
+    /* e[j]: earliest feasible start of a waiting activity, exact unless
+     * dirty[j] (then a lower bound: starts only move later as capacity is
+     * taken) */
+    int32_t *e = ws->par_e, *dirty = ws->par_dirty, *u = ws->tmp_start2;
     reset_profile(ws);
     ws->n_sched++;
-    int32_t ne = 0; /* el[0..ne): released, not started, sorted by prio */
+    int32_t ne = 0;
     for (int32_t j = 0; j < n; j++) {
         left[j] = poff[j + 1] - poff[j];
         est[j] = mirror ? 0 : in->rel[j];
-        u[j] = -1;
+        if (!left[j]) {
+            el[ne++] = j;
+            e[j] = est[j];
+            dirty[j] = 1;
+        }
     }
-    /* insert j into el by (prio, rank) */
-#define EL_INSERT(jj)                                                          \
-    do {                                                                       \
-        const int32_t j_ = (jj);                                               \
-        int32_t q_ = ne++;                                                     \
-        while (q_ > 0 && (prio[el[q_ - 1]] > prio[j_] ||                       \
-                          (prio[el[q_ - 1]] == prio[j_] &&                     \
-                           in->rank[el[q_ - 1]] > in->rank[j_]))) {            \
-            el[q_] = el[q_ - 1];                                               \
-            q_--;                                                              \
-        }                                                                      \
-        el[q_] = j_;                                                           \
-    } while (0)
-    for (int32_t j = 0; j < n; j++)
-        if (!left[j])
-            EL_INSERT(j);
-    int32_t done = 0, t = 0, ms = 0;
-    while (done < n) {
-        int progress = 0;
-        for (int32_t e = 0; e < ne; e++) {
-            const int32_t j = el[e], d = in->dur[j];
-            if (est[j] > t)
-                continue;
-            const int32_t k0 = in->dem_off[j], nd = in->dem_off[j + 1] - k0;
-            if (nd) {
-                if (t > in->lps[j] || t > in->H - d)
-                    return -1;
-                int fits = 1;
-                for (int32_t s2 = t; s2 < t + d && fits; s2++)
-                    fits = slot_fits(ws->avail + (size_t)s2 * (size_t)nres,
-                                     in->dem_res + k0, in->dem_q + k0, nd);
-                if (!fits)
-                    continue;
-                commit(ws, t, d, in->dem_res + k0, in->dem_q + k0, nd);
-            }
-            u[j] = t;
-            if (d > 0)
-                run[nrun++] = j;
-            done++;
-            progress = 1;
-            if (t + d > ms)
-                ms = t + d;
-            memmove(el + e, el + e + 1, (size_t)(ne - e - 1) * sizeof *el);
-            ne--;
-            e--;
-            for (int32_t k = soff[j]; k < soff[j + 1]; k++) {
-                const int32_t b = sarc[k];
-                const int32_t v = t + d + slag[k];
-                if (v > est[b])
-                    est[b] = v;
-                if (--left[b] == 0)
-                    EL_INSERT(b);
-            }
-        }
-        if (done == n)
-            break;
-        if (progress)
-            continue; /* zero durations or negative lags: same t again */
-        int32_t nt = DD__SCHED_INF;
-        for (int32_t e = 0; e < ne; e++)
-            if (est[el[e]] > t && est[el[e]] < nt)
-                nt = est[el[e]];
-        /* running activities: the next finish after t */
-        int32_t keep = 0;
-        for (int32_t q = 0; q < nrun; q++) {
-            const int32_t j = run[q], f = u[j] + in->dur[j];
-            if (f <= t)
-                continue;
-            run[keep++] = j;
-            if (f < nt)
-                nt = f;
-        }
-        nrun = keep;
-        if (in->varying && t + 1 < nt)
-            nt = t + 1;
-        if (nt == DD__SCHED_INF || nt >= in->H)
+    int32_t ms = 0;
+    for (int32_t step = 0; step < n; step++) {
+        if (!ne)
             return -1;
-        t = nt;
+        /* the earliest start among the waiting activities, exactly: a
+         * dirty bound below the best exact one is made exact (the best
+         * only falls, so one pass does) */
+        int32_t tmin = DD__SCHED_INF;
+        for (int32_t q = 0; q < ne; q++)
+            if (!dirty[el[q]] && e[el[q]] < tmin)
+                tmin = e[el[q]];
+        for (int32_t q = 0; q < ne; q++) {
+            const int32_t j = el[q];
+            if (!dirty[j] || e[j] >= tmin)
+                continue;
+            if ((e[j] = earliest_fit(ws, j, e[j])) < 0)
+                return -1;
+            dirty[j] = 0;
+            if (e[j] < tmin)
+                tmin = e[j];
+        }
+        /* the least priority value among those starting by tmin + delta;
+         * a dirty bound is made exact only when it would win */
+        const int64_t lim = (int64_t)tmin + delta;
+        int32_t pick = -1;
+        for (int32_t q = 0; q < ne; q++) {
+            const int32_t j = el[q];
+            if (e[j] > lim)
+                continue;
+            if (pick >= 0 && (prio[j] > prio[el[pick]] ||
+                              (prio[j] == prio[el[pick]] &&
+                               in->rank[j] > in->rank[el[pick]])))
+                continue;
+            if (dirty[j]) {
+                if ((e[j] = earliest_fit(ws, j, e[j])) < 0)
+                    return -1;
+                dirty[j] = 0;
+                if (e[j] > lim)
+                    continue;
+            }
+            pick = q;
+        }
+        const int32_t j = el[pick], t = e[j], d = in->dur[j];
+        el[pick] = el[--ne];
+        const int32_t k0 = in->dem_off[j], nd = in->dem_off[j + 1] - k0;
+        if (nd && d > 0) {
+            commit(ws, t, d, in->dem_res + k0, in->dem_q + k0, nd);
+            for (int32_t q = 0; q < ne; q++) {
+                const int32_t b = el[q];
+                if (e[b] < t + d && e[b] + in->dur[b] > t)
+                    dirty[b] = 1;
+            }
+        }
+        u[j] = t;
+        if (t + d > ms)
+            ms = t + d;
+        for (int32_t k = soff[j]; k < soff[j + 1]; k++) {
+            const int32_t b = sarc[k];
+            const int32_t v = t + d + slag[k];
+            if (v > est[b])
+                est[b] = v;
+            if (--left[b] == 0) {
+                el[ne++] = b;
+                e[b] = est[b];
+                dirty[b] = 1;
+            }
+        }
     }
-#undef EL_INSERT
     for (int32_t j = 0; j < n; j++)
         start[j] = mirror ? ms - u[j] - in->dur[j] : u[j];
     return ms;

@@ -82,7 +82,7 @@ static dd_status run_rule(dd__sched_ws *ws, const dd_sched_options *opt,
     dd__sched_rule_prio(in, opt->rule, lf, prio);
     int32_t ms;
     if (opt->sgs == DD_SCHED_SGS_PARALLEL) {
-        ms = dd__sgs_parallel_frame(ws, prio, 0, best);
+        ms = dd__sgs_pas(ws, prio, 0, 0, best);
     } else {
         dd__sched_list_from_prio(in, prio, list, scratch);
         ms = dd__sgs_forward(ws, list, best);
