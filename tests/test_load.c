@@ -400,6 +400,34 @@ static void test_deterministic(void **state)
 }
 
 /*
+ * Seven items of 34 in bins of 100: at most two per bin, so 4 bins, but
+ * L1 = L2 = 3. The LP relaxation (patterns of at most two items) is 3.5,
+ * so the LP bound proves the packing optimal.
+ */
+static void test_lp_bound(void **state)
+{
+    (void)state;
+    const int64_t w[] = {34, 34, 34, 34, 34, 34, 34};
+    const int64_t cap = 100;
+    dd_pack_problem p = {7, 1, w, &cap, NULL, NULL};
+    dd_pack_bounds b;
+    assert_int_equal(dd_pack_lower_bounds(&p, &b), DD_OK);
+    assert_int_equal(b.l2[0], 3);
+    assert_int_equal(b.lp, 0); /* never computed here */
+    dd_pack_options o = budget(5000);
+    dd_pack_result r;
+    dd_pack_result_init(&r);
+    assert_int_equal(dd_pack_solve(&p, &o, &r), DD_OK);
+    check_packing(&p, &r);
+    assert_int_equal(r.n_bins, 4);
+    assert_int_equal(r.bounds.lp, 4);
+    assert_int_equal(r.bounds.lower_bound, 4);
+    assert_true(r.optimal);
+    assert_true(r.iterations < 5000); /* stopped at the bound */
+    dd_pack_result_fini(&r);
+}
+
+/*
  * Falkenauer-style triplets: every bin of the optimum holds three items
  * that fill it exactly, which the decreasing heuristics miss; the local
  * searches must find the exact fills.
@@ -475,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_tiny_exact),
         cmocka_unit_test(test_property_random),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_lp_bound),
         cmocka_unit_test(test_triplets),
         cmocka_unit_test(test_large_constructive),
     };

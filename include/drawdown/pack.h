@@ -88,12 +88,18 @@ void dd_pack_options_init(dd_pack_options *o);
  * l2[d] = Martello & Toth (1990) L2 in dimension d, clique = size of a
  * set of items no two of which fit together (capacity in some dimension or
  * a class conflict), found greedily (0 when n is too large to try).
+ * lp = the Gilmore-Gomory linear relaxation rounded up (column generation,
+ * made rigorous with integer duals): 1-D problems without conflicts only,
+ * computed by dd_pack_solve when the other bounds do not already match the
+ * packing and the budget allows; 0 otherwise (dd_pack_lower_bounds never
+ * computes it).
  */
 typedef struct dd_pack_bounds {
     size_t lower_bound;
     size_t l1[DD_PACK_MAX_DIMS];
     size_t l2[DD_PACK_MAX_DIMS];
     size_t clique;
+    size_t lp;
 } dd_pack_bounds;
 
 /*

@@ -24,6 +24,18 @@
 #define MBS_MAX_ITEMS 5000
 /* Above this many items only one local search runs (see search()). */
 #define ALTERNATE_MAX_ITEMS 20000
+/* LP phase: after this share of the search budget, for at most LP_SHARE
+ * of what is left; instances up to these sizes (types, knapsack table). */
+#define LP_AFTER 0.15
+#define LP_SHARE 0.6
+#define LP_MAX_ITEMS 20000
+#define LP_MAX_TYPES 600
+#define LP_MAX_TABLE 3.2e7
+/* Exact cover limits (pack_exact.c). */
+#define EXACT_MAX_PATTERNS 100000
+#define EXACT_MAX_FREE 400
+#define EXACT_NODES 1000000
+#define EXACT_FREE_NODES 20000
 /* The search stops this fraction of the time limit early (at most 50 ms). */
 #define DEADLINE_MARGIN 0.02
 
@@ -217,22 +229,136 @@ static size_t canonical_bins(uint32_t *bin_of, size_t n, size_t n_bins,
 }
 
 /*
+ * LP phase for 1-D instances without conflicts (docs/pack.md): the
+ * Gilmore-Gomory bound by column generation (pack_lp.c) and, when the LP
+ * was solved and the bound is below the packing, an exact cover over the
+ * patterns of small reduced cost (pack_exact.c). Raises bounds->lp and
+ * bounds->lower_bound; replaces sol by a packing in fewer bins if found.
+ */
+static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
+                          uint32_t *sol, size_t *n_bins, dd_pack_bounds *bounds)
+{
+    if (in->nd != 1 || in->klass || in->wcap != in->cap[0] || in->n == 0 ||
+        in->n > LP_MAX_ITEMS)
+        return DD_OK;
+    size_t n = in->n, m = 0;
+    int64_t cap = in->cap[0];
+    int64_t *w = malloc(n * sizeof *w), *d = malloc(n * sizeof *d);
+    int64_t *P = NULL, *kmax = NULL;
+    uint32_t *copy_bin = NULL, *map = NULL;
+    dd__pack_lp *lp = NULL;
+    dd_status st = DD_ENOMEM;
+    if (!w || !d)
+        goto done;
+    for (size_t i = 0; i < n; i++) { /* sizes are decreasing */
+        if (m > 0 && w[m - 1] == in->size[i]) {
+            d[m - 1]++;
+        } else {
+            w[m] = in->size[i];
+            d[m++] = 1;
+        }
+    }
+    /* the knapsack table is (chunks of copies) x (capacity + 1) bytes */
+    double table = 0;
+    for (size_t t = 0; t < m; t++) {
+        int64_t k = w[t] > 0 ? cap / w[t] : d[t];
+        k = k < d[t] ? k : d[t];
+        for (int64_t q = 1; q <= k; q *= 2)
+            table += (double)cap + 1;
+    }
+    st = DD_OK;
+    if (m > LP_MAX_TYPES || table > LP_MAX_TABLE)
+        goto done;
+    st = DD_ENOMEM;
+    lp = dd__pack_lp_new(m, w, d, cap);
+    P = malloc(m * sizeof *P);
+    kmax = malloc(((size_t)cap + 1) * sizeof *kmax);
+    if (!lp || !P || !kmax)
+        goto done;
+    int solved = dd__pack_lp_solve(lp, budget);
+    if (solved < 0 && dd__pack_lp_value(lp) == 0) {
+        st = DD_OK; /* numerical failure: no bound */
+        goto done;
+    }
+    int64_t V;
+    size_t lb = dd__pack_lp_int_duals(lp, P, kmax, &V);
+    bounds->lp = lb;
+    if (lb > bounds->lower_bound)
+        bounds->lower_bound = lb;
+    st = DD_OK;
+    size_t target = bounds->lower_bound;
+    if (solved != 0 || *n_bins <= target || dd__pack_budget_out(budget))
+        goto done;
+    __int128 sum = 0;
+    for (size_t t = 0; t < m; t++)
+        sum += (__int128)d[t] * P[t];
+    __int128 gap = (__int128)target * V - sum;
+    if (gap < 0 || gap > V)
+        goto done;
+    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, lp,
+                             EXACT_MAX_PATTERNS, EXACT_MAX_FREE,
+                             EXACT_NODES, EXACT_FREE_NODES};
+    copy_bin = malloc(n * sizeof *copy_bin);
+    map = malloc((target + 1) * sizeof *map);
+    if (!copy_bin || !map) {
+        st = DD_ENOMEM;
+        goto done;
+    }
+    int found = dd__pack_exact(&ein, budget, copy_bin);
+    if (found < 0) {
+        st = DD_ENOMEM;
+        goto done;
+    }
+    if (found == 1) {
+        /* copies of a type are consecutive items; bins renumbered densely */
+        for (size_t b = 0; b <= target; b++)
+            map[b] = DD__PACK_NONE;
+        size_t used = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t b = copy_bin[i];
+            if (map[b] == DD__PACK_NONE)
+                map[b] = (uint32_t)used++;
+            sol[i] = map[b];
+        }
+        *n_bins = used;
+    }
+done:
+    dd__pack_lp_free(lp);
+    free(w);
+    free(d);
+    free(P);
+    free(kmax);
+    free(copy_bin);
+    free(map);
+    return st;
+}
+
+/* The budget's fraction `f` from now, in time or iterations. */
+static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
+                                   uint64_t it_start, double f)
+{
+    dd__pack_budget sub = *b;
+    if (b->deadline > 0)
+        sub.deadline = t_start + (b->deadline - t_start) * f;
+    if (b->max_iter > 0)
+        sub.max_iter = it_start + (uint64_t)((double)(b->max_iter - it_start) * f);
+    return sub;
+}
+
+/*
  * The local searches in turn, in slices that grow geometrically (time or
  * iterations, whichever the budget counts): the consistent neighbourhood
  * search and the fixed-m tabu search each solve instances the other is
  * slow on, and neither knows beforehand which kind it faces.
  */
-static dd_status search(const dd__pack_inst *in, uint64_t seed, size_t lb,
-                        dd__pack_budget *budget, uint32_t *sol, size_t *n_bins)
+static dd_status alternate(const dd__pack_inst *in, uint64_t seed, size_t lb,
+                           dd__pack_budget *budget, uint32_t *sol, size_t *n_bins,
+                           unsigned *round)
 {
-    double slice_s = 0.01;
+    double slice_s = 0.01 * (double)(1u << (*round < 20 ? *round / 2 : 10));
     uint64_t slice_it = budget->max_iter / 20;
     slice_it = slice_it < 100 ? 100 : slice_it > 2000 ? 2000 : slice_it;
-    /* Each slice rebuilds its search state in O(n); on large instances
-     * the consistent neighbourhood search runs alone (on windows of bins). */
-    if (in->n > ALTERNATE_MAX_ITEMS)
-        return dd__pack_cns(in, seed, lb, budget, sol, n_bins);
-    for (unsigned round = 0; *n_bins > budget->target; round++) {
+    for (; *n_bins > budget->target; ++*round) {
         if (dd__pack_budget_out(budget))
             break;
         dd__pack_budget sub = *budget;
@@ -243,19 +369,47 @@ static dd_status search(const dd__pack_inst *in, uint64_t seed, size_t lb,
             sub.max_iter = sub.iter + slice_it;
         if (budget->deadline > 0 && budget->max_iter == 0)
             sub.max_iter = 0;
-        uint64_t s2 = seed + round;
-        dd_status st = round % 2 == 0
+        uint64_t s2 = seed + *round;
+        dd_status st = *round % 2 == 0
                            ? dd__pack_cns(in, s2, lb, &sub, sol, n_bins)
                            : dd__pack_ls(in, s2, budget->target, &sub, sol, n_bins);
         budget->iter = sub.iter;
         if (st != DD_OK)
             return st;
-        if (round % 2 == 1) {
+        if (*round % 2 == 1) {
             slice_s *= 1.6;
             slice_it += slice_it / 2;
         }
     }
     return DD_OK;
+}
+
+/*
+ * Local search for a first share of the budget, then (1-D) the LP phase,
+ * then local search again towards the possibly raised bound.
+ */
+static dd_status search(const dd__pack_inst *in, uint64_t seed, dd__pack_budget *budget,
+                        uint32_t *sol, size_t *n_bins, dd_pack_bounds *bounds)
+{
+    /* Each slice rebuilds its search state in O(n); on large instances
+     * the consistent neighbourhood search runs alone (on windows of bins). */
+    if (in->n > ALTERNATE_MAX_ITEMS)
+        return dd__pack_cns(in, seed, bounds->lower_bound, budget, sol, n_bins);
+    double t0 = dd__pack_now();
+    uint64_t it0 = budget->iter;
+    unsigned round = 0;
+    dd__pack_budget first = budget_part(budget, t0, it0, LP_AFTER);
+    dd_status st = alternate(in, seed, bounds->lower_bound, &first, sol, n_bins, &round);
+    budget->iter = first.iter;
+    if (st != DD_OK || *n_bins <= budget->target || dd__pack_budget_out(budget))
+        return st;
+    dd__pack_budget lpb = budget_part(budget, dd__pack_now(), budget->iter, LP_SHARE);
+    st = lp_phase(in, &lpb, sol, n_bins, bounds);
+    if (st != DD_OK)
+        return st;
+    if (bounds->lower_bound > budget->target)
+        budget->target = bounds->lower_bound;
+    return alternate(in, seed, bounds->lower_bound, budget, sol, n_bins, &round);
 }
 
 dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
@@ -329,7 +483,7 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     budget.max_iter = o->max_iterations;
     budget.target = o->target_bins > lb ? o->target_bins : lb;
     if (n_bins > budget.target && (budget.deadline > 0 || budget.max_iter > 0)) {
-        st = search(&in, o->seed, lb, &budget, sol, &n_bins);
+        st = search(&in, o->seed, &budget, sol, &n_bins, &out->bounds);
         if (st != DD_OK)
             goto fail;
     }
@@ -341,7 +495,7 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     for (size_t i = 0; i < n; i++)
         out->bin_of[in.orig[i]] = sol[i];
     out->n_bins = canonical_bins(out->bin_of, n, n_bins, alt);
-    out->optimal = out->n_bins == lb;
+    out->optimal = out->n_bins == out->bounds.lower_bound;
     free(sol);
     free(alt);
     inst_fini(&in);

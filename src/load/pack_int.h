@@ -80,4 +80,63 @@ dd_status dd__pack_ls(const dd__pack_inst *in, uint64_t seed, size_t goal,
                       dd__pack_budget *budget, uint32_t *bin_of,
                       size_t *n_bins);
 
+/*
+ * The Gilmore-Gomory LP of a 1-D instance by column generation
+ * (pack_lp.c). Types t = 0..m-1 are the distinct sizes w[t] (decreasing,
+ * borrowed for the LP's life) with demands d[t] (copied). Single-threaded;
+ * dd__pack_lp_free(NULL) is a no-op. Solve returns 0 at the optimum, 1
+ * when the budget ran out, -1 on failure (allocation or numerics); the
+ * duals and primal values are then those of the last basis.
+ */
+typedef struct dd__pack_lp dd__pack_lp;
+dd__pack_lp *dd__pack_lp_new(size_t m, const int64_t *w, const int64_t *d,
+                             int64_t cap);
+void dd__pack_lp_free(dd__pack_lp *lp);
+int dd__pack_lp_solve(dd__pack_lp *lp, dd__pack_budget *budget);
+/* New demands (e.g. after fixing patterns); solve again afterwards. */
+int dd__pack_lp_set_demand(dd__pack_lp *lp, const int64_t *d);
+/* Add a pattern (dense, m counts) to the pool; its index or -1. */
+long dd__pack_lp_add_pattern(dd__pack_lp *lp, const int32_t *a);
+double dd__pack_lp_value(const dd__pack_lp *lp);
+const double *dd__pack_lp_duals(const dd__pack_lp *lp);
+size_t dd__pack_lp_n_cols(const dd__pack_lp *lp);
+uint64_t dd__pack_lp_pivots(const dd__pack_lp *lp);
+/* Primal value of pool column j (0 when nonbasic). */
+double dd__pack_lp_x(const dd__pack_lp *lp, size_t j);
+/* Pool column j as (type, count) pairs; returns their number. */
+size_t dd__pack_lp_pattern(const dd__pack_lp *lp, size_t j, const uint32_t **idx,
+                           const int32_t **val);
+/*
+ * Integer duals P[m] from the current duals, kmax[0..cap] = largest
+ * P-value of a pattern within each capacity, *V_out = kmax[cap]; returns
+ * the rigorous bound ceil(sum d P / V), 0 if V = 0.
+ */
+size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
+                             int64_t *V_out);
+
+/*
+ * Exact cover over the patterns of reduced cost <= gap (pack_exact.c):
+ * look for a packing of the types (sizes w decreasing, demands d) into at
+ * most m_target bins, every bin a pattern of reduced cost
+ * V - sum P <= gap, free items (P = 0) packed last. Limits: at most
+ * max_patterns patterns (else give up), node_limit search nodes,
+ * free_node_limit nodes per packing of the free items, max_free free
+ * items. On success returns 1 and copy_bin[first(t) + c] = bin of copy c
+ * of type t (first(t) = d[0] + ... + d[t-1]), bins 0..m_target-1 (some
+ * may be unused); 0 when nothing was found; -1 out of memory.
+ */
+typedef struct dd__pack_exact_in {
+    size_t m;
+    const int64_t *w, *d;
+    int64_t cap;
+    const int64_t *P, *kmax; /* kmax[0..cap] */
+    int64_t V, gap;
+    size_t m_target;
+    const dd__pack_lp *lp; /* orders patterns by LP value; may be NULL */
+    size_t max_patterns, max_free;
+    uint64_t node_limit, free_node_limit;
+} dd__pack_exact_in;
+int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *budget,
+                   uint32_t *copy_bin);
+
 #endif
