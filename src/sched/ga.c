@@ -44,15 +44,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tuned on PSPLIB (docs/sched.md): */
+/* Tuned on PSPLIB (docs/sched.md); -D overrides them for experiments: */
+#ifndef MUTATION
 #define MUTATION 0.05      /* per-position adjacent-swap probability */
+#endif
+#ifndef PEAK_SHARE
 #define PEAK_SHARE 0.8     /* share of children from the peak crossover */
+#endif
+#ifndef PEAK_MIN
 #define PEAK_MIN 0.1       /* peak window length, as a share of the makespan */
+#endif
+#ifndef PEAK_MAX
 #define PEAK_MAX 0.5
+#endif
+#ifndef SERIAL_SHARE
 #define SERIAL_SHARE 0.2   /* decodes by the serial SGS; the rest: PAS */
+#endif
+#ifndef DELAY_MAX
 #define DELAY_MAX 2.0      /* PAS delay up to this many mean durations */
-#define POP_BASE 150.0     /* initial population: 5,000 schedules, n = 120 */
+#endif
+#ifndef POP_BASE
+#define POP_BASE 110.0     /* initial population: 5,000 schedules, n = 120 */
+#endif
+#ifndef POP_EXP
+#define POP_EXP 0.75       /* initial population ~ budget^POP_EXP */
+#endif
+#ifndef POP_END
 #define POP_END 0.2        /* final population, as a share of the initial */
+#endif
 
 typedef struct indiv {
     int32_t *list, *start;
@@ -492,7 +511,7 @@ static size_t population(const dd__sched_ga_cfg *cfg, int32_t n)
         size = 3.0;
     if (size < 0.5)
         size = 0.5;
-    double p = POP_BASE * pow(b / 5000.0, 0.75) * pow(size, 0.7);
+    double p = POP_BASE * pow(b / 5000.0, POP_EXP) * pow(size, 0.7);
     if (cfg->max_schedules && p > (double)cfg->max_schedules / 8.0)
         p = (double)cfg->max_schedules / 8.0;
     return p < 20 ? 20 : p > 2000 ? 2000 : (size_t)p;
