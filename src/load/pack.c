@@ -26,7 +26,7 @@
 #define ALTERNATE_MAX_ITEMS 20000
 /* LP phase: after this share of the search budget, for at most LP_SHARE
  * of what is left; instances up to these sizes (types, knapsack table). */
-#define LP_AFTER 0.15
+#define LP_AFTER 0.05
 #define LP_SHARE 0.6
 #define LP_MAX_ITEMS 20000
 #define LP_MAX_TYPES 600
@@ -228,6 +228,61 @@ static size_t canonical_bins(uint32_t *bin_of, size_t n, size_t n_bins,
     return next;
 }
 
+/* The budget's fraction `f` from now, in time or iterations. */
+static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
+                                   uint64_t it_start, double f)
+{
+    dd__pack_budget sub = *b;
+    if (b->deadline > 0)
+        sub.deadline = t_start + (b->deadline - t_start) * f;
+    if (b->max_iter > 0)
+        sub.max_iter = it_start + (uint64_t)((double)(b->max_iter - it_start) * f);
+    return sub;
+}
+
+/*
+ * The bins of the best packing, as patterns, make good first columns for
+ * the LP (about a tenth fewer simplex pivots). Optional: on allocation
+ * failure the pool simply starts without them.
+ */
+static void seed_pool(dd__pack_lp *lp, const dd__pack_inst *in, const uint32_t *sol,
+                      size_t n_bins)
+{
+    size_t n = in->n, m = 0;
+    int32_t *pat = calloc(n, sizeof *pat);
+    uint32_t *type_of = malloc(n * sizeof *type_of);
+    uint32_t *order = malloc(n * sizeof *order);
+    size_t *start = calloc(n_bins + 1, sizeof *start);
+    if (pat && type_of && order && start) {
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && in->size[i] != in->size[i - 1])
+                m++;
+            type_of[i] = (uint32_t)m; /* items by decreasing size */
+        }
+        /* items grouped by bin: counting sort */
+        for (size_t i = 0; i < n; i++)
+            start[sol[i] + 1]++;
+        for (size_t b = 0; b < n_bins; b++)
+            start[b + 1] += start[b];
+        for (size_t i = 0; i < n; i++)
+            order[start[sol[i]]++] = (uint32_t)i;
+        for (size_t b = n_bins; b-- > 0;)
+            start[b + 1] = start[b];
+        start[0] = 0;
+        for (size_t b = 0; b < n_bins; b++) {
+            for (size_t x = start[b]; x < start[b + 1]; x++)
+                pat[type_of[order[x]]]++;
+            (void)dd__pack_lp_add_pattern(lp, pat);
+            for (size_t x = start[b]; x < start[b + 1]; x++)
+                pat[type_of[order[x]]] = 0;
+        }
+    }
+    free(pat);
+    free(type_of);
+    free(order);
+    free(start);
+}
+
 /*
  * LP phase for 1-D instances without conflicts (docs/pack.md): the
  * Gilmore-Gomory bound by column generation (pack_lp.c) and, when the LP
@@ -247,6 +302,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     int64_t *P = NULL, *kmax = NULL;
     uint32_t *copy_bin = NULL, *map = NULL;
     dd__pack_lp *lp = NULL;
+    dd__pack_lp_sol lpsol = {0};
     dd_status st = DD_ENOMEM;
     if (!w || !d)
         goto done;
@@ -275,13 +331,14 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     kmax = malloc(((size_t)cap + 1) * sizeof *kmax);
     if (!lp || !P || !kmax)
         goto done;
+    seed_pool(lp, in, sol, *n_bins);
     int solved = dd__pack_lp_solve(lp, budget);
     if (solved < 0 && dd__pack_lp_value(lp) == 0) {
         st = DD_OK; /* numerical failure: no bound */
         goto done;
     }
     int64_t V;
-    size_t lb = dd__pack_lp_int_duals(lp, P, kmax, &V);
+    size_t lb = dd__pack_lp_int_duals(lp, NULL, P, kmax, &V);
     bounds->lp = lb;
     if (lb > bounds->lower_bound)
         bounds->lower_bound = lb;
@@ -295,7 +352,10 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     __int128 gap = (__int128)target * V - sum;
     if (gap < 0 || gap > V)
         goto done;
-    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, lp,
+    st = dd__pack_lp_sol_take(lp, &lpsol);
+    if (st != DD_OK)
+        goto done;
+    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, &lpsol,
                              EXACT_MAX_PATTERNS, EXACT_MAX_FREE,
                              EXACT_NODES, EXACT_FREE_NODES};
     copy_bin = malloc(n * sizeof *copy_bin);
@@ -304,7 +364,19 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         st = DD_ENOMEM;
         goto done;
     }
-    int found = dd__pack_exact(&ein, budget, copy_bin);
+    /* Items of zero dual defeat the exact cover (they are packed last,
+     * blindly); the dive copes with them. So with such items a dive
+     * first, else the exact cover first; the other with what is left. */
+    int has_free = 0;
+    for (size_t t = 0; t < m; t++)
+        has_free |= P[t] == 0;
+    int found = 0;
+    for (int step = 0; step < 2 && found == 0 && !dd__pack_budget_out(budget); step++) {
+        if ((step == 0) == (has_free != 0))
+            found = dd__pack_dive(lp, m, d, target, budget, copy_bin);
+        else
+            found = dd__pack_exact(&ein, budget, copy_bin);
+    }
     if (found < 0) {
         st = DD_ENOMEM;
         goto done;
@@ -323,6 +395,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         *n_bins = used;
     }
 done:
+    dd__pack_lp_sol_fini(&lpsol);
     dd__pack_lp_free(lp);
     free(w);
     free(d);
@@ -331,18 +404,6 @@ done:
     free(copy_bin);
     free(map);
     return st;
-}
-
-/* The budget's fraction `f` from now, in time or iterations. */
-static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
-                                   uint64_t it_start, double f)
-{
-    dd__pack_budget sub = *b;
-    if (b->deadline > 0)
-        sub.deadline = t_start + (b->deadline - t_start) * f;
-    if (b->max_iter > 0)
-        sub.max_iter = it_start + (uint64_t)((double)(b->max_iter - it_start) * f);
-    return sub;
 }
 
 /*

@@ -32,6 +32,7 @@
 /* Most items in one pattern. */
 #define MAX_PAT_ITEMS 16
 
+
 typedef struct xpat {
     int64_t rc;
     double x;   /* LP value of the same pattern, 0 if none */
@@ -72,6 +73,7 @@ typedef struct xs {
     uint32_t *free_bin;
     size_t n_free;
     int64_t *room; /* per bin */
+    int64_t free_slack;
     uint64_t free_nodes;
 } xs;
 
@@ -111,7 +113,8 @@ static int enum_rec(xs *s, size_t j, int64_t room, int64_t val, int64_t need)
 {
     const dd__pack_exact_in *in = s->pin;
     if (val >= need) {
-        if (s->n_pat >= in->max_patterns)
+        if (s->n_pat >= in->max_patterns ||
+            ((s->n_pat & 4095) == 0 && dd__pack_budget_out(s->bud)))
             return -2;
         if (add_pattern(s, in->V - val) != 0)
             return -1;
@@ -143,31 +146,23 @@ static int cmp_type(const void *a, const void *b)
 /* LP values onto the enumerated patterns (same multiset of types). */
 static void match_lp(xs *s)
 {
-    const dd__pack_exact_in *in = s->pin;
-    if (!in->lp)
+    const dd__pack_lp_sol *sol = s->pin->lp_sol;
+    if (!sol)
         return;
-    size_t nc = dd__pack_lp_n_cols(in->lp);
-    /* count per type of each pattern via a sorted key; small sizes, so a
-     * direct comparison of sorted type lists is enough */
+    /* compare sorted type lists (patterns are small) */
     uint32_t key[MAX_PAT_ITEMS];
-    for (size_t j = 0; j < nc; j++) {
-        double x = dd__pack_lp_x(in->lp, j);
-        if (x <= 1e-9)
-            continue;
-        const uint32_t *idx;
-        const int32_t *val;
-        size_t nz = dd__pack_lp_pattern(in->lp, j, &idx, &val);
+    for (size_t j = 0; j < sol->n; j++) {
         size_t k = 0;
         int skip = 0;
-        for (size_t e = 0; e < nz && !skip; e++) {
-            if (in->P[idx[e]] == 0)
+        for (size_t e = sol->beg[j]; e < sol->beg[j + 1] && !skip; e++) {
+            if (s->pin->P[sol->idx[e]] == 0)
                 continue; /* free items are not in the patterns */
-            for (int32_t c = 0; c < val[e]; c++) {
+            for (int32_t c = 0; c < sol->val[e]; c++) {
                 if (k == MAX_PAT_ITEMS) {
                     skip = 1;
                     break;
                 }
-                key[k++] = idx[e];
+                key[k++] = sol->idx[e];
             }
         }
         if (skip || k == 0)
@@ -177,7 +172,7 @@ static void match_lp(xs *s)
             if (s->pat[p].k != k)
                 continue;
             if (memcmp(s->items + s->pat[p].off, key, k * sizeof *key) == 0)
-                s->pat[p].x += x;
+                s->pat[p].x += sol->x[j];
         }
     }
 }
@@ -191,7 +186,15 @@ static int cmp_pat(const void *a, const void *b)
 }
 
 /* Free items into the bins' room, heaviest first, depth-first. */
-static int free_rec(xs *s, size_t f, size_t n_bins)
+/*
+ * Free items into the bins' room, heaviest first, depth-first (Martello &
+ * Toth's MTP rules, simplified): a bin whose room equals the item takes it
+ * without alternatives; otherwise bins in order of increasing room
+ * (best fit first), one per distinct room. Room below the smallest free
+ * item is lost for good; the search fails as soon as the lost room
+ * exceeds the slack (total room minus total free weight).
+ */
+static int free_rec(xs *s, size_t f, size_t n_bins, int64_t dead)
 {
     if (f == s->n_free)
         return 1;
@@ -203,29 +206,40 @@ static int free_rec(xs *s, size_t f, size_t n_bins)
         return 0;
     }
     int64_t wf = s->pin->w[s->free_t[f]];
+    int64_t wmin = s->pin->w[s->free_t[s->n_free - 1]];
     int64_t tried_room[64];
     size_t n_tried = 0;
-    for (size_t b = 0; b < n_bins; b++) {
-        if (s->room[b] < wf)
-            continue;
-        /* bins with equal room are interchangeable */
-        int dup = 0;
-        for (size_t x = 0; x < n_tried && !dup; x++)
-            dup = tried_room[x] == s->room[b];
-        if (dup)
-            continue;
-        if (n_tried < 64)
-            tried_room[n_tried++] = s->room[b];
-        s->room[b] -= wf;
-        s->free_bin[f] = (uint32_t)b;
-        int ok = free_rec(s, f + 1, n_bins);
-        s->room[b] += wf;
-        if (ok)
-            return 1;
-        if (s->free_nodes > s->pin->free_node_limit)
+    for (;;) {
+        /* the smallest room that holds wf and is not tried yet */
+        size_t b = n_bins;
+        for (size_t x = 0; x < n_bins; x++) {
+            int64_t r = s->room[x];
+            if (r < wf || (b < n_bins && r >= s->room[b]))
+                continue;
+            int dup = 0;
+            for (size_t y = 0; y < n_tried && !dup; y++)
+                dup = tried_room[y] == r;
+            if (!dup)
+                b = x;
+        }
+        if (b == n_bins || n_tried == 64)
             return 0;
+        int64_t r = s->room[b];
+        tried_room[n_tried++] = r;
+        int64_t lost = r - wf < wmin && f + 1 < s->n_free ? r - wf : 0;
+        if (dead + lost <= s->free_slack) {
+            s->room[b] -= wf;
+            s->free_bin[f] = (uint32_t)b;
+            int ok = free_rec(s, f + 1, n_bins, dead + lost);
+            s->room[b] += wf;
+            if (ok)
+                return 1;
+            if (s->free_nodes > s->pin->free_node_limit)
+                return 0;
+        }
+        if (r == wf)
+            return 0; /* an exact fit dominates the other choices */
     }
-    return 0;
 }
 
 static void block(xs *s, uint32_t p, int by)
@@ -281,8 +295,19 @@ static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap)
             }
             s->room[b] = in->cap - load;
         }
+        int64_t total = 0, dead = 0, wmin = in->w[s->free_t[s->n_free - 1]];
+        for (size_t b = 0; b < nb; b++) {
+            total += s->room[b];
+            if (s->room[b] < wmin)
+                dead += s->room[b];
+        }
+        for (size_t f = 0; f < s->n_free; f++)
+            total -= in->w[s->free_t[f]];
+        s->free_slack = total;
         s->free_nodes = 0;
-        return free_rec(s, 0, nb);
+        if (total < 0 || dead > total)
+            return 0;
+        return free_rec(s, 0, nb, dead);
     }
     if (left_bins == 0)
         return 0;
@@ -304,9 +329,12 @@ static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap)
     const dd__pack_exact_in *in = s->pin;
     /* branch on the type with the fewest usable patterns */
     size_t best = s->m;
-    for (size_t t = 0; t < s->m; t++)
-        if (s->cnt[t] > 0 && in->P[t] > 0 && (best == s->m || s->usable[t] < s->usable[best]))
+    for (size_t t = 0; t < s->m; t++) {
+        if (s->cnt[t] == 0 || in->P[t] == 0)
+            continue;
+        if (best == s->m || s->usable[t] < s->usable[best])
             best = t;
+    }
     if (best == s->m || s->usable[best] == 0)
         return 0;
     for (size_t e = s->lbeg[best]; e < s->lbeg[best + 1]; e++) {
@@ -344,6 +372,12 @@ static int cmp_rc_desc(const void *a, const void *b)
 static int build_lists(xs *s)
 {
     size_t m = s->m, n_ent = 0;
+    free(s->lbeg);
+    free(s->lpat);
+    free(s->lmul);
+    free(s->blocked);
+    free(s->by_rc);
+    s->lpat = s->lmul = s->blocked = s->by_rc = NULL;
     s->lbeg = calloc(m + 1, sizeof *s->lbeg);
     s->blocked = calloc(s->n_pat ? s->n_pat : 1, sizeof *s->blocked);
     if (!s->lbeg || !s->blocked)

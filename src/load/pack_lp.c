@@ -38,6 +38,10 @@
 #define REINVERT_EVERY 128
 /* Integer duals: P_t = floor(pi_t * 2^SCALE_BITS). */
 #define SCALE_BITS 24
+/* The pool is purged of columns with reduced cost > PURGE_RC when it
+ * holds more than PURGE_AT * rows + 1000 columns. */
+#define PURGE_AT 8
+#define PURGE_RC 0.05
 /* Partial pricing: columns kept from a full scan of the pool. */
 #define CAND_MAX 48
 
@@ -58,6 +62,8 @@ struct dd__pack_lp {
     double *binv;    /* m * m, row r = basis position r */
     double *xb, *pi, *u, *rho;
     uint32_t *cand; /* partial pricing candidates */
+    double *dj, *alpha; /* dual simplex: reduced costs, pivot row */
+    size_t dj_cap;
     unsigned since_reinvert;
     /* knapsack pricing: types split into chunks of 1, 2, 4... copies */
     size_t n_chunks; /* most chunks the original demands need */
@@ -91,6 +97,8 @@ void dd__pack_lp_free(dd__pack_lp *lp)
     free(lp->u);
     free(lp->rho);
     free(lp->cand);
+    free(lp->dj);
+    free(lp->alpha);
     free(lp->ch_type);
     free(lp->ch_qty);
     free(lp->dp);
@@ -188,6 +196,15 @@ static void ftran(dd__pack_lp *lp, long q, double *u)
  * not depend on the right-hand side; the value is computed from the duals
  * and the true demands.
  */
+static double pert_of(size_t i)
+{
+    uint64_t h = (i + 1) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return (double)(1 + h % 97) / 97.0;
+}
+
 static void compute_xb(dd__pack_lp *lp)
 {
     size_t m = lp->m;
@@ -195,7 +212,7 @@ static void compute_xb(dd__pack_lp *lp)
         const double *br = lp->binv + r * m;
         double s = 0;
         for (size_t i = 0; i < m; i++)
-            s += br[i] * ((double)lp->d[i] + PERTURB * (double)(1 + (i * 7919) % 97) / 97.0);
+            s += br[i] * ((double)lp->d[i] + PERTURB * pert_of(i));
         lp->xb[r] = s;
     }
 }
@@ -441,7 +458,23 @@ static long price(dd__pack_lp *lp, double *best_out)
  */
 static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
 {
-    size_t m = lp->m;
+    size_t m = lp->m, nc = lp->n_cols;
+    /* reduced costs of the pool, kept up to date across dual pivots,
+     * and the pivot row; surpluses after the pool columns */
+    if (lp->dj_cap < nc + m) {
+        size_t cap = 2 * (nc + m);
+        double *dj = realloc(lp->dj, cap * sizeof *dj);
+        if (!dj)
+            return -1;
+        lp->dj = dj;
+        double *al = realloc(lp->alpha, cap * sizeof *al);
+        if (!al)
+            return -1;
+        lp->alpha = al;
+        lp->dj_cap = cap;
+    }
+    double *dj = lp->dj, *alpha = lp->alpha;
+    int have_dj = 0;
     for (;;) {
         size_t r = m;
         double worst = -1e-9;
@@ -455,59 +488,73 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
             return 0;
         if ((lp->pivots & 63) == 0 && bud && dd__pack_budget_out(bud))
             return 1;
+        if (!have_dj) {
+            for (size_t j = 0; j < nc; j++)
+                dj[j] = lp->basic[j] ? 0 : rc_of(lp, j);
+            for (size_t i = 0; i < m; i++)
+                dj[nc + i] = lp->sbasic[i] ? 0 : lp->pi[i];
+            have_dj = 1;
+        }
         const double *rho = lp->binv + r * m;
-        long q = 0;
+        /* pivot row; ratio test with a tolerance: among the near-minimal
+         * ratios the largest pivot element (Harris), for a
+         * well-conditioned basis */
+        double best = 0;
         int found = 0;
-        double best = 0, best_al = 0;
-        /* ratio test with a tolerance: among near-minimal ratios the
-         * largest pivot element (Harris), for a well-conditioned basis */
-        for (int pass = 0; pass < 2; pass++) {
-            double limit = best + 1e-9;
-            for (size_t i = 0; i < m; i++) {
-                if (lp->sbasic[i])
-                    continue;
-                double al = -rho[i]; /* surplus column -e_i */
-                if (al >= -EPS_DUAL)
-                    continue;
-                double ratio = fmax(lp->pi[i], 0) / -al;
-                if (pass == 0 ? (!found || ratio < best)
-                              : (ratio <= limit && -al > best_al)) {
-                    found = 1;
-                    if (pass == 0)
-                        best = ratio;
-                    else
-                        best_al = -al, q = -1 - (long)i;
-                }
+        for (size_t j = 0; j < nc + m; j++) {
+            double al = 0;
+            if (j < nc) {
+                if (!lp->basic[j])
+                    for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
+                        al += rho[lp->cidx[e]] * lp->cval[e];
+            } else if (!lp->sbasic[j - nc]) {
+                al = -rho[j - nc]; /* surplus column -e_i */
             }
-            for (size_t j = 0; j < lp->n_cols; j++) {
-                if (lp->basic[j])
-                    continue;
-                double al = 0;
-                for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
-                    al += rho[lp->cidx[e]] * lp->cval[e];
-                if (al >= -EPS_DUAL)
-                    continue;
-                double ratio = fmax(rc_of(lp, j), 0) / -al;
-                if (pass == 0 ? (!found || ratio < best)
-                              : (ratio <= limit && -al > best_al)) {
-                    found = 1;
-                    if (pass == 0)
-                        best = ratio;
-                    else
-                        best_al = -al, q = (long)j;
-                }
+            alpha[j] = al;
+            if (al >= -EPS_DUAL)
+                continue;
+            double d = dj[j] > 0 ? dj[j] : 0;
+            double ratio = d / -al;
+            if (!found || ratio < best) {
+                found = 1;
+                best = ratio;
             }
-            if (!found)
-                break;
         }
         if (!found)
             return -1;
-        double rcq = q < 0 ? lp->pi[-1 - q] : rc_of(lp, (size_t)q);
+        double limit = best + 1e-9, best_al = 0;
+        size_t qj = 0;
+        for (size_t j = 0; j < nc + m; j++) {
+            double al = alpha[j];
+            if (al >= -EPS_DUAL)
+                continue;
+            double d = dj[j] > 0 ? dj[j] : 0;
+            if (d / -al <= limit && -al > best_al) {
+                best_al = -al;
+                qj = j;
+            }
+        }
+        long q = qj < nc ? (long)qj : -1 - (long)(qj - nc);
+        double rcq = dj[qj];
         ftran(lp, q, lp->u);
         if (fabs(lp->u[r]) < EPS_PIV)
             return -1;
+        long leaving = lp->head[r];
+        unsigned before = lp->since_reinvert;
         if (pivot(lp, q, r, rcq) != 0)
             return -1;
+        if (lp->since_reinvert < before) {
+            have_dj = 0; /* reinverted: start afresh */
+            continue;
+        }
+        /* d_j -= theta alpha_j with theta = d_q / alpha_q */
+        double theta = rcq / alpha[qj];
+        for (size_t j = 0; j < nc + m; j++)
+            if (alpha[j] != 0)
+                dj[j] -= theta * alpha[j];
+        dj[qj] = 0;
+        size_t lj = leaving >= 0 ? (size_t)leaving : nc + (size_t)(-1 - leaving);
+        dj[lj] = -theta;
     }
 }
 
@@ -679,8 +726,43 @@ fail:
     return NULL;
 }
 
+/*
+ * Drop pool columns that price far out (reduced cost > PURGE_RC), keeping
+ * the basis and the single-type columns, so that pricing and dual ratio
+ * tests stay cheap over a long dive.
+ */
+static void purge(dd__pack_lp *lp)
+{
+    size_t nc = lp->n_cols, out = 0, nnz = 0;
+    long *map = malloc(nc * sizeof *map);
+    if (!map)
+        return;
+    for (size_t j = 0; j < nc; j++) {
+        int keep = j < lp->m || lp->basic[j] || rc_of(lp, j) < PURGE_RC;
+        map[j] = keep ? (long)out : -1;
+        if (!keep)
+            continue;
+        size_t b = lp->cbeg[j], e = lp->cbeg[j + 1];
+        lp->cbeg[out] = nnz;
+        memmove(lp->cidx + nnz, lp->cidx + b, (e - b) * sizeof *lp->cidx);
+        memmove(lp->cval + nnz, lp->cval + b, (e - b) * sizeof *lp->cval);
+        nnz += e - b;
+        lp->basic[out] = lp->basic[j];
+        out++;
+    }
+    lp->cbeg[out] = nnz;
+    lp->n_cols = out;
+    lp->nnz = nnz;
+    for (size_t r = 0; r < lp->m; r++)
+        if (lp->head[r] >= 0)
+            lp->head[r] = map[lp->head[r]];
+    free(map);
+}
+
 int dd__pack_lp_solve(dd__pack_lp *lp, dd__pack_budget *bud)
 {
+    if (lp->n_cols > PURGE_AT * lp->m + 1000)
+        purge(lp);
     if (lp->m == 0) {
         lp->value = 0;
         return 0;
@@ -723,12 +805,14 @@ size_t dd__pack_lp_pattern(const dd__pack_lp *lp, size_t j, const uint32_t **idx
  * P and, per capacity c, the largest P-value fitting in c (kmax[0..cap]),
  * which the exact search uses to prune. Returns 0 when not computable.
  */
-size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
-                             int64_t *V_out)
+size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, const double *pi, int64_t *P,
+                             int64_t *kmax, int64_t *V_out)
 {
     size_t m = lp->m, C = (size_t)lp->cap;
+    if (!pi)
+        pi = lp->pi;
     for (size_t t = 0; t < m; t++) {
-        double v = lp->pi[t] > 0 ? lp->pi[t] : 0;
+        double v = pi[t] > 0 ? pi[t] : 0;
         P[t] = (int64_t)floor(v * (double)((int64_t)1 << SCALE_BITS));
     }
     for (size_t c = 0; c <= C; c++)
@@ -761,4 +845,47 @@ size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
     for (size_t t = 0; t < m; t++)
         sum += (__int128)lp->d[t] * P[t];
     return (size_t)((sum + V - 1) / V);
+}
+
+void dd__pack_lp_sol_fini(dd__pack_lp_sol *sol)
+{
+    free(sol->x);
+    free(sol->beg);
+    free(sol->idx);
+    free(sol->val);
+    memset(sol, 0, sizeof *sol);
+}
+
+dd_status dd__pack_lp_sol_take(const dd__pack_lp *lp, dd__pack_lp_sol *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0, nnz = 0;
+    for (size_t r = 0; r < lp->m; r++) {
+        long q = lp->head[r];
+        if (q >= 0 && lp->xb[r] > 1e-9) {
+            n++;
+            nnz += lp->cbeg[q + 1] - lp->cbeg[q];
+        }
+    }
+    out->x = malloc((n ? n : 1) * sizeof *out->x);
+    out->beg = malloc((n + 1) * sizeof *out->beg);
+    out->idx = malloc((nnz ? nnz : 1) * sizeof *out->idx);
+    out->val = malloc((nnz ? nnz : 1) * sizeof *out->val);
+    if (!out->x || !out->beg || !out->idx || !out->val) {
+        dd__pack_lp_sol_fini(out);
+        return DD_ENOMEM;
+    }
+    out->beg[0] = 0;
+    for (size_t r = 0; r < lp->m; r++) {
+        long q = lp->head[r];
+        if (q < 0 || lp->xb[r] <= 1e-9)
+            continue;
+        size_t k = out->n++, e0 = out->beg[k];
+        out->x[k] = lp->xb[r];
+        size_t len = lp->cbeg[q + 1] - lp->cbeg[q];
+        memcpy(out->idx + e0, lp->cidx + lp->cbeg[q], len * sizeof *out->idx);
+        memcpy(out->val + e0, lp->cval + lp->cbeg[q], len * sizeof *out->val);
+        out->beg[k + 1] = e0 + len;
+    }
+    return DD_OK;
 }
