@@ -205,6 +205,10 @@ static const bad_case bad_cases[] = {
      "syntax error: wrongly indented flow sequence"},
     {"yaml-latin1.yaml", 1, "yaml-latin1.yaml", 2, 10, "",
      "invalid UTF-8 (byte 0xE9); save the file as UTF-8"},
+    /* found by fuzz_scenario: libfyaml loops on a directive followed by
+     * 0xF6, a lead byte no UTF-8 sequence may use */
+    {"bad-utf8-f6.yaml", 1, "bad-utf8-f6.yaml", 1, 3, "",
+     "invalid UTF-8 (byte 0xF6); save the file as UTF-8"},
     {"json-syntax.json", 1, "json-syntax.json", 4, 4, "",
      "syntax error: missing comma in flow mapping"},
     {"json-unclosed.json", 1, "json-unclosed.json", 4, 1, "",

@@ -179,16 +179,41 @@ static bool close_container(builder *b)
     return true;
 }
 
-/* Offset of the first byte that breaks UTF-8 (structurally), or len. */
+/* Offset of the first byte that breaks UTF-8, or len: well-formed
+ * sequences only (RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF), since libfyaml can loop on malformed ones. */
 static size_t bad_utf8(const unsigned char *t, size_t len)
 {
     for (size_t i = 0; i < len;) {
         unsigned char c = t[i];
-        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                 : (c & 0xF8) == 0xF0 ? 3 : 4;
-        if (n == 4 || (n == 1 && c < 0xC2) || i + n >= len + (n ? 0 : 1))
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else {
             return i;
-        for (size_t k = 1; k <= n; k++)
+        }
+        if (i + n >= len)
+            return i;
+        if (t[i + 1] < lo || t[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k <= n; k++)
             if ((t[i + k] & 0xC0) != 0x80)
                 return i;
         i += n + 1;
