@@ -8,12 +8,15 @@
  * average deviations in the field's convention (Kolisch & Hartmann 2006).
  *
  *   psplib DIR... [--schedules N | --time-limit S] [--seed K] [--every K]
- *                 [--out OUT] [--check OUT] [--quiet]
+ *                 [--out OUT] [--check OUT] [--quiet] [--general]
  *
  * --out OUT writes OUT/<instance>.sched (one "JOB START" line per job, jobs
  * numbered as in the file). --check OUT verifies such files against the
  * instances with its own code (precedence, resource limits, makespan), not
- * the engine's.
+ * the engine's. --general releases the first real job at time 1, so the
+ * instance is no longer time-invariant and the engine takes its general
+ * path (one population, forward-backward improvement per child); the
+ * deviations are then only for comparing engine versions.
  */
 #include <dirent.h>
 #include <drawdown/sched.h>
@@ -384,6 +387,7 @@ typedef struct args {
     const char *out;
     const char *check;
     int quiet;
+    int general;
     size_t population;
 } args;
 
@@ -491,6 +495,8 @@ static int run_dir(const char *dir_in, const args *a)
         dd_sched_result_init(&res);
         size_t bad = DD_SCHED_NONE;
         dd_status s = build_problem(&x, &p);
+        if (s == DD_OK && a->general && x.n > 2)
+            s = dd_sched_set_release(p, 1, 1);
         if (s == DD_OK) {
             dd_sched_options o;
             dd_sched_options_default(&o);
@@ -576,7 +582,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: psplib DIR... [--schedules N | --time-limit S] [--seed K]\n"
             "              [--every K] [--population P] [--out OUT]\n"
-            "              [--check OUT] [--quiet]\n");
+            "              [--check OUT] [--quiet] [--general]\n");
 }
 
 int main(int argc, char **argv)
@@ -613,6 +619,8 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(s, "--quiet")) {
             a.quiet = 1;
+        } else if (!strcmp(s, "--general")) {
+            a.general = 1;
         } else if (s[0] == '-') {
             usage();
             return 2;

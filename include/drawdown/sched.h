@@ -137,7 +137,9 @@ typedef struct dd_sched_options {
     uint64_t max_schedules;
     double time_limit;
     uint64_t seed;       /* same seed, same budget in schedules: same result */
-    size_t population;   /* GA population; 0 = chosen from the budget */
+    size_t population;   /* initial GA population (it shrinks to a fifth
+                            as the budget is used); 0 = chosen from the
+                            budget and the number of activities */
 } dd_sched_options;
 
 /* Defaults: GA, 5,000 schedules, seed 1, deadlines minimised. */
