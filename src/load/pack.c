@@ -27,11 +27,13 @@
 /* LP phase: after this share of the search budget, for at most LP_SHARE
  * of what is left; instances up to these sizes (types, knapsack table). */
 #define LP_AFTER 0.05
-#define LP_SHARE 0.6
+#define LP_SHARE 0.8
 #define LP_MAX_ITEMS 20000
 #define LP_MAX_TYPES 600
 #define LP_MAX_TABLE 3.2e7
-/* Exact cover limits (pack_exact.c). */
+/* Exact cover limits (pack_exact.c); with more free items than this the
+ * LP phase dives first. */
+#define FREE_DIVE_FIRST 8
 #define EXACT_MAX_PATTERNS 100000
 #define EXACT_MAX_FREE 400
 #define EXACT_NODES 1000000
@@ -241,49 +243,6 @@ static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
 }
 
 /*
- * The bins of the best packing, as patterns, make good first columns for
- * the LP (about a tenth fewer simplex pivots). Optional: on allocation
- * failure the pool simply starts without them.
- */
-static void seed_pool(dd__pack_lp *lp, const dd__pack_inst *in, const uint32_t *sol,
-                      size_t n_bins)
-{
-    size_t n = in->n, m = 0;
-    int32_t *pat = calloc(n, sizeof *pat);
-    uint32_t *type_of = malloc(n * sizeof *type_of);
-    uint32_t *order = malloc(n * sizeof *order);
-    size_t *start = calloc(n_bins + 1, sizeof *start);
-    if (pat && type_of && order && start) {
-        for (size_t i = 0; i < n; i++) {
-            if (i > 0 && in->size[i] != in->size[i - 1])
-                m++;
-            type_of[i] = (uint32_t)m; /* items by decreasing size */
-        }
-        /* items grouped by bin: counting sort */
-        for (size_t i = 0; i < n; i++)
-            start[sol[i] + 1]++;
-        for (size_t b = 0; b < n_bins; b++)
-            start[b + 1] += start[b];
-        for (size_t i = 0; i < n; i++)
-            order[start[sol[i]]++] = (uint32_t)i;
-        for (size_t b = n_bins; b-- > 0;)
-            start[b + 1] = start[b];
-        start[0] = 0;
-        for (size_t b = 0; b < n_bins; b++) {
-            for (size_t x = start[b]; x < start[b + 1]; x++)
-                pat[type_of[order[x]]]++;
-            (void)dd__pack_lp_add_pattern(lp, pat);
-            for (size_t x = start[b]; x < start[b + 1]; x++)
-                pat[type_of[order[x]]] = 0;
-        }
-    }
-    free(pat);
-    free(type_of);
-    free(order);
-    free(start);
-}
-
-/*
  * LP phase for 1-D instances without conflicts (docs/pack.md): the
  * Gilmore-Gomory bound by column generation (pack_lp.c) and, when the LP
  * was solved and the bound is below the packing, an exact cover over the
@@ -331,7 +290,6 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     kmax = malloc(((size_t)cap + 1) * sizeof *kmax);
     if (!lp || !P || !kmax)
         goto done;
-    seed_pool(lp, in, sol, *n_bins);
     int solved = dd__pack_lp_solve(lp, budget);
     if (solved < 0 && dd__pack_lp_value(lp) == 0) {
         st = DD_OK; /* numerical failure: no bound */
@@ -367,9 +325,10 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     /* Items of zero dual defeat the exact cover (they are packed last,
      * blindly); the dive copes with them. So with such items a dive
      * first, else the exact cover first; the other with what is left. */
-    int has_free = 0;
+    int64_t n_free = 0;
     for (size_t t = 0; t < m; t++)
-        has_free |= P[t] == 0;
+        n_free += P[t] == 0 ? d[t] : 0;
+    int has_free = n_free > FREE_DIVE_FIRST;
     int found = 0;
     for (int step = 0; step < 2 && found == 0 && !dd__pack_budget_out(budget); step++) {
         if ((step == 0) == (has_free != 0))

@@ -35,8 +35,9 @@
 
 typedef struct xpat {
     int64_t rc;
-    double x;   /* LP value of the same pattern, 0 if none */
-    uint32_t k; /* items */
+    int64_t room; /* capacity left by the pattern */
+    double x;     /* LP value of the same pattern, 0 if none */
+    uint32_t k;   /* items */
     uint32_t off;
 } xpat;
 
@@ -97,6 +98,9 @@ static int add_pattern(xs *s, int64_t rc)
     }
     xpat *p = &s->pat[s->n_pat++];
     p->rc = rc;
+    p->room = s->pin->cap;
+    for (size_t k = 0; k < s->n_cur; k++)
+        p->room -= s->pin->w[s->cur[k]];
     p->x = 0;
     p->k = (uint32_t)s->n_cur;
     p->off = (uint32_t)s->n_items;
@@ -182,7 +186,9 @@ static int cmp_pat(const void *a, const void *b)
     const xpat *x = a, *y = b;
     if (x->x != y->x)
         return x->x > y->x ? -1 : 1;
-    return (x->rc > y->rc) - (x->rc < y->rc);
+    if (x->rc != y->rc)
+        return x->rc < y->rc ? -1 : 1;
+    return (x->room > y->room) - (x->room < y->room);
 }
 
 /* Free items into the bins' room, heaviest first, depth-first. */
