@@ -55,7 +55,7 @@ struct dd__pack_lp {
     size_t *cbeg;
     uint32_t *cidx;
     int32_t *cval;
-    uint8_t *basic; /* per pool column */
+    uint32_t *basic; /* per pool column: 1 + its basis position, or 0 */
     /* basis: head[r] = pool column, or -1 - i for the surplus of row i */
     long *head;
     uint8_t *sbasic; /* per row: its surplus is basic */
@@ -122,7 +122,7 @@ static int grow_pool(dd__pack_lp *lp, size_t add_nnz)
         if (!cb)
             return -1;
         lp->cbeg = cb;
-        uint8_t *bs = realloc(lp->basic, nc);
+        uint32_t *bs = realloc(lp->basic, nc * sizeof *bs);
         if (!bs)
             return -1;
         lp->basic = bs;
@@ -230,6 +230,15 @@ static void compute_pi(dd__pack_lp *lp)
     }
 }
 
+/* Column q enters position r (r < m), or leaves the basis (r = m). */
+static void set_basic(dd__pack_lp *lp, long q, size_t r)
+{
+    if (q < 0)
+        lp->sbasic[-1 - q] = r < lp->m;
+    else
+        lp->basic[q] = r < lp->m ? (uint32_t)r + 1 : 0;
+}
+
 /*
  * Rebuild B^-1 from the basis columns in product form: start from the
  * all-surplus basis (B = -I) and pivot each pattern of the basis in, at
@@ -291,13 +300,8 @@ static int reinvert(dd__pack_lp *lp)
         lp->head[r] = q;
     }
     free(want);
-    for (size_t r = 0; r < m; r++) {
-        long q = lp->head[r];
-        if (q < 0)
-            lp->sbasic[-1 - q] = 1;
-        else
-            lp->basic[q] = 1;
-    }
+    for (size_t r = 0; r < m; r++)
+        set_basic(lp, lp->head[r], r);
     lp->since_reinvert = 0;
     compute_xb(lp);
     compute_pi(lp);
@@ -311,14 +315,6 @@ static double rc_of(const dd__pack_lp *lp, size_t j)
     for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
         s -= lp->pi[lp->cidx[e]] * lp->cval[e];
     return s;
-}
-
-static void set_basic(dd__pack_lp *lp, long q, int on)
-{
-    if (q < 0)
-        lp->sbasic[-1 - q] = (uint8_t)on;
-    else
-        lp->basic[q] = (uint8_t)on;
 }
 
 /* Pivot q into position r (u = B^-1 a_q, rcq = reduced cost of q). */
@@ -344,9 +340,9 @@ static int pivot(dd__pack_lp *lp, long q, size_t r, double rcq)
     }
     for (size_t i = 0; i < m; i++)
         lp->pi[i] += rcq * br[i];
-    set_basic(lp, lp->head[r], 0);
+    set_basic(lp, lp->head[r], m);
     lp->head[r] = q;
-    set_basic(lp, q, 1);
+    set_basic(lp, q, r);
     lp->pivots++;
     if (++lp->since_reinvert >= REINVERT_EVERY)
         return reinvert(lp);
@@ -716,7 +712,7 @@ dd__pack_lp *dd__pack_lp_new(size_t m, const int64_t *w, const int64_t *d,
         if (j < 0)
             goto fail;
         lp->head[t] = j;
-        lp->basic[j] = 1;
+        lp->basic[j] = (uint32_t)t + 1;
     }
     if (reinvert(lp) != 0)
         goto fail;
@@ -782,12 +778,7 @@ int dd__pack_lp_set_demand(dd__pack_lp *lp, const int64_t *d)
 
 double dd__pack_lp_x(const dd__pack_lp *lp, size_t j)
 {
-    if (!lp->basic[j])
-        return 0;
-    for (size_t r = 0; r < lp->m; r++)
-        if (lp->head[r] == (long)j)
-            return lp->xb[r];
-    return 0;
+    return lp->basic[j] ? lp->xb[lp->basic[j] - 1] : 0;
 }
 
 size_t dd__pack_lp_pattern(const dd__pack_lp *lp, size_t j, const uint32_t **idx,
