@@ -62,6 +62,10 @@ typedef struct xs {
      * than the gap left, and are blocked too */
     uint32_t *by_rc;
     size_t n_over;
+    /* the same by decreasing room: the first n_roomy leave more room than
+     * the room budget left (see search()) */
+    uint32_t *by_room;
+    size_t n_roomy;
     /* search */
     uint32_t *chosen; /* pattern per depth */
     size_t depth;
@@ -281,9 +285,18 @@ static void use_pattern(xs *s, uint32_t p, int by)
             take_copy(s, it[k], -1);
 }
 
-static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap);
+static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap,
+                  int64_t room);
 
-static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap)
+/*
+ * Two budgets bound the bins still to choose: `gap`, the reduced cost
+ * left (see the file comment), and `room`: the capacity the chosen bins
+ * leave beside their pattern items may only hold free items, so over all
+ * bins it sums to slack + free weight (slack = m C - total weight); the
+ * chosen bins' room may not exceed what is left of that. For Hard28 the
+ * slack is a few units: only nearly full patterns remain usable.
+ */
+static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap, int64_t room)
 {
     const dd__pack_exact_in *in = s->pin;
     if (left_items == 0) {
@@ -321,16 +334,23 @@ static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap)
         s->aborted = 1;
         return 0;
     }
-    size_t over0 = s->n_over;
+    if (room < 0)
+        return 0;
+    size_t over0 = s->n_over, roomy0 = s->n_roomy;
     while (s->n_over < s->n_pat && s->pat[s->by_rc[s->n_over]].rc > gap)
         block(s, s->by_rc[s->n_over++], 1);
-    int ok = branch(s, left_items, left_bins, gap);
+    while (s->n_roomy < s->n_pat && s->pat[s->by_room[s->n_roomy]].room > room)
+        block(s, s->by_room[s->n_roomy++], 1);
+    int ok = branch(s, left_items, left_bins, gap, room);
     while (s->n_over > over0)
         block(s, s->by_rc[--s->n_over], -1);
+    while (s->n_roomy > roomy0)
+        block(s, s->by_room[--s->n_roomy], -1);
     return ok;
 }
 
-static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap)
+static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap,
+                  int64_t room)
 {
     const dd__pack_exact_in *in = s->pin;
     /* branch on the type with the fewest usable patterns */
@@ -350,7 +370,8 @@ static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap)
             continue;
         use_pattern(s, p, 1);
         s->chosen[s->depth++] = p;
-        int ok = search(s, left_items - pp->k, left_bins - 1, gap - pp->rc);
+        int ok = search(s, left_items - pp->k, left_bins - 1, gap - pp->rc,
+                        room - pp->room);
         if (ok)
             return 1;
         s->depth--;
@@ -383,7 +404,8 @@ static int build_lists(xs *s)
     free(s->lmul);
     free(s->blocked);
     free(s->by_rc);
-    s->lpat = s->lmul = s->blocked = s->by_rc = NULL;
+    free(s->by_room);
+    s->lpat = s->lmul = s->blocked = s->by_rc = s->by_room = NULL;
     s->lbeg = calloc(m + 1, sizeof *s->lbeg);
     s->blocked = calloc(s->n_pat ? s->n_pat : 1, sizeof *s->blocked);
     if (!s->lbeg || !s->blocked)
@@ -419,8 +441,9 @@ static int build_lists(xs *s)
     for (size_t t = 0; t < m; t++)
         s->usable[t] = s->lbeg[t + 1] - s->lbeg[t];
     s->by_rc = malloc((s->n_pat ? s->n_pat : 1) * sizeof *s->by_rc);
+    s->by_room = malloc((s->n_pat ? s->n_pat : 1) * sizeof *s->by_room);
     rc_key *keys = malloc((s->n_pat ? s->n_pat : 1) * sizeof *keys);
-    if (!s->by_rc || !keys) {
+    if (!s->by_rc || !s->by_room || !keys) {
         free(keys);
         return -1;
     }
@@ -429,6 +452,11 @@ static int build_lists(xs *s)
     qsort(keys, s->n_pat, sizeof *keys, cmp_rc_desc);
     for (size_t p = 0; p < s->n_pat; p++)
         s->by_rc[p] = keys[p].p;
+    for (size_t p = 0; p < s->n_pat; p++)
+        keys[p] = (rc_key){s->pat[p].room, (uint32_t)p};
+    qsort(keys, s->n_pat, sizeof *keys, cmp_rc_desc);
+    for (size_t p = 0; p < s->n_pat; p++)
+        s->by_room[p] = keys[p].p;
     free(keys);
     return 0;
 }
@@ -486,7 +514,11 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         result = -1;
         goto done;
     }
-    result = search(&s, n_items - s.n_free, in->m_target, in->gap);
+    int64_t room = (int64_t)in->m_target * in->cap; /* slack + free weight */
+    for (size_t t = 0; t < m; t++)
+        if (in->P[t] > 0)
+            room -= in->w[t] * in->d[t];
+    result = search(&s, n_items - s.n_free, in->m_target, in->gap, room);
     if (result == 1) {
         /* copy c of type t sits at copy_bin[first(t) + c] */
         size_t *next = s.usable; /* no longer needed: next copy per type */
@@ -517,5 +549,6 @@ done:
     free(s.lmul);
     free(s.blocked);
     free(s.by_rc);
+    free(s.by_room);
     return result;
 }
