@@ -589,6 +589,19 @@ static void test_deterministic(void **state)
     assert_int_equal(a.n_schedules, b.n_schedules);
     dd_sched_result_fini(&a);
     dd_sched_result_fini(&b);
+    /* a generous time limit next to the schedule budget does not cut the
+     * run short: it ends at the budget (or at the bound) */
+    o.time_limit = 3600.0;
+    dd_sched_result_init(&a);
+    solve_checked(&x, &o, &a);
+    assert_true(a.n_schedules == 3000 || a.makespan == a.bounds.best);
+    dd_sched_result_fini(&a);
+    o.max_schedules = 0;
+    o.time_limit = 0.01;
+    dd_sched_result_init(&a);
+    solve_checked(&x, &o, &a);
+    assert_true(a.n_schedules >= 1);
+    dd_sched_result_fini(&a);
 }
 
 /* ---- PSPLIB j30 files, when the shared benchmark data is present ---- */

@@ -534,6 +534,7 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
         if (in->rel[j] > 0 || in->lps[j] != DD__SCHED_INF)
             g.bipop = 0;
     g.t_start = dd__sched_now();
+    g.t_end = g.t_start + cfg->time_limit;
     double sum_dur = 0.0;
     for (int32_t j = 0; j < in->n; j++)
         sum_dur += in->dur[j];
