@@ -31,6 +31,9 @@
 
 /* Most items in one pattern. */
 #define MAX_PAT_ITEMS 16
+/* Failed-state table: entries (a power of two) and probes per lookup. */
+#define TT_SIZE ((size_t)1 << 18)
+#define TT_PROBES 8
 
 
 typedef struct xpat {
@@ -66,6 +69,10 @@ typedef struct xs {
      * the room budget left (see search()) */
     uint32_t *by_room;
     size_t n_roomy;
+    /* failed states: remaining items (sum of cnt[t] * zobrist(t)) and bins
+     * left, in a small open-addressing table */
+    uint64_t hash;
+    uint64_t *tt;
     /* search */
     uint32_t *chosen; /* pattern per depth */
     size_t depth;
@@ -264,10 +271,40 @@ static void block(xs *s, uint32_t p, int by)
 }
 
 /* Take one copy of type t (by = +1) or give it back (by = -1). */
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* Has this state (remaining items, bins left) failed before? Else, with
+ * `add`, remember it. A 64-bit hash collision could only prune a state
+ * wrongly, losing a packing, never produce a wrong one. */
+static int tt_seen(xs *s, size_t left_bins, int add)
+{
+    uint64_t key = (s->hash ^ mix(left_bins + 0x51)) | 1;
+    size_t mask = TT_SIZE - 1, h = (size_t)(key >> 7) & mask;
+    for (int probe = 0; probe < TT_PROBES; probe++, h = (h + 1) & mask) {
+        if (s->tt[h] == key)
+            return 1;
+        if (s->tt[h] == 0) {
+            if (add)
+                s->tt[h] = key;
+            return 0;
+        }
+    }
+    if (add)
+        s->tt[(size_t)(key >> 7) & mask] = key; /* replace */
+    return 0;
+}
+
 static void take_copy(xs *s, uint32_t t, int by)
 {
     int64_t c = by > 0 ? s->cnt[t] : s->cnt[t] + 1; /* copies before taking */
     s->cnt[t] -= by;
+    s->hash -= (uint64_t)(int64_t)by * mix(t);
     for (size_t e = s->lbeg[t]; e < s->lbeg[t + 1]; e++)
         if ((int64_t)s->lmul[e] == c)
             block(s, s->lpat[e], by);
@@ -336,6 +373,11 @@ static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap, int64
     }
     if (room < 0)
         return 0;
+    /* without free items the state is the set of items left: the budgets
+     * left follow from it (both are sums over the items placed) */
+    int memo = s->n_free == 0 && s->tt;
+    if (memo && tt_seen(s, left_bins, 0))
+        return 0;
     size_t over0 = s->n_over, roomy0 = s->n_roomy;
     while (s->n_over < s->n_pat && s->pat[s->by_rc[s->n_over]].rc > gap)
         block(s, s->by_rc[s->n_over++], 1);
@@ -346,6 +388,8 @@ static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap, int64
         block(s, s->by_rc[--s->n_over], -1);
     while (s->n_roomy > roomy0)
         block(s, s->by_room[--s->n_roomy], -1);
+    if (memo && !ok && !s->aborted)
+        tt_seen(s, left_bins, 1);
     return ok;
 }
 
@@ -514,6 +558,9 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         result = -1;
         goto done;
     }
+    s.tt = calloc(TT_SIZE, sizeof *s.tt); /* optional: no memo without it */
+    for (size_t t = 0; t < m; t++)
+        s.hash += (uint64_t)s.cnt[t] * mix(t);
     int64_t room = (int64_t)in->m_target * in->cap; /* slack + free weight */
     for (size_t t = 0; t < m; t++)
         if (in->P[t] > 0)
@@ -550,5 +597,6 @@ done:
     free(s.blocked);
     free(s.by_rc);
     free(s.by_room);
+    free(s.tt);
     return result;
 }
