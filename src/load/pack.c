@@ -2,9 +2,11 @@
 /*
  * Public entry of the packing engine: validates a dd_pack_problem, builds
  * the internal instance (items sorted by decreasing scalar weight, class
- * conflicts folded into one mask per item), runs the bounds, the
- * constructive heuristics and the local search in turn, and maps the best
- * packing back to the caller's item order. See docs/pack.md.
+ * conflicts folded into one mask per item), runs the bounds and the
+ * constructive heuristics, then the search: the two local searches in
+ * turn, and for 1-D instances without conflicts an LP phase (bound,
+ * reduced-cost exact cover, diving) in between; maps the best packing
+ * back to the caller's item order. See docs/pack.md.
  */
 #include <drawdown/pack.h>
 

@@ -4,8 +4,11 @@
  * (pack.c) validates a dd_pack_problem and turns it into a dd__pack_inst:
  * items sorted by decreasing scalar weight, conflicts folded into one mask
  * per item. The constructive heuristics (pack_greedy.c), the bounds
- * (pack_bound.c) and the local search (pack_cns.c) work on that instance in
- * its internal item order; pack.c maps the result back.
+ * (pack_bound.c), the local searches (pack_cns.c, pack_ls.c) and, for 1-D
+ * instances, the LP (pack_lp.c), the reduced-cost exact cover
+ * (pack_exact.c) and diving (pack_dive.c) work on that instance in its
+ * internal item order; pack.c maps the result back. Nothing here keeps
+ * state between calls; every function is single-threaded on its own data.
  */
 #ifndef DD_LOAD_PACK_INT_H
 #define DD_LOAD_PACK_INT_H

@@ -38,6 +38,10 @@
 #define REINVERT_EVERY 128
 /* Integer duals: P_t = floor(pi_t * 2^SCALE_BITS). */
 #define SCALE_BITS 24
+/* Pivots one solve may take (a guard for runs bounded by iterations
+ * only, where the clock does not stop a stalling simplex). */
+#define PIVOTS_PER_ROW 500
+#define PIVOTS_EXTRA 50000
 /* The pool is purged of columns with reduced cost > PURGE_RC when it
  * holds more than PURGE_AT * rows + 1000 columns. */
 #define PURGE_AT 8
@@ -72,6 +76,7 @@ struct dd__pack_lp {
     uint8_t *take; /* n_chunks * (cap + 1) */
     int32_t *pat;  /* m, scratch pattern */
     uint64_t pivots, rounds;
+    uint64_t pivot_cap; /* of the current solve */
     double value;
 };
 
@@ -482,7 +487,8 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
         }
         if (r == m)
             return 0;
-        if ((lp->pivots & 63) == 0 && bud && dd__pack_budget_out(bud))
+        if (((lp->pivots & 63) == 0 && bud && dd__pack_budget_out(bud)) ||
+            lp->pivots >= lp->pivot_cap)
             return 1;
         if (!have_dj) {
             for (size_t j = 0; j < nc; j++)
@@ -564,7 +570,8 @@ static int primal_cg(dd__pack_lp *lp, dd__pack_budget *bud)
     size_t n_cand = 0;
     uint32_t *cand = lp->cand;
     for (;;) {
-        if ((lp->pivots & 31) == 0 && bud && dd__pack_budget_out(bud))
+        if (((lp->pivots & 31) == 0 && bud && dd__pack_budget_out(bud)) ||
+            lp->pivots >= lp->pivot_cap)
             return 1;
         long q = 0;
         int found = 0;
@@ -757,6 +764,7 @@ static void purge(dd__pack_lp *lp)
 
 int dd__pack_lp_solve(dd__pack_lp *lp, dd__pack_budget *bud)
 {
+    lp->pivot_cap = lp->pivots + PIVOTS_PER_ROW * lp->m + PIVOTS_EXTRA;
     if (lp->n_cols > PURGE_AT * lp->m + 1000)
         purge(lp);
     if (lp->m == 0) {
