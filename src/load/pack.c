@@ -2,11 +2,9 @@
 /*
  * Public entry of the packing engine: validates a dd_pack_problem, builds
  * the internal instance (items sorted by decreasing scalar weight, class
- * conflicts folded into one mask per item), runs the bounds and the
- * constructive heuristics, then the search: the two local searches in
- * turn, and for 1-D instances without conflicts an LP phase (bound,
- * reduced-cost exact cover, diving) in between; maps the best packing
- * back to the caller's item order. See docs/pack.md.
+ * conflicts folded into one mask per item), runs the bounds, the
+ * constructive heuristics and the local search in turn, and maps the best
+ * packing back to the caller's item order. See docs/pack.md.
  */
 #include <drawdown/pack.h>
 
@@ -28,14 +26,12 @@
 #define ALTERNATE_MAX_ITEMS 20000
 /* LP phase: after this share of the search budget, for at most LP_SHARE
  * of what is left; instances up to these sizes (types, knapsack table). */
-#define LP_AFTER 0.05
-#define LP_SHARE 0.8
+#define LP_AFTER 0.15
+#define LP_SHARE 0.6
 #define LP_MAX_ITEMS 20000
 #define LP_MAX_TYPES 600
 #define LP_MAX_TABLE 3.2e7
-/* Exact cover limits (pack_exact.c); with more free items than this the
- * LP phase dives first. */
-#define FREE_DIVE_FIRST 8
+/* Exact cover limits (pack_exact.c). */
 #define EXACT_MAX_PATTERNS 100000
 #define EXACT_MAX_FREE 400
 #define EXACT_NODES 1000000
@@ -232,18 +228,6 @@ static size_t canonical_bins(uint32_t *bin_of, size_t n, size_t n_bins,
     return next;
 }
 
-/* The budget's fraction `f` from now, in time or iterations. */
-static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
-                                   uint64_t it_start, double f)
-{
-    dd__pack_budget sub = *b;
-    if (b->deadline > 0)
-        sub.deadline = t_start + (b->deadline - t_start) * f;
-    if (b->max_iter > 0)
-        sub.max_iter = it_start + (uint64_t)((double)(b->max_iter - it_start) * f);
-    return sub;
-}
-
 /*
  * LP phase for 1-D instances without conflicts (docs/pack.md): the
  * Gilmore-Gomory bound by column generation (pack_lp.c) and, when the LP
@@ -263,7 +247,6 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     int64_t *P = NULL, *kmax = NULL;
     uint32_t *copy_bin = NULL, *map = NULL;
     dd__pack_lp *lp = NULL;
-    dd__pack_lp_sol lpsol = {0};
     dd_status st = DD_ENOMEM;
     if (!w || !d)
         goto done;
@@ -298,7 +281,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         goto done;
     }
     int64_t V;
-    size_t lb = dd__pack_lp_int_duals(lp, NULL, P, kmax, &V);
+    size_t lb = dd__pack_lp_int_duals(lp, P, kmax, &V);
     bounds->lp = lb;
     if (lb > bounds->lower_bound)
         bounds->lower_bound = lb;
@@ -312,10 +295,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     __int128 gap = (__int128)target * V - sum;
     if (gap < 0 || gap > V)
         goto done;
-    st = dd__pack_lp_sol_take(lp, &lpsol);
-    if (st != DD_OK)
-        goto done;
-    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, &lpsol,
+    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, lp,
                              EXACT_MAX_PATTERNS, EXACT_MAX_FREE,
                              EXACT_NODES, EXACT_FREE_NODES};
     copy_bin = malloc(n * sizeof *copy_bin);
@@ -324,20 +304,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         st = DD_ENOMEM;
         goto done;
     }
-    /* Items of zero dual defeat the exact cover (they are packed last,
-     * blindly); the dive copes with them. So with such items a dive
-     * first, else the exact cover first; the other with what is left. */
-    int64_t n_free = 0;
-    for (size_t t = 0; t < m; t++)
-        n_free += P[t] == 0 ? d[t] : 0;
-    int has_free = n_free > FREE_DIVE_FIRST;
-    int found = 0;
-    for (int step = 0; step < 2 && found == 0 && !dd__pack_budget_out(budget); step++) {
-        if ((step == 0) == (has_free != 0))
-            found = dd__pack_dive(lp, m, d, target, budget, copy_bin);
-        else
-            found = dd__pack_exact(&ein, budget, copy_bin);
-    }
+    int found = dd__pack_exact(&ein, budget, copy_bin);
     if (found < 0) {
         st = DD_ENOMEM;
         goto done;
@@ -356,7 +323,6 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         *n_bins = used;
     }
 done:
-    dd__pack_lp_sol_fini(&lpsol);
     dd__pack_lp_free(lp);
     free(w);
     free(d);
@@ -365,6 +331,18 @@ done:
     free(copy_bin);
     free(map);
     return st;
+}
+
+/* The budget's fraction `f` from now, in time or iterations. */
+static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
+                                   uint64_t it_start, double f)
+{
+    dd__pack_budget sub = *b;
+    if (b->deadline > 0)
+        sub.deadline = t_start + (b->deadline - t_start) * f;
+    if (b->max_iter > 0)
+        sub.max_iter = it_start + (uint64_t)((double)(b->max_iter - it_start) * f);
+    return sub;
 }
 
 /*
