@@ -428,6 +428,43 @@ static void test_lp_bound(void **state)
 }
 
 /*
+ * Hard28 instance BPP13 (Schoenfield 2002, via BPPLIB): 180 items, the
+ * optimum 67 equals the LP bound (66.9996 rounded up) but the L2 bound is
+ * 67 too while every decreasing heuristic needs 68 or more. A few
+ * hundred local-search moves do not find 67; the LP phase (reduced-cost
+ * exact cover) does, deterministically.
+ */
+static void test_lp_exact(void **state)
+{
+    (void)state;
+    static const int64_t w[] = {
+        698, 691, 690, 689, 686, 681, 676, 675, 674, 666, 662, 660, 653, 652, 651,
+        651, 649, 641, 636, 635, 634, 629, 628, 628, 626, 624, 621, 621, 621, 620,
+        616, 611, 610, 603, 602, 600, 600, 596, 596, 590, 587, 585, 578, 577, 572,
+        569, 566, 561, 559, 555, 548, 545, 541, 539, 538, 534, 534, 532, 531, 529,
+        527, 521, 519, 499, 497, 496, 495, 495, 483, 480, 478, 475, 471, 461, 460,
+        459, 458, 444, 435, 432, 426, 423, 423, 420, 414, 414, 411, 392, 392, 391,
+        390, 386, 385, 381, 378, 376, 365, 353, 341, 335, 332, 331, 325, 317, 316,
+        315, 304, 303, 300, 298, 297, 292, 292, 282, 281, 268, 262, 251, 246, 230,
+        227, 216, 214, 201, 201, 197, 194, 190, 189, 188, 183, 181, 179, 176, 173,
+        169, 169, 168, 167, 160, 159, 156, 151, 144, 130, 128, 126, 124, 122, 110,
+        107, 100, 96, 96, 95, 88, 85, 85, 84, 83, 79, 79, 79, 76, 73, 72, 69, 65,
+        62, 56, 55, 51, 47, 36, 36, 32, 30, 29, 28, 1};
+    const int64_t cap = 1000;
+    dd_pack_problem p = {sizeof w / sizeof *w, 1, w, &cap, NULL, NULL};
+    dd_pack_options o = budget(2000);
+    dd_pack_result r;
+    dd_pack_result_init(&r);
+    assert_int_equal(dd_pack_solve(&p, &o, &r), DD_OK);
+    check_packing(&p, &r);
+    assert_true(r.initial_bins > 67);
+    assert_int_equal(r.bounds.lp, 67);
+    assert_int_equal(r.n_bins, 67);
+    assert_true(r.optimal);
+    dd_pack_result_fini(&r);
+}
+
+/*
  * Falkenauer-style triplets: every bin of the optimum holds three items
  * that fill it exactly, which the decreasing heuristics miss; the local
  * searches must find the exact fills.
@@ -467,6 +504,31 @@ static void test_triplets(void **state)
     dd_pack_result_fini(&r);
 }
 
+/*
+ * Tiny iteration budgets (as the load planner gives per site) must end:
+ * a share of 10 moves rounded down to 0 once meant "no limit".
+ */
+static void test_tiny_budgets(void **state)
+{
+    (void)state;
+    dd_rng rng;
+    dd_rng_seed(&rng, 5, 6);
+    gen *g = malloc(sizeof *g);
+    assert_non_null(g);
+    dd_pack_result r;
+    dd_pack_result_init(&r);
+    for (int t = 0; t < 40; t++) {
+        generate(g, &rng, 50 + dd_rng_below(&rng, 200), 1 + (unsigned)(t % 3), t % 2);
+        dd_pack_problem p = as_problem(g, t % 2);
+        dd_pack_options o = budget(1 + (uint64_t)(t % 12));
+        assert_int_equal(dd_pack_solve(&p, &o, &r), DD_OK);
+        check_packing(&p, &r);
+        assert_true(r.iterations <= o.max_iterations);
+    }
+    dd_pack_result_fini(&r);
+    free(g);
+}
+
 /* Constructive phase only on a larger instance (no search budget). */
 static void test_large_constructive(void **state)
 {
@@ -504,7 +566,9 @@ int main(void)
         cmocka_unit_test(test_property_random),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_lp_bound),
+        cmocka_unit_test(test_lp_exact),
         cmocka_unit_test(test_triplets),
+        cmocka_unit_test(test_tiny_budgets),
         cmocka_unit_test(test_large_constructive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,11 +11,17 @@
  * how far that number can be from the optimum.
  *
  * Method (docs/pack.md): first-fit decreasing over a segment tree (any n,
- * O(n log n) in practice), best-fit decreasing for moderate n, then a
- * consistent neighbourhood search (Buljubasic & Vasquez 2016) that removes
- * one bin at a time until it reaches the lower bound or its budget. Lower
- * bounds: ceil(sum/capacity) and Martello-Toth L2 in each dimension, and a
- * clique bound on pairwise incompatible items (capacity or conflict).
+ * O(n log n) in practice), best-fit decreasing and minimum bin slack for
+ * moderate n, then two local searches in turn that remove one bin at a
+ * time until the lower bound or the budget: a consistent neighbourhood
+ * search (Buljubasic & Vasquez 2016) and a fixed-m tabu search over
+ * overloaded packings. For 1-D problems without conflicts the
+ * Gilmore-Gomory linear relaxation is solved by column generation: its
+ * bound, and a search among the patterns of small reduced cost and diving
+ * on the LP, close most of the remaining gaps. Lower bounds:
+ * ceil(sum/capacity) and Martello-Toth L2 in each dimension, a clique
+ * bound on pairwise incompatible items (capacity or conflict), and in 1-D
+ * the LP bound.
  *
  * Pure computation: no I/O, no global state. Calls on distinct results are
  * thread-safe; the problem is only read. Deterministic for a given seed and
@@ -67,7 +73,10 @@ typedef struct dd_pack_problem {
  *   time_limit_s    wall-clock limit for the whole call; <= 0: none. The
  *                   constructive phase always completes.
  *   max_iterations  local-search moves; 0: none. Use this (with
- *                   time_limit_s <= 0) for reproducible runs.
+ *                   time_limit_s <= 0) for reproducible runs. The 1-D
+ *                   LP phase counts no moves; it is bounded by its own
+ *                   limits (simplex pivots, search nodes), so such runs
+ *                   stay reproducible and finite.
  *   If both are "none", only the constructive heuristics run.
  *   target_bins     stop as soon as a packing with at most this many bins
  *                   is found (0: stop only at the lower bound). For

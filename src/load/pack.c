@@ -2,9 +2,11 @@
 /*
  * Public entry of the packing engine: validates a dd_pack_problem, builds
  * the internal instance (items sorted by decreasing scalar weight, class
- * conflicts folded into one mask per item), runs the bounds, the
- * constructive heuristics and the local search in turn, and maps the best
- * packing back to the caller's item order. See docs/pack.md.
+ * conflicts folded into one mask per item), runs the bounds and the
+ * constructive heuristics, then the search: the two local searches in
+ * turn, and for 1-D instances without conflicts an LP phase (bound,
+ * reduced-cost exact cover, diving) in between; maps the best packing
+ * back to the caller's item order. See docs/pack.md.
  */
 #include <drawdown/pack.h>
 
@@ -26,12 +28,18 @@
 #define ALTERNATE_MAX_ITEMS 20000
 /* LP phase: after this share of the search budget, for at most LP_SHARE
  * of what is left; instances up to these sizes (types, knapsack table). */
-#define LP_AFTER 0.15
-#define LP_SHARE 0.6
+#define LP_AFTER 0.05
+#define LP_SHARE 0.8
 #define LP_MAX_ITEMS 20000
 #define LP_MAX_TYPES 600
 #define LP_MAX_TABLE 3.2e7
-/* Exact cover limits (pack_exact.c). */
+/* Runs bounded by moves only: no LP phase below LP_MIN_MOVES moves left,
+ * else LP_WORK_PER_MOVE search nodes (and dive pivots) per move left. */
+#define LP_MIN_MOVES 1000
+#define LP_WORK_PER_MOVE 100
+/* Exact cover limits (pack_exact.c); with more free items than this the
+ * LP phase dives first. */
+#define FREE_DIVE_FIRST 8
 #define EXACT_MAX_PATTERNS 100000
 #define EXACT_MAX_FREE 400
 #define EXACT_NODES 1000000
@@ -229,14 +237,35 @@ static size_t canonical_bins(uint32_t *bin_of, size_t n, size_t n_bins,
 }
 
 /*
+ * The budget's fraction `f` from now, in time or iterations; at least one
+ * iteration when the budget counts them (max_iter 0 would mean "no
+ * limit": a run bounded by iterations only would never stop).
+ */
+static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
+                                   uint64_t it_start, double f)
+{
+    dd__pack_budget sub = *b;
+    if (b->deadline > 0)
+        sub.deadline = t_start + (b->deadline - t_start) * f;
+    if (b->max_iter > 0) {
+        uint64_t share = (uint64_t)((double)(b->max_iter - it_start) * f);
+        sub.max_iter = it_start + (share > 0 ? share : 1);
+    }
+    return sub;
+}
+
+/*
  * LP phase for 1-D instances without conflicts (docs/pack.md): the
  * Gilmore-Gomory bound by column generation (pack_lp.c) and, when the LP
  * was solved and the bound is below the packing, an exact cover over the
- * patterns of small reduced cost (pack_exact.c). Raises bounds->lp and
- * bounds->lower_bound; replaces sol by a packing in fewer bins if found.
+ * patterns of small reduced cost (pack_exact.c) and a dive (pack_dive.c).
+ * `work` (0: none) caps search nodes and dive pivots when the clock does
+ * not. Raises bounds->lp and bounds->lower_bound; replaces sol by a
+ * packing in fewer bins if found.
  */
 static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
-                          uint32_t *sol, size_t *n_bins, dd_pack_bounds *bounds)
+                          uint64_t work, uint32_t *sol, size_t *n_bins,
+                          dd_pack_bounds *bounds)
 {
     if (in->nd != 1 || in->klass || in->wcap != in->cap[0] || in->n == 0 ||
         in->n > LP_MAX_ITEMS)
@@ -247,6 +276,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     int64_t *P = NULL, *kmax = NULL;
     uint32_t *copy_bin = NULL, *map = NULL;
     dd__pack_lp *lp = NULL;
+    dd__pack_lp_sol lpsol = {0};
     dd_status st = DD_ENOMEM;
     if (!w || !d)
         goto done;
@@ -281,7 +311,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         goto done;
     }
     int64_t V;
-    size_t lb = dd__pack_lp_int_duals(lp, P, kmax, &V);
+    size_t lb = dd__pack_lp_int_duals(lp, NULL, P, kmax, &V);
     bounds->lp = lb;
     if (lb > bounds->lower_bound)
         bounds->lower_bound = lb;
@@ -295,16 +325,33 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     __int128 gap = (__int128)target * V - sum;
     if (gap < 0 || gap > V)
         goto done;
-    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, lp,
+    st = dd__pack_lp_sol_take(lp, &lpsol);
+    if (st != DD_OK)
+        goto done;
+    dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, &lpsol,
                              EXACT_MAX_PATTERNS, EXACT_MAX_FREE,
-                             EXACT_NODES, EXACT_FREE_NODES};
+                             work && work < EXACT_NODES ? work : EXACT_NODES,
+                             work && work < EXACT_FREE_NODES ? work : EXACT_FREE_NODES};
     copy_bin = malloc(n * sizeof *copy_bin);
     map = malloc((target + 1) * sizeof *map);
     if (!copy_bin || !map) {
         st = DD_ENOMEM;
         goto done;
     }
-    int found = dd__pack_exact(&ein, budget, copy_bin);
+    /* Items of zero dual defeat the exact cover (they are packed last,
+     * blindly); the dive copes with them. So with such items a dive
+     * first, else the exact cover first; the other with what is left. */
+    int64_t n_free = 0;
+    for (size_t t = 0; t < m; t++)
+        n_free += P[t] == 0 ? d[t] : 0;
+    int has_free = n_free > FREE_DIVE_FIRST;
+    int found = 0;
+    for (int step = 0; step < 2 && found == 0 && !dd__pack_budget_out(budget); step++) {
+        if ((step == 0) == (has_free != 0))
+            found = dd__pack_dive(lp, m, d, target, budget, work, copy_bin);
+        else
+            found = dd__pack_exact(&ein, budget, copy_bin);
+    }
     if (found < 0) {
         st = DD_ENOMEM;
         goto done;
@@ -323,6 +370,7 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         *n_bins = used;
     }
 done:
+    dd__pack_lp_sol_fini(&lpsol);
     dd__pack_lp_free(lp);
     free(w);
     free(d);
@@ -331,18 +379,6 @@ done:
     free(copy_bin);
     free(map);
     return st;
-}
-
-/* The budget's fraction `f` from now, in time or iterations. */
-static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
-                                   uint64_t it_start, double f)
-{
-    dd__pack_budget sub = *b;
-    if (b->deadline > 0)
-        sub.deadline = t_start + (b->deadline - t_start) * f;
-    if (b->max_iter > 0)
-        sub.max_iter = it_start + (uint64_t)((double)(b->max_iter - it_start) * f);
-    return sub;
 }
 
 /*
@@ -358,6 +394,8 @@ static dd_status alternate(const dd__pack_inst *in, uint64_t seed, size_t lb,
     double slice_s = 0.01 * (double)(1u << (*round < 20 ? *round / 2 : 10));
     uint64_t slice_it = budget->max_iter / 20;
     slice_it = slice_it < 100 ? 100 : slice_it > 2000 ? 2000 : slice_it;
+    if (budget->deadline <= 0 && budget->max_iter == 0)
+        return DD_OK; /* no budget: never loop unbounded */
     for (; *n_bins > budget->target; ++*round) {
         if (dd__pack_budget_out(budget))
             break;
@@ -403,8 +441,17 @@ static dd_status search(const dd__pack_inst *in, uint64_t seed, dd__pack_budget 
     budget->iter = first.iter;
     if (st != DD_OK || *n_bins <= budget->target || dd__pack_budget_out(budget))
         return st;
+    /* Runs bounded by moves only: the LP phase (which makes no moves) gets
+     * work in proportion (search nodes, dive pivots), none when small. */
+    uint64_t work = 0;
+    if (budget->deadline <= 0) {
+        uint64_t left = budget->max_iter - budget->iter;
+        if (left < LP_MIN_MOVES)
+            return alternate(in, seed, bounds->lower_bound, budget, sol, n_bins, &round);
+        work = left * LP_WORK_PER_MOVE;
+    }
     dd__pack_budget lpb = budget_part(budget, dd__pack_now(), budget->iter, LP_SHARE);
-    st = lp_phase(in, &lpb, sol, n_bins, bounds);
+    st = lp_phase(in, &lpb, work, sol, n_bins, bounds);
     if (st != DD_OK)
         return st;
     if (bounds->lower_bound > budget->target)

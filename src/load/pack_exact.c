@@ -31,11 +31,16 @@
 
 /* Most items in one pattern. */
 #define MAX_PAT_ITEMS 16
+/* Failed-state table: entries (a power of two) and probes per lookup. */
+#define TT_SIZE ((size_t)1 << 18)
+#define TT_PROBES 8
+
 
 typedef struct xpat {
     int64_t rc;
-    double x;   /* LP value of the same pattern, 0 if none */
-    uint32_t k; /* items */
+    int64_t room; /* capacity left by the pattern */
+    double x;     /* LP value of the same pattern, 0 if none */
+    uint32_t k;   /* items */
     uint32_t off;
 } xpat;
 
@@ -60,6 +65,14 @@ typedef struct xs {
      * than the gap left, and are blocked too */
     uint32_t *by_rc;
     size_t n_over;
+    /* the same by decreasing room: the first n_roomy leave more room than
+     * the room budget left (see search()) */
+    uint32_t *by_room;
+    size_t n_roomy;
+    /* failed states: remaining items (sum of cnt[t] * zobrist(t)) and bins
+     * left, in a small open-addressing table */
+    uint64_t hash;
+    uint64_t *tt;
     /* search */
     uint32_t *chosen; /* pattern per depth */
     size_t depth;
@@ -72,6 +85,7 @@ typedef struct xs {
     uint32_t *free_bin;
     size_t n_free;
     int64_t *room; /* per bin */
+    int64_t free_slack;
     uint64_t free_nodes;
 } xs;
 
@@ -95,6 +109,9 @@ static int add_pattern(xs *s, int64_t rc)
     }
     xpat *p = &s->pat[s->n_pat++];
     p->rc = rc;
+    p->room = s->pin->cap;
+    for (size_t k = 0; k < s->n_cur; k++)
+        p->room -= s->pin->w[s->cur[k]];
     p->x = 0;
     p->k = (uint32_t)s->n_cur;
     p->off = (uint32_t)s->n_items;
@@ -111,7 +128,8 @@ static int enum_rec(xs *s, size_t j, int64_t room, int64_t val, int64_t need)
 {
     const dd__pack_exact_in *in = s->pin;
     if (val >= need) {
-        if (s->n_pat >= in->max_patterns)
+        if (s->n_pat >= in->max_patterns ||
+            ((s->n_pat & 4095) == 0 && dd__pack_budget_out(s->bud)))
             return -2;
         if (add_pattern(s, in->V - val) != 0)
             return -1;
@@ -143,31 +161,23 @@ static int cmp_type(const void *a, const void *b)
 /* LP values onto the enumerated patterns (same multiset of types). */
 static void match_lp(xs *s)
 {
-    const dd__pack_exact_in *in = s->pin;
-    if (!in->lp)
+    const dd__pack_lp_sol *sol = s->pin->lp_sol;
+    if (!sol)
         return;
-    size_t nc = dd__pack_lp_n_cols(in->lp);
-    /* count per type of each pattern via a sorted key; small sizes, so a
-     * direct comparison of sorted type lists is enough */
+    /* compare sorted type lists (patterns are small) */
     uint32_t key[MAX_PAT_ITEMS];
-    for (size_t j = 0; j < nc; j++) {
-        double x = dd__pack_lp_x(in->lp, j);
-        if (x <= 1e-9)
-            continue;
-        const uint32_t *idx;
-        const int32_t *val;
-        size_t nz = dd__pack_lp_pattern(in->lp, j, &idx, &val);
+    for (size_t j = 0; j < sol->n; j++) {
         size_t k = 0;
         int skip = 0;
-        for (size_t e = 0; e < nz && !skip; e++) {
-            if (in->P[idx[e]] == 0)
+        for (size_t e = sol->beg[j]; e < sol->beg[j + 1] && !skip; e++) {
+            if (s->pin->P[sol->idx[e]] == 0)
                 continue; /* free items are not in the patterns */
-            for (int32_t c = 0; c < val[e]; c++) {
+            for (int32_t c = 0; c < sol->val[e]; c++) {
                 if (k == MAX_PAT_ITEMS) {
                     skip = 1;
                     break;
                 }
-                key[k++] = idx[e];
+                key[k++] = sol->idx[e];
             }
         }
         if (skip || k == 0)
@@ -177,7 +187,7 @@ static void match_lp(xs *s)
             if (s->pat[p].k != k)
                 continue;
             if (memcmp(s->items + s->pat[p].off, key, k * sizeof *key) == 0)
-                s->pat[p].x += x;
+                s->pat[p].x += sol->x[j];
         }
     }
 }
@@ -187,11 +197,21 @@ static int cmp_pat(const void *a, const void *b)
     const xpat *x = a, *y = b;
     if (x->x != y->x)
         return x->x > y->x ? -1 : 1;
-    return (x->rc > y->rc) - (x->rc < y->rc);
+    if (x->rc != y->rc)
+        return x->rc < y->rc ? -1 : 1;
+    return (x->room > y->room) - (x->room < y->room);
 }
 
 /* Free items into the bins' room, heaviest first, depth-first. */
-static int free_rec(xs *s, size_t f, size_t n_bins)
+/*
+ * Free items into the bins' room, heaviest first, depth-first (Martello &
+ * Toth's MTP rules, simplified): a bin whose room equals the item takes it
+ * without alternatives; otherwise bins in order of increasing room
+ * (best fit first), one per distinct room. Room below the smallest free
+ * item is lost for good; the search fails as soon as the lost room
+ * exceeds the slack (total room minus total free weight).
+ */
+static int free_rec(xs *s, size_t f, size_t n_bins, int64_t dead)
 {
     if (f == s->n_free)
         return 1;
@@ -203,29 +223,40 @@ static int free_rec(xs *s, size_t f, size_t n_bins)
         return 0;
     }
     int64_t wf = s->pin->w[s->free_t[f]];
+    int64_t wmin = s->pin->w[s->free_t[s->n_free - 1]];
     int64_t tried_room[64];
     size_t n_tried = 0;
-    for (size_t b = 0; b < n_bins; b++) {
-        if (s->room[b] < wf)
-            continue;
-        /* bins with equal room are interchangeable */
-        int dup = 0;
-        for (size_t x = 0; x < n_tried && !dup; x++)
-            dup = tried_room[x] == s->room[b];
-        if (dup)
-            continue;
-        if (n_tried < 64)
-            tried_room[n_tried++] = s->room[b];
-        s->room[b] -= wf;
-        s->free_bin[f] = (uint32_t)b;
-        int ok = free_rec(s, f + 1, n_bins);
-        s->room[b] += wf;
-        if (ok)
-            return 1;
-        if (s->free_nodes > s->pin->free_node_limit)
+    for (;;) {
+        /* the smallest room that holds wf and is not tried yet */
+        size_t b = n_bins;
+        for (size_t x = 0; x < n_bins; x++) {
+            int64_t r = s->room[x];
+            if (r < wf || (b < n_bins && r >= s->room[b]))
+                continue;
+            int dup = 0;
+            for (size_t y = 0; y < n_tried && !dup; y++)
+                dup = tried_room[y] == r;
+            if (!dup)
+                b = x;
+        }
+        if (b == n_bins || n_tried == 64)
             return 0;
+        int64_t r = s->room[b];
+        tried_room[n_tried++] = r;
+        int64_t lost = r - wf < wmin && f + 1 < s->n_free ? r - wf : 0;
+        if (dead + lost <= s->free_slack) {
+            s->room[b] -= wf;
+            s->free_bin[f] = (uint32_t)b;
+            int ok = free_rec(s, f + 1, n_bins, dead + lost);
+            s->room[b] += wf;
+            if (ok)
+                return 1;
+            if (s->free_nodes > s->pin->free_node_limit)
+                return 0;
+        }
+        if (r == wf)
+            return 0; /* an exact fit dominates the other choices */
     }
-    return 0;
 }
 
 static void block(xs *s, uint32_t p, int by)
@@ -240,10 +271,40 @@ static void block(xs *s, uint32_t p, int by)
 }
 
 /* Take one copy of type t (by = +1) or give it back (by = -1). */
+static uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* Has this state (remaining items, bins left) failed before? Else, with
+ * `add`, remember it. A 64-bit hash collision could only prune a state
+ * wrongly, losing a packing, never produce a wrong one. */
+static int tt_seen(xs *s, size_t left_bins, int add)
+{
+    uint64_t key = (s->hash ^ mix(left_bins + 0x51)) | 1;
+    size_t mask = TT_SIZE - 1, h = (size_t)(key >> 7) & mask;
+    for (int probe = 0; probe < TT_PROBES; probe++, h = (h + 1) & mask) {
+        if (s->tt[h] == key)
+            return 1;
+        if (s->tt[h] == 0) {
+            if (add)
+                s->tt[h] = key;
+            return 0;
+        }
+    }
+    if (add)
+        s->tt[(size_t)(key >> 7) & mask] = key; /* replace */
+    return 0;
+}
+
 static void take_copy(xs *s, uint32_t t, int by)
 {
     int64_t c = by > 0 ? s->cnt[t] : s->cnt[t] + 1; /* copies before taking */
     s->cnt[t] -= by;
+    s->hash -= (uint64_t)(int64_t)by * mix(t);
     for (size_t e = s->lbeg[t]; e < s->lbeg[t + 1]; e++)
         if ((int64_t)s->lmul[e] == c)
             block(s, s->lpat[e], by);
@@ -261,9 +322,18 @@ static void use_pattern(xs *s, uint32_t p, int by)
             take_copy(s, it[k], -1);
 }
 
-static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap);
+static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap,
+                  int64_t room);
 
-static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap)
+/*
+ * Two budgets bound the bins still to choose: `gap`, the reduced cost
+ * left (see the file comment), and `room`: the capacity the chosen bins
+ * leave beside their pattern items may only hold free items, so over all
+ * bins it sums to slack + free weight (slack = m C - total weight); the
+ * chosen bins' room may not exceed what is left of that. For Hard28 the
+ * slack is a few units: only nearly full patterns remain usable.
+ */
+static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap, int64_t room)
 {
     const dd__pack_exact_in *in = s->pin;
     if (left_items == 0) {
@@ -281,8 +351,19 @@ static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap)
             }
             s->room[b] = in->cap - load;
         }
+        int64_t total = 0, dead = 0, wmin = in->w[s->free_t[s->n_free - 1]];
+        for (size_t b = 0; b < nb; b++) {
+            total += s->room[b];
+            if (s->room[b] < wmin)
+                dead += s->room[b];
+        }
+        for (size_t f = 0; f < s->n_free; f++)
+            total -= in->w[s->free_t[f]];
+        s->free_slack = total;
         s->free_nodes = 0;
-        return free_rec(s, 0, nb);
+        if (total < 0 || dead > total)
+            return 0;
+        return free_rec(s, 0, nb, dead);
     }
     if (left_bins == 0)
         return 0;
@@ -290,23 +371,40 @@ static int search(xs *s, size_t left_items, size_t left_bins, int64_t gap)
         s->aborted = 1;
         return 0;
     }
-    size_t over0 = s->n_over;
+    if (room < 0)
+        return 0;
+    /* without free items the state is the set of items left: the budgets
+     * left follow from it (both are sums over the items placed) */
+    int memo = s->n_free == 0 && s->tt;
+    if (memo && tt_seen(s, left_bins, 0))
+        return 0;
+    size_t over0 = s->n_over, roomy0 = s->n_roomy;
     while (s->n_over < s->n_pat && s->pat[s->by_rc[s->n_over]].rc > gap)
         block(s, s->by_rc[s->n_over++], 1);
-    int ok = branch(s, left_items, left_bins, gap);
+    while (s->n_roomy < s->n_pat && s->pat[s->by_room[s->n_roomy]].room > room)
+        block(s, s->by_room[s->n_roomy++], 1);
+    int ok = branch(s, left_items, left_bins, gap, room);
     while (s->n_over > over0)
         block(s, s->by_rc[--s->n_over], -1);
+    while (s->n_roomy > roomy0)
+        block(s, s->by_room[--s->n_roomy], -1);
+    if (memo && !ok && !s->aborted)
+        tt_seen(s, left_bins, 1);
     return ok;
 }
 
-static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap)
+static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap,
+                  int64_t room)
 {
     const dd__pack_exact_in *in = s->pin;
     /* branch on the type with the fewest usable patterns */
     size_t best = s->m;
-    for (size_t t = 0; t < s->m; t++)
-        if (s->cnt[t] > 0 && in->P[t] > 0 && (best == s->m || s->usable[t] < s->usable[best]))
+    for (size_t t = 0; t < s->m; t++) {
+        if (s->cnt[t] == 0 || in->P[t] == 0)
+            continue;
+        if (best == s->m || s->usable[t] < s->usable[best])
             best = t;
+    }
     if (best == s->m || s->usable[best] == 0)
         return 0;
     for (size_t e = s->lbeg[best]; e < s->lbeg[best + 1]; e++) {
@@ -316,7 +414,8 @@ static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap)
             continue;
         use_pattern(s, p, 1);
         s->chosen[s->depth++] = p;
-        int ok = search(s, left_items - pp->k, left_bins - 1, gap - pp->rc);
+        int ok = search(s, left_items - pp->k, left_bins - 1, gap - pp->rc,
+                        room - pp->room);
         if (ok)
             return 1;
         s->depth--;
@@ -344,6 +443,13 @@ static int cmp_rc_desc(const void *a, const void *b)
 static int build_lists(xs *s)
 {
     size_t m = s->m, n_ent = 0;
+    free(s->lbeg);
+    free(s->lpat);
+    free(s->lmul);
+    free(s->blocked);
+    free(s->by_rc);
+    free(s->by_room);
+    s->lpat = s->lmul = s->blocked = s->by_rc = s->by_room = NULL;
     s->lbeg = calloc(m + 1, sizeof *s->lbeg);
     s->blocked = calloc(s->n_pat ? s->n_pat : 1, sizeof *s->blocked);
     if (!s->lbeg || !s->blocked)
@@ -379,8 +485,9 @@ static int build_lists(xs *s)
     for (size_t t = 0; t < m; t++)
         s->usable[t] = s->lbeg[t + 1] - s->lbeg[t];
     s->by_rc = malloc((s->n_pat ? s->n_pat : 1) * sizeof *s->by_rc);
+    s->by_room = malloc((s->n_pat ? s->n_pat : 1) * sizeof *s->by_room);
     rc_key *keys = malloc((s->n_pat ? s->n_pat : 1) * sizeof *keys);
-    if (!s->by_rc || !keys) {
+    if (!s->by_rc || !s->by_room || !keys) {
         free(keys);
         return -1;
     }
@@ -389,6 +496,11 @@ static int build_lists(xs *s)
     qsort(keys, s->n_pat, sizeof *keys, cmp_rc_desc);
     for (size_t p = 0; p < s->n_pat; p++)
         s->by_rc[p] = keys[p].p;
+    for (size_t p = 0; p < s->n_pat; p++)
+        keys[p] = (rc_key){s->pat[p].room, (uint32_t)p};
+    qsort(keys, s->n_pat, sizeof *keys, cmp_rc_desc);
+    for (size_t p = 0; p < s->n_pat; p++)
+        s->by_room[p] = keys[p].p;
     free(keys);
     return 0;
 }
@@ -446,7 +558,14 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         result = -1;
         goto done;
     }
-    result = search(&s, n_items - s.n_free, in->m_target, in->gap);
+    s.tt = calloc(TT_SIZE, sizeof *s.tt); /* optional: no memo without it */
+    for (size_t t = 0; t < m; t++)
+        s.hash += (uint64_t)s.cnt[t] * mix(t);
+    int64_t room = (int64_t)in->m_target * in->cap; /* slack + free weight */
+    for (size_t t = 0; t < m; t++)
+        if (in->P[t] > 0)
+            room -= in->w[t] * in->d[t];
+    result = search(&s, n_items - s.n_free, in->m_target, in->gap, room);
     if (result == 1) {
         /* copy c of type t sits at copy_bin[first(t) + c] */
         size_t *next = s.usable; /* no longer needed: next copy per type */
@@ -477,5 +596,7 @@ done:
     free(s.lmul);
     free(s.blocked);
     free(s.by_rc);
+    free(s.by_room);
+    free(s.tt);
     return result;
 }

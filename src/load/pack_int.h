@@ -4,8 +4,11 @@
  * (pack.c) validates a dd_pack_problem and turns it into a dd__pack_inst:
  * items sorted by decreasing scalar weight, conflicts folded into one mask
  * per item. The constructive heuristics (pack_greedy.c), the bounds
- * (pack_bound.c) and the local search (pack_cns.c) work on that instance in
- * its internal item order; pack.c maps the result back.
+ * (pack_bound.c), the local searches (pack_cns.c, pack_ls.c) and, for 1-D
+ * instances, the LP (pack_lp.c), the reduced-cost exact cover
+ * (pack_exact.c) and diving (pack_dive.c) work on that instance in its
+ * internal item order; pack.c maps the result back. Nothing here keeps
+ * state between calls; every function is single-threaded on its own data.
  */
 #ifndef DD_LOAD_PACK_INT_H
 #define DD_LOAD_PACK_INT_H
@@ -107,12 +110,12 @@ double dd__pack_lp_x(const dd__pack_lp *lp, size_t j);
 size_t dd__pack_lp_pattern(const dd__pack_lp *lp, size_t j, const uint32_t **idx,
                            const int32_t **val);
 /*
- * Integer duals P[m] from the current duals, kmax[0..cap] = largest
+ * Integer duals P[m] from the duals pi (NULL: the current ones), kmax[0..cap] = largest
  * P-value of a pattern within each capacity, *V_out = kmax[cap]; returns
  * the rigorous bound ceil(sum d P / V), 0 if V = 0.
  */
-size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
-                             int64_t *V_out);
+size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, const double *pi, int64_t *P,
+                             int64_t *kmax, int64_t *V_out);
 
 /*
  * Exact cover over the patterns of reduced cost <= gap (pack_exact.c):
@@ -125,6 +128,18 @@ size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
  * of type t (first(t) = d[0] + ... + d[t-1]), bins 0..m_target-1 (some
  * may be unused); 0 when nothing was found; -1 out of memory.
  */
+/* A copy of the LP's solution: columns with x > 0 as (type, count) lists. */
+typedef struct dd__pack_lp_sol {
+    size_t n;
+    double *x;
+    size_t *beg; /* n + 1 */
+    uint32_t *idx;
+    int32_t *val;
+} dd__pack_lp_sol;
+/* Fill *out (caller frees with dd__pack_lp_sol_fini); DD_ENOMEM. */
+dd_status dd__pack_lp_sol_take(const dd__pack_lp *lp, dd__pack_lp_sol *out);
+void dd__pack_lp_sol_fini(dd__pack_lp_sol *sol);
+
 typedef struct dd__pack_exact_in {
     size_t m;
     const int64_t *w, *d;
@@ -132,11 +147,21 @@ typedef struct dd__pack_exact_in {
     const int64_t *P, *kmax; /* kmax[0..cap] */
     int64_t V, gap;
     size_t m_target;
-    const dd__pack_lp *lp; /* orders patterns by LP value; may be NULL */
+    const dd__pack_lp_sol *lp_sol; /* orders patterns by LP value; or NULL */
     size_t max_patterns, max_free;
     uint64_t node_limit, free_node_limit;
 } dd__pack_exact_in;
 int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *budget,
                    uint32_t *copy_bin);
+
+/*
+ * Diving on the LP (pack_dive.c): lp solved for the demands d (m types);
+ * fixes LP patterns and re-solves until all items are packed into at most
+ * target bins (returns 1, copy_bin as for dd__pack_exact) or the LP shows
+ * it cannot (0), or the budget or max_pivots (0: none) runs out; -1 out
+ * of memory. Changes the LP's demands.
+ */
+int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *d, size_t target,
+                  dd__pack_budget *budget, uint64_t max_pivots, uint32_t *copy_bin);
 
 #endif

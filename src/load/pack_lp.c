@@ -38,6 +38,14 @@
 #define REINVERT_EVERY 128
 /* Integer duals: P_t = floor(pi_t * 2^SCALE_BITS). */
 #define SCALE_BITS 24
+/* Pivots one solve may take (a guard for runs bounded by iterations
+ * only, where the clock does not stop a stalling simplex). */
+#define PIVOTS_PER_ROW 500
+#define PIVOTS_EXTRA 50000
+/* The pool is purged of columns with reduced cost > PURGE_RC when it
+ * holds more than PURGE_AT * rows + 1000 columns. */
+#define PURGE_AT 8
+#define PURGE_RC 0.05
 /* Partial pricing: columns kept from a full scan of the pool. */
 #define CAND_MAX 48
 
@@ -51,13 +59,15 @@ struct dd__pack_lp {
     size_t *cbeg;
     uint32_t *cidx;
     int32_t *cval;
-    uint8_t *basic; /* per pool column */
+    uint32_t *basic; /* per pool column: 1 + its basis position, or 0 */
     /* basis: head[r] = pool column, or -1 - i for the surplus of row i */
     long *head;
     uint8_t *sbasic; /* per row: its surplus is basic */
     double *binv;    /* m * m, row r = basis position r */
     double *xb, *pi, *u, *rho;
     uint32_t *cand; /* partial pricing candidates */
+    double *dj, *alpha; /* dual simplex: reduced costs, pivot row */
+    size_t dj_cap;
     unsigned since_reinvert;
     /* knapsack pricing: types split into chunks of 1, 2, 4... copies */
     size_t n_chunks; /* most chunks the original demands need */
@@ -66,6 +76,7 @@ struct dd__pack_lp {
     uint8_t *take; /* n_chunks * (cap + 1) */
     int32_t *pat;  /* m, scratch pattern */
     uint64_t pivots, rounds;
+    uint64_t pivot_cap; /* of the current solve */
     double value;
 };
 
@@ -91,6 +102,8 @@ void dd__pack_lp_free(dd__pack_lp *lp)
     free(lp->u);
     free(lp->rho);
     free(lp->cand);
+    free(lp->dj);
+    free(lp->alpha);
     free(lp->ch_type);
     free(lp->ch_qty);
     free(lp->dp);
@@ -114,7 +127,7 @@ static int grow_pool(dd__pack_lp *lp, size_t add_nnz)
         if (!cb)
             return -1;
         lp->cbeg = cb;
-        uint8_t *bs = realloc(lp->basic, nc);
+        uint32_t *bs = realloc(lp->basic, nc * sizeof *bs);
         if (!bs)
             return -1;
         lp->basic = bs;
@@ -188,6 +201,15 @@ static void ftran(dd__pack_lp *lp, long q, double *u)
  * not depend on the right-hand side; the value is computed from the duals
  * and the true demands.
  */
+static double pert_of(size_t i)
+{
+    uint64_t h = (i + 1) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return (double)(1 + h % 97) / 97.0;
+}
+
 static void compute_xb(dd__pack_lp *lp)
 {
     size_t m = lp->m;
@@ -195,7 +217,7 @@ static void compute_xb(dd__pack_lp *lp)
         const double *br = lp->binv + r * m;
         double s = 0;
         for (size_t i = 0; i < m; i++)
-            s += br[i] * ((double)lp->d[i] + PERTURB * (double)(1 + (i * 7919) % 97) / 97.0);
+            s += br[i] * ((double)lp->d[i] + PERTURB * pert_of(i));
         lp->xb[r] = s;
     }
 }
@@ -211,6 +233,15 @@ static void compute_pi(dd__pack_lp *lp)
         for (size_t i = 0; i < m; i++)
             lp->pi[i] += br[i];
     }
+}
+
+/* Column q enters position r (r < m), or leaves the basis (r = m). */
+static void set_basic(dd__pack_lp *lp, long q, size_t r)
+{
+    if (q < 0)
+        lp->sbasic[-1 - q] = r < lp->m;
+    else
+        lp->basic[q] = r < lp->m ? (uint32_t)r + 1 : 0;
 }
 
 /*
@@ -274,13 +305,8 @@ static int reinvert(dd__pack_lp *lp)
         lp->head[r] = q;
     }
     free(want);
-    for (size_t r = 0; r < m; r++) {
-        long q = lp->head[r];
-        if (q < 0)
-            lp->sbasic[-1 - q] = 1;
-        else
-            lp->basic[q] = 1;
-    }
+    for (size_t r = 0; r < m; r++)
+        set_basic(lp, lp->head[r], r);
     lp->since_reinvert = 0;
     compute_xb(lp);
     compute_pi(lp);
@@ -294,14 +320,6 @@ static double rc_of(const dd__pack_lp *lp, size_t j)
     for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
         s -= lp->pi[lp->cidx[e]] * lp->cval[e];
     return s;
-}
-
-static void set_basic(dd__pack_lp *lp, long q, int on)
-{
-    if (q < 0)
-        lp->sbasic[-1 - q] = (uint8_t)on;
-    else
-        lp->basic[q] = (uint8_t)on;
 }
 
 /* Pivot q into position r (u = B^-1 a_q, rcq = reduced cost of q). */
@@ -327,9 +345,9 @@ static int pivot(dd__pack_lp *lp, long q, size_t r, double rcq)
     }
     for (size_t i = 0; i < m; i++)
         lp->pi[i] += rcq * br[i];
-    set_basic(lp, lp->head[r], 0);
+    set_basic(lp, lp->head[r], m);
     lp->head[r] = q;
-    set_basic(lp, q, 1);
+    set_basic(lp, q, r);
     lp->pivots++;
     if (++lp->since_reinvert >= REINVERT_EVERY)
         return reinvert(lp);
@@ -441,7 +459,23 @@ static long price(dd__pack_lp *lp, double *best_out)
  */
 static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
 {
-    size_t m = lp->m;
+    size_t m = lp->m, nc = lp->n_cols;
+    /* reduced costs of the pool, kept up to date across dual pivots,
+     * and the pivot row; surpluses after the pool columns */
+    if (lp->dj_cap < nc + m) {
+        size_t cap = 2 * (nc + m);
+        double *dj = realloc(lp->dj, cap * sizeof *dj);
+        if (!dj)
+            return -1;
+        lp->dj = dj;
+        double *al = realloc(lp->alpha, cap * sizeof *al);
+        if (!al)
+            return -1;
+        lp->alpha = al;
+        lp->dj_cap = cap;
+    }
+    double *dj = lp->dj, *alpha = lp->alpha;
+    int have_dj = 0;
     for (;;) {
         size_t r = m;
         double worst = -1e-9;
@@ -453,61 +487,76 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
         }
         if (r == m)
             return 0;
-        if ((lp->pivots & 63) == 0 && bud && dd__pack_budget_out(bud))
+        if (((lp->pivots & 63) == 0 && bud && dd__pack_budget_out(bud)) ||
+            lp->pivots >= lp->pivot_cap)
             return 1;
+        if (!have_dj) {
+            for (size_t j = 0; j < nc; j++)
+                dj[j] = lp->basic[j] ? 0 : rc_of(lp, j);
+            for (size_t i = 0; i < m; i++)
+                dj[nc + i] = lp->sbasic[i] ? 0 : lp->pi[i];
+            have_dj = 1;
+        }
         const double *rho = lp->binv + r * m;
-        long q = 0;
+        /* pivot row; ratio test with a tolerance: among the near-minimal
+         * ratios the largest pivot element (Harris), for a
+         * well-conditioned basis */
+        double best = 0;
         int found = 0;
-        double best = 0, best_al = 0;
-        /* ratio test with a tolerance: among near-minimal ratios the
-         * largest pivot element (Harris), for a well-conditioned basis */
-        for (int pass = 0; pass < 2; pass++) {
-            double limit = best + 1e-9;
-            for (size_t i = 0; i < m; i++) {
-                if (lp->sbasic[i])
-                    continue;
-                double al = -rho[i]; /* surplus column -e_i */
-                if (al >= -EPS_DUAL)
-                    continue;
-                double ratio = fmax(lp->pi[i], 0) / -al;
-                if (pass == 0 ? (!found || ratio < best)
-                              : (ratio <= limit && -al > best_al)) {
-                    found = 1;
-                    if (pass == 0)
-                        best = ratio;
-                    else
-                        best_al = -al, q = -1 - (long)i;
-                }
+        for (size_t j = 0; j < nc + m; j++) {
+            double al = 0;
+            if (j < nc) {
+                if (!lp->basic[j])
+                    for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
+                        al += rho[lp->cidx[e]] * lp->cval[e];
+            } else if (!lp->sbasic[j - nc]) {
+                al = -rho[j - nc]; /* surplus column -e_i */
             }
-            for (size_t j = 0; j < lp->n_cols; j++) {
-                if (lp->basic[j])
-                    continue;
-                double al = 0;
-                for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
-                    al += rho[lp->cidx[e]] * lp->cval[e];
-                if (al >= -EPS_DUAL)
-                    continue;
-                double ratio = fmax(rc_of(lp, j), 0) / -al;
-                if (pass == 0 ? (!found || ratio < best)
-                              : (ratio <= limit && -al > best_al)) {
-                    found = 1;
-                    if (pass == 0)
-                        best = ratio;
-                    else
-                        best_al = -al, q = (long)j;
-                }
+            alpha[j] = al;
+            if (al >= -EPS_DUAL)
+                continue;
+            double d = dj[j] > 0 ? dj[j] : 0;
+            double ratio = d / -al;
+            if (!found || ratio < best) {
+                found = 1;
+                best = ratio;
             }
-            if (!found)
-                break;
         }
         if (!found)
             return -1;
-        double rcq = q < 0 ? lp->pi[-1 - q] : rc_of(lp, (size_t)q);
+        double limit = best + 1e-9, best_al = 0;
+        size_t qj = 0;
+        for (size_t j = 0; j < nc + m; j++) {
+            double al = alpha[j];
+            if (al >= -EPS_DUAL)
+                continue;
+            double d = dj[j] > 0 ? dj[j] : 0;
+            if (d / -al <= limit && -al > best_al) {
+                best_al = -al;
+                qj = j;
+            }
+        }
+        long q = qj < nc ? (long)qj : -1 - (long)(qj - nc);
+        double rcq = dj[qj];
         ftran(lp, q, lp->u);
         if (fabs(lp->u[r]) < EPS_PIV)
             return -1;
+        long leaving = lp->head[r];
+        unsigned before = lp->since_reinvert;
         if (pivot(lp, q, r, rcq) != 0)
             return -1;
+        if (lp->since_reinvert < before) {
+            have_dj = 0; /* reinverted: start afresh */
+            continue;
+        }
+        /* d_j -= theta alpha_j with theta = d_q / alpha_q */
+        double theta = rcq / alpha[qj];
+        for (size_t j = 0; j < nc + m; j++)
+            if (alpha[j] != 0)
+                dj[j] -= theta * alpha[j];
+        dj[qj] = 0;
+        size_t lj = leaving >= 0 ? (size_t)leaving : nc + (size_t)(-1 - leaving);
+        dj[lj] = -theta;
     }
 }
 
@@ -521,7 +570,8 @@ static int primal_cg(dd__pack_lp *lp, dd__pack_budget *bud)
     size_t n_cand = 0;
     uint32_t *cand = lp->cand;
     for (;;) {
-        if ((lp->pivots & 31) == 0 && bud && dd__pack_budget_out(bud))
+        if (((lp->pivots & 31) == 0 && bud && dd__pack_budget_out(bud)) ||
+            lp->pivots >= lp->pivot_cap)
             return 1;
         long q = 0;
         int found = 0;
@@ -669,7 +719,7 @@ dd__pack_lp *dd__pack_lp_new(size_t m, const int64_t *w, const int64_t *d,
         if (j < 0)
             goto fail;
         lp->head[t] = j;
-        lp->basic[j] = 1;
+        lp->basic[j] = (uint32_t)t + 1;
     }
     if (reinvert(lp) != 0)
         goto fail;
@@ -679,8 +729,44 @@ fail:
     return NULL;
 }
 
+/*
+ * Drop pool columns that price far out (reduced cost > PURGE_RC), keeping
+ * the basis and the single-type columns, so that pricing and dual ratio
+ * tests stay cheap over a long dive.
+ */
+static void purge(dd__pack_lp *lp)
+{
+    size_t nc = lp->n_cols, out = 0, nnz = 0;
+    long *map = malloc(nc * sizeof *map);
+    if (!map)
+        return;
+    for (size_t j = 0; j < nc; j++) {
+        int keep = j < lp->m || lp->basic[j] || rc_of(lp, j) < PURGE_RC;
+        map[j] = keep ? (long)out : -1;
+        if (!keep)
+            continue;
+        size_t b = lp->cbeg[j], e = lp->cbeg[j + 1];
+        lp->cbeg[out] = nnz;
+        memmove(lp->cidx + nnz, lp->cidx + b, (e - b) * sizeof *lp->cidx);
+        memmove(lp->cval + nnz, lp->cval + b, (e - b) * sizeof *lp->cval);
+        nnz += e - b;
+        lp->basic[out] = lp->basic[j];
+        out++;
+    }
+    lp->cbeg[out] = nnz;
+    lp->n_cols = out;
+    lp->nnz = nnz;
+    for (size_t r = 0; r < lp->m; r++)
+        if (lp->head[r] >= 0)
+            lp->head[r] = map[lp->head[r]];
+    free(map);
+}
+
 int dd__pack_lp_solve(dd__pack_lp *lp, dd__pack_budget *bud)
 {
+    lp->pivot_cap = lp->pivots + PIVOTS_PER_ROW * lp->m + PIVOTS_EXTRA;
+    if (lp->n_cols > PURGE_AT * lp->m + 1000)
+        purge(lp);
     if (lp->m == 0) {
         lp->value = 0;
         return 0;
@@ -700,12 +786,7 @@ int dd__pack_lp_set_demand(dd__pack_lp *lp, const int64_t *d)
 
 double dd__pack_lp_x(const dd__pack_lp *lp, size_t j)
 {
-    if (!lp->basic[j])
-        return 0;
-    for (size_t r = 0; r < lp->m; r++)
-        if (lp->head[r] == (long)j)
-            return lp->xb[r];
-    return 0;
+    return lp->basic[j] ? lp->xb[lp->basic[j] - 1] : 0;
 }
 
 size_t dd__pack_lp_pattern(const dd__pack_lp *lp, size_t j, const uint32_t **idx,
@@ -723,12 +804,14 @@ size_t dd__pack_lp_pattern(const dd__pack_lp *lp, size_t j, const uint32_t **idx
  * P and, per capacity c, the largest P-value fitting in c (kmax[0..cap]),
  * which the exact search uses to prune. Returns 0 when not computable.
  */
-size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
-                             int64_t *V_out)
+size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, const double *pi, int64_t *P,
+                             int64_t *kmax, int64_t *V_out)
 {
     size_t m = lp->m, C = (size_t)lp->cap;
+    if (!pi)
+        pi = lp->pi;
     for (size_t t = 0; t < m; t++) {
-        double v = lp->pi[t] > 0 ? lp->pi[t] : 0;
+        double v = pi[t] > 0 ? pi[t] : 0;
         P[t] = (int64_t)floor(v * (double)((int64_t)1 << SCALE_BITS));
     }
     for (size_t c = 0; c <= C; c++)
@@ -761,4 +844,47 @@ size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, int64_t *P, int64_t *kmax,
     for (size_t t = 0; t < m; t++)
         sum += (__int128)lp->d[t] * P[t];
     return (size_t)((sum + V - 1) / V);
+}
+
+void dd__pack_lp_sol_fini(dd__pack_lp_sol *sol)
+{
+    free(sol->x);
+    free(sol->beg);
+    free(sol->idx);
+    free(sol->val);
+    memset(sol, 0, sizeof *sol);
+}
+
+dd_status dd__pack_lp_sol_take(const dd__pack_lp *lp, dd__pack_lp_sol *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0, nnz = 0;
+    for (size_t r = 0; r < lp->m; r++) {
+        long q = lp->head[r];
+        if (q >= 0 && lp->xb[r] > 1e-9) {
+            n++;
+            nnz += lp->cbeg[q + 1] - lp->cbeg[q];
+        }
+    }
+    out->x = malloc((n ? n : 1) * sizeof *out->x);
+    out->beg = malloc((n + 1) * sizeof *out->beg);
+    out->idx = malloc((nnz ? nnz : 1) * sizeof *out->idx);
+    out->val = malloc((nnz ? nnz : 1) * sizeof *out->val);
+    if (!out->x || !out->beg || !out->idx || !out->val) {
+        dd__pack_lp_sol_fini(out);
+        return DD_ENOMEM;
+    }
+    out->beg[0] = 0;
+    for (size_t r = 0; r < lp->m; r++) {
+        long q = lp->head[r];
+        if (q < 0 || lp->xb[r] <= 1e-9)
+            continue;
+        size_t k = out->n++, e0 = out->beg[k];
+        out->x[k] = lp->xb[r];
+        size_t len = lp->cbeg[q + 1] - lp->cbeg[q];
+        memcpy(out->idx + e0, lp->cidx + lp->cbeg[q], len * sizeof *out->idx);
+        memcpy(out->val + e0, lp->cval + lp->cbeg[q], len * sizeof *out->val);
+        out->beg[k + 1] = e0 + len;
+    }
+    return DD_OK;
 }
