@@ -174,6 +174,57 @@ void dd_plan_free(dd_plan *p);
 
 const char *dd_binding_name(dd_binding b);
 
+/*
+ * Re-planning from the state of execution (simulate; later, tracking).
+ * What has happened stays; the sorties still on the ground are planned
+ * again from `now` by the planner's placement (docs/plan.md):
+ *  1. per airfield and aircraft type, the loads still on the ground
+ *     (with their people) are matched to the sorties' clearances, the
+ *     earliest-ready load to the earliest window, windows held or asked
+ *     for before sorties with none;
+ *  2. in order of when each can go, every sortie is placed at its earliest
+ *     departure under the plan's limits — tails from where they are and
+ *     when they are free, ramp space, the daily caps counting the sorties
+ *     that have left, hours, blackout days, a closure of its airfield —
+ *     inside its clearance window if it still can (it keeps the
+ *     clearance), else at least the lead time after `now` (a request is
+ *     filed now for that day).
+ * The replanner owns its working memory, so one per thread; a run does
+ * not allocate once the working memory has grown to the plan's size.
+ */
+typedef struct dd_exec_sortie {
+    dd_time departed;    /* DD_TIME_NONE: still on the ground */
+    int32_t carries;     /* the base sortie whose load and people it has now */
+    dd_time ready;       /* when what it carries can leave (DD_TIME_NONE: now) */
+    dd_time window_from; /* the clearance window held or asked for, */
+    dd_time window_to;   /* DD_TIME_NONE: none */
+} dd_exec_sortie;
+
+typedef struct dd_exec_state {
+    dd_time now;
+    const dd_exec_sortie *sorties;   /* one per sortie of the base plan */
+    const dd_time *site_open;        /* per site: no departure before; NULL: none */
+    const dd_time *const *tail_free; /* [type][tail]: free at its hub from; NULL: now */
+    const int32_t *const *tail_hub;  /* [type][tail]: hub it is at; NULL: home */
+} dd_exec_state;
+
+typedef struct dd_replan_sortie {
+    int32_t carries;       /* base sortie whose load and people it carries */
+    dd_time departure;     /* DD_TIME_NONE: cannot be placed (or departed) */
+    int32_t tail;
+    bool keeps_clearance;  /* departs inside the window it holds */
+    int32_t day;           /* host day of the departure */
+} dd_replan_sortie;
+
+typedef struct dd_replanner dd_replanner;
+
+dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out);
+void dd_replanner_free(dd_replanner *r);
+/* out: one entry per sortie of the base plan (departed ones: carries as
+ * given, departure DD_TIME_NONE). DD_EARG on a carries out of range or a
+ * load carried twice. */
+dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out);
+
 /* Renderers (src/report): the human summary and tables, the plan file
  * (docs/plan-format.md) and CSV files. */
 typedef enum dd_plan_tables {

@@ -703,7 +703,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             if (last_used != DD_TIME_NONE && last_used + 1 > ready)
                 ready = last_used + 1;
             for (int64_t k = 0; k < n_new; k++) {
-                dd__request rq = {(int32_t)site, type, -1, ready, 0};
+                dd__request rq = {(int32_t)site, type, -1, ready, 0, INT64_MAX};
                 rc = dd__place(st, &rq, p->loads);
                 if (rc == DD_EINFEASIBLE) {
                     rc = DD_OK;

@@ -111,6 +111,21 @@ static bool tail_ok(const dd_aircraft *a, int32_t k, int32_t extra, dd_time from
     return true;
 }
 
+/* Every tail at its type's home, free from when the tails table first
+ * gives the type that many. */
+static void reset_tails(dd__state *st)
+{
+    const dd_scenario *s = st->s;
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        for (int32_t k = 0; k < st->n_tails[a]; k++) {
+            dd_time f = tail_from(t, k, st->terms->extra_tails[a]);
+            st->tails[a][k].hub = t->home;
+            st->tails[a][k].free_at = f == DD_TIME_NONE ? INT64_MAX / 4 : f;
+        }
+    }
+}
+
 dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *terms)
 {
     memset(st, 0, sizeof *st);
@@ -154,13 +169,25 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
         st->tails[a] = calloc(most ? (size_t)most : 1, sizeof **st->tails);
         if (!st->tails[a])
             return DD_ENOMEM;
-        for (int32_t k = 0; k < most; k++) {
-            dd_time f = tail_from(t, k, terms->extra_tails[a]);
-            st->tails[a][k].hub = t->home;
-            st->tails[a][k].free_at = f == DD_TIME_NONE ? INT64_MAX / 4 : f;
-        }
     }
+    reset_tails(st);
     return DD_OK;
+}
+
+void dd__state_clear(dd__state *st)
+{
+    const dd_scenario *s = st->s;
+    reset_tails(st);
+    for (size_t i = 0; i < s->n_sites; i++) {
+        st->n_ground[i] = 0;
+        for (size_t d = 0; d < st->n_bucket[i]; d++)
+            st->bucket[i][d].n = 0;
+        if (st->site_day[i].v)
+            memset(st->site_day[i].v, 0, st->site_day[i].n * sizeof *st->site_day[i].v);
+    }
+    if (st->country.v)
+        memset(st->country.v, 0, st->country.n * sizeof *st->country.v);
+    st->n_sorties = 0;
 }
 
 void dd__state_fini(dd__state *st)
@@ -330,6 +357,13 @@ static bool blackout(const dd_scenario *s, int32_t day)
     return false;
 }
 
+dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day)
+{
+    if (!day_inc(&st->country, day) || !day_inc(&st->site_day[site], day))
+        return DD_ENOMEM;
+    return DD_OK;
+}
+
 dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
 {
     const dd_scenario *s = st->s;
@@ -354,6 +388,8 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         t = g;
     t = (t + STEP - 1) / STEP * STEP;
     for (int iter = 0; iter < 200000; iter++) {
+        if (t > rq->latest)
+            return DD_EINFEASIBLE;
         int32_t day = dd_scenario_day(s, t);
         if (blackout(s, day) || (tm->country_cap >= 0 && day_get(&st->country, day) >= tm->country_cap) ||
             (site_cap >= 0 && day_get(&st->site_day[rq->site], day) >= site_cap)) {

@@ -278,7 +278,7 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
     for (size_t i = 0; i < n; i++) {
         const dd_load *l = &p->loads->loads[i];
         dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
-        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready};
+        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready, INT64_MAX};
     }
     /* the loads of a site in order of readiness: their ordinal k */
     qsort(rq, n, sizeof *rq, cmp_req);
@@ -397,7 +397,7 @@ static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
     return st;
 }
 
-static dd_status terms_init(dd__terms *t, const dd_scenario *s)
+dd_status dd__terms_init(dd__terms *t, const dd_scenario *s)
 {
     memset(t, 0, sizeof *t);
     t->country_cap = s->agreement.clearance.daily_cap;
@@ -415,7 +415,7 @@ static dd_status terms_init(dd__terms *t, const dd_scenario *s)
     return DD_OK;
 }
 
-static void terms_fini(dd__terms *t)
+void dd__terms_fini(dd__terms *t)
 {
     free(t->site_cap);
     free(t->exit_per_day);
@@ -665,11 +665,11 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
     const dd_scenario *s = p->scenario;
     dd_plan *probe = plan_new(s), *work = plan_new(s);
     dd__terms t;
-    dd_status st = terms_init(&t, s);
+    dd_status st = dd__terms_init(&t, s);
     if (!probe || !work || st != DD_OK) {
         dd_plan_free(probe);
         dd_plan_free(work);
-        terms_fini(&t);
+        dd__terms_fini(&t);
         return DD_ENOMEM;
     }
     for (dd_plan *q = probe; q; q = q == probe ? work : NULL) {
@@ -761,7 +761,7 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
 #undef RESET_TERMS
     dd_plan_free(probe);
     dd_plan_free(work);
-    terms_fini(&t);
+    dd__terms_fini(&t);
     return st;
 }
 
@@ -775,11 +775,11 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
     }
     dd_plan *p = plan_new(s), *work = plan_new(s);
     dd__terms terms;
-    dd_status st = terms_init(&terms, s);
+    dd_status st = dd__terms_init(&terms, s);
     if (!p || !work || st != DD_OK) {
         dd_plan_free(p);
         dd_plan_free(work);
-        terms_fini(&terms);
+        dd__terms_fini(&terms);
         return DD_ENOMEM;
     }
     p->seed = o->seed;
@@ -813,7 +813,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
             st = relaxations(p, &terms, o);
     }
     dd_plan_free(work);
-    terms_fini(&terms);
+    dd__terms_fini(&terms);
     if (st != DD_OK) {
         dd_plan_free(p);
         return st;

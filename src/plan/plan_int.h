@@ -40,6 +40,7 @@ typedef struct dd__request {
     int32_t load;   /* index into the loadplan, or -1 */
     dd_time ready;
     double key;     /* placement order */
+    dd_time latest; /* no departure after this (INT64_MAX: none) */
 } dd__request;
 
 typedef struct dd__state {
@@ -70,15 +71,25 @@ double dd__hub_distance(const dd_scenario *s, int32_t site, int32_t hub);
 int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz);
 bool dd__in_hours(dd_hours h, int32_t minute);
 
+dd_status dd__terms_init(dd__terms *t, const dd_scenario *s);
+void dd__terms_fini(dd__terms *t);
+
 dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *terms);
+/* Back to the state after init (no sortie placed), keeping the memory. */
+void dd__state_clear(dd__state *st);
 void dd__state_fini(dd__state *st);
 /* Place one request at its earliest feasible departure; the sortie is
- * appended to st->sorties. DD_EINFEASIBLE when no tail can ever fly it. */
+ * appended to st->sorties. DD_EINFEASIBLE when no tail can ever fly it,
+ * or not by rq->latest (nothing is changed then). */
 dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp);
 
 /* People: assign every group to sorties and commercial seats, adding
  * people-only sorties where needed. Fills p->movements and pax. */
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms);
+
+/* Count a sortie that has already left on day `day` of `site` against
+ * the daily caps. */
+dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
 
 /* Figures after placement: per-site days, milestones, verdict. */
 dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);

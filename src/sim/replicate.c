@@ -11,9 +11,11 @@
  * schedules the next attempt at the earliest time that check could pass,
  * and charges the wait to that limit. With the re-plan policy, when a
  * disruption invalidates the plan (a denial, a late decision, an expiry,
- * an abort, a closure), the remaining loads of each site and type are
- * re-sequenced over the flights' clearances, at most once per
- * disruptions.replan. Exit processing is applied after the flights: each
+ * an abort, a closure), the planner re-plans from the current state
+ * (dd_replanner_run: loads matched to the clearances held, every sortie
+ * still on the ground placed again under the plan's limits), at most once
+ * per disruptions.replan; sorties that cannot keep their clearance file a
+ * new request for the day the planner found. Exit processing is applied after the flights: each
  * site's people leave in time order, at most the day's capacity (times a
  * sampled factor) per day, the rest the next day.
  */
@@ -41,17 +43,22 @@ typedef struct closure {
 struct dd__sim_scratch {
     size_t n_flights;
     size_t *job;
-    int32_t *job_order; /* scratch for re-planning */
-    size_t *fl_order;
     int *status;
     dd_time *target, *win_from, *win_to, *departed, *job_ready;
-    size_t *jobs_tmp;
     int32_t *held_tail;
     int32_t *req_day;
     uint16_t *gen; /* bumped at each re-filing: older events are stale */
     dd_time *task_end, *task_shift, *grp_rel;
     dd_time *tail_free;
+    int32_t *tail_hub;
     size_t *tail_off;
+    /* re-planning through the planner */
+    dd_replanner *rp;
+    dd_exec_sortie *xs;
+    dd_replan_sortie *ro;
+    dd_time *site_open;
+    const dd_time **tf_of;  /* per type: its tails in tail_free */
+    const int32_t **th_of;  /* per type: its tails in tail_hub */
     int32_t *site_req, *country_req, *site_dep, *country_dep;
     closure *closures;
     size_t *n_closures;
@@ -128,15 +135,12 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
         return NULL;
     w->n_flights = nf;
     ALLOC(w->job, nf);
-    ALLOC(w->job_order, nf);
-    ALLOC(w->fl_order, nf);
     ALLOC(w->status, nf);
     ALLOC(w->target, nf);
     ALLOC(w->win_from, nf);
     ALLOC(w->win_to, nf);
     ALLOC(w->departed, nf);
     ALLOC(w->job_ready, nf);
-    ALLOC(w->jobs_tmp, nf);
     ALLOC(w->held_tail, nf);
     ALLOC(w->req_day, nf);
     ALLOC(w->gen, nf);
@@ -147,6 +151,18 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     for (size_t a = 0; a < s->n_aircraft; a++)
         w->tail_off[a + 1] = w->tail_off[a] + (size_t)m->max_tails[a];
     ALLOC(w->tail_free, w->tail_off[s->n_aircraft]);
+    ALLOC(w->tail_hub, w->tail_off[s->n_aircraft]);
+    ALLOC(w->xs, nf);
+    ALLOC(w->ro, nf);
+    ALLOC(w->site_open, ns);
+    ALLOC(w->tf_of, s->n_aircraft);
+    ALLOC(w->th_of, s->n_aircraft);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        w->tf_of[a] = &w->tail_free[w->tail_off[a]];
+        w->th_of[a] = &w->tail_hub[w->tail_off[a]];
+    }
+    if (dd_replanner_new(m->plan, &w->rp) != DD_OK)
+        goto fail;
     ALLOC(w->site_req, ns * nd);
     ALLOC(w->site_dep, ns * nd);
     ALLOC(w->country_req, nd);
@@ -174,8 +190,8 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
 {
     if (!w)
         return;
-    void *ptrs[] = {w->job,        w->job_order,  w->fl_order,   w->status,      w->target,
-                    w->win_from,   w->win_to,     w->departed,   w->job_ready,   w->jobs_tmp,
+    void *ptrs[] = {w->job,        w->status,      w->target,
+                    w->win_from,   w->win_to,     w->departed,   w->job_ready,
                     w->held_tail,  w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->ground_from, w->ground_to,
@@ -183,6 +199,13 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->ex_idx};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
+    free(w->tail_hub);
+    free(w->xs);
+    free(w->ro);
+    free(w->site_open);
+    free((void *)w->tf_of);
+    free((void *)w->th_of);
+    dd_replanner_free(w->rp);
     free(w);
 }
 
@@ -310,8 +333,9 @@ static void charge(ctx *c, dd_sim_cause cause, size_t f, dd_time from, dd_time t
 }
 
 /* File a request at time t for flight f: the first day at or after
- * t + lead time with room under both caps. */
-static void refile(ctx *c, size_t f, dd_time t)
+ * t + lead time (and `want`, when not DD_TIME_NONE) with room under both
+ * caps, for a departure at `want` if that day is kept. */
+static void refile_for(ctx *c, size_t f, dd_time t, dd_time want)
 {
     dd__sim_scratch *w = c->w;
     const dd__sim_flight *fl = &c->m->flights[f];
@@ -322,6 +346,8 @@ static void refile(ctx *c, size_t f, dd_time t)
         w->country_req[old]--;
     }
     dd_time earliest = t + c->s->agreement.clearance.lead_time;
+    if (want != DD_TIME_NONE && want > earliest)
+        earliest = want;
     int32_t d = day_of(c, earliest);
     while (d < nd - 1 && (w->site_req[(size_t)site * (size_t)nd + (size_t)d] >= cap_site(c, site) ||
                           w->country_req[d] >= cap_country(c)))
@@ -338,6 +364,11 @@ static void refile(ctx *c, size_t f, dd_time t)
     dd_time dl = decision_delay(c, site);
     push(w, t + (dl < 60 ? 60 : dl), EV_DECISION, f);
     c->invalid = true;
+}
+
+static void refile(ctx *c, size_t f, dd_time t)
+{
+    refile_for(c, f, t, DD_TIME_NONE);
 }
 
 /* Local minute of the day of t (minutes since the epoch, which need not
@@ -406,78 +437,62 @@ static const struct closure *closed_at(const ctx *c, int32_t site, dd_time t)
     return NULL;
 }
 
-/* Re-plan: per site and type, the loads still on the ground go, earliest
- * ready first, onto the flights in the order their clearances allow. */
+/* Re-plan through the planner (dd_replanner_run): the loads still on the
+ * ground are matched to the clearances held or asked for and placed again
+ * from now, with the tails, caps and closures as they are. A sortie that
+ * keeps its clearance goes on as it was; one that cannot keep it files a
+ * new request now for the day the planner found. */
 static void replan(ctx *c, dd_time now)
 {
     dd__sim_scratch *w = c->w;
     const dd__sim_model *m = c->m;
+    const dd_scenario *s = c->s;
     size_t nf = m->n_flights;
-    bool *seen = (bool *)w->job_order; /* nf ints >= nf bools */
-    memset(seen, 0, nf * sizeof *seen);
     c->out->replans++;
-    for (size_t f0 = 0; f0 < nf; f0++) {
-        if (seen[f0] || w->departed[f0] != DD_TIME_NONE)
-            continue;
-        size_t n = 0;
-        for (size_t f = f0; f < nf; f++) {
-            if (w->departed[f] != DD_TIME_NONE || m->flights[f].site != m->flights[f0].site ||
-                m->flights[f].aircraft != m->flights[f0].aircraft)
-                continue;
-            seen[f] = true;
-            w->fl_order[n++] = f;
-        }
-        /* flights by when they can go: approved first by window, then pending */
-        for (size_t i = 1; i < n; i++) {
-            size_t f = w->fl_order[i], j = i;
-            dd_time kf = w->status[f] == REQ_APPROVED ? w->win_from[f] : w->target[f];
-            while (j > 0) {
-                size_t g = w->fl_order[j - 1];
-                dd_time kg = w->status[g] == REQ_APPROVED ? w->win_from[g] : w->target[g];
-                if (kg <= kf)
-                    break;
-                w->fl_order[j] = g;
-                j--;
-            }
-            w->fl_order[j] = f;
-        }
-        /* jobs by readiness (then their planned order): insertion sort into dep_of_job */
-        size_t *jobs = w->jobs_tmp;
-        for (size_t i = 0; i < n; i++)
-            jobs[i] = w->job[w->fl_order[i]];
-        for (size_t i = 1; i < n; i++) {
-            size_t jb = jobs[i], j = i;
-            while (j > 0 && (w->job_ready[jobs[j - 1]] > w->job_ready[jb] ||
-                             (w->job_ready[jobs[j - 1]] == w->job_ready[jb] && jobs[j - 1] > jb))) {
-                jobs[j] = jobs[j - 1];
-                j--;
-            }
-            jobs[j] = jb;
-        }
-        for (size_t i = 0; i < n; i++)
-            w->job[w->fl_order[i]] = jobs[i];
-    }
-    /* a clearance that can no longer be used is re-filed now, not when
-     * its window has passed: the load is not ready in time, the airfield
-     * stays closed or the aborted aircraft stays broken past the window */
+    dd_time validity = s->agreement.clearance.validity;
     for (size_t f = 0; f < nf; f++) {
-        if (w->departed[f] != DD_TIME_NONE || w->status[f] != REQ_APPROVED)
-            continue;
-        const dd__sim_flight *fl = &m->flights[f];
-        dd_time est = w->job_ready[w->job[f]];
-        const struct closure *cl = closed_at(c, fl->site, now);
-        if (cl && cl->to > est)
-            est = cl->to;
+        dd_exec_sortie *e = &w->xs[f];
+        e->departed = w->departed[f];
+        e->carries = (int32_t)w->job[f];
+        e->ready = w->job_ready[w->job[f]];
+        if (w->status[f] == REQ_APPROVED) {
+            e->window_from = w->win_from[f];
+            e->window_to = w->win_to[f];
+        } else {
+            e->window_from = w->target[f] - 60;
+            e->window_to = w->target[f] - 60 + validity;
+        }
+        /* an aborted aircraft held for the sortie: the load waits for it */
         if (w->held_tail[f] >= 0) {
+            const dd__sim_flight *fl = &m->flights[f];
             dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
                          fl->position;
-            if (tf > est)
-                est = tf;
+            if (tf > e->ready)
+                e->ready = tf;
         }
-        if (est > w->win_to[f] && now < w->win_to[f]) {
-            charge(c, DD_SIM_CLEARANCE, f, now, now + c->s->agreement.clearance.lead_time);
-            refile(c, f, now);
-        }
+    }
+    for (size_t si = 0; si < s->n_sites; si++) {
+        const struct closure *cl = closed_at(c, (int32_t)si, now);
+        w->site_open[si] = cl ? cl->to : DD_TIME_NONE;
+    }
+    dd_exec_state x = {.now = now,
+                       .sorties = w->xs,
+                       .site_open = w->site_open,
+                       .tail_free = w->tf_of,
+                       .tail_hub = w->th_of};
+    if (dd_replanner_run(w->rp, &x, w->ro) != DD_OK)
+        return; /* out of memory: go on with the plan as it stands */
+    for (size_t f = 0; f < nf; f++) {
+        if (w->departed[f] != DD_TIME_NONE)
+            continue;
+        const dd_replan_sortie *o = &w->ro[f];
+        w->job[f] = (size_t)o->carries;
+        if (o->departure == DD_TIME_NONE || o->keeps_clearance)
+            continue;
+        if (w->status[f] == REQ_APPROVED)
+            charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
+        w->held_tail[f] = -1;
+        refile_for(c, f, now, o->departure);
     }
 }
 
@@ -598,6 +613,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     w->country_dep[day]++;
     w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
         t + fl->fly + c->s->aircraft[fl->aircraft].ground_time;
+    w->tail_hub[w->tail_off[fl->aircraft] + (size_t)tail] = m->plan->sorties[f].hub;
     size_t base = (size_t)fl->site * m->n_flights;
     size_t gi = w->n_ground[fl->site]++;
     w->ground_from[base + gi] = t - fl->ground;
@@ -873,6 +889,9 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     memset(w->n_ground, 0, ns * sizeof *w->n_ground);
     for (size_t i = 0; i < w->tail_off[s->n_aircraft]; i++)
         w->tail_free[i] = INT64_MIN / 4;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        for (size_t i = w->tail_off[a]; i < w->tail_off[a + 1]; i++)
+            w->tail_hub[i] = s->aircraft[a].home;
     w->n_heap = 0;
     w->seq = 0;
     sample_closures(&c);

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Re-planning from the state of execution (plan.h): the sorties still on
+ * the ground are matched to the clearances held and placed again by the
+ * same serial placement as the plan (place.c), from `now`, with the tails,
+ * the caps' counts and the airfields as they are. The working memory is
+ * kept between runs, so the simulator can re-plan many times per
+ * replication.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan_int.h"
+
+struct dd_replanner {
+    const dd_plan *base;
+    dd__terms terms;
+    dd__state st;
+    size_t n;
+    size_t *slot, *cont; /* undeparted sortie indices, two orders */
+    size_t *tmp;         /* merge sort's buffer */
+    dd_time *try_at;     /* per slot: when it is placed */
+    dd_time *latest;     /* per slot: end of the window it may keep */
+    int32_t *give;       /* per slot: the content it gets */
+    unsigned char *seen;
+};
+
+dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
+{
+    *out = NULL;
+    if (!base)
+        return DD_EARG;
+    dd_replanner *r = calloc(1, sizeof *r);
+    if (!r)
+        return DD_ENOMEM;
+    r->base = base;
+    r->n = base->n_sorties;
+    size_t n = r->n ? r->n : 1;
+    r->slot = malloc(n * sizeof *r->slot);
+    r->cont = malloc(n * sizeof *r->cont);
+    r->tmp = malloc(n * sizeof *r->tmp);
+    r->try_at = malloc(n * sizeof *r->try_at);
+    r->latest = malloc(n * sizeof *r->latest);
+    r->give = malloc(n * sizeof *r->give);
+    r->seen = malloc(n);
+    dd_status st = DD_ENOMEM;
+    if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->seen) {
+        st = dd__terms_init(&r->terms, base->scenario);
+        if (st == DD_OK)
+            st = dd__state_init(&r->st, base->scenario, &r->terms);
+    }
+    if (st != DD_OK) {
+        dd_replanner_free(r);
+        return st;
+    }
+    *out = r;
+    return DD_OK;
+}
+
+void dd_replanner_free(dd_replanner *r)
+{
+    if (!r)
+        return;
+    free(r->st.sorties);
+    r->st.sorties = NULL;
+    dd__state_fini(&r->st);
+    dd__terms_fini(&r->terms);
+    free(r->slot);
+    free(r->cont);
+    free(r->tmp);
+    free(r->try_at);
+    free(r->latest);
+    free(r->give);
+    free(r->seen);
+    free(r);
+}
+
+static dd_time max_t(dd_time a, dd_time b)
+{
+    return a > b ? a : b;
+}
+
+/* Sorting with a context: insertion sort on small runs would do, but the
+ * theater plan has thousands of sorties; a merge sort keeps it stable and
+ * O(n log n) without a global for qsort's comparator. */
+typedef struct sort_ctx {
+    const dd_plan *p;
+    const dd_exec_state *x;
+    int by; /* 0: slot order, 1: content order, 2: placement order */
+    const dd_time *try_at;
+} sort_ctx;
+
+static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
+{
+    const dd_sortie *sa = &c->p->sorties[a], *sb = &c->p->sorties[b];
+    if (c->by < 2) {
+        if (sa->site != sb->site)
+            return sa->site < sb->site ? -1 : 1;
+        if (sa->aircraft != sb->aircraft)
+            return sa->aircraft < sb->aircraft ? -1 : 1;
+    }
+    dd_time ka, kb, ta, tb;
+    if (c->by == 0) {
+        /* slots: windows first, by their start; then the planned order */
+        ka = c->x->sorties[a].window_from;
+        kb = c->x->sorties[b].window_from;
+        ka = ka == DD_TIME_NONE ? INT64_MAX : ka;
+        kb = kb == DD_TIME_NONE ? INT64_MAX : kb;
+        ta = sa->departure;
+        tb = sb->departure;
+    } else if (c->by == 1) {
+        /* contents: by readiness, then the planned order of their sortie */
+        const dd_exec_sortie *ea = &c->x->sorties[a], *eb = &c->x->sorties[b];
+        ka = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
+        kb = eb->ready == DD_TIME_NONE ? INT64_MIN : eb->ready;
+        ta = c->p->sorties[ea->carries].departure;
+        tb = c->p->sorties[eb->carries].departure;
+    } else {
+        ka = c->try_at[a];
+        kb = c->try_at[b];
+        ta = sa->departure;
+        tb = sb->departure;
+    }
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+static void merge_sort(const sort_ctx *c, size_t *v, size_t *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    if (n <= 12) {
+        for (size_t i = 1; i < n; i++) {
+            size_t x = v[i], j = i;
+            while (j > 0 && cmp_idx(c, v[j - 1], x) > 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort(c, v, tmp, h);
+    merge_sort(c, v + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp_idx(c, v[j], v[i]) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    size_t n = r->n, m = 0;
+    if (!x || !out || (n && !x->sorties))
+        return DD_EARG;
+    memset(r->seen, 0, n ? n : 1);
+    for (size_t f = 0; f < n; f++) {
+        int32_t c = x->sorties[f].carries;
+        if (c < 0 || (size_t)c >= n || r->seen[c])
+            return DD_EARG;
+        r->seen[c] = 1;
+        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1};
+        if (x->sorties[f].departed == DD_TIME_NONE)
+            r->slot[m++] = f;
+    }
+    dd__state *st = &r->st;
+    dd__state_clear(st);
+    /* the sorties that have left count against their day's caps */
+    for (size_t f = 0; f < n; f++)
+        if (x->sorties[f].departed != DD_TIME_NONE &&
+            dd__state_count_day(st, p->sorties[f].site,
+                                dd_scenario_day(s, x->sorties[f].departed)) != DD_OK)
+            return DD_ENOMEM;
+    /* tails where and when they are free; never before now */
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        for (int32_t k = 0; k < st->n_tails[a]; k++) {
+            dd__tail *t = &st->tails[a][k];
+            if (t->free_at >= INT64_MAX / 8)
+                continue; /* the type never has this tail */
+            dd_time fr = x->tail_free && x->tail_free[a] ? x->tail_free[a][k] : x->now;
+            t->free_at = max_t(max_t(t->free_at, fr), x->now);
+            if (x->tail_hub && x->tail_hub[a] && x->tail_hub[a][k] >= 0 &&
+                (size_t)x->tail_hub[a][k] < s->n_hubs)
+                t->hub = x->tail_hub[a][k];
+        }
+    /* 1. match contents to slots per airfield and type */
+    memcpy(r->cont, r->slot, m * sizeof *r->cont);
+    size_t *tmp = r->tmp;
+    sort_ctx sc = {p, x, 0, r->try_at};
+    merge_sort(&sc, r->slot, tmp, m);
+    sc.by = 1;
+    merge_sort(&sc, r->cont, tmp, m);
+    /* both orders group by (site, type) first, so position i pairs a slot
+     * with a content of the same group */
+    for (size_t i = 0; i < m; i++)
+        r->give[r->slot[i]] = (int32_t)r->cont[i];
+    /* 2. when each can go: inside its window if that still works, else a
+     * new request's lead time from now */
+    dd_time lead = max_t(r->terms.lead_time, 0);
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->slot[i];
+        const dd_exec_sortie *cx = &x->sorties[r->give[f]];
+        dd_time early = max_t(cx->ready == DD_TIME_NONE ? x->now : cx->ready, x->now);
+        int32_t site = p->sorties[f].site;
+        if (x->site_open && x->site_open[site] != DD_TIME_NONE)
+            early = max_t(early, x->site_open[site]);
+        const dd_exec_sortie *sx = &x->sorties[f];
+        if (sx->window_from != DD_TIME_NONE && sx->window_to != DD_TIME_NONE &&
+            sx->window_to >= early) {
+            r->try_at[f] = max_t(early, sx->window_from);
+            r->latest[f] = sx->window_to;
+        } else {
+            r->try_at[f] = max_t(early, x->now + lead);
+            r->latest[f] = INT64_MAX;
+        }
+        r->cont[i] = f;
+    }
+    sc.by = 2;
+    merge_sort(&sc, r->cont, tmp, m);
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->cont[i];
+        int32_t c = x->sorties[r->give[f]].carries;
+        dd__request rq = {p->sorties[f].site, p->sorties[f].aircraft, p->sorties[c].load,
+                          r->try_at[f], 0, r->latest[f]};
+        bool keeps = rq.latest != INT64_MAX;
+        dd_status rc = dd__place(st, &rq, p->loads);
+        if (rc == DD_EINFEASIBLE && keeps) {
+            keeps = false;
+            dd_time early = max_t(r->try_at[f], x->now + lead);
+            const dd_exec_sortie *cx = &x->sorties[r->give[f]];
+            if (cx->ready != DD_TIME_NONE)
+                early = max_t(early, cx->ready);
+            rq.ready = early;
+            rq.latest = INT64_MAX;
+            rc = dd__place(st, &rq, p->loads);
+        }
+        dd_replan_sortie *o = &out[f];
+        o->carries = c;
+        if (rc == DD_EINFEASIBLE)
+            continue;
+        if (rc != DD_OK)
+            return rc;
+        const dd_sortie *so = &st->sorties[st->n_sorties - 1];
+        o->departure = so->departure;
+        o->tail = so->tail;
+        o->keeps_clearance = keeps;
+        o->day = dd_scenario_day(s, so->departure);
+    }
+    return DD_OK;
+}
