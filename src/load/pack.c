@@ -345,16 +345,26 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     for (size_t t = 0; t < m; t++)
         n_free += P[t] == 0 ? d[t] : 0;
     int has_free = n_free > FREE_DIVE_FIRST;
-    int found = 0;
-    for (int step = 0; step < 2 && found == 0 && !dd__pack_budget_out(budget); step++) {
-        if ((step == 0) == (has_free != 0))
-            found = dd__pack_dive(lp, m, d, target, budget, work, copy_bin);
-        else
+    int found = 0, refuted = 0;
+    for (int step = 0; step < 2 && found != 1 && found >= 0 && !refuted &&
+                       !dd__pack_budget_out(budget);
+         step++) {
+        if ((step == 0) == (has_free != 0)) {
+            found = dd__pack_dive(lp, m, w, d, cap, target, budget, work, copy_bin);
+        } else {
             found = dd__pack_exact(&ein, budget, copy_bin);
+            refuted = found == 0; /* a complete search found nothing */
+        }
     }
     if (found < 0) {
         st = DD_ENOMEM;
         goto done;
+    }
+    if (refuted) {
+        /* no packing in `target` bins: the bound rises by one */
+        bounds->lower_bound = target + 1;
+        if (bounds->lower_bound > budget->target)
+            budget->target = bounds->lower_bound;
     }
     if (found == 1) {
         /* copies of a type are consecutive items; bins renumbered densely */

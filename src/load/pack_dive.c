@@ -1,18 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Diving on the Gilmore-Gomory LP (docs/pack.md, "LP and reduced-cost
- * search"): fix patterns of the LP solution one step at a time and solve
- * the LP of what is left again, until every item is packed or the LP of
- * the rest shows that the target cannot be met any more. Every pattern
- * with value >= 1 is fixed at once (as many copies as its whole value);
- * otherwise the one of largest value. This is the residual-rounding
+ * Diving on the Gilmore-Gomory LP with limited backtracking (docs/pack.md,
+ * "Diving"): fix patterns of the LP solution and solve the LP of what is
+ * left again, until every item is packed or the residual LP shows that
+ * the target cannot be met. Every pattern with value >= 1 is fixed at once
+ * (as many copies as its whole value); otherwise one pattern of
+ * fractional value, the largest first. This is the residual-rounding
  * diving of column-generation codes (e.g. Belov & Scheithauer 2006, "A
- * branch-and-cut-and-price algorithm for one-dimensional stock cutting
- * and two-dimensional two-stage cutting", EJOR 171), without backtracking.
- * Re-solving keeps the basis (dual simplex, then column generation), so a
- * step costs a few hundred pivots. It complements the exact cover of
- * pack_exact.c: when the duals leave many items at (nearly) zero, the
- * re-solved LPs still price those items in the smaller residual problems.
+ * branch-and-cut-and-price algorithm for one-dimensional stock cutting and
+ * two-dimensional two-stage cutting", EJOR 171).
+ *
+ * Backtracking follows the limited discrepancy search of Sadykov,
+ * Vanderbeck, Pessoa, Tahiri & Uchoa 2019 ("Primal heuristics for
+ * branch and price: the assets of diving methods", INFORMS J. Computing
+ * 31): at a node where a fractional pattern is fixed, the alternatives
+ * fix the next candidates instead, and the candidates already tried are
+ * put on a tabu list for the whole subtree: they may still be used by the
+ * LP (so pricing needs no change) but are never fixed again there. The
+ * number of such discrepancies on a path and the depth at which they may
+ * be taken are limited.
+ *
+ * At every node whose residual LP leaves a gap below one bin, the exact
+ * cover of pack_exact.c is tried on the residual items with the
+ * residual's integer duals: a small residual has few patterns of small
+ * reduced cost, so it either completes the packing or proves (when no
+ * item has zero dual) that none exists below this node, which cuts the
+ * dive short and lets it backtrack early.
+ *
+ * Re-solving keeps the basis (dual simplex, then column generation); a
+ * backtrack only sets the demands of the node again. Patterns are kept as
+ * copies (the LP pool is purged and renumbered during deeper solves) and
+ * the tabu list holds hashes of their contents.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,95 +42,305 @@
 #define EPS_X 1e-6
 /* The residual LP value is trusted up to this (numerical noise). */
 #define EPS_Z 1e-3
+/* Alternatives per branching node, discrepancies per path, and the
+ * branching depth (nodes fixing one fractional pattern) they may take. */
+#define LDS_WIDTH 3
+#define LDS_DISCREPANCIES 2
+#define LDS_DEPTH 12
+/* Exact cover on residual problems: pattern and node limits per call. */
+#define RES_PATTERNS 5000
+#define RES_NODES 5000
+#define RES_FREE_NODES 5000
+#define RES_MAX_FREE 400
 
-/* Can one more copy of pool column j be taken from the demands res? */
-static int fits(const dd__pack_lp *lp, size_t j, const int64_t *res)
+/* A pattern copied out of the LP pool: (type, count) pairs. */
+typedef struct dpat {
+    size_t nz;
+    uint32_t idx[64];
+    int32_t val[64];
+    uint64_t key;
+} dpat;
+
+typedef struct dv {
+    dd__pack_lp *lp;
+    size_t m, target;
+    const int64_t *d, *w;
+    int64_t cap;
+    dd__pack_budget *bud;
+    uint64_t max_pivots, pivots0;
+    int64_t *res;
+    size_t *first;
+    uint32_t *copy_bin;
+    size_t fixed;
+    uint64_t *tabu;
+    size_t n_tabu, tabu_cap;
+    /* residual exact cover */
+    int64_t *P, *kmax;
+    uint32_t *xbin;
+    uint64_t exact_work;
+    int stop; /* budget out */
+} dv;
+
+static uint64_t pat_key(const uint32_t *idx, const int32_t *val, size_t nz)
 {
-    const uint32_t *idx;
-    const int32_t *val;
-    size_t nz = dd__pack_lp_pattern(lp, j, &idx, &val);
+    uint64_t h = 0x243f6a8885a308d3ULL;
+    for (size_t e = 0; e < nz; e++) {
+        h ^= (uint64_t)idx[e] * 0x9e3779b97f4a7c15ULL + (uint32_t)val[e];
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    return h;
+}
+
+static int is_tabu(const dv *s, uint64_t key)
+{
+    for (size_t k = 0; k < s->n_tabu; k++)
+        if (s->tabu[k] == key)
+            return 1;
+    return 0;
+}
+
+static int push_tabu(dv *s, uint64_t key)
+{
+    if (s->n_tabu == s->tabu_cap) {
+        size_t nc = s->tabu_cap ? 2 * s->tabu_cap : 64;
+        uint64_t *nt = realloc(s->tabu, nc * sizeof *nt);
+        if (!nt)
+            return -1;
+        s->tabu = nt;
+        s->tabu_cap = nc;
+    }
+    s->tabu[s->n_tabu++] = key;
+    return 0;
+}
+
+/* Can one more copy of the pattern be taken from the demands res? */
+static int fits(const int64_t *res, const uint32_t *idx, const int32_t *val, size_t nz)
+{
     for (size_t e = 0; e < nz; e++)
         if (res[idx[e]] < val[e])
             return 0;
     return 1;
 }
 
-/* Take one copy of column j as bin `bin`: record its items' bins. */
-static void take_copy(const dd__pack_lp *lp, size_t j, int64_t *res, uint32_t bin,
-                      uint32_t *copy_bin, const size_t *first, const int64_t *d)
+/* Take one copy of the pattern as the next bin: record its items' bins. */
+static void take_copy(dv *s, const uint32_t *idx, const int32_t *val, size_t nz)
 {
-    const uint32_t *idx;
-    const int32_t *val;
-    size_t nz = dd__pack_lp_pattern(lp, j, &idx, &val);
+    uint32_t bin = (uint32_t)s->fixed++;
     for (size_t e = 0; e < nz; e++) {
         size_t t = idx[e];
         for (int32_t c = 0; c < val[e]; c++) {
             /* copies of type t are handed out in order */
-            size_t used = (size_t)(d[t] - res[t]);
-            copy_bin[first[t] + used] = bin;
-            res[t]--;
+            size_t used = (size_t)(s->d[t] - s->res[t]);
+            s->copy_bin[s->first[t] + used] = bin;
+            s->res[t]--;
         }
     }
 }
 
-int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *d, size_t target,
-                  dd__pack_budget *bud, uint64_t max_pivots, uint32_t *copy_bin)
+/* Work for runs bounded by iterations: pivots, and the node limit of
+ * every residual exact cover tried (an upper bound of its nodes). */
+static int out_of_work(dv *s)
 {
-    uint64_t pivots0 = dd__pack_lp_pivots(lp);
-    int64_t *res = malloc((m ? m : 1) * sizeof *res);
-    size_t *first = malloc((m + 1) * sizeof *first);
-    if (!res || !first) {
-        free(res);
-        free(first);
-        return -1;
-    }
-    memcpy(res, d, m * sizeof *res);
-    first[0] = 0;
+    if (dd__pack_budget_out(s->bud) ||
+        (s->max_pivots &&
+         dd__pack_lp_pivots(s->lp) - s->pivots0 + s->exact_work > s->max_pivots))
+        s->stop = 1;
+    return s->stop;
+}
+
+/*
+ * The exact cover on the residual items into target - fixed bins.
+ * Returns 1 when it packed them (copy_bin completed), 0 when it proved
+ * there is no such packing, 2 when it gave up, -1 out of memory.
+ */
+static int try_exact(dv *s)
+{
+    size_t m = s->m, bins = s->target - s->fixed;
+    int64_t V;
+    size_t lb = dd__pack_lp_int_duals(s->lp, NULL, s->P, s->kmax, &V);
+    if (V <= 0)
+        return 2;
+    if (lb > bins)
+        return 0;
+    __int128 sum = 0;
     for (size_t t = 0; t < m; t++)
-        first[t + 1] = first[t] + (size_t)d[t];
-    size_t fixed = 0;
-    int result = 0;
-    for (;;) {
-        int64_t left = 0;
-        for (size_t t = 0; t < m; t++)
-            left += res[t];
-        if (left == 0) {
-            result = fixed <= target;
-            break;
-        }
-        double z = dd__pack_lp_value(lp);
-        if ((double)fixed + ceil(z - EPS_Z) > (double)target || dd__pack_budget_out(bud) ||
-            (max_pivots && dd__pack_lp_pivots(lp) - pivots0 > max_pivots))
-            break;
-        size_t nc = dd__pack_lp_n_cols(lp), best = nc;
-        double bx = 0;
-        int took = 0;
-        for (size_t j = 0; j < nc; j++) {
-            double x = dd__pack_lp_x(lp, j);
-            if (x < 1 - EPS_X) {
-                if (x > bx && fits(lp, j, res)) {
-                    bx = x;
-                    best = j;
-                }
-                continue;
-            }
-            for (double c = x; c >= 1 - EPS_X && fits(lp, j, res); c -= 1) {
-                take_copy(lp, j, res, (uint32_t)fixed++, copy_bin, first, d);
-                took = 1;
-            }
-        }
-        if (!took) {
-            if (best == nc)
-                break;
-            take_copy(lp, best, res, (uint32_t)fixed++, copy_bin, first, d);
-        }
-        if (fixed > target)
-            break;
-        dd__pack_lp_set_demand(lp, res);
-        if (dd__pack_lp_solve(lp, bud) != 0)
-            break;
+        sum += (__int128)s->res[t] * s->P[t];
+    __int128 gap = (__int128)bins * V - sum;
+    if (gap < 0)
+        return 0;
+    if (gap > V)
+        return 2;
+    dd__pack_lp_sol sol;
+    s->exact_work += RES_NODES;
+    if (dd__pack_lp_sol_take(s->lp, &sol) != DD_OK)
+        return -1;
+    dd__pack_exact_in ein = {m, s->w, s->res, s->cap, s->P, s->kmax, V, (int64_t)gap, bins,
+                             &sol, RES_PATTERNS, RES_MAX_FREE, RES_NODES, RES_FREE_NODES};
+    int r = dd__pack_exact(&ein, s->bud, s->xbin);
+    dd__pack_lp_sol_fini(&sol);
+    if (r != 1)
+        return r;
+    /* residual copy c of type t is global copy d[t] - res[t] + c */
+    size_t off = 0;
+    for (size_t t = 0; t < m; t++) {
+        size_t used = (size_t)(s->d[t] - s->res[t]);
+        for (int64_t c = 0; c < s->res[t]; c++)
+            s->copy_bin[s->first[t] + used + (size_t)c] = (uint32_t)s->fixed + s->xbin[off + (size_t)c];
+        off += (size_t)s->res[t];
     }
-    free(res);
-    free(first);
+    return 1;
+}
+
+static int resolve(dv *s)
+{
+    dd__pack_lp_set_demand(s->lp, s->res);
+    return dd__pack_lp_solve(s->lp, s->bud);
+}
+
+/*
+ * One node: the LP is solved for s->res. `depth` counts branching nodes
+ * above, `disc` the discrepancies still allowed. Returns 1 when every
+ * item is packed within the target, 0 otherwise, -1 out of memory.
+ * Leaves s->res and s->fixed changed: the caller restores them.
+ */
+static int node(dv *s, unsigned depth, unsigned disc)
+{
+    size_t m = s->m;
+    int64_t left = 0;
+    for (size_t t = 0; t < m; t++)
+        left += s->res[t];
+    if (left == 0)
+        return s->fixed <= s->target;
+    double z = dd__pack_lp_value(s->lp);
+    if ((double)s->fixed + ceil(z - EPS_Z) > (double)s->target || out_of_work(s))
+        return 0;
+    int ex = try_exact(s);
+    if (ex == 1 || ex < 0)
+        return ex;
+    if (ex == 0)
+        return 0;
+
+    /* every pattern with value >= 1 at once: no alternatives */
+    size_t nc = dd__pack_lp_n_cols(s->lp);
+    int took = 0;
+    for (size_t j = 0; j < nc; j++) {
+        double x = dd__pack_lp_x(s->lp, j);
+        if (x < 1 - EPS_X)
+            continue;
+        const uint32_t *idx;
+        const int32_t *val;
+        size_t nz = dd__pack_lp_pattern(s->lp, j, &idx, &val);
+        if (s->n_tabu && is_tabu(s, pat_key(idx, val, nz)))
+            continue;
+        for (double c = x; c >= 1 - EPS_X && fits(s->res, idx, val, nz); c -= 1) {
+            take_copy(s, idx, val, nz);
+            took = 1;
+        }
+    }
+    if (took) {
+        if (s->fixed > s->target || resolve(s) != 0)
+            return 0;
+        return node(s, depth, disc);
+    }
+
+    /* branching: the fractional patterns of largest value */
+    dpat cand[LDS_WIDTH];
+    double cx[LDS_WIDTH];
+    size_t n_cand = 0;
+    for (size_t j = 0; j < nc; j++) {
+        double x = dd__pack_lp_x(s->lp, j);
+        if (x <= EPS_X || (n_cand == LDS_WIDTH && x <= cx[n_cand - 1]))
+            continue;
+        const uint32_t *idx;
+        const int32_t *val;
+        size_t nz = dd__pack_lp_pattern(s->lp, j, &idx, &val);
+        if (nz > 64 || !fits(s->res, idx, val, nz))
+            continue;
+        uint64_t key = pat_key(idx, val, nz);
+        if (s->n_tabu && is_tabu(s, key))
+            continue;
+        size_t k = n_cand < LDS_WIDTH ? n_cand++ : LDS_WIDTH - 1;
+        while (k > 0 && cx[k - 1] < x) {
+            cand[k] = cand[k - 1];
+            cx[k] = cx[k - 1];
+            k--;
+        }
+        cand[k].nz = nz;
+        memcpy(cand[k].idx, idx, nz * sizeof *idx);
+        memcpy(cand[k].val, val, nz * sizeof *val);
+        cand[k].key = key;
+        cx[k] = x;
+    }
+    if (n_cand == 0)
+        return 0;
+    int64_t *saved = malloc(m * sizeof *saved);
+    if (!saved)
+        return -1;
+    memcpy(saved, s->res, m * sizeof *saved);
+    size_t fixed0 = s->fixed, tabu0 = s->n_tabu;
+    int result = 0;
+    for (size_t k = 0; k < n_cand && result == 0; k++) {
+        if (k > 0) {
+            if (disc == 0 || depth >= LDS_DEPTH || out_of_work(s))
+                break;
+            memcpy(s->res, saved, m * sizeof *saved);
+            s->fixed = fixed0;
+            if (push_tabu(s, cand[k - 1].key) != 0) {
+                result = -1;
+                break;
+            }
+        }
+        take_copy(s, cand[k].idx, cand[k].val, cand[k].nz);
+        if (s->fixed > s->target)
+            continue;
+        if (resolve(s) != 0)
+            continue;
+        result = node(s, depth + 1, disc - (k > 0));
+    }
+    s->n_tabu = tabu0;
+    free(saved);
+    return result;
+}
+
+int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *w, const int64_t *d,
+                  int64_t cap, size_t target, dd__pack_budget *bud, uint64_t max_pivots,
+                  uint32_t *copy_bin)
+{
+    dv s;
+    memset(&s, 0, sizeof s);
+    s.lp = lp;
+    s.m = m;
+    s.target = target;
+    s.d = d;
+    s.w = w;
+    s.cap = cap;
+    s.bud = bud;
+    s.max_pivots = max_pivots;
+    s.pivots0 = dd__pack_lp_pivots(lp);
+    s.copy_bin = copy_bin;
+    size_t mm = m ? m : 1, n = 0;
+    for (size_t t = 0; t < m; t++)
+        n += (size_t)d[t];
+    s.res = malloc(mm * sizeof *s.res);
+    s.first = malloc((m + 1) * sizeof *s.first);
+    s.P = malloc(mm * sizeof *s.P);
+    s.kmax = malloc(((size_t)cap + 1) * sizeof *s.kmax);
+    s.xbin = malloc((n ? n : 1) * sizeof *s.xbin);
+    int result = -1;
+    if (!s.res || !s.first || !s.P || !s.kmax || !s.xbin)
+        goto done;
+    memcpy(s.res, d, m * sizeof *s.res);
+    s.first[0] = 0;
+    for (size_t t = 0; t < m; t++)
+        s.first[t + 1] = s.first[t] + (size_t)d[t];
+    result = node(&s, 0, LDS_DISCREPANCIES);
+done:
+    free(s.res);
+    free(s.first);
+    free(s.P);
+    free(s.kmax);
+    free(s.xbin);
+    free(s.tabu);
     return result;
 }

@@ -80,6 +80,7 @@ typedef struct xs {
     dd__pack_budget *bud;
     size_t *usable; /* per type, scratch per node */
     int aborted;
+    int truncated; /* some pattern may be missing (MAX_PAT_ITEMS) */
     /* free items, packed last */
     uint32_t *free_t; /* free item types, one entry per item, decreasing */
     uint32_t *free_bin;
@@ -134,8 +135,10 @@ static int enum_rec(xs *s, size_t j, int64_t room, int64_t val, int64_t need)
         if (add_pattern(s, in->V - val) != 0)
             return -1;
     }
-    if (s->n_cur == MAX_PAT_ITEMS)
+    if (s->n_cur == MAX_PAT_ITEMS) {
+        s->truncated = 1; /* longer patterns are missing: no proof */
         return 0;
+    }
     for (size_t t = j; t < s->m; t++) {
         if (s->cnt[t] == 0 || in->P[t] == 0 || in->w[t] > room)
             continue;
@@ -215,10 +218,12 @@ static int free_rec(xs *s, size_t f, size_t n_bins, int64_t dead)
 {
     if (f == s->n_free)
         return 1;
-    if (++s->free_nodes > s->pin->free_node_limit ||
+    /* free nodes count against the search's node limit too: a cover may
+     * be completed very many times */
+    if (++s->free_nodes > s->pin->free_node_limit || ++s->nodes > s->node_limit ||
         ((s->free_nodes & 1023) == 0 && dd__pack_budget_out(s->bud))) {
         if (s->free_nodes <= s->pin->free_node_limit)
-            s->aborted = 1; /* out of budget, not just of nodes */
+            s->aborted = 1; /* out of budget or nodes, not just free nodes */
         s->free_nodes = s->pin->free_node_limit + 1;
         return 0;
     }
@@ -536,8 +541,10 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         if (in->P[t] == 0)
             for (int64_t c = 0; c < in->d[t]; c++)
                 s.free_t[s.n_free++] = (uint32_t)t;
-    if (s.n_free > in->max_free)
+    if (s.n_free > in->max_free) {
+        result = 2;
         goto done;
+    }
     /* every pattern of reduced cost <= gap, by its largest item */
     for (size_t t = 0; t < m; t++) {
         if (in->d[t] == 0 || in->P[t] == 0)
@@ -548,7 +555,7 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         int st = enum_rec(&s, t, in->cap - in->w[t], in->P[t], in->V - in->gap);
         s.cnt[t]++;
         if (st != 0) {
-            result = st == -2 ? 0 : -1;
+            result = st == -2 ? 2 : -1;
             goto done;
         }
     }
@@ -566,6 +573,10 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         if (in->P[t] > 0)
             room -= in->w[t] * in->d[t];
     result = search(&s, n_items - s.n_free, in->m_target, in->gap, room);
+    /* a failure proves nothing when the search was cut short or the free
+     * items (packed by a bounded search) were involved */
+    if (result == 0 && (s.aborted || s.truncated || s.n_free > 0))
+        result = 2;
     if (result == 1) {
         /* copy c of type t sits at copy_bin[first(t) + c] */
         size_t *next = s.usable; /* no longer needed: next copy per type */

@@ -126,7 +126,9 @@ size_t dd__pack_lp_int_duals(const dd__pack_lp *lp, const double *pi, int64_t *P
  * free_node_limit nodes per packing of the free items, max_free free
  * items. On success returns 1 and copy_bin[first(t) + c] = bin of copy c
  * of type t (first(t) = d[0] + ... + d[t-1]), bins 0..m_target-1 (some
- * may be unused); 0 when nothing was found; -1 out of memory.
+ * may be unused); 0 when the search was complete and found nothing (no
+ * such packing exists: no free items, no limit hit); 2 when it gave up
+ * or failed without proof; -1 out of memory.
  */
 /* A copy of the LP's solution: columns with x > 0 as (type, count) lists. */
 typedef struct dd__pack_lp_sol {
@@ -155,13 +157,16 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *budget,
                    uint32_t *copy_bin);
 
 /*
- * Diving on the LP (pack_dive.c): lp solved for the demands d (m types);
- * fixes LP patterns and re-solves until all items are packed into at most
- * target bins (returns 1, copy_bin as for dd__pack_exact) or the LP shows
- * it cannot (0), or the budget or max_pivots (0: none) runs out; -1 out
- * of memory. Changes the LP's demands.
+ * Diving on the LP with limited backtracking (pack_dive.c): lp solved for
+ * the demands d (m types of sizes w, capacity cap); fixes LP patterns and
+ * re-solves, trying the exact cover on residual problems, until all items
+ * are packed into at most target bins (returns 1, copy_bin as for
+ * dd__pack_exact) or every path allowed is refuted (0), or the budget or
+ * max_pivots (0: none) runs out; -1 out of memory. Changes the LP's
+ * demands.
  */
-int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *d, size_t target,
-                  dd__pack_budget *budget, uint64_t max_pivots, uint32_t *copy_bin);
+int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *w, const int64_t *d,
+                  int64_t cap, size_t target, dd__pack_budget *budget,
+                  uint64_t max_pivots, uint32_t *copy_bin);
 
 #endif
