@@ -239,6 +239,12 @@ static const bad_plan bad_plans[] = {
         "FURN is to hand over, yet 1 piece flies (first on sortie 2)"}}},
     {"people-movements.json", 1, {{DD_V_PEOPLE, 2, "SUP", "BASE",
         "group SUP: its movements put 12 on sortie 2, which carries 14 of them"}}},
+    {"commercial-date.json", 3, {{DD_V_PEOPLE, 0, "FOBS", "FOB",
+        "group FOBS: its movements put 3 on commercial flights on 2024-06-02, which carries 0 "
+        "of them"},
+        {DD_V_PEOPLE, 0, "FOBS", "FOB",
+         "group FOBS: its movements put 0 on commercial flights on 2023-06-02, which carries 3 "
+         "of them"}}},
     {"people-left.json", 2, {{DD_V_PEOPLE, 0, "SEC", "BASE",
         "group SEC: 7 of 8 people leave; the rest never leave BASE"},
         {DD_V_SECURITY, 0, NULL, "BASE",

@@ -16,12 +16,23 @@
 
 #include "verify/verify_int.h"
 
-/* A (where, count) pair: where is a sortie index, or -2 - day for a
- * commercial flight on that day. */
+/* A (where, count) pair: where is a sortie index (>= 0), or a commercial
+ * flight's day encoded below zero by comm_where (any int32 day, also one
+ * before the epoch that a damaged plan file may give). */
 typedef struct wc {
     int64_t where;
     int64_t count;
 } wc;
+
+static int64_t comm_where(int32_t day)
+{
+    return -1 - ((int64_t)day - INT32_MIN);
+}
+
+static int32_t comm_day(int64_t where)
+{
+    return (int32_t)(-1 - where + INT32_MIN);
+}
 
 static int cmp_wc(const void *a, const void *b)
 {
@@ -48,7 +59,7 @@ static void where_text(const vctx *c, int64_t where, char *buf, size_t size)
         snprintf(buf, size, "sortie %lld", (long long)c->p->sorties[where].id);
     } else {
         char d[16];
-        dd__vf_date(c, (int32_t)(-2 - where), d, sizeof d);
+        dd__vf_date(c, comm_day(where), d, sizeof d);
         snprintf(buf, size, "commercial flights on %s", d);
     }
 }
@@ -81,7 +92,7 @@ static void compare(vctx *c, const dd_people *g, wc *a, size_t na, wc *b, size_t
         char w[64];
         where_text(c, where, w, sizeof w);
         dd__vf_add(c, DD_V_PEOPLE, T_NONE, where >= 0 ? c->p->sorties[where].id : 0, g->id,
-                   g->site, where < -1 ? (int32_t)(-2 - where) : -1, 0, 0,
+                   g->site, where < 0 ? comm_day(where) : -1, 0, 0,
                    "group %s: its %s put %lld on %s, which %s %lld of them", g->id, listed,
                    (long long)ca, w, verb, (long long)cb);
     }
@@ -195,7 +206,7 @@ void dd__vf_check_people(vctx *c)
         for (size_t i = 0; i < c->n_exits; i++) {
             const vexit *e = &c->exits[i];
             int64_t where = e->sortie >= 0 ? e->sortie
-                                           : -2 - p->commercial[e->commercial].day;
+                                           : comm_where(p->commercial[e->commercial].day);
             ex[pos[e->group]++] = (wc){where, e->count};
             left[e->group] += e->count;
         }
@@ -222,7 +233,7 @@ void dd__vf_check_people(vctx *c)
         int64_t flown_in = 0;
         for (size_t q = 0; q < v->n_moves; q++) {
             const vmove *m = &v->moves[q];
-            mv[q] = (wc){m->sortie >= 0 ? m->sortie : -2 - m->day, m->count};
+            mv[q] = (wc){m->sortie >= 0 ? m->sortie : comm_where(m->day), m->count};
             dd_time dep = DD_TIME_NONE;
             if (m->sortie >= 0) {
                 dep = p->sorties[m->sortie].dep;

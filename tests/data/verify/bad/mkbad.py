@@ -234,6 +234,12 @@ def _(p):
     group(p, "SUP")["movements"][0]["count"] = 12
 
 
+@case("commercial-date", "the first commercial flight is dated a year before the epoch "
+      "(a fuzzing find: such a day once read past the sorties)")
+def _(p):
+    p["commercial"][0]["date"] = "2023-06-02"
+
+
 @case("people-left", "one of SEC never leaves (the verdict says so)")
 def _(p):
     d = sortie(p, 4)["load"]
