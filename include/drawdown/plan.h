@@ -206,6 +206,10 @@ typedef struct dd_exec_state {
     const dd_time *site_open;        /* per site: no departure before; NULL: none */
     const dd_time *const *tail_free; /* [type][tail]: free at its hub from; NULL: now */
     const int32_t *const *tail_hub;  /* [type][tail]: hub it is at; NULL: home */
+    /* the daily caps the host applies now, when not the scenario's: per
+     * site, and country-wide (-1: none); NULL: the scenario's */
+    const int32_t *site_cap;
+    const int32_t *country_cap;
 } dd_exec_state;
 
 typedef struct dd_replan_sortie {

@@ -116,6 +116,17 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
         ta = c->p->sorties[ea->carries].departure;
         tb = c->p->sorties[eb->carries].departure;
     } else {
+        /* placement: by the day each can go; within a day the airfield
+         * that must close first takes the caps first */
+        const dd_scenario *s = c->p->scenario;
+        int32_t da = dd_scenario_day(s, c->try_at[a]), db = dd_scenario_day(s, c->try_at[b]);
+        if (da != db)
+            return da < db ? -1 : 1;
+        dd_time ca = s->sites[sa->site].close_by, cb = s->sites[sb->site].close_by;
+        ca = ca == DD_TIME_NONE ? s->agreement.deadline : ca;
+        cb = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
         ka = c->try_at[a];
         kb = c->try_at[b];
         ta = sa->departure;
@@ -173,6 +184,10 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         if (x->sorties[f].departed == DD_TIME_NONE)
             r->slot[m++] = f;
     }
+    /* the caps in force */
+    for (size_t i = 0; i < s->n_sites; i++)
+        r->terms.site_cap[i] = x->site_cap ? x->site_cap[i] : s->sites[i].daily_cap;
+    r->terms.country_cap = x->country_cap ? *x->country_cap : s->agreement.clearance.daily_cap;
     dd__state *st = &r->st;
     dd__state_clear(st);
     /* the sorties that have left count against their day's caps */

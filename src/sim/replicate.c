@@ -57,6 +57,7 @@ struct dd__sim_scratch {
     dd_exec_sortie *xs;
     dd_replan_sortie *ro;
     dd_time *site_open;
+    int32_t *site_cap;
     const dd_time **tf_of;  /* per type: its tails in tail_free */
     const int32_t **th_of;  /* per type: its tails in tail_hub */
     int32_t *site_req, *country_req, *site_dep, *country_dep;
@@ -155,6 +156,7 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->xs, nf);
     ALLOC(w->ro, nf);
     ALLOC(w->site_open, ns);
+    ALLOC(w->site_cap, ns);
     ALLOC(w->tf_of, s->n_aircraft);
     ALLOC(w->th_of, s->n_aircraft);
     for (size_t a = 0; a < s->n_aircraft; a++) {
@@ -203,6 +205,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
     free(w->xs);
     free(w->ro);
     free(w->site_open);
+    free(w->site_cap);
     free((void *)w->tf_of);
     free((void *)w->th_of);
     dd_replanner_free(w->rp);
@@ -475,19 +478,39 @@ static void replan(ctx *c, dd_time now)
         const struct closure *cl = closed_at(c, (int32_t)si, now);
         w->site_open[si] = cl ? cl->to : DD_TIME_NONE;
     }
+    /* the caps this replication enforces (the sensitivity moves them) */
+    for (size_t si = 0; si < s->n_sites; si++) {
+        int32_t v = cap_site(c, (int32_t)si);
+        w->site_cap[si] = v == INT32_MAX ? -1 : v;
+    }
+    int32_t country = cap_country(c);
+    country = country == INT32_MAX ? -1 : country;
     dd_exec_state x = {.now = now,
                        .sorties = w->xs,
                        .site_open = w->site_open,
                        .tail_free = w->tf_of,
-                       .tail_hub = w->th_of};
+                       .tail_hub = w->th_of,
+                       .site_cap = w->site_cap,
+                       .country_cap = &country};
     if (dd_replanner_run(w->rp, &x, w->ro) != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
+    /* withdraw the requests to be replaced first, so that a new request
+     * does not find its day taken by one that is about to move */
+    size_t nd = (size_t)m->n_days;
     for (size_t f = 0; f < nf; f++) {
         if (w->departed[f] != DD_TIME_NONE)
             continue;
         const dd_replan_sortie *o = &w->ro[f];
         w->job[f] = (size_t)o->carries;
-        if (o->departure == DD_TIME_NONE || o->keeps_clearance)
+        if (o->departure == DD_TIME_NONE || o->keeps_clearance || w->req_day[f] < 0)
+            continue;
+        w->site_req[(size_t)m->flights[f].site * nd + (size_t)w->req_day[f]]--;
+        w->country_req[w->req_day[f]]--;
+        w->req_day[f] = -1;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        const dd_replan_sortie *o = &w->ro[f];
+        if (w->departed[f] != DD_TIME_NONE || o->departure == DD_TIME_NONE || o->keeps_clearance)
             continue;
         if (w->status[f] == REQ_APPROVED)
             charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
