@@ -37,12 +37,14 @@
  * else LP_WORK_PER_MOVE search nodes (and dive pivots) per move left. */
 #define LP_MIN_MOVES 1000
 #define LP_WORK_PER_MOVE 100
-/* Exact cover limits (pack_exact.c); with more free items than this the
- * LP phase dives first. */
+/* Exact cover limits (pack_exact.c): a first short run (skipped with more
+ * free items than FREE_DIVE_FIRST), the dive, then the full run. */
 #define FREE_DIVE_FIRST 8
 #define EXACT_MAX_PATTERNS 100000
 #define EXACT_MAX_FREE 400
 #define EXACT_NODES 1000000
+#define EXACT_NODES_FIRST 20000
+#define EXACT_PATTERNS_FIRST 20000
 #define EXACT_FREE_NODES 20000
 /* The search stops this fraction of the time limit early (at most 50 ms). */
 #define DEADLINE_MARGIN 0.02
@@ -331,7 +333,8 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
     dd__pack_exact_in ein = {m, w, d, cap, P, kmax, V, (int64_t)gap, target, &lpsol,
                              EXACT_MAX_PATTERNS, EXACT_MAX_FREE,
                              work && work < EXACT_NODES ? work : EXACT_NODES,
-                             work && work < EXACT_FREE_NODES ? work : EXACT_FREE_NODES};
+                             work && work < EXACT_FREE_NODES ? work : EXACT_FREE_NODES,
+                             NULL};
     copy_bin = malloc(n * sizeof *copy_bin);
     map = malloc((target + 1) * sizeof *map);
     if (!copy_bin || !map) {
@@ -339,22 +342,28 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         goto done;
     }
     /* Items of zero dual defeat the exact cover (they are packed last,
-     * blindly); the dive copes with them. So with such items a dive
-     * first, else the exact cover first; the other with what is left. */
+     * blindly); the dive copes with them. So a short exact cover first
+     * (when there are few such items), which settles the easy cases and
+     * may refute the bound; then the dive; then the exact cover with the
+     * full node limit, if the first one was cut short. */
     int64_t n_free = 0;
     for (size_t t = 0; t < m; t++)
         n_free += P[t] == 0 ? d[t] : 0;
-    int has_free = n_free > FREE_DIVE_FIRST;
-    int found = 0, refuted = 0;
-    for (int step = 0; step < 2 && found != 1 && found >= 0 && !refuted &&
-                       !dd__pack_budget_out(budget);
-         step++) {
-        if ((step == 0) == (has_free != 0)) {
+    uint64_t full_nodes = ein.node_limit;
+    int found = 2, refuted = 0;
+    for (int step = 0; step < 3 && found == 2 && !dd__pack_budget_out(budget); step++) {
+        if (step == 1) {
             found = dd__pack_dive(lp, m, w, d, cap, target, budget, work, copy_bin);
-        } else {
-            found = dd__pack_exact(&ein, budget, copy_bin);
-            refuted = found == 0; /* a complete search found nothing */
+            found = found == 0 ? 2 : found;
+            continue;
         }
+        if (step == 0)
+            continue;
+        ein.node_limit = step == 0 && EXACT_NODES_FIRST < full_nodes ? EXACT_NODES_FIRST
+                                                                      : full_nodes;
+        ein.max_patterns = step == 0 ? EXACT_PATTERNS_FIRST : EXACT_MAX_PATTERNS;
+        found = dd__pack_exact(&ein, budget, copy_bin);
+        refuted = found == 0; /* a complete search found nothing */
     }
     if (found < 0) {
         st = DD_ENOMEM;

@@ -52,6 +52,10 @@
 #define RES_NODES 5000
 #define RES_FREE_NODES 5000
 #define RES_MAX_FREE 400
+/* After a failure costing more than RES_CHEAP nodes, the next try waits
+ * until RES_SKIP_ITEMS more items are packed. */
+#define RES_CHEAP 1000
+#define RES_SKIP_ITEMS 8
 
 /* A pattern copied out of the LP pool: (type, count) pairs. */
 typedef struct dpat {
@@ -154,8 +158,9 @@ static int out_of_work(dv *s)
  * Returns 1 when it packed them (copy_bin completed), 0 when it proved
  * there is no such packing, 2 when it gave up, -1 out of memory.
  */
-static int try_exact(dv *s)
+static int try_exact(dv *s, uint64_t *spent_out)
 {
+    *spent_out = 0;
     size_t m = s->m, bins = s->target - s->fixed;
     int64_t V;
     size_t lb = dd__pack_lp_int_duals(s->lp, NULL, s->P, s->kmax, &V);
@@ -172,13 +177,16 @@ static int try_exact(dv *s)
     if (gap > V)
         return 2;
     dd__pack_lp_sol sol;
-    s->exact_work += RES_NODES;
     if (dd__pack_lp_sol_take(s->lp, &sol) != DD_OK)
         return -1;
+    uint64_t spent = 0;
     dd__pack_exact_in ein = {m, s->w, s->res, s->cap, s->P, s->kmax, V, (int64_t)gap, bins,
-                             &sol, RES_PATTERNS, RES_MAX_FREE, RES_NODES, RES_FREE_NODES};
+                             &sol, RES_PATTERNS, RES_MAX_FREE, RES_NODES, RES_FREE_NODES,
+                             &spent};
     int r = dd__pack_exact(&ein, s->bud, s->xbin);
     dd__pack_lp_sol_fini(&sol);
+    s->exact_work += spent;
+    *spent_out = spent;
     if (r != 1)
         return r;
     /* residual copy c of type t is global copy d[t] - res[t] + c */
@@ -204,7 +212,7 @@ static int resolve(dv *s)
  * item is packed within the target, 0 otherwise, -1 out of memory.
  * Leaves s->res and s->fixed changed: the caller restores them.
  */
-static int node(dv *s, unsigned depth, unsigned disc)
+static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
 {
     size_t m = s->m;
     int64_t left = 0;
@@ -215,16 +223,24 @@ static int node(dv *s, unsigned depth, unsigned disc)
     double z = dd__pack_lp_value(s->lp);
     if ((double)s->fixed + ceil(z - EPS_Z) > (double)s->target || out_of_work(s))
         return 0;
-    int ex = try_exact(s);
+    /* a costly failure of the exact cover is not repeated until the
+     * residual is RES_SKIP_ITEMS items smaller */
+    int ex = 2;
+    if (left <= exact_at) {
+        uint64_t spent;
+        ex = try_exact(s, &spent);
+        if (ex == 2 && spent > RES_CHEAP)
+            exact_at = left - RES_SKIP_ITEMS;
+    }
     if (ex == 1 || ex < 0)
         return ex;
     if (ex == 0)
         return 0;
 
-    /* every pattern with value >= 1 at once: no alternatives */
+    /* without alternatives left, every pattern with value >= 1 at once */
     size_t nc = dd__pack_lp_n_cols(s->lp);
     int took = 0;
-    for (size_t j = 0; j < nc; j++) {
+    for (size_t j = 0; j < nc && (disc == 0 || depth >= LDS_DEPTH); j++) {
         double x = dd__pack_lp_x(s->lp, j);
         if (x < 1 - EPS_X)
             continue;
@@ -241,7 +257,7 @@ static int node(dv *s, unsigned depth, unsigned disc)
     if (took) {
         if (s->fixed > s->target || resolve(s) != 0)
             return 0;
-        return node(s, depth, disc);
+        return node(s, depth, disc, exact_at);
     }
 
     /* branching: the fractional patterns of largest value */
@@ -296,7 +312,7 @@ static int node(dv *s, unsigned depth, unsigned disc)
             continue;
         if (resolve(s) != 0)
             continue;
-        result = node(s, depth + 1, disc - (k > 0));
+        result = node(s, depth + 1, disc - (k > 0), exact_at);
     }
     s->n_tabu = tabu0;
     free(saved);
@@ -334,7 +350,7 @@ int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *w, const int64_t *d,
     s.first[0] = 0;
     for (size_t t = 0; t < m; t++)
         s.first[t + 1] = s.first[t] + (size_t)d[t];
-    result = node(&s, 0, LDS_DISCREPANCIES);
+    result = node(&s, 0, LDS_DISCREPANCIES, INT64_MAX);
 done:
     free(s.res);
     free(s.first);

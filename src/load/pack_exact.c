@@ -34,6 +34,8 @@
 /* Failed-state table: entries (a power of two) and probes per lookup. */
 #define TT_SIZE ((size_t)1 << 18)
 #define TT_PROBES 8
+/* The enumeration gives up after this many calls per pattern allowed. */
+#define ENUM_NODES_PER_PATTERN 64
 
 
 typedef struct xpat {
@@ -81,6 +83,8 @@ typedef struct xs {
     size_t *usable; /* per type, scratch per node */
     int aborted;
     int truncated; /* some pattern may be missing (MAX_PAT_ITEMS) */
+    int64_t room_max; /* the room budget at the root */
+    uint64_t enum_nodes;
     /* free items, packed last */
     uint32_t *free_t; /* free item types, one entry per item, decreasing */
     uint32_t *free_bin;
@@ -128,9 +132,13 @@ static int add_pattern(xs *s, int64_t rc)
 static int enum_rec(xs *s, size_t j, int64_t room, int64_t val, int64_t need)
 {
     const dd__pack_exact_in *in = s->pin;
-    if (val >= need) {
-        if (s->n_pat >= in->max_patterns ||
-            ((s->n_pat & 4095) == 0 && dd__pack_budget_out(s->bud)))
+    if (++s->enum_nodes > ENUM_NODES_PER_PATTERN * in->max_patterns ||
+        ((s->enum_nodes & 4095) == 0 && dd__pack_budget_out(s->bud)))
+        return -2;
+    /* a pattern leaving more room than the whole room budget (see
+     * search()) can be in no packing */
+    if (val >= need && room <= s->room_max) {
+        if (s->n_pat >= in->max_patterns)
             return -2;
         if (add_pattern(s, in->V - val) != 0)
             return -1;
@@ -545,6 +553,11 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
         result = 2;
         goto done;
     }
+    int64_t room = (int64_t)in->m_target * in->cap; /* slack + free weight */
+    for (size_t t = 0; t < m; t++)
+        if (in->P[t] > 0)
+            room -= in->w[t] * in->d[t];
+    s.room_max = room;
     /* every pattern of reduced cost <= gap, by its largest item */
     for (size_t t = 0; t < m; t++) {
         if (in->d[t] == 0 || in->P[t] == 0)
@@ -568,10 +581,6 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
     s.tt = calloc(TT_SIZE, sizeof *s.tt); /* optional: no memo without it */
     for (size_t t = 0; t < m; t++)
         s.hash += (uint64_t)s.cnt[t] * mix(t);
-    int64_t room = (int64_t)in->m_target * in->cap; /* slack + free weight */
-    for (size_t t = 0; t < m; t++)
-        if (in->P[t] > 0)
-            room -= in->w[t] * in->d[t];
     result = search(&s, n_items - s.n_free, in->m_target, in->gap, room);
     /* a failure proves nothing when the search was cut short or the free
      * items (packed by a bounded search) were involved */
@@ -594,6 +603,8 @@ int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
             copy_bin[next[s.free_t[f]]++] = s.free_bin[f];
     }
 done:
+    if (in->work_out)
+        *in->work_out = s.nodes + s.enum_nodes;
     free(s.cnt);
     free(s.usable);
     free(s.chosen);

@@ -152,6 +152,7 @@ typedef struct dd__pack_exact_in {
     const dd__pack_lp_sol *lp_sol; /* orders patterns by LP value; or NULL */
     size_t max_patterns, max_free;
     uint64_t node_limit, free_node_limit;
+    uint64_t *work_out; /* or NULL: search and enumeration nodes spent */
 } dd__pack_exact_in;
 int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *budget,
                    uint32_t *copy_bin);

@@ -35,7 +35,7 @@
 /* Right-hand-side perturbation against degeneracy (see compute_xb). */
 #define PERTURB 1e-6
 /* Rebuild the inverse from the basis columns this often (pivots). */
-#define REINVERT_EVERY 128
+#define REINVERT_EVERY 256
 /* Integer duals: P_t = floor(pi_t * 2^SCALE_BITS). */
 #define SCALE_BITS 24
 /* Pivots one solve may take (a guard for runs bounded by iterations
@@ -44,8 +44,9 @@
 #define PIVOTS_EXTRA 50000
 /* The pool is purged of columns with reduced cost > PURGE_RC when it
  * holds more than PURGE_AT * rows + 1000 columns. */
-#define PURGE_AT 8
-#define PURGE_RC 0.05
+#define PURGE_AT 2
+#define PURGE_RC 0.01
+#define PURGE_EXTRA 300
 /* Partial pricing: columns kept from a full scan of the pool. */
 #define CAND_MAX 48
 
@@ -560,6 +561,8 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
     }
 }
 
+static void purge(dd__pack_lp *lp);
+
 /*
  * Primal simplex with column generation to optimality. Returns 0 at the
  * optimum, 1 out of budget, -1 on failure (allocation or numerics).
@@ -601,9 +604,12 @@ static int primal_cg(dd__pack_lp *lp, dd__pack_budget *bud)
         }
         n_cand = keep;
         if (!found) {
-            /* full scan: keep the CAND_MAX most negative as candidates */
+            /* full scan: keep the CAND_MAX most negative as candidates
+             * (their reduced costs kept beside them; wi = the least
+             * negative one, replaced first) */
+            double crc[CAND_MAX];
+            size_t wi = 0;
             n_cand = 0;
-            double worst_kept = 0;
             for (size_t j = 0; j < lp->n_cols; j++) {
                 if (lp->basic[j])
                     continue;
@@ -616,27 +622,25 @@ static int primal_cg(dd__pack_lp *lp, dd__pack_budget *bud)
                     found = 1;
                 }
                 if (n_cand < CAND_MAX) {
+                    crc[n_cand] = rc;
                     cand[n_cand++] = (uint32_t)j;
-                    if (rc > worst_kept || n_cand == 1)
-                        worst_kept = rc;
-                } else if (rc < worst_kept) {
-                    /* replace the least negative candidate */
-                    size_t wi = 0;
-                    double wv = -1e300;
-                    for (size_t x = 0; x < n_cand; x++) {
-                        double v = rc_of(lp, cand[x]);
-                        if (v > wv) {
-                            wv = v;
-                            wi = x;
-                        }
-                    }
+                    if (rc > crc[wi])
+                        wi = n_cand - 1;
+                } else if (rc < crc[wi]) {
+                    crc[wi] = rc;
                     cand[wi] = (uint32_t)j;
-                    worst_kept = rc > wv ? rc : wv;
+                    for (size_t x = 0; x < n_cand; x++)
+                        if (crc[x] > crc[wi])
+                            wi = x;
                 }
             }
         }
         if (!found) {
             double top;
+            if (lp->n_cols > PURGE_AT * m + PURGE_EXTRA) {
+                purge(lp); /* pool scans are most of a solve's work */
+                n_cand = 0;
+            }
             size_t before = lp->n_cols;
             long added = price(lp, &top);
             lp->rounds++;
@@ -765,7 +769,7 @@ static void purge(dd__pack_lp *lp)
 int dd__pack_lp_solve(dd__pack_lp *lp, dd__pack_budget *bud)
 {
     lp->pivot_cap = lp->pivots + PIVOTS_PER_ROW * lp->m + PIVOTS_EXTRA;
-    if (lp->n_cols > PURGE_AT * lp->m + 1000)
+    if (lp->n_cols > PURGE_AT * lp->m + PURGE_EXTRA)
         purge(lp);
     if (lp->m == 0) {
         lp->value = 0;
