@@ -37,14 +37,10 @@
  * else LP_WORK_PER_MOVE search nodes (and dive pivots) per move left. */
 #define LP_MIN_MOVES 1000
 #define LP_WORK_PER_MOVE 100
-/* Exact cover limits (pack_exact.c): a first short run (skipped with more
- * free items than FREE_DIVE_FIRST), the dive, then the full run. */
-#define FREE_DIVE_FIRST 8
+/* Exact cover limits (pack_exact.c), for its run after the dive. */
 #define EXACT_MAX_PATTERNS 100000
 #define EXACT_MAX_FREE 400
 #define EXACT_NODES 1000000
-#define EXACT_NODES_FIRST 20000
-#define EXACT_PATTERNS_FIRST 20000
 #define EXACT_FREE_NODES 20000
 /* The search stops this fraction of the time limit early (at most 50 ms). */
 #define DEADLINE_MARGIN 0.02
@@ -259,11 +255,12 @@ static dd__pack_budget budget_part(const dd__pack_budget *b, double t_start,
 /*
  * LP phase for 1-D instances without conflicts (docs/pack.md): the
  * Gilmore-Gomory bound by column generation (pack_lp.c) and, when the LP
- * was solved and the bound is below the packing, an exact cover over the
- * patterns of small reduced cost (pack_exact.c) and a dive (pack_dive.c).
- * `work` (0: none) caps search nodes and dive pivots when the clock does
- * not. Raises bounds->lp and bounds->lower_bound; replaces sol by a
- * packing in fewer bins if found.
+ * was solved and the bound is below the packing, a dive with limited
+ * backtracking (pack_dive.c), then an exact cover over the patterns of
+ * small reduced cost (pack_exact.c). `work` (0: none) caps search nodes
+ * and dive work when the clock does not. Raises bounds->lp and
+ * bounds->lower_bound (by one more when the exact cover refutes the LP
+ * bound); replaces sol by a packing in fewer bins if found.
  */
 static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
                           uint64_t work, uint32_t *sol, size_t *n_bins,
@@ -341,27 +338,13 @@ static dd_status lp_phase(const dd__pack_inst *in, dd__pack_budget *budget,
         st = DD_ENOMEM;
         goto done;
     }
-    /* Items of zero dual defeat the exact cover (they are packed last,
-     * blindly); the dive copes with them. So a short exact cover first
-     * (when there are few such items), which settles the easy cases and
-     * may refute the bound; then the dive; then the exact cover with the
-     * full node limit, if the first one was cut short. */
-    int64_t n_free = 0;
-    for (size_t t = 0; t < m; t++)
-        n_free += P[t] == 0 ? d[t] : 0;
-    uint64_t full_nodes = ein.node_limit;
-    int found = 2, refuted = 0;
-    for (int step = 0; step < 3 && found == 2 && !dd__pack_budget_out(budget); step++) {
-        if (step == 1) {
-            found = dd__pack_dive(lp, m, w, d, cap, target, budget, work, copy_bin);
-            found = found == 0 ? 2 : found;
-            continue;
-        }
-        if (step == 0)
-            continue;
-        ein.node_limit = step == 0 && EXACT_NODES_FIRST < full_nodes ? EXACT_NODES_FIRST
-                                                                      : full_nodes;
-        ein.max_patterns = step == 0 ? EXACT_PATTERNS_FIRST : EXACT_MAX_PATTERNS;
+    /* The dive first: it copes with items of zero dual, which the exact
+     * cover packs last and blindly, and its root tries the exact cover
+     * with small limits. Then the exact cover with the full limits, which
+     * may also refute the bound. */
+    int found = dd__pack_dive(lp, m, w, d, cap, target, budget, work, copy_bin);
+    int refuted = 0;
+    if (found == 0 && !dd__pack_budget_out(budget)) {
         found = dd__pack_exact(&ein, budget, copy_bin);
         refuted = found == 0; /* a complete search found nothing */
     }

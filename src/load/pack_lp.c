@@ -67,6 +67,7 @@ struct dd__pack_lp {
     double *binv;    /* m * m, row r = basis position r */
     double *xb, *pi, *u, *rho;
     uint32_t *cand; /* partial pricing candidates */
+    uint32_t *nzi;  /* m: nonzero positions of a row (eliminate()) */
     double *dj, *alpha; /* dual simplex: reduced costs, pivot row */
     size_t dj_cap;
     unsigned since_reinvert;
@@ -103,6 +104,7 @@ void dd__pack_lp_free(dd__pack_lp *lp)
     free(lp->u);
     free(lp->rho);
     free(lp->cand);
+    free(lp->nzi);
     free(lp->dj);
     free(lp->alpha);
     free(lp->ch_type);
@@ -245,6 +247,8 @@ static void set_basic(dd__pack_lp *lp, long q, size_t r)
         lp->basic[q] = r < lp->m ? (uint32_t)r + 1 : 0;
 }
 
+static void eliminate(dd__pack_lp *lp, size_t r, const double *u);
+
 /*
  * Rebuild B^-1 from the basis columns in product form: start from the
  * all-surplus basis (B = -I) and pivot each pattern of the basis in, at
@@ -290,19 +294,7 @@ static int reinvert(dd__pack_lp *lp)
             free(want);
             return -1;
         }
-        double *br = inv + r * m;
-        double iv = 1.0 / u[r];
-        for (size_t i = 0; i < m; i++)
-            br[i] *= iv;
-        for (size_t k = 0; k < m; k++) {
-            if (k == r || u[k] == 0)
-                continue;
-            double f = u[k];
-            double *bk = inv + k * m;
-            for (size_t i = 0; i < m; i++)
-                if (br[i] != 0)
-                    bk[i] -= f * br[i];
-        }
+        eliminate(lp, r, u);
         lp->head[r] = q;
     }
     free(want);
@@ -323,6 +315,38 @@ static double rc_of(const dd__pack_lp *lp, size_t j)
     return s;
 }
 
+/*
+ * The elimination step of a pivot on B^-1: row r divided by u[r], then
+ * subtracted u[k] times from every other row k. Rows of the inverse are
+ * often sparse (surplus columns in the basis, zeroed demands in a dive),
+ * so the update runs over the nonzeros of row r when they are few.
+ */
+static void eliminate(dd__pack_lp *lp, size_t r, const double *u)
+{
+    size_t m = lp->m, nz = 0;
+    double *br = lp->binv + r * m;
+    double iv = 1.0 / u[r];
+    uint32_t *nzi = lp->nzi;
+    for (size_t i = 0; i < m; i++) {
+        br[i] *= iv;
+        if (br[i] != 0)
+            nzi[nz++] = (uint32_t)i;
+    }
+    int sparse = nz * 3 < m;
+    for (size_t k = 0; k < m; k++) {
+        if (k == r || u[k] == 0)
+            continue;
+        double f = u[k];
+        double *bk = lp->binv + k * m;
+        if (sparse)
+            for (size_t x = 0; x < nz; x++)
+                bk[nzi[x]] -= f * br[nzi[x]];
+        else
+            for (size_t i = 0; i < m; i++)
+                bk[i] -= f * br[i];
+    }
+}
+
 /* Pivot q into position r (u = B^-1 a_q, rcq = reduced cost of q). */
 static int pivot(dd__pack_lp *lp, long q, size_t r, double rcq)
 {
@@ -333,17 +357,7 @@ static int pivot(dd__pack_lp *lp, long q, size_t r, double rcq)
         lp->xb[k] -= th * u[k];
     lp->xb[r] = th;
     double *br = lp->binv + r * m;
-    double iv = 1.0 / u[r];
-    for (size_t i = 0; i < m; i++)
-        br[i] *= iv;
-    for (size_t k = 0; k < m; k++) {
-        if (k == r || u[k] == 0)
-            continue;
-        double f = u[k];
-        double *bk = lp->binv + k * m;
-        for (size_t i = 0; i < m; i++)
-            bk[i] -= f * br[i];
-    }
+    eliminate(lp, r, u);
     for (size_t i = 0; i < m; i++)
         lp->pi[i] += rcq * br[i];
     set_basic(lp, lp->head[r], m);
@@ -708,8 +722,9 @@ dd__pack_lp *dd__pack_lp_new(size_t m, const int64_t *w, const int64_t *d,
     lp->rho = malloc(mm * sizeof *lp->rho);
     lp->pat = malloc(mm * sizeof *lp->pat);
     lp->cand = malloc(CAND_MAX * sizeof *lp->cand);
+    lp->nzi = malloc(mm * sizeof *lp->nzi);
     if (!lp->d || !lp->head || !lp->sbasic || !lp->binv || !lp->xb || !lp->pi ||
-        !lp->u || !lp->rho || !lp->pat || !lp->cand)
+        !lp->u || !lp->rho || !lp->pat || !lp->cand || !lp->nzi)
         goto fail;
     memcpy(lp->d, d, m * sizeof *lp->d);
     if (setup_chunks(lp) != 0)
