@@ -429,6 +429,7 @@ static size_t check_plan(checker *c, const dd_scenario *s, const dd_loads_option
         }
         const dd_aircraft *a = &s->aircraft[l->aircraft];
         double lg = leg[l->site], acl = payload_at(a, lg);
+        bool diverts = opt->divert && opt->divert[l->site] > 0;
         if (!may_use(c, (size_t)l->aircraft, l->site))
             flaw(c, "load %zu: %s may not use %s", k + 1, a->id, s->sites[l->site].id);
         if (l->n_items == 0)
@@ -461,8 +462,9 @@ static size_t check_plan(checker *c, const dd_scenario *s, const dd_loads_option
                 if (!takes_pallet(a, lg, gross[it->ref], pl->height_m, 1))
                     flaw(c, "load %zu: %s cannot take pallet %d (%.3f m, %.0f kg)", k + 1,
                          a->id, it->ref + 1, pl->height_m, gross[it->ref]);
-                /* each item goes to the largest type that takes it */
-                for (size_t b = 0; b < s->n_aircraft && opt->aircraft < 0; b++)
+                /* each item goes to the largest type that takes it
+                 * (unless the options divert some to the second) */
+                for (size_t b = 0; b < s->n_aircraft && opt->aircraft < 0 && !diverts; b++)
                     if (may_use(c, b, l->site) && payload_at(&s->aircraft[b], lg) > acl + 1e-6 &&
                         takes_pallet(&s->aircraft[b], lg, gross[it->ref], pl->height_m, -1))
                         flaw(c, "load %zu: pallet %d should fly on the larger %s", k + 1,
@@ -485,7 +487,7 @@ static size_t check_plan(checker *c, const dd_scenario *s, const dd_loads_option
                 if (!takes_bulky(a, lg, x, 1))
                     flaw(c, "load %zu: %s does not pass the door or fit the floor of %s",
                          k + 1, x->id, a->id);
-                for (size_t b = 0; b < s->n_aircraft && opt->aircraft < 0; b++)
+                for (size_t b = 0; b < s->n_aircraft && opt->aircraft < 0 && !diverts; b++)
                     if (may_use(c, b, l->site) && payload_at(&s->aircraft[b], lg) > acl + 1e-6 &&
                         takes_bulky(&s->aircraft[b], lg, x, -1))
                         flaw(c, "load %zu: %s should fly on the larger %s", k + 1, x->id,
@@ -1169,6 +1171,33 @@ static void test_pallet_height_by_type(void **state)
     fx_close(&fx);
 }
 
+/* The fleet mix option: half the pallets the SMALL can take too go to
+ * it, spread over the list; every load still passes the checker, and
+ * nothing is diverted with a share of 0. */
+static void test_divert(void **state)
+{
+    (void)state;
+    fixture fx;
+    const dd_scenario *s = simple(&fx, "{HEAVY: 1, LIGHT: 1}", small_type,
+                                  "LOW,S,Low pallets,36,1500,2.64,2.13,1.8,pallet,,,3,ship,1\n",
+                                  "");
+    dd_loads_options o = options();
+    double half = 0.5, none = 0;
+    size_t on[2][2] = {{0, 0}, {0, 0}};
+    for (int k = 0; k < 2; k++) {
+        o.divert = k ? &half : &none;
+        dd_loadplan *p = plan_checked(s, &o);
+        for (size_t i = 0; i < p->n_loads; i++)
+            on[k][p->loads[i].aircraft] += (size_t)p->loads[i].pallets;
+        dd_loads_free(p);
+    }
+    assert_int_equal(on[0][0], 36);
+    assert_int_equal(on[0][1], 0);
+    assert_int_equal(on[1][0], 18);
+    assert_int_equal(on[1][1], 18);
+    fx_close(&fx);
+}
+
 /* A scenario with 32 hazard classes (the most the format allows) written
  * as `hazards` YAML and cargo rows; every load is checked. */
 static dd_loadplan *plan_32_classes(fixture *fx, const char *hazards, const char *rows,
@@ -1670,6 +1699,7 @@ int main(void)
         cmocka_unit_test(test_edge_sites),
         cmocka_unit_test(test_restricted_type_needs_mog),
         cmocka_unit_test(test_pallet_height_by_type),
+        cmocka_unit_test(test_divert),
         cmocka_unit_test(test_hazard_class_32),
         cmocka_unit_test(test_checker_arithmetic),
         cmocka_unit_test(test_checker_catches),

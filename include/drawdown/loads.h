@@ -125,6 +125,12 @@ typedef struct dd_loads_options {
     const dd_time *ready;
     int window_loads;
     bool reserve_escorts;
+    /* A fleet mix for a saturated ramp: per site, the share (0..1) of the
+     * cargo items that the second-largest type able to use the site can
+     * also take that goes to that type instead of the largest, spread
+     * evenly over the items in order (NULL: every item to the largest
+     * type that takes it). People are not diverted. */
+    const double *divert;
 } dd_loads_options;
 
 void dd_loads_options_init(dd_loads_options *o);

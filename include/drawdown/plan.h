@@ -156,6 +156,8 @@ typedef struct dd_plan {
     size_t n_relaxations;
     dd_relaxation relaxations[16];
     /* search */
+    bool fleet_mix;      /* cargo moved from the largest type to the second
+                          * to meet the terms (docs/plan.md) */
     uint64_t iterations;
     double seconds;
 } dd_plan;

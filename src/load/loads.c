@@ -700,6 +700,7 @@ static dd_status plan_site(builder *b, int32_t site)
         if (s->people[k].site == site)
             have_people = true;
     size_t unplaced = 0;
+    double divert = opt->divert && n_types >= 2 ? opt->divert[site] : 0, acc = 0;
     for (size_t i = 0; i < m; i++) {
         for (size_t t = 0; t < n_types && items[i].type < 0; t++)
             if (size_on(s, types[t], &dims[t], &items[i], o->pallets, items[i].size))
@@ -707,6 +708,17 @@ static dd_status plan_site(builder *b, int32_t site)
         if (items[i].type < 0) {
             unplaced++;
             continue;
+        }
+        /* the fleet mix: every 1/divert-th item the second type takes too */
+        int64_t alt[3];
+        if (divert > 0 && items[i].type == 0 && items[i].kind != DD_LI_PEOPLE &&
+            size_on(s, types[1], &dims[1], &items[i], o->pallets, alt)) {
+            acc += divert;
+            if (acc >= 1 - 1e-9) {
+                acc -= 1;
+                items[i].type = 1;
+                memcpy(items[i].size, alt, sizeof alt);
+            }
         }
         memcpy(items[i].base, items[i].size, sizeof items[i].size);
         /* ... unless its own hazard forbids passengers: then the escort

@@ -251,9 +251,13 @@ static int32_t reserved_at(const dd_site *x, dd_time t)
 }
 
 /* Does one more aircraft of `klass` on the ground over [a, d) keep within
- * the MOG? On failure *retry gets a later departure worth trying. */
-static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, dd_time d)
+ * the MOG? On failure *full gets the latest moment of [a, d) at which the
+ * ramp is full: aircraft are only ever added, so the ramp stays full then,
+ * and no ground time that includes it can fit. */
+static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, dd_time d,
+                   dd_time *full)
 {
+    *full = a;
     const dd_site *x = &st->s->sites[site];
     int32_t cap_c = mog_class(x, klass);
     int32_t cap_t = mog_total(x);
@@ -287,9 +291,10 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
             g[n++] = all_g[i];
         }
     }
-    if (cap_t - reserved_at(x, a) < 1 || cap_c < 1)
+    if (cap_c < 1)
         return false;
     /* the count peaks at a or at an overlapping arrival or reservation */
+    bool ok = true;
     for (size_t p = 0; p <= n + x->n_reservations; p++) {
         dd_time t = a;
         if (p > 0 && p <= n)
@@ -305,10 +310,13 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
                 if (g[i].klass == klass)
                     same++;
             }
-        if (same + 1 > cap_c || all + 1 > cap_t - reserved_at(x, t))
-            return false;
+        if (same + 1 > cap_c || all + 1 > cap_t - reserved_at(x, t)) {
+            ok = false;
+            if (t > *full)
+                *full = t;
+        }
     }
-    return true;
+    return ok;
 }
 
 static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32_t hub)
@@ -406,9 +414,12 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             t += STEP;
             continue;
         }
-        /* the tail that can be there first (ties: lowest number) */
+        /* of the tails that can be there in time, the one that can be
+         * there last (ties: lowest number): it idles least, and the tails
+         * free earlier stay free for sorties placed later but flying
+         * earlier */
         int32_t best = -1;
-        dd_time best_reach = INT64_MAX;
+        dd_time best_reach = INT64_MIN;
         dd_time soonest = INT64_MAX;
         for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
             const dd__tail *tl = &st->tails[rq->aircraft][k];
@@ -424,7 +435,7 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             dd_time ferry_dep = a - fm;
             if (!tail_ok(ac, k, tm->extra_tails[rq->aircraft], ferry_dep, t + out_min))
                 continue;
-            if (reach < best_reach) {
+            if (reach > best_reach) {
                 best_reach = reach;
                 best = k;
             }
@@ -445,8 +456,12 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             t = (t + STEP - 1) / STEP * STEP;
             continue;
         }
-        if (!mog_ok(st, rq->site, ac->klass, a, t)) {
-            t += STEP;
+        dd_time full;
+        if (!mog_ok(st, rq->site, ac->klass, a, t, &full)) {
+            /* the next ground time that starts after the full moment */
+            dd_time next = full + 1 + g;
+            next = (next + STEP - 1) / STEP * STEP;
+            t = next > t ? next : t + STEP;
             continue;
         }
         /* commit */

@@ -225,11 +225,18 @@ static int cmp_req(const void *a, const void *b)
 
 #define N_WINDOWS 6
 
-/* Loads for window size w (cached: they depend only on w and the seed). */
-static dd_status loads_for(dd_plan *p, dd_loadplan **cache, unsigned w, uint64_t seed)
+/* The loads an attempt uses: per window size, with or without the fleet
+ * mix (cached: they depend only on those and the seed). */
+typedef struct load_cache {
+    dd_loadplan *lp[2 * N_WINDOWS]; /* [mix * N_WINDOWS + window] */
+    double *divert;                 /* per site, when the mix is worth trying */
+} load_cache;
+
+static dd_status loads_for(dd_plan *p, load_cache *c, unsigned w, bool mix, uint64_t seed)
 {
     static const int windows[N_WINDOWS] = {6, 4, 8, 12, 3, 16};
-    if (cache[w])
+    dd_loadplan **slot = &c->lp[(mix ? N_WINDOWS : 0) + w];
+    if (*slot)
         return DD_OK;
     dd_loads_options lo;
     dd_loads_options_init(&lo);
@@ -237,27 +244,65 @@ static dd_status loads_for(dd_plan *p, dd_loadplan **cache, unsigned w, uint64_t
     lo.reserve_escorts = true;
     lo.ready = p->cargo_ready;
     lo.window_loads = windows[w];
+    lo.divert = mix ? c->divert : NULL;
     lo.seed = seed + w;
     /* local search in each window pays on small scenarios; at theater
      * scale the decreasing heuristics with carry-over are within a few
      * per cent and keep the plan within its time */
     lo.max_iterations = p->scenario->n_cargo > 5000 ? 0 : 300;
-    return dd_loads_build(p->scenario, &lo, &cache[w]);
+    return dd_loads_build(p->scenario, &lo, slot);
+}
+
+/* Whether a fleet mix is worth trying: loads with no cargo and with all
+ * the cargo the second type can take diverted, compared by mix.c. */
+static dd_status plan_mix(dd_plan *p, const dd__terms *terms, load_cache *c, uint64_t seed)
+{
+    const dd_scenario *s = p->scenario;
+    if (s->n_aircraft < 2 || s->n_sites == 0)
+        return DD_OK;
+    dd_status st = loads_for(p, c, 0, false, seed);
+    if (st != DD_OK)
+        return st;
+    double *all = malloc(s->n_sites * sizeof *all);
+    c->divert = malloc(s->n_sites * sizeof *c->divert);
+    if (!all || !c->divert) {
+        free(all);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < s->n_sites; i++)
+        all[i] = 1;
+    double *keep = c->divert;
+    c->divert = all;
+    dd_loadplan *lp1 = NULL;
+    st = loads_for(p, c, 0, true, seed);
+    lp1 = c->lp[N_WINDOWS];
+    c->lp[N_WINDOWS] = NULL;
+    c->divert = keep;
+    free(all);
+    if (st != DD_OK)
+        return st;
+    bool useful = dd__fleet_mix(s, terms, c->lp[0], lp1, c->divert);
+    dd_loads_free(lp1);
+    if (!useful) {
+        free(c->divert);
+        c->divert = NULL;
+    }
+    return DD_OK;
 }
 
 /* One planning attempt into p (tasks and release times already set). */
 static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint64_t iter,
-                         dd_loadplan **cache)
+                         bool mix, load_cache *cache)
 {
     const dd_scenario *s = p->scenario;
     free_parts(p);
     dd_rng rng;
     dd_rng_seed(&rng, seed, iter);
     unsigned w = (unsigned)(iter % N_WINDOWS);
-    dd_status st = loads_for(p, cache, w, seed);
+    dd_status st = loads_for(p, cache, w, mix, seed);
     if (st != DD_OK)
         return st;
-    p->loads = cache[w];
+    p->loads = cache->lp[(mix ? N_WINDOWS : 0) + w];
     p->borrowed_loads = true;
     /* placement order: a serial scheme books each tail from its last
      * sortie on, so loads are placed roughly in the order they can fly:
@@ -362,37 +407,54 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Search: attempts with different orders; the best goes into best. */
+/* Search: attempts with different orders; the best goes into best. When
+ * the best plan misses a term (the deadline, a site's closing date, a
+ * milestone) or leaves something behind, and mix_ok, the same number of
+ * attempts again with the fleet mix (mix.c), if it promises a gain: more
+ * sorties are spent only to meet the terms. */
 static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
-                        const dd_plan_options *o, uint64_t iterations)
+                        const dd_plan_options *o, uint64_t iterations, bool mix_ok)
 {
     double t0 = now_s();
     bool have = false;
     score bs = {0, 0, 0, 0};
+    load_cache cache = {{NULL}, NULL};
     dd_status st = DD_OK;
-    dd_loadplan *cache[N_WINDOWS] = {NULL};
-    for (uint64_t it = 0; it < iterations && st == DD_OK; it++) {
-        st = attempt(work, terms, o->seed, it, cache);
-        if (st != DD_OK)
-            break;
-        score sc = score_of(work);
-        if (!have || better(sc, bs)) {
-            take_parts(best, work);
-            bs = sc;
-            have = true;
+    uint64_t done = 0;
+    for (int mix = 0; mix < 2 && st == DD_OK; mix++) {
+        if (mix) {
+            if (!mix_ok || !have || (bs.lateness == 0 && !bs.not_out) ||
+                (o->time_limit_s > 0 && now_s() - t0 > o->time_limit_s))
+                break;
+            st = plan_mix(work, terms, &cache, o->seed);
+            if (st != DD_OK || !cache.divert)
+                break;
         }
-        best->iterations = it + 1;
-        if (o->time_limit_s > 0 && now_s() - t0 > o->time_limit_s)
-            break;
+        for (uint64_t it = 0; it < iterations && st == DD_OK; it++) {
+            st = attempt(work, terms, o->seed, it, mix, &cache);
+            if (st != DD_OK)
+                break;
+            score sc = score_of(work);
+            if (!have || better(sc, bs)) {
+                take_parts(best, work);
+                best->fleet_mix = mix;
+                bs = sc;
+                have = true;
+            }
+            best->iterations = ++done;
+            if (o->time_limit_s > 0 && now_s() - t0 > o->time_limit_s)
+                break;
+        }
     }
     free_parts(work);
     /* the winner keeps its loads; the rest of the cache goes */
-    for (unsigned w = 0; w < N_WINDOWS; w++) {
-        if (best->loads == cache[w] && best->borrowed_loads)
+    for (unsigned w = 0; w < 2 * N_WINDOWS; w++) {
+        if (best->loads == cache.lp[w] && best->borrowed_loads)
             best->borrowed_loads = false;
         else
-            dd_loads_free(cache[w]);
+            dd_loads_free(cache.lp[w]);
     }
+    free(cache.divert);
     best->seconds = now_s() - t0;
     return st;
 }
@@ -638,10 +700,10 @@ static void binding(dd_plan *p, const dd__terms *terms)
 /* ---- relaxations --------------------------------------------------------- */
 
 static dd_status try_terms(dd_plan *probe, dd_plan *work, const dd__terms *t,
-                           const dd_plan_options *o, bool *met)
+                           const dd_plan_options *o, bool mix_ok, bool *met)
 {
     dd_plan_options q = *o;
-    dd_status st = search(probe, work, t, &q, 4);
+    dd_status st = search(probe, work, t, &q, 4, mix_ok);
     *met = st == DD_OK && probe->deadline_met;
     return st;
 }
@@ -692,7 +754,7 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
         for (int32_t add = 1; add <= 12 && st == DD_OK; add++) {
             RESET_TERMS();
             t.country_cap = base->country_cap + add;
-            st = try_terms(probe, work, &t, o, &met);
+            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
             if (met) {
                 snprintf(text, sizeof text, "%d clearances/day country-wide (now %d)",
                          t.country_cap, base->country_cap);
@@ -707,7 +769,7 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
         for (int32_t add = 1; add <= 12 && st == DD_OK; add++) {
             RESET_TERMS();
             t.site_cap[si] = base->site_cap[si] + add;
-            st = try_terms(probe, work, &t, o, &met);
+            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
             if (met) {
                 snprintf(text, sizeof text, "%d clearances/day at %s (now %d)", t.site_cap[si],
                          s->sites[si].id, base->site_cap[si]);
@@ -721,7 +783,7 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
         for (int32_t add = 1; add <= 8 && st == DD_OK; add++) {
             RESET_TERMS();
             t.extra_tails[a] = base->extra_tails[a] + add;
-            st = try_terms(probe, work, &t, o, &met);
+            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
             if (met) {
                 snprintf(text, sizeof text, "%d more %s tail%s", add, s->aircraft[a].id,
                          add == 1 ? "" : "s");
@@ -736,7 +798,7 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
         for (int32_t add = 10; add <= 400 && st == DD_OK; add += add < 50 ? 10 : 50) {
             RESET_TERMS();
             t.exit_per_day[si] = base->exit_per_day[si] + add;
-            st = try_terms(probe, work, &t, o, &met);
+            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
             if (met) {
                 snprintf(text, sizeof text, "exit processing of %d/day at %s (now %d)",
                          t.exit_per_day[si], s->sites[si].id, base->exit_per_day[si]);
@@ -750,7 +812,7 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
          cut += DD_MINUTES_PER_DAY) {
         RESET_TERMS();
         t.lead_time = base->lead_time - cut;
-        st = try_terms(probe, work, &t, o, &met);
+        st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
         if (met) {
             snprintf(text, sizeof text, "a clearance lead time of %.0f days (now %.0f)",
                      (double)t.lead_time / 1440.0, (double)base->lead_time / 1440.0);
@@ -800,7 +862,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
             if (iters > cap)
                 iters = cap;
         }
-        st = search(p, work, &terms, o, iters);
+        st = search(p, work, &terms, o, iters, true);
     }
     if (st == DD_OK) {
         bounds(p, &terms);

@@ -91,6 +91,13 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms);
  * the daily caps. */
 dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
 
+/* The fleet mix (mix.c): per site, the share of the cargo the second type
+ * can also take that should go to it (divert, n_sites), from the loads
+ * with none (lp0) and all (lp1) of it diverted. True when a site gains
+ * clearly. */
+bool dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
+                   const dd_loadplan *lp1, double *divert);
+
 /* Figures after placement: per-site days, milestones, verdict. */
 dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
 

@@ -189,6 +189,8 @@ static void summary(const dd_plan *p, FILE *f)
                 a, p->n_clearances);
     }
     fprintf(f, "plan: best of %llu placement orders\n", (unsigned long long)p->iterations);
+    if (p->fleet_mix)
+        fprintf(f, "fleet mix: cargo moved to a smaller type where the ramp was full\n");
 
 
 
