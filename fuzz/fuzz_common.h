@@ -30,6 +30,21 @@ static inline void fuzz_load(const char *name, const char *text, size_t len, con
     dd_diags_fini(&d);
 }
 
+/* The verifier tests' scenario (tests/data/verify/s.yaml), loaded once per
+ * process, for the plan-file targets. */
+static inline dd_scenario *fuzz_plan_scenario(void)
+{
+    static dd_scenario *s;
+    if (!s) {
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        if (dd_scenario_load(DD_FUZZ_DATA "/verify/s.yaml", &d, &s) != DD_OK)
+            abort();
+        dd_diags_fini(&d);
+    }
+    return s;
+}
+
 static inline const char *fuzz_tmpdir(void)
 {
     static char dir[64];

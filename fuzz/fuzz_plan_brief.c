@@ -11,26 +11,13 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-static dd_scenario *scenario(void)
-{
-    static dd_scenario *s;
-    if (!s) {
-        dd_diags d;
-        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-        if (dd_scenario_load(DD_FUZZ_DATA "/verify/s.yaml", &d, &s) != DD_OK)
-            abort();
-        dd_diags_fini(&d);
-    }
-    return s;
-}
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_brief *b = NULL;
     if (dd_brief_parse("plan.json", (const char *)data, size, &d, &b) == DD_OK)
-        (void)dd_brief_use_scenario(b, scenario());
+        (void)dd_brief_use_scenario(b, fuzz_plan_scenario());
     dd_brief_free(b);
     dd_diags_fini(&d);
     return 0;

@@ -26,28 +26,13 @@
 
 #include "plan/plan_int.h"
 
+/* The class's MOG, or the total when the site gives none for it. */
 static int32_t mog_of(const dd_site *x, int32_t klass)
 {
-    int32_t total = x->mog_total;
-    if (total < 0) {
-        total = 0;
-        for (size_t k = 0; k < x->n_mog; k++)
-            total += x->mog[k].count;
-    }
     for (size_t k = 0; k < x->n_mog; k++)
         if (x->mog[k].klass == klass)
             return x->mog[k].count;
-    return total;
-}
-
-static int32_t mog_total(const dd_site *x)
-{
-    if (x->mog_total >= 0)
-        return x->mog_total;
-    int32_t v = 0;
-    for (size_t k = 0; k < x->n_mog; k++)
-        v += x->mog[k].count;
-    return v;
+    return dd__mog_total(x);
 }
 
 /* Minutes a day both the airfield and the clearances allow departures. */
@@ -154,7 +139,7 @@ bool dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *
             if (share < cap)
                 cap = share;
         }
-        double tot = (double)mog_total(x) * open;
+        double tot = (double)dd__mog_total(x) * open;
         for (int step = 0; step <= STEPS; step++) {
             double f = step / (double)STEPS;
             double a = n0[0] + f * (n1[0] - n0[0]), b = n0[1] + f * (n1[1] - n0[1]);

@@ -231,7 +231,7 @@ static int32_t mog_class(const dd_site *x, int32_t klass)
     return -1; /* not listed */
 }
 
-static int32_t mog_total(const dd_site *x)
+int32_t dd__mog_total(const dd_site *x)
 {
     if (x->mog_total >= 0)
         return x->mog_total;
@@ -260,7 +260,7 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     *full = a;
     const dd_site *x = &st->s->sites[site];
     int32_t cap_c = mog_class(x, klass);
-    int32_t cap_t = mog_total(x);
+    int32_t cap_t = dd__mog_total(x);
     if (cap_c < 0)
         cap_c = cap_t;
     /* check at the start of the interval and at every arrival or

@@ -66,6 +66,8 @@ typedef struct dd__state {
 } dd__state;
 
 int32_t dd__flight_minutes(double dist_m, double cruise_mps);
+/* A site's total MOG: stated, else the sum of its classes'. */
+int32_t dd__mog_total(const dd_site *x);
 double dd__hub_distance(const dd_scenario *s, int32_t site, int32_t hub);
 /* Local minute of day (0..1439) of time t at offset tz. */
 int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz);
