@@ -636,6 +636,81 @@ static void bounds(dd_plan *p, const dd__terms *terms)
 
 /* The limit that held the plan back most: compare the completion with
  * each bound and with the caps actually filled near the end. */
+/* When the caps are not full, what held the site that closed last over
+ * its last week: a ramp class full most of its open time (MOG), or loads
+ * that left as soon as they were ready (tasks). Sets the binding and its
+ * detail and returns true, or returns false to keep the bound's. */
+static bool critical_site(dd_plan *p, const dd__terms *terms)
+{
+    (void)terms;
+    const dd_scenario *s = p->scenario;
+    int32_t site = -1;
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].departure == p->completion)
+            site = p->sorties[i].site;
+    if (site < 0)
+        return false;
+    const dd_site *x = &s->sites[site];
+    dd_time to = p->completion, from = to - 7 * (dd_time)1440;
+    /* ramp: per class, ground minutes over the class's MOG x the window;
+     * a window shorter than a week when the site flew for less */
+    dd_time first = to;
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].site == site && p->sorties[i].arrival_at_site < first)
+            first = p->sorties[i].arrival_at_site;
+    if (first > from)
+        from = first;
+    if (to - from < 1440)
+        return false;
+    double open = 1440;
+    if (!(x->hours.open == 0 && x->hours.close >= 1440))
+        open = x->hours.open < x->hours.close ? x->hours.close - x->hours.open
+                                              : 1440 - x->hours.open + x->hours.close;
+    double span = (double)(to - from) * open / 1440.0;
+    for (size_t k = 0; k < x->n_mog; k++) {
+        if (x->mog[k].count <= 0)
+            continue;
+        double busy = 0;
+        for (size_t i = 0; i < p->n_sorties; i++) {
+            const dd_sortie *so = &p->sorties[i];
+            if (so->site != site || s->aircraft[so->aircraft].klass != x->mog[k].klass)
+                continue;
+            dd_time a = so->arrival_at_site > from ? so->arrival_at_site : from;
+            dd_time d = so->departure < to ? so->departure : to;
+            if (d > a)
+                busy += (double)(d - a);
+        }
+        double share = busy / ((double)x->mog[k].count * span);
+        if (share >= 0.85) {
+            p->binding = DD_BIND_MOG;
+            snprintf(p->binding_detail, sizeof p->binding_detail,
+                     "ramp at %s: %s MOG %d full %.0f%% of the last %.0f days",
+                     x->id, s->classes[x->mog[k].klass], x->mog[k].count,
+                     share > 1 ? 100.0 : 100 * share, (double)(to - from) / 1440.0);
+            return true;
+        }
+    }
+    /* tasks: most of the week's loads left within a day of being ready */
+    int32_t n = 0, prompt = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        if (so->site != site || so->departure < from || so->load < 0)
+            continue;
+        dd_time ready = p->loads->loads[so->load].ready;
+        n++;
+        if (ready != DD_TIME_NONE && so->departure - ready <= 1440)
+            prompt++;
+    }
+    if (n > 0 && prompt * 4 >= n * 3) {
+        p->binding = DD_BIND_TASKS;
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "tasks at %s: %d of its last %d loads flew within a day of ready", x->id,
+                 prompt, n);
+        return true;
+    }
+    return false;
+}
+
 static void binding(dd_plan *p, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
@@ -668,6 +743,8 @@ static void binding(dd_plan *p, const dd__terms *terms)
             p->binding = DD_BIND_CLEARANCE_CAP;
         else if (full_site * 2 >= days)
             p->binding = DD_BIND_SITE_CAP;
+        else if (critical_site(p, terms))
+            return; /* binding and detail set */
     }
     char a[40];
     dd_scenario_format_time(s, p->completion_lb, 0, a, sizeof a);
