@@ -216,6 +216,9 @@ static void test_fleet_mix(void **state)
     assert_true(per_type[0] > 0 && per_type[1] > 0);
     /* the BIG alone could not: 20 loads at 8 a day from day 1 */
     assert_true(per_type[0] < 20);
+    /* what holds it: the heavy ramp, full to the end */
+    assert_int_equal(p->binding, DD_BIND_MOG);
+    assert_string_equal(p->binding_detail, "ramp at S: HEAVY MOG 1 full 100% of the last 2 days");
     dd_verify_report_free(r);
     dd_plan_free(p);
     dd_scenario_free(s);
