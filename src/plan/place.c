@@ -414,6 +414,15 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             t += STEP;
             continue;
         }
+        /* the ramp first: it does not depend on the tail */
+        dd_time full;
+        if (!mog_ok(st, rq->site, ac->klass, a, t, &full)) {
+            /* the next ground time that starts after the full moment */
+            dd_time next = full + 1 + g;
+            next = (next + STEP - 1) / STEP * STEP;
+            t = next > t ? next : t + STEP;
+            continue;
+        }
         /* of the tails that can be there in time, the one that can be
          * there last (ties: lowest number): it idles least, and the tails
          * free earlier stay free for sorties placed later but flying
@@ -454,14 +463,6 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
                 t = soonest + g;
             }
             t = (t + STEP - 1) / STEP * STEP;
-            continue;
-        }
-        dd_time full;
-        if (!mog_ok(st, rq->site, ac->klass, a, t, &full)) {
-            /* the next ground time that starts after the full moment */
-            dd_time next = full + 1 + g;
-            next = (next + STEP - 1) / STEP * STEP;
-            t = next > t ? next : t + STEP;
             continue;
         }
         /* commit */

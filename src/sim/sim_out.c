@@ -141,9 +141,10 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
 {
     const dd_scenario *s = r->plan->scenario;
     char a[40], b[40], c[40];
-    fprintf(f, "Simulation: %llu replications, seed %llu, policy %s, %d threads, %.2f s\n",
+    fprintf(f, "Simulation: %llu replications, seed %llu, policy %s, %d thread%s, %.2f s\n",
             (unsigned long long)r->replications, (unsigned long long)r->seed,
-            r->replan ? "replan" : "no-replan", r->threads, r->seconds);
+            r->replan ? "replan" : "no-replan", r->threads, r->threads == 1 ? "" : "s",
+            r->seconds);
     dd_time dl = s->agreement.deadline;
     /* a date-only deadline is the end of its day: show 23:59 as the plan does */
     if (dl == dd_scenario_day_start(s, dd_scenario_day(s, dl)))
