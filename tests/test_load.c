@@ -465,6 +465,33 @@ static void test_lp_exact(void **state)
 }
 
 /*
+ * An instance whose optimum (10) is one above its LP bound and its L2
+ * bound (9): a brute-force search (outside the engine) finds no packing in
+ * 9 bins. The exact search over the patterns of small reduced cost is
+ * complete here, so it refutes 9 and the lower bound rises to 10: the
+ * packing found is proven optimal, within a move budget.
+ */
+static void test_lp_refuted(void **state)
+{
+    (void)state;
+    static const int64_t w[] = {566, 535, 252, 546, 486, 318, 210, 573, 573, 215, 330,
+                                486, 379, 447, 583, 340, 511, 419, 228, 241, 509};
+    const int64_t cap = 1000;
+    dd_pack_problem p = {sizeof w / sizeof *w, 1, w, &cap, NULL, NULL};
+    dd_pack_options o = budget(3000);
+    dd_pack_result r;
+    dd_pack_result_init(&r);
+    assert_int_equal(dd_pack_solve(&p, &o, &r), DD_OK);
+    check_packing(&p, &r);
+    assert_int_equal(r.bounds.l2[0], 9);
+    assert_int_equal(r.bounds.lp, 9);
+    assert_int_equal(r.bounds.lower_bound, 10);
+    assert_int_equal(r.n_bins, 10);
+    assert_true(r.optimal);
+    dd_pack_result_fini(&r);
+}
+
+/*
  * Falkenauer-style triplets: every bin of the optimum holds three items
  * that fill it exactly, which the decreasing heuristics miss; the local
  * searches must find the exact fills.
@@ -567,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_lp_bound),
         cmocka_unit_test(test_lp_exact),
+        cmocka_unit_test(test_lp_refuted),
         cmocka_unit_test(test_triplets),
         cmocka_unit_test(test_tiny_budgets),
         cmocka_unit_test(test_large_constructive),

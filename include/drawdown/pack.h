@@ -17,11 +17,12 @@
  * search (Buljubasic & Vasquez 2016) and a fixed-m tabu search over
  * overloaded packings. For 1-D problems without conflicts the
  * Gilmore-Gomory linear relaxation is solved by column generation: its
- * bound, and a search among the patterns of small reduced cost and diving
- * on the LP, close most of the remaining gaps. Lower bounds:
- * ceil(sum/capacity) and Martello-Toth L2 in each dimension, a clique
- * bound on pairwise incompatible items (capacity or conflict), and in 1-D
- * the LP bound.
+ * bound, diving on the LP with limited backtracking and an exact search
+ * among the patterns of small reduced cost close most of the remaining
+ * gaps. Lower bounds: ceil(sum/capacity) and Martello-Toth L2 in each
+ * dimension, a clique bound on pairwise incompatible items (capacity or
+ * conflict), and in 1-D the LP bound (one more when the exact search
+ * refutes it).
  *
  * Pure computation: no I/O, no global state. Calls on distinct results are
  * thread-safe; the problem is only read. Deterministic for a given seed and
@@ -93,7 +94,9 @@ void dd_pack_options_init(dd_pack_options *o);
 
 /*
  * Lower bounds on the number of bins. Each is valid alone; lower_bound is
- * their maximum. l1[d] = ceil(sum of sizes / capacity) in dimension d,
+ * their maximum, or lp + 1 when dd_pack_solve's exact search over the
+ * patterns of small reduced cost proved that no packing in lp bins
+ * exists. l1[d] = ceil(sum of sizes / capacity) in dimension d,
  * l2[d] = Martello & Toth (1990) L2 in dimension d, clique = size of a
  * set of items no two of which fit together (capacity in some dimension or
  * a class conflict), found greedily (0 when n is too large to try).
