@@ -189,7 +189,8 @@ static dd_status close_pallet(dd__loadplan_owned *o, open_pallet *op)
     dd_piece *v = dd__arena_array(&o->arena, op->n_pieces ? op->n_pieces : 1, sizeof *v);
     if (!v)
         return DD_ENOMEM;
-    memcpy(v, op->pieces, op->n_pieces * sizeof *v);
+    if (op->n_pieces) /* none when adding the first failed */
+        memcpy(v, op->pieces, op->n_pieces * sizeof *v);
     p->pieces = v;
     p->n_pieces = op->n_pieces;
     p->gross_kg = op->net_kg + DD_463L_TARE_KG;

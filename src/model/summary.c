@@ -18,17 +18,26 @@
 
 #define LB_KG 0.45359237
 
-static void add_finding(dd_check *c, size_t *cap, dd_severity sev, const char *fmt, ...)
+/* The findings' room; a finding that finds none marks the summary as
+ * failed (out of memory) rather than dropping it. */
+typedef struct fbuf {
+    size_t cap;
+    bool oom;
+} fbuf;
+
+static void add_finding(dd_check *c, fbuf *fb, dd_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static void add_finding(dd_check *c, size_t *cap, dd_severity sev, const char *fmt, ...)
+static void add_finding(dd_check *c, fbuf *fb, dd_severity sev, const char *fmt, ...)
 {
-    if (c->n_findings == *cap) {
-        size_t nc = *cap ? 2 * *cap : 16;
+    if (c->n_findings == fb->cap) {
+        size_t nc = fb->cap ? 2 * fb->cap : 16;
         dd_check_finding *f = realloc(c->findings, nc * sizeof *f);
-        if (!f)
+        if (!f) {
+            fb->oom = true;
             return;
+        }
         c->findings = f;
-        *cap = nc;
+        fb->cap = nc;
     }
     dd_check_finding *f = &c->findings[c->n_findings++];
     f->severity = sev;
@@ -211,7 +220,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
     dd_check *c = calloc(1, sizeof *c);
     if (!c)
         return DD_ENOMEM;
-    size_t fcap = 0;
+    fbuf fcap = {0, false};
     c->scenario = s;
     c->n_sites = s->n_sites;
     c->sites = calloc(s->n_sites ? s->n_sites : 1, sizeof *c->sites);
@@ -505,6 +514,10 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
                         "%lld pieces do not fit the %s (e.g. '%s'); other types must carry "
                         "them",
                         (long long)misfit, t->id, example);
+    }
+    if (fcap.oom) {
+        dd_check_free(c);
+        return DD_ENOMEM;
     }
     *out = c;
     return DD_OK;

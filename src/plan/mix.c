@@ -60,21 +60,22 @@ static int32_t most_tails(const dd_aircraft *a)
     return most;
 }
 
-bool dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
-                   const dd_loadplan *lp1, double *divert)
+dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
+                        const dd_loadplan *lp1, double *divert, bool *useful_out)
 {
+    *useful_out = false;
     size_t ns = s->n_sites, na = s->n_aircraft;
     for (size_t i = 0; i < ns; i++)
         divert[i] = 0;
     if (na < 2 || ns == 0)
-        return false;
+        return DD_OK;
     double *cnt0 = calloc(ns * na, sizeof *cnt0), *cnt1 = calloc(ns * na, sizeof *cnt1);
     double *demand = calloc(na, sizeof *demand); /* sites served per type */
     if (!cnt0 || !cnt1 || !demand) {
         free(cnt0);
         free(cnt1);
         free(demand);
-        return false;
+        return DD_ENOMEM;
     }
     for (size_t g = 0; g < lp0->n_groups; g++)
         cnt0[(size_t)lp0->groups[g].site * na + (size_t)lp0->groups[g].aircraft] +=
@@ -91,8 +92,11 @@ bool dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *
     double *days = malloc(ns * (STEPS + 1) * sizeof *days);
     bool *has = calloc(ns, sizeof *has);
     bool useful = false;
-    if (!days || !has)
+    dd_status st = DD_OK;
+    if (!days || !has) {
+        st = DD_ENOMEM;
         goto done;
+    }
     for (size_t i = 0; i < ns; i++) {
         const dd_site *x = &s->sites[i];
         /* the type that loses loads (first) and the one that gains */
@@ -185,5 +189,6 @@ done:
     free(cnt0);
     free(cnt1);
     free(demand);
-    return useful;
+    *useful_out = useful;
+    return st;
 }

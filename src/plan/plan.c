@@ -281,13 +281,14 @@ static dd_status plan_mix(dd_plan *p, const dd__terms *terms, load_cache *c, uin
     free(all);
     if (st != DD_OK)
         return st;
-    bool useful = dd__fleet_mix(s, terms, c->lp[0], lp1, c->divert);
+    bool useful = false;
+    st = dd__fleet_mix(s, terms, c->lp[0], lp1, c->divert, &useful);
     dd_loads_free(lp1);
-    if (!useful) {
+    if (st != DD_OK || !useful) {
         free(c->divert);
         c->divert = NULL;
     }
-    return DD_OK;
+    return st;
 }
 
 /* One planning attempt into p (tasks and release times already set). */
@@ -486,7 +487,7 @@ void dd__terms_fini(dd__terms *t)
 
 /* ---- bounds ---------------------------------------------------------- */
 
-static void bounds(dd_plan *p, const dd__terms *terms)
+static dd_status bounds(dd_plan *p, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
     /* sorties: per site, the cargo loads' bound and the seats people need
@@ -498,10 +499,16 @@ static void bounds(dd_plan *p, const dd__terms *terms)
     dd_loadplan *lp = NULL;
     size_t total = 0;
     size_t *site_lb = calloc(s->n_sites + 1, sizeof *site_lb);
-    if (site_lb && dd_loads_build(s, &lo, &lp) == DD_OK) {
+    if (!site_lb)
+        return DD_ENOMEM;
+    dd_status st = dd_loads_build(s, &lo, &lp);
+    if (st == DD_ENOMEM) {
+        free(site_lb);
+        return st;
+    }
+    if (st == DD_OK) /* else the people's bound alone */
         for (size_t g = 0; g < lp->n_groups; g++)
             site_lb[lp->groups[g].site] += lp->groups[g].lower_bound;
-    }
     dd_loads_free(lp);
     int32_t max_seats = 0;
     for (size_t a = 0; a < s->n_aircraft; a++)
@@ -632,10 +639,9 @@ static void bounds(dd_plan *p, const dd__terms *terms)
     free(site_lb);
     p->completion_lb = lb;
     p->completion_lb_binding = why;
+    return DD_OK;
 }
 
-/* The limit that held the plan back most: compare the completion with
- * each bound and with the caps actually filled near the end. */
 /* When the caps are not full, what held the site that closed last over
  * its last week: a ramp class full most of its open time (MOG), or loads
  * that left as soon as they were ready (tasks). Sets the binding and its
@@ -711,7 +717,9 @@ static bool critical_site(dd_plan *p, const dd__terms *terms)
     return false;
 }
 
-static void binding(dd_plan *p, const dd__terms *terms)
+/* The limit that held the plan back most: compare the completion with
+ * each bound and with the caps actually filled near the end. */
+static dd_status binding(dd_plan *p, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
     p->binding = p->completion_lb_binding;
@@ -723,7 +731,7 @@ static void binding(dd_plan *p, const dd__terms *terms)
             int32_t c = 0;
             int32_t *per = calloc(s->n_sites + 1, sizeof *per);
             if (!per)
-                return;
+                return DD_ENOMEM;
             for (size_t i = 0; i < p->n_sorties; i++)
                 if (p->clearances[i].day == d) {
                     c++;
@@ -744,7 +752,7 @@ static void binding(dd_plan *p, const dd__terms *terms)
         else if (full_site * 2 >= days)
             p->binding = DD_BIND_SITE_CAP;
         else if (critical_site(p, terms))
-            return; /* binding and detail set */
+            return DD_OK; /* binding and detail set */
     }
     char a[40];
     dd_scenario_format_time(s, p->completion_lb, 0, a, sizeof a);
@@ -772,6 +780,7 @@ static void binding(dd_plan *p, const dd__terms *terms)
                  dd_binding_name(p->binding), a);
         break;
     }
+    return DD_OK;
 }
 
 /* ---- relaxations --------------------------------------------------------- */
@@ -942,13 +951,14 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         st = search(p, work, &terms, o, iters, true);
     }
     if (st == DD_OK) {
-        bounds(p, &terms);
-        binding(p, &terms);
+        st = bounds(p, &terms);
+        if (st == DD_OK)
+            st = binding(p, &terms);
         p->commercial_seats_used = 0;
         for (size_t m = 0; m < p->n_movements; m++)
             if (p->movements[m].sortie < 0)
                 p->commercial_seats_used += p->movements[m].count;
-        if (!p->deadline_met && o->relax)
+        if (st == DD_OK && !p->deadline_met && o->relax)
             st = relaxations(p, &terms, o);
     }
     dd_plan_free(work);

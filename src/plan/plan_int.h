@@ -95,10 +95,10 @@ dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
 
 /* The fleet mix (mix.c): per site, the share of the cargo the second type
  * can also take that should go to it (divert, n_sites), from the loads
- * with none (lp0) and all (lp1) of it diverted. True when a site gains
- * clearly. */
-bool dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
-                   const dd_loadplan *lp1, double *divert);
+ * with none (lp0) and all (lp1) of it diverted; *useful_out when a site
+ * gains clearly. DD_ENOMEM. */
+dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
+                        const dd_loadplan *lp1, double *divert, bool *useful_out);
 
 /* Figures after placement: per-site days, milestones, verdict. */
 dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Out of memory, everywhere: a failing allocator. This program is linked
+ * with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc (tests/CMakeLists),
+ * so every allocation the drawdown libraries make goes through the
+ * wrappers below, which fail the k-th one. Each public entry point is
+ * first run to count its allocations, then run again failing the k-th for
+ * k spread over that count: it must return DD_ENOMEM (or succeed, when
+ * the failed allocation was optional), never crash, and — under ASan's
+ * leak checker in `make test` — leave nothing allocated. Allocations made
+ * inside libfyaml, libcsv or the C library are not counted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/check.h>
+#include <drawdown/loads.h>
+#include <drawdown/plan.h>
+#include <drawdown/report.h>
+#include <drawdown/scenario.h>
+#include <drawdown/sim.h>
+#include <drawdown/verify.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The failing allocator: test-only state, one thread at a time (the
+ * simulation runs on one worker here). */
+static long long n_allocs, fail_at = -1;
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+static int fails(void)
+{
+    return n_allocs++ == fail_at;
+}
+
+void *__wrap_malloc(size_t n)
+{
+    return fails() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return fails() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    return fails() ? NULL : __real_realloc(p, n);
+}
+
+/* Run `fn` failing allocation k, for about `points` values of k spread
+ * over the allocations one clean run makes (all of them when fewer). */
+typedef dd_status (*step_fn)(void *ctx);
+
+static void sweep(const char *what, step_fn fn, void *ctx, long long points)
+{
+    n_allocs = 0;
+    fail_at = -1;
+    assert_int_equal(fn(ctx), DD_OK);
+    long long total = n_allocs;
+    assert_true(total > 0);
+    long long stride = total / points > 1 ? total / points : 1;
+    long long runs = 0, nomem = 0;
+    for (long long k = 0; k < total; k += stride) {
+        n_allocs = 0;
+        fail_at = k;
+        dd_status st = fn(ctx);
+        fail_at = -1;
+        if (st != DD_OK && st != DD_ENOMEM)
+            print_message("%s: failing allocation %lld of %lld gave status %d\n", what, k,
+                          total, (int)st);
+        assert_true(st == DD_OK || st == DD_ENOMEM);
+        nomem += st == DD_ENOMEM;
+        runs++;
+    }
+    print_message("%s: %lld allocations, %lld failure points, %lld gave DD_ENOMEM\n", what,
+                  total, runs, nomem);
+    /* failures are reported, not swallowed: a result made without some
+     * allocation is a different result. The few exceptions are optional
+     * (the scheduler skips its disjunctive bound when it cannot have the
+     * memory for it), so at least 99 in 100 must say DD_ENOMEM. */
+    assert_true(nomem * 100 >= runs * 99);
+}
+
+#define TUTORIAL DD_SOURCE_DIR "/examples/tutorial/03-tasks/scenario.yaml"
+
+static dd_status load_step(void *ctx)
+{
+    (void)ctx;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(TUTORIAL, &d, &s);
+    if (st == DD_OK) {
+        dd_check *c = NULL;
+        st = dd_check_summarize(s, &c);
+        dd_check_free(c);
+    }
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+    /* a located "out of memory" error is how the loader reports it */
+    return st == DD_EINPUT && d.n_items == 0 ? DD_ENOMEM : st;
+}
+
+static dd_scenario *load_path(const char *path);
+
+static dd_scenario *load_clean(void)
+{
+    return load_path(TUTORIAL);
+}
+
+static void test_load(void **state)
+{
+    (void)state;
+    sweep("scenario load and check", load_step, NULL, 300);
+}
+
+static dd_status loads_step(void *ctx)
+{
+    dd_loads_options o;
+    dd_loads_options_init(&o);
+    o.max_iterations = 2000;
+    dd_loadplan *p = NULL;
+    dd_status st = dd_loads_build(ctx, &o, &p);
+    dd_loads_free(p);
+    return st;
+}
+
+static void test_loads(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_clean();
+    sweep("loads", loads_step, s, 300);
+    dd_scenario_free(s);
+}
+
+static dd_status plan_step(void *ctx)
+{
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.max_iterations = 2;
+    dd_plan *p = NULL;
+    dd_status st = dd_plan_build(ctx, &o, &p);
+    dd_plan_free(p);
+    return st;
+}
+
+static dd_scenario *load_path(const char *path)
+{
+    fail_at = -1;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(path, &d, &s), DD_OK);
+    dd_diags_fini(&d);
+    return s;
+}
+
+/* Every allocation of a plan with tasks; then a late plan (the
+ * relaxations re-plan) and a full ramp (the fleet mix), sampled. */
+static void test_plan(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_clean();
+    sweep("plan", plan_step, s, 1 << 30);
+    dd_scenario_free(s);
+    s = load_path(DD_TEST_DATA "/plan/late.yaml");
+    sweep("plan, late with relaxations", plan_step, s, 150);
+    dd_scenario_free(s);
+    s = load_path(DD_TEST_DATA "/plan/mix/scenario.yaml");
+    sweep("plan, fleet mix", plan_step, s, 400);
+    dd_scenario_free(s);
+}
+
+typedef struct sim_ctx {
+    const dd_plan *p;
+} sim_ctx;
+
+static dd_status sim_step(void *ctx)
+{
+    const sim_ctx *c = ctx;
+    dd_sim_options o;
+    dd_sim_options_init(&o);
+    o.replications = 20;
+    o.threads = 1;
+    o.sensitivity = false;
+    dd_sim_result *r = NULL;
+    dd_status st = dd_sim_run(c->p, &o, &r);
+    dd_sim_result_free(r);
+    return st;
+}
+
+static void test_sim(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_clean();
+    dd_plan *p = NULL;
+    assert_int_equal(plan_step(s), DD_OK);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    sim_ctx c = {p};
+    sweep("simulate", sim_step, &c, 200);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+typedef struct text_ctx {
+    const dd_scenario *s;
+    const char *text;
+    size_t len;
+} text_ctx;
+
+static dd_status verify_step(void *ctx)
+{
+    const text_ctx *c = ctx;
+    dd_verify_report *r = NULL;
+    dd_status st = dd_verify_plan(c->s, "plan.json", c->text, c->len, &r);
+    dd_verify_report_free(r);
+    return st;
+}
+
+static dd_status brief_step(void *ctx)
+{
+    const text_ctx *c = ctx;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_brief *b = NULL;
+    dd_status st = dd_brief_parse("plan.json", c->text, c->len, &d, &b);
+    if (st == DD_OK)
+        st = dd_brief_use_scenario(b, c->s);
+    dd_brief_free(b);
+    dd_diags_fini(&d);
+    return st == DD_EINPUT && d.n_items == 0 ? DD_ENOMEM : st;
+}
+
+static void test_verify_and_brief(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_clean();
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(dd_plan_write_json(p, s->path, f), DD_OK);
+    fclose(f);
+    text_ctx c = {s, buf, len};
+    sweep("verify", verify_step, &c, 300);
+    sweep("report's plan reader", brief_step, &c, 300);
+    free(buf);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load),
+        cmocka_unit_test(test_loads),
+        cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_sim),
+        cmocka_unit_test(test_verify_and_brief),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
