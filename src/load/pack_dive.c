@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Diving on the Gilmore-Gomory LP with limited backtracking (docs/pack.md,
- * "Diving"): fix patterns of the LP solution and solve the LP of what is
- * left again, until every item is packed or the residual LP shows that
- * the target cannot be met. Every pattern with value >= 1 is fixed at once
- * (as many copies as its whole value); otherwise one pattern of
- * fractional value, the largest first. This is the residual-rounding
- * diving of column-generation codes (e.g. Belov & Scheithauer 2006, "A
- * branch-and-cut-and-price algorithm for one-dimensional stock cutting and
- * two-dimensional two-stage cutting", EJOR 171).
+ * "Diving with limited backtracking"): fix patterns of the LP solution and
+ * solve the LP of what is left again, until every item is packed or the
+ * residual LP shows that the target cannot be met. While a path may still
+ * branch, one copy of one pattern is fixed per node, the largest value
+ * first; below that, every pattern with value >= 1 at once (as many copies
+ * as its whole value), else the one of largest value. This is the
+ * residual-rounding diving of column-generation codes (e.g. Belov &
+ * Scheithauer 2006, "A branch-and-cut-and-price algorithm for
+ * one-dimensional stock cutting and two-dimensional two-stage cutting",
+ * EJOR 171).
  *
  * Backtracking follows the limited discrepancy search of Sadykov,
  * Vanderbeck, Pessoa, Tahiri & Uchoa 2019 ("Primal heuristics for
  * branch and price: the assets of diving methods", INFORMS J. Computing
- * 31): at a node where a fractional pattern is fixed, the alternatives
- * fix the next candidates instead, and the candidates already tried are
+ * 31): at a node where one pattern is fixed, the alternatives fix the
+ * next candidates instead, and the candidates already tried are
  * put on a tabu list for the whole subtree: they may still be used by the
  * LP (so pricing needs no change) but are never fixed again there. The
  * number of such discrepancies on a path and the depth at which they may
@@ -25,7 +27,8 @@
  * residual's integer duals: a small residual has few patterns of small
  * reduced cost, so it either completes the packing or proves (when no
  * item has zero dual) that none exists below this node, which cuts the
- * dive short and lets it backtrack early.
+ * dive short and lets it backtrack early. A costly failure is not
+ * repeated on the path until the residual has shrunk.
  *
  * Re-solving keeps the basis (dual simplex, then column generation); a
  * backtrack only sets the demands of the node again. Patterns are kept as
@@ -43,7 +46,7 @@
 /* The residual LP value is trusted up to this (numerical noise). */
 #define EPS_Z 1e-3
 /* Alternatives per branching node, discrepancies per path, and the
- * branching depth (nodes fixing one fractional pattern) they may take. */
+ * branching depth (nodes fixing one pattern) they may be taken in. */
 #define LDS_WIDTH 3
 #define LDS_DISCREPANCIES 2
 #define LDS_DEPTH 12
@@ -207,60 +210,84 @@ static int resolve(dv *s)
 }
 
 /*
- * One node: the LP is solved for s->res. `depth` counts branching nodes
- * above, `disc` the discrepancies still allowed. Returns 1 when every
- * item is packed within the target, 0 otherwise, -1 out of memory.
- * Leaves s->res and s->fixed changed: the caller restores them.
+ * Without alternatives: every pattern with value >= 1 at once (as many
+ * copies as its whole value), else one copy of the one of largest value.
+ * Returns 1 when something was fixed, 0 when nothing could be.
  */
-static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
+static int fix_greedy(dv *s)
 {
-    size_t m = s->m;
-    int64_t left = 0;
-    for (size_t t = 0; t < m; t++)
-        left += s->res[t];
-    if (left == 0)
-        return s->fixed <= s->target;
-    double z = dd__pack_lp_value(s->lp);
-    if ((double)s->fixed + ceil(z - EPS_Z) > (double)s->target || out_of_work(s))
-        return 0;
-    /* a costly failure of the exact cover is not repeated until the
-     * residual is RES_SKIP_ITEMS items smaller */
-    int ex = 2;
-    if (left <= exact_at) {
-        uint64_t spent;
-        ex = try_exact(s, &spent);
-        if (ex == 2 && spent > RES_CHEAP)
-            exact_at = left - RES_SKIP_ITEMS;
-    }
-    if (ex == 1 || ex < 0)
-        return ex;
-    if (ex == 0)
-        return 0;
-
-    /* without alternatives left, every pattern with value >= 1 at once */
-    size_t nc = dd__pack_lp_n_cols(s->lp);
+    size_t nc = dd__pack_lp_n_cols(s->lp), best = nc;
+    double bx = 0;
     int took = 0;
-    for (size_t j = 0; j < nc && (disc == 0 || depth >= LDS_DEPTH); j++) {
+    for (size_t j = 0; j < nc; j++) {
         double x = dd__pack_lp_x(s->lp, j);
-        if (x < 1 - EPS_X)
+        if (x <= EPS_X)
             continue;
         const uint32_t *idx;
         const int32_t *val;
         size_t nz = dd__pack_lp_pattern(s->lp, j, &idx, &val);
         if (s->n_tabu && is_tabu(s, pat_key(idx, val, nz)))
             continue;
+        if (x < 1 - EPS_X) {
+            if (x > bx && fits(s->res, idx, val, nz)) {
+                bx = x;
+                best = j;
+            }
+            continue;
+        }
         for (double c = x; c >= 1 - EPS_X && fits(s->res, idx, val, nz); c -= 1) {
             take_copy(s, idx, val, nz);
             took = 1;
         }
     }
-    if (took) {
-        if (s->fixed > s->target || resolve(s) != 0)
+    if (!took && best < nc) {
+        const uint32_t *idx;
+        const int32_t *val;
+        size_t nz = dd__pack_lp_pattern(s->lp, best, &idx, &val);
+        take_copy(s, idx, val, nz);
+        took = 1;
+    }
+    return took;
+}
+
+/*
+ * A node and, without alternatives, the path below it: the LP is solved
+ * for s->res. `depth` counts branching nodes above, `disc` the
+ * discrepancies still allowed; only branching nodes recurse, so the
+ * recursion is at most LDS_DEPTH deep. Returns 1 when every item is packed
+ * within the target, 0 otherwise, -1 out of memory. Leaves s->res and
+ * s->fixed changed: the caller restores them.
+ */
+static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
+{
+    size_t m = s->m;
+    for (;;) {
+        int64_t left = 0;
+        for (size_t t = 0; t < m; t++)
+            left += s->res[t];
+        if (left == 0)
+            return s->fixed <= s->target;
+        double z = dd__pack_lp_value(s->lp);
+        if ((double)s->fixed + ceil(z - EPS_Z) > (double)s->target || out_of_work(s))
             return 0;
-        return node(s, depth, disc, exact_at);
+        /* a costly failure of the exact cover is not repeated until the
+         * residual is RES_SKIP_ITEMS items smaller */
+        if (left <= exact_at) {
+            uint64_t spent;
+            int ex = try_exact(s, &spent);
+            if (ex != 2)
+                return ex; /* packed (1), refuted (0), out of memory */
+            if (spent > RES_CHEAP)
+                exact_at = left - RES_SKIP_ITEMS;
+        }
+        if (disc > 0 && depth < LDS_DEPTH)
+            break;
+        if (!fix_greedy(s) || s->fixed > s->target || resolve(s) != 0)
+            return 0;
     }
 
-    /* branching: the fractional patterns of largest value */
+    /* branching: one copy of one of the patterns of largest value */
+    size_t nc = dd__pack_lp_n_cols(s->lp);
     dpat cand[LDS_WIDTH];
     double cx[LDS_WIDTH];
     size_t n_cand = 0;
@@ -298,7 +325,7 @@ static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
     int result = 0;
     for (size_t k = 0; k < n_cand && result == 0; k++) {
         if (k > 0) {
-            if (disc == 0 || depth >= LDS_DEPTH || out_of_work(s))
+            if (out_of_work(s))
                 break;
             memcpy(s->res, saved, m * sizeof *saved);
             s->fixed = fixed0;
