@@ -1,17 +1,19 @@
 # SPDX-License-Identifier: MIT
 # Front door: `make demo` installs what is missing, builds, and runs the
 # main job on the bundled Niger example; `make test` builds and runs every
-# test, once plainly and once under ASan+UBSan, plus a short fuzzing pass.
+# test, once plainly and once under ASan+UBSan, the threaded simulation under
+# TSan, plus a short fuzzing pass.
 
 BUILD     ?= build
 BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
+BUILD_TSAN ?= build-tsan
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR    ?= $(if $(CI),ON,ON)
 FUZZ_SECONDS ?= 10
 EXAMPLE   ?= examples/niger-2024/scenario.yaml
 
-.PHONY: all deps build demo test test-plain test-san fuzz clean
+.PHONY: all deps build demo test test-plain test-san test-tsan fuzz clean
 
 all: build
 
@@ -37,12 +39,18 @@ test-san: deps
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
 
+# the threaded code (simulation workers) under ThreadSanitizer
+test-tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=$(WERROR) -DDD_TSAN=ON
+	cmake --build $(BUILD_TSAN) -j $(JOBS) --target test_sim drawdown_cli
+	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_sim$$'
+
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=$(WERROR) -DDD_FUZZ=ON
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 	scripts/run-fuzz $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
-test: test-plain test-san fuzz
+test: test-plain test-san test-tsan fuzz
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_TSAN) $(BUILD_FUZZ)
