@@ -47,9 +47,9 @@
 #define EPS_Z 1e-3
 /* Alternatives per branching node, discrepancies per path, and the
  * branching depth (nodes fixing one pattern) they may be taken in. */
-#define LDS_WIDTH 3
-#define LDS_DISCREPANCIES 2
-#define LDS_DEPTH 12
+#define LDS_WIDTH 2
+#define LDS_DISCREPANCIES 3
+#define LDS_DEPTH 16
 /* Exact cover on residual problems: pattern and node limits per call. */
 #define RES_PATTERNS 5000
 #define RES_NODES 5000

@@ -61,6 +61,7 @@ struct dd__pack_lp {
     uint32_t *cidx;
     int32_t *cval;
     uint32_t *basic; /* per pool column: 1 + its basis position, or 0 */
+    uint8_t *improper; /* per pool column: needs more copies than demanded */
     /* basis: head[r] = pool column, or -1 - i for the surplus of row i */
     long *head;
     uint8_t *sbasic; /* per row: its surplus is basic */
@@ -96,6 +97,7 @@ void dd__pack_lp_free(dd__pack_lp *lp)
     free(lp->cidx);
     free(lp->cval);
     free(lp->basic);
+    free(lp->improper);
     free(lp->head);
     free(lp->sbasic);
     free(lp->binv);
@@ -134,6 +136,10 @@ static int grow_pool(dd__pack_lp *lp, size_t add_nnz)
         if (!bs)
             return -1;
         lp->basic = bs;
+        uint8_t *ip = realloc(lp->improper, nc);
+        if (!ip)
+            return -1;
+        lp->improper = ip;
         lp->cols_cap = nc;
     }
     if (lp->nnz + add_nnz > lp->nnz_cap) {
@@ -148,6 +154,22 @@ static int grow_pool(dd__pack_lp *lp, size_t add_nnz)
         lp->cval = cv;
         lp->nnz_cap = nn;
     }
+    return 0;
+}
+
+/*
+ * A pattern holding more copies of a type than its demand is "improper":
+ * no packing of the (residual) items uses it, so it may not enter the
+ * basis (the LP over proper patterns is a valid and stronger relaxation;
+ * pricing only makes proper ones). Improper columns already in the basis
+ * stay until they leave; the dual simplex falls back on the improper ones
+ * only when no proper column can restore feasibility.
+ */
+static uint8_t is_improper(const dd__pack_lp *lp, size_t j)
+{
+    for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
+        if (lp->cval[e] > lp->d[lp->cidx[e]])
+            return 1;
     return 0;
 }
 
@@ -170,6 +192,7 @@ static long add_column(dd__pack_lp *lp, const int32_t *a)
     }
     lp->cbeg[j + 1] = lp->nnz;
     lp->basic[j] = 0;
+    lp->improper[j] = is_improper(lp, j);
     return (long)j;
 }
 
@@ -490,7 +513,7 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
         lp->dj_cap = cap;
     }
     double *dj = lp->dj, *alpha = lp->alpha;
-    int have_dj = 0;
+    int have_dj = 0, all = 0; /* all: improper columns may enter too */
     for (;;) {
         size_t r = m;
         double worst = -1e-9;
@@ -521,7 +544,7 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
         for (size_t j = 0; j < nc + m; j++) {
             double al = 0;
             if (j < nc) {
-                if (!lp->basic[j])
+                if (!lp->basic[j] && (all || !lp->improper[j]))
                     for (size_t e = lp->cbeg[j]; e < lp->cbeg[j + 1]; e++)
                         al += rho[lp->cidx[e]] * lp->cval[e];
             } else if (!lp->sbasic[j - nc]) {
@@ -537,8 +560,13 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
                 best = ratio;
             }
         }
-        if (!found)
-            return -1;
+        if (!found) {
+            if (all)
+                return -1;
+            all = 1; /* improper columns kept no reduced costs: afresh */
+            have_dj = 0;
+            continue;
+        }
         double limit = best + 1e-9, best_al = 0;
         size_t qj = 0;
         for (size_t j = 0; j < nc + m; j++) {
@@ -604,7 +632,7 @@ static int primal_cg(dd__pack_lp *lp, dd__pack_budget *bud)
         size_t keep = 0;
         for (size_t x = 0; x < n_cand; x++) {
             size_t j = cand[x];
-            if (lp->basic[j])
+            if (lp->basic[j] || lp->improper[j])
                 continue;
             double rc = rc_of(lp, j);
             if (rc >= -EPS_RC)
@@ -625,7 +653,7 @@ static int primal_cg(dd__pack_lp *lp, dd__pack_budget *bud)
             size_t wi = 0;
             n_cand = 0;
             for (size_t j = 0; j < lp->n_cols; j++) {
-                if (lp->basic[j])
+                if (lp->basic[j] || lp->improper[j])
                     continue;
                 double rc = rc_of(lp, j);
                 if (rc >= -EPS_RC)
@@ -770,6 +798,7 @@ static void purge(dd__pack_lp *lp)
         memmove(lp->cval + nnz, lp->cval + b, (e - b) * sizeof *lp->cval);
         nnz += e - b;
         lp->basic[out] = lp->basic[j];
+        lp->improper[out] = lp->improper[j];
         out++;
     }
     lp->cbeg[out] = nnz;
@@ -799,6 +828,8 @@ int dd__pack_lp_solve(dd__pack_lp *lp, dd__pack_budget *bud)
 int dd__pack_lp_set_demand(dd__pack_lp *lp, const int64_t *d)
 {
     memcpy(lp->d, d, lp->m * sizeof *lp->d);
+    for (size_t j = 0; j < lp->n_cols; j++)
+        lp->improper[j] = is_improper(lp, j);
     compute_xb(lp);
     return 0;
 }
