@@ -221,7 +221,7 @@ static void brute_rec(const tinst *x, int *perm, int k, int *used)
 
 static int64_t brute_force(const tinst *x)
 {
-    int perm[MAXN], used[MAXN] = {0};
+    int perm[MAXN] = {0}, used[MAXN] = {0};
     brute_best = INT64_MAX;
     brute_rec(x, perm, 0, used);
     return brute_best;
