@@ -79,6 +79,7 @@ typedef struct dv {
     size_t *first;
     uint32_t *copy_bin;
     size_t fixed;
+    int64_t slack; /* room the fixed bins may still leave unused */
     uint64_t *tabu;
     size_t n_tabu, tabu_cap;
     /* residual exact cover */
@@ -130,9 +131,30 @@ static int fits(const int64_t *res, const uint32_t *idx, const int32_t *val, siz
     return 1;
 }
 
+/*
+ * Room a bin of this pattern leaves unused. Over the bins of a packing in
+ * at most `target` bins these sum to at most target * cap - total weight
+ * (the slack), so no pattern leaving more than what is left of the slack
+ * may be fixed: on Hard28 the slack is a few dozen units of 1,000.
+ */
+static int64_t waste(const dv *s, const uint32_t *idx, const int32_t *val, size_t nz)
+{
+    int64_t r = s->cap;
+    for (size_t e = 0; e < nz; e++)
+        r -= s->w[idx[e]] * val[e];
+    return r;
+}
+
+/* Can one more copy of the pattern be fixed? */
+static int can_fix(const dv *s, const uint32_t *idx, const int32_t *val, size_t nz)
+{
+    return fits(s->res, idx, val, nz) && waste(s, idx, val, nz) <= s->slack;
+}
+
 /* Take one copy of the pattern as the next bin: record its items' bins. */
 static void take_copy(dv *s, const uint32_t *idx, const int32_t *val, size_t nz)
 {
+    s->slack -= waste(s, idx, val, nz);
     uint32_t bin = (uint32_t)s->fixed++;
     for (size_t e = 0; e < nz; e++) {
         size_t t = idx[e];
@@ -229,13 +251,13 @@ static int fix_greedy(dv *s)
         if (s->n_tabu && is_tabu(s, pat_key(idx, val, nz)))
             continue;
         if (x < 1 - EPS_X) {
-            if (x > bx && fits(s->res, idx, val, nz)) {
+            if (x > bx && can_fix(s, idx, val, nz)) {
                 bx = x;
                 best = j;
             }
             continue;
         }
-        for (double c = x; c >= 1 - EPS_X && fits(s->res, idx, val, nz); c -= 1) {
+        for (double c = x; c >= 1 - EPS_X && can_fix(s, idx, val, nz); c -= 1) {
             take_copy(s, idx, val, nz);
             took = 1;
         }
@@ -298,7 +320,7 @@ static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
         const uint32_t *idx;
         const int32_t *val;
         size_t nz = dd__pack_lp_pattern(s->lp, j, &idx, &val);
-        if (nz > 64 || !fits(s->res, idx, val, nz))
+        if (nz > 64 || !can_fix(s, idx, val, nz))
             continue;
         uint64_t key = pat_key(idx, val, nz);
         if (s->n_tabu && is_tabu(s, key))
@@ -322,6 +344,7 @@ static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
         return -1;
     memcpy(saved, s->res, m * sizeof *saved);
     size_t fixed0 = s->fixed, tabu0 = s->n_tabu;
+    int64_t slack0 = s->slack;
     int result = 0;
     for (size_t k = 0; k < n_cand && result == 0; k++) {
         if (k > 0) {
@@ -329,6 +352,7 @@ static int node(dv *s, unsigned depth, unsigned disc, int64_t exact_at)
                 break;
             memcpy(s->res, saved, m * sizeof *saved);
             s->fixed = fixed0;
+            s->slack = slack0;
             if (push_tabu(s, cand[k - 1].key) != 0) {
                 result = -1;
                 break;
@@ -374,6 +398,9 @@ int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *w, const int64_t *d,
     if (!s.res || !s.first || !s.P || !s.kmax || !s.xbin)
         goto done;
     memcpy(s.res, d, m * sizeof *s.res);
+    s.slack = (int64_t)target * cap;
+    for (size_t t = 0; t < m; t++)
+        s.slack -= w[t] * d[t];
     s.first[0] = 0;
     for (size_t t = 0; t < m; t++)
         s.first[t + 1] = s.first[t] + (size_t)d[t];
