@@ -68,7 +68,7 @@ static bool read_empirical(dd_loader *L, dd_ynode *m, const char *path, vkind vk
     double total = 0;
     if (w && dd__yexpect(L, w, DD_Y_SEQ, wp)) {
         if (w->n != vals->n) {
-            dd__lerr(L, w, wp, "%zu weights for %zu values", w->n, vals->n);
+            dd__lerr(L, w, wp, "%zu weights for %zu values", (size_t)w->n, (size_t)vals->n);
             return false;
         }
         for (size_t i = 0; i < w->n; i++) {

@@ -124,7 +124,7 @@ static bool get_position(dd_loader *L, dd_ynode *map, const char *path, double *
     }
     if (n->kind == DD_Y_SEQ) {
         if (n->n != 2) {
-            dd__lerr(L, n, fp, "expected [latitude, longitude], got %zu values", n->n);
+            dd__lerr(L, n, fp, "expected [latitude, longitude], got %zu values", (size_t)n->n);
             return false;
         }
         char p0[256], p1[256];

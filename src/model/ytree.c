@@ -9,6 +9,7 @@
 
 #include <libfyaml.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 64
@@ -25,11 +26,15 @@ typedef struct builder {
     const char *text;
     size_t len;
     dd_diags *diags;
-    /* growable child lists per open container */
+    /* the children of every open container, one after the other on one
+     * growable stack (keys and values interleaved for maps); a container
+     * copies its own, at their exact size, into the arena when it closes,
+     * so a large document wastes no half-filled arrays */
+    dd_ynode **kids;
+    size_t n_kids, cap_kids;
     struct frame {
         dd_ynode *node;
-        dd_ynode **kids; /* keys and values interleaved for maps */
-        size_t n, cap;
+        size_t start; /* its first child on the stack */
     } stack[MAX_DEPTH];
     int depth;
     anchor *anchors;
@@ -123,18 +128,15 @@ static bool add_child(builder *b, dd_ynode *child, dd_ynode **root)
             *root = child;
         return true;
     }
-    struct frame *f = &b->stack[b->depth - 1];
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 16;
-        dd_ynode **k = dd__arena_array(b->arena, cap, sizeof *k);
+    if (b->n_kids == b->cap_kids) {
+        size_t cap = b->cap_kids ? 2 * b->cap_kids : 256;
+        dd_ynode **k = realloc(b->kids, cap * sizeof *k);
         if (!k)
             return false;
-        if (f->n)
-            memcpy(k, f->kids, f->n * sizeof *k);
-        f->kids = k;
-        f->cap = cap;
+        b->kids = k;
+        b->cap_kids = cap;
     }
-    f->kids[f->n++] = child;
+    b->kids[b->n_kids++] = child;
     return true;
 }
 
@@ -142,19 +144,26 @@ static bool close_container(builder *b)
 {
     struct frame *f = &b->stack[--b->depth];
     dd_ynode *n = f->node;
+    dd_ynode **kids = b->kids + f->start;
+    size_t n_kids = b->n_kids - f->start;
+    b->n_kids = f->start;
     if (n->kind == DD_Y_SEQ) {
-        n->items = f->kids;
-        n->n = f->n;
+        n->items = dd__arena_array(b->arena, n_kids ? n_kids : 1, sizeof *n->items);
+        if (!n->items)
+            return false;
+        if (n_kids)
+            memcpy(n->items, kids, n_kids * sizeof *kids);
+        n->n = (uint32_t)n_kids;
         return true;
     }
-    n->n = f->n / 2;
+    n->n = (uint32_t)(n_kids / 2);
     n->pairs = dd__arena_array(b->arena, n->n ? n->n : 1, sizeof *n->pairs);
     if (!n->pairs)
         return false;
     for (size_t i = 0; i < n->n; i++) {
-        dd_ynode *k = f->kids[2 * i];
+        dd_ynode *k = kids[2 * i];
         n->pairs[i].key = k;
-        n->pairs[i].value = f->kids[2 * i + 1];
+        n->pairs[i].value = kids[2 * i + 1];
         dd_ynode *v = n->pairs[i].value;
         if (v->line == 0) {
             /* an empty value has no mark of its own: point after its key */
@@ -297,7 +306,7 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
                 break;
             }
             node->text = dd__arena_strndup(arena, t ? t : "", tl);
-            node->len = tl;
+            node->len = (uint32_t)tl;
             node->quoted = fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN;
             ok = node->text && remember_anchor(&b, e->scalar.anchor, node) &&
                  add_child(&b, node, &root);
@@ -330,8 +339,8 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
             }
             struct fy_token *anc = map ? e->mapping_start.anchor : e->sequence_start.anchor;
             ok = remember_anchor(&b, anc, node) && add_child(&b, node, &root);
-            memset(&b.stack[b.depth], 0, sizeof b.stack[0]);
-            b.stack[b.depth++].node = node;
+            b.stack[b.depth].node = node;
+            b.stack[b.depth++].start = b.n_kids;
             break;
         }
         case FYET_MAPPING_END:
@@ -382,6 +391,7 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
     }
     *root_out = root;
 fail_parser:
+    free(b.kids);
     fy_parser_destroy(p);
     fy_diag_destroy(fd);
     return st;
