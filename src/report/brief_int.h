@@ -124,6 +124,7 @@ struct dd_brief {
     int64_t completion;
     double margin_hours;
     const char *binding, *binding_detail;
+    bool fleet_mix; /* cargo moved to a smaller type (optional key) */
     int32_t commercial_seats;
     size_t n_sorties, n_clears, n_tasks, n_groups, n_sites, n_milestones;
     br_sortie *sorties;

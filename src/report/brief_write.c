@@ -194,8 +194,9 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
     dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
     snprintf(line, sizeof line, "last departure %s, deadline %s (local time, %s)", t, dl, off);
     dd__ch_text(cr, 30, 132, 0, 0, line);
-    snprintf(line, sizeof line, "binding limit: %s", *b->binding_detail ? b->binding_detail
-                                                                         : b->binding);
+    snprintf(line, sizeof line, "binding limit: %s%s",
+             *b->binding_detail ? b->binding_detail : b->binding,
+             b->fleet_mix ? "; fleet mix: cargo moved to a smaller type" : "");
     dd__ch_text(cr, 30, 156, 0, 0, line);
     int pax = 0;
     for (size_t i = 0; i < b->n_groups; i++)

@@ -137,6 +137,8 @@ static void verdict(FILE *f, const dd_brief *b)
     dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
     fprintf(f, "<p>Last departure %s, deadline %s (local time, %s). Binding limit: ", t, dl, off);
     esc(f, *b->binding_detail ? b->binding_detail : b->binding);
+    if (b->fleet_mix)
+        fputs("; fleet mix: cargo moved to a smaller type where the ramp was full", f);
     int pax = 0;
     for (size_t i = 0; i < b->n_groups; i++)
         pax += b->groups[i].count;

@@ -822,8 +822,8 @@ static const char *const top_keys[] = {"format",   "version",   "scenario",   "n
                                        "people",   "sites",     "milestones", "bounds",
                                        "relaxations", NULL};
 static const char *const summary_keys[] = {"deadline_met",    "completion",   "margin_hours",
-                                           "binding",         "binding_detail", "sorties",
-                                           "sorties_by_type", "ferry_legs",
+                                           "binding",         "binding_detail", "fleet_mix",
+                                           "sorties",         "sorties_by_type", "ferry_legs",
                                            "commercial_seats_used", NULL};
 
 static void read_summary(prd *r, const dd_ynode *sm, vplan *p)
@@ -838,6 +838,10 @@ static void read_summary(prd *r, const dd_ynode *sm, vplan *p)
     const dd_ynode *b = get_str(r, sm, sp, "binding");
     p->binding = b ? b->text : "";
     get_str(r, sm, sp, "binding_detail");
+    if (lookup(sm, "fleet_mix")) { /* optional: plans before it have none */
+        bool mix;
+        get_bool(r, sm, sp, "fleet_mix", &mix);
+    }
     get_int(r, sm, sp, "sorties", 0, &p->n_sorties_stated);
     int64_t ferry;
     get_int(r, sm, sp, "ferry_legs", 0, &ferry);

@@ -597,6 +597,9 @@ textual("sortie-ids", "sorties numbered 1, 3, ...",
 textual("duplicate-group", "a group listed twice",
         '{"people": "OPS", "site": "BASE", "count": 11,',
         '{"people": "SUP", "site": "BASE", "count": 11,')
+textual("fleet-mix-type", "summary.fleet_mix given as a string",
+        '"binding_detail": "nothing binds",',
+        '"binding_detail": "nothing binds", "fleet_mix": "yes",')
 
 
 def main():
