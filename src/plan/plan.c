@@ -96,38 +96,59 @@ static dd_plan *plan_new(const dd_scenario *s)
 
 /* Ground tasks of all sites as one RCPSP (each site's resources are its
  * own), solved by the engine's GA. */
-static dd_status schedule_tasks(const dd_scenario *s, uint64_t seed, dd_task_time *out)
+/* Union-find root of task k (path halving). */
+static size_t comp_root(size_t *parent, size_t k)
 {
-    if (s->n_tasks == 0)
-        return DD_OK;
+    while (parent[k] != k) {
+        parent[k] = parent[parent[k]];
+        k = parent[k];
+    }
+    return k;
+}
+
+/* Schedule the tasks of one component (tasks joined by a site's resources
+ * or by precedence): its own RCPSP instance and budget. */
+static dd_status schedule_component(const dd_scenario *s, const size_t *members, size_t n,
+                                    size_t *local, uint64_t seed, dd_task_time *out)
+{
     dd_sched_problem *sp;
     dd_status st = dd_sched_problem_new(&sp);
     if (st != DD_OK)
         return st;
+    /* the sites' resources this component uses, numbered as they come */
+    int32_t site = s->tasks[members[0]].site;
     size_t *res_base = calloc(s->n_sites + 1, sizeof *res_base);
-    if (!res_base) {
-        dd_sched_problem_free(sp);
-        return DD_ENOMEM;
-    }
+    bool *have = calloc(s->n_sites + 1, sizeof *have);
+    if (!res_base || !have)
+        st = DD_ENOMEM;
     size_t nres = 0;
-    for (size_t i = 0; i < s->n_sites && st == DD_OK; i++) {
-        res_base[i] = nres;
-        for (size_t r = 0; r < s->sites[i].n_resources && st == DD_OK; r++) {
+    for (size_t m = 0; m < n && st == DD_OK; m++) {
+        site = s->tasks[members[m]].site;
+        if (have[site])
+            continue;
+        have[site] = true;
+        res_base[site] = nres;
+        for (size_t r = 0; r < s->sites[site].n_resources && st == DD_OK; r++) {
             size_t id;
-            st = dd_sched_add_resource(sp, s->sites[i].resources[r].capacity, &id);
+            st = dd_sched_add_resource(sp, s->sites[site].resources[r].capacity, &id);
             nres++;
         }
     }
-    for (size_t k = 0; k < s->n_tasks && st == DD_OK; k++) {
+    for (size_t m = 0; m < n && st == DD_OK; m++) {
+        const dd_task *tk = &s->tasks[members[m]];
         size_t id;
-        st = dd_sched_add_activity(sp, s->tasks[k].duration, &id);
-        for (size_t d = 0; d < s->tasks[k].n_demand && st == DD_OK; d++)
-            st = dd_sched_set_demand(sp, id, res_base[s->tasks[k].site] + (size_t)s->tasks[k].demand[d].resource,
-                                     s->tasks[k].demand[d].amount);
+        st = dd_sched_add_activity(sp, tk->duration, &id);
+        local[members[m]] = id;
+        for (size_t d = 0; d < tk->n_demand && st == DD_OK; d++)
+            st = dd_sched_set_demand(sp, id, res_base[tk->site] + (size_t)tk->demand[d].resource,
+                                     tk->demand[d].amount);
     }
-    for (size_t k = 0; k < s->n_tasks && st == DD_OK; k++)
-        for (size_t q = 0; q < s->tasks[k].n_pred && st == DD_OK; q++)
-            st = dd_sched_add_precedence(sp, (size_t)s->tasks[k].pred[q], k, s->tasks[k].pred_lag[q]);
+    for (size_t m = 0; m < n && st == DD_OK; m++) {
+        const dd_task *tk = &s->tasks[members[m]];
+        for (size_t q = 0; q < tk->n_pred && st == DD_OK; q++)
+            st = dd_sched_add_precedence(sp, local[tk->pred[q]], local[members[m]],
+                                         tk->pred_lag[q]);
+    }
     dd_sched_result res;
     dd_sched_result_init(&res);
     if (st == DD_OK) {
@@ -139,13 +160,84 @@ static dd_status schedule_tasks(const dd_scenario *s, uint64_t seed, dd_task_tim
         st = dd_sched_solve(sp, &opt, &res, &bad);
     }
     if (st == DD_OK)
-        for (size_t k = 0; k < s->n_tasks; k++) {
-            out[k].start = res.start[k];
-            out[k].end = res.start[k] + s->tasks[k].duration;
+        for (size_t m = 0; m < n; m++) {
+            size_t k = members[m];
+            out[k].start = res.start[local[k]];
+            out[k].end = out[k].start + s->tasks[k].duration;
         }
     dd_sched_result_fini(&res);
     dd_sched_problem_free(sp);
     free(res_base);
+    free(have);
+    return st;
+}
+
+/* Ground tasks: the sites' task graphs are independent unless a
+ * precedence joins them, so each connected group of tasks is scheduled on
+ * its own — with its own budget of schedules, and in a fraction of the
+ * time one instance of all of them takes (the decoders are superlinear). */
+static dd_status schedule_tasks(const dd_scenario *s, uint64_t seed, dd_task_time *out)
+{
+    size_t nt = s->n_tasks;
+    if (nt == 0)
+        return DD_OK;
+    size_t *parent = malloc(nt * sizeof *parent);
+    size_t *first = malloc(nt * sizeof *first); /* per root: first task of the site seen */
+    size_t *order = malloc(nt * sizeof *order);
+    size_t *local = malloc(nt * sizeof *local);
+    size_t *site_first = malloc((s->n_sites + 1) * sizeof *site_first);
+    dd_status st = DD_OK;
+    if (!parent || !first || !order || !local || !site_first) {
+        st = DD_ENOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < nt; k++)
+        parent[k] = k;
+    for (size_t i = 0; i <= s->n_sites; i++)
+        site_first[i] = SIZE_MAX;
+    for (size_t k = 0; k < nt; k++) {
+        size_t si = (size_t)s->tasks[k].site;
+        if (site_first[si] == SIZE_MAX)
+            site_first[si] = k;
+        else
+            parent[comp_root(parent, k)] = comp_root(parent, site_first[si]);
+        for (size_t q = 0; q < s->tasks[k].n_pred; q++)
+            parent[comp_root(parent, k)] = comp_root(parent, (size_t)s->tasks[k].pred[q]);
+    }
+    /* components in order of their first task; members in task order */
+    for (size_t k = 0; k < nt; k++)
+        first[k] = SIZE_MAX;
+    size_t n_comp = 0;
+    for (size_t k = 0; k < nt; k++) {
+        size_t r = comp_root(parent, k);
+        if (first[r] == SIZE_MAX)
+            first[r] = n_comp++;
+    }
+    /* counting sort of the tasks by component */
+    size_t *start = calloc(n_comp + 1, sizeof *start);
+    if (!start) {
+        st = DD_ENOMEM;
+        goto done;
+    }
+    for (size_t k = 0; k < nt; k++)
+        start[first[comp_root(parent, k)] + 1]++;
+    for (size_t c = 0; c < n_comp; c++)
+        start[c + 1] += start[c];
+    for (size_t k = 0; k < nt; k++)
+        order[start[first[comp_root(parent, k)]]++] = k;
+    for (size_t c = n_comp; c > 0; c--)
+        start[c] = start[c - 1];
+    start[0] = 0;
+    for (size_t c = 0; c < n_comp && st == DD_OK; c++)
+        st = schedule_component(s, order + start[c], start[c + 1] - start[c], local,
+                                seed + c, out);
+    free(start);
+done:
+    free(parent);
+    free(first);
+    free(order);
+    free(local);
+    free(site_first);
     return st;
 }
 
@@ -597,17 +689,54 @@ static dd_status bounds(dd_plan *p, const dd__terms *terms)
             why = DD_BIND_MOG;
         }
     }
-    /* task chains: cargo and people leave after they are released */
-    for (size_t k = 0; k < s->n_cargo; k++)
-        if (s->cargo[k].disposition == DD_DISP_SHIP && p->cargo_ready[k] > lb) {
-            lb = p->cargo_ready[k];
+    /* task chains: cargo and people leave after they are released, and a
+     * task ends no earlier than its chain of predecessors allows (the
+     * earliest finish by precedence alone, whatever the schedule found) */
+    dd_time *ef = calloc(s->n_tasks + 1, sizeof *ef);
+    if (!ef) {
+        free(site_lb);
+        return DD_ENOMEM;
+    }
+    for (size_t k = 0; k < s->n_tasks; k++)
+        ef[k] = s->tasks[k].duration;
+    for (bool changed = true; changed;) { /* the graph is acyclic (validated) */
+        changed = false;
+        for (size_t k = 0; k < s->n_tasks; k++) {
+            const dd_task *tk = &s->tasks[k];
+            dd_time st0 = 0;
+            for (size_t q = 0; q < tk->n_pred; q++)
+                st0 = max_t(st0, ef[tk->pred[q]] + tk->pred_lag[q]);
+            if (st0 + tk->duration > ef[k]) {
+                ef[k] = st0 + tk->duration;
+                changed = true;
+            }
+        }
+    }
+    for (size_t k = 0; k < s->n_cargo; k++) {
+        const dd_cargo *c = &s->cargo[k];
+        if (c->disposition != DD_DISP_SHIP)
+            continue;
+        dd_time r = c->ready == DD_TIME_NONE ? 0 : c->ready;
+        if (c->released_by >= 0)
+            r = max_t(r, ef[c->released_by]);
+        if (r > lb) {
+            lb = r;
             why = DD_BIND_TASKS;
         }
-    for (size_t g = 0; g < s->n_people; g++)
-        if (p->released[g] > lb) {
-            lb = p->released[g];
+    }
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *x = &s->people[g];
+        dd_time r = x->release == DD_TIME_NONE ? 0 : x->release;
+        if (x->released_by >= 0)
+            r = max_t(r, ef[x->released_by]);
+        if (x->arrival != DD_TIME_NONE)
+            r = max_t(r, x->arrival);
+        if (r > lb) {
+            lb = r;
             why = DD_BIND_TASKS;
         }
+    }
+    free(ef);
     /* fleet: sorties a day the whole fleet can fly at best */
     double rate = 0;
     for (size_t a = 0; a < s->n_aircraft; a++) {
