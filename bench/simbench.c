@@ -9,7 +9,11 @@
  * example under 60 s with re-planning and under 5 s without; >= 1.8x from
  * 1 to 2 threads.
  *
- *   build/bench/simbench tests/data/sim/niger.yaml --replications 10000
+ *   build/bench/simbench tests/data/sim/niger.yaml --replications 10000 [--runs K]
+ *
+ * Each policy runs K times (default 3) on 1 and on 2 threads, alternating,
+ * so both see the same machine; the medians are printed (the machine is
+ * shared: a single run says little), with the min-max of the scaling.
  */
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
@@ -52,18 +56,36 @@ static double run(const dd_plan *p, unsigned long long n, int threads, bool repl
     return now() - t0;
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (sorts a copy). */
+static double median(const double *v, int n)
+{
+    double c[99];
+    memcpy(c, v, (size_t)n * sizeof *c);
+    qsort(c, (size_t)n, sizeof *c, cmp_d);
+    return n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+}
+
 int main(int argc, char **argv)
 {
     const char *path = NULL;
     unsigned long long n = 10000;
+    int runs = 3;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--replications") && i + 1 < argc)
             n = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+            runs = atoi(argv[++i]);
         else if (!path)
             path = argv[i];
     }
-    if (!path || n == 0) {
-        fprintf(stderr, "usage: simbench SCENARIO [--replications N]\n");
+    if (!path || n == 0 || runs < 1 || runs > 99) {
+        fprintf(stderr, "usage: simbench SCENARIO [--replications N] [--runs K]\n");
         return 2;
     }
     dd_diags d;
@@ -88,22 +110,42 @@ int main(int argc, char **argv)
     printf("%-10s %8s %10s %10s %8s %10s %10s %s\n", "policy", "reps", "1 thread", "2 threads",
            "scaling", "reps/s", "P(deadl.)", "same");
     for (int replan = 1; replan >= 0; replan--) {
-        dd_sim_result *a = NULL, *b = NULL;
-        double c1, c2;
-        double t1 = run(p, n, 1, replan, &a, &c1);
-        double t2 = run(p, n, 2, replan, &b, &c2);
-        bool same = a->p_deadline.hits == b->p_deadline.hits &&
-                    a->p_all_terms.hits == b->p_all_terms.hits && a->p50 == b->p50 &&
-                    a->p90 == b->p90 && a->mean_replans == b->mean_replans;
+        double t1[99], t2[99], c1[99], c2[99], sc[99];
+        bool same = true;
+        dd_sim_result *first = NULL;
+        for (int k = 0; k < runs; k++) {
+            dd_sim_result *a = NULL, *b = NULL;
+            t1[k] = run(p, n, 1, replan, &a, &c1[k]);
+            t2[k] = run(p, n, 2, replan, &b, &c2[k]);
+            sc[k] = t1[k] / t2[k];
+            same = same && a->p_deadline.hits == b->p_deadline.hits &&
+                   a->p_all_terms.hits == b->p_all_terms.hits && a->p50 == b->p50 &&
+                   a->p90 == b->p90 && a->mean_replans == b->mean_replans;
+            if (first)
+                same = same && first->p_all_terms.hits == a->p_all_terms.hits;
+            dd_sim_result_free(b);
+            if (first)
+                dd_sim_result_free(a);
+            else
+                first = a;
+        }
+        double lo = sc[0], hi = sc[0];
+        for (int k = 1; k < runs; k++) {
+            lo = sc[k] < lo ? sc[k] : lo;
+            hi = sc[k] > hi ? sc[k] : hi;
+        }
+        double m1 = median(t1, runs), m2 = median(t2, runs);
         printf("%-10s %8llu %9.3fs %9.3fs %7.2fx %10.0f %9.4f %s\n",
-               replan ? "replan" : "no-replan", n, t1, t2, t1 / t2, (double)n / t2,
-               a->p_deadline.p, same ? "yes" : "NO");
+               replan ? "replan" : "no-replan", n, m1, m2, median(sc, runs), (double)n / m2,
+               first->p_deadline.p, same ? "yes" : "NO");
+        printf("%-10s scaling over %d runs: median %.2fx, min %.2fx, max %.2fx\n", "", runs,
+               median(sc, runs), lo, hi);
         printf("%-10s CPU %.3f s (1 thread), %.3f s (2 threads): parallel efficiency %.2f\n", "",
-               c1, c2, c1 / c2);
+               median(c1, runs), median(c2, runs), median(c1, runs) / median(c2, runs));
         printf("%-10s P(every term) %.4f [%.4f, %.4f], re-plans per replication %.2f\n", "",
-               a->p_all_terms.p, a->p_all_terms.lo, a->p_all_terms.hi, a->mean_replans);
-        dd_sim_result_free(a);
-        dd_sim_result_free(b);
+               first->p_all_terms.p, first->p_all_terms.lo, first->p_all_terms.hi,
+               first->mean_replans);
+        dd_sim_result_free(first);
     }
     dd_plan_free(p);
     dd_scenario_free(s);
