@@ -229,6 +229,46 @@ static void test_fleet_mix(void **state)
     dd_scenario_free(s);
 }
 
+/* The objective: by default the plan keeps the most margin on its
+ * tightest term (Niger: AB101's hand-over on 7 July), at the cost of a
+ * later end; --objective completion ends earliest. Both verify clean. */
+static dd_time least_margin(const dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time m = s->agreement.deadline - p->completion;
+    for (size_t i = 0; i < s->n_sites; i++)
+        if (s->sites[i].close_by != DD_TIME_NONE && s->sites[i].close_by - p->sites[i].closure < m)
+            m = s->sites[i].close_by - p->sites[i].closure;
+    for (size_t k = 0; k < s->agreement.n_milestones; k++)
+        if (s->agreement.milestones[k].at - p->milestones[k].achieved < m)
+            m = s->agreement.milestones[k].at - p->milestones[k].achieved;
+    return m;
+}
+
+static void test_objective(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(o.objective, DD_OBJ_MARGIN);
+    dd_plan *margin, *early;
+    dd_verify_report *r = plan_and_verify(s, &o, &margin);
+    assert_int_equal(r->n_violations, 0);
+    dd_verify_report_free(r);
+    o.objective = DD_OBJ_COMPLETION;
+    r = plan_and_verify(s, &o, &early);
+    assert_int_equal(r->n_violations, 0);
+    dd_verify_report_free(r);
+    assert_true(least_margin(margin) > least_margin(early));
+    assert_true(early->completion < margin->completion);
+    /* the margin plan hands AB101 over more than two weeks early */
+    assert_true(least_margin(margin) >= 14 * 1440);
+    dd_plan_free(margin);
+    dd_plan_free(early);
+    dd_scenario_free(s);
+}
+
 /* Same scenario and seed: the same plan file, byte for byte. */
 static void test_deterministic(void **state)
 {
@@ -297,6 +337,19 @@ static void test_cli_golden(void **state)
     rc = run(DD_CLI " plan " DATA "/plan/nosuch.yaml 2>&1", &out);
     assert_int_equal(rc, 2);
     free(out);
+    /* the objective: the earliest end, said so; a bad one refused */
+    rc = run(DD_CLI " plan --objective completion " DATA "/plan/mix/scenario.yaml", &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "objective: the earliest end (--objective completion)\n"));
+    free(out);
+    rc = run(DD_CLI " plan --objective soonest " DATA "/plan/mix/scenario.yaml 2>&1", &out);
+    assert_int_equal(rc, 2);
+    assert_string_equal(out, "drawdown plan: --objective is margin or completion, got 'soonest'\n");
+    free(out);
+    rc = run(DD_CLI " simulate --objective 2>&1", &out);
+    assert_int_equal(rc, 2);
+    assert_string_equal(out, "drawdown simulate: --objective is margin or completion, got ''\n");
+    free(out);
 }
 
 int main(void)
@@ -308,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_no_aircraft),
         cmocka_unit_test(test_late_with_relaxation),
         cmocka_unit_test(test_fleet_mix),
+        cmocka_unit_test(test_objective),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_cli_golden),
     };

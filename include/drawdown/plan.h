@@ -156,14 +156,22 @@ typedef struct dd_plan {
     size_t n_relaxations;
     dd_relaxation relaxations[16];
     /* search */
+    int objective;       /* the dd_plan_objective it was built for */
     bool fleet_mix;      /* cargo moved from the largest type to the second
                           * to meet the terms (docs/plan.md) */
     uint64_t iterations;
     double seconds;
 } dd_plan;
 
+/* What the search prefers once every term that can be met is met: the
+ * most margin on the tightest term (the deadline, each site's closing
+ * date, each milestone), then the earliest end; or the earliest end, then
+ * the margin. Then the fewest sorties. */
+typedef enum dd_plan_objective { DD_OBJ_MARGIN, DD_OBJ_COMPLETION } dd_plan_objective;
+
 typedef struct dd_plan_options {
     uint64_t seed;
+    dd_plan_objective objective; /* default DD_OBJ_MARGIN */
     double time_limit_s;     /* search budget; <= 0: iterations only */
     uint64_t max_iterations; /* random-key restarts of the placement */
     bool relax;              /* compute relaxations when late (default true) */

@@ -26,6 +26,9 @@ static const char plan_usage[] =
     "  --seed K           search seed (default 1)\n"
     "  --iterations N     placement orders to try (default 24)\n"
     "  --time-limit S     stop the search after S seconds\n"
+    "  --objective O      margin (default): the most margin on the tightest term\n"
+    "                     (deadline, closing dates, milestones), then the earliest\n"
+    "                     end; completion: the earliest end, then the margin\n"
     "  --no-relax         do not search for changes when the deadline is missed\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -86,6 +89,17 @@ int dd__cmd_plan(int argc, char **argv)
             tables |= DD_TABLE_TASKS;
         } else if (!strcmp(a, "--no-relax")) {
             opt.relax = false;
+        } else if (!strcmp(a, "--objective")) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (!strcmp(v, "margin")) {
+                opt.objective = DD_OBJ_MARGIN;
+            } else if (!strcmp(v, "completion")) {
+                opt.objective = DD_OBJ_COMPLETION;
+            } else {
+                fprintf(stderr, "drawdown plan: --objective is margin or completion, got '%s'\n",
+                        v);
+                return DD_EXIT_INPUT;
+            }
         } else if (!strcmp(a, "-o") || !strcmp(a, "--csv") || !strcmp(a, "--seed") ||
                    !strcmp(a, "--iterations") || !strcmp(a, "--time-limit")) {
             if (i + 1 >= argc) {

@@ -25,6 +25,7 @@ static const char sim_usage[] =
     "  --replications N   replications (default 1000)\n"
     "  --seed K           seed of the plan and of the replications (default 1)\n"
     "  --threads T        worker threads (default: every core)\n"
+    "  --objective O      the plan's: margin (default) or completion (drawdown plan)\n"
     "  --no-replan        follow the original plan, shifting delayed sorties\n"
     "  --no-sensitivity   skip the sensitivity table\n"
     "  --json             print the result as JSON instead of text\n"
@@ -96,6 +97,7 @@ int dd__cmd_simulate(int argc, char **argv)
     bool json = false;
     dd_sim_options so;
     dd_sim_options_init(&so);
+    dd_plan_objective objective = DD_OBJ_MARGIN;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -105,6 +107,15 @@ int dd__cmd_simulate(int argc, char **argv)
             so.replan = false;
         } else if (!strcmp(a, "--no-sensitivity")) {
             so.sensitivity = false;
+        } else if (!strcmp(a, "--objective")) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (!strcmp(v, "margin") || !strcmp(v, "completion")) {
+                objective = !strcmp(v, "margin") ? DD_OBJ_MARGIN : DD_OBJ_COMPLETION;
+            } else {
+                fprintf(stderr,
+                        "drawdown simulate: --objective is margin or completion, got '%s'\n", v);
+                return DD_EXIT_INPUT;
+            }
         } else if (!strcmp(a, "--json")) {
             json = true;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--replications") || !strcmp(a, "--seed") ||
@@ -158,6 +169,7 @@ int dd__cmd_simulate(int argc, char **argv)
     dd_plan_options po;
     dd_plan_options_init(&po);
     po.seed = so.seed;
+    po.objective = objective;
     po.relax = false;
     dd_plan *p = NULL;
     dd_sim_result *r = NULL;

@@ -271,35 +271,58 @@ typedef struct score {
     int not_out;
     int64_t lateness;
     dd_time completion;
+    int32_t completion_day; /* host day of the completion */
+    dd_time slack;          /* least margin to a term: deadline, close_by, milestone */
     size_t sorties;
 } score;
 
 static score score_of(const dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
-    score sc = {!p->all_out, 0, p->completion == DD_TIME_NONE ? 0 : p->completion, p->n_sorties};
+    score sc = {!p->all_out, 0, p->completion == DD_TIME_NONE ? 0 : p->completion, 0, 0,
+                p->n_sorties};
+    sc.completion_day = dd_scenario_day(s, sc.completion);
+    sc.slack = s->agreement.deadline - sc.completion;
     if (sc.completion > s->agreement.deadline)
         sc.lateness += sc.completion - s->agreement.deadline;
-    for (size_t i = 0; i < s->n_sites; i++)
-        if (s->sites[i].close_by != DD_TIME_NONE && p->sites[i].closure != DD_TIME_NONE &&
-            p->sites[i].closure > s->sites[i].close_by)
-            sc.lateness += p->sites[i].closure - s->sites[i].close_by;
+    for (size_t i = 0; i < s->n_sites; i++) {
+        if (s->sites[i].close_by == DD_TIME_NONE || p->sites[i].closure == DD_TIME_NONE)
+            continue;
+        dd_time m = s->sites[i].close_by - p->sites[i].closure;
+        sc.slack = m < sc.slack ? m : sc.slack;
+        if (m < 0)
+            sc.lateness -= m;
+    }
     for (size_t m = 0; m < s->agreement.n_milestones; m++) {
         const dd_milestone_result *r = &p->milestones[m];
-        if (r->achieved == DD_TIME_NONE)
+        if (r->achieved == DD_TIME_NONE) {
             sc.lateness += 365 * 1440;
-        else if (r->achieved > s->agreement.milestones[m].at)
-            sc.lateness += r->achieved - s->agreement.milestones[m].at;
+            sc.slack = INT64_MIN / 4;
+            continue;
+        }
+        dd_time g = s->agreement.milestones[m].at - r->achieved;
+        sc.slack = g < sc.slack ? g : sc.slack;
+        if (g < 0)
+            sc.lateness -= g;
     }
     return sc;
 }
 
-static bool better(score a, score b)
+static bool better(score a, score b, dd_plan_objective obj)
 {
     if (a.not_out != b.not_out)
         return a.not_out < b.not_out;
     if (a.lateness != b.lateness)
         return a.lateness < b.lateness;
+    /* margin first: the plan that holds best when clearances come late
+     * (docs/plan.md); completion first: compared by day, so a plan ending
+     * the same day with more margin wins */
+    if (obj == DD_OBJ_MARGIN && a.slack != b.slack)
+        return a.slack > b.slack;
+    if (a.completion_day != b.completion_day)
+        return a.completion_day < b.completion_day;
+    if (a.slack != b.slack)
+        return a.slack > b.slack;
     if (a.completion != b.completion)
         return a.completion < b.completion;
     return a.sorties < b.sorties;
@@ -413,6 +436,10 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
     }
     double noise = iter == 0 ? 0 : (double)(dd_rng_below(&rng, 4) * 720);
     double urgency = iter == 0 ? 0 : dd_rng_double(&rng);
+    /* every fourth attempt puts the sites in order of their closing dates
+     * (each at its own cap, the one that must close first ahead): the
+     * plan that leaves the most margin on an early hand-over */
+    bool by_close = iter % 4 == 1;
     for (size_t i = 0; i < n; i++) {
         const dd_load *l = &p->loads->loads[i];
         dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
@@ -424,7 +451,7 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
         const dd_load *l = &p->loads->loads[rq[i].load];
         int32_t cap = terms->site_cap[l->site];
         double rate = cap > 0 ? cap : 0;
-        if (terms->country_cap > 0) {
+        if (terms->country_cap > 0 && (!by_close || rate <= 0)) {
             double share = (double)terms->country_cap / (double)(s->n_sites ? s->n_sites : 1);
             if (rate <= 0 || share < rate)
                 rate = share > 1 ? share : 1;
@@ -435,8 +462,8 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
         dd_time close = s->sites[l->site].close_by != DD_TIME_NONE ? s->sites[l->site].close_by
                                                                    : s->agreement.deadline;
         double key = (double)rq[i].ready > paced ? (double)rq[i].ready : paced;
-        rq[i].key = key + urgency * (double)close * 0.25 + (double)l->priority * 30 +
-                    noise * dd_rng_double(&rng);
+        rq[i].key = key + (by_close ? (double)close : urgency * (double)close * 0.25) +
+                    (double)l->priority * 30 + noise * dd_rng_double(&rng);
     }
     free(ord);
     qsort(rq, n, sizeof *rq, cmp_req);
@@ -510,7 +537,7 @@ static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
 {
     double t0 = now_s();
     bool have = false;
-    score bs = {0, 0, 0, 0};
+    score bs = {0, 0, 0, 0, 0, 0};
     load_cache cache = {{NULL}, NULL};
     dd_status st = DD_OK;
     uint64_t done = 0;
@@ -528,7 +555,7 @@ static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
             if (st != DD_OK)
                 break;
             score sc = score_of(work);
-            if (!have || better(sc, bs)) {
+            if (!have || better(sc, bs, o->objective)) {
                 take_parts(best, work);
                 best->fleet_mix = mix;
                 bs = sc;
@@ -1060,6 +1087,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         return DD_ENOMEM;
     }
     p->seed = o->seed;
+    p->objective = (int)o->objective;
     st = schedule_tasks(s, o->seed, p->tasks);
     if (st == DD_OK) {
         release_times(p);
