@@ -192,7 +192,7 @@ static void summary(const dd_plan *p, FILE *f)
     /* the objective, and the term it leaves least margin on */
     const char *what = "the deadline";
     char term[64];
-    dd_time least = s->agreement.deadline - p->completion;
+    dd_time least = p->completion != DD_TIME_NONE ? s->agreement.deadline - p->completion : 0;
     for (size_t i = 0; i < s->n_sites; i++)
         if (s->sites[i].close_by != DD_TIME_NONE && p->sites[i].closure != DD_TIME_NONE &&
             s->sites[i].close_by - p->sites[i].closure < least) {
