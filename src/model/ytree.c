@@ -144,8 +144,8 @@ static bool close_container(builder *b)
 {
     struct frame *f = &b->stack[--b->depth];
     dd_ynode *n = f->node;
-    dd_ynode **kids = b->kids + f->start;
     size_t n_kids = b->n_kids - f->start;
+    dd_ynode **kids = n_kids ? b->kids + f->start : NULL; /* none pushed yet: NULL */
     b->n_kids = f->start;
     if (n->kind == DD_Y_SEQ) {
         n->items = dd__arena_array(b->arena, n_kids ? n_kids : 1, sizeof *n->items);
