@@ -269,6 +269,22 @@ static void test_objective(void **state)
     dd_scenario_free(s);
 }
 
+/* The binding limit when the caps are not full: the tasks tutorial's last
+ * loads fly as soon as their tasks release them. */
+static void test_binding_tasks(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_SOURCE_DIR "/examples/tutorial/03-tasks/scenario.yaml");
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_int_equal(p->binding, DD_BIND_TASKS);
+    assert_string_equal(p->binding_detail, "tasks at BASE: 3 of its last 3 loads flew within a day of ready");
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 /* Same scenario and seed: the same plan file, byte for byte. */
 static void test_deterministic(void **state)
 {
@@ -362,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_late_with_relaxation),
         cmocka_unit_test(test_fleet_mix),
         cmocka_unit_test(test_objective),
+        cmocka_unit_test(test_binding_tasks),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_cli_golden),
     };
