@@ -85,6 +85,7 @@ typedef struct br_day {
 typedef struct br_site {
     const char *id;
     int64_t closure;
+    int64_t close_by;   /* its closing date (hand-over), or BR_NONE */
     int32_t offset_min; /* local time offset, from closure_local */
     size_t n_days;
     br_day *days;

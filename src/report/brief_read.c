@@ -452,10 +452,13 @@ static void read_sites(rd *r, const dd_ynode *root)
         br_site *st = &b->sites[i];
         st->id = "";
         st->closure = BR_NONE;
+        st->close_by = BR_NONE;
         if (!item_ok(r, n, p))
             continue;
         st->id = get_str(r, n, p, "site");
         st->closure = get_time(r, n, p, "closure", true);
+        if (lookup(n, "close_by")) /* optional */
+            st->close_by = get_time(r, n, p, "close_by", true);
         /* the local offset, from closure_local when there is one */
         const dd_ynode *cl = lookup(n, "closure_local");
         int64_t lt;

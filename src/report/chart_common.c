@@ -270,6 +270,12 @@ void dd__ch_hatch(cairo_t *cr, int k, double x, double y, double w, double h)
 
 void dd__ch_vline(cairo_t *cr, const ch_frame *f, double v, const char *label, bool strong)
 {
+    dd__ch_vline_at(cr, f, v, label, strong, 2);
+}
+
+void dd__ch_vline_at(cairo_t *cr, const ch_frame *f, double v, const char *label, bool strong,
+                     double dy)
+{
     double x = dd__ch_fx(f, v);
     if (x < f->x0 - 0.5 || x > f->x1 + 0.5)
         return;
@@ -285,7 +291,7 @@ void dd__ch_vline(cairo_t *cr, const ch_frame *f, double v, const char *label, b
     cairo_text_extents_t e;
     cairo_text_extents(cr, label, &e);
     bool left = x + 6 + e.x_advance > f->x1;
-    dd__ch_text(cr, left ? x - 4 : x + 4, f->y0 + 2, left ? 1 : 0, 0, label);
+    dd__ch_text(cr, left ? x - 4 : x + 4, f->y0 + dy, left ? 1 : 0, 0, label);
     cairo_restore(cr);
 }
 

@@ -46,6 +46,9 @@ void dd__ch_marker(cairo_t *cr, int k, double x, double y, double r);
 void dd__ch_hatch(cairo_t *cr, int k, double x, double y, double w, double h);
 /* Vertical marker line at day value v with a label at the top. */
 void dd__ch_vline(cairo_t *cr, const ch_frame *f, double v, const char *label, bool strong);
+/* The same with the label dy below the frame's top (to keep labels apart). */
+void dd__ch_vline_at(cairo_t *cr, const ch_frame *f, double v, const char *label, bool strong,
+                     double dy);
 /* Legend entry at (x, y) in style k; returns the x after it. */
 double dd__ch_legend(cairo_t *cr, double x, double y, int k, bool line, const char *label);
 /* Day value (days since 1970 + fraction, host time) of a time. */

@@ -72,6 +72,16 @@ static void time_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
         snprintf(lab, sizeof lab, "milestone %s", m->id);
         dd__ch_vline(cr, f, dd__ch_day(b, m->at), lab, false);
     }
+    /* each site's closing date (a hand-over), when the plan file gives it */
+    double dy = 38; /* labels below the milestones' and the last departure's */
+    for (size_t i = 0; i < b->n_sites && b->n_sites <= 6; i++) {
+        const br_site *x = &b->sites[i];
+        if (x->close_by == BR_NONE || x->close_by >= b->deadline)
+            continue;
+        snprintf(lab, sizeof lab, "%s closes", x->id);
+        dd__ch_vline_at(cr, f, dd__ch_day(b, x->close_by), lab, false, dy);
+        dy += 18;
+    }
     if (b->completion != BR_NONE) {
         char t[32];
         dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);

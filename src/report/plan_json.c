@@ -370,6 +370,7 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
         dd__jw_str(&w, s->sites[si].id);
         jtime(&w, s, "closure", sp->closure);
         jlocal(&w, s, "closure_local", sp->closure, s->sites[si].tz_offset);
+        jtime(&w, s, "close_by", s->sites[si].close_by);
         dd__jw_key(&w, "days");
         dd__jw_arr(&w);
         for (size_t d = 0; d < sp->n_days; d++) {

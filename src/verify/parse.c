@@ -743,7 +743,8 @@ static void read_group(prd *r, const dd_ynode *e, size_t i, vgroup *x)
 
 /* ---- sites and milestones ---- */
 
-static const char *const site_keys[] = {"site", "closure", "closure_local", "days", NULL};
+static const char *const site_keys[] = {"site", "closure", "closure_local", "close_by", "days",
+                                        NULL};
 static const char *const day_keys[] = {"date",       "people",     "security_required",
                                        "cargo_remaining_kg",        "mog_peak",
                                        "clearances", "exits",      NULL};
@@ -763,6 +764,11 @@ static void read_site(prd *r, const dd_ynode *e, size_t i, vsite *x)
     check_keys(r, e, p, site_keys);
     x->site = get_ref(r, e, p, "site", &r->sites, "site");
     get_time(r, e, p, "closure", true, &x->closure);
+    if (lookup(e, "close_by")) { /* optional (plans before it have none); the
+                                  * checks use the scenario's own date */
+        dd_time cb;
+        get_time(r, e, p, "close_by", true, &cb);
+    }
     const dd_ynode *a = get_arr(r, e, p, "days");
     if (!a)
         return;
