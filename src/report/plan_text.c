@@ -134,7 +134,7 @@ static void summary(const dd_plan *p, FILE *f)
         fprintf(f, " (gap %.1f%%)", 100.0 * ((double)p->n_sorties - (double)p->sorties_lb) /
                                         (double)p->sorties_lb);
     dd_scenario_format_time(s, p->completion_lb, s->agreement.tz_offset, a, sizeof a);
-    fprintf(f, "; completion no earlier than %s (%s)\n", a,
+    fprintf(f, "\n  completion no earlier than %s (%s)\n", a,
             dd_binding_name(p->completion_lb_binding));
 
     fprintf(f, "\n%-8s %-24s %-24s %s\n", "site", "closes (local)", "closing date", "");
@@ -166,8 +166,8 @@ static void summary(const dd_plan *p, FILE *f)
             if (r->achieved != DD_TIME_NONE) {
                 fmt_local(s, r->achieved, s->agreement.tz_offset, a, sizeof a);
                 fmt_span((double)(ms->at - r->achieved) / 60.0, span, sizeof span);
-                fprintf(f, "  %-12s due %s: %s %s (%s %s)\n", ms->id, b, r->met ? "met" : "MISSED", a,
-                        span, r->met ? "early" : "late");
+                fprintf(f, "  %-12s due %s, %s %s (%s %s)\n", ms->id, b, r->met ? "met" : "MISSED",
+                        a + 5, span, r->met ? "early" : "late");
             } else {
                 fprintf(f, "  %-12s due %s: NEVER reached\n", ms->id, b);
             }
@@ -185,8 +185,7 @@ static void summary(const dd_plan *p, FILE *f)
     }
     if (s->agreement.clearance.lead_time > 0 && p->n_clearances) {
         dd_scenario_format_time(s, p->clearances[0].file_by, s->agreement.tz_offset, a, sizeof a);
-        fprintf(f, "\nfirst clearance request to file by %s (%zu requests in all; --clearances)\n",
-                a, p->n_clearances);
+        fprintf(f, "\nfile the first of %zu clearance requests by %s\n", p->n_clearances, a);
     }
     fprintf(f, "plan: best of %llu placement orders\n", (unsigned long long)p->iterations);
     /* the objective, and the term it leaves least margin on */
