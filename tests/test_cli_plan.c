@@ -344,6 +344,17 @@ static void test_cli_golden(void **state)
     if (strcmp(out, golden) != 0)
         print_message("got:\n%s\n", out);
     assert_string_equal(out, golden);
+    /* it fits an 80-column terminal (characters, not bytes) */
+    size_t col = 0, line = 1;
+    for (const unsigned char *c = (const unsigned char *)out; *c; c++) {
+        if (*c == '\n') {
+            line++;
+            col = 0;
+        } else if ((*c & 0xC0) != 0x80 && ++col > 80) {
+            print_message("line %zu is wider than 80 columns\n", line);
+            fail();
+        }
+    }
     free(out);
     /* exit status 1 when the deadline is missed; the plan file and verify agree */
     rc = run(DD_CLI " plan " DATA "/plan/late.yaml -o /dev/null", &out);

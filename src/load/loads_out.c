@@ -92,9 +92,12 @@ dd_status dd_loads_write_text(const dd_loadplan *p, FILE *f)
             const dd_load *l = &p->loads[k];
             char c[128];
             contents(p, l, c, sizeof c);
-            if (strlen(c) > 32) {
-                c[29] = c[30] = c[31] = '.';
-                c[32] = '\0';
+            /* 50 columns of figures, then the contents: 80 in all, the
+             * sensitive marker included */
+            size_t room = l->sensitive ? 29 : 30;
+            if (strlen(c) > room) {
+                c[room - 3] = c[room - 2] = c[room - 1] = '.';
+                c[room] = '\0';
             }
             fprintf(f, "  %4zu %6d %4d %10.0f %7.1f %5d %3.0f%%  %s%s\n", k - gr->first_load + 1,
                     l->pallets, l->passengers, wt(s, l->weight_kg), len(s, l->floor_m), l->seats,
