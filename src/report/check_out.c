@@ -84,8 +84,8 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
                 (long long)c->people[DD_ROLE_OPERATIONS], (long long)c->people[DD_ROLE_SUPPORT],
                 (long long)c->people[DD_ROLE_AUGMENTEE], "", t, c->pallet_equiv);
     }
-    fprintf(f, "  (pieces, tonnage, 463L pallet-equivalents, rolling stock and outsize count "
-               "cargo to ship)\n\n");
+    fprintf(f, "  (pieces, tonnage, 463L pallet-equivalents, rolling stock and outsize count\n"
+               "   cargo to ship)\n\n");
 
     for (size_t i = 0; i < c->n_sites; i++) {
         const dd_check_site *x = &c->sites[i];
@@ -162,10 +162,13 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
         fprintf(f, "  milestone %s: %s (day %.1f)", m->id, a, c->milestones[i].days_from_epoch);
         if (m->site >= 0)
             fprintf(f, " at %s", s->sites[m->site].id);
+        if (m->personnel_fraction >= 0 || m->cargo_fraction >= 0)
+            fprintf(f, "\n   ");
         if (m->personnel_fraction >= 0)
-            fprintf(f, ", %.0f%% of people", m->personnel_fraction * 100);
+            fprintf(f, " %.0f%% of people%s", m->personnel_fraction * 100,
+                    m->cargo_fraction >= 0 ? "," : "");
         if (m->cargo_fraction >= 0)
-            fprintf(f, ", %.0f%% of cargo", m->cargo_fraction * 100);
+            fprintf(f, " %.0f%% of cargo", m->cargo_fraction * 100);
         fputc('\n', f);
     }
     fprintf(f, "  deadline: day %.1f; at least %lld sorties in all\n\n", c->days_to_deadline,

@@ -162,7 +162,8 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
     fmt_time(s, r->p10, a, sizeof a);
     fmt_time(s, r->p50, b, sizeof b);
     fmt_time(s, r->p90, c, sizeof c);
-    fprintf(f, "\nCompletion  P10 %s  P50 %s  P90 %s", a, b, c);
+    fprintf(f, "\nCompletion (host-country local time)\n  P10 %.16s  P50 %.16s  P90 %.16s", a, b,
+            c);
     if (r->never)
         fprintf(f, "  (%llu never finished)", (unsigned long long)r->never);
     fputc('\n', f);
@@ -192,11 +193,12 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
     fprintf(f, "\nPer replication: %.2f denials, %.2f aborts, %.2f closures, %.2f re-plans\n",
             r->mean_denials, r->mean_aborts, r->mean_closures, r->mean_replans);
     if (r->n_sens) {
-        fprintf(f, "\nSensitivity (input moved down / up: P(deadline), P(every term))\n");
+        fprintf(f, "\nSensitivity (input moved down / up: P(deadline), P(every term);\n"
+                   "swing in points)\n");
         for (size_t i = 0; i < r->n_sens; i++) {
             const dd_sim_sens *x = &r->sens[i];
             fprintf(f,
-                    "  %-15s %-6s %5.1f%% %5.1f%%   %-6s %5.1f%% %5.1f%%   swing %4.1f / %4.1f pts\n",
+                    "  %-15s %-6s %5.1f%% %5.1f%%  %-6s %5.1f%% %5.1f%%  swing %4.1f/%4.1f\n",
                     x->input, x->low_text, 100 * x->p_low, 100 * x->all_low, x->high_text,
                     100 * x->p_high, 100 * x->all_high, 100 * x->swing, 100 * x->all_swing);
         }

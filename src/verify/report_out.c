@@ -35,12 +35,21 @@ dd_status dd_verify_write_text(const dd_verify_report *r, FILE *f)
     fprintf(f, "compliance with the agreement:\n");
     for (size_t i = 0; i < r->n_terms; i++) {
         const dd_verify_term *t = &r->terms[i];
+        char head[160];
+        int n;
         if (t->status == DD_TERM_VIOLATED)
-            fprintf(f, "  %s: violated %zu time%s", t->name, t->n_violations,
-                    t->n_violations == 1 ? "" : "s");
+            n = snprintf(head, sizeof head, "  %s: violated %zu time%s", t->name, t->n_violations,
+                         t->n_violations == 1 ? "" : "s");
         else
-            fprintf(f, "  %s: %s", t->name, status_text(t->status));
-        fprintf(f, *t->worst ? " (%s)\n" : "\n", t->worst);
+            n = snprintf(head, sizeof head, "  %s: %s", t->name, status_text(t->status));
+        /* the detail on the next line when the two would pass 80 columns */
+        size_t len = n > 0 ? (size_t)n : 0;
+        if (!*t->worst)
+            fprintf(f, "%s\n", head);
+        else if (len + strlen(t->worst) + 3 <= 80)
+            fprintf(f, "%s (%s)\n", head, t->worst);
+        else
+            fprintf(f, "%s\n    (%s)\n", head, t->worst);
     }
     fputc('\n', f);
     if (r->n_violations == 0) {
