@@ -126,6 +126,7 @@ struct dd_brief {
     double margin_hours;
     const char *binding, *binding_detail;
     bool fleet_mix; /* cargo moved to a smaller type (optional key) */
+    const char *objective; /* "margin", "completion" or "" (optional key) */
     int32_t commercial_seats;
     size_t n_sorties, n_clears, n_tasks, n_groups, n_sites, n_milestones;
     br_sortie *sorties;

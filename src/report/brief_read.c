@@ -720,6 +720,7 @@ dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diag
         b->binding = get_str(&r, sm, "summary", "binding");
         b->binding_detail = get_str(&r, sm, "summary", "binding_detail");
         b->fleet_mix = lookup(sm, "fleet_mix") && get_bool(&r, sm, "summary", "fleet_mix");
+        b->objective = lookup(sm, "objective") ? get_str(&r, sm, "summary", "objective") : "";
         b->commercial_seats = get_int(&r, sm, "summary", "commercial_seats_used");
     }
     read_sites(&r, root); /* first: sorties and clearances name sites */

@@ -207,6 +207,15 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
              b->n_sorties, b->n_clears, pax, b->commercial_seats, b->n_tasks);
     dd__ch_text(cr, 30, 180, 0, 0, line);
     double y = 204;
+    if (b->objective && *b->objective) {
+        snprintf(line, sizeof line, "planned for %s",
+                 strcmp(b->objective, "completion") == 0
+                     ? "the earliest end"
+                     : "the most margin on the tightest term (deadline, closing dates, "
+                       "milestones)");
+        dd__ch_text(cr, 30, y, 0, 0, line);
+        y += 24;
+    }
     if (b->sim.set) {
         const br_sim *sm = &b->sim;
         size_t n = (size_t)snprintf(line, sizeof line,

@@ -139,6 +139,11 @@ static void verdict(FILE *f, const dd_brief *b)
     esc(f, *b->binding_detail ? b->binding_detail : b->binding);
     if (b->fleet_mix)
         fputs("; fleet mix: cargo moved to a smaller type where the ramp was full", f);
+    if (b->objective && *b->objective)
+        fprintf(f, ". Planned for %s",
+                strcmp(b->objective, "completion") == 0
+                    ? "the earliest end"
+                    : "the most margin on the tightest term (deadline, closing dates, milestones)");
     int pax = 0;
     for (size_t i = 0; i < b->n_groups; i++)
         pax += b->groups[i].count;

@@ -155,6 +155,8 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     dd__jw_str(&w, p->binding_detail);
     dd__jw_key(&w, "fleet_mix");
     dd__jw_bool(&w, p->fleet_mix);
+    dd__jw_key(&w, "objective");
+    dd__jw_str(&w, p->objective == DD_OBJ_COMPLETION ? "completion" : "margin");
     dd__jw_key(&w, "sorties");
     dd__jw_int(&w, (int64_t)p->n_sorties);
     dd__jw_key(&w, "sorties_by_type");

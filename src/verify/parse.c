@@ -828,7 +828,7 @@ static const char *const top_keys[] = {"format",   "version",   "scenario",   "n
                                        "people",   "sites",     "milestones", "bounds",
                                        "relaxations", NULL};
 static const char *const summary_keys[] = {"deadline_met",    "completion",   "margin_hours",
-                                           "binding",         "binding_detail", "fleet_mix",
+                                           "binding",         "binding_detail", "fleet_mix", "objective",
                                            "sorties",         "sorties_by_type", "ferry_legs",
                                            "commercial_seats_used", NULL};
 
@@ -847,6 +847,14 @@ static void read_summary(prd *r, const dd_ynode *sm, vplan *p)
     if (lookup(sm, "fleet_mix")) { /* optional: plans before it have none */
         bool mix;
         get_bool(r, sm, sp, "fleet_mix", &mix);
+    }
+    if (lookup(sm, "objective")) { /* optional, like fleet_mix */
+        const dd_ynode *ob = get_str(r, sm, sp, "objective");
+        if (ob && strcmp(ob->text, "margin") != 0 && strcmp(ob->text, "completion") != 0) {
+            char q[PATHN];
+            subpath(q, sp, "objective");
+            perr(r, ob, q, "expected \"margin\" or \"completion\", got '%s'", ob->text);
+        }
     }
     get_int(r, sm, sp, "sorties", 0, &p->n_sorties_stated);
     int64_t ferry;

@@ -601,6 +601,10 @@ textual("fleet-mix-type", "summary.fleet_mix given as a string",
         '"binding_detail": "nothing binds",',
         '"binding_detail": "nothing binds", "fleet_mix": "yes",')
 
+textual("objective-value", "summary.objective neither margin nor completion",
+        '"binding_detail": "nothing binds",',
+        '"binding_detail": "nothing binds", "objective": "soonest",')
+
 
 def main():
     readme = ["# Bad plans for the verifier", "",
