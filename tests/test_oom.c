@@ -86,10 +86,8 @@ static void sweep(const char *what, step_fn fn, void *ctx, long long points)
     print_message("%s: %lld allocations, %lld failure points, %lld gave DD_ENOMEM\n", what,
                   total, runs, nomem);
     /* failures are reported, not swallowed: a result made without some
-     * allocation is a different result. The few exceptions are optional
-     * (the scheduler skips its disjunctive bound when it cannot have the
-     * memory for it), so at least 99 in 100 must say DD_ENOMEM. */
-    assert_true(nomem * 100 >= runs * 99);
+     * allocation is a different result, so every one must say DD_ENOMEM */
+    assert_int_equal(nomem, runs);
 }
 
 #define TUTORIAL DD_SOURCE_DIR "/examples/tutorial/03-tasks/scenario.yaml"

@@ -12,6 +12,7 @@
 #include "sched/sched_int.h"
 
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* Transitive successors as bitsets (n rows of `words` uint64), or NULL when
@@ -228,7 +229,9 @@ static int incompatible(const dd__sched_inst *in, const uint64_t *c,
     return 0;
 }
 
-static int64_t disjunctive_bound(const dd__sched_inst *in)
+/* *oom_out is set when memory ran out (a bound too large to attempt, over
+ * 8,192 activities, is 0 without it). */
+static int64_t disjunctive_bound(const dd__sched_inst *in, bool *oom_out)
 {
     const int32_t n = in->n, nres = in->nres;
     size_t words = 0;
@@ -238,6 +241,8 @@ static int64_t disjunctive_bound(const dd__sched_inst *in)
     int32_t *order = malloc(((size_t)n + 1) * sizeof *order);
     int32_t *set = malloc(((size_t)n + 1) * sizeof *set);
     int64_t best = 0;
+    if ((!c && n <= 8192) || !dense || !order || !set)
+        *oom_out = true;
     if (!c || !dense || !order || !set || n == 0)
         goto out;
     for (int32_t j = 0; j < n; j++)
@@ -306,8 +311,9 @@ dd_status dd__sched_bounds(const dd__sched_inst *in, int32_t *cp_out,
                            int32_t *res_out)
 {
     *cp_out = in->cp;
-    int64_t e = energy_bound(in), d = disjunctive_bound(in);
+    bool oom = false;
+    int64_t e = energy_bound(in), d = disjunctive_bound(in, &oom);
     int64_t r = e > d ? e : d;
     *res_out = r > INT32_MAX ? INT32_MAX : (int32_t)r;
-    return DD_OK;
+    return oom ? DD_ENOMEM : DD_OK;
 }

@@ -42,14 +42,15 @@ void dd_sched_result_fini(dd_sched_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static void fill_bounds(const dd__sched_inst *in, dd_sched_bounds *out)
+static dd_status fill_bounds(const dd__sched_inst *in, dd_sched_bounds *out)
 {
     int32_t cp = 0, rb = 0;
-    dd__sched_bounds(in, &cp, &rb);
+    dd_status st = dd__sched_bounds(in, &cp, &rb);
     out->critical_path = (int64_t)cp * in->unit;
     out->resource = (int64_t)rb * in->unit;
     out->best = out->critical_path > out->resource ? out->critical_path
                                                    : out->resource;
+    return st;
 }
 
 dd_status dd_sched_compute_bounds(const dd_sched_problem *p,
@@ -60,7 +61,7 @@ dd_status dd_sched_compute_bounds(const dd_sched_problem *p,
     dd__sched_inst in;
     dd_status s = dd__sched_compile(p, &in, bad_out);
     if (s == DD_OK)
-        fill_bounds(&in, out);
+        s = fill_bounds(&in, out);
     dd__sched_inst_fini(&in);
     return s;
 }
@@ -129,7 +130,11 @@ dd_status dd_sched_solve(const dd_sched_problem *p, const dd_sched_options *opt,
         s = DD_ENOMEM;
         goto fail_ws;
     }
-    fill_bounds(&in, &res->bounds);
+    s = fill_bounds(&in, &res->bounds);
+    if (s != DD_OK) {
+        free(start);
+        goto fail_ws;
+    }
     if (opt->method == DD_SCHED_METHOD_RULE) {
         s = run_rule(&ws, opt, best);
     } else {
