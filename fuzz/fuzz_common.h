@@ -56,18 +56,26 @@ static inline const char *fuzz_tmpdir(void)
     return dir;
 }
 
-/* Write the input as <tmpdir>/<file> and load the mini scenario with that
- * inventory in place of its own (the other two come from tests/data/mini). */
-static inline void fuzz_inventory(const char *which, const unsigned char *data, size_t size)
+/* Write the input as <tmpdir>/<name>; the path goes to path. */
+static inline void fuzz_write(const char *name, const unsigned char *data, size_t size,
+                              char *path, size_t n)
 {
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s.csv", fuzz_tmpdir(), which);
+    snprintf(path, n, "%s/%s", fuzz_tmpdir(), name);
     FILE *f = fopen(path, "wb");
     if (!f)
         abort();
     if (size && fwrite(data, 1, size, f) != size)
         abort();
     fclose(f);
+}
+
+/* Write the input as <tmpdir>/<file> and load the mini scenario with that
+ * inventory in place of its own (the other two come from tests/data/mini). */
+static inline void fuzz_inventory(const char *which, const unsigned char *data, size_t size)
+{
+    char path[128], name[32];
+    snprintf(name, sizeof name, "%s.csv", which);
+    fuzz_write(name, data, size, path, sizeof path);
     static char *base;
     static size_t base_len;
     if (!base) {

@@ -15,13 +15,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     char path[128];
-    snprintf(path, sizeof path, "%s/sim.json", fuzz_tmpdir());
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        abort();
-    if (size && fwrite(data, 1, size, f) != size)
-        abort();
-    fclose(f);
+    fuzz_write("sim.json", data, size, path, sizeof path);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_brief *b = NULL;

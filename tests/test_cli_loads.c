@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "text_width.h"
+
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,17 +111,7 @@ static void test_loads_niger_text(void **state)
     }
     assert_string_equal(r.out, golden);
     free(golden);
-    /* it fits an 80-column terminal (characters, not bytes) */
-    size_t col = 0, line = 1;
-    for (const unsigned char *c = (const unsigned char *)r.out; *c; c++) {
-        if (*c == '\n') {
-            line++;
-            col = 0;
-        } else if ((*c & 0xC0) != 0x80 && ++col > 80) {
-            print_message("line %zu is wider than 80 columns\n", line);
-            fail();
-        }
-    }
+    assert_within_80_columns(r.out);
     run_free(&r);
 }
 

@@ -146,6 +146,8 @@ typedef struct dd_plan {
     bool all_out;        /* every shipped piece and person has a place */
     dd_time completion;  /* last departure */
     double margin_hours;
+    dd_time margin;        /* on the tightest term (below; negative when late) */
+    char margin_term[64];  /* "the deadline", "AB101's closing date", "milestone X" */
     dd_binding binding;
     char binding_detail[200];
     /* bounds */

@@ -35,22 +35,6 @@ static int32_t mog_of(const dd_site *x, int32_t klass)
     return dd__mog_total(x);
 }
 
-/* Minutes a day both the airfield and the clearances allow departures. */
-static double open_minutes(const dd_scenario *s, int32_t site)
-{
-    dd_hours h[2] = {s->sites[site].hours, s->agreement.clearance.hours};
-    double most = 1440;
-    for (int i = 0; i < 2; i++) {
-        if (h[i].open == 0 && h[i].close >= 1440)
-            continue;
-        double len = h[i].open < h[i].close ? h[i].close - h[i].open
-                                            : 1440 - h[i].open + h[i].close;
-        if (len < most)
-            most = len;
-    }
-    return most > 0 ? most : 1;
-}
-
 static int32_t most_tails(const dd_aircraft *a)
 {
     int32_t most = 0;
@@ -115,7 +99,7 @@ dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadp
         }
         if (a1 < 0 || a2 < 0)
             continue;
-        double open = open_minutes(s, (int32_t)i);
+        double open = dd__open_minutes(s, (int32_t)i);
         double leg = dd__hub_distance(s, (int32_t)i, 0);
         for (size_t h = 1; h < s->n_hubs; h++) {
             double d = dd__hub_distance(s, (int32_t)i, (int32_t)h);

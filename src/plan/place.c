@@ -231,6 +231,22 @@ static int32_t mog_class(const dd_site *x, int32_t klass)
     return -1; /* not listed */
 }
 
+/* Minutes a day both the airfield and the clearances allow departures. */
+double dd__open_minutes(const dd_scenario *s, int32_t site)
+{
+    dd_hours h[2] = {s->sites[site].hours, s->agreement.clearance.hours};
+    double most = 1440;
+    for (int i = 0; i < 2; i++) {
+        if (h[i].open == 0 && h[i].close >= 1440)
+            continue;
+        double len = h[i].open < h[i].close ? h[i].close - h[i].open
+                                            : 1440 - h[i].open + h[i].close;
+        if (len < most)
+            most = len;
+    }
+    return most > 0 ? most : 1;
+}
+
 int32_t dd__mog_total(const dd_site *x)
 {
     if (x->mog_total >= 0)

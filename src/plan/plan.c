@@ -276,34 +276,57 @@ typedef struct score {
     size_t sorties;
 } score;
 
+/* The term the plan leaves least margin on — the deadline, a site's
+ * closing date, a milestone — and that margin (negative when late); a
+ * milestone never reached has none at all. name (may be NULL) gets the
+ * term, as the plan text says it. */
+static dd_time tightest_term(const dd_plan *p, char *name, size_t n)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time completion = p->completion == DD_TIME_NONE ? 0 : p->completion;
+    dd_time least = s->agreement.deadline - completion;
+    if (name)
+        snprintf(name, n, "the deadline");
+    for (size_t i = 0; i < s->n_sites; i++) {
+        if (s->sites[i].close_by == DD_TIME_NONE || p->sites[i].closure == DD_TIME_NONE ||
+            s->sites[i].close_by - p->sites[i].closure >= least)
+            continue;
+        least = s->sites[i].close_by - p->sites[i].closure;
+        if (name)
+            snprintf(name, n, "%s's closing date", s->sites[i].id);
+    }
+    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
+        const dd_milestone_result *r = &p->milestones[m];
+        dd_time g = r->achieved == DD_TIME_NONE ? INT64_MIN / 4
+                                                : s->agreement.milestones[m].at - r->achieved;
+        if (g >= least)
+            continue;
+        least = g;
+        if (name)
+            snprintf(name, n, "milestone %s", s->agreement.milestones[m].id);
+    }
+    return least;
+}
+
 static score score_of(const dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
     score sc = {!p->all_out, 0, p->completion == DD_TIME_NONE ? 0 : p->completion, 0, 0,
                 p->n_sorties};
     sc.completion_day = dd_scenario_day(s, sc.completion);
-    sc.slack = s->agreement.deadline - sc.completion;
+    sc.slack = tightest_term(p, NULL, 0);
     if (sc.completion > s->agreement.deadline)
         sc.lateness += sc.completion - s->agreement.deadline;
-    for (size_t i = 0; i < s->n_sites; i++) {
-        if (s->sites[i].close_by == DD_TIME_NONE || p->sites[i].closure == DD_TIME_NONE)
-            continue;
-        dd_time m = s->sites[i].close_by - p->sites[i].closure;
-        sc.slack = m < sc.slack ? m : sc.slack;
-        if (m < 0)
-            sc.lateness -= m;
-    }
+    for (size_t i = 0; i < s->n_sites; i++)
+        if (s->sites[i].close_by != DD_TIME_NONE && p->sites[i].closure != DD_TIME_NONE &&
+            p->sites[i].closure > s->sites[i].close_by)
+            sc.lateness += p->sites[i].closure - s->sites[i].close_by;
     for (size_t m = 0; m < s->agreement.n_milestones; m++) {
         const dd_milestone_result *r = &p->milestones[m];
-        if (r->achieved == DD_TIME_NONE) {
+        if (r->achieved == DD_TIME_NONE)
             sc.lateness += 365 * 1440;
-            sc.slack = INT64_MIN / 4;
-            continue;
-        }
-        dd_time g = s->agreement.milestones[m].at - r->achieved;
-        sc.slack = g < sc.slack ? g : sc.slack;
-        if (g < 0)
-            sc.lateness -= g;
+        else if (r->achieved > s->agreement.milestones[m].at)
+            sc.lateness += r->achieved - s->agreement.milestones[m].at;
     }
     return sc;
 }
@@ -701,13 +724,7 @@ static dd_status bounds(dd_plan *p, const dd__terms *terms)
         if (s->aircraft[a].ground_time < g_min)
             g_min = s->aircraft[a].ground_time;
     for (size_t si = 0; site_lb && si < s->n_sites && g_min > 0 && g_min < INT64_MAX; si++) {
-        const dd_site *x = &s->sites[si];
-        int32_t mog = x->mog_total;
-        if (mog < 0) {
-            mog = 0;
-            for (size_t k = 0; k < x->n_mog; k++)
-                mog += x->mog[k].count;
-        }
+        int32_t mog = dd__mog_total(&s->sites[si]);
         if (mog <= 0 || site_lb[si] == 0)
             continue;
         dd_time t = t0 + (dd_time)ceil((double)site_lb[si] * (double)g_min / (double)mog) - g_min;
@@ -824,10 +841,7 @@ static bool critical_site(dd_plan *p, const dd__terms *terms)
         from = first;
     if (to - from < 1440)
         return false;
-    double open = 1440;
-    if (!(x->hours.open == 0 && x->hours.close >= 1440))
-        open = x->hours.open < x->hours.close ? x->hours.close - x->hours.open
-                                              : 1440 - x->hours.open + x->hours.close;
+    double open = dd__open_minutes(s, site);
     double span = (double)(to - from) * open / 1440.0;
     for (size_t k = 0; k < x->n_mog; k++) {
         if (x->mog[k].count <= 0)
@@ -1108,6 +1122,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         st = search(p, work, &terms, o, iters, true);
     }
     if (st == DD_OK) {
+        p->margin = tightest_term(p, p->margin_term, sizeof p->margin_term);
         st = bounds(p, &terms);
         if (st == DD_OK)
             st = binding(p, &terms);

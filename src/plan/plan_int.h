@@ -68,6 +68,9 @@ typedef struct dd__state {
 int32_t dd__flight_minutes(double dist_m, double cruise_mps);
 /* A site's total MOG: stated, else the sum of its classes'. */
 int32_t dd__mog_total(const dd_site *x);
+/* Minutes a day both the airfield's and the clearances' hours allow
+ * departures (1,440 when both are open all day). */
+double dd__open_minutes(const dd_scenario *s, int32_t site);
 double dd__hub_distance(const dd_scenario *s, int32_t site, int32_t hub);
 /* Local minute of day (0..1439) of time t at offset tz. */
 int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz);

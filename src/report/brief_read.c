@@ -741,12 +741,15 @@ fail:
     return DD_EINPUT;
 }
 
-dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)
+/* The whole of the file at path into a malloc'd buffer (*buf, *len); a
+ * file that cannot be opened or read is one error naming `what`. */
+static dd_status read_whole(const char *path, const char *what, dd_diags *diags, char **buf_out,
+                            size_t *len_out)
 {
-    *out = NULL;
+    *buf_out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the plan file (%s)",
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the %s (%s)", what,
                      strerror(errno));
         return DD_EINPUT;
     }
@@ -771,10 +774,23 @@ dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)
         return DD_ENOMEM;
     if (bad) {
         free(buf);
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the plan file");
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the %s", what);
         return DD_EINPUT;
     }
-    dd_status st = dd_brief_parse(path, buf, n, diags, out);
+    *buf_out = buf;
+    *len_out = n;
+    return DD_OK;
+}
+
+dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)
+{
+    *out = NULL;
+    char *buf;
+    size_t n;
+    dd_status st = read_whole(path, "plan file", diags, &buf, &n);
+    if (st != DD_OK)
+        return st;
+    st = dd_brief_parse(path, buf, n, diags, out);
     free(buf);
     return st;
 }
@@ -833,30 +849,11 @@ static br_prob get_prob(rd *r, const dd_ynode *map, const char *path, const char
 
 dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
-                     "cannot read the simulation result (%s)", strerror(errno));
-        return DD_EINPUT;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-        char *g = realloc(buf, cap * 2);
-        if (!g) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = g;
-        cap *= 2;
-    }
-    fclose(f);
-    if (!buf)
-        return DD_ENOMEM;
+    char *buf;
+    size_t len;
+    dd_status rs = read_whole(path, "simulation result", diags, &buf, &len);
+    if (rs != DD_OK)
+        return rs;
     /* the tree and the strings live in the brief's arena */
     char *text = dd__arena_strndup(&b->arena, buf, len);
     free(buf);

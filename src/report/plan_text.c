@@ -189,25 +189,10 @@ static void summary(const dd_plan *p, FILE *f)
     }
     fprintf(f, "plan: best of %llu placement orders\n", (unsigned long long)p->iterations);
     /* the objective, and the term it leaves least margin on */
-    const char *what = "the deadline";
-    char term[64];
-    dd_time least = p->completion != DD_TIME_NONE ? s->agreement.deadline - p->completion : 0;
-    for (size_t i = 0; i < s->n_sites; i++)
-        if (s->sites[i].close_by != DD_TIME_NONE && p->sites[i].closure != DD_TIME_NONE &&
-            s->sites[i].close_by - p->sites[i].closure < least) {
-            least = s->sites[i].close_by - p->sites[i].closure;
-            snprintf(term, sizeof term, "%s's closing date", s->sites[i].id);
-            what = term;
-        }
-    for (size_t k = 0; k < s->agreement.n_milestones; k++)
-        if (p->milestones[k].achieved != DD_TIME_NONE &&
-            s->agreement.milestones[k].at - p->milestones[k].achieved < least) {
-            least = s->agreement.milestones[k].at - p->milestones[k].achieved;
-            snprintf(term, sizeof term, "milestone %s", s->agreement.milestones[k].id);
-            what = term;
-        }
     if (p->completion != DD_TIME_NONE && p->all_out) {
         char left[32];
+        dd_time least = p->margin;
+        const char *what = p->margin_term;
         fmt_span((double)least / 60.0, left, sizeof left);
         fprintf(f, "objective: %s\n  tightest term: %s, %s %s\n",
                 p->objective == DD_OBJ_COMPLETION ? "the earliest end (--objective completion)"
