@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include "text_width.h"
 
 #define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
 
@@ -218,6 +221,87 @@ static void test_check_mini(void **state)
     run_free(&r);
 }
 
+/* The tracking commands: start, add (a bad file adds nothing), log,
+ * status, verify. */
+static void test_track(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd-test-track-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char log[64], bad[64], good[64], args[512];
+    snprintf(log, sizeof log, "%s/n.log", dir);
+    snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+    snprintf(good, sizeof good, "%s/good.csv", dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("time,event,subject\n2024-06-07T04:10Z,departed,1\n"
+          "2024-06-07T05:10Z,departed,70\n",
+          f);
+    fclose(f);
+    f = fopen(good, "w");
+    assert_non_null(f);
+    fputs("time,event,subject,value\n2024-06-07T04:10Z,departed,1,\n"
+          "2024-06-07T05:00Z,clearance-denied,2,\n",
+          f);
+    fclose(f);
+
+    snprintf(args, sizeof args, "track start '%s' '%s'", log, NIGER);
+    run_result r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "55 sorties"));
+    run_free(&r);
+    r = run(args); /* once only */
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "a log is started once"));
+    run_free(&r);
+
+    snprintf(args, sizeof args, "track add '%s' '%s'", log, bad);
+    r = run(args);
+    assert_int_equal(r.status, 2);
+    char want[160];
+    snprintf(want, sizeof want,
+             "%s:3:28: error: event departed: the plan has no sortie 70 (1 to 55)", bad);
+    if (!strstr(r.err, want))
+        print_error("%s", r.err);
+    assert_non_null(strstr(r.err, want));
+    assert_non_null(strstr(r.err, "nothing was added"));
+    run_free(&r);
+
+    snprintf(args, sizeof args, "track add '%s' '%s'", log, good);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Added 2 events"));
+    run_free(&r);
+
+    snprintf(args, sizeof args, "track log '%s'", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "clearance-denied"));
+    run_free(&r);
+
+    snprintf(args, sizeof args, "status '%s' --all", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "1 departed"));
+    assert_non_null(strstr(r.out, "file anew"));
+    assert_within_80_columns(r.out);
+    run_free(&r);
+
+    snprintf(args, sizeof args, "status '%s' --at tomorrow", log);
+    r = run(args);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+
+    snprintf(args, sizeof args, "track verify '%s'", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "the chain holds"));
+    run_free(&r);
+
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    assert_int_equal(system(args), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_check_mini),
+        cmocka_unit_test(test_track),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -360,6 +360,10 @@ dd_time dd_scenario_day_start(const dd_scenario *s, int32_t day);
 void dd_scenario_format_time(const dd_scenario *s, dd_time t, int32_t tz_offset,
                              char *buf, size_t size);
 
+/* Parse an ISO 8601 time as the scenario's files take it (no offset: the
+ * host country's local time). NULL on success, else what was expected. */
+const char *dd_scenario_parse_time(const dd_scenario *s, const char *text, dd_time *out);
+
 /* Great-circle distance between two positions, metres. */
 double dd_distance_m(double lat1, double lon1, double lat2, double lon2);
 

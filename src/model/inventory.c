@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/csvread.h"
 #include "model/loader.h"
+#include <drawdown/events.h>
 
 enum cell_type { C_TEXT, C_INT, C_QTY, C_TIME, C_BOOL };
 
@@ -741,4 +743,299 @@ void dd__load_inventories(dd_loader *L, dd_ynode *root)
     s->tasks = L->tasks_v;
     s->cargo = L->cargo_v;
     s->people = L->people_v;
+}
+
+/* ---- events (tracking, docs/track.md) ---------------------------------- */
+
+enum { E_TIME, E_EVENT, E_SUBJECT, E_VALUE, E_NOTE };
+
+static const colspec event_cols[] = {
+    {"time", true, C_TIME, DD_Q_COUNT_, "at", NULL},
+    {"event", true, C_TEXT, DD_Q_COUNT_, "kind", NULL},
+    {"subject", false, C_TEXT, DD_Q_COUNT_, "sortie", NULL},
+    {"value", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
+    {"note", false, C_TEXT, DD_Q_COUNT_, "remarks", NULL},
+};
+
+typedef struct ev_out {
+    dd_event *v;
+    size_t cap;
+} ev_out;
+
+static const char *const event_names[] = {
+#define DD_EVENT_NAME(id, name, text) name,
+    DD_EVENT_MAP(DD_EVENT_NAME)
+#undef DD_EVENT_NAME
+        NULL};
+
+/* a time cell's text (not a column of its own): `what` names it */
+static bool text_time(inv *v, const dd_csv_row *row, int i, const char *s, const char *what,
+                      dd_time *out)
+{
+    int64_t u;
+    const char *err = dd__parse_time(s, v->L->tz, false, &u, NULL);
+    if (err) {
+        cell_err(v, row, i, "%s: %s, got '%s'", what, err, s);
+        return false;
+    }
+    *out = dd__to_minutes(v->L, u);
+    return true;
+}
+
+/* "12", "sortie 12", "#12" */
+static bool event_sortie(inv *v, const dd_csv_row *row, const char *s, int32_t *out)
+{
+    const char *p = s;
+    if (!strncasecmp(p, "sortie", 6))
+        p += 6;
+    while (*p == ' ' || *p == '#')
+        p++;
+    int64_t x;
+    if (!*p || dd__parse_int(p, &x) || x < 1 || x > INT32_MAX) {
+        cell_err(v, row, E_SUBJECT, "expected a sortie number of the plan, got '%s'", s);
+        return false;
+    }
+    *out = (int32_t)x;
+    return true;
+}
+
+static int32_t event_id(inv *v, const dd_csv_row *row, const dd_idmap *m, const char *what,
+                        const char *s, const char *(*name_of)(const dd_scenario *, size_t),
+                        size_t n)
+{
+    int32_t k = dd__idmap_get(m, s);
+    if (k >= 0)
+        return k;
+    const char *known[64];
+    size_t c = 0;
+    for (size_t j = 0; j < n && c < 63; j++)
+        known[c++] = name_of(v->L->s, j);
+    known[c] = NULL;
+    const char *sug = dd__suggest(s, known);
+    if (sug)
+        cell_err(v, row, E_SUBJECT, "unknown %s '%s' (did you mean '%s'?)", what, s, sug);
+    else
+        cell_err(v, row, E_SUBJECT, "unknown %s '%s'", what, s);
+    return -1;
+}
+
+static const char *task_name(const dd_scenario *s, size_t j) { return s->tasks[j].id; }
+static const char *site_name(const dd_scenario *s, size_t j) { return s->sites[j].id; }
+static const char *type_name(const dd_scenario *s, size_t j) { return s->aircraft[j].id; }
+
+/* "C-17A 2" or "C-17A#2": the type and a tail it has */
+static bool event_tail(inv *v, const dd_csv_row *row, const char *s, dd_event *e)
+{
+    const char *sep = strrchr(s, '#');
+    if (!sep)
+        sep = strrchr(s, ' ');
+    int64_t x;
+    if (!sep || dd__parse_int(sep + 1, &x) || x < 1 || x > INT32_MAX) {
+        cell_err(v, row, E_SUBJECT,
+                 "expected an aircraft type and a tail number ('C-17A 2'), got '%s'", s);
+        return false;
+    }
+    char type[128];
+    size_t n = (size_t)(sep - s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (n >= sizeof type)
+        n = sizeof type - 1;
+    memcpy(type, s, n);
+    type[n] = '\0';
+    e->index = event_id(v, row, &v->L->aircraft, "aircraft type", type, type_name,
+                        v->L->s->n_aircraft);
+    if (e->index < 0)
+        return false;
+    e->tail = (int32_t)x;
+    int32_t most = 0;
+    const dd_aircraft *a = &v->L->s->aircraft[e->index];
+    for (size_t k = 0; k < a->n_tails; k++)
+        if (a->tails[k].count > most)
+            most = a->tails[k].count;
+    if (e->tail > most) {
+        cell_err(v, row, E_SUBJECT, "%s has %d tails at most, got tail %d", a->id, most,
+                 e->tail);
+        return false;
+    }
+    return true;
+}
+
+static bool event_row(inv *v, const dd_csv_row *row)
+{
+    ev_out *o = v->user;
+    if (v->n_rows >= o->cap)
+        return false;
+    dd_event *e = &o->v[v->n_rows];
+    memset(e, 0, sizeof *e);
+    e->index = -1;
+    e->until = e->window_from = e->window_to = DD_TIME_NONE;
+    bool ok = cell_time(v, row, E_TIME, &e->at);
+    const char *kind = cell(v, row, E_EVENT);
+    const char *subj = cell(v, row, E_SUBJECT);
+    const char *val = cell(v, row, E_VALUE);
+    e->subject = cell_text(v, row, E_SUBJECT, "");
+    e->value = cell_text(v, row, E_VALUE, "");
+    e->note = cell_text(v, row, E_NOTE, "");
+    subj = subj ? e->subject : NULL;
+    val = val ? e->value : NULL;
+    int k = -1;
+    char low[48];
+    if (kind) {
+        lower_trim(kind, low, sizeof low);
+        for (int i = 0; event_names[i] && k < 0; i++)
+            if (!strcmp(low, event_names[i]))
+                k = i;
+        if (k < 0) {
+            const char *sug = dd__suggest(low, event_names);
+            if (sug)
+                cell_err(v, row, E_EVENT, "unknown event '%s' (did you mean '%s'?)", kind, sug);
+            else
+                cell_err(v, row, E_EVENT,
+                         "unknown event '%s' (events: departed, aborted, clearance-filed, "
+                         "clearance-approved, clearance-denied, task-done, closed, tail-down, "
+                         "note)",
+                         kind);
+            ok = false;
+        }
+    } else {
+        cell_err(v, row, E_EVENT, "required value is empty");
+        ok = false;
+    }
+    if (k >= 0) {
+        e->kind = (dd_event_kind)k;
+        if (!subj && e->kind != DD_EV_NOTE) {
+            cell_err(v, row, v->col[E_SUBJECT] >= 0 ? E_SUBJECT : E_EVENT,
+                     "%s needs a subject: %s", event_names[k],
+                     e->kind <= DD_EV_DENIED   ? "the sortie number"
+                     : e->kind == DD_EV_TASK_DONE ? "the task id"
+                     : e->kind == DD_EV_CLOSED    ? "the site id"
+                                                  : "the aircraft type and tail");
+            ok = false;
+        } else {
+            switch (e->kind) {
+            case DD_EV_DEPARTED:
+                ok &= event_sortie(v, row, subj, &e->sortie);
+                if (val) {
+                    int64_t t;
+                    if (dd__parse_int(val, &t) || t < 1 || t > INT32_MAX) {
+                        cell_err(v, row, E_VALUE, "expected the tail number that flew, got '%s'",
+                                 val);
+                        ok = false;
+                    } else {
+                        e->tail = (int32_t)t;
+                    }
+                }
+                break;
+            case DD_EV_ABORTED:
+                ok &= event_sortie(v, row, subj, &e->sortie);
+                if (val)
+                    ok &= text_time(v, row, E_VALUE, val, "when it can go again", &e->until);
+                break;
+            case DD_EV_FILED:
+            case DD_EV_DENIED:
+                ok &= event_sortie(v, row, subj, &e->sortie);
+                break;
+            case DD_EV_APPROVED:
+                ok &= event_sortie(v, row, subj, &e->sortie);
+                if (val) {
+                    const char *slash = strchr(val, '/');
+                    if (!slash) {
+                        cell_err(v, row, E_VALUE,
+                                 "expected the window granted, FROM/TO, got '%s'", val);
+                        ok = false;
+                        break;
+                    }
+                    char a[64];
+                    size_t n = (size_t)(slash - val);
+                    if (n >= sizeof a)
+                        n = sizeof a - 1;
+                    memcpy(a, val, n);
+                    a[n] = '\0';
+                    if (!text_time(v, row, E_VALUE, a, "window start", &e->window_from) ||
+                        !text_time(v, row, E_VALUE, slash + 1, "window end", &e->window_to)) {
+                        ok = false;
+                    } else if (e->window_to <= e->window_from) {
+                        cell_err(v, row, E_VALUE, "the window ends before it starts: '%s'", val);
+                        ok = false;
+                    }
+                }
+                break;
+            case DD_EV_TASK_DONE:
+                e->index = event_id(v, row, &v->L->tasks, "task", subj, task_name,
+                                    v->L->s->n_tasks);
+                ok &= e->index >= 0;
+                break;
+            case DD_EV_CLOSED:
+                e->index = event_id(v, row, &v->L->sites, "site", subj, site_name,
+                                    v->L->s->n_sites);
+                ok &= e->index >= 0;
+                goto until;
+            case DD_EV_TAIL_DOWN:
+                ok &= event_tail(v, row, subj, e);
+            until:
+                if (!val) {
+                    cell_err(v, row, v->col[E_VALUE] >= 0 ? E_VALUE : E_EVENT,
+                             "%s needs a value: until when", event_names[k]);
+                    ok = false;
+                } else if (text_time(v, row, E_VALUE, val, "until", &e->until) &&
+                           e->until <= e->at) {
+                    cell_err(v, row, E_VALUE, "until %s is not after the event's time", val);
+                    ok = false;
+                }
+                break;
+            case DD_EV_NOTE:
+            case DD_EV_COUNT:
+                break;
+            }
+        }
+    }
+    if (!ok)
+        return false;
+    e->file = v->file;
+    e->line = row->line;
+    uint32_t line;
+    dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_TIME], row->line, &line,
+                   &e->col_time);
+    e->col_subject = e->col_value = e->col_time;
+    if (v->col[E_SUBJECT] >= 0)
+        dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_SUBJECT], row->line,
+                       &line, &e->col_subject);
+    if (v->col[E_VALUE] >= 0)
+        dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_VALUE], row->line,
+                       &line, &e->col_value);
+    char src[512];
+    dd__csv_source_line(v->text, v->len, row->line, src, sizeof src);
+    e->source = dd__arena_strdup(v->L->arena, src);
+    if (!e->source)
+        v->L->oom = true;
+    v->n_rows++;
+    return true;
+}
+
+size_t dd__read_events(dd_loader *L, const char *file, const char *text, size_t len,
+                       dd_event **out)
+{
+    size_t cap = count_lines(text, len);
+    ev_out o = {dd__arena_array(L->arena, cap + 1, sizeof *o.v), cap};
+    *out = o.v;
+    if (!o.v) {
+        L->oom = true;
+        return 0;
+    }
+    inv v;
+    memset(&v, 0, sizeof v);
+    v.L = L;
+    v.what = "event";
+    v.file = file;
+    v.text = text;
+    v.len = len;
+    v.spec = event_cols;
+    v.n_spec = sizeof event_cols / sizeof event_cols[0];
+    v.row_fn = event_row;
+    v.user = &o;
+    dd_status st = dd__csv_read(file, text, len, L->diags, on_row, &v);
+    if (st == DD_ENOMEM)
+        L->oom = true;
+    return v.n_rows;
 }

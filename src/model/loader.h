@@ -140,6 +140,11 @@ int32_t dd__hazard_index(dd_loader *L, const char *name);
 void dd__load_sections(dd_loader *L, dd_ynode *root);
 void dd__load_inventories(dd_loader *L, dd_ynode *root);
 void dd__validate(dd_loader *L);
+/* Events CSV (events.h) into *out (arena), returns how many rows read;
+ * L->s is the scenario, L->tasks, L->sites, L->aircraft its id maps. */
+struct dd_event;
+size_t dd__read_events(dd_loader *L, const char *file, const char *text, size_t len,
+                       struct dd_event **out);
 /* The optional `disruptions:` section (disrupt.c), after sites and aircraft. */
 void dd__load_disruptions(dd_loader *L, dd_ynode *root);
 

@@ -263,3 +263,14 @@ const char *dd_disposition_name(dd_disposition d)
     static const char *const n[] = {"ship", "handover", "destroy"};
     return (unsigned)d < DD_DISP_COUNT ? n[d] : "?";
 }
+
+const char *dd_scenario_parse_time(const dd_scenario *s, const char *text, dd_time *out)
+{
+    int64_t u;
+    const char *err = dd__parse_time(text, s->agreement.tz_offset, false, &u, NULL);
+    if (err)
+        return err;
+    int64_t d = u - s->epoch_unix;
+    *out = d >= 0 ? d / 60 : -((-d + 59) / 60);
+    return NULL;
+}

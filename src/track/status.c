@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where the withdrawal stands (track.h): the events checked against the
+ * plan, the state at a time, and the plan made again from that state by
+ * the planner's re-planner.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <drawdown/track.h>
+
+static void ev_err(dd_diags *d, const dd_event *e, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ev_err(dd_diags *d, const dd_event *e, uint32_t col, const char *fmt, ...)
+{
+    char msg[512], path[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(path, sizeof path, "event %s", dd_event_kind_name(e->kind));
+    dd_diags_add(d, DD_SEV_ERROR, e->file, e->line, col, path, e->source, "%s", msg);
+}
+
+/* The most tails the type ever has. */
+static int32_t max_tails(const dd_aircraft *a)
+{
+    int32_t most = 0;
+    for (size_t k = 0; k < a->n_tails; k++)
+        if (a->tails[k].count > most)
+            most = a->tails[k].count;
+    return most;
+}
+
+static bool is_sortie_event(dd_event_kind k)
+{
+    return k == DD_EV_DEPARTED || k == DD_EV_ABORTED || k == DD_EV_FILED ||
+           k == DD_EV_APPROVED || k == DD_EV_DENIED;
+}
+
+dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_events *add,
+                         dd_diags *diags)
+{
+    const dd_scenario *s = p->scenario;
+    size_t before = diags->n_errors;
+    /* per sortie: the event that took it away; per task: the one that did it */
+    const dd_event **gone = calloc(p->n_sorties + 1, sizeof *gone);
+    const dd_event **done = calloc(s->n_tasks + 1, sizeof *done);
+    if (!gone || !done) {
+        free(gone);
+        free(done);
+        return DD_ENOMEM;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const dd_events *ev = pass ? add : prior;
+        for (size_t i = 0; ev && i < ev->n; i++) {
+            const dd_event *e = &ev->v[i];
+            if (e->at < 0 && pass) {
+                ev_err(diags, e, e->col_time, "the time is before the scenario's epoch");
+                continue;
+            }
+            if (is_sortie_event(e->kind)) {
+                if (e->sortie < 1 || (size_t)e->sortie > p->n_sorties) {
+                    if (pass)
+                        ev_err(diags, e, e->col_subject, "the plan has no sortie %d (1 to %zu)",
+                               e->sortie, p->n_sorties);
+                    continue;
+                }
+                const dd_sortie *so = &p->sorties[e->sortie - 1];
+                const dd_event *g = gone[e->sortie - 1];
+                if (g && pass) {
+                    ev_err(diags, e, e->col_subject, "sortie %d left already (%s:%u)",
+                           e->sortie, g->file, g->line);
+                    continue;
+                }
+                if (e->kind == DD_EV_DEPARTED) {
+                    const dd_aircraft *a = &s->aircraft[so->aircraft];
+                    int32_t most = max_tails(a);
+                    if (e->tail > most && pass) {
+                        ev_err(diags, e, e->col_value, "%s has %d tails, got tail %d", a->id,
+                               most, e->tail);
+                        continue;
+                    }
+                    gone[e->sortie - 1] = e;
+                }
+            } else if (e->kind == DD_EV_TASK_DONE) {
+                const dd_event *g = done[e->index];
+                if (g && pass) {
+                    ev_err(diags, e, e->col_subject, "task %s is done already (%s:%u)",
+                           s->tasks[e->index].id, g->file, g->line);
+                    continue;
+                }
+                done[e->index] = e;
+            }
+        }
+    }
+    free(gone);
+    free(done);
+    if (diags->oom)
+        return DD_ENOMEM;
+    return diags->n_errors > before ? DD_EINPUT : DD_OK;
+}
+
+void dd_track_status_free(dd_track_status *st)
+{
+    if (!st)
+        return;
+    free(st->sorties);
+    free(st->sites);
+    free(st->task_done);
+    free(st->task_done_at);
+    free(st);
+}
+
+static int32_t pax_count(const dd_sortie *so)
+{
+    int32_t n = 0;
+    for (size_t k = 0; k < so->n_pax; k++)
+        n += so->pax[k].count;
+    return n;
+}
+
+static double cargo_kg(const dd_scenario *s, const dd_sortie *so)
+{
+    double c = so->weight_kg - s->passenger_kg * pax_count(so);
+    return c > 0 ? c : 0;
+}
+
+/* What the events say, up to `at`. */
+typedef struct state {
+    dd_time *departed; /* per sortie */
+    int32_t *tail;     /* per sortie: the tail that flew (0-based) */
+    dd_time *ready;    /* per sortie: aborted until */
+    dd_time *closed_until;   /* per site */
+    dd_time **down_until;    /* [type][tail] */
+} state;
+
+static dd_status replan(const dd_plan *p, const dd_events *ev, dd_track_status *st,
+                        const state *x)
+{
+    const dd_scenario *s = p->scenario;
+    size_t n = p->n_sorties, na = s->n_aircraft;
+    dd_exec_sortie *xs = calloc(n + 1, sizeof *xs);
+    dd_replan_sortie *ro = calloc(n + 1, sizeof *ro);
+    dd_time **tf = calloc(na + 1, sizeof *tf);
+    int32_t **th = calloc(na + 1, sizeof *th);
+    dd_replanner *rp = NULL;
+    dd_status rc = xs && ro && tf && th ? DD_OK : DD_ENOMEM;
+    for (size_t a = 0; rc == DD_OK && a < na; a++) {
+        int32_t most = max_tails(&s->aircraft[a]);
+        tf[a] = malloc(((size_t)most + 1) * sizeof **tf);
+        th[a] = malloc(((size_t)most + 1) * sizeof **th);
+        if (!tf[a] || !th[a]) {
+            rc = DD_ENOMEM;
+            break;
+        }
+        for (int32_t k = 0; k < most; k++) {
+            tf[a][k] = INT64_MIN / 4;
+            th[a][k] = s->aircraft[a].home;
+            if (x->down_until[a][k] != DD_TIME_NONE)
+                tf[a][k] = x->down_until[a][k];
+        }
+    }
+    /* where each tail is: after the last sortie it flew */
+    for (size_t i = 0; rc == DD_OK && i < n; i++) {
+        if (x->departed[i] == DD_TIME_NONE)
+            continue;
+        const dd_sortie *so = &p->sorties[i];
+        const dd_aircraft *a = &s->aircraft[so->aircraft];
+        dd_time free_at = x->departed[i] + (so->arrival - so->departure) + a->ground_time;
+        int32_t k = x->tail[i];
+        if (free_at > tf[so->aircraft][k]) {
+            tf[so->aircraft][k] = free_at;
+            th[so->aircraft][k] = so->hub;
+        }
+    }
+    dd_time validity = s->agreement.clearance.validity;
+    for (size_t i = 0; rc == DD_OK && i < n; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        const dd_track_sortie *ts = &st->sorties[i];
+        dd_exec_sortie *e = &xs[i];
+        e->departed = x->departed[i];
+        e->carries = (int32_t)i;
+        /* no earlier than planned: loads, people and manifests are set
+         * for the planned time */
+        e->ready = so->departure;
+        if (x->ready[i] != DD_TIME_NONE && x->ready[i] > e->ready)
+            e->ready = x->ready[i];
+        e->window_from = e->window_to = DD_TIME_NONE;
+        if (ts->request == DD_REQ_APPROVED || ts->request == DD_REQ_FILED ||
+            ts->request == DD_REQ_NOT_DUE) {
+            e->window_from = ts->window_from;
+            e->window_to = ts->window_to;
+            if (e->window_to == DD_TIME_NONE)
+                e->window_to = e->window_from + validity;
+        }
+    }
+    if (rc == DD_OK) {
+        dd_exec_state es = {.now = st->at,
+                            .sorties = xs,
+                            .site_open = NULL,
+                            .tail_free = (const dd_time *const *)tf,
+                            .tail_hub = (const int32_t *const *)th};
+        dd_time *open = calloc(s->n_sites + 1, sizeof *open);
+        if (!open)
+            rc = DD_ENOMEM;
+        for (size_t k = 0; open && k < s->n_sites; k++)
+            open[k] = st->sites[k].closed_until;
+        es.site_open = open;
+        if (rc == DD_OK)
+            rc = dd_replanner_new(p, &rp);
+        if (rc == DD_OK)
+            rc = dd_replanner_run(rp, &es, ro);
+        free(open);
+    }
+    if (rc == DD_OK) {
+        dd_time last = DD_TIME_NONE;
+        for (size_t i = 0; i < n; i++) {
+            dd_track_sortie *ts = &st->sorties[i];
+            const dd_sortie *so = &p->sorties[i];
+            dd_time d = x->departed[i] != DD_TIME_NONE ? x->departed[i] : ro[i].departure;
+            ts->projected = d;
+            ts->keeps_clearance = x->departed[i] != DD_TIME_NONE || ro[i].keeps_clearance;
+            if (d == DD_TIME_NONE) {
+                st->sorties_unplaced++;
+                continue;
+            }
+            if (x->departed[i] == DD_TIME_NONE && !ro[i].keeps_clearance)
+                st->requests_to_file++;
+            if (last == DD_TIME_NONE || d > last)
+                last = d;
+            dd_track_site *site = &st->sites[so->site];
+            if (site->projected_close == DD_TIME_NONE || d > site->projected_close)
+                site->projected_close = d;
+        }
+        st->completion_projected = st->sorties_unplaced ? DD_TIME_NONE : last;
+    }
+    (void)ev;
+    dd_replanner_free(rp);
+    for (size_t a = 0; tf && th && a < na; a++) {
+        free(tf[a]);
+        free(th[a]);
+    }
+    free(tf);
+    free(th);
+    free(xs);
+    free(ro);
+    return rc;
+}
+
+static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status *st,
+                         state *x)
+{
+    const dd_scenario *s = p->scenario;
+    size_t n = p->n_sorties;
+    dd_time at = st->at;
+    for (size_t i = 0; i < n; i++) {
+        dd_track_sortie *ts = &st->sorties[i];
+        const dd_sortie *so = &p->sorties[i];
+        x->departed[i] = DD_TIME_NONE;
+        x->tail[i] = so->tail;
+        x->ready[i] = DD_TIME_NONE;
+        ts->departed = ts->projected = DD_TIME_NONE;
+        const dd_clearance_req *c =
+            so->clearance >= 0 ? &p->clearances[so->clearance] : NULL;
+        ts->window_from = c ? c->window_from : DD_TIME_NONE;
+        ts->window_to = c ? c->window_to : DD_TIME_NONE;
+        ts->request = c && c->file_by < at ? DD_REQ_OVERDUE : DD_REQ_NOT_DUE;
+    }
+    for (size_t k = 0; k < s->n_sites; k++) {
+        x->closed_until[k] = DD_TIME_NONE;
+        st->sites[k].closed_until = DD_TIME_NONE;
+        st->sites[k].projected_close = DD_TIME_NONE;
+    }
+    /* events in time order of happening; the log's order breaks ties */
+    size_t ne = ev ? ev->n : 0;
+    for (size_t i = 0; i < ne; i++) {
+        const dd_event *e = &ev->v[i];
+        if (e->at > at)
+            continue;
+        st->n_events++;
+        size_t f = e->sortie > 0 ? (size_t)e->sortie - 1 : 0;
+        if (e->sortie > 0 && f >= n)
+            continue; /* checked when added; a changed plan is refused earlier */
+        switch (e->kind) {
+        case DD_EV_DEPARTED:
+            x->departed[f] = e->at;
+            if (e->tail > 0)
+                x->tail[f] = e->tail - 1;
+            break;
+        case DD_EV_ABORTED:
+            x->ready[f] = e->until != DD_TIME_NONE ? e->until : e->at + 60;
+            break;
+        case DD_EV_FILED:
+            st->sorties[f].request = DD_REQ_FILED;
+            break;
+        case DD_EV_APPROVED:
+            st->sorties[f].request = DD_REQ_APPROVED;
+            if (e->window_from != DD_TIME_NONE) {
+                st->sorties[f].window_from = e->window_from;
+                st->sorties[f].window_to = e->window_to;
+            }
+            break;
+        case DD_EV_DENIED:
+            st->sorties[f].request = DD_REQ_DENIED;
+            break;
+        case DD_EV_TASK_DONE:
+            st->task_done[e->index] = true;
+            st->task_done_at[e->index] = e->at;
+            break;
+        case DD_EV_CLOSED:
+            if (e->until > at)
+                x->closed_until[e->index] = e->until;
+            else if (x->closed_until[e->index] != DD_TIME_NONE &&
+                     x->closed_until[e->index] <= at)
+                x->closed_until[e->index] = DD_TIME_NONE;
+            break;
+        case DD_EV_TAIL_DOWN:
+            if (e->until > at)
+                x->down_until[e->index][e->tail - 1] = e->until;
+            break;
+        case DD_EV_NOTE:
+        case DD_EV_COUNT:
+            break;
+        }
+    }
+    for (size_t k = 0; k < s->n_sites; k++)
+        st->sites[k].closed_until = x->closed_until[k];
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        for (int32_t j = 0; x->down_until[a][j] != INT64_MAX; j++)
+            if (x->down_until[a][j] != DD_TIME_NONE)
+                st->tails_down++;
+    /* sorties and their requests */
+    for (size_t i = 0; i < n; i++) {
+        dd_track_sortie *ts = &st->sorties[i];
+        const dd_sortie *so = &p->sorties[i];
+        dd_track_site *site = &st->sites[so->site];
+        int32_t pax = pax_count(so);
+        double kg = cargo_kg(s, so);
+        site->sorties_total++;
+        site->people_total += pax;
+        site->cargo_total_kg += kg;
+        bool due = so->departure <= at;
+        if (due) {
+            st->sorties_due++;
+            site->sorties_out_plan++;
+            site->people_out_plan += pax;
+            site->cargo_out_plan_kg += kg;
+        }
+        ts->departed = x->departed[i];
+        if (ts->departed != DD_TIME_NONE) {
+            ts->state = DD_SORTIE_DEPARTED;
+            st->sorties_departed++;
+            site->sorties_out++;
+            site->people_out += pax;
+            site->cargo_out_kg += kg;
+            ts->outside_window = ts->window_from != DD_TIME_NONE &&
+                                 (ts->departed < ts->window_from ||
+                                  ts->departed >= ts->window_to);
+        } else if (x->ready[i] != DD_TIME_NONE) {
+            ts->state = DD_SORTIE_ABORTED;
+            st->sorties_aborted++;
+        } else if (due) {
+            ts->state = DD_SORTIE_OVERDUE;
+            st->sorties_overdue++;
+        } else {
+            ts->state = DD_SORTIE_PLANNED;
+        }
+        const dd_clearance_req *c =
+            so->clearance >= 0 ? &p->clearances[so->clearance] : NULL;
+        if (!c)
+            continue;
+        if (c->file_by <= at)
+            st->requests_due++;
+        switch (ts->request) {
+        case DD_REQ_OVERDUE:
+            if (ts->state != DD_SORTIE_DEPARTED)
+                st->requests_overdue++;
+            break;
+        case DD_REQ_FILED: st->requests_filed++; break;
+        case DD_REQ_APPROVED: st->requests_approved++; break;
+        case DD_REQ_DENIED: st->requests_denied++; break;
+        case DD_REQ_NOT_DUE: break;
+        }
+    }
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        if (p->tasks[k].end <= at)
+            st->tasks_due++;
+        if (st->task_done[k])
+            st->tasks_done++;
+        else if (p->tasks[k].end <= at)
+            st->tasks_late++;
+    }
+    st->completion_plan = p->completion;
+    dd_status rc = replan(p, ev, st, x);
+    if (rc != DD_OK)
+        return rc;
+    if (st->completion_projected != DD_TIME_NONE) {
+        st->deadline_met_projected = st->completion_projected <= s->agreement.deadline;
+        st->slip_hours = (double)(st->completion_projected - p->completion) / 60.0;
+    }
+    return DD_OK;
+}
+
+dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
+                                  dd_track_status **out)
+{
+    *out = NULL;
+    const dd_scenario *s = p->scenario;
+    if (at == DD_TIME_NONE) {
+        at = 0;
+        for (size_t i = 0; ev && i < ev->n; i++)
+            if (ev->v[i].at > at)
+                at = ev->v[i].at;
+    }
+    dd_track_status *st = calloc(1, sizeof *st);
+    if (!st)
+        return DD_ENOMEM;
+    st->at = at;
+    st->n_sorties = p->n_sorties;
+    size_t n = p->n_sorties + 1, ns = s->n_sites + 1, nt = s->n_tasks + 1;
+    st->sorties = calloc(n, sizeof *st->sorties);
+    st->sites = calloc(ns, sizeof *st->sites);
+    st->task_done = calloc(nt, sizeof *st->task_done);
+    st->task_done_at = calloc(nt, sizeof *st->task_done_at);
+    state x = {calloc(n, sizeof *x.departed), calloc(n, sizeof *x.tail),
+               calloc(n, sizeof *x.ready), calloc(ns, sizeof *x.closed_until),
+               calloc(s->n_aircraft + 1, sizeof *x.down_until)};
+    dd_status rc = st->sorties && st->sites && st->task_done && st->task_done_at &&
+                           x.departed && x.tail && x.ready && x.closed_until && x.down_until
+                       ? DD_OK
+                       : DD_ENOMEM;
+    for (size_t a = 0; rc == DD_OK && a < s->n_aircraft; a++) {
+        int32_t most = max_tails(&s->aircraft[a]);
+        x.down_until[a] = malloc(((size_t)most + 1) * sizeof **x.down_until);
+        if (!x.down_until[a]) {
+            rc = DD_ENOMEM;
+            break;
+        }
+        for (int32_t j = 0; j < most; j++)
+            x.down_until[a][j] = DD_TIME_NONE;
+        x.down_until[a][most] = INT64_MAX; /* end of the type's tails */
+    }
+    if (rc == DD_OK)
+        rc = compute(p, ev, st, &x);
+    for (size_t a = 0; x.down_until && a < s->n_aircraft; a++)
+        free(x.down_until[a]);
+    free(x.down_until);
+    free(x.departed);
+    free(x.tail);
+    free(x.ready);
+    free(x.closed_until);
+    if (rc != DD_OK) {
+        dd_track_status_free(st);
+        return rc;
+    }
+    *out = st;
+    return DD_OK;
+}

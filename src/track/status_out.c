@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* The status as text for people (track.h): 80 columns. */
+#include <stdio.h>
+#include <string.h>
+
+#include <drawdown/track.h>
+
+static void fmt(const dd_scenario *s, dd_time t, char *buf, size_t n)
+{
+    if (t == DD_TIME_NONE)
+        snprintf(buf, n, "-");
+    else
+        dd_scenario_format_time(s, t, 0, buf, n);
+}
+
+static const char *req_name(dd_request_state r)
+{
+    switch (r) {
+    case DD_REQ_NOT_DUE: return "to file";
+    case DD_REQ_OVERDUE: return "OVERDUE";
+    case DD_REQ_FILED: return "filed";
+    case DD_REQ_APPROVED: return "approved";
+    case DD_REQ_DENIED: return "DENIED";
+    }
+    return "?";
+}
+
+static const char *state_name(dd_sortie_state s)
+{
+    switch (s) {
+    case DD_SORTIE_PLANNED: return "planned";
+    case DD_SORTIE_OVERDUE: return "overdue";
+    case DD_SORTIE_DEPARTED: return "departed";
+    case DD_SORTIE_ABORTED: return "aborted";
+    }
+    return "?";
+}
+
+dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st, bool all,
+                                     FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    char a[40], b[40], c[40];
+    fmt(s, st->at, a, sizeof a);
+    fprintf(f, "Status at %s (day %d), %zu events\n\n", a, dd_scenario_day(s, st->at),
+            st->n_events);
+    fprintf(f, "  Sorties     %zu of %zu due by now: %zu departed, %zu overdue, %zu aborted\n",
+            st->sorties_due, st->n_sorties, st->sorties_departed, st->sorties_overdue,
+            st->sorties_aborted);
+    size_t pending = st->requests_filed;
+    fprintf(f, "  Clearances  %zu requests due: %zu approved, %zu denied, %zu pending,\n"
+               "              %zu overdue (not filed)\n",
+            st->requests_due, st->requests_approved, st->requests_denied, pending,
+            st->requests_overdue);
+    fprintf(f, "  Tasks       %zu of %zu due done, %zu late\n", st->tasks_done, st->tasks_due,
+            st->tasks_late);
+    fprintf(f, "  Tails down  %zu\n", st->tails_down);
+    for (size_t k = 0; k < s->n_sites; k++)
+        if (st->sites[k].closed_until != DD_TIME_NONE) {
+            fmt(s, st->sites[k].closed_until, a, sizeof a);
+            fprintf(f, "  Closed      %s until %s\n", s->sites[k].id, a);
+        }
+    fputs("\n", f);
+    fmt(s, st->completion_plan, b, sizeof b);
+    if (st->completion_projected == DD_TIME_NONE) {
+        fprintf(f, "  Projection  %zu sorties find no place: the plan cannot be kept\n",
+                st->sorties_unplaced);
+    } else {
+        fmt(s, st->completion_projected, a, sizeof a);
+        fprintf(f, "  Projection  last departure %s, %+.1f h on the plan's\n", a,
+                st->slip_hours);
+        fprintf(f, "              (planned %s)\n", b);
+        double spare = (double)(s->agreement.deadline - st->completion_projected) / 1440.0;
+        fmt(s, s->agreement.deadline, c, sizeof c);
+        if (st->deadline_met_projected)
+            fprintf(f, "              deadline %s: met, %.1f days to spare\n", c, spare);
+        else
+            fprintf(f, "              deadline %s: MISSED by %.1f days\n", c, -spare);
+    }
+    fprintf(f, "              %zu new clearance requests to file\n\n", st->requests_to_file);
+
+    fprintf(f, "  %-8s %12s %14s %16s %s\n", "Site", "sorties out", "people out",
+            "cargo out, t", "last departure");
+    fprintf(f, "  %-8s %12s %14s %16s %s\n", "", "now/plan/all", "now/plan/all",
+            "now/plan/all", "projected");
+    for (size_t k = 0; k < s->n_sites; k++) {
+        const dd_track_site *x = &st->sites[k];
+        if (!x->sorties_total)
+            continue;
+        char so[32], pe[32], ca[40];
+        snprintf(so, sizeof so, "%d/%d/%d", x->sorties_out, x->sorties_out_plan,
+                 x->sorties_total);
+        snprintf(pe, sizeof pe, "%d/%d/%d", x->people_out, x->people_out_plan,
+                 x->people_total);
+        snprintf(ca, sizeof ca, "%.0f/%.0f/%.0f", x->cargo_out_kg / 1000,
+                 x->cargo_out_plan_kg / 1000, x->cargo_total_kg / 1000);
+        fmt(s, x->projected_close, a, sizeof a);
+        fprintf(f, "  %-8.8s %12s %14s %16s %s\n", s->sites[k].id, so, pe, ca, a);
+    }
+
+    /* sorties that need attention: overdue, aborted, moved, request due */
+    size_t shown = 0, more = 0;
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_track_sortie *t = &st->sorties[i];
+        const dd_sortie *so = &p->sorties[i];
+        if (t->state == DD_SORTIE_DEPARTED && !t->outside_window)
+            continue;
+        bool moved = t->projected != so->departure;
+        bool req = t->state != DD_SORTIE_DEPARTED &&
+                   (t->request == DD_REQ_OVERDUE || t->request == DD_REQ_DENIED ||
+                    !t->keeps_clearance);
+        if (!moved && !req && t->state == DD_SORTIE_PLANNED)
+            continue;
+        if (!all && shown >= 20) {
+            more++;
+            continue;
+        }
+        if (!shown)
+            fprintf(f, "\n  %-6s %-10s %-8s %-17s %-17s %s\n", "Sortie", "Site", "State",
+                    "Planned", "Now", "Clearance");
+        shown++;
+        fmt(s, so->departure, a, sizeof a);
+        fmt(s, t->projected, b, sizeof b);
+        const char *rq = t->state == DD_SORTIE_DEPARTED
+                             ? (t->outside_window ? "left outside window" : "")
+                         : t->keeps_clearance ? req_name(t->request)
+                                              : "file anew";
+        fprintf(f, "  %-6zu %-10.10s %-8s %-17s %-17s %s\n", i + 1, s->sites[so->site].id,
+                state_name(t->state), a, b, rq);
+    }
+    if (more)
+        fprintf(f, "  ... and %zu more (--all)\n", more);
+    size_t late = 0;
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        if (st->task_done[k] || p->tasks[k].end > st->at)
+            continue;
+        if (!late++)
+            fprintf(f, "\n  %-24s %-10s %s\n", "Late task", "Site", "Planned end");
+        if (!all && late > 20)
+            continue;
+        fmt(s, p->tasks[k].end, a, sizeof a);
+        fprintf(f, "  %-24.24s %-10.10s %s\n", s->tasks[k].id, s->sites[s->tasks[k].site].id,
+                a);
+    }
+    if (!all && late > 20)
+        fprintf(f, "  ... and %zu more (--all)\n", late - 20);
+    return ferror(f) ? DD_EIO : DD_OK;
+}

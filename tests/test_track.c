@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests for tracking: the events CSV (every bad cell a located error with
+ * its text), the event log (append, read back, the hash chain finding an
+ * edit or a deleted row, a killed writer leaving a whole log, refusing to
+ * overwrite), the events checked against the plan, and the status with
+ * its re-plan on the Niger example.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/track.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
+
+typedef struct fixture {
+    dd_scenario *s;
+    dd_plan *p;
+    char dir[64];
+    char log[128];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_scenario_load(NIGER, &d, &fx->s), DD_OK);
+    dd_diags_fini(&d);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(dd_plan_build(fx->s, &o, &fx->p), DD_OK);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/dd-track-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    snprintf(fx->log, sizeof fx->log, "%s/niger.log", fx->dir);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    dd_plan_free(fx->p);
+    dd_scenario_free(fx->s);
+    free(fx);
+    return 0;
+}
+
+static dd_events *parse_ok(const dd_scenario *s, const char *text)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    dd_status st = dd_events_parse(s, "ev.csv", text, strlen(text), &d, &e);
+    for (size_t i = 0; i < d.n_items; i++)
+        print_message("%u:%u %s\n", d.items[i].line, d.items[i].col, d.items[i].message);
+    assert_int_equal(st, DD_OK);
+    assert_int_equal(d.n_errors, 0);
+    dd_diags_fini(&d);
+    return e;
+}
+
+/* One bad row: exactly one error, at line:col, with this message. */
+static void parse_bad(const dd_scenario *s, const char *row, uint32_t col, const char *msg)
+{
+    char text[512];
+    snprintf(text, sizeof text, "time,event,subject,value,note\n%s\n", row);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    assert_int_equal(dd_events_parse(s, "ev.csv", text, strlen(text), &d, &e), DD_EINPUT);
+    assert_null(e);
+    if (d.n_errors != 1 || d.items[0].line != 2 || d.items[0].col != col ||
+        strcmp(d.items[0].message, msg))
+        print_error("row '%s': got %zu errors, first %u:%u '%s'\n", row, d.n_errors,
+                    d.n_items ? d.items[0].line : 0, d.n_items ? d.items[0].col : 0,
+                    d.n_items ? d.items[0].message : "");
+    assert_int_equal(d.n_errors, 1);
+    assert_string_equal(d.items[0].file, "ev.csv");
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, col);
+    assert_string_equal(d.items[0].message, msg);
+    assert_non_null(d.items[0].source_line);
+    dd_diags_fini(&d);
+}
+
+static void test_events_parse(void **state)
+{
+    fixture *fx = *state;
+    dd_events *e = parse_ok(fx->s,
+                            "time,event,subject,value,note\n"
+                            "2024-06-01T08:00Z,clearance-filed,1,,\n"
+                            "2024-06-03T10:00Z,Clearance-Approved,sortie 1,"
+                            "2024-06-07T03:00Z/2024-06-08T03:00Z,\n"
+                            "2024-06-07T04:10Z,departed,#1,3,\n"
+                            "2024-06-07 07:00,closed,AB101,2024-06-08T12:00Z,\"dust, wind\"\n"
+                            "2024-06-07T07:00Z,tail-down,C17A 2,2024-06-09,hydraulics\n"
+                            "2024-06-07T08:00Z,task-done,101-PACK-1,,\n"
+                            ",,,,\n"
+                            "2024-06-07T09:00Z,note,,,all well\n");
+    assert_int_equal(e->n, 7);
+    assert_int_equal(e->v[0].kind, DD_EV_FILED);
+    assert_int_equal(e->v[0].sortie, 1);
+    assert_int_equal(e->v[1].kind, DD_EV_APPROVED);
+    assert_int_equal(e->v[1].window_to - e->v[1].window_from, 1440);
+    assert_int_equal(e->v[2].kind, DD_EV_DEPARTED);
+    assert_int_equal(e->v[2].tail, 3);
+    assert_int_equal(e->v[2].line, 4);
+    /* no offset: the host country's time (UTC+1), as in the inventories */
+    assert_int_equal(e->v[3].at, e->v[4].at - 60);
+    assert_int_equal(e->v[3].kind, DD_EV_CLOSED);
+    assert_string_equal(e->v[3].note, "dust, wind");
+    assert_string_equal(fx->s->sites[e->v[3].index].id, "AB101");
+    assert_int_equal(e->v[4].kind, DD_EV_TAIL_DOWN);
+    assert_string_equal(fx->s->aircraft[e->v[4].index].id, "C17A");
+    assert_int_equal(e->v[4].tail, 2);
+    assert_int_equal(e->v[5].kind, DD_EV_TASK_DONE);
+    assert_string_equal(fx->s->tasks[e->v[5].index].id, "101-PACK-1");
+    assert_int_equal(e->v[6].kind, DD_EV_NOTE);
+    assert_string_equal(e->v[6].note, "all well");
+    dd_events_free(e);
+}
+
+static void test_events_errors(void **state)
+{
+    fixture *fx = *state;
+    const dd_scenario *s = fx->s;
+    parse_bad(s, "2024-06-07T04:10Z,departd,1,,", 19,
+              "unknown event 'departd' (did you mean 'departed'?)");
+    parse_bad(s, "2024-06-07T04:10Z,departed,one,,", 28,
+              "expected a sortie number of the plan, got 'one'");
+    parse_bad(s, "2024-06-07T04:10Z,departed,,,", 28,
+              "departed needs a subject: the sortie number");
+    parse_bad(s, "2024-06-07T04:10Z,departed,1,x,", 30,
+              "expected the tail number that flew, got 'x'");
+    parse_bad(s, "yesterday,departed,1,,", 1,
+              "expected an ISO 8601 date or time such as 2024-09-15 or 2024-09-15T23:00Z, got "
+              "'yesterday'");
+    parse_bad(s, "2024-06-07T04:10Z,task-done,101-PAK-1,,", 29,
+              "unknown task '101-PAK-1' (did you mean '101-PACK-1'?)");
+    parse_bad(s, "2024-06-07T04:10Z,closed,AB102,2024-06-08,", 26,
+              "unknown site 'AB102' (did you mean 'AB101'?)");
+    parse_bad(s, "2024-06-07T04:10Z,closed,AB101,,", 32, "closed needs a value: until when");
+    parse_bad(s, "2024-06-07T04:10Z,closed,AB101,2024-06-07T04:00Z,", 32,
+              "until 2024-06-07T04:00Z is not after the event's time");
+    parse_bad(s, "2024-06-07T04:10Z,tail-down,C17A 9,2024-06-09,", 29,
+              "C17A has 6 tails at most, got tail 9");
+    parse_bad(s, "2024-06-07T04:10Z,tail-down,C17,2024-06-09,", 29,
+              "expected an aircraft type and a tail number ('C-17A 2'), got 'C17'");
+    parse_bad(s, "2024-06-07T04:10Z,clearance-approved,2,2024-06-09,", 40,
+              "expected the window granted, FROM/TO, got '2024-06-09'");
+    parse_bad(s, "2024-06-07T04:10Z,clearance-approved,2,2024-06-09/2024-06-08,", 40,
+              "the window ends before it starts: '2024-06-09/2024-06-08'");
+}
+
+static void test_events_header(void **state)
+{
+    fixture *fx = *state;
+    const char *text = "when,event\n2024-06-07T04:10Z,note\n";
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    assert_int_equal(dd_events_parse(fx->s, "ev.csv", text, strlen(text), &d, &e), DD_EINPUT);
+    assert_true(d.n_errors >= 1);
+    assert_int_equal(d.items[0].line, 1);
+    assert_int_equal(d.items[0].col, 1);
+    assert_string_equal(d.items[0].message, "unknown column 'when'");
+    dd_diags_fini(&d);
+}
+
+static void start(fixture *fx, dd_track **t)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &d), DD_OK);
+    assert_int_equal(dd_track_open(fx->log, true, &d, t), DD_OK);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+}
+
+static void append_text(fixture *fx, dd_track *t, const char *text)
+{
+    dd_events *e = parse_ok(fx->s, text);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *prior = NULL;
+    assert_int_equal(dd_track_events(t, fx->s, &d, &prior), DD_OK);
+    assert_int_equal(dd_track_check(fx->p, prior, e, &d), DD_OK);
+    assert_int_equal(dd_track_append(t, fx->s, e, "2024-06-07T12:00:00Z", &d), DD_OK);
+    dd_events_free(prior);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+}
+
+static const char day1[] = "time,event,subject,value,note\n"
+                           "2024-06-01T08:00Z,clearance-filed,1,,\n"
+                           "2024-06-03T10:00Z,clearance-approved,1,,\n"
+                           "2024-06-07T04:10Z,departed,1,,\n"
+                           "2024-06-07T07:00Z,note,,,\"a, note\"\n";
+
+static void test_log_roundtrip(void **state)
+{
+    fixture *fx = *state;
+    dd_track *t = NULL;
+    start(fx, &t);
+    const dd_track_info *i = dd_track_get_info(t);
+    assert_int_equal(i->seed, fx->p->seed);
+    assert_int_equal(strlen(i->plan_sha256), 64);
+    char hex[65];
+    assert_int_equal(dd_track_plan_hash(fx->p, i->scenario, hex), DD_OK);
+    assert_string_equal(hex, i->plan_sha256);
+    append_text(fx, t, day1);
+    append_text(fx, t, "time,event,subject\n2024-06-07T09:00Z,departed,2\n");
+    assert_int_equal(i->n_events, 5);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    assert_int_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    assert_int_equal(e->n, 5);
+    assert_int_equal(e->v[2].kind, DD_EV_DEPARTED);
+    assert_int_equal(e->v[3].kind, DD_EV_NOTE);
+    assert_string_equal(e->v[3].note, "a, note");
+    assert_int_equal(e->v[4].sortie, 2);
+    int64_t bad;
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    assert_int_equal(bad, -1);
+    dd_events_free(e);
+    dd_track_close(t);
+    /* a log is started once */
+    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &d), DD_EIO);
+    assert_string_equal(d.items[0].message,
+                        "the file exists: a log is started once (remove it to start over)");
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_get_info(t)->n_events, 5);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+/* Edit the file behind the tool's back (the triggers dropped first). */
+static void tamper(const char *log, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(log, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        print_error("%s\n", err);
+    sqlite3_free(err);
+    assert_int_equal(rc, SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void test_log_tamper(void **state)
+{
+    fixture *fx = *state;
+    dd_track *t = NULL;
+    start(fx, &t);
+    append_text(fx, t, day1);
+    dd_track_close(t);
+    /* the triggers refuse a plain edit */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(fx->log, &db), SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE events SET time='2024-06-07T05:10Z' WHERE seq=3", NULL, NULL,
+                     NULL),
+        SQLITE_OK);
+    assert_string_equal(sqlite3_errmsg(db), "events are never changed: add a new one");
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events WHERE seq=2", NULL, NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+    /* an edit made without them is found */
+    tamper(fx->log, "DROP TRIGGER events_fixed;"
+                    "UPDATE events SET time='2024-06-07T05:10Z' WHERE seq=3");
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    int64_t bad;
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_EINPUT);
+    assert_int_equal(bad, 3);
+    assert_string_equal(d.items[0].message,
+                        "event 3 (2024-06-07T05:10Z departed 1) was altered after it was "
+                        "written, or an event before it was");
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* so is a deleted row */
+    tamper(fx->log, "UPDATE events SET time='2024-06-07T04:10Z' WHERE seq=3;"
+                    "DROP TRIGGER events_kept; DELETE FROM events WHERE seq=2");
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_EINPUT);
+    assert_int_equal(bad, 2);
+    assert_string_equal(d.items[0].message, "event 2 is missing (the next is 3)");
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* and a changed header */
+    tamper(fx->log, "DROP TRIGGER header_fixed; UPDATE header SET seed='7'");
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_EINPUT);
+    assert_int_equal(bad, 0);
+    assert_string_equal(d.items[0].message, "the log's header was altered after it was written");
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+/* A writer killed at any moment leaves a log whose chain holds and whose
+ * every event is whole. */
+static void test_log_killed_writer(void **state)
+{
+    fixture *fx = *state;
+    dd_track *t = NULL;
+    start(fx, &t);
+    dd_track_close(t);
+    for (int round = 0; round < 3; round++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            dd_diags d;
+            dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+            dd_track *w = NULL;
+            if (dd_track_open(fx->log, true, &d, &w) != DD_OK)
+                _exit(3);
+            dd_events *e = parse_ok(fx->s, "time,event\n2024-06-07T09:00Z,note\n"
+                                           "2024-06-07T09:01Z,note\n");
+            for (;;)
+                if (dd_track_append(w, fx->s, e, NULL, &d) != DD_OK)
+                    _exit(4);
+        }
+        struct timespec ts = {0, 150000000L + 50000000L * round};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        assert_true(WIFSIGNALED(status));
+    }
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    int64_t n = dd_track_get_info(t)->n_events, bad;
+    assert_true(n > 0);
+    assert_int_equal(n % 2, 0); /* both events of a file, or neither */
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+static void test_check(void **state)
+{
+    fixture *fx = *state;
+    dd_events *prior = parse_ok(fx->s, day1);
+    dd_events *add = parse_ok(fx->s, "time,event,subject,value\n"
+                                     "2024-06-08T04:00Z,departed,1,\n"
+                                     "2024-06-08T04:00Z,departed,99,\n"
+                                     "2024-06-08T04:00Z,task-done,101-INV,\n"
+                                     "2024-06-08T05:00Z,task-done,101-INV,\n"
+                                     "2024-06-08T05:00Z,aborted,3,\n");
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_check(fx->p, prior, add, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 3);
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 28);
+    assert_string_equal(d.items[0].message, "sortie 1 left already (ev.csv:4)");
+    assert_int_equal(d.items[1].line, 3);
+    assert_string_equal(d.items[1].message, "the plan has no sortie 99 (1 to 55)");
+    assert_int_equal(d.items[2].line, 5);
+    assert_string_equal(d.items[2].message, "task 101-INV is done already (ev.csv:4)");
+    dd_diags_fini(&d);
+    dd_events_free(prior);
+    dd_events_free(add);
+}
+
+static void test_status(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    /* nothing happened yet: the plan holds as it is */
+    dd_track_status *st = NULL;
+    assert_int_equal(dd_track_status_compute(p, NULL, 0, &st), DD_OK);
+    assert_int_equal(st->sorties_due, 0);
+    assert_int_equal(st->sorties_unplaced, 0);
+    assert_int_equal(st->completion_projected, p->completion);
+    assert_true(st->deadline_met_projected);
+    for (size_t i = 0; i < p->n_sorties; i++)
+        assert_int_equal(st->sorties[i].projected, p->sorties[i].departure);
+    dd_track_status_free(st);
+
+    /* day one: sortie 1 flew; 2 did not (its request was denied); AB101
+     * is closed for a day and a half */
+    char text[1024];
+    char t1[40], t2[40], t3[40];
+    dd_scenario_format_time(fx->s, p->sorties[0].departure + 10, 0, t1, sizeof t1);
+    dd_scenario_format_time(fx->s, p->sorties[0].departure + 60, 0, t2, sizeof t2);
+    dd_scenario_format_time(fx->s, p->sorties[0].departure + 36 * 60, 0, t3, sizeof t3);
+    snprintf(text, sizeof text,
+             "time,event,subject,value,note\n"
+             "%s,departed,1,,\n"
+             "%s,clearance-denied,2,,\n"
+             "%s,closed,AB101,%s,\n",
+             t1, t2, t2, t3);
+    dd_events *e = parse_ok(fx->s, text);
+    assert_int_equal(dd_track_status_compute(p, e, DD_TIME_NONE, &st), DD_OK);
+    assert_int_equal(st->n_events, 3);
+    assert_int_equal(st->sorties_departed, 1);
+    assert_int_equal(st->sorties[0].state, DD_SORTIE_DEPARTED);
+    assert_int_equal(st->sorties[0].departed, p->sorties[0].departure + 10);
+    assert_int_equal(st->sorties[1].request, DD_REQ_DENIED);
+    assert_int_equal(st->sites[p->sorties[0].site].closed_until,
+                     p->sorties[0].departure + 36 * 60);
+    /* the denied sortie files anew: at least the lead time from now */
+    assert_false(st->sorties[1].keeps_clearance);
+    assert_true(st->sorties[1].projected >=
+                st->at + fx->s->agreement.clearance.lead_time);
+    /* nothing leaves the closed airfield, nothing leaves before planned */
+    for (size_t i = 1; i < p->n_sorties; i++) {
+        dd_time d = st->sorties[i].projected;
+        assert_true(d != DD_TIME_NONE);
+        assert_true(d >= p->sorties[i].departure);
+        if (p->sorties[i].site == p->sorties[0].site)
+            assert_true(d >= p->sorties[0].departure + 36 * 60);
+    }
+    assert_true(st->completion_projected >= p->completion);
+    assert_true(st->requests_to_file >= 1);
+    /* people and cargo out: the sortie that flew */
+    const dd_track_site *ab = &st->sites[p->sorties[0].site];
+    assert_int_equal(ab->sorties_out, 1);
+    int32_t pax = 0;
+    for (size_t k = 0; k < p->sorties[0].n_pax; k++)
+        pax += p->sorties[0].pax[k].count;
+    assert_int_equal(ab->people_out, pax);
+    /* the text fits 80 columns */
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_int_equal(dd_track_status_write_text(p, st, true, f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "1 departed"));
+    for (char *line = buf, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        assert_non_null(nl);
+        if (nl - line > 80)
+            print_error("too wide: %.*s\n", (int)(nl - line), line);
+        assert_true(nl - line <= 80);
+    }
+    free(buf);
+    dd_track_status_free(st);
+    dd_events_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_events_parse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_tamper, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
