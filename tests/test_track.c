@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <drawdown/track.h>
+#include <drawdown/verify.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -385,13 +386,37 @@ static void test_check(void **state)
     dd_events_free(add);
 }
 
+/* A plan the tracker makes must pass the verifier, which shares no code
+ * with the planner; a history may leave no way to meet a closing date or
+ * the deadline, which the plan must then say. */
+static void assert_verified(const dd_scenario *s, const dd_plan *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(dd_plan_write_json(p, s->path, f), DD_OK);
+    fclose(f);
+    dd_verify_report *r = NULL;
+    assert_int_equal(dd_verify_plan(s, "replan.json", buf, len, &r), DD_OK);
+    size_t late = r->by_kind[DD_V_SITE_CLOSE] + r->by_kind[DD_V_DEADLINE];
+    if (r->n_violations != late)
+        for (size_t i = 0; i < r->n_stored && i < 20; i++)
+            print_message("violation: %s\n", r->violations[i].message);
+    assert_int_equal(r->n_violations, late);
+    if (late)
+        assert_false(p->deadline_met);
+    dd_verify_report_free(r);
+    free(buf);
+}
+
 static void test_status(void **state)
 {
     fixture *fx = *state;
     const dd_plan *p = fx->p;
     /* nothing happened yet: the plan holds as it is */
     dd_track_status *st = NULL;
-    assert_int_equal(dd_track_status_compute(p, NULL, 0, &st), DD_OK);
+    assert_int_equal(dd_track_status_compute(p, NULL, 0, &st, NULL), DD_OK);
     assert_int_equal(st->sorties_due, 0);
     assert_int_equal(st->sorties_unplaced, 0);
     assert_int_equal(st->completion_projected, p->completion);
@@ -414,7 +439,16 @@ static void test_status(void **state)
              "%s,closed,AB101,%s,\n",
              t1, t2, t2, t3);
     dd_events *e = parse_ok(fx->s, text);
-    assert_int_equal(dd_track_status_compute(p, e, DD_TIME_NONE, &st), DD_OK);
+    dd_plan *np = NULL;
+    assert_int_equal(dd_track_status_compute(p, e, DD_TIME_NONE, &st, &np), DD_OK);
+    /* the new plan: whole, verified, and saying what the status says */
+    assert_non_null(np);
+    assert_int_equal(np->n_sorties, p->n_sorties);
+    assert_true(np->all_out);
+    assert_int_equal(np->completion, st->completion_projected);
+    assert_int_equal(np->sorties[0].departure, p->sorties[0].departure + 10);
+    assert_verified(fx->s, np);
+    dd_plan_free(np);
     assert_int_equal(st->n_events, 3);
     assert_int_equal(st->sorties_departed, 1);
     assert_int_equal(st->sorties[0].state, DD_SORTIE_DEPARTED);
@@ -462,6 +496,94 @@ static void test_status(void **state)
     dd_events_free(e);
 }
 
+/* Random histories on Niger: sorties leave a few minutes late or not at
+ * all, requests are filed, approved or denied, an airfield closes, a tail
+ * breaks; at a random day the status is taken, and the new plan must be
+ * whole and pass the verifier. */
+static void test_status_random(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    const dd_scenario *s = fx->s;
+    uint64_t x = 88172645463325252ULL;
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    for (int round = 0; round < 12; round++) {
+        size_t cap = 64 + 4 * 128 * p->n_sorties;
+        char *text = malloc(cap);
+        assert_non_null(text);
+        size_t n = (size_t)snprintf(text, cap, "time,event,subject,value\n");
+        dd_time at = p->sorties[0].departure + (dd_time)(NEXT() % (30 * 1440));
+        char a[40], b[40];
+        /* once a sortie of a site stays on the ground, the later ones of
+         * that site wait too (its security leaves last) */
+        bool stuck[8] = {false};
+        assert_true(s->n_sites <= 8);
+        for (size_t i = 0; i < p->n_sorties; i++) {
+            const dd_sortie *so = &p->sorties[i];
+            const dd_clearance_req *c = &p->clearances[so->clearance];
+            uint64_t r = NEXT() % 100;
+            if (c->file_by <= at && r < 90) {
+                dd_scenario_format_time(s, c->file_by, 0, a, sizeof a);
+                n += (size_t)snprintf(text + n, cap - n, "%s,clearance-filed,%zu,\n", a, i + 1);
+                dd_time dec = c->file_by + 1440;
+                if (dec <= at) {
+                    dd_scenario_format_time(s, dec, 0, a, sizeof a);
+                    n += (size_t)snprintf(text + n, cap - n, "%s,clearance-%s,%zu,\n", a,
+                                          r < 8 ? "denied" : "approved", i + 1);
+                    if (r < 8) {
+                        stuck[p->sorties[i].site] = true;
+                        continue;
+                    }
+                }
+            }
+            dd_time dep = so->departure + (dd_time)(NEXT() % 11);
+            if (dep <= at && NEXT() % 100 >= 90)
+                stuck[so->site] = true;
+            if (dep <= at && !stuck[so->site]) {
+                dd_scenario_format_time(s, dep, 0, a, sizeof a);
+                n += (size_t)snprintf(text + n, cap - n, "%s,departed,%zu,\n", a, i + 1);
+            }
+        }
+        if (NEXT() % 2) {
+            size_t site = NEXT() % s->n_sites;
+            dd_scenario_format_time(s, at, 0, a, sizeof a);
+            dd_scenario_format_time(s, at + 60 + (dd_time)(NEXT() % (3 * 1440)), 0, b,
+                                    sizeof b);
+            n += (size_t)snprintf(text + n, cap - n, "%s,closed,%s,%s\n", a, s->sites[site].id,
+                                  b);
+        }
+        if (NEXT() % 2) {
+            dd_scenario_format_time(s, at, 0, a, sizeof a);
+            dd_scenario_format_time(s, at + 60 + (dd_time)(NEXT() % (4 * 1440)), 0, b,
+                                    sizeof b);
+            n += (size_t)snprintf(text + n, cap - n, "%s,tail-down,C17A %d,%s\n", a,
+                                  1 + (int)(NEXT() % 4), b);
+        }
+        assert_true(n < cap);
+        dd_events *e = parse_ok(s, text);
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        assert_int_equal(dd_track_check(p, NULL, e, &d), DD_OK);
+        dd_diags_fini(&d);
+        dd_track_status *st = NULL;
+        dd_plan *np = NULL;
+        assert_int_equal(dd_track_status_compute(p, e, at, &st, &np), DD_OK);
+        assert_int_equal(st->sorties_unplaced, 0);
+        assert_true(np->all_out);
+        assert_int_equal(np->n_sorties, p->n_sorties);
+        assert_int_equal(np->completion, st->completion_projected);
+        for (size_t i = 0; i < p->n_sorties; i++)
+            if (st->sorties[i].state != DD_SORTIE_DEPARTED)
+                assert_true(st->sorties[i].projected >= at);
+        assert_verified(s, np);
+        dd_plan_free(np);
+        dd_track_status_free(st);
+        dd_events_free(e);
+        free(text);
+    }
+#undef NEXT
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +595,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -241,6 +241,19 @@ void dd_replanner_free(dd_replanner *r);
  * load carried twice. */
 dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out);
 
+/*
+ * The last run's re-plan as a full plan (x and out as given to and
+ * returned by dd_replanner_run): the sorties that have left at the times
+ * they left, the others as the run placed them, each with the load and
+ * people it carries; clearance requests, people's movements, per-site
+ * figures, milestones and the verdict computed as dd_plan_build does. A
+ * sortie the run could not place is left out, and what it carries with it
+ * (the plan is then not all out). The plan borrows the base plan's loads:
+ * the base must outlive *plan_out. Call before the next run.
+ */
+dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
+                            const dd_replan_sortie *out, dd_plan **plan_out);
+
 /* Renderers (src/report): the human summary and tables, the plan file
  * (docs/plan-format.md) and CSV files. */
 typedef enum dd_plan_tables {

@@ -150,10 +150,12 @@ typedef struct dd_track_status {
  * `at`, no earlier than planned, with the tails where they are, the
  * closures and tails down in force, and the clearances held: approved
  * windows as granted, windows filed or still to be filed in time as
- * planned, denied or overdue requests filed anew.
+ * planned, denied or overdue requests filed anew. With plan_out, also
+ * the new plan in full (dd_replanner_plan, plan.h; dd_plan_free): it
+ * borrows p's loads, so p must outlive it.
  */
 dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
-                                  dd_track_status **out);
+                                  dd_track_status **out, dd_plan **plan_out);
 void dd_track_status_free(dd_track_status *st);
 
 /* Human text: summary, overdue and moved sorties, requests to file,

@@ -14,6 +14,11 @@ void dd__cli_print_diags(FILE *f, const dd_diags *d);
 /* Exit code for a library status. */
 int dd__cli_exit_for(dd_status st);
 
+/* Write the plan file (docs/plan-format.md) atomically: a temp file
+ * beside path, fsync, rename. */
+struct dd_plan;
+dd_status dd__cli_write_plan(const char *path, const struct dd_plan *p, const char *scenario);
+
 int dd__cmd_check(int argc, char **argv);
 int dd__cmd_loads(int argc, char **argv);
 int dd__cmd_plan(int argc, char **argv);

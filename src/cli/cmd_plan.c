@@ -32,41 +32,9 @@ static const char plan_usage[] =
     "  --no-relax         do not search for changes when the deadline is missed\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 the deadline and milestones are met, 1 they are not,\n"
+    "Exit status: 0 the deadline, milestones and closing dates are met, 1 not,\n"
     "2 bad input.\n";
 
-/* Write to path atomically: a temp file beside it, then rename. */
-static dd_status write_atomic(const char *path, const dd_plan *p, const char *scenario)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return DD_ENOMEM;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return DD_EIO;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return DD_EIO;
-    }
-    dd_status st = dd_plan_write_json(p, scenario, f);
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        st = DD_EIO;
-    if (fclose(f) != 0)
-        st = DD_EIO;
-    if (st == DD_OK && rename(tmp, path) != 0)
-        st = DD_EIO;
-    if (st != DD_OK)
-        unlink(tmp);
-    free(tmp);
-    return st;
-}
 
 int dd__cmd_plan(int argc, char **argv)
 {
@@ -154,7 +122,7 @@ int dd__cmd_plan(int argc, char **argv)
     if (st == DD_OK) {
         st = dd_plan_write_text(p, tables, stdout);
         if (st == DD_OK && out) {
-            st = write_atomic(out, p, path);
+            st = dd__cli_write_plan(out, p, path);
             if (st != DD_OK)
                 fprintf(stderr, "drawdown plan: cannot write %s\n", out);
         }

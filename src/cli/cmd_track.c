@@ -22,13 +22,14 @@ static const char track_usage[] =
     "events, or check that no row was altered. See also: drawdown status.\n";
 
 static const char status_usage[] =
-    "usage: drawdown status LOG [--at TIME] [--all]\n"
+    "usage: drawdown status LOG [--at TIME] [--all] [-o NEWPLAN.json]\n"
     "\n"
     "Where the withdrawal stands at TIME (default: the last event): sorties\n"
     "gone against the plan, clearance requests overdue or denied, late\n"
     "tasks, people and cargo out per site, and the plan made again from\n"
     "now: projected last departure, the deadline, requests to file anew.\n"
-    "--all lists every sortie and task that needs attention.\n";
+    "--all lists every sortie and task that needs attention; -o writes the\n"
+    "new plan as a plan file (for drawdown verify and drawdown report).\n";
 
 /* The log's scenario and plan, built again and compared with the log. */
 typedef struct opened {
@@ -260,7 +261,7 @@ int dd__cmd_track(int argc, char **argv)
 
 int dd__cmd_status(int argc, char **argv)
 {
-    const char *log = NULL, *at_text = NULL;
+    const char *log = NULL, *at_text = NULL, *out = NULL;
     bool all = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -271,6 +272,8 @@ int dd__cmd_status(int argc, char **argv)
             all = true;
         } else if (!strcmp(a, "--at") && i + 1 < argc) {
             at_text = argv[++i];
+        } else if (!strcmp(a, "-o") && i + 1 < argc) {
+            out = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "drawdown status: unknown option '%s'\n%s", a, status_usage);
             return DD_EXIT_INPUT;
@@ -302,15 +305,24 @@ int dd__cmd_status(int argc, char **argv)
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_events *ev = NULL;
     dd_track_status *st = NULL;
+    dd_plan *np = NULL;
     dd_status rc = dd_track_events(o.t, o.s, &d, &ev);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (rc == DD_OK)
-        rc = dd_track_status_compute(o.p, ev, at, &st);
+        rc = dd_track_status_compute(o.p, ev, at, &st, out ? &np : NULL);
     if (rc == DD_OK)
         rc = dd_track_status_write_text(o.p, st, all, stdout);
     else
         fprintf(stderr, "drawdown status: %s\n", dd_status_str(rc));
+    if (rc == DD_OK && out) {
+        rc = dd__cli_write_plan(out, np, dd_track_get_info(o.t)->scenario);
+        if (rc != DD_OK)
+            fprintf(stderr, "drawdown status: cannot write %s\n", out);
+        else
+            printf("\nThe new plan: %s (drawdown verify, drawdown report)\n", out);
+    }
+    dd_plan_free(np);
     code = dd__cli_exit_for(rc);
     /* exit 1 when the projection misses the deadline */
     if (rc == DD_OK && !st->deadline_met_projected)

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Diagnostics display for the command line (compiler style, with a caret). */
+/* The command line's shared pieces: diagnostics display (compiler style,
+ * with a caret) and the plan-file writer. */
+#include <drawdown/plan.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -50,4 +54,37 @@ int dd__cli_exit_for(dd_status st)
     case DD_EARG: return DD_EXIT_INPUT;
     default: return DD_EXIT_FAIL;
     }
+}
+
+/* Write to path atomically: a temp file beside it, then rename. */
+dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *scenario)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return DD_ENOMEM;
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return DD_EIO;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return DD_EIO;
+    }
+    dd_status st = dd_plan_write_json(p, scenario, f);
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+        st = DD_EIO;
+    if (fclose(f) != 0)
+        st = DD_EIO;
+    if (st == DD_OK && rename(tmp, path) != 0)
+        st = DD_EIO;
+    if (st != DD_OK)
+        unlink(tmp);
+    free(tmp);
+    return st;
 }

@@ -74,7 +74,7 @@ void dd_plan_free(dd_plan *p)
     free(p);
 }
 
-static dd_plan *plan_new(const dd_scenario *s)
+dd_plan *dd__plan_new(const dd_scenario *s)
 {
     dd_plan *p = calloc(1, sizeof *p);
     if (!p)
@@ -280,7 +280,7 @@ typedef struct score {
  * closing date, a milestone — and that margin (negative when late); a
  * milestone never reached has none at all. name (may be NULL) gets the
  * term, as the plan text says it. */
-static dd_time tightest_term(const dd_plan *p, char *name, size_t n)
+dd_time dd__tightest_term(const dd_plan *p, char *name, size_t n)
 {
     const dd_scenario *s = p->scenario;
     dd_time completion = p->completion == DD_TIME_NONE ? 0 : p->completion;
@@ -314,7 +314,7 @@ static score score_of(const dd_plan *p)
     score sc = {!p->all_out, 0, p->completion == DD_TIME_NONE ? 0 : p->completion, 0, 0,
                 p->n_sorties};
     sc.completion_day = dd_scenario_day(s, sc.completion);
-    sc.slack = tightest_term(p, NULL, 0);
+    sc.slack = dd__tightest_term(p, NULL, 0);
     if (sc.completion > s->agreement.deadline)
         sc.lateness += sc.completion - s->agreement.deadline;
     for (size_t i = 0; i < s->n_sites; i++)
@@ -981,7 +981,7 @@ static void add_relax(dd_plan *p, const char *change, int32_t site, int32_t airc
 static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
 {
     const dd_scenario *s = p->scenario;
-    dd_plan *probe = plan_new(s), *work = plan_new(s);
+    dd_plan *probe = dd__plan_new(s), *work = dd__plan_new(s);
     dd__terms t;
     dd_status st = dd__terms_init(&t, s);
     if (!probe || !work || st != DD_OK) {
@@ -1091,7 +1091,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         dd_plan_options_init(&defaults);
         o = &defaults;
     }
-    dd_plan *p = plan_new(s), *work = plan_new(s);
+    dd_plan *p = dd__plan_new(s), *work = dd__plan_new(s);
     dd__terms terms;
     dd_status st = dd__terms_init(&terms, s);
     if (!p || !work || st != DD_OK) {
@@ -1122,7 +1122,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         st = search(p, work, &terms, o, iters, true);
     }
     if (st == DD_OK) {
-        p->margin = tightest_term(p, p->margin_term, sizeof p->margin_term);
+        p->margin = dd__tightest_term(p, p->margin_term, sizeof p->margin_term);
         st = bounds(p, &terms);
         if (st == DD_OK)
             st = binding(p, &terms);

@@ -103,6 +103,12 @@ dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
 dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
                         const dd_loadplan *lp1, double *divert, bool *useful_out);
 
+/* An empty plan with its per-scenario arrays allocated, or NULL. */
+dd_plan *dd__plan_new(const dd_scenario *s);
+/* The margin on the plan's tightest term (deadline, closing dates,
+ * milestones) and its name. */
+dd_time dd__tightest_term(const dd_plan *p, char *name, size_t n);
+
 /* Figures after placement: per-site days, milestones, verdict. */
 dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
 

@@ -7,6 +7,7 @@
  * kept between runs, so the simulator can re-plan many times per
  * replication.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ struct dd_replanner {
     dd_time *try_at;     /* per slot: when it is placed */
     dd_time *latest;     /* per slot: end of the window it may keep */
     int32_t *give;       /* per slot: the content it gets */
+    int32_t *placed;     /* per sortie: its record in st.sorties, or -1 */
     unsigned char *seen;
 };
 
@@ -42,9 +44,11 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->try_at = malloc(n * sizeof *r->try_at);
     r->latest = malloc(n * sizeof *r->latest);
     r->give = malloc(n * sizeof *r->give);
+    r->placed = malloc(n * sizeof *r->placed);
     r->seen = malloc(n);
     dd_status st = DD_ENOMEM;
-    if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->seen) {
+    if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+        r->seen) {
         st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
@@ -71,6 +75,7 @@ void dd_replanner_free(dd_replanner *r)
     free(r->try_at);
     free(r->latest);
     free(r->give);
+    free(r->placed);
     free(r->seen);
     free(r);
 }
@@ -86,14 +91,15 @@ static dd_time max_t(dd_time a, dd_time b)
 typedef struct sort_ctx {
     const dd_plan *p;
     const dd_exec_state *x;
-    int by; /* 0: slot order, 1: content order, 2: placement order */
+    int by; /* 0: slot order, 1: content order, 2: placement order,
+             * 3: by departure (in try_at) */
     const dd_time *try_at;
 } sort_ctx;
 
 static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
 {
     const dd_sortie *sa = &c->p->sorties[a], *sb = &c->p->sorties[b];
-    if (c->by < 2) {
+    if (c->by != 2) {
         if (sa->site != sb->site)
             return sa->site < sb->site ? -1 : 1;
         if (sa->aircraft != sb->aircraft)
@@ -115,6 +121,11 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
         kb = eb->ready == DD_TIME_NONE ? INT64_MIN : eb->ready;
         ta = c->p->sorties[ea->carries].departure;
         tb = c->p->sorties[eb->carries].departure;
+    } else if (c->by == 3) {
+        ka = c->try_at[a];
+        kb = c->try_at[b];
+        ta = sa->departure;
+        tb = sb->departure;
     } else {
         /* placement: by the day each can go; within a day the airfield
          * that must close first takes the caps first */
@@ -181,6 +192,7 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
             return DD_EARG;
         r->seen[c] = 1;
         out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1};
+        r->placed[f] = -1;
         if (x->sorties[f].departed == DD_TIME_NONE)
             r->slot[m++] = f;
     }
@@ -265,11 +277,165 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
             continue;
         if (rc != DD_OK)
             return rc;
+        r->placed[f] = (int32_t)(st->n_sorties - 1);
         const dd_sortie *so = &st->sorties[st->n_sorties - 1];
         o->departure = so->departure;
         o->tail = so->tail;
         o->keeps_clearance = keeps;
         o->day = dd_scenario_day(s, so->departure);
     }
+    /* 3. within each airfield and type, the contents go in the order they
+     * are ready, then in their planned order, whatever windows the slots
+     * kept: departures, tails and requests stay, so no limit moves, and
+     * what was planned to leave last (the security with the last load)
+     * still does */
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->slot[i];
+        if (out[f].departure == DD_TIME_NONE)
+            continue;
+        r->try_at[f] = out[f].departure;
+        r->cont[k++] = f;
+    }
+    for (size_t i = 0; i < k; i++)
+        r->slot[i] = (size_t)r->give[r->cont[i]];
+    sc.by = 3;
+    merge_sort(&sc, r->cont, tmp, k);
+    sc.by = 1;
+    merge_sort(&sc, r->slot, tmp, k);
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->cont[i];
+        r->give[f] = (int32_t)r->slot[i];
+        out[f].carries = x->sorties[r->slot[i]].carries;
+    }
+    return DD_OK;
+}
+
+static dd_pax *copy_pax(const dd_pax *v, size_t n)
+{
+    if (!n)
+        return NULL;
+    dd_pax *c = malloc(n * sizeof *c);
+    if (c)
+        memcpy(c, v, n * sizeof *c);
+    return c;
+}
+
+/* The sortie of slot f as it goes (or went), with the content it has. */
+static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out, size_t f, dd_sortie *so,
+                             int32_t *content)
+{
+    const dd_plan *b = r->base;
+    dd_time left = x->sorties[f].departed;
+    if (left != DD_TIME_NONE) {
+        *so = b->sorties[f];
+        dd_time d = left - so->departure;
+        so->ferry_departure += d;
+        so->arrival_at_site += d;
+        so->departure = left;
+        so->arrival += d;
+        *content = x->sorties[f].carries;
+    } else {
+        if (out[f].departure == DD_TIME_NONE || r->placed[f] < 0)
+            return DD_EINFEASIBLE;
+        *so = r->st.sorties[r->placed[f]];
+        *content = out[f].carries;
+    }
+    const dd_sortie *cs = &b->sorties[*content];
+    so->load = cs->load;
+    so->weight_kg = cs->weight_kg;
+    so->floor_m = cs->floor_m;
+    so->seats = cs->seats;
+    so->n_pax = cs->n_pax;
+    so->pax = copy_pax(cs->pax, cs->n_pax);
+    /* augmentees come in on the slot's ferry leg, as planned */
+    so->n_ferry_pax = b->sorties[f].n_ferry_pax;
+    so->ferry_pax = copy_pax(b->sorties[f].ferry_pax, so->n_ferry_pax);
+    if ((so->n_pax && !so->pax) || (so->n_ferry_pax && !so->ferry_pax)) {
+        free(so->pax);
+        free(so->ferry_pax);
+        return DD_ENOMEM;
+    }
+    return DD_OK;
+}
+
+dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
+                            const dd_replan_sortie *out, dd_plan **plan_out)
+{
+    *plan_out = NULL;
+    if (!r || !x || !out)
+        return DD_EARG;
+    const dd_plan *b = r->base;
+    const dd_scenario *s = b->scenario;
+    size_t n = r->n;
+    dd_plan *p = dd__plan_new(s);
+    int32_t *newidx = malloc((n ? n : 1) * sizeof *newidx);
+    if (p)
+        p->sorties = calloc(n ? n : 1, sizeof *p->sorties);
+    if (p && b->n_movements)
+        p->movements = malloc(b->n_movements * sizeof *p->movements);
+    if (!p || !newidx || !p->sorties || (b->n_movements && !p->movements)) {
+        free(newidx);
+        dd_plan_free(p);
+        return DD_ENOMEM;
+    }
+    p->seed = b->seed;
+    p->objective = b->objective;
+    p->fleet_mix = b->fleet_mix;
+    p->loads = b->loads;
+    p->borrowed_loads = true;
+    memcpy(p->tasks, b->tasks, s->n_tasks * sizeof *p->tasks);
+    memcpy(p->released, b->released, s->n_people * sizeof *p->released);
+    memcpy(p->arrived, b->arrived, s->n_people * sizeof *p->arrived);
+    memcpy(p->cargo_ready, b->cargo_ready, s->n_cargo * sizeof *p->cargo_ready);
+    dd_status st = DD_OK;
+    for (size_t f = 0; f < n; f++)
+        newidx[f] = -1;
+    for (size_t f = 0; f < n && st == DD_OK; f++) {
+        int32_t c;
+        dd_sortie so;
+        st = slot_sortie(r, x, out, f, &so, &c);
+        if (st == DD_EINFEASIBLE) {
+            st = DD_OK; /* left out: what it carries does not leave */
+            continue;
+        }
+        if (st != DD_OK)
+            break;
+        newidx[c] = (int32_t)p->n_sorties;
+        p->sorties[p->n_sorties++] = so;
+        for (size_t k = 0; k < so.n_ferry_pax; k++)
+            p->arrived[so.ferry_pax[k].people] = so.arrival_at_site;
+    }
+    /* people go with the content they were seated with */
+    for (size_t m = 0; m < b->n_movements && st == DD_OK; m++) {
+        dd_movement mv = b->movements[m];
+        if (mv.sortie >= 0) {
+            int32_t k = newidx[mv.sortie];
+            if (k < 0)
+                continue;
+            mv.sortie = k;
+            mv.departure = p->sorties[k].departure;
+            mv.day = dd_scenario_day(s, mv.departure);
+        }
+        p->movements[p->n_movements++] = mv;
+    }
+    free(newidx);
+    if (st == DD_OK)
+        st = dd__plan_figures(p, &r->terms);
+    if (st != DD_OK) {
+        dd_plan_free(p);
+        return st;
+    }
+    p->margin = dd__tightest_term(p, p->margin_term, sizeof p->margin_term);
+    p->completion_lb = b->completion_lb;
+    p->completion_lb_binding = b->completion_lb_binding;
+    p->sorties_lb = b->sorties_lb;
+    p->binding = b->binding;
+    snprintf(p->binding_detail, sizeof p->binding_detail, "%s", b->binding_detail);
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (p->movements[m].sortie < 0)
+            p->commercial_seats_used += p->movements[m].count;
+    *plan_out = p;
     return DD_OK;
 }

@@ -138,8 +138,8 @@ typedef struct state {
     dd_time **down_until;    /* [type][tail] */
 } state;
 
-static dd_status replan(const dd_plan *p, const dd_events *ev, dd_track_status *st,
-                        const state *x)
+static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
+                        dd_plan **plan_out)
 {
     const dd_scenario *s = p->scenario;
     size_t n = p->n_sorties, na = s->n_aircraft;
@@ -214,6 +214,8 @@ static dd_status replan(const dd_plan *p, const dd_events *ev, dd_track_status *
             rc = dd_replanner_new(p, &rp);
         if (rc == DD_OK)
             rc = dd_replanner_run(rp, &es, ro);
+        if (rc == DD_OK && plan_out)
+            rc = dd_replanner_plan(rp, &es, ro, plan_out);
         free(open);
     }
     if (rc == DD_OK) {
@@ -238,7 +240,6 @@ static dd_status replan(const dd_plan *p, const dd_events *ev, dd_track_status *
         }
         st->completion_projected = st->sorties_unplaced ? DD_TIME_NONE : last;
     }
-    (void)ev;
     dd_replanner_free(rp);
     for (size_t a = 0; tf && th && a < na; a++) {
         free(tf[a]);
@@ -252,7 +253,7 @@ static dd_status replan(const dd_plan *p, const dd_events *ev, dd_track_status *
 }
 
 static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status *st,
-                         state *x)
+                         state *x, dd_plan **plan_out)
 {
     const dd_scenario *s = p->scenario;
     size_t n = p->n_sorties;
@@ -395,7 +396,7 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
             st->tasks_late++;
     }
     st->completion_plan = p->completion;
-    dd_status rc = replan(p, ev, st, x);
+    dd_status rc = replan(p, st, x, plan_out);
     if (rc != DD_OK)
         return rc;
     if (st->completion_projected != DD_TIME_NONE) {
@@ -406,9 +407,11 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
 }
 
 dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
-                                  dd_track_status **out)
+                                  dd_track_status **out, dd_plan **plan_out)
 {
     *out = NULL;
+    if (plan_out)
+        *plan_out = NULL;
     const dd_scenario *s = p->scenario;
     if (at == DD_TIME_NONE) {
         at = 0;
@@ -445,7 +448,7 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
         x.down_until[a][most] = INT64_MAX; /* end of the type's tails */
     }
     if (rc == DD_OK)
-        rc = compute(p, ev, st, &x);
+        rc = compute(p, ev, st, &x, plan_out);
     for (size_t a = 0; x.down_until && a < s->n_aircraft; a++)
         free(x.down_until[a]);
     free(x.down_until);

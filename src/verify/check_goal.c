@@ -299,10 +299,14 @@ static void check_verdict(vctx *c, bool milestones_met)
         dd__vf_worst(c, T_DEADLINE, -1e18, "%s not all out", what);
     }
     bool met = c->terms[T_DEADLINE].n == 0 && milestones_met;
+    for (size_t j = 0; j < s->n_sites; j++)
+        if (s->sites[j].close_by != DD_TIME_NONE && c->terms[dd__vf_term_site(c, j)].n)
+            met = false;
     uint32_t l = p->summary_line, cl = p->summary_col;
     if (p->deadline_met != met)
         dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, NULL, -1, -1, l, cl,
-                   "summary: deadline_met is %s, but the plan %s the deadline and milestones",
+                   "summary: deadline_met is %s, but the plan %s the deadline, the "
+                   "milestones and the closing dates",
                    p->deadline_met ? "true" : "false", met ? "meets" : "misses");
     if (p->completion != completion) {
         dd__vf_time(c, p->completion, a, sizeof a);
