@@ -22,6 +22,7 @@
 #include <drawdown/report.h>
 #include <drawdown/scenario.h>
 #include <drawdown/sim.h>
+#include <drawdown/track.h>
 #include <drawdown/verify.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +261,60 @@ static void test_verify_and_brief(void **state)
     dd_scenario_free(s);
 }
 
+typedef struct track_ctx {
+    const dd_plan *p;
+    const char *events;
+} track_ctx;
+
+/* Tracking's pure part: the events read, checked against the plan, the
+ * status and the new plan in full (the SQLite log allocates inside the
+ * shared library, out of the wrapper's reach). */
+static dd_status track_step(void *ctx)
+{
+    const track_ctx *c = ctx;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    dd_track_status *st = NULL;
+    dd_plan *np = NULL;
+    dd_status rc = dd_events_parse(c->p->scenario, "ev.csv", c->events, strlen(c->events),
+                                   &d, &e);
+    if (rc == DD_OK)
+        rc = dd_track_check(c->p, NULL, e, &d);
+    if (rc == DD_OK)
+        rc = dd_track_status_compute(c->p, e, DD_TIME_NONE, &st, &np);
+    dd_plan_free(np);
+    dd_track_status_free(st);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+    return rc;
+}
+
+static void test_track(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_clean();
+    dd_plan *p = NULL;
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_true(p->n_sorties >= 2);
+    char events[512], a[40], b[40];
+    dd_scenario_format_time(s, p->sorties[0].departure + 5, 0, a, sizeof a);
+    dd_scenario_format_time(s, p->sorties[0].departure + 600, 0, b, sizeof b);
+    snprintf(events, sizeof events,
+             "time,event,subject,value,note\n"
+             "%s,departed,1,,\n"
+             "%s,clearance-denied,2,,\n"
+             "%s,closed,%s,%s,wind\n"
+             "%s,note,,,all well\n",
+             a, a, a, s->sites[p->sorties[1].site].id, b, a);
+    track_ctx c = {p, events};
+    sweep("track status and re-plan", track_step, &c, 300);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_verify_and_brief),
+        cmocka_unit_test(test_track),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
