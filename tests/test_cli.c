@@ -287,6 +287,21 @@ static void test_track(void **state)
     assert_within_80_columns(r.out);
     run_free(&r);
 
+    snprintf(args, sizeof args, "status '%s' --json", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE;
+    struct fy_document *doc = fy_document_build_from_string(&cfg, r.out, strlen(r.out));
+    assert_non_null(doc);
+    assert_string_equal(scalar_at(doc, "/format"), "drawdown-status");
+    assert_string_equal(scalar_at(doc, "/sorties/departed"), "1");
+    assert_string_equal(scalar_at(doc, "/sortie_list/1/clearance"), "denied");
+    assert_string_equal(scalar_at(doc, "/projection/deadline_met"), "true");
+    fy_document_destroy(doc);
+    run_free(&r);
+
     snprintf(args, sizeof args, "status '%s' --at tomorrow", log);
     r = run(args);
     assert_int_equal(r.status, 2);

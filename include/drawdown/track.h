@@ -163,6 +163,9 @@ void dd_track_status_free(dd_track_status *st);
 dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st,
                                      bool moves, FILE *f);
 
+/* The same for machines (docs/track.md, "status --json"). */
+dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st, FILE *f);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,14 +22,15 @@ static const char track_usage[] =
     "events, or check that no row was altered. See also: drawdown status.\n";
 
 static const char status_usage[] =
-    "usage: drawdown status LOG [--at TIME] [--all] [-o NEWPLAN.json]\n"
+    "usage: drawdown status LOG [--at TIME] [--all] [--json] [-o NEWPLAN.json]\n"
     "\n"
     "Where the withdrawal stands at TIME (default: the last event): sorties\n"
     "gone against the plan, clearance requests overdue or denied, late\n"
     "tasks, people and cargo out per site, and the plan made again from\n"
     "now: projected last departure, the deadline, requests to file anew.\n"
     "--all lists every sortie and task that needs attention; -o writes the\n"
-    "new plan as a plan file (for drawdown verify and drawdown report).\n";
+    "new plan as a plan file (for drawdown verify and drawdown report);\n"
+    "--json prints the status for machines (docs/track.md).\n";
 
 /* The log's scenario and plan, built again and compared with the log. */
 typedef struct opened {
@@ -262,7 +263,7 @@ int dd__cmd_track(int argc, char **argv)
 int dd__cmd_status(int argc, char **argv)
 {
     const char *log = NULL, *at_text = NULL, *out = NULL;
-    bool all = false;
+    bool all = false, json = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -270,6 +271,8 @@ int dd__cmd_status(int argc, char **argv)
             return DD_EXIT_OK;
         } else if (!strcmp(a, "--all")) {
             all = true;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
         } else if (!strcmp(a, "--at") && i + 1 < argc) {
             at_text = argv[++i];
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
@@ -312,14 +315,15 @@ int dd__cmd_status(int argc, char **argv)
     if (rc == DD_OK)
         rc = dd_track_status_compute(o.p, ev, at, &st, out ? &np : NULL);
     if (rc == DD_OK)
-        rc = dd_track_status_write_text(o.p, st, all, stdout);
+        rc = json ? dd_track_status_write_json(o.p, st, stdout)
+                  : dd_track_status_write_text(o.p, st, all, stdout);
     else
         fprintf(stderr, "drawdown status: %s\n", dd_status_str(rc));
     if (rc == DD_OK && out) {
         rc = dd__cli_write_plan(out, np, dd_track_get_info(o.t)->scenario);
         if (rc != DD_OK)
             fprintf(stderr, "drawdown status: cannot write %s\n", out);
-        else
+        else if (!json)
             printf("\nThe new plan: %s (drawdown verify, drawdown report)\n", out);
     }
     dd_plan_free(np);

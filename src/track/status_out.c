@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The status as text for people (track.h): 80 columns. */
+/* The status as text for people (80 columns) and as JSON (track.h). */
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
 #include <drawdown/track.h>
 
 static void fmt(const dd_scenario *s, dd_time t, char *buf, size_t n)
@@ -21,6 +22,18 @@ static const char *req_name(dd_request_state r)
     case DD_REQ_FILED: return "filed";
     case DD_REQ_APPROVED: return "approved";
     case DD_REQ_DENIED: return "DENIED";
+    }
+    return "?";
+}
+
+static const char *req_json(dd_request_state r)
+{
+    switch (r) {
+    case DD_REQ_NOT_DUE: return "not_due";
+    case DD_REQ_OVERDUE: return "overdue";
+    case DD_REQ_FILED: return "filed";
+    case DD_REQ_APPROVED: return "approved";
+    case DD_REQ_DENIED: return "denied";
     }
     return "?";
 }
@@ -145,4 +158,119 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
     if (!all && late > 20)
         fprintf(f, "  ... and %zu more (--all)\n", late - 20);
     return ferror(f) ? DD_EIO : DD_OK;
+}
+
+/* ---- JSON (docs/track.md) ------------------------------------------------ */
+
+static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
+{
+    dd__jw_key(w, key);
+    if (t == DD_TIME_NONE) {
+        dd__jw_null(w);
+        return;
+    }
+    char buf[40];
+    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
+    dd__jw_str(w, buf);
+}
+
+static void jint(dd_jw *w, const char *key, int64_t v)
+{
+    dd__jw_key(w, key);
+    dd__jw_int(w, v);
+}
+
+dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    dd_jw w;
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "format");
+    dd__jw_str(&w, "drawdown-status");
+    jint(&w, "version", 1);
+    jtime(&w, s, "at", st->at);
+    jint(&w, "events", (int64_t)st->n_events);
+    dd__jw_key(&w, "sorties");
+    dd__jw_obj(&w);
+    jint(&w, "planned", (int64_t)st->n_sorties);
+    jint(&w, "due", (int64_t)st->sorties_due);
+    jint(&w, "departed", (int64_t)st->sorties_departed);
+    jint(&w, "overdue", (int64_t)st->sorties_overdue);
+    jint(&w, "aborted", (int64_t)st->sorties_aborted);
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "clearances");
+    dd__jw_obj(&w);
+    jint(&w, "due", (int64_t)st->requests_due);
+    jint(&w, "approved", (int64_t)st->requests_approved);
+    jint(&w, "denied", (int64_t)st->requests_denied);
+    jint(&w, "pending", (int64_t)st->requests_filed);
+    jint(&w, "overdue", (int64_t)st->requests_overdue);
+    jint(&w, "to_file_anew", (int64_t)st->requests_to_file);
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "tasks");
+    dd__jw_obj(&w);
+    jint(&w, "due", (int64_t)st->tasks_due);
+    jint(&w, "done", (int64_t)st->tasks_done);
+    jint(&w, "late", (int64_t)st->tasks_late);
+    dd__jw_obj_end(&w);
+    jint(&w, "tails_down", (int64_t)st->tails_down);
+    dd__jw_key(&w, "projection");
+    dd__jw_obj(&w);
+    jtime(&w, s, "completion_planned", st->completion_plan);
+    jtime(&w, s, "completion", st->completion_projected);
+    dd__jw_key(&w, "slip_hours");
+    if (st->completion_projected == DD_TIME_NONE)
+        dd__jw_null(&w);
+    else
+        dd__jw_num(&w, st->slip_hours);
+    dd__jw_key(&w, "deadline_met");
+    dd__jw_bool(&w, st->deadline_met_projected);
+    jint(&w, "unplaced", (int64_t)st->sorties_unplaced);
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "sites");
+    dd__jw_arr(&w);
+    for (size_t k = 0; k < s->n_sites; k++) {
+        const dd_track_site *x = &st->sites[k];
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "id");
+        dd__jw_str(&w, s->sites[k].id);
+        jint(&w, "sorties_out", x->sorties_out);
+        jint(&w, "sorties_out_planned", x->sorties_out_plan);
+        jint(&w, "sorties", x->sorties_total);
+        jint(&w, "people_out", x->people_out);
+        jint(&w, "people_out_planned", x->people_out_plan);
+        jint(&w, "people", x->people_total);
+        dd__jw_key(&w, "cargo_out_kg");
+        dd__jw_num(&w, x->cargo_out_kg);
+        dd__jw_key(&w, "cargo_out_planned_kg");
+        dd__jw_num(&w, x->cargo_out_plan_kg);
+        dd__jw_key(&w, "cargo_kg");
+        dd__jw_num(&w, x->cargo_total_kg);
+        jtime(&w, s, "closed_until", x->closed_until);
+        jtime(&w, s, "last_departure", x->projected_close);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    /* every sortie: state, request, planned and projected departure */
+    dd__jw_key(&w, "sortie_list");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_track_sortie *t = &st->sorties[i];
+        dd__jw_obj(&w);
+        jint(&w, "id", (int64_t)i + 1);
+        dd__jw_key(&w, "state");
+        dd__jw_str(&w, state_name(t->state));
+        dd__jw_key(&w, "clearance");
+        dd__jw_str(&w, req_json(t->request));
+        jtime(&w, s, "planned", p->sorties[i].departure);
+        jtime(&w, s, "departed", t->departed);
+        jtime(&w, s, "projected", t->projected);
+        dd__jw_key(&w, "keeps_clearance");
+        dd__jw_bool(&w, t->keeps_clearance);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
 }
