@@ -199,11 +199,7 @@ static void append_text(fixture *fx, dd_track *t, const char *text)
     dd_events *e = parse_ok(fx->s, text);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_events *prior = NULL;
-    assert_int_equal(dd_track_events(t, fx->s, &d, &prior), DD_OK);
-    assert_int_equal(dd_track_check(fx->p, prior, e, &d), DD_OK);
-    assert_int_equal(dd_track_append(t, fx->s, e, "2024-06-07T12:00:00Z", &d), DD_OK);
-    dd_events_free(prior);
+    assert_int_equal(dd_track_append(t, fx->p, e, "2024-06-07T12:00:00Z", &d), DD_OK);
     dd_events_free(e);
     dd_diags_fini(&d);
 }
@@ -240,6 +236,19 @@ static void test_log_roundtrip(void **state)
     int64_t bad;
     assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
     assert_int_equal(bad, -1);
+    /* refused under the lock: sortie 2 left already; nothing is added */
+    dd_events *again = parse_ok(fx->s, "time,event,subject\n2024-06-07T09:30Z,note,\n"
+                                       "2024-06-07T09:30Z,departed,2\n");
+    assert_int_equal(dd_track_append(t, fx->p, again, NULL, &d), DD_EINPUT);
+    assert_string_equal(d.items[d.n_items - 1].message,
+                        "sortie 2 left already (ev.csv:2, event 5 of the log)");
+    assert_int_equal(i->n_events, 5);
+    dd_events_free(again);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    assert_int_equal(e->n, 5);
     dd_events_free(e);
     dd_track_close(t);
     /* a log is started once */
@@ -339,7 +348,7 @@ static void test_log_killed_writer(void **state)
             dd_events *e = parse_ok(fx->s, "time,event\n2024-06-07T09:00Z,note\n"
                                            "2024-06-07T09:01Z,note\n");
             for (;;)
-                if (dd_track_append(w, fx->s, e, NULL, &d) != DD_OK)
+                if (dd_track_append(w, fx->p, e, NULL, &d) != DD_OK)
                     _exit(4);
         }
         struct timespec ts = {0, 150000000L + 50000000L * round};

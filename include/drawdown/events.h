@@ -59,6 +59,8 @@ typedef struct dd_event {
     const char *subject; /* the subject and value cells as written ("" when empty) */
     const char *value;
     const char *note;    /* "" when empty */
+    const char *origin;  /* the optional source column: where the event was
+                          * first read; the log fills it ("" when empty) */
     /* where it was read, for later messages */
     const char *file;
     uint32_t line;
@@ -73,7 +75,8 @@ typedef struct dd_events {
 
 /*
  * Read events CSV `text` (named `file` in messages) for scenario s. Columns
- * are found by header name in any order; time and event are required.
+ * are found by header name in any order; time and event are required,
+ * subject, value, note and source optional.
  * Times without an offset are the host country's local time, as in the
  * inventories. Returns DD_OK, DD_EINPUT (errors in diags, *out NULL),
  * DD_ENOMEM.

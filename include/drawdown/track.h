@@ -72,10 +72,12 @@ dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
 dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_events *add,
                          dd_diags *diags);
 
-/* Append `add` (already checked) in one transaction; `source` names where
- * the events came from (a file name), `recorded` the wall-clock time to
- * stamp them with (ISO 8601; NULL: now). */
-dd_status dd_track_append(dd_track *t, const dd_scenario *s, const dd_events *add,
+/* Append `add` in one transaction, checked (dd_track_check) against the
+ * events in the log under its write lock: all of them, or none when any is
+ * refused (DD_EINPUT, located errors in diags). Each row records where its
+ * event was read (file:line) and `recorded`, the wall-clock time to stamp
+ * them with (ISO 8601; NULL: now). p is the log's plan. */
+dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
                           const char *recorded, dd_diags *diags);
 
 /*

@@ -171,14 +171,10 @@ static int track_add(int argc, char **argv)
         return code;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_events *prior = NULL, *add = NULL;
-    dd_status st = dd_track_events(o.t, o.s, &d, &prior);
+    dd_events *add = NULL;
+    dd_status st = dd_events_load(o.s, argv[1], &d, &add);
     if (st == DD_OK)
-        st = dd_events_load(o.s, argv[1], &d, &add);
-    if (st == DD_OK)
-        st = dd_track_check(o.p, prior, add, &d);
-    if (st == DD_OK)
-        st = dd_track_append(o.t, o.s, add, NULL, &d);
+        st = dd_track_append(o.t, o.p, add, NULL, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK)
@@ -186,7 +182,6 @@ static int track_add(int argc, char **argv)
                (long long)dd_track_get_info(o.t)->n_events);
     else if (st == DD_EINPUT)
         fprintf(stderr, "drawdown track: nothing was added\n");
-    dd_events_free(prior);
     dd_events_free(add);
     closed(&o);
     return dd__cli_exit_for(st);

@@ -747,7 +747,7 @@ void dd__load_inventories(dd_loader *L, dd_ynode *root)
 
 /* ---- events (tracking, docs/track.md) ---------------------------------- */
 
-enum { E_TIME, E_EVENT, E_SUBJECT, E_VALUE, E_NOTE };
+enum { E_TIME, E_EVENT, E_SUBJECT, E_VALUE, E_NOTE, E_SOURCE };
 
 static const colspec event_cols[] = {
     {"time", true, C_TIME, DD_Q_COUNT_, "at", NULL},
@@ -755,6 +755,7 @@ static const colspec event_cols[] = {
     {"subject", false, C_TEXT, DD_Q_COUNT_, "sortie", NULL},
     {"value", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
     {"note", false, C_TEXT, DD_Q_COUNT_, "remarks", NULL},
+    {"source", false, C_TEXT, DD_Q_COUNT_, NULL, NULL},
 };
 
 typedef struct ev_out {
@@ -877,6 +878,7 @@ static bool event_row(inv *v, const dd_csv_row *row)
     e->subject = cell_text(v, row, E_SUBJECT, "");
     e->value = cell_text(v, row, E_VALUE, "");
     e->note = cell_text(v, row, E_NOTE, "");
+    e->origin = cell_text(v, row, E_SOURCE, "");
     subj = subj ? e->subject : NULL;
     val = val ? e->value : NULL;
     int k = -1;

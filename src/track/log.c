@@ -340,9 +340,10 @@ static dd_status last_hash(dd_track *t, int64_t *seq, char hex[65])
     return st;
 }
 
-dd_status dd_track_append(dd_track *t, const dd_scenario *s, const dd_events *add,
+dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
                           const char *recorded, dd_diags *diags)
 {
+    const dd_scenario *s = p->scenario;
     char now[32];
     if (!recorded) {
         now_iso(now);
@@ -353,9 +354,20 @@ dd_status dd_track_append(dd_track *t, const dd_scenario *s, const dd_events *ad
         db_err(diags, t->path, t->db, "cannot write to the log");
         return DD_EIO;
     }
+    /* checked against the events as they are under the write lock, so two
+     * writers cannot both add the same departure */
+    dd_events *prior = NULL;
+    dd_status st = dd_track_events(t, s, diags, &prior);
+    if (st == DD_OK)
+        st = dd_track_check(p, prior, add, diags);
+    dd_events_free(prior);
+    if (st != DD_OK) {
+        sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
+        return st;
+    }
     int64_t seq;
     char prev[65];
-    dd_status st = last_hash(t, &seq, prev);
+    st = last_hash(t, &seq, prev);
     sqlite3_stmt *ins = NULL;
     if (st == DD_OK &&
         sqlite3_prepare_v2(t->db, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?)", -1, &ins,
@@ -416,18 +428,20 @@ dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
     FILE *f = open_memstream(&buf, &n);
     if (!f)
         return DD_ENOMEM;
-    fputs("time,event,subject,value,note\n", f);
+    fputs("time,event,subject,value,note,source\n", f);
     sqlite3_stmt *q = NULL;
     dd_status st = DD_OK;
     if (sqlite3_prepare_v2(t->db,
-                           "SELECT time, event, subject, value, note FROM events ORDER BY seq",
+                           "SELECT time, event, subject, value, note, "
+                           "source || ', event ' || seq || ' of the log' "
+                           "FROM events ORDER BY seq",
                            -1, &q, NULL) != SQLITE_OK) {
         st = DD_EIO;
     } else {
         int rc;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-            for (int k = 0; k < 5; k++)
-                put_cell(f, col_text(q, k), k == 4);
+            for (int k = 0; k < 6; k++)
+                put_cell(f, col_text(q, k), k == 5);
         if (rc != SQLITE_DONE)
             st = DD_EIO;
     }

@@ -35,6 +35,15 @@ static int32_t max_tails(const dd_aircraft *a)
     return most;
 }
 
+/* Where an earlier event came from, for messages. */
+static const char *where(const dd_event *e, char *buf, size_t n)
+{
+    if (e->origin && *e->origin)
+        return e->origin;
+    snprintf(buf, n, "%s:%u", e->file, e->line);
+    return buf;
+}
+
 static bool is_sortie_event(dd_event_kind k)
 {
     return k == DD_EV_DEPARTED || k == DD_EV_ABORTED || k == DD_EV_FILED ||
@@ -72,8 +81,9 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
                 const dd_sortie *so = &p->sorties[e->sortie - 1];
                 const dd_event *g = gone[e->sortie - 1];
                 if (g && pass) {
-                    ev_err(diags, e, e->col_subject, "sortie %d left already (%s:%u)",
-                           e->sortie, g->file, g->line);
+                    char w[256];
+                    ev_err(diags, e, e->col_subject, "sortie %d left already (%s)", e->sortie,
+                           where(g, w, sizeof w));
                     continue;
                 }
                 if (e->kind == DD_EV_DEPARTED) {
@@ -89,8 +99,9 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
             } else if (e->kind == DD_EV_TASK_DONE) {
                 const dd_event *g = done[e->index];
                 if (g && pass) {
-                    ev_err(diags, e, e->col_subject, "task %s is done already (%s:%u)",
-                           s->tasks[e->index].id, g->file, g->line);
+                    char w[256];
+                    ev_err(diags, e, e->col_subject, "task %s is done already (%s)",
+                           s->tasks[e->index].id, where(g, w, sizeof w));
                     continue;
                 }
                 done[e->index] = e;
