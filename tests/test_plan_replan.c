@@ -263,6 +263,56 @@ static void test_late_load_swaps(void **state)
             assert_true(fx->out[f].departure >= late);
 }
 
+static size_t refiled(const fixture *fx, const dd_exec_state *x)
+{
+    size_t k = 0;
+    for (size_t f = 0; f < fx->p->n_sorties; f++)
+        k += x->sorties[f].departed == DD_TIME_NONE && !fx->out[f].keeps_clearance;
+    return k;
+}
+
+/* Tracking's order (keep_clearances): one early sortie denied and one
+ * aborted for a day; with the clearances held placed first only those two
+ * file anew, and every term is still met; the simulation's order (the
+ * airfield that must close first first) files more. */
+static void test_keep_clearances(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    const dd_scenario *s = fx->s;
+    as_planned(fx, true);
+    dd_time now = p->sorties[3].departure - 12 * 60;
+    for (size_t f = 0; f < 3; f++)
+        fx->x[f].departed = p->sorties[f].departure;
+    fx->x[3].window_from = fx->x[3].window_to = DD_TIME_NONE; /* denied */
+    fx->x[4].ready = p->sorties[4].departure + 1440;          /* aborted */
+    dd_exec_state x = {.now = now, .sorties = fx->x};
+    assert_int_equal(dd_replanner_run(fx->r, &x, fx->out), DD_OK);
+    check(fx, &x);
+    size_t close_first = refiled(fx, &x);
+    x.keep_clearances = true;
+    assert_int_equal(dd_replanner_run(fx->r, &x, fx->out), DD_OK);
+    check(fx, &x);
+    size_t keep = refiled(fx, &x);
+    print_message("new requests: %zu keeping the clearances held, %zu closing first\n", keep,
+                  close_first);
+    assert_true(keep <= close_first);
+    assert_true(keep <= 3);
+    for (size_t f = 5; f < p->n_sorties; f++)
+        if (fx->out[f].departure >= fx->x[f].window_from &&
+            fx->out[f].departure <= fx->x[f].window_to)
+            assert_true(fx->out[f].keeps_clearance);
+    /* and every closing date and the deadline still hold */
+    for (size_t f = 0; f < p->n_sorties; f++) {
+        dd_time d = x.sorties[f].departed != DD_TIME_NONE ? x.sorties[f].departed
+                                                          : fx->out[f].departure;
+        dd_time cb = s->sites[p->sorties[f].site].close_by;
+        assert_true(d <= s->agreement.deadline);
+        if (cb != DD_TIME_NONE)
+            assert_true(d <= cb);
+    }
+}
+
 /* A closed airfield: nothing leaves it before it opens again. */
 static void test_closure(void **state)
 {
@@ -327,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_midway),
         cmocka_unit_test(test_departed_fill_caps),
         cmocka_unit_test(test_late_load_swaps),
+        cmocka_unit_test(test_keep_clearances),
         cmocka_unit_test(test_closure),
         cmocka_unit_test(test_tails_busy),
         cmocka_unit_test(test_bad_state),

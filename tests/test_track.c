@@ -505,6 +505,42 @@ static void test_status(void **state)
     dd_events_free(e);
 }
 
+/* The bundled week-1 example (docs/track.md): the denied and the aborted
+ * sortie file anew, nothing else moves out of its window, the plan's end
+ * holds, and the new plan passes the verifier. */
+static void test_week1(void **state)
+{
+    fixture *fx = *state;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    assert_int_equal(dd_events_load(fx->s, DD_SOURCE_DIR "/examples/niger-2024/events-week1.csv",
+                                    &d, &e),
+                     DD_OK);
+    assert_int_equal(dd_track_check(fx->p, NULL, e, &d), DD_OK);
+    dd_time at;
+    assert_null(dd_scenario_parse_time(fx->s, "2024-06-12T12:00Z", &at));
+    dd_track_status *st = NULL;
+    dd_plan *np = NULL;
+    assert_int_equal(dd_track_status_compute(fx->p, e, at, &st, &np), DD_OK);
+    assert_int_equal(st->sorties_departed, 10);
+    assert_int_equal(st->sorties_aborted, 1);
+    assert_int_equal(st->requests_denied, 1);
+    assert_int_equal(st->requests_overdue, 0);
+    assert_int_equal(st->tasks_late, 1);
+    assert_int_equal(st->requests_to_file, 2);
+    assert_false(st->sorties[5].keeps_clearance);
+    assert_false(st->sorties[8].keeps_clearance);
+    assert_int_equal(st->completion_projected, fx->p->completion);
+    assert_true(st->deadline_met_projected);
+    assert_true(np->deadline_met);
+    assert_verified(fx->s, np);
+    dd_plan_free(np);
+    dd_track_status_free(st);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+}
+
 /* Random histories on Niger: sorties leave a few minutes late or not at
  * all, requests are filed, approved or denied, an airfield closes, a tail
  * breaks; at a random day the status is taken, and the new plan must be
@@ -605,6 +641,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_week1, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

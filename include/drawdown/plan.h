@@ -222,6 +222,13 @@ typedef struct dd_exec_state {
      * site, and country-wide (-1: none); NULL: the scenario's */
     const int32_t *site_cap;
     const int32_t *country_cap;
+    /* false: sorties are placed by the day each can go and, within a day,
+     * the airfield that must close first first (the most margin on the
+     * closing dates: simulate). true: the sorties that can keep the
+     * clearance they hold are placed first and new requests take the room
+     * left, unless that misses a term (a closing date, the deadline) the
+     * first order meets (fewest new requests: tracking). */
+    bool keep_clearances;
 } dd_exec_state;
 
 typedef struct dd_replan_sortie {

@@ -24,6 +24,9 @@ struct dd_replanner {
     dd_time *latest;     /* per slot: end of the window it may keep */
     int32_t *give;       /* per slot: the content it gets */
     int32_t *placed;     /* per sortie: its record in st.sorties, or -1 */
+    int32_t *give0;      /* the matching, kept for a second placement */
+    dd_time *site_last;  /* per site: last departure of a placement */
+    size_t *slot0;       /* the undeparted sorties in slot order */
     unsigned char *seen;
 };
 
@@ -45,10 +48,13 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->latest = malloc(n * sizeof *r->latest);
     r->give = malloc(n * sizeof *r->give);
     r->placed = malloc(n * sizeof *r->placed);
+    r->give0 = malloc(n * sizeof *r->give0);
+    r->slot0 = malloc(n * sizeof *r->slot0);
+    r->site_last = malloc((base->scenario->n_sites + 1) * sizeof *r->site_last);
     r->seen = malloc(n);
     dd_status st = DD_ENOMEM;
     if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
-        r->seen) {
+        r->give0 && r->slot0 && r->site_last && r->seen) {
         st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
@@ -76,6 +82,9 @@ void dd_replanner_free(dd_replanner *r)
     free(r->latest);
     free(r->give);
     free(r->placed);
+    free(r->give0);
+    free(r->slot0);
+    free(r->site_last);
     free(r->seen);
     free(r);
 }
@@ -94,6 +103,8 @@ typedef struct sort_ctx {
     int by; /* 0: slot order, 1: content order, 2: placement order,
              * 3: by departure (in try_at) */
     const dd_time *try_at;
+    const dd_time *latest; /* placement: INT64_MAX when no window is kept */
+    bool windows_first;    /* placement: the clearances held before the rest */
 } sort_ctx;
 
 static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
@@ -130,6 +141,11 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
         /* placement: by the day each can go; within a day the airfield
          * that must close first takes the caps first */
         const dd_scenario *s = c->p->scenario;
+        if (c->windows_first) {
+            bool wa = c->latest[a] != INT64_MAX, wb = c->latest[b] != INT64_MAX;
+            if (wa != wb)
+                return wa ? -1 : 1;
+        }
         int32_t da = dd_scenario_day(s, c->try_at[a]), db = dd_scenario_day(s, c->try_at[b]);
         if (da != db)
             return da < db ? -1 : 1;
@@ -178,37 +194,20 @@ static void merge_sort(const sort_ctx *c, size_t *v, size_t *tmp, size_t n)
     memcpy(v, tmp, n * sizeof *v);
 }
 
-dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
+/* The state before placement: caps in force, the days the sorties that
+ * have left count against, the tails where and when they are free. */
+static dd_status reset_state(dd_replanner *r, const dd_exec_state *x)
 {
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
-    size_t n = r->n, m = 0;
-    if (!x || !out || (n && !x->sorties))
-        return DD_EARG;
-    memset(r->seen, 0, n ? n : 1);
-    for (size_t f = 0; f < n; f++) {
-        int32_t c = x->sorties[f].carries;
-        if (c < 0 || (size_t)c >= n || r->seen[c])
-            return DD_EARG;
-        r->seen[c] = 1;
-        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1};
-        r->placed[f] = -1;
-        if (x->sorties[f].departed == DD_TIME_NONE)
-            r->slot[m++] = f;
-    }
-    /* the caps in force */
-    for (size_t i = 0; i < s->n_sites; i++)
-        r->terms.site_cap[i] = x->site_cap ? x->site_cap[i] : s->sites[i].daily_cap;
-    r->terms.country_cap = x->country_cap ? *x->country_cap : s->agreement.clearance.daily_cap;
     dd__state *st = &r->st;
     dd__state_clear(st);
-    /* the sorties that have left count against their day's caps */
-    for (size_t f = 0; f < n; f++)
+    for (size_t f = 0; f < r->n; f++)
         if (x->sorties[f].departed != DD_TIME_NONE &&
             dd__state_count_day(st, p->sorties[f].site,
                                 dd_scenario_day(s, x->sorties[f].departed)) != DD_OK)
             return DD_ENOMEM;
-    /* tails where and when they are free; never before now */
+    /* never before now */
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (int32_t k = 0; k < st->n_tails[a]; k++) {
             dd__tail *t = &st->tails[a][k];
@@ -220,17 +219,43 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
                 (size_t)x->tail_hub[a][k] < s->n_hubs)
                 t->hub = x->tail_hub[a][k];
         }
-    /* 1. match contents to slots per airfield and type */
-    memcpy(r->cont, r->slot, m * sizeof *r->cont);
+    return DD_OK;
+}
+
+/* How good a placement is, smaller first: terms missed (sorties with no
+ * place count most), minutes late on them, new requests, the end. */
+typedef struct score {
+    int64_t missed, late, refiled, end;
+} score;
+
+static int cmp_score(const score *a, const score *b)
+{
+    if (a->missed != b->missed)
+        return a->missed < b->missed ? -1 : 1;
+    if (a->late != b->late)
+        return a->late < b->late ? -1 : 1;
+    if (a->refiled != b->refiled)
+        return a->refiled < b->refiled ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return 0;
+}
+
+/* One placement of the undeparted sorties (m of them, slot0) in one order:
+ * steps 2 and 3 of docs/sim.md. */
+static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                            size_t m, bool windows_first, score *sc_out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd__state *st = &r->st;
+    dd_status rc = reset_state(r, x);
+    if (rc != DD_OK)
+        return rc;
+    memcpy(r->give, r->give0, r->n * sizeof *r->give);
+    memcpy(r->slot, r->slot0, m * sizeof *r->slot);
     size_t *tmp = r->tmp;
-    sort_ctx sc = {p, x, 0, r->try_at};
-    merge_sort(&sc, r->slot, tmp, m);
-    sc.by = 1;
-    merge_sort(&sc, r->cont, tmp, m);
-    /* both orders group by (site, type) first, so position i pairs a slot
-     * with a content of the same group */
-    for (size_t i = 0; i < m; i++)
-        r->give[r->slot[i]] = (int32_t)r->cont[i];
+    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first};
     /* 2. when each can go: inside its window if that still works, else a
      * new request's lead time from now */
     dd_time lead = max_t(r->terms.lead_time, 0);
@@ -251,8 +276,12 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
             r->latest[f] = INT64_MAX;
         }
         r->cont[i] = f;
+        out[f].departure = DD_TIME_NONE;
+        out[f].tail = -1;
+        out[f].keeps_clearance = false;
+        out[f].day = -1;
+        r->placed[f] = -1;
     }
-    sc.by = 2;
     merge_sort(&sc, r->cont, tmp, m);
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
@@ -260,7 +289,7 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         dd__request rq = {p->sorties[f].site, p->sorties[f].aircraft, p->sorties[c].load,
                           r->try_at[f], 0, r->latest[f]};
         bool keeps = rq.latest != INT64_MAX;
-        dd_status rc = dd__place(st, &rq, p->loads);
+        rc = dd__place(st, &rq, p->loads);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
             dd_time early = max_t(r->try_at[f], x->now + lead);
@@ -308,7 +337,91 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         r->give[f] = (int32_t)r->slot[i];
         out[f].carries = x->sorties[r->slot[i]].carries;
     }
+    /* the score: each site's last departure against its closing date, the
+     * last of all against the deadline */
+    score q = {0, 0, 0, INT64_MIN};
+    dd_time *last = r->site_last;
+    for (size_t i = 0; i < s->n_sites; i++)
+        last[i] = INT64_MIN;
+    for (size_t f = 0; f < r->n; f++) {
+        dd_time d = x->sorties[f].departed;
+        if (d == DD_TIME_NONE) {
+            d = out[f].departure;
+            if (d == DD_TIME_NONE) {
+                q.missed += 1000;
+                continue;
+            }
+            q.refiled += !out[f].keeps_clearance;
+        }
+        int32_t site = p->sorties[f].site;
+        last[site] = max_t(last[site], d);
+        q.end = max_t(q.end, d);
+    }
+    for (size_t i = 0; i < s->n_sites; i++) {
+        dd_time cb = s->sites[i].close_by;
+        if (cb != DD_TIME_NONE && last[i] > cb) {
+            q.missed++;
+            q.late += last[i] - cb;
+        }
+    }
+    if (q.end > s->agreement.deadline) {
+        q.missed++;
+        q.late += q.end - s->agreement.deadline;
+    }
+    *sc_out = q;
     return DD_OK;
+}
+
+dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    size_t n = r->n, m = 0;
+    if (!x || !out || (n && !x->sorties))
+        return DD_EARG;
+    memset(r->seen, 0, n ? n : 1);
+    for (size_t f = 0; f < n; f++) {
+        int32_t c = x->sorties[f].carries;
+        if (c < 0 || (size_t)c >= n || r->seen[c])
+            return DD_EARG;
+        r->seen[c] = 1;
+        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1};
+        r->placed[f] = -1;
+        if (x->sorties[f].departed == DD_TIME_NONE)
+            r->slot[m++] = f;
+    }
+    /* the caps in force */
+    for (size_t i = 0; i < s->n_sites; i++)
+        r->terms.site_cap[i] = x->site_cap ? x->site_cap[i] : s->sites[i].daily_cap;
+    r->terms.country_cap = x->country_cap ? *x->country_cap : s->agreement.clearance.daily_cap;
+    /* 1. match contents to slots per airfield and type */
+    memcpy(r->cont, r->slot, m * sizeof *r->cont);
+    size_t *tmp = r->tmp;
+    sort_ctx sc = {p, x, 0, r->try_at, r->latest, false};
+    merge_sort(&sc, r->slot, tmp, m);
+    sc.by = 1;
+    merge_sort(&sc, r->cont, tmp, m);
+    /* both orders group by (site, type) first, so position i pairs a slot
+     * with a content of the same group */
+    for (size_t i = 0; i < m; i++)
+        r->give[r->slot[i]] = (int32_t)r->cont[i];
+    memcpy(r->give0, r->give, n * sizeof *r->give);
+    memcpy(r->slot0, r->slot, m * sizeof *r->slot);
+    /* 2-3. placed by the day each can go, within a day the airfield that
+     * must close first first; or, to keep the clearances held
+     * (x->keep_clearances), those first, so one sortie moved does not push
+     * the others out of their windows day after day, unless that misses a
+     * term the other order meets */
+    score a, b;
+    if (!x->keep_clearances)
+        return place_pass(r, x, out, m, false, &a);
+    dd_status rc = place_pass(r, x, out, m, true, &a);
+    if (rc != DD_OK || (a.missed == 0 && a.late == 0))
+        return rc;
+    rc = place_pass(r, x, out, m, false, &b);
+    if (rc != DD_OK || cmp_score(&b, &a) <= 0)
+        return rc;
+    return place_pass(r, x, out, m, true, &a);
 }
 
 static dd_pax *copy_pax(const dd_pax *v, size_t n)

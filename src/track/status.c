@@ -214,7 +214,8 @@ static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
                             .sorties = xs,
                             .site_open = NULL,
                             .tail_free = (const dd_time *const *)tf,
-                            .tail_hub = (const int32_t *const *)th};
+                            .tail_hub = (const int32_t *const *)th,
+                            .keep_clearances = true};
         dd_time *open = calloc(s->n_sites + 1, sizeof *open);
         if (!open)
             rc = DD_ENOMEM;
