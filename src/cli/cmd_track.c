@@ -178,8 +178,8 @@ static int track_add(int argc, char **argv)
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK)
-        printf("Added %zu events to %s (%lld in all)\n", add->n, argv[0],
-               (long long)dd_track_get_info(o.t)->n_events);
+        printf("Added %zu event%s to %s (%lld in all)\n", add->n, add->n == 1 ? "" : "s",
+               argv[0], (long long)dd_track_get_info(o.t)->n_events);
     else if (st == DD_EINPUT)
         fprintf(stderr, "drawdown track: nothing was added\n");
     dd_events_free(add);
