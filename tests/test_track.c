@@ -157,6 +157,10 @@ static void test_events_errors(void **state)
     parse_bad(s, "2024-06-07T04:10Z,closed,AB102,2024-06-08,", 26,
               "unknown site 'AB102' (did you mean 'AB101'?)");
     parse_bad(s, "2024-06-07T04:10Z,closed,AB101,,", 32, "closed needs a value: until when");
+    parse_bad(s, "2024-06-07T04:10Z,processed,101-SEC-C,,", 29,
+              "unknown personnel group '101-SEC-C' (did you mean '101-SEC-A'?)");
+    parse_bad(s, "2024-06-07T04:10Z,processed,101-SEC-A,51,", 39,
+              "expected how many of 101-SEC-A's 50 were processed, got '51'");
     parse_bad(s, "2024-06-07T04:10Z,closed,AB101,2024-06-07T04:00Z,", 32,
               "until 2024-06-07T04:00Z is not after the event's time");
     parse_bad(s, "2024-06-07T04:10Z,tail-down,C17A 9,2024-06-09,", 29,
@@ -378,11 +382,13 @@ static void test_check(void **state)
                                      "2024-06-08T04:00Z,departed,99,\n"
                                      "2024-06-08T04:00Z,task-done,101-INV,\n"
                                      "2024-06-08T05:00Z,task-done,101-INV,\n"
-                                     "2024-06-08T05:00Z,aborted,3,\n");
+                                     "2024-06-08T05:00Z,aborted,3,\n"
+                                     "2024-06-08T05:00Z,processed,101-SEC-A,30\n"
+                                     "2024-06-08T06:00Z,processed,101-SEC-A,30\n");
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     assert_int_equal(dd_track_check(fx->p, prior, add, &d), DD_EINPUT);
-    assert_int_equal(d.n_errors, 3);
+    assert_int_equal(d.n_errors, 4);
     assert_int_equal(d.items[0].line, 2);
     assert_int_equal(d.items[0].col, 28);
     assert_string_equal(d.items[0].message, "sortie 1 left already (ev.csv:4)");
@@ -390,6 +396,10 @@ static void test_check(void **state)
     assert_string_equal(d.items[1].message, "the plan has no sortie 99 (1 to 55)");
     assert_int_equal(d.items[2].line, 5);
     assert_string_equal(d.items[2].message, "task 101-INV is done already (ev.csv:4)");
+    assert_int_equal(d.items[3].line, 8);
+    assert_int_equal(d.items[3].col, 39);
+    assert_string_equal(d.items[3].message,
+                        "101-SEC-A has 50 people; 30 processed already, 30 more is too many");
     dd_diags_fini(&d);
     dd_events_free(prior);
     dd_events_free(add);
@@ -445,8 +455,10 @@ static void test_status(void **state)
              "time,event,subject,value,note\n"
              "%s,departed,1,,\n"
              "%s,clearance-denied,2,,\n"
-             "%s,closed,AB101,%s,\n",
-             t1, t2, t2, t3);
+             "%s,closed,AB101,%s,\n"
+             "%s,processed,101-SEC-A,20,\n"
+             "%s,processed,101-OPS-AVN,,\n",
+             t1, t2, t2, t3, t1, t1);
     dd_events *e = parse_ok(fx->s, text);
     dd_plan *np = NULL;
     assert_int_equal(dd_track_status_compute(p, e, DD_TIME_NONE, &st, &np), DD_OK);
@@ -458,7 +470,10 @@ static void test_status(void **state)
     assert_int_equal(np->sorties[0].departure, p->sorties[0].departure + 10);
     assert_verified(fx->s, np);
     dd_plan_free(np);
-    assert_int_equal(st->n_events, 3);
+    assert_int_equal(st->n_events, 5);
+    assert_int_equal(st->processed, 60);
+    assert_int_equal(st->sites[p->sorties[0].site].processed, 60);
+    assert_true(st->processed_plan > 0);
     assert_int_equal(st->sorties_departed, 1);
     assert_int_equal(st->sorties[0].state, DD_SORTIE_DEPARTED);
     assert_int_equal(st->sorties[0].departed, p->sorties[0].departure + 10);

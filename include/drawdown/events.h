@@ -10,8 +10,8 @@
  *   2024-06-10T09:00Z,clearance-approved,14,2024-06-13T00:00Z/2024-06-14T00:00Z,
  *   2024-06-11T16:00Z,closed,AB201,2024-06-12T06:00Z,sandstorm
  *
- * Subjects are the plan's sortie numbers, or the scenario's task, site and
- * aircraft ids; every cell is checked against the scenario and every bad
+ * Subjects are the plan's sortie numbers, or the scenario's task, site,
+ * aircraft and personnel group ids; every cell is checked against the scenario and every bad
  * cell is a located error (FILE:LINE:COL, row and column). Whether an event
  * fits the plan and the events before it (a sortie that left twice, say)
  * is checked by the event log (track.h).
@@ -36,6 +36,7 @@ extern "C" {
     X(APPROVED, "clearance-approved", "sortie; value: window FROM/TO (optional)") \
     X(DENIED, "clearance-denied", "sortie whose request was denied")          \
     X(TASK_DONE, "task-done", "task")                                          \
+    X(PROCESSED, "processed", "personnel group; value: how many (default: all)") \
     X(CLOSED, "closed", "site; value: closed until (required)")                \
     X(TAIL_DOWN, "tail-down", "aircraft type and tail, 'C-17A 2'; value: until") \
     X(NOTE, "note", "anything; the note column says what")
@@ -51,7 +52,8 @@ typedef struct dd_event {
     dd_event_kind kind;
     dd_time at;          /* when it happened */
     int32_t sortie;      /* the plan's sortie number (1-based), or 0 */
-    int32_t index;       /* task, site or aircraft type index, or -1 */
+    int32_t index;       /* task, site, aircraft type or personnel group index, or -1 */
+    int32_t count;       /* processed: people (the group's count when not given) */
     int32_t tail;        /* tail number (1-based): departed (0: as planned), tail-down */
     dd_time until;       /* aborted, closed, tail-down; DD_TIME_NONE: not given */
     dd_time window_from; /* clearance-approved; DD_TIME_NONE: the plan's window */

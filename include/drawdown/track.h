@@ -66,7 +66,8 @@ dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
 /*
  * Whether `add` fits the plan and the events `prior` (and each other): a
  * sortie number the plan has, a sortie that has not left already, a tail
- * its type has, a task not done already, a decision on a request. Located
+ * its type has, a task not done already, no more people processed than
+ * a group has. Located
  * errors in diags (DD_EINPUT), none added otherwise.
  */
 dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_events *add,
@@ -120,6 +121,7 @@ typedef struct dd_track_site {
     int32_t people_total;
     double cargo_out_kg, cargo_out_plan_kg, cargo_total_kg;
     int32_t sorties_out, sorties_out_plan, sorties_total;
+    int32_t processed, processed_plan; /* exit processing, by the status time */
     dd_time closed_until; /* a closure in force at the status time, or NONE */
     dd_time projected_close; /* last projected departure */
 } dd_track_site;
@@ -138,6 +140,7 @@ typedef struct dd_track_status {
         requests_denied;
     size_t requests_to_file; /* new requests the re-plan needs */
     size_t tails_down;       /* at the status time */
+    int64_t processed, processed_plan; /* people through exit processing */
     /* the projection: the plan made again from the status time */
     dd_time completion_plan, completion_projected; /* NONE: a sortie found no place */
     size_t sorties_unplaced;

@@ -39,7 +39,8 @@ static dd_status id_maps(dd_loader *L, const dd_scenario *s)
 {
     if (dd__idmap_init(&L->tasks, L->arena, s->n_tasks) != DD_OK ||
         dd__idmap_init(&L->sites, L->arena, s->n_sites) != DD_OK ||
-        dd__idmap_init(&L->aircraft, L->arena, s->n_aircraft) != DD_OK)
+        dd__idmap_init(&L->aircraft, L->arena, s->n_aircraft) != DD_OK ||
+        dd__idmap_init(&L->people, L->arena, s->n_people) != DD_OK)
         return DD_ENOMEM;
     for (size_t i = 0; i < s->n_tasks; i++)
         dd__idmap_put(&L->tasks, s->tasks[i].id, (int32_t)i);
@@ -47,6 +48,8 @@ static dd_status id_maps(dd_loader *L, const dd_scenario *s)
         dd__idmap_put(&L->sites, s->sites[i].id, (int32_t)i);
     for (size_t i = 0; i < s->n_aircraft; i++)
         dd__idmap_put(&L->aircraft, s->aircraft[i].id, (int32_t)i);
+    for (size_t i = 0; i < s->n_people; i++)
+        dd__idmap_put(&L->people, s->people[i].id, (int32_t)i);
     return DD_OK;
 }
 

@@ -823,6 +823,7 @@ static int32_t event_id(inv *v, const dd_csv_row *row, const dd_idmap *m, const 
 static const char *task_name(const dd_scenario *s, size_t j) { return s->tasks[j].id; }
 static const char *site_name(const dd_scenario *s, size_t j) { return s->sites[j].id; }
 static const char *type_name(const dd_scenario *s, size_t j) { return s->aircraft[j].id; }
+static const char *group_name(const dd_scenario *s, size_t j) { return s->people[j].id; }
 
 /* "C-17A 2" or "C-17A#2": the type and a tail it has */
 static bool event_tail(inv *v, const dd_csv_row *row, const char *s, dd_event *e)
@@ -895,8 +896,8 @@ static bool event_row(inv *v, const dd_csv_row *row)
             else
                 cell_err(v, row, E_EVENT,
                          "unknown event '%s' (events: departed, aborted, clearance-filed, "
-                         "clearance-approved, clearance-denied, task-done, closed, tail-down, "
-                         "note)",
+                         "clearance-approved, clearance-denied, task-done, processed, closed, "
+                         "tail-down, note)",
                          kind);
             ok = false;
         }
@@ -911,6 +912,7 @@ static bool event_row(inv *v, const dd_csv_row *row)
                      "%s needs a subject: %s", event_names[k],
                      e->kind <= DD_EV_DENIED   ? "the sortie number"
                      : e->kind == DD_EV_TASK_DONE ? "the task id"
+                     : e->kind == DD_EV_PROCESSED ? "the personnel group id"
                      : e->kind == DD_EV_CLOSED    ? "the site id"
                                                   : "the aircraft type and tail");
             ok = false;
@@ -967,6 +969,26 @@ static bool event_row(inv *v, const dd_csv_row *row)
                 e->index = event_id(v, row, &v->L->tasks, "task", subj, task_name,
                                     v->L->s->n_tasks);
                 ok &= e->index >= 0;
+                break;
+            case DD_EV_PROCESSED:
+                e->index = event_id(v, row, &v->L->people, "personnel group", subj, group_name,
+                                    v->L->s->n_people);
+                if (e->index < 0) {
+                    ok = false;
+                    break;
+                }
+                e->count = v->L->s->people[e->index].count;
+                if (val) {
+                    int64_t c;
+                    if (dd__parse_int(val, &c) || c < 1 || c > e->count) {
+                        cell_err(v, row, E_VALUE,
+                                 "expected how many of %s's %d were processed, got '%s'",
+                                 subj, e->count, val);
+                        ok = false;
+                    } else {
+                        e->count = (int32_t)c;
+                    }
+                }
                 break;
             case DD_EV_CLOSED:
                 e->index = event_id(v, row, &v->L->sites, "site", subj, site_name,

@@ -58,9 +58,11 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
     /* per sortie: the event that took it away; per task: the one that did it */
     const dd_event **gone = calloc(p->n_sorties + 1, sizeof *gone);
     const dd_event **done = calloc(s->n_tasks + 1, sizeof *done);
-    if (!gone || !done) {
+    int64_t *processed = calloc(s->n_people + 1, sizeof *processed);
+    if (!gone || !done || !processed) {
         free(gone);
         free(done);
+        free(processed);
         return DD_ENOMEM;
     }
     for (int pass = 0; pass < 2; pass++) {
@@ -105,11 +107,21 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
                     continue;
                 }
                 done[e->index] = e;
+            } else if (e->kind == DD_EV_PROCESSED) {
+                const dd_people *g = &s->people[e->index];
+                if (processed[e->index] + e->count > g->count && pass) {
+                    ev_err(diags, e, e->col_value,
+                           "%s has %d people; %lld processed already, %d more is too many",
+                           g->id, g->count, (long long)processed[e->index], e->count);
+                    continue;
+                }
+                processed[e->index] += e->count;
             }
         }
     }
     free(gone);
     free(done);
+    free(processed);
     if (diags->oom)
         return DD_ENOMEM;
     return diags->n_errors > before ? DD_EINPUT : DD_OK;
@@ -324,6 +336,10 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
             st->task_done[e->index] = true;
             st->task_done_at[e->index] = e->at;
             break;
+        case DD_EV_PROCESSED:
+            st->sites[s->people[e->index].site].processed += e->count;
+            st->processed += e->count;
+            break;
         case DD_EV_CLOSED:
             if (e->until > at)
                 x->closed_until[e->index] = e->until;
@@ -397,6 +413,15 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
         case DD_REQ_APPROVED: st->requests_approved++; break;
         case DD_REQ_DENIED: st->requests_denied++; break;
         case DD_REQ_NOT_DUE: break;
+        }
+    }
+    /* exit processing as planned: people leaving on or before today */
+    int32_t today = dd_scenario_day(s, at);
+    for (size_t m = 0; m < p->n_movements; m++) {
+        const dd_movement *mv = &p->movements[m];
+        if (mv->day <= today) {
+            st->sites[s->people[mv->people].site].processed_plan += mv->count;
+            st->processed_plan += mv->count;
         }
     }
     for (size_t k = 0; k < s->n_tasks; k++) {

@@ -67,6 +67,8 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
             st->requests_overdue);
     fprintf(f, "  Tasks       %zu of %zu due done, %zu late\n", st->tasks_done, st->tasks_due,
             st->tasks_late);
+    fprintf(f, "  People      %lld through exit processing, %lld planned by today\n",
+            (long long)st->processed, (long long)st->processed_plan);
     fprintf(f, "  Tails down  %zu\n", st->tails_down);
     for (size_t k = 0; k < s->n_sites; k++)
         if (st->sites[k].closed_until != DD_TIME_NONE) {
@@ -215,6 +217,11 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     jint(&w, "late", (int64_t)st->tasks_late);
     dd__jw_obj_end(&w);
     jint(&w, "tails_down", (int64_t)st->tails_down);
+    dd__jw_key(&w, "processing");
+    dd__jw_obj(&w);
+    jint(&w, "processed", st->processed);
+    jint(&w, "planned", st->processed_plan);
+    dd__jw_obj_end(&w);
     dd__jw_key(&w, "projection");
     dd__jw_obj(&w);
     jtime(&w, s, "completion_planned", st->completion_plan);
@@ -241,6 +248,8 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         jint(&w, "people_out", x->people_out);
         jint(&w, "people_out_planned", x->people_out_plan);
         jint(&w, "people", x->people_total);
+        jint(&w, "processed", x->processed);
+        jint(&w, "processed_planned", x->processed_plan);
         dd__jw_key(&w, "cargo_out_kg");
         dd__jw_num(&w, x->cargo_out_kg);
         dd__jw_key(&w, "cargo_out_planned_kg");
