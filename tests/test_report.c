@@ -539,6 +539,25 @@ static void test_sim(void **state)
     dd_brief_free(b);
 }
 
+/* A baseline plan under the burndown; one of another scenario is refused
+ * with a located message. */
+static void test_baseline(void **state)
+{
+    (void)state;
+    dd_brief *b = load(SMALL);
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    assert_int_equal(dd_brief_use_baseline(b, SMALL, &d), DD_OK);
+    render(b, "baseline.png", DD_CHART_BURNDOWN);
+    check_png("baseline.png", 1400, 800, 0.01);
+    assert_int_equal(dd_brief_use_baseline(b, NIGER, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 1);
+    assert_int_equal(d.items[0].line, 1);
+    assert_non_null(strstr(d.items[0].message, "the baseline is a plan of 'Niger 2024"));
+    dd_diags_fini(&d);
+    dd_brief_free(b);
+}
+
 static void test_cli(void **state)
 {
     (void)state;
@@ -582,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_sim),
+        cmocka_unit_test(test_baseline),
         cmocka_unit_test(test_cli),
     };
     int failed = cmocka_run_group_tests(tests, setup_dir, remove_dir);

@@ -72,6 +72,15 @@ dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s);
  */
 dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags);
 
+/*
+ * Add the plan as first approved (a plan file of the same scenario): the
+ * burndown draws its lines grey under the brief's, so a new plan (drawdown
+ * status -o) shows against the one being executed. Problems are located
+ * errors in diags (DD_EINPUT); a plan of another scenario name or epoch is
+ * refused.
+ */
+dd_status dd_brief_use_baseline(dd_brief *b, const char *path, dd_diags *diags);
+
 typedef struct dd_report_options {
     int chart;       /* dd_chart for .png/.svg; -1: the burndown */
     int width_px;    /* PNG/SVG size; 0: 1400 x 800 */

@@ -25,6 +25,9 @@ static const char report_usage[] =
     "  --sortie N       loads chart: first sortie shown (default 1)\n"
     "  --sim FILE       a simulation result (drawdown simulate -o): P(deadline) on\n"
     "                   the verdict, the risk chart (--chart risk)\n"
+    "  --baseline FILE  the plan as first approved (a plan file): drawn grey\n"
+    "                   under the burndown of PLAN, e.g. a new plan from\n"
+    "                   drawdown status -o\n"
     "  --scenario FILE  the plan's scenario, for clearance caps and MOG on the\n"
     "                   ramp chart (the plan file alone suffices otherwise)\n"
     "  -h, --help       show this help\n"
@@ -53,7 +56,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 
 int dd__cmd_report(int argc, char **argv)
 {
-    const char *plan = NULL, *out = NULL, *scenario = NULL, *sim = NULL;
+    const char *plan = NULL, *out = NULL, *scenario = NULL, *sim = NULL, *base = NULL;
     dd_report_options opt;
     dd_report_options_init(&opt);
     for (int i = 1; i < argc; i++) {
@@ -62,7 +65,8 @@ int dd__cmd_report(int argc, char **argv)
             fputs(report_usage, stdout);
             return DD_EXIT_OK;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--chart") || !strcmp(a, "--size") ||
-                   !strcmp(a, "--sortie") || !strcmp(a, "--scenario") || !strcmp(a, "--sim")) {
+                   !strcmp(a, "--sortie") || !strcmp(a, "--scenario") || !strcmp(a, "--sim") ||
+                   !strcmp(a, "--baseline")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -72,6 +76,8 @@ int dd__cmd_report(int argc, char **argv)
                 scenario = v;
             } else if (!strcmp(a, "--sim")) {
                 sim = v;
+            } else if (!strcmp(a, "--baseline")) {
+                base = v;
             } else if (!strcmp(a, "--chart")) {
                 opt.chart = dd_chart_from_name(v);
                 if (opt.chart < 0)
@@ -124,6 +130,8 @@ int dd__cmd_report(int argc, char **argv)
         st = dd_brief_use_scenario(b, s);
     if (st == DD_OK && sim)
         st = dd_brief_use_sim(b, sim, &diags);
+    if (st == DD_OK && base)
+        st = dd_brief_use_baseline(b, base, &diags);
     dd_scenario_free(s);
     if (st == DD_OK)
         st = dd_report_write(b, out, &opt, &diags);

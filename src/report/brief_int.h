@@ -143,6 +143,8 @@ struct dd_brief {
     int32_t *cap_site; /* n_sites: clearances per day at the airfield */
     int32_t *mog_site; /* n_sites: total MOG */
     br_sim sim;        /* a simulation result, when given */
+    struct dd_brief *baseline; /* the plan as approved, when given (owned) */
+    const char *baseline_file;
 };
 
 /* ---- times (brief_read.c) ---- */

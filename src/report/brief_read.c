@@ -917,10 +917,39 @@ dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags)
     return DD_OK;
 }
 
+dd_status dd_brief_use_baseline(dd_brief *b, const char *path, dd_diags *diags)
+{
+    dd_brief *base = NULL;
+    dd_status st = dd_brief_load(path, diags, &base);
+    if (st != DD_OK)
+        return st;
+    if (strcmp(base->name, b->name) || base->epoch != b->epoch) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 1, 1, "", NULL,
+                     "the baseline is a plan of '%s', not of '%s'", base->name, b->name);
+        dd_brief_free(base);
+        return DD_EINPUT;
+    }
+    const char *file = dd__arena_strdup(&b->arena, path);
+    if (!file) {
+        dd_brief_free(base);
+        return DD_ENOMEM;
+    }
+    dd_brief_free(b->baseline);
+    b->baseline = base;
+    b->baseline_file = file;
+    /* the charts span both */
+    if (base->first_day < b->first_day)
+        b->first_day = base->first_day;
+    if (base->last_day > b->last_day)
+        b->last_day = base->last_day;
+    return DD_OK;
+}
+
 void dd_brief_free(dd_brief *b)
 {
     if (!b)
         return;
+    dd_brief_free(b->baseline);
     dd__arena_fini(&b->arena);
     free(b);
 }

@@ -188,6 +188,23 @@ static void plot_site_lines(cairo_t *cr, const ch_frame *f, const dd_brief *b,
     }
 }
 
+/* The approved plan's lines, thin grey: each site's, or the total when
+ * there are many. */
+static void plot_baseline(cairo_t *cr, const ch_frame *f, const dd_brief *base,
+                          const dd_brief_series_list *l, const char *what, bool many)
+{
+    for (size_t k = 0; k < l->n; k++) {
+        const char *name = l->v[k].name;
+        size_t n = strlen(what);
+        if (strncmp(name, what, n) || name[n] != ' ')
+            continue;
+        if (!strcmp(name + n + 1, "all") != many)
+            continue;
+        dd_brief_series_list one = {1, &l->v[k]};
+        plot_lines(cr, f, base, &one, "", -1, false);
+    }
+}
+
 static void legend_sites(cairo_t *cr, const dd_brief *b, double x, double y, int style0,
                          const char *fmt)
 {
@@ -224,25 +241,54 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     } else {
         legend_sites(cr, b, 90, top + 8, 0, "site %s");
     }
+    /* the plan as approved, grey under the lines of this one */
+    dd_brief_series_list bl = {0, NULL};
+    const dd_brief *base = b->baseline;
+    if (base && dd_brief_series_get(base, DD_CHART_BURNDOWN, &bl) != DD_OK) {
+        dd_brief_series_fini(&l);
+        return;
+    }
+    if (base) {
+        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+        cairo_set_line_width(cr, 1);
+        double lx = w - 520;
+        cairo_move_to(cr, lx, top + 8);
+        cairo_line_to(cr, lx + 34, top + 8);
+        cairo_stroke(cr);
+        char lab[160];
+        snprintf(lab, sizeof lab, "grey: as approved (%s)", base->file);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dd__ch_font(cr, 14, false);
+        dd__ch_text(cr, lx + 40, top + 8, 0, 0.5, lab);
+    }
     double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
     ch_frame f1 = time_frame(b, 90, top + 30, w - 40, top + 30 + ph);
     double m1 = sites_max(b, &l, "people", many);
+    if (base)
+        m1 = fmax(m1, sites_max(base, &bl, "people", many));
     double s1 = dd__ch_step(m1, 5);
     f1.vy1 = fmax(s1, ceil(m1 * 1.04 / s1) * s1);
     dd__ch_value_axis(cr, &f1, s1, "people (persons)", false, true);
     dd__ch_time_axis(cr, &f1, b);
     time_marks(cr, &f1, b);
+    if (base)
+        plot_baseline(cr, &f1, base, &bl, "people", many);
     plot_site_lines(cr, &f1, b, &l, "people", many);
 
     ch_frame f2 = time_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
     double m2 = sites_max(b, &l, "tonnes", many);
+    if (base)
+        m2 = fmax(m2, sites_max(base, &bl, "tonnes", many));
     double s2 = dd__ch_step(m2, 5);
     f2.vy1 = fmax(s2, ceil(m2 * 1.04 / s2) * s2);
     dd__ch_value_axis(cr, &f2, s2, "cargo (tonnes)", false, true);
     dd__ch_time_axis(cr, &f2, b);
     time_marks(cr, &f2, b);
+    if (base)
+        plot_baseline(cr, &f2, base, &bl, "tonnes", many);
     plot_site_lines(cr, &f2, b, &l, "tonnes", many);
     dd_brief_series_fini(&l);
+    dd_brief_series_fini(&bl);
 }
 
 void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h)
