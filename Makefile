@@ -29,6 +29,11 @@ build: deps $(BUILD)/Makefile
 demo: build
 	./$(BUILD)/drawdown check $(EXAMPLE)
 	./$(BUILD)/drawdown plan $(EXAMPLE) -o $(BUILD)/niger-plan.json
+	@# a week of execution (illustrative events): where it stands, the new plan
+	rm -f $(BUILD)/niger-week1.log
+	./$(BUILD)/drawdown track start $(BUILD)/niger-week1.log $(EXAMPLE)
+	./$(BUILD)/drawdown track add $(BUILD)/niger-week1.log examples/niger-2024/events-week1.csv
+	./$(BUILD)/drawdown status $(BUILD)/niger-week1.log --at 2024-06-12T12:00Z -o $(BUILD)/niger-week1-plan.json
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

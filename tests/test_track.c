@@ -543,6 +543,8 @@ static void test_week1(void **state)
     assert_int_equal(st->requests_denied, 1);
     assert_int_equal(st->requests_overdue, 0);
     assert_int_equal(st->tasks_late, 1);
+    assert_int_equal(st->processed, 658);
+    assert_int_equal(st->processed_plan, 659);
     assert_int_equal(st->requests_to_file, 2);
     assert_false(st->sorties[5].keeps_clearance);
     assert_false(st->sorties[8].keeps_clearance);
