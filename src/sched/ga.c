@@ -15,14 +15,19 @@
  * One schedule per child; the alternation is the forward-backward
  * improvement spread over generations.
  *
- * Decoding mixes schemes (in the spirit of Hartmann 2002, "A self-adapting
+ * Decoding mixes schemes, chosen by genes each individual carries and its
+ * children inherit (the self-adaptation of Hartmann 2002, "A self-adapting
  * genetic algorithm for project scheduling under resource constraints",
- * NRL 49, who let a gene choose between the serial and the parallel SGS):
- * a child is decoded by the serial SGS, or by parameterised active
- * schedules (Goncalves, Resende & Mendes 2011) with a random delay between
- * 0 (the parallel SGS, non-delay schedules) and twice the mean duration, in
- * either direction (measured on PSPLIB j120: about 0.6 points better than
- * the serial SGS alone at 5,000 schedules; docs/sched.md).
+ * NRL 49, where a gene chooses between the serial and the parallel SGS):
+ * the serial SGS, or parameterised active schedules (Goncalves, Resende &
+ * Mendes 2011) with a delay between 0 (the parallel SGS, non-delay
+ * schedules) and twice the mean duration, in either direction. A child
+ * takes the genes of one parent, or (10%) draws them anew; the first
+ * population draws them (serial for 20%, the delay uniform). Measured on
+ * PSPLIB j120 (docs/sched.md): PAS mixed with the serial SGS is about 0.6
+ * points better than the serial SGS alone at 5,000 schedules, and
+ * inheriting the choice instead of drawing it for every child about 0.06
+ * better at 50,000.
  *
  * Other instances use one population; a child is decoded forward (mixed
  * the same way) and justified by one forward-backward pass (Valls et al.
@@ -69,6 +74,9 @@
 #ifndef POP_EXP
 #define POP_EXP 0.75       /* initial population ~ budget^POP_EXP */
 #endif
+#ifndef SA_REDRAW
+#define SA_REDRAW 0.1      /* share of children that draw their decoder genes */
+#endif
 #ifndef POP_END
 #define POP_END 0.2        /* final population, as a share of the initial */
 #endif
@@ -76,6 +84,8 @@
 typedef struct indiv {
     int32_t *list, *start;
     int dir; /* list is to be decoded forward (0) or backward (1) */
+    int serial;   /* decoder genes: the serial SGS, else PAS with this */
+    double delay; /* delay, in mean durations */
     int32_t ms;
     int64_t tard;
     uint64_t hash;
@@ -156,21 +166,31 @@ static void copy_indiv(const ga *g, indiv *dst, const indiv *src)
     memcpy(dst->list, src->list, (size_t)g->n * sizeof *dst->list);
     memcpy(dst->start, src->start, (size_t)g->n * sizeof *dst->start);
     dst->dir = src->dir;
+    dst->serial = src->serial;
+    dst->delay = src->delay;
     dst->ms = src->ms;
     dst->tard = src->tard;
     dst->hash = src->hash;
 }
 
+/* Decoder genes drawn anew: the serial SGS for SERIAL_SHARE, else PAS
+ * with a delay uniform in [0, DELAY_MAX) mean durations. */
+static void draw_genes(ga *g, indiv *x)
+{
+    x->serial = dd_rng_double(&g->rng) < SERIAL_SHARE;
+    x->delay = dd_rng_double(&g->rng) * DELAY_MAX;
+}
+
 /*
- * Decode x->list in direction `mirror` (0 forward) into x->start: the
- * serial SGS for a share of the children, else parameterised active
- * schedules with the list positions as priorities and a random delay.
- * Backward schedules are right-justified and shifted to 0. Returns the
- * makespan or -1. One schedule.
+ * Decode x->list in direction `mirror` (0 forward) into x->start, as its
+ * genes say: the serial SGS, or parameterised active schedules with the
+ * list positions as priorities and the gene's delay. Backward schedules
+ * are right-justified and shifted to 0. Returns the makespan or -1. One
+ * schedule.
  */
 static int32_t decode(ga *g, indiv *x, int mirror)
 {
-    if (dd_rng_double(&g->rng) < SERIAL_SHARE) {
+    if (x->serial) {
         if (!mirror)
             return dd__sgs_forward(g->ws, x->list, x->start);
         /* from the end of the horizon, where every schedule fits */
@@ -184,7 +204,7 @@ static int32_t decode(ga *g, indiv *x, int mirror)
     }
     for (int32_t i = 0; i < g->n; i++)
         g->prio_pos[x->list[i]] = i;
-    double delay = dd_rng_double(&g->rng) * DELAY_MAX * g->mean_dur;
+    double delay = x->delay * g->mean_dur;
     return dd__sgs_pas(g->ws, g->prio_pos, (int32_t)delay, mirror, x->start);
 }
 
@@ -453,6 +473,7 @@ static int init_population(ga *g)
             dd__sched_list_rbrs(in, (i & 1) ? g->prio_lst : g->prio_lft,
                                 &g->rng, x->list, g->scratch);
         x->dir = 0;
+        draw_genes(g, x);
         if (!evaluate(g, x))
             return 0;
     }
@@ -478,6 +499,13 @@ static int generation(ga *g, indiv **src, indiv **dst, size_t nd)
         else
             crossover(g, fa, mo, child);
         mutate(g, child);
+        if (dd_rng_double(&g->rng) < SA_REDRAW) {
+            draw_genes(g, child);
+        } else {
+            const indiv *gp = dd_rng_double(&g->rng) < 0.5 ? fa : mo;
+            child->serial = gp->serial;
+            child->delay = gp->delay;
+        }
         if (!evaluate(g, child)) {
             ok = 0;
             break;
