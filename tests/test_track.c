@@ -157,6 +157,8 @@ static void test_events_errors(void **state)
     parse_bad(s, "2024-06-07T04:10Z,closed,AB102,2024-06-08,", 26,
               "unknown site 'AB102' (did you mean 'AB101'?)");
     parse_bad(s, "2024-06-07T04:10Z,closed,AB101,,", 32, "closed needs a value: until when");
+    parse_bad(s, "2024-06-07T04:10Z,retracted,the third,,", 29,
+              "expected the number of an event in the log ('track log'), got 'the third'");
     parse_bad(s, "2024-06-07T04:10Z,processed,101-SEC-C,,", 29,
               "unknown personnel group '101-SEC-C' (did you mean '101-SEC-A'?)");
     parse_bad(s, "2024-06-07T04:10Z,processed,101-SEC-A,51,", 39,
@@ -429,6 +431,47 @@ static void assert_verified(const dd_scenario *s, const dd_plan *p)
     free(buf);
 }
 
+/* Corrections: a retraction voids an event of the log; the sortie it
+ * said had left is on the ground again and may leave later. */
+static void test_retracted(void **state)
+{
+    fixture *fx = *state;
+    dd_events *prior = parse_ok(fx->s, day1); /* event 3: sortie 1 departed */
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *bad = parse_ok(fx->s, "time,event,subject\n"
+                                     "2024-06-08T04:00Z,retracted,event 9\n"
+                                     "2024-06-08T04:00Z,retracted,3\n"
+                                     "2024-06-08T04:00Z,retracted,#3\n");
+    assert_int_equal(dd_track_check(fx->p, prior, bad, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 2);
+    assert_string_equal(d.items[0].message,
+                        "the log has 4 events: there is no event 9 to retract");
+    assert_int_equal(d.items[1].line, 4);
+    assert_string_equal(d.items[1].message, "event 3 is retracted already (ev.csv:3)");
+    dd_diags_fini(&d);
+    dd_events_free(bad);
+    /* retracted, then reported again later: accepted */
+    dd_events *fix = parse_ok(fx->s, "time,event,subject,note\n"
+                                     "2024-06-08T04:00Z,retracted,3,wrong sortie\n"
+                                     "2024-06-08T04:05Z,departed,1,\n");
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_check(fx->p, prior, fix, &d), DD_OK);
+    dd_diags_fini(&d);
+    dd_events_free(fix);
+    /* the status of a log whose event 3 is retracted */
+    dd_events *all = parse_ok(fx->s, "time,event,subject\n"
+                                     "2024-06-07T04:10Z,departed,1\n"
+                                     "2024-06-07T04:20Z,retracted,1\n");
+    dd_track_status *st = NULL;
+    assert_int_equal(dd_track_status_compute(fx->p, all, DD_TIME_NONE, &st, NULL), DD_OK);
+    assert_int_equal(st->sorties_departed, 0);
+    assert_int_not_equal(st->sorties[0].state, DD_SORTIE_DEPARTED);
+    dd_track_status_free(st);
+    dd_events_free(all);
+    dd_events_free(prior);
+}
+
 static void test_status(void **state)
 {
     fixture *fx = *state;
@@ -656,6 +699,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retracted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),
         cmocka_unit_test_setup_teardown(test_week1, setup, teardown),

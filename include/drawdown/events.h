@@ -39,6 +39,7 @@ extern "C" {
     X(PROCESSED, "processed", "personnel group; value: how many (default: all)") \
     X(CLOSED, "closed", "site; value: closed until (required)")                \
     X(TAIL_DOWN, "tail-down", "aircraft type and tail, 'C-17A 2'; value: until") \
+    X(RETRACTED, "retracted", "an earlier event of the log, by its number: a correction") \
     X(NOTE, "note", "anything; the note column says what")
 
 typedef enum dd_event_kind {
@@ -54,6 +55,7 @@ typedef struct dd_event {
     int32_t sortie;      /* the plan's sortie number (1-based), or 0 */
     int32_t index;       /* task, site, aircraft type or personnel group index, or -1 */
     int32_t count;       /* processed: people (the group's count when not given) */
+    int32_t ref;         /* retracted: the number of the event in the log (1-based) */
     int32_t tail;        /* tail number (1-based): departed (0: as planned), tail-down */
     dd_time until;       /* aborted, closed, tail-down; DD_TIME_NONE: not given */
     dd_time window_from; /* clearance-approved; DD_TIME_NONE: the plan's window */

@@ -205,10 +205,14 @@ static int track_log(int argc, char **argv)
         printf("%-4s %-17s %-18s %-10s %s\n", "#", "Time", "Event", "Subject", "Value / note");
         for (size_t i = 0; i < ev->n; i++) {
             const dd_event *e = &ev->v[i];
-            char a[40];
+            char a[40], by[40] = "";
             dd_scenario_format_time(o.s, e->at, 0, a, sizeof a);
-            printf("%-4zu %-17s %-18s %-10.10s %s%s%s\n", i + 1, a, dd_event_kind_name(e->kind),
-                   e->subject, e->value, *e->value && *e->note ? " " : "", e->note);
+            for (size_t k = i + 1; k < ev->n; k++)
+                if (ev->v[k].kind == DD_EV_RETRACTED && (size_t)ev->v[k].ref == i + 1)
+                    snprintf(by, sizeof by, " [retracted by %zu]", k + 1);
+            printf("%-4zu %-17s %-18s %-10.10s %s%s%s%s\n", i + 1, a,
+                   dd_event_kind_name(e->kind), e->subject, e->value,
+                   *e->value && *e->note ? " " : "", e->note, by);
         }
     }
     dd_events_free(ev);

@@ -897,7 +897,7 @@ static bool event_row(inv *v, const dd_csv_row *row)
                 cell_err(v, row, E_EVENT,
                          "unknown event '%s' (events: departed, aborted, clearance-filed, "
                          "clearance-approved, clearance-denied, task-done, processed, closed, "
-                         "tail-down, note)",
+                         "tail-down, retracted, note)",
                          kind);
             ok = false;
         }
@@ -913,6 +913,7 @@ static bool event_row(inv *v, const dd_csv_row *row)
                      e->kind <= DD_EV_DENIED   ? "the sortie number"
                      : e->kind == DD_EV_TASK_DONE ? "the task id"
                      : e->kind == DD_EV_PROCESSED ? "the personnel group id"
+                     : e->kind == DD_EV_RETRACTED ? "the number of the event in the log"
                      : e->kind == DD_EV_CLOSED    ? "the site id"
                                                   : "the aircraft type and tail");
             ok = false;
@@ -1008,6 +1009,23 @@ static bool event_row(inv *v, const dd_csv_row *row)
                     ok = false;
                 }
                 break;
+            case DD_EV_RETRACTED: {
+                const char *q = subj;
+                if (!strncasecmp(q, "event", 5))
+                    q += 5;
+                while (*q == ' ' || *q == '#')
+                    q++;
+                int64_t x;
+                if (!*q || dd__parse_int(q, &x) || x < 1 || x > INT32_MAX) {
+                    cell_err(v, row, E_SUBJECT,
+                             "expected the number of an event in the log ('track log'), got '%s'",
+                             subj);
+                    ok = false;
+                } else {
+                    e->ref = (int32_t)x;
+                }
+                break;
+            }
             case DD_EV_NOTE:
             case DD_EV_COUNT:
                 break;

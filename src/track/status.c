@@ -59,16 +59,51 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
     const dd_event **gone = calloc(p->n_sorties + 1, sizeof *gone);
     const dd_event **done = calloc(s->n_tasks + 1, sizeof *done);
     int64_t *processed = calloc(s->n_people + 1, sizeof *processed);
-    if (!gone || !done || !processed) {
+    size_t np = prior ? prior->n : 0;
+    /* per event of the log: the retraction that voids it */
+    const dd_event **voided = calloc(np + 1, sizeof *voided);
+    if (!gone || !done || !processed || !voided) {
         free(gone);
         free(done);
         free(processed);
+        free(voided);
         return DD_ENOMEM;
     }
     for (int pass = 0; pass < 2; pass++) {
         const dd_events *ev = pass ? add : prior;
         for (size_t i = 0; ev && i < ev->n; i++) {
             const dd_event *e = &ev->v[i];
+            if (e->kind != DD_EV_RETRACTED)
+                continue;
+            if ((size_t)e->ref > np) {
+                if (pass)
+                    ev_err(diags, e, e->col_subject,
+                           "the log has %zu events: there is no event %d to retract", np,
+                           e->ref);
+                continue;
+            }
+            const dd_event *t = &prior->v[e->ref - 1];
+            char w[256];
+            if (t->kind == DD_EV_RETRACTED) {
+                if (pass)
+                    ev_err(diags, e, e->col_subject,
+                           "event %d is itself a retraction; add the event again instead",
+                           e->ref);
+            } else if (voided[e->ref - 1]) {
+                if (pass)
+                    ev_err(diags, e, e->col_subject, "event %d is retracted already (%s)",
+                           e->ref, where(voided[e->ref - 1], w, sizeof w));
+            } else {
+                voided[e->ref - 1] = e;
+            }
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const dd_events *ev = pass ? add : prior;
+        for (size_t i = 0; ev && i < ev->n; i++) {
+            const dd_event *e = &ev->v[i];
+            if (!pass && voided[i])
+                continue; /* as if it had never been recorded */
             if (e->at < 0 && pass) {
                 ev_err(diags, e, e->col_time, "the time is before the scenario's epoch");
                 continue;
@@ -122,6 +157,7 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
     free(gone);
     free(done);
     free(processed);
+    free(voided);
     if (diags->oom)
         return DD_ENOMEM;
     return diags->n_errors > before ? DD_EINPUT : DD_OK;
@@ -159,6 +195,7 @@ typedef struct state {
     dd_time *ready;    /* per sortie: aborted until */
     dd_time *closed_until;   /* per site */
     dd_time **down_until;    /* [type][tail] */
+    bool *voided;            /* per event: retracted */
 } state;
 
 static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
@@ -301,10 +338,15 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
         st->sites[k].projected_close = DD_TIME_NONE;
     }
     /* events in time order of happening; the log's order breaks ties */
+    /* corrections apply whenever they were made: a retracted event is as
+     * if it had never been recorded */
     size_t ne = ev ? ev->n : 0;
+    for (size_t i = 0; i < ne; i++)
+        if (ev->v[i].kind == DD_EV_RETRACTED && ev->v[i].ref >= 1 && (size_t)ev->v[i].ref <= ne)
+            x->voided[ev->v[i].ref - 1] = true;
     for (size_t i = 0; i < ne; i++) {
         const dd_event *e = &ev->v[i];
-        if (e->at > at)
+        if (e->at > at || x->voided[i])
             continue;
         st->n_events++;
         size_t f = e->sortie > 0 ? (size_t)e->sortie - 1 : 0;
@@ -351,6 +393,7 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
             if (e->until > at)
                 x->down_until[e->index][e->tail - 1] = e->until;
             break;
+        case DD_EV_RETRACTED:
         case DD_EV_NOTE:
         case DD_EV_COUNT:
             break;
@@ -468,9 +511,11 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
     st->task_done_at = calloc(nt, sizeof *st->task_done_at);
     state x = {calloc(n, sizeof *x.departed), calloc(n, sizeof *x.tail),
                calloc(n, sizeof *x.ready), calloc(ns, sizeof *x.closed_until),
-               calloc(s->n_aircraft + 1, sizeof *x.down_until)};
+               calloc(s->n_aircraft + 1, sizeof *x.down_until),
+               calloc((ev ? ev->n : 0) + 1, sizeof *x.voided)};
     dd_status rc = st->sorties && st->sites && st->task_done && st->task_done_at &&
-                           x.departed && x.tail && x.ready && x.closed_until && x.down_until
+                           x.departed && x.tail && x.ready && x.closed_until && x.down_until &&
+                           x.voided
                        ? DD_OK
                        : DD_ENOMEM;
     for (size_t a = 0; rc == DD_OK && a < s->n_aircraft; a++) {
@@ -489,6 +534,7 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
     for (size_t a = 0; x.down_until && a < s->n_aircraft; a++)
         free(x.down_until[a]);
     free(x.down_until);
+    free(x.voided);
     free(x.departed);
     free(x.tail);
     free(x.ready);
