@@ -1046,9 +1046,14 @@ static bool event_row(inv *v, const dd_csv_row *row)
     if (v->col[E_VALUE] >= 0)
         dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_VALUE], row->line,
                        &line, &e->col_value);
-    char src[512];
-    dd__csv_source_line(v->text, v->len, row->line, src, sizeof src);
-    e->source = dd__arena_strdup(v->L->arena, src);
+    /* the row's first line, from its offset (finding it by line number
+     * would scan the text from the start for every row) */
+    size_t a = row->offset, b = a;
+    while (b < v->len && v->text[b] != '\n' && b - a < 511)
+        b++;
+    if (b > a && v->text[b - 1] == '\r')
+        b--;
+    e->source = dd__arena_strndup(v->L->arena, v->text + a, b - a);
     if (!e->source)
         v->L->oom = true;
     v->n_rows++;
