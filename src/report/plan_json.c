@@ -2,6 +2,7 @@
 /* The plan file, format version 1 (docs/plan-format.md). */
 #include <drawdown/plan.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
@@ -123,9 +124,144 @@ static void load_obj(dd_jw *w, const dd_plan *p, const dd_sortie *so)
     dd__jw_obj_end(w);
 }
 
+/* Indexes that keep the writer linear on a theater-size plan: each
+ * group's movements and ferry arrivals in plan order, and the commercial
+ * movements grouped by site and day. */
+typedef struct jindex {
+    size_t *mv_off, *mv;   /* per group: its movements */
+    size_t *fe_off, *fe;   /* per group: (sortie << 20 | k) of its arrivals */
+    size_t *com;           /* commercial movements by (site, day), then index */
+    size_t n_com;
+} jindex;
+
+static void jindex_free(jindex *x)
+{
+    free(x->mv_off);
+    free(x->mv);
+    free(x->fe_off);
+    free(x->fe);
+    free(x->com);
+}
+
+/* counting sort by key into CSR form; keys[i] in [0, nk) */
+static bool csr(const int32_t *keys, size_t n, size_t nk, size_t **off_out, size_t **v_out)
+{
+    size_t *off = calloc(nk + 1, sizeof *off), *v = malloc((n ? n : 1) * sizeof *v);
+    if (!off || !v) {
+        free(off);
+        free(v);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        off[keys[i] + 1]++;
+    for (size_t k = 0; k < nk; k++)
+        off[k + 1] += off[k];
+    size_t *pos = malloc((nk ? nk : 1) * sizeof *pos);
+    if (!pos) {
+        free(off);
+        free(v);
+        return false;
+    }
+    memcpy(pos, off, nk * sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        v[pos[keys[i]]++] = i;
+    free(pos);
+    *off_out = off;
+    *v_out = v;
+    return true;
+}
+
+typedef struct com_key {
+    int32_t site, day;
+    size_t m;
+} com_key;
+
+static int cmp_com(const void *a, const void *b)
+{
+    const com_key *x = a, *y = b;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return (x->m > y->m) - (x->m < y->m);
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const size_t *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+static bool jindex_build(const dd_plan *p, jindex *x)
+{
+    const dd_scenario *s = p->scenario;
+    memset(x, 0, sizeof *x);
+    size_t nm = p->n_movements, nf = 0;
+    for (size_t i = 0; i < p->n_sorties; i++)
+        nf += p->sorties[i].n_ferry_pax;
+    int32_t *keys = malloc((nm > nf ? nm : nf) * sizeof *keys + 1);
+    size_t *fe_code = malloc((nf ? nf : 1) * sizeof *fe_code);
+    com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
+    size_t *runs = malloc((nm ? 2 * nm : 2) * sizeof *runs);
+    x->com = malloc((nm ? nm : 1) * sizeof *x->com);
+    bool ok = keys && fe_code && ck && runs && x->com;
+    if (ok) {
+        for (size_t m = 0; m < nm; m++)
+            keys[m] = p->movements[m].people;
+        ok = csr(keys, nm, s->n_people, &x->mv_off, &x->mv);
+    }
+    if (ok) {
+        size_t k = 0;
+        for (size_t i = 0; i < p->n_sorties; i++)
+            for (size_t q = 0; q < p->sorties[i].n_ferry_pax; q++) {
+                keys[k] = p->sorties[i].ferry_pax[q].people;
+                fe_code[k++] = i << 20 | q;
+            }
+        ok = csr(keys, nf, s->n_people, &x->fe_off, &x->fe);
+        for (size_t j = 0; ok && j < nf; j++)
+            x->fe[j] = fe_code[x->fe[j]];
+    }
+    if (ok) {
+        /* commercial: runs of the same (site, day), emitted in the order of
+         * each run's first movement, members in movement order */
+        size_t n = 0;
+        for (size_t m = 0; m < nm; m++)
+            if (p->movements[m].sortie < 0)
+                ck[n++] = (com_key){s->people[p->movements[m].people].site,
+                                    p->movements[m].day, m};
+        qsort(ck, n, sizeof *ck, cmp_com);
+        size_t nr = 0;
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || ck[i].site != ck[i - 1].site || ck[i].day != ck[i - 1].day) {
+                runs[2 * nr] = ck[i].m;
+                runs[2 * nr + 1] = i;
+                nr++;
+            }
+        qsort(runs, nr, 2 * sizeof *runs, cmp_first);
+        size_t k = 0;
+        for (size_t r = 0; r < nr; r++) {
+            size_t i = runs[2 * r + 1];
+            do
+                x->com[k++] = ck[i++].m;
+            while (i < n && ck[i].site == ck[i - 1].site && ck[i].day == ck[i - 1].day);
+        }
+        x->n_com = k;
+    }
+    free(keys);
+    free(fe_code);
+    free(ck);
+    free(runs);
+    if (!ok)
+        jindex_free(x);
+    return ok;
+}
+
 dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f)
 {
     const dd_scenario *s = p->scenario;
+    jindex ix;
+    if (!jindex_build(p, &ix))
+        return DD_ENOMEM;
     dd_jw w;
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
@@ -223,18 +359,11 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
 
     dd__jw_key(&w, "commercial");
     dd__jw_arr(&w);
-    /* one entry per site and day, people merged */
-    for (size_t m = 0; m < p->n_movements; m++) {
-        const dd_movement *mv = &p->movements[m];
-        if (mv->sortie >= 0)
-            continue;
+    /* one entry per site and day, people merged, in the order of each
+     * entry's first movement */
+    for (size_t i = 0; i < ix.n_com;) {
+        const dd_movement *mv = &p->movements[ix.com[i]];
         int32_t site = s->people[mv->people].site;
-        bool seen = false;
-        for (size_t q = 0; q < m && !seen; q++)
-            seen = p->movements[q].sortie < 0 && p->movements[q].day == mv->day &&
-                   s->people[p->movements[q].people].site == site;
-        if (seen)
-            continue;
         dd__jw_obj(&w);
         dd__jw_key(&w, "site");
         dd__jw_str(&w, s->sites[site].id);
@@ -242,17 +371,16 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
         jtime(&w, s, "departure", mv->departure);
         dd__jw_key(&w, "passengers");
         dd__jw_arr(&w);
-        for (size_t q = m; q < p->n_movements; q++) {
-            const dd_movement *x = &p->movements[q];
-            if (x->sortie >= 0 || x->day != mv->day || s->people[x->people].site != site)
-                continue;
+        do {
+            const dd_movement *x = &p->movements[ix.com[i++]];
             dd__jw_obj(&w);
             dd__jw_key(&w, "people");
             dd__jw_str(&w, s->people[x->people].id);
             dd__jw_key(&w, "count");
             dd__jw_int(&w, x->count);
             dd__jw_obj_end(&w);
-        }
+        } while (i < ix.n_com && p->movements[ix.com[i]].day == mv->day &&
+                 s->people[p->movements[ix.com[i]].people].site == site);
         dd__jw_arr_end(&w);
         dd__jw_obj_end(&w);
     }
@@ -329,10 +457,8 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
                                             : p->arrived[g] - s->agreement.personnel.entry_lead);
         dd__jw_key(&w, "movements");
         dd__jw_arr(&w);
-        for (size_t m = 0; m < p->n_movements; m++) {
-            const dd_movement *mv = &p->movements[m];
-            if (mv->people != (int32_t)g)
-                continue;
+        for (size_t j = ix.mv_off[g]; j < ix.mv_off[g + 1]; j++) {
+            const dd_movement *mv = &p->movements[ix.mv[j]];
             dd__jw_obj(&w);
             dd__jw_key(&w, "count");
             dd__jw_int(&w, mv->count);
@@ -348,16 +474,15 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
         dd__jw_arr_end(&w);
         dd__jw_key(&w, "arrivals");
         dd__jw_arr(&w);
-        for (size_t i = 0; i < p->n_sorties; i++)
-            for (size_t k = 0; k < p->sorties[i].n_ferry_pax; k++)
-                if (p->sorties[i].ferry_pax[k].people == (int32_t)g) {
-                    dd__jw_obj(&w);
-                    dd__jw_key(&w, "count");
-                    dd__jw_int(&w, p->sorties[i].ferry_pax[k].count);
-                    dd__jw_key(&w, "sortie");
-                    dd__jw_int(&w, (int64_t)i + 1);
-                    dd__jw_obj_end(&w);
-                }
+        for (size_t j = ix.fe_off[g]; j < ix.fe_off[g + 1]; j++) {
+            size_t i = ix.fe[j] >> 20, k = ix.fe[j] & ((1u << 20) - 1);
+            dd__jw_obj(&w);
+            dd__jw_key(&w, "count");
+            dd__jw_int(&w, p->sorties[i].ferry_pax[k].count);
+            dd__jw_key(&w, "sortie");
+            dd__jw_int(&w, (int64_t)i + 1);
+            dd__jw_obj_end(&w);
+        }
         dd__jw_arr_end(&w);
         dd__jw_obj_end(&w);
     }
@@ -475,5 +600,6 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     }
     dd__jw_arr_end(&w);
     dd__jw_obj_end(&w);
+    jindex_free(&ix);
     return dd__jw_end(&w);
 }
