@@ -593,6 +593,7 @@ static void test_week1(void **state)
     assert_false(st->sorties[8].keeps_clearance);
     assert_int_equal(st->completion_projected, fx->p->completion);
     assert_true(st->deadline_met_projected);
+    assert_true(st->terms_met_projected);
     assert_true(np->deadline_met);
     assert_verified(fx->s, np);
     dd_plan_free(np);
@@ -677,6 +678,10 @@ static void test_status_random(void **state)
         assert_true(np->all_out);
         assert_int_equal(np->n_sorties, p->n_sorties);
         assert_int_equal(np->completion, st->completion_projected);
+        /* the status and the new plan agree on the terms (the plan's
+         * verdict also counts the milestones) */
+        if (np->deadline_met)
+            assert_true(st->terms_met_projected);
         for (size_t i = 0; i < p->n_sorties; i++)
             if (st->sorties[i].state != DD_SORTIE_DEPARTED)
                 assert_true(st->sorties[i].projected >= at);

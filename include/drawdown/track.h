@@ -145,6 +145,7 @@ typedef struct dd_track_status {
     dd_time completion_plan, completion_projected; /* NONE: a sortie found no place */
     size_t sorties_unplaced;
     bool deadline_met_projected;
+    bool terms_met_projected; /* the deadline and every site's closing date */
     double slip_hours; /* projected completion - planned completion */
 } dd_track_status;
 

@@ -27,7 +27,8 @@ static const char status_usage[] =
     "Where the withdrawal stands at TIME (default: the last event): sorties\n"
     "gone against the plan, clearance requests overdue or denied, late\n"
     "tasks, people and cargo out per site, and the plan made again from\n"
-    "now: projected last departure, the deadline, requests to file anew.\n"
+    "now: projected last departure, the deadline and closing dates, requests\n"
+    "to file anew. Exit status 1 when the projection misses a term.\n"
     "--all lists every sortie and task that needs attention; -o writes the\n"
     "new plan as a plan file (for drawdown verify and drawdown report);\n"
     "--json prints the status for machines (docs/track.md).\n";
@@ -327,8 +328,8 @@ int dd__cmd_status(int argc, char **argv)
     }
     dd_plan_free(np);
     code = dd__cli_exit_for(rc);
-    /* exit 1 when the projection misses the deadline */
-    if (rc == DD_OK && !st->deadline_met_projected)
+    /* exit 1 when the projection misses the deadline or a closing date */
+    if (rc == DD_OK && !st->terms_met_projected)
         code = DD_EXIT_FAIL;
     dd_track_status_free(st);
     dd_events_free(ev);

@@ -481,6 +481,12 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
         return rc;
     if (st->completion_projected != DD_TIME_NONE) {
         st->deadline_met_projected = st->completion_projected <= s->agreement.deadline;
+        st->terms_met_projected = st->deadline_met_projected;
+        for (size_t k = 0; k < s->n_sites; k++)
+            if (s->sites[k].close_by != DD_TIME_NONE &&
+                st->sites[k].projected_close != DD_TIME_NONE &&
+                st->sites[k].projected_close > s->sites[k].close_by)
+                st->terms_met_projected = false;
         st->slip_hours = (double)(st->completion_projected - p->completion) / 60.0;
     }
     return DD_OK;

@@ -92,6 +92,19 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
         else
             fprintf(f, "              deadline %s: MISSED by %.1f days\n", c, -spare);
     }
+    for (size_t k = 0; k < s->n_sites; k++) {
+        dd_time cb = s->sites[k].close_by, pc = st->sites[k].projected_close;
+        if (cb == DD_TIME_NONE || pc == DD_TIME_NONE)
+            continue;
+        fmt(s, cb, c, sizeof c);
+        double spare = (double)(cb - pc) / 1440.0;
+        if (pc <= cb)
+            fprintf(f, "              %s closes by %s: met, %.1f days to spare\n",
+                    s->sites[k].id, c, spare);
+        else
+            fprintf(f, "              %s closes by %s: MISSED by %.1f days\n", s->sites[k].id,
+                    c, -spare);
+    }
     fprintf(f, "              %zu new clearance requests to file\n\n", st->requests_to_file);
 
     fprintf(f, "  %-8s %12s %14s %16s %s\n", "Site", "sorties out", "people out",
@@ -233,6 +246,8 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         dd__jw_num(&w, st->slip_hours);
     dd__jw_key(&w, "deadline_met");
     dd__jw_bool(&w, st->deadline_met_projected);
+    dd__jw_key(&w, "terms_met");
+    dd__jw_bool(&w, st->terms_met_projected);
     jint(&w, "unplaced", (int64_t)st->sorties_unplaced);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "sites");
@@ -258,6 +273,7 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         dd__jw_num(&w, x->cargo_total_kg);
         jtime(&w, s, "closed_until", x->closed_until);
         jtime(&w, s, "last_departure", x->projected_close);
+        jtime(&w, s, "close_by", s->sites[k].close_by);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
