@@ -61,34 +61,21 @@ static void show_progress(uint64_t done, uint64_t total, void *user)
     p->last_pct = pct;
 }
 
+typedef struct sim_out {
+    const dd_sim_result *r;
+    const char *scenario;
+} sim_out;
+
+static dd_status write_sim(FILE *f, const void *ctx)
+{
+    const sim_out *o = ctx;
+    return dd_sim_write_json(o->r, o->scenario, f);
+}
+
 static dd_status write_file(const char *path, const dd_sim_result *r, const char *scenario)
 {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return DD_ENOMEM;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return DD_EIO;
-    }
-    dd_status st = dd_sim_write_json(r, scenario, f);
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        st = DD_EIO;
-    if (fclose(f) != 0)
-        st = DD_EIO;
-    if (st == DD_OK && rename(tmp, path) != 0)
-        st = DD_EIO;
-    if (st != DD_OK)
-        unlink(tmp);
-    free(tmp);
-    return st;
+    sim_out o = {r, scenario};
+    return dd__cli_write_atomic(path, write_sim, &o);
 }
 
 int dd__cmd_simulate(int argc, char **argv)

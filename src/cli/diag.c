@@ -56,8 +56,9 @@ int dd__cli_exit_for(dd_status st)
     }
 }
 
-/* Write to path atomically: a temp file beside it, then rename. */
-dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *scenario)
+/* Write to path atomically: a temp file beside it, fsync, then rename. */
+dd_status dd__cli_write_atomic(const char *path, dd_status (*write)(FILE *f, const void *ctx),
+                               const void *ctx)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -65,18 +66,16 @@ dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *sce
         return DD_ENOMEM;
     snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return DD_EIO;
-    }
-    FILE *f = fdopen(fd, "w");
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        close(fd);
-        unlink(tmp);
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
         free(tmp);
         return DD_EIO;
     }
-    dd_status st = dd_plan_write_json(p, scenario, f);
+    dd_status st = write(f, ctx);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         st = DD_EIO;
     if (fclose(f) != 0)
@@ -87,4 +86,21 @@ dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *sce
         unlink(tmp);
     free(tmp);
     return st;
+}
+
+typedef struct plan_out {
+    const dd_plan *p;
+    const char *scenario;
+} plan_out;
+
+static dd_status write_plan(FILE *f, const void *ctx)
+{
+    const plan_out *o = ctx;
+    return dd_plan_write_json(o->p, o->scenario, f);
+}
+
+dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *scenario)
+{
+    plan_out o = {p, scenario};
+    return dd__cli_write_atomic(path, write_plan, &o);
 }
