@@ -307,6 +307,21 @@ static void test_track(void **state)
     assert_int_equal(r.status, 2);
     run_free(&r);
 
+    /* AB101 closed for a month: its closing date is missed, exit 1 */
+    f = fopen(good, "w");
+    assert_non_null(f);
+    fputs("time,event,subject,value\n2024-06-08T00:00Z,closed,AB101,2024-07-10T00:00Z\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "track add '%s' '%s'", log, good);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(args, sizeof args, "status '%s'", log);
+    r = run(args);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "AB101 closes by 2024-07-07T23:00Z: MISSED"));
+    run_free(&r);
+
     snprintf(args, sizeof args, "track verify '%s'", log);
     r = run(args);
     assert_int_equal(r.status, 0);
