@@ -21,13 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void show_diags(const dd_diags *d)
 {

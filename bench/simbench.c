@@ -23,12 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static double cpu(void)
 {
@@ -54,12 +49,6 @@ static double run(const dd_plan *p, unsigned long long n, int threads, bool repl
     }
     *cpu_out = cpu() - c0;
     return now() - t0;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Median of v[0..n) (sorts a copy). */
