@@ -26,9 +26,16 @@ struct dd_replanner {
     int32_t *placed;     /* per sortie: its record in st.sorties, or -1 */
     int32_t *give0;      /* the matching, kept for a second placement */
     dd_time *site_last;  /* per site: last departure of a placement */
+    unsigned char *sec;  /* per base sortie: carries people of the security */
+    unsigned char *sec_slot; /* per sortie: the load it is given carries them */
     size_t *slot0;       /* the undeparted sorties in slot order */
     unsigned char *seen;
 };
+
+static dd_time max_t(dd_time a, dd_time b)
+{
+    return a > b ? a : b;
+}
 
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
 {
@@ -51,10 +58,28 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->give0 = malloc(n * sizeof *r->give0);
     r->slot0 = malloc(n * sizeof *r->slot0);
     r->site_last = malloc((base->scenario->n_sites + 1) * sizeof *r->site_last);
+    r->sec = calloc(n, 1);
+    r->sec_slot = calloc(n, 1);
     r->seen = malloc(n);
     dd_status st = DD_ENOMEM;
     if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
-        r->give0 && r->slot0 && r->site_last && r->seen) {
+        r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot &&
+        r->seen) {
+        /* each site's last sortie, when it takes out security: the
+         * security element that stays to the end */
+        for (size_t i = 0; i < base->scenario->n_sites; i++)
+            r->site_last[i] = INT64_MIN;
+        for (size_t f = 0; f < r->n; f++)
+            r->site_last[base->sorties[f].site] =
+                max_t(r->site_last[base->sorties[f].site], base->sorties[f].departure);
+        for (size_t f = 0; f < r->n; f++) {
+            if (base->sorties[f].departure != r->site_last[base->sorties[f].site])
+                continue;
+            for (size_t k = 0; k < base->sorties[f].n_pax; k++)
+                if (base->scenario->people[base->sorties[f].pax[k].people].role ==
+                    DD_ROLE_SECURITY)
+                    r->sec[f] = 1;
+        }
         st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
@@ -85,14 +110,12 @@ void dd_replanner_free(dd_replanner *r)
     free(r->give0);
     free(r->slot0);
     free(r->site_last);
+    free(r->sec);
+    free(r->sec_slot);
     free(r->seen);
     free(r);
 }
 
-static dd_time max_t(dd_time a, dd_time b)
-{
-    return a > b ? a : b;
-}
 
 /* Sorting with a context: insertion sort on small runs would do, but the
  * theater plan has thousands of sorties; a merge sort keeps it stable and
@@ -105,6 +128,8 @@ typedef struct sort_ctx {
     const dd_time *try_at;
     const dd_time *latest; /* placement: INT64_MAX when no window is kept */
     bool windows_first;    /* placement: the clearances held before the rest */
+    const unsigned char *sec_slot; /* placement: the slot's load has security */
+    const unsigned char *sec_content; /* contents: loads with security last */
 } sort_ctx;
 
 static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
@@ -128,6 +153,8 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
     } else if (c->by == 1) {
         /* contents: by readiness, then the planned order of their sortie */
         const dd_exec_sortie *ea = &c->x->sorties[a], *eb = &c->x->sorties[b];
+        if (c->sec_content && c->sec_content[ea->carries] != c->sec_content[eb->carries])
+            return c->sec_content[ea->carries] ? 1 : -1;
         ka = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
         kb = eb->ready == DD_TIME_NONE ? INT64_MIN : eb->ready;
         ta = c->p->sorties[ea->carries].departure;
@@ -141,6 +168,9 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
         /* placement: by the day each can go; within a day the airfield
          * that must close first takes the caps first */
         const dd_scenario *s = c->p->scenario;
+        /* the security leaves last: its loads after all others */
+        if (c->sec_slot && c->sec_slot[a] != c->sec_slot[b])
+            return c->sec_slot[a] ? 1 : -1;
         if (c->windows_first) {
             bool wa = c->latest[a] != INT64_MAX, wb = c->latest[b] != INT64_MAX;
             if (wa != wb)
@@ -255,7 +285,14 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
     memcpy(r->slot, r->slot0, m * sizeof *r->slot);
     size_t *tmp = r->tmp;
-    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first};
+    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL};
+    /* the last departure of each site without its security, so far */
+    for (size_t i = 0; i < s->n_sites; i++)
+        r->site_last[i] = INT64_MIN;
+    for (size_t f = 0; f < r->n; f++)
+        if (x->sorties[f].departed != DD_TIME_NONE && !r->sec[x->sorties[f].carries])
+            r->site_last[p->sorties[f].site] =
+                max_t(r->site_last[p->sorties[f].site], x->sorties[f].departed);
     /* 2. when each can go: inside its window if that still works, else a
      * new request's lead time from now */
     dd_time lead = max_t(r->terms.lead_time, 0);
@@ -276,6 +313,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             r->latest[f] = INT64_MAX;
         }
         r->cont[i] = f;
+        /* tracking's new plan is a plan file, checked like any: its last
+         * security element leaves last (the simulation does not model the
+         * security and keeps its order) */
+        r->sec_slot[f] = x->keep_clearances && r->sec[x->sorties[r->give[f]].carries];
         out[f].departure = DD_TIME_NONE;
         out[f].tail = -1;
         out[f].keeps_clearance = false;
@@ -286,9 +327,15 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
         int32_t c = x->sorties[r->give[f]].carries;
-        dd__request rq = {p->sorties[f].site, p->sorties[f].aircraft, p->sorties[c].load,
-                          r->try_at[f], 0, r->latest[f]};
-        bool keeps = rq.latest != INT64_MAX;
+        int32_t site = p->sorties[f].site;
+        /* the security leaves after everything else of its site */
+        if (r->sec_slot[f] && r->site_last[site] != INT64_MIN)
+            r->try_at[f] = max_t(r->try_at[f], r->site_last[site]);
+        dd__request rq = {site, p->sorties[f].aircraft, p->sorties[c].load, r->try_at[f], 0,
+                          r->latest[f]};
+        bool keeps = rq.latest != INT64_MAX && rq.ready <= rq.latest;
+        if (!keeps)
+            rq.latest = INT64_MAX;
         rc = dd__place(st, &rq, p->loads);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
@@ -308,16 +355,18 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             return rc;
         r->placed[f] = (int32_t)(st->n_sorties - 1);
         const dd_sortie *so = &st->sorties[st->n_sorties - 1];
+        if (!r->sec_slot[f])
+            r->site_last[site] = max_t(r->site_last[site], so->departure);
         o->departure = so->departure;
         o->tail = so->tail;
         o->keeps_clearance = keeps;
         o->day = dd_scenario_day(s, so->departure);
     }
     /* 3. within each airfield and type, the contents go in the order they
-     * are ready, then in their planned order, whatever windows the slots
-     * kept: departures, tails and requests stay, so no limit moves, and
-     * what was planned to leave last (the security with the last load)
-     * still does */
+     * are ready, then in their planned order, those with people of the
+     * security last, whatever windows the slots kept: departures, tails and
+     * requests stay, so no limit moves, and the security (placed after
+     * everything else of its site) keeps the last slots */
     size_t k = 0;
     for (size_t i = 0; i < m; i++) {
         size_t f = r->slot[i];
@@ -331,6 +380,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sc.by = 3;
     merge_sort(&sc, r->cont, tmp, k);
     sc.by = 1;
+    sc.sec_content = x->keep_clearances ? r->sec : NULL; /* it keeps the last slots */
     merge_sort(&sc, r->slot, tmp, k);
     for (size_t i = 0; i < k; i++) {
         size_t f = r->cont[i];
@@ -397,7 +447,7 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
     /* 1. match contents to slots per airfield and type */
     memcpy(r->cont, r->slot, m * sizeof *r->cont);
     size_t *tmp = r->tmp;
-    sort_ctx sc = {p, x, 0, r->try_at, r->latest, false};
+    sort_ctx sc = {p, x, 0, r->try_at, r->latest, false, NULL, NULL};
     merge_sort(&sc, r->slot, tmp, m);
     sc.by = 1;
     merge_sort(&sc, r->cont, tmp, m);
@@ -473,6 +523,58 @@ static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
     return DD_OK;
 }
 
+typedef struct tail_ev {
+    int32_t aircraft, tail;
+    dd_time dep;
+    size_t k;
+} tail_ev;
+
+static int cmp_tail_ev(const void *a, const void *b)
+{
+    const tail_ev *x = a, *y = b;
+    if (x->aircraft != y->aircraft)
+        return x->aircraft < y->aircraft ? -1 : 1;
+    if (x->tail != y->tail)
+        return x->tail < y->tail ? -1 : 1;
+    if (x->dep != y->dep)
+        return x->dep < y->dep ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The sorties that have left ferried from where their tail really was: a
+ * sortie planned before them on the tail may not have flown, so each one's
+ * ferry comes from the hub of the tail's previous sortie that left (its
+ * home for the first), arriving when it did. The sorties placed again
+ * already start from there (the state gives each tail's hub). */
+static dd_status fix_ferries(dd_plan *p, const dd_exec_state *x)
+{
+    const dd_scenario *s = p->scenario;
+    size_t n = p->n_sorties, m = 0;
+    tail_ev *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return DD_ENOMEM;
+    for (size_t k = 0; k < n; k++)
+        v[m++] = (tail_ev){p->sorties[k].aircraft, p->sorties[k].tail, p->sorties[k].departure,
+                           k};
+    qsort(v, m, sizeof *v, cmp_tail_ev);
+    for (size_t i = 0; i < m; i++) {
+        dd_sortie *so = &p->sorties[v[i].k];
+        bool first = i == 0 || v[i - 1].aircraft != v[i].aircraft || v[i - 1].tail != v[i].tail;
+        if (so->departure >= x->now)
+            continue; /* placed again from where the tail is */
+        int32_t from = first ? s->aircraft[so->aircraft].home : p->sorties[v[i - 1].k].hub;
+        if (from == so->ferry_from)
+            continue;
+        const dd_aircraft *a = &s->aircraft[so->aircraft];
+        so->ferry_from = from;
+        so->ferry_departure =
+            so->arrival_at_site -
+            dd__flight_minutes(dd__hub_distance(s, so->site, from), a->cruise_mps);
+    }
+    free(v);
+    return DD_OK;
+}
+
 dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
                             const dd_replan_sortie *out, dd_plan **plan_out)
 {
@@ -534,6 +636,8 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
         p->movements[p->n_movements++] = mv;
     }
     free(newidx);
+    if (st == DD_OK)
+        st = fix_ferries(p, x);
     if (st == DD_OK)
         st = dd__plan_figures(p, &r->terms);
     if (st != DD_OK) {
