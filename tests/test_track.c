@@ -602,6 +602,58 @@ static void test_week1(void **state)
     dd_diags_fini(&d);
 }
 
+/* One tail between two bases, each nearest to its own hub: sortie 5 does
+ * not fly, 6 does. 6 was planned to ferry from where 5 would have landed;
+ * in the new plan it ferries from where the tail really was (where 4
+ * landed), and the plan passes the verifier. */
+static void test_ferry_from(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(DD_TEST_DATA "/track/twohub.yaml", &d, &s), DD_OK);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_int_equal(p->n_sorties, 6);
+    /* as planned: 5 lands where 6 ferries from, not where 4 lands */
+    assert_int_equal(p->sorties[5].ferry_from, p->sorties[4].hub);
+    assert_int_not_equal(p->sorties[4].hub, p->sorties[3].hub);
+    char text[512];
+    size_t n = (size_t)snprintf(text, sizeof text, "time,event,subject\n");
+    for (size_t i = 0; i < 6; i++) {
+        if (i == 4)
+            continue;
+        char t[40];
+        dd_scenario_format_time(s, p->sorties[i].departure, 0, t, sizeof t);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s,departed,%zu\n", t, i + 1);
+    }
+    dd_events *e = parse_ok(s, text);
+    assert_int_equal(dd_track_check(p, NULL, e, &d), DD_OK);
+    dd_track_status *st = NULL;
+    dd_plan *np = NULL;
+    assert_int_equal(dd_track_status_compute(p, e, DD_TIME_NONE, &st, &np), DD_OK);
+    assert_int_equal(st->sorties_departed, 5);
+    assert_true(st->sorties[4].projected > p->sorties[5].departure);
+    /* sortie 6, departed, ferries from where sortie 4 landed */
+    bool found = false;
+    for (size_t k = 0; k < np->n_sorties; k++)
+        if (np->sorties[k].departure == p->sorties[5].departure) {
+            assert_int_equal(np->sorties[k].ferry_from, p->sorties[3].hub);
+            found = true;
+        }
+    assert_true(found);
+    assert_verified(s, np);
+    dd_plan_free(np);
+    dd_track_status_free(st);
+    dd_events_free(e);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
 /* Random histories on Niger: sorties leave a few minutes late or not at
  * all, requests are filed, approved or denied, an airfield closes, a tail
  * breaks; at a random day the status is taken, and the new plan must be
@@ -708,6 +760,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),
         cmocka_unit_test_setup_teardown(test_week1, setup, teardown),
+        cmocka_unit_test(test_ferry_from),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -546,7 +546,7 @@ static int cmp_tail_ev(const void *a, const void *b)
  * ferry comes from the hub of the tail's previous sortie that left (its
  * home for the first), arriving when it did. The sorties placed again
  * already start from there (the state gives each tail's hub). */
-static dd_status fix_ferries(dd_plan *p, const dd_exec_state *x)
+static dd_status fix_ferries(dd_plan *p, const bool *left)
 {
     const dd_scenario *s = p->scenario;
     size_t n = p->n_sorties, m = 0;
@@ -560,7 +560,7 @@ static dd_status fix_ferries(dd_plan *p, const dd_exec_state *x)
     for (size_t i = 0; i < m; i++) {
         dd_sortie *so = &p->sorties[v[i].k];
         bool first = i == 0 || v[i - 1].aircraft != v[i].aircraft || v[i - 1].tail != v[i].tail;
-        if (so->departure >= x->now)
+        if (!left[v[i].k])
             continue; /* placed again from where the tail is */
         int32_t from = first ? s->aircraft[so->aircraft].home : p->sorties[v[i - 1].k].hub;
         if (from == so->ferry_from)
@@ -586,12 +586,14 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     size_t n = r->n;
     dd_plan *p = dd__plan_new(s);
     int32_t *newidx = malloc((n ? n : 1) * sizeof *newidx);
+    bool *left = calloc(n ? n : 1, sizeof *left);
     if (p)
         p->sorties = calloc(n ? n : 1, sizeof *p->sorties);
     if (p && b->n_movements)
         p->movements = malloc(b->n_movements * sizeof *p->movements);
-    if (!p || !newidx || !p->sorties || (b->n_movements && !p->movements)) {
+    if (!p || !newidx || !left || !p->sorties || (b->n_movements && !p->movements)) {
         free(newidx);
+        free(left);
         dd_plan_free(p);
         return DD_ENOMEM;
     }
@@ -618,6 +620,7 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
         if (st != DD_OK)
             break;
         newidx[c] = (int32_t)p->n_sorties;
+        left[p->n_sorties] = x->sorties[f].departed != DD_TIME_NONE;
         p->sorties[p->n_sorties++] = so;
         for (size_t k = 0; k < so.n_ferry_pax; k++)
             p->arrived[so.ferry_pax[k].people] = so.arrival_at_site;
@@ -637,7 +640,8 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     }
     free(newidx);
     if (st == DD_OK)
-        st = fix_ferries(p, x);
+        st = fix_ferries(p, left);
+    free(left);
     if (st == DD_OK)
         st = dd__plan_figures(p, &r->terms);
     if (st != DD_OK) {
