@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -81,6 +82,14 @@ void dd_diags_add(dd_diags *d, dd_severity sev, const char *file, uint32_t line,
                   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 /* Sort by file, line, column (stable), so reports read top to bottom. */
 void dd_diags_sort(dd_diags *d);
+
+/*
+ * Write a file atomically: `write` fills a temporary file beside path,
+ * which is flushed to disk and renamed over it. On failure (the writer's
+ * status, or DD_EIO) nothing changes at path. DD_ENOMEM.
+ */
+dd_status dd_write_atomic(const char *path, dd_status (*write)(FILE *f, const void *ctx),
+                          const void *ctx);
 
 #ifdef __cplusplus
 }

@@ -373,6 +373,8 @@ double dd_aircraft_acl(const dd_aircraft *a, double range_m);
 
 /* Tails of an aircraft type available at time t. */
 int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t);
+/* The most tails of the type at any time (tail numbers run 1..this). */
+int32_t dd_aircraft_tails_max(const dd_aircraft *a);
 
 const char *dd_cargo_kind_name(dd_cargo_kind k);
 const char *dd_role_name(dd_role r);

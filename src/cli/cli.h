@@ -14,10 +14,6 @@ void dd__cli_print_diags(FILE *f, const dd_diags *d);
 /* Exit code for a library status. */
 int dd__cli_exit_for(dd_status st);
 
-/* Write a file atomically: `write` fills a temp file beside path, which
- * is fsynced and renamed over it; on failure nothing changes at path. */
-dd_status dd__cli_write_atomic(const char *path, dd_status (*write)(FILE *f, const void *ctx),
-                               const void *ctx);
 /* The plan file (docs/plan-format.md), atomically. */
 struct dd_plan;
 dd_status dd__cli_write_plan(const char *path, const struct dd_plan *p, const char *scenario);

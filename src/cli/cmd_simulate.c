@@ -75,7 +75,7 @@ static dd_status write_sim(FILE *f, const void *ctx)
 static dd_status write_file(const char *path, const dd_sim_result *r, const char *scenario)
 {
     sim_out o = {r, scenario};
-    return dd__cli_write_atomic(path, write_sim, &o);
+    return dd_write_atomic(path, write_sim, &o);
 }
 
 int dd__cmd_simulate(int argc, char **argv)

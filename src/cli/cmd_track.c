@@ -86,13 +86,12 @@ static int open_log(const char *cmd, const char *path, bool writable, opened *o)
     return DD_EXIT_OK;
 }
 
-static int need_args(const char *cmd, int argc, int n, const char *usage)
+static int need_args(int argc, int n, const char *usage)
 {
     if (argc < n) {
         fprintf(stderr, "%s", usage);
         return DD_EXIT_INPUT;
     }
-    (void)cmd;
     return DD_EXIT_OK;
 }
 
@@ -164,7 +163,7 @@ static int track_start(int argc, char **argv)
 
 static int track_add(int argc, char **argv)
 {
-    if (need_args("track", argc, 2, track_usage) || argc > 2)
+    if (need_args(argc, 2, track_usage) || argc > 2)
         return DD_EXIT_INPUT;
     opened o;
     int code = open_log("track", argv[0], true, &o);
@@ -190,7 +189,7 @@ static int track_add(int argc, char **argv)
 
 static int track_log(int argc, char **argv)
 {
-    if (need_args("track", argc, 1, track_usage) || argc > 1)
+    if (need_args(argc, 1, track_usage) || argc > 1)
         return DD_EXIT_INPUT;
     opened o;
     int code = open_log("track", argv[0], false, &o);
@@ -203,18 +202,29 @@ static int track_log(int argc, char **argv)
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK) {
+        /* per event: the retraction that voids it (0: none) */
+        size_t *by_of = calloc(ev->n + 1, sizeof *by_of);
+        if (!by_of) {
+            dd_events_free(ev);
+            closed(&o);
+            return dd__cli_exit_for(DD_ENOMEM);
+        }
+        for (size_t k = 0; k < ev->n; k++)
+            if (ev->v[k].kind == DD_EV_RETRACTED && ev->v[k].ref >= 1 &&
+                (size_t)ev->v[k].ref <= ev->n)
+                by_of[ev->v[k].ref - 1] = k + 1;
         printf("%-4s %-17s %-18s %-10s %s\n", "#", "Time", "Event", "Subject", "Value / note");
         for (size_t i = 0; i < ev->n; i++) {
             const dd_event *e = &ev->v[i];
             char a[40], by[40] = "";
             dd_scenario_format_time(o.s, e->at, 0, a, sizeof a);
-            for (size_t k = i + 1; k < ev->n; k++)
-                if (ev->v[k].kind == DD_EV_RETRACTED && (size_t)ev->v[k].ref == i + 1)
-                    snprintf(by, sizeof by, " [retracted by %zu]", k + 1);
+            if (by_of[i])
+                snprintf(by, sizeof by, " [retracted by %zu]", by_of[i]);
             printf("%-4zu %-17s %-18s %-10.10s %s%s%s%s\n", i + 1, a,
                    dd_event_kind_name(e->kind), e->subject, e->value,
                    *e->value && *e->note ? " " : "", e->note, by);
         }
+        free(by_of);
     }
     dd_events_free(ev);
     closed(&o);
@@ -223,7 +233,7 @@ static int track_log(int argc, char **argv)
 
 static int track_verify(int argc, char **argv)
 {
-    if (need_args("track", argc, 1, track_usage) || argc > 1)
+    if (need_args(argc, 1, track_usage) || argc > 1)
         return DD_EXIT_INPUT;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);

@@ -56,38 +56,6 @@ int dd__cli_exit_for(dd_status st)
     }
 }
 
-/* Write to path atomically: a temp file beside it, fsync, then rename. */
-dd_status dd__cli_write_atomic(const char *path, dd_status (*write)(FILE *f, const void *ctx),
-                               const void *ctx)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return DD_ENOMEM;
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return DD_EIO;
-    }
-    dd_status st = write(f, ctx);
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        st = DD_EIO;
-    if (fclose(f) != 0)
-        st = DD_EIO;
-    if (st == DD_OK && rename(tmp, path) != 0)
-        st = DD_EIO;
-    if (st != DD_OK)
-        unlink(tmp);
-    free(tmp);
-    return st;
-}
-
 typedef struct plan_out {
     const dd_plan *p;
     const char *scenario;
@@ -102,5 +70,5 @@ static dd_status write_plan(FILE *f, const void *ctx)
 dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *scenario)
 {
     plan_out o = {p, scenario};
-    return dd__cli_write_atomic(path, write_plan, &o);
+    return dd_write_atomic(path, write_plan, &o);
 }

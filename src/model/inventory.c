@@ -850,11 +850,8 @@ static bool event_tail(inv *v, const dd_csv_row *row, const char *s, dd_event *e
     if (e->index < 0)
         return false;
     e->tail = (int32_t)x;
-    int32_t most = 0;
     const dd_aircraft *a = &v->L->s->aircraft[e->index];
-    for (size_t k = 0; k < a->n_tails; k++)
-        if (a->tails[k].count > most)
-            most = a->tails[k].count;
+    int32_t most = dd_aircraft_tails_max(a);
     if (e->tail > most) {
         cell_err(v, row, E_SUBJECT, "%s has %d tails at most, got tail %d", a->id, most,
                  e->tail);

@@ -245,6 +245,15 @@ int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t)
     return c;
 }
 
+int32_t dd_aircraft_tails_max(const dd_aircraft *a)
+{
+    int32_t most = 0;
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].count > most)
+            most = a->tails[i].count;
+    return most;
+}
+
 const char *dd_cargo_kind_name(dd_cargo_kind k)
 {
     static const char *const n[] = {"loose", "pallet", "rolling", "outsize", "drone",

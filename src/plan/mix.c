@@ -35,15 +35,6 @@ static int32_t mog_of(const dd_site *x, int32_t klass)
     return dd__mog_total(x);
 }
 
-static int32_t most_tails(const dd_aircraft *a)
-{
-    int32_t most = 0;
-    for (size_t i = 0; i < a->n_tails; i++)
-        if (a->tails[i].count > most)
-            most = a->tails[i].count;
-    return most;
-}
-
 dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
                         const dd_loadplan *lp1, double *divert, bool *useful_out)
 {
@@ -113,7 +104,7 @@ dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadp
             g[k] = ac->ground_time > 0 ? (double)ac->ground_time : 1;
             double ramp = (double)mog_of(x, ac->klass) * open / g[k];
             double cycle = g[k] + 2.0 * dd__flight_minutes(leg, ac->cruise_mps);
-            double fleet = (double)(most_tails(ac) + t->extra_tails[ty[k]]) * 1440.0 / cycle /
+            double fleet = (double)(dd_aircraft_tails_max(ac) + t->extra_tails[ty[k]]) * 1440.0 / cycle /
                            (demand[ty[k]] > 0 ? demand[ty[k]] : 1);
             rate[k] = ramp < fleet ? ramp : fleet;
             n0[k] = cnt0[i * na + (size_t)ty[k]];

@@ -159,12 +159,7 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
                     dd__flight_minutes(dd__hub_distance(s, (int32_t)i, (int32_t)h),
                                        s->aircraft[a].cruise_mps);
     for (size_t a = 0; a < s->n_aircraft; a++) {
-        const dd_aircraft *t = &s->aircraft[a];
-        int32_t most = 0;
-        for (size_t i = 0; i < t->n_tails; i++)
-            if (t->tails[i].count > most)
-                most = t->tails[i].count;
-        most += terms->extra_tails[a];
+        int32_t most = dd_aircraft_tails_max(&s->aircraft[a]) + terms->extra_tails[a];
         st->n_tails[a] = most;
         st->tails[a] = calloc(most ? (size_t)most : 1, sizeof **st->tails);
         if (!st->tails[a])

@@ -372,16 +372,9 @@ static void tables(FILE *f, const dd_brief *b)
     fputs(table_end, f);
 }
 
-dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *diags)
+static dd_status write_page(FILE *f, const void *ctx)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the page (%s)",
-                     strerror(errno));
-        return DD_EIO;
-    }
+    const dd_brief *b = ctx;
     char off[24];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", f);
@@ -408,16 +401,14 @@ dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *di
         tables(f, b);
         fprintf(f, "<script>%s</script>\n</body></html>\n", script);
     }
-    if (ferror(f) && st == DD_OK)
-        st = DD_EIO;
-    if (fclose(f) != 0 && st == DD_OK)
-        st = DD_EIO;
-    if (st == DD_OK && rename(tmp, path) != 0)
-        st = DD_EIO;
-    if (st != DD_OK) {
-        remove(tmp);
-        if (st == DD_EIO)
-            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the page");
-    }
+    return st;
+}
+
+dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *diags)
+{
+    dd_status st = dd_write_atomic(path, write_page, b);
+    if (st == DD_EIO)
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the page (%s)",
+                     errno ? strerror(errno) : "write error");
     return st;
 }

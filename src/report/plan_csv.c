@@ -148,37 +148,28 @@ static void w_tasks(const dd_plan *p, FILE *f)
     }
 }
 
+typedef struct csv_file {
+    const dd_plan *p;
+    writer_fn fn;
+} csv_file;
+
+static dd_status write_csv(FILE *f, const void *ctx)
+{
+    const csv_file *c = ctx;
+    c->fn(c->p, f);
+    return DD_OK;
+}
+
 static dd_status write_one(const dd_plan *p, const char *dir, const char *name, writer_fn fn)
 {
-    size_t n = strlen(dir) + strlen(name) + 16;
-    char *path = malloc(n), *tmp = malloc(n + 8);
-    if (!path || !tmp) {
-        free(path);
-        free(tmp);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path)
         return DD_ENOMEM;
-    }
     snprintf(path, n, "%s/%s", dir, name);
-    snprintf(tmp, n + 8, "%s.tmpXXXXXX", path);
-    dd_status st = DD_OK;
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        if (fd >= 0)
-            close(fd);
-        st = DD_EIO;
-    } else {
-        fn(p, f);
-        if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
-            st = DD_EIO;
-        if (fclose(f) != 0)
-            st = DD_EIO;
-        if (st == DD_OK && rename(tmp, path) != 0)
-            st = DD_EIO;
-        if (st != DD_OK)
-            unlink(tmp);
-    }
+    csv_file c = {p, fn};
+    dd_status st = dd_write_atomic(path, write_csv, &c);
     free(path);
-    free(tmp);
     return st;
 }
 

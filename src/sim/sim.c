@@ -134,11 +134,8 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
             if (p->movements[i].departure > last)
                 last = p->movements[i].departure;
         }
-    for (size_t a = 0; a < s->n_aircraft; a++) {
-        for (size_t k = 0; k < s->aircraft[a].n_tails; k++)
-            if (s->aircraft[a].tails[k].count > m->max_tails[a])
-                m->max_tails[a] = s->aircraft[a].tails[k].count;
-    }
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        m->max_tails[a] = dd_aircraft_tails_max(&s->aircraft[a]);
     /* a year past the later of the deadline and the plan's end */
     m->horizon = last + 365 * (dd_time)DD_MINUTES_PER_DAY;
     int32_t d = dd_scenario_day(s, m->horizon) + 2;

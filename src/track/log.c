@@ -30,6 +30,12 @@ struct dd_track {
     dd_track_info info;
 };
 
+static void to_hex(const unsigned char d[crypto_hash_sha256_BYTES], char hex[65])
+{
+    for (size_t i = 0; i < crypto_hash_sha256_BYTES; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 static void sha_hex(const unsigned char *data, size_t n, const char *prev, char hex[65])
 {
     crypto_hash_sha256_state st;
@@ -39,8 +45,7 @@ static void sha_hex(const unsigned char *data, size_t n, const char *prev, char 
         crypto_hash_sha256_update(&st, (const unsigned char *)prev, strlen(prev));
     crypto_hash_sha256_update(&st, data, n);
     crypto_hash_sha256_final(&st, out);
-    for (size_t i = 0; i < sizeof out; i++)
-        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    to_hex(out, hex);
 }
 
 /* The plan file is hashed as it is written, not held in memory (229 MB
@@ -67,8 +72,7 @@ dd_status dd_track_plan_hash(const dd_plan *p, const char *scenario_path, char h
         return st;
     unsigned char out[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&hs, out);
-    for (size_t i = 0; i < sizeof out; i++)
-        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    to_hex(out, hex);
     return DD_OK;
 }
 

@@ -25,16 +25,6 @@ static void ev_err(dd_diags *d, const dd_event *e, uint32_t col, const char *fmt
     dd_diags_add(d, DD_SEV_ERROR, e->file, e->line, col, path, e->source, "%s", msg);
 }
 
-/* The most tails the type ever has. */
-static int32_t max_tails(const dd_aircraft *a)
-{
-    int32_t most = 0;
-    for (size_t k = 0; k < a->n_tails; k++)
-        if (a->tails[k].count > most)
-            most = a->tails[k].count;
-    return most;
-}
-
 /* Where an earlier event came from, for messages. */
 static const char *where(const dd_event *e, char *buf, size_t n)
 {
@@ -125,7 +115,7 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
                 }
                 if (e->kind == DD_EV_DEPARTED) {
                     const dd_aircraft *a = &s->aircraft[so->aircraft];
-                    int32_t most = max_tails(a);
+                    int32_t most = dd_aircraft_tails_max(a);
                     if (e->tail > most && pass) {
                         ev_err(diags, e, e->col_value, "%s has %d tails, got tail %d", a->id,
                                most, e->tail);
@@ -210,7 +200,7 @@ static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
     dd_replanner *rp = NULL;
     dd_status rc = xs && ro && tf && th ? DD_OK : DD_ENOMEM;
     for (size_t a = 0; rc == DD_OK && a < na; a++) {
-        int32_t most = max_tails(&s->aircraft[a]);
+        int32_t most = dd_aircraft_tails_max(&s->aircraft[a]);
         tf[a] = malloc(((size_t)most + 1) * sizeof **tf);
         th[a] = malloc(((size_t)most + 1) * sizeof **th);
         if (!tf[a] || !th[a]) {
@@ -525,7 +515,7 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
                        ? DD_OK
                        : DD_ENOMEM;
     for (size_t a = 0; rc == DD_OK && a < s->n_aircraft; a++) {
-        int32_t most = max_tails(&s->aircraft[a]);
+        int32_t most = dd_aircraft_tails_max(&s->aircraft[a]);
         x.down_until[a] = malloc(((size_t)most + 1) * sizeof **x.down_until);
         if (!x.down_until[a]) {
             rc = DD_ENOMEM;
