@@ -93,6 +93,14 @@ dd_status dd_events_load(const dd_scenario *s, const char *path, dd_diags *diags
                          dd_events **out);
 void dd_events_free(dd_events *e);
 
+/*
+ * Room for n events built by hand (the event log reads its typed rows into
+ * it): *v_out the n events, zeroed, and *text_out text_bytes + 1 zeroed
+ * bytes for their strings, both owned by *out (dd_events_free).
+ */
+dd_status dd_events_new(size_t n, size_t text_bytes, dd_events **out, dd_event **v_out,
+                        char **text_out);
+
 /* "departed", ...; NULL when out of range. */
 const char *dd_event_kind_name(dd_event_kind k);
 

@@ -35,6 +35,32 @@ void dd_events_free(dd_events *e)
     free(o);
 }
 
+dd_status dd_events_new(size_t n, size_t text_bytes, dd_events **out, dd_event **v_out,
+                       char **text_out)
+{
+    *out = NULL;
+    *v_out = NULL;
+    *text_out = NULL;
+    owned_events *o = calloc(1, sizeof *o);
+    if (!o)
+        return DD_ENOMEM;
+    dd__arena_init(&o->arena, 1 << 16);
+    dd_event *v = dd__arena_array(&o->arena, n + 1, sizeof *v);
+    char *t = dd__arena_alloc(&o->arena, text_bytes + 1);
+    if (!v || !t) {
+        dd_events_free(&o->e);
+        return DD_ENOMEM;
+    }
+    memset(v, 0, (n + 1) * sizeof *v);
+    memset(t, 0, text_bytes + 1);
+    o->e.n = n;
+    o->e.v = v;
+    *out = &o->e;
+    *v_out = v;
+    *text_out = t;
+    return DD_OK;
+}
+
 static dd_status id_maps(dd_loader *L, const dd_scenario *s)
 {
     if (dd__idmap_init(&L->tasks, L->arena, s->n_tasks) != DD_OK ||
