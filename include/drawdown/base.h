@@ -84,10 +84,42 @@ void dd_diags_add(dd_diags *d, dd_severity sev, const char *file, uint32_t line,
 void dd_diags_sort(dd_diags *d);
 
 /*
- * Write a file atomically: `write` fills a temporary file beside path,
- * which is flushed to disk and renamed over it. On failure (the writer's
- * status, or DD_EIO) nothing changes at path. DD_ENOMEM.
+ * Outputs (every file a command writes goes through these):
+ *  - "-" is standard output;
+ *  - a character device, FIFO or socket is opened and written directly,
+ *    never replaced;
+ *  - otherwise the path is followed through symbolic links to its target,
+ *    which is written atomically: a temporary file beside it (the existing
+ *    target's mode, else 0666 less the umask), flushed to disk, renamed
+ *    over the target, the folder flushed. On failure the target is as it
+ *    was and no temporary file remains.
+ * `inputs` (n_inputs paths, NULL entries skipped) are the files the
+ * command reads; an output that is one of them (same device and inode) is
+ * refused with DD_EARG. A missing folder is DD_EIO ("no such folder: X").
+ * Every failure adds one message for `path` to `diags` (which may be NULL).
  */
+typedef struct dd_output dd_output;
+
+/* The checks of dd_output_open alone, to refuse an output before the work
+ * that fills it. Writes nothing. */
+dd_status dd_output_check(const char *path, const char *const *inputs, size_t n_inputs,
+                          dd_diags *diags);
+/* Open an output; write to dd_output_stream(*out), then dd_output_close. */
+dd_status dd_output_open(const char *path, const char *const *inputs, size_t n_inputs,
+                         dd_diags *diags, dd_output **out);
+/* The stream to write to; owned by the output (never fclose it). */
+FILE *dd_output_stream(const dd_output *o);
+/*
+ * Finish an output and free it: when `st` (the writing's status) is DD_OK,
+ * flush and put the file in place; otherwise discard it. Returns the final
+ * status (DD_EIO when flushing or renaming fails). o NULL returns st.
+ */
+dd_status dd_output_close(dd_output *o, dd_status st, dd_diags *diags);
+/* Open, call `write`, close. */
+dd_status dd_write_file(const char *path, const char *const *inputs, size_t n_inputs,
+                        dd_status (*write)(FILE *f, const void *ctx), const void *ctx,
+                        dd_diags *diags);
+/* dd_write_file with no inputs and no messages (kept for older callers). */
 dd_status dd_write_atomic(const char *path, dd_status (*write)(FILE *f, const void *ctx),
                           const void *ctx);
 

@@ -275,6 +275,10 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
 /* Write sorties.csv, manifests.csv, clearances.csv, people.csv, tasks.csv
  * into dir (created if missing), each atomically (temp file + rename). */
 dd_status dd_plan_write_csv(const dd_plan *p, const char *dir);
+/* The same through dd_output (base.h): a file that is one of `inputs` is
+ * refused before any file is written; problems go to diags (may be NULL). */
+dd_status dd_plan_write_csv_to(const dd_plan *p, const char *dir, const char *const *inputs,
+                               size_t n_inputs, dd_diags *diags);
 
 #ifdef __cplusplus
 }

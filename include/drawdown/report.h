@@ -86,15 +86,21 @@ typedef struct dd_report_options {
     int width_px;    /* PNG/SVG size; 0: 1400 x 800 */
     int height_px;
     int first_sortie; /* loads chart: first sortie id shown (1-based); 0: 1 */
+    const char *format; /* pdf, png, svg, xlsx or html; NULL: the path's extension
+                         * (required when the path is "-", standard output) */
+    const char *const *inputs; /* files the output must not replace (base.h) */
+    size_t n_inputs;
 } dd_report_options;
 
 void dd_report_options_init(dd_report_options *o);
 
 /*
- * Write the report to `path`; its extension picks the format: .png, .svg
- * (one chart), .pdf (briefing), .xlsx (workbook), .html (one file).
- * Returns DD_EARG for an unknown extension, DD_EIO when the file cannot be
- * written (message in diags), DD_ENOMEM.
+ * Write the report to `path` through dd_output (base.h: "-" is standard
+ * output, a device is written directly, a file atomically); o->format or
+ * else the extension picks the format: .png, .svg (one chart), .pdf
+ * (briefing), .xlsx (workbook), .html (one file). Returns DD_EARG for an
+ * unknown format or an output that is one of o->inputs, DD_EIO when the
+ * file cannot be written (message in diags), DD_ENOMEM.
  */
 dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_options *o,
                           dd_diags *diags);

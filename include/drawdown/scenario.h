@@ -331,6 +331,10 @@ typedef struct dd_scenario {
     size_t n_tasks;
     const dd_task *tasks;
     dd_disruptions disruptions;
+    /* the files it was read from: the scenario, then the tasks, cargo and
+     * personnel inventories (NULL when absent or loaded from a string), so
+     * that a command refuses to write over its own inputs */
+    const char *files[4];
 } dd_scenario;
 
 /*

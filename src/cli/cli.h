@@ -14,9 +14,33 @@ void dd__cli_print_diags(FILE *f, const dd_diags *d);
 /* Exit code for a library status. */
 int dd__cli_exit_for(dd_status st);
 
-/* The plan file (docs/plan-format.md), atomically. */
+/*
+ * Outputs: every file a command writes goes through dd_output (base.h):
+ * "-" is standard output, a device or FIFO is written directly, a regular
+ * file atomically through its links; an output that is one of `inputs` is
+ * refused. Problems are printed to stderr as "PATH: error: ...".
+ */
 struct dd_plan;
-dd_status dd__cli_write_plan(const char *path, const struct dd_plan *p, const char *scenario);
+struct dd_scenario;
+#define DD_CLI_MAX_INPUTS 16
+typedef struct dd_cli_inputs {
+    const char *paths[DD_CLI_MAX_INPUTS];
+    size_t n;
+} dd_cli_inputs;
+/* Add a path (NULL skipped), or the files a scenario was read from. */
+void dd__cli_input(dd_cli_inputs *in, const char *path);
+void dd__cli_scenario_inputs(dd_cli_inputs *in, const struct dd_scenario *s);
+/* Refuse an output before the work (printing why); DD_OK when fine. */
+dd_status dd__cli_output_check(const char *path, const dd_cli_inputs *in);
+/* Write `path` with `write`, printing any problem. */
+dd_status dd__cli_write(const char *path, const dd_cli_inputs *in,
+                        dd_status (*write)(FILE *f, const void *ctx), const void *ctx);
+/* The plan file (docs/plan-format.md); `in` may be NULL. */
+dd_status dd__cli_write_plan(const char *path, const struct dd_plan *p, const char *scenario,
+                             const dd_cli_inputs *in);
+/* Print a usage error "drawdown CMD: MESSAGE" and return DD_EXIT_INPUT. */
+int dd__cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 int dd__cmd_check(int argc, char **argv);
 int dd__cmd_loads(int argc, char **argv);

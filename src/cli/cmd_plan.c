@@ -17,7 +17,8 @@ static const char plan_usage[] =
     "deadline and milestones hold, which limit binds, and when they do not,\n"
     "which single change would meet them.\n"
     "\n"
-    "  -o FILE            write the full plan as JSON (docs/plan-format.md)\n"
+    "  -o FILE            write the full plan as JSON (docs/plan-format.md);\n"
+    "                     -o - writes it to standard output (the text to stderr)\n"
     "  --csv DIR          write sorties, manifests, clearances, people, tasks as CSV\n"
     "  --sorties          print the sorties table\n"
     "  --clearances       print the clearance-request calendar\n"
@@ -116,27 +117,39 @@ int dd__cmd_plan(int argc, char **argv)
     dd_diags_fini(&diags);
     if (st != DD_OK)
         return dd__cli_exit_for(st);
+    /* an output that is one of the inputs is refused before planning */
+    dd_cli_inputs in = {0};
+    dd__cli_scenario_inputs(&in, s);
+    if (out && dd__cli_output_check(out, &in) != DD_OK) {
+        dd_scenario_free(s);
+        return DD_EXIT_INPUT;
+    }
     dd_plan *p = NULL;
     st = dd_plan_build(s, &opt, &p);
     int code = DD_EXIT_OK;
+    bool wrote = false; /* a writer printed why it failed */
     if (st == DD_OK) {
-        st = dd_plan_write_text(p, tables, stdout);
+        /* with -o -, the plan file is standard output and the text goes to stderr */
+        st = dd_plan_write_text(p, tables, out && !strcmp(out, "-") ? stderr : stdout);
         if (st == DD_OK && out) {
-            st = dd__cli_write_plan(out, p, path);
-            if (st != DD_OK)
-                fprintf(stderr, "drawdown plan: cannot write %s\n", out);
+            st = dd__cli_write_plan(out, p, path, &in);
+            wrote = st != DD_OK;
         }
         if (st == DD_OK && csv) {
-            st = dd_plan_write_csv(p, csv);
-            if (st != DD_OK)
-                fprintf(stderr, "drawdown plan: cannot write CSV files in %s\n", csv);
+            dd_diags d;
+            dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+            st = dd_plan_write_csv_to(p, csv, in.paths, in.n, &d);
+            dd__cli_print_diags(stderr, &d);
+            wrote = d.n_errors > 0;
+            dd_diags_fini(&d);
         }
         if (st == DD_OK && !p->deadline_met)
             code = DD_EXIT_FAIL;
     }
     if (st != DD_OK) {
-        fprintf(stderr, "drawdown plan: %s\n", dd_status_str(st));
-        code = st == DD_EIO ? DD_EXIT_INPUT : DD_EXIT_FAIL;
+        if (!wrote)
+            fprintf(stderr, "drawdown plan: %s\n", dd_status_str(st));
+        code = dd__cli_exit_for(st);
     }
     dd_plan_free(p);
     dd_scenario_free(s);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `drawdown report PLAN.json -o FILE [--chart NAME]`: briefing outputs. */
 #include <drawdown/report.h>
+#include <drawdown/scenario.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,9 @@ static const char report_usage[] =
     "          per-site daily figures\n"
     "  .html   one self-contained page: charts and sortable tables\n"
     "\n"
-    "  -o FILE          the output file\n"
+    "  -o FILE          the output file; -o - writes to standard output (with\n"
+    "                   --format)\n"
+    "  --format F       pdf, png, svg, xlsx or html, whatever FILE's extension\n"
     "  --chart NAME     burndown, gantt, ramp, calendar, security, loads, risk\n"
     "  --size WxH       PNG/SVG size in pixels (default 1400x800)\n"
     "  --sortie N       loads chart: first sortie shown (default 1)\n"
@@ -66,12 +69,14 @@ int dd__cmd_report(int argc, char **argv)
             return DD_EXIT_OK;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--chart") || !strcmp(a, "--size") ||
                    !strcmp(a, "--sortie") || !strcmp(a, "--scenario") || !strcmp(a, "--sim") ||
-                   !strcmp(a, "--baseline")) {
+                   !strcmp(a, "--baseline") || !strcmp(a, "--format")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
             if (!strcmp(a, "-o")) {
                 out = v;
+            } else if (!strcmp(a, "--format")) {
+                opt.format = v;
             } else if (!strcmp(a, "--scenario")) {
                 scenario = v;
             } else if (!strcmp(a, "--sim")) {
@@ -113,10 +118,21 @@ int dd__cmd_report(int argc, char **argv)
             return usage_error("one plan file (got '%s' too)", a);
         }
     }
-    if (!plan || !out) {
-        fputs(report_usage, stderr);
+    if (!plan)
+        return usage_error("which plan file?%s", "");
+    if (!out)
+        return usage_error("-o FILE is required (-o - with --format for standard output)%s",
+                           "");
+    /* the output never replaces what the report reads */
+    dd_cli_inputs in = {0};
+    dd__cli_input(&in, plan);
+    dd__cli_input(&in, sim);
+    dd__cli_input(&in, base);
+    dd__cli_input(&in, scenario);
+    opt.inputs = in.paths;
+    opt.n_inputs = in.n;
+    if (dd__cli_output_check(out, &in) != DD_OK)
         return DD_EXIT_INPUT;
-    }
     dd_diags diags;
     dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
     dd_brief *b = NULL;
@@ -128,13 +144,16 @@ int dd__cmd_report(int argc, char **argv)
         st = dd_brief_load(plan, &diags, &b);
     if (st == DD_OK && s)
         st = dd_brief_use_scenario(b, s);
+    for (size_t i = 1; s && i < sizeof s->files / sizeof s->files[0]; i++)
+        dd__cli_input(&in, s->files[i]);
+    opt.n_inputs = in.n;
     if (st == DD_OK && sim)
         st = dd_brief_use_sim(b, sim, &diags);
     if (st == DD_OK && base)
         st = dd_brief_use_baseline(b, base, &diags);
-    dd_scenario_free(s);
     if (st == DD_OK)
         st = dd_report_write(b, out, &opt, &diags);
+    dd_scenario_free(s); /* after the write: opt.inputs holds its file names */
     dd__cli_print_diags(stderr, &diags);
     dd_diags_fini(&diags);
     dd_brief_free(b);

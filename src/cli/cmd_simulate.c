@@ -29,7 +29,8 @@ static const char sim_usage[] =
     "  --no-replan        follow the original plan, shifting delayed sorties\n"
     "  --no-sensitivity   skip the sensitivity table\n"
     "  --json             print the result as JSON instead of text\n"
-    "  -o FILE            also write the JSON result to FILE\n"
+    "  -o FILE            also write the JSON result to FILE (-o -: standard\n"
+    "                     output, the text then to stderr)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Exit status: 0 done, 2 bad input.\n";
@@ -72,10 +73,11 @@ static dd_status write_sim(FILE *f, const void *ctx)
     return dd_sim_write_json(o->r, o->scenario, f);
 }
 
-static dd_status write_file(const char *path, const dd_sim_result *r, const char *scenario)
+static dd_status write_file(const char *path, const dd_sim_result *r, const char *scenario,
+                            const dd_cli_inputs *in)
 {
     sim_out o = {r, scenario};
-    return dd_write_atomic(path, write_sim, &o);
+    return dd__cli_write(path, in, write_sim, &o);
 }
 
 int dd__cmd_simulate(int argc, char **argv)
@@ -153,6 +155,12 @@ int dd__cmd_simulate(int argc, char **argv)
     dd_diags_fini(&diags);
     if (st != DD_OK)
         return dd__cli_exit_for(st);
+    dd_cli_inputs in = {0};
+    dd__cli_scenario_inputs(&in, s);
+    if (out && dd__cli_output_check(out, &in) != DD_OK) {
+        dd_scenario_free(s);
+        return DD_EXIT_INPUT;
+    }
     dd_plan_options po;
     dd_plan_options_init(&po);
     po.seed = so.seed;
@@ -169,17 +177,23 @@ int dd__cmd_simulate(int argc, char **argv)
     if (st == DD_OK)
         st = dd_sim_run(p, &so, &r);
     int code = DD_EXIT_OK;
+    bool wrote = false; /* the writer printed why it failed */
     if (st == DD_OK) {
-        st = json ? dd_sim_write_json(r, path, stdout) : dd_sim_write_text(r, stdout);
+        /* with -o -, the JSON result is standard output (once) and the
+         * text goes to stderr */
+        bool to_stdout = out && !strcmp(out, "-");
+        if (!(to_stdout && json))
+            st = json ? dd_sim_write_json(r, path, stdout)
+                      : dd_sim_write_text(r, to_stdout ? stderr : stdout);
         if (st == DD_OK && out) {
-            st = write_file(out, r, path);
-            if (st != DD_OK)
-                fprintf(stderr, "drawdown simulate: cannot write %s\n", out);
+            st = write_file(out, r, path, &in);
+            wrote = st != DD_OK;
         }
     }
     if (st != DD_OK) {
-        fprintf(stderr, "drawdown simulate: %s\n", dd_status_str(st));
-        code = st == DD_EIO ? DD_EXIT_INPUT : DD_EXIT_FAIL;
+        if (!wrote)
+            fprintf(stderr, "drawdown simulate: %s\n", dd_status_str(st));
+        code = dd__cli_exit_for(st);
     }
     dd_sim_result_free(r);
     dd_plan_free(p);

@@ -314,6 +314,17 @@ int dd__cmd_status(int argc, char **argv)
             return DD_EXIT_INPUT;
         }
     }
+    /* the new plan never goes over the log or the scenario's files */
+    dd_cli_inputs in = {0};
+    dd__cli_input(&in, log);
+    dd__cli_input(&in, dd_track_get_info(o.t)->scenario);
+    dd__cli_scenario_inputs(&in, o.s);
+    if (out && dd__cli_output_check(out, &in) != DD_OK) {
+        closed(&o);
+        return DD_EXIT_INPUT;
+    }
+    /* with -o -, the new plan is standard output and the status goes to stderr */
+    FILE *text = out && !strcmp(out, "-") ? stderr : stdout;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_events *ev = NULL;
@@ -325,15 +336,13 @@ int dd__cmd_status(int argc, char **argv)
     if (rc == DD_OK)
         rc = dd_track_status_compute(o.p, ev, at, &st, out ? &np : NULL);
     if (rc == DD_OK)
-        rc = json ? dd_track_status_write_json(o.p, st, stdout)
-                  : dd_track_status_write_text(o.p, st, all, stdout);
+        rc = json ? dd_track_status_write_json(o.p, st, text)
+                  : dd_track_status_write_text(o.p, st, all, text);
     else
         fprintf(stderr, "drawdown status: %s\n", dd_status_str(rc));
     if (rc == DD_OK && out) {
-        rc = dd__cli_write_plan(out, np, dd_track_get_info(o.t)->scenario);
-        if (rc != DD_OK)
-            fprintf(stderr, "drawdown status: cannot write %s\n", out);
-        else if (!json)
+        rc = dd__cli_write_plan(out, np, dd_track_get_info(o.t)->scenario, &in);
+        if (rc == DD_OK && !json && text == stdout)
             printf("\nThe new plan: %s (drawdown verify, drawdown report)\n", out);
     }
     dd_plan_free(np);

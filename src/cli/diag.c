@@ -2,6 +2,8 @@
 /* The command line's shared pieces: diagnostics display (compiler style,
  * with a caret) and the plan-file writer. */
 #include <drawdown/plan.h>
+#include <drawdown/scenario.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +58,44 @@ int dd__cli_exit_for(dd_status st)
     }
 }
 
+void dd__cli_input(dd_cli_inputs *in, const char *path)
+{
+    if (path && in->n < DD_CLI_MAX_INPUTS)
+        in->paths[in->n++] = path;
+}
+
+void dd__cli_scenario_inputs(dd_cli_inputs *in, const dd_scenario *s)
+{
+    for (size_t i = 0; s && i < sizeof s->files / sizeof s->files[0]; i++)
+        dd__cli_input(in, s->files[i]);
+}
+
+static dd_status print_status(dd_status st, dd_diags *d)
+{
+    dd__cli_print_diags(stderr, d);
+    if (st == DD_ENOMEM)
+        fprintf(stderr, "drawdown: %s\n", dd_status_str(st));
+    dd_diags_fini(d);
+    return st;
+}
+
+dd_status dd__cli_output_check(const char *path, const dd_cli_inputs *in)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_status st = dd_output_check(path, in ? in->paths : NULL, in ? in->n : 0, &d);
+    return print_status(st, &d);
+}
+
+dd_status dd__cli_write(const char *path, const dd_cli_inputs *in,
+                        dd_status (*write)(FILE *f, const void *ctx), const void *ctx)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_status st = dd_write_file(path, in ? in->paths : NULL, in ? in->n : 0, write, ctx, &d);
+    return print_status(st, &d);
+}
+
 typedef struct plan_out {
     const dd_plan *p;
     const char *scenario;
@@ -67,8 +107,20 @@ static dd_status write_plan(FILE *f, const void *ctx)
     return dd_plan_write_json(o->p, o->scenario, f);
 }
 
-dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *scenario)
+dd_status dd__cli_write_plan(const char *path, const dd_plan *p, const char *scenario,
+                             const dd_cli_inputs *in)
 {
     plan_out o = {p, scenario};
-    return dd_write_atomic(path, write_plan, &o);
+    return dd__cli_write(path, in, write_plan, &o);
+}
+
+int dd__cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    fprintf(stderr, "drawdown %s: ", cmd);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(drawdown %s --help shows the usage)\n", cmd);
+    return DD_EXIT_INPUT;
 }

@@ -83,6 +83,10 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     dd__validate(&L);
     if (L.oom)
         return DD_ENOMEM;
+    o->s.files[0] = base_dir ? name : NULL;
+    o->s.files[1] = L.tasks_file;
+    o->s.files[2] = L.cargo_file;
+    o->s.files[3] = L.people_file;
     o->s.classes = L.class_names;
     o->s.n_classes = L.n_class_names;
     o->s.hazard.classes = L.hazard_names;

@@ -176,8 +176,12 @@ dd_status dd__series_add(dd_brief_series_list *l, const char *name, size_t n);
 
 /* ---- writers ---- */
 dd_status dd__brief_write_pdf(const dd_brief *b, const char *path, dd_diags *diags);
-dd_status dd__brief_write_xlsx(const dd_brief *b, const char *path, dd_diags *diags);
-dd_status dd__brief_write_html(const dd_brief *b, const char *path, dd_diags *diags);
+/* The workbook and the page into an open output (dd_output); `path` names
+ * it in messages. */
+dd_status dd__brief_write_xlsx_stream(const dd_brief *b, FILE *f, const char *path,
+                                      dd_diags *diags);
+dd_status dd__brief_write_html_stream(const dd_brief *b, FILE *f, const char *path,
+                                      dd_diags *diags);
 /* Render chart c as SVG into a malloc'd, NUL-terminated buffer (*out,
  * *len without the NUL); the caller frees *out. */
 dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h,

@@ -35,37 +35,25 @@ static const char *ext_of(const char *path)
     return dot && (!slash || dot > slash) ? dot + 1 : "";
 }
 
-static dd_status io_fail(dd_diags *diags, const char *path, const char *what)
+/* cairo's stream callback: into the output's FILE */
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
 {
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS
+                                                : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static dd_status cairo_fail(dd_diags *diags, const char *path, cairo_status_t cs,
+                            const char *what)
+{
+    if (cs == CAIRO_STATUS_SUCCESS)
+        return DD_OK;
     dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the %s (%s)", what,
-                 errno ? strerror(errno) : "cairo error");
-    return DD_EIO;
+                 cairo_status_to_string(cs));
+    return cs == CAIRO_STATUS_NO_MEMORY ? DD_ENOMEM : DD_EIO;
 }
 
-static dd_status finish_file(const char *tmp, const char *path, dd_diags *diags,
-                             cairo_status_t cs, const char *what)
-{
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        remove(tmp);
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the %s (%s)",
-                     what, cairo_status_to_string(cs));
-        return cs == CAIRO_STATUS_NO_MEMORY ? DD_ENOMEM : DD_EIO;
-    }
-    if (rename(tmp, path)) {
-        dd_status st = io_fail(diags, path, what);
-        remove(tmp);
-        return st;
-    }
-    return DD_OK;
-}
-
-static void tmp_name(char *buf, size_t size, const char *path)
-{
-    snprintf(buf, size, "%s.tmp", path);
-}
-
-static dd_status write_png(const dd_brief *b, const char *path, const dd_report_options *o,
-                           dd_chart c, dd_diags *diags)
+static dd_status write_png(const dd_brief *b, FILE *f, const char *path,
+                           const dd_report_options *o, dd_chart c, dd_diags *diags)
 {
     int w = o->width_px > 0 ? o->width_px : 1400, h = o->height_px > 0 ? o->height_px : 800;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
@@ -75,22 +63,17 @@ static dd_status write_png(const dd_brief *b, const char *path, const dd_report_
     dd__chart_draw(b, c, cr, LOGICAL_W, h / k, o->first_sortie);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
-    char tmp[4096];
-    tmp_name(tmp, sizeof tmp, path);
-    errno = 0;
     if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_write_to_png(s, tmp);
+        cs = cairo_surface_write_to_png_stream(s, to_file, f);
     cairo_surface_destroy(s);
-    return finish_file(tmp, path, diags, cs, "chart");
+    return cairo_fail(diags, path, cs, "chart");
 }
 
-static dd_status write_svg(const dd_brief *b, const char *path, const dd_report_options *o,
-                           dd_chart c, dd_diags *diags)
+static dd_status write_svg(const dd_brief *b, FILE *f, const char *path,
+                           const dd_report_options *o, dd_chart c, dd_diags *diags)
 {
     double w = o->width_px > 0 ? o->width_px : 1400, h = o->height_px > 0 ? o->height_px : 800;
-    char tmp[4096];
-    tmp_name(tmp, sizeof tmp, path);
-    cairo_surface_t *s = cairo_svg_surface_create(tmp, w, h);
+    cairo_surface_t *s = cairo_svg_surface_create_for_stream(to_file, f, w, h);
     cairo_t *cr = cairo_create(s);
     double k = w / LOGICAL_W;
     cairo_scale(cr, k, k);
@@ -101,7 +84,7 @@ static dd_status write_svg(const dd_brief *b, const char *path, const dd_report_
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    return finish_file(tmp, path, diags, cs, "chart");
+    return cairo_fail(diags, path, cs, "chart");
 }
 
 typedef struct membuf {
@@ -264,11 +247,9 @@ static void footer(const dd_brief *b, cairo_t *cr, double w, double h, int page,
     cairo_restore(cr);
 }
 
-static dd_status write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
+static dd_status write_pdf(const dd_brief *b, FILE *f, const char *path, dd_diags *diags)
 {
-    char tmp[4096];
-    tmp_name(tmp, sizeof tmp, path);
-    cairo_surface_t *s = cairo_pdf_surface_create(tmp, PDF_W, PDF_H);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, PDF_W, PDF_H);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, b->name);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "drawdown report");
     cairo_t *cr = cairo_create(s);
@@ -314,12 +295,17 @@ static dd_status write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    return finish_file(tmp, path, diags, cs, "briefing");
+    return cairo_fail(diags, path, cs, "briefing");
 }
 
 dd_status dd__brief_write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
 {
-    return write_pdf(b, path, diags);
+    dd_output *out;
+    dd_status st = dd_output_open(path, NULL, 0, diags, &out);
+    if (st != DD_OK)
+        return st;
+    st = write_pdf(b, dd_output_stream(out), path, diags);
+    return dd_output_close(out, st, diags);
 }
 
 dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_options *o,
@@ -332,21 +318,51 @@ dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_o
     }
     dd_chart c = o->chart >= 0 && o->chart < DD_CHART_COUNT ? (dd_chart)o->chart
                                                             : DD_CHART_BURNDOWN;
-    const char *ext = ext_of(path);
+    const char *ext = o->format ? o->format : ext_of(path);
+    enum { PNG, SVG, PDF, XLSX, HTML } kind;
     if (!strcasecmp(ext, "png"))
-        return write_png(b, path, o, c, diags);
-    if (!strcasecmp(ext, "svg"))
-        return write_svg(b, path, o, c, diags);
-    if (!strcasecmp(ext, "pdf"))
-        return write_pdf(b, path, diags);
-    if (!strcasecmp(ext, "xlsx"))
-        return dd__brief_write_xlsx(b, path, diags);
-    if (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm"))
-        return dd__brief_write_html(b, path, diags);
-    dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
-                 "unknown output format '.%s' (use .pdf, .png, .svg, .xlsx or .html)", ext);
-    return DD_EARG;
+        kind = PNG;
+    else if (!strcasecmp(ext, "svg"))
+        kind = SVG;
+    else if (!strcasecmp(ext, "pdf"))
+        kind = PDF;
+    else if (!strcasecmp(ext, "xlsx"))
+        kind = XLSX;
+    else if (!strcasecmp(ext, "html") || !strcasecmp(ext, "htm"))
+        kind = HTML;
+    else if (!strcmp(path, "-") && !o->format) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "standard output needs a format (--format pdf, png, svg, xlsx or html)");
+        return DD_EARG;
+    } else {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     o->format ? "unknown format '%s' (use pdf, png, svg, xlsx or html)"
+                               : "unknown output format '.%s' (use .pdf, .png, .svg, .xlsx or "
+                                 ".html)",
+                     ext);
+        return DD_EARG;
+    }
+    if (o->first_sortie > 1 && (size_t)o->first_sortie > b->n_sorties) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "no sortie %d: the plan has %zu sortie%s", o->first_sortie, b->n_sorties,
+                     b->n_sorties == 1 ? "" : "s");
+        return DD_EARG;
+    }
+    dd_output *out;
+    dd_status st = dd_output_open(path, o->inputs, o->n_inputs, diags, &out);
+    if (st != DD_OK)
+        return st;
+    FILE *f = dd_output_stream(out);
+    switch (kind) {
+    case PNG: st = write_png(b, f, path, o, c, diags); break;
+    case SVG: st = write_svg(b, f, path, o, c, diags); break;
+    case PDF: st = write_pdf(b, f, path, diags); break;
+    case XLSX: st = dd__brief_write_xlsx_stream(b, f, path, diags); break;
+    case HTML: st = dd__brief_write_html_stream(b, f, path, diags); break;
+    }
+    return dd_output_close(out, st, diags);
 }
+
 
 void dd_report_global_cleanup(void)
 {

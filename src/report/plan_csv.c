@@ -160,35 +160,59 @@ static dd_status write_csv(FILE *f, const void *ctx)
     return DD_OK;
 }
 
-static dd_status write_one(const dd_plan *p, const char *dir, const char *name, writer_fn fn)
+typedef struct csv_target {
+    const char *name;
+    writer_fn fn;
+} csv_target;
+
+static const csv_target csv_files[] = {{"sorties.csv", w_sorties},
+                                       {"manifests.csv", w_manifests},
+                                       {"clearances.csv", w_clearances},
+                                       {"people.csv", w_people},
+                                       {"tasks.csv", w_tasks}};
+#define N_CSV (sizeof csv_files / sizeof csv_files[0])
+
+static char *path_in(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
     char *path = malloc(n);
-    if (!path)
-        return DD_ENOMEM;
-    snprintf(path, n, "%s/%s", dir, name);
-    csv_file c = {p, fn};
-    dd_status st = dd_write_atomic(path, write_csv, &c);
-    free(path);
-    return st;
+    if (path)
+        snprintf(path, n, "%s/%s", dir, name);
+    return path;
+}
+
+dd_status dd_plan_write_csv_to(const dd_plan *p, const char *dir, const char *const *inputs,
+                               size_t n_inputs, dd_diags *diags)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        if (diags && errno == ENOENT)
+            dd_diags_add(diags, DD_SEV_ERROR, dir, 0, 0, "", NULL,
+                         "no such folder to create it in");
+        else if (diags)
+            dd_diags_add(diags, DD_SEV_ERROR, dir, 0, 0, "", NULL, "cannot create the folder (%s)",
+                         strerror(errno));
+        return DD_EIO;
+    }
+    /* every file is checked before any is written, so a refused one
+     * (an inventory named tasks.csv in DIR) leaves DIR as it was */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < N_CSV; i++) {
+            char *path = path_in(dir, csv_files[i].name);
+            if (!path)
+                return DD_ENOMEM;
+            csv_file c = {p, csv_files[i].fn};
+            dd_status st = pass == 0 ? dd_output_check(path, inputs, n_inputs, diags)
+                                     : dd_write_file(path, inputs, n_inputs, write_csv, &c,
+                                                     diags);
+            free(path);
+            if (st != DD_OK)
+                return st;
+        }
+    }
+    return DD_OK;
 }
 
 dd_status dd_plan_write_csv(const dd_plan *p, const char *dir)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return DD_EIO;
-    static const struct {
-        const char *name;
-        writer_fn fn;
-    } files[] = {{"sorties.csv", w_sorties},
-                 {"manifests.csv", w_manifests},
-                 {"clearances.csv", w_clearances},
-                 {"people.csv", w_people},
-                 {"tasks.csv", w_tasks}};
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        dd_status st = write_one(p, dir, files[i].name, files[i].fn);
-        if (st != DD_OK)
-            return st;
-    }
-    return DD_OK;
+    return dd_plan_write_csv_to(p, dir, NULL, 0, NULL);
 }

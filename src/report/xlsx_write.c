@@ -10,8 +10,11 @@
  * libxlsxwriter's constant-memory mode (rows in order, flushed as they
  * go), so a 10,000-sortie plan takes little memory.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "report/brief_int.h"
@@ -322,14 +325,50 @@ static void site_days(xw *x, const dd_brief *b)
     sheet_end(x);
 }
 
-dd_status dd__brief_write_xlsx(const dd_brief *b, const char *path, dd_diags *diags)
+/* libxlsxwriter writes only to a named file: the workbook is made in a
+ * private temporary file, then copied into the output. */
+static int private_temp(char *buf, size_t size)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(buf, size, "%s/drawdown-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
+    return mkstemp(buf);
+}
+
+static dd_status copy_into(const char *from, FILE *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return DD_EIO;
+    char buf[1 << 15];
+    size_t n;
+    dd_status st = DD_OK;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, to) != n) {
+            st = DD_EIO;
+            break;
+        }
+    if (ferror(in))
+        st = DD_EIO;
+    fclose(in);
+    return st;
+}
+
+dd_status dd__brief_write_xlsx_stream(const dd_brief *b, FILE *f, const char *path,
+                                      dd_diags *diags)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = private_temp(tmp, sizeof tmp);
+    if (fd < 0) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "cannot write the workbook (a temporary file: %s)", strerror(errno));
+        return DD_EIO;
+    }
+    close(fd);
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     xw x = {0};
     x.wb = workbook_new_opt(tmp, &opt);
     if (!x.wb) {
+        remove(tmp);
         dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the workbook");
         return DD_EIO;
     }
@@ -362,10 +401,7 @@ dd_status dd__brief_write_xlsx(const dd_brief *b, const char *path, dd_diags *di
                      e != LXW_NO_ERROR ? lxw_strerror(e) : "out of memory");
         return e == LXW_ERROR_MEMORY_MALLOC_FAILED ? DD_ENOMEM : DD_EIO;
     }
-    if (rename(tmp, path)) {
-        remove(tmp);
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the workbook");
-        return DD_EIO;
-    }
-    return DD_OK;
+    dd_status st = copy_into(tmp, f);
+    remove(tmp);
+    return st;
 }
