@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scengen: the seeded scenario generator (see scengen.h). Every choice is
+ * drawn from one random stream seeded by the scenario's seed, so a seed
+ * names a scenario for good: a disagreement found by the soak program is
+ * reproduced with `bench/planfuzz --seed K --n 1 --keep DIR`.
+ *
+ * What it writes stays inside what the loader accepts (pallet limits, the
+ * fleet's doors and floors, dates before the deadline): the point is to
+ * test the planner on valid scenarios, not the validator.
+ */
+#include "scengen.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rng.h"
+
+typedef struct gen {
+    dd_rng r;
+    bool lb; /* units: lb and in, else kg and m */
+} gen;
+
+static int irange(gen *g, int lo, int hi)
+{
+    return lo + (int)dd_rng_below(&g->r, (uint64_t)(hi - lo + 1));
+}
+
+static double drange(gen *g, double lo, double hi)
+{
+    return lo + (hi - lo) * dd_rng_double(&g->r);
+}
+
+static bool chance(gen *g, double p)
+{
+    return dd_rng_double(&g->r) < p;
+}
+
+/* Civil date of day `d` after 2024-06-01 (Howard Hinnant's algorithm). */
+static void date_of(int d, char out[16])
+{
+    long z = 19875 + d + 719468; /* 2024-06-01 is day 19875 of the Unix epoch */
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long dd = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2)
+        y++;
+    snprintf(out, 16, "%04ld-%02ld-%02ld", y, m, dd);
+}
+
+/* A time: day d, hour h, in the agreement's local time. */
+static void time_of(int d, int h, char out[24])
+{
+    char day[16];
+    date_of(d, day);
+    snprintf(out, 24, "%sT%02d:00", day, h);
+}
+
+static void wt(gen *g, double kg, char *out, size_t n)
+{
+    if (g->lb)
+        snprintf(out, n, "%.0f", kg / 0.45359237);
+    else
+        snprintf(out, n, "%.1f", kg);
+}
+
+static void len(gen *g, double m, char *out, size_t n)
+{
+    if (g->lb)
+        snprintf(out, n, "%.0f", floor(m / 0.0254));
+    else
+        snprintf(out, n, "%.2f", floor(m * 100) / 100);
+}
+
+typedef struct actype {
+    const char *id, *cls;
+    double acl, floor_l, floor_w, door_w, door_h, ground_h;
+    int positions, seats;
+    double spp;
+    int cruise;
+} actype;
+
+static const actype types[] = {
+    {"C17A", "C17", 77500, 20.8, 5.5, 5.5, 3.75, 3.25, 18, 102, 2.67, 450},
+    {"C130J", "C130", 19950, 16.7, 3.05, 3.05, 2.74, 2.25, 8, 128, 16, 348},
+    {"A400M", "A400", 37000, 17.7, 4.0, 4.0, 3.85, 2.5, 9, 116, 12, 420},
+};
+
+typedef struct site_info {
+    char id[16];
+    bool cls[3];   /* which classes may use it */
+    int n_tasks;
+    char res[3][16];
+    int res_cap[3];
+    int n_res;
+} site_info;
+
+typedef struct scen {
+    int days;       /* epoch to deadline, in days */
+    int opens;      /* clearance opens, day */
+    int n_sites;
+    site_info sites[6];
+    bool type_on[3];
+    int n_tasks;
+    char task_id[64][24];
+    int task_site[64];
+} scen;
+
+static FILE *open_in(const char *dir, const char *name)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return fopen(p, "w");
+}
+
+static void write_agreement(gen *g, scen *sc, FILE *f, int n_people_hint)
+{
+    char t[24];
+    static const char *const tz[] = {"\"+01:00\"", "\"+00:00\"", "\"+03:00\"", "\"-05:00\"",
+                                     "UTC", "\"+05:30\""};
+    fprintf(f, "agreement:\n  name: generated\n");
+    if (chance(g, 0.7))
+        fprintf(f, "  timezone: %s\n", tz[irange(g, 0, 5)]);
+    fprintf(f, "  epoch: 2024-06-01\n");
+    date_of(sc->days - 1, t); /* a date alone: the end of that day */
+    fprintf(f, "  deadline: %s\n", t);
+    if (sc->days >= 2 && chance(g, 0.3)) {
+        fprintf(f, "  milestones:\n");
+        int n = irange(g, 1, 2);
+        for (int i = 0; i < n; i++) {
+            date_of(irange(g, 1, sc->days - 1) - 1, t);
+            fprintf(f, "    - id: m%d\n      at: %s\n", i + 1, t);
+            if (chance(g, 0.3))
+                fprintf(f, "      site: %s\n", sc->sites[irange(g, 0, sc->n_sites - 1)].id);
+            int k = irange(g, 0, 2);
+            if (k != 1)
+                fprintf(f, "      personnel: %.2f\n", drange(g, 0.05, 0.9));
+            if (k != 0)
+                fprintf(f, "      cargo: %.2f\n", drange(g, 0.05, 0.9));
+        }
+    }
+    if (chance(g, 0.85)) {
+        fprintf(f, "  clearance:\n");
+        fprintf(f, "    lead_time: %dh\n", chance(g, 0.7) ? irange(g, 0, 6) * 12 : 0);
+        if (chance(g, 0.5))
+            fprintf(f, "    validity: %dh\n", irange(g, 2, 48));
+        if (chance(g, 0.3))
+            fprintf(f, "    decision_time: %dd\n", irange(g, 0, 3));
+        if (chance(g, 0.3)) {
+            date_of(sc->opens, t);
+            fprintf(f, "    opens: %s\n", t);
+        } else {
+            sc->opens = 0;
+        }
+        if (chance(g, 0.6))
+            fprintf(f, "    daily_cap: %d\n", irange(g, 1, 12));
+        if (chance(g, 0.4)) {
+            int a = irange(g, 0, 8), b = irange(g, 14, 24);
+            fprintf(f, "    hours: \"%02d:00-%02d:00\"\n", a, b);
+        }
+        if (chance(g, 0.3)) {
+            fprintf(f, "    blackout: [");
+            int n = irange(g, 1, 3);
+            for (int i = 0; i < n; i++) {
+                date_of(irange(g, 0, sc->days - 1), t);
+                fprintf(f, "%s%s", i ? ", " : "", t);
+            }
+            fprintf(f, "]\n");
+        }
+    } else {
+        sc->opens = 0;
+    }
+    if (chance(g, 0.7)) {
+        fprintf(f, "  security:\n    floor: %d\n", irange(g, 0, 12));
+        if (chance(g, 0.7))
+            fprintf(f, "    ratio: %.2f\n", drange(g, 0.0, 0.3));
+    }
+    if (chance(g, 0.8)) {
+        fprintf(f, "  personnel:\n");
+        if (chance(g, 0.6))
+            fprintf(f, "    exit_per_day: %d\n",
+                    irange(g, 5, 40) + n_people_hint / (sc->days > 0 ? sc->days : 1));
+        if (chance(g, 0.5))
+            fprintf(f, "    manifest_lead_time: %dh\n", irange(g, 0, 96));
+        if (chance(g, 0.4))
+            fprintf(f, "    entry_lead_time: %dd\n", irange(g, 0, 10));
+        if (chance(g, 0.3))
+            fprintf(f, "    ceiling: %d\n", n_people_hint + irange(g, 0, 20));
+        else
+            fprintf(f, "    ceiling: %d\n", 10 * n_people_hint + 100);
+    }
+}
+
+static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
+{
+    site_info *si = &sc->sites[i];
+    char t[24];
+    snprintf(si->id, sizeof si->id, "S%d", i + 1);
+    fprintf(f, "  - id: %s\n    icao: DX%02d\n    position: [%.3f, %.3f]\n", si->id, i + 1,
+            lat + drange(g, -4, 4), lon + drange(g, -4, 4));
+    /* MOG: one class, a few, or every class; sometimes C-130 only */
+    fprintf(f, "    mog: {");
+    int written = 0, total_classes = 0;
+    bool c130_only = chance(g, 0.2);
+    for (int c = 0; c < 3; c++) {
+        si->cls[c] = false;
+        if (!sc->type_on[c])
+            continue;
+        bool on = c130_only ? c == 1 : chance(g, 0.8);
+        if (!on && !c130_only && c == 0)
+            on = true; /* keep the largest type usable at most sites */
+        if (!on) {
+            if (chance(g, 0.2))
+                fprintf(f, "%s%s: 0", written++ ? ", " : "", types[c].cls);
+            continue;
+        }
+        si->cls[c] = true;
+        int m = irange(g, 1, 3);
+        total_classes += m;
+        fprintf(f, "%s%s: %d", written++ ? ", " : "", types[c].cls, m);
+    }
+    if (!written) {
+        fprintf(f, "C130: 1");
+        si->cls[1] = true;
+        total_classes = 1;
+    }
+    if (chance(g, 0.4) && total_classes > 1)
+        fprintf(f, ", total: %d", irange(g, 1, total_classes));
+    fprintf(f, "}\n");
+    if (chance(g, 0.3))
+        fprintf(f, "    hours: \"%02d:00-%02d:00\"\n", irange(g, 0, 7), irange(g, 17, 24));
+    if (chance(g, 0.25)) {
+        fprintf(f, "    reservations:\n");
+        int a = irange(g, 0, sc->days - 1), b = irange(g, a, sc->days - 1);
+        date_of(a, t);
+        fprintf(f, "      - from: %s\n", t);
+        date_of(b, t);
+        fprintf(f, "        to: %s\n        slots: 1\n        note: third party\n", t);
+    }
+    si->n_res = irange(g, 0, 3);
+    static const char *const rn[] = {"load-team", "forklift", "k-loader"};
+    if (si->n_res) {
+        fprintf(f, "    resources: {");
+        for (int k = 0; k < si->n_res; k++) {
+            snprintf(si->res[k], sizeof si->res[k], "%s", rn[k]);
+            si->res_cap[k] = irange(g, 1, 4);
+            fprintf(f, "%s%s: %d", k ? ", " : "", rn[k], si->res_cap[k]);
+        }
+        fprintf(f, "}\n");
+    }
+    if (chance(g, 0.3)) {
+        date_of(irange(g, sc->days / 3, sc->days + 3), t);
+        fprintf(f, "    close_by: %s\n", t);
+    }
+    if (chance(g, 0.3))
+        fprintf(f, "    daily_cap: %d\n", irange(g, 1, 6));
+    if (chance(g, 0.2))
+        fprintf(f, "    exit_per_day: %d\n", irange(g, 10, 200));
+    if (chance(g, 0.2))
+        fprintf(f, "    security: {floor: %d, ratio: %.2f}\n", irange(g, 0, 8),
+                drange(g, 0, 0.25));
+    if (chance(g, 0.2))
+        fprintf(f, "    timezone: \"+02:00\"\n");
+}
+
+static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
+{
+    char t[24], a[32];
+    fprintf(f, "aircraft:\n");
+    for (int c = 0; c < 3; c++) {
+        if (!sc->type_on[c])
+            continue;
+        const actype *ty = &types[c];
+        fprintf(f, "  - id: %s\n    class: %s\n", ty->id, ty->cls);
+        wt(g, ty->acl, a, sizeof a);
+        fprintf(f, "    acl: %s\n", a);
+        if (chance(g, 0.3)) {
+            fprintf(f, "    range_payload:\n");
+            fprintf(f, "      - {range: 2000 nm, payload: %.0f kg}\n", ty->acl);
+            fprintf(f, "      - {range: 3500 nm, payload: %.0f kg}\n", ty->acl * 0.55);
+        }
+        fprintf(f, "    pallet_positions: %d\n    seats: %d\n", ty->positions, ty->seats);
+        if (chance(g, 0.8))
+            fprintf(f, "    seats_per_pallet: %.2f\n", ty->spp);
+        fprintf(f, "    floor: {length: %.1f m, width: %.2f m}\n", ty->floor_l, ty->floor_w);
+        fprintf(f, "    door: {width: %.2f m, height: %.2f m}\n", ty->door_w, ty->door_h);
+        fprintf(f, "    cruise: %d kt\n    ground_time: %.0fm\n", ty->cruise, ty->ground_h * 60);
+        if (chance(g, 0.25)) {
+            fprintf(f, "    tails:\n");
+            int d0 = irange(g, 0, 3);
+            date_of(d0, t);
+            fprintf(f, "      - {from: %s, count: %d}\n", t, irange(g, 1, 3));
+            date_of(d0 + irange(g, 1, 10), t);
+            fprintf(f, "      - {from: %s, count: %d}\n", t, irange(g, 1, 6));
+        } else {
+            fprintf(f, "    tails: %d\n", irange(g, 1, 6));
+        }
+        fprintf(f, "    home: H%d\n", irange(g, 1, n_dest));
+        if (chance(g, 0.5))
+            fprintf(f, "    cost_per_hour: %d\n", irange(g, 5, 25) * 1000);
+    }
+}
+
+static const char *const hz[] = {"1.1", "1.4", "3", "9", "2.1"};
+
+/* One cargo row; its dimensions fit a type that some site can use. */
+static void write_cargo_row(gen *g, scen *sc, FILE *f, int row, int site)
+{
+    const site_info *si = &sc->sites[site];
+    /* the smallest class the site takes bounds rolling stock */
+    double door_w = 0, door_h = 0, floor_l = 0, acl = 0;
+    for (int c = 0; c < 3; c++)
+        if (si->cls[c] && sc->type_on[c] && types[c].door_w > door_w) {
+            door_w = types[c].door_w;
+            door_h = types[c].door_h;
+            floor_l = types[c].floor_l;
+            acl = types[c].acl;
+        }
+    if (door_w == 0) { /* the site has no usable class: anything small */
+        door_w = 3.05, door_h = 2.74, floor_l = 16.7, acl = 19950;
+    }
+    static const char *const kinds[] = {"loose", "pallet", "rolling", "outsize", "drone",
+                                        "container"};
+    int k = irange(g, 0, 99);
+    int kind = k < 45 ? 0 : k < 65 ? 1 : k < 85 ? 2 : k < 90 ? 3 : k < 95 ? 4 : 5;
+    double w, l, wd, h;
+    int qty = 1;
+    switch (kind) {
+    case 0:
+        l = drange(g, 0.3, 2.6), wd = drange(g, 0.3, 2.1), h = drange(g, 0.2, 2.3);
+        w = drange(g, 20, 3000);
+        qty = chance(g, 0.5) ? irange(g, 1, 40) : 1;
+        break;
+    case 1:
+        l = 2.64, wd = 2.13, h = drange(g, 0.5, 2.4);
+        w = drange(g, 500, 4500);
+        qty = irange(g, 1, 12);
+        break;
+    default:
+        l = drange(g, 2.0, fmin(floor_l * 0.6, 9.0));
+        wd = drange(g, 1.0, door_w * 0.95);
+        h = drange(g, 1.0, door_h * 0.95);
+        w = drange(g, 800, fmin(acl * 0.5, 20000));
+        qty = irange(g, 1, 4);
+        break;
+    }
+    char sw[32], sl[32], swd[32], sh[32];
+    wt(g, w, sw, sizeof sw);
+    len(g, l, sl, sizeof sl);
+    len(g, wd, swd, sizeof swd);
+    len(g, h, sh, sizeof sh);
+    const char *hazard = "";
+    bool sens = chance(g, 0.1);
+    if (chance(g, 0.12))
+        hazard = sens ? (chance(g, 0.5) ? "1.4" : "9") : hz[irange(g, 0, 4)];
+    char ready[24] = "";
+    if (chance(g, 0.2))
+        time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), ready);
+    const char *rel = "";
+    if (chance(g, 0.3)) {
+        for (int tries = 0; tries < 5; tries++) {
+            int t = irange(g, 0, sc->n_tasks - 1);
+            if (sc->n_tasks && sc->task_site[t] == site) {
+                rel = sc->task_id[t];
+                break;
+            }
+        }
+    }
+    const char *disp = "ship";
+    int d = irange(g, 0, 99);
+    if (d < 6)
+        disp = "handover";
+    else if (d < 9)
+        disp = "destroy";
+    fprintf(f, "C%d,%s,item %d,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%s\n", row, si->id, row, qty, sw,
+            sl, swd, sh, kinds[kind], hazard, sens ? "yes" : "", ready, rel, irange(g, 1, 9),
+            disp);
+}
+
+static void write_tasks(gen *g, scen *sc, const char *dir, int per_site)
+{
+    FILE *f = open_in(dir, "tasks.csv");
+    if (!f)
+        return;
+    fprintf(f, "id,site,duration,predecessors,resources,releases,description\n");
+    sc->n_tasks = 0;
+    for (int s = 0; s < sc->n_sites && sc->n_tasks < 60; s++) {
+        site_info *si = &sc->sites[s];
+        int n = irange(g, 0, per_site);
+        int first = sc->n_tasks;
+        for (int i = 0; i < n && sc->n_tasks < 60; i++) {
+            int t = sc->n_tasks++;
+            snprintf(sc->task_id[t], sizeof sc->task_id[t], "%s-T%d", si->id, i + 1);
+            sc->task_site[t] = s;
+            char pred[64] = "";
+            if (t > first && chance(g, 0.7)) {
+                int p = irange(g, first, t - 1);
+                if (chance(g, 0.3))
+                    snprintf(pred, sizeof pred, "%s+%dh", sc->task_id[p], irange(g, 1, 24));
+                else
+                    snprintf(pred, sizeof pred, "%s", sc->task_id[p]);
+            }
+            char res[64] = "";
+            if (si->n_res && chance(g, 0.7)) {
+                int r = irange(g, 0, si->n_res - 1);
+                snprintf(res, sizeof res, "%s:%d", si->res[r], irange(g, 1, si->res_cap[r]));
+            }
+            int hours = irange(g, 1, 24 * (sc->days > 20 ? 4 : 1));
+            fprintf(f, "%s,%s,%dh,%s,%s,,task %d\n", sc->task_id[t], si->id, hours, pred, res,
+                    t);
+        }
+    }
+    fclose(f);
+}
+
+int sg_write(uint64_t seed, const sg_options *o, const char *dir)
+{
+    gen g0, *g = &g0;
+    dd_rng_seed(&g->r, seed, 0x5ce9);
+    sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
+    if (size == SG_ANY) {
+        int k = irange(g, 0, 99);
+        size = k < 15 ? SG_TINY : k < 75 ? SG_SMALL : k < 95 ? SG_MEDIUM : SG_LARGE;
+    }
+    g->lb = chance(g, 0.5);
+    scen sc0, *sc = &sc0;
+    memset(sc, 0, sizeof *sc);
+    int n_cargo, n_groups, max_group;
+    switch (size) {
+    case SG_TINY:
+        sc->n_sites = 1, n_cargo = irange(g, 0, 2), n_groups = irange(g, 0, 2), max_group = 5;
+        break;
+    case SG_SMALL:
+        sc->n_sites = irange(g, 1, 3), n_cargo = irange(g, 1, 25), n_groups = irange(g, 1, 8);
+        max_group = 40;
+        break;
+    case SG_MEDIUM:
+        sc->n_sites = irange(g, 2, 4), n_cargo = irange(g, 20, 150), n_groups = irange(g, 4, 20);
+        max_group = 150;
+        break;
+    default:
+        sc->n_sites = irange(g, 3, 6), n_cargo = irange(g, 100, 600);
+        n_groups = irange(g, 10, 40), max_group = 300;
+        break;
+    }
+    if (o && o->max_people > 0 && max_group * n_groups > o->max_people)
+        max_group = o->max_people / (n_groups ? n_groups : 1) + 1;
+    /* deadlines from impossible to generous */
+    int dk = irange(g, 0, 9);
+    sc->days = dk < 1 ? irange(g, 1, 3) : dk < 4 ? irange(g, 4, 14) : irange(g, 15, 90);
+    sc->opens = irange(g, 0, sc->days / 3);
+    sc->type_on[0] = chance(g, 0.8);
+    sc->type_on[1] = chance(g, 0.6);
+    sc->type_on[2] = chance(g, 0.2);
+    if (!sc->type_on[0] && !sc->type_on[1] && !sc->type_on[2])
+        sc->type_on[1] = true;
+    /* the people first (the agreement's figures scale with them) */
+    int group_size[64];
+    int people = 0;
+    for (int i = 0; i < n_groups; i++) {
+        group_size[i] = irange(g, 1, max_group);
+        people += group_size[i];
+    }
+    FILE *f = open_in(dir, "scenario.yaml");
+    if (!f)
+        return -1;
+    fprintf(f, "drawdown: 1\nname: generated %llu\n", (unsigned long long)seed);
+    if (g->lb)
+        fprintf(f, "units: {weight: lb, length: in}\n");
+    else if (chance(g, 0.5))
+        fprintf(f, "units: {weight: kg, length: m}\n");
+    if (chance(g, 0.3))
+        fprintf(f, "passenger_weight: %d kg\n", irange(g, 90, 200));
+    /* sites are named before the agreement refers to them */
+    for (int i = 0; i < sc->n_sites; i++)
+        snprintf(sc->sites[i].id, sizeof sc->sites[i].id, "S%d", i + 1);
+    write_agreement(g, sc, f, people);
+    if (chance(g, 0.4)) {
+        fprintf(f, "hazards:\n  no_passengers: [\"1.1\", \"3\"]\n");
+        if (chance(g, 0.6))
+            fprintf(f, "  apart:\n    - [\"1.4\", \"3\"]\n    - [\"9\", \"2.1\"]\n");
+    }
+    fprintf(f, "sites:\n");
+    for (int i = 0; i < sc->n_sites; i++)
+        write_site(g, sc, i, f, 13.0, 5.0);
+    int n_dest = irange(g, 1, 2);
+    fprintf(f, "destinations:\n");
+    for (int i = 0; i < n_dest; i++)
+        fprintf(f, "  - id: H%d\n    icao: EH%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
+                drange(g, 25, 50), drange(g, -5, 30));
+    write_aircraft(g, sc, f, n_dest);
+    if (chance(g, 0.35)) {
+        fprintf(f, "commercial:\n");
+        int n = irange(g, 1, 2);
+        for (int i = 0; i < n; i++) {
+            char t[24];
+            fprintf(f, "  - site: %s\n    seats_per_day: %d\n",
+                    sc->sites[irange(g, 0, sc->n_sites - 1)].id, irange(g, 0, 60));
+            if (chance(g, 0.5)) {
+                int a = irange(g, 0, sc->days - 1);
+                date_of(a, t);
+                fprintf(f, "    from: %s\n", t);
+                if (chance(g, 0.6)) {
+                    date_of(irange(g, a, sc->days - 1), t);
+                    fprintf(f, "    to: %s\n", t);
+                }
+            }
+        }
+    }
+    fprintf(f, "inventories:\n  cargo: cargo.csv\n  personnel: personnel.csv\n");
+    bool tasks = chance(g, 0.5);
+    if (tasks)
+        fprintf(f, "  tasks: tasks.csv\n");
+    if (fclose(f) != 0)
+        return -1;
+    if (tasks)
+        write_tasks(g, sc, dir, size == SG_TINY ? 2 : 6);
+    /* cargo */
+    f = open_in(dir, "cargo.csv");
+    if (!f)
+        return -1;
+    fprintf(f, "id,site,description,quantity,weight,length,width,height,kind,hazard,sensitive,"
+               "ready,released_by,priority,disposition\n");
+    for (int i = 0; i < n_cargo; i++)
+        write_cargo_row(g, sc, f, i + 1, irange(g, 0, sc->n_sites - 1));
+    fclose(f);
+    /* personnel: every site gets some security when the terms ask for it */
+    f = open_in(dir, "personnel.csv");
+    if (!f)
+        return -1;
+    fprintf(f, "id,site,count,role,release,released_by,arrival,unit\n");
+    static const char *const roles[] = {"security", "operations", "support", "augmentee"};
+    for (int i = 0; i < n_groups; i++) {
+        int site = irange(g, 0, sc->n_sites - 1);
+        int role = i < sc->n_sites ? 0 : irange(g, 0, 3);
+        if (i < sc->n_sites)
+            site = i;
+        char rel[24] = "", arr[24] = "";
+        const char *relby = "";
+        if (chance(g, 0.25))
+            time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), rel);
+        if (chance(g, 0.25)) {
+            for (int tries = 0; tries < 5; tries++) {
+                int t = irange(g, 0, sc->n_tasks - 1);
+                if (sc->n_tasks && sc->task_site[t] == site) {
+                    relby = sc->task_id[t];
+                    break;
+                }
+            }
+        }
+        if (role == 3 && chance(g, 0.8))
+            time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), arr);
+        fprintf(f, "P%d,%s,%d,%s,%s,%s,%s,U%d\n", i + 1, sc->sites[site].id, group_size[i],
+                roles[role], rel, tasks ? relby : "", arr, i % 3);
+    }
+    fclose(f);
+    return 0;
+}
