@@ -299,9 +299,10 @@ dd_status dd_output_close(dd_output *o, dd_status st, dd_diags *diags)
         output_free(o);
         return st;
     }
-    if (st == DD_OK && ferror(o->f)) {
-        st = DD_EIO;
-        e = EIO;
+    if (ferror(o->f)) {
+        /* the failed write's errno (EFBIG, ENOSPC) is still the last one set */
+        st = st == DD_OK || st == DD_EIO ? DD_EIO : st;
+        e = errno ? errno : EIO;
     }
     if (fflush(o->f) != 0 || (o->tmp && fsync(fileno(o->f)) != 0)) {
         if (st == DD_OK) {
