@@ -30,10 +30,13 @@ demo: build
 	./$(BUILD)/drawdown check $(EXAMPLE)
 	./$(BUILD)/drawdown plan $(EXAMPLE) -o $(BUILD)/niger-plan.json
 	@# a week of execution (illustrative events): where it stands, the new plan
+	@# the log signs what is added: the demo's own key, kept in the build folder
 	rm -f $(BUILD)/niger-week1.log
-	./$(BUILD)/drawdown track start $(BUILD)/niger-week1.log $(EXAMPLE)
-	./$(BUILD)/drawdown track add $(BUILD)/niger-week1.log examples/niger-2024/events-week1.csv
+	test -s $(BUILD)/demo-keys || DRAWDOWN_KEYS=$(BUILD)/demo-keys ./$(BUILD)/drawdown keys new demo
+	DRAWDOWN_KEYS=$(BUILD)/demo-keys ./$(BUILD)/drawdown track start $(BUILD)/niger-week1.log $(EXAMPLE)
+	DRAWDOWN_KEYS=$(BUILD)/demo-keys ./$(BUILD)/drawdown track add $(BUILD)/niger-week1.log examples/niger-2024/events-week1.csv
 	./$(BUILD)/drawdown status $(BUILD)/niger-week1.log --at 2024-06-12T12:00Z -o $(BUILD)/niger-week1-plan.json
+	./$(BUILD)/drawdown track verify $(BUILD)/niger-week1.log
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

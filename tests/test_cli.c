@@ -245,8 +245,15 @@ static void test_track(void **state)
           f);
     fclose(f);
 
+    /* the log signs with a key kept in the test's folder */
+    char keys[64];
+    snprintf(keys, sizeof keys, "%s/keys", dir);
+    setenv("DRAWDOWN_KEYS", keys, 1);
+    run_result r = run("keys new tester");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
     snprintf(args, sizeof args, "track start '%s' '%s'", log, NIGER);
-    run_result r = run(args);
+    r = run(args);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "55 sorties"));
     run_free(&r);
@@ -328,6 +335,7 @@ static void test_track(void **state)
     assert_non_null(strstr(r.out, "the chain holds"));
     run_free(&r);
 
+    unsetenv("DRAWDOWN_KEYS");
     snprintf(args, sizeof args, "rm -rf '%s'", dir);
     assert_int_equal(system(args), 0);
 }

@@ -78,8 +78,9 @@ static run_result run_in(const fixture *fx, const char *prefix, const char *args
     char cmd[4096], outp[128], errp[128];
     snprintf(outp, sizeof outp, "%s/.stdout", fx->dir);
     snprintf(errp, sizeof errp, "%s/.stderr", fx->dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s >'%s' 2>'%s'", fx->dir, prefix, DD_CLI,
-             args, outp, errp);
+    /* the event log signs with a key kept in the test's folder */
+    snprintf(cmd, sizeof cmd, "cd '%s' && export DRAWDOWN_KEYS=\"$PWD/.keys\" && %s '%s' %s >'%s' 2>'%s'",
+             fx->dir, prefix, DD_CLI, args, outp, errp);
     int st = system(cmd);
     run_result r;
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -359,6 +360,8 @@ static void test_stdout(void **state)
                                "html)\n1 error\n");
     run_free(&r);
     /* status: the new plan to standard output, the status to stderr */
+    r = run(fx, "keys new tester");
+    run_free(&r);
     r = run(fx, "track start t.log niger/scenario.yaml");
     assert_int_equal(r.status, 0);
     run_free(&r);
@@ -406,6 +409,8 @@ static void test_output_is_input(void **state)
     run_result r = run(fx, "plan niger/scenario.yaml -o q.json");
     run_free(&r);
     r = run(fx, "simulate niger/scenario.yaml --replications 5 -o sim.json");
+    run_free(&r);
+    r = run(fx, "keys new tester");
     run_free(&r);
     r = run(fx, "track start s.log niger/scenario.yaml");
     assert_int_equal(r.status, 0);

@@ -30,6 +30,7 @@ typedef struct fixture {
     dd_plan *p;
     char dir[64];
     char log[128];
+    dd_key key; /* the recorder's, in the test's folder */
 } fixture;
 
 static int setup(void **state)
@@ -45,6 +46,11 @@ static int setup(void **state)
     snprintf(fx->dir, sizeof fx->dir, "/tmp/dd-track-XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     snprintf(fx->log, sizeof fx->log, "%s/niger.log", fx->dir);
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s/keys", fx->dir);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_keys_new(keys, "recorder", &d, &fx->key), DD_OK);
+    dd_diags_fini(&d);
     *state = fx;
     return 0;
 }
@@ -194,7 +200,7 @@ static void start(fixture *fx, dd_track **t)
 {
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &d), DD_OK);
+    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d), DD_OK);
     assert_int_equal(dd_track_open(fx->log, true, &d, t), DD_OK);
     assert_int_equal(d.n_items, 0);
     dd_diags_fini(&d);
@@ -205,7 +211,7 @@ static void append_text(fixture *fx, dd_track *t, const char *text)
     dd_events *e = parse_ok(fx->s, text);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    assert_int_equal(dd_track_append(t, fx->p, e, "2024-06-07T12:00:00Z", &d), DD_OK);
+    assert_int_equal(dd_track_append(t, fx->p, e, "2024-06-07T12:00:00Z", &fx->key, &d), DD_OK);
     dd_events_free(e);
     dd_diags_fini(&d);
 }
@@ -245,7 +251,7 @@ static void test_log_roundtrip(void **state)
     /* refused under the lock: sortie 2 left already; nothing is added */
     dd_events *again = parse_ok(fx->s, "time,event,subject\n2024-06-07T09:30Z,note,\n"
                                        "2024-06-07T09:30Z,departed,2\n");
-    assert_int_equal(dd_track_append(t, fx->p, again, NULL, &d), DD_EINPUT);
+    assert_int_equal(dd_track_append(t, fx->p, again, NULL, &fx->key, &d), DD_EINPUT);
     assert_string_equal(d.items[d.n_items - 1].message,
                         "sortie 2 left already (ev.csv:2, event 5 of the log)");
     assert_int_equal(i->n_events, 5);
@@ -258,12 +264,68 @@ static void test_log_roundtrip(void **state)
     dd_events_free(e);
     dd_track_close(t);
     /* a log is started once */
-    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &d), DD_EIO);
+    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d), DD_EIO);
     assert_string_equal(d.items[0].message,
                         "the file exists: a log is started once (remove it to start over)");
     assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
     assert_int_equal(dd_track_get_info(t)->n_events, 5);
     dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+static char *plan_text(const dd_plan *p)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    assert_non_null(f);
+    assert_int_equal(dd_plan_write_json(p, NIGER, f), DD_OK);
+    fclose(f);
+    return buf;
+}
+
+/* The log holds its plan: read back from the log (never planned again),
+ * it writes the same plan file byte for byte and gives the same status;
+ * the stored plan file is the one the planner wrote. */
+static void test_log_plan(void **state)
+{
+    fixture *fx = *state;
+    dd_track *t = NULL;
+    start(fx, &t);
+    append_text(fx, t, day1);
+    dd_track_close(t);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    const dd_plan *lp = NULL;
+    assert_int_equal(dd_track_plan(t, fx->s, &d, &lp), DD_OK);
+    assert_ptr_not_equal(lp, fx->p);
+    char *a = plan_text(fx->p), *b = plan_text(lp);
+    assert_string_equal(a, b);
+    char *c = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&c, &n);
+    assert_int_equal(dd_track_write_plan_file(t, f, &d), DD_OK);
+    fclose(f);
+    assert_string_equal(a, c);
+    free(a);
+    free(b);
+    free(c);
+    dd_events *e = NULL;
+    assert_int_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    assert_int_equal(e->n, 4);
+    assert_string_equal(e->v[3].note, "a, note");
+    dd_track_status *s1 = NULL, *s2 = NULL;
+    assert_int_equal(dd_track_status_compute(fx->p, e, DD_TIME_NONE, &s1, NULL), DD_OK);
+    assert_int_equal(dd_track_status_compute(lp, e, DD_TIME_NONE, &s2, NULL), DD_OK);
+    assert_int_equal(s1->completion_projected, s2->completion_projected);
+    assert_int_equal(s1->requests_to_file, s2->requests_to_file);
+    assert_memory_equal(s1->sorties, s2->sorties, s1->n_sorties * sizeof *s1->sorties);
+    dd_track_status_free(s1);
+    dd_track_status_free(s2);
+    dd_events_free(e);
+    dd_track_close(t);
+    assert_int_equal(d.n_items, 0);
     dd_diags_fini(&d);
 }
 
@@ -354,7 +416,7 @@ static void test_log_killed_writer(void **state)
             dd_events *e = parse_ok(fx->s, "time,event\n2024-06-07T09:00Z,note\n"
                                            "2024-06-07T09:01Z,note\n");
             for (;;)
-                if (dd_track_append(w, fx->p, e, NULL, &d) != DD_OK)
+                if (dd_track_append(w, fx->p, e, NULL, &fx->key, &d) != DD_OK)
                     _exit(4);
         }
         struct timespec ts = {0, 150000000L + 50000000L * round};
@@ -753,6 +815,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_events_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),

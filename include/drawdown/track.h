@@ -4,20 +4,26 @@
  * of the withdrawal against its plan, and the plan made again from what
  * has happened.
  *
- * The log is one SQLite file (WAL, synchronous writes). It names the
- * scenario and the planning options it was started with, and the SHA-256
- * of the plan they gave: plans are deterministic, so the log's plan is
- * built again on every use and compared, and a scenario edited since the
- * start is refused rather than tracked against a different plan. Events
- * are only ever added, a file at a time in one transaction (all of it or
- * none), each row chained to the one before by SHA-256 so that any edit
- * made behind the tool's back is found (dd_track_verify). Triggers refuse
- * updates and deletes.
+ * The log (format 2) is one SQLite file that is evidence on its own: it
+ * holds the approved plan itself (the plan file, compressed, and an image
+ * the code loads without planning again), the SHA-256 of each scenario
+ * file, and the events, each row hashed over a length-prefixed encoding
+ * of all its fields and chained to the row before. Each batch of events
+ * (one dd_track_append) is signed with its recorder's Ed25519 key, and the
+ * log keeps the public keys it has seen. It is created exactly once (an
+ * exclusive link into place), opened read-only unless written, and every
+ * reader verifies it: dd_track_plan and dd_track_events refuse a log
+ * whose chain, signatures or plan do not hold, naming the row.
+ *
+ * Keys live in a file readable by its owner only (dd_keys_path).
  *
  * Status and re-plan are pure: a plan, the events, a time.
  *
- * Ownership: dd_track_open allocates *out, dd_track_close frees it;
- * dd_track_status allocates *out, dd_track_status_free frees it.
+ * Ownership: dd_track_open allocates *out, dd_track_close frees it (and
+ * the plan dd_track_plan lent); dd_track_status allocates *out,
+ * dd_track_status_free frees it; dd_keys_load allocates *out,
+ * dd_keys_free frees it. A dd_track is one thread at a time; several
+ * processes may share a log (writes take SQLite's write lock).
  */
 #ifndef DRAWDOWN_TRACK_H
 #define DRAWDOWN_TRACK_H
@@ -29,36 +35,121 @@
 extern "C" {
 #endif
 
+/* ---- signing keys -------------------------------------------------------- */
+
+typedef struct dd_key {
+    char name[64];
+    char created[32];              /* ISO 8601 UTC */
+    unsigned char public_key[32];  /* Ed25519 */
+    unsigned char secret_key[64];
+} dd_key;
+
+typedef struct dd_keyring {
+    size_t n;
+    dd_key *keys; /* in the order created */
+} dd_keyring;
+
+/* The keys file: $DRAWDOWN_KEYS, else $XDG_CONFIG_HOME/drawdown/keys,
+ * else ~/.config/drawdown/keys. DD_EARG when none can be named. */
+dd_status dd_keys_path(char *buf, size_t size);
+/* Read the keys at `path` (a missing file: no keys). DD_EIO when others
+ * may read the file; DD_EINPUT for a bad line. */
+dd_status dd_keys_load(const char *path, dd_diags *diags, dd_keyring **out);
+void dd_keys_free(dd_keyring *k);
+/* The key named `name`, or the first key when name is NULL; NULL: none. */
+const dd_key *dd_keys_find(const dd_keyring *k, const char *name);
+/* Make a key pair named `name` and add it to the file at `path` (created
+ * 0600 with its folder 0700 when missing), atomically. *out (may be NULL)
+ * receives it. DD_EINPUT: a bad or taken name. */
+dd_status dd_keys_new(const char *path, const char *name, dd_diags *diags, dd_key *out);
+/* A public key as 64 hex digits. */
+void dd_key_id(const unsigned char public_key[32], char hex[65]);
+
+/* ---- the log ------------------------------------------------------------- */
+
 typedef struct dd_track dd_track;
+
+#define DD_TRACK_MAX_FILES 4
 
 /* What a log was started with. */
 typedef struct dd_track_info {
-    char scenario[4096]; /* absolute path */
+    int version;          /* 2; 1: a log of the old format (dd_track_upgrade) */
+    char scenario[4096];  /* absolute path of the scenario file */
     uint64_t seed;
     int objective;        /* dd_plan_objective */
-    char plan_sha256[65]; /* hex, of the plan file's text */
+    char plan_sha256[65]; /* hex, of the plan file stored in the log */
     char created[32];     /* ISO 8601 UTC, wall clock */
+    char creator[64];     /* the name of the key that signed the header */
+    char upgraded[512];   /* "" or what the upgrade from format 1 did */
+    size_t n_files;       /* the scenario's files, as hashed at the start */
+    struct {
+        char name[256];   /* as the scenario names it, e.g. "cargo.csv" */
+        char sha256[65];
+    } files[DD_TRACK_MAX_FILES];
+    char id[65];          /* the header's hash: names the log in receipts */
     int64_t n_events;
+    int64_t n_batches;
 } dd_track_info;
 
-/* SHA-256 of the plan file (dd_plan_write_json) the log tracks, in hex. */
+/* One batch of events as recorded and signed. */
+typedef struct dd_track_batch {
+    int64_t id;           /* 1, 2, ... */
+    int64_t first, last;  /* events first..last */
+    char recorded[32];
+    char signer[64];      /* the key's name */
+    char signer_key[65];  /* its public key, hex */
+    char head[65];        /* the chain's hash after the batch */
+} dd_track_batch;
+
+/* SHA-256 of the plan file (dd_plan_write_json) of p, in hex. */
 dd_status dd_track_plan_hash(const dd_plan *p, const char *scenario_path, char hex[65]);
 
 /*
- * Start a log at `path` for the plan p was built as (scenario path made
- * absolute, p->seed, p->objective). Refuses (DD_EIO, message in diags) to
- * overwrite an existing file.
+ * Start a log at `path` for the plan p (scenario path made absolute,
+ * p->seed, p->objective): the plan file and image, the scenario files'
+ * hashes, a header signed by `signer`. The file is built unseen and linked
+ * into place only when complete: an existing `path` is never replaced
+ * (DD_EIO, "PATH exists: a log is started once ..."), a killed start
+ * leaves nothing.
  */
 dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenario_path,
-                          dd_diags *diags);
-/* Open a log; DD_EIO / DD_EINPUT (not a drawdown log) with a message. */
+                          const dd_key *signer, dd_diags *diags);
+/* Open a log, read-only unless `writable` (read-only media work: nothing is
+ * written when reading). Checks that it is a drawdown log of a format
+ * this code reads; verifies nothing yet. DD_EIO / DD_EINPUT with a message. */
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out);
 void dd_track_close(dd_track *t);
 const dd_track_info *dd_track_get_info(const dd_track *t);
 
 /*
- * The events recorded so far, in the order they were added, read back
- * against scenario s (*out: dd_events_free).
+ * Verify the whole log: the header and its signature, the stored plan,
+ * every row's hash and the chain, every batch's signature and that the
+ * batches cover the events. DD_OK when all hold; DD_EINPUT with *bad_seq
+ * the first event that does not (0: the header or the plan) and a message
+ * in diags. Later calls on the same handle check only the rows and
+ * batches added since (incremental).
+ */
+dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags);
+/* The batches, after a successful dd_track_verify (borrowed until the
+ * next call on t). */
+const dd_track_batch *dd_track_batches(const dd_track *t, size_t *n_out);
+
+/*
+ * The log's plan for scenario s, read from the log (never planned again):
+ * verifies the log first (dd_track_verify) and checks each scenario file
+ * against its hash at the start ("cargo.csv changed since the log was
+ * started": DD_EINPUT). *out is lent until dd_track_close.
+ */
+dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                        const dd_plan **out);
+/* The stored plan file (docs/plan-format.md) as written at the start,
+ * decompressed into f. */
+dd_status dd_track_write_plan_file(dd_track *t, FILE *f, dd_diags *diags);
+
+/*
+ * The events recorded so far, in the order they were added, read back as
+ * typed rows against scenario s (*out: dd_events_free). Verifies first.
+ * Each event's file is the log, its line its number in the log.
  */
 dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
                           dd_events **out);
@@ -73,20 +164,40 @@ dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
 dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_events *add,
                          dd_diags *diags);
 
-/* Append `add` in one transaction, checked (dd_track_check) against the
- * events in the log under its write lock: all of them, or none when any is
- * refused (DD_EINPUT, located errors in diags). Each row records where its
- * event was read (file:line) and `recorded`, the wall-clock time to stamp
- * them with (ISO 8601; NULL: now). p is the log's plan. */
+/* Append `add` as one batch signed by `signer`, in one transaction: the
+ * log is verified up to its end under the write lock, then `add` checked
+ * (dd_track_check) against the events already in it: all of them are
+ * added, or none (DD_EINPUT, located errors in diags). Each row records
+ * where its event was read (file:line) and `recorded`, the wall-clock time
+ * to stamp the batch with (ISO 8601; NULL: now). p is the log's plan
+ * (dd_track_plan). t must be opened writable. */
 dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
-                          const char *recorded, dd_diags *diags);
+                          const char *recorded, const dd_key *signer, dd_diags *diags);
 
 /*
- * Re-compute the hash chain. DD_OK when every row holds; DD_EINPUT with
- * *bad_seq the first event whose row was altered (0: the log's header)
- * and a message in diags.
+ * A receipt of the log's head, signed by `signer`: a short text a liaison
+ * keeps (docs/track.md), *out malloc'd (free). Verifies first.
  */
-dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags);
+dd_status dd_track_receipt(dd_track *t, const dd_key *signer, const char *now,
+                           char **out, dd_diags *diags);
+/* Whether the log still extends the head in `receipt` (text as printed by
+ * dd_track_receipt): its signature holds, it names this log, and event N
+ * of the log has the receipt's head hash. DD_EINPUT with a message (events
+ * removed, or the log rewritten) otherwise. Verifies first. */
+dd_status dd_track_check_receipt(dd_track *t, const char *receipt, size_t len,
+                                 dd_diags *diags);
+
+/*
+ * Convert a log of format 1 at `path` into format 2 in place: its chain is
+ * verified, its plan is built again now from `scenario_path` (NULL: the
+ * path the log names) with the seed and objective it names — the version
+ * that made it cannot be run again — and the header records that, and
+ * whether the plan rebuilt has the hash the log was started with. The
+ * events keep their text, source and time recorded, in one batch signed by
+ * `signer`. The old file is kept as PATH.v1 (refused when that exists).
+ */
+dd_status dd_track_upgrade(const char *path, const char *scenario_path, const dd_key *signer,
+                           dd_diags *diags);
 
 /* ---- status against the plan ------------------------------------------ */
 

@@ -4,9 +4,12 @@
 #define DD_CLI_H
 
 #include <drawdown/base.h>
+#include <stdbool.h>
 #include <stdio.h>
 
-enum { DD_EXIT_OK = 0, DD_EXIT_FAIL = 1, DD_EXIT_INPUT = 2 };
+/* 3: a plan failed its own verification (the planner said met, the
+ * independent verifier did not agree, or the plan file did not read back). */
+enum { DD_EXIT_OK = 0, DD_EXIT_FAIL = 1, DD_EXIT_INPUT = 2, DD_EXIT_UNVERIFIED = 3 };
 
 /* Print diagnostics as FILE:LINE:COL: severity: path: message, the source
  * line and a caret; then a count line when some were dropped. */
@@ -38,6 +41,25 @@ dd_status dd__cli_write(const char *path, const dd_cli_inputs *in,
 /* The plan file (docs/plan-format.md); `in` may be NULL. */
 dd_status dd__cli_write_plan(const char *path, const struct dd_plan *p, const char *scenario,
                              const dd_cli_inputs *in);
+/*
+ * The plan a command made, checked by the independent verifier from the
+ * plan file text it would write (verify_own.c). `report` is NULL when the
+ * check was skipped (--no-verify); `disagrees` when the planner said met
+ * and the verifier found violations, or the plan file did not read back.
+ */
+struct dd_verify_report;
+typedef struct dd_own_check {
+    struct dd_verify_report *report;
+    bool malformed;
+    bool disagrees;
+} dd_own_check;
+dd_status dd__cli_verify_own(const struct dd_scenario *s, const struct dd_plan *p,
+                             const char *scenario_path, dd_own_check *out);
+/* One line (or, on disagreement, a heading and the violations) for the
+ * top of the summary; `met` is the planner's verdict. */
+void dd__cli_own_check_print(const dd_own_check *c, bool met, FILE *f);
+void dd__cli_own_check_fini(dd_own_check *c);
+
 /* Print a usage error "drawdown CMD: MESSAGE" and return DD_EXIT_INPUT. */
 int dd__cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -50,5 +72,8 @@ int dd__cmd_report(int argc, char **argv);
 int dd__cmd_simulate(int argc, char **argv);
 int dd__cmd_track(int argc, char **argv);
 int dd__cmd_status(int argc, char **argv);
+int dd__cmd_keys(int argc, char **argv);
+int dd__cmd_serve(int argc, char **argv);
+int dd__cmd_users(int argc, char **argv);
 
 #endif

@@ -31,16 +31,23 @@ static const char plan_usage[] =
     "                     (deadline, closing dates, milestones), then the earliest\n"
     "                     end; completion: the earliest end, then the margin\n"
     "  --no-relax         do not search for changes when the deadline is missed\n"
+    "  --no-verify        do not run the independent verifier on the plan (faster;\n"
+    "                     the summary then says \"not verified\")\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Exit status: 0 the deadline, milestones and closing dates are met, 1 not,\n"
-    "2 bad input.\n";
+    "Before the verdict is printed, the plan is checked by the independent\n"
+    "verifier (as drawdown verify would check the plan file).\n"
+    "\n"
+    "Exit status: 0 the deadline, milestones, closing dates and every other term\n"
+    "are met, 1 not, 2 bad input, 3 the plan failed its own verification (the\n"
+    "planner said met and the verifier did not agree: do not brief it).\n";
 
 
 int dd__cmd_plan(int argc, char **argv)
 {
     const char *path = NULL, *out = NULL, *csv = NULL;
     unsigned tables = 0;
+    bool verify = true;
     dd_plan_options opt;
     dd_plan_options_init(&opt);
     for (int i = 1; i < argc; i++) {
@@ -58,6 +65,8 @@ int dd__cmd_plan(int argc, char **argv)
             tables |= DD_TABLE_TASKS;
         } else if (!strcmp(a, "--no-relax")) {
             opt.relax = false;
+        } else if (!strcmp(a, "--no-verify")) {
+            verify = false;
         } else if (!strcmp(a, "--objective")) {
             const char *v = i + 1 < argc ? argv[++i] : "";
             if (!strcmp(v, "margin")) {
@@ -128,9 +137,17 @@ int dd__cmd_plan(int argc, char **argv)
     st = dd_plan_build(s, &opt, &p);
     int code = DD_EXIT_OK;
     bool wrote = false; /* a writer printed why it failed */
+    dd_own_check own = {0};
+    if (st == DD_OK && verify)
+        st = dd__cli_verify_own(s, p, path, &own);
     if (st == DD_OK) {
         /* with -o -, the plan file is standard output and the text goes to stderr */
-        st = dd_plan_write_text(p, tables, out && !strcmp(out, "-") ? stderr : stdout);
+        FILE *text = out && !strcmp(out, "-") ? stderr : stdout;
+        if (own.disagrees)
+            dd__cli_own_check_print(&own, p->deadline_met, text);
+        st = dd_plan_write_text(p, tables, text);
+        if (st == DD_OK && !own.disagrees)
+            dd__cli_own_check_print(&own, p->deadline_met, text);
         if (st == DD_OK && out) {
             st = dd__cli_write_plan(out, p, path, &in);
             wrote = st != DD_OK;
@@ -145,7 +162,10 @@ int dd__cmd_plan(int argc, char **argv)
         }
         if (st == DD_OK && !p->deadline_met)
             code = DD_EXIT_FAIL;
+        if (st == DD_OK && own.disagrees)
+            code = DD_EXIT_UNVERIFIED;
     }
+    dd__cli_own_check_fini(&own);
     if (st != DD_OK) {
         if (!wrote)
             fprintf(stderr, "drawdown plan: %s\n", dd_status_str(st));

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drawdown track start|add|log|verify, and drawdown status: the event log
- * and where the withdrawal stands against its plan (docs/track.md).
+ * drawdown track start|add|log|verify|receipt|upgrade|plan, drawdown keys
+ * and drawdown status: the event log and where the withdrawal stands
+ * against its plan (docs/track.md).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include <drawdown/track.h>
@@ -14,12 +17,29 @@
 static const char track_usage[] =
     "usage: drawdown track start LOG SCENARIO [--seed N] [--objective margin|completion]\n"
     "       drawdown track add LOG EVENTS.csv   (- reads standard input)\n"
-    "       drawdown track log LOG\n"
-    "       drawdown track verify LOG\n"
+    "       drawdown track log LOG [--json]\n"
+    "       drawdown track verify LOG [--receipt FILE] [--json]\n"
+    "       drawdown track receipt LOG\n"
+    "       drawdown track upgrade LOG [--scenario SCENARIO]\n"
+    "       drawdown track plan LOG             (the plan file stored in the log)\n"
+    "  start, add, receipt and upgrade sign with a key: --key NAME (default the\n"
+    "  first), --keys FILE (default $DRAWDOWN_KEYS, else ~/.config/drawdown/keys)\n"
     "\n"
     "Keep the event log of a withdrawal: start it with the plan being\n"
-    "executed, add what happened (a CSV of events: docs/track.md), list the\n"
-    "events, or check that no row was altered. See also: drawdown status.\n";
+    "executed (the log keeps the plan), add what happened (a CSV of events:\n"
+    "docs/track.md), list the events, check that no row was altered, removed\n"
+    "or forged, or give the other side a signed receipt of the head.\n"
+    "See also: drawdown status, drawdown keys.\n";
+
+static const char keys_usage[] =
+    "usage: drawdown keys new [NAME] [--keys FILE]\n"
+    "       drawdown keys list [--keys FILE]\n"
+    "       drawdown keys export [NAME] [--keys FILE]\n"
+    "\n"
+    "The Ed25519 keys that sign the event logs' batches and receipts, in a\n"
+    "file only you may read: --keys FILE, else $DRAWDOWN_KEYS, else\n"
+    "$XDG_CONFIG_HOME/drawdown/keys (~/.config/drawdown/keys). export prints\n"
+    "a public key to hand to the other delegation.\n";
 
 static const char status_usage[] =
     "usage: drawdown status LOG [--at TIME] [--all] [--json] [-o NEWPLAN.json]\n"
@@ -33,57 +53,222 @@ static const char status_usage[] =
     "new plan as a plan file (for drawdown verify and drawdown report);\n"
     "--json prints the status for machines (docs/track.md).\n";
 
-/* The log's scenario and plan, built again and compared with the log. */
+/* ---- keys ----------------------------------------------------------------- */
+
+typedef struct keyopt {
+    const char *file; /* --keys */
+    const char *name; /* --key */
+} keyopt;
+
+/* Take --key/--keys at argv[*i]; true when it was one. */
+static bool key_option(int argc, char **argv, int *i, keyopt *k)
+{
+    if (!strcmp(argv[*i], "--key") && *i + 1 < argc) {
+        k->name = argv[++*i];
+        return true;
+    }
+    if (!strcmp(argv[*i], "--keys") && *i + 1 < argc) {
+        k->file = argv[++*i];
+        return true;
+    }
+    return false;
+}
+
+static int keys_file(const keyopt *k, char *buf, size_t n)
+{
+    if (k->file) {
+        snprintf(buf, n, "%s", k->file);
+        return DD_EXIT_OK;
+    }
+    if (dd_keys_path(buf, n) != DD_OK) {
+        fprintf(stderr, "drawdown: no keys file: set DRAWDOWN_KEYS or HOME, or give --keys\n");
+        return DD_EXIT_INPUT;
+    }
+    return DD_EXIT_OK;
+}
+
+/* The signing key (*ring_out to free), or an exit code. */
+static int signing_key(const keyopt *k, dd_keyring **ring_out, const dd_key **out)
+{
+    *ring_out = NULL;
+    *out = NULL;
+    char path[4096];
+    int code = keys_file(k, path, sizeof path);
+    if (code)
+        return code;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_status st = dd_keys_load(path, &d, ring_out);
+    dd__cli_print_diags(stderr, &d);
+    dd_diags_fini(&d);
+    if (st != DD_OK)
+        return dd__cli_exit_for(st);
+    *out = dd_keys_find(*ring_out, k->name);
+    if (!*out) {
+        if (k->name)
+            fprintf(stderr, "%s: error: no key named '%s' (drawdown keys list)\n", path,
+                    k->name);
+        else
+            fprintf(stderr,
+                    "%s: error: no signing key: make one with 'drawdown keys new' (the log "
+                    "signs what each recorder adds)\n",
+                    path);
+        dd_keys_free(*ring_out);
+        *ring_out = NULL;
+        return DD_EXIT_INPUT;
+    }
+    return DD_EXIT_OK;
+}
+
+int dd__cmd_keys(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(keys_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? DD_EXIT_INPUT : DD_EXIT_OK;
+    }
+    const char *sub = argv[1], *name = NULL;
+    keyopt k = {0};
+    for (int i = 2; i < argc; i++) {
+        if (key_option(argc, argv, &i, &k))
+            continue;
+        if (argv[i][0] == '-' || name) {
+            fprintf(stderr, "drawdown keys: unexpected '%s'\n%s", argv[i], keys_usage);
+            return DD_EXIT_INPUT;
+        }
+        name = argv[i];
+    }
+    char path[4096];
+    int code = keys_file(&k, path, sizeof path);
+    if (code)
+        return code;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_status st = DD_OK;
+    if (!strcmp(sub, "new")) {
+        char def[64];
+        if (!name) {
+            const char *user = getenv("USER");
+            char host[64] = "";
+            gethostname(host, sizeof host - 1);
+            snprintf(def, sizeof def, "%s@%s", user && *user ? user : "recorder",
+                     *host ? host : "host");
+            name = def;
+        }
+        dd_key key;
+        st = dd_keys_new(path, name, &d, &key);
+        if (st == DD_OK) {
+            char id[65];
+            dd_key_id(key.public_key, id);
+            printf("New key %s in %s\npublic key %s\n", key.name, path, id);
+        }
+        memset(&key, 0, sizeof key);
+    } else if (!strcmp(sub, "list") || !strcmp(sub, "export")) {
+        dd_keyring *ring = NULL;
+        st = dd_keys_load(path, &d, &ring);
+        if (st == DD_OK && !strcmp(sub, "list")) {
+            if (!ring->n)
+                printf("No keys in %s (drawdown keys new)\n", path);
+            for (size_t i = 0; i < ring->n; i++) {
+                char id[65];
+                dd_key_id(ring->keys[i].public_key, id);
+                printf("%s %-24s %s %s\n", i == 0 ? "*" : " ", ring->keys[i].name,
+                       ring->keys[i].created, id);
+            }
+        } else if (st == DD_OK) {
+            const dd_key *key = dd_keys_find(ring, name);
+            if (!key) {
+                fprintf(stderr, "%s: error: no key%s%s%s\n", path, name ? " named '" : "",
+                        name ? name : "", name ? "'" : "");
+                st = DD_EINPUT;
+            } else {
+                char id[65];
+                dd_key_id(key->public_key, id);
+                printf("drawdown-key ed25519 %s %s\n", key->name, id);
+            }
+        }
+        dd_keys_free(ring);
+    } else {
+        fprintf(stderr, "drawdown keys: unknown subcommand '%s'\n%s", sub, keys_usage);
+        dd_diags_fini(&d);
+        return DD_EXIT_INPUT;
+    }
+    dd__cli_print_diags(stderr, &d);
+    dd_diags_fini(&d);
+    return dd__cli_exit_for(st);
+}
+
+/* ---- opening a log -------------------------------------------------------- */
+
+/* The log, its scenario and the plan it holds (read from the log). */
 typedef struct opened {
     dd_track *t;
     dd_scenario *s;
-    dd_plan *p;
+    const dd_plan *p; /* lent by t */
 } opened;
 
 static void closed(opened *o)
 {
-    dd_plan_free(o->p);
-    dd_scenario_free(o->s);
     dd_track_close(o->t);
+    dd_scenario_free(o->s);
 }
 
-static int open_log(const char *cmd, const char *path, bool writable, opened *o)
+static int open_log(const char *path, bool writable, opened *o)
 {
     memset(o, 0, sizeof *o);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_status st = dd_track_open(path, writable, &d, &o->t);
-    const dd_track_info *info = st == DD_OK ? dd_track_get_info(o->t) : NULL;
     if (st == DD_OK)
-        st = dd_scenario_load(info->scenario, &d, &o->s);
+        st = dd_scenario_load(dd_track_get_info(o->t)->scenario, &d, &o->s);
+    /* verified, each scenario file checked against its hash, the plan read */
+    if (st == DD_OK)
+        st = dd_track_plan(o->t, o->s, &d, &o->p);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st != DD_OK) {
+        if (st == DD_EINPUT && o->t)
+            fprintf(stderr, "%s: the log is refused\n", path);
         closed(o);
+        memset(o, 0, sizeof *o);
         return dd__cli_exit_for(st);
-    }
-    dd_plan_options opt;
-    dd_plan_options_init(&opt);
-    opt.seed = info->seed;
-    opt.objective = (dd_plan_objective)info->objective;
-    char hex[65];
-    st = dd_plan_build(o->s, &opt, &o->p);
-    if (st == DD_OK)
-        st = dd_track_plan_hash(o->p, info->scenario, hex);
-    if (st != DD_OK) {
-        fprintf(stderr, "drawdown %s: %s\n", cmd, dd_status_str(st));
-        closed(o);
-        return dd__cli_exit_for(st);
-    }
-    if (strcmp(hex, info->plan_sha256)) {
-        fprintf(stderr,
-                "%s: error: the plan built from %s is not the plan this log was started "
-                "with (the scenario or its inventories changed since); start a new log\n",
-                path, info->scenario);
-        closed(o);
-        return DD_EXIT_INPUT;
     }
     return DD_EXIT_OK;
+}
+
+/* ---- JSON text ------------------------------------------------------------ */
+
+static void jstr(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* {"format":..., "ok":false, "errors":[...]} for a command that failed
+ * with --json, so a machine always gets an answer. */
+static void json_errors(const char *format, const char *log, const dd_diags *d, FILE *f)
+{
+    fprintf(f, "{\"format\":");
+    jstr(f, format);
+    fprintf(f, ",\"version\":1,\"log\":");
+    jstr(f, log);
+    fprintf(f, ",\"ok\":false,\"errors\":[");
+    for (size_t i = 0; i < d->n_items; i++) {
+        fputs(i ? "," : "", f);
+        jstr(f, d->items[i].message);
+    }
+    fputs("]}\n", f);
 }
 
 static int need_args(int argc, int n, const char *usage)
@@ -95,13 +280,18 @@ static int need_args(int argc, int n, const char *usage)
     return DD_EXIT_OK;
 }
 
+/* ---- track start ---------------------------------------------------------- */
+
 static int track_start(int argc, char **argv)
 {
     const char *log = NULL, *scen = NULL;
+    keyopt k = {0};
     dd_plan_options opt;
     dd_plan_options_init(&opt);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (key_option(argc, argv, &i, &k))
+            continue;
         if (!strcmp(a, "--seed") && i + 1 < argc) {
             char *end;
             errno = 0;
@@ -139,6 +329,11 @@ static int track_start(int argc, char **argv)
         fprintf(stderr, "%s", track_usage);
         return DD_EXIT_INPUT;
     }
+    dd_keyring *ring = NULL;
+    const dd_key *key = NULL;
+    int code = signing_key(&k, &ring, &key);
+    if (code)
+        return code;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_scenario *s = NULL;
@@ -147,108 +342,407 @@ static int track_start(int argc, char **argv)
     if (st == DD_OK)
         st = dd_plan_build(s, &opt, &p);
     if (st == DD_OK)
-        st = dd_track_create(log, p, scen, &d);
+        st = dd_track_create(log, p, scen, key, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK) {
         char a[40];
         dd_scenario_format_time(s, p->completion, 0, a, sizeof a);
-        printf("Started %s for %s: %zu sorties, %zu clearance requests, last departure %s\n",
-               log, s->name, p->n_sorties, p->n_clearances, a);
+        printf("Started %s for %s: %zu sorties, %zu clearance requests, last departure %s; "
+               "signed by %s\n",
+               log, s->name, p->n_sorties, p->n_clearances, a, key->name);
     }
     dd_plan_free(p);
     dd_scenario_free(s);
+    dd_keys_free(ring);
     return dd__cli_exit_for(st);
 }
 
+/* ---- track add ------------------------------------------------------------ */
+
 static int track_add(int argc, char **argv)
 {
-    if (need_args(argc, 2, track_usage) || argc > 2)
+    const char *pos[2] = {NULL, NULL};
+    int np = 0;
+    keyopt k = {0};
+    for (int i = 0; i < argc; i++) {
+        if (key_option(argc, argv, &i, &k))
+            continue;
+        if ((argv[i][0] == '-' && argv[i][1]) || np == 2) {
+            fprintf(stderr, "%s", track_usage);
+            return DD_EXIT_INPUT;
+        }
+        pos[np++] = argv[i];
+    }
+    if (need_args(np, 2, track_usage))
         return DD_EXIT_INPUT;
-    opened o;
-    int code = open_log("track", argv[0], true, &o);
+    dd_keyring *ring = NULL;
+    const dd_key *key = NULL;
+    int code = signing_key(&k, &ring, &key);
     if (code)
         return code;
+    opened o;
+    code = open_log(pos[0], true, &o);
+    if (code) {
+        dd_keys_free(ring);
+        return code;
+    }
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_events *add = NULL;
-    dd_status st = dd_events_load(o.s, argv[1], &d, &add);
+    dd_status st = dd_events_load(o.s, pos[1], &d, &add);
     if (st == DD_OK)
-        st = dd_track_append(o.t, o.p, add, NULL, &d);
+        st = dd_track_append(o.t, o.p, add, NULL, key, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK)
-        printf("Added %zu event%s to %s (%lld in all)\n", add->n, add->n == 1 ? "" : "s",
-               argv[0], (long long)dd_track_get_info(o.t)->n_events);
+        printf("Added %zu event%s to %s (%lld in all), signed by %s\n", add->n,
+               add->n == 1 ? "" : "s", pos[0], (long long)dd_track_get_info(o.t)->n_events,
+               key->name);
     else if (st == DD_EINPUT)
         fprintf(stderr, "drawdown track: nothing was added\n");
     dd_events_free(add);
     closed(&o);
+    dd_keys_free(ring);
     return dd__cli_exit_for(st);
+}
+
+/* ---- track log ------------------------------------------------------------ */
+
+static const dd_track_batch *batch_of(const dd_track_batch *b, size_t n, int64_t seq)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b[mid].last < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && b[lo].first <= seq ? &b[lo] : NULL;
 }
 
 static int track_log(int argc, char **argv)
 {
-    if (need_args(argc, 1, track_usage) || argc > 1)
-        return DD_EXIT_INPUT;
-    opened o;
-    int code = open_log("track", argv[0], false, &o);
-    if (code)
-        return code;
+    const char *log = NULL;
+    bool json = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = true;
+        else if (argv[i][0] == '-' || log)
+            return need_args(0, 1, track_usage);
+        else
+            log = argv[i];
+    }
+    if (!log)
+        return need_args(0, 1, track_usage);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    dd_scenario *s = NULL;
+    const dd_plan *p = NULL;
     dd_events *ev = NULL;
-    dd_status st = dd_track_events(o.t, o.s, &d, &ev);
+    dd_status st = dd_track_open(log, false, &d, &t);
+    if (st == DD_OK)
+        st = dd_scenario_load(dd_track_get_info(t)->scenario, &d, &s);
+    if (st == DD_OK)
+        st = dd_track_plan(t, s, &d, &p);
+    if (st == DD_OK)
+        st = dd_track_events(t, s, &d, &ev);
     dd__cli_print_diags(stderr, &d);
+    if (st != DD_OK && json)
+        json_errors("drawdown-log-events", log, &d, stdout);
     dd_diags_fini(&d);
+    size_t *by_of = st == DD_OK ? calloc(ev->n + 1, sizeof *by_of) : NULL;
+    if (st == DD_OK && !by_of)
+        st = DD_ENOMEM;
     if (st == DD_OK) {
         /* per event: the retraction that voids it (0: none) */
-        size_t *by_of = calloc(ev->n + 1, sizeof *by_of);
-        if (!by_of) {
-            dd_events_free(ev);
-            closed(&o);
-            return dd__cli_exit_for(DD_ENOMEM);
-        }
         for (size_t k = 0; k < ev->n; k++)
             if (ev->v[k].kind == DD_EV_RETRACTED && ev->v[k].ref >= 1 &&
                 (size_t)ev->v[k].ref <= ev->n)
                 by_of[ev->v[k].ref - 1] = k + 1;
-        printf("%-4s %-17s %-18s %-10s %s\n", "#", "Time", "Event", "Subject", "Value / note");
+        size_t nb;
+        const dd_track_batch *b = dd_track_batches(t, &nb);
+        if (json) {
+            printf("{\"format\":\"drawdown-log-events\",\"version\":1,\"log\":");
+            jstr(stdout, log);
+            printf(",\"ok\":true,\"events\":[");
+        } else {
+            printf("%-4s %-17s %-18s %-10s %s\n", "#", "Time", "Event", "Subject",
+                   "Value / note");
+        }
         for (size_t i = 0; i < ev->n; i++) {
             const dd_event *e = &ev->v[i];
-            char a[40], by[40] = "";
-            dd_scenario_format_time(o.s, e->at, 0, a, sizeof a);
+            char a[40];
+            dd_scenario_format_time(s, e->at, 0, a, sizeof a);
+            const dd_track_batch *bt = batch_of(b, nb, (int64_t)i + 1);
+            if (json) {
+                printf("%s{\"n\":%zu,\"time\":", i ? "," : "", i + 1);
+                jstr(stdout, a);
+                printf(",\"event\":");
+                jstr(stdout, dd_event_kind_name(e->kind));
+                printf(",\"subject\":");
+                jstr(stdout, e->subject);
+                printf(",\"value\":");
+                jstr(stdout, e->value);
+                printf(",\"note\":");
+                jstr(stdout, e->note);
+                printf(",\"source\":");
+                jstr(stdout, e->origin);
+                printf(",\"batch\":%" PRId64 ",\"recorded\":", bt ? bt->id : 0);
+                jstr(stdout, bt ? bt->recorded : "");
+                printf(",\"signer\":");
+                jstr(stdout, bt ? bt->signer : "");
+                if (by_of[i])
+                    printf(",\"retracted_by\":%zu}", by_of[i]);
+                else
+                    printf(",\"retracted_by\":null}");
+                continue;
+            }
+            char by[40] = "";
             if (by_of[i])
                 snprintf(by, sizeof by, " [retracted by %zu]", by_of[i]);
             printf("%-4zu %-17s %-18s %-10.10s %s%s%s%s\n", i + 1, a,
                    dd_event_kind_name(e->kind), e->subject, e->value,
                    *e->value && *e->note ? " " : "", e->note, by);
         }
-        free(by_of);
+        if (json)
+            printf("]}\n");
     }
+    free(by_of);
     dd_events_free(ev);
-    closed(&o);
+    dd_track_close(t);
+    dd_scenario_free(s);
     return dd__cli_exit_for(st);
+}
+
+/* ---- track verify --------------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *n)
+{
+    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096;
+    char *b = malloc(cap);
+    *n = 0;
+    size_t got;
+    while (b && (got = fread(b + *n, 1, cap - *n, f)) > 0) {
+        *n += got;
+        if (*n == cap) {
+            char *w = cap < (1u << 20) ? realloc(b, cap *= 2) : NULL;
+            if (!w) {
+                free(b);
+                b = NULL;
+            }
+            b = w;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    return b;
 }
 
 static int track_verify(int argc, char **argv)
 {
-    if (need_args(argc, 1, track_usage) || argc > 1)
-        return DD_EXIT_INPUT;
+    const char *log = NULL, *receipt = NULL;
+    bool json = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = true;
+        else if (!strcmp(argv[i], "--receipt") && i + 1 < argc)
+            receipt = argv[++i];
+        else if (argv[i][0] == '-' || log)
+            return need_args(0, 1, track_usage);
+        else
+            log = argv[i];
+    }
+    if (!log)
+        return need_args(0, 1, track_usage);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
     int64_t bad = -1;
-    dd_status st = dd_track_open(argv[0], false, &d, &t);
+    char *rtext = NULL;
+    size_t rlen = 0;
+    dd_status st = dd_track_open(log, false, &d, &t);
     if (st == DD_OK)
         st = dd_track_verify(t, &bad, &d);
+    if (st == DD_OK && receipt) {
+        rtext = read_all(receipt, &rlen);
+        if (!rtext) {
+            dd_diags_add(&d, DD_SEV_ERROR, receipt, 0, 0, "", NULL, "cannot read the receipt");
+            st = DD_EIO;
+        } else {
+            st = dd_track_check_receipt(t, rtext, rlen, &d);
+        }
+    }
+    dd__cli_print_diags(stderr, &d);
+    const dd_track_info *info = t ? dd_track_get_info(t) : NULL;
+    size_t nb = 0;
+    const dd_track_batch *b = st == DD_OK ? dd_track_batches(t, &nb) : NULL;
+    if (json && (st == DD_OK || st == DD_EINPUT) && info) {
+        printf("{\"format\":\"drawdown-log-verify\",\"version\":1,\"log\":");
+        jstr(stdout, log);
+        printf(",\"ok\":%s,\"log_format\":%d,\"id\":", st == DD_OK ? "true" : "false",
+               info->version);
+        jstr(stdout, info->id);
+        printf(",\"created\":");
+        jstr(stdout, info->created);
+        printf(",\"creator\":");
+        jstr(stdout, info->creator);
+        printf(",\"plan_sha256\":");
+        jstr(stdout, info->plan_sha256);
+        printf(",\"upgraded\":");
+        jstr(stdout, info->upgraded);
+        printf(",\"files\":[");
+        for (size_t k = 0; k < info->n_files; k++) {
+            printf("%s{\"name\":", k ? "," : "");
+            jstr(stdout, info->files[k].name);
+            printf(",\"sha256\":");
+            jstr(stdout, info->files[k].sha256);
+            printf("}");
+        }
+        printf("],\"events\":%lld,\"batches\":[", (long long)info->n_events);
+        for (size_t k = 0; k < nb; k++) {
+            printf("%s{\"id\":%" PRId64 ",\"first\":%" PRId64 ",\"last\":%" PRId64
+                   ",\"recorded\":",
+                   k ? "," : "", b[k].id, b[k].first, b[k].last);
+            jstr(stdout, b[k].recorded);
+            printf(",\"signer\":");
+            jstr(stdout, b[k].signer);
+            printf(",\"key\":");
+            jstr(stdout, b[k].signer_key);
+            printf("}");
+        }
+        printf("],\"receipt\":%s", !receipt ? "null" : st == DD_OK ? "true" : "false");
+        if (st != DD_OK) {
+            printf(",\"bad_event\":%lld,\"errors\":[", (long long)bad);
+            for (size_t i = 0; i < d.n_items; i++) {
+                fputs(i ? "," : "", stdout);
+                jstr(stdout, d.items[i].message);
+            }
+            printf("]");
+        }
+        printf("}\n");
+    } else if (json) {
+        json_errors("drawdown-log-verify", log, &d, stdout);
+    } else if (st == DD_OK) {
+        printf("%s: the chain holds: header and %lld events as written, in %zu signed "
+               "batch%s\n",
+               log, (long long)info->n_events, nb, nb == 1 ? "" : "es");
+        printf("  started %s, signed by %s; plan file sha256 %.16s...\n", info->created,
+               info->creator, info->plan_sha256);
+        if (*info->upgraded)
+            printf("  %s\n", info->upgraded);
+        for (size_t k = 0; k < nb; k++)
+            printf("  batch %" PRId64 ": events %" PRId64 "-%" PRId64
+                   ", recorded %s, signed by %s (%.16s...)\n",
+                   b[k].id, b[k].first, b[k].last, b[k].recorded, b[k].signer,
+                   b[k].signer_key);
+        if (receipt)
+            printf("  the log extends the receipt's head (%s)\n", receipt);
+    }
+    dd_diags_fini(&d);
+    free(rtext);
+    dd_track_close(t);
+    return st == DD_EINPUT ? DD_EXIT_FAIL : dd__cli_exit_for(st);
+}
+
+/* ---- track receipt, upgrade, plan ---------------------------------------- */
+
+static int track_receipt(int argc, char **argv)
+{
+    const char *log = NULL;
+    keyopt k = {0};
+    for (int i = 0; i < argc; i++) {
+        if (key_option(argc, argv, &i, &k))
+            continue;
+        if (argv[i][0] == '-' || log)
+            return need_args(0, 1, track_usage);
+        log = argv[i];
+    }
+    if (!log)
+        return need_args(0, 1, track_usage);
+    dd_keyring *ring = NULL;
+    const dd_key *key = NULL;
+    int code = signing_key(&k, &ring, &key);
+    if (code)
+        return code;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    char *r = NULL;
+    dd_status st = dd_track_open(log, false, &d, &t);
+    if (st == DD_OK)
+        st = dd_track_receipt(t, key, NULL, &r, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK)
-        printf("%s: the chain holds: header and %lld events as written\n", argv[0],
-               (long long)dd_track_get_info(t)->n_events);
+        fputs(r, stdout);
+    free(r);
     dd_track_close(t);
-    return st == DD_EINPUT ? DD_EXIT_FAIL : dd__cli_exit_for(st);
+    dd_keys_free(ring);
+    return dd__cli_exit_for(st);
+}
+
+static int track_upgrade(int argc, char **argv)
+{
+    const char *log = NULL, *scen = NULL;
+    keyopt k = {0};
+    for (int i = 0; i < argc; i++) {
+        if (key_option(argc, argv, &i, &k))
+            continue;
+        if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+            scen = argv[++i];
+        else if (argv[i][0] == '-' || log)
+            return need_args(0, 1, track_usage);
+        else
+            log = argv[i];
+    }
+    if (!log)
+        return need_args(0, 1, track_usage);
+    dd_keyring *ring = NULL;
+    const dd_key *key = NULL;
+    int code = signing_key(&k, &ring, &key);
+    if (code)
+        return code;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_status st = dd_track_upgrade(log, scen, key, &d);
+    dd__cli_print_diags(stderr, &d);
+    dd_diags_fini(&d);
+    if (st == DD_OK) {
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        dd_track *t = NULL;
+        if (dd_track_open(log, false, &d, &t) == DD_OK)
+            printf("Upgraded %s to format 2 (%lld events; the old file is %s.v1): %s\n", log,
+                   (long long)dd_track_get_info(t)->n_events, log,
+                   dd_track_get_info(t)->upgraded);
+        dd_track_close(t);
+        dd_diags_fini(&d);
+    }
+    dd_keys_free(ring);
+    return dd__cli_exit_for(st);
+}
+
+static int track_plan(int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-')
+        return need_args(0, 1, track_usage);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    dd_status st = dd_track_open(argv[0], false, &d, &t);
+    if (st == DD_OK)
+        st = dd_track_write_plan_file(t, stdout, &d);
+    if (st == DD_OK && fflush(stdout) != 0)
+        st = DD_EIO;
+    dd__cli_print_diags(stderr, &d);
+    dd_diags_fini(&d);
+    dd_track_close(t);
+    return dd__cli_exit_for(st);
 }
 
 int dd__cmd_track(int argc, char **argv)
@@ -266,6 +760,12 @@ int dd__cmd_track(int argc, char **argv)
         return track_log(argc - 2, argv + 2);
     if (!strcmp(sub, "verify"))
         return track_verify(argc - 2, argv + 2);
+    if (!strcmp(sub, "receipt"))
+        return track_receipt(argc - 2, argv + 2);
+    if (!strcmp(sub, "upgrade"))
+        return track_upgrade(argc - 2, argv + 2);
+    if (!strcmp(sub, "plan"))
+        return track_plan(argc - 2, argv + 2);
     fprintf(stderr, "drawdown track: unknown subcommand '%s'\n%s", sub, track_usage);
     return DD_EXIT_INPUT;
 }
@@ -302,7 +802,7 @@ int dd__cmd_status(int argc, char **argv)
         return DD_EXIT_INPUT;
     }
     opened o;
-    int code = open_log("status", log, false, &o);
+    int code = open_log(log, false, &o);
     if (code)
         return code;
     dd_time at = DD_TIME_NONE;

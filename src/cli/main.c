@@ -24,8 +24,9 @@ static const char usage[] =
     "  verify SCENARIO PLAN  check a plan against every term of the scenario\n"
     "  report PLAN -o FILE  briefing outputs: PDF, PNG/SVG charts, XLSX, HTML\n"
     "  simulate SCENARIO   Monte Carlo of the plan under disruptions (docs/sim.md)\n"
-    "  track start|add|log|verify LOG ...  the event log of the execution\n"
+    "  track start|add|log|verify|receipt|upgrade LOG ...  the event log\n"
     "  status LOG          where it stands against the plan, and the plan again\n"
+    "  keys new|list|export  the keys that sign the event log\n"
     "\n"
     "options:\n"
     "  -h, --help          show this help (drawdown <command> --help for one command)\n"
@@ -64,6 +65,8 @@ int main(int argc, char **argv)
         return dd__cmd_track(argc - 1, argv + 1);
     if (!strcmp(cmd, "status"))
         return dd__cmd_status(argc - 1, argv + 1);
+    if (!strcmp(cmd, "keys"))
+        return dd__cmd_keys(argc - 1, argv + 1);
     fprintf(stderr, "drawdown: unknown command '%s'\n\n%s", cmd, usage);
     return DD_EXIT_INPUT;
 }

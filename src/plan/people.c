@@ -182,7 +182,9 @@ static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd
             continue;
         if (p->released[g] > cutoff)
             break;
-        if (!present(r, g, cutoff))
+        /* in the country by the manifest's cutoff, and not flown in at
+         * the very minute of the departure */
+        if (!present(r, g, cutoff) || !present(r, g, d->t - 1))
             continue;
         int32_t n = escort ? 1 : (r->rem[g] < room ? r->rem[g] : room);
         r->rem[g] -= n;
@@ -372,7 +374,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
         if (ex < room)
             room = ex;
         dd_time cutoff = military ? d->t - lead : d->t;
-        if (room < left || (rel != DD_TIME_NONE && rel > cutoff))
+        if (room < left || (rel != DD_TIME_NONE && (rel > cutoff || rel >= d->t)))
             continue;
         /* nothing may leave the site after this departure */
         bool later_cargo = false;
@@ -467,28 +469,39 @@ static dd_status commercial_deps(const dd_scenario *s, int32_t site, dep **out, 
     return DD_OK;
 }
 
-/* Augmentees ride the latest ferry leg into their site that lands within
- * three days before their arrival and has seats for the whole group. */
+/* Augmentees enter the country at their arrival time at the earliest,
+ * and not before their entry can be requested the entry lead time ahead
+ * (no earlier than the epoch). They ride the earliest ferry leg into their
+ * site that lands within three days after that and has seats and cabin
+ * load for the whole group; else they enter by other means at that time. */
 static dd_status fly_augmentees(dd_plan *p, dd__state *st, dd_time *arrive)
 {
     const dd_scenario *s = p->scenario;
     for (size_t g = 0; g < s->n_people; g++) {
         const dd_people *pg = &s->people[g];
-        arrive[g] = pg->arrival;
-        if (pg->arrival == DD_TIME_NONE)
+        arrive[g] = DD_TIME_NONE;
+        if (pg->role != DD_ROLE_AUGMENTEE || pg->arrival == DD_TIME_NONE)
             continue;
+        dd_time entry = pg->arrival;
+        if (entry < s->agreement.personnel.entry_lead)
+            entry = s->agreement.personnel.entry_lead;
+        arrive[g] = entry;
         int32_t best = -1;
         for (size_t i = 0; i < st->n_sorties; i++) {
             dd_sortie *so = &st->sorties[i];
-            if (so->site != pg->site || so->arrival_at_site > pg->arrival ||
-                so->arrival_at_site < pg->arrival - 3 * DD_MINUTES_PER_DAY)
+            if (so->site != pg->site || so->arrival_at_site < entry ||
+                so->arrival_at_site > entry + 3 * DD_MINUTES_PER_DAY)
                 continue;
             int32_t used = 0;
             for (size_t k = 0; k < so->n_ferry_pax; k++)
                 used += so->ferry_pax[k].count;
-            if (s->aircraft[so->aircraft].seats - used < pg->count)
+            const dd_aircraft *t = &s->aircraft[so->aircraft];
+            if (t->seats - used < pg->count)
                 continue;
-            if (best < 0 || so->arrival_at_site > st->sorties[best].arrival_at_site)
+            double acl = dd_aircraft_acl(t, dd__hub_distance(s, so->site, so->ferry_from));
+            if ((double)(used + pg->count) * s->passenger_kg > acl + 1e-6)
+                continue;
+            if (best < 0 || so->arrival_at_site < st->sorties[best].arrival_at_site)
                 best = (int32_t)i;
         }
         if (best < 0)

@@ -61,7 +61,17 @@ static void pieces(dd_jw *w, const dd_scenario *s, const dd_pallet *pl)
     dd__jw_arr_end(w);
 }
 
-static void load_obj(dd_jw *w, const dd_plan *p, const dd_sortie *so)
+typedef struct jindex jindex;
+struct jindex {
+    size_t *mv_off, *mv;   /* per group: its movements */
+    size_t *fe_off, *fe;   /* per group: (sortie << 20 | k) of its arrivals */
+    size_t *com;           /* commercial movements by (site, day), then index */
+    size_t n_com;
+    int32_t *pallet_id;    /* per pallet of the load plan: its id in the file (1..P in
+                            * the order pallets fly; 0: it does not fly) */
+};
+
+static void load_obj(dd_jw *w, const dd_plan *p, const jindex *ix, const dd_sortie *so)
 {
     const dd_scenario *s = p->scenario;
     dd__jw_obj(w);
@@ -81,7 +91,7 @@ static void load_obj(dd_jw *w, const dd_plan *p, const dd_sortie *so)
         const dd_pallet *pl = &p->loads->pallets[l->items[i].ref];
         dd__jw_obj(w);
         dd__jw_key(w, "id");
-        dd__jw_int(w, l->items[i].ref + 1);
+        dd__jw_int(w, ix->pallet_id[l->items[i].ref]);
         dd__jw_key(w, "gross_kg");
         dd__jw_num(w, r1(pl->gross_kg));
         dd__jw_key(w, "height_m");
@@ -127,15 +137,10 @@ static void load_obj(dd_jw *w, const dd_plan *p, const dd_sortie *so)
 /* Indexes that keep the writer linear on a theater-size plan: each
  * group's movements and ferry arrivals in plan order, and the commercial
  * movements grouped by site and day. */
-typedef struct jindex {
-    size_t *mv_off, *mv;   /* per group: its movements */
-    size_t *fe_off, *fe;   /* per group: (sortie << 20 | k) of its arrivals */
-    size_t *com;           /* commercial movements by (site, day), then index */
-    size_t n_com;
-} jindex;
 
 static void jindex_free(jindex *x)
 {
+    free(x->pallet_id);
     free(x->mv_off);
     free(x->mv);
     free(x->fe_off);
@@ -204,7 +209,23 @@ static bool jindex_build(const dd_plan *p, jindex *x)
     com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
     size_t *runs = malloc((nm ? 2 * nm : 2) * sizeof *runs);
     x->com = malloc((nm ? nm : 1) * sizeof *x->com);
-    bool ok = keys && fe_code && ck && runs && x->com;
+    x->pallet_id = calloc(p->loads && p->loads->n_pallets ? p->loads->n_pallets : 1,
+                          sizeof *x->pallet_id);
+    bool ok = keys && fe_code && ck && runs && x->com && x->pallet_id;
+    /* the pallets that fly are numbered 1..P in the load plan's order, so
+     * that a plan leaving cargo behind still numbers its pallets from 1
+     * (when every pallet flies, a pallet's id is its place in the plan) */
+    for (size_t i = 0; ok && i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        const dd_load *l = so->load >= 0 ? &p->loads->loads[so->load] : NULL;
+        for (size_t k = 0; l && k < l->n_items; k++)
+            if (l->items[k].kind == DD_LI_PALLET)
+                x->pallet_id[l->items[k].ref] = 1;
+    }
+    int32_t next_pallet = 0;
+    for (size_t k = 0; ok && p->loads && k < p->loads->n_pallets; k++)
+        if (x->pallet_id[k])
+            x->pallet_id[k] = ++next_pallet;
     if (ok) {
         for (size_t m = 0; m < nm; m++)
             keys[m] = p->movements[m].people;
@@ -352,7 +373,7 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
         dd__jw_key(&w, "clearance");
         dd__jw_int(&w, so->clearance + 1);
         dd__jw_key(&w, "load");
-        load_obj(&w, p, so);
+        load_obj(&w, p, &ix, so);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);

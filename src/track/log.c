@@ -1,55 +1,85 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The event log: one SQLite file (the only SQLite user in drawdown), WAL
- * journal and synchronous writes, so that an event once added survives a
- * crash or a power cut; a file of events is added in one transaction.
+ * The event log, format 2 (track.h, docs/track.md): one SQLite file (the
+ * only SQLite user in drawdown) that holds the approved plan, the hashes
+ * of the scenario's files and the events, each row hashed over a
+ * length-prefixed encoding of every field and chained to the one before,
+ * each batch signed with its recorder's Ed25519 key (libsodium).
  *
- * Each row carries the SHA-256 (libsodium) of the row before's hash and its
- * own fields; the header's hash starts the chain. Triggers refuse updates
- * and deletes; the chain finds edits made without the triggers.
+ * This file creates and opens logs and keeps the plan; chain.c verifies,
+ * appends and reads events back; upgrade.c converts format 1.
+ *
+ * Created exactly once: the file is built as an unnamed file in the
+ * target's folder (O_TMPFILE) and linked into place with linkat, which
+ * fails when the name exists, so an existing log is never replaced and a
+ * start killed at any moment leaves nothing (where the file system has no
+ * O_TMPFILE, a named temporary file is removed on every path but a kill).
+ * Rollback journal with synchronous writes: an added batch survives a
+ * crash, and a log at rest is one file, readable from read-only media.
  */
-#define _GNU_SOURCE /* realpath, fopencookie */
+#define _GNU_SOURCE /* realpath, fopencookie, O_TMPFILE, linkat */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
-#include <drawdown/track.h>
+#include "track/log_int.h"
 
-#define LOG_FORMAT "drawdown-log"
-#define LOG_VERSION "1"
+/* ---- hashing and compression ---------------------------------------------- */
 
-struct dd_track {
-    sqlite3 *db;
-    char *path;
-    dd_track_info info;
-};
-
-static void to_hex(const unsigned char d[crypto_hash_sha256_BYTES], char hex[65])
+void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32])
 {
-    for (size_t i = 0; i < crypto_hash_sha256_BYTES; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    crypto_hash_sha256(out, v, n);
 }
 
-static void sha_hex(const unsigned char *data, size_t n, const char *prev, char hex[65])
+/* Plan file bytes as written: hashed, and deflated into a buffer. */
+typedef struct sink {
+    crypto_hash_sha256_state hs;
+    z_stream z;
+    dd__buf out;
+    bool bad;
+    size_t raw;
+} sink;
+
+static void sink_feed(sink *k, const unsigned char *v, size_t n, int flush)
 {
-    crypto_hash_sha256_state st;
-    unsigned char out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_init(&st);
-    if (prev)
-        crypto_hash_sha256_update(&st, (const unsigned char *)prev, strlen(prev));
-    crypto_hash_sha256_update(&st, data, n);
-    crypto_hash_sha256_final(&st, out);
-    to_hex(out, hex);
+    k->z.next_in = (unsigned char *)(uintptr_t)v;
+    k->z.avail_in = (uInt)n;
+    unsigned char chunk[1 << 15];
+    do {
+        k->z.next_out = chunk;
+        k->z.avail_out = sizeof chunk;
+        int rc = deflate(&k->z, flush);
+        if (rc == Z_STREAM_ERROR) {
+            k->bad = true;
+            return;
+        }
+        dd__buf_put(&k->out, chunk, sizeof chunk - k->z.avail_out);
+    } while (k->z.avail_out == 0);
 }
 
-/* The plan file is hashed as it is written, not held in memory (229 MB
- * on the theater). */
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+    sink *k = cookie;
+    crypto_hash_sha256_update(&k->hs, (const unsigned char *)buf, n);
+    k->raw += n;
+    size_t done = 0;
+    while (done < n) { /* avail_in is 32 bits */
+        size_t part = n - done < (1u << 30) ? n - done : (1u << 30);
+        sink_feed(k, (const unsigned char *)buf + done, part, Z_NO_FLUSH);
+        done += part;
+    }
+    return k->bad || k->out.oom ? -1 : (ssize_t)n;
+}
+
 static ssize_t hash_write(void *cookie, const char *buf, size_t n)
 {
     crypto_hash_sha256_update(cookie, (const unsigned char *)buf, n);
@@ -70,19 +100,197 @@ dd_status dd_track_plan_hash(const dd_plan *p, const char *scenario_path, char h
         st = DD_ENOMEM;
     if (st != DD_OK)
         return st;
-    unsigned char out[crypto_hash_sha256_BYTES];
+    unsigned char out[32];
     crypto_hash_sha256_final(&hs, out);
-    to_hex(out, hex);
+    dd__hex(out, 32, hex);
     return DD_OK;
 }
 
-static void db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what)
+/* The plan file: its SHA-256 (hex) and the deflated bytes. */
+static dd_status plan_file(const dd_plan *p, const char *scenario, char hex[65], dd__buf *z,
+                           size_t *raw)
+{
+    sink k;
+    memset(&k, 0, sizeof k);
+    crypto_hash_sha256_init(&k.hs);
+    if (deflateInit(&k.z, 1) != Z_OK)
+        return DD_ENOMEM;
+    cookie_io_functions_t io = {NULL, sink_write, NULL, NULL};
+    FILE *f = fopencookie(&k, "w", io);
+    dd_status st = f ? DD_OK : DD_ENOMEM;
+    if (f) {
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+        st = dd_plan_write_json(p, scenario, f);
+        if (fclose(f) != 0 && st == DD_OK)
+            st = DD_ENOMEM;
+    }
+    if (st == DD_OK)
+        sink_feed(&k, NULL, 0, Z_FINISH);
+    deflateEnd(&k.z);
+    if (st == DD_OK && (k.bad || k.out.oom))
+        st = DD_ENOMEM;
+    if (st != DD_OK) {
+        dd__buf_fini(&k.out);
+        return st;
+    }
+    unsigned char out[32];
+    crypto_hash_sha256_final(&k.hs, out);
+    dd__hex(out, 32, hex);
+    *z = k.out;
+    *raw = k.raw;
+    return DD_OK;
+}
+
+static dd_status deflate_buf(const dd__buf *in, dd__buf *out)
+{
+    uLongf n = compressBound((uLong)in->n);
+    memset(out, 0, sizeof *out);
+    out->v = malloc(n ? n : 1);
+    if (!out->v)
+        return DD_ENOMEM;
+    if (compress2(out->v, &n, in->v, (uLong)in->n, 1) != Z_OK) {
+        dd__buf_fini(out);
+        return DD_ENOMEM;
+    }
+    out->n = out->cap = n;
+    return DD_OK;
+}
+
+/* Inflate v[0..n) into *out (size unknown in advance, or `hint`). */
+dd_status dd__inflate(const unsigned char *v, size_t n, size_t hint, dd__buf *out,
+                      FILE *to)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    memset(out, 0, sizeof *out);
+    if (inflateInit(&z) != Z_OK)
+        return DD_ENOMEM;
+    if (!to && hint) {
+        out->v = malloc(hint);
+        out->cap = out->v ? hint : 0;
+    }
+    z.next_in = (unsigned char *)(uintptr_t)v;
+    z.avail_in = (uInt)n;
+    unsigned char chunk[1 << 16];
+    int rc;
+    do {
+        z.next_out = chunk;
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END)
+            break;
+        size_t got = sizeof chunk - z.avail_out;
+        if (to) {
+            if (fwrite(chunk, 1, got, to) != got) {
+                rc = Z_ERRNO;
+                break;
+            }
+        } else {
+            dd__buf_put(out, chunk, got);
+        }
+    } while (rc != Z_STREAM_END && !out->oom);
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END || out->oom) {
+        bool oom = out->oom;
+        dd__buf_fini(out);
+        return oom ? DD_ENOMEM : rc == Z_ERRNO ? DD_EIO : DD_EINPUT;
+    }
+    return DD_OK;
+}
+
+static dd_status file_sha(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return DD_EIO;
+    crypto_hash_sha256_state hs;
+    crypto_hash_sha256_init(&hs);
+    unsigned char *buf = malloc(1 << 20);
+    if (!buf) {
+        fclose(f);
+        return DD_ENOMEM;
+    }
+    size_t n;
+    while ((n = fread(buf, 1, 1 << 20, f)) > 0)
+        crypto_hash_sha256_update(&hs, buf, n);
+    bool err = ferror(f) != 0;
+    fclose(f);
+    free(buf);
+    if (err)
+        return DD_EIO;
+    unsigned char out[32];
+    crypto_hash_sha256_final(&hs, out);
+    dd__hex(out, 32, hex);
+    return DD_OK;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+void dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32])
+{
+    dd__buf b = {0};
+    dd__buf_put(&b, "drawdown-log header", 20);
+    dd__buf_str(&b, LOG_FORMAT);
+    dd__buf_i64(&b, i->version);
+    dd__buf_str(&b, i->scenario);
+    dd__buf_u64(&b, i->seed);
+    dd__buf_i64(&b, i->objective);
+    dd__buf_str(&b, i->created);
+    dd__buf_str(&b, i->plan_sha256);
+    dd__buf_str(&b, h->plan_stored);
+    dd__buf_str(&b, h->image_stored);
+    dd__buf_i64(&b, (int64_t)h->image_size);
+    dd__buf_str(&b, i->upgraded);
+    dd__buf_str(&b, i->creator);
+    dd__buf_str(&b, h->creator_key);
+    dd__buf_i64(&b, (int64_t)i->n_files);
+    for (size_t k = 0; k < i->n_files; k++) {
+        dd__buf_str(&b, i->files[k].name);
+        dd__buf_str(&b, i->files[k].sha256);
+    }
+    if (b.oom) /* never matches a stored hash */
+        memset(out, 0, 32);
+    else
+        dd__sha256(b.v, b.n, out);
+    dd__buf_fini(&b);
+}
+
+/* What a signature covers: a tag, the log's id, then the fields. */
+void dd__sign(const dd_key *k, const unsigned char *msg, size_t n, char sig_hex[129])
+{
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, msg, n, k->secret_key);
+    dd__hex(sig, sizeof sig, sig_hex);
+}
+
+bool dd__sign_ok(const char *pk_hex, const unsigned char *msg, size_t n, const char *sig_hex)
+{
+    unsigned char pk[32], sig[crypto_sign_BYTES];
+    return dd__unhex(pk_hex, pk, sizeof pk) && dd__unhex(sig_hex, sig, sizeof sig) &&
+           crypto_sign_verify_detached(sig, msg, n, pk) == 0;
+}
+
+void dd__header_msg(const unsigned char hash[32], dd__buf *b)
+{
+    dd__buf_put(b, "drawdown-log header signature", 30);
+    dd__buf_put(b, hash, 32);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+void dd__db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what)
 {
     dd_diags_add(d, DD_SEV_ERROR, path, 0, 0, "", NULL, "%s: %s", what,
                  db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-static void now_iso(char out[32])
+void dd__now_iso(char out[32])
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -90,141 +298,413 @@ static void now_iso(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The header's canonical text, hashed to start the chain. */
-static void header_text(const dd_track_info *i, char *buf, size_t size)
+const char *dd__col(sqlite3_stmt *s, int i)
 {
-    snprintf(buf, size,
-             "format=" LOG_FORMAT "\nversion=" LOG_VERSION
-             "\nscenario=%s\nseed=%" PRIu64 "\nobjective=%d\nplan=%s\ncreated=%s\n",
-             i->scenario, i->seed, i->objective, i->plan_sha256, i->created);
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+/* file: URI of a path, %-escaping what a URI would read otherwise. */
+static char *uri_of(const char *path, const char *query)
+{
+    size_t n = strlen(path);
+    char *u = malloc(3 * n + strlen(query) + 16);
+    if (!u)
+        return NULL;
+    char *o = u;
+    o += snprintf(o, 8, "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            o += snprintf(o, 4, "%%%02X", (unsigned char)*p);
+        else
+            *o++ = *p;
+    }
+    snprintf(o, strlen(query) + 2, "?%s", query);
+    return u;
+}
+
+static dd_status setup_db(sqlite3 *db)
+{
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    return sqlite3_exec(db, "PRAGMA synchronous=FULL;", NULL, NULL, NULL) == SQLITE_OK
+               ? DD_OK
+               : DD_EIO;
+}
+
+/* Open read-only (mode=ro; immutable=1 when even that cannot read, as on
+ * media where no lock can be taken) or read-write. */
+dd_status dd__open_db(const char *path, bool writable, bool immutable, dd_diags *diags,
+                      sqlite3 **out)
+{
+    *out = NULL;
+    const char *modes[2] = {immutable ? "immutable=1" : "mode=ro", "immutable=1"};
+    for (int attempt = 0; attempt < (writable || immutable ? 1 : 2); attempt++) {
+        sqlite3 *db = NULL;
+        int rc;
+        if (writable) {
+            rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+        } else {
+            char *u = uri_of(path, modes[attempt]);
+            if (!u)
+                return DD_ENOMEM;
+            rc = sqlite3_open_v2(u, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+            free(u);
+        }
+        if (rc == SQLITE_OK)
+            rc = setup_db(db) == DD_OK ? SQLITE_OK : SQLITE_ERROR;
+        /* a first read finds out whether it can be read at all */
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) {
+            *out = db;
+            return DD_OK;
+        }
+        if (attempt == 1 || writable || immutable ||
+            ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY &&
+             (rc & 0xff) != SQLITE_BUSY)) {
+            dd__db_err(diags, path, db, "cannot open the log");
+            sqlite3_close(db);
+            return rc == SQLITE_NOMEM ? DD_ENOMEM : DD_EIO;
+        }
+        sqlite3_close(db);
+    }
+    return DD_EIO;
 }
 
 static const char schema[] =
     "CREATE TABLE header(format TEXT NOT NULL, version INTEGER NOT NULL,"
     " scenario TEXT NOT NULL, seed TEXT NOT NULL, objective INTEGER NOT NULL,"
-    " plan_sha256 TEXT NOT NULL, created TEXT NOT NULL, hash TEXT NOT NULL);"
-    "CREATE TABLE events(seq INTEGER PRIMARY KEY, time TEXT NOT NULL,"
-    " event TEXT NOT NULL, subject TEXT NOT NULL, value TEXT NOT NULL,"
-    " note TEXT NOT NULL, source TEXT NOT NULL, recorded TEXT NOT NULL,"
+    " created TEXT NOT NULL, plan_sha256 TEXT NOT NULL, plan_stored_sha256 TEXT NOT NULL,"
+    " image_stored_sha256 TEXT NOT NULL, image_size INTEGER NOT NULL,"
+    " upgraded TEXT NOT NULL, creator TEXT NOT NULL, creator_key TEXT NOT NULL,"
+    " hash TEXT NOT NULL, signature TEXT NOT NULL);"
+    "CREATE TABLE files(n INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL);"
+    "CREATE TABLE blobs(name TEXT PRIMARY KEY, encoding TEXT NOT NULL,"
+    " size INTEGER NOT NULL, data BLOB NOT NULL);"
+    "CREATE TABLE keys(public_key TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " first_seen TEXT NOT NULL);"
+    "CREATE TABLE events(seq INTEGER PRIMARY KEY, batch INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL, at INTEGER NOT NULL, sortie INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL, cnt INTEGER NOT NULL, ref INTEGER NOT NULL,"
+    " tail INTEGER NOT NULL, until_at INTEGER NOT NULL, wfrom INTEGER NOT NULL,"
+    " wto INTEGER NOT NULL, time TEXT NOT NULL, event TEXT NOT NULL,"
+    " subject TEXT NOT NULL, value TEXT NOT NULL, note TEXT NOT NULL,"
+    " origin TEXT NOT NULL, source TEXT NOT NULL, recorded TEXT NOT NULL,"
     " hash TEXT NOT NULL);"
-    "CREATE TRIGGER header_fixed BEFORE UPDATE ON header"
-    " BEGIN SELECT RAISE(ABORT, 'the log header cannot change'); END;"
-    "CREATE TRIGGER header_kept BEFORE DELETE ON header"
-    " BEGIN SELECT RAISE(ABORT, 'the log header cannot be deleted'); END;"
-    "CREATE TRIGGER events_fixed BEFORE UPDATE ON events"
-    " BEGIN SELECT RAISE(ABORT, 'events are never changed: add a new one'); END;"
-    "CREATE TRIGGER events_kept BEFORE DELETE ON events"
-    " BEGIN SELECT RAISE(ABORT, 'events are never deleted: add a new one'); END;";
+    "CREATE TABLE batches(id INTEGER PRIMARY KEY, first INTEGER NOT NULL,"
+    " last INTEGER NOT NULL, recorded TEXT NOT NULL, signer TEXT NOT NULL,"
+    " signer_key TEXT NOT NULL, head TEXT NOT NULL, signature TEXT NOT NULL);"
+#define FIXED(t, upd, del)                                                             \
+    "CREATE TRIGGER " t "_fixed BEFORE UPDATE ON " t " BEGIN SELECT RAISE(ABORT, '" upd   \
+    "'); END;"                                                                          \
+    "CREATE TRIGGER " t "_kept BEFORE DELETE ON " t " BEGIN SELECT RAISE(ABORT, '" del    \
+    "'); END;"
+    FIXED("header", "the log header cannot change", "the log header cannot be deleted")
+    FIXED("files", "the scenario file hashes cannot change", "the scenario file hashes cannot be deleted")
+    FIXED("blobs", "the stored plan cannot change", "the stored plan cannot be deleted")
+    FIXED("keys", "the keys seen cannot change", "the keys seen cannot be deleted")
+    FIXED("events", "events are never changed: add a new one",
+          "events are never deleted: add a new one")
+    FIXED("batches", "signed batches cannot change", "signed batches cannot be deleted")
+#undef FIXED
+    ;
 
-static dd_status open_db(const char *path, int flags, dd_diags *diags, sqlite3 **out)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, flags, NULL);
-    if (rc != SQLITE_OK) {
-        db_err(diags, path, db, "cannot open the log");
-        sqlite3_close(db);
-        return rc == SQLITE_NOMEM ? DD_ENOMEM : DD_EIO;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    sqlite3_extended_result_codes(db, 1);
-    if (sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL,
-                     NULL) != SQLITE_OK) {
-        db_err(diags, path, db, "cannot open the log");
-        sqlite3_close(db);
-        return DD_EIO;
-    }
-    *out = db;
-    return DD_OK;
-}
-
-dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenario_path,
-                          dd_diags *diags)
-{
-    if (sodium_init() < 0)
-        return DD_ENOMEM;
-    if (access(path, F_OK) == 0) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
-                     "the file exists: a log is started once (remove it to start over)");
-        return DD_EIO;
-    }
+/* Room for what create and upgrade write. */
+typedef struct start {
     dd_track_info info;
-    memset(&info, 0, sizeof info);
-    if (!realpath(scenario_path, info.scenario)) {
+    dd__hashes h;
+    dd__buf plan_z, image_z;
+    size_t plan_size;
+} start;
+
+static dd_status prepare(const dd_plan *p, const char *scenario_path, const dd_key *signer,
+                         dd_diags *diags, start *x)
+{
+    memset(x, 0, sizeof *x);
+    dd_track_info *i = &x->info;
+    i->version = LOG_VERSION;
+    if (!realpath(scenario_path, i->scenario)) {
         dd_diags_add(diags, DD_SEV_ERROR, scenario_path, 0, 0, "", NULL,
                      "cannot resolve the scenario's path");
         return DD_EIO;
     }
-    info.seed = p->seed;
-    info.objective = p->objective;
-    dd_status st = dd_track_plan_hash(p, info.scenario, info.plan_sha256);
+    i->seed = p->seed;
+    i->objective = p->objective;
+    dd__now_iso(i->created);
+    snprintf(i->creator, sizeof i->creator, "%s", signer->name);
+    dd_key_id(signer->public_key, x->h.creator_key);
+    const dd_scenario *s = p->scenario;
+    for (int k = 0; k < DD_TRACK_MAX_FILES; k++) {
+        if (!s->files[k])
+            continue;
+        size_t n = i->n_files;
+        snprintf(i->files[n].name, sizeof i->files[n].name, "%s", base_name(s->files[k]));
+        dd_status st = file_sha(s->files[k], i->files[n].sha256);
+        if (st != DD_OK) {
+            dd_diags_add(diags, DD_SEV_ERROR, s->files[k], 0, 0, "", NULL,
+                         "cannot read the file to hash it");
+            return st;
+        }
+        i->n_files++;
+    }
+    dd_status st = plan_file(p, i->scenario, i->plan_sha256, &x->plan_z, &x->plan_size);
     if (st != DD_OK)
         return st;
-    now_iso(info.created);
-    char text[4400], hash[65];
-    header_text(&info, text, sizeof text);
-    sha_hex((const unsigned char *)text, strlen(text), NULL, hash);
-
-    /* built under a temporary name, renamed into place when complete */
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return DD_ENOMEM;
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    sqlite3 *db = NULL;
-    st = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, diags, &db);
-    if (st != DD_OK) {
-        free(tmp);
+    dd__buf img = {0};
+    dd__image_write(p, &img);
+    st = img.oom ? DD_ENOMEM : deflate_buf(&img, &x->image_z);
+    x->h.image_size = img.n;
+    dd__buf_fini(&img);
+    if (st != DD_OK)
         return st;
-    }
-    sqlite3_stmt *ins = NULL;
-    char seed[24];
-    snprintf(seed, sizeof seed, "%" PRIu64, info.seed);
-    bool ok = sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) == SQLITE_OK &&
-              sqlite3_exec(db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK &&
-              sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db, "INSERT INTO header VALUES(?,?,?,?,?,?,?,?)", -1, &ins,
-                                 NULL) == SQLITE_OK &&
-              sqlite3_bind_text(ins, 1, LOG_FORMAT, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_int(ins, 2, 1) == SQLITE_OK &&
-              sqlite3_bind_text(ins, 3, info.scenario, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_text(ins, 4, seed, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_int(ins, 5, info.objective) == SQLITE_OK &&
-              sqlite3_bind_text(ins, 6, info.plan_sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_text(ins, 7, info.created, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_bind_text(ins, 8, hash, -1, SQLITE_STATIC) == SQLITE_OK &&
-              sqlite3_step(ins) == SQLITE_DONE &&
-              sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK;
-    if (!ok)
-        db_err(diags, path, db, "cannot write the log");
-    sqlite3_finalize(ins);
-    /* fold the WAL into the file before it is renamed */
-    if (ok && sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL) !=
-                  SQLITE_OK) {
-        db_err(diags, path, db, "cannot write the log");
-        ok = false;
-    }
-    if (sqlite3_close(db) != SQLITE_OK)
-        ok = false;
-    char side[PATH_MAX + 8];
-    snprintf(side, sizeof side, "%s-wal", tmp);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", tmp);
-    unlink(side);
-    if (ok && rename(tmp, path) != 0) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot create the log");
-        ok = false;
-    }
-    if (!ok)
-        unlink(tmp);
-    free(tmp);
+    unsigned char d[32];
+    dd__sha256(x->plan_z.v, x->plan_z.n, d);
+    dd__hex(d, 32, x->h.plan_stored);
+    dd__sha256(x->image_z.v, x->image_z.n, d);
+    dd__hex(d, 32, x->h.image_stored);
+    return DD_OK;
+}
+
+static void start_fini(start *x)
+{
+    dd__buf_fini(&x->plan_z);
+    dd__buf_fini(&x->image_z);
+}
+
+static bool bind_all(sqlite3_stmt *q, const char *const *text, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (sqlite3_bind_text(q, k + 1, text[k], -1, SQLITE_STATIC) != SQLITE_OK)
+            return false;
+    return true;
+}
+
+static bool run(sqlite3_stmt *q)
+{
+    return q && sqlite3_step(q) == SQLITE_DONE && sqlite3_reset(q) == SQLITE_OK;
+}
+
+/* Write the header, the files, the plan and the signer's key into db. */
+static dd_status write_start(sqlite3 *db, start *x, const dd_key *signer)
+{
+    dd_track_info *i = &x->info;
+    unsigned char hash[32];
+    dd__header_hash(i, &x->h, hash);
+    char hash_hex[65], sig[129], seed[24], ver[8], obj[8], isize[24];
+    dd__hex(hash, 32, hash_hex);
+    dd__buf m = {0};
+    dd__header_msg(hash, &m);
+    if (m.oom)
+        return DD_ENOMEM;
+    dd__sign(signer, m.v, m.n, sig);
+    dd__buf_fini(&m);
+    snprintf(seed, sizeof seed, "%" PRIu64, i->seed);
+    snprintf(ver, sizeof ver, "%d", i->version);
+    snprintf(obj, sizeof obj, "%d", i->objective);
+    snprintf(isize, sizeof isize, "%zu", x->h.image_size);
+    sqlite3_stmt *q = NULL;
+    const char *hv[15] = {LOG_FORMAT,         ver,         i->scenario,     seed,
+                          obj,                i->created,  i->plan_sha256,  x->h.plan_stored,
+                          x->h.image_stored,  isize,       i->upgraded,     i->creator,
+                          x->h.creator_key,   hash_hex,    sig};
+    bool ok = sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(db, "INSERT INTO header VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                 -1, &q, NULL) == SQLITE_OK &&
+              bind_all(q, hv, 15) && run(q);
+    sqlite3_finalize(q);
+    q = NULL;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO files VALUES(?,?,?)", -1, &q, NULL) ==
+                   SQLITE_OK;
+    for (size_t k = 0; ok && k < i->n_files; k++)
+        ok = sqlite3_bind_int64(q, 1, (int64_t)k + 1) == SQLITE_OK &&
+             sqlite3_bind_text(q, 2, i->files[k].name, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(q, 3, i->files[k].sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
+             run(q);
+    sqlite3_finalize(q);
+    q = NULL;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO blobs VALUES(?,'zlib',?,?)", -1, &q,
+                                  NULL) == SQLITE_OK;
+    const dd__buf *bl[2] = {&x->plan_z, &x->image_z};
+    const char *names[2] = {"plan-file", "plan-image"};
+    for (int k = 0; ok && k < 2; k++)
+        ok = sqlite3_bind_text(q, 1, names[k], -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_int64(q, 2, (int64_t)(k ? x->h.image_size : x->plan_size)) ==
+                 SQLITE_OK &&
+             sqlite3_bind_blob64(q, 3, bl[k]->v, bl[k]->n, SQLITE_STATIC) == SQLITE_OK &&
+             run(q);
+    sqlite3_finalize(q);
+    q = NULL;
+    const char *kv[3] = {x->h.creator_key, i->creator, i->created};
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO keys VALUES(?,?,?)", -1, &q, NULL) ==
+                   SQLITE_OK &&
+         bind_all(q, kv, 3) && run(q);
+    sqlite3_finalize(q);
     return ok ? DD_OK : DD_EIO;
 }
 
-static const char *col_text(sqlite3_stmt *s, int i)
+static void sync_dir(const char *path)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? (const char *)t : "";
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
 }
+
+static void folder_of(const char *path, char *dir, size_t n)
+{
+    snprintf(dir, n, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, n, ".");
+    else if (slash == dir)
+        dir[1] = 0;
+    else
+        *slash = 0;
+}
+
+/*
+ * Build a log with `fill` and put it at `path`. place: 0 link (never
+ * replace), 1 replace (upgrade; the caller keeps the old file first).
+ */
+dd_status dd__build_log(const char *path, bool replace,
+                        dd_status (*fill)(sqlite3 *db, void *ctx), void *ctx, dd_diags *diags)
+{
+    char dir[PATH_MAX], tmp[PATH_MAX + 32] = "", fdpath[64];
+    folder_of(path, dir, sizeof dir);
+    int fd = replace ? -1 : open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    bool named = fd < 0;
+    if (named) {
+        snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+        fd = mkstemp(tmp);
+        if (fd < 0) {
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot create the log: %s",
+                         strerror(errno));
+            return DD_EIO;
+        }
+        fchmod(fd, 0644);
+    }
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    /* built in memory, then written out whole: the file is complete or
+     * never linked (SQLite would resolve /proc/self/fd to a missing name) */
+    sqlite3 *db = NULL;
+    dd_status st = DD_OK;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN;", NULL, NULL, NULL) != SQLITE_OK)
+        st = DD_EIO;
+    if (st == DD_OK)
+        st = fill(db, ctx);
+    if (st == DD_OK && sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        st = DD_EIO;
+    if (st == DD_EIO)
+        dd__db_err(diags, path, db, "cannot write the log");
+    sqlite3_int64 size = 0;
+    unsigned char *image = st == DD_OK ? sqlite3_serialize(db, "main", &size, 0) : NULL;
+    if (st == DD_OK && !image)
+        st = DD_ENOMEM;
+    sqlite3_close(db);
+    for (sqlite3_int64 done = 0; st == DD_OK && done < size;) {
+        ssize_t w = write(fd, image + done, (size_t)(size - done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                         "cannot write the log: %s", strerror(errno));
+            st = DD_EIO;
+        } else {
+            done += w;
+        }
+    }
+    sqlite3_free(image);
+    if (st == DD_OK && fsync(fd) != 0) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the log: %s",
+                     strerror(errno));
+        st = DD_EIO;
+    }
+    if (st == DD_OK) {
+        int rc = named ? (replace ? rename(tmp, path) : link(tmp, path))
+                       : linkat(AT_FDCWD, fdpath, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+        if (rc != 0) {
+            if (errno == EEXIST)
+                dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                             "the file exists: a log is started once (remove it to start "
+                             "over)");
+            else
+                dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                             "cannot create the log: %s", strerror(errno));
+            st = DD_EIO;
+        } else {
+            sync_dir(path);
+        }
+    }
+    if (named && (st != DD_OK || !replace))
+        unlink(tmp);
+    close(fd);
+    return st;
+}
+
+typedef struct create_ctx {
+    start *x;
+    const dd_key *signer;
+    dd__upgrade_rows *rows; /* upgrade: the old log's events */
+} create_ctx;
+
+static dd_status fill_create(sqlite3 *db, void *ctx)
+{
+    create_ctx *c = ctx;
+    dd_status st = write_start(db, c->x, c->signer);
+    if (st == DD_OK && c->rows)
+        st = dd__write_upgrade_rows(db, &c->x->info, &c->x->h, c->rows, c->signer);
+    return st;
+}
+
+dd_status dd__create(const char *path, const dd_plan *p, const char *scenario_path,
+                     const dd_key *signer, const char *upgraded, dd__upgrade_rows *rows,
+                     dd_diags *diags)
+{
+    if (sodium_init() < 0)
+        return DD_ENOMEM;
+    if (!signer) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "no key to sign the log with (make one: drawdown keys new)");
+        return DD_EARG;
+    }
+    if (!rows) {
+        /* fail early, before the plan is written out; the link decides */
+        struct stat sb;
+        if (lstat(path, &sb) == 0) {
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                         "the file exists: a log is started once (remove it to start over)");
+            return DD_EIO;
+        }
+    }
+    start x;
+    dd_status st = prepare(p, scenario_path, signer, diags, &x);
+    if (st == DD_OK && upgraded)
+        snprintf(x.info.upgraded, sizeof x.info.upgraded, "%s", upgraded);
+    create_ctx c = {&x, signer, rows};
+    if (st == DD_OK)
+        st = dd__build_log(path, rows != NULL, fill_create, &c, diags);
+    start_fini(&x);
+    return st;
+}
+
+dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenario_path,
+                          const dd_key *signer, dd_diags *diags)
+{
+    return dd__create(path, p, scenario_path, signer, NULL, NULL, diags);
+}
+
+/* ---- open ----------------------------------------------------------------- */
 
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out)
 {
@@ -241,49 +721,16 @@ dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_tra
         free(t);
         return DD_ENOMEM;
     }
-    dd_status st = open_db(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
-                           diags, &t->db);
-    if (st != DD_OK) {
-        free(t->path);
-        free(t);
-        return st;
-    }
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(t->db,
-                                "SELECT format, version, scenario, seed, objective, "
-                                "plan_sha256, created FROM header",
-                                -1, &q, NULL);
-    st = DD_EINPUT;
-    if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW &&
-        !strcmp(col_text(q, 0), LOG_FORMAT)) {
-        if (sqlite3_column_int(q, 1) != 1) {
-            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
-                         "log version %d: this drawdown reads version 1",
-                         sqlite3_column_int(q, 1));
-        } else {
-            dd_track_info *i = &t->info;
-            snprintf(i->scenario, sizeof i->scenario, "%s", col_text(q, 2));
-            i->seed = strtoull(col_text(q, 3), NULL, 10);
-            i->objective = sqlite3_column_int(q, 4);
-            snprintf(i->plan_sha256, sizeof i->plan_sha256, "%s", col_text(q, 5));
-            snprintf(i->created, sizeof i->created, "%s", col_text(q, 6));
-            st = DD_OK;
-        }
-    } else {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "not a drawdown event log");
-    }
-    sqlite3_finalize(q);
-    if (st == DD_OK) {
-        q = NULL;
-        if (sqlite3_prepare_v2(t->db, "SELECT count(*) FROM events", -1, &q, NULL) ==
-                SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW)
-            t->info.n_events = sqlite3_column_int64(q, 0);
-        else {
-            db_err(diags, path, t->db, "cannot read the log");
-            st = DD_EIO;
-        }
-        sqlite3_finalize(q);
+    t->writable = writable;
+    dd_status st = dd__open_db(path, writable, false, diags, &t->db);
+    if (st == DD_OK)
+        st = dd__read_header(t, diags);
+    if (st == DD_OK && t->info.version != LOG_VERSION) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "a log of format %d: this drawdown reads format %d (convert it once "
+                     "with 'drawdown track upgrade %s')",
+                     t->info.version, LOG_VERSION, path);
+        st = DD_EINPUT;
     }
     if (st != DD_OK) {
         dd_track_close(t);
@@ -293,10 +740,94 @@ dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_tra
     return DD_OK;
 }
 
+dd_status dd__read_header(dd_track *t, dd_diags *diags)
+{
+    sqlite3_stmt *q = NULL;
+    dd_track_info *i = &t->info;
+    int rc = sqlite3_prepare_v2(t->db, "SELECT format, version FROM header", -1, &q, NULL);
+    if (rc != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW || strcmp(dd__col(q, 0), LOG_FORMAT)) {
+        sqlite3_finalize(q);
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "not a drawdown event log");
+        return DD_EINPUT;
+    }
+    i->version = sqlite3_column_int(q, 1);
+    sqlite3_finalize(q);
+    q = NULL;
+    if (i->version == 1) {
+        rc = sqlite3_prepare_v2(t->db,
+                                "SELECT scenario, seed, objective, plan_sha256, created, hash "
+                                "FROM header",
+                                -1, &q, NULL);
+    } else if (i->version == LOG_VERSION) {
+        rc = sqlite3_prepare_v2(t->db,
+                                "SELECT scenario, seed, objective, plan_sha256, created, hash, "
+                                "plan_stored_sha256, image_stored_sha256, image_size, "
+                                "upgraded, creator, creator_key, signature FROM header",
+                                -1, &q, NULL);
+    } else {
+        return DD_OK; /* refused by the caller */
+    }
+    dd_status st = DD_EINPUT;
+    if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+        snprintf(i->scenario, sizeof i->scenario, "%s", dd__col(q, 0));
+        i->seed = strtoull(dd__col(q, 1), NULL, 10);
+        i->objective = sqlite3_column_int(q, 2);
+        snprintf(i->plan_sha256, sizeof i->plan_sha256, "%s", dd__col(q, 3));
+        snprintf(i->created, sizeof i->created, "%s", dd__col(q, 4));
+        snprintf(t->stored_hash, sizeof t->stored_hash, "%s", dd__col(q, 5));
+        if (i->version == LOG_VERSION) {
+            snprintf(t->h.plan_stored, sizeof t->h.plan_stored, "%s", dd__col(q, 6));
+            snprintf(t->h.image_stored, sizeof t->h.image_stored, "%s", dd__col(q, 7));
+            t->h.image_size = (size_t)sqlite3_column_int64(q, 8);
+            snprintf(i->upgraded, sizeof i->upgraded, "%s", dd__col(q, 9));
+            snprintf(i->creator, sizeof i->creator, "%s", dd__col(q, 10));
+            snprintf(t->h.creator_key, sizeof t->h.creator_key, "%s", dd__col(q, 11));
+            snprintf(t->header_sig, sizeof t->header_sig, "%s", dd__col(q, 12));
+        }
+        /* a second header row is found by verify */
+        st = sqlite3_step(q) == SQLITE_DONE ? DD_OK : DD_EINPUT;
+        t->header_doubled = st != DD_OK;
+        st = DD_OK;
+    } else {
+        dd__db_err(diags, t->path, t->db, "cannot read the log's header");
+    }
+    sqlite3_finalize(q);
+    snprintf(i->id, sizeof i->id, "%s", t->stored_hash);
+    if (st != DD_OK || i->version != LOG_VERSION)
+        return st;
+    q = NULL;
+    if (sqlite3_prepare_v2(t->db, "SELECT name, sha256 FROM files ORDER BY n", -1, &q, NULL) !=
+        SQLITE_OK)
+        st = DD_EINPUT;
+    while (st == DD_OK && sqlite3_step(q) == SQLITE_ROW && i->n_files < DD_TRACK_MAX_FILES) {
+        snprintf(i->files[i->n_files].name, sizeof i->files[0].name, "%s", dd__col(q, 0));
+        snprintf(i->files[i->n_files].sha256, sizeof i->files[0].sha256, "%s", dd__col(q, 1));
+        i->n_files++;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (st == DD_OK &&
+        sqlite3_prepare_v2(t->db, "SELECT (SELECT count(*) FROM events), "
+                                  "(SELECT count(*) FROM batches)",
+                           -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+        i->n_events = sqlite3_column_int64(q, 0);
+        i->n_batches = sqlite3_column_int64(q, 1);
+    } else {
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+        st = DD_EIO;
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
 void dd_track_close(dd_track *t)
 {
     if (!t)
         return;
+    dd_plan_free(t->plan);
+    dd__image_loads_free(t->loads);
+    free(t->batches);
     sqlite3_close(t->db);
     free(t->path);
     free(t);
@@ -307,250 +838,116 @@ const dd_track_info *dd_track_get_info(const dd_track *t)
     return &t->info;
 }
 
-/* The canonical text of an event row, hashed after the previous hash. */
-static size_t row_text(char *buf, size_t size, int64_t seq, const char *const f[7])
-{
-    int n = snprintf(buf, size, "\n%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\t%s", seq, f[0], f[1],
-                     f[2], f[3], f[4], f[5], f[6]);
-    return n < 0 ? 0 : (size_t)n;
-}
+/* ---- the plan ------------------------------------------------------------ */
 
-static dd_status hash_row(int64_t seq, const char *const f[7], const char *prev,
-                          char hex[65])
+/* The stored bytes of blob `name` (*v lent until the statement ends). */
+dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsigned char **v,
+                   size_t *n)
 {
-    size_t need = 64;
-    for (int i = 0; i < 7; i++)
-        need += strlen(f[i]) + 1;
-    char *buf = malloc(need);
-    if (!buf)
-        return DD_ENOMEM;
-    size_t n = row_text(buf, need, seq, f);
-    sha_hex((const unsigned char *)buf, n, prev, hex);
-    free(buf);
+    *q = NULL;
+    *v = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(t->db, "SELECT data FROM blobs WHERE name=? AND encoding='zlib'",
+                           -1, q, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(*q, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(*q) != SQLITE_ROW) {
+        sqlite3_finalize(*q);
+        *q = NULL;
+        return DD_EINPUT;
+    }
+    *v = sqlite3_column_blob(*q, 0);
+    *n = (size_t)sqlite3_column_bytes(*q, 0);
     return DD_OK;
 }
 
-static dd_status last_hash(dd_track *t, int64_t *seq, char hex[65])
+/* Each scenario file against its hash at the start. */
+static dd_status check_files(dd_track *t, const dd_scenario *s, dd_diags *diags)
 {
-    sqlite3_stmt *q = NULL;
-    dd_status st = DD_EIO;
-    if (sqlite3_prepare_v2(t->db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-                           -1, &q, NULL) != SQLITE_OK)
-        return DD_EIO;
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *seq = sqlite3_column_int64(q, 0);
-        snprintf(hex, 65, "%s", col_text(q, 1));
-        st = DD_OK;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_finalize(q);
-        q = NULL;
-        *seq = 0;
-        if (sqlite3_prepare_v2(t->db, "SELECT hash FROM header", -1, &q, NULL) ==
-                SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW) {
-            snprintf(hex, 65, "%s", col_text(q, 0));
-            st = DD_OK;
+    if (t->files_checked == s)
+        return DD_OK;
+    size_t before = diags->n_errors;
+    for (size_t k = 0; k < t->info.n_files; k++) {
+        const char *name = t->info.files[k].name, *path = NULL;
+        for (int j = 0; j < DD_TRACK_MAX_FILES && !path; j++)
+            if (s->files[j] && !strcmp(base_name(s->files[j]), name))
+                path = s->files[j];
+        char hex[65];
+        if (!path) {
+            dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                         "the scenario no longer reads %s, as it did when the log was "
+                         "started; the log tracks the plan of the files as they were",
+                         name);
+        } else if (file_sha(path, hex) != DD_OK) {
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read %s to hash it",
+                         name);
+        } else if (strcmp(hex, t->info.files[k].sha256)) {
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                         "%s changed since the log was started; the log tracks the plan "
+                         "made from it as it was (start a new log for a new plan)",
+                         name);
         }
     }
-    sqlite3_finalize(q);
-    return st;
-}
-
-dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
-                          const char *recorded, dd_diags *diags)
-{
-    const dd_scenario *s = p->scenario;
-    char now[32];
-    if (!recorded) {
-        now_iso(now);
-        recorded = now;
-    }
-    /* BEGIN IMMEDIATE: the last hash is read under the write lock */
-    if (sqlite3_exec(t->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK) {
-        db_err(diags, t->path, t->db, "cannot write to the log");
-        return DD_EIO;
-    }
-    /* checked against the events as they are under the write lock, so two
-     * writers cannot both add the same departure */
-    dd_events *prior = NULL;
-    dd_status st = dd_track_events(t, s, diags, &prior);
-    if (st == DD_OK)
-        st = dd_track_check(p, prior, add, diags);
-    dd_events_free(prior);
-    if (st != DD_OK) {
-        sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
-        return st;
-    }
-    int64_t seq;
-    char prev[65];
-    st = last_hash(t, &seq, prev);
-    sqlite3_stmt *ins = NULL;
-    if (st == DD_OK &&
-        sqlite3_prepare_v2(t->db, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?)", -1, &ins,
-                           NULL) != SQLITE_OK)
-        st = DD_EIO;
-    for (size_t i = 0; st == DD_OK && i < add->n; i++) {
-        const dd_event *e = &add->v[i];
-        char when[32], src[4200];
-        dd_scenario_format_time(s, e->at, 0, when, sizeof when);
-        snprintf(src, sizeof src, "%s:%u", e->file ? e->file : "", e->line);
-        const char *f[7] = {when, dd_event_kind_name(e->kind), e->subject, e->value, e->note,
-                            src, recorded};
-        char hash[65];
-        seq++;
-        st = hash_row(seq, f, prev, hash);
-        if (st != DD_OK)
-            break;
-        bool ok = sqlite3_bind_int64(ins, 1, seq) == SQLITE_OK;
-        for (int k = 0; k < 7 && ok; k++)
-            ok = sqlite3_bind_text(ins, k + 2, f[k], -1, SQLITE_STATIC) == SQLITE_OK;
-        ok = ok && sqlite3_bind_text(ins, 9, hash, -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_step(ins) == SQLITE_DONE && sqlite3_reset(ins) == SQLITE_OK;
-        if (!ok)
-            st = DD_EIO;
-        memcpy(prev, hash, sizeof prev);
-    }
-    sqlite3_finalize(ins);
-    if (st == DD_OK && sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
-        st = DD_EIO;
-    if (st != DD_OK) {
-        if (st == DD_EIO)
-            db_err(diags, t->path, t->db, "cannot write to the log; nothing was added");
-        sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
-        return st;
-    }
-    t->info.n_events = seq;
+    if (diags->n_errors > before)
+        return DD_EINPUT;
+    t->files_checked = s;
     return DD_OK;
 }
 
-/* A CSV cell, quoted. */
-static void put_cell(FILE *f, const char *s, bool last)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputs(last ? "\"\n" : "\",", f);
-}
-
-dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
-                          dd_events **out)
+dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                        const dd_plan **out)
 {
     *out = NULL;
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    if (!f)
-        return DD_ENOMEM;
-    fputs("time,event,subject,value,note,source\n", f);
-    sqlite3_stmt *q = NULL;
-    dd_status st = DD_OK;
-    if (sqlite3_prepare_v2(t->db,
-                           "SELECT time, event, subject, value, note, "
-                           "source || ', event ' || seq || ' of the log' "
-                           "FROM events ORDER BY seq",
-                           -1, &q, NULL) != SQLITE_OK) {
-        st = DD_EIO;
-    } else {
-        int rc;
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-            for (int k = 0; k < 6; k++)
-                put_cell(f, col_text(q, k), k == 5);
-        if (rc != SQLITE_DONE)
-            st = DD_EIO;
-    }
-    sqlite3_finalize(q);
-    if (fclose(f) != 0 && st == DD_OK)
-        st = DD_ENOMEM;
-    if (st == DD_EIO)
-        db_err(diags, t->path, t->db, "cannot read the log");
-    /* line k + 1 of the text is event k */
+    int64_t bad;
+    dd_status st = dd_track_verify(t, &bad, diags);
     if (st == DD_OK)
-        st = dd_events_parse(s, t->path, buf, n, diags, out);
-    free(buf);
-    return st;
+        st = check_files(t, s, diags);
+    if (st != DD_OK)
+        return st;
+    if (t->plan && t->plan->scenario == s) {
+        *out = t->plan;
+        return DD_OK;
+    }
+    dd_plan_free(t->plan);
+    dd__image_loads_free(t->loads);
+    t->plan = NULL;
+    t->loads = NULL;
+    sqlite3_stmt *q;
+    const unsigned char *v;
+    size_t n;
+    dd__buf img = {0};
+    st = dd__blob(t, "plan-image", &q, &v, &n);
+    if (st == DD_OK)
+        st = dd__inflate(v, n, t->h.image_size, &img, NULL);
+    sqlite3_finalize(q);
+    char why[200] = "";
+    if (st == DD_OK)
+        st = dd__image_read(s, img.v, img.n, &t->plan, &t->loads, why, sizeof why);
+    dd__buf_fini(&img);
+    if (st == DD_EINPUT)
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
+                     *why ? why : "the log's plan cannot be read");
+    if (st != DD_OK)
+        return st;
+    *out = t->plan;
+    return DD_OK;
 }
 
-dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
+dd_status dd_track_write_plan_file(dd_track *t, FILE *f, dd_diags *diags)
 {
-    *bad_seq = -1;
-    sqlite3_stmt *q = NULL;
-    dd_track_info hi;
-    memset(&hi, 0, sizeof hi);
-    char stored[65] = "", prev[65];
-    dd_status st = DD_EIO;
-    if (sqlite3_prepare_v2(t->db,
-                           "SELECT scenario, seed, objective, plan_sha256, created, hash "
-                           "FROM header",
-                           -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW) {
-        snprintf(hi.scenario, sizeof hi.scenario, "%s", col_text(q, 0));
-        hi.seed = strtoull(col_text(q, 1), NULL, 10);
-        hi.objective = sqlite3_column_int(q, 2);
-        snprintf(hi.plan_sha256, sizeof hi.plan_sha256, "%s", col_text(q, 3));
-        snprintf(hi.created, sizeof hi.created, "%s", col_text(q, 4));
-        snprintf(stored, sizeof stored, "%s", col_text(q, 5));
-        st = sqlite3_step(q) == SQLITE_DONE ? DD_OK : DD_EINPUT;
-    }
+    int64_t bad;
+    dd_status st = dd_track_verify(t, &bad, diags);
+    if (st != DD_OK)
+        return st;
+    sqlite3_stmt *q;
+    const unsigned char *v;
+    size_t n;
+    dd__buf none;
+    st = dd__blob(t, "plan-file", &q, &v, &n);
+    if (st == DD_OK)
+        st = dd__inflate(v, n, 0, &none, f);
     sqlite3_finalize(q);
-    if (st != DD_OK) {
-        *bad_seq = 0;
+    if (st != DD_OK)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
-                     "the log's header is missing or doubled");
-        return DD_EINPUT;
-    }
-    char text[4400];
-    header_text(&hi, text, sizeof text);
-    sha_hex((const unsigned char *)text, strlen(text), NULL, prev);
-    if (strcmp(prev, stored)) {
-        *bad_seq = 0;
-        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
-                     "the log's header was altered after it was written");
-        return DD_EINPUT;
-    }
-    q = NULL;
-    if (sqlite3_prepare_v2(t->db,
-                           "SELECT seq, time, event, subject, value, note, source, recorded, "
-                           "hash FROM events ORDER BY seq",
-                           -1, &q, NULL) != SQLITE_OK) {
-        db_err(diags, t->path, t->db, "cannot read the log");
-        return DD_EIO;
-    }
-    int64_t expect = 1;
-    int rc;
-    st = DD_OK;
-    while (st == DD_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(q, 0);
-        const char *f[7];
-        for (int k = 0; k < 7; k++)
-            f[k] = col_text(q, k + 1);
-        char hash[65];
-        if (seq != expect) {
-            *bad_seq = expect;
-            dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
-                         "event %" PRId64 " is missing (the next is %" PRId64 ")", expect,
-                         seq);
-            st = DD_EINPUT;
-            break;
-        }
-        st = hash_row(seq, f, prev, hash);
-        if (st != DD_OK)
-            break;
-        if (strcmp(hash, col_text(q, 8))) {
-            *bad_seq = seq;
-            dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
-                         "event %" PRId64 " (%s %s %s) was altered after it was written, or "
-                         "an event before it was",
-                         seq, f[0], f[1], f[2]);
-            st = DD_EINPUT;
-            break;
-        }
-        memcpy(prev, hash, sizeof prev);
-        expect++;
-    }
-    sqlite3_finalize(q);
+                     "cannot write the log's plan file");
     return st;
 }

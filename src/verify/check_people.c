@@ -98,6 +98,16 @@ static void compare(vctx *c, const dd_people *g, wc *a, size_t na, wc *b, size_t
     }
 }
 
+dd_time dd__vf_entry(const vctx *c, int32_t group)
+{
+    const dd_people *g = &c->s->people[group];
+    if (g->role != DD_ROLE_AUGMENTEE || g->arrival == DD_TIME_NONE)
+        return DD_TIME_NONE;
+    int32_t k = c->group_entry[group];
+    dd_time t = k >= 0 ? c->p->groups[k].arrival : DD_TIME_NONE;
+    return t != DD_TIME_NONE && t > g->arrival ? t : g->arrival;
+}
+
 static void check_group_entry(vctx *c, const vgroup *v, size_t index)
 {
     const dd_scenario *s = c->s;
@@ -122,14 +132,25 @@ static void check_group_entry(vctx *c, const vgroup *v, size_t index)
         dd__vf_add(c, DD_V_RELEASE, T_NONE, 0, g->id, g->site, -1, v->line, v->col,
                    "group %s: released %s stated, but it is free to leave at %s", g->id, a, b);
     }
-    /* arrival and entry: augmentees with an arrival time only */
-    dd_time arr = g->role == DD_ROLE_AUGMENTEE ? g->arrival : DD_TIME_NONE;
-    if (v->arrival != arr) {
+    /* arrival and entry: augmentees with an arrival time only. The
+     * scenario's arrival is the earliest they may enter; the plan states
+     * when they do (then, or later: docs/format.md, personnel `arrival`) */
+    dd_time earliest = g->role == DD_ROLE_AUGMENTEE ? g->arrival : DD_TIME_NONE;
+    dd_time arr = v->arrival;
+    if ((arr == DD_TIME_NONE) != (earliest == DD_TIME_NONE)) {
         dd__vf_time(c, v->arrival, a, sizeof a);
-        dd__vf_time(c, arr, b, sizeof b);
+        dd__vf_time(c, earliest, b, sizeof b);
         dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, g->id, g->site, -1, v->line, v->col,
                    "group %s: arrival %s stated, the scenario has %s", g->id,
-                   v->arrival == DD_TIME_NONE ? "null" : a, arr == DD_TIME_NONE ? "none" : b);
+                   v->arrival == DD_TIME_NONE ? "null" : a,
+                   earliest == DD_TIME_NONE ? "none" : b);
+        return;
+    }
+    if (arr != DD_TIME_NONE && arr < earliest) {
+        dd__vf_time(c, arr, a, sizeof a);
+        dd__vf_time(c, earliest, b, sizeof b);
+        dd__vf_add(c, DD_V_ENTRY, T_ENTRY, 0, g->id, g->site, -1, v->line, v->col,
+                   "group %s: enters at %s, before its arrival time %s", g->id, a, b);
     }
     if (arr == DD_TIME_NONE) {
         if (v->entry_by != DD_TIME_NONE)
@@ -325,8 +346,9 @@ void dd__vf_check_releases(vctx *c)
         }
         dd__vf_time(c, e->t, a, sizeof a);
         /* augmentees leave only once in the country */
-        if (g->role == DD_ROLE_AUGMENTEE && g->arrival != DD_TIME_NONE && e->t < g->arrival) {
-            dd__vf_time(c, g->arrival, b, sizeof b);
+        dd_time entry = dd__vf_entry(c, e->group);
+        if (g->role == DD_ROLE_AUGMENTEE && entry != DD_TIME_NONE && e->t < entry) {
+            dd__vf_time(c, entry, b, sizeof b);
             dd__vf_add(c, DD_V_RELEASE, T_NONE, sid, g->id, e->site, day, e->line, e->col,
                        "%s: group %s leaves %s, before it arrives at %s", subj, g->id, a, b);
             continue;
@@ -353,15 +375,16 @@ void dd__vf_check_releases(vctx *c)
                        subj, g->id, b, u, w);
         }
     }
-    /* augmentees flown in no earlier than their arrival time */
+    /* augmentees flown in no earlier than they may enter */
     for (size_t i = 0; i < c->n_ferried; i++) {
         const vferried *f = &c->ferried[i];
         const dd_people *g = &s->people[f->group];
-        if (g->role != DD_ROLE_AUGMENTEE || g->arrival == DD_TIME_NONE || f->t >= g->arrival)
+        dd_time entry = dd__vf_entry(c, f->group);
+        if (g->role != DD_ROLE_AUGMENTEE || entry == DD_TIME_NONE || f->t >= entry)
             continue;
         const vsortie *x = &p->sorties[f->sortie];
         dd__vf_time(c, f->t, a, sizeof a);
-        dd__vf_time(c, g->arrival, b, sizeof b);
+        dd__vf_time(c, entry, b, sizeof b);
         dd__vf_add(c, DD_V_ENTRY, T_ENTRY, x->id, g->id, x->site, dd_scenario_day(s, f->t),
                    f->line, f->col,
                    "sortie %lld flies in %lld of group %s at %s, before their arrival time %s",

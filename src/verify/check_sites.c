@@ -65,7 +65,9 @@ static pev *build_events(vctx *c, size_t *n_out)
         const dd_people *gr = &s->people[g];
         if (gr->role != DD_ROLE_AUGMENTEE || ferried[g] >= gr->count)
             continue;
-        dd_time t = gr->arrival != DD_TIME_NONE && gr->arrival > 0 ? gr->arrival : 0;
+        dd_time t = dd__vf_entry(c, (int32_t)g);
+        if (t == DD_TIME_NONE || t < 0)
+            t = 0;
         ev[m++] = (pev){t, gr->site, (int32_t)g, gr->count - ferried[g], -1};
     }
     free(ferried);

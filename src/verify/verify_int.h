@@ -290,4 +290,9 @@ void dd__vf_check_releases(vctx *c);
 void dd__vf_check_sites(vctx *c);      /* security, exit, ceiling */
 void dd__vf_check_goals(vctx *c);      /* check_goal.c: deadline, close_by, milestones */
 
+/* When augmentees of `group` enter the country: the plan's stated arrival,
+ * never before the scenario's (the earliest they may enter); DD_TIME_NONE
+ * for a group with no arrival time. */
+dd_time dd__vf_entry(const vctx *c, int32_t group);
+
 #endif

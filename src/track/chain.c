@@ -1,0 +1,919 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The chain of the event log (track.h, docs/track.md): each row's hash is
+ * SHA-256 of a tag, the previous hash and every field of the row, each
+ * integer as 8 bytes and each text prefixed by its length, so no text can
+ * move between fields unseen. A batch (one append) is signed with Ed25519
+ * over the log's id (the header's hash), its range and the chain's hash
+ * after it. Verification re-computes all of it; readers call it before
+ * they read, and a handle re-checks only what was added since.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "track/log_int.h"
+
+void dd__row_hash(const unsigned char prev[32], const dd__row *r, dd__buf *b,
+                  unsigned char out[32])
+{
+    b->n = 0;
+    dd__buf_put(b, "drawdown-log row", 17);
+    dd__buf_put(b, prev, 32);
+    const int64_t num[12] = {r->seq,  r->batch, r->kind, r->at,    r->sortie, r->idx,
+                             r->cnt,  r->ref,   r->tail, r->until, r->wfrom,  r->wto};
+    for (int k = 0; k < 12; k++)
+        dd__buf_i64(b, num[k]);
+    const char *txt[8] = {r->time, r->event,  r->subject, r->value,
+                          r->note, r->origin, r->source,  r->recorded};
+    for (int k = 0; k < 8; k++)
+        dd__buf_str(b, txt[k]);
+    if (b->oom)
+        memset(out, 0, 32);
+    else
+        dd__sha256(b->v, b->n, out);
+}
+
+void dd__batch_msg(const unsigned char log_id[32], const dd_track_batch *x, dd__buf *m)
+{
+    unsigned char pk[32], head[32];
+    memset(pk, 0, sizeof pk);
+    memset(head, 0, sizeof head);
+    dd__unhex(x->signer_key, pk, 32);
+    dd__unhex(x->head, head, 32);
+    dd__buf_put(m, "drawdown-log batch", 19);
+    dd__buf_put(m, log_id, 32);
+    dd__buf_i64(m, x->id);
+    dd__buf_i64(m, x->first);
+    dd__buf_i64(m, x->last);
+    dd__buf_put(m, head, 32);
+    dd__buf_str(m, x->recorded);
+    dd__buf_str(m, x->signer);
+    dd__buf_put(m, pk, 32);
+}
+
+static dd_status bad(dd_diags *d, const dd_track *t, int64_t *bad_seq, int64_t seq,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static dd_status bad(dd_diags *d, const dd_track *t, int64_t *bad_seq, int64_t seq,
+                     const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    *bad_seq = seq;
+    dd_diags_add(d, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s", msg);
+    return DD_EINPUT;
+}
+
+/* The name the log keeps for a key, or NULL when it never saw it. */
+static bool key_name(dd_track *t, const char *pk, char *name, size_t n)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(t->db, "SELECT name FROM keys WHERE public_key=?", -1, &q,
+                                 NULL) == SQLITE_OK &&
+              sqlite3_bind_text(q, 1, pk, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_step(q) == SQLITE_ROW;
+    if (ok)
+        snprintf(name, n, "%s", dd__col(q, 0));
+    sqlite3_finalize(q);
+    return ok;
+}
+
+static bool blob_ok(dd_track *t, const char *name, const char *hex)
+{
+    sqlite3_stmt *q;
+    const unsigned char *v;
+    size_t n;
+    bool ok = false;
+    if (dd__blob(t, name, &q, &v, &n) == DD_OK) {
+        unsigned char d[32];
+        char h[65];
+        dd__sha256(v, n, d);
+        dd__hex(d, 32, h);
+        ok = !strcmp(h, hex);
+        /* a second row of that name would be a substitution */
+        ok = ok && sqlite3_step(q) == SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    return ok;
+}
+
+static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
+{
+    if (t->header_doubled)
+        return bad(diags, t, bad_seq, 0, "the log has more than one header");
+    unsigned char h[32];
+    char hex[65], name[64];
+    dd__header_hash(&t->info, &t->h, h);
+    dd__hex(h, 32, hex);
+    if (strcmp(hex, t->stored_hash))
+        return bad(diags, t, bad_seq, 0, "the log's header was altered after it was written");
+    dd__buf m = {0};
+    dd__header_msg(h, &m);
+    bool sig = !m.oom && dd__sign_ok(t->h.creator_key, m.v, m.n, t->header_sig);
+    dd__buf_fini(&m);
+    if (!sig)
+        return bad(diags, t, bad_seq, 0,
+                   "the log's header is not signed by the key it names (%s): it was "
+                   "rewritten",
+                   t->info.creator);
+    if (!key_name(t, t->h.creator_key, name, sizeof name) || strcmp(name, t->info.creator))
+        return bad(diags, t, bad_seq, 0,
+                   "the key that signed the log's header (%s) is missing from its keys",
+                   t->info.creator);
+    if (!blob_ok(t, "plan-file", t->h.plan_stored) ||
+        !blob_ok(t, "plan-image", t->h.image_stored))
+        return bad(diags, t, bad_seq, 0,
+                   "the plan stored in the log was altered after it was written");
+    memcpy(t->header_hash, h, 32);
+    memcpy(t->verified_head, h, 32);
+    t->verified_seq = 0;
+    t->n_batches = 0;
+    return DD_OK;
+}
+
+static dd_status read_batches(dd_track *t, dd_track_batch **v, size_t *n, dd_diags *diags)
+{
+    *v = NULL;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(t->db,
+                           "SELECT id, first, last, recorded, signer, signer_key, head, "
+                           "signature FROM batches WHERE id > ? ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 1, (int64_t)t->n_batches) != SQLITE_OK) {
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+        sqlite3_finalize(q);
+        return DD_EIO;
+    }
+    size_t cap = 0;
+    dd_status st = DD_OK;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            dd_track_batch *w = realloc(*v, cap * sizeof *w);
+            if (!w) {
+                st = DD_ENOMEM;
+                break;
+            }
+            *v = w;
+        }
+        dd_track_batch *b = &(*v)[*n];
+        memset(b, 0, sizeof *b);
+        b->id = sqlite3_column_int64(q, 0);
+        b->first = sqlite3_column_int64(q, 1);
+        b->last = sqlite3_column_int64(q, 2);
+        snprintf(b->recorded, sizeof b->recorded, "%s", dd__col(q, 3));
+        snprintf(b->signer, sizeof b->signer, "%s", dd__col(q, 4));
+        snprintf(b->signer_key, sizeof b->signer_key, "%s", dd__col(q, 5));
+        snprintf(b->head, sizeof b->head, "%s", dd__col(q, 6));
+        (*n)++;
+    }
+    if (st == DD_OK && rc != SQLITE_DONE) {
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+        st = DD_EIO;
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* A batch's signature, read alone (the batch list keeps no signatures). */
+static bool batch_signed(dd_track *t, const dd_track_batch *b)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok = false;
+    if (sqlite3_prepare_v2(t->db, "SELECT signature FROM batches WHERE id=?", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_bind_int64(q, 1, b->id) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+        dd__buf m = {0};
+        dd__batch_msg(t->header_hash, b, &m);
+        ok = !m.oom && dd__sign_ok(b->signer_key, m.v, m.n, dd__col(q, 0));
+        dd__buf_fini(&m);
+    }
+    sqlite3_finalize(q);
+    return ok;
+}
+
+static void row_of(sqlite3_stmt *q, dd__row *r)
+{
+    r->seq = sqlite3_column_int64(q, 0);
+    r->batch = sqlite3_column_int64(q, 1);
+    int64_t *num[10] = {&r->kind, &r->at,  &r->sortie, &r->idx,   &r->cnt,
+                        &r->ref,  &r->tail, &r->until, &r->wfrom, &r->wto};
+    for (int k = 0; k < 10; k++)
+        *num[k] = sqlite3_column_int64(q, 2 + k);
+    const char **txt[8] = {&r->time, &r->event,  &r->subject, &r->value,
+                           &r->note, &r->origin, &r->source,  &r->recorded};
+    for (int k = 0; k < 8; k++)
+        *txt[k] = dd__col(q, 12 + k);
+}
+
+#define ROW_COLUMNS                                                                   \
+    "seq, batch, kind, at, sortie, idx, cnt, ref, tail, until_at, wfrom, wto, time, " \
+    "event, subject, value, note, origin, source, recorded, hash"
+
+dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
+{
+    *bad_seq = -1;
+    dd_status st;
+    if (!t->verified) {
+        st = verify_header(t, bad_seq, diags);
+        if (st != DD_OK)
+            return st;
+    }
+    dd_track_batch *nb = NULL;
+    size_t n_nb = 0;
+    st = read_batches(t, &nb, &n_nb, diags);
+    if (st != DD_OK)
+        return st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(t->db, "SELECT " ROW_COLUMNS " FROM events WHERE seq > ? ORDER BY seq",
+                           -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 1, t->verified_seq) != SQLITE_OK) {
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+        sqlite3_finalize(q);
+        free(nb);
+        return DD_EIO;
+    }
+    unsigned char prev[32], h[32];
+    memcpy(prev, t->verified_head, 32);
+    int64_t seq = t->verified_seq, prev_last = t->verified_seq;
+    int64_t prev_id = t->n_batches ? t->batches[t->n_batches - 1].id : 0;
+    size_t bi = 0;
+    dd__buf scratch = {0};
+    int rc;
+    while (st == DD_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        dd__row r;
+        row_of(q, &r);
+        if (r.seq != seq + 1) {
+            st = bad(diags, t, bad_seq, seq + 1,
+                     "event %" PRId64 " is missing (the next is %" PRId64 ")", seq + 1, r.seq);
+            break;
+        }
+        seq = r.seq;
+        dd__row_hash(prev, &r, &scratch, h);
+        char hex[65];
+        dd__hex(h, 32, hex);
+        if (scratch.oom) {
+            st = DD_ENOMEM;
+            break;
+        }
+        if (strcmp(hex, dd__col(q, 20))) {
+            st = bad(diags, t, bad_seq, seq,
+                     "event %" PRId64 " (%s %s %s) was altered after it was written, or an "
+                     "event before it was",
+                     seq, r.time, r.event, r.subject);
+            break;
+        }
+        memcpy(prev, h, 32);
+        /* the signed batch it lies in */
+        const dd_track_batch *b = bi < n_nb ? &nb[bi] : NULL;
+        if (!b) {
+            st = bad(diags, t, bad_seq, seq,
+                     "event %" PRId64 " (%s %s %s) is in no signed batch: it was added "
+                     "behind the tool's back",
+                     seq, r.time, r.event, r.subject);
+            break;
+        }
+        if (b->id != prev_id + 1 || b->first != prev_last + 1 || b->last < b->first) {
+            st = bad(diags, t, bad_seq, seq,
+                     "batch %" PRId64 " (events %" PRId64 " to %" PRId64
+                     ") does not follow batch %" PRId64 ": the batches were altered",
+                     b->id, b->first, b->last, prev_id);
+            break;
+        }
+        if (r.batch != b->id) {
+            st = bad(diags, t, bad_seq, seq,
+                     "event %" PRId64 " (%s %s %s) says batch %" PRId64
+                     " but lies in batch %" PRId64 ": it was altered",
+                     seq, r.time, r.event, r.subject, r.batch, b->id);
+            break;
+        }
+        if (seq == b->last) {
+            char name[64];
+            if (strcmp(hex, b->head)) {
+                st = bad(diags, t, bad_seq, b->first,
+                         "events %" PRId64 " to %" PRId64 " (batch %" PRId64
+                         ") were rewritten: the chain's hash at event %" PRId64
+                         " is not the one %s signed",
+                         b->first, b->last, b->id, b->last, b->signer);
+            } else if (!batch_signed(t, b)) {
+                st = bad(diags, t, bad_seq, b->first,
+                         "batch %" PRId64 " (events %" PRId64 " to %" PRId64
+                         ") is not signed by the key it names (%s): it was rewritten or "
+                         "re-chained",
+                         b->id, b->first, b->last, b->signer);
+            } else if (!key_name(t, b->signer_key, name, sizeof name) ||
+                       strcmp(name, b->signer)) {
+                st = bad(diags, t, bad_seq, b->first,
+                         "the key that signed batch %" PRId64 " (%s) is missing from the "
+                         "log's keys",
+                         b->id, b->signer);
+            } else {
+                prev_id = b->id;
+                prev_last = b->last;
+                bi++;
+            }
+        }
+    }
+    if (st == DD_OK && rc != SQLITE_DONE) {
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+        st = DD_EIO;
+    }
+    if (st == DD_OK && bi < n_nb) {
+        const dd_track_batch *b = &nb[bi];
+        st = bad(diags, t, bad_seq, seq + 1,
+                 "batch %" PRId64 " was signed for events %" PRId64 " to %" PRId64
+                 ", but the log ends at event %" PRId64 ": events were removed",
+                 b->id, b->first, b->last, seq);
+    }
+    sqlite3_finalize(q);
+    dd__buf_fini(&scratch);
+    if (st == DD_OK) {
+        /* all new rows and batches hold: remember them */
+        if (t->n_batches + n_nb > t->cap_batches) {
+            size_t cap = t->n_batches + n_nb + 16;
+            dd_track_batch *w = realloc(t->batches, cap * sizeof *w);
+            if (!w) {
+                free(nb);
+                return DD_ENOMEM;
+            }
+            t->batches = w;
+            t->cap_batches = cap;
+        }
+        if (n_nb)
+            memcpy(t->batches + t->n_batches, nb, n_nb * sizeof *nb);
+        t->n_batches += n_nb;
+        t->verified_seq = seq;
+        memcpy(t->verified_head, prev, 32);
+        t->verified = true;
+        t->info.n_events = seq;
+        t->info.n_batches = (int64_t)t->n_batches;
+    }
+    free(nb);
+    return st;
+}
+
+const dd_track_batch *dd_track_batches(const dd_track *t, size_t *n_out)
+{
+    *n_out = t->n_batches;
+    return t->batches;
+}
+
+/* ---- reading events back ------------------------------------------------- */
+
+static bool event_fits(const dd_scenario *s, const dd__row *r)
+{
+    if (r->kind < 0 || r->kind >= DD_EV_COUNT)
+        return false;
+    switch ((dd_event_kind)r->kind) {
+    case DD_EV_TASK_DONE: return r->idx >= 0 && (size_t)r->idx < s->n_tasks;
+    case DD_EV_PROCESSED: return r->idx >= 0 && (size_t)r->idx < s->n_people;
+    case DD_EV_CLOSED: return r->idx >= 0 && (size_t)r->idx < s->n_sites;
+    case DD_EV_TAIL_DOWN:
+        return r->idx >= 0 && (size_t)r->idx < s->n_aircraft && r->tail >= 1 &&
+               r->tail <= dd_aircraft_tails_max(&s->aircraft[r->idx]);
+    case DD_EV_DEPARTED:
+    case DD_EV_ABORTED:
+    case DD_EV_FILED:
+    case DD_EV_APPROVED:
+    case DD_EV_DENIED: return r->sortie >= 1 && r->sortie <= INT32_MAX && r->tail >= 0;
+    case DD_EV_RETRACTED: return r->ref >= 1 && r->ref < r->seq;
+    case DD_EV_NOTE:
+    case DD_EV_COUNT: break;
+    }
+    return true;
+}
+
+static char *put_text(char **at, const char *s)
+{
+    char *o = *at;
+    size_t n = strlen(s);
+    memcpy(o, s, n + 1);
+    *at += n + 1;
+    return o;
+}
+
+/* The verified events, typed; inside a transaction the caller holds. */
+static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                             dd_events **out)
+{
+    *out = NULL;
+    int64_t upto = t->verified_seq;
+    sqlite3_stmt *q = NULL;
+    size_t text = strlen(t->path) + 1;
+    if (sqlite3_prepare_v2(
+            t->db,
+            "SELECT coalesce(sum(length(CAST(subject AS BLOB)) + length(CAST(value AS BLOB))"
+            " + length(CAST(note AS BLOB)) + 2 * length(CAST(origin AS BLOB))"
+            " + length(CAST(source AS BLOB))), 0) FROM events WHERE seq <= ?",
+            -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 1, upto) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+        sqlite3_finalize(q);
+        return DD_EIO;
+    }
+    text += (size_t)sqlite3_column_int64(q, 0) + (size_t)upto * 80;
+    sqlite3_finalize(q);
+    q = NULL;
+    dd_events *e = NULL;
+    dd_event *v = NULL;
+    char *buf = NULL;
+    dd_status st = dd_events_new((size_t)upto, text, &e, &v, &buf);
+    if (st != DD_OK)
+        return st;
+    char *at = buf;
+    const char *file = put_text(&at, t->path);
+    if (sqlite3_prepare_v2(t->db, "SELECT " ROW_COLUMNS " FROM events WHERE seq <= ? ORDER BY seq",
+                           -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 1, upto) != SQLITE_OK)
+        st = DD_EIO;
+    size_t n = 0;
+    int rc = SQLITE_DONE;
+    while (st == DD_OK && n < (size_t)upto && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        dd__row r;
+        row_of(q, &r);
+        if (!event_fits(s, &r)) {
+            int64_t b;
+            st = bad(diags, t, &b, r.seq,
+                     "event %" PRId64 " (%s %s %s) does not fit the scenario's ids", r.seq,
+                     r.time, r.event, r.subject);
+            break;
+        }
+        dd_event *x = &v[n++];
+        x->kind = (dd_event_kind)r.kind;
+        x->at = r.at;
+        x->sortie = (int32_t)r.sortie;
+        x->index = (int32_t)r.idx;
+        x->count = (int32_t)r.cnt;
+        x->ref = (int32_t)r.ref;
+        x->tail = (int32_t)r.tail;
+        x->until = r.until;
+        x->window_from = r.wfrom;
+        x->window_to = r.wto;
+        x->subject = put_text(&at, r.subject);
+        x->value = put_text(&at, r.value);
+        x->note = put_text(&at, r.note);
+        /* where it came from, for messages: "day-03.csv:5, event 12 of the log" */
+        char *o = at;
+        int k = snprintf(o, strlen(r.origin) + strlen(r.source) + 64,
+                         *r.origin ? "%s (%s, event %" PRId64 " of the log)"
+                                   : "%s%s, event %" PRId64 " of the log",
+                         r.origin, r.source, r.seq);
+        at += (size_t)(k > 0 ? k : 0) + 1;
+        x->origin = o;
+        x->file = file;
+        x->line = (uint32_t)r.seq;
+        x->source = NULL;
+    }
+    if (st == DD_OK && (rc == SQLITE_ROW || rc == SQLITE_DONE) && n != (size_t)upto)
+        st = DD_EIO;
+    else if (st == DD_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = DD_EIO;
+    if (st == DD_EIO)
+        dd__db_err(diags, t->path, t->db, "cannot read the log");
+    sqlite3_finalize(q);
+    if (st != DD_OK) {
+        dd_events_free(e);
+        return st;
+    }
+    *out = e;
+    return DD_OK;
+}
+
+dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                          dd_events **out)
+{
+    *out = NULL;
+    /* one read transaction: what is verified is what is read */
+    bool txn = sqlite3_get_autocommit(t->db) &&
+               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    int64_t b;
+    dd_status st = dd_track_verify(t, &b, diags);
+    if (st == DD_OK)
+        st = read_events(t, s, diags, out);
+    if (txn)
+        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    return st;
+}
+
+/* ---- appending ----------------------------------------------------------- */
+
+/* Insert rows (seq and batch filled here) as batch `id`, signed. */
+static dd_status insert_batch(sqlite3 *db, const unsigned char log_id[32], int64_t id,
+                              int64_t first, const unsigned char prev_in[32], dd__row *rows,
+                              size_t n, const char *recorded, const dd_key *signer,
+                              unsigned char head[32], dd_track_batch *b)
+{
+    sqlite3_stmt *ins = NULL;
+    dd_status st = DD_OK;
+    if (sqlite3_prepare_v2(db, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &ins, NULL) != SQLITE_OK)
+        return DD_EIO;
+    unsigned char prev[32];
+    memcpy(prev, prev_in, 32);
+    dd__buf scratch = {0};
+    for (size_t i = 0; st == DD_OK && i < n; i++) {
+        dd__row *r = &rows[i];
+        r->seq = first + (int64_t)i;
+        r->batch = id;
+        unsigned char h[32];
+        dd__row_hash(prev, r, &scratch, h);
+        if (scratch.oom) {
+            st = DD_ENOMEM;
+            break;
+        }
+        char hex[65];
+        dd__hex(h, 32, hex);
+        const int64_t num[12] = {r->seq,  r->batch, r->kind, r->at,    r->sortie, r->idx,
+                                 r->cnt,  r->ref,   r->tail, r->until, r->wfrom,  r->wto};
+        const char *txt[9] = {r->time,   r->event,  r->subject, r->value, r->note,
+                              r->origin, r->source, r->recorded, hex};
+        bool ok = true;
+        for (int k = 0; k < 12 && ok; k++)
+            ok = sqlite3_bind_int64(ins, k + 1, num[k]) == SQLITE_OK;
+        for (int k = 0; k < 9 && ok; k++)
+            ok = sqlite3_bind_text(ins, 13 + k, txt[k], -1, SQLITE_TRANSIENT) == SQLITE_OK;
+        ok = ok && sqlite3_step(ins) == SQLITE_DONE && sqlite3_reset(ins) == SQLITE_OK;
+        if (!ok)
+            st = DD_EIO;
+        memcpy(prev, h, 32);
+    }
+    dd__buf_fini(&scratch);
+    sqlite3_finalize(ins);
+    if (st != DD_OK)
+        return st;
+    memset(b, 0, sizeof *b);
+    b->id = id;
+    b->first = first;
+    b->last = first + (int64_t)n - 1;
+    snprintf(b->recorded, sizeof b->recorded, "%s", recorded);
+    snprintf(b->signer, sizeof b->signer, "%s", signer->name);
+    dd_key_id(signer->public_key, b->signer_key);
+    dd__hex(prev, 32, b->head);
+    dd__buf m = {0};
+    dd__batch_msg(log_id, b, &m);
+    char sig[129];
+    if (m.oom) {
+        dd__buf_fini(&m);
+        return DD_ENOMEM;
+    }
+    dd__sign(signer, m.v, m.n, sig);
+    dd__buf_fini(&m);
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(db, "INSERT INTO batches VALUES(?,?,?,?,?,?,?,?)", -1, &q,
+                                 NULL) == SQLITE_OK &&
+              sqlite3_bind_int64(q, 1, b->id) == SQLITE_OK &&
+              sqlite3_bind_int64(q, 2, b->first) == SQLITE_OK &&
+              sqlite3_bind_int64(q, 3, b->last) == SQLITE_OK &&
+              sqlite3_bind_text(q, 4, b->recorded, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(q, 5, b->signer, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(q, 6, b->signer_key, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(q, 7, b->head, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_bind_text(q, 8, sig, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    q = NULL;
+    /* the key, the first time the log sees it */
+    ok = ok &&
+         sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO keys VALUES(?,?,?)", -1, &q, NULL) ==
+             SQLITE_OK &&
+         sqlite3_bind_text(q, 1, b->signer_key, -1, SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_text(q, 2, b->signer, -1, SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_text(q, 3, b->recorded, -1, SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    memcpy(head, prev, 32);
+    return ok ? DD_OK : DD_EIO;
+}
+
+/* The same key under another name is refused: names in verify must hold. */
+static dd_status key_fits(dd_track *t, const dd_key *signer, dd_diags *diags)
+{
+    char pk[65], name[64];
+    dd_key_id(signer->public_key, pk);
+    if (key_name(t, pk, name, sizeof name) && strcmp(name, signer->name)) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "the log knows this key as '%s', not '%s'", name, signer->name);
+        return DD_EINPUT;
+    }
+    return DD_OK;
+}
+
+static void row_from_event(const dd_scenario *s, const dd_event *e, char when[40],
+                           char *src, size_t src_size, const char *recorded, dd__row *r)
+{
+    dd_scenario_format_time(s, e->at, 0, when, 40);
+    snprintf(src, src_size, "%s:%u", e->file ? e->file : "", e->line);
+    memset(r, 0, sizeof *r);
+    r->kind = e->kind;
+    r->at = e->at;
+    r->sortie = e->sortie;
+    r->idx = e->index;
+    r->cnt = e->count;
+    r->ref = e->ref;
+    r->tail = e->tail;
+    r->until = e->until;
+    r->wfrom = e->window_from;
+    r->wto = e->window_to;
+    r->time = when;
+    r->event = dd_event_kind_name(e->kind);
+    r->subject = e->subject ? e->subject : "";
+    r->value = e->value ? e->value : "";
+    r->note = e->note ? e->note : "";
+    r->origin = e->origin ? e->origin : "";
+    r->source = src;
+    r->recorded = recorded;
+}
+
+/* Rows for events (their texts in one block, freed by the caller). */
+static dd_status rows_of(const dd_scenario *s, const dd_events *add, const char *const *source,
+                         const char *const *recorded_each, const char *recorded,
+                         dd__row **rows_out, char **mem_out)
+{
+    size_t n = add->n;
+    dd__row *rows = calloc(n + 1, sizeof *rows);
+    size_t per = 40 + 4200;
+    char *mem = malloc((n + 1) * per);
+    if (!rows || !mem) {
+        free(rows);
+        free(mem);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *when = mem + i * per, *src = when + 40;
+        row_from_event(s, &add->v[i], when, src, 4200,
+                       recorded_each ? recorded_each[i] : recorded, &rows[i]);
+        if (source) { /* format 1 kept no origin */
+            rows[i].source = source[i];
+            rows[i].origin = "";
+        }
+    }
+    *rows_out = rows;
+    *mem_out = mem;
+    return DD_OK;
+}
+
+dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
+                          const char *recorded, const dd_key *signer, dd_diags *diags)
+{
+    const dd_scenario *s = p->scenario;
+    if (!signer) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "no key to sign the events with (make one: drawdown keys new)");
+        return DD_EARG;
+    }
+    if (!t->writable) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "the log was opened read-only");
+        return DD_EARG;
+    }
+    char now[32];
+    if (!recorded) {
+        dd__now_iso(now);
+        recorded = now;
+    }
+    /* BEGIN IMMEDIATE: verified, checked and chained under the write lock */
+    if (sqlite3_exec(t->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK) {
+        dd__db_err(diags, t->path, t->db, "cannot write to the log");
+        return DD_EIO;
+    }
+    int64_t b;
+    dd_status st = dd_track_verify(t, &b, diags);
+    if (st == DD_OK)
+        st = key_fits(t, signer, diags);
+    dd_events *prior = NULL;
+    if (st == DD_OK)
+        st = read_events(t, s, diags, &prior);
+    if (st == DD_OK)
+        st = dd_track_check(p, prior, add, diags);
+    dd_events_free(prior);
+    dd__row *rows = NULL;
+    char *mem = NULL;
+    if (st == DD_OK && add->n == 0) {
+        sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
+        return DD_OK; /* nothing to sign */
+    }
+    if (st == DD_OK)
+        st = rows_of(s, add, NULL, NULL, recorded, &rows, &mem);
+    unsigned char head[32];
+    dd_track_batch nb;
+    if (st == DD_OK)
+        st = insert_batch(t->db, t->header_hash, (int64_t)t->n_batches + 1, t->verified_seq + 1,
+                          t->verified_head, rows, add->n, recorded, signer, head, &nb);
+    free(rows);
+    free(mem);
+    if (st == DD_OK && sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        st = DD_EIO;
+    if (st != DD_OK) {
+        if (st == DD_EIO)
+            dd__db_err(diags, t->path, t->db, "cannot write to the log; nothing was added");
+        sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
+        return st;
+    }
+    if (t->n_batches == t->cap_batches) {
+        size_t cap = t->cap_batches ? 2 * t->cap_batches : 16;
+        dd_track_batch *w = realloc(t->batches, cap * sizeof *w);
+        if (!w) { /* added; the next verify reads it again */
+            t->verified = false;
+            t->info.n_events = nb.last;
+            return DD_OK;
+        }
+        t->batches = w;
+        t->cap_batches = cap;
+    }
+    t->batches[t->n_batches++] = nb;
+    t->verified_seq = nb.last;
+    memcpy(t->verified_head, head, 32);
+    t->info.n_events = nb.last;
+    t->info.n_batches = (int64_t)t->n_batches;
+    return DD_OK;
+}
+
+dd_status dd__write_upgrade_rows(sqlite3 *db, const dd_track_info *i, const dd__hashes *h,
+                                 const dd__upgrade_rows *u, const dd_key *signer)
+{
+    if (!u->n)
+        return DD_OK;
+    unsigned char id[32];
+    dd__header_hash(i, h, id);
+    dd_events ev = {u->n, u->v};
+    dd__row *rows = NULL;
+    char *mem = NULL;
+    dd_status st = rows_of(u->scenario, &ev, u->source, u->recorded, "", &rows, &mem);
+    if (st != DD_OK)
+        return st;
+    char now[32];
+    dd__now_iso(now);
+    unsigned char head[32];
+    dd_track_batch b;
+    st = insert_batch(db, id, 1, 1, id, rows, u->n, now, signer, head, &b);
+    free(rows);
+    free(mem);
+    return st;
+}
+
+/* ---- receipts ------------------------------------------------------------ */
+
+static void receipt_msg(const unsigned char log_id[32], int64_t count,
+                        const unsigned char head[32], const char *time, const char *name,
+                        const unsigned char pk[32], dd__buf *m)
+{
+    dd__buf_put(m, "drawdown-log receipt", 21);
+    dd__buf_put(m, log_id, 32);
+    dd__buf_i64(m, count);
+    dd__buf_put(m, head, 32);
+    dd__buf_str(m, time);
+    dd__buf_str(m, name);
+    dd__buf_put(m, pk, 32);
+}
+
+dd_status dd_track_receipt(dd_track *t, const dd_key *signer, const char *now, char **out,
+                           dd_diags *diags)
+{
+    *out = NULL;
+    int64_t b;
+    dd_status st = dd_track_verify(t, &b, diags);
+    if (st != DD_OK)
+        return st;
+    if (!signer) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "no key to sign the receipt with (make one: drawdown keys new)");
+        return DD_EARG;
+    }
+    char when[32];
+    if (!now) {
+        dd__now_iso(when);
+        now = when;
+    }
+    dd__buf m = {0};
+    receipt_msg(t->header_hash, t->verified_seq, t->verified_head, now, signer->name,
+                signer->public_key, &m);
+    if (m.oom)
+        return DD_ENOMEM;
+    char sig[129], id[65], head[65], pk[65];
+    dd__sign(signer, m.v, m.n, sig);
+    dd__buf_fini(&m);
+    dd__hex(t->header_hash, 32, id);
+    dd__hex(t->verified_head, 32, head);
+    dd_key_id(signer->public_key, pk);
+    size_t n = 1024 + strlen(now) + strlen(signer->name);
+    char *r = malloc(n);
+    if (!r)
+        return DD_ENOMEM;
+    snprintf(r, n,
+             "drawdown receipt 1\n"
+             "log %s\n"
+             "events %" PRId64 "\n"
+             "head %s\n"
+             "time %s\n"
+             "signer %s %s\n"
+             "signature %s\n",
+             id, t->verified_seq, head, now, signer->name, pk, sig);
+    *out = r;
+    return DD_OK;
+}
+
+/* The value of line "KEY value" in text (copied into out), or false. */
+static bool field(const char *text, size_t len, const char *key, char *out, size_t size)
+{
+    size_t kl = strlen(key);
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if ((size_t)(le - p) > kl && !memcmp(p, key, kl) && p[kl] == ' ') {
+            size_t n = (size_t)(le - p) - kl - 1;
+            if (n && p[kl + n] == '\r')
+                n--;
+            if (n >= size)
+                return false;
+            memcpy(out, p + kl + 1, n);
+            out[n] = 0;
+            return true;
+        }
+        p = le + 1;
+    }
+    return false;
+}
+
+dd_status dd_track_check_receipt(dd_track *t, const char *text, size_t len, dd_diags *diags)
+{
+    int64_t b;
+    dd_status st = dd_track_verify(t, &b, diags);
+    if (st != DD_OK)
+        return st;
+    char id[80], count[32], head[80], when[64], signer[160], sig[140];
+    unsigned char idb[32], headb[32], pk[32];
+    char name[64] = "", pkhex[80] = "";
+    bool ok = len > 18 && !memcmp(text, "drawdown receipt 1", 18) &&
+              field(text, len, "log", id, sizeof id) &&
+              field(text, len, "events", count, sizeof count) &&
+              field(text, len, "head", head, sizeof head) &&
+              field(text, len, "time", when, sizeof when) &&
+              field(text, len, "signer", signer, sizeof signer) &&
+              field(text, len, "signature", sig, sizeof sig) && dd__unhex(id, idb, 32) &&
+              dd__unhex(head, headb, 32);
+    char *sp = ok ? strchr(signer, ' ') : NULL;
+    if (sp && (size_t)(sp - signer) < sizeof name) {
+        memcpy(name, signer, (size_t)(sp - signer));
+        name[sp - signer] = 0;
+        snprintf(pkhex, sizeof pkhex, "%s", sp + 1);
+    }
+    char *end = NULL;
+    long long n = ok ? strtoll(count, &end, 10) : -1;
+    ok = ok && sp && end && !*end && n >= 0 && dd__unhex(pkhex, pk, 32);
+    if (!ok) {
+        dd_diags_add(diags, DD_SEV_ERROR, "receipt", 0, 0, "", NULL,
+                     "not a drawdown receipt (drawdown track receipt prints one)");
+        return DD_EINPUT;
+    }
+    dd__buf m = {0};
+    receipt_msg(idb, n, headb, when, name, pk, &m);
+    bool sig_ok = !m.oom && dd__sign_ok(pkhex, m.v, m.n, sig);
+    dd__buf_fini(&m);
+    if (!sig_ok) {
+        dd_diags_add(diags, DD_SEV_ERROR, "receipt", 0, 0, "", NULL,
+                     "the receipt's signature does not hold: it was altered");
+        return DD_EINPUT;
+    }
+    if (memcmp(idb, t->header_hash, 32)) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "the receipt was given for another log (%.16s...), or this log's "
+                     "header was rewritten",
+                     id);
+        return DD_EINPUT;
+    }
+    if (n > t->verified_seq) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "the receipt of %s (signed by %s) was given for %lld events; the log "
+                     "holds %" PRId64 ": events were removed since",
+                     when, name, n, t->verified_seq);
+        return DD_EINPUT;
+    }
+    char stored[65] = "";
+    if (n == 0) {
+        dd__hex(t->header_hash, 32, stored);
+    } else {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(t->db, "SELECT hash FROM events WHERE seq=?", -1, &q, NULL) ==
+                SQLITE_OK &&
+            sqlite3_bind_int64(q, 1, n) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            snprintf(stored, sizeof stored, "%s", dd__col(q, 0));
+        sqlite3_finalize(q);
+    }
+    if (strcmp(stored, head)) {
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "event %lld is not the head the receipt of %s (signed by %s) was given "
+                     "for: the log was rewritten since",
+                     n, when, name);
+        return DD_EINPUT;
+    }
+    return DD_OK;
+}

@@ -1,0 +1,800 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan image (track_int.h): the approved plan as the event log keeps
+ * it to use it again, every field of dd_plan and of its loads in a fixed
+ * order, integers big-endian, so that `status` reads the plan in a few
+ * hundredths of a second instead of planning again (seconds on the
+ * theater). The plan file (docs/plan-format.md) is stored beside it as
+ * the record; the image is what the code loads. A round trip gives the
+ * same plan file byte for byte (tests/test_track.c).
+ *
+ * Reading trusts nothing: every count is bounded by the bytes left and
+ * every index checked against the scenario, so a damaged image is an
+ * error, not a crash (the header's hash pins the image anyway).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "track/track_int.h"
+
+/* ---- buffer ------------------------------------------------------------- */
+
+void dd__buf_put(dd__buf *b, const void *p, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n)
+            cap *= 2;
+        unsigned char *v = realloc(b->v, cap);
+        if (!v) {
+            b->oom = true;
+            return;
+        }
+        b->v = v;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->v + b->n, p, n);
+    b->n += n;
+}
+
+void dd__buf_u64(dd__buf *b, uint64_t x)
+{
+    unsigned char o[8];
+    for (int i = 0; i < 8; i++)
+        o[i] = (unsigned char)(x >> (56 - 8 * i));
+    dd__buf_put(b, o, 8);
+}
+
+void dd__buf_i64(dd__buf *b, int64_t x)
+{
+    dd__buf_u64(b, (uint64_t)x);
+}
+
+void dd__buf_str(dd__buf *b, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    dd__buf_u64(b, n);
+    dd__buf_put(b, s, n);
+}
+
+void dd__buf_fini(dd__buf *b)
+{
+    free(b->v);
+    memset(b, 0, sizeof *b);
+}
+
+void dd__hex(const unsigned char *d, size_t n, char *hex)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        hex[2 * i] = digits[d[i] >> 4];
+        hex[2 * i + 1] = digits[d[i] & 15];
+    }
+    hex[2 * n] = 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+bool dd__unhex(const char *hex, unsigned char *d, size_t n)
+{
+    if (!hex || strlen(hex) != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int a = hexval(hex[2 * i]), c = hexval(hex[2 * i + 1]);
+        if (a < 0 || c < 0)
+            return false;
+        d[i] = (unsigned char)(a << 4 | c);
+    }
+    return true;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static void put_d(dd__buf *b, double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    dd__buf_u64(b, u);
+}
+
+#define PUT(x) dd__buf_i64(b, (int64_t)(x))
+
+static void put_pax(dd__buf *b, size_t n, const dd_pax *v)
+{
+    PUT(n);
+    for (size_t k = 0; k < n; k++) {
+        PUT(v[k].people);
+        PUT(v[k].count);
+        PUT(v[k].escort);
+    }
+}
+
+static void write_loads(const dd_loadplan *lp, dd__buf *b)
+{
+    PUT(lp->n_pallets);
+    for (size_t i = 0; i < lp->n_pallets; i++) {
+        const dd_pallet *x = &lp->pallets[i];
+        PUT(x->site);
+        PUT(x->prebuilt);
+        PUT(x->n_pieces);
+        for (size_t k = 0; k < x->n_pieces; k++) {
+            PUT(x->pieces[k].cargo);
+            PUT(x->pieces[k].count);
+        }
+        put_d(b, x->gross_kg);
+        put_d(b, x->height_m);
+        put_d(b, x->area_used);
+        PUT(x->hazards);
+        PUT(x->sensitive);
+        PUT(x->ready);
+        PUT(x->priority);
+    }
+    PUT(lp->n_loads);
+    for (size_t i = 0; i < lp->n_loads; i++) {
+        const dd_load *x = &lp->loads[i];
+        PUT(x->site);
+        PUT(x->aircraft);
+        PUT(x->n_items);
+        for (size_t k = 0; k < x->n_items; k++) {
+            PUT(x->items[k].kind);
+            PUT(x->items[k].ref);
+            PUT(x->items[k].count);
+            PUT(x->items[k].escort);
+        }
+        put_d(b, x->weight_kg);
+        put_d(b, x->acl_kg);
+        PUT(x->pallets);
+        PUT(x->passengers);
+        PUT(x->seats);
+        put_d(b, x->floor_m);
+        put_d(b, x->utilisation);
+        PUT(x->ready);
+        PUT(x->hazards);
+        PUT(x->sensitive);
+        PUT(x->priority);
+    }
+    PUT(lp->n_groups);
+    for (size_t i = 0; i < lp->n_groups; i++) {
+        const dd_site_loads *g = &lp->groups[i];
+        PUT(g->site);
+        PUT(g->aircraft);
+        put_d(b, g->leg_m);
+        PUT(g->first_load);
+        PUT(g->n_loads);
+        PUT(g->lower_bound);
+        PUT(g->lb_weight);
+        PUT(g->lb_floor);
+        PUT(g->lb_seats);
+        PUT(g->lb_l2_weight);
+        PUT(g->lb_positions);
+        PUT(g->initial_loads);
+        put_d(b, g->seconds);
+    }
+    PUT(lp->n_warnings);
+    for (size_t i = 0; i < lp->n_warnings; i++)
+        dd__buf_str(b, lp->warnings[i]);
+}
+
+void dd__image_write(const dd_plan *p, dd__buf *b)
+{
+    const dd_scenario *s = p->scenario;
+    dd__buf_put(b, "drawdown-plan-image", 19);
+    PUT(DD__IMAGE_VERSION);
+    PUT(s->n_sites);
+    PUT(s->n_aircraft);
+    PUT(s->n_cargo);
+    PUT(s->n_people);
+    PUT(s->n_tasks);
+    PUT(s->agreement.n_milestones);
+    dd__buf_u64(b, p->seed);
+    PUT(p->objective);
+    PUT(p->fleet_mix);
+    dd__buf_u64(b, p->iterations);
+    put_d(b, p->seconds);
+    PUT(p->loads != NULL);
+    if (p->loads)
+        write_loads(p->loads, b);
+    PUT(p->n_sorties);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *x = &p->sorties[i];
+        PUT(x->aircraft);
+        PUT(x->tail);
+        PUT(x->site);
+        PUT(x->hub);
+        PUT(x->ferry_from);
+        PUT(x->ferry_departure);
+        PUT(x->arrival_at_site);
+        PUT(x->departure);
+        PUT(x->arrival);
+        PUT(x->clearance);
+        PUT(x->load);
+        put_d(b, x->weight_kg);
+        put_d(b, x->acl_kg);
+        put_d(b, x->floor_m);
+        PUT(x->seats);
+        put_pax(b, x->n_pax, x->pax);
+        put_pax(b, x->n_ferry_pax, x->ferry_pax);
+    }
+    PUT(p->n_clearances);
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        const dd_clearance_req *c = &p->clearances[i];
+        PUT(c->sortie);
+        PUT(c->site);
+        PUT(c->file_by);
+        PUT(c->window_from);
+        PUT(c->window_to);
+        PUT(c->day);
+        PUT(c->count_site);
+        PUT(c->count_country);
+    }
+    for (size_t i = 0; i < s->n_tasks; i++) {
+        PUT(p->tasks[i].start);
+        PUT(p->tasks[i].end);
+    }
+    for (size_t i = 0; i < s->n_people; i++) {
+        PUT(p->released[i]);
+        PUT(p->arrived[i]);
+    }
+    for (size_t i = 0; i < s->n_cargo; i++)
+        PUT(p->cargo_ready[i]);
+    PUT(p->n_movements);
+    for (size_t i = 0; i < p->n_movements; i++) {
+        const dd_movement *m = &p->movements[i];
+        PUT(m->people);
+        PUT(m->count);
+        PUT(m->sortie);
+        PUT(m->departure);
+        PUT(m->day);
+    }
+    for (size_t i = 0; i < s->n_sites; i++) {
+        const dd_site_plan *x = &p->sites[i];
+        PUT(x->closure);
+        PUT(x->n_days);
+        for (size_t k = 0; k < x->n_days; k++) {
+            const dd_site_day *d = &x->days[k];
+            PUT(d->day);
+            for (int r = 0; r < DD_ROLE_COUNT; r++)
+                PUT(d->people[r]);
+            PUT(d->security_required);
+            put_d(b, d->cargo_remaining_kg);
+            PUT(d->mog_peak);
+            PUT(d->clearances);
+            PUT(d->exits);
+        }
+    }
+    for (size_t i = 0; i < s->agreement.n_milestones; i++) {
+        const dd_milestone_result *m = &p->milestones[i];
+        PUT(m->achieved);
+        put_d(b, m->personnel_out);
+        put_d(b, m->cargo_out);
+        PUT(m->met);
+    }
+    PUT(p->deadline_met);
+    PUT(p->all_out);
+    PUT(p->completion);
+    put_d(b, p->margin_hours);
+    PUT(p->margin);
+    dd__buf_str(b, p->margin_term);
+    PUT(p->binding);
+    dd__buf_str(b, p->binding_detail);
+    PUT(p->completion_lb);
+    PUT(p->completion_lb_binding);
+    PUT(p->sorties_lb);
+    PUT(p->commercial_seats_used);
+    PUT(p->n_relaxations);
+    for (size_t i = 0; i < p->n_relaxations; i++) {
+        const dd_relaxation *r = &p->relaxations[i];
+        dd__buf_str(b, r->change);
+        PUT(r->site);
+        PUT(r->aircraft);
+        PUT(r->value);
+        PUT(r->was);
+        dd__buf_str(b, r->text);
+    }
+    dd__buf_put(b, "end", 3);
+}
+
+#undef PUT
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct dd__image_loads {
+    dd_loadplan lp;
+    dd_pallet *pallets;
+    dd_piece *pieces;
+    dd_load *loads;
+    dd_load_item *items;
+    dd_site_loads *groups;
+    char **warnings;
+};
+
+void dd__image_loads_free(dd__image_loads *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; l->warnings && i < l->lp.n_warnings; i++)
+        free(l->warnings[i]);
+    free(l->warnings);
+    free(l->pallets);
+    free(l->pieces);
+    free(l->loads);
+    free(l->items);
+    free(l->groups);
+    free(l);
+}
+
+typedef struct rd {
+    const unsigned char *v;
+    size_t n, at;
+    bool bad;
+    char *why;
+    size_t why_size;
+} rd;
+
+static void fail(rd *r, const char *what)
+{
+    if (!r->bad)
+        snprintf(r->why, r->why_size, "the plan image is damaged (%s at byte %zu)", what,
+                 r->at);
+    r->bad = true;
+}
+
+static int64_t get(rd *r)
+{
+    if (r->bad || r->n - r->at < 8) {
+        fail(r, "cut short");
+        return 0;
+    }
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++)
+        x = x << 8 | r->v[r->at + (size_t)i];
+    r->at += 8;
+    return (int64_t)x;
+}
+
+static double get_d(rd *r)
+{
+    uint64_t u = (uint64_t)get(r);
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* An index in [lo, hi). */
+static int32_t get_idx(rd *r, int64_t lo, int64_t hi, const char *what)
+{
+    int64_t x = get(r);
+    if (x < lo || x >= hi) {
+        fail(r, what);
+        return (int32_t)lo;
+    }
+    return (int32_t)x;
+}
+
+static int32_t get_i32(rd *r)
+{
+    int64_t x = get(r);
+    if (x < INT32_MIN || x > INT32_MAX)
+        fail(r, "a number out of range");
+    return (int32_t)x;
+}
+
+/* A count of items of at least `each` bytes. */
+static size_t get_count(rd *r, size_t each)
+{
+    int64_t x = get(r);
+    if (x < 0 || (uint64_t)x > (r->n - r->at) / each) {
+        fail(r, "a count larger than the image");
+        return 0;
+    }
+    return (size_t)x;
+}
+
+static void get_str(rd *r, char *out, size_t size)
+{
+    size_t len = get_count(r, 1);
+    if (r->bad || len >= size) {
+        fail(r, "a text too long");
+        out[0] = 0;
+        return;
+    }
+    memcpy(out, r->v + r->at, len);
+    out[len] = 0;
+    r->at += len;
+}
+
+static char *get_strdup(rd *r)
+{
+    size_t len = get_count(r, 1);
+    char *s = r->bad ? NULL : malloc(len + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, r->v + r->at, len);
+    s[len] = 0;
+    r->at += len;
+    return s;
+}
+
+static bool expect(rd *r, const char *tag)
+{
+    size_t n = strlen(tag);
+    if (r->n - r->at < n || memcmp(r->v + r->at, tag, n)) {
+        fail(r, "a missing mark");
+        return false;
+    }
+    r->at += n;
+    return true;
+}
+
+static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
+{
+    size_t np = get_count(r, 8 * 10);
+    l->pallets = calloc(np + 1, sizeof *l->pallets);
+    if (!l->pallets)
+        return DD_ENOMEM;
+    /* pieces: counted first would need two passes; grow instead */
+    size_t cap = 1024, used = 0;
+    l->pieces = malloc(cap * sizeof *l->pieces);
+    size_t *first = malloc((np + 1) * sizeof *first);
+    if (!l->pieces || !first) {
+        free(first);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < np && !r->bad; i++) {
+        dd_pallet *x = &l->pallets[i];
+        x->site = get_idx(r, 0, (int64_t)s->n_sites, "a pallet's site");
+        x->prebuilt = get(r) != 0;
+        x->n_pieces = get_count(r, 16);
+        first[i] = used;
+        if (used + x->n_pieces > cap) {
+            while (used + x->n_pieces > cap)
+                cap *= 2;
+            dd_piece *v = realloc(l->pieces, cap * sizeof *v);
+            if (!v) {
+                free(first);
+                return DD_ENOMEM;
+            }
+            l->pieces = v;
+        }
+        for (size_t k = 0; k < x->n_pieces; k++) {
+            l->pieces[used].cargo = get_idx(r, 0, (int64_t)s->n_cargo, "a pallet's cargo");
+            l->pieces[used++].count = get_i32(r);
+        }
+        x->gross_kg = get_d(r);
+        x->height_m = get_d(r);
+        x->area_used = get_d(r);
+        x->hazards = (uint32_t)get(r);
+        x->sensitive = get(r) != 0;
+        x->ready = get(r);
+        x->priority = get_i32(r);
+    }
+    for (size_t i = 0; i < np; i++)
+        l->pallets[i].pieces = l->pieces + first[i];
+    free(first);
+    size_t nl = get_count(r, 8 * 14);
+    l->loads = calloc(nl + 1, sizeof *l->loads);
+    if (!l->loads)
+        return DD_ENOMEM;
+    cap = 1024;
+    used = 0;
+    l->items = malloc(cap * sizeof *l->items);
+    first = malloc((nl + 1) * sizeof *first);
+    if (!l->items || !first) {
+        free(first);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < nl && !r->bad; i++) {
+        dd_load *x = &l->loads[i];
+        x->site = get_idx(r, 0, (int64_t)s->n_sites, "a load's site");
+        x->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a load's aircraft");
+        x->n_items = get_count(r, 32);
+        first[i] = used;
+        if (used + x->n_items > cap) {
+            while (used + x->n_items > cap)
+                cap *= 2;
+            dd_load_item *v = realloc(l->items, cap * sizeof *v);
+            if (!v) {
+                free(first);
+                return DD_ENOMEM;
+            }
+            l->items = v;
+        }
+        for (size_t k = 0; k < x->n_items; k++) {
+            dd_load_item *it = &l->items[used++];
+            it->kind = (dd_load_item_kind)get_idx(r, 0, 3, "a load item's kind");
+            int64_t hi = it->kind == DD_LI_PALLET  ? (int64_t)np
+                         : it->kind == DD_LI_BULKY ? (int64_t)s->n_cargo
+                                                   : (int64_t)s->n_people;
+            it->ref = get_idx(r, 0, hi, "a load item");
+            it->count = get_i32(r);
+            it->escort = get(r) != 0;
+        }
+        x->weight_kg = get_d(r);
+        x->acl_kg = get_d(r);
+        x->pallets = get_i32(r);
+        x->passengers = get_i32(r);
+        x->seats = get_i32(r);
+        x->floor_m = get_d(r);
+        x->utilisation = get_d(r);
+        x->ready = get(r);
+        x->hazards = (uint32_t)get(r);
+        x->sensitive = get(r) != 0;
+        x->priority = get_i32(r);
+    }
+    for (size_t i = 0; i < nl; i++)
+        l->loads[i].items = l->items + first[i];
+    free(first);
+    size_t ng = get_count(r, 8 * 13);
+    l->groups = calloc(ng + 1, sizeof *l->groups);
+    if (!l->groups)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < ng && !r->bad; i++) {
+        dd_site_loads *g = &l->groups[i];
+        g->site = get_idx(r, 0, (int64_t)s->n_sites, "a load group's site");
+        g->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a load group's aircraft");
+        g->leg_m = get_d(r);
+        g->first_load = (size_t)get_idx(r, 0, (int64_t)nl + 1, "a load group");
+        g->n_loads = (size_t)get_idx(r, 0, (int64_t)(nl - g->first_load) + 1, "a load group");
+        g->lower_bound = (size_t)get(r);
+        g->lb_weight = (size_t)get(r);
+        g->lb_floor = (size_t)get(r);
+        g->lb_seats = (size_t)get(r);
+        g->lb_l2_weight = (size_t)get(r);
+        g->lb_positions = (size_t)get(r);
+        g->initial_loads = (size_t)get(r);
+        g->seconds = get_d(r);
+    }
+    size_t nw = get_count(r, 8);
+    l->warnings = calloc(nw + 1, sizeof *l->warnings);
+    if (!l->warnings)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < nw && !r->bad; i++) {
+        l->warnings[i] = get_strdup(r);
+        if (!l->warnings[i] && !r->bad)
+            return DD_ENOMEM;
+        l->lp.n_warnings = i + 1;
+    }
+    l->lp.scenario = s;
+    l->lp.n_pallets = np;
+    l->lp.pallets = l->pallets;
+    l->lp.n_loads = nl;
+    l->lp.loads = l->loads;
+    l->lp.n_groups = ng;
+    l->lp.groups = l->groups;
+    l->lp.warnings = (const char *const *)l->warnings;
+    return DD_OK;
+}
+
+static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **out)
+{
+    size_t n = get_count(r, 24);
+    *n_out = 0;
+    *out = NULL;
+    if (r->bad)
+        return DD_OK;
+    dd_pax *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return DD_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        v[k].people = get_idx(r, 0, (int64_t)s->n_people, "a passenger group");
+        v[k].count = get_i32(r);
+        v[k].escort = get(r) != 0;
+    }
+    *n_out = n;
+    *out = v;
+    return DD_OK;
+}
+
+static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_loads *l)
+{
+    if (!expect(r, "drawdown-plan-image"))
+        return DD_OK;
+    if (get(r) != DD__IMAGE_VERSION) {
+        fail(r, "an image version this drawdown does not read");
+        return DD_OK;
+    }
+    if ((size_t)get(r) != s->n_sites || (size_t)get(r) != s->n_aircraft ||
+        (size_t)get(r) != s->n_cargo || (size_t)get(r) != s->n_people ||
+        (size_t)get(r) != s->n_tasks || (size_t)get(r) != s->agreement.n_milestones) {
+        fail(r, "made for another scenario");
+        return DD_OK;
+    }
+    p->seed = (uint64_t)get(r);
+    p->objective = get_i32(r);
+    p->fleet_mix = get(r) != 0;
+    p->iterations = (uint64_t)get(r);
+    p->seconds = get_d(r);
+    dd_status st = DD_OK;
+    if (get(r)) {
+        st = read_loads(r, s, l);
+        p->loads = &l->lp;
+    }
+    p->borrowed_loads = true;
+    size_t nl = p->loads ? p->loads->n_loads : 0;
+    size_t n = st == DD_OK ? get_count(r, 8 * 17) : 0;
+    p->sorties = calloc(n + 1, sizeof *p->sorties);
+    if (!p->sorties)
+        return DD_ENOMEM;
+    /* clearances are read after the sorties; their indices checked then */
+    for (size_t i = 0; i < n && !r->bad && st == DD_OK; i++) {
+        dd_sortie *x = &p->sorties[i];
+        p->n_sorties = i + 1;
+        x->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a sortie's aircraft");
+        x->tail = get_idx(r, 0, dd_aircraft_tails_max(&s->aircraft[x->aircraft]),
+                          "a sortie's tail");
+        x->site = get_idx(r, 0, (int64_t)s->n_sites, "a sortie's site");
+        x->hub = get_idx(r, 0, (int64_t)s->n_hubs, "a sortie's hub");
+        x->ferry_from = get_idx(r, -1, (int64_t)s->n_hubs, "a sortie's ferry");
+        x->ferry_departure = get(r);
+        x->arrival_at_site = get(r);
+        x->departure = get(r);
+        x->arrival = get(r);
+        x->clearance = get_i32(r);
+        x->load = get_idx(r, -1, (int64_t)nl, "a sortie's load");
+        x->weight_kg = get_d(r);
+        x->acl_kg = get_d(r);
+        x->floor_m = get_d(r);
+        x->seats = get_i32(r);
+        st = read_pax(r, s, &x->n_pax, &x->pax);
+        if (st == DD_OK)
+            st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);
+    }
+    if (st != DD_OK || r->bad)
+        return st;
+    size_t nc = get_count(r, 8 * 8);
+    p->clearances = calloc(nc + 1, sizeof *p->clearances);
+    if (!p->clearances)
+        return DD_ENOMEM;
+    p->n_clearances = nc;
+    for (size_t i = 0; i < nc && !r->bad; i++) {
+        dd_clearance_req *c = &p->clearances[i];
+        c->sortie = get_idx(r, -1, (int64_t)n, "a request's sortie");
+        c->site = get_idx(r, 0, (int64_t)s->n_sites, "a request's site");
+        c->file_by = get(r);
+        c->window_from = get(r);
+        c->window_to = get(r);
+        c->day = get_i32(r);
+        c->count_site = get_i32(r);
+        c->count_country = get_i32(r);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (p->sorties[i].clearance < -1 || p->sorties[i].clearance >= (int64_t)nc)
+            fail(r, "a sortie's clearance");
+    for (size_t i = 0; i < s->n_tasks; i++) {
+        p->tasks[i].start = get(r);
+        p->tasks[i].end = get(r);
+    }
+    for (size_t i = 0; i < s->n_people; i++) {
+        p->released[i] = get(r);
+        p->arrived[i] = get(r);
+    }
+    for (size_t i = 0; i < s->n_cargo; i++)
+        p->cargo_ready[i] = get(r);
+    size_t nm = get_count(r, 8 * 5);
+    p->movements = malloc((nm + 1) * sizeof *p->movements);
+    if (!p->movements)
+        return DD_ENOMEM;
+    p->n_movements = nm;
+    for (size_t i = 0; i < nm && !r->bad; i++) {
+        dd_movement *m = &p->movements[i];
+        m->people = get_idx(r, 0, (int64_t)s->n_people, "a movement's group");
+        m->count = get_i32(r);
+        m->sortie = get_idx(r, -1, (int64_t)n, "a movement's sortie");
+        m->departure = get(r);
+        m->day = get_i32(r);
+    }
+    for (size_t i = 0; i < s->n_sites && !r->bad; i++) {
+        dd_site_plan *x = &p->sites[i];
+        x->closure = get(r);
+        size_t nd = get_count(r, 8 * (6 + DD_ROLE_COUNT));
+        x->days = calloc(nd + 1, sizeof *x->days);
+        if (!x->days)
+            return DD_ENOMEM;
+        x->n_days = nd;
+        for (size_t k = 0; k < nd; k++) {
+            dd_site_day *d = &x->days[k];
+            d->day = get_i32(r);
+            for (int q = 0; q < DD_ROLE_COUNT; q++)
+                d->people[q] = get_i32(r);
+            d->security_required = get_i32(r);
+            d->cargo_remaining_kg = get_d(r);
+            d->mog_peak = get_i32(r);
+            d->clearances = get_i32(r);
+            d->exits = get_i32(r);
+        }
+    }
+    for (size_t i = 0; i < s->agreement.n_milestones; i++) {
+        dd_milestone_result *m = &p->milestones[i];
+        m->achieved = get(r);
+        m->personnel_out = get_d(r);
+        m->cargo_out = get_d(r);
+        m->met = get(r) != 0;
+    }
+    p->deadline_met = get(r) != 0;
+    p->all_out = get(r) != 0;
+    p->completion = get(r);
+    p->margin_hours = get_d(r);
+    p->margin = get(r);
+    get_str(r, p->margin_term, sizeof p->margin_term);
+    p->binding = (dd_binding)get_idx(r, 0, DD_BIND_COUNT, "the binding limit");
+    get_str(r, p->binding_detail, sizeof p->binding_detail);
+    p->completion_lb = get(r);
+    p->completion_lb_binding = (dd_binding)get_idx(r, 0, DD_BIND_COUNT, "the bound's limit");
+    p->sorties_lb = (size_t)get(r);
+    p->commercial_seats_used = get_i32(r);
+    p->n_relaxations = (size_t)get_idx(r, 0, 17, "the relaxations");
+    for (size_t i = 0; i < p->n_relaxations; i++) {
+        dd_relaxation *x = &p->relaxations[i];
+        get_str(r, x->change, sizeof x->change);
+        x->site = get_i32(r);
+        x->aircraft = get_i32(r);
+        x->value = get(r);
+        x->was = get(r);
+        get_str(r, x->text, sizeof x->text);
+    }
+    if (expect(r, "end") && r->at != r->n)
+        fail(r, "bytes after the end");
+    return DD_OK;
+}
+
+/* dd__plan_new's allocation, from here (src/plan's private header is not
+ * ours); dd_plan_free frees it. */
+static dd_plan *plan_new(const dd_scenario *s)
+{
+    dd_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->scenario = s;
+    p->borrowed_loads = true;
+    p->tasks = calloc(s->n_tasks + 1, sizeof *p->tasks);
+    p->released = calloc(s->n_people + 1, sizeof *p->released);
+    p->arrived = calloc(s->n_people + 1, sizeof *p->arrived);
+    p->cargo_ready = calloc(s->n_cargo + 1, sizeof *p->cargo_ready);
+    p->sites = calloc(s->n_sites + 1, sizeof *p->sites);
+    p->milestones = calloc(s->agreement.n_milestones + 1, sizeof *p->milestones);
+    if (!p->tasks || !p->released || !p->arrived || !p->cargo_ready || !p->sites ||
+        !p->milestones) {
+        dd_plan_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
+                         dd_plan **plan_out, dd__image_loads **loads_out, char *why,
+                         size_t why_size)
+{
+    *plan_out = NULL;
+    *loads_out = NULL;
+    why[0] = 0;
+    dd_plan *p = plan_new(s);
+    dd__image_loads *l = calloc(1, sizeof *l);
+    if (!p || !l) {
+        dd_plan_free(p);
+        free(l);
+        return DD_ENOMEM;
+    }
+    rd r = {v, n, 0, false, why, why_size};
+    dd_status st = read_plan(&r, s, p, l);
+    if (st == DD_OK && r.bad)
+        st = DD_EINPUT;
+    if (st != DD_OK) {
+        dd_plan_free(p);
+        dd__image_loads_free(l);
+        return st;
+    }
+    *plan_out = p;
+    *loads_out = l;
+    return DD_OK;
+}

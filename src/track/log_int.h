@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to src/track: the log handle and what log.c, chain.c and
+ * upgrade.c share (the only files that include sqlite3.h). */
+#ifndef DD_LOG_INT_H
+#define DD_LOG_INT_H
+
+#include <sqlite3.h>
+
+#include "track/track_int.h"
+
+#define LOG_FORMAT "drawdown-log"
+#define LOG_VERSION 2
+
+/* Header fields that dd_track_info does not show. */
+typedef struct dd__hashes {
+    char plan_stored[65];  /* SHA-256 of the stored (deflated) plan file */
+    char image_stored[65]; /* of the stored plan image */
+    size_t image_size;     /* the image inflated */
+    char creator_key[65];  /* the header's signer, hex */
+} dd__hashes;
+
+struct dd_track {
+    sqlite3 *db;
+    char *path;
+    bool writable;
+    dd_track_info info;
+    dd__hashes h;
+    char stored_hash[65]; /* the header's hash as stored */
+    char header_sig[129];
+    bool header_doubled;
+    /* verified so far on this handle (dd_track_verify is incremental) */
+    bool verified;
+    unsigned char header_hash[32];
+    int64_t verified_seq;
+    unsigned char verified_head[32];
+    dd_track_batch *batches;
+    size_t n_batches, cap_batches;
+    /* the plan, loaded once (dd_track_plan) */
+    const dd_scenario *files_checked;
+    dd_plan *plan;
+    dd__image_loads *loads;
+};
+
+void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);
+dd_status dd__inflate(const unsigned char *v, size_t n, size_t hint, dd__buf *out, FILE *to);
+void dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32]);
+void dd__header_msg(const unsigned char hash[32], dd__buf *b);
+void dd__sign(const dd_key *k, const unsigned char *msg, size_t n, char sig_hex[129]);
+bool dd__sign_ok(const char *pk_hex, const unsigned char *msg, size_t n, const char *sig_hex);
+void dd__db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what);
+void dd__now_iso(char out[32]);
+const char *dd__col(sqlite3_stmt *s, int i);
+dd_status dd__open_db(const char *path, bool writable, bool immutable, dd_diags *diags,
+                      sqlite3 **out);
+dd_status dd__read_header(dd_track *t, dd_diags *diags);
+dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsigned char **v,
+                   size_t *n);
+dd_status dd__build_log(const char *path, bool replace,
+                        dd_status (*fill)(sqlite3 *db, void *ctx), void *ctx, dd_diags *diags);
+
+/* The rows of one event as the log hashes them (chain.c). */
+typedef struct dd__row {
+    int64_t seq, batch;
+    int64_t kind, at, sortie, idx, cnt, ref, tail, until, wfrom, wto;
+    const char *time, *event, *subject, *value, *note, *origin, *source, *recorded;
+} dd__row;
+void dd__row_hash(const unsigned char prev[32], const dd__row *r, dd__buf *scratch,
+                  unsigned char out[32]);
+/* The message a batch signature covers. */
+void dd__batch_msg(const unsigned char log_id[32], const dd_track_batch *b, dd__buf *m);
+
+/* Upgrade: events of a format-1 log, rows ready to write (upgrade.c). */
+typedef struct dd__upgrade_rows {
+    const dd_scenario *scenario;
+    size_t n;
+    const dd_event *v;   /* typed, as the old log's text reads */
+    const char *const *source; /* per event: where it was read, as the old log said */
+    const char *const *recorded;
+} dd__upgrade_rows;
+dd_status dd__write_upgrade_rows(sqlite3 *db, const dd_track_info *i, const dd__hashes *h,
+                                 const dd__upgrade_rows *rows, const dd_key *signer);
+dd_status dd__create(const char *path, const dd_plan *p, const char *scenario_path,
+                     const dd_key *signer, const char *upgraded, dd__upgrade_rows *rows,
+                     dd_diags *diags);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to src/track: the plan image (a dd_plan as bytes and back), the
+ * canonical encoding that rows and headers are hashed over, and hex. */
+#ifndef DD_TRACK_INT_H
+#define DD_TRACK_INT_H
+
+#include <drawdown/track.h>
+#include <sodium.h>
+
+/* A growable byte buffer. */
+typedef struct dd__buf {
+    unsigned char *v;
+    size_t n, cap;
+    bool oom;
+} dd__buf;
+
+void dd__buf_put(dd__buf *b, const void *p, size_t n);
+void dd__buf_u64(dd__buf *b, uint64_t x); /* 8 bytes, big-endian */
+void dd__buf_i64(dd__buf *b, int64_t x);
+/* A length-prefixed string: 8 bytes of length, then the bytes. */
+void dd__buf_str(dd__buf *b, const char *s);
+void dd__buf_fini(dd__buf *b);
+
+void dd__hex(const unsigned char *d, size_t n, char *hex);
+/* false when `hex` is not exactly 2n hex digits */
+bool dd__unhex(const char *hex, unsigned char *d, size_t n);
+
+/*
+ * The plan image: every field of a dd_plan and of its loads, so that the
+ * plan is used again without planning (docs/track.md). Writing appends to
+ * b. Reading checks every index against the scenario (DD_EINPUT with a
+ * message in `why`); the plan it gives borrows its loads from *loads_out,
+ * which the caller frees with dd__image_loads_free after dd_plan_free.
+ */
+#define DD__IMAGE_VERSION 1
+void dd__image_write(const dd_plan *p, dd__buf *b);
+typedef struct dd__image_loads dd__image_loads;
+dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
+                         dd_plan **plan_out, dd__image_loads **loads_out, char *why,
+                         size_t why_size);
+void dd__image_loads_free(dd__image_loads *l);
+
+#endif
