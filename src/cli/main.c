@@ -27,6 +27,8 @@ static const char usage[] =
     "  track start|add|log|verify|receipt|upgrade LOG ...  the event log\n"
     "  status LOG          where it stands against the plan, and the plan again\n"
     "  keys new|list|export  the keys that sign the event log\n"
+    "  serve LOG           the HTTP server over the log, with roles (docs/serve.md)\n"
+    "  users add|remove|list|passwd USERS.db ...  the server's users\n"
     "\n"
     "options:\n"
     "  -h, --help          show this help (drawdown <command> --help for one command)\n"
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
         return dd__cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "keys"))
         return dd__cmd_keys(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve"))
+        return dd__cmd_serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "users"))
+        return dd__cmd_users(argc - 1, argv + 1);
     fprintf(stderr, "drawdown: unknown command '%s'\n\n%s", cmd, usage);
     return DD_EXIT_INPUT;
 }

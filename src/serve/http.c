@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTTP layer of `drawdown serve` (libmicrohttpd, TLS through its
+ * GnuTLS support): the server's start and stop, the watcher thread, and
+ * one access handler that gathers a request (body limit, the session
+ * cookie, the CSRF header), hands it to the router (routes.c) and sends
+ * the reply with the security headers every reply carries.
+ *
+ * Limits that keep a hostile client from holding the server: a request
+ * head larger than max_header (a memory pool per connection) is refused
+ * by microhttpd with 431; a body over max_body gets 413 and the
+ * connection is closed; a connection idle for timeout_s is dropped
+ * (a slowloris gets no worker: connections are multiplexed with epoll
+ * over a few threads).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "serve/serve_int.h"
+
+void dd_serve_options_init(dd_serve_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->address = "127.0.0.1";
+    o->port = 8080;
+}
+
+dd_status dd_serve_parse_listen(const char *text, char *addr, size_t addr_size, uint16_t *port)
+{
+    const char *colon = strrchr(text, ':');
+    const char *ptext = text;
+    if (colon) {
+        size_t n = (size_t)(colon - text);
+        const char *a = text;
+        if (n >= 2 && a[0] == '[' && a[n - 1] == ']') {
+            a++;
+            n -= 2;
+        }
+        if (n == 0 || n >= addr_size)
+            return DD_EINPUT;
+        memcpy(addr, a, n);
+        addr[n] = 0;
+        ptext = colon + 1;
+    } else {
+        snprintf(addr, addr_size, "127.0.0.1");
+    }
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(ptext, &end, 10);
+    if (!*ptext || *end || errno || v > 65535 || ptext[0] == '-' || ptext[0] == '+')
+        return DD_EINPUT;
+    *port = (uint16_t)v;
+    unsigned char tmp[16];
+    if (inet_pton(AF_INET, addr, tmp) != 1 && inet_pton(AF_INET6, addr, tmp) != 1)
+        return DD_EINPUT;
+    return DD_OK;
+}
+
+static bool loopback(const char *addr)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, addr, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, addr, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6);
+    return false;
+}
+
+/* ---- replies -------------------------------------------------------- */
+
+void dd__reply_json(dd__reply *r, unsigned code, char *body, size_t len)
+{
+    r->code = code;
+    r->body = body;
+    r->len = len;
+    r->type = "application/json";
+}
+
+void dd__reply_error(dd__reply *r, unsigned code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    dd__out o;
+    r->code = code;
+    r->type = "application/json";
+    if (!dd__out_open(&o))
+        return;
+    /* the message is ours (no user input but ASCII-checked ids) */
+    fputs("{\"error\":\"", o.f);
+    for (const char *c = msg; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fputc('\\', o.f);
+        if ((unsigned char)*c >= 0x20)
+            fputc(*c, o.f);
+    }
+    fputs("\"}\n", o.f);
+    if (dd__out_close(&o) == DD_OK) {
+        r->body = o.p;
+        r->len = o.n;
+    }
+}
+
+static void unpin(void *cls)
+{
+    dd__snap_put(cls);
+}
+
+static void security_headers(struct MHD_Response *rs, const char *type)
+{
+    MHD_add_response_header(rs, "Content-Type", type);
+    MHD_add_response_header(rs, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'none'");
+    MHD_add_response_header(rs, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(rs, "X-Frame-Options", "DENY");
+    MHD_add_response_header(rs, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(rs, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_reply(dd_server *s, struct MHD_Connection *c, dd__reply *r)
+{
+    struct MHD_Response *rs;
+    if (r->pin)
+        rs = MHD_create_response_from_buffer_with_free_callback_cls(r->len, r->body, unpin,
+                                                                    r->pin);
+    else
+        rs = MHD_create_response_from_buffer_with_free_callback_cls(r->len, r->body, free,
+                                                                    r->body);
+    if (!rs) {
+        if (r->pin)
+            dd__snap_put(r->pin);
+        else
+            free(r->body);
+        return MHD_NO;
+    }
+    security_headers(rs, r->type ? r->type : "application/json");
+    if (s->tls)
+        MHD_add_response_header(rs, "Strict-Transport-Security", "max-age=31536000");
+    if (r->cookie[0])
+        MHD_add_response_header(rs, "Set-Cookie", r->cookie);
+    if (r->disposition[0])
+        MHD_add_response_header(rs, "Content-Disposition", r->disposition);
+    if (r->code == 413 || r->code == 400)
+        MHD_add_response_header(rs, "Connection", "close");
+    if (r->code == 429)
+        MHD_add_response_header(rs, "Retry-After", "900");
+    enum MHD_Result ok = MHD_queue_response(c, r->code, rs);
+    MHD_destroy_response(rs);
+    return ok;
+}
+
+/* ---- the access handler ---------------------------------------------- */
+
+typedef struct conn_ctx {
+    char *body;
+    size_t len, cap;
+    bool too_big;
+} conn_ctx;
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    conn_ctx *x = *con_cls;
+    if (x) {
+        free(x->body);
+        free(x);
+        *con_cls = NULL;
+    }
+}
+
+static void client_addr(struct MHD_Connection *c, char *buf, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, size, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)size);
+}
+
+static enum MHD_Result simple(dd_server *s, struct MHD_Connection *c, unsigned code,
+                              const char *msg)
+{
+    dd__reply r;
+    memset(&r, 0, sizeof r);
+    dd__reply_error(&r, code, "%s", msg);
+    return send_reply(s, c, &r);
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version,
+                                 const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    dd_server *s = cls;
+    conn_ctx *x = *con_cls;
+    if (!x) {
+        x = calloc(1, sizeof *x);
+        if (!x)
+            return MHD_NO;
+        *con_cls = x;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(cl, &end, 10);
+            if (errno || *end || v > s->o.max_body) {
+                x->too_big = true;
+                return simple(s, c, 413, "request body too large");
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (x->too_big)
+            return MHD_YES;
+        if (x->len + n > s->o.max_body) {
+            x->too_big = true;
+            free(x->body);
+            x->body = NULL;
+            x->len = x->cap = 0;
+            return MHD_YES;
+        }
+        if (x->len + n + 1 > x->cap) {
+            size_t cap = x->cap ? x->cap : 1024;
+            while (cap < x->len + n + 1)
+                cap *= 2;
+            char *b = realloc(x->body, cap);
+            if (!b)
+                return MHD_NO;
+            x->body = b;
+            x->cap = cap;
+        }
+        memcpy(x->body + x->len, upload, n);
+        x->len += n;
+        x->body[x->len] = 0;
+        return MHD_YES;
+    }
+    if (x->too_big)
+        return simple(s, c, 413, "request body too large");
+
+    char addr[64];
+    client_addr(c, addr, sizeof addr);
+    dd__req q;
+    memset(&q, 0, sizeof q);
+    q.method = method;
+    q.addr = addr;
+    q.body = x->body ? x->body : "";
+    q.body_len = x->len;
+    q.conn = c;
+    q.token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "dd_session");
+    q.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+    q.query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+    if (!q.query_after)
+        q.query_after = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    dd__session sess;
+    if (q.token && dd__session_find(s, q.token, &sess))
+        q.sess = &sess;
+    static const char prefix[] = "/api/v1";
+    if (strncmp(url, prefix, sizeof prefix - 1) != 0 ||
+        (url[sizeof prefix - 1] != '/' && url[sizeof prefix - 1] != 0))
+        return simple(s, c, 404, "no such page (the API is under /api/v1/)");
+    q.path = url + sizeof prefix - 1;
+
+    dd__reply r;
+    memset(&r, 0, sizeof r);
+    dd__route(s, &q, &r);
+    bool change = strcmp(method, "GET") && strcmp(method, "HEAD");
+    if (change || r.code == 401 || r.code == 403 || r.code == 409 || r.code == 429) {
+        if (q.sess)
+            dd__serve_log(s, "user %lld (%s) from %s: %s %s -> %u%s%s", (long long)sess.user_id,
+                          dd_user_role_name(sess.role), addr, method, q.path, r.code,
+                          r.audit[0] ? " " : "", r.audit);
+        else
+            dd__serve_log(s, "no session, from %s: %s %s -> %u%s%s", addr, method, q.path,
+                          r.code, r.audit[0] ? " " : "", r.audit);
+    }
+    if (r.stream) {
+        struct MHD_Response *rs = dd__sse_response(s, c, q.sess, r.stream_after);
+        free(r.body);
+        if (!rs)
+            return MHD_NO;
+        security_headers(rs, "text/event-stream");
+        enum MHD_Result ok = MHD_queue_response(c, 200, rs);
+        MHD_destroy_response(rs);
+        return ok;
+    }
+    if (!r.body && r.code != 204) {
+        r.body = strdup("{}\n");
+        r.len = r.body ? 3 : 0;
+        if (!r.type)
+            r.type = "application/json";
+    }
+    return send_reply(s, c, &r);
+}
+
+/* Paths are taken as sent: the API needs no escapes, and a decoded "%2e%2e"
+ * or "%00" must not become a path (routes.c refuses any '%'). */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    dd_server *s = cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = 0;
+    dd__serve_log(s, "http: %s", msg);
+}
+
+/* ---- the watcher: outside changes of the log, keep-alives ------------- */
+
+static void *watch(void *arg)
+{
+    dd_server *s = arg;
+    int64_t last_keepalive = dd__now_s();
+    while (!atomic_load(&s->stopping)) {
+        struct timespec ts = {(time_t)(s->o.watch_ms / 1000),
+                              (long)(s->o.watch_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        if (atomic_load(&s->stopping))
+            break;
+        pthread_mutex_lock(&s->log_mu);
+        if (dd__slog_changed(s->log))
+            (void)dd__snap_refresh(s);
+        pthread_mutex_unlock(&s->log_mu);
+        if (dd__now_s() - last_keepalive >= 15) {
+            last_keepalive = dd__now_s();
+            dd__sse_keepalive(s);
+        }
+    }
+    return NULL;
+}
+
+/* ---- start and stop ---------------------------------------------------- */
+
+static char *read_text(const char *path, dd_diags *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read: %s",
+                     strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n + k + 1 > cap) {
+            cap = (n + k + 1) * 2;
+            char *b = realloc(buf, cap);
+            if (!b) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = b;
+        }
+        memcpy(buf + n, chunk, k);
+        n += k;
+    }
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    else
+        buf[n] = 0;
+    return buf;
+}
+
+void dd_server_stop(dd_server *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stopping, true);
+    if (s->watcher_started)
+        pthread_join(s->watcher, NULL);
+    if (s->daemon) {
+        /* every stream resumed and ended before the daemon stops */
+        for (int i = 0; i < 400; i++) {
+            dd__sse_end_all(s);
+            pthread_mutex_lock(&s->sse_mu);
+            size_t n = s->n_streams;
+            pthread_mutex_unlock(&s->sse_mu);
+            if (!n)
+                break;
+            struct timespec ts = {0, 5000000L};
+            nanosleep(&ts, NULL);
+        }
+        MHD_stop_daemon(s->daemon);
+    }
+    dd__snap_put(s->snap);
+    dd__slog_close(s->log);
+    dd__sessions_free(s);
+    if (s->tmpdir[0])
+        rmdir(s->tmpdir);
+    if (s->tls_key_pem) {
+        sodium_memzero(s->tls_key_pem, strlen(s->tls_key_pem));
+        free(s->tls_key_pem);
+    }
+    free(s->tls_cert_pem);
+    free(s->log_path);
+    free(s->users_path);
+    free(s->address);
+    pthread_mutex_destroy(&s->log_mu);
+    pthread_mutex_destroy(&s->snap_mu);
+    pthread_mutex_destroy(&s->sess_mu);
+    pthread_mutex_destroy(&s->login_mu);
+    pthread_mutex_destroy(&s->sse_mu);
+    pthread_mutex_destroy(&s->report_mu);
+    pthread_mutex_destroy(&s->out_mu);
+    free(s);
+}
+
+uint16_t dd_server_port(const dd_server *s)
+{
+    return s->port;
+}
+
+dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server **out)
+{
+    *out = NULL;
+    if (!o->log_path) {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL, "no event log given");
+        return DD_EARG;
+    }
+    const char *address = o->address ? o->address : "127.0.0.1";
+    bool tls = o->tls_cert || o->tls_key;
+    if (tls && (!o->tls_cert || !o->tls_key)) {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "TLS needs both a certificate and its key (--tls-cert, --tls-key)");
+        return DD_EARG;
+    }
+    if (!tls && !o->insecure && !loopback(address)) {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "%s is not a loopback address: serving it without TLS would send "
+                     "passwords in clear; give --tls-cert and --tls-key (or --insecure)",
+                     address);
+        return DD_EARG;
+    }
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "this libmicrohttpd was built without TLS");
+        return DD_EARG;
+    }
+    if (sodium_init() < 0)
+        return DD_EIO;
+    dd_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return DD_ENOMEM;
+    s->o = *o;
+    if (!s->o.threads)
+        s->o.threads = 4;
+    if (!s->o.timeout_s)
+        s->o.timeout_s = 10;
+    if (!s->o.max_body)
+        s->o.max_body = 1 << 20;
+    if (!s->o.max_header)
+        s->o.max_header = 32 << 10;
+    if (!s->o.session_idle_s)
+        s->o.session_idle_s = 30 * 60;
+    if (!s->o.session_absolute_s)
+        s->o.session_absolute_s = 12 * 3600;
+    if (!s->o.watch_ms)
+        s->o.watch_ms = 250;
+    if (!s->o.login_fail_user)
+        s->o.login_fail_user = 5;
+    if (!s->o.login_fail_addr)
+        s->o.login_fail_addr = 20;
+    if (!s->o.login_window_s)
+        s->o.login_window_s = 15 * 60;
+    pthread_mutex_init(&s->log_mu, NULL);
+    pthread_mutex_init(&s->snap_mu, NULL);
+    pthread_mutex_init(&s->sess_mu, NULL);
+    pthread_mutex_init(&s->login_mu, NULL);
+    pthread_mutex_init(&s->sse_mu, NULL);
+    pthread_mutex_init(&s->report_mu, NULL);
+    pthread_mutex_init(&s->out_mu, NULL);
+    atomic_init(&s->version, 0);
+    atomic_init(&s->stopping, false);
+    s->log_path = strdup(o->log_path);
+    s->users_path = o->users_path ? strdup(o->users_path) : NULL;
+    s->address = strdup(address);
+    s->tls = tls;
+    s->o.log_path = s->log_path;
+    s->o.users_path = s->users_path;
+    s->o.address = s->address;
+    dd_status st = (!s->log_path || !s->address || (o->users_path && !s->users_path))
+                       ? DD_ENOMEM
+                       : DD_OK;
+    if (st == DD_OK && tls) {
+        s->tls_cert_pem = read_text(o->tls_cert, diags);
+        s->tls_key_pem = s->tls_cert_pem ? read_text(o->tls_key, diags) : NULL;
+        if (!s->tls_key_pem)
+            st = DD_EINPUT;
+    }
+    if (st == DD_OK)
+        st = dd__slog_open(s->log_path, o->key_name, diags, &s->log);
+    if (st == DD_OK) {
+        pthread_mutex_lock(&s->log_mu);
+        st = dd__snap_refresh(s);
+        pthread_mutex_unlock(&s->log_mu);
+    }
+    if (st == DD_OK) {
+        const char *base = getenv("TMPDIR");
+        snprintf(s->tmpdir, sizeof s->tmpdir, "%s/drawdown-serve-XXXXXX",
+                 base && *base && strlen(base) < 200 ? base : "/tmp");
+        if (!mkdtemp(s->tmpdir)) {
+            s->tmpdir[0] = 0;
+            dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                         "cannot make a temporary folder: %s", strerror(errno));
+            st = DD_EIO;
+        }
+    }
+    if (st != DD_OK) {
+        dd_server_stop(s);
+        return st;
+    }
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    const struct sockaddr *sa;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (inet_pton(AF_INET, address, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons(o->port);
+        sa = (const struct sockaddr *)&a4;
+    } else if (inet_pton(AF_INET6, address, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons(o->port);
+        sa = (const struct sockaddr *)&a6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "'%s' is not a numeric IPv4 or IPv6 address", address);
+        dd_server_stop(s);
+        return DD_EARG;
+    }
+    if (tls)
+        flags |= MHD_USE_TLS;
+    s->daemon = MHD_start_daemon(
+        flags, o->port, NULL, NULL, access_cb, s, MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header,
+        MHD_OPTION_CONNECTION_LIMIT, 8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert_pem,
+        MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem, MHD_OPTION_END);
+    if (!s->daemon) {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "cannot listen on %s port %u%s", address, (unsigned)o->port,
+                     tls ? " (or the certificate or key is not valid PEM)" : "");
+        dd_server_stop(s);
+        return DD_EIO;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : o->port;
+    if (pthread_create(&s->watcher, NULL, watch, s) != 0) {
+        dd_server_stop(s);
+        return DD_ENOMEM;
+    }
+    s->watcher_started = true;
+    *out = s;
+    return DD_OK;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The server's one door to the event log: every call into the track API
+ * (track.h, events.h) is in this file, so a change of that API is
+ * adapted here. Opening does what every command does: load the log's
+ * scenario, build its plan again with the log's seed and objective, and
+ * refuse a log whose plan hash differs (the scenario changed since).
+ * Not thread-safe: the server holds its log lock around every call but
+ * the read-only accessors (scenario, plan).
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "serve/serve_int.h"
+
+struct dd__slog {
+    dd_track *t;
+    dd_scenario *s;
+    const dd_plan *p; /* lent by the log */
+    dd_key key;       /* the server's signing key */
+    char *scenario_path;
+    char *path;
+    char *wal;
+    struct stat seen[2]; /* the log and its WAL, when last looked at */
+};
+
+void dd__slog_close(dd__slog *l)
+{
+    if (!l)
+        return;
+    dd_track_close(l->t);
+    dd_scenario_free(l->s);
+    sodium_memzero(&l->key, sizeof l->key);
+    free(l->scenario_path);
+    free(l->path);
+    free(l->wal);
+    free(l);
+}
+
+/* The server's signing key: key_name in the keys file (dd_keys_path),
+ * or its first key. */
+static dd_status load_key(const char *key_name, dd_diags *diags, dd_key *out)
+{
+    char path[4096];
+    dd_status st = dd_keys_path(path, sizeof path);
+    if (st != DD_OK) {
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "no keys file (set DRAWDOWN_KEYS or HOME)");
+        return st;
+    }
+    dd_keyring *ring = NULL;
+    st = dd_keys_load(path, diags, &ring);
+    const dd_key *k = st == DD_OK ? dd_keys_find(ring, key_name) : NULL;
+    if (st == DD_OK && !k) {
+        if (key_name)
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                         "no key named '%s' to sign the events the server adds", key_name);
+        else
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                         "no key to sign the events the server adds");
+        st = DD_EINPUT;
+    }
+    if (k)
+        *out = *k;
+    dd_keys_free(ring);
+    return st;
+}
+
+dd_status dd__slog_open(const char *path, const char *key_name, dd_diags *diags,
+                        dd__slog **out)
+{
+    *out = NULL;
+    dd__slog *l = calloc(1, sizeof *l);
+    if (!l)
+        return DD_ENOMEM;
+    size_t n = strlen(path);
+    l->path = strdup(path);
+    l->wal = malloc(n + 5);
+    if (!l->path || !l->wal) {
+        dd__slog_close(l);
+        return DD_ENOMEM;
+    }
+    memcpy(l->wal, path, n);
+    memcpy(l->wal + n, "-wal", 5);
+    dd_status st = load_key(key_name, diags, &l->key);
+    if (st == DD_OK)
+        st = dd_track_open(path, true, diags, &l->t);
+    const dd_track_info *info = st == DD_OK ? dd_track_get_info(l->t) : NULL;
+    if (st == DD_OK) {
+        l->scenario_path = strdup(info->scenario);
+        st = l->scenario_path ? dd_scenario_load(info->scenario, diags, &l->s) : DD_ENOMEM;
+    }
+    if (st == DD_OK)
+        st = dd_track_plan(l->t, l->s, diags, &l->p);
+    if (st != DD_OK) {
+        dd__slog_close(l);
+        return st;
+    }
+    (void)dd__slog_changed(l);
+    *out = l;
+    return DD_OK;
+}
+
+const dd_scenario *dd__slog_scenario(const dd__slog *l)
+{
+    return l->s;
+}
+
+const dd_plan *dd__slog_plan(const dd__slog *l)
+{
+    return l->p;
+}
+
+static bool same(const struct stat *a, const struct stat *b)
+{
+    return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ino == b->st_ino;
+}
+
+bool dd__slog_changed(dd__slog *l)
+{
+    struct stat now[2];
+    memset(now, 0, sizeof now);
+    (void)stat(l->path, &now[0]);
+    (void)stat(l->wal, &now[1]);
+    bool changed = !same(&now[0], &l->seen[0]) || !same(&now[1], &l->seen[1]);
+    memcpy(l->seen, now, sizeof now);
+    return changed;
+}
+
+dd_status dd__slog_events(dd__slog *l, dd_diags *diags, dd_events **out)
+{
+    return dd_track_events(l->t, l->s, diags, out);
+}
+
+dd_status dd__slog_parse(dd__slog *l, const char *origin, const char *csv, size_t len,
+                         dd_diags *diags, dd_events **out)
+{
+    return dd_events_parse(l->s, origin, csv, len, diags, out);
+}
+
+dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
+                          int64_t *last_out)
+{
+    dd_status st = dd_track_append(l->t, l->p, add, NULL, &l->key, diags);
+    if (st == DD_OK)
+        *last_out = dd_track_get_info(l->t)->n_events;
+    (void)dd__slog_changed(l); /* our own write is not an outside change */
+    return st;
+}
+
+dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **out,
+                          dd_plan **np)
+{
+    return dd_track_status_compute(l->p, ev, DD_TIME_NONE, out, np);
+}
+
+dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f)
+{
+    return dd_track_status_write_json(l->p, st, f);
+}
+
+dd_status dd__slog_plan_json(const dd__slog *l, const dd_plan *p, FILE *f)
+{
+    return dd_plan_write_json(p, l->scenario_path, f);
+}
+
+dd_status dd__slog_plan_hash(const dd__slog *l, const dd_plan *p, char hex[65])
+{
+    return dd_track_plan_hash(p, l->scenario_path, hex);
+}

@@ -1,0 +1,927 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The routes of /api/v1 and who may use them (docs/serve.md): one table,
+ * checked in one place — the path, then the method (405), the session
+ * (401), the role (403), the CSRF token of a state change (403) — before
+ * any handler runs. Handlers that change the log turn the request into
+ * events CSV text and add it through the log adapter under the log lock,
+ * in one transaction, then publish the new snapshot; they answer with the
+ * numbers of the events they added.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/arena.h"
+#include "model/ytree.h"
+#include "serve/serve_int.h"
+#include <drawdown/report.h>
+
+enum {
+    P = 1u << DD_USER_PLANNER,
+    C = 1u << DD_USER_COMMANDER,
+    M = 1u << DD_USER_MOVEMENT,
+    H = 1u << DD_USER_HOST,
+    R = 1u << DD_USER_RAMP,
+    V = 1u << DD_USER_VIEWER,
+    ANY = P | C | M | H | R | V
+};
+
+typedef void (*handler)(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r);
+
+typedef struct route {
+    const char *method;
+    const char *path; /* "{n}": a sortie number */
+    unsigned roles;   /* 0: no session needed */
+    handler h;
+} route;
+
+/* ---- request bodies -------------------------------------------------------- */
+
+typedef struct body {
+    dd_arena a;
+    dd_ynode *root;
+} body;
+
+/* Parse a JSON object body; false (and a 400 reply) when it is not one. An
+ * empty body is an empty object. */
+static bool body_parse(const dd__req *q, body *b, dd__reply *r)
+{
+    dd__arena_init(&b->a, 1 << 14);
+    b->root = NULL;
+    size_t n = q->body_len;
+    const char *t = q->body;
+    if (memchr(t, 0, n)) {
+        dd__reply_error(r, 400, "the body is not JSON");
+        return false;
+    }
+    bool blank = true;
+    for (size_t i = 0; i < n && blank; i++)
+        blank = t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t';
+    dd_diags d;
+    dd_diags_init(&d, 1);
+    dd_status st = blank ? dd__ytree_parse(&b->a, "body", "{}", 2, true, &d, &b->root)
+                         : dd__ytree_parse(&b->a, "body", t, n, true, &d, &b->root);
+    if (st != DD_OK || !b->root || b->root->kind != DD_Y_MAP) {
+        if (st == DD_OK)
+            dd__reply_error(r, 400, "the body must be a JSON object");
+        else if (d.n_items)
+            dd__reply_error(r, 400, "the body is not JSON: line %u, column %u: %s",
+                            d.items[0].line, d.items[0].col, d.items[0].message);
+        else
+            dd__reply_error(r, 400, "the body is not JSON");
+        dd_diags_fini(&d);
+        return false;
+    }
+    dd_diags_fini(&d);
+    return true;
+}
+
+static const dd_ynode *field(const dd_ynode *map, const char *key)
+{
+    if (!map || map->kind != DD_Y_MAP)
+        return NULL;
+    for (uint32_t i = 0; i < map->n; i++)
+        if (!strcmp(map->pairs[i].key->text, key))
+            return map->pairs[i].value;
+    return NULL;
+}
+
+/* A string (or number) field, NULL when absent or null; *bad when the
+ * field is there but not a scalar. */
+static const char *text_field(const dd_ynode *map, const char *key, bool *bad)
+{
+    const dd_ynode *v = field(map, key);
+    if (!v)
+        return NULL;
+    if (v->kind != DD_Y_SCALAR) {
+        *bad = true;
+        return NULL;
+    }
+    if (!v->quoted && !strcmp(v->text, "null"))
+        return NULL;
+    return v->text;
+}
+
+/* ---- events CSV from JSON --------------------------------------------------- */
+
+static bool cell(FILE *f, const char *v, bool last)
+{
+    fputc('"', f);
+    for (const char *c = v ? v : ""; *c; c++) {
+        if (*c == '\n' || *c == '\r')
+            return false;
+        if (*c == '"')
+            fputc('"', f);
+        fputc(*c, f);
+    }
+    fputs(last ? "\"\n" : "\",", f);
+    return true;
+}
+
+static void now_text(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%MZ", &tm);
+}
+
+/* One event row; time defaults to now. false: a bad field (message in err). */
+static bool event_row(FILE *f, const dd_ynode *e, char *err, size_t errsize)
+{
+    static const char *const keys[] = {"time", "event", "subject", "value", "note"};
+    if (!e || e->kind != DD_Y_MAP) {
+        snprintf(err, errsize, "an event is a JSON object");
+        return false;
+    }
+    for (uint32_t i = 0; i < e->n; i++) {
+        bool known = false;
+        for (size_t k = 0; k < 5; k++)
+            known = known || !strcmp(e->pairs[i].key->text, keys[k]);
+        if (!known) {
+            snprintf(err, errsize, "unknown field '%.40s' (time, event, subject, value, note)",
+                     e->pairs[i].key->text);
+            return false;
+        }
+    }
+    const char *v[5];
+    bool bad = false;
+    for (size_t k = 0; k < 5; k++)
+        v[k] = text_field(e, keys[k], &bad);
+    if (bad) {
+        snprintf(err, errsize, "event fields are strings");
+        return false;
+    }
+    char now[32];
+    if (!v[0]) {
+        now_text(now);
+        v[0] = now;
+    }
+    if (!v[1]) {
+        snprintf(err, errsize, "an event needs 'event'");
+        return false;
+    }
+    for (size_t k = 0; k < 5; k++)
+        if (!cell(f, v[k], k == 4)) {
+            snprintf(err, errsize, "a field holds a line break");
+            return false;
+        }
+    return true;
+}
+
+/* ---- adding events --------------------------------------------------------- */
+
+static bool movement_may(const dd__slog *l, const dd__session *u, const dd_event *e)
+{
+    switch (e->kind) {
+    case DD_EV_DEPARTED:
+    case DD_EV_ABORTED:
+    case DD_EV_PROCESSED: {
+        int32_t site = e->kind == DD_EV_PROCESSED
+                           ? (e->index >= 0 ? dd__slog_scenario(l)->people[e->index].site : -1)
+                           : dd__sortie_site(l, e->sortie);
+        return u->site_index < 0 || site == u->site_index;
+    }
+    case DD_EV_TAIL_DOWN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The answer to an added batch: the event numbers. */
+static void added(dd__reply *r, int64_t first, int64_t last, const char *extra)
+{
+    dd__out o;
+    if (!dd__out_open(&o)) {
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    fputs("{\"added\":[", o.f);
+    for (int64_t k = first; k <= last; k++)
+        fprintf(o.f, "%s%lld", k > first ? "," : "", (long long)k);
+    fprintf(o.f, "],\"count\":%lld", (long long)(last - first + 1));
+    if (extra)
+        fprintf(o.f, ",%s", extra);
+    fputs("}\n", o.f);
+    if (dd__out_close(&o) != DD_OK) {
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    dd__reply_json(r, 201, o.p, o.n);
+    snprintf(r->audit, sizeof r->audit, "events %lld-%lld", (long long)first, (long long)last);
+}
+
+/* Refuses with 422 and the located errors, mapped back to the events. */
+static void refused(dd__reply *r, const dd_diags *d, const char *what)
+{
+    dd__out o;
+    if (!dd__out_open(&o)) {
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    fprintf(o.f, "{\"error\":\"%s\",\"errors\":[", what);
+    for (size_t i = 0; i < d->n_items; i++) {
+        const dd_diag *g = &d->items[i];
+        fprintf(o.f, "%s{\"event\":%ld,\"message\":\"", i ? "," : "",
+                g->line >= 2 ? (long)g->line - 2 : -1L);
+        for (const char *c = g->message ? g->message : ""; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                fputc('\\', o.f);
+            if ((unsigned char)*c >= 0x20)
+                fputc(*c, o.f);
+        }
+        fputs("\"}", o.f);
+    }
+    fputs("]}\n", o.f);
+    if (dd__out_close(&o) == DD_OK)
+        dd__reply_json(r, 422, o.p, o.n);
+    else
+        dd__reply_error(r, 500, "out of memory");
+}
+
+/* Parse, check the role's right to each event, and append: log_mu held. */
+static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t len,
+                       dd__reply *r, const char *extra)
+{
+    char origin[64];
+    snprintf(origin, sizeof origin, "serve/user-%lld", (long long)q->sess->user_id);
+    dd_diags d;
+    dd_diags_init(&d, 20);
+    dd_events *add = NULL;
+    dd_status st = dd__slog_parse(s->log, origin, csv, len, &d, &add);
+    if (st == DD_EINPUT) {
+        refused(r, &d, "bad events; nothing was added");
+    } else if (st != DD_OK) {
+        dd__reply_error(r, 500, "%s", dd_status_str(st));
+    } else if (add->n == 0) {
+        dd__reply_error(r, 400, "no events");
+    } else {
+        for (size_t i = 0; i < add->n; i++)
+            if (q->sess->role == DD_USER_MOVEMENT && !movement_may(s->log, q->sess, &add->v[i])) {
+                dd__reply_error(r, 403,
+                                "event %zu: a movement user records departures, aborts, tails "
+                                "down and exit processing of their own site",
+                                i);
+                snprintf(r->audit, sizeof r->audit, "refused: event kind or site");
+                dd_events_free(add);
+                dd_diags_fini(&d);
+                return;
+            }
+        if (dd__slog_changed(s->log))
+            (void)dd__snap_refresh(s);
+        int64_t last = 0;
+        st = dd__slog_append(s->log, add, &d, &last);
+        if (st == DD_OK) {
+            (void)dd__snap_refresh(s);
+            added(r, last - (int64_t)add->n + 1, last, extra);
+        } else if (st == DD_EINPUT) {
+            refused(r, &d, "refused against the plan and the log; nothing was added");
+            r->code = 409;
+        } else {
+            dd__reply_error(r, 500, "cannot write the log: %s", dd_status_str(st));
+        }
+    }
+    dd_events_free(add);
+    dd_diags_fini(&d);
+}
+
+static void post_events(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r)
+{
+    (void)arg;
+    body b;
+    if (!body_parse(q, &b, r)) {
+        dd__arena_fini(&b.a);
+        return;
+    }
+    const dd_ynode *list = field(b.root, "events");
+    dd__out o;
+    if (!dd__out_open(&o)) {
+        dd__arena_fini(&b.a);
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    fputs("time,event,subject,value,note\n", o.f);
+    char err[160] = "";
+    bool ok = true;
+    if (list) {
+        if (list->kind != DD_Y_SEQ) {
+            snprintf(err, sizeof err, "'events' is a list");
+            ok = false;
+        }
+        for (uint32_t i = 0; ok && i < list->n; i++)
+            if (!event_row(o.f, list->items[i], err, sizeof err)) {
+                char e2[200];
+                snprintf(e2, sizeof e2, "events[%u]: %s", i, err);
+                snprintf(err, sizeof err, "%s", e2);
+                ok = false;
+            }
+    } else {
+        ok = event_row(o.f, b.root, err, sizeof err);
+    }
+    dd__arena_fini(&b.a);
+    if (dd__out_close(&o) != DD_OK) {
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    if (!ok) {
+        dd__reply_error(r, 400, "%s", err);
+    } else {
+        pthread_mutex_lock(&s->log_mu);
+        append_csv(s, q, o.p, o.n, r, NULL);
+        pthread_mutex_unlock(&s->log_mu);
+    }
+    free(o.p);
+}
+
+/* ---- clearance decisions ------------------------------------------------------ */
+
+static void clearance_reply(dd_server *s, int32_t sortie, unsigned code, const char *error,
+                            dd__reply *r)
+{
+    dd__snap *n = dd__snap_get(s);
+    dd__out o;
+    if (!n || !dd__out_open(&o)) {
+        dd__snap_put(n);
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    if (error)
+        fprintf(o.f, "{\"error\":\"%s\",\"clearance\":", error);
+    (void)dd__view_clearance(s->log, n, sortie, o.f);
+    if (error)
+        fputs("}\n", o.f);
+    dd__snap_put(n);
+    if (dd__out_close(&o) == DD_OK)
+        dd__reply_json(r, code, o.p, o.n);
+    else
+        dd__reply_error(r, 500, "out of memory");
+}
+
+typedef enum { ACT_FILE, ACT_APPROVE, ACT_DENY } act;
+
+static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__reply *r, act a)
+{
+    body b;
+    if (!body_parse(q, &b, r)) {
+        dd__arena_fini(&b.a);
+        return;
+    }
+    bool bad = false;
+    const char *time_t_ = text_field(b.root, "time", &bad);
+    const char *reason = text_field(b.root, "reason", &bad);
+    const char *window = text_field(b.root, "window", &bad);
+    if (bad || (a == ACT_DENY && (!reason || !*reason)) || (a != ACT_APPROVE && window)) {
+        dd__arena_fini(&b.a);
+        dd__reply_error(r, 400,
+                        a == ACT_DENY ? "a denial needs a 'reason' (text)"
+                                      : "fields: time, reason%s (text)",
+                        a == ACT_APPROVE ? ", window (FROM/TO)" : "");
+        return;
+    }
+    char now[32], subject[16];
+    if (!time_t_) {
+        now_text(now);
+        time_t_ = now;
+    }
+    snprintf(subject, sizeof subject, "%d", (int)sortie);
+    static const char *const kinds[] = {"clearance-filed", "clearance-approved",
+                                        "clearance-denied"};
+    dd__out o;
+    bool ok = dd__out_open(&o);
+    if (ok) {
+        fputs("time,event,subject,value,note\n", o.f);
+        ok = cell(o.f, time_t_, false) && cell(o.f, kinds[a], false) &&
+             cell(o.f, subject, false) && cell(o.f, window, false) && cell(o.f, reason, true);
+        ok = dd__out_close(&o) == DD_OK && ok;
+    }
+    dd__arena_fini(&b.a);
+    if (!ok) {
+        free(o.p);
+        dd__reply_error(r, 400, "a field holds a line break");
+        return;
+    }
+    pthread_mutex_lock(&s->log_mu);
+    if (dd__slog_changed(s->log))
+        (void)dd__snap_refresh(s);
+    /* decided under the log lock: of two decisions at once, one wins */
+    dd__snap *n = dd__snap_get(s);
+    dd_request_state now_state = n->st->sorties[sortie - 1].request;
+    dd__snap_put(n);
+    bool fits = a == ACT_FILE ? (now_state != DD_REQ_FILED && now_state != DD_REQ_APPROVED)
+                              : now_state == DD_REQ_FILED;
+    if (!fits) {
+        pthread_mutex_unlock(&s->log_mu);
+        free(o.p);
+        clearance_reply(s, sortie, 409,
+                        a == ACT_FILE ? "the request is filed already"
+                                      : "the request is not waiting for a decision",
+                        r);
+        snprintf(r->audit, sizeof r->audit, "conflict: sortie %d is %s", (int)sortie,
+                 dd__request_state(now_state));
+        return;
+    }
+    char extra[64];
+    snprintf(extra, sizeof extra, "\"sortie\":%d", (int)sortie);
+    append_csv(s, q, o.p, o.n, r, extra);
+    pthread_mutex_unlock(&s->log_mu);
+    free(o.p);
+}
+
+static void post_file(dd_server *s, const dd__req *q, int32_t n, dd__reply *r)
+{
+    clearance_act(s, q, n, r, ACT_FILE);
+}
+
+static void post_approve(dd_server *s, const dd__req *q, int32_t n, dd__reply *r)
+{
+    clearance_act(s, q, n, r, ACT_APPROVE);
+}
+
+static void post_deny(dd_server *s, const dd__req *q, int32_t n, dd__reply *r)
+{
+    clearance_act(s, q, n, r, ACT_DENY);
+}
+
+/* ---- sessions ----------------------------------------------------------------- */
+
+static void cookie(dd_server *s, dd__reply *r, const char *token, unsigned max_age)
+{
+    snprintf(r->cookie, sizeof r->cookie,
+             "dd_session=%s; Path=/api/; Max-Age=%u; HttpOnly; SameSite=Strict%s", token,
+             max_age, s->tls ? "; Secure" : "");
+}
+
+static void session_json(dd__reply *r, unsigned code, const dd__session *u, const char *name)
+{
+    dd__out o;
+    if (!dd__out_open(&o)) {
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    fprintf(o.f, "{\"user_id\":%lld,", (long long)u->user_id);
+    if (name)
+        fprintf(o.f, "\"user\":\"%s\",", name); /* names are [A-Za-z0-9._-] */
+    fprintf(o.f, "\"role\":\"%s\",\"site\":\"%s\",\"csrf\":\"%s\"}\n",
+            dd_user_role_name(u->role), u->site, u->csrf);
+    if (dd__out_close(&o) == DD_OK)
+        dd__reply_json(r, code, o.p, o.n);
+}
+
+static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r)
+{
+    (void)arg;
+    body b;
+    if (!body_parse(q, &b, r)) {
+        dd__arena_fini(&b.a);
+        return;
+    }
+    bool bad = false;
+    const char *user = text_field(b.root, "user", &bad);
+    const char *pass = text_field(b.root, "password", &bad);
+    if (bad || !user || !pass || strlen(user) > 63 || strlen(pass) > 1024) {
+        dd__arena_fini(&b.a);
+        dd__reply_error(r, 400, "a login is {\"user\": ..., \"password\": ...}");
+        return;
+    }
+    if (!dd__limit_allowed(s, "addr", q->addr, s->o.login_fail_addr) ||
+        !dd__limit_allowed(s, "user", user, s->o.login_fail_user)) {
+        dd__arena_fini(&b.a);
+        dd__reply_error(r, 429, "too many failed logins; try again later");
+        snprintf(r->audit, sizeof r->audit, "login refused: too many failures");
+        return;
+    }
+    dd_user u;
+    pthread_mutex_lock(&s->login_mu);
+    dd_status st = dd__users_login(s->users_path, user, pass, &u);
+    pthread_mutex_unlock(&s->login_mu);
+    if (st != DD_OK) {
+        dd__limit_fail(s, "addr", q->addr);
+        dd__limit_fail(s, "user", user);
+        dd__arena_fini(&b.a);
+        dd__reply_error(r, 401, "wrong user name or password");
+        snprintf(r->audit, sizeof r->audit, "login failed");
+        return;
+    }
+    dd__limit_clear(s, "user", user);
+    dd__arena_fini(&b.a);
+    int32_t site = -1;
+    if (u.role == DD_USER_MOVEMENT && u.site[0]) {
+        const dd_scenario *sc = dd__slog_scenario(s->log);
+        site = -2;
+        for (size_t k = 0; k < sc->n_sites; k++)
+            if (!strcmp(sc->sites[k].id, u.site))
+                site = (int32_t)k;
+        if (site == -2) {
+            dd__reply_error(r, 403, "the user's site is not a site of this scenario");
+            return;
+        }
+    }
+    char token[65];
+    dd__session sess;
+    if (dd__session_new(s, &u, site, token, &sess) != DD_OK) {
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    cookie(s, r, token, s->o.session_absolute_s);
+    sodium_memzero(token, sizeof token);
+    session_json(r, 200, &sess, u.name);
+    snprintf(r->audit, sizeof r->audit, "login: user %lld (%s)", (long long)u.id,
+             dd_user_role_name(u.role));
+}
+
+static void post_logout(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r)
+{
+    (void)arg;
+    dd__session_end(s, q->token);
+    snprintf(r->cookie, sizeof r->cookie,
+             "dd_session=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+             s->tls ? "; Secure" : "");
+    dd__reply_json(r, 200, strdup("{\"logged_out\":true}\n"), 20);
+}
+
+static void get_session(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r)
+{
+    (void)s;
+    (void)arg;
+    session_json(r, 200, q->sess, NULL);
+}
+
+/* ---- reads ---------------------------------------------------------------------- */
+
+static void get_status(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r)
+{
+    (void)arg;
+    dd__snap *n = dd__snap_get(s);
+    const dd__buf *b = q->sess->role == DD_USER_HOST ? &n->status_host : &n->status_full;
+    r->code = 200;
+    r->type = "application/json";
+    r->body = b->p;
+    r->len = b->n;
+    r->pin = n;
+}
+
+typedef dd_status (*view_fn)(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f);
+
+static void view(dd_server *s, const dd__req *q, dd__reply *r, view_fn fn)
+{
+    dd__snap *n = dd__snap_get(s);
+    dd__out o;
+    if (!dd__out_open(&o)) {
+        dd__snap_put(n);
+        dd__reply_error(r, 500, "out of memory");
+        return;
+    }
+    dd_status st = fn(s, q, n, o.f);
+    dd__snap_put(n);
+    if (dd__out_close(&o) == DD_OK && st == DD_OK)
+        dd__reply_json(r, 200, o.p, o.n);
+    else {
+        free(o.p);
+        dd__reply_error(r, 500, "%s", dd_status_str(st));
+    }
+}
+
+static dd_status v_sorties(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
+{
+    return dd__view_sorties(s->log, n, q->sess, f);
+}
+static dd_status v_clearances(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
+{
+    (void)q;
+    return dd__view_clearances(s->log, n, f);
+}
+static dd_status v_events(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
+{
+    int64_t after = 0;
+    if (q->query_after)
+        after = strtoll(q->query_after, NULL, 10);
+    return dd__view_events(s->log, n, after < 0 ? 0 : after, q->sess, f);
+}
+static dd_status v_exits(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
+{
+    (void)q;
+    return dd__view_exits(s->log, n, f);
+}
+static dd_status v_manifests(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
+{
+    return dd__view_manifests(s->log, n, q->sess, f);
+}
+static dd_status v_ramp(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
+{
+    (void)q;
+    return dd__view_ramp(s->log, n, f);
+}
+
+static void get_sorties(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    view(s, q, r, v_sorties);
+}
+static void get_clearances(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    view(s, q, r, v_clearances);
+}
+static void get_clearance(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)q;
+    clearance_reply(s, a, 200, NULL, r);
+}
+static void get_events(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    view(s, q, r, v_events);
+}
+static void get_exits(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    view(s, q, r, v_exits);
+}
+static void get_manifests(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    view(s, q, r, v_manifests);
+}
+static void get_ramp(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    view(s, q, r, v_ramp);
+}
+
+static void get_stream(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)s;
+    (void)a;
+    r->code = 200;
+    r->stream = true;
+    r->stream_after = q->query_after ? strtoll(q->query_after, NULL, 10) : -1;
+}
+
+/* ---- the new plan, its acceptance, its briefing ---------------------------------- */
+
+/* The plan made again from the current snapshot (dd_plan_free). */
+static dd_status new_plan(dd_server *s, dd_plan **np)
+{
+    dd__snap *n = dd__snap_get(s);
+    dd_track_status *st = NULL;
+    dd_status rc = dd__slog_status(s->log, n->ev, &st, np);
+    dd_track_status_free(st);
+    dd__snap_put(n);
+    return rc;
+}
+
+static void get_new_plan(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)q;
+    (void)a;
+    pthread_mutex_lock(&s->report_mu);
+    dd_plan *np = NULL;
+    dd_status st = new_plan(s, &np);
+    dd__out o;
+    if (st == DD_OK)
+        st = dd__out_open(&o) ? DD_OK : DD_ENOMEM;
+    if (st == DD_OK) {
+        st = dd__slog_plan_json(s->log, np, o.f);
+        if (dd__out_close(&o) != DD_OK && st == DD_OK)
+            st = DD_ENOMEM;
+        if (st == DD_OK)
+            dd__reply_json(r, 200, o.p, o.n);
+        else
+            free(o.p);
+    }
+    dd_plan_free(np);
+    pthread_mutex_unlock(&s->report_mu);
+    if (st != DD_OK)
+        dd__reply_error(r, 500, "cannot make the new plan: %s", dd_status_str(st));
+}
+
+static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)a;
+    pthread_mutex_lock(&s->report_mu);
+    dd_plan *np = NULL;
+    char hex[65] = "";
+    dd_status st = new_plan(s, &np);
+    if (st == DD_OK)
+        st = dd__slog_plan_hash(s->log, np, hex);
+    dd_plan_free(np);
+    pthread_mutex_unlock(&s->report_mu);
+    if (st != DD_OK) {
+        dd__reply_error(r, 500, "cannot make the new plan: %s", dd_status_str(st));
+        return;
+    }
+    char now[32], csv[256], extra[100];
+    now_text(now);
+    int len = snprintf(csv, sizeof csv,
+                       "time,event,subject,value,note\n\"%s\",note,plan,\"%s\",\"new plan "
+                       "accepted as the approved one\"\n",
+                       now, hex);
+    snprintf(extra, sizeof extra, "\"plan_sha256\":\"%s\"", hex);
+    pthread_mutex_lock(&s->log_mu);
+    append_csv(s, q, csv, (size_t)len, r, extra);
+    pthread_mutex_unlock(&s->log_mu);
+}
+
+static void briefing(dd_server *s, dd__reply *r, const char *ext, const char *type)
+{
+    pthread_mutex_lock(&s->report_mu);
+    dd_plan *np = NULL;
+    dd_status st = new_plan(s, &np);
+    dd__out o = {0};
+    if (st == DD_OK)
+        st = dd__out_open(&o) ? DD_OK : DD_ENOMEM;
+    if (st == DD_OK) {
+        st = dd__slog_plan_json(s->log, np, o.f);
+        if (dd__out_close(&o) != DD_OK && st == DD_OK)
+            st = DD_ENOMEM;
+    }
+    dd_plan_free(np);
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    dd_brief *b = NULL;
+    if (st == DD_OK)
+        st = dd_brief_parse("new-plan.json", o.p, o.n, &d, &b);
+    if (st == DD_OK)
+        st = dd_brief_use_scenario(b, dd__slog_scenario(s->log));
+    char path[320];
+    unsigned char rnd[8];
+    randombytes_buf(rnd, sizeof rnd);
+    snprintf(path, sizeof path, "%s/brief-%02x%02x%02x%02x%02x%02x%02x%02x.%s", s->tmpdir,
+             rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], ext);
+    if (st == DD_OK) {
+        dd_report_options ro;
+        dd_report_options_init(&ro);
+        st = dd_report_write(b, path, &ro, &d);
+    }
+    dd_brief_free(b);
+    free(o.p);
+    dd_diags_fini(&d);
+    char *data = NULL;
+    size_t n = 0;
+    if (st == DD_OK) {
+        FILE *f = fopen(path, "rb");
+        dd__out x;
+        if (!f || !dd__out_open(&x)) {
+            st = DD_EIO;
+        } else {
+            char chunk[65536];
+            size_t k;
+            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+                fwrite(chunk, 1, k, x.f);
+            if (dd__out_close(&x) == DD_OK) {
+                data = x.p;
+                n = x.n;
+            } else {
+                st = DD_ENOMEM;
+            }
+        }
+        if (f)
+            fclose(f);
+    }
+    unlink(path);
+    pthread_mutex_unlock(&s->report_mu);
+    if (st != DD_OK) {
+        dd__reply_error(r, 500, "cannot make the briefing: %s", dd_status_str(st));
+        return;
+    }
+    r->code = 200;
+    r->body = data;
+    r->len = n;
+    r->type = type;
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"briefing.%s\"",
+             ext);
+}
+
+static void get_pdf(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)q;
+    (void)a;
+    briefing(s, r, "pdf", "application/pdf");
+}
+
+static void get_xlsx(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)q;
+    (void)a;
+    briefing(s, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}
+
+/* ---- the table ---------------------------------------------------------------- */
+
+static const route routes[] = {
+    {"POST", "/login", 0, post_login},
+    {"POST", "/logout", ANY, post_logout},
+    {"GET", "/session", ANY, get_session},
+    {"GET", "/status", P | C | M | H | V, get_status},
+    {"GET", "/sorties", P | C | M, get_sorties},
+    {"GET", "/clearances", P | C | M | H, get_clearances},
+    {"GET", "/clearances/{n}", P | C | M | H, get_clearance},
+    {"POST", "/clearances/{n}/file", P, post_file},
+    {"POST", "/clearances/{n}/approve", P | H, post_approve},
+    {"POST", "/clearances/{n}/deny", P | H, post_deny},
+    {"GET", "/events", P | C | M | H, get_events},
+    {"POST", "/events", P | M, post_events},
+    {"GET", "/exits", P | C | M | H, get_exits},
+    {"GET", "/manifests", P | C | M, get_manifests},
+    {"GET", "/ramp", P | C | M | R, get_ramp},
+    {"GET", "/plan/new", P | C, get_new_plan},
+    {"POST", "/plan/accept", P | C, post_accept},
+    {"GET", "/briefing.pdf", P | C, get_pdf},
+    {"GET", "/briefing.xlsx", P | C, get_xlsx},
+    {"GET", "/stream", P | C | M | H | V, get_stream},
+};
+
+/* Whether path matches pattern; a {n} segment is a whole number into *n. */
+static bool match(const char *pattern, const char *path, int64_t *n)
+{
+    while (*pattern && *path) {
+        if (!strncmp(pattern, "{n}", 3)) {
+            pattern += 3;
+            int64_t v = 0;
+            const char *start = path;
+            while (*path >= '0' && *path <= '9' && path - start < 9)
+                v = v * 10 + (*path++ - '0');
+            if (path == start || (*path && *path != '/'))
+                return false;
+            *n = v;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return false;
+    }
+    return !*pattern && !*path;
+}
+
+static bool path_ok(const char *p)
+{
+    if (strstr(p, "..") || strstr(p, "//"))
+        return false;
+    for (; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '/' || *p == '.' || *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+void dd__route(dd_server *s, const dd__req *q, dd__reply *r)
+{
+    if (!path_ok(q->path)) {
+        dd__reply_error(r, 400, "bad path");
+        snprintf(r->audit, sizeof r->audit, "refused: bad path");
+        return;
+    }
+    const route *hit = NULL;
+    bool path_known = false;
+    int64_t n = 0;
+    bool head = !strcmp(q->method, "HEAD");
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+        int64_t v = 0;
+        if (!match(routes[i].path, q->path, &v))
+            continue;
+        path_known = true;
+        if (!strcmp(routes[i].method, q->method) || (head && !strcmp(routes[i].method, "GET"))) {
+            hit = &routes[i];
+            n = v;
+            break;
+        }
+    }
+    if (!hit) {
+        if (path_known)
+            dd__reply_error(r, 405, "method not allowed here");
+        else
+            dd__reply_error(r, 404, "no such route");
+        return;
+    }
+    bool change = strcmp(hit->method, "GET") != 0;
+    if (hit->roles) {
+        if (!q->sess) {
+            dd__reply_error(r, 401, "log in first (POST /api/v1/login)");
+            snprintf(r->audit, sizeof r->audit, "refused: no session");
+            return;
+        }
+        if (!(hit->roles & (1u << q->sess->role))) {
+            dd__reply_error(r, 403, "the %s role may not use this route",
+                            dd_user_role_name(q->sess->role));
+            snprintf(r->audit, sizeof r->audit, "refused: role");
+            return;
+        }
+        if (change && (!q->csrf_header || strlen(q->csrf_header) != 64 ||
+                       sodium_memcmp(q->csrf_header, q->sess->csrf, 64) != 0)) {
+            dd__reply_error(r, 403, "missing or wrong X-CSRF-Token header");
+            snprintf(r->audit, sizeof r->audit, "refused: CSRF token");
+            return;
+        }
+    }
+    if (strstr(hit->path, "{n}")) {
+        const dd_plan *p = dd__slog_plan(s->log);
+        if (n < 1 || (size_t)n > p->n_sorties || p->sorties[n - 1].clearance < 0) {
+            dd__reply_error(r, 404, "no clearance request for sortie %lld", (long long)n);
+            return;
+        }
+    }
+    hit->h(s, q, (int32_t)n, r);
+}

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the server (docs/serve.md): the log adapter (log.c, the only file
+ * that calls the track API), the status snapshot shared by the workers
+ * (state.c), sessions and login limits (session.c), the HTTP layer
+ * (http.c and the streams, sse.c: the files with microhttpd), routes and
+ * their views (routes.c, views.c), the users file (users.c).
+ */
+#ifndef DD_SERVE_INT_H
+#define DD_SERVE_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <drawdown/events.h>
+#include <drawdown/plan.h>
+#include <drawdown/serve.h>
+#include <drawdown/track.h>
+
+/* ---- the log adapter (log.c) ---------------------------------------- */
+
+typedef struct dd__slog dd__slog;
+
+/* Open writable, load the scenario and the log's plan, as the command
+ * line does; key_name: the key that signs what the server adds (NULL:
+ * the first of the keys file). */
+dd_status dd__slog_open(const char *path, const char *key_name, dd_diags *diags,
+                        dd__slog **out);
+void dd__slog_close(dd__slog *l);
+const dd_scenario *dd__slog_scenario(const dd__slog *l);
+const dd_plan *dd__slog_plan(const dd__slog *l);
+/* Whether the log's files changed since the last call (outside writers). */
+bool dd__slog_changed(dd__slog *l);
+/* Every event, in order (*out: dd_events_free). */
+dd_status dd__slog_events(dd__slog *l, dd_diags *diags, dd_events **out);
+/* Events CSV text read as `track add` reads a file named origin. */
+dd_status dd__slog_parse(dd__slog *l, const char *origin, const char *csv, size_t len,
+                         dd_diags *diags, dd_events **out);
+/* Append in one transaction, checked; *last_out: the number of the last
+ * event in the log afterwards. */
+dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
+                          int64_t *last_out);
+/* Status at the last event; np (may be NULL): the new plan (dd_plan_free). */
+dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **out,
+                          dd_plan **np);
+dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f);
+/* The plan file text of p (new plan or the log's). */
+dd_status dd__slog_plan_json(const dd__slog *l, const dd_plan *p, FILE *f);
+/* sha256 of a plan's file, hex. */
+dd_status dd__slog_plan_hash(const dd__slog *l, const dd_plan *p, char hex[65]);
+
+/* ---- users (users.c) --------------------------------------------------- */
+
+/* DD_OK and *out when name and password match; DD_EINPUT otherwise (the
+ * same time taken for an unknown name); DD_EIO: no users file. */
+dd_status dd__users_login(const char *path, const char *name, const char *password,
+                          dd_user *out);
+
+/* ---- the status snapshot (state.c) ------------------------------------- */
+
+/* Everything the readers need, computed once per change of the log and
+ * never changed after: readers hold a reference (dd__snap_get/put). */
+typedef struct dd__buf {
+    char *p;
+    size_t n;
+} dd__buf;
+
+typedef struct dd__snap {
+    atomic_int refs;
+    uint64_t version;
+    dd_events *ev;          /* every event in the log */
+    int32_t *retracted_by;  /* per event: the event retracting it, 0: none */
+    dd_track_status *st;
+    dd__buf status_full;    /* status --json */
+    dd__buf status_host;    /* the host liaison's share of it */
+    dd__buf summary_full;   /* without the sortie list: for the stream */
+    dd__buf summary_host;
+} dd__snap;
+
+typedef struct dd__sse dd__sse;
+
+/* ---- sessions and login limits (session.c) ----------------------------- */
+
+typedef struct dd__session {
+    unsigned char key[32]; /* BLAKE2b of the token: the token itself is not kept */
+    char csrf[65];
+    int64_t user_id;
+    dd_user_role role;
+    char site[64];
+    int32_t site_index; /* movement: the site, -1 all */
+    int64_t created, seen; /* monotonic seconds */
+    struct dd__session *next;
+} dd__session;
+
+#define DD__SESSION_BUCKETS 1024
+#define DD__LIMIT_SLOTS 4096
+
+typedef struct dd__limit {
+    unsigned char key[16];
+    int64_t window_start;
+    unsigned fails;
+} dd__limit;
+
+/* ---- the server ------------------------------------------------------- */
+
+struct dd_server {
+    dd_serve_options o;
+    char *log_path, *users_path, *address, *tls_cert_pem, *tls_key_pem;
+    bool tls;
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+
+    /* the log: one writer at a time (the SQLite handle too) */
+    pthread_mutex_t log_mu;
+    dd__slog *log;
+
+    /* the current snapshot */
+    pthread_mutex_t snap_mu;
+    dd__snap *snap;
+    atomic_uint_fast64_t version;
+
+    /* sessions and login limits */
+    pthread_mutex_t sess_mu;
+    dd__session *sessions[DD__SESSION_BUCKETS];
+    size_t n_sessions;
+    pthread_mutex_t login_mu; /* one password hash at a time (64 MiB each) */
+    dd__limit limits[DD__LIMIT_SLOTS];
+
+    /* streams */
+    pthread_mutex_t sse_mu;
+    dd__sse *streams;
+    size_t n_streams;
+
+    /* briefings are rendered one at a time into this folder */
+    pthread_mutex_t report_mu;
+    char tmpdir[256];
+
+    pthread_mutex_t out_mu; /* the server's log */
+
+    pthread_t watcher;
+    bool watcher_started;
+    atomic_bool stopping;
+};
+
+dd__snap *dd__snap_get(dd_server *s);
+void dd__snap_put(dd__snap *n);
+/* Build the snapshot from the log's events (call with log_mu held) and
+ * publish it; wakes every stream. */
+dd_status dd__snap_refresh(dd_server *s);
+int64_t dd__now_s(void); /* monotonic seconds */
+
+/* Sessions. dd__session_new fills token_out (64 hex) and returns a copy. */
+dd_status dd__session_new(dd_server *s, const dd_user *u, int32_t site_index,
+                          char token_out[65], dd__session *copy_out);
+/* A copy of the live session of token, touched; false when none. */
+bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out);
+void dd__session_end(dd_server *s, const char *token);
+void dd__sessions_free(dd_server *s);
+/* Login limits: false when the key (user name or address) is locked out. */
+bool dd__limit_allowed(dd_server *s, const char *kind, const char *key, unsigned max);
+void dd__limit_fail(dd_server *s, const char *kind, const char *key);
+void dd__limit_clear(dd_server *s, const char *kind, const char *key);
+
+/* The server's own log: a line with the time, never a password, token or
+ * personal name. */
+void dd__serve_log(dd_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- requests and replies (http.c, routes.c) ---------------------------- */
+
+typedef struct dd__req {
+    const char *method;
+    const char *path;     /* after /api/v1 */
+    const char *body;
+    size_t body_len;
+    const char *addr;     /* client address, text */
+    const dd__session *sess; /* NULL: not logged in */
+    const char *csrf_header;
+    const char *token;    /* the session cookie */
+    const char *query_after; /* events?after=N */
+    void *conn;           /* the connection (streams) */
+} dd__req;
+
+typedef struct dd__reply {
+    unsigned code;
+    char *body; /* malloc'd, or borrowed from pin */
+    size_t len;
+    const char *type;
+    dd__snap *pin; /* body borrowed from this snapshot (released after sending) */
+    char cookie[256];
+    char disposition[128];
+    bool stream; /* the connection becomes an event stream (http.c) */
+    int64_t stream_after; /* events after this number; -1: from now */
+    char audit[160]; /* what the server's log records of a change */
+} dd__reply;
+
+void dd__reply_json(dd__reply *r, unsigned code, char *body, size_t len);
+void dd__reply_error(dd__reply *r, unsigned code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Route and answer one request; the role checks happen here. */
+void dd__route(dd_server *s, const dd__req *q, dd__reply *r);
+
+/* Streams (sse.c): the response of a new stream, events after `after`
+ * (-1: from now); wake every suspended stream (a new snapshot, a
+ * keep-alive, the end). */
+struct MHD_Response;
+struct MHD_Connection;
+struct MHD_Response *dd__sse_response(dd_server *s, struct MHD_Connection *conn,
+                                      const dd__session *sess, int64_t after);
+void dd__sse_wake_all(dd_server *s);
+void dd__sse_keepalive(dd_server *s);
+void dd__sse_end_all(dd_server *s);
+
+/* ---- views (views.c): JSON for each route, already filtered by role ---- */
+
+/* open_memstream with a dd_jw on it */
+typedef struct dd__out {
+    FILE *f;
+    char *p;
+    size_t n;
+} dd__out;
+bool dd__out_open(dd__out *o);
+/* Close; the text in o->p (malloc'd) */
+dd_status dd__out_close(dd__out *o);
+
+/* the host liaison's share of a status JSON: an allow-list of fields */
+dd_status dd__status_filter(const char *json, size_t len, bool summary, bool host, dd__buf *out);
+dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u, FILE *f);
+dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, FILE *f);
+dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f);
+dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
+                         const dd__session *u, FILE *f);
+const char *dd__request_state(dd_request_state r);
+dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user_role role,
+                         FILE *f);
+dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f);
+dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
+                             FILE *f);
+dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f);
+/* The site a sortie leaves from, or -1. */
+int32_t dd__sortie_site(const dd__slog *l, int32_t sortie);
+/* Whether role may see event i of the snapshot on the stream. */
+bool dd__event_visible(const dd__slog *l, const dd__snap *n, size_t i, const dd__session *u);
+
+#endif

@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What each route answers, as JSON, already cut to what the role may see
+ * (docs/serve.md has the matrix). The host liaison's status is the
+ * status --json of the log passed through an allow-list of fields: a
+ * field added to the status later stays hidden from the host until it is
+ * listed here. The clearance requests carry what the host needs to decide
+ * — aircraft type, call sign, window, route, passengers, hazard classes,
+ * weapons aboard — and nothing of the load itself.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/json.h"
+#include "model/ytree.h"
+#include "serve/serve_int.h"
+
+/* ---- the status, filtered -------------------------------------------------- */
+
+/* The host liaison's fields of status --json. Not there: tasks, tails
+ * down, people and cargo per site, unplaced sorties. */
+static const char *const host_fields[] = {
+    "format", "version", "at", "events",
+    "sorties.planned", "sorties.due", "sorties.departed", "sorties.overdue",
+    "sorties.aborted",
+    "clearances.due", "clearances.approved", "clearances.denied", "clearances.pending",
+    "clearances.overdue", "clearances.to_file_anew",
+    "processing.processed", "processing.planned",
+    "projection.completion_planned", "projection.completion", "projection.slip_hours",
+    "projection.deadline_met", "projection.terms_met",
+    "sites[].id", "sites[].processed", "sites[].processed_planned", "sites[].closed_until",
+    "sites[].last_departure", "sites[].close_by",
+    "sortie_list[].id", "sortie_list[].state", "sortie_list[].clearance",
+    "sortie_list[].planned", "sortie_list[].departed", "sortie_list[].projected",
+};
+
+static bool host_allowed(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof host_fields / sizeof *host_fields; i++) {
+        const char *f = host_fields[i];
+        if (!strcmp(f, path))
+            return true;
+        /* a container of an allowed field */
+        if (!strncmp(f, path, n) && (f[n] == '.' || f[n] == '['))
+            return true;
+    }
+    return false;
+}
+
+static void scalar(dd_jw *w, const dd_ynode *v)
+{
+    if (v->quoted) {
+        dd__jw_str(w, v->text);
+    } else if (!strcmp(v->text, "null")) {
+        dd__jw_null(w);
+    } else if (!strcmp(v->text, "true") || !strcmp(v->text, "false")) {
+        dd__jw_bool(w, v->text[0] == 't');
+    } else if (strpbrk(v->text, ".eE")) {
+        dd__jw_num(w, strtod(v->text, NULL));
+    } else {
+        dd__jw_int(w, strtoll(v->text, NULL, 10));
+    }
+}
+
+static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t cap, bool summary,
+                 bool host)
+{
+    if (v->kind == DD_Y_SCALAR) {
+        scalar(w, v);
+    } else if (v->kind == DD_Y_SEQ) {
+        dd__jw_arr(w);
+        if (plen + 2 < cap) {
+            memcpy(path + plen, "[]", 3);
+            for (uint32_t i = 0; i < v->n; i++)
+                emit(w, v->items[i], path, plen + 2, cap, summary, host);
+            path[plen] = 0;
+        }
+        dd__jw_arr_end(w);
+    } else {
+        dd__jw_obj(w);
+        for (uint32_t i = 0; i < v->n; i++) {
+            const char *k = v->pairs[i].key->text;
+            size_t kl = strlen(k);
+            if (plen + kl + 2 >= cap)
+                continue;
+            size_t at = plen;
+            if (plen)
+                path[at++] = '.';
+            memcpy(path + at, k, kl + 1);
+            bool keep = !(summary && !strcmp(path, "sortie_list")) && (!host || host_allowed(path));
+            if (keep) {
+                dd__jw_key(w, k);
+                emit(w, v->pairs[i].value, path, at + kl, cap, summary, host);
+            }
+            path[plen] = 0;
+        }
+        dd__jw_obj_end(w);
+    }
+}
+
+dd_status dd__status_filter(const char *json, size_t len, bool summary, bool host, dd__buf *out)
+{
+    out->p = NULL;
+    out->n = 0;
+    dd_arena a;
+    dd__arena_init(&a, 1 << 16);
+    dd_diags d;
+    dd_diags_init(&d, 2);
+    dd_ynode *root = NULL;
+    dd_status st = dd__ytree_parse(&a, "status", json, len, true, &d, &root);
+    dd_diags_fini(&d);
+    dd__out o;
+    if (st == DD_OK && !dd__out_open(&o))
+        st = DD_ENOMEM;
+    if (st == DD_OK) {
+        dd_jw w;
+        dd__jw_init(&w, o.f, false);
+        char path[256] = "";
+        emit(&w, root, path, 0, sizeof path, summary, host);
+        dd_status we = dd__jw_end(&w);
+        st = dd__out_close(&o);
+        if (st == DD_OK && we != DD_OK) {
+            free(o.p);
+            st = we;
+        }
+        if (st == DD_OK) {
+            out->p = o.p;
+            out->n = o.n;
+        }
+    }
+    dd__arena_fini(&a);
+    return st;
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
+{
+    dd__jw_key(w, key);
+    if (t == DD_TIME_NONE) {
+        dd__jw_null(w);
+        return;
+    }
+    char buf[40];
+    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
+    dd__jw_str(w, buf);
+}
+
+static void jint(dd_jw *w, const char *key, int64_t v)
+{
+    dd__jw_key(w, key);
+    dd__jw_int(w, v);
+}
+
+static void jstr(dd_jw *w, const char *key, const char *v)
+{
+    dd__jw_key(w, key);
+    if (v)
+        dd__jw_str(w, v);
+    else
+        dd__jw_null(w);
+}
+
+static const char *const sortie_states[] = {"planned", "overdue", "departed", "aborted"};
+static const char *const request_states[] = {"not_due", "overdue", "filed", "approved",
+                                             "denied"};
+static const char *const role_names[] = {"security", "operations", "support", "augmentee"};
+
+static const char *sortie_state(dd_sortie_state s)
+{
+    return (unsigned)s < 4 ? sortie_states[s] : "?";
+}
+
+const char *dd__request_state(dd_request_state r)
+{
+    return (unsigned)r < 5 ? request_states[r] : "?";
+}
+
+int32_t dd__sortie_site(const dd__slog *l, int32_t sortie)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    if (sortie < 1 || (size_t)sortie > p->n_sorties)
+        return -1;
+    return p->sorties[sortie - 1].site;
+}
+
+static int32_t passengers(const dd_sortie *so)
+{
+    int32_t n = 0;
+    for (size_t k = 0; k < so->n_pax; k++)
+        n += so->pax[k].count;
+    return n;
+}
+
+static const dd_load *load_of(const dd_plan *p, const dd_sortie *so)
+{
+    if (so->load < 0 || !p->loads || (size_t)so->load >= p->loads->n_loads)
+        return NULL;
+    return &p->loads->loads[so->load];
+}
+
+/* Weapons aboard, as the host is told: explosives (hazard class 1.x) or
+ * sensitive items (arms and their ammunition travel as sensitive). */
+static bool weapons(const dd_scenario *s, const dd_load *ld)
+{
+    if (!ld)
+        return false;
+    if (ld->sensitive)
+        return true;
+    for (size_t c = 0; c < s->hazard.n_classes && c < 32; c++)
+        if ((ld->hazards >> c & 1u) && s->hazard.classes[c][0] == '1')
+            return true;
+    return false;
+}
+
+static void call_sign(const dd_scenario *s, const dd_sortie *so, int32_t id, char *buf,
+                      size_t size)
+{
+    char t[16];
+    size_t k = 0;
+    for (const char *c = s->aircraft[so->aircraft].id; *c && k < 8; c++)
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+            t[k++] = *c;
+        else if (*c >= 'a' && *c <= 'z')
+            t[k++] = (char)(*c - 'a' + 'A');
+    t[k] = 0;
+    snprintf(buf, size, "%s%04d", t, (int)id);
+}
+
+/* ---- clearance requests: the host liaison's view --------------------------- */
+
+static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    const dd_scenario *s = dd__slog_scenario(l);
+    const dd_sortie *so = &p->sorties[i];
+    const dd_track_sortie *ts = &n->st->sorties[i];
+    const dd_clearance_req *c = so->clearance >= 0 ? &p->clearances[so->clearance] : NULL;
+    const dd_load *ld = load_of(p, so);
+    char cs[32];
+    call_sign(s, so, (int32_t)i + 1, cs, sizeof cs);
+    dd__jw_obj(w);
+    jint(w, "sortie", (int64_t)i + 1);
+    jstr(w, "call_sign", cs);
+    jstr(w, "aircraft", s->aircraft[so->aircraft].id);
+    jstr(w, "aircraft_name", s->aircraft[so->aircraft].name);
+    jstr(w, "from", s->sites[so->site].icao);
+    jstr(w, "site", s->sites[so->site].id);
+    jstr(w, "to", s->hubs[so->hub].icao);
+    jtime(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
+    jtime(w, s, "window_from", ts->window_from);
+    jtime(w, s, "window_to", ts->window_to);
+    jtime(w, s, "departure_planned", so->departure);
+    jstr(w, "state", dd__request_state(ts->request));
+    jint(w, "passengers", passengers(so));
+    dd__jw_key(w, "hazard_classes");
+    dd__jw_arr(w);
+    for (size_t k = 0; ld && k < s->hazard.n_classes && k < 32; k++)
+        if (ld->hazards >> k & 1u)
+            dd__jw_str(w, s->hazard.classes[k]);
+    dd__jw_arr_end(w);
+    dd__jw_key(w, "weapons");
+    dd__jw_bool(w, weapons(s, ld));
+    /* the decision: the last clearance event of the sortie not retracted */
+    const dd_event *dec = NULL;
+    size_t dec_n = 0;
+    for (size_t k = 0; k < n->ev->n; k++) {
+        const dd_event *e = &n->ev->v[k];
+        if (e->sortie == (int32_t)i + 1 && !n->retracted_by[k] &&
+            (e->kind == DD_EV_APPROVED || e->kind == DD_EV_DENIED)) {
+            dec = e;
+            dec_n = k + 1;
+        }
+    }
+    dd__jw_key(w, "decision");
+    if (dec) {
+        dd__jw_obj(w);
+        jint(w, "event", (int64_t)dec_n);
+        jstr(w, "decision", dec->kind == DD_EV_APPROVED ? "approved" : "denied");
+        jtime(w, s, "at", dec->at);
+        jstr(w, "reason", dec->note);
+        dd__jw_obj_end(w);
+    } else {
+        dd__jw_null(w);
+    }
+    dd__jw_obj_end(w);
+}
+
+dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, FILE *f)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "clearances");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].clearance >= 0)
+            clearance(&w, l, n, i);
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
+
+dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f)
+{
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    clearance(&w, l, n, (size_t)sortie - 1);
+    return dd__jw_end(&w);
+}
+
+/* ---- sorties, with their loads ------------------------------------------------ */
+
+static bool site_ok(const dd__session *u, int32_t site)
+{
+    return u->role != DD_USER_MOVEMENT || u->site_index < 0 || u->site_index == site;
+}
+
+static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const dd_load *ld)
+{
+    dd__jw_key(w, "items");
+    dd__jw_arr(w);
+    for (size_t k = 0; k < ld->n_items; k++) {
+        const dd_load_item *it = &ld->items[k];
+        if (it->kind == DD_LI_PALLET) {
+            const dd_pallet *pl = &p->loads->pallets[it->ref];
+            for (size_t m = 0; m < pl->n_pieces; m++) {
+                dd__jw_obj(w);
+                jstr(w, "kind", "pallet");
+                jint(w, "pallet", it->ref + 1);
+                jstr(w, "cargo", s->cargo[pl->pieces[m].cargo].id);
+                jstr(w, "description", s->cargo[pl->pieces[m].cargo].description);
+                jint(w, "count", pl->pieces[m].count);
+                dd__jw_obj_end(w);
+            }
+        } else if (it->kind == DD_LI_BULKY) {
+            dd__jw_obj(w);
+            jstr(w, "kind", "bulky");
+            jstr(w, "cargo", s->cargo[it->ref].id);
+            jstr(w, "description", s->cargo[it->ref].description);
+            jint(w, "count", it->count);
+            dd__jw_obj_end(w);
+        } else {
+            dd__jw_obj(w);
+            jstr(w, "kind", "people");
+            jstr(w, "group", s->people[it->ref].id);
+            jint(w, "count", it->count);
+            dd__jw_obj_end(w);
+        }
+    }
+    dd__jw_arr_end(w);
+}
+
+dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u, FILE *f)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    const dd_scenario *s = dd__slog_scenario(l);
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "sorties");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        if (!site_ok(u, so->site))
+            continue;
+        const dd_track_sortie *ts = &n->st->sorties[i];
+        const dd_load *ld = load_of(p, so);
+        char cs[32];
+        call_sign(s, so, (int32_t)i + 1, cs, sizeof cs);
+        dd__jw_obj(&w);
+        jint(&w, "id", (int64_t)i + 1);
+        jstr(&w, "call_sign", cs);
+        jstr(&w, "aircraft", s->aircraft[so->aircraft].id);
+        jint(&w, "tail", so->tail + 1);
+        jstr(&w, "site", s->sites[so->site].id);
+        jstr(&w, "hub", s->hubs[so->hub].id);
+        jtime(&w, s, "arrival_at_site", so->arrival_at_site);
+        jtime(&w, s, "departure", so->departure);
+        jtime(&w, s, "arrival", so->arrival);
+        jstr(&w, "state", sortie_state(ts->state));
+        jtime(&w, s, "departed", ts->departed);
+        jtime(&w, s, "projected", ts->projected);
+        jstr(&w, "clearance", dd__request_state(ts->request));
+        jtime(&w, s, "window_from", ts->window_from);
+        jtime(&w, s, "window_to", ts->window_to);
+        dd__jw_key(&w, "weight_kg");
+        dd__jw_num(&w, so->weight_kg);
+        dd__jw_key(&w, "acl_kg");
+        dd__jw_num(&w, so->acl_kg);
+        jint(&w, "passengers", passengers(so));
+        dd__jw_key(&w, "load");
+        if (ld) {
+            dd__jw_obj(&w);
+            jint(&w, "id", so->load + 1);
+            jint(&w, "pallets", ld->pallets);
+            dd__jw_key(&w, "sensitive");
+            dd__jw_bool(&w, ld->sensitive);
+            load_items(&w, s, p, ld);
+            dd__jw_obj_end(&w);
+        } else {
+            dd__jw_null(&w);
+        }
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
+
+/* ---- manifests: who flies on each sortie --------------------------------------- */
+
+dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
+                             FILE *f)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    const dd_scenario *s = dd__slog_scenario(l);
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "manifests");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        if (!site_ok(u, so->site) || !so->n_pax)
+            continue;
+        dd__jw_obj(&w);
+        jint(&w, "sortie", (int64_t)i + 1);
+        jstr(&w, "site", s->sites[so->site].id);
+        jtime(&w, s, "departure", so->departure);
+        jstr(&w, "state", sortie_state(n->st->sorties[i].state));
+        dd__jw_key(&w, "groups");
+        dd__jw_arr(&w);
+        for (size_t k = 0; k < so->n_pax; k++) {
+            const dd_people *g = &s->people[so->pax[k].people];
+            dd__jw_obj(&w);
+            jstr(&w, "group", g->id);
+            jstr(&w, "unit", g->unit);
+            jstr(&w, "role", (unsigned)g->role < 4 ? role_names[g->role] : "?");
+            jint(&w, "count", so->pax[k].count);
+            dd__jw_key(&w, "escort");
+            dd__jw_bool(&w, so->pax[k].escort);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
+
+/* ---- entry and exit of personnel per day: counts only -------------------------- */
+
+static void day_text(const dd_scenario *s, int32_t day, char *buf, size_t size)
+{
+    char t[40];
+    dd_scenario_format_time(s, dd_scenario_day_start(s, day), s->agreement.tz_offset, t,
+                            sizeof t);
+    char *T = strchr(t, 'T');
+    if (T)
+        *T = 0;
+    snprintf(buf, size, "%s", t);
+}
+
+dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    const dd_scenario *s = dd__slog_scenario(l);
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "sites");
+    dd__jw_arr(&w);
+    for (size_t k = 0; k < s->n_sites; k++) {
+        const dd_site_plan *sp = &p->sites[k];
+        dd__jw_obj(&w);
+        jstr(&w, "id", s->sites[k].id);
+        dd__jw_key(&w, "days");
+        dd__jw_arr(&w);
+        for (size_t d = 0; d < sp->n_days; d++) {
+            int32_t day = sp->days[d].day;
+            int64_t processed = 0, entries = 0;
+            for (size_t e = 0; e < n->ev->n; e++) {
+                const dd_event *ev = &n->ev->v[e];
+                if (ev->kind == DD_EV_PROCESSED && !n->retracted_by[e] && ev->index >= 0 &&
+                    s->people[ev->index].site == (int32_t)k &&
+                    dd_scenario_day(s, ev->at) == day)
+                    processed += ev->count;
+            }
+            for (size_t g = 0; g < s->n_people; g++)
+                if (s->people[g].site == (int32_t)k && p->arrived &&
+                    p->arrived[g] != DD_TIME_NONE && dd_scenario_day(s, p->arrived[g]) == day)
+                    entries += s->people[g].count;
+            if (!sp->days[d].exits && !processed && !entries)
+                continue;
+            char date[40];
+            day_text(s, day, date, sizeof date);
+            dd__jw_obj(&w);
+            jstr(&w, "date", date);
+            jint(&w, "exits_planned", sp->days[d].exits);
+            jint(&w, "processed", processed);
+            jint(&w, "entries_planned", entries);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
+
+/* ---- the ramp: reservations and when aircraft stand on it ------------------------ */
+
+dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
+{
+    const dd_plan *p = dd__slog_plan(l);
+    const dd_scenario *s = dd__slog_scenario(l);
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "sites");
+    dd__jw_arr(&w);
+    for (size_t k = 0; k < s->n_sites; k++) {
+        const dd_site *site = &s->sites[k];
+        dd__jw_obj(&w);
+        jstr(&w, "id", site->id);
+        jstr(&w, "icao", site->icao);
+        jint(&w, "mog", site->mog_total);
+        dd__jw_key(&w, "reservations");
+        dd__jw_arr(&w);
+        for (size_t r = 0; r < site->n_reservations; r++) {
+            dd__jw_obj(&w);
+            jtime(&w, s, "from", site->reservations[r].from);
+            jtime(&w, s, "to", site->reservations[r].to);
+            jint(&w, "slots", site->reservations[r].slots);
+            jstr(&w, "note", site->reservations[r].note);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_key(&w, "occupancy");
+        dd__jw_arr(&w);
+        for (size_t i = 0; i < p->n_sorties; i++) {
+            const dd_sortie *so = &p->sorties[i];
+            if (so->site != (int32_t)k)
+                continue;
+            const dd_track_sortie *ts = &n->st->sorties[i];
+            dd_time dep = ts->departed != DD_TIME_NONE   ? ts->departed
+                          : ts->projected != DD_TIME_NONE ? ts->projected
+                                                          : so->departure;
+            dd_time on = dep - (so->departure - so->arrival_at_site);
+            dd__jw_obj(&w);
+            jstr(&w, "aircraft", s->aircraft[so->aircraft].id);
+            jstr(&w, "class", s->classes[s->aircraft[so->aircraft].klass]);
+            jtime(&w, s, "on_ramp", on);
+            jtime(&w, s, "off_ramp", dep);
+            dd__jw_key(&w, "gone");
+            dd__jw_bool(&w, ts->departed != DD_TIME_NONE);
+            dd__jw_obj_end(&w);
+        }
+        dd__jw_arr_end(&w);
+        dd__jw_obj_end(&w);
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
+
+/* ---- events --------------------------------------------------------------------- */
+
+static int32_t event_site(const dd__slog *l, const dd_event *e)
+{
+    const dd_scenario *s = dd__slog_scenario(l);
+    switch (e->kind) {
+    case DD_EV_DEPARTED:
+    case DD_EV_ABORTED:
+    case DD_EV_FILED:
+    case DD_EV_APPROVED:
+    case DD_EV_DENIED:
+        return dd__sortie_site(l, e->sortie);
+    case DD_EV_TASK_DONE:
+        return e->index >= 0 ? s->tasks[e->index].site : -1;
+    case DD_EV_PROCESSED:
+        return e->index >= 0 ? s->people[e->index].site : -1;
+    case DD_EV_CLOSED:
+        return e->index;
+    default:
+        return -1;
+    }
+}
+
+static bool clearance_event(dd_event_kind k)
+{
+    return k == DD_EV_FILED || k == DD_EV_APPROVED || k == DD_EV_DENIED;
+}
+
+bool dd__event_visible(const dd__slog *l, const dd__snap *n, size_t i, const dd__session *u)
+{
+    const dd_event *e = &n->ev->v[i];
+    switch (u->role) {
+    case DD_USER_PLANNER:
+    case DD_USER_COMMANDER:
+        return true;
+    case DD_USER_MOVEMENT: {
+        int32_t site = event_site(l, e);
+        return site < 0 || site_ok(u, site);
+    }
+    case DD_USER_HOST:
+        return clearance_event(e->kind);
+    default:
+        return false;
+    }
+}
+
+dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user_role role,
+                         FILE *f)
+{
+    const dd_scenario *s = dd__slog_scenario(l);
+    const dd_event *e = &n->ev->v[i];
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    jint(&w, "n", (int64_t)i + 1);
+    jtime(&w, s, "time", e->at);
+    jstr(&w, "event", dd_event_kind_name(e->kind));
+    jstr(&w, "subject", e->subject);
+    jstr(&w, "value", e->value);
+    if (role != DD_USER_HOST || e->kind != DD_EV_FILED)
+        jstr(&w, "note", e->note);
+    if (role != DD_USER_HOST)
+        jstr(&w, "source", e->origin);
+    dd__jw_key(&w, "retracted_by");
+    if (n->retracted_by[i])
+        dd__jw_int(&w, n->retracted_by[i]);
+    else
+        dd__jw_null(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
+}
+
+dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
+                         const dd__session *u, FILE *f)
+{
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    jint(&w, "count", (int64_t)n->ev->n);
+    dd__jw_key(&w, "events");
+    dd__jw_arr(&w);
+    dd_status st = dd__jw_end(&w);
+    /* each event is written by dd__view_event; the list is closed here */
+    bool first = true;
+    for (size_t i = after > 0 ? (size_t)after : 0; st == DD_OK && i < n->ev->n; i++) {
+        if (!dd__event_visible(l, n, i, u))
+            continue;
+        if (!first)
+            fputc(',', f);
+        first = false;
+        st = dd__view_event(l, n, i, u->role, f);
+    }
+    fputs("]}\n", f);
+    return st == DD_OK && !ferror(f) ? DD_OK : DD_EIO;
+}

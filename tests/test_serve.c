@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drawdown serve: the API over HTTP, the server in process on an
+ * ephemeral loopback port, libcurl as the client. The users file; login
+ * and the security headers; every route x role x method against the
+ * matrix of docs/serve.md (written out here again, as the oracle); the
+ * host liaison's JSON walked for any cargo or security field; clearance
+ * decisions (one of two at once wins, the other gets 409); events added
+ * by role and site; the event stream within a second; a change made by
+ * another process picked up.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "serve_util.h"
+
+static fixture fx;
+static int32_t sortie_a, sortie_b, sortie_m; /* sorties with a clearance request */
+static int32_t sortie_201;                   /* one leaving AB201 */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (fixture_files(&fx) || fixture_start(&fx, NULL))
+        return -1;
+    session pl;
+    if (login_as(fx.port, "pl", PASSWORD, &pl) != 200)
+        return -1;
+    resp r = request(fx.port, "GET", "/api/v1/clearances", NULL, &pl);
+    jdoc j;
+    bool ok = r.code == 200 && jdoc_parse(&j, r.body, r.n);
+    const dd_ynode *list = ok ? jget(j.root, "clearances") : NULL;
+    int found = 0;
+    for (uint32_t i = 0; list && i < list->n; i++) {
+        int32_t id = (int32_t)atoi(jget(list->items[i], "sortie")->text);
+        const char *site = jget(list->items[i], "site")->text;
+        if (!strcmp(site, "AB201") && !sortie_201)
+            sortie_201 = id;
+        if (!strcmp(site, "AB101")) {
+            if (found == 0)
+                sortie_a = id;
+            else if (found == 1)
+                sortie_b = id;
+            else if (found == 2)
+                sortie_m = id;
+            found++;
+        }
+    }
+    if (ok)
+        jdoc_free(&j);
+    resp_free(&r);
+    return found >= 3 && sortie_201 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    fixture_free(&fx);
+    curl_global_cleanup();
+    return 0;
+}
+
+/* ---- the users file --------------------------------------------------------- */
+
+static void test_users_file(void **state)
+{
+    (void)state;
+    struct stat sb;
+    assert_int_equal(stat(fx.users, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    assert_int_equal(dd_users_add(fx.users, "pl", DD_USER_VIEWER, NULL, PASSWORD,
+                                  DD_USERS_COST_MIN, &d),
+                     DD_EINPUT);
+    assert_non_null(strstr(d.items[0].message, "user 'pl' exists already"));
+    assert_int_equal(dd_users_add(fx.users, "bad name", DD_USER_VIEWER, NULL, PASSWORD,
+                                  DD_USERS_COST_MIN, &d),
+                     DD_EINPUT);
+    assert_int_equal(dd_users_add(fx.users, "shortpw", DD_USER_VIEWER, NULL, "short",
+                                  DD_USERS_COST_MIN, &d),
+                     DD_EINPUT);
+    assert_int_equal(dd_users_add(fx.users, "siteview", DD_USER_VIEWER, "AB101", PASSWORD,
+                                  DD_USERS_COST_MIN, &d),
+                     DD_EINPUT);
+    dd_user_list l;
+    assert_int_equal(dd_users_list(fx.users, &l, &d), DD_OK);
+    assert_int_equal(l.n, N_TEST_USERS);
+    dd_users_list_fini(&l);
+    /* a new password works at the next login; a removed user cannot log in */
+    assert_int_equal(dd_users_add(fx.users, "temp", DD_USER_VIEWER, NULL, PASSWORD,
+                                  DD_USERS_COST_MIN, &d),
+                     DD_OK);
+    assert_int_equal(dd_users_passwd(fx.users, "temp", "another password", DD_USERS_COST_MIN, &d),
+                     DD_OK);
+    session s;
+    assert_int_equal(login_as(fx.port, "temp", "another password", &s), 200);
+    assert_int_equal(dd_users_remove(fx.users, "temp", &d), DD_OK);
+    assert_int_equal(dd_users_remove(fx.users, "temp", &d), DD_EINPUT);
+    assert_int_equal(login_as(fx.port, "temp", "another password", &s), 401);
+    /* the password hash is argon2id */
+    FILE *f = fopen(fx.users, "rb");
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_non_null(memmem(buf, n, "$argon2id$", 10));
+    assert_null(memmem(buf, n, PASSWORD, strlen(PASSWORD)));
+    dd_diags_fini(&d);
+}
+
+/* ---- login, status, headers -------------------------------------------------------- */
+
+static void test_login_status(void **state)
+{
+    (void)state;
+    char body[256];
+    snprintf(body, sizeof body, "{\"user\":\"vw\",\"password\":\"%s\"}", PASSWORD);
+    resp r = request(fx.port, "POST", "/api/v1/login", body, NULL);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.head, "HttpOnly"));
+    assert_non_null(strstr(r.head, "SameSite=Strict"));
+    assert_null(strstr(r.head, "Secure")); /* no TLS here */
+    assert_non_null(strstr(r.body, "\"role\":\"viewer\""));
+    assert_non_null(strstr(r.body, "\"csrf\":\""));
+    resp_free(&r);
+    session vw;
+    assert_int_equal(login_as(fx.port, "vw", PASSWORD, &vw), 200);
+    r = request(fx.port, "GET", "/api/v1/status", NULL, &vw);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.head, "Content-Security-Policy: default-src 'none'; frame-ancestors "
+                                   "'none'"));
+    assert_non_null(strstr(r.head, "X-Content-Type-Options: nosniff"));
+    assert_non_null(strstr(r.head, "Content-Type: application/json"));
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    assert_string_equal(jget(j.root, "format")->text, "drawdown-status");
+    assert_non_null(jget(j.root, "sortie_list"));
+    assert_non_null(jget(jget(j.root, "projection"), "completion"));
+    jdoc_free(&j);
+    resp_free(&r);
+    /* wrong password, unknown user: the same answer */
+    session x;
+    assert_int_equal(login_as(fx.port, "vw", "wrong password", &x), 401);
+    assert_int_equal(login_as(fx.port, "nobody", "wrong password", &x), 401);
+    r = request(fx.port, "GET", "/index.html", NULL, NULL);
+    assert_int_equal(r.code, 404);
+    resp_free(&r);
+}
+
+/* ---- the role matrix ---------------------------------------------------------------- */
+
+/* docs/serve.md, written out again: route, method, roles allowed
+ * (p planner, c commander, m movement, h host-liaison, r ramp, v viewer). */
+static const struct {
+    const char *method;
+    const char *path; /* %d: a sortie number */
+    const char *roles;
+} matrix[] = {
+    {"GET", "/api/v1/session", "pcmhrv"},
+    {"GET", "/api/v1/status", "pcmhv"},
+    {"GET", "/api/v1/sorties", "pcm"},
+    {"GET", "/api/v1/clearances", "pcmh"},
+    {"GET", "/api/v1/clearances/%d", "pcmh"},
+    {"POST", "/api/v1/clearances/%d/file", "p"},
+    {"POST", "/api/v1/clearances/%d/approve", "ph"},
+    {"POST", "/api/v1/clearances/%d/deny", "ph"},
+    {"GET", "/api/v1/events", "pcmh"},
+    {"POST", "/api/v1/events", "pm"},
+    {"GET", "/api/v1/exits", "pcmh"},
+    {"GET", "/api/v1/manifests", "pcm"},
+    {"GET", "/api/v1/ramp", "pcmr"},
+    {"GET", "/api/v1/plan/new", "pc"},
+    {"POST", "/api/v1/plan/accept", "pc"},
+    {"GET", "/api/v1/briefing.pdf", "pc"},
+    {"GET", "/api/v1/briefing.xlsx", "pc"},
+    {"GET", "/api/v1/stream", "pcmhv"},
+    {"POST", "/api/v1/logout", "pcmhrv"}, /* last: it ends the session */
+};
+static const char *const role_users[] = {"pl", "co", "mv", "hl", "rp", "vw"};
+static const char role_letters[] = "pcmhrv";
+static const char *const methods[] = {"GET", "POST", "DELETE", "PUT"};
+
+static void test_role_matrix(void **state)
+{
+    (void)state;
+    session sess[6];
+    for (int u = 0; u < 6; u++)
+        assert_int_equal(login_as(fx.port, role_users[u], PASSWORD, &sess[u]), 200);
+    size_t checked = 0, n_rows = sizeof matrix / sizeof *matrix;
+    for (size_t i = 0; i < n_rows; i++) {
+        /* each path once, with every method: the rows of the path say
+         * which methods it has and who may use them */
+        bool seen = false;
+        for (size_t k = 0; k < i; k++)
+            seen = seen || !strcmp(matrix[k].path, matrix[i].path);
+        if (seen)
+            continue;
+        char path[128];
+        snprintf(path, sizeof path, matrix[i].path, (int)sortie_m);
+        bool stream = strstr(path, "/stream") != NULL;
+        for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) {
+            const char *method = methods[m];
+            const char *roles = NULL;
+            for (size_t k = i; k < n_rows; k++)
+                if (!strcmp(matrix[k].path, matrix[i].path) && !strcmp(method, matrix[k].method))
+                    roles = matrix[k].roles;
+            bool right_method = roles != NULL;
+            const char *body = strcmp(method, "GET") ? "{}" : NULL;
+            /* no session: 401 on the route's method, 405 on another */
+            resp r = request_ex(fx.port, method, path, body, NULL, NULL, 2000);
+            if (r.code != (right_method ? 401 : 405))
+                fprintf(stderr, "%s %s without a session: %ld\n", method, path, r.code);
+            assert_int_equal(r.code, right_method ? 401 : 405);
+            resp_free(&r);
+            for (int u = 0; u < 6; u++) {
+                bool allowed = right_method && strchr(roles, role_letters[u]) != NULL;
+                r = request_ex(fx.port, method, path, body, &sess[u],
+                               strcmp(method, "GET") ? sess[u].csrf : NULL, stream ? 300 : 20000);
+                long want = !right_method ? 405 : allowed ? 0 : 403;
+                if (want) {
+                    if (r.code != want)
+                        fprintf(stderr, "%s %s as %s: %ld, want %ld\n", method, path,
+                                role_users[u], r.code, want);
+                    assert_int_equal(r.code, want);
+                } else {
+                    if (r.code == 401 || r.code == 403 || r.code == 405 || r.code >= 500 ||
+                        r.code == 0)
+                        fprintf(stderr, "%s %s as %s: %ld %s\n", method, path, role_users[u],
+                                r.code, r.body);
+                    assert_true(r.code >= 200 && r.code < 500 && r.code != 401 &&
+                                r.code != 403 && r.code != 405);
+                }
+                checked++;
+                resp_free(&r);
+            }
+        }
+    }
+    /* every path x method x role: 17 paths */
+    assert_int_equal(checked, 18 * 4 * 6);
+    /* logged out: every session is gone */
+    for (int u = 0; u < 6; u++) {
+        resp r = request(fx.port, "GET", "/api/v1/session", NULL, &sess[u]);
+        assert_int_equal(r.code, 401);
+        resp_free(&r);
+    }
+}
+
+/* ---- the host liaison sees no cargo and no security ----------------------------------- */
+
+static const char *const forbidden[] = {"cargo", "kg", "load", "pallet", "security", "people",
+                                        "manifest", "weight", "sensitive", "item",
+                                        "description", "unit", "group", "escort", "tail",
+                                        "task"};
+
+static void walk_keys(const dd_ynode *v, const char *where)
+{
+    if (v->kind == DD_Y_SEQ) {
+        for (uint32_t i = 0; i < v->n; i++)
+            walk_keys(v->items[i], where);
+    } else if (v->kind == DD_Y_MAP) {
+        for (uint32_t i = 0; i < v->n; i++) {
+            const char *k = v->pairs[i].key->text;
+            for (size_t f = 0; f < sizeof forbidden / sizeof *forbidden; f++)
+                if (strstr(k, forbidden[f])) {
+                    fprintf(stderr, "%s: the host liaison sees '%s'\n", where, k);
+                    fail();
+                }
+            walk_keys(v->pairs[i].value, where);
+        }
+    }
+}
+
+static void test_host_view(void **state)
+{
+    (void)state;
+    session hl;
+    assert_int_equal(login_as(fx.port, "hl", PASSWORD, &hl), 200);
+    char one[64];
+    snprintf(one, sizeof one, "/api/v1/clearances/%d", (int)sortie_a);
+    const char *const paths[] = {"/api/v1/status", "/api/v1/clearances", one, "/api/v1/events",
+                                 "/api/v1/exits", "/api/v1/session"};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        resp r = request(fx.port, "GET", paths[i], NULL, &hl);
+        assert_int_equal(r.code, 200);
+        jdoc j;
+        assert_true(jdoc_parse(&j, r.body, r.n));
+        walk_keys(j.root, paths[i]);
+        jdoc_free(&j);
+        resp_free(&r);
+    }
+    /* what the host needs to decide is there */
+    resp r = request(fx.port, "GET", one, NULL, &hl);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const char *const needed[] = {"call_sign", "aircraft", "window_from", "window_to", "from",
+                                  "to", "passengers", "hazard_classes", "weapons", "state"};
+    for (size_t k = 0; k < sizeof needed / sizeof *needed; k++)
+        assert_non_null(jget(j.root, needed[k]));
+    jdoc_free(&j);
+    resp_free(&r);
+    /* the stream's events and status too */
+    r = request_ex(fx.port, "GET", "/api/v1/stream?after=0", NULL, &hl, NULL, 500);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.body, "event: status"));
+    for (char *line = strtok(r.body, "\n"); line; line = strtok(NULL, "\n"))
+        if (!strncmp(line, "data: ", 6)) {
+            assert_true(jdoc_parse(&j, line + 6, strlen(line + 6)));
+            walk_keys(j.root, "stream");
+            jdoc_free(&j);
+        }
+    resp_free(&r);
+}
+
+/* ---- clearance decisions ------------------------------------------------------------- */
+
+typedef struct decide {
+    const session *sess;
+    char path[80];
+    const char *body;
+    pthread_barrier_t *go;
+    long code;
+    char text[512];
+} decide;
+
+static void *decide_main(void *arg)
+{
+    decide *x = arg;
+    pthread_barrier_wait(x->go);
+    resp r = request(fx.port, "POST", x->path, x->body, x->sess);
+    x->code = r.code;
+    snprintf(x->text, sizeof x->text, "%s", r.body);
+    resp_free(&r);
+    return NULL;
+}
+
+static void test_clearances(void **state)
+{
+    (void)state;
+    session pl, hl;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    assert_int_equal(login_as(fx.port, "hl", PASSWORD, &hl), 200);
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/clearances/%d/file", (int)sortie_a);
+    resp r = request(fx.port, "POST", path, "{\"time\":\"2024-05-20T08:00Z\"}", &pl);
+    assert_int_equal(r.code, 201);
+    assert_non_null(strstr(r.body, "\"added\":["));
+    resp_free(&r);
+    r = request(fx.port, "POST", path, "{\"time\":\"2024-05-20T09:00Z\"}", &pl);
+    assert_int_equal(r.code, 409);
+    assert_non_null(strstr(r.body, "\"state\":\"filed\""));
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/clearances/%d/deny", (int)sortie_a);
+    r = request(fx.port, "POST", path, "{\"time\":\"2024-05-21T08:00Z\"}", &hl);
+    assert_int_equal(r.code, 400); /* a denial needs a reason */
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/clearances/%d/approve", (int)sortie_a);
+    r = request(fx.port, "POST", path,
+                "{\"time\":\"2024-05-21T08:00Z\",\"reason\":\"route agreed\"}", &hl);
+    assert_int_equal(r.code, 201);
+    resp_free(&r);
+    r = request(fx.port, "POST", path, "{\"time\":\"2024-05-21T09:00Z\"}", &hl);
+    assert_int_equal(r.code, 409);
+    assert_non_null(strstr(r.body, "\"state\":\"approved\""));
+    assert_non_null(strstr(r.body, "route agreed"));
+    resp_free(&r);
+
+    /* two decisions at once: one wins, the other gets 409, one is recorded */
+    snprintf(path, sizeof path, "/api/v1/clearances/%d/file", (int)sortie_b);
+    r = request(fx.port, "POST", path, "{\"time\":\"2024-05-20T08:00Z\"}", &pl);
+    assert_int_equal(r.code, 201);
+    resp_free(&r);
+    for (int round = 0; round < 1; round++) {
+        pthread_barrier_t go;
+        pthread_barrier_init(&go, NULL, 2);
+        decide a = {.sess = &hl, .body = "{\"time\":\"2024-05-21T08:00Z\",\"reason\":\"ok\"}",
+                    .go = &go};
+        decide b = {.sess = &pl, .body = "{\"time\":\"2024-05-21T08:00Z\",\"reason\":\"no\"}",
+                    .go = &go};
+        snprintf(a.path, sizeof a.path, "/api/v1/clearances/%d/approve", (int)sortie_b);
+        snprintf(b.path, sizeof b.path, "/api/v1/clearances/%d/deny", (int)sortie_b);
+        pthread_t ta, tb;
+        pthread_create(&ta, NULL, decide_main, &a);
+        pthread_create(&tb, NULL, decide_main, &b);
+        pthread_join(ta, NULL);
+        pthread_join(tb, NULL);
+        pthread_barrier_destroy(&go);
+        assert_true((a.code == 201 && b.code == 409) || (a.code == 409 && b.code == 201));
+        const char *lost = a.code == 409 ? a.text : b.text;
+        assert_non_null(strstr(lost, a.code == 409 ? "\"state\":\"denied\""
+                                                   : "\"state\":\"approved\""));
+    }
+    r = request(fx.port, "GET", "/api/v1/events", NULL, &pl);
+    assert_int_equal(r.code, 200);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const dd_ynode *ev = jget(j.root, "events");
+    int decisions = 0;
+    char subject[16];
+    snprintf(subject, sizeof subject, "%d", (int)sortie_b);
+    for (uint32_t i = 0; i < ev->n; i++) {
+        const char *k = jget(ev->items[i], "event")->text;
+        if (!strcmp(jget(ev->items[i], "subject")->text, subject) &&
+            (!strcmp(k, "clearance-approved") || !strcmp(k, "clearance-denied")))
+            decisions++;
+        /* who asked is in each event's source */
+        assert_non_null(strstr(jget(ev->items[i], "source")->text, "serve/user-"));
+    }
+    assert_int_equal(decisions, 1);
+    jdoc_free(&j);
+    resp_free(&r);
+    /* no request for a sortie that has none, or a sortie that is not */
+    r = request(fx.port, "GET", "/api/v1/clearances/99999", NULL, &hl);
+    assert_int_equal(r.code, 404);
+    resp_free(&r);
+}
+
+/* ---- events ----------------------------------------------------------------------------- */
+
+static void test_events(void **state)
+{
+    (void)state;
+    session pl, mv;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    assert_int_equal(login_as(fx.port, "mv101", PASSWORD, &mv), 200);
+    resp r = request(fx.port, "POST", "/api/v1/events",
+                     "{\"events\":[{\"time\":\"2024-05-20T05:00Z\",\"event\":\"processed\","
+                     "\"subject\":\"101-OPS-STAFF\",\"value\":\"30\"},{\"time\":"
+                     "\"2024-05-22T01:00Z\",\"event\":\"task-done\",\"subject\":\"101-INV\"}]}",
+                     &pl);
+    assert_int_equal(r.code, 201);
+    assert_non_null(strstr(r.body, "\"count\":2"));
+    resp_free(&r);
+    /* a bad cell: located, nothing added */
+    r = request(fx.port, "POST", "/api/v1/events",
+                "{\"events\":[{\"time\":\"2024-05-20T05:00Z\",\"event\":\"note\",\"note\":\"a\"},"
+                "{\"time\":\"2024-05-20T05:00Z\",\"event\":\"departd\",\"subject\":\"1\"}]}",
+                &pl);
+    assert_int_equal(r.code, 422);
+    assert_non_null(strstr(r.body, "\"event\":1"));
+    assert_non_null(strstr(r.body, "departed"));
+    resp_free(&r);
+    /* refused against the log: a task done twice */
+    r = request(fx.port, "POST", "/api/v1/events",
+                "{\"time\":\"2024-05-22T02:00Z\",\"event\":\"task-done\",\"subject\":\"101-INV\"}",
+                &pl);
+    assert_int_equal(r.code, 409);
+    resp_free(&r);
+    r = request(fx.port, "POST", "/api/v1/events", "{\"events\":[{\"event\":", &pl);
+    assert_int_equal(r.code, 400);
+    resp_free(&r);
+    r = request(fx.port, "POST", "/api/v1/events", "{\"event\":\"note\",\"colour\":\"red\"}",
+                &pl);
+    assert_int_equal(r.code, 400);
+    assert_non_null(strstr(r.body, "unknown field 'colour'"));
+    resp_free(&r);
+    /* movement of AB101: its own site's exit processing, not AB201's departures */
+    r = request(fx.port, "POST", "/api/v1/events",
+                "{\"time\":\"2024-05-21T05:00Z\",\"event\":\"processed\",\"subject\":"
+                "\"101-SUP-1\",\"value\":\"17\"}",
+                &mv);
+    assert_int_equal(r.code, 201);
+    resp_free(&r);
+    char body[200];
+    snprintf(body, sizeof body,
+             "{\"time\":\"2024-06-01T05:00Z\",\"event\":\"departed\",\"subject\":\"%d\"}",
+             (int)sortie_201);
+    r = request(fx.port, "POST", "/api/v1/events", body, &mv);
+    assert_int_equal(r.code, 403);
+    resp_free(&r);
+    r = request(fx.port, "POST", "/api/v1/events",
+                "{\"time\":\"2024-05-21T05:00Z\",\"event\":\"task-done\",\"subject\":\"101-SEC\"}",
+                &mv);
+    assert_int_equal(r.code, 403);
+    resp_free(&r);
+    /* the site's movement user sees only its site's sorties */
+    r = request(fx.port, "GET", "/api/v1/sorties", NULL, &mv);
+    assert_int_equal(r.code, 200);
+    assert_null(strstr(r.body, "\"site\":\"AB201\""));
+    assert_non_null(strstr(r.body, "\"site\":\"AB101\""));
+    resp_free(&r);
+}
+
+/* ---- the stream ------------------------------------------------------------------------ */
+
+typedef struct listen {
+    const session *sess;
+    double got; /* when the event arrived, monotonic seconds */
+    char buf[65536];
+    size_t n;
+} listen_t;
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t on_stream(char *p, size_t size, size_t nmemb, void *cls)
+{
+    listen_t *x = cls;
+    size_t k = size * nmemb;
+    if (x->n + k < sizeof x->buf - 1) {
+        memcpy(x->buf + x->n, p, k);
+        x->n += k;
+        x->buf[x->n] = 0;
+    }
+    if (strstr(x->buf, "stream test")) {
+        x->got = mono();
+        return 0; /* enough: end the transfer */
+    }
+    return k;
+}
+
+static void *listen_main(void *arg)
+{
+    listen_t *x = arg;
+    CURL *c = curl_easy_init();
+    char url[128], cookie[160];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/stream", (unsigned)fx.port);
+    snprintf(cookie, sizeof cookie, "Cookie: dd_session=%s", x->sess->token);
+    struct curl_slist *h = curl_slist_append(NULL, cookie);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_stream);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_perform(c);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+static void test_stream(void **state)
+{
+    (void)state;
+    session pl;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    listen_t *x = calloc(1, sizeof *x);
+    x->sess = &pl;
+    pthread_t t;
+    pthread_create(&t, NULL, listen_main, x);
+    struct timespec pause = {0, 300000000L};
+    nanosleep(&pause, NULL);
+    double sent = mono();
+    resp r = request(fx.port, "POST", "/api/v1/events",
+                     "{\"time\":\"2024-05-20T06:00Z\",\"event\":\"note\",\"note\":\"stream "
+                     "test\"}",
+                     &pl);
+    assert_int_equal(r.code, 201);
+    resp_free(&r);
+    pthread_join(t, NULL);
+    assert_true(x->got > 0);
+    assert_true(x->got - sent < 1.0);
+    assert_non_null(strstr(x->buf, "event: status"));
+    assert_non_null(strstr(x->buf, "event: event"));
+    free(x);
+}
+
+/* A change made by another process (track add) reaches the server. */
+static void test_outside_change(void **state)
+{
+    (void)state;
+    session pl;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    resp r = request(fx.port, "GET", "/api/v1/status", NULL, &pl);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    long before = atol(jget(j.root, "events")->text);
+    jdoc_free(&j);
+    resp_free(&r);
+
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    dd_track *t = NULL;
+    dd_scenario *s = NULL;
+    const dd_plan *p = NULL;
+    dd_keyring *ring = NULL;
+    dd_events *add = NULL;
+    static const char csv[] = "time,event,subject,value,note\n"
+                              "2024-05-25T06:00Z,note,,,added by another process\n";
+    assert_int_equal(dd_keys_load(fx.keys, &d, &ring), DD_OK);
+    assert_int_equal(dd_track_open(fx.log, true, &d, &t), DD_OK);
+    assert_int_equal(dd_scenario_load(NIGER, &d, &s), DD_OK);
+    assert_int_equal(dd_track_plan(t, s, &d, &p), DD_OK);
+    assert_int_equal(dd_events_parse(s, "outside.csv", csv, sizeof csv - 1, &d, &add), DD_OK);
+    assert_int_equal(dd_track_append(t, p, add, NULL, dd_keys_find(ring, NULL), &d), DD_OK);
+    dd_events_free(add);
+    dd_track_close(t);
+    dd_scenario_free(s);
+    dd_keys_free(ring);
+    dd_diags_fini(&d);
+
+    double start = mono();
+    long after = before;
+    while (mono() - start < 2.0 && after == before) {
+        struct timespec pause = {0, 50000000L};
+        nanosleep(&pause, NULL);
+        r = request(fx.port, "GET", "/api/v1/status", NULL, &pl);
+        assert_true(jdoc_parse(&j, r.body, r.n));
+        after = atol(jget(j.root, "events")->text);
+        jdoc_free(&j);
+        resp_free(&r);
+    }
+    assert_int_equal(after, before + 1);
+    assert_true(mono() - start < 1.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_users_file),    cmocka_unit_test(test_login_status),
+        cmocka_unit_test(test_host_view),     cmocka_unit_test(test_clearances),
+        cmocka_unit_test(test_events),        cmocka_unit_test(test_stream),
+        cmocka_unit_test(test_outside_change), cmocka_unit_test(test_role_matrix),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
