@@ -123,6 +123,22 @@ dd_status dd_write_file(const char *path, const char *const *inputs, size_t n_in
 dd_status dd_write_atomic(const char *path, dd_status (*write)(FILE *f, const void *ctx),
                           const void *ctx);
 
+/*
+ * Reading an input file whole (every reader's files go through this): a
+ * FIFO, device, socket or folder is refused without waiting on it, a file
+ * larger than max_bytes is refused, and the text read is NUL-terminated
+ * (*len_out bytes before the NUL). The buffer comes from alloc(user, size)
+ * (dd_read_file_malloc: malloc; the caller frees). On DD_EIO, *why_out is
+ * a static phrase saying why ("No such file or directory", "a FIFO, not a
+ * regular file"); DD_ENOMEM when alloc fails.
+ */
+#define DD_READ_MAX ((size_t)1 << 30) /* 1 GiB: no scenario, inventory or plan is near */
+dd_status dd_read_file(const char *path, size_t max_bytes,
+                       void *(*alloc)(void *user, size_t size), void *user, char **text_out,
+                       size_t *len_out, const char **why_out);
+dd_status dd_read_file_malloc(const char *path, size_t max_bytes, char **text_out,
+                              size_t *len_out, const char **why_out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -347,3 +347,87 @@ dd_status dd_write_atomic(const char *path, dd_status (*write)(FILE *f, const vo
 {
     return dd_write_file(path, NULL, 0, write, ctx, NULL);
 }
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* What a file that is not a regular one is, for messages. */
+static const char *kind_of(mode_t m)
+{
+    return S_ISDIR(m)    ? "a folder, not a file"
+           : S_ISFIFO(m) ? "a FIFO, not a regular file"
+           : S_ISCHR(m)  ? "a character device, not a regular file"
+           : S_ISBLK(m)  ? "a block device, not a regular file"
+           : S_ISSOCK(m) ? "a socket, not a regular file"
+                         : "not a regular file";
+}
+
+dd_status dd_read_file(const char *path, size_t max_bytes,
+                       void *(*alloc)(void *user, size_t size), void *user, char **text_out,
+                       size_t *len_out, const char **why_out)
+{
+    *text_out = NULL;
+    *len_out = 0;
+    *why_out = NULL;
+    /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *why_out = strerror(errno);
+        return DD_EIO;
+    }
+    dd_status st = DD_OK;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        *why_out = strerror(errno);
+        st = DD_EIO;
+        goto fail_fd;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        *why_out = kind_of(sb.st_mode);
+        st = DD_EIO;
+        goto fail_fd;
+    }
+    if ((uint64_t)sb.st_size > (uint64_t)max_bytes) {
+        *why_out = "too large to read";
+        st = DD_EIO;
+        goto fail_fd;
+    }
+    size_t cap = (size_t)sb.st_size;
+    char *buf = alloc(user, cap + 1);
+    if (!buf) {
+        st = DD_ENOMEM;
+        goto fail_fd;
+    }
+    size_t n = 0;
+    /* the size read may shrink while reading; growth past it is not read */
+    while (n < cap) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            *why_out = strerror(errno);
+            st = DD_EIO;
+            goto fail_fd;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    buf[n] = '\0';
+    *text_out = buf;
+    *len_out = n;
+fail_fd:
+    close(fd);
+    return st;
+}
+
+static void *plain_alloc(void *user, size_t size)
+{
+    (void)user;
+    return malloc(size);
+}
+
+dd_status dd_read_file_malloc(const char *path, size_t max_bytes, char **text_out,
+                              size_t *len_out, const char **why_out)
+{
+    return dd_read_file(path, max_bytes, plain_alloc, NULL, text_out, len_out, why_out);
+}

@@ -25,38 +25,6 @@ static const char verify_usage[] =
     "(the scenario or the plan cannot be read; problems printed as\n"
     "FILE:LINE:COL).\n";
 
-/* Read a whole file; NULL with errno on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) {
-            if (ferror(f)) {
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-        char *grown = realloc(buf, cap * 2);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 int dd__cmd_verify(int argc, char **argv)
 {
     const char *scenario = NULL, *plan = NULL;
@@ -95,11 +63,16 @@ int dd__cmd_verify(int argc, char **argv)
         return dd__cli_exit_for(st);
     }
     size_t len = 0;
-    char *text = slurp(plan, &len);
-    if (!text) {
-        fprintf(stderr, "%s: error: cannot read the plan file (%s)\n", plan, strerror(errno));
+    char *text = NULL;
+    const char *why = NULL;
+    st = dd_read_file_malloc(plan, DD_READ_MAX, &text, &len, &why);
+    if (st != DD_OK) {
+        if (st == DD_ENOMEM)
+            fprintf(stderr, "drawdown verify: %s\n", dd_status_str(st));
+        else
+            fprintf(stderr, "%s: error: cannot read the plan file (%s)\n", plan, why);
         dd_scenario_free(s);
-        return DD_EXIT_INPUT;
+        return dd__cli_exit_for(st);
     }
     dd_verify_report *r = NULL;
     st = dd_verify_plan(s, plan, text, len, &r);

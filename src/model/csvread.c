@@ -145,9 +145,14 @@ static void report_syntax(const char *file, const char *text, size_t len, size_t
             line++;
             ls = i + 1;
         }
-    char src[512];
-    dd__csv_source_line(text, len, line, src, sizeof src);
-    dd_diags_add(diags, DD_SEV_ERROR, file, line, (uint32_t)(pos - ls + 1), "", src, "%s", msg);
+    /* the first line is shown only once a later one is reached: a file
+     * that fails on its first line may be no CSV at all, and an inventory
+     * path can name any readable file (its text is not echoed) */
+    char src[512] = "";
+    if (line > 1)
+        dd__csv_source_line(text, len, line, src, sizeof src);
+    dd_diags_add(diags, DD_SEV_ERROR, file, line, (uint32_t)(pos - ls + 1), "",
+                 line > 1 ? src : NULL, "%s", msg);
 }
 
 /* The quote that opens the field still open at the end of the text, from
@@ -180,6 +185,15 @@ dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags 
     if (blank_line(text + pos, len - pos)) {
         dd_diags_add(diags, DD_SEV_ERROR, file, 1, 1, "", "",
                      "file is empty (expected a header row)");
+        return DD_EINPUT;
+    }
+    /* a NUL would cut a cell short ("13\0 anything" read as "13") */
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        report_syntax(file, text, len, (size_t)(nul - text),
+                      "a NUL byte: this is not a text file (binary, or saved as UTF-16?); "
+                      "export it as CSV in UTF-8",
+                      diags);
         return DD_EINPUT;
     }
     struct csv_parser p;

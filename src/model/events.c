@@ -164,11 +164,13 @@ dd_status dd_events_load(const dd_scenario *s, const char *path, dd_diags *diags
     char *name = dd__arena_strdup(&o->arena, in ? "<stdin>" : path);
     char *text = NULL;
     size_t len = 0;
+    const char *why = "cannot read standard input";
     dd_status st = !name ? DD_ENOMEM
                    : in  ? read_stdin(&o->arena, &text, &len)
-                         : dd__read_file(&o->arena, path, &text, &len);
+                         : dd__read_file(&o->arena, path, &text, &len, &why);
     if (st == DD_EIO)
-        dd_diags_add(diags, DD_SEV_ERROR, name, 0, 0, "", NULL, "cannot read the events file");
+        dd_diags_add(diags, DD_SEV_ERROR, name, 0, 0, "", NULL,
+                     "cannot read the events file (%s)", why);
     if (st == DD_OK)
         st = parse(o, s, name, text, len, diags);
     if (st != DD_OK) {

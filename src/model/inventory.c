@@ -107,6 +107,42 @@ static void split_header(char *h, const char **unit_out, dd_qty q, bool has_qty)
     }
 }
 
+/* The spec column that header cell h (lowered, trimmed) names, trying the
+ * unit split per quantity column; -1 when none. *unit_out: its unit (in
+ * the arena) or NULL. */
+static int match_spec(inv *v, const char *h, const char **unit_out)
+{
+    *unit_out = NULL;
+    for (size_t i = 0; i < v->n_spec; i++) {
+        char tmp[128];
+        memcpy(tmp, h, sizeof tmp);
+        const char *u;
+        split_header(tmp, &u, v->spec[i].qty, v->spec[i].type == C_QTY);
+        const colspec *cs = &v->spec[i];
+        if (strcmp(tmp, cs->name) == 0 || (cs->alias1 && strcmp(tmp, cs->alias1) == 0) ||
+            (cs->alias2 && strcmp(tmp, cs->alias2) == 0)) {
+            *unit_out = u ? dd__arena_strdup(v->L->arena, u) : NULL;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Whether the first row names at least one column of the inventory (or a
+ * near miss of one): else the file is something else, and none of its
+ * text is echoed (an inventory path may name any readable file). */
+static bool looks_like_header(inv *v, const dd_csv_row *row, const char *const *known)
+{
+    for (size_t c = 0; c < row->n_fields; c++) {
+        char h[128];
+        lower_trim(row->fields[c], h, sizeof h);
+        const char *unit;
+        if (h[0] && (match_spec(v, h, &unit) >= 0 || dd__suggest(h, known)))
+            return true;
+    }
+    return false;
+}
+
 static bool read_header(inv *v, const dd_csv_row *row)
 {
     dd_loader *L = v->L;
@@ -123,26 +159,23 @@ static bool read_header(inv *v, const dd_csv_row *row)
         known[i] = v->spec[i].name;
     known[v->n_spec] = NULL;
     v->header_ok = true;
+    if (!looks_like_header(v, row, known)) {
+        char path[128];
+        snprintf(path, sizeof path, "%s header", v->what);
+        dd__lerr_at(L, DD_SEV_ERROR, v->file, NULL, 0, row->line, 1, path,
+                    "not a %s inventory: its first row names none of its columns (%s, ...; "
+                    "docs/format.md)",
+                    v->what, v->spec[0].name);
+        v->header_ok = false;
+        return false;
+    }
     uint32_t suggested = 0; /* spec columns named in a "did you mean" */
     for (size_t c = 0; c < row->n_fields; c++) {
         char h[128];
         lower_trim(row->fields[c], h, sizeof h);
         v->header[c] = dd__arena_strdup(L->arena, row->fields[c]);
-        /* find the spec by name, trying the unit split per quantity column */
-        int found = -1;
         const char *unit = NULL;
-        for (size_t i = 0; i < v->n_spec && found < 0; i++) {
-            char tmp[128];
-            memcpy(tmp, h, sizeof tmp);
-            const char *u;
-            split_header(tmp, &u, v->spec[i].qty, v->spec[i].type == C_QTY);
-            const colspec *cs = &v->spec[i];
-            if (strcmp(tmp, cs->name) == 0 || (cs->alias1 && strcmp(tmp, cs->alias1) == 0) ||
-                (cs->alias2 && strcmp(tmp, cs->alias2) == 0)) {
-                found = (int)i;
-                unit = u ? dd__arena_strdup(L->arena, u) : NULL;
-            }
-        }
+        int found = match_spec(v, h, &unit);
         uint32_t line, col;
         dd__csv_locate(v->text, v->len, row->offset, c, row->line, &line, &col);
         char path[128];
@@ -160,10 +193,10 @@ static bool read_header(inv *v, const dd_csv_row *row)
                     suggested |= 1u << i;
             if (s)
                 dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
-                            "unknown column '%s' (did you mean '%s'?)", row->fields[c], s);
+                            "unknown column '%.60s' (did you mean '%s'?)", row->fields[c], s);
             else
                 dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
-                            "unknown column '%s'", row->fields[c]);
+                            "unknown column '%.60s'", row->fields[c]);
             v->header_ok = false;
             continue;
         }
@@ -645,13 +678,14 @@ static bool read_inventory(dd_loader *L, dd_ynode *inv_map, const char *key,
     }
     char *text;
     size_t len;
-    dd_status st = dd__read_file(L->arena, full, &text, &len);
+    const char *why = NULL;
+    dd_status st = dd__read_file(L->arena, full, &text, &len, &why);
     if (st == DD_ENOMEM) {
         L->oom = true;
         return false;
     }
     if (st != DD_OK) {
-        dd__lerr(L, n, path, "cannot read '%s'", full);
+        dd__lerr(L, n, path, "cannot read '%s' (%s)", full, why);
         return false;
     }
     *file_out = full;

@@ -20,8 +20,8 @@ static void vlerr_at(dd_loader *L, dd_severity sev, const char *file, const char
     char msg[768];
     vsnprintf(msg, sizeof msg, fmt, ap);
     char src[512] = "";
-    if (text && line)
-        dd__source_line(text, len, line, src, sizeof src);
+    if (text && line && !dd__diags_full(L->diags))
+        dd__lines_get(&L->lines, L->arena, text, len, line, src, sizeof src);
     dd_diags_add(L->diags, sev, file, line, col, path, text && line ? src : NULL, "%s", msg);
 }
 
@@ -360,43 +360,15 @@ int32_t dd__hazard_index(dd_loader *L, const char *name)
 
 /* --- files ---------------------------------------------------------- */
 
-dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len)
+static void *arena_alloc(void *user, size_t size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return DD_EIO;
-    dd_status st = DD_OK;
-    /* a folder opens, and its "size" is no length to allocate */
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        st = DD_EIO;
-        goto fail_file;
-    }
-    if (fseek(f, 0, SEEK_END) != 0) {
-        st = DD_EIO;
-        goto fail_file;
-    }
-    long size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        st = DD_EIO;
-        goto fail_file;
-    }
-    char *buf = dd__arena_alloc(a, (size_t)size + 1);
-    if (!buf) {
-        st = DD_ENOMEM;
-        goto fail_file;
-    }
-    size_t got = fread(buf, 1, (size_t)size, f);
-    if (got != (size_t)size || ferror(f)) {
-        st = DD_EIO;
-        goto fail_file;
-    }
-    buf[got] = '\0';
-    *text = buf;
-    *len = got;
-fail_file:
-    fclose(f);
-    return st;
+    return dd__arena_alloc(user, size);
+}
+
+dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len,
+                        const char **why)
+{
+    return dd_read_file(path, DD_READ_MAX, arena_alloc, a, text, len, why);
 }
 
 char *dd__join_path(dd_arena *a, const char *dir, const char *rel)

@@ -37,6 +37,7 @@ typedef struct dd_loader {
     const char *file;
     const char *text;
     size_t len;
+    dd_lines lines; /* line starts of the texts, for messages */
     bool oom;
     /* sections that failed: later checks that depend on them stay quiet */
     bool deadline_ok;   /* agreement.deadline read and after the epoch */
@@ -149,7 +150,8 @@ size_t dd__read_events(dd_loader *L, const char *file, const char *text, size_t 
 void dd__load_disruptions(dd_loader *L, dd_ynode *root);
 
 /* Read a whole file into the arena (NUL-terminated). */
-dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len);
+dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len,
+                        const char **why);
 /* Join base dir and a relative path into the arena. */
 char *dd__join_path(dd_arena *a, const char *dir, const char *rel);
 

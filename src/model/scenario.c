@@ -148,9 +148,11 @@ dd_status dd_scenario_load(const char *path, dd_diags *diags, dd_scenario **out)
     char *text;
     size_t len;
     char *name = dd__arena_strdup(&o->arena, path);
-    dd_status st = name ? dd__read_file(&o->arena, path, &text, &len) : DD_ENOMEM;
+    const char *why = NULL;
+    dd_status st = name ? dd__read_file(&o->arena, path, &text, &len, &why) : DD_ENOMEM;
     if (st == DD_EIO)
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the scenario file");
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "cannot read the scenario file (%s)", why);
     if (st == DD_OK) {
         char *dir = dir_of(&o->arena, path);
         st = dir ? load_text(o, name, text, len, dir, diags) : DD_ENOMEM;

@@ -40,6 +40,7 @@ typedef struct builder {
     anchor *anchors;
     size_t n_anchors, cap_anchors;
     bool failed; /* an error was reported; parsing goes on to find more */
+    dd_lines lines;
 } builder;
 
 void dd__source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
@@ -63,10 +64,87 @@ void dd__source_line(const char *text, size_t len, uint32_t line, char *buf, siz
     buf[n] = '\0';
 }
 
+void dd__text_position(const char *text, size_t offset, uint32_t *line_out, uint32_t *col_out)
+{
+    uint32_t line = 1, col = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            col++; /* columns count characters, not UTF-8 continuation bytes */
+        }
+    }
+    *line_out = line;
+    *col_out = col;
+}
+
+#define LINES_STRIDE 32
+
+static void copy_line(const char *text, size_t len, size_t i, char *buf, size_t size)
+{
+    size_t j = i;
+    while (j < len && text[j] != '\n' && text[j] != '\r')
+        j++;
+    size_t n = j - i;
+    if (size == 0)
+        return;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, text + i, n);
+    buf[n] = '\0';
+}
+
+void dd__lines_get(dd_lines *c, dd_arena *arena, const char *text, size_t len, uint32_t line,
+                   char *buf, size_t size)
+{
+    unsigned k = 0;
+    while (k < DD_LINES_TEXTS && c->t[k].text != text)
+        k++;
+    if (k == DD_LINES_TEXTS) {
+        /* index this text: count the lines, then note every stride-th start */
+        size_t lines = 1;
+        for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL;
+             p++)
+            lines++;
+        size_t n = (lines + LINES_STRIDE - 1) / LINES_STRIDE;
+        size_t *starts = arena ? dd__arena_array(arena, n, sizeof *starts) : NULL;
+        if (!starts) {
+            dd__source_line(text, len, line, buf, size);
+            return;
+        }
+        size_t l = 0, m = 0;
+        starts[m++] = 0;
+        for (size_t i = 0; i < len && m < n; i++)
+            if (text[i] == '\n' && ++l % LINES_STRIDE == 0)
+                starts[m++] = i + 1;
+        k = c->next++ % DD_LINES_TEXTS;
+        c->t[k].text = text;
+        c->t[k].starts = starts;
+        c->t[k].n = m;
+    }
+    size_t blk = line ? (size_t)(line - 1) / LINES_STRIDE : 0;
+    if (blk >= c->t[k].n) {
+        copy_line(text, len, len, buf, size); /* past the end: empty */
+        return;
+    }
+    size_t i = c->t[k].starts[blk];
+    for (uint32_t l = (uint32_t)(blk * LINES_STRIDE) + 1; l < line && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    copy_line(text, len, i, buf, size);
+}
+
+bool dd__diags_full(const dd_diags *d)
+{
+    return d->n_items >= d->max;
+}
+
 static void error_at(builder *b, uint32_t line, uint32_t col, const char *msg)
 {
-    char src[512];
-    dd__source_line(b->text, b->len, line, src, sizeof src);
+    char src[512] = "";
+    if (!dd__diags_full(b->diags))
+        dd__lines_get(&b->lines, b->arena, b->text, b->len, line, src, sizeof src);
     dd_diags_add(b->diags, DD_SEV_ERROR, b->file, line, col, "", src, "%s", msg);
     b->failed = true;
 }
@@ -140,6 +218,47 @@ static bool add_child(builder *b, dd_ynode *child, dd_ynode **root)
     return true;
 }
 
+
+#define DUP_SCAN_MAX 32 /* keys of a map compared pairwise; more are sorted */
+
+static void duplicate(builder *b, const dd_ynode *k, const dd_ynode *first)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "duplicate key '%.120s' (first at line %u)", k->text, first->line);
+    error_at(b, k->line, k->col, msg);
+}
+
+static int key_order(const void *a, const void *b)
+{
+    const dd_ynode *x = *(const dd_ynode *const *)a, *y = *(const dd_ynode *const *)b;
+    int c = strcmp(x->text, y->text);
+    if (c)
+        return c;
+    /* equal keys in the order written, so the first is reported as first */
+    return x->line != y->line ? (x->line < y->line ? -1 : 1)
+                              : (x->col < y->col ? -1 : x->col > y->col);
+}
+
+static bool duplicates_sorted(builder *b, const dd_ynode *map)
+{
+    const dd_ynode **keys = malloc(map->n * sizeof *keys);
+    if (!keys)
+        return false;
+    size_t m = 0;
+    for (size_t i = 0; i < map->n; i++)
+        if (map->pairs[i].key->kind == DD_Y_SCALAR)
+            keys[m++] = map->pairs[i].key;
+    qsort(keys, m, sizeof *keys, key_order);
+    for (size_t i = 1, first = 0; i < m; i++) {
+        if (strcmp(keys[i]->text, keys[first]->text) == 0)
+            duplicate(b, keys[i], keys[first]);
+        else
+            first = i;
+    }
+    free(keys);
+    return true;
+}
+
 static bool close_container(builder *b)
 {
     struct frame *f = &b->stack[--b->depth];
@@ -174,18 +293,17 @@ static bool close_container(builder *b)
             error_at(b, k->line, k->col, "keys must be plain names");
             continue;
         }
-        for (size_t j = 0; j < i; j++) {
+        for (size_t j = 0; j < i && n->n <= DUP_SCAN_MAX; j++) {
             dd_ynode *o = n->pairs[j].key;
             if (o->kind == DD_Y_SCALAR && strcmp(o->text, k->text) == 0) {
-                char msg[256];
-                snprintf(msg, sizeof msg, "duplicate key '%s' (first at line %u)", k->text,
-                         o->line);
-                error_at(b, k->line, k->col, msg);
+                duplicate(b, k, o);
                 break;
             }
         }
     }
-    return true;
+    /* a large map (a file of 20,000 keys) is checked by sorting, not by
+     * comparing each key with every earlier one */
+    return n->n <= DUP_SCAN_MAX || duplicates_sorted(b, n);
 }
 
 /* Offset of the first byte that breaks UTF-8, or len: well-formed
@@ -242,19 +360,22 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
     b.len = len;
     b.diags = diags;
 
+    /* a NUL would end the text early for libfyaml's scalars (a plan's
+     * "AB101\0EVIL" read as "AB101"): no text file holds one */
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        uint32_t line, col;
+        dd__text_position(text, (size_t)(nul - text), &line, &col);
+        error_at(&b, line, col, "a NUL byte: this is not a text file (binary, or saved as "
+                                "UTF-16?); save it as UTF-8 text");
+        return DD_EINPUT;
+    }
     /* a scenario is UTF-8; libfyaml can loop forever on some malformed
      * bytes (found by fuzz_scenario: "%\xbb"), so they stop here */
     size_t bad = bad_utf8((const unsigned char *)text, len);
     if (bad < len) {
-        uint32_t line = 1, col = 1;
-        for (size_t i = 0; i < bad; i++) {
-            if (text[i] == '\n') {
-                line++;
-                col = 1;
-            } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-                col++;
-            }
-        }
+        uint32_t line, col;
+        dd__text_position(text, bad, &line, &col);
         char msg[64];
         snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
                  (unsigned)(unsigned char)text[bad]);
@@ -304,6 +425,12 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
             if (!node || (!t && tl)) {
                 ok = false;
                 break;
+            }
+            if (t && memchr(t, '\0', tl)) {
+                /* an escaped NUL (\u0000, \0) would cut the string short
+                 * where it is used: "AB101\u0000EVIL" read as "AB101" */
+                error_at(&b, node->line, node->col, "a NUL character (\\u0000) in a string");
+                tl = 0;
             }
             node->text = dd__arena_strndup(arena, t ? t : "", tl);
             node->len = (uint32_t)tl;

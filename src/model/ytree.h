@@ -51,6 +51,30 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text,
                           size_t len, bool json, dd_diags *diags,
                           dd_ynode **root_out);
 
+/*
+ * Where the lines of a few texts start, found once per text (every
+ * LINES_STRIDE-th line; the rest by a short scan), so that locating many
+ * errors costs linear time, not a rescan of the file per error. Zeroed by
+ * the owner; the index lives in `arena`. Not thread-safe.
+ */
+#define DD_LINES_TEXTS 4
+typedef struct dd_lines {
+    struct {
+        const char *text;
+        size_t *starts; /* offset of lines 1, 1 + stride, 1 + 2 stride, ... */
+        size_t n;
+    } t[DD_LINES_TEXTS];
+    unsigned next;
+} dd_lines;
+/* dd__source_line through the index of `c` (built on first use). */
+void dd__lines_get(dd_lines *c, dd_arena *arena, const char *text, size_t len, uint32_t line,
+                   char *buf, size_t size);
+/* True when diags hold their maximum: a further message is only counted,
+ * so its source line need not be found. */
+bool dd__diags_full(const dd_diags *d);
+
+/* The 1-based line and column (in characters) of byte `offset` of text. */
+void dd__text_position(const char *text, size_t offset, uint32_t *line_out, uint32_t *col_out);
 /* The text of 1-based line `line` of `text` copied into buf (truncated). */
 void dd__source_line(const char *text, size_t len, uint32_t line, char *buf,
                      size_t size);

@@ -24,6 +24,7 @@ typedef struct rd {
     const char *file, *text;
     size_t len;
     dd_diags *diags;
+    dd_lines lines; /* line starts, for messages */
     bool failed, oom;
 } rd;
 
@@ -40,8 +41,8 @@ static void rerr(rd *r, const dd_ynode *n, const char *path, const char *fmt, ..
     uint32_t line = n ? n->line : 0, col = n ? n->col : 0;
     char src[400];
     src[0] = '\0';
-    if (line)
-        dd__source_line(r->text, r->len, line, src, sizeof src);
+    if (line && !dd__diags_full(r->diags))
+        dd__lines_get(&r->lines, &r->b->arena, r->text, r->len, line, src, sizeof src);
     dd_diags_add(r->diags, DD_SEV_ERROR, r->file, line, col, path, line ? src : NULL, "%s",
                  msg);
     r->failed = true;
@@ -213,6 +214,8 @@ static dd_ynode *need(rd *r, const dd_ynode *map, const char *path, const char *
     return v;
 }
 
+#define BRIEF_STR_MAX 4096 /* bytes of one string of a plan file */
+
 static const char *get_str(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
     dd_ynode *v = need(r, map, path, key);
@@ -222,6 +225,13 @@ static const char *get_str(rd *r, const dd_ynode *map, const char *path, const c
         char p[PATHN];
         sub(p, path, key);
         rerr(r, v, p, "expected a string");
+        return "";
+    }
+    if (v->len > BRIEF_STR_MAX) {
+        /* names and ids are short; a huge one would only slow the drawing */
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, v, p, "a string of %u bytes (at most %d)", (unsigned)v->len, BRIEF_STR_MAX);
         return "";
     }
     return v->text;
@@ -746,40 +756,14 @@ fail:
 static dd_status read_whole(const char *path, const char *what, dd_diags *diags, char **buf_out,
                             size_t *len_out)
 {
-    *buf_out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    const char *why = NULL;
+    dd_status st = dd_read_file_malloc(path, DD_READ_MAX, buf_out, len_out, &why);
+    if (st == DD_EIO) {
         dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the %s (%s)", what,
-                     strerror(errno));
+                     why);
         return DD_EINPUT;
     }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *g = realloc(buf, cap * 2);
-        if (!g) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = g;
-        cap *= 2;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (!buf)
-        return DD_ENOMEM;
-    if (bad) {
-        free(buf);
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read the %s", what);
-        return DD_EINPUT;
-    }
-    *buf_out = buf;
-    *len_out = n;
-    return DD_OK;
+    return st;
 }
 
 dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)

@@ -38,6 +38,7 @@ typedef struct prd {
     const char *file, *text;
     size_t len;
     dd_diags *diags;
+    dd_lines lines; /* line starts, for messages */
     bool failed, oom;
     int64_t epoch_min; /* the epoch in minutes since 1970 */
     size_t n_sorties, n_clearances;
@@ -58,8 +59,8 @@ static void perr(prd *r, const dd_ynode *n, const char *path, const char *fmt, .
     uint32_t line = n ? n->line : 0, col = n ? n->col : 0;
     char src[512];
     src[0] = '\0';
-    if (line)
-        dd__source_line(r->text, r->len, line, src, sizeof src);
+    if (line && !dd__diags_full(r->diags))
+        dd__lines_get(&r->lines, r->arena, r->text, r->len, line, src, sizeof src);
     dd_diags_add(r->diags, DD_SEV_ERROR, r->file, line, col, path, line ? src : NULL, "%s",
                  msg);
     r->failed = true;
