@@ -142,7 +142,12 @@ typedef struct dd_plan {
     dd_site_plan *sites; /* n_sites */
     dd_milestone_result *milestones;
     /* verdict */
-    bool deadline_met;
+    bool deadline_met;   /* the deadline, every closing date and milestone */
+    /* the people terms the plan breaks (escorts, security floor and ratio,
+     * commercial seats, the ceiling: docs/plan.md); 0 when it keeps them.
+     * A plan is "met" only when deadline_met and terms_broken == 0. */
+    int32_t terms_broken;
+    char broken_term[160]; /* the first one, for a person */
     bool all_out;        /* every shipped piece and person has a place */
     dd_time completion;  /* last departure */
     double margin_hours;

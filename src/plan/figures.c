@@ -350,5 +350,5 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
     p->deadline_met = ok;
     dd_time c = p->completion == DD_TIME_NONE ? 0 : p->completion;
     p->margin_hours = (double)(ag->deadline - c) / 60.0;
-    return DD_OK;
+    return dd__plan_people_terms(p);
 }

@@ -311,8 +311,10 @@ dd_time dd__tightest_term(const dd_plan *p, char *name, size_t n)
 static score score_of(const dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
-    score sc = {!p->all_out, 0, p->completion == DD_TIME_NONE ? 0 : p->completion, 0, 0,
-                p->n_sorties};
+    /* a plan that breaks a people term ranks below one that leaves
+     * something behind: neither may be called met */
+    score sc = {(p->all_out ? 0 : 1) + (p->terms_broken ? 2 : 0), 0,
+                p->completion == DD_TIME_NONE ? 0 : p->completion, 0, 0, p->n_sorties};
     sc.completion_day = dd_scenario_day(s, sc.completion);
     sc.slack = dd__tightest_term(p, NULL, 0);
     if (sc.completion > s->agreement.deadline)
@@ -528,6 +530,8 @@ static void take_parts(dd_plan *dst, dd_plan *src)
     memcpy(dst->arrived, src->arrived, dst->scenario->n_people * sizeof *dst->arrived);
     dst->all_out = src->all_out;
     dst->deadline_met = src->deadline_met;
+    dst->terms_broken = src->terms_broken;
+    memcpy(dst->broken_term, src->broken_term, sizeof dst->broken_term);
     dst->completion = src->completion;
     dst->margin_hours = src->margin_hours;
     src->loads = NULL;

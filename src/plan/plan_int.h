@@ -112,4 +112,8 @@ dd_time dd__tightest_term(const dd_plan *p, char *name, size_t n);
 /* Figures after placement: per-site days, milestones, verdict. */
 dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
 
+/* The people terms of the finished plan (terms.c): sets terms_broken and
+ * broken_term. */
+dd_status dd__plan_people_terms(dd_plan *p);
+
 #endif

@@ -104,7 +104,7 @@ void pf_check(const char *dir, uint64_t iterations, pf_result *r)
     } else if (st != DD_OK) {
         r->outcome = PF_PLAN_FAILED;
         snprintf(r->detail, sizeof r->detail, "dd_verify_plan: %s", dd_status_str(st));
-    } else if (p->deadline_met) {
+    } else if (p->deadline_met && !p->terms_broken) {
         r->outcome = v->n_violations ? PF_MET_REJECTED : PF_AGREED;
         for (size_t i = 0; i < v->n_stored && i < 3; i++)
             append(r->detail, sizeof r->detail, v->violations[i].message);
