@@ -144,10 +144,10 @@ int dd__cmd_plan(int argc, char **argv)
         /* with -o -, the plan file is standard output and the text goes to stderr */
         FILE *text = out && !strcmp(out, "-") ? stderr : stdout;
         if (own.disagrees)
-            dd__cli_own_check_print(&own, p->deadline_met, text);
+            dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
         st = dd_plan_write_text(p, tables, text);
         if (st == DD_OK && !own.disagrees)
-            dd__cli_own_check_print(&own, p->deadline_met, text);
+            dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
         if (st == DD_OK && out) {
             st = dd__cli_write_plan(out, p, path, &in);
             wrote = st != DD_OK;
@@ -160,7 +160,7 @@ int dd__cmd_plan(int argc, char **argv)
             wrote = d.n_errors > 0;
             dd_diags_fini(&d);
         }
-        if (st == DD_OK && !p->deadline_met)
+        if (st == DD_OK && (!p->deadline_met || p->terms_broken))
             code = DD_EXIT_FAIL;
         if (st == DD_OK && own.disagrees)
             code = DD_EXIT_UNVERIFIED;

@@ -44,7 +44,7 @@ dd_status dd__cli_verify_own(const struct dd_scenario *s, const struct dd_plan *
         return st;
     }
     out->report = r;
-    out->disagrees = p->deadline_met && r->n_violations > 0;
+    out->disagrees = p->deadline_met && !p->terms_broken && r->n_violations > 0;
     return DD_OK;
 }
 
