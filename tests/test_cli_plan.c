@@ -351,6 +351,24 @@ static void test_cli_golden(void **state)
     assert_int_equal(rc, 2);
     free(out);
     /* the objective: the earliest end, said so; a bad one refused */
+    /* the verdict is verified before it is printed; --no-verify says it was not */
+    rc = run(DD_CLI " plan " DATA "/plan/mix/scenario.yaml", &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(
+        strstr(out, "\nverification: the independent verifier finds the plan complies with "
+                    "every term\n"));
+    free(out);
+    rc = run(DD_CLI " plan --no-verify " DATA "/plan/mix/scenario.yaml", &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\nverification: not verified (--no-verify)\n"));
+    assert_null(strstr(out, "independent verifier"));
+    free(out);
+    /* a missed plan: the verifier's findings are summed up by kind */
+    rc = run(DD_CLI " plan " DATA "/plan/late.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "verification: the independent verifier finds "));
+    assert_non_null(strstr(out, " deadline (drawdown verify lists them)\n"));
+    free(out);
     rc = run(DD_CLI " plan --objective completion " DATA "/plan/mix/scenario.yaml", &out);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(out, "objective: the earliest end (--objective completion)\n"));
