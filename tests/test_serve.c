@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "serve_util.h"
+#include <drawdown/report.h>
 
 static fixture fx;
 static int32_t sortie_a, sortie_b, sortie_m; /* sorties with a clearance request */
@@ -66,6 +67,7 @@ static int group_teardown(void **state)
     (void)state;
     fixture_free(&fx);
     curl_global_cleanup();
+    dd_report_global_cleanup(); /* the briefings' font caches */
     return 0;
 }
 
@@ -616,13 +618,100 @@ static void test_outside_change(void **state)
     assert_true(mono() - start < 1.0);
 }
 
+/* ---- TLS and where it may listen ------------------------------------------------- */
+
+static void test_listen_rules(void **state)
+{
+    (void)state;
+    char addr[64];
+    uint16_t port = 1;
+    assert_int_equal(dd_serve_parse_listen("127.0.0.1:0", addr, sizeof addr, &port), DD_OK);
+    assert_string_equal(addr, "127.0.0.1");
+    assert_int_equal(port, 0);
+    assert_int_equal(dd_serve_parse_listen("[::1]:8443", addr, sizeof addr, &port), DD_OK);
+    assert_string_equal(addr, "::1");
+    assert_int_equal(port, 8443);
+    assert_int_equal(dd_serve_parse_listen("9000", addr, sizeof addr, &port), DD_OK);
+    assert_string_equal(addr, "127.0.0.1");
+    assert_int_equal(dd_serve_parse_listen("localhost:80", addr, sizeof addr, &port), DD_EINPUT);
+    assert_int_equal(dd_serve_parse_listen("1.2.3.4:65536", addr, sizeof addr, &port),
+                     DD_EINPUT);
+    assert_int_equal(dd_serve_parse_listen("1.2.3.4:-1", addr, sizeof addr, &port), DD_EINPUT);
+    /* not loopback, no TLS: refused before anything listens */
+    dd_serve_options o;
+    dd_serve_options_init(&o);
+    o.log_path = fx.log;
+    o.address = "0.0.0.0";
+    o.port = 0;
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    dd_server *srv = NULL;
+    assert_int_equal(dd_server_start(&o, &d, &srv), DD_EARG);
+    assert_null(srv);
+    assert_non_null(strstr(d.items[0].message, "is not a loopback address"));
+    o.address = "127.0.0.1";
+    o.tls_cert = DD_TEST_DATA "/serve/cert.pem"; /* a key is needed too */
+    assert_int_equal(dd_server_start(&o, &d, &srv), DD_EARG);
+    dd_diags_fini(&d);
+}
+
+static void test_tls(void **state)
+{
+    (void)state;
+    dd_serve_options o;
+    dd_serve_options_init(&o);
+    o.log_path = fx.log;
+    o.users_path = fx.users;
+    o.address = "127.0.0.1";
+    o.port = 0;
+    o.threads = 1;
+    o.tls_cert = DD_TEST_DATA "/serve/cert.pem";
+    o.tls_key = DD_TEST_DATA "/serve/key.pem";
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    dd_server *srv = NULL;
+    assert_int_equal(dd_server_start(&o, &d, &srv), DD_OK);
+    dd_diags_fini(&d);
+    char url[128], body[128];
+    snprintf(url, sizeof url, "https://127.0.0.1:%u/api/v1/login", (unsigned)dd_server_port(srv));
+    snprintf(body, sizeof body, "{\"user\":\"vw\",\"password\":\"%s\"}", PASSWORD);
+    resp r;
+    memset(&r, 0, sizeof r);
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CAINFO, DD_TEST_DATA "/serve/cert.pem");
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_head);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CURLcode e = curl_easy_perform(c);
+    if (e != CURLE_OK)
+        fprintf(stderr, "TLS: %s\n", curl_easy_strerror(e));
+    assert_int_equal(e, CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.code);
+    curl_easy_cleanup(c);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.head, "; Secure"));
+    assert_non_null(strstr(r.head, "Strict-Transport-Security"));
+    resp_free(&r);
+    /* plain HTTP to the TLS port gets nothing */
+    resp p = request_ex(dd_server_port(srv), "GET", "/api/v1/status", NULL, NULL, NULL, 3000);
+    assert_true(p.code == 0 || p.code == 400);
+    resp_free(&p);
+    dd_server_stop(srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_users_file),    cmocka_unit_test(test_login_status),
         cmocka_unit_test(test_host_view),     cmocka_unit_test(test_clearances),
         cmocka_unit_test(test_events),        cmocka_unit_test(test_stream),
-        cmocka_unit_test(test_outside_change), cmocka_unit_test(test_role_matrix),
+        cmocka_unit_test(test_outside_change), cmocka_unit_test(test_listen_rules),
+        cmocka_unit_test(test_tls),           cmocka_unit_test(test_role_matrix),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

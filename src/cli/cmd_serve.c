@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include <drawdown/report.h>
 #include <drawdown/serve.h>
 
 static const char serve_usage[] =
@@ -111,6 +112,7 @@ int dd__cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     dd_server_stop(srv);
+    dd_report_global_cleanup();
     fprintf(stderr, "drawdown serve: stopped\n");
     return DD_EXIT_OK;
 }

@@ -569,12 +569,14 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     }
     if (tls)
         flags |= MHD_USE_TLS;
+    /* the logger first: options after it report through it */
     s->daemon = MHD_start_daemon(
-        flags, o->port, NULL, NULL, access_cb, s, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header,
-        MHD_OPTION_CONNECTION_LIMIT, 8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        flags, o->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
+        s->o.threads > 1 ? s->o.threads : 0u, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header, MHD_OPTION_CONNECTION_LIMIT,
+        8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
+        no_unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
