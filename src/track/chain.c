@@ -70,6 +70,13 @@ static dd_status bad(dd_diags *d, const dd_track *t, int64_t *bad_seq, int64_t s
     return DD_EINPUT;
 }
 
+/* "TIME EVENT SUBJECT" of a row for messages, without the empty parts. */
+static const char *row_name(const dd__row *r, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s %s%s%s", r->time, r->event, *r->subject ? " " : "", r->subject);
+    return buf;
+}
+
 /* The name the log keeps for a key, or NULL when it never saw it. */
 static bool key_name(dd_track *t, const char *pk, char *name, size_t n)
 {
@@ -126,8 +133,8 @@ static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
         return bad(diags, t, bad_seq, 0,
                    "the key that signed the log's header (%s) is missing from its keys",
                    t->info.creator);
-    if (!blob_ok(t, "plan-file", t->h.plan_stored) ||
-        !blob_ok(t, "plan-image", t->h.image_stored))
+    /* the image the readers load; the plan file (larger) in dd_track_verify */
+    if (!blob_ok(t, "plan-image", t->h.image_stored))
         return bad(diags, t, bad_seq, 0,
                    "the plan stored in the log was altered after it was written");
     memcpy(t->header_hash, h, 32);
@@ -220,12 +227,23 @@ static void row_of(sqlite3_stmt *q, dd__row *r)
 
 dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
 {
+    return dd__verify(t, true, bad_seq, diags);
+}
+
+dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
+{
     *bad_seq = -1;
     dd_status st;
     if (!t->verified) {
         st = verify_header(t, bad_seq, diags);
         if (st != DD_OK)
             return st;
+    }
+    if (deep && !t->plan_file_ok) {
+        if (!blob_ok(t, "plan-file", t->h.plan_stored))
+            return bad(diags, t, bad_seq, 0,
+                       "the plan stored in the log was altered after it was written");
+        t->plan_file_ok = true;
     }
     dd_track_batch *nb = NULL;
     size_t n_nb = 0;
@@ -265,20 +283,22 @@ dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
             break;
         }
         if (strcmp(hex, dd__col(q, 20))) {
+            char nm[512];
             st = bad(diags, t, bad_seq, seq,
-                     "event %" PRId64 " (%s %s %s) was altered after it was written, or an "
+                     "event %" PRId64 " (%s) was altered after it was written, or an "
                      "event before it was",
-                     seq, r.time, r.event, r.subject);
+                     seq, row_name(&r, nm, sizeof nm));
             break;
         }
         memcpy(prev, h, 32);
         /* the signed batch it lies in */
         const dd_track_batch *b = bi < n_nb ? &nb[bi] : NULL;
         if (!b) {
+            char nm[512];
             st = bad(diags, t, bad_seq, seq,
-                     "event %" PRId64 " (%s %s %s) is in no signed batch: it was added "
+                     "event %" PRId64 " (%s) is in no signed batch: it was added "
                      "behind the tool's back",
-                     seq, r.time, r.event, r.subject);
+                     seq, row_name(&r, nm, sizeof nm));
             break;
         }
         if (b->id != prev_id + 1 || b->first != prev_last + 1 || b->last < b->first) {
@@ -289,10 +309,11 @@ dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
             break;
         }
         if (r.batch != b->id) {
+            char nm[512];
             st = bad(diags, t, bad_seq, seq,
-                     "event %" PRId64 " (%s %s %s) says batch %" PRId64
+                     "event %" PRId64 " (%s) says batch %" PRId64
                      " but lies in batch %" PRId64 ": it was altered",
-                     seq, r.time, r.event, r.subject, r.batch, b->id);
+                     seq, row_name(&r, nm, sizeof nm), r.batch, b->id);
             break;
         }
         if (seq == b->last) {
@@ -441,9 +462,9 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
         row_of(q, &r);
         if (!event_fits(s, &r)) {
             int64_t b;
-            st = bad(diags, t, &b, r.seq,
-                     "event %" PRId64 " (%s %s %s) does not fit the scenario's ids", r.seq,
-                     r.time, r.event, r.subject);
+            char nm[512];
+            st = bad(diags, t, &b, r.seq, "event %" PRId64 " (%s) does not fit the scenario's ids",
+                     r.seq, row_name(&r, nm, sizeof nm));
             break;
         }
         dd_event *x = &v[n++];
@@ -495,7 +516,7 @@ dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
     bool txn = sqlite3_get_autocommit(t->db) &&
                sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
     int64_t b;
-    dd_status st = dd_track_verify(t, &b, diags);
+    dd_status st = dd__verify(t, false, &b, diags);
     if (st == DD_OK)
         st = read_events(t, s, diags, out);
     if (txn)
@@ -685,7 +706,7 @@ dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
         return DD_EIO;
     }
     int64_t b;
-    dd_status st = dd_track_verify(t, &b, diags);
+    dd_status st = dd__verify(t, false, &b, diags);
     if (st == DD_OK)
         st = key_fits(t, signer, diags);
     dd_events *prior = NULL;
@@ -779,7 +800,7 @@ dd_status dd_track_receipt(dd_track *t, const dd_key *signer, const char *now, c
 {
     *out = NULL;
     int64_t b;
-    dd_status st = dd_track_verify(t, &b, diags);
+    dd_status st = dd__verify(t, false, &b, diags);
     if (st != DD_OK)
         return st;
     if (!signer) {
@@ -846,7 +867,7 @@ static bool field(const char *text, size_t len, const char *key, char *out, size
 dd_status dd_track_check_receipt(dd_track *t, const char *text, size_t len, dd_diags *diags)
 {
     int64_t b;
-    dd_status st = dd_track_verify(t, &b, diags);
+    dd_status st = dd__verify(t, false, &b, diags);
     if (st != DD_OK)
         return st;
     char id[80], count[32], head[80], when[64], signer[160], sig[140];

@@ -108,7 +108,29 @@ static void put_d(dd__buf *b, double x)
     dd__buf_u64(b, u);
 }
 
-#define PUT(x) dd__buf_i64(b, (int64_t)(x))
+/* Integers as zigzag LEB128 varints: most are small (indices, counts),
+ * so the theater's image is a third of fixed 8-byte fields. */
+static void put_v(dd__buf *b, int64_t x)
+{
+    uint64_t z = ((uint64_t)x << 1) ^ (uint64_t)(x >> 63);
+    unsigned char o[10];
+    size_t n = 0;
+    while (z >= 0x80) {
+        o[n++] = (unsigned char)(z | 0x80);
+        z >>= 7;
+    }
+    o[n++] = (unsigned char)z;
+    dd__buf_put(b, o, n);
+}
+
+#define PUT(x) put_v(b, (int64_t)(x))
+
+static void put_s(dd__buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    put_v(b, (int64_t)n);
+    dd__buf_put(b, s, n);
+}
 
 static void put_pax(dd__buf *b, size_t n, const dd_pax *v)
 {
@@ -183,7 +205,7 @@ static void write_loads(const dd_loadplan *lp, dd__buf *b)
     }
     PUT(lp->n_warnings);
     for (size_t i = 0; i < lp->n_warnings; i++)
-        dd__buf_str(b, lp->warnings[i]);
+        put_s(b, lp->warnings[i]);
 }
 
 void dd__image_write(const dd_plan *p, dd__buf *b)
@@ -197,10 +219,10 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(s->n_people);
     PUT(s->n_tasks);
     PUT(s->agreement.n_milestones);
-    dd__buf_u64(b, p->seed);
+    PUT(p->seed);
     PUT(p->objective);
     PUT(p->fleet_mix);
-    dd__buf_u64(b, p->iterations);
+    PUT(p->iterations);
     put_d(b, p->seconds);
     PUT(p->loads != NULL);
     if (p->loads)
@@ -285,9 +307,9 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(p->completion);
     put_d(b, p->margin_hours);
     PUT(p->margin);
-    dd__buf_str(b, p->margin_term);
+    put_s(b, p->margin_term);
     PUT(p->binding);
-    dd__buf_str(b, p->binding_detail);
+    put_s(b, p->binding_detail);
     PUT(p->completion_lb);
     PUT(p->completion_lb_binding);
     PUT(p->sorties_lb);
@@ -295,12 +317,12 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(p->n_relaxations);
     for (size_t i = 0; i < p->n_relaxations; i++) {
         const dd_relaxation *r = &p->relaxations[i];
-        dd__buf_str(b, r->change);
+        put_s(b, r->change);
         PUT(r->site);
         PUT(r->aircraft);
         PUT(r->value);
         PUT(r->was);
-        dd__buf_str(b, r->text);
+        put_s(b, r->text);
     }
     dd__buf_put(b, "end", 3);
 }
@@ -352,20 +374,31 @@ static void fail(rd *r, const char *what)
 
 static int64_t get(rd *r)
 {
-    if (r->bad || r->n - r->at < 8) {
-        fail(r, "cut short");
-        return 0;
+    uint64_t z = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->bad || r->at >= r->n) {
+            fail(r, "cut short");
+            return 0;
+        }
+        unsigned char c = r->v[r->at++];
+        z |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
     }
-    uint64_t x = 0;
-    for (int i = 0; i < 8; i++)
-        x = x << 8 | r->v[r->at + (size_t)i];
-    r->at += 8;
-    return (int64_t)x;
+    fail(r, "a number too long");
+    return 0;
 }
 
 static double get_d(rd *r)
 {
-    uint64_t u = (uint64_t)get(r);
+    if (r->bad || r->n - r->at < 8) {
+        fail(r, "cut short");
+        return 0;
+    }
+    uint64_t u = 0;
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | r->v[r->at + (size_t)i];
+    r->at += 8;
     double x;
     memcpy(&x, &u, sizeof x);
     return x;
@@ -439,7 +472,7 @@ static bool expect(rd *r, const char *tag)
 
 static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
 {
-    size_t np = get_count(r, 8 * 10);
+    size_t np = get_count(r, 10);
     l->pallets = calloc(np + 1, sizeof *l->pallets);
     if (!l->pallets)
         return DD_ENOMEM;
@@ -455,7 +488,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         dd_pallet *x = &l->pallets[i];
         x->site = get_idx(r, 0, (int64_t)s->n_sites, "a pallet's site");
         x->prebuilt = get(r) != 0;
-        x->n_pieces = get_count(r, 16);
+        x->n_pieces = get_count(r, 2);
         first[i] = used;
         if (used + x->n_pieces > cap) {
             while (used + x->n_pieces > cap)
@@ -482,7 +515,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     for (size_t i = 0; i < np; i++)
         l->pallets[i].pieces = l->pieces + first[i];
     free(first);
-    size_t nl = get_count(r, 8 * 14);
+    size_t nl = get_count(r, 14);
     l->loads = calloc(nl + 1, sizeof *l->loads);
     if (!l->loads)
         return DD_ENOMEM;
@@ -498,7 +531,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         dd_load *x = &l->loads[i];
         x->site = get_idx(r, 0, (int64_t)s->n_sites, "a load's site");
         x->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a load's aircraft");
-        x->n_items = get_count(r, 32);
+        x->n_items = get_count(r, 4);
         first[i] = used;
         if (used + x->n_items > cap) {
             while (used + x->n_items > cap)
@@ -535,7 +568,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     for (size_t i = 0; i < nl; i++)
         l->loads[i].items = l->items + first[i];
     free(first);
-    size_t ng = get_count(r, 8 * 13);
+    size_t ng = get_count(r, 13);
     l->groups = calloc(ng + 1, sizeof *l->groups);
     if (!l->groups)
         return DD_ENOMEM;
@@ -555,7 +588,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         g->initial_loads = (size_t)get(r);
         g->seconds = get_d(r);
     }
-    size_t nw = get_count(r, 8);
+    size_t nw = get_count(r, 1);
     l->warnings = calloc(nw + 1, sizeof *l->warnings);
     if (!l->warnings)
         return DD_ENOMEM;
@@ -578,7 +611,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
 
 static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **out)
 {
-    size_t n = get_count(r, 24);
+    size_t n = get_count(r, 3);
     *n_out = 0;
     *out = NULL;
     if (r->bad)
@@ -622,7 +655,7 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     }
     p->borrowed_loads = true;
     size_t nl = p->loads ? p->loads->n_loads : 0;
-    size_t n = st == DD_OK ? get_count(r, 8 * 17) : 0;
+    size_t n = st == DD_OK ? get_count(r, 17) : 0;
     p->sorties = calloc(n + 1, sizeof *p->sorties);
     if (!p->sorties)
         return DD_ENOMEM;
@@ -652,7 +685,7 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     }
     if (st != DD_OK || r->bad)
         return st;
-    size_t nc = get_count(r, 8 * 8);
+    size_t nc = get_count(r, 8);
     p->clearances = calloc(nc + 1, sizeof *p->clearances);
     if (!p->clearances)
         return DD_ENOMEM;
@@ -681,7 +714,7 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     }
     for (size_t i = 0; i < s->n_cargo; i++)
         p->cargo_ready[i] = get(r);
-    size_t nm = get_count(r, 8 * 5);
+    size_t nm = get_count(r, 5);
     p->movements = malloc((nm + 1) * sizeof *p->movements);
     if (!p->movements)
         return DD_ENOMEM;
@@ -697,7 +730,7 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     for (size_t i = 0; i < s->n_sites && !r->bad; i++) {
         dd_site_plan *x = &p->sites[i];
         x->closure = get(r);
-        size_t nd = get_count(r, 8 * (6 + DD_ROLE_COUNT));
+        size_t nd = get_count(r, 6 + DD_ROLE_COUNT);
         x->days = calloc(nd + 1, sizeof *x->days);
         if (!x->days)
             return DD_ENOMEM;

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,12 +333,38 @@ static dd_status setup_db(sqlite3 *db)
                : DD_EIO;
 }
 
+/* A database in WAL mode (format 1 logs) with no WAL beside it: reading it
+ * with mode=ro would create the -wal and -shm files; immutable reads it as
+ * it is and writes nothing. */
+static bool wal_at_rest(const char *path)
+{
+    unsigned char h[20];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    bool wal = fread(h, 1, sizeof h, f) == sizeof h && h[18] == 2 && h[19] == 2;
+    fclose(f);
+    if (!wal)
+        return false;
+    size_t n = strlen(path) + 8;
+    char *side = malloc(n);
+    if (!side)
+        return false;
+    snprintf(side, n, "%s-wal", path);
+    struct stat sb;
+    bool none = lstat(side, &sb) != 0;
+    free(side);
+    return none;
+}
+
 /* Open read-only (mode=ro; immutable=1 when even that cannot read, as on
  * media where no lock can be taken) or read-write. */
 dd_status dd__open_db(const char *path, bool writable, bool immutable, dd_diags *diags,
                       sqlite3 **out)
 {
     *out = NULL;
+    if (!writable && !immutable && wal_at_rest(path))
+        immutable = true;
     const char *modes[2] = {immutable ? "immutable=1" : "mode=ro", "immutable=1"};
     for (int attempt = 0; attempt < (writable || immutable ? 1 : 2); attempt++) {
         sqlite3 *db = NULL;
@@ -860,53 +887,60 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
     return DD_OK;
 }
 
-/* Each scenario file against its hash at the start. */
-static dd_status check_files(dd_track *t, const dd_scenario *s, dd_diags *diags)
+/* The scenario files hashed (on a thread of its own while the plan image
+ * is read: both take a few tenths of a second on the theater). */
+typedef struct file_check {
+    const dd_track *t;
+    const dd_scenario *s;
+    /* per stored file: 0 same, 1 changed, 2 unreadable, 3 no longer read */
+    int verdict[DD_TRACK_MAX_FILES];
+    const char *path[DD_TRACK_MAX_FILES];
+} file_check;
+
+static void *hash_files(void *arg)
 {
-    if (t->files_checked == s)
-        return DD_OK;
+    file_check *c = arg;
+    for (size_t k = 0; k < c->t->info.n_files; k++) {
+        const char *name = c->t->info.files[k].name, *path = NULL;
+        for (int j = 0; j < DD_TRACK_MAX_FILES && !path; j++)
+            if (c->s->files[j] && !strcmp(base_name(c->s->files[j]), name))
+                path = c->s->files[j];
+        char hex[65];
+        c->path[k] = path;
+        if (!path)
+            c->verdict[k] = 3;
+        else if (file_sha(path, hex) != DD_OK)
+            c->verdict[k] = 2;
+        else
+            c->verdict[k] = strcmp(hex, c->t->info.files[k].sha256) ? 1 : 0;
+    }
+    return NULL;
+}
+
+static dd_status files_verdict(dd_track *t, const file_check *c, dd_diags *diags)
+{
     size_t before = diags->n_errors;
     for (size_t k = 0; k < t->info.n_files; k++) {
-        const char *name = t->info.files[k].name, *path = NULL;
-        for (int j = 0; j < DD_TRACK_MAX_FILES && !path; j++)
-            if (s->files[j] && !strcmp(base_name(s->files[j]), name))
-                path = s->files[j];
-        char hex[65];
-        if (!path) {
+        const char *name = t->info.files[k].name;
+        if (c->verdict[k] == 3)
             dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
                          "the scenario no longer reads %s, as it did when the log was "
                          "started; the log tracks the plan of the files as they were",
                          name);
-        } else if (file_sha(path, hex) != DD_OK) {
-            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot read %s to hash it",
-                         name);
-        } else if (strcmp(hex, t->info.files[k].sha256)) {
-            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+        else if (c->verdict[k] == 2)
+            dd_diags_add(diags, DD_SEV_ERROR, c->path[k], 0, 0, "", NULL,
+                         "cannot read %s to hash it", name);
+        else if (c->verdict[k] == 1)
+            dd_diags_add(diags, DD_SEV_ERROR, c->path[k], 0, 0, "", NULL,
                          "%s changed since the log was started; the log tracks the plan "
                          "made from it as it was (start a new log for a new plan)",
                          name);
-        }
     }
-    if (diags->n_errors > before)
-        return DD_EINPUT;
-    t->files_checked = s;
-    return DD_OK;
+    return diags->n_errors > before ? DD_EINPUT : DD_OK;
 }
 
-dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
-                        const dd_plan **out)
+static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
 {
-    *out = NULL;
-    int64_t bad;
-    dd_status st = dd_track_verify(t, &bad, diags);
-    if (st == DD_OK)
-        st = check_files(t, s, diags);
-    if (st != DD_OK)
-        return st;
-    if (t->plan && t->plan->scenario == s) {
-        *out = t->plan;
-        return DD_OK;
-    }
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
     t->plan = NULL;
@@ -915,7 +949,7 @@ dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
     const unsigned char *v;
     size_t n;
     dd__buf img = {0};
-    st = dd__blob(t, "plan-image", &q, &v, &n);
+    dd_status st = dd__blob(t, "plan-image", &q, &v, &n);
     if (st == DD_OK)
         st = dd__inflate(v, n, t->h.image_size, &img, NULL);
     sqlite3_finalize(q);
@@ -926,8 +960,50 @@ dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
     if (st == DD_EINPUT)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
                      *why ? why : "the log's plan cannot be read");
+    return st;
+}
+
+dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                        const dd_plan **out)
+{
+    *out = NULL;
+    int64_t bad;
+    dd_status st = dd__verify(t, false, &bad, diags);
     if (st != DD_OK)
         return st;
+    if (t->plan && t->plan->scenario == s && t->files_checked == s) {
+        *out = t->plan;
+        return DD_OK;
+    }
+    file_check c;
+    memset(&c, 0, sizeof c);
+    c.t = t;
+    c.s = s;
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, hash_files, &c) == 0;
+    if (!threaded)
+        hash_files(&c);
+    dd_diags mine; /* the image's problems, after the files' */
+    dd_diags_init(&mine, 4);
+    dd_status ist = load_image(t, s, &mine);
+    if (threaded)
+        pthread_join(th, NULL);
+    st = files_verdict(t, &c, diags);
+    if (st == DD_OK) {
+        for (size_t i = 0; i < mine.n_items; i++)
+            dd_diags_add(diags, mine.items[i].severity, mine.items[i].file, 0, 0, "", NULL,
+                         "%s", mine.items[i].message);
+        st = ist;
+    }
+    dd_diags_fini(&mine);
+    if (st != DD_OK) {
+        dd_plan_free(t->plan);
+        dd__image_loads_free(t->loads);
+        t->plan = NULL;
+        t->loads = NULL;
+        return st;
+    }
+    t->files_checked = s;
     *out = t->plan;
     return DD_OK;
 }

@@ -30,6 +30,7 @@ struct dd_track {
     bool header_doubled;
     /* verified so far on this handle (dd_track_verify is incremental) */
     bool verified;
+    bool plan_file_ok; /* the stored plan file's hash checked (deep verify) */
     unsigned char header_hash[32];
     int64_t verified_seq;
     unsigned char verified_head[32];
@@ -57,6 +58,10 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
                    size_t *n);
 dd_status dd__build_log(const char *path, bool replace,
                         dd_status (*fill)(sqlite3 *db, void *ctx), void *ctx, dd_diags *diags);
+
+/* dd_track_verify; shallow (deep false) leaves out the stored plan file,
+ * which readers do not load. */
+dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags);
 
 /* The rows of one event as the log hashes them (chain.c). */
 typedef struct dd__row {

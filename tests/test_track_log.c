@@ -1,0 +1,716 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event log as evidence (docs/track.md, issue 15): tampering made
+ * with the sqlite3 library behind the tool's back — edits, appends,
+ * deletions, renumbering, re-chaining with the public algorithm, header
+ * edits with and without a new hash, the plan, the files' hashes, the
+ * keys, the batches, a tab moved between two fields, truncation — each
+ * found by dd_track_verify with the row named, and refused by the readers
+ * status uses (dd_track_plan) and by dd_track_append; receipts; a start
+ * that never replaces a file and concurrent starts; the upgrade of a log
+ * of format 1 made by the previous code (tests/data/track/v1-week1.log);
+ * a log read from a folder its reader cannot write.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "track/log_int.h"
+
+#define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
+
+typedef struct fixture {
+    dd_scenario *s;
+    dd_plan *p;
+    char dir[64];
+    char log[128];
+    dd_key key, mallory; /* the recorder's; another key, never given to the log */
+    char receipt[1024];  /* of the log's head before tampering */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_scenario_load(NIGER, &d, &fx->s), DD_OK);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(dd_plan_build(fx->s, &o, &fx->p), DD_OK);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/dd-track-log-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    snprintf(fx->log, sizeof fx->log, "%s/niger.log", fx->dir);
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s/keys", fx->dir);
+    assert_int_equal(dd_keys_new(keys, "alice", &d, &fx->key), DD_OK);
+    assert_int_equal(dd_keys_new(keys, "mallory", &d, &fx->mallory), DD_OK);
+    dd_diags_fini(&d);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w %s; rm -rf %s", fx->dir, fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    dd_plan_free(fx->p);
+    dd_scenario_free(fx->s);
+    free(fx);
+    return 0;
+}
+
+static void append(fixture *fx, dd_track *t, const char *text)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *e = NULL;
+    assert_int_equal(dd_events_parse(fx->s, "day.csv", text, strlen(text), &d, &e), DD_OK);
+    assert_int_equal(dd_track_append(t, fx->p, e, "2024-06-08T12:00:00Z", &fx->key, &d),
+                     DD_OK);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+}
+
+/* A log of three batches: events 1-4, 5-6 and 7; a receipt of its head. */
+static void make_log(fixture *fx)
+{
+    unlink(fx->log);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d), DD_OK);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, true, &d, &t), DD_OK);
+    append(fx, t,
+           "time,event,subject,value,note\n"
+           "2024-06-01T08:00Z,clearance-filed,1,,\n"
+           "2024-06-03T10:00Z,clearance-approved,1,,\n"
+           "2024-06-07T04:10Z,departed,1,,\n"
+           "2024-06-07T07:00Z,note,,\"a\tb\",c\n");
+    append(fx, t, "time,event,subject\n2024-06-07T09:00Z,departed,2\n2024-06-07T10:00Z,note,\n");
+    append(fx, t, "time,event,subject\n2024-06-08T09:00Z,departed,3\n");
+    char *r = NULL;
+    assert_int_equal(dd_track_receipt(t, &fx->key, "2024-06-08T13:00:00Z", &r, &d), DD_OK);
+    snprintf(fx->receipt, sizeof fx->receipt, "%s", r);
+    free(r);
+    assert_int_equal(dd_track_get_info(t)->n_events, 7);
+    dd_track_close(t);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+}
+
+static void sql(const char *log, const char *text)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(log, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, text, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        print_error("%s: %s\n", text, err);
+    sqlite3_free(err);
+    assert_int_equal(rc, SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Re-compute every row's hash from event `from` on, as a forger with the
+ * public algorithm would (the batches' signatures he cannot make). */
+static void rechain(const char *log, int64_t from)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(log, &db), SQLITE_OK);
+    sqlite3_exec(db, "DROP TRIGGER IF EXISTS events_fixed", NULL, NULL, NULL);
+    unsigned char prev[32];
+    sqlite3_stmt *q;
+    if (from == 1) {
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM header", -1, &q, NULL),
+                         SQLITE_OK);
+    } else {
+        assert_int_equal(
+            sqlite3_prepare_v2(db, "SELECT hash FROM events WHERE seq < ? ORDER BY seq DESC",
+                               -1, &q, NULL),
+            SQLITE_OK);
+        sqlite3_bind_int64(q, 1, from);
+    }
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_true(dd__unhex((const char *)sqlite3_column_text(q, 0), prev, 32));
+    sqlite3_finalize(q);
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "SELECT seq, batch, kind, at, sortie, idx, cnt, ref, tail, until_at,"
+                           " wfrom, wto, time, event, subject, value, note, origin, source,"
+                           " recorded FROM events WHERE seq >= ? ORDER BY seq",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_stmt *up;
+    assert_int_equal(sqlite3_prepare_v2(db, "UPDATE events SET hash=? WHERE seq=?", -1, &up,
+                                        NULL),
+                     SQLITE_OK);
+    dd__buf b = {0};
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        dd__row r;
+        int64_t *num[12] = {&r.seq, &r.batch, &r.kind, &r.at,   &r.sortie, &r.idx,
+                            &r.cnt, &r.ref,   &r.tail, &r.until, &r.wfrom, &r.wto};
+        for (int k = 0; k < 12; k++)
+            *num[k] = sqlite3_column_int64(q, k);
+        const char **txt[8] = {&r.time, &r.event,  &r.subject, &r.value,
+                               &r.note, &r.origin, &r.source,  &r.recorded};
+        for (int k = 0; k < 8; k++)
+            *txt[k] = (const char *)sqlite3_column_text(q, 12 + k);
+        unsigned char h[32];
+        char hex[65];
+        dd__row_hash(prev, &r, &b, h);
+        dd__hex(h, 32, hex);
+        sqlite3_bind_text(up, 1, hex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(up, 2, r.seq);
+        assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+        sqlite3_reset(up);
+        memcpy(prev, h, 32);
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    dd__buf_fini(&b);
+    sqlite3_finalize(q);
+    sqlite3_finalize(up);
+    sqlite3_close(db);
+}
+
+/* A forged batch over events first..last of the log as it is now, signed
+ * with `key` (NULL: a signature of the right length that is not one). */
+static void forge_batch(const char *log, int64_t id, int64_t first, int64_t last,
+                        const dd_key *key, const char *name)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(log, &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    unsigned char log_id[32];
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM header", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    dd__unhex((const char *)sqlite3_column_text(q, 0), log_id, 32);
+    sqlite3_finalize(q);
+    dd_track_batch b;
+    memset(&b, 0, sizeof b);
+    b.id = id;
+    b.first = first;
+    b.last = last;
+    snprintf(b.recorded, sizeof b.recorded, "2024-06-09T00:00:00Z");
+    snprintf(b.signer, sizeof b.signer, "%s", name);
+    dd_key_id((key ? key : &(dd_key){0})->public_key, b.signer_key);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM events WHERE seq=?", -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(q, 1, last);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    snprintf(b.head, sizeof b.head, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    char sig[129];
+    memset(sig, 'a', 128);
+    sig[128] = 0;
+    if (key) {
+        dd__buf m = {0};
+        dd__batch_msg(log_id, &b, &m);
+        dd__sign(key, m.v, m.n, sig);
+        dd__buf_fini(&m);
+    }
+    char text[1024];
+    snprintf(text, sizeof text,
+             "INSERT INTO batches VALUES(%lld, %lld, %lld, '%s', '%s', '%s', '%s', '%s')",
+             (long long)id, (long long)first, (long long)last, b.recorded, b.signer,
+             b.signer_key, b.head, sig);
+    assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Found by verify (the row and the message), refused by the plan's reader
+ * (what status uses) and by append (nothing added). */
+static void assert_refused(fixture *fx, int64_t seq, const char *msg)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    int64_t bad = -2;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_EINPUT);
+    if (bad != seq || d.n_items != 1 || strcmp(d.items[0].message, msg))
+        print_error("bad %lld, %zu messages: %s\n", (long long)bad, d.n_items,
+                    d.n_items ? d.items[0].message : "");
+    assert_int_equal(bad, seq);
+    assert_int_equal(d.n_items, 1);
+    assert_string_equal(d.items[0].message, msg);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* status: the plan is not read from a log that does not hold */
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    const dd_plan *p = NULL;
+    assert_int_equal(dd_track_plan(t, fx->s, &d, &p), DD_EINPUT);
+    assert_null(p);
+    assert_string_equal(d.items[0].message, msg);
+    dd_events *e = NULL;
+    assert_int_not_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    assert_null(e);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* add: refused, nothing added */
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, true, &d, &t), DD_OK);
+    int64_t before = dd_track_get_info(t)->n_events;
+    dd_events *add = NULL;
+    const char *csv = "time,event\n2024-06-09T09:00Z,note\n";
+    assert_int_equal(dd_events_parse(fx->s, "more.csv", csv, strlen(csv), &d, &add), DD_OK);
+    assert_int_equal(dd_track_append(t, fx->p, add, NULL, &fx->key, &d), DD_EINPUT);
+    assert_string_equal(d.items[0].message, msg);
+    dd_events_free(add);
+    dd_track_close(t);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_get_info(t)->n_events, before);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+/* The receipt taken before the tampering no longer holds. */
+static void assert_receipt_fails(fixture *fx, const char *msg)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_check_receipt(t, fx->receipt, strlen(fx->receipt), &d),
+                     DD_EINPUT);
+    assert_string_equal(d.items[d.n_items - 1].message, msg);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+static const char altered3[] = "event 3 (2024-06-07T04:10Z departed 1) was altered after it "
+                               "was written, or an event before it was";
+
+static void test_untouched(void **state)
+{
+    fixture *fx = *state;
+    make_log(fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    int64_t bad;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    size_t n;
+    const dd_track_batch *b = dd_track_batches(t, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(b[1].signer, "alice");
+    assert_int_equal(b[1].first, 5);
+    assert_int_equal(b[1].last, 6);
+    assert_int_equal(dd_track_check_receipt(t, fx->receipt, strlen(fx->receipt), &d), DD_OK);
+    dd_events *e = NULL;
+    assert_int_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    assert_int_equal(e->n, 7);
+    assert_string_equal(e->v[3].value, "a\tb");
+    assert_string_equal(e->v[3].note, "c");
+    assert_string_equal(e->v[4].origin, "day.csv:2, event 5 of the log");
+    dd_events_free(e);
+    dd_track_close(t);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+    /* the triggers refuse a plain edit or deletion */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(fx->log, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET note='x' WHERE seq=3", NULL,
+                                      NULL, NULL),
+                         SQLITE_OK);
+    assert_string_equal(sqlite3_errmsg(db), "events are never changed: add a new one");
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM batches", NULL, NULL, NULL), SQLITE_OK);
+    assert_string_equal(sqlite3_errmsg(db), "signed batches cannot be deleted");
+    sqlite3_close(db);
+}
+
+static void test_edit(void **state)
+{
+    fixture *fx = *state;
+    /* 1: a field edited */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET subject='2' WHERE seq=3");
+    assert_refused(fx, 3,
+                   "event 3 (2024-06-07T04:10Z departed 2) was altered after it was "
+                   "written, or an event before it was");
+    assert_receipt_fails(fx, "event 3 (2024-06-07T04:10Z departed 2) was altered after it "
+                             "was written, or an event before it was");
+    /* 2: a typed field alone (what status reads), the text left as it was */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET at=at+600 WHERE seq=3");
+    assert_refused(fx, 3, altered3);
+    /* 3: the tab moved from the value into the note */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET value='a', note='b'||char(9)||'c'"
+                 " WHERE seq=4");
+    assert_refused(fx, 4,
+                   "event 4 (2024-06-07T07:00Z note) was altered after it was written, or an "
+                   "event before it was");
+    /* 4: an edit and the chain re-computed after it */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET subject='9' WHERE seq=3");
+    rechain(fx->log, 3);
+    assert_refused(fx, 1,
+                   "events 1 to 4 (batch 1) were rewritten: the chain's hash at event 4 is "
+                   "not the one alice signed");
+    /* 5: two rows swapped */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET seq=-5 WHERE seq=5;"
+                 "UPDATE events SET seq=5 WHERE seq=6; UPDATE events SET seq=6 WHERE seq=-5");
+    assert_refused(fx, 5,
+                   "event 5 (2024-06-07T10:00Z note) was altered after it was written, or an "
+                   "event before it was");
+    /* 6: an event moved into another batch */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET batch=1 WHERE seq=5");
+    assert_refused(fx, 5,
+                   "event 5 (2024-06-07T09:00Z departed 2) was altered after it was written, "
+                   "or an event before it was");
+    /* 7: the same, re-chained: the row is in the wrong batch */
+    rechain(fx->log, 5);
+    assert_refused(fx, 5,
+                   "event 5 (2024-06-07T09:00Z departed 2) says batch 1 but lies in batch 2: "
+                   "it was altered");
+}
+
+static void test_append_delete(void **state)
+{
+    fixture *fx = *state;
+    /* 8: a row appended, chained as the tool would */
+    make_log(fx);
+    sql(fx->log, "INSERT INTO events SELECT 8, 4, kind, at, 4, idx, cnt, ref, tail, until_at,"
+                 " wfrom, wto, time, event, '4', value, note, origin, source, recorded, ''"
+                 " FROM events WHERE seq=7");
+    rechain(fx->log, 8);
+    assert_refused(fx, 8,
+                   "event 8 (2024-06-08T09:00Z departed 4) is in no signed batch: it was "
+                   "added behind the tool's back");
+    /* 9: with a batch whose signature is not one */
+    forge_batch(fx->log, 4, 8, 8, NULL, "alice");
+    assert_refused(fx, 8,
+                   "batch 4 (events 8 to 8) is not signed by the key it names (alice): it "
+                   "was rewritten or re-chained");
+    /* 10: with a batch signed by a key the log never saw */
+    make_log(fx);
+    sql(fx->log, "INSERT INTO events SELECT 8, 4, kind, at, 4, idx, cnt, ref, tail, until_at,"
+                 " wfrom, wto, time, event, '4', value, note, origin, source, recorded, ''"
+                 " FROM events WHERE seq=7");
+    rechain(fx->log, 8);
+    forge_batch(fx->log, 4, 8, 8, &fx->mallory, "mallory");
+    assert_refused(fx, 8, "the key that signed batch 4 (mallory) is missing from the log's "
+                          "keys");
+    /* 11: a row deleted */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_kept; DELETE FROM events WHERE seq=5");
+    assert_refused(fx, 5, "event 5 is missing (the next is 6)");
+    /* 12: deleted, the rest renumbered, their batches fixed and the chain
+     * re-computed */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_kept; DROP TRIGGER events_fixed;"
+                 "DELETE FROM events WHERE seq=5; UPDATE events SET seq=seq-1 WHERE seq>5;"
+                 "UPDATE events SET batch=2 WHERE seq=6");
+    rechain(fx->log, 5);
+    assert_refused(fx, 5,
+                   "events 5 to 6 (batch 2) were rewritten: the chain's hash at event 6 is "
+                   "not the one alice signed");
+    /* 13: renumbered only */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_fixed; UPDATE events SET seq=8 WHERE seq=7");
+    assert_refused(fx, 7, "event 7 is missing (the next is 8)");
+    /* 14: a signed batch deleted, its events kept */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER batches_kept; DELETE FROM batches WHERE id=2");
+    assert_refused(fx, 5,
+                   "batch 3 (events 7 to 7) does not follow batch 1: the batches were "
+                   "altered");
+    /* 15: a batch's time recorded changed */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER batches_fixed; UPDATE batches SET recorded='2024-06-01T00:00:00Z'"
+                 " WHERE id=1");
+    assert_refused(fx, 1,
+                   "batch 1 (events 1 to 4) is not signed by the key it names (alice): it "
+                   "was rewritten or re-chained");
+}
+
+static void test_truncate(void **state)
+{
+    fixture *fx = *state;
+    /* 16: the last rows removed, their batch kept */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_kept; DELETE FROM events WHERE seq>=6");
+    assert_refused(fx, 6,
+                   "batch 2 was signed for events 5 to 6, but the log ends at event 5: events "
+                   "were removed");
+    /* 17: the last batch removed whole: a shorter log that holds on its
+     * own, found against a receipt of the longer one */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER events_kept; DROP TRIGGER batches_kept;"
+                 "DELETE FROM events WHERE seq=7; DELETE FROM batches WHERE id=3");
+    assert_receipt_fails(fx, "the receipt of 2024-06-08T13:00:00Z (signed by alice) was given "
+                             "for 7 events; the log holds 6: events were removed since");
+    /* 18: truncated, then a different event in its place: the receipt's
+     * head is not event 7 any more */
+    make_log(fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    sql(fx->log, "DROP TRIGGER events_kept; DROP TRIGGER batches_kept;"
+                 "DELETE FROM events WHERE seq=7; DELETE FROM batches WHERE id=3");
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, true, &d, &t), DD_OK);
+    append(fx, t, "time,event,subject\n2024-06-08T09:30Z,departed,4\n");
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    assert_receipt_fails(fx, "event 7 is not the head the receipt of 2024-06-08T13:00:00Z "
+                             "(signed by alice) was given for: the log was rewritten since");
+    /* a receipt that was altered */
+    make_log(fx);
+    char *c = strstr(fx->receipt, "events 7");
+    assert_non_null(c);
+    c[7] = '6';
+    assert_receipt_fails(fx, "the receipt's signature does not hold: it was altered");
+}
+
+/* Recompute the header's hash after an edit, as a forger would. */
+static void rehash_header(fixture *fx)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    unsigned char h[32];
+    char hex[65], text[256];
+    dd__header_hash(&t->info, &t->h, h);
+    dd__hex(h, 32, hex);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    snprintf(text, sizeof text, "UPDATE header SET hash='%s'", hex);
+    sql(fx->log, text);
+}
+
+static void test_header(void **state)
+{
+    fixture *fx = *state;
+    /* 19: the header edited */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER header_fixed; UPDATE header SET seed='7'");
+    assert_refused(fx, 0, "the log's header was altered after it was written");
+    /* 20: and its hash computed again */
+    rehash_header(fx);
+    assert_refused(fx, 0, "the log's header is not signed by the key it names (alice): it was "
+                          "rewritten");
+    /* 21: a scenario file's hash replaced (to track an edited inventory) */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER files_fixed; UPDATE files SET sha256=hex(randomblob(32))"
+                 " WHERE name='cargo.csv'");
+    assert_refused(fx, 0, "the log's header was altered after it was written");
+    /* 22: the stored plan replaced */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER blobs_fixed; UPDATE blobs SET data=(SELECT data FROM blobs"
+                 " WHERE name='plan-file') WHERE name='plan-image'");
+    assert_refused(fx, 0, "the plan stored in the log was altered after it was written");
+    /* 23: the signer's key renamed */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER keys_fixed; UPDATE keys SET name='bob'");
+    assert_refused(fx, 0, "the key that signed the log's header (alice) is missing from its "
+                          "keys");
+}
+
+/* A changed scenario file is named; a log is created once. */
+static void test_files_and_once(void **state)
+{
+    fixture *fx = *state;
+    make_log(fx);
+    /* the same scenario in another folder, its cargo edited */
+    char cmd[512], scen[160], cargo[160];
+    snprintf(cmd, sizeof cmd, "mkdir %s/copy && cp %s/examples/niger-2024/* %s/copy/", fx->dir,
+             DD_SOURCE_DIR, fx->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(scen, sizeof scen, "%s/copy/scenario.yaml", fx->dir);
+    snprintf(cargo, sizeof cargo, "%s/copy/cargo.csv", fx->dir);
+    FILE *f = fopen(cargo, "a");
+    assert_non_null(f);
+    fputs("\n", f);
+    fclose(f);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s2 = NULL;
+    assert_int_equal(dd_scenario_load(scen, &d, &s2), DD_OK);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    const dd_plan *p = NULL;
+    assert_int_equal(dd_track_plan(t, s2, &d, &p), DD_EINPUT);
+    assert_int_equal(d.n_errors, 1);
+    assert_string_equal(d.items[d.n_items - 1].message,
+                        "cargo.csv changed since the log was started; the log tracks the plan "
+                        "made from it as it was (start a new log for a new plan)");
+    assert_string_equal(d.items[d.n_items - 1].file, cargo);
+    dd_track_close(t);
+    dd_scenario_free(s2);
+    /* started once: the existing log is kept, nothing is left beside it */
+    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d), DD_EIO);
+    assert_string_equal(d.items[d.n_items - 1].message,
+                        "the file exists: a log is started once (remove it to start over)");
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_get_info(t)->n_events, 7);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* concurrent starts on one path: exactly one of each pair succeeds */
+    for (int pair = 0; pair < 8; pair++) {
+        char log[160];
+        snprintf(log, sizeof log, "%s/pair%d.log", fx->dir, pair);
+        pid_t kid[2];
+        for (int k = 0; k < 2; k++) {
+            kid[k] = fork();
+            assert_true(kid[k] >= 0);
+            if (kid[k] == 0) {
+                dd_diags dk;
+                dd_diags_init(&dk, 4);
+                _exit(dd_track_create(log, fx->p, NIGER, &fx->key, &dk) == DD_OK ? 0 : 1);
+            }
+        }
+        int ok = 0;
+        for (int k = 0; k < 2; k++) {
+            int status;
+            waitpid(kid[k], &status, 0);
+            assert_true(WIFEXITED(status));
+            ok += WEXITSTATUS(status) == 0;
+        }
+        assert_int_equal(ok, 1);
+    }
+    DIR *dir = opendir(fx->dir);
+    assert_non_null(dir);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL)
+        if (strstr(e->d_name, ".tmp"))
+            fail_msg("temporary file left behind: %s", e->d_name);
+    closedir(dir);
+}
+
+/* A log of format 1, made by the code before format 2, upgraded. */
+static void test_upgrade(void **state)
+{
+    fixture *fx = *state;
+    char log[160], old[180], cmd[512];
+    snprintf(log, sizeof log, "%s/v1.log", fx->dir);
+    snprintf(old, sizeof old, "%s.v1", log);
+    snprintf(cmd, sizeof cmd, "cp %s/track/v1-week1.log %s", DD_TEST_DATA, log);
+    assert_int_equal(system(cmd), 0);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(log, false, &d, &t), DD_EINPUT);
+    char want[400];
+    snprintf(want, sizeof want,
+             "a log of format 1: this drawdown reads format 2 (convert it once with 'drawdown "
+             "track upgrade %s')",
+             log);
+    assert_string_equal(d.items[0].message, want);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_status up = dd_track_upgrade(log, NIGER, &fx->key, &d);
+    for (size_t k = 0; k < d.n_items; k++)
+        print_message("%s: %s\n", d.items[k].file, d.items[k].message);
+    assert_int_equal(up, DD_OK);
+    assert_int_equal(d.n_items, 0);
+    assert_int_equal(dd_track_open(log, false, &d, &t), DD_OK);
+    int64_t bad;
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    const dd_track_info *i = dd_track_get_info(t);
+    assert_int_equal(i->version, 2);
+    assert_int_equal(i->n_events, 128);
+    assert_non_null(strstr(i->upgraded, "upgraded from format 1 (started 2026-"));
+    /* the planner changed since that log was made, or not: either is said */
+    assert_non_null(strstr(i->upgraded, "the plan was built again then from the scenario "
+                                        "(seed 1); its plan file "));
+    const dd_plan *p = NULL;
+    assert_int_equal(dd_track_plan(t, fx->s, &d, &p), DD_OK);
+    dd_events *e = NULL;
+    assert_int_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    assert_int_equal(e->n, 128);
+    assert_int_equal(e->v[0].kind, DD_EV_PROCESSED);
+    assert_string_equal(e->v[0].subject, "101-OPS-STAFF");
+    assert_int_equal(e->v[0].count, 30);
+    assert_string_equal(e->v[0].origin,
+                        "examples/niger-2024/events-week1.csv:2, event 1 of the log");
+    dd_track_status *st = NULL;
+    assert_int_equal(dd_track_status_compute(p, e, 0, &st, NULL), DD_OK);
+    dd_track_status_free(st);
+    dd_events_free(e);
+    dd_track_close(t);
+    /* the old file is kept; a second upgrade is refused */
+    struct stat sb;
+    assert_int_equal(stat(old, &sb), 0);
+    assert_int_equal(dd_track_upgrade(log, NIGER, &fx->key, &d), DD_EIO);
+    snprintf(want, sizeof want,
+             "%s.v1 exists: the log was upgraded already, or move that file away first", log);
+    assert_string_equal(d.items[d.n_items - 1].message, want);
+    dd_diags_fini(&d);
+}
+
+/* Read-only media: a folder its reader cannot write. As root, the reader
+ * is run as nobody (setpriv); skipped when that cannot be done. */
+static void test_read_only(void **state)
+{
+    fixture *fx = *state;
+    make_log(fx);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "chmod 0555 %s && chmod 0444 %s", fx->dir, fx->log);
+    assert_int_equal(system(cmd), 0);
+    const char *as = "";
+    if (geteuid() == 0) {
+        as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+        snprintf(cmd, sizeof cmd, "%s test -r '%s' -a -r '%s' -a -x '%s' 2>/dev/null", as,
+                 fx->log, NIGER, DD_CLI);
+        if (system(cmd) != 0) {
+            print_message("read-only test skipped: cannot read the log, the scenario or the "
+                          "program as nobody\n");
+            return;
+        }
+    }
+    const char *cmds[3] = {"track verify", "track log", "status"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "cd / && %s'%s' %s '%s' >/dev/null", as, DD_CLI, cmds[k],
+                 fx->log);
+        int rc = system(cmd);
+        if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
+            fail_msg("'%s' on a read-only folder exited %d", cmds[k], WEXITSTATUS(rc));
+    }
+    /* and nothing was written beside it */
+    DIR *dir = opendir(fx->dir);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL)
+        if (strstr(e->d_name, "-journal") || strstr(e->d_name, "-wal") ||
+            strstr(e->d_name, "-shm"))
+            fail_msg("written beside the log: %s", e->d_name);
+    closedir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_files_and_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
