@@ -359,44 +359,81 @@ static bool wal_at_rest(const char *path)
 
 /* Open read-only (mode=ro; immutable=1 when even that cannot read, as on
  * media where no lock can be taken) or read-write. */
+static int try_open(const char *path, bool writable, const char *mode, sqlite3 **db)
+{
+    int rc;
+    *db = NULL;
+    if (writable) {
+        rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE, NULL);
+    } else {
+        char *u = uri_of(path, mode);
+        if (!u)
+            return SQLITE_NOMEM;
+        rc = sqlite3_open_v2(u, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        free(u);
+    }
+    if (rc == SQLITE_OK)
+        rc = setup_db(*db) == DD_OK ? SQLITE_OK : SQLITE_ERROR;
+    /* a first read finds out whether it can be read at all */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if (rc != SQLITE_OK && *db && sqlite3_extended_errcode(*db) != SQLITE_OK)
+        rc = sqlite3_extended_errcode(*db);
+    return rc;
+}
+
+static bool side_file(const char *path, const char *suffix)
+{
+    size_t n = strlen(path) + strlen(suffix) + 1;
+    char *side = malloc(n);
+    if (!side)
+        return false;
+    snprintf(side, n, "%s%s", path, suffix);
+    struct stat sb;
+    bool there = lstat(side, &sb) == 0;
+    free(side);
+    return there;
+}
+
 dd_status dd__open_db(const char *path, bool writable, bool immutable, dd_diags *diags,
                       sqlite3 **out)
 {
     *out = NULL;
     if (!writable && !immutable && wal_at_rest(path))
         immutable = true;
-    const char *modes[2] = {immutable ? "immutable=1" : "mode=ro", "immutable=1"};
-    for (int attempt = 0; attempt < (writable || immutable ? 1 : 2); attempt++) {
-        sqlite3 *db = NULL;
-        int rc;
-        if (writable) {
-            rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-        } else {
-            char *u = uri_of(path, modes[attempt]);
-            if (!u)
-                return DD_ENOMEM;
-            rc = sqlite3_open_v2(u, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-            free(u);
-        }
-        if (rc == SQLITE_OK)
-            rc = setup_db(db) == DD_OK ? SQLITE_OK : SQLITE_ERROR;
-        /* a first read finds out whether it can be read at all */
-        if (rc == SQLITE_OK)
-            rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-        if (rc == SQLITE_OK) {
-            *out = db;
-            return DD_OK;
-        }
-        if (attempt == 1 || writable || immutable ||
-            ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY &&
-             (rc & 0xff) != SQLITE_BUSY)) {
-            dd__db_err(diags, path, db, "cannot open the log");
-            sqlite3_close(db);
-            return rc == SQLITE_NOMEM ? DD_ENOMEM : DD_EIO;
-        }
+    sqlite3 *db = NULL;
+    int rc = try_open(path, writable, immutable ? "immutable=1" : "mode=ro", &db);
+    if (rc == SQLITE_READONLY_ROLLBACK) {
+        /* a writer was killed in a commit: its journal must be rolled back
+         * before anyone reads, and only a writer can; the one write a
+         * reader makes, where the log can be written at all */
         sqlite3_close(db);
+        rc = try_open(path, true, NULL, &db);
+        sqlite3_close(db);
+        if (rc != SQLITE_OK) {
+            dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                         "the log has a write that was cut short (%s-journal) and cannot be "
+                         "rolled back here; open it once where it can be written",
+                         path);
+            return DD_EIO;
+        }
+        rc = try_open(path, false, "mode=ro", &db);
+    } else if (rc != SQLITE_OK && !writable && !immutable &&
+               ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY ||
+                (rc & 0xff) == SQLITE_BUSY) &&
+               !side_file(path, "-journal") && !side_file(path, "-wal")) {
+        /* no lock can be taken (read-only media): nothing is being written
+         * beside the file, so it is read as it is */
+        sqlite3_close(db);
+        rc = try_open(path, false, "immutable=1", &db);
     }
-    return DD_EIO;
+    if (rc != SQLITE_OK) {
+        dd__db_err(diags, path, db, "cannot open the log");
+        sqlite3_close(db);
+        return rc == SQLITE_NOMEM ? DD_ENOMEM : DD_EIO;
+    }
+    *out = db;
+    return DD_OK;
 }
 
 static const char schema[] =
