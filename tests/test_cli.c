@@ -221,6 +221,107 @@ static void test_check_mini(void **state)
     run_free(&r);
 }
 
+/* The log as evidence on the command line: JSON, keys, a receipt, and a
+ * log altered behind the tool's back refused by every reader. */
+static void test_track_evidence(const char *dir, const char *log, const char *more)
+{
+    char args[512], receipt[96];
+    run_result r = run("keys list");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "* tester "));
+    run_free(&r);
+    r = run("keys export tester");
+    assert_int_equal(r.status, 0);
+    assert_int_equal(strncmp(r.out, "drawdown-key ed25519 tester ", 28), 0);
+    run_free(&r);
+    r = run("keys new tester");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "error: there is a key named 'tester'"));
+    run_free(&r);
+
+    snprintf(args, sizeof args, "track verify '%s' --json", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_JSON_FORCE;
+    struct fy_document *doc = fy_document_build_from_string(&cfg, r.out, strlen(r.out));
+    assert_non_null(doc);
+    assert_string_equal(scalar_at(doc, "/format"), "drawdown-log-verify");
+    assert_string_equal(scalar_at(doc, "/ok"), "true");
+    assert_string_equal(scalar_at(doc, "/events"), "3");
+    assert_string_equal(scalar_at(doc, "/batches/1/signer"), "tester");
+    assert_string_equal(scalar_at(doc, "/files/2/name"), "cargo.csv");
+    fy_document_destroy(doc);
+    run_free(&r);
+    snprintf(args, sizeof args, "track log '%s' --json", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    doc = fy_document_build_from_string(&cfg, r.out, strlen(r.out));
+    assert_non_null(doc);
+    assert_string_equal(scalar_at(doc, "/events/1/event"), "clearance-denied");
+    assert_string_equal(scalar_at(doc, "/events/1/signer"), "tester");
+    fy_document_destroy(doc);
+    run_free(&r);
+
+    snprintf(receipt, sizeof receipt, "%s/receipt.txt", dir);
+    snprintf(args, sizeof args, "track receipt '%s' > '%s'", log, receipt);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(args, sizeof args, "track verify '%s' --receipt '%s'", log, receipt);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "the log extends the receipt's head"));
+    run_free(&r);
+
+    /* altered behind the tool's back */
+    snprintf(args, sizeof args,
+             "sqlite3 '%s' \"DROP TRIGGER events_fixed; UPDATE events SET subject='3' "
+             "WHERE seq=1\" 2>/dev/null",
+             log);
+    if (system(args) != 0) {
+        print_message("the tampered-log part skipped: no sqlite3 shell\n");
+        return;
+    }
+    const char *msg = "event 1 (2024-06-07T04:10Z departed 3) was altered after it was "
+                      "written, or an event before it was";
+    const char *cmds[4] = {"status '%s'", "track log '%s'", "track add '%s' '%s'",
+                           "track receipt '%s'"};
+    for (int k = 0; k < 4; k++) {
+        snprintf(args, sizeof args, cmds[k], log, more);
+        r = run(args);
+        assert_int_equal(r.status, 2);
+        if (!strstr(r.err, msg))
+            print_error("%s: %s", args, r.err);
+        assert_non_null(strstr(r.err, msg));
+        run_free(&r);
+    }
+    snprintf(args, sizeof args, "track verify '%s'", log);
+    r = run(args);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, msg));
+    run_free(&r);
+    snprintf(args, sizeof args, "track verify '%s' --receipt '%s' --json", log, receipt);
+    r = run(args);
+    assert_int_equal(r.status, 1);
+    doc = fy_document_build_from_string(&cfg, r.out, strlen(r.out));
+    assert_non_null(doc);
+    assert_string_equal(scalar_at(doc, "/ok"), "false");
+    assert_string_equal(scalar_at(doc, "/bad_event"), "1");
+    assert_string_equal(scalar_at(doc, "/errors/0"), msg);
+    fy_document_destroy(doc);
+    run_free(&r);
+    snprintf(args, sizeof args, "track log '%s' --json", log);
+    r = run(args);
+    assert_int_equal(r.status, 2);
+    doc = fy_document_build_from_string(&cfg, r.out, strlen(r.out));
+    assert_non_null(doc);
+    assert_string_equal(scalar_at(doc, "/ok"), "false");
+    fy_document_destroy(doc);
+    run_free(&r);
+}
+
 /* The tracking commands: start, add (a bad file adds nothing), log,
  * status, verify. */
 static void test_track(void **state)
@@ -332,8 +433,12 @@ static void test_track(void **state)
     snprintf(args, sizeof args, "track verify '%s'", log);
     r = run(args);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "the chain holds"));
+    assert_non_null(strstr(r.out, "the chain holds: header and 3 events as written, in 2 "
+                               "signed batches"));
+    assert_non_null(strstr(r.out, "batch 2: events 3-3, recorded "));
+    assert_non_null(strstr(r.out, "signed by tester ("));
     run_free(&r);
+    test_track_evidence(dir, log, good);
 
     unsetenv("DRAWDOWN_KEYS");
     snprintf(args, sizeof args, "rm -rf '%s'", dir);
