@@ -44,9 +44,9 @@ int dd_cluster_size(const dd_cluster *c);
 
 /* Blocking send of len bytes to rank `to` with a tag (>= 0). */
 dd_status dd_cluster_send(dd_cluster *c, int to, int tag, const void *buf, size_t len);
-/* Is a message waiting (from any rank, any tag)? Never blocks; fills
- * *from, *tag and *len (bytes) when it returns true. */
-bool dd_cluster_probe(dd_cluster *c, int *from, int *tag, size_t *len);
+/* Is a message with this tag waiting (from any rank)? Never blocks; fills
+ * *from and *len (bytes) when it returns true. */
+bool dd_cluster_probe(dd_cluster *c, int tag, int *from, size_t *len);
 /* Receive the message that dd_cluster_probe announced (or wait for one
  * from `from` with `tag`) into buf of len bytes. */
 dd_status dd_cluster_recv(dd_cluster *c, int from, int tag, void *buf, size_t len);

@@ -20,6 +20,7 @@
 #ifndef DRAWDOWN_SIM_H
 #define DRAWDOWN_SIM_H
 
+#include <drawdown/cluster.h>
 #include <drawdown/plan.h>
 #include <stdio.h>
 
@@ -73,6 +74,16 @@ typedef struct dd_sim_options {
      * replications run (never from a worker); may be NULL. */
     dd_sim_progress_fn progress;
     void *progress_user;
+    /* Ranks of an MPI job sharing the replications (dd_cluster_start);
+     * NULL: this process alone. Every rank calls dd_sim_run with the same
+     * plan and options; rank 0 hands out chunks of replications and gets
+     * the whole result (docs/scale.md). */
+    dd_cluster *cluster;
+    /* A folder (made when missing) where each finished chunk of
+     * replications is written atomically; a later run with the same plan,
+     * disruption model, seed and policy reads them back and computes only
+     * the rest. NULL: none. */
+    const char *checkpoint_dir;
 } dd_sim_options;
 
 void dd_sim_options_init(dd_sim_options *o);
@@ -118,13 +129,19 @@ typedef struct dd_sim_result {
     double mean_denials, mean_aborts, mean_closures, mean_replans;
     size_t n_sens;
     dd_sim_sens sens[8]; /* sorted by swing, largest first */
+    /* how it ran (the JSON's "threads", "ranks", "seconds"; not results) */
+    int ranks;          /* MPI ranks (1: this process alone) */
+    uint64_t resumed;   /* replications read back from the checkpoint */
     double seconds;
 } dd_sim_result;
 
 /*
  * Run the replications of `plan` (built for its scenario) under the
  * scenario's disruption model. Returns DD_OK and *out; DD_EARG for bad
- * options; DD_ENOMEM. Uses o->threads threads (joined before returning).
+ * options; DD_EIO when the checkpoint folder cannot be used or a message
+ * between ranks fails; DD_ENOMEM. Uses o->threads threads (joined before
+ * returning). With o->cluster, only rank 0's *out holds the results (the
+ * other ranks' holds how it ran: replications, seed, threads, ranks).
  */
 dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result **out);
 void dd_sim_result_free(dd_sim_result *r);

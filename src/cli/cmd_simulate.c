@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `drawdown simulate SCENARIO [--replications N] [--seed K] [--threads T]
  *  [--no-replan] [--no-sensitivity] [--json] [-o result.json]` */
+#include <drawdown/cluster.h>
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
 #include <drawdown/sim.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+
+#define MAX_REPLICATIONS 10000000ULL
 
 static const char sim_usage[] =
     "usage: drawdown simulate [options] SCENARIO\n"
@@ -28,6 +31,11 @@ static const char sim_usage[] =
     "  --objective O      the plan's: margin (default) or completion (drawdown plan)\n"
     "  --no-replan        follow the original plan, shifting delayed sorties\n"
     "  --no-sensitivity   skip the sensitivity table\n"
+    "  --mpi              share the replications with the other ranks of an MPI\n"
+    "                     job (mpirun -np N drawdown simulate --mpi ...); rank 0\n"
+    "                     prints and writes the result (docs/scale.md)\n"
+    "  --checkpoint DIR   write finished replications to DIR as they complete;\n"
+    "                     run again with the same DIR to resume a killed run\n"
     "  --json             print the result as JSON instead of text\n"
     "  -o FILE            also write the JSON result to FILE (-o -: standard\n"
     "                     output, the text then to stderr)\n"
@@ -80,10 +88,14 @@ static dd_status write_file(const char *path, const dd_sim_result *r, const char
     return dd__cli_write(path, in, write_sim, &o);
 }
 
+static int simulate_run(const char *path, const char *out, bool json,
+                        dd_plan_objective objective, dd_cluster *cluster,
+                        const dd_sim_options *so_in);
+
 int dd__cmd_simulate(int argc, char **argv)
 {
     const char *path = NULL, *out = NULL;
-    bool json = false;
+    bool json = false, mpi = false;
     dd_sim_options so;
     dd_sim_options_init(&so);
     dd_plan_objective objective = DD_OBJ_MARGIN;
@@ -107,6 +119,14 @@ int dd__cmd_simulate(int argc, char **argv)
             }
         } else if (!strcmp(a, "--json")) {
             json = true;
+        } else if (!strcmp(a, "--mpi")) {
+            mpi = true;
+        } else if (!strcmp(a, "--checkpoint")) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "drawdown simulate: --checkpoint needs a folder\n");
+                return DD_EXIT_INPUT;
+            }
+            so.checkpoint_dir = argv[++i];
         } else if (!strcmp(a, "-o") || !strcmp(a, "--replications") || !strcmp(a, "--seed") ||
                    !strcmp(a, "--threads")) {
             if (i + 1 >= argc) {
@@ -125,6 +145,14 @@ int dd__cmd_simulate(int argc, char **argv)
                 (x == 0 && strcmp(a, "--seed") != 0) || (!strcmp(a, "--threads") && x > 256)) {
                 fprintf(stderr, "drawdown simulate: %s needs a positive whole number, got '%s'\n",
                         a, v);
+                return DD_EXIT_INPUT;
+            }
+            if (!strcmp(a, "--replications") && x > MAX_REPLICATIONS) {
+                /* each replication's outcome is kept until the end */
+                fprintf(stderr,
+                        "drawdown simulate: --replications is at most 10000000 (each one's "
+                        "outcome is kept in memory), got '%s'\n",
+                        v);
                 return DD_EXIT_INPUT;
             }
             if (!strcmp(a, "--replications"))
@@ -147,17 +175,43 @@ int dd__cmd_simulate(int argc, char **argv)
         fputs(sim_usage, stderr);
         return DD_EXIT_INPUT;
     }
+    if (mpi && !dd_cluster_built()) {
+        fprintf(stderr, "drawdown simulate: --mpi: this build has no MPI (install "
+                        "libopenmpi-dev and build again)\n");
+        return DD_EXIT_INPUT;
+    }
+    dd_cluster *cluster = NULL;
+    if (mpi && dd_cluster_start(&cluster) != DD_OK) {
+        fprintf(stderr, "drawdown simulate: --mpi: MPI did not start\n");
+        return DD_EXIT_FAIL;
+    }
+    int code = simulate_run(path, out, json, objective, cluster, &so);
+    if (cluster && code != DD_EXIT_OK && dd_cluster_size(cluster) > 1)
+        dd_cluster_abort(cluster, code); /* the other ranks may be waiting */
+    dd_cluster_stop(cluster);
+    return code;
+}
+
+/* Load, plan and simulate on every rank; rank 0 prints and writes. */
+static int simulate_run(const char *path, const char *out, bool json,
+                        dd_plan_objective objective, dd_cluster *cluster,
+                        const dd_sim_options *so_in)
+{
+    dd_sim_options so = *so_in;
+    so.cluster = cluster;
+    bool root = dd_cluster_rank(cluster) == 0;
     dd_diags diags;
     dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
     dd_scenario *s = NULL;
     dd_status st = dd_scenario_load(path, &diags, &s);
-    dd__cli_print_diags(stderr, &diags);
+    if (root)
+        dd__cli_print_diags(stderr, &diags);
     dd_diags_fini(&diags);
     if (st != DD_OK)
         return dd__cli_exit_for(st);
     dd_cli_inputs in = {0};
     dd__cli_scenario_inputs(&in, s);
-    if (out && dd__cli_output_check(out, &in) != DD_OK) {
+    if (out && root && dd__cli_output_check(out, &in) != DD_OK) {
         dd_scenario_free(s);
         return DD_EXIT_INPUT;
     }
@@ -170,7 +224,7 @@ int dd__cmd_simulate(int argc, char **argv)
     dd_sim_result *r = NULL;
     st = dd_plan_build(s, &po, &p);
     progress pr = {now_s(), -1};
-    if (st == DD_OK && isatty(fileno(stderr))) {
+    if (st == DD_OK && root && isatty(fileno(stderr))) {
         so.progress = show_progress;
         so.progress_user = &pr;
     }
@@ -178,7 +232,12 @@ int dd__cmd_simulate(int argc, char **argv)
         st = dd_sim_run(p, &so, &r);
     int code = DD_EXIT_OK;
     bool wrote = false; /* the writer printed why it failed */
-    if (st == DD_OK) {
+    if (st == DD_OK && !root) {
+        /* rank 0 prints and writes */
+    } else if (st == DD_OK) {
+        if (r->resumed)
+            fprintf(stderr, "drawdown simulate: %llu replications resumed from %s\n",
+                    (unsigned long long)r->resumed, so.checkpoint_dir);
         /* with -o -, the JSON result is standard output (once) and the
          * text goes to stderr */
         bool to_stdout = out && !strcmp(out, "-");
@@ -191,7 +250,11 @@ int dd__cmd_simulate(int argc, char **argv)
         }
     }
     if (st != DD_OK) {
-        if (!wrote)
+        if (st == DD_EIO && so.checkpoint_dir)
+            fprintf(stderr,
+                    "drawdown simulate: checkpoint folder %s cannot be made, read or written\n",
+                    so.checkpoint_dir);
+        else if (!wrote && root)
             fprintf(stderr, "drawdown simulate: %s\n", dd_status_str(st));
         code = dd__cli_exit_for(st);
     }

@@ -73,17 +73,15 @@ dd_status dd_cluster_send(dd_cluster *c, int to, int tag, const void *buf, size_
                                                                                     : DD_EIO;
 }
 
-bool dd_cluster_probe(dd_cluster *c, int *from, int *tag, size_t *len)
+bool dd_cluster_probe(dd_cluster *c, int tag, int *from, size_t *len)
 {
     (void)c;
     int flag = 0, count = 0;
     MPI_Status st;
-    if (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) != MPI_SUCCESS ||
-        !flag)
+    if (MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &flag, &st) != MPI_SUCCESS || !flag)
         return false;
     MPI_Get_count(&st, MPI_BYTE, &count);
     *from = st.MPI_SOURCE;
-    *tag = st.MPI_TAG;
     *len = count > 0 ? (size_t)count : 0;
     return true;
 }
@@ -156,9 +154,9 @@ dd_status dd_cluster_send(dd_cluster *c, int to, int tag, const void *buf, size_
     return DD_EARG;
 }
 
-bool dd_cluster_probe(dd_cluster *c, int *from, int *tag, size_t *len)
+bool dd_cluster_probe(dd_cluster *c, int tag, int *from, size_t *len)
 {
-    (void)c, (void)from, (void)tag, (void)len;
+    (void)c, (void)tag, (void)from, (void)len;
     return false;
 }
 

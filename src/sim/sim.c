@@ -8,16 +8,16 @@
  * intervals, completion percentiles and histogram, per-site closure,
  * binding limits, and the sensitivity (tornado) table from re-runs with
  * one input moved, on the same random streams (common random numbers).
- * The loop over replications is the unit a future MPI driver would split.
+ * The replications run through the work farm (farm.c): threads, MPI ranks
+ * and a checkpoint folder, all giving the same records in index order.
  */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/farm.h"
 #include "sim/sim_int.h"
 
 const char *dd_sim_cause_name(dd_sim_cause c)
@@ -153,38 +153,97 @@ void dd__sim_model_fini(dd__sim_model *m)
     memset(m, 0, sizeof *m);
 }
 
-/* ---- workers ------------------------------------------------------------- */
+/* ---- workers: the farm's items are replications ---------------------------- */
 
 typedef struct batch {
     const dd__sim_model *m;
     dd_sim_knobs knobs;
     bool replan;
     uint64_t seed, n;
-    atomic_uint_fast64_t next, done;
-    atomic_int failed;
     dd__sim_outcome *out;
     dd_time *close; /* n × n_sites */
 } batch;
 
-static void *worker(void *arg)
+/* A replication's record, as the farm moves and checkpoints it: the
+ * outcome's fields one after another (no padding), then the sites' last
+ * departures. */
+#define OUT_BYTES (8 + 8 + 4 * DD_SIM_CAUSE_COUNT + 4 * 4 + 1)
+
+static size_t rec_size(const dd__sim_model *m)
 {
-    batch *b = arg;
-    dd__sim_scratch *w = dd__sim_scratch_new(b->m);
-    if (!w) {
-        atomic_store(&b->failed, 1);
+    return OUT_BYTES + m->s->n_sites * sizeof(dd_time);
+}
+
+static void encode(unsigned char *p, const dd__sim_outcome *o, const dd_time *close, size_t ns)
+{
+    memcpy(p, &o->completion, 8);
+    memcpy(p + 8, &o->milestones, 8);
+    memcpy(p + 16, o->delay, 4 * DD_SIM_CAUSE_COUNT);
+    unsigned char *q = p + 16 + 4 * DD_SIM_CAUSE_COUNT;
+    memcpy(q, &o->denials, 4);
+    memcpy(q + 4, &o->aborts, 4);
+    memcpy(q + 8, &o->closures, 4);
+    memcpy(q + 12, &o->replans, 4);
+    q[16] = o->all_terms;
+    memcpy(p + OUT_BYTES, close, ns * sizeof *close);
+}
+
+static void decode(const unsigned char *p, dd__sim_outcome *o, dd_time *close, size_t ns)
+{
+    memcpy(&o->completion, p, 8);
+    memcpy(&o->milestones, p + 8, 8);
+    memcpy(o->delay, p + 16, 4 * DD_SIM_CAUSE_COUNT);
+    const unsigned char *q = p + 16 + 4 * DD_SIM_CAUSE_COUNT;
+    memcpy(&o->denials, q, 4);
+    memcpy(&o->aborts, q + 4, 4);
+    memcpy(&o->closures, q + 8, 4);
+    memcpy(&o->replans, q + 12, 4);
+    o->all_terms = q[16] != 0;
+    memcpy(close, p + OUT_BYTES, ns * sizeof *close);
+}
+
+typedef struct sim_worker {
+    dd__sim_scratch *w;
+    dd_time *close;
+} sim_worker;
+
+static void *worker_new(void *user)
+{
+    const batch *b = user;
+    sim_worker *sw = calloc(1, sizeof *sw);
+    if (!sw)
+        return NULL;
+    sw->w = dd__sim_scratch_new(b->m);
+    sw->close = calloc(b->m->s->n_sites + 1, sizeof *sw->close);
+    if (!sw->w || !sw->close) {
+        dd__sim_scratch_free(sw->w);
+        free(sw->close);
+        free(sw);
         return NULL;
     }
-    size_t ns = b->m->s->n_sites;
-    for (;;) {
-        uint64_t i = atomic_fetch_add(&b->next, 1);
-        if (i >= b->n)
-            break;
-        dd__sim_replicate(b->m, w, &b->knobs, b->replan, b->seed, i, &b->out[i],
-                          &b->close[i * ns]);
-        atomic_fetch_add(&b->done, 1);
-    }
-    dd__sim_scratch_free(w);
-    return NULL;
+    return sw;
+}
+
+static void worker_free(void *user, void *scratch)
+{
+    (void)user;
+    sim_worker *sw = scratch;
+    if (!sw)
+        return;
+    dd__sim_scratch_free(sw->w);
+    free(sw->close);
+    free(sw);
+}
+
+static dd_status worker_run(void *user, void *scratch, uint64_t i, unsigned char *rec)
+{
+    const batch *b = user;
+    sim_worker *sw = scratch;
+    dd__sim_outcome o;
+    memset(&o, 0, sizeof o);
+    dd__sim_replicate(b->m, sw->w, &b->knobs, b->replan, b->seed, i, &o, sw->close);
+    encode(rec, &o, sw->close, b->m->s->n_sites);
+    return DD_OK;
 }
 
 static int online_cores(void)
@@ -200,36 +259,110 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Run b->n replications on `threads` threads; progress from this thread. */
-static dd_status run_batch(batch *b, int threads, const dd_sim_options *o, uint64_t done0,
-                           uint64_t total)
+static void farm_progress(uint64_t done, uint64_t total, void *user)
 {
-    atomic_init(&b->next, 0);
-    atomic_init(&b->done, 0);
-    atomic_init(&b->failed, 0);
-    pthread_t tid[256];
-    int started = 0;
-    for (int i = 0; i < threads; i++) {
-        if (pthread_create(&tid[i], NULL, worker, b) != 0)
-            break;
-        started++;
+    const dd_sim_options *o = user;
+    o->progress(done, total, o->progress_user);
+}
+
+/* What a checkpoint belongs to: the flight table, the disruption model,
+ * the seed, the policy and the phase's moved inputs. */
+static uint64_t dist_hash(uint64_t h, const dd_dist *d)
+{
+    h = dd__farm_hash(h, &d->kind, sizeof d->kind);
+    h = dd__farm_hash(h, &d->a, sizeof d->a);
+    h = dd__farm_hash(h, &d->b, sizeof d->b);
+    h = dd__farm_hash(h, &d->c, sizeof d->c);
+    h = dd__farm_hash(h, &d->n, sizeof d->n);
+    if (d->n && d->values && d->cum) {
+        h = dd__farm_hash(h, d->values, d->n * sizeof *d->values);
+        h = dd__farm_hash(h, d->cum, d->n * sizeof *d->cum);
     }
-    if (started == 0)
-        worker(b);
-    else if (o->progress) {
-        while (atomic_load(&b->done) < b->n && !atomic_load(&b->failed)) {
-            o->progress(done0 + atomic_load(&b->done), total, o->progress_user);
-            struct timespec ts = {0, 100 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
+    return h;
+}
+
+static uint64_t run_fingerprint(const dd__sim_model *m, const dd_sim_options *o)
+{
+    uint64_t h = dd__farm_hash(DD__FARM_HASH0, "drawdown-sim-1", 14);
+    h = dd__farm_hash(h, &o->seed, sizeof o->seed);
+    h = dd__farm_hash(h, &o->replan, sizeof o->replan);
+    for (size_t i = 0; i < m->n_flights; i++) {
+        const dd__sim_flight *f = &m->flights[i];
+        int64_t v[10] = {f->site,    f->aircraft, f->dep,      f->position,     f->ground,
+                         f->fly,     f->file_by,  f->win_from, (int64_t)f->n_rows, f->pax};
+        h = dd__farm_hash(h, v, sizeof v);
+        h = dd__farm_hash(h, m->rows + f->first_row, f->n_rows * sizeof *m->rows);
+        h = dd__farm_hash(h, m->grps + f->first_grp, f->n_grp * sizeof *m->grps);
     }
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    if (atomic_load(&b->failed) && atomic_load(&b->done) < b->n)
-        return DD_ENOMEM;
-    if (o->progress)
-        o->progress(done0 + b->n, total, o->progress_user);
-    return DD_OK;
+    const dd_scenario *s = m->s;
+    const dd_disruptions *d = &s->disruptions;
+    h = dd__farm_hash(h, &d->present, sizeof d->present);
+    h = dist_hash(h, &d->decision);
+    h = dd__farm_hash(h, &d->denial, sizeof d->denial);
+    h = dd__farm_hash(h, &d->closure_rate, sizeof d->closure_rate);
+    h = dist_hash(h, &d->closure_duration);
+    h = dist_hash(h, &d->exit_factor);
+    h = dist_hash(h, &d->task_factor);
+    h = dd__farm_hash(h, &d->replan_every, sizeof d->replan_every);
+    for (size_t i = 0; d->sites && i < s->n_sites; i++) {
+        const dd_site_disruption *x = &d->sites[i];
+        h = dist_hash(h, &x->decision);
+        h = dd__farm_hash(h, &x->denial, sizeof x->denial);
+        h = dd__farm_hash(h, &x->closure_rate, sizeof x->closure_rate);
+        h = dist_hash(h, &x->closure_duration);
+        h = dist_hash(h, &x->exit_factor);
+    }
+    for (size_t i = 0; d->aircraft && i < s->n_aircraft; i++) {
+        h = dd__farm_hash(h, &d->aircraft[i].abort, sizeof d->aircraft[i].abort);
+        h = dist_hash(h, &d->aircraft[i].delay);
+    }
+    return h;
+}
+
+static uint64_t knobs_hash(uint64_t h, const dd_sim_knobs *k)
+{
+    double v[4] = {k->decision_scale, k->denial_add, k->abort_scale, k->closure_scale};
+    h = dd__farm_hash(h, v, sizeof v);
+    return dd__farm_hash(h, &k->cap_delta, sizeof k->cap_delta);
+}
+
+/* Run b->n replications over the farm (threads, ranks, checkpoint); on
+ * rank 0 the outcomes land in b->out and b->close. */
+static dd_status run_batch(batch *b, int threads, const dd_sim_options *o, uint64_t fp,
+                           uint32_t phase, uint64_t done0, uint64_t total, uint64_t *resumed)
+{
+    size_t rs = rec_size(b->m), ns = b->m->s->n_sites;
+    bool root = dd_cluster_rank(o->cluster) == 0;
+    unsigned char *recs = NULL;
+    if (root) {
+        recs = malloc(b->n * rs + 1);
+        if (!recs)
+            return DD_ENOMEM;
+    }
+    dd__farm f = {
+        .n = b->n,
+        .rec_size = rs,
+        .threads = threads,
+        .cluster = o->cluster,
+        .ckpt_dir = o->checkpoint_dir,
+        .fingerprint = knobs_hash(fp, &b->knobs),
+        .phase = phase,
+        .scratch_new = worker_new,
+        .scratch_free = worker_free,
+        .run = worker_run,
+        .user = b,
+        .progress = o->progress ? farm_progress : NULL,
+        .progress_user = (void *)(uintptr_t)o,
+        .progress_base = done0,
+        .progress_total = total,
+    };
+    dd_status st = dd__farm_run(&f, recs);
+    if (st == DD_OK && root)
+        for (uint64_t i = 0; i < b->n; i++)
+            decode(recs + i * rs, &b->out[i], &b->close[i * ns], ns);
+    *resumed += f.resumed;
+    free(recs);
+    return st;
 }
 
 /* ---- aggregation --------------------------------------------------------- */
@@ -432,8 +565,11 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     r->seed = o->seed;
     r->threads = threads;
     r->replan = o->replan;
-    st = run_batch(&b, threads, o, 0, total);
-    if (st == DD_OK)
+    r->ranks = dd_cluster_size(o->cluster);
+    bool root = dd_cluster_rank(o->cluster) == 0;
+    uint64_t fp = run_fingerprint(&m, o);
+    st = run_batch(&b, threads, o, fp, 0, 0, total, &r->resumed);
+    if (st == DD_OK && root)
         st = aggregate(r, &m, &b);
     if (st != DD_OK)
         goto fail;
@@ -449,7 +585,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
         };
         uint64_t done = n;
         for (size_t i = 0; i < 5; i++) {
-            double p[2], pa[2];
+            double p[2] = {0, 0}, pa[2] = {0, 0};
             for (int side = 0; side < 2; side++) {
                 dd_sim_knobs k = o->knobs;
                 switch (i) {
@@ -461,10 +597,13 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
                 }
                 b.knobs = k;
                 b.n = ns_rep;
-                st = run_batch(&b, threads, o, done, total);
+                st = run_batch(&b, threads, o, fp, (uint32_t)(1 + 2 * i + (size_t)side), done,
+                               total, &r->resumed);
                 if (st != DD_OK)
                     goto fail;
                 done += ns_rep;
+                if (!root)
+                    continue;
                 p[side] = (double)count_met(&b, plan->scenario->agreement.deadline) /
                           (double)ns_rep;
                 pa[side] = (double)count_all(&b) / (double)ns_rep;
@@ -480,7 +619,10 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
             x->all_high = pa[1];
             x->all_swing = fabs(pa[1] - pa[0]);
         }
-        qsort(r->sens, r->n_sens, sizeof *r->sens, cmp_sens);
+        if (root)
+            qsort(r->sens, r->n_sens, sizeof *r->sens, cmp_sens);
+        else
+            r->n_sens = 0;
     }
     free(b.out);
     free(b.close);

@@ -126,8 +126,8 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
                 i ? "," : "", x->input, x->low_text, x->high_text, x->p_low, x->p_high,
                 x->swing, x->all_low, x->all_high);
     }
-    fprintf(f, "%s],\n  \"threads\": %d,\n  \"seconds\": %.3f\n}\n", r->n_sens ? "\n  " : "",
-            r->threads, r->seconds);
+    fprintf(f, "%s],\n  \"threads\": %d,\n  \"ranks\": %d,\n  \"seconds\": %.3f\n}\n",
+            r->n_sens ? "\n  " : "", r->threads, r->ranks > 0 ? r->ranks : 1, r->seconds);
     return ferror(f) ? DD_EIO : DD_OK;
 }
 
@@ -141,10 +141,14 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
 {
     const dd_scenario *s = r->plan->scenario;
     char a[40], b[40], c[40];
-    fprintf(f, "Simulation: %llu replications, seed %llu, policy %s, %d thread%s, %.2f s\n",
+    fprintf(f, "Simulation: %llu replications, seed %llu, policy %s, %d thread%s",
             (unsigned long long)r->replications, (unsigned long long)r->seed,
-            r->replan ? "replan" : "no-replan", r->threads, r->threads == 1 ? "" : "s",
-            r->seconds);
+            r->replan ? "replan" : "no-replan", r->threads, r->threads == 1 ? "" : "s");
+    if (r->ranks > 1)
+        fprintf(f, " on each of %d ranks", r->ranks);
+    if (r->resumed)
+        fprintf(f, ", %llu resumed from the checkpoint", (unsigned long long)r->resumed);
+    fprintf(f, ", %.2f s\n", r->seconds);
     dd_time dl = s->agreement.deadline;
     /* a date-only deadline is the end of its day: show 23:59 as the plan does */
     if (dl == dd_scenario_day_start(s, dd_scenario_day(s, dl)))
