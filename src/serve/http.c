@@ -164,10 +164,25 @@ static enum MHD_Result send_reply(dd_server *s, struct MHD_Connection *c, dd__re
 
 /* ---- the access handler ---------------------------------------------- */
 
+/* One request's state. A request whose route is slow (it writes the log,
+ * hashes a password or renders a briefing) is handed to a worker thread
+ * and its connection suspended meanwhile, so that the threads serving
+ * the other connections never wait on a disk sync or a lock: the worker
+ * resumes it with the reply ready, and microhttpd calls the handler
+ * again to send it. */
+typedef enum { JOB_NONE, JOB_QUEUED, JOB_DONE } job_state;
+
 typedef struct conn_ctx {
     char *body;
     size_t len, cap;
     bool too_big;
+    job_state job;
+    struct MHD_Connection *c;
+    dd__req q;
+    dd__session sess;
+    char addr[64];
+    dd__reply r;
+    struct conn_ctx *next; /* in the work queue */
 } conn_ctx;
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -177,7 +192,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c;
     (void)why;
     conn_ctx *x = *con_cls;
-    if (x) {
+    if (x && x->job != JOB_QUEUED) {
+        if (x->job == JOB_DONE) {
+            if (x->r.pin)
+                dd__snap_put(x->r.pin);
+            else
+                free(x->r.body);
+        }
         free(x->body);
         free(x);
         *con_cls = NULL;
@@ -209,6 +230,95 @@ static enum MHD_Result simple(dd_server *s, struct MHD_Connection *c, unsigned c
     return send_reply(s, c, &r);
 }
 
+/* Record what the server's log keeps of a request, and send its reply. */
+static enum MHD_Result finish(dd_server *s, conn_ctx *x)
+{
+    dd__reply *r = &x->r;
+    const dd__req *q = &x->q;
+    bool change = strcmp(q->method, "GET") && strcmp(q->method, "HEAD");
+    if (change || r->code == 401 || r->code == 403 || r->code == 409 || r->code == 429) {
+        if (q->sess)
+            dd__serve_log(s, "user %lld (%s) from %s: %s %s -> %u%s%s",
+                          (long long)q->sess->user_id, dd_user_role_name(q->sess->role),
+                          x->addr, q->method, q->path, r->code, r->audit[0] ? " " : "",
+                          r->audit);
+        else
+            dd__serve_log(s, "no session, from %s: %s %s -> %u%s%s", x->addr, q->method,
+                          q->path, r->code, r->audit[0] ? " " : "", r->audit);
+    }
+    x->job = JOB_NONE; /* the reply is handed on */
+    if (r->stream) {
+        struct MHD_Response *rs = dd__sse_response(s, x->c, q->sess, r->stream_after);
+        free(r->body);
+        r->body = NULL;
+        if (!rs)
+            return MHD_NO;
+        security_headers(rs, "text/event-stream");
+        enum MHD_Result ok = MHD_queue_response(x->c, 200, rs);
+        MHD_destroy_response(rs);
+        return ok;
+    }
+    if (!r->body && r->code != 204) {
+        r->body = strdup("{}\n");
+        r->len = r->body ? 3 : 0;
+        if (!r->type)
+            r->type = "application/json";
+    }
+    enum MHD_Result ok = send_reply(s, x->c, r);
+    r->body = NULL;
+    r->pin = NULL;
+    return ok;
+}
+
+/* ---- the workers: slow requests, one at a time each ---------------------- */
+
+static void *work(void *arg)
+{
+    dd_server *s = arg;
+    pthread_mutex_lock(&s->work_mu);
+    for (;;) {
+        while (!s->work_head && !s->work_stop)
+            pthread_cond_wait(&s->work_cv, &s->work_mu);
+        conn_ctx *x = s->work_head;
+        if (!x)
+            break; /* stopping and nothing left */
+        s->work_head = x->next;
+        if (!s->work_head)
+            s->work_tail = NULL;
+        pthread_mutex_unlock(&s->work_mu);
+        dd__route(s, &x->q, &x->r);
+        /* the last of a burst of writes makes the snapshot again before
+         * its answer goes, so a client reads what it wrote */
+        pthread_mutex_lock(&s->work_mu);
+        bool idle = !s->work_head;
+        pthread_mutex_unlock(&s->work_mu);
+        if (idle && atomic_load(&s->dirty)) {
+            pthread_mutex_lock(&s->log_mu);
+            if (atomic_exchange(&s->dirty, false))
+                (void)dd__snap_refresh(s);
+            pthread_mutex_unlock(&s->log_mu);
+        }
+        x->job = JOB_DONE;
+        MHD_resume_connection(x->c);
+        pthread_mutex_lock(&s->work_mu);
+    }
+    pthread_mutex_unlock(&s->work_mu);
+    return NULL;
+}
+
+static void enqueue(dd_server *s, conn_ctx *x)
+{
+    pthread_mutex_lock(&s->work_mu);
+    x->next = NULL;
+    if (s->work_tail)
+        s->work_tail->next = x;
+    else
+        s->work_head = x;
+    s->work_tail = x;
+    pthread_cond_signal(&s->work_cv);
+    pthread_mutex_unlock(&s->work_mu);
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url,
                                  const char *method, const char *version,
                                  const char *upload, size_t *upload_size, void **con_cls)
@@ -233,6 +343,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         }
         return MHD_YES;
     }
+    if (x->job == JOB_DONE)
+        return finish(s, x);
+    if (x->job == JOB_QUEUED)
+        return MHD_YES; /* not ours yet */
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
@@ -263,59 +377,34 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     if (x->too_big)
         return simple(s, c, 413, "request body too large");
 
-    char addr[64];
-    client_addr(c, addr, sizeof addr);
-    dd__req q;
-    memset(&q, 0, sizeof q);
-    q.method = method;
-    q.addr = addr;
-    q.body = x->body ? x->body : "";
-    q.body_len = x->len;
-    q.conn = c;
-    q.token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "dd_session");
-    q.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
-    q.query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
-    if (!q.query_after)
-        q.query_after = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
-    dd__session sess;
-    if (q.token && dd__session_find(s, q.token, &sess))
-        q.sess = &sess;
     static const char prefix[] = "/api/v1";
     if (strncmp(url, prefix, sizeof prefix - 1) != 0 ||
         (url[sizeof prefix - 1] != '/' && url[sizeof prefix - 1] != 0))
         return simple(s, c, 404, "no such page (the API is under /api/v1/)");
-    q.path = url + sizeof prefix - 1;
-
-    dd__reply r;
-    memset(&r, 0, sizeof r);
-    dd__route(s, &q, &r);
-    bool change = strcmp(method, "GET") && strcmp(method, "HEAD");
-    if (change || r.code == 401 || r.code == 403 || r.code == 409 || r.code == 429) {
-        if (q.sess)
-            dd__serve_log(s, "user %lld (%s) from %s: %s %s -> %u%s%s", (long long)sess.user_id,
-                          dd_user_role_name(sess.role), addr, method, q.path, r.code,
-                          r.audit[0] ? " " : "", r.audit);
-        else
-            dd__serve_log(s, "no session, from %s: %s %s -> %u%s%s", addr, method, q.path,
-                          r.code, r.audit[0] ? " " : "", r.audit);
+    x->c = c;
+    client_addr(c, x->addr, sizeof x->addr);
+    dd__req *q = &x->q;
+    q->method = method;
+    q->path = url + sizeof prefix - 1;
+    q->addr = x->addr;
+    q->body = x->body ? x->body : "";
+    q->body_len = x->len;
+    q->conn = c;
+    q->token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "dd_session");
+    q->csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+    q->query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+    if (!q->query_after)
+        q->query_after = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    if (q->token && dd__session_find(s, q->token, &x->sess))
+        q->sess = &x->sess;
+    if (dd__route_slow(q) && !atomic_load(&s->stopping)) {
+        x->job = JOB_QUEUED;
+        MHD_suspend_connection(c);
+        enqueue(s, x);
+        return MHD_YES;
     }
-    if (r.stream) {
-        struct MHD_Response *rs = dd__sse_response(s, c, q.sess, r.stream_after);
-        free(r.body);
-        if (!rs)
-            return MHD_NO;
-        security_headers(rs, "text/event-stream");
-        enum MHD_Result ok = MHD_queue_response(c, 200, rs);
-        MHD_destroy_response(rs);
-        return ok;
-    }
-    if (!r.body && r.code != 204) {
-        r.body = strdup("{}\n");
-        r.len = r.body ? 3 : 0;
-        if (!r.type)
-            r.type = "application/json";
-    }
-    return send_reply(s, c, &r);
+    dd__route(s, q, &x->r);
+    return finish(s, x);
 }
 
 /* Paths are taken as sent: the API needs no escapes, and a decoded "%2e%2e"
@@ -351,7 +440,8 @@ static void *watch(void *arg)
         if (atomic_load(&s->stopping))
             break;
         pthread_mutex_lock(&s->log_mu);
-        if (dd__slog_changed(s->log))
+        bool dirty = atomic_exchange(&s->dirty, false);
+        if (dd__slog_changed(s->log) || dirty)
             (void)dd__snap_refresh(s);
         pthread_mutex_unlock(&s->log_mu);
         if (dd__now_s() - last_keepalive >= 15) {
@@ -405,6 +495,15 @@ void dd_server_stop(dd_server *s)
     atomic_store(&s->stopping, true);
     if (s->watcher_started)
         pthread_join(s->watcher, NULL);
+    if (s->n_workers) {
+        /* the queued requests are answered, then the workers end */
+        pthread_mutex_lock(&s->work_mu);
+        s->work_stop = true;
+        pthread_cond_broadcast(&s->work_cv);
+        pthread_mutex_unlock(&s->work_mu);
+        for (unsigned i = 0; i < s->n_workers; i++)
+            pthread_join(s->workers[i], NULL);
+    }
     if (s->daemon) {
         /* every stream resumed and ended before the daemon stops */
         for (int i = 0; i < 400; i++) {
@@ -439,6 +538,8 @@ void dd_server_stop(dd_server *s)
     pthread_mutex_destroy(&s->sse_mu);
     pthread_mutex_destroy(&s->report_mu);
     pthread_mutex_destroy(&s->out_mu);
+    pthread_mutex_destroy(&s->work_mu);
+    pthread_cond_destroy(&s->work_cv);
     free(s);
 }
 
@@ -506,8 +607,11 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     pthread_mutex_init(&s->sse_mu, NULL);
     pthread_mutex_init(&s->report_mu, NULL);
     pthread_mutex_init(&s->out_mu, NULL);
+    pthread_mutex_init(&s->work_mu, NULL);
+    pthread_cond_init(&s->work_cv, NULL);
     atomic_init(&s->version, 0);
     atomic_init(&s->stopping, false);
+    atomic_init(&s->dirty, false);
     s->log_path = strdup(o->log_path);
     s->users_path = o->users_path ? strdup(o->users_path) : NULL;
     s->address = strdup(address);
@@ -588,6 +692,13 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : o->port;
+    for (unsigned i = 0; i < DD__WORKERS; i++) {
+        if (pthread_create(&s->workers[i], NULL, work, s) != 0) {
+            dd_server_stop(s);
+            return DD_ENOMEM;
+        }
+        s->n_workers++;
+    }
     if (pthread_create(&s->watcher, NULL, watch, s) != 0) {
         dd_server_stop(s);
         return DD_ENOMEM;

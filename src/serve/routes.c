@@ -36,6 +36,7 @@ typedef struct route {
     const char *path; /* "{n}": a sortie number */
     unsigned roles;   /* 0: no session needed */
     handler h;
+    bool slow;        /* answered by a worker thread (http.c) */
 } route;
 
 /* ---- request bodies -------------------------------------------------------- */
@@ -276,7 +277,9 @@ static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t l
         int64_t last = 0;
         st = dd__slog_append(s->log, add, &d, &last);
         if (st == DD_OK) {
-            (void)dd__snap_refresh(s);
+            /* the snapshot is made again once the queue of writes is
+             * empty, or by the watcher: not once per write under load */
+            atomic_store(&s->dirty, true);
             added(r, last - (int64_t)add->n + 1, last, extra);
         } else if (st == DD_EINPUT) {
             refused(r, &d, "refused against the plan and the log; nothing was added");
@@ -405,7 +408,7 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
         return;
     }
     pthread_mutex_lock(&s->log_mu);
-    if (dd__slog_changed(s->log))
+    if (dd__slog_changed(s->log) || atomic_exchange(&s->dirty, false))
         (void)dd__snap_refresh(s);
     /* decided under the log lock: of two decisions at once, one wins */
     dd__snap *n = dd__snap_get(s);
@@ -556,7 +559,7 @@ static void get_status(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
 {
     (void)arg;
     dd__snap *n = dd__snap_get(s);
-    const dd__buf *b = q->sess->role == DD_USER_HOST ? &n->status_host : &n->status_full;
+    const dd__buf *b = &n->status[q->sess->role == DD_USER_HOST ? 1 : 0];
     r->code = 200;
     r->type = "application/json";
     r->body = b->p;
@@ -813,26 +816,26 @@ static void get_xlsx(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 /* ---- the table ---------------------------------------------------------------- */
 
 static const route routes[] = {
-    {"POST", "/login", 0, post_login},
-    {"POST", "/logout", ANY, post_logout},
-    {"GET", "/session", ANY, get_session},
-    {"GET", "/status", P | C | M | H | V, get_status},
-    {"GET", "/sorties", P | C | M, get_sorties},
-    {"GET", "/clearances", P | C | M | H, get_clearances},
-    {"GET", "/clearances/{n}", P | C | M | H, get_clearance},
-    {"POST", "/clearances/{n}/file", P, post_file},
-    {"POST", "/clearances/{n}/approve", P | H, post_approve},
-    {"POST", "/clearances/{n}/deny", P | H, post_deny},
-    {"GET", "/events", P | C | M | H, get_events},
-    {"POST", "/events", P | M, post_events},
-    {"GET", "/exits", P | C | M | H, get_exits},
-    {"GET", "/manifests", P | C | M, get_manifests},
-    {"GET", "/ramp", P | C | M | R, get_ramp},
-    {"GET", "/plan/new", P | C, get_new_plan},
-    {"POST", "/plan/accept", P | C, post_accept},
-    {"GET", "/briefing.pdf", P | C, get_pdf},
-    {"GET", "/briefing.xlsx", P | C, get_xlsx},
-    {"GET", "/stream", P | C | M | H | V, get_stream},
+    {"POST", "/login", 0, post_login, true},
+    {"POST", "/logout", ANY, post_logout, false},
+    {"GET", "/session", ANY, get_session, false},
+    {"GET", "/status", P | C | M | H | V, get_status, false},
+    {"GET", "/sorties", P | C | M, get_sorties, false},
+    {"GET", "/clearances", P | C | M | H, get_clearances, false},
+    {"GET", "/clearances/{n}", P | C | M | H, get_clearance, false},
+    {"POST", "/clearances/{n}/file", P, post_file, true},
+    {"POST", "/clearances/{n}/approve", P | H, post_approve, true},
+    {"POST", "/clearances/{n}/deny", P | H, post_deny, true},
+    {"GET", "/events", P | C | M | H, get_events, false},
+    {"POST", "/events", P | M, post_events, true},
+    {"GET", "/exits", P | C | M | H, get_exits, false},
+    {"GET", "/manifests", P | C | M, get_manifests, false},
+    {"GET", "/ramp", P | C | M | R, get_ramp, false},
+    {"GET", "/plan/new", P | C, get_new_plan, true},
+    {"POST", "/plan/accept", P | C, post_accept, true},
+    {"GET", "/briefing.pdf", P | C, get_pdf, true},
+    {"GET", "/briefing.xlsx", P | C, get_xlsx, true},
+    {"GET", "/stream", P | C | M | H | V, get_stream, false},
 };
 
 /* Whether path matches pattern; a {n} segment is a whole number into *n. */
@@ -865,6 +868,16 @@ static bool path_ok(const char *p)
               *p == '/' || *p == '.' || *p == '-' || *p == '_'))
             return false;
     return true;
+}
+
+bool dd__route_slow(const dd__req *q)
+{
+    int64_t v;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+        if (routes[i].slow && !strcmp(routes[i].method, q->method) &&
+            match(routes[i].path, q->path, &v))
+            return true;
+    return false;
 }
 
 void dd__route(dd_server *s, const dd__req *q, dd__reply *r)

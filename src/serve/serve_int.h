@@ -74,10 +74,9 @@ typedef struct dd__snap {
     dd_events *ev;          /* every event in the log */
     int32_t *retracted_by;  /* per event: the event retracting it, 0: none */
     dd_track_status *st;
-    dd__buf status_full;    /* status --json */
-    dd__buf status_host;    /* the host liaison's share of it */
-    dd__buf summary_full;   /* without the sortie list: for the stream */
-    dd__buf summary_host;
+    /* status --json, the host liaison's share of it, and both without
+     * the sortie list (for the stream) */
+    dd__buf status[4];
 } dd__snap;
 
 typedef struct dd__sse dd__sse;
@@ -97,6 +96,7 @@ typedef struct dd__session {
 
 #define DD__SESSION_BUCKETS 1024
 #define DD__LIMIT_SLOTS 4096
+#define DD__WORKERS 2
 
 typedef struct dd__limit {
     unsigned char key[16];
@@ -121,6 +121,7 @@ struct dd_server {
     pthread_mutex_t snap_mu;
     dd__snap *snap;
     atomic_uint_fast64_t version;
+    atomic_bool dirty; /* events added since the snapshot (log_mu) */
 
     /* sessions and login limits */
     pthread_mutex_t sess_mu;
@@ -139,6 +140,14 @@ struct dd_server {
     char tmpdir[256];
 
     pthread_mutex_t out_mu; /* the server's log */
+
+    /* slow requests (http.c): a queue and the workers that answer it */
+    pthread_mutex_t work_mu;
+    pthread_cond_t work_cv;
+    struct conn_ctx *work_head, *work_tail;
+    bool work_stop;
+    pthread_t workers[DD__WORKERS];
+    unsigned n_workers;
 
     pthread_t watcher;
     bool watcher_started;
@@ -202,6 +211,9 @@ void dd__reply_error(dd__reply *r, unsigned code, const char *fmt, ...)
 
 /* Route and answer one request; the role checks happen here. */
 void dd__route(dd_server *s, const dd__req *q, dd__reply *r);
+/* Whether the request's route is slow (writes the log, hashes a password,
+ * renders a briefing): it is then answered by a worker thread. */
+bool dd__route_slow(const dd__req *q);
 
 /* Streams (sse.c): the response of a new stream, events after `after`
  * (-1: from now); wake every suspended stream (a new snapshot, a
@@ -226,8 +238,10 @@ bool dd__out_open(dd__out *o);
 /* Close; the text in o->p (malloc'd) */
 dd_status dd__out_close(dd__out *o);
 
-/* the host liaison's share of a status JSON: an allow-list of fields */
-dd_status dd__status_filter(const char *json, size_t len, bool summary, bool host, dd__buf *out);
+/* A status JSON, compact, four ways: out[0] whole, out[1] the host
+ * liaison's share (an allow-list of fields), out[2] and out[3] the same
+ * without the sortie list (for the stream). */
+dd_status dd__status_filter(const char *json, size_t len, dd__buf out[4]);
 dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u, FILE *f);
 dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, FILE *f);
 dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f);

@@ -69,7 +69,7 @@ static void fill(dd__sse *x, const dd__snap *n)
     }
     x->last_event = (int64_t)n->ev->n;
     if (x->sess.role != DD_USER_RAMP) {
-        const dd__buf *b = x->sess.role == DD_USER_HOST ? &n->summary_host : &n->summary_full;
+        const dd__buf *b = &n->status[x->sess.role == DD_USER_HOST ? 3 : 2];
         fputs("event: status\n", f);
         data_lines(f, b->p, b->n);
         fputc('\n', f);

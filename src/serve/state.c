@@ -20,10 +20,8 @@ void dd__snap_put(dd__snap *n)
     dd_events_free(n->ev);
     dd_track_status_free(n->st);
     free(n->retracted_by);
-    free(n->status_full.p);
-    free(n->status_host.p);
-    free(n->summary_full.p);
-    free(n->summary_host.p);
+    for (int k = 0; k < 4; k++)
+        free(n->status[k].p);
     free(n);
 }
 
@@ -92,13 +90,7 @@ dd_status dd__snap_refresh(dd_server *s)
             st = w;
     }
     if (st == DD_OK)
-        st = dd__status_filter(o.p, o.n, false, false, &n->status_full);
-    if (st == DD_OK)
-        st = dd__status_filter(o.p, o.n, false, true, &n->status_host);
-    if (st == DD_OK)
-        st = dd__status_filter(o.p, o.n, true, false, &n->summary_full);
-    if (st == DD_OK)
-        st = dd__status_filter(o.p, o.n, true, true, &n->summary_host);
+        st = dd__status_filter(o.p, o.n, n->status);
     free(o.p);
     if (st != DD_OK) {
         dd__snap_put(n);

@@ -100,10 +100,31 @@ static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t ca
     }
 }
 
-dd_status dd__status_filter(const char *json, size_t len, bool summary, bool host, dd__buf *out)
+static dd_status emit_one(const dd_ynode *root, bool summary, bool host, dd__buf *out)
 {
-    out->p = NULL;
-    out->n = 0;
+    dd__out o;
+    if (!dd__out_open(&o))
+        return DD_ENOMEM;
+    dd_jw w;
+    dd__jw_init(&w, o.f, false);
+    char path[256] = "";
+    emit(&w, root, path, 0, sizeof path, summary, host);
+    dd_status we = dd__jw_end(&w);
+    dd_status st = dd__out_close(&o);
+    if (st == DD_OK && we != DD_OK) {
+        free(o.p);
+        st = we;
+    }
+    if (st == DD_OK) {
+        out->p = o.p;
+        out->n = o.n;
+    }
+    return st;
+}
+
+dd_status dd__status_filter(const char *json, size_t len, dd__buf out[4])
+{
+    memset(out, 0, 4 * sizeof *out);
     dd_arena a;
     dd__arena_init(&a, 1 << 16);
     dd_diags d;
@@ -111,25 +132,8 @@ dd_status dd__status_filter(const char *json, size_t len, bool summary, bool hos
     dd_ynode *root = NULL;
     dd_status st = dd__ytree_parse(&a, "status", json, len, true, &d, &root);
     dd_diags_fini(&d);
-    dd__out o;
-    if (st == DD_OK && !dd__out_open(&o))
-        st = DD_ENOMEM;
-    if (st == DD_OK) {
-        dd_jw w;
-        dd__jw_init(&w, o.f, false);
-        char path[256] = "";
-        emit(&w, root, path, 0, sizeof path, summary, host);
-        dd_status we = dd__jw_end(&w);
-        st = dd__out_close(&o);
-        if (st == DD_OK && we != DD_OK) {
-            free(o.p);
-            st = we;
-        }
-        if (st == DD_OK) {
-            out->p = o.p;
-            out->n = o.n;
-        }
-    }
+    for (int k = 0; k < 4 && st == DD_OK; k++)
+        st = emit_one(root, k >= 2, k & 1, &out[k]);
     dd__arena_fini(&a);
     return st;
 }
