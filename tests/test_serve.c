@@ -149,6 +149,11 @@ static void test_login_status(void **state)
     assert_non_null(jget(jget(j.root, "projection"), "completion"));
     jdoc_free(&j);
     resp_free(&r);
+    r = request(fx.port, "GET", "/api/v1/status?summary", NULL, &vw);
+    assert_int_equal(r.code, 200);
+    assert_null(strstr(r.body, "sortie_list"));
+    assert_non_null(strstr(r.body, "\"projection\""));
+    resp_free(&r);
     /* wrong password, unknown user: the same answer */
     session x;
     assert_int_equal(login_as(fx.port, "vw", "wrong password", &x), 401);

@@ -395,6 +395,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     q->query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
     if (!q->query_after)
         q->query_after = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    const char *v = NULL;
+    size_t vn = 0;
+    q->summary = MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "summary", 7, &v, &vn) ==
+                 MHD_YES;
     if (q->token && dd__session_find(s, q->token, &x->sess))
         q->sess = &x->sess;
     if (dd__route_slow(q) && !atomic_load(&s->stopping)) {

@@ -559,7 +559,7 @@ static void get_status(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
 {
     (void)arg;
     dd__snap *n = dd__snap_get(s);
-    const dd__buf *b = &n->status[q->sess->role == DD_USER_HOST ? 1 : 0];
+    const dd__buf *b = &n->status[(q->sess->role == DD_USER_HOST ? 1 : 0) + (q->summary ? 2 : 0)];
     r->code = 200;
     r->type = "application/json";
     r->body = b->p;

@@ -189,6 +189,7 @@ typedef struct dd__req {
     const char *csrf_header;
     const char *token;    /* the session cookie */
     const char *query_after; /* events?after=N */
+    bool summary;         /* status?summary: without the sortie list */
     void *conn;           /* the connection (streams) */
 } dd__req;
 
