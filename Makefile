@@ -47,11 +47,11 @@ test-san: deps
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
 
-# the threaded code (simulation workers) under ThreadSanitizer
+# the threaded code (simulation workers, the server) under ThreadSanitizer
 test-tsan: deps
 	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=$(WERROR) -DDD_TSAN=ON
-	cmake --build $(BUILD_TSAN) -j $(JOBS) --target test_sim drawdown_cli
-	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_sim$$'
+	cmake --build $(BUILD_TSAN) -j $(JOBS) --target test_sim test_serve test_serve_hostile drawdown_cli
+	cd $(BUILD_TSAN) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R '^test_(sim|serve|serve_hostile)$$'
 
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=$(WERROR) -DDD_FUZZ=ON

@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -303,13 +304,13 @@ typedef struct poster {
     int n_ok;
     long event[MAX_POSTS]; /* the event number each 2xx named */
     int seq[MAX_POSTS];
-    volatile bool *stop;
+    atomic_bool *stop;
 } poster;
 
 static void *post_main(void *arg)
 {
     poster *x = arg;
-    for (int k = 0; k < MAX_POSTS && !*x->stop; k++) {
+    for (int k = 0; k < MAX_POSTS && !atomic_load(x->stop); k++) {
         char body[160];
         snprintf(body, sizeof body,
                  "{\"time\":\"2024-05-20T05:00Z\",\"event\":\"note\",\"note\":\"client %d post %d\"}",
@@ -337,7 +338,7 @@ static void test_crash(void **state)
     assert_int_equal(spawn(&c), 0);
     session pl;
     assert_int_equal(login_as(c.port, "pl", PASSWORD, &pl), 200);
-    volatile bool stop = false;
+    atomic_bool stop = false;
     poster *ps = calloc(CLIENTS, sizeof *ps);
     pthread_t t[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) {
@@ -348,7 +349,7 @@ static void test_crash(void **state)
     kill(c.pid, SIGKILL);
     int status;
     waitpid(c.pid, &status, 0);
-    stop = true;
+    atomic_store(&stop, true);
     int acked = 0;
     for (int i = 0; i < CLIENTS; i++) {
         pthread_join(t[i], NULL);
