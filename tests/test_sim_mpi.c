@@ -396,7 +396,7 @@ static void test_mpi_identical(void **state)
     char cmd[2048], ref[512], out[512];
     snprintf(ref, sizeof ref, "%s/one.json", tmpdir);
     snprintf(cmd, sizeof cmd,
-             "%s simulate %s/sim/niger.yaml --replications 600 --seed 9 --threads 1 -o %s "
+             "%s simulate %s/sim/niger.yaml --replications 300 --seed 9 --threads 1 -o %s "
              ">/dev/null",
              DD_CLI, DATA, ref);
     assert_int_equal(run(cmd), 0);
@@ -404,7 +404,7 @@ static void test_mpi_identical(void **state)
     for (int np = 2; np <= 3; np++) {
         snprintf(out, sizeof out, "%s/np%d.json", tmpdir, np);
         snprintf(cmd, sizeof cmd,
-                 MPIRUN "-np %d %s simulate %s/sim/niger.yaml --replications 600 --seed 9 "
+                 MPIRUN "-np %d %s simulate %s/sim/niger.yaml --replications 300 --seed 9 "
                         "--threads 1 --mpi -o %s >%s/np%d.txt 2>&1",
                  np, DD_CLI, DATA, out, tmpdir, np);
         int rc = run(cmd);

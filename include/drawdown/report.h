@@ -143,6 +143,37 @@ typedef struct dd_brief_series_list {
 dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_list *out);
 void dd_brief_series_fini(dd_brief_series_list *l);
 
+/*
+ * The feasibility frontier of a what-if sweep (`drawdown sweep --chart`,
+ * docs/sweep.md): one cell per combination, coloured by whether it meets
+ * every term and shaded by its margin (days) or its probability, with the
+ * frontier drawn between the cells that meet every term and those that do
+ * not. The last axis runs across, the one before it down; each value of
+ * the axes before those gets its own panel. cells are in combination
+ * order (the first axis slowest); labels[k] holds the first 64 values'
+ * texts. Written atomically to path (.png, .svg or .pdf). DD_EARG for no
+ * axes or a bad extension; DD_EIO.
+ */
+typedef struct dd_frontier_cell {
+    bool planned; /* a plan was made */
+    bool met;     /* it meets every term */
+    double value; /* margin in days, or a probability */
+} dd_frontier_cell;
+
+typedef struct dd_frontier {
+    const char *title, *subtitle;
+    size_t n_axes; /* 1 .. 8 */
+    const char *axis_name[8];
+    size_t n_values[8];
+    const char *const *labels[8];
+    size_t n_cells;
+    const dd_frontier_cell *cells;
+    bool probability;        /* value is a probability (else days of margin) */
+    const char *value_label; /* what value is, for the legend */
+} dd_frontier;
+
+dd_status dd_report_frontier(const dd_frontier *f, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -70,6 +70,7 @@ int dd__cmd_plan(int argc, char **argv);
 int dd__cmd_verify(int argc, char **argv);
 int dd__cmd_report(int argc, char **argv);
 int dd__cmd_simulate(int argc, char **argv);
+int dd__cmd_sweep(int argc, char **argv);
 int dd__cmd_track(int argc, char **argv);
 int dd__cmd_status(int argc, char **argv);
 int dd__cmd_keys(int argc, char **argv);

@@ -24,6 +24,7 @@ static const char usage[] =
     "  verify SCENARIO PLAN  check a plan against every term of the scenario\n"
     "  report PLAN -o FILE  briefing outputs: PDF, PNG/SVG charts, XLSX, HTML\n"
     "  simulate SCENARIO   Monte Carlo of the plan under disruptions (docs/sim.md)\n"
+    "  sweep SCENARIO --vary NAME=A..B  plan every combination: the feasibility frontier\n"
     "  track start|add|log|verify|receipt|upgrade LOG ...  the event log\n"
     "  status LOG          where it stands against the plan, and the plan again\n"
     "  keys new|list|export  the keys that sign the event log\n"
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
         return dd__cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "simulate"))
         return dd__cmd_simulate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return dd__cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "track"))
         return dd__cmd_track(argc - 1, argv + 1);
     if (!strcmp(cmd, "status"))

@@ -588,6 +588,10 @@ dd_status dd__farm_run(dd__farm *f, unsigned char *recs)
                 r.chunk = 1;
             if (!f->chunk && r.chunk > 64)
                 r.chunk = 64;
+            /* a checkpoint file per chunk, flushed to disk: at most about
+             * 64 per phase */
+            if (!f->chunk && f->ckpt_dir && r.chunk < (r.n_pending + 63) / 64)
+                r.chunk = (r.n_pending + 63) / 64;
             r.n_chunks = (r.n_pending + r.chunk - 1) / r.chunk;
             r.fin_ids = malloc((r.n_chunks + 1) * sizeof *r.fin_ids);
             if (!r.fin_ids)

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Named parameters and scenario variants (include/drawdown/override.h):
+ * the names `drawdown sweep --vary` takes, their values parsed with the
+ * scenario's own unit and time readers, and a variant that copies only
+ * the arrays a parameter changes. The base stays immutable and may be
+ * shared by threads that each build their own variants.
+ */
+#include <drawdown/override.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/loader.h"
+#include "model/units.h"
+
+enum {
+    F_DEADLINE,
+    F_CAP,
+    F_LEAD,
+    F_VALIDITY,
+    F_EXIT,
+    F_SITE_CAP,
+    F_SITE_EXIT,
+    F_SITE_MOG,
+    F_SITE_CLOSE,
+    F_AIR_TAILS,
+    F_AIR_GROUND,
+};
+
+static const struct {
+    const char *name; /* after "sites.ID." / "aircraft.ID." for those */
+    int field;
+    dd_param_type type;
+} agreement_params[] = {
+    {"deadline", F_DEADLINE, DD_PARAM_TIME},
+    {"clearance.daily_cap", F_CAP, DD_PARAM_COUNT},
+    {"clearance.lead_time", F_LEAD, DD_PARAM_DURATION},
+    {"clearance.validity", F_VALIDITY, DD_PARAM_DURATION},
+    {"personnel.exit_per_day", F_EXIT, DD_PARAM_COUNT},
+}, site_params[] = {
+    {"daily_cap", F_SITE_CAP, DD_PARAM_COUNT},
+    {"exit_per_day", F_SITE_EXIT, DD_PARAM_COUNT},
+    {"mog_total", F_SITE_MOG, DD_PARAM_COUNT},
+    {"close_by", F_SITE_CLOSE, DD_PARAM_TIME},
+}, air_params[] = {
+    {"tails", F_AIR_TAILS, DD_PARAM_COUNT},
+    {"ground_time", F_AIR_GROUND, DD_PARAM_DURATION},
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const all_names[] = {
+    "deadline", "clearance.daily_cap", "clearance.lead_time", "clearance.validity",
+    "personnel.exit_per_day", "sites", "aircraft", NULL};
+
+const char *dd_param_names(void)
+{
+    return "deadline, clearance.daily_cap, clearance.lead_time, clearance.validity, "
+           "personnel.exit_per_day, sites.ID.daily_cap, sites.ID.exit_per_day, "
+           "sites.ID.mog_total, sites.ID.close_by, aircraft.ID.tails, aircraft.ID.ground_time";
+}
+
+static void list_ids(char *buf, size_t size, size_t n, const char *(*id)(const dd_scenario *,
+                                                                           size_t),
+                     const dd_scenario *s)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && used + 1 < size; i++) {
+        int k = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", id(s, i));
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+static const char *site_id(const dd_scenario *s, size_t i)
+{
+    return s->sites[i].id;
+}
+
+static const char *air_id(const dd_scenario *s, size_t i)
+{
+    return s->aircraft[i].id;
+}
+
+dd_status dd_param_resolve(const dd_scenario *s, const char *name, size_t len, dd_param *out,
+                           char *why, size_t why_size, size_t *why_at)
+{
+    memset(out, 0, sizeof *out);
+    *why_at = 0;
+    char nm[96];
+    if (len == 0 || len >= sizeof nm) {
+        snprintf(why, why_size, len ? "parameter name too long" : "a parameter name is missing "
+                                                                  "before '='");
+        return DD_EINPUT;
+    }
+    memcpy(nm, name, len);
+    nm[len] = 0;
+    memcpy(out->name, nm, len + 1);
+    out->index = -1;
+    for (size_t i = 0; i < N_OF(agreement_params); i++)
+        if (!strcmp(nm, agreement_params[i].name)) {
+            out->field = agreement_params[i].field;
+            out->type = agreement_params[i].type;
+            return DD_OK;
+        }
+    bool site = !strncmp(nm, "sites.", 6), air = !strncmp(nm, "aircraft.", 9);
+    if (!site && !air) {
+        const char *sug = dd__suggest(nm, all_names);
+        if (sug && (!strcmp(sug, "sites") || !strcmp(sug, "aircraft")))
+            sug = NULL;
+        if (sug)
+            snprintf(why, why_size, "unknown parameter '%s' (did you mean '%s'?)", nm, sug);
+        else
+            snprintf(why, why_size, "unknown parameter '%s' (names: %s)", nm, dd_param_names());
+        return DD_EINPUT;
+    }
+    size_t skip = site ? 6 : 9;
+    char *dot = strrchr(nm + skip, '.');
+    if (!dot || dot == nm + skip) {
+        *why_at = skip;
+        snprintf(why, why_size, "expected %s.ID.FIELD, got '%s'", site ? "sites" : "aircraft",
+                 nm);
+        return DD_EINPUT;
+    }
+    *dot = 0;
+    const char *id = nm + skip, *field = dot + 1;
+    size_t n = site ? s->n_sites : s->n_aircraft;
+    int32_t idx = -1;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(site ? s->sites[i].id : s->aircraft[i].id, id))
+            idx = (int32_t)i;
+    if (idx < 0) {
+        char ids[256];
+        list_ids(ids, sizeof ids, n, site ? site_id : air_id, s);
+        *why_at = skip;
+        snprintf(why, why_size, "unknown %s '%s' (%s: %s)", site ? "site" : "aircraft type", id,
+                 site ? "sites" : "types", ids);
+        return DD_EINPUT;
+    }
+    size_t np = site ? N_OF(site_params) : N_OF(air_params);
+    for (size_t i = 0; i < np; i++) {
+        const char *pn = site ? site_params[i].name : air_params[i].name;
+        if (!strcmp(field, pn)) {
+            out->field = site ? site_params[i].field : air_params[i].field;
+            out->type = site ? site_params[i].type : air_params[i].type;
+            out->index = idx;
+            return DD_OK;
+        }
+    }
+    *why_at = (size_t)(field - nm);
+    snprintf(why, why_size, "unknown field '%s' of %s (fields: %s)", field,
+             site ? "a site" : "an aircraft type",
+             site ? "daily_cap, exit_per_day, mog_total, close_by" : "tails, ground_time");
+    return DD_EINPUT;
+}
+
+dd_status dd_param_parse(const dd_scenario *s, const dd_param *p, const char *text, size_t len,
+                         int64_t *out, char *why, size_t why_size)
+{
+    char buf[80];
+    if (len == 0 || len >= sizeof buf) {
+        snprintf(why, why_size, len ? "value too long" : "a value is missing");
+        return DD_EINPUT;
+    }
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    const char *err;
+    if (p->type == DD_PARAM_COUNT) {
+        int64_t v;
+        err = dd__parse_int(buf, &v);
+        int64_t min = p->field == F_AIR_TAILS ? 0 : 1;
+        if (err || v < min || v > 1000000) {
+            snprintf(why, why_size, "expected a whole number%s, got '%s'",
+                     min ? " of at least 1" : " of at least 0", buf);
+            return DD_EINPUT;
+        }
+        *out = v;
+        return DD_OK;
+    }
+    if (p->type == DD_PARAM_DURATION) {
+        double v;
+        err = dd__parse_qty(buf, DD_Q_DURATION, NULL, &v);
+        if (err || v <= 0) {
+            snprintf(why, why_size, "expected a positive duration in %s, got '%s'",
+                     dd__qty_units(DD_Q_DURATION), buf);
+            return DD_EINPUT;
+        }
+        *out = (int64_t)(v + 0.5);
+        return DD_OK;
+    }
+    int64_t u;
+    err = dd__parse_time(buf, s->agreement.tz_offset, true, &u, NULL);
+    if (err) {
+        snprintf(why, why_size, "expected a date or time (ISO 8601, e.g. 2024-09-15), got '%s'",
+                 buf);
+        return DD_EINPUT;
+    }
+    int64_t d = u - s->epoch_unix;
+    *out = d >= 0 ? d / 60 : -((-d + 59) / 60);
+    if (*out <= 0) {
+        snprintf(why, why_size, "'%s' is not after the scenario's epoch", buf);
+        return DD_EINPUT;
+    }
+    return DD_OK;
+}
+
+dd_status dd_param_parse_step(const dd_param *p, const char *text, size_t len, int64_t *out,
+                              char *why, size_t why_size)
+{
+    char buf[80];
+    if (len == 0 || len >= sizeof buf) {
+        snprintf(why, why_size, len ? "step too long" : "a step is missing after ':'");
+        return DD_EINPUT;
+    }
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    if (p->type == DD_PARAM_COUNT) {
+        int64_t v;
+        if (dd__parse_int(buf, &v) || v < 1) {
+            snprintf(why, why_size, "expected a step of at least 1, got '%s'", buf);
+            return DD_EINPUT;
+        }
+        *out = v;
+        return DD_OK;
+    }
+    double v;
+    if (dd__parse_qty(buf, DD_Q_DURATION, NULL, &v) || v < 1) {
+        snprintf(why, why_size, "expected a positive duration step (e.g. 7d, 12h), got '%s'",
+                 buf);
+        return DD_EINPUT;
+    }
+    *out = (int64_t)(v + 0.5);
+    return DD_OK;
+}
+
+int64_t dd_param_get(const dd_scenario *s, const dd_param *p)
+{
+    const dd_agreement *a = &s->agreement;
+    switch (p->field) {
+    case F_DEADLINE: return a->deadline;
+    case F_CAP: return a->clearance.daily_cap;
+    case F_LEAD: return a->clearance.lead_time;
+    case F_VALIDITY: return a->clearance.validity;
+    case F_EXIT: return a->personnel.exit_per_day;
+    case F_SITE_CAP: return s->sites[p->index].daily_cap;
+    case F_SITE_EXIT: return s->sites[p->index].exit_per_day;
+    case F_SITE_MOG: return s->sites[p->index].mog_total;
+    case F_SITE_CLOSE: return s->sites[p->index].close_by;
+    case F_AIR_TAILS: return dd_aircraft_tails_max(&s->aircraft[p->index]);
+    default: return s->aircraft[p->index].ground_time;
+    }
+}
+
+void dd_param_format(const dd_scenario *s, const dd_param *p, int64_t v, char *buf, size_t size)
+{
+    if (p->type == DD_PARAM_COUNT)
+        snprintf(buf, size, "%lld", (long long)v);
+    else if (p->type == DD_PARAM_DURATION) {
+        if (v % DD_MINUTES_PER_DAY == 0)
+            snprintf(buf, size, "%lldd", (long long)(v / DD_MINUTES_PER_DAY));
+        else if (v % 60 == 0)
+            snprintf(buf, size, "%lldh", (long long)(v / 60));
+        else
+            snprintf(buf, size, "%lldm", (long long)v);
+    } else {
+        char t[40];
+        dd_scenario_format_time(s, v, 0, t, sizeof t);
+        snprintf(buf, size, "%s", t);
+    }
+}
+
+/* The variant: the scenario struct first, then what it owns. */
+typedef struct variant {
+    dd_scenario s;
+    dd_site *sites;
+    dd_aircraft *aircraft;
+    dd_tails_step *tails; /* one step per type whose tails are set */
+} variant;
+
+dd_status dd_scenario_variant(const dd_scenario *base, const dd_param *param,
+                              const int64_t *value, size_t n, dd_scenario **out)
+{
+    *out = NULL;
+    variant *v = calloc(1, sizeof *v);
+    if (!v)
+        return DD_ENOMEM;
+    v->s = *base;
+    v->sites = malloc((base->n_sites + 1) * sizeof *v->sites);
+    v->aircraft = malloc((base->n_aircraft + 1) * sizeof *v->aircraft);
+    v->tails = calloc(base->n_aircraft + 1, sizeof *v->tails);
+    if (!v->sites || !v->aircraft || !v->tails) {
+        dd_scenario_variant_free(&v->s);
+        return DD_ENOMEM;
+    }
+    if (base->n_sites)
+        memcpy(v->sites, base->sites, base->n_sites * sizeof *v->sites);
+    if (base->n_aircraft)
+        memcpy(v->aircraft, base->aircraft, base->n_aircraft * sizeof *v->aircraft);
+    v->s.sites = v->sites;
+    v->s.aircraft = v->aircraft;
+    dd_agreement *a = &v->s.agreement;
+    for (size_t i = 0; i < n; i++) {
+        int64_t x = value[i];
+        int32_t k = param[i].index;
+        switch (param[i].field) {
+        case F_DEADLINE: a->deadline = x; break;
+        case F_CAP: a->clearance.daily_cap = (int32_t)x; break;
+        case F_LEAD: a->clearance.lead_time = x; break;
+        case F_VALIDITY: a->clearance.validity = x; break;
+        case F_EXIT: a->personnel.exit_per_day = (int32_t)x; break;
+        case F_SITE_CAP: v->sites[k].daily_cap = (int32_t)x; break;
+        case F_SITE_EXIT: v->sites[k].exit_per_day = (int32_t)x; break;
+        case F_SITE_MOG: v->sites[k].mog_total = (int32_t)x; break;
+        case F_SITE_CLOSE: v->sites[k].close_by = x; break;
+        case F_AIR_TAILS: {
+            dd_aircraft *ac = &v->aircraft[k];
+            v->tails[k].from = ac->n_tails ? ac->tails[0].from : 0;
+            v->tails[k].count = (int32_t)x;
+            ac->tails = &v->tails[k];
+            ac->n_tails = 1;
+            break;
+        }
+        default: v->aircraft[k].ground_time = x; break;
+        }
+    }
+    *out = &v->s;
+    return DD_OK;
+}
+
+void dd_scenario_variant_free(dd_scenario *s)
+{
+    if (!s)
+        return;
+    variant *v = (variant *)s;
+    free(v->sites);
+    free(v->aircraft);
+    free(v->tails);
+    free(v);
+}

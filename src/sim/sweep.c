@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What-if sweeps (include/drawdown/sweep.h): the axes parsed from
+ * "NAME=A..B[:STEP]", every combination a farm item (farm.c) that builds a
+ * variant of the scenario (include/drawdown/override.h), plans it and,
+ * when asked, simulates it on the calling worker alone; the rows in
+ * combination order whatever ran them; the table as CSV, JSON and text.
+ */
+#include <drawdown/sweep.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/farm.h"
+
+void dd_sweep_options_init(dd_sweep_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->objective = DD_OBJ_MARGIN;
+}
+
+/* ---- axes ---------------------------------------------------------------- */
+
+static void axis_err(dd_diags *d, const char *where, uint32_t number, const char *arg,
+                     size_t at, const char *msg)
+{
+    dd_diags_add(d, DD_SEV_ERROR, where, number, (uint32_t)at + 1, "", arg, "%s", msg);
+}
+
+dd_status dd_sweep_axis_parse(const dd_scenario *s, const char *arg, const char *where,
+                              uint32_t number, dd_diags *diags, dd_sweep_axis *out)
+{
+    memset(out, 0, sizeof *out);
+    char why[512];
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        axis_err(diags, where, number, arg, strlen(arg),
+                 "expected NAME=A..B[:STEP] (e.g. clearance.daily_cap=1..4)");
+        return DD_EINPUT;
+    }
+    size_t at = 0;
+    if (dd_param_resolve(s, arg, (size_t)(eq - arg), &out->param, why, sizeof why, &at) !=
+        DD_OK) {
+        axis_err(diags, where, number, arg, at, why);
+        return DD_EINPUT;
+    }
+    const char *a = eq + 1, *dots = strstr(a, ".."), *colon = NULL;
+    const char *a_end = dots ? dots : a + strlen(a);
+    const char *b = dots ? dots + 2 : NULL, *b_end = NULL;
+    if (b) {
+        colon = strrchr(b, ':');
+        /* a time's own colons (T12:00Z) are not a step: the text after
+         * the last colon is the step only when it reads as one */
+        if (colon && out->param.type == DD_PARAM_TIME) {
+            size_t sl = strlen(colon + 1);
+            char last = sl ? colon[sl] : 0;
+            bool unit = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Y');
+            if (!unit || strchr(colon + 1, 'T'))
+                colon = NULL;
+        }
+        b_end = colon ? colon : b + strlen(b);
+    }
+    int64_t lo, hi, step = out->param.type == DD_PARAM_COUNT ? 1 : DD_MINUTES_PER_DAY;
+    if (dd_param_parse(s, &out->param, a, (size_t)(a_end - a), &lo, why, sizeof why) != DD_OK) {
+        axis_err(diags, where, number, arg, (size_t)(a - arg), why);
+        return DD_EINPUT;
+    }
+    hi = lo;
+    if (b && dd_param_parse(s, &out->param, b, (size_t)(b_end - b), &hi, why, sizeof why) !=
+                 DD_OK) {
+        axis_err(diags, where, number, arg, (size_t)(b - arg), why);
+        return DD_EINPUT;
+    }
+    if (colon && dd_param_parse_step(&out->param, colon + 1, strlen(colon + 1), &step, why,
+                                     sizeof why) != DD_OK) {
+        axis_err(diags, where, number, arg, (size_t)(colon + 1 - arg), why);
+        return DD_EINPUT;
+    }
+    if (hi < lo) {
+        axis_err(diags, where, number, arg, (size_t)(b - arg),
+                 "the range ends before it starts (write A..B with A <= B)");
+        return DD_EINPUT;
+    }
+    uint64_t n = (uint64_t)(hi - lo) / (uint64_t)step + 1;
+    if (n > DD_SWEEP_MAX_VALUES) {
+        snprintf(why, sizeof why, "%llu values: at most %d per parameter (use a larger step)",
+                 (unsigned long long)n, DD_SWEEP_MAX_VALUES);
+        axis_err(diags, where, number, arg, (size_t)(a - arg), why);
+        return DD_EINPUT;
+    }
+    out->values = malloc(n * sizeof *out->values);
+    if (!out->values)
+        return DD_ENOMEM;
+    for (uint64_t i = 0; i < n; i++)
+        out->values[i] = lo + (int64_t)i * step;
+    out->n_values = (size_t)n;
+    return DD_OK;
+}
+
+void dd_sweep_axis_fini(dd_sweep_axis *a)
+{
+    free(a->values);
+    a->values = NULL;
+    a->n_values = 0;
+}
+
+/* ---- one combination ----------------------------------------------------- */
+
+typedef struct sweep_ctx {
+    const dd_scenario *s;
+    const dd_sweep_axis *axes;
+    size_t n_axes;
+    const dd_sweep_options *o;
+} sweep_ctx;
+
+/* status, met, completion, margin, sorties, binding, 4 × u64 hits/n */
+#define REC_BYTES (4 + 1 + 8 + 8 + 4 + 4 + 4 * 8)
+
+static void combination(const sweep_ctx *c, uint64_t item, size_t *idx)
+{
+    for (size_t k = c->n_axes; k-- > 0;) {
+        idx[k] = (size_t)(item % c->axes[k].n_values);
+        item /= c->axes[k].n_values;
+    }
+}
+
+static dd_status run_one(void *user, void *scratch, uint64_t item, unsigned char *rec)
+{
+    (void)scratch;
+    const sweep_ctx *c = user;
+    size_t idx[DD_SWEEP_MAX_AXES];
+    dd_param par[DD_SWEEP_MAX_AXES];
+    int64_t val[DD_SWEEP_MAX_AXES];
+    combination(c, item, idx);
+    for (size_t k = 0; k < c->n_axes; k++) {
+        par[k] = c->axes[k].param;
+        val[k] = c->axes[k].values[idx[k]];
+    }
+    dd_scenario *v = NULL;
+    dd_status st = dd_scenario_variant(c->s, par, val, c->n_axes, &v);
+    if (st != DD_OK)
+        return st;
+    dd_plan_options po;
+    dd_plan_options_init(&po);
+    po.seed = c->o->seed;
+    po.objective = c->o->objective;
+    po.relax = false;
+    dd_plan *p = NULL;
+    int32_t status = (int32_t)dd_plan_build(v, &po, &p);
+    uint8_t met = 0;
+    int64_t completion = DD_TIME_NONE, margin = 0;
+    int32_t sorties = 0, binding = 0;
+    uint64_t hits[4] = {0, 0, 0, 0};
+    if (status == DD_ENOMEM) {
+        dd_scenario_variant_free(v);
+        return DD_ENOMEM;
+    }
+    if (status == DD_OK) {
+        met = p->deadline_met && p->terms_broken == 0 && p->all_out;
+        completion = p->completion;
+        margin = p->margin;
+        sorties = (int32_t)p->n_sorties;
+        binding = (int32_t)p->binding;
+        if (c->o->replications) {
+            dd_sim_options so;
+            dd_sim_options_init(&so);
+            so.replications = c->o->replications;
+            so.seed = c->o->seed;
+            so.threads = 1;
+            so.sensitivity = false;
+            dd_sim_result *r = NULL;
+            st = dd_sim_run(p, &so, &r);
+            if (st != DD_OK) {
+                dd_plan_free(p);
+                dd_scenario_variant_free(v);
+                return st;
+            }
+            hits[0] = r->p_deadline.hits;
+            hits[1] = r->p_deadline.n;
+            hits[2] = r->p_all_terms.hits;
+            hits[3] = r->p_all_terms.n;
+            dd_sim_result_free(r);
+        }
+    }
+    dd_plan_free(p);
+    dd_scenario_variant_free(v);
+    memcpy(rec, &status, 4);
+    rec[4] = met;
+    memcpy(rec + 5, &completion, 8);
+    memcpy(rec + 13, &margin, 8);
+    memcpy(rec + 21, &sorties, 4);
+    memcpy(rec + 25, &binding, 4);
+    memcpy(rec + 29, hits, sizeof hits);
+    return DD_OK;
+}
+
+/* The Wilson interval, as the simulation reports it. */
+static dd_sim_prob prob(uint64_t hits, uint64_t n)
+{
+    dd_sim_prob r = {hits, n, 0, 0, 1};
+    if (n == 0)
+        return r;
+    const double z = 1.959963984540054;
+    double nn = (double)n, p = (double)hits / nn, z2 = z * z;
+    double den = 1 + z2 / nn;
+    double centre = (p + z2 / (2 * nn)) / den;
+    double half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / den;
+    r.p = p;
+    r.lo = hits == 0 ? 0 : (centre - half < 0 ? 0 : centre - half);
+    r.hi = hits == n ? 1 : (centre + half > 1 ? 1 : centre + half);
+    return r;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void farm_progress(uint64_t done, uint64_t total, void *user)
+{
+    const dd_sweep_options *o = user;
+    o->progress(done, total, o->progress_user);
+}
+
+dd_status dd_sweep_run(const dd_scenario *s, const dd_sweep_axis *axes, size_t n_axes,
+                       const dd_sweep_options *o, dd_sweep_result **out)
+{
+    *out = NULL;
+    if (!s || !axes || !o || n_axes == 0 || n_axes > DD_SWEEP_MAX_AXES)
+        return DD_EARG;
+    uint64_t n = 1;
+    for (size_t k = 0; k < n_axes; k++) {
+        if (axes[k].n_values == 0)
+            return DD_EARG;
+        n *= axes[k].n_values;
+        if (n > DD_SWEEP_MAX_COMBINATIONS)
+            return DD_EARG;
+    }
+    double t0 = now_s();
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = o->threads > 0 ? o->threads : (cores < 1 ? 1 : cores > 256 ? 256 : (int)cores);
+    sweep_ctx c = {s, axes, n_axes, o};
+    bool root = dd_cluster_rank(o->cluster) == 0;
+    dd_sweep_result *r = calloc(1, sizeof *r);
+    unsigned char *recs = root ? malloc(n * REC_BYTES) : NULL;
+    if (!r || (root && !recs)) {
+        free(r);
+        free(recs);
+        return DD_ENOMEM;
+    }
+    uint64_t fp = dd__farm_hash(DD__FARM_HASH0, "drawdown-sweep-1", 16);
+    dd__farm f = {
+        .n = n,
+        .rec_size = REC_BYTES,
+        .threads = threads,
+        .cluster = o->cluster,
+        .fingerprint = fp,
+        .phase = 1000,
+        .chunk = 1,
+        .run = run_one,
+        .user = &c,
+        .progress = o->progress ? farm_progress : NULL,
+        .progress_user = (void *)(uintptr_t)o,
+        .progress_total = n,
+    };
+    dd_status st = dd__farm_run(&f, recs);
+    r->scenario = s;
+    r->n_axes = n_axes;
+    r->axes = axes;
+    r->replications = o->replications;
+    r->seed = o->seed;
+    r->threads = threads;
+    r->ranks = dd_cluster_size(o->cluster);
+    if (st == DD_OK && root) {
+        r->rows = calloc(n, sizeof *r->rows);
+        if (!r->rows)
+            st = DD_ENOMEM;
+    }
+    if (st != DD_OK) {
+        free(recs);
+        dd_sweep_result_free(r);
+        return st;
+    }
+    if (root) {
+        r->n_rows = (size_t)n;
+        for (uint64_t i = 0; i < n; i++) {
+            dd_sweep_row *row = &r->rows[i];
+            const unsigned char *rec = recs + i * REC_BYTES;
+            int32_t status, sorties, binding;
+            uint64_t hits[4];
+            combination(&c, i, row->idx);
+            memcpy(&status, rec, 4);
+            row->status = (dd_status)status;
+            row->met = rec[4] != 0;
+            memcpy(&row->completion, rec + 5, 8);
+            memcpy(&row->margin, rec + 13, 8);
+            memcpy(&sorties, rec + 21, 4);
+            memcpy(&binding, rec + 25, 4);
+            memcpy(hits, rec + 29, sizeof hits);
+            row->sorties = sorties;
+            row->binding = (dd_binding)binding;
+            row->p_deadline = prob(hits[0], hits[1]);
+            row->p_all_terms = prob(hits[2], hits[3]);
+        }
+    }
+    free(recs);
+    r->seconds = now_s() - t0;
+    *out = r;
+    return DD_OK;
+}
+
+void dd_sweep_result_free(dd_sweep_result *r)
+{
+    if (!r)
+        return;
+    free(r->rows);
+    free(r);
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+static void value_text(const dd_sweep_result *r, size_t k, size_t i, char *buf, size_t size)
+{
+    dd_param_format(r->scenario, &r->axes[k].param, r->axes[k].values[i], buf, size);
+}
+
+static void time_text(const dd_sweep_result *r, dd_time t, char *buf, size_t size)
+{
+    if (t == DD_TIME_NONE)
+        snprintf(buf, size, "%s", "");
+    else
+        dd_scenario_format_time(r->scenario, t, 0, buf, size);
+}
+
+dd_status dd_sweep_write_csv(const dd_sweep_result *r, FILE *f)
+{
+    for (size_t k = 0; k < r->n_axes; k++)
+        fprintf(f, "%s,", r->axes[k].param.name);
+    fputs("status,met,margin_days,completion,sorties,binding", f);
+    if (r->replications)
+        fputs(",p_deadline,p_deadline_lo,p_deadline_hi,p_all_terms,p_all_terms_lo,"
+              "p_all_terms_hi",
+              f);
+    fputs("\r\n", f);
+    char buf[64];
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const dd_sweep_row *w = &r->rows[i];
+        for (size_t k = 0; k < r->n_axes; k++) {
+            value_text(r, k, w->idx[k], buf, sizeof buf);
+            fprintf(f, "%s,", buf);
+        }
+        if (w->status != DD_OK) {
+            fprintf(f, "%s,,,,,", dd_status_str(w->status));
+        } else {
+            time_text(r, w->completion, buf, sizeof buf);
+            fprintf(f, "ok,%s,%.3f,%s,%d,%s", w->met ? "yes" : "no",
+                    (double)w->margin / DD_MINUTES_PER_DAY, buf, w->sorties,
+                    dd_binding_name(w->binding));
+        }
+        if (r->replications)
+            fprintf(f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", w->p_deadline.p, w->p_deadline.lo,
+                    w->p_deadline.hi, w->p_all_terms.p, w->p_all_terms.lo, w->p_all_terms.hi);
+        fputs("\r\n", f);
+    }
+    return ferror(f) ? DD_EIO : DD_OK;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void json_prob(FILE *f, const dd_sim_prob *p)
+{
+    fprintf(f, "{\"p\": %.6f, \"lo\": %.6f, \"hi\": %.6f, \"hits\": %llu, \"n\": %llu}", p->p,
+            p->lo, p->hi, (unsigned long long)p->hits, (unsigned long long)p->n);
+}
+
+dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_path, FILE *f)
+{
+    char buf[64];
+    fputs("{\n  \"drawdown_sweep\": 1,\n  \"scenario\": ", f);
+    json_str(f, scenario_path ? scenario_path : "");
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"axes\": [",
+            (unsigned long long)r->seed, (unsigned long long)r->replications);
+    for (size_t k = 0; k < r->n_axes; k++) {
+        fputs(k ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+        json_str(f, r->axes[k].param.name);
+        fputs(", \"values\": [", f);
+        for (size_t i = 0; i < r->axes[k].n_values; i++) {
+            value_text(r, k, i, buf, sizeof buf);
+            fputs(i ? ", " : "", f);
+            json_str(f, buf);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n  ],\n  \"rows\": [", f);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const dd_sweep_row *w = &r->rows[i];
+        fputs(i ? ",\n    {\"values\": [" : "\n    {\"values\": [", f);
+        for (size_t k = 0; k < r->n_axes; k++) {
+            value_text(r, k, w->idx[k], buf, sizeof buf);
+            fputs(k ? ", " : "", f);
+            json_str(f, buf);
+        }
+        fputs("], \"status\": ", f);
+        json_str(f, w->status == DD_OK ? "ok" : dd_status_str(w->status));
+        if (w->status == DD_OK) {
+            time_text(r, w->completion, buf, sizeof buf);
+            fprintf(f, ", \"met\": %s, \"margin_days\": %.3f, \"completion\": \"%s\", "
+                       "\"sorties\": %d, \"binding\": \"%s\"",
+                    w->met ? "true" : "false", (double)w->margin / DD_MINUTES_PER_DAY, buf,
+                    w->sorties, dd_binding_name(w->binding));
+        }
+        if (r->replications) {
+            fputs(", \"p_deadline\": ", f);
+            json_prob(f, &w->p_deadline);
+            fputs(", \"p_all_terms\": ", f);
+            json_prob(f, &w->p_all_terms);
+        }
+        fputc('}', f);
+    }
+    size_t met = 0;
+    for (size_t i = 0; i < r->n_rows; i++)
+        met += r->rows[i].status == DD_OK && r->rows[i].met;
+    fprintf(f,
+            "\n  ],\n  \"combinations\": %zu,\n  \"met\": %zu,\n  \"threads\": %d,\n  "
+            "\"ranks\": %d,\n  \"seconds\": %.3f\n}\n",
+            r->n_rows, met, r->threads, r->ranks, r->seconds);
+    return ferror(f) ? DD_EIO : DD_OK;
+}
+
+dd_status dd_sweep_write_text(const dd_sweep_result *r, FILE *f)
+{
+    size_t met = 0;
+    for (size_t i = 0; i < r->n_rows; i++)
+        met += r->rows[i].status == DD_OK && r->rows[i].met;
+    fprintf(f, "Sweep: %zu combinations, %zu meet every term", r->n_rows, met);
+    if (r->replications)
+        fprintf(f, "; %llu replications each", (unsigned long long)r->replications);
+    fprintf(f, " (%d thread%s", r->threads, r->threads == 1 ? "" : "s");
+    if (r->ranks > 1)
+        fprintf(f, " on each of %d ranks", r->ranks);
+    fprintf(f, ", %.2f s)\n\n", r->seconds);
+    char buf[64];
+    for (size_t k = 0; k < r->n_axes; k++)
+        fprintf(f, "%-22s ", r->axes[k].param.name);
+    fprintf(f, "%-4s %10s  %-16s %7s  %s", "met", "margin", "completion", "sorties",
+            r->replications ? "P(deadline) P(every term)  " : "");
+    fputs("binding\n", f);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const dd_sweep_row *w = &r->rows[i];
+        for (size_t k = 0; k < r->n_axes; k++) {
+            value_text(r, k, w->idx[k], buf, sizeof buf);
+            fprintf(f, "%-22s ", buf);
+        }
+        if (w->status != DD_OK) {
+            fprintf(f, "no plan: %s\n", dd_status_str(w->status));
+            continue;
+        }
+        time_text(r, w->completion, buf, sizeof buf);
+        fprintf(f, "%-4s %9.1fd  %-16.16s %7d  ", w->met ? "yes" : "no",
+                (double)w->margin / DD_MINUTES_PER_DAY, buf, w->sorties);
+        if (r->replications)
+            fprintf(f, "%10.1f%% %13.1f%%  ", 100 * w->p_deadline.p, 100 * w->p_all_terms.p);
+        fprintf(f, "%s\n", dd_binding_name(w->binding));
+    }
+    return ferror(f) ? DD_EIO : DD_OK;
+}
