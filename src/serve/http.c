@@ -292,12 +292,8 @@ static void *work(void *arg)
         pthread_mutex_lock(&s->work_mu);
         bool idle = !s->work_head;
         pthread_mutex_unlock(&s->work_mu);
-        if (idle && atomic_load(&s->dirty)) {
-            pthread_mutex_lock(&s->log_mu);
-            if (atomic_exchange(&s->dirty, false))
-                (void)dd__snap_refresh(s);
-            pthread_mutex_unlock(&s->log_mu);
-        }
+        if (idle && atomic_load(&s->dirty))
+            (void)dd__snap_update(s, false);
         x->job = JOB_DONE;
         MHD_resume_connection(x->c);
         pthread_mutex_lock(&s->work_mu);
@@ -443,11 +439,7 @@ static void *watch(void *arg)
         nanosleep(&ts, NULL);
         if (atomic_load(&s->stopping))
             break;
-        pthread_mutex_lock(&s->log_mu);
-        bool dirty = atomic_exchange(&s->dirty, false);
-        if (dd__slog_changed(s->log) || dirty)
-            (void)dd__snap_refresh(s);
-        pthread_mutex_unlock(&s->log_mu);
+        (void)dd__snap_update(s, false);
         if (dd__now_s() - last_keepalive >= 15) {
             last_keepalive = dd__now_s();
             dd__sse_keepalive(s);
@@ -536,6 +528,7 @@ void dd_server_stop(dd_server *s)
     free(s->users_path);
     free(s->address);
     pthread_mutex_destroy(&s->log_mu);
+    pthread_mutex_destroy(&s->refresh_mu);
     pthread_mutex_destroy(&s->snap_mu);
     pthread_mutex_destroy(&s->sess_mu);
     pthread_mutex_destroy(&s->login_mu);
@@ -605,6 +598,7 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     if (!s->o.login_window_s)
         s->o.login_window_s = 15 * 60;
     pthread_mutex_init(&s->log_mu, NULL);
+    pthread_mutex_init(&s->refresh_mu, NULL);
     pthread_mutex_init(&s->snap_mu, NULL);
     pthread_mutex_init(&s->sess_mu, NULL);
     pthread_mutex_init(&s->login_mu, NULL);
@@ -635,9 +629,7 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     if (st == DD_OK)
         st = dd__slog_open(s->log_path, o->key_name, diags, &s->log);
     if (st == DD_OK) {
-        pthread_mutex_lock(&s->log_mu);
-        st = dd__snap_refresh(s);
-        pthread_mutex_unlock(&s->log_mu);
+        st = dd__snap_update(s, true);
     }
     if (st == DD_OK) {
         const char *base = getenv("TMPDIR");

@@ -272,8 +272,6 @@ static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t l
                 dd_diags_fini(&d);
                 return;
             }
-        if (dd__slog_changed(s->log))
-            (void)dd__snap_refresh(s);
         int64_t last = 0;
         st = dd__slog_append(s->log, add, &d, &last);
         if (st == DD_OK) {
@@ -366,6 +364,44 @@ static void clearance_reply(dd_server *s, int32_t sortie, unsigned code, const c
 
 typedef enum { ACT_FILE, ACT_APPROVE, ACT_DENY } act;
 
+/* Where the request of a sortie stands in the log (log_mu held): the last
+ * clearance event of the sortie that is not retracted. Not due, overdue
+ * and not filed are one here: no decision can be taken on them. */
+static dd_status request_state(dd_server *s, int32_t sortie, dd_request_state *out)
+{
+    dd_diags d;
+    dd_diags_init(&d, 2);
+    dd_events *ev = NULL;
+    dd_status st = dd__slog_events(s->log, &d, &ev);
+    dd_diags_fini(&d);
+    if (st != DD_OK)
+        return st;
+    bool *gone = calloc(ev->n + 1, sizeof *gone);
+    if (!gone) {
+        dd_events_free(ev);
+        return DD_ENOMEM;
+    }
+    for (size_t k = 0; k < ev->n; k++)
+        if (ev->v[k].kind == DD_EV_RETRACTED && ev->v[k].ref >= 1 &&
+            (size_t)ev->v[k].ref <= ev->n)
+            gone[ev->v[k].ref - 1] = true;
+    *out = DD_REQ_NOT_DUE;
+    for (size_t k = 0; k < ev->n; k++) {
+        const dd_event *e = &ev->v[k];
+        if (gone[k] || e->sortie != sortie)
+            continue;
+        if (e->kind == DD_EV_FILED)
+            *out = DD_REQ_FILED;
+        else if (e->kind == DD_EV_APPROVED)
+            *out = DD_REQ_APPROVED;
+        else if (e->kind == DD_EV_DENIED)
+            *out = DD_REQ_DENIED;
+    }
+    free(gone);
+    dd_events_free(ev);
+    return DD_OK;
+}
+
 static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__reply *r, act a)
 {
     body b;
@@ -408,17 +444,22 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
         return;
     }
     pthread_mutex_lock(&s->log_mu);
-    if (dd__slog_changed(s->log) || atomic_exchange(&s->dirty, false))
-        (void)dd__snap_refresh(s);
-    /* decided under the log lock: of two decisions at once, one wins */
-    dd__snap *n = dd__snap_get(s);
-    dd_request_state now_state = n->st->sorties[sortie - 1].request;
-    dd__snap_put(n);
+    /* decided under the log lock against the log as it is: of two
+     * decisions at once, one wins */
+    dd_request_state now_state;
+    dd_status rs = request_state(s, sortie, &now_state);
+    if (rs != DD_OK) {
+        pthread_mutex_unlock(&s->log_mu);
+        free(o.p);
+        dd__reply_error(r, 500, "cannot read the log: %s", dd_status_str(rs));
+        return;
+    }
     bool fits = a == ACT_FILE ? (now_state != DD_REQ_FILED && now_state != DD_REQ_APPROVED)
                               : now_state == DD_REQ_FILED;
     if (!fits) {
         pthread_mutex_unlock(&s->log_mu);
         free(o.p);
+        (void)dd__snap_update(s, false); /* the reply shows the request as it stands */
         clearance_reply(s, sortie, 409,
                         a == ACT_FILE ? "the request is filed already"
                                       : "the request is not waiting for a decision",

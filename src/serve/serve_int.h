@@ -117,7 +117,8 @@ struct dd_server {
     pthread_mutex_t log_mu;
     dd__slog *log;
 
-    /* the current snapshot */
+    /* the current snapshot; refresh_mu: one update at a time */
+    pthread_mutex_t refresh_mu;
     pthread_mutex_t snap_mu;
     dd__snap *snap;
     atomic_uint_fast64_t version;
@@ -156,9 +157,11 @@ struct dd_server {
 
 dd__snap *dd__snap_get(dd_server *s);
 void dd__snap_put(dd__snap *n);
-/* Build the snapshot from the log's events (call with log_mu held) and
- * publish it; wakes every stream. */
-dd_status dd__snap_refresh(dd_server *s);
+/* Make the snapshot again when the log changed (another process wrote
+ * it, or the server did: `dirty`), or always with force, and publish it;
+ * wakes every stream. Takes log_mu only to read the events: call without
+ * it. */
+dd_status dd__snap_update(dd_server *s, bool force);
 int64_t dd__now_s(void); /* monotonic seconds */
 
 /* Sessions. dd__session_new fills token_out (64 hex) and returns a copy. */

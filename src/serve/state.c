@@ -58,16 +58,17 @@ dd_status dd__out_close(dd__out *o)
     return DD_OK;
 }
 
-dd_status dd__snap_refresh(dd_server *s)
+/* The snapshot of events ev (taken), computed outside the log's lock. */
+static dd_status build(dd_server *s, dd_events *ev)
 {
     dd__snap *n = calloc(1, sizeof *n);
-    if (!n)
+    if (!n) {
+        dd_events_free(ev);
         return DD_ENOMEM;
+    }
     atomic_init(&n->refs, 1);
-    dd_diags d;
-    dd_diags_init(&d, 4);
-    dd_status st = dd__slog_events(s->log, &d, &n->ev);
-    dd_diags_fini(&d);
+    n->ev = ev;
+    dd_status st = DD_OK;
     if (st == DD_OK)
         st = dd__slog_status(s->log, n->ev, &n->st, NULL);
     if (st == DD_OK) {
@@ -104,4 +105,27 @@ dd_status dd__snap_refresh(dd_server *s)
     dd__snap_put(old);
     dd__sse_wake_all(s);
     return DD_OK;
+}
+
+dd_status dd__snap_update(dd_server *s, bool force)
+{
+    /* one update at a time, so snapshots are published in order; the log
+     * is locked only while its events are read */
+    pthread_mutex_lock(&s->refresh_mu);
+    pthread_mutex_lock(&s->log_mu);
+    bool changed = dd__slog_changed(s->log);
+    bool dirty = atomic_exchange(&s->dirty, false);
+    dd_status st = DD_OK;
+    dd_events *ev = NULL;
+    if (force || changed || dirty) {
+        dd_diags d;
+        dd_diags_init(&d, 4);
+        st = dd__slog_events(s->log, &d, &ev);
+        dd_diags_fini(&d);
+    }
+    pthread_mutex_unlock(&s->log_mu);
+    if (st == DD_OK && ev)
+        st = build(s, ev);
+    pthread_mutex_unlock(&s->refresh_mu);
+    return st;
 }
