@@ -116,13 +116,18 @@ static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
         return bad(diags, t, bad_seq, 0, "the log has more than one header");
     unsigned char h[32];
     char hex[65], name[64];
-    dd__header_hash(&t->info, &t->h, h);
+    if (!dd__header_hash(&t->info, &t->h, h))
+        return DD_ENOMEM;
     dd__hex(h, 32, hex);
     if (strcmp(hex, t->stored_hash))
         return bad(diags, t, bad_seq, 0, "the log's header was altered after it was written");
     dd__buf m = {0};
     dd__header_msg(h, &m);
-    bool sig = !m.oom && dd__sign_ok(t->h.creator_key, m.v, m.n, t->header_sig);
+    if (m.oom) {
+        dd__buf_fini(&m);
+        return DD_ENOMEM;
+    }
+    bool sig = dd__sign_ok(t->h.creator_key, m.v, m.n, t->header_sig);
     dd__buf_fini(&m);
     if (!sig)
         return bad(diags, t, bad_seq, 0,
@@ -190,17 +195,18 @@ static dd_status read_batches(dd_track *t, dd_track_batch **v, size_t *n, dd_dia
     return st;
 }
 
-/* A batch's signature, read alone (the batch list keeps no signatures). */
-static bool batch_signed(dd_track *t, const dd_track_batch *b)
+/* A batch's signature, read alone (the batch list keeps no signatures):
+ * 1 it holds, 0 it does not, -1 out of memory. */
+static int batch_signed(dd_track *t, const dd_track_batch *b)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = false;
+    int ok = 0;
     if (sqlite3_prepare_v2(t->db, "SELECT signature FROM batches WHERE id=?", -1, &q, NULL) ==
             SQLITE_OK &&
         sqlite3_bind_int64(q, 1, b->id) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
         dd__buf m = {0};
         dd__batch_msg(t->header_hash, b, &m);
-        ok = !m.oom && dd__sign_ok(b->signer_key, m.v, m.n, dd__col(q, 0));
+        ok = m.oom ? -1 : dd__sign_ok(b->signer_key, m.v, m.n, dd__col(q, 0));
         dd__buf_fini(&m);
     }
     sqlite3_finalize(q);
@@ -318,13 +324,16 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
         }
         if (seq == b->last) {
             char name[64];
-            if (strcmp(hex, b->head)) {
+            int signed_ok = strcmp(hex, b->head) ? 0 : batch_signed(t, b);
+            if (signed_ok < 0) {
+                st = DD_ENOMEM;
+            } else if (strcmp(hex, b->head)) {
                 st = bad(diags, t, bad_seq, b->first,
                          "events %" PRId64 " to %" PRId64 " (batch %" PRId64
                          ") were rewritten: the chain's hash at event %" PRId64
                          " is not the one %s signed",
                          b->first, b->last, b->id, b->last, b->signer);
-            } else if (!batch_signed(t, b)) {
+            } else if (!signed_ok) {
                 st = bad(diags, t, bad_seq, b->first,
                          "batch %" PRId64 " (events %" PRId64 " to %" PRId64
                          ") is not signed by the key it names (%s): it was rewritten or "
@@ -721,6 +730,17 @@ dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
         sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
         return DD_OK; /* nothing to sign */
     }
+    /* room for the batch in the handle before anything is written */
+    if (st == DD_OK && t->n_batches == t->cap_batches) {
+        size_t cap = t->cap_batches ? 2 * t->cap_batches : 16;
+        dd_track_batch *w = realloc(t->batches, cap * sizeof *w);
+        if (w) {
+            t->batches = w;
+            t->cap_batches = cap;
+        } else {
+            st = DD_ENOMEM;
+        }
+    }
     if (st == DD_OK)
         st = rows_of(s, add, NULL, NULL, recorded, &rows, &mem);
     unsigned char head[32];
@@ -738,17 +758,6 @@ dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
         sqlite3_exec(t->db, "ROLLBACK;", NULL, NULL, NULL);
         return st;
     }
-    if (t->n_batches == t->cap_batches) {
-        size_t cap = t->cap_batches ? 2 * t->cap_batches : 16;
-        dd_track_batch *w = realloc(t->batches, cap * sizeof *w);
-        if (!w) { /* added; the next verify reads it again */
-            t->verified = false;
-            t->info.n_events = nb.last;
-            return DD_OK;
-        }
-        t->batches = w;
-        t->cap_batches = cap;
-    }
     t->batches[t->n_batches++] = nb;
     t->verified_seq = nb.last;
     memcpy(t->verified_head, head, 32);
@@ -763,7 +772,8 @@ dd_status dd__write_upgrade_rows(sqlite3 *db, const dd_track_info *i, const dd__
     if (!u->n)
         return DD_OK;
     unsigned char id[32];
-    dd__header_hash(i, h, id);
+    if (!dd__header_hash(i, h, id))
+        return DD_ENOMEM;
     dd_events ev = {u->n, u->v};
     dd__row *rows = NULL;
     char *mem = NULL;
@@ -897,7 +907,11 @@ dd_status dd_track_check_receipt(dd_track *t, const char *text, size_t len, dd_d
     }
     dd__buf m = {0};
     receipt_msg(idb, n, headb, when, name, pk, &m);
-    bool sig_ok = !m.oom && dd__sign_ok(pkhex, m.v, m.n, sig);
+    if (m.oom) {
+        dd__buf_fini(&m);
+        return DD_ENOMEM;
+    }
+    bool sig_ok = dd__sign_ok(pkhex, m.v, m.n, sig);
     dd__buf_fini(&m);
     if (!sig_ok) {
         dd_diags_add(diags, DD_SEV_ERROR, "receipt", 0, 0, "", NULL,

@@ -168,7 +168,11 @@ dd_status dd__inflate(const unsigned char *v, size_t n, size_t hint, dd__buf *ou
         return DD_ENOMEM;
     if (!to && hint) {
         out->v = malloc(hint);
-        out->cap = out->v ? hint : 0;
+        if (!out->v) {
+            inflateEnd(&z);
+            return DD_ENOMEM;
+        }
+        out->cap = hint;
     }
     z.next_in = (unsigned char *)(uintptr_t)v;
     z.avail_in = (uInt)n;
@@ -233,7 +237,7 @@ static const char *base_name(const char *p)
 
 /* ---- the header --------------------------------------------------------- */
 
-void dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32])
+bool dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32])
 {
     dd__buf b = {0};
     dd__buf_put(&b, "drawdown-log header", 20);
@@ -255,11 +259,13 @@ void dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char 
         dd__buf_str(&b, i->files[k].name);
         dd__buf_str(&b, i->files[k].sha256);
     }
-    if (b.oom) /* never matches a stored hash */
-        memset(out, 0, 32);
-    else
+    bool ok = !b.oom;
+    if (ok)
         dd__sha256(b.v, b.n, out);
+    else
+        memset(out, 0, 32);
     dd__buf_fini(&b);
+    return ok;
 }
 
 /* What a signature covers: a tag, the log's id, then the fields. */
@@ -554,7 +560,8 @@ static dd_status write_start(sqlite3 *db, start *x, const dd_key *signer)
 {
     dd_track_info *i = &x->info;
     unsigned char hash[32];
-    dd__header_hash(i, &x->h, hash);
+    if (!dd__header_hash(i, &x->h, hash))
+        return DD_ENOMEM;
     char hash_hex[65], sig[129], seed[24], ver[8], obj[8], isize[24];
     dd__hex(hash, 32, hash_hex);
     dd__buf m = {0};
@@ -929,7 +936,8 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
 typedef struct file_check {
     const dd_track *t;
     const dd_scenario *s;
-    /* per stored file: 0 same, 1 changed, 2 unreadable, 3 no longer read */
+    /* per stored file: 0 same, 1 changed, 2 unreadable, 3 no longer read,
+     * 4 out of memory */
     int verdict[DD_TRACK_MAX_FILES];
     const char *path[DD_TRACK_MAX_FILES];
 } file_check;
@@ -944,9 +952,12 @@ static void *hash_files(void *arg)
                 path = c->s->files[j];
         char hex[65];
         c->path[k] = path;
+        dd_status st = path ? file_sha(path, hex) : DD_OK;
         if (!path)
             c->verdict[k] = 3;
-        else if (file_sha(path, hex) != DD_OK)
+        else if (st == DD_ENOMEM)
+            c->verdict[k] = 4;
+        else if (st != DD_OK)
             c->verdict[k] = 2;
         else
             c->verdict[k] = strcmp(hex, c->t->info.files[k].sha256) ? 1 : 0;
@@ -957,6 +968,9 @@ static void *hash_files(void *arg)
 static dd_status files_verdict(dd_track *t, const file_check *c, dd_diags *diags)
 {
     size_t before = diags->n_errors;
+    for (size_t k = 0; k < t->info.n_files; k++)
+        if (c->verdict[k] == 4)
+            return DD_ENOMEM;
     for (size_t k = 0; k < t->info.n_files; k++) {
         const char *name = t->info.files[k].name;
         if (c->verdict[k] == 3)

@@ -44,7 +44,8 @@ struct dd_track {
 
 void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);
 dd_status dd__inflate(const unsigned char *v, size_t n, size_t hint, dd__buf *out, FILE *to);
-void dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32]);
+/* false: out of memory */
+bool dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32]);
 void dd__header_msg(const unsigned char hash[32], dd__buf *b);
 void dd__sign(const dd_key *k, const unsigned char *msg, size_t n, char sig_hex[129]);
 bool dd__sign_ok(const char *pk_hex, const unsigned char *msg, size_t n, const char *sig_hex);
