@@ -233,7 +233,13 @@ static void row_of(sqlite3_stmt *q, dd__row *r)
 
 dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
 {
-    return dd__verify(t, true, bad_seq, diags);
+    /* one read transaction: one state of the file is verified */
+    bool txn = sqlite3_get_autocommit(t->db) &&
+               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    dd_status st = dd__verify(t, true, bad_seq, diags);
+    if (txn)
+        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    return st;
 }
 
 dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)

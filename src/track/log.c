@@ -1014,8 +1014,23 @@ static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
     return st;
 }
 
+static dd_status track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                            const dd_plan **out);
+
 dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
                         const dd_plan **out)
+{
+    /* one read transaction: the image verified is the image read */
+    bool txn = sqlite3_get_autocommit(t->db) &&
+               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    dd_status st = track_plan(t, s, diags, out);
+    if (txn)
+        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    return st;
+}
+
+static dd_status track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                            const dd_plan **out)
 {
     *out = NULL;
     int64_t bad;
