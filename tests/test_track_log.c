@@ -700,6 +700,95 @@ static void test_read_only(void **state)
     closedir(dir);
 }
 
+/* The keys file: made 0600, read back, refused when others may read it or
+ * a line is not a key; names checked. */
+static void test_keys(void **state)
+{
+    fixture *fx = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/sub/dir/keys", fx->dir);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_keyring *k = NULL;
+    assert_int_equal(dd_keys_load(path, &d, &k), DD_OK); /* none yet */
+    assert_int_equal(k->n, 0);
+    assert_null(dd_keys_find(k, NULL));
+    dd_keys_free(k);
+    dd_key a, b;
+    assert_int_equal(dd_keys_new(path, "liaison@ab101", &d, &a), DD_OK);
+    assert_int_equal(dd_keys_new(path, "second", &d, &b), DD_OK);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(dd_keys_load(path, &d, &k), DD_OK);
+    assert_int_equal(k->n, 2);
+    assert_string_equal(dd_keys_find(k, NULL)->name, "liaison@ab101");
+    assert_memory_equal(dd_keys_find(k, "second")->secret_key, b.secret_key, 64);
+    assert_null(dd_keys_find(k, "third"));
+    dd_keys_free(k);
+    assert_int_equal(d.n_items, 0);
+    assert_int_equal(dd_keys_new(path, "second", &d, NULL), DD_EINPUT);
+    assert_string_equal(d.items[0].message, "there is a key named 'second'");
+    assert_int_equal(dd_keys_new(path, "two words", &d, NULL), DD_EINPUT);
+    assert_string_equal(d.items[1].message,
+                        "a key's name is letters, digits and . _ @ - + (up to 63), got 'two "
+                        "words'");
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(chmod(path, 0640), 0);
+    assert_int_equal(dd_keys_load(path, &d, &k), DD_EIO);
+    assert_null(k);
+    assert_string_equal(d.items[0].message,
+                        "the keys file may be read by others (mode 640): chmod 600 it");
+    assert_int_equal(chmod(path, 0600), 0);
+    FILE *f = fopen(path, "a");
+    fputs("key broken\n", f);
+    fclose(f);
+    assert_int_equal(dd_keys_load(path, &d, &k), DD_EINPUT);
+    assert_int_equal(d.items[1].line, 4);
+    assert_string_equal(d.items[1].message, "not a key line (key NAME CREATED PUBLIC SECRET)");
+    dd_diags_fini(&d);
+    /* the default place: DRAWDOWN_KEYS, else the XDG folder, else HOME */
+    char buf[256];
+    setenv("DRAWDOWN_KEYS", "/x/keys", 1);
+    assert_int_equal(dd_keys_path(buf, sizeof buf), DD_OK);
+    assert_string_equal(buf, "/x/keys");
+    unsetenv("DRAWDOWN_KEYS");
+    setenv("XDG_CONFIG_HOME", "/cfg", 1);
+    assert_int_equal(dd_keys_path(buf, sizeof buf), DD_OK);
+    assert_string_equal(buf, "/cfg/drawdown/keys");
+    unsetenv("XDG_CONFIG_HOME");
+    char home[256];
+    snprintf(home, sizeof home, "%s", getenv("HOME") ? getenv("HOME") : "/");
+    setenv("HOME", "/home/u", 1);
+    assert_int_equal(dd_keys_path(buf, sizeof buf), DD_OK);
+    assert_string_equal(buf, "/home/u/.config/drawdown/keys");
+    setenv("HOME", home, 1);
+    /* a key the log knows under another name is refused */
+    make_log(fx);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, true, &d, &t), DD_OK);
+    dd_key renamed = fx->key;
+    snprintf(renamed.name, sizeof renamed.name, "eve");
+    dd_events *e = NULL;
+    const char *csv = "time,event\n2024-06-09T09:00Z,note\n";
+    assert_int_equal(dd_events_parse(fx->s, "x.csv", csv, strlen(csv), &d, &e), DD_OK);
+    assert_int_equal(dd_track_append(t, fx->p, e, NULL, &renamed, &d), DD_EINPUT);
+    assert_string_equal(d.items[0].message, "the log knows this key as 'alice', not 'eve'");
+    /* another recorder's key is added and named */
+    assert_int_equal(dd_track_append(t, fx->p, e, NULL, &fx->mallory, &d), DD_OK);
+    int64_t bad;
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    size_t n;
+    const dd_track_batch *bt = dd_track_batches(t, &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(bt[3].signer, "mallory");
+    dd_events_free(e);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +800,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_files_and_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
