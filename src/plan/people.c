@@ -25,6 +25,7 @@ typedef struct dep {
     int32_t sortie; /* index into st->sorties, or -1 for commercial */
     int32_t seats;  /* commercial: seats that day */
     int32_t day;
+    int32_t used;   /* commercial: seats taken by the first pass */
 } dep;
 
 static int cmp_dep(const void *a, const void *b)
@@ -312,6 +313,8 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             if (e != DD_OK)
                 return e;
         }
+        if (!military)
+            d->used += got;
         if (military || got > 0)
             last_used = d->t;
     }
@@ -368,8 +371,8 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
         dd_sortie *so = military ? &r->st->sorties[d->sortie] : NULL;
         if (military && load_forbids_pax(s, p, so))
             continue;
-        int32_t room = military ? sortie_room(s, so) : d->seats;
-        /* commercial seats already used on this day by earlier passes */
+        /* commercial: the seats left that day after the first pass */
+        int32_t room = military ? sortie_room(s, so) : d->seats - d->used;
         int32_t ex = exits_left(r, d->day);
         if (ex < room)
             room = ex;
@@ -432,7 +435,8 @@ static int32_t pax_type(const dd_scenario *s, const dd__state *st, int32_t site)
 static dd_status commercial_deps(const dd_scenario *s, int32_t site, dep **out, size_t *n_out,
                                  size_t *cap)
 {
-    dd_time end_all = s->agreement.deadline + 366 * (dd_time)DD_MINUTES_PER_DAY;
+    /* a service without `to` runs to the deadline (docs/format.md) */
+    dd_time end_all = s->agreement.deadline;
     for (size_t k = 0; k < s->n_commercial; k++) {
         const dd_commercial *c = &s->commercial[k];
         if (c->site != site || c->seats_per_day <= 0)
@@ -463,7 +467,7 @@ static dd_status commercial_deps(const dd_scenario *s, int32_t site, dep **out, 
                 *out = v;
                 *cap = nc;
             }
-            (*out)[(*n_out)++] = (dep){noon, -1, c->seats_per_day, d};
+            (*out)[(*n_out)++] = (dep){noon, -1, c->seats_per_day, d, 0};
         }
     }
     return DD_OK;
@@ -672,7 +676,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                         cap_deps = nc;
                     }
                     deps[n_deps++] = (dep){st->sorties[i].departure, (int32_t)i, 0,
-                                           dd_scenario_day(s, st->sorties[i].departure)};
+                                           dd_scenario_day(s, st->sorties[i].departure), 0};
                 }
             rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
             if (rc != DD_OK) {

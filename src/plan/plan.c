@@ -431,6 +431,34 @@ static dd_status plan_mix(dd_plan *p, const dd__terms *terms, load_cache *c, uin
     return st;
 }
 
+/* Per site, the earliest a person there can be on a military manifest:
+ * released, in the country (augmentees enter at their arrival time, or
+ * once their entry can be requested), and the manifest lead time after;
+ * a minute later for someone flown in. A site with nobody gets
+ * INT64_MAX / 4 (no escort will come: the plan says the term is broken).
+ * NULL on ENOMEM. */
+static dd_time *escort_times(const dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time *t = malloc((s->n_sites ? s->n_sites : 1) * sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < s->n_sites; i++)
+        t[i] = INT64_MAX / 4;
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *x = &s->people[g];
+        dd_time r = p->released[g];
+        if (x->role == DD_ROLE_AUGMENTEE && x->arrival != DD_TIME_NONE) {
+            dd_time entry = max_t(x->arrival, s->agreement.personnel.entry_lead);
+            r = max_t(r, entry + 1);
+        }
+        r += s->agreement.personnel.manifest_lead;
+        if (r < t[x->site])
+            t[x->site] = r;
+    }
+    return t;
+}
+
 /* One planning attempt into p (tasks and release times already set). */
 static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint64_t iter,
                          bool mix, load_cache *cache)
@@ -465,11 +493,22 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
      * (each at its own cap, the one that must close first ahead): the
      * plan that leaves the most margin on an early hand-over */
     bool by_close = iter % 4 == 1;
+    dd_time *escort_ready = escort_times(p);
+    if (!escort_ready) {
+        free(rq);
+        free(ord);
+        return DD_ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
         const dd_load *l = &p->loads->loads[i];
         dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
+        /* a sensitive load waits for someone who can escort it */
+        if (l->sensitive && escort_ready[l->site] > ready &&
+            escort_ready[l->site] != INT64_MAX / 4)
+            ready = escort_ready[l->site];
         rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready, INT64_MAX};
     }
+    free(escort_ready);
     /* the loads of a site in order of readiness: their ordinal k */
     qsort(rq, n, sizeof *rq, cmp_req);
     for (size_t i = 0; i < n; i++) {

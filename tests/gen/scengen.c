@@ -96,6 +96,8 @@ static const actype types[] = {
 
 typedef struct site_info {
     char id[16];
+    int sec_floor;     /* the site's override, or -1 */
+    double sec_ratio;
     bool cls[3];   /* which classes may use it */
     int n_tasks;
     char res[3][16];
@@ -104,6 +106,8 @@ typedef struct site_info {
 } site_info;
 
 typedef struct scen {
+    int sec_floor;  /* the agreement's security terms */
+    double sec_ratio;
     int days;       /* epoch to deadline, in days */
     int opens;      /* clearance opens, day */
     int n_sites;
@@ -179,9 +183,12 @@ static void write_agreement(gen *g, scen *sc, FILE *f, int n_people_hint)
         sc->opens = 0;
     }
     if (chance(g, 0.7)) {
-        fprintf(f, "  security:\n    floor: %d\n", irange(g, 0, 12));
-        if (chance(g, 0.7))
-            fprintf(f, "    ratio: %.2f\n", drange(g, 0.0, 0.3));
+        sc->sec_floor = irange(g, 0, 12);
+        fprintf(f, "  security:\n    floor: %d\n", sc->sec_floor);
+        if (chance(g, 0.7)) {
+            sc->sec_ratio = floor(drange(g, 0.0, 0.3) * 100) / 100;
+            fprintf(f, "    ratio: %.2f\n", sc->sec_ratio);
+        }
     }
     if (chance(g, 0.8)) {
         fprintf(f, "  personnel:\n");
@@ -264,9 +271,12 @@ static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
         fprintf(f, "    daily_cap: %d\n", irange(g, 1, 6));
     if (chance(g, 0.2))
         fprintf(f, "    exit_per_day: %d\n", irange(g, 10, 200));
-    if (chance(g, 0.2))
-        fprintf(f, "    security: {floor: %d, ratio: %.2f}\n", irange(g, 0, 8),
-                drange(g, 0, 0.25));
+    si->sec_floor = -1;
+    if (chance(g, 0.2)) {
+        si->sec_floor = irange(g, 0, 8);
+        si->sec_ratio = floor(drange(g, 0, 0.25) * 100) / 100;
+        fprintf(f, "    security: {floor: %d, ratio: %.2f}\n", si->sec_floor, si->sec_ratio);
+    }
     if (chance(g, 0.2))
         fprintf(f, "    timezone: \"+02:00\"\n");
 }
@@ -538,11 +548,29 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
         return -1;
     fprintf(f, "id,site,count,role,release,released_by,arrival,unit\n");
     static const char *const roles[] = {"security", "operations", "support", "augmentee"};
+    /* sites and roles first: most scenarios hold the security their terms
+     * need (a force short of it breaks the term from the start, which
+     * some scenarios keep, to test that the planner says so) */
+    int g_site[64], g_role[64];
+    int64_t others[6] = {0};
     for (int i = 0; i < n_groups; i++) {
-        int site = irange(g, 0, sc->n_sites - 1);
-        int role = i < sc->n_sites ? 0 : irange(g, 0, 3);
-        if (i < sc->n_sites)
-            site = i;
+        g_site[i] = i < sc->n_sites ? i : irange(g, 0, sc->n_sites - 1);
+        g_role[i] = i < sc->n_sites ? 0 : irange(g, 0, 3);
+        if (g_role[i] != 0)
+            others[g_site[i]] += group_size[i];
+    }
+    bool enough = chance(g, 0.85);
+    for (int i = 0; i < n_groups && i < sc->n_sites && enough; i++) {
+        const site_info *si = &sc->sites[i];
+        int fl = si->sec_floor >= 0 ? si->sec_floor : sc->sec_floor;
+        double ratio = si->sec_floor >= 0 ? si->sec_ratio : sc->sec_ratio;
+        int need = (int)ceil(ratio * (double)others[i]) + fl + irange(g, 0, 3);
+        if (group_size[i] < need)
+            group_size[i] = need;
+    }
+    for (int i = 0; i < n_groups; i++) {
+        int site = g_site[i];
+        int role = g_role[i];
         char rel[24] = "", arr[24] = "";
         const char *relby = "";
         if (chance(g, 0.25))
