@@ -103,6 +103,7 @@ static dd_status draw_chart(const dd_sweep_result *r, const char *path, const ch
     fr.cells = cells;
     dd_status st = dd_report_frontier(&fr, path);
     free(cells);
+    dd_report_global_cleanup(); /* cairo's and fontconfig's caches, for leak checkers */
     return st;
 }
 
