@@ -13,6 +13,7 @@
  *
  * Runs as root set Open MPI's allow-run-as-root variables for mpirun only.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
