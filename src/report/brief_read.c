@@ -866,9 +866,14 @@ dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags)
         sim.never = get_int(&r, c, "completion", "never");
         const dd_ynode *h = get_map(&r, c, "completion", "histogram");
         if (h) {
-            sim.hist_from = get_time(&r, h, "completion.histogram", "from", false);
+            /* no replication finished (or nothing to move): no bins, and
+             * then no first bin nor width */
+            const dd_ynode *cn = lookup(h, "counts");
+            bool none = cn && cn->kind == DD_Y_SEQ && cn->n == 0;
+            sim.hist_from = get_time(&r, h, "completion.histogram", "from", none);
             sim.bin_days = get_num(&r, h, "completion.histogram", "bin_days");
-            if (!(sim.bin_days > 0) || sim.bin_days > 366)
+            if (none ? !(sim.bin_days >= 0) || sim.bin_days > 366
+                     : !(sim.bin_days > 0) || sim.bin_days > 366)
                 rerr(&r, lookup(h, "bin_days"), "completion.histogram.bin_days",
                      "expected a number of days above 0");
             const dd_ynode *cs = get_seq(&r, h, "completion.histogram", "counts", false);

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bad input found by hostile testing (issue 13), each case with its exact
+ * message and position: NUL bytes in every reader (scenario, inventories,
+ * events, plan files for verify and report), a FIFO given as a scenario
+ * or an inventory, an inventory path naming a file that is no inventory
+ * (its text is not echoed), huge counts of errors (all counted, 50 shown),
+ * a huge string in a plan, out-of-range options (simulate
+ * --replications, report --sortie), verify on an empty file or a file of
+ * another kind, and a scenario with nothing to move through simulate and
+ * report --sim.
+ *
+ * Everything is written inside a mkdtemp folder.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/events.h>
+#include <drawdown/scenario.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TUTORIAL DD_SOURCE_DIR "/examples/tutorial/01-minimal"
+
+typedef struct fixture {
+    char dir[64];
+} fixture;
+
+typedef struct run_result {
+    int status;
+    char *out;
+    char *err;
+} run_result;
+
+static char *slurp_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static run_result run(const fixture *fx, const char *args)
+{
+    char cmd[4096], outp[128], errp[128];
+    snprintf(outp, sizeof outp, "%s/.stdout", fx->dir);
+    snprintf(errp, sizeof errp, "%s/.stderr", fx->dir);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s' </dev/null", fx->dir, DD_CLI,
+             args, outp, errp);
+    int st = system(cmd);
+    run_result r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.out = slurp_file(outp, NULL);
+    r.err = slurp_file(errp, NULL);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    remove(outp);
+    remove(errp);
+    return r;
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Run and require exit `status` and stderr exactly `err`. */
+static void expect(const fixture *fx, const char *args, int status, const char *err)
+{
+    run_result r = run(fx, args);
+    if (r.status != status || strcmp(r.err, err) != 0)
+        fail_msg("drawdown %s: exit %d, stderr:\n%s\nwanted exit %d, stderr:\n%s", args,
+                 r.status, r.err, status, err);
+    run_free(&r);
+}
+
+static void write_file(const fixture *fx, const char *name, const char *text, size_t len)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", fx->dir, name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+}
+
+static char *read_in(const fixture *fx, const char *name, size_t *len)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", fx->dir, name);
+    char *t = slurp_file(p, len);
+    assert_non_null(t);
+    return t;
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return -1;
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/dd-test-input-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s'/scenario.yaml '%s'/cargo.csv '%s'", TUTORIAL, TUTORIAL,
+             fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    int rc = system(cmd);
+    free(fx);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The tutorial scenario with `from` replaced by `to` (once), as name. */
+static void scenario_with(const fixture *fx, const char *name, const char *from, const char *to)
+{
+    size_t len;
+    char *t = read_in(fx, "scenario.yaml", &len);
+    char *at = strstr(t, from);
+    assert_non_null(at);
+    size_t a = (size_t)(at - t), fl = strlen(from), tl = strlen(to);
+    char *o = malloc(len - fl + tl + 1);
+    assert_non_null(o);
+    memcpy(o, t, a);
+    memcpy(o + a, to, tl);
+    memcpy(o + a + tl, at + fl, len - a - fl + 1);
+    write_file(fx, name, o, len - fl + tl);
+    free(o);
+    free(t);
+}
+
+static void test_nul_in_scenario(void **state)
+{
+    fixture *fx = *state;
+    /* in a comment, where nothing else would notice it */
+    static const char head[] = "# a comment \0 hidden\n";
+    size_t len;
+    char *t = read_in(fx, "scenario.yaml", &len);
+    char *o = malloc(sizeof head - 1 + len);
+    assert_non_null(o);
+    memcpy(o, head, sizeof head - 1);
+    memcpy(o + sizeof head - 1, t, len);
+    write_file(fx, "nul.yaml", o, sizeof head - 1 + len);
+    free(o);
+    free(t);
+    expect(fx, "check nul.yaml", 2,
+           "nul.yaml:1:13: error: a NUL byte: this is not a text file (binary, or saved as "
+           "UTF-16?); save it as UTF-8 text\n"
+           "     1 | # a comment \n"
+           "       |             ^\n"
+           "1 error\n");
+    /* escaped in a string */
+    scenario_with(fx, "esc.yaml", "name: Tutorial 1 — minimal", "name: \"Tutorial\\0EVIL\"");
+    expect(fx, "check esc.yaml", 2,
+           "esc.yaml:4:8: error: a NUL character (\\u0000) in a string\n"
+           "     4 | name: \"Tutorial\\0EVIL\"\n"
+           "       |        ^\n"
+           "1 error\n");
+}
+
+static void test_nul_in_inventory_and_events(void **state)
+{
+    fixture *fx = *state;
+    size_t len;
+    char *t = read_in(fx, "cargo.csv", &len);
+    static const char row[] = "GEN-2,BASE,x,1,13\0 anything,100,80,72,loose\n";
+    char *o = malloc(len + sizeof row);
+    assert_non_null(o);
+    memcpy(o, t, len);
+    memcpy(o + len, row, sizeof row - 1);
+    write_file(fx, "cargo.csv", o, len + sizeof row - 1);
+    free(o);
+    free(t);
+    expect(fx, "check scenario.yaml", 2,
+           "cargo.csv:4:18: error: a NUL byte: this is not a text file (binary, or saved as "
+           "UTF-16?); export it as CSV in UTF-8\n"
+           "     4 | GEN-2,BASE,x,1,13\n"
+           "       |                  ^\n"
+           "1 error\n");
+
+    /* the events reader: "13\0 anything" is not read as 13 */
+    static const char events[] = "time,event,subject,value,note\n"
+                                 "2024-06-01T05:00Z,processed,BASE-PAX,13\0 anything,\n";
+    write_file(fx, "cargo.csv", "id,site,weight,length,width,height\n", 35);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    char p[256];
+    snprintf(p, sizeof p, "%s/scenario.yaml", fx->dir);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(p, &d, &s), DD_OK);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_events *ev = NULL;
+    assert_int_equal(dd_events_parse(s, "events.csv", events, sizeof events - 1, &d, &ev),
+                     DD_EINPUT);
+    assert_null(ev);
+    assert_int_equal(d.n_items, 1);
+    assert_int_equal(d.items[0].line, 2);
+    assert_int_equal(d.items[0].col, 40);
+    assert_string_equal(d.items[0].message, "a NUL byte: this is not a text file (binary, or "
+                                            "saved as UTF-16?); export it as CSV in UTF-8");
+    dd_diags_fini(&d);
+    dd_scenario_free(s);
+}
+
+/* A plan file with a NUL: verify and report refuse it alike. */
+static void test_nul_in_plan(void **state)
+{
+    fixture *fx = *state;
+    run_result r = run(fx, "plan scenario.yaml -o plan.json");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    size_t len;
+    char *t = read_in(fx, "plan.json", &len);
+    char *at = strstr(t, "\"BASE\"");
+    assert_non_null(at);
+    /* "BASE\u0000EVIL" */
+    size_t a = (size_t)(at - t) + 5;
+    static const char ins[] = "\\u0000EVIL";
+    char *o = malloc(len + sizeof ins);
+    assert_non_null(o);
+    memcpy(o, t, a);
+    memcpy(o + a, ins, sizeof ins - 1);
+    memcpy(o + a + sizeof ins - 1, t + a, len - a + 1);
+    write_file(fx, "evil.json", o, len + sizeof ins - 1);
+    /* the line and column of the string's first character */
+    uint32_t line = 1, col = 2;
+    for (size_t i = 0; i < (size_t)(at - t); i++) {
+        col = t[i] == '\n' ? 2 : col + 1;
+        line += t[i] == '\n';
+    }
+    free(o);
+    free(t);
+    run_result v = run(fx, "verify scenario.yaml evil.json");
+    assert_int_equal(v.status, 2);
+    char want[128];
+    snprintf(want, sizeof want, "evil.json:%u:%u: error: a NUL character (\\u0000) in a string\n",
+             line, col);
+    assert_memory_equal(v.err, want, strlen(want));
+    run_free(&v);
+    run_result p = run(fx, "report evil.json -o evil.pdf");
+    assert_int_equal(p.status, 2);
+    assert_memory_equal(p.err, want, strlen(want));
+    run_free(&p);
+}
+
+static void test_fifo_refused(void **state)
+{
+    fixture *fx = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/fifo.yaml", fx->dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    expect(fx, "check fifo.yaml", 2,
+           "fifo.yaml: error: cannot read the scenario file (a FIFO, not a regular file)\n"
+           "1 error\n");
+    scenario_with(fx, "s.yaml", "cargo: cargo.csv", "cargo: fifo.yaml");
+    run_result r = run(fx, "check s.yaml");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, ": error: inventories.cargo: cannot read '"));
+    assert_non_null(strstr(r.err, "fifo.yaml' (a FIFO, not a regular file)\n"));
+    run_free(&r);
+    expect(fx, "verify scenario.yaml fifo.yaml", 2,
+           "fifo.yaml: error: cannot read the plan file (a FIFO, not a regular file)\n");
+    expect(fx, "report fifo.yaml -o x.pdf", 2,
+           "fifo.yaml: error: cannot read the plan file (a FIFO, not a regular file)\n"
+           "1 error\n");
+}
+
+/* An inventory path may name any readable file: one that is no inventory
+ * is one error, and none of its text is shown. */
+static void test_foreign_inventory_not_echoed(void **state)
+{
+    fixture *fx = *state;
+    static const char secret[] = "root:$y$j9T$SECRETHASH:19000:0:99999:7:::\n"
+                                 "daemon:*:19000:0:99999:7:::\n";
+    write_file(fx, "shadow", secret, sizeof secret - 1);
+    scenario_with(fx, "s.yaml", "cargo: cargo.csv", "cargo: shadow");
+    expect(fx, "check s.yaml", 2,
+           "shadow:1:1: error: cargo header: not a cargo inventory: its first row names none "
+           "of its columns (id, ...; docs/format.md)\n"
+           "1 error\n");
+    /* a syntax error on its first line shows no line either */
+    static const char quoted[] = "pass\"word,x\nsecond\n";
+    write_file(fx, "shadow", quoted, sizeof quoted - 1);
+    expect(fx, "check s.yaml", 2,
+           "shadow:1:5: error: bad quoting: a quote inside an unquoted field, or text after a "
+           "closing quote (write \"\" for a quote inside quotes)\n"
+           "1 error\n");
+}
+
+/* 20,000 unknown keys: every one counted, 50 shown. */
+static void test_many_errors(void **state)
+{
+    fixture *fx = *state;
+    size_t len;
+    char *t = read_in(fx, "scenario.yaml", &len);
+    size_t cap = len + 20000 * 24;
+    char *o = malloc(cap);
+    assert_non_null(o);
+    memcpy(o, t, len);
+    size_t n = len;
+    for (int i = 0; i < 20000; i++)
+        n += (size_t)snprintf(o + n, cap - n, "bogus_%d: 1\n", i);
+    write_file(fx, "many.yaml", o, n);
+    free(o);
+    free(t);
+    run_result r = run(fx, "check many.yaml");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "many.yaml:38:1: error: bogus_0: unknown field 'bogus_0'\n"));
+    assert_non_null(strstr(r.err, "\n... and 19950 more problems not shown\n20000 errors\n"));
+    run_free(&r);
+}
+
+static void test_huge_string_in_plan(void **state)
+{
+    fixture *fx = *state;
+    run_result r = run(fx, "plan scenario.yaml -o plan.json");
+    run_free(&r);
+    size_t len;
+    char *t = read_in(fx, "plan.json", &len);
+    const char *key = "\"name\": \"";
+    char *at = strstr(t, key);
+    assert_non_null(at);
+    char *end = strchr(at + strlen(key), '"');
+    size_t a = (size_t)(at - t) + strlen(key), b = (size_t)(end - t);
+    size_t big = 5000;
+    char *o = malloc(len + big);
+    assert_non_null(o);
+    memcpy(o, t, a);
+    memset(o + a, 'x', big);
+    memcpy(o + a + big, t + b, len - b + 1);
+    write_file(fx, "big.json", o, a + big + len - b);
+    free(o);
+    free(t);
+    r = run(fx, "report big.json -o big.pdf");
+    assert_int_equal(r.status, 2);
+    static const char want[] =
+        "big.json:5:12: error: name: a string of 5000 bytes (at most 4096)\n";
+    assert_memory_equal(r.err, want, sizeof want - 1);
+    run_free(&r);
+}
+
+static void test_out_of_range_options(void **state)
+{
+    fixture *fx = *state;
+    expect(fx, "simulate scenario.yaml --replications 1000000000", 2,
+           "drawdown simulate: --replications is at most 10000000 (each one's outcome is kept "
+           "in memory), got '1000000000'\n");
+    run_result r = run(fx, "plan scenario.yaml -o plan.json");
+    run_free(&r);
+    expect(fx, "report plan.json --chart loads --sortie 999999 -o loads.png", 2,
+           "loads.png: error: no sortie 999999: the plan has 1 sortie\n1 error\n");
+}
+
+static void test_verify_not_a_plan(void **state)
+{
+    fixture *fx = *state;
+    write_file(fx, "empty.json", "", 0);
+    expect(fx, "verify scenario.yaml empty.json", 2,
+           "empty.json:1:1: error: syntax error: JSON does not allow empty root content\n"
+           "     1 | \n"
+           "       | ^\n"
+           "1 error\n");
+    expect(fx, "verify scenario.yaml scenario.yaml", 2,
+           "scenario.yaml:1:1: error: syntax error: plain scalar cannot start with '#'\n"
+           "     1 | # The smallest useful scenario: one base, one hub, one aircraft type and a\n"
+           "       | ^\n"
+           "1 error\n");
+    write_file(fx, "list.json", "[1, 2]\n", 7);
+    expect(fx, "verify scenario.yaml list.json", 2,
+           "list.json:1:1: error: a plan is a JSON object, got an array\n"
+           "     1 | [1, 2]\n"
+           "       | ^\n"
+           "1 error\n");
+}
+
+/* Nothing to move: the simulation's result is one report --sim reads. */
+static void test_nothing_to_move(void **state)
+{
+    fixture *fx = *state;
+    size_t len;
+    char *t = read_in(fx, "scenario.yaml", &len);
+    char *inv = strstr(t, "inventories:");
+    assert_non_null(inv);
+    write_file(fx, "empty.yaml", t, (size_t)(inv - t));
+    free(t);
+    run_result r = run(fx, "plan empty.yaml -o plan.json");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run(fx, "simulate empty.yaml --replications 10 --threads 1 -o sim.json");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run(fx, "report plan.json --sim sim.json -o brief.pdf");
+    if (r.status != 0)
+        fail_msg("report --sim: exit %d\n%s", r.status, r.err);
+    run_free(&r);
+    r = run(fx, "report plan.json --sim sim.json --chart risk -o risk.png");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_nul_in_scenario, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_in_inventory_and_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_in_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_inventory_not_echoed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_huge_string_in_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_range_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_not_a_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nothing_to_move, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
