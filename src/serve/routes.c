@@ -14,8 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/arena.h"
-#include "model/ytree.h"
+#include "serve/body.h"
 #include "serve/serve_int.h"
 #include <drawdown/report.h>
 
@@ -39,138 +38,18 @@ typedef struct route {
     bool slow;        /* answered by a worker thread (http.c) */
 } route;
 
-/* ---- request bodies -------------------------------------------------------- */
+/* ---- request bodies (body.c) ------------------------------------------------ */
 
-typedef struct body {
-    dd_arena a;
-    dd_ynode *root;
-} body;
+typedef dd__body body;
 
-/* Parse a JSON object body; false (and a 400 reply) when it is not one. An
- * empty body is an empty object. */
+/* Parse a JSON object body; false (and a 400 reply) when it is not one. */
 static bool body_parse(const dd__req *q, body *b, dd__reply *r)
 {
-    dd__arena_init(&b->a, 1 << 14);
-    b->root = NULL;
-    size_t n = q->body_len;
-    const char *t = q->body;
-    if (memchr(t, 0, n)) {
-        dd__reply_error(r, 400, "the body is not JSON");
-        return false;
-    }
-    bool blank = true;
-    for (size_t i = 0; i < n && blank; i++)
-        blank = t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t';
-    dd_diags d;
-    dd_diags_init(&d, 1);
-    dd_status st = blank ? dd__ytree_parse(&b->a, "body", "{}", 2, true, &d, &b->root)
-                         : dd__ytree_parse(&b->a, "body", t, n, true, &d, &b->root);
-    if (st != DD_OK || !b->root || b->root->kind != DD_Y_MAP) {
-        if (st == DD_OK)
-            dd__reply_error(r, 400, "the body must be a JSON object");
-        else if (d.n_items)
-            dd__reply_error(r, 400, "the body is not JSON: line %u, column %u: %s",
-                            d.items[0].line, d.items[0].col, d.items[0].message);
-        else
-            dd__reply_error(r, 400, "the body is not JSON");
-        dd_diags_fini(&d);
-        return false;
-    }
-    dd_diags_fini(&d);
-    return true;
-}
-
-static const dd_ynode *field(const dd_ynode *map, const char *key)
-{
-    if (!map || map->kind != DD_Y_MAP)
-        return NULL;
-    for (uint32_t i = 0; i < map->n; i++)
-        if (!strcmp(map->pairs[i].key->text, key))
-            return map->pairs[i].value;
-    return NULL;
-}
-
-/* A string (or number) field, NULL when absent or null; *bad when the
- * field is there but not a scalar. */
-static const char *text_field(const dd_ynode *map, const char *key, bool *bad)
-{
-    const dd_ynode *v = field(map, key);
-    if (!v)
-        return NULL;
-    if (v->kind != DD_Y_SCALAR) {
-        *bad = true;
-        return NULL;
-    }
-    if (!v->quoted && !strcmp(v->text, "null"))
-        return NULL;
-    return v->text;
-}
-
-/* ---- events CSV from JSON --------------------------------------------------- */
-
-static bool cell(FILE *f, const char *v, bool last)
-{
-    fputc('"', f);
-    for (const char *c = v ? v : ""; *c; c++) {
-        if (*c == '\n' || *c == '\r')
-            return false;
-        if (*c == '"')
-            fputc('"', f);
-        fputc(*c, f);
-    }
-    fputs(last ? "\"\n" : "\",", f);
-    return true;
-}
-
-static void now_text(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%MZ", &tm);
-}
-
-/* One event row; time defaults to now. false: a bad field (message in err). */
-static bool event_row(FILE *f, const dd_ynode *e, char *err, size_t errsize)
-{
-    static const char *const keys[] = {"time", "event", "subject", "value", "note"};
-    if (!e || e->kind != DD_Y_MAP) {
-        snprintf(err, errsize, "an event is a JSON object");
-        return false;
-    }
-    for (uint32_t i = 0; i < e->n; i++) {
-        bool known = false;
-        for (size_t k = 0; k < 5; k++)
-            known = known || !strcmp(e->pairs[i].key->text, keys[k]);
-        if (!known) {
-            snprintf(err, errsize, "unknown field '%.40s' (time, event, subject, value, note)",
-                     e->pairs[i].key->text);
-            return false;
-        }
-    }
-    const char *v[5];
-    bool bad = false;
-    for (size_t k = 0; k < 5; k++)
-        v[k] = text_field(e, keys[k], &bad);
-    if (bad) {
-        snprintf(err, errsize, "event fields are strings");
-        return false;
-    }
-    char now[32];
-    if (!v[0]) {
-        now_text(now);
-        v[0] = now;
-    }
-    if (!v[1]) {
-        snprintf(err, errsize, "an event needs 'event'");
-        return false;
-    }
-    for (size_t k = 0; k < 5; k++)
-        if (!cell(f, v[k], k == 4)) {
-            snprintf(err, errsize, "a field holds a line break");
-            return false;
-        }
-    return true;
+    char err[300];
+    dd_status st = dd__body_parse(q->body, q->body_len, b, err, sizeof err);
+    if (st != DD_OK)
+        dd__reply_error(r, st == DD_ENOMEM ? 500 : 400, "%s", err);
+    return st == DD_OK;
 }
 
 /* ---- adding events --------------------------------------------------------- */
@@ -293,49 +172,17 @@ static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t l
 static void post_events(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r)
 {
     (void)arg;
-    body b;
-    if (!body_parse(q, &b, r)) {
-        dd__arena_fini(&b.a);
+    char err[300], *csv = NULL;
+    size_t n = 0;
+    dd_status st = dd__body_events_csv(q->body, q->body_len, &csv, &n, err, sizeof err);
+    if (st != DD_OK) {
+        dd__reply_error(r, st == DD_ENOMEM ? 500 : 400, "%s", err);
         return;
     }
-    const dd_ynode *list = field(b.root, "events");
-    dd__out o;
-    if (!dd__out_open(&o)) {
-        dd__arena_fini(&b.a);
-        dd__reply_error(r, 500, "out of memory");
-        return;
-    }
-    fputs("time,event,subject,value,note\n", o.f);
-    char err[160] = "";
-    bool ok = true;
-    if (list) {
-        if (list->kind != DD_Y_SEQ) {
-            snprintf(err, sizeof err, "'events' is a list");
-            ok = false;
-        }
-        for (uint32_t i = 0; ok && i < list->n; i++)
-            if (!event_row(o.f, list->items[i], err, sizeof err)) {
-                char e2[200];
-                snprintf(e2, sizeof e2, "events[%u]: %s", i, err);
-                snprintf(err, sizeof err, "%s", e2);
-                ok = false;
-            }
-    } else {
-        ok = event_row(o.f, b.root, err, sizeof err);
-    }
-    dd__arena_fini(&b.a);
-    if (dd__out_close(&o) != DD_OK) {
-        dd__reply_error(r, 500, "out of memory");
-        return;
-    }
-    if (!ok) {
-        dd__reply_error(r, 400, "%s", err);
-    } else {
-        pthread_mutex_lock(&s->log_mu);
-        append_csv(s, q, o.p, o.n, r, NULL);
-        pthread_mutex_unlock(&s->log_mu);
-    }
-    free(o.p);
+    pthread_mutex_lock(&s->log_mu);
+    append_csv(s, q, csv, n, r, NULL);
+    pthread_mutex_unlock(&s->log_mu);
+    free(csv);
 }
 
 /* ---- clearance decisions ------------------------------------------------------ */
@@ -406,15 +253,15 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
 {
     body b;
     if (!body_parse(q, &b, r)) {
-        dd__arena_fini(&b.a);
+        dd__body_fini(&b);
         return;
     }
     bool bad = false;
-    const char *time_t_ = text_field(b.root, "time", &bad);
-    const char *reason = text_field(b.root, "reason", &bad);
-    const char *window = text_field(b.root, "window", &bad);
+    const char *time_t_ = dd__body_text(b.root, "time", &bad);
+    const char *reason = dd__body_text(b.root, "reason", &bad);
+    const char *window = dd__body_text(b.root, "window", &bad);
     if (bad || (a == ACT_DENY && (!reason || !*reason)) || (a != ACT_APPROVE && window)) {
-        dd__arena_fini(&b.a);
+        dd__body_fini(&b);
         dd__reply_error(r, 400,
                         a == ACT_DENY ? "a denial needs a 'reason' (text)"
                                       : "fields: time, reason%s (text)",
@@ -423,7 +270,7 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
     }
     char now[32], subject[16];
     if (!time_t_) {
-        now_text(now);
+        dd__now_text(now);
         time_t_ = now;
     }
     snprintf(subject, sizeof subject, "%d", (int)sortie);
@@ -433,11 +280,12 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
     bool ok = dd__out_open(&o);
     if (ok) {
         fputs("time,event,subject,value,note\n", o.f);
-        ok = cell(o.f, time_t_, false) && cell(o.f, kinds[a], false) &&
-             cell(o.f, subject, false) && cell(o.f, window, false) && cell(o.f, reason, true);
+        ok = dd__csv_cell(o.f, time_t_, false) && dd__csv_cell(o.f, kinds[a], false) &&
+             dd__csv_cell(o.f, subject, false) && dd__csv_cell(o.f, window, false) &&
+             dd__csv_cell(o.f, reason, true);
         ok = dd__out_close(&o) == DD_OK && ok;
     }
-    dd__arena_fini(&b.a);
+    dd__body_fini(&b);
     if (!ok) {
         free(o.p);
         dd__reply_error(r, 400, "a field holds a line break");
@@ -520,20 +368,20 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
     (void)arg;
     body b;
     if (!body_parse(q, &b, r)) {
-        dd__arena_fini(&b.a);
+        dd__body_fini(&b);
         return;
     }
     bool bad = false;
-    const char *user = text_field(b.root, "user", &bad);
-    const char *pass = text_field(b.root, "password", &bad);
+    const char *user = dd__body_text(b.root, "user", &bad);
+    const char *pass = dd__body_text(b.root, "password", &bad);
     if (bad || !user || !pass || strlen(user) > 63 || strlen(pass) > 1024) {
-        dd__arena_fini(&b.a);
+        dd__body_fini(&b);
         dd__reply_error(r, 400, "a login is {\"user\": ..., \"password\": ...}");
         return;
     }
     if (!dd__limit_allowed(s, "addr", q->addr, s->o.login_fail_addr) ||
         !dd__limit_allowed(s, "user", user, s->o.login_fail_user)) {
-        dd__arena_fini(&b.a);
+        dd__body_fini(&b);
         dd__reply_error(r, 429, "too many failed logins; try again later");
         snprintf(r->audit, sizeof r->audit, "login refused: too many failures");
         return;
@@ -545,13 +393,13 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
     if (st != DD_OK) {
         dd__limit_fail(s, "addr", q->addr);
         dd__limit_fail(s, "user", user);
-        dd__arena_fini(&b.a);
+        dd__body_fini(&b);
         dd__reply_error(r, 401, "wrong user name or password");
         snprintf(r->audit, sizeof r->audit, "login failed");
         return;
     }
     dd__limit_clear(s, "user", user);
-    dd__arena_fini(&b.a);
+    dd__body_fini(&b);
     int32_t site = -1;
     if (u.role == DD_USER_MOVEMENT && u.site[0]) {
         const dd_scenario *sc = dd__slog_scenario(s->log);
@@ -759,7 +607,7 @@ static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
         return;
     }
     char now[32], csv[256], extra[100];
-    now_text(now);
+    dd__now_text(now);
     int len = snprintf(csv, sizeof csv,
                        "time,event,subject,value,note\n\"%s\",note,plan,\"%s\",\"new plan "
                        "accepted as the approved one\"\n",
