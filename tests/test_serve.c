@@ -657,6 +657,15 @@ static void test_listen_rules(void **state)
     o.address = "127.0.0.1";
     o.tls_cert = DD_TEST_DATA "/serve/cert.pem"; /* a key is needed too */
     assert_int_equal(dd_server_start(&o, &d, &srv), DD_EARG);
+    /* a users file others may read is refused */
+    o.tls_cert = NULL;
+    o.users_path = fx.users;
+    assert_int_equal(chmod(fx.users, 0644), 0);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, 4);
+    assert_int_equal(dd_server_start(&o, &d, &srv), DD_EINPUT);
+    assert_non_null(strstr(d.items[0].message, "may be read by others"));
+    assert_int_equal(chmod(fx.users, 0600), 0);
     dd_diags_fini(&d);
 }
 

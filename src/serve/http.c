@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -625,6 +626,19 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
         s->tls_key_pem = s->tls_cert_pem ? read_text(o->tls_key, diags) : NULL;
         if (!s->tls_key_pem)
             st = DD_EINPUT;
+    }
+    if (st == DD_OK && s->users_path) {
+        /* password hashes are for the server's owner only */
+        struct stat sb;
+        if (stat(s->users_path, &sb) != 0) {
+            dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
+                         "no users file (drawdown users add makes it)");
+            st = DD_EINPUT;
+        } else if (sb.st_mode & 077) {
+            dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
+                         "the users file may be read by others (chmod 600 it)");
+            st = DD_EINPUT;
+        }
     }
     if (st == DD_OK)
         st = dd__slog_open(s->log_path, o->key_name, diags, &s->log);
