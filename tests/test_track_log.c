@@ -540,25 +540,51 @@ static void test_files_and_once(void **state)
     assert_int_equal(system(cmd), 0);
     snprintf(scen, sizeof scen, "%s/copy/scenario.yaml", fx->dir);
     snprintf(cargo, sizeof cargo, "%s/copy/cargo.csv", fx->dir);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    /* a second log, of the copy, before it is edited */
+    char log2[160];
+    snprintf(log2, sizeof log2, "%s/copy.log", fx->dir);
+    dd_scenario *s2 = NULL;
+    assert_int_equal(dd_scenario_load(scen, &d, &s2), DD_OK);
+    dd_plan *p2 = NULL;
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(dd_plan_build(s2, &o, &p2), DD_OK);
+    assert_int_equal(dd_track_create(log2, p2, scen, &fx->key, &d), DD_OK);
+    dd_plan_free(p2);
+    dd_scenario_free(s2);
     FILE *f = fopen(cargo, "a");
     assert_non_null(f);
     fputs("\n", f);
     fclose(f);
-    dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_scenario *s2 = NULL;
     assert_int_equal(dd_scenario_load(scen, &d, &s2), DD_OK);
+    const char *logs[3] = {fx->log, log2, log2};
+    for (int k = 0; k < 3; k++) {
+        dd_track *t = NULL;
+        assert_int_equal(dd_track_open(logs[k], false, &d, &t), DD_OK);
+        if (k == 2) /* hashed where the log found them, while the scenario loads */
+            dd_track_hash_ahead(t);
+        const dd_plan *p = NULL;
+        assert_int_equal(dd_track_plan(t, s2, &d, &p), DD_EINPUT);
+        assert_int_equal(d.n_errors, 1);
+        assert_string_equal(d.items[d.n_items - 1].message,
+                            "cargo.csv changed since the log was started; the log tracks the "
+                            "plan made from it as it was (start a new log for a new plan)");
+        assert_string_equal(d.items[d.n_items - 1].file, cargo);
+        dd_track_close(t);
+        dd_diags_fini(&d);
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    }
+    dd_scenario_free(s2);
+    /* unchanged files hashed ahead: the plan is read */
     dd_track *t = NULL;
     assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    dd_track_hash_ahead(t);
     const dd_plan *p = NULL;
-    assert_int_equal(dd_track_plan(t, s2, &d, &p), DD_EINPUT);
-    assert_int_equal(d.n_errors, 1);
-    assert_string_equal(d.items[d.n_items - 1].message,
-                        "cargo.csv changed since the log was started; the log tracks the plan "
-                        "made from it as it was (start a new log for a new plan)");
-    assert_string_equal(d.items[d.n_items - 1].file, cargo);
+    assert_int_equal(dd_track_plan(t, fx->s, &d, &p), DD_OK);
+    assert_int_equal(p->n_sorties, fx->p->n_sorties);
     dd_track_close(t);
-    dd_scenario_free(s2);
     /* started once: the existing log is kept, nothing is left beside it */
     assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d), DD_EIO);
     assert_string_equal(d.items[d.n_items - 1].message,

@@ -84,6 +84,7 @@ typedef struct dd_track_info {
     size_t n_files;       /* the scenario's files, as hashed at the start */
     struct {
         char name[256];   /* as the scenario names it, e.g. "cargo.csv" */
+        char path[4096];  /* where it was, absolute */
         char sha256[65];
     } files[DD_TRACK_MAX_FILES];
     char id[65];          /* the header's hash: names the log in receipts */
@@ -142,6 +143,11 @@ const dd_track_batch *dd_track_batches(const dd_track *t, size_t *n_out);
  */
 dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
                         const dd_plan **out);
+/* Start hashing the scenario's files where the log found them, on a
+ * thread, now: dd_track_plan then compares instead of hashing, so the
+ * work overlaps loading the scenario (a few tenths of a second on the
+ * theater). Optional; joined by dd_track_plan or dd_track_close. */
+void dd_track_hash_ahead(dd_track *t);
 /* The stored plan file (docs/plan-format.md) as written at the start,
  * decompressed into f. */
 dd_status dd_track_write_plan_file(dd_track *t, FILE *f, dd_diags *diags);

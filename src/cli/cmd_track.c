@@ -218,6 +218,10 @@ static int open_log(const char *path, bool writable, opened *o)
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_status st = dd_track_open(path, writable, &d, &o->t);
+    /* the files' hashes are compared once the scenario is loaded: hashed
+     * meanwhile */
+    if (st == DD_OK)
+        dd_track_hash_ahead(o->t);
     if (st == DD_OK)
         st = dd_scenario_load(dd_track_get_info(o->t)->scenario, &d, &o->s);
     /* verified, each scenario file checked against its hash, the plan read */
@@ -444,6 +448,8 @@ static int track_log(int argc, char **argv)
     dd_events *ev = NULL;
     dd_status st = dd_track_open(log, false, &d, &t);
     if (st == DD_OK)
+        dd_track_hash_ahead(t);
+    if (st == DD_OK)
         st = dd_scenario_load(dd_track_get_info(t)->scenario, &d, &s);
     if (st == DD_OK)
         st = dd_track_plan(t, s, &d, &p);
@@ -600,6 +606,8 @@ static int track_verify(int argc, char **argv)
         for (size_t k = 0; k < info->n_files; k++) {
             printf("%s{\"name\":", k ? "," : "");
             jstr(stdout, info->files[k].name);
+            printf(",\"path\":");
+            jstr(stdout, info->files[k].path);
             printf(",\"sha256\":");
             jstr(stdout, info->files[k].sha256);
             printf("}");

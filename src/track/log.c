@@ -257,6 +257,7 @@ bool dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char 
     dd__buf_i64(&b, (int64_t)i->n_files);
     for (size_t k = 0; k < i->n_files; k++) {
         dd__buf_str(&b, i->files[k].name);
+        dd__buf_str(&b, i->files[k].path);
         dd__buf_str(&b, i->files[k].sha256);
     }
     bool ok = !b.oom;
@@ -449,7 +450,8 @@ static const char schema[] =
     " image_stored_sha256 TEXT NOT NULL, image_size INTEGER NOT NULL,"
     " upgraded TEXT NOT NULL, creator TEXT NOT NULL, creator_key TEXT NOT NULL,"
     " hash TEXT NOT NULL, signature TEXT NOT NULL);"
-    "CREATE TABLE files(n INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL);"
+    "CREATE TABLE files(n INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,"
+    " sha256 TEXT NOT NULL);"
     "CREATE TABLE blobs(name TEXT PRIMARY KEY, encoding TEXT NOT NULL,"
     " size INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE TABLE keys(public_key TEXT PRIMARY KEY, name TEXT NOT NULL,"
@@ -510,6 +512,8 @@ static dd_status prepare(const dd_plan *p, const char *scenario_path, const dd_k
             continue;
         size_t n = i->n_files;
         snprintf(i->files[n].name, sizeof i->files[n].name, "%s", base_name(s->files[k]));
+        if (!realpath(s->files[k], i->files[n].path))
+            snprintf(i->files[n].path, sizeof i->files[n].path, "%s", s->files[k]);
         dd_status st = file_sha(s->files[k], i->files[n].sha256);
         if (st != DD_OK) {
             dd_diags_add(diags, DD_SEV_ERROR, s->files[k], 0, 0, "", NULL,
@@ -585,12 +589,13 @@ static dd_status write_start(sqlite3 *db, start *x, const dd_key *signer)
               bind_all(q, hv, 15) && run(q);
     sqlite3_finalize(q);
     q = NULL;
-    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO files VALUES(?,?,?)", -1, &q, NULL) ==
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO files VALUES(?,?,?,?)", -1, &q, NULL) ==
                    SQLITE_OK;
     for (size_t k = 0; ok && k < i->n_files; k++)
         ok = sqlite3_bind_int64(q, 1, (int64_t)k + 1) == SQLITE_OK &&
              sqlite3_bind_text(q, 2, i->files[k].name, -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_bind_text(q, 3, i->files[k].sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(q, 3, i->files[k].path, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(q, 4, i->files[k].sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
              run(q);
     sqlite3_finalize(q);
     q = NULL;
@@ -867,12 +872,13 @@ dd_status dd__read_header(dd_track *t, dd_diags *diags)
     if (st != DD_OK || i->version != LOG_VERSION)
         return st;
     q = NULL;
-    if (sqlite3_prepare_v2(t->db, "SELECT name, sha256 FROM files ORDER BY n", -1, &q, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(t->db, "SELECT name, path, sha256 FROM files ORDER BY n", -1, &q,
+                           NULL) != SQLITE_OK)
         st = DD_EINPUT;
     while (st == DD_OK && sqlite3_step(q) == SQLITE_ROW && i->n_files < DD_TRACK_MAX_FILES) {
         snprintf(i->files[i->n_files].name, sizeof i->files[0].name, "%s", dd__col(q, 0));
-        snprintf(i->files[i->n_files].sha256, sizeof i->files[0].sha256, "%s", dd__col(q, 1));
+        snprintf(i->files[i->n_files].path, sizeof i->files[0].path, "%s", dd__col(q, 1));
+        snprintf(i->files[i->n_files].sha256, sizeof i->files[0].sha256, "%s", dd__col(q, 2));
         i->n_files++;
     }
     sqlite3_finalize(q);
@@ -896,6 +902,8 @@ void dd_track_close(dd_track *t)
 {
     if (!t)
         return;
+    if (t->ahead_started && !t->ahead_joined)
+        pthread_join(t->ahead_th, NULL);
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
     free(t->batches);
@@ -936,6 +944,7 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
 typedef struct file_check {
     const dd_track *t;
     const dd_scenario *s;
+    bool ahead; /* the files were hashed ahead (dd_track_hash_ahead) */
     /* per stored file: 0 same, 1 changed, 2 unreadable, 3 no longer read,
      * 4 out of memory */
     int verdict[DD_TRACK_MAX_FILES];
@@ -950,9 +959,17 @@ static void *hash_files(void *arg)
         for (int j = 0; j < DD_TRACK_MAX_FILES && !path; j++)
             if (c->s->files[j] && !strcmp(base_name(c->s->files[j]), name))
                 path = c->s->files[j];
-        char hex[65];
+        char hex[65], real[4096];
         c->path[k] = path;
-        dd_status st = path ? file_sha(path, hex) : DD_OK;
+        dd_status st = DD_OK;
+        if (path && c->ahead && realpath(path, real) && !strcmp(real, c->t->info.files[k].path) &&
+            c->t->ahead_st[k] != DD_ENOMEM) {
+            /* hashed ahead, where the log found it: the same file */
+            st = (dd_status)c->t->ahead_st[k];
+            memcpy(hex, c->t->ahead_hex[k], sizeof hex);
+        } else if (path) {
+            st = file_sha(path, hex);
+        }
         if (!path)
             c->verdict[k] = 3;
         else if (st == DD_ENOMEM)
@@ -963,6 +980,22 @@ static void *hash_files(void *arg)
             c->verdict[k] = strcmp(hex, c->t->info.files[k].sha256) ? 1 : 0;
     }
     return NULL;
+}
+
+static void *hash_ahead(void *arg)
+{
+    dd_track *t = arg;
+    for (size_t k = 0; k < t->info.n_files; k++)
+        t->ahead_st[k] = (int)file_sha(t->info.files[k].path, t->ahead_hex[k]);
+    return NULL;
+}
+
+void dd_track_hash_ahead(dd_track *t)
+{
+    if (!t || t->ahead_started || t->info.version != LOG_VERSION)
+        return;
+    t->ahead_started = pthread_create(&t->ahead_th, NULL, hash_ahead, t) == 0;
+    t->ahead_joined = !t->ahead_started;
 }
 
 static dd_status files_verdict(dd_track *t, const file_check *c, dd_diags *diags)
@@ -1045,6 +1078,11 @@ static dd_status track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
     memset(&c, 0, sizeof c);
     c.t = t;
     c.s = s;
+    if (t->ahead_started && !t->ahead_joined) {
+        pthread_join(t->ahead_th, NULL);
+        t->ahead_joined = true;
+    }
+    c.ahead = t->ahead_started;
     pthread_t th;
     bool threaded = pthread_create(&th, NULL, hash_files, &c) == 0;
     if (!threaded)

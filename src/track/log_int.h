@@ -4,6 +4,7 @@
 #ifndef DD_LOG_INT_H
 #define DD_LOG_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "track/track_int.h"
@@ -36,6 +37,11 @@ struct dd_track {
     unsigned char verified_head[32];
     dd_track_batch *batches;
     size_t n_batches, cap_batches;
+    /* the scenario files hashed ahead (dd_track_hash_ahead) */
+    bool ahead_started, ahead_joined;
+    pthread_t ahead_th;
+    int ahead_st[DD_TRACK_MAX_FILES]; /* dd_status of each file's hash */
+    char ahead_hex[DD_TRACK_MAX_FILES][65];
     /* the plan, loaded once (dd_track_plan) */
     const dd_scenario *files_checked;
     dd_plan *plan;
