@@ -67,6 +67,9 @@ typedef struct dd_clearance_terms {
 typedef struct dd_security_terms {
     int32_t floor; /* minimum security personnel at each open site */
     double ratio;  /* and at least ratio × everyone else present */
+    bool commercial; /* security may leave on commercial seats (default
+                      * false: the security element leaves on military
+                      * sorties, the last one on a site's last sortie) */
 } dd_security_terms;
 
 typedef struct dd_personnel_terms {

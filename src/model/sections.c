@@ -407,7 +407,10 @@ static void load_agreement(dd_loader *L, dd_ynode *root)
     if (sec) {
         get_int(L, sec, "agreement.security", "floor", 0, 1000000, false, &a->security.floor);
         get_num(L, sec, "agreement.security", "ratio", 0, 100, false, &a->security.ratio);
-        static const char *const known[] = {"floor", "ratio", NULL};
+        dd_ynode *com = opt(sec, "commercial");
+        if (com)
+            dd__ybool(L, com, "agreement.security.commercial", &a->security.commercial);
+        static const char *const known[] = {"floor", "ratio", "commercial", NULL};
         dd__yunknown(L, sec, "agreement.security", known);
     }
     dd_ynode *per = get_map(L, ag, "agreement", "personnel", false);

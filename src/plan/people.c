@@ -296,7 +296,9 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             return st;
         got += n;
         room -= n;
-        if (room > 0) {
+        /* security leaves on military sorties unless the terms allow
+         * commercial seats (agreement.security.commercial) */
+        if (room > 0 && (military || s->agreement.security.commercial)) {
             int64_t others = others_present(r, d->t);
             int64_t spare = r->sec_rem - security_required(r, others);
             if (spare > room)
@@ -379,6 +381,8 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
         dd_time cutoff = military ? d->t - lead : d->t;
         if (room < left || (rel != DD_TIME_NONE && (rel > cutoff || rel >= d->t)))
             continue;
+        if (!military && r->sec_rem > 0 && !s->agreement.security.commercial)
+            continue; /* the last security element leaves on a military sortie */
         /* nothing may leave the site after this departure */
         bool later_cargo = false;
         for (size_t j = i + 1; j < n_deps; j++)

@@ -86,6 +86,9 @@ static void check_commercial(dd_plan *p)
             }
             pax += o->count;
         }
+        if (s->people[mv->people].role == DD_ROLE_SECURITY && !s->agreement.security.commercial)
+            broken(p, "security on commercial seats: %s, %lld security on an airliner%.0lld",
+                   s->sites[site].id, (long long)mv->count, 0LL);
         if (!first)
             continue;
         int64_t seats = 0;

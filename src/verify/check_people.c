@@ -345,6 +345,13 @@ void dd__vf_check_releases(vctx *c)
                      s->sites[e->site].id, d);
         }
         dd__vf_time(c, e->t, a, sizeof a);
+        /* the security element leaves on military sorties, unless the
+         * terms allow it commercial seats */
+        if (e->sortie < 0 && g->role == DD_ROLE_SECURITY && !s->agreement.security.commercial)
+            dd__vf_add(c, DD_V_SECURITY, T_SECURITY, 0, g->id, e->site, day, e->line, e->col,
+                       "%s: %lld of security group %s leave on an airliner; the terms keep "
+                       "security on military sorties (agreement.security.commercial is false)",
+                       subj, (long long)e->count, g->id);
         /* augmentees leave only once in the country */
         dd_time entry = dd__vf_entry(c, e->group);
         if (g->role == DD_ROLE_AUGMENTEE && entry != DD_TIME_NONE && e->t < entry) {
