@@ -592,6 +592,12 @@ dd_status dd__farm_run(dd__farm *f, unsigned char *recs)
              * 64 per phase */
             if (!f->chunk && f->ckpt_dir && r.chunk < (r.n_pending + 63) / 64)
                 r.chunk = (r.n_pending + 63) / 64;
+            /* but at least four chunks per worker of the job (every rank
+             * taken to run as many threads as this one), so that the
+             * last chunks do not leave most workers idle */
+            uint64_t workers = (uint64_t)threads * (uint64_t)dd_cluster_size(f->cluster);
+            if (!f->chunk && r.chunk > r.n_pending / (4 * workers))
+                r.chunk = r.n_pending / (4 * workers) > 0 ? r.n_pending / (4 * workers) : 1;
             r.n_chunks = (r.n_pending + r.chunk - 1) / r.chunk;
             r.fin_ids = malloc((r.n_chunks + 1) * sizeof *r.fin_ids);
             if (!r.fin_ids)
