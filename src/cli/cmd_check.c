@@ -56,7 +56,7 @@ int dd__cmd_check(int argc, char **argv)
         }
     }
     if (!path) {
-        fputs(check_usage, stderr);
+        fprintf(stderr, "drawdown check: which scenario?\n%s", check_usage);
         return DD_EXIT_INPUT;
     }
     dd_diags diags;

@@ -72,7 +72,8 @@ int dd__cmd_loads(int argc, char **argv)
         }
     }
     if (!path || (json && csv)) {
-        fputs(loads_usage, stderr);
+        fprintf(stderr, "drawdown loads: %s\n%s",
+                !path ? "which scenario?" : "--json or --csv, not both", loads_usage);
         return DD_EXIT_INPUT;
     }
     dd_diags diags;

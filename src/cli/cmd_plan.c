@@ -115,7 +115,7 @@ int dd__cmd_plan(int argc, char **argv)
         }
     }
     if (!path) {
-        fputs(plan_usage, stderr);
+        fprintf(stderr, "drawdown plan: which scenario?\n%s", plan_usage);
         return DD_EXIT_INPUT;
     }
     dd_diags diags;

@@ -172,7 +172,7 @@ int dd__cmd_simulate(int argc, char **argv)
         }
     }
     if (!path) {
-        fputs(sim_usage, stderr);
+        fprintf(stderr, "drawdown simulate: which scenario?\n%s", sim_usage);
         return DD_EXIT_INPUT;
     }
     if (mpi && !dd_cluster_built()) {

@@ -278,10 +278,21 @@ static void json_errors(const char *format, const char *log, const dd_diags *d, 
 static int need_args(int argc, int n, const char *usage)
 {
     if (argc < n) {
-        fprintf(stderr, "%s", usage);
+        fprintf(stderr, "drawdown track: an argument is missing (see the usage)\n%s", usage);
         return DD_EXIT_INPUT;
     }
     return DD_EXIT_OK;
+}
+
+/* An argument a track subcommand does not take: say which, and why. */
+static int bad_arg(const char *a)
+{
+    if (a[0] == '-' && a[1])
+        fprintf(stderr, "drawdown track: unknown option '%s' (or its value is missing)\n%s", a,
+                track_usage);
+    else
+        fprintf(stderr, "drawdown track: one log at a time (got '%s' too)\n%s", a, track_usage);
+    return DD_EXIT_INPUT;
 }
 
 /* ---- track start ---------------------------------------------------------- */
@@ -325,12 +336,12 @@ static int track_start(int argc, char **argv)
         } else if (!scen) {
             scen = a;
         } else {
-            fprintf(stderr, "%s", track_usage);
-            return DD_EXIT_INPUT;
+            return bad_arg(a);
         }
     }
     if (!log || !scen) {
-        fprintf(stderr, "%s", track_usage);
+        fprintf(stderr, "drawdown track start: needs a LOG to create and its SCENARIO\n%s",
+                track_usage);
         return DD_EXIT_INPUT;
     }
     dd_keyring *ring = NULL;
@@ -372,10 +383,8 @@ static int track_add(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (key_option(argc, argv, &i, &k))
             continue;
-        if ((argv[i][0] == '-' && argv[i][1]) || np == 2) {
-            fprintf(stderr, "%s", track_usage);
-            return DD_EXIT_INPUT;
-        }
+        if ((argv[i][0] == '-' && argv[i][1]) || np == 2)
+            return bad_arg(argv[i]);
         pos[np++] = argv[i];
     }
     if (need_args(np, 2, track_usage))
@@ -434,7 +443,7 @@ static int track_log(int argc, char **argv)
         if (!strcmp(argv[i], "--json"))
             json = true;
         else if (argv[i][0] == '-' || log)
-            return need_args(0, 1, track_usage);
+            return bad_arg(argv[i]);
         else
             log = argv[i];
     }
@@ -560,7 +569,7 @@ static int track_verify(int argc, char **argv)
         else if (!strcmp(argv[i], "--receipt") && i + 1 < argc)
             receipt = argv[++i];
         else if (argv[i][0] == '-' || log)
-            return need_args(0, 1, track_usage);
+            return bad_arg(argv[i]);
         else
             log = argv[i];
     }
@@ -668,7 +677,7 @@ static int track_receipt(int argc, char **argv)
         if (key_option(argc, argv, &i, &k))
             continue;
         if (argv[i][0] == '-' || log)
-            return need_args(0, 1, track_usage);
+            return bad_arg(argv[i]);
         log = argv[i];
     }
     if (!log)
@@ -705,7 +714,7 @@ static int track_upgrade(int argc, char **argv)
         if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
             scen = argv[++i];
         else if (argv[i][0] == '-' || log)
-            return need_args(0, 1, track_usage);
+            return bad_arg(argv[i]);
         else
             log = argv[i];
     }
@@ -737,8 +746,10 @@ static int track_upgrade(int argc, char **argv)
 
 static int track_plan(int argc, char **argv)
 {
-    if (argc != 1 || argv[0][0] == '-')
+    if (argc < 1)
         return need_args(0, 1, track_usage);
+    if (argc > 1 || argv[0][0] == '-')
+        return bad_arg(argv[argc > 1 && argv[0][0] != '-' ? 1 : 0]);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
@@ -795,18 +806,22 @@ int dd__cmd_status(int argc, char **argv)
             at_text = argv[++i];
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
             out = argv[++i];
+        } else if (!strcmp(a, "--at") || !strcmp(a, "-o")) {
+            fprintf(stderr, "drawdown status: %s needs a value\n%s", a, status_usage);
+            return DD_EXIT_INPUT;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "drawdown status: unknown option '%s'\n%s", a, status_usage);
             return DD_EXIT_INPUT;
         } else if (!log) {
             log = a;
         } else {
-            fputs(status_usage, stderr);
+            fprintf(stderr, "drawdown status: one log at a time (got '%s' too)\n%s", a,
+                    status_usage);
             return DD_EXIT_INPUT;
         }
     }
     if (!log) {
-        fputs(status_usage, stderr);
+        fprintf(stderr, "drawdown status: which log?\n%s", status_usage);
         return DD_EXIT_INPUT;
     }
     opened o;

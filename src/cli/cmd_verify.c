@@ -48,7 +48,7 @@ int dd__cmd_verify(int argc, char **argv)
         }
     }
     if (!scenario || !plan) {
-        fputs(verify_usage, stderr);
+        fprintf(stderr, "drawdown verify: needs a scenario and a plan file\n%s", verify_usage);
         return DD_EXIT_INPUT;
     }
     dd_diags diags;

@@ -40,7 +40,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage, stderr);
+        fprintf(stderr, "drawdown: which command?\n\n%s", usage);
         return DD_EXIT_INPUT;
     }
     const char *cmd = argv[1];
