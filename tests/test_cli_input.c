@@ -431,6 +431,53 @@ static void test_nothing_to_move(void **state)
     run_free(&r);
 }
 
+/* Every exit 2 says why on its first line (then, maybe, the usage). */
+static void test_every_exit_2_says_why(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *args, *first;
+    } cases[] = {
+        {"", "drawdown: which command?\n"},
+        {"frobnicate", "drawdown: unknown command 'frobnicate'\n"},
+        {"check", "drawdown check: which scenario?\n"},
+        {"check --bogus scenario.yaml", "drawdown check: unknown option '--bogus'\n"},
+        {"loads", "drawdown loads: which scenario?\n"},
+        {"plan", "drawdown plan: which scenario?\n"},
+        {"plan scenario.yaml --seed", "drawdown plan: --seed needs a value\n"},
+        {"plan --bogus scenario.yaml", "drawdown plan: unknown option '--bogus'\n"},
+        {"verify scenario.yaml", "drawdown verify: needs a scenario and a plan file\n"},
+        {"verify --bogus", "drawdown verify: unknown option '--bogus'\n"},
+        {"simulate", "drawdown simulate: which scenario?\n"},
+        {"simulate scenario.yaml --threads", "drawdown simulate: --threads needs a value\n"},
+        {"report", "drawdown report: which plan file?\n"},
+        {"report plan.json", "drawdown report: -o FILE is required (-o - with --format for "
+                             "standard output)\n"},
+        {"track", "drawdown track: which subcommand? (start, add, log, verify, receipt, "
+                  "upgrade, plan)\n"},
+        {"track bogus", "drawdown track: unknown subcommand 'bogus'\n"},
+        {"track start x.log", "drawdown track start: needs a LOG to create and its SCENARIO\n"},
+        {"track log", "drawdown track: an argument is missing (see the usage)\n"},
+        {"track log a.log b.log", "drawdown track: one log at a time (got 'b.log' too)\n"},
+        {"track log a.log --bogus",
+         "drawdown track: unknown option '--bogus' (or its value is missing)\n"},
+        {"track verify a.log --bogus",
+         "drawdown track: unknown option '--bogus' (or its value is missing)\n"},
+        {"status", "drawdown status: which log?\n"},
+        {"status a.log b.log", "drawdown status: one log at a time (got 'b.log' too)\n"},
+        {"status a.log --at", "drawdown status: --at needs a value\n"},
+        {"status a.log --bogus", "drawdown status: unknown option '--bogus'\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_result r = run(fx, cases[i].args);
+        size_t n = strlen(cases[i].first);
+        if (r.status != 2 || strncmp(r.err, cases[i].first, n) != 0)
+            fail_msg("drawdown %s: exit %d, stderr:\n%s\nwanted exit 2 and first:\n%s",
+                     cases[i].args, r.status, r.err, cases[i].first);
+        run_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +491,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_out_of_range_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_not_a_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_to_move, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_exit_2_says_why, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -766,9 +766,15 @@ static int track_plan(int argc, char **argv)
 
 int dd__cmd_track(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(track_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? DD_EXIT_INPUT : DD_EXIT_OK;
+    if (argc < 2) {
+        fprintf(stderr, "drawdown track: which subcommand? (start, add, log, verify, receipt, "
+                        "upgrade, plan)\n%s",
+                track_usage);
+        return DD_EXIT_INPUT;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(track_usage, stdout);
+        return DD_EXIT_OK;
     }
     const char *sub = argv[1];
     if (!strcmp(sub, "start"))
