@@ -478,6 +478,42 @@ static void test_every_exit_2_says_why(void **state)
     }
 }
 
+/* The man page covers every command `drawdown --help` lists (in the
+ * synopsis), every exit code, the outputs and the events CSV. */
+static void test_man_page_covers(void **state)
+{
+    fixture *fx = *state;
+    size_t len;
+    char *man = slurp_file(DD_SOURCE_DIR "/docs/drawdown.1", &len);
+    assert_non_null(man);
+    run_result r = run(fx, "--help");
+    assert_int_equal(r.status, 0);
+    const char *c = strstr(r.out, "commands:\n");
+    assert_non_null(c);
+    size_t n_cmds = 0;
+    for (c = strchr(c, '\n') + 1; c[0] == ' ' && c[1] == ' '; c = strchr(c, '\n') + 1) {
+        char name[32], want[64];
+        size_t k = 0;
+        for (const char *q = c + 2; *q && *q != ' ' && k < sizeof name - 1; q++)
+            name[k++] = *q;
+        name[k] = '\0';
+        snprintf(want, sizeof want, "\n.B drawdown %s\n", name);
+        if (!strstr(man, want))
+            fail_msg("the man page's synopsis has no '%s'", name);
+        n_cmds++;
+    }
+    assert_true(n_cmds >= 10);
+    static const char *const sections[] = {
+        "\n.SH EXIT STATUS\n", "\n.TP\n.B 0\n", "\n.TP\n.B 1\n", "\n.TP\n.B 2\n",
+        "\n.TP\n.B 3\n", "\n.SH OUTPUTS\n", "\n.I events.csv\n", ".B clearance\\-approved\n",
+    };
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        if (!strstr(man, sections[i]))
+            fail_msg("the man page has no '%s'", sections[i]);
+    run_free(&r);
+    free(man);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +528,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_verify_not_a_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_to_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_exit_2_says_why, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_man_page_covers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
