@@ -422,6 +422,30 @@ static void test_mpi_identical(void **state)
         assert_string_equal(a, b);
         free(b);
     }
+    /* rank 0 checkpoints the other ranks' chunks too: a run of one
+     * process on the folder of a 2-rank run computes nothing again */
+    snprintf(out, sizeof out, "%s/ck2.json", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             MPIRUN "-np 2 %s simulate %s/sim/niger.yaml --replications 300 --seed 9 "
+                    "--threads 1 --mpi --checkpoint %s/mpickpt -o %s >/dev/null 2>&1",
+             DD_CLI, DATA, tmpdir, out);
+    assert_int_equal(run(cmd), 0);
+    snprintf(out, sizeof out, "%s/ck1.json", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "%s simulate %s/sim/niger.yaml --replications 300 --seed 9 --threads 2 "
+             "--checkpoint %s/mpickpt -o %s >/dev/null 2>%s/ck1.err",
+             DD_CLI, DATA, tmpdir, out, tmpdir);
+    assert_int_equal(run(cmd), 0);
+    char *b = result_of(out);
+    assert_string_equal(a, b);
+    free(b);
+    snprintf(cmd, sizeof cmd, "%s/ck1.err", tmpdir);
+    char *err = slurp(cmd);
+    char want[512];
+    snprintf(want, sizeof want, "drawdown simulate: %d replications resumed from %s/mpickpt\n",
+             300 + 10 * 100, tmpdir);
+    assert_string_equal(err, want);
+    free(err);
     free(a);
 }
 
