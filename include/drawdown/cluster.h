@@ -41,6 +41,9 @@ _Noreturn void dd_cluster_abort(dd_cluster *c, int code);
 
 int dd_cluster_rank(const dd_cluster *c);
 int dd_cluster_size(const dd_cluster *c);
+/* Ranks of the job on this rank's machine (1 without MPI): a rank's
+ * default thread count is its machine's cores shared among them. */
+int dd_cluster_node_ranks(const dd_cluster *c);
 
 /* Blocking send of len bytes to rank `to` with a tag (>= 0). */
 dd_status dd_cluster_send(dd_cluster *c, int to, int tag, const void *buf, size_t len);

@@ -199,6 +199,12 @@ static int simulate_run(const char *path, const char *out, bool json,
 {
     dd_sim_options so = *so_in;
     so.cluster = cluster;
+    if (cluster && so.threads <= 0) {
+        /* the machine's cores shared among its ranks */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        long t = (cores < 1 ? 1 : cores) / dd_cluster_node_ranks(cluster);
+        so.threads = t < 1 ? 1 : t > 256 ? 256 : (int)t;
+    }
     bool root = dd_cluster_rank(cluster) == 0;
     dd_diags diags;
     dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -214,6 +215,12 @@ int dd__cmd_sweep(int argc, char **argv)
         return DD_EXIT_FAIL;
     }
     o.cluster = cluster;
+    if (cluster && o.threads <= 0) {
+        /* the machine's cores shared among its ranks */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        long t = (cores < 1 ? 1 : cores) / dd_cluster_node_ranks(cluster);
+        o.threads = t < 1 ? 1 : t > 256 ? 256 : (int)t;
+    }
     int code = sweep_run(path, &o, vary, n_vary, json, csv, out, chart);
     if (cluster && code != DD_EXIT_OK && dd_cluster_size(cluster) > 1)
         dd_cluster_abort(cluster, code);

@@ -13,7 +13,7 @@
 #include <mpi.h>
 
 struct dd_cluster {
-    int rank, size;
+    int rank, size, node_ranks;
 };
 
 bool dd_cluster_built(void)
@@ -35,6 +35,13 @@ dd_status dd_cluster_start(dd_cluster **out)
     }
     MPI_Comm_rank(MPI_COMM_WORLD, &c->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &c->size);
+    MPI_Comm node;
+    c->node_ranks = 1;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+        MPI_SUCCESS) {
+        MPI_Comm_size(node, &c->node_ranks);
+        MPI_Comm_free(&node);
+    }
     *out = c;
     return DD_OK;
 }
@@ -62,6 +69,11 @@ int dd_cluster_rank(const dd_cluster *c)
 int dd_cluster_size(const dd_cluster *c)
 {
     return c ? c->size : 1;
+}
+
+int dd_cluster_node_ranks(const dd_cluster *c)
+{
+    return c && c->node_ranks > 0 ? c->node_ranks : 1;
 }
 
 dd_status dd_cluster_send(dd_cluster *c, int to, int tag, const void *buf, size_t len)
@@ -143,6 +155,12 @@ int dd_cluster_rank(const dd_cluster *c)
 }
 
 int dd_cluster_size(const dd_cluster *c)
+{
+    (void)c;
+    return 1;
+}
+
+int dd_cluster_node_ranks(const dd_cluster *c)
 {
     (void)c;
     return 1;
