@@ -77,6 +77,22 @@ static void expect(const char *method, const char *path, const char *body, const
     resp_free(&r);
 }
 
+typedef struct stream_arg {
+    const session *sess;
+    long code;
+    CURLcode err;
+} stream_arg;
+
+static void *stream_main(void *arg)
+{
+    stream_arg *x = arg;
+    resp r = request_ex(fx.port, "GET", "/api/v1/stream", NULL, x->sess, NULL, 5000);
+    x->code = r.code;
+    x->err = r.err;
+    resp_free(&r);
+    return NULL;
+}
+
 static void test_sessions(void **state)
 {
     (void)state;
@@ -108,6 +124,20 @@ static void test_sessions(void **state)
     expect("POST", "/api/v1/logout", "{}", &pl, pl.csrf, 200);
     expect("GET", "/api/v1/status", NULL, &stolen, NULL, 401);
     expect("POST", "/api/v1/events", note, &stolen, stolen.csrf, 401);
+
+    /* a stream ends with its session */
+    session st;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &st), 200);
+    stream_arg sa = {.sess = &st};
+    pthread_t t;
+    pthread_create(&t, NULL, stream_main, &sa);
+    pause_ms(300);
+    double t0 = mono();
+    expect("POST", "/api/v1/logout", "{}", &st, st.csrf, 200);
+    pthread_join(t, NULL);
+    assert_int_equal(sa.code, 200);
+    assert_int_equal(sa.err, CURLE_OK); /* ended by the server, not timed out */
+    assert_true(mono() - t0 < 1.0);
 
     /* an idle session expires (2 s here) */
     session vw;

@@ -429,6 +429,7 @@ static void post_logout(dd_server *s, const dd__req *q, int32_t arg, dd__reply *
 {
     (void)arg;
     dd__session_end(s, q->token);
+    dd__sse_wake_all(s); /* its streams end */
     snprintf(r->cookie, sizeof r->cookie,
              "dd_session=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict%s",
              s->tls ? "; Secure" : "");

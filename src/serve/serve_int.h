@@ -170,6 +170,8 @@ dd_status dd__session_new(dd_server *s, const dd_user *u, int32_t site_index,
 /* A copy of the live session of token, touched; false when none. */
 bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out);
 void dd__session_end(dd_server *s, const char *token);
+/* Whether the session of key lives on (touched): a stream ends with it. */
+bool dd__session_alive(dd_server *s, const unsigned char key[32]);
 void dd__sessions_free(dd_server *s);
 /* Login limits: false when the key (user name or address) is locked out. */
 bool dd__limit_allowed(dd_server *s, const char *kind, const char *key, unsigned max);

@@ -126,6 +126,23 @@ bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out)
     return found;
 }
 
+bool dd__session_alive(dd_server *s, const unsigned char key[32])
+{
+    int64_t now = dd__now_s();
+    bool found = false;
+    pthread_mutex_lock(&s->sess_mu);
+    size_t b = bucket(key);
+    sweep(s, b, now);
+    for (dd__session *e = s->sessions[b]; e; e = e->next)
+        if (sodium_memcmp(e->key, key, 32) == 0) {
+            e->seen = now; /* a stream being read is activity */
+            found = true;
+            break;
+        }
+    pthread_mutex_unlock(&s->sess_mu);
+    return found;
+}
+
 void dd__session_end(dd_server *s, const char *token)
 {
     if (!token_ok(token))

@@ -7,7 +7,8 @@
  * to send is suspended (microhttpd holds no worker for it); publishing a
  * snapshot resumes every suspended stream, and the watcher resumes them
  * for a keep-alive comment every 15 s (which is also when a client that
- * went away is noticed).
+ * went away is noticed). A stream ends with its session: at logout (which
+ * wakes the streams), or within 15 s of its expiry.
  */
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -98,8 +99,8 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
             x->has_out = false;
             x->off = 0;
         }
-        if (atomic_load(&s->stopping))
-            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (atomic_load(&s->stopping) || !dd__session_alive(s, x->sess.key))
+            return MHD_CONTENT_READER_END_OF_STREAM; /* stopped, logged out, expired */
         if (atomic_load(&s->version) != x->version) {
             dd__snap *n = dd__snap_get(s);
             if (n)
