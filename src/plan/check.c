@@ -2,13 +2,15 @@
 /*
  * The check summary (see check.h): totals per site, the task critical path
  * (longest path with lags, resources ignored), and simple lower bounds.
- * Sorties: for each dimension (weight, pallet positions, seats, floor
- * length) the site's total over the largest capacity of any type; the
- * largest of these bounds every plan. Days: the sorties bound over the
+ * Sorties: the planner's own bound (bounds.c: per dimension over the
+ * usable types' capacities, and the load plan's bound), so that check and
+ * plan print the same figure. Days: the sorties bound over the
  * daily clearance caps, the fleet's daily lift, the ramp (MOG) throughput
  * and exit processing.
  */
 #include <drawdown/check.h>
+
+#include "plan/plan_int.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -198,21 +200,7 @@ static double nearest_hub_m(const dd_scenario *s, const dd_site *x)
     return isfinite(best) ? best : 0;
 }
 
-/* Lanes of floor an item of this width uses at best across a type's floor. */
-static double floor_need(const dd_aircraft *a, double len, double width)
-{
-    double lanes = floor(a->floor_width_m / width);
-    if (lanes < 1)
-        lanes = 1;
-    return len / lanes;
-}
 
-static int64_t ceil_div(double a, double b)
-{
-    if (b <= 0)
-        return a > 0 ? INT64_MAX / 4 : 0;
-    return (int64_t)ceil(a / b - 1e-9);
-}
 
 dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
 {
@@ -263,45 +251,14 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
         }
         cs->pieces_ship += x->quantity;
         cs->ship_kg += x->weight_kg * x->quantity;
-        switch (x->kind) {
-        case DD_CARGO_PALLET:
-            cs->pallet_equiv += x->quantity;
-            break;
-        case DD_CARGO_LOOSE: {
-            /* net weight or footprint × height, whichever fills a pallet first */
-            double by_w = x->weight_kg / (DD_463L_MAX_GROSS_KG - DD_463L_TARE_KG);
-            double stack = x->max_stack > 0 ? x->max_stack : 1;
-            double by_area = (x->length_m * x->width_m) /
-                             (DD_463L_USABLE_LENGTH_M * DD_463L_USABLE_WIDTH_M);
-            double per_col = floor(DD_463L_MAX_HEIGHT_M / x->height_m);
-            if (per_col > stack)
-                per_col = stack;
-            if (per_col < 1)
-                per_col = 1;
-            by_area /= per_col;
-            cs->pallet_equiv += x->quantity * (by_w > by_area ? by_w : by_area);
-            break;
-        }
-        case DD_CARGO_ROLLING:
+        cs->pallet_equiv += x->quantity * dd__cargo_pallet_equiv(x);
+        if (x->kind == DD_CARGO_ROLLING)
             cs->rolling += x->quantity;
-            break;
-        default:
+        else if (x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET)
             cs->outsize += x->quantity;
-            break;
-        }
-        if (x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET) {
-            double best = INFINITY;
-            for (size_t a = 0; a < s->n_aircraft; a++) {
-                const dd_aircraft *t = &s->aircraft[a];
-                double l = x->length_m > x->width_m ? x->length_m : x->width_m;
-                double w = x->length_m > x->width_m ? x->width_m : x->length_m;
-                double need = floor_need(t, l, w) / t->floor_length_m;
-                if (need < best)
-                    best = need;
-            }
-            if (isfinite(best))
-                cs->floor_m += best * x->quantity; /* in "floors" of the best type */
-        }
+        /* the floor length rolling/outsize cargo needs at best, on the
+         * usable type that packs it tightest (in floors) */
+        cs->floor_m += x->quantity * dd__cargo_floor_share(s, x);
     }
     c->days_to_deadline = (double)s->agreement.deadline / 1440.0;
     for (size_t i = 0; i < c->n_milestones; i++) {
@@ -336,40 +293,34 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
         if (cs->exit_per_day > 0)
             cs->exit_days = (double)cs->people_total / cs->exit_per_day;
     }
-    /* sorties per site: max over dimensions of total / best capacity */
+    /* sorties per site: the bound the planner uses too (bounds.c) */
+    dd_sorties_dims *dims = calloc(s->n_sites ? s->n_sites : 1, sizeof *dims);
+    int64_t *site_lb = calloc(s->n_sites ? s->n_sites : 1, sizeof *site_lb);
+    const char **lb_why = calloc(s->n_sites ? s->n_sites : 1, sizeof *lb_why);
+    dd_status bst = dims && site_lb && lb_why ? DD_OK : DD_ENOMEM;
+    if (bst == DD_OK) {
+        dd__sorties_dims(s, dims);
+        bst = dd__sorties_bound(s, dims, site_lb, lb_why);
+    }
+    if (bst != DD_OK) {
+        free(dims);
+        free(site_lb);
+        free(lb_why);
+        free(seats_need);
+        dd_check_free(c);
+        return bst;
+    }
     for (size_t si = 0; si < s->n_sites; si++) {
         dd_check_site *cs = &c->sites[si];
-        double acl = 0, pos = 0, seats = 0;
-        for (size_t a = 0; a < s->n_aircraft; a++) {
-            const dd_aircraft *t = &s->aircraft[a];
-            double v = dd_aircraft_acl(t, cs->dist_m);
-            if (v > acl)
-                acl = v;
-            if (t->pallet_positions > pos)
-                pos = t->pallet_positions;
-            if (t->seats > seats)
-                seats = t->seats;
-        }
-        struct { const char *name; int64_t v; } dims[] = {
-            {"weight", ceil_div(cs->ship_kg + seats_need[si] * s->passenger_kg, acl)},
-            {"pallet positions", ceil_div(cs->pallet_equiv, pos)},
-            {"seats", ceil_div(seats_need[si], seats)},
-            /* pallets and bulky items share the floor: a pallet takes
-             * 1/positions of it (the loads' 1-D floor model) */
-            {"floor length", ceil_div(cs->floor_m + (pos > 0 ? cs->pallet_equiv / pos : 0), 1.0)},
-        };
-        cs->sorties_binding = "weight";
-        for (size_t d = 0; d < 4; d++)
-            if (dims[d].v > cs->sorties_lb) {
-                cs->sorties_lb = dims[d].v;
-                cs->sorties_binding = dims[d].name;
-            }
-        if (s->n_aircraft == 0)
-            cs->sorties_lb = 0;
+        cs->sorties_lb = site_lb[si];
+        cs->sorties_binding = lb_why[si];
         c->sorties_lb += cs->sorties_lb;
         c->ship_kg += cs->ship_kg;
         c->pallet_equiv += cs->pallet_equiv;
     }
+    free(dims);
+    free(site_lb);
+    free(lb_why);
     free(seats_need);
 
     /* days of flying at best after clearances open */

@@ -675,48 +675,27 @@ void dd__terms_fini(dd__terms *t)
 static dd_status bounds(dd_plan *p, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
-    /* sorties: per site, the cargo loads' bound and the seats people need
-     * beyond commercial seats */
-    dd_loads_options lo;
-    dd_loads_options_init(&lo);
-    lo.people = false;
-    lo.max_iterations = 0;
-    dd_loadplan *lp = NULL;
+    /* sorties: per site, the bound `check` prints too (bounds.c) */
     size_t total = 0;
     size_t *site_lb = calloc(s->n_sites + 1, sizeof *site_lb);
-    if (!site_lb)
-        return DD_ENOMEM;
-    dd_status st = dd_loads_build(s, &lo, &lp);
-    if (st == DD_ENOMEM) {
+    int64_t *lb64 = calloc(s->n_sites + 1, sizeof *lb64);
+    dd_sorties_dims *dims = calloc(s->n_sites + 1, sizeof *dims);
+    dd_status st = site_lb && lb64 && dims ? DD_OK : DD_ENOMEM;
+    if (st == DD_OK) {
+        dd__sorties_dims(s, dims);
+        st = dd__sorties_bound(s, dims, lb64, NULL);
+    }
+    free(dims);
+    if (st != DD_OK) {
         free(site_lb);
+        free(lb64);
         return st;
     }
-    if (st == DD_OK) /* else the people's bound alone */
-        for (size_t g = 0; g < lp->n_groups; g++)
-            site_lb[lp->groups[g].site] += lp->groups[g].lower_bound;
-    dd_loads_free(lp);
-    int32_t max_seats = 0;
-    for (size_t a = 0; a < s->n_aircraft; a++)
-        if (s->aircraft[a].seats > max_seats)
-            max_seats = s->aircraft[a].seats;
-    for (size_t si = 0; site_lb && si < s->n_sites; si++) {
-        int64_t people = 0;
-        for (size_t g = 0; g < s->n_people; g++)
-            if (s->people[g].site == (int32_t)si)
-                people += s->people[g].count;
-        double comm = 0;
-        for (size_t k = 0; k < s->n_commercial; k++)
-            if (s->commercial[k].site == (int32_t)si) {
-                dd_time to = s->commercial[k].to == DD_TIME_NONE ? s->agreement.deadline
-                                                                 : s->commercial[k].to;
-                comm += s->commercial[k].seats_per_day * (double)(to - s->commercial[k].from) / 1440.0;
-            }
-        double need = (double)people - comm;
-        size_t seats_lb = need > 0 && max_seats > 0 ? (size_t)ceil(need / max_seats) : 0;
-        if (seats_lb > site_lb[si])
-            site_lb[si] = seats_lb;
+    for (size_t si = 0; si < s->n_sites; si++) {
+        site_lb[si] = (size_t)lb64[si];
         total += site_lb[si];
     }
+    free(lb64);
     p->sorties_lb = total;
     /* completion */
     const dd_clearance_terms *ct = &s->agreement.clearance;

@@ -116,4 +116,19 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
  * broken_term. */
 dd_status dd__plan_people_terms(dd_plan *p);
 
+/* The sorties lower bound (bounds.c), one home for check and plan. Per
+ * site: the distance to the nearest hub, the tonnage to ship, 463L pallet
+ * equivalents, floor length in floors of the best usable type, and the
+ * people who need military seats beyond the commercial seats. */
+typedef struct dd_sorties_dims {
+    double dist_m, ship_kg, pallet_equiv, floor_m, seats_need;
+} dd_sorties_dims;
+bool dd__type_uses_site(const dd_aircraft *a, const dd_site *x);
+double dd__cargo_pallet_equiv(const dd_cargo *x);
+double dd__cargo_floor_share(const dd_scenario *s, const dd_cargo *x);
+void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims);
+/* site_lb[n_sites]; binding[n_sites] (may be NULL) names the dimension. */
+dd_status dd__sorties_bound(const dd_scenario *s, const dd_sorties_dims *dims, int64_t *site_lb,
+                            const char **binding);
+
 #endif
