@@ -512,6 +512,10 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         x->ready = get(r);
         x->priority = get_i32(r);
     }
+    if (r->bad) { /* the image is refused whole */
+        free(first);
+        return DD_OK;
+    }
     for (size_t i = 0; i < np; i++)
         l->pallets[i].pieces = l->pieces + first[i];
     free(first);
@@ -564,6 +568,10 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         x->hazards = (uint32_t)get(r);
         x->sensitive = get(r) != 0;
         x->priority = get_i32(r);
+    }
+    if (r->bad) {
+        free(first);
+        return DD_OK;
     }
     for (size_t i = 0; i < nl; i++)
         l->loads[i].items = l->items + first[i];
@@ -664,6 +672,8 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
         dd_sortie *x = &p->sorties[i];
         p->n_sorties = i + 1;
         x->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a sortie's aircraft");
+        if (r->bad)
+            break;
         x->tail = get_idx(r, 0, dd_aircraft_tails_max(&s->aircraft[x->aircraft]),
                           "a sortie's tail");
         x->site = get_idx(r, 0, (int64_t)s->n_sites, "a sortie's site");
