@@ -94,6 +94,9 @@ static void test_users_file(void **state)
     assert_int_equal(dd_users_add(fx.users, "siteview", DD_USER_VIEWER, "AB101", PASSWORD,
                                   DD_USERS_COST_MIN, &d),
                      DD_EINPUT);
+    assert_int_equal(dd_users_add(fx.users, "quoted", DD_USER_MOVEMENT, "AB\"101", PASSWORD,
+                                  DD_USERS_COST_MIN, &d),
+                     DD_EINPUT);
     dd_user_list l;
     assert_int_equal(dd_users_list(fx.users, &l, &d), DD_OK);
     assert_int_equal(l.n, N_TEST_USERS);

@@ -401,6 +401,10 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
     dd__limit_clear(s, "user", user);
     dd__body_fini(&b);
     int32_t site = -1;
+    if (u.site[0] && u.role != DD_USER_MOVEMENT) {
+        dd__reply_error(r, 403, "only a movement user is bound to a site");
+        return;
+    }
     if (u.role == DD_USER_MOVEMENT && u.site[0]) {
         const dd_scenario *sc = dd__slog_scenario(s->log);
         site = -2;

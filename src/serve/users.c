@@ -153,8 +153,9 @@ dd_status dd_users_add(const char *path, const char *name, dd_user_role role,
                      "only a movement user is bound to a site");
         return DD_EINPUT;
     }
-    if (strlen(site) > 63) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "site id too long");
+    if (*site && !name_ok(site)) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "a site id has 1 to 63 letters, digits, '.', '_' or '-'");
         return DD_EINPUT;
     }
     char hash[crypto_pwhash_STRBYTES];
