@@ -6,6 +6,7 @@
  * tested as well as the planner).
  */
 #define _GNU_SOURCE
+#include <drawdown/check.h>
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
 #include <drawdown/verify.h>
@@ -76,6 +77,18 @@ void pf_check(const char *dir, uint64_t iterations, pf_result *r)
         dd_scenario_free(s);
         return;
     }
+    /* check and plan state one sorties bound */
+    dd_check *ck = NULL;
+    if (dd_check_summarize(s, &ck) == DD_OK && (size_t)ck->sorties_lb != p->sorties_lb) {
+        r->outcome = PF_PLAN_FAILED;
+        snprintf(r->detail, sizeof r->detail, "check says at least %lld sorties, plan %zu",
+                 (long long)ck->sorties_lb, p->sorties_lb);
+        dd_check_free(ck);
+        dd_plan_free(p);
+        dd_scenario_free(s);
+        return;
+    }
+    dd_check_free(ck);
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
