@@ -256,7 +256,7 @@ static void test_slow_clients(void **state)
         double t0 = mono();
         resp r = request(fx.port, "GET", "/api/v1/status", NULL, &vw);
         assert_int_equal(r.code, 200);
-        assert_true(mono() - t0 < 0.5);
+        assert_true(mono() - t0 < 2.0); /* held workers would hang it */
         resp_free(&r);
         pause_ms(1000);
     }
