@@ -212,7 +212,10 @@ static void closed(opened *o)
     dd_scenario_free(o->s);
 }
 
-static int open_log(const char *path, bool writable, opened *o)
+static void json_errors(const char *format, const char *log, const dd_diags *d, FILE *f);
+
+/* json_format: with --json, a failure is also printed as JSON on stdout. */
+static int open_log(const char *path, bool writable, opened *o, const char *json_format)
 {
     memset(o, 0, sizeof *o);
     dd_diags d;
@@ -228,6 +231,8 @@ static int open_log(const char *path, bool writable, opened *o)
     if (st == DD_OK)
         st = dd_track_plan(o->t, o->s, &d, &o->p);
     dd__cli_print_diags(stderr, &d);
+    if (st != DD_OK && json_format)
+        json_errors(json_format, path, &d, stdout);
     dd_diags_fini(&d);
     if (st != DD_OK) {
         if (st == DD_EINPUT && o->t)
@@ -395,7 +400,7 @@ static int track_add(int argc, char **argv)
     if (code)
         return code;
     opened o;
-    code = open_log(pos[0], true, &o);
+    code = open_log(pos[0], true, &o, NULL);
     if (code) {
         dd_keys_free(ring);
         return code;
@@ -831,7 +836,7 @@ int dd__cmd_status(int argc, char **argv)
         return DD_EXIT_INPUT;
     }
     opened o;
-    int code = open_log(log, false, &o);
+    int code = open_log(log, false, &o, json ? "drawdown-status" : NULL);
     if (code)
         return code;
     dd_time at = DD_TIME_NONE;
