@@ -2,7 +2,9 @@
 # Front door: `make demo` installs what is missing, builds, and runs the
 # main job on the bundled Niger example; `make test` builds and runs every
 # test, once plainly and once under ASan+UBSan, the threaded simulation under
-# TSan, plus a short fuzzing pass.
+# TSan, plus a short fuzzing pass, and installs into a temporary prefix to
+# build examples/c/ with pkg-config. `make install PREFIX=...` installs the
+# library, its headers, drawdown.pc, the command and its manual page.
 
 BUILD     ?= build
 BUILD_SAN ?= build-san
@@ -12,8 +14,9 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR    ?= $(if $(CI),ON,ON)
 FUZZ_SECONDS ?= 10
 EXAMPLE   ?= examples/niger-2024/scenario.yaml
+PREFIX    ?= /usr/local
 
-.PHONY: all deps build demo test test-plain test-san test-tsan fuzz clean
+.PHONY: all deps build demo test test-plain test-san test-tsan test-install fuzz install clean
 
 all: build
 
@@ -58,7 +61,14 @@ fuzz: deps
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 	scripts/run-fuzz $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
-test: test-plain test-san test-tsan fuzz
+# the library as a user gets it: installed, found by pkg-config, linked
+test-install: build
+	scripts/test-install $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+test: test-plain test-san test-tsan fuzz test-install
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_TSAN) $(BUILD_FUZZ)
