@@ -155,13 +155,20 @@ void dd__sim_model_fini(dd__sim_model *m)
 
 /* ---- workers: the farm's items are replications ---------------------------- */
 
+/* The replications of one run: the n main ones, then, for the
+ * sensitivity table, n_sens batches of ns_rep with one input moved (each
+ * on the same streams 0 .. ns_rep-1), all one farm so that the job drains
+ * once. A view of one batch has n_sens 0. */
 typedef struct batch {
     const dd__sim_model *m;
     dd_sim_knobs knobs;
     bool replan;
     uint64_t seed, n;
+    size_t n_sens;
+    uint64_t ns_rep;
+    dd_sim_knobs sens[10];
     dd__sim_outcome *out;
-    dd_time *close; /* n × n_sites */
+    dd_time *close; /* (n + n_sens × ns_rep) × n_sites */
 } batch;
 
 /* A replication's record, as the farm moves and checkpoints it: the
@@ -241,7 +248,13 @@ static dd_status worker_run(void *user, void *scratch, uint64_t i, unsigned char
     sim_worker *sw = scratch;
     dd__sim_outcome o;
     memset(&o, 0, sizeof o);
-    dd__sim_replicate(b->m, sw->w, &b->knobs, b->replan, b->seed, i, &o, sw->close);
+    const dd_sim_knobs *k = &b->knobs;
+    uint64_t rep = i;
+    if (i >= b->n) { /* a sensitivity batch's replication */
+        k = &b->sens[(i - b->n) / b->ns_rep];
+        rep = (i - b->n) % b->ns_rep;
+    }
+    dd__sim_replicate(b->m, sw->w, k, b->replan, b->seed, rep, &o, sw->close);
     encode(rec, &o, sw->close, b->m->s->n_sites);
     return DD_OK;
 }
@@ -326,39 +339,40 @@ static uint64_t knobs_hash(uint64_t h, const dd_sim_knobs *k)
     return dd__farm_hash(h, &k->cap_delta, sizeof k->cap_delta);
 }
 
-/* Run b->n replications over the farm (threads, ranks, checkpoint); on
- * rank 0 the outcomes land in b->out and b->close. */
+/* Run every replication of b over the farm (threads, ranks, checkpoint);
+ * on rank 0 the outcomes land in b->out and b->close. */
 static dd_status run_batch(batch *b, int threads, const dd_sim_options *o, uint64_t fp,
-                           uint32_t phase, uint64_t done0, uint64_t total, uint64_t *resumed)
+                           uint64_t *resumed)
 {
     size_t rs = rec_size(b->m), ns = b->m->s->n_sites;
+    uint64_t total = b->n + b->n_sens * b->ns_rep;
     bool root = dd_cluster_rank(o->cluster) == 0;
     unsigned char *recs = NULL;
     if (root) {
-        recs = malloc(b->n * rs + 1);
+        recs = malloc(total * rs + 1);
         if (!recs)
             return DD_ENOMEM;
     }
     dd__farm f = {
-        .n = b->n,
+        .n = total,
         .rec_size = rs,
         .threads = threads,
         .cluster = o->cluster,
         .ckpt_dir = o->checkpoint_dir,
-        .fingerprint = knobs_hash(fp, &b->knobs),
-        .phase = phase,
+        .fingerprint = fp,
+        .phase = 0,
         .scratch_new = worker_new,
         .scratch_free = worker_free,
         .run = worker_run,
         .user = b,
         .progress = o->progress ? farm_progress : NULL,
         .progress_user = (void *)(uintptr_t)o,
-        .progress_base = done0,
+        .progress_base = 0,
         .progress_total = total,
     };
     dd_status st = dd__farm_run(&f, recs);
     if (st == DD_OK && root)
-        for (uint64_t i = 0; i < b->n; i++)
+        for (uint64_t i = 0; i < total; i++)
             decode(recs + i * rs, &b->out[i], &b->close[i * ns], ns);
     *resumed += f.resumed;
     free(recs);
@@ -549,10 +563,32 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     uint64_t n = o->replications;
     uint64_t ns_rep = o->sensitivity_replications ? o->sensitivity_replications
                                                   : (n / 4 > 100 ? n / 4 : (n < 100 ? n : 100));
-    uint64_t total = n + (o->sensitivity ? 10 * ns_rep : 0);
+    static const struct {
+        const char *input, *lo, *hi;
+    } moves[] = {
+        {"decision_delay", "x0.5", "x1.5"},
+        {"denial", "-0.05", "+0.05"},
+        {"abort", "x0.5", "x2"},
+        {"closure_rate", "x0.5", "x2"},
+        {"daily_cap", "-1", "+1"},
+    };
     size_t nsites = plan->scenario->n_sites;
-    uint64_t cap = n > ns_rep ? n : ns_rep;
-    batch b = {.m = &m, .knobs = o->knobs, .replan = o->replan, .seed = o->seed, .n = n};
+    batch b = {.m = &m, .knobs = o->knobs, .replan = o->replan, .seed = o->seed, .n = n,
+               .ns_rep = ns_rep};
+    if (o->sensitivity)
+        for (size_t i = 0; i < 5; i++)
+            for (int side = 0; side < 2; side++) {
+                dd_sim_knobs k = o->knobs;
+                switch (i) {
+                case 0: k.decision_scale *= side ? 1.5 : 0.5; break;
+                case 1: k.denial_add += side ? 0.05 : -0.05; break;
+                case 2: k.abort_scale *= side ? 2 : 0.5; break;
+                case 3: k.closure_scale *= side ? 2 : 0.5; break;
+                default: k.cap_delta += side ? 1 : -1; break;
+                }
+                b.sens[b.n_sens++] = k;
+            }
+    uint64_t cap = n + b.n_sens * ns_rep;
     b.out = calloc(cap, sizeof *b.out);
     b.close = calloc(cap * (nsites ? nsites : 1), sizeof *b.close);
     dd_sim_result *r = calloc(1, sizeof *r);
@@ -568,45 +604,29 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     r->ranks = dd_cluster_size(o->cluster);
     bool root = dd_cluster_rank(o->cluster) == 0;
     uint64_t fp = run_fingerprint(&m, o);
-    st = run_batch(&b, threads, o, fp, 0, 0, total, &r->resumed);
+    fp = knobs_hash(fp, &b.knobs);
+    fp = dd__farm_hash(fp, &n, sizeof n);
+    for (size_t i = 0; i < b.n_sens; i++)
+        fp = knobs_hash(fp, &b.sens[i]);
+    fp = dd__farm_hash(fp, &ns_rep, sizeof ns_rep);
+    st = run_batch(&b, threads, o, fp, &r->resumed);
     if (st == DD_OK && root)
         st = aggregate(r, &m, &b);
     if (st != DD_OK)
         goto fail;
-    if (o->sensitivity) {
-        static const struct {
-            const char *input, *lo, *hi;
-        } moves[] = {
-            {"decision_delay", "x0.5", "x1.5"},
-            {"denial", "-0.05", "+0.05"},
-            {"abort", "x0.5", "x2"},
-            {"closure_rate", "x0.5", "x2"},
-            {"daily_cap", "-1", "+1"},
-        };
-        uint64_t done = n;
+    if (o->sensitivity && root) {
         for (size_t i = 0; i < 5; i++) {
             double p[2] = {0, 0}, pa[2] = {0, 0};
             for (int side = 0; side < 2; side++) {
-                dd_sim_knobs k = o->knobs;
-                switch (i) {
-                case 0: k.decision_scale *= side ? 1.5 : 0.5; break;
-                case 1: k.denial_add += side ? 0.05 : -0.05; break;
-                case 2: k.abort_scale *= side ? 2 : 0.5; break;
-                case 3: k.closure_scale *= side ? 2 : 0.5; break;
-                default: k.cap_delta += side ? 1 : -1; break;
-                }
-                b.knobs = k;
-                b.n = ns_rep;
-                st = run_batch(&b, threads, o, fp, (uint32_t)(1 + 2 * i + (size_t)side), done,
-                               total, &r->resumed);
-                if (st != DD_OK)
-                    goto fail;
-                done += ns_rep;
-                if (!root)
-                    continue;
-                p[side] = (double)count_met(&b, plan->scenario->agreement.deadline) /
+                batch v = b; /* the view of one moved input's batch */
+                uint64_t first = n + (2 * i + (size_t)side) * ns_rep;
+                v.out = b.out + first;
+                v.close = b.close + first * nsites;
+                v.n = ns_rep;
+                v.n_sens = 0;
+                p[side] = (double)count_met(&v, plan->scenario->agreement.deadline) /
                           (double)ns_rep;
-                pa[side] = (double)count_all(&b) / (double)ns_rep;
+                pa[side] = (double)count_all(&v) / (double)ns_rep;
             }
             dd_sim_sens *x = &r->sens[r->n_sens++];
             x->input = moves[i].input;
@@ -619,10 +639,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
             x->all_high = pa[1];
             x->all_swing = fabs(pa[1] - pa[0]);
         }
-        if (root)
-            qsort(r->sens, r->n_sens, sizeof *r->sens, cmp_sens);
-        else
-            r->n_sens = 0;
+        qsort(r->sens, r->n_sens, sizeof *r->sens, cmp_sens);
     }
     free(b.out);
     free(b.close);
