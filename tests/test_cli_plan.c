@@ -191,6 +191,13 @@ static void test_late_with_relaxation(void **state)
     assert_string_equal(p->relaxations[0].change, "daily_cap");
     assert_int_equal(p->relaxations[0].value, 2);
     assert_string_equal(p->relaxations[0].text, "2 clearances/day country-wide (now 1)");
+    /* and the date change the plan as it stands meets */
+    assert_int_equal(p->n_relaxations, 2);
+    assert_string_equal(p->relaxations[1].change, "deadline");
+    assert_int_equal(p->relaxations[1].value, 1);
+    assert_string_equal(p->relaxations[1].text,
+                        "a deadline 1 day later (this plan then meets it)");
+    assert_false(p->relax_incomplete);
     dd_verify_report_free(r);
     dd_plan_free(p);
     dd_scenario_free(s);

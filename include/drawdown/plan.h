@@ -116,7 +116,8 @@ typedef enum dd_binding {
 } dd_binding;
 
 typedef struct dd_relaxation {
-    char change[32]; /* "site_daily_cap", "daily_cap", "tails", "exit_per_day", "lead_time" */
+    char change[32]; /* "site_daily_cap", "daily_cap", "tails", "exit_per_day", "lead_time",
+                      * "deadline", "close_by", "milestone" (value: days later) */
     int32_t site;    /* or -1 */
     int32_t aircraft; /* or -1 */
     int64_t value;   /* the new value (minutes for lead_time) */
@@ -162,6 +163,7 @@ typedef struct dd_plan {
     int32_t commercial_seats_used;
     size_t n_relaxations;
     dd_relaxation relaxations[16];
+    bool relax_incomplete;  /* the search for changes stopped at its budget */
     /* search */
     int objective;       /* the dd_plan_objective it was built for */
     bool fleet_mix;      /* cargo moved from the largest type to the second
@@ -182,6 +184,7 @@ typedef struct dd_plan_options {
     double time_limit_s;     /* search budget; <= 0: iterations only */
     uint64_t max_iterations; /* random-key restarts of the placement */
     bool relax;              /* compute relaxations when late (default true) */
+    double relax_time_s;     /* their budget in seconds (default 5; <= 0: none) */
 } dd_plan_options;
 
 void dd_plan_options_init(dd_plan_options *o);

@@ -31,6 +31,7 @@ static const char plan_usage[] =
     "                     (deadline, closing dates, milestones), then the earliest\n"
     "                     end; completion: the earliest end, then the margin\n"
     "  --no-relax         do not search for changes when the deadline is missed\n"
+    "  --relax-time S     seconds the search for changes may take (default 5)\n"
     "  --no-verify        do not run the independent verifier on the plan (faster;\n"
     "                     the summary then says \"not verified\")\n"
     "  -h, --help         show this help\n"
@@ -79,7 +80,8 @@ int dd__cmd_plan(int argc, char **argv)
                 return DD_EXIT_INPUT;
             }
         } else if (!strcmp(a, "-o") || !strcmp(a, "--csv") || !strcmp(a, "--seed") ||
-                   !strcmp(a, "--iterations") || !strcmp(a, "--time-limit")) {
+                   !strcmp(a, "--iterations") || !strcmp(a, "--time-limit") ||
+                   !strcmp(a, "--relax-time")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "drawdown plan: %s needs a value\n", a);
                 return DD_EXIT_INPUT;
@@ -101,6 +103,8 @@ int dd__cmd_plan(int argc, char **argv)
                     opt.seed = (uint64_t)x;
                 else if (!strcmp(a, "--iterations"))
                     opt.max_iterations = (uint64_t)x;
+                else if (!strcmp(a, "--relax-time"))
+                    opt.relax_time_s = x;
                 else
                     opt.time_limit_s = x;
             }

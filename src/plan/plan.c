@@ -21,6 +21,7 @@ void dd_plan_options_init(dd_plan_options *o)
     o->time_limit_s = 0;
     o->max_iterations = 24;
     o->relax = true;
+    o->relax_time_s = 5.0;
 }
 
 const char *dd_binding_name(dd_binding b)
@@ -977,12 +978,73 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
 
 /* ---- relaxations --------------------------------------------------------- */
 
-static dd_status try_terms(dd_plan *probe, dd_plan *work, const dd__terms *t,
-                           const dd_plan_options *o, bool mix_ok, bool *met)
+/* The relaxation search (docs/plan.md, "When the plan misses"): every
+ * single change a planner could ask the other side or the fleet for —
+ * more clearances a day (country-wide, per airfield), more tails of a
+ * type, faster exit processing at a site, a shorter clearance lead time —
+ * is re-planned with the search (4 placement orders), and the smallest
+ * step that meets every term is kept. The steps of one change are tried
+ * largest first (when even the largest fails, the change is dropped
+ * after one try), then bisected. The date changes (a later deadline, a
+ * later closing date, a later milestone) need no re-plan: the plan as it
+ * stands meets the moved date. Everything stops at the budget
+ * (relax_time_s); what was not tried is said. */
+typedef struct relax_run {
+    dd_plan *p, *probe, *work;
+    const dd__terms *base;
+    dd__terms t;
+    const dd_plan_options *o;
+    double t0;
+    bool out_of_time;
+} relax_run;
+
+static void reset_terms(relax_run *r)
 {
-    dd_plan_options q = *o;
-    dd_status st = search(probe, work, t, &q, 4, mix_ok);
-    *met = st == DD_OK && probe->deadline_met;
+    const dd_scenario *s = r->p->scenario;
+    r->t.country_cap = r->base->country_cap;
+    r->t.lead_time = r->base->lead_time;
+    memcpy(r->t.site_cap, r->base->site_cap, s->n_sites * sizeof *r->t.site_cap);
+    memcpy(r->t.exit_per_day, r->base->exit_per_day, s->n_sites * sizeof *r->t.exit_per_day);
+    memcpy(r->t.extra_tails, r->base->extra_tails, s->n_aircraft * sizeof *r->t.extra_tails);
+}
+
+typedef void (*relax_apply)(relax_run *r, int64_t step, const void *ctx);
+
+static dd_status try_step(relax_run *r, relax_apply apply, const void *ctx, int64_t step,
+                          bool *met)
+{
+    *met = false;
+    if (r->o->relax_time_s > 0 && now_s() - r->t0 > r->o->relax_time_s) {
+        r->out_of_time = true;
+        return DD_OK;
+    }
+    reset_terms(r);
+    apply(r, step, ctx);
+    dd_status st = search(r->probe, r->work, &r->t, r->o, 4, r->p->fleet_mix);
+    *met = st == DD_OK && r->probe->deadline_met && !r->probe->terms_broken;
+    return st;
+}
+
+/* The smallest step in steps[0..n) (increasing) that meets the terms,
+ * or -1. */
+static dd_status smallest_step(relax_run *r, relax_apply apply, const void *ctx,
+                               const int64_t *steps, size_t n, int64_t *found)
+{
+    *found = -1;
+    bool met;
+    dd_status st = try_step(r, apply, ctx, steps[n - 1], &met);
+    if (st != DD_OK || !met)
+        return st;
+    size_t lo = 0, hi = n - 1; /* steps[hi] meets; below lo none known */
+    while (lo < hi && st == DD_OK && !r->out_of_time) {
+        size_t mid = lo + (hi - lo) / 2;
+        st = try_step(r, apply, ctx, steps[mid], &met);
+        if (met)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *found = steps[hi];
     return st;
 }
 
@@ -1000,108 +1062,172 @@ static void add_relax(dd_plan *p, const char *change, int32_t site, int32_t airc
     snprintf(r->text, sizeof r->text, "%s", text);
 }
 
+static void apply_country_cap(relax_run *r, int64_t step, const void *ctx)
+{
+    (void)ctx;
+    r->t.country_cap = r->base->country_cap + (int32_t)step;
+}
+
+static void apply_site_cap(relax_run *r, int64_t step, const void *ctx)
+{
+    size_t si = *(const size_t *)ctx;
+    r->t.site_cap[si] = r->base->site_cap[si] + (int32_t)step;
+}
+
+static void apply_tails(relax_run *r, int64_t step, const void *ctx)
+{
+    size_t a = *(const size_t *)ctx;
+    r->t.extra_tails[a] = r->base->extra_tails[a] + (int32_t)step;
+}
+
+static void apply_exits(relax_run *r, int64_t step, const void *ctx)
+{
+    size_t si = *(const size_t *)ctx;
+    r->t.exit_per_day[si] = r->base->exit_per_day[si] + (int32_t)step;
+}
+
+static void apply_lead(relax_run *r, int64_t step, const void *ctx)
+{
+    (void)ctx;
+    r->t.lead_time = r->base->lead_time - step * DD_MINUTES_PER_DAY;
+}
+
+/* Whole days (rounded up) by which `late` minutes pass a date. */
+static int64_t days_late(dd_time late)
+{
+    return (late + DD_MINUTES_PER_DAY - 1) / DD_MINUTES_PER_DAY;
+}
+
+/* The date changes: when the plan misses exactly one date term (the
+ * deadline, one site's closing date or one milestone) and keeps the
+ * others and the people terms, moving that date meets them all with the
+ * plan as it stands. */
+static void date_relaxation(dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    if (!p->all_out || p->terms_broken || p->completion == DD_TIME_NONE)
+        return;
+    int missed = 0;
+    char text[160];
+    const char *change = NULL;
+    int32_t site = -1;
+    int64_t days = 0;
+    if (p->completion > s->agreement.deadline) {
+        missed++;
+        days = days_late(p->completion - s->agreement.deadline);
+        change = "deadline";
+        snprintf(text, sizeof text, "a deadline %lld day%s later (this plan then meets it)",
+                 (long long)days, days == 1 ? "" : "s");
+    }
+    for (size_t si = 0; si < s->n_sites; si++) {
+        const dd_site *x = &s->sites[si];
+        if (x->close_by == DD_TIME_NONE || p->sites[si].closure == DD_TIME_NONE ||
+            p->sites[si].closure <= x->close_by)
+            continue;
+        missed++;
+        days = days_late(p->sites[si].closure - x->close_by);
+        change = "close_by";
+        site = (int32_t)si;
+        snprintf(text, sizeof text, "%s's closing date %lld day%s later (this plan then meets it)",
+                 x->id, (long long)days, days == 1 ? "" : "s");
+    }
+    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
+        const dd_milestone_result *r = &p->milestones[m];
+        if (r->met)
+            continue;
+        missed++;
+        if (r->achieved == DD_TIME_NONE) {
+            missed++; /* no date meets it */
+            continue;
+        }
+        days = days_late(r->achieved - s->agreement.milestones[m].at);
+        change = "milestone";
+        snprintf(text, sizeof text, "milestone %s %lld day%s later (this plan then meets it)",
+                 s->agreement.milestones[m].id, (long long)days, days == 1 ? "" : "s");
+    }
+    if (missed == 1 && change)
+        add_relax(p, change, site, -1, days, 0, text);
+}
+
 static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
 {
     const dd_scenario *s = p->scenario;
-    dd_plan *probe = dd__plan_new(s), *work = dd__plan_new(s);
-    dd__terms t;
-    dd_status st = dd__terms_init(&t, s);
-    if (!probe || !work || st != DD_OK) {
-        dd_plan_free(probe);
-        dd_plan_free(work);
-        dd__terms_fini(&t);
+    relax_run r = {p, dd__plan_new(s), dd__plan_new(s), base, {0}, o, now_s(), false};
+    dd_status st = dd__terms_init(&r.t, s);
+    if (!r.probe || !r.work || st != DD_OK) {
+        dd_plan_free(r.probe);
+        dd_plan_free(r.work);
+        dd__terms_fini(&r.t);
         return DD_ENOMEM;
     }
-    for (dd_plan *q = probe; q; q = q == probe ? work : NULL) {
+    for (dd_plan *q = r.probe; q; q = q == r.probe ? r.work : NULL) {
         memcpy(q->tasks, p->tasks, s->n_tasks * sizeof *q->tasks);
         memcpy(q->released, p->released, s->n_people * sizeof *q->released);
         memcpy(q->cargo_ready, p->cargo_ready, s->n_cargo * sizeof *q->cargo_ready);
     }
-#define RESET_TERMS()                                                                \
-    do {                                                                             \
-        t.country_cap = base->country_cap;                                           \
-        t.lead_time = base->lead_time;                                               \
-        memcpy(t.site_cap, base->site_cap, s->n_sites * sizeof *t.site_cap);         \
-        memcpy(t.exit_per_day, base->exit_per_day, s->n_sites * sizeof *t.exit_per_day); \
-        memcpy(t.extra_tails, base->extra_tails, s->n_aircraft * sizeof *t.extra_tails); \
-    } while (0)
+    static const int64_t caps[] = {1, 2, 3, 4, 5, 6, 8, 10, 12};
+    static const int64_t tails[] = {1, 2, 3, 4, 5, 6, 8};
+    static const int64_t exits[] = {10, 20, 30, 40, 50, 100, 150, 200, 300, 400};
     char text[160];
-    bool met;
-    /* country-wide cap */
+    int64_t k;
     if (base->country_cap >= 0) {
-        for (int32_t add = 1; add <= 12 && st == DD_OK; add++) {
-            RESET_TERMS();
-            t.country_cap = base->country_cap + add;
-            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
-            if (met) {
-                snprintf(text, sizeof text, "%d clearances/day country-wide (now %d)",
-                         t.country_cap, base->country_cap);
-                add_relax(p, "daily_cap", -1, -1, t.country_cap, base->country_cap, text);
-                break;
-            }
+        st = smallest_step(&r, apply_country_cap, NULL, caps, sizeof caps / sizeof *caps, &k);
+        if (st == DD_OK && k > 0) {
+            snprintf(text, sizeof text, "%lld clearances/day country-wide (now %d)",
+                     (long long)(base->country_cap + k), base->country_cap);
+            add_relax(p, "daily_cap", -1, -1, base->country_cap + k, base->country_cap, text);
         }
     }
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
         if (base->site_cap[si] < 0)
             continue;
-        for (int32_t add = 1; add <= 12 && st == DD_OK; add++) {
-            RESET_TERMS();
-            t.site_cap[si] = base->site_cap[si] + add;
-            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
-            if (met) {
-                snprintf(text, sizeof text, "%d clearances/day at %s (now %d)", t.site_cap[si],
-                         s->sites[si].id, base->site_cap[si]);
-                add_relax(p, "site_daily_cap", (int32_t)si, -1, t.site_cap[si], base->site_cap[si],
-                          text);
-                break;
-            }
+        st = smallest_step(&r, apply_site_cap, &si, caps, sizeof caps / sizeof *caps, &k);
+        if (st == DD_OK && k > 0) {
+            snprintf(text, sizeof text, "%lld clearances/day at %s (now %d)",
+                     (long long)(base->site_cap[si] + k), s->sites[si].id, base->site_cap[si]);
+            add_relax(p, "site_daily_cap", (int32_t)si, -1, base->site_cap[si] + k,
+                      base->site_cap[si], text);
         }
     }
     for (size_t a = 0; a < s->n_aircraft && st == DD_OK; a++) {
-        for (int32_t add = 1; add <= 8 && st == DD_OK; add++) {
-            RESET_TERMS();
-            t.extra_tails[a] = base->extra_tails[a] + add;
-            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
-            if (met) {
-                snprintf(text, sizeof text, "%d more %s tail%s", add, s->aircraft[a].id,
-                         add == 1 ? "" : "s");
-                add_relax(p, "tails", -1, (int32_t)a, add, 0, text);
-                break;
-            }
+        st = smallest_step(&r, apply_tails, &a, tails, sizeof tails / sizeof *tails, &k);
+        if (st == DD_OK && k > 0) {
+            snprintf(text, sizeof text, "%lld more %s tail%s", (long long)k, s->aircraft[a].id,
+                     k == 1 ? "" : "s");
+            add_relax(p, "tails", -1, (int32_t)a, k, 0, text);
         }
     }
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
         if (base->exit_per_day[si] < 0)
             continue;
-        for (int32_t add = 10; add <= 400 && st == DD_OK; add += add < 50 ? 10 : 50) {
-            RESET_TERMS();
-            t.exit_per_day[si] = base->exit_per_day[si] + add;
-            st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
-            if (met) {
-                snprintf(text, sizeof text, "exit processing of %d/day at %s (now %d)",
-                         t.exit_per_day[si], s->sites[si].id, base->exit_per_day[si]);
-                add_relax(p, "exit_per_day", (int32_t)si, -1, t.exit_per_day[si],
-                          base->exit_per_day[si], text);
-                break;
-            }
+        st = smallest_step(&r, apply_exits, &si, exits, sizeof exits / sizeof *exits, &k);
+        if (st == DD_OK && k > 0) {
+            snprintf(text, sizeof text, "exit processing of %lld/day at %s (now %d)",
+                     (long long)(base->exit_per_day[si] + k), s->sites[si].id,
+                     base->exit_per_day[si]);
+            add_relax(p, "exit_per_day", (int32_t)si, -1, base->exit_per_day[si] + k,
+                      base->exit_per_day[si], text);
         }
     }
-    for (dd_time cut = DD_MINUTES_PER_DAY; cut <= base->lead_time && st == DD_OK;
-         cut += DD_MINUTES_PER_DAY) {
-        RESET_TERMS();
-        t.lead_time = base->lead_time - cut;
-        st = try_terms(probe, work, &t, o, p->fleet_mix, &met);
-        if (met) {
+    int64_t lead_days = base->lead_time / DD_MINUTES_PER_DAY;
+    if (lead_days > 0 && st == DD_OK) {
+        int64_t cuts[64];
+        size_t n = 0;
+        for (int64_t d = 1; d <= lead_days && n < 64; d++)
+            cuts[n++] = d;
+        st = smallest_step(&r, apply_lead, NULL, cuts, n, &k);
+        if (st == DD_OK && k > 0) {
+            dd_time lead = base->lead_time - k * DD_MINUTES_PER_DAY;
             snprintf(text, sizeof text, "a clearance lead time of %.0f days (now %.0f)",
-                     (double)t.lead_time / 1440.0, (double)base->lead_time / 1440.0);
-            add_relax(p, "lead_time", -1, -1, t.lead_time, base->lead_time, text);
-            break;
+                     (double)lead / 1440.0, (double)base->lead_time / 1440.0);
+            add_relax(p, "lead_time", -1, -1, lead, base->lead_time, text);
         }
     }
-#undef RESET_TERMS
-    dd_plan_free(probe);
-    dd_plan_free(work);
-    dd__terms_fini(&t);
+    p->relax_incomplete = r.out_of_time;
+    date_relaxation(p);
+    dd_plan_free(r.probe);
+    dd_plan_free(r.work);
+    dd__terms_fini(&r.t);
     return st;
 }
 
@@ -1152,7 +1278,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
         for (size_t m = 0; m < p->n_movements; m++)
             if (p->movements[m].sortie < 0)
                 p->commercial_seats_used += p->movements[m].count;
-        if (st == DD_OK && !p->deadline_met && o->relax)
+        if (st == DD_OK && (!p->deadline_met || p->terms_broken) && o->relax)
             st = relaxations(p, &terms, o);
     }
     dd_plan_free(work);

@@ -183,13 +183,15 @@ static void summary(const dd_plan *p, FILE *f)
         }
     }
     if (p->n_relaxations) {
-        fprintf(f, "\nany one of these changes meets the deadline (each checked by re-planning):\n");
+        fprintf(f, "\nany one of these changes meets every term (each checked by re-planning):\n");
         for (size_t i = 0; i < p->n_relaxations; i++)
             fprintf(f, "  - %s\n", p->relaxations[i].text);
-    } else if (!p->deadline_met) {
+    } else if (!p->deadline_met || p->terms_broken) {
         fprintf(f, "\nno single change tried (clearance caps +12, tails +8, processing +400/day, "
-                   "lead time) meets the deadline alone\n");
+                   "lead time, the missed date) meets every term alone\n");
     }
+    if (p->relax_incomplete)
+        fprintf(f, "  (the search for changes stopped at its time budget: --relax-time)\n");
     if (s->agreement.clearance.lead_time > 0 && p->n_clearances) {
         dd_scenario_format_time(s, p->clearances[0].file_by, s->agreement.tz_offset, a, sizeof a);
         fprintf(f, "\nfile the first of %zu clearance requests by %s\n", p->n_clearances, a);
