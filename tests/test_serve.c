@@ -626,6 +626,54 @@ static void test_outside_change(void **state)
     assert_true(mono() - start < 1.0);
 }
 
+/* The ramp's share: reservations and aircraft on the ramp, nothing of
+ * loads or people; movement of one site sees manifests of its site. */
+static void test_other_views(void **state)
+{
+    (void)state;
+    session rp, mv, hl, pl;
+    assert_int_equal(login_as(fx.port, "rp", PASSWORD, &rp), 200);
+    assert_int_equal(login_as(fx.port, "mv101", PASSWORD, &mv), 200);
+    assert_int_equal(login_as(fx.port, "hl", PASSWORD, &hl), 200);
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    resp r = request(fx.port, "GET", "/api/v1/ramp", NULL, &rp);
+    assert_int_equal(r.code, 200);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const dd_ynode *sites = jget(j.root, "sites");
+    assert_non_null(sites);
+    assert_true(sites->n >= 2);
+    assert_non_null(jget(sites->items[0], "reservations"));
+    assert_non_null(jget(sites->items[0], "occupancy"));
+    walk_keys(j.root, "ramp");
+    jdoc_free(&j);
+    resp_free(&r);
+    /* exits: counts per day, for the host too */
+    r = request(fx.port, "GET", "/api/v1/exits", NULL, &hl);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.body, "\"exits_planned\""));
+    assert_non_null(strstr(r.body, "\"processed\""));
+    resp_free(&r);
+    /* manifests of AB101 only for its movement user */
+    r = request(fx.port, "GET", "/api/v1/manifests", NULL, &mv);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.body, "\"site\":\"AB101\""));
+    assert_null(strstr(r.body, "\"site\":\"AB201\""));
+    resp_free(&r);
+    /* events after a number; the stream replays from one */
+    r = request(fx.port, "GET", "/api/v1/events?after=2", NULL, &pl);
+    assert_int_equal(r.code, 200);
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    assert_string_equal(jget(jget(j.root, "events")->items[0], "n")->text, "3");
+    jdoc_free(&j);
+    resp_free(&r);
+    r = request_ex(fx.port, "GET", "/api/v1/stream?after=1", NULL, &pl, NULL, 500);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.body, "id: 2\n"));
+    assert_null(strstr(r.body, "id: 1\n"));
+    resp_free(&r);
+}
+
 /* ---- TLS and where it may listen ------------------------------------------------- */
 
 static void test_listen_rules(void **state)
@@ -727,7 +775,8 @@ int main(void)
         cmocka_unit_test(test_users_file),    cmocka_unit_test(test_login_status),
         cmocka_unit_test(test_host_view),     cmocka_unit_test(test_clearances),
         cmocka_unit_test(test_events),        cmocka_unit_test(test_stream),
-        cmocka_unit_test(test_outside_change), cmocka_unit_test(test_listen_rules),
+        cmocka_unit_test(test_outside_change), cmocka_unit_test(test_other_views),
+        cmocka_unit_test(test_listen_rules),
         cmocka_unit_test(test_tls),           cmocka_unit_test(test_role_matrix),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
