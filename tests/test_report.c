@@ -588,9 +588,57 @@ static void test_cli(void **state)
     assert_int_equal(WEXITSTATUS(rc), 2);
 }
 
+/* The first page's verdict is a verified one: the plan is checked against
+ * its scenario, and a plan the verifier does not bear out, or one with no
+ * scenario to check, says NOT VERIFIED. */
+static void first_page(const char *pdf, char *out, size_t cap)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "pdftotext -l 1 '%s/%s' -", tmpdir, pdf);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    pclose(f);
+}
+
+static void test_verified_verdict(void **state)
+{
+    (void)state;
+    if (access(DD_CLI, X_OK) != 0 || system("pdftotext -v >/dev/null 2>&1") != 0)
+        skip();
+    char cmd[1024], page[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && %s plan examples/niger-2024/scenario.yaml -o %s/v.json >/dev/null && "
+             "%s report %s/v.json -o %s/v.pdf",
+             DD_SOURCE_DIR, DD_CLI, tmpdir, DD_CLI, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    first_page("v.pdf", page, sizeof page);
+    assert_non_null(strstr(page, "DEADLINE MET — 61d 19h to spare\n"));
+    assert_null(strstr(page, "NOT VERIFIED"));
+    /* no scenario to check it against */
+    snprintf(cmd, sizeof cmd,
+             "sed 's|\"scenario\": \"[^\"]*\"|\"scenario\": \"%s/none.yaml\"|' %s/v.json > "
+             "%s/u.json && %s report %s/u.json -o %s/u.pdf",
+             tmpdir, tmpdir, tmpdir, DD_CLI, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    first_page("u.pdf", page, sizeof page);
+    assert_non_null(strstr(page, "DEADLINE MET — 61d 19h to spare — NOT VERIFIED"));
+    /* a plan edited after it was made: the verifier finds what changed */
+    snprintf(cmd, sizeof cmd,
+             "sed '0,/\"acl_kg\": [0-9.]*/s//\"acl_kg\": 1000/' %s/v.json > %s/t.json && "
+             "cd %s && %s report %s/t.json -o %s/t.pdf",
+             tmpdir, tmpdir, DD_SOURCE_DIR, DD_CLI, tmpdir, tmpdir);
+    assert_int_equal(system(cmd), 0);
+    first_page("t.pdf", page, sizeof page);
+    assert_non_null(strstr(page, "NOT VERIFIED — the verifier finds "));
+    assert_null(strstr(page, "DEADLINE MET"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verified_verdict),
         cmocka_unit_test(test_series_burndown),
         cmocka_unit_test(test_series_other),
         cmocka_unit_test(test_bad_input),

@@ -64,6 +64,19 @@ void dd_brief_free(dd_brief *b);
  * sites' time offsets. Sites are matched by id; the scenario is not kept.
  */
 dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s);
+/* The scenario path the plan file names (borrowed from the brief). */
+const char *dd_brief_scenario_path(const dd_brief *b);
+/* The plan file's verdict: its summary's deadline_met. */
+bool dd_brief_deadline_met(const dd_brief *b);
+/* Whether the plan was checked by the independent verifier: the first
+ * page and the page's verdict say NOT VERIFIED unless `status` is
+ * DD_BRIEF_VERIFIED. A new brief is DD_BRIEF_UNVERIFIED. */
+typedef enum dd_brief_verified {
+    DD_BRIEF_UNVERIFIED = 0, /* no scenario to check it against */
+    DD_BRIEF_VERIFIED = 1,   /* the verifier agrees with the plan's verdict */
+    DD_BRIEF_DISAGREES = 2   /* the plan says met, the verifier finds violations */
+} dd_brief_verified;
+void dd_brief_set_verified(dd_brief *b, dd_brief_verified status, size_t n_violations);
 /*
  * Add a simulation result (`drawdown simulate -o result.json`, docs/sim.md):
  * P(deadline) and P(every term) on the verdict, and the risk chart (the

@@ -2,6 +2,7 @@
 /* `drawdown report PLAN.json -o FILE [--chart NAME]`: briefing outputs. */
 #include <drawdown/report.h>
 #include <drawdown/scenario.h>
+#include <drawdown/verify.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,38 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* Check the plan file with the independent verifier, and tell the brief. */
+static dd_status verify_brief(dd_brief *b, const dd_scenario *s, const char *plan)
+{
+    char *text = NULL;
+    size_t len = 0;
+    const char *why = NULL;
+    dd_status st = dd_read_file_malloc(plan, DD_READ_MAX, &text, &len, &why);
+    if (st == DD_ENOMEM)
+        return st;
+    if (st != DD_OK)
+        return DD_OK; /* unreadable now: the brief stays unverified */
+    dd_verify_report *r = NULL;
+    st = dd_verify_plan(s, plan, text, len, &r);
+    free(text);
+    if (st == DD_ENOMEM) {
+        dd_verify_report_free(r);
+        return st;
+    }
+    if (st == DD_OK) {
+        /* the plan file's own verdict, as the brief read it */
+        bool says_met = dd_brief_deadline_met(b);
+        if (r->n_violations == 0 || !says_met)
+            dd_brief_set_verified(b, DD_BRIEF_VERIFIED, 0);
+        else
+            dd_brief_set_verified(b, DD_BRIEF_DISAGREES, r->n_violations);
+    } else {
+        dd_brief_set_verified(b, DD_BRIEF_DISAGREES, 0);
+    }
+    dd_verify_report_free(r);
+    return DD_OK;
 }
 
 int dd__cmd_report(int argc, char **argv)
@@ -142,6 +175,17 @@ int dd__cmd_report(int argc, char **argv)
         st = dd_scenario_load(scenario, &diags, &s);
     if (st == DD_OK)
         st = dd_brief_load(plan, &diags, &b);
+    /* the verdict on the first page is a verified one: the plan is checked
+     * against its scenario (--scenario, else the one the plan file names) */
+    if (st == DD_OK && !s && strcmp(plan, "-") != 0) {
+        dd_diags quiet;
+        dd_diags_init(&quiet, 1);
+        if (dd_scenario_load(dd_brief_scenario_path(b), &quiet, &s) != DD_OK)
+            s = NULL;
+        dd_diags_fini(&quiet);
+    }
+    if (st == DD_OK && s)
+        st = verify_brief(b, s, plan);
     if (st == DD_OK && s)
         st = dd_brief_use_scenario(b, s);
     for (size_t i = 1; s && i < sizeof s->files / sizeof s->files[0]; i++)

@@ -43,6 +43,7 @@ static const char keys_usage[] =
 
 static const char status_usage[] =
     "usage: drawdown status LOG [--at TIME] [--all] [--json] [-o NEWPLAN.json]\n"
+    "                          [--no-verify]\n"
     "\n"
     "Where the withdrawal stands at TIME (default: the last event): sorties\n"
     "gone against the plan, clearance requests overdue or denied, late\n"
@@ -50,7 +51,9 @@ static const char status_usage[] =
     "now: projected last departure, the deadline and closing dates, requests\n"
     "to file anew. Exit status 1 when the projection misses a term.\n"
     "--all lists every sortie and task that needs attention; -o writes the\n"
-    "new plan as a plan file (for drawdown verify and drawdown report);\n"
+    "new plan as a plan file (for drawdown verify and drawdown report),\n"
+    "checked first by the independent verifier (--no-verify skips it; exit\n"
+    "status 3 when the new plan says met and the verifier disagrees);\n"
     "--json prints the status for machines (docs/track.md).\n";
 
 /* ---- keys ----------------------------------------------------------------- */
@@ -803,7 +806,7 @@ int dd__cmd_track(int argc, char **argv)
 int dd__cmd_status(int argc, char **argv)
 {
     const char *log = NULL, *at_text = NULL, *out = NULL;
-    bool all = false, json = false;
+    bool all = false, json = false, no_verify = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -813,6 +816,8 @@ int dd__cmd_status(int argc, char **argv)
             all = true;
         } else if (!strcmp(a, "--json")) {
             json = true;
+        } else if (!strcmp(a, "--no-verify")) {
+            no_verify = true;
         } else if (!strcmp(a, "--at") && i + 1 < argc) {
             at_text = argv[++i];
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
@@ -874,16 +879,30 @@ int dd__cmd_status(int argc, char **argv)
                   : dd_track_status_write_text(o.p, st, all, text);
     else
         fprintf(stderr, "drawdown status: %s\n", dd_status_str(rc));
+    /* the new plan's verdict is verified before it is handed on */
+    dd_own_check own = {0};
+    bool np_met = np && np->deadline_met && !np->terms_broken;
+    if (rc == DD_OK && out && !no_verify) {
+        rc = dd__cli_verify_own(o.s, np, dd_track_get_info(o.t)->scenario, &own);
+        if (rc == DD_OK && !json)
+            dd__cli_own_check_print(&own, np_met, text);
+    } else if (rc == DD_OK && out && !json) {
+        dd__cli_own_check_print(&own, np_met, text);
+    }
     if (rc == DD_OK && out) {
         rc = dd__cli_write_plan(out, np, dd_track_get_info(o.t)->scenario, &in);
         if (rc == DD_OK && !json && text == stdout)
             printf("\nThe new plan: %s (drawdown verify, drawdown report)\n", out);
     }
+    bool unverified = own.disagrees;
+    dd__cli_own_check_fini(&own);
     dd_plan_free(np);
     code = dd__cli_exit_for(rc);
     /* exit 1 when the projection misses the deadline or a closing date */
     if (rc == DD_OK && !st->terms_met_projected)
         code = DD_EXIT_FAIL;
+    if (rc == DD_OK && unverified)
+        code = DD_EXIT_UNVERIFIED;
     dd_track_status_free(st);
     dd_events_free(ev);
     closed(&o);

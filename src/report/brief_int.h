@@ -122,6 +122,8 @@ struct dd_brief {
     int64_t epoch, deadline;
     int32_t offset_min; /* the host country's offset (first site's) */
     bool deadline_met;
+    int verified;        /* dd_brief_verified */
+    size_t n_violations; /* found by the verifier (DD_BRIEF_DISAGREES) */
     int64_t completion;
     double margin_hours;
     const char *binding, *binding_detail;

@@ -779,6 +779,22 @@ dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)
     return st;
 }
 
+const char *dd_brief_scenario_path(const dd_brief *b)
+{
+    return b->scenario;
+}
+
+bool dd_brief_deadline_met(const dd_brief *b)
+{
+    return b->deadline_met;
+}
+
+void dd_brief_set_verified(dd_brief *b, dd_brief_verified status, size_t n_violations)
+{
+    b->verified = (int)status;
+    b->n_violations = n_violations;
+}
+
 dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s)
 {
     int32_t *cap = dd__arena_array(&b->arena, b->n_sites ? b->n_sites : 1, sizeof *cap);

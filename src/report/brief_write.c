@@ -153,7 +153,8 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
     dd__ch_text(cr, 30, 20, 0, 0, b->name);
     /* the verdict in a box: black on white when met, white on black when
      * missed (reads in greyscale and at a glance) */
-    bool met = b->deadline_met;
+    /* a plan the verifier does not bear out reads as missed */
+    bool met = b->deadline_met && b->verified != DD_BRIEF_DISAGREES;
     cairo_set_source_rgb(cr, met ? 1 : 0.1, met ? 1 : 0.1, met ? 1 : 0.1);
     cairo_rectangle(cr, 30, 62, w - 60, 56);
     cairo_fill_preserve(cr);
@@ -163,10 +164,15 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
     double m = fabs(b->margin_hours);
     long days = (long)(m / 24);
     long hours = (long)(m - (double)days * 24 + 0.5);
-    if (met)
-        snprintf(line, sizeof line, "DEADLINE MET — %ldd %ldh to spare", days, hours);
+    if (b->verified == DD_BRIEF_DISAGREES)
+        snprintf(line, sizeof line, "NOT VERIFIED — the verifier finds %zu violation%s",
+                 b->n_violations, b->n_violations == 1 ? "" : "s");
+    else if (met)
+        snprintf(line, sizeof line, "DEADLINE MET — %ldd %ldh to spare%s", days, hours,
+                 b->verified == DD_BRIEF_VERIFIED ? "" : " — NOT VERIFIED");
     else
-        snprintf(line, sizeof line, "DEADLINE MISSED — late by %ldd %ldh", days, hours);
+        snprintf(line, sizeof line, "DEADLINE MISSED — late by %ldd %ldh%s", days, hours,
+                 b->verified == DD_BRIEF_VERIFIED ? "" : " — NOT VERIFIED");
     cairo_set_source_rgb(cr, met ? 0 : 1, met ? 0 : 1, met ? 0 : 1);
     dd__ch_font(cr, 28, true);
     dd__ch_text(cr, 46, 90, 0, 0.5, line);

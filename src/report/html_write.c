@@ -128,11 +128,16 @@ static void verdict(FILE *f, const dd_brief *b)
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
     double m = b->margin_hours < 0 ? -b->margin_hours : b->margin_hours;
     long days = (long)(m / 24), hours = (long)(m - (double)days * 24 + 0.5);
-    fprintf(f, "<p class=\"verdict%s\">", b->deadline_met ? "" : " missed");
-    if (b->deadline_met)
-        fprintf(f, "DEADLINE MET — %ldd %ldh to spare</p>\n", days, hours);
+    bool met = b->deadline_met && b->verified != DD_BRIEF_DISAGREES;
+    const char *unverified = b->verified == DD_BRIEF_VERIFIED ? "" : " — NOT VERIFIED";
+    fprintf(f, "<p class=\"verdict%s\">", met ? "" : " missed");
+    if (b->verified == DD_BRIEF_DISAGREES)
+        fprintf(f, "NOT VERIFIED — the verifier finds %zu violation%s</p>\n", b->n_violations,
+                b->n_violations == 1 ? "" : "s");
+    else if (met)
+        fprintf(f, "DEADLINE MET — %ldd %ldh to spare%s</p>\n", days, hours, unverified);
     else
-        fprintf(f, "DEADLINE MISSED — late by %ldd %ldh</p>\n", days, hours);
+        fprintf(f, "DEADLINE MISSED — late by %ldd %ldh%s</p>\n", days, hours, unverified);
     dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);
     dd__br_fmt_end(b->deadline, b->offset_min, dl, sizeof dl);
     fprintf(f, "<p>Last departure %s, deadline %s (local time, %s). Binding limit: ", t, dl, off);
