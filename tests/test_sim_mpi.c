@@ -378,7 +378,7 @@ static void test_cli_checkpoint_errors(void **state)
  * MPI keeps memory to the end on purpose. */
 #define MPIRUN                                                                                 \
     "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 " \
-    "ASAN_OPTIONS=detect_leaks=0 mpirun --oversubscribe "
+    "ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=detect_deadlocks=0 mpirun --oversubscribe "
 
 static bool have_mpirun(void)
 {

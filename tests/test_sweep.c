@@ -260,7 +260,8 @@ static void test_cli(void **state)
         snprintf(p3, sizeof p3, "%s/t3.csv", tmpdir);
         snprintf(cmd, sizeof cmd,
                  "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
-                 "ASAN_OPTIONS=detect_leaks=0 mpirun --oversubscribe -np 2 %s sweep %s " GRID
+                 "ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=detect_deadlocks=0 "
+                 "mpirun --oversubscribe -np 2 %s sweep %s " GRID
                  " --threads 1 --mpi -o %s >/dev/null",
                  DD_CLI, NIGER, p3);
         assert_int_equal(run(cmd), 0);
