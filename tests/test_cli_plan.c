@@ -370,6 +370,22 @@ static void test_cli_golden(void **state)
     assert_non_null(strstr(out, "\nverification: not verified (--no-verify)\n"));
     assert_null(strstr(out, "independent verifier"));
     free(out);
+    /* a site with nobody and only sensitive cargo: check fails, and the
+     * plan says it breaks the escort term, never "met" */
+    rc = run(DD_CLI " check " DATA "/plan/nobody/scenario.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  error: EMPTY: 2 sensitive pieces need an escort aboard, and "
+                                "nobody is at the\n         site\n"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/nobody/scenario.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "VERDICT: the dates are met, but the plan breaks 1 people term\n"
+                                "  first: escorts: sensitive cargo flies from EMPTY with nobody "
+                                "aboard (sortie 1)\n"));
+    assert_null(strstr(out, "deadline met"));
+    assert_non_null(strstr(out, "verification: the independent verifier finds 1 violation: 1 "
+                                "load (drawdown verify lists them)\n"));
+    free(out);
     /* a missed plan: the verifier's findings are summed up by kind */
     rc = run(DD_CLI " plan " DATA "/plan/late.yaml", &out);
     assert_int_equal(rc, 1);

@@ -382,6 +382,17 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
                         x->id, cs->exit_per_day, ceil(cs->exit_days),
                         (long long)cs->people_total, w);
         }
+        int64_t sensitive = 0;
+        for (size_t k = 0; k < s->n_cargo; k++)
+            if (s->cargo[k].site == (int32_t)si && s->cargo[k].sensitive &&
+                s->cargo[k].disposition == DD_DISP_SHIP)
+                sensitive += s->cargo[k].quantity;
+        if (sensitive > 0 && cs->people_total == 0)
+            add_finding(c, &fcap, DD_SEV_ERROR,
+                        "%s: %lld sensitive piece%s need%s an escort aboard, and nobody is at "
+                        "the site",
+                        x->id, (long long)sensitive, sensitive == 1 ? "" : "s",
+                        sensitive == 1 ? "s" : "");
         int32_t floor_sec = x->security_floor >= 0 ? x->security_floor
                                                    : s->agreement.security.floor;
         if (cs->people_total > 0 && cs->people[DD_ROLE_SECURITY] < floor_sec)

@@ -60,7 +60,7 @@ static void check_escorts(dd_plan *p)
         for (size_t k = 0; k < so->n_pax; k++)
             aboard += so->pax[k].count;
         if (aboard == 0)
-            broken(p, "escorts: a sensitive load flies from %s with nobody aboard (sortie %lld)%.0lld",
+            broken(p, "escorts: sensitive cargo flies from %s with nobody aboard (sortie %lld)%.0lld",
                    s->sites[so->site].id, (long long)i + 1, 0LL);
     }
 }

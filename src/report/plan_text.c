@@ -102,8 +102,8 @@ static void summary(const dd_plan *p, FILE *f)
     char span[32];
     fmt_span(p->margin_hours, span, sizeof span);
     if (p->deadline_met && p->terms_broken)
-        fprintf(f, "VERDICT: the dates are met, but the plan breaks %d people term%s "
-                   "(first: %s)\n",
+        fprintf(f, "VERDICT: the dates are met, but the plan breaks %d people term%s\n"
+                   "  first: %s\n",
                 p->terms_broken, p->terms_broken == 1 ? "" : "s", p->broken_term);
     else if (p->deadline_met)
         fprintf(f, "VERDICT: deadline met with %s to spare\n", span);
@@ -115,7 +115,7 @@ static void summary(const dd_plan *p, FILE *f)
         fprintf(f, "VERDICT: deadline met, but a milestone or a site's closing date is missed\n");
     fprintf(f, "  last departure %s, deadline %s\n", a, b);
     if (!p->deadline_met && p->terms_broken)
-        fprintf(f, "  and the plan breaks %d people term%s (first: %s)\n", p->terms_broken,
+        fprintf(f, "  and the plan breaks %d people term%s; first: %s\n", p->terms_broken,
                 p->terms_broken == 1 ? "" : "s", p->broken_term);
     if (!p->all_out)
         not_out(p, f);
