@@ -109,9 +109,22 @@ static void test_users_file(void **state)
                      DD_OK);
     session s;
     assert_int_equal(login_as(fx.port, "temp", "another password", &s), 200);
+    /* a new password ends the sessions opened with the old one */
+    assert_int_equal(dd_users_passwd(fx.users, "temp", "a third password", DD_USERS_COST_MIN, &d),
+                     DD_OK);
+    long code = 200;
+    for (int i = 0; i < 40 && code == 200; i++) {
+        struct timespec pause = {0, 50000000L};
+        nanosleep(&pause, NULL);
+        resp r = request(fx.port, "GET", "/api/v1/session", NULL, &s);
+        code = r.code;
+        resp_free(&r);
+    }
+    assert_int_equal(code, 401);
+    assert_int_equal(login_as(fx.port, "temp", "a third password", &s), 200);
     assert_int_equal(dd_users_remove(fx.users, "temp", &d), DD_OK);
     assert_int_equal(dd_users_remove(fx.users, "temp", &d), DD_EINPUT);
-    assert_int_equal(login_as(fx.port, "temp", "another password", &s), 401);
+    assert_int_equal(login_as(fx.port, "temp", "a third password", &s), 401);
     /* the password hash is argon2id */
     FILE *f = fopen(fx.users, "rb");
     char buf[65536];

@@ -428,7 +428,29 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     dd__serve_log(s, "http: %s", msg);
 }
 
-/* ---- the watcher: outside changes of the log, keep-alives ------------- */
+/* ---- the watcher: outside changes of the log and users, keep-alives ---- */
+
+/* A user removed, or given a new role, site or password, loses the
+ * sessions opened before (and their streams). */
+static void watch_users(dd_server *s)
+{
+    struct stat now;
+    memset(&now, 0, sizeof now);
+    if (!s->users_path || stat(s->users_path, &now) != 0)
+        return;
+    if (now.st_size == s->users_seen.st_size && now.st_ino == s->users_seen.st_ino &&
+        now.st_mtim.tv_sec == s->users_seen.st_mtim.tv_sec &&
+        now.st_mtim.tv_nsec == s->users_seen.st_mtim.tv_nsec)
+        return;
+    dd__user_key *v = NULL;
+    size_t n = 0;
+    if (dd__users_keys(s->users_path, &v, &n) == DD_OK) {
+        s->users_seen = now;
+        dd__sessions_revoke(s, v, n);
+        dd__sse_wake_all(s);
+    }
+    free(v);
+}
 
 static void *watch(void *arg)
 {
@@ -441,6 +463,7 @@ static void *watch(void *arg)
         if (atomic_load(&s->stopping))
             break;
         (void)dd__snap_update(s, false);
+        watch_users(s);
         if (dd__now_s() - last_keepalive >= 15) {
             last_keepalive = dd__now_s();
             dd__sse_keepalive(s);
@@ -638,6 +661,8 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
             dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
                          "the users file may be read by others (chmod 600 it)");
             st = DD_EINPUT;
+        } else {
+            s->users_seen = sb;
         }
     }
     if (st == DD_OK)

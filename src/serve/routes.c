@@ -387,8 +387,9 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
         return;
     }
     dd_user u;
+    unsigned char fp[16];
     pthread_mutex_lock(&s->login_mu);
-    dd_status st = dd__users_login(s->users_path, user, pass, &u);
+    dd_status st = dd__users_login(s->users_path, user, pass, &u, fp);
     pthread_mutex_unlock(&s->login_mu);
     if (st != DD_OK) {
         dd__limit_fail(s, "addr", q->addr);
@@ -418,7 +419,7 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
     }
     char token[65];
     dd__session sess;
-    if (dd__session_new(s, &u, site, token, &sess) != DD_OK) {
+    if (dd__session_new(s, &u, fp, site, token, &sess) != DD_OK) {
         dd__reply_error(r, 500, "out of memory");
         return;
     }

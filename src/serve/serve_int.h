@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <drawdown/events.h>
 #include <drawdown/plan.h>
@@ -55,9 +56,21 @@ dd_status dd__slog_plan_hash(const dd__slog *l, const dd_plan *p, char hex[65]);
 /* ---- users (users.c) --------------------------------------------------- */
 
 /* DD_OK and *out when name and password match; DD_EINPUT otherwise (the
- * same time taken for an unknown name); DD_EIO: no users file. */
+ * same time taken for an unknown name); DD_EIO: no users file. fp: a
+ * fingerprint of the stored hash (a new password changes it). */
 dd_status dd__users_login(const char *path, const char *name, const char *password,
-                          dd_user *out);
+                          dd_user *out, unsigned char fp[16]);
+
+/* What a session depends on of its user: a session whose user is gone,
+ * or has another role, site or password, ends. */
+typedef struct dd__user_key {
+    int64_t id;
+    dd_user_role role;
+    char site[64];
+    unsigned char fp[16];
+} dd__user_key;
+/* Every user's key (*out malloc'd). */
+dd_status dd__users_keys(const char *path, dd__user_key **out, size_t *n_out);
 
 /* ---- the status snapshot (state.c) ------------------------------------- */
 
@@ -89,6 +102,7 @@ typedef struct dd__session {
     int64_t user_id;
     dd_user_role role;
     char site[64];
+    unsigned char fp[16]; /* of the user's password hash at login */
     int32_t site_index; /* movement: the site, -1 all */
     int64_t created, seen; /* monotonic seconds */
     struct dd__session *next;
@@ -152,6 +166,7 @@ struct dd_server {
 
     pthread_t watcher;
     bool watcher_started;
+    struct stat users_seen; /* the users file, when last looked at (watcher) */
     atomic_bool stopping;
 };
 
@@ -165,11 +180,13 @@ dd_status dd__snap_update(dd_server *s, bool force);
 int64_t dd__now_s(void); /* monotonic seconds */
 
 /* Sessions. dd__session_new fills token_out (64 hex) and returns a copy. */
-dd_status dd__session_new(dd_server *s, const dd_user *u, int32_t site_index,
-                          char token_out[65], dd__session *copy_out);
+dd_status dd__session_new(dd_server *s, const dd_user *u, const unsigned char fp[16],
+                          int32_t site_index, char token_out[65], dd__session *copy_out);
 /* A copy of the live session of token, touched; false when none. */
 bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out);
 void dd__session_end(dd_server *s, const char *token);
+/* End the sessions whose user is not in v as it was at login. */
+void dd__sessions_revoke(dd_server *s, const dd__user_key *v, size_t n);
 /* Whether the session of key lives on (touched): a stream ends with it. */
 bool dd__session_alive(dd_server *s, const unsigned char key[32]);
 void dd__sessions_free(dd_server *s);

@@ -63,8 +63,8 @@ static void sweep(dd_server *s, size_t b, int64_t now)
     }
 }
 
-dd_status dd__session_new(dd_server *s, const dd_user *u, int32_t site_index,
-                          char token_out[65], dd__session *copy_out)
+dd_status dd__session_new(dd_server *s, const dd_user *u, const unsigned char fp[16],
+                          int32_t site_index, char token_out[65], dd__session *copy_out)
 {
     unsigned char tok[32], csrf[32];
     randombytes_buf(tok, sizeof tok);
@@ -78,6 +78,7 @@ dd_status dd__session_new(dd_server *s, const dd_user *u, int32_t site_index,
     to_hex(csrf, sizeof csrf, e->csrf);
     e->user_id = u->id;
     e->role = u->role;
+    memcpy(e->fp, fp, sizeof e->fp);
     snprintf(e->site, sizeof e->site, "%s", u->site);
     e->site_index = site_index;
     e->created = e->seen = dd__now_s();
@@ -124,6 +125,30 @@ bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out)
         }
     pthread_mutex_unlock(&s->sess_mu);
     return found;
+}
+
+void dd__sessions_revoke(dd_server *s, const dd__user_key *v, size_t n)
+{
+    pthread_mutex_lock(&s->sess_mu);
+    for (size_t b = 0; b < DD__SESSION_BUCKETS; b++) {
+        dd__session **pp = &s->sessions[b];
+        while (*pp) {
+            dd__session *e = *pp;
+            bool keep = false;
+            for (size_t i = 0; i < n && !keep; i++)
+                keep = v[i].id == e->user_id && v[i].role == e->role &&
+                       !strcmp(v[i].site, e->site) && !memcmp(v[i].fp, e->fp, sizeof e->fp);
+            if (keep) {
+                pp = &e->next;
+            } else {
+                *pp = e->next;
+                sodium_memzero(e, sizeof *e);
+                free(e);
+                s->n_sessions--;
+            }
+        }
+    }
+    pthread_mutex_unlock(&s->sess_mu);
 }
 
 bool dd__session_alive(dd_server *s, const unsigned char key[32])

@@ -286,8 +286,13 @@ void dd_users_list_fini(dd_user_list *l)
     l->n = 0;
 }
 
+static void fingerprint(const char *hash, unsigned char fp[16])
+{
+    crypto_generichash(fp, 16, (const unsigned char *)hash, strlen(hash), NULL, 0);
+}
+
 dd_status dd__users_login(const char *path, const char *name, const char *password,
-                          dd_user *out)
+                          dd_user *out, unsigned char fp[16])
 {
     /* a hash to check against when the user does not exist, so that an
      * unknown name takes as long as a wrong password */
@@ -324,6 +329,51 @@ dd_status dd__users_login(const char *path, const char *name, const char *passwo
     if (st != DD_OK)
         return st;
     bool ok = crypto_pwhash_str_verify(found ? hash : dummy, password, strlen(password)) == 0;
+    fingerprint(hash, fp);
     sodium_memzero(hash, sizeof hash);
     return ok && found ? DD_OK : DD_EINPUT;
+}
+
+dd_status dd__users_keys(const char *path, dd__user_key **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    dd_diags d;
+    dd_diags_init(&d, 1);
+    sqlite3 *db = NULL;
+    dd_status st = open_db(path, false, &d, &db);
+    dd_diags_fini(&d);
+    sqlite3_stmt *q = NULL;
+    if (st == DD_OK &&
+        sqlite3_prepare_v2(db, "SELECT id, name, role, site, created, hash FROM users", -1, &q,
+                           NULL) != SQLITE_OK)
+        st = DD_EIO;
+    size_t cap = 0;
+    while (st == DD_OK && sqlite3_step(q) == SQLITE_ROW) {
+        if (*n_out == cap) {
+            cap = cap ? 2 * cap : 16;
+            dd__user_key *v = realloc(*out, cap * sizeof *v);
+            if (!v) {
+                st = DD_ENOMEM;
+                break;
+            }
+            *out = v;
+        }
+        dd_user u;
+        fill_user(q, &u);
+        dd__user_key *k = &(*out)[(*n_out)++];
+        k->id = u.id;
+        k->role = u.role;
+        snprintf(k->site, sizeof k->site, "%s", u.site);
+        const unsigned char *h = sqlite3_column_text(q, 5);
+        fingerprint(h ? (const char *)h : "", k->fp);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    if (st != DD_OK) {
+        free(*out);
+        *out = NULL;
+        *n_out = 0;
+    }
+    return st;
 }
