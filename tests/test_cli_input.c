@@ -514,6 +514,22 @@ static void test_man_page_covers(void **state)
     free(man);
 }
 
+/* One of a thing is singular: "at least 1 sortie", "lower bound 1 sortie". */
+static void test_plurals(void **state)
+{
+    fixture *fx = *state;
+    run_result r = run(fx, "check scenario.yaml");
+    assert_true(r.status == 0 || r.status == 1);
+    assert_non_null(strstr(r.out, "; at least 1 sortie (weight binds)\n"));
+    assert_non_null(strstr(r.out, "  deadline: day 30.0; at least 1 sortie in all\n"));
+    run_free(&r);
+    r = run(fx, "plan scenario.yaml");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "; 0 people on commercial seats\n"));
+    assert_non_null(strstr(r.out, "  lower bound 1 sortie (gap 0.0%)\n"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nothing_to_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_exit_2_says_why, setup, teardown),
         cmocka_unit_test_setup_teardown(test_man_page_covers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plurals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,12 +100,14 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
             fprintf(f, "  %.0f km to the nearest destination; no military sortie needed\n",
                     x->dist_m / 1000);
         if (other)
-            fprintf(f, "  %lld pieces handed over, %lld destroyed (not flown)\n",
-                    (long long)x->pieces_handover, (long long)x->pieces_destroy);
+            fprintf(f, "  %lld piece%s handed over, %lld destroyed (not flown)\n",
+                    (long long)x->pieces_handover, x->pieces_handover == 1 ? "" : "s",
+                    (long long)x->pieces_destroy);
         if (x->n_tasks) {
             days_str((double)x->critical_path / 1440.0, a, sizeof a);
-            fprintf(f, "  %zu tasks; critical path %s:", x->n_tasks, a);
-            int col = 28 + (int)strlen(a);
+            fprintf(f, "  %zu task%s; critical path %s:", x->n_tasks, x->n_tasks == 1 ? "" : "s",
+                    a);
+            int col = 28 + (int)strlen(a) - (x->n_tasks == 1);
             for (size_t k = 0; k < x->n_cp; k++) {
                 const char *id = s->tasks[x->cp[k]].id;
                 int wl = (int)strlen(id) + (k ? 3 : 1);
@@ -171,8 +173,8 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
             fprintf(f, " %.0f%% of cargo", m->cargo_fraction * 100);
         fputc('\n', f);
     }
-    fprintf(f, "  deadline: day %.1f; at least %lld sorties in all\n\n", c->days_to_deadline,
-            (long long)c->sorties_lb);
+    fprintf(f, "  deadline: day %.1f; at least %lld sortie%s in all\n\n", c->days_to_deadline,
+            (long long)c->sorties_lb, c->sorties_lb == 1 ? "" : "s");
 
     if (c->n_findings) {
         fprintf(f, "findings\n");

@@ -135,8 +135,9 @@ static void summary(const dd_plan *p, FILE *f)
             fputc(')', f);
         free(by);
     }
-    fprintf(f, "; %d people on commercial seats\n", p->commercial_seats_used);
-    fprintf(f, "  lower bound %zu sorties", p->sorties_lb);
+    fprintf(f, "; %d %s on commercial seats\n", p->commercial_seats_used,
+            p->commercial_seats_used == 1 ? "person" : "people");
+    fprintf(f, "  lower bound %zu sortie%s", p->sorties_lb, p->sorties_lb == 1 ? "" : "s");
     if (p->sorties_lb)
         fprintf(f, " (gap %.1f%%)", 100.0 * ((double)p->n_sorties - (double)p->sorties_lb) /
                                         (double)p->sorties_lb);
