@@ -386,6 +386,19 @@ static void test_cli_golden(void **state)
     assert_non_null(strstr(out, "verification: the independent verifier finds 1 violation: 1 "
                                 "load (drawdown verify lists them)\n"));
     free(out);
+    /* no military flight cleared at all: the binding limit says so */
+    rc = run(DD_CLI " plan " DATA "/plan/noclear.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  binding limit: no military flight is cleared (daily_cap 0), "
+                                "and 4 sorties are needed\n"));
+    free(out);
+    /* a release time, not a task chain, when no task releases the group */
+    rc = run(DD_CLI " plan " DD_SOURCE_DIR "/examples/tutorial/05-commercial/scenario.yaml",
+             &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "  binding limit: the release time of group GUARD, "
+                                "2024-05-19T23:00Z\n"));
+    free(out);
     /* a missed plan: the verifier's findings are summed up by kind */
     rc = run(DD_CLI " plan " DATA "/plan/late.yaml", &out);
     assert_int_equal(rc, 1);

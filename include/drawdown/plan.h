@@ -159,6 +159,8 @@ typedef struct dd_plan {
     /* bounds */
     dd_time completion_lb;
     dd_binding completion_lb_binding;
+    char completion_lb_detail[120]; /* what sets the bound, for a person ("" when the
+                                     * name says it all) */
     size_t sorties_lb;
     int32_t commercial_seats_used;
     size_t n_relaxations;

@@ -676,6 +676,7 @@ void dd__terms_fini(dd__terms *t)
 static dd_status bounds(dd_plan *p, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
+    p->completion_lb_detail[0] = '\0';
     /* sorties: per site, the bound `check` prints too (bounds.c) */
     size_t total = 0;
     size_t *site_lb = calloc(s->n_sites + 1, sizeof *site_lb);
@@ -789,6 +790,13 @@ static dd_status bounds(dd_plan *p, const dd__terms *terms)
         if (r > lb) {
             lb = r;
             why = DD_BIND_TASKS;
+            if (c->released_by >= 0 && ef[c->released_by] >= r)
+                snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                         "the task chain ending with %s (it releases %s)",
+                         s->tasks[c->released_by].id, c->id);
+            else
+                snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                         "the ready time of cargo %s", c->id);
         }
     }
     for (size_t g = 0; g < s->n_people; g++) {
@@ -801,6 +809,16 @@ static dd_status bounds(dd_plan *p, const dd__terms *terms)
         if (r > lb) {
             lb = r;
             why = DD_BIND_TASKS;
+            if (x->released_by >= 0 && ef[x->released_by] >= r)
+                snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                         "the task chain ending with %s (it releases group %s)",
+                         s->tasks[x->released_by].id, x->id);
+            else if (x->arrival != DD_TIME_NONE && x->arrival >= r)
+                snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                         "the arrival of group %s", x->id);
+            else
+                snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                         "the release time of group %s", x->id);
         }
     }
     free(ef);
@@ -831,6 +849,13 @@ static dd_status bounds(dd_plan *p, const dd__terms *terms)
             lb = t;
             why = DD_BIND_FLEET;
         }
+    }
+    /* no military flight cleared at all, while something needs one */
+    if (terms->country_cap == 0 && total > 0) {
+        why = DD_BIND_CLEARANCE_CAP;
+        snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                 "no military flight is cleared (daily_cap 0), and %zu sorties are needed",
+                 total);
     }
     free(site_lb);
     p->completion_lb = lb;
@@ -951,6 +976,11 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
     dd_scenario_format_time(s, p->completion_lb, 0, a, sizeof a);
     switch (p->binding) {
     case DD_BIND_CLEARANCE_CAP:
+        if (terms->country_cap == 0) {
+            snprintf(p->binding_detail, sizeof p->binding_detail, "%s",
+                     p->completion_lb_detail);
+            break;
+        }
         snprintf(p->binding_detail, sizeof p->binding_detail,
                  "country-wide clearance cap of %d flight%s/day", terms->country_cap,
                  terms->country_cap == 1 ? "" : "s");
@@ -968,6 +998,13 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
             snprintf(p->binding_detail, sizeof p->binding_detail,
                      "none: the plan is limited by flying times only");
         break;
+    case DD_BIND_TASKS:
+        if (p->completion_lb_detail[0]) {
+            snprintf(p->binding_detail, sizeof p->binding_detail, "%s, %s",
+                     p->completion_lb_detail, a);
+            break;
+        }
+        /* fall through */
     default:
         snprintf(p->binding_detail, sizeof p->binding_detail, "%s (lower bound %s)",
                  dd_binding_name(p->binding), a);

@@ -651,6 +651,7 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     p->margin = dd__tightest_term(p, p->margin_term, sizeof p->margin_term);
     p->completion_lb = b->completion_lb;
     p->completion_lb_binding = b->completion_lb_binding;
+    memcpy(p->completion_lb_detail, b->completion_lb_detail, sizeof p->completion_lb_detail);
     p->sorties_lb = b->sorties_lb;
     p->binding = b->binding;
     snprintf(p->binding_detail, sizeof p->binding_detail, "%s", b->binding_detail);
