@@ -79,10 +79,16 @@ static void not_out(const dd_plan *p, FILE *f)
         if (kg_all - kg_out > 0.5 || ppl_all > ppl_out) {
             char w[64];
             dd_format_weight(s, kg_all - kg_out, w, sizeof w);
-            fprintf(f, "  %s: %s of cargo and %lld people have no way out (no aircraft, "
-                       "tail or clearance can take them)\n",
-                    s->sites[si].id, kg_all - kg_out > 0.5 ? w : "none",
-                    (long long)(ppl_all - ppl_out));
+            /* the cause, where it is plain from the terms */
+            const dd_site *x = &s->sites[si];
+            const char *why = "no aircraft, tail or clearance can take them";
+            if (s->agreement.clearance.daily_cap == 0 || x->daily_cap == 0)
+                why = "no military flight is cleared";
+            else if (s->n_aircraft == 0)
+                why = "there is no aircraft";
+            fprintf(f, "  %s: %s of cargo and %lld %s have no way out\n    (%s)\n", x->id,
+                    kg_all - kg_out > 0.5 ? w : "none", (long long)(ppl_all - ppl_out),
+                    ppl_all - ppl_out == 1 ? "person" : "people", why);
         }
     }
 }
