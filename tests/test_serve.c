@@ -687,6 +687,109 @@ static void test_other_views(void **state)
     resp_free(&r);
 }
 
+/* ---- group writes ------------------------------------------------------------------ */
+
+typedef struct gposter {
+    uint16_t port;
+    const session *sess;
+    int id;
+    long numbers[10];
+    int n_ok, n_conflict;
+    const char *task; /* post this task-done instead of notes */
+} gposter;
+
+static void *gpost_main(void *arg)
+{
+    gposter *x = arg;
+    for (int k = 0; k < (x->task ? 1 : 10); k++) {
+        char body[200];
+        if (x->task)
+            snprintf(body, sizeof body,
+                     "{\"time\":\"2024-05-23T02:00Z\",\"event\":\"task-done\",\"subject\":\"%s\"}",
+                     x->task);
+        else
+            snprintf(body, sizeof body,
+                     "{\"time\":\"2024-05-20T05:00Z\",\"event\":\"note\",\"note\":\"group %d %d\"}",
+                     x->id, k);
+        resp r = request(x->port, "POST", "/api/v1/events", body, x->sess);
+        if (r.code == 201) {
+            const char *a = strstr(r.body, "\"added\":[");
+            x->numbers[x->n_ok++] = a ? atol(a + 9) : -1;
+        } else if (r.code == 409) {
+            x->n_conflict++;
+        }
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+static void test_group_writes(void **state)
+{
+    (void)state;
+    dd_serve_options o;
+    dd_serve_options_init(&o);
+    o.log_path = fx.log;
+    o.users_path = fx.users;
+    o.address = "127.0.0.1";
+    o.port = 0;
+    o.threads = 2;
+    o.group_writes = true;
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    dd_server *srv = NULL;
+    dd_track *tr = NULL;
+    int64_t bad = -1;
+    assert_int_equal(dd_track_open(fx.log, false, &d, &tr), DD_OK);
+    assert_int_equal(dd_track_verify(tr, &bad, &d), DD_OK);
+    int64_t batches = dd_track_get_info(tr)->n_batches;
+    dd_track_close(tr);
+    assert_int_equal(dd_server_start(&o, &d, &srv), DD_OK);
+    dd_diags_fini(&d);
+    uint16_t port = dd_server_port(srv);
+    session pl;
+    assert_int_equal(login_as(port, "pl", PASSWORD, &pl), 200);
+    enum { N = 18 };
+    gposter g[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        g[i] = (gposter){.port = port, .sess = &pl, .id = i};
+        if (i >= N - 2)
+            g[i].task = "201-SEC"; /* two at once: one is refused */
+        pthread_create(&t[i], NULL, gpost_main, &g[i]);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(g[N - 2].n_ok + g[N - 1].n_ok, 1);
+    assert_int_equal(g[N - 2].n_conflict + g[N - 1].n_conflict, 1);
+    /* every number answered holds the event posted, once */
+    resp r = request(port, "GET", "/api/v1/events", NULL, &pl);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const dd_ynode *ev = jget(j.root, "events");
+    for (int i = 0; i < N - 2; i++) {
+        assert_int_equal(g[i].n_ok, 10);
+        for (int k = 0; k < 10; k++) {
+            long n = g[i].numbers[k];
+            assert_true(n >= 1 && n <= (long)ev->n);
+            char want[40];
+            snprintf(want, sizeof want, "group %d %d", i, k);
+            assert_string_equal(jget(ev->items[n - 1], "note")->text, want);
+        }
+    }
+    jdoc_free(&j);
+    resp_free(&r);
+    dd_server_stop(srv);
+    dd_diags_init(&d, 4);
+    assert_int_equal(dd_track_open(fx.log, false, &d, &tr), DD_OK);
+    assert_int_equal(dd_track_verify(tr, &bad, &d), DD_OK);
+    /* 161 requests answered 201 in fewer batches: they were grouped */
+    int64_t added_batches = dd_track_get_info(tr)->n_batches - batches;
+    fprintf(stderr, "group writes: 161 requests in %lld batches\n", (long long)added_batches);
+    assert_true(added_batches >= 1 && added_batches < 161);
+    dd_track_close(tr);
+    dd_diags_fini(&d);
+}
+
 /* ---- TLS and where it may listen ------------------------------------------------- */
 
 static void test_listen_rules(void **state)
@@ -789,7 +892,7 @@ int main(void)
         cmocka_unit_test(test_host_view),     cmocka_unit_test(test_clearances),
         cmocka_unit_test(test_events),        cmocka_unit_test(test_stream),
         cmocka_unit_test(test_outside_change), cmocka_unit_test(test_other_views),
-        cmocka_unit_test(test_listen_rules),
+        cmocka_unit_test(test_group_writes),  cmocka_unit_test(test_listen_rules),
         cmocka_unit_test(test_tls),           cmocka_unit_test(test_role_matrix),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -100,6 +100,8 @@ typedef struct dd_serve_options {
     unsigned login_fail_user;  /* failed logins per user per window; 0: 5 */
     unsigned login_fail_addr;  /* per client address; 0: 20 */
     unsigned login_window_s;   /* 0: 15 min */
+    bool group_writes;      /* the POST /events requests waiting together are each
+                             * checked alone, then added in one transaction */
     FILE *log;              /* the server's own log (changes, refusals); NULL: none */
 } dd_serve_options;
 

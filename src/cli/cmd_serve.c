@@ -19,13 +19,15 @@
 static const char serve_usage[] =
     "usage: drawdown serve LOG [--listen ADDR:PORT] [--users USERS.db]\n"
     "                          [--tls-cert CERT.pem --tls-key KEY.pem] [--insecure]\n"
-    "                          [--key NAME] [--threads N]\n"
+    "                          [--key NAME] [--threads N] [--group-writes]\n"
     "\n"
     "Serve the withdrawal tracked in LOG over HTTP (JSON under /api/v1/) to\n"
     "the users of USERS.db (drawdown users), each with what their role\n"
     "allows (docs/serve.md). Default 127.0.0.1:8080 (port 0: any free port);\n"
     "an address other than loopback needs TLS, or --insecure. The events the\n"
-    "server adds are signed with the key NAME (default: the first key).\n";
+    "server adds are signed with the key NAME (default: the first key).\n"
+    "--group-writes: event posts waiting together are each checked alone, then\n"
+    "added in one transaction (one disk sync, one signed batch).\n";
 
 int dd__cmd_serve(int argc, char **argv)
 {
@@ -61,6 +63,8 @@ int dd__cmd_serve(int argc, char **argv)
                 return DD_EXIT_INPUT;
             }
             o.threads = (unsigned)v;
+        } else if (!strcmp(a, "--group-writes")) {
+            o.group_writes = true;
         } else if (!strcmp(a, "--insecure")) {
             o.insecure = true;
         } else if (a[0] == '-' && a[1]) {

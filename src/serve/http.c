@@ -273,9 +273,37 @@ static enum MHD_Result finish(dd_server *s, conn_ctx *x)
 
 /* ---- the workers: slow requests, one at a time each ---------------------- */
 
+enum { GROUP_MAX = 64 };
+
+/* With group writes, the POST /events requests waiting behind x (x one of
+ * them), taken out of the queue (work_mu held). */
+static size_t take_group(dd_server *s, conn_ctx *x, conn_ctx **group)
+{
+    size_t n = 0;
+    group[n++] = x;
+    if (!s->o.group_writes || !dd__route_is_events_post(&x->q))
+        return n;
+    conn_ctx **pp = &s->work_head;
+    s->work_tail = NULL;
+    while (*pp) {
+        conn_ctx *y = *pp;
+        if (n < GROUP_MAX && dd__route_is_events_post(&y->q)) {
+            *pp = y->next;
+            group[n++] = y;
+        } else {
+            s->work_tail = y;
+            pp = &y->next;
+        }
+    }
+    return n;
+}
+
 static void *work(void *arg)
 {
     dd_server *s = arg;
+    conn_ctx *group[GROUP_MAX];
+    const dd__req *qs[GROUP_MAX];
+    dd__reply *rs[GROUP_MAX];
     pthread_mutex_lock(&s->work_mu);
     for (;;) {
         while (!s->work_head && !s->work_stop)
@@ -286,8 +314,17 @@ static void *work(void *arg)
         s->work_head = x->next;
         if (!s->work_head)
             s->work_tail = NULL;
+        size_t n = take_group(s, x, group);
         pthread_mutex_unlock(&s->work_mu);
-        dd__route(s, &x->q, &x->r);
+        if (n > 1) {
+            for (size_t i = 0; i < n; i++) {
+                qs[i] = &group[i]->q;
+                rs[i] = &group[i]->r;
+            }
+            dd__route_events_group(s, qs, rs, n);
+        } else {
+            dd__route(s, &x->q, &x->r);
+        }
         /* the last of a burst of writes makes the snapshot again before
          * its answer goes, so a client reads what it wrote */
         pthread_mutex_lock(&s->work_mu);
@@ -295,8 +332,10 @@ static void *work(void *arg)
         pthread_mutex_unlock(&s->work_mu);
         if (idle && atomic_load(&s->dirty))
             (void)dd__snap_update(s, false);
-        x->job = JOB_DONE;
-        MHD_resume_connection(x->c);
+        for (size_t i = 0; i < n; i++) {
+            group[i]->job = JOB_DONE;
+            MHD_resume_connection(group[i]->c);
+        }
         pthread_mutex_lock(&s->work_mu);
     }
     pthread_mutex_unlock(&s->work_mu);

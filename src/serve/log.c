@@ -141,6 +141,12 @@ dd_status dd__slog_parse(dd__slog *l, const char *origin, const char *csv, size_
     return dd_events_parse(l->s, origin, csv, len, diags, out);
 }
 
+dd_status dd__slog_check(const dd__slog *l, const dd_events *prior, const dd_events *add,
+                         dd_diags *diags)
+{
+    return dd_track_check(l->p, prior, add, diags);
+}
+
 dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
                           int64_t *last_out)
 {

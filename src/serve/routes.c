@@ -123,47 +123,66 @@ static void refused(dd__reply *r, const dd_diags *d, const char *what)
         dd__reply_error(r, 500, "out of memory");
 }
 
-/* Parse, check the role's right to each event, and append: log_mu held. */
-static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t len,
-                       dd__reply *r, const char *extra)
+/* Parse the events CSV of a request and check the role's right to each:
+ * true and *add, or false and the reply. No log access. */
+static bool prepare(dd_server *s, const dd__req *q, const char *csv, size_t len, dd__reply *r,
+                    dd_events **add)
 {
     char origin[64];
     snprintf(origin, sizeof origin, "serve/user-%lld", (long long)q->sess->user_id);
     dd_diags d;
     dd_diags_init(&d, 20);
-    dd_events *add = NULL;
-    dd_status st = dd__slog_parse(s->log, origin, csv, len, &d, &add);
+    *add = NULL;
+    dd_status st = dd__slog_parse(s->log, origin, csv, len, &d, add);
+    bool ok = false;
     if (st == DD_EINPUT) {
         refused(r, &d, "bad events; nothing was added");
     } else if (st != DD_OK) {
         dd__reply_error(r, 500, "%s", dd_status_str(st));
-    } else if (add->n == 0) {
+    } else if ((*add)->n == 0) {
         dd__reply_error(r, 400, "no events");
     } else {
-        for (size_t i = 0; i < add->n; i++)
-            if (q->sess->role == DD_USER_MOVEMENT && !movement_may(s->log, q->sess, &add->v[i])) {
+        ok = true;
+        for (size_t i = 0; ok && i < (*add)->n; i++)
+            if (q->sess->role == DD_USER_MOVEMENT &&
+                !movement_may(s->log, q->sess, &(*add)->v[i])) {
                 dd__reply_error(r, 403,
                                 "event %zu: a movement user records departures, aborts, tails "
                                 "down and exit processing of their own site",
                                 i);
                 snprintf(r->audit, sizeof r->audit, "refused: event kind or site");
-                dd_events_free(add);
-                dd_diags_fini(&d);
-                return;
+                ok = false;
             }
-        int64_t last = 0;
-        st = dd__slog_append(s->log, add, &d, &last);
-        if (st == DD_OK) {
-            /* the snapshot is made again once the queue of writes is
-             * empty, or by the watcher: not once per write under load */
-            atomic_store(&s->dirty, true);
-            added(r, last - (int64_t)add->n + 1, last, extra);
-        } else if (st == DD_EINPUT) {
-            refused(r, &d, "refused against the plan and the log; nothing was added");
-            r->code = 409;
-        } else {
-            dd__reply_error(r, 500, "cannot write the log: %s", dd_status_str(st));
-        }
+    }
+    if (!ok) {
+        dd_events_free(*add);
+        *add = NULL;
+    }
+    dd_diags_fini(&d);
+    return ok;
+}
+
+/* Parse, check the role's right to each event, and append: log_mu held. */
+static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t len,
+                       dd__reply *r, const char *extra)
+{
+    dd_events *add = NULL;
+    if (!prepare(s, q, csv, len, r, &add))
+        return;
+    dd_diags d;
+    dd_diags_init(&d, 20);
+    int64_t last = 0;
+    dd_status st = dd__slog_append(s->log, add, &d, &last);
+    if (st == DD_OK) {
+        /* the snapshot is made again once the queue of writes is
+         * empty, or by the watcher: not once per write under load */
+        atomic_store(&s->dirty, true);
+        added(r, last - (int64_t)add->n + 1, last, extra);
+    } else if (st == DD_EINPUT) {
+        refused(r, &d, "refused against the plan and the log; nothing was added");
+        r->code = 409;
+    } else {
+        dd__reply_error(r, 500, "cannot write the log: %s", dd_status_str(st));
     }
     dd_events_free(add);
     dd_diags_fini(&d);
@@ -775,16 +794,17 @@ bool dd__route_slow(const dd__req *q)
     return false;
 }
 
-void dd__route(dd_server *s, const dd__req *q, dd__reply *r)
+/* The route of a request once every check has passed (*n: its sortie), or
+ * NULL and the reply. */
+static const route *admit(dd_server *s, const dd__req *q, dd__reply *r, int64_t *n)
 {
     if (!path_ok(q->path)) {
         dd__reply_error(r, 400, "bad path");
         snprintf(r->audit, sizeof r->audit, "refused: bad path");
-        return;
+        return NULL;
     }
     const route *hit = NULL;
     bool path_known = false;
-    int64_t n = 0;
     bool head = !strcmp(q->method, "HEAD");
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         int64_t v = 0;
@@ -793,7 +813,7 @@ void dd__route(dd_server *s, const dd__req *q, dd__reply *r)
         path_known = true;
         if (!strcmp(routes[i].method, q->method) || (head && !strcmp(routes[i].method, "GET"))) {
             hit = &routes[i];
-            n = v;
+            *n = v;
             break;
         }
     }
@@ -802,34 +822,136 @@ void dd__route(dd_server *s, const dd__req *q, dd__reply *r)
             dd__reply_error(r, 405, "method not allowed here");
         else
             dd__reply_error(r, 404, "no such route");
-        return;
+        return NULL;
     }
     bool change = strcmp(hit->method, "GET") != 0;
     if (hit->roles) {
         if (!q->sess) {
             dd__reply_error(r, 401, "log in first (POST /api/v1/login)");
             snprintf(r->audit, sizeof r->audit, "refused: no session");
-            return;
+            return NULL;
         }
         if (!(hit->roles & (1u << q->sess->role))) {
             dd__reply_error(r, 403, "the %s role may not use this route",
                             dd_user_role_name(q->sess->role));
             snprintf(r->audit, sizeof r->audit, "refused: role");
-            return;
+            return NULL;
         }
         if (change && (!q->csrf_header || strlen(q->csrf_header) != 64 ||
                        sodium_memcmp(q->csrf_header, q->sess->csrf, 64) != 0)) {
             dd__reply_error(r, 403, "missing or wrong X-CSRF-Token header");
             snprintf(r->audit, sizeof r->audit, "refused: CSRF token");
-            return;
+            return NULL;
         }
     }
     if (strstr(hit->path, "{n}")) {
         const dd_plan *p = dd__slog_plan(s->log);
-        if (n < 1 || (size_t)n > p->n_sorties || p->sorties[n - 1].clearance < 0) {
-            dd__reply_error(r, 404, "no clearance request for sortie %lld", (long long)n);
-            return;
+        if (*n < 1 || (size_t)*n > p->n_sorties || p->sorties[*n - 1].clearance < 0) {
+            dd__reply_error(r, 404, "no clearance request for sortie %lld", (long long)*n);
+            return NULL;
         }
     }
-    hit->h(s, q, (int32_t)n, r);
+    return hit;
+}
+
+void dd__route(dd_server *s, const dd__req *q, dd__reply *r)
+{
+    int64_t n = 0;
+    const route *hit = admit(s, q, r, &n);
+    if (hit)
+        hit->h(s, q, (int32_t)n, r);
+}
+
+bool dd__route_is_events_post(const dd__req *q)
+{
+    return !strcmp(q->method, "POST") && !strcmp(q->path, "/events");
+}
+
+/*
+ * Group writes (dd_serve_options.group_writes): the POST /events requests
+ * waiting in the queue are checked one after the other, each against the
+ * log and the requests accepted before it — so each is still all or
+ * nothing and refused alone — and the accepted ones are appended in one
+ * transaction, one disk sync and one signed batch for all.
+ */
+void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *const *rs,
+                            size_t n)
+{
+    dd_events **adds = calloc(n, sizeof *adds);
+    if (!adds) {
+        for (size_t i = 0; i < n; i++)
+            dd__reply_error(rs[i], 500, "out of memory");
+        return;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t k = 0;
+        if (!admit(s, qs[i], rs[i], &k))
+            continue;
+        char err[300], *csv = NULL;
+        size_t len = 0;
+        dd_status st = dd__body_events_csv(qs[i]->body, qs[i]->body_len, &csv, &len, err,
+                                           sizeof err);
+        if (st != DD_OK)
+            dd__reply_error(rs[i], st == DD_ENOMEM ? 500 : 400, "%s", err);
+        else if (prepare(s, qs[i], csv, len, rs[i], &adds[i]))
+            total += adds[i]->n;
+        free(csv);
+    }
+    pthread_mutex_lock(&s->log_mu);
+    dd_diags d;
+    dd_diags_init(&d, 20);
+    dd_events *prior = NULL;
+    dd_event *all = NULL; /* the log's events, then each accepted request's */
+    dd_status st = total ? dd__slog_events(s->log, &d, &prior) : DD_OK;
+    size_t n_prior = prior ? prior->n : 0, n_all = n_prior;
+    if (st == DD_OK && total) {
+        all = malloc((n_prior + total) * sizeof *all);
+        if (!all)
+            st = DD_ENOMEM;
+        else if (n_prior)
+            memcpy(all, prior->v, n_prior * sizeof *all);
+    }
+    for (size_t i = 0; st == DD_OK && i < n; i++) {
+        if (!adds[i])
+            continue;
+        dd_events before = {n_all, all};
+        dd_diags_fini(&d);
+        dd_diags_init(&d, 20);
+        if (dd__slog_check(s->log, &before, adds[i], &d) != DD_OK) {
+            refused(rs[i], &d, "refused against the plan and the log; nothing was added");
+            rs[i]->code = 409;
+            dd_events_free(adds[i]);
+            adds[i] = NULL;
+            continue;
+        }
+        memcpy(all + n_all, adds[i]->v, adds[i]->n * sizeof *all);
+        n_all += adds[i]->n;
+    }
+    int64_t last = 0;
+    if (st == DD_OK && n_all > n_prior) {
+        dd_events batch = {n_all - n_prior, all + n_prior};
+        dd_diags_fini(&d);
+        dd_diags_init(&d, 20);
+        st = dd__slog_append(s->log, &batch, &d, &last);
+    }
+    pthread_mutex_unlock(&s->log_mu);
+    int64_t first = last - (int64_t)(n_all - n_prior) + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!adds[i])
+            continue;
+        if (st == DD_OK) {
+            added(rs[i], first, first + (int64_t)adds[i]->n - 1, NULL);
+            first += (int64_t)adds[i]->n;
+        } else {
+            dd__reply_error(rs[i], 500, "cannot write the log: %s", dd_status_str(st));
+        }
+        dd_events_free(adds[i]);
+    }
+    if (st == DD_OK && n_all > n_prior)
+        atomic_store(&s->dirty, true);
+    free(all);
+    dd_events_free(prior);
+    dd_diags_fini(&d);
+    free(adds);
 }

@@ -40,6 +40,9 @@ dd_status dd__slog_events(dd__slog *l, dd_diags *diags, dd_events **out);
 /* Events CSV text read as `track add` reads a file named origin. */
 dd_status dd__slog_parse(dd__slog *l, const char *origin, const char *csv, size_t len,
                          dd_diags *diags, dd_events **out);
+/* Whether add fits the plan and the events prior (dd_track_check). */
+dd_status dd__slog_check(const dd__slog *l, const dd_events *prior, const dd_events *add,
+                         dd_diags *diags);
 /* Append in one transaction, checked; *last_out: the number of the last
  * event in the log afterwards. */
 dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
@@ -237,6 +240,10 @@ void dd__route(dd_server *s, const dd__req *q, dd__reply *r);
 /* Whether the request's route is slow (writes the log, hashes a password,
  * renders a briefing): it is then answered by a worker thread. */
 bool dd__route_slow(const dd__req *q);
+/* POST /events, and the queued ones answered together (group writes). */
+bool dd__route_is_events_post(const dd__req *q);
+void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *const *rs,
+                            size_t n);
 
 /* Streams (sse.c): the response of a new stream, events after `after`
  * (-1: from now); wake every suspended stream (a new snapshot, a
