@@ -432,32 +432,108 @@ static dd_status plan_mix(dd_plan *p, const dd__terms *terms, load_cache *c, uin
     return st;
 }
 
-/* Per site, the earliest a person there can be on a military manifest:
- * released, in the country (augmentees enter at their arrival time, or
- * once their entry can be requested), and the manifest lead time after;
- * a minute later for someone flown in. A site with nobody gets
- * INT64_MAX / 4 (no escort will come: the plan says the term is broken).
- * NULL on ENOMEM. */
-static dd_time *escort_times(const dd_plan *p)
+typedef struct escort_key {
+    int32_t site;
+    dd_time ready;
+    size_t rq; /* index into the requests */
+} escort_key;
+
+static int cmp_escort(const void *a, const void *b)
+{
+    const escort_key *x = a, *y = b;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    if (x->ready != y->ready)
+        return x->ready < y->ready ? -1 : 1;
+    return (x->rq > y->rq) - (x->rq < y->rq);
+}
+
+typedef struct avail {
+    dd_time t;
+    int64_t count;
+} avail;
+
+static int cmp_avail(const void *a, const void *b)
+{
+    const avail *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Each sensitive load leaves with an escort aboard, who leaves with it:
+ * the k-th sensitive load of a site (by readiness) waits until k people
+ * there can be on a military manifest — released, in the country
+ * (augmentees enter at their arrival time, or once their entry can be
+ * requested, and not at the minute of a departure) and the manifest lead
+ * time after. Security counts beyond the floor only (the floor stays to
+ * the end). Past the people a site has, a load waits for the last of them
+ * (its escort is then the site's last departure, or none: the plan's
+ * terms check says so). */
+static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
 {
     const dd_scenario *s = p->scenario;
-    dd_time *t = malloc((s->n_sites ? s->n_sites : 1) * sizeof *t);
-    if (!t)
-        return NULL;
-    for (size_t i = 0; i < s->n_sites; i++)
-        t[i] = INT64_MAX / 4;
-    for (size_t g = 0; g < s->n_people; g++) {
-        const dd_people *x = &s->people[g];
-        dd_time r = p->released[g];
-        if (x->role == DD_ROLE_AUGMENTEE && x->arrival != DD_TIME_NONE) {
-            dd_time entry = max_t(x->arrival, s->agreement.personnel.entry_lead);
-            r = max_t(r, entry + 1);
-        }
-        r += s->agreement.personnel.manifest_lead;
-        if (r < t[x->site])
-            t[x->site] = r;
+    size_t n_sens = 0;
+    for (size_t i = 0; i < n; i++)
+        n_sens += p->loads->loads[rq[i].load].sensitive;
+    if (n_sens == 0)
+        return DD_OK;
+    escort_key *keys = malloc(n_sens * sizeof *keys);
+    avail *av = malloc((s->n_people ? s->n_people : 1) * sizeof *av);
+    if (!keys || !av) {
+        free(keys);
+        free(av);
+        return DD_ENOMEM;
     }
-    return t;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p->loads->loads[rq[i].load].sensitive)
+            keys[k++] = (escort_key){rq[i].site, rq[i].ready, i};
+    qsort(keys, n_sens, sizeof *keys, cmp_escort);
+    for (size_t a = 0; a < n_sens;) {
+        int32_t site = keys[a].site;
+        size_t b = a;
+        while (b < n_sens && keys[b].site == site)
+            b++;
+        const dd_site *x = &s->sites[site];
+        int64_t sec_kept = x->security_floor >= 0 ? x->security_floor
+                                                   : s->agreement.security.floor;
+        size_t na = 0;
+        for (size_t g = 0; g < s->n_people; g++) {
+            const dd_people *pg = &s->people[g];
+            if (pg->site != site)
+                continue;
+            dd_time r = p->released[g];
+            if (pg->role == DD_ROLE_AUGMENTEE && pg->arrival != DD_TIME_NONE)
+                r = max_t(r, max_t(pg->arrival, s->agreement.personnel.entry_lead) + 1);
+            int64_t count = pg->count;
+            if (pg->role == DD_ROLE_SECURITY) {
+                int64_t kept = sec_kept < count ? sec_kept : count;
+                sec_kept -= kept;
+                count -= kept;
+            }
+            if (count > 0)
+                av[na++] = (avail){r + s->agreement.personnel.manifest_lead, count};
+        }
+        qsort(av, na, sizeof *av, cmp_avail);
+        /* the q-th load waits for the q-th person (or the last one) */
+        size_t gi = 0;
+        int64_t before = 0; /* people in av[0..gi) */
+        for (size_t q = a; q < b && na > 0; q++) {
+            int64_t idx = (int64_t)(q - a);
+            while (gi + 1 < na && before + av[gi].count <= idx) {
+                before += av[gi].count;
+                gi++;
+            }
+            dd__request *r = &rq[keys[q].rq];
+            if (av[gi].t > r->ready) {
+                r->ready = av[gi].t;
+                r->key = (double)av[gi].t;
+            }
+        }
+        a = b;
+    }
+    free(keys);
+    free(av);
+    return DD_OK;
 }
 
 /* One planning attempt into p (tasks and release times already set). */
@@ -494,22 +570,17 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
      * (each at its own cap, the one that must close first ahead): the
      * plan that leaves the most margin on an early hand-over */
     bool by_close = iter % 4 == 1;
-    dd_time *escort_ready = escort_times(p);
-    if (!escort_ready) {
+    for (size_t i = 0; i < n; i++) {
+        const dd_load *l = &p->loads->loads[i];
+        dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
+        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready, INT64_MAX};
+    }
+    /* a sensitive load waits for someone who can escort it */
+    if (escort_waits(p, rq, n) != DD_OK) {
         free(rq);
         free(ord);
         return DD_ENOMEM;
     }
-    for (size_t i = 0; i < n; i++) {
-        const dd_load *l = &p->loads->loads[i];
-        dd_time ready = l->ready == DD_TIME_NONE ? 0 : l->ready;
-        /* a sensitive load waits for someone who can escort it */
-        if (l->sensitive && escort_ready[l->site] > ready &&
-            escort_ready[l->site] != INT64_MAX / 4)
-            ready = escort_ready[l->site];
-        rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready, INT64_MAX};
-    }
-    free(escort_ready);
     /* the loads of a site in order of readiness: their ordinal k */
     qsort(rq, n, sizeof *rq, cmp_req);
     for (size_t i = 0; i < n; i++) {

@@ -461,6 +461,10 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
         n_groups = irange(g, 10, 40), max_group = 300;
         break;
     }
+    /* most scenarios have people at every site (a site with nobody and
+     * sensitive cargo breaks the escort term, kept in some) */
+    if (n_groups < sc->n_sites && chance(g, 0.9))
+        n_groups = sc->n_sites;
     if (o && o->max_people > 0 && max_group * n_groups > o->max_people)
         max_group = o->max_people / (n_groups ? n_groups : 1) + 1;
     /* deadlines from impossible to generous */
