@@ -65,6 +65,7 @@ static int fixture_files(fixture *fx)
     snprintf(fx->users, sizeof fx->users, "%s/users.db", fx->dir);
     snprintf(fx->keys, sizeof fx->keys, "%s/keys", fx->dir);
     setenv("DRAWDOWN_KEYS", fx->keys, 1);
+    setenv("TMPDIR", fx->dir, 1); /* the servers' scratch folders, killed ones' too */
     dd_diags d;
     dd_diags_init(&d, 10);
     dd_key key;
