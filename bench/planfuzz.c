@@ -6,11 +6,13 @@
  * (median, 90th percentile, worst), and each disagreement with its seed.
  *
  *   planfuzz [--n N] [--seed K] [--size tiny|small|medium|large|any]
- *            [--iterations I] [--keep DIR] [--quiet]
+ *            [--iterations I] [--keep DIR] [--quiet] [--timeout S]
  *
  * --keep DIR keeps the scenario of every disagreement in DIR/seed-K/.
  * Exit status 1 when a plan said met and the verifier rejected it, or a
- * plan failed or was malformed.
+ * plan failed or was malformed. A scenario that takes more than --timeout
+ * seconds (default 300) ends the run with SIGALRM: a hang, its seed the
+ * last one written on stderr.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
     uint64_t seed = 1, iterations = 8;
     const char *keep = NULL;
     bool quiet = false;
+    unsigned timeout_s = 300; /* per scenario; a hang is a failure */
     sg_options o = {SG_ANY, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
             iterations = strtoull(v, NULL, 10), i++;
         } else if (!strcmp(a, "--keep") && v) {
             keep = v, i++;
+        } else if (!strcmp(a, "--timeout") && v) {
+            timeout_s = (unsigned)strtoul(v, NULL, 10), i++;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--size") && v) {
@@ -67,7 +72,7 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: planfuzz [--n N] [--seed K] [--size S] [--iterations I] "
-                            "[--keep DIR] [--quiet]\n");
+                            "[--keep DIR] [--quiet] [--timeout S]\n");
             return 2;
         }
     }
@@ -96,7 +101,13 @@ int main(int argc, char **argv)
             return 2;
         }
         pf_result r;
+        /* a hang kills the run (SIGALRM), naming the seed on stderr first */
+        if (timeout_s > 0) {
+            fprintf(stderr, "\rseed %llu ", (unsigned long long)k);
+            alarm(timeout_s);
+        }
         pf_check(dir, iterations, &r);
+        alarm(0);
         counts[r.outcome]++;
         if (r.outcome != PF_CHECK_REJECTED)
             times[n_timed++] = r.plan_seconds;
