@@ -18,6 +18,7 @@
 
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "serve_util.h"
@@ -133,6 +134,56 @@ static void test_users_file(void **state)
     assert_non_null(memmem(buf, n, "$argon2id$", 10));
     assert_null(memmem(buf, n, PASSWORD, strlen(PASSWORD)));
     dd_diags_fini(&d);
+}
+
+/* drawdown users: the password from standard input, the file 0600, exit codes */
+static int run(const char *cmd)
+{
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_users_cli(void **state)
+{
+    (void)state;
+    char file[400], cmd[1200], out[400];
+    snprintf(file, sizeof file, "%s/cli-users.db", fx.dir);
+    snprintf(out, sizeof out, "%s/cli-users.out", fx.dir);
+    snprintf(cmd, sizeof cmd,
+             "echo 'a long passphrase' | '%s' users add '%s' carol --role movement "
+             "--site AB201 > '%s' 2>&1",
+             DD_CLI, file, out);
+    assert_int_equal(run(cmd), 0);
+    struct stat sb;
+    assert_int_equal(stat(file, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(run(cmd), 2); /* carol exists already */
+    snprintf(cmd, sizeof cmd,
+             "echo 'a long passphrase' | '%s' users add '%s' dave --role admiral > '%s' 2>&1",
+             DD_CLI, file, out);
+    assert_int_equal(run(cmd), 2);
+    snprintf(cmd, sizeof cmd,
+             "echo 'short' | '%s' users add '%s' dave --role viewer > '%s' 2>&1", DD_CLI, file,
+             out);
+    assert_int_equal(run(cmd), 2);
+    snprintf(cmd, sizeof cmd, "'%s' users list '%s' > '%s' 2>&1", DD_CLI, file, out);
+    assert_int_equal(run(cmd), 0);
+    FILE *f = fopen(out, "r");
+    char text[2000] = "";
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    assert_non_null(strstr(text, "carol"));
+    assert_non_null(strstr(text, "movement"));
+    assert_non_null(strstr(text, "AB201"));
+    assert_null(strstr(text, "passphrase"));
+    snprintf(cmd, sizeof cmd,
+             "echo 'another passphrase' | '%s' users passwd '%s' carol > '%s' 2>&1", DD_CLI,
+             file, out);
+    assert_int_equal(run(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' users remove '%s' carol > '%s' 2>&1", DD_CLI, file, out);
+    assert_int_equal(run(cmd), 0);
+    assert_int_equal(run(cmd), 2); /* gone already */
 }
 
 /* ---- login, status, headers -------------------------------------------------------- */
@@ -888,7 +939,8 @@ static void test_tls(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_users_file),    cmocka_unit_test(test_login_status),
+        cmocka_unit_test(test_users_file),    cmocka_unit_test(test_users_cli),
+        cmocka_unit_test(test_login_status),
         cmocka_unit_test(test_host_view),     cmocka_unit_test(test_clearances),
         cmocka_unit_test(test_events),        cmocka_unit_test(test_stream),
         cmocka_unit_test(test_outside_change), cmocka_unit_test(test_other_views),

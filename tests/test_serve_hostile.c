@@ -343,7 +343,8 @@ static void *post_main(void *arg)
     for (int k = 0; k < MAX_POSTS && !atomic_load(x->stop); k++) {
         char body[160];
         snprintf(body, sizeof body,
-                 "{\"time\":\"2024-05-20T05:00Z\",\"event\":\"note\",\"note\":\"client %d post %d\"}",
+                 "{\"time\":\"2024-05-20T05:00Z\",\"event\":\"note\","
+                 "\"note\":\"client %d post %d\"}",
                  x->id, k);
         resp r = request_ex(x->port, "POST", "/api/v1/events", body, x->sess, x->sess->csrf,
                             5000);
