@@ -329,6 +329,44 @@ static void test_log_plan(void **state)
     dd_diags_fini(&d);
 }
 
+/* The plan image (src/track/image.c) stores every field of the plan and
+ * its loads, listed by hand: a field added to one of these structures
+ * must be added there too (and DD__IMAGE_VERSION raised), or status would
+ * read it back as zero. The sizes below are those the image was written
+ * for (x86_64); when one changes, update the image, then the size. */
+static void test_image_covers_plan(void **state)
+{
+    (void)state;
+#if defined(__x86_64__)
+    const struct {
+        const char *what;
+        size_t size, image;
+    } v[] = {
+        {"dd_plan", sizeof(dd_plan), 4248},
+        {"dd_sortie", sizeof(dd_sortie), 128},
+        {"dd_pax", sizeof(dd_pax), 12},
+        {"dd_clearance_req", sizeof(dd_clearance_req), 48},
+        {"dd_task_time", sizeof(dd_task_time), 16},
+        {"dd_movement", sizeof(dd_movement), 32},
+        {"dd_site_day", sizeof(dd_site_day), 48},
+        {"dd_site_plan", sizeof(dd_site_plan), 24},
+        {"dd_milestone_result", sizeof(dd_milestone_result), 32},
+        {"dd_relaxation", sizeof(dd_relaxation), 216},
+        {"dd_pallet", sizeof(dd_pallet), 72},
+        {"dd_piece", sizeof(dd_piece), 8},
+        {"dd_load", sizeof(dd_load), 96},
+        {"dd_load_item", sizeof(dd_load_item), 16},
+        {"dd_site_loads", sizeof(dd_site_loads), 96},
+        {"dd_loadplan", sizeof(dd_loadplan), 72},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (v[i].size != v[i].image)
+            fail_msg("%s is %zu bytes, the plan image was written for %zu: add its new "
+                     "fields to src/track/image.c (and raise DD__IMAGE_VERSION)",
+                     v[i].what, v[i].size, v[i].image);
+#endif
+}
+
 /* Edit the file behind the tool's back (the triggers dropped first). */
 static void tamper(const char *log, const char *sql)
 {
@@ -816,6 +854,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_events_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_plan, setup, teardown),
+        cmocka_unit_test(test_image_covers_plan),
         cmocka_unit_test_setup_teardown(test_log_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),

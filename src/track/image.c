@@ -303,6 +303,8 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         PUT(m->met);
     }
     PUT(p->deadline_met);
+    PUT(p->terms_broken);
+    put_s(b, p->broken_term);
     PUT(p->all_out);
     PUT(p->completion);
     put_d(b, p->margin_hours);
@@ -312,8 +314,10 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     put_s(b, p->binding_detail);
     PUT(p->completion_lb);
     PUT(p->completion_lb_binding);
+    put_s(b, p->completion_lb_detail);
     PUT(p->sorties_lb);
     PUT(p->commercial_seats_used);
+    PUT(p->relax_incomplete);
     PUT(p->n_relaxations);
     for (size_t i = 0; i < p->n_relaxations; i++) {
         const dd_relaxation *r = &p->relaxations[i];
@@ -765,6 +769,8 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
         m->met = get(r) != 0;
     }
     p->deadline_met = get(r) != 0;
+    p->terms_broken = get_i32(r);
+    get_str(r, p->broken_term, sizeof p->broken_term);
     p->all_out = get(r) != 0;
     p->completion = get(r);
     p->margin_hours = get_d(r);
@@ -774,8 +780,10 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     get_str(r, p->binding_detail, sizeof p->binding_detail);
     p->completion_lb = get(r);
     p->completion_lb_binding = (dd_binding)get_idx(r, 0, DD_BIND_COUNT, "the bound's limit");
+    get_str(r, p->completion_lb_detail, sizeof p->completion_lb_detail);
     p->sorties_lb = (size_t)get(r);
     p->commercial_seats_used = get_i32(r);
+    p->relax_incomplete = get(r) != 0;
     p->n_relaxations = (size_t)get_idx(r, 0, 17, "the relaxations");
     for (size_t i = 0; i < p->n_relaxations; i++) {
         dd_relaxation *x = &p->relaxations[i];
