@@ -724,6 +724,20 @@ static void test_other_views(void **state)
     assert_non_null(strstr(r.body, "\"site\":\"AB101\""));
     assert_null(strstr(r.body, "\"site\":\"AB201\""));
     resp_free(&r);
+    /* a page of sorties */
+    r = request(fx.port, "GET", "/api/v1/sorties?first=3&count=2", NULL, &pl);
+    assert_int_equal(r.code, 200);
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const dd_ynode *page = jget(j.root, "sorties");
+    assert_int_equal(page->n, 2);
+    assert_string_equal(jget(page->items[0], "id")->text, "3");
+    assert_string_equal(jget(page->items[1], "id")->text, "4");
+    jdoc_free(&j);
+    resp_free(&r);
+    r = request(fx.port, "GET", "/api/v1/clearances?first=100000", NULL, &pl);
+    assert_int_equal(r.code, 200);
+    assert_non_null(strstr(r.body, "\"clearances\":[]"));
+    resp_free(&r);
     /* events after a number; the stream replays from one */
     r = request(fx.port, "GET", "/api/v1/events?after=2", NULL, &pl);
     assert_int_equal(r.code, 200);

@@ -435,6 +435,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     size_t vn = 0;
     q->summary = MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "summary", 7, &v, &vn) ==
                  MHD_YES;
+    const char *first = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "first");
+    const char *count = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "count");
+    q->range.first = first ? (size_t)strtoull(first, NULL, 10) : 1;
+    q->range.count = count ? (size_t)strtoull(count, NULL, 10) : 0;
     if (q->token && dd__session_find(s, q->token, &x->sess))
         q->sess = &x->sess;
     if (dd__route_slow(q) && !atomic_load(&s->stopping)) {

@@ -504,12 +504,12 @@ static void view(dd_server *s, const dd__req *q, dd__reply *r, view_fn fn)
 
 static dd_status v_sorties(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {
-    return dd__view_sorties(s->log, n, q->sess, f);
+    return dd__view_sorties(s->log, n, q->sess, q->range, f);
 }
 static dd_status v_clearances(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {
     (void)q;
-    return dd__view_clearances(s->log, n, f);
+    return dd__view_clearances(s->log, n, q->range, f);
 }
 static dd_status v_events(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {
@@ -525,7 +525,7 @@ static dd_status v_exits(dd_server *s, const dd__req *q, const dd__snap *n, FILE
 }
 static dd_status v_manifests(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {
-    return dd__view_manifests(s->log, n, q->sess, f);
+    return dd__view_manifests(s->log, n, q->sess, q->range, f);
 }
 static dd_status v_ramp(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {

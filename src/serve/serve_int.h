@@ -204,6 +204,11 @@ void dd__serve_log(dd_server *s, const char *fmt, ...) __attribute__((format(pri
 
 /* ---- requests and replies (http.c, routes.c) ---------------------------- */
 
+/* Sorties first..first+count-1 (1-based; count 0: to the end). */
+typedef struct dd__range {
+    size_t first, count;
+} dd__range;
+
 typedef struct dd__req {
     const char *method;
     const char *path;     /* after /api/v1 */
@@ -215,6 +220,7 @@ typedef struct dd__req {
     const char *token;    /* the session cookie */
     const char *query_after; /* events?after=N */
     bool summary;         /* status?summary: without the sortie list */
+    dd__range range;      /* ?first=N&count=M: the sorties of a list */
     void *conn;           /* the connection (streams) */
 } dd__req;
 
@@ -272,8 +278,9 @@ dd_status dd__out_close(dd__out *o);
  * liaison's share (an allow-list of fields), out[2] and out[3] the same
  * without the sortie list (for the stream). */
 dd_status dd__status_filter(const char *json, size_t len, dd__buf out[4]);
-dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u, FILE *f);
-dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, FILE *f);
+dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u,
+                           dd__range g, FILE *f);
+dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f);
 dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f);
 dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
                          const dd__session *u, FILE *f);
@@ -282,7 +289,7 @@ dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user
                          FILE *f);
 dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f);
 dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
-                             FILE *f);
+                             dd__range g, FILE *f);
 dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f);
 /* The site a sortie leaves from, or -1. */
 int32_t dd__sortie_site(const dd__slog *l, int32_t sortie);

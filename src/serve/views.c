@@ -292,7 +292,16 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     dd__jw_obj_end(w);
 }
 
-dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, FILE *f)
+/* The sortie indices [*lo, *hi) of a range. */
+static void span(const dd_plan *p, dd__range g, size_t *lo, size_t *hi)
+{
+    *lo = g.first > 1 ? g.first - 1 : 0;
+    if (*lo > p->n_sorties)
+        *lo = p->n_sorties;
+    *hi = g.count && g.count < p->n_sorties - *lo ? *lo + g.count : p->n_sorties;
+}
+
+dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f)
 {
     const dd_plan *p = dd__slog_plan(l);
     dd_jw w;
@@ -300,7 +309,9 @@ dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, FILE *f)
     dd__jw_obj(&w);
     dd__jw_key(&w, "clearances");
     dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_sorties; i++)
+    size_t lo, hi;
+    span(p, g, &lo, &hi);
+    for (size_t i = lo; i < hi; i++)
         if (p->sorties[i].clearance >= 0)
             clearance(&w, l, n, i);
     dd__jw_arr_end(&w);
@@ -358,7 +369,8 @@ static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const d
     dd__jw_arr_end(w);
 }
 
-dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u, FILE *f)
+dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u,
+                           dd__range g, FILE *f)
 {
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
@@ -367,7 +379,9 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
     dd__jw_obj(&w);
     dd__jw_key(&w, "sorties");
     dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_sorties; i++) {
+    size_t lo, hi;
+    span(p, g, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const dd_sortie *so = &p->sorties[i];
         if (!site_ok(u, so->site))
             continue;
@@ -418,7 +432,7 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
 /* ---- manifests: who flies on each sortie --------------------------------------- */
 
 dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
-                             FILE *f)
+                             dd__range g, FILE *f)
 {
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
@@ -427,7 +441,9 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
     dd__jw_obj(&w);
     dd__jw_key(&w, "manifests");
     dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_sorties; i++) {
+    size_t lo, hi;
+    span(p, g, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const dd_sortie *so = &p->sorties[i];
         if (!site_ok(u, so->site) || !so->n_pax)
             continue;
@@ -439,11 +455,11 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
         dd__jw_key(&w, "groups");
         dd__jw_arr(&w);
         for (size_t k = 0; k < so->n_pax; k++) {
-            const dd_people *g = &s->people[so->pax[k].people];
+            const dd_people *grp = &s->people[so->pax[k].people];
             dd__jw_obj(&w);
-            jstr(&w, "group", g->id);
-            jstr(&w, "unit", g->unit);
-            jstr(&w, "role", (unsigned)g->role < 4 ? role_names[g->role] : "?");
+            jstr(&w, "group", grp->id);
+            jstr(&w, "unit", grp->unit);
+            jstr(&w, "role", (unsigned)grp->role < 4 ? role_names[grp->role] : "?");
             jint(&w, "count", so->pax[k].count);
             dd__jw_key(&w, "escort");
             dd__jw_bool(&w, so->pax[k].escort);
