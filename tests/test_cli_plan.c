@@ -92,7 +92,37 @@ static void assert_clean(const char *path)
     assert_true(p->all_out);
     assert_true(p->deadline_met);
     assert_true(p->n_sorties >= p->sorties_lb);
+    assert_int_equal(p->terms_broken, 0);
     dd_verify_report_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* Regressions found by planfuzz, each made small by hand. */
+static void test_regressions(void **state)
+{
+    (void)state;
+    /* augmentees enter no earlier than their entry can be requested */
+    assert_clean(DATA "/plan/regress/entry.yaml");
+    dd_scenario *s = load(DATA "/plan/regress/entry.yaml");
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    dd_plan *p;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_int_equal(p->arrived[2], 7 * 1440); /* AUG: the epoch + 7 days */
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    /* security leaves on military sorties although airliners have room */
+    assert_clean(DATA "/plan/regress/seccom.yaml");
+    s = load(DATA "/plan/regress/seccom.yaml");
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    int64_t by_air = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (s->people[p->movements[m].people].role == DD_ROLE_SECURITY) {
+            assert_true(p->movements[m].sortie >= 0);
+            by_air += p->movements[m].count;
+        }
+    assert_int_equal(by_air, 12);
     dd_plan_free(p);
     dd_scenario_free(s);
 }
@@ -425,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_niger),
         cmocka_unit_test(test_tutorials),
         cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_regressions),
         cmocka_unit_test(test_no_aircraft),
         cmocka_unit_test(test_late_with_relaxation),
         cmocka_unit_test(test_fleet_mix),
