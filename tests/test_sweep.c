@@ -118,6 +118,17 @@ static void test_axis_errors(void **state)
              "expected a date or time (ISO 8601, e.g. 2024-09-15), got '2024-13-15'");
     axis_bad("clearance.lead_time=2x..3d", 21,
              "expected a positive duration in min, h, d, w (e.g. 3h15m), got '2x'");
+    /* found by fuzz/fuzz_vary: a duration past int64 minutes, and a number
+     * of 63 digits and a point (it overran the number reader's buffer) */
+    axis_bad("clearance.lead_time=2d..9999999999999999999d", 25,
+             "expected a positive duration in min, h, d, w (e.g. 3h15m), got "
+             "'9999999999999999999d'");
+    char arg[160], msg[200];
+    snprintf(arg, sizeof arg, "clearance.lead_time=2d..%s1.",
+             "99999999999999999999999999999999999999999999999999999999999999");
+    snprintf(msg, sizeof msg, "expected a positive duration in min, h, d, w (e.g. 3h15m), got '%s'",
+             arg + 24);
+    axis_bad(arg, 25, msg);
     axis_bad("clearance.daily_cap=1..5000", 21,
              "5000 values: at most 1000 per parameter (use a larger step)");
 }

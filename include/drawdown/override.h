@@ -72,6 +72,18 @@ void dd_param_format(const dd_scenario *s, const dd_param *p, int64_t v, char *b
                      size_t size);
 
 /*
+ * Parse "NAME=A..B[:STEP]" (or "NAME=A", one value): the parameter and its
+ * values, A to B inclusive by STEP (default 1 for counts, 1 day for
+ * durations and times; at most DD_PARAM_MAX_VALUES). Problems go to diags
+ * located at (where, number, column in arg), with arg as the source line.
+ * *values_out is malloc'd (the caller frees it). DD_EINPUT; DD_ENOMEM.
+ */
+#define DD_PARAM_MAX_VALUES 1000
+dd_status dd_param_range_parse(const dd_scenario *s, const char *arg, const char *where,
+                               uint32_t number, dd_diags *diags, dd_param *param,
+                               int64_t **values_out, size_t *n_out);
+
+/*
  * A variant of `base` with param[i] set to value[i] (n of them). It
  * borrows `base`, which must outlive it; free it with
  * dd_scenario_variant_free (never dd_scenario_free). DD_ENOMEM.

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define DD_SWEEP_MAX_AXES 8
-#define DD_SWEEP_MAX_VALUES 1000
+#define DD_SWEEP_MAX_VALUES DD_PARAM_MAX_VALUES
 #define DD_SWEEP_MAX_COMBINATIONS 100000
 
 typedef struct dd_sweep_axis {
@@ -33,12 +33,7 @@ typedef struct dd_sweep_axis {
     int64_t *values; /* owned */
 } dd_sweep_axis;
 
-/*
- * Parse "NAME=A..B[:STEP]" (or "NAME=A", one value). The step defaults to
- * 1 for counts and 1 day for durations and times. Problems go to diags
- * located at (where, number, column of the argument), with the argument as
- * the source line. DD_EINPUT when bad; DD_ENOMEM.
- */
+/* dd_param_range_parse into an axis (include/drawdown/override.h). */
 dd_status dd_sweep_axis_parse(const dd_scenario *s, const char *arg, const char *where,
                               uint32_t number, dd_diags *diags, dd_sweep_axis *out);
 void dd_sweep_axis_fini(dd_sweep_axis *a);

@@ -49,6 +49,8 @@ static const struct {
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+/* durations and steps: at most a hundred years (no overflow in minutes) */
+#define MAX_MINUTES (100.0 * 366 * DD_MINUTES_PER_DAY)
 
 static const char *const all_names[] = {
     "deadline", "clearance.daily_cap", "clearance.lead_time", "clearance.validity",
@@ -183,7 +185,7 @@ dd_status dd_param_parse(const dd_scenario *s, const dd_param *p, const char *te
     if (p->type == DD_PARAM_DURATION) {
         double v;
         err = dd__parse_qty(buf, DD_Q_DURATION, NULL, &v);
-        if (err || v <= 0) {
+        if (err || !(v > 0 && v <= MAX_MINUTES)) {
             snprintf(why, why_size, "expected a positive duration in %s, got '%s'",
                      dd__qty_units(DD_Q_DURATION), buf);
             return DD_EINPUT;
@@ -227,7 +229,7 @@ dd_status dd_param_parse_step(const dd_param *p, const char *text, size_t len, i
         return DD_OK;
     }
     double v;
-    if (dd__parse_qty(buf, DD_Q_DURATION, NULL, &v) || v < 1) {
+    if (dd__parse_qty(buf, DD_Q_DURATION, NULL, &v) || !(v >= 1 && v <= MAX_MINUTES)) {
         snprintf(why, why_size, "expected a positive duration step (e.g. 7d, 12h), got '%s'",
                  buf);
         return DD_EINPUT;
@@ -270,6 +272,87 @@ void dd_param_format(const dd_scenario *s, const dd_param *p, int64_t v, char *b
         dd_scenario_format_time(s, v, 0, t, sizeof t);
         snprintf(buf, size, "%s", t);
     }
+}
+
+/* ---- ranges: NAME=A..B[:STEP] ------------------------------------------- */
+
+static void axis_err(dd_diags *d, const char *where, uint32_t number, const char *arg,
+                     size_t at, const char *msg)
+{
+    dd_diags_add(d, DD_SEV_ERROR, where, number, (uint32_t)at + 1, "", arg, "%s", msg);
+}
+
+dd_status dd_param_range_parse(const dd_scenario *s, const char *arg, const char *where,
+                               uint32_t number, dd_diags *diags, dd_param *param,
+                               int64_t **values_out, size_t *n_out)
+{
+    *values_out = NULL;
+    *n_out = 0;
+    char why[512];
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        axis_err(diags, where, number, arg, strlen(arg),
+                 "expected NAME=A..B[:STEP] (e.g. clearance.daily_cap=1..4)");
+        return DD_EINPUT;
+    }
+    size_t at = 0;
+    if (dd_param_resolve(s, arg, (size_t)(eq - arg), param, why, sizeof why, &at) !=
+        DD_OK) {
+        axis_err(diags, where, number, arg, at, why);
+        return DD_EINPUT;
+    }
+    const char *a = eq + 1, *dots = strstr(a, ".."), *colon = NULL;
+    const char *a_end = dots ? dots : a + strlen(a);
+    const char *b = dots ? dots + 2 : NULL, *b_end = NULL;
+    if (b) {
+        colon = strrchr(b, ':');
+        /* a time's own colons (T12:00Z) are not a step: the text after
+         * the last colon is the step only when it reads as one */
+        if (colon && param->type == DD_PARAM_TIME) {
+            size_t sl = strlen(colon + 1);
+            char last = sl ? colon[sl] : 0;
+            bool unit = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Y');
+            if (!unit || strchr(colon + 1, 'T'))
+                colon = NULL;
+        }
+        b_end = colon ? colon : b + strlen(b);
+    }
+    int64_t lo, hi, step = param->type == DD_PARAM_COUNT ? 1 : DD_MINUTES_PER_DAY;
+    if (dd_param_parse(s, param, a, (size_t)(a_end - a), &lo, why, sizeof why) != DD_OK) {
+        axis_err(diags, where, number, arg, (size_t)(a - arg), why);
+        return DD_EINPUT;
+    }
+    hi = lo;
+    if (b && dd_param_parse(s, param, b, (size_t)(b_end - b), &hi, why, sizeof why) !=
+                 DD_OK) {
+        axis_err(diags, where, number, arg, (size_t)(b - arg), why);
+        return DD_EINPUT;
+    }
+    if (colon && dd_param_parse_step(param, colon + 1, strlen(colon + 1), &step, why,
+                                     sizeof why) != DD_OK) {
+        axis_err(diags, where, number, arg, (size_t)(colon + 1 - arg), why);
+        return DD_EINPUT;
+    }
+    if (hi < lo) {
+        axis_err(diags, where, number, arg, (size_t)(b - arg),
+                 "the range ends before it starts (write A..B with A <= B)");
+        return DD_EINPUT;
+    }
+    uint64_t n = (uint64_t)(hi - lo) / (uint64_t)step + 1;
+    if (n > DD_PARAM_MAX_VALUES) {
+        snprintf(why, sizeof why, "%llu values: at most %d per parameter (use a larger step)",
+                 (unsigned long long)n, DD_PARAM_MAX_VALUES);
+        axis_err(diags, where, number, arg, (size_t)(a - arg), why);
+        return DD_EINPUT;
+    }
+    int64_t *values = malloc(n * sizeof *values);
+    if (!values)
+        return DD_ENOMEM;
+    for (uint64_t i = 0; i < n; i++)
+        values[i] = lo + (int64_t)i * step;
+    *values_out = values;
+    *n_out = (size_t)n;
+    return DD_OK;
 }
 
 /* The variant: the scenario struct first, then what it owns. */

@@ -110,6 +110,8 @@ static bool read_number(const char **p, double *out)
         s++;
     }
     if (*s == '.') {
+        if (n + 1 >= sizeof buf)
+            return false;
         buf[n++] = *s++;
         while (isdigit((unsigned char)*s)) {
             if (n + 1 >= sizeof buf)
@@ -123,6 +125,8 @@ static bool read_number(const char **p, double *out)
     if ((*s == 'e' || *s == 'E') &&
         (isdigit((unsigned char)s[1]) ||
          ((s[1] == '-' || s[1] == '+') && isdigit((unsigned char)s[2])))) {
+        if (n + 2 >= sizeof buf)
+            return false;
         buf[n++] = *s++;
         if (*s == '-' || *s == '+')
             buf[n++] = *s++;

@@ -24,80 +24,12 @@ void dd_sweep_options_init(dd_sweep_options *o)
 
 /* ---- axes ---------------------------------------------------------------- */
 
-static void axis_err(dd_diags *d, const char *where, uint32_t number, const char *arg,
-                     size_t at, const char *msg)
-{
-    dd_diags_add(d, DD_SEV_ERROR, where, number, (uint32_t)at + 1, "", arg, "%s", msg);
-}
-
 dd_status dd_sweep_axis_parse(const dd_scenario *s, const char *arg, const char *where,
                               uint32_t number, dd_diags *diags, dd_sweep_axis *out)
 {
     memset(out, 0, sizeof *out);
-    char why[512];
-    const char *eq = strchr(arg, '=');
-    if (!eq) {
-        axis_err(diags, where, number, arg, strlen(arg),
-                 "expected NAME=A..B[:STEP] (e.g. clearance.daily_cap=1..4)");
-        return DD_EINPUT;
-    }
-    size_t at = 0;
-    if (dd_param_resolve(s, arg, (size_t)(eq - arg), &out->param, why, sizeof why, &at) !=
-        DD_OK) {
-        axis_err(diags, where, number, arg, at, why);
-        return DD_EINPUT;
-    }
-    const char *a = eq + 1, *dots = strstr(a, ".."), *colon = NULL;
-    const char *a_end = dots ? dots : a + strlen(a);
-    const char *b = dots ? dots + 2 : NULL, *b_end = NULL;
-    if (b) {
-        colon = strrchr(b, ':');
-        /* a time's own colons (T12:00Z) are not a step: the text after
-         * the last colon is the step only when it reads as one */
-        if (colon && out->param.type == DD_PARAM_TIME) {
-            size_t sl = strlen(colon + 1);
-            char last = sl ? colon[sl] : 0;
-            bool unit = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Y');
-            if (!unit || strchr(colon + 1, 'T'))
-                colon = NULL;
-        }
-        b_end = colon ? colon : b + strlen(b);
-    }
-    int64_t lo, hi, step = out->param.type == DD_PARAM_COUNT ? 1 : DD_MINUTES_PER_DAY;
-    if (dd_param_parse(s, &out->param, a, (size_t)(a_end - a), &lo, why, sizeof why) != DD_OK) {
-        axis_err(diags, where, number, arg, (size_t)(a - arg), why);
-        return DD_EINPUT;
-    }
-    hi = lo;
-    if (b && dd_param_parse(s, &out->param, b, (size_t)(b_end - b), &hi, why, sizeof why) !=
-                 DD_OK) {
-        axis_err(diags, where, number, arg, (size_t)(b - arg), why);
-        return DD_EINPUT;
-    }
-    if (colon && dd_param_parse_step(&out->param, colon + 1, strlen(colon + 1), &step, why,
-                                     sizeof why) != DD_OK) {
-        axis_err(diags, where, number, arg, (size_t)(colon + 1 - arg), why);
-        return DD_EINPUT;
-    }
-    if (hi < lo) {
-        axis_err(diags, where, number, arg, (size_t)(b - arg),
-                 "the range ends before it starts (write A..B with A <= B)");
-        return DD_EINPUT;
-    }
-    uint64_t n = (uint64_t)(hi - lo) / (uint64_t)step + 1;
-    if (n > DD_SWEEP_MAX_VALUES) {
-        snprintf(why, sizeof why, "%llu values: at most %d per parameter (use a larger step)",
-                 (unsigned long long)n, DD_SWEEP_MAX_VALUES);
-        axis_err(diags, where, number, arg, (size_t)(a - arg), why);
-        return DD_EINPUT;
-    }
-    out->values = malloc(n * sizeof *out->values);
-    if (!out->values)
-        return DD_ENOMEM;
-    for (uint64_t i = 0; i < n; i++)
-        out->values[i] = lo + (int64_t)i * step;
-    out->n_values = (size_t)n;
-    return DD_OK;
+    return dd_param_range_parse(s, arg, where, number, diags, &out->param, &out->values,
+                                &out->n_values);
 }
 
 void dd_sweep_axis_fini(dd_sweep_axis *a)
