@@ -12,7 +12,8 @@
  * Exit status 1 when a plan said met and the verifier rejected it, or a
  * plan failed or was malformed. A scenario that takes more than --timeout
  * seconds (default 300) ends the run with SIGALRM: a hang, its seed the
- * last one written on stderr.
+ * last one shown on a terminal's stderr (or the one after the last line of
+ * a --keep run).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
     if (!times)
         return 2;
     long n_timed = 0;
+    bool progress = isatty(2);
     double t0 = now();
     for (long i = 0; i < n; i++) {
         uint64_t k = seed + (uint64_t)i;
@@ -103,7 +105,8 @@ int main(int argc, char **argv)
         pf_result r;
         /* a hang kills the run (SIGALRM), naming the seed on stderr first */
         if (timeout_s > 0) {
-            fprintf(stderr, "\rseed %llu ", (unsigned long long)k);
+            if (progress)
+                fprintf(stderr, "\rseed %llu ", (unsigned long long)k);
             alarm(timeout_s);
         }
         pf_check(dir, iterations, &r);
