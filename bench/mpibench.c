@@ -17,9 +17,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench_util.h"
+
+/* CPU seconds of the waited-for children so far (mpirun and its ranks). */
+static double child_cpu(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_CHILDREN, &u);
+    return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec * 1e-6 +
+           (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec * 1e-6;
+}
 
 static double median(double *v, int n)
 {
@@ -74,7 +84,7 @@ int main(int argc, char **argv)
     char dir[] = "/tmp/dd-mpibench-XXXXXX";
     if (!mkdtemp(dir))
         return 1;
-    double sim[2][99], wall[2][99];
+    double sim[2][99], wall[2][99], cpu[2][99];
     char *ref = NULL;
     bool same = true;
     for (long r = 0; r < runs; r++)
@@ -86,12 +96,13 @@ int main(int argc, char **argv)
                      "--oversubscribe -np %d %s simulate %s --mpi --threads %ld "
                      "--replications %ld --no-sensitivity -o %s >/dev/null",
                      np, exe, scen, threads, reps, out);
-            double t0 = now();
+            double t0 = now(), c0 = child_cpu();
             if (system(cmd) != 0) {
                 fprintf(stderr, "mpibench: failed: %s\n", cmd);
                 return 1;
             }
             wall[np - 1][r] = now() - t0;
+            cpu[np - 1][r] = child_cpu() - c0;
             char *j = slurp(out);
             if (!j)
                 return 1;
@@ -107,11 +118,16 @@ int main(int argc, char **argv)
     rmdir(dir);
     double s1 = median(sim[0], (int)runs), s2 = median(sim[1], (int)runs);
     double w1 = median(wall[0], (int)runs), w2 = median(wall[1], (int)runs);
+    double c1 = median(cpu[0], (int)runs), c2 = median(cpu[1], (int)runs);
     printf("simulate --mpi: %ld replications, %ld thread(s) per rank, %ld runs each\n", reps,
            threads, runs);
     printf("  1 rank : simulation %.2f s, mpirun wall %.2f s\n", s1, w1);
     printf("  2 ranks: simulation %.2f s, mpirun wall %.2f s\n", s2, w2);
     printf("  scaling: simulation %.2fx, wall %.2fx\n", s1 / s2, w1 / w2);
+    printf("  CPU (mpirun and ranks): %.2f s on 1 rank, %.2f s on 2: work added by the\n"
+           "  second rank and its messages %.1f%% (parallel efficiency %.2f when the\n"
+           "  cores are free)\n",
+           c1, c2, 100 * (c2 - c1) / c1, c1 / c2);
     printf("  same result in every run: %s\n", same ? "yes" : "NO");
     free(ref);
     return same ? 0 : 1;
