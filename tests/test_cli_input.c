@@ -530,6 +530,30 @@ static void test_plurals(void **state)
     run_free(&r);
 }
 
+/* report reads plan files as strictly as verify: a sortie's tail 0 or a
+ * load count of 0 is refused by both, with the same words. */
+static void test_report_as_strict_as_verify(void **state)
+{
+    fixture *fx = *state;
+    run_result r = run(fx, "plan scenario.yaml -o plan.json");
+    run_free(&r);
+    size_t len;
+    char *t = read_in(fx, "plan.json", &len);
+    char *at = strstr(t, "\"tail\": 1,");
+    assert_non_null(at);
+    at[8] = '0';
+    write_file(fx, "tail0.json", t, len);
+    free(t);
+    r = run(fx, "verify scenario.yaml tail0.json");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, ": error: sorties[0].tail: must be at least 1, got 0\n"));
+    run_free(&r);
+    r = run(fx, "report tail0.json -o x.pdf");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, ": error: sorties[0].tail: must be at least 1, got 0\n"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +570,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_exit_2_says_why, setup, teardown),
         cmocka_unit_test_setup_teardown(test_man_page_covers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plurals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_as_strict_as_verify, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,6 +269,24 @@ static int32_t get_int(rd *r, const dd_ynode *map, const char *path, const char 
     return (int32_t)d;
 }
 
+/* A whole number of at least `min`, as the verifier requires it (plan
+ * files are read with the same strictness by both). */
+static int32_t get_min(rd *r, const dd_ynode *map, const char *path, const char *key,
+                       int32_t min)
+{
+    bool was = r->failed;
+    r->failed = false;
+    int32_t v = get_int(r, map, path, key);
+    if (!r->failed && v < min) {
+        char p[PATHN];
+        sub(p, path, key);
+        rerr(r, lookup(map, key), p, "must be at least %d, got %d", (int)min, (int)v);
+        v = min;
+    }
+    r->failed = r->failed || was;
+    return v;
+}
+
 static bool get_bool(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
     dd_ynode *v = need(r, map, path, key);
@@ -383,7 +401,7 @@ static br_count *read_counts(rd *r, const dd_ynode *map, const char *path, const
         if (!item_ok(r, s->items[i], q))
             continue;
         v[i].id = get_str(r, s->items[i], q, idkey);
-        v[i].count = get_int(r, s->items[i], q, "count");
+        v[i].count = get_min(r, s->items[i], q, "count", 1);
         if (escort)
             v[i].escort = get_bool(r, s->items[i], q, "escort");
     }
@@ -394,9 +412,9 @@ static br_count *read_counts(rd *r, const dd_ynode *map, const char *path, const
 static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
 {
     char q[PATHN];
-    s->id = get_int(r, n, p, "id");
+    s->id = get_min(r, n, p, "id", 1);
     s->aircraft = get_str(r, n, p, "aircraft");
-    s->tail = get_int(r, n, p, "tail");
+    s->tail = get_min(r, n, p, "tail", 1);
     s->site = get_str(r, n, p, "site");
     s->dest = get_str(r, n, p, "destination");
     const dd_ynode *f = get_map(r, n, p, "ferry");
@@ -410,7 +428,7 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     s->at_site = get_time(r, n, p, "arrival_at_site", false);
     s->dep = get_time(r, n, p, "departure", false);
     s->arr = get_time(r, n, p, "arrival", false);
-    s->clearance = get_int(r, n, p, "clearance");
+    s->clearance = get_min(r, n, p, "clearance", 1);
     const dd_ynode *l = get_map(r, n, p, "load");
     sub(q, p, "load");
     if (!l)
@@ -418,7 +436,7 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     s->weight_kg = get_num(r, l, q, "weight_kg");
     s->acl_kg = get_num(r, l, q, "acl_kg");
     s->floor_m = get_num(r, l, q, "floor_m");
-    s->seats_available = get_int(r, l, q, "seats_available");
+    s->seats_available = get_min(r, l, q, "seats_available", 0);
     s->cargo = read_counts(r, l, q, "cargo", "cargo", false, &s->n_cargo);
     s->pax = read_counts(r, l, q, "passengers", "people", true, &s->n_pax);
     const dd_ynode *ps = get_seq(r, l, q, "pallets", false);
@@ -436,7 +454,7 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
         if (!item_ok(r, it, pi))
             continue;
         br_pallet *pl = &s->pallets[i];
-        pl->id = get_int(r, it, pi, "id");
+        pl->id = get_min(r, it, pi, "id", 1);
         pl->gross_kg = get_num(r, it, pi, "gross_kg");
         pl->height_m = get_num(r, it, pi, "height_m");
         pl->pieces = read_counts(r, it, pi, "pieces", "cargo", false, &pl->n_pieces);
@@ -498,12 +516,12 @@ static void read_sites(rd *r, const dd_ynode *root)
             char pp[PATHN];
             sub(pp, d, "people");
             for (int x = 0; pm && x < BR_ROLES; x++)
-                dy->people[x] = get_int(r, pm, pp, roles[x]);
-            dy->security_required = get_int(r, dn, d, "security_required");
+                dy->people[x] = get_min(r, pm, pp, roles[x], 0);
+            dy->security_required = get_min(r, dn, d, "security_required", 0);
             dy->cargo_kg = get_num(r, dn, d, "cargo_remaining_kg");
-            dy->mog_peak = get_int(r, dn, d, "mog_peak");
-            dy->clearances = get_int(r, dn, d, "clearances");
-            dy->exits = get_int(r, dn, d, "exits");
+            dy->mog_peak = get_min(r, dn, d, "mog_peak", 0);
+            dy->clearances = get_min(r, dn, d, "clearances", 0);
+            dy->exits = get_min(r, dn, d, "exits", 0);
         }
     }
 }
@@ -529,7 +547,7 @@ static void read_people(rd *r, const dd_ynode *root)
         g->id = get_str(r, n, p, "people");
         g->site = get_str(r, n, p, "site");
         g->role = get_str(r, n, p, "role");
-        g->count = get_int(r, n, p, "count");
+        g->count = get_min(r, n, p, "count", 0);
         g->released = get_time(r, n, p, "released", false);
         g->arrival = get_time(r, n, p, "arrival", true);
         const dd_ynode *ms = get_seq(r, n, p, "movements", false);
@@ -546,11 +564,11 @@ static void read_people(rd *r, const dd_ynode *root)
             if (!item_ok(r, mn, m))
                 continue;
             br_move *mv = &g->moves[k];
-            mv->count = get_int(r, mn, m, "count");
+            mv->count = get_min(r, mn, m, "count", 1);
             const dd_ynode *so = need(r, mn, m, "sortie");
             mv->sortie = -1;
             if (so && !is_null(so))
-                mv->sortie = get_int(r, mn, m, "sortie");
+                mv->sortie = get_min(r, mn, m, "sortie", 1);
             mv->date = get_date(r, mn, m, "date");
             mv->departure = get_time(r, mn, m, "departure", false);
         }
@@ -581,6 +599,11 @@ static void read_rest(rd *r, const dd_ynode *root)
             so->aircraft = so->site = so->dest = so->ferry_from = "";
             if (item_ok(r, s->items[i], p)) {
                 read_sortie(r, s->items[i], p, so);
+                if (so->id != (int32_t)i + 1 && so->id >= 1)
+                    rerr(r, lookup(s->items[i], "id"), p,
+                         "sortie ids run 1, 2, ... in the order of the array: expected %zu, "
+                         "got %d",
+                         i + 1, (int)so->id);
                 known_site(r, s->items[i], p, so->site);
             }
         }
@@ -595,8 +618,8 @@ static void read_rest(rd *r, const dd_ynode *root)
             c->site = c->airfield = "";
             if (!item_ok(r, n, p))
                 continue;
-            c->id = get_int(r, n, p, "id");
-            c->sortie = get_int(r, n, p, "sortie");
+            c->id = get_min(r, n, p, "id", 1);
+            c->sortie = get_min(r, n, p, "sortie", 1);
             c->site = get_str(r, n, p, "site");
             known_site(r, n, p, c->site);
             c->airfield = get_str(r, n, p, "airfield");
@@ -604,8 +627,8 @@ static void read_rest(rd *r, const dd_ynode *root)
             c->window_from = get_time(r, n, p, "window_from", false);
             c->window_to = get_time(r, n, p, "window_to", false);
             c->date = get_date(r, n, p, "date");
-            c->count_site = get_int(r, n, p, "count_site");
-            c->count_country = get_int(r, n, p, "count_country");
+            c->count_site = get_min(r, n, p, "count_site", 1);
+            c->count_country = get_min(r, n, p, "count_country", 1);
         }
     }
     s = get_seq(r, root, "", "tasks", false);
@@ -731,7 +754,7 @@ dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diag
         b->binding_detail = get_str(&r, sm, "summary", "binding_detail");
         b->fleet_mix = lookup(sm, "fleet_mix") && get_bool(&r, sm, "summary", "fleet_mix");
         b->objective = lookup(sm, "objective") ? get_str(&r, sm, "summary", "objective") : "";
-        b->commercial_seats = get_int(&r, sm, "summary", "commercial_seats_used");
+        b->commercial_seats = get_min(&r, sm, "summary", "commercial_seats_used", 0);
     }
     read_sites(&r, root); /* first: sorties and clearances name sites */
     read_rest(&r, root);
