@@ -253,9 +253,9 @@ static const struct {
     {"GET", "/api/v1/manifests", "pcm"},
     {"GET", "/api/v1/ramp", "pcmr"},
     {"GET", "/api/v1/plan/new", "pc"},
-    {"POST", "/api/v1/plan/accept", "pc"},
     {"GET", "/api/v1/briefing.pdf", "pc"},
     {"GET", "/api/v1/briefing.xlsx", "pc"},
+    {"POST", "/api/v1/plan/accept", "pc"},
     {"GET", "/api/v1/stream", "pcmhv"},
     {"POST", "/api/v1/logout", "pcmhrv"}, /* last: it ends the session */
 };
@@ -288,7 +288,10 @@ static void test_role_matrix(void **state)
                 if (!strcmp(matrix[k].path, matrix[i].path) && !strcmp(method, matrix[k].method))
                     roles = matrix[k].roles;
             bool right_method = roles != NULL;
-            const char *body = strcmp(method, "GET") ? "{}" : NULL;
+            /* a time in the plan's days: a filing "now" (years later) would
+             * make the new plan from then */
+            const char *body =
+                strcmp(method, "GET") ? "{\"time\":\"2024-05-20T08:00Z\"}" : NULL;
             /* no session: 401 on the route's method, 405 on another */
             resp r = request_ex(fx.port, method, path, body, NULL, NULL, 2000);
             if (r.code != (right_method ? 401 : 405))

@@ -307,9 +307,11 @@ static int spawn(child *c)
         dup2(pipefd[1], STDOUT_FILENO);
         close(pipefd[0]);
         close(pipefd[1]);
-        int devnull = open("/dev/null", 1);
-        if (devnull >= 0)
-            dup2(devnull, STDERR_FILENO);
+        char errfile[400];
+        snprintf(errfile, sizeof errfile, "%s/serve.err", fx.dir);
+        int err = open(errfile, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (err >= 0)
+            dup2(err, STDERR_FILENO);
         execl(DD_CLI, DD_CLI, "serve", fx.log, "--listen", "127.0.0.1:0", "--users", fx.users,
               "--threads", "4", (char *)NULL);
         _exit(127);
@@ -322,6 +324,18 @@ static int spawn(child *c)
         fclose(f);
     const char *p = ok ? strstr(line, "127.0.0.1:") : NULL;
     c->port = p ? (uint16_t)atoi(p + strlen("127.0.0.1:")) : 0;
+    if (!c->port) {
+        /* what the server said */
+        char errfile[400], text[2048] = "";
+        snprintf(errfile, sizeof errfile, "%s/serve.err", fx.dir);
+        FILE *e = fopen(errfile, "r");
+        if (e) {
+            size_t n = fread(text, 1, sizeof text - 1, e);
+            text[n] = 0;
+            fclose(e);
+        }
+        fprintf(stderr, "drawdown serve did not start: %s\n", text);
+    }
     return c->port ? 0 : -1;
 }
 

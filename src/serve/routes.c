@@ -619,6 +619,26 @@ static void get_new_plan(dd_server *s, const dd__req *q, int32_t a, dd__reply *r
 static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
     (void)a;
+    body b;
+    if (!body_parse(q, &b, r)) {
+        dd__body_fini(&b);
+        return;
+    }
+    bool bad = false;
+    const char *when = dd__body_text(b.root, "time", &bad);
+    char now[32];
+    if (!when) {
+        dd__now_text(now);
+        when = now;
+    }
+    if (bad || strlen(when) > 40 || strpbrk(when, "\"\r\n")) {
+        dd__body_fini(&b);
+        dd__reply_error(r, 400, "fields: time (text)");
+        return;
+    }
+    char at[48];
+    snprintf(at, sizeof at, "%s", when);
+    dd__body_fini(&b);
     pthread_mutex_lock(&s->report_mu);
     dd_plan *np = NULL;
     char hex[65] = "";
@@ -631,12 +651,11 @@ static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
         dd__reply_error(r, 500, "cannot make the new plan: %s", dd_status_str(st));
         return;
     }
-    char now[32], csv[256], extra[100];
-    dd__now_text(now);
+    char csv[256], extra[100];
     int len = snprintf(csv, sizeof csv,
                        "time,event,subject,value,note\n\"%s\",note,plan,\"%s\",\"new plan "
                        "accepted as the approved one\"\n",
-                       now, hex);
+                       at, hex);
     snprintf(extra, sizeof extra, "\"plan_sha256\":\"%s\"", hex);
     pthread_mutex_lock(&s->log_mu);
     append_csv(s, q, csv, (size_t)len, r, extra);
@@ -676,6 +695,9 @@ static void briefing(dd_server *s, dd__reply *r, const char *ext, const char *ty
     }
     dd_brief_free(b);
     free(o.p);
+    char why[200] = "";
+    if (st != DD_OK && d.n_items)
+        snprintf(why, sizeof why, " (%s)", d.items[0].message);
     dd_diags_fini(&d);
     char *data = NULL;
     size_t n = 0;
@@ -702,7 +724,7 @@ static void briefing(dd_server *s, dd__reply *r, const char *ext, const char *ty
     unlink(path);
     pthread_mutex_unlock(&s->report_mu);
     if (st != DD_OK) {
-        dd__reply_error(r, 500, "cannot make the briefing: %s", dd_status_str(st));
+        dd__reply_error(r, 500, "cannot make the briefing: %s%s", dd_status_str(st), why);
         return;
     }
     r->code = 200;
