@@ -1122,7 +1122,10 @@ static dd_status try_step(relax_run *r, relax_apply apply, const void *ctx, int6
                           bool *met)
 {
     *met = false;
-    if (r->o->relax_time_s > 0 && now_s() - r->t0 > r->o->relax_time_s) {
+    /* a try is a search of 4 placement orders: it starts only if, at the
+     * pace of the plan's own search, it ends within the budget */
+    double per_order = r->p->iterations ? r->p->seconds / (double)r->p->iterations : 0;
+    if (r->o->relax_time_s > 0 && now_s() - r->t0 + 4 * per_order > r->o->relax_time_s) {
         r->out_of_time = true;
         return DD_OK;
     }
