@@ -100,7 +100,7 @@ static bool blob_ok(dd_track *t, const char *name, const char *hex)
     if (dd__blob(t, name, &q, &v, &n) == DD_OK) {
         unsigned char d[32];
         char h[65];
-        dd__sha256(v, n, d);
+        dd__digest(v, n, d);
         dd__hex(d, 32, h);
         ok = !strcmp(h, hex);
         /* a second row of that name would be a substitution */

@@ -14,8 +14,8 @@
 
 /* Header fields that dd_track_info does not show. */
 typedef struct dd__hashes {
-    char plan_stored[65];  /* SHA-256 of the stored (deflated) plan file */
-    char image_stored[65]; /* of the stored plan image */
+    char plan_stored[65];  /* BLAKE2b-256 of the stored (deflated) plan file */
+    char image_stored[65]; /* of the stored plan image (stored raw) */
     size_t image_size;     /* the image inflated */
     char creator_key[65];  /* the header's signer, hex */
 } dd__hashes;
@@ -49,6 +49,8 @@ struct dd_track {
 };
 
 void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);
+/* BLAKE2b-256, for the stored plan's digests */
+void dd__digest(const unsigned char *v, size_t n, unsigned char out[32]);
 dd_status dd__inflate(const unsigned char *v, size_t n, size_t hint, dd__buf *out, FILE *to);
 /* false: out of memory */
 bool dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char out[32]);
