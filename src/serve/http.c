@@ -389,11 +389,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         if (x->too_big)
             return MHD_YES;
         if (x->len + n > s->o.max_body) {
+            /* a body without a length (chunked) that grows too large:
+             * answered now, and the connection closed after the answer */
             x->too_big = true;
             free(x->body);
             x->body = NULL;
             x->len = x->cap = 0;
-            return MHD_YES;
+            return simple(s, c, 413, "request body too large");
         }
         if (x->len + n + 1 > x->cap) {
             size_t cap = x->cap ? x->cap : 1024;
