@@ -554,6 +554,29 @@ static void test_report_as_strict_as_verify(void **state)
     run_free(&r);
 }
 
+/* The deadline is one instant everywhere: 24:00 of its day in text, the
+ * same instant in UTC in JSON. */
+static void test_deadline_one_instant(void **state)
+{
+    fixture *fx = *state;
+    run_result r = run(fx, "check scenario.yaml");
+    assert_non_null(strstr(r.out, "deadline 2024-06-30T24:00+01:00"));
+    run_free(&r);
+    r = run(fx, "check --json scenario.yaml");
+    assert_non_null(strstr(r.out, "\"2024-06-30T23:00Z\""));
+    run_free(&r);
+    r = run(fx, "plan scenario.yaml -o plan.json");
+    assert_non_null(strstr(r.out, ", deadline 2024-06-30T24:00+01:00\n"));
+    run_free(&r);
+    size_t len;
+    char *t = read_in(fx, "plan.json", &len);
+    assert_non_null(strstr(t, "\"deadline\": \"2024-06-30T23:00Z\""));
+    free(t);
+    r = run(fx, "simulate scenario.yaml --replications 10 --threads 1");
+    assert_non_null(strstr(r.out, "  deadline 2024-06-30T24:00 "));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -571,6 +594,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_man_page_covers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plurals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_as_strict_as_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deadline_one_instant, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

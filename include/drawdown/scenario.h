@@ -367,6 +367,16 @@ dd_time dd_scenario_day_start(const dd_scenario *s, int32_t day);
 void dd_scenario_format_time(const dd_scenario *s, dd_time t, int32_t tz_offset,
                              char *buf, size_t size);
 
+/*
+ * Format a time that ends a period (the deadline, a closing date, a
+ * milestone's date): at the local midnight that ends a day it reads as
+ * 24:00 of that day ("2024-09-15T24:00+01:00", the instant
+ * 2024-09-15T23:00Z the JSON gives), so "by 15 September" is the same
+ * instant in every output; any other time as dd_scenario_format_time.
+ */
+void dd_scenario_format_end(const dd_scenario *s, dd_time t, int32_t tz_offset, char *buf,
+                            size_t size);
+
 /* Parse an ISO 8601 time as the scenario's files take it (no offset: the
  * host country's local time). NULL on success, else what was expected. */
 const char *dd_scenario_parse_time(const dd_scenario *s, const char *text, dd_time *out);

@@ -211,6 +211,21 @@ void dd_scenario_format_time(const dd_scenario *s, dd_time t, int32_t tz_offset,
     }
 }
 
+void dd_scenario_format_end(const dd_scenario *s, dd_time t, int32_t tz_offset, char *buf,
+                            size_t size)
+{
+    int64_t local = floor_div(s->epoch_unix, 60) + t + tz_offset;
+    if (t == DD_TIME_NONE || local - floor_div(local, DD_MINUTES_PER_DAY) * DD_MINUTES_PER_DAY) {
+        dd_scenario_format_time(s, t, tz_offset, buf, size);
+        return;
+    }
+    /* the minute before, with its 23:59 read as 24:00 */
+    dd_scenario_format_time(s, t - 1, tz_offset, buf, size);
+    char *hm = strstr(buf, "T23:59");
+    if (hm)
+        memcpy(hm + 1, "24:00", 5);
+}
+
 double dd_distance_m(double lat1, double lon1, double lat2, double lon2)
 {
     const double r = 6371008.8; /* mean Earth radius */

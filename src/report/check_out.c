@@ -41,12 +41,11 @@ static void wrap(FILE *f, const char *prefix, const char *text, int width)
     fputc('\n', f);
 }
 
-/* A deadline at local midnight reads as 23:59 of the day before: "by 15
- * September" rather than "by 16 September 00:00". */
+/* A deadline at local midnight reads as 24:00 of the day it ends: "by 15
+ * September", the same instant as the JSON's. */
 static void format_deadline(const dd_scenario *s, dd_time t, int32_t tz, char *buf, size_t n)
 {
-    int64_t local = (s->epoch_unix / 60 + t + tz) % 1440;
-    dd_scenario_format_time(s, local == 0 ? t - 1 : t, tz, buf, n);
+    dd_scenario_format_end(s, t, tz, buf, n);
 }
 
 static void days_str(double d, char *buf, size_t n)

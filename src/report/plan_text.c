@@ -99,8 +99,8 @@ static void summary(const dd_plan *p, FILE *f)
     char a[48], b[48];
     fprintf(f, "%s\n", *s->name ? s->name : s->path);
 
-    /* a deadline at local midnight reads as 23:59 of the day before */
-    dd_scenario_format_time(s, s->agreement.deadline - 1, s->agreement.tz_offset, b, sizeof b);
+    /* a deadline at local midnight reads as 24:00 of the day it ends */
+    dd_scenario_format_end(s, s->agreement.deadline, s->agreement.tz_offset, b, sizeof b);
     if (p->completion != DD_TIME_NONE)
         dd_scenario_format_time(s, p->completion, s->agreement.tz_offset, a, sizeof a);
     else
@@ -161,7 +161,7 @@ static void summary(const dd_plan *p, FILE *f)
             snprintf(a, sizeof a, "(nothing leaves)");
         const char *flag = "";
         if (x->close_by != DD_TIME_NONE) {
-            fmt_local(s, x->close_by - 1, x->tz_offset, b, sizeof b);
+            dd_scenario_format_end(s, x->close_by, x->tz_offset, b, sizeof b);
             if (c != DD_TIME_NONE && c > x->close_by)
                 flag = "LATE";
             else if (c != DD_TIME_NONE)
@@ -176,12 +176,13 @@ static void summary(const dd_plan *p, FILE *f)
         for (size_t m = 0; m < s->agreement.n_milestones; m++) {
             const dd_milestone *ms = &s->agreement.milestones[m];
             const dd_milestone_result *r = &p->milestones[m];
-            fmt_local(s, ms->at - 1, s->agreement.tz_offset, b, sizeof b);
+            dd_scenario_format_end(s, ms->at, s->agreement.tz_offset, b, sizeof b);
             if (r->achieved != DD_TIME_NONE) {
                 fmt_local(s, r->achieved, s->agreement.tz_offset, a, sizeof a);
                 fmt_span((double)(ms->at - r->achieved) / 60.0, span, sizeof span);
-                fprintf(f, "  %-12s due %s, %s %s (%s %s)\n", ms->id, b, r->met ? "met" : "MISSED",
-                        a + 5, span, r->met ? "early" : "late");
+                /* its year and time, in the due date's zone (80 columns) */
+                fprintf(f, "  %-12s due %s, %s %.16s (%s %s)\n", ms->id, b,
+                        r->met ? "met" : "MISSED", a, span, r->met ? "early" : "late");
             } else {
                 fprintf(f, "  %-12s due %s: NEVER reached\n", ms->id, b);
             }

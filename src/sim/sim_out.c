@@ -149,11 +149,8 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
     if (r->resumed)
         fprintf(f, ", %llu resumed from the checkpoint", (unsigned long long)r->resumed);
     fprintf(f, ", %.2f s\n", r->seconds);
-    dd_time dl = s->agreement.deadline;
-    /* a date-only deadline is the end of its day: show 23:59 as the plan does */
-    if (dl == dd_scenario_day_start(s, dd_scenario_day(s, dl)))
-        dl--;
-    fmt_time(s, dl, a, sizeof a);
+    /* a date-only deadline is the end of its day: 24:00, as everywhere */
+    dd_scenario_format_end(s, s->agreement.deadline, s->agreement.tz_offset, a, sizeof a);
     fprintf(f, "\nProbabilities (Wilson 95%% intervals)\n");
     char label[64];
     snprintf(label, sizeof label, "deadline %.16s", a);
