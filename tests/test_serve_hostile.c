@@ -188,6 +188,33 @@ static void test_bad_requests(void **state)
     assert_true(r.code == 413 || (r.code == 0 && r.err != CURLE_OK));
     assert_true(mono() - t0 < 5.0);
     resp_free(&r);
+    /* the same without a length (chunked): cut off once past the limit */
+    CURL *ch = curl_easy_init();
+    char url0[128], cookie[160], token[120];
+    snprintf(url0, sizeof url0, "http://127.0.0.1:%u/api/v1/events", (unsigned)fx.port);
+    snprintf(cookie, sizeof cookie, "Cookie: dd_session=%s", pl.token);
+    snprintf(token, sizeof token, "X-CSRF-Token: %s", pl.csrf);
+    struct curl_slist *hh = curl_slist_append(NULL, cookie);
+    hh = curl_slist_append(hh, token);
+    hh = curl_slist_append(hh, "Transfer-Encoding: chunked");
+    resp cr;
+    memset(&cr, 0, sizeof cr);
+    curl_easy_setopt(ch, CURLOPT_URL, url0);
+    curl_easy_setopt(ch, CURLOPT_HTTPHEADER, hh);
+    curl_easy_setopt(ch, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(ch, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(ch, CURLOPT_WRITEDATA, &cr);
+    curl_easy_setopt(ch, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(ch, CURLOPT_NOSIGNAL, 1L);
+    t0 = mono();
+    curl_easy_perform(ch);
+    long ccode = 0;
+    curl_easy_getinfo(ch, CURLINFO_RESPONSE_CODE, &ccode);
+    assert_true(ccode < 200 || ccode >= 300);
+    assert_true(mono() - t0 < 5.0);
+    curl_slist_free_all(hh);
+    curl_easy_cleanup(ch);
+    free(cr.body);
     free(body);
     /* 10,000 headers: refused (the request head is limited) */
     CURL *c = curl_easy_init();
