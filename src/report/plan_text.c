@@ -277,20 +277,23 @@ static void table_people(const dd_plan *p, FILE *f)
         const dd_people *pg = &s->people[g];
         fprintf(f, "%-16.16s %-6.6s %-10s %5d ", pg->id, s->sites[pg->site].id,
                 dd_role_name(pg->role), pg->count);
-        int col = 0;
+        int col = 42; /* where the next movement starts; rows wrap at 80 */
         for (size_t m = 0; m < p->n_movements; m++) {
             const dd_movement *mv = &p->movements[m];
             if (mv->people != (int32_t)g)
                 continue;
-            char d[40];
+            char d[40], item[96];
             dd_scenario_format_time(s, mv->departure, s->sites[pg->site].tz_offset, d, sizeof d);
-            d[16] = '\0';
-            if (col++ && col % 2 == 1)
+            d[16] = '\0'; /* the date with its year and the time; the zone is the header's */
+            int n = mv->sortie >= 0
+                        ? snprintf(item, sizeof item, " %d on #%d %s", mv->count, mv->sortie + 1, d)
+                        : snprintf(item, sizeof item, " %d commercial %s", mv->count, d);
+            if (col > 42 && col + n > 80) {
                 fprintf(f, "\n%42s", "");
-            if (mv->sortie >= 0)
-                fprintf(f, " %d on #%d %s", mv->count, mv->sortie + 1, d + 5);
-            else
-                fprintf(f, " %d commercial %s", mv->count, d + 5);
+                col = 42;
+            }
+            fputs(item, f);
+            col += n;
         }
         fputc('\n', f);
     }
