@@ -177,3 +177,18 @@ dd_status dd__slog_plan_hash(const dd__slog *l, const dd_plan *p, char hex[65])
 {
     return dd_track_plan_hash(p, l->scenario_path, hex);
 }
+
+void dd__slog_events_free(dd_events *ev)
+{
+    dd_events_free(ev);
+}
+
+void dd__slog_status_free(dd_track_status *st)
+{
+    dd_track_status_free(st);
+}
+
+const char *dd__slog_event_name(dd_event_kind k)
+{
+    return dd_event_kind_name(k);
+}

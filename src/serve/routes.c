@@ -155,7 +155,7 @@ static bool prepare(dd_server *s, const dd__req *q, const char *csv, size_t len,
             }
     }
     if (!ok) {
-        dd_events_free(*add);
+        dd__slog_events_free(*add);
         *add = NULL;
     }
     dd_diags_fini(&d);
@@ -184,7 +184,7 @@ static void append_csv(dd_server *s, const dd__req *q, const char *csv, size_t l
     } else {
         dd__reply_error(r, 500, "cannot write the log: %s", dd_status_str(st));
     }
-    dd_events_free(add);
+    dd__slog_events_free(add);
     dd_diags_fini(&d);
 }
 
@@ -244,7 +244,7 @@ static dd_status request_state(dd_server *s, int32_t sortie, dd_request_state *o
         return st;
     bool *gone = calloc(ev->n + 1, sizeof *gone);
     if (!gone) {
-        dd_events_free(ev);
+        dd__slog_events_free(ev);
         return DD_ENOMEM;
     }
     for (size_t k = 0; k < ev->n; k++)
@@ -264,7 +264,7 @@ static dd_status request_state(dd_server *s, int32_t sortie, dd_request_state *o
             *out = DD_REQ_DENIED;
     }
     free(gone);
-    dd_events_free(ev);
+    dd__slog_events_free(ev);
     return DD_OK;
 }
 
@@ -586,7 +586,7 @@ static dd_status new_plan(dd_server *s, dd_plan **np)
     dd__snap *n = dd__snap_get(s);
     dd_track_status *st = NULL;
     dd_status rc = dd__slog_status(s->log, n->ev, &st, np);
-    dd_track_status_free(st);
+    dd__slog_status_free(st);
     dd__snap_put(n);
     return rc;
 }
@@ -943,7 +943,7 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
         if (dd__slog_check(s->log, &before, adds[i], &d) != DD_OK) {
             refused(rs[i], &d, "refused against the plan and the log; nothing was added");
             rs[i]->code = 409;
-            dd_events_free(adds[i]);
+            dd__slog_events_free(adds[i]);
             adds[i] = NULL;
             continue;
         }
@@ -968,12 +968,12 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
         } else {
             dd__reply_error(rs[i], 500, "cannot write the log: %s", dd_status_str(st));
         }
-        dd_events_free(adds[i]);
+        dd__slog_events_free(adds[i]);
     }
     if (st == DD_OK && n_all > n_prior)
         atomic_store(&s->dirty, true);
     free(all);
-    dd_events_free(prior);
+    dd__slog_events_free(prior);
     dd_diags_fini(&d);
     free(adds);
 }

@@ -53,6 +53,10 @@ dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **ou
 dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f);
 /* The plan file text of p (new plan or the log's). */
 dd_status dd__slog_plan_json(const dd__slog *l, const dd_plan *p, FILE *f);
+/* The track API's frees and names, through here too. */
+void dd__slog_events_free(dd_events *ev);
+void dd__slog_status_free(dd_track_status *st);
+const char *dd__slog_event_name(dd_event_kind k);
 /* sha256 of a plan's file, hex. */
 dd_status dd__slog_plan_hash(const dd__slog *l, const dd_plan *p, char hex[65]);
 

@@ -17,8 +17,8 @@ void dd__snap_put(dd__snap *n)
 {
     if (!n || atomic_fetch_sub(&n->refs, 1) != 1)
         return;
-    dd_events_free(n->ev);
-    dd_track_status_free(n->st);
+    dd__slog_events_free(n->ev);
+    dd__slog_status_free(n->st);
     free(n->retracted_by);
     for (int k = 0; k < 4; k++)
         free(n->status[k].p);
@@ -63,7 +63,7 @@ static dd_status build(dd_server *s, dd_events *ev)
 {
     dd__snap *n = calloc(1, sizeof *n);
     if (!n) {
-        dd_events_free(ev);
+        dd__slog_events_free(ev);
         return DD_ENOMEM;
     }
     atomic_init(&n->refs, 1);

@@ -646,7 +646,7 @@ dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user
     dd__jw_obj(&w);
     jint(&w, "n", (int64_t)i + 1);
     jtime(&w, s, "time", e->at);
-    jstr(&w, "event", dd_event_kind_name(e->kind));
+    jstr(&w, "event", dd__slog_event_name(e->kind));
     jstr(&w, "subject", e->subject);
     jstr(&w, "value", e->value);
     if (role != DD_USER_HOST || e->kind != DD_EV_FILED)
