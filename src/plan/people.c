@@ -54,6 +54,10 @@ typedef struct site_run {
     int64_t nonsec_rem, sec_rem;
     /* movements appended to p->movements */
     size_t cap_mov;
+    /* escorts taken ahead of the main pass (non-security): when each
+     * leaves, in time order; they are present until then */
+    dd_time *esc_t;
+    size_t n_esc, cap_esc, esc_head;
 } site_run;
 
 static dd_status add_movement(dd_plan *p, size_t *cap, int32_t g, int32_t count, int32_t sortie,
@@ -147,10 +151,11 @@ static bool present(const site_run *r, int32_t g, dd_time t)
 /* The others security must answer for after time t: everyone still to
  * leave, augmentees who have yet to arrive included (when they arrive, the
  * security that stayed must suffice; security that left cannot return). */
-static int64_t others_present(const site_run *r, dd_time t)
+static int64_t others_present(site_run *r, dd_time t)
 {
-    (void)t;
-    return r->nonsec_rem;
+    while (r->esc_head < r->n_esc && r->esc_t[r->esc_head] <= t)
+        r->esc_head++;
+    return r->nonsec_rem + (int64_t)(r->n_esc - r->esc_head);
 }
 
 static int32_t security_required(const site_run *r, int64_t others)
@@ -234,6 +239,17 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             continue;
         int32_t n = 0;
         dd_status st = take(r, d, false, 1, d->t - lead, true, &n);
+        if (st == DD_OK && n > 0) {
+            if (r->n_esc == r->cap_esc) {
+                size_t c = r->cap_esc ? 2 * r->cap_esc : 64;
+                dd_time *v = realloc(r->esc_t, c * sizeof *v);
+                if (!v)
+                    return DD_ENOMEM;
+                r->esc_t = v;
+                r->cap_esc = c;
+            }
+            r->esc_t[r->n_esc++] = d->t;
+        }
         if (st == DD_OK && n == 0) {
             /* a security member, if the site keeps its floor and ratio
              * without them */
@@ -247,6 +263,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         if (n > 0)
             escorts_ahead--;
     }
+    r->esc_head = 0;
     for (size_t i = 0; i < n_deps; i++) {
         dep *d = &deps[i];
         bool has_escort = false;
@@ -698,6 +715,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                 rc = final_departure(&r, deps, n_deps, last_used, &done);
             cap_mov = r.cap_mov;
             free(r.exits);
+            free(r.esc_t);
             int64_t still = r.nonsec_rem + r.sec_rem;
             site_groups_free(&r);
             if (rc != DD_OK)
