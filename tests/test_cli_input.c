@@ -577,6 +577,26 @@ static void test_deadline_one_instant(void **state)
     run_free(&r);
 }
 
+/* A sheet saved with semicolons or tabs: say exactly what to change. */
+static void test_other_separators(void **state)
+{
+    fixture *fx = *state;
+    static const char semi[] = "id;site;description;quantity;weight (lb);length (in);"
+                               "width (in);height (in);kind\nPAL-1;BASE;x;1;6400,5;104;84;80;"
+                               "pallet\n";
+    write_file(fx, "cargo.csv", semi, sizeof semi - 1);
+    expect(fx, "check scenario.yaml", 2,
+           "cargo.csv:1:1: error: cargo header: the columns are separated by semicolons: save "
+           "the sheet as \"CSV UTF-8 (comma delimited)\", with a point as the decimal "
+           "separator\n1 error\n");
+    static const char tabs[] = "id\tsite\tweight\nA\tBASE\t1\n";
+    write_file(fx, "cargo.csv", tabs, sizeof tabs - 1);
+    expect(fx, "check scenario.yaml", 2,
+           "cargo.csv:1:1: error: cargo header: the columns are separated by tabs: save the "
+           "sheet as \"CSV UTF-8 (comma delimited)\", with a point as the decimal separator\n"
+           "1 error\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -595,6 +615,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plurals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_as_strict_as_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deadline_one_instant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_separators, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

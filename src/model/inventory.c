@@ -162,6 +162,21 @@ static bool read_header(inv *v, const dd_csv_row *row)
     if (!looks_like_header(v, row, known)) {
         char path[128];
         snprintf(path, sizeof path, "%s header", v->what);
+        /* a spreadsheet saved with another separator: one cell holding the
+         * column names; say exactly what to change */
+        const char *sep = NULL;
+        if (row->n_fields == 1 && strchr(row->fields[0], ';'))
+            sep = "semicolons";
+        else if (row->n_fields == 1 && strchr(row->fields[0], '\t'))
+            sep = "tabs";
+        if (sep) {
+            dd__lerr_at(L, DD_SEV_ERROR, v->file, NULL, 0, row->line, 1, path,
+                        "the columns are separated by %s: save the sheet as \"CSV UTF-8 "
+                        "(comma delimited)\", with a point as the decimal separator",
+                        sep);
+            v->header_ok = false;
+            return false;
+        }
         dd__lerr_at(L, DD_SEV_ERROR, v->file, NULL, 0, row->line, 1, path,
                     "not a %s inventory: its first row names none of its columns (%s, ...; "
                     "docs/format.md)",
