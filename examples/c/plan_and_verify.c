@@ -52,9 +52,9 @@ int main(int argc, char **argv)
     int code = 1;
     if (st == DD_OK) {
         bool met = p->deadline_met && p->terms_broken == 0;
-        printf("%s: %zu sorties, %s (%.1f h on %s); verifier: %s\n", s->name, p->n_sorties,
-               met ? "every term met" : "a term missed", p->margin_hours, p->margin_term,
-               r->n_violations ? "violations" : "complies");
+        printf("%s: %zu sortie%s, %s (%.1f h on %s); verifier: %s\n", s->name, p->n_sorties,
+               p->n_sorties == 1 ? "" : "s", met ? "every term met" : "a term missed",
+               p->margin_hours, p->margin_term, r->n_violations ? "violations" : "complies");
         code = met && !r->n_violations ? 0 : 1;
     } else {
         fprintf(stderr, "%s: %s\n", argv[1], dd_status_str(st));
