@@ -597,6 +597,25 @@ static void test_other_separators(void **state)
            "1 error\n");
 }
 
+/* The sorties table gives loads in the scenario's units (the Niger
+ * example is written in pounds). */
+static void test_sorties_in_scenario_units(void **state)
+{
+    fixture *fx = *state;
+    char args[512];
+    snprintf(args, sizeof args, "plan '%s/examples/niger-2024/scenario.yaml' --sorties",
+             DD_SOURCE_DIR);
+    run_result r = run(fx, args);
+    assert_true(r.status == 0 || r.status == 1);
+    assert_non_null(strstr(r.out, "   # tail       site   to    departs (local)   clr        lb "
+                                  "pal veh  pax\n"));
+    run_free(&r);
+    r = run(fx, "plan scenario.yaml --sorties");
+    assert_non_null(strstr(r.out, "   # tail       site   to    departs (local)   clr         t "
+                                  "pal veh  pax\n"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_as_strict_as_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deadline_one_instant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_separators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sorties_in_scenario_units, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,8 +227,12 @@ static void table_sorties(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
     fprintf(f, "\nsorties (times local to the site; UTC in the plan file)\n");
-    fprintf(f, "%4s %-10s %-6s %-5s %-17s %-5s %6s %3s %3s %4s\n", "#", "tail", "site", "to",
-            "departs (local)", "clr", "t", "pal", "veh", "pax");
+    /* the load's weight in the scenario's units: pounds and short tons for
+     * a scenario written in them, else tonnes */
+    bool lb = s->display_weight == DD_UNIT_LB, ston = s->display_weight == DD_UNIT_STON;
+    double per_kg = lb ? 1 / 0.45359237 : ston ? 1 / 907.18474 : 1e-3;
+    fprintf(f, "%4s %-10s %-6s %-5s %-17s %-5s %7s %3s %3s %4s\n", "#", "tail", "site", "to",
+            "departs (local)", "clr", lb ? "lb" : ston ? "sh tn" : "t", "pal", "veh", "pax");
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
         char t[24], d[40];
@@ -243,9 +247,9 @@ static void table_sorties(const dd_plan *p, FILE *f)
                 if (l->items[k].kind == DD_LI_BULKY)
                     veh += l->items[k].count;
         }
-        fprintf(f, "%4zu %-10.10s %-6.6s %-5.5s %-17s %-5d %6.1f %3d %3d %4d\n", i + 1, t,
-                s->sites[so->site].id, s->hubs[so->hub].id, d, so->clearance + 1,
-                so->weight_kg / 1000, pal, veh, pax_count(so));
+        fprintf(f, "%4zu %-10.10s %-6.6s %-5.5s %-17s %-5d %7.*f %3d %3d %4d\n", i + 1, t,
+                s->sites[so->site].id, s->hubs[so->hub].id, d, so->clearance + 1, lb ? 0 : 1,
+                so->weight_kg * per_kg, pal, veh, pax_count(so));
     }
 }
 
