@@ -207,6 +207,18 @@ static void test_existing_mode_kept(void **state)
     char *text = slurp_file(p, NULL);
     assert_non_null(strstr(text, "\"format\": \"drawdown-plan\""));
     free(text);
+    /* run as root over a user's file, the file stays the user's */
+    if (geteuid() == 0) {
+        assert_int_equal(chown(p, 1234, 1234), 0);
+        r = run(fx, "plan tut/scenario.yaml -o kept.json");
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+        struct stat sb;
+        assert_int_equal(stat(p, &sb), 0);
+        assert_int_equal(sb.st_uid, 1234);
+        assert_int_equal(sb.st_gid, 1234);
+        assert_int_equal(sb.st_mode & 0777, 0640);
+    }
 }
 
 static void test_symlink_written_through(void **state)

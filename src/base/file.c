@@ -242,6 +242,12 @@ dd_status dd_output_open(const char *path, const char *const *inputs, size_t n_i
         fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     } else {
         fd = open_temp(o->target, &o->tmp);
+        /* the target's owner too, where allowed (root writing a user's
+         * file); its mode always */
+        if (fd >= 0 && exists && (sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
+            fchown(fd, sb.st_uid, sb.st_gid) != 0) {
+            /* not allowed: the file becomes the writer's, as any new one */
+        }
         if (fd >= 0 && exists && fchmod(fd, sb.st_mode & 07777) != 0) {
             int e = errno;
             close(fd);
