@@ -89,6 +89,7 @@ dd_status dd__slog_open(const char *path, const char *key_name, dd_diags *diags,
         st = dd_track_open(path, true, diags, &l->t);
     const dd_track_info *info = st == DD_OK ? dd_track_get_info(l->t) : NULL;
     if (st == DD_OK) {
+        dd_track_hash_ahead(l->t); /* the scenario's files hashed while it loads */
         l->scenario_path = strdup(info->scenario);
         st = l->scenario_path ? dd_scenario_load(info->scenario, diags, &l->s) : DD_ENOMEM;
     }
