@@ -413,8 +413,8 @@ static void test_cli_golden(void **state)
                                 "  first: escorts: sensitive cargo flies from EMPTY with nobody "
                                 "aboard (sortie 1)\n"));
     assert_null(strstr(out, "deadline met"));
-    assert_non_null(strstr(out, "verification: the independent verifier finds 1 violation: 1 "
-                                "load (drawdown verify lists them)\n"));
+    assert_non_null(strstr(out, "verification: the independent verifier finds 1 violation:\n"
+                                "  1 load (drawdown verify lists them)\n"));
     free(out);
     /* no military flight cleared at all: the binding limit says so */
     rc = run(DD_CLI " plan " DATA "/plan/noclear.yaml", &out);
@@ -434,6 +434,8 @@ static void test_cli_golden(void **state)
     assert_int_equal(rc, 1);
     assert_non_null(strstr(out, "verification: the independent verifier finds "));
     assert_non_null(strstr(out, " deadline (drawdown verify lists them)\n"));
+    assert_non_null(strstr(out, "verification: 2 of 2 changes, re-planned and verified, meet "
+                                "every term\n"));
     free(out);
     rc = run(DD_CLI " plan --objective completion " DATA "/plan/mix/scenario.yaml", &out);
     assert_int_equal(rc, 0);

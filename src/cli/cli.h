@@ -59,6 +59,14 @@ dd_status dd__cli_verify_own(const struct dd_scenario *s, const struct dd_plan *
  * top of the summary; `met` is the planner's verdict. */
 void dd__cli_own_check_print(const dd_own_check *c, bool met, FILE *f);
 void dd__cli_own_check_fini(dd_own_check *c);
+/* Each single change the plan proposes that is one parameter of the
+ * scenario (override.h), re-planned on the changed scenario with options o
+ * and checked by the verifier against it: how many were, and how many of
+ * those plans meet every term and comply. */
+struct dd_plan_options;
+dd_status dd__cli_verify_relaxations(const struct dd_scenario *s, const struct dd_plan *p,
+                                     const struct dd_plan_options *o, const char *scenario_path,
+                                     size_t *tried, size_t *complied);
 
 /* Print a usage error "drawdown CMD: MESSAGE" and return DD_EXIT_INPUT. */
 int dd__cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -152,6 +152,16 @@ int dd__cmd_plan(int argc, char **argv)
         st = dd_plan_write_text(p, tables, text);
         if (st == DD_OK && !own.disagrees)
             dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
+        /* the changes it proposes, each planned on the changed scenario
+         * and verified there (when planning is quick enough to repeat) */
+        if (st == DD_OK && verify && p->n_relaxations && p->seconds < 2.0) {
+            size_t tried = 0, complied = 0;
+            st = dd__cli_verify_relaxations(s, p, &opt, path, &tried, &complied);
+            if (st == DD_OK && tried)
+                fprintf(text, "verification: %zu of %zu changes, re-planned and verified, "
+                              "meet every term\n",
+                        complied, tried);
+        }
         if (st == DD_OK && out) {
             st = dd__cli_write_plan(out, p, path, &in);
             wrote = st != DD_OK;

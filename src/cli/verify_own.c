@@ -6,6 +6,7 @@
  * is the same text `-o` writes, so what is verified is what is handed on.
  */
 #define _GNU_SOURCE
+#include <drawdown/override.h>
 #include <drawdown/plan.h>
 #include <drawdown/verify.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ void dd__cli_own_check_print(const dd_own_check *c, bool met, FILE *f)
                    "the independent verifier finds %zu violation%s; do not brief this plan\n",
                 r->n_violations, r->n_violations == 1 ? "" : "s");
     else
-        fprintf(f, "verification: the independent verifier finds %zu violation%s:",
+        fprintf(f, "verification: the independent verifier finds %zu violation%s:\n ",
                 r->n_violations, r->n_violations == 1 ? "" : "s");
     if (!met) {
         bool first = true;
@@ -100,4 +101,79 @@ void dd__cli_own_check_fini(dd_own_check *c)
 {
     dd_verify_report_free(c->report);
     c->report = NULL;
+}
+
+/* The parameter a relaxation changes, and its new value, or false when it
+ * has none (a milestone) or the change is not one value (more tails of a
+ * type with steps). */
+static bool relax_param(const dd_scenario *s, const dd_relaxation *r, char *name, size_t size,
+                        int64_t *value)
+{
+    if (!strcmp(r->change, "daily_cap")) {
+        snprintf(name, size, "clearance.daily_cap");
+        *value = r->value;
+    } else if (!strcmp(r->change, "site_daily_cap")) {
+        snprintf(name, size, "sites.%s.daily_cap", s->sites[r->site].id);
+        *value = r->value;
+    } else if (!strcmp(r->change, "exit_per_day")) {
+        snprintf(name, size, "sites.%s.exit_per_day", s->sites[r->site].id);
+        *value = r->value;
+    } else if (!strcmp(r->change, "lead_time")) {
+        snprintf(name, size, "clearance.lead_time");
+        *value = r->value;
+    } else if (!strcmp(r->change, "deadline")) {
+        snprintf(name, size, "deadline");
+        *value = s->agreement.deadline + r->value * DD_MINUTES_PER_DAY;
+    } else if (!strcmp(r->change, "close_by")) {
+        snprintf(name, size, "sites.%s.close_by", s->sites[r->site].id);
+        *value = s->sites[r->site].close_by + r->value * DD_MINUTES_PER_DAY;
+    } else if (!strcmp(r->change, "tails") && s->aircraft[r->aircraft].n_tails == 1 &&
+               s->aircraft[r->aircraft].tails[0].from <= 0) {
+        snprintf(name, size, "aircraft.%s.tails", s->aircraft[r->aircraft].id);
+        *value = s->aircraft[r->aircraft].tails[0].count + r->value;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+dd_status dd__cli_verify_relaxations(const dd_scenario *s, const dd_plan *p,
+                                     const dd_plan_options *o, const char *scenario_path,
+                                     size_t *tried, size_t *complied)
+{
+    *tried = *complied = 0;
+    for (size_t i = 0; i < p->n_relaxations; i++) {
+        char name[128];
+        int64_t value;
+        if (!relax_param(s, &p->relaxations[i], name, sizeof name, &value))
+            continue;
+        dd_param par;
+        char why[160];
+        size_t at;
+        if (dd_param_resolve(s, name, strlen(name), &par, why, sizeof why, &at) != DD_OK)
+            continue;
+        dd_scenario *v = NULL;
+        dd_status st = dd_scenario_variant(s, &par, &value, 1, &v);
+        if (st != DD_OK)
+            return st;
+        dd_plan_options q = *o;
+        q.relax = false;
+        dd_plan *vp = NULL;
+        st = dd_plan_build(v, &q, &vp);
+        dd_own_check c = {0};
+        if (st == DD_OK)
+            st = dd__cli_verify_own(v, vp, scenario_path, &c);
+        if (st == DD_OK) {
+            (*tried)++;
+            if (vp->deadline_met && !vp->terms_broken && c.report && !c.malformed &&
+                c.report->n_violations == 0)
+                (*complied)++;
+        }
+        dd__cli_own_check_fini(&c);
+        dd_plan_free(vp);
+        dd_scenario_variant_free(v);
+        if (st != DD_OK)
+            return st;
+    }
+    return DD_OK;
 }
