@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "track/log_int.h"
@@ -91,7 +92,10 @@ static void make_log(fixture *fx)
     unlink(fx->log);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    assert_int_equal(dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d), DD_OK);
+    dd_status made = dd_track_create(fx->log, fx->p, NIGER, &fx->key, &d);
+    for (size_t k = 0; made != DD_OK && k < d.n_items; k++)
+        print_message("%s: %s\n", d.items[k].file, d.items[k].message);
+    assert_int_equal(made, DD_OK);
     dd_track *t = NULL;
     assert_int_equal(dd_track_open(fx->log, true, &d, &t), DD_OK);
     append(fx, t,
@@ -618,12 +622,39 @@ static void test_files_and_once(void **state)
         }
         assert_int_equal(ok, 1);
     }
+    /* starts killed at any moment: a whole log or none, nothing beside */
+    char killed[160];
+    snprintf(killed, sizeof killed, "%s/killed.log", fx->dir);
+    for (int round = 0; round < 12; round++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            dd_diags dk;
+            dd_diags_init(&dk, 4);
+            _exit(dd_track_create(killed, fx->p, NIGER, &fx->key, &dk) == DD_OK ? 0 : 1);
+        }
+        struct timespec ts = {0, 1000000L * round}; /* 0 to 11 ms: a start takes ~7 */
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        if (access(killed, F_OK) == 0) {
+            dd_diags dk;
+            dd_diags_init(&dk, 4);
+            dd_track *k = NULL;
+            int64_t bad;
+            assert_int_equal(dd_track_open(killed, false, &dk, &k), DD_OK);
+            assert_int_equal(dd_track_verify(k, &bad, &dk), DD_OK);
+            dd_track_close(k);
+            dd_diags_fini(&dk);
+            unlink(killed);
+        }
+    }
     DIR *dir = opendir(fx->dir);
     assert_non_null(dir);
     struct dirent *e;
     while ((e = readdir(dir)) != NULL)
-        if (strstr(e->d_name, ".tmp"))
-            fail_msg("temporary file left behind: %s", e->d_name);
+        if (strstr(e->d_name, ".tmp") || strstr(e->d_name, "killed"))
+            fail_msg("left behind: %s", e->d_name);
     closedir(dir);
 }
 
