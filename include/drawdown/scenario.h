@@ -126,8 +126,21 @@ typedef struct dd_site {
     int32_t exit_per_day;   /* overrides the agreement's; -1 = use agreement */
     int32_t security_floor; /* overrides; -1 = use agreement */
     double security_ratio;  /* overrides; < 0 = use agreement */
+    /* the order of closure: this site closes (its last departure) after
+     * each of these sites', from its own `after` and from `phases` */
+    size_t n_after;
+    const int32_t *after;
+    int32_t phase;          /* index into the scenario's phases, or -1 */
     dd_loc loc;
 } dd_site;
+
+/* A phase of the withdrawal: its sites close after every site of the
+ * phases before it (`phases` in the scenario, in order). */
+typedef struct dd_phase {
+    const char *id;
+    size_t n_sites;
+    const int32_t *sites;
+} dd_phase;
 
 typedef struct dd_hub {
     const char *id;
@@ -321,6 +334,8 @@ typedef struct dd_scenario {
     dd_hazard_rules hazard;
     size_t n_sites;
     const dd_site *sites;
+    size_t n_phases;
+    const dd_phase *phases;
     size_t n_hubs;
     const dd_hub *hubs;
     size_t n_aircraft;

@@ -614,9 +614,10 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
         static const char *const known[] = {"floor", "ratio", NULL};
         dd__yunknown(L, sec, sp, known);
     }
+    (void)opt(m, "after"); /* read once every site is known (load_site_order) */
     static const char *const known[] = {"id", "name", "icao", "position", "timezone", "mog",
                                         "hours", "reservations", "resources", "close_by",
-                                        "daily_cap", "exit_per_day", "security", NULL};
+                                        "daily_cap", "exit_per_day", "security", "after", NULL};
     dd__yunknown(L, m, p, known);
 }
 
@@ -642,6 +643,239 @@ static void load_sites(dd_loader *L, dd_ynode *root)
     }
     L->s->sites = L->sites_v;
     L->s->n_sites = n;
+}
+
+/* One site id of an order (`after`, `phases[].sites`), resolved; -1 with
+ * a located error when unknown. */
+static int32_t order_site(dd_loader *L, dd_ynode *n, const char *path)
+{
+    const char *id;
+    if (!dd__ystr(L, n, path, &id))
+        return -1;
+    int32_t si = dd__idmap_get(&L->sites, id);
+    if (si < 0)
+        dd__lerr(L, n, path, "unknown site '%s'", id);
+    return si;
+}
+
+/* A list of site ids (or one id). NULL when absent or on error. */
+static dd_ynode *order_list(dd_loader *L, dd_ynode *n, const char *path)
+{
+    if (!n)
+        return NULL;
+    if (n->kind == DD_Y_SCALAR)
+        return n;
+    if (!dd__yexpect(L, n, DD_Y_SEQ, path))
+        return NULL;
+    return n;
+}
+
+typedef struct order_edge {
+    int32_t site, before; /* site closes after `before` */
+} order_edge;
+
+/* A cycle in the order: depth-first search from each site; a site on the
+ * current path met again closes the cycle. Reported once, at the `after`
+ * (or phase) that starts it. */
+static bool order_cycle(const int32_t *off, const int32_t *to, size_t n, int32_t at,
+                        int8_t *mark, int32_t *path, size_t depth, size_t *len)
+{
+    mark[at] = 1;
+    path[depth] = at;
+    for (int32_t k = off[at]; k < off[at + 1]; k++) {
+        int32_t b = to[k];
+        if (mark[b] == 1) {
+            /* the cycle runs from b's place in the path to here */
+            size_t from = 0;
+            while (path[from] != b)
+                from++;
+            memmove(path, path + from, (depth - from + 1) * sizeof *path);
+            *len = depth - from + 1;
+            return true;
+        }
+        if (mark[b] == 0 && order_cycle(off, to, n, b, mark, path, depth + 1, len))
+            return true;
+    }
+    mark[at] = 2;
+    return false;
+}
+
+/* Sites' `after` and the top-level `phases`: the order in which sites
+ * close (docs/format.md 4.5, 4.11). Read once every site id is known. */
+static void load_site_order(dd_loader *L, dd_ynode *root)
+{
+    size_t ns = L->s->n_sites;
+    dd_site *sites = L->sites_v;
+    if (!sites)
+        return;
+    for (size_t i = 0; i < ns; i++)
+        sites[i].phase = -1;
+    dd_ynode *slist = get_list(L, root, "", "sites", true);
+    size_t cap = 16, n = 0;
+    order_edge *e = malloc(cap * sizeof *e);
+    if (!e) {
+        L->oom = true;
+        return;
+    }
+#define ADD_EDGE(a, b)                                                                   \
+    do {                                                                                 \
+        if (n == cap) {                                                                  \
+            order_edge *v_ = realloc(e, 2 * cap * sizeof *e);                            \
+            if (!v_) {                                                                   \
+                free(e);                                                                 \
+                L->oom = true;                                                           \
+                return;                                                                  \
+            }                                                                            \
+            e = v_;                                                                      \
+            cap *= 2;                                                                    \
+        }                                                                                \
+        e[n++] = (order_edge){(a), (b)};                                                 \
+    } while (0)
+    for (size_t i = 0; slist && i < ns && i < slist->n; i++) {
+        dd_ynode *m = slist->items[i];
+        if (m->kind != DD_Y_MAP)
+            continue;
+        char p[96];
+        PATH(p, "sites[%zu].after", i);
+        dd_ynode *l = order_list(L, opt(m, "after"), p);
+        size_t k_n = l ? (l->kind == DD_Y_SCALAR ? 1 : l->n) : 0;
+        for (size_t k = 0; k < k_n; k++) {
+            dd_ynode *it = l->kind == DD_Y_SCALAR ? l : l->items[k];
+            char fp[128];
+            PATH(fp, "%s[%zu]", p, k);
+            int32_t b = order_site(L, it, l->kind == DD_Y_SCALAR ? p : fp);
+            if (b < 0)
+                continue;
+            if (b == (int32_t)i) {
+                dd__lerr(L, it, l->kind == DD_Y_SCALAR ? p : fp,
+                         "site %s cannot close after itself", sites[i].id);
+                continue;
+            }
+            ADD_EDGE((int32_t)i, b);
+        }
+    }
+    /* phases: each site of a phase closes after every site of the one before */
+    dd_ynode *ph = get_list(L, root, "", "phases", false);
+    size_t np = ph ? ph->n : 0;
+    dd_phase *phases = dd__arena_array(L->arena, np ? np : 1, sizeof *phases);
+    if (!phases) {
+        free(e);
+        L->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < np; k++) {
+        dd_ynode *m = ph->items[k];
+        char p[64];
+        PATH(p, "phases[%zu]", k);
+        phases[k].id = "";
+        if (!dd__yexpect(L, m, DD_Y_MAP, p))
+            continue;
+        get_str(L, m, p, "id", true, &phases[k].id);
+        for (size_t q = 0; q < k; q++)
+            if (*phases[k].id && !strcmp(phases[q].id, phases[k].id)) {
+                char fp[96];
+                PATH(fp, "%s.id", p);
+                dd__lerr(L, dd__yget(m, "id"), fp, "duplicate phase id '%s'", phases[k].id);
+            }
+        char sp[96];
+        PATH(sp, "%s.sites", p);
+        dd_ynode *l = order_list(L, dd__yreq(L, m, p, "sites"), sp);
+        size_t k_n = l ? (l->kind == DD_Y_SCALAR ? 1 : l->n) : 0;
+        int32_t *v = dd__arena_array(L->arena, k_n ? k_n : 1, sizeof *v);
+        if (!v) {
+            free(e);
+            L->oom = true;
+            return;
+        }
+        size_t got = 0;
+        for (size_t q = 0; q < k_n; q++) {
+            dd_ynode *it = l->kind == DD_Y_SCALAR ? l : l->items[q];
+            char fp[128];
+            PATH(fp, "%s[%zu]", sp, q);
+            int32_t si = order_site(L, it, fp);
+            if (si < 0)
+                continue;
+            if (sites[si].phase >= 0) {
+                dd__lerr(L, it, fp, "site %s is already in phase '%s'", sites[si].id,
+                         phases[sites[si].phase].id);
+                continue;
+            }
+            sites[si].phase = (int32_t)k;
+            v[got++] = si;
+        }
+        if (l && k_n == 0)
+            dd__lerr(L, l, sp, "a phase needs at least one site");
+        phases[k].sites = v;
+        phases[k].n_sites = got;
+        static const char *const known[] = {"id", "sites", "description", NULL};
+        const char *desc;
+        get_str(L, m, p, "description", false, &desc);
+        dd__yunknown(L, m, p, known);
+        if (k > 0)
+            for (size_t q = 0; q < got; q++)
+                for (size_t r = 0; r < phases[k - 1].n_sites; r++)
+                    ADD_EDGE(v[q], phases[k - 1].sites[r]);
+    }
+#undef ADD_EDGE
+    L->s->phases = phases;
+    L->s->n_phases = np;
+    /* per site, its `before` sites (CSR), duplicates kept out */
+    int32_t *off = calloc(ns + 1, sizeof *off);
+    int32_t *to = malloc((n ? n : 1) * sizeof *to);
+    int8_t *mark = calloc(ns ? ns : 1, 1);
+    int32_t *path = malloc((ns ? ns : 1) * sizeof *path);
+    if (!off || !to || !mark || !path) {
+        free(off), free(to), free(mark), free(path), free(e);
+        L->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        off[e[k].site + 1]++;
+    for (size_t i = 0; i < ns; i++)
+        off[i + 1] += off[i];
+    int32_t *fill = calloc(ns + 1, sizeof *fill);
+    if (!fill) {
+        free(off), free(to), free(mark), free(path), free(e);
+        L->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        to[off[e[k].site] + fill[e[k].site]++] = e[k].before;
+    for (size_t i = 0; i < ns; i++) {
+        int32_t *v = dd__arena_array(L->arena, (size_t)(off[i + 1] - off[i]) + 1, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            break;
+        }
+        size_t m = 0;
+        for (int32_t k = off[i]; k < off[i + 1]; k++) {
+            bool dup = false;
+            for (size_t q = 0; q < m; q++)
+                dup |= v[q] == to[k];
+            if (!dup)
+                v[m++] = to[k];
+        }
+        sites[i].after = v;
+        sites[i].n_after = m;
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < ns && !L->oom; i++) {
+        if (mark[i] || !order_cycle(off, to, ns, (int32_t)i, mark, path, 0, &len))
+            continue;
+        char msg[512];
+        size_t w = 0;
+        for (size_t k = 0; k <= len && w + 2 < sizeof msg; k++)
+            w += (size_t)snprintf(msg + w, sizeof msg - w, "%s%s", k ? " -> " : "",
+                                  sites[path[k % len]].id);
+        char p[64];
+        PATH(p, "sites[%d].after", path[0]);
+        dd_ynode *at = slist && (size_t)path[0] < slist->n ? opt(slist->items[path[0]], "after")
+                                                            : NULL;
+        dd__lerr(L, at ? at : root, at ? p : "phases",
+                 "closing order cycle: %s (each site closes after the next)", msg);
+        break;
+    }
+    free(off), free(to), free(mark), free(path), free(e), free(fill);
 }
 
 static void load_hubs(dd_loader *L, dd_ynode *root)
@@ -891,6 +1125,7 @@ void dd__load_sections(dd_loader *L, dd_ynode *root)
     load_agreement(L, root);
     load_hazards(L, root);
     load_sites(L, root);
+    load_site_order(L, root);
     load_agreement_tail(L, root);
     load_hubs(L, root);
     load_aircraft(L, root);
