@@ -58,8 +58,8 @@ int dd__cmd_serve(int argc, char **argv)
             o.key_name = argv[++i];
         } else if (!strcmp(a, "--threads") && has) {
             long v = strtol(argv[++i], NULL, 10);
-            if (v < 1 || v > 64) {
-                fprintf(stderr, "drawdown serve: --threads takes 1 to 64\n");
+            if (v < 2 || v > 64) {
+                fprintf(stderr, "drawdown serve: --threads takes 2 to 64\n");
                 return DD_EXIT_INPUT;
             }
             o.threads = (unsigned)v;

@@ -648,6 +648,9 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     s->o = *o;
     if (!s->o.threads)
         s->o.threads = 4;
+    if (s->o.threads < 2)
+        s->o.threads = 2; /* one polling thread alone fell to ~100 req/s at 256
+                           * keep-alive connections (libmicrohttpd 0.9.75) */
     if (!s->o.timeout_s)
         s->o.timeout_s = 10;
     if (!s->o.max_body)
@@ -753,16 +756,24 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     }
     if (tls)
         flags |= MHD_USE_TLS;
+    /* the options that depend on the request: the pool and TLS */
+    struct MHD_OptionItem extra[4];
+    size_t k = 0;
+    extra[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)s->o.threads,
+                                         NULL};
+    if (tls) {
+        extra[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert_pem};
+        extra[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key_pem};
+    }
+    extra[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     /* the logger first: options after it report through it */
     s->daemon = MHD_start_daemon(
         flags, o->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE,
-        s->o.threads > 1 ? s->o.threads : 0u, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
+        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header, MHD_OPTION_CONNECTION_LIMIT,
         8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
-        no_unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, s->tls_key_pem, MHD_OPTION_END);
+        no_unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_ARRAY, extra,
+        MHD_OPTION_END);
     if (!s->daemon) {
         dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
                      "cannot listen on %s port %u%s", address, (unsigned)o->port,
