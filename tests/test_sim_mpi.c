@@ -375,10 +375,12 @@ static void test_cli_checkpoint_errors(void **state)
 
 /* Open MPI refuses root unless told; CI runs as root. Only this test's
  * commands get the settings. LeakSanitizer is off for the ranks: Open
- * MPI keeps memory to the end on purpose. */
+ * MPI keeps memory to the end on purpose; ThreadSanitizer's lock-order
+ * reports too (Open MPI's own locks). A job that hangs is ended after
+ * five minutes rather than holding CI. */
 #define MPIRUN                                                                                 \
     "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 " \
-    "ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=detect_deadlocks=0 mpirun --oversubscribe "
+    "ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=detect_deadlocks=0 timeout 300 mpirun --oversubscribe "
 
 static bool have_mpirun(void)
 {

@@ -272,7 +272,7 @@ static void test_cli(void **state)
         snprintf(cmd, sizeof cmd,
                  "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
                  "ASAN_OPTIONS=detect_leaks=0 TSAN_OPTIONS=detect_deadlocks=0 "
-                 "mpirun --oversubscribe -np 2 %s sweep %s " GRID
+                 "timeout 300 mpirun --oversubscribe -np 2 %s sweep %s " GRID
                  " --threads 1 --mpi -o %s >/dev/null",
                  DD_CLI, NIGER, p3);
         assert_int_equal(run(cmd), 0);
