@@ -80,6 +80,11 @@ static void test_axes(void **state)
     assert_null(dd_scenario_parse_time(niger, "2024-06-25T12:00", &t0));
     assert_null(dd_scenario_parse_time(niger, "2024-06-26T12:00", &t1));
     axis_ok("sites.AB101.close_by=2024-06-25T12:00..2024-06-26T12:00:12h", 3, t0, t1);
+    /* a site's date in the site's zone, as the scenario reads its own
+     * close_by (AB101: 2024-07-07) */
+    assert_string_equal(niger->sites[0].id, "AB101");
+    axis_ok("sites.AB101.close_by=2024-07-07", 1, niger->sites[0].close_by,
+            niger->sites[0].close_by);
 }
 
 static void axis_bad(const char *arg, uint32_t col, const char *msg)

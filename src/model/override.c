@@ -194,7 +194,9 @@ dd_status dd_param_parse(const dd_scenario *s, const dd_param *p, const char *te
         return DD_OK;
     }
     int64_t u;
-    err = dd__parse_time(buf, s->agreement.tz_offset, true, &u, NULL);
+    /* a site's closing date is in the site's time zone, as in the scenario */
+    int32_t tz = p->field == F_SITE_CLOSE ? s->sites[p->index].tz_offset : s->agreement.tz_offset;
+    err = dd__parse_time(buf, tz, true, &u, NULL);
     if (err) {
         snprintf(why, why_size, "expected a date or time (ISO 8601, e.g. 2024-09-15), got '%s'",
                  buf);
