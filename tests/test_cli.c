@@ -275,6 +275,26 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
     assert_non_null(strstr(r.out, "the log extends the receipt's head"));
     run_free(&r);
 
+    /* the scenario read from a copy elsewhere (the other delegation's):
+     * each file checked against the log's hashes */
+    snprintf(args, sizeof args, "mkdir '%s/copy' && cp %s/examples/niger-2024/* '%s/copy/'",
+             dir, DD_SOURCE_DIR, dir);
+    assert_int_equal(system(args), 0);
+    snprintf(args, sizeof args, "status '%s' --scenario '%s/copy/scenario.yaml'", log, dir);
+    r = run(args);
+    assert_int_not_equal(r.status, 2);
+    assert_non_null(strstr(r.out, "Status at "));
+    run_free(&r);
+    snprintf(args, sizeof args, "echo >> '%s/copy/tasks.csv'", dir);
+    assert_int_equal(system(args), 0);
+    snprintf(args, sizeof args, "track log '%s' --scenario '%s/copy/scenario.yaml'", log, dir);
+    r = run(args);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/copy/tasks.csv: error: tasks.csv changed since the log "
+                                  "was started; the log tracks the plan made from it as it "
+                                  "was (start a new log for a new plan)"));
+    run_free(&r);
+
     /* altered behind the tool's back */
     snprintf(args, sizeof args,
              "sqlite3 '%s' \"DROP TRIGGER events_fixed; UPDATE events SET subject='3' "

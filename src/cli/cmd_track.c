@@ -18,6 +18,8 @@ static const char track_usage[] =
     "usage: drawdown track start LOG SCENARIO [--seed N] [--objective margin|completion]\n"
     "       drawdown track add LOG EVENTS.csv   (- reads standard input)\n"
     "       drawdown track log LOG [--json]\n"
+    "  add, log and status read the scenario where the log was started, or\n"
+    "  --scenario FILE (a copy: each file is checked against the log's hashes)\n"
     "       drawdown track verify LOG [--receipt FILE] [--json]\n"
     "       drawdown track receipt LOG\n"
     "       drawdown track upgrade LOG [--scenario SCENARIO]\n"
@@ -43,7 +45,7 @@ static const char keys_usage[] =
 
 static const char status_usage[] =
     "usage: drawdown status LOG [--at TIME] [--all] [--json] [-o NEWPLAN.json]\n"
-    "                          [--no-verify]\n"
+    "                          [--no-verify] [--scenario FILE]\n"
     "\n"
     "Where the withdrawal stands at TIME (default: the last event): sorties\n"
     "gone against the plan, clearance requests overdue or denied, late\n"
@@ -54,7 +56,8 @@ static const char status_usage[] =
     "new plan as a plan file (for drawdown verify and drawdown report),\n"
     "checked first by the independent verifier (--no-verify skips it; exit\n"
     "status 3 when the new plan says met and the verifier disagrees);\n"
-    "--json prints the status for machines (docs/track.md).\n";
+    "--json prints the status for machines (docs/track.md); --scenario reads\n"
+    "the scenario from a copy (each file is checked against the log's hashes).\n";
 
 /* ---- keys ----------------------------------------------------------------- */
 
@@ -217,8 +220,11 @@ static void closed(opened *o)
 
 static void json_errors(const char *format, const char *log, const dd_diags *d, FILE *f);
 
-/* json_format: with --json, a failure is also printed as JSON on stdout. */
-static int open_log(const char *path, bool writable, opened *o, const char *json_format)
+/* scenario: where to read the scenario (NULL: where the log says it was;
+ * a copy elsewhere is checked file by file against the log's hashes).
+ * json_format: with --json, a failure is also printed as JSON on stdout. */
+static int open_log(const char *path, bool writable, const char *scenario, opened *o,
+                    const char *json_format)
 {
     memset(o, 0, sizeof *o);
     dd_diags d;
@@ -229,7 +235,8 @@ static int open_log(const char *path, bool writable, opened *o, const char *json
     if (st == DD_OK)
         dd_track_hash_ahead(o->t);
     if (st == DD_OK)
-        st = dd_scenario_load(dd_track_get_info(o->t)->scenario, &d, &o->s);
+        st = dd_scenario_load(scenario ? scenario : dd_track_get_info(o->t)->scenario, &d,
+                              &o->s);
     /* verified, each scenario file checked against its hash, the plan read */
     if (st == DD_OK)
         st = dd_track_plan(o->t, o->s, &d, &o->p);
@@ -385,12 +392,16 @@ static int track_start(int argc, char **argv)
 
 static int track_add(int argc, char **argv)
 {
-    const char *pos[2] = {NULL, NULL};
+    const char *pos[2] = {NULL, NULL}, *scen = NULL;
     int np = 0;
     keyopt k = {0};
     for (int i = 0; i < argc; i++) {
         if (key_option(argc, argv, &i, &k))
             continue;
+        if (!strcmp(argv[i], "--scenario") && i + 1 < argc) {
+            scen = argv[++i];
+            continue;
+        }
         if ((argv[i][0] == '-' && argv[i][1]) || np == 2)
             return bad_arg(argv[i]);
         pos[np++] = argv[i];
@@ -403,7 +414,7 @@ static int track_add(int argc, char **argv)
     if (code)
         return code;
     opened o;
-    code = open_log(pos[0], true, &o, NULL);
+    code = open_log(pos[0], true, scen, &o, NULL);
     if (code) {
         dd_keys_free(ring);
         return code;
@@ -445,11 +456,13 @@ static const dd_track_batch *batch_of(const dd_track_batch *b, size_t n, int64_t
 
 static int track_log(int argc, char **argv)
 {
-    const char *log = NULL;
+    const char *log = NULL, *scen = NULL;
     bool json = false;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--json"))
             json = true;
+        else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+            scen = argv[++i];
         else if (argv[i][0] == '-' || log)
             return bad_arg(argv[i]);
         else
@@ -467,7 +480,7 @@ static int track_log(int argc, char **argv)
     if (st == DD_OK)
         dd_track_hash_ahead(t);
     if (st == DD_OK)
-        st = dd_scenario_load(dd_track_get_info(t)->scenario, &d, &s);
+        st = dd_scenario_load(scen ? scen : dd_track_get_info(t)->scenario, &d, &s);
     if (st == DD_OK)
         st = dd_track_plan(t, s, &d, &p);
     if (st == DD_OK)
@@ -805,7 +818,7 @@ int dd__cmd_track(int argc, char **argv)
 
 int dd__cmd_status(int argc, char **argv)
 {
-    const char *log = NULL, *at_text = NULL, *out = NULL;
+    const char *log = NULL, *at_text = NULL, *out = NULL, *scen = NULL;
     bool all = false, json = false, no_verify = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -822,7 +835,9 @@ int dd__cmd_status(int argc, char **argv)
             at_text = argv[++i];
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
             out = argv[++i];
-        } else if (!strcmp(a, "--at") || !strcmp(a, "-o")) {
+        } else if (!strcmp(a, "--scenario") && i + 1 < argc) {
+            scen = argv[++i];
+        } else if (!strcmp(a, "--at") || !strcmp(a, "-o") || !strcmp(a, "--scenario")) {
             fprintf(stderr, "drawdown status: %s needs a value\n%s", a, status_usage);
             return DD_EXIT_INPUT;
         } else if (a[0] == '-' && a[1]) {
@@ -841,9 +856,10 @@ int dd__cmd_status(int argc, char **argv)
         return DD_EXIT_INPUT;
     }
     opened o;
-    int code = open_log(log, false, &o, json ? "drawdown-status" : NULL);
+    int code = open_log(log, false, scen, &o, json ? "drawdown-status" : NULL);
     if (code)
         return code;
+    const char *scen_path = scen ? scen : dd_track_get_info(o.t)->scenario;
     dd_time at = DD_TIME_NONE;
     if (at_text) {
         const char *err = dd_scenario_parse_time(o.s, at_text, &at);
@@ -856,7 +872,7 @@ int dd__cmd_status(int argc, char **argv)
     /* the new plan never goes over the log or the scenario's files */
     dd_cli_inputs in = {0};
     dd__cli_input(&in, log);
-    dd__cli_input(&in, dd_track_get_info(o.t)->scenario);
+    dd__cli_input(&in, scen_path);
     dd__cli_scenario_inputs(&in, o.s);
     if (out && dd__cli_output_check(out, &in) != DD_OK) {
         closed(&o);
@@ -883,14 +899,14 @@ int dd__cmd_status(int argc, char **argv)
     dd_own_check own = {0};
     bool np_met = np && np->deadline_met && !np->terms_broken;
     if (rc == DD_OK && out && !no_verify) {
-        rc = dd__cli_verify_own(o.s, np, dd_track_get_info(o.t)->scenario, &own);
+        rc = dd__cli_verify_own(o.s, np, scen_path, &own);
         if (rc == DD_OK && !json)
             dd__cli_own_check_print(&own, np_met, text);
     } else if (rc == DD_OK && out && !json) {
         dd__cli_own_check_print(&own, np_met, text);
     }
     if (rc == DD_OK && out) {
-        rc = dd__cli_write_plan(out, np, dd_track_get_info(o.t)->scenario, &in);
+        rc = dd__cli_write_plan(out, np, scen_path, &in);
         if (rc == DD_OK && !json && text == stdout)
             printf("\nThe new plan: %s (drawdown verify, drawdown report)\n", out);
     }
