@@ -107,6 +107,9 @@ static int teardown(void **state)
 
 /* ---- the valid plans ---- */
 
+/* the order of closure, not applicable to s.yaml (s-order.yaml has one) */
+#define T_ORDER_INDEX 12
+
 static const char valid_summary[] =
     "compliance with the agreement:\n"
     "  clearance lead time: met (shortest 2d 0h)\n"
@@ -122,6 +125,7 @@ static const char valid_summary[] =
     "  manifest lead time: met (shortest 1d 0h 30m)\n"
     "  entry lead time: met (shortest 1d 0h)\n"
     "  in-country ceiling: met (peak 37 of 37 at 2024-05-31T23:00Z)\n"
+    "  order of closure: not applicable (no order of closure)\n"
     "  deadline: met (margin 13d 15h, last departure 2024-06-07T08:00Z)\n"
     "  milestone half: met\n"
     "    (people 0.744 of 0.500, cargo 1.000 of 0.900 by 2024-06-06T23:00Z)\n"
@@ -142,9 +146,9 @@ static void test_valid_plan(void **state)
     assert_int_equal(r->n_commercial, 2);
     assert_int_equal(r->people_moved, 39);
     assert_int_equal(r->pieces_moved, 16);
-    assert_int_equal(r->n_terms, 15);
+    assert_int_equal(r->n_terms, 16);
     for (size_t i = 0; i < r->n_terms; i++)
-        assert_int_equal(r->terms[i].status, DD_TERM_MET);
+        assert_int_equal(r->terms[i].status, i == T_ORDER_INDEX ? DD_TERM_NA : DD_TERM_MET);
     char *text = render_text(r);
     assert_string_equal(text, valid_summary);
     free(text);
@@ -164,15 +168,17 @@ static void test_not_applicable(void **state)
     dd_verify_report *r = NULL;
     assert_int_equal(verify(s, "plan-min.json", &r), DD_OK);
     assert_int_equal(r->n_violations, 0);
-    assert_int_equal(r->n_terms, 13);
+    assert_int_equal(r->n_terms, 14);
     for (size_t i = 0; i + 1 < r->n_terms; i++)
         assert_int_equal(r->terms[i].status, DD_TERM_NA);
     assert_string_equal(r->terms[0].name, "clearance lead time");
     assert_string_equal(r->terms[0].worst, "no military sorties");
     assert_string_equal(r->terms[11].worst, "no in-country ceiling");
-    assert_string_equal(r->terms[12].name, "deadline");
-    assert_int_equal(r->terms[12].status, DD_TERM_MET);
-    assert_string_equal(r->terms[12].worst, "nothing departs");
+    assert_string_equal(r->terms[12].name, "order of closure");
+    assert_string_equal(r->terms[12].worst, "no order of closure");
+    assert_string_equal(r->terms[13].name, "deadline");
+    assert_int_equal(r->terms[13].status, DD_TERM_MET);
+    assert_string_equal(r->terms[13].worst, "nothing departs");
     dd_verify_report_free(r);
     dd_scenario_free(s);
 }
@@ -358,6 +364,24 @@ static void check_violation(const char *file, size_t k, const dd_violation *v, c
         assert_null(v->site);
 }
 
+/* The order of closure (sites[].after, phases): plan.json closes FOB
+ * before BASE, which s-order.yaml says FOB follows. */
+static void test_order(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("s-order.yaml");
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(s, "plan.json", &r), DD_OK);
+    assert_int_equal(r->n_violations, 1);
+    assert_int_equal(r->violations[0].kind, DD_V_ORDER);
+    assert_string_equal(r->violations[0].site, "FOB");
+    assert_string_equal(r->violations[0].message,
+                        "FOB closes at 2024-06-03T11:00Z, not after BASE (closes "
+                        "2024-06-07T08:00Z), which it follows");
+    dd_verify_report_free(r);
+    dd_scenario_free(s);
+}
+
 static void test_bad_plans(void **state)
 {
     size_t kinds_seen[DD_V_COUNT] = {0};
@@ -380,7 +404,9 @@ static void test_bad_plans(void **state)
         }
         dd_verify_report_free(r);
     }
-    /* every kind has a plan that breaks it */
+    /* every kind has a plan that breaks it (the order of closure: with
+     * its own scenario, test_order) */
+    kinds_seen[DD_V_ORDER]++;
     for (int k = 0; k < DD_V_COUNT; k++)
         if (!kinds_seen[k])
             fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
@@ -636,6 +662,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_plan),
         cmocka_unit_test(test_not_applicable),
+        cmocka_unit_test(test_order),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),
         cmocka_unit_test(test_json_output),

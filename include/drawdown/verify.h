@@ -57,7 +57,8 @@ extern "C" {
     X(CEILING, "ceiling")                     \
     X(DEADLINE, "deadline")                   \
     X(SITE_CLOSE, "site_close")               \
-    X(MILESTONE, "milestone")
+    X(MILESTONE, "milestone")                 \
+    X(ORDER, "order")
 
 typedef enum dd_violation_kind {
 #define DD_VIOLATION_ENUM(name, text) DD_V_##name,

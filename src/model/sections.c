@@ -710,7 +710,9 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
         return;
     for (size_t i = 0; i < ns; i++)
         sites[i].phase = -1;
-    dd_ynode *slist = get_list(L, root, "", "sites", true);
+    dd_ynode *slist = opt(root, "sites"); /* load_sites reported its shape */
+    if (slist && slist->kind != DD_Y_SEQ)
+        slist = NULL;
     size_t cap = 16, n = 0;
     order_edge *e = malloc(cap * sizeof *e);
     if (!e) {

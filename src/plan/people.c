@@ -58,6 +58,9 @@ typedef struct site_run {
      * leaves, in time order; they are present until then */
     dd_time *esc_t;
     size_t n_esc, cap_esc, esc_head;
+    /* the order of closure: the last departure comes after this (the
+     * latest last departure of the sites this one closes after) */
+    dd_time not_before;
 } site_run;
 
 static dd_status add_movement(dd_plan *p, size_t *cap, int32_t g, int32_t count, int32_t sortie,
@@ -397,6 +400,8 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
         dd_time cutoff = military ? d->t - lead : d->t;
         if (room < left || (rel != DD_TIME_NONE && (rel > cutoff || rel >= d->t)))
             continue;
+        if (r->not_before != DD_TIME_NONE && d->t <= r->not_before)
+            continue; /* the site closes after the ones it follows */
         if (!military && r->sec_rem > 0 && !s->agreement.security.commercial)
             continue; /* the last security element leaves on a military sortie */
         /* nothing may leave the site after this departure */
@@ -625,6 +630,55 @@ static void site_groups_free(site_run *r)
     free(r->aug);
 }
 
+/* Sites in an order where each comes after those it closes after
+ * (Kahn's algorithm; ties by index, so the order is the file's where no
+ * order is given). */
+static dd_status site_order(const dd_scenario *s, int32_t *out)
+{
+    size_t n = s->n_sites, k = 0;
+    bool *done = calloc(n ? n : 1, sizeof *done);
+    if (!done)
+        return DD_ENOMEM;
+    while (k < n) {
+        size_t before = k;
+        for (size_t i = 0; i < n; i++) {
+            if (done[i])
+                continue;
+            bool ready = true;
+            for (size_t a = 0; a < s->sites[i].n_after; a++)
+                ready = ready && done[s->sites[i].after[a]];
+            if (ready) {
+                done[i] = true;
+                out[k++] = (int32_t)i;
+            }
+        }
+        if (k == before) /* a cycle (refused by the loader): the rest as is */
+            for (size_t i = 0; i < n; i++)
+                if (!done[i]) {
+                    done[i] = true;
+                    out[k++] = (int32_t)i;
+                }
+    }
+    free(done);
+    return DD_OK;
+}
+
+/* A site's last departure as placed so far: its sorties and its people's
+ * commercial flights; DD_TIME_NONE when nothing leaves. */
+static dd_time last_departure(const dd_plan *p, const dd__state *st, int32_t site)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time t = DD_TIME_NONE;
+    for (size_t i = 0; i < st->n_sorties; i++)
+        if (st->sorties[i].site == site && (t == DD_TIME_NONE || st->sorties[i].departure > t))
+            t = st->sorties[i].departure;
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (s->people[p->movements[m].people].site == site &&
+            (t == DD_TIME_NONE || p->movements[m].departure > t))
+            t = p->movements[m].departure;
+    return t;
+}
+
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
@@ -634,6 +688,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
     bool *dirty = malloc((s->n_sites ? s->n_sites : 1) * sizeof *dirty);
     dep *deps = NULL;
     size_t cap_deps = 0;
+    int32_t *topo = NULL;
     dd_status rc = DD_OK;
     if (!rem || !arrive || !dirty) {
         rc = DD_ENOMEM;
@@ -654,10 +709,21 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
         goto fail_alloc;
     for (size_t i = 0; i < s->n_sites; i++)
         dirty[i] = true;
+    /* sites in the order they close (a site after those it follows: the
+     * loader refused cycles) */
+    topo = malloc((s->n_sites ? s->n_sites : 1) * sizeof *topo);
+    if (!topo) {
+        rc = DD_ENOMEM;
+        goto fail_alloc;
+    }
+    rc = site_order(s, topo);
+    if (rc != DD_OK)
+        goto fail_alloc;
     size_t cap_mov = 0;
     for (int round = 0; round < 12; round++) {
         bool added = false;
-        for (size_t site = 0; site < s->n_sites; site++) {
+        for (size_t ti = 0; ti < s->n_sites; ti++) {
+            size_t site = (size_t)topo[ti];
             if (!dirty[site])
                 continue;
             dirty[site] = false;
@@ -670,6 +736,12 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             r.site = (int32_t)site;
             r.rem = rem;
             r.arrive = arrive;
+            r.not_before = DD_TIME_NONE;
+            for (size_t k = 0; k < s->sites[site].n_after; k++) {
+                dd_time t = last_departure(p, st, s->sites[site].after[k]);
+                if (t != DD_TIME_NONE && (r.not_before == DD_TIME_NONE || t > r.not_before))
+                    r.not_before = t;
+            }
             rc = site_groups(p, (int32_t)site, &r);
             if (rc != DD_OK)
                 goto fail_alloc;
@@ -714,6 +786,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             if (rc == DD_OK)
                 rc = final_departure(&r, deps, n_deps, last_used, &done);
             cap_mov = r.cap_mov;
+            dd_time r_not_before = r.not_before;
             free(r.exits);
             free(r.esc_t);
             int64_t still = r.nonsec_rem + r.sec_rem;
@@ -740,6 +813,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             ready += s->agreement.personnel.manifest_lead;
             if (last_used != DD_TIME_NONE && last_used + 1 > ready)
                 ready = last_used + 1;
+            if (r_not_before != DD_TIME_NONE && r_not_before + 1 > ready)
+                ready = r_not_before + 1;
             for (int64_t k = 0; k < n_new; k++) {
                 dd__request rq = {(int32_t)site, type, -1, ready, 0, INT64_MAX};
                 rc = dd__place(st, &rq, p->loads);
@@ -751,6 +826,9 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                     goto fail_alloc;
                 added = true;
                 dirty[site] = true;
+                for (size_t tj = ti + 1; tj < s->n_sites; tj++)
+                    if (s->sites[topo[tj]].n_after)
+                        dirty[topo[tj]] = true;
             }
         }
         if (!added)
@@ -759,6 +837,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
     for (size_t g = 0; g < s->n_people; g++)
         p->arrived[g] = arrive[g];
 fail_alloc:
+    free(topo);
     free(rem);
     free(arrive);
     free(dirty);

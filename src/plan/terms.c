@@ -13,7 +13,9 @@
  *  - commercial passengers per site and host day <= the seats of the
  *    services running at the departure;
  *  - people in the country <= the ceiling, at the start and after every
- *    instant.
+ *    instant;
+ *  - a site closes (its last departure) after every site it follows
+ *    (sites[].after, phases).
  *
  * The sweep is O((movements + groups) log) per plan; it runs for every
  * candidate of the search, so that the search prefers plans that keep
@@ -201,10 +203,31 @@ static dd_status check_sites(dd_plan *p)
     return DD_OK;
 }
 
+/* The order of closure: a site's last departure after those of the sites
+ * it follows (sites[].after, phases). */
+static void check_order(dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_time t = p->sites[si].closure;
+        for (size_t k = 0; k < s->sites[si].n_after; k++) {
+            int32_t b = s->sites[si].after[k];
+            dd_time tb = p->sites[b].closure;
+            if (tb == DD_TIME_NONE || (t != DD_TIME_NONE && t > tb))
+                continue;
+            char what[96];
+            snprintf(what, sizeof what, "%s closes before %s, which it follows",
+                     s->sites[si].id, s->sites[b].id);
+            broken(p, "order of closure: %s%.0lld%.0lld", what, 0LL, 0LL);
+        }
+    }
+}
+
 dd_status dd__plan_people_terms(dd_plan *p)
 {
     p->terms_broken = 0;
     p->broken_term[0] = '\0';
+    check_order(p);
     check_escorts(p);
     check_commercial(p);
     return check_sites(p);

@@ -377,6 +377,35 @@ void dd__vf_check_goals(vctx *c)
         dd__vf_worst(c, term, (double)(close - cl), "last departure %s, %s %s", a,
                      close < cl ? "late by" : "margin", u);
     }
+    /* the order of closure: a site's last departure after the last
+     * departure of each site it follows (sites[].after, phases) */
+    for (size_t j = 0; j < s->n_sites; j++) {
+        dd_time cl = c->site_closure[j];
+        for (size_t k = 0; k < s->sites[j].n_after; k++) {
+            int32_t b = s->sites[j].after[k];
+            dd_time cb = c->site_closure[b];
+            if (cb == DD_TIME_NONE)
+                continue; /* nothing leaves the other site: no order to keep */
+            char a[32], bt[32];
+            dd__vf_time(c, cb, bt, sizeof bt);
+            if (cl == DD_TIME_NONE) {
+                dd__vf_add(c, DD_V_ORDER, T_ORDER, 0, NULL, (int32_t)j, -1, 0, 0,
+                           "%s follows %s (closes %s), but nothing departs %s", s->sites[j].id,
+                           s->sites[b].id, bt, s->sites[j].id);
+                continue;
+            }
+            dd__vf_time(c, cl, a, sizeof a);
+            char u[32];
+            dd__vf_dur(cl - cb < 0 ? cb - cl : cl - cb, u, sizeof u);
+            dd__vf_worst(c, T_ORDER, (double)(cl - cb), "%s %s %s after %s", s->sites[j].id,
+                         cl > cb ? "closes" : "closes NOT", u, s->sites[b].id);
+            if (cl <= cb)
+                dd__vf_add(c, DD_V_ORDER, T_ORDER, 0, NULL, (int32_t)j,
+                           dd_scenario_day(s, cl), 0, 0,
+                           "%s closes at %s, not after %s (closes %s), which it follows",
+                           s->sites[j].id, a, s->sites[b].id, bt);
+        }
+    }
     size_t n = 0;
     outev *v = departures(c, &n);
     if (!v) {

@@ -200,7 +200,7 @@ static const char *const fixed_names[T_FIXED] = {
     "daily cap per airfield", "daily cap country-wide", "permitted hours",
     "blackout dates",       "security floor and ratio", "exit processing",
     "manifest lead time",   "entry lead time",       "in-country ceiling",
-    "deadline",
+    "order of closure",     "deadline",
 };
 
 static void na(vterm *t, const char *why)
@@ -266,6 +266,11 @@ static bool setup_terms(vctx *c)
         na(&t[T_ENTRY], "no augmentees");
     if (ag->personnel.ceiling < 0)
         na(&t[T_CEILING], "no in-country ceiling");
+    bool order = false;
+    for (size_t i = 0; i < s->n_sites; i++)
+        order |= s->sites[i].n_after > 0;
+    if (!order)
+        na(&t[T_ORDER], "no order of closure");
     for (size_t m = 0; m < ag->n_milestones; m++) {
         char name[160];
         snprintf(name, sizeof name, "milestone %s", ag->milestones[m].id);

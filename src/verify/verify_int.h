@@ -188,6 +188,7 @@ enum {
     T_MANIFEST,
     T_ENTRY,
     T_CEILING,
+    T_ORDER,
     T_DEADLINE,
     T_FIXED
 };

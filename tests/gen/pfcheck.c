@@ -36,7 +36,7 @@ static double now_s(void)
 static bool missed_kind(dd_violation_kind k)
 {
     return k == DD_V_DEADLINE || k == DD_V_SITE_CLOSE || k == DD_V_MILESTONE ||
-           k == DD_V_CARGO || k == DD_V_PEOPLE;
+           k == DD_V_CARGO || k == DD_V_PEOPLE || k == DD_V_ORDER;
 }
 
 static void append(char *buf, size_t cap, const char *text)

@@ -279,6 +279,9 @@ static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
     }
     if (chance(g, 0.2))
         fprintf(f, "    timezone: \"+02:00\"\n");
+    /* the order of closure: after an earlier site (never a cycle) */
+    if (i > 0 && chance(g, 0.25))
+        fprintf(f, "    after: [S%d]\n", irange(g, 1, i));
 }
 
 static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
@@ -528,6 +531,16 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
                 }
             }
         }
+    }
+    if (sc->n_sites >= 2 && chance(g, 0.15)) {
+        int cut = irange(g, 1, sc->n_sites - 1);
+        fprintf(f, "phases:\n  - id: first\n    sites: [");
+        for (int i = 0; i < cut; i++)
+            fprintf(f, "%sS%d", i ? ", " : "", i + 1);
+        fprintf(f, "]\n  - id: last\n    sites: [");
+        for (int i = cut; i < sc->n_sites; i++)
+            fprintf(f, "%sS%d", i > cut ? ", " : "", i + 1);
+        fprintf(f, "]\n");
     }
     fprintf(f, "inventories:\n  cargo: cargo.csv\n  personnel: personnel.csv\n");
     bool tasks = chance(g, 0.5);
