@@ -112,6 +112,13 @@ static void test_regressions(void **state)
     assert_int_equal(p->arrived[2], 7 * 1440); /* AUG: the epoch + 7 days */
     dd_plan_free(p);
     dd_scenario_free(s);
+    /* the order of closure: S1's rear guard waits for S2 to close */
+    assert_clean(DATA "/plan/order.yaml");
+    s = load(DATA "/plan/order.yaml");
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_true(p->sites[0].closure > p->sites[1].closure);
+    dd_plan_free(p);
+    dd_scenario_free(s);
     /* security leaves on military sorties although airliners have room */
     assert_clean(DATA "/plan/regress/seccom.yaml");
     s = load(DATA "/plan/regress/seccom.yaml");
