@@ -429,6 +429,19 @@ static void test_cli_golden(void **state)
     assert_non_null(strstr(out, "  binding limit: no military flight is cleared (daily_cap 0), "
                                 "and 4 sorties are needed\n"));
     free(out);
+    /* exit processing below the security floor: check and plan say why */
+    rc = run(DD_CLI " check " DATA "/plan/exitfloor.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  error: S1: exit processing of 20/day is below the security "
+                                "floor of 25: the\n         last security element cannot leave "
+                                "together\n"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/exitfloor.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  S1: 25 people have no way out\n"
+                                "    (exit processing of 20/day is below the security floor of "
+                                "25:\n     the last security element cannot leave together)\n"));
+    free(out);
     /* a release time, not a task chain, when no task releases the group */
     rc = run(DD_CLI " plan " DD_SOURCE_DIR "/examples/tutorial/05-commercial/scenario.yaml",
              &out);

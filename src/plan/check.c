@@ -377,10 +377,11 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
             double w = (double)end / 1440.0;
             add_finding(c, &fcap, cs->exit_days > w ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "%s: exit processing of %d/day needs %.0f days for its %lld people; "
+                        "%s: exit processing of %d/day needs %.0f day%s for its %lld %s; "
                         "%.0f days remain from the epoch to its closing date",
                         x->id, cs->exit_per_day, ceil(cs->exit_days),
-                        (long long)cs->people_total, w);
+                        ceil(cs->exit_days) == 1 ? "" : "s", (long long)cs->people_total,
+                        cs->people_total == 1 ? "person" : "people", w);
         }
         int64_t sensitive = 0;
         for (size_t k = 0; k < s->n_cargo; k++)
@@ -395,6 +396,12 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
                         sensitive == 1 ? "s" : "");
         int32_t floor_sec = x->security_floor >= 0 ? x->security_floor
                                                    : s->agreement.security.floor;
+        if (cs->people[DD_ROLE_SECURITY] > 0 && cs->exit_per_day >= 0 &&
+            cs->exit_per_day < floor_sec)
+            add_finding(c, &fcap, DD_SEV_ERROR,
+                        "%s: exit processing of %d/day is below the security floor of %d: the "
+                        "last security element cannot leave together",
+                        x->id, cs->exit_per_day, floor_sec);
         if (cs->people_total > 0 && cs->people[DD_ROLE_SECURITY] < floor_sec)
             add_finding(c, &fcap, DD_SEV_WARNING,
                         "%s has %lld security personnel, below the floor of %d", x->id,
@@ -438,8 +445,8 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
             }
             add_finding(c, &fcap, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
                         "the fleet lifts at most %s a day at full cabin load; the cargo needs "
-                        "at least %.0f days of flying",
-                        w, d);
+                        "at least %.0f day%s of flying",
+                        w, d, d == 1 ? "" : "s");
         }
     } else if (s->n_aircraft == 0 && c->ship_kg > 0) {
         add_finding(c, &fcap, DD_SEV_ERROR,

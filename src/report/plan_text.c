@@ -82,13 +82,33 @@ static void not_out(const dd_plan *p, FILE *f)
             /* the cause, where it is plain from the terms */
             const dd_site *x = &s->sites[si];
             const char *why = "no aircraft, tail or clearance can take them";
-            if (s->agreement.clearance.daily_cap == 0 || x->daily_cap == 0)
+            char buf[160];
+            int32_t exits = x->exit_per_day >= 0 ? x->exit_per_day
+                                                 : s->agreement.personnel.exit_per_day;
+            int32_t fl = x->security_floor >= 0 ? x->security_floor
+                                                : s->agreement.security.floor;
+            if (s->agreement.clearance.daily_cap == 0 || x->daily_cap == 0) {
                 why = "no military flight is cleared";
-            else if (s->n_aircraft == 0)
+            } else if (s->n_aircraft == 0) {
                 why = "there is no aircraft";
-            fprintf(f, "  %s: %s of cargo and %lld %s have no way out\n    (%s)\n", x->id,
-                    kg_all - kg_out > 0.5 ? w : "none", (long long)(ppl_all - ppl_out),
-                    ppl_all - ppl_out == 1 ? "person" : "people", why);
+            } else if (exits >= 0 && exits < fl) {
+                snprintf(buf, sizeof buf,
+                         "exit processing of %d/day is below the security floor of %d:\n"
+                         "     the last security element cannot leave together",
+                         exits, fl);
+                why = buf;
+            }
+            int64_t left = ppl_all - ppl_out;
+            const char *who = left == 1 ? "person" : "people";
+            if (kg_all - kg_out > 0.5 && left > 0)
+                fprintf(f, "  %s: %s of cargo and %lld %s have no way out\n", x->id, w,
+                        (long long)left, who);
+            else if (kg_all - kg_out > 0.5)
+                fprintf(f, "  %s: %s of cargo has no way out\n", x->id, w);
+            else
+                fprintf(f, "  %s: %lld %s %s no way out\n", x->id, (long long)left, who,
+                        left == 1 ? "has" : "have");
+            fprintf(f, "    (%s)\n", why);
         }
     }
 }
@@ -121,7 +141,7 @@ static void summary(const dd_plan *p, FILE *f)
         fprintf(f, "VERDICT: deadline met, but a milestone or a site's closing date is missed\n");
     fprintf(f, "  last departure %s, deadline %s\n", a, b);
     if (!p->deadline_met && p->terms_broken)
-        fprintf(f, "  and the plan breaks %d people term%s; first: %s\n", p->terms_broken,
+        fprintf(f, "  and the plan breaks %d people term%s\n  first: %s\n", p->terms_broken,
                 p->terms_broken == 1 ? "" : "s", p->broken_term);
     if (!p->all_out)
         not_out(p, f);
