@@ -17,6 +17,7 @@
 #include <drawdown/scenario.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DATA DD_TEST_DATA
@@ -61,6 +62,25 @@ static const bad_case bad_cases[] = {
      "'C9' needs an escort, but its hazard class 1.1 may not fly with passengers, so no escort can travel with it"},
     {"decimal-comma.yaml", 1, "decimal-comma.yaml", 18, 16, "agreement.clearance.daily_cap",
      "expected a whole number, got '1,5'"},
+    /* clearance caps per week and over time (issue 18) */
+    {"caps-order.yaml", 1, "caps-order.yaml", 20, 16, "agreement.clearance.caps[1].from",
+     "cap steps must be in time order, each from a later day than the one before"},
+    {"caps-negative.yaml", 1, "caps-negative.yaml", 20, 46, "agreement.clearance.caps[1].weekly",
+     "must be between 0 and 700000, got -10"},
+    {"caps-unknown-key.yaml", 1, "caps-unknown-key.yaml", 19, 28, "agreement.clearance.caps[0].dayly",
+     "unknown field 'dayly' (did you mean 'daily'?)"},
+    {"caps-and-daily-cap.yaml", 1, "caps-and-daily-cap.yaml", 20, 7, "agreement.clearance.caps",
+     "give either caps or daily_cap and weekly_cap, not both"},
+    {"caps-empty.yaml", 1, "caps-empty.yaml", 18, 11, "agreement.clearance.caps",
+     "give at least one step, e.g. [{from: 2024-06-07, daily: 2, weekly: 10}]"},
+    {"caps-no-from.yaml", 1, "caps-no-from.yaml", 19, 9, "agreement.clearance.caps[0]",
+     "missing required field 'from'"},
+    {"week-bad.yaml", 1, "week-bad.yaml", 20, 11, "agreement.clearance.week",
+     "expected rolling (any 7 days in a row) or calendar (Monday to Sunday), got 'iso'"},
+    {"site-weekly-negative.yaml", 1, "site-weekly-negative.yaml", 25, 17, "sites[0].weekly_cap",
+     "must be between 0 and 700000, got -3"},
+    {"site-caps-order.yaml", 1, "site-caps-order.yaml", 34, 16, "sites[1].caps[1].from",
+     "cap steps must be in time order, each from a later day than the one before"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",
      "unknown kind 'crate' (kinds: loose, pallet, rolling, outsize, drone, container)"},
     {"csv-bad-quote.yaml", 1, "csv-bad-quote.csv", 4, 9, "",
@@ -530,6 +550,82 @@ static void test_load_string_and_units(void **state)
     dd_diags_fini(&d);
 }
 
+/* The mini scenario's text with `from` replaced by `to` (once). */
+static char *mini_with(const char *from, const char *to)
+{
+    FILE *f = fopen(DATA "/mini/scenario.yaml", "rb");
+    assert_non_null(f);
+    static const size_t cap = 1 << 16;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, cap - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *at = strstr(buf, from);
+    assert_non_null(at);
+    size_t lf = strlen(from), lt = strlen(to);
+    assert_true(n - lf + lt < cap);
+    memmove(at + lt, at + lf, strlen(at + lf) + 1);
+    memcpy(at, to, lt);
+    return buf;
+}
+
+/* Caps per week and over time: a schedule, a weekly cap alone (one step
+ * from always), the week's kind, daily_cap alone unchanged (no steps). */
+static void test_clearance_caps(void **state)
+{
+    (void)state;
+    char *text = mini_with("    daily_cap: 4\n",
+                           "    caps:\n"
+                           "      - {from: 2024-06-07, daily: 2, weekly: 10}\n"
+                           "      - {from: 2024-06-20T12:00, daily: 4}\n"
+                           "    week: calendar\n");
+    char *t2 = mini_with("    mog: {C17: 1, C130: 2}\n",
+                         "    mog: {C17: 1, C130: 2}\n    daily_cap: 3\n    weekly_cap: 9\n");
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load_string("caps.yaml", text, strlen(text), DATA "/mini", &d, &s);
+    if (st != DD_OK)
+        dump_diags("caps.yaml", &d);
+    assert_int_equal(st, DD_OK);
+    const dd_clearance_terms *c = &s->agreement.clearance;
+    assert_int_equal(c->n_caps, 2);
+    assert_int_equal(c->caps[0].day, 6); /* the epoch is 2024-06-01 */
+    assert_int_equal(c->caps[0].daily, 2);
+    assert_int_equal(c->caps[0].weekly, 10);
+    assert_int_equal(c->caps[1].day, 19); /* a date-time: the day that holds it */
+    assert_int_equal(c->caps[1].daily, 4);
+    assert_int_equal(c->caps[1].weekly, -1);
+    assert_int_equal(c->daily_cap, 4); /* the largest */
+    assert_int_equal(c->caps_base, 4);
+    assert_true(c->calendar_week);
+    assert_int_equal(s->sites[0].n_caps, 0);
+    assert_int_equal(s->sites[0].daily_cap, -1);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    st = dd_scenario_load_string("caps2.yaml", t2, strlen(t2), DATA "/mini", &d, &s);
+    if (st != DD_OK)
+        dump_diags("caps2.yaml", &d);
+    assert_int_equal(st, DD_OK);
+    c = &s->agreement.clearance;
+    assert_int_equal(c->n_caps, 0); /* daily_cap alone: no schedule */
+    assert_int_equal(c->daily_cap, 4);
+    assert_false(c->calendar_week);
+    const dd_site *x = &s->sites[0];
+    assert_int_equal(x->n_caps, 1);
+    assert_int_equal(x->caps[0].day, INT32_MIN);
+    assert_int_equal(x->caps[0].daily, 3);
+    assert_int_equal(x->caps[0].weekly, 9);
+    assert_int_equal(x->daily_cap, 3);
+    assert_int_equal(x->caps_base, 3);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+    free(text);
+    free(t2);
+}
+
 /* A site's dates are read in its own zone; "(UTC)" in a CSV header makes
  * offset-less times UTC; thousands separators in counts. */
 static void test_time_zones(void **state)
@@ -622,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_json_equals_yaml),
         cmocka_unit_test(test_bom_and_crlf_accepted),
         cmocka_unit_test(test_load_string_and_units),
+        cmocka_unit_test(test_clearance_caps),
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_time_zones),
         cmocka_unit_test(test_degenerate_texts),

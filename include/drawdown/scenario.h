@@ -53,12 +53,36 @@ typedef struct dd_milestone {
     dd_loc loc;
 } dd_milestone;
 
+/* One step of a schedule of clearance caps (`caps` in the scenario):
+ * from host-country day `day` (see dd_scenario_day) until the next step,
+ * at most `daily` military departures a day and `weekly` a week (-1: no
+ * such cap). Before the first step no military departure is cleared. A
+ * `weekly_cap` without `caps` is one step from INT32_MIN (always). */
+typedef struct dd_cap_step {
+    int32_t day;
+    int32_t daily;
+    int32_t weekly;
+} dd_cap_step;
+
 typedef struct dd_clearance_terms {
     dd_time lead_time;     /* a request is filed at least this long before departure */
     dd_time validity;      /* length of the window a clearance grants */
     dd_time decision_time; /* typical time from filing to decision */
     dd_time opens;         /* no military departure is cleared before this (0: epoch) */
-    int32_t daily_cap;     /* military departures per day, country-wide; -1 = no cap */
+    int32_t daily_cap;     /* military departures per day, country-wide; -1 = no cap.
+                            * With a schedule (n_caps > 0): the largest daily cap of
+                            * its steps, -1 if a step has none */
+    /* the schedule of country-wide caps; n_caps 0: daily_cap alone, every
+     * day. A variant or a relaxation that moves daily_cap away from
+     * caps_base (the value it was read with) moves every step's daily cap
+     * by as much (a cap where there was none: every step's daily cap is
+     * at most daily_cap; no cap: none on any step); before the first step
+     * it stays 0. Weekly caps do not move. */
+    size_t n_caps;
+    const dd_cap_step *caps;
+    int32_t caps_base;
+    bool calendar_week;    /* weekly caps count Monday-Sunday weeks (local);
+                            * false: any 7 consecutive days (rolling) */
     dd_hours hours;        /* permitted departure hours, local time of the airfield */
     size_t n_blackout;
     const int32_t *blackout; /* day numbers (see dd_scenario_day), sorted */
@@ -122,7 +146,11 @@ typedef struct dd_site {
     size_t n_resources;
     const dd_resource *resources;
     dd_time close_by;       /* own closing deadline or DD_TIME_NONE */
-    int32_t daily_cap;      /* clearances per day at this airfield; -1 = none */
+    int32_t daily_cap;      /* clearances per day at this airfield; -1 = none (with a
+                             * schedule: its largest daily cap, as the agreement's) */
+    size_t n_caps;          /* the airfield's schedule of caps, as the agreement's */
+    const dd_cap_step *caps;
+    int32_t caps_base;
     int32_t exit_per_day;   /* overrides the agreement's; -1 = use agreement */
     int32_t security_floor; /* overrides; -1 = use agreement */
     double security_ratio;  /* overrides; < 0 = use agreement */

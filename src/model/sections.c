@@ -322,6 +322,89 @@ static int cmp_i32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The caps of the agreement's clearance terms or of a site: `daily_cap`,
+ * `weekly_cap` and a schedule `caps: [{from, daily, weekly}]` (either the
+ * schedule or the two single caps). A weekly cap alone is a schedule of one
+ * step from always; `daily_cap` alone stays a plain daily cap (n_caps 0). */
+static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_cap,
+                      size_t *n_caps_out, const dd_cap_step **caps_out, int32_t *base_out)
+{
+    int32_t weekly = -1;
+    *daily_cap = -1;
+    *n_caps_out = 0;
+    *caps_out = NULL;
+    *base_out = -1;
+    get_int(L, m, p, "daily_cap", 0, 100000, false, daily_cap);
+    get_int(L, m, p, "weekly_cap", 0, 700000, false, &weekly);
+    dd_ynode *cn = opt(m, "caps");
+    if (cn) {
+        char cp[160];
+        field_path(cp, sizeof cp, p, "caps");
+        if (!dd__yexpect(L, cn, DD_Y_SEQ, cp))
+            return;
+        if (opt(m, "daily_cap") || opt(m, "weekly_cap")) {
+            dd__lerr(L, cn, cp, "give either caps or daily_cap and weekly_cap, not both");
+            return;
+        }
+        if (cn->n == 0) {
+            dd__lerr(L, cn, cp,
+                     "give at least one step, e.g. [{from: 2024-06-07, daily: 2, weekly: 10}]");
+            return;
+        }
+        dd_cap_step *v = dd__arena_array(L->arena, cn->n, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return;
+        }
+        int32_t top = 0;
+        bool ok = true;
+        for (size_t k = 0; k < cn->n; k++) {
+            char ep[192];
+            PATH(ep, "%s[%zu]", cp, k);
+            dd_ynode *st = cn->items[k];
+            v[k] = (dd_cap_step){0, -1, -1};
+            if (!dd__yexpect(L, st, DD_Y_MAP, ep)) {
+                ok = false;
+                continue;
+            }
+            dd_time from = 0;
+            if (get_time(L, st, ep, "from", false, true, &from))
+                v[k].day = dd_scenario_day(L->s, from);
+            else
+                ok = false;
+            get_int(L, st, ep, "daily", 0, 100000, false, &v[k].daily);
+            get_int(L, st, ep, "weekly", 0, 700000, false, &v[k].weekly);
+            if (k > 0 && ok && v[k].day <= v[k - 1].day) {
+                char fp[208];
+                PATH(fp, "%s.from", ep);
+                dd__lerr(L, dd__yget(st, "from"), fp,
+                         "cap steps must be in time order, each from a later day than the one "
+                         "before");
+            }
+            static const char *const known[] = {"from", "daily", "weekly", NULL};
+            dd__yunknown(L, st, ep, known);
+            if (top >= 0)
+                top = v[k].daily < 0 ? -1 : (v[k].daily > top ? v[k].daily : top);
+        }
+        *caps_out = v;
+        *n_caps_out = cn->n;
+        *daily_cap = top;
+        *base_out = top;
+        return;
+    }
+    if (weekly >= 0) {
+        dd_cap_step *v = dd__arena_array(L->arena, 1, sizeof *v);
+        if (!v) {
+            L->oom = true;
+            return;
+        }
+        v[0] = (dd_cap_step){INT32_MIN, *daily_cap, weekly};
+        *caps_out = v;
+        *n_caps_out = 1;
+        *base_out = *daily_cap;
+    }
+}
+
 static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
 {
     c->lead_time = 0;
@@ -340,7 +423,17 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
         c->validity = (dd_time)llround(v);
     if (get_qty(L, m, p, "decision_time", DD_Q_DURATION, false, false, &v))
         c->decision_time = (dd_time)llround(v);
-    get_int(L, m, p, "daily_cap", 0, 100000, false, &c->daily_cap);
+    load_caps(L, m, p, &c->daily_cap, &c->n_caps, &c->caps, &c->caps_base);
+    const char *week = NULL;
+    if (get_str(L, m, p, "week", false, &week)) {
+        if (!strcmp(week, "calendar"))
+            c->calendar_week = true;
+        else if (strcmp(week, "rolling") != 0)
+            dd__lerr(L, dd__yget(m, "week"), "agreement.clearance.week",
+                     "expected rolling (any 7 days in a row) or calendar (Monday to Sunday), "
+                     "got '%s'",
+                     week);
+    }
     get_hours(L, m, p, "hours", &c->hours);
     if (get_time(L, m, p, "opens", false, false, &c->opens) && c->opens < 0)
         dd__lerr(L, dd__yget(m, "opens"), "agreement.clearance.opens",
@@ -365,7 +458,8 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
         c->n_blackout = n;
     }
     static const char *const known[] = {"lead_time", "validity", "decision_time", "daily_cap",
-                                        "hours", "blackout", "opens", NULL};
+                                        "weekly_cap", "caps", "week", "hours", "blackout",
+                                        "opens", NULL};
     dd__yunknown(L, m, p, known);
 }
 
@@ -603,7 +697,7 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
         x->n_resources = rs->n;
     }
     get_time(L, m, p, "close_by", true, false, &x->close_by);
-    get_int(L, m, p, "daily_cap", 0, 100000, false, &x->daily_cap);
+    load_caps(L, m, p, &x->daily_cap, &x->n_caps, &x->caps, &x->caps_base);
     get_int(L, m, p, "exit_per_day", 0, 10000000, false, &x->exit_per_day);
     dd_ynode *sec = get_map(L, m, p, "security", false);
     if (sec) {
@@ -617,7 +711,8 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     (void)opt(m, "after"); /* read once every site is known (load_site_order) */
     static const char *const known[] = {"id", "name", "icao", "position", "timezone", "mog",
                                         "hours", "reservations", "resources", "close_by",
-                                        "daily_cap", "exit_per_day", "security", "after", NULL};
+                                        "daily_cap", "weekly_cap", "caps", "exit_per_day",
+                                        "security", "after", NULL};
     dd__yunknown(L, m, p, known);
 }
 
