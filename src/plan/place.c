@@ -6,7 +6,8 @@
  * from where it is and turn on the ground; the ramp has room for its class
  * and in total (MOG less third-party reservations) for the whole ground
  * time; the day's clearance count is below the airfield's and the
- * country's caps; the day is no blackout; the departure falls in the
+ * country's daily caps in force that day, and the counts of the weeks
+ * that hold the day below the weekly caps; the day is no blackout; the departure falls in the
  * permitted hours and the airfield's operating hours; the clearance could
  * have been filed the lead time before (and not before the epoch, nor
  * before clearances open).
@@ -77,6 +78,108 @@ static bool day_inc(dd__daycount *d, int32_t day)
     return true;
 }
 
+/* ---- clearance caps: a schedule of steps, daily and weekly ---- */
+
+/* The daily cap a step allows when the run's cap (`now`: the scenario's
+ * daily_cap, relaxed or moved by a variant or the host) is not the one the
+ * schedule was read with (`base`); see dd_clearance_terms. */
+static int32_t moved_cap(int32_t step, int32_t now, int32_t base)
+{
+    if (now == base)
+        return step;
+    if (now < 0)
+        return -1;
+    if (base < 0)
+        return step < 0 || step > now ? now : step;
+    if (step < 0)
+        return -1;
+    int64_t v = (int64_t)step + now - base;
+    return v < 0 ? 0 : (int32_t)v;
+}
+
+/* The step in force on `day`: NULL before the first one. */
+static const dd_cap_step *step_on(const dd_cap_step *v, size_t n, int32_t day)
+{
+    const dd_cap_step *at = NULL;
+    for (size_t i = 0; i < n && v[i].day <= day; i++)
+        at = &v[i];
+    return at;
+}
+
+typedef struct capset {
+    const dd_cap_step *v;
+    size_t n;
+    int32_t base, now; /* see moved_cap */
+    bool weekly;       /* some step has a weekly cap */
+} capset;
+
+static capset capset_of(const dd_cap_step *v, size_t n, int32_t base, int32_t now)
+{
+    capset c = {v, n, base, now, false};
+    for (size_t i = 0; i < n; i++)
+        if (v[i].weekly >= 0)
+            c.weekly = true;
+    return c;
+}
+
+static int32_t daily_on(const capset *c, int32_t day)
+{
+    if (c->n == 0)
+        return c->now;
+    const dd_cap_step *at = step_on(c->v, c->n, day);
+    return at ? moved_cap(at->daily, c->now, c->base) : 0;
+}
+
+static int32_t weekly_on(const capset *c, int32_t day)
+{
+    const dd_cap_step *at = step_on(c->v, c->n, day);
+    return at ? at->weekly : 0;
+}
+
+/* Day number 0 = Monday of host day `day`. */
+static int32_t weekday(const dd__state *st, int32_t day)
+{
+    int64_t d = st->day0_unix + day + 3; /* 1970-01-01 was a Thursday */
+    return (int32_t)(d - floor_div(d, 7) * 7);
+}
+
+/* True if one more clearance on `day` keeps the count under every cap:
+ * that day's daily cap, and the weekly cap in force on each day whose
+ * window (the 7 days ending on it, or its calendar week up to it) holds
+ * `day`. */
+static bool cap_room(const dd__state *st, const capset *c, const dd__daycount *cnt, int32_t day)
+{
+    int32_t d = daily_on(c, day);
+    if (d >= 0 && day_get(cnt, day) >= d)
+        return false;
+    if (!c->weekly)
+        return true;
+    bool cal = st->s->agreement.clearance.calendar_week;
+    int32_t last = cal ? day + 6 - weekday(st, day) : day + 6;
+    for (int32_t e = day; e <= last; e++) {
+        int32_t w = weekly_on(c, e);
+        if (w < 0)
+            continue;
+        int32_t lo = cal ? e - weekday(st, e) : e - 6;
+        int64_t k = 1;
+        for (int32_t i = lo; i <= e; i++)
+            k += day_get(cnt, i);
+        if (k > w)
+            return false;
+    }
+    return true;
+}
+
+/* True if no clearance is possible on any day from `day` on (the last
+ * step allows none). */
+static bool caps_shut(const capset *c, int32_t day)
+{
+    if (c->n == 0)
+        return c->now == 0;
+    const dd_cap_step *last = &c->v[c->n - 1];
+    return day >= last->day && (moved_cap(last->daily, c->now, c->base) == 0 || last->weekly == 0);
+}
+
 static int32_t nearest_hub(const dd_scenario *s, int32_t site)
 {
     int32_t best = 0;
@@ -131,6 +234,7 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     memset(st, 0, sizeof *st);
     st->s = s;
     st->terms = terms;
+    st->day0_unix = floor_div(floor_div(s->epoch_unix, 60) + s->agreement.tz_offset, 1440);
     size_t ns = s->n_sites ? s->n_sites : 1, na = s->n_aircraft ? s->n_aircraft : 1;
     st->hub_of_site = calloc(ns, sizeof *st->hub_of_site);
     st->tails = calloc(na, sizeof *st->tails);
@@ -393,8 +497,9 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
     int32_t hub = st->hub_of_site[rq->site];
     if (hub < 0 || st->n_tails[rq->aircraft] == 0)
         return DD_EINFEASIBLE;
-    int32_t site_cap = tm->site_cap[rq->site];
-    if (site_cap == 0 || tm->country_cap == 0)
+    capset site_caps = capset_of(x->caps, x->n_caps, x->caps_base, tm->site_cap[rq->site]);
+    capset country_caps = capset_of(ct->caps, ct->n_caps, ct->caps_base, tm->country_cap);
+    if (tm->site_cap[rq->site] == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
     int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
     dd_time g = ac->ground_time;
@@ -410,8 +515,10 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         if (t > rq->latest)
             return DD_EINFEASIBLE;
         int32_t day = dd_scenario_day(s, t);
-        if (blackout(s, day) || (tm->country_cap >= 0 && day_get(&st->country, day) >= tm->country_cap) ||
-            (site_cap >= 0 && day_get(&st->site_day[rq->site], day) >= site_cap)) {
+        if (caps_shut(&country_caps, day) || caps_shut(&site_caps, day))
+            return DD_EINFEASIBLE;
+        if (blackout(s, day) || !cap_room(st, &country_caps, &st->country, day) ||
+            !cap_room(st, &site_caps, &st->site_day[rq->site], day)) {
             t = dd_scenario_day_start(s, day + 1);
             continue;
         }

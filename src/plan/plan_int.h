@@ -60,6 +60,7 @@ typedef struct dd__state {
     size_t *n_bucket;
     dd__daycount country;
     dd__daycount *site_day; /* per site */
+    int64_t day0_unix;      /* host day 0 in days since 1970-01-01 (for weekdays) */
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;

@@ -3,11 +3,14 @@
  * The air side of a plan: clearance requests (one per sortie, filing time
  * and lead, opening date, validity window, blackout days, permitted hours
  * at the airfield, daily caps per airfield and country-wide counted by
- * host-country day, and each request's rank), tail itineraries (tails
+ * host-country day and weekly caps by rolling or calendar week, each as in
+ * force on its day by the scenario's schedule of caps, and each request's
+ * rank), tail itineraries (tails
  * available, no overlap, ferry origin, ground and flight times, airfield
  * operating hours) and ramp space (MOG per class and in total, less
  * third-party reservations, by a sweep over ground intervals).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,157 @@ static void list_sorties(const vctx *c, const creq *q, size_t n, char *buf, size
     }
 }
 
+/* The caps of the agreement or of one airfield as the scenario states
+ * them (read here, apart from the planner's reading): a schedule of steps
+ * (none before the first), or daily_cap alone. When daily_cap is not the
+ * value the schedule was read with (a variant moved it), every step's
+ * daily cap moves with it (scenario.h, dd_clearance_terms). */
+typedef struct vcaps {
+    const dd_cap_step *v;
+    size_t n;
+    int32_t base, now;
+} vcaps;
+
+static vcaps caps_of(const dd_scenario *s, int32_t site)
+{
+    if (site >= 0) {
+        const dd_site *x = &s->sites[site];
+        return (vcaps){x->caps, x->n_caps, x->caps_base, x->daily_cap};
+    }
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    return (vcaps){ct->caps, ct->n_caps, ct->caps_base, ct->daily_cap};
+}
+
+/* Index of the step in force on `day`, -1 before the first. */
+static ptrdiff_t vstep(const vcaps *k, int32_t day)
+{
+    ptrdiff_t at = -1;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->v[i].day <= day)
+            at = (ptrdiff_t)i;
+    return at;
+}
+
+static int32_t vdaily(const vcaps *k, int32_t day)
+{
+    if (k->n == 0)
+        return k->now;
+    ptrdiff_t i = vstep(k, day);
+    if (i < 0)
+        return 0;
+    int32_t d = k->v[i].daily;
+    if (k->now == k->base)
+        return d;
+    if (k->now < 0)
+        return -1;
+    if (k->base < 0)
+        return d >= 0 && d < k->now ? d : k->now;
+    if (d < 0)
+        return -1;
+    int64_t m = (int64_t)d + k->now - k->base;
+    return m > 0 ? (int32_t)m : 0;
+}
+
+static int32_t vweekly(const vcaps *k, int32_t day)
+{
+    ptrdiff_t i = vstep(k, day);
+    return k->n == 0 ? -1 : i < 0 ? 0 : k->v[i].weekly;
+}
+
+/* " in force from 2024-06-07" or " before the first step, 2024-06-07"
+ * for a schedule written in the scenario; "" otherwise. */
+static void step_note(const vctx *c, const vcaps *k, int32_t day, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (k->n == 0 || (k->n == 1 && k->v[0].day == INT32_MIN))
+        return;
+    ptrdiff_t i = vstep(k, day);
+    char d[16];
+    dd__vf_date(c, i < 0 ? k->v[0].day : k->v[i].day, d, sizeof d);
+    if (i < 0)
+        snprintf(buf, size, " (none before the first step, %s)", d);
+    else if (k->v[i].day != INT32_MIN)
+        snprintf(buf, size, " in force from %s", d);
+}
+
+/* Monday = 0 for host day `day`. */
+static int32_t vweekday(const dd_scenario *s, int32_t day)
+{
+    int64_t m = s->epoch_unix / 60 - (s->epoch_unix % 60 < 0) + s->agreement.tz_offset;
+    int64_t d0 = m / 1440 - (m % 1440 < 0);
+    int64_t w = (d0 + day + 3) % 7; /* 1970-01-01 was a Thursday */
+    return (int32_t)(w < 0 ? w + 7 : w);
+}
+
+/* The weekly caps over groups of `q` (sorted by site when site_level, then
+ * day): for every day e, the clearances of the 7 days ending on e (rolling)
+ * or of e's calendar week up to e are at most the weekly cap in force on
+ * e. One violation per window that breaks it, the next looked for a week
+ * later. */
+static void check_weekly(vctx *c, const creq *q, size_t n, bool site_level)
+{
+    const dd_scenario *s = c->s;
+    bool cal = s->agreement.clearance.calendar_week;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && (!site_level || q[j].site == q[i].site))
+            j++;
+        vcaps k = caps_of(s, site_level ? q[i].site : -1);
+        bool any = false;
+        for (size_t t = 0; t < k.n; t++)
+            any |= k.v[t].weekly >= 0;
+        if (!any) {
+            i = j;
+            continue;
+        }
+        int term = site_level ? T_CAP_SITE : T_CAP_COUNTRY;
+        int32_t first = q[i].day, last = q[j - 1].day + 6;
+        for (int32_t e = first; e <= last; e++) {
+            int32_t w = vweekly(&k, e);
+            if (w < 0)
+                continue;
+            int32_t lo = cal ? e - vweekday(s, e) : e - 6;
+            size_t a = i, cnt = 0;
+            while (a < j && q[a].day < lo)
+                a++;
+            for (size_t b = a; b < j && q[b].day <= e; b++)
+                cnt++;
+            if (cnt == 0)
+                continue;
+            char d0[16], d1[16], note[64], list[160];
+            dd__vf_date(c, lo, d0, sizeof d0);
+            dd__vf_date(c, e, d1, sizeof d1);
+            step_note(c, &k, e, note, sizeof note);
+            if (site_level)
+                dd__vf_worst(c, term, (double)w - (double)cnt,
+                             "busiest week: %s %s to %s, %zu of %d", s->sites[q[i].site].id, d0,
+                             d1, cnt, w);
+            else
+                dd__vf_worst(c, term, (double)w - (double)cnt, "busiest week: %s to %s, %zu of %d",
+                             d0, d1, cnt, w);
+            if ((int64_t)cnt <= w)
+                continue;
+            list_sorties(c, q + a, cnt, list, sizeof list);
+            const creq *over = &q[a + (size_t)w];
+            const vclearance *r = &c->p->clearances[over->clr];
+            if (site_level)
+                dd__vf_add(c, DD_V_CAP_SITE, term, c->p->sorties[over->sortie].id, NULL,
+                           over->site, over->day, r->line, r->col,
+                           "%s, %s to %s: %zu clearances, above the airfield's weekly cap of "
+                           "%d%s (sorties %s)",
+                           s->sites[q[i].site].id, d0, d1, cnt, w, note, list);
+            else
+                dd__vf_add(c, DD_V_CAP_COUNTRY, term, c->p->sorties[over->sortie].id, NULL,
+                           -1, over->day, r->line, r->col,
+                           "%s to %s: %zu clearances in the country, above the weekly cap of "
+                           "%d%s (sorties %s)",
+                           d0, d1, cnt, w, note, list);
+            e += 6; /* the next window that holds none of these days' excess */
+        }
+        i = j;
+    }
+}
+
 /* Per day groups of `q` (sorted): caps and ranks. site_level: per airfield. */
 static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
 {
@@ -88,10 +242,12 @@ static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
                            site_level ? s->sites[q[k].site].id : "", d);
             }
         }
-        int32_t cap = site_level ? s->sites[q[i].site].daily_cap : s->agreement.clearance.daily_cap;
+        vcaps k = caps_of(s, site_level ? q[i].site : -1);
+        int32_t cap = vdaily(&k, q[i].day);
         if (cap >= 0) {
-            char d[16], list[160];
+            char d[16], list[160], note[64];
             dd__vf_date(c, q[i].day, d, sizeof d);
+            step_note(c, &k, q[i].day, note, sizeof note);
             int term = site_level ? T_CAP_SITE : T_CAP_COUNTRY;
             if (site_level)
                 dd__vf_worst(c, term, (double)cap - (double)cnt, "busiest: %s on %s, %zu of %d",
@@ -106,15 +262,15 @@ static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
                 if (site_level)
                     dd__vf_add(c, DD_V_CAP_SITE, term, c->p->sorties[over->sortie].id, NULL,
                                over->site, over->day, r->line, r->col,
-                               "%s on %s: %zu clearances, above the airfield's daily cap of %d "
-                               "(sorties %s)",
-                               s->sites[q[i].site].id, d, cnt, cap, list);
+                               "%s on %s: %zu clearances, above the airfield's daily cap of "
+                               "%d%s (sorties %s)",
+                               s->sites[q[i].site].id, d, cnt, cap, note, list);
                 else
                     dd__vf_add(c, DD_V_CAP_COUNTRY, term, c->p->sorties[over->sortie].id, NULL,
                                -1, over->day, r->line, r->col,
-                               "%s: %zu clearances in the country, above the daily cap of %d "
-                               "(sorties %s)",
-                               d, cnt, cap, list);
+                               "%s: %zu clearances in the country, above the daily cap of "
+                               "%d%s (sorties %s)",
+                               d, cnt, cap, note, list);
             }
         }
         i = j;
@@ -267,8 +423,10 @@ void dd__vf_check_clearances(vctx *c)
                      s->agreement.clearance.n_blackout == 1 ? "" : "s");
     qsort(q, n, sizeof *q, cmp_site_day);
     check_caps(c, q, n, true);
+    check_weekly(c, q, n, true);
     qsort(q, n, sizeof *q, cmp_day);
     check_caps(c, q, n, false);
+    check_weekly(c, q, n, false);
     free(q);
 }
 

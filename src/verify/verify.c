@@ -226,7 +226,7 @@ static bool setup_terms(vctx *c)
     bool site_cap = false, security = false, exits = false, augmentees = false;
     for (size_t i = 0; i < s->n_sites; i++) {
         const dd_site *x = &s->sites[i];
-        site_cap |= x->daily_cap >= 0;
+        site_cap |= x->daily_cap >= 0 || x->n_caps > 0;
         int32_t fl = x->security_floor >= 0 ? x->security_floor : ag->security.floor;
         double ra = x->security_ratio >= 0 ? x->security_ratio : ag->security.ratio;
         security |= fl > 0 || ra > 0;
@@ -244,7 +244,7 @@ static bool setup_terms(vctx *c)
         na(&t[T_CAP_SITE], "no airfield has a daily cap");
     else if (!sorties)
         na(&t[T_CAP_SITE], "no military sorties");
-    if (ag->clearance.daily_cap < 0)
+    if (ag->clearance.daily_cap < 0 && ag->clearance.n_caps == 0)
         na(&t[T_CAP_COUNTRY], "no country-wide daily cap");
     else if (!sorties)
         na(&t[T_CAP_COUNTRY], "no military sorties");
