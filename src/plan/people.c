@@ -679,6 +679,56 @@ static dd_time last_departure(const dd_plan *p, const dd__state *st, int32_t sit
     return t;
 }
 
+typedef struct wave_key {
+    dd_time free_at;
+    int32_t count;
+} wave_key;
+
+static int cmp_wave(const void *a, const void *b)
+{
+    const wave_key *x = a, *y = b;
+    return (x->free_at > y->free_at) - (x->free_at < y->free_at);
+}
+
+/* For the people still at a site (rem), not security: sorted by when each
+ * is free to leave (release, arrival), out[k] = when the people who fill
+ * the k-th sortie of `seats` are all free; DD_TIME_NONE past them. */
+static dd_status wave_times(const dd_plan *p, const int32_t *rem, const dd_time *arrive,
+                            int32_t site, int32_t seats, dd_time *out, int64_t n_out)
+{
+    const dd_scenario *s = p->scenario;
+    size_t n = 0;
+    for (size_t g = 0; g < s->n_people; g++)
+        n += s->people[g].site == site && rem[g] > 0 && s->people[g].role != DD_ROLE_SECURITY;
+    wave_key *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k)
+        return DD_ENOMEM;
+    size_t m = 0;
+    for (size_t g = 0; g < s->n_people; g++) {
+        if (s->people[g].site != site || rem[g] <= 0 || s->people[g].role == DD_ROLE_SECURITY)
+            continue;
+        dd_time t = p->released[g];
+        if (arrive[g] != DD_TIME_NONE && arrive[g] > t)
+            t = arrive[g];
+        k[m++] = (wave_key){t, rem[g]};
+    }
+    qsort(k, m, sizeof *k, cmp_wave);
+    int64_t filled = 0;
+    size_t gi = 0;
+    for (int64_t w = 0; w < n_out; w++) {
+        int64_t want = (w + 1) * (int64_t)seats; /* people through this sortie */
+        while (gi < m && filled + k[gi].count < want) {
+            filled += k[gi].count;
+            gi++;
+        }
+        out[w] = gi < m ? k[gi].free_at : (m ? k[m - 1].free_at : DD_TIME_NONE);
+        if (gi >= m)
+            out[w] = DD_TIME_NONE;
+    }
+    free(k);
+    return DD_OK;
+}
+
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
@@ -689,6 +739,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
     dep *deps = NULL;
     size_t cap_deps = 0;
     int32_t *topo = NULL;
+    dd_time *waves = NULL;
+    size_t cap_waves = 0;
     dd_status rc = DD_OK;
     if (!rem || !arrive || !dirty) {
         rc = DD_ENOMEM;
@@ -809,14 +861,36 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             if (seats <= 0)
                 continue;
             int64_t n_new = (still + seats - 1) / seats;
+            if ((size_t)n_new > cap_waves) {
+                dd_time *v = realloc(waves, (size_t)n_new * sizeof *v);
+                if (!v) {
+                    rc = DD_ENOMEM;
+                    goto fail_alloc;
+                }
+                waves = v;
+                cap_waves = (size_t)n_new;
+            }
+            /* the last of them, with the security element: after
+             * everything else at the site */
             dd_time ready = late == DD_TIME_NONE ? 0 : late;
             ready += s->agreement.personnel.manifest_lead;
             if (last_used != DD_TIME_NONE && last_used + 1 > ready)
                 ready = last_used + 1;
             if (r_not_before != DD_TIME_NONE && r_not_before + 1 > ready)
                 ready = r_not_before + 1;
+            /* the others in waves, as they are released: the k-th sortie
+             * when the people who fill it are free (evacuees released
+             * over days do not all wait for the last of them) */
+            rc = wave_times(p, rem, arrive, (int32_t)site, seats, waves, n_new);
+            if (rc != DD_OK)
+                goto fail_alloc;
             for (int64_t k = 0; k < n_new; k++) {
-                dd__request rq = {(int32_t)site, type, -1, ready, 0, INT64_MAX};
+                dd_time when = k + 1 < n_new && waves[k] != DD_TIME_NONE && waves[k] < ready
+                                   ? waves[k] + s->agreement.personnel.manifest_lead + 1
+                                   : ready;
+                if (when > ready)
+                    when = ready;
+                dd__request rq = {(int32_t)site, type, -1, when, 0, INT64_MAX};
                 rc = dd__place(st, &rq, p->loads);
                 if (rc == DD_EINFEASIBLE) {
                     rc = DD_OK;
@@ -837,6 +911,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
     for (size_t g = 0; g < s->n_people; g++)
         p->arrived[g] = arrive[g];
 fail_alloc:
+    free(waves);
     free(topo);
     free(rem);
     free(arrive);
