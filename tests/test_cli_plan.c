@@ -119,6 +119,16 @@ static void test_regressions(void **state)
     assert_true(p->sites[0].closure > p->sites[1].closure);
     dd_plan_free(p);
     dd_scenario_free(s);
+    /* evacuees released in waves fly as they are released */
+    assert_clean(DATA "/plan/waves/scenario.yaml");
+    s = load(DATA "/plan/waves/scenario.yaml");
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_true(p->n_sorties > 0);
+    assert_true(dd_scenario_day(s, p->sorties[0].departure) <= 1);
+    /* the last leaves within a day of the last wave's release (day 9) */
+    assert_true(dd_scenario_day(s, p->completion) <= 10);
+    dd_plan_free(p);
+    dd_scenario_free(s);
     /* security leaves on military sorties although airliners have room */
     assert_clean(DATA "/plan/regress/seccom.yaml");
     s = load(DATA "/plan/regress/seccom.yaml");
