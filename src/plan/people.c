@@ -360,6 +360,9 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
 
 /* Everyone still at the site leaves on the first departure at or after
  * the last one used that has room for all of them. */
+static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_used,
+                           int64_t left, dd_time rel, bool *done);
+
 static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time last_used,
                                  bool *done)
 {
@@ -434,6 +437,112 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
         *done = true;
         return DD_OK;
     }
+    return final_set(r, deps, n_deps, last_used, left, rel, done);
+}
+
+/* Put n people of group g on departure d. */
+static dd_status board(site_run *r, const dep *d, size_t g, int32_t n)
+{
+    const dd_scenario *s = r->p->scenario;
+    r->rem[g] -= n;
+    if (s->people[g].role == DD_ROLE_SECURITY)
+        r->sec_rem -= n;
+    else
+        r->nonsec_rem -= n;
+    dd_status st = add_pax(&r->st->sorties[d->sortie], (int32_t)g, n, false);
+    if (st == DD_OK)
+        st = add_movement(r->p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
+    if (st == DD_OK)
+        st = use_exits(r, d->day, n);
+    return st;
+}
+
+/* When no one departure can take everyone left (a rear guard larger than
+ * an aircraft), the site's last military departures together: the
+ * shortest run of them at the end, each eligible as a final departure,
+ * whose seats (and the days' exit processing) hold everyone. Security
+ * fills them from the last one back, so the last aircraft holds as much
+ * of the element as it can; the others take the earlier seats. */
+static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_used,
+                           int64_t left, dd_time rel, bool *done)
+{
+    const dd_scenario *s = r->p->scenario;
+    dd_time lead = s->agreement.personnel.manifest_lead;
+    int64_t room_sum = 0;
+    size_t first = n_deps;
+    for (size_t i = n_deps; i-- > 0 && room_sum < left;) {
+        dep *d = &deps[i];
+        if (d->sortie < 0)
+            continue; /* airliners after the set carry no one of it */
+        dd_sortie *so = &r->st->sorties[d->sortie];
+        bool ok = !(last_used != DD_TIME_NONE && d->t < last_used) &&
+                  !load_forbids_pax(s, r->p, so) &&
+                  !(rel != DD_TIME_NONE && (rel > d->t - lead || rel >= d->t)) &&
+                  !(r->not_before != DD_TIME_NONE && d->t <= r->not_before);
+        if (!ok)
+            return DD_OK; /* the run at the end is broken: no final set */
+        int32_t room = sortie_room(s, so);
+        room_sum += room;
+        first = i;
+    }
+    if (room_sum < left || first == n_deps)
+        return DD_OK;
+    /* the days' exit processing must pass everyone too */
+    int64_t exits = 0;
+    for (size_t i = first; i < n_deps; i++) {
+        if (deps[i].sortie < 0)
+            continue;
+        bool seen = false;
+        for (size_t j = first; j < i; j++)
+            seen |= deps[j].sortie >= 0 && deps[j].day == deps[i].day;
+        if (!seen) {
+            int32_t e = exits_left(r, deps[i].day);
+            exits += e == INT32_MAX ? left : e;
+        }
+    }
+    if (exits < left)
+        return DD_OK;
+    /* security from the last aircraft back */
+    for (size_t i = n_deps; i-- > first;) {
+        dep *d = &deps[i];
+        if (d->sortie < 0)
+            continue;
+        int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
+        int32_t ex = exits_left(r, d->day);
+        if (ex < room)
+            room = ex;
+        for (size_t k = 0; k < r->n_grp && room > 0; k++) {
+            size_t g = (size_t)r->grp[k];
+            if (r->rem[g] <= 0 || s->people[g].role != DD_ROLE_SECURITY)
+                continue;
+            int32_t n = r->rem[g] < room ? r->rem[g] : room;
+            dd_status st = board(r, d, g, n);
+            if (st != DD_OK)
+                return st;
+            room -= n;
+        }
+    }
+    /* everyone else from the first aircraft on */
+    for (size_t i = first; i < n_deps; i++) {
+        dep *d = &deps[i];
+        if (d->sortie < 0)
+            continue;
+        int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
+        int32_t ex = exits_left(r, d->day);
+        if (ex < room)
+            room = ex;
+        for (size_t k = 0; k < r->n_grp && room > 0; k++) {
+            size_t g = (size_t)r->grp[k];
+            if (r->rem[g] <= 0)
+                continue;
+            int32_t n = r->rem[g] < room ? r->rem[g] : room;
+            dd_status st = board(r, d, g, n);
+            if (st != DD_OK)
+                return st;
+            room -= n;
+        }
+    }
+    *done = r->sec_rem + r->nonsec_rem == 0;
     return DD_OK;
 }
 
