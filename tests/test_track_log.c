@@ -846,6 +846,65 @@ static void test_keys(void **state)
     dd_diags_fini(&d);
 }
 
+/* A new plan accepted: stored in the log with a signed event, read back
+ * as written, refused when altered or removed; a file cannot forge the
+ * mark of an accepted plan. */
+static void test_accepted_plan(void **state)
+{
+    fixture *fx = *state;
+    make_log(fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    assert_int_equal(dd_track_open(fx->log, true, &d, &t), DD_OK);
+    const dd_plan *p = NULL;
+    assert_int_equal(dd_track_plan(t, fx->s, &d, &p), DD_OK);
+    dd_events *e = NULL;
+    assert_int_equal(dd_track_events(t, fx->s, &d, &e), DD_OK);
+    dd_track_status *st = NULL;
+    dd_plan *np = NULL;
+    assert_int_equal(dd_track_status_compute(p, e, DD_TIME_NONE, &st, &np), DD_OK);
+    int64_t event = 0;
+    assert_int_equal(dd_track_accept_plan(t, p, np, NIGER, st->at, "agreed", &fx->key, &event,
+                                          &d),
+                     DD_OK);
+    assert_int_equal(event, 8);
+    char *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    FILE *f = open_memstream(&a, &na);
+    assert_int_equal(dd_plan_write_json(np, NIGER, f), DD_OK);
+    fclose(f);
+    f = open_memstream(&b, &nb);
+    assert_int_equal(dd_track_write_accepted_plan(t, 8, f, &d), DD_OK);
+    fclose(f);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    assert_int_equal(d.n_items, 0);
+    /* a file that forges the mark is refused */
+    dd_events *forged = NULL;
+    const char *csv = "time,event,note,source\n2024-06-09T09:00Z,note,x,stored plan ab\n";
+    assert_int_equal(dd_events_parse(fx->s, "f.csv", csv, strlen(csv), &d, &forged), DD_OK);
+    assert_int_equal(dd_track_append(t, p, forged, NULL, &fx->key, &d), DD_EINPUT);
+    assert_string_equal(d.items[0].message, "a source that starts with 'stored plan ' is the "
+                                            "log's mark of an accepted plan");
+    dd_events_free(forged);
+    dd_track_status_free(st);
+    dd_plan_free(np);
+    dd_events_free(e);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    int64_t bad;
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    dd_track_close(t);
+    /* altered, then removed */
+    sql(fx->log, "DROP TRIGGER plans_fixed; UPDATE plans SET data=zeroblob(8)");
+    assert_refused(fx, 8, "the plan accepted at event 8 was altered after it was written");
+    sql(fx->log, "DROP TRIGGER plans_kept; DELETE FROM plans");
+    assert_refused(fx, 8, "the plan accepted at event 8 is missing from the log");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -858,6 +917,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_accepted_plan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

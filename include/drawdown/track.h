@@ -181,6 +181,23 @@ dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
                           const char *recorded, const dd_key *signer, dd_diags *diags);
 
 /*
+ * Record that np (a plan made again, dd_track_status_compute's plan_out)
+ * was accepted as the approved plan: a `note` event at `at` (subject
+ * "plan", value the SHA-256 of np's plan file, the note given) in a batch
+ * of its own signed by `signer`, with the plan file itself stored beside
+ * it (deflated), pinned by the event's hash. The log keeps tracking
+ * against the plan it was started with (its sortie numbers); the plans
+ * accepted are kept as the record. *event_out (may be NULL): the event's
+ * number. p is the log's plan (dd_track_plan).
+ */
+dd_status dd_track_accept_plan(dd_track *t, const dd_plan *p, const dd_plan *np,
+                               const char *scenario_path, dd_time at, const char *note,
+                               const dd_key *signer, int64_t *event_out, dd_diags *diags);
+/* The plan file accepted at event `event`, decompressed into f (verified
+ * first). DD_EINPUT when that event accepted no plan. */
+dd_status dd_track_write_accepted_plan(dd_track *t, int64_t event, FILE *f, dd_diags *diags);
+
+/*
  * A receipt of the log's head, signed by `signer`: a short text a liaison
  * keeps (docs/track.md), *out malloc'd (free). Verifies first.
  */

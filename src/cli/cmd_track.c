@@ -23,7 +23,8 @@ static const char track_usage[] =
     "       drawdown track verify LOG [--receipt FILE] [--json]\n"
     "       drawdown track receipt LOG\n"
     "       drawdown track upgrade LOG [--scenario SCENARIO]\n"
-    "       drawdown track plan LOG             (the plan file stored in the log)\n"
+    "       drawdown track plan LOG [--accepted N]  (the plan file stored in the log,\n"
+    "                                  or the one accepted at event N)\n"
     "  start, add, receipt and upgrade sign with a key: --key NAME (default the\n"
     "  first), --keys FILE (default $DRAWDOWN_KEYS, else ~/.config/drawdown/keys)\n"
     "\n"
@@ -46,6 +47,7 @@ static const char keys_usage[] =
 static const char status_usage[] =
     "usage: drawdown status LOG [--at TIME] [--all] [--json] [-o NEWPLAN.json]\n"
     "                          [--no-verify] [--scenario FILE]\n"
+    "                          [--accept [--note TEXT] [--key NAME] [--keys FILE]]\n"
     "\n"
     "Where the withdrawal stands at TIME (default: the last event): sorties\n"
     "gone against the plan, clearance requests overdue or denied, late\n"
@@ -57,7 +59,9 @@ static const char status_usage[] =
     "checked first by the independent verifier (--no-verify skips it; exit\n"
     "status 3 when the new plan says met and the verifier disagrees);\n"
     "--json prints the status for machines (docs/track.md); --scenario reads\n"
-    "the scenario from a copy (each file is checked against the log's hashes).\n";
+    "the scenario from a copy (each file is checked against the log's hashes);\n"
+    "--accept stores the new plan in the log as the one approved now (a signed\n"
+    "event; the log keeps tracking against its first plan's sortie numbers).\n";
 
 /* ---- keys ----------------------------------------------------------------- */
 
@@ -767,16 +771,29 @@ static int track_upgrade(int argc, char **argv)
 
 static int track_plan(int argc, char **argv)
 {
-    if (argc < 1)
+    const char *log = NULL;
+    long long accepted = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--accepted") && i + 1 < argc) {
+            char *end;
+            accepted = strtoll(argv[++i], &end, 10);
+            if (*end || accepted < 1)
+                return bad_arg(argv[i]);
+        } else if (argv[i][0] == '-' || log) {
+            return bad_arg(argv[i]);
+        } else {
+            log = argv[i];
+        }
+    }
+    if (!log)
         return need_args(0, 1, track_usage);
-    if (argc > 1 || argv[0][0] == '-')
-        return bad_arg(argv[argc > 1 && argv[0][0] != '-' ? 1 : 0]);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
-    dd_status st = dd_track_open(argv[0], false, &d, &t);
+    dd_status st = dd_track_open(log, false, &d, &t);
     if (st == DD_OK)
-        st = dd_track_write_plan_file(t, stdout, &d);
+        st = accepted ? dd_track_write_accepted_plan(t, accepted, stdout, &d)
+                      : dd_track_write_plan_file(t, stdout, &d);
     if (st == DD_OK && fflush(stdout) != 0)
         st = DD_EIO;
     dd__cli_print_diags(stderr, &d);
@@ -818,8 +835,9 @@ int dd__cmd_track(int argc, char **argv)
 
 int dd__cmd_status(int argc, char **argv)
 {
-    const char *log = NULL, *at_text = NULL, *out = NULL, *scen = NULL;
-    bool all = false, json = false, no_verify = false;
+    const char *log = NULL, *at_text = NULL, *out = NULL, *scen = NULL, *note = NULL;
+    bool all = false, json = false, no_verify = false, accept = false;
+    keyopt k = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -831,6 +849,12 @@ int dd__cmd_status(int argc, char **argv)
             json = true;
         } else if (!strcmp(a, "--no-verify")) {
             no_verify = true;
+        } else if (!strcmp(a, "--accept")) {
+            accept = true;
+        } else if (!strcmp(a, "--note") && i + 1 < argc) {
+            note = argv[++i];
+        } else if (key_option(argc, argv, &i, &k)) {
+            continue;
         } else if (!strcmp(a, "--at") && i + 1 < argc) {
             at_text = argv[++i];
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
@@ -855,10 +879,24 @@ int dd__cmd_status(int argc, char **argv)
         fprintf(stderr, "drawdown status: which log?\n%s", status_usage);
         return DD_EXIT_INPUT;
     }
+    if (accept && no_verify) {
+        fprintf(stderr, "drawdown status: a plan is accepted only once the verifier has "
+                        "checked it (--accept without --no-verify)\n");
+        return DD_EXIT_INPUT;
+    }
+    dd_keyring *ring = NULL;
+    const dd_key *key = NULL;
+    if (accept) {
+        int kc = signing_key(&k, &ring, &key);
+        if (kc)
+            return kc;
+    }
     opened o;
-    int code = open_log(log, false, scen, &o, json ? "drawdown-status" : NULL);
-    if (code)
+    int code = open_log(log, accept, scen, &o, json ? "drawdown-status" : NULL);
+    if (code) {
+        dd_keys_free(ring);
         return code;
+    }
     const char *scen_path = scen ? scen : dd_track_get_info(o.t)->scenario;
     dd_time at = DD_TIME_NONE;
     if (at_text) {
@@ -866,6 +904,7 @@ int dd__cmd_status(int argc, char **argv)
         if (err) {
             fprintf(stderr, "drawdown status: --at: %s, got '%s'\n", err, at_text);
             closed(&o);
+            dd_keys_free(ring);
             return DD_EXIT_INPUT;
         }
     }
@@ -876,6 +915,7 @@ int dd__cmd_status(int argc, char **argv)
     dd__cli_scenario_inputs(&in, o.s);
     if (out && dd__cli_output_check(out, &in) != DD_OK) {
         closed(&o);
+        dd_keys_free(ring);
         return DD_EXIT_INPUT;
     }
     /* with -o -, the new plan is standard output and the status goes to stderr */
@@ -889,7 +929,7 @@ int dd__cmd_status(int argc, char **argv)
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (rc == DD_OK)
-        rc = dd_track_status_compute(o.p, ev, at, &st, out ? &np : NULL);
+        rc = dd_track_status_compute(o.p, ev, at, &st, out || accept ? &np : NULL);
     if (rc == DD_OK)
         rc = json ? dd_track_status_write_json(o.p, st, text)
                   : dd_track_status_write_text(o.p, st, all, text);
@@ -898,7 +938,7 @@ int dd__cmd_status(int argc, char **argv)
     /* the new plan's verdict is verified before it is handed on */
     dd_own_check own = {0};
     bool np_met = np && np->deadline_met && !np->terms_broken;
-    if (rc == DD_OK && out && !no_verify) {
+    if (rc == DD_OK && (out || accept) && !no_verify) {
         rc = dd__cli_verify_own(o.s, np, scen_path, &own);
         if (rc == DD_OK && !json)
             dd__cli_own_check_print(&own, np_met, text);
@@ -909,6 +949,21 @@ int dd__cmd_status(int argc, char **argv)
         rc = dd__cli_write_plan(out, np, scen_path, &in);
         if (rc == DD_OK && !json && text == stdout)
             printf("\nThe new plan: %s (drawdown verify, drawdown report)\n", out);
+    }
+    /* accepted as the approved plan: stored in the log, signed */
+    if (rc == DD_OK && accept && own.disagrees) {
+        fprintf(stderr, "drawdown status: the new plan is not accepted: the verifier does "
+                        "not agree with its verdict\n");
+    } else if (rc == DD_OK && accept) {
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        int64_t event = 0;
+        rc = dd_track_accept_plan(o.t, o.p, np, scen_path, st->at, note, key, &event, &d);
+        dd__cli_print_diags(stderr, &d);
+        dd_diags_fini(&d);
+        if (rc == DD_OK && !json)
+            fprintf(text, "The new plan is accepted as the approved one: event %lld of the "
+                          "log, signed by %s (drawdown track plan %s --accepted %lld)\n",
+                    (long long)event, key->name, log, (long long)event);
     }
     bool unverified = own.disagrees;
     dd__cli_own_check_fini(&own);
@@ -922,5 +977,6 @@ int dd__cmd_status(int argc, char **argv)
     dd_track_status_free(st);
     dd_events_free(ev);
     closed(&o);
+    dd_keys_free(ring);
     return code;
 }

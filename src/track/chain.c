@@ -231,6 +231,9 @@ static void row_of(sqlite3_stmt *q, dd__row *r)
     "seq, batch, kind, at, sortie, idx, cnt, ref, tail, until_at, wfrom, wto, time, " \
     "event, subject, value, note, origin, source, recorded, hash"
 
+static dd_status verify_plans(dd_track *t, int64_t from, int64_t to, int64_t *bad_seq,
+                              dd_diags *diags);
+
 dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
 {
     /* one read transaction: one state of the file is verified */
@@ -371,6 +374,9 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
     }
     sqlite3_finalize(q);
     dd__buf_fini(&scratch);
+    /* the plans accepted by the rows just verified */
+    if (st == DD_OK)
+        st = verify_plans(t, t->verified_seq, seq, bad_seq, diags);
     if (st == DD_OK) {
         /* all new rows and batches hold: remember them */
         if (t->n_batches + n_nb > t->cap_batches) {
@@ -696,8 +702,25 @@ static dd_status rows_of(const dd_scenario *s, const dd_events *add, const char 
     return DD_OK;
 }
 
+/* A plan stored with the (single) event of a batch: its deflated file. */
+typedef struct stored_plan {
+    const dd__buf *z;
+    size_t size;
+} stored_plan;
+
+static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
+                        const char *recorded, const dd_key *signer, const stored_plan *sp,
+                        dd_diags *diags);
+
 dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
                           const char *recorded, const dd_key *signer, dd_diags *diags)
+{
+    return append(t, p, add, recorded, signer, NULL, diags);
+}
+
+static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
+                        const char *recorded, const dd_key *signer, const stored_plan *sp,
+                        dd_diags *diags)
 {
     const dd_scenario *s = p->scenario;
     if (!signer) {
@@ -710,6 +733,15 @@ dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
                      "the log was opened read-only");
         return DD_EARG;
     }
+    /* "stored plan ..." marks the event that accepted a plan: not for files */
+    for (size_t i = 0; !sp && i < add->n; i++)
+        if (add->v[i].origin && !strncmp(add->v[i].origin, "stored plan ", 12)) {
+            dd_diags_add(diags, DD_SEV_ERROR, add->v[i].file, add->v[i].line, 0,
+                         "event note", add->v[i].source,
+                         "a source that starts with 'stored plan ' is the log's mark of an "
+                         "accepted plan");
+            return DD_EINPUT;
+        }
     char now[32];
     if (!recorded) {
         dd__now_iso(now);
@@ -756,6 +788,18 @@ dd_status dd_track_append(dd_track *t, const dd_plan *p, const dd_events *add,
                           t->verified_head, rows, add->n, recorded, signer, head, &nb);
     free(rows);
     free(mem);
+    if (st == DD_OK && sp) {
+        sqlite3_stmt *q = NULL;
+        bool ok = sqlite3_prepare_v2(t->db, "INSERT INTO plans VALUES(?,'zlib',?,?)", -1, &q,
+                                     NULL) == SQLITE_OK &&
+                  sqlite3_bind_int64(q, 1, nb.first) == SQLITE_OK &&
+                  sqlite3_bind_int64(q, 2, (int64_t)sp->size) == SQLITE_OK &&
+                  sqlite3_bind_blob64(q, 3, sp->z->v, sp->z->n, SQLITE_STATIC) == SQLITE_OK &&
+                  sqlite3_step(q) == SQLITE_DONE;
+        sqlite3_finalize(q);
+        if (!ok)
+            st = DD_EIO;
+    }
     if (st == DD_OK && sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
         st = DD_EIO;
     if (st != DD_OK) {
@@ -793,6 +837,132 @@ dd_status dd__write_upgrade_rows(sqlite3 *db, const dd_track_info *i, const dd__
     st = insert_batch(db, id, 1, 1, id, rows, u->n, now, signer, head, &b);
     free(rows);
     free(mem);
+    return st;
+}
+
+/* ---- accepted plans ------------------------------------------------------ */
+
+#define STORED_PLAN "stored plan "
+
+dd_status dd_track_accept_plan(dd_track *t, const dd_plan *p, const dd_plan *np,
+                               const char *scenario_path, dd_time at, const char *note,
+                               const dd_key *signer, int64_t *event_out, dd_diags *diags)
+{
+    if (event_out)
+        *event_out = 0;
+    char sha[65], digest_hex[65], origin[80];
+    dd__buf z = {0};
+    size_t raw = 0;
+    dd_status st = dd__plan_file(np, scenario_path, sha, &z, &raw);
+    if (st != DD_OK)
+        return st;
+    unsigned char d[32];
+    dd__digest(z.v, z.n, d);
+    dd__hex(d, 32, digest_hex);
+    snprintf(origin, sizeof origin, STORED_PLAN "%s", digest_hex);
+    if (!note)
+        note = "";
+    dd_events *e = NULL;
+    dd_event *v = NULL;
+    char *text = NULL;
+    st = dd_events_new(1, strlen(note) + 256, &e, &v, &text);
+    if (st != DD_OK) {
+        dd__buf_fini(&z);
+        return st;
+    }
+    char *at_text = text;
+    v[0].kind = DD_EV_NOTE;
+    v[0].at = at;
+    v[0].index = -1;
+    v[0].until = v[0].window_from = v[0].window_to = DD_TIME_NONE;
+    v[0].subject = "plan";
+    memcpy(at_text, sha, 65);
+    v[0].value = at_text;
+    v[0].note = note;
+    memcpy(at_text + 65, origin, strlen(origin) + 1);
+    v[0].origin = at_text + 65;
+    v[0].file = "accepted";
+    stored_plan sp = {&z, raw};
+    st = append(t, p, e, NULL, signer, &sp, diags);
+    if (st == DD_OK && event_out)
+        *event_out = t->verified_seq;
+    dd_events_free(e);
+    dd__buf_fini(&z);
+    return st;
+}
+
+/* Every plan stored for the events (from, to] pinned by its event's
+ * origin, every such event with its plan, and no plan stored for another
+ * event (logs made before accepted plans have no table for them). */
+static dd_status verify_plans(dd_track *t, int64_t from, int64_t to, int64_t *bad_seq,
+                              dd_diags *diags)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(t->db,
+                           "SELECT e.seq, p.data, e.origin FROM events e LEFT JOIN plans p "
+                           "ON p.event = e.seq WHERE e.seq > ?1 AND e.seq <= ?2 AND e.origin "
+                           "LIKE '" STORED_PLAN "%' UNION ALL SELECT p.event, p.data, NULL "
+                           "FROM plans p WHERE p.event > ?1 AND p.event NOT IN (SELECT seq "
+                           "FROM events WHERE seq > ?1 AND seq <= ?2 AND origin LIKE '" STORED_PLAN
+                           "%') ORDER BY 1",
+                           -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return DD_OK; /* no such table */
+    }
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, to);
+    dd_status st = DD_OK;
+    while (st == DD_OK && sqlite3_step(q) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(q, 0);
+        const char *origin = (const char *)sqlite3_column_text(q, 2);
+        const unsigned char *v = sqlite3_column_blob(q, 1);
+        size_t n = (size_t)sqlite3_column_bytes(q, 1);
+        if (!origin) {
+            st = bad(diags, t, bad_seq, seq,
+                     "a plan is stored for event %" PRId64 ", which accepted none: it was "
+                     "added behind the tool's back",
+                     seq);
+        } else if (sqlite3_column_type(q, 1) == SQLITE_NULL) {
+            st = bad(diags, t, bad_seq, seq,
+                     "the plan accepted at event %" PRId64 " is missing from the log", seq);
+        } else {
+            unsigned char d[32];
+            char hex[65];
+            dd__digest(v, n, d);
+            dd__hex(d, 32, hex);
+            if (strcmp(origin + strlen(STORED_PLAN), hex))
+                st = bad(diags, t, bad_seq, seq,
+                         "the plan accepted at event %" PRId64
+                         " was altered after it was written",
+                         seq);
+        }
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+dd_status dd_track_write_accepted_plan(dd_track *t, int64_t event, FILE *f, dd_diags *diags)
+{
+    int64_t b;
+    dd_status st = dd_track_verify(t, &b, diags);
+    if (st != DD_OK)
+        return st;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(t->db, "SELECT data FROM plans WHERE event=?", -1, &q, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(q, 1, event) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "event %" PRId64 " of the log accepted no plan", event);
+        return DD_EINPUT;
+    }
+    dd__buf none;
+    st = dd__inflate(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0), 0, &none,
+                     f);
+    sqlite3_finalize(q);
+    if (st != DD_OK)
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                     "cannot write the plan accepted at event %" PRId64, event);
     return st;
 }
 

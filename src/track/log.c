@@ -116,8 +116,8 @@ dd_status dd_track_plan_hash(const dd_plan *p, const char *scenario_path, char h
 }
 
 /* The plan file: its SHA-256 (hex) and the deflated bytes. */
-static dd_status plan_file(const dd_plan *p, const char *scenario, char hex[65], dd__buf *z,
-                           size_t *raw)
+dd_status dd__plan_file(const dd_plan *p, const char *scenario, char hex[65], dd__buf *z,
+                        size_t *raw)
 {
     sink k;
     memset(&k, 0, sizeof k);
@@ -457,6 +457,8 @@ static const char schema[] =
     " subject TEXT NOT NULL, value TEXT NOT NULL, note TEXT NOT NULL,"
     " origin TEXT NOT NULL, source TEXT NOT NULL, recorded TEXT NOT NULL,"
     " hash TEXT NOT NULL);"
+    "CREATE TABLE plans(event INTEGER PRIMARY KEY, encoding TEXT NOT NULL,"
+    " size INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE TABLE batches(id INTEGER PRIMARY KEY, first INTEGER NOT NULL,"
     " last INTEGER NOT NULL, recorded TEXT NOT NULL, signer TEXT NOT NULL,"
     " signer_key TEXT NOT NULL, head TEXT NOT NULL, signature TEXT NOT NULL);"
@@ -472,6 +474,7 @@ static const char schema[] =
     FIXED("events", "events are never changed: add a new one",
           "events are never deleted: add a new one")
     FIXED("batches", "signed batches cannot change", "signed batches cannot be deleted")
+    FIXED("plans", "an accepted plan cannot change", "an accepted plan cannot be deleted")
 #undef FIXED
     ;
 
@@ -515,7 +518,7 @@ static dd_status prepare(const dd_plan *p, const char *scenario_path, const dd_k
         }
         i->n_files++;
     }
-    dd_status st = plan_file(p, i->scenario, i->plan_sha256, &x->plan_z, &x->plan_size);
+    dd_status st = dd__plan_file(p, i->scenario, i->plan_sha256, &x->plan_z, &x->plan_size);
     if (st != DD_OK)
         return st;
     /* the image is stored as it is: read on every status, inflating it

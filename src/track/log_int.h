@@ -49,6 +49,9 @@ struct dd_track {
 };
 
 void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);
+/* A plan file: its SHA-256 (hex), deflated into z (raw: its size). */
+dd_status dd__plan_file(const dd_plan *p, const char *scenario, char hex[65], dd__buf *z,
+                        size_t *raw);
 /* BLAKE2b-256, for the stored plan's digests */
 void dd__digest(const unsigned char *v, size_t n, unsigned char out[32]);
 dd_status dd__inflate(const unsigned char *v, size_t n, size_t hint, dd__buf *out, FILE *to);
