@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "serve/serve_int.h"
+#include "serve/web.h"
 
 void dd_serve_options_init(dd_serve_options *o)
 {
@@ -416,9 +417,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         return simple(s, c, 413, "request body too large");
 
     static const char prefix[] = "/api/v1";
+    int web; /* the dashboard's pages (web.c) */
     if (strncmp(url, prefix, sizeof prefix - 1) != 0 ||
         (url[sizeof prefix - 1] != '/' && url[sizeof prefix - 1] != 0))
-        return simple(s, c, 404, "no such page (the API is under /api/v1/)");
+        return dd__web_serve(s, c, url, method, &web) ? (enum MHD_Result)web
+               : simple(s, c, 404, "no such page (the API is under /api/v1/)");
     x->c = c;
     client_addr(c, x->addr, sizeof x->addr);
     dd__req *q = &x->q;
