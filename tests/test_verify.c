@@ -382,6 +382,60 @@ static void test_order(void **state)
     dd_scenario_free(s);
 }
 
+/* Caps per week and over time (issue 18): plan.json meets the schedules
+ * of s-caps.yaml; each bad/cap-*.json breaks one rule; the same plan under
+ * calendar weeks (s-caps-calendar.yaml) keeps the weekly cap and flies
+ * before FOB's first step. */
+static void test_caps(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *scenario, *plan;
+        dd_violation_kind kind;
+        const char *site, *message;
+    } cases[] = {
+        {"s-caps.yaml", "bad/cap-weekly-country.json", DD_V_CAP_COUNTRY, NULL,
+         "2024-06-04 to 2024-06-10: 5 clearances in the country, above the weekly cap of 4 in "
+         "force from 2024-06-04 (sorties 1, 2, 3, 4, 5)"},
+        {"s-caps.yaml", "bad/cap-weekly-site.json", DD_V_CAP_SITE, "FOB",
+         "FOB, 2024-06-07 to 2024-06-13: 2 clearances, above the airfield's weekly cap of 1 in "
+         "force from 2024-06-09 (sorties 5, 6)"},
+        {"s-caps.yaml", "bad/cap-step.json", DD_V_CAP_COUNTRY, NULL,
+         "2024-06-18: 2 clearances in the country, above the daily cap of 1 in force from "
+         "2024-06-13 (sorties 5, 6)"},
+        {"s-caps-calendar.yaml", "bad/cap-weekly-country.json", DD_V_CAP_SITE, "FOB",
+         "FOB on 2024-06-10: 1 clearance, above the airfield's daily cap of 0 (none before the "
+         "first step, 2024-06-11) (sortie 5)"},
+        {"s-caps-calendar.yaml", "bad/cap-weekly-site.json", DD_V_CAP_SITE, "FOB",
+         "FOB, 2024-06-10 to 2024-06-13: 2 clearances, above the airfield's weekly cap of 1 in "
+         "force from 2024-06-11 (sorties 5, 6)"},
+    };
+    const char *fixtures[] = {"s-caps.yaml", "s-caps-calendar.yaml"};
+    for (size_t i = 0; i < 2; i++) {
+        dd_scenario *s = load(fixtures[i]);
+        dd_verify_report *r = NULL;
+        assert_int_equal(verify(s, "plan.json", &r), DD_OK);
+        assert_int_equal(r->n_violations, 0);
+        dd_verify_report_free(r);
+        dd_scenario_free(s);
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        dd_scenario *s = load(cases[i].scenario);
+        dd_verify_report *r = NULL;
+        assert_int_equal(verify(s, cases[i].plan, &r), DD_OK);
+        if (r->n_violations != 1)
+            for (size_t k = 0; k < r->n_stored; k++)
+                print_message("%s: %s\n", cases[i].plan, r->violations[k].message);
+        assert_int_equal(r->n_violations, 1);
+        assert_int_equal(r->violations[0].kind, cases[i].kind);
+        if (cases[i].site)
+            assert_string_equal(r->violations[0].site, cases[i].site);
+        assert_string_equal(r->violations[0].message, cases[i].message);
+        dd_verify_report_free(r);
+        dd_scenario_free(s);
+    }
+}
+
 static void test_bad_plans(void **state)
 {
     size_t kinds_seen[DD_V_COUNT] = {0};
@@ -663,6 +717,7 @@ int main(void)
         cmocka_unit_test(test_valid_plan),
         cmocka_unit_test(test_not_applicable),
         cmocka_unit_test(test_order),
+        cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),
         cmocka_unit_test(test_json_output),

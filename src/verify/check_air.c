@@ -119,7 +119,7 @@ static int32_t vdaily(const vcaps *k, int32_t day)
 static int32_t vweekly(const vcaps *k, int32_t day)
 {
     ptrdiff_t i = vstep(k, day);
-    return k->n == 0 ? -1 : i < 0 ? 0 : k->v[i].weekly;
+    return i < 0 ? -1 : k->v[i].weekly; /* before the first step the daily 0 says it */
 }
 
 /* " in force from 2024-06-07" or " before the first step, 2024-06-07"
@@ -201,15 +201,16 @@ static void check_weekly(vctx *c, const creq *q, size_t n, bool site_level)
             if (site_level)
                 dd__vf_add(c, DD_V_CAP_SITE, term, c->p->sorties[over->sortie].id, NULL,
                            over->site, over->day, r->line, r->col,
-                           "%s, %s to %s: %zu clearances, above the airfield's weekly cap of "
-                           "%d%s (sorties %s)",
-                           s->sites[q[i].site].id, d0, d1, cnt, w, note, list);
+                           "%s, %s to %s: %zu clearance%s, above the airfield's weekly cap of "
+                           "%d%s (sortie%s %s)",
+                           s->sites[q[i].site].id, d0, d1, cnt, cnt == 1 ? "" : "s", w, note,
+                           cnt == 1 ? "" : "s", list);
             else
                 dd__vf_add(c, DD_V_CAP_COUNTRY, term, c->p->sorties[over->sortie].id, NULL,
                            -1, over->day, r->line, r->col,
-                           "%s to %s: %zu clearances in the country, above the weekly cap of "
-                           "%d%s (sorties %s)",
-                           d0, d1, cnt, w, note, list);
+                           "%s to %s: %zu clearance%s in the country, above the weekly cap of "
+                           "%d%s (sortie%s %s)",
+                           d0, d1, cnt, cnt == 1 ? "" : "s", w, note, cnt == 1 ? "" : "s", list);
             e += 6; /* the next window that holds none of these days' excess */
         }
         i = j;
@@ -262,15 +263,16 @@ static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
                 if (site_level)
                     dd__vf_add(c, DD_V_CAP_SITE, term, c->p->sorties[over->sortie].id, NULL,
                                over->site, over->day, r->line, r->col,
-                               "%s on %s: %zu clearances, above the airfield's daily cap of "
-                               "%d%s (sorties %s)",
-                               s->sites[q[i].site].id, d, cnt, cap, note, list);
+                               "%s on %s: %zu clearance%s, above the airfield's daily cap of "
+                               "%d%s (sortie%s %s)",
+                               s->sites[q[i].site].id, d, cnt, cnt == 1 ? "" : "s", cap, note,
+                               cnt == 1 ? "" : "s", list);
                 else
                     dd__vf_add(c, DD_V_CAP_COUNTRY, term, c->p->sorties[over->sortie].id, NULL,
                                -1, over->day, r->line, r->col,
-                               "%s: %zu clearances in the country, above the daily cap of "
-                               "%d%s (sorties %s)",
-                               d, cnt, cap, note, list);
+                               "%s: %zu clearance%s in the country, above the daily cap of "
+                               "%d%s (sortie%s %s)",
+                               d, cnt, cnt == 1 ? "" : "s", cap, note, cnt == 1 ? "" : "s", list);
             }
         }
         i = j;

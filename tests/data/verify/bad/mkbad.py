@@ -358,6 +358,69 @@ def _(p):
     site(p, "FOB")["closure"] = "2024-06-07T12:00Z"
 
 
+# ---- caps per week and over time (against ../s-caps.yaml) ----
+
+def fob_sorties(p, flights):
+    """Append empty sorties from FOB: (aircraft, tail, date, departure hh:mm,
+    ferry departure hh:mm, at site hh:mm, arrival hh:mm) each, with their
+    clearances ranked by day; FOB's closure and the summary follow."""
+    n = len(p["sorties"])
+    for k, (ac, tail, day, dep, fdep, at, arr) in enumerate(flights):
+        sid = n + 1 + k
+        p["sorties"].append({
+            "id": sid, "aircraft": ac, "tail": tail, "site": "FOB", "destination": "HUB",
+            "ferry": {"from": "HUB", "departure": day + "T" + fdep + "Z",
+                      "arrival": day + "T" + at + "Z", "passengers": []},
+            "arrival_at_site": day + "T" + at + "Z", "departure": day + "T" + dep + "Z",
+            "arrival": day + "T" + arr + "Z", "clearance": sid,
+            "load": {"weight_kg": 0,
+                     "acl_kg": 10000 if ac == "SMALL" else 15206.897,
+                     "pallets": [], "cargo": [], "passengers": [], "floor_m": 0,
+                     "seats_available": 20 if ac == "SMALL" else 40}})
+        rank = sum(1 for f in flights[:k] if f[2] == day) + 1
+        y, m, d = (int(x) for x in day.split("-"))
+        fb = "%04d-%02d-%02d" % (y, m, d - 2)
+        nx = "%04d-%02d-%02d" % (y, m, d + 1)
+        p["clearances"].append({
+            "id": sid, "sortie": sid, "site": "FOB", "airfield": "FOBX",
+            "file_by": fb + "T" + dep + "Z", "window_from": day + "T" + at + "Z",
+            "window_to": nx + "T" + at + "Z", "date": day,
+            "count_site": rank, "count_country": rank})
+    by_type = {"BIG": 0, "SMALL": 0}
+    for x in p["sorties"]:
+        by_type[x["aircraft"]] += 1
+    last = max(x["departure"] for x in p["sorties"])
+    fob = max(x["departure"] for x in p["sorties"] if x["site"] == "FOB")
+    p["summary"].update(sorties=len(p["sorties"]),
+                        sorties_by_type={k: v for k, v in by_type.items() if v},
+                        completion=last)
+    site(p, "FOB")["closure"] = fob
+
+
+SMALL_AT_10 = ("10:00", "01:40", "09:00", "17:20")
+
+
+@case("cap-weekly-country", "(s-caps.yaml) an empty sortie from FOB on 2024-06-10: five "
+      "in the 7 days to then, the weekly cap is 4 (s-caps-calendar.yaml: FOB clears "
+      "none before 2024-06-11)")
+def _(p):
+    fob_sorties(p, [("SMALL", 1, "2024-06-10") + SMALL_AT_10])
+
+
+@case("cap-weekly-site", "(s-caps.yaml) empty sorties from FOB on 2024-06-11 and 2024-06-13; "
+      "FOB clears one a week")
+def _(p):
+    fob_sorties(p, [("SMALL", 1, "2024-06-11") + SMALL_AT_10,
+                    ("SMALL", 1, "2024-06-13") + SMALL_AT_10])
+
+
+@case("cap-step", "(s-caps.yaml) two empty sorties from FOB on 2024-06-18; the country "
+      "clears one a day from 2024-06-13")
+def _(p):
+    fob_sorties(p, [("SMALL", 1, "2024-06-18") + SMALL_AT_10,
+                    ("BIG", 1, "2024-06-18", "12:00", "04:30", "10:00", "17:30")])
+
+
 # ---- MOG, tails, itineraries ----
 
 @case("mog-class", "sortie 3 lands while sortie 2 is on the ground; BASE takes one C17")
