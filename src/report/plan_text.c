@@ -46,6 +46,61 @@ static int32_t pax_count(const dd_sortie *so)
 }
 
 /* What cannot leave, per site: cargo pieces and people with no place. */
+/* 124334 as "124,334". */
+static void group_digits(int64_t v, char *buf, size_t size)
+{
+    char raw[32];
+    int n = snprintf(raw, sizeof raw, "%lld", (long long)(v < 0 ? -v : v));
+    size_t w = 0;
+    if (v < 0 && w + 1 < size)
+        buf[w++] = '-';
+    for (int i = 0; i < n && w + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[w++] = ',';
+        buf[w++] = raw[i];
+    }
+    buf[w] = '\0';
+}
+
+static int cmp_mv_time(const void *a, const void *b)
+{
+    const dd_movement *x = a, *y = b;
+    return (x->departure > y->departure) - (x->departure < y->departure);
+}
+
+/* The people flown out and the busiest 24 hours of it (a sliding window
+ * over departures): what an evacuation is measured by. */
+static void busiest_day(const dd_plan *p, FILE *f)
+{
+    const dd_scenario *s = p->scenario;
+    if (p->n_movements == 0)
+        return;
+    dd_movement *v = malloc(p->n_movements * sizeof *v);
+    if (!v)
+        return; /* a summary line less, not a failure */
+    memcpy(v, p->movements, p->n_movements * sizeof *v);
+    qsort(v, p->n_movements, sizeof *v, cmp_mv_time);
+    int64_t total = 0, in = 0, best = 0;
+    dd_time best_from = v[0].departure;
+    size_t lo = 0;
+    for (size_t hi = 0; hi < p->n_movements; hi++) {
+        total += v[hi].count;
+        in += v[hi].count;
+        while (v[hi].departure - v[lo].departure >= DD_MINUTES_PER_DAY)
+            in -= v[lo++].count;
+        if (in > best) {
+            best = in;
+            best_from = v[lo].departure;
+        }
+    }
+    free(v);
+    char a[40], n1[32], n2[32];
+    dd_scenario_format_time(s, best_from, s->agreement.tz_offset, a, sizeof a);
+    group_digits(total, n1, sizeof n1);
+    group_digits(best, n2, sizeof n2);
+    fprintf(f, "  people out: %s; the busiest 24 hours %s (from %s)\n", n1, n2, a);
+}
+
 static void not_out(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
@@ -170,6 +225,7 @@ static void summary(const dd_plan *p, FILE *f)
     dd_scenario_format_time(s, p->completion_lb, s->agreement.tz_offset, a, sizeof a);
     fprintf(f, "\n  completion no earlier than %s (%s)\n", a,
             dd_binding_name(p->completion_lb_binding));
+    busiest_day(p, f);
 
     fprintf(f, "\n%-8s %-24s %-24s %s\n", "site", "closes (local)", "closing date", "");
     for (size_t i = 0; i < s->n_sites; i++) {
