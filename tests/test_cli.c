@@ -275,6 +275,23 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
     assert_non_null(strstr(r.out, "the log extends the receipt's head"));
     run_free(&r);
 
+    /* the new plan accepted: stored in the log, read back */
+    snprintf(args, sizeof args, "status '%s' --accept --note 'joint committee'", log);
+    r = run(args);
+    assert_true(r.status == 0 || r.status == 1);
+    assert_non_null(strstr(r.out, "The new plan is accepted as the approved one: event 4 of "
+                                  "the log, signed by tester"));
+    run_free(&r);
+    snprintf(args, sizeof args, "track plan '%s' --accepted 4", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"format\": \"drawdown-plan\""));
+    run_free(&r);
+    snprintf(args, sizeof args, "track verify '%s'", log);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+
     /* the scenario read from a copy elsewhere (the other delegation's):
      * each file checked against the log's hashes */
     snprintf(args, sizeof args, "mkdir '%s/copy' && cp %s/examples/niger-2024/* '%s/copy/'",
