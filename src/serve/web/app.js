@@ -63,7 +63,7 @@ async function api(method, path, body) {
   return { code: r.status, json };
 }
 
-function fmtTime(t) { return t ? t.replace('T', ' ').replace(/:00Z$|Z$/, (m) => m === 'Z' ? ' UTC' : ' UTC') : '—'; }
+function fmtTime(t) { return t ? t.replace('T', ' ').replace(/Z$/, ' UTC') : '—'; }
 function day(t) { return t ? t.slice(0, 10) : '—'; }
 function ms(t) { return t ? Date.parse(t) : NaN; }
 function daysBetween(a, b) { return (ms(b) - ms(a)) / 86400000; }
@@ -347,11 +347,11 @@ DRAW.clearances = async function () {
   const at = S.status ? S.status.at : new Date().toISOString();
   const pending = all.filter((c) => c.state === 'filed').sort((a, b) => (a.window_from < b.window_from ? -1 : a.window_from > b.window_from ? 1 : a.sortie - b.sortie));
   const rowOf = (c, extra) => h('tr', { id: 'req-' + c.sortie },
-    h('td', {}, fmtTime(c.window_from)), h('td', {}, c.call_sign), h('td', {}, c.aircraft_name || c.aircraft),
+    h('td', {}, c.call_sign), h('td', {}, c.aircraft_name || c.aircraft),
     h('td', {}, fmtTime(c.window_from) + ' – ' + fmtTime(c.window_to)), h('td', {}, c.from + ' → ' + c.to),
     h('td', { class: 'num' }, c.passengers), h('td', {}, c.hazard_classes.length ? c.hazard_classes.join(', ') : 'none'),
     h('td', {}, c.weapons ? 'yes' : 'no'), h('td', {}, tag(c.state)), extra ? h('td', {}, extra) : null);
-  const head = ['Due', 'Call sign', 'Aircraft', 'Window', 'Route', 'Passengers', 'Hazard classes', 'Weapons aboard', 'State'];
+  const head = ['Call sign', 'Aircraft', 'Window', 'Route', 'Passengers', 'Hazard classes', 'Weapons aboard', 'State'];
   const parts = {};
   parts.pending = h('div', { id: 'pending' }, table('Pending requests, in the order they are due (' + pending.length + ')',
     mayDecide ? head.concat(['Decision']) : head, pending.map((c) => rowOf(c, mayDecide ? decideControls(c) : null))));
