@@ -21,6 +21,8 @@
 
 typedef struct gen {
     dd_rng r;
+    dd_rng caps; /* weekly caps and schedules: their own stream, so that the
+                  * rest of each scenario stays as it was before them */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -54,6 +56,56 @@ static void date_of(int d, char out[16])
     if (m <= 2)
         y++;
     snprintf(out, 16, "%04ld-%02ld-%02ld", y, m, dd);
+}
+
+static int crange(gen *g, int lo, int hi)
+{
+    return lo + (int)dd_rng_below(&g->caps, (uint64_t)(hi - lo + 1));
+}
+
+/* Clearance caps where the scenario has a daily cap `v` (or none, v < 0):
+ * mostly daily_cap alone as before; else a weekly cap beside it, or a
+ * schedule of one to three steps (the first one at day 0 or a little
+ * later: nothing flies before it), daily and weekly caps around v. Returns
+ * true if it wrote a weekly cap. */
+static bool write_caps(gen *g, FILE *f, const char *ind, int v, int days)
+{
+    int k = crange(g, 0, 99);
+    if (v < 0) {
+        if (k < 8) {
+            fprintf(f, "%sweekly_cap: %d\n", ind, crange(g, 3, 40));
+            return true;
+        }
+        return false;
+    }
+    if (k < 60) {
+        fprintf(f, "%sdaily_cap: %d\n", ind, v);
+        return false;
+    }
+    if (k < 78) {
+        fprintf(f, "%sdaily_cap: %d\n%sweekly_cap: %d\n", ind, v, ind, crange(g, v, 7 * v));
+        return true;
+    }
+    bool weekly = false;
+    int n = crange(g, 1, 3), day = crange(g, 0, 3) ? 0 : crange(g, 1, days / 4 + 1);
+    if (day >= days)
+        day = days - 1 > 0 ? days - 1 : 0;
+    fprintf(f, "%scaps:\n", ind);
+    for (int i = 0; i < n && (i == 0 || day < days); i++) {
+        char t[16];
+        date_of(day, t);
+        int d = crange(g, v > 2 ? v / 2 : 1, v + 2);
+        fprintf(f, "%s  - {from: %s", ind, t);
+        if (crange(g, 0, 4))
+            fprintf(f, ", daily: %d", d);
+        if (crange(g, 0, 1)) {
+            fprintf(f, ", weekly: %d", crange(g, d, 7 * d));
+            weekly = true;
+        }
+        fprintf(f, "}\n");
+        day += crange(g, 1, days / 2 + 1);
+    }
+    return weekly;
 }
 
 /* A time: day d, hour h, in the agreement's local time. */
@@ -164,8 +216,9 @@ static void write_agreement(gen *g, scen *sc, FILE *f, int n_people_hint)
         } else {
             sc->opens = 0;
         }
-        if (chance(g, 0.6))
-            fprintf(f, "    daily_cap: %d\n", irange(g, 1, 12));
+        bool weekly = write_caps(g, f, "    ", chance(g, 0.6) ? irange(g, 1, 12) : -1, sc->days);
+        if (weekly && crange(g, 0, 2) == 0)
+            fprintf(f, "    week: calendar\n");
         if (chance(g, 0.4)) {
             int a = irange(g, 0, 8), b = irange(g, 14, 24);
             fprintf(f, "    hours: \"%02d:00-%02d:00\"\n", a, b);
@@ -267,8 +320,7 @@ static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
         date_of(irange(g, sc->days / 3, sc->days + 3), t);
         fprintf(f, "    close_by: %s\n", t);
     }
-    if (chance(g, 0.3))
-        fprintf(f, "    daily_cap: %d\n", irange(g, 1, 6));
+    (void)write_caps(g, f, "    ", chance(g, 0.3) ? irange(g, 1, 6) : -1, sc->days);
     if (chance(g, 0.2))
         fprintf(f, "    exit_per_day: %d\n", irange(g, 10, 200));
     si->sec_floor = -1;
@@ -438,6 +490,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
 {
     gen g0, *g = &g0;
     dd_rng_seed(&g->r, seed, 0x5ce9);
+    dd_rng_seed(&g->caps, seed, 0xca95);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
