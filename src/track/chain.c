@@ -149,9 +149,16 @@ static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
     return DD_OK;
 }
 
-static dd_status read_batches(dd_track *t, dd_track_batch **v, size_t *n, dd_diags *diags)
+/* A batch's signature, hex. */
+typedef struct sig_hex {
+    char v[129];
+} sig_hex;
+
+static dd_status read_batches(dd_track *t, dd_track_batch **v, sig_hex **sig, size_t *n,
+                              dd_diags *diags)
 {
     *v = NULL;
+    *sig = NULL;
     *n = 0;
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(t->db,
@@ -170,12 +177,16 @@ static dd_status read_batches(dd_track *t, dd_track_batch **v, size_t *n, dd_dia
         if (*n == cap) {
             cap = cap ? 2 * cap : 16;
             dd_track_batch *w = realloc(*v, cap * sizeof *w);
-            if (!w) {
+            if (w)
+                *v = w;
+            sig_hex *g = w ? realloc(*sig, cap * sizeof *g) : NULL;
+            if (!g) {
                 st = DD_ENOMEM;
                 break;
             }
-            *v = w;
+            *sig = g;
         }
+        snprintf((*sig)[*n].v, sizeof (*sig)[*n].v, "%s", dd__col(q, 7));
         dd_track_batch *b = &(*v)[*n];
         memset(b, 0, sizeof *b);
         b->id = sqlite3_column_int64(q, 0);
@@ -195,21 +206,14 @@ static dd_status read_batches(dd_track *t, dd_track_batch **v, size_t *n, dd_dia
     return st;
 }
 
-/* A batch's signature, read alone (the batch list keeps no signatures):
- * 1 it holds, 0 it does not, -1 out of memory. */
-static int batch_signed(dd_track *t, const dd_track_batch *b)
+/* Whether a batch's signature holds: 1 it does, 0 it does not, -1 out of
+ * memory. */
+static int batch_signed(const dd_track *t, const dd_track_batch *b, const char *sig)
 {
-    sqlite3_stmt *q = NULL;
-    int ok = 0;
-    if (sqlite3_prepare_v2(t->db, "SELECT signature FROM batches WHERE id=?", -1, &q, NULL) ==
-            SQLITE_OK &&
-        sqlite3_bind_int64(q, 1, b->id) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
-        dd__buf m = {0};
-        dd__batch_msg(t->header_hash, b, &m);
-        ok = m.oom ? -1 : dd__sign_ok(b->signer_key, m.v, m.n, dd__col(q, 0));
-        dd__buf_fini(&m);
-    }
-    sqlite3_finalize(q);
+    dd__buf m = {0};
+    dd__batch_msg(t->header_hash, b, &m);
+    int ok = m.oom ? -1 : dd__sign_ok(b->signer_key, m.v, m.n, sig);
+    dd__buf_fini(&m);
     return ok;
 }
 
@@ -261,10 +265,17 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
         t->plan_file_ok = true;
     }
     dd_track_batch *nb = NULL;
+    sig_hex *sigs = NULL;
     size_t n_nb = 0;
-    st = read_batches(t, &nb, &n_nb, diags);
-    if (st != DD_OK)
+    st = read_batches(t, &nb, &sigs, &n_nb, diags);
+    if (st != DD_OK) {
+        free(nb);
+        free(sigs);
         return st;
+    }
+    /* the last key found in the log's keys, and its name: batches are
+     * mostly signed by one recorder */
+    char known_pk[65] = "", known_name[64] = "";
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(t->db, "SELECT " ROW_COLUMNS " FROM events WHERE seq > ? ORDER BY seq",
                            -1, &q, NULL) != SQLITE_OK ||
@@ -272,6 +283,7 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
         dd__db_err(diags, t->path, t->db, "cannot read the log");
         sqlite3_finalize(q);
         free(nb);
+        free(sigs);
         return DD_EIO;
     }
     unsigned char prev[32], h[32];
@@ -333,7 +345,13 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
         }
         if (seq == b->last) {
             char name[64];
-            int signed_ok = strcmp(hex, b->head) ? 0 : batch_signed(t, b);
+            int signed_ok = strcmp(hex, b->head) ? 0 : batch_signed(t, b, sigs[bi].v);
+            bool named = !strcmp(known_pk, b->signer_key);
+            if (!named && key_name(t, b->signer_key, name, sizeof name)) {
+                snprintf(known_pk, sizeof known_pk, "%s", b->signer_key);
+                snprintf(known_name, sizeof known_name, "%s", name);
+                named = true;
+            }
             if (signed_ok < 0) {
                 st = DD_ENOMEM;
             } else if (strcmp(hex, b->head)) {
@@ -348,8 +366,7 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
                          ") is not signed by the key it names (%s): it was rewritten or "
                          "re-chained",
                          b->id, b->first, b->last, b->signer);
-            } else if (!key_name(t, b->signer_key, name, sizeof name) ||
-                       strcmp(name, b->signer)) {
+            } else if (!named || strcmp(known_name, b->signer)) {
                 st = bad(diags, t, bad_seq, b->first,
                          "the key that signed batch %" PRId64 " (%s) is missing from the "
                          "log's keys",
@@ -384,6 +401,7 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
             dd_track_batch *w = realloc(t->batches, cap * sizeof *w);
             if (!w) {
                 free(nb);
+                free(sigs);
                 return DD_ENOMEM;
             }
             t->batches = w;
@@ -399,6 +417,7 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
         t->info.n_batches = (int64_t)t->n_batches;
     }
     free(nb);
+    free(sigs);
     return st;
 }
 
