@@ -466,6 +466,7 @@ static dd_status board(site_run *r, const dep *d, size_t g, int32_t n)
 static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_used,
                            int64_t left, dd_time rel, bool *done)
 {
+    (void)last_used;
     const dd_scenario *s = r->p->scenario;
     dd_time lead = s->agreement.personnel.manifest_lead;
     int64_t room_sum = 0;
@@ -475,8 +476,9 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
         if (d->sortie < 0)
             continue; /* airliners after the set carry no one of it */
         dd_sortie *so = &r->st->sorties[d->sortie];
-        bool ok = !(last_used != DD_TIME_NONE && d->t < last_used) &&
-                  !load_forbids_pax(s, r->p, so) &&
+        /* a suffix of the site's military departures: nothing military
+         * leaves after it, whatever carried what before */
+        bool ok = !load_forbids_pax(s, r->p, so) &&
                   !(rel != DD_TIME_NONE && (rel > d->t - lead || rel >= d->t)) &&
                   !(r->not_before != DD_TIME_NONE && d->t <= r->not_before);
         if (!ok)
