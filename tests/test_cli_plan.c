@@ -148,6 +148,8 @@ static void test_niger(void **state)
 {
     (void)state;
     assert_clean(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
+    /* the evacuation-scale example: everyone out, every term met, verified */
+    assert_clean(DD_SOURCE_DIR "/examples/kabul-2021/scenario.yaml");
 }
 
 static void test_tutorials(void **state)
