@@ -457,6 +457,30 @@ static dd_status board(site_run *r, const dep *d, size_t g, int32_t n)
     return st;
 }
 
+/* Fill military departure d with the people still at the site (only
+ * security when security_only), within its seats and the day's exits. */
+static dd_status board_all(site_run *r, const dep *d, bool security_only)
+{
+    const dd_scenario *s = r->p->scenario;
+    if (d->sortie < 0)
+        return DD_OK;
+    int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
+    int32_t ex = exits_left(r, d->day);
+    if (ex < room)
+        room = ex;
+    for (size_t k = 0; k < r->n_grp && room > 0; k++) {
+        size_t g = (size_t)r->grp[k];
+        if (r->rem[g] <= 0 || (security_only && s->people[g].role != DD_ROLE_SECURITY))
+            continue;
+        int32_t n = r->rem[g] < room ? r->rem[g] : room;
+        dd_status st = board(r, d, g, n);
+        if (st != DD_OK)
+            return st;
+        room -= n;
+    }
+    return DD_OK;
+}
+
 /* When no one departure can take everyone left (a rear guard larger than
  * an aircraft), the site's last military departures together: the
  * shortest run of them at the end, each eligible as a final departure,
@@ -504,45 +528,17 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     }
     if (exits < left)
         return DD_OK;
-    /* security from the last aircraft back */
+    /* security from the last aircraft back, so the last one holds as
+     * much of the element as it can; everyone else from the first on */
     for (size_t i = n_deps; i-- > first;) {
-        dep *d = &deps[i];
-        if (d->sortie < 0)
-            continue;
-        int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
-        int32_t ex = exits_left(r, d->day);
-        if (ex < room)
-            room = ex;
-        for (size_t k = 0; k < r->n_grp && room > 0; k++) {
-            size_t g = (size_t)r->grp[k];
-            if (r->rem[g] <= 0 || s->people[g].role != DD_ROLE_SECURITY)
-                continue;
-            int32_t n = r->rem[g] < room ? r->rem[g] : room;
-            dd_status st = board(r, d, g, n);
-            if (st != DD_OK)
-                return st;
-            room -= n;
-        }
+        dd_status st = board_all(r, &deps[i], true);
+        if (st != DD_OK)
+            return st;
     }
-    /* everyone else from the first aircraft on */
     for (size_t i = first; i < n_deps; i++) {
-        dep *d = &deps[i];
-        if (d->sortie < 0)
-            continue;
-        int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
-        int32_t ex = exits_left(r, d->day);
-        if (ex < room)
-            room = ex;
-        for (size_t k = 0; k < r->n_grp && room > 0; k++) {
-            size_t g = (size_t)r->grp[k];
-            if (r->rem[g] <= 0)
-                continue;
-            int32_t n = r->rem[g] < room ? r->rem[g] : room;
-            dd_status st = board(r, d, g, n);
-            if (st != DD_OK)
-                return st;
-            room -= n;
-        }
+        dd_status st = board_all(r, &deps[i], false);
+        if (st != DD_OK)
+            return st;
     }
     *done = r->sec_rem + r->nonsec_rem == 0;
     return DD_OK;
