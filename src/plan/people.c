@@ -492,6 +492,13 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
 {
     (void)last_used;
     const dd_scenario *s = r->p->scenario;
+    /* after everyone who has left already (airliners included): the
+     * security element stays while anyone else is at the site */
+    dd_time after = DD_TIME_NONE;
+    for (size_t m = 0; m < r->p->n_movements; m++)
+        if (s->people[r->p->movements[m].people].site == r->site &&
+            (after == DD_TIME_NONE || r->p->movements[m].departure > after))
+            after = r->p->movements[m].departure;
     dd_time lead = s->agreement.personnel.manifest_lead;
     int64_t room_sum = 0;
     size_t first = n_deps;
@@ -502,7 +509,8 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
         dd_sortie *so = &r->st->sorties[d->sortie];
         /* a suffix of the site's military departures: nothing military
          * leaves after it, whatever carried what before */
-        bool ok = !load_forbids_pax(s, r->p, so) &&
+        bool ok = !(after != DD_TIME_NONE && d->t < after) &&
+                  !load_forbids_pax(s, r->p, so) &&
                   !(rel != DD_TIME_NONE && (rel > d->t - lead || rel >= d->t)) &&
                   !(r->not_before != DD_TIME_NONE && d->t <= r->not_before);
         if (!ok)
