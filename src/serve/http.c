@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "serve/serve_int.h"
 #include "serve/web.h"
 
@@ -100,18 +101,18 @@ void dd__reply_error(dd__reply *r, unsigned code, const char *fmt, ...)
     r->type = "application/json";
     if (!dd__out_open(&o))
         return;
-    /* the message is ours (no user input but ASCII-checked ids) */
-    fputs("{\"error\":\"", o.f);
-    for (const char *c = msg; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fputc('\\', o.f);
-        if ((unsigned char)*c >= 0x20)
-            fputc(*c, o.f);
-    }
-    fputs("\"}\n", o.f);
-    if (dd__out_close(&o) == DD_OK) {
+    dd_jw w;
+    dd__jw_init(&w, o.f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "error");
+    dd__jw_str(&w, msg);
+    dd__jw_obj_end(&w);
+    dd_status st = dd__jw_end(&w);
+    if (dd__out_close(&o) == DD_OK && st == DD_OK) {
         r->body = o.p;
         r->len = o.n;
+    } else {
+        free(o.p);
     }
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "serve/body.h"
 #include "serve/serve_int.h"
 #include <drawdown/report.h>
@@ -103,24 +104,31 @@ static void refused(dd__reply *r, const dd_diags *d, const char *what)
         dd__reply_error(r, 500, "out of memory");
         return;
     }
-    fprintf(o.f, "{\"error\":\"%s\",\"errors\":[", what);
+    dd_jw w;
+    dd__jw_init(&w, o.f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "error");
+    dd__jw_str(&w, what);
+    dd__jw_key(&w, "errors");
+    dd__jw_arr(&w);
     for (size_t i = 0; i < d->n_items; i++) {
         const dd_diag *g = &d->items[i];
-        fprintf(o.f, "%s{\"event\":%ld,\"message\":\"", i ? "," : "",
-                g->line >= 2 ? (long)g->line - 2 : -1L);
-        for (const char *c = g->message ? g->message : ""; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                fputc('\\', o.f);
-            if ((unsigned char)*c >= 0x20)
-                fputc(*c, o.f);
-        }
-        fputs("\"}", o.f);
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "event"); /* line 1 is the header */
+        dd__jw_int(&w, g->line >= 2 ? (int64_t)g->line - 2 : -1);
+        dd__jw_key(&w, "message");
+        dd__jw_str(&w, g->message ? g->message : "");
+        dd__jw_obj_end(&w);
     }
-    fputs("]}\n", o.f);
-    if (dd__out_close(&o) == DD_OK)
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    dd_status st = dd__jw_end(&w);
+    if (dd__out_close(&o) == DD_OK && st == DD_OK)
         dd__reply_json(r, 422, o.p, o.n);
-    else
+    else {
+        free(o.p);
         dd__reply_error(r, 500, "out of memory");
+    }
 }
 
 /* Parse the events CSV of a request and check the role's right to each:
