@@ -795,39 +795,33 @@ static bool order_cycle(const int32_t *off, const int32_t *to, size_t n, int32_t
     return false;
 }
 
-/* Sites' `after` and the top-level `phases`: the order in which sites
- * close (docs/format.md 4.5, 4.11). Read once every site id is known. */
-static void load_site_order(dd_loader *L, dd_ynode *root)
+typedef struct order_edges {
+    order_edge *v;
+    size_t n, cap;
+    bool oom;
+} order_edges;
+
+static void add_edge(order_edges *e, int32_t site, int32_t before)
 {
-    size_t ns = L->s->n_sites;
-    dd_site *sites = L->sites_v;
-    if (!sites)
+    if (e->oom)
         return;
-    for (size_t i = 0; i < ns; i++)
-        sites[i].phase = -1;
-    dd_ynode *slist = opt(root, "sites"); /* load_sites reported its shape */
-    if (slist && slist->kind != DD_Y_SEQ)
-        slist = NULL;
-    size_t cap = 16, n = 0;
-    order_edge *e = malloc(cap * sizeof *e);
-    if (!e) {
-        L->oom = true;
-        return;
+    if (e->n == e->cap) {
+        size_t c = e->cap ? 2 * e->cap : 16;
+        order_edge *v = realloc(e->v, c * sizeof *v);
+        if (!v) {
+            e->oom = true;
+            return;
+        }
+        e->v = v;
+        e->cap = c;
     }
-#define ADD_EDGE(a, b)                                                                   \
-    do {                                                                                 \
-        if (n == cap) {                                                                  \
-            order_edge *v_ = realloc(e, 2 * cap * sizeof *e);                            \
-            if (!v_) {                                                                   \
-                free(e);                                                                 \
-                L->oom = true;                                                           \
-                return;                                                                  \
-            }                                                                            \
-            e = v_;                                                                      \
-            cap *= 2;                                                                    \
-        }                                                                                \
-        e[n++] = (order_edge){(a), (b)};                                                 \
-    } while (0)
+    e->v[e->n++] = (order_edge){site, before};
+}
+
+/* Each site's `after`: an edge (site, before) per site it follows. */
+static void read_after(dd_loader *L, dd_ynode *slist, dd_site *sites, size_t ns,
+                       order_edges *e)
+{
     for (size_t i = 0; slist && i < ns && i < slist->n; i++) {
         dd_ynode *m = slist->items[i];
         if (m->kind != DD_Y_MAP)
@@ -840,23 +834,26 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
             dd_ynode *it = l->kind == DD_Y_SCALAR ? l : l->items[k];
             char fp[128];
             PATH(fp, "%s[%zu]", p, k);
-            int32_t b = order_site(L, it, l->kind == DD_Y_SCALAR ? p : fp);
+            const char *at = l->kind == DD_Y_SCALAR ? p : fp;
+            int32_t b = order_site(L, it, at);
             if (b < 0)
                 continue;
-            if (b == (int32_t)i) {
-                dd__lerr(L, it, l->kind == DD_Y_SCALAR ? p : fp,
-                         "site %s cannot close after itself", sites[i].id);
-                continue;
-            }
-            ADD_EDGE((int32_t)i, b);
+            if (b == (int32_t)i)
+                dd__lerr(L, it, at, "site %s cannot close after itself", sites[i].id);
+            else
+                add_edge(e, (int32_t)i, b);
         }
     }
-    /* phases: each site of a phase closes after every site of the one before */
+}
+
+/* `phases`: each site of a phase closes after every site of the one
+ * before. Sets sites[].phase and the scenario's phases. */
+static void read_phases(dd_loader *L, dd_ynode *root, dd_site *sites, order_edges *e)
+{
     dd_ynode *ph = get_list(L, root, "", "phases", false);
     size_t np = ph ? ph->n : 0;
     dd_phase *phases = dd__arena_array(L->arena, np ? np : 1, sizeof *phases);
     if (!phases) {
-        free(e);
         L->oom = true;
         return;
     }
@@ -880,7 +877,6 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
         size_t k_n = l ? (l->kind == DD_Y_SCALAR ? 1 : l->n) : 0;
         int32_t *v = dd__arena_array(L->arena, k_n ? k_n : 1, sizeof *v);
         if (!v) {
-            free(e);
             L->oom = true;
             return;
         }
@@ -904,45 +900,44 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
             dd__lerr(L, l, sp, "a phase needs at least one site");
         phases[k].sites = v;
         phases[k].n_sites = got;
-        static const char *const known[] = {"id", "sites", "description", NULL};
         const char *desc;
         get_str(L, m, p, "description", false, &desc);
+        static const char *const known[] = {"id", "sites", "description", NULL};
         dd__yunknown(L, m, p, known);
         if (k > 0)
             for (size_t q = 0; q < got; q++)
                 for (size_t r = 0; r < phases[k - 1].n_sites; r++)
-                    ADD_EDGE(v[q], phases[k - 1].sites[r]);
+                    add_edge(e, v[q], phases[k - 1].sites[r]);
     }
-#undef ADD_EDGE
     L->s->phases = phases;
     L->s->n_phases = np;
-    /* per site, its `before` sites (CSR), duplicates kept out */
+}
+
+/* The edges as each site's `after` list (duplicates out), then a cycle,
+ * if any, reported once at the `after` that starts it. */
+static void order_finish(dd_loader *L, dd_ynode *root, dd_ynode *slist, dd_site *sites,
+                         size_t ns, const order_edges *e)
+{
     int32_t *off = calloc(ns + 1, sizeof *off);
-    int32_t *to = malloc((n ? n : 1) * sizeof *to);
+    int32_t *fill = calloc(ns + 1, sizeof *fill);
+    int32_t *to = malloc((e->n ? e->n : 1) * sizeof *to);
     int8_t *mark = calloc(ns ? ns : 1, 1);
     int32_t *path = malloc((ns ? ns : 1) * sizeof *path);
-    if (!off || !to || !mark || !path) {
-        free(off), free(to), free(mark), free(path), free(e);
+    if (!off || !fill || !to || !mark || !path) {
         L->oom = true;
-        return;
+        goto done;
     }
-    for (size_t k = 0; k < n; k++)
-        off[e[k].site + 1]++;
+    for (size_t k = 0; k < e->n; k++)
+        off[e->v[k].site + 1]++;
     for (size_t i = 0; i < ns; i++)
         off[i + 1] += off[i];
-    int32_t *fill = calloc(ns + 1, sizeof *fill);
-    if (!fill) {
-        free(off), free(to), free(mark), free(path), free(e);
-        L->oom = true;
-        return;
-    }
-    for (size_t k = 0; k < n; k++)
-        to[off[e[k].site] + fill[e[k].site]++] = e[k].before;
+    for (size_t k = 0; k < e->n; k++)
+        to[off[e->v[k].site] + fill[e->v[k].site]++] = e->v[k].before;
     for (size_t i = 0; i < ns; i++) {
         int32_t *v = dd__arena_array(L->arena, (size_t)(off[i + 1] - off[i]) + 1, sizeof *v);
         if (!v) {
             L->oom = true;
-            break;
+            goto done;
         }
         size_t m = 0;
         for (int32_t k = off[i]; k < off[i + 1]; k++) {
@@ -956,7 +951,7 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
         sites[i].n_after = m;
     }
     size_t len = 0;
-    for (size_t i = 0; i < ns && !L->oom; i++) {
+    for (size_t i = 0; i < ns; i++) {
         if (mark[i] || !order_cycle(off, to, ns, (int32_t)i, mark, path, 0, &len))
             continue;
         char msg[512];
@@ -972,7 +967,35 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
                  "closing order cycle: %s (each site closes after the next)", msg);
         break;
     }
-    free(off), free(to), free(mark), free(path), free(e), free(fill);
+done:
+    free(off);
+    free(fill);
+    free(to);
+    free(mark);
+    free(path);
+}
+
+/* Sites' `after` and the top-level `phases`: the order in which sites
+ * close (docs/format.md 4.5). Read once every site id is known. */
+static void load_site_order(dd_loader *L, dd_ynode *root)
+{
+    size_t ns = L->s->n_sites;
+    dd_site *sites = L->sites_v;
+    if (!sites)
+        return;
+    for (size_t i = 0; i < ns; i++)
+        sites[i].phase = -1;
+    dd_ynode *slist = opt(root, "sites"); /* load_sites reported its shape */
+    if (slist && slist->kind != DD_Y_SEQ)
+        slist = NULL;
+    order_edges e = {NULL, 0, 0, false};
+    read_after(L, slist, sites, ns, &e);
+    read_phases(L, root, sites, &e);
+    if (e.oom)
+        L->oom = true;
+    else if (!L->oom)
+        order_finish(L, root, slist, sites, ns, &e);
+    free(e.v);
 }
 
 static void load_hubs(dd_loader *L, dd_ynode *root)
