@@ -844,6 +844,67 @@ static dd_status wave_times(const dd_plan *p, const int32_t *rem, const dd_time 
     return DD_OK;
 }
 
+/* People-only sorties for the `still` people a site could not send
+ * (placed through the placement, so the site is then seated again): the
+ * last, with the security element, after everything else at the site
+ * (`late` the latest release among them, `last_used` its last departure,
+ * `not_before` the sites it follows); the others in waves as they are
+ * released. *n_added: how many were placed. */
+static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const int32_t *rem,
+                                const dd_time *arrive, int64_t still, dd_time late,
+                                dd_time last_used, dd_time not_before, dd_time **waves,
+                                size_t *cap_waves, size_t *n_added)
+{
+    const dd_scenario *s = p->scenario;
+    *n_added = 0;
+    int32_t type = pax_type(s, st, site);
+    if (type < 0)
+        return DD_OK; /* nobody can fetch them: reported as not out */
+    int32_t seats = s->aircraft[type].seats;
+    int32_t by_w = (int32_t)floor(
+        dd_aircraft_acl(&s->aircraft[type], dd__hub_distance(s, site, st->hub_of_site[site])) /
+        s->passenger_kg);
+    if (by_w < seats)
+        seats = by_w;
+    if (seats <= 0)
+        return DD_OK;
+    int64_t n_new = (still + seats - 1) / seats;
+    if ((size_t)n_new > *cap_waves) {
+        dd_time *v = realloc(*waves, (size_t)n_new * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        *waves = v;
+        *cap_waves = (size_t)n_new;
+    }
+    dd_time ready = late == DD_TIME_NONE ? 0 : late;
+    ready += s->agreement.personnel.manifest_lead;
+    if (last_used != DD_TIME_NONE && last_used + 1 > ready)
+        ready = last_used + 1;
+    if (not_before != DD_TIME_NONE && not_before + 1 > ready)
+        ready = not_before + 1;
+    /* the k-th sortie when the people who fill it are free (evacuees
+     * released over days do not all wait for the last of them) */
+    dd_status rc = wave_times(p, rem, arrive, site, seats, *waves, n_new);
+    if (rc != DD_OK)
+        return rc;
+    for (int64_t k = 0; k < n_new; k++) {
+        dd_time w = (*waves)[k];
+        dd_time when = k + 1 < n_new && w != DD_TIME_NONE && w < ready
+                           ? w + s->agreement.personnel.manifest_lead + 1
+                           : ready;
+        if (when > ready)
+            when = ready;
+        dd__request rq = {site, type, -1, when, 0, INT64_MAX};
+        rc = dd__place(st, &rq, p->loads);
+        if (rc == DD_EINFEASIBLE)
+            return DD_OK;
+        if (rc != DD_OK)
+            return rc;
+        (*n_added)++;
+    }
+    return DD_OK;
+}
+
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
@@ -962,57 +1023,13 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                 goto fail_alloc;
             if (done)
                 continue;
-            /* people-only sorties after everything else at the site */
-            int32_t type = pax_type(s, st, (int32_t)site);
-            if (type < 0)
-                continue; /* nobody can fetch them: reported as not out */
-            int32_t seats = s->aircraft[type].seats;
-            int32_t by_w = (int32_t)floor(dd_aircraft_acl(&s->aircraft[type],
-                                                          dd__hub_distance(s, (int32_t)site,
-                                                                           st->hub_of_site[site])) /
-                                          s->passenger_kg);
-            if (by_w < seats)
-                seats = by_w;
-            if (seats <= 0)
-                continue;
-            int64_t n_new = (still + seats - 1) / seats;
-            if ((size_t)n_new > cap_waves) {
-                dd_time *v = realloc(waves, (size_t)n_new * sizeof *v);
-                if (!v) {
-                    rc = DD_ENOMEM;
-                    goto fail_alloc;
-                }
-                waves = v;
-                cap_waves = (size_t)n_new;
-            }
-            /* the last of them, with the security element: after
-             * everything else at the site */
-            dd_time ready = late == DD_TIME_NONE ? 0 : late;
-            ready += s->agreement.personnel.manifest_lead;
-            if (last_used != DD_TIME_NONE && last_used + 1 > ready)
-                ready = last_used + 1;
-            if (r_not_before != DD_TIME_NONE && r_not_before + 1 > ready)
-                ready = r_not_before + 1;
-            /* the others in waves, as they are released: the k-th sortie
-             * when the people who fill it are free (evacuees released
-             * over days do not all wait for the last of them) */
-            rc = wave_times(p, rem, arrive, (int32_t)site, seats, waves, n_new);
+            /* people-only sorties for those left */
+            size_t n_added = 0;
+            rc = people_sorties(p, st, (int32_t)site, rem, arrive, still, late, last_used,
+                                r_not_before, &waves, &cap_waves, &n_added);
             if (rc != DD_OK)
                 goto fail_alloc;
-            for (int64_t k = 0; k < n_new; k++) {
-                dd_time when = k + 1 < n_new && waves[k] != DD_TIME_NONE && waves[k] < ready
-                                   ? waves[k] + s->agreement.personnel.manifest_lead + 1
-                                   : ready;
-                if (when > ready)
-                    when = ready;
-                dd__request rq = {(int32_t)site, type, -1, when, 0, INT64_MAX};
-                rc = dd__place(st, &rq, p->loads);
-                if (rc == DD_EINFEASIBLE) {
-                    rc = DD_OK;
-                    break;
-                }
-                if (rc != DD_OK)
-                    goto fail_alloc;
+            if (n_added) {
                 added = true;
                 dirty[site] = true;
                 for (size_t tj = ti + 1; tj < s->n_sites; tj++)
