@@ -565,6 +565,12 @@ DRAW.downloads = async function () {
 // ---- start -------------------------------------------------------------------------------
 
 window.addEventListener('hashchange', route);
+// a page left (or kept in the back-forward cache) gives its stream back:
+// browsers hold about six connections to a server, and a stream is one
+window.addEventListener('pagehide', () => { if (S.es) { S.es.close(); S.es = null; } });
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && S.sess && !S.es && STREAM_ROLES.includes(S.sess.role)) connect();
+});
 document.addEventListener('DOMContentLoaded', async () => {
   $('login-form').addEventListener('submit', login);
   $('logout').addEventListener('click', logout);
