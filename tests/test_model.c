@@ -79,6 +79,8 @@ static const bad_case bad_cases[] = {
      "expected rolling (any 7 days in a row) or calendar (Monday to Sunday), got 'iso'"},
     {"site-weekly-negative.yaml", 1, "site-weekly-negative.yaml", 25, 17, "sites[0].weekly_cap",
      "must be between 0 and 700000, got -3"},
+    {"call-sign.yaml", 1, "call-sign.yaml", 40, 16, "aircraft[0].call_sign",
+     "a call sign prefix is 1 to 7 capital letters or digits, e.g. RCH; got 'rch'"},
     {"site-caps-order.yaml", 1, "site-caps-order.yaml", 34, 16, "sites[1].caps[1].from",
      "cap steps must be in time order, each from a later day than the one before"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",

@@ -196,6 +196,22 @@ void dd_plan_free(dd_plan *p);
 
 const char *dd_binding_name(dd_binding b);
 
+/* What clearance request i tells the host, worked out from its sortie:
+ * the call sign (the type's `call_sign` prefix and the sortie's number,
+ * at least 3 digits: "RCH007"), the route (the airfield's ICAO code to
+ * the destination's), the passengers aboard, the hazard classes of the
+ * cargo aboard (bit c: the scenario's class c) and whether weapons are
+ * aboard (security personnel aboard are armed). Pure; *out is filled,
+ * its strings borrowed from the scenario. */
+typedef struct dd_clearance_info {
+    char call_sign[24];
+    const char *from_icao, *to_icao;
+    int32_t passengers;
+    uint32_t hazards;
+    bool weapons;
+} dd_clearance_info;
+void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out);
+
 /*
  * Re-planning from the state of execution (simulate; later, tracking).
  * What has happened stays; the sorties still on the ground are planned

@@ -191,6 +191,7 @@ typedef struct dd_tails_step {
 typedef struct dd_aircraft {
     const char *id;
     const char *name;
+    const char *call_sign; /* prefix of its sorties' call signs ("RCH"); default the id */
     int32_t klass;  /* index into aircraft classes (for MOG) */
     double acl_kg;  /* allowable cabin load */
     size_t n_range_payload;

@@ -1047,7 +1047,7 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
 {
     char p[64];
     PATH(p, "aircraft[%zu]", i);
-    x->id = x->name = "";
+    x->id = x->name = x->call_sign = "";
     x->klass = -1;
     x->home = -1;
     x->pallet_height_m = DD_463L_MAX_HEIGHT_M;
@@ -1164,10 +1164,24 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
         }
     }
     get_num(L, m, p, "cost_per_hour", 0, 1e9, false, &x->cost_per_hour);
+    x->call_sign = x->id;
+    if (get_str(L, m, p, "call_sign", false, &x->call_sign)) {
+        size_t n = strlen(x->call_sign), k = 0;
+        while (k < n && ((x->call_sign[k] >= 'A' && x->call_sign[k] <= 'Z') ||
+                         (x->call_sign[k] >= '0' && x->call_sign[k] <= '9')))
+            k++;
+        if (n == 0 || n > 7 || k < n) {
+            char fp[96];
+            PATH(fp, "%s.call_sign", p);
+            dd__lerr(L, dd__yget(m, "call_sign"), fp,
+                     "a call sign prefix is 1 to 7 capital letters or digits, e.g. RCH; got '%s'",
+                     x->call_sign);
+        }
+    }
     static const char *const known[] = {
         "id", "name", "class", "acl", "range_payload", "pallet_positions", "seats",
         "seats_per_pallet", "floor", "door", "pallet_height", "cruise", "ground_time",
-        "tails", "home", "cost_per_hour", NULL};
+        "tails", "home", "cost_per_hour", "call_sign", NULL};
     dd__yunknown(L, m, p, known);
 }
 

@@ -94,11 +94,23 @@ static void w_manifests(const dd_plan *p, FILE *f)
     }
 }
 
+/* "1.4 3": the hazard classes of bits `h`, space-separated. */
+static void hazard_list(const dd_scenario *s, uint32_t h, char *buf, size_t size)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < s->hazard.n_classes && k < 32 && off < size; k++)
+        if (h >> k & 1) {
+            int n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", s->hazard.classes[k]);
+            off += n > 0 ? (size_t)n : 0;
+        }
+}
+
 static void w_clearances(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
     fputs("clearance,sortie,site,airfield,file_by,window_from,window_to,count_site,"
-          "count_country\n",
+          "count_country,call_sign,route,passengers,hazards,weapons\n",
           f);
     for (size_t i = 0; i < p->n_clearances; i++) {
         const dd_clearance_req *c = &p->clearances[i];
@@ -109,7 +121,15 @@ static void w_clearances(const dd_plan *p, FILE *f)
         t(f, s, c->window_from);
         fputc(',', f);
         t(f, s, c->window_to);
-        fprintf(f, ",%d,%d\n", c->count_site, c->count_country);
+        fprintf(f, ",%d,%d,", c->count_site, c->count_country);
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, i, &ci);
+        char hz[512];
+        hazard_list(s, ci.hazards, hz, sizeof hz);
+        field(f, ci.call_sign);
+        fprintf(f, ",%s-%s,%d,", ci.from_icao, ci.to_icao, ci.passengers);
+        field(f, hz);
+        fprintf(f, ",%s\n", ci.weapons ? "yes" : "no");
     }
 }
 

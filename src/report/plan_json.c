@@ -428,6 +428,24 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
         dd__jw_int(&w, c->count_site);
         dd__jw_key(&w, "count_country");
         dd__jw_int(&w, c->count_country);
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, i, &ci);
+        char route[64];
+        snprintf(route, sizeof route, "%s-%s", ci.from_icao, ci.to_icao);
+        dd__jw_key(&w, "call_sign");
+        dd__jw_str(&w, ci.call_sign);
+        dd__jw_key(&w, "route");
+        dd__jw_str(&w, route);
+        dd__jw_key(&w, "passengers");
+        dd__jw_int(&w, ci.passengers);
+        dd__jw_key(&w, "hazards");
+        dd__jw_arr(&w);
+        for (size_t k = 0; k < s->hazard.n_classes && k < 32; k++)
+            if (ci.hazards >> k & 1)
+                dd__jw_str(&w, s->hazard.classes[k]);
+        dd__jw_arr_end(&w);
+        dd__jw_key(&w, "weapons");
+        dd__jw_bool(&w, ci.weapons);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);

@@ -332,7 +332,8 @@ static void table_sorties(const dd_plan *p, FILE *f)
 static void table_clearances(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
-    fprintf(f, "\nclearance requests (what to file by when; host-country time)\n");
+    fprintf(f, "\nclearance requests (what to file by when; host-country time; under each:\n"
+               "call sign, route, passengers, hazard classes, armed when security is aboard)\n");
     fprintf(f, "%4s %-17s %-6s %-17s %-17s %5s %5s\n", "#", "file by", "field", "window from",
             "window to", "site", "ctry");
     for (size_t i = 0; i < p->n_clearances; i++) {
@@ -345,6 +346,20 @@ static void table_clearances(const dd_plan *p, FILE *f)
         a[16] = b[16] = d[16] = '\0';
         fprintf(f, "%4zu %-17s %-6s %-17s %-17s %5d %5d\n", i + 1, a, s->sites[c->site].icao, b,
                 d, c->count_site, c->count_country);
+        /* what the request tells the host */
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, i, &ci);
+        char hz[28]; /* the line stays within 80 columns */
+        size_t off = 0;
+        hz[0] = '\0';
+        for (size_t k = 0; k < s->hazard.n_classes && k < 32 && off < sizeof hz; k++)
+            if (ci.hazards >> k & 1) {
+                int n = snprintf(hz + off, sizeof hz - off, "%s%s", off ? " " : "  hazards ",
+                                 s->hazard.classes[k]);
+                off += n > 0 ? (size_t)n : 0;
+            }
+        fprintf(f, "     %s %s-%s  %d pax%s%s\n", ci.call_sign, ci.from_icao, ci.to_icao,
+                ci.passengers, hz, ci.weapons ? "  armed" : "");
     }
 }
 

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contents of a clearance request (issue 18): call sign, route,
+ * passengers, hazard classes and weapons, worked out from the sortie it
+ * clears, for the plan file, the clearance calendar and the CSV export.
+ * The verifier recomputes them on its own from the plan file's sorties.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <drawdown/plan.h>
+
+static uint32_t hazard_bit(const dd_scenario *s, int32_t cargo)
+{
+    int32_t h = s->cargo[cargo].hazard;
+    return h >= 0 && h < 32 ? (uint32_t)1 << h : 0;
+}
+
+void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
+{
+    const dd_scenario *s = p->scenario;
+    const dd_clearance_req *c = &p->clearances[i];
+    const dd_sortie *so = &p->sorties[c->sortie];
+    const dd_aircraft *ac = &s->aircraft[so->aircraft];
+    memset(out, 0, sizeof *out);
+    const char *prefix = ac->call_sign && *ac->call_sign ? ac->call_sign : ac->id;
+    snprintf(out->call_sign, sizeof out->call_sign, "%.7s%03d", prefix, c->sortie + 1);
+    out->from_icao = s->sites[so->site].icao;
+    out->to_icao = so->hub >= 0 && (size_t)so->hub < s->n_hubs ? s->hubs[so->hub].icao : "";
+    for (size_t k = 0; k < so->n_pax; k++) {
+        out->passengers += so->pax[k].count;
+        if (so->pax[k].count > 0 && s->people[so->pax[k].people].role == DD_ROLE_SECURITY)
+            out->weapons = true;
+    }
+    const dd_load *l = so->load >= 0 && p->loads ? &p->loads->loads[so->load] : NULL;
+    for (size_t k = 0; l && k < l->n_items; k++) {
+        const dd_load_item *it = &l->items[k];
+        if (it->kind == DD_LI_BULKY) {
+            out->hazards |= hazard_bit(s, it->ref);
+        } else if (it->kind == DD_LI_PALLET) {
+            const dd_pallet *pl = &p->loads->pallets[it->ref];
+            for (size_t q = 0; q < pl->n_pieces; q++)
+                out->hazards |= hazard_bit(s, pl->pieces[q].cargo);
+        }
+    }
+}
