@@ -200,6 +200,8 @@ typedef struct bad_plan {
 } bad_plan;
 
 static const bad_plan bad_plans[] = {
+    {"clearance-contents.json", 1, {{DD_V_CLEARANCE, 1, NULL, "BASE",
+        "clearance 1: hazard class 1.1 not stated, but sortie 1 carries it"}}},
     {"epoch.json", 1, {{DD_V_FORMAT, 0, NULL, NULL,
         "epoch 2024-06-01T00:00Z stated, the scenario's is 2024-05-31T23:00Z"}}},
     {"completion.json", 1, {{DD_V_FORMAT, 0, NULL, NULL,

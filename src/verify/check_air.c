@@ -279,6 +279,77 @@ static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
     }
 }
 
+/* The request's contents, when the plan states them, against its sortie:
+ * the call sign (the type's prefix and the sortie's number, 3 digits at
+ * least), the route (airfield to destination, ICAO), the passengers
+ * aboard, the hazard classes of the cargo aboard, and weapons (security
+ * personnel aboard are armed). */
+static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
+{
+    const dd_scenario *s = c->s;
+    long long rid = (long long)r->id, sid = (long long)x->id;
+    int32_t day = dd_scenario_day(s, x->dep);
+    const dd_aircraft *ac = &s->aircraft[x->type];
+    if (r->call_sign) {
+        char want[32];
+        snprintf(want, sizeof want, "%.7s%03lld",
+                 ac->call_sign && *ac->call_sign ? ac->call_sign : ac->id, sid);
+        if (strcmp(r->call_sign, want) != 0)
+            dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                       "clearance %lld: call sign %s, but sortie %lld of type %s is %s", rid,
+                       r->call_sign, sid, ac->id, want);
+    }
+    if (r->route) {
+        char want[64];
+        snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao,
+                 x->dest >= 0 ? s->hubs[x->dest].icao : "?");
+        if (strcmp(r->route, want) != 0)
+            dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                       "clearance %lld: route %s, but sortie %lld flies %s", rid, r->route, sid,
+                       want);
+    }
+    int64_t pax = 0;
+    bool armed = false;
+    for (size_t k = 0; k < x->n_pax; k++) {
+        pax += x->pax[k].count;
+        if (x->pax[k].count > 0 && x->pax[k].ref >= 0 &&
+            s->people[x->pax[k].ref].role == DD_ROLE_SECURITY)
+            armed = true;
+    }
+    if (r->passengers >= 0 && r->passengers != pax)
+        dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                   "clearance %lld: %lld passengers stated, sortie %lld carries %lld", rid,
+                   (long long)r->passengers, sid, (long long)pax);
+    if (r->weapons >= 0 && (r->weapons == 1) != armed)
+        dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                   "clearance %lld: weapons %s stated, but sortie %lld carries %s", rid,
+                   r->weapons ? "aboard" : "none", sid,
+                   armed ? "security personnel (armed)" : "no security personnel");
+    if (r->hazards_stated > 0) {
+        uint32_t h = 0;
+        for (size_t k = 0; k < x->n_bulky; k++)
+            if (x->bulky[k].ref >= 0 && s->cargo[x->bulky[k].ref].hazard >= 0 &&
+                s->cargo[x->bulky[k].ref].hazard < 32)
+                h |= (uint32_t)1 << s->cargo[x->bulky[k].ref].hazard;
+        for (size_t k = 0; k < x->n_pallets; k++)
+            for (size_t q = 0; q < x->pallets[k].n_pieces; q++) {
+                int32_t ref = x->pallets[k].pieces[q].ref;
+                if (ref >= 0 && s->cargo[ref].hazard >= 0 && s->cargo[ref].hazard < 32)
+                    h |= (uint32_t)1 << s->cargo[ref].hazard;
+            }
+        if (h != r->hazards) {
+            uint32_t diff = h ^ r->hazards;
+            size_t k = 0;
+            while (k < 32 && !(diff >> k & 1))
+                k++;
+            dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
+                       "clearance %lld: hazard class %s %s, but sortie %lld %s it", rid,
+                       s->hazard.classes[k], h >> k & 1 ? "not stated" : "stated", sid,
+                       h >> k & 1 ? "carries" : "does not carry");
+        }
+    }
+}
+
 /* The rules of one request for its sortie. */
 static void check_request(vctx *c, const vclearance *r, const vsortie *x)
 {
@@ -417,6 +488,7 @@ void dd__vf_check_clearances(vctx *c)
         if ((size_t)p->clearances[k].sortie != i)
             continue;
         check_request(c, &p->clearances[k], x);
+        check_contents(c, &p->clearances[k], x);
         q[n++] = (creq){k, (int32_t)i, x->site, dd_scenario_day(s, x->dep), x->dep};
     }
     if (c->terms[T_BLACKOUT].applies && !c->terms[T_BLACKOUT].have_worst)

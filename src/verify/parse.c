@@ -573,7 +573,9 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
 static const char *const commercial_keys[] = {"site", "date", "departure", "passengers", NULL};
 static const char *const clearance_keys[] = {"id",          "sortie",   "site",       "airfield",
                                              "file_by",     "window_from", "window_to", "date",
-                                             "count_site",  "count_country", NULL};
+                                             "count_site",  "count_country", "call_sign",
+                                             "route",       "passengers", "hazards",
+                                             "weapons",     NULL};
 static const char *const task_keys[] = {"id", "site", "start", "end", "resources", NULL};
 static const char *const res_keys[] = {"resource", "amount", NULL};
 
@@ -617,6 +619,43 @@ static void read_clearance(prd *r, const dd_ynode *e, size_t i, vclearance *x)
     get_date(r, e, p, "date", &x->day);
     get_int(r, e, p, "count_site", 1, &x->count_site);
     get_int(r, e, p, "count_country", 1, &x->count_country);
+    /* the request's contents: optional (plans of earlier versions lack them) */
+    x->call_sign = x->route = NULL;
+    x->passengers = -1;
+    x->hazards_stated = x->weapons = -1;
+    x->hazards = 0;
+    if (lookup(e, "call_sign") && (a = get_str(r, e, p, "call_sign")) != NULL)
+        x->call_sign = a->text;
+    if (lookup(e, "route") && (a = get_str(r, e, p, "route")) != NULL)
+        x->route = a->text;
+    if (lookup(e, "passengers"))
+        get_int(r, e, p, "passengers", 0, &x->passengers);
+    bool w;
+    if (lookup(e, "weapons") && get_bool(r, e, p, "weapons", &w))
+        x->weapons = w;
+    const dd_ynode *hz = lookup(e, "hazards");
+    char q[PATHN];
+    subpath(q, p, "hazards");
+    if (hz && want_kind(r, hz, q, DD_Y_SEQ)) {
+        x->hazards_stated = 1;
+        const dd_hazard_rules *hr = &r->s->hazard;
+        for (size_t k = 0; k < hz->n; k++) {
+            const dd_ynode *v = hz->items[k];
+            size_t c = 0;
+            if (v->kind == DD_Y_SCALAR && v->quoted)
+                while (c < hr->n_classes && strcmp(hr->classes[c], v->text) != 0)
+                    c++;
+            if (v->kind != DD_Y_SCALAR || !v->quoted || c == hr->n_classes || c >= 32) {
+                char qk[PATHN + 16];
+                snprintf(qk, sizeof qk, "%s[%zu]", q, k);
+                perr(r, v, qk, "expected a hazard class of the scenario, got %s%s%s%s",
+                     type_name(v), v->kind == DD_Y_SCALAR ? " '" : "", show(v),
+                     v->kind == DD_Y_SCALAR ? "'" : "");
+                continue;
+            }
+            x->hazards |= (uint32_t)1 << c;
+        }
+    }
 }
 
 static void read_task(prd *r, const dd_ynode *e, size_t i, vtask *x)

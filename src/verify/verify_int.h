@@ -78,6 +78,11 @@ typedef struct vclearance {
     dd_time file_by, wfrom, wto;
     int32_t day;
     int64_t count_site, count_country;
+    /* the request's contents, when the plan file states them (optional) */
+    const char *call_sign, *route; /* NULL: not stated */
+    int64_t passengers;            /* -1: not stated */
+    int hazards_stated, weapons;   /* -1: not stated; weapons 0/1 */
+    uint32_t hazards;              /* bit c: the scenario's hazard class c */
     uint32_t line, col;
 } vclearance;
 

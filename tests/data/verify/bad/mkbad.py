@@ -358,6 +358,13 @@ def _(p):
     site(p, "FOB")["closure"] = "2024-06-07T12:00Z"
 
 
+@case("clearance-contents", "clearance 1 states its call sign, route, passengers and weapons "
+      "but no hazard class; sortie 1 carries the 1.1 demolition charges")
+def _(p):
+    clearance(p, 1).update(call_sign="BIG001", route="BASE-HUBX", passengers=0, hazards=[],
+                           weapons=False)
+
+
 # ---- caps per week and over time (against ../s-caps.yaml) ----
 
 def fob_sorties(p, flights):
