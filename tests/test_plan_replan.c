@@ -369,6 +369,117 @@ static void test_bad_state(void **state)
     assert_null(r);
 }
 
+/* ---- caps per week and over time (issue 18) ---- */
+
+/* The Niger example under a schedule of country-wide caps with weekly
+ * caps over 7 rolling days. */
+static int setup_caps(void **state)
+{
+    const char *path = DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml";
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *text = calloc(1, 1 << 17);
+    assert_non_null(text);
+    size_t n = fread(text, 1, (1 << 17) - 1, f);
+    fclose(f);
+    const char *from = "    daily_cap: 2                # assumed, country-wide\n";
+    const char *to = "    caps:\n"
+                     "      - {from: 2024-06-07, daily: 2, weekly: 9}\n"
+                     "      - {from: 2024-07-01, daily: 3, weekly: 12}\n";
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t lf = strlen(from), lt = strlen(to);
+    assert_true(n + lt < (1 << 17));
+    memmove(at + lt, at + lf, strlen(at + lf) + 1);
+    memcpy(at, to, lt);
+    fixture *fx = calloc(1, sizeof *fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_scenario_load_string("caps.yaml", text, strlen(text),
+                                             DD_SOURCE_DIR "/examples/niger-2024", &d, &fx->s),
+                     DD_OK);
+    dd_diags_fini(&d);
+    free(text);
+    assert_int_equal(fx->s->agreement.clearance.n_caps, 2);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax = false;
+    assert_int_equal(dd_plan_build(fx->s, &o, &fx->p), DD_OK);
+    assert_int_equal(dd_replanner_new(fx->p, &fx->r), DD_OK);
+    fx->x = calloc(fx->p->n_sorties, sizeof *fx->x);
+    fx->out = calloc(fx->p->n_sorties, sizeof *fx->out);
+    *state = fx;
+    return 0;
+}
+
+/* Every day's count within the step in force that day (none before the
+ * first), every 7 days within the weekly cap in force on the last. */
+static void check_schedule(const fixture *fx, const dd_exec_state *x)
+{
+    const dd_scenario *s = fx->s;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    int32_t days = 400, country[400] = {0};
+    for (size_t f = 0; f < fx->p->n_sorties; f++) {
+        dd_time dep = x->sorties[f].departed != DD_TIME_NONE ? x->sorties[f].departed
+                                                             : fx->out[f].departure;
+        int32_t d = dd_scenario_day(s, dep);
+        assert_true(d >= 0 && d < days);
+        country[d]++;
+    }
+    for (int32_t d = 0; d < days; d++) {
+        const dd_cap_step *at = NULL;
+        for (size_t i = 0; i < ct->n_caps; i++)
+            if (ct->caps[i].day <= d)
+                at = &ct->caps[i];
+        if (!at) {
+            assert_int_equal(country[d], 0);
+            continue;
+        }
+        assert_true(country[d] <= at->daily);
+        int32_t week = 0;
+        for (int32_t e = d - 6; e <= d; e++)
+            week += e >= 0 ? country[e] : 0;
+        assert_true(week <= at->weekly);
+    }
+}
+
+/* Planned under the schedule; then half has left and the rest is
+ * re-planned: the sorties that left count in the weeks they share with
+ * the new ones. */
+static void test_caps_schedule(void **state)
+{
+    fixture *fx = *state;
+    as_planned(fx, false);
+    dd_exec_state x = {.now = 0, .sorties = fx->x};
+    /* the plan itself */
+    for (size_t f = 0; f < fx->p->n_sorties; f++) {
+        fx->x[f].departed = fx->p->sorties[f].departure;
+        fx->out[f].departure = DD_TIME_NONE;
+    }
+    check_schedule(fx, &x);
+    as_planned(fx, true);
+    size_t n = fx->p->n_sorties, half = n / 2;
+    for (size_t f = 0; f < half; f++)
+        fx->x[f].departed = fx->p->sorties[f].departure;
+    x.now = fx->p->sorties[half].departure - 30;
+    assert_int_equal(dd_replanner_run(fx->r, &x, fx->out), DD_OK);
+    check(fx, &x);
+    check_schedule(fx, &x);
+    /* a host clearing one fewer a day: every step's daily cap one lower */
+    int32_t country = fx->s->agreement.clearance.daily_cap - 1;
+    x.country_cap = &country;
+    as_planned(fx, false);
+    for (size_t f = 0; f < half; f++)
+        fx->x[f].departed = fx->p->sorties[f].departure;
+    assert_int_equal(dd_replanner_run(fx->r, &x, fx->out), DD_OK);
+    int32_t per_day[400] = {0};
+    for (size_t f = half; f < n; f++)
+        per_day[fx->out[f].day]++;
+    for (int32_t d = 0; d < 400; d++)
+        if (per_day[d])
+            assert_true(per_day[d] <= (d >= fx->s->agreement.clearance.caps[1].day ? 2 : 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,5 +493,9 @@ int main(void)
         cmocka_unit_test(test_tails_busy),
         cmocka_unit_test(test_bad_state),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest caps[] = {
+        cmocka_unit_test(test_caps_schedule),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    return failed + cmocka_run_group_tests(caps, setup_caps, teardown);
 }
