@@ -621,6 +621,22 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
             break;
         newidx[c] = (int32_t)p->n_sorties;
         left[p->n_sorties] = x->sorties[f].departed != DD_TIME_NONE;
+        if (!left[p->n_sorties] && so.n_ferry_pax) {
+            /* a ferry leg not flown yet may now land after the departures
+             * its augmentees were seated on: they enter by other means at
+             * the earliest they may (their arrival, or once the entry
+             * lead time allows) */
+            for (size_t k = 0; k < so.n_ferry_pax; k++) {
+                const dd_people *g = &s->people[so.ferry_pax[k].people];
+                dd_time entry = g->arrival;
+                if (entry < s->agreement.personnel.entry_lead)
+                    entry = s->agreement.personnel.entry_lead;
+                p->arrived[so.ferry_pax[k].people] = entry;
+            }
+            free(so.ferry_pax);
+            so.ferry_pax = NULL;
+            so.n_ferry_pax = 0;
+        }
         p->sorties[p->n_sorties++] = so;
         for (size_t k = 0; k < so.n_ferry_pax; k++)
             p->arrived[so.ferry_pax[k].people] = so.arrival_at_site;
