@@ -98,6 +98,36 @@ static void assert_clean(const char *path)
     dd_scenario_free(s);
 }
 
+static int run(const char *cmd, char **out);
+
+/* status -o on a log where nothing has moved by 12 June: the new plan
+ * re-places every sortie, ferry legs included, and still verifies. */
+static void test_status_new_plan_verified(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/dd-status-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && export DRAWDOWN_KEYS=%s/keys && %s keys new >/dev/null 2>&1 && "
+             "%s track start %s/w.log examples/niger-2024/scenario.yaml >/dev/null && "
+             "printf 'time,event,subject,value,note\n2024-06-12T09:00Z,note,,,nothing moved\n' "
+             "> %s/ev.csv && %s track add %s/w.log %s/ev.csv >/dev/null && "
+             "%s status %s/w.log -o %s/new.json",
+             DD_SOURCE_DIR, tmpl, DD_CLI, DD_CLI, tmpl, tmpl, DD_CLI, tmpl, tmpl, DD_CLI, tmpl,
+             tmpl);
+    char *out = NULL;
+    int rc = run(cmd, &out);
+    if (rc != 0)
+        print_message("%s\n", out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "verification: the independent verifier finds the plan complies "
+                                "with every term\n"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* Regressions found by planfuzz, each made small by hand. */
 static void test_regressions(void **state)
 {
@@ -490,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_tutorials),
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_regressions),
+        cmocka_unit_test(test_status_new_plan_verified),
         cmocka_unit_test(test_no_aircraft),
         cmocka_unit_test(test_late_with_relaxation),
         cmocka_unit_test(test_fleet_mix),
