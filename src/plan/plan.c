@@ -1109,6 +1109,12 @@ typedef struct relax_run {
 static void reset_terms(relax_run *r)
 {
     const dd_scenario *s = r->p->scenario;
+    /* the ground tasks' times as planned (a change may have shortened them) */
+    for (dd_plan *q = r->probe; q; q = q == r->probe ? r->work : NULL) {
+        memcpy(q->tasks, r->p->tasks, s->n_tasks * sizeof *q->tasks);
+        memcpy(q->released, r->p->released, s->n_people * sizeof *q->released);
+        memcpy(q->cargo_ready, r->p->cargo_ready, s->n_cargo * sizeof *q->cargo_ready);
+    }
     r->t.country_cap = r->base->country_cap;
     r->t.lead_time = r->base->lead_time;
     memcpy(r->t.site_cap, r->base->site_cap, s->n_sites * sizeof *r->t.site_cap);
@@ -1201,6 +1207,22 @@ static void apply_lead(relax_run *r, int64_t step, const void *ctx)
 {
     (void)ctx;
     r->t.lead_time = r->base->lead_time - step * DD_MINUTES_PER_DAY;
+}
+
+/* Ground tasks `step` per cent shorter: the schedule found, scaled about
+ * the epoch (a uniform scaling keeps every precedence, lag and resource
+ * limit of the shorter tasks), and the releases that follow from it. */
+static void apply_tasks(relax_run *r, int64_t step, const void *ctx)
+{
+    (void)ctx;
+    const dd_scenario *s = r->p->scenario;
+    for (dd_plan *q = r->probe; q; q = q == r->probe ? r->work : NULL) {
+        for (size_t k = 0; k < s->n_tasks; k++) {
+            q->tasks[k].start = r->p->tasks[k].start * (100 - step) / 100;
+            q->tasks[k].end = r->p->tasks[k].end * (100 - step) / 100;
+        }
+        release_times(q);
+    }
 }
 
 /* Whole days (rounded up) by which `late` minutes pass a date. */
@@ -1332,6 +1354,15 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
             snprintf(text, sizeof text, "a clearance lead time of %.0f days (now %.0f)",
                      (double)lead / 1440.0, (double)base->lead_time / 1440.0);
             add_relax(p, "lead_time", -1, -1, lead, base->lead_time, text);
+        }
+    }
+    if (s->n_tasks && st == DD_OK) {
+        static const int64_t shorter[] = {10, 20, 30, 40, 50};
+        st = smallest_step(&r, apply_tasks, NULL, shorter, sizeof shorter / sizeof *shorter, &k);
+        if (st == DD_OK && k > 0) {
+            snprintf(text, sizeof text, "ground tasks %lld%% shorter (every task)",
+                     (long long)k);
+            add_relax(p, "tasks", -1, -1, k, 0, text);
         }
     }
     p->relax_incomplete = r.out_of_time;
