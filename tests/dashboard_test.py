@@ -177,6 +177,21 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
             "return s.dataset.page === arguments[0] && !!s.querySelector(arguments[1]);",
             pid, ready_css), 'page ' + pid)
 
+    def type_into(d, eid, keys):
+        # a live redraw may replace the field while it is typed into: again
+        from selenium.common.exceptions import StaleElementReferenceException
+        for _ in range(10):
+            try:
+                e = d.find_element(By.ID, eid)
+                e.clear()
+                e.send_keys(keys)
+                if d.find_element(By.ID, eid).get_attribute('value') == keys:
+                    return
+            except StaleElementReferenceException:
+                pass
+            time.sleep(0.2)
+        raise AssertionError('could not type into ' + eid)
+
     def nav_ids(d):
         return [a.get_attribute('id')[4:] for a in
                 d.find_elements(By.CSS_SELECTOR, '#nav a')]
@@ -253,7 +268,7 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     # the host liaison decides
     login(a, 'hal')
     page(a, 'clearances', '#req-19')
-    a.find_element(By.ID, 'reason-20').send_keys('runway works')
+    type_into(a, 'reason-20', 'runway works')
     t_click = a.execute_script("const t = Date.now();"
                                " document.getElementById('approve-19').click(); return t;")
     wait(a, lambda x: not x.find_elements(By.ID, 'req-19'), 'the approval on the host\'s desk')
@@ -279,8 +294,8 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     # movement control: a departure of a sortie the plan does not have
     login(a, 'mo')
     page(a, 'record', '#rec-form')
-    a.find_element(By.ID, 'rec-subject').send_keys('999')
-    a.find_element(By.ID, 'rec-submit').click()
+    type_into(a, 'rec-subject', '999')
+    a.execute_script("document.getElementById('rec-submit').click()")
     wait(a, lambda x: text(x, '#rec-subject-error'), 'the located error')
     err = text(a, '#rec-subject-error')
     if 'no sortie 999' not in err or \
@@ -292,7 +307,7 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     # the commander accepts the new plan
     login(a, 'cam')
     page(a, 'newplan', '#accept')
-    a.find_element(By.ID, 'accept').click()
+    a.execute_script("document.getElementById('accept').click()")
     wait(a, lambda x: 'Accepted as the approved plan' in text(x, '#accept-result'),
          'the new plan accepted')
     shot(a, 'commander-newplan-accepted')

@@ -543,7 +543,7 @@ DRAW.newplan = async function (live) {
     }
     parts.moves = table('Sorties the new plan moves against the approved plan (' + moved.length + ')', ['Sortie', 'Approved plan', 'New plan', 'Moved'], moved.slice(0, 200));
   }
-  if (S.sess.role === C || S.sess.role === P) {
+  if (!live && (S.sess.role === C || S.sess.role === P)) {
     const res = h('p', { id: 'accept-result', class: 'ok', role: 'status' });
     parts.accept = h('div', {}, h('button', { type: 'button', class: 'primary', id: 'accept', onclick: async () => {
       const r = await api('POST', '/plan/accept', {});
