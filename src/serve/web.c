@@ -45,7 +45,7 @@ static const dd__web_asset *find(const char *url)
     return NULL;
 }
 
-static int queue(dd_server *s, struct MHD_Connection *c, unsigned code, const char *type,
+static enum MHD_Result queue(dd_server *s, struct MHD_Connection *c, unsigned code, const char *type,
                  const void *data, size_t len)
 {
     struct MHD_Response *rs =
@@ -78,9 +78,9 @@ bool dd__web_serve(dd_server *s, struct MHD_Connection *c, const char *url, cons
         return false;
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         static const char msg[] = "{\"error\":\"the dashboard's pages are only read\"}\n";
-        *result = queue(s, c, 405, "application/json", msg, sizeof msg - 1);
+        *result = (int)queue(s, c, 405, "application/json", msg, sizeof msg - 1);
         return true;
     }
-    *result = queue(s, c, 200, content_type(a->name), a->data, a->len);
+    *result = (int)queue(s, c, 200, content_type(a->name), a->data, a->len);
     return true;
 }
