@@ -123,6 +123,25 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     base = 'http://' + base
     log('server at', base)
 
+    # the files: their types, the page's policy, nothing else answered
+    import urllib.error
+    import urllib.request
+    for path, ctype in (('/', 'text/html'), ('/assets/app.js', 'text/javascript'),
+                        ('/assets/app.css', 'text/css')):
+        with urllib.request.urlopen(base + path, timeout=30) as r:
+            csp = r.headers.get('Content-Security-Policy', '')
+            if not r.headers.get('Content-Type', '').startswith(ctype) or \
+                    "script-src 'self'" not in csp or "default-src 'none'" not in csp or \
+                    'unsafe' in csp or r.headers.get('X-Content-Type-Options') != 'nosniff':
+                raise AssertionError('%s: %s' % (path, dict(r.headers)))
+    for path in ('/assets/nope.js', '/assets/../index.html', '/index.html', '/assets/'):
+        try:
+            urllib.request.urlopen(base + path, timeout=30)
+            raise AssertionError(path + ' answered')
+        except urllib.error.HTTPError as e:
+            if e.code not in (400, 404):
+                raise AssertionError('%s: %d' % (path, e.code))
+
     def browser():
         o = Options()
         o.binary_location = chromium

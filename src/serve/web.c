@@ -45,8 +45,8 @@ static const dd__web_asset *find(const char *url)
     return NULL;
 }
 
-static enum MHD_Result queue(dd_server *s, struct MHD_Connection *c, unsigned code, const char *type,
-                 const void *data, size_t len)
+static enum MHD_Result queue(dd_server *s, struct MHD_Connection *c, unsigned code,
+                             const char *type, const void *data, size_t len)
 {
     struct MHD_Response *rs =
         MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
