@@ -186,3 +186,211 @@ dd_status dd__sorties_bound(const dd_scenario *s, const dd_sorties_dims *dims, i
     free(by_loads);
     return DD_OK;
 }
+
+/* ---- the completion bound ------------------------------------------------
+ * The earliest the last departure can be, whatever the plan: the largest
+ * of what the clearance caps, exit processing, the ramp, the release
+ * times and the fleet allow for the sorties bound above, each from the
+ * first time a clearance can be used (`opens`, or the lead time). */
+
+typedef struct lb_acc {
+    dd_time lb;
+    dd_binding why;
+} lb_acc;
+
+static bool raise_lb(lb_acc *a, dd_time t, dd_binding why)
+{
+    if (t <= a->lb)
+        return false;
+    a->lb = t;
+    a->why = why;
+    return true;
+}
+
+static dd_time later_of(dd_time a, dd_time b)
+{
+    return a > b ? a : b;
+}
+
+/* The daily caps, country-wide and per airfield: n sorties at cap a day
+ * from the day of t0 take that many days. */
+static dd_time cap_days(const dd_scenario *s, dd_time t0, int64_t n, int32_t cap)
+{
+    int32_t d = dd_scenario_day(s, t0) + (int32_t)((n + cap - 1) / cap) - 1;
+    return later_of(dd_scenario_day_start(s, d), t0);
+}
+
+static void caps_and_processing(const dd_scenario *s, const dd__terms *terms,
+                                const int64_t *site_lb, int64_t total, dd_time t0,
+                                lb_acc *acc)
+{
+    if (terms->country_cap > 0 && total > 0)
+        raise_lb(acc, cap_days(s, t0, total, terms->country_cap), DD_BIND_CLEARANCE_CAP);
+    for (size_t si = 0; si < s->n_sites; si++) {
+        if (terms->site_cap[si] > 0 && site_lb[si] > 0)
+            raise_lb(acc, cap_days(s, t0, site_lb[si], terms->site_cap[si]), DD_BIND_SITE_CAP);
+        int64_t people = 0;
+        for (size_t g = 0; g < s->n_people; g++)
+            if (s->people[g].site == (int32_t)si)
+                people += s->people[g].count;
+        if (terms->exit_per_day[si] > 0 && people > 0) {
+            int32_t d =
+                (int32_t)((people + terms->exit_per_day[si] - 1) / terms->exit_per_day[si]) - 1;
+            raise_lb(acc, dd_scenario_day_start(s, d), DD_BIND_PROCESSING);
+        }
+    }
+}
+
+/* The ramp: every sortie holds a parking spot for at least the shortest
+ * ground time; a site has at most its total MOG (less reservations,
+ * ignored here) spots. */
+static void ramp(const dd_scenario *s, const int64_t *site_lb, dd_time t0, lb_acc *acc)
+{
+    dd_time g_min = INT64_MAX;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        if (s->aircraft[a].ground_time < g_min)
+            g_min = s->aircraft[a].ground_time;
+    for (size_t si = 0; si < s->n_sites && g_min > 0 && g_min < INT64_MAX; si++) {
+        int32_t mog = dd__mog_total(&s->sites[si]);
+        if (mog <= 0 || site_lb[si] == 0)
+            continue;
+        raise_lb(acc,
+                 t0 + (dd_time)ceil((double)site_lb[si] * (double)g_min / (double)mog) - g_min,
+                 DD_BIND_MOG);
+    }
+}
+
+/* Release times: cargo and people leave after they are released, and a
+ * task ends no earlier than its chain of predecessors allows (the
+ * earliest finish by precedence alone, whatever the schedule found). The
+ * detail says which release sets it. */
+static dd_status releases(dd_plan *p, lb_acc *acc)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time *ef = calloc(s->n_tasks + 1, sizeof *ef);
+    if (!ef)
+        return DD_ENOMEM;
+    for (size_t k = 0; k < s->n_tasks; k++)
+        ef[k] = s->tasks[k].duration;
+    for (bool changed = true; changed;) { /* the graph is acyclic (validated) */
+        changed = false;
+        for (size_t k = 0; k < s->n_tasks; k++) {
+            const dd_task *tk = &s->tasks[k];
+            dd_time st0 = 0;
+            for (size_t q = 0; q < tk->n_pred; q++)
+                st0 = later_of(st0, ef[tk->pred[q]] + tk->pred_lag[q]);
+            if (st0 + tk->duration > ef[k]) {
+                ef[k] = st0 + tk->duration;
+                changed = true;
+            }
+        }
+    }
+    char *d = p->completion_lb_detail;
+    size_t dn = sizeof p->completion_lb_detail;
+    for (size_t k = 0; k < s->n_cargo; k++) {
+        const dd_cargo *c = &s->cargo[k];
+        if (c->disposition != DD_DISP_SHIP)
+            continue;
+        dd_time r = c->ready == DD_TIME_NONE ? 0 : c->ready;
+        if (c->released_by >= 0)
+            r = later_of(r, ef[c->released_by]);
+        if (!raise_lb(acc, r, DD_BIND_TASKS))
+            continue;
+        if (c->released_by >= 0 && ef[c->released_by] >= r)
+            snprintf(d, dn, "the task chain ending with %s (it releases %s)",
+                     s->tasks[c->released_by].id, c->id);
+        else
+            snprintf(d, dn, "the ready time of cargo %s", c->id);
+    }
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *x = &s->people[g];
+        dd_time r = x->release == DD_TIME_NONE ? 0 : x->release;
+        if (x->released_by >= 0)
+            r = later_of(r, ef[x->released_by]);
+        if (x->arrival != DD_TIME_NONE)
+            r = later_of(r, x->arrival);
+        if (!raise_lb(acc, r, DD_BIND_TASKS))
+            continue;
+        if (x->released_by >= 0 && ef[x->released_by] >= r)
+            snprintf(d, dn, "the task chain ending with %s (it releases group %s)",
+                     s->tasks[x->released_by].id, x->id);
+        else if (x->arrival != DD_TIME_NONE && x->arrival >= r)
+            snprintf(d, dn, "the arrival of group %s", x->id);
+        else
+            snprintf(d, dn, "the release time of group %s", x->id);
+    }
+    free(ef);
+    return DD_OK;
+}
+
+/* The fleet: sorties a day the whole fleet can fly at best (each tail on
+ * the shortest round trip of its type). */
+static void fleet(const dd_scenario *s, const dd__terms *terms, int64_t total, dd_time t0,
+                  lb_acc *acc)
+{
+    double rate = 0;
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        int32_t tails = 0;
+        for (size_t k = 0; k < t->n_tails; k++)
+            if (t->tails[k].count > tails)
+                tails = t->tails[k].count;
+        tails += terms->extra_tails[a];
+        double best_cycle = INFINITY;
+        for (size_t si = 0; si < s->n_sites; si++)
+            for (size_t h = 0; h < s->n_hubs; h++) {
+                double c = 2.0 * dd__flight_minutes(dd__hub_distance(s, (int32_t)si, (int32_t)h),
+                                                    t->cruise_mps) +
+                           2.0 * (double)t->ground_time;
+                if (c < best_cycle)
+                    best_cycle = c;
+            }
+        if (isfinite(best_cycle) && best_cycle > 0)
+            rate += tails * 1440.0 / best_cycle;
+    }
+    if (rate > 0 && total > 0)
+        raise_lb(acc, t0 + (dd_time)ceil(((double)total - 1) / rate * 1440.0), DD_BIND_FLEET);
+}
+
+dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms)
+{
+    const dd_scenario *s = p->scenario;
+    p->completion_lb_detail[0] = '\0';
+    int64_t *site_lb = calloc(s->n_sites + 1, sizeof *site_lb);
+    dd_sorties_dims *dims = calloc(s->n_sites + 1, sizeof *dims);
+    dd_status st = site_lb && dims ? DD_OK : DD_ENOMEM;
+    if (st == DD_OK) {
+        dd__sorties_dims(s, dims);
+        st = dd__sorties_bound(s, dims, site_lb, NULL);
+    }
+    free(dims);
+    int64_t total = 0;
+    for (size_t si = 0; st == DD_OK && si < s->n_sites; si++)
+        total += site_lb[si];
+    p->sorties_lb = (size_t)total;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    dd_time t0 = later_of(ct->opens, terms->lead_time);
+    lb_acc acc = {0, DD_BIND_NONE};
+    if (total > 0)
+        acc = (lb_acc){t0, DD_BIND_OPENS};
+    if (st == DD_OK) {
+        caps_and_processing(s, terms, site_lb, total, t0, &acc);
+        ramp(s, site_lb, t0, &acc);
+        st = releases(p, &acc);
+    }
+    if (st == DD_OK)
+        fleet(s, terms, total, t0, &acc);
+    free(site_lb);
+    if (st != DD_OK)
+        return st;
+    /* no military flight cleared at all, while something needs one */
+    if (terms->country_cap == 0 && total > 0) {
+        acc.why = DD_BIND_CLEARANCE_CAP;
+        snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                 "no military flight is cleared (daily_cap 0), and %lld sorties are needed",
+                 (long long)total);
+    }
+    p->completion_lb = acc.lb;
+    p->completion_lb_binding = acc.why;
+    return DD_OK;
+}

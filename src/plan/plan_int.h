@@ -128,6 +128,9 @@ bool dd__type_uses_site(const dd_aircraft *a, const dd_site *x);
 double dd__cargo_pallet_equiv(const dd_cargo *x);
 double dd__cargo_floor_share(const dd_scenario *s, const dd_cargo *x);
 void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims);
+/* The plan's lower bounds (bounds.c): sorties_lb, completion_lb with its
+ * binding and detail. */
+dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms);
 /* site_lb[n_sites]; binding[n_sites] (may be NULL) names the dimension. */
 dd_status dd__sorties_bound(const dd_scenario *s, const dd_sorties_dims *dims, int64_t *site_lb,
                             const char **binding);
