@@ -139,7 +139,7 @@ async function start(sess) {
     if (r.code === 200) { S.status = r.json; S.opened = r.json; }
     connect();
   }
-  if (S.sess.role === P || S.sess.role === C) loadPlan();
+  if ((S.sess.role === P || S.sess.role === C) && smallPlan()) loadPlan();
   const first = PAGES.find((p) => p.roles.includes(S.sess.role));
   if (!allowed(location.hash.slice(1))) history.replaceState(null, '', '#' + first.id);
   route();
@@ -175,11 +175,16 @@ function onLive(kind) {
     const p = S.page;
     if (p === 'overview' || p === 'clearances') draw(p, true);
   }, 50);
-  if (kind === 'status' && (S.sess.role === P || S.sess.role === C)) {
+  if (kind === 'status' && (S.sess.role === P || S.sess.role === C) && (smallPlan() || S.page === 'newplan')) {
     clearTimeout(planTimer);
     planTimer = setTimeout(loadPlan, 1500);
   }
 }
+
+// The plan made again from now gives the overview its deadline and binding
+// limit; on a large plan it is read only on the New plan page (the whole
+// plan file is tens of megabytes there).
+function smallPlan() { return !!(S.status && S.status.sorties && S.status.sorties.planned <= WHOLE); }
 
 async function loadPlan() {
   const r = await api('GET', '/plan/new');
@@ -256,7 +261,8 @@ DRAW.overview = async function () {
     h('strong', {}, pr.deadline_met ? (pr.terms_met === false ? 'The deadline is met, but a term of the agreement is not' : 'On track: the deadline is met') : 'The deadline is missed'),
     h('div', {}, 'Last departure projected ', fmtTime(pr.completion), ' (planned ', fmtTime(pr.completion_planned), pr.slip_hours ? ', ' + pr.slip_hours + ' h late' : '', ').'),
     plan ? h('div', {}, 'Deadline ', fmtTime(plan.deadline), ': ', fmtDays(daysBetween(pr.completion, plan.deadline)), '.') : null,
-    plan && plan.summary ? h('div', { id: 'binding' }, 'Binding limit: ', h('strong', {}, plan.summary.binding_detail || plan.summary.binding || '—'), '.') : null,
+    plan && plan.summary ? h('div', { id: 'binding' }, 'Binding limit: ', h('strong', {}, plan.summary.binding_detail || plan.summary.binding || '—'), '.') :
+      (S.sess.role === P || S.sess.role === C) && !smallPlan() ? h('div', {}, 'The deadline and the binding limit: see ', h('a', { href: '#newplan' }, 'New plan'), '.') : null,
     pr.unplaced ? h('div', {}, pr.unplaced + ' sorties cannot be placed.') : null,
     h('div', { class: 'muted' }, 'As of ', fmtTime(st.at), ', event ', st.events, ' of the log.'));
   const sites = table('Sites: closing dates', ['Site', 'Must close by', 'Last departure (projected)', 'Days to spare', 'Closed until'],
@@ -301,10 +307,41 @@ function changesView() {
 
 // ---- Clearance desk -----------------------------------------------------------
 
+// Sorties are numbered in the order of their planned departure (the
+// planner's), so on a large plan a page reads only the sorties of a time
+// window: their first and last numbers found by bisection, one sortie a
+// request, then that range alone. A small plan is read whole.
+const WHOLE = 5000;
+async function firstFrom(route, key, field, n, t) {
+  let lo = 1, hi = n + 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const r = await api('GET', route + '?first=' + mid + '&count=1');
+    const x = r.code === 200 && r.json[key][0];
+    if (!x) return lo;
+    if (ms(x[field]) < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+async function sortieRange(route, key, field, from, to) {
+  const n = S.status && S.status.sorties ? S.status.sorties.planned : 0;
+  let q = '';
+  if (n > WHOLE) {
+    const a = await firstFrom(route, key, field, n, from);
+    const b = await firstFrom(route, key, field, n, to);
+    if (b <= a) return { list: [], partial: true };
+    q = '?first=' + a + '&count=' + (b - a);
+  }
+  const r = await api('GET', route + q);
+  return { list: r.code === 200 ? r.json[key] : null, partial: n > WHOLE };
+}
+
 async function clearances() {
   if (!S.clearances) {
-    const r = await api('GET', '/clearances');
-    S.clearances = r.code === 200 ? r.json.clearances : [];
+    const at = S.status ? ms(S.status.at) : Date.now();
+    const r = await sortieRange('/clearances', 'clearances', 'departure_planned', at - 3 * 86400000, at + 21 * 86400000);
+    S.clearances = r.list || [];
+    S.clearancesPartial = r.partial;
   }
   return S.clearances;
 }
@@ -353,7 +390,8 @@ DRAW.clearances = async function () {
     h('td', {}, c.weapons ? 'yes' : 'no'), h('td', {}, tag(c.state)), extra ? h('td', {}, extra) : null);
   const head = ['Call sign', 'Aircraft', 'Window', 'Route', 'Passengers', 'Hazard classes', 'Weapons aboard', 'State'];
   const parts = {};
-  parts.pending = h('div', { id: 'pending' }, table('Pending requests, in the order they are due (' + pending.length + ')',
+  parts.pending = h('div', { id: 'pending' }, S.clearancesPartial ? h('p', { class: 'muted' }, 'The requests of the sorties planned from three days before ' + fmtTime(at) + ' to three weeks after.') : null,
+    table('Pending requests, in the order they are due (' + pending.length + ')',
     mayDecide ? head.concat(['Decision']) : head, pending.map((c) => rowOf(c, mayDecide ? decideControls(c) : null))));
   if (role !== H) {
     const dayEnd = at.slice(0, 10) + 'T23:59Z';
@@ -464,11 +502,11 @@ DRAW.record = async function (live) {
 // ---- Sortie board -----------------------------------------------------------------
 
 DRAW.sorties = async function () {
-  const r = await api('GET', '/sorties');
-  if (r.code !== 200) return { board: h('p', { role: 'alert' }, 'The sorties could not be read.') };
   const at = S.status ? ms(S.status.at) : Date.now();
   const from = at - 86400000, to = at + 7 * 86400000;
-  const shown = r.json.sorties.filter((s) => {
+  const r = await sortieRange('/sorties', 'sorties', 'departure', from - 2 * 86400000, to);
+  if (!r.list) return { board: h('p', { role: 'alert' }, 'The sorties could not be read.') };
+  const shown = r.list.filter((s) => {
     const t = ms(s.projected || s.departure);
     return (t >= from && t <= to) || s.state === 'overdue' || s.state === 'aborted';
   });
@@ -489,7 +527,8 @@ DRAW.sorties = async function () {
     }
     return h('section', {}, h('h3', {}, site), table(null, ['Call sign (load)', 'Aircraft', 'To', 'Planned', 'Departed / projected', 'State', 'Clearance', 'Passengers', 'Weight'], rows, [7, 8]));
   });
-  return { board: h('div', {}, h('p', { class: 'muted' }, 'From a day before ', fmtTime(S.status && S.status.at), ' to a week after, and every overdue or aborted sortie. A call sign shows its load.'), blocks) };
+  return { board: h('div', {}, h('p', { class: 'muted' }, 'From a day before ', fmtTime(S.status && S.status.at), ' to a week after, and every overdue or aborted sortie',
+    r.partial ? ' planned from three days before (' + S.status.sorties.overdue + ' overdue in all)' : '', '. A call sign shows its load.'), blocks) };
 };
 
 // ---- Entry and exit ----------------------------------------------------------------
