@@ -8,7 +8,8 @@
  *   planfuzz [--n N] [--seed K] [--size tiny|small|medium|large|any]
  *            [--iterations I] [--keep DIR] [--quiet] [--timeout S]
  *
- * --keep DIR keeps the scenario of every disagreement in DIR/seed-K/.
+ * --keep DIR keeps the scenario of every disagreement in DIR/seed-K/
+ * (with --keep-all, of every scenario).
  * Exit status 1 when a plan said met and the verifier rejected it, or a
  * plan failed or was malformed. A scenario that takes more than --timeout
  * seconds (default 300) ends the run with SIGALRM: a hang, its seed the
@@ -37,7 +38,7 @@ int main(int argc, char **argv)
     long n = 1000;
     uint64_t seed = 1, iterations = 8;
     const char *keep = NULL;
-    bool quiet = false;
+    bool quiet = false, keep_all = false;
     unsigned timeout_s = 300; /* per scenario; a hang is a failure */
     sg_options o = {SG_ANY, 0};
     for (int i = 1; i < argc; i++) {
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
             keep = v, i++;
         } else if (!strcmp(a, "--timeout") && v) {
             timeout_s = (unsigned)strtoul(v, NULL, 10), i++;
+        } else if (!strcmp(a, "--keep-all")) {
+            keep_all = true;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (!strcmp(a, "--size") && v) {
@@ -73,7 +76,7 @@ int main(int argc, char **argv)
             }
         } else {
             fprintf(stderr, "usage: planfuzz [--n N] [--seed K] [--size S] [--iterations I] "
-                            "[--keep DIR] [--quiet] [--timeout S]\n");
+                            "[--keep DIR [--keep-all]] [--quiet] [--timeout S]\n");
             return 2;
         }
     }
@@ -118,7 +121,7 @@ int main(int argc, char **argv)
             printf("seed %llu: %s: %s\n", (unsigned long long)k, pf_outcome_name(r.outcome),
                    r.detail);
         char cmd[1024];
-        if (keep && (is_bad(r.outcome) || r.outcome == PF_CHECK_REJECTED)) {
+        if (keep && (keep_all || is_bad(r.outcome) || r.outcome == PF_CHECK_REJECTED)) {
             snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp -r '%s' '%s/seed-%llu'", keep, dir,
                      keep, (unsigned long long)k);
             if (system(cmd) != 0)

@@ -855,6 +855,19 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
     }
     char a[40];
     dd_scenario_format_time(s, p->completion_lb, 0, a, sizeof a);
+    /* a bound that ends before the deadline does not explain a plan that
+     * misses it: say so rather than name it */
+    if (p->binding == p->completion_lb_binding && p->completion != DD_TIME_NONE &&
+        p->completion > s->agreement.deadline && p->completion_lb <= s->agreement.deadline &&
+        p->binding != DD_BIND_CLEARANCE_CAP && p->binding != DD_BIND_SITE_CAP) {
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "no single limit reaches the deadline (latest bound: %s, %s)",
+                 p->completion_lb_binding == DD_BIND_TASKS && p->completion_lb_detail[0]
+                     ? p->completion_lb_detail
+                     : dd_binding_name(p->completion_lb_binding),
+                 a);
+        return DD_OK;
+    }
     switch (p->binding) {
     case DD_BIND_CLEARANCE_CAP:
         if (terms->country_cap == 0) {
