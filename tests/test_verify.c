@@ -573,6 +573,8 @@ static const bad_file bad_files[] = {
      "sortie ids run 1, 2, ... in the order of the array: expected 2, got 3"},
     {"duplicate-group.json", 1, 152, 5, "people[2]", "group 'SUP' listed twice (first at line 148)"},
     {"fleet-mix-type.json", 1, 14, 54, "summary.fleet_mix", "expected true or false, got a string"},
+    {"hazard-class.json", 1, 122, 63, "clearances[0].hazards[1]",
+     "expected a hazard class of the scenario, got a string '7'"},
     {"objective-value.json", 1, 14, 54, "summary.objective",
      "expected \"margin\" or \"completion\", got 'soonest'"},
 };

@@ -671,6 +671,10 @@ textual("fleet-mix-type", "summary.fleet_mix given as a string",
         '"binding_detail": "nothing binds",',
         '"binding_detail": "nothing binds", "fleet_mix": "yes",')
 
+textual("hazard-class", "clearance 1 declares hazard class 7, which the scenario does not have",
+        '"date": "2024-06-04",\n     "count_site": 1, "count_country": 1},',
+        '"date": "2024-06-04",\n     "count_site": 1, "count_country": 1, "hazards": ["1.1", "7"]},')
+
 textual("objective-value", "summary.objective neither margin nor completion",
         '"binding_detail": "nothing binds",',
         '"binding_detail": "nothing binds", "objective": "soonest",')
