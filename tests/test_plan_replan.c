@@ -480,6 +480,40 @@ static void test_caps_schedule(void **state)
             assert_true(per_day[d] <= (d >= fx->s->agreement.clearance.caps[1].day ? 2 : 1));
 }
 
+/* What each request tells the host: the call sign from the type's prefix
+ * and the sortie's number, the route, the passengers aboard, weapons when
+ * security is aboard, and the hazard classes of the cargo aboard. */
+static void test_request_contents(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    const dd_scenario *s = fx->s;
+    size_t armed = 0, hazardous = 0;
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, i, &ci);
+        const dd_sortie *so = &p->sorties[p->clearances[i].sortie];
+        char want[24];
+        snprintf(want, sizeof want, "RCH%03d", p->clearances[i].sortie + 1);
+        assert_string_equal(ci.call_sign, want);
+        assert_string_equal(ci.from_icao, s->sites[so->site].icao);
+        assert_string_equal(ci.to_icao, "ETAR");
+        int32_t pax = 0;
+        bool security = false;
+        for (size_t k = 0; k < so->n_pax; k++) {
+            pax += so->pax[k].count;
+            security |= s->people[so->pax[k].people].role == DD_ROLE_SECURITY;
+        }
+        assert_int_equal(ci.passengers, pax);
+        assert_int_equal(ci.weapons, security);
+        armed += ci.weapons;
+        hazardous += ci.hazards != 0;
+        assert_true(ci.hazards >> s->hazard.n_classes == 0);
+    }
+    assert_true(armed > 0);
+    assert_true(hazardous > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_closure),
         cmocka_unit_test(test_tails_busy),
         cmocka_unit_test(test_bad_state),
+        cmocka_unit_test(test_request_contents),
     };
     const struct CMUnitTest caps[] = {
         cmocka_unit_test(test_caps_schedule),
