@@ -338,6 +338,14 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     shot(a, 'commander-overview-tablet')
     if a.execute_script('return document.documentElement.scrollWidth') > 820:
         raise AssertionError('the overview is wider than a tablet')
+    # printed: the bar, the buttons and the forms are left out
+    a.set_window_size(1280, 800)
+    a.execute_cdp_cmd('Emulation.setEmulatedMedia', {'media': 'print'})
+    if a.find_element(By.ID, 'nav').is_displayed() or \
+            not a.find_element(By.ID, 'verdict').is_displayed():
+        raise AssertionError('the print stylesheet')
+    shot(a, 'commander-overview-print')
+    a.execute_cdp_cmd('Emulation.setEmulatedMedia', {'media': ''})
     log('passed in %.1f s; screenshots in %s' % (time.monotonic() - t0, shots))
     return 0
 

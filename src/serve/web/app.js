@@ -29,6 +29,8 @@ const S = {
   page: '',
   plan: null,        // GET /plan/new (planner, commander), for the binding limit
   clearances: null,
+  clearVer: 0,
+  clearancesVer: -1,
 };
 
 // ---- small helpers -------------------------------------------------------
@@ -155,7 +157,7 @@ function connect() {
   es.addEventListener('event', (m) => {
     let e; try { e = JSON.parse(m.data); } catch (x) { return; }
     S.changes.push(e);
-    if (e.event && e.event.startsWith('clearance')) S.clearances = null;
+    if (e.event && e.event.startsWith('clearance')) S.clearVer++;
     onLive('event', e);
   });
   es.addEventListener('status', (m) => {
@@ -220,6 +222,8 @@ async function draw(id, live) {
   sec.hidden = false;
   // a live redraw keeps what the user is typing: only the parts marked
   // data-live are replaced
+  // a page not drawn yet is drawn whole, whatever asked
+  if (sec.dataset.page !== id) live = false;
   const parts = await DRAW[id](live);
   if (seq !== drawSeq || S.page !== id) return;
   if (live && sec.dataset.page === id) {
@@ -336,11 +340,15 @@ async function sortieRange(route, key, field, from, to) {
   return { list: r.code === 200 ? r.json[key] : null, partial: n > WHOLE };
 }
 
+// S.clearVer counts the clearance events seen: a list read while one came
+// is read again (it may not hold it), never kept as current.
 async function clearances() {
-  if (!S.clearances) {
+  const want = S.clearVer;
+  if (!S.clearances || S.clearancesVer !== want) {
     const at = S.status ? ms(S.status.at) : Date.now();
     const r = await sortieRange('/clearances', 'clearances', 'departure_planned', at - 3 * 86400000, at + 21 * 86400000);
     S.clearances = r.list || [];
+    S.clearancesVer = want;
     S.clearancesPartial = r.partial;
   }
   return S.clearances;
@@ -348,8 +356,8 @@ async function clearances() {
 
 function decideControls(c) {
   const id = c.sortie;
-  const reason = h('input', { id: 'reason-' + id, 'aria-label': 'Reason for ' + c.call_sign, placeholder: 'reason (required to deny)' });
-  const win = h('input', { id: 'window-' + id, 'aria-label': 'Other window for ' + c.call_sign + ' (FROM/TO, optional)', placeholder: 'other window FROM/TO (optional)' });
+  const reason = h('input', { id: 'reason-' + id, 'aria-label': 'Reason for ' + c.call_sign, placeholder: 'reason (to deny)' });
+  const win = h('input', { id: 'window-' + id, 'aria-label': 'Other window for ' + c.call_sign + ' (FROM/TO, optional)', placeholder: 'window FROM/TO' });
   const err = h('p', { class: 'error', id: 'err-' + id, role: 'alert' });
   reason.setAttribute('aria-describedby', err.id);
   const go = async (what) => {
@@ -366,7 +374,7 @@ function decideControls(c) {
     const r = await api('POST', '/clearances/' + id + '/' + what, body);
     if (r.code === 201) {
       toast(c.call_sign + (what === 'approve' ? ' approved' : ' denied'));
-      S.clearances = null;
+      S.clearVer++;
       draw('clearances', true);
     } else {
       err.textContent = (r.json && (r.json.errors ? r.json.errors.map((e) => e.message).join('; ') : r.json.error)) || ('refused (' + r.code + ')');
@@ -402,7 +410,7 @@ DRAW.clearances = async function () {
       if (role === P) cells.push(h('button', { type: 'button', id: 'file-' + c.sortie, onclick: async (ev) => {
         ev.target.disabled = true;
         const r = await api('POST', '/clearances/' + c.sortie + '/file', {});
-        if (r.code === 201) { toast(c.call_sign + ' filed'); S.clearances = null; draw('clearances', true); }
+        if (r.code === 201) { toast(c.call_sign + ' filed'); S.clearVer++; draw('clearances', true); }
         else { ev.target.disabled = false; toast((r.json && r.json.error) || 'refused'); }
       } }, 'Record ' + c.call_sign + ' filed'));
       return cells;
