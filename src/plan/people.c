@@ -536,6 +536,29 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     }
     if (exits < left)
         return DD_OK;
+    /* only for a rear guard no one aircraft can take, and only when the
+     * last aircraft can hold the security floor (after the others leave,
+     * the site is still open until it does) */
+    int32_t most = 0;
+    for (size_t i = first; i < n_deps; i++)
+        if (deps[i].sortie >= 0) {
+            int32_t room = sortie_room(s, &r->st->sorties[deps[i].sortie]);
+            if (room > most)
+                most = room;
+        }
+    if (left <= most)
+        return DD_OK; /* one aircraft would do: let the placement find it */
+    size_t last = n_deps;
+    for (size_t i = n_deps; i-- > first && last == n_deps;)
+        if (deps[i].sortie >= 0)
+            last = i;
+    const dd_site *x = &s->sites[r->site];
+    int64_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
+    int64_t need = r->sec_rem < fl ? r->sec_rem : fl;
+    int32_t last_room = sortie_room(s, &r->st->sorties[deps[last].sortie]);
+    int32_t last_ex = exits_left(r, deps[last].day);
+    if ((last_ex < last_room ? last_ex : last_room) < need)
+        return DD_OK;
     /* security from the last aircraft back, so the last one holds as
      * much of the element as it can; everyone else from the first on */
     for (size_t i = n_deps; i-- > first;) {
