@@ -351,10 +351,12 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
             c->days_lb_binding = "country-wide clearance cap";
         }
         add_finding(c, &fcap, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
-                    "at the clearance cap of %d flights/day, the %lld sorties that the cargo "
-                    "and people need at best take at least %.0f days; %.0f days remain from "
-                    "the first clearance to the deadline",
-                    ct->daily_cap, (long long)c->sorties_lb, d, window);
+                    "at the clearance cap of %d flight%s/day, the %lld sortie%s that the "
+                    "cargo and people need at best take%s at least %.0f day%s; %.0f days "
+                    "remain from the first clearance to the deadline",
+                    ct->daily_cap, ct->daily_cap == 1 ? "" : "s", (long long)c->sorties_lb,
+                    c->sorties_lb == 1 ? "" : "s", c->sorties_lb == 1 ? "s" : "", d,
+                    d == 1 ? "" : "s", window);
     }
     for (size_t si = 0; si < s->n_sites; si++) {
         dd_check_site *cs = &c->sites[si];
@@ -368,10 +370,12 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
                 c->days_lb_binding = "airfield clearance cap";
             }
             add_finding(c, &fcap, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "%s: at its cap of %d clearances/day, its %lld sorties take at least "
-                        "%.0f days; %.0f days remain from the first clearance to its closing "
-                        "date",
-                        x->id, x->daily_cap, (long long)cs->sorties_lb, d, w);
+                        "%s: at its cap of %d clearance%s/day, its %lld sortie%s take%s at "
+                        "least %.0f day%s; %.0f days remain from the first clearance to its "
+                        "closing date",
+                        x->id, x->daily_cap, x->daily_cap == 1 ? "" : "s",
+                        (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s",
+                        cs->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
         }
         if (cs->exit_days > 0) {
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;

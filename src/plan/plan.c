@@ -1129,8 +1129,9 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
     if (base->country_cap >= 0) {
         st = smallest_step(&r, apply_country_cap, NULL, caps, sizeof caps / sizeof *caps, &k);
         if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "%lld clearances/day country-wide (now %d)",
-                     (long long)(base->country_cap + k), base->country_cap);
+            snprintf(text, sizeof text, "%lld clearance%s/day country-wide (now %d)",
+                     (long long)(base->country_cap + k), base->country_cap + k == 1 ? "" : "s",
+                     base->country_cap);
             add_relax(p, "daily_cap", -1, -1, base->country_cap + k, base->country_cap, text);
         }
     }
@@ -1139,8 +1140,9 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
             continue;
         st = smallest_step(&r, apply_site_cap, &si, caps, sizeof caps / sizeof *caps, &k);
         if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "%lld clearances/day at %s (now %d)",
-                     (long long)(base->site_cap[si] + k), s->sites[si].id, base->site_cap[si]);
+            snprintf(text, sizeof text, "%lld clearance%s/day at %s (now %d)",
+                     (long long)(base->site_cap[si] + k), base->site_cap[si] + k == 1 ? "" : "s",
+                     s->sites[si].id, base->site_cap[si]);
             add_relax(p, "site_daily_cap", (int32_t)si, -1, base->site_cap[si] + k,
                       base->site_cap[si], text);
         }
