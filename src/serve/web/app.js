@@ -153,7 +153,16 @@ function connect() {
   const es = new EventSource(API + '/stream');
   S.es = es;
   es.addEventListener('open', () => { $('live').textContent = 'live'; $('live').classList.add('on'); });
-  es.addEventListener('error', () => { $('live').textContent = 'reconnecting'; $('live').classList.remove('on'); });
+  es.addEventListener('error', async () => {
+    $('live').textContent = 'reconnecting'; $('live').classList.remove('on');
+    if (es.readyState !== EventSource.CLOSED || S.es !== es) return;
+    // refused (the session ended, or the server restarted): the login
+    // when the session is gone, else a new stream a little later
+    S.es = null;
+    let code = 0;
+    try { code = (await api('GET', '/session')).code; } catch (x) { code = 0; }
+    if (code !== 401 && S.sess && !S.es) setTimeout(() => { if (S.sess && !S.es) connect(); }, 3000);
+  });
   es.addEventListener('event', (m) => {
     let e; try { e = JSON.parse(m.data); } catch (x) { return; }
     S.changes.push(e);
