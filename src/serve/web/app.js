@@ -97,6 +97,7 @@ function allowed(id) { const p = PAGES.find((x) => x.id === id); return p && S.s
 function showLogin(msg) {
   if (S.es) { S.es.close(); S.es = null; }
   S.sess = null;
+  $('live').textContent = 'offline'; $('live').classList.remove('on');
   $('nav').hidden = true; $('who').hidden = true; $('page').hidden = true;
   $('login').hidden = false;
   $('login-error').textContent = msg || '';
@@ -120,6 +121,7 @@ async function login(ev) {
 }
 
 async function logout() {
+  if (S.es) { S.es.close(); S.es = null; }
   await api('POST', '/logout');
   location.hash = '';
   showLogin('Logged out.');
@@ -136,6 +138,7 @@ async function start(sess) {
   $('who-text').textContent = (S.sess.user ? S.sess.user + ' · ' : '') + S.sess.role +
     (S.sess.site ? ' · ' + S.sess.site : '');
   $('who').hidden = false;
+  $('live').hidden = !STREAM_ROLES.includes(S.sess.role); // the ramp role has no stream
   if (STREAM_ROLES.includes(S.sess.role)) {
     const r = await api('GET', '/status?summary');
     if (r.code === 200) { S.status = r.json; S.opened = r.json; }
@@ -445,7 +448,9 @@ const KINDS = {
   'tail-down': { subject: 'Aircraft type and tail', value: 'Down until', hint: 'e.g. C17A 2, then 2024-06-14T12:00Z' },
   closed: { subject: 'Site', value: 'Closed until', hint: 'e.g. AB201, then 2024-06-11T09:00Z' },
   processed: { subject: 'Personnel group', value: 'How many went through (optional)', hint: 'default the whole group' },
+  retracted: { subject: 'Event number to retract', value: 'Value (leave empty)', hint: 'the reason in the note; then record the right event' },
 };
+const PLANNER_ONLY = ['closed', 'retracted'];
 
 function nowIso() { return new Date().toISOString().slice(0, 16) + 'Z'; }
 
@@ -465,7 +470,7 @@ DRAW.record = async function (live) {
     h('label', { for: 'rec-' + id, id: 'rec-' + id + '-label' }, label), input,
     hint ? h('span', { class: 'hint', id: 'rec-' + id + '-hint' }, hint) : null,
     h('p', { class: 'error', id: 'rec-' + id + '-error', 'aria-live': 'polite' }));
-  const kinds = Object.keys(KINDS).filter((k) => S.sess.role === P || k !== 'closed');
+  const kinds = Object.keys(KINDS).filter((k) => S.sess.role === P || !PLANNER_ONLY.includes(k));
   const kind = h('select', { id: 'rec-kind', name: 'event' }, kinds.map((k) => h('option', { value: k }, k)));
   const time = h('input', { id: 'rec-time', name: 'time', value: nowIso(), 'aria-describedby': 'rec-time-hint rec-time-error' });
   const subject = h('input', { id: 'rec-subject', name: 'subject', 'aria-describedby': 'rec-subject-hint rec-subject-error' });
@@ -565,10 +570,31 @@ DRAW.ramp = async function () {
   const r = await api('GET', '/ramp');
   if (r.code !== 200) return { ramp: h('p', { role: 'alert' }, 'The ramp could not be read.') };
   return { ramp: h('div', {}, r.json.sites.map((s) => h('section', {}, h('h3', {}, s.id + ' (' + s.icao + '), MOG ' + s.mog),
+    byHour(s),
     table('Reservations of the third party', ['From', 'To', 'Slots', 'Note'], s.reservations.map((v) => [fmtTime(v.from), fmtTime(v.to), v.slots, v.note || '']), [2]),
     table('Aircraft on the ramp, still to come', ['Aircraft', 'On the ramp', 'Off the ramp'],
       s.occupancy.filter((o) => !o.gone).sort((a, b) => a.on_ramp.localeCompare(b.on_ramp)).map((o) => [o.aircraft, fmtTime(o.on_ramp), fmtTime(o.off_ramp)]))))) };
 };
+
+// Occupancy by hour over the two days from the next aircraft to come: the
+// aircraft on the ramp in each hour (any part of it), the slots the third
+// party holds then, and the MOG; hours with no aircraft are left out.
+function byHour(s) {
+  const todo = s.occupancy.filter((o) => !o.gone);
+  if (!todo.length) return null;
+  const H1 = 3600000;
+  const t0 = Math.floor(Math.min(...todo.map((o) => ms(o.on_ramp))) / H1) * H1;
+  const rows = [];
+  for (let t = t0; t < t0 + 48 * H1; t += H1) {
+    const on = todo.filter((o) => ms(o.on_ramp) < t + H1 && ms(o.off_ramp) > t).length;
+    if (!on) continue;
+    const held = s.reservations.filter((v) => ms(v.from) < t + H1 && ms(v.to) > t).reduce((a, v) => a + v.slots, 0);
+    rows.push([fmtTime(new Date(t).toISOString().slice(0, 16) + 'Z'), on, held, s.mog,
+      on + held > s.mog ? 'over the MOG' : on + held === s.mog ? 'full' : '']);
+  }
+  return table('By hour, two days from ' + fmtTime(new Date(t0).toISOString().slice(0, 16) + 'Z'),
+    ['Hour', 'Our aircraft on the ramp', 'Slots held by the third party', 'MOG', ''], rows, [1, 2, 3]);
+}
 
 // ---- New plan ------------------------------------------------------------------------
 
