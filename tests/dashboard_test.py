@@ -243,6 +243,9 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
         if role in ('planner',):
             for pid in pages:
                 page(a, pid, READY[pid])
+                if pid == 'sorties':  # an aborted sortie's load and manifest
+                    a.execute_script("document.querySelector('[aria-controls=load-6]').click()")
+                    wait(a, lambda x: '101-OPS-STAFF' in text(x, '#aboard-6'), 'the manifest')
                 shot(a, '%s-%s' % (role, pid))
         else:
             page(a, pages[0], READY[pages[0]])

@@ -460,6 +460,7 @@ function fieldOf(msg) {
   if (/^(until|value|window|tail|count)\b/.test(m) || /\buntil\b|\bwindow\b|ends before|not after/.test(m)) return 'value';
   if (/^time\b|\btime\b.*expected|iso 8601/.test(m) && !/until/.test(m)) return 'time';
   if (/^note\b/.test(m)) return 'note';
+  if (/own site/.test(m)) return 'subject';
   if (/^event\b|unknown event/.test(m)) return 'kind';
   return 'subject';
 }
@@ -537,21 +538,50 @@ DRAW.sorties = async function () {
   const blocks = Object.keys(bySite).sort().map((site) => {
     const rows = [];
     for (const s of bySite[site]) {
+      const aboard = h('div', { id: 'aboard-' + s.id });
       const detail = h('tr', { hidden: true, id: 'load-' + s.id }, h('td', { colspan: 9 },
-        s.load ? h('ul', {}, s.load.items.map((it) => h('li', {}, it.count + ' × ' + it.cargo + ' — ' + it.description + ' (' + it.kind + ')'))) : 'No load.'));
-      const btn = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'load-' + s.id, onclick: () => {
+        h('strong', {}, 'Load: '),
+        s.load ? h('ul', {}, loadLines(s.load).map((t) => h('li', {}, t))) : 'none.',
+        aboard));
+      const btn = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'load-' + s.id, onclick: async () => {
         detail.hidden = !detail.hidden; btn.setAttribute('aria-expanded', String(!detail.hidden));
+        if (detail.hidden || aboard.dataset.read) return;
+        // the manifest: the groups aboard, read when first opened
+        aboard.dataset.read = '1';
+        const m = await api('GET', '/manifests?first=' + s.id + '&count=1');
+        const g = m.code === 200 && m.json.manifests[0] ? m.json.manifests[0].groups : [];
+        aboard.replaceChildren(h('strong', {}, 'Aboard: '), g.length ? h('ul', {}, g.map((x) =>
+          h('li', {}, x.count + ' × ' + x.group + ' (' + x.unit + ', ' + x.role + (x.escort ? ', escort' : '') + ')'))) : 'no one.');
       } }, s.call_sign);
       rows.push(h('tr', {}, h('td', {}, btn), h('td', {}, s.aircraft + ' ' + s.tail), h('td', {}, s.hub),
         h('td', {}, fmtTime(s.departure)), h('td', {}, fmtTime(s.departed || s.projected)), h('td', {}, tag(s.state)),
         h('td', {}, tag(s.clearance)), h('td', { class: 'num' }, s.passengers), h('td', { class: 'num' }, tonnes(s.weight_kg))));
       rows.push(detail);
     }
-    return h('section', {}, h('h3', {}, site), table(null, ['Call sign (load)', 'Aircraft', 'To', 'Planned', 'Departed / projected', 'State', 'Clearance', 'Passengers', 'Weight'], rows, [7, 8]));
+    const count = (st) => bySite[site].filter((x) => x.state === st).length;
+    const cleared = bySite[site].filter((x) => x.clearance === 'approved').length;
+    return h('section', {}, h('h3', {}, site),
+      h('p', {}, bySite[site].length + ' shown: ' + count('planned') + ' planned (' + cleared + ' cleared), ' + count('departed') + ' departed, ' +
+        count('overdue') + ' overdue, ' + count('aborted') + ' aborted.'),
+      table(null, ['Call sign (load)', 'Aircraft', 'To', 'Planned', 'Departed / projected', 'State', 'Clearance', 'Passengers', 'Weight'], rows, [7, 8]));
   });
   return { board: h('div', {}, h('p', { class: 'muted' }, 'From a day before ', fmtTime(S.status && S.status.at), ' to a week after, and every overdue or aborted sortie',
     r.partial ? ' planned from three days before (' + S.status.sorties.overdue + ' overdue in all)' : '', '. A call sign shows its load.'), blocks) };
 };
+
+// A load's items, the same cargo on several pallets said once.
+function loadLines(load) {
+  const by = new Map();
+  for (const it of load.items) {
+    const k = it.kind + ' ' + it.cargo;
+    const e = by.get(k) || { it, count: 0, pallets: new Set() };
+    e.count += it.count;
+    if (it.pallet !== undefined) e.pallets.add(it.pallet);
+    by.set(k, e);
+  }
+  return [...by.values()].map((e) => e.count + ' × ' + e.it.cargo + ' — ' + e.it.description +
+    (e.pallets.size ? ' (on ' + e.pallets.size + (e.pallets.size > 1 ? ' pallets)' : ' pallet)') : ' (' + e.it.kind + ')'));
+}
 
 // ---- Entry and exit ----------------------------------------------------------------
 
