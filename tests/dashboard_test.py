@@ -95,6 +95,8 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
                XDG_CACHE_HOME=os.path.join(tmp, 'cache'), TMPDIR=tmp)
     shots = os.path.join(out, 'dashboard-shots')
     os.makedirs(shots, exist_ok=True)
+    if os.path.exists(os.path.join(shots, 'failed.png')):
+        os.remove(os.path.join(shots, 'failed.png'))  # of an earlier run
 
     def dd(*args, stdin=None):
         r = subprocess.run([drawdown, *args], input=stdin, env=env, cwd=tmp,

@@ -653,7 +653,14 @@ DRAW.newplan = async function (live) {
       const dh = (ms(s.departure) - ms(o.planned)) / 3600000;
       if (Math.abs(dh) >= 1) moved.push([s.id, fmtTime(o.planned), fmtTime(s.departure), (dh > 0 ? 'later by ' : 'earlier by ') + Math.abs(Math.round(dh)) + ' h']);
     }
-    parts.moves = table('Sorties the new plan moves against the approved plan (' + moved.length + ')', ['Sortie', 'Approved plan', 'New plan', 'Moved'], moved.slice(0, 200));
+    parts.moves = table('Sorties the new plan moves against the approved plan (' + moved.length + (moved.length > 200 ? ', the first 200' : '') + ')', ['Sortie', 'Approved plan', 'New plan', 'Moved'], moved.slice(0, 200));
+    // a sortie moved out of the window it was cleared for needs a new request
+    const req = new Map((p.clearances || []).map((c) => [c.sortie, c]));
+    const anew = list.filter((o) => o.keeps_clearance === false && o.state !== 'departed').map((o) => {
+      const c = req.get(o.id) || {};
+      return [o.id, o.clearance || '', fmtTime(c.file_by), fmtTime(c.window_from) + ' – ' + fmtTime(c.window_to)];
+    });
+    parts.anew = table('Clearance requests to file anew (' + anew.length + (anew.length > 200 ? ', the first 200' : '') + ')', ['Sortie', 'Request now', 'File by', 'Window asked'], anew.slice(0, 200));
   }
   if (!live && (S.sess.role === C || S.sess.role === P)) {
     const res = h('p', { id: 'accept-result', class: 'ok', role: 'status' });
