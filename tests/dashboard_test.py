@@ -249,6 +249,9 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
                     a.execute_script("document.querySelector('[aria-controls=load-6]').click()")
                     wait(a, lambda x: '101-OPS-STAFF' in text(x, '#aboard-6'), 'the manifest')
                 shot(a, '%s-%s' % (role, pid))
+                if pid == 'newplan':  # the requests to file anew, further down
+                    a.execute_script("document.querySelector('[data-live=anew]').scrollIntoView()")
+                    shot(a, 'planner-newplan-requests')
         else:
             page(a, pages[0], READY[pages[0]])
             shot(a, '%s-%s' % (role, pages[0]))
