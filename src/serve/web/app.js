@@ -204,7 +204,7 @@ async function loadPlan() {
   const r = await api('GET', '/plan/new');
   if (r.code === 200) {
     S.plan = r.json;
-    if (S.page === 'overview' || S.page === 'newplan') draw(S.page, true);
+    if (S.page === 'overview' || S.page === 'newplan' || S.page === 'exits') draw(S.page, true);
   }
 }
 
@@ -256,8 +256,8 @@ async function draw(id, live) {
   sec.dataset.page = id;
   sec.setAttribute('aria-labelledby', 'page-h');
   const kids = [h('h2', { id: 'page-h' }, PAGES.find((p) => p.id === id).title)];
-  for (const [k, node] of Object.entries(parts)) {
-    if (!node) continue;
+  for (const [k, part] of Object.entries(parts)) {
+    const node = part || h('div'); // a place for the part when it comes
     node.dataset.live = k;
     kids.push(node);
   }
@@ -295,7 +295,13 @@ DRAW.overview = async function () {
   }
   if (st.tasks) card('Ground tasks', st.tasks.done + ' done · ' + st.tasks.late + ' late');
   if (st.tails_down !== undefined) card('Tails down', st.tails_down);
-  return { verdict, cards: h('div', { class: 'cards' }, c), sites, changes: changesView() };
+  // out so far against the approved plan (not in the host liaison's share)
+  const hasOut = st.sites && st.sites[0] && st.sites[0].people_out !== undefined;
+  const pct = (a, b) => (b ? Math.round((100 * a) / b) + '%' : '—');
+  const out = hasOut ? table('Out so far, against the approved plan at this time', ['Site', 'Sorties out', 'People out', 'Cargo out', 'Of all people', 'Of all cargo'],
+    st.sites.map((s) => [s.id, s.sorties_out + ' (plan ' + s.sorties_out_planned + ')', s.people_out + ' (plan ' + s.people_out_planned + ')',
+      tonnes(s.cargo_out_kg) + ' (plan ' + tonnes(s.cargo_out_planned_kg) + ')', pct(s.people_out, s.people), pct(s.cargo_out_kg, s.cargo_kg)]), [4, 5]) : null;
+  return { verdict, cards: h('div', { class: 'cards' }, c), sites, out, changes: changesView() };
 };
 
 function changesView() {
@@ -588,7 +594,12 @@ function loadLines(load) {
 DRAW.exits = async function () {
   const r = await api('GET', '/exits');
   if (r.code !== 200) return { exits: h('p', { role: 'alert' }, 'The exits could not be read.') };
-  return { exits: h('div', {}, r.json.sites.map((s) => h('section', {}, h('h3', {}, s.id),
+  // the augmentees' arrivals and entry requests: in the plan made again,
+  // which the planner and the commander read
+  const arrivals = S.plan && S.plan.people ? S.plan.people.filter((g) => g.arrival) : [];
+  const entries = arrivals.length ? table('Arrivals and their entry requests (the plan made again)', ['Group', 'Site', 'People', 'Arrives', 'Entry request by'],
+    arrivals.map((g) => [g.people, g.site, g.count, fmtTime(g.arrival), fmtTime(g.entry_request_by)]), [2]) : null;
+  return { entries, exits: h('div', {}, r.json.sites.map((s) => h('section', {}, h('h3', {}, s.id),
     table(null, ['Day', 'Exits planned', 'People processed', 'Entries planned'],
       s.days.filter((d) => d.exits_planned || d.processed || d.entries_planned)
         .map((d) => [d.date, d.exits_planned, d.processed, d.entries_planned]), [1, 2, 3])))) };
