@@ -39,6 +39,17 @@ ROLES = {  # user: role, the pages the role must see (docs/dashboard.md)
 }
 DEADLINE = time.monotonic() + 120  # the whole test, however loaded the machine
 LIVE_LIMIT_MS = 2000
+# the page's controls with no accessible name, or taken out of the tab order
+AUDIT = '''
+const bad = [];
+for (const e of document.querySelectorAll('main input, main select, main button, main a, nav a')) {
+  if (e.closest('[hidden]')) continue;
+  const named = e.getAttribute('aria-label') || (e.labels && e.labels.length) ||
+                e.textContent.trim();
+  if (!named || e.tabIndex < 0) bad.push(e.outerHTML.slice(0, 80));
+}
+return bad;
+'''
 
 
 def log(*a):
@@ -249,6 +260,11 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
                     a.execute_script("document.querySelector('[aria-controls=load-6]').click()")
                     wait(a, lambda x: '101-OPS-STAFF' in text(x, '#aboard-6'), 'the manifest')
                 shot(a, '%s-%s' % (role, pid))
+                # every control is reached by the keyboard and has a name
+                bad = a.execute_script(AUDIT)
+                if bad:
+                    raise AssertionError('%s: controls without a name or the keyboard: %s'
+                                         % (pid, bad))
                 if pid == 'newplan':  # the requests to file anew, further down
                     a.execute_script("document.querySelector('[data-live=anew]').scrollIntoView()")
                     shot(a, 'planner-newplan-requests')
