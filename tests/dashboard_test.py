@@ -170,7 +170,9 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
                   '--disable-backgrounding-occluded-windows',
                   '--window-size=1280,800', '--user-data-dir=' + prof):
             o.add_argument(a)
-        svc = Service(executable_path=driver_bin, log_path=os.path.join(tmp, 'driver.log'))
+        # the browser's own files (crash reports, dconf) under the temp folder too
+        svc = Service(executable_path=driver_bin, log_path=os.path.join(tmp, 'driver.log'),
+                      env=env)
         d = webdriver.Chrome(service=svc, options=o)
         drivers.append(d)
         d.set_page_load_timeout(60)
