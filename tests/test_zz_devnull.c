@@ -3,7 +3,7 @@
  * Registered to run after every other test (tests/CMakeLists.txt: DEPENDS
  * on all of them, RUN_SERIAL): the suite has left /dev/null a character
  * device. A command once replaced it with a regular file when given
- * `-o /dev/null` as root (issue 13); no test may write under /dev.
+ * an output option naming /dev/null, as root (issue 13); no test may write under /dev.
  */
 #include <setjmp.h>
 #include <stdarg.h>
