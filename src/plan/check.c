@@ -202,6 +202,223 @@ static double nearest_hub_m(const dd_scenario *s, const dd_site *x)
 
 
 
+/* Per site: the days its caps and exit processing need against its
+ * closing date, escorts and the security floor, its task chain. */
+static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
+{
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_check_site *cs = &c->sites[si];
+        const dd_site *x = cs->site;
+        if (x->daily_cap > 0 && cs->sorties_lb > 0) {
+            double d = ceil((double)cs->sorties_lb / x->daily_cap);
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            double w = (double)(end - ct->opens) / 1440.0;
+            if (d > c->days_lb) {
+                c->days_lb = d;
+                c->days_lb_binding = "airfield clearance cap";
+            }
+            add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "%s: at its cap of %d clearance%s/day, its %lld sortie%s take%s at "
+                        "least %.0f day%s; %.0f days remain from the first clearance to its "
+                        "closing date",
+                        x->id, x->daily_cap, x->daily_cap == 1 ? "" : "s",
+                        (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s",
+                        cs->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
+        }
+        if (cs->exit_days > 0) {
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            double w = (double)end / 1440.0;
+            add_finding(c, fb, cs->exit_days > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "%s: exit processing of %d/day needs %.0f day%s for its %lld %s; "
+                        "%.0f days remain from the epoch to its closing date",
+                        x->id, cs->exit_per_day, ceil(cs->exit_days),
+                        ceil(cs->exit_days) == 1 ? "" : "s", (long long)cs->people_total,
+                        cs->people_total == 1 ? "person" : "people", w);
+        }
+        int64_t sensitive = 0;
+        for (size_t k = 0; k < s->n_cargo; k++)
+            if (s->cargo[k].site == (int32_t)si && s->cargo[k].sensitive &&
+                s->cargo[k].disposition == DD_DISP_SHIP)
+                sensitive += s->cargo[k].quantity;
+        if (sensitive > 0 && cs->people_total == 0)
+            add_finding(c, fb, DD_SEV_ERROR,
+                        "%s: %lld sensitive piece%s need%s an escort aboard, and nobody is at "
+                        "the site",
+                        x->id, (long long)sensitive, sensitive == 1 ? "" : "s",
+                        sensitive == 1 ? "s" : "");
+        int32_t floor_sec = x->security_floor >= 0 ? x->security_floor
+                                                   : s->agreement.security.floor;
+        if (cs->people[DD_ROLE_SECURITY] > 0 && cs->exit_per_day >= 0 &&
+            cs->exit_per_day < floor_sec)
+            add_finding(c, fb, DD_SEV_ERROR,
+                        "%s: exit processing of %d/day is below the security floor of %d: the "
+                        "last security element cannot leave together",
+                        x->id, cs->exit_per_day, floor_sec);
+        if (cs->people_total > 0 && cs->people[DD_ROLE_SECURITY] < floor_sec)
+            add_finding(c, fb, DD_SEV_WARNING,
+                        "%s has %lld security personnel, below the floor of %d", x->id,
+                        (long long)cs->people[DD_ROLE_SECURITY], floor_sec);
+        if (cs->critical_path > 0) {
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            if (cs->critical_path > end)
+                add_finding(c, fb, DD_SEV_ERROR,
+                            "%s: its task chain takes %.1f days, past its closing date",
+                            x->id, (double)cs->critical_path / 1440.0);
+        }
+    }
+}
+
+/* The fleet's lift per day: tails x (sorties a tail can fly a day) x
+ * cabin load, against the days after clearances open. */
+static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double window)
+{
+    if (s->n_aircraft > 0 && c->ship_kg > 0) {
+        double lift = 0;
+        for (size_t a = 0; a < s->n_aircraft; a++) {
+            const dd_aircraft *t = &s->aircraft[a];
+            int32_t tails = 0;
+            for (size_t k = 0; k < t->n_tails; k++)
+                if (t->tails[k].count > tails)
+                    tails = t->tails[k].count;
+            double best = 0;
+            for (size_t si = 0; si < s->n_sites; si++) {
+                double d = c->sites[si].dist_m;
+                double cycle = 2 * d / t->cruise_mps / 60.0 + 2.0 * (double)t->ground_time;
+                if (cycle <= 0)
+                    continue;
+                double per_day = 1440.0 / cycle * dd_aircraft_acl(t, d);
+                if (per_day > best)
+                    best = per_day;
+            }
+            lift += tails * best;
+        }
+        if (lift > 0) {
+            double d = ceil(c->ship_kg / lift);
+            char w[64];
+            dd_format_weight(s, lift, w, sizeof w);
+            if (d > c->days_lb) {
+                c->days_lb = d;
+                c->days_lb_binding = "fleet lift";
+            }
+            add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "the fleet lifts at most %s a day at full cabin load; the cargo needs "
+                        "at least %.0f day%s of flying",
+                        w, d, d == 1 ? "" : "s");
+        }
+    } else if (s->n_aircraft == 0 && c->ship_kg > 0) {
+        add_finding(c, fb, DD_SEV_ERROR,
+                    "there is cargo to ship but no aircraft in the fleet");
+    }
+}
+
+/* Items that fit only some types: other types must carry them. */
+static void misfit_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
+{
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        const dd_aircraft *t = &s->aircraft[a];
+        int64_t misfit = 0;
+        const char *example = NULL;
+        for (size_t k = 0; k < s->n_cargo; k++) {
+            const dd_cargo *x = &s->cargo[k];
+            if (x->disposition != DD_DISP_SHIP)
+                continue;
+            double w = x->width_m < x->length_m ? x->width_m : x->length_m;
+            double l = x->width_m < x->length_m ? x->length_m : x->width_m;
+            bool bulky = x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET;
+            if (x->weight_kg > t->acl_kg ||
+                (bulky && (w > t->door_width_m || x->height_m > t->door_height_m ||
+                           l > t->floor_length_m)) ||
+                (!bulky && x->height_m > t->pallet_height_m)) {
+                misfit += x->quantity;
+                if (!example)
+                    example = x->id;
+            }
+        }
+        if (misfit)
+            add_finding(c, fb, DD_SEV_NOTE,
+                        "%lld pieces do not fit the %s (e.g. '%s'); other types must carry "
+                        "them",
+                        (long long)misfit, t->id, example);
+    }
+}
+
+/* People by role and cargo by kind, per site and in all. */
+static void tallies(const dd_scenario *s, dd_check *c)
+{
+    for (size_t k = 0; k < s->n_people; k++) {
+        const dd_people *g = &s->people[k];
+        dd_check_site *cs = &c->sites[g->site];
+        cs->people[g->role] += g->count;
+        cs->people_total += g->count;
+        c->people[g->role] += g->count;
+        c->people_total += g->count;
+    }
+    for (size_t k = 0; k < s->n_cargo; k++) {
+        const dd_cargo *x = &s->cargo[k];
+        dd_check_site *cs = &c->sites[x->site];
+        cs->cargo_rows++;
+        if (x->disposition == DD_DISP_HANDOVER) {
+            cs->pieces_handover += x->quantity;
+            continue;
+        }
+        if (x->disposition == DD_DISP_DESTROY) {
+            cs->pieces_destroy += x->quantity;
+            continue;
+        }
+        cs->pieces_ship += x->quantity;
+        cs->ship_kg += x->weight_kg * x->quantity;
+        cs->pallet_equiv += x->quantity * dd__cargo_pallet_equiv(x);
+        if (x->kind == DD_CARGO_ROLLING)
+            cs->rolling += x->quantity;
+        else if (x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET)
+            cs->outsize += x->quantity;
+        /* the floor length rolling/outsize cargo needs at best, on the
+         * usable type that packs it tightest (in floors) */
+        cs->floor_m += x->quantity * dd__cargo_floor_share(s, x);
+    }
+}
+
+/* No military flight at all (no cap or no aircraft), and the days the
+ * country-wide cap needs for the sorties bound. */
+static void cap_findings(const dd_scenario *s, dd_check *c, fbuf *fb, double window)
+{
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    bool no_military = ct->daily_cap == 0 || s->n_aircraft == 0;
+    if (no_military) {
+        const char *why = s->n_aircraft == 0 ? "there is no aircraft in the fleet"
+                                             : "the clearance cap is 0 flights a day";
+        if (c->ship_kg > 0) {
+            char w[64];
+            dd_format_weight(s, c->ship_kg, w, sizeof w);
+            add_finding(c, fb, DD_SEV_ERROR, "%s cannot leave: %s", w, why);
+        }
+        for (size_t si = 0; si < s->n_sites; si++)
+            if (c->sites[si].stranded > 0)
+                add_finding(c, fb, DD_SEV_ERROR,
+                            "%s: %.0f of its %lld people have no seat out (commercial seats "
+                            "fall short and %s)",
+                            s->sites[si].id, c->sites[si].stranded,
+                            (long long)c->sites[si].people_total, why);
+    }
+    c->days_lb = 0;
+    c->days_lb_binding = "none";
+    if (!no_military && ct->daily_cap > 0 && c->sorties_lb > 0) {
+        double d = ceil((double)c->sorties_lb / ct->daily_cap);
+        if (d > c->days_lb) {
+            c->days_lb = d;
+            c->days_lb_binding = "country-wide clearance cap";
+        }
+        add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
+                    "at the clearance cap of %d flight%s/day, the %lld sortie%s that the "
+                    "cargo and people need at best take%s at least %.0f day%s; %.0f days "
+                    "remain from the first clearance to the deadline",
+                    ct->daily_cap, ct->daily_cap == 1 ? "" : "s", (long long)c->sorties_lb,
+                    c->sorties_lb == 1 ? "" : "s", c->sorties_lb == 1 ? "s" : "", d,
+                    d == 1 ? "" : "s", window);
+    }
+}
+
 dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
 {
     *out = NULL;
@@ -227,39 +444,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
                                        ? s->sites[i].exit_per_day
                                        : s->agreement.personnel.exit_per_day;
     }
-    for (size_t k = 0; k < s->n_people; k++) {
-        const dd_people *g = &s->people[k];
-        dd_check_site *cs = &c->sites[g->site];
-        cs->people[g->role] += g->count;
-        cs->people_total += g->count;
-        c->people[g->role] += g->count;
-        c->people_total += g->count;
-    }
-    /* the floor length rolling/outsize cargo needs at best, on the type
-     * that packs it tightest */
-    for (size_t k = 0; k < s->n_cargo; k++) {
-        const dd_cargo *x = &s->cargo[k];
-        dd_check_site *cs = &c->sites[x->site];
-        cs->cargo_rows++;
-        if (x->disposition == DD_DISP_HANDOVER) {
-            cs->pieces_handover += x->quantity;
-            continue;
-        }
-        if (x->disposition == DD_DISP_DESTROY) {
-            cs->pieces_destroy += x->quantity;
-            continue;
-        }
-        cs->pieces_ship += x->quantity;
-        cs->ship_kg += x->weight_kg * x->quantity;
-        cs->pallet_equiv += x->quantity * dd__cargo_pallet_equiv(x);
-        if (x->kind == DD_CARGO_ROLLING)
-            cs->rolling += x->quantity;
-        else if (x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET)
-            cs->outsize += x->quantity;
-        /* the floor length rolling/outsize cargo needs at best, on the
-         * usable type that packs it tightest (in floors) */
-        cs->floor_m += x->quantity * dd__cargo_floor_share(s, x);
-    }
+    tallies(s, c);
     c->days_to_deadline = (double)s->agreement.deadline / 1440.0;
     for (size_t i = 0; i < c->n_milestones; i++) {
         c->milestones[i].m = &s->agreement.milestones[i];
@@ -323,171 +508,15 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
     free(lb_why);
     free(seats_need);
 
-    /* days of flying at best after clearances open */
-    const dd_clearance_terms *ct = &s->agreement.clearance;
-    bool no_military = ct->daily_cap == 0 || s->n_aircraft == 0;
-    if (no_military) {
-        const char *why = s->n_aircraft == 0 ? "there is no aircraft in the fleet"
-                                             : "the clearance cap is 0 flights a day";
-        if (c->ship_kg > 0) {
-            char w[64];
-            dd_format_weight(s, c->ship_kg, w, sizeof w);
-            add_finding(c, &fcap, DD_SEV_ERROR, "%s cannot leave: %s", w, why);
-        }
-        for (size_t si = 0; si < s->n_sites; si++)
-            if (c->sites[si].stranded > 0)
-                add_finding(c, &fcap, DD_SEV_ERROR,
-                            "%s: %.0f of its %lld people have no seat out (commercial seats "
-                            "fall short and %s)",
-                            s->sites[si].id, c->sites[si].stranded,
-                            (long long)c->sites[si].people_total, why);
-    }
-    c->days_lb = 0;
-    c->days_lb_binding = "none";
-    if (!no_military && ct->daily_cap > 0 && c->sorties_lb > 0) {
-        double d = ceil((double)c->sorties_lb / ct->daily_cap);
-        if (d > c->days_lb) {
-            c->days_lb = d;
-            c->days_lb_binding = "country-wide clearance cap";
-        }
-        add_finding(c, &fcap, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
-                    "at the clearance cap of %d flight%s/day, the %lld sortie%s that the "
-                    "cargo and people need at best take%s at least %.0f day%s; %.0f days "
-                    "remain from the first clearance to the deadline",
-                    ct->daily_cap, ct->daily_cap == 1 ? "" : "s", (long long)c->sorties_lb,
-                    c->sorties_lb == 1 ? "" : "s", c->sorties_lb == 1 ? "s" : "", d,
-                    d == 1 ? "" : "s", window);
-    }
-    for (size_t si = 0; si < s->n_sites; si++) {
-        dd_check_site *cs = &c->sites[si];
-        const dd_site *x = cs->site;
-        if (x->daily_cap > 0 && cs->sorties_lb > 0) {
-            double d = ceil((double)cs->sorties_lb / x->daily_cap);
-            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
-            double w = (double)(end - ct->opens) / 1440.0;
-            if (d > c->days_lb) {
-                c->days_lb = d;
-                c->days_lb_binding = "airfield clearance cap";
-            }
-            add_finding(c, &fcap, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "%s: at its cap of %d clearance%s/day, its %lld sortie%s take%s at "
-                        "least %.0f day%s; %.0f days remain from the first clearance to its "
-                        "closing date",
-                        x->id, x->daily_cap, x->daily_cap == 1 ? "" : "s",
-                        (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s",
-                        cs->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
-        }
-        if (cs->exit_days > 0) {
-            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
-            double w = (double)end / 1440.0;
-            add_finding(c, &fcap, cs->exit_days > w ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "%s: exit processing of %d/day needs %.0f day%s for its %lld %s; "
-                        "%.0f days remain from the epoch to its closing date",
-                        x->id, cs->exit_per_day, ceil(cs->exit_days),
-                        ceil(cs->exit_days) == 1 ? "" : "s", (long long)cs->people_total,
-                        cs->people_total == 1 ? "person" : "people", w);
-        }
-        int64_t sensitive = 0;
-        for (size_t k = 0; k < s->n_cargo; k++)
-            if (s->cargo[k].site == (int32_t)si && s->cargo[k].sensitive &&
-                s->cargo[k].disposition == DD_DISP_SHIP)
-                sensitive += s->cargo[k].quantity;
-        if (sensitive > 0 && cs->people_total == 0)
-            add_finding(c, &fcap, DD_SEV_ERROR,
-                        "%s: %lld sensitive piece%s need%s an escort aboard, and nobody is at "
-                        "the site",
-                        x->id, (long long)sensitive, sensitive == 1 ? "" : "s",
-                        sensitive == 1 ? "s" : "");
-        int32_t floor_sec = x->security_floor >= 0 ? x->security_floor
-                                                   : s->agreement.security.floor;
-        if (cs->people[DD_ROLE_SECURITY] > 0 && cs->exit_per_day >= 0 &&
-            cs->exit_per_day < floor_sec)
-            add_finding(c, &fcap, DD_SEV_ERROR,
-                        "%s: exit processing of %d/day is below the security floor of %d: the "
-                        "last security element cannot leave together",
-                        x->id, cs->exit_per_day, floor_sec);
-        if (cs->people_total > 0 && cs->people[DD_ROLE_SECURITY] < floor_sec)
-            add_finding(c, &fcap, DD_SEV_WARNING,
-                        "%s has %lld security personnel, below the floor of %d", x->id,
-                        (long long)cs->people[DD_ROLE_SECURITY], floor_sec);
-        if (cs->critical_path > 0) {
-            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
-            if (cs->critical_path > end)
-                add_finding(c, &fcap, DD_SEV_ERROR,
-                            "%s: its task chain takes %.1f days, past its closing date",
-                            x->id, (double)cs->critical_path / 1440.0);
-        }
-    }
-    /* fleet lift per day: tails × (sorties a tail can fly a day) × ACL */
-    if (s->n_aircraft > 0 && c->ship_kg > 0) {
-        double lift = 0;
-        for (size_t a = 0; a < s->n_aircraft; a++) {
-            const dd_aircraft *t = &s->aircraft[a];
-            int32_t tails = 0;
-            for (size_t k = 0; k < t->n_tails; k++)
-                if (t->tails[k].count > tails)
-                    tails = t->tails[k].count;
-            double best = 0;
-            for (size_t si = 0; si < s->n_sites; si++) {
-                double d = c->sites[si].dist_m;
-                double cycle = 2 * d / t->cruise_mps / 60.0 + 2.0 * (double)t->ground_time;
-                if (cycle <= 0)
-                    continue;
-                double per_day = 1440.0 / cycle * dd_aircraft_acl(t, d);
-                if (per_day > best)
-                    best = per_day;
-            }
-            lift += tails * best;
-        }
-        if (lift > 0) {
-            double d = ceil(c->ship_kg / lift);
-            char w[64];
-            dd_format_weight(s, lift, w, sizeof w);
-            if (d > c->days_lb) {
-                c->days_lb = d;
-                c->days_lb_binding = "fleet lift";
-            }
-            add_finding(c, &fcap, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "the fleet lifts at most %s a day at full cabin load; the cargo needs "
-                        "at least %.0f day%s of flying",
-                        w, d, d == 1 ? "" : "s");
-        }
-    } else if (s->n_aircraft == 0 && c->ship_kg > 0) {
-        add_finding(c, &fcap, DD_SEV_ERROR,
-                    "there is cargo to ship but no aircraft in the fleet");
-    }
+    cap_findings(s, c, &fcap, window);
+    site_findings(s, c, &fcap);
+    fleet_finding(s, c, &fcap, window);
     if (s->agreement.personnel.ceiling >= 0 && c->people_total > s->agreement.personnel.ceiling)
         add_finding(c, &fcap, DD_SEV_WARNING,
                     "%lld people including augmentees exceed the in-country ceiling of %d if "
                     "all are present at once",
                     (long long)c->people_total, s->agreement.personnel.ceiling);
-    /* items that fit only some types */
-    for (size_t a = 0; a < s->n_aircraft; a++) {
-        const dd_aircraft *t = &s->aircraft[a];
-        int64_t misfit = 0;
-        const char *example = NULL;
-        for (size_t k = 0; k < s->n_cargo; k++) {
-            const dd_cargo *x = &s->cargo[k];
-            if (x->disposition != DD_DISP_SHIP)
-                continue;
-            double w = x->width_m < x->length_m ? x->width_m : x->length_m;
-            double l = x->width_m < x->length_m ? x->length_m : x->width_m;
-            bool bulky = x->kind != DD_CARGO_LOOSE && x->kind != DD_CARGO_PALLET;
-            if (x->weight_kg > t->acl_kg ||
-                (bulky && (w > t->door_width_m || x->height_m > t->door_height_m ||
-                           l > t->floor_length_m)) ||
-                (!bulky && x->height_m > t->pallet_height_m)) {
-                misfit += x->quantity;
-                if (!example)
-                    example = x->id;
-            }
-        }
-        if (misfit)
-            add_finding(c, &fcap, DD_SEV_NOTE,
-                        "%lld pieces do not fit the %s (e.g. '%s'); other types must carry "
-                        "them",
-                        (long long)misfit, t->id, example);
-    }
+    misfit_findings(s, c, &fcap);
     if (fcap.oom) {
         dd_check_free(c);
         return DD_ENOMEM;
