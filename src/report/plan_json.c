@@ -277,6 +277,357 @@ static bool jindex_build(const dd_plan *p, jindex *x)
     return ok;
 }
 
+static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    dd__jw_key(w, "sorties");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        int32_t tz = s->sites[so->site].tz_offset;
+        dd__jw_obj(w);
+        dd__jw_key(w, "id");
+        dd__jw_int(w, (int64_t)i + 1);
+        dd__jw_key(w, "aircraft");
+        dd__jw_str(w, s->aircraft[so->aircraft].id);
+        dd__jw_key(w, "tail");
+        dd__jw_int(w, so->tail + 1);
+        dd__jw_key(w, "site");
+        dd__jw_str(w, s->sites[so->site].id);
+        dd__jw_key(w, "destination");
+        dd__jw_str(w, s->hubs[so->hub].id);
+        dd__jw_key(w, "ferry");
+        dd__jw_obj(w);
+        dd__jw_key(w, "from");
+        dd__jw_str(w, s->hubs[so->ferry_from].id);
+        jtime(w, s, "departure", so->ferry_departure);
+        jtime(w, s, "arrival", so->arrival_at_site);
+        dd__jw_key(w, "passengers");
+        dd__jw_arr(w);
+        for (size_t k = 0; k < so->n_ferry_pax; k++) {
+            dd__jw_obj(w);
+            dd__jw_key(w, "people");
+            dd__jw_str(w, s->people[so->ferry_pax[k].people].id);
+            dd__jw_key(w, "count");
+            dd__jw_int(w, so->ferry_pax[k].count);
+            dd__jw_obj_end(w);
+        }
+        dd__jw_arr_end(w);
+        dd__jw_obj_end(w);
+        jtime(w, s, "arrival_at_site", so->arrival_at_site);
+        jtime(w, s, "departure", so->departure);
+        jtime(w, s, "arrival", so->arrival);
+        jlocal(w, s, "departure_local", so->departure, tz);
+        dd__jw_key(w, "clearance");
+        dd__jw_int(w, so->clearance + 1);
+        dd__jw_key(w, "load");
+        load_obj(w, p, ix, so);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_commercial(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    dd__jw_key(w, "commercial");
+    dd__jw_arr(w);
+    /* one entry per site and day, people merged, in the order of each
+     * entry's first movement */
+    for (size_t i = 0; i < ix->n_com;) {
+        const dd_movement *mv = &p->movements[ix->com[i]];
+        int32_t site = s->people[mv->people].site;
+        dd__jw_obj(w);
+        dd__jw_key(w, "site");
+        dd__jw_str(w, s->sites[site].id);
+        jdate(w, s, "date", mv->day);
+        jtime(w, s, "departure", mv->departure);
+        dd__jw_key(w, "passengers");
+        dd__jw_arr(w);
+        do {
+            const dd_movement *x = &p->movements[ix->com[i++]];
+            dd__jw_obj(w);
+            dd__jw_key(w, "people");
+            dd__jw_str(w, s->people[x->people].id);
+            dd__jw_key(w, "count");
+            dd__jw_int(w, x->count);
+            dd__jw_obj_end(w);
+        } while (i < ix->n_com && p->movements[ix->com[i]].day == mv->day &&
+                 s->people[p->movements[ix->com[i]].people].site == site);
+        dd__jw_arr_end(w);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    (void)ix;
+    dd__jw_key(w, "clearances");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        const dd_clearance_req *c = &p->clearances[i];
+        dd__jw_obj(w);
+        dd__jw_key(w, "id");
+        dd__jw_int(w, (int64_t)i + 1);
+        dd__jw_key(w, "sortie");
+        dd__jw_int(w, c->sortie + 1);
+        dd__jw_key(w, "site");
+        dd__jw_str(w, s->sites[c->site].id);
+        dd__jw_key(w, "airfield");
+        dd__jw_str(w, s->sites[c->site].icao);
+        jtime(w, s, "file_by", c->file_by);
+        jtime(w, s, "window_from", c->window_from);
+        jtime(w, s, "window_to", c->window_to);
+        jdate(w, s, "date", c->day);
+        dd__jw_key(w, "count_site");
+        dd__jw_int(w, c->count_site);
+        dd__jw_key(w, "count_country");
+        dd__jw_int(w, c->count_country);
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, i, &ci);
+        char route[64];
+        snprintf(route, sizeof route, "%s-%s", ci.from_icao, ci.to_icao);
+        dd__jw_key(w, "call_sign");
+        dd__jw_str(w, ci.call_sign);
+        dd__jw_key(w, "route");
+        dd__jw_str(w, route);
+        dd__jw_key(w, "passengers");
+        dd__jw_int(w, ci.passengers);
+        dd__jw_key(w, "hazards");
+        dd__jw_arr(w);
+        for (size_t k = 0; k < s->hazard.n_classes && k < 32; k++)
+            if (ci.hazards >> k & 1)
+                dd__jw_str(w, s->hazard.classes[k]);
+        dd__jw_arr_end(w);
+        dd__jw_key(w, "weapons");
+        dd__jw_bool(w, ci.weapons);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_tasks(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    (void)ix;
+    dd__jw_key(w, "tasks");
+    dd__jw_arr(w);
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        const dd_task *t = &s->tasks[k];
+        dd__jw_obj(w);
+        dd__jw_key(w, "id");
+        dd__jw_str(w, t->id);
+        dd__jw_key(w, "site");
+        dd__jw_str(w, s->sites[t->site].id);
+        jtime(w, s, "start", p->tasks[k].start);
+        jtime(w, s, "end", p->tasks[k].end);
+        dd__jw_key(w, "resources");
+        dd__jw_arr(w);
+        for (size_t d = 0; d < t->n_demand; d++) {
+            dd__jw_obj(w);
+            dd__jw_key(w, "resource");
+            dd__jw_str(w, s->sites[t->site].resources[t->demand[d].resource].id);
+            dd__jw_key(w, "amount");
+            dd__jw_int(w, t->demand[d].amount);
+            dd__jw_obj_end(w);
+        }
+        dd__jw_arr_end(w);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_people(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    dd__jw_key(w, "people");
+    dd__jw_arr(w);
+    for (size_t g = 0; g < s->n_people; g++) {
+        const dd_people *pg = &s->people[g];
+        dd__jw_obj(w);
+        dd__jw_key(w, "people");
+        dd__jw_str(w, pg->id);
+        dd__jw_key(w, "site");
+        dd__jw_str(w, s->sites[pg->site].id);
+        dd__jw_key(w, "count");
+        dd__jw_int(w, pg->count);
+        dd__jw_key(w, "role");
+        dd__jw_str(w, dd_role_name(pg->role));
+        jtime(w, s, "released", p->released[g]);
+        jtime(w, s, "arrival", p->arrived[g]);
+        jtime(w, s, "entry_request_by",
+              p->arrived[g] == DD_TIME_NONE ? DD_TIME_NONE
+                                            : p->arrived[g] - s->agreement.personnel.entry_lead);
+        dd__jw_key(w, "movements");
+        dd__jw_arr(w);
+        for (size_t j = ix->mv_off[g]; j < ix->mv_off[g + 1]; j++) {
+            const dd_movement *mv = &p->movements[ix->mv[j]];
+            dd__jw_obj(w);
+            dd__jw_key(w, "count");
+            dd__jw_int(w, mv->count);
+            dd__jw_key(w, "sortie");
+            if (mv->sortie >= 0)
+                dd__jw_int(w, mv->sortie + 1);
+            else
+                dd__jw_null(w);
+            jdate(w, s, "date", mv->day);
+            jtime(w, s, "departure", mv->departure);
+            dd__jw_obj_end(w);
+        }
+        dd__jw_arr_end(w);
+        dd__jw_key(w, "arrivals");
+        dd__jw_arr(w);
+        for (size_t j = ix->fe_off[g]; j < ix->fe_off[g + 1]; j++) {
+            size_t i = ix->fe[j] >> 20, k = ix->fe[j] & ((1u << 20) - 1);
+            dd__jw_obj(w);
+            dd__jw_key(w, "count");
+            dd__jw_int(w, p->sorties[i].ferry_pax[k].count);
+            dd__jw_key(w, "sortie");
+            dd__jw_int(w, (int64_t)i + 1);
+            dd__jw_obj_end(w);
+        }
+        dd__jw_arr_end(w);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_sites(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    (void)ix;
+    dd__jw_key(w, "sites");
+    dd__jw_arr(w);
+    for (size_t si = 0; si < s->n_sites; si++) {
+        const dd_site_plan *sp = &p->sites[si];
+        dd__jw_obj(w);
+        dd__jw_key(w, "site");
+        dd__jw_str(w, s->sites[si].id);
+        jtime(w, s, "closure", sp->closure);
+        jlocal(w, s, "closure_local", sp->closure, s->sites[si].tz_offset);
+        jtime(w, s, "close_by", s->sites[si].close_by);
+        dd__jw_key(w, "days");
+        dd__jw_arr(w);
+        for (size_t d = 0; d < sp->n_days; d++) {
+            const dd_site_day *sd = &sp->days[d];
+            dd__jw_obj(w);
+            jdate(w, s, "date", sd->day);
+            dd__jw_key(w, "people");
+            dd__jw_obj(w);
+            for (int r = 0; r < DD_ROLE_COUNT; r++) {
+                dd__jw_key(w, dd_role_name((dd_role)r));
+                dd__jw_int(w, sd->people[r]);
+            }
+            dd__jw_obj_end(w);
+            dd__jw_key(w, "security_required");
+            dd__jw_int(w, sd->security_required);
+            dd__jw_key(w, "cargo_remaining_kg");
+            dd__jw_num(w, r1(sd->cargo_remaining_kg));
+            dd__jw_key(w, "mog_peak");
+            dd__jw_int(w, sd->mog_peak);
+            dd__jw_key(w, "clearances");
+            dd__jw_int(w, sd->clearances);
+            dd__jw_key(w, "exits");
+            dd__jw_int(w, sd->exits);
+            dd__jw_obj_end(w);
+        }
+        dd__jw_arr_end(w);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_milestones(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    (void)ix;
+    dd__jw_key(w, "milestones");
+    dd__jw_arr(w);
+    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
+        const dd_milestone *ms = &s->agreement.milestones[m];
+        const dd_milestone_result *r = &p->milestones[m];
+        dd__jw_obj(w);
+        dd__jw_key(w, "id");
+        dd__jw_str(w, ms->id);
+        jtime(w, s, "at", ms->at);
+        jtime(w, s, "achieved", r->achieved);
+        dd__jw_key(w, "margin_hours");
+        if (r->achieved != DD_TIME_NONE)
+            dd__jw_num(w, r1((double)(ms->at - r->achieved) / 60.0));
+        else
+            dd__jw_null(w);
+        dd__jw_key(w, "met");
+        dd__jw_bool(w, r->met);
+        dd__jw_key(w, "personnel_out");
+        dd__jw_num(w, round(r->personnel_out * 1000) / 1000);
+        dd__jw_key(w, "cargo_out");
+        dd__jw_num(w, round(r->cargo_out * 1000) / 1000);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+
+}
+
+static void j_bounds(dd_jw *w, const dd_plan *p, const jindex *ix)
+{
+    const dd_scenario *s = p->scenario;
+    (void)ix;
+    dd__jw_key(w, "bounds");
+    dd__jw_obj(w);
+    dd__jw_key(w, "completion");
+    dd__jw_obj(w);
+    jtime(w, s, "lower_bound", p->completion_lb);
+    dd__jw_key(w, "binding");
+    dd__jw_str(w, dd_binding_name(p->completion_lb_binding));
+    dd__jw_key(w, "gap_hours");
+    dd__jw_num(w, p->completion == DD_TIME_NONE ? 0
+                                                 : r1((double)(p->completion - p->completion_lb) / 60.0));
+    dd__jw_obj_end(w);
+    dd__jw_key(w, "sorties");
+    dd__jw_obj(w);
+    dd__jw_key(w, "lower_bound");
+    dd__jw_int(w, (int64_t)p->sorties_lb);
+    dd__jw_key(w, "found");
+    dd__jw_int(w, (int64_t)p->n_sorties);
+    dd__jw_key(w, "gap");
+    dd__jw_int(w, (int64_t)p->n_sorties - (int64_t)p->sorties_lb);
+    dd__jw_obj_end(w);
+    dd__jw_obj_end(w);
+
+    dd__jw_key(w, "relaxations");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < p->n_relaxations; i++) {
+        const dd_relaxation *r = &p->relaxations[i];
+        dd__jw_obj(w);
+        dd__jw_key(w, "change");
+        dd__jw_str(w, r->change);
+        if (r->site >= 0) {
+            dd__jw_key(w, "site");
+            dd__jw_str(w, s->sites[r->site].id);
+        }
+        if (r->aircraft >= 0) {
+            dd__jw_key(w, "aircraft");
+            dd__jw_str(w, s->aircraft[r->aircraft].id);
+        }
+        dd__jw_key(w, "value");
+        dd__jw_int(w, r->value);
+        dd__jw_key(w, "was");
+        dd__jw_int(w, r->was);
+        dd__jw_key(w, "text");
+        dd__jw_str(w, r->text);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
 dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f)
 {
     const dd_scenario *s = p->scenario;
@@ -332,312 +683,14 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     dd__jw_int(&w, p->commercial_seats_used);
     dd__jw_obj_end(&w);
 
-    dd__jw_key(&w, "sorties");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_sorties; i++) {
-        const dd_sortie *so = &p->sorties[i];
-        int32_t tz = s->sites[so->site].tz_offset;
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_int(&w, (int64_t)i + 1);
-        dd__jw_key(&w, "aircraft");
-        dd__jw_str(&w, s->aircraft[so->aircraft].id);
-        dd__jw_key(&w, "tail");
-        dd__jw_int(&w, so->tail + 1);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[so->site].id);
-        dd__jw_key(&w, "destination");
-        dd__jw_str(&w, s->hubs[so->hub].id);
-        dd__jw_key(&w, "ferry");
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "from");
-        dd__jw_str(&w, s->hubs[so->ferry_from].id);
-        jtime(&w, s, "departure", so->ferry_departure);
-        jtime(&w, s, "arrival", so->arrival_at_site);
-        dd__jw_key(&w, "passengers");
-        dd__jw_arr(&w);
-        for (size_t k = 0; k < so->n_ferry_pax; k++) {
-            dd__jw_obj(&w);
-            dd__jw_key(&w, "people");
-            dd__jw_str(&w, s->people[so->ferry_pax[k].people].id);
-            dd__jw_key(&w, "count");
-            dd__jw_int(&w, so->ferry_pax[k].count);
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
-        jtime(&w, s, "arrival_at_site", so->arrival_at_site);
-        jtime(&w, s, "departure", so->departure);
-        jtime(&w, s, "arrival", so->arrival);
-        jlocal(&w, s, "departure_local", so->departure, tz);
-        dd__jw_key(&w, "clearance");
-        dd__jw_int(&w, so->clearance + 1);
-        dd__jw_key(&w, "load");
-        load_obj(&w, p, &ix, so);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "commercial");
-    dd__jw_arr(&w);
-    /* one entry per site and day, people merged, in the order of each
-     * entry's first movement */
-    for (size_t i = 0; i < ix.n_com;) {
-        const dd_movement *mv = &p->movements[ix.com[i]];
-        int32_t site = s->people[mv->people].site;
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[site].id);
-        jdate(&w, s, "date", mv->day);
-        jtime(&w, s, "departure", mv->departure);
-        dd__jw_key(&w, "passengers");
-        dd__jw_arr(&w);
-        do {
-            const dd_movement *x = &p->movements[ix.com[i++]];
-            dd__jw_obj(&w);
-            dd__jw_key(&w, "people");
-            dd__jw_str(&w, s->people[x->people].id);
-            dd__jw_key(&w, "count");
-            dd__jw_int(&w, x->count);
-            dd__jw_obj_end(&w);
-        } while (i < ix.n_com && p->movements[ix.com[i]].day == mv->day &&
-                 s->people[p->movements[ix.com[i]].people].site == site);
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "clearances");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_clearances; i++) {
-        const dd_clearance_req *c = &p->clearances[i];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_int(&w, (int64_t)i + 1);
-        dd__jw_key(&w, "sortie");
-        dd__jw_int(&w, c->sortie + 1);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[c->site].id);
-        dd__jw_key(&w, "airfield");
-        dd__jw_str(&w, s->sites[c->site].icao);
-        jtime(&w, s, "file_by", c->file_by);
-        jtime(&w, s, "window_from", c->window_from);
-        jtime(&w, s, "window_to", c->window_to);
-        jdate(&w, s, "date", c->day);
-        dd__jw_key(&w, "count_site");
-        dd__jw_int(&w, c->count_site);
-        dd__jw_key(&w, "count_country");
-        dd__jw_int(&w, c->count_country);
-        dd_clearance_info ci;
-        dd_plan_clearance_info(p, i, &ci);
-        char route[64];
-        snprintf(route, sizeof route, "%s-%s", ci.from_icao, ci.to_icao);
-        dd__jw_key(&w, "call_sign");
-        dd__jw_str(&w, ci.call_sign);
-        dd__jw_key(&w, "route");
-        dd__jw_str(&w, route);
-        dd__jw_key(&w, "passengers");
-        dd__jw_int(&w, ci.passengers);
-        dd__jw_key(&w, "hazards");
-        dd__jw_arr(&w);
-        for (size_t k = 0; k < s->hazard.n_classes && k < 32; k++)
-            if (ci.hazards >> k & 1)
-                dd__jw_str(&w, s->hazard.classes[k]);
-        dd__jw_arr_end(&w);
-        dd__jw_key(&w, "weapons");
-        dd__jw_bool(&w, ci.weapons);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "tasks");
-    dd__jw_arr(&w);
-    for (size_t k = 0; k < s->n_tasks; k++) {
-        const dd_task *t = &s->tasks[k];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_str(&w, t->id);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[t->site].id);
-        jtime(&w, s, "start", p->tasks[k].start);
-        jtime(&w, s, "end", p->tasks[k].end);
-        dd__jw_key(&w, "resources");
-        dd__jw_arr(&w);
-        for (size_t d = 0; d < t->n_demand; d++) {
-            dd__jw_obj(&w);
-            dd__jw_key(&w, "resource");
-            dd__jw_str(&w, s->sites[t->site].resources[t->demand[d].resource].id);
-            dd__jw_key(&w, "amount");
-            dd__jw_int(&w, t->demand[d].amount);
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "people");
-    dd__jw_arr(&w);
-    for (size_t g = 0; g < s->n_people; g++) {
-        const dd_people *pg = &s->people[g];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "people");
-        dd__jw_str(&w, pg->id);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[pg->site].id);
-        dd__jw_key(&w, "count");
-        dd__jw_int(&w, pg->count);
-        dd__jw_key(&w, "role");
-        dd__jw_str(&w, dd_role_name(pg->role));
-        jtime(&w, s, "released", p->released[g]);
-        jtime(&w, s, "arrival", p->arrived[g]);
-        jtime(&w, s, "entry_request_by",
-              p->arrived[g] == DD_TIME_NONE ? DD_TIME_NONE
-                                            : p->arrived[g] - s->agreement.personnel.entry_lead);
-        dd__jw_key(&w, "movements");
-        dd__jw_arr(&w);
-        for (size_t j = ix.mv_off[g]; j < ix.mv_off[g + 1]; j++) {
-            const dd_movement *mv = &p->movements[ix.mv[j]];
-            dd__jw_obj(&w);
-            dd__jw_key(&w, "count");
-            dd__jw_int(&w, mv->count);
-            dd__jw_key(&w, "sortie");
-            if (mv->sortie >= 0)
-                dd__jw_int(&w, mv->sortie + 1);
-            else
-                dd__jw_null(&w);
-            jdate(&w, s, "date", mv->day);
-            jtime(&w, s, "departure", mv->departure);
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_key(&w, "arrivals");
-        dd__jw_arr(&w);
-        for (size_t j = ix.fe_off[g]; j < ix.fe_off[g + 1]; j++) {
-            size_t i = ix.fe[j] >> 20, k = ix.fe[j] & ((1u << 20) - 1);
-            dd__jw_obj(&w);
-            dd__jw_key(&w, "count");
-            dd__jw_int(&w, p->sorties[i].ferry_pax[k].count);
-            dd__jw_key(&w, "sortie");
-            dd__jw_int(&w, (int64_t)i + 1);
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "sites");
-    dd__jw_arr(&w);
-    for (size_t si = 0; si < s->n_sites; si++) {
-        const dd_site_plan *sp = &p->sites[si];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[si].id);
-        jtime(&w, s, "closure", sp->closure);
-        jlocal(&w, s, "closure_local", sp->closure, s->sites[si].tz_offset);
-        jtime(&w, s, "close_by", s->sites[si].close_by);
-        dd__jw_key(&w, "days");
-        dd__jw_arr(&w);
-        for (size_t d = 0; d < sp->n_days; d++) {
-            const dd_site_day *sd = &sp->days[d];
-            dd__jw_obj(&w);
-            jdate(&w, s, "date", sd->day);
-            dd__jw_key(&w, "people");
-            dd__jw_obj(&w);
-            for (int r = 0; r < DD_ROLE_COUNT; r++) {
-                dd__jw_key(&w, dd_role_name((dd_role)r));
-                dd__jw_int(&w, sd->people[r]);
-            }
-            dd__jw_obj_end(&w);
-            dd__jw_key(&w, "security_required");
-            dd__jw_int(&w, sd->security_required);
-            dd__jw_key(&w, "cargo_remaining_kg");
-            dd__jw_num(&w, r1(sd->cargo_remaining_kg));
-            dd__jw_key(&w, "mog_peak");
-            dd__jw_int(&w, sd->mog_peak);
-            dd__jw_key(&w, "clearances");
-            dd__jw_int(&w, sd->clearances);
-            dd__jw_key(&w, "exits");
-            dd__jw_int(&w, sd->exits);
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "milestones");
-    dd__jw_arr(&w);
-    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
-        const dd_milestone *ms = &s->agreement.milestones[m];
-        const dd_milestone_result *r = &p->milestones[m];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_str(&w, ms->id);
-        jtime(&w, s, "at", ms->at);
-        jtime(&w, s, "achieved", r->achieved);
-        dd__jw_key(&w, "margin_hours");
-        if (r->achieved != DD_TIME_NONE)
-            dd__jw_num(&w, r1((double)(ms->at - r->achieved) / 60.0));
-        else
-            dd__jw_null(&w);
-        dd__jw_key(&w, "met");
-        dd__jw_bool(&w, r->met);
-        dd__jw_key(&w, "personnel_out");
-        dd__jw_num(&w, round(r->personnel_out * 1000) / 1000);
-        dd__jw_key(&w, "cargo_out");
-        dd__jw_num(&w, round(r->cargo_out * 1000) / 1000);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-
-    dd__jw_key(&w, "bounds");
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "completion");
-    dd__jw_obj(&w);
-    jtime(&w, s, "lower_bound", p->completion_lb);
-    dd__jw_key(&w, "binding");
-    dd__jw_str(&w, dd_binding_name(p->completion_lb_binding));
-    dd__jw_key(&w, "gap_hours");
-    dd__jw_num(&w, p->completion == DD_TIME_NONE ? 0
-                                                 : r1((double)(p->completion - p->completion_lb) / 60.0));
-    dd__jw_obj_end(&w);
-    dd__jw_key(&w, "sorties");
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "lower_bound");
-    dd__jw_int(&w, (int64_t)p->sorties_lb);
-    dd__jw_key(&w, "found");
-    dd__jw_int(&w, (int64_t)p->n_sorties);
-    dd__jw_key(&w, "gap");
-    dd__jw_int(&w, (int64_t)p->n_sorties - (int64_t)p->sorties_lb);
-    dd__jw_obj_end(&w);
-    dd__jw_obj_end(&w);
-
-    dd__jw_key(&w, "relaxations");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_relaxations; i++) {
-        const dd_relaxation *r = &p->relaxations[i];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "change");
-        dd__jw_str(&w, r->change);
-        if (r->site >= 0) {
-            dd__jw_key(&w, "site");
-            dd__jw_str(&w, s->sites[r->site].id);
-        }
-        if (r->aircraft >= 0) {
-            dd__jw_key(&w, "aircraft");
-            dd__jw_str(&w, s->aircraft[r->aircraft].id);
-        }
-        dd__jw_key(&w, "value");
-        dd__jw_int(&w, r->value);
-        dd__jw_key(&w, "was");
-        dd__jw_int(&w, r->was);
-        dd__jw_key(&w, "text");
-        dd__jw_str(&w, r->text);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
+    j_sorties(&w, p, &ix);
+    j_commercial(&w, p, &ix);
+    j_clearances(&w, p, &ix);
+    j_tasks(&w, p, &ix);
+    j_people(&w, p, &ix);
+    j_sites(&w, p, &ix);
+    j_milestones(&w, p, &ix);
+    j_bounds(&w, p, &ix);
     dd__jw_obj_end(&w);
     jindex_free(&ix);
     return dd__jw_end(&w);
