@@ -471,6 +471,17 @@ static void test_cli_golden(void **state)
     assert_non_null(strstr(out, "  binding limit: no military flight is cleared (daily_cap 0), "
                                 "and 4 sorties are needed\n"));
     free(out);
+    /* a ramp that cannot turn the sorties in time: check fails, plan misses */
+    rc = run(DD_CLI " check " DATA "/plan/ramp/scenario.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  error: STRIP: its ramp (MOG 1, 12.0 h on the ground at least) "
+                                "turns 20\n         sorties in 10 days at best; 5 days remain "
+                                "from the first clearance to\n         its closing date\n"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/ramp/scenario.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  binding limit: ramp at STRIP: C17 MOG 1 full"));
+    free(out);
     /* exit processing below the security floor: check and plan say why */
     rc = run(DD_CLI " check " DATA "/plan/exitfloor.yaml", &out);
     assert_int_equal(rc, 1);

@@ -204,12 +204,46 @@ static double nearest_hub_m(const dd_scenario *s, const dd_site *x)
 
 /* Per site: the days its caps and exit processing need against its
  * closing date, escorts and the security floor, its task chain. */
+/* The ramp: every sortie holds a parking spot for at least the shortest
+ * ground time of the types that may use the site, and the site has at most
+ * its MOG of spots (reservations left out: a weaker bound, still a bound).
+ * Said only when it shows the closing date cannot be met, as the planner's
+ * own ramp bound does (bounds.c). */
+static void ramp_finding(const dd_scenario *s, dd_check *c, fbuf *fb, size_t si)
+{
+    const dd_check_site *cs = &c->sites[si];
+    const dd_site *x = cs->site;
+    int32_t mog = dd__mog_total(x);
+    dd_time g_min = INT64_MAX;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        if (dd__type_uses_site(&s->aircraft[a], x) && s->aircraft[a].ground_time < g_min)
+            g_min = s->aircraft[a].ground_time;
+    if (mog <= 0 || cs->sorties_lb <= 0 || g_min <= 0 || g_min == INT64_MAX)
+        return;
+    double d = ceil((double)cs->sorties_lb * (double)g_min / (double)mog / 1440.0);
+    dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+    double w = (double)(end - s->agreement.clearance.opens) / 1440.0;
+    if (d <= w)
+        return;
+    if (d > c->days_lb) {
+        c->days_lb = d;
+        c->days_lb_binding = "ramp (MOG)";
+    }
+    add_finding(c, fb, DD_SEV_ERROR,
+                "%s: its ramp (MOG %d, %.1f h on the ground at least) turns %lld sortie%s "
+                "in %.0f day%s at best; %.0f days remain from the first clearance to its "
+                "closing date",
+                x->id, mog, (double)g_min / 60.0, (long long)cs->sorties_lb,
+                cs->sorties_lb == 1 ? "" : "s", d, d == 1 ? "" : "s", w);
+}
+
 static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
 {
     const dd_clearance_terms *ct = &s->agreement.clearance;
     for (size_t si = 0; si < s->n_sites; si++) {
         dd_check_site *cs = &c->sites[si];
         const dd_site *x = cs->site;
+        ramp_finding(s, c, fb, si);
         if (x->daily_cap > 0 && cs->sorties_lb > 0) {
             double d = ceil((double)cs->sorties_lb / x->daily_cap);
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
