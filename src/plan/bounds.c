@@ -81,7 +81,7 @@ double dd__cargo_floor_share(const dd_scenario *s, const dd_cargo *x)
     return isfinite(best) ? best : 0;
 }
 
-static double nearest_hub(const dd_scenario *s, const dd_site *x)
+double dd__nearest_hub_m(const dd_scenario *s, const dd_site *x)
 {
     double best = INFINITY;
     for (size_t h = 0; h < s->n_hubs; h++) {
@@ -96,7 +96,7 @@ void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims)
 {
     for (size_t si = 0; si < s->n_sites; si++) {
         memset(&dims[si], 0, sizeof dims[si]);
-        dims[si].dist_m = nearest_hub(s, &s->sites[si]);
+        dims[si].dist_m = dd__nearest_hub_m(s, &s->sites[si]);
     }
     for (size_t k = 0; k < s->n_cargo; k++) {
         const dd_cargo *x = &s->cargo[k];

@@ -189,21 +189,17 @@ fail_alloc:
     return st;
 }
 
-static double nearest_hub_m(const dd_scenario *s, const dd_site *x)
-{
-    double best = INFINITY;
-    for (size_t h = 0; h < s->n_hubs; h++) {
-        double d = dd_distance_m(x->lat, x->lon, s->hubs[h].lat, s->hubs[h].lon);
-        if (d < best)
-            best = d;
-    }
-    return isfinite(best) ? best : 0;
-}
-
-
-
 /* Per site: the days its caps and exit processing need against its
  * closing date, escorts and the security floor, its task chain. */
+/* The days bound: the largest of the limits' days, and which sets it. */
+static void raise_days(dd_check *c, double d, const char *binding)
+{
+    if (d > c->days_lb) {
+        c->days_lb = d;
+        c->days_lb_binding = binding;
+    }
+}
+
 /* The ramp: every sortie holds a parking spot for at least the shortest
  * ground time of the types that may use the site, and the site has at most
  * its MOG of spots (reservations left out: a weaker bound, still a bound).
@@ -225,10 +221,7 @@ static void ramp_finding(const dd_scenario *s, dd_check *c, fbuf *fb, size_t si)
     double w = (double)(end - s->agreement.clearance.opens) / 1440.0;
     if (d <= w)
         return;
-    if (d > c->days_lb) {
-        c->days_lb = d;
-        c->days_lb_binding = "ramp (MOG)";
-    }
+    raise_days(c, d, "ramp (MOG)");
     add_finding(c, fb, DD_SEV_ERROR,
                 "%s: its ramp (MOG %d, %.1f h on the ground at least) turns %lld sortie%s "
                 "in %.0f day%s at best; %.0f days remain from the first clearance to its "
@@ -248,10 +241,7 @@ static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
             double d = ceil((double)cs->sorties_lb / x->daily_cap);
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
             double w = (double)(end - ct->opens) / 1440.0;
-            if (d > c->days_lb) {
-                c->days_lb = d;
-                c->days_lb_binding = "airfield clearance cap";
-            }
+            raise_days(c, d, "airfield clearance cap");
             add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
                         "%s: at its cap of %d clearance%s/day, its %lld sortie%s take%s at "
                         "least %.0f day%s; %.0f days remain from the first clearance to its "
@@ -331,10 +321,7 @@ static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double wi
             double d = ceil(c->ship_kg / lift);
             char w[64];
             dd_format_weight(s, lift, w, sizeof w);
-            if (d > c->days_lb) {
-                c->days_lb = d;
-                c->days_lb_binding = "fleet lift";
-            }
+            raise_days(c, d, "fleet lift");
             add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
                         "the fleet lifts at most %s a day at full cabin load; the cargo needs "
                         "at least %.0f day%s of flying",
@@ -439,10 +426,7 @@ static void cap_findings(const dd_scenario *s, dd_check *c, fbuf *fb, double win
     c->days_lb_binding = "none";
     if (!no_military && ct->daily_cap > 0 && c->sorties_lb > 0) {
         double d = ceil((double)c->sorties_lb / ct->daily_cap);
-        if (d > c->days_lb) {
-            c->days_lb = d;
-            c->days_lb_binding = "country-wide clearance cap";
-        }
+        raise_days(c, d, "country-wide clearance cap");
         add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
                     "at the clearance cap of %d flight%s/day, the %lld sortie%s that the "
                     "cargo and people need at best take%s at least %.0f day%s; %.0f days "
@@ -473,7 +457,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
     }
     for (size_t i = 0; i < s->n_sites; i++) {
         c->sites[i].site = &s->sites[i];
-        c->sites[i].dist_m = nearest_hub_m(s, &s->sites[i]);
+        c->sites[i].dist_m = dd__nearest_hub_m(s, &s->sites[i]);
         c->sites[i].exit_per_day = s->sites[i].exit_per_day >= 0
                                        ? s->sites[i].exit_per_day
                                        : s->agreement.personnel.exit_per_day;

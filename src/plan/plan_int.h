@@ -125,6 +125,8 @@ typedef struct dd_sorties_dims {
     double dist_m, ship_kg, pallet_equiv, floor_m, seats_need;
 } dd_sorties_dims;
 bool dd__type_uses_site(const dd_aircraft *a, const dd_site *x);
+/* Distance to the nearest destination (0 with none). */
+double dd__nearest_hub_m(const dd_scenario *s, const dd_site *x);
 double dd__cargo_pallet_equiv(const dd_cargo *x);
 double dd__cargo_floor_share(const dd_scenario *s, const dd_cargo *x);
 void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims);

@@ -22,6 +22,7 @@
  * the terms.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,16 @@ static int cmp_pev(const void *a, const void *b)
     return (x->delta > y->delta) - (x->delta < y->delta);
 }
 
-static void broken(dd_plan *p, const char *fmt, const char *a, long long x, long long y)
+/* Count a broken term; the first one is kept for the verdict line. */
+static void broken(dd_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void broken(dd_plan *p, const char *fmt, ...)
 {
-    if (p->terms_broken++ == 0)
-        snprintf(p->broken_term, sizeof p->broken_term, fmt, a, x, y);
+    if (p->terms_broken++ != 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->broken_term, sizeof p->broken_term, fmt, ap);
+    va_end(ap);
 }
 
 static void check_escorts(dd_plan *p)
@@ -62,49 +69,73 @@ static void check_escorts(dd_plan *p)
         for (size_t k = 0; k < so->n_pax; k++)
             aboard += so->pax[k].count;
         if (aboard == 0)
-            broken(p, "escorts: sensitive cargo flies from %s with nobody aboard (sortie %lld)%.0lld",
-                   s->sites[so->site].id, (long long)i + 1, 0LL);
+            broken(p, "escorts: sensitive cargo flies from %s with nobody aboard (sortie %zu)",
+                   s->sites[so->site].id, i + 1);
     }
 }
 
-static void check_commercial(dd_plan *p)
+typedef struct com_key {
+    int32_t site, day;
+    size_t m;
+} com_key;
+
+static int cmp_com(const void *a, const void *b)
+{
+    const com_key *x = a, *y = b;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return (x->m > y->m) - (x->m < y->m);
+}
+
+/* Commercial passengers per site and day against the seats of the
+ * services running at the departure; security only where the terms allow
+ * airliners. One sort of the commercial movements by (site, day). */
+static dd_status check_commercial(dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
-    /* movements on commercial seats, grouped by (site, day) */
-    for (size_t m = 0; m < p->n_movements; m++) {
-        const dd_movement *mv = &p->movements[m];
-        if (mv->sortie >= 0)
-            continue;
-        int32_t site = s->people[mv->people].site;
-        bool first = true;
+    size_t n = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        n += p->movements[m].sortie < 0;
+    if (n == 0)
+        return DD_OK;
+    com_key *k = malloc(n * sizeof *k);
+    if (!k)
+        return DD_ENOMEM;
+    n = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (p->movements[m].sortie < 0)
+            k[n++] = (com_key){s->people[p->movements[m].people].site, p->movements[m].day, m};
+    qsort(k, n, sizeof *k, cmp_com);
+    for (size_t i = 0; i < n;) {
+        const dd_movement *first = &p->movements[k[i].m];
+        int32_t site = k[i].site;
         int64_t pax = 0;
-        for (size_t q = 0; q < p->n_movements; q++) {
-            const dd_movement *o = &p->movements[q];
-            if (o->sortie >= 0 || o->day != mv->day || s->people[o->people].site != site)
-                continue;
-            if (q < m) {
-                first = false;
-                break;
-            }
-            pax += o->count;
+        size_t j = i;
+        for (; j < n && k[j].site == site && k[j].day == k[i].day; j++) {
+            const dd_movement *mv = &p->movements[k[j].m];
+            pax += mv->count;
+            if (s->people[mv->people].role == DD_ROLE_SECURITY &&
+                !s->agreement.security.commercial)
+                broken(p, "security on commercial seats: %s, %d security on an airliner",
+                       s->sites[site].id, mv->count);
         }
-        if (s->people[mv->people].role == DD_ROLE_SECURITY && !s->agreement.security.commercial)
-            broken(p, "security on commercial seats: %s, %lld security on an airliner%.0lld",
-                   s->sites[site].id, (long long)mv->count, 0LL);
-        if (!first)
-            continue;
         int64_t seats = 0;
-        for (size_t k = 0; k < s->n_commercial; k++) {
-            const dd_commercial *c = &s->commercial[k];
-            dd_time from = c->from == DD_TIME_NONE ? 0 : c->from;
-            dd_time to = c->to == DD_TIME_NONE ? s->agreement.deadline : c->to;
-            if (c->site == site && mv->departure >= from && mv->departure < to)
-                seats += c->seats_per_day;
+        for (size_t c = 0; c < s->n_commercial; c++) {
+            const dd_commercial *cm = &s->commercial[c];
+            dd_time from = cm->from == DD_TIME_NONE ? 0 : cm->from;
+            dd_time to = cm->to == DD_TIME_NONE ? s->agreement.deadline : cm->to;
+            if (cm->site == site && first->departure >= from && first->departure < to)
+                seats += cm->seats_per_day;
         }
         if (pax > seats)
             broken(p, "commercial seats: %s, %lld people on a day with %lld seats",
                    s->sites[site].id, (long long)pax, (long long)seats);
+        i = j;
     }
+    free(k);
+    return DD_OK;
 }
 
 static int32_t site_floor(const dd_scenario *s, int32_t site, double *ratio)
@@ -175,8 +206,8 @@ static dd_status check_sites(dd_plan *p)
     }
     for (size_t si = 0; si < s->n_sites; si++)
         if (p->sites[si].closure != DD_TIME_NONE && sec[si] + oth[si] > 0)
-            broken(p, "people left behind: %s's last departure leaves %lld people%.0lld",
-                   s->sites[si].id, (long long)(sec[si] + oth[si]), 0LL);
+            broken(p, "people left behind: %s's last departure leaves %lld people",
+                   s->sites[si].id, (long long)(sec[si] + oth[si]));
     /* the ceiling, over the whole country, by time */
     int32_t ceiling = s->agreement.personnel.ceiling;
     if (ceiling >= 0) {
@@ -184,15 +215,15 @@ static dd_status check_sites(dd_plan *p)
             ev[e].site = 0;
         qsort(ev, k, sizeof *ev, cmp_pev);
         if (country > ceiling)
-            broken(p, "ceiling: %s%lld people in the country, above the ceiling of %lld", "",
-                   (long long)country, (long long)ceiling);
+            broken(p, "ceiling: %lld people in the country, above the ceiling of %d",
+                   (long long)country, ceiling);
         for (size_t e = 0; e < k;) {
             dd_time t = ev[e].t;
             for (; e < k && ev[e].t == t; e++)
                 country += ev[e].delta;
             if (country > ceiling) {
-                broken(p, "ceiling: %s%lld people in the country, above the ceiling of %lld",
-                       "", (long long)country, (long long)ceiling);
+                broken(p, "ceiling: %lld people in the country, above the ceiling of %d",
+                       (long long)country, ceiling);
                 break;
             }
         }
@@ -215,10 +246,8 @@ static void check_order(dd_plan *p)
             dd_time tb = p->sites[b].closure;
             if (tb == DD_TIME_NONE || (t != DD_TIME_NONE && t > tb))
                 continue;
-            char what[96];
-            snprintf(what, sizeof what, "%s closes before %s, which it follows",
-                     s->sites[si].id, s->sites[b].id);
-            broken(p, "order of closure: %s%.0lld%.0lld", what, 0LL, 0LL);
+            broken(p, "order of closure: %s closes before %s, which it follows",
+                   s->sites[si].id, s->sites[b].id);
         }
     }
 }
@@ -229,6 +258,6 @@ dd_status dd__plan_people_terms(dd_plan *p)
     p->broken_term[0] = '\0';
     check_order(p);
     check_escorts(p);
-    check_commercial(p);
-    return check_sites(p);
+    dd_status st = check_commercial(p);
+    return st == DD_OK ? check_sites(p) : st;
 }
