@@ -219,27 +219,13 @@ void dd__sched_inst_fini(dd__sched_inst *in)
         (ptr) = dd__arena_array(&in->arena, (size_t)(count) + 1,               \
                                 sizeof *(ptr));                                \
         if (!(ptr))                                                            \
-            goto fail_nomem;                                                   \
+            return DD_ENOMEM;                                                  \
     } while (0)
 
-dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
-                            size_t *bad_out)
+/* The time unit: the greatest common divisor of every duration, release,
+ * lag and capacity breakpoint (1 when all are zero). */
+static int64_t time_unit(const dd_sched_problem *p)
 {
-    size_t bad_dummy;
-    if (!bad_out)
-        bad_out = &bad_dummy;
-    *bad_out = DD_SCHED_NONE;
-    memset(in, 0, sizeof *in);
-    dd__arena_init(&in->arena, 0);
-    if (!p)
-        return DD_EARG;
-    if (p->n_act > (size_t)INT32_MAX / 4 || p->n_res > 1024)
-        return DD_ELIMIT;
-    const int32_t n = (int32_t)p->n_act, nres = (int32_t)p->n_res;
-    in->n = n;
-    in->nres = nres;
-
-    /* time unit */
     int64_t g = 0;
     for (size_t j = 0; j < p->n_act; j++) {
         g = gcd64(g, p->dur[j]);
@@ -250,15 +236,23 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
     for (size_t r = 0; r < p->n_res; r++)
         for (size_t k = 0; k < p->n_steps[r]; k++)
             g = gcd64(g, p->steps[r][k].time);
-    if (g == 0)
-        g = 1;
-    in->unit = g;
+    return g ? g : 1;
+}
 
+/* Durations, releases and deadlines in units; *sum gets the sum of
+ * durations, *max_rel the latest release. */
+static dd_status scale_activities(const dd_sched_problem *p,
+                                  dd__sched_inst *in, int64_t *sum,
+                                  int64_t *max_rel)
+{
+    const int32_t n = in->n;
+    const int64_t g = in->unit;
     ARR(in->dur, n);
     ARR(in->rel, n);
     ARR(in->dl, n);
     ARR(in->lps, n);
-    int64_t sum = 0, max_rel = 0;
+    *sum = 0;
+    *max_rel = 0;
     for (int32_t j = 0; j < n; j++) {
         in->dur[j] = (int32_t)(p->dur[j] / g);
         in->rel[j] = (int32_t)(p->rel[j] / g);
@@ -275,13 +269,22 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
             in->dl[j] = (int32_t)q;
             in->has_deadlines = 1;
         }
-        sum += in->dur[j];
-        if (in->rel[j] > max_rel)
-            max_rel = in->rel[j];
+        *sum += in->dur[j];
+        if (in->rel[j] > *max_rel)
+            *max_rel = in->rel[j];
     }
+    return DD_OK;
+}
 
-    /* precedence CSR, both directions */
-    const int32_t m = (int32_t)p->n_prec;
+/* Precedences in CSR form, both directions; positive lags are added to
+ * *sum. A self-loop or a lag shorter than minus the shorter duration is
+ * refused with the offending activity in *bad. */
+static dd_status build_precedence(const dd_sched_problem *p,
+                                  dd__sched_inst *in, int64_t *sum,
+                                  size_t *bad)
+{
+    const int32_t n = in->n, m = (int32_t)p->n_prec;
+    const int64_t g = in->unit;
     ARR(in->succ_off, n + 1);
     ARR(in->pred_off, n + 1);
     ARR(in->succ, m);
@@ -293,15 +296,15 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
         int64_t lag = p->prec_lag[e] / g;
         int32_t lim = in->dur[a] < in->dur[b] ? in->dur[a] : in->dur[b];
         if (a == b) {
-            *bad_out = (size_t)a;
+            *bad = (size_t)a;
             return DD_EINPUT;
         }
         if (lag < -(int64_t)lim) {
-            *bad_out = (size_t)b;
+            *bad = (size_t)b;
             return DD_EINPUT;
         }
         if (lag > 0)
-            sum += lag;
+            *sum += lag;
         in->succ_off[a + 1]++;
         in->pred_off[b + 1]++;
     }
@@ -309,92 +312,104 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
         in->succ_off[j + 1] += in->succ_off[j];
         in->pred_off[j + 1] += in->pred_off[j];
     }
-    {
-        int32_t *fs = NULL, *fp = NULL;
-        ARR(fs, n);
-        ARR(fp, n);
-        memcpy(fs, in->succ_off, (size_t)n * sizeof *fs);
-        memcpy(fp, in->pred_off, (size_t)n * sizeof *fp);
-        for (int32_t e = 0; e < m; e++) {
-            int32_t a = (int32_t)p->prec_from[e], b = (int32_t)p->prec_to[e];
-            int32_t lag = (int32_t)(p->prec_lag[e] / g);
-            in->succ[fs[a]] = b;
-            in->succ_lag[fs[a]++] = lag;
-            in->pred[fp[b]] = a;
-            in->pred_lag[fp[b]++] = lag;
-        }
+    int32_t *fs = NULL, *fp = NULL;
+    ARR(fs, n);
+    ARR(fp, n);
+    memcpy(fs, in->succ_off, (size_t)n * sizeof *fs);
+    memcpy(fp, in->pred_off, (size_t)n * sizeof *fp);
+    for (int32_t e = 0; e < m; e++) {
+        int32_t a = (int32_t)p->prec_from[e], b = (int32_t)p->prec_to[e];
+        int32_t lag = (int32_t)(p->prec_lag[e] / g);
+        in->succ[fs[a]] = b;
+        in->succ_lag[fs[a]++] = lag;
+        in->pred[fp[b]] = a;
+        in->pred_lag[fp[b]++] = lag;
     }
+    return DD_OK;
+}
 
-    /* topological order (Kahn); a leftover activity means a cycle */
+/* Topological order (Kahn). A leftover activity means a cycle: walk
+ * predecessors inside the leftover set until one repeats, and name it. */
+static dd_status topo_order(dd__sched_inst *in, size_t *bad)
+{
+    const int32_t n = in->n;
     ARR(in->topo, n);
     ARR(in->rank, n);
-    {
-        int32_t *indeg = NULL;
-        ARR(indeg, n);
-        int32_t qh = 0, qt = 0;
-        for (int32_t j = 0; j < n; j++) {
-            indeg[j] = in->pred_off[j + 1] - in->pred_off[j];
-            if (!indeg[j])
-                in->topo[qt++] = j;
-        }
-        while (qh < qt) {
-            int32_t j = in->topo[qh++];
-            for (int32_t k = in->succ_off[j]; k < in->succ_off[j + 1]; k++)
-                if (--indeg[in->succ[k]] == 0)
-                    in->topo[qt++] = in->succ[k];
-        }
-        if (qt < n) {
-            /* walk predecessors inside the leftover set until one repeats:
-             * that activity lies on a cycle */
-            int32_t j = 0;
-            while (indeg[j] == 0)
-                j++;
-            int32_t *seen = NULL;
-            ARR(seen, n);
-            while (!seen[j]) {
-                seen[j] = 1;
-                for (int32_t k = in->pred_off[j]; k < in->pred_off[j + 1]; k++)
-                    if (indeg[in->pred[k]] > 0) {
-                        j = in->pred[k];
-                        break;
-                    }
-            }
-            *bad_out = (size_t)j;
-            return DD_EINPUT;
-        }
-        for (int32_t i = 0; i < n; i++)
-            in->rank[in->topo[i]] = i;
+    int32_t *indeg = NULL;
+    ARR(indeg, n);
+    int32_t qh = 0, qt = 0;
+    for (int32_t j = 0; j < n; j++) {
+        indeg[j] = in->pred_off[j + 1] - in->pred_off[j];
+        if (!indeg[j])
+            in->topo[qt++] = j;
     }
-
-    /* demands: dense, then the nonzero ones */
-    {
-        int64_t *dense = NULL;
-        ARR(dense, (int64_t)n * nres);
-        for (size_t e = 0; e < p->n_dem; e++)
-            dense[p->dem_act[e] * (size_t)nres + p->dem_res[e]] = p->dem_q[e];
-        int32_t cnt = 0;
-        for (int64_t i = 0; i < (int64_t)n * nres; i++)
-            cnt += dense[i] > 0;
-        ARR(in->dem_off, n + 1);
-        ARR(in->dem_res, cnt);
-        ARR(in->dem_q, cnt);
-        cnt = 0;
-        for (int32_t j = 0; j < n; j++) {
-            in->dem_off[j] = cnt;
-            for (int32_t r = 0; r < nres; r++) {
-                int64_t q = dense[(size_t)j * (size_t)nres + (size_t)r];
-                if (q > 0 && in->dur[j] > 0) {
-                    in->dem_res[cnt] = r;
-                    in->dem_q[cnt++] = (int32_t)q;
+    while (qh < qt) {
+        int32_t j = in->topo[qh++];
+        for (int32_t k = in->succ_off[j]; k < in->succ_off[j + 1]; k++)
+            if (--indeg[in->succ[k]] == 0)
+                in->topo[qt++] = in->succ[k];
+    }
+    if (qt < n) {
+        int32_t j = 0;
+        while (indeg[j] == 0)
+            j++;
+        int32_t *seen = NULL;
+        ARR(seen, n);
+        while (!seen[j]) {
+            seen[j] = 1;
+            for (int32_t k = in->pred_off[j]; k < in->pred_off[j + 1]; k++)
+                if (indeg[in->pred[k]] > 0) {
+                    j = in->pred[k];
+                    break;
                 }
+        }
+        *bad = (size_t)j;
+        return DD_EINPUT;
+    }
+    for (int32_t i = 0; i < n; i++)
+        in->rank[in->topo[i]] = i;
+    return DD_OK;
+}
+
+/* Demands: dense first (a later pair overrides an earlier one), then the
+ * nonzero ones of activities that last, in CSR form. */
+static dd_status build_demands(const dd_sched_problem *p, dd__sched_inst *in)
+{
+    const int32_t n = in->n, nres = in->nres;
+    int64_t *dense = NULL;
+    ARR(dense, (int64_t)n * nres);
+    for (size_t e = 0; e < p->n_dem; e++)
+        dense[p->dem_act[e] * (size_t)nres + p->dem_res[e]] = p->dem_q[e];
+    int32_t cnt = 0;
+    for (int64_t i = 0; i < (int64_t)n * nres; i++)
+        cnt += dense[i] > 0;
+    ARR(in->dem_off, n + 1);
+    ARR(in->dem_res, cnt);
+    ARR(in->dem_q, cnt);
+    cnt = 0;
+    for (int32_t j = 0; j < n; j++) {
+        in->dem_off[j] = cnt;
+        for (int32_t r = 0; r < nres; r++) {
+            int64_t q = dense[(size_t)j * (size_t)nres + (size_t)r];
+            if (q > 0 && in->dur[j] > 0) {
+                in->dem_res[cnt] = r;
+                in->dem_q[cnt++] = (int32_t)q;
             }
         }
-        in->dem_off[n] = cnt;
     }
+    in->dem_off[n] = cnt;
+    return DD_OK;
+}
 
-    /* horizon: past the last breakpoint every activity that fits forever
-     * fits at once, so no serial schedule ends after
-     * last breakpoint + max release + sum of durations and positive lags */
+/* The capacity of each resource in each slot up to the horizon H: past the
+ * last breakpoint every activity that fits forever fits at once, so no
+ * serial schedule ends after last breakpoint + max release + sum of
+ * durations and positive lags. */
+static dd_status build_capacity(const dd_sched_problem *p, dd__sched_inst *in,
+                                int64_t sum, int64_t max_rel)
+{
+    const int32_t nres = in->nres;
+    const int64_t g = in->unit;
     int64_t last_bp = 0;
     for (size_t r = 0; r < p->n_res; r++)
         for (size_t k = 0; k < p->n_steps[r]; k++)
@@ -425,21 +440,24 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
                 if (c > cmax)
                     cmax = c;
             }
-            if (ns > 1)
-                in->varying = 1;
-            if (ns && st[0].time > 0)
+            if (ns > 1 || (ns && st[0].time > 0))
                 in->varying = 1;
         }
         in->cap_max[r] = cmax;
     }
+    return DD_OK;
+}
 
-    /* each activity: fits forever (final capacities) or within windows,
-     * the last of which gives its latest start; none at all is an error */
+/* Each activity fits forever (final capacities) or within windows, the
+ * last of which gives its latest start; none at all is an error. */
+static dd_status latest_starts(dd__sched_inst *in, size_t *bad)
+{
+    const int32_t n = in->n, nres = in->nres, H = in->H;
     for (int32_t j = 0; j < n; j++) {
         int forever = 1;
         for (int32_t k = in->dem_off[j]; k < in->dem_off[j + 1]; k++) {
             int32_t r = in->dem_res[k];
-            if (in->dem_q[k] > in->cap[(H - 1) * nres + r])
+            if (in->dem_q[k] > in->cap[(int64_t)(H - 1) * nres + r])
                 forever = 0;
         }
         if (forever) {
@@ -459,16 +477,20 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
             }
         }
         if (found < 0) {
-            *bad_out = (size_t)j;
+            *bad = (size_t)j;
             return DD_EINPUT;
         }
         in->lps[j] = found;
     }
+    return DD_OK;
+}
 
-    /* CPM earliest starts */
-    ARR(in->es, n);
+/* CPM earliest starts and the critical path length. */
+static dd_status earliest_starts(dd__sched_inst *in)
+{
+    ARR(in->es, in->n);
     in->cp = 0;
-    for (int32_t i = 0; i < n; i++) {
+    for (int32_t i = 0; i < in->n; i++) {
         int32_t j = in->topo[i];
         int32_t e = in->rel[j];
         for (int32_t k = in->pred_off[j]; k < in->pred_off[j + 1]; k++) {
@@ -482,9 +504,39 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
             in->cp = e + in->dur[j];
     }
     return DD_OK;
+}
 
-fail_nomem:
-    return DD_ENOMEM;
+dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
+                            size_t *bad_out)
+{
+    size_t bad_dummy;
+    if (!bad_out)
+        bad_out = &bad_dummy;
+    *bad_out = DD_SCHED_NONE;
+    memset(in, 0, sizeof *in);
+    dd__arena_init(&in->arena, 0);
+    if (!p)
+        return DD_EARG;
+    if (p->n_act > (size_t)INT32_MAX / 4 || p->n_res > 1024)
+        return DD_ELIMIT;
+    in->n = (int32_t)p->n_act;
+    in->nres = (int32_t)p->n_res;
+    in->unit = time_unit(p);
+    int64_t sum = 0, max_rel = 0;
+    dd_status st = scale_activities(p, in, &sum, &max_rel);
+    if (st == DD_OK)
+        st = build_precedence(p, in, &sum, bad_out);
+    if (st == DD_OK)
+        st = topo_order(in, bad_out);
+    if (st == DD_OK)
+        st = build_demands(p, in);
+    if (st == DD_OK)
+        st = build_capacity(p, in, sum, max_rel);
+    if (st == DD_OK)
+        st = latest_starts(in, bad_out);
+    if (st == DD_OK)
+        st = earliest_starts(in);
+    return st;
 }
 
 dd_status dd_sched_validate(const dd_sched_problem *p, size_t *bad_out)
