@@ -239,24 +239,13 @@ static dd_time later(dd_time a, dd_time b)
     return a > b ? a : b;
 }
 
-/* Pack items on one type. With carry_out, the emptiest load is not made:
- * its items go to carry_out (for the next window) instead. */
-static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
-                            const type_dims *d, pitem *items, size_t n, pitem *carry_out,
-                            size_t *n_carry_out)
+/* Which packer classes may not share a load: hazard classes kept apart,
+ * and classes that may not fly with passengers against the people class. */
+static void class_conflicts(const dd_scenario *s, uint32_t conflict[32])
 {
-    dd__loadplan_owned *o = b->o;
-    const dd_scenario *s = o->p.scenario;
-    int64_t *size = malloc((n ? n : 1) * 3 * sizeof *size);
-    uint32_t *klass = malloc((n ? n : 1) * sizeof *klass);
-    if (!size || !klass) {
-        free(size);
-        free(klass);
-        return DD_ENOMEM;
-    }
-    uint32_t conflict[32] = {0};
     int bit[32];
     class_bits(s, bit, NULL);
+    memset(conflict, 0, 32 * sizeof *conflict);
     for (size_t c = 0; c < s->hazard.n_classes && c < 32; c++) {
         if (bit[c] < 0)
             continue;
@@ -266,113 +255,215 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
             conflict[DD__PAX_CLASS] |= 1u << bit[c];
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        memcpy(&size[i * 3], items[i].size, sizeof items[i].size);
-        klass[i] = items[i].klass;
-    }
-    dd_pack_problem prob = {n, 3, size, d->cap, klass, conflict};
-    dd_pack_options po;
-    dd_pack_options_init(&po);
-    po.seed = b->opt->seed;
-    po.time_limit_s = b->opt->time_limit_s;
-    /* local-search moves cost more on large groups: scale the budget so a
-     * theater-size site stays within seconds, deterministically */
-    po.max_iterations = b->opt->max_iterations;
-    if (n > 20000)
-        po.max_iterations = 0; /* theater scale: the decreasing heuristics only */
-    else if (n > 2000)
-        po.max_iterations = (uint64_t)((double)po.max_iterations * 2000.0 / (double)n);
-    if (b->opt->max_iterations && po.max_iterations == 0 && n <= 20000)
-        po.max_iterations = 1;
-    dd_pack_result res;
-    dd_pack_result_init(&res);
-    dd_status st = n ? dd_pack_solve(&prob, &po, &res) : DD_OK;
-    free(size);
-    free(klass);
-    if (st != DD_OK) {
-        dd_pack_result_fini(&res);
-        return st;
-    }
-    /* bounds on the items as they are, without escort reservations */
-    dd_pack_bounds bounds;
-    memset(&bounds, 0, sizeof bounds);
-    if (n) {
-        int64_t *bsize = malloc(n * 3 * sizeof *bsize);
-        uint32_t *bklass = malloc(n * sizeof *bklass);
-        if (!bsize || !bklass) {
-            free(bsize);
-            free(bklass);
-            dd_pack_result_fini(&res);
-            return DD_ENOMEM;
-        }
-        for (size_t i = 0; i < n; i++) {
-            memcpy(&bsize[i * 3], items[i].base, sizeof items[i].base);
-            bklass[i] = items[i].sensitive ? items[i].klass & ~(1u << DD__PAX_CLASS)
-                                           : items[i].klass;
-        }
-        dd_pack_problem bp = {n, 3, bsize, d->cap, bklass, conflict};
-        st = dd_pack_lower_bounds(&bp, &bounds);
-        free(bsize);
-        free(bklass);
-        if (st != DD_OK) {
-            dd_pack_result_fini(&res);
-            return st;
-        }
-    }
-    dd_site_loads *g = push_group(b);
-    if (!g) {
-        dd_pack_result_fini(&res);
+}
+
+/* Pack the items on capacity cap. With base, each item's size without
+ * escort reservations and sensitive items outside the people class: the
+ * problem the lower bounds are stated on; the bounds go to *bounds and no
+ * packing is made. */
+static dd_status pack_items(const builder *b, const pitem *items, size_t n,
+                            const int64_t cap[3], const uint32_t conflict[32],
+                            bool base, dd_pack_result *res,
+                            dd_pack_bounds *bounds)
+{
+    int64_t *size = malloc((n ? n : 1) * 3 * sizeof *size);
+    uint32_t *klass = malloc((n ? n : 1) * sizeof *klass);
+    if (!size || !klass) {
+        free(size);
+        free(klass);
         return DD_ENOMEM;
     }
+    for (size_t i = 0; i < n; i++) {
+        const pitem *it = &items[i];
+        memcpy(&size[i * 3], base ? it->base : it->size, sizeof it->size);
+        klass[i] = base && it->sensitive ? it->klass & ~(1u << DD__PAX_CLASS)
+                                         : it->klass;
+    }
+    dd_pack_problem prob = {n, 3, size, cap, klass, conflict};
+    dd_status st = DD_OK;
+    if (base) {
+        st = dd_pack_lower_bounds(&prob, bounds);
+    } else {
+        dd_pack_options po;
+        dd_pack_options_init(&po);
+        po.seed = b->opt->seed;
+        po.time_limit_s = b->opt->time_limit_s;
+        /* local-search moves cost more on large groups: scale the budget
+         * so a theater-size site stays within seconds, deterministically */
+        po.max_iterations = b->opt->max_iterations;
+        if (n > 20000)
+            po.max_iterations = 0; /* the decreasing heuristics only */
+        else if (n > 2000)
+            po.max_iterations =
+                (uint64_t)((double)po.max_iterations * 2000.0 / (double)n);
+        if (b->opt->max_iterations && po.max_iterations == 0 && n <= 20000)
+            po.max_iterations = 1;
+        st = dd_pack_solve(&prob, &po, res);
+    }
+    free(size);
+    free(klass);
+    return st;
+}
+
+/* A new group of loads of one site on one type, with its bounds. */
+static dd_site_loads *new_group(builder *b, int32_t site, int32_t type,
+                                double leg, const pitem *items, size_t n,
+                                const dd_pack_result *res,
+                                const dd_pack_bounds *bounds)
+{
+    dd_site_loads *g = push_group(b);
+    if (!g)
+        return NULL;
     g->site = site;
     g->aircraft = type;
     g->leg_m = leg;
     g->first_load = b->n_loads;
-    g->n_loads = res.n_bins;
-    g->lower_bound = bounds.lower_bound;
-    g->lb_weight = bounds.l1[0];
-    g->lb_l2_weight = bounds.l2[0];
-    g->lb_floor = bounds.l1[1] > bounds.l2[1] ? bounds.l1[1] : bounds.l2[1];
-    g->lb_seats = bounds.l1[2];
-    g->initial_loads = res.initial_bins;
-    g->seconds = res.seconds;
-    {
-        size_t pal = 0;
-        for (size_t i = 0; i < n; i++)
-            pal += items[i].kind == DD_LI_PALLET;
-        const dd_aircraft *t = &s->aircraft[type];
-        g->lb_positions = t->pallet_positions > 0
-                              ? (pal + (size_t)t->pallet_positions - 1) / (size_t)t->pallet_positions
-                              : 0;
+    g->n_loads = res->n_bins;
+    g->lower_bound = bounds->lower_bound;
+    g->lb_weight = bounds->l1[0];
+    g->lb_l2_weight = bounds->l2[0];
+    g->lb_floor = bounds->l1[1] > bounds->l2[1] ? bounds->l1[1] : bounds->l2[1];
+    g->lb_seats = bounds->l1[2];
+    g->initial_loads = res->initial_bins;
+    g->seconds = res->seconds;
+    size_t pal = 0;
+    for (size_t i = 0; i < n; i++)
+        pal += items[i].kind == DD_LI_PALLET;
+    const dd_aircraft *t = &b->o->p.scenario->aircraft[type];
+    g->lb_positions = t->pallet_positions > 0
+                          ? (pal + (size_t)t->pallet_positions - 1) /
+                                (size_t)t->pallet_positions
+                          : 0;
+    return g;
+}
+
+/* The emptiest bin (by its fullest dimension), SIZE_MAX with one bin. */
+static dd_status emptiest_bin(const pitem *items, size_t n,
+                              const dd_pack_result *res, const int64_t cap[3],
+                              size_t *bin)
+{
+    *bin = SIZE_MAX;
+    if (res->n_bins <= 1)
+        return DD_OK;
+    double *fill = calloc(res->n_bins, sizeof *fill * 3);
+    if (!fill)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        for (int q = 0; q < 3; q++)
+            fill[res->bin_of[i] * 3 + (size_t)q] +=
+                cap[q] > 0 ? (double)items[i].size[q] / (double)cap[q] : 0;
+    double best = 2;
+    for (size_t k = 0; k < res->n_bins; k++) {
+        double u = fill[3 * k];
+        for (int q = 1; q < 3; q++)
+            if (fill[3 * k + (size_t)q] > u)
+                u = fill[3 * k + (size_t)q];
+        if (u < best) {
+            best = u;
+            *bin = k;
+        }
     }
-    /* the emptiest bin is carried to the next window */
+    free(fill);
+    return DD_OK;
+}
+
+/* Empty loads for the bins of res, each with room for its items and one
+ * escort more than packed. */
+static dd_status make_loads(builder *b, int32_t site, int32_t type,
+                            const int64_t cap[3], size_t n,
+                            const dd_pack_result *res)
+{
+    size_t *count = calloc(res->n_bins + 1, sizeof *count);
+    if (!count)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (res->bin_of[i] != UINT32_MAX)
+            count[res->bin_of[i]]++;
+    dd_status st = DD_OK;
+    for (size_t k = 0; k < res->n_bins && st == DD_OK; k++) {
+        dd_load *l = push_load(b);
+        dd_load_item *v =
+            l ? dd__arena_array(&b->o->arena, count[k] + 1, sizeof *v) : NULL;
+        if (!v) {
+            st = DD_ENOMEM;
+            break;
+        }
+        l->site = site;
+        l->aircraft = type;
+        l->acl_kg = (double)cap[0];
+        l->priority = 9;
+        l->ready = DD_TIME_NONE;
+        l->items = v;
+        b->iv[b->n_loads - 1] = v;
+    }
+    free(count);
+    return st;
+}
+
+/* Put one packed item on its load; people of one group, and bulky items
+ * of one row, merge into one entry. */
+static void load_item(const dd__loadplan_owned *o, dd_load *l, dd_load_item *v,
+                      const pitem *it)
+{
+    const dd_scenario *s = o->p.scenario;
+    l->ready = later(l->ready, it->ready);
+    if (it->kind == DD_LI_PALLET) {
+        v[l->n_items++] = (dd_load_item){DD_LI_PALLET, it->ref, 1, false};
+        l->pallets++;
+        l->weight_kg += o->pallets[it->ref].gross_kg;
+        l->hazards |= o->pallets[it->ref].hazards;
+    } else {
+        size_t j = 0;
+        while (j < l->n_items && !(v[j].kind == it->kind && v[j].ref == it->ref))
+            j++;
+        if (j < l->n_items)
+            v[j].count++;
+        else
+            v[l->n_items++] = (dd_load_item){it->kind, it->ref, 1, false};
+        if (it->kind == DD_LI_PEOPLE) {
+            l->passengers++;
+            l->weight_kg += s->passenger_kg;
+        } else {
+            l->weight_kg += s->cargo[it->ref].weight_kg;
+            if (s->cargo[it->ref].hazard >= 0)
+                l->hazards |= 1u << s->cargo[it->ref].hazard;
+        }
+    }
+    l->floor_m += (double)it->size[1] / 1000.0;
+    l->sensitive |= it->sensitive;
+    if (it->priority < l->priority)
+        l->priority = it->priority;
+}
+
+/* Pack items on one type. With carry_out, the emptiest load is not made:
+ * its items go to carry_out (for the next window) instead. */
+static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
+                            const type_dims *d, pitem *items, size_t n,
+                            pitem *carry_out, size_t *n_carry_out)
+{
+    uint32_t conflict[32];
+    class_conflicts(b->o->p.scenario, conflict);
+    dd_pack_result res;
+    dd_pack_result_init(&res);
+    dd_pack_bounds bounds;
+    memset(&bounds, 0, sizeof bounds);
+    dd_status st = DD_OK;
+    if (n)
+        st = pack_items(b, items, n, d->cap, conflict, false, &res, NULL);
+    if (st == DD_OK && n)
+        st = pack_items(b, items, n, d->cap, conflict, true, NULL, &bounds);
+    dd_site_loads *g = NULL;
+    if (st == DD_OK) {
+        g = new_group(b, site, type, leg, items, n, &res, &bounds);
+        if (!g)
+            st = DD_ENOMEM;
+    }
     size_t carry_bin = SIZE_MAX;
-    if (carry_out && res.n_bins > 1) {
-        double *fill = calloc(res.n_bins, sizeof *fill * 3);
-        if (!fill) {
-            dd_pack_result_fini(&res);
-            return DD_ENOMEM;
-        }
-        for (size_t i = 0; i < n; i++)
-            for (int q = 0; q < 3; q++)
-                fill[res.bin_of[i] * 3 + (size_t)q] +=
-                    d->cap[q] > 0 ? (double)items[i].size[q] / (double)d->cap[q] : 0;
-        double best = 2;
-        for (size_t k = 0; k < res.n_bins; k++) {
-            double u = fill[3 * k];
-            for (int q = 1; q < 3; q++)
-                if (fill[3 * k + (size_t)q] > u)
-                    u = fill[3 * k + (size_t)q];
-            if (u < best) {
-                best = u;
-                carry_bin = k;
-            }
-        }
-        free(fill);
-    }
+    if (st == DD_OK && carry_out)
+        st = emptiest_bin(items, n, &res, d->cap, &carry_bin);
     if (n_carry_out)
         *n_carry_out = 0;
-    if (carry_bin != SIZE_MAX) {
+    if (st == DD_OK && carry_bin != SIZE_MAX) {
         /* renumber bins above the carried one */
         for (size_t i = 0; i < n; i++) {
             if (res.bin_of[i] == carry_bin) {
@@ -384,83 +475,15 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
         res.n_bins--;
         g->n_loads = res.n_bins;
     }
-    /* count items per bin, then fill */
-    size_t *count = calloc(res.n_bins + 1, sizeof *count);
-    if (!count) {
-        dd_pack_result_fini(&res);
-        return DD_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (res.bin_of[i] != UINT32_MAX)
-            count[res.bin_of[i]]++;
     size_t first = b->n_loads;
-    for (size_t k = 0; k < res.n_bins; k++) {
-        dd_load *l = push_load(b);
-        if (!l) {
-            free(count);
-            dd_pack_result_fini(&res);
-            return DD_ENOMEM;
-        }
-        l->site = site;
-        l->aircraft = type;
-        l->acl_kg = (double)d->cap[0];
-        l->priority = 9;
-        l->ready = DD_TIME_NONE;
-        /* items array: room for one escort more than packed */
-        dd_load_item *v = dd__arena_array(&o->arena, count[k] + 1, sizeof *v);
-        if (!v) {
-            free(count);
-            dd_pack_result_fini(&res);
-            return DD_ENOMEM;
-        }
-        l->items = v;
-        b->iv[b->n_loads - 1] = v;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (res.bin_of[i] == UINT32_MAX)
-            continue; /* carried to the next window */
-        dd_load *l = &b->loads[first + res.bin_of[i]];
-        dd_load_item *v = b->iv[first + res.bin_of[i]];
-        const pitem *it = &items[i];
-        l->ready = later(l->ready, it->ready);
-        /* people of one group merge into one entry */
-        if (it->kind == DD_LI_PEOPLE) {
-            size_t j = 0;
-            while (j < l->n_items && !(v[j].kind == DD_LI_PEOPLE && v[j].ref == it->ref))
-                j++;
-            if (j < l->n_items) {
-                v[j].count++;
-            } else {
-                v[l->n_items++] = (dd_load_item){DD_LI_PEOPLE, it->ref, 1, false};
-            }
-            l->passengers++;
-            l->weight_kg += s->passenger_kg;
-        } else if (it->kind == DD_LI_PALLET) {
-            v[l->n_items++] = (dd_load_item){DD_LI_PALLET, it->ref, 1, false};
-            l->pallets++;
-            l->weight_kg += o->pallets[it->ref].gross_kg;
-        } else {
-            size_t j = 0;
-            while (j < l->n_items && !(v[j].kind == DD_LI_BULKY && v[j].ref == it->ref))
-                j++;
-            if (j < l->n_items)
-                v[j].count++;
-            else
-                v[l->n_items++] = (dd_load_item){DD_LI_BULKY, it->ref, 1, false};
-            l->weight_kg += s->cargo[it->ref].weight_kg;
-        }
-        l->floor_m += (double)it->size[1] / 1000.0;
-        if (it->kind == DD_LI_PALLET)
-            l->hazards |= o->pallets[it->ref].hazards;
-        else if (it->kind == DD_LI_BULKY && s->cargo[it->ref].hazard >= 0)
-            l->hazards |= 1u << s->cargo[it->ref].hazard;
-        l->sensitive |= it->sensitive;
-        if (it->priority < l->priority)
-            l->priority = it->priority;
-    }
-    free(count);
+    if (st == DD_OK)
+        st = make_loads(b, site, type, d->cap, n, &res);
+    for (size_t i = 0; i < n && st == DD_OK; i++)
+        if (res.bin_of[i] != UINT32_MAX) /* else carried to the next window */
+            load_item(b->o, &b->loads[first + res.bin_of[i]],
+                      b->iv[first + res.bin_of[i]], &items[i]);
     dd_pack_result_fini(&res);
-    return DD_OK;
+    return st;
 }
 
 /* Give each load with sensitive cargo an escort: a person moved from a
@@ -623,15 +646,12 @@ static dd_status pack_windows(builder *b, int32_t site, int32_t type, double leg
     return st;
 }
 
-static dd_status plan_site(builder *b, int32_t site)
+/* The types that may take the site's items, largest cabin load first
+ * (at most 64), with their dimensions on the leg. */
+static size_t site_types(const dd_scenario *s, const dd_loads_options *opt,
+                         int32_t site, double leg, int32_t types[64],
+                         type_dims dims[64])
 {
-    dd__loadplan_owned *o = b->o;
-    const dd_scenario *s = o->p.scenario;
-    const dd_loads_options *opt = b->opt;
-    double leg = nearest_hub(s, site);
-    /* candidate types, largest cabin load first */
-    int32_t types[64];
-    type_dims dims[64];
     size_t n_types = 0;
     for (size_t a = 0; a < s->n_aircraft && n_types < 64; a++) {
         if (opt->aircraft >= 0 && (int32_t)a != opt->aircraft)
@@ -650,25 +670,35 @@ static dd_status plan_site(builder *b, int32_t site)
         }
     for (size_t t = 0; t < n_types; t++)
         dims_for(s, types[t], leg, &dims[t]);
+    return n_types;
+}
 
+static bool ships_bulky(const dd_cargo *c, int32_t site)
+{
+    return c->site == site && c->disposition == DD_DISP_SHIP &&
+           c->kind != DD_CARGO_LOOSE && c->kind != DD_CARGO_PALLET;
+}
+
+/* The site's items, one per pallet, bulky piece and person (each person
+ * of a group alone), in a new array of *n. */
+static pitem *site_items(const dd__loadplan_owned *o, const dd_loads_options *opt,
+                         int32_t site, size_t *n)
+{
+    const dd_scenario *s = o->p.scenario;
     int bit[32]; /* hazard class -> packer class bit */
     class_bits(s, bit, NULL);
-    /* gather the site's items */
-    size_t n = 0;
+    size_t cnt = 0;
     for (size_t p = 0; p < o->p.n_pallets; p++)
-        n += o->pallets[p].site == site;
-    for (size_t k = 0; opt->cargo && k < s->n_cargo; k++) {
-        const dd_cargo *c = &s->cargo[k];
-        if (c->site == site && c->disposition == DD_DISP_SHIP && c->kind != DD_CARGO_LOOSE &&
-            c->kind != DD_CARGO_PALLET)
-            n += (size_t)c->quantity;
-    }
+        cnt += o->pallets[p].site == site;
+    for (size_t k = 0; opt->cargo && k < s->n_cargo; k++)
+        if (ships_bulky(&s->cargo[k], site))
+            cnt += (size_t)s->cargo[k].quantity;
     for (size_t k = 0; opt->people && k < s->n_people; k++)
         if (s->people[k].site == site)
-            n += (size_t)s->people[k].count;
-    pitem *items = malloc((n ? n : 1) * sizeof *items);
+            cnt += (size_t)s->people[k].count;
+    pitem *items = malloc((cnt ? cnt : 1) * sizeof *items);
     if (!items)
-        return DD_ENOMEM;
+        return NULL;
     size_t m = 0;
     for (size_t p = 0; p < o->p.n_pallets; p++)
         if (o->pallets[p].site == site)
@@ -678,8 +708,7 @@ static dd_status plan_site(builder *b, int32_t site)
                                  pallet_ready(s, opt, &o->pallets[p])};
     for (size_t k = 0; opt->cargo && k < s->n_cargo; k++) {
         const dd_cargo *c = &s->cargo[k];
-        if (c->site != site || c->disposition != DD_DISP_SHIP || c->kind == DD_CARGO_LOOSE ||
-            c->kind == DD_CARGO_PALLET)
+        if (!ships_bulky(c, site))
             continue;
         for (int32_t q = 0; q < c->quantity; q++)
             items[m++] = (pitem){DD_LI_BULKY, (int32_t)k, {0, 0, 0}, {0, 0, 0},
@@ -692,9 +721,22 @@ static dd_status plan_site(builder *b, int32_t site)
             for (int32_t q = 0; q < s->people[k].count; q++)
                 items[m++] = (pitem){DD_LI_PEOPLE, (int32_t)k, {0, 0, 0}, {0, 0, 0},
                                      1u << DD__PAX_CLASS, false, 3, -1, DD_TIME_NONE};
-    /* each item to the first (largest) type that takes it; a sensitive
-     * item reserves its escort's weight and seat and counts as carrying a
-     * passenger (so it avoids hazards forbidden with passengers) */
+    *n = m;
+    return items;
+}
+
+/* Each item to the first (largest) type that takes it, every
+ * 1/divert-th one to the second type (the fleet mix); a sensitive item
+ * reserves its escort's weight and seat and counts as carrying a
+ * passenger (so it avoids hazards forbidden with passengers). Returns the
+ * number of items no type takes. */
+static size_t assign_types(const dd__loadplan_owned *o, const dd_loads_options *opt,
+                           int32_t site, const int32_t *types, const type_dims *dims,
+                           size_t n_types, pitem *items, size_t m)
+{
+    const dd_scenario *s = o->p.scenario;
+    int bit[32];
+    class_bits(s, bit, NULL);
     bool have_people = false;
     for (size_t k = 0; k < s->n_people; k++)
         if (s->people[k].site == site)
@@ -702,51 +744,85 @@ static dd_status plan_site(builder *b, int32_t site)
     size_t unplaced = 0;
     double divert = opt->divert && n_types >= 2 ? opt->divert[site] : 0, acc = 0;
     for (size_t i = 0; i < m; i++) {
-        for (size_t t = 0; t < n_types && items[i].type < 0; t++)
-            if (size_on(s, types[t], &dims[t], &items[i], o->pallets, items[i].size))
-                items[i].type = (int32_t)t;
-        if (items[i].type < 0) {
+        pitem *it = &items[i];
+        for (size_t t = 0; t < n_types && it->type < 0; t++)
+            if (size_on(s, types[t], &dims[t], it, o->pallets, it->size))
+                it->type = (int32_t)t;
+        if (it->type < 0) {
             unplaced++;
             continue;
         }
-        /* the fleet mix: every 1/divert-th item the second type takes too */
         int64_t alt[3];
-        if (divert > 0 && items[i].type == 0 && items[i].kind != DD_LI_PEOPLE &&
-            size_on(s, types[1], &dims[1], &items[i], o->pallets, alt)) {
+        if (divert > 0 && it->type == 0 && it->kind != DD_LI_PEOPLE &&
+            size_on(s, types[1], &dims[1], it, o->pallets, alt)) {
             acc += divert;
             if (acc >= 1 - 1e-9) {
                 acc -= 1;
-                items[i].type = 1;
-                memcpy(items[i].size, alt, sizeof alt);
+                it->type = 1;
+                memcpy(it->size, alt, sizeof alt);
             }
         }
-        memcpy(items[i].base, items[i].size, sizeof items[i].size);
+        memcpy(it->base, it->size, sizeof it->size);
         /* ... unless its own hazard forbids passengers: then the escort
          * travels as crew, and a reservation would only keep it from
          * sharing a load with its own class */
-        if (items[i].sensitive &&
-            !(items[i].klass & pack_class(bit, s->hazard.no_passengers)) &&
+        if (it->sensitive && !(it->klass & pack_class(bit, s->hazard.no_passengers)) &&
             ((have_people && opt->people) || opt->reserve_escorts)) {
-            const type_dims *d = &dims[items[i].type];
-            int64_t w = items[i].size[0] + (int64_t)ceil(s->passenger_kg);
-            int64_t st = items[i].size[2] + 100;
-            if (w <= d->cap[0] && st <= d->cap[2]) {
-                items[i].size[0] = w;
-                items[i].size[2] = st;
-                items[i].klass |= 1u << DD__PAX_CLASS;
+            const type_dims *d = &dims[it->type];
+            int64_t w = it->size[0] + (int64_t)ceil(s->passenger_kg);
+            int64_t seats = it->size[2] + 100;
+            if (w <= d->cap[0] && seats <= d->cap[2]) {
+                it->size[0] = w;
+                it->size[2] = seats;
+                it->klass |= 1u << DD__PAX_CLASS;
             }
         }
     }
+    return unplaced;
+}
+
+/* A load's items in order, its seats left by the floor it takes, and its
+ * utilisation (the largest of weight, floor and seats). */
+static void finish_load(const dd_scenario *s, dd_load *l, dd_load_item *items)
+{
+    const dd_aircraft *t = &s->aircraft[l->aircraft];
+    qsort(items, l->n_items, sizeof *items, cmp_load_item);
+    double displaced = t->pallet_positions > 0 && t->floor_length_m > 0
+                           ? t->seats_per_pallet * t->pallet_positions * l->floor_m /
+                                 t->floor_length_m
+                           : 0;
+    l->seats = (int32_t)floor((double)t->seats - displaced + 1e-9);
+    if (l->seats < 0)
+        l->seats = 0; /* the floor displaces more seats than the type has */
+    double u = l->weight_kg / l->acl_kg;
+    double f = t->floor_length_m > 0 ? l->floor_m / t->floor_length_m : 0;
+    double sts = t->seats > 0 ? fmin(1, (l->passengers + displaced) / t->seats) : 0;
+    l->utilisation = u > f ? (u > sts ? u : sts) : (f > sts ? f : sts);
+}
+
+static dd_status plan_site(builder *b, int32_t site)
+{
+    dd__loadplan_owned *o = b->o;
+    const dd_scenario *s = o->p.scenario;
+    const dd_loads_options *opt = b->opt;
+    double leg = nearest_hub(s, site);
+    int32_t types[64];
+    type_dims dims[64];
+    size_t n_types = site_types(s, opt, site, leg, types, dims);
+    size_t m = 0;
+    pitem *items = site_items(o, opt, site, &m);
+    pitem *sub = malloc((m ? m : 1) * sizeof *sub);
+    if (!items || !sub) {
+        free(items);
+        free(sub);
+        return DD_ENOMEM;
+    }
+    size_t unplaced = assign_types(o, opt, site, types, dims, n_types, items, m);
     if (unplaced)
         dd__loads_warn(o, "%s: %zu items fit no aircraft type that may use the site",
                        s->sites[site].id, unplaced);
     size_t first = b->n_loads;
     dd_status st = DD_OK;
-    pitem *sub = malloc((m ? m : 1) * sizeof *sub);
-    if (!sub) {
-        free(items);
-        return DD_ENOMEM;
-    }
     for (size_t t = 0; t < n_types && st == DD_OK; t++) {
         size_t k = 0;
         for (size_t i = 0; i < m; i++)
@@ -759,26 +835,12 @@ static dd_status plan_site(builder *b, int32_t site)
     }
     free(sub);
     free(items);
-    if (st == DD_OK)
-        place_escorts(b, first, b->n_loads - first, dims, types, n_types);
-    /* final figures per load */
-    for (size_t k = first; k < b->n_loads && st == DD_OK; k++) {
-        dd_load *l = &b->loads[k];
-        const dd_aircraft *t = &s->aircraft[l->aircraft];
-        qsort(b->iv[k], l->n_items, sizeof *l->items, cmp_load_item);
-        double displaced = t->pallet_positions > 0 && t->floor_length_m > 0
-                               ? t->seats_per_pallet * t->pallet_positions * l->floor_m /
-                                     t->floor_length_m
-                               : 0;
-        l->seats = (int32_t)floor((double)t->seats - displaced + 1e-9);
-        if (l->seats < 0)
-            l->seats = 0; /* the floor displaces more seats than the type has */
-        double u = l->weight_kg / l->acl_kg;
-        double f = t->floor_length_m > 0 ? l->floor_m / t->floor_length_m : 0;
-        double sts = t->seats > 0 ? fmin(1, (l->passengers + displaced) / t->seats) : 0;
-        l->utilisation = u > f ? (u > sts ? u : sts) : (f > sts ? f : sts);
-    }
-    return st;
+    if (st != DD_OK)
+        return st;
+    place_escorts(b, first, b->n_loads - first, dims, types, n_types);
+    for (size_t k = first; k < b->n_loads; k++)
+        finish_load(s, &b->loads[k], b->iv[k]);
+    return DD_OK;
 }
 
 dd_status dd_loads_build(const dd_scenario *s, const dd_loads_options *opt, dd_loadplan **out)
