@@ -348,41 +348,130 @@ static size_t bad_utf8(const unsigned char *t, size_t len)
     return len;
 }
 
-dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, size_t len,
-                          bool json, dd_diags *diags, dd_ynode **root_out)
+/* A NUL would end the text early for libfyaml's scalars (a plan's
+ * "AB101\0EVIL" read as "AB101"): no text file holds one. A scenario is
+ * UTF-8; libfyaml can loop forever on some malformed bytes (found by
+ * fuzz_scenario: "%\xbb"), so they stop here too. */
+static bool text_ok(builder *b)
 {
-    *root_out = NULL;
-    builder b;
-    memset(&b, 0, sizeof b);
-    b.arena = arena;
-    b.file = file;
-    b.text = text;
-    b.len = len;
-    b.diags = diags;
-
-    /* a NUL would end the text early for libfyaml's scalars (a plan's
-     * "AB101\0EVIL" read as "AB101"): no text file holds one */
-    const char *nul = memchr(text, '\0', len);
+    uint32_t line, col;
+    const char *nul = memchr(b->text, '\0', b->len);
     if (nul) {
-        uint32_t line, col;
-        dd__text_position(text, (size_t)(nul - text), &line, &col);
-        error_at(&b, line, col, "a NUL byte: this is not a text file (binary, or saved as "
-                                "UTF-16?); save it as UTF-8 text");
-        return DD_EINPUT;
+        dd__text_position(b->text, (size_t)(nul - b->text), &line, &col);
+        error_at(b, line, col, "a NUL byte: this is not a text file (binary, or saved as "
+                               "UTF-16?); save it as UTF-8 text");
+        return false;
     }
-    /* a scenario is UTF-8; libfyaml can loop forever on some malformed
-     * bytes (found by fuzz_scenario: "%\xbb"), so they stop here */
-    size_t bad = bad_utf8((const unsigned char *)text, len);
-    if (bad < len) {
-        uint32_t line, col;
-        dd__text_position(text, bad, &line, &col);
+    size_t bad = bad_utf8((const unsigned char *)b->text, b->len);
+    if (bad < b->len) {
+        dd__text_position(b->text, bad, &line, &col);
         char msg[64];
         snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
-                 (unsigned)(unsigned char)text[bad]);
-        error_at(&b, line, col, msg);
-        return DD_EINPUT;
+                 (unsigned)(unsigned char)b->text[bad]);
+        error_at(b, line, col, msg);
+        return false;
     }
+    return true;
+}
 
+static void error_at_mark(builder *b, const struct fy_mark *m, const char *msg)
+{
+    error_at(b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0, msg);
+}
+
+static bool add_scalar(builder *b, struct fy_event *e, const struct fy_mark *m,
+                       dd_ynode **root)
+{
+    dd_ynode *node = new_node(b, DD_Y_SCALAR, m);
+    size_t tl = 0;
+    const char *t = node ? fy_token_get_text(e->scalar.value, &tl) : NULL;
+    if (!node || (!t && tl))
+        return false;
+    if (t && memchr(t, '\0', tl)) {
+        /* an escaped NUL (\u0000, \0) would cut the string short where it
+         * is used: "AB101\u0000EVIL" read as "AB101" */
+        error_at(b, node->line, node->col, "a NUL character (\\u0000) in a string");
+        tl = 0;
+    }
+    node->text = dd__arena_strndup(b->arena, t ? t : "", tl);
+    node->len = (uint32_t)tl;
+    node->quoted = fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN;
+    return node->text && remember_anchor(b, e->scalar.anchor, node) &&
+           add_child(b, node, root);
+}
+
+/* One parser event into the tree: DD_OK, DD_ENOMEM, or DD_EINPUT when
+ * parsing cannot go on (nesting too deep). */
+static dd_status on_event(builder *b, struct fy_event *e, int *docs, dd_ynode **root)
+{
+    const struct fy_mark *m = fy_event_start_mark(e);
+    bool ok = true;
+    switch (e->type) {
+    case FYET_DOCUMENT_START:
+        if (++*docs > 1)
+            error_at_mark(b, m, "only one document per scenario file");
+        break;
+    case FYET_SCALAR:
+        ok = add_scalar(b, e, m, root);
+        break;
+    case FYET_ALIAS: {
+        dd_ynode *target = find_anchor(b, e->alias.anchor);
+        if (!target)
+            error_at_mark(b, m, "alias to an unknown anchor");
+        else
+            ok = add_child(b, target, root);
+        break;
+    }
+    case FYET_MAPPING_START:
+    case FYET_SEQUENCE_START: {
+        bool map = e->type == FYET_MAPPING_START;
+        if (b->depth == MAX_DEPTH) {
+            error_at_mark(b, m, "nesting too deep");
+            return DD_EINPUT;
+        }
+        dd_ynode *node = new_node(b, map ? DD_Y_MAP : DD_Y_SEQ, m);
+        if (!node)
+            return DD_ENOMEM;
+        struct fy_token *anc = map ? e->mapping_start.anchor : e->sequence_start.anchor;
+        ok = remember_anchor(b, anc, node) && add_child(b, node, root);
+        b->stack[b->depth].node = node;
+        b->stack[b->depth++].start = b->n_kids;
+        break;
+    }
+    case FYET_MAPPING_END:
+    case FYET_SEQUENCE_END:
+        ok = b->depth > 0 && close_container(b);
+        break;
+    default:
+        break;
+    }
+    return ok ? DD_OK : DD_ENOMEM;
+}
+
+/* libfyaml's collected errors as located diagnostics (its positions are
+ * 1-based). */
+static void report_syntax(builder *b, struct fy_diag *fd)
+{
+    void *it = NULL;
+    struct fy_diag_error *de;
+    int reported = 0;
+    while ((de = fy_diag_errors_iterate(fd, &it)) != NULL) {
+        if (de->type < FYET_ERROR)
+            continue;
+        uint32_t line = de->line > 0 ? (uint32_t)de->line : 1;
+        uint32_t col = de->column > 0 ? (uint32_t)de->column : 1;
+        char msg[512];
+        snprintf(msg, sizeof msg, "syntax error: %s", de->msg ? de->msg : "invalid");
+        error_at(b, line, col, msg);
+        reported++;
+    }
+    if (!reported)
+        error_at(b, 1, 1, "syntax error");
+}
+
+/* Parse the text with libfyaml's event parser into the tree. */
+static dd_status parse_events(builder *b, bool json, dd_ynode **root)
+{
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;
@@ -400,126 +489,48 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
         fy_diag_destroy(fd);
         return DD_ENOMEM;
     }
-    dd_status st = DD_OK;
-    if (fy_parser_set_string(p, text, len) != 0) {
-        st = DD_ENOMEM;
-        goto fail_parser;
-    }
-    dd_ynode *root = NULL;
+    dd_status st = fy_parser_set_string(p, b->text, b->len) ? DD_ENOMEM : DD_OK;
     int docs = 0;
     struct fy_event *e;
-    while ((e = fy_parser_parse(p)) != NULL) {
-        const struct fy_mark *m = fy_event_start_mark(e);
-        dd_ynode *node = NULL;
-        bool ok = true;
-        switch (e->type) {
-        case FYET_DOCUMENT_START:
-            if (++docs > 1)
-                error_at(&b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0,
-                         "only one document per scenario file");
-            break;
-        case FYET_SCALAR: {
-            node = new_node(&b, DD_Y_SCALAR, m);
-            size_t tl = 0;
-            const char *t = node ? fy_token_get_text(e->scalar.value, &tl) : NULL;
-            if (!node || (!t && tl)) {
-                ok = false;
-                break;
-            }
-            if (t && memchr(t, '\0', tl)) {
-                /* an escaped NUL (\u0000, \0) would cut the string short
-                 * where it is used: "AB101\u0000EVIL" read as "AB101" */
-                error_at(&b, node->line, node->col, "a NUL character (\\u0000) in a string");
-                tl = 0;
-            }
-            node->text = dd__arena_strndup(arena, t ? t : "", tl);
-            node->len = (uint32_t)tl;
-            node->quoted = fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN;
-            ok = node->text && remember_anchor(&b, e->scalar.anchor, node) &&
-                 add_child(&b, node, &root);
-            break;
-        }
-        case FYET_ALIAS: {
-            dd_ynode *target = find_anchor(&b, e->alias.anchor);
-            if (!target) {
-                error_at(&b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0,
-                         "alias to an unknown anchor");
-                break;
-            }
-            ok = add_child(&b, target, &root);
-            break;
-        }
-        case FYET_MAPPING_START:
-        case FYET_SEQUENCE_START: {
-            bool map = e->type == FYET_MAPPING_START;
-            if (b.depth == MAX_DEPTH) {
-                error_at(&b, m ? (uint32_t)m->line + 1 : 0, m ? (uint32_t)m->column + 1 : 0,
-                         "nesting too deep");
-                fy_parser_event_free(p, e);
-                st = DD_EINPUT;
-                goto fail_parser;
-            }
-            node = new_node(&b, map ? DD_Y_MAP : DD_Y_SEQ, m);
-            if (!node) {
-                ok = false;
-                break;
-            }
-            struct fy_token *anc = map ? e->mapping_start.anchor : e->sequence_start.anchor;
-            ok = remember_anchor(&b, anc, node) && add_child(&b, node, &root);
-            b.stack[b.depth].node = node;
-            b.stack[b.depth++].start = b.n_kids;
-            break;
-        }
-        case FYET_MAPPING_END:
-        case FYET_SEQUENCE_END:
-            ok = b.depth > 0 && close_container(&b);
-            break;
-        default:
-            break;
-        }
+    while (st == DD_OK && (e = fy_parser_parse(p)) != NULL) {
+        st = on_event(b, e, &docs, root);
         fy_parser_event_free(p, e);
-        if (!ok) {
-            st = DD_ENOMEM;
-            goto fail_parser;
-        }
     }
-    if (fy_parser_get_stream_error(p)) {
-        void *it = NULL;
-        struct fy_diag_error *de;
-        int reported = 0;
-        while ((de = fy_diag_errors_iterate(fd, &it)) != NULL) {
-            if (de->type < FYET_ERROR)
-                continue;
-            /* libfyaml's collected positions are 1-based */
-            uint32_t line = de->line > 0 ? (uint32_t)de->line : 1;
-            uint32_t col = de->column > 0 ? (uint32_t)de->column : 1;
-            char msg[512];
-            snprintf(msg, sizeof msg, "syntax error: %s", de->msg ? de->msg : "invalid");
-            error_at(&b, line, col, msg);
-            reported++;
-        }
-        if (!reported)
-            error_at(&b, 1, 1, "syntax error");
+    if (st == DD_OK && fy_parser_get_stream_error(p)) {
+        report_syntax(b, fd);
         st = DD_EINPUT;
-        goto fail_parser;
     }
-    if (b.failed) {
+    fy_parser_destroy(p);
+    fy_diag_destroy(fd);
+    return st;
+}
+
+dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, size_t len,
+                          bool json, dd_diags *diags, dd_ynode **root_out)
+{
+    *root_out = NULL;
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.arena = arena;
+    b.file = file;
+    b.text = text;
+    b.len = len;
+    b.diags = diags;
+    if (!text_ok(&b))
+        return DD_EINPUT;
+    dd_ynode *root = NULL;
+    dd_status st = parse_events(&b, json, &root);
+    free(b.kids);
+    if (st == DD_OK && b.failed)
         st = DD_EINPUT;
-        goto fail_parser;
-    }
-    if (!root) {
+    if (st == DD_OK && !root) {
         root = new_node(&b, DD_Y_MAP, NULL);
-        if (!root) {
-            st = DD_ENOMEM;
-            goto fail_parser;
-        }
+        if (!root)
+            return DD_ENOMEM;
         root->line = 1;
         root->col = 1;
     }
-    *root_out = root;
-fail_parser:
-    free(b.kids);
-    fy_parser_destroy(p);
-    fy_diag_destroy(fd);
+    if (st == DD_OK)
+        *root_out = root;
     return st;
 }
