@@ -160,20 +160,19 @@ static void check_hazards(vctx *c, const vsortie *x, const aboard *a, int64_t pa
                    sid, (long long)escorts);
 }
 
-static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t n_pallets)
+/* What a sortie's load adds up to, as recomputed. */
+typedef struct tally {
+    double weight, floor_m;
+    int64_t n_pieces, pax, escorts;
+    aboard a;
+} tally;
+
+static void check_pallets(vctx *c, const vsortie *x, uint32_t *pallet_seen,
+                          int64_t n_pallets, tally *tl)
 {
     const dd_scenario *s = c->s;
     const dd_aircraft *t = &s->aircraft[x->type];
-    const dd_site *site = &s->sites[x->site];
-    const dd_hub *hub = &s->hubs[x->dest];
     long long sid = (long long)x->id;
-    double dist = dd__vf_distance(site->lat, site->lon, hub->lat, hub->lon);
-    double acl = dd__vf_acl(t, dist);
-    double weight = 0;
-    aboard a;
-    memset(&a, 0, sizeof a);
-
-    /* pallets */
     if ((int64_t)x->n_pallets > t->pallet_positions)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %zu pallets, the %s has %d pallet positions", sid,
@@ -193,29 +192,34 @@ static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t 
             pallet_seen[pl->id - 1] = pl->line ? pl->line : 1;
         double gross = pallet_gross(c, x, pl);
         check_pallet(c, x, pl, gross);
-        weight += gross;
+        tl->weight += gross;
         for (size_t q = 0; q < pl->n_pieces; q++)
-            note_item(&a, &s->cargo[pl->pieces[q].ref]);
+            note_item(&tl->a, &s->cargo[pl->pieces[q].ref]);
     }
+    tl->floor_m = t->pallet_positions > 0
+                      ? (double)x->n_pallets * t->floor_length_m / t->pallet_positions
+                      : 0;
+}
 
-    /* bulky pieces and the floor */
-    double floor_m = t->pallet_positions > 0
-                         ? (double)x->n_pallets * t->floor_length_m / t->pallet_positions
-                         : 0;
-    int64_t n_pieces = 0;
+/* Bulky pieces: the floor they take by the 1-D rule, and the doors. */
+static void check_bulky(vctx *c, const vsortie *x, tally *tl)
+{
+    const dd_scenario *s = c->s;
+    const dd_aircraft *t = &s->aircraft[x->type];
+    long long sid = (long long)x->id;
     for (size_t k = 0; k < x->n_bulky; k++) {
         const vq *b = &x->bulky[k];
         const dd_cargo *it = &s->cargo[b->ref];
-        n_pieces += b->count;
-        note_item(&a, it);
-        weight += (double)b->count * it->weight_kg;
+        tl->n_pieces += b->count;
+        note_item(&tl->a, it);
+        tl->weight += (double)b->count * it->weight_kg;
         if (palletised(it->kind)) {
             dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, it->id, x->site, -1, b->line, b->col,
                        "sortie %lld: %s is %s cargo; it flies on a pallet, not under "
                        "load.cargo",
                        sid, it->id, dd_cargo_kind_name(it->kind));
-            floor_m += (double)b->count * t->floor_length_m /
-                       (t->pallet_positions > 0 ? t->pallet_positions : 1);
+            tl->floor_m += (double)b->count * t->floor_length_m /
+                           (t->pallet_positions > 0 ? t->pallet_positions : 1);
             continue;
         }
         double across, along;
@@ -223,7 +227,7 @@ static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t 
         double lanes = floor(t->floor_width_m / across + 1e-9);
         if (lanes < 1)
             lanes = 1;
-        floor_m += (double)b->count * along / lanes;
+        tl->floor_m += (double)b->count * along / lanes;
         if (across > t->door_width_m + VF_EPS || it->height_m > t->door_height_m + VF_EPS)
             dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, it->id, x->site, -1, b->line, b->col,
                        "sortie %lld: %s (%.2f m wide, %.2f m high) does not pass the %s door "
@@ -231,86 +235,111 @@ static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t 
                        sid, it->id, across, it->height_m, t->id, t->door_width_m,
                        t->door_height_m);
     }
-    if (floor_m > t->floor_length_m + VF_EPS)
+}
+
+/* The floor used, and the seats the floor leaves. */
+static void check_floor_seats(vctx *c, const vsortie *x, tally *tl)
+{
+    const dd_scenario *s = c->s;
+    const dd_aircraft *t = &s->aircraft[x->type];
+    long long sid = (long long)x->id;
+    if (tl->floor_m > t->floor_length_m + VF_EPS)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
-                   "sortie %lld: %.2f m of floor used, the %s has %.2f m", sid, floor_m, t->id,
-                   t->floor_length_m);
-    double floor_tol = VF_M_TOL + VF_MM_ITEM * ((double)x->n_pallets + (double)n_pieces);
-    if (fabs(x->floor_m - floor_m) > floor_tol)
+                   "sortie %lld: %.2f m of floor used, the %s has %.2f m", sid, tl->floor_m,
+                   t->id, t->floor_length_m);
+    double floor_tol = VF_M_TOL + VF_MM_ITEM * ((double)x->n_pallets + (double)tl->n_pieces);
+    if (fabs(x->floor_m - tl->floor_m) > floor_tol)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: floor_m %.2f stated, %.2f recomputed", sid, x->floor_m,
-                   floor_m);
-
-    /* seats */
-    int64_t pax = 0, escorts = 0;
+                   tl->floor_m);
     for (size_t k = 0; k < x->n_pax; k++) {
-        pax += x->pax[k].count;
+        tl->pax += x->pax[k].count;
         if (x->pax[k].escort)
-            escorts += x->pax[k].count;
+            tl->escorts += x->pax[k].count;
     }
-    weight += (double)pax * s->passenger_kg;
+    tl->weight += (double)tl->pax * s->passenger_kg;
     double per_m = t->pallet_positions > 0 && t->floor_length_m > 0
                        ? t->seats_per_pallet * t->pallet_positions / t->floor_length_m
                        : 0;
-    double displaced = per_m * floor_m;
+    double displaced = per_m * tl->floor_m;
     double left = floor((double)t->seats - displaced + 1e-9);
     int64_t seats = left > 0 ? (int64_t)left : 0;
     double left_stated = floor((double)t->seats - per_m * x->floor_m + 1e-9);
     int64_t seats_stated_floor = left_stated > 0 ? (int64_t)left_stated : 0;
     /* the stated floor use, when it agrees with the recomputed one within
      * the rounding tolerance, may decide a seat on the boundary */
-    if (pax > seats && !(fabs(x->floor_m - floor_m) <= floor_tol && pax <= seats_stated_floor))
+    if (tl->pax > seats &&
+        !(fabs(x->floor_m - tl->floor_m) <= floor_tol && tl->pax <= seats_stated_floor))
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %lld passengers, %lld seats left after the floor use "
                    "displaces %.1f of %d",
-                   sid, (long long)pax, (long long)seats, displaced, t->seats);
+                   sid, (long long)tl->pax, (long long)seats, displaced, t->seats);
     if (x->seats_available != seats && x->seats_available != seats_stated_floor)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: seats_available %lld stated, %lld recomputed", sid,
                    (long long)x->seats_available, (long long)seats);
+}
 
-    /* weight */
-    if (weight > acl + VF_EPS)
+/* The weight aboard against the cabin load for the leg. */
+static void check_weight(vctx *c, const vsortie *x, const tally *tl)
+{
+    const dd_scenario *s = c->s;
+    const dd_aircraft *t = &s->aircraft[x->type];
+    const dd_site *site = &s->sites[x->site];
+    const dd_hub *hub = &s->hubs[x->dest];
+    long long sid = (long long)x->id;
+    double dist = dd__vf_distance(site->lat, site->lon, hub->lat, hub->lon);
+    double acl = dd__vf_acl(t, dist);
+    if (tl->weight > acl + VF_EPS)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "
                    "%.0f km",
-                   sid, weight, t->id, acl, dist / 1000);
-    if (fabs(x->weight_kg - weight) > VF_KG_TOL)
+                   sid, tl->weight, t->id, acl, dist / 1000);
+    if (fabs(x->weight_kg - tl->weight) > VF_KG_TOL)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: weight_kg %.1f stated, %.1f recomputed", sid, x->weight_kg,
-                   weight);
+                   tl->weight);
     if (fabs(x->acl_kg - acl) > VF_KG_TOL)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: acl_kg %.1f stated, %.1f recomputed for %.0f km", sid,
                    x->acl_kg, acl, dist / 1000);
-    check_hazards(c, x, &a, pax, escorts);
+}
 
-    /* everything aboard comes from the sortie's site */
+static void check_cargo_site(vctx *c, const vsortie *x, const vq *q)
+{
+    const dd_scenario *s = c->s;
+    const dd_cargo *it = &s->cargo[q->ref];
+    if (it->site != x->site)
+        dd__vf_add(c, DD_V_CARGO, T_NONE, x->id, it->id, x->site, -1, q->line, q->col,
+                   "sortie %lld: %s is at site %s, not %s", (long long)x->id, it->id,
+                   s->sites[it->site].id, s->sites[x->site].id);
+}
+
+/* Everything aboard comes from the sortie's site. */
+static void check_origin(vctx *c, const vsortie *x)
+{
+    const dd_scenario *s = c->s;
     for (size_t k = 0; k < x->n_pallets; k++)
-        for (size_t q = 0; q < x->pallets[k].n_pieces; q++) {
-            const vq *pc = &x->pallets[k].pieces[q];
-            const dd_cargo *it = &s->cargo[pc->ref];
-            if (it->site != x->site)
-                dd__vf_add(c, DD_V_CARGO, T_NONE, x->id, it->id, x->site, -1, pc->line,
-                           pc->col, "sortie %lld: %s is at site %s, not %s", sid, it->id,
-                           s->sites[it->site].id, site->id);
-        }
-    for (size_t k = 0; k < x->n_bulky; k++) {
-        const dd_cargo *it = &s->cargo[x->bulky[k].ref];
-        if (it->site != x->site)
-            dd__vf_add(c, DD_V_CARGO, T_NONE, x->id, it->id, x->site, -1, x->bulky[k].line,
-                       x->bulky[k].col, "sortie %lld: %s is at site %s, not %s", sid, it->id,
-                       s->sites[it->site].id, site->id);
-    }
+        for (size_t q = 0; q < x->pallets[k].n_pieces; q++)
+            check_cargo_site(c, x, &x->pallets[k].pieces[q]);
+    for (size_t k = 0; k < x->n_bulky; k++)
+        check_cargo_site(c, x, &x->bulky[k]);
     for (size_t k = 0; k < x->n_pax; k++) {
         const dd_people *g = &s->people[x->pax[k].ref];
         if (g->site != x->site)
             dd__vf_add(c, DD_V_PEOPLE, T_NONE, x->id, g->id, x->site, -1, x->pax[k].line,
-                       x->pax[k].col, "sortie %lld: group %s is at site %s, not %s", sid,
-                       g->id, s->sites[g->site].id, site->id);
+                       x->pax[k].col, "sortie %lld: group %s is at site %s, not %s",
+                       (long long)x->id, g->id, s->sites[g->site].id, s->sites[x->site].id);
     }
+}
 
-    /* the ferry leg: augmentees of this site, within seats and cabin load */
+/* The ferry leg: augmentees of this site, within seats and cabin load. */
+static void check_ferry(vctx *c, const vsortie *x)
+{
+    const dd_scenario *s = c->s;
+    const dd_aircraft *t = &s->aircraft[x->type];
+    const dd_site *site = &s->sites[x->site];
+    long long sid = (long long)x->id;
     int64_t in = 0;
     for (size_t k = 0; k < x->n_ferry_pax; k++) {
         const vq *q = &x->ferry_pax[k];
@@ -326,20 +355,33 @@ static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t 
                        "sortie %lld: the ferry leg flies group %s to %s, but it belongs at %s",
                        sid, g->id, site->id, s->sites[g->site].id);
     }
-    if (in > 0) {
-        const dd_hub *from = &s->hubs[x->ferry_from];
-        double fd = dd__vf_distance(from->lat, from->lon, site->lat, site->lon);
-        double facl = dd__vf_acl(t, fd);
-        if (in > t->seats)
-            dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: the ferry leg flies in %lld people, the %s has %d seats",
-                       sid, (long long)in, t->id, t->seats);
-        if ((double)in * s->passenger_kg > facl + VF_EPS)
-            dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: the ferry leg flies in %.1f kg of people, above the "
-                       "cabin load of %.1f kg",
-                       sid, (double)in * s->passenger_kg, facl);
-    }
+    if (in <= 0)
+        return;
+    const dd_hub *from = &s->hubs[x->ferry_from];
+    double fd = dd__vf_distance(from->lat, from->lon, site->lat, site->lon);
+    double facl = dd__vf_acl(t, fd);
+    if (in > t->seats)
+        dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: the ferry leg flies in %lld people, the %s has %d seats",
+                   sid, (long long)in, t->id, t->seats);
+    if ((double)in * s->passenger_kg > facl + VF_EPS)
+        dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: the ferry leg flies in %.1f kg of people, above the "
+                   "cabin load of %.1f kg",
+                   sid, (double)in * s->passenger_kg, facl);
+}
+
+static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t n_pallets)
+{
+    tally tl;
+    memset(&tl, 0, sizeof tl);
+    check_pallets(c, x, pallet_seen, n_pallets, &tl);
+    check_bulky(c, x, &tl);
+    check_floor_seats(c, x, &tl);
+    check_weight(c, x, &tl);
+    check_hazards(c, x, &tl.a, tl.pax, tl.escorts);
+    check_origin(c, x);
+    check_ferry(c, x);
 }
 
 void dd__vf_check_loads(vctx *c)
