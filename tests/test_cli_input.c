@@ -467,6 +467,20 @@ static void test_every_exit_2_says_why(void **state)
         {"status a.log b.log", "drawdown status: one log at a time (got 'b.log' too)\n"},
         {"status a.log --at", "drawdown status: --at needs a value\n"},
         {"status a.log --bogus", "drawdown status: unknown option '--bogus'\n"},
+        /* the declared options' one parser (src/cli/opt.c) */
+        {"sweep", "drawdown sweep: which scenario?\n"},
+        {"sweep a.yaml b.yaml", "drawdown sweep: one scenario at a time (got 'b.yaml' too)\n"},
+        {"sweep a.yaml --bogus", "drawdown sweep: unknown option '--bogus'\n"},
+        {"sweep a.yaml --vary", "drawdown sweep: --vary needs a value\n"},
+        {"sweep a.yaml --threads 0",
+         "drawdown sweep: --threads needs a whole number from 1 to 256, got '0'\n"},
+        {"sweep a.yaml --seed -1",
+         "drawdown sweep: --seed needs a whole number of at least 0, got '-1'\n"},
+        {"sweep a.yaml --replications 1e3",
+         "drawdown sweep: --replications needs a whole number from 0 to 10000000, got '1e3'\n"},
+        {"sweep a.yaml --objective fast",
+         "drawdown sweep: --objective is margin or completion, got 'fast'\n"},
+        {"sweep a.yaml", "drawdown sweep: give at least one --vary NAME=A..B[:STEP]\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result r = run(fx, cases[i].args);

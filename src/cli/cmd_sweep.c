@@ -7,12 +7,13 @@
 #include <drawdown/report.h>
 #include <drawdown/scenario.h>
 #include <drawdown/sweep.h>
-#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 static const char sweep_usage[] =
     "usage: drawdown sweep [options] SCENARIO --vary NAME=A..B[:STEP] ...\n"
@@ -111,95 +112,65 @@ static dd_status draw_chart(const dd_sweep_result *r, const char *path, const ch
 static int sweep_run(const char *path, dd_sweep_options *o, const char *const *vary,
                      size_t n_vary, bool json, bool csv, const char *out, const char *chart);
 
+typedef struct sweep_args {
+    const char *vary[MAX_VARY];
+    size_t n_vary;
+    const char *out, *chart;
+    bool json, csv, mpi;
+    int objective, threads;
+    uint64_t replications, seed;
+} sweep_args;
+
+static const dd_opt sweep_opts[] = {
+    {"--vary", NULL, DD_OPT_LIST, offsetof(sweep_args, vary), 0, MAX_VARY, NULL,
+     offsetof(sweep_args, n_vary)},
+    {"-o", NULL, DD_OPT_STR, offsetof(sweep_args, out), 0, 0, NULL, 0},
+    {"--chart", NULL, DD_OPT_STR, offsetof(sweep_args, chart), 0, 0, NULL, 0},
+    {"--objective", NULL, DD_OPT_CHOICE, offsetof(sweep_args, objective), 0, 0,
+     "margin|completion", 0},
+    {"--replications", NULL, DD_OPT_UINT, offsetof(sweep_args, replications), 0, 1e7, NULL, 0},
+    {"--seed", NULL, DD_OPT_UINT, offsetof(sweep_args, seed), 0, 1.8e19, NULL, 0},
+    {"--threads", NULL, DD_OPT_INT, offsetof(sweep_args, threads), 1, 256, NULL, 0},
+    {"--json", NULL, DD_OPT_FLAG, offsetof(sweep_args, json), 0, 0, NULL, 0},
+    {"--csv", NULL, DD_OPT_FLAG, offsetof(sweep_args, csv), 0, 0, NULL, 0},
+    {"--mpi", NULL, DD_OPT_FLAG, offsetof(sweep_args, mpi), 0, 0, NULL, 0},
+};
+
+static const dd_cli_spec sweep_spec = {
+    "sweep", sweep_usage, sweep_opts, sizeof sweep_opts / sizeof sweep_opts[0],
+    1, 1, "which scenario?", "one scenario at a time",
+};
+
 int dd__cmd_sweep(int argc, char **argv)
 {
-    const char *path = NULL, *out = NULL, *chart = NULL;
-    const char *vary[MAX_VARY];
-    size_t n_vary = 0;
-    bool json = false, csv = false, mpi = false;
     dd_sweep_options o;
     dd_sweep_options_init(&o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(sweep_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--csv")) {
-            csv = true;
-        } else if (!strcmp(a, "--mpi")) {
-            mpi = true;
-        } else if (!strcmp(a, "--vary") || !strcmp(a, "-o") || !strcmp(a, "--chart") ||
-                   !strcmp(a, "--objective") || !strcmp(a, "--replications") ||
-                   !strcmp(a, "--seed") || !strcmp(a, "--threads")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "drawdown sweep: %s needs a value\n", a);
-                return DD_EXIT_INPUT;
-            }
-            const char *v = argv[++i];
-            if (!strcmp(a, "--vary")) {
-                if (n_vary == MAX_VARY) {
-                    fprintf(stderr, "drawdown sweep: at most %d --vary\n", MAX_VARY);
-                    return DD_EXIT_INPUT;
-                }
-                vary[n_vary++] = v;
-                continue;
-            }
-            if (!strcmp(a, "-o")) {
-                out = v;
-                continue;
-            }
-            if (!strcmp(a, "--chart")) {
-                if (!ends_with(v, ".png") && !ends_with(v, ".svg") && !ends_with(v, ".pdf")) {
-                    fprintf(stderr, "drawdown sweep: --chart writes .png, .svg or .pdf, got '%s'\n",
-                            v);
-                    return DD_EXIT_INPUT;
-                }
-                chart = v;
-                continue;
-            }
-            if (!strcmp(a, "--objective")) {
-                if (strcmp(v, "margin") && strcmp(v, "completion")) {
-                    fprintf(stderr,
-                            "drawdown sweep: --objective is margin or completion, got '%s'\n", v);
-                    return DD_EXIT_INPUT;
-                }
-                o.objective = !strcmp(v, "margin") ? DD_OBJ_MARGIN : DD_OBJ_COMPLETION;
-                continue;
-            }
-            char *end;
-            errno = 0;
-            unsigned long long x = strtoull(v, &end, 10);
-            bool zero_ok = !strcmp(a, "--seed") || !strcmp(a, "--replications");
-            if (*end || !*v || errno || v[0] == '-' || (x == 0 && !zero_ok) ||
-                (!strcmp(a, "--threads") && x > 256) ||
-                (!strcmp(a, "--replications") && x > 10000000)) {
-                fprintf(stderr, "drawdown sweep: %s needs a %s whole number, got '%s'\n", a,
-                        zero_ok ? "non-negative" : "positive", v);
-                return DD_EXIT_INPUT;
-            }
-            if (!strcmp(a, "--replications"))
-                o.replications = x;
-            else if (!strcmp(a, "--seed"))
-                o.seed = x;
-            else
-                o.threads = (int)x;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown sweep: unknown option '%s'\n%s", a, sweep_usage);
-            return DD_EXIT_INPUT;
-        } else if (!path) {
-            path = a;
-        } else {
-            fprintf(stderr, "drawdown sweep: one scenario at a time\n");
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!path || n_vary == 0) {
-        fprintf(stderr, "drawdown sweep: %s\n%s",
-                path ? "give at least one --vary NAME=A..B[:STEP]" : "no scenario", sweep_usage);
+    sweep_args v;
+    memset(&v, 0, sizeof v);
+    v.seed = o.seed;
+    v.threads = o.threads;
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&sweep_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    const char *path = args[0];
+    if (v.n_vary == 0) {
+        fprintf(stderr, "drawdown sweep: give at least one --vary NAME=A..B[:STEP]\n%s",
+                sweep_usage);
         return DD_EXIT_INPUT;
     }
+    if (v.chart && !ends_with(v.chart, ".png") && !ends_with(v.chart, ".svg") &&
+        !ends_with(v.chart, ".pdf")) {
+        fprintf(stderr, "drawdown sweep: --chart writes .png, .svg or .pdf, got '%s'\n",
+                v.chart);
+        return DD_EXIT_INPUT;
+    }
+    o.objective = v.objective == 0 ? DD_OBJ_MARGIN : DD_OBJ_COMPLETION;
+    o.replications = v.replications;
+    o.seed = v.seed;
+    o.threads = v.threads;
+    const bool json = v.json, csv = v.csv, mpi = v.mpi;
     if (json && csv) {
         fprintf(stderr, "drawdown sweep: --json or --csv, not both\n");
         return DD_EXIT_INPUT;
@@ -221,7 +192,7 @@ int dd__cmd_sweep(int argc, char **argv)
         long t = (cores < 1 ? 1 : cores) / dd_cluster_node_ranks(cluster);
         o.threads = t < 1 ? 1 : t > 256 ? 256 : (int)t;
     }
-    int code = sweep_run(path, &o, vary, n_vary, json, csv, out, chart);
+    code = sweep_run(path, &o, v.vary, v.n_vary, json, csv, v.out, v.chart);
     if (cluster && code != DD_EXIT_OK && dd_cluster_size(cluster) > 1)
         dd_cluster_abort(cluster, code);
     dd_cluster_stop(cluster);

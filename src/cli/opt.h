@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declared options: a command states its options as a table (name, kind,
+ * where the value goes, its range) and one parser reads them, with the same
+ * errors for every command:
+ *
+ *   drawdown CMD: unknown option '--x'
+ *   drawdown CMD: --seed needs a value
+ *   drawdown CMD: --threads needs a whole number from 1 to 256, got 'x'
+ *   drawdown CMD: --objective is margin or completion, got 'x'
+ *   drawdown CMD: which scenario?
+ *   drawdown CMD: one scenario at a time (got 'b.yaml' too)
+ *
+ * Values go into the command's own struct at the offset the table gives
+ * (offsetof), so a table is constant data.
+ */
+#ifndef DD_CLI_OPT_H
+#define DD_CLI_OPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum dd_opt_kind {
+    DD_OPT_FLAG,   /* bool, set to true */
+    DD_OPT_STR,    /* const char *: the argument as given */
+    DD_OPT_LIST,   /* const char *[max]; its count (size_t) at count_off */
+    DD_OPT_UINT,   /* uint64_t from min to max */
+    DD_OPT_INT,    /* int from min to max */
+    DD_OPT_REAL,   /* double from min to max */
+    DD_OPT_CHOICE, /* int: the index of the value in choices ("a|b|c") */
+} dd_opt_kind;
+
+typedef struct dd_opt {
+    const char *name;  /* "--seed" */
+    const char *alias; /* "-o", or NULL */
+    dd_opt_kind kind;
+    size_t off;        /* where the value goes in the command's struct */
+    double min, max;   /* numbers: the range; LIST: max is the most entries */
+    const char *choices;
+    size_t count_off; /* LIST: where the count goes */
+} dd_opt;
+
+/* A command's arguments: its options and its positional arguments. */
+typedef struct dd_cli_spec {
+    const char *cmd;   /* "sweep", "track log" */
+    const char *usage; /* the --help text */
+    const dd_opt *opts;
+    size_t n_opts;
+    size_t min_args, max_args; /* positional arguments */
+    const char *missing;       /* "which scenario?" when fewer than min_args */
+    const char *one_at_a_time; /* "one scenario at a time" when more than max_args */
+} dd_cli_spec;
+
+#define DD_CLI_MAX_ARGS 8
+
+/* Parse argv[1..argc-1] into vals and args (at most max_args). Returns -1
+ * to go on, 0 after printing the usage for -h/--help, or 2 after printing
+ * the error to stderr. A lone "-" is a positional argument; "--" ends the
+ * options. */
+int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
+                  const char *args[DD_CLI_MAX_ARGS], size_t *n_args);
+
+#endif
