@@ -497,19 +497,16 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     st = dd__pack_ffd(&in, sol, &n_bins);
     if (st != DD_OK)
         goto fail;
-    if (n_bins > lb && n <= BFD_MAX_ITEMS) {
-        st = dd__pack_bfd(&in, alt, &alt_bins);
-        if (st != DD_OK)
-            goto fail;
-        if (alt_bins < n_bins) {
-            uint32_t *t = sol;
-            sol = alt;
-            alt = t;
-            n_bins = alt_bins;
-        }
-    }
-    if (n_bins > lb && n <= MBS_MAX_ITEMS) {
-        st = dd__pack_mbs(&in, alt, &alt_bins);
+    /* best fit, then minimum bin slack, while above the bound: the better
+     * packing is kept */
+    static const struct {
+        dd_status (*run)(const dd__pack_inst *, uint32_t *, size_t *);
+        size_t max_items;
+    } next[] = {{dd__pack_bfd, BFD_MAX_ITEMS}, {dd__pack_mbs, MBS_MAX_ITEMS}};
+    for (size_t h = 0; h < sizeof next / sizeof next[0]; h++) {
+        if (n_bins <= lb || n > next[h].max_items)
+            continue;
+        st = next[h].run(&in, alt, &alt_bins);
         if (st != DD_OK)
             goto fail;
         if (alt_bins < n_bins) {

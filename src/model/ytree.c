@@ -43,15 +43,8 @@ typedef struct builder {
     dd_lines lines;
 } builder;
 
-void dd__source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
+static void copy_line(const char *text, size_t len, size_t i, char *buf, size_t size)
 {
-    size_t i = 0;
-    uint32_t l = 1;
-    while (i < len && l < line) {
-        if (text[i] == '\n')
-            l++;
-        i++;
-    }
     size_t j = i;
     while (j < len && text[j] != '\n' && text[j] != '\r')
         j++;
@@ -62,6 +55,18 @@ void dd__source_line(const char *text, size_t len, uint32_t line, char *buf, siz
         n = size - 1;
     memcpy(buf, text + i, n);
     buf[n] = '\0';
+}
+
+void dd__source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
+{
+    size_t i = 0;
+    uint32_t l = 1;
+    while (i < len && l < line) {
+        if (text[i] == '\n')
+            l++;
+        i++;
+    }
+    copy_line(text, len, i, buf, size);
 }
 
 void dd__text_position(const char *text, size_t offset, uint32_t *line_out, uint32_t *col_out)
@@ -80,20 +85,6 @@ void dd__text_position(const char *text, size_t offset, uint32_t *line_out, uint
 }
 
 #define LINES_STRIDE 32
-
-static void copy_line(const char *text, size_t len, size_t i, char *buf, size_t size)
-{
-    size_t j = i;
-    while (j < len && text[j] != '\n' && text[j] != '\r')
-        j++;
-    size_t n = j - i;
-    if (size == 0)
-        return;
-    if (n >= size)
-        n = size - 1;
-    memcpy(buf, text + i, n);
-    buf[n] = '\0';
-}
 
 void dd__lines_get(dd_lines *c, dd_arena *arena, const char *text, size_t len, uint32_t line,
                    char *buf, size_t size)

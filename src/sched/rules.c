@@ -115,36 +115,42 @@ void dd__sched_rule_prio(const dd__sched_inst *in, dd_sched_rule rule,
     }
 }
 
-/* scratch: 2n int32 (remaining predecessor counts, eligible set) */
-void dd__sched_list_from_prio(const dd__sched_inst *in, const int64_t *prio,
-                              int32_t *list, int32_t *scratch)
+/* The eligible activity to take next: the lowest priority value (ties
+ * by topological rank), or with rng one drawn by regret-based biased
+ * random sampling (weights vmax - prio + 1). */
+static int32_t pick_eligible(const dd__sched_inst *in, const int64_t *prio, dd_rng *rng,
+                             const int32_t *el, int32_t ne)
 {
-    const int32_t n = in->n;
-    int32_t *left = scratch, *el = scratch + n, ne = 0;
-    for (int32_t j = 0; j < n; j++) {
-        left[j] = in->pred_off[j + 1] - in->pred_off[j];
-        if (!left[j])
-            el[ne++] = j;
-    }
-    for (int32_t i = 0; i < n; i++) {
+    if (!rng) {
         int32_t best = 0;
         for (int32_t e = 1; e < ne; e++) {
             const int32_t a = el[e], b = el[best];
-            if (prio[a] < prio[b] ||
-                (prio[a] == prio[b] && in->rank[a] < in->rank[b]))
+            if (prio[a] < prio[b] || (prio[a] == prio[b] && in->rank[a] < in->rank[b]))
                 best = e;
         }
-        const int32_t j = el[best];
-        el[best] = el[--ne];
-        list[i] = j;
-        for (int32_t k = in->succ_off[j]; k < in->succ_off[j + 1]; k++)
-            if (--left[in->succ[k]] == 0)
-                el[ne++] = in->succ[k];
+        return best;
     }
+    int64_t vmax = prio[el[0]];
+    for (int32_t e = 1; e < ne; e++)
+        if (prio[el[e]] > vmax)
+            vmax = prio[el[e]];
+    double total = 0.0;
+    for (int32_t e = 0; e < ne; e++)
+        total += (double)(vmax - prio[el[e]] + 1);
+    double x = dd_rng_double(rng) * total;
+    for (int32_t e = 0; e < ne; e++) {
+        x -= (double)(vmax - prio[el[e]] + 1);
+        if (x < 0)
+            return e;
+    }
+    return ne - 1;
 }
 
-void dd__sched_list_rbrs(const dd__sched_inst *in, const int64_t *prio,
-                         dd_rng *rng, int32_t *list, int32_t *scratch)
+/* A precedence-feasible activity list, taking eligible activities in
+ * pick_eligible's order. scratch: 2n int32 (remaining predecessor counts,
+ * eligible set). */
+static void list_build(const dd__sched_inst *in, const int64_t *prio, dd_rng *rng,
+                       int32_t *list, int32_t *scratch)
 {
     const int32_t n = in->n;
     int32_t *left = scratch, *el = scratch + n, ne = 0;
@@ -154,22 +160,7 @@ void dd__sched_list_rbrs(const dd__sched_inst *in, const int64_t *prio,
             el[ne++] = j;
     }
     for (int32_t i = 0; i < n; i++) {
-        int64_t vmax = prio[el[0]];
-        for (int32_t e = 1; e < ne; e++)
-            if (prio[el[e]] > vmax)
-                vmax = prio[el[e]];
-        double total = 0.0;
-        for (int32_t e = 0; e < ne; e++)
-            total += (double)(vmax - prio[el[e]] + 1);
-        double x = dd_rng_double(rng) * total;
-        int32_t pick = ne - 1;
-        for (int32_t e = 0; e < ne; e++) {
-            x -= (double)(vmax - prio[el[e]] + 1);
-            if (x < 0) {
-                pick = e;
-                break;
-            }
-        }
+        const int32_t pick = pick_eligible(in, prio, rng, el, ne);
         const int32_t j = el[pick];
         el[pick] = el[--ne];
         list[i] = j;
@@ -177,6 +168,18 @@ void dd__sched_list_rbrs(const dd__sched_inst *in, const int64_t *prio,
             if (--left[in->succ[k]] == 0)
                 el[ne++] = in->succ[k];
     }
+}
+
+void dd__sched_list_from_prio(const dd__sched_inst *in, const int64_t *prio,
+                              int32_t *list, int32_t *scratch)
+{
+    list_build(in, prio, NULL, list, scratch);
+}
+
+void dd__sched_list_rbrs(const dd__sched_inst *in, const int64_t *prio,
+                         dd_rng *rng, int32_t *list, int32_t *scratch)
+{
+    list_build(in, prio, rng, list, scratch);
 }
 
 static int64_t energy_bound(const dd__sched_inst *in)
