@@ -507,6 +507,38 @@ static void test_check(void **state)
     dd_events_free(add);
 }
 
+/* A request is decided once: a second decision needs a filing between
+ * (or the first decision retracted). */
+static void test_check_decided_once(void **state)
+{
+    fixture *fx = *state;
+    dd_events *prior = parse_ok(fx->s, "time,event,subject,value\n"
+                                       "2024-06-05T08:00Z,clearance-filed,10,\n"
+                                       "2024-06-06T08:00Z,clearance-denied,10,\n"
+                                       "2024-06-05T08:00Z,clearance-filed,11,\n"
+                                       "2024-06-06T08:00Z,clearance-approved,11,\n");
+    dd_events *add = parse_ok(fx->s, "time,event,subject,value\n"
+                                     "2024-06-07T08:00Z,clearance-approved,10,\n"
+                                     "2024-06-07T08:00Z,clearance-filed,11,\n"
+                                     "2024-06-07T09:00Z,clearance-denied,11,\n"
+                                     "2024-06-07T09:00Z,clearance-denied,11,\n");
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_check(fx->p, prior, add, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 2);
+    assert_int_equal(d.items[0].line, 2);
+    assert_string_equal(d.items[0].message,
+                        "sortie 10's request was denied already (ev.csv:3): file it anew "
+                        "before deciding it again, or retract that decision");
+    assert_int_equal(d.items[1].line, 5);
+    assert_string_equal(d.items[1].message,
+                        "sortie 11's request was denied already (ev.csv:4): file it anew "
+                        "before deciding it again, or retract that decision");
+    dd_diags_fini(&d);
+    dd_events_free(prior);
+    dd_events_free(add);
+}
+
 /* A plan the tracker makes must pass the verifier, which shares no code
  * with the planner; a history may leave no way to meet a closing date or
  * the deadline, which the plan must then say. */
@@ -858,6 +890,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_decided_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retracted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),

@@ -160,11 +160,24 @@ dd_status dd_track_write_plan_file(dd_track *t, FILE *f, dd_diags *diags);
 dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
                           dd_events **out);
 
+/* The events after number `after` (0: all), as dd_track_events: *out
+ * holds events after+1 ... (dd_events_free). The handle keeps the events
+ * it has read typed, so a second call reads from the file only the rows
+ * added since (a server that keeps the log open pays per new event). */
+dd_status dd_track_events_after(dd_track *t, const dd_scenario *s, int64_t after,
+                                dd_diags *diags, dd_events **out);
+/* Every event, verified and read up to the log's end, lent: *view_out
+ * points into the handle and holds until the next call on t. */
+dd_status dd_track_events_view(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                               dd_events *view_out);
+
 /*
  * Whether `add` fits the plan and the events `prior` (and each other): a
  * sortie number the plan has, a sortie that has not left already, a tail
  * its type has, a task not done already, no more people processed than
- * a group has. Located
+ * a group has, a clearance decision (approved, denied) on a request not
+ * decided already (a request decided is filed anew before it is decided
+ * again). Located
  * errors in diags (DD_EINPUT), none added otherwise.
  */
 dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_events *add,

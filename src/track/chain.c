@@ -461,41 +461,84 @@ static char *put_text(char **at, const char *s)
     return o;
 }
 
-/* The verified events, typed; inside a transaction the caller holds. */
-static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
-                             dd_events **out)
+/*
+ * The events read back are kept typed on the handle (t->ev): a reader or
+ * an append reads from SQLite only the rows added since, so a server
+ * appending one event at a time does not read the whole log back each
+ * time. Texts live in blocks that never move; the array may.
+ */
+struct dd__evtext {
+    struct dd__evtext *next;
+    char v[];
+};
+
+void dd__evcache_fini(dd__evcache *c)
 {
-    *out = NULL;
-    int64_t upto = t->verified_seq;
+    while (c->text) {
+        struct dd__evtext *x = c->text;
+        c->text = x->next;
+        free(x);
+    }
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+/* The verified rows not in the cache yet, typed against s, added to it;
+ * inside a transaction the caller holds. */
+static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags)
+{
+    dd__evcache *c = &t->ev;
+    if (c->s != s) { /* another scenario: its indices may differ */
+        dd__evcache_fini(c);
+        c->s = s;
+    }
+    int64_t from = (int64_t)c->n, upto = t->verified_seq;
+    if (upto <= from)
+        return DD_OK;
     sqlite3_stmt *q = NULL;
-    size_t text = strlen(t->path) + 1;
+    size_t text = 0;
     if (sqlite3_prepare_v2(
             t->db,
             "SELECT coalesce(sum(length(CAST(subject AS BLOB)) + length(CAST(value AS BLOB))"
             " + length(CAST(note AS BLOB)) + 2 * length(CAST(origin AS BLOB))"
-            " + length(CAST(source AS BLOB))), 0) FROM events WHERE seq <= ?",
+            " + length(CAST(source AS BLOB))), 0) FROM events WHERE seq > ? AND seq <= ?",
             -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(q, 1, upto) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_bind_int64(q, 1, from) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 2, upto) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW) {
         dd__db_err(diags, t->path, t->db, "cannot read the log");
         sqlite3_finalize(q);
         return DD_EIO;
     }
-    text += (size_t)sqlite3_column_int64(q, 0) + (size_t)upto * 80;
+    size_t n_new = (size_t)(upto - from);
+    text = (size_t)sqlite3_column_int64(q, 0) + n_new * 80 + strlen(t->path) + 1;
     sqlite3_finalize(q);
     q = NULL;
-    dd_events *e = NULL;
-    dd_event *v = NULL;
-    char *buf = NULL;
-    dd_status st = dd_events_new((size_t)upto, text, &e, &v, &buf);
-    if (st != DD_OK)
-        return st;
-    char *at = buf;
+    if (c->n + n_new > c->cap) {
+        size_t cap = c->cap ? c->cap : 64;
+        while (cap < c->n + n_new)
+            cap *= 2;
+        dd_event *w = realloc(c->v, cap * sizeof *w);
+        if (!w)
+            return DD_ENOMEM;
+        c->v = w;
+        c->cap = cap;
+    }
+    struct dd__evtext *blk = malloc(sizeof *blk + text);
+    if (!blk)
+        return DD_ENOMEM;
+    blk->next = c->text;
+    c->text = blk;
+    char *at = blk->v;
     const char *file = put_text(&at, t->path);
-    if (sqlite3_prepare_v2(t->db, "SELECT " ROW_COLUMNS " FROM events WHERE seq <= ? ORDER BY seq",
+    dd_status st = DD_OK;
+    if (sqlite3_prepare_v2(t->db,
+                           "SELECT " ROW_COLUMNS " FROM events WHERE seq > ? AND seq <= ? "
+                           "ORDER BY seq",
                            -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(q, 1, upto) != SQLITE_OK)
+        sqlite3_bind_int64(q, 1, from) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 2, upto) != SQLITE_OK)
         st = DD_EIO;
-    size_t n = 0;
+    size_t n = c->n;
     int rc = SQLITE_DONE;
     while (st == DD_OK && n < (size_t)upto && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         dd__row r;
@@ -507,7 +550,12 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
                      r.seq, row_name(&r, nm, sizeof nm));
             break;
         }
-        dd_event *x = &v[n++];
+        if (r.seq != (int64_t)n + 1) {
+            st = DD_EIO;
+            break;
+        }
+        dd_event *x = &c->v[n++];
+        memset(x, 0, sizeof *x);
         x->kind = (dd_event_kind)r.kind;
         x->at = r.at;
         x->sortie = (int32_t)r.sortie;
@@ -540,9 +588,61 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
     if (st == DD_EIO)
         dd__db_err(diags, t->path, t->db, "cannot read the log");
     sqlite3_finalize(q);
-    if (st != DD_OK) {
-        dd_events_free(e);
+    if (st != DD_OK)
+        return st; /* the cache keeps what it had */
+    c->text_bytes += (size_t)(at - blk->v);
+    c->n = n;
+    return DD_OK;
+}
+
+/* Verified and cached up to the log's end, in one read transaction. */
+static dd_status events_current(dd_track *t, const dd_scenario *s, dd_diags *diags)
+{
+    bool txn = sqlite3_get_autocommit(t->db) &&
+               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    int64_t b;
+    dd_status st = dd__verify(t, false, &b, diags);
+    if (st == DD_OK)
+        st = read_events(t, s, diags);
+    if (txn)
+        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    return st;
+}
+
+static size_t text_len(const char *v)
+{
+    return v ? strlen(v) + 1 : 0;
+}
+
+dd_status dd_track_events_after(dd_track *t, const dd_scenario *s, int64_t after,
+                                dd_diags *diags, dd_events **out)
+{
+    *out = NULL;
+    dd_status st = events_current(t, s, diags);
+    if (st != DD_OK)
         return st;
+    const dd__evcache *c = &t->ev;
+    size_t from = after <= 0 ? 0 : (size_t)after < c->n ? (size_t)after : c->n;
+    size_t text = strlen(t->path) + 1;
+    for (size_t i = from; i < c->n; i++)
+        text += text_len(c->v[i].subject) + text_len(c->v[i].value) +
+                text_len(c->v[i].note) + text_len(c->v[i].origin);
+    dd_events *e = NULL;
+    dd_event *v = NULL;
+    char *buf = NULL;
+    st = dd_events_new(c->n - from, text, &e, &v, &buf);
+    if (st != DD_OK)
+        return st;
+    char *at = buf;
+    const char *file = put_text(&at, t->path);
+    for (size_t i = from; i < c->n; i++) {
+        dd_event *x = &v[i - from];
+        *x = c->v[i];
+        x->subject = put_text(&at, c->v[i].subject);
+        x->value = put_text(&at, c->v[i].value);
+        x->note = put_text(&at, c->v[i].note);
+        x->origin = put_text(&at, c->v[i].origin);
+        x->file = file;
     }
     *out = e;
     return DD_OK;
@@ -551,16 +651,19 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
 dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
                           dd_events **out)
 {
-    *out = NULL;
-    /* one read transaction: what is verified is what is read */
-    bool txn = sqlite3_get_autocommit(t->db) &&
-               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
-    int64_t b;
-    dd_status st = dd__verify(t, false, &b, diags);
-    if (st == DD_OK)
-        st = read_events(t, s, diags, out);
-    if (txn)
-        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    return dd_track_events_after(t, s, 0, diags, out);
+}
+
+dd_status dd_track_events_view(dd_track *t, const dd_scenario *s, dd_diags *diags,
+                               dd_events *view_out)
+{
+    view_out->n = 0;
+    view_out->v = NULL;
+    dd_status st = events_current(t, s, diags);
+    if (st == DD_OK) {
+        view_out->n = t->ev.n;
+        view_out->v = t->ev.v;
+    }
     return st;
 }
 
@@ -775,12 +878,13 @@ static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
     dd_status st = dd__verify(t, false, &b, diags);
     if (st == DD_OK)
         st = key_fits(t, signer, diags);
-    dd_events *prior = NULL;
+    /* the events before, kept typed on the handle: only the rows added
+     * since it last looked are read */
     if (st == DD_OK)
-        st = read_events(t, s, diags, &prior);
+        st = read_events(t, s, diags);
+    dd_events prior = {t->ev.n, t->ev.v};
     if (st == DD_OK)
-        st = dd_track_check(p, prior, add, diags);
-    dd_events_free(prior);
+        st = dd_track_check(p, &prior, add, diags);
     dd__row *rows = NULL;
     char *mem = NULL;
     if (st == DD_OK && add->n == 0) {
@@ -829,6 +933,14 @@ static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
     }
     t->batches[t->n_batches++] = nb;
     t->verified_seq = nb.last;
+    /* the events just added join the cache (read back: their rows are
+     * what the log holds); a failure only leaves them to the next read */
+    {
+        dd_diags quiet;
+        dd_diags_init(&quiet, 1);
+        (void)read_events(t, s, &quiet);
+        dd_diags_fini(&quiet);
+    }
     memcpy(t->verified_head, head, 32);
     t->info.n_events = nb.last;
     t->info.n_batches = (int64_t)t->n_batches;

@@ -903,6 +903,7 @@ void dd_track_close(dd_track *t)
         pthread_join(t->ahead_th, NULL);
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
+    dd__evcache_fini(&t->ev);
     free(t->batches);
     sqlite3_close(t->db);
     free(t->path);

@@ -20,6 +20,17 @@ typedef struct dd__hashes {
     char creator_key[65];  /* the header's signer, hex */
 } dd__hashes;
 
+/* The events read back so far, typed (chain.c): an append or a reader
+ * reads only the rows added since. */
+typedef struct dd__evcache {
+    const dd_scenario *s; /* read against it (another one starts afresh) */
+    dd_event *v;
+    size_t n, cap;
+    size_t text_bytes;
+    struct dd__evtext *text; /* blocks that never move */
+} dd__evcache;
+void dd__evcache_fini(dd__evcache *c);
+
 struct dd_track {
     sqlite3 *db;
     char *path;
@@ -46,6 +57,7 @@ struct dd_track {
     const dd_scenario *files_checked;
     dd_plan *plan;
     dd__image_loads *loads;
+    dd__evcache ev;
 };
 
 void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);

@@ -48,11 +48,14 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
     /* per sortie: the event that took it away; per task: the one that did it */
     const dd_event **gone = calloc(p->n_sorties + 1, sizeof *gone);
     const dd_event **done = calloc(s->n_tasks + 1, sizeof *done);
+    /* per sortie: the decision its request stands decided by, if any */
+    const dd_event **decided = calloc(p->n_sorties + 1, sizeof *decided);
     int64_t *processed = calloc(s->n_people + 1, sizeof *processed);
     size_t np = prior ? prior->n : 0;
     /* per event of the log: the retraction that voids it */
     const dd_event **voided = calloc(np + 1, sizeof *voided);
-    if (!gone || !done || !processed || !voided) {
+    if (!gone || !done || !processed || !voided || !decided) {
+        free(decided);
         free(gone);
         free(done);
         free(processed);
@@ -113,6 +116,21 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
                            where(g, w, sizeof w));
                     continue;
                 }
+                if (e->kind == DD_EV_FILED) {
+                    decided[e->sortie - 1] = NULL;
+                } else if (e->kind == DD_EV_APPROVED || e->kind == DD_EV_DENIED) {
+                    const dd_event *d = decided[e->sortie - 1];
+                    if (d && pass) {
+                        char w[256];
+                        ev_err(diags, e, e->col_subject,
+                               "sortie %d's request was %s already (%s): file it anew before "
+                               "deciding it again, or retract that decision",
+                               e->sortie, d->kind == DD_EV_APPROVED ? "approved" : "denied",
+                               where(d, w, sizeof w));
+                        continue;
+                    }
+                    decided[e->sortie - 1] = e;
+                }
                 if (e->kind == DD_EV_DEPARTED) {
                     const dd_aircraft *a = &s->aircraft[so->aircraft];
                     int32_t most = dd_aircraft_tails_max(a);
@@ -144,6 +162,7 @@ dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_even
             }
         }
     }
+    free(decided);
     free(gone);
     free(done);
     free(processed);
