@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <drawdown/base.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -77,12 +78,37 @@ static void test_rng_reproducible(void **state)
     assert_true(differ);
 }
 
+/* dd__grow: doubling from the first capacity, contents kept, refusal of
+ * sizes that overflow with the array and its capacity unchanged. */
+static void test_grow(void **state)
+{
+    (void)state;
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 100; n++) {
+        int *w = dd__grow(v, &cap, n, 4, sizeof *w);
+        assert_non_null(w);
+        v = w;
+        v[n] = (int)n;
+        assert_true(cap > n);
+    }
+    assert_int_equal(cap, 128);
+    for (size_t n = 0; n < 100; n++)
+        assert_int_equal(v[n], (int)n);
+    size_t before = cap;
+    assert_null(dd__grow(v, &cap, SIZE_MAX / 2, 4, sizeof *v));
+    assert_int_equal(cap, before);
+    assert_int_equal(v[99], 99);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_str),
         cmocka_unit_test(test_diags_bounded_and_sorted),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_grow),
         cmocka_unit_test(test_rng_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,3 +97,21 @@ char *dd__arena_strdup(dd_arena *a, const char *s)
 {
     return dd__arena_strndup(a, s, strlen(s));
 }
+
+void *dd__grow(void *v, size_t *cap, size_t n, size_t first, size_t size)
+{
+    if (n < *cap && v)
+        return v;
+    size_t c = *cap ? *cap : first ? first : 1;
+    while (c <= n) {
+        if (c > SIZE_MAX / 2)
+            return NULL;
+        c *= 2;
+    }
+    if (size && c > SIZE_MAX / size)
+        return NULL;
+    void *w = realloc(v, c * size);
+    if (w)
+        *cap = c;
+    return w;
+}

@@ -26,4 +26,12 @@ void *dd__arena_array(dd_arena *a, size_t n, size_t size);
 char *dd__arena_strndup(dd_arena *a, const char *s, size_t n);
 char *dd__arena_strdup(dd_arena *a, const char *s);
 
+/*
+ * Growing arrays outside arenas (realloc'd): room for element n of v,
+ * whose capacity is *cap elements of `size` bytes, doubling from `first`.
+ * Returns the array (moved or not), or NULL when out of memory, the array
+ * and *cap then unchanged.
+ */
+void *dd__grow(void *v, size_t *cap, size_t n, size_t first, size_t size);
+
 #endif

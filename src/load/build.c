@@ -47,14 +47,10 @@ typedef struct column {
 
 void dd__loads_warn(dd__loadplan_owned *o, const char *fmt, ...)
 {
-    if (o->n_warnings == o->cap_warnings) {
-        size_t cap = o->cap_warnings ? 2 * o->cap_warnings : 8;
-        char **w = realloc(o->warnings, cap * sizeof *w);
-        if (!w)
-            return;
-        o->warnings = w;
-        o->cap_warnings = cap;
-    }
+    char **w = dd__grow(o->warnings, &o->cap_warnings, o->n_warnings, 8, sizeof *w);
+    if (!w)
+        return;
+    o->warnings = w;
     char buf[400];
     va_list ap;
     va_start(ap, fmt);
@@ -150,14 +146,10 @@ static bool try_place(open_pallet *p, const column *c)
 
 static dd_pallet *new_pallet(dd__loadplan_owned *o)
 {
-    if (o->p.n_pallets == o->cap_pallets) {
-        size_t cap = o->cap_pallets ? 2 * o->cap_pallets : 64;
-        dd_pallet *v = realloc(o->pallets, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        o->pallets = v;
-        o->cap_pallets = cap;
-    }
+    dd_pallet *v = dd__grow(o->pallets, &o->cap_pallets, o->p.n_pallets, 64, sizeof *v);
+    if (!v)
+        return NULL;
+    o->pallets = v;
     dd_pallet *p = &o->pallets[o->p.n_pallets++];
     memset(p, 0, sizeof *p);
     p->ready = DD_TIME_NONE;
@@ -171,14 +163,10 @@ static bool add_piece(open_pallet *op, int32_t cargo, int32_t count)
         op->pieces[op->n_pieces - 1].count += count;
         return true;
     }
-    if (op->n_pieces == op->cap_pieces) {
-        size_t cap = op->cap_pieces ? 2 * op->cap_pieces : 4;
-        dd_piece *v = realloc(op->pieces, cap * sizeof *v);
-        if (!v)
-            return false;
-        op->pieces = v;
-        op->cap_pieces = cap;
-    }
+    dd_piece *v = dd__grow(op->pieces, &op->cap_pieces, op->n_pieces, 4, sizeof *v);
+    if (!v)
+        return false;
+    op->pieces = v;
     op->pieces[op->n_pieces++] = (dd_piece){cargo, count};
     return true;
 }

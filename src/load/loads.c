@@ -208,14 +208,10 @@ static dd_load *push_load(builder *b)
 
 static dd_site_loads *push_group(builder *b)
 {
-    if (b->n_groups == b->cap_groups) {
-        size_t cap = b->cap_groups ? 2 * b->cap_groups : 8;
-        dd_site_loads *v = realloc(b->groups, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        b->groups = v;
-        b->cap_groups = cap;
-    }
+    dd_site_loads *v = dd__grow(b->groups, &b->cap_groups, b->n_groups, 8, sizeof *v);
+    if (!v)
+        return NULL;
+    b->groups = v;
     dd_site_loads *g = &b->groups[b->n_groups++];
     memset(g, 0, sizeof *g);
     return g;

@@ -110,14 +110,10 @@ static int is_tabu(const dv *s, uint64_t key)
 
 static int push_tabu(dv *s, uint64_t key)
 {
-    if (s->n_tabu == s->tabu_cap) {
-        size_t nc = s->tabu_cap ? 2 * s->tabu_cap : 64;
-        uint64_t *nt = realloc(s->tabu, nc * sizeof *nt);
-        if (!nt)
-            return -1;
-        s->tabu = nt;
-        s->tabu_cap = nc;
-    }
+    uint64_t *nt = dd__grow(s->tabu, &s->tabu_cap, s->n_tabu, 64, sizeof *nt);
+    if (!nt)
+        return -1;
+    s->tabu = nt;
     s->tabu[s->n_tabu++] = key;
     return 0;
 }

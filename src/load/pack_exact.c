@@ -96,14 +96,10 @@ typedef struct xs {
 
 static int add_pattern(xs *s, int64_t rc)
 {
-    if (s->n_pat == s->pat_cap) {
-        size_t nc = s->pat_cap ? 2 * s->pat_cap : 1024;
-        xpat *np = realloc(s->pat, nc * sizeof *np);
-        if (!np)
-            return -1;
-        s->pat = np;
-        s->pat_cap = nc;
-    }
+    xpat *np = dd__grow(s->pat, &s->pat_cap, s->n_pat, 1024, sizeof *np);
+    if (!np)
+        return -1;
+    s->pat = np;
     if (s->n_items + s->n_cur > s->items_cap) {
         size_t nc = 2 * (s->n_items + s->n_cur) + 1024;
         uint32_t *ni = realloc(s->items, nc * sizeof *ni);

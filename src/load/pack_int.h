@@ -18,6 +18,8 @@
 
 #include <drawdown/pack.h>
 
+#include "base/arena.h"
+
 #define DD__PACK_NONE UINT32_MAX
 
 typedef struct dd__pack_inst {

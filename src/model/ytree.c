@@ -197,14 +197,10 @@ static bool add_child(builder *b, dd_ynode *child, dd_ynode **root)
             *root = child;
         return true;
     }
-    if (b->n_kids == b->cap_kids) {
-        size_t cap = b->cap_kids ? 2 * b->cap_kids : 256;
-        dd_ynode **k = realloc(b->kids, cap * sizeof *k);
-        if (!k)
-            return false;
-        b->kids = k;
-        b->cap_kids = cap;
-    }
+    dd_ynode **k = dd__grow(b->kids, &b->cap_kids, b->n_kids, 256, sizeof *k);
+    if (!k)
+        return false;
+    b->kids = k;
     b->kids[b->n_kids++] = child;
     return true;
 }
