@@ -621,12 +621,12 @@ static void test_sorties_in_scenario_units(void **state)
              DD_SOURCE_DIR);
     run_result r = run(fx, args);
     assert_true(r.status == 0 || r.status == 1);
-    assert_non_null(strstr(r.out, "   # tail       site   to    departs (local)   clr        lb "
-                                  "pal veh  pax\n"));
+    assert_non_null(strstr(r.out, "   # tail     site   to   departs (local)  departs (Z)  clr  "
+                                  "     lb pal veh pax\n"));
     run_free(&r);
     r = run(fx, "plan scenario.yaml --sorties");
-    assert_non_null(strstr(r.out, "   # tail       site   to    departs (local)   clr         t "
-                                  "pal veh  pax\n"));
+    assert_non_null(strstr(r.out, "   # tail     site   to   departs (local)  departs (Z)  clr  "
+                                  "      t pal veh pax\n"));
     run_free(&r);
 }
 

@@ -217,7 +217,7 @@ static void test_loads_csv_and_options(void **state)
     r = run("loads --aircraft C130J30 --iterations 0 --cargo-only '" NIGER "'");
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.out, "on C17A"));
-    assert_non_null(strstr(r.out, "AB101 -> ETAR (4029 km) on C130J30: "));
+    assert_non_null(strstr(r.out, "AB101 -> ETAR (2,175 nm) on C130J30: "));
     run_free(&r);
 
     r = run("loads --site NOPE '" NIGER "'");

@@ -192,6 +192,10 @@ typedef struct dd_aircraft {
     const char *id;
     const char *name;
     const char *call_sign; /* prefix of its sorties' call signs ("RCH"); default the id */
+    /* optional `tail_numbers:` its tails' registrations ("07-7177"), tail
+     * k (1-based) the k-th; n_tail_numbers 0 when not given */
+    size_t n_tail_numbers;
+    const char *const *tail_numbers;
     int32_t klass;  /* index into aircraft classes (for MOG) */
     double acl_kg;  /* allowable cabin load */
     size_t n_range_payload;
@@ -350,6 +354,13 @@ typedef struct dd_disruptions {
 typedef enum dd_weight_unit { DD_UNIT_KG, DD_UNIT_LB, DD_UNIT_T, DD_UNIT_STON } dd_weight_unit;
 typedef enum dd_length_unit { DD_UNIT_M, DD_UNIT_IN, DD_UNIT_FT } dd_length_unit;
 
+/* Paper of the printed briefing (`briefing.paper`, report --paper). */
+typedef enum dd_paper { DD_PAPER_DEFAULT = 0, DD_PAPER_A4, DD_PAPER_LETTER } dd_paper;
+
+/* The units a person reads: the scenario's `units:` or an override
+ * (--units metric|us). Machine formats (plan file, JSON) stay SI. */
+typedef enum dd_units { DD_UNITS_SCENARIO = 0, DD_UNITS_METRIC, DD_UNITS_US } dd_units;
+
 typedef struct dd_scenario {
     const char *path;
     const char *name;
@@ -378,6 +389,10 @@ typedef struct dd_scenario {
     size_t n_tasks;
     const dd_task *tasks;
     dd_disruptions disruptions;
+    /* optional `briefing:` the marking printed at the top and bottom of
+     * every page ("UNCLASSIFIED//FOUO"; "" when none) and the paper */
+    const char *marking;
+    dd_paper paper;
     /* the files it was read from: the scenario, then the tasks, cargo and
      * personnel inventories (NULL when absent or loaded from a string), so
      * that a command refuses to write over its own inputs */
@@ -424,6 +439,18 @@ void dd_scenario_format_end(const dd_scenario *s, dd_time t, int32_t tz_offset, 
 /* Parse an ISO 8601 time as the scenario's files take it (no offset: the
  * host country's local time). NULL on success, else what was expected. */
 const char *dd_scenario_parse_time(const dd_scenario *s, const char *text, dd_time *out);
+
+/* "metric" -> DD_UNITS_METRIC, "us" -> DD_UNITS_US; -1 otherwise. */
+int dd_units_from_name(const char *name);
+/* Set what a scenario the caller owns displays (DD_UNITS_SCENARIO: keep
+ * its own), before it is shared with other threads; only the display
+ * units change, never a value read. */
+void dd_scenario_set_units(dd_scenario *s, dd_units u);
+/* Whether its readers see pounds and inches (units: lb, short ton, in or ft). */
+bool dd_scenario_us(const dd_scenario *s);
+/* "C17A-1", or the tail's registration when the scenario gives
+ * `tail_numbers`: how every output names tail k (1-based) of type a. */
+void dd_aircraft_tail_name(const dd_aircraft *a, int32_t tail, char *buf, size_t size);
 
 /* Great-circle distance between two positions, metres. */
 double dd_distance_m(double lat1, double lon1, double lat2, double lon2);

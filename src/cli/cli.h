@@ -68,6 +68,10 @@ dd_status dd__cli_verify_relaxations(const struct dd_scenario *s, const struct d
                                      const struct dd_plan_options *o, const char *scenario_path,
                                      size_t *tried, size_t *complied);
 
+/* --units metric|us: the value, or -1 after printing a usage error for
+ * command `cmd`. */
+int dd__cli_units(const char *cmd, const char *value);
+
 /* Print a usage error "drawdown CMD: MESSAGE" and return DD_EXIT_INPUT. */
 int dd__cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

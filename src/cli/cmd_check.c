@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 
 static const char check_usage[] =
-    "usage: drawdown check [--json] [--max-errors N] SCENARIO\n"
+    "usage: drawdown check [--json] [--units metric|us] [--max-errors N] SCENARIO\n"
     "\n"
     "Validate a scenario (YAML or JSON and its CSV inventories) and print a\n"
     "summary: people by role, cargo, tonnage, 463L pallet-equivalents, rolling\n"
@@ -18,6 +18,8 @@ static const char check_usage[] =
     "\n"
     "  --json          print the summary as JSON (docs/check-json.md)\n"
     "  --max-errors N  report at most N problems (default 50)\n"
+    "  --units U       metric (kg, m) or us (lb, in): the units printed (default:\n"
+    "                  the scenario's units:)\n"
     "  -h, --help      show this help\n"
     "\n"
     "Exit status: 0 valid, 1 valid but a finding shows the deadline cannot be\n"
@@ -26,7 +28,7 @@ static const char check_usage[] =
 int dd__cmd_check(int argc, char **argv)
 {
     const char *path = NULL;
-    int json = 0;
+    int json = 0, units = DD_UNITS_SCENARIO;
     size_t max_errors = DD_DIAGS_DEFAULT_MAX;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -34,6 +36,9 @@ int dd__cmd_check(int argc, char **argv)
             return DD_EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
+        } else if (!strcmp(argv[i], "--units")) {
+            if ((units = dd__cli_units("check", i + 1 < argc ? argv[++i] : NULL)) < 0)
+                return DD_EXIT_INPUT;
         } else if (!strcmp(argv[i], "--max-errors") && i + 1 == argc) {
             fprintf(stderr, "drawdown check: --max-errors needs a number\n");
             return DD_EXIT_INPUT;
@@ -70,6 +75,7 @@ int dd__cmd_check(int argc, char **argv)
             fprintf(stderr, "drawdown check: %s\n", dd_status_str(st));
         return dd__cli_exit_for(st);
     }
+    dd_scenario_set_units(s, (dd_units)units);
     dd_check *c = NULL;
     st = dd_check_summarize(s, &c);
     int code = DD_EXIT_OK;

@@ -20,6 +20,8 @@ static const char loads_usage[] =
     "  --cargo-only       leave people out\n"
     "  --json             print the loads as JSON (docs/loads-json.md)\n"
     "  --csv              print one CSV row per item on each load\n"
+    "  --units U          metric (kg, m) or us (lb, in): the units printed\n"
+    "                     (default: the scenario's units:)\n"
     "  --seed K           search seed (default 1)\n"
     "  --iterations N     local-search moves per site and type (default 200000)\n"
     "  -h, --help         show this help\n";
@@ -27,7 +29,7 @@ static const char loads_usage[] =
 int dd__cmd_loads(int argc, char **argv)
 {
     const char *path = NULL, *site = NULL, *aircraft = NULL;
-    int json = 0, csv = 0;
+    int json = 0, csv = 0, units = DD_UNITS_SCENARIO;
     dd_loads_options opt;
     dd_loads_options_init(&opt);
     for (int i = 1; i < argc; i++) {
@@ -35,6 +37,9 @@ int dd__cmd_loads(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(loads_usage, stdout);
             return DD_EXIT_OK;
+        } else if (!strcmp(a, "--units")) {
+            if ((units = dd__cli_units("loads", i + 1 < argc ? argv[++i] : NULL)) < 0)
+                return DD_EXIT_INPUT;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (!strcmp(a, "--csv")) {
@@ -84,6 +89,7 @@ int dd__cmd_loads(int argc, char **argv)
     dd_diags_fini(&diags);
     if (st != DD_OK)
         return dd__cli_exit_for(st);
+    dd_scenario_set_units(s, (dd_units)units);
     int code = DD_EXIT_OK;
     if (site) {
         for (size_t i = 0; i < s->n_sites; i++)

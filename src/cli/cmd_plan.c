@@ -24,6 +24,8 @@ static const char plan_usage[] =
     "  --clearances       print the clearance-request calendar\n"
     "  --people           print people's movements\n"
     "  --tasks            print the ground tasks\n"
+    "  --units U          metric (kg, m) or us (lb, in): the units printed\n"
+    "                     (default: the scenario's units:)\n"
     "  --seed K           search seed (default 1)\n"
     "  --iterations N     placement orders to try (default 24)\n"
     "  --time-limit S     stop the search after S seconds\n"
@@ -48,6 +50,7 @@ int dd__cmd_plan(int argc, char **argv)
 {
     const char *path = NULL, *out = NULL, *csv = NULL;
     unsigned tables = 0;
+    int units = DD_UNITS_SCENARIO;
     bool verify = true;
     dd_plan_options opt;
     dd_plan_options_init(&opt);
@@ -56,6 +59,9 @@ int dd__cmd_plan(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(plan_usage, stdout);
             return DD_EXIT_OK;
+        } else if (!strcmp(a, "--units")) {
+            if ((units = dd__cli_units("plan", i + 1 < argc ? argv[++i] : NULL)) < 0)
+                return DD_EXIT_INPUT;
         } else if (!strcmp(a, "--sorties")) {
             tables |= DD_TABLE_SORTIES;
         } else if (!strcmp(a, "--clearances")) {
@@ -130,6 +136,7 @@ int dd__cmd_plan(int argc, char **argv)
     dd_diags_fini(&diags);
     if (st != DD_OK)
         return dd__cli_exit_for(st);
+    dd_scenario_set_units(s, (dd_units)units);
     /* an output that is one of the inputs is refused before planning */
     dd_cli_inputs in = {0};
     dd__cli_scenario_inputs(&in, s);

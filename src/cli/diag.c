@@ -124,3 +124,12 @@ int dd__cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\n(drawdown %s --help shows the usage)\n", cmd);
     return DD_EXIT_INPUT;
 }
+
+int dd__cli_units(const char *cmd, const char *value)
+{
+    int u = dd_units_from_name(value);
+    if (u < 0)
+        fprintf(stderr, "drawdown %s: --units wants metric or us, got '%s'\n", cmd,
+                value ? value : "");
+    return u;
+}

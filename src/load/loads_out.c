@@ -9,12 +9,13 @@
 
 #include "base/json.h"
 #include "load/loads_int.h"
+#include "model/units.h"
 
 #define LB_KG 0.45359237
 
 static bool imperial(const dd_scenario *s)
 {
-    return s->display_weight == DD_UNIT_LB || s->display_weight == DD_UNIT_STON;
+    return dd_scenario_us(s);
 }
 
 static double wt(const dd_scenario *s, double kg)
@@ -24,7 +25,7 @@ static double wt(const dd_scenario *s, double kg)
 
 static double len(const dd_scenario *s, double m)
 {
-    return s->display_length == DD_UNIT_M ? m : m / 0.3048;
+    return dd__out_floor(imperial(s), m);
 }
 
 static const char *hub_name(const dd_scenario *s, int32_t site)
@@ -55,9 +56,13 @@ static void contents(const dd_loadplan *p, const dd_load *l, char *buf, size_t s
         const dd_load_item *it = &l->items[i];
         if (it->kind != DD_LI_BULKY)
             continue;
-        pos += (size_t)snprintf(buf + pos, size - pos, "%s%d %s", pos ? ", " : "", it->count,
-                                s->cargo[it->ref].description[0] ? s->cargo[it->ref].description
-                                                                 : s->cargo[it->ref].id);
+        const char *name = s->cargo[it->ref].description[0] ? s->cargo[it->ref].description
+                                                            : s->cargo[it->ref].id;
+        /* "6 x 20 ft container": a name that starts with a figure is not
+         * read as part of the count */
+        bool figure = name[0] >= '0' && name[0] <= '9';
+        pos += (size_t)snprintf(buf + pos, size - pos, "%s%d %s%s", pos ? ", " : "", it->count,
+                                figure ? "x " : "", name);
     }
     if (l->passengers && pos < size)
         pos += (size_t)snprintf(buf + pos, size - pos, "%s%d pax", pos ? ", " : "",
@@ -69,7 +74,7 @@ dd_status dd_loads_write_text(const dd_loadplan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
     bool imp = imperial(s);
-    bool ft = s->display_length != DD_UNIT_M;
+    bool ft = imp;
     size_t total = 0, total_lb = 0;
     for (size_t g = 0; g < p->n_groups; g++) {
         const dd_site_loads *gr = &p->groups[g];
@@ -77,8 +82,11 @@ dd_status dd_loads_write_text(const dd_loadplan *p, FILE *f)
         size_t gap = gr->n_loads - gr->lower_bound;
         total += gr->n_loads;
         total_lb += gr->lower_bound;
-        fprintf(f, "%s -> %s (%.0f km) on %s: %zu loads, lower bound %zu", s->sites[gr->site].id,
-                hub_name(s, gr->site), gr->leg_m / 1000, t->id, gr->n_loads, gr->lower_bound);
+        char nm[32];
+        dd__out_number(dd__out_nm(gr->leg_m), 0, nm, sizeof nm);
+        fprintf(f, "%s -> %s (%s nm) on %s: %zu %s, lower bound %zu", s->sites[gr->site].id,
+                hub_name(s, gr->site), nm, t->id, gr->n_loads,
+                dd__plural((int64_t)gr->n_loads, "load", "loads"), gr->lower_bound);
         if (gr->lower_bound)
             fprintf(f, " (gap %zu, %.1f%%)\n", gap, 100.0 * (double)gap / (double)gr->lower_bound);
         else
@@ -105,8 +113,9 @@ dd_status dd_loads_write_text(const dd_loadplan *p, FILE *f)
         }
         fputc('\n', f);
     }
-    fprintf(f, "%zu pallets built or carried; %zu loads in all, lower bound %zu", p->n_pallets,
-            total, total_lb);
+    fprintf(f, "%zu %s built or carried; %zu %s in all, lower bound %zu", p->n_pallets,
+            dd__plural((int64_t)p->n_pallets, "pallet", "pallets"), total,
+            dd__plural((int64_t)total, "load", "loads"), total_lb);
     if (total_lb)
         fprintf(f, " (gap %.1f%%)", 100.0 * (double)(total - total_lb) / (double)total_lb);
     fprintf(f, "\n* = sensitive cargo aboard, with its escort\n");

@@ -71,7 +71,7 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     static const char *const known[] = {"drawdown", "name", "units", "passenger_weight",
                                         "agreement", "hazards", "sites", "destinations",
                                         "aircraft", "commercial", "inventories", "disruptions",
-                                        "phases", NULL};
+                                        "phases", "briefing", NULL};
     L.file = name;
     L.text = text;
     L.len = len;

@@ -1043,6 +1043,41 @@ static int cmp_payload(const void *a, const void *b)
     return (x->range_m > y->range_m) - (x->range_m < y->range_m);
 }
 
+/* `tail_numbers: [07-7177, 07-7178]`: the registrations of tails 1, 2, ...
+ * (optional; outputs then name a tail by its registration). */
+static void load_tail_numbers(dd_loader *L, dd_ynode *m, const char *p, dd_aircraft *x)
+{
+    dd_ynode *list = get_list(L, m, p, "tail_numbers", false);
+    if (!list)
+        return;
+    char tp[96];
+    PATH(tp, "%s.tail_numbers", p);
+    const char **v = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *v);
+    if (!v) {
+        L->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < list->n; k++) {
+        char ep[128];
+        PATH(ep, "%s[%zu]", tp, k);
+        v[k] = "";
+        if (!dd__ystr(L, list->items[k], ep, &v[k]))
+            continue;
+        if (!*v[k] || strlen(v[k]) > 15)
+            dd__lerr(L, list->items[k], ep, "a tail number is 1 to 15 characters, got '%s'",
+                     v[k]);
+        for (size_t j = 0; j < k; j++)
+            if (!strcmp(v[j], v[k]))
+                dd__lerr(L, list->items[k], ep, "tail number '%s' given twice", v[k]);
+    }
+    int32_t most = dd_aircraft_tails_max(x);
+    if (x->n_tails && list->n != (size_t)most)
+        dd__lerr(L, list, tp, "%s has %d tail%s; %zu tail number%s given", x->id, (int)most,
+                 most == 1 ? "" : "s", (size_t)list->n, list->n == 1 ? " is" : "s are");
+    x->tail_numbers = v;
+    x->n_tail_numbers = list->n;
+}
+
 static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *x)
 {
     char p[64];
@@ -1178,10 +1213,11 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
                      x->call_sign);
         }
     }
+    load_tail_numbers(L, m, p, x);
     static const char *const known[] = {
         "id", "name", "class", "acl", "range_payload", "pallet_positions", "seats",
         "seats_per_pallet", "floor", "door", "pallet_height", "cruise", "ground_time",
-        "tails", "home", "cost_per_hour", "call_sign", NULL};
+        "tails", "home", "cost_per_hour", "call_sign", "tail_numbers", NULL};
     dd__yunknown(L, m, p, known);
 }
 
@@ -1244,6 +1280,33 @@ static void load_commercial(dd_loader *L, dd_ynode *root)
     L->s->n_commercial = list->n;
 }
 
+/* `briefing: {marking: UNCLASSIFIED//FOUO, paper: a4}`: how the printed
+ * briefing is marked and on what paper (docs/report.md). */
+static void load_briefing(dd_loader *L, dd_ynode *root)
+{
+    dd_scenario *s = L->s;
+    s->marking = "";
+    s->paper = DD_PAPER_DEFAULT;
+    dd_ynode *b = get_map(L, root, "", "briefing", false);
+    if (!b)
+        return;
+    if (get_str(L, b, "briefing", "marking", false, &s->marking) && strlen(s->marking) > 120)
+        dd__lerr(L, dd__yget(b, "marking"), "briefing.marking",
+                 "a marking is at most 120 characters, got %zu", strlen(s->marking));
+    const char *paper;
+    if (get_str(L, b, "briefing", "paper", false, &paper)) {
+        if (!strcmp(paper, "a4") || !strcmp(paper, "A4"))
+            s->paper = DD_PAPER_A4;
+        else if (!strcmp(paper, "letter"))
+            s->paper = DD_PAPER_LETTER;
+        else
+            dd__lerr(L, dd__yget(b, "paper"), "briefing.paper", "expected a4 or letter, got '%s'",
+                     paper);
+    }
+    static const char *const known[] = {"marking", "paper", NULL};
+    dd__yunknown(L, b, "briefing", known);
+}
+
 void dd__load_sections(dd_loader *L, dd_ynode *root)
 {
     if (!dd__yexpect(L, root, DD_Y_MAP, ""))
@@ -1265,4 +1328,5 @@ void dd__load_sections(dd_loader *L, dd_ynode *root)
     load_aircraft(L, root);
     load_commercial(L, root);
     dd__load_disruptions(L, root); /* disrupt.c */
+    load_briefing(L, root);
 }

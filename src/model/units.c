@@ -6,9 +6,12 @@
  */
 #include "model/units.h"
 
+#include <drawdown/scenario.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -410,4 +413,101 @@ const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close)
     if (*open == *close)
         return "opening and closing times are the same";
     return NULL;
+}
+
+/* ---- output ---- */
+
+#define LB_KG 0.45359237
+
+double dd__out_mass(bool us, double kg) { return us ? kg / LB_KG : kg; }
+const char *dd__out_mass_unit(bool us) { return us ? "lb" : "kg"; }
+double dd__out_bulk(bool us, double kg) { return us ? kg / LB_KG : kg / 1000; }
+const char *dd__out_bulk_unit(bool us) { return us ? "lb" : "t"; }
+double dd__out_len(bool us, double m) { return us ? m / 0.0254 : m; }
+const char *dd__out_len_unit(bool us) { return us ? "in" : "m"; }
+double dd__out_floor(bool us, double m) { return us ? m / 0.3048 : m; }
+const char *dd__out_floor_unit(bool us) { return us ? "ft" : "m"; }
+double dd__out_nm(double m) { return m / 1852.0; }
+
+void dd__out_number(double v, int decimals, char *buf, size_t size)
+{
+    char d[64];
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    int n = snprintf(d, sizeof d, "%.*f", decimals, fabs(v));
+    if (n < 0 || (size_t)n >= sizeof d || size == 0) {
+        snprintf(buf, size, "%g", v);
+        return;
+    }
+    /* -0 prints as 0 */
+    bool neg = v < 0 && strspn(d, "0.") != (size_t)n;
+    size_t whole = strcspn(d, ".");
+    size_t o = 0;
+    if (neg && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < (size_t)n && o + 1 < size; i++) {
+        if (i && i < whole && (whole - i) % 3 == 0) {
+            buf[o++] = ',';
+            if (o + 1 >= size)
+                break;
+        }
+        buf[o++] = d[i];
+    }
+    buf[o] = '\0';
+}
+
+void dd__out_dtg(int64_t t, char *buf, size_t size)
+{
+    static const char *const mon[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                      "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+    int64_t day = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
+    int64_t mod = t - day * 1440;
+    int64_t y;
+    unsigned m, d;
+    dd__civil_from_days(day, &y, &m, &d);
+    snprintf(buf, size, "%02u%02d%02dZ%s%02d", d, (int)(mod / 60), (int)(mod % 60),
+             mon[(m - 1) % 12], (int)(((y % 100) + 100) % 100));
+}
+
+const char *dd__plural(int64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* ---- the scenario's display (public, scenario.h) ---- */
+
+int dd_units_from_name(const char *name)
+{
+    if (name && !strcmp(name, "metric"))
+        return DD_UNITS_METRIC;
+    if (name && !strcmp(name, "us"))
+        return DD_UNITS_US;
+    return -1;
+}
+
+void dd_scenario_set_units(dd_scenario *s, dd_units u)
+{
+    if (u == DD_UNITS_METRIC) {
+        s->display_weight = DD_UNIT_KG;
+        s->display_length = DD_UNIT_M;
+    } else if (u == DD_UNITS_US) {
+        s->display_weight = DD_UNIT_LB;
+        s->display_length = DD_UNIT_IN;
+    }
+}
+
+bool dd_scenario_us(const dd_scenario *s)
+{
+    /* the weight decides: lengths follow it in every output */
+    return s->display_weight == DD_UNIT_LB || s->display_weight == DD_UNIT_STON;
+}
+
+void dd_aircraft_tail_name(const dd_aircraft *a, int32_t tail, char *buf, size_t size)
+{
+    if (tail >= 1 && (size_t)tail <= a->n_tail_numbers)
+        snprintf(buf, size, "%s", a->tail_numbers[tail - 1]);
+    else
+        snprintf(buf, size, "%s-%d", a->id, (int)tail);
 }

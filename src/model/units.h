@@ -8,6 +8,7 @@
 #define DD_MODEL_UNITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum dd_qty {
@@ -48,5 +49,34 @@ const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close);
 /* Days since 1970-01-01 of a civil date. */
 int64_t dd__days_from_civil(int64_t y, unsigned m, unsigned d);
 void dd__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+/*
+ * ---- Output: what a person reads ----
+ * Every text, CSV and briefing a person reads follows the scenario's
+ * `units:` (or --units): `us` is pounds and inches (lb, in; floors in ft),
+ * else kilograms and metres (kg, m; bulk in tonnes). Flying distances are
+ * nautical miles in both. Machine formats (plan file, --json) stay SI.
+ */
+/* A weight in the reader's small unit: kg, or lb when us. */
+double dd__out_mass(bool us, double kg);
+const char *dd__out_mass_unit(bool us); /* "kg" / "lb" */
+/* A bulk weight (a site's cargo): t, or lb when us (lb in, lb out). */
+double dd__out_bulk(bool us, double kg);
+const char *dd__out_bulk_unit(bool us); /* "t" / "lb" */
+/* A cargo length: m, or in when us; a floor length: m, or ft when us. */
+double dd__out_len(bool us, double m);
+const char *dd__out_len_unit(bool us);
+double dd__out_floor(bool us, double m);
+const char *dd__out_floor_unit(bool us);
+/* A flying distance in nautical miles. */
+double dd__out_nm(double m);
+/* `v` rounded to `decimals` with thousands commas: "1,310,065.5". */
+void dd__out_number(double v, int decimals, char *buf, size_t size);
+/* A Zulu date-time group, with its year: "070400ZJUN24" (t: minutes since
+ * 1970-01-01T00:00Z). buf needs 16 bytes. */
+void dd__out_dtg(int64_t t, char *buf, size_t size);
+/* "1 sortie", "2 sorties": the noun agreeing with n (English). */
+const char *dd__plural(int64_t n, const char *one, const char *many);
+
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "model/units.h"
 
 static const char *sev_name(dd_severity s)
 {
@@ -48,6 +49,14 @@ static void format_deadline(const dd_scenario *s, dd_time t, int32_t tz, char *b
     dd_scenario_format_end(s, t, tz, buf, n);
 }
 
+/* A site's cargo in the reader's bulk unit: "1310.1 t", "2,888,238 lb". */
+static void bulk_str(bool us, double kg, char *buf, size_t n)
+{
+    char v[40];
+    dd__out_number(dd__out_bulk(us, kg), us ? 0 : 1, v, sizeof v);
+    snprintf(buf, n, "%s %s", v, dd__out_bulk_unit(us));
+}
+
 static void days_str(double d, char *buf, size_t n)
 {
     snprintf(buf, n, "%.1f d", d);
@@ -56,19 +65,20 @@ static void days_str(double d, char *buf, size_t n)
 dd_status dd_check_write_text(const dd_check *c, FILE *f)
 {
     const dd_scenario *s = c->scenario;
+    bool us = dd_scenario_us(s);
     char a[64], b[64];
     fprintf(f, "%s\n", *s->name ? s->name : s->path);
     dd_scenario_format_time(s, 0, s->agreement.tz_offset, a, sizeof a);
     format_deadline(s, s->agreement.deadline, s->agreement.tz_offset, b, sizeof b);
     fprintf(f, "epoch %s   deadline %s   (%.1f days)\n\n", a, b, c->days_to_deadline);
 
-    fprintf(f, "%-8s %6s %5s %5s %5s %5s %7s %12s %6s %5s %5s\n", "site", "people", "sec",
-            "ops", "sup", "aug", "pieces", "tonnage", "463L", "roll", "outsz");
+    fprintf(f, "%-8s %6s %5s %5s %5s %5s %7s %13s %6s %5s %5s\n", "site", "people", "sec",
+            "ops", "sup", "aug", "pieces", "weight", "463L", "roll", "outsz");
     for (size_t i = 0; i < c->n_sites; i++) {
         const dd_check_site *x = &c->sites[i];
-        char t[32];
-        snprintf(t, sizeof t, "%.1f t", x->ship_kg / 1000);
-        fprintf(f, "%-8.8s %6lld %5lld %5lld %5lld %5lld %7lld %12s %6.1f %5lld %5lld\n",
+        char t[48];
+        bulk_str(us, x->ship_kg, t, sizeof t);
+        fprintf(f, "%-8.8s %6lld %5lld %5lld %5lld %5lld %7lld %13s %6.1f %5lld %5lld\n",
                 x->site->id, (long long)x->people_total,
                 (long long)x->people[DD_ROLE_SECURITY], (long long)x->people[DD_ROLE_OPERATIONS],
                 (long long)x->people[DD_ROLE_SUPPORT], (long long)x->people[DD_ROLE_AUGMENTEE],
@@ -76,14 +86,14 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
                 (long long)x->outsize);
     }
     {
-        char t[32];
-        snprintf(t, sizeof t, "%.1f t", c->ship_kg / 1000);
-        fprintf(f, "%-8s %6lld %5lld %5lld %5lld %5lld %7s %12s %6.1f\n", "total",
+        char t[48];
+        bulk_str(us, c->ship_kg, t, sizeof t);
+        fprintf(f, "%-8s %6lld %5lld %5lld %5lld %5lld %7s %13s %6.1f\n", "total",
                 (long long)c->people_total, (long long)c->people[DD_ROLE_SECURITY],
                 (long long)c->people[DD_ROLE_OPERATIONS], (long long)c->people[DD_ROLE_SUPPORT],
                 (long long)c->people[DD_ROLE_AUGMENTEE], "", t, c->pallet_equiv);
     }
-    fprintf(f, "  (pieces, tonnage, 463L pallet-equivalents, rolling stock and outsize count\n"
+    fprintf(f, "  (pieces, weight, 463L pallet-equivalents, rolling stock and outsize count\n"
                "   cargo to ship)\n\n");
 
     for (size_t i = 0; i < c->n_sites; i++) {
@@ -91,16 +101,17 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
         int64_t other = x->pieces_handover + x->pieces_destroy;
         fprintf(f, "%s  %s (%s)\n", x->site->id, *x->site->name ? x->site->name : "",
                 x->site->icao);
+        char nm[32];
+        dd__out_number(dd__out_nm(x->dist_m), 0, nm, sizeof nm);
         if (x->sorties_lb > 0)
-            fprintf(f, "  %.0f km to the nearest destination; at least %lld sortie%s (%s binds)\n",
-                    x->dist_m / 1000, (long long)x->sorties_lb, x->sorties_lb == 1 ? "" : "s",
+            fprintf(f, "  %s nm to the nearest destination; at least %lld %s (%s binds)\n", nm,
+                    (long long)x->sorties_lb, dd__plural(x->sorties_lb, "sortie", "sorties"),
                     x->sorties_binding);
         else
-            fprintf(f, "  %.0f km to the nearest destination; no military sortie needed\n",
-                    x->dist_m / 1000);
+            fprintf(f, "  %s nm to the nearest destination; no military sortie needed\n", nm);
         if (other)
-            fprintf(f, "  %lld piece%s handed over, %lld destroyed (not flown)\n",
-                    (long long)x->pieces_handover, x->pieces_handover == 1 ? "" : "s",
+            fprintf(f, "  %lld %s handed over, %lld destroyed (not flown)\n",
+                    (long long)x->pieces_handover, dd__plural(x->pieces_handover, "piece", "pieces"),
                     (long long)x->pieces_destroy);
         if (x->n_tasks) {
             days_str((double)x->critical_path / 1440.0, a, sizeof a);
@@ -135,18 +146,22 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
                 tails = t->tails[k].count;
         dd_format_weight(s, t->acl_kg, a, sizeof a);
         if (s->display_length == DD_UNIT_M)
-            fprintf(f, "  %-8.8s %3d tails  ACL %-20s %2d pallets %4d seats  %.0f km/h\n", t->id,
-                    tails, a, t->pallet_positions, t->seats, t->cruise_mps * 3.6);
+            fprintf(f, "  %-8.8s %3d %-5s  ACL %-20s %2d %-7s %4d %-5s  %.0f km/h\n", t->id,
+                    tails, dd__plural(tails, "tail", "tails"), a, t->pallet_positions,
+                    dd__plural(t->pallet_positions, "pallet", "pallets"), t->seats,
+                    dd__plural(t->seats, "seat", "seats"), t->cruise_mps * 3.6);
         else
-            fprintf(f, "  %-8.8s %3d tails  ACL %-20s %2d pallets %4d seats  %.0f kt\n", t->id,
-                    tails, a, t->pallet_positions, t->seats, t->cruise_mps * 3600 / 1852);
+            fprintf(f, "  %-8.8s %3d %-5s  ACL %-20s %2d %-7s %4d %-5s  %.0f kt\n", t->id, tails,
+                    dd__plural(tails, "tail", "tails"), a, t->pallet_positions,
+                    dd__plural(t->pallet_positions, "pallet", "pallets"), t->seats,
+                    dd__plural(t->seats, "seat", "seats"), t->cruise_mps * 3600 / 1852);
     }
     if (!s->n_aircraft)
         fprintf(f, "  (no aircraft)\n");
     for (size_t i = 0; i < s->n_commercial; i++) {
         const dd_commercial *cm = &s->commercial[i];
-        fprintf(f, "  commercial from %s: %d seats/day\n", s->sites[cm->site].id,
-                cm->seats_per_day);
+        fprintf(f, "  commercial from %s: %d %s/day\n", s->sites[cm->site].id,
+                cm->seats_per_day, dd__plural(cm->seats_per_day, "seat", "seats"));
     }
     fputc('\n', f);
 

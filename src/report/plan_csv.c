@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model/units.h"
+
 static void field(FILE *f, const char *v)
 {
     if (!strpbrk(v, ",\"\n\r")) {
@@ -30,14 +32,30 @@ static void t(FILE *f, const dd_scenario *s, dd_time x)
     fputs(b, f);
 }
 
+/* The same instant in local time at `tz` ("2024-06-07T05:00+01:00"). */
+static void tl(FILE *f, const dd_scenario *s, dd_time x, int32_t tz)
+{
+    char b[40];
+    dd_scenario_format_time(s, x, tz, b, sizeof b);
+    fputs(b, f);
+}
+
+/* A weight in the reader's unit (kg, or lb when the scenario is in pounds):
+ * the column says which. */
+static double w_out(const dd_scenario *s, double kg)
+{
+    return dd__out_mass(dd_scenario_us(s), kg);
+}
+
 typedef void (*writer_fn)(const dd_plan *p, FILE *f);
 
 static void w_sorties(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
-    fputs("sortie,aircraft,tail,site,destination,ferry_from,ferry_departure,arrival_at_site,"
-          "departure,arrival,clearance,weight_kg,pallets,passengers\n",
-          f);
+    fprintf(f, "sortie,aircraft,tail,site,destination,ferry_from,ferry_departure,arrival_at_site,"
+               "departure,arrival,clearance,weight_%s,pallets,passengers,tail_number,"
+               "departure_local\n",
+            dd__out_mass_unit(dd_scenario_us(s)));
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
         int32_t pax = 0;
@@ -52,15 +70,23 @@ static void w_sorties(const dd_plan *p, FILE *f)
         t(f, s, so->departure);
         fputc(',', f);
         t(f, s, so->arrival);
-        fprintf(f, ",%d,%.1f,%d,%d\n", so->clearance + 1, so->weight_kg + pax * s->passenger_kg,
+        char tn[32];
+        dd_aircraft_tail_name(&s->aircraft[so->aircraft], so->tail + 1, tn, sizeof tn);
+        fprintf(f, ",%d,%.1f,%d,%d,", so->clearance + 1,
+                w_out(s, so->weight_kg + pax * s->passenger_kg),
                 so->load >= 0 ? p->loads->loads[so->load].pallets : 0, pax);
+        field(f, tn);
+        fputc(',', f);
+        tl(f, s, so->departure, s->sites[so->site].tz_offset);
+        fputc('\n', f);
     }
 }
 
 static void w_manifests(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
-    fputs("sortie,kind,pallet,id,count,weight_kg,description\n", f);
+    fprintf(f, "sortie,kind,pallet,id,count,weight_%s,description\n",
+            dd__out_mass_unit(dd_scenario_us(s)));
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
         const dd_load *l = so->load >= 0 ? &p->loads->loads[so->load] : NULL;
@@ -72,7 +98,8 @@ static void w_manifests(const dd_plan *p, FILE *f)
                     const dd_cargo *c = &s->cargo[pl->pieces[q].cargo];
                     fprintf(f, "%zu,pallet,%d,", i + 1, it->ref + 1);
                     field(f, c->id);
-                    fprintf(f, ",%d,%.1f,", pl->pieces[q].count, c->weight_kg * pl->pieces[q].count);
+                    fprintf(f, ",%d,%.1f,", pl->pieces[q].count,
+                            w_out(s, c->weight_kg * pl->pieces[q].count));
                     field(f, c->description);
                     fputc('\n', f);
                 }
@@ -80,7 +107,7 @@ static void w_manifests(const dd_plan *p, FILE *f)
                 const dd_cargo *c = &s->cargo[it->ref];
                 fprintf(f, "%zu,cargo,,", i + 1);
                 field(f, c->id);
-                fprintf(f, ",%d,%.1f,", it->count, c->weight_kg * it->count);
+                fprintf(f, ",%d,%.1f,", it->count, w_out(s, c->weight_kg * it->count));
                 field(f, c->description);
                 fputc('\n', f);
             }
@@ -88,7 +115,7 @@ static void w_manifests(const dd_plan *p, FILE *f)
         for (size_t k = 0; k < so->n_pax; k++) {
             fprintf(f, "%zu,%s,,", i + 1, so->pax[k].escort ? "escort" : "passengers");
             field(f, s->people[so->pax[k].people].id);
-            fprintf(f, ",%d,%.1f,%s\n", so->pax[k].count, so->pax[k].count * s->passenger_kg,
+            fprintf(f, ",%d,%.1f,%s\n", so->pax[k].count, w_out(s, so->pax[k].count * s->passenger_kg),
                     dd_role_name(s->people[so->pax[k].people].role));
         }
     }
@@ -110,7 +137,7 @@ static void w_clearances(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
     fputs("clearance,sortie,site,airfield,file_by,window_from,window_to,count_site,"
-          "count_country,call_sign,route,passengers,hazards,weapons\n",
+          "count_country,call_sign,route,passengers,hazards,weapons,file_by_local\n",
           f);
     for (size_t i = 0; i < p->n_clearances; i++) {
         const dd_clearance_req *c = &p->clearances[i];
@@ -129,7 +156,9 @@ static void w_clearances(const dd_plan *p, FILE *f)
         field(f, ci.call_sign);
         fprintf(f, ",%s-%s,%d,", ci.from_icao, ci.to_icao, ci.passengers);
         field(f, hz);
-        fprintf(f, ",%s\n", ci.weapons ? "yes" : "no");
+        fprintf(f, ",%s,", ci.weapons ? "yes" : "no");
+        tl(f, s, c->file_by, s->agreement.tz_offset);
+        fputc('\n', f);
     }
 }
 

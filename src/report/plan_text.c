@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/units.h"
+
 static void fmt_local(const dd_scenario *s, dd_time t, int32_t tz, char *buf, size_t n)
 {
     dd_scenario_format_time(s, t, tz, buf, n);
@@ -33,8 +35,14 @@ static void fmt_span(double hours, char *buf, size_t n)
 
 static const char *tail_name(const dd_scenario *s, const dd_sortie *so, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s-%d", s->aircraft[so->aircraft].id, so->tail + 1);
+    dd_aircraft_tail_name(&s->aircraft[so->aircraft], so->tail + 1, buf, n);
     return buf;
+}
+
+/* A scenario time as a Zulu date-time group ("070400ZJUN24"). */
+static void fmt_dtg(const dd_scenario *s, dd_time t, char *buf, size_t n)
+{
+    dd__out_dtg(s->epoch_unix / 60 + t, buf, n);
 }
 
 static int32_t pax_count(const dd_sortie *so)
@@ -302,19 +310,19 @@ static void summary(const dd_plan *p, FILE *f)
 static void table_sorties(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
-    fprintf(f, "\nsorties (times local to the site; UTC in the plan file)\n");
-    /* the load's weight in the scenario's units: pounds and short tons for
-     * a scenario written in them, else tonnes */
-    bool lb = s->display_weight == DD_UNIT_LB, ston = s->display_weight == DD_UNIT_STON;
-    double per_kg = lb ? 1 / 0.45359237 : ston ? 1 / 907.18474 : 1e-3;
-    fprintf(f, "%4s %-10s %-6s %-5s %-17s %-5s %7s %3s %3s %4s\n", "#", "tail", "site", "to",
-            "departs (local)", "clr", lb ? "lb" : ston ? "sh tn" : "t", "pal", "veh", "pax");
+    bool us = dd_scenario_us(s);
+    fprintf(f, "\nsorties (departures in local time at the site and in Zulu; the load's weight\n"
+               "in %s)\n",
+            us ? "pounds" : "tonnes");
+    fprintf(f, "%4s %-8s %-6s %-4s %-16s %-12s %-4s %7s %3s %3s %3s\n", "#", "tail", "site", "to",
+            "departs (local)", "departs (Z)", "clr", us ? "lb" : "t", "pal", "veh", "pax");
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
-        char t[24], d[40];
+        char t[24], d[40], z[24];
         tail_name(s, so, t, sizeof t);
         dd_scenario_format_time(s, so->departure, s->sites[so->site].tz_offset, d, sizeof d);
         d[16] = '\0'; /* drop the offset for the table */
+        fmt_dtg(s, so->departure, z, sizeof z);
         int pal = 0, veh = 0;
         if (so->load >= 0) {
             const dd_load *l = &p->loads->loads[so->load];
@@ -323,17 +331,22 @@ static void table_sorties(const dd_plan *p, FILE *f)
                 if (l->items[k].kind == DD_LI_BULKY)
                     veh += l->items[k].count;
         }
-        fprintf(f, "%4zu %-10.10s %-6.6s %-5.5s %-17s %-5d %7.*f %3d %3d %4d\n", i + 1, t,
-                s->sites[so->site].id, s->hubs[so->hub].id, d, so->clearance + 1, lb ? 0 : 1,
-                so->weight_kg * per_kg, pal, veh, pax_count(so));
+        fprintf(f, "%4zu %-8.8s %-6.6s %-4.4s %-16s %-12s %-4d %7.*f %3d %3d %3d\n", i + 1, t,
+                s->sites[so->site].id, s->hubs[so->hub].id, d, z, so->clearance + 1, us ? 0 : 1,
+                dd__out_bulk(us, so->weight_kg), pal, veh, pax_count(so));
     }
 }
 
 static void table_clearances(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
-    fprintf(f, "\nclearance requests (what to file by when; host-country time; under each:\n"
-               "call sign, route, passengers, hazard classes, armed when security is aboard)\n");
+    char zone[16];
+    int32_t tzo = s->agreement.tz_offset, ta = tzo < 0 ? -tzo : tzo;
+    snprintf(zone, sizeof zone, "UTC%c%02d:%02d", tzo < 0 ? '-' : '+', (int)(ta / 60), (int)(ta % 60));
+    fprintf(f, "\nclearance requests (what to file by when, in host-country time, %s; under\n"
+               "each: the same in Zulu, then call sign, route, passengers, hazard classes,\n"
+               "armed when security is aboard)\n",
+            zone);
     fprintf(f, "%4s %-17s %-6s %-17s %-17s %5s %5s\n", "#", "file by", "field", "window from",
             "window to", "site", "ctry");
     for (size_t i = 0; i < p->n_clearances; i++) {
@@ -346,6 +359,10 @@ static void table_clearances(const dd_plan *p, FILE *f)
         a[16] = b[16] = d[16] = '\0';
         fprintf(f, "%4zu %-17s %-6s %-17s %-17s %5d %5d\n", i + 1, a, s->sites[c->site].icao, b,
                 d, c->count_site, c->count_country);
+        fmt_dtg(s, c->file_by, a, sizeof a);
+        fmt_dtg(s, c->window_from, b, sizeof b);
+        fmt_dtg(s, c->window_to, d, sizeof d);
+        fprintf(f, "     Zulu: file by %s, window %s to %s\n", a, b, d);
         /* what the request tells the host */
         dd_clearance_info ci;
         dd_plan_clearance_info(p, i, &ci);
