@@ -222,6 +222,67 @@ static const char day1[] = "time,event,subject,value,note\n"
                            "2024-06-07T04:10Z,departed,1,,\n"
                            "2024-06-07T07:00Z,note,,,\"a, note\"\n";
 
+/* The handle's checks keep what they need of the log between appends: a
+ * retraction in the log undoes what it retracted, and a refused batch
+ * leaves nothing behind in that state; the answers are dd_track_check's. */
+static void append_refused(fixture *fx, dd_track *t, const char *text, const char *message)
+{
+    dd_events *e = parse_ok(fx->s, text);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_append(t, fx->p, e, NULL, &fx->key, &d), DD_EINPUT);
+    assert_string_equal(d.items[d.n_items - 1].message, message);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+}
+
+static void test_append_checks_kept(void **state)
+{
+    fixture *fx = *state;
+    dd_track *t = NULL;
+    start(fx, &t);
+    append_text(fx, t, day1); /* events 1-4: sortie 1 filed, approved, gone */
+    append_refused(fx, t, "time,event,subject\n2024-06-07T09:00Z,departed,1\n",
+                   "sortie 1 left already (ev.csv:4, event 3 of the log)");
+    /* a batch refused for its second event: its first is not kept either */
+    append_refused(fx, t,
+                   "time,event,subject\n2024-06-07T09:00Z,departed,2\n"
+                   "2024-06-07T09:10Z,departed,2\n",
+                   "sortie 2 left already (ev.csv:2)");
+    append_text(fx, t, "time,event,subject\n2024-06-07T09:00Z,departed,2\n"); /* event 5 */
+    append_text(fx, t, "time,event,subject,note\n2024-06-07T10:00Z,retracted,3,wrong day\n");
+    /* sortie 1 is on the ground again; sortie 2 is not */
+    append_text(fx, t, "time,event,subject\n2024-06-08T04:00Z,departed,1\n"); /* event 7 */
+    append_refused(fx, t, "time,event,subject\n2024-06-08T05:00Z,departed,1\n",
+                   "sortie 1 left already (ev.csv:2, event 7 of the log)");
+    append_refused(fx, t, "time,event,subject\n2024-06-08T05:00Z,aborted,2\n",
+                   "sortie 2 left already (ev.csv:2, event 5 of the log)");
+    append_refused(fx, t, "time,event,subject\n2024-06-08T05:00Z,clearance-approved,1\n",
+                   "sortie 1 left already (ev.csv:2, event 7 of the log)");
+    append_refused(fx, t, "time,event,subject\n2024-06-08T05:00Z,retracted,3\n",
+                   "event 3 is retracted already (ev.csv:2, event 6 of the log)");
+    /* the same answers from the long way, on another handle */
+    dd_track *u = NULL;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, true, &d, &u), DD_OK);
+    dd_events *all = NULL, *add = parse_ok(fx->s, "time,event,subject\n"
+                                                  "2024-06-08T05:00Z,departed,1\n"
+                                                  "2024-06-08T05:00Z,departed,3\n");
+    assert_int_equal(dd_track_events(u, fx->s, &d, &all), DD_OK);
+    assert_int_equal(all->n, 7);
+    assert_int_equal(dd_track_check(fx->p, all, add, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 1);
+    assert_int_equal(dd_track_check_log(u, fx->p, add, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 2);
+    assert_string_equal(d.items[0].message, d.items[1].message);
+    dd_events_free(add);
+    dd_events_free(all);
+    dd_track_close(u);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
 static void test_log_roundtrip(void **state)
 {
     fixture *fx = *state;
@@ -891,6 +952,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_killed_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_decided_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_checks_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retracted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),

@@ -183,6 +183,13 @@ dd_status dd_track_events_view(dd_track *t, const dd_scenario *s, dd_diags *diag
 dd_status dd_track_check(const dd_plan *p, const dd_events *prior, const dd_events *add,
                          dd_diags *diags);
 
+/* dd_track_check of add against every event of the log (verified and
+ * read up to its end, as dd_track_events_view): its cost is add's and the
+ * new rows', not the log's (the handle keeps what the checks need of the
+ * events it read). */
+dd_status dd_track_check_log(dd_track *t, const dd_plan *p, const dd_events *add,
+                             dd_diags *diags);
+
 /* Append `add` as one batch signed by `signer`, in one transaction: the
  * log is verified up to its end under the write lock, then `add` checked
  * (dd_track_check) against the events already in it: all of them are

@@ -490,6 +490,7 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags)
     dd__evcache *c = &t->ev;
     if (c->s != s) { /* another scenario: its indices may differ */
         dd__evcache_fini(c);
+        dd__checker_fini(&t->chk);
         c->s = s;
     }
     int64_t from = (int64_t)c->n, upto = t->verified_seq;
@@ -652,6 +653,16 @@ dd_status dd_track_events(dd_track *t, const dd_scenario *s, dd_diags *diags,
                           dd_events **out)
 {
     return dd_track_events_after(t, s, 0, diags, out);
+}
+
+dd_status dd_track_check_log(dd_track *t, const dd_plan *p, const dd_events *add,
+                             dd_diags *diags)
+{
+    dd_status st = events_current(t, p->scenario, diags);
+    if (st != DD_OK)
+        return st;
+    dd_events prior = {t->ev.n, t->ev.v};
+    return dd__checker_check(&t->chk, p, &prior, add, diags);
 }
 
 dd_status dd_track_events_view(dd_track *t, const dd_scenario *s, dd_diags *diags,
@@ -884,7 +895,7 @@ static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
         st = read_events(t, s, diags);
     dd_events prior = {t->ev.n, t->ev.v};
     if (st == DD_OK)
-        st = dd_track_check(p, &prior, add, diags);
+        st = dd__checker_check(&t->chk, p, &prior, add, diags);
     dd__row *rows = NULL;
     char *mem = NULL;
     if (st == DD_OK && add->n == 0) {

@@ -904,6 +904,7 @@ void dd_track_close(dd_track *t)
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
     dd__evcache_fini(&t->ev);
+    dd__checker_fini(&t->chk);
     free(t->batches);
     sqlite3_close(t->db);
     free(t->path);

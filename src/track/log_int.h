@@ -31,6 +31,21 @@ typedef struct dd__evcache {
 } dd__evcache;
 void dd__evcache_fini(dd__evcache *c);
 
+/* What the checks need of the events a handle holds (check.c): per
+ * sortie, task and group the event that took it, the people processed,
+ * per event the retraction voiding it; events as indices (1-based). */
+typedef struct dd__checker {
+    const dd_plan *p;
+    size_t n; /* events folded */
+    int64_t *gone, *decided, *done, *processed, *voided;
+    size_t cap; /* of voided */
+} dd__checker;
+void dd__checker_fini(dd__checker *c);
+/* dd_track_check of add against prior, prior being the events the state
+ * was folded from plus any added since (folded now); the state is kept. */
+dd_status dd__checker_check(dd__checker *c, const dd_plan *p, const dd_events *prior,
+                            const dd_events *add, dd_diags *diags);
+
 struct dd_track {
     sqlite3 *db;
     char *path;
@@ -58,6 +73,7 @@ struct dd_track {
     dd_plan *plan;
     dd__image_loads *loads;
     dd__evcache ev;
+    dd__checker chk; /* of ev's events */
 };
 
 void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);
