@@ -177,6 +177,10 @@ typedef struct session {
 } session;
 
 /* One request; sess may be NULL; timeout_ms 0: 20 s. */
+/* One more request header for the next request_ex ("If-None-Match: ..."),
+ * cleared by the caller. */
+static char extra_header[256];
+
 static resp request_ex(uint16_t port, const char *method, const char *path, const char *body,
                        const session *sess, const char *csrf, long timeout_ms)
 {
@@ -205,6 +209,8 @@ static resp request_ex(uint16_t port, const char *method, const char *path, cons
         snprintf(line, sizeof line, "X-CSRF-Token: %s", csrf);
         h = curl_slist_append(h, line);
     }
+    if (extra_header[0])
+        h = curl_slist_append(h, extra_header);
     h = curl_slist_append(h, "Content-Type: application/json");
     h = curl_slist_append(h, "Expect:");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);

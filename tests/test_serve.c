@@ -188,6 +188,37 @@ static void test_users_cli(void **state)
 
 /* ---- login, status, headers -------------------------------------------------------- */
 
+/* The briefing's charts, drawn by the report module, served as SVG and
+ * kept with the status they were drawn for. */
+static void test_charts(void **state)
+{
+    (void)state;
+    session pl;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    static const char *const names[] = {"burndown", "gantt", "ramp", "calendar"};
+    for (size_t i = 0; i < 4; i++) {
+        char path[80];
+        snprintf(path, sizeof path, "/api/v1/charts/%s.svg", names[i]);
+        resp r = request(fx.port, "GET", path, NULL, &pl);
+        if (r.code != 200)
+            fprintf(stderr, "%s: %ld %s\n", path, r.code, r.body);
+        assert_int_equal(r.code, 200);
+        assert_non_null(strstr(r.head, "Content-Type: image/svg+xml"));
+        assert_non_null(strstr(r.body, "<svg"));
+        assert_non_null(strstr(r.body, "</svg>"));
+        resp again = request(fx.port, "GET", path, NULL, &pl);
+        assert_int_equal(again.code, 200);
+        assert_int_equal(again.n, r.n); /* drawn once per status */
+        assert_memory_equal(again.body, r.body, r.n);
+        resp_free(&again);
+        resp_free(&r);
+    }
+    resp r = request(fx.port, "GET", "/api/v1/charts/risk.svg", NULL, &pl);
+    assert_int_equal(r.code, 404);
+    assert_non_null(strstr(r.body, "--sim"));
+    resp_free(&r);
+}
+
 static void test_login_status(void **state)
 {
     (void)state;
@@ -220,6 +251,28 @@ static void test_login_status(void **state)
     assert_int_equal(r.code, 200);
     assert_null(strstr(r.body, "sortie_list"));
     assert_non_null(strstr(r.body, "\"projection\""));
+    /* the status's version: a client that holds it gets 304, no body */
+    const char *et = strstr(r.head, "ETag: ");
+    assert_non_null(et);
+    char tag[64];
+    size_t tn = strcspn(et + 6, "\r\n");
+    assert_true(tn > 2 && tn < sizeof tag);
+    memcpy(tag, et + 6, tn);
+    tag[tn] = 0;
+    resp_free(&r);
+    snprintf(extra_header, sizeof extra_header, "If-None-Match: %s", tag);
+    r = request(fx.port, "GET", "/api/v1/status?summary", NULL, &vw);
+    assert_int_equal(r.code, 304);
+    assert_int_equal(r.n, 0);
+    resp_free(&r);
+    r = request(fx.port, "GET", "/api/v1/status", NULL, &vw); /* another cut, another tag */
+    assert_int_equal(r.code, 200);
+    resp_free(&r);
+    extra_header[0] = 0;
+    /* no simulation given: none to show */
+    r = request(fx.port, "GET", "/api/v1/simulation", NULL, &vw);
+    assert_int_equal(r.code, 200);
+    assert_string_equal(r.body, "{\"simulation\":null}\n");
     resp_free(&r);
     /* wrong password, unknown user: the same answer */
     session x;
@@ -257,6 +310,12 @@ static const struct {
     {"GET", "/api/v1/briefing.xlsx", "pc"},
     {"POST", "/api/v1/plan/accept", "pc"},
     {"GET", "/api/v1/stream", "pcmhv"},
+    {"GET", "/api/v1/charts/burndown.svg", "pc"},
+    {"GET", "/api/v1/charts/gantt.svg", "pc"},
+    {"GET", "/api/v1/charts/ramp.svg", "pc"},
+    {"GET", "/api/v1/charts/calendar.svg", "pc"},
+    {"GET", "/api/v1/charts/risk.svg", "pc"},
+    {"GET", "/api/v1/simulation", "pcmv"},
     {"POST", "/api/v1/logout", "pcmhrv"}, /* last: it ends the session */
 };
 static const char *const role_users[] = {"pl", "co", "mv", "hl", "rp", "vw"};
@@ -321,8 +380,8 @@ static void test_role_matrix(void **state)
             }
         }
     }
-    /* every path x method x role: 17 paths */
-    assert_int_equal(checked, 18 * 4 * 6);
+    /* every path x method x role: 24 paths */
+    assert_int_equal(checked, 24 * 4 * 6);
     /* logged out: every session is gone */
     for (int u = 0; u < 6; u++) {
         resp r = request(fx.port, "GET", "/api/v1/session", NULL, &sess[u]);
@@ -963,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_outside_change), cmocka_unit_test(test_other_views),
         cmocka_unit_test(test_group_writes),  cmocka_unit_test(test_listen_rules),
         cmocka_unit_test(test_tls),           cmocka_unit_test(test_role_matrix),
+        cmocka_unit_test(test_charts),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

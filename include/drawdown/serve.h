@@ -101,7 +101,11 @@ typedef struct dd_serve_options {
     unsigned login_fail_addr;  /* per client address; 0: 20 */
     unsigned login_window_s;   /* 0: 15 min */
     bool group_writes;      /* the POST /events requests waiting together are each
-                             * checked alone, then added in one transaction */
+                             * checked alone, then added in one transaction
+                             * (default: true) */
+    const char *sim_path;   /* a simulation result (drawdown simulate -o): its
+                             * P(deadline) and P(every term) are served, and read
+                             * again when the file changes; NULL: none */
     FILE *log;              /* the server's own log (changes, refusals); NULL: none */
 } dd_serve_options;
 

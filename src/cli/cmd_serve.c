@@ -19,15 +19,19 @@
 static const char serve_usage[] =
     "usage: drawdown serve LOG [--listen ADDR:PORT] [--users USERS.db]\n"
     "                          [--tls-cert CERT.pem --tls-key KEY.pem] [--insecure]\n"
-    "                          [--key NAME] [--threads N] [--group-writes]\n"
+    "                          [--key NAME] [--threads N] [--no-group-writes]\n"
+    "                          [--sim RESULT.json]\n"
     "\n"
     "Serve the withdrawal tracked in LOG over HTTP (JSON under /api/v1/) to\n"
     "the users of USERS.db (drawdown users), each with what their role\n"
     "allows (docs/serve.md). Default 127.0.0.1:8080 (port 0: any free port);\n"
     "an address other than loopback needs TLS, or --insecure. The events the\n"
     "server adds are signed with the key NAME (default: the first key).\n"
-    "--group-writes: event posts waiting together are each checked alone, then\n"
-    "added in one transaction (one disk sync, one signed batch).\n";
+    "Event posts waiting together are each checked alone, then added in one\n"
+    "transaction (one disk sync, one signed batch); --no-group-writes: one\n"
+    "transaction per request. --sim: the simulation result (drawdown simulate\n"
+    "-o) whose P(deadline) and P(every term) the dashboard shows, read again\n"
+    "when the file changes.\n";
 
 int dd__cmd_serve(int argc, char **argv)
 {
@@ -64,7 +68,11 @@ int dd__cmd_serve(int argc, char **argv)
             }
             o.threads = (unsigned)v;
         } else if (!strcmp(a, "--group-writes")) {
-            o.group_writes = true;
+            o.group_writes = true; /* the default; kept for scripts */
+        } else if (!strcmp(a, "--no-group-writes")) {
+            o.group_writes = false;
+        } else if (!strcmp(a, "--sim") && has) {
+            o.sim_path = argv[++i];
         } else if (!strcmp(a, "--insecure")) {
             o.insecure = true;
         } else if (a[0] == '-' && a[1]) {

@@ -35,6 +35,7 @@ void dd_serve_options_init(dd_serve_options *o)
     memset(o, 0, sizeof *o);
     o->address = "127.0.0.1";
     o->port = 8080;
+    o->group_writes = true;
 }
 
 dd_status dd_serve_parse_listen(const char *text, char *addr, size_t addr_size, uint16_t *port)
@@ -156,6 +157,8 @@ static enum MHD_Result send_reply(dd_server *s, struct MHD_Connection *c, dd__re
         MHD_add_response_header(rs, "Set-Cookie", r->cookie);
     if (r->disposition[0])
         MHD_add_response_header(rs, "Content-Disposition", r->disposition);
+    if (r->etag[0])
+        MHD_add_response_header(rs, "ETag", r->etag);
     if (r->code == 413 || r->code == 400)
         MHD_add_response_header(rs, "Connection", "close");
     if (r->code == 429)
@@ -333,7 +336,7 @@ static void *work(void *arg)
         bool idle = !s->work_head;
         pthread_mutex_unlock(&s->work_mu);
         if (idle && atomic_load(&s->dirty))
-            (void)dd__snap_update(s, false);
+            (void)dd__snap_update(s, false, false);
         for (size_t i = 0; i < n; i++) {
             group[i]->job = JOB_DONE;
             MHD_resume_connection(group[i]->c);
@@ -437,6 +440,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     q->query_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
     if (!q->query_after)
         q->query_after = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    q->if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     const char *v = NULL;
     size_t vn = 0;
     q->summary = MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "summary", 7, &v, &vn) ==
@@ -511,7 +515,7 @@ static void *watch(void *arg)
         nanosleep(&ts, NULL);
         if (atomic_load(&s->stopping))
             break;
-        (void)dd__snap_update(s, false);
+        (void)dd__snap_update(s, false, false);
         watch_users(s);
         if (dd__now_s() - last_keepalive >= 15) {
             last_keepalive = dd__now_s();
@@ -587,9 +591,12 @@ void dd_server_stop(dd_server *s)
         }
         MHD_stop_daemon(s->daemon);
     }
-    dd__snap_put(s->snap);
+    dd__stat_stop(s);
+    dd__snap_fini(s);
     dd__slog_close(s->log);
     dd__sessions_free(s);
+    if (s->baseline_path[0])
+        unlink(s->baseline_path);
     if (s->tmpdir[0])
         rmdir(s->tmpdir);
     if (s->tls_key_pem) {
@@ -609,6 +616,11 @@ void dd_server_stop(dd_server *s)
     pthread_mutex_destroy(&s->report_mu);
     pthread_mutex_destroy(&s->out_mu);
     pthread_mutex_destroy(&s->work_mu);
+    pthread_mutex_destroy(&s->stat_mu);
+    pthread_mutex_destroy(&s->sim_mu);
+    free(s->sim_path);
+    free(s->sim_json.p);
+    pthread_cond_destroy(&s->stat_cv);
     pthread_cond_destroy(&s->work_cv);
     free(s);
 }
@@ -650,6 +662,9 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     if (!s)
         return DD_ENOMEM;
     s->o = *o;
+    s->o.sim_path = NULL; /* borrowed: a copy is kept */
+    if (o->sim_path)
+        s->sim_path = strdup(o->sim_path);
     if (!s->o.threads)
         s->o.threads = 4;
     if (s->o.threads < 2)
@@ -682,6 +697,10 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     pthread_mutex_init(&s->report_mu, NULL);
     pthread_mutex_init(&s->out_mu, NULL);
     pthread_mutex_init(&s->work_mu, NULL);
+    pthread_mutex_init(&s->stat_mu, NULL);
+    pthread_mutex_init(&s->sim_mu, NULL);
+    pthread_cond_init(&s->stat_cv, NULL);
+    atomic_init(&s->stat_version, 0);
     pthread_cond_init(&s->work_cv, NULL);
     atomic_init(&s->version, 0);
     atomic_init(&s->stopping, false);
@@ -693,7 +712,8 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     s->o.log_path = s->log_path;
     s->o.users_path = s->users_path;
     s->o.address = s->address;
-    dd_status st = (!s->log_path || !s->address || (o->users_path && !s->users_path))
+    dd_status st = (!s->log_path || !s->address || (o->users_path && !s->users_path) ||
+                    (o->sim_path && !s->sim_path))
                        ? DD_ENOMEM
                        : DD_OK;
     if (st == DD_OK && tls) {
@@ -719,9 +739,10 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     }
     if (st == DD_OK)
         st = dd__slog_open(s->log_path, o->key_name, diags, &s->log);
-    if (st == DD_OK) {
-        st = dd__snap_update(s, true);
-    }
+    if (st == DD_OK)
+        st = dd__snap_update(s, true, true);
+    if (st == DD_OK)
+        st = dd__stat_start(s);
     if (st == DD_OK) {
         const char *base = getenv("TMPDIR");
         snprintf(s->tmpdir, sizeof s->tmpdir, "%s/drawdown-serve-XXXXXX",

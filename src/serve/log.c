@@ -136,16 +136,25 @@ dd_status dd__slog_events(dd__slog *l, dd_diags *diags, dd_events **out)
     return dd_track_events(l->t, l->s, diags, out);
 }
 
+dd_status dd__slog_events_after(dd__slog *l, int64_t after, dd_diags *diags, dd_events **out)
+{
+    return dd_track_events_after(l->t, l->s, after, diags, out);
+}
+
+dd_status dd__slog_events_view(dd__slog *l, dd_diags *diags, dd_events *view_out)
+{
+    return dd_track_events_view(l->t, l->s, diags, view_out);
+}
+
 dd_status dd__slog_parse(dd__slog *l, const char *origin, const char *csv, size_t len,
                          dd_diags *diags, dd_events **out)
 {
     return dd_events_parse(l->s, origin, csv, len, diags, out);
 }
 
-dd_status dd__slog_check(const dd__slog *l, const dd_events *prior, const dd_events *add,
-                         dd_diags *diags)
+dd_status dd__slog_check_log(dd__slog *l, const dd_events *add, dd_diags *diags)
 {
-    return dd_track_check(l->p, prior, add, diags);
+    return dd_track_check_log(l->t, l->p, add, diags);
 }
 
 dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
@@ -167,6 +176,15 @@ dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **ou
 dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f)
 {
     return dd_track_status_write_json(l->p, st, f);
+}
+
+dd_status dd__slog_write_plan_file(dd__slog *l, FILE *f)
+{
+    dd_diags d;
+    dd_diags_init(&d, 2);
+    dd_status st = dd_track_write_plan_file(l->t, f, &d);
+    dd_diags_fini(&d);
+    return st;
 }
 
 dd_status dd__slog_plan_json(const dd__slog *l, const dd_plan *p, FILE *f)

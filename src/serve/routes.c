@@ -37,6 +37,7 @@ typedef struct route {
     unsigned roles;   /* 0: no session needed */
     handler h;
     bool slow;        /* answered by a worker thread (http.c) */
+    int32_t arg;      /* the handler's argument when the path has no {n} */
 } route;
 
 /* ---- request bodies (body.c) ------------------------------------------------ */
@@ -245,16 +246,15 @@ static dd_status request_state(dd_server *s, int32_t sortie, dd_request_state *o
 {
     dd_diags d;
     dd_diags_init(&d, 2);
-    dd_events *ev = NULL;
-    dd_status st = dd__slog_events(s->log, &d, &ev);
+    dd_events view;
+    const dd_events *ev = &view;
+    dd_status st = dd__slog_events_view(s->log, &d, &view);
     dd_diags_fini(&d);
     if (st != DD_OK)
         return st;
     bool *gone = calloc(ev->n + 1, sizeof *gone);
-    if (!gone) {
-        dd__slog_events_free(ev);
+    if (!gone)
         return DD_ENOMEM;
-    }
     for (size_t k = 0; k < ev->n; k++)
         if (ev->v[k].kind == DD_EV_RETRACTED && ev->v[k].ref >= 1 &&
             (size_t)ev->v[k].ref <= ev->n)
@@ -272,7 +272,6 @@ static dd_status request_state(dd_server *s, int32_t sortie, dd_request_state *o
             *out = DD_REQ_DENIED;
     }
     free(gone);
-    dd__slog_events_free(ev);
     return DD_OK;
 }
 
@@ -334,7 +333,7 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
     if (!fits) {
         pthread_mutex_unlock(&s->log_mu);
         free(o.p);
-        (void)dd__snap_update(s, false); /* the reply shows the request as it stands */
+        (void)dd__snap_update(s, false, false); /* the reply shows the request as it stands */
         clearance_reply(s, sortie, 409,
                         a == ACT_FILE ? "the request is filed already"
                                       : "the request is not waiting for a decision",
@@ -481,7 +480,19 @@ static void get_status(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
 {
     (void)arg;
     dd__snap *n = dd__snap_get(s);
-    const dd__buf *b = &n->status[(q->sess->role == DD_USER_HOST ? 1 : 0) + (q->summary ? 2 : 0)];
+    int k = (q->sess->role == DD_USER_HOST ? 1 : 0) + (q->summary ? 2 : 0);
+    const dd__buf *b = &n->status[k];
+    /* the status's version and the cut: a client that holds it is told
+     * so (304) instead of being sent the same megabytes again */
+    snprintf(r->etag, sizeof r->etag, "\"s%llu-%d\"", (unsigned long long)n->stat->version, k);
+    if (q->if_none_match && !strcmp(q->if_none_match, r->etag)) {
+        dd__snap_put(n);
+        r->code = 304;
+        r->type = "application/json";
+        r->body = NULL;
+        r->len = 0;
+        return;
+    }
     r->code = 200;
     r->type = "application/json";
     r->body = b->p;
@@ -673,62 +684,27 @@ static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 static void briefing(dd_server *s, dd__reply *r, const char *ext, const char *type)
 {
     pthread_mutex_lock(&s->report_mu);
-    dd_plan *np = NULL;
-    dd_status st = new_plan(s, &np);
-    dd__out o = {0};
-    if (st == DD_OK)
-        st = dd__out_open(&o) ? DD_OK : DD_ENOMEM;
-    if (st == DD_OK) {
-        st = dd__slog_plan_json(s->log, np, o.f);
-        if (dd__out_close(&o) != DD_OK && st == DD_OK)
-            st = DD_ENOMEM;
-    }
-    dd_plan_free(np);
+    dd__snap *n = dd__snap_get(s);
     dd_diags d;
     dd_diags_init(&d, 4);
     dd_brief *b = NULL;
-    if (st == DD_OK)
-        st = dd_brief_parse("new-plan.json", o.p, o.n, &d, &b);
-    if (st == DD_OK)
-        st = dd_brief_use_scenario(b, dd__slog_scenario(s->log));
+    dd_status st = dd__brief_new_plan(s, n->ev, &d, &b);
+    dd__snap_put(n);
     char path[320];
-    unsigned char rnd[8];
-    randombytes_buf(rnd, sizeof rnd);
-    snprintf(path, sizeof path, "%s/brief-%02x%02x%02x%02x%02x%02x%02x%02x.%s", s->tmpdir,
-             rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], ext);
+    dd__tmp_name(s, "brief", ext, path, sizeof path);
     if (st == DD_OK) {
         dd_report_options ro;
         dd_report_options_init(&ro);
         st = dd_report_write(b, path, &ro, &d);
     }
     dd_brief_free(b);
-    free(o.p);
     char why[200] = "";
     if (st != DD_OK && d.n_items)
         snprintf(why, sizeof why, " (%s)", d.items[0].message);
     dd_diags_fini(&d);
-    char *data = NULL;
-    size_t n = 0;
-    if (st == DD_OK) {
-        FILE *f = fopen(path, "rb");
-        dd__out x;
-        if (!f || !dd__out_open(&x)) {
-            st = DD_EIO;
-        } else {
-            char chunk[65536];
-            size_t k;
-            while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-                fwrite(chunk, 1, k, x.f);
-            if (dd__out_close(&x) == DD_OK) {
-                data = x.p;
-                n = x.n;
-            } else {
-                st = DD_ENOMEM;
-            }
-        }
-        if (f)
-            fclose(f);
-    }
+    dd__buf data = {0};
+    if (st == DD_OK)
+        st = dd__slurp(path, &data);
     unlink(path);
     pthread_mutex_unlock(&s->report_mu);
     if (st != DD_OK) {
@@ -736,8 +712,8 @@ static void briefing(dd_server *s, dd__reply *r, const char *ext, const char *ty
         return;
     }
     r->code = 200;
-    r->body = data;
-    r->len = n;
+    r->body = data.p;
+    r->len = data.n;
     r->type = type;
     snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"briefing.%s\"",
              ext);
@@ -757,29 +733,50 @@ static void get_xlsx(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
     briefing(s, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 }
 
+/* ---- charts and the simulation (charts.c) ---------------------------------------- */
+
+static void get_chart(dd_server *s, const dd__req *q, int32_t chart, dd__reply *r)
+{
+    (void)q;
+    dd__route_chart(s, r, chart);
+}
+
+static void get_simulation(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+{
+    (void)q;
+    (void)a;
+    dd__route_sim(s, r);
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 static const route routes[] = {
-    {"POST", "/login", 0, post_login, true},
-    {"POST", "/logout", ANY, post_logout, false},
-    {"GET", "/session", ANY, get_session, false},
-    {"GET", "/status", P | C | M | H | V, get_status, false},
-    {"GET", "/sorties", P | C | M, get_sorties, false},
-    {"GET", "/clearances", P | C | M | H, get_clearances, false},
-    {"GET", "/clearances/{n}", P | C | M | H, get_clearance, false},
-    {"POST", "/clearances/{n}/file", P, post_file, true},
-    {"POST", "/clearances/{n}/approve", P | H, post_approve, true},
-    {"POST", "/clearances/{n}/deny", P | H, post_deny, true},
-    {"GET", "/events", P | C | M | H, get_events, false},
-    {"POST", "/events", P | M, post_events, true},
-    {"GET", "/exits", P | C | M | H, get_exits, false},
-    {"GET", "/manifests", P | C | M, get_manifests, false},
-    {"GET", "/ramp", P | C | M | R, get_ramp, false},
-    {"GET", "/plan/new", P | C, get_new_plan, true},
-    {"POST", "/plan/accept", P | C, post_accept, true},
-    {"GET", "/briefing.pdf", P | C, get_pdf, true},
-    {"GET", "/briefing.xlsx", P | C, get_xlsx, true},
-    {"GET", "/stream", P | C | M | H | V, get_stream, false},
+    {"POST", "/login", 0, post_login, true, 0},
+    {"POST", "/logout", ANY, post_logout, false, 0},
+    {"GET", "/session", ANY, get_session, false, 0},
+    {"GET", "/status", P | C | M | H | V, get_status, false, 0},
+    {"GET", "/sorties", P | C | M, get_sorties, false, 0},
+    {"GET", "/clearances", P | C | M | H, get_clearances, false, 0},
+    {"GET", "/clearances/{n}", P | C | M | H, get_clearance, false, 0},
+    {"POST", "/clearances/{n}/file", P, post_file, true, 0},
+    {"POST", "/clearances/{n}/approve", P | H, post_approve, true, 0},
+    {"POST", "/clearances/{n}/deny", P | H, post_deny, true, 0},
+    {"GET", "/events", P | C | M | H, get_events, false, 0},
+    {"POST", "/events", P | M, post_events, true, 0},
+    {"GET", "/exits", P | C | M | H, get_exits, false, 0},
+    {"GET", "/manifests", P | C | M, get_manifests, false, 0},
+    {"GET", "/ramp", P | C | M | R, get_ramp, false, 0},
+    {"GET", "/plan/new", P | C, get_new_plan, true, 0},
+    {"POST", "/plan/accept", P | C, post_accept, true, 0},
+    {"GET", "/briefing.pdf", P | C, get_pdf, true, 0},
+    {"GET", "/briefing.xlsx", P | C, get_xlsx, true, 0},
+    {"GET", "/stream", P | C | M | H | V, get_stream, false, 0},
+    {"GET", "/charts/burndown.svg", P | C, get_chart, true, DD_CHART_BURNDOWN},
+    {"GET", "/charts/gantt.svg", P | C, get_chart, true, DD_CHART_GANTT},
+    {"GET", "/charts/ramp.svg", P | C, get_chart, true, DD_CHART_RAMP},
+    {"GET", "/charts/calendar.svg", P | C, get_chart, true, DD_CHART_CALENDAR},
+    {"GET", "/charts/risk.svg", P | C, get_chart, true, DD_CHART_RISK},
+    {"GET", "/simulation", P | C | M | V, get_simulation, false, 0},
 };
 
 /* Whether path matches pattern; a {n} segment is a whole number into *n. */
@@ -889,7 +886,7 @@ void dd__route(dd_server *s, const dd__req *q, dd__reply *r)
     int64_t n = 0;
     const route *hit = admit(s, q, r, &n);
     if (hit)
-        hit->h(s, q, (int32_t)n, r);
+        hit->h(s, q, strstr(hit->path, "{n}") ? (int32_t)n : hit->arg, r);
 }
 
 bool dd__route_is_events_post(const dd__req *q)
@@ -931,42 +928,60 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
     pthread_mutex_lock(&s->log_mu);
     dd_diags d;
     dd_diags_init(&d, 20);
-    dd_events *prior = NULL;
-    dd_event *all = NULL; /* the log's events, then each accepted request's */
-    dd_status st = total ? dd__slog_events(s->log, &d, &prior) : DD_OK;
-    size_t n_prior = prior ? prior->n : 0, n_all = n_prior;
+    dd_status st = DD_OK;
+    /* the accepted requests' events, in order; each request is checked
+     * against the log (the handle keeps what the checks need of it) and
+     * the ones accepted before it */
+    dd_event *all = total ? malloc(total * sizeof *all) : NULL;
+    if (total && !all)
+        st = DD_ENOMEM;
+    size_t n_all = 0;
+    /* all of them at once first: when they fit together, each fits after
+     * the ones before it (every rule refuses an event for what came
+     * before it) */
+    bool each = true;
     if (st == DD_OK && total) {
-        all = malloc((n_prior + total) * sizeof *all);
-        if (!all)
-            st = DD_ENOMEM;
-        else if (n_prior)
-            memcpy(all, prior->v, n_prior * sizeof *all);
-    }
-    for (size_t i = 0; st == DD_OK && i < n; i++) {
-        if (!adds[i])
-            continue;
-        dd_events before = {n_all, all};
+        for (size_t i = 0; i < n; i++)
+            if (adds[i]) {
+                memcpy(all + n_all, adds[i]->v, adds[i]->n * sizeof *all);
+                n_all += adds[i]->n;
+            }
+        dd_events together = {n_all, all};
+        dd_status c = dd__slog_check_log(s->log, &together, &d);
+        if (c == DD_OK)
+            each = false;
+        else if (c != DD_EINPUT)
+            st = c;
+        else
+            n_all = 0;
         dd_diags_fini(&d);
         dd_diags_init(&d, 20);
-        if (dd__slog_check(s->log, &before, adds[i], &d) != DD_OK) {
+    }
+    for (size_t i = 0; each && st == DD_OK && i < n; i++) {
+        if (!adds[i])
+            continue;
+        memcpy(all + n_all, adds[i]->v, adds[i]->n * sizeof *all);
+        dd_events with = {n_all + adds[i]->n, all};
+        dd_diags_fini(&d);
+        dd_diags_init(&d, 20);
+        if (dd__slog_check_log(s->log, &with, &d) != DD_OK) {
             refused(rs[i], &d, "refused against the plan and the log; nothing was added");
             rs[i]->code = 409;
             dd__slog_events_free(adds[i]);
             adds[i] = NULL;
             continue;
         }
-        memcpy(all + n_all, adds[i]->v, adds[i]->n * sizeof *all);
         n_all += adds[i]->n;
     }
     int64_t last = 0;
-    if (st == DD_OK && n_all > n_prior) {
-        dd_events batch = {n_all - n_prior, all + n_prior};
+    if (st == DD_OK && n_all > 0) {
+        dd_events batch = {n_all, all};
         dd_diags_fini(&d);
         dd_diags_init(&d, 20);
         st = dd__slog_append(s->log, &batch, &d, &last);
     }
     pthread_mutex_unlock(&s->log_mu);
-    int64_t first = last - (int64_t)(n_all - n_prior) + 1;
+    int64_t first = last - (int64_t)n_all + 1;
     for (size_t i = 0; i < n; i++) {
         if (!adds[i])
             continue;
@@ -978,10 +993,9 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
         }
         dd__slog_events_free(adds[i]);
     }
-    if (st == DD_OK && n_all > n_prior)
+    if (st == DD_OK && n_all > 0)
         atomic_store(&s->dirty, true);
     free(all);
-    dd__slog_events_free(prior);
     dd_diags_fini(&d);
     free(adds);
 }

@@ -35,14 +35,18 @@ const dd_scenario *dd__slog_scenario(const dd__slog *l);
 const dd_plan *dd__slog_plan(const dd__slog *l);
 /* Whether the log's files changed since the last call (outside writers). */
 bool dd__slog_changed(dd__slog *l);
-/* Every event, in order (*out: dd_events_free). */
+/* Every event, in order (*out: dd_events_free); the events after number
+ * `after` only. */
 dd_status dd__slog_events(dd__slog *l, dd_diags *diags, dd_events **out);
+dd_status dd__slog_events_after(dd__slog *l, int64_t after, dd_diags *diags, dd_events **out);
+/* Every event, lent by the log's handle until the next call on it
+ * (log_mu held throughout). */
+dd_status dd__slog_events_view(dd__slog *l, dd_diags *diags, dd_events *view_out);
 /* Events CSV text read as `track add` reads a file named origin. */
 dd_status dd__slog_parse(dd__slog *l, const char *origin, const char *csv, size_t len,
                          dd_diags *diags, dd_events **out);
-/* Whether add fits the plan and the events prior (dd_track_check). */
-dd_status dd__slog_check(const dd__slog *l, const dd_events *prior, const dd_events *add,
-                         dd_diags *diags);
+/* Whether add fits the plan and every event of the log (dd_track_check_log). */
+dd_status dd__slog_check_log(dd__slog *l, const dd_events *add, dd_diags *diags);
 /* Append in one transaction, checked; *last_out: the number of the last
  * event in the log afterwards. */
 dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
@@ -51,6 +55,8 @@ dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
 dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **out,
                           dd_plan **np);
 dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f);
+/* The plan file the log was started with, into f. */
+dd_status dd__slog_write_plan_file(dd__slog *l, FILE *f);
 /* The plan file text of p (new plan or the log's). */
 dd_status dd__slog_plan_json(const dd__slog *l, const dd_plan *p, FILE *f);
 /* The track API's frees and names, through here too. */
@@ -88,15 +94,56 @@ typedef struct dd__buf {
     size_t n;
 } dd__buf;
 
-typedef struct dd__snap {
+/* The events of the log in one array that only grows (state.c): a
+ * snapshot sees its first n, and new events are written after them,
+ * where no reader of an older snapshot looks. A full array is copied
+ * into one twice as large; the old one stays with the snapshots holding
+ * it. The events' texts are kept by the server until it stops. */
+typedef struct dd__evblock {
     atomic_int refs;
-    uint64_t version;
-    dd_events *ev;          /* every event in the log */
-    int32_t *retracted_by;  /* per event: the event retracting it, 0: none */
+    dd_event *v;
+    size_t n, cap;
+} dd__evblock;
+
+/* The events of the log as last read, shared by the snapshots that
+ * show them. */
+typedef struct dd__evs {
+    atomic_int refs;
+    dd__evblock *blk;
+    dd_events view;        /* every event in the log: blk's first n */
+    const dd_events *ev;   /* &view */
+    int32_t *retracted_by; /* per event: the event retracting it, 0: none */
+    /* per sortie (0-based): its last clearance event and its last
+     * decision not retracted (event numbers, 0: none) */
+    int32_t *clearance_ev, *decision_ev;
+} dd__evs;
+
+/* The status computed from the first n_events events (its as-of), its
+ * JSON, and the charts drawn from it (made when first asked for). */
+typedef struct dd__stat {
+    atomic_int refs;
+    uint64_t version; /* 1, 2, ...: one per status computed */
+    size_t n_events;
     dd_track_status *st;
     /* status --json, the host liaison's share of it, and both without
      * the sortie list (for the stream) */
     dd__buf status[4];
+    pthread_mutex_t chart_mu; /* the charts, drawn once each */
+    dd__buf chart[16];
+    bool chart_done[16];
+} dd__stat;
+
+typedef struct dd__snap {
+    atomic_int refs;
+    uint64_t version; /* one per snapshot published */
+    dd__evs *evs;
+    dd__stat *stat;
+    /* borrowed from evs and stat, for readers */
+    const dd_events *ev;
+    const int32_t *retracted_by;
+    const int32_t *clearance_ev, *decision_ev;
+    const dd_track_status *st;
+    const dd__buf *status;
 } dd__snap;
 
 typedef struct dd__sse dd__sse;
@@ -144,6 +191,17 @@ struct dd_server {
     dd__snap *snap;
     atomic_uint_fast64_t version;
     atomic_bool dirty; /* events added since the snapshot (log_mu) */
+    dd__evblock *evblock;   /* the events' array (refresh_mu) */
+    dd_events **ev_texts;   /* the events read, owners of their texts */
+    size_t n_ev_texts, cap_ev_texts;
+    /* the status, computed off the request path (state.c): asked for
+     * with stat_want, by one thread */
+    pthread_mutex_t stat_mu;
+    pthread_cond_t stat_cv;
+    bool stat_want, stat_stop;
+    pthread_t stat_th;
+    bool stat_started;
+    atomic_uint_fast64_t stat_version;
 
     /* sessions and login limits */
     pthread_mutex_t sess_mu;
@@ -157,9 +215,16 @@ struct dd_server {
     dd__sse *streams;
     size_t n_streams;
 
-    /* briefings are rendered one at a time into this folder */
+    /* briefings and charts are rendered one at a time into this folder */
     pthread_mutex_t report_mu;
     char tmpdir[256];
+    char baseline_path[320]; /* the plan approved, as a file (charts.c) */
+
+    /* the simulation result (--sim), read again when it changes */
+    char *sim_path;
+    pthread_mutex_t sim_mu;
+    dd__buf sim_json;
+    struct stat sim_seen;
 
     pthread_mutex_t out_mu; /* the server's log */
 
@@ -181,9 +246,18 @@ dd__snap *dd__snap_get(dd_server *s);
 void dd__snap_put(dd__snap *n);
 /* Make the snapshot again when the log changed (another process wrote
  * it, or the server did: `dirty`), or always with force, and publish it;
- * wakes every stream. Takes log_mu only to read the events: call without
- * it. */
-dd_status dd__snap_update(dd_server *s, bool force);
+ * wakes every stream. The events are published at once, with the last
+ * status computed (its as-of: the events it counts); the status of the
+ * new events is computed by the status thread, which publishes it in
+ * turn. With `wait_status` (the server's start) the status is computed
+ * here. Takes log_mu only to read the events: call without it. */
+dd_status dd__snap_update(dd_server *s, bool force, bool wait_status);
+/* The status thread: start (after the first snapshot) and stop. */
+dd_status dd__stat_start(dd_server *s);
+void dd__stat_stop(dd_server *s);
+/* The last snapshot and what the snapshots share, freed (at the end). */
+void dd__snap_fini(dd_server *s);
+void dd__stat_put(dd__stat *t);
 int64_t dd__now_s(void); /* monotonic seconds */
 
 /* Sessions. dd__session_new fills token_out (64 hex) and returns a copy. */
@@ -224,6 +298,7 @@ typedef struct dd__req {
     const char *token;    /* the session cookie */
     const char *query_after; /* events?after=N */
     bool summary;         /* status?summary: without the sortie list */
+    const char *if_none_match; /* the ETag a client holds (GET status) */
     dd__range range;      /* ?first=N&count=M: the sorties of a list */
     void *conn;           /* the connection (streams) */
 } dd__req;
@@ -236,6 +311,7 @@ typedef struct dd__reply {
     dd__snap *pin; /* body borrowed from this snapshot (released after sending) */
     char cookie[256];
     char disposition[128];
+    char etag[48]; /* the version of what is sent (GET status) */
     bool stream; /* the connection becomes an event stream (http.c) */
     int64_t stream_after; /* events after this number; -1: from now */
     char audit[160]; /* what the server's log records of a change */
@@ -250,6 +326,20 @@ void dd__route(dd_server *s, const dd__req *q, dd__reply *r);
 /* Whether the request's route is slow (writes the log, hashes a password,
  * renders a briefing): it is then answered by a worker thread. */
 bool dd__route_slow(const dd__req *q);
+/* GET /charts/NAME.svg: chart c (dd_chart) of the current status, drawn
+ * by the report module (charts.c); GET /simulation: the figures of the
+ * simulation result given with --sim. */
+void dd__route_chart(dd_server *s, dd__reply *r, int c);
+void dd__route_sim(dd_server *s, dd__reply *r);
+/* The plan made again from events ev, read as a brief with the
+ * scenario's figures (report.h; dd_brief_free). */
+struct dd_brief;
+dd_status dd__brief_new_plan(dd_server *s, const dd_events *ev, dd_diags *d,
+                             struct dd_brief **out);
+/* A fresh file name in the server's temporary folder; a whole file into
+ * memory (out->p malloc'd). */
+void dd__tmp_name(const dd_server *s, const char *what, const char *ext, char *path, size_t n);
+dd_status dd__slurp(const char *path, dd__buf *out);
 /* POST /events, and the queued ones answered together (group writes). */
 bool dd__route_is_events_post(const dd__req *q);
 void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *const *rs,

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Server-Sent Events: GET /api/v1/stream pushes each new event the
- * user's role may see ("event: event", id = its number in the log) and
- * then the changed status ("event: status", the summary without the
- * sortie list), as soon as a snapshot is published. A stream with nothing
+ * user's role may see ("event: event", id = its number in the log) as
+ * soon as a snapshot holds it, and the status each time a new one is
+ * computed ("event: status", the summary without the sortie list; its
+ * "events" field says how many events it counts). A stream with nothing
  * to send is suspended (microhttpd holds no worker for it); publishing a
  * snapshot resumes every suspended stream, and the watcher resumes them
  * for a keep-alive comment every 15 s (which is also when a client that
@@ -21,6 +22,7 @@ struct dd__sse {
     struct MHD_Connection *conn;
     dd__session sess;
     uint64_t version;   /* the snapshot last sent */
+    uint64_t stat_sent; /* the status last sent (dd__stat.version) */
     int64_t last_event; /* events sent up to this number */
     dd__out out;        /* the text being sent */
     size_t off;
@@ -69,7 +71,8 @@ static void fill(dd__sse *x, const dd__snap *n)
         free(ev.p);
     }
     x->last_event = (int64_t)n->ev->n;
-    if (x->sess.role != DD_USER_RAMP) {
+    if (x->sess.role != DD_USER_RAMP && n->stat->version != x->stat_sent) {
+        x->stat_sent = n->stat->version;
         const dd__buf *b = &n->status[x->sess.role == DD_USER_HOST ? 3 : 2];
         fputs("event: status\n", f);
         data_lines(f, b->p, b->n);

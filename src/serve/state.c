@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The status snapshot: the events, the status and its JSON for each
- * audience, computed once each time the log changes — after the server's
- * own writes, and when the watcher thread sees the log's files change
- * (an outside `track add`) — and shared read-only by every worker with a
- * reference count. GET status copies no more than a pointer: the status
- * is never computed (nor the plan made again) per request.
+ * audience, shared read-only by every worker with a reference count.
+ * The events are read again each time the log changes — after the
+ * server's own writes, and when the watcher thread sees the log's files
+ * change (an outside `track add`) — and published at once, with the last
+ * status computed. The status (a re-plan: seconds on a theater) is
+ * computed by one thread of its own from the newest events and published
+ * when done, once per burst of changes: no request waits for it, and
+ * GET status copies no more than a pointer. The status says its as-of
+ * (its "events" field: how many events it counts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +17,44 @@
 
 #include "serve/serve_int.h"
 
+static void block_put(dd__evblock *b)
+{
+    if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
+        return;
+    free(b->v);
+    free(b);
+}
+
+static void evs_put(dd__evs *e)
+{
+    if (!e || atomic_fetch_sub(&e->refs, 1) != 1)
+        return;
+    block_put(e->blk);
+    free(e->retracted_by);
+    free(e->clearance_ev);
+    free(e->decision_ev);
+    free(e);
+}
+
+void dd__stat_put(dd__stat *t)
+{
+    if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
+        return;
+    dd__slog_status_free(t->st);
+    for (int k = 0; k < 4; k++)
+        free(t->status[k].p);
+    for (int k = 0; k < 16; k++)
+        free(t->chart[k].p);
+    pthread_mutex_destroy(&t->chart_mu);
+    free(t);
+}
+
 void dd__snap_put(dd__snap *n)
 {
     if (!n || atomic_fetch_sub(&n->refs, 1) != 1)
         return;
-    dd__slog_events_free(n->ev);
-    dd__slog_status_free(n->st);
-    free(n->retracted_by);
-    for (int k = 0; k < 4; k++)
-        free(n->status[k].p);
+    evs_put(n->evs);
+    dd__stat_put(n->stat);
     free(n);
 }
 
@@ -58,47 +91,161 @@ dd_status dd__out_close(dd__out *o)
     return DD_OK;
 }
 
-/* The snapshot of events ev (taken), computed outside the log's lock. */
-static dd_status build(dd_server *s, dd_events *ev)
+/* Where each sortie's request stands after events first..n-1 (0-based)
+ * of v: its last clearance event and its last decision not retracted. */
+static void requests_of(const dd_event *v, size_t first, size_t n, const int32_t *by,
+                        size_t n_sorties, int32_t *cl, int32_t *dec)
 {
-    dd__snap *n = calloc(1, sizeof *n);
-    if (!n) {
-        dd__slog_events_free(ev);
+    for (size_t k = first; k < n; k++) {
+        const dd_event *x = &v[k];
+        if (by[k] || x->sortie < 1 || (size_t)x->sortie > n_sorties)
+            continue;
+        if (x->kind == DD_EV_FILED || x->kind == DD_EV_APPROVED || x->kind == DD_EV_DENIED)
+            cl[x->sortie - 1] = (int32_t)k + 1;
+        if (x->kind == DD_EV_APPROVED || x->kind == DD_EV_DENIED)
+            dec[x->sortie - 1] = (int32_t)k + 1;
+    }
+}
+
+/* The events of prev (NULL: none) and then add (taken: the server keeps
+ * its texts), with their retractions and where each sortie's request
+ * stands, for the views; refresh_mu held. The events are copied only
+ * into the free end of the shared array (or, when it is full, into one
+ * twice as large): a snapshot costs the new events, not the log. */
+static dd_status evs_next(dd_server *s, const dd__evs *prev, dd_events *add, dd__evs **out)
+{
+    *out = NULL;
+    if (s->n_ev_texts == s->cap_ev_texts) {
+        size_t cap = s->cap_ev_texts ? 2 * s->cap_ev_texts : 64;
+        dd_events **w = realloc(s->ev_texts, cap * sizeof *w);
+        if (!w) {
+            dd__slog_events_free(add);
+            return DD_ENOMEM;
+        }
+        s->ev_texts = w;
+        s->cap_ev_texts = cap;
+    }
+    s->ev_texts[s->n_ev_texts++] = add;
+    size_t n_sorties = dd__slog_plan(s->log)->n_sorties;
+    size_t n0 = prev ? prev->ev->n : 0, n = n0 + add->n;
+    dd__evblock *b = s->evblock;
+    if (!b || b->n != n0 || n > b->cap) {
+        dd__evblock *nb = calloc(1, sizeof *nb);
+        size_t cap = n < 512 ? 1024 : 2 * n;
+        dd_event *v = nb ? malloc(cap * sizeof *v) : NULL;
+        if (!v) {
+            free(nb);
+            return DD_ENOMEM;
+        }
+        if (n0)
+            memcpy(v, prev->ev->v, n0 * sizeof *v);
+        atomic_init(&nb->refs, 1);
+        nb->v = v;
+        nb->n = n0;
+        nb->cap = cap;
+        block_put(s->evblock);
+        s->evblock = b = nb;
+    }
+    if (add->n)
+        memcpy(b->v + n0, add->v, add->n * sizeof *b->v);
+    b->n = n;
+    dd__evs *e = calloc(1, sizeof *e);
+    int32_t *by = malloc((n + 1) * sizeof *by);
+    int32_t *cl = malloc((n_sorties + 1) * sizeof *cl);
+    int32_t *dec = malloc((n_sorties + 1) * sizeof *dec);
+    if (!e || !by || !cl || !dec) {
+        free(e);
+        free(by);
+        free(cl);
+        free(dec);
         return DD_ENOMEM;
     }
-    atomic_init(&n->refs, 1);
-    n->ev = ev;
-    dd_status st = DD_OK;
-    if (st == DD_OK)
-        st = dd__slog_status(s->log, n->ev, &n->st, NULL);
-    if (st == DD_OK) {
-        n->retracted_by = calloc(n->ev->n + 1, sizeof *n->retracted_by);
-        if (!n->retracted_by)
-            st = DD_ENOMEM;
-        for (size_t k = 0; st == DD_OK && k < n->ev->n; k++) {
-            const dd_event *e = &n->ev->v[k];
-            if (e->kind == DD_EV_RETRACTED && e->ref >= 1 && (size_t)e->ref <= n->ev->n)
-                n->retracted_by[e->ref - 1] = (int32_t)k + 1;
+    atomic_init(&e->refs, 1);
+    atomic_fetch_add(&b->refs, 1);
+    e->blk = b;
+    e->view.n = n;
+    e->view.v = b->v;
+    e->ev = &e->view;
+    e->retracted_by = by;
+    e->clearance_ev = cl;
+    e->decision_ev = dec;
+    /* what was known before, then the new events */
+    bool retraction = false;
+    if (n0)
+        memcpy(by, prev->retracted_by, n0 * sizeof *by);
+    memset(by + n0, 0, (n - n0 + 1) * sizeof *by);
+    for (size_t k = n0; k < n; k++) {
+        const dd_event *x = &b->v[k];
+        if (x->kind == DD_EV_RETRACTED && x->ref >= 1 && (size_t)x->ref <= n) {
+            by[x->ref - 1] = (int32_t)k + 1;
+            retraction = true;
         }
     }
+    if (prev && !retraction) {
+        memcpy(cl, prev->clearance_ev, (n_sorties + 1) * sizeof *cl);
+        memcpy(dec, prev->decision_ev, (n_sorties + 1) * sizeof *dec);
+        requests_of(b->v, n0, n, by, n_sorties, cl, dec);
+    } else { /* a retraction may undo an older decision: all again */
+        memset(cl, 0, (n_sorties + 1) * sizeof *cl);
+        memset(dec, 0, (n_sorties + 1) * sizeof *dec);
+        requests_of(b->v, 0, n, by, n_sorties, cl, dec);
+    }
+    *out = e;
+    return DD_OK;
+}
+
+/* The status of events ev (borrowed), with its JSON. */
+static dd_status stat_new(dd_server *s, const dd_events *ev, dd__stat **out)
+{
+    *out = NULL;
+    dd__stat *t = calloc(1, sizeof *t);
+    if (!t)
+        return DD_ENOMEM;
+    atomic_init(&t->refs, 1);
+    pthread_mutex_init(&t->chart_mu, NULL);
+    t->n_events = ev->n;
+    dd_status st = dd__slog_status(s->log, ev, &t->st, NULL);
     dd__out o = {0};
     if (st == DD_OK)
         st = dd__out_open(&o) ? DD_OK : DD_ENOMEM;
     if (st == DD_OK) {
-        dd_status w = dd__slog_status_json(s->log, n->st, o.f);
+        dd_status w = dd__slog_status_json(s->log, t->st, o.f);
         st = dd__out_close(&o);
         if (st == DD_OK)
             st = w;
     }
     if (st == DD_OK)
-        st = dd__status_filter(o.p, o.n, n->status);
+        st = dd__status_filter(o.p, o.n, t->status);
     free(o.p);
     if (st != DD_OK) {
-        dd__snap_put(n);
+        dd__stat_put(t);
         return st;
     }
-    n->version = atomic_fetch_add(&s->version, 1) + 1;
+    t->version = atomic_fetch_add(&s->stat_version, 1) + 1;
+    *out = t;
+    return DD_OK;
+}
+
+/* Publish a snapshot of e and t (references taken); wakes the streams. */
+static dd_status publish(dd_server *s, dd__evs *e, dd__stat *t)
+{
+    dd__snap *n = calloc(1, sizeof *n);
+    if (!n) {
+        evs_put(e);
+        dd__stat_put(t);
+        return DD_ENOMEM;
+    }
+    atomic_init(&n->refs, 1);
+    n->evs = e;
+    n->stat = t;
+    n->ev = e->ev;
+    n->retracted_by = e->retracted_by;
+    n->clearance_ev = e->clearance_ev;
+    n->decision_ev = e->decision_ev;
+    n->st = t->st;
+    n->status = t->status;
     pthread_mutex_lock(&s->snap_mu);
+    n->version = atomic_fetch_add(&s->version, 1) + 1;
     dd__snap *old = s->snap;
     s->snap = n;
     pthread_mutex_unlock(&s->snap_mu);
@@ -107,25 +254,121 @@ static dd_status build(dd_server *s, dd_events *ev)
     return DD_OK;
 }
 
-dd_status dd__snap_update(dd_server *s, bool force)
+static void want_status(dd_server *s)
+{
+    pthread_mutex_lock(&s->stat_mu);
+    s->stat_want = true;
+    pthread_cond_signal(&s->stat_cv);
+    pthread_mutex_unlock(&s->stat_mu);
+}
+
+dd_status dd__snap_update(dd_server *s, bool force, bool wait_status)
 {
     /* one update at a time, so snapshots are published in order; the log
-     * is locked only while its events are read */
+     * is locked only while the new events are read (from the handle's
+     * memory: only rows added since are read from the file) */
     pthread_mutex_lock(&s->refresh_mu);
+    dd__snap *cur = dd__snap_get(s);
+    int64_t have = cur ? (int64_t)cur->ev->n : 0;
     pthread_mutex_lock(&s->log_mu);
     bool changed = dd__slog_changed(s->log);
     bool dirty = atomic_exchange(&s->dirty, false);
     dd_status st = DD_OK;
-    dd_events *ev = NULL;
+    dd_events *add = NULL;
     if (force || changed || dirty) {
         dd_diags d;
         dd_diags_init(&d, 4);
-        st = dd__slog_events(s->log, &d, &ev);
+        st = dd__slog_events_after(s->log, have, &d, &add);
         dd_diags_fini(&d);
     }
     pthread_mutex_unlock(&s->log_mu);
-    if (st == DD_OK && ev)
-        st = build(s, ev);
+    dd__evs *e = NULL;
+    if (st == DD_OK && add && (add->n || !cur))
+        st = evs_next(s, cur ? cur->evs : NULL, add, &e);
+    else
+        dd__slog_events_free(add);
+    if (st == DD_OK && e) {
+        dd__stat *t = NULL;
+        if (wait_status || !cur) {
+            st = stat_new(s, e->ev, &t);
+        } else {
+            t = cur->stat;
+            atomic_fetch_add(&t->refs, 1);
+        }
+        if (st == DD_OK) {
+            atomic_fetch_add(&e->refs, 1);
+            st = publish(s, e, t);
+            if (st == DD_OK && t->n_events != e->ev->n)
+                want_status(s);
+        }
+        evs_put(e);
+    }
+    dd__snap_put(cur);
     pthread_mutex_unlock(&s->refresh_mu);
     return st;
+}
+
+/* The status thread: the status of the newest events, once per burst. */
+static void *restat(void *arg)
+{
+    dd_server *s = arg;
+    pthread_mutex_lock(&s->stat_mu);
+    for (;;) {
+        while (!s->stat_want && !s->stat_stop)
+            pthread_cond_wait(&s->stat_cv, &s->stat_mu);
+        if (s->stat_stop)
+            break;
+        s->stat_want = false;
+        pthread_mutex_unlock(&s->stat_mu);
+        dd__snap *n = dd__snap_get(s);
+        dd__stat *t = NULL;
+        if (n && n->stat->n_events != n->ev->n && stat_new(s, n->ev, &t) == DD_OK) {
+            /* published with the events of the snapshot now current:
+             * newer ones, if any came meanwhile, ask again */
+            pthread_mutex_lock(&s->refresh_mu);
+            dd__snap *cur = dd__snap_get(s);
+            dd__evs *e = cur->evs;
+            atomic_fetch_add(&e->refs, 1);
+            dd__snap_put(cur);
+            (void)publish(s, e, t);
+            pthread_mutex_unlock(&s->refresh_mu);
+        }
+        dd__snap_put(n);
+        pthread_mutex_lock(&s->stat_mu);
+    }
+    pthread_mutex_unlock(&s->stat_mu);
+    return NULL;
+}
+
+dd_status dd__stat_start(dd_server *s)
+{
+    if (pthread_create(&s->stat_th, NULL, restat, s) != 0)
+        return DD_ENOMEM;
+    s->stat_started = true;
+    return DD_OK;
+}
+
+void dd__stat_stop(dd_server *s)
+{
+    if (!s->stat_started)
+        return;
+    pthread_mutex_lock(&s->stat_mu);
+    s->stat_stop = true;
+    pthread_cond_signal(&s->stat_cv);
+    pthread_mutex_unlock(&s->stat_mu);
+    pthread_join(s->stat_th, NULL);
+    s->stat_started = false;
+}
+
+void dd__snap_fini(dd_server *s)
+{
+    dd__snap_put(s->snap);
+    s->snap = NULL;
+    block_put(s->evblock);
+    s->evblock = NULL;
+    for (size_t i = 0; i < s->n_ev_texts; i++)
+        dd__slog_events_free(s->ev_texts[i]);
+    free(s->ev_texts);
+    s->ev_texts = NULL;
+    s->n_ev_texts = s->cap_ev_texts = 0;
 }

@@ -257,7 +257,16 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     jtime(w, s, "window_from", ts->window_from);
     jtime(w, s, "window_to", ts->window_to);
     jtime(w, s, "departure_planned", so->departure);
-    jstr(w, "state", dd__request_state(ts->request));
+    /* as the events stand (the status may be a re-plan behind) */
+    dd_request_state rq = ts->request;
+    int32_t last = n->clearance_ev[i];
+    if (last) {
+        dd_event_kind k = n->ev->v[last - 1].kind;
+        rq = k == DD_EV_FILED ? DD_REQ_FILED : k == DD_EV_APPROVED ? DD_REQ_APPROVED : DD_REQ_DENIED;
+    } else if (rq == DD_REQ_FILED || rq == DD_REQ_APPROVED || rq == DD_REQ_DENIED) {
+        rq = DD_REQ_OVERDUE; /* its events retracted since the status */
+    }
+    jstr(w, "state", dd__request_state(rq));
     jint(w, "passengers", passengers(so));
     dd__jw_key(w, "hazard_classes");
     dd__jw_arr(w);
@@ -268,16 +277,8 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     dd__jw_key(w, "weapons");
     dd__jw_bool(w, weapons(s, ld));
     /* the decision: the last clearance event of the sortie not retracted */
-    const dd_event *dec = NULL;
-    size_t dec_n = 0;
-    for (size_t k = 0; k < n->ev->n; k++) {
-        const dd_event *e = &n->ev->v[k];
-        if (e->sortie == (int32_t)i + 1 && !n->retracted_by[k] &&
-            (e->kind == DD_EV_APPROVED || e->kind == DD_EV_DENIED)) {
-            dec = e;
-            dec_n = k + 1;
-        }
-    }
+    size_t dec_n = (size_t)n->decision_ev[i];
+    const dd_event *dec = dec_n ? &n->ev->v[dec_n - 1] : NULL;
     dd__jw_key(w, "decision");
     if (dec) {
         dd__jw_obj(w);
