@@ -325,6 +325,54 @@ static void test_tail_numbers(void **state)
     run_free(&r);
 }
 
+/* The briefing takes the scenario's units, marking, paper and tail
+ * numbers (the scenario the plan file names); --units, --paper and
+ * --marking override them; bad values are usage errors. */
+static void test_report_follows_scenario(void **state)
+{
+    fixture *fx = *state;
+    write_scenario(fx, "    tail_numbers: [07-7177]\n",
+                   "briefing: {marking: \"UNCLASSIFIED//FOUO\", paper: letter}\n");
+    run_result r = run(fx, "plan scenario.yaml -o plan.json");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run(fx, "report plan.json -o brief.html");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    char *t = read_out(fx, "brief.html");
+    HAS(t, "<div class=\"marking top\">UNCLASSIFIED//FOUO</div>");
+    HAS(t, "@page{size:letter landscape");
+    HAS(t, "<th>weight lb</th>");
+    HAS(t, "<td>07-7177</td><td>C17A001</td>"); /* tail number, call sign */
+    HAS(t, "<td>010700ZJUN24</td>");              /* departure in Zulu */
+    free(t);
+    r = run(fx, "report plan.json -o brief.pdf");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run(fx, "report plan.json -o brief.html --units metric --marking SECRET --paper a4");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    t = read_out(fx, "brief.html");
+    HAS(t, "<div class=\"marking top\">SECRET</div>");
+    HAS(t, "@page{size:A4 landscape");
+    HAS(t, "<th>weight kg</th>");
+    free(t);
+    r = run(fx, "report plan.json -o x.pdf --units imperial");
+    assert_int_equal(r.status, 2);
+    HAS(r.err, "drawdown report: --units wants metric or us, got 'imperial'\n");
+    run_free(&r);
+    r = run(fx, "report plan.json -o x.pdf --paper legal");
+    assert_int_equal(r.status, 2);
+    HAS(r.err, "drawdown report: --paper wants a4 or letter, got 'legal'\n");
+    run_free(&r);
+
+    write_scenario(fx, "", "briefing: {paper: a3}\n");
+    r = run(fx, "check scenario.yaml");
+    assert_int_equal(r.status, 2);
+    HAS(r.err, "scenario.yaml:31:19: error: briefing.paper: expected a4 or letter, got 'a3'\n");
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +381,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_times_local_and_zulu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deadline_one_instant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tail_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_follows_scenario, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

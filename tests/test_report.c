@@ -364,11 +364,12 @@ static int pdf_pages(const char *path)
 static void test_pdf(void **state)
 {
     (void)state;
-    /* verdict + calendar + Gantt + ramp + security, then 9 sorties a page */
+    /* verdict + calendar + Gantt + ramp + security, the sortie table (44
+     * rows a page), then 9 sorties a page */
     const struct {
         const char *plan;
         int pages;
-    } cases[] = {{NIGER, 5 + 7}, {TUTORIAL, 6}, {SMALL, 6}};
+    } cases[] = {{NIGER, 5 + 2 + 7}, {TUTORIAL, 7}, {SMALL, 7}};
     for (size_t i = 0; i < 3; i++) {
         dd_brief *b = load(cases[i].plan);
         char name[32], path[160];
@@ -481,9 +482,10 @@ static void test_html(void **state)
         assert_int_equal(count(t, "src=\"http"), 0);
         assert_int_equal(count(t, "href=\"http"), 0);
         assert_int_equal(count(t, "<link"), 0);
-        /* each chart's ids are its own */
-        assert_non_null(strstr(t, "id=\"c0-glyph"));
-        assert_non_null(strstr(t, "id=\"c5-glyph"));
+        /* the charts' words are text (searchable, copyable), not glyphs */
+        assert_null(strstr(t, "glyph"));
+        assert_non_null(strstr(t, "lengthAdjust=\"spacingAndGlyphs\">Sorties by airfield and "
+                                  "day</text>"));
         /* a row per sortie in the sorties table */
         const char *s = strstr(t, "<h2 id=\"sorties\">"), *e = strstr(t, "<h2 id=\"manifests\">");
         assert_true(s && e && s < e);
@@ -521,7 +523,7 @@ static void test_sim(void **state)
     render(b, "sim.pdf", -1);
     char path[160];
     snprintf(path, sizeof path, "%s/sim.pdf", tmpdir);
-    assert_int_equal(pdf_pages(path), 13);
+    assert_int_equal(pdf_pages(path), 15);
     render(b, "sim.html", -1);
     snprintf(path, sizeof path, "%s/sim.html", tmpdir);
     size_t n;
@@ -602,6 +604,124 @@ static void first_page(const char *pdf, char *out, size_t cap)
     pclose(f);
 }
 
+/* All the text of a PDF, through pdftotext. */
+static char *pdf_text(const char *name)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s/%s' -", tmpdir, name);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    pclose(f);
+    return buf;
+}
+
+#define HAS(t, s)                                                                                 \
+    do {                                                                                          \
+        if (!strstr((t), (s)))                                                                    \
+            fail_msg("'%s' not found", (s));                                                     \
+    } while (0)
+
+/* A briefing a commander is handed (issue 13): the marking at the top and
+ * bottom of every page, as of when, the sortie table with local and Zulu
+ * departures (call signs: test_cli_outputs, from a fresh plan), the units and the paper asked for; --chart
+ * with a .pdf is that chart alone; in the page the charts' words are text
+ * and it prints with the marking; the workbook is marked too. */
+static void test_briefing(void **state)
+{
+    (void)state;
+    if (system("pdftotext -v >/dev/null 2>&1") != 0 || system("unzip -v >/dev/null 2>&1") != 0)
+        skip();
+    dd_brief *b = load(NIGER);
+    dd_report_options o;
+    dd_report_options_init(&o);
+    o.marking = "UNCLASSIFIED//FOUO";
+    o.paper = DD_PAPER_LETTER;
+    o.units = DD_UNITS_US;
+    o.as_of = 1717243200; /* 2024-06-01T12:00Z */
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    char path[160];
+    snprintf(path, sizeof path, "%s/marked.pdf", tmpdir);
+    assert_int_equal(dd_report_write(b, path, &o, &d), DD_OK);
+    /* letter: 14 pages as on A4 (one more table row a page, the same pages) */
+    int pages = pdf_pages(path);
+    assert_int_equal(pages, 14);
+    size_t n;
+    char *raw = slurp(path, &n);
+    size_t boxes = 0; /* the file holds binary streams: count over all n bytes */
+    static const char box[] = "/MediaBox [ 0 0 792 612 ]";
+    for (size_t i = 0; i + sizeof box - 1 <= n; i++)
+        boxes += !memcmp(raw + i, box, sizeof box - 1);
+    assert_int_equal(boxes, pages);
+    free(raw);
+    char *t = pdf_text("marked.pdf");
+    assert_int_equal(count(t, "UNCLASSIFIED//FOUO"), 2 * (size_t)pages);
+    assert_int_equal(count(t, "as of 011200ZJUN24"), (size_t)pages);
+    HAS(t, "sorties 1 to 46 of 55; departures in local time at the site (UTC+01:00) and Zulu; "
+           "load in lb");
+    HAS(t, "sorties 47 to 55 of 55");
+    HAS(t, "departs (local)");
+    HAS(t, "2024-06-07 05:00");
+    HAS(t, "070400ZJUN24");
+    HAS(t, "74,300");       /* sortie 1: 33,701.9 kg */
+    HAS(t, "cargo (lb)");   /* the burndown in pounds */
+    HAS(t, "all sites");    /* its total line */
+    HAS(t, "AB101 empty (plan) 2024-07-04");
+    free(t);
+
+    /* --chart NAME -o x.pdf: that chart, marked */
+    o.chart = DD_CHART_GANTT;
+    snprintf(path, sizeof path, "%s/gantt.pdf", tmpdir);
+    assert_int_equal(dd_report_write(b, path, &o, &d), DD_OK);
+    assert_int_equal(pdf_pages(path), 1);
+    t = pdf_text("gantt.pdf");
+    HAS(t, "Sorties by airfield and day");
+    assert_null(strstr(t, "Burndown"));
+    assert_int_equal(count(t, "UNCLASSIFIED//FOUO"), 2);
+    free(t);
+
+    /* the page: marked top and bottom, printable, its charts' words text */
+    o.chart = -1;
+    snprintf(path, sizeof path, "%s/marked.html", tmpdir);
+    assert_int_equal(dd_report_write(b, path, &o, &d), DD_OK);
+    t = slurp(path, &n);
+    HAS(t, "<div class=\"marking top\">UNCLASSIFIED//FOUO</div>");
+    HAS(t, "<div class=\"marking bottom\">UNCLASSIFIED//FOUO</div>");
+    HAS(t, "@media print{");
+    HAS(t, "@page{size:letter landscape");
+    HAS(t, "As of 011200ZJUN24.");
+    HAS(t, "<th>weight lb</th>");
+    HAS(t, ">55</text>");                          /* the Gantt's sortie ids */
+    HAS(t, ">AB101 (2): #1 #2</text>");            /* the calendar: requests, sorties */
+    HAS(t, ">20 May 2024</text>");                 /* dates with their year */
+    HAS(t, ">last departure 2024-07-04 05:00</text>");
+    free(t);
+
+    /* the workbook: each sheet's printed pages marked, on letter paper */
+    snprintf(path, sizeof path, "%s/marked.xlsx", tmpdir);
+    assert_int_equal(dd_report_write(b, path, &o, &d), DD_OK);
+    char *s2 = unzip_member(path, "xl/worksheets/sheet2.xml");
+    HAS(s2, "<oddHeader>&amp;C&amp;\"Bold\"UNCLASSIFIED//FOUO</oddHeader>");
+    HAS(s2, "<oddFooter>&amp;C&amp;\"Bold\"UNCLASSIFIED//FOUO</oddFooter>");
+    HAS(s2, "paperSize=\"1\"");
+    HAS(s2, "weight lb");
+    free(s2);
+    dd_diags_fini(&d);
+    dd_brief_free(b);
+}
+
 static void test_verified_verdict(void **state)
 {
     (void)state;
@@ -651,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_baseline),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_briefing),
     };
     int failed = cmocka_run_group_tests(tests, setup_dir, remove_dir);
     dd_report_global_cleanup();

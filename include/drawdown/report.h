@@ -103,6 +103,13 @@ typedef struct dd_report_options {
                          * (required when the path is "-", standard output) */
     const char *const *inputs; /* files the output must not replace (base.h) */
     size_t n_inputs;
+    /* what the reader sees; each 0/NULL keeps the scenario's (when the
+     * brief has one, dd_brief_use_scenario) or the default */
+    int units;           /* dd_units: DD_UNITS_METRIC or DD_UNITS_US */
+    int paper;           /* dd_paper: A4 (the default) or US letter, landscape */
+    const char *marking; /* the banner at the top and bottom of every page */
+    int64_t as_of;       /* the "as of" time, seconds since 1970 (0: the plan
+                          * file's modification time) */
 } dd_report_options;
 
 void dd_report_options_init(dd_report_options *o);

@@ -14,7 +14,8 @@ static const char report_usage[] =
     "Turn a plan file (docs/plan-format.md) into briefing outputs; the\n"
     "extension of FILE picks the format (docs/report.md):\n"
     "  .pdf    a briefing: verdict and burndown, clearance calendar, sortie\n"
-    "          Gantt, ramp and clearance use, security, load diagrams\n"
+    "          Gantt, ramp and clearance use, security, the sortie table, load\n"
+    "          diagrams (with --chart: that chart alone)\n"
     "  .png    one chart (--chart; the burndown by default)\n"
     "  .svg    one chart, as vector graphics\n"
     "  .xlsx   a workbook: sorties, manifests, clearances, people, tasks,\n"
@@ -32,8 +33,14 @@ static const char report_usage[] =
     "  --baseline FILE  the plan as first approved (a plan file): drawn grey\n"
     "                   under the burndown of PLAN, e.g. a new plan from\n"
     "                   drawdown status -o\n"
-    "  --scenario FILE  the plan's scenario, for clearance caps and MOG on the\n"
-    "                   ramp chart (the plan file alone suffices otherwise)\n"
+    "  --scenario FILE  the plan's scenario (default: the one the plan file names,\n"
+    "                   when it can be read): the verifier's check, clearance caps\n"
+    "                   and MOG, units, marking, paper and tail numbers\n"
+    "  --units U        metric (kg, m) or us (lb, in) (default: the scenario's)\n"
+    "  --paper P        a4 or letter, landscape (default: the scenario's\n"
+    "                   briefing.paper, else a4)\n"
+    "  --marking TEXT   the classification marking at the top and bottom of every\n"
+    "                   page (default: the scenario's briefing.marking)\n"
     "  -h, --help       show this help\n"
     "\n"
     "Exit status: 0 written, 2 bad input (problems printed as FILE:LINE:COL)\n"
@@ -102,12 +109,28 @@ int dd__cmd_report(int argc, char **argv)
             return DD_EXIT_OK;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--chart") || !strcmp(a, "--size") ||
                    !strcmp(a, "--sortie") || !strcmp(a, "--scenario") || !strcmp(a, "--sim") ||
-                   !strcmp(a, "--baseline") || !strcmp(a, "--format")) {
+                   !strcmp(a, "--baseline") || !strcmp(a, "--format") ||
+                   !strcmp(a, "--units") || !strcmp(a, "--paper") || !strcmp(a, "--marking")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
             if (!strcmp(a, "-o")) {
                 out = v;
+            } else if (!strcmp(a, "--units")) {
+                opt.units = dd_units_from_name(v);
+                if (opt.units < 0)
+                    return usage_error("--units wants metric or us, got '%s'", v);
+            } else if (!strcmp(a, "--paper")) {
+                if (!strcmp(v, "a4") || !strcmp(v, "A4"))
+                    opt.paper = DD_PAPER_A4;
+                else if (!strcmp(v, "letter"))
+                    opt.paper = DD_PAPER_LETTER;
+                else
+                    return usage_error("--paper wants a4 or letter, got '%s'", v);
+            } else if (!strcmp(a, "--marking")) {
+                if (strlen(v) > 120)
+                    return usage_error("--marking is at most 120 characters%s", "");
+                opt.marking = v;
             } else if (!strcmp(a, "--format")) {
                 opt.format = v;
             } else if (!strcmp(a, "--scenario")) {

@@ -35,6 +35,7 @@ typedef struct br_sortie {
     int32_t id;
     const char *aircraft, *site, *dest, *ferry_from;
     int32_t tail;
+    const char *tail_name; /* "C17A-1", or the tail number the scenario gives */
     int64_t ferry_dep, at_site, dep, arr;
     int32_t clearance;
     double weight_kg, acl_kg, floor_m;
@@ -52,6 +53,7 @@ typedef struct br_clear {
     int64_t date; /* day */
     int32_t count_site, count_country;
     int32_t site_idx;
+    const char *call_sign; /* "" when the plan file has none */
 } br_clear;
 
 typedef struct br_task {
@@ -147,6 +149,13 @@ struct dd_brief {
     br_sim sim;        /* a simulation result, when given */
     struct dd_brief *baseline; /* the plan as approved, when given (owned) */
     const char *baseline_file;
+    /* what the reader sees: pounds and inches (the scenario's units: or
+     * --units), the marking on every page, the paper, and the time the
+     * plan is as of (minutes since 1970; BR_NONE: unknown) */
+    bool us;
+    const char *marking;
+    int paper; /* dd_paper */
+    int64_t as_of;
 };
 
 /* ---- times (brief_read.c) ---- */
@@ -161,6 +170,8 @@ void dd__br_fmt_time(int64_t t, int32_t offset_min, char *buf, size_t size);
 /* The same, midnight shown as 24:00 of the day before (deadlines). */
 void dd__br_fmt_end(int64_t t, int32_t offset_min, char *buf, size_t size);
 void dd__br_fmt_date(int64_t day, char *buf, size_t size);
+/* A Zulu date-time group with its year: "070400ZJUN24". */
+void dd__br_fmt_dtg(int64_t t, char *buf, size_t size);
 /* "UTC+01:00" */
 void dd__br_fmt_offset(int32_t offset_min, char *buf, size_t size);
 int32_t dd__br_site_index(const dd_brief *b, const char *id);
@@ -185,8 +196,10 @@ dd_status dd__brief_write_xlsx_stream(const dd_brief *b, FILE *f, const char *pa
 dd_status dd__brief_write_html_stream(const dd_brief *b, FILE *f, const char *path,
                                       dd_diags *diags);
 /* Render chart c as SVG into a malloc'd, NUL-terminated buffer (*out,
- * *len without the NUL); the caller frees *out. */
+ * *len without the NUL); the caller frees *out. With `text` the chart's
+ * words are SVG <text> elements (searchable, copyable: the HTML page),
+ * else glyph outlines as in an .svg file. */
 dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h,
-                            char **out, size_t *len);
+                            bool text, char **out, size_t *len);
 
 #endif

@@ -13,7 +13,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "model/units.h"
 #include "model/ytree.h"
 #include "report/brief_int.h"
 
@@ -163,6 +165,14 @@ void dd__br_fmt_end(int64_t t, int32_t offset_min, char *buf, size_t size)
         return;
     }
     dd__br_fmt_time(t, offset_min, buf, size);
+}
+
+void dd__br_fmt_dtg(int64_t t, char *buf, size_t size)
+{
+    if (t == BR_NONE)
+        snprintf(buf, size, "-");
+    else
+        dd__out_dtg(t, buf, size);
 }
 
 void dd__br_fmt_offset(int32_t off, char *buf, size_t size)
@@ -415,6 +425,11 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     s->id = get_min(r, n, p, "id", 1);
     s->aircraft = get_str(r, n, p, "aircraft");
     s->tail = get_min(r, n, p, "tail", 1);
+    char tn[160];
+    snprintf(tn, sizeof tn, "%s-%d", s->aircraft, (int)s->tail);
+    s->tail_name = dd__arena_strdup(&r->b->arena, tn);
+    if (!s->tail_name)
+        r->oom = true;
     s->site = get_str(r, n, p, "site");
     s->dest = get_str(r, n, p, "destination");
     const dd_ynode *f = get_map(r, n, p, "ferry");
@@ -629,6 +644,9 @@ static void read_rest(rd *r, const dd_ynode *root)
             c->date = get_date(r, n, p, "date");
             c->count_site = get_min(r, n, p, "count_site", 1);
             c->count_country = get_min(r, n, p, "count_country", 1);
+            /* optional: what the request tells the host */
+            const dd_ynode *cs = lookup(n, "call_sign");
+            c->call_sign = cs ? get_str(r, n, p, "call_sign") : "";
         }
     }
     s = get_seq(r, root, "", "tasks", false);
@@ -732,6 +750,8 @@ dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diag
         return st;
     }
     b->file = dd__arena_strdup(&b->arena, file);
+    b->marking = "";
+    b->as_of = BR_NONE;
     if (root->kind != DD_Y_MAP) {
         rerr(&r, root, "", "expected a plan object");
         goto fail;
@@ -799,6 +819,10 @@ dd_status dd_brief_load(const char *path, dd_diags *diags, dd_brief **out)
         return st;
     st = dd_brief_parse(path, buf, n, diags, out);
     free(buf);
+    /* as of when the plan was written, until told otherwise */
+    struct stat sb;
+    if (st == DD_OK && strcmp(path, "-") != 0 && stat(path, &sb) == 0)
+        (*out)->as_of = (int64_t)sb.st_mtime / 60;
     return st;
 }
 
@@ -826,6 +850,23 @@ dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s)
         return DD_ENOMEM;
     b->cap_country = s->agreement.clearance.daily_cap > 0 ? s->agreement.clearance.daily_cap : 0;
     b->offset_min = s->agreement.tz_offset;
+    b->us = dd_scenario_us(s);
+    b->marking = s->marking ? s->marking : "";
+    b->paper = (int)s->paper;
+    /* tails as every output names them (tail_numbers when given) */
+    for (size_t i = 0; i < b->n_sorties; i++) {
+        br_sortie *so = &b->sorties[i];
+        for (size_t k = 0; k < s->n_aircraft; k++) {
+            if (strcmp(s->aircraft[k].id, so->aircraft) != 0)
+                continue;
+            char tn[64];
+            dd_aircraft_tail_name(&s->aircraft[k], so->tail, tn, sizeof tn);
+            const char *t = dd__arena_strdup(&b->arena, tn);
+            if (!t)
+                return DD_ENOMEM;
+            so->tail_name = t;
+        }
+    }
     for (size_t i = 0; i < b->n_sites; i++) {
         for (size_t k = 0; k < s->n_sites; k++) {
             const dd_site *st = &s->sites[k];

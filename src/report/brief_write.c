@@ -16,12 +16,26 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/units.h"
 #include "report/chart_int.h"
 
 #define LOGICAL_W 1400.0
-#define PDF_W 842.0 /* A4 landscape, points */
-#define PDF_H 595.0
 #define MAX_LOAD_PAGES 25
+#define MAX_TABLE_PAGES 40
+#define BANNER 30.0 /* the marking's band at the top (logical units) */
+
+/* Landscape page sizes in points: A4 (297 x 210 mm) and US letter (11 x
+ * 8.5 in). */
+static void paper_size(const dd_brief *b, double *w, double *h)
+{
+    if (b->paper == DD_PAPER_LETTER) {
+        *w = 792.0;
+        *h = 612.0;
+    } else {
+        *w = 842.0;
+        *h = 595.0;
+    }
+}
 
 void dd_report_options_init(dd_report_options *o)
 {
@@ -113,14 +127,17 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, char **out,
-                            size_t *len)
+dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, bool text,
+                            char **out, size_t *len)
 {
     membuf m = {0};
+    ch_text_sink sink = {0};
     *out = NULL;
     *len = 0;
     cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &m, w, h);
     cairo_t *cr = cairo_create(s);
+    if (text)
+        dd__ch_set_sink(cr, &sink);
     double k = w / LOGICAL_W;
     cairo_scale(cr, k, k);
     dd__chart_draw(b, c, cr, LOGICAL_W, h / k, 1);
@@ -128,10 +145,37 @@ dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, c
     cairo_surface_finish(s);
     cairo_status_t cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    /* the text as <text> elements, over the drawing, before </svg> */
+    if (text && sink.n && cs == CAIRO_STATUS_SUCCESS && !m.oom && !sink.oom) {
+        char *end = m.n >= 6 ? m.p + m.n - 1 : NULL;
+        while (end && end > m.p && *end != '<')
+            end--;
+        if (end && !strncmp(end, "</svg>", 6)) {
+            size_t tail = m.n - (size_t)(end - m.p);
+            char *t = malloc(tail);
+            if (!t) {
+                m.oom = true;
+            } else {
+                memcpy(t, end, tail);
+                m.n -= tail;
+                static const char g[] = "<g font-family=\"DejaVu Sans, Verdana, sans-serif\">\n";
+                cs = mem_write(&m, (const unsigned char *)g, sizeof g - 1);
+                if (cs == CAIRO_STATUS_SUCCESS)
+                    cs = mem_write(&m, (const unsigned char *)sink.p, (unsigned)sink.n);
+                if (cs == CAIRO_STATUS_SUCCESS)
+                    cs = mem_write(&m, (const unsigned char *)"</g>\n", 5);
+                if (cs == CAIRO_STATUS_SUCCESS)
+                    cs = mem_write(&m, (const unsigned char *)t, (unsigned)tail);
+                free(t);
+            }
+        }
+    }
+    bool sink_oom = sink.oom;
+    free(sink.p);
     static const unsigned char nul = 0; /* the text is NUL-terminated */
     if (cs == CAIRO_STATUS_SUCCESS && !m.oom)
         cs = mem_write(&m, &nul, 1);
-    if (cs != CAIRO_STATUS_SUCCESS || m.oom) {
+    if (cs != CAIRO_STATUS_SUCCESS || m.oom || sink_oom) {
         free(m.p);
         return DD_ENOMEM;
     }
@@ -241,60 +285,197 @@ static double verdict(const dd_brief *b, cairo_t *cr, double w)
     return y + 4;
 }
 
-/* The page's footer: the plan's name, its file, the page number. */
-static void footer(const dd_brief *b, cairo_t *cr, double w, double h, int page, int pages)
+/* The marking (classification) centred in bold at the top and the bottom
+ * of the page, when the scenario or --marking gives one. */
+static void banners(const dd_brief *b, cairo_t *cr, double w, double h)
 {
-    char line[400];
-    snprintf(line, sizeof line, "%s — from %s — page %d of %d", b->name, b->file, page, pages);
+    if (!b->marking || !*b->marking)
+        return;
     cairo_save(cr);
-    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    dd__ch_font(cr, 11, false);
-    dd__ch_text(cr, w - 30, h - 16, 1, 0, line);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, 16, true);
+    dd__ch_text(cr, w / 2, 6, 0.5, 0, b->marking);
+    dd__ch_text(cr, w / 2, h - 22, 0.5, 0, b->marking);
     cairo_restore(cr);
 }
 
-static dd_status write_pdf(const dd_brief *b, FILE *f, const char *path, dd_diags *diags)
+/* The page's footer: the plan's name, its file, as of when, the page
+ * number; the marking at the top and the bottom. */
+static void footer(const dd_brief *b, cairo_t *cr, double w, double h, int page, int pages)
 {
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, PDF_W, PDF_H);
+    char line[400], dtg[24];
+    dd__br_fmt_dtg(b->as_of, dtg, sizeof dtg);
+    snprintf(line, sizeof line, "%s — from %s — as of %s — page %d of %d", b->name, b->file,
+             dtg, page, pages);
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    dd__ch_font(cr, 11, false);
+    dd__ch_text(cr, w - 30, h - (b->marking && *b->marking ? 40 : 16), 1, 0, line);
+    cairo_restore(cr);
+    banners(b, cr, w, h);
+}
+
+/* One chart on a page, below the banner and above the footer. */
+static void chart_page(const dd_brief *b, cairo_t *cr, dd_chart c, double top, double body,
+                       int first)
+{
+    cairo_save(cr);
+    cairo_translate(cr, 0, top);
+    cairo_rectangle(cr, 0, 0, LOGICAL_W, body - top);
+    cairo_clip(cr);
+    dd__chart_draw(b, c, cr, LOGICAL_W, body - top, first);
+    cairo_restore(cr);
+}
+
+#define ROW_H 19.0
+
+/* Sortie table rows that fit a page of `body` height under its header. */
+static size_t table_rows_per_page(double top, double body)
+{
+    double room = body - top - 120;
+    return room > ROW_H ? (size_t)(room / ROW_H) : 1;
+}
+
+/* The sortie table: one line per sortie, departures local and Zulu, the
+ * request's call sign, the load in the reader's units. */
+static void sortie_table(const dd_brief *b, cairo_t *cr, double top, size_t first, size_t n,
+                         size_t pages_total)
+{
+    char sub[200], off[24];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    if (first + n > b->n_sorties)
+        n = b->n_sorties - first;
+    snprintf(sub, sizeof sub,
+             "sorties %zu to %zu of %zu; departures in local time at the site (%s) and Zulu; "
+             "load in %s",
+             first + 1, first + n, b->n_sorties, off, b->us ? "lb" : "kg");
+    cairo_save(cr);
+    cairo_translate(cr, 0, top);
+    dd__ch_header(cr, LOGICAL_W, "Sorties", sub);
+    static const char *const head[] = {"#",           "tail",        "call sign", "from",
+                                       "to",          "departs (local)", "departs (Z)",
+                                       "clearance",   "load",        "pallets",   "pax"};
+    static const double col[] = {40, 100, 230, 340, 430, 520, 720, 880, 1010, 1160, 1260};
+    static const double anchor[] = {1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+    double y = 90;
+    dd__ch_font(cr, 14, true);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (size_t c = 0; c < sizeof head / sizeof head[0]; c++)
+        dd__ch_text(cr, col[c] + (anchor[c] > 0 ? 50 : 0), y, anchor[c], 0, head[c]);
+    y += ROW_H + 4;
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, 30, y - 5);
+    cairo_line_to(cr, LOGICAL_W - 30, y - 5);
+    cairo_stroke(cr);
+    dd__ch_font(cr, 13, false);
+    for (size_t i = first; i < first + n && i < b->n_sorties; i++) {
+        const br_sortie *s = &b->sorties[i];
+        if ((i - first) % 2 == 1) {
+            cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+            cairo_rectangle(cr, 30, y - 3, LOGICAL_W - 60, ROW_H);
+            cairo_fill(cr);
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        const char *call = "";
+        if (s->clearance >= 1 && (size_t)s->clearance <= b->n_clears)
+            call = b->clears[s->clearance - 1].call_sign;
+        int32_t off_min = s->site_idx >= 0 ? b->sites[s->site_idx].offset_min : b->offset_min;
+        char v[11][48];
+        int pal = (int)s->n_pallets, pax = 0;
+        for (size_t k = 0; k < s->n_pax; k++)
+            pax += s->pax[k].count;
+        snprintf(v[0], sizeof v[0], "%d", (int)s->id);
+        snprintf(v[1], sizeof v[1], "%s", s->tail_name);
+        snprintf(v[2], sizeof v[2], "%s", call);
+        snprintf(v[3], sizeof v[3], "%s", s->site);
+        snprintf(v[4], sizeof v[4], "%s", s->dest);
+        dd__br_fmt_time(s->dep, off_min, v[5], sizeof v[5]);
+        dd__br_fmt_dtg(s->dep, v[6], sizeof v[6]);
+        snprintf(v[7], sizeof v[7], "%d", (int)s->clearance);
+        dd__out_number(dd__out_mass(b->us, s->weight_kg), 0, v[8], sizeof v[8]);
+        snprintf(v[9], sizeof v[9], "%d", pal);
+        snprintf(v[10], sizeof v[10], "%d", pax);
+        for (size_t c = 0; c < 11; c++)
+            dd__ch_text(cr, col[c] + (anchor[c] > 0 ? 50 : 0), y, anchor[c], 0, v[c]);
+        y += ROW_H;
+    }
+    if (first + n >= b->n_sorties || pages_total == 0) {
+        /* nothing more */
+    } else if (first + n < b->n_sorties && (first + n) / (n ? n : 1) >= pages_total) {
+        char more[160];
+        snprintf(more, sizeof more, "%zu more sortie%s: every sortie is in the workbook (.xlsx)",
+                 b->n_sorties - first - n, b->n_sorties - first - n == 1 ? "" : "s");
+        dd__ch_font(cr, 13, true);
+        dd__ch_text(cr, 30, y + 6, 0, 0, more);
+    }
+    cairo_restore(cr);
+}
+
+static dd_status write_pdf(const dd_brief *b, FILE *f, const char *path, int only,
+                           dd_diags *diags)
+{
+    double pw, ph;
+    paper_size(b, &pw, &ph);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, pw, ph);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, b->name);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "drawdown report");
     cairo_t *cr = cairo_create(s);
-    double k = PDF_W / LOGICAL_W, lh = PDF_H / k;
+    double k = pw / LOGICAL_W, lh = ph / k;
     cairo_scale(cr, k, k);
+    bool marked = b->marking && *b->marking;
+    double top = marked ? BANNER : 0;
+    double body = lh - (marked ? 48 : 24); /* the footer's line, the bottom banner */
+    if (only >= 0) {
+        /* --chart NAME -o x.pdf: that chart alone, marked */
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        chart_page(b, cr, (dd_chart)only, top, body, 1);
+        footer(b, cr, LOGICAL_W, lh, 1, 1);
+        cairo_show_page(cr);
+        goto done;
+    }
     /* page 1: verdict and burndown */
-    double top = verdict(b, cr, LOGICAL_W);
     cairo_save(cr);
     cairo_translate(cr, 0, top);
-    cairo_rectangle(cr, 0, 0, LOGICAL_W, lh - top);
-    cairo_clip(cr);
-    double body = lh - 24; /* the footer's line */
-    dd__chart_draw(b, DD_CHART_BURNDOWN, cr, LOGICAL_W, body - top, 1);
+    double vh = verdict(b, cr, LOGICAL_W);
     cairo_restore(cr);
+    chart_page(b, cr, DD_CHART_BURNDOWN, top + vh, body, 1);
     static const dd_chart pages[] = {DD_CHART_CALENDAR, DD_CHART_GANTT, DD_CHART_RAMP,
                                      DD_CHART_SECURITY};
-    size_t per = dd__chart_loads_per_page(body);
+    size_t per = dd__chart_loads_per_page(body - top);
     size_t load_pages = (b->n_sorties + per - 1) / per;
     load_pages = load_pages > MAX_LOAD_PAGES ? MAX_LOAD_PAGES : load_pages;
+    size_t rows = table_rows_per_page(top, body);
+    size_t table_pages = (b->n_sorties + rows - 1) / rows;
+    table_pages = table_pages > MAX_TABLE_PAGES ? MAX_TABLE_PAGES : table_pages;
     int n_pages = 1 + (b->sim.set ? 1 : 0) + (int)(sizeof pages / sizeof pages[0]) +
-                  (int)load_pages,
+                  (int)table_pages + (int)load_pages,
         page = 1;
     footer(b, cr, LOGICAL_W, lh, page++, n_pages);
     cairo_show_page(cr);
     if (b->sim.set) {
-        dd__chart_draw(b, DD_CHART_RISK, cr, LOGICAL_W, body, 1);
+        chart_page(b, cr, DD_CHART_RISK, top, body, 1);
         footer(b, cr, LOGICAL_W, lh, page++, n_pages);
         cairo_show_page(cr);
     }
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-        dd__chart_draw(b, pages[i], cr, LOGICAL_W, body, 1);
+        chart_page(b, cr, pages[i], top, body, 1);
+        footer(b, cr, LOGICAL_W, lh, page++, n_pages);
+        cairo_show_page(cr);
+    }
+    for (size_t pg = 0; pg < table_pages; pg++) {
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        sortie_table(b, cr, top, pg * rows, rows, table_pages);
         footer(b, cr, LOGICAL_W, lh, page++, n_pages);
         cairo_show_page(cr);
     }
     for (size_t pg = 0; pg < load_pages; pg++) {
-        dd__chart_draw(b, DD_CHART_LOADS, cr, LOGICAL_W, body, (int)(pg * per) + 1);
+        chart_page(b, cr, DD_CHART_LOADS, top, body, (int)(pg * per) + 1);
         footer(b, cr, LOGICAL_W, lh, page++, n_pages);
         cairo_show_page(cr);
     }
+done:;
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
@@ -310,7 +491,7 @@ dd_status dd__brief_write_pdf(const dd_brief *b, const char *path, dd_diags *dia
     dd_status st = dd_output_open(path, NULL, 0, diags, &out);
     if (st != DD_OK)
         return st;
-    st = write_pdf(b, dd_output_stream(out), path, diags);
+    st = write_pdf(b, dd_output_stream(out), path, -1, diags);
     return dd_output_close(out, st, diags);
 }
 
@@ -324,6 +505,17 @@ dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_o
     }
     dd_chart c = o->chart >= 0 && o->chart < DD_CHART_COUNT ? (dd_chart)o->chart
                                                             : DD_CHART_BURNDOWN;
+    /* what the reader asked to see, over the brief's own */
+    dd_brief view = *b;
+    if (o->units == DD_UNITS_METRIC || o->units == DD_UNITS_US)
+        view.us = o->units == DD_UNITS_US;
+    if (o->paper == DD_PAPER_A4 || o->paper == DD_PAPER_LETTER)
+        view.paper = o->paper;
+    if (o->marking)
+        view.marking = o->marking;
+    if (o->as_of)
+        view.as_of = o->as_of / 60;
+    b = &view;
     const char *ext = o->format ? o->format : ext_of(path);
     enum { PNG, SVG, PDF, XLSX, HTML } kind;
     if (!strcasecmp(ext, "png"))
@@ -362,7 +554,7 @@ dd_status dd_report_write(const dd_brief *b, const char *path, const dd_report_o
     switch (kind) {
     case PNG: st = write_png(b, f, path, o, c, diags); break;
     case SVG: st = write_svg(b, f, path, o, c, diags); break;
-    case PDF: st = write_pdf(b, f, path, diags); break;
+    case PDF: st = write_pdf(b, f, path, o->chart, diags); break;
     case XLSX: st = dd__brief_write_xlsx_stream(b, f, path, diags); break;
     case HTML: st = dd__brief_write_html_stream(b, f, path, diags); break;
     }

@@ -7,9 +7,12 @@
  * a greyscale print still tells them apart.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "model/units.h"
 #include "report/chart_int.h"
 
 static const double palette[][3] = {
@@ -60,6 +63,112 @@ void dd__ch_font(cairo_t *cr, double size, bool bold)
     cairo_set_font_size(cr, size);
 }
 
+/* The key of the text sink in a cairo context's user data (its address
+ * is the key; never written). */
+static const cairo_user_data_key_t sink_key = {0};
+
+void dd__ch_set_sink(cairo_t *cr, ch_text_sink *sink)
+{
+    cairo_set_user_data(cr, &sink_key, sink, NULL);
+}
+
+static void sink_add(ch_text_sink *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sink_add(ch_text_sink *k, const char *fmt, ...)
+{
+    if (k->oom)
+        return;
+    for (int pass = 0; pass < 2; pass++) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(k->p ? k->p + k->n : NULL, k->p ? k->cap - k->n : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            k->oom = true;
+            return;
+        }
+        if (k->p && k->n + (size_t)n < k->cap) {
+            k->n += (size_t)n;
+            return;
+        }
+        size_t cap = k->cap ? k->cap : 4096;
+        while (cap <= k->n + (size_t)n)
+            cap *= 2;
+        char *p = realloc(k->p, cap);
+        if (!p) {
+            k->oom = true;
+            return;
+        }
+        k->p = p;
+        k->cap = cap;
+    }
+}
+
+static void sink_text(ch_text_sink *k, const char *s)
+{
+    char buf[256];
+    size_t o = 0;
+    for (; *s; s++) {
+        const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
+                        : *s == '"' ? "&quot;" : NULL;
+        size_t l = e ? strlen(e) : 1;
+        if (o + l >= sizeof buf) {
+            buf[o] = '\0';
+            sink_add(k, "%s", buf);
+            o = 0;
+        }
+        if (e) {
+            memcpy(buf + o, e, l);
+            o += l;
+        } else {
+            buf[o++] = *s;
+        }
+    }
+    buf[o] = '\0';
+    sink_add(k, "%s", buf);
+}
+
+void dd__ch_show(cairo_t *cr, const char *s)
+{
+    ch_text_sink *k = cairo_get_user_data(cr, &sink_key);
+    if (!k) {
+        cairo_show_text(cr, s);
+        return;
+    }
+    if (!cairo_has_current_point(cr) || !*s)
+        return;
+    double x, y;
+    cairo_get_current_point(cr, &x, &y);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    double x0 = x, y0 = y, x1 = x + e.x_advance, y1 = y;
+    cairo_user_to_device(cr, &x0, &y0);
+    cairo_user_to_device(cr, &x1, &y1);
+    cairo_matrix_t fm, m, t;
+    cairo_get_font_matrix(cr, &fm);
+    cairo_get_matrix(cr, &m);
+    cairo_matrix_multiply(&t, &fm, &m);
+    double size = hypot(t.xy, t.yy);
+    double ang = atan2(y1 - y0, x1 - x0) * 180.0 / M_PI, len = hypot(x1 - x0, y1 - y0);
+    double r = 0, g = 0, bl = 0, a = 1;
+    if (cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &bl, &a) != CAIRO_STATUS_SUCCESS)
+        r = g = bl = 0;
+    cairo_font_face_t *ff = cairo_get_font_face(cr);
+    bool bold = cairo_font_face_get_type(ff) == CAIRO_FONT_TYPE_TOY &&
+                cairo_toy_font_face_get_weight(ff) == CAIRO_FONT_WEIGHT_BOLD;
+    sink_add(k,
+             "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\"%s fill=\"#%02x%02x%02x\" "
+             "textLength=\"%.1f\" lengthAdjust=\"spacingAndGlyphs\"",
+             x0, y0, size, bold ? " font-weight=\"bold\"" : "", (int)lround(r * 255),
+             (int)lround(g * 255), (int)lround(bl * 255), len);
+    if (fabs(ang) > 0.5)
+        sink_add(k, " transform=\"rotate(%.1f %.1f %.1f)\"", ang, x0, y0);
+    sink_add(k, ">");
+    sink_text(k, s);
+    sink_add(k, "</text>\n");
+    cairo_rel_move_to(cr, e.x_advance, 0);
+}
+
 void dd__ch_text(cairo_t *cr, double x, double y, double ax, double ay, const char *s)
 {
     cairo_text_extents_t e;
@@ -68,7 +177,7 @@ void dd__ch_text(cairo_t *cr, double x, double y, double ax, double ay, const ch
     cairo_font_extents(cr, &fe);
     double h = fe.ascent;
     cairo_move_to(cr, x - ax * e.x_advance, y + h - ay * h);
-    cairo_show_text(cr, s);
+    dd__ch_show(cr, s);
 }
 
 double dd__ch_header(cairo_t *cr, double w, const char *title, const char *sub)
@@ -107,6 +216,7 @@ void dd__ch_time_axis(cairo_t *cr, const ch_frame *f, const dd_brief *b)
     dd__ch_font(cr, 13, false);
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int year_shown = -1; /* every date with its year: the first label and each new year */
     for (int64_t d = (int64_t)ceil(f->vx0); (double)d <= f->vx1; d++) {
         int y, m, dd;
         dd__br_civil(d, &y, &m, &dd);
@@ -126,9 +236,12 @@ void dd__ch_time_axis(cairo_t *cr, const ch_frame *f, const dd_brief *b)
         if (major) {
             char lab[32];
             if (every >= 30)
-                snprintf(lab, sizeof lab, m == 1 ? "%s %d" : "%s", mon[m - 1], y);
+                snprintf(lab, sizeof lab, m == 1 || y != year_shown ? "%s %d" : "%s",
+                         mon[m - 1], y);
             else
-                snprintf(lab, sizeof lab, "%d %s", dd, mon[m - 1]);
+                snprintf(lab, sizeof lab, y != year_shown ? "%d %s %d" : "%d %s", dd,
+                         mon[m - 1], y);
+            year_shown = y;
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             dd__ch_text(cr, x, f->y1 + 6, 0.5, 0, lab);
         }
@@ -165,7 +278,7 @@ void dd__ch_value_axis(cairo_t *cr, const ch_frame *f, double step, const char *
         }
         char lab[32];
         if (step >= 1 || v == 0)
-            snprintf(lab, sizeof lab, "%.0f", v);
+            dd__out_number(v, 0, lab, sizeof lab); /* 1,500,000 */
         else
             snprintf(lab, sizeof lab, "%g", round(v / step) * step);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -192,7 +305,7 @@ void dd__ch_value_axis(cairo_t *cr, const ch_frame *f, double step, const char *
     cairo_text_extents_t e;
     cairo_text_extents(cr, label, &e);
     cairo_rel_move_to(cr, -e.x_advance / 2, 0);
-    cairo_show_text(cr, label);
+    dd__ch_show(cr, label);
     cairo_restore(cr);
 }
 

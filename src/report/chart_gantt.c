@@ -16,6 +16,7 @@ typedef struct lane {
     int32_t site;
     const char *aircraft;
     int32_t tail;
+    const char *tail_name; /* as every output names the tail */
 } lane;
 
 static int lane_cmp(const lane *a, const lane *b, bool by_tail)
@@ -31,7 +32,7 @@ static int lane_cmp(const lane *a, const lane *b, bool by_tail)
 /* Index of the sortie's lane in lanes[0..n), adding it if new. */
 static size_t lane_of(lane *lanes, size_t *n, const br_sortie *s, bool by_tail)
 {
-    lane k = {s->site_idx, s->aircraft, by_tail ? s->tail : 0};
+    lane k = {s->site_idx, s->aircraft, by_tail ? s->tail : 0, s->tail_name};
     for (size_t i = 0; i < *n; i++)
         if (!lane_cmp(&lanes[i], &k, by_tail))
             return i;
@@ -111,8 +112,7 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
         }
         char lab[96];
         if (by_tail)
-            snprintf(lab, sizeof lab, "%s %s #%d", b->sites[lanes[i].site].id,
-                     lanes[i].aircraft, lanes[i].tail);
+            snprintf(lab, sizeof lab, "%s %s", b->sites[lanes[i].site].id, lanes[i].tail_name);
         else
             snprintf(lab, sizeof lab, "%s %s", b->sites[lanes[i].site].id, lanes[i].aircraft);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -162,7 +162,23 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
         free(of);
         return;
     }
-    bool ids = dayw >= 30 && lh >= 12 && density < 0.5;
+    /* ids when each fits the space a sortie has in its lane (the widest id
+     * in the day's width per sortie of the busiest lane-day); else the
+     * subtitle says where they are */
+    dd__ch_font(cr, fmin(11, lh * 0.4), false);
+    char widest[16];
+    snprintf(widest, sizeof widest, "%d", b->sorties[b->n_sorties - 1].id);
+    cairo_text_extents_t we;
+    cairo_text_extents(cr, widest, &we);
+    double per_day = density < 1 ? 1 : density;
+    bool ids = lh >= 12 && dayw / per_day >= we.x_advance + 3;
+    if (!ids) {
+        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+        dd__ch_font(cr, 13, false);
+        dd__ch_text(cr, f.x0, f.y1 + 26, 0, 0,
+                    "too close to label: each sortie's id is in the sortie table and the "
+                    "workbook");
+    }
     for (size_t i = 0; i < b->n_sorties; i++) {
         const br_sortie *s = &b->sorties[i];
         double y = f.y0 + lh * (double)of[i] + lh / 2;
@@ -183,14 +199,15 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
         cairo_move_to(cr, xd, y);
         cairo_line_to(cr, xe, y);
         cairo_stroke(cr);
-        double bh = fmax(3, lh * 0.6);
-        dd__ch_hatch(cr, s->site_idx, xa, y - bh / 2, fmax(3, xd - xa), bh);
+        /* a bar no taller than it need be: tall thin bars read as a barcode */
+        double bh = fmax(3, fmin(lh * 0.35, 18));
+        dd__ch_hatch(cr, s->site_idx, xa, y - bh / 2, fmax(4, xd - xa), bh);
         if (ids) {
             char lab[16];
             snprintf(lab, sizeof lab, "%d", s->id);
             cairo_set_source_rgb(cr, 0, 0, 0);
-            dd__ch_font(cr, fmin(11, lh * 0.7), false);
-            dd__ch_text(cr, xe + 2, y, 0, 0.5, lab);
+            dd__ch_font(cr, fmin(11, lh * 0.4), false);
+            dd__ch_text(cr, (xa + xd) / 2, y - bh / 2 - 2, 0.5, 1, lab);
         }
     }
     free(lanes);
@@ -208,8 +225,8 @@ void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
     char off[24], sub[200];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
     snprintf(sub, sizeof sub,
-             "clearance requests to file by the end of each day (local time, %s); "
-             "numbers are sortie ids",
+             "each day: the requests to file by its end (local time, %s); \"AB101 (2): #3 #4\" "
+             "= two requests for AB101's airfield, for sorties 3 and 4",
              off);
     double top = dd__ch_header(cr, w, "Clearance-request calendar: what to file on which day", sub);
     if (!b->n_clears) {
@@ -257,10 +274,16 @@ void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
                 count[b->clears[i].site_idx]++;
                 total++;
             }
-        if (total)
-            snprintf(lab, sizeof lab, "%d %s — %zu to file", dd, mon[mm - 1], total);
+        /* the year on the first day shown and on each month's first */
+        char date[32];
+        if (k == 0 || dd == 1)
+            snprintf(date, sizeof date, "%d %s %d", dd, mon[mm - 1], yy);
         else
-            snprintf(lab, sizeof lab, "%d %s", dd, mon[mm - 1]);
+            snprintf(date, sizeof date, "%d %s", dd, mon[mm - 1]);
+        if (total)
+            snprintf(lab, sizeof lab, "%s — %zu to file", date, total);
+        else
+            snprintf(lab, sizeof lab, "%s", date);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         dd__ch_font(cr, fmin(13, chh * 0.25), true);
         dd__ch_text(cr, x + 5, y + 3, 0, 0, lab);
@@ -286,11 +309,12 @@ void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
                 dd__ch_text(cr, x + 5, ly, 0, 0, lab);
                 break;
             }
-            size_t len = (size_t)snprintf(lab, sizeof lab, "%s %zu:", b->sites[st].id, count[st]);
+            size_t len =
+                (size_t)snprintf(lab, sizeof lab, "%s (%zu):", b->sites[st].id, count[st]);
             for (size_t i = 0; i < b->n_clears && len < sizeof lab - 12; i++)
                 if (b->clears[i].site_idx == (int32_t)st &&
                     local_day(b, b->clears[i].file_by) == day)
-                    len += (size_t)snprintf(lab + len, sizeof lab - len, " %d",
+                    len += (size_t)snprintf(lab + len, sizeof lab - len, " #%d",
                                             b->clears[i].sortie);
             dd__ch_fill_style(cr, (int)st);
             cairo_rectangle(cr, x + 5, ly + 2, 8, 9);

@@ -28,6 +28,21 @@ double dd__ch_fy(const ch_frame *f, double v);
 /* Round step for an axis from 0 to max with about n ticks. */
 double dd__ch_step(double max, int n);
 void dd__ch_font(cairo_t *cr, double size, bool bold);
+/*
+ * Where text goes: glyphs (PNG, PDF, SVG files) or, for the HTML page,
+ * SVG <text> elements collected in a sink (searchable, copyable text;
+ * each with the position, size, weight, colour, angle and length cairo
+ * would have drawn it with). dd__ch_show draws the string at the current
+ * point either way; every chart's text goes through it.
+ */
+typedef struct ch_text_sink {
+    char *p; /* malloc'd, NUL-terminated; the owner frees it */
+    size_t n, cap;
+    bool oom;
+} ch_text_sink;
+/* Send cr's text to `sink` (NULL: draw glyphs again). */
+void dd__ch_set_sink(cairo_t *cr, ch_text_sink *sink);
+void dd__ch_show(cairo_t *cr, const char *s);
 /* Text anchored: ax 0 left, 0.5 centre, 1 right; ay likewise (0 top). */
 void dd__ch_text(cairo_t *cr, double x, double y, double ax, double ay, const char *s);
 /* White page, title and subtitle; returns the y below them. */

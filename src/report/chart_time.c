@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/units.h"
 #include "report/chart_int.h"
 
 /* The frame spanning the plan's days, from the epoch's day to the later
@@ -78,14 +79,14 @@ static void time_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
         const br_site *x = &b->sites[i];
         if (x->close_by == BR_NONE || x->close_by >= b->deadline)
             continue;
-        snprintf(lab, sizeof lab, "%s closes", x->id);
+        snprintf(lab, sizeof lab, "%s closing date (agreed)", x->id);
         dd__ch_vline_at(cr, f, dd__ch_day(b, x->close_by), lab, false, dy);
         dy += 18;
     }
     if (b->completion != BR_NONE) {
         char t[32];
         dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);
-        snprintf(lab, sizeof lab, "last departure %s", t + 5);
+        snprintf(lab, sizeof lab, "last departure %s", t);
         cairo_save(cr);
         double x = dd__ch_fx(f, dd__ch_day(b, b->completion));
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
@@ -103,6 +104,52 @@ static void time_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
         cairo_restore(cr);
     }
     dd__ch_vline(cr, f, dd__ch_day(b, b->deadline), "DEADLINE", true);
+}
+
+/* When the plan empties each site (its last departure): a short line in
+ * the site's style up from the time axis, labelled; the agreed closing
+ * dates are time_marks' lines. */
+static void closure_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
+{
+    if (b->n_sites > 6)
+        return;
+    for (size_t i = 0; i < b->n_sites; i++) {
+        const br_site *x = &b->sites[i];
+        if (x->closure == BR_NONE)
+            continue;
+        double px = dd__ch_fx(f, dd__ch_day(b, x->closure));
+        if (px < f->x0 || px > f->x1)
+            continue;
+        double top = f->y1 - 34 - 18 * (double)i;
+        cairo_save(cr);
+        dd__ch_style(cr, (int)i, 2);
+        cairo_move_to(cr, px, f->y1);
+        cairo_line_to(cr, px, top);
+        cairo_stroke(cr);
+        dd__ch_marker(cr, (int)i, px, top, 4);
+        char t[32], lab[96];
+        dd__br_fmt_time(x->closure, x->offset_min, t, sizeof t);
+        snprintf(lab, sizeof lab, "%s empty (plan) %.10s", x->id, t);
+        dd__ch_font(cr, 12, false);
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, lab, &e);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85); /* legible over the lines */
+        cairo_rectangle(cr, px + 5, top - 8, e.x_advance + 4, 16);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        dd__ch_text(cr, px + 7, top, 0, 0.5, lab);
+        cairo_restore(cr);
+    }
+}
+
+/* Multiply the y of the series whose names start with prefix (the
+ * burndown's tonnes shown in pounds). */
+static void scale_series(dd_brief_series_list *l, const char *prefix, double k)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strncmp(l->v[i].name, prefix, strlen(prefix)))
+            for (size_t p = 0; p < l->v[i].n; p++)
+                l->v[i].y[p] *= k;
 }
 
 /* Lines of the series whose names start with prefix; style by site. */
@@ -177,7 +224,7 @@ static void plot_site_lines(cairo_t *cr, const ch_frame *f, const dd_brief *b,
                 plot_lines(cr, f, b, &one, "", many ? -1 : (int)i, false);
             }
     }
-    if (many) {
+    if (many || b->n_sites > 1) {
         char name[80];
         snprintf(name, sizeof name, "%s all", what);
         for (size_t k = 0; k < l->n; k++)
@@ -205,14 +252,15 @@ static void plot_baseline(cairo_t *cr, const ch_frame *f, const dd_brief *base,
     }
 }
 
-static void legend_sites(cairo_t *cr, const dd_brief *b, double x, double y, int style0,
-                         const char *fmt)
+static double legend_sites(cairo_t *cr, const dd_brief *b, double x, double y, int style0,
+                           const char *fmt)
 {
     for (size_t i = 0; i < b->n_sites; i++) {
         char lab[96];
         snprintf(lab, sizeof lab, fmt, b->sites[i].id);
         x = dd__ch_legend(cr, x, y, style0 + (int)i, true, lab);
     }
+    return x;
 }
 
 void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
@@ -239,7 +287,9 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
         dd__ch_font(cr, 14, false);
         dd__ch_text(cr, lx + 40, top + 8, 0, 0.5, lab);
     } else {
-        legend_sites(cr, b, 90, top + 8, 0, "site %s");
+        double lx = legend_sites(cr, b, 90, top + 8, 0, "site %s");
+        if (b->n_sites > 1) /* the total, solid black, after the sites */
+            dd__ch_legend(cr, lx, top + 8, 16, true, "all sites");
     }
     /* the plan as approved, grey under the lines of this one */
     dd_brief_series_list bl = {0, NULL};
@@ -266,24 +316,35 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     double m1 = sites_max(b, &l, "people", many);
     if (base)
         m1 = fmax(m1, sites_max(base, &bl, "people", many));
+    if (b->n_sites > 1 && !many)
+        m1 = fmax(m1, series_max(&l, "people all"));
     double s1 = dd__ch_step(m1, 5);
     f1.vy1 = fmax(s1, ceil(m1 * 1.04 / s1) * s1);
     dd__ch_value_axis(cr, &f1, s1, "people (persons)", false, true);
     dd__ch_time_axis(cr, &f1, b);
     time_marks(cr, &f1, b);
+    closure_marks(cr, &f1, b);
     if (base)
         plot_baseline(cr, &f1, base, &bl, "people", many);
     plot_site_lines(cr, &f1, b, &l, "people", many);
+    /* cargo in the reader's bulk unit: tonnes, or pounds */
+    if (b->us) {
+        scale_series(&l, "tonnes", 1000.0 / 0.45359237);
+        scale_series(&bl, "tonnes", 1000.0 / 0.45359237);
+    }
 
     ch_frame f2 = time_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
     double m2 = sites_max(b, &l, "tonnes", many);
     if (base)
         m2 = fmax(m2, sites_max(base, &bl, "tonnes", many));
+    if (b->n_sites > 1 && !many)
+        m2 = fmax(m2, series_max(&l, "tonnes all"));
     double s2 = dd__ch_step(m2, 5);
     f2.vy1 = fmax(s2, ceil(m2 * 1.04 / s2) * s2);
-    dd__ch_value_axis(cr, &f2, s2, "cargo (tonnes)", false, true);
+    dd__ch_value_axis(cr, &f2, s2, b->us ? "cargo (lb)" : "cargo (tonnes)", false, true);
     dd__ch_time_axis(cr, &f2, b);
     time_marks(cr, &f2, b);
+    closure_marks(cr, &f2, b);
     if (base)
         plot_baseline(cr, &f2, base, &bl, "tonnes", many);
     plot_site_lines(cr, &f2, b, &l, "tonnes", many);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/units.h"
 #include "report/brief_int.h"
 
 static const char style[] =
@@ -23,8 +24,21 @@ static const char style[] =
     "th{background:#ddd;cursor:pointer;position:sticky;top:0}"
     "th.asc::after{content:' \\25B2'}th.desc::after{content:' \\25BC'}"
     "td.n{text-align:right}tr:nth-child(even){background:#f4f4f4}"
-    "svg{max-width:100%;height:auto;border:1px solid #ccc;margin:6px 0}"
-    ".note{color:#444;font-size:13px}.scroll{max-height:600px;overflow:auto}";
+    "svg{max-width:100%%;height:auto;border:1px solid #ccc;margin:6px 0}"
+    ".note{color:#444;font-size:13px}.scroll{max-height:600px;overflow:auto}"
+    ".marking{text-align:center;font-weight:bold;font-size:16px;margin:4px 0}"
+    ".marking.top{position:sticky;top:0;background:#fff;z-index:2}"
+    /* printed: the marking on every page (a fixed element repeats on each
+     * printed page), charts a page each, tables whole, headers repeated */
+    "@media print{body{margin:0;max-width:none;font-size:11px}"
+    ".marking.top,.marking.bottom{position:fixed;left:0;right:0;background:#fff;margin:0}"
+    ".marking.top{top:0}"
+    ".marking.bottom{bottom:0}.page{margin:28px 0}"
+    ".scroll{max-height:none;overflow:visible}th{position:static;cursor:auto}"
+    "thead{display:table-header-group}tr{break-inside:avoid}"
+    "h2{break-before:page;break-after:avoid}svg{border:0;max-height:90vh;break-inside:avoid}"
+    "a[href]{color:inherit;text-decoration:none}nav{display:none}}"
+    "@page{size:%s landscape;margin:12mm}";
 
 /* Click a header to sort by it; again to reverse. Numbers sort as
  * numbers, the rest as text (ISO dates sort as text). */
@@ -113,6 +127,14 @@ static void tdt(FILE *f, int64_t t, int32_t off)
     td(f, t == BR_NONE ? "" : buf);
 }
 
+/* A time in Zulu, as a date-time group with its year ("070400ZJUN24"). */
+static void tdz(FILE *f, int64_t t)
+{
+    char buf[24];
+    dd__br_fmt_dtg(t, buf, sizeof buf);
+    td(f, t == BR_NONE ? "" : buf);
+}
+
 static void tdd(FILE *f, int64_t day)
 {
     char buf[16];
@@ -190,7 +212,7 @@ static dd_status charts(FILE *f, const dd_brief *b)
         char *svg = NULL;
         size_t len = 0;
         double h = c == DD_CHART_LOADS ? 980 : 800;
-        dd_status st = dd__brief_svg_mem(b, (dd_chart)c, 1400, h, &svg, &len);
+        dd_status st = dd__brief_svg_mem(b, (dd_chart)c, 1400, h, true, &svg, &len);
         if (st)
             return st;
         fprintf(f, "<h2 id=\"chart-%s\">", dd_chart_name((dd_chart)c));
@@ -208,11 +230,13 @@ static dd_status charts(FILE *f, const dd_brief *b)
 
 static void tables(FILE *f, const dd_brief *b)
 {
-    static const char *const sc[] = {"sortie", "aircraft", "tail", "site", "destination",
-                                     "arrival at site (local)", "departure (local)",
-                                     "arrival (UTC)", "clearance", "weight kg", "ACL kg",
-                                     "floor m", "pallets", "bulky pieces", "passengers",
-                                     "seats available"};
+    bool us = b->us;
+    const char *const sc[] = {"sortie", "aircraft", "tail", "call sign", "site",
+                              "destination", "arrival at site (local)", "departure (local)",
+                              "departure (Z)", "arrival (Z)", "clearance",
+                              us ? "weight lb" : "weight kg", us ? "ACL lb" : "ACL kg",
+                              us ? "floor ft" : "floor m", "pallets", "bulky pieces",
+                              "passengers", "seats available"};
     fputs("<h2 id=\"sorties\">Sorties</h2>\n", f);
     th(f, sc, sizeof sc / sizeof sc[0]);
     for (size_t i = 0; i < b->n_sorties; i++) {
@@ -223,19 +247,24 @@ static void tables(FILE *f, const dd_brief *b)
             bulky += s->cargo[k].count;
         for (size_t k = 0; k < s->n_pax; k++)
             pax += s->pax[k].count;
+        const char *call = s->clearance >= 1 && (size_t)s->clearance <= b->n_clears
+                               ? b->clears[s->clearance - 1].call_sign
+                               : "";
         fputs("<tr>", f);
         tdn(f, s->id, 0);
         td(f, s->aircraft);
-        tdn(f, s->tail, 0);
+        td(f, s->tail_name);
+        td(f, call);
         td(f, s->site);
         td(f, s->dest);
         tdt(f, s->at_site, off);
         tdt(f, s->dep, off);
-        tdt(f, s->arr, 0);
+        tdz(f, s->dep);
+        tdz(f, s->arr);
         tdn(f, s->clearance, 0);
-        tdn(f, s->weight_kg, 1);
-        tdn(f, s->acl_kg, 0);
-        tdn(f, s->floor_m, 2);
+        tdn(f, dd__out_mass(us, s->weight_kg), us ? 0 : 1);
+        tdn(f, dd__out_mass(us, s->acl_kg), 0);
+        tdn(f, dd__out_floor(us, s->floor_m), 2);
         tdn(f, (double)s->n_pallets, 0);
         tdn(f, bulky, 0);
         tdn(f, pax, 0);
@@ -244,8 +273,8 @@ static void tables(FILE *f, const dd_brief *b)
     }
     fputs(table_end, f);
 
-    static const char *const mc[] = {"sortie", "site", "kind", "pallet", "item", "count",
-                                     "pallet gross kg", "escort"};
+    const char *const mc[] = {"sortie", "site", "kind", "pallet", "item", "count",
+                              us ? "pallet gross lb" : "pallet gross kg", "escort"};
     fputs("<h2 id=\"manifests\">Manifests</h2>\n", f);
     th(f, mc, sizeof mc / sizeof mc[0]);
     for (size_t i = 0; i < b->n_sorties; i++) {
@@ -259,7 +288,7 @@ static void tables(FILE *f, const dd_brief *b)
                 tdn(f, s->pallets[p].id, 0);
                 td(f, s->pallets[p].pieces[k].id);
                 tdn(f, s->pallets[p].pieces[k].count, 0);
-                tdn(f, s->pallets[p].gross_kg, 1);
+                tdn(f, dd__out_mass(us, s->pallets[p].gross_kg), us ? 0 : 1);
                 td(f, "");
                 fputs("</tr>\n", f);
             }
@@ -290,9 +319,10 @@ static void tables(FILE *f, const dd_brief *b)
     }
     fputs(table_end, f);
 
-    static const char *const cc[] = {"request", "sortie", "site", "airfield", "file by (local)",
-                                     "window from (UTC)", "window to (UTC)", "date",
-                                     "rank at airfield", "rank in country"};
+    static const char *const cc[] = {"request", "sortie", "call sign", "site", "airfield",
+                                     "file by (local)", "file by (Z)", "window from (Z)",
+                                     "window to (Z)", "date", "rank at airfield",
+                                     "rank in country"};
     fputs("<h2 id=\"clearances\">Clearance requests</h2>\n", f);
     th(f, cc, sizeof cc / sizeof cc[0]);
     for (size_t i = 0; i < b->n_clears; i++) {
@@ -300,11 +330,13 @@ static void tables(FILE *f, const dd_brief *b)
         fputs("<tr>", f);
         tdn(f, c->id, 0);
         tdn(f, c->sortie, 0);
+        td(f, c->call_sign);
         td(f, c->site);
         td(f, c->airfield);
         tdt(f, c->file_by, b->sites[c->site_idx].offset_min);
-        tdt(f, c->window_from, 0);
-        tdt(f, c->window_to, 0);
+        tdz(f, c->file_by);
+        tdz(f, c->window_from);
+        tdz(f, c->window_to);
         tdd(f, c->date);
         tdn(f, c->count_site, 0);
         tdn(f, c->count_country, 0);
@@ -354,8 +386,8 @@ static void tables(FILE *f, const dd_brief *b)
     }
     fputs(table_end, f);
 
-    static const char *const dc[] = {"site", "date", "security", "operations", "support",
-                                     "augmentees", "security required", "cargo left kg",
+    const char *const dc[] = {"site", "date", "security", "operations", "support",
+                                     "augmentees", "security required", us ? "cargo left lb" : "cargo left kg",
                                      "aircraft on ground (peak)", "clearances", "exits"};
     fputs("<h2 id=\"sites\">Per-site daily figures (end of day)</h2>\n", f);
     th(f, dc, sizeof dc / sizeof dc[0]);
@@ -368,7 +400,7 @@ static void tables(FILE *f, const dd_brief *b)
             for (int r = 0; r < BR_ROLES; r++)
                 tdn(f, d->people[r], 0);
             tdn(f, d->security_required, 0);
-            tdn(f, d->cargo_kg, 1);
+            tdn(f, dd__out_mass(us, d->cargo_kg), us ? 0 : 1);
             tdn(f, d->mog_peak, 0);
             tdn(f, d->clearances, 0);
             tdn(f, d->exits, 0);
@@ -384,9 +416,20 @@ static dd_status write_page(FILE *f, const void *ctx)
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", f);
     esc(f, b->name);
-    fprintf(f, "</title>\n<style>%s</style>\n</head><body>\n<h1>", style);
+    fputs("</title>\n<style>", f);
+    fprintf(f, style, b->paper == DD_PAPER_LETTER ? "letter" : "A4");
+    fputs("</style>\n</head><body>\n", f);
+    if (b->marking && *b->marking) {
+        fputs("<div class=\"marking top\">", f);
+        esc(f, b->marking);
+        fputs("</div>\n", f);
+    }
+    fputs("<div class=\"page\"><h1>", f);
     esc(f, b->name);
     fputs("</h1>\n", f);
+    char dtg[24];
+    dd__br_fmt_dtg(b->as_of, dtg, sizeof dtg);
+    fprintf(f, "<p class=\"note\">As of %s.</p>\n", dtg);
     verdict(f, b);
     fprintf(f, "<p class=\"note\">Charts and tables read from the plan file ");
     esc(f, b->file);
@@ -404,6 +447,12 @@ static dd_status write_page(FILE *f, const void *ctx)
     dd_status st = charts(f, b);
     if (st == DD_OK) {
         tables(f, b);
+        fputs("</div>\n", f);
+        if (b->marking && *b->marking) {
+            fputs("<div class=\"marking bottom\">", f);
+            esc(f, b->marking);
+            fputs("</div>\n", f);
+        }
         fprintf(f, "<script>%s</script>\n</body></html>\n", script);
     }
     return st;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "model/units.h"
 #include "report/brief_int.h"
 
 #define EXCEL_1970 25569.0 /* 1970-01-01 as an Excel serial date */
@@ -36,6 +37,8 @@ typedef struct xw {
     lxw_row_t row;
     lxw_col_t n_cols;
     bool failed;
+    const dd_brief *b; /* the marking and the paper of every sheet */
+    char mark[300];    /* "&C&\"Bold\"MARKING" for the page header and footer */
 } xw;
 
 static void sheet(xw *x, const char *name, const col *cols, size_t n)
@@ -46,6 +49,14 @@ static void sheet(xw *x, const char *name, const col *cols, size_t n)
     if (!x->ws) {
         x->failed = true;
         return;
+    }
+    /* printed: landscape on the briefing's paper, the marking on top and
+     * bottom of every page */
+    worksheet_set_landscape(x->ws);
+    worksheet_set_paper(x->ws, x->b && x->b->paper == DD_PAPER_LETTER ? 1 : 9);
+    if (x->mark[0]) {
+        worksheet_set_header(x->ws, x->mark);
+        worksheet_set_footer(x->ws, x->mark);
     }
     for (size_t i = 0; i < n; i++) {
         lxw_format *f = cols[i].kind == C_TIME   ? x->time
@@ -99,7 +110,12 @@ static void summary(xw *x, const dd_brief *b)
         return;
     char off[24];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
-    const char *rows[][2] = {{"plan", b->name},
+    char dtg[24];
+    dd__br_fmt_dtg(b->as_of, dtg, sizeof dtg);
+    const char *rows[][2] = {{"marking", b->marking && *b->marking ? b->marking : "(none)"},
+                             {"as of", dtg},
+                             {"units", b->us ? "lb, ft" : "kg, m"},
+                             {"plan", b->name},
                              {"scenario", b->scenario},
                              {"deadline met", b->deadline_met ? "yes" : "NO"},
                              {"binding limit", *b->binding_detail ? b->binding_detail : b->binding},
@@ -132,15 +148,16 @@ static void summary(xw *x, const dd_brief *b)
 
 static void sorties(xw *x, const dd_brief *b)
 {
-    static const col cols[] = {
+    bool us = b->us;
+    const col cols[] = {
         {"sortie", 8, C_INT},         {"aircraft", 10, C_STR},
-        {"tail", 6, C_INT},           {"site", 9, C_STR},
+        {"tail", 9, C_STR},           {"site", 9, C_STR},
         {"destination", 11, C_STR},   {"ferry from", 10, C_STR},
         {"ferry departure (UTC)", 17, C_TIME}, {"arrival at site (UTC)", 17, C_TIME},
         {"departure (UTC)", 17, C_TIME},       {"departure (local)", 17, C_TIME},
         {"arrival (UTC)", 17, C_TIME}, {"clearance", 9, C_INT},
-        {"weight kg", 11, C_NUM},     {"ACL kg", 11, C_NUM},
-        {"floor m", 8, C_NUM},        {"seats available", 9, C_INT},
+        {us ? "weight lb" : "weight kg", 11, C_NUM}, {us ? "ACL lb" : "ACL kg", 11, C_NUM},
+        {us ? "floor ft" : "floor m", 8, C_NUM},   {"seats available", 9, C_INT},
         {"pallets", 8, C_INT},        {"bulky pieces", 8, C_INT},
         {"passengers", 10, C_INT}};
     sheet(x, "sorties", cols, sizeof cols / sizeof cols[0]);
@@ -153,7 +170,7 @@ static void sorties(xw *x, const dd_brief *b)
             pax += s->pax[k].count;
         s_num(x, 0, s->id);
         s_str(x, 1, s->aircraft);
-        s_num(x, 2, s->tail);
+        s_str(x, 2, s->tail_name);
         s_str(x, 3, s->site);
         s_str(x, 4, s->dest);
         s_str(x, 5, s->ferry_from);
@@ -163,9 +180,9 @@ static void sorties(xw *x, const dd_brief *b)
         s_time(x, 9, s->dep, b->sites[s->site_idx].offset_min);
         s_time(x, 10, s->arr, 0);
         s_num(x, 11, s->clearance);
-        s_num(x, 12, s->weight_kg);
-        s_num(x, 13, s->acl_kg);
-        s_num(x, 14, s->floor_m);
+        s_num(x, 12, dd__out_mass(us, s->weight_kg));
+        s_num(x, 13, dd__out_mass(us, s->acl_kg));
+        s_num(x, 14, dd__out_floor(us, s->floor_m));
         s_num(x, 15, s->seats_available);
         s_num(x, 16, (double)s->n_pallets);
         s_num(x, 17, bulky);
@@ -176,12 +193,14 @@ static void sorties(xw *x, const dd_brief *b)
 
 static void manifests(xw *x, const dd_brief *b)
 {
-    static const col cols[] = {{"sortie", 8, C_INT},   {"site", 9, C_STR},
-                               {"departure (UTC)", 17, C_TIME},
-                               {"kind", 11, C_STR},    {"pallet", 8, C_INT},
-                               {"item", 22, C_STR},    {"count", 8, C_INT},
-                               {"pallet gross kg", 12, C_NUM}, {"pallet height m", 11, C_NUM},
-                               {"escort", 8, C_STR}};
+    bool us = b->us;
+    const col cols[] = {{"sortie", 8, C_INT},   {"site", 9, C_STR},
+                        {"departure (UTC)", 17, C_TIME},
+                        {"kind", 11, C_STR},    {"pallet", 8, C_INT},
+                        {"item", 22, C_STR},    {"count", 8, C_INT},
+                        {us ? "pallet gross lb" : "pallet gross kg", 12, C_NUM},
+                        {us ? "pallet height in" : "pallet height m", 11, C_NUM},
+                        {"escort", 8, C_STR}};
     sheet(x, "manifests", cols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; !x->failed && i < b->n_sorties; i++) {
         const br_sortie *s = &b->sorties[i];
@@ -195,8 +214,8 @@ static void manifests(xw *x, const dd_brief *b)
                 s_num(x, 4, pl->id);
                 s_str(x, 5, pl->pieces[k].id);
                 s_num(x, 6, pl->pieces[k].count);
-                s_num(x, 7, pl->gross_kg);
-                s_num(x, 8, pl->height_m);
+                s_num(x, 7, dd__out_mass(us, pl->gross_kg));
+                s_num(x, 8, dd__out_len(us, pl->height_m));
             }
         }
         for (size_t k = 0; k < s->n_cargo; k++, x->row++) {
@@ -296,11 +315,12 @@ static void tasks(xw *x, const dd_brief *b)
 
 static void site_days(xw *x, const dd_brief *b)
 {
-    static const col cols[] = {{"site", 9, C_STR},          {"date", 11, C_DATE},
+    bool us = b->us;
+    const col cols[] = {{"site", 9, C_STR},          {"date", 11, C_DATE},
                                {"security", 9, C_INT},      {"operations", 10, C_INT},
                                {"support", 9, C_INT},       {"augmentees", 10, C_INT},
                                {"people", 9, C_INT},        {"security required", 10, C_INT},
-                               {"cargo left kg", 13, C_NUM}, {"aircraft on ground (peak)", 10, C_INT},
+                               {us ? "cargo left lb" : "cargo left kg", 13, C_NUM}, {"aircraft on ground (peak)", 10, C_INT},
                                {"clearances", 10, C_INT},   {"exits", 8, C_INT}};
     sheet(x, "site days", cols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; !x->failed && i < b->n_sites; i++) {
@@ -316,7 +336,7 @@ static void site_days(xw *x, const dd_brief *b)
             }
             s_num(x, 6, total);
             s_num(x, 7, d->security_required);
-            s_num(x, 8, d->cargo_kg);
+            s_num(x, 8, dd__out_mass(us, d->cargo_kg));
             s_num(x, 9, d->mog_peak);
             s_num(x, 10, d->clearances);
             s_num(x, 11, d->exits);
@@ -366,6 +386,17 @@ dd_status dd__brief_write_xlsx_stream(const dd_brief *b, FILE *f, const char *pa
     close(fd);
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     xw x = {0};
+    x.b = b;
+    if (b->marking && *b->marking) {
+        /* "&" is the header's control character: "&&" prints one */
+        size_t o = (size_t)snprintf(x.mark, sizeof x.mark, "&C&\"Bold\"");
+        for (const char *c = b->marking; *c && o + 3 < sizeof x.mark; c++) {
+            if (*c == '&')
+                x.mark[o++] = '&';
+            x.mark[o++] = *c;
+        }
+        x.mark[o] = '\0';
+    }
     x.wb = workbook_new_opt(tmp, &opt);
     if (!x.wb) {
         remove(tmp);
