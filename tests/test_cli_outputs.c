@@ -373,6 +373,49 @@ static void test_report_follows_scenario(void **state)
     run_free(&r);
 }
 
+/* The events file names a tail as the plan prints it ("C17A-1"), as
+ * before ("C17A 1"), or by its tail number; anything else is the same
+ * located error as before. */
+static void test_track_tail_names(void **state)
+{
+    fixture *fx = *state;
+    write_scenario(fx, "    tail_numbers: [07-7177]\n", "");
+    char keys[128];
+    snprintf(keys, sizeof keys, "%s/keys", fx->dir);
+    /* the log signs with a key kept in the test's folder */
+    setenv("DRAWDOWN_KEYS", keys, 1);
+    run_result r = run(fx, "keys new tester");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run(fx, "track start t.log scenario.yaml");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    write_file(fx, "ev.csv",
+               "time,event,subject,value\n"
+               "2024-06-01T08:00,departed,1,C17A-1\n"
+               "2024-06-02T08:00,tail-down,C17A-1,2024-06-03T08:00\n"
+               "2024-06-03T08:00,tail-down,07-7177,2024-06-04T08:00\n"
+               "2024-06-04T08:00,tail-down,C17A 1,2024-06-05T08:00\n");
+    r = run(fx, "track add t.log ev.csv");
+    if (r.status != 0)
+        fail_msg("track add: %s", r.err);
+    HAS(r.out, "Added 4 events");
+    run_free(&r);
+    write_file(fx, "bad.csv",
+               "time,event,subject,value\n"
+               "2024-06-05T08:00,tail-down,C17A-2,2024-06-06T08:00\n"
+               "2024-06-05T08:00,tail-down,C17,2024-06-06T08:00\n"
+               "2024-06-05T08:00,departed,1,B747-1\n");
+    r = run(fx, "track add t.log bad.csv");
+    assert_int_equal(r.status, 2);
+    HAS(r.err, "bad.csv:2:28: error: event row 1, column subject: C17A has 1 tail at most, got "
+               "tail 2");
+    HAS(r.err, "expected an aircraft type and a tail number ('C-17A 2'), got 'C17'");
+    HAS(r.err, "expected the tail number that flew, got 'B747-1'");
+    run_free(&r);
+    unsetenv("DRAWDOWN_KEYS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +425,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deadline_one_instant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tail_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_follows_scenario, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_track_tail_names, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/events_int.h"
 #include "model/loader.h"
 #include <drawdown/events.h>
 
@@ -179,4 +180,56 @@ dd_status dd_events_load(const dd_scenario *s, const char *path, dd_diags *diags
     }
     *out = &o->e;
     return DD_OK;
+}
+
+/* ---- tails ---- */
+
+bool dd__event_tail_split(const dd_scenario *s, const char *text, char *type, size_t type_size,
+                          int32_t *type_out, int64_t *tail_out)
+{
+    *type_out = -1;
+    *tail_out = 0;
+    if (type_size)
+        type[0] = '\0';
+    while (*text == ' ')
+        text++;
+    size_t n = strlen(text);
+    while (n && text[n - 1] == ' ')
+        n--;
+    if (!n)
+        return false;
+    /* a registration the scenario gives */
+    for (size_t k = 0; k < s->n_aircraft; k++)
+        for (size_t j = 0; j < s->aircraft[k].n_tail_numbers; j++) {
+            const char *r = s->aircraft[k].tail_numbers[j];
+            if (strlen(r) == n && !memcmp(r, text, n)) {
+                *type_out = (int32_t)k;
+                *tail_out = (int64_t)j + 1;
+                return true;
+            }
+        }
+    /* TYPE-N, TYPE N, TYPE#N or N: the digits at the end */
+    size_t d = n;
+    while (d && text[d - 1] >= '0' && text[d - 1] <= '9')
+        d--;
+    if (d == n || n - d > 9)
+        return false;
+    if (d && text[d - 1] != '-' && text[d - 1] != ' ' && text[d - 1] != '#')
+        return false;
+    int64_t x = 0;
+    for (size_t i = d; i < n; i++)
+        x = x * 10 + (text[i] - '0');
+    size_t t = d ? d - 1 : 0;
+    while (t && text[t - 1] == ' ')
+        t--;
+    if (d && !t)
+        return false; /* "-3", " 3": no type before the separator */
+    if (t >= type_size)
+        t = type_size ? type_size - 1 : 0;
+    if (type_size) {
+        memcpy(type, text, t);
+        type[t] = '\0';
+    }
+    *tail_out = x;
+    return true;
 }

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "model/csvread.h"
+#include "model/events_int.h"
 #include "model/loader.h"
 #include <drawdown/events.h>
 
@@ -874,36 +875,30 @@ static const char *site_name(const dd_scenario *s, size_t j) { return s->sites[j
 static const char *type_name(const dd_scenario *s, size_t j) { return s->aircraft[j].id; }
 static const char *group_name(const dd_scenario *s, size_t j) { return s->people[j].id; }
 
-/* "C-17A 2" or "C-17A#2": the type and a tail it has */
+/* "C17A-2" as the plan prints it, "C-17A 2", "C-17A#2", or a tail number
+ * the scenario gives ("07-7177"): the type and a tail it has (events.c) */
 static bool event_tail(inv *v, const dd_csv_row *row, const char *s, dd_event *e)
 {
-    const char *sep = strrchr(s, '#');
-    if (!sep)
-        sep = strrchr(s, ' ');
+    char type[128];
+    int32_t known;
     int64_t x;
-    if (!sep || dd__parse_int(sep + 1, &x) || x < 1 || x > INT32_MAX) {
+    if (!dd__event_tail_split(v->L->s, s, type, sizeof type, &known, &x) ||
+        (known < 0 && !type[0]) || x < 1 || x > INT32_MAX) {
         cell_err(v, row, E_SUBJECT,
                  "expected an aircraft type and a tail number ('C-17A 2'), got '%s'", s);
         return false;
     }
-    char type[128];
-    size_t n = (size_t)(sep - s);
-    while (n && s[n - 1] == ' ')
-        n--;
-    if (n >= sizeof type)
-        n = sizeof type - 1;
-    memcpy(type, s, n);
-    type[n] = '\0';
-    e->index = event_id(v, row, &v->L->aircraft, "aircraft type", type, type_name,
-                        v->L->s->n_aircraft);
+    e->index = known >= 0 ? known
+                          : event_id(v, row, &v->L->aircraft, "aircraft type", type, type_name,
+                                     v->L->s->n_aircraft);
     if (e->index < 0)
         return false;
     e->tail = (int32_t)x;
     const dd_aircraft *a = &v->L->s->aircraft[e->index];
     int32_t most = dd_aircraft_tails_max(a);
     if (e->tail > most) {
-        cell_err(v, row, E_SUBJECT, "%s has %d tails at most, got tail %d", a->id, most,
-                 e->tail);
+        cell_err(v, row, E_SUBJECT, "%s has %d tail%s at most, got tail %d", a->id, most,
+                 most == 1 ? "" : "s", e->tail);
         return false;
     }
     return true;
@@ -968,8 +963,13 @@ static bool event_row(inv *v, const dd_csv_row *row)
             case DD_EV_DEPARTED:
                 ok &= event_sortie(v, row, subj, &e->sortie);
                 if (val) {
+                    /* "2", "C17A-2" or the tail number "07-7177" (events.c) */
                     int64_t t;
-                    if (dd__parse_int(val, &t) || t < 1 || t > INT32_MAX) {
+                    char vt[128];
+                    int32_t vk;
+                    if (!dd__event_tail_split(v->L->s, val, vt, sizeof vt, &vk, &t) || t < 1 ||
+                        t > INT32_MAX ||
+                        (vk < 0 && vt[0] && dd__idmap_get(&v->L->aircraft, vt) < 0)) {
                         cell_err(v, row, E_VALUE, "expected the tail number that flew, got '%s'",
                                  val);
                         ok = false;
