@@ -165,9 +165,10 @@ int dd__cmd_plan(int argc, char **argv)
             size_t tried = 0, complied = 0;
             st = dd__cli_verify_relaxations(s, p, &opt, path, &tried, &complied);
             if (st == DD_OK && tried)
-                fprintf(text, "verification: %zu of %zu changes, re-planned and verified, "
-                              "meet every term\n",
-                        complied, tried);
+                fprintf(text, "verification: %zu of %zu %s, re-planned and verified, %s every "
+                              "term\n",
+                        complied, tried, tried == 1 ? "change" : "changes",
+                        complied == 1 ? "meets" : "meet");
         }
         if (st == DD_OK && out) {
             st = dd__cli_write_plan(out, p, path, &in);

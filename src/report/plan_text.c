@@ -286,7 +286,10 @@ static void summary(const dd_plan *p, FILE *f)
         fprintf(f, "  (the search for changes stopped at its time budget: --relax-time)\n");
     if (s->agreement.clearance.lead_time > 0 && p->n_clearances) {
         dd_scenario_format_time(s, p->clearances[0].file_by, s->agreement.tz_offset, a, sizeof a);
-        fprintf(f, "\nfile the first of %zu clearance requests by %s\n", p->n_clearances, a);
+        if (p->n_clearances == 1)
+            fprintf(f, "\nfile the one clearance request by %s\n", a);
+        else
+            fprintf(f, "\nfile the first of %zu clearance requests by %s\n", p->n_clearances, a);
     }
     fprintf(f, "plan: best of %llu placement orders\n", (unsigned long long)p->iterations);
     /* the objective, and the term it leaves least margin on */
@@ -342,7 +345,8 @@ static void table_clearances(const dd_plan *p, FILE *f)
     const dd_scenario *s = p->scenario;
     char zone[16];
     int32_t tzo = s->agreement.tz_offset, ta = tzo < 0 ? -tzo : tzo;
-    snprintf(zone, sizeof zone, "UTC%c%02d:%02d", tzo < 0 ? '-' : '+', (int)(ta / 60), (int)(ta % 60));
+    snprintf(zone, sizeof zone, "UTC%c%02d:%02d", tzo < 0 ? '-' : '+', (int)(ta / 60),
+             (int)(ta % 60));
     fprintf(f, "\nclearance requests (what to file by when, in host-country time, %s; under\n"
                "each: the same in Zulu, then call sign, route, passengers, hazard classes,\n"
                "armed when security is aboard)\n",
