@@ -93,6 +93,10 @@ dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags);
  * refused.
  */
 dd_status dd_brief_use_baseline(dd_brief *b, const char *path, dd_diags *diags);
+/* The same, the charts naming the baseline `label` instead of its path
+ * (a server's temporary file: "the approved plan"). */
+dd_status dd_brief_use_baseline_as(dd_brief *b, const char *path, const char *label,
+                                   dd_diags *diags);
 
 typedef struct dd_report_options {
     int chart;       /* dd_chart for .png/.svg; -1: the burndown */

@@ -1014,6 +1014,18 @@ dd_status dd_brief_use_baseline(dd_brief *b, const char *path, dd_diags *diags)
     return DD_OK;
 }
 
+dd_status dd_brief_use_baseline_as(dd_brief *b, const char *path, const char *label,
+                                   dd_diags *diags)
+{
+    dd_status st = dd_brief_use_baseline(b, path, diags);
+    const char *l = st == DD_OK ? dd__arena_strdup(&b->baseline->arena, label) : NULL;
+    if (st == DD_OK && !l)
+        return DD_ENOMEM;
+    if (l)
+        b->baseline->file = l;
+    return st;
+}
+
 void dd_brief_free(dd_brief *b)
 {
     if (!b)
