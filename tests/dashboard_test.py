@@ -123,10 +123,14 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     dd('track', 'add', logf, os.path.join(example, 'events-week1.csv'))
     for name, (role, _) in ROLES.items():
         dd('users', 'add', users, name, '--role', role, stdin=PASSWORD + '\n')
+    # a simulation for the overview's P(deadline) and risk chart
+    sim = os.path.join(tmp, 'sim.json')
+    dd('simulate', os.path.join(example, 'scenario.yaml'), '--replications', '100',
+       '--threads', '1', '-o', sim)
 
     serve_err = open(os.path.join(tmp, 'serve.err'), 'w')
     srv = subprocess.Popen([drawdown, 'serve', logf, '--users', users, '--listen',
-                            '127.0.0.1:0'], env=env, cwd=tmp, stdout=subprocess.PIPE,
+                            '127.0.0.1:0', '--sim', sim], env=env, cwd=tmp, stdout=subprocess.PIPE,
                            stderr=serve_err, text=True)
     procs.append(srv)
     ready, _, _ = select.select([srv.stdout], [], [], 60)
@@ -258,6 +262,19 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
         if role in ('planner',):
             for pid in pages:
                 page(a, pid, READY[pid])
+                if pid == 'overview':  # the simulation, and the briefing's charts
+                    wait(a, lambda x: 'P(deadline) 100%' in text(x, '#risk') and
+                         'P(every term)' in text(x, '#risk'), 'P(deadline) on the overview')
+                    for chart in ('burndown', 'risk'):
+                        wait(a, lambda x: x.execute_script(
+                            "const i = document.getElementById(arguments[0]);"
+                            "return !!i && i.complete && i.naturalWidth > 0;", 'chart-' + chart),
+                            'the %s chart drawn' % chart)
+                    a.execute_script("document.getElementById('chart-burndown').scrollIntoView()")
+                    shot(a, 'planner-overview-charts')
+                    a.execute_script("window.scrollTo(0, 0)")
+                if pid == 'exits':  # the augmentees and their entry requests
+                    wait(a, lambda x: 'Entry request by' in text(x, '#page'), 'the arrivals')
                 if pid == 'sorties':  # an aborted sortie's load and manifest
                     a.execute_script("document.querySelector('[aria-controls=load-6]').click()")
                     wait(a, lambda x: '101-OPS-STAFF' in text(x, '#aboard-6'), 'the manifest')
@@ -276,6 +293,13 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
         if role == 'host-liaison':
             page(a, 'clearances', READY['clearances'])
             shot(a, 'host-liaison-clearances')
+            # the arrivals and their entry requests, counts per day
+            page(a, 'exits', READY['exits'])
+            wait(a, lambda x: 'People entering' in text(x, '#page') and
+                 'Entry request by' in text(x, '#page'), 'the host\'s arrivals')
+            if 'Group' in text(a, '#page thead') or 'AUG' in text(a, '#page'):
+                raise AssertionError('the host liaison sees the arriving groups')
+            shot(a, 'host-liaison-exits')
         log('%s: %s' % (role, ' '.join(got)))
 
     # first paint of the overview, logged in, page loaded afresh

@@ -433,6 +433,21 @@ static void test_host_view(void **state)
         jdoc_free(&j);
         resp_free(&r);
     }
+    /* the augmentees arriving and their entry requests: counts per day
+     * for the host, per group for the staff */
+    session pl;
+    assert_int_equal(login_as(fx.port, "pl", PASSWORD, &pl), 200);
+    resp x = request(fx.port, "GET", "/api/v1/exits", NULL, &hl);
+    assert_int_equal(x.code, 200);
+    assert_non_null(strstr(x.body, "\"arrivals\":[{\"date\":\""));
+    assert_non_null(strstr(x.body, "\"entering\":"));
+    assert_non_null(strstr(x.body, "\"entry_request_by\":\""));
+    resp_free(&x);
+    x = request(fx.port, "GET", "/api/v1/exits", NULL, &pl);
+    assert_int_equal(x.code, 200);
+    assert_non_null(strstr(x.body, "\"arrivals\":[{\"group\":\""));
+    assert_non_null(strstr(x.body, "\"entry_request_by\":\""));
+    resp_free(&x);
     /* what the host needs to decide is there */
     resp r = request(fx.port, "GET", one, NULL, &hl);
     jdoc j;

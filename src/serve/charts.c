@@ -127,7 +127,7 @@ static dd_status draw(dd_server *s, const dd_events *ev, int c, dd__buf *out, ch
     dd_brief *b = NULL;
     dd_status rc = dd__brief_new_plan(s, ev, &d, &b);
     if (rc == DD_OK && c == DD_CHART_BURNDOWN && baseline(s) == DD_OK)
-        rc = dd_brief_use_baseline(b, s->baseline_path, &d);
+        rc = dd_brief_use_baseline_as(b, s->baseline_path, "the plan the log holds", &d);
     if (rc == DD_OK && s->sim_path)
         rc = dd_brief_use_sim(b, s->sim_path, &d);
     char path[320];

@@ -539,8 +539,7 @@ static dd_status v_events(dd_server *s, const dd__req *q, const dd__snap *n, FIL
 }
 static dd_status v_exits(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {
-    (void)q;
-    return dd__view_exits(s->log, n, f);
+    return dd__view_exits(s->log, n, q->sess->role == DD_USER_HOST, f);
 }
 static dd_status v_manifests(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f)
 {

@@ -381,7 +381,9 @@ dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
 const char *dd__request_state(dd_request_state r);
 dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user_role role,
                          FILE *f);
-dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f);
+/* Exits and entries per site and day, and the augmentees arriving with
+ * their entry requests (for the host liaison: per day, counts only). */
+dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, bool host, FILE *f);
 dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
                              dd__range g, FILE *f);
 dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f);

@@ -487,10 +487,131 @@ static void day_text(const dd_scenario *s, int32_t day, char *buf, size_t size)
     snprintf(buf, size, "%s", t);
 }
 
-dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f)
+/* The index of `day` in a site's days (sorted), or -1. */
+static ptrdiff_t day_index(const dd_site_plan *sp, int32_t day)
+{
+    size_t lo = 0, hi = sp->n_days;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sp->days[mid].day < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sp->n_days && sp->days[lo].day == day ? (ptrdiff_t)lo : -1;
+}
+
+/* Per site and plan day: people processed (the events) and entering
+ * (the plan's arrivals); one pass over each, indexed like the days. */
+static bool exit_counts(const dd_plan *p, const dd__snap *n, int64_t **proc_out,
+                        int64_t **entries_out, size_t **off_out)
+{
+    const dd_scenario *s = p->scenario;
+    size_t *off = calloc(s->n_sites + 1, sizeof *off);
+    if (!off)
+        return false;
+    for (size_t k = 0; k < s->n_sites; k++)
+        off[k + 1] = off[k] + p->sites[k].n_days;
+    int64_t *proc = calloc(off[s->n_sites] + 1, sizeof *proc);
+    int64_t *ent = calloc(off[s->n_sites] + 1, sizeof *ent);
+    if (!proc || !ent) {
+        free(off);
+        free(proc);
+        free(ent);
+        return false;
+    }
+    for (size_t e = 0; e < n->ev->n; e++) {
+        const dd_event *ev = &n->ev->v[e];
+        if (ev->kind != DD_EV_PROCESSED || n->retracted_by[e] || ev->index < 0 ||
+            (size_t)ev->index >= s->n_people)
+            continue;
+        int32_t k = s->people[ev->index].site;
+        ptrdiff_t d = day_index(&p->sites[k], dd_scenario_day(s, ev->at));
+        if (d >= 0)
+            proc[off[k] + (size_t)d] += ev->count;
+    }
+    for (size_t g = 0; p->arrived && g < s->n_people; g++) {
+        if (p->arrived[g] == DD_TIME_NONE)
+            continue;
+        int32_t k = s->people[g].site;
+        ptrdiff_t d = day_index(&p->sites[k], dd_scenario_day(s, p->arrived[g]));
+        if (d >= 0)
+            ent[off[k] + (size_t)d] += s->people[g].count;
+    }
+    *proc_out = proc;
+    *entries_out = ent;
+    *off_out = off;
+    return true;
+}
+
+/* The augmentees arriving, from the approved plan, and when each entry
+ * request is due (the agreement's lead time before the arrival): for the
+ * staff per group and site; for the host liaison per day, counts only
+ * (the groups and sites would tell the strength per site). */
+static void arrivals(dd_jw *w, const dd_plan *p, bool host)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time lead = s->agreement.personnel.entry_lead;
+    dd__jw_key(w, "arrivals");
+    dd__jw_arr(w);
+    if (!host) {
+        for (size_t g = 0; p->arrived && g < s->n_people; g++) {
+            if (p->arrived[g] == DD_TIME_NONE)
+                continue;
+            dd__jw_obj(w);
+            jstr(w, "group", s->people[g].id);
+            jstr(w, "site", s->sites[s->people[g].site].id);
+            jint(w, "people", s->people[g].count);
+            jtime(w, s, "arrival", p->arrived[g]);
+            jtime(w, s, "entry_request_by", p->arrived[g] - lead);
+            dd__jw_obj_end(w);
+        }
+    } else {
+        /* per host day: people arriving, and the earliest request due */
+        size_t n = 0;
+        int32_t *days = malloc((s->n_people + 1) * sizeof *days);
+        for (size_t g = 0; days && p->arrived && g < s->n_people; g++)
+            if (p->arrived[g] != DD_TIME_NONE)
+                days[n++] = dd_scenario_day(s, p->arrived[g]);
+        for (size_t i = 1; i < n; i++) /* few groups arrive: insertion sort */
+            for (size_t j = i; j > 0 && days[j - 1] > days[j]; j--) {
+                int32_t t = days[j];
+                days[j] = days[j - 1];
+                days[j - 1] = t;
+            }
+        for (size_t i = 0; i < n; i++) {
+            if (i && days[i] == days[i - 1])
+                continue;
+            int64_t people = 0;
+            dd_time first = DD_TIME_NONE;
+            for (size_t g = 0; g < s->n_people; g++)
+                if (p->arrived[g] != DD_TIME_NONE &&
+                    dd_scenario_day(s, p->arrived[g]) == days[i]) {
+                    people += s->people[g].count;
+                    if (first == DD_TIME_NONE || p->arrived[g] < first)
+                        first = p->arrived[g];
+                }
+            char date[40];
+            day_text(s, days[i], date, sizeof date);
+            dd__jw_obj(w);
+            jstr(w, "date", date);
+            jint(w, "entering", people);
+            jtime(w, s, "entry_request_by", first - lead);
+            dd__jw_obj_end(w);
+        }
+        free(days);
+    }
+    dd__jw_arr_end(w);
+}
+
+dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, bool host, FILE *f)
 {
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
+    int64_t *proc = NULL, *ent = NULL;
+    size_t *off = NULL;
+    if (!exit_counts(p, n, &proc, &ent, &off))
+        return DD_ENOMEM;
     dd_jw w;
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
@@ -503,23 +624,11 @@ dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f)
         dd__jw_key(&w, "days");
         dd__jw_arr(&w);
         for (size_t d = 0; d < sp->n_days; d++) {
-            int32_t day = sp->days[d].day;
-            int64_t processed = 0, entries = 0;
-            for (size_t e = 0; e < n->ev->n; e++) {
-                const dd_event *ev = &n->ev->v[e];
-                if (ev->kind == DD_EV_PROCESSED && !n->retracted_by[e] && ev->index >= 0 &&
-                    s->people[ev->index].site == (int32_t)k &&
-                    dd_scenario_day(s, ev->at) == day)
-                    processed += ev->count;
-            }
-            for (size_t g = 0; g < s->n_people; g++)
-                if (s->people[g].site == (int32_t)k && p->arrived &&
-                    p->arrived[g] != DD_TIME_NONE && dd_scenario_day(s, p->arrived[g]) == day)
-                    entries += s->people[g].count;
+            int64_t processed = proc[off[k] + d], entries = ent[off[k] + d];
             if (!sp->days[d].exits && !processed && !entries)
                 continue;
             char date[40];
-            day_text(s, day, date, sizeof date);
+            day_text(s, sp->days[d].day, date, sizeof date);
             dd__jw_obj(&w);
             jstr(&w, "date", date);
             jint(&w, "exits_planned", sp->days[d].exits);
@@ -531,7 +640,11 @@ dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, FILE *f)
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
+    arrivals(&w, p, host);
     dd__jw_obj_end(&w);
+    free(proc);
+    free(ent);
+    free(off);
     return dd__jw_end(&w);
 }
 

@@ -29,6 +29,8 @@ const S = {
   page: '',
   plan: null,        // GET /plan/new (planner, commander), for the binding limit
   clearances: null,
+  sim: null,         // GET /simulation: the last simulation's figures, if the server has one
+  charts: false,     // on a large plan the charts are drawn when asked for
   clearVer: 0,
   clearancesVer: -1,
 };
@@ -145,6 +147,7 @@ async function start(sess) {
     connect();
   }
   if ((S.sess.role === P || S.sess.role === C) && smallPlan()) loadPlan();
+  if ([P, C, M, V].includes(S.sess.role)) loadSim();
   const first = PAGES.find((p) => p.roles.includes(S.sess.role));
   if (!allowed(location.hash.slice(1))) history.replaceState(null, '', '#' + first.id);
   route();
@@ -189,9 +192,22 @@ function onLive(kind) {
     const p = S.page;
     if (p === 'overview' || p === 'clearances') draw(p, true);
   }, 50);
+  if (kind === 'status' && [P, C, M, V].includes(S.sess.role)) loadSim();
   if (kind === 'status' && (S.sess.role === P || S.sess.role === C) && (smallPlan() || S.page === 'newplan')) {
     clearTimeout(planTimer);
     planTimer = setTimeout(loadPlan, 1500);
+  }
+}
+
+// P(deadline) and P(every term) of the simulation the server was given
+// (drawdown serve --sim): read again with each status, as the planners
+// may run the simulation again.
+async function loadSim() {
+  const r = await api('GET', '/simulation');
+  if (r.code === 200 && r.json) {
+    const before = JSON.stringify(S.sim);
+    S.sim = r.json.simulation;
+    if (before !== JSON.stringify(S.sim) && S.page === 'overview') draw('overview', true);
   }
 }
 
@@ -301,8 +317,40 @@ DRAW.overview = async function () {
   const out = hasOut ? table('Out so far, against the approved plan at this time', ['Site', 'Sorties out', 'People out', 'Cargo out', 'Of all people', 'Of all cargo'],
     st.sites.map((s) => [s.id, s.sorties_out + ' (plan ' + s.sorties_out_planned + ')', s.people_out + ' (plan ' + s.people_out_planned + ')',
       tonnes(s.cargo_out_kg) + ' (plan ' + tonnes(s.cargo_out_planned_kg) + ')', pct(s.people_out, s.people), pct(s.cargo_out_kg, s.cargo_kg)]), [4, 5]) : null;
-  return { verdict, cards: h('div', { class: 'cards' }, c), sites, out, changes: changesView() };
+  return { verdict, risk: riskView(), cards: h('div', { class: 'cards' }, c), sites, out, charts: chartsView(st), changes: changesView() };
 };
+
+function pct1(p) { return Math.round(p * 1000) / 10 + '%'; }
+function riskView() {
+  if (![P, C, M, V].includes(S.sess.role)) return null;
+  const sim = S.sim;
+  if (!sim) {
+    return (S.sess.role === P || S.sess.role === C)
+      ? h('p', { class: 'muted', id: 'risk' }, 'No simulation: P(deadline) and P(every term) show here when the server is given one (drawdown serve --sim RESULT.json).')
+      : null;
+  }
+  const line = (name, x) => x ? h('div', {}, name, ' ', h('strong', {}, pct1(x.p)), ' (95% interval ', pct1(x.lo), ' to ', pct1(x.hi), ', ', x.n, ' replications)') : null;
+  return h('div', { class: 'risk', id: 'risk', role: 'status' },
+    line('P(deadline)', sim.p_deadline), line('P(every term)', sim.p_all_terms),
+    h('div', { class: 'muted' }, 'From the last simulation (written ', fmtTime(sim.written), sim.policy ? ', policy ' + sim.policy : '', ').'));
+}
+
+// The briefing's charts, drawn by the server's report module for the
+// status shown (the same code as drawdown report): on a large plan, drawn
+// when asked for, as each costs the server a re-plan.
+function chartsView(st) {
+  if (S.sess.role !== P && S.sess.role !== C) return null;
+  if (!smallPlan() && !S.charts) {
+    return h('div', {}, h('button', { type: 'button', id: 'charts-show', onclick: () => { S.charts = true; draw('overview', true); } },
+      'Show the charts (drawn by the server from the plan made again; on a plan this size it takes a while)'));
+  }
+  const fig = (name, alt) => h('figure', { class: 'chart' },
+    h('img', { src: API + '/charts/' + name + '.svg?e=' + st.events, alt, id: 'chart-' + name, loading: 'lazy' }),
+    h('figcaption', {}, alt, ' — as in the briefing, as of event ', st.events, '.'));
+  return h('div', { class: 'charts' },
+    fig('burndown', 'Burndown: people and tonnage left per site, against the approved plan (grey)'),
+    S.sim ? fig('risk', 'Completion dates and P(deadline) from the simulation') : null);
+}
 
 function changesView() {
   const o = S.opened, st = S.status;
@@ -594,11 +642,14 @@ function loadLines(load) {
 DRAW.exits = async function () {
   const r = await api('GET', '/exits');
   if (r.code !== 200) return { exits: h('p', { role: 'alert' }, 'The exits could not be read.') };
-  // the augmentees' arrivals and entry requests: in the plan made again,
-  // which the planner and the commander read
-  const arrivals = S.plan && S.plan.people ? S.plan.people.filter((g) => g.arrival) : [];
-  const entries = arrivals.length ? table('Arrivals and their entry requests (the plan made again)', ['Group', 'Site', 'People', 'Arrives', 'Entry request by'],
-    arrivals.map((g) => [g.people, g.site, g.count, fmtTime(g.arrival), fmtTime(g.entry_request_by)]), [2]) : null;
+  // the augmentees arriving and when their entry requests are due (the
+  // approved plan): per group for the staff, per day for the host liaison
+  const arr = r.json.arrivals || [];
+  const entries = S.sess.role === H
+    ? table('Arrivals and their entry requests', ['Day', 'People entering', 'Entry request by'],
+      arr.map((a) => [a.date, a.entering, fmtTime(a.entry_request_by)]), [1])
+    : table('Arrivals (augmentees) and their entry requests', ['Group', 'Site', 'People', 'Arrives', 'Entry request by'],
+      arr.map((g) => [g.group, g.site, g.people, fmtTime(g.arrival), fmtTime(g.entry_request_by)]), [2]);
   return { entries, exits: h('div', {}, r.json.sites.map((s) => h('section', {}, h('h3', {}, s.id),
     table(null, ['Day', 'Exits planned', 'People processed', 'Entries planned'],
       s.days.filter((d) => d.exits_planned || d.processed || d.entries_planned)
