@@ -273,8 +273,8 @@ static void test_times_local_and_zulu(void **state)
     r = run(fx, "plan scenario.yaml --csv csv");
     run_free(&r);
     csv = read_out(fx, "csv/clearances.csv");
-    HAS(csv, ",weapons,file_by_local\n");
-    HAS(csv, ",no,2024-06-01T08:00+01:00\n");
+    HAS(csv, ",weapons,file_by_local,aircraft,tail_number\n");
+    HAS(csv, ",no,2024-06-01T08:00+01:00,C17A,C17A-1\n");
     free(csv);
 }
 
@@ -312,6 +312,9 @@ static void test_tail_numbers(void **state)
     run_result r = run(fx, "plan scenario.yaml --sorties --csv csv");
     assert_int_equal(r.status, 0);
     HAS(r.out, "   1 07-7177  BASE ");
+    run_free(&r);
+    r = run(fx, "plan scenario.yaml --clearances");
+    HAS(r.out, "     C17A001 07-7177 DRRN-ETAR  0 pax\n"); /* what the request names */
     run_free(&r);
     char *csv = read_out(fx, "csv/sorties.csv");
     HAS(csv, ",07-7177,2024-06-01T08:00+01:00\n");

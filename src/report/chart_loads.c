@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/units.h"
 #include "report/chart_int.h"
 
 #define ROW_H 96.0
@@ -41,8 +42,10 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
 {
     char lab[200], t[32];
     dd__br_fmt_time(s->dep, b->sites[s->site_idx].offset_min, t, sizeof t);
-    snprintf(lab, sizeof lab, "#%d  %s #%d  %s -> %s  wheels-up %s local", s->id, s->aircraft,
-             s->tail, s->site, s->dest, t);
+    char z[24];
+    dd__br_fmt_dtg(s->dep, z, sizeof z);
+    snprintf(lab, sizeof lab, "#%d  %s  %s -> %s  wheels-up %s local (%s)", s->id, s->tail_name,
+             s->site, s->dest, t, z);
     cairo_set_source_rgb(cr, 0, 0, 0);
     dd__ch_font(cr, 14, true);
     dd__ch_text(cr, 30, y, 0, 0, lab);
@@ -92,7 +95,14 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         dd__ch_font(cr, fmin(11, sw * 0.22), false);
-        snprintf(lab, sizeof lab, "%.1ft", p->gross_kg / 1000);
+        /* the gross weight in the reader's unit: "2.9t", "6,400 lb" */
+        if (b->us) {
+            char v[32];
+            dd__out_number(dd__out_mass(true, p->gross_kg), 0, v, sizeof v);
+            snprintf(lab, sizeof lab, "%s lb", v);
+        } else {
+            snprintf(lab, sizeof lab, "%.1ft", p->gross_kg / 1000);
+        }
         dd__ch_text(cr, x + sw / 2, fy + fh / 2, 0.5, 0.5, lab);
         x += sw;
     }
@@ -115,7 +125,8 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
         dd__ch_text(cr, fx + fw / 2, fy + fh / 2, 0.5, 0.5, "passengers only");
     }
     /* what the blocks are, under the fuselage */
-    size_t len = (size_t)snprintf(lab, sizeof lab, "floor %.1f m: %zu pallet%s", s->floor_m,
+    size_t len = (size_t)snprintf(lab, sizeof lab, "floor %.1f %s: %zu pallet%s",
+                                  dd__out_floor(b->us, s->floor_m), dd__out_floor_unit(b->us),
                                   s->n_pallets, s->n_pallets == 1 ? "" : "s");
     for (size_t i = 0; i < s->n_cargo && len < sizeof lab - 40; i++)
         len += (size_t)snprintf(lab + len, sizeof lab - len, "%s %dx %s", i ? "," : ";",
@@ -131,7 +142,14 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
             esc += s->pax[i].count;
     }
     double rx = fx + fw + 24, bw = w - rx - 250;
-    snprintf(lab, sizeof lab, "%.1f of %.1f t ACL", s->weight_kg / 1000, s->acl_kg / 1000);
+    if (b->us) {
+        char a[32], c[32];
+        dd__out_number(dd__out_mass(true, s->weight_kg), 0, a, sizeof a);
+        dd__out_number(dd__out_mass(true, s->acl_kg), 0, c, sizeof c);
+        snprintf(lab, sizeof lab, "%s of %s lb ACL", a, c);
+    } else {
+        snprintf(lab, sizeof lab, "%.1f of %.1f t ACL", s->weight_kg / 1000, s->acl_kg / 1000);
+    }
     bar(cr, rx, fy - 2, bw, 12, s->acl_kg > 0 ? s->weight_kg / s->acl_kg : 0, 0, lab);
     snprintf(lab, sizeof lab, "%d pax of %d seats%s", pax, s->seats_available,
              esc ? " (escorts aboard)" : "");
@@ -142,8 +160,12 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
 void dd__chart_loads(const dd_brief *b, cairo_t *cr, double w, double h, int first)
 {
     double top = dd__ch_header(cr, w, "Load diagrams by sortie",
-                               "nose left; solid blocks: 463L pallets (gross tonnes); striped: rolling stock and "
-                               "bulky pieces (count); block lengths to floor scale");
+                               b->us ? "nose left; solid blocks: 463L pallets (gross lb); striped: "
+                                       "rolling stock and bulky pieces (count); block lengths to "
+                                       "floor scale"
+                                     : "nose left; solid blocks: 463L pallets (gross tonnes); "
+                                       "striped: rolling stock and bulky pieces (count); block "
+                                       "lengths to floor scale");
     size_t i0 = first > 1 ? (size_t)(first - 1) : 0;
     if (i0 >= b->n_sorties) {
         dd__ch_font(cr, 18, false);

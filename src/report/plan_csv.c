@@ -137,7 +137,8 @@ static void w_clearances(const dd_plan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
     fputs("clearance,sortie,site,airfield,file_by,window_from,window_to,count_site,"
-          "count_country,call_sign,route,passengers,hazards,weapons,file_by_local\n",
+          "count_country,call_sign,route,passengers,hazards,weapons,file_by_local,aircraft,"
+          "tail_number\n",
           f);
     for (size_t i = 0; i < p->n_clearances; i++) {
         const dd_clearance_req *c = &p->clearances[i];
@@ -158,6 +159,16 @@ static void w_clearances(const dd_plan *p, FILE *f)
         field(f, hz);
         fprintf(f, ",%s,", ci.weapons ? "yes" : "no");
         tl(f, s, c->file_by, s->agreement.tz_offset);
+        /* the aircraft the host clears: its type and tail number */
+        if (c->sortie >= 0 && (size_t)c->sortie < p->n_sorties) {
+            const dd_sortie *so = &p->sorties[c->sortie];
+            char tn[32];
+            dd_aircraft_tail_name(&s->aircraft[so->aircraft], so->tail + 1, tn, sizeof tn);
+            fprintf(f, ",%s,", s->aircraft[so->aircraft].id);
+            field(f, tn);
+        } else {
+            fputs(",,", f);
+        }
         fputc('\n', f);
     }
 }

@@ -348,8 +348,8 @@ static void table_clearances(const dd_plan *p, FILE *f)
     snprintf(zone, sizeof zone, "UTC%c%02d:%02d", tzo < 0 ? '-' : '+', (int)(ta / 60),
              (int)(ta % 60));
     fprintf(f, "\nclearance requests (what to file by when, in host-country time, %s; under\n"
-               "each: the same in Zulu, then call sign, route, passengers, hazard classes,\n"
-               "armed when security is aboard)\n",
+               "each: the same in Zulu, then call sign, tail, route, passengers, hazard\n"
+               "classes, armed when security is aboard)\n",
             zone);
     fprintf(f, "%4s %-17s %-6s %-17s %-17s %5s %5s\n", "#", "file by", "field", "window from",
             "window to", "site", "ctry");
@@ -379,7 +379,10 @@ static void table_clearances(const dd_plan *p, FILE *f)
                                  s->hazard.classes[k]);
                 off += n > 0 ? (size_t)n : 0;
             }
-        fprintf(f, "     %s %s-%s  %d pax%s%s\n", ci.call_sign, ci.from_icao, ci.to_icao,
+        char tn[32] = "";
+        if (c->sortie >= 0 && (size_t)c->sortie < p->n_sorties)
+            tail_name(s, &p->sorties[c->sortie], tn, sizeof tn);
+        fprintf(f, "     %s %s %s-%s  %d pax%s%s\n", ci.call_sign, tn, ci.from_icao, ci.to_icao,
                 ci.passengers, hz, ci.weapons ? "  armed" : "");
     }
 }
