@@ -93,6 +93,8 @@ int main(int argc, char **argv)
     double *times = calloc((size_t)n, sizeof *times);
     if (!times)
         return 2;
+    uint64_t worst_seed = 0;
+    double worst_s = -1;
     long n_timed = 0;
     bool progress = isatty(2);
     double t0 = now();
@@ -117,6 +119,10 @@ int main(int argc, char **argv)
         counts[r.outcome]++;
         if (r.outcome != PF_CHECK_REJECTED)
             times[n_timed++] = r.plan_seconds;
+        if (r.outcome != PF_CHECK_REJECTED && r.plan_seconds > worst_s) {
+            worst_s = r.plan_seconds;
+            worst_seed = k;
+        }
         if ((is_bad(r.outcome) || r.outcome == PF_CHECK_REJECTED) && !quiet)
             printf("seed %llu: %s: %s\n", (unsigned long long)k, pf_outcome_name(r.outcome),
                    r.detail);
@@ -140,8 +146,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < PF_COUNT; k++)
         printf("  %-30s %ld\n", pf_outcome_name((pf_outcome)k), counts[k]);
     if (n_timed)
-        printf("plan time: median %.4f s, p90 %.4f s, worst %.3f s\n", times[n_timed / 2],
-               times[n_timed * 9 / 10], times[n_timed - 1]);
+        printf("plan time: median %.4f s, p90 %.4f s, worst %.3f s (seed %llu)\n",
+               times[n_timed / 2], times[n_timed * 9 / 10], times[n_timed - 1],
+               (unsigned long long)worst_seed);
     long bad = 0;
     for (int k = 0; k < PF_COUNT; k++)
         if (is_bad((pf_outcome)k))

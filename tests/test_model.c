@@ -81,6 +81,22 @@ static const bad_case bad_cases[] = {
      "must be between 0 and 700000, got -3"},
     {"call-sign.yaml", 1, "call-sign.yaml", 40, 16, "aircraft[0].call_sign",
      "a call sign prefix is 1 to 7 capital letters or digits, e.g. RCH; got 'rch'"},
+    /* crews and utilisation (issue 18) */
+    {"crews-aug-short.yaml", 1, "crews-aug-short.yaml", 49, 50, "aircraft[0].crews.augmented_duty",
+     "the augmented duty day must be longer than the basic one (duty)"},
+    {"crews-no-rest.yaml", 1, "crews-no-rest.yaml", 49, 12, "aircraft[0].crews",
+     "missing required field 'rest'"},
+    {"crews-unknown.yaml", 1, "crews-unknown.yaml", 49, 45, "aircraft[0].crews.augmented",
+     "unknown field 'augmented'"},
+    {"crews-count.yaml", 1, "crews-count.yaml", 49, 20, "aircraft[0].crews.count",
+     "must be between 0 and 100000, got -1"},
+    {"utilisation-high.yaml", 1, "utilisation-high.yaml", 49, 18, "aircraft[0].utilisation",
+     "the flying time a day per tail is at most 24h, got 30h"},
+    {"utilisation-window.yaml", 1, "utilisation-window.yaml", 50, 25,
+     "aircraft[0].utilisation_window", "the window is whole days, 1d to 31d"},
+    {"utilisation-window-alone.yaml", 1, "utilisation-window-alone.yaml", 49, 25,
+     "aircraft[0].utilisation_window",
+     "a window without a utilisation rate; add utilisation, e.g. 12h"},
     {"site-caps-order.yaml", 1, "site-caps-order.yaml", 34, 16, "sites[1].caps[1].from",
      "cap steps must be in time order, each from a later day than the one before"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",
@@ -428,6 +444,42 @@ static void test_mini_check_summary(void **state)
     dd_scenario_free(s);
 }
 
+/* Crews and utilisation (issue 18): read into the type, and a site no
+ * crew may fly from is an error of the check. */
+static void test_crews_check(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_ok(DATA "/plan/crews/aug.yaml");
+    const dd_aircraft *a = &s->aircraft[0];
+    assert_int_equal(a->crews, 4);
+    assert_int_equal(a->crew_duty, 4 * 60);
+    assert_int_equal(a->crew_duty_augmented, 6 * 60);
+    assert_int_equal(a->crew_rest, 12 * 60);
+    assert_int_equal(a->utilisation, 0);
+    assert_int_equal(dd_aircraft_crews_for(a, 4 * 60), 1);
+    assert_int_equal(dd_aircraft_crews_for(a, 4 * 60 + 1), 2);
+    assert_int_equal(dd_aircraft_crews_for(a, 6 * 60 + 1), 0);
+    dd_scenario_free(s);
+    s = load_ok(DATA "/plan/crews/util.yaml");
+    assert_int_equal(s->aircraft[0].utilisation, 120);
+    assert_int_equal(s->aircraft[0].utilisation_days, 1);
+    assert_int_equal(s->aircraft[0].crews, -1);
+    dd_scenario_free(s);
+    s = load_ok(DATA "/plan/crews/long.yaml");
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    bool found = false;
+    for (size_t i = 0; i < c->n_findings; i++)
+        if (c->findings[i].severity == DD_SEV_ERROR &&
+            strcmp(c->findings[i].text,
+                   "S: no aircraft type may fly a sortie from it within its crews' duty day and "
+                   "utilisation (BIG: 5h 09m of crew duty, its basic duty day 4h 00m)") == 0)
+            found = true;
+    assert_true(found);
+    dd_check_free(c);
+    dd_scenario_free(s);
+}
+
 static void assert_same_model(const dd_scenario *a, const dd_scenario *b)
 {
     assert_int_equal(a->epoch_unix, b->epoch_unix);
@@ -717,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_niger_example),
         cmocka_unit_test(test_mini_model),
         cmocka_unit_test(test_mini_check_summary),
+        cmocka_unit_test(test_crews_check),
         cmocka_unit_test(test_json_equals_yaml),
         cmocka_unit_test(test_bom_and_crlf_accepted),
         cmocka_unit_test(test_load_string_and_units),

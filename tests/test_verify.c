@@ -384,6 +384,57 @@ static void test_order(void **state)
     dd_scenario_free(s);
 }
 
+/* Crews and utilisation (issue 18): plan.json's BIG sorties, each 13h 12m
+ * of crew duty (11h 12m flying), against s-crew*.yaml's limits. */
+static void test_crews(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *scenario;
+        size_t n;
+        dd_violation_kind kind;
+        int64_t sortie;
+        const char *message;
+    } cases[] = {
+        {"s-crew.yaml", 2, DD_V_CREW, 2,
+         "sortie 2: at 2024-06-04T22:24Z the BIG needs 2 crews on duty or resting (10h 0m "
+         "after each duty); the type has 1"},
+        {"s-crew.yaml", 2, DD_V_UTILISATION, 4,
+         "BIG tail 1 flies 1d 9h 36m from 2024-06-04 to 2024-06-07; its utilisation allows 1d "
+         "8h in 4 days (8h 0m a day)"},
+        {"s-crew-aug.yaml", 1, DD_V_CREW, 2,
+         "sortie 2: at 2024-06-04T22:24Z the BIG needs 4 crews on duty or resting (10h 0m "
+         "after each duty); the type has 2"},
+        {"s-crew-long.yaml", 4, DD_V_CREW, 1,
+         "sortie 1: the BIG crew is on duty 13h 12m (ferry, ground time, leg), longer than its "
+         "basic duty day of 12h 0m"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dd_scenario *s = load(cases[i].scenario);
+        dd_verify_report *r = NULL;
+        assert_int_equal(verify(s, "plan.json", &r), DD_OK);
+        if (r->n_violations != cases[i].n)
+            fail_msg("%s: %zu violations, expected %zu", cases[i].scenario, r->n_violations,
+                     cases[i].n);
+        bool found = false;
+        for (size_t k = 0; k < r->n_stored && !found; k++) {
+            const dd_violation *v = &r->violations[k];
+            if (v->kind != cases[i].kind || strcmp(v->message, cases[i].message) != 0)
+                continue;
+            found = true;
+            assert_int_equal(v->sortie, cases[i].sortie);
+            assert_string_equal(v->site, "BASE");
+            assert_true(v->line > 0);
+        }
+        if (!found)
+            fail_msg("%s: no %s violation '%s' (first: %s)", cases[i].scenario,
+                     dd_violation_kind_name(cases[i].kind), cases[i].message,
+                     r->n_stored ? r->violations[0].message : "none");
+        dd_verify_report_free(r);
+        dd_scenario_free(s);
+    }
+}
+
 /* Caps per week and over time (issue 18): plan.json meets the schedules
  * of s-caps.yaml; each bad/cap-*.json breaks one rule; the same plan under
  * calendar weeks (s-caps-calendar.yaml) keeps the weekly cap and flies
@@ -460,9 +511,12 @@ static void test_bad_plans(void **state)
         }
         dd_verify_report_free(r);
     }
-    /* every kind has a plan that breaks it (the order of closure: with
-     * its own scenario, test_order) */
+    /* every kind has a plan that breaks it (the order of closure, crews
+     * and utilisation: with their own scenarios, test_order and
+     * test_crews) */
     kinds_seen[DD_V_ORDER]++;
+    kinds_seen[DD_V_CREW]++;
+    kinds_seen[DD_V_UTILISATION]++;
     for (int k = 0; k < DD_V_COUNT; k++)
         if (!kinds_seen[k])
             fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
@@ -721,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_valid_plan),
         cmocka_unit_test(test_not_applicable),
         cmocka_unit_test(test_order),
+        cmocka_unit_test(test_crews),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),

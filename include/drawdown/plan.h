@@ -112,6 +112,8 @@ typedef enum dd_binding {
     DD_BIND_PROCESSING,
     DD_BIND_TASKS,
     DD_BIND_OPENS,
+    DD_BIND_CREWS,       /* crews of a type: duty and rest */
+    DD_BIND_UTILISATION, /* flying hours a day per tail */
     DD_BIND_COUNT
 } dd_binding;
 

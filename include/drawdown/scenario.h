@@ -212,6 +212,18 @@ typedef struct dd_aircraft {
     const dd_tails_step *tails; /* sorted by time */
     int32_t home;               /* index into hubs */
     double cost_per_hour;
+    /* Crews and utilisation (docs/format.md 4.7); not limited when
+     * utilisation is 0 and crews -1. A sortie's flying time (ferry and leg)
+     * counts on the host-country day it leaves the site; its crew is on
+     * duty from the ferry's take-off to block-in at the destination, then
+     * rests. A sortie whose duty is longer than crew_duty takes an
+     * augmented crew (two crews' worth) when crew_duty_augmented allows. */
+    dd_time utilisation;         /* flying minutes a day per tail, 0: none */
+    int32_t utilisation_days;    /* averaged over this many days (1-31) */
+    int32_t crews;               /* crews of the type, -1: not limited */
+    dd_time crew_duty;           /* basic crew duty day */
+    dd_time crew_duty_augmented; /* augmented crew duty day, 0: none */
+    dd_time crew_rest;           /* rest after a duty period */
     dd_loc loc;
 } dd_aircraft;
 
@@ -463,6 +475,11 @@ double dd_aircraft_acl(const dd_aircraft *a, double range_m);
 int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t);
 /* The most tails of the type at any time (tail numbers run 1..this). */
 int32_t dd_aircraft_tails_max(const dd_aircraft *a);
+/* Crews a sortie of type a with `duty` minutes of crew duty takes: 1
+ * (basic crew), 2 (augmented) or 0 when no crew may fly it (past the
+ * duty days, or augmented with fewer than two crews); 1 when the type's
+ * crews are not limited. */
+int32_t dd_aircraft_crews_for(const dd_aircraft *a, dd_time duty);
 
 const char *dd_cargo_kind_name(dd_cargo_kind k);
 const char *dd_role_name(dd_role r);

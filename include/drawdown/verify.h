@@ -58,7 +58,9 @@ extern "C" {
     X(DEADLINE, "deadline")                   \
     X(SITE_CLOSE, "site_close")               \
     X(MILESTONE, "milestone")                 \
-    X(ORDER, "order")
+    X(ORDER, "order")                         \
+    X(CREW, "crew")                           \
+    X(UTILISATION, "utilisation")
 
 typedef enum dd_violation_kind {
 #define DD_VIOLATION_ENUM(name, text) DD_V_##name,

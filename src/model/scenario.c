@@ -275,6 +275,13 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a)
     return most;
 }
 
+int32_t dd_aircraft_crews_for(const dd_aircraft *a, dd_time duty)
+{
+    if (a->crews < 0 || duty <= a->crew_duty)
+        return 1;
+    return a->crew_duty_augmented > 0 && duty <= a->crew_duty_augmented && a->crews >= 2 ? 2 : 0;
+}
+
 const char *dd_cargo_kind_name(dd_cargo_kind k)
 {
     static const char *const n[] = {"loose", "pallet", "rolling", "outsize", "drone",

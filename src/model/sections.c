@@ -1043,6 +1043,63 @@ static int cmp_payload(const void *a, const void *b)
     return (x->range_m > y->range_m) - (x->range_m < y->range_m);
 }
 
+/* A duration field in whole minutes; false when absent or bad. */
+static bool get_minutes(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                        bool positive, bool required, dd_time *out)
+{
+    double v;
+    if (!get_qty(L, map, path, key, DD_Q_DURATION, positive, required, &v))
+        return false;
+    *out = (dd_time)llround(v);
+    return true;
+}
+
+/* Utilisation and crews of an aircraft type (issue 18). */
+static void load_crews(dd_loader *L, dd_ynode *m, const char *p, dd_aircraft *x)
+{
+    char fp[128];
+    x->utilisation_days = 1;
+    x->crews = -1;
+    if (get_minutes(L, m, p, "utilisation", true, false, &x->utilisation) &&
+        x->utilisation > DD_MINUTES_PER_DAY) {
+        PATH(fp, "%s.utilisation", p);
+        dd__lerr(L, dd__yget(m, "utilisation"), fp,
+                 "the flying time a day per tail is at most 24h, got %.4gh",
+                 (double)x->utilisation / 60.0);
+    }
+    dd_time w;
+    if (get_minutes(L, m, p, "utilisation_window", true, false, &w)) {
+        PATH(fp, "%s.utilisation_window", p);
+        if (w % DD_MINUTES_PER_DAY != 0 || w > 31 * DD_MINUTES_PER_DAY)
+            dd__lerr(L, dd__yget(m, "utilisation_window"), fp,
+                     "the window is whole days, 1d to 31d");
+        else if (!dd__yget(m, "utilisation"))
+            dd__lerr(L, dd__yget(m, "utilisation_window"), fp,
+                     "a window without a utilisation rate; add utilisation, e.g. 12h");
+        else
+            x->utilisation_days = (int32_t)(w / DD_MINUTES_PER_DAY);
+    }
+    dd_ynode *cr = get_map(L, m, p, "crews", false);
+    if (!cr)
+        return;
+    PATH(fp, "%s.crews", p);
+    int32_t n = -1;
+    get_int(L, cr, fp, "count", 0, 100000, true, &n);
+    get_minutes(L, cr, fp, "duty", true, true, &x->crew_duty);
+    get_minutes(L, cr, fp, "rest", false, true, &x->crew_rest);
+    if (get_minutes(L, cr, fp, "augmented_duty", true, false, &x->crew_duty_augmented) &&
+        x->crew_duty > 0 && x->crew_duty_augmented <= x->crew_duty) {
+        char ap[160];
+        PATH(ap, "%s.augmented_duty", fp);
+        dd__lerr(L, dd__yget(cr, "augmented_duty"), ap,
+                 "the augmented duty day must be longer than the basic one (duty)");
+    }
+    x->crews = n;
+    static const char *const known[] = {"count", "duty", "augmented_duty", "rest", NULL};
+    dd__yunknown(L, cr, fp, known);
+}
+
+
 /* `tail_numbers: [07-7177, 07-7178]`: the registrations of tails 1, 2, ...
  * (optional; outputs then name a tail by its registration). */
 static void load_tail_numbers(dd_loader *L, dd_ynode *m, const char *p, dd_aircraft *x)
@@ -1199,6 +1256,7 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
         }
     }
     get_num(L, m, p, "cost_per_hour", 0, 1e9, false, &x->cost_per_hour);
+    load_crews(L, m, p, x);
     x->call_sign = x->id;
     if (get_str(L, m, p, "call_sign", false, &x->call_sign)) {
         size_t n = strlen(x->call_sign), k = 0;
@@ -1217,7 +1275,8 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
     static const char *const known[] = {
         "id", "name", "class", "acl", "range_payload", "pallet_positions", "seats",
         "seats_per_pallet", "floor", "door", "pallet_height", "cruise", "ground_time",
-        "tails", "home", "cost_per_hour", "call_sign", "tail_numbers", NULL};
+        "tails", "home", "cost_per_hour", "call_sign", "utilisation", "utilisation_window",
+        "crews", "tail_numbers", NULL};
     dd__yunknown(L, m, p, known);
 }
 

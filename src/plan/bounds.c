@@ -324,11 +324,61 @@ static dd_status releases(dd_plan *p, lb_acc *acc)
 }
 
 /* The fleet: sorties a day the whole fleet can fly at best (each tail on
- * the shortest round trip of its type). */
-static void fleet(const dd_scenario *s, const dd__terms *terms, int64_t total, dd_time t0,
-                  lb_acc *acc)
+ * the shortest round trip of its type), and, where a type limits them,
+ * what its crews and its tails' utilisation allow. */
+typedef struct fleet_type {
+    double tails, cycle;      /* cycle: shortest round trip, minutes */
+    double util, fly, window; /* utilisation (minutes a day), shortest flying, days */
+    double crews, busy;       /* crews over the crews a sortie takes; duty + rest */
+} fleet_type;
+
+/* Sorties type f can fly in T minutes at most, under the limits `mask`
+ * holds (1 crews, 2 utilisation). */
+static double fleet_can(const fleet_type *f, double T, int mask)
 {
+    double n = f->tails * T / f->cycle;
+    if ((mask & 2) && f->util >= 0) {
+        double u = f->fly > 0 ? f->tails * (T / 1440.0 + f->window) * f->util / f->fly : n;
+        n = u < n ? u : n;
+    }
+    if ((mask & 1) && f->crews >= 0) {
+        double c = f->crews * (T / f->busy + 1);
+        n = c < n ? c : n;
+    }
+    return n;
+}
+
+/* The least T (minutes) in which the fleet flies `total` sorties. */
+static double fleet_time(const fleet_type *f, size_t n, int64_t total, int mask)
+{
+    double lo = 0, hi = 1440.0 * 366 * 100;
+    double most = 0;
+    for (size_t a = 0; a < n; a++)
+        most += fleet_can(&f[a], hi, mask);
+    if (most + 1 < (double)total)
+        return INFINITY;
+    for (int it = 0; it < 60 && hi - lo > 0.5; it++) {
+        double mid = (lo + hi) / 2, got = 1;
+        for (size_t a = 0; a < n; a++)
+            got += fleet_can(&f[a], mid, mask);
+        if (got >= (double)total - 1e-9)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return lo;
+}
+
+static dd_status fleet(dd_plan *p, const dd__terms *terms, int64_t total, dd_time t0,
+                       lb_acc *acc)
+{
+    const dd_scenario *s = p->scenario;
+    fleet_type *f = calloc(s->n_aircraft + 1, sizeof *f);
+    if (!f)
+        return DD_ENOMEM;
+    size_t n = 0;
     double rate = 0;
+    bool limits = false;
     for (size_t a = 0; a < s->n_aircraft; a++) {
         const dd_aircraft *t = &s->aircraft[a];
         int32_t tails = 0;
@@ -345,11 +395,67 @@ static void fleet(const dd_scenario *s, const dd__terms *terms, int64_t total, d
                 if (c < best_cycle)
                     best_cycle = c;
             }
-        if (isfinite(best_cycle) && best_cycle > 0)
-            rate += tails * 1440.0 / best_cycle;
+        if (!isfinite(best_cycle) || best_cycle <= 0)
+            continue;
+        rate += tails * 1440.0 / best_cycle;
+        fleet_type *x = &f[n++];
+        *x = (fleet_type){tails, best_cycle, -1, 0, 1, -1, 1};
+        if (t->utilisation <= 0 && t->crews < 0)
+            continue;
+        limits = true;
+        /* the shortest sortie: ferried from the nearest hub and back */
+        double fly = INFINITY, busy = INFINITY, crews = 0;
+        for (size_t si = 0; si < s->n_sites; si++) {
+            double m = 2.0 * dd__flight_minutes(dd__nearest_hub_m(s, &s->sites[si]),
+                                                t->cruise_mps);
+            if (t->utilisation > 0 && m > (double)t->utilisation * t->utilisation_days)
+                continue; /* no tail ever flies it */
+            dd_time duty = (dd_time)m + t->ground_time;
+            int32_t need = dd_aircraft_crews_for(t, duty);
+            if (need < 1)
+                continue;
+            fly = m < fly ? m : fly;
+            double b = (double)(duty + t->crew_rest);
+            double c = t->crews >= 0 ? (double)t->crews / need : 0;
+            if (t->crews >= 0 && c / (b > 0 ? b : 1) > crews / (busy > 0 ? busy : 1)) {
+                crews = c;
+                busy = b > 0 ? b : 1;
+            }
+        }
+        if (!isfinite(fly)) { /* this type flies nothing at all */
+            x->tails = 0;
+            continue;
+        }
+        if (t->utilisation > 0) {
+            x->util = (double)t->utilisation;
+            x->fly = fly;
+            x->window = t->utilisation_days;
+        }
+        if (t->crews >= 0) {
+            x->crews = crews;
+            x->busy = busy;
+        }
     }
-    if (rate > 0 && total > 0)
+    if (total > 0 && !limits && rate > 0)
         raise_lb(acc, t0 + (dd_time)ceil(((double)total - 1) / rate * 1440.0), DD_BIND_FLEET);
+    if (total > 0 && limits) {
+        double t_none = fleet_time(f, n, total, 0), t_all = fleet_time(f, n, total, 3);
+        dd_binding why = DD_BIND_FLEET;
+        if (t_all > t_none + 0.5)
+            why = fleet_time(f, n, total, 1) >= fleet_time(f, n, total, 2) ? DD_BIND_CREWS
+                                                                           : DD_BIND_UTILISATION;
+        if (isfinite(t_all))
+            raise_lb(acc, t0 + (dd_time)ceil(t_all - 1e-6), why);
+        else if (isfinite(t_none) && n > 0) {
+            acc->why = why;
+            snprintf(p->completion_lb_detail, sizeof p->completion_lb_detail,
+                     "no crew may fly a sortie within its type's duty day and utilisation, and "
+                     "%lld sorties are needed",
+                     (long long)total);
+        }
+    }
+    free(f);
+    return DD_OK;
 }
 
 dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms)
@@ -379,7 +485,7 @@ dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms)
         st = releases(p, &acc);
     }
     if (st == DD_OK)
-        fleet(s, terms, total, t0, &acc);
+        st = fleet(p, terms, total, t0, &acc);
     free(site_lb);
     if (st != DD_OK)
         return st;

@@ -299,6 +299,7 @@ static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double wi
 {
     if (s->n_aircraft > 0 && c->ship_kg > 0) {
         double lift = 0;
+        bool limited = false;
         for (size_t a = 0; a < s->n_aircraft; a++) {
             const dd_aircraft *t = &s->aircraft[a];
             int32_t tails = 0;
@@ -311,11 +312,27 @@ static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double wi
                 double cycle = 2 * d / t->cruise_mps / 60.0 + 2.0 * (double)t->ground_time;
                 if (cycle <= 0)
                     continue;
-                double per_day = 1440.0 / cycle * dd_aircraft_acl(t, d);
+                double per_day = tails * 1440.0 / cycle;
+                limited |= t->crews >= 0 || t->utilisation > 0;
+                /* crews (duty and rest) and each tail's flying a day */
+                double fly = 2 * d / t->cruise_mps / 60.0;
+                if (t->utilisation > 0 && fly > 0 && tails * (double)t->utilisation / fly < per_day)
+                    per_day = tails * (double)t->utilisation / fly;
+                if (t->crews >= 0) {
+                    dd_time duty = (dd_time)ceil(fly) + t->ground_time;
+                    int32_t need = dd_aircraft_crews_for(t, duty);
+                    double by_crews =
+                        need < 1 ? 0
+                                 : (double)t->crews / need * 1440.0 /
+                                       (double)(duty + t->crew_rest > 0 ? duty + t->crew_rest : 1);
+                    if (by_crews < per_day)
+                        per_day = by_crews;
+                }
+                per_day *= dd_aircraft_acl(t, d);
                 if (per_day > best)
                     best = per_day;
             }
-            lift += tails * best;
+            lift += best;
         }
         if (lift > 0) {
             double d = ceil(c->ship_kg / lift);
@@ -323,13 +340,65 @@ static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double wi
             dd_format_weight(s, lift, w, sizeof w);
             raise_days(c, d, "fleet lift");
             add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "the fleet lifts at most %s a day at full cabin load; the cargo needs "
-                        "at least %.0f day%s of flying",
-                        w, d, d == 1 ? "" : "s");
+                        "the fleet lifts at most %s a day at full cabin load%s; the cargo "
+                        "needs at least %.0f day%s of flying",
+                        w, limited ? " (its crews and utilisation counted)" : "", d,
+                        d == 1 ? "" : "s");
         }
     } else if (s->n_aircraft == 0 && c->ship_kg > 0) {
         add_finding(c, fb, DD_SEV_ERROR,
                     "there is cargo to ship but no aircraft in the fleet");
+    }
+}
+
+/* Sites that need sorties which no usable type may fly within its crews'
+ * duty day or its tails' utilisation (its shortest sortie: ferried from
+ * the nearest hub and back). */
+static void crew_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
+{
+    for (size_t si = 0; si < s->n_sites; si++) {
+        const dd_check_site *cs = &c->sites[si];
+        if (cs->sorties_lb <= 0)
+            continue;
+        size_t usable = 0, shut = 0;
+        char why[200] = "";
+        for (size_t a = 0; a < s->n_aircraft; a++) {
+            const dd_aircraft *t = &s->aircraft[a];
+            if (!dd__type_uses_site(t, cs->site) || dd_aircraft_tails_max(t) == 0)
+                continue;
+            usable++;
+            dd_time fly = 2 * (dd_time)dd__flight_minutes(cs->dist_m, t->cruise_mps);
+            dd_time duty = fly + t->ground_time;
+            char u[32], v[32];
+            if (dd_aircraft_crews_for(t, duty) < 1) {
+                dd_time lim = t->crew_duty_augmented > 0 ? t->crew_duty_augmented : t->crew_duty;
+                snprintf(u, sizeof u, "%lldh %02lldm", (long long)(duty / 60),
+                         (long long)(duty % 60));
+                snprintf(v, sizeof v, "%lldh %02lldm", (long long)(lim / 60),
+                         (long long)(lim % 60));
+                if (!shut++ && t->crew_duty_augmented >= duty)
+                    snprintf(why, sizeof why,
+                             "%s: %s of crew duty, an augmented crew's, which takes two of its "
+                             "%d",
+                             t->id, u, t->crews);
+                else if (shut == 1)
+                    snprintf(why, sizeof why, "%s: %s of crew duty, its %s duty day %s", t->id,
+                             u, t->crew_duty_augmented > 0 ? "augmented" : "basic", v);
+            } else if (t->utilisation > 0 && fly > t->utilisation * t->utilisation_days) {
+                snprintf(u, sizeof u, "%lldh %02lldm", (long long)(fly / 60),
+                         (long long)(fly % 60));
+                snprintf(v, sizeof v, "%lldh %02lldm", (long long)(t->utilisation / 60),
+                         (long long)(t->utilisation % 60));
+                if (!shut++)
+                    snprintf(why, sizeof why, "%s: %s of flying, its utilisation %s a day",
+                             t->id, u, v);
+            }
+        }
+        if (usable > 0 && shut == usable)
+            add_finding(c, fb, DD_SEV_ERROR,
+                        "%s: no aircraft type may fly a sortie from it within its crews' duty "
+                        "day and utilisation (%s)",
+                        cs->site->id, why);
     }
 }
 
@@ -529,6 +598,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
     cap_findings(s, c, &fcap, window);
     site_findings(s, c, &fcap);
     fleet_finding(s, c, &fcap, window);
+    crew_findings(s, c, &fcap);
     if (s->agreement.personnel.ceiling >= 0 && c->people_total > s->agreement.personnel.ceiling)
         add_finding(c, &fcap, DD_SEV_WARNING,
                     "%lld people including augmentees exceed the in-country ceiling of %d if "

@@ -10,7 +10,9 @@
  * that hold the day below the weekly caps; the day is no blackout; the departure falls in the
  * permitted hours and the airfield's operating hours; the clearance could
  * have been filed the lead time before (and not before the epoch, nor
- * before clearances open).
+ * before clearances open); where the type limits them, a crew (two for a
+ * sortie past the basic duty day) is free of duty and rest over the
+ * sortie's duty, and the tail's flying stays within its utilisation.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -59,7 +61,7 @@ static int32_t day_get(const dd__daycount *d, int32_t day)
     return day >= 0 && (size_t)day < d->n ? d->v[day] : 0;
 }
 
-static bool day_inc(dd__daycount *d, int32_t day)
+static bool day_add(dd__daycount *d, int32_t day, int32_t by)
 {
     if (day < 0)
         return true;
@@ -74,8 +76,13 @@ static bool day_inc(dd__daycount *d, int32_t day)
         d->v = v;
         d->n = n;
     }
-    d->v[day]++;
+    d->v[day] += by;
     return true;
+}
+
+static bool day_inc(dd__daycount *d, int32_t day)
+{
+    return day_add(d, day, 1);
 }
 
 /* ---- clearance caps: a schedule of steps, daily and weekly ---- */
@@ -269,6 +276,21 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
         if (!st->tails[a])
             return DD_ENOMEM;
     }
+    st->crew = calloc(na, sizeof *st->crew);
+    st->n_crew = calloc(na, sizeof *st->n_crew);
+    st->cap_crew = calloc(na, sizeof *st->cap_crew);
+    st->crew_bucket = calloc(na, sizeof *st->crew_bucket);
+    st->n_crew_bucket = calloc(na, sizeof *st->n_crew_bucket);
+    st->fly = calloc(na, sizeof *st->fly);
+    if (!st->crew || !st->n_crew || !st->cap_crew || !st->crew_bucket || !st->n_crew_bucket ||
+        !st->fly)
+        return DD_ENOMEM;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        if (s->aircraft[a].utilisation > 0) {
+            st->fly[a] = calloc(st->n_tails[a] ? (size_t)st->n_tails[a] : 1, sizeof **st->fly);
+            if (!st->fly[a])
+                return DD_ENOMEM;
+        }
     reset_tails(st);
     return DD_OK;
 }
@@ -286,6 +308,14 @@ void dd__state_clear(dd__state *st)
     }
     if (st->country.v)
         memset(st->country.v, 0, st->country.n * sizeof *st->country.v);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        st->n_crew[a] = 0;
+        for (size_t d = 0; d < st->n_crew_bucket[a]; d++)
+            st->crew_bucket[a][d].n = 0;
+        for (int32_t k = 0; st->fly[a] && k < st->n_tails[a]; k++)
+            if (st->fly[a][k].v)
+                memset(st->fly[a][k].v, 0, st->fly[a][k].n * sizeof *st->fly[a][k].v);
+    }
     st->n_sorties = 0;
 }
 
@@ -294,8 +324,21 @@ void dd__state_fini(dd__state *st)
     const dd_scenario *s = st->s;
     if (!s)
         return;
-    for (size_t a = 0; st->tails && a < s->n_aircraft; a++)
-        free(st->tails[a]);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        if (st->tails)
+            free(st->tails[a]);
+        if (st->crew)
+            free(st->crew[a]);
+        if (st->crew_bucket && st->crew_bucket[a]) {
+            for (size_t d = 0; d < st->n_crew_bucket[a]; d++)
+                free(st->crew_bucket[a][d].idx);
+            free(st->crew_bucket[a]);
+        }
+        for (int32_t k = 0; st->fly && st->fly[a] && k < st->n_tails[a]; k++)
+            free(st->fly[a][k].v);
+        if (st->fly)
+            free(st->fly[a]);
+    }
     for (size_t i = 0; i < s->n_sites; i++) {
         if (st->bucket && st->bucket[i]) {
             for (size_t d = 0; d < st->n_bucket[i]; d++)
@@ -309,6 +352,12 @@ void dd__state_fini(dd__state *st)
     }
     free(st->tails);
     free(st->n_tails);
+    free(st->crew);
+    free(st->n_crew);
+    free(st->cap_crew);
+    free(st->crew_bucket);
+    free(st->n_crew_bucket);
+    free(st->fly);
     free(st->ground);
     free(st->n_ground);
     free(st->cap_ground);
@@ -440,24 +489,27 @@ static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32
     return st->ferry_min[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
 }
 
-static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_time a, dd_time d)
+/* Index gidx, an interval [a, d), into the buckets of the days it
+ * overlaps. */
+static dd_status bucket_add(const dd_scenario *s, struct dd__bucket **bv, size_t *n_bv,
+                            int32_t gidx, dd_time a, dd_time d)
 {
-    int32_t d0 = dd_scenario_day(st->s, a), d1 = dd_scenario_day(st->s, d - 1);
+    int32_t d0 = dd_scenario_day(s, a), d1 = dd_scenario_day(s, d - 1);
     if (d0 < 0)
         d0 = 0;
     for (int32_t day = d0; day <= d1; day++) {
-        if ((size_t)day >= st->n_bucket[site]) {
-            size_t nb = st->n_bucket[site] ? st->n_bucket[site] : 64;
+        if ((size_t)day >= *n_bv) {
+            size_t nb = *n_bv ? *n_bv : 64;
             while (nb <= (size_t)day)
                 nb *= 2;
-            struct dd__bucket *v = realloc(st->bucket[site], nb * sizeof *v);
+            struct dd__bucket *v = realloc(*bv, nb * sizeof *v);
             if (!v)
                 return DD_ENOMEM;
-            memset(v + st->n_bucket[site], 0, (nb - st->n_bucket[site]) * sizeof *v);
-            st->bucket[site] = v;
-            st->n_bucket[site] = nb;
+            memset(v + *n_bv, 0, (nb - *n_bv) * sizeof *v);
+            *bv = v;
+            *n_bv = nb;
         }
-        struct dd__bucket *b = &st->bucket[site][day];
+        struct dd__bucket *b = &(*bv)[day];
         if (b->n == b->cap) {
             size_t cap = b->cap ? 2 * b->cap : 8;
             int32_t *v = realloc(b->idx, cap * sizeof *v);
@@ -469,6 +521,125 @@ static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_ti
         b->idx[b->n++] = gidx;
     }
     return DD_OK;
+}
+
+static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_time a, dd_time d)
+{
+    return bucket_add(st->s, &st->bucket[site], &st->n_bucket[site], gidx, a, d);
+}
+
+/* ---- crews and utilisation ---- */
+
+/* Do `need` more crews of type `a` over [from, to) keep within its crews?
+ * The count peaks at `from` or where a busy interval starts inside. On
+ * failure *free_at gets the earliest end of the intervals busy at a full
+ * moment: intervals are only ever added, so no interval starting before
+ * it fits (docs/plan.md). */
+static bool crew_ok(const dd__state *st, int32_t a, int32_t need, dd_time from, dd_time to,
+                    dd_time *free_at)
+{
+    const dd_aircraft *ac = &st->s->aircraft[a];
+    *free_at = INT64_MAX;
+    if (ac->crews < 0)
+        return true;
+    if (need > ac->crews)
+        return false;
+    const dd__ground *iv = st->crew[a];
+    int32_t d0 = dd_scenario_day(st->s, from), d1 = dd_scenario_day(st->s, to - 1);
+    if (d0 < 0)
+        d0 = 0;
+    int32_t m[512];
+    size_t n = 0;
+    for (int32_t day = d0; day <= d1 && (size_t)day < st->n_crew_bucket[a]; day++) {
+        const struct dd__bucket *b = &st->crew_bucket[a][day];
+        for (size_t k = 0; k < b->n; k++) {
+            const dd__ground *g = &iv[b->idx[k]];
+            int32_t first = dd_scenario_day(st->s, g->from);
+            if (first < d0)
+                first = d0;
+            if (first != day || !(g->from < to && g->to > from))
+                continue; /* seen in an earlier bucket, or not overlapping */
+            if (n == sizeof m / sizeof *m)
+                return false; /* more than the scratch holds: call it full */
+            m[n++] = b->idx[k];
+        }
+    }
+    bool ok = true;
+    for (size_t p = 0; p <= n; p++) {
+        dd_time t = p == 0 ? from : iv[m[p - 1]].from;
+        if (t < from || t >= to)
+            continue;
+        int64_t busy = 0;
+        dd_time soonest = INT64_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (iv[m[i]].from <= t && t < iv[m[i]].to) {
+                busy += iv[m[i]].klass;
+                if (iv[m[i]].to < soonest)
+                    soonest = iv[m[i]].to;
+            }
+        if (busy + need > ac->crews) {
+            ok = false;
+            if (soonest > from && soonest < *free_at)
+                *free_at = soonest;
+        }
+    }
+    return ok;
+}
+
+/* Does one more sortie of `minutes` flying on host day `day` keep tail k
+ * of type a within its utilisation, in every window that holds the day? */
+static bool fly_ok(const dd__state *st, int32_t a, int32_t k, int32_t day, int64_t minutes)
+{
+    const dd_aircraft *ac = &st->s->aircraft[a];
+    if (ac->utilisation <= 0)
+        return true;
+    int32_t w = ac->utilisation_days;
+    int64_t cap = (int64_t)w * ac->utilisation;
+    for (int32_t e = day; e < day + w; e++) {
+        int64_t sum = minutes;
+        for (int32_t i = e - w + 1; i <= e; i++)
+            sum += day_get(&st->fly[a][k], i);
+        if (sum > cap)
+            return false;
+    }
+    return true;
+}
+
+/* Book a sortie's crews (from its ferry's take-off to the end of the
+ * crew's rest) and its tail's flying. */
+static dd_status book_crew(dd__state *st, const dd_sortie *so)
+{
+    const dd_aircraft *ac = &st->s->aircraft[so->aircraft];
+    int32_t a = so->aircraft;
+    if (ac->utilisation > 0 && so->tail >= 0 && so->tail < st->n_tails[a] &&
+        !day_add(&st->fly[a][so->tail], dd_scenario_day(st->s, so->departure),
+                 (int32_t)((so->arrival - so->departure) +
+                           (so->arrival_at_site - so->ferry_departure))))
+        return DD_ENOMEM;
+    if (ac->crews < 0)
+        return DD_OK;
+    int32_t need = dd_aircraft_crews_for(ac, so->arrival - so->ferry_departure);
+    if (need < 1)
+        need = 2; /* flown already: book it as the most it can take */
+    if (st->n_crew[a] == st->cap_crew[a]) {
+        size_t cap = st->cap_crew[a] ? 2 * st->cap_crew[a] : 16;
+        dd__ground *v = realloc(st->crew[a], cap * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        st->crew[a] = v;
+        st->cap_crew[a] = cap;
+    }
+    dd_time from = so->ferry_departure, to = so->arrival + ac->crew_rest;
+    if (to <= from)
+        to = from + 1;
+    int32_t idx = (int32_t)st->n_crew[a];
+    st->crew[a][st->n_crew[a]++] = (dd__ground){from, to, need};
+    return bucket_add(st->s, &st->crew_bucket[a], &st->n_crew_bucket[a], idx, from, to);
+}
+
+dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so)
+{
+    return book_crew(st, so);
 }
 
 static bool blackout(const dd_scenario *s, int32_t day)
@@ -548,6 +719,9 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         int32_t best = -1;
         dd_time best_reach = INT64_MIN;
         dd_time soonest = INT64_MAX;
+        /* crews and utilisation: the next departure worth trying when
+         * they alone turn the tails away */
+        dd_time crew_next = INT64_MAX;
         for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
             const dd__tail *tl = &st->tails[rq->aircraft][k];
             if (tl->free_at >= INT64_MAX / 8)
@@ -562,10 +736,35 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             dd_time ferry_dep = a - fm;
             if (!tail_ok(ac, k, tm->extra_tails[rq->aircraft], ferry_dep, t + out_min))
                 continue;
-            if (reach > best_reach) {
-                best_reach = reach;
-                best = k;
+            if (reach <= best_reach)
+                continue;
+            if (ac->crews >= 0 || ac->utilisation > 0) {
+                int64_t fly = (int64_t)fm + out_min;
+                int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
+                if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
+                    (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation))
+                    continue; /* never, from this tail's hub */
+                if (!fly_ok(st, rq->aircraft, k, day, fly)) {
+                    dd_time nd = dd_scenario_day_start(s, day + 1);
+                    crew_next = nd < crew_next ? nd : crew_next;
+                    continue;
+                }
+                dd_time free_at;
+                if (!crew_ok(st, rq->aircraft, need, ferry_dep,
+                             t + out_min + ac->crew_rest, &free_at)) {
+                    dd_time nt = free_at == INT64_MAX ? t + STEP : t + (free_at - ferry_dep);
+                    crew_next = nt < crew_next ? nt : crew_next;
+                    continue;
+                }
             }
+            best_reach = reach;
+            best = k;
+        }
+        if (best < 0 && crew_next != INT64_MAX) {
+            /* a tail is there but its crews or its hours are spent */
+            t = soonest != INT64_MAX && soonest + g < crew_next ? soonest + g : crew_next;
+            t = (t + STEP - 1) / STEP * STEP;
+            continue;
         }
         if (best < 0) {
             if (soonest == INT64_MAX) {
@@ -632,6 +831,8 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         }
         tl->hub = hub;
         tl->free_at = so->arrival + ac->ground_time;
+        if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
+            return DD_ENOMEM;
         return DD_OK;
     }
     return DD_EINFEASIBLE;

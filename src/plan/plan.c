@@ -28,7 +28,8 @@ const char *dd_binding_name(dd_binding b)
 {
     static const char *const n[] = {"none",  "clearance cap", "airfield clearance cap",
                                     "fleet", "MOG",           "exit processing",
-                                    "task chain", "clearances open"};
+                                    "task chain", "clearances open", "crew duty",
+                                    "utilisation"};
     return (unsigned)b < DD_BIND_COUNT ? n[b] : "?";
 }
 
@@ -822,6 +823,8 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
     p->binding = p->completion_lb_binding;
+    if (dd__crew_shut_out(p))
+        return DD_OK; /* binding and detail set */
     /* clearance caps full on the last days say more than the bounds */
     if (p->n_sorties > 0 && p->completion != DD_TIME_NONE) {
         int32_t last = dd_scenario_day(s, p->completion);
@@ -850,7 +853,7 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
             p->binding = DD_BIND_CLEARANCE_CAP;
         else if (full_site * 2 >= days)
             p->binding = DD_BIND_SITE_CAP;
-        else if (critical_site(p, terms))
+        else if (dd__crew_busy(p) || critical_site(p, terms))
             return DD_OK; /* binding and detail set */
     }
     char a[40];

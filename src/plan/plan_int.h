@@ -61,6 +61,15 @@ typedef struct dd__state {
     dd__daycount country;
     dd__daycount *site_day; /* per site */
     int64_t day0_unix;      /* host day 0 in days since 1970-01-01 (for weekdays) */
+    /* crews and utilisation (types that limit them): per type, the crews'
+     * busy intervals (duty and rest; klass holds the crews taken) with
+     * their own day buckets, and per type and tail the flying minutes per
+     * host day */
+    dd__ground **crew;
+    size_t *n_crew, *cap_crew;
+    struct dd__bucket **crew_bucket;
+    size_t *n_crew_bucket;
+    dd__daycount **fly; /* per type: per tail */
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;
@@ -93,6 +102,11 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
  * people-only sorties where needed. Fills p->movements and pax. */
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms);
 
+/* Book a sortie that has already flown against its type's crews and its
+ * tail's utilisation (a re-plan's departed sorties), as dd__place books
+ * the sorties it places. DD_ENOMEM. */
+dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so);
+
 /* Count a sortie that has already left on day `day` of `site` against
  * the daily caps. */
 dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
@@ -112,6 +126,14 @@ dd_time dd__tightest_term(const dd_plan *p, char *name, size_t n);
 
 /* Figures after placement: per-site days, milestones, verdict. */
 dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
+
+/* Crews and utilisation as the binding limit (crews.c): a site with
+ * something left that no type may fly from within its crews' duty day or
+ * its utilisation; a type's crews or tails busy most of the last week.
+ * Each sets binding and binding_detail and returns true, or returns
+ * false. */
+bool dd__crew_shut_out(dd_plan *p);
+bool dd__crew_busy(dd_plan *p);
 
 /* The people terms of the finished plan (terms.c): sets terms_broken and
  * broken_term. */

@@ -290,6 +290,7 @@ void dd__vf_check_cargo_flow(vctx *c); /* check_load.c: each piece once */
 void dd__vf_check_clearances(vctx *c); /* check_air.c */
 void dd__vf_check_itineraries(vctx *c);
 void dd__vf_check_mog(vctx *c);
+void dd__vf_check_crews(vctx *c);      /* check_crew.c: crews, utilisation */
 void dd__vf_check_tasks(vctx *c);      /* check_ground.c */
 void dd__vf_check_people(vctx *c);
 void dd__vf_check_releases(vctx *c);

@@ -23,6 +23,7 @@ typedef struct gen {
     dd_rng r;
     dd_rng caps; /* weekly caps and schedules: their own stream, so that the
                   * rest of each scenario stays as it was before them */
+    dd_rng crews; /* crews and utilisation: their own stream too */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -61,6 +62,31 @@ static void date_of(int d, char out[16])
 static int crange(gen *g, int lo, int hi)
 {
     return lo + (int)dd_rng_below(&g->caps, (uint64_t)(hi - lo + 1));
+}
+
+static int wrange(gen *g, int lo, int hi)
+{
+    return lo + (int)dd_rng_below(&g->crews, (uint64_t)(hi - lo + 1));
+}
+
+/* Crews and utilisation of a type, on their own stream: a quarter of the
+ * types have crews (now and then a duty day too short for the far sites,
+ * or augmented crews), a fifth a utilisation rate (with a window of up to
+ * a week). */
+static void write_crews(gen *g, FILE *f)
+{
+    if (wrange(g, 0, 99) < 25) {
+        int duty = wrange(g, 0, 9) == 0 ? wrange(g, 4, 8) : wrange(g, 10, 18);
+        fprintf(f, "    crews: {count: %d, duty: %dh", wrange(g, 1, 8), duty);
+        if (wrange(g, 0, 2) == 0)
+            fprintf(f, ", augmented_duty: %dh", duty + wrange(g, 2, 8));
+        fprintf(f, ", rest: %dh}\n", wrange(g, 0, 16));
+    }
+    if (wrange(g, 0, 99) < 20) {
+        fprintf(f, "    utilisation: %dh%s\n", wrange(g, 3, 16), wrange(g, 0, 1) ? "30m" : "");
+        if (wrange(g, 0, 1))
+            fprintf(f, "    utilisation_window: %dd\n", wrange(g, 1, 7));
+    }
 }
 
 /* Clearance caps where the scenario has a daily cap `v` (or none, v < 0):
@@ -371,6 +397,7 @@ static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
         fprintf(f, "    home: H%d\n", irange(g, 1, n_dest));
         if (chance(g, 0.5))
             fprintf(f, "    cost_per_hour: %d\n", irange(g, 5, 25) * 1000);
+        write_crews(g, f);
     }
 }
 
@@ -491,6 +518,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     gen g0, *g = &g0;
     dd_rng_seed(&g->r, seed, 0x5ce9);
     dd_rng_seed(&g->caps, seed, 0xca95);
+    dd_rng_seed(&g->crews, seed, 0xc4e3);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);

@@ -11,8 +11,8 @@
  * exit processing, manifests, augmentees and entry, the ceiling, hazards,
  * sensitive items, every cargo kind, dispositions, tasks with lags and
  * resources, reservations, site caps and closing dates, C-130-only sites,
- * tail steps, range-payload tables, commercial services with dates) are
- * each switched on at random.
+ * tail steps, range-payload tables, commercial services with dates,
+ * crews and utilisation) are each switched on at random.
  *
  * Then pf_check plans the scenario, writes the plan file in memory, and
  * lets the independent verifier judge it: a plan the planner calls met

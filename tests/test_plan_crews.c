@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Crews and utilisation in the planner (issue 18): tests/data/plan/crews
+ * holds one base an hour from its hub, four tails and 200 pallets. Each
+ * plan is handed to the independent verifier through the plan file's
+ * text; the binding limit and the bound name the crews or the utilisation
+ * when they hold the plan back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <drawdown/plan.h>
+#include <drawdown/report.h>
+#include <drawdown/scenario.h>
+#include <drawdown/verify.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CREWS DD_TEST_DATA "/plan/crews/"
+
+static dd_scenario *load(const char *path)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load(path, &d, &s);
+    if (st != DD_OK)
+        fail_msg("%s: %s", path, d.n_items ? d.items[0].message : dd_status_str(st));
+    dd_diags_fini(&d);
+    return s;
+}
+
+static dd_plan *plan(const dd_scenario *s)
+{
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax = false;
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    return p;
+}
+
+/* The verifier's violations of plan p, by kind; the first message kept. */
+static size_t verify(const dd_scenario *s, const dd_plan *p, size_t *by_kind, char *first,
+                     size_t n_first)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    assert_non_null(m);
+    assert_int_equal(dd_plan_write_json(p, "plan.json", m), DD_OK);
+    fclose(m);
+    dd_verify_report *r = NULL;
+    assert_int_equal(dd_verify_plan(s, "plan.json", text, len, &r), DD_OK);
+    size_t n = r->n_violations;
+    memset(by_kind, 0, DD_V_COUNT * sizeof *by_kind);
+    for (size_t i = 0; i < r->n_stored; i++)
+        by_kind[r->violations[i].kind]++;
+    snprintf(first, n_first, "%s", n ? r->violations[0].message : "");
+    dd_verify_report_free(r);
+    free(text);
+    return n;
+}
+
+static dd_time last_departure(const dd_plan *p)
+{
+    dd_time t = 0;
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].departure > t)
+            t = p->sorties[i].departure;
+    return t;
+}
+
+/* Two crews, 12 h of rest: the plan waits for them, names them and
+ * complies; without crews it ends days earlier. */
+static void test_crews_bind(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(CREWS "scenario.yaml");
+    dd_plan *p = plan(s);
+    size_t by[DD_V_COUNT];
+    char first[512];
+    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_true(p->deadline_met);
+    assert_int_equal(p->n_sorties, 12);
+    assert_int_equal(p->binding, DD_BIND_CREWS);
+    assert_string_equal(p->binding_detail,
+                        "crews of BIG: 2 crews on duty or resting 99% of the last 4 days");
+    assert_int_equal(p->completion_lb_binding, DD_BIND_CREWS);
+    assert_true(p->completion_lb <= last_departure(p));
+    /* each crew's duty (ferry, 3h15m on the ground, leg: 5h 9m) and 12 h
+     * of rest: two crews fly two sorties every 17h 9m */
+    dd_time end = last_departure(p);
+    assert_true(end >= 5 * (17 * 60 + 9));
+    /* the same scenario without crews: the four tails fly it in a day */
+    dd_scenario *f = load(CREWS "free.yaml");
+    dd_plan *q = plan(f);
+    assert_true(last_departure(q) + 2 * 1440 < end);
+    assert_int_not_equal(q->binding, DD_BIND_CREWS);
+    assert_int_not_equal(q->binding, DD_BIND_UTILISATION);
+    dd_plan_free(q);
+    dd_scenario_free(f);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* 2 h of flying a day per tail: one sortie a tail a day (1h 54m each). */
+static void test_utilisation_binds(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(CREWS "util.yaml");
+    dd_plan *p = plan(s);
+    size_t by[DD_V_COUNT];
+    char first[512];
+    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_int_equal(p->n_sorties, 12);
+    assert_int_equal(p->binding, DD_BIND_UTILISATION);
+    assert_string_equal(p->binding_detail, "utilisation of BIG: its 4 tails flew 95% of 2h 00m "
+                                           "a day over the last 2 days");
+    /* four a day, by host-country day */
+    int32_t per_day[8] = {0};
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        int32_t d = dd_scenario_day(s, p->sorties[i].departure);
+        assert_true(d >= 0 && d < 8);
+        per_day[d]++;
+    }
+    for (int d = 0; d < 8; d++)
+        assert_true(per_day[d] <= 4);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* A duty day no sortie fits: nothing flies, and the plan says why; with
+ * augmented crews (counted two) it flies, and complies. */
+static void test_duty_day(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(CREWS "long.yaml");
+    dd_plan *p = plan(s);
+    assert_int_equal(p->n_sorties, 0);
+    assert_false(p->all_out);
+    assert_int_equal(p->binding, DD_BIND_CREWS);
+    assert_string_equal(p->binding_detail,
+                        "crew duty: no type can fly from S (BIG: a sortie from S takes 5h 09m "
+                        "of crew duty, past its basic duty day of 4h 00m)");
+    size_t by[DD_V_COUNT];
+    char first[512];
+    assert_int_equal(verify(s, p, by, first, sizeof first), 1);
+    assert_int_equal(by[DD_V_CARGO], 1);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+
+    s = load(CREWS "aug.yaml");
+    p = plan(s);
+    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_int_equal(p->n_sorties, 12);
+    assert_true(p->deadline_met);
+    /* four crews, two a sortie: as slow as two basic crews */
+    assert_int_equal(p->binding, DD_BIND_CREWS);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crews_bind),
+        cmocka_unit_test(test_utilisation_binds),
+        cmocka_unit_test(test_duty_day),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
