@@ -24,62 +24,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_run.h"
+
 typedef struct fixture {
     char dir[64];
 } fixture;
 
-typedef struct run_result {
-    int status;
-    char *out;
-    char *err;
-} run_result;
-
-static char *slurp_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static run_result run(const fixture *fx, const char *args)
 {
-    char cmd[4096], outp[128], errp[128];
-    snprintf(outp, sizeof outp, "%s/.stdout", fx->dir);
-    snprintf(errp, sizeof errp, "%s/.stderr", fx->dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s' </dev/null", fx->dir, DD_CLI,
-             args, outp, errp);
-    int st = system(cmd);
-    run_result r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = slurp_file(outp, NULL);
-    r.err = slurp_file(errp, NULL);
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    remove(outp);
-    remove(errp);
-    return r;
-}
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
+    return dd_test_run(fx->dir, args);
 }
 
 static void write_file(const fixture *fx, const char *name, const char *text)
@@ -96,7 +49,7 @@ static char *read_out(const fixture *fx, const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", fx->dir, name);
-    char *t = slurp_file(path, NULL);
+    char *t = dd_test_slurp(path, NULL);
     assert_non_null(t);
     return t;
 }
