@@ -69,12 +69,14 @@ static inline void fuzz_write(const char *name, const unsigned char *data, size_
     fclose(f);
 }
 
-/* Write the input as <tmpdir>/<file> and load the mini scenario with that
- * inventory in place of its own (the other two come from tests/data/mini). */
-static inline void fuzz_inventory(const char *which, const unsigned char *data, size_t size)
+/* Write the input as <tmpdir>/<which>.<ext> and load the mini scenario
+ * with that inventory in place of its own (the other two come from
+ * tests/data/mini). */
+static inline void fuzz_inventory_as(const char *which, const char *ext,
+                                     const unsigned char *data, size_t size)
 {
     char path[128], name[32];
-    snprintf(name, sizeof name, "%s.csv", which);
+    snprintf(name, sizeof name, "%s.%s", which, ext);
     fuzz_write(name, data, size, path, sizeof path);
     static char *base;
     static size_t base_len;
@@ -104,6 +106,11 @@ static inline void fuzz_inventory(const char *which, const unsigned char *data, 
     memcpy(text + pre + rl, at + kl, base_len - pre - kl + 1);
     fuzz_load("scenario.yaml", text, n, DD_FUZZ_DATA "/mini");
     free(text);
+}
+
+static inline void fuzz_inventory(const char *which, const unsigned char *data, size_t size)
+{
+    fuzz_inventory_as(which, "csv", data, size);
 }
 
 #endif

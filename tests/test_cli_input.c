@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xlsxwriter.h>
 
 #define TUTORIAL DD_SOURCE_DIR "/examples/tutorial/01-minimal"
 
@@ -591,24 +592,143 @@ static void test_deadline_one_instant(void **state)
     run_free(&r);
 }
 
-/* A sheet saved with semicolons or tabs: say exactly what to change. */
+/* A sheet saved with semicolons or tabs (where the comma is the decimal
+ * mark) is read as it is: its decimal commas and grouping points are
+ * understood, and a cell is placed by its own separators. */
 static void test_other_separators(void **state)
 {
     fixture *fx = *state;
     static const char semi[] = "id;site;description;quantity;weight (lb);length (in);"
                                "width (in);height (in);kind\nPAL-1;BASE;x;1;6400,5;104;84;80;"
-                               "pallet\n";
+                               "pallet\nPAL-2;BASE;y;1;1.234,5;104;84;80;pallett\n";
     write_file(fx, "cargo.csv", semi, sizeof semi - 1);
     expect(fx, "check scenario.yaml", 2,
-           "cargo.csv:1:1: error: cargo header: the columns are separated by semicolons: save "
-           "the sheet as \"CSV UTF-8 (comma delimited)\", with a point as the decimal "
-           "separator\n1 error\n");
-    static const char tabs[] = "id\tsite\tweight\nA\tBASE\t1\n";
+           "cargo.csv:3:34: error: cargo row 2, column kind: unknown kind 'pallett' (kinds: "
+           "loose, pallet, rolling, outsize, drone, container)\n"
+           "     3 | PAL-2;BASE;y;1;1.234,5;104;84;80;pallett\n"
+           "       |                                  ^\n1 error\n");
+    static const char tabs[] = "id\tsite\tweight\tlength\twidth\theight\nA\tBASE\t1\u00a0200,5"
+                               "\t1\t1\t1,5\nB\tBASE\t12,5 kg\t1\tx\t1\n";
     write_file(fx, "cargo.csv", tabs, sizeof tabs - 1);
     expect(fx, "check scenario.yaml", 2,
-           "cargo.csv:1:1: error: cargo header: the columns are separated by tabs: save the "
-           "sheet as \"CSV UTF-8 (comma delimited)\", with a point as the decimal separator\n"
-           "1 error\n");
+           "cargo.csv:3:18: error: cargo row 2, column width: expected a number with a unit, "
+           "got 'x' (units: m, cm, mm, in, ft)\n"
+           "     3 | B\tBASE\t12,5 kg\t1\tx\t1\n"
+           "       |  \t    \t       \t \t^\n1 error\n");
+    /* a comma-separated file cannot hold a decimal comma but in quotes:
+     * say what to write */
+    static const char comma[] = "id,site,weight,length,width,height\nA,BASE,\"6400,5\",1,1,1\n";
+    write_file(fx, "cargo.csv", comma, sizeof comma - 1);
+    expect(fx, "check scenario.yaml", 2,
+           "cargo.csv:2:8: error: cargo row 1, column weight: decimal comma in '6400,5': write "
+           "a point (6400.5), or save the sheet separated by semicolons, where a comma is the "
+           "decimal mark\n"
+           "     2 | A,BASE,\"6400,5\",1,1,1\n"
+           "       |        ^\n1 error\n");
+}
+
+/* An .xlsx inventory: its cells are placed as a spreadsheet names them. */
+static void test_xlsx_inventory(void **state)
+{
+    fixture *fx = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/cargo.xlsx", fx->dir);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Sheet1");
+    static const char *const head[] = {"id", "site", "description", "quantity", "weight (lb)",
+                                       "length (in)", "width (in)", "height (in)", "kind"};
+    for (lxw_col_t c = 0; c < 9; c++)
+        worksheet_write_string(ws, 0, c, head[c], NULL);
+    static const double dims[2][5] = {{12, 6400, 104, 84, 80}, {2, -5, 100, 80, 72}};
+    for (lxw_row_t r = 1; r <= 2; r++) {
+        worksheet_write_string(ws, r, 0, r == 1 ? "PAL-1" : "GEN-1", NULL);
+        worksheet_write_string(ws, r, 1, "BASE", NULL);
+        for (lxw_col_t c = 0; c < 5; c++)
+            worksheet_write_number(ws, r, (lxw_col_t)(3 + c), dims[r - 1][c], NULL);
+        worksheet_write_string(ws, r, 8, r == 1 ? "pallet" : "loose", NULL);
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    scenario_with(fx, "scenario.yaml", "cargo: cargo.csv", "cargo: cargo.xlsx");
+    expect(fx, "check scenario.yaml", 2,
+           "cargo.xlsx:Sheet1!E3: error: cargo row 2, column weight: weight must be positive, "
+           "got '-5'\n1 error\n");
+    /* a sheet named in the scenario that the workbook does not have */
+    scenario_with(fx, "other.yaml", "cargo: cargo.xlsx", "cargo: {file: cargo.xlsx, sheet: Cargo}");
+    expect(fx, "check other.yaml", 2,
+           "cargo.xlsx: error: no sheet named 'Cargo' (the workbook has 'Sheet1')\n1 error\n");
+    /* a file that cannot be read says why */
+    scenario_with(fx, "other.yaml", "cargo: cargo.xlsx", "cargo: scenario.yaml/cargo.csv");
+    run_result r = run(fx, "check other.yaml");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "error: inventories.cargo: cannot read "
+                                  "'scenario.yaml/cargo.csv' (Not a directory)\n"));
+    run_free(&r);
+}
+
+/* Positions as airfield publications give them; 50% for a share. */
+static void test_publication_positions(void **state)
+{
+    fixture *fx = *state;
+    scenario_with(fx, "scenario.yaml", "position: [13.48, 2.17]",
+                  "position: \"13\xC2\xB0" "28'48\\\"N 002\xC2\xB0" "10'12\\\"E\"");
+    run_result r = run(fx, "check scenario.yaml");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    scenario_with(fx, "bad.yaml", "position: \"13", "position: \"93");
+    expect(fx, "check bad.yaml", 2,
+           "bad.yaml:15:16: error: sites[0].position: latitude beyond 90 degrees, got "
+           "'93\xC2\xB0" "28'48\"N 002\xC2\xB0" "10'12\"E'\n"
+           "    15 |     position: \"93\xC2\xB0" "28'48\\\"N 002\xC2\xB0" "10'12\\\"E\"\n"
+           "       |                ^\n1 error\n");
+}
+
+/* fx->dir/to: fx->dir/from with `text` appended. */
+static void append_to(const fixture *fx, const char *from, const char *to, const char *text)
+{
+    size_t len, n = strlen(text);
+    char *t = read_in(fx, from, &len);
+    char *o = malloc(len + n);
+    assert_non_null(o);
+    memcpy(o, t, len);
+    memcpy(o + len, text, n);
+    write_file(fx, to, o, len + n);
+    free(o);
+    free(t);
+}
+
+/* A warning that is the intended setting is said until acknowledged: a
+ * C-130-only site has no C-17 MOG. */
+static void test_acknowledged_warning(void **state)
+{
+    fixture *fx = *state;
+    scenario_with(fx, "scenario.yaml", "mog: {C17: 1}", "mog: {C130: 1}");
+    static const char warning[] =
+        "scenario.yaml:12:5: warning: sites[0].mog: no MOG for class C17 at site BASE: C17A "
+        "cannot use it (if intended: C17: 0 in its mog, or acknowledge: ['no-mog BASE C17'])\n"
+        "    12 |   - id: BASE\n"
+        "       |     ^\n";
+    run_result r = run(fx, "check scenario.yaml");
+    assert_string_equal(r.err, warning);
+    run_free(&r);
+    static const char ack[] = "acknowledge: [no-mog BASE C17]\n";
+    append_to(fx, "scenario.yaml", "acked.yaml", ack);
+    r = run(fx, "check acked.yaml");
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    r = run(fx, "loads acked.yaml");
+    assert_string_equal(r.err, "");
+    run_free(&r);
+    /* C17: 0 says the class is kept off on purpose; an acknowledgement
+     * that then matches nothing is a warning itself */
+    scenario_with(fx, "stale.yaml", "mog: {C130: 1}", "mog: {C130: 1, C17: 0}");
+    append_to(fx, "stale.yaml", "stale.yaml", ack);
+    r = run(fx, "check stale.yaml");
+    assert_non_null(strstr(r.err, "warning: acknowledge[0]: 'no-mog BASE C17' matches no "
+                                  "warning of this scenario (warnings: no-mog SITE CLASS, "
+                                  "late-close SITE); remove it\n"));
+    assert_null(strstr(r.err, "no MOG for class"));
+    run_free(&r);
 }
 
 /* The sorties table gives loads in the scenario's units (the Niger
@@ -649,6 +769,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_as_strict_as_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deadline_one_instant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_separators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_xlsx_inventory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publication_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_acknowledged_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sorties_in_scenario_units, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

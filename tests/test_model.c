@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "model/units.h"
 
 #define DATA DD_TEST_DATA
 #define LB 0.45359237
@@ -762,6 +765,154 @@ static void test_degenerate_texts(void **state)
     }
 }
 
+/* Positions as airfield publications give them (DMS, compact, either
+ * order), and shares written as percentages. */
+static void test_positions_and_shares(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        double lat, lon;
+    } good[] = {
+        {"13.4819, 2.1831", 13.4819, 2.1831},
+        {"-13.5 -2.25", -13.5, -2.25},
+        {"13\xC2\xB0" "28'55\"N 002\xC2\xB0" "10'59\"E", 13 + 28 / 60.0 + 55 / 3600.0,
+         2 + 10 / 60.0 + 59 / 3600.0},
+        {"N13\xC2\xB0" "28'55\" E002\xC2\xB0" "10'59\"", 13 + 28 / 60.0 + 55 / 3600.0,
+         2 + 10 / 60.0 + 59 / 3600.0},
+        {"132855N 0021059E", 13 + 28 / 60.0 + 55 / 3600.0, 2 + 10 / 60.0 + 59 / 3600.0},
+        {"132855.5S 0021059W", -(13 + 28 / 60.0 + 55.5 / 3600.0), -(2 + 10 / 60.0 + 59 / 3600.0)},
+        {"1328.5N 00210.5E", 13 + 28.5 / 60.0, 2 + 10.5 / 60.0},
+        {"13 28 55N, 2 10 59E", 13 + 28 / 60.0 + 55 / 3600.0, 2 + 10 / 60.0 + 59 / 3600.0},
+        {"13-28-55N 002-10-59E", 13 + 28 / 60.0 + 55 / 3600.0, 2 + 10 / 60.0 + 59 / 3600.0},
+        {"49\xE2\x80\xB2" "26\xE2\x80\xB2" "13\xE2\x80\xB3N 7\xC2\xBA" "36'01\"E",
+         49 + 26 / 60.0 + 13 / 3600.0, 7 + 36 / 60.0 + 1 / 3600.0},
+        {"002\xC2\xB0" "10.5'E 13\xC2\xB0" "28.5'N", 13 + 28.5 / 60.0, 2 + 10.5 / 60.0},
+        {"13.4819N 2.1831W", 13.4819, -2.1831},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        double lat = 99, lon = 999;
+        const char *err = dd__parse_position(good[i].text, &lat, &lon);
+        if (err)
+            fail_msg("'%s': %s", good[i].text, err);
+        assert_near(lat, good[i].lat, 1e-12);
+        assert_near(lon, good[i].lon, 1e-12);
+    }
+    static const struct {
+        const char *text, *err;
+    } bad[] = {
+        {"13\xC2\xB0" "61'00\"N 2\xC2\xB0" "00'00\"E",
+         "expected a position such as '13.4819, 2.1831' (degrees north and east), "
+         "13\xC2\xB0" "28'55\"N 002\xC2\xB0" "10'59\"E or 132855N 0021059E"},
+        {"13N 2N", "a position needs one latitude (N or S) and one longitude (E or W)"},
+        {"91, 2", "latitude beyond 90 degrees"},
+        {"13.5N 181E", "longitude beyond 180 degrees"},
+        {"13.5", "expected a position such as '13.4819, 2.1831' (degrees north and east), "
+                 "13\xC2\xB0" "28'55\"N 002\xC2\xB0" "10'59\"E or 132855N 0021059E"},
+        {"1N 2E 3N", "expected a position such as '13.4819, 2.1831' (degrees north and east), "
+                     "13\xC2\xB0" "28'55\"N 002\xC2\xB0" "10'59\"E or 132855N 0021059E"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        double lat, lon;
+        const char *err = dd__parse_position(bad[i].text, &lat, &lon);
+        assert_non_null(err);
+        assert_string_equal(err, bad[i].err);
+    }
+
+    double v;
+    assert_null(dd__parse_fraction("50%", &v));
+    assert_near(v, 0.5, 0);
+    assert_null(dd__parse_fraction(" 12.5 % ", &v));
+    assert_near(v, 0.125, 1e-15);
+    assert_string_equal(dd__parse_fraction("50 percent", &v), "expected a number or a percentage");
+
+    /* a milestone's share as a percentage; above 100% is out of range */
+    static const char *const shares[][2] = {{"personnel: 50%", NULL},
+                                            {"personnel: 150%", "must be between 0 and 1, got 1.5"}};
+    for (size_t i = 0; i < 2; i++) {
+        size_t len;
+        FILE *f = fopen(DATA "/mini/scenario.yaml", "rb");
+        assert_non_null(f);
+        char text[8192];
+        len = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[len] = '\0';
+        char *at = strstr(text, "personnel: 0.5");
+        assert_non_null(at);
+        char out[8300];
+        snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, shares[i][0],
+                 at + strlen("personnel: 0.5"));
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        dd_scenario *s = NULL;
+        dd_status st = dd_scenario_load_string("s.yaml", out, strlen(out), DATA "/mini", &d, &s);
+        if (!shares[i][1]) {
+            assert_int_equal(st, DD_OK);
+            assert_near(s->agreement.milestones[0].personnel_fraction, 0.5, 0);
+            dd_scenario_free(s);
+        } else {
+            assert_int_equal(st, DD_EINPUT);
+            assert_string_equal(d.items[0].path, "agreement.milestones[0].personnel");
+            assert_string_equal(d.items[0].message, shares[i][1]);
+            assert_int_equal(d.items[0].line, 15);
+            assert_int_equal(d.items[0].col, 18);
+        }
+        dd_diags_fini(&d);
+    }
+}
+
+/* Semicolon and tab files read with decimal commas; the model holds the
+ * numbers the planner meant. */
+static void test_decimal_commas(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "id;site;description;quantity;weight;length;width;height;kind;disposition;released_by\n"
+        "C1;S1;Pallets;40;6000,5;104;84;80;pallet;ship;\n"
+        "C2;S1;Truck;2;1.234,5;200;90;90;rolling;ship;T2\n",
+        "id\tsite\tdescription\tquantity\tweight\tlength\twidth\theight\tkind\n"
+        "C1\tS1\t\"Pallets; blue\"\t40\t6000,5\t104\t84\t80\tpallet\n"
+        "C2\tS1\tTruck\t2\t1 234,5\t200\t90\t90\trolling\n",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char dir[] = "/tmp/dd-model-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        char path[128];
+        snprintf(path, sizeof path, "%s/cargo.csv", dir);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(files[i], f);
+        fclose(f);
+        FILE *y = fopen(DATA "/mini/scenario.yaml", "rb");
+        assert_non_null(y);
+        char text[8192];
+        size_t len = fread(text, 1, sizeof text - 1, y);
+        fclose(y);
+        text[len] = '\0';
+        char *at = strstr(text, "inventories:");
+        assert_non_null(at);
+        char out[8400];
+        snprintf(out, sizeof out, "%.*sinventories:\n  cargo: %s\n  tasks: %s\n",
+                 (int)(at - text), text, path, DATA "/mini/tasks.csv");
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        dd_scenario *s = NULL;
+        dd_status st = dd_scenario_load_string("s.yaml", out, strlen(out), dir, &d, &s);
+        if (st != DD_OK)
+            dump_diags("decimal commas", &d);
+        assert_int_equal(st, DD_OK);
+        /* the mini scenario weighs in pounds */
+        assert_near(s->cargo[0].weight_kg, 6000.5 * LB, 1e-9);
+        assert_near(s->cargo[1].weight_kg, 1234.5 * LB, 1e-9);
+        if (i == 1)
+            assert_string_equal(s->cargo[0].description, "Pallets; blue");
+        dd_scenario_free(s);
+        dd_diags_fini(&d);
+        remove(path);
+        rmdir(dir);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +928,8 @@ int main(void)
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_time_zones),
         cmocka_unit_test(test_degenerate_texts),
+        cmocka_unit_test(test_positions_and_shares),
+        cmocka_unit_test(test_decimal_commas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

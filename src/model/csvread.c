@@ -24,6 +24,7 @@ typedef struct reader {
     size_t rec_off;
     bool need_start;
     size_t index;
+    char sep;
     bool stop;
     bool oom;
 } reader;
@@ -82,7 +83,8 @@ static void on_record(int c, void *data)
     }
     for (size_t i = 0; i < r->n_fields; i++)
         r->ptrs[i] = r->buf + r->starts[i];
-    dd_csv_row row = {r->n_fields, r->ptrs, r->lens, r->rec_line, r->rec_off, r->index++};
+    dd_csv_row row = {r->n_fields, r->ptrs, r->lens, r->rec_line,
+                      r->rec_off,  r->index++, r->sep, NULL};
     if (!r->fn(r->ctx, &row))
         r->stop = true;
     r->n_fields = 0;
@@ -103,8 +105,33 @@ void dd__csv_source_line(const char *text, size_t len, uint32_t line, char *buf,
     dd__source_line(text, len, line, buf, size);
 }
 
-void dd__csv_locate(const char *text, size_t len, size_t offset, size_t k, uint32_t line,
-                    uint32_t *line_out, uint32_t *col_out)
+char dd__csv_separator(const char *text, size_t len)
+{
+    size_t commas = 0, semis = 0, tabs = 0;
+    bool quoted = false, seen = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (quoted) {
+            continue;
+        } else if (c == '\n') {
+            if (seen)
+                break;
+        } else if (c != '\r') {
+            seen = true;
+            commas += c == ',';
+            semis += c == ';';
+            tabs += c == '\t';
+        }
+    }
+    if (commas || (!semis && !tabs))
+        return ',';
+    return semis >= tabs ? ';' : '\t';
+}
+
+void dd__csv_locate(const char *text, size_t len, char sep, size_t offset, size_t k,
+                    uint32_t line, uint32_t *line_out, uint32_t *col_out)
 {
     size_t i = offset;
     size_t line_start = offset;
@@ -124,7 +151,7 @@ void dd__csv_locate(const char *text, size_t len, size_t offset, size_t k, uint3
             }
         } else if (c == '"') {
             quoted = true;
-        } else if (c == ',') {
+        } else if (c == sep) {
             field++;
         } else if (c == '\n' || c == '\r') {
             break;
@@ -205,7 +232,9 @@ dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags 
     r.fn = fn;
     r.ctx = ctx;
     r.need_start = true;
-    uint32_t line = pos ? 1 : 1;
+    r.sep = dd__csv_separator(text + pos, len - pos);
+    csv_set_delim(&p, (unsigned char)r.sep);
+    uint32_t line = 1;
     dd_status st = DD_OK;
     while (pos < len && !r.stop && !r.oom) {
         const char *nl = memchr(text + pos, '\n', len - pos);

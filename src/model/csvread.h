@@ -3,7 +3,9 @@
  * CSV inventories through libcsv (strict quoting). Records are handed to a
  * callback one at a time with their line number; the byte column of a field
  * is computed only when an error must be reported. A UTF-8 byte-order mark
- * at the start and CRLF line ends (spreadsheet exports) are accepted.
+ * at the start and CRLF line ends (spreadsheet exports) are accepted, and
+ * so are semicolons or tabs between fields (a sheet saved where the comma
+ * is the decimal mark): the separator is the header row's.
  */
 #ifndef DD_MODEL_CSVREAD_H
 #define DD_MODEL_CSVREAD_H
@@ -21,6 +23,8 @@ typedef struct dd_csv_row {
     uint32_t line;      /* 1-based line where the record starts */
     size_t offset;      /* byte offset of the record's start in the text */
     size_t index;       /* 0 = header row */
+    char sep;           /* the separator: ',', ';' or '\t' */
+    const char *sheet;  /* a workbook's sheet (xlsxread.h), NULL for CSV */
 } dd_csv_row;
 
 /* Return false to stop reading (e.g. after too many errors). */
@@ -34,9 +38,14 @@ typedef bool (*dd_csv_row_fn)(void *ctx, const dd_csv_row *row);
 dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags *diags,
                        dd_csv_row_fn fn, void *ctx);
 
-/* Line and 1-based column where field k of the record at `offset` starts. */
-void dd__csv_locate(const char *text, size_t len, size_t offset, size_t k, uint32_t line,
-                    uint32_t *line_out, uint32_t *col_out);
+/* The separator of the text's first non-blank line (outside quotes): a
+ * comma when it has one, else a semicolon or a tab when it has those. */
+char dd__csv_separator(const char *text, size_t len);
+
+/* Line and 1-based column where field k of the record at `offset` starts,
+ * fields separated by `sep`. */
+void dd__csv_locate(const char *text, size_t len, char sep, size_t offset, size_t k,
+                    uint32_t line, uint32_t *line_out, uint32_t *col_out);
 
 /* Copy line `line` (1-based) of text into buf for the caret display. */
 void dd__csv_source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size);

@@ -17,6 +17,7 @@
 #include "model/csvread.h"
 #include "model/events_int.h"
 #include "model/loader.h"
+#include "model/xlsxread.h"
 #include <drawdown/events.h>
 
 enum cell_type { C_TEXT, C_INT, C_QTY, C_TIME, C_BOOL };
@@ -34,8 +35,7 @@ typedef struct colspec {
 typedef struct inv {
     dd_loader *L;
     const char *what; /* "cargo", "personnel", "tasks" */
-    const char *file, *text;
-    size_t len;
+    dd_inv_src src;   /* where the rows come from */
     const colspec *spec;
     size_t n_spec;
     int col[MAX_COLS];        /* spec index -> CSV column, or -1 */
@@ -59,15 +59,36 @@ static void cell_err(inv *v, const dd_csv_row *row, int spec_i, const char *fmt,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int c = spec_i >= 0 ? v->col[spec_i] : 0;
-    uint32_t line, col;
-    dd__csv_locate(v->text, v->len, row->offset, (size_t)(c < 0 ? 0 : c), row->line, &line, &col);
     char path[160];
     if (spec_i >= 0)
         snprintf(path, sizeof path, "%s row %zu, column %s", v->what, row->index,
                  v->spec[spec_i].name);
     else
         snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
-    dd__lerr_at(v->L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path, "%s", msg);
+    dd__inv_at(v->L, DD_SEV_ERROR, &v->src, row->line, row->offset, c < 0 ? 0 : c, path, "%s",
+               msg);
+}
+
+void dd__inv_at(dd_loader *L, dd_severity sev, const dd_inv_src *src, uint32_t line,
+                size_t offset, int field, const char *path, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (src->sheet) {
+        char place[512];
+        dd__xlsx_cell_place(src->file, src->sheet, field < 0 ? 0 : (uint32_t)field, line, place,
+                            sizeof place);
+        dd_diags_add(L->diags, sev, place, 0, 0, path, NULL, "%s", msg);
+        return;
+    }
+    uint32_t l = line, c = 1;
+    if (field >= 0)
+        dd__csv_locate(src->text, src->len, src->sep, offset, (size_t)field, line, &l, &c);
+    const char *text = field == DD_INV_ROW_QUIET ? NULL : src->text;
+    dd__lerr_at(L, sev, src->file, text, text ? src->len : 0, l, c, path, "%s", msg);
 }
 
 static void lower_trim(const char *in, char *out, size_t size)
@@ -163,25 +184,10 @@ static bool read_header(inv *v, const dd_csv_row *row)
     if (!looks_like_header(v, row, known)) {
         char path[128];
         snprintf(path, sizeof path, "%s header", v->what);
-        /* a spreadsheet saved with another separator: one cell holding the
-         * column names; say exactly what to change */
-        const char *sep = NULL;
-        if (row->n_fields == 1 && strchr(row->fields[0], ';'))
-            sep = "semicolons";
-        else if (row->n_fields == 1 && strchr(row->fields[0], '\t'))
-            sep = "tabs";
-        if (sep) {
-            dd__lerr_at(L, DD_SEV_ERROR, v->file, NULL, 0, row->line, 1, path,
-                        "the columns are separated by %s: save the sheet as \"CSV UTF-8 "
-                        "(comma delimited)\", with a point as the decimal separator",
-                        sep);
-            v->header_ok = false;
-            return false;
-        }
-        dd__lerr_at(L, DD_SEV_ERROR, v->file, NULL, 0, row->line, 1, path,
-                    "not a %s inventory: its first row names none of its columns (%s, ...; "
-                    "docs/format.md)",
-                    v->what, v->spec[0].name);
+        dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, 0, DD_INV_ROW_QUIET, path,
+                   "not a %s inventory: its first row names none of its columns (%s, ...; "
+                   "docs/format.md)",
+                   v->what, v->spec[0].name);
         v->header_ok = false;
         return false;
     }
@@ -192,13 +198,12 @@ static bool read_header(inv *v, const dd_csv_row *row)
         v->header[c] = dd__arena_strdup(L->arena, row->fields[c]);
         const char *unit = NULL;
         int found = match_spec(v, h, &unit);
-        uint32_t line, col;
-        dd__csv_locate(v->text, v->len, row->offset, c, row->line, &line, &col);
+        const int at = (int)c;
         char path[128];
         snprintf(path, sizeof path, "%s header", v->what);
         if (found < 0) {
             if (h[0] == '\0') {
-                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                             "column %zu has no name", c + 1);
                 v->header_ok = false;
                 continue;
@@ -208,16 +213,16 @@ static bool read_header(inv *v, const dd_csv_row *row)
                 if (v->spec[i].name == s)
                     suggested |= 1u << i;
             if (s)
-                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                             "unknown column '%.60s' (did you mean '%s'?)", row->fields[c], s);
             else
-                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                             "unknown column '%.60s'", row->fields[c]);
             v->header_ok = false;
             continue;
         }
         if (v->col[found] >= 0) {
-            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+            dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                         "column '%s' appears twice", v->spec[found].name);
             v->header_ok = false;
             continue;
@@ -226,7 +231,7 @@ static bool read_header(inv *v, const dd_csv_row *row)
             /* times without an offset are host-country local, or UTC when
              * the header says "(UTC)" */
             if (strcmp(unit, "utc") && strcmp(unit, "z") && strcmp(unit, "local")) {
-                dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+                dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                             "column '%s' takes (UTC) or (local), got '%s'", v->spec[found].name,
                             unit);
                 v->header_ok = false;
@@ -234,13 +239,13 @@ static bool read_header(inv *v, const dd_csv_row *row)
                 continue;
             }
         } else if (unit && v->spec[found].type != C_QTY) {
-            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+            dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                         "column '%s' takes no unit, got '%s'", v->spec[found].name, unit);
             v->header_ok = false;
             v->col[found] = (int)c;
             continue;
         } else if (unit && !dd__unit_known(v->spec[found].qty, unit)) {
-            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
+            dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, at, path,
                         "unknown unit '%s' for column '%s' (units: %s)", unit,
                         v->spec[found].name, dd__qty_units(v->spec[found].qty));
             v->header_ok = false;
@@ -254,8 +259,8 @@ static bool read_header(inv *v, const dd_csv_row *row)
         if (v->spec[i].required && v->col[i] < 0 && !((suggested >> i) & 1u)) {
             char path[128];
             snprintf(path, sizeof path, "%s header", v->what);
-            dd__lerr_at(L, DD_SEV_ERROR, v->file, v->text, v->len, row->line, 1, path,
-                        "missing required column '%s'", v->spec[i].name);
+            dd__inv_at(L, DD_SEV_ERROR, &v->src, row->line, row->offset, DD_INV_ROW, path,
+                       "missing required column '%s'", v->spec[i].name);
             v->header_ok = false;
         }
     }
@@ -289,6 +294,66 @@ static bool need(inv *v, const dd_csv_row *row, int i, const char **out)
     return true;
 }
 
+static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/* A group separator of a number written with a decimal comma: a point, a
+ * space or a no-break space (U+00A0, U+202F) before three digits; its
+ * length in bytes, or 0. */
+static size_t group_mark(const char *p)
+{
+    size_t n = *p == '.' || *p == ' ' ? 1
+               : !strncmp(p, "\xC2\xA0", 2) ? 2
+               : !strncmp(p, "\xE2\x80\xAF", 3) ? 3
+                                                 : 0;
+    if (n && digit(p[n]) && digit(p[n + 1]) && digit(p[n + 2]) && !digit(p[n + 3]))
+        return n;
+    return 0;
+}
+
+/* In a file separated by semicolons or tabs the comma is the decimal mark
+ * (1.234,5 and 1 234,5 are 1234.5): the number rewritten with a point into
+ * buf, or s itself when it has no decimal comma. */
+static const char *decimal_comma(const inv *v, const char *s, char *buf, size_t size)
+{
+    if (v->src.sep == ',' || !strchr(s, ','))
+        return s;
+    size_t n = 0;
+    for (const char *p = s; *p; p++) {
+        if (n + 2 >= size)
+            return s;
+        size_t g = p > s && digit(p[-1]) ? group_mark(p) : 0;
+        if (g && strchr(p, ',')) {
+            p += g - 1; /* a group mark before the decimal comma */
+            continue;
+        }
+        buf[n++] = *p == ',' && p > s && digit(p[-1]) && digit(p[1]) ? '.' : *p;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A comma-separated file's number written with a decimal comma ("6400,5",
+ * quoted): the message that says what to write instead, or false. */
+static bool comma_hint(inv *v, const dd_csv_row *row, int i, const char *s)
+{
+    const char *c = strchr(s, ',');
+    if (v->src.sep != ',' || !c || c == s || !digit(c[-1]) || !digit(c[1]))
+        return false;
+    size_t after = 0;
+    while (digit(c[1 + after]))
+        after++;
+    if (after == 3 && !strchr(c + 1, ','))
+        return false; /* 6,400: thousands; the error is elsewhere */
+    char fixed[128];
+    snprintf(fixed, sizeof fixed, "%s", s);
+    fixed[c - s < (ptrdiff_t)sizeof fixed ? c - s : 0] = '.';
+    cell_err(v, row, i,
+             "decimal comma in '%s': write a point (%s), or save the sheet separated by "
+             "semicolons, where a comma is the decimal mark",
+             s, fixed);
+    return true;
+}
+
 static bool cell_int(inv *v, const dd_csv_row *row, int i, int64_t min, int64_t max,
                      int32_t *out)
 {
@@ -296,8 +361,10 @@ static bool cell_int(inv *v, const dd_csv_row *row, int i, int64_t min, int64_t 
     if (!need(v, row, i, &s))
         return false;
     int64_t x;
-    if (dd__parse_int(s, &x)) {
-        cell_err(v, row, i, "expected a whole number, got '%s'", s);
+    char b[128];
+    if (dd__parse_int(decimal_comma(v, s, b, sizeof b), &x)) {
+        if (!comma_hint(v, row, i, s))
+            cell_err(v, row, i, "expected a whole number, got '%s'", s);
         return false;
     }
     if (x < min || x > max) {
@@ -319,9 +386,11 @@ static bool cell_qty(inv *v, const dd_csv_row *row, int i, double *out)
                       : q == DD_Q_WEIGHT ? v->L->weight_unit
                       : q == DD_Q_LENGTH ? v->L->length_unit
                                          : NULL;
-    const char *err = dd__parse_qty(s, q, def, out);
+    char b[128];
+    const char *err = dd__parse_qty(decimal_comma(v, s, b, sizeof b), q, def, out);
     if (err) {
-        cell_err(v, row, i, "%s, got '%s' (units: %s)", err, s, dd__qty_units(q));
+        if (!comma_hint(v, row, i, s))
+            cell_err(v, row, i, "%s, got '%s' (units: %s)", err, s, dd__qty_units(q));
         return false;
     }
     return true;
@@ -407,23 +476,16 @@ static bool row_shape(inv *v, const dd_csv_row *row)
 {
     if (row->n_fields == v->n_header)
         return true;
-    if (row->n_fields < v->n_header) {
-        uint32_t line, col;
-        dd__csv_locate(v->text, v->len, row->offset, row->n_fields ? row->n_fields - 1 : 0,
-                       row->line, &line, &col);
-        char path[96];
-        snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
-        dd__lerr_at(v->L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
-                    "row has %zu fields but the header has %zu (missing '%s')", row->n_fields,
-                    v->n_header, v->header[row->n_fields]);
-    } else {
-        uint32_t line, col;
-        dd__csv_locate(v->text, v->len, row->offset, v->n_header, row->line, &line, &col);
-        char path[96];
-        snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
-        dd__lerr_at(v->L, DD_SEV_ERROR, v->file, v->text, v->len, line, col, path,
-                    "row has %zu fields but the header has %zu", row->n_fields, v->n_header);
-    }
+    char path[96];
+    snprintf(path, sizeof path, "%s row %zu", v->what, row->index);
+    if (row->n_fields < v->n_header)
+        dd__inv_at(v->L, DD_SEV_ERROR, &v->src, row->line, row->offset,
+                   row->n_fields ? (int)row->n_fields - 1 : 0, path,
+                   "row has %zu fields but the header has %zu (missing '%s')", row->n_fields,
+                   v->n_header, v->header[row->n_fields]);
+    else
+        dd__inv_at(v->L, DD_SEV_ERROR, &v->src, row->line, row->offset, (int)v->n_header, path,
+                   "row has %zu fields but the header has %zu", row->n_fields, v->n_header);
     return false;
 }
 
@@ -432,8 +494,16 @@ static bool on_row(void *ctx, const dd_csv_row *row)
     inv *v = ctx;
     if (v->L->oom)
         return false;
-    if (row->index == 0)
+    if (row->index == 0) {
+        v->src.sep = row->sep;
+        /* kept for the late messages, after the workbook is closed */
+        v->src.sheet = row->sheet ? dd__arena_strdup(v->L->arena, row->sheet) : NULL;
+        if (row->sheet && !v->src.sheet) {
+            v->L->oom = true;
+            return false;
+        }
         return read_header(v, row);
+    }
     if (!v->header_ok)
         return false;
     /* a row of only empty cells (spreadsheet padding) is skipped */
@@ -482,8 +552,8 @@ static bool task_row(inv *v, const dd_csv_row *row)
     if (*t->id) {
         int32_t prev = dd__idmap_put(&L->tasks, t->id, (int32_t)k);
         if (prev >= 0)
-            cell_err(v, row, T_ID, "duplicate task id '%s' (first on line %u)", t->id,
-                     L->tasks_v[prev].line);
+            cell_err(v, row, T_ID, "duplicate task id '%s' (first on %s %u)", t->id,
+                     v->src.sheet ? "row" : "line", L->tasks_v[prev].line);
     }
     t->site = cell_site(v, row, T_SITE);
     double d;
@@ -543,8 +613,8 @@ static bool cargo_row(inv *v, const dd_csv_row *row)
     if (*c->id) {
         int32_t prev = dd__idmap_put(&L->cargo, c->id, (int32_t)k);
         if (prev >= 0)
-            cell_err(v, row, K_ID, "duplicate cargo id '%s' (first on line %u)", c->id,
-                     L->cargo_v[prev].line);
+            cell_err(v, row, K_ID, "duplicate cargo id '%s' (first on %s %u)", c->id,
+                     v->src.sheet ? "row" : "line", L->cargo_v[prev].line);
     }
     c->site = cell_site(v, row, K_SITE);
     c->description = cell_text(v, row, K_DESC, "");
@@ -638,8 +708,8 @@ static bool people_row(inv *v, const dd_csv_row *row)
     if (*p->id) {
         int32_t prev = dd__idmap_put(&L->people, p->id, (int32_t)k);
         if (prev >= 0)
-            cell_err(v, row, P_ID, "duplicate personnel id '%s' (first on line %u)", p->id,
-                     L->people_v[prev].line);
+            cell_err(v, row, P_ID, "duplicate personnel id '%s' (first on %s %u)", p->id,
+                     v->src.sheet ? "row" : "line", L->people_v[prev].line);
     }
     p->site = cell_site(v, row, P_SITE);
     p->count = 1;
@@ -674,19 +744,44 @@ static bool people_row(inv *v, const dd_csv_row *row)
 
 /* ---- driver ----------------------------------------------------------- */
 
-static bool read_inventory(dd_loader *L, dd_ynode *inv_map, const char *key,
-                           const char **file_out, const char **text_out, size_t *len_out,
-                           size_t *cap_out)
+/* One inventory as read: a CSV text or an opened sheet of a workbook. */
+typedef struct inv_in {
+    const char *file;
+    const char *text;
+    size_t len;
+    dd_xlsx *book;
+    size_t cap; /* rows at most */
+} inv_in;
+
+static bool ends_with_ci(const char *s, const char *suffix)
 {
-    *cap_out = 0;
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* inventories.KEY: a path, or {file: PATH, sheet: NAME} for a workbook. */
+static bool read_inventory(dd_loader *L, dd_ynode *inv_map, const char *key, inv_in *in)
+{
+    memset(in, 0, sizeof *in);
     dd_ynode *n = dd__yget(inv_map, key);
     if (!n)
         return false;
-    char path[64];
+    char path[64], fpath[80], spath[80];
     snprintf(path, sizeof path, "inventories.%s", key);
-    const char *rel;
-    if (!dd__ystr(L, n, path, &rel))
+    snprintf(fpath, sizeof fpath, "inventories.%s.file", key);
+    snprintf(spath, sizeof spath, "inventories.%s.sheet", key);
+    const char *rel = NULL, *sheet = NULL;
+    dd_ynode *fn = n, *sn = NULL;
+    if (n->kind == DD_Y_MAP) {
+        fn = dd__yreq(L, n, path, "file");
+        sn = dd__yget(n, "sheet");
+        static const char *const known[] = {"file", "sheet", NULL};
+        dd__yunknown(L, n, path, known);
+        if (!fn || !dd__ystr(L, fn, fpath, &rel) || (sn && !dd__ystr(L, sn, spath, &sheet)))
+            return false;
+    } else if (!dd__ystr(L, n, path, &rel)) {
         return false;
+    }
     char *full = dd__join_path(L->arena, L->base_dir, rel);
     if (!full) {
         L->oom = true;
@@ -701,30 +796,52 @@ static bool read_inventory(dd_loader *L, dd_ynode *inv_map, const char *key,
         return false;
     }
     if (st != DD_OK) {
-        dd__lerr(L, n, path, "cannot read '%s' (%s)", full, why);
+        dd__lerr(L, fn, fn == n ? path : fpath, "cannot read '%s' (%s)", full, why);
         return false;
     }
-    *file_out = full;
-    *text_out = text;
-    *len_out = len;
-    *cap_out = count_lines(text, len);
+    in->file = full;
+    /* a workbook by its content, whatever its name */
+    if (dd__xlsx_is_zip(text, len) || ends_with_ci(full, ".xlsx")) {
+        st = dd__xlsx_open(full, text, len, sheet, NULL, L->diags, &in->book);
+        if (st == DD_ENOMEM)
+            L->oom = true;
+        if (st != DD_OK)
+            return false;
+        in->cap = dd__xlsx_n_rows(in->book);
+        return true;
+    }
+    if (len >= 8 && memcmp(text, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        dd__lerr(L, fn, fn == n ? path : fpath,
+                 "'%s' is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV UTF-8",
+                 full);
+        return false;
+    }
+    if (sheet) {
+        dd__lerr(L, sn, spath, "'%s' is a CSV file, which has no sheets", full);
+        return false;
+    }
+    in->text = text;
+    in->len = len;
+    in->cap = count_lines(text, len);
     return true;
 }
 
 static void run_inventory(dd_loader *L, inv *v, const char *what, const colspec *spec,
                           size_t n_spec, bool (*row_fn)(inv *, const dd_csv_row *),
-                          const char *file, const char *text, size_t len)
+                          const inv_in *in)
 {
     memset(v, 0, sizeof *v);
     v->L = L;
     v->what = what;
-    v->file = file;
-    v->text = text;
-    v->len = len;
+    v->src.file = in->file;
+    v->src.text = in->text;
+    v->src.len = in->len;
+    v->src.sep = ',';
     v->spec = spec;
     v->n_spec = n_spec;
     v->row_fn = row_fn;
-    dd_status st = dd__csv_read(file, text, len, L->diags, on_row, v);
+    dd_status st = in->book ? dd__xlsx_rows(in->book, on_row, v)
+                            : dd__csv_read(in->file, in->text, in->len, L->diags, on_row, v);
     if (st == DD_ENOMEM)
         L->oom = true;
 }
@@ -735,21 +852,20 @@ void dd__load_inventories(dd_loader *L, dd_ynode *root)
     dd_ynode *im = dd__yget(root, "inventories");
     if (im && !dd__yexpect(L, im, DD_Y_MAP, "inventories"))
         im = NULL;
-    size_t cap_t = 0, cap_c = 0, cap_p = 0;
-    const char *tf = NULL, *tt = NULL, *cf = NULL, *ct = NULL, *pf = NULL, *pt = NULL;
-    size_t tl = 0, cl = 0, pl = 0;
-    bool has_t = im && read_inventory(L, im, "tasks", &tf, &tt, &tl, &cap_t);
-    bool has_c = im && read_inventory(L, im, "cargo", &cf, &ct, &cl, &cap_c);
-    bool has_p = im && read_inventory(L, im, "personnel", &pf, &pt, &pl, &cap_p);
+    inv_in ti, ci, pi;
+    bool has_t = im && read_inventory(L, im, "tasks", &ti);
+    bool has_c = im && read_inventory(L, im, "cargo", &ci);
+    bool has_p = im && read_inventory(L, im, "personnel", &pi);
     if (im) {
         static const char *const known[] = {"cargo", "personnel", "tasks", NULL};
         dd__yunknown(L, im, "inventories", known);
     }
+    size_t cap_t = has_t ? ti.cap : 0, cap_c = has_c ? ci.cap : 0, cap_p = has_p ? pi.cap : 0;
     if (dd__idmap_init(&L->tasks, L->arena, cap_t) != DD_OK ||
         dd__idmap_init(&L->cargo, L->arena, cap_c) != DD_OK ||
         dd__idmap_init(&L->people, L->arena, cap_p) != DD_OK) {
         L->oom = true;
-        return;
+        goto done;
     }
     L->tasks_v = dd__arena_array(L->arena, cap_t + 1, sizeof *L->tasks_v);
     L->pending = dd__arena_array(L->arena, cap_t + 1, sizeof *L->pending);
@@ -763,36 +879,34 @@ void dd__load_inventories(dd_loader *L, dd_ynode *root)
     if (!L->tasks_v || !L->pending || !L->tasks_off || !L->cargo_v || !L->cargo_release_by ||
         !L->cargo_off || !L->people_v || !L->people_release_by || !L->people_off) {
         L->oom = true;
-        return;
+        goto done;
     }
     inv v;
     if (has_t) {
-        run_inventory(L, &v, "tasks", task_cols, 7, task_row, tf, tt, tl);
+        run_inventory(L, &v, "tasks", task_cols, 7, task_row, &ti);
         s->n_tasks = v.n_rows;
         memcpy(L->tasks_col, v.col, sizeof L->tasks_col);
-        L->tasks_file = tf;
-        L->tasks_text = tt;
-        L->tasks_len = tl;
+        L->tasks_src = v.src;
     }
     if (has_c) {
-        run_inventory(L, &v, "cargo", cargo_cols, 17, cargo_row, cf, ct, cl);
+        run_inventory(L, &v, "cargo", cargo_cols, 17, cargo_row, &ci);
         s->n_cargo = v.n_rows;
         memcpy(L->cargo_col, v.col, sizeof L->cargo_col);
-        L->cargo_file = cf;
-        L->cargo_text = ct;
-        L->cargo_len = cl;
+        L->cargo_src = v.src;
     }
     if (has_p) {
-        run_inventory(L, &v, "personnel", people_cols, 8, people_row, pf, pt, pl);
+        run_inventory(L, &v, "personnel", people_cols, 8, people_row, &pi);
         s->n_people = v.n_rows;
         memcpy(L->people_col, v.col, sizeof L->people_col);
-        L->people_file = pf;
-        L->people_text = pt;
-        L->people_len = pl;
+        L->people_src = v.src;
     }
     s->tasks = L->tasks_v;
     s->cargo = L->cargo_v;
     s->people = L->people_v;
+done:
+    dd__xlsx_close(has_t ? ti.book : NULL);
+    dd__xlsx_close(has_c ? ci.book : NULL);
+    dd__xlsx_close(has_p ? pi.book : NULL);
 }
 
 /* ---- events (tracking, docs/track.md) ---------------------------------- */
@@ -1080,26 +1194,26 @@ static bool event_row(inv *v, const dd_csv_row *row)
     }
     if (!ok)
         return false;
-    e->file = v->file;
+    e->file = v->src.file;
     e->line = row->line;
     uint32_t line;
-    dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_TIME], row->line, &line,
-                   &e->col_time);
+    dd__csv_locate(v->src.text, v->src.len, v->src.sep, row->offset, (size_t)v->col[E_TIME],
+                   row->line, &line, &e->col_time);
     e->col_subject = e->col_value = e->col_time;
     if (v->col[E_SUBJECT] >= 0)
-        dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_SUBJECT], row->line,
-                       &line, &e->col_subject);
+        dd__csv_locate(v->src.text, v->src.len, v->src.sep, row->offset,
+                       (size_t)v->col[E_SUBJECT], row->line, &line, &e->col_subject);
     if (v->col[E_VALUE] >= 0)
-        dd__csv_locate(v->text, v->len, row->offset, (size_t)v->col[E_VALUE], row->line,
-                       &line, &e->col_value);
+        dd__csv_locate(v->src.text, v->src.len, v->src.sep, row->offset,
+                       (size_t)v->col[E_VALUE], row->line, &line, &e->col_value);
     /* the row's first line, from its offset (finding it by line number
      * would scan the text from the start for every row) */
     size_t a = row->offset, b = a;
-    while (b < v->len && v->text[b] != '\n' && b - a < 511)
+    while (b < v->src.len && v->src.text[b] != '\n' && b - a < 511)
         b++;
-    if (b > a && v->text[b - 1] == '\r')
+    if (b > a && v->src.text[b - 1] == '\r')
         b--;
-    e->source = dd__arena_strndup(v->L->arena, v->text + a, b - a);
+    e->source = dd__arena_strndup(v->L->arena, v->src.text + a, b - a);
     if (!e->source)
         v->L->oom = true;
     v->n_rows++;
@@ -1120,9 +1234,10 @@ size_t dd__read_events(dd_loader *L, const char *file, const char *text, size_t 
     memset(&v, 0, sizeof v);
     v.L = L;
     v.what = "event";
-    v.file = file;
-    v.text = text;
-    v.len = len;
+    v.src.file = file;
+    v.src.text = text;
+    v.src.len = len;
+    v.src.sep = dd__csv_separator(text, len);
     v.spec = event_cols;
     v.n_spec = sizeof event_cols / sizeof event_cols[0];
     v.row_fn = event_row;

@@ -185,7 +185,9 @@ bool dd__ynum(dd_loader *L, const dd_ynode *n, const char *path, double min, dou
     if (!dd__yexpect(L, n, DD_Y_SCALAR, path))
         return false;
     double v;
-    const char *err = dd__parse_number(n->text, &v);
+    /* a share (0 to 1) may be written as a percentage: 50% */
+    bool share = min == 0 && max == 1;
+    const char *err = share ? dd__parse_fraction(n->text, &v) : dd__parse_number(n->text, &v);
     if (err) {
         dd__lerr(L, n, path, "%s, got '%s'", err, n->text);
         return false;

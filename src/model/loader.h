@@ -27,6 +27,18 @@ dd_status dd__idmap_init(dd_idmap *m, dd_arena *a, size_t expected);
 int32_t dd__idmap_put(dd_idmap *m, const char *key, int32_t val);
 int32_t dd__idmap_get(const dd_idmap *m, const char *key);
 
+/* Where an inventory's rows come from, to locate a cell in a message: a
+ * CSV text (its fields separated by `sep`), or a sheet of a workbook
+ * (text NULL; cells are placed as FILE:SHEET!F12). Borrowed from the
+ * loader's arena. */
+typedef struct dd_inv_src {
+    const char *file;  /* the path as opened */
+    const char *text;  /* CSV text, or NULL for a sheet */
+    size_t len;
+    char sep;          /* CSV separator */
+    const char *sheet; /* the sheet's name, for a workbook */
+} dd_inv_src;
+
 /* Mutable views of the arrays being built (the scenario exposes const). */
 typedef struct dd_loader {
     dd_arena *arena;
@@ -75,13 +87,16 @@ typedef struct dd_loader {
     const char **people_release_by;
     /* the `at` node of each milestone (or NULL), for late messages */
     const dd_ynode **milestone_at;
-    /* inventory file texts kept for late messages */
-    const char *cargo_file, *cargo_text;
-    size_t cargo_len;
-    const char *people_file, *people_text;
-    size_t people_len;
-    const char *tasks_file, *tasks_text;
-    size_t tasks_len;
+    /* acknowledged warnings (ack.c) */
+    struct dd_ack {
+        const char *key; /* "no-mog AB201 C17" */
+        const dd_ynode *node;
+        size_t index;
+        bool used;
+    } *acks;
+    size_t n_acks;
+    /* the inventories' sources, kept for late messages */
+    dd_inv_src cargo_src, people_src, tasks_src;
     /* positions of inventory rows' cells, for late messages */
     size_t *cargo_off, *people_off, *tasks_off;
     int cargo_col[24], people_col[24], tasks_col[24]; /* = MAX_COLS of inventory.c */
@@ -102,6 +117,16 @@ void dd__lwarn(dd_loader *L, const dd_ynode *n, const char *path, const char *fm
 void dd__lerr_at(dd_loader *L, dd_severity sev, const char *file, const char *text, size_t len,
                  uint32_t line, uint32_t col, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
+
+/* A message at field `field` of an inventory row that starts at byte
+ * `offset` on line `line` (a sheet's row number for a workbook). field
+ * DD_INV_ROW: the row's start, with its source line; DD_INV_ROW_QUIET:
+ * the row's start, its text not shown (a file that may be no inventory). */
+#define DD_INV_ROW (-1)
+#define DD_INV_ROW_QUIET (-2)
+void dd__inv_at(dd_loader *L, dd_severity sev, const dd_inv_src *src, uint32_t line,
+                size_t offset, int field, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
 
 /* Map access; get marks the key used. */
 dd_ynode *dd__yget(dd_ynode *map, const char *key);
@@ -148,6 +173,13 @@ size_t dd__read_events(dd_loader *L, const char *file, const char *text, size_t 
                        struct dd_event **out);
 /* The optional `disruptions:` section (disrupt.c), after sites and aircraft. */
 void dd__load_disruptions(dd_loader *L, dd_ynode *root);
+
+/* Acknowledged warnings (ack.c): read `acknowledge:` (before validation);
+ * whether the warning of `key` is acknowledged (marks it used); warn of
+ * the acknowledgements no warning used (after validation). */
+void dd__load_acks(dd_loader *L, dd_ynode *root);
+bool dd__acked(dd_loader *L, const char *key);
+void dd__acks_unused(dd_loader *L);
 
 /* Read a whole file into the arena (NUL-terminated). */
 dd_status dd__read_file(dd_arena *a, const char *path, char **text, size_t *len,

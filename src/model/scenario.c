@@ -68,10 +68,11 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     o->s.classes = L.class_names;
     o->s.n_classes = L.n_class_names;
     dd__load_inventories(&L, root);
+    dd__load_acks(&L, root);
     static const char *const known[] = {"drawdown", "name", "units", "passenger_weight",
                                         "agreement", "hazards", "sites", "destinations",
                                         "aircraft", "commercial", "inventories", "disruptions",
-                                        "phases", "briefing", NULL};
+                                        "phases", "briefing", "acknowledge", NULL};
     L.file = name;
     L.text = text;
     L.len = len;
@@ -81,12 +82,13 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     /* cross-checks run even after earlier errors, so one pass reports all;
      * each check skips records whose own fields failed */
     dd__validate(&L);
+    dd__acks_unused(&L);
     if (L.oom)
         return DD_ENOMEM;
     o->s.files[0] = base_dir ? name : NULL;
-    o->s.files[1] = L.tasks_file;
-    o->s.files[2] = L.cargo_file;
-    o->s.files[3] = L.people_file;
+    o->s.files[1] = L.tasks_src.file;
+    o->s.files[2] = L.cargo_src.file;
+    o->s.files[3] = L.people_src.file;
     o->s.classes = L.class_names;
     o->s.n_classes = L.n_class_names;
     o->s.hazard.classes = L.hazard_names;

@@ -104,7 +104,8 @@ static bool get_tz(dd_loader *L, dd_ynode *map, const char *path, int32_t *out)
     return true;
 }
 
-/* A position: {lat: .., lon: ..}, [lat, lon] or "lat, lon" in degrees. */
+/* A position: {lat: .., lon: ..}, [lat, lon] or "lat, lon" in degrees, or
+ * the text of a publication in degrees, minutes and seconds. */
 static bool get_position(dd_loader *L, dd_ynode *map, const char *path, double *lat,
                          double *lon)
 {
@@ -133,18 +134,10 @@ static bool get_position(dd_loader *L, dd_ynode *map, const char *path, double *
         bool ok = dd__ynum(L, n->items[0], p0, -90, 90, lat);
         return dd__ynum(L, n->items[1], p1, -180, 180, lon) && ok;
     }
-    char a[64], b[64];
-    const char *comma = strchr(n->text, ',');
-    if (!comma || (size_t)(comma - n->text) >= sizeof a || strlen(comma + 1) >= sizeof b) {
-        dd__lerr(L, n, fp, "expected 'latitude, longitude' in degrees, got '%s'", n->text);
-        return false;
-    }
-    memcpy(a, n->text, (size_t)(comma - n->text));
-    a[comma - n->text] = '\0';
-    memcpy(b, comma + 1, strlen(comma + 1) + 1);
-    if (dd__parse_number(a, lat) || dd__parse_number(b, lon) || fabs(*lat) > 90 ||
-        fabs(*lon) > 180) {
-        dd__lerr(L, n, fp, "expected 'latitude, longitude' in degrees, got '%s'", n->text);
+    /* text: signed degrees, or degrees-minutes-seconds as published */
+    const char *err = dd__parse_position(n->text, lat, lon);
+    if (err) {
+        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
         return false;
     }
     return true;

@@ -170,6 +170,23 @@ const char *dd__parse_number(const char *s, double *out)
     return NULL;
 }
 
+const char *dd__parse_fraction(const char *s, double *out)
+{
+    const char *p = skip_ws(s);
+    if (!*p)
+        return "expected a number, got nothing";
+    if (!read_number(&p, out))
+        return "expected a number or a percentage";
+    p = skip_ws(p);
+    if (*p == '%') {
+        *out /= 100;
+        p = skip_ws(p + 1);
+    }
+    if (*p)
+        return "expected a number or a percentage";
+    return NULL;
+}
+
 const char *dd__parse_int(const char *s, int64_t *out)
 {
     double v;
@@ -510,4 +527,185 @@ void dd_aircraft_tail_name(const dd_aircraft *a, int32_t tail, char *buf, size_t
         snprintf(buf, size, "%s", a->tail_numbers[tail - 1]);
     else
         snprintf(buf, size, "%s-%d", a->id, (int)tail);
+}
+
+/* ---- positions --------------------------------------------------------- */
+
+/* A separator inside a coordinate: blanks, degree, minute and second
+ * marks in ASCII and in the Unicode forms a publication pastes; its
+ * length in bytes, or 0. */
+static size_t coord_mark(const char *p)
+{
+    static const char *const marks[] = {
+        "\xC2\xB0",     /* degree sign */
+        "\xC2\xBA",     /* masculine ordinal, often typed for a degree */
+        "\xCB\x9A",     /* ring above */
+        "\xE2\x80\xB2", /* prime */
+        "\xE2\x80\xB3", /* double prime */
+        "\xE2\x80\x99", /* right single quote */
+        "\xE2\x80\x9D", /* right double quote */
+        NULL};
+    if (*p == ' ' || *p == '\t' || *p == '\'' || *p == '"' || *p == ':')
+        return 1;
+    for (const char *const *m = marks; *m; m++) {
+        size_t n = strlen(*m);
+        if (strncmp(p, *m, n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* One coordinate without its hemisphere letter, in [a, b): decimal
+ * degrees (13.4819), degrees and minutes (13°28.9'), degrees, minutes and
+ * seconds (13°28'55", 13 28 55, 13-28-55.3) or the compact forms of
+ * aeronautical publications (132855, 0021059.5, 1328, 00210). */
+static bool parse_coord(const char *a, const char *b, bool allow_sign, double *out)
+{
+    while (a < b && (*a == ' ' || *a == '\t'))
+        a++;
+    bool neg = false;
+    if (a < b && (*a == '-' || *a == '+') && allow_sign) {
+        neg = *a == '-';
+        a++;
+    }
+    double part[3];
+    size_t n = 0, int_digits = 0;
+    bool fraction = false;
+    const char *p = a;
+    while (p < b) {
+        size_t m = coord_mark(p);
+        if (m || (*p == '-' && n > 0)) {
+            p += m ? m : 1;
+            continue;
+        }
+        if (!isdigit((unsigned char)*p) || n == 3 || fraction)
+            return false;
+        char buf[32];
+        size_t k = 0, digits = 0;
+        while (p < b && (isdigit((unsigned char)*p) || *p == '.') && k + 1 < sizeof buf) {
+            if (*p == '.') {
+                if (fraction)
+                    return false;
+                fraction = true;
+            } else if (!fraction) {
+                digits++;
+            }
+            buf[k++] = *p++;
+        }
+        if (p < b && (isdigit((unsigned char)*p) || *p == '.'))
+            return false;
+        buf[k] = '\0';
+        char *end;
+        part[n] = strtod(buf, &end);
+        if (*end)
+            return false;
+        if (n == 0)
+            int_digits = digits;
+        n++;
+    }
+    if (n == 0)
+        return false;
+    double deg = part[0], min = n > 1 ? part[1] : 0, sec = n > 2 ? part[2] : 0;
+    if (n == 1 && int_digits >= 4) {
+        /* compact: DDMM(SS) or DDDMM(SS), the degrees' digits first */
+        size_t dd = int_digits >= 6 ? int_digits - 4 : int_digits - 2;
+        if (dd < 2 || dd > 3)
+            return false;
+        double scale_m = int_digits >= 6 ? 1e4 : 1e2;
+        double whole = floor(part[0] / scale_m);
+        double rest = part[0] - whole * scale_m;
+        deg = whole;
+        if (int_digits >= 6) {
+            min = floor(rest / 100);
+            sec = rest - min * 100;
+        } else {
+            min = rest;
+        }
+    }
+    if (min >= 60 || sec >= 60 || (n > 1 && deg != floor(deg)) || (n > 2 && min != floor(min)))
+        return false;
+    *out = (neg ? -1 : 1) * (deg + min / 60 + sec / 3600);
+    return true;
+}
+
+static bool hemisphere(char c) { return strchr("NSEWnsew", c) != NULL && c != '\0'; }
+
+const char *dd__parse_position(const char *s, double *lat, double *lon)
+{
+    static const char *const bad =
+        "expected a position such as '13.4819, 2.1831' (degrees north and east), "
+        "13\xC2\xB0" "28'55\"N 002\xC2\xB0" "10'59\"E or 132855N 0021059E";
+    size_t len = strlen(s);
+    const char *end = s + len;
+    const char *letters[3];
+    size_t nl = 0;
+    for (const char *p = s; *p; p++)
+        if (hemisphere(*p)) {
+            if (nl == 2)
+                return bad;
+            letters[nl++] = p;
+        }
+    double v[2];
+    char h[2] = {0, 0};
+    if (nl == 0) {
+        /* "lat, lon" or "lat lon" in signed degrees */
+        const char *cut = strchr(s, ',');
+        if (!cut || strchr(cut + 1, ',')) {
+            /* no comma: the blank between two numbers, when there is one */
+            const char *a = s;
+            while (*a == ' ' || *a == '\t')
+                a++;
+            cut = a + strcspn(a, " \t");
+            if (!*cut)
+                return bad;
+        }
+        if (!parse_coord(s, cut, true, &v[0]) || !parse_coord(cut + 1, end, true, &v[1]))
+            return bad;
+        h[0] = 'N';
+        h[1] = 'E';
+    } else if (nl == 2) {
+        const char *a = s;
+        while (*a == ' ' || *a == '\t')
+            a++;
+        const char *p0, *p1, *q0, *q1;
+        if (a == letters[0]) { /* N13°28'55" E002°10'59" */
+            p0 = letters[0] + 1, p1 = letters[1];
+            q0 = letters[1] + 1, q1 = end;
+        } else { /* 13°28'55"N 002°10'59"E */
+            p0 = s, p1 = letters[0];
+            q0 = letters[0] + 1, q1 = letters[1];
+            for (const char *t = letters[1] + 1; t < end; t++)
+                if (*t != ' ' && *t != '\t')
+                    return bad;
+        }
+        /* a comma or a slash may separate the two */
+        while (p1 > p0 && (p1[-1] == ',' || p1[-1] == '/' || p1[-1] == ' '))
+            p1--;
+        while (q0 < q1 && (*q0 == ',' || *q0 == '/' || *q0 == ' '))
+            q0++;
+        while (q1 > q0 && (q1[-1] == ',' || q1[-1] == '/' || q1[-1] == ' '))
+            q1--;
+        if (!parse_coord(p0, p1, false, &v[0]) || !parse_coord(q0, q1, false, &v[1]))
+            return bad;
+        h[0] = (char)toupper((unsigned char)*letters[0]);
+        h[1] = (char)toupper((unsigned char)*letters[1]);
+    } else {
+        return bad;
+    }
+    bool lat_first = h[0] == 'N' || h[0] == 'S';
+    char hl = lat_first ? h[0] : h[1], ho = lat_first ? h[1] : h[0];
+    if (!(hl == 'N' || hl == 'S') || !(ho == 'E' || ho == 'W'))
+        return "a position needs one latitude (N or S) and one longitude (E or W)";
+    double la = lat_first ? v[0] : v[1], lo = lat_first ? v[1] : v[0];
+    if (hl == 'S')
+        la = -la;
+    if (ho == 'W')
+        lo = -lo;
+    if (fabs(la) > 90)
+        return "latitude beyond 90 degrees";
+    if (fabs(lo) > 180)
+        return "longitude beyond 180 degrees";
+    *lat = la;
+    *lon = lo;
+    return NULL;
 }

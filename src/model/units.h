@@ -22,6 +22,8 @@ typedef enum dd_qty {
 
 /* A plain decimal number, all of `s` (thousands commas allowed). */
 const char *dd__parse_number(const char *s, double *out);
+/* A share: a number, or a percentage ("50%", "12.5 %") divided by 100. */
+const char *dd__parse_fraction(const char *s, double *out);
 /* A whole number, all of `s`. */
 const char *dd__parse_int(const char *s, int64_t *out);
 /* A quantity with a unit; a bare number takes `default_unit` (NULL: a unit
@@ -46,6 +48,14 @@ const char *dd__parse_time(const char *s, int32_t default_offset, bool end_of_da
 const char *dd__parse_tz(const char *s, int32_t *out);
 /* "06:00-22:00" (local) -> [open, close) minutes; "24h" or "00:00-24:00" all day. */
 const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close);
+/*
+ * A position as text: "13.4819, 2.1831" (signed degrees, latitude first),
+ * or with hemisphere letters in degrees-minutes-seconds as airfield
+ * publications give them: 13°28'55"N 002°10'59"E, N13°28'55" E002°10'59",
+ * 13 28 55N 2 10 59E, 13-28-55.3N 002-10-59E, 132855N 0021059E,
+ * 1328.9N 00211.0E, 13°28.9'N 2°11'E, 13.4819N 2.1831E (either order).
+ */
+const char *dd__parse_position(const char *s, double *lat, double *lon);
 /* Days since 1970-01-01 of a civil date. */
 int64_t dd__days_from_civil(int64_t y, unsigned m, unsigned d);
 void dd__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

@@ -18,19 +18,16 @@
 #define LB 0.45359237
 #define IN 0.0254
 
-static void row_err(dd_loader *L, dd_severity sev, const char *what, const char *file,
-                    const char *text, size_t len, size_t off, uint32_t line, size_t index,
-                    int csv_col, const char *colname, const char *fmt, va_list ap)
+static void row_err(dd_loader *L, dd_severity sev, const char *what, const dd_inv_src *src,
+                    size_t off, uint32_t line, size_t index, int col, const char *colname,
+                    const char *fmt, va_list ap)
 {
     char msg[640];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    uint32_t l = line, c = 1;
-    if (csv_col >= 0)
-        dd__csv_locate(text, len, off, (size_t)csv_col, line, &l, &c);
     char path[160];
     snprintf(path, sizeof path, "%s row %zu%s%s", what, index, colname ? ", column " : "",
              colname ? colname : "");
-    dd__lerr_at(L, sev, file, text, len, l, c, path, "%s", msg);
+    dd__inv_at(L, sev, src, line, off, col >= 0 ? col : DD_INV_ROW, path, "%s", msg);
 }
 
 static void task_err(dd_loader *L, size_t k, int col, const char *colname, const char *fmt, ...)
@@ -39,8 +36,8 @@ static void task_err(dd_loader *L, size_t k, int col, const char *colname, const
 {
     va_list ap;
     va_start(ap, fmt);
-    row_err(L, DD_SEV_ERROR, "tasks", L->tasks_file, L->tasks_text, L->tasks_len,
-            L->tasks_off[k], L->tasks_v[k].line, k + 1, L->tasks_col[col], colname, fmt, ap);
+    row_err(L, DD_SEV_ERROR, "tasks", &L->tasks_src, L->tasks_off[k], L->tasks_v[k].line, k + 1,
+            L->tasks_col[col], colname, fmt, ap);
     va_end(ap);
 }
 
@@ -51,8 +48,8 @@ static void cargo_msg(dd_loader *L, dd_severity sev, size_t k, int col, const ch
 {
     va_list ap;
     va_start(ap, fmt);
-    row_err(L, sev, "cargo", L->cargo_file, L->cargo_text, L->cargo_len, L->cargo_off[k],
-            L->cargo_v[k].line, k + 1, col >= 0 ? L->cargo_col[col] : -1, colname, fmt, ap);
+    row_err(L, sev, "cargo", &L->cargo_src, L->cargo_off[k], L->cargo_v[k].line, k + 1,
+            col >= 0 ? L->cargo_col[col] : -1, colname, fmt, ap);
     va_end(ap);
 }
 
@@ -63,8 +60,8 @@ static void people_err(dd_loader *L, size_t k, int col, const char *colname, con
 {
     va_list ap;
     va_start(ap, fmt);
-    row_err(L, DD_SEV_ERROR, "personnel", L->people_file, L->people_text, L->people_len,
-            L->people_off[k], L->people_v[k].line, k + 1, L->people_col[col], colname, fmt, ap);
+    row_err(L, DD_SEV_ERROR, "personnel", &L->people_src, L->people_off[k], L->people_v[k].line,
+            k + 1, L->people_col[col], colname, fmt, ap);
     va_end(ap);
 }
 
@@ -358,11 +355,15 @@ static void check_dates(dd_loader *L)
     for (size_t i = 0; i < s->n_sites; i++) {
         const dd_site *x = &s->sites[i];
         if (x->close_by != DD_TIME_NONE && x->close_by > deadline) {
-            char p[96];
+            char p[96], key[160];
             snprintf(p, sizeof p, "sites[%zu].close_by", i);
-            dd__lerr_at(L, DD_SEV_WARNING, L->file, L->text, L->len, x->loc.line, x->loc.col,
-                        p, "site %s closes after the agreement's deadline; the deadline binds",
-                        x->id);
+            snprintf(key, sizeof key, "late-close %s", x->id);
+            if (!dd__acked(L, key))
+                dd__lerr_at(L, DD_SEV_WARNING, L->file, L->text, L->len, x->loc.line,
+                            x->loc.col, p,
+                            "site %s closes after the agreement's deadline; the deadline "
+                            "binds (if intended: acknowledge: ['%s'])",
+                            x->id, key);
         }
     }
     for (size_t k = 0; k < s->n_cargo; k++)
@@ -515,16 +516,23 @@ static void check_fleet(dd_loader *L)
             continue;
         for (size_t j = 0; j < s->n_sites; j++) {
             const dd_site *x = &s->sites[j];
-            bool listed = false;
+            /* a class given 0 is said to be kept off the site on purpose */
+            bool listed = false, stated = false;
             for (size_t k = 0; k < x->n_mog; k++)
-                if (x->mog[k].klass == a->klass && x->mog[k].count > 0)
-                    listed = true;
-            if (!listed && x->mog_total <= 0) {
+                if (x->mog[k].klass == a->klass) {
+                    stated = true;
+                    listed = listed || x->mog[k].count > 0;
+                }
+            char key[160];
+            snprintf(key, sizeof key, "no-mog %s %s", x->id, s->classes[a->klass]);
+            if (!listed && x->mog_total <= 0 && !stated && !dd__acked(L, key)) {
                 char p[96];
                 snprintf(p, sizeof p, "sites[%zu].mog", j);
                 dd__lerr_at(L, DD_SEV_WARNING, L->file, L->text, L->len, x->loc.line,
-                            x->loc.col, p, "no MOG for class %s at site %s: %s cannot use it",
-                            s->classes[a->klass], x->id, a->id);
+                            x->loc.col, p,
+                            "no MOG for class %s at site %s: %s cannot use it (if intended: "
+                            "%s: 0 in its mog, or acknowledge: ['%s'])",
+                            s->classes[a->klass], x->id, a->id, s->classes[a->klass], key);
             }
         }
     }
