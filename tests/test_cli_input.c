@@ -480,7 +480,7 @@ static void test_every_exit_2_says_why(void **state)
         {"sweep a.yaml --replications 1e3",
          "drawdown sweep: --replications needs a whole number from 0 to 10000000, got '1e3'\n"},
         {"sweep a.yaml --objective fast",
-         "drawdown sweep: --objective is margin or completion, got 'fast'\n"},
+         "drawdown sweep: --objective wants margin or completion, got 'fast'\n"},
         {"sweep a.yaml", "drawdown sweep: give at least one --vary NAME=A..B[:STEP]\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -238,7 +238,7 @@ static void test_loads_csv_and_options(void **state)
 
     r = run("loads --seed x '" NIGER "'");
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "drawdown loads: --seed needs a number\n");
+    assert_string_equal(r.err, "drawdown loads: --seed needs a whole number of at least 0, got 'x'\n");
     run_free(&r);
 
     r = run("loads --help");

@@ -206,7 +206,7 @@ static void test_units_override(void **state)
     run_free(&r);
     r = run(fx, "plan scenario.yaml --units");
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "drawdown plan: --units wants metric or us, got ''\n");
+    assert_string_equal(r.err, "drawdown plan: --units needs a value\n");
     run_free(&r);
 }
 

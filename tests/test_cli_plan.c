@@ -516,7 +516,7 @@ static void test_cli_golden(void **state)
     free(out);
     rc = run(DD_CLI " plan --objective soonest " DATA "/plan/mix/scenario.yaml 2>&1", &out);
     assert_int_equal(rc, 2);
-    assert_string_equal(out, "drawdown plan: --objective is margin or completion, got 'soonest'\n");
+    assert_string_equal(out, "drawdown plan: --objective wants margin or completion, got 'soonest'\n");
     free(out);
     rc = run(DD_CLI " simulate --objective 2>&1", &out);
     assert_int_equal(rc, 2);

@@ -68,6 +68,17 @@ dd_status dd__cli_verify_relaxations(const struct dd_scenario *s, const struct d
                                      const struct dd_plan_options *o, const char *scenario_path,
                                      size_t *tried, size_t *complied);
 
+/* Load the scenario at path (at most max_errors problems reported, 0 for
+ * the default) and, with print, print its diagnostics to stderr; units
+ * (dd_units) set what it displays. Returns -1 when loaded (*out set), else
+ * the exit code, after saying why when the input is not the cause. */
+int dd__cli_load_scenario(const char *cmd, const char *path, size_t max_errors, int units,
+                          bool print, struct dd_scenario **out);
+
+/* The choice of an option "--units" declared as "metric|us" (-1: not
+ * given) as a dd_units. */
+int dd__cli_units_of(int choice);
+
 /* --units metric|us: the value, or -1 after printing a usage error for
  * command `cmd`. */
 int dd__cli_units(const char *cmd, const char *value);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 static const char check_usage[] =
     "usage: drawdown check [--json] [--units metric|us] [--max-errors N] SCENARIO\n"
@@ -25,60 +26,40 @@ static const char check_usage[] =
     "Exit status: 0 valid, 1 valid but a finding shows the deadline cannot be\n"
     "met, 2 bad input (each problem printed as FILE:LINE:COL).\n";
 
+typedef struct check_args {
+    bool json;
+    int units;
+    uint64_t max_errors;
+} check_args;
+
+static const dd_opt check_opts[] = {
+    {"--json", NULL, DD_OPT_FLAG, offsetof(check_args, json), 0, 0, NULL, 0},
+    {"--units", NULL, DD_OPT_CHOICE, offsetof(check_args, units), 0, 0, "metric|us", 0},
+    {"--max-errors", NULL, DD_OPT_UINT, offsetof(check_args, max_errors), 1, 1e9, NULL, 0},
+};
+
+static const dd_cli_spec check_spec = {
+    "check", check_usage, check_opts, sizeof check_opts / sizeof check_opts[0],
+    1, 1, "which scenario?", "one scenario at a time",
+};
+
 int dd__cmd_check(int argc, char **argv)
 {
-    const char *path = NULL;
-    int json = 0, units = DD_UNITS_SCENARIO;
-    size_t max_errors = DD_DIAGS_DEFAULT_MAX;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(check_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (!strcmp(argv[i], "--units")) {
-            if ((units = dd__cli_units("check", i + 1 < argc ? argv[++i] : NULL)) < 0)
-                return DD_EXIT_INPUT;
-        } else if (!strcmp(argv[i], "--max-errors") && i + 1 == argc) {
-            fprintf(stderr, "drawdown check: --max-errors needs a number\n");
-            return DD_EXIT_INPUT;
-        } else if (!strcmp(argv[i], "--max-errors")) {
-            char *end;
-            unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end || v == 0) {
-                fprintf(stderr, "drawdown check: --max-errors needs a positive number\n");
-                return DD_EXIT_INPUT;
-            }
-            max_errors = v;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "drawdown check: unknown option '%s'\n%s", argv[i], check_usage);
-            return DD_EXIT_INPUT;
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            fprintf(stderr, "drawdown check: one scenario at a time\n");
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "drawdown check: which scenario?\n%s", check_usage);
-        return DD_EXIT_INPUT;
-    }
-    dd_diags diags;
-    dd_diags_init(&diags, max_errors);
+    check_args v = {false, -1, DD_DIAGS_DEFAULT_MAX};
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&check_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
     dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load(path, &diags, &s);
-    dd__cli_print_diags(stderr, &diags);
-    dd_diags_fini(&diags);
-    if (st != DD_OK) {
-        if (st == DD_ENOMEM)
-            fprintf(stderr, "drawdown check: %s\n", dd_status_str(st));
-        return dd__cli_exit_for(st);
-    }
-    dd_scenario_set_units(s, (dd_units)units);
+    code = dd__cli_load_scenario("check", args[0], (size_t)v.max_errors,
+                                 dd__cli_units_of(v.units), true, &s);
+    if (code >= 0)
+        return code;
+    const bool json = v.json;
     dd_check *c = NULL;
-    st = dd_check_summarize(s, &c);
-    int code = DD_EXIT_OK;
+    dd_status st = dd_check_summarize(s, &c);
+    code = DD_EXIT_OK;
     if (st == DD_OK) {
         st = json ? dd_check_write_json(c, stdout) : dd_check_write_text(c, stdout);
         for (size_t i = 0; i < c->n_findings; i++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 static const char loads_usage[] =
     "usage: drawdown loads [options] SCENARIO\n"
@@ -26,71 +27,57 @@ static const char loads_usage[] =
     "  --iterations N     local-search moves per site and type (default 200000)\n"
     "  -h, --help         show this help\n";
 
+typedef struct loads_args {
+    const char *site, *aircraft;
+    bool json, csv, cargo_only;
+    int units;
+    uint64_t seed, iterations;
+} loads_args;
+
+static const dd_opt loads_opts[] = {
+    {"--site", NULL, DD_OPT_STR, offsetof(loads_args, site), 0, 0, NULL, 0},
+    {"--aircraft", NULL, DD_OPT_STR, offsetof(loads_args, aircraft), 0, 0, NULL, 0},
+    {"--cargo-only", NULL, DD_OPT_FLAG, offsetof(loads_args, cargo_only), 0, 0, NULL, 0},
+    {"--json", NULL, DD_OPT_FLAG, offsetof(loads_args, json), 0, 0, NULL, 0},
+    {"--csv", NULL, DD_OPT_FLAG, offsetof(loads_args, csv), 0, 0, NULL, 0},
+    {"--units", NULL, DD_OPT_CHOICE, offsetof(loads_args, units), 0, 0, "metric|us", 0},
+    {"--seed", NULL, DD_OPT_UINT, offsetof(loads_args, seed), 0, 1.8e19, NULL, 0},
+    {"--iterations", NULL, DD_OPT_UINT, offsetof(loads_args, iterations), 0, 1e12, NULL, 0},
+};
+
+static const dd_cli_spec loads_spec = {
+    "loads", loads_usage, loads_opts, sizeof loads_opts / sizeof loads_opts[0],
+    1, 1, "which scenario?", "one scenario at a time",
+};
+
 int dd__cmd_loads(int argc, char **argv)
 {
-    const char *path = NULL, *site = NULL, *aircraft = NULL;
-    int json = 0, csv = 0, units = DD_UNITS_SCENARIO;
     dd_loads_options opt;
     dd_loads_options_init(&opt);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(loads_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "--units")) {
-            if ((units = dd__cli_units("loads", i + 1 < argc ? argv[++i] : NULL)) < 0)
-                return DD_EXIT_INPUT;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!strcmp(a, "--csv")) {
-            csv = 1;
-        } else if (!strcmp(a, "--cargo-only")) {
-            opt.people = false;
-        } else if ((!strcmp(a, "--site") || !strcmp(a, "--aircraft") || !strcmp(a, "--seed") ||
-                    !strcmp(a, "--iterations")) &&
-                   i + 1 < argc) {
-            const char *v = argv[++i];
-            if (!strcmp(a, "--site")) {
-                site = v;
-            } else if (!strcmp(a, "--aircraft")) {
-                aircraft = v;
-            } else {
-                char *end;
-                unsigned long long n = strtoull(v, &end, 10);
-                if (*end || !*v) {
-                    fprintf(stderr, "drawdown loads: %s needs a number\n", a);
-                    return DD_EXIT_INPUT;
-                }
-                if (!strcmp(a, "--seed"))
-                    opt.seed = n;
-                else
-                    opt.max_iterations = n;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown loads: unknown option '%s'\n%s", a, loads_usage);
-            return DD_EXIT_INPUT;
-        } else if (!path) {
-            path = a;
-        } else {
-            fprintf(stderr, "drawdown loads: one scenario at a time\n");
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!path || (json && csv)) {
-        fprintf(stderr, "drawdown loads: %s\n%s",
-                !path ? "which scenario?" : "--json or --csv, not both", loads_usage);
+    loads_args v;
+    memset(&v, 0, sizeof v);
+    v.units = -1;
+    v.seed = opt.seed;
+    v.iterations = opt.max_iterations;
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&loads_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    if (v.json && v.csv) {
+        fprintf(stderr, "drawdown loads: --json or --csv, not both\n%s", loads_usage);
         return DD_EXIT_INPUT;
     }
-    dd_diags diags;
-    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
+    const char *path = args[0], *site = v.site, *aircraft = v.aircraft;
+    const bool json = v.json, csv = v.csv;
+    opt.people = !v.cargo_only;
+    opt.seed = v.seed;
+    opt.max_iterations = v.iterations;
     dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load(path, &diags, &s);
-    dd__cli_print_diags(stderr, &diags);
-    dd_diags_fini(&diags);
-    if (st != DD_OK)
-        return dd__cli_exit_for(st);
-    dd_scenario_set_units(s, (dd_units)units);
-    int code = DD_EXIT_OK;
+    code = dd__cli_load_scenario("loads", path, 0, dd__cli_units_of(v.units), true, &s);
+    if (code >= 0)
+        return code;
+    code = DD_EXIT_OK;
     if (site) {
         for (size_t i = 0; i < s->n_sites; i++)
             if (!strcmp(s->sites[i].id, site))
@@ -111,7 +98,7 @@ int dd__cmd_loads(int argc, char **argv)
     }
     if (code == DD_EXIT_OK) {
         dd_loadplan *p = NULL;
-        st = dd_loads_build(s, &opt, &p);
+        dd_status st = dd_loads_build(s, &opt, &p);
         if (st == DD_OK)
             st = json ? dd_loads_write_json(p, stdout)
                  : csv ? dd_loads_write_csv(p, stdout)

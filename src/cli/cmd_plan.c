@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 static const char plan_usage[] =
     "usage: drawdown plan [options] SCENARIO\n"
@@ -46,97 +47,69 @@ static const char plan_usage[] =
     "planner said met and the verifier did not agree: do not brief it).\n";
 
 
+typedef struct plan_args {
+    const char *out, *csv;
+    bool sorties, clearances, people, tasks, no_relax, no_verify;
+    int units, objective;
+    uint64_t seed, iterations;
+    double time_limit, relax_time;
+} plan_args;
+
+static const dd_opt plan_opts[] = {
+    {"-o", NULL, DD_OPT_STR, offsetof(plan_args, out), 0, 0, NULL, 0},
+    {"--csv", NULL, DD_OPT_STR, offsetof(plan_args, csv), 0, 0, NULL, 0},
+    {"--sorties", NULL, DD_OPT_FLAG, offsetof(plan_args, sorties), 0, 0, NULL, 0},
+    {"--clearances", NULL, DD_OPT_FLAG, offsetof(plan_args, clearances), 0, 0, NULL, 0},
+    {"--people", NULL, DD_OPT_FLAG, offsetof(plan_args, people), 0, 0, NULL, 0},
+    {"--tasks", NULL, DD_OPT_FLAG, offsetof(plan_args, tasks), 0, 0, NULL, 0},
+    {"--units", NULL, DD_OPT_CHOICE, offsetof(plan_args, units), 0, 0, "metric|us", 0},
+    {"--seed", NULL, DD_OPT_UINT, offsetof(plan_args, seed), 0, 1.8e19, NULL, 0},
+    {"--iterations", NULL, DD_OPT_UINT, offsetof(plan_args, iterations), 0, 1e9, NULL, 0},
+    {"--time-limit", NULL, DD_OPT_REAL, offsetof(plan_args, time_limit), 0, 1e6, NULL, 0},
+    {"--objective", NULL, DD_OPT_CHOICE, offsetof(plan_args, objective), 0, 0,
+     "margin|completion", 0},
+    {"--no-relax", NULL, DD_OPT_FLAG, offsetof(plan_args, no_relax), 0, 0, NULL, 0},
+    {"--relax-time", NULL, DD_OPT_REAL, offsetof(plan_args, relax_time), 0, 1e6, NULL, 0},
+    {"--no-verify", NULL, DD_OPT_FLAG, offsetof(plan_args, no_verify), 0, 0, NULL, 0},
+};
+
+static const dd_cli_spec plan_spec = {
+    "plan", plan_usage, plan_opts, sizeof plan_opts / sizeof plan_opts[0],
+    1, 1, "which scenario?", "one scenario at a time",
+};
+
 int dd__cmd_plan(int argc, char **argv)
 {
-    const char *path = NULL, *out = NULL, *csv = NULL;
-    unsigned tables = 0;
-    int units = DD_UNITS_SCENARIO;
-    bool verify = true;
     dd_plan_options opt;
     dd_plan_options_init(&opt);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(plan_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "--units")) {
-            if ((units = dd__cli_units("plan", i + 1 < argc ? argv[++i] : NULL)) < 0)
-                return DD_EXIT_INPUT;
-        } else if (!strcmp(a, "--sorties")) {
-            tables |= DD_TABLE_SORTIES;
-        } else if (!strcmp(a, "--clearances")) {
-            tables |= DD_TABLE_CLEARANCES;
-        } else if (!strcmp(a, "--people")) {
-            tables |= DD_TABLE_PEOPLE;
-        } else if (!strcmp(a, "--tasks")) {
-            tables |= DD_TABLE_TASKS;
-        } else if (!strcmp(a, "--no-relax")) {
-            opt.relax = false;
-        } else if (!strcmp(a, "--no-verify")) {
-            verify = false;
-        } else if (!strcmp(a, "--objective")) {
-            const char *v = i + 1 < argc ? argv[++i] : "";
-            if (!strcmp(v, "margin")) {
-                opt.objective = DD_OBJ_MARGIN;
-            } else if (!strcmp(v, "completion")) {
-                opt.objective = DD_OBJ_COMPLETION;
-            } else {
-                fprintf(stderr, "drawdown plan: --objective is margin or completion, got '%s'\n",
-                        v);
-                return DD_EXIT_INPUT;
-            }
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--csv") || !strcmp(a, "--seed") ||
-                   !strcmp(a, "--iterations") || !strcmp(a, "--time-limit") ||
-                   !strcmp(a, "--relax-time")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "drawdown plan: %s needs a value\n", a);
-                return DD_EXIT_INPUT;
-            }
-            const char *v = argv[++i];
-            if (!strcmp(a, "-o")) {
-                out = v;
-            } else if (!strcmp(a, "--csv")) {
-                csv = v;
-            } else {
-                char *end;
-                errno = 0;
-                double x = strtod(v, &end);
-                if (*end || !*v || errno || x < 0) {
-                    fprintf(stderr, "drawdown plan: %s needs a number, got '%s'\n", a, v);
-                    return DD_EXIT_INPUT;
-                }
-                if (!strcmp(a, "--seed"))
-                    opt.seed = (uint64_t)x;
-                else if (!strcmp(a, "--iterations"))
-                    opt.max_iterations = (uint64_t)x;
-                else if (!strcmp(a, "--relax-time"))
-                    opt.relax_time_s = x;
-                else
-                    opt.time_limit_s = x;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown plan: unknown option '%s'\n%s", a, plan_usage);
-            return DD_EXIT_INPUT;
-        } else if (!path) {
-            path = a;
-        } else {
-            fprintf(stderr, "drawdown plan: one scenario at a time\n");
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "drawdown plan: which scenario?\n%s", plan_usage);
-        return DD_EXIT_INPUT;
-    }
-    dd_diags diags;
-    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
+    plan_args v;
+    memset(&v, 0, sizeof v);
+    v.units = -1;
+    v.objective = opt.objective == DD_OBJ_COMPLETION;
+    v.seed = opt.seed;
+    v.iterations = opt.max_iterations;
+    v.time_limit = opt.time_limit_s;
+    v.relax_time = opt.relax_time_s;
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&plan_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    const char *path = args[0], *out = v.out, *csv = v.csv;
+    unsigned tables = (v.sorties ? DD_TABLE_SORTIES : 0) |
+                      (v.clearances ? DD_TABLE_CLEARANCES : 0) |
+                      (v.people ? DD_TABLE_PEOPLE : 0) | (v.tasks ? DD_TABLE_TASKS : 0);
+    const bool verify = !v.no_verify;
+    opt.relax = !v.no_relax;
+    opt.objective = v.objective == 1 ? DD_OBJ_COMPLETION : DD_OBJ_MARGIN;
+    opt.seed = v.seed;
+    opt.max_iterations = v.iterations;
+    opt.time_limit_s = v.time_limit;
+    opt.relax_time_s = v.relax_time;
     dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load(path, &diags, &s);
-    dd__cli_print_diags(stderr, &diags);
-    dd_diags_fini(&diags);
-    if (st != DD_OK)
-        return dd__cli_exit_for(st);
-    dd_scenario_set_units(s, (dd_units)units);
+    code = dd__cli_load_scenario("plan", path, 0, dd__cli_units_of(v.units), true, &s);
+    if (code >= 0)
+        return code;
     /* an output that is one of the inputs is refused before planning */
     dd_cli_inputs in = {0};
     dd__cli_scenario_inputs(&in, s);
@@ -145,8 +118,8 @@ int dd__cmd_plan(int argc, char **argv)
         return DD_EXIT_INPUT;
     }
     dd_plan *p = NULL;
-    st = dd_plan_build(s, &opt, &p);
-    int code = DD_EXIT_OK;
+    dd_status st = dd_plan_build(s, &opt, &p);
+    code = DD_EXIT_OK;
     bool wrote = false; /* a writer printed why it failed */
     dd_own_check own = {0};
     if (st == DD_OK && verify)

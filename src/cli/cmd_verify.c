@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 static const char verify_usage[] =
     "usage: drawdown verify [--json] SCENARIO PLAN.json\n"
@@ -25,47 +26,37 @@ static const char verify_usage[] =
     "(the scenario or the plan cannot be read; problems printed as\n"
     "FILE:LINE:COL).\n";
 
+typedef struct verify_args {
+    bool json;
+} verify_args;
+
+static const dd_opt verify_opts[] = {
+    {"--json", NULL, DD_OPT_FLAG, offsetof(verify_args, json), 0, 0, NULL, 0},
+};
+
+static const dd_cli_spec verify_spec = {
+    "verify", verify_usage, verify_opts, sizeof verify_opts / sizeof verify_opts[0],
+    2, 2, "needs a scenario and a plan file", "one scenario and one plan",
+};
+
 int dd__cmd_verify(int argc, char **argv)
 {
-    const char *scenario = NULL, *plan = NULL;
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(verify_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "drawdown verify: unknown option '%s'\n%s", argv[i], verify_usage);
-            return DD_EXIT_INPUT;
-        } else if (!scenario) {
-            scenario = argv[i];
-        } else if (!plan) {
-            plan = argv[i];
-        } else {
-            fprintf(stderr, "drawdown verify: one scenario and one plan\n");
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!scenario || !plan) {
-        fprintf(stderr, "drawdown verify: needs a scenario and a plan file\n%s", verify_usage);
-        return DD_EXIT_INPUT;
-    }
-    dd_diags diags;
-    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
+    verify_args v = {false};
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&verify_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    const char *scenario = args[0], *plan = args[1];
+    const int json = v.json;
     dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load(scenario, &diags, &s);
-    dd__cli_print_diags(stderr, &diags);
-    dd_diags_fini(&diags);
-    if (st != DD_OK) {
-        if (st == DD_ENOMEM)
-            fprintf(stderr, "drawdown verify: %s\n", dd_status_str(st));
-        return dd__cli_exit_for(st);
-    }
+    code = dd__cli_load_scenario("verify", scenario, 0, 0, true, &s);
+    if (code >= 0)
+        return code;
     size_t len = 0;
     char *text = NULL;
     const char *why = NULL;
-    st = dd_read_file_malloc(plan, DD_READ_MAX, &text, &len, &why);
+    dd_status st = dd_read_file_malloc(plan, DD_READ_MAX, &text, &len, &why);
     if (st != DD_OK) {
         if (st == DD_ENOMEM)
             fprintf(stderr, "drawdown verify: %s\n", dd_status_str(st));
@@ -77,7 +68,6 @@ int dd__cmd_verify(int argc, char **argv)
     dd_verify_report *r = NULL;
     st = dd_verify_plan(s, plan, text, len, &r);
     free(text);
-    int code;
     if (st == DD_EINPUT) {
         dd__cli_print_diags(stderr, &r->errors);
         code = DD_EXIT_INPUT;

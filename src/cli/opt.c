@@ -128,7 +128,7 @@ static int value(const dd_cli_spec *spec, const dd_opt *o, const char *v, char *
         int k = choice_index(o->choices, v);
         if (k < 0) {
             choices_text(o->choices, want, sizeof want);
-            fprintf(stderr, "drawdown %s: %s is %s, got '%s'\n", spec->cmd, o->name, want, v);
+            fprintf(stderr, "drawdown %s: %s wants %s, got '%s'\n", spec->cmd, o->name, want, v);
             return DD_EXIT_INPUT;
         }
         *(int *)(void *)at = k;

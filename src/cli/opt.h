@@ -7,7 +7,7 @@
  *   drawdown CMD: unknown option '--x'
  *   drawdown CMD: --seed needs a value
  *   drawdown CMD: --threads needs a whole number from 1 to 256, got 'x'
- *   drawdown CMD: --objective is margin or completion, got 'x'
+ *   drawdown CMD: --objective wants margin or completion, got 'x'
  *   drawdown CMD: which scenario?
  *   drawdown CMD: one scenario at a time (got 'b.yaml' too)
  *
