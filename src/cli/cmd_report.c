@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 static const char report_usage[] =
     "usage: drawdown report [options] PLAN.json -o FILE\n"
@@ -51,17 +52,22 @@ static int usage_error(const char *fmt, const char *arg)
     fputs("drawdown report: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\n", stderr);
-    fputs(report_usage, stderr);
     return DD_EXIT_INPUT;
 }
 
-static bool parse_int(const char *s, long lo, long hi, long *out)
+/* "WxH" within 200x150 and 10000x10000 */
+static bool parse_size(const char *v, int *w, int *h)
 {
     char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < lo || v > hi)
+    long x = strtol(v, &end, 10);
+    if (end == v || *end != 'x' || x < 200 || x > 10000 || v[0] == '-' || v[0] == '+')
         return false;
-    *out = v;
+    const char *hs = end + 1;
+    long y = strtol(hs, &end, 10);
+    if (end == hs || *end || y < 150 || y > 10000 || hs[0] == '-' || hs[0] == '+')
+        return false;
+    *w = (int)x;
+    *h = (int)y;
     return true;
 }
 
@@ -97,88 +103,69 @@ static dd_status verify_brief(dd_brief *b, const dd_scenario *s, const char *pla
     return DD_OK;
 }
 
+typedef struct report_args {
+    const char *out, *format, *chart, *size, *scenario, *sim, *baseline, *paper, *marking;
+    int units;
+    uint64_t sortie;
+} report_args;
+
+static const dd_opt report_opts[] = {
+    {"-o", NULL, DD_OPT_STR, offsetof(report_args, out), 0, 0, NULL, 0},
+    {"--format", NULL, DD_OPT_STR, offsetof(report_args, format), 0, 0, NULL, 0},
+    {"--chart", NULL, DD_OPT_STR, offsetof(report_args, chart), 0, 0, NULL, 0},
+    {"--size", NULL, DD_OPT_STR, offsetof(report_args, size), 0, 0, NULL, 0},
+    {"--sortie", NULL, DD_OPT_UINT, offsetof(report_args, sortie), 1, 1e8, NULL, 0},
+    {"--sim", NULL, DD_OPT_STR, offsetof(report_args, sim), 0, 0, NULL, 0},
+    {"--baseline", NULL, DD_OPT_STR, offsetof(report_args, baseline), 0, 0, NULL, 0},
+    {"--scenario", NULL, DD_OPT_STR, offsetof(report_args, scenario), 0, 0, NULL, 0},
+    {"--units", NULL, DD_OPT_CHOICE, offsetof(report_args, units), 0, 0, "metric|us", 0},
+    {"--paper", NULL, DD_OPT_STR, offsetof(report_args, paper), 0, 0, NULL, 0},
+    {"--marking", NULL, DD_OPT_STR, offsetof(report_args, marking), 0, 0, NULL, 0},
+};
+
+static const dd_cli_spec report_spec = {
+    "report", report_usage, report_opts, sizeof report_opts / sizeof report_opts[0],
+    1, 1, "which plan file?", "one plan file",
+};
+
 int dd__cmd_report(int argc, char **argv)
 {
-    const char *plan = NULL, *out = NULL, *scenario = NULL, *sim = NULL, *base = NULL;
     dd_report_options opt;
     dd_report_options_init(&opt);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(report_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--chart") || !strcmp(a, "--size") ||
-                   !strcmp(a, "--sortie") || !strcmp(a, "--scenario") || !strcmp(a, "--sim") ||
-                   !strcmp(a, "--baseline") || !strcmp(a, "--format") ||
-                   !strcmp(a, "--units") || !strcmp(a, "--paper") || !strcmp(a, "--marking")) {
-            if (i + 1 >= argc)
-                return usage_error("%s needs a value", a);
-            const char *v = argv[++i];
-            if (!strcmp(a, "-o")) {
-                out = v;
-            } else if (!strcmp(a, "--units")) {
-                opt.units = dd_units_from_name(v);
-                if (opt.units < 0)
-                    return usage_error("--units wants metric or us, got '%s'", v);
-            } else if (!strcmp(a, "--paper")) {
-                if (!strcmp(v, "a4") || !strcmp(v, "A4"))
-                    opt.paper = DD_PAPER_A4;
-                else if (!strcmp(v, "letter"))
-                    opt.paper = DD_PAPER_LETTER;
-                else
-                    return usage_error("--paper wants a4 or letter, got '%s'", v);
-            } else if (!strcmp(a, "--marking")) {
-                if (strlen(v) > 120)
-                    return usage_error("--marking is at most 120 characters%s", "");
-                opt.marking = v;
-            } else if (!strcmp(a, "--format")) {
-                opt.format = v;
-            } else if (!strcmp(a, "--scenario")) {
-                scenario = v;
-            } else if (!strcmp(a, "--sim")) {
-                sim = v;
-            } else if (!strcmp(a, "--baseline")) {
-                base = v;
-            } else if (!strcmp(a, "--chart")) {
-                opt.chart = dd_chart_from_name(v);
-                if (opt.chart < 0)
-                    return usage_error("unknown chart '%s' (burndown, gantt, ramp, calendar, "
-                                       "security, loads, risk)",
-                                       v);
-            } else if (!strcmp(a, "--size")) {
-                const char *x = strchr(v, 'x');
-                long w, h;
-                char wbuf[16];
-                size_t n = x ? (size_t)(x - v) : 0;
-                if (!x || n == 0 || n >= sizeof wbuf)
-                    return usage_error("--size wants WxH, e.g. 1400x800 (got '%s')", v);
-                memcpy(wbuf, v, n);
-                wbuf[n] = '\0';
-                if (!parse_int(wbuf, 200, 10000, &w) || !parse_int(x + 1, 150, 10000, &h))
-                    return usage_error("--size wants WxH between 200x150 and 10000x10000 "
-                                       "(got '%s')",
-                                       v);
-                opt.width_px = (int)w;
-                opt.height_px = (int)h;
-            } else {
-                long n;
-                if (!parse_int(v, 1, 100000000, &n))
-                    return usage_error("--sortie wants a sortie id (got '%s')", v);
-                opt.first_sortie = (int)n;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
-        } else if (!plan) {
-            plan = a;
-        } else {
-            return usage_error("one plan file (got '%s' too)", a);
-        }
-    }
-    if (!plan)
-        return usage_error("which plan file?%s", "");
+    report_args v;
+    memset(&v, 0, sizeof v);
+    v.units = -1;
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&report_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    const char *plan = args[0], *out = v.out, *scenario = v.scenario, *sim = v.sim,
+               *base = v.baseline;
     if (!out)
         return usage_error("-o FILE is required (-o - with --format for standard output)%s",
                            "");
+    if (v.units >= 0)
+        opt.units = dd__cli_units_of(v.units);
+    if (v.paper && (!strcmp(v.paper, "a4") || !strcmp(v.paper, "A4")))
+        opt.paper = DD_PAPER_A4;
+    else if (v.paper && !strcmp(v.paper, "letter"))
+        opt.paper = DD_PAPER_LETTER;
+    else if (v.paper)
+        return usage_error("--paper wants a4 or letter, got '%s'", v.paper);
+    if (v.marking && strlen(v.marking) > 120)
+        return usage_error("--marking is at most 120 characters%s", "");
+    opt.marking = v.marking;
+    opt.format = v.format;
+    if (v.chart && (opt.chart = dd_chart_from_name(v.chart)) < 0)
+        return usage_error("--chart wants burndown, gantt, ramp, calendar, security, loads or "
+                           "risk, got '%s'",
+                           v.chart);
+    if (v.size && !parse_size(v.size, &opt.width_px, &opt.height_px))
+        return usage_error("--size wants WxH between 200x150 and 10000x10000, got '%s'",
+                           v.size);
+    if (v.sortie)
+        opt.first_sortie = (int)v.sortie;
     /* the output never replaces what the report reads */
     dd_cli_inputs in = {0};
     dd__cli_input(&in, plan);
