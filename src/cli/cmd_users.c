@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include <drawdown/serve.h>
 
 static const char users_usage[] =
@@ -76,51 +77,73 @@ static int get_password(char *buf, size_t size)
     return DD_EXIT_OK;
 }
 
+typedef struct users_args {
+    const char *role, *site;
+} users_args;
+
+static const dd_opt users_add_opts[] = {
+    {"--role", NULL, DD_OPT_STR, offsetof(users_args, role), 0, 0, NULL, 0},
+    {"--site", NULL, DD_OPT_STR, offsetof(users_args, site), 0, 0, NULL, 0},
+};
+
+/* Each subcommand's arguments: add takes options, the others none. */
+static const dd_cli_spec users_specs[] = {
+    {"users add", users_usage, users_add_opts, sizeof users_add_opts / sizeof users_add_opts[0],
+     2, 2, "needs the users file and a NAME", "one user at a time"},
+    {"users passwd", users_usage, NULL, 0, 2, 2, "needs the users file and a NAME",
+     "one user at a time"},
+    {"users remove", users_usage, NULL, 0, 2, 2, "needs the users file and a NAME",
+     "one user at a time"},
+    {"users list", users_usage, NULL, 0, 1, 1, "which users file?", "one users file"},
+};
+
 int dd__cmd_users(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(users_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? DD_EXIT_INPUT : DD_EXIT_OK;
+    if (argc < 2) {
+        fprintf(stderr, "drawdown users: which subcommand? (add, passwd, remove, list)\n%s",
+                users_usage);
+        return DD_EXIT_INPUT;
     }
-    const char *sub = argv[1], *file = NULL, *name = NULL, *role = NULL, *site = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--role") && i + 1 < argc)
-            role = argv[++i];
-        else if (!strcmp(a, "--site") && i + 1 < argc)
-            site = argv[++i];
-        else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown users: unknown option '%s'\n%s", a, users_usage);
-            return DD_EXIT_INPUT;
-        } else if (!file)
-            file = a;
-        else if (!name)
-            name = a;
-        else {
-            fputs(users_usage, stderr);
-            return DD_EXIT_INPUT;
-        }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(users_usage, stdout);
+        return DD_EXIT_OK;
     }
+    const char *sub = argv[1];
+    const dd_cli_spec *spec = NULL;
+    for (size_t i = 0; i < sizeof users_specs / sizeof users_specs[0]; i++)
+        if (!strcmp(users_specs[i].cmd + 6, sub))
+            spec = &users_specs[i];
+    if (!spec) {
+        fprintf(stderr, "drawdown users: unknown subcommand '%s'\n%s", sub, users_usage);
+        return DD_EXIT_INPUT;
+    }
+    users_args v = {NULL, NULL};
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(spec, argc - 1, argv + 1, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    const char *file = args[0], *name = n_args > 1 ? args[1] : NULL, *role = v.role,
+               *site = v.site;
     bool list = !strcmp(sub, "list");
-    if (!file || (!list && !name) || (list && name)) {
-        fputs(users_usage, stderr);
+    int r = role ? dd_user_role_from_name(role) : -1;
+    if (!strcmp(sub, "add") && r < 0) {
+        if (role)
+            fprintf(stderr,
+                    "drawdown users add: --role wants planner, commander, movement, "
+                    "host-liaison, ramp or viewer, got '%s'\n",
+                    role);
+        else
+            fprintf(stderr, "drawdown users add: needs --role ROLE (planner, commander, "
+                            "movement, host-liaison, ramp or viewer)\n");
         return DD_EXIT_INPUT;
     }
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_status st = DD_OK;
     char pw[1100] = "";
-    int code = DD_EXIT_OK;
+    code = DD_EXIT_OK;
     if (!strcmp(sub, "add")) {
-        int r = role ? dd_user_role_from_name(role) : -1;
-        if (r < 0) {
-            fprintf(stderr,
-                    "drawdown users: --role is planner, commander, movement, host-liaison, "
-                    "ramp or viewer%s%s%s\n",
-                    role ? ", got '" : "", role ? role : "", role ? "'" : "");
-            dd_diags_fini(&d);
-            return DD_EXIT_INPUT;
-        }
         code = get_password(pw, sizeof pw);
         if (!code)
             st = dd_users_add(file, name, (dd_user_role)r, site, pw, DD_USERS_COST_INTERACTIVE,
@@ -148,9 +171,6 @@ int dd__cmd_users(int argc, char **argv)
                        l.v[i].site[0] ? l.v[i].site : "-", l.v[i].created);
             dd_users_list_fini(&l);
         }
-    } else {
-        fprintf(stderr, "drawdown users: unknown subcommand '%s'\n%s", sub, users_usage);
-        code = DD_EXIT_INPUT;
     }
     memset(pw, 0, sizeof pw);
     dd__cli_print_diags(stderr, &d);
