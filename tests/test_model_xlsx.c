@@ -427,6 +427,10 @@ static void test_located_errors(void **state)
     if (d.n_errors != 4)
         dump(&d);
     assert_int_equal(d.n_errors, 4);
+    /* the sheet's messages row by row, whatever the columns' letters */
+    static const char *const order[] = {"!K2", "!E3", "!A4", "!I5"};
+    for (size_t i = 0; i < 4; i++)
+        assert_non_null(strstr(d.items[i].file, order[i]));
     expect_error(&d, "/cargo.xlsx:Sheet1!E3", "cargo row 2, column weight",
                  "weight must be positive, got '-5'");
     expect_error(&d, "/cargo.xlsx:Sheet1!A4", "cargo row 3, column id",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/loader.h"
+#include "model/xlsxread.h"
 
 typedef struct owned_scenario {
     dd_scenario s; /* first: the public pointer is this struct's address */
@@ -95,7 +96,7 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     o->s.hazard.n_classes = L.n_hazards;
     o->s.hazard.no_passengers = L.hazard_no_pax;
     o->s.hazard.apart = L.hazard_apart;
-    dd_diags_sort(diags);
+    dd__xlsx_diags_sort(diags); /* a sheet's cells row by row */
     if (diags->oom)
         return DD_ENOMEM;
     return diags->n_errors > errors_before ? DD_EINPUT : DD_OK;

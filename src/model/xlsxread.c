@@ -1074,3 +1074,58 @@ void dd__xlsx_close(dd_xlsx *x)
     xr_fini(&x->r);
     free(x);
 }
+
+/* ---- ordering messages ------------------------------------------------- */
+
+/* The sort key of a diagnostic: its file, line and column; for a cell of
+ * a workbook ("FILE:SHEET!F12", line 0) the part before '!', the row and
+ * the column, so that a sheet's messages read row by row. */
+typedef struct place_key {
+    const char *file;
+    size_t len;
+    uint32_t line, col;
+} place_key;
+
+static place_key place_of(const dd_diag *g)
+{
+    place_key k = {g->file ? g->file : "", 0, g->line, g->col};
+    k.len = strlen(k.file);
+    const char *bang = g->line ? NULL : strrchr(k.file, '!');
+    uint32_t col, row;
+    if (bang && parse_ref(bang + 1, &col, &row)) {
+        k.len = (size_t)(bang - k.file);
+        k.line = row;
+        k.col = col + 1;
+    }
+    return k;
+}
+
+static int place_cmp(const dd_diag *a, const dd_diag *b)
+{
+    place_key x = place_of(a), y = place_of(b);
+    size_t n = x.len < y.len ? x.len : y.len;
+    int c = memcmp(x.file, y.file, n);
+    if (c)
+        return c;
+    if (x.len != y.len)
+        return x.len < y.len ? -1 : 1;
+    if (x.line != y.line)
+        return x.line < y.line ? -1 : 1;
+    if (x.col != y.col)
+        return x.col < y.col ? -1 : 1;
+    return 0;
+}
+
+void dd__xlsx_diags_sort(dd_diags *d)
+{
+    /* insertion sort: stable, and lists are bounded (~50) */
+    for (size_t i = 1; i < d->n_items; i++) {
+        dd_diag x = d->items[i];
+        size_t j = i;
+        while (j > 0 && place_cmp(&d->items[j - 1], &x) > 0) {
+            d->items[j] = d->items[j - 1];
+            j--;
+        }
+        d->items[j] = x;
+    }
+}

@@ -75,4 +75,8 @@ void dd__xlsx_col_name(uint32_t col, char *buf, size_t size);
 void dd__xlsx_cell_place(const char *file, const char *sheet, uint32_t col, uint32_t row,
                          char *buf, size_t size);
 
+/* As dd_diags_sort (file, line, column; stable), with a workbook's cells
+ * ("FILE:SHEET!F12") in the order of their sheet's rows, then columns. */
+void dd__xlsx_diags_sort(dd_diags *d);
+
 #endif
