@@ -269,6 +269,12 @@ static void test_tail_numbers(void **state)
     r = run(fx, "plan scenario.yaml --clearances");
     HAS(r.out, "     C17A001 07-7177 DRRN-ETAR  0 pax\n"); /* what the request names */
     run_free(&r);
+    r = run(fx, "plan scenario.yaml -o one.json");
+    run_free(&r);
+    r = run(fx, "verify scenario.yaml one.json");
+    assert_int_equal(r.status, 0);
+    HAS(r.out, "the plan complies: 1 sortie, 0 commercial flights, no violation\n");
+    run_free(&r);
     char *csv = read_out(fx, "csv/sorties.csv");
     HAS(csv, ",07-7177,2024-06-01T08:00+01:00\n");
     free(csv);

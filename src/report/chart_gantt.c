@@ -48,9 +48,9 @@ void dd__chart_gantt(const dd_brief *b, cairo_t *cr, double w, double h)
     char off[24], sub[160];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
     snprintf(sub, sizeof sub,
-             "%zu sorties; bar: on the ground at the site, solid line: flight out, dashes: "
+             "%zu %s; bar: on the ground at the site, solid line: flight out, dashes: "
              "ferry in; numbers: sortie ids",
-             b->n_sorties);
+             b->n_sorties, b->n_sorties == 1 ? "sortie" : "sorties");
     double top = 82; /* dd__ch_header's height with a subtitle */
     if (!b->n_sorties) {
         dd__ch_header(cr, w, "Sorties by airfield and day", sub);

@@ -53,8 +53,9 @@ dd_status dd_verify_write_text(const dd_verify_report *r, FILE *f)
     }
     fputc('\n', f);
     if (r->n_violations == 0) {
-        fprintf(f, "the plan complies: %zu sorties, %zu commercial flights, no violation\n",
-                r->n_sorties, r->n_commercial);
+        fprintf(f, "the plan complies: %zu %s, %zu commercial %s, no violation\n",
+                r->n_sorties, r->n_sorties == 1 ? "sortie" : "sorties", r->n_commercial,
+                r->n_commercial == 1 ? "flight" : "flights");
     } else {
         fprintf(f, "%zu violation%s:", r->n_violations, r->n_violations == 1 ? "" : "s");
         const char *sep = " ";
