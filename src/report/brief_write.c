@@ -352,9 +352,9 @@ static void sortie_table(const dd_brief *b, cairo_t *cr, double top, size_t firs
     cairo_save(cr);
     cairo_translate(cr, 0, top);
     dd__ch_header(cr, LOGICAL_W, "Sorties", sub);
-    static const char *const head[] = {"#",           "tail",        "call sign", "from",
-                                       "to",          "departs (local)", "departs (Z)",
-                                       "clearance",   "load",        "pallets",   "pax"};
+    const char *const head[] = {"#",         "tail",           "call sign",   "from",
+                                "to",        "departs (local)", "departs (Z)", "clearance",
+                                b->us ? "load lb" : "load kg", "pallets", "pax"};
     static const double col[] = {40, 100, 230, 340, 430, 520, 720, 880, 1010, 1160, 1260};
     static const double anchor[] = {1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
     double y = 90;

@@ -312,7 +312,9 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
         dd__ch_text(cr, lx + 40, top + 8, 0, 0.5, lab);
     }
     double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
-    ch_frame f1 = time_frame(b, 90, top + 30, w - 40, top + 30 + ph);
+    /* room for "6,000,000" beside the axis title when cargo is in pounds */
+    double left = b->us ? 120 : 90;
+    ch_frame f1 = time_frame(b, left, top + 30, w - 40, top + 30 + ph);
     double m1 = sites_max(b, &l, "people", many);
     if (base)
         m1 = fmax(m1, sites_max(base, &bl, "people", many));
@@ -333,7 +335,7 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
         scale_series(&bl, "tonnes", 1000.0 / 0.45359237);
     }
 
-    ch_frame f2 = time_frame(b, 90, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
+    ch_frame f2 = time_frame(b, left, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
     double m2 = sites_max(b, &l, "tonnes", many);
     if (base)
         m2 = fmax(m2, sites_max(base, &bl, "tonnes", many));
