@@ -28,7 +28,7 @@ typedef struct dd_brief dd_brief;
 
 /* The charts drawdown draws; names as on the command line (--chart). */
 #define DD_CHART_MAP(X)                                                      \
-    X(BURNDOWN, "burndown", "people and tonnage left per site")              \
+    X(BURNDOWN, "burndown", "people and cargo left per site")                \
     X(GANTT, "gantt", "sorties by airfield and day")                        \
     X(RAMP, "ramp", "aircraft on the ground and clearances per day")        \
     X(CALENDAR, "calendar", "clearance requests to file, by day")           \

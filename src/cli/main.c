@@ -62,6 +62,9 @@ static void usage(FILE *f)
           "  -h, --help          show this help (drawdown <command> --help for one command)\n"
           "  --version           show the version\n"
           "\n"
+          "What a person reads is in the scenario's units: (lb and in, or kg and m;\n"
+          "--units metric|us on check, loads, plan and report), times in local time\n"
+          "and Zulu with their year; plan files and --json stay SI and UTC.\n"
           "Scenario format: docs/format.md. Manual: man drawdown (docs/drawdown.1).\n",
           f);
 }
