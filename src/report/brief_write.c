@@ -337,9 +337,11 @@ static size_t table_rows_per_page(double top, double body)
 }
 
 /* The sortie table: one line per sortie, departures local and Zulu, the
- * request's call sign, the load in the reader's units. */
+ * request's call sign, the load in the reader's units; rows first to
+ * first + n. On the table's last page (`last`), a line says how many
+ * sorties the pages left out. */
 static void sortie_table(const dd_brief *b, cairo_t *cr, double top, size_t first, size_t n,
-                         size_t pages_total)
+                         bool last)
 {
     char sub[200], off[24];
     dd__br_fmt_offset(b->offset_min, off, sizeof off);
@@ -399,9 +401,7 @@ static void sortie_table(const dd_brief *b, cairo_t *cr, double top, size_t firs
             dd__ch_text(cr, col[c] + (anchor[c] > 0 ? 50 : 0), y, anchor[c], 0, v[c]);
         y += ROW_H;
     }
-    if (first + n >= b->n_sorties || pages_total == 0) {
-        /* nothing more */
-    } else if (first + n < b->n_sorties && (first + n) / (n ? n : 1) >= pages_total) {
+    if (last && first + n < b->n_sorties) {
         char more[160];
         snprintf(more, sizeof more, "%zu more sortie%s: every sortie is in the workbook (.xlsx)",
                  b->n_sorties - first - n, b->n_sorties - first - n == 1 ? "" : "s");
@@ -466,7 +466,7 @@ static dd_status write_pdf(const dd_brief *b, FILE *f, const char *path, int onl
     for (size_t pg = 0; pg < table_pages; pg++) {
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
-        sortie_table(b, cr, top, pg * rows, rows, table_pages);
+        sortie_table(b, cr, top, pg * rows, rows, pg + 1 == table_pages);
         footer(b, cr, LOGICAL_W, lh, page++, n_pages);
         cairo_show_page(cr);
     }
