@@ -264,7 +264,7 @@ static enum MHD_Result finish(dd_server *s, conn_ctx *x)
         MHD_destroy_response(rs);
         return ok;
     }
-    if (!r->body && r->code != 204) {
+    if (!r->body && r->code != 204 && r->code != 304) { /* 304: no body */
         r->body = strdup("{}\n");
         r->len = r->body ? 3 : 0;
         if (!r->type)
@@ -319,6 +319,16 @@ static void *work(void *arg)
         s->work_head = x->next;
         if (!s->work_head)
             s->work_tail = NULL;
+        /* one group of event posts at a time: while one is written, the
+         * posts that come wait in the queue and make the next group, one
+         * disk sync for all of them (a worker that took a post waits here,
+         * then takes the queued ones with it) */
+        bool grouped = s->o.group_writes && dd__route_is_events_post(&x->q);
+        if (grouped) {
+            pthread_mutex_unlock(&s->work_mu);
+            pthread_mutex_lock(&s->group_mu);
+            pthread_mutex_lock(&s->work_mu);
+        }
         size_t n = take_group(s, x, group);
         pthread_mutex_unlock(&s->work_mu);
         if (n > 1) {
@@ -330,13 +340,13 @@ static void *work(void *arg)
         } else {
             dd__route(s, &x->q, &x->r);
         }
-        /* the last of a burst of writes makes the snapshot again before
-         * its answer goes, so a client reads what it wrote */
-        pthread_mutex_lock(&s->work_mu);
-        bool idle = !s->work_head;
-        pthread_mutex_unlock(&s->work_mu);
-        if (idle && atomic_load(&s->dirty))
+        /* the snapshot made again before the answers go, so a client reads
+         * what it wrote and every stream has it (the events only: a few
+         * milliseconds; the status follows from its own thread) */
+        if (atomic_load(&s->dirty))
             (void)dd__snap_update(s, false, false);
+        if (grouped)
+            pthread_mutex_unlock(&s->group_mu);
         for (size_t i = 0; i < n; i++) {
             group[i]->job = JOB_DONE;
             MHD_resume_connection(group[i]->c);
@@ -616,6 +626,7 @@ void dd_server_stop(dd_server *s)
     pthread_mutex_destroy(&s->report_mu);
     pthread_mutex_destroy(&s->out_mu);
     pthread_mutex_destroy(&s->work_mu);
+    pthread_mutex_destroy(&s->group_mu);
     pthread_mutex_destroy(&s->stat_mu);
     pthread_mutex_destroy(&s->sim_mu);
     free(s->sim_path);
@@ -697,6 +708,7 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     pthread_mutex_init(&s->report_mu, NULL);
     pthread_mutex_init(&s->out_mu, NULL);
     pthread_mutex_init(&s->work_mu, NULL);
+    pthread_mutex_init(&s->group_mu, NULL);
     pthread_mutex_init(&s->stat_mu, NULL);
     pthread_mutex_init(&s->sim_mu, NULL);
     pthread_cond_init(&s->stat_cv, NULL);

@@ -230,6 +230,7 @@ struct dd_server {
 
     /* slow requests (http.c): a queue and the workers that answer it */
     pthread_mutex_t work_mu;
+    pthread_mutex_t group_mu; /* one group of event posts at a time */
     pthread_cond_t work_cv;
     struct conn_ctx *work_head, *work_tail;
     bool work_stop;

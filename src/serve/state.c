@@ -11,9 +11,13 @@
  * GET status copies no more than a pointer. The status says its as-of
  * (its "events" field: how many events it counts).
  */
+#define _GNU_SOURCE /* syscall(SYS_gettid): the status thread's own priority */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "serve/serve_int.h"
 
@@ -312,6 +316,9 @@ dd_status dd__snap_update(dd_server *s, bool force, bool wait_status)
 static void *restat(void *arg)
 {
     dd_server *s = arg;
+    /* below the threads that answer requests: a re-plan of a theater takes
+     * a core for seconds, and the readers should not wait for it */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     pthread_mutex_lock(&s->stat_mu);
     for (;;) {
         while (!s->stat_want && !s->stat_stop)

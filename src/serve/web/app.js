@@ -31,6 +31,7 @@ const S = {
   clearances: null,
   sim: null,         // GET /simulation: the last simulation's figures, if the server has one
   charts: false,     // on a large plan the charts are drawn when asked for
+  chartsKey: '', chartsNode: null, // the figures shown, kept while they hold
   clearVer: 0,
   clearancesVer: -1,
 };
@@ -257,7 +258,7 @@ async function draw(id, live) {
   if (live && sec.dataset.page === id) {
     for (const [k, node] of Object.entries(parts)) {
       const old = sec.querySelector('[data-live="' + k + '"]');
-      if (!old || !node) continue;
+      if (!old || !node || old === node) continue;
       // what the user typed, and where the focus was, survive the redraw
       const typed = {};
       for (const i of old.querySelectorAll('input[id], select[id]')) typed[i.id] = i.value;
@@ -344,12 +345,18 @@ function chartsView(st) {
     return h('div', {}, h('button', { type: 'button', id: 'charts-show', onclick: () => { S.charts = true; draw('overview', true); } },
       'Show the charts (drawn by the server from the plan made again; on a plan this size it takes a while)'));
   }
+  // the same figures while the status and the simulation are the same:
+  // a redraw does not fetch the pictures again
+  const key = st.events + '|' + (S.sim ? S.sim.written : '');
+  if (S.chartsKey === key && S.chartsNode) return S.chartsNode;
   const fig = (name, alt) => h('figure', { class: 'chart' },
     h('img', { src: API + '/charts/' + name + '.svg?e=' + st.events, alt, id: 'chart-' + name, loading: 'lazy' }),
     h('figcaption', {}, alt, ' — as in the briefing, as of event ', st.events, '.'));
-  return h('div', { class: 'charts' },
+  S.chartsKey = key;
+  S.chartsNode = h('div', { class: 'charts' },
     fig('burndown', 'Burndown: people and tonnage left per site, against the approved plan (grey)'),
     S.sim ? fig('risk', 'Completion dates and P(deadline) from the simulation') : null);
+  return S.chartsNode;
 }
 
 function changesView() {
