@@ -323,6 +323,17 @@ static void test_report_follows_scenario(void **state)
     assert_int_equal(r.status, 2);
     HAS(r.err, "drawdown report: --units wants metric or us, got 'imperial'\n");
     run_free(&r);
+    r = run(fx, "report plan.json -o brief.html --as-of 2024-06-01T12:00Z");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    t = read_out(fx, "brief.html");
+    HAS(t, "As of 011200ZJUN24.");
+    free(t);
+    r = run(fx, "report plan.json -o x.pdf --as-of 2024-02-30T12:00Z");
+    assert_int_equal(r.status, 2);
+    HAS(r.err, "drawdown report: --as-of wants a time in UTC such as 2024-06-01T12:00Z, got "
+               "'2024-02-30T12:00Z'\n");
+    run_free(&r);
     r = run(fx, "report plan.json -o x.pdf --paper legal");
     assert_int_equal(r.status, 2);
     HAS(r.err, "drawdown report: --paper wants a4 or letter, got 'legal'\n");

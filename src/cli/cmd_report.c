@@ -42,6 +42,9 @@ static const char report_usage[] =
     "                   briefing.paper, else a4)\n"
     "  --marking TEXT   the classification marking at the top and bottom of every\n"
     "                   page (default: the scenario's briefing.marking)\n"
+    "  --as-of TIME     the time the briefing is as of, in UTC, e.g.\n"
+    "                   2024-06-01T12:00Z (default: the plan file's modification\n"
+    "                   time); shown as a date-time group, 011200ZJUN24\n"
     "  -h, --help       show this help\n"
     "\n"
     "Exit status: 0 written, 2 bad input (problems printed as FILE:LINE:COL)\n"
@@ -53,6 +56,43 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\n", stderr);
     return DD_EXIT_INPUT;
+}
+
+/* n digits at s into *out */
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* "YYYY-MM-DDTHH:MMZ" (UTC, as plan files write times) to seconds since
+ * 1970; false for anything else or a date that does not exist. */
+static bool parse_utc(const char *s, int64_t *out)
+{
+    int y, mo, d, h, mi;
+    if (strlen(s) != 17 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != 'Z' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+        !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || y < 1970 || mo < 1 || mo > 12 ||
+        d < 1 || h > 23 || mi > 59)
+        return false;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap))
+        return false;
+    /* days from civil (Howard Hinnant's algorithm) */
+    int64_t yy = y - (mo <= 2);
+    int64_t era = yy / 400, yoe = yy - era * 400;
+    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+    *out = days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60;
+    return true;
 }
 
 /* "WxH" within 200x150 and 10000x10000 */
@@ -104,7 +144,8 @@ static dd_status verify_brief(dd_brief *b, const dd_scenario *s, const char *pla
 }
 
 typedef struct report_args {
-    const char *out, *format, *chart, *size, *scenario, *sim, *baseline, *paper, *marking;
+    const char *out, *format, *chart, *size, *scenario, *sim, *baseline, *paper, *marking,
+        *as_of;
     int units;
     uint64_t sortie;
 } report_args;
@@ -121,6 +162,7 @@ static const dd_opt report_opts[] = {
     {"--units", NULL, DD_OPT_CHOICE, offsetof(report_args, units), 0, 0, "metric|us", 0},
     {"--paper", NULL, DD_OPT_STR, offsetof(report_args, paper), 0, 0, NULL, 0},
     {"--marking", NULL, DD_OPT_STR, offsetof(report_args, marking), 0, 0, NULL, 0},
+    {"--as-of", NULL, DD_OPT_STR, offsetof(report_args, as_of), 0, 0, NULL, 0},
 };
 
 static const dd_cli_spec report_spec = {
@@ -156,6 +198,9 @@ int dd__cmd_report(int argc, char **argv)
     if (v.marking && strlen(v.marking) > 120)
         return usage_error("--marking is at most 120 characters%s", "");
     opt.marking = v.marking;
+    if (v.as_of && (!parse_utc(v.as_of, &opt.as_of) || opt.as_of == 0))
+        return usage_error("--as-of wants a time in UTC such as 2024-06-01T12:00Z, got '%s'",
+                           v.as_of);
     opt.format = v.format;
     if (v.chart && (opt.chart = dd_chart_from_name(v.chart)) < 0)
         return usage_error("--chart wants burndown, gantt, ramp, calendar, security, loads or "
