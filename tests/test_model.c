@@ -100,6 +100,13 @@ static const bad_case bad_cases[] = {
     {"utilisation-window-alone.yaml", 1, "utilisation-window-alone.yaml", 49, 25,
      "aircraft[0].utilisation_window",
      "a window without a utilisation rate; add utilisation, e.g. 12h"},
+    /* hubs with a ramp, overflight clearances (issue 18) */
+    {"overflight-twice.yaml", 1, "overflight-twice.yaml", 22, 19,
+     "agreement.clearance.overflight[1].country", "country 'DZ' is listed twice"},
+    {"overflies-unknown.yaml", 1, "overflies-unknown.yaml", 39, 21, "destinations[0].overflies[1]",
+     "unknown country 'XX' (list it in agreement.clearance.overflight)"},
+    {"hub-mog.yaml", 1, "hub-mog.yaml", 37, 10, "destinations[0].mog",
+     "must be between 0 and 1000, got -2"},
     {"site-caps-order.yaml", 1, "site-caps-order.yaml", 34, 16, "sites[1].caps[1].from",
      "cap steps must be in time order, each from a later day than the one before"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",

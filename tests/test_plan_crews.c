@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Crews and utilisation in the planner (issue 18): tests/data/plan/crews
- * holds one base an hour from its hub, four tails and 200 pallets. Each
+ * holds one base an hour from its hub, four tails and 200 pallets; hubs
+ * with a ramp and overflight clearances: tests/data/plan/hubs. Each
  * plan is handed to the independent verifier through the plan file's
  * text; the binding limit and the bound name the crews or the utilisation
  * when they hold the plan back.
@@ -165,12 +166,57 @@ static void test_duty_day(void **state)
     dd_scenario_free(s);
 }
 
+/* Hubs with a ramp and the routes' overflight clearances: the near hub
+ * takes one aircraft at a time, so some sorties go to the far one, whose
+ * route crosses BB (one a day); AA (four a day, 3 days' lead) binds. */
+static void test_hubs(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/hubs/scenario.yaml");
+    dd_plan *p = plan(s);
+    size_t by[DD_V_COUNT];
+    char first[512];
+    if (verify(s, p, by, first, sizeof first) != 0)
+        fail_msg("verifier: %s", first);
+    assert_true(p->deadline_met);
+    assert_int_equal(p->n_sorties, 12);
+    int32_t near = 0, far = 0, per_day[40] = {0}, far_day[40] = {0};
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        int32_t d = dd_scenario_day(s, so->departure);
+        assert_true(d >= 3 && d < 40); /* AA's lead time: 3 days */
+        per_day[d]++;
+        if (so->hub == 0)
+            near++;
+        else
+            far++, far_day[d]++;
+    }
+    assert_true(near > 0 && far > 0);
+    for (int d = 0; d < 40; d++) {
+        assert_true(per_day[d] <= 4);
+        assert_true(far_day[d] <= 1);
+    }
+    assert_int_equal(p->binding, DD_BIND_OVERFLIGHT);
+    assert_non_null(strstr(p->binding_detail, "overflight clearances of AA: 4 a day"));
+    /* the request carries the countries, each with its own filing time */
+    dd_clearance_info ci;
+    dd_plan_clearance_info(p, 0, &ci);
+    assert_int_equal(ci.n_overflight, p->sorties[p->clearances[0].sortie].hub == 0 ? 1 : 2);
+    assert_int_equal(ci.overflight[0], 0);
+    assert_int_equal(ci.overflight_file_by[0],
+                     p->sorties[p->clearances[0].sortie].departure - 3 * 1440);
+    assert_true(p->completion_lb >= 3 * 1440);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crews_bind),
         cmocka_unit_test(test_utilisation_binds),
         cmocka_unit_test(test_duty_day),
+        cmocka_unit_test(test_hubs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -435,6 +435,81 @@ static void test_crews(void **state)
     }
 }
 
+/* Hubs with a ramp and overflight clearances (issue 18): hubs/plan.json,
+ * the planner's plan for hubs/s.yaml, against scenarios that each tighten
+ * one term, and a request that leaves a country out. */
+static void test_hubs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *scenario, *plan;
+        size_t n;
+        dd_violation_kind kind;
+        int64_t sortie;
+        const char *message;
+    } cases[] = {
+        {"hubs/s.yaml", "hubs/plan.json", 0, DD_V_COUNT, 0, NULL},
+        {"hubs/s-cap.yaml", "hubs/plan.json", 3, DD_V_OVERFLIGHT, 4,
+         "AA on 2024-06-04: 4 sorties cross it; its daily cap is 3"},
+        {"hubs/s-lead.yaml", "hubs/plan.json", 16, DD_V_OVERFLIGHT, 1,
+         "sortie 1 leaves 3d 0h after the epoch and crosses AA, whose overflight clearance "
+         "takes 4d 0h"},
+        {"hubs/s-lead.yaml", "hubs/plan.json", 16, DD_V_OVERFLIGHT, 1,
+         "clearance 1: the overflight clearance of AA is filed by 2024-05-31T23:00Z, less than "
+         "its lead time of 4d 0h before sortie 1 leaves"},
+        {"hubs/s-mog.yaml", "hubs/plan.json", 3, DD_V_MOG, 2,
+         "hub FAR at 2024-06-04T00:35Z: 1 aircraft on the ground after block-in (sortie 2); the "
+         "hub's MOG is 0"},
+        {"hubs/s.yaml", "hubs/plan-unlisted.json", 1, DD_V_OVERFLIGHT, 1,
+         "clearance 1: sortie 1 crosses AA, but its request lists no overflight clearance of it"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dd_scenario *s = load(cases[i].scenario);
+        dd_verify_report *r = NULL;
+        assert_int_equal(verify(s, cases[i].plan, &r), DD_OK);
+        if (r->n_violations != cases[i].n)
+            fail_msg("%s: %zu violations, expected %zu (first: %s)", cases[i].scenario,
+                     r->n_violations, cases[i].n,
+                     r->n_stored ? r->violations[0].message : "none");
+        bool found = cases[i].message == NULL;
+        for (size_t k = 0; k < r->n_stored && !found; k++) {
+            const dd_violation *v = &r->violations[k];
+            if (v->kind != cases[i].kind || strcmp(v->message, cases[i].message) != 0)
+                continue;
+            found = true;
+            assert_int_equal(v->sortie, cases[i].sortie);
+            assert_string_equal(v->site, "S");
+        }
+        if (!found)
+            fail_msg("%s: no violation '%s'", cases[i].scenario, cases[i].message);
+        dd_verify_report_free(r);
+        dd_scenario_free(s);
+    }
+}
+
+/* A plan's request that names a country the scenario does not list. */
+static void test_hubs_malformed(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("hubs/s.yaml");
+    char path[512];
+    snprintf(path, sizeof path, "%s/hubs/plan.json", VDATA);
+    size_t len = 0;
+    char *text = read_all(path, &len);
+    char *at = strstr(text, "\"country\": \"AA\"");
+    assert_non_null(at);
+    memcpy(at + 12, "ZZ", 2);
+    dd_verify_report *r = NULL;
+    assert_int_equal(dd_verify_plan(s, "plan.json", text, len, &r), DD_EINPUT);
+    assert_true(r->errors.n_items >= 1);
+    assert_string_equal(r->errors.items[0].path, "clearances[0].overflight[0].country");
+    assert_string_equal(r->errors.items[0].message, "unknown overflight country 'ZZ'");
+    assert_true(r->errors.items[0].line > 1);
+    dd_verify_report_free(r);
+    free(text);
+    dd_scenario_free(s);
+}
+
 /* Caps per week and over time (issue 18): plan.json meets the schedules
  * of s-caps.yaml; each bad/cap-*.json breaks one rule; the same plan under
  * calendar weeks (s-caps-calendar.yaml) keeps the weekly cap and flies
@@ -517,6 +592,7 @@ static void test_bad_plans(void **state)
     kinds_seen[DD_V_ORDER]++;
     kinds_seen[DD_V_CREW]++;
     kinds_seen[DD_V_UTILISATION]++;
+    kinds_seen[DD_V_OVERFLIGHT]++; /* test_hubs */
     for (int k = 0; k < DD_V_COUNT; k++)
         if (!kinds_seen[k])
             fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
@@ -776,6 +852,8 @@ int main(void)
         cmocka_unit_test(test_not_applicable),
         cmocka_unit_test(test_order),
         cmocka_unit_test(test_crews),
+        cmocka_unit_test(test_hubs),
+        cmocka_unit_test(test_hubs_malformed),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),

@@ -114,6 +114,7 @@ typedef enum dd_binding {
     DD_BIND_OPENS,
     DD_BIND_CREWS,       /* crews of a type: duty and rest */
     DD_BIND_UTILISATION, /* flying hours a day per tail */
+    DD_BIND_OVERFLIGHT,  /* a country's overflight clearances a day */
     DD_BIND_COUNT
 } dd_binding;
 
@@ -212,6 +213,13 @@ typedef struct dd_clearance_info {
     int32_t passengers;
     uint32_t hazards;
     bool weapons;
+    /* overflight clearances (agreement.clearance.overflight): the
+     * countries the sortie's routes cross (its ferry's and its leg's),
+     * each to be filed by overflight_file_by[k] (departure less the
+     * country's lead time); the first 16 */
+    size_t n_overflight;
+    int32_t overflight[16];
+    dd_time overflight_file_by[16];
 } dd_clearance_info;
 void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out);
 

@@ -64,6 +64,18 @@ typedef struct dd_cap_step {
     int32_t weekly;
 } dd_cap_step;
 
+/* Overflight clearances of one country on the routes out (issue 18): a
+ * sortie whose destination's route crosses it (dd_hub.overflies) needs its
+ * clearance too, filed its lead time before departure, within its daily
+ * cap (sorties per host-country day of departure). */
+typedef struct dd_overflight {
+    const char *country; /* id, as destinations[].overflies name it */
+    const char *name;
+    dd_time lead_time;
+    int32_t daily_cap; /* -1 = no cap */
+    dd_loc loc;
+} dd_overflight;
+
 typedef struct dd_clearance_terms {
     dd_time lead_time;     /* a request is filed at least this long before departure */
     dd_time validity;      /* length of the window a clearance grants */
@@ -86,6 +98,8 @@ typedef struct dd_clearance_terms {
     dd_hours hours;        /* permitted departure hours, local time of the airfield */
     size_t n_blackout;
     const int32_t *blackout; /* day numbers (see dd_scenario_day), sorted */
+    size_t n_overflight;
+    const dd_overflight *overflight; /* the countries on the routes out */
 } dd_clearance_terms;
 
 typedef struct dd_security_terms {
@@ -175,6 +189,11 @@ typedef struct dd_hub {
     const char *name;
     const char *icao;
     double lat, lon;
+    int32_t mog; /* aircraft on the ground at once, each for its type's
+                  * ground time after block-in; -1 = no limit */
+    size_t n_overflies;
+    const int32_t *overflies; /* indices into agreement.clearance.overflight:
+                               * the countries the route to it crosses */
     dd_loc loc;
 } dd_hub;
 

@@ -60,7 +60,8 @@ extern "C" {
     X(MILESTONE, "milestone")                 \
     X(ORDER, "order")                         \
     X(CREW, "crew")                           \
-    X(UTILISATION, "utilisation")
+    X(UTILISATION, "utilisation")             \
+    X(OVERFLIGHT, "overflight")
 
 typedef enum dd_violation_kind {
 #define DD_VIOLATION_ENUM(name, text) DD_V_##name,

@@ -398,6 +398,49 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
     }
 }
 
+/* agreement.clearance.overflight: the countries on the routes out. */
+static void load_overflight(dd_loader *L, dd_ynode *m, dd_clearance_terms *c)
+{
+    const char *p = "agreement.clearance";
+    dd_ynode *ov = get_list(L, m, p, "overflight", false);
+    if (!ov)
+        return;
+    dd_overflight *v = dd__arena_array(L->arena, ov->n ? ov->n : 1, sizeof *v);
+    if (!v) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < ov->n; i++) {
+        char ep[96];
+        PATH(ep, "%s.overflight[%zu]", p, i);
+        dd_ynode *e = ov->items[i];
+        dd_overflight *x = &v[i];
+        x->country = x->name = "";
+        x->daily_cap = -1;
+        x->loc = (dd_loc){L->file, e->line, e->col};
+        if (!dd__yexpect(L, e, DD_Y_MAP, ep))
+            continue;
+        if (get_str(L, e, ep, "country", true, &x->country))
+            for (size_t k = 0; k < i; k++)
+                if (!strcmp(v[k].country, x->country)) {
+                    char fp[128];
+                    PATH(fp, "%s.country", ep);
+                    dd__lerr(L, dd__yget(e, "country"), fp, "country '%s' is listed twice",
+                             x->country);
+                    break;
+                }
+        get_str(L, e, ep, "name", false, &x->name);
+        double t;
+        if (get_qty(L, e, ep, "lead_time", DD_Q_DURATION, false, false, &t))
+            x->lead_time = (dd_time)llround(t);
+        get_int(L, e, ep, "daily_cap", 0, 100000, false, &x->daily_cap);
+        static const char *const known[] = {"country", "name", "lead_time", "daily_cap", NULL};
+        dd__yunknown(L, e, ep, known);
+    }
+    c->overflight = v;
+    c->n_overflight = ov->n;
+}
+
 static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
 {
     c->lead_time = 0;
@@ -450,9 +493,10 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
         c->blackout = days;
         c->n_blackout = n;
     }
+    load_overflight(L, m, c);
     static const char *const known[] = {"lead_time", "validity", "decision_time", "daily_cap",
                                         "weekly_cap", "caps", "week", "hours", "blackout",
-                                        "opens", NULL};
+                                        "opens", "overflight", NULL};
     dd__yunknown(L, m, p, known);
 }
 
@@ -991,6 +1035,48 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
     free(e.v);
 }
 
+/* destinations[].overflies: ids of agreement.clearance.overflight (one
+ * id, or a list). */
+static void load_overflies(dd_loader *L, dd_ynode *m, const char *p, dd_hub *x)
+{
+    dd_ynode *n = dd__yget(m, "overflies");
+    if (!n)
+        return;
+    char fp[96];
+    PATH(fp, "%s.overflies", p);
+    size_t cnt = n->kind == DD_Y_SEQ ? n->n : 1;
+    int32_t *v = dd__arena_array(L->arena, cnt ? cnt : 1, sizeof *v);
+    if (!v) {
+        L->oom = true;
+        return;
+    }
+    const dd_clearance_terms *c = &L->s->agreement.clearance;
+    size_t k = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        dd_ynode *e = n->kind == DD_Y_SEQ ? n->items[i] : n;
+        char ep[128];
+        if (n->kind == DD_Y_SEQ)
+            PATH(ep, "%s[%zu]", fp, i);
+        else
+            PATH(ep, "%s", fp);
+        const char *id;
+        if (!dd__ystr(L, e, ep, &id))
+            continue;
+        int32_t found = -1;
+        for (size_t j = 0; j < c->n_overflight && found < 0; j++)
+            if (!strcmp(c->overflight[j].country, id))
+                found = (int32_t)j;
+        if (found < 0) {
+            dd__lerr(L, e, ep,
+                     "unknown country '%s' (list it in agreement.clearance.overflight)", id);
+            continue;
+        }
+        v[k++] = found;
+    }
+    x->overflies = v;
+    x->n_overflies = k;
+}
+
 static void load_hubs(dd_loader *L, dd_ynode *root)
 {
     dd_ynode *list = get_list(L, root, "", "destinations", true);
@@ -1023,7 +1109,11 @@ static void load_hubs(dd_loader *L, dd_ynode *root)
             dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", x->icao);
         }
         get_position(L, m, p, &x->lat, &x->lon);
-        static const char *const known[] = {"id", "name", "icao", "position", NULL};
+        x->mog = -1;
+        get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
+        load_overflies(L, m, p, x);
+        static const char *const known[] = {"id", "name", "icao", "position", "mog", "overflies",
+                                            NULL};
         dd__yunknown(L, m, p, known);
     }
     L->s->hubs = L->hubs_v;

@@ -476,6 +476,18 @@ dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms)
     p->sorties_lb = (size_t)total;
     const dd_clearance_terms *ct = &s->agreement.clearance;
     dd_time t0 = later_of(ct->opens, terms->lead_time);
+    /* overflight: every route out crosses countries whose clearances take
+     * their lead time; the shortest route's longest lead time */
+    if (ct->n_overflight > 0 && s->n_hubs > 0) {
+        dd_time least = INT64_MAX;
+        for (size_t h = 0; h < s->n_hubs; h++) {
+            dd_time most = 0;
+            for (size_t k = 0; k < s->hubs[h].n_overflies; k++)
+                most = later_of(most, ct->overflight[s->hubs[h].overflies[k]].lead_time);
+            least = most < least ? most : least;
+        }
+        t0 = later_of(t0, least);
+    }
     lb_acc acc = {0, DD_BIND_NONE};
     if (total > 0)
         acc = (lb_acc){t0, DD_BIND_OPENS};

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Crews and utilisation as the binding limit (docs/plan.md): a site that
+ * Crews, utilisation and the routes' overflight clearances as the binding
+ * limit (docs/plan.md): a site that
  * no type may serve within its crews' duty day or its tails' utilisation,
  * or, over the last week of the plan, a type whose crews were on duty or
  * resting, or whose tails flew their utilisation, most of the time. The
@@ -172,4 +173,50 @@ bool dd__crew_shut_out(dd_plan *p)
 bool dd__crew_busy(dd_plan *p)
 {
     return p->n_sorties > 0 && p->completion != DD_TIME_NONE && busy_last_week(p);
+}
+
+static bool crosses(const dd_scenario *s, int32_t hub, int32_t k)
+{
+    if (hub < 0 || (size_t)hub >= s->n_hubs)
+        return false;
+    for (size_t i = 0; i < s->hubs[hub].n_overflies; i++)
+        if (s->hubs[hub].overflies[i] == k)
+            return true;
+    return false;
+}
+
+bool dd__overflight_full(dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    if (p->n_sorties == 0 || p->completion == DD_TIME_NONE)
+        return false;
+    int32_t last = dd_scenario_day(s, p->completion);
+    for (size_t k = 0; k < ct->n_overflight; k++) {
+        const dd_overflight *o = &ct->overflight[k];
+        if (o->daily_cap <= 0)
+            continue;
+        int32_t full = 0, days = 0;
+        for (int32_t d = last - 6; d <= last; d++) {
+            if (d < 0)
+                continue;
+            int32_t n = 0;
+            for (size_t i = 0; i < p->n_sorties; i++) {
+                const dd_sortie *so = &p->sorties[i];
+                if (dd_scenario_day(s, so->departure) == d &&
+                    (crosses(s, so->hub, (int32_t)k) || crosses(s, so->ferry_from, (int32_t)k)))
+                    n++;
+            }
+            days++;
+            full += n >= o->daily_cap;
+        }
+        if (days > 0 && full * 2 >= days) {
+            p->binding = DD_BIND_OVERFLIGHT;
+            snprintf(p->binding_detail, sizeof p->binding_detail,
+                     "overflight clearances of %s: %d a day, full on %d of the last %d days",
+                     o->country, o->daily_cap, full, days);
+            return true;
+        }
+    }
+    return false;
 }

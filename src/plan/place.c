@@ -201,6 +201,24 @@ static int32_t nearest_hub(const dd_scenario *s, int32_t site)
     return best;
 }
 
+/* The hubs by distance from a site, nearest first (ties: lower index). */
+static void order_hubs(const dd_scenario *s, int32_t site, int32_t *out)
+{
+    size_t n = s->n_hubs;
+    for (size_t h = 0; h < n; h++)
+        out[h] = (int32_t)h;
+    for (size_t i = 1; i < n; i++) { /* insertion: a handful of hubs */
+        int32_t v = out[i];
+        double dv = dd__hub_distance(s, site, v);
+        size_t j = i;
+        while (j > 0 && dd__hub_distance(s, site, out[j - 1]) > dv) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = v;
+    }
+}
+
 /* First time at which a type has at least k+1 tails, or DD_TIME_NONE. */
 static dd_time tail_from(const dd_aircraft *a, int32_t k, int32_t extra)
 {
@@ -276,6 +294,19 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
         if (!st->tails[a])
             return DD_ENOMEM;
     }
+    st->hub_order = malloc(ns * nh * sizeof *st->hub_order);
+    st->hub_ground = calloc(nh, sizeof *st->hub_ground);
+    st->n_hub_ground = calloc(nh, sizeof *st->n_hub_ground);
+    st->cap_hub_ground = calloc(nh, sizeof *st->cap_hub_ground);
+    st->hub_bucket = calloc(nh, sizeof *st->hub_bucket);
+    st->n_hub_bucket = calloc(nh, sizeof *st->n_hub_bucket);
+    size_t no = s->agreement.clearance.n_overflight;
+    st->over_day = calloc(no ? no : 1, sizeof *st->over_day);
+    if (!st->hub_order || !st->hub_ground || !st->n_hub_ground || !st->cap_hub_ground ||
+        !st->hub_bucket || !st->n_hub_bucket || !st->over_day)
+        return DD_ENOMEM;
+    for (size_t i = 0; i < s->n_sites; i++)
+        order_hubs(s, (int32_t)i, st->hub_order + i * nh);
     st->crew = calloc(na, sizeof *st->crew);
     st->n_crew = calloc(na, sizeof *st->n_crew);
     st->cap_crew = calloc(na, sizeof *st->cap_crew);
@@ -308,6 +339,14 @@ void dd__state_clear(dd__state *st)
     }
     if (st->country.v)
         memset(st->country.v, 0, st->country.n * sizeof *st->country.v);
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        st->n_hub_ground[h] = 0;
+        for (size_t d = 0; d < st->n_hub_bucket[h]; d++)
+            st->hub_bucket[h][d].n = 0;
+    }
+    for (size_t k = 0; k < s->agreement.clearance.n_overflight; k++)
+        if (st->over_day[k].v)
+            memset(st->over_day[k].v, 0, st->over_day[k].n * sizeof *st->over_day[k].v);
     for (size_t a = 0; a < s->n_aircraft; a++) {
         st->n_crew[a] = 0;
         for (size_t d = 0; d < st->n_crew_bucket[a]; d++)
@@ -352,6 +391,24 @@ void dd__state_fini(dd__state *st)
     }
     free(st->tails);
     free(st->n_tails);
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        if (st->hub_ground)
+            free(st->hub_ground[h]);
+        if (st->hub_bucket && st->hub_bucket[h]) {
+            for (size_t d = 0; d < st->n_hub_bucket[h]; d++)
+                free(st->hub_bucket[h][d].idx);
+            free(st->hub_bucket[h]);
+        }
+    }
+    for (size_t k = 0; st->over_day && k < s->agreement.clearance.n_overflight; k++)
+        free(st->over_day[k].v);
+    free(st->hub_order);
+    free(st->hub_ground);
+    free(st->n_hub_ground);
+    free(st->cap_hub_ground);
+    free(st->hub_bucket);
+    free(st->n_hub_bucket);
+    free(st->over_day);
     free(st->crew);
     free(st->n_crew);
     free(st->cap_crew);
@@ -528,6 +585,149 @@ static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_ti
     return bucket_add(st->s, &st->bucket[site], &st->n_bucket[site], gidx, a, d);
 }
 
+/* ---- hubs: their ramps and the overflight clearances of their routes ---- */
+
+/* Does one more aircraft on the ground at hub h over [a, d) keep within
+ * its MOG? */
+static bool hub_ok(const dd__state *st, int32_t h, dd_time a, dd_time d)
+{
+    const dd_hub *x = &st->s->hubs[h];
+    if (x->mog < 0)
+        return true;
+    if (x->mog == 0)
+        return false;
+    const dd__ground *iv = st->hub_ground[h];
+    int32_t d0 = dd_scenario_day(st->s, a), d1 = dd_scenario_day(st->s, d - 1);
+    if (d0 < 0)
+        d0 = 0;
+    int32_t m[256];
+    size_t n = 0;
+    for (int32_t day = d0; day <= d1 && (size_t)day < st->n_hub_bucket[h]; day++) {
+        const struct dd__bucket *b = &st->hub_bucket[h][day];
+        for (size_t k = 0; k < b->n; k++) {
+            const dd__ground *g = &iv[b->idx[k]];
+            int32_t first = dd_scenario_day(st->s, g->from);
+            if (first < d0)
+                first = d0;
+            if (first != day || !(g->from < d && g->to > a))
+                continue;
+            if (n == sizeof m / sizeof *m)
+                return false;
+            m[n++] = b->idx[k];
+        }
+    }
+    for (size_t p = 0; p <= n; p++) {
+        dd_time t = p == 0 ? a : iv[m[p - 1]].from;
+        if (t < a || t >= d)
+            continue;
+        int32_t busy = 0;
+        for (size_t i = 0; i < n; i++)
+            busy += iv[m[i]].from <= t && t < iv[m[i]].to;
+        if (busy + 1 > x->mog)
+            return false;
+    }
+    return true;
+}
+
+/* Is country k on the route of hub h? */
+static bool overflies(const dd_hub *h, int32_t k)
+{
+    for (size_t i = 0; i < h->n_overflies; i++)
+        if (h->overflies[i] == k)
+            return true;
+    return false;
+}
+
+/* The overflight clearances a sortie ferried from hub `from` to a site and
+ * on to hub `to` needs (the countries of both routes, each once): filed
+ * each country's lead time before departure t, not before the epoch, and
+ * within its daily cap on the departure's host day. */
+static bool over_ok(const dd__state *st, int32_t from, int32_t to, dd_time t, int32_t day,
+                    dd_time *next)
+{
+    const dd_clearance_terms *c = &st->s->agreement.clearance;
+    bool ok = true;
+    for (size_t k = 0; k < c->n_overflight; k++) {
+        if (!overflies(&st->s->hubs[to], (int32_t)k) &&
+            (from < 0 || !overflies(&st->s->hubs[from], (int32_t)k)))
+            continue;
+        dd_time n = INT64_MIN;
+        if (t < c->overflight[k].lead_time)
+            n = c->overflight[k].lead_time;
+        else if (c->overflight[k].daily_cap >= 0 &&
+                 day_get(&st->over_day[k], day) >= c->overflight[k].daily_cap)
+            n = dd_scenario_day_start(st->s, day + 1);
+        if (n != INT64_MIN) {
+            ok = false;
+            if (n > *next) /* every country must allow it */
+                *next = n;
+        }
+    }
+    return ok;
+}
+
+static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
+{
+    const dd_clearance_terms *c = &st->s->agreement.clearance;
+    int32_t day = dd_scenario_day(st->s, so->departure);
+    for (size_t k = 0; k < c->n_overflight; k++)
+        if ((overflies(&st->s->hubs[so->hub], (int32_t)k) ||
+             (so->ferry_from >= 0 && overflies(&st->s->hubs[so->ferry_from], (int32_t)k))) &&
+            !day_add(&st->over_day[k], day, 1))
+            return DD_ENOMEM;
+    int32_t h = so->hub;
+    if (st->s->hubs[h].mog < 0)
+        return DD_OK;
+    if (st->n_hub_ground[h] == st->cap_hub_ground[h]) {
+        size_t cap = st->cap_hub_ground[h] ? 2 * st->cap_hub_ground[h] : 16;
+        dd__ground *v = realloc(st->hub_ground[h], cap * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        st->hub_ground[h] = v;
+        st->cap_hub_ground[h] = cap;
+    }
+    dd_time from = so->arrival, to = so->arrival + (ground > 0 ? ground : 1);
+    int32_t idx = (int32_t)st->n_hub_ground[h];
+    st->hub_ground[h][st->n_hub_ground[h]++] = (dd__ground){from, to, 0};
+    return bucket_add(st->s, &st->hub_bucket[h], &st->n_hub_bucket[h], idx, from, to);
+}
+
+/* The hub a departure at t flies to: the nearest one with room on its
+ * ramp, whose cabin load at that distance still takes the load, and
+ * whose route's overflight clearances could be had (for a ferry from
+ * `from`, -1: not yet known); -1 when none. */
+static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                        dd_time t, int32_t day, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    size_t nh = s->n_hubs;
+    const int32_t *order = st->hub_order + (size_t)rq->site * nh;
+    *next = INT64_MAX; /* the earliest departure worth trying next */
+    for (size_t i = 0; i < nh; i++) {
+        int32_t h = order[i];
+        if (s->hubs[h].mog == 0)
+            continue; /* takes no aircraft */
+        if (i > 0 && rq->load >= 0 &&
+            floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) <
+                lp->loads[rq->load].weight_kg)
+            continue;
+        dd_time arr = t + ferry_minutes(st, rq->aircraft, rq->site, h);
+        dd_time n = INT64_MIN;
+        bool ok = over_ok(st, -1, h, t, day, &n);
+        if (!hub_ok(st, h, arr, arr + ac->ground_time)) {
+            ok = false;
+            if (n < t + STEP)
+                n = t + STEP;
+        }
+        if (ok)
+            return h;
+        if (n < *next)
+            *next = n;
+    }
+    return -1;
+}
+
 /* ---- crews and utilisation ---- */
 
 /* Do `need` more crews of type `a` over [from, to) keep within its crews?
@@ -673,6 +873,11 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
     if (tm->site_cap[rq->site] == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
     int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
+    /* hubs with a ramp limit, or routes that need overflight clearances:
+     * the hub is chosen per departure (else: the nearest) */
+    bool hubs_vary = ct->n_overflight > 0;
+    for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
+        hubs_vary = s->hubs[h].mog >= 0;
     dd_time g = ac->ground_time;
     dd_time t = rq->ready == DD_TIME_NONE ? 0 : rq->ready;
     if (t < tm->lead_time)
@@ -712,6 +917,18 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             t = next > t ? next : t + STEP;
             continue;
         }
+        if (hubs_vary) {
+            dd_time next;
+            hub = pick_hub(st, rq, lp, t, day, &next);
+            if (hub < 0) {
+                if (next == INT64_MAX)
+                    return DD_EINFEASIBLE; /* no hub ever takes it */
+                t = next > t ? next : t + STEP;
+                t = (t + STEP - 1) / STEP * STEP;
+                continue;
+            }
+            out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
+        }
         /* of the tails that can be there in time, the one that can be
          * there last (ties: lowest number): it idles least, and the tails
          * free earlier stay free for sorties placed later but flying
@@ -738,6 +955,12 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
                 continue;
             if (reach <= best_reach)
                 continue;
+            dd_time on = INT64_MIN;
+            if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, t, day, &on)) {
+                /* the ferry's route: its countries' caps, or lead times */
+                crew_next = on < crew_next ? on : crew_next;
+                continue;
+            }
             if (ac->crews >= 0 || ac->utilisation > 0) {
                 int64_t fly = (int64_t)fm + out_min;
                 int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
@@ -832,6 +1055,8 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
         tl->hub = hub;
         tl->free_at = so->arrival + ac->ground_time;
         if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
+            return DD_ENOMEM;
+        if (hubs_vary && book_hub(st, so, ac->ground_time) != DD_OK)
             return DD_ENOMEM;
         return DD_OK;
     }

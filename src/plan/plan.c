@@ -29,7 +29,7 @@ const char *dd_binding_name(dd_binding b)
     static const char *const n[] = {"none",  "clearance cap", "airfield clearance cap",
                                     "fleet", "MOG",           "exit processing",
                                     "task chain", "clearances open", "crew duty",
-                                    "utilisation"};
+                                    "utilisation", "overflight cap"};
     return (unsigned)b < DD_BIND_COUNT ? n[b] : "?";
 }
 
@@ -853,7 +853,7 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
             p->binding = DD_BIND_CLEARANCE_CAP;
         else if (full_site * 2 >= days)
             p->binding = DD_BIND_SITE_CAP;
-        else if (dd__crew_busy(p) || critical_site(p, terms))
+        else if (dd__overflight_full(p) || dd__crew_busy(p) || critical_site(p, terms))
             return DD_OK; /* binding and detail set */
     }
     char a[40];

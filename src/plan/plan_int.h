@@ -70,6 +70,15 @@ typedef struct dd__state {
     struct dd__bucket **crew_bucket;
     size_t *n_crew_bucket;
     dd__daycount **fly; /* per type: per tail */
+    /* hubs (issue 18): per site the hubs by distance (n_hubs each); per
+     * hub its ramp (ground intervals after block-in, with day buckets);
+     * per overflight country the sorties per host day */
+    int32_t *hub_order;
+    dd__ground **hub_ground;
+    size_t *n_hub_ground, *cap_hub_ground;
+    struct dd__bucket **hub_bucket;
+    size_t *n_hub_bucket;
+    dd__daycount *over_day;
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;
@@ -134,6 +143,9 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
  * false. */
 bool dd__crew_shut_out(dd_plan *p);
 bool dd__crew_busy(dd_plan *p);
+/* A country's overflight clearances full on at least half of the last
+ * week's days (crews.c); sets the binding as above. */
+bool dd__overflight_full(dd_plan *p);
 
 /* The people terms of the finished plan (terms.c): sets terms_broken and
  * broken_term. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The contents of a clearance request (issue 18): call sign, route,
- * passengers, hazard classes and weapons, worked out from the sortie it
+ * passengers, hazard classes and weapons, the overflight clearances of the
+ * countries on its routes, worked out from the sortie it
  * clears, for the plan file, the clearance calendar and the CSV export.
  * The verifier recomputes them on its own from the plan file's sorties.
  */
@@ -14,6 +15,16 @@ static uint32_t hazard_bit(const dd_scenario *s, int32_t cargo)
 {
     int32_t h = s->cargo[cargo].hazard;
     return h >= 0 && h < 32 ? (uint32_t)1 << h : 0;
+}
+
+static bool on_route(const dd_scenario *s, int32_t hub, int32_t k)
+{
+    if (hub < 0 || (size_t)hub >= s->n_hubs)
+        return false;
+    for (size_t i = 0; i < s->hubs[hub].n_overflies; i++)
+        if (s->hubs[hub].overflies[i] == k)
+            return true;
+    return false;
 }
 
 void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
@@ -32,6 +43,13 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
         if (so->pax[k].count > 0 && s->people[so->pax[k].people].role == DD_ROLE_SECURITY)
             out->weapons = true;
     }
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    for (size_t k = 0; k < ct->n_overflight && out->n_overflight < 16; k++)
+        if (on_route(s, so->hub, (int32_t)k) || on_route(s, so->ferry_from, (int32_t)k)) {
+            out->overflight[out->n_overflight] = (int32_t)k;
+            out->overflight_file_by[out->n_overflight++] =
+                so->departure - ct->overflight[k].lead_time;
+        }
     const dd_load *l = so->load >= 0 && p->loads ? &p->loads->loads[so->load] : NULL;
     for (size_t k = 0; l && k < l->n_items; k++) {
         const dd_load_item *it = &l->items[k];

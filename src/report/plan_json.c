@@ -405,6 +405,18 @@ static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_arr_end(w);
         dd__jw_key(w, "weapons");
         dd__jw_bool(w, ci.weapons);
+        if (s->agreement.clearance.n_overflight > 0) { /* issue 18: written when listed */
+            dd__jw_key(w, "overflight");
+            dd__jw_arr(w);
+            for (size_t k = 0; k < ci.n_overflight; k++) {
+                dd__jw_obj(w);
+                dd__jw_key(w, "country");
+                dd__jw_str(w, s->agreement.clearance.overflight[ci.overflight[k]].country);
+                jtime(w, s, "file_by", ci.overflight_file_by[k]);
+                dd__jw_obj_end(w);
+            }
+            dd__jw_arr_end(w);
+        }
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);

@@ -262,7 +262,8 @@ static void check_milestone(vctx *c, size_t m, const outev *v, size_t n, bool *m
 
 static const char *const bindings[] = {"clearance cap", "airfield clearance cap", "fleet", "MOG",
                                        "exit processing", "task chain", "clearances open",
-                                       "security", "crew duty", "utilisation", "none",
+                                       "security", "crew duty", "utilisation", "overflight cap",
+                                       "none",
                                        NULL};
 
 static void check_verdict(vctx *c, bool milestones_met)

@@ -575,7 +575,8 @@ static const char *const clearance_keys[] = {"id",          "sortie",   "site", 
                                              "file_by",     "window_from", "window_to", "date",
                                              "count_site",  "count_country", "call_sign",
                                              "route",       "passengers", "hazards",
-                                             "weapons",     NULL};
+                                             "weapons",     "overflight", NULL};
+static const char *const over_keys[] = {"country", "file_by", NULL};
 static const char *const task_keys[] = {"id", "site", "start", "end", "resources", NULL};
 static const char *const res_keys[] = {"resource", "amount", NULL};
 
@@ -593,6 +594,49 @@ static void read_commercial(prd *r, const dd_ynode *e, size_t i, vcommercial *x)
     get_date(r, e, p, "date", &x->day);
     get_time(r, e, p, "departure", false, &x->dep);
     get_counts(r, e, p, "passengers", true, false, &x->pax, &x->n_pax);
+}
+
+/* A request's overflight clearances (optional): [{country, file_by}]. */
+static void read_overflight(prd *r, const dd_ynode *e, const char *p, vclearance *x)
+{
+    x->over_stated = -1;
+    x->n_over = 0;
+    x->over = NULL;
+    const dd_ynode *ov = lookup(e, "overflight");
+    char q[PATHN];
+    subpath(q, p, "overflight");
+    if (!ov || !want_kind(r, ov, q, DD_Y_SEQ))
+        return;
+    x->over_stated = 1;
+    x->over = alloc_array(r, ov->n, sizeof *x->over);
+    if (!x->over)
+        return;
+    const dd_clearance_terms *ct = &r->s->agreement.clearance;
+    for (size_t k = 0; k < ov->n; k++) {
+        const dd_ynode *o = ov->items[k];
+        char qk[PATHN + 16];
+        snprintf(qk, sizeof qk, "%s[%zu]", q, k);
+        if (!want_kind(r, o, qk, DD_Y_MAP))
+            continue;
+        check_keys(r, o, qk, over_keys);
+        struct vover *v = &x->over[x->n_over];
+        v->line = o->line;
+        v->col = o->col;
+        v->country = -1;
+        const dd_ynode *cn = get_str(r, o, qk, "country");
+        if (cn) {
+            for (size_t c = 0; c < ct->n_overflight && v->country < 0; c++)
+                if (!strcmp(ct->overflight[c].country, cn->text))
+                    v->country = (int32_t)c;
+            if (v->country < 0) {
+                char qc[PATHN + 32];
+                subpath(qc, qk, "country");
+                perr(r, cn, qc, "unknown overflight country '%s'", cn->text);
+            }
+        }
+        if (get_time(r, o, qk, "file_by", false, &v->file_by) && v->country >= 0)
+            x->n_over++;
+    }
 }
 
 static void read_clearance(prd *r, const dd_ynode *e, size_t i, vclearance *x)
@@ -656,6 +700,7 @@ static void read_clearance(prd *r, const dd_ynode *e, size_t i, vclearance *x)
             x->hazards |= (uint32_t)1 << c;
         }
     }
+    read_overflight(r, e, p, x);
 }
 
 static void read_task(prd *r, const dd_ynode *e, size_t i, vtask *x)

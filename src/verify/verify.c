@@ -518,6 +518,7 @@ dd_status dd_verify_plan(const dd_scenario *s, const char *plan_path, const char
     dd__vf_check_itineraries(&c);
     dd__vf_check_mog(&c);
     dd__vf_check_crews(&c);
+    dd__vf_check_hubs(&c);
     dd__vf_check_tasks(&c);
     dd__vf_check_people(&c);
     dd__vf_check_releases(&c);

@@ -83,6 +83,15 @@ typedef struct vclearance {
     int64_t passengers;            /* -1: not stated */
     int hazards_stated, weapons;   /* -1: not stated; weapons 0/1 */
     uint32_t hazards;              /* bit c: the scenario's hazard class c */
+    /* overflight clearances stated on the request (optional): country
+     * (index into agreement.clearance.overflight) and file-by time */
+    int over_stated;               /* -1: not stated */
+    size_t n_over;
+    struct vover {
+        int32_t country;
+        dd_time file_by;
+        uint32_t line, col;
+    } *over;
     uint32_t line, col;
 } vclearance;
 
@@ -291,6 +300,7 @@ void dd__vf_check_clearances(vctx *c); /* check_air.c */
 void dd__vf_check_itineraries(vctx *c);
 void dd__vf_check_mog(vctx *c);
 void dd__vf_check_crews(vctx *c);      /* check_crew.c: crews, utilisation */
+void dd__vf_check_hubs(vctx *c);       /* check_hub.c: hub ramps, overflight */
 void dd__vf_check_tasks(vctx *c);      /* check_ground.c */
 void dd__vf_check_people(vctx *c);
 void dd__vf_check_releases(vctx *c);

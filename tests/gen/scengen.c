@@ -194,6 +194,7 @@ typedef struct scen {
     int n_tasks;
     char task_id[64][24];
     int task_site[64];
+    int n_over; /* overflight countries OA, OB, ... */
 } scen;
 
 static FILE *open_in(const char *dir, const char *name)
@@ -257,6 +258,17 @@ static void write_agreement(gen *g, scen *sc, FILE *f, int n_people_hint)
                 fprintf(f, "%s%s", i ? ", " : "", t);
             }
             fprintf(f, "]\n");
+        }
+        /* overflight clearances (the crews' stream) */
+        sc->n_over = wrange(g, 0, 99) < 20 ? wrange(g, 1, 2) : 0;
+        if (sc->n_over > 0) {
+            fprintf(f, "    overflight:\n");
+            for (int i = 0; i < sc->n_over; i++) {
+                fprintf(f, "      - {country: O%c, lead_time: %dh", 'A' + i, wrange(g, 0, 6) * 12);
+                if (wrange(g, 0, 3))
+                    fprintf(f, ", daily_cap: %d", wrange(g, 1, 8));
+                fprintf(f, "}\n");
+            }
         }
     } else {
         sc->opens = 0;
@@ -591,9 +603,17 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
         write_site(g, sc, i, f, 13.0, 5.0);
     int n_dest = irange(g, 1, 2);
     fprintf(f, "destinations:\n");
-    for (int i = 0; i < n_dest; i++)
+    for (int i = 0; i < n_dest; i++) {
         fprintf(f, "  - id: H%d\n    icao: EH%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
                 drange(g, 25, 50), drange(g, -5, 30));
+        /* hubs with a ramp, routes over countries (the crews' stream) */
+        if (wrange(g, 0, 99) < 20)
+            fprintf(f, "    mog: %d\n", wrange(g, 1, 4));
+        if (sc->n_over > 0 && wrange(g, 0, 99) < 70) {
+            int first = wrange(g, 0, sc->n_over - 1), both = sc->n_over > 1 && wrange(g, 0, 1);
+            fprintf(f, "    overflies: [O%c%s]\n", 'A' + first, both ? (first ? ", OA" : ", OB") : "");
+        }
+    }
     write_aircraft(g, sc, f, n_dest);
     if (chance(g, 0.35)) {
         fprintf(f, "commercial:\n");

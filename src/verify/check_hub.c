@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hubs and the routes to them (docs/verify.md): a destination's ramp
+ * (`destinations[].mog`, kind `mog`) and the overflight clearances of the
+ * countries a sortie's routes cross (kind `overflight`), re-derived from
+ * the scenario and the sorties' stated times.
+ *
+ * Ramp: each sortie's aircraft is on the ground at its destination from
+ * block-in for its type's ground time; at every instant those are at most
+ * the hub's MOG.
+ *
+ * Overflight: a sortie ferried from one hub and flying out to another
+ * needs a clearance from each country either route crosses
+ * (`destinations[].overflies`), each counted once: filed at least the
+ * country's lead time before departure and not before the epoch; per
+ * country and host-country day of departure at most its daily cap. When
+ * the request states its overflight clearances, it lists exactly those
+ * countries, each filed in time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/verify_int.h"
+
+typedef struct hev {
+    dd_time t;
+    int delta;
+    int32_t sortie;
+} hev;
+
+static int cmp_hev(const void *a, const void *b)
+{
+    const hev *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    if ((x->delta < 0) != (y->delta < 0))
+        return x->delta < 0 ? -1 : 1; /* leaving frees the spot first */
+    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
+}
+
+static void check_hub_ramp(vctx *c, int32_t h, hev *ev)
+{
+    const vplan *p = c->p;
+    const dd_scenario *s = c->s;
+    const dd_hub *hub = &s->hubs[h];
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        if (x->dest != h)
+            continue;
+        dd_time g = s->aircraft[x->type].ground_time;
+        ev[n++] = (hev){x->arr, 1, (int32_t)i};
+        ev[n++] = (hev){x->arr + (g > 0 ? g : 1), -1, (int32_t)i};
+    }
+    qsort(ev, n, sizeof *ev, cmp_hev);
+    int64_t busy = 0;
+    bool over = false;
+    for (size_t e = 0; e < n;) {
+        dd_time at = ev[e].t;
+        int32_t trigger = -1;
+        for (; e < n && ev[e].t == at; e++) {
+            busy += ev[e].delta;
+            if (ev[e].delta > 0)
+                trigger = ev[e].sortie;
+        }
+        bool bad = busy > hub->mog;
+        if (bad && !over && trigger >= 0) {
+            char when[32], list[200];
+            size_t off = 0, k = 0;
+            list[0] = '\0';
+            for (size_t i = 0; i < p->n_sorties && off + 24 < sizeof list; i++) {
+                const vsortie *x = &p->sorties[i];
+                dd_time g = s->aircraft[x->type].ground_time;
+                if (x->dest != h || x->arr > at || x->arr + (g > 0 ? g : 1) <= at)
+                    continue;
+                int w = snprintf(list + off, sizeof list - off, "%s%lld", k++ ? ", " : "",
+                                 (long long)x->id);
+                off += w > 0 ? (size_t)w : 0;
+            }
+            const vsortie *x = &p->sorties[trigger];
+            dd__vf_time(c, at, when, sizeof when);
+            dd__vf_add(c, DD_V_MOG, T_NONE, x->id, NULL, x->site, dd_scenario_day(s, at),
+                       x->line, x->col,
+                       "hub %s at %s: %lld aircraft on the ground after block-in (sortie%s %s); "
+                       "the hub's MOG is %d",
+                       hub->id, when, (long long)busy, k == 1 ? "" : "s", list, hub->mog);
+        }
+        over = bad;
+    }
+}
+
+static bool on_route(const dd_hub *h, int32_t k)
+{
+    for (size_t i = 0; i < h->n_overflies; i++)
+        if (h->overflies[i] == k)
+            return true;
+    return false;
+}
+
+/* Is country k on either route of sortie x? */
+static bool needs(const vctx *c, const vsortie *x, int32_t k)
+{
+    const dd_scenario *s = c->s;
+    return (x->dest >= 0 && on_route(&s->hubs[x->dest], k)) ||
+           (x->ferry_from >= 0 && on_route(&s->hubs[x->ferry_from], k));
+}
+
+typedef struct oday {
+    int32_t day;
+    int32_t sortie;
+} oday;
+
+static int cmp_oday(const void *a, const void *b)
+{
+    const oday *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
+}
+
+static void check_stated(vctx *c, const vsortie *x, const vclearance *r)
+{
+    const dd_clearance_terms *ct = &c->s->agreement.clearance;
+    char a[32], b[32];
+    for (size_t k = 0; k < ct->n_overflight; k++) {
+        const dd_overflight *o = &ct->overflight[k];
+        const struct vover *v = NULL;
+        for (size_t q = 0; q < r->n_over && !v; q++)
+            if (r->over[q].country == (int32_t)k)
+                v = &r->over[q];
+        bool need = needs(c, x, (int32_t)k);
+        if (need && !v) {
+            dd__vf_add(c, DD_V_OVERFLIGHT, T_NONE, x->id, NULL, x->site, -1, r->line, r->col,
+                       "clearance %lld: sortie %lld crosses %s, but its request lists no "
+                       "overflight clearance of it",
+                       (long long)r->id, (long long)x->id, o->country);
+        } else if (!need && v) {
+            dd__vf_add(c, DD_V_OVERFLIGHT, T_NONE, x->id, NULL, x->site, -1, v->line, v->col,
+                       "clearance %lld lists an overflight clearance of %s, which sortie %lld's "
+                       "routes do not cross",
+                       (long long)r->id, o->country, (long long)x->id);
+        } else if (v && (v->file_by < 0 || x->dep - v->file_by < o->lead_time)) {
+            dd__vf_time(c, v->file_by, a, sizeof a);
+            dd__vf_dur(o->lead_time, b, sizeof b);
+            if (v->file_by < 0)
+                dd__vf_add(c, DD_V_OVERFLIGHT, T_NONE, x->id, NULL, x->site, -1, v->line,
+                           v->col,
+                           "clearance %lld: the overflight clearance of %s is filed by %s, "
+                           "before the epoch",
+                           (long long)r->id, o->country, a);
+            else
+                dd__vf_add(c, DD_V_OVERFLIGHT, T_NONE, x->id, NULL, x->site, -1, v->line,
+                           v->col,
+                           "clearance %lld: the overflight clearance of %s is filed by %s, "
+                           "less than its lead time of %s before sortie %lld leaves",
+                           (long long)r->id, o->country, a, b, (long long)x->id);
+        }
+    }
+}
+
+static void check_overflight(vctx *c)
+{
+    const vplan *p = c->p;
+    const dd_scenario *s = c->s;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    oday *d = malloc((p->n_sorties ? p->n_sorties : 1) * sizeof *d);
+    const vclearance **req = calloc(p->n_sorties ? p->n_sorties : 1, sizeof *req);
+    if (!d || !req) {
+        free(d);
+        free(req);
+        c->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < p->n_clearances; i++) {
+        const vclearance *r = &p->clearances[i];
+        if (r->sortie >= 0 && (size_t)r->sortie < p->n_sorties)
+            req[r->sortie] = r;
+    }
+    char a[32], b[32], day[16];
+    for (size_t k = 0; k < ct->n_overflight; k++) {
+        const dd_overflight *o = &ct->overflight[k];
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_sorties; i++) {
+            const vsortie *x = &p->sorties[i];
+            if (!needs(c, x, (int32_t)k))
+                continue;
+            d[n++] = (oday){dd_scenario_day(s, x->dep), (int32_t)i};
+            if (x->dep < o->lead_time) {
+                dd__vf_dur(x->dep, a, sizeof a);
+                dd__vf_dur(o->lead_time, b, sizeof b);
+                dd__vf_add(c, DD_V_OVERFLIGHT, T_NONE, x->id, NULL, x->site,
+                           dd_scenario_day(s, x->dep), x->line, x->col,
+                           "sortie %lld leaves %s after the epoch and crosses %s, whose "
+                           "overflight clearance takes %s",
+                           (long long)x->id, a, o->country, b);
+            }
+        }
+        if (o->daily_cap < 0)
+            continue;
+        qsort(d, n, sizeof *d, cmp_oday);
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j < n && d[j].day == d[i].day)
+                j++;
+            if ((int64_t)(j - i) > o->daily_cap) {
+                const vsortie *x = &p->sorties[d[i + (size_t)o->daily_cap].sortie];
+                dd__vf_date(c, d[i].day, day, sizeof day);
+                dd__vf_add(c, DD_V_OVERFLIGHT, T_NONE, x->id, NULL, x->site,
+                           d[i].day, x->line, x->col,
+                           "%s on %s: %zu sorties cross it; its daily cap is %d", o->country,
+                           day, j - i, o->daily_cap);
+            }
+            i = j;
+        }
+    }
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (req[i] && req[i]->over_stated > 0)
+            check_stated(c, &p->sorties[i], req[i]);
+    free(d);
+    free(req);
+}
+
+void dd__vf_check_hubs(vctx *c)
+{
+    const dd_scenario *s = c->s;
+    const vplan *p = c->p;
+    if (p->n_sorties == 0)
+        return;
+    bool ramps = false;
+    for (size_t h = 0; h < s->n_hubs; h++)
+        ramps |= s->hubs[h].mog >= 0;
+    if (ramps) {
+        hev *ev = malloc(2 * p->n_sorties * sizeof *ev);
+        if (!ev) {
+            c->oom = true;
+            return;
+        }
+        for (size_t h = 0; h < s->n_hubs; h++)
+            if (s->hubs[h].mog >= 0)
+                check_hub_ramp(c, (int32_t)h, ev);
+        free(ev);
+    }
+    if (s->agreement.clearance.n_overflight > 0)
+        check_overflight(c);
+}
