@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <drawdown/check.h>
 #include <drawdown/plan.h>
 #include <drawdown/report.h>
 #include <drawdown/scenario.h>
@@ -210,6 +211,35 @@ static void test_hubs(void **state)
     dd_scenario_free(s);
 }
 
+/* A weekly cap is named as what binds (the daily cap of 4 is not), and
+ * the check's figure for the schedule is the plan's last day. */
+static void test_weekly_binding(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(CREWS "weekly.yaml");
+    dd_plan *p = plan(s);
+    size_t by[DD_V_COUNT];
+    char first[512];
+    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_int_equal(p->binding, DD_BIND_CLEARANCE_CAP);
+    assert_string_equal(p->binding_detail, "country-wide weekly clearance cap of 5 flights/week "
+                                           "(5 in 7 days before the last departures)");
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    bool found = false;
+    for (size_t i = 0; i < c->n_findings; i++)
+        found |= strstr(c->findings[i].text, "under the schedule of clearance caps (daily and "
+                                             "weekly, as they change), the 12 sorties that the "
+                                             "cargo and people need at best take at least 17 "
+                                             "days") != NULL;
+    assert_true(found);
+    /* 17 days from the first: the plan's last departure is on day 16 */
+    assert_int_equal(dd_scenario_day(s, last_departure(p)), 16);
+    dd_check_free(c);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_utilisation_binds),
         cmocka_unit_test(test_duty_day),
         cmocka_unit_test(test_hubs),
+        cmocka_unit_test(test_weekly_binding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

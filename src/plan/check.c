@@ -230,6 +230,55 @@ static void ramp_finding(const dd_scenario *s, dd_check *c, fbuf *fb, size_t si)
                 cs->sorties_lb == 1 ? "" : "s", d, d == 1 ? "" : "s", w);
 }
 
+/* Days (from day `from`, counted inclusive) a schedule of caps (daily and
+ * weekly steps; none before the first) needs for `need` clearances, each
+ * day taking as many as its daily cap and every week that holds it allow
+ * (the earliest-first fill: at most that many by any day); INFINITY when
+ * the schedule never gets there within ten years. */
+static double sched_days(const dd_scenario *s, const dd_cap_step *v, size_t n, int64_t need,
+                         int32_t from)
+{
+    enum { HORIZON = 3660 };
+    bool cal = s->agreement.clearance.calendar_week;
+    int32_t *cnt = calloc(HORIZON, sizeof *cnt);
+    if (!cnt)
+        return INFINITY; /* no finding rather than a wrong one */
+    int64_t day0 = (s->epoch_unix / 60 + s->agreement.tz_offset) / 1440; /* weekdays */
+    int64_t done = 0;
+    double out = INFINITY;
+    for (int32_t d = from < 0 ? 0 : from; d < HORIZON && out == INFINITY; d++) {
+        const dd_cap_step *at = NULL;
+        for (size_t i = 0; i < n && v[i].day <= d; i++)
+            at = &v[i];
+        int64_t room = !at ? 0 : at->daily < 0 ? need : at->daily;
+        /* every window that holds d, each under the weekly cap on its last day */
+        int32_t wd = (int32_t)(((day0 + d + 3) % 7 + 7) % 7); /* 0 = Monday */
+        int32_t last = cal ? d + 6 - wd : d + 6;
+        for (int32_t e = d; e <= last && room > 0; e++) {
+            const dd_cap_step *we = NULL;
+            for (size_t i = 0; i < n && v[i].day <= e; i++)
+                we = &v[i];
+            if (!we || we->weekly < 0)
+                continue;
+            int32_t we_wd = (int32_t)(((day0 + e + 3) % 7 + 7) % 7);
+            int32_t lo = cal ? e - we_wd : e - 6;
+            int64_t k = 0;
+            for (int32_t i = lo < 0 ? 0 : lo; i < d; i++)
+                k += cnt[i];
+            if (we->weekly - k < room)
+                room = we->weekly - k;
+        }
+        if (room < 0)
+            room = 0;
+        cnt[d] = (int32_t)(room < need - done ? room : need - done);
+        done += cnt[d];
+        if (done >= need)
+            out = d - from + 1;
+    }
+    free(cnt);
+    return out;
+}
+
 static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
 {
     const dd_clearance_terms *ct = &s->agreement.clearance;
@@ -237,7 +286,25 @@ static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
         dd_check_site *cs = &c->sites[si];
         const dd_site *x = cs->site;
         ramp_finding(s, c, fb, si);
-        if (x->daily_cap > 0 && cs->sorties_lb > 0) {
+        if (x->n_caps > 0 && cs->sorties_lb > 0) {
+            double d = sched_days(s, x->caps, x->n_caps, cs->sorties_lb,
+                                  dd_scenario_day(s, ct->opens));
+            dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
+            double w = (double)(end - ct->opens) / 1440.0;
+            if (isfinite(d)) {
+                raise_days(c, d, "airfield clearance cap");
+                add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                            "%s: under its schedule of caps (daily and weekly, as they change), "
+                            "its %lld sortie%s take%s at least %.0f day%s; %.0f days remain "
+                            "from the first clearance to its closing date",
+                            x->id, (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s",
+                            cs->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
+            } else {
+                add_finding(c, fb, DD_SEV_ERROR,
+                            "%s: its schedule of caps never clears its %lld sortie%s", x->id,
+                            (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s");
+            }
+        } else if (x->daily_cap > 0 && cs->sorties_lb > 0) {
             double d = ceil((double)cs->sorties_lb / x->daily_cap);
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
             double w = (double)(end - ct->opens) / 1440.0;
@@ -493,7 +560,25 @@ static void cap_findings(const dd_scenario *s, dd_check *c, fbuf *fb, double win
     }
     c->days_lb = 0;
     c->days_lb_binding = "none";
-    if (!no_military && ct->daily_cap > 0 && c->sorties_lb > 0) {
+    if (!no_military && ct->n_caps > 0 && c->sorties_lb > 0) {
+        double d = sched_days(s, ct->caps, ct->n_caps, c->sorties_lb,
+                              dd_scenario_day(s, ct->opens));
+        if (isfinite(d)) {
+            raise_days(c, d, "country-wide clearance cap");
+            add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,
+                        "under the schedule of clearance caps (daily and weekly, as they "
+                        "change), the %lld sortie%s that the cargo and people need at best "
+                        "take%s at least %.0f day%s; %.0f days remain from the first clearance "
+                        "to the deadline",
+                        (long long)c->sorties_lb, c->sorties_lb == 1 ? "" : "s",
+                        c->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", window);
+        } else {
+            add_finding(c, fb, DD_SEV_ERROR,
+                        "the schedule of clearance caps never clears the %lld sortie%s that "
+                        "the cargo and people need",
+                        (long long)c->sorties_lb, c->sorties_lb == 1 ? "" : "s");
+        }
+    } else if (!no_military && ct->daily_cap > 0 && c->sorties_lb > 0) {
         double d = ceil((double)c->sorties_lb / ct->daily_cap);
         raise_days(c, d, "country-wide clearance cap");
         add_finding(c, fb, d > window ? DD_SEV_ERROR : DD_SEV_NOTE,

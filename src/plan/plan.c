@@ -817,6 +817,39 @@ static bool critical_site(dd_plan *p, const dd__terms *terms)
     return false;
 }
 
+/* A weekly cap (country-wide, site -1, or an airfield's) that held the
+ * end of the plan back: used up in a week that ends on one of the last
+ * eight days (the departures after it waited for the week to turn). The
+ * count and the cap, or false. */
+static bool weekly_full(const dd_plan *p, const dd_cap_step *v, size_t n, int32_t site,
+                        int32_t *cap, int32_t *count)
+{
+    const dd_scenario *s = p->scenario;
+    int32_t last = dd_scenario_day(s, p->completion);
+    int64_t day0 = (s->epoch_unix / 60 + s->agreement.tz_offset) / 1440;
+    for (int32_t e = last; e >= last - 7 && e >= 0; e--) {
+        const dd_cap_step *at = NULL;
+        for (size_t i = 0; i < n && v[i].day <= e; i++)
+            at = &v[i];
+        if (!at || at->weekly <= 0)
+            continue;
+        int32_t lo = e - 6;
+        if (s->agreement.clearance.calendar_week)
+            lo = e - (int32_t)(((day0 + e + 3) % 7 + 7) % 7); /* Monday */
+        int32_t k = 0;
+        for (size_t i = 0; i < p->n_sorties; i++)
+            if (p->clearances[i].day >= lo && p->clearances[i].day <= e &&
+                (site < 0 || p->sorties[i].site == site))
+                k++;
+        if (k >= at->weekly) {
+            *cap = at->weekly;
+            *count = k;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The limit that held the plan back most: compare the completion with
  * each bound and with the caps actually filled near the end. */
 static dd_status binding(dd_plan *p, const dd__terms *terms)
@@ -825,6 +858,36 @@ static dd_status binding(dd_plan *p, const dd__terms *terms)
     p->binding = p->completion_lb_binding;
     if (dd__crew_shut_out(p))
         return DD_OK; /* binding and detail set */
+    /* a weekly cap used up by the last week says more than the bounds */
+    int32_t wcap, wk;
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    const char *wname = s->agreement.clearance.calendar_week ? "a calendar week" : "7 days";
+    if (p->n_sorties > 0 && p->completion != DD_TIME_NONE &&
+        weekly_full(p, ct->caps, ct->n_caps, -1, &wcap, &wk)) {
+        p->binding = DD_BIND_CLEARANCE_CAP;
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "country-wide weekly clearance cap of %d flight%s/week (%d in %s before the "
+                 "last departures)",
+                 wcap, wcap == 1 ? "" : "s", wk, wname);
+        return DD_OK;
+    }
+    for (size_t si = 0; p->n_sorties > 0 && p->completion != DD_TIME_NONE && si < s->n_sites;
+         si++) {
+        const dd_site *x = &s->sites[si];
+        bool last_site = false;
+        for (size_t i = 0; i < p->n_sorties && !last_site; i++)
+            last_site = p->sorties[i].site == (int32_t)si &&
+                        p->sorties[i].departure == p->completion;
+        if (last_site && weekly_full(p, x->caps, x->n_caps, (int32_t)si, &wcap, &wk)) {
+            p->binding = DD_BIND_SITE_CAP;
+            snprintf(p->binding_detail, sizeof p->binding_detail,
+                     "weekly clearance cap at %s of %d flight%s/week (%d in %s before the last "
+                     "departures)",
+                     x->id,
+                     wcap, wcap == 1 ? "" : "s", wk, wname);
+            return DD_OK;
+        }
+    }
     /* clearance caps full on the last days say more than the bounds */
     if (p->n_sorties > 0 && p->completion != DD_TIME_NONE) {
         int32_t last = dd_scenario_day(s, p->completion);
