@@ -879,7 +879,8 @@ static void test_decimal_commas(void **state)
         "C2;S1;Truck;2;1.234,5;200;90;90;rolling;ship;T2\n",
         "id\tsite\tdescription\tquantity\tweight\tlength\twidth\theight\tkind\n"
         "C1\tS1\t\"Pallets; blue\"\t40\t6000,5\t104\t84\t80\tpallet\n"
-        "C2\tS1\tTruck\t2\t1 234,5\t200\t90\t90\trolling\n",
+        "C2\tS1\tTruck\t2\t1 234,5\t200\t90\t90\trolling\n"
+        "C3\tS1\tCrates\t2\t6,400\t40\t40\t40\tloose\n",
     };
     for (size_t i = 0; i < 2; i++) {
         char dir[] = "/tmp/dd-model-XXXXXX";
@@ -911,8 +912,11 @@ static void test_decimal_commas(void **state)
         /* the mini scenario weighs in pounds */
         assert_near(s->cargo[0].weight_kg, 6000.5 * LB, 1e-9);
         assert_near(s->cargo[1].weight_kg, 1234.5 * LB, 1e-9);
-        if (i == 1)
+        if (i == 1) {
             assert_string_equal(s->cargo[0].description, "Pallets; blue");
+            /* a tab file's 6,400 is six thousand four hundred */
+            assert_near(s->cargo[2].weight_kg, 6400 * LB, 1e-9);
+        }
         dd_scenario_free(s);
         dd_diags_fini(&d);
         remove(path);

@@ -312,10 +312,17 @@ static size_t group_mark(const char *p)
 
 /* In a file separated by semicolons or tabs the comma is the decimal mark
  * (1.234,5 and 1 234,5 are 1234.5): the number rewritten with a point into
- * buf, or s itself when it has no decimal comma. */
+ * buf, or s itself when it has no decimal comma. A tab-separated file may
+ * come from a spreadsheet that writes points, though: there a comma before
+ * exactly three digits, with no point before it (6,400), stays a
+ * thousands separator. */
 static const char *decimal_comma(const inv *v, const char *s, char *buf, size_t size)
 {
-    if (v->src.sep == ',' || !strchr(s, ','))
+    const char *comma = strchr(s, ',');
+    if (v->src.sep == ',' || !comma)
+        return s;
+    if (v->src.sep == '\t' && !memchr(s, '.', (size_t)(comma - s)) && digit(comma[1]) &&
+        digit(comma[2]) && digit(comma[3]) && !digit(comma[4]))
         return s;
     size_t n = 0;
     for (const char *p = s; *p; p++) {
