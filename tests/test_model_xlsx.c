@@ -411,11 +411,12 @@ static void test_located_errors(void **state)
     fixture *fx = *state;
     /* cargo.csv: id,site,description,quantity,weight,length,width,height,
      * kind,disposition,released_by; row 3 of the sheet is C2 */
-    static const edit bad[] = {{2, 4, "-5"},    /* E3: weight */
-                               {3, 0, "C1"},    /* A4: duplicate id */
-                               {4, 8, "crate"}, /* I5: kind */
-                               {1, 10, "ZZ"}};  /* K2: released_by, a late check */
-    book_from_csv(fx, "cargo.xlsx", "Sheet1", DATA "/mini/cargo.csv", false, bad, 4);
+    static const edit bad[] = {{2, 4, "-5"},     /* E3: weight */
+                               {3, 0, "C1"},     /* A4: duplicate id */
+                               {4, 8, "crate"},  /* I5: kind */
+                               {1, 10, "ZZ"},    /* K2: released_by, a late check */
+                               {4, 5, "60,5"}};  /* F5: a number typed as text */
+    book_from_csv(fx, "cargo.xlsx", "Sheet1", DATA "/mini/cargo.csv", false, bad, 5);
     dd_diags d;
     dd_scenario *s = NULL;
     assert_int_equal(load_mini_with(fx,
@@ -424,17 +425,20 @@ static void test_located_errors(void **state)
                                     &d, &s),
                      DD_EINPUT);
     assert_null(s);
-    if (d.n_errors != 4)
+    if (d.n_errors != 5)
         dump(&d);
-    assert_int_equal(d.n_errors, 4);
+    assert_int_equal(d.n_errors, 5);
     /* the sheet's messages row by row, whatever the columns' letters */
-    static const char *const order[] = {"!K2", "!E3", "!A4", "!I5"};
-    for (size_t i = 0; i < 4; i++)
+    static const char *const order[] = {"!K2", "!E3", "!A4", "!F5", "!I5"};
+    for (size_t i = 0; i < 5; i++)
         assert_non_null(strstr(d.items[i].file, order[i]));
     expect_error(&d, "/cargo.xlsx:Sheet1!E3", "cargo row 2, column weight",
                  "weight must be positive, got '-5'");
     expect_error(&d, "/cargo.xlsx:Sheet1!A4", "cargo row 3, column id",
                  "duplicate cargo id 'C1' (first on row 2)");
+    expect_error(&d, "/cargo.xlsx:Sheet1!F5", "cargo row 4, column length",
+                 "decimal comma in '60,5': write a point (60.5), or enter it as a number, not "
+                 "as text");
     expect_error(&d, "/cargo.xlsx:Sheet1!I5", "cargo row 4, column kind",
                  "unknown kind 'crate' (kinds: loose, pallet, rolling, outsize, drone, "
                  "container)");

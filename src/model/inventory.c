@@ -355,9 +355,10 @@ static bool comma_hint(inv *v, const dd_csv_row *row, int i, const char *s)
     snprintf(fixed, sizeof fixed, "%s", s);
     fixed[c - s < (ptrdiff_t)sizeof fixed ? c - s : 0] = '.';
     cell_err(v, row, i,
-             "decimal comma in '%s': write a point (%s), or save the sheet separated by "
-             "semicolons, where a comma is the decimal mark",
-             s, fixed);
+             "decimal comma in '%s': write a point (%s), or %s", s, fixed,
+             v->src.sheet ? "enter it as a number, not as text"
+                          : "save the sheet separated by semicolons, where a comma is the "
+                            "decimal mark");
     return true;
 }
 
