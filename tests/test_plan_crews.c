@@ -240,6 +240,31 @@ static void test_weekly_binding(void **state)
     dd_scenario_free(s);
 }
 
+/* MOG among the relaxations (issue 18): a ramp of one spot and twelve
+ * hours on the ground misses by five days; two more spots meet it, and
+ * the plan with them (re-planned with the relaxed ramp) is said met. */
+static void test_mog_relaxation(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/ramp/scenario.yaml");
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax_time_s = 0; /* by iterations: deterministic */
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_false(p->deadline_met);
+    const dd_relaxation *r = NULL;
+    for (size_t i = 0; i < p->n_relaxations; i++)
+        if (!strcmp(p->relaxations[i].change, "mog"))
+            r = &p->relaxations[i];
+    assert_non_null(r);
+    assert_int_equal(r->site, 0);
+    assert_int_equal(r->value, 2);
+    assert_string_equal(r->text, "2 more parking spots (MOG) at STRIP (now 1)");
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_duty_day),
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_weekly_binding),
+        cmocka_unit_test(test_mog_relaxation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,14 +244,15 @@ static void caps_and_processing(const dd_scenario *s, const dd__terms *terms,
 /* The ramp: every sortie holds a parking spot for at least the shortest
  * ground time; a site has at most its total MOG (less reservations,
  * ignored here) spots. */
-static void ramp(const dd_scenario *s, const int64_t *site_lb, dd_time t0, lb_acc *acc)
+static void ramp(const dd_scenario *s, const dd__terms *terms, const int64_t *site_lb,
+                 dd_time t0, lb_acc *acc)
 {
     dd_time g_min = INT64_MAX;
     for (size_t a = 0; a < s->n_aircraft; a++)
         if (s->aircraft[a].ground_time < g_min)
             g_min = s->aircraft[a].ground_time;
     for (size_t si = 0; si < s->n_sites && g_min > 0 && g_min < INT64_MAX; si++) {
-        int32_t mog = dd__mog_total(&s->sites[si]);
+        int32_t mog = dd__mog_total(&s->sites[si]) + (terms->extra_mog ? terms->extra_mog[si] : 0);
         if (mog <= 0 || site_lb[si] == 0)
             continue;
         raise_lb(acc,
@@ -493,7 +494,7 @@ dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms)
         acc = (lb_acc){t0, DD_BIND_OPENS};
     if (st == DD_OK) {
         caps_and_processing(s, terms, site_lb, total, t0, &acc);
-        ramp(s, site_lb, t0, &acc);
+        ramp(s, terms, site_lb, t0, &acc);
         st = releases(p, &acc);
     }
     if (st == DD_OK)

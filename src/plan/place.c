@@ -484,6 +484,11 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     int32_t cap_t = dd__mog_total(x);
     if (cap_c < 0)
         cap_c = cap_t;
+    int32_t more = st->terms->extra_mog ? st->terms->extra_mog[site] : 0;
+    if (more > 0 && cap_c > 0) { /* a relaxation: spots added */
+        cap_c += more;
+        cap_t += more;
+    }
     /* check at the start of the interval and at every arrival or
      * reservation start inside it */
     const dd__ground *all_g = st->ground[site];

@@ -726,7 +726,8 @@ dd_status dd__terms_init(dd__terms *t, const dd_scenario *s)
     t->site_cap = calloc(s->n_sites + 1, sizeof *t->site_cap);
     t->exit_per_day = calloc(s->n_sites + 1, sizeof *t->exit_per_day);
     t->extra_tails = calloc(s->n_aircraft + 1, sizeof *t->extra_tails);
-    if (!t->site_cap || !t->exit_per_day || !t->extra_tails)
+    t->extra_mog = calloc(s->n_sites + 1, sizeof *t->extra_mog);
+    if (!t->site_cap || !t->exit_per_day || !t->extra_tails || !t->extra_mog)
         return DD_ENOMEM;
     for (size_t i = 0; i < s->n_sites; i++) {
         t->site_cap[i] = s->sites[i].daily_cap;
@@ -741,6 +742,7 @@ void dd__terms_fini(dd__terms *t)
     free(t->site_cap);
     free(t->exit_per_day);
     free(t->extra_tails);
+    free(t->extra_mog);
 }
 
 /* ---- bounds ---------------------------------------------------------- */
@@ -1009,6 +1011,7 @@ static void reset_terms(relax_run *r)
     memcpy(r->t.site_cap, r->base->site_cap, s->n_sites * sizeof *r->t.site_cap);
     memcpy(r->t.exit_per_day, r->base->exit_per_day, s->n_sites * sizeof *r->t.exit_per_day);
     memcpy(r->t.extra_tails, r->base->extra_tails, s->n_aircraft * sizeof *r->t.extra_tails);
+    memcpy(r->t.extra_mog, r->base->extra_mog, s->n_sites * sizeof *r->t.extra_mog);
 }
 
 typedef void (*relax_apply)(relax_run *r, int64_t step, const void *ctx);
@@ -1084,6 +1087,12 @@ static void apply_tails(relax_run *r, int64_t step, const void *ctx)
 {
     size_t a = *(const size_t *)ctx;
     r->t.extra_tails[a] = r->base->extra_tails[a] + (int32_t)step;
+}
+
+static void apply_mog(relax_run *r, int64_t step, const void *ctx)
+{
+    size_t si = *(const size_t *)ctx;
+    r->t.extra_mog[si] = r->base->extra_mog[si] + (int32_t)step;
 }
 
 static void apply_exits(relax_run *r, int64_t step, const void *ctx)
@@ -1171,6 +1180,24 @@ static void date_relaxation(dd_plan *p)
         add_relax(p, change, site, -1, days, 0, text);
 }
 
+/* Did a site's ramp hold two aircraft or more at once (else more spots
+ * cannot help)? */
+static bool ramp_used(const dd_plan *p, int32_t site)
+{
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *a = &p->sorties[i];
+        if (a->site != site)
+            continue;
+        for (size_t j = i + 1; j < p->n_sorties; j++) {
+            const dd_sortie *b = &p->sorties[j];
+            if (b->site == site && a->arrival_at_site < b->departure &&
+                b->arrival_at_site < a->departure)
+                return true;
+        }
+    }
+    return dd__mog_total(&p->scenario->sites[site]) <= 1;
+}
+
 static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
 {
     const dd_scenario *s = p->scenario;
@@ -1219,6 +1246,20 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
             snprintf(text, sizeof text, "%lld more %s tail%s", (long long)k, s->aircraft[a].id,
                      k == 1 ? "" : "s");
             add_relax(p, "tails", -1, (int32_t)a, k, 0, text);
+        }
+    }
+    /* the ramp: parking spots at a site (its total MOG and each class it
+     * takes), where the plan kept the ramp busy */
+    static const int64_t spots[] = {1, 2, 3, 4, 6, 8};
+    for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
+        if (dd__mog_total(&s->sites[si]) <= 0 || !ramp_used(p, (int32_t)si))
+            continue;
+        st = smallest_step(&r, apply_mog, &si, spots, sizeof spots / sizeof *spots, &k);
+        if (st == DD_OK && k > 0) {
+            snprintf(text, sizeof text, "%lld more parking spot%s (MOG) at %s (now %d)",
+                     (long long)k, k == 1 ? "" : "s", s->sites[si].id,
+                     dd__mog_total(&s->sites[si]));
+            add_relax(p, "mog", (int32_t)si, -1, k, 0, text);
         }
     }
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {

@@ -14,6 +14,8 @@ typedef struct dd__terms {
     int32_t *site_cap;     /* per site, -1 none */
     int32_t *exit_per_day; /* per site, -1 none */
     int32_t *extra_tails;  /* per aircraft type */
+    int32_t *extra_mog;    /* per site: spots added to its total and each
+                            * class it takes (a relaxation) */
     dd_time lead_time;
 } dd__terms;
 
