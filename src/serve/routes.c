@@ -132,6 +132,22 @@ static void refused(dd__reply *r, const dd_diags *d, const char *what)
     }
 }
 
+/* Whether the request's role may record each of its events: false and
+ * the reply when not. */
+static bool role_may(dd_server *s, const dd__req *q, const dd_events *add, dd__reply *r)
+{
+    for (size_t i = 0; i < add->n; i++)
+        if (q->sess->role == DD_USER_MOVEMENT && !movement_may(s->log, q->sess, &add->v[i])) {
+            dd__reply_error(r, 403,
+                            "event %zu: a movement user records departures, aborts, tails "
+                            "down and exit processing of their own site",
+                            i);
+            snprintf(r->audit, sizeof r->audit, "refused: event kind or site");
+            return false;
+        }
+    return true;
+}
+
 /* Parse the events CSV of a request and check the role's right to each:
  * true and *add, or false and the reply. No log access. */
 static bool prepare(dd_server *s, const dd__req *q, const char *csv, size_t len, dd__reply *r,
@@ -151,17 +167,7 @@ static bool prepare(dd_server *s, const dd__req *q, const char *csv, size_t len,
     } else if ((*add)->n == 0) {
         dd__reply_error(r, 400, "no events");
     } else {
-        ok = true;
-        for (size_t i = 0; ok && i < (*add)->n; i++)
-            if (q->sess->role == DD_USER_MOVEMENT &&
-                !movement_may(s->log, q->sess, &(*add)->v[i])) {
-                dd__reply_error(r, 403,
-                                "event %zu: a movement user records departures, aborts, tails "
-                                "down and exit processing of their own site",
-                                i);
-                snprintf(r->audit, sizeof r->audit, "refused: event kind or site");
-                ok = false;
-            }
+        ok = role_may(s, q, *add, r);
     }
     if (!ok) {
         dd__slog_events_free(*add);
@@ -893,6 +899,73 @@ bool dd__route_is_events_post(const dd__req *q)
     return !strcmp(q->method, "POST") && !strcmp(q->path, "/events");
 }
 
+/* The events CSVs csv[0..n-1] (NULL: a request refused already) read as
+ * one: true and, per request, views[i] into *fixed (its events, named by
+ * origin[i] and numbered by their line in csv[i]); false when a cell is
+ * bad (the caller reads them one by one for the errors) or on no memory. */
+static bool group_parse(dd_server *s, size_t n, char **csv, const size_t *len,
+                        char (*origin)[64], dd_events **whole, dd_event **fixed,
+                        dd_events *views)
+{
+    static const char head[] = "time,event,subject,value,note\n";
+    size_t hn = sizeof head - 1, total = hn;
+    for (size_t i = 0; i < n; i++)
+        if (csv[i] && (len[i] < hn || memcmp(csv[i], head, hn) || csv[i][len[i] - 1] != '\n'))
+            return false; /* not the shape body.c writes */
+        else if (csv[i])
+            total += len[i] - hn;
+    char *text = malloc(total + 1);
+    uint32_t *start = calloc(n + 1, sizeof *start); /* first line of each request */
+    if (!text || !start) {
+        free(text);
+        free(start);
+        return false;
+    }
+    memcpy(text, head, hn);
+    size_t at = hn;
+    uint32_t line = 2;
+    for (size_t i = 0; i < n; i++) {
+        start[i] = line;
+        if (!csv[i])
+            continue;
+        memcpy(text + at, csv[i] + hn, len[i] - hn);
+        at += len[i] - hn;
+        for (size_t k = hn; k < len[i]; k++)
+            line += csv[i][k] == '\n';
+    }
+    start[n] = line;
+    text[at] = 0;
+    dd_diags d;
+    dd_diags_init(&d, 1);
+    dd_status st = dd__slog_parse(s->log, "serve", text, at, &d, whole);
+    dd_diags_fini(&d);
+    free(text);
+    if (st == DD_OK)
+        *fixed = malloc(((*whole)->n + 1) * sizeof **fixed);
+    if (st != DD_OK || !*fixed) {
+        dd__slog_events_free(*whole);
+        *whole = NULL;
+        free(start);
+        return false;
+    }
+    /* the events in order of their lines: each request's are consecutive */
+    size_t e = 0;
+    for (size_t i = 0; i < n; i++) {
+        views[i].v = *fixed + e;
+        views[i].n = 0;
+        while (e < (*whole)->n && (*whole)->v[e].line < start[i + 1]) {
+            dd_event *x = &(*fixed)[e];
+            *x = (*whole)->v[e];
+            x->file = origin[i];
+            x->line = x->line - start[i] + 2;
+            views[i].n++;
+            e++;
+        }
+    }
+    free(start);
+    return true;
+}
+
 /*
  * Group writes (dd_serve_options.group_writes): the POST /events requests
  * waiting in the queue are checked one after the other, each against the
@@ -909,20 +982,55 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
             dd__reply_error(rs[i], 500, "out of memory");
         return;
     }
+    /* each request's events CSV; then all of them read at once, as one
+     * file (reading a file costs a pass over the scenario's ids, however
+     * short it is), each event given back its request's name and line; a
+     * group with a bad cell is read again request by request, so each
+     * request gets its own errors */
+    char **csv = calloc(n, sizeof *csv);
+    size_t *len = calloc(n, sizeof *len);
+    dd_events *views = calloc(n, sizeof *views);
+    bool *owned = calloc(n, sizeof *owned);
+    char(*origin)[64] = calloc(n, sizeof *origin);
+    dd_events *whole = NULL;
+    dd_event *fixed = NULL;
+    if (!csv || !len || !views || !owned || !origin) {
+        for (size_t i = 0; i < n; i++)
+            dd__reply_error(rs[i], 500, "out of memory");
+        n = 0;
+    }
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         int64_t k = 0;
         if (!admit(s, qs[i], rs[i], &k))
             continue;
-        char err[300], *csv = NULL;
-        size_t len = 0;
-        dd_status st = dd__body_events_csv(qs[i]->body, qs[i]->body_len, &csv, &len, err,
+        char err[300];
+        dd_status st = dd__body_events_csv(qs[i]->body, qs[i]->body_len, &csv[i], &len[i], err,
                                            sizeof err);
-        if (st != DD_OK)
+        if (st != DD_OK) {
             dd__reply_error(rs[i], st == DD_ENOMEM ? 500 : 400, "%s", err);
-        else if (prepare(s, qs[i], csv, len, rs[i], &adds[i]))
+            free(csv[i]);
+            csv[i] = NULL;
+        }
+        snprintf(origin[i], sizeof origin[i], "serve/user-%lld",
+                 (long long)qs[i]->sess->user_id);
+    }
+    bool at_once = group_parse(s, n, csv, len, origin, &whole, &fixed, views);
+    for (size_t i = 0; i < n; i++) {
+        if (!csv[i])
+            continue;
+        if (at_once) {
+            if (views[i].n && role_may(s, qs[i], &views[i], rs[i])) {
+                adds[i] = &views[i];
+                total += views[i].n;
+            } else if (!views[i].n) {
+                dd__reply_error(rs[i], 400, "no events");
+            }
+        } else if (prepare(s, qs[i], csv[i], len[i], rs[i], &adds[i])) {
+            owned[i] = true;
             total += adds[i]->n;
-        free(csv);
+        }
+        free(csv[i]);
     }
     pthread_mutex_lock(&s->log_mu);
     dd_diags d;
@@ -966,7 +1074,8 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
         if (dd__slog_check_log(s->log, &with, &d) != DD_OK) {
             refused(rs[i], &d, "refused against the plan and the log; nothing was added");
             rs[i]->code = 409;
-            dd__slog_events_free(adds[i]);
+            if (owned[i])
+                dd__slog_events_free(adds[i]);
             adds[i] = NULL;
             continue;
         }
@@ -990,11 +1099,19 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
         } else {
             dd__reply_error(rs[i], 500, "cannot write the log: %s", dd_status_str(st));
         }
-        dd__slog_events_free(adds[i]);
+        if (owned[i])
+            dd__slog_events_free(adds[i]);
     }
     if (st == DD_OK && n_all > 0)
         atomic_store(&s->dirty, true);
     free(all);
     dd_diags_fini(&d);
     free(adds);
+    dd__slog_events_free(whole);
+    free(fixed);
+    free(csv);
+    free(len);
+    free(views);
+    free(owned);
+    free(origin);
 }

@@ -192,8 +192,8 @@ struct dd_server {
     atomic_uint_fast64_t version;
     atomic_bool dirty; /* events added since the snapshot (log_mu) */
     dd__evblock *evblock;   /* the events' array (refresh_mu) */
-    dd_events **ev_texts;   /* the events read, owners of their texts */
-    size_t n_ev_texts, cap_ev_texts;
+    struct dd__textblk *ev_text; /* the events' texts, kept till the end */
+    const char *ev_file;         /* the log's name, as the events give it */
     /* the status, computed off the request path (state.c): asked for
      * with stat_want, by one thread */
     pthread_mutex_t stat_mu;

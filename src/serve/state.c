@@ -111,26 +111,54 @@ static void requests_of(const dd_event *v, size_t first, size_t n, const int32_t
     }
 }
 
-/* The events of prev (NULL: none) and then add (taken: the server keeps
- * its texts), with their retractions and where each sortie's request
- * stands, for the views; refresh_mu held. The events are copied only
- * into the free end of the shared array (or, when it is full, into one
- * twice as large): a snapshot costs the new events, not the log. */
-static dd_status evs_next(dd_server *s, const dd__evs *prev, dd_events *add, dd__evs **out)
+/* The events' texts, in blocks of a megabyte that live as long as the
+ * server: the events of every snapshot point into them. */
+struct dd__textblk {
+    struct dd__textblk *next;
+    size_t used, cap;
+    char v[];
+};
+
+static const char *keep_text(dd_server *s, const char *t)
 {
-    *out = NULL;
-    if (s->n_ev_texts == s->cap_ev_texts) {
-        size_t cap = s->cap_ev_texts ? 2 * s->cap_ev_texts : 64;
-        dd_events **w = realloc(s->ev_texts, cap * sizeof *w);
-        if (!w) {
-            dd__slog_events_free(add);
-            return DD_ENOMEM;
-        }
-        s->ev_texts = w;
-        s->cap_ev_texts = cap;
+    size_t n = strlen(t) + 1;
+    struct dd__textblk *b = s->ev_text;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > (1u << 20) ? n : (1u << 20);
+        struct dd__textblk *nb = malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        nb->next = b;
+        nb->used = 0;
+        nb->cap = cap;
+        s->ev_text = b = nb;
     }
-    s->ev_texts[s->n_ev_texts++] = add;
-    size_t n_sorties = dd__slog_plan(s->log)->n_sorties;
+    char *o = b->v + b->used;
+    memcpy(o, t, n);
+    b->used += n;
+    return o;
+}
+
+/* The texts of events v[0..n-1] moved into the server's blocks. */
+static dd_status keep_texts(dd_server *s, dd_event *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dd_event *e = &v[i];
+        if (!s->ev_file && e->file && !(s->ev_file = keep_text(s, e->file)))
+            return DD_ENOMEM;
+        const char **t[4] = {&e->subject, &e->value, &e->note, &e->origin};
+        for (int k = 0; k < 4; k++)
+            if (*t[k] && !(*t[k] = keep_text(s, *t[k])))
+                return DD_ENOMEM;
+        e->file = s->ev_file;
+        e->source = NULL;
+    }
+    return DD_OK;
+}
+
+/* The events of add after prev's in the shared array, their texts kept. */
+static dd_status evs_append(dd_server *s, const dd__evs *prev, const dd_events *add)
+{
     size_t n0 = prev ? prev->ev->n : 0, n = n0 + add->n;
     dd__evblock *b = s->evblock;
     if (!b || b->n != n0 || n > b->cap) {
@@ -152,7 +180,27 @@ static dd_status evs_next(dd_server *s, const dd__evs *prev, dd_events *add, dd_
     }
     if (add->n)
         memcpy(b->v + n0, add->v, add->n * sizeof *b->v);
-    b->n = n;
+    dd_status st = keep_texts(s, b->v + n0, add->n);
+    if (st == DD_OK)
+        b->n = n;
+    return st;
+}
+
+/* The events of prev (NULL: none) and then add (freed here; their texts
+ * are kept by the server), with their retractions and where each
+ * sortie's request stands, for the views; refresh_mu held. The events are
+ * copied only into the free end of the shared array (or, when it is full,
+ * into one twice as large): a snapshot costs the new events, not the log. */
+static dd_status evs_next(dd_server *s, const dd__evs *prev, dd_events *add, dd__evs **out)
+{
+    *out = NULL;
+    dd_status st = evs_append(s, prev, add);
+    dd__slog_events_free(add);
+    if (st != DD_OK)
+        return st;
+    size_t n_sorties = dd__slog_plan(s->log)->n_sorties;
+    dd__evblock *b = s->evblock;
+    size_t n0 = prev ? prev->ev->n : 0, n = b->n;
     dd__evs *e = calloc(1, sizeof *e);
     int32_t *by = malloc((n + 1) * sizeof *by);
     int32_t *cl = malloc((n_sorties + 1) * sizeof *cl);
@@ -373,9 +421,10 @@ void dd__snap_fini(dd_server *s)
     s->snap = NULL;
     block_put(s->evblock);
     s->evblock = NULL;
-    for (size_t i = 0; i < s->n_ev_texts; i++)
-        dd__slog_events_free(s->ev_texts[i]);
-    free(s->ev_texts);
-    s->ev_texts = NULL;
-    s->n_ev_texts = s->cap_ev_texts = 0;
+    while (s->ev_text) {
+        struct dd__textblk *b = s->ev_text;
+        s->ev_text = b->next;
+        free(b);
+    }
+    s->ev_file = NULL;
 }
