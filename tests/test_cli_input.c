@@ -28,64 +28,17 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "cli_run.h"
+
 #define TUTORIAL DD_SOURCE_DIR "/examples/tutorial/01-minimal"
 
 typedef struct fixture {
     char dir[64];
 } fixture;
 
-typedef struct run_result {
-    int status;
-    char *out;
-    char *err;
-} run_result;
-
-static char *slurp_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static run_result run(const fixture *fx, const char *args)
 {
-    char cmd[4096], outp[128], errp[128];
-    snprintf(outp, sizeof outp, "%s/.stdout", fx->dir);
-    snprintf(errp, sizeof errp, "%s/.stderr", fx->dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s' </dev/null", fx->dir, DD_CLI,
-             args, outp, errp);
-    int st = system(cmd);
-    run_result r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = slurp_file(outp, NULL);
-    r.err = slurp_file(errp, NULL);
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    remove(outp);
-    remove(errp);
-    return r;
-}
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
+    return dd_test_run(fx->dir, args);
 }
 
 /* Run and require exit `status` and stderr exactly `err`. */
@@ -112,7 +65,7 @@ static char *read_in(const fixture *fx, const char *name, size_t *len)
 {
     char p[256];
     snprintf(p, sizeof p, "%s/%s", fx->dir, name);
-    char *t = slurp_file(p, len);
+    char *t = dd_test_slurp(p, len);
     assert_non_null(t);
     return t;
 }
@@ -499,7 +452,7 @@ static void test_man_page_covers(void **state)
 {
     fixture *fx = *state;
     size_t len;
-    char *man = slurp_file(DD_SOURCE_DIR "/docs/drawdown.1", &len);
+    char *man = dd_test_slurp(DD_SOURCE_DIR "/docs/drawdown.1", &len);
     assert_non_null(man);
     run_result r = run(fx, "--help");
     assert_int_equal(r.status, 0);
