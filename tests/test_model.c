@@ -107,6 +107,8 @@ static const bad_case bad_cases[] = {
      "unknown country 'XX' (list it in agreement.clearance.overflight)"},
     {"hub-mog.yaml", 1, "hub-mog.yaml", 37, 10, "destinations[0].mog",
      "must be between 0 and 1000, got -2"},
+    {"exit-per-hour.yaml", 1, "exit-per-hour.yaml", 25, 20, "sites[0].exit_per_hour",
+     "must be between 0 and 10000000, got -5"},
     {"site-caps-order.yaml", 1, "site-caps-order.yaml", 34, 16, "sites[1].caps[1].from",
      "cap steps must be in time order, each from a later day than the one before"},
     {"csv-bad-kind.yaml", 1, "csv-bad-kind.csv", 2, 33, "cargo row 1, column kind",

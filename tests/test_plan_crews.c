@@ -265,6 +265,31 @@ static void test_mog_relaxation(void **state)
     dd_scenario_free(s);
 }
 
+/* Exit processing per clock hour: no hour takes more than 12 people at
+ * BASE, and the verifier agrees. */
+static void test_exit_hour(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/verify/s-hour.yaml");
+    dd_plan *p = plan(s);
+    size_t by[DD_V_COUNT];
+    char first[512];
+    verify(s, p, by, first, sizeof first);
+    assert_int_equal(by[DD_V_EXIT_PROCESSING], 0);
+    int64_t per_hour[2000] = {0};
+    for (size_t m = 0; m < p->n_movements; m++) {
+        const dd_movement *mv = &p->movements[m];
+        if (mv->sortie < 0 || s->people[mv->people].site != 0)
+            continue;
+        int64_t h = dd_scenario_hour(s, p->sorties[mv->sortie].departure);
+        assert_true(h >= 0 && h < 2000);
+        per_hour[h] += mv->count;
+        assert_true(per_hour[h] <= 12);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
+        cmocka_unit_test(test_exit_hour),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -510,6 +510,24 @@ static void test_hubs_malformed(void **state)
     dd_scenario_free(s);
 }
 
+/* Exit processing per clock hour (issue 18): plan.json's sortie 2 takes
+ * 14 people in one hour; s-hour.yaml processes 12 an hour. */
+static void test_exit_hour(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("s-hour.yaml");
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(s, "plan.json", &r), DD_OK);
+    assert_int_equal(r->n_violations, 1);
+    assert_int_equal(r->violations[0].kind, DD_V_EXIT_PROCESSING);
+    assert_string_equal(r->violations[0].site, "BASE");
+    assert_string_equal(r->violations[0].message,
+                        "BASE on 2024-06-05 in the hour from 07:00: 14 people leave; exit "
+                        "processing takes 12 an hour");
+    dd_verify_report_free(r);
+    dd_scenario_free(s);
+}
+
 /* Caps per week and over time (issue 18): plan.json meets the schedules
  * of s-caps.yaml; each bad/cap-*.json breaks one rule; the same plan under
  * calendar weeks (s-caps-calendar.yaml) keeps the weekly cap and flies
@@ -854,6 +872,7 @@ int main(void)
         cmocka_unit_test(test_crews),
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_hubs_malformed),
+        cmocka_unit_test(test_exit_hour),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),

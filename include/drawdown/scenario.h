@@ -112,6 +112,8 @@ typedef struct dd_security_terms {
 
 typedef struct dd_personnel_terms {
     int32_t exit_per_day;    /* exits processed per day per site; -1 = no limit */
+    int32_t exit_per_hour;   /* and per clock hour (host-country time) per site, by
+                              * the hour of departure; -1 = no limit */
     dd_time manifest_lead;   /* manifests filed this long before departure */
     dd_time entry_lead;      /* augmentees' entry requested this long ahead */
     int32_t ceiling;         /* in-country personnel ceiling; -1 = none */
@@ -166,6 +168,7 @@ typedef struct dd_site {
     const dd_cap_step *caps;
     int32_t caps_base;
     int32_t exit_per_day;   /* overrides the agreement's; -1 = use agreement */
+    int32_t exit_per_hour;  /* overrides the agreement's; -1 = use agreement */
     int32_t security_floor; /* overrides; -1 = use agreement */
     double security_ratio;  /* overrides; < 0 = use agreement */
     /* the order of closure: this site closes (its last departure) after
@@ -499,6 +502,13 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a);
  * duty days, or augmented with fewer than two crews); 1 when the type's
  * crews are not limited. */
 int32_t dd_aircraft_crews_for(const dd_aircraft *a, dd_time duty);
+
+/* Host-country clock hour of time t: hours since the local hour that
+ * holds the epoch began (exit_per_hour counts by it). */
+int64_t dd_scenario_hour(const dd_scenario *s, dd_time t);
+/* A site's exits per day and per hour, its own or the agreement's (-1:
+ * no limit). */
+int32_t dd_site_exit_per_hour(const dd_scenario *s, int32_t site);
 
 const char *dd_cargo_kind_name(dd_cargo_kind k);
 const char *dd_role_name(dd_role r);

@@ -278,6 +278,20 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a)
     return most;
 }
 
+int64_t dd_scenario_hour(const dd_scenario *s, dd_time t)
+{
+    int64_t m = s->epoch_unix / 60 + s->agreement.tz_offset; /* local minute of the epoch */
+    int64_t a = ((m % 60) + 60) % 60;                         /* minutes into its hour */
+    int64_t x = t + a;
+    return x >= 0 ? x / 60 : -((-x + 59) / 60);
+}
+
+int32_t dd_site_exit_per_hour(const dd_scenario *s, int32_t site)
+{
+    int32_t v = s->sites[site].exit_per_hour;
+    return v >= 0 ? v : s->agreement.personnel.exit_per_hour;
+}
+
 int32_t dd_aircraft_crews_for(const dd_aircraft *a, dd_time duty)
 {
     if (a->crews < 0 || duty <= a->crew_duty)

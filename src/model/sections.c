@@ -508,6 +508,7 @@ static void load_agreement(dd_loader *L, dd_ynode *root)
     a->security.floor = 0;
     a->security.ratio = 0;
     a->personnel.exit_per_day = -1;
+    a->personnel.exit_per_hour = -1;
     a->personnel.ceiling = -1;
     dd_ynode *ag = get_map(L, root, "", "agreement", true);
     if (!ag)
@@ -549,13 +550,15 @@ static void load_agreement(dd_loader *L, dd_ynode *root)
         const char *p = "agreement.personnel";
         double v;
         get_int(L, per, p, "exit_per_day", 0, 10000000, false, &a->personnel.exit_per_day);
+        get_int(L, per, p, "exit_per_hour", 0, 10000000, false, &a->personnel.exit_per_hour);
         if (get_qty(L, per, p, "manifest_lead_time", DD_Q_DURATION, false, false, &v))
             a->personnel.manifest_lead = (dd_time)llround(v);
         if (get_qty(L, per, p, "entry_lead_time", DD_Q_DURATION, false, false, &v))
             a->personnel.entry_lead = (dd_time)llround(v);
         get_int(L, per, p, "ceiling", 0, 100000000, false, &a->personnel.ceiling);
-        static const char *const known[] = {"exit_per_day", "manifest_lead_time",
-                                            "entry_lead_time", "ceiling", NULL};
+        static const char *const known[] = {"exit_per_day", "exit_per_hour",
+                                            "manifest_lead_time", "entry_lead_time", "ceiling",
+                                            NULL};
         dd__yunknown(L, per, p, known);
     }
     /* milestones are read after sites (they may name one) */
@@ -633,6 +636,7 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     x->close_by = DD_TIME_NONE;
     x->daily_cap = -1;
     x->exit_per_day = -1;
+    x->exit_per_hour = -1;
     x->security_floor = -1;
     x->security_ratio = -1;
     x->loc = (dd_loc){L->file, m->line, m->col};
@@ -736,6 +740,7 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     get_time(L, m, p, "close_by", true, false, &x->close_by);
     load_caps(L, m, p, &x->daily_cap, &x->n_caps, &x->caps, &x->caps_base);
     get_int(L, m, p, "exit_per_day", 0, 10000000, false, &x->exit_per_day);
+    get_int(L, m, p, "exit_per_hour", 0, 10000000, false, &x->exit_per_hour);
     dd_ynode *sec = get_map(L, m, p, "security", false);
     if (sec) {
         char sp[96];
@@ -749,7 +754,7 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     static const char *const known[] = {"id", "name", "icao", "position", "timezone", "mog",
                                         "hours", "reservations", "resources", "close_by",
                                         "daily_cap", "weekly_cap", "caps", "exit_per_day",
-                                        "security", "after", NULL};
+                                        "exit_per_hour", "security", "after", NULL};
     dd__yunknown(L, m, p, known);
 }
 

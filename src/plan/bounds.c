@@ -233,6 +233,12 @@ static void caps_and_processing(const dd_scenario *s, const dd__terms *terms,
         for (size_t g = 0; g < s->n_people; g++)
             if (s->people[g].site == (int32_t)si)
                 people += s->people[g].count;
+        int32_t ph = dd_site_exit_per_hour(s, (int32_t)si);
+        if (ph > 0 && people > 0) { /* the last hour's start, from the epoch's hour */
+            dd_time h = (dd_time)((people + ph - 1) / ph - 1);
+            dd_time into = ((s->epoch_unix / 60 + s->agreement.tz_offset) % 60 + 60) % 60;
+            raise_lb(acc, h * 60 - into > 0 ? h * 60 - into : 0, DD_BIND_PROCESSING);
+        }
         if (terms->exit_per_day[si] > 0 && people > 0) {
             int32_t d =
                 (int32_t)((people + terms->exit_per_day[si] - 1) / terms->exit_per_day[si]) - 1;

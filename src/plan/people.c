@@ -45,6 +45,9 @@ typedef struct site_run {
     dd_time *arrive;   /* effective arrival per group (DD_TIME_NONE: present from the start) */
     int32_t *exits;    /* per day at this site */
     size_t n_days;
+    int32_t *hours;    /* per clock hour at this site (exit_per_hour) */
+    size_t n_hours;
+    int32_t per_hour;  /* the site's exit_per_hour, -1: no limit */
     /* this site's groups: all, non-security and security sorted by release */
     const int32_t *grp;
     size_t n_grp;
@@ -100,7 +103,7 @@ static int32_t exit_cap(const site_run *r)
     return r->terms->exit_per_day[r->site];
 }
 
-static int32_t exits_left(site_run *r, int32_t day)
+static int32_t exits_left_day(site_run *r, int32_t day)
 {
     int32_t cap = exit_cap(r);
     if (cap < 0)
@@ -109,21 +112,50 @@ static int32_t exits_left(site_run *r, int32_t day)
     return cap - used;
 }
 
-static dd_status use_exits(site_run *r, int32_t day, int32_t n)
+/* Exits a departure may still take: the day's and its clock hour's. */
+static int32_t exits_left(site_run *r, const dep *d)
 {
+    int32_t left = exits_left_day(r, d->day);
+    if (r->per_hour >= 0) {
+        int64_t h = dd_scenario_hour(r->p->scenario, d->t);
+        int32_t used = h >= 0 && (size_t)h < r->n_hours ? r->hours[h] : 0;
+        if (r->per_hour - used < left)
+            left = r->per_hour - used;
+    }
+    return left;
+}
+
+static dd_status grow(int32_t **v, size_t *n, size_t at)
+{
+    if (at < *n)
+        return DD_OK;
+    size_t nd = *n ? *n : 64;
+    while (nd <= at)
+        nd *= 2;
+    int32_t *w = realloc(*v, nd * sizeof *w);
+    if (!w)
+        return DD_ENOMEM;
+    memset(w + *n, 0, (nd - *n) * sizeof *w);
+    *v = w;
+    *n = nd;
+    return DD_OK;
+}
+
+static dd_status use_exits(site_run *r, const dep *d, int32_t n)
+{
+    if (r->per_hour >= 0) {
+        int64_t h = dd_scenario_hour(r->p->scenario, d->t);
+        if (h >= 0) {
+            if (grow(&r->hours, &r->n_hours, (size_t)h) != DD_OK)
+                return DD_ENOMEM;
+            r->hours[h] += n;
+        }
+    }
+    int32_t day = d->day;
     if (day < 0)
         return DD_OK;
-    if ((size_t)day >= r->n_days) {
-        size_t nd = r->n_days ? r->n_days : 64;
-        while (nd <= (size_t)day)
-            nd *= 2;
-        int32_t *v = realloc(r->exits, nd * sizeof *v);
-        if (!v)
-            return DD_ENOMEM;
-        memset(v + r->n_days, 0, (nd - r->n_days) * sizeof *v);
-        r->exits = v;
-        r->n_days = nd;
-    }
+    if (grow(&r->exits, &r->n_days, (size_t)day) != DD_OK)
+        return DD_ENOMEM;
     r->exits[day] += n;
     return DD_OK;
 }
@@ -238,7 +270,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             continue;
         dd_sortie *so = &r->st->sorties[d->sortie];
         if (so->load < 0 || !p->loads->loads[so->load].sensitive || load_forbids_pax(s, p, so) ||
-            sortie_room(s, so) < 1 || exits_left(r, d->day) < 1)
+            sortie_room(s, so) < 1 || exits_left(r, d) < 1)
             continue;
         int32_t n = 0;
         dd_status st = take(r, d, false, 1, d->t - lead, true, &n);
@@ -260,7 +292,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
                 st = take(r, d, true, 1, d->t - lead, true, &n);
         }
         if (st == DD_OK && n > 0)
-            st = use_exits(r, d->day, n);
+            st = use_exits(r, d, n);
         if (st != DD_OK)
             return st;
         if (n > 0)
@@ -283,7 +315,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             continue;
         }
         int32_t room = military ? sortie_room(s, so) : d->seats;
-        int32_t ex = exits_left(r, d->day);
+        int32_t ex = exits_left(r, d);
         if (ex < room)
             room = ex;
         dd_time cutoff = military ? d->t - lead : d->t;
@@ -330,7 +362,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             }
         }
         if (got > 0) {
-            dd_status e = use_exits(r, d->day, got);
+            dd_status e = use_exits(r, d, got);
             if (e != DD_OK)
                 return e;
         }
@@ -397,7 +429,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
             continue;
         /* commercial: the seats left that day after the first pass */
         int32_t room = military ? sortie_room(s, so) : d->seats - d->used;
-        int32_t ex = exits_left(r, d->day);
+        int32_t ex = exits_left(r, d);
         if (ex < room)
             room = ex;
         dd_time cutoff = military ? d->t - lead : d->t;
@@ -429,7 +461,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
                 if (st == DD_OK)
                     st = add_movement(p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
                 if (st == DD_OK)
-                    st = use_exits(r, d->day, n);
+                    st = use_exits(r, d, n);
                 if (st != DD_OK)
                     return st;
             }
@@ -453,7 +485,7 @@ static dd_status board(site_run *r, const dep *d, size_t g, int32_t n)
     if (st == DD_OK)
         st = add_movement(r->p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
     if (st == DD_OK)
-        st = use_exits(r, d->day, n);
+        st = use_exits(r, d, n);
     return st;
 }
 
@@ -465,7 +497,7 @@ static dd_status board_all(site_run *r, const dep *d, bool security_only)
     if (d->sortie < 0)
         return DD_OK;
     int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
-    int32_t ex = exits_left(r, d->day);
+    int32_t ex = exits_left(r, d);
     if (ex < room)
         room = ex;
     for (size_t k = 0; k < r->n_grp && room > 0; k++) {
@@ -530,7 +562,7 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
         for (size_t j = first; j < i; j++)
             seen |= deps[j].sortie >= 0 && deps[j].day == deps[i].day;
         if (!seen) {
-            int32_t e = exits_left(r, deps[i].day);
+            int32_t e = exits_left(r, &deps[i]);
             exits += e == INT32_MAX ? left : e;
         }
     }
@@ -556,7 +588,7 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     int64_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
     int64_t need = r->sec_rem < fl ? r->sec_rem : fl;
     int32_t last_room = sortie_room(s, &r->st->sorties[deps[last].sortie]);
-    int32_t last_ex = exits_left(r, deps[last].day);
+    int32_t last_ex = exits_left(r, &deps[last]);
     if ((last_ex < last_room ? last_ex : last_room) < need)
         return DD_OK;
     /* security from the last aircraft back, so the last one holds as
@@ -988,6 +1020,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             r.rem = rem;
             r.arrive = arrive;
             r.not_before = DD_TIME_NONE;
+            r.per_hour = dd_site_exit_per_hour(s, (int32_t)site);
             for (size_t k = 0; k < s->sites[site].n_after; k++) {
                 dd_time t = last_departure(p, st, s->sites[site].after[k]);
                 if (t != DD_TIME_NONE && (r.not_before == DD_TIME_NONE || t > r.not_before))
@@ -1039,6 +1072,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             cap_mov = r.cap_mov;
             dd_time r_not_before = r.not_before;
             free(r.exits);
+            free(r.hours);
             free(r.esc_t);
             int64_t still = r.nonsec_rem + r.sec_rem;
             site_groups_free(&r);

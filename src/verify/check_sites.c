@@ -250,6 +250,59 @@ static void check_exits(vctx *c, sd *v)
     }
 }
 
+/* Exits per site and clock hour (host-country time, by the hour of
+ * departure) against exit_per_hour; v as check_exits's (day holds the
+ * hour's index from the epoch's hour, which fits: hours are few). */
+static int cmp_hour(const void *a, const void *b)
+{
+    const sd *x = a, *y = b;
+    if (x->site != y->site)
+        return x->site < y->site ? -1 : 1;
+    return x->day < y->day ? -1 : x->day > y->day;
+}
+
+static void check_exits_hourly(vctx *c, sd *v)
+{
+    const dd_scenario *s = c->s;
+    bool any = s->agreement.personnel.exit_per_hour >= 0;
+    for (size_t j = 0; j < s->n_sites; j++)
+        any |= s->sites[j].exit_per_hour >= 0;
+    if (!any)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_exits; i++) {
+        int64_t h = dd_scenario_hour(s, c->exits[i].t);
+        v[n++] = (sd){c->exits[i].site, h > INT32_MAX ? INT32_MAX : (int32_t)h,
+                      c->exits[i].count, -1};
+    }
+    qsort(v, n, sizeof *v, cmp_hour);
+    int64_t a = ((s->epoch_unix / 60 + s->agreement.tz_offset) % 60 + 60) % 60;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        int64_t cnt = 0;
+        for (; j < n && v[j].site == v[i].site && v[j].day == v[i].day; j++)
+            cnt += v[j].count;
+        const dd_site *x = &s->sites[v[i].site];
+        int32_t cap = x->exit_per_hour >= 0 ? x->exit_per_hour
+                                            : s->agreement.personnel.exit_per_hour;
+        if (cap >= 0) {
+            dd_time t0 = (dd_time)v[i].day * 60 - a;
+            char d[16], hm[8];
+            dd__vf_date(c, dd_scenario_day(s, t0), d, sizeof d);
+            dd__vf_local_hm(t0, s, s->agreement.tz_offset, hm, sizeof hm);
+            dd__vf_worst(c, T_EXIT, (double)(cap - cnt), "busiest hour: %s on %s at %s, %lld of %d",
+                         x->id, d, hm, (long long)cnt, cap);
+            if (cnt > cap)
+                dd__vf_add(c, DD_V_EXIT_PROCESSING, T_EXIT, 0, NULL, v[i].site,
+                           dd_scenario_day(s, t0), 0, 0,
+                           "%s on %s in the hour from %s: %lld people leave; exit processing "
+                           "takes %d an hour",
+                           x->id, d, hm, (long long)cnt, cap);
+        }
+        i = j;
+    }
+}
+
 /* Noon local (the site's offset) of host-country day `day`'s date. */
 static dd_time noon_local(const vctx *c, int32_t site, int32_t day)
 {
@@ -343,6 +396,7 @@ void dd__vf_check_sites(vctx *c)
     }
     check_ceiling(c, ev, n);
     check_exits(c, v);
+    check_exits_hourly(c, v);
     check_commercial(c, v);
 done:
     free(ev);

@@ -231,6 +231,7 @@ static bool setup_terms(vctx *c)
         double ra = x->security_ratio >= 0 ? x->security_ratio : ag->security.ratio;
         security |= fl > 0 || ra > 0;
         exits |= (x->exit_per_day >= 0 ? x->exit_per_day : ag->personnel.exit_per_day) >= 0;
+        exits |= (x->exit_per_hour >= 0 ? x->exit_per_hour : ag->personnel.exit_per_hour) >= 0;
     }
     for (size_t i = 0; i < s->n_people; i++)
         augmentees |= s->people[i].role == DD_ROLE_AUGMENTEE;

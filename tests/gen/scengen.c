@@ -286,6 +286,8 @@ static void write_agreement(gen *g, scen *sc, FILE *f, int n_people_hint)
         if (chance(g, 0.6))
             fprintf(f, "    exit_per_day: %d\n",
                     irange(g, 5, 40) + n_people_hint / (sc->days > 0 ? sc->days : 1));
+        if (wrange(g, 0, 99) < 15) /* the crews' stream */
+            fprintf(f, "    exit_per_hour: %d\n", wrange(g, 5, 120));
         if (chance(g, 0.5))
             fprintf(f, "    manifest_lead_time: %dh\n", irange(g, 0, 96));
         if (chance(g, 0.4))
@@ -361,6 +363,8 @@ static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
     (void)write_caps(g, f, "    ", chance(g, 0.3) ? irange(g, 1, 6) : -1, sc->days);
     if (chance(g, 0.2))
         fprintf(f, "    exit_per_day: %d\n", irange(g, 10, 200));
+    if (wrange(g, 0, 99) < 10)
+        fprintf(f, "    exit_per_hour: %d\n", wrange(g, 5, 120));
     si->sec_floor = -1;
     if (chance(g, 0.2)) {
         si->sec_floor = irange(g, 0, 8);

@@ -12,8 +12,8 @@
  * sensitive items, every cargo kind, dispositions, tasks with lags and
  * resources, reservations, site caps and closing dates, C-130-only sites,
  * tail steps, range-payload tables, commercial services with dates,
- * crews and utilisation, hubs with a ramp, overflight clearances) are
- * each switched on at random.
+ * crews and utilisation, hubs with a ramp, overflight clearances, exit
+ * processing per hour) are each switched on at random.
  *
  * Then pf_check plans the scenario, writes the plan file in memory, and
  * lets the independent verifier judge it: a plan the planner calls met
