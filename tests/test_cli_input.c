@@ -664,6 +664,15 @@ static void test_acknowledged_warning(void **state)
     run_result r = run(fx, "check scenario.yaml");
     assert_string_equal(r.err, warning);
     run_free(&r);
+    /* a warning is said once, by check: the other commands count it */
+    static const char *const others[] = {"loads scenario.yaml", "plan scenario.yaml",
+                                          "plan scenario.yaml --no-verify"};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        r = run(fx, others[i]);
+        assert_string_equal(r.err, "scenario.yaml: 1 warning about the scenario (drawdown check "
+                                   "says it)\n");
+        run_free(&r);
+    }
     static const char ack[] = "acknowledge: [no-mog BASE C17]\n";
     append_to(fx, "scenario.yaml", "acked.yaml", ack);
     r = run(fx, "check acked.yaml");

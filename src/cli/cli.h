@@ -14,6 +14,9 @@ enum { DD_EXIT_OK = 0, DD_EXIT_FAIL = 1, DD_EXIT_INPUT = 2, DD_EXIT_UNVERIFIED =
 /* Print diagnostics as FILE:LINE:COL: severity: path: message, the source
  * line and a caret; then a count line when some were dropped. */
 void dd__cli_print_diags(FILE *f, const dd_diags *d);
+/* The same for the diagnostics up to severity `upto` (DD_SEV_ERROR: the
+ * errors alone); returns how many were left out. */
+size_t dd__cli_print_diags_upto(FILE *f, const dd_diags *d, dd_severity upto);
 /* Exit code for a library status. */
 int dd__cli_exit_for(dd_status st);
 
@@ -69,11 +72,15 @@ dd_status dd__cli_verify_relaxations(const struct dd_scenario *s, const struct d
                                      size_t *tried, size_t *complied);
 
 /* Load the scenario at path (at most max_errors problems reported, 0 for
- * the default) and, with print, print its diagnostics to stderr; units
- * (dd_units) set what it displays. Returns -1 when loaded (*out set), else
- * the exit code, after saying why when the input is not the cause. */
+ * the default) and print its diagnostics to stderr: every one with
+ * DD_CLI_ALL (drawdown check), the errors and a line counting the
+ * warnings and notes with DD_CLI_ERRORS (every other command: a warning is
+ * said once, by check), nothing with DD_CLI_QUIET. units (dd_units) set
+ * what it displays. Returns -1 when loaded (*out set), else the exit code,
+ * after saying why when the input is not the cause. */
+enum { DD_CLI_QUIET, DD_CLI_ERRORS, DD_CLI_ALL };
 int dd__cli_load_scenario(const char *cmd, const char *path, size_t max_errors, int units,
-                          bool print, struct dd_scenario **out);
+                          int print, struct dd_scenario **out);
 
 /* The choice of an option "--units" declared as "metric|us" (-1: not
  * given) as a dd_units. */

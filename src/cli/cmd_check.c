@@ -53,7 +53,7 @@ int dd__cmd_check(int argc, char **argv)
         return code;
     dd_scenario *s = NULL;
     code = dd__cli_load_scenario("check", args[0], (size_t)v.max_errors,
-                                 dd__cli_units_of(v.units), true, &s);
+                                 dd__cli_units_of(v.units), DD_CLI_ALL, &s);
     if (code >= 0)
         return code;
     const bool json = v.json;

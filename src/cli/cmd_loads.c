@@ -74,7 +74,7 @@ int dd__cmd_loads(int argc, char **argv)
     opt.seed = v.seed;
     opt.max_iterations = v.iterations;
     dd_scenario *s = NULL;
-    code = dd__cli_load_scenario("loads", path, 0, dd__cli_units_of(v.units), true, &s);
+    code = dd__cli_load_scenario("loads", path, 0, dd__cli_units_of(v.units), DD_CLI_ERRORS, &s);
     if (code >= 0)
         return code;
     code = DD_EXIT_OK;

@@ -107,7 +107,7 @@ int dd__cmd_plan(int argc, char **argv)
     opt.time_limit_s = v.time_limit;
     opt.relax_time_s = v.relax_time;
     dd_scenario *s = NULL;
-    code = dd__cli_load_scenario("plan", path, 0, dd__cli_units_of(v.units), true, &s);
+    code = dd__cli_load_scenario("plan", path, 0, dd__cli_units_of(v.units), DD_CLI_ERRORS, &s);
     if (code >= 0)
         return code;
     /* an output that is one of the inputs is refused before planning */

@@ -203,15 +203,13 @@ static int sweep_run(const char *path, dd_sweep_options *o, const char *const *v
                      size_t n_vary, bool json, bool csv, const char *out, const char *chart)
 {
     bool root = dd_cluster_rank(o->cluster) == 0;
-    dd_diags diags;
-    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
     dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load(path, &diags, &s);
-    if (root)
-        dd__cli_print_diags(stderr, &diags);
-    dd_diags_fini(&diags);
-    if (st != DD_OK)
-        return dd__cli_exit_for(st);
+    int loaded = dd__cli_load_scenario("sweep", path, 0, 0, root ? DD_CLI_ERRORS : DD_CLI_QUIET,
+                                       &s);
+    if (loaded >= 0)
+        return loaded;
+    dd_status st = DD_OK;
+    dd_diags diags;
     dd_sweep_axis axes[MAX_VARY];
     memset(axes, 0, sizeof axes);
     dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);

@@ -50,7 +50,7 @@ int dd__cmd_verify(int argc, char **argv)
     const char *scenario = args[0], *plan = args[1];
     const int json = v.json;
     dd_scenario *s = NULL;
-    code = dd__cli_load_scenario("verify", scenario, 0, 0, true, &s);
+    code = dd__cli_load_scenario("verify", scenario, 0, 0, DD_CLI_ERRORS, &s);
     if (code >= 0)
         return code;
     size_t len = 0;

@@ -17,8 +17,18 @@ static const char *sev(dd_severity s)
 
 void dd__cli_print_diags(FILE *f, const dd_diags *d)
 {
+    dd__cli_print_diags_upto(f, d, DD_SEV_NOTE);
+}
+
+size_t dd__cli_print_diags_upto(FILE *f, const dd_diags *d, dd_severity upto)
+{
+    size_t skipped = 0;
     for (size_t i = 0; i < d->n_items; i++) {
         const dd_diag *g = &d->items[i];
+        if (g->severity > upto) {
+            skipped++;
+            continue;
+        }
         if (g->file && g->line)
             fprintf(f, "%s:%u:%u: ", g->file, g->line, g->col);
         else if (g->file)
@@ -45,6 +55,7 @@ void dd__cli_print_diags(FILE *f, const dd_diags *d)
         fprintf(f, "(some messages were lost: out of memory)\n");
     if (d->n_errors)
         fprintf(f, "%zu error%s\n", d->n_errors, d->n_errors == 1 ? "" : "s");
+    return skipped;
 }
 
 int dd__cli_exit_for(dd_status st)
