@@ -436,6 +436,28 @@ static void test_cli_golden(void **state)
     rc = run(DD_CLI " plan " DATA "/plan/nosuch.yaml 2>&1", &out);
     assert_int_equal(rc, 2);
     free(out);
+    /* --json: the summary for scripts, with the verifier's finding, and the
+     * same exit status (1: missed) */
+    rc = run("cd " DD_SOURCE_DIR " && " DD_CLI " plan examples/niger-2024/scenario.yaml --json",
+             &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\"format\": \"drawdown-plan-summary\""));
+    assert_non_null(strstr(out, "\"deadline_met\": true"));
+    assert_non_null(strstr(out, "\"verification\": {\n    \"checked\": true,\n    "
+                                "\"violations\": 0,\n    \"agrees\": true\n  }"));
+    assert_null(strstr(out, "\"sorties\": ["));
+    assert_null(strstr(out, "VERDICT"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/late.yaml --json --no-verify", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "\"deadline_met\": false"));
+    assert_non_null(strstr(out, "\"checked\": false"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/late.yaml --json -o - 2>&1", &out);
+    assert_int_equal(rc, 2);
+    assert_string_equal(out, "drawdown plan: --json or -o -, not both (both write to standard "
+                             "output)\n");
+    free(out);
     /* the objective: the earliest end, said so; a bad one refused */
     /* the verdict is verified before it is printed; --no-verify says it was not */
     rc = run(DD_CLI " plan " DATA "/plan/mix/scenario.yaml", &out);

@@ -310,6 +310,20 @@ typedef enum dd_plan_tables {
 
 dd_status dd_plan_write_text(const dd_plan *p, unsigned tables, FILE *f);
 dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f);
+/* What the independent verifier found on a plan (docs/verify.md):
+ * checked false when it was not run; disagrees when the plan says every
+ * term is met and the verifier found violations (or could not read it). */
+typedef struct dd_plan_check {
+    bool checked;
+    bool disagrees;
+    size_t violations;
+} dd_plan_check;
+/* The plan file's summary for scripts (`drawdown plan --json`): the plan
+ * file without its sorties, requests, tasks and people, format
+ * "drawdown-plan-summary", with "verification" from check (NULL: not
+ * checked). */
+dd_status dd_plan_write_summary_json(const dd_plan *p, const char *scenario_path,
+                                     const dd_plan_check *check, FILE *f);
 /* Write sorties.csv, manifests.csv, clearances.csv, people.csv, tasks.csv
  * into dir (created if missing), each atomically (temp file + rename). */
 dd_status dd_plan_write_csv(const dd_plan *p, const char *dir);

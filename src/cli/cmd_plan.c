@@ -2,6 +2,7 @@
 /* `drawdown plan SCENARIO [-o plan.json] [--seed K] [--time-limit S] [tables]` */
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
+#include <drawdown/verify.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ static const char plan_usage[] =
     "                     end; completion: the earliest end, then the margin\n"
     "  --no-relax         do not search for changes when the deadline is missed\n"
     "  --relax-time S     seconds the search for changes may take (default 5)\n"
+    "  --json             print the summary as JSON for scripts (the plan file\n"
+    "                     without its sorties, requests, tasks and people, and\n"
+    "                     the verifier's finding) instead of the text\n"
     "  --no-verify        do not run the independent verifier on the plan (faster;\n"
     "                     the summary then says \"not verified\")\n"
     "  -h, --help         show this help\n"
@@ -49,7 +53,7 @@ static const char plan_usage[] =
 
 typedef struct plan_args {
     const char *out, *csv;
-    bool sorties, clearances, people, tasks, no_relax, no_verify;
+    bool sorties, clearances, people, tasks, no_relax, no_verify, json;
     int units, objective;
     uint64_t seed, iterations;
     double time_limit, relax_time;
@@ -71,6 +75,7 @@ static const dd_opt plan_opts[] = {
     {"--no-relax", NULL, DD_OPT_FLAG, offsetof(plan_args, no_relax), 0, 0, NULL, 0},
     {"--relax-time", NULL, DD_OPT_REAL, offsetof(plan_args, relax_time), 0, 1e6, NULL, 0},
     {"--no-verify", NULL, DD_OPT_FLAG, offsetof(plan_args, no_verify), 0, 0, NULL, 0},
+    {"--json", NULL, DD_OPT_FLAG, offsetof(plan_args, json), 0, 0, NULL, 0},
 };
 
 static const dd_cli_spec plan_spec = {
@@ -96,6 +101,11 @@ int dd__cmd_plan(int argc, char **argv)
     if (code >= 0)
         return code;
     const char *path = args[0], *out = v.out, *csv = v.csv;
+    if (v.json && out && !strcmp(out, "-")) {
+        fprintf(stderr, "drawdown plan: --json or -o -, not both (both write to standard "
+                        "output)\n");
+        return DD_EXIT_INPUT;
+    }
     unsigned tables = (v.sorties ? DD_TABLE_SORTIES : 0) |
                       (v.clearances ? DD_TABLE_CLEARANCES : 0) |
                       (v.people ? DD_TABLE_PEOPLE : 0) | (v.tasks ? DD_TABLE_TASKS : 0);
@@ -127,14 +137,21 @@ int dd__cmd_plan(int argc, char **argv)
     if (st == DD_OK) {
         /* with -o -, the plan file is standard output and the text goes to stderr */
         FILE *text = out && !strcmp(out, "-") ? stderr : stdout;
-        if (own.disagrees)
-            dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
-        st = dd_plan_write_text(p, tables, text);
-        if (st == DD_OK && !own.disagrees)
-            dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
+        if (v.json) {
+            /* for scripts: the summary and the verifier's finding */
+            dd_plan_check check = {own.report != NULL, own.disagrees,
+                                   own.report ? own.report->n_violations : 0};
+            st = dd_plan_write_summary_json(p, path, &check, stdout);
+        } else {
+            if (own.disagrees)
+                dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
+            st = dd_plan_write_text(p, tables, text);
+            if (st == DD_OK && !own.disagrees)
+                dd__cli_own_check_print(&own, p->deadline_met && !p->terms_broken, text);
+        }
         /* the changes it proposes, each planned on the changed scenario
          * and verified there (when planning is quick enough to repeat) */
-        if (st == DD_OK && verify && p->n_relaxations && p->seconds < 2.0) {
+        if (st == DD_OK && !v.json && verify && p->n_relaxations && p->seconds < 2.0) {
             size_t tried = 0, complied = 0;
             st = dd__cli_verify_relaxations(s, p, &opt, path, &tried, &complied);
             if (st == DD_OK && tried)

@@ -640,7 +640,10 @@ static void j_bounds(dd_jw *w, const dd_plan *p, const jindex *ix)
     dd__jw_arr_end(w);
 }
 
-dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f)
+/* The plan file, or with check its summary alone (no sorties, requests,
+ * tasks or people) and the verifier's finding on it. */
+static dd_status write_doc(const dd_plan *p, const char *scenario_path,
+                           const dd_plan_check *check, FILE *f)
 {
     const dd_scenario *s = p->scenario;
     jindex ix;
@@ -650,7 +653,7 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
     dd__jw_key(&w, "format");
-    dd__jw_str(&w, "drawdown-plan");
+    dd__jw_str(&w, check ? "drawdown-plan-summary" : "drawdown-plan");
     dd__jw_key(&w, "version");
     dd__jw_int(&w, 1);
     dd__jw_key(&w, "scenario");
@@ -695,15 +698,39 @@ dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *
     dd__jw_int(&w, p->commercial_seats_used);
     dd__jw_obj_end(&w);
 
-    j_sorties(&w, p, &ix);
-    j_commercial(&w, p, &ix);
-    j_clearances(&w, p, &ix);
-    j_tasks(&w, p, &ix);
-    j_people(&w, p, &ix);
+    if (check) {
+        dd__jw_key(&w, "verification");
+        dd__jw_obj(&w);
+        dd__jw_key(&w, "checked");
+        dd__jw_bool(&w, check->checked);
+        dd__jw_key(&w, "violations");
+        dd__jw_int(&w, (int64_t)check->violations);
+        dd__jw_key(&w, "agrees");
+        dd__jw_bool(&w, check->checked && !check->disagrees);
+        dd__jw_obj_end(&w);
+    } else {
+        j_sorties(&w, p, &ix);
+        j_commercial(&w, p, &ix);
+        j_clearances(&w, p, &ix);
+        j_tasks(&w, p, &ix);
+        j_people(&w, p, &ix);
+    }
     j_sites(&w, p, &ix);
     j_milestones(&w, p, &ix);
     j_bounds(&w, p, &ix);
     dd__jw_obj_end(&w);
     jindex_free(&ix);
     return dd__jw_end(&w);
+}
+
+dd_status dd_plan_write_json(const dd_plan *p, const char *scenario_path, FILE *f)
+{
+    return write_doc(p, scenario_path, NULL, f);
+}
+
+dd_status dd_plan_write_summary_json(const dd_plan *p, const char *scenario_path,
+                                     const dd_plan_check *check, FILE *f)
+{
+    dd_plan_check none = {false, false, 0};
+    return write_doc(p, scenario_path, check ? check : &none, f);
 }
