@@ -201,163 +201,156 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
     return ferror(f) ? DD_EIO : DD_OK;
 }
 
+/* A key and its value. */
+static void kint(dd_jw *w, const char *k, int64_t v)
+{
+    dd__jw_key(w, k);
+    dd__jw_int(w, v);
+}
+
+static void knum(dd_jw *w, const char *k, double v)
+{
+    dd__jw_key(w, k);
+    dd__jw_num(w, v);
+}
+
+static void kstr(dd_jw *w, const char *k, const char *v)
+{
+    dd__jw_key(w, k);
+    if (v)
+        dd__jw_str(w, v);
+    else
+        dd__jw_null(w);
+}
+
+/* A time as the scenario writes it; null when there is none. */
+static void ktime(dd_jw *w, const dd_scenario *s, const char *k, dd_time t)
+{
+    char buf[64];
+    if (t != DD_TIME_NONE)
+        dd_scenario_format_time(s, t, 0, buf, sizeof buf);
+    kstr(w, k, t != DD_TIME_NONE ? buf : NULL);
+}
+
+/* A share from 0 to 1; null when not given (negative). */
+static void kshare(dd_jw *w, const char *k, double v)
+{
+    dd__jw_key(w, k);
+    if (v >= 0)
+        dd__jw_num(w, v);
+    else
+        dd__jw_null(w);
+}
+
+static void j_site(dd_jw *w, const dd_scenario *s, const dd_check_site *x)
+{
+    dd__jw_obj(w);
+    kstr(w, "id", x->site->id);
+    kstr(w, "icao", x->site->icao);
+    dd__jw_key(w, "people");
+    dd__jw_obj(w);
+    for (int r = 0; r < DD_ROLE_COUNT; r++)
+        kint(w, dd_role_name((dd_role)r), x->people[r]);
+    kint(w, "total", x->people_total);
+    dd__jw_obj_end(w);
+    kint(w, "cargo_rows", x->cargo_rows);
+    kint(w, "pieces_ship", x->pieces_ship);
+    kint(w, "pieces_handover", x->pieces_handover);
+    kint(w, "pieces_destroy", x->pieces_destroy);
+    knum(w, "ship_kg", round(x->ship_kg * 10) / 10);
+    knum(w, "pallet_equivalents", round(x->pallet_equiv * 100) / 100);
+    kint(w, "rolling_stock", x->rolling);
+    kint(w, "outsize", x->outsize);
+    kint(w, "tasks", (int64_t)x->n_tasks);
+    knum(w, "critical_path_days", (double)x->critical_path / 1440.0);
+    dd__jw_key(w, "critical_path");
+    dd__jw_arr(w);
+    for (size_t k = 0; k < x->n_cp; k++)
+        dd__jw_str(w, s->tasks[x->cp[k]].id);
+    dd__jw_arr_end(w);
+    knum(w, "distance_km", round(x->dist_m / 100) / 10);
+    kint(w, "sorties_lower_bound", x->sorties_lb);
+    kstr(w, "sorties_binding", x->sorties_binding);
+    ktime(w, s, "close_by", x->site->close_by);
+    dd__jw_obj_end(w);
+}
+
+static void j_fleet(dd_jw *w, const dd_scenario *s)
+{
+    dd__jw_key(w, "fleet");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < s->n_aircraft; i++) {
+        const dd_aircraft *t = &s->aircraft[i];
+        dd__jw_obj(w);
+        kstr(w, "id", t->id);
+        kstr(w, "class", s->classes[t->klass]);
+        kint(w, "max_tails", dd_aircraft_tails_max(t));
+        knum(w, "acl_kg", round(t->acl_kg * 10) / 10);
+        kint(w, "pallet_positions", t->pallet_positions);
+        kint(w, "seats", t->seats);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
+static void j_milestones(dd_jw *w, const dd_check *c)
+{
+    const dd_scenario *s = c->scenario;
+    dd__jw_key(w, "milestones");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        const dd_milestone *m = c->milestones[i].m;
+        dd__jw_obj(w);
+        kstr(w, "id", m->id);
+        ktime(w, s, "at", m->at);
+        knum(w, "days_from_epoch", c->milestones[i].days_from_epoch);
+        kstr(w, "site", m->site >= 0 ? s->sites[m->site].id : NULL);
+        kshare(w, "personnel", m->personnel_fraction);
+        kshare(w, "cargo", m->cargo_fraction);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
+static void j_totals(dd_jw *w, const dd_check *c)
+{
+    dd__jw_key(w, "totals");
+    dd__jw_obj(w);
+    kint(w, "people", c->people_total);
+    knum(w, "ship_kg", round(c->ship_kg * 10) / 10);
+    knum(w, "pallet_equivalents", round(c->pallet_equiv * 100) / 100);
+    kint(w, "sorties_lower_bound", c->sorties_lb);
+    knum(w, "flying_days_lower_bound", c->days_lb);
+    kstr(w, "flying_days_binding", c->days_lb_binding);
+    knum(w, "clearance_window_days", c->days_clearance_window);
+    dd__jw_obj_end(w);
+}
+
 dd_status dd_check_write_json(const dd_check *c, FILE *f)
 {
     const dd_scenario *s = c->scenario;
     dd_jw w;
-    char buf[64];
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "version");
-    dd__jw_int(&w, 1);
-    dd__jw_key(&w, "scenario");
-    dd__jw_str(&w, s->name);
-    dd__jw_key(&w, "epoch");
-    dd_scenario_format_time(s, 0, 0, buf, sizeof buf);
-    dd__jw_str(&w, buf);
-    dd__jw_key(&w, "deadline");
-    dd_scenario_format_time(s, s->agreement.deadline, 0, buf, sizeof buf);
-    dd__jw_str(&w, buf);
-    dd__jw_key(&w, "days_to_deadline");
-    dd__jw_num(&w, c->days_to_deadline);
+    kint(&w, "version", 1);
+    kstr(&w, "scenario", s->name);
+    ktime(&w, s, "epoch", 0);
+    ktime(&w, s, "deadline", s->agreement.deadline);
+    knum(&w, "days_to_deadline", c->days_to_deadline);
     dd__jw_key(&w, "sites");
     dd__jw_arr(&w);
-    for (size_t i = 0; i < c->n_sites; i++) {
-        const dd_check_site *x = &c->sites[i];
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_str(&w, x->site->id);
-        dd__jw_key(&w, "icao");
-        dd__jw_str(&w, x->site->icao);
-        dd__jw_key(&w, "people");
-        dd__jw_obj(&w);
-        for (int r = 0; r < DD_ROLE_COUNT; r++) {
-            dd__jw_key(&w, dd_role_name((dd_role)r));
-            dd__jw_int(&w, x->people[r]);
-        }
-        dd__jw_key(&w, "total");
-        dd__jw_int(&w, x->people_total);
-        dd__jw_obj_end(&w);
-        dd__jw_key(&w, "cargo_rows");
-        dd__jw_int(&w, x->cargo_rows);
-        dd__jw_key(&w, "pieces_ship");
-        dd__jw_int(&w, x->pieces_ship);
-        dd__jw_key(&w, "pieces_handover");
-        dd__jw_int(&w, x->pieces_handover);
-        dd__jw_key(&w, "pieces_destroy");
-        dd__jw_int(&w, x->pieces_destroy);
-        dd__jw_key(&w, "ship_kg");
-        dd__jw_num(&w, round(x->ship_kg * 10) / 10);
-        dd__jw_key(&w, "pallet_equivalents");
-        dd__jw_num(&w, round(x->pallet_equiv * 100) / 100);
-        dd__jw_key(&w, "rolling_stock");
-        dd__jw_int(&w, x->rolling);
-        dd__jw_key(&w, "outsize");
-        dd__jw_int(&w, x->outsize);
-        dd__jw_key(&w, "tasks");
-        dd__jw_int(&w, (int64_t)x->n_tasks);
-        dd__jw_key(&w, "critical_path_days");
-        dd__jw_num(&w, (double)x->critical_path / 1440.0);
-        dd__jw_key(&w, "critical_path");
-        dd__jw_arr(&w);
-        for (size_t k = 0; k < x->n_cp; k++)
-            dd__jw_str(&w, s->tasks[x->cp[k]].id);
-        dd__jw_arr_end(&w);
-        dd__jw_key(&w, "distance_km");
-        dd__jw_num(&w, round(x->dist_m / 100) / 10);
-        dd__jw_key(&w, "sorties_lower_bound");
-        dd__jw_int(&w, x->sorties_lb);
-        dd__jw_key(&w, "sorties_binding");
-        dd__jw_str(&w, x->sorties_binding);
-        dd__jw_key(&w, "close_by");
-        if (x->site->close_by != DD_TIME_NONE) {
-            dd_scenario_format_time(s, x->site->close_by, 0, buf, sizeof buf);
-            dd__jw_str(&w, buf);
-        } else {
-            dd__jw_null(&w);
-        }
-        dd__jw_obj_end(&w);
-    }
+    for (size_t i = 0; i < c->n_sites; i++)
+        j_site(&w, s, &c->sites[i]);
     dd__jw_arr_end(&w);
-    dd__jw_key(&w, "fleet");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < s->n_aircraft; i++) {
-        const dd_aircraft *t = &s->aircraft[i];
-        int32_t tails = 0;
-        for (size_t k = 0; k < t->n_tails; k++)
-            if (t->tails[k].count > tails)
-                tails = t->tails[k].count;
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_str(&w, t->id);
-        dd__jw_key(&w, "class");
-        dd__jw_str(&w, s->classes[t->klass]);
-        dd__jw_key(&w, "max_tails");
-        dd__jw_int(&w, tails);
-        dd__jw_key(&w, "acl_kg");
-        dd__jw_num(&w, round(t->acl_kg * 10) / 10);
-        dd__jw_key(&w, "pallet_positions");
-        dd__jw_int(&w, t->pallet_positions);
-        dd__jw_key(&w, "seats");
-        dd__jw_int(&w, t->seats);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-    dd__jw_key(&w, "milestones");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < c->n_milestones; i++) {
-        const dd_milestone *m = c->milestones[i].m;
-        dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_str(&w, m->id);
-        dd__jw_key(&w, "at");
-        dd_scenario_format_time(s, m->at, 0, buf, sizeof buf);
-        dd__jw_str(&w, buf);
-        dd__jw_key(&w, "days_from_epoch");
-        dd__jw_num(&w, c->milestones[i].days_from_epoch);
-        dd__jw_key(&w, "site");
-        if (m->site >= 0)
-            dd__jw_str(&w, s->sites[m->site].id);
-        else
-            dd__jw_null(&w);
-        dd__jw_key(&w, "personnel");
-        if (m->personnel_fraction >= 0)
-            dd__jw_num(&w, m->personnel_fraction);
-        else
-            dd__jw_null(&w);
-        dd__jw_key(&w, "cargo");
-        if (m->cargo_fraction >= 0)
-            dd__jw_num(&w, m->cargo_fraction);
-        else
-            dd__jw_null(&w);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-    dd__jw_key(&w, "totals");
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "people");
-    dd__jw_int(&w, c->people_total);
-    dd__jw_key(&w, "ship_kg");
-    dd__jw_num(&w, round(c->ship_kg * 10) / 10);
-    dd__jw_key(&w, "pallet_equivalents");
-    dd__jw_num(&w, round(c->pallet_equiv * 100) / 100);
-    dd__jw_key(&w, "sorties_lower_bound");
-    dd__jw_int(&w, c->sorties_lb);
-    dd__jw_key(&w, "flying_days_lower_bound");
-    dd__jw_num(&w, c->days_lb);
-    dd__jw_key(&w, "flying_days_binding");
-    dd__jw_str(&w, c->days_lb_binding);
-    dd__jw_key(&w, "clearance_window_days");
-    dd__jw_num(&w, c->days_clearance_window);
-    dd__jw_obj_end(&w);
+    j_fleet(&w, s);
+    j_milestones(&w, c);
+    j_totals(&w, c);
     dd__jw_key(&w, "findings");
     dd__jw_arr(&w);
     for (size_t i = 0; i < c->n_findings; i++) {
         dd__jw_obj(&w);
-        dd__jw_key(&w, "severity");
-        dd__jw_str(&w, sev_name(c->findings[i].severity));
-        dd__jw_key(&w, "text");
-        dd__jw_str(&w, c->findings[i].text);
+        kstr(&w, "severity", sev_name(c->findings[i].severity));
+        kstr(&w, "text", c->findings[i].text);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
