@@ -228,9 +228,10 @@ static dd_status charts(FILE *f, const dd_brief *b)
     return DD_OK;
 }
 
-static void tables(FILE *f, const dd_brief *b)
+/* The sorties, one row each. */
+static void t_sorties(FILE *f, const dd_brief *b)
 {
-    bool us = b->us;
+    const bool us = b->us;
     const char *const sc[] = {"sortie", "aircraft", "tail", "call sign", "site",
                               "destination", "arrival at site (local)", "departure (local)",
                               "departure (Z)", "arrival (Z)", "clearance",
@@ -272,7 +273,12 @@ static void tables(FILE *f, const dd_brief *b)
         fputs("</tr>\n", f);
     }
     fputs(table_end, f);
+}
 
+/* What each sortie carries: pallets and their pieces, bulky pieces, passengers. */
+static void t_manifests(FILE *f, const dd_brief *b)
+{
+    const bool us = b->us;
     const char *const mc[] = {"sortie", "site", "kind", "pallet", "item", "count",
                               us ? "pallet gross lb" : "pallet gross kg", "escort"};
     fputs("<h2 id=\"manifests\">Manifests</h2>\n", f);
@@ -318,7 +324,11 @@ static void tables(FILE *f, const dd_brief *b)
         }
     }
     fputs(table_end, f);
+}
 
+/* The clearance requests. */
+static void t_clearances(FILE *f, const dd_brief *b)
+{
     static const char *const cc[] = {"request", "sortie", "call sign", "site", "airfield",
                                      "file by (local)", "file by (Z)", "window from (Z)",
                                      "window to (Z)", "date", "rank at airfield",
@@ -343,7 +353,11 @@ static void tables(FILE *f, const dd_brief *b)
         fputs("</tr>\n", f);
     }
     fputs(table_end, f);
+}
 
+/* People's movements, one row per group and sortie or seat. */
+static void t_people(FILE *f, const dd_brief *b)
+{
     static const char *const pc[] = {"group", "site", "role", "group size", "released (UTC)",
                                      "count", "by", "sortie", "date", "departure (UTC)"};
     fputs("<h2 id=\"people\">People's movements</h2>\n", f);
@@ -370,7 +384,11 @@ static void tables(FILE *f, const dd_brief *b)
         }
     }
     fputs(table_end, f);
+}
 
+/* The ground tasks. */
+static void t_tasks(FILE *f, const dd_brief *b)
+{
     static const char *const tc[] = {"task", "site", "start (UTC)", "end (UTC)", "hours"};
     fputs("<h2 id=\"tasks\">Ground tasks</h2>\n", f);
     th(f, tc, sizeof tc / sizeof tc[0]);
@@ -385,7 +403,12 @@ static void tables(FILE *f, const dd_brief *b)
         fputs("</tr>\n", f);
     }
     fputs(table_end, f);
+}
 
+/* Each site, day by day at the end of the day. */
+static void t_days(FILE *f, const dd_brief *b)
+{
+    const bool us = b->us;
     const char *const dc[] = {"site", "date", "security", "operations", "support",
                                      "augmentees", "security required", us ? "cargo left lb" : "cargo left kg",
                                      "aircraft on ground (peak)", "clearances", "exits"};
@@ -407,6 +430,16 @@ static void tables(FILE *f, const dd_brief *b)
             fputs("</tr>\n", f);
         }
     fputs(table_end, f);
+}
+
+static void tables(FILE *f, const dd_brief *b)
+{
+    t_sorties(f, b);
+    t_manifests(f, b);
+    t_clearances(f, b);
+    t_people(f, b);
+    t_tasks(f, b);
+    t_days(f, b);
 }
 
 static dd_status write_page(FILE *f, const void *ctx)
