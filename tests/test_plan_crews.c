@@ -290,6 +290,32 @@ static void test_exit_hour(void **state)
     dd_scenario_free(s);
 }
 
+/* People-only sorties on several types: one large aircraft and six small
+ * ones take 2,000 evacuees; the large one alone left its fifth sortie on
+ * the 17th at 20:00 (its five round trips), the waves on both types are
+ * out by 09:00. */
+static void test_pax_types(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/paxtypes/scenario.yaml");
+    dd_plan *p = plan(s);
+    size_t by[DD_V_COUNT];
+    char first[512];
+    if (verify(s, p, by, first, sizeof first) != 0)
+        fail_msg("verifier: %s", first);
+    assert_true(p->deadline_met);
+    size_t per_type[2] = {0, 0};
+    for (size_t i = 0; i < p->n_sorties; i++)
+        per_type[p->sorties[i].aircraft]++;
+    assert_true(per_type[0] > 0 && per_type[1] > 0);
+    char when[48];
+    dd_scenario_format_time(s, last_departure(p), 0, when, sizeof when);
+    assert_true(last_departure(p) < dd_scenario_day_start(s, 2) + 20 * 60);
+    print_message("last departure %s, %zu C17A and %zu C130J\n", when, per_type[0], per_type[1]);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),
+        cmocka_unit_test(test_pax_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

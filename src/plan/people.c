@@ -608,19 +608,31 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
 }
 
 /* The type with the most seats that may use a site, or -1. */
+/* How much later a full aircraft of the largest type may leave than a
+ * type with none of its seats and still be taken, in minutes (pro rata
+ * to the seats a smaller type lacks). */
+#define SMALLER_PENALTY_MIN (24.0 * 60.0)
+
+/* May type a fetch people from site (its class has room there, it has
+ * tails and seats)? */
+static bool pax_ok(const dd_scenario *s, const dd__state *st, int32_t site, int32_t a)
+{
+    const dd_aircraft *t = &s->aircraft[a];
+    const dd_site *x = &s->sites[site];
+    bool ok = x->mog_total > 0;
+    for (size_t k = 0; k < x->n_mog; k++)
+        if (x->mog[k].klass == t->klass)
+            ok = x->mog[k].count > 0;
+    return ok && st->n_tails[a] > 0 && t->seats > 0;
+}
+
 static int32_t pax_type(const dd_scenario *s, const dd__state *st, int32_t site)
 {
     int32_t best = -1;
     for (size_t a = 0; a < s->n_aircraft; a++) {
-        const dd_aircraft *t = &s->aircraft[a];
-        const dd_site *x = &s->sites[site];
-        bool ok = x->mog_total > 0;
-        for (size_t k = 0; k < x->n_mog; k++)
-            if (x->mog[k].klass == t->klass)
-                ok = x->mog[k].count > 0;
-        if (!ok || st->n_tails[a] == 0 || t->seats <= 0)
+        if (!pax_ok(s, st, site, (int32_t)a))
             continue;
-        if (best < 0 || t->seats > s->aircraft[best].seats)
+        if (best < 0 || s->aircraft[a].seats > s->aircraft[best].seats)
             best = (int32_t)a;
     }
     return best;
@@ -915,6 +927,13 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
     int32_t type = pax_type(s, st, site);
     if (type < 0)
         return DD_OK; /* nobody can fetch them: reported as not out */
+    /* several types may fetch them: each wave takes the one that can leave
+     * first (the waves are cut to the largest type's seats; what a smaller
+     * one leaves behind goes with the site's next pass) */
+    size_t n_types = 0;
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        n_types += pax_ok(s, st, site, (int32_t)a);
+    bool multi = n_types > 1;
     int32_t seats = s->aircraft[type].seats;
     int32_t by_w = (int32_t)floor(
         dd_aircraft_acl(&s->aircraft[type], dd__hub_distance(s, site, st->hub_of_site[site])) /
@@ -949,7 +968,32 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
                            : ready;
         if (when > ready)
             when = ready;
-        dd__request rq = {site, type, -1, when, 0, INT64_MAX};
+        /* of the types that may fetch people here, the one that can leave
+         * first (ties: the most seats) */
+        int32_t use = type;
+        dd_time best_t = INT64_MAX;
+        for (size_t a = 0; a < s->n_aircraft && multi; a++) {
+            if (!pax_ok(s, st, site, (int32_t)a))
+                continue;
+            dd_time t = INT64_MAX;
+            dd__request pr = {site, (int32_t)a, -1, when, 0, INT64_MAX};
+            rc = dd__place_probe(st, &pr, p->loads, &t);
+            if (rc == DD_EINFEASIBLE)
+                continue;
+            if (rc != DD_OK)
+                return rc;
+            /* a smaller type only when it leaves well before the largest
+             * (each of its sorties carries fewer: more sorties, caps and
+             * ramp for the same people) */
+            dd_time penalty = (dd_time)(SMALLER_PENALTY_MIN *
+                                        (1.0 - (double)s->aircraft[a].seats /
+                                                   (double)s->aircraft[type].seats));
+            if (t + penalty < best_t) {
+                best_t = t + penalty;
+                use = (int32_t)a;
+            }
+        }
+        dd__request rq = {site, use, -1, when, 0, INT64_MAX};
         rc = dd__place(st, &rq, p->loads);
         if (rc == DD_EINFEASIBLE)
             return DD_OK;

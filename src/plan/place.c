@@ -863,7 +863,22 @@ dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day)
     return DD_OK;
 }
 
+static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                       dd_time *probe);
+
 dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
+{
+    return place(st, rq, lp, NULL);
+}
+
+dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                          dd_time *t_out)
+{
+    return place(st, rq, lp, t_out);
+}
+
+static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                       dd_time *probe)
 {
     const dd_scenario *s = st->s;
     const dd__terms *tm = st->terms;
@@ -1009,6 +1024,10 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
             }
             t = (t + STEP - 1) / STEP * STEP;
             continue;
+        }
+        if (probe) {
+            *probe = t;
+            return DD_OK;
         }
         /* commit */
         dd__tail *tl = &st->tails[rq->aircraft][best];

@@ -108,6 +108,9 @@ void dd__state_fini(dd__state *st);
  * appended to st->sorties. DD_EINFEASIBLE when no tail can ever fly it,
  * or not by rq->latest (nothing is changed then). */
 dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp);
+/* The departure dd__place would give rq, into *t_out, changing nothing. */
+dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                          dd_time *t_out);
 
 /* People: assign every group to sorties and commercial seats, adding
  * people-only sorties where needed. Fills p->movements and pax. */
