@@ -1026,182 +1026,182 @@ static bool event_tail(inv *v, const dd_csv_row *row, const char *s, dd_event *e
     return true;
 }
 
-static bool event_row(inv *v, const dd_csv_row *row)
+/* The event's kind from its cell, or -1 after saying why. */
+static int event_kind(inv *v, const dd_csv_row *row, const char *kind)
 {
-    ev_out *o = v->user;
-    if (v->n_rows >= o->cap)
-        return false;
-    dd_event *e = &o->v[v->n_rows];
-    memset(e, 0, sizeof *e);
-    e->index = -1;
-    e->until = e->window_from = e->window_to = DD_TIME_NONE;
-    bool ok = cell_time(v, row, E_TIME, &e->at);
-    const char *kind = cell(v, row, E_EVENT);
-    const char *subj = cell(v, row, E_SUBJECT);
-    const char *val = cell(v, row, E_VALUE);
-    e->subject = cell_text(v, row, E_SUBJECT, "");
-    e->value = cell_text(v, row, E_VALUE, "");
-    e->note = cell_text(v, row, E_NOTE, "");
-    e->origin = cell_text(v, row, E_SOURCE, "");
-    subj = subj ? e->subject : NULL;
-    val = val ? e->value : NULL;
-    int k = -1;
-    char low[48];
-    if (kind) {
-        lower_trim(kind, low, sizeof low);
-        for (int i = 0; event_names[i] && k < 0; i++)
-            if (!strcmp(low, event_names[i]))
-                k = i;
-        if (k < 0) {
-            const char *sug = dd__suggest(low, event_names);
-            if (sug)
-                cell_err(v, row, E_EVENT, "unknown event '%s' (did you mean '%s'?)", kind, sug);
-            else
-                cell_err(v, row, E_EVENT,
-                         "unknown event '%s' (events: departed, aborted, clearance-filed, "
-                         "clearance-approved, clearance-denied, task-done, processed, closed, "
-                         "tail-down, retracted, note)",
-                         kind);
-            ok = false;
-        }
-    } else {
+    if (!kind) {
         cell_err(v, row, E_EVENT, "required value is empty");
-        ok = false;
+        return -1;
     }
-    if (k >= 0) {
-        e->kind = (dd_event_kind)k;
-        if (!subj && e->kind != DD_EV_NOTE) {
-            cell_err(v, row, v->col[E_SUBJECT] >= 0 ? E_SUBJECT : E_EVENT,
-                     "%s needs a subject: %s", event_names[k],
-                     e->kind <= DD_EV_DENIED   ? "the sortie number"
-                     : e->kind == DD_EV_TASK_DONE ? "the task id"
-                     : e->kind == DD_EV_PROCESSED ? "the personnel group id"
-                     : e->kind == DD_EV_RETRACTED ? "the number of the event in the log"
-                     : e->kind == DD_EV_CLOSED    ? "the site id"
-                                                  : "the aircraft type and tail");
-            ok = false;
-        } else {
-            switch (e->kind) {
-            case DD_EV_DEPARTED:
-                ok &= event_sortie(v, row, subj, &e->sortie);
-                if (val) {
-                    /* "2", "C17A-2" or the tail number "07-7177" (events.c) */
-                    int64_t t;
-                    char vt[128];
-                    int32_t vk;
-                    if (!dd__event_tail_split(v->L->s, val, vt, sizeof vt, &vk, &t) || t < 1 ||
-                        t > INT32_MAX ||
-                        (vk < 0 && vt[0] && dd__idmap_get(&v->L->aircraft, vt) < 0)) {
-                        cell_err(v, row, E_VALUE, "expected the tail number that flew, got '%s'",
-                                 val);
-                        ok = false;
-                    } else {
-                        e->tail = (int32_t)t;
-                    }
-                }
-                break;
-            case DD_EV_ABORTED:
-                ok &= event_sortie(v, row, subj, &e->sortie);
-                if (val)
-                    ok &= text_time(v, row, E_VALUE, val, "when it can go again", &e->until);
-                break;
-            case DD_EV_FILED:
-            case DD_EV_DENIED:
-                ok &= event_sortie(v, row, subj, &e->sortie);
-                break;
-            case DD_EV_APPROVED:
-                ok &= event_sortie(v, row, subj, &e->sortie);
-                if (val) {
-                    const char *slash = strchr(val, '/');
-                    if (!slash) {
-                        cell_err(v, row, E_VALUE,
-                                 "expected the window granted, FROM/TO, got '%s'", val);
-                        ok = false;
-                        break;
-                    }
-                    char a[64];
-                    size_t n = (size_t)(slash - val);
-                    if (n >= sizeof a)
-                        n = sizeof a - 1;
-                    memcpy(a, val, n);
-                    a[n] = '\0';
-                    if (!text_time(v, row, E_VALUE, a, "window start", &e->window_from) ||
-                        !text_time(v, row, E_VALUE, slash + 1, "window end", &e->window_to)) {
-                        ok = false;
-                    } else if (e->window_to <= e->window_from) {
-                        cell_err(v, row, E_VALUE, "the window ends before it starts: '%s'", val);
-                        ok = false;
-                    }
-                }
-                break;
-            case DD_EV_TASK_DONE:
-                e->index = event_id(v, row, &v->L->tasks, "task", subj, task_name,
-                                    v->L->s->n_tasks);
-                ok &= e->index >= 0;
-                break;
-            case DD_EV_PROCESSED:
-                e->index = event_id(v, row, &v->L->people, "personnel group", subj, group_name,
-                                    v->L->s->n_people);
-                if (e->index < 0) {
-                    ok = false;
-                    break;
-                }
-                e->count = v->L->s->people[e->index].count;
-                if (val) {
-                    int64_t c;
-                    if (dd__parse_int(val, &c) || c < 1 || c > e->count) {
-                        cell_err(v, row, E_VALUE,
-                                 "expected how many of %s's %d were processed, got '%s'",
-                                 subj, e->count, val);
-                        ok = false;
-                    } else {
-                        e->count = (int32_t)c;
-                    }
-                }
-                break;
-            case DD_EV_CLOSED:
-                e->index = event_id(v, row, &v->L->sites, "site", subj, site_name,
-                                    v->L->s->n_sites);
-                ok &= e->index >= 0;
-                goto until;
-            case DD_EV_TAIL_DOWN:
-                ok &= event_tail(v, row, subj, e);
-            until:
-                if (!val) {
-                    cell_err(v, row, v->col[E_VALUE] >= 0 ? E_VALUE : E_EVENT,
-                             "%s needs a value: until when", event_names[k]);
-                    ok = false;
-                } else if (text_time(v, row, E_VALUE, val, "until", &e->until) &&
-                           e->until <= e->at) {
-                    cell_err(v, row, E_VALUE, "until %s is not after the event's time", val);
-                    ok = false;
-                }
-                break;
-            case DD_EV_RETRACTED: {
-                const char *q = subj;
-                if (!strncasecmp(q, "event", 5))
-                    q += 5;
-                while (*q == ' ' || *q == '#')
-                    q++;
-                int64_t x;
-                if (!*q || dd__parse_int(q, &x) || x < 1 || x > INT32_MAX) {
-                    cell_err(v, row, E_SUBJECT,
-                             "expected the number of an event in the log ('track log'), got '%s'",
-                             subj);
-                    ok = false;
-                } else {
-                    e->ref = (int32_t)x;
-                }
-                break;
-            }
-            case DD_EV_NOTE:
-            case DD_EV_COUNT:
-                break;
-            }
-        }
-    }
-    if (!ok)
+    char low[48];
+    lower_trim(kind, low, sizeof low);
+    for (int i = 0; event_names[i]; i++)
+        if (!strcmp(low, event_names[i]))
+            return i;
+    const char *sug = dd__suggest(low, event_names);
+    if (sug)
+        cell_err(v, row, E_EVENT, "unknown event '%s' (did you mean '%s'?)", kind, sug);
+    else
+        cell_err(v, row, E_EVENT,
+                 "unknown event '%s' (events: departed, aborted, clearance-filed, "
+                 "clearance-approved, clearance-denied, task-done, processed, closed, "
+                 "tail-down, retracted, note)",
+                 kind);
+    return -1;
+}
+
+/* departed's value: "2", "C17A-2" or the tail number "07-7177" (events.c) */
+static bool departed_tail(inv *v, const dd_csv_row *row, const char *val, dd_event *e)
+{
+    int64_t t;
+    char vt[128];
+    int32_t vk;
+    if (!dd__event_tail_split(v->L->s, val, vt, sizeof vt, &vk, &t) || t < 1 || t > INT32_MAX ||
+        (vk < 0 && vt[0] && dd__idmap_get(&v->L->aircraft, vt) < 0)) {
+        cell_err(v, row, E_VALUE, "expected the tail number that flew, got '%s'", val);
         return false;
+    }
+    e->tail = (int32_t)t;
+    return true;
+}
+
+/* clearance-approved's value: the window granted, FROM/TO. */
+static bool approved_window(inv *v, const dd_csv_row *row, const char *val, dd_event *e)
+{
+    const char *slash = strchr(val, '/');
+    if (!slash) {
+        cell_err(v, row, E_VALUE, "expected the window granted, FROM/TO, got '%s'", val);
+        return false;
+    }
+    char a[64];
+    size_t n = (size_t)(slash - val);
+    if (n >= sizeof a)
+        n = sizeof a - 1;
+    memcpy(a, val, n);
+    a[n] = '\0';
+    if (!text_time(v, row, E_VALUE, a, "window start", &e->window_from) ||
+        !text_time(v, row, E_VALUE, slash + 1, "window end", &e->window_to))
+        return false;
+    if (e->window_to <= e->window_from) {
+        cell_err(v, row, E_VALUE, "the window ends before it starts: '%s'", val);
+        return false;
+    }
+    return true;
+}
+
+/* processed: the group, and how many of it (all by default). */
+static bool processed_group(inv *v, const dd_csv_row *row, const char *subj, const char *val,
+                            dd_event *e)
+{
+    e->index = event_id(v, row, &v->L->people, "personnel group", subj, group_name,
+                        v->L->s->n_people);
+    if (e->index < 0)
+        return false;
+    e->count = v->L->s->people[e->index].count;
+    if (!val)
+        return true;
+    int64_t c;
+    if (dd__parse_int(val, &c) || c < 1 || c > e->count) {
+        cell_err(v, row, E_VALUE, "expected how many of %s's %d were processed, got '%s'", subj,
+                 e->count, val);
+        return false;
+    }
+    e->count = (int32_t)c;
+    return true;
+}
+
+/* closed and tail-down: until when, after the event. */
+static bool until_value(inv *v, const dd_csv_row *row, const char *val, dd_event *e,
+                        const char *name)
+{
+    if (!val) {
+        cell_err(v, row, v->col[E_VALUE] >= 0 ? E_VALUE : E_EVENT,
+                 "%s needs a value: until when", name);
+        return false;
+    }
+    if (!text_time(v, row, E_VALUE, val, "until", &e->until))
+        return false;
+    if (e->until <= e->at) {
+        cell_err(v, row, E_VALUE, "until %s is not after the event's time", val);
+        return false;
+    }
+    return true;
+}
+
+/* retracted: "12", "event 12", "#12". */
+static bool retracted_ref(inv *v, const dd_csv_row *row, const char *subj, dd_event *e)
+{
+    const char *q = subj;
+    if (!strncasecmp(q, "event", 5))
+        q += 5;
+    while (*q == ' ' || *q == '#')
+        q++;
+    int64_t x;
+    if (!*q || dd__parse_int(q, &x) || x < 1 || x > INT32_MAX) {
+        cell_err(v, row, E_SUBJECT,
+                 "expected the number of an event in the log ('track log'), got '%s'", subj);
+        return false;
+    }
+    e->ref = (int32_t)x;
+    return true;
+}
+
+/* The subject and value of an event of kind k. */
+static bool event_values(inv *v, const dd_csv_row *row, int k, const char *subj,
+                         const char *val, dd_event *e)
+{
+    if (!subj && e->kind != DD_EV_NOTE) {
+        cell_err(v, row, v->col[E_SUBJECT] >= 0 ? E_SUBJECT : E_EVENT,
+                 "%s needs a subject: %s", event_names[k],
+                 e->kind <= DD_EV_DENIED      ? "the sortie number"
+                 : e->kind == DD_EV_TASK_DONE ? "the task id"
+                 : e->kind == DD_EV_PROCESSED ? "the personnel group id"
+                 : e->kind == DD_EV_RETRACTED ? "the number of the event in the log"
+                 : e->kind == DD_EV_CLOSED    ? "the site id"
+                                              : "the aircraft type and tail");
+        return false;
+    }
+    bool ok = true;
+    switch (e->kind) {
+    case DD_EV_DEPARTED:
+        ok = event_sortie(v, row, subj, &e->sortie);
+        return (val ? departed_tail(v, row, val, e) : true) && ok;
+    case DD_EV_ABORTED:
+        ok = event_sortie(v, row, subj, &e->sortie);
+        return (val ? text_time(v, row, E_VALUE, val, "when it can go again", &e->until)
+                    : true) &&
+               ok;
+    case DD_EV_FILED:
+    case DD_EV_DENIED:
+        return event_sortie(v, row, subj, &e->sortie);
+    case DD_EV_APPROVED:
+        ok = event_sortie(v, row, subj, &e->sortie);
+        return (val ? approved_window(v, row, val, e) : true) && ok;
+    case DD_EV_TASK_DONE:
+        e->index =
+            event_id(v, row, &v->L->tasks, "task", subj, task_name, v->L->s->n_tasks);
+        return e->index >= 0;
+    case DD_EV_PROCESSED:
+        return processed_group(v, row, subj, val, e);
+    case DD_EV_CLOSED:
+        e->index = event_id(v, row, &v->L->sites, "site", subj, site_name, v->L->s->n_sites);
+        ok = e->index >= 0;
+        return until_value(v, row, val, e, event_names[k]) && ok;
+    case DD_EV_TAIL_DOWN:
+        ok = event_tail(v, row, subj, e);
+        return until_value(v, row, val, e, event_names[k]) && ok;
+    case DD_EV_RETRACTED:
+        return retracted_ref(v, row, subj, e);
+    case DD_EV_NOTE:
+    case DD_EV_COUNT:
+        break;
+    }
+    return true;
+}
+
+/* Where the event stands in its file: its columns and its first line. */
+static void event_place(inv *v, const dd_csv_row *row, dd_event *e)
+{
     e->file = v->src.file;
     e->line = row->line;
     uint32_t line;
@@ -1224,6 +1224,35 @@ static bool event_row(inv *v, const dd_csv_row *row)
     e->source = dd__arena_strndup(v->L->arena, v->src.text + a, b - a);
     if (!e->source)
         v->L->oom = true;
+}
+
+static bool event_row(inv *v, const dd_csv_row *row)
+{
+    ev_out *o = v->user;
+    if (v->n_rows >= o->cap)
+        return false;
+    dd_event *e = &o->v[v->n_rows];
+    memset(e, 0, sizeof *e);
+    e->index = -1;
+    e->until = e->window_from = e->window_to = DD_TIME_NONE;
+    bool ok = cell_time(v, row, E_TIME, &e->at);
+    const char *kind = cell(v, row, E_EVENT);
+    const char *subj = cell(v, row, E_SUBJECT);
+    const char *val = cell(v, row, E_VALUE);
+    e->subject = cell_text(v, row, E_SUBJECT, "");
+    e->value = cell_text(v, row, E_VALUE, "");
+    e->note = cell_text(v, row, E_NOTE, "");
+    e->origin = cell_text(v, row, E_SOURCE, "");
+    subj = subj ? e->subject : NULL;
+    val = val ? e->value : NULL;
+    int k = event_kind(v, row, kind);
+    if (k >= 0) {
+        e->kind = (dd_event_kind)k;
+        ok &= event_values(v, row, k, subj, val, e);
+    }
+    if (!ok || k < 0)
+        return false;
+    event_place(v, row, e);
     v->n_rows++;
     return true;
 }
