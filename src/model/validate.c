@@ -84,152 +84,159 @@ static bool next_token(const char **p, char *buf, size_t size)
     return true;
 }
 
-static void resolve_tasks(dd_loader *L)
+/* A task's predecessors, "T1;T2+2h". False when out of memory. */
+static bool task_preds(dd_loader *L, size_t k)
+{
+    dd_task *t = &L->tasks_v[k];
+    struct pending_task *pt = &L->pending[k];
+    size_t n = 0;
+    const char *p = pt->preds;
+    char tok[128];
+    while (next_token(&p, tok, sizeof tok))
+        n++;
+    int32_t *pred = dd__arena_array(L->arena, n ? n : 1, sizeof *pred);
+    dd_time *lag = dd__arena_array(L->arena, n ? n : 1, sizeof *lag);
+    if (!pred || !lag) {
+        L->oom = true;
+        return false;
+    }
+    size_t m = 0;
+    p = pt->preds;
+    while (next_token(&p, tok, sizeof tok)) {
+        dd_time lg = 0;
+        char *plus = strchr(tok, '+');
+        if (plus) {
+            *plus = '\0';
+            double v;
+            const char *err = dd__parse_qty(plus + 1, DD_Q_DURATION, NULL, &v);
+            if (err) {
+                task_err(L, k, T_PRED, "predecessors", "bad lag '%s' after '%s': %s",
+                         plus + 1, tok, err);
+                continue;
+            }
+            lg = (dd_time)llround(v);
+        }
+        int32_t q = dd__idmap_get(&L->tasks, tok);
+        if (q < 0) {
+            task_err(L, k, T_PRED, "predecessors", "unknown task '%s'", tok);
+            continue;
+        }
+        if ((size_t)q == k) {
+            task_err(L, k, T_PRED, "predecessors", "task '%s' cannot follow itself",
+                     tok);
+            continue;
+        }
+        pred[m] = q;
+        lag[m] = lg;
+        m++;
+    }
+    t->pred = pred;
+    t->pred_lag = lag;
+    t->n_pred = m;
+    return true;
+}
+
+/* A task's resources at its site, "load-team:2;k-loader". False when out
+ * of memory. */
+static bool task_demands(dd_loader *L, size_t k)
+{
+    dd_task *t = &L->tasks_v[k];
+    struct pending_task *pt = &L->pending[k];
+    const dd_site *site = &L->sites_v[t->site];
+    size_t n = 0;
+    const char *p = pt->demands;
+    char tok[128];
+    while (next_token(&p, tok, sizeof tok))
+        n++;
+    dd_demand *d = dd__arena_array(L->arena, n ? n : 1, sizeof *d);
+    if (!d) {
+        L->oom = true;
+        return false;
+    }
+    size_t m = 0;
+    p = pt->demands;
+    while (next_token(&p, tok, sizeof tok)) {
+        int64_t amount = 1;
+        char *colon = strchr(tok, ':');
+        if (colon) {
+            *colon = '\0';
+            if (dd__parse_int(colon + 1, &amount) || amount < 1) {
+                task_err(L, k, T_RES, "resources",
+                         "bad amount '%s' for '%s' (expected a whole number >= 1)",
+                         colon + 1, tok);
+                continue;
+            }
+        }
+        int32_t r = -1;
+        const char *known[33];
+        size_t nk = 0;
+        for (size_t j = 0; j < site->n_resources; j++) {
+            if (strcmp(site->resources[j].id, tok) == 0)
+                r = (int32_t)j;
+            if (nk < 32)
+                known[nk++] = site->resources[j].id;
+        }
+        known[nk] = NULL;
+        if (r < 0) {
+            const char *sug = dd__suggest(tok, known);
+            if (sug)
+                task_err(L, k, T_RES, "resources",
+                         "unknown resource '%s' at site %s (did you mean '%s'?)", tok,
+                         site->id, sug);
+            else
+                task_err(L, k, T_RES, "resources", "unknown resource '%s' at site %s",
+                         tok, site->id);
+            continue;
+        }
+        if (amount > site->resources[r].capacity) {
+            task_err(L, k, T_RES, "resources",
+                     "task needs %lld %s but site %s has %d", (long long)amount, tok,
+                     site->id, site->resources[r].capacity);
+            continue;
+        }
+        d[m].resource = r;
+        d[m].amount = (int32_t)amount;
+        m++;
+    }
+    t->demand = d;
+    t->n_demand = m;
+    return true;
+}
+
+/* What a task releases: cargo or people of its site, each by one task. */
+static void task_releases(dd_loader *L, size_t k)
+{
+    struct pending_task *pt = &L->pending[k];
+    const char *p = pt->releases;
+    char tok[128];
+    while (next_token(&p, tok, sizeof tok)) {
+        int32_t c = dd__idmap_get(&L->cargo, tok);
+        int32_t g = c < 0 ? dd__idmap_get(&L->people, tok) : -1;
+        if (c < 0 && g < 0) {
+            task_err(L, k, T_REL, "releases", "unknown cargo or personnel id '%s'", tok);
+            continue;
+        }
+        int32_t *rel = c >= 0 ? &L->cargo_v[c].released_by : &L->people_v[g].released_by;
+        int32_t site = c >= 0 ? L->cargo_v[c].site : L->people_v[g].site;
+        if (*rel >= 0 && (size_t)*rel != k) {
+            task_err(L, k, T_REL, "releases", "'%s' is already released by task '%s'", tok,
+                     L->tasks_v[*rel].id);
+            continue;
+        }
+        if (site >= 0 && L->tasks_v[k].site >= 0 && site != L->tasks_v[k].site) {
+            task_err(L, k, T_REL, "releases",
+                     "'%s' is at site %s but the task is at site %s", tok,
+                     L->sites_v[site].id, L->sites_v[L->tasks_v[k].site].id);
+            continue;
+        }
+        *rel = (int32_t)k;
+    }
+}
+
+/* The released_by columns of cargo and people. */
+static void released_by_columns(dd_loader *L)
 {
     dd_scenario *s = L->s;
-    for (size_t k = 0; k < s->n_tasks; k++) {
-        dd_task *t = &L->tasks_v[k];
-        struct pending_task *pt = &L->pending[k];
-        /* predecessors, "T1;T2+2h" */
-        if (pt->preds) {
-            size_t n = 0;
-            const char *p = pt->preds;
-            char tok[128];
-            while (next_token(&p, tok, sizeof tok))
-                n++;
-            int32_t *pred = dd__arena_array(L->arena, n ? n : 1, sizeof *pred);
-            dd_time *lag = dd__arena_array(L->arena, n ? n : 1, sizeof *lag);
-            if (!pred || !lag) {
-                L->oom = true;
-                return;
-            }
-            size_t m = 0;
-            p = pt->preds;
-            while (next_token(&p, tok, sizeof tok)) {
-                dd_time lg = 0;
-                char *plus = strchr(tok, '+');
-                if (plus) {
-                    *plus = '\0';
-                    double v;
-                    const char *err = dd__parse_qty(plus + 1, DD_Q_DURATION, NULL, &v);
-                    if (err) {
-                        task_err(L, k, T_PRED, "predecessors", "bad lag '%s' after '%s': %s",
-                                 plus + 1, tok, err);
-                        continue;
-                    }
-                    lg = (dd_time)llround(v);
-                }
-                int32_t q = dd__idmap_get(&L->tasks, tok);
-                if (q < 0) {
-                    task_err(L, k, T_PRED, "predecessors", "unknown task '%s'", tok);
-                    continue;
-                }
-                if ((size_t)q == k) {
-                    task_err(L, k, T_PRED, "predecessors", "task '%s' cannot follow itself",
-                             tok);
-                    continue;
-                }
-                pred[m] = q;
-                lag[m] = lg;
-                m++;
-            }
-            t->pred = pred;
-            t->pred_lag = lag;
-            t->n_pred = m;
-        }
-        /* resources, "load-team:2;k-loader" */
-        if (pt->demands && t->site >= 0) {
-            const dd_site *site = &L->sites_v[t->site];
-            size_t n = 0;
-            const char *p = pt->demands;
-            char tok[128];
-            while (next_token(&p, tok, sizeof tok))
-                n++;
-            dd_demand *d = dd__arena_array(L->arena, n ? n : 1, sizeof *d);
-            if (!d) {
-                L->oom = true;
-                return;
-            }
-            size_t m = 0;
-            p = pt->demands;
-            while (next_token(&p, tok, sizeof tok)) {
-                int64_t amount = 1;
-                char *colon = strchr(tok, ':');
-                if (colon) {
-                    *colon = '\0';
-                    if (dd__parse_int(colon + 1, &amount) || amount < 1) {
-                        task_err(L, k, T_RES, "resources",
-                                 "bad amount '%s' for '%s' (expected a whole number >= 1)",
-                                 colon + 1, tok);
-                        continue;
-                    }
-                }
-                int32_t r = -1;
-                const char *known[33];
-                size_t nk = 0;
-                for (size_t j = 0; j < site->n_resources; j++) {
-                    if (strcmp(site->resources[j].id, tok) == 0)
-                        r = (int32_t)j;
-                    if (nk < 32)
-                        known[nk++] = site->resources[j].id;
-                }
-                known[nk] = NULL;
-                if (r < 0) {
-                    const char *sug = dd__suggest(tok, known);
-                    if (sug)
-                        task_err(L, k, T_RES, "resources",
-                                 "unknown resource '%s' at site %s (did you mean '%s'?)", tok,
-                                 site->id, sug);
-                    else
-                        task_err(L, k, T_RES, "resources", "unknown resource '%s' at site %s",
-                                 tok, site->id);
-                    continue;
-                }
-                if (amount > site->resources[r].capacity) {
-                    task_err(L, k, T_RES, "resources",
-                             "task needs %lld %s but site %s has %d", (long long)amount, tok,
-                             site->id, site->resources[r].capacity);
-                    continue;
-                }
-                d[m].resource = r;
-                d[m].amount = (int32_t)amount;
-                m++;
-            }
-            t->demand = d;
-            t->n_demand = m;
-        }
-    }
-    /* what tasks release */
-    for (size_t k = 0; k < s->n_tasks; k++) {
-        struct pending_task *pt = &L->pending[k];
-        if (!pt->releases)
-            continue;
-        const char *p = pt->releases;
-        char tok[128];
-        while (next_token(&p, tok, sizeof tok)) {
-            int32_t c = dd__idmap_get(&L->cargo, tok);
-            int32_t g = c < 0 ? dd__idmap_get(&L->people, tok) : -1;
-            if (c < 0 && g < 0) {
-                task_err(L, k, T_REL, "releases", "unknown cargo or personnel id '%s'", tok);
-                continue;
-            }
-            int32_t *rel = c >= 0 ? &L->cargo_v[c].released_by : &L->people_v[g].released_by;
-            int32_t site = c >= 0 ? L->cargo_v[c].site : L->people_v[g].site;
-            if (*rel >= 0 && (size_t)*rel != k) {
-                task_err(L, k, T_REL, "releases", "'%s' is already released by task '%s'", tok,
-                         L->tasks_v[*rel].id);
-                continue;
-            }
-            if (site >= 0 && L->tasks_v[k].site >= 0 && site != L->tasks_v[k].site) {
-                task_err(L, k, T_REL, "releases",
-                         "'%s' is at site %s but the task is at site %s", tok,
-                         L->sites_v[site].id, L->sites_v[L->tasks_v[k].site].id);
-                continue;
-            }
-            *rel = (int32_t)k;
-        }
-    }
-    /* released_by columns of cargo and people */
     for (size_t k = 0; k < s->n_cargo; k++) {
         const char *id = L->cargo_release_by[k];
         if (!id)
@@ -263,6 +270,21 @@ static void resolve_tasks(dd_loader *L)
         else
             g->released_by = t;
     }
+}
+
+static void resolve_tasks(dd_loader *L)
+{
+    dd_scenario *s = L->s;
+    for (size_t k = 0; k < s->n_tasks; k++) {
+        if (L->pending[k].preds && !task_preds(L, k))
+            return;
+        if (L->pending[k].demands && L->tasks_v[k].site >= 0 && !task_demands(L, k))
+            return;
+    }
+    for (size_t k = 0; k < s->n_tasks; k++)
+        if (L->pending[k].releases)
+            task_releases(L, k);
+    released_by_columns(L);
 }
 
 /* Precedence cycles: iterative depth-first search; each cycle found is
