@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "track/log_int.h"
 
 void dd__row_hash(const unsigned char prev[32], const dd__row *r, dd__buf *b,
@@ -514,16 +515,10 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags)
     text = (size_t)sqlite3_column_int64(q, 0) + n_new * 80 + strlen(t->path) + 1;
     sqlite3_finalize(q);
     q = NULL;
-    if (c->n + n_new > c->cap) {
-        size_t cap = c->cap ? c->cap : 64;
-        while (cap < c->n + n_new)
-            cap *= 2;
-        dd_event *w = realloc(c->v, cap * sizeof *w);
-        if (!w)
-            return DD_ENOMEM;
-        c->v = w;
-        c->cap = cap;
-    }
+    dd_event *w = dd__grow(c->v, &c->cap, c->n + n_new - 1, 64, sizeof *w);
+    if (!w)
+        return DD_ENOMEM;
+    c->v = w;
     struct dd__evtext *blk = malloc(sizeof *blk + text);
     if (!blk)
         return DD_ENOMEM;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "track/log_int.h"
 
 static void ev_err(dd_diags *d, const dd_event *e, uint32_t col, const char *fmt, ...)
@@ -98,19 +99,15 @@ void dd__checker_fini(dd__checker *c)
     memset(c, 0, sizeof *c);
 }
 
+/* Room for voided[0..n], the new part zero. */
 static dd_status voided_room(dd__checker *c, size_t n)
 {
-    if (n + 1 <= c->cap)
-        return DD_OK;
-    size_t cap = c->cap ? c->cap : 64;
-    while (cap < n + 1)
-        cap *= 2;
-    int64_t *w = realloc(c->voided, cap * sizeof *w);
+    size_t had = c->cap;
+    int64_t *w = dd__grow(c->voided, &c->cap, n, 64, sizeof *w);
     if (!w)
         return DD_ENOMEM;
-    memset(w + c->cap, 0, (cap - c->cap) * sizeof *w);
+    memset(w + had, 0, (c->cap - had) * sizeof *w);
     c->voided = w;
-    c->cap = cap;
     return DD_OK;
 }
 
