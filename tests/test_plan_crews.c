@@ -68,6 +68,15 @@ static size_t verify(const dd_scenario *s, const dd_plan *p, size_t *by_kind, ch
     return n;
 }
 
+/* The verifier finds nothing wrong with plan p. */
+static void assert_complies(const dd_scenario *s, const dd_plan *p)
+{
+    size_t by[DD_V_COUNT];
+    char first[512];
+    if (verify(s, p, by, first, sizeof first) != 0)
+        fail_msg("verifier: %s", first);
+}
+
 static dd_time last_departure(const dd_plan *p)
 {
     dd_time t = 0;
@@ -84,9 +93,7 @@ static void test_crews_bind(void **state)
     (void)state;
     dd_scenario *s = load(CREWS "scenario.yaml");
     dd_plan *p = plan(s);
-    size_t by[DD_V_COUNT];
-    char first[512];
-    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_complies(s, p);
     assert_true(p->deadline_met);
     assert_int_equal(p->n_sorties, 12);
     assert_int_equal(p->binding, DD_BIND_CREWS);
@@ -116,9 +123,7 @@ static void test_utilisation_binds(void **state)
     (void)state;
     dd_scenario *s = load(CREWS "util.yaml");
     dd_plan *p = plan(s);
-    size_t by[DD_V_COUNT];
-    char first[512];
-    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_complies(s, p);
     assert_int_equal(p->n_sorties, 12);
     assert_int_equal(p->binding, DD_BIND_UTILISATION);
     assert_string_equal(p->binding_detail, "utilisation of BIG: its 4 tails flew 95% of 2h 00m "
@@ -175,10 +180,7 @@ static void test_hubs(void **state)
     (void)state;
     dd_scenario *s = load(DD_TEST_DATA "/plan/hubs/scenario.yaml");
     dd_plan *p = plan(s);
-    size_t by[DD_V_COUNT];
-    char first[512];
-    if (verify(s, p, by, first, sizeof first) != 0)
-        fail_msg("verifier: %s", first);
+    assert_complies(s, p);
     assert_true(p->deadline_met);
     assert_int_equal(p->n_sorties, 12);
     int32_t near = 0, far = 0, per_day[40] = {0}, far_day[40] = {0};
@@ -218,9 +220,7 @@ static void test_weekly_binding(void **state)
     (void)state;
     dd_scenario *s = load(CREWS "weekly.yaml");
     dd_plan *p = plan(s);
-    size_t by[DD_V_COUNT];
-    char first[512];
-    assert_int_equal(verify(s, p, by, first, sizeof first), 0);
+    assert_complies(s, p);
     assert_int_equal(p->binding, DD_BIND_CLEARANCE_CAP);
     assert_string_equal(p->binding_detail, "country-wide weekly clearance cap of 5 flights/week "
                                            "(5 in 7 days before the last departures)");
@@ -299,10 +299,7 @@ static void test_pax_types(void **state)
     (void)state;
     dd_scenario *s = load(DD_TEST_DATA "/plan/paxtypes/scenario.yaml");
     dd_plan *p = plan(s);
-    size_t by[DD_V_COUNT];
-    char first[512];
-    if (verify(s, p, by, first, sizeof first) != 0)
-        fail_msg("verifier: %s", first);
+    assert_complies(s, p);
     assert_true(p->deadline_met);
     size_t per_type[2] = {0, 0};
     for (size_t i = 0; i < p->n_sorties; i++)

@@ -175,16 +175,6 @@ bool dd__crew_busy(dd_plan *p)
     return p->n_sorties > 0 && p->completion != DD_TIME_NONE && busy_last_week(p);
 }
 
-static bool crosses(const dd_scenario *s, int32_t hub, int32_t k)
-{
-    if (hub < 0 || (size_t)hub >= s->n_hubs)
-        return false;
-    for (size_t i = 0; i < s->hubs[hub].n_overflies; i++)
-        if (s->hubs[hub].overflies[i] == k)
-            return true;
-    return false;
-}
-
 bool dd__overflight_full(dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
@@ -204,7 +194,8 @@ bool dd__overflight_full(dd_plan *p)
             for (size_t i = 0; i < p->n_sorties; i++) {
                 const dd_sortie *so = &p->sorties[i];
                 if (dd_scenario_day(s, so->departure) == d &&
-                    (crosses(s, so->hub, (int32_t)k) || crosses(s, so->ferry_from, (int32_t)k)))
+                    (dd__hub_crosses(s, so->hub, (int32_t)k) ||
+                     dd__hub_crosses(s, so->ferry_from, (int32_t)k)))
                     n++;
             }
             days++;

@@ -85,6 +85,23 @@ static bool day_inc(dd__daycount *d, int32_t day)
     return day_add(d, day, 1);
 }
 
+/* Weighted interval sets (crews, hub ramps): see ivset_fits. */
+static void ivset_clear(dd__ivset *x)
+{
+    x->n = 0;
+    for (size_t d = 0; d < x->n_day; d++)
+        x->day[d].n = 0;
+}
+
+static void ivset_fini(dd__ivset *x)
+{
+    for (size_t d = 0; d < x->n_day; d++)
+        free(x->day[d].idx);
+    free(x->day);
+    free(x->v);
+    memset(x, 0, sizeof *x);
+}
+
 /* ---- clearance caps: a schedule of steps, daily and weekly ---- */
 
 /* The daily cap a step allows when the run's cap (`now`: the scenario's
@@ -295,26 +312,16 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
             return DD_ENOMEM;
     }
     st->hub_order = malloc(ns * nh * sizeof *st->hub_order);
-    st->hub_ground = calloc(nh, sizeof *st->hub_ground);
-    st->n_hub_ground = calloc(nh, sizeof *st->n_hub_ground);
-    st->cap_hub_ground = calloc(nh, sizeof *st->cap_hub_ground);
-    st->hub_bucket = calloc(nh, sizeof *st->hub_bucket);
-    st->n_hub_bucket = calloc(nh, sizeof *st->n_hub_bucket);
+    st->hub_ramp = calloc(nh, sizeof *st->hub_ramp);
     size_t no = s->agreement.clearance.n_overflight;
     st->over_day = calloc(no ? no : 1, sizeof *st->over_day);
-    if (!st->hub_order || !st->hub_ground || !st->n_hub_ground || !st->cap_hub_ground ||
-        !st->hub_bucket || !st->n_hub_bucket || !st->over_day)
+    if (!st->hub_order || !st->hub_ramp || !st->over_day)
         return DD_ENOMEM;
     for (size_t i = 0; i < s->n_sites; i++)
         order_hubs(s, (int32_t)i, st->hub_order + i * nh);
     st->crew = calloc(na, sizeof *st->crew);
-    st->n_crew = calloc(na, sizeof *st->n_crew);
-    st->cap_crew = calloc(na, sizeof *st->cap_crew);
-    st->crew_bucket = calloc(na, sizeof *st->crew_bucket);
-    st->n_crew_bucket = calloc(na, sizeof *st->n_crew_bucket);
     st->fly = calloc(na, sizeof *st->fly);
-    if (!st->crew || !st->n_crew || !st->cap_crew || !st->crew_bucket || !st->n_crew_bucket ||
-        !st->fly)
+    if (!st->crew || !st->fly)
         return DD_ENOMEM;
     for (size_t a = 0; a < s->n_aircraft; a++)
         if (s->aircraft[a].utilisation > 0) {
@@ -339,18 +346,13 @@ void dd__state_clear(dd__state *st)
     }
     if (st->country.v)
         memset(st->country.v, 0, st->country.n * sizeof *st->country.v);
-    for (size_t h = 0; h < s->n_hubs; h++) {
-        st->n_hub_ground[h] = 0;
-        for (size_t d = 0; d < st->n_hub_bucket[h]; d++)
-            st->hub_bucket[h][d].n = 0;
-    }
+    for (size_t h = 0; h < s->n_hubs; h++)
+        ivset_clear(&st->hub_ramp[h]);
     for (size_t k = 0; k < s->agreement.clearance.n_overflight; k++)
         if (st->over_day[k].v)
             memset(st->over_day[k].v, 0, st->over_day[k].n * sizeof *st->over_day[k].v);
     for (size_t a = 0; a < s->n_aircraft; a++) {
-        st->n_crew[a] = 0;
-        for (size_t d = 0; d < st->n_crew_bucket[a]; d++)
-            st->crew_bucket[a][d].n = 0;
+        ivset_clear(&st->crew[a]);
         for (int32_t k = 0; st->fly[a] && k < st->n_tails[a]; k++)
             if (st->fly[a][k].v)
                 memset(st->fly[a][k].v, 0, st->fly[a][k].n * sizeof *st->fly[a][k].v);
@@ -367,12 +369,7 @@ void dd__state_fini(dd__state *st)
         if (st->tails)
             free(st->tails[a]);
         if (st->crew)
-            free(st->crew[a]);
-        if (st->crew_bucket && st->crew_bucket[a]) {
-            for (size_t d = 0; d < st->n_crew_bucket[a]; d++)
-                free(st->crew_bucket[a][d].idx);
-            free(st->crew_bucket[a]);
-        }
+            ivset_fini(&st->crew[a]);
         for (int32_t k = 0; st->fly && st->fly[a] && k < st->n_tails[a]; k++)
             free(st->fly[a][k].v);
         if (st->fly)
@@ -391,29 +388,14 @@ void dd__state_fini(dd__state *st)
     }
     free(st->tails);
     free(st->n_tails);
-    for (size_t h = 0; h < s->n_hubs; h++) {
-        if (st->hub_ground)
-            free(st->hub_ground[h]);
-        if (st->hub_bucket && st->hub_bucket[h]) {
-            for (size_t d = 0; d < st->n_hub_bucket[h]; d++)
-                free(st->hub_bucket[h][d].idx);
-            free(st->hub_bucket[h]);
-        }
-    }
+    for (size_t h = 0; st->hub_ramp && h < s->n_hubs; h++)
+        ivset_fini(&st->hub_ramp[h]);
     for (size_t k = 0; st->over_day && k < s->agreement.clearance.n_overflight; k++)
         free(st->over_day[k].v);
     free(st->hub_order);
-    free(st->hub_ground);
-    free(st->n_hub_ground);
-    free(st->cap_hub_ground);
-    free(st->hub_bucket);
-    free(st->n_hub_bucket);
+    free(st->hub_ramp);
     free(st->over_day);
     free(st->crew);
-    free(st->n_crew);
-    free(st->cap_crew);
-    free(st->crew_bucket);
-    free(st->n_crew_bucket);
     free(st->fly);
     free(st->ground);
     free(st->n_ground);
@@ -590,6 +572,77 @@ static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_ti
     return bucket_add(st->s, &st->bucket[site], &st->n_bucket[site], gidx, a, d);
 }
 
+/* ---- weighted interval sets (crews, hub ramps) ---- */
+
+static dd_status ivset_add(const dd_scenario *s, dd__ivset *x, dd_time from, dd_time to,
+                           int32_t weight)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 16;
+        dd__ground *v = realloc(x->v, cap * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        x->v = v;
+        x->cap = cap;
+    }
+    int32_t idx = (int32_t)x->n;
+    x->v[x->n++] = (dd__ground){from, to, weight};
+    return bucket_add(s, &x->day, &x->n_day, idx, from, to);
+}
+
+/* Does `add` more weight over [a, d) keep the set's weight within `cap` at
+ * every moment? The weight peaks at a or where an interval starts inside.
+ * On failure *free_at gets the earliest end of the intervals at a full
+ * moment (after a): intervals are only ever added, so no start before it
+ * fits (INT64_MAX: none known). */
+static bool ivset_fits(const dd_scenario *s, const dd__ivset *x, dd_time a, dd_time d,
+                       int64_t add, int64_t cap, dd_time *free_at)
+{
+    *free_at = INT64_MAX;
+    if (add > cap)
+        return false;
+    int32_t d0 = dd_scenario_day(s, a), d1 = dd_scenario_day(s, d - 1);
+    if (d0 < 0)
+        d0 = 0;
+    int32_t m[512];
+    size_t n = 0;
+    for (int32_t day = d0; day <= d1 && (size_t)day < x->n_day; day++) {
+        const struct dd__bucket *b = &x->day[day];
+        for (size_t k = 0; k < b->n; k++) {
+            const dd__ground *g = &x->v[b->idx[k]];
+            int32_t first = dd_scenario_day(s, g->from);
+            if (first < d0)
+                first = d0;
+            if (first != day || !(g->from < d && g->to > a))
+                continue; /* seen in an earlier bucket, or not overlapping */
+            if (n == sizeof m / sizeof *m)
+                return false; /* more than the scratch holds: call it full */
+            m[n++] = b->idx[k];
+        }
+    }
+    bool ok = true;
+    for (size_t p = 0; p <= n; p++) {
+        dd_time t = p == 0 ? a : x->v[m[p - 1]].from;
+        if (t < a || t >= d)
+            continue;
+        int64_t busy = 0;
+        dd_time soonest = INT64_MAX;
+        for (size_t i = 0; i < n; i++) {
+            const dd__ground *g = &x->v[m[i]];
+            if (g->from <= t && t < g->to) {
+                busy += g->klass;
+                soonest = g->to < soonest ? g->to : soonest;
+            }
+        }
+        if (busy + add > cap) {
+            ok = false;
+            if (soonest > a && soonest < *free_at)
+                *free_at = soonest;
+        }
+    }
+    return ok;
+}
+
 /* ---- hubs: their ramps and the overflight clearances of their routes ---- */
 
 /* Does one more aircraft on the ground at hub h over [a, d) keep within
@@ -597,50 +650,8 @@ static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_ti
 static bool hub_ok(const dd__state *st, int32_t h, dd_time a, dd_time d)
 {
     const dd_hub *x = &st->s->hubs[h];
-    if (x->mog < 0)
-        return true;
-    if (x->mog == 0)
-        return false;
-    const dd__ground *iv = st->hub_ground[h];
-    int32_t d0 = dd_scenario_day(st->s, a), d1 = dd_scenario_day(st->s, d - 1);
-    if (d0 < 0)
-        d0 = 0;
-    int32_t m[256];
-    size_t n = 0;
-    for (int32_t day = d0; day <= d1 && (size_t)day < st->n_hub_bucket[h]; day++) {
-        const struct dd__bucket *b = &st->hub_bucket[h][day];
-        for (size_t k = 0; k < b->n; k++) {
-            const dd__ground *g = &iv[b->idx[k]];
-            int32_t first = dd_scenario_day(st->s, g->from);
-            if (first < d0)
-                first = d0;
-            if (first != day || !(g->from < d && g->to > a))
-                continue;
-            if (n == sizeof m / sizeof *m)
-                return false;
-            m[n++] = b->idx[k];
-        }
-    }
-    for (size_t p = 0; p <= n; p++) {
-        dd_time t = p == 0 ? a : iv[m[p - 1]].from;
-        if (t < a || t >= d)
-            continue;
-        int32_t busy = 0;
-        for (size_t i = 0; i < n; i++)
-            busy += iv[m[i]].from <= t && t < iv[m[i]].to;
-        if (busy + 1 > x->mog)
-            return false;
-    }
-    return true;
-}
-
-/* Is country k on the route of hub h? */
-static bool overflies(const dd_hub *h, int32_t k)
-{
-    for (size_t i = 0; i < h->n_overflies; i++)
-        if (h->overflies[i] == k)
-            return true;
-    return false;
+    dd_time free_at;
+    return x->mog < 0 || ivset_fits(st->s, &st->hub_ramp[h], a, d, 1, x->mog, &free_at);
 }
 
 /* The overflight clearances a sortie ferried from hub `from` to a site and
@@ -653,8 +664,7 @@ static bool over_ok(const dd__state *st, int32_t from, int32_t to, dd_time t, in
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     bool ok = true;
     for (size_t k = 0; k < c->n_overflight; k++) {
-        if (!overflies(&st->s->hubs[to], (int32_t)k) &&
-            (from < 0 || !overflies(&st->s->hubs[from], (int32_t)k)))
+        if (!dd__hub_crosses(st->s, to, (int32_t)k) && !dd__hub_crosses(st->s, from, (int32_t)k))
             continue;
         dd_time n = INT64_MIN;
         if (t < c->overflight[k].lead_time)
@@ -676,25 +686,15 @@ static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     int32_t day = dd_scenario_day(st->s, so->departure);
     for (size_t k = 0; k < c->n_overflight; k++)
-        if ((overflies(&st->s->hubs[so->hub], (int32_t)k) ||
-             (so->ferry_from >= 0 && overflies(&st->s->hubs[so->ferry_from], (int32_t)k))) &&
+        if ((dd__hub_crosses(st->s, so->hub, (int32_t)k) ||
+             dd__hub_crosses(st->s, so->ferry_from, (int32_t)k)) &&
             !day_add(&st->over_day[k], day, 1))
             return DD_ENOMEM;
     int32_t h = so->hub;
     if (st->s->hubs[h].mog < 0)
         return DD_OK;
-    if (st->n_hub_ground[h] == st->cap_hub_ground[h]) {
-        size_t cap = st->cap_hub_ground[h] ? 2 * st->cap_hub_ground[h] : 16;
-        dd__ground *v = realloc(st->hub_ground[h], cap * sizeof *v);
-        if (!v)
-            return DD_ENOMEM;
-        st->hub_ground[h] = v;
-        st->cap_hub_ground[h] = cap;
-    }
-    dd_time from = so->arrival, to = so->arrival + (ground > 0 ? ground : 1);
-    int32_t idx = (int32_t)st->n_hub_ground[h];
-    st->hub_ground[h][st->n_hub_ground[h]++] = (dd__ground){from, to, 0};
-    return bucket_add(st->s, &st->hub_bucket[h], &st->n_hub_bucket[h], idx, from, to);
+    return ivset_add(st->s, &st->hub_ramp[h], so->arrival, so->arrival + (ground > 0 ? ground : 1),
+                     1);
 }
 
 /* The hub a departure at t flies to: the nearest one with room on its
@@ -736,10 +736,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
 /* ---- crews and utilisation ---- */
 
 /* Do `need` more crews of type `a` over [from, to) keep within its crews?
- * The count peaks at `from` or where a busy interval starts inside. On
- * failure *free_at gets the earliest end of the intervals busy at a full
- * moment: intervals are only ever added, so no interval starting before
- * it fits (docs/plan.md). */
+ * On failure *free_at as ivset_fits says. */
 static bool crew_ok(const dd__state *st, int32_t a, int32_t need, dd_time from, dd_time to,
                     dd_time *free_at)
 {
@@ -747,48 +744,7 @@ static bool crew_ok(const dd__state *st, int32_t a, int32_t need, dd_time from, 
     *free_at = INT64_MAX;
     if (ac->crews < 0)
         return true;
-    if (need > ac->crews)
-        return false;
-    const dd__ground *iv = st->crew[a];
-    int32_t d0 = dd_scenario_day(st->s, from), d1 = dd_scenario_day(st->s, to - 1);
-    if (d0 < 0)
-        d0 = 0;
-    int32_t m[512];
-    size_t n = 0;
-    for (int32_t day = d0; day <= d1 && (size_t)day < st->n_crew_bucket[a]; day++) {
-        const struct dd__bucket *b = &st->crew_bucket[a][day];
-        for (size_t k = 0; k < b->n; k++) {
-            const dd__ground *g = &iv[b->idx[k]];
-            int32_t first = dd_scenario_day(st->s, g->from);
-            if (first < d0)
-                first = d0;
-            if (first != day || !(g->from < to && g->to > from))
-                continue; /* seen in an earlier bucket, or not overlapping */
-            if (n == sizeof m / sizeof *m)
-                return false; /* more than the scratch holds: call it full */
-            m[n++] = b->idx[k];
-        }
-    }
-    bool ok = true;
-    for (size_t p = 0; p <= n; p++) {
-        dd_time t = p == 0 ? from : iv[m[p - 1]].from;
-        if (t < from || t >= to)
-            continue;
-        int64_t busy = 0;
-        dd_time soonest = INT64_MAX;
-        for (size_t i = 0; i < n; i++)
-            if (iv[m[i]].from <= t && t < iv[m[i]].to) {
-                busy += iv[m[i]].klass;
-                if (iv[m[i]].to < soonest)
-                    soonest = iv[m[i]].to;
-            }
-        if (busy + need > ac->crews) {
-            ok = false;
-            if (soonest > from && soonest < *free_at)
-                *free_at = soonest;
-        }
-    }
-    return ok;
+    return ivset_fits(st->s, &st->crew[a], from, to, need, ac->crews, free_at);
 }
 
 /* Does one more sortie of `minutes` flying on host day `day` keep tail k
@@ -826,20 +782,8 @@ static dd_status book_crew(dd__state *st, const dd_sortie *so)
     int32_t need = dd_aircraft_crews_for(ac, so->arrival - so->ferry_departure);
     if (need < 1)
         need = 2; /* flown already: book it as the most it can take */
-    if (st->n_crew[a] == st->cap_crew[a]) {
-        size_t cap = st->cap_crew[a] ? 2 * st->cap_crew[a] : 16;
-        dd__ground *v = realloc(st->crew[a], cap * sizeof *v);
-        if (!v)
-            return DD_ENOMEM;
-        st->crew[a] = v;
-        st->cap_crew[a] = cap;
-    }
     dd_time from = so->ferry_departure, to = so->arrival + ac->crew_rest;
-    if (to <= from)
-        to = from + 1;
-    int32_t idx = (int32_t)st->n_crew[a];
-    st->crew[a][st->n_crew[a]++] = (dd__ground){from, to, need};
-    return bucket_add(st->s, &st->crew_bucket[a], &st->n_crew_bucket[a], idx, from, to);
+    return ivset_add(st->s, &st->crew[a], from, to > from ? to : from + 1, need);
 }
 
 dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so)

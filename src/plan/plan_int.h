@@ -35,6 +35,18 @@ typedef struct dd__tail {
     dd_time free_at;
 } dd__tail;
 
+/* Weighted intervals (klass holds the weight), indexed by the host days
+ * each overlaps: the busy times of a pool (a type's crews, a hub's ramp). */
+typedef struct dd__ivset {
+    dd__ground *v;
+    size_t n, cap;
+    struct dd__bucket {
+        int32_t *idx;
+        size_t n, cap;
+    } *day;
+    size_t n_day;
+} dd__ivset;
+
 /* One request to place: a cargo load, or a people-only sortie. */
 typedef struct dd__request {
     int32_t site;
@@ -55,31 +67,21 @@ typedef struct dd__state {
     dd__ground **ground;   /* per site */
     size_t *n_ground, *cap_ground;
     /* per site, per host day: the ground intervals overlapping that day */
-    struct dd__bucket {
-        int32_t *idx;
-        size_t n, cap;
-    } **bucket;
+    struct dd__bucket **bucket;
     size_t *n_bucket;
     dd__daycount country;
     dd__daycount *site_day; /* per site */
     int64_t day0_unix;      /* host day 0 in days since 1970-01-01 (for weekdays) */
     /* crews and utilisation (types that limit them): per type, the crews'
-     * busy intervals (duty and rest; klass holds the crews taken) with
-     * their own day buckets, and per type and tail the flying minutes per
-     * host day */
-    dd__ground **crew;
-    size_t *n_crew, *cap_crew;
-    struct dd__bucket **crew_bucket;
-    size_t *n_crew_bucket;
+     * busy intervals (duty and rest, weighted by the crews taken), and per
+     * type and tail the flying minutes per host day */
+    dd__ivset *crew;
     dd__daycount **fly; /* per type: per tail */
     /* hubs (issue 18): per site the hubs by distance (n_hubs each); per
-     * hub its ramp (ground intervals after block-in, with day buckets);
-     * per overflight country the sorties per host day */
+     * hub its ramp (ground intervals after block-in); per overflight
+     * country the sorties per host day */
     int32_t *hub_order;
-    dd__ground **hub_ground;
-    size_t *n_hub_ground, *cap_hub_ground;
-    struct dd__bucket **hub_bucket;
-    size_t *n_hub_bucket;
+    dd__ivset *hub_ramp;
     dd__daycount *over_day;
     /* the sorties placed */
     dd_sortie *sorties;
@@ -148,6 +150,10 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms);
  * false. */
 bool dd__crew_shut_out(dd_plan *p);
 bool dd__crew_busy(dd_plan *p);
+/* Does the route to hub `hub` (-1: none) cross overflight country k
+ * (request.c)? */
+bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k);
+
 /* A country's overflight clearances full on at least half of the last
  * week's days (crews.c); sets the binding as above. */
 bool dd__overflight_full(dd_plan *p);

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <drawdown/plan.h>
+#include "plan/plan_int.h"
 
 static uint32_t hazard_bit(const dd_scenario *s, int32_t cargo)
 {
@@ -17,7 +17,7 @@ static uint32_t hazard_bit(const dd_scenario *s, int32_t cargo)
     return h >= 0 && h < 32 ? (uint32_t)1 << h : 0;
 }
 
-static bool on_route(const dd_scenario *s, int32_t hub, int32_t k)
+bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k)
 {
     if (hub < 0 || (size_t)hub >= s->n_hubs)
         return false;
@@ -45,7 +45,7 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
     }
     const dd_clearance_terms *ct = &s->agreement.clearance;
     for (size_t k = 0; k < ct->n_overflight && out->n_overflight < 16; k++)
-        if (on_route(s, so->hub, (int32_t)k) || on_route(s, so->ferry_from, (int32_t)k)) {
+        if (dd__hub_crosses(s, so->hub, (int32_t)k) || dd__hub_crosses(s, so->ferry_from, (int32_t)k)) {
             out->overflight[out->n_overflight] = (int32_t)k;
             out->overflight_file_by[out->n_overflight++] =
                 so->departure - ct->overflight[k].lead_time;

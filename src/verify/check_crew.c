@@ -24,21 +24,38 @@
 
 #include "verify/verify_int.h"
 
-typedef struct cev {
-    dd_time t;
-    int32_t delta;  /* + crews at duty start, - at the end of rest */
-    int32_t sortie; /* index */
-} cev;
-
-static int cmp_cev(const void *a, const void *b)
+static int cmp_vev(const void *a, const void *b)
 {
-    const cev *x = a, *y = b;
+    const vev *x = a, *y = b;
     if (x->t != y->t)
         return x->t < y->t ? -1 : 1;
-    /* at one instant, a rest that ends frees its crew first */
+    /* at one instant, an interval that ends frees its weight first */
     if ((x->delta < 0) != (y->delta < 0))
         return x->delta < 0 ? -1 : 1;
     return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
+}
+
+void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
+                  void (*over)(vctx *c, const void *ctx, dd_time at, int64_t busy,
+                               int32_t sortie),
+                  const void *ctx)
+{
+    qsort(ev, n, sizeof *ev, cmp_vev);
+    int64_t busy = 0;
+    bool was = false;
+    for (size_t e = 0; e < n;) {
+        dd_time at = ev[e].t;
+        int32_t trigger = -1;
+        for (; e < n && ev[e].t == at; e++) {
+            busy += ev[e].delta;
+            if (ev[e].delta > 0)
+                trigger = ev[e].sortie;
+        }
+        bool bad = busy > cap;
+        if (bad && !was && trigger >= 0)
+            over(c, ctx, at, busy, trigger);
+        was = bad;
+    }
 }
 
 /* Crews a duty of `duty` minutes takes on type t: 1, 2 (augmented) or 0
@@ -52,12 +69,25 @@ static int32_t crews_for(const dd_aircraft *t, dd_time duty)
     return 0;
 }
 
-static void check_type_crews(vctx *c, int32_t type, cev *ev)
+static void crews_over(vctx *c, const void *ctx, dd_time at, int64_t busy, int32_t sortie)
+{
+    const dd_aircraft *t = ctx;
+    const vsortie *x = &c->p->sorties[sortie];
+    char when[32], w[32];
+    dd__vf_time(c, at, when, sizeof when);
+    dd__vf_dur(t->crew_rest, w, sizeof w);
+    dd__vf_add(c, DD_V_CREW, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+               "sortie %lld: at %s the %s needs %lld crews on duty or resting (%s after each "
+               "duty); the type has %d",
+               (long long)x->id, when, t->id, (long long)busy, w, t->crews);
+}
+
+static void check_type_crews(vctx *c, int32_t type, vev *ev)
 {
     const vplan *p = c->p;
     const dd_aircraft *t = &c->s->aircraft[type];
     size_t n = 0;
-    char u[32], w[32], when[32];
+    char u[32], w[32];
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
         if (x->type != type)
@@ -76,32 +106,10 @@ static void check_type_crews(vctx *c, int32_t type, cev *ev)
             need = 2; /* still takes a crew's time in the sweep */
         }
         dd_time end = x->arr + t->crew_rest;
-        ev[n++] = (cev){x->ferry_dep, need, (int32_t)i};
-        ev[n++] = (cev){end > x->ferry_dep ? end : x->ferry_dep + 1, -need, (int32_t)i};
+        ev[n++] = (vev){x->ferry_dep, need, (int32_t)i};
+        ev[n++] = (vev){end > x->ferry_dep ? end : x->ferry_dep + 1, -need, (int32_t)i};
     }
-    qsort(ev, n, sizeof *ev, cmp_cev);
-    int64_t busy = 0;
-    bool over = false;
-    for (size_t e = 0; e < n;) {
-        dd_time at = ev[e].t;
-        int32_t trigger = -1;
-        for (; e < n && ev[e].t == at; e++) {
-            busy += ev[e].delta;
-            if (ev[e].delta > 0)
-                trigger = ev[e].sortie;
-        }
-        bool bad = busy > t->crews;
-        if (bad && !over && trigger >= 0) {
-            const vsortie *x = &p->sorties[trigger];
-            dd__vf_time(c, at, when, sizeof when);
-            dd__vf_dur(t->crew_rest, w, sizeof w);
-            dd__vf_add(c, DD_V_CREW, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: at %s the %s needs %lld crews on duty or resting (%s "
-                       "after each duty); the type has %d",
-                       (long long)x->id, when, t->id, (long long)busy, w, t->crews);
-        }
-        over = bad;
-    }
+    dd__vf_sweep(c, ev, n, t->crews, crews_over, t);
 }
 
 /* Flying minutes per tail and host day, and the windows over the rate. */
@@ -192,7 +200,7 @@ void dd__vf_check_crews(vctx *c)
         any |= s->aircraft[a].crews >= 0 || s->aircraft[a].utilisation > 0;
     if (!any || p->n_sorties == 0)
         return;
-    cev *ev = malloc(2 * p->n_sorties * sizeof *ev);
+    vev *ev = malloc(2 * p->n_sorties * sizeof *ev);
     fday *f = malloc(p->n_sorties * sizeof *f);
     if (!ev || !f) {
         free(ev);

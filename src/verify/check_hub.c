@@ -22,71 +22,51 @@
 
 #include "verify/verify_int.h"
 
-typedef struct hev {
-    dd_time t;
-    int delta;
-    int32_t sortie;
-} hev;
+typedef struct hub_ctx {
+    int32_t h;
+} hub_ctx;
 
-static int cmp_hev(const void *a, const void *b)
-{
-    const hev *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    if ((x->delta < 0) != (y->delta < 0))
-        return x->delta < 0 ? -1 : 1; /* leaving frees the spot first */
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
-
-static void check_hub_ramp(vctx *c, int32_t h, hev *ev)
+static void hub_over(vctx *c, const void *ctx, dd_time at, int64_t busy, int32_t sortie)
 {
     const vplan *p = c->p;
     const dd_scenario *s = c->s;
+    int32_t h = ((const hub_ctx *)ctx)->h;
     const dd_hub *hub = &s->hubs[h];
+    char when[32], list[200];
+    size_t off = 0, k = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < p->n_sorties && off + 24 < sizeof list; i++) {
+        const vsortie *x = &p->sorties[i];
+        dd_time g = s->aircraft[x->type].ground_time;
+        if (x->dest != h || x->arr > at || x->arr + (g > 0 ? g : 1) <= at)
+            continue;
+        int w = snprintf(list + off, sizeof list - off, "%s%lld", k++ ? ", " : "",
+                         (long long)x->id);
+        off += w > 0 ? (size_t)w : 0;
+    }
+    const vsortie *x = &p->sorties[sortie];
+    dd__vf_time(c, at, when, sizeof when);
+    dd__vf_add(c, DD_V_MOG, T_NONE, x->id, NULL, x->site, dd_scenario_day(s, at), x->line, x->col,
+               "hub %s at %s: %lld aircraft on the ground after block-in (sortie%s %s); the "
+               "hub's MOG is %d",
+               hub->id, when, (long long)busy, k == 1 ? "" : "s", list, hub->mog);
+}
+
+static void check_hub_ramp(vctx *c, int32_t h, vev *ev)
+{
+    const vplan *p = c->p;
+    const dd_scenario *s = c->s;
     size_t n = 0;
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
         if (x->dest != h)
             continue;
         dd_time g = s->aircraft[x->type].ground_time;
-        ev[n++] = (hev){x->arr, 1, (int32_t)i};
-        ev[n++] = (hev){x->arr + (g > 0 ? g : 1), -1, (int32_t)i};
+        ev[n++] = (vev){x->arr, 1, (int32_t)i};
+        ev[n++] = (vev){x->arr + (g > 0 ? g : 1), -1, (int32_t)i};
     }
-    qsort(ev, n, sizeof *ev, cmp_hev);
-    int64_t busy = 0;
-    bool over = false;
-    for (size_t e = 0; e < n;) {
-        dd_time at = ev[e].t;
-        int32_t trigger = -1;
-        for (; e < n && ev[e].t == at; e++) {
-            busy += ev[e].delta;
-            if (ev[e].delta > 0)
-                trigger = ev[e].sortie;
-        }
-        bool bad = busy > hub->mog;
-        if (bad && !over && trigger >= 0) {
-            char when[32], list[200];
-            size_t off = 0, k = 0;
-            list[0] = '\0';
-            for (size_t i = 0; i < p->n_sorties && off + 24 < sizeof list; i++) {
-                const vsortie *x = &p->sorties[i];
-                dd_time g = s->aircraft[x->type].ground_time;
-                if (x->dest != h || x->arr > at || x->arr + (g > 0 ? g : 1) <= at)
-                    continue;
-                int w = snprintf(list + off, sizeof list - off, "%s%lld", k++ ? ", " : "",
-                                 (long long)x->id);
-                off += w > 0 ? (size_t)w : 0;
-            }
-            const vsortie *x = &p->sorties[trigger];
-            dd__vf_time(c, at, when, sizeof when);
-            dd__vf_add(c, DD_V_MOG, T_NONE, x->id, NULL, x->site, dd_scenario_day(s, at),
-                       x->line, x->col,
-                       "hub %s at %s: %lld aircraft on the ground after block-in (sortie%s %s); "
-                       "the hub's MOG is %d",
-                       hub->id, when, (long long)busy, k == 1 ? "" : "s", list, hub->mog);
-        }
-        over = bad;
-    }
+    hub_ctx hc = {h};
+    dd__vf_sweep(c, ev, n, s->hubs[h].mog, hub_over, &hc);
 }
 
 static bool on_route(const dd_hub *h, int32_t k)
@@ -230,7 +210,7 @@ void dd__vf_check_hubs(vctx *c)
     for (size_t h = 0; h < s->n_hubs; h++)
         ramps |= s->hubs[h].mog >= 0;
     if (ramps) {
-        hev *ev = malloc(2 * p->n_sorties * sizeof *ev);
+        vev *ev = malloc(2 * p->n_sorties * sizeof *ev);
         if (!ev) {
             c->oom = true;
             return;

@@ -292,6 +292,21 @@ bool dd__vf_in_hours(dd_hours h, int32_t mod);
 /* Minute of the local day of t at offset tz. */
 int32_t dd__vf_local_mod(const dd_scenario *s, dd_time t, int32_t tz);
 
+/* A sweep over weighted intervals (check_crew.c; crews, hub ramps): each
+ * interval is a start (+weight) and an end (-weight); at one instant the
+ * ends come first. vf_sweep sorts ev and calls over() once per episode in
+ * which the weight goes above cap, at its first instant, with the weight
+ * and the sortie whose start made it. */
+typedef struct vev {
+    dd_time t;
+    int32_t delta;
+    int32_t sortie; /* index */
+} vev;
+void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
+                  void (*over)(vctx *c, const void *ctx, dd_time at, int64_t busy,
+                               int32_t sortie),
+                  const void *ctx);
+
 /* The checks, in the order they run (each file's own). */
 void dd__vf_check_summary(vctx *c);    /* check_goal.c: epoch, deadline, ids, summary */
 void dd__vf_check_loads(vctx *c);      /* check_load.c */
