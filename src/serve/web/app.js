@@ -354,7 +354,7 @@ function chartsView(st) {
     h('figcaption', {}, alt, ' — as in the briefing, as of event ', st.events, '.'));
   S.chartsKey = key;
   S.chartsNode = h('div', { class: 'charts' },
-    fig('burndown', 'Burndown: people and tonnage left per site, against the approved plan (grey)'),
+    fig('burndown', 'Burndown: people and cargo still in country per site, against the approved plan (grey)'),
     S.sim ? fig('risk', 'Completion dates and P(deadline) from the simulation') : null);
   return S.chartsNode;
 }
