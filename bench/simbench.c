@@ -11,9 +11,14 @@
  *
  *   build/bench/simbench tests/data/sim/niger.yaml --replications 10000 [--runs K]
  *
- * Each policy runs K times (default 3) on 1 and on 2 threads, alternating,
+ * Each policy — incremental re-plan (the default), full re-plan, no
+ * re-plan — runs K times (default 3) on 1 and on 2 threads, alternating,
  * so both see the same machine; the medians are printed (the machine is
- * shared: a single run says little), with the min-max of the scaling.
+ * shared: a single run says little), with the min-max of the scaling, the
+ * CPU time per replication on one thread, and whether the incremental
+ * re-plan's estimates lie in the full re-plan's 95% intervals (issue 19).
+ * --one-thread skips the runs on 2 threads; --replan-only the policy
+ * without re-planning.
  */
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
@@ -33,14 +38,15 @@ static double cpu(void)
 }
 
 /* Wall time; *cpu_out gets the process CPU time it took. */
-static double run(const dd_plan *p, unsigned long long n, int threads, bool replan,
+static double run(const dd_plan *p, unsigned long long n, int threads, int policy,
                   dd_sim_result **out, double *cpu_out)
 {
     dd_sim_options o;
     dd_sim_options_init(&o);
     o.replications = n;
     o.threads = threads;
-    o.replan = replan;
+    o.replan = policy != 2;
+    o.replan_full = policy == 1;
     o.sensitivity = false;
     double t0 = now(), c0 = cpu();
     if (dd_sim_run(p, &o, out) != DD_OK) {
@@ -60,21 +66,50 @@ static double median(const double *v, int n)
     return n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
 }
 
+static bool within(const dd_sim_prob *a, const dd_sim_prob *b)
+{
+    return a->p >= b->lo - 1e-12 && a->p <= b->hi + 1e-12;
+}
+
+/* The incremental re-plan's estimates against the full re-plan's 95%
+ * intervals (same streams). */
+static void compare(const dd_sim_result *inc, const dd_sim_result *full)
+{
+    bool ok = within(&inc->p_deadline, &full->p_deadline) &&
+              within(&inc->p_all_terms, &full->p_all_terms);
+    for (size_t i = 0; i < inc->n_milestones; i++)
+        ok = ok && within(&inc->p_milestone[i], &full->p_milestone[i]);
+    size_t ns = inc->plan->scenario->n_sites;
+    for (size_t i = 0; i < ns; i++)
+        ok = ok && within(&inc->sites[i].p_close_by, &full->sites[i].p_close_by);
+    printf("%-10s incremental vs full: P(deadline) %.4f vs %.4f [%.4f, %.4f], P(every term) "
+           "%.4f vs %.4f [%.4f, %.4f]; every P within the full re-plan's interval: %s\n",
+           "", inc->p_deadline.p, full->p_deadline.p, full->p_deadline.lo, full->p_deadline.hi,
+           inc->p_all_terms.p, full->p_all_terms.p, full->p_all_terms.lo, full->p_all_terms.hi,
+           ok ? "yes" : "NO");
+}
+
 int main(int argc, char **argv)
 {
     const char *path = NULL;
     unsigned long long n = 10000;
     int runs = 3;
+    bool one = false, no_follow = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--replications") && i + 1 < argc)
             n = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--one-thread"))
+            one = true;
+        else if (!strcmp(argv[i], "--replan-only"))
+            no_follow = true;
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = atoi(argv[++i]);
         else if (!path)
             path = argv[i];
     }
     if (!path || n == 0 || runs < 1 || runs > 99) {
-        fprintf(stderr, "usage: simbench SCENARIO [--replications N] [--runs K]\n");
+        fprintf(stderr, "usage: simbench SCENARIO [--replications N] [--runs K] [--one-thread] "
+                        "[--replan-only]\n");
         return 2;
     }
     dd_diags d;
@@ -98,14 +133,31 @@ int main(int argc, char **argv)
            now() - t0, s->disruptions.present ? "yes" : "none");
     printf("%-10s %8s %10s %10s %8s %10s %10s %s\n", "policy", "reps", "1 thread", "2 threads",
            "scaling", "reps/s", "P(deadl.)", "same");
-    for (int replan = 1; replan >= 0; replan--) {
+    static const char *const names[] = {"replan", "replan-full", "no-replan"};
+    dd_sim_result *full = NULL;
+    for (int policy = 0; policy < (no_follow ? 2 : 3); policy++) {
         double t1[99], t2[99], c1[99], c2[99], sc[99];
         bool same = true;
         dd_sim_result *first = NULL;
         for (int k = 0; k < runs; k++) {
             dd_sim_result *a = NULL, *b = NULL;
-            t1[k] = run(p, n, 1, replan, &a, &c1[k]);
-            t2[k] = run(p, n, 2, replan, &b, &c2[k]);
+            t1[k] = run(p, n, 1, policy, &a, &c1[k]);
+            if (one) { /* no run on 2 threads */
+                t2[k] = t1[k];
+                c2[k] = c1[k];
+            } else {
+                t2[k] = run(p, n, 2, policy, &b, &c2[k]);
+            }
+            if (!b) {
+                sc[k] = 1;
+                if (first)
+                    same = same && first->p_all_terms.hits == a->p_all_terms.hits;
+                if (first)
+                    dd_sim_result_free(a);
+                else
+                    first = a;
+                continue;
+            }
             sc[k] = t1[k] / t2[k];
             same = same && a->p_deadline.hits == b->p_deadline.hits &&
                    a->p_all_terms.hits == b->p_all_terms.hits && a->p50 == b->p50 &&
@@ -124,9 +176,11 @@ int main(int argc, char **argv)
             hi = sc[k] > hi ? sc[k] : hi;
         }
         double m1 = median(t1, runs), m2 = median(t2, runs);
-        printf("%-10s %8llu %9.3fs %9.3fs %7.2fx %10.0f %9.4f %s\n",
-               replan ? "replan" : "no-replan", n, m1, m2, median(sc, runs), (double)n / m2,
+        printf("%-10s %8llu %9.3fs %9.3fs %7.2fx %10.0f %9.4f %s\n", names[policy], n, m1,
+               one ? 0.0 : m2, median(sc, runs), (double)n / (one ? m1 : m2),
                first->p_deadline.p, same ? "yes" : "NO");
+        printf("%-10s CPU per replication (1 thread): %.3f ms (median of %d runs)\n", "",
+               1e3 * median(c1, runs) / (double)n, runs);
         printf("%-10s scaling over %d runs: median %.2fx, min %.2fx, max %.2fx\n", "", runs,
                median(sc, runs), lo, hi);
         printf("%-10s CPU %.3f s (1 thread), %.3f s (2 threads): parallel efficiency %.2f\n", "",
@@ -134,8 +188,15 @@ int main(int argc, char **argv)
         printf("%-10s P(every term) %.4f [%.4f, %.4f], re-plans per replication %.2f\n", "",
                first->p_all_terms.p, first->p_all_terms.lo, first->p_all_terms.hi,
                first->mean_replans);
+        if (policy == 0) {
+            full = first; /* compared with the full re-plan's below */
+            continue;
+        }
+        if (policy == 1)
+            compare(full, first);
         dd_sim_result_free(first);
     }
+    dd_sim_result_free(full);
     dd_plan_free(p);
     dd_scenario_free(s);
     return 0;

@@ -14,10 +14,14 @@
 #include <cmocka.h>
 
 #include <drawdown/plan.h>
+#include <drawdown/replan.h>
 #include <drawdown/scenario.h>
+#include <drawdown/verify.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/rng.h"
 
 static dd_scenario *load(const char *path)
 {
@@ -514,6 +518,218 @@ static void test_request_contents(void **state)
     assert_true(hazardous > 0);
 }
 
+/* ---- incremental re-planning (issue 19) ---- */
+
+/* The re-plan of the last run, as a plan file, passes the independent
+ * verifier (src/verify), which shares no code with the planner: every
+ * limit holds (tails, ramp, caps, hours, clearances, loads, ...). A
+ * history may leave no way to meet a closing date, a milestone or the
+ * deadline, which the plan must then say; and the simulation's re-plan
+ * (not tracking's, keep_clearances) keeps no order for the security
+ * element (docs/sim.md), so that term may break too. */
+static void assert_verified(const dd_replanner *r, const dd_exec_state *x,
+                            const dd_replan_sortie *out)
+{
+    dd_plan *p = NULL;
+    assert_int_equal(dd_replanner_plan(r, x, out, &p), DD_OK);
+    const dd_scenario *s = p->scenario;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(dd_plan_write_json(p, s->path, f), DD_OK);
+    fclose(f);
+    dd_verify_report *v = NULL;
+    assert_int_equal(dd_verify_plan(s, "replan.json", buf, len, &v), DD_OK);
+    size_t late = v->by_kind[DD_V_SITE_CLOSE] + v->by_kind[DD_V_DEADLINE] +
+                  v->by_kind[DD_V_MILESTONE];
+    size_t terms = x->keep_clearances ? 0 : v->by_kind[DD_V_SECURITY];
+    if (v->n_violations != late + terms)
+        for (size_t i = 0; i < v->n_stored && i < 20; i++)
+            print_message("violation: %s\n", v->violations[i].message);
+    assert_int_equal(v->n_violations, late + terms);
+    if (late)
+        assert_false(p->deadline_met && p->terms_broken == 0);
+    dd_verify_report_free(v);
+    free(buf);
+    dd_plan_free(p);
+}
+
+typedef struct history {
+    dd_exec_sortie *x;
+    dd_time *ready;     /* per load (base sortie): when it can leave */
+    dd_time *open;      /* per site */
+    dd_time **tf;       /* [type][tail] */
+    int32_t **th;
+    dd_replan_sortie *inc, *full;
+} history;
+
+/* A random history of the Niger plan, re-planned each day incrementally
+ * and in full from the same state, every re-plan verified. The sorties
+ * leave as the incremental re-plan placed them when that is where and on
+ * the tail the plan had them (a departed sortie is the plan's, moved in
+ * time: dd_replanner_plan), the others stay on the ground and are placed
+ * again; each day some requests are denied (filed anew for a later day),
+ * some loads are late, an airfield closes for some hours; a sortie not
+ * keeping its clearance asks for the day the re-plan found, as the
+ * simulation does. Returns the sorties kept by the incremental runs. */
+static uint64_t run_history(fixture *fx, uint64_t seed, int days)
+{
+    const dd_plan *p = fx->p;
+    const dd_scenario *s = fx->s;
+    size_t n = p->n_sorties;
+    history h = {0};
+    h.x = calloc(n, sizeof *h.x);
+    h.ready = calloc(n, sizeof *h.ready);
+    h.open = calloc(s->n_sites, sizeof *h.open);
+    h.tf = calloc(s->n_aircraft, sizeof *h.tf);
+    h.th = calloc(s->n_aircraft, sizeof *h.th);
+    h.inc = calloc(n, sizeof *h.inc);
+    h.full = calloc(n, sizeof *h.full);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        h.tf[a] = calloc(512, sizeof **h.tf);
+        h.th[a] = calloc(512, sizeof **h.th);
+        for (int k = 0; k < 512; k++) {
+            h.tf[a][k] = INT64_MIN / 4;
+            h.th[a][k] = s->aircraft[a].home;
+        }
+    }
+    as_planned(fx, true);
+    memcpy(h.x, fx->x, n * sizeof *h.x);
+    for (size_t f = 0; f < n; f++)
+        h.ready[f] = h.x[f].ready;
+    dd_replanner *inc = NULL, *full = NULL;
+    assert_int_equal(dd_replanner_new(p, &inc), DD_OK);
+    assert_int_equal(dd_replanner_new(p, &full), DD_OK);
+    dd_rng rng;
+    dd_rng_seed(&rng, seed, 19);
+    dd_time validity = s->agreement.clearance.validity;
+    dd_time lead = s->agreement.clearance.lead_time;
+    dd_time now = p->sorties[0].departure - 2 * 1440;
+    for (size_t f = 0; f < n; f++)
+        if (p->sorties[f].departure - 2 * 1440 < now)
+            now = p->sorties[f].departure - 2 * 1440;
+    bool first = true;
+    for (int day = 0; day < days; day++, now += 1440 + (dd_time)dd_rng_below(&rng, 360)) {
+        /* what left since the last re-plan */
+        for (size_t f = 0; f < n && !first; f++) {
+            const dd_sortie *so = &p->sorties[f];
+            if (h.x[f].departed != DD_TIME_NONE || h.inc[f].departure == DD_TIME_NONE ||
+                h.inc[f].departure >= now || h.inc[f].departure != so->departure ||
+                h.inc[f].tail != so->tail)
+                continue;
+            h.x[f].departed = so->departure;
+            h.tf[so->aircraft][so->tail] =
+                so->arrival + s->aircraft[so->aircraft].ground_time;
+            h.th[so->aircraft][so->tail] = so->hub;
+        }
+        /* the day's disruptions */
+        for (size_t si = 0; si < s->n_sites; si++) {
+            h.open[si] = DD_TIME_NONE;
+            if (dd_rng_double(&rng) < 0.15)
+                h.open[si] = now + 60 + (dd_time)dd_rng_below(&rng, 1440);
+        }
+        for (size_t f = 0; f < n; f++) {
+            dd_exec_sortie *e = &h.x[f];
+            if (e->departed != DD_TIME_NONE)
+                continue;
+            double u = dd_rng_double(&rng);
+            if (u < 0.05) { /* denied: filed anew for a later day */
+                dd_time at = now + lead + (dd_time)dd_rng_below(&rng, 4) * 1440;
+                e->window_from = at - 60;
+                e->window_to = at - 60 + validity;
+            } else if (u < 0.08) { /* the load is late */
+                dd_time r = h.ready[e->carries] == DD_TIME_NONE ? now : h.ready[e->carries];
+                h.ready[e->carries] = r + 60 + (dd_time)dd_rng_below(&rng, 2 * 1440);
+            }
+            e->ready = h.ready[e->carries];
+        }
+        dd_exec_state x = {.now = now,
+                           .sorties = h.x,
+                           .site_open = h.open,
+                           .tail_free = (const dd_time *const *)h.tf,
+                           .tail_hub = (const int32_t *const *)h.th};
+        assert_int_equal(dd_replanner_run_incremental(inc, &x, h.inc), DD_OK);
+        fx->out = h.inc;
+        check(fx, &x);
+        assert_verified(inc, &x, h.inc);
+        assert_int_equal(dd_replanner_run(full, &x, h.full), DD_OK);
+        fx->out = h.full;
+        check(fx, &x);
+        assert_verified(full, &x, h.full);
+        /* the state the incremental re-plan leaves: loads moved, requests
+         * filed for the day it found */
+        for (size_t f = 0; f < n; f++) {
+            dd_exec_sortie *e = &h.x[f];
+            const dd_replan_sortie *o = &h.inc[f];
+            if (e->departed != DD_TIME_NONE)
+                continue;
+            e->carries = o->carries;
+            e->ready = h.ready[o->carries];
+            if (o->departure != DD_TIME_NONE && !o->keeps_clearance) {
+                e->window_from = o->departure - 60;
+                e->window_to = o->departure - 60 + validity;
+            }
+        }
+        first = false;
+    }
+    dd_replan_stats st;
+    dd_replanner_stats(inc, &st);
+    assert_int_equal(st.runs, (uint64_t)days);
+    dd_replanner_free(inc);
+    dd_replanner_free(full);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        free(h.tf[a]);
+        free(h.th[a]);
+    }
+    free(h.tf);
+    free(h.th);
+    free(h.x);
+    free(h.ready);
+    free(h.open);
+    free(h.inc);
+    free(h.full);
+    return st.kept;
+}
+
+/* Every incremental re-plan of random histories is a plan the verifier
+ * accepts, as the full re-plan of the same state is; the incremental runs
+ * keep sorties (they are not full runs in disguise); the same history
+ * gives the same re-plans. */
+static void test_incremental_histories(void **state)
+{
+    fixture *fx = *state;
+    dd_replan_sortie *saved = fx->out;
+    uint64_t kept = 0;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        kept += run_history(fx, seed, 40);
+    assert_true(kept > 0);
+    assert_int_equal(run_history(fx, 3, 40), run_history(fx, 3, 40));
+    fx->out = saved;
+}
+
+/* Nothing changed since the plan: the incremental run keeps it whole. */
+static void test_incremental_keeps_plan(void **state)
+{
+    fixture *fx = *state;
+    as_planned(fx, true);
+    dd_replanner *r = NULL;
+    assert_int_equal(dd_replanner_new(fx->p, &r), DD_OK);
+    dd_exec_state x = {.now = 0, .sorties = fx->x};
+    assert_int_equal(dd_replanner_run_incremental(r, &x, fx->out), DD_OK);
+    check(fx, &x);
+    for (size_t f = 0; f < fx->p->n_sorties; f++) {
+        assert_int_equal(fx->out[f].departure, fx->p->sorties[f].departure);
+        assert_true(fx->out[f].keeps_clearance);
+    }
+    dd_replan_stats st;
+    dd_replanner_stats(r, &st);
+    assert_int_equal(st.full, 0);
+    assert_int_equal(st.kept, fx->p->n_sorties);
+    assert_verified(r, &x, fx->out);
+    dd_replanner_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +743,8 @@ int main(void)
         cmocka_unit_test(test_tails_busy),
         cmocka_unit_test(test_bad_state),
         cmocka_unit_test(test_request_contents),
+        cmocka_unit_test(test_incremental_keeps_plan),
+        cmocka_unit_test(test_incremental_histories),
     };
     const struct CMUnitTest caps[] = {
         cmocka_unit_test(test_caps_schedule),

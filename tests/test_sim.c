@@ -462,6 +462,124 @@ static void test_cli(void **state)
              DD_CLI, DATA);
     rc = system(cmd);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+    snprintf(cmd, sizeof cmd, "%s simulate %s/sim/one/scenario.yaml --replan some 2>&1", DD_CLI,
+             DATA);
+    FILE *pf = popen(cmd, "r");
+    assert_non_null(pf);
+    char msg[256] = "";
+    size_t got = fread(msg, 1, sizeof msg - 1, pf);
+    msg[got] = 0;
+    rc = pclose(pf);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+    assert_string_equal(msg, "drawdown simulate: --replan is incremental or full, got 'some'\n");
+}
+
+/* ---- incremental re-planning (issue 19) ---- */
+
+static bool within(const dd_sim_prob *a, const dd_sim_prob *b)
+{
+    return a->p >= b->lo - 1e-12 && a->p <= b->hi + 1e-12;
+}
+
+/* The incremental re-plan's estimates (inc) lie in the full re-plan's 95%
+ * intervals, replication streams the same. */
+static void assert_agrees(const dd_sim_result *inc, const dd_sim_result *full)
+{
+    print_message("P(deadline) %.3f vs %.3f [%.3f, %.3f]; P(every term) %.3f vs %.3f "
+                  "[%.3f, %.3f]\n",
+                  inc->p_deadline.p, full->p_deadline.p, full->p_deadline.lo, full->p_deadline.hi,
+                  inc->p_all_terms.p, full->p_all_terms.p, full->p_all_terms.lo,
+                  full->p_all_terms.hi);
+    assert_true(within(&inc->p_deadline, &full->p_deadline));
+    assert_true(within(&inc->p_all_terms, &full->p_all_terms));
+    for (size_t i = 0; i < inc->n_milestones; i++)
+        assert_true(within(&inc->p_milestone[i], &full->p_milestone[i]));
+    for (size_t i = 0; i < inc->plan->scenario->n_sites; i++)
+        assert_true(within(&inc->sites[i].p_close_by, &full->sites[i].p_close_by));
+}
+
+static dd_sim_result *simulate_policy(const dd_plan *p, uint64_t n, bool full)
+{
+    dd_sim_options o;
+    dd_sim_options_init(&o);
+    o.replications = n;
+    o.threads = 2;
+    o.sensitivity = false;
+    o.replan_full = full;
+    dd_sim_result *r = NULL;
+    assert_int_equal(dd_sim_run(p, &o, &r), DD_OK);
+    assert_true(r->replan && r->replan_full == full);
+    return r;
+}
+
+/* The Niger example (its own disruption model): a plan this small
+ * re-plans in full under either policy, so the two agree exactly. */
+static void test_incremental_niger(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("../../examples/niger-2024/scenario.yaml");
+    assert_true(s->disruptions.present);
+    dd_plan *p = plan_of(s);
+    assert_true(p->n_sorties < DD__SIM_INCREMENTAL_MIN);
+    dd_sim_result *inc = simulate_policy(p, 1000, false);
+    dd_sim_result *full = simulate_policy(p, 1000, true);
+    assert_agrees(inc, full);
+    assert_int_equal(inc->p_all_terms.hits, full->p_all_terms.hits);
+    dd_sim_result_free(inc);
+    dd_sim_result_free(full);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* A mid-size generated scenario (bench/gen: 3 sites, about 250 sorties)
+ * with the test disruption model's country-wide part: the incremental
+ * re-plan's probabilities lie in the full re-plan's intervals. */
+static void test_incremental_generated(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd_sim_incXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "%s --seed 1 --cargo 4000 --people 400 --tasks 40 --sites 3 %s >/dev/null",
+             DD_BENCH_GEN, dir);
+    assert_int_equal(system(cmd), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fputs("disruptions:\n"
+          "  clearance:\n"
+          "    decision: {dist: lognormal, median: 3d, sigma: 0.5}\n"
+          "    denial: 0.08\n"
+          "  closures:\n"
+          "    rate: 0.02\n"
+          "    duration: {dist: triangular, min: 6h, mode: 12h, max: 3d}\n"
+          "  exit_processing: {dist: uniform, min: 0.6, max: 1.0}\n"
+          "  task_duration: {dist: triangular, min: 0.9, mode: 1.0, max: 1.6}\n"
+          "  replan: 1d\n"
+          "  aircraft:\n"
+          "    HVY: {abort: 0.04, delay: {dist: triangular, min: 2h, mode: 8h, max: 2d}}\n"
+          "    MED: {abort: 0.06, delay: {dist: uniform, min: 1h, max: 1d}}\n",
+          f);
+    fclose(f);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(path, &d, &s), DD_OK);
+    dd_diags_fini(&d);
+    dd_plan *p = plan_of(s);
+    print_message("generated: %zu sorties\n", p->n_sorties);
+    assert_true(p->n_sorties >= DD__SIM_INCREMENTAL_MIN);
+    dd_sim_result *inc = simulate_policy(p, 200, false);
+    dd_sim_result *full = simulate_policy(p, 200, true);
+    assert_agrees(inc, full);
+    dd_sim_result_free(inc);
+    dd_sim_result_free(full);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -477,6 +595,8 @@ int main(void)
         cmocka_unit_test(test_disruptions_values),
         cmocka_unit_test(test_disruptions_errors),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_incremental_niger),
+        cmocka_unit_test(test_incremental_generated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

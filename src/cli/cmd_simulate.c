@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `drawdown simulate SCENARIO [--replications N] [--seed K] [--threads T]
- *  [--no-replan] [--no-sensitivity] [--json] [-o result.json]` */
+ *  [--replan incremental|full] [--no-replan] [--no-sensitivity] [--json] [-o result.json]` */
 #include <drawdown/cluster.h>
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
@@ -29,6 +29,8 @@ static const char sim_usage[] =
     "  --seed K           seed of the plan and of the replications (default 1)\n"
     "  --threads T        worker threads (default: every core)\n"
     "  --objective O      the plan's: margin (default) or completion (drawdown plan)\n"
+    "  --replan MODE      incremental (default): a re-plan places again what a\n"
+    "                     disruption moves; full: every sortie on the ground\n"
     "  --no-replan        follow the original plan, shifting delayed sorties\n"
     "  --no-sensitivity   skip the sensitivity table\n"
     "  --mpi              share the replications with the other ranks of an MPI\n"
@@ -106,6 +108,15 @@ int dd__cmd_simulate(int argc, char **argv)
             return DD_EXIT_OK;
         } else if (!strcmp(a, "--no-replan")) {
             so.replan = false;
+        } else if (!strcmp(a, "--replan")) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "incremental") && strcmp(v, "full")) {
+                fprintf(stderr,
+                        "drawdown simulate: --replan is incremental or full, got '%s'\n", v);
+                return DD_EXIT_INPUT;
+            }
+            so.replan = true;
+            so.replan_full = !strcmp(v, "full");
         } else if (!strcmp(a, "--no-sensitivity")) {
             so.sensitivity = false;
         } else if (!strcmp(a, "--objective")) {

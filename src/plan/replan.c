@@ -11,26 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan_int.h"
-
-struct dd_replanner {
-    const dd_plan *base;
-    dd__terms terms;
-    dd__state st;
-    size_t n;
-    size_t *slot, *cont; /* undeparted sortie indices, two orders */
-    size_t *tmp;         /* merge sort's buffer */
-    dd_time *try_at;     /* per slot: when it is placed */
-    dd_time *latest;     /* per slot: end of the window it may keep */
-    int32_t *give;       /* per slot: the content it gets */
-    int32_t *placed;     /* per sortie: its record in st.sorties, or -1 */
-    int32_t *give0;      /* the matching, kept for a second placement */
-    dd_time *site_last;  /* per site: last departure of a placement */
-    unsigned char *sec;  /* per base sortie: carries people of the security */
-    unsigned char *sec_slot; /* per sortie: the load it is given carries them */
-    size_t *slot0;       /* the undeparted sorties in slot order */
-    unsigned char *seen;
-};
+#include "plan/replan_int.h"
 
 static dd_time max_t(dd_time a, dd_time b)
 {
@@ -61,10 +42,16 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->sec = calloc(n, 1);
     r->sec_slot = calloc(n, 1);
     r->seen = malloc(n);
+    const dd_scenario *s = base->scenario;
+    r->prev = malloc(n * sizeof *r->prev);
+    r->prev_ok = malloc(n);
+    r->prev_site_cap = malloc((s->n_sites + 1) * sizeof *r->prev_site_cap);
+    r->keep = malloc(n);
+    r->tail_off = malloc((s->n_aircraft + 1) * sizeof *r->tail_off);
     dd_status st = DD_ENOMEM;
     if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
-        r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot &&
-        r->seen) {
+        r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
+        r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
          * security element that stays to the end */
         for (size_t i = 0; i < base->scenario->n_sites; i++)
@@ -84,6 +71,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
     }
+    if (st == DD_OK)
+        st = dd__replan_init_inc(r);
     if (st != DD_OK) {
         dd_replanner_free(r);
         return st;
@@ -113,6 +102,30 @@ void dd_replanner_free(dd_replanner *r)
     free(r->sec);
     free(r->sec_slot);
     free(r->seen);
+    free(r->prev);
+    free(r->prev_ok);
+    free(r->prev_site_cap);
+    free(r->keep);
+    free(r->tail_off);
+    free(r->chain);
+    free(r->tmap);
+    free(r->taken);
+    free(r->order);
+    free(r->ground);
+    free(r->tail_save);
+    free(r->pin);
+    free(r->spill);
+    free(r->by_site);
+    free(r->site_off);
+    free(r->span_lo);
+    free(r->mark);
+    free(r->pred);
+    free(r->succ);
+    free(r->gap_tail);
+    free(r->gap_hub);
+    free(r->gap_last);
+    free(r->spill_order);
+    free(r->gap_succ);
     free(r);
 }
 
@@ -280,6 +293,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
     dd_status rc = reset_state(r, x);
+    if (rc == DD_OK && r->hold)
+        rc = dd__replan_hold(r); /* an incremental run's kept sorties */
     if (rc != DD_OK)
         return rc;
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
@@ -422,11 +437,54 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     return DD_OK;
 }
 
-dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
+void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
 {
-    const dd_plan *p = r->base;
-    const dd_scenario *s = p->scenario;
+    memcpy(r->cont, r->slot, m * sizeof *r->cont);
+    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL};
+    merge_sort(&sc, r->slot, r->tmp, m);
+    sc.by = 1;
+    merge_sort(&sc, r->cont, r->tmp, m);
+    /* both orders group by (site, type) first, so position i pairs a slot
+     * with a content of the same group */
+    for (size_t i = 0; i < m; i++) {
+        r->give[r->slot[i]] = (int32_t)r->cont[i];
+        r->give0[r->slot[i]] = (int32_t)r->cont[i];
+    }
+    memcpy(r->slot0, r->slot, m * sizeof *r->slot);
+}
+
+dd_status dd__replan_place(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                           size_t m, bool windows_first, int64_t *missed_out)
+{
+    score q;
+    dd_status rc = place_pass(r, x, out, m, windows_first, &q);
+    *missed_out = q.missed;
+    r->stats.placed += m;
+    return rc;
+}
+
+void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m)
+{
+    const dd_scenario *s = r->base->scenario;
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->slot0[i];
+        r->prev_ok[f] = r->placed[f] >= 0;
+        if (r->prev_ok[f])
+            r->prev[f] = r->st.sorties[r->placed[f]];
+    }
+    for (size_t i = 0; i < s->n_sites; i++)
+        r->prev_site_cap[i] = r->terms.site_cap[i];
+    r->prev_country_cap = r->terms.country_cap;
+    r->prev_now = x->now;
+    r->have_prev = !x->keep_clearances;
+}
+
+dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                           size_t *m_out)
+{
+    const dd_scenario *s = r->base->scenario;
     size_t n = r->n, m = 0;
+    *m_out = 0;
     if (!x || !out || (n && !x->sorties))
         return DD_EARG;
     memset(r->seen, 0, n ? n : 1);
@@ -444,34 +502,54 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
     for (size_t i = 0; i < s->n_sites; i++)
         r->terms.site_cap[i] = x->site_cap ? x->site_cap[i] : s->sites[i].daily_cap;
     r->terms.country_cap = x->country_cap ? *x->country_cap : s->agreement.clearance.daily_cap;
+    r->stats.runs++;
+    *m_out = m;
+    return DD_OK;
+}
+
+dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
+{
+    size_t m;
+    dd_status rc = dd__replan_begin(r, x, out, &m);
+    if (rc != DD_OK)
+        return rc;
+    return dd__replan_full(r, x, out, m);
+}
+
+dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                          size_t m)
+{
+    dd_status rc;
+    r->stats.full++;
     /* 1. match contents to slots per airfield and type */
-    memcpy(r->cont, r->slot, m * sizeof *r->cont);
-    size_t *tmp = r->tmp;
-    sort_ctx sc = {p, x, 0, r->try_at, r->latest, false, NULL, NULL};
-    merge_sort(&sc, r->slot, tmp, m);
-    sc.by = 1;
-    merge_sort(&sc, r->cont, tmp, m);
-    /* both orders group by (site, type) first, so position i pairs a slot
-     * with a content of the same group */
-    for (size_t i = 0; i < m; i++)
-        r->give[r->slot[i]] = (int32_t)r->cont[i];
-    memcpy(r->give0, r->give, n * sizeof *r->give);
-    memcpy(r->slot0, r->slot, m * sizeof *r->slot);
+    dd__replan_match(r, x, m);
     /* 2-3. placed by the day each can go, within a day the airfield that
      * must close first first; or, to keep the clearances held
      * (x->keep_clearances), those first, so one sortie moved does not push
      * the others out of their windows day after day, unless that misses a
      * term the other order meets */
     score a, b;
-    if (!x->keep_clearances)
-        return place_pass(r, x, out, m, false, &a);
-    dd_status rc = place_pass(r, x, out, m, true, &a);
-    if (rc != DD_OK || (a.missed == 0 && a.late == 0))
-        return rc;
-    rc = place_pass(r, x, out, m, false, &b);
-    if (rc != DD_OK || cmp_score(&b, &a) <= 0)
-        return rc;
-    return place_pass(r, x, out, m, true, &a);
+    r->stats.placed += m;
+    if (!x->keep_clearances) {
+        rc = place_pass(r, x, out, m, false, &a);
+    } else {
+        rc = place_pass(r, x, out, m, true, &a);
+        if (rc == DD_OK && (a.missed != 0 || a.late != 0)) {
+            rc = place_pass(r, x, out, m, false, &b);
+            if (rc == DD_OK && cmp_score(&b, &a) > 0)
+                rc = place_pass(r, x, out, m, true, &a);
+        }
+    }
+    if (rc == DD_OK)
+        dd__replan_keep(r, x, m);
+    else
+        r->have_prev = false;
+    return rc;
+}
+
+void dd_replanner_stats(const dd_replanner *r, dd_replan_stats *out)
+{
+    *out = r->stats;
 }
 
 static dd_pax *copy_pax(const dd_pax *v, size_t n)
@@ -500,9 +578,9 @@ static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
         so->arrival += d;
         *content = x->sorties[f].carries;
     } else {
-        if (out[f].departure == DD_TIME_NONE || r->placed[f] < 0)
+        if (out[f].departure == DD_TIME_NONE || !r->prev_ok[f])
             return DD_EINFEASIBLE;
-        *so = r->st.sorties[r->placed[f]];
+        *so = r->prev[f];
         *content = out[f].carries;
     }
     const dd_sortie *cs = &b->sorties[*content];

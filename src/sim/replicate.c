@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <drawdown/replan.h>
+
 #include "sim/sim_int.h"
 
 enum { REQ_PENDING, REQ_APPROVED };
@@ -273,7 +275,8 @@ typedef struct ctx {
     const dd_sim_knobs *k;
     dd_rng rng;
     dd__sim_outcome *out;
-    bool replan, invalid;
+    dd__sim_policy policy;
+    bool invalid;
     dd_time next_replan;
 } ctx;
 
@@ -492,7 +495,12 @@ static void replan(ctx *c, dd_time now)
                        .tail_hub = w->th_of,
                        .site_cap = w->site_cap,
                        .country_cap = &country};
-    if (dd_replanner_run(w->rp, &x, w->ro) != DD_OK)
+    /* a small plan is placed again in full: the incremental run's
+     * bookkeeping costs more than it saves there (docs/sim.md) */
+    bool full = c->policy == DD__SIM_REPLAN_FULL || nf < DD__SIM_INCREMENTAL_MIN;
+    dd_status rc = full ? dd_replanner_run(w->rp, &x, w->ro)
+                        : dd_replanner_run_incremental(w->rp, &x, w->ro);
+    if (rc != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
     /* withdraw the requests to be replaced first, so that a new request
      * does not find its day taken by one that is about to move */
@@ -896,12 +904,12 @@ static void milestones(ctx *c)
 }
 
 void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_knobs *k,
-                       bool replan_on, uint64_t seed, uint64_t rep, dd__sim_outcome *out,
-                       dd_time *site_close)
+                       dd__sim_policy policy, uint64_t seed, uint64_t rep,
+                       dd__sim_outcome *out, dd_time *site_close)
 {
     const dd_scenario *s = m->s;
     ctx c = {.m = m, .s = s, .dz = &s->disruptions, .w = w, .k = k, .out = out,
-             .replan = replan_on};
+             .policy = policy};
     dd_rng_seed(&c.rng, seed, rep);
     memset(out, 0, sizeof *out);
     size_t nf = m->n_flights, ns = s->n_sites, nd = (size_t)m->n_days;
@@ -917,6 +925,7 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
             w->tail_hub[i] = s->aircraft[a].home;
     w->n_heap = 0;
     w->seq = 0;
+    dd_replanner_reset(w->rp); /* the last placement is this replication's own */
     sample_closures(&c);
     sample_ready(&c);
     for (size_t f = 0; f < nf; f++) {
@@ -939,7 +948,7 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
         event e = pop(w);
         if (e.t > m->horizon)
             break;
-        if (c.replan && c.invalid && e.t >= c.next_replan) {
+        if (c.policy != DD__SIM_FOLLOW && c.invalid && e.t >= c.next_replan) {
             replan(&c, e.t);
             c.invalid = false;
             c.next_replan = e.t + every;

@@ -162,7 +162,7 @@ void dd__sim_model_fini(dd__sim_model *m)
 typedef struct batch {
     const dd__sim_model *m;
     dd_sim_knobs knobs;
-    bool replan;
+    dd__sim_policy policy;
     uint64_t seed, n;
     size_t n_sens;
     uint64_t ns_rep;
@@ -254,7 +254,7 @@ static dd_status worker_run(void *user, void *scratch, uint64_t i, unsigned char
         k = &b->sens[(i - b->n) / b->ns_rep];
         rep = (i - b->n) % b->ns_rep;
     }
-    dd__sim_replicate(b->m, sw->w, k, b->replan, b->seed, rep, &o, sw->close);
+    dd__sim_replicate(b->m, sw->w, k, b->policy, b->seed, rep, &o, sw->close);
     encode(rec, &o, sw->close, b->m->s->n_sites);
     return DD_OK;
 }
@@ -299,6 +299,8 @@ static uint64_t run_fingerprint(const dd__sim_model *m, const dd_sim_options *o)
     uint64_t h = dd__farm_hash(DD__FARM_HASH0, "drawdown-sim-1", 14);
     h = dd__farm_hash(h, &o->seed, sizeof o->seed);
     h = dd__farm_hash(h, &o->replan, sizeof o->replan);
+    if (o->replan && !o->replan_full) /* a full re-plan's checkpoints of before stay good */
+        h = dd__farm_hash(h, "incremental", 11);
     for (size_t i = 0; i < m->n_flights; i++) {
         const dd__sim_flight *f = &m->flights[i];
         int64_t v[10] = {f->site,    f->aircraft, f->dep,      f->position,     f->ground,
@@ -573,7 +575,10 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
         {"daily_cap", "-1", "+1"},
     };
     size_t nsites = plan->scenario->n_sites;
-    batch b = {.m = &m, .knobs = o->knobs, .replan = o->replan, .seed = o->seed, .n = n,
+    batch b = {.m = &m, .knobs = o->knobs, .policy = !o->replan        ? DD__SIM_FOLLOW
+                                                   : o->replan_full ? DD__SIM_REPLAN_FULL
+                                                                    : DD__SIM_REPLAN,
+               .seed = o->seed, .n = n,
                .ns_rep = ns_rep};
     if (o->sensitivity)
         for (size_t i = 0; i < 5; i++)
@@ -601,6 +606,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     r->seed = o->seed;
     r->threads = threads;
     r->replan = o->replan;
+    r->replan_full = o->replan && o->replan_full;
     r->ranks = dd_cluster_size(o->cluster);
     bool root = dd_cluster_rank(o->cluster) == 0;
     uint64_t fp = run_fingerprint(&m, o);

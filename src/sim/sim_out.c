@@ -43,6 +43,12 @@ static void json_time(FILE *f, const dd_scenario *s, dd_time t)
     json_str(f, buf);
 }
 
+/* "replan" is the default, incremental re-plan (docs/sim.md) */
+static const char *policy_name(const dd_sim_result *r)
+{
+    return !r->replan ? "no-replan" : r->replan_full ? "replan-full" : "replan";
+}
+
 static void json_prob(FILE *f, const dd_sim_prob *p)
 {
     fprintf(f, "{\"p\": %.6f, \"lo\": %.6f, \"hi\": %.6f, \"hits\": %llu, \"n\": %llu}", p->p,
@@ -56,7 +62,7 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
     json_str(f, scenario_path ? scenario_path : "");
     fprintf(f, ",\n  \"replications\": %llu,\n  \"seed\": %llu,\n  \"policy\": \"%s\",\n",
             (unsigned long long)r->replications, (unsigned long long)r->seed,
-            r->replan ? "replan" : "no-replan");
+            policy_name(r));
     fputs("  \"deadline\": ", f);
     json_time(f, s, s->agreement.deadline);
     fputs(",\n  \"plan_meets_deadline\": ", f);
@@ -143,7 +149,7 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
     char a[40], b[40], c[40];
     fprintf(f, "Simulation: %llu replications, seed %llu, policy %s, %d thread%s",
             (unsigned long long)r->replications, (unsigned long long)r->seed,
-            r->replan ? "replan" : "no-replan", r->threads, r->threads == 1 ? "" : "s");
+            policy_name(r), r->threads, r->threads == 1 ? "" : "s");
     if (r->ranks > 1)
         fprintf(f, " on each of %d ranks", r->ranks);
     if (r->resumed)

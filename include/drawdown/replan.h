@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Incremental re-planning (issue 19): the re-planner of plan.h
+ * (dd_replanner) run on the states of one execution in time order, keeping
+ * what a disruption does not move. The simulation's default policy
+ * (docs/sim.md); the full re-plan (dd_replanner_run) stays tracking's.
+ *
+ * Ownership and threads as dd_replanner: one per thread; a run does not
+ * allocate once the working memory has grown to the plan's size.
+ */
+#ifndef DRAWDOWN_REPLAN_H
+#define DRAWDOWN_REPLAN_H
+
+#include <drawdown/plan.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Incremental re-planning (docs/sim.md): the same contract as
+ * dd_replanner_run, for the states of one execution in time order (the
+ * simulation's re-plans within a replication). The run keeps the last
+ * run's placement (the base plan before the first) of every sortie that
+ * still fits it — inside the window it holds, its load ready, its airfield
+ * open, on the ground from a day D on — and places the others again as
+ * dd_replanner_run does; D starts the day after the latest sortie that
+ * must move and grows until the sorties placed again leave before it and
+ * the kept ones find their tails where they are; with nothing left to
+ * keep it is a full run. Every run of a state with keep_clearances, with a
+ * weekly cap, with other caps than the last run's or before its `now` is a
+ * full one. dd_replanner_reset forgets the last placement: call it when a
+ * new execution starts (each replication), so that a run depends only on
+ * the execution's own states.
+ */
+dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
+                                       dd_replan_sortie *out);
+void dd_replanner_reset(dd_replanner *r);
+
+/* What the runs of a replanner did (since dd_replanner_new). */
+typedef struct dd_replan_stats {
+    uint64_t runs;   /* full and incremental */
+    uint64_t full;   /* runs that placed every sortie on the ground */
+    uint64_t placed; /* sorties placed, summed over the runs and their tries */
+    uint64_t kept;   /* sorties kept as placed by the incremental runs */
+    uint64_t grown;  /* times an incremental run moved its day D later */
+} dd_replan_stats;
+void dd_replanner_stats(const dd_replanner *r, dd_replan_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
