@@ -4,7 +4,7 @@
  * and drawdown status: the event log and where the withdrawal stands
  * against its plan (docs/track.md).
  */
-#include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include <drawdown/track.h>
 
 static const char track_usage[] =
@@ -65,24 +66,74 @@ static const char status_usage[] =
 
 /* ---- keys ----------------------------------------------------------------- */
 
+/* Every option of track, status and keys; each subcommand's spec says
+ * which it takes. */
+typedef struct track_args {
+    const char *keys, *key, *scenario, *receipt, *at, *out, *note;
+    bool json, all, no_verify, accept;
+    int objective; /* -1: the planner's default */
+    uint64_t seed, accepted;
+} track_args;
+
+#define T_OPT(name, kind, field, lo, hi, choices)                                        \
+    {name, NULL, kind, offsetof(track_args, field), lo, hi, choices, 0}
+#define T_STR(name, field) T_OPT(name, DD_OPT_STR, field, 0, 0, NULL)
+#define T_FLAG(name, field) T_OPT(name, DD_OPT_FLAG, field, 0, 0, NULL)
+#define T_KEYS T_STR("--keys", keys), T_STR("--key", key)
+#define N_OPTS(a) (sizeof(a) / sizeof(a)[0])
+
+static const dd_opt start_opts[] = {
+    T_KEYS, T_OPT("--seed", DD_OPT_UINT, seed, 0, 1.8e19, NULL),
+    T_OPT("--objective", DD_OPT_CHOICE, objective, 0, 0, "margin|completion")};
+static const dd_opt add_opts[] = {T_KEYS, T_STR("--scenario", scenario)};
+static const dd_opt log_opts[] = {T_STR("--scenario", scenario), T_FLAG("--json", json)};
+static const dd_opt verify_opts[] = {T_STR("--receipt", receipt), T_FLAG("--json", json)};
+static const dd_opt receipt_opts[] = {T_KEYS};
+static const dd_opt upgrade_opts[] = {T_KEYS, T_STR("--scenario", scenario)};
+static const dd_opt plan_opts[] = {T_OPT("--accepted", DD_OPT_UINT, accepted, 1, 1e15, NULL)};
+static const dd_opt status_opts[] = {
+    T_STR("--at", at),        T_FLAG("--all", all),         T_FLAG("--json", json),
+    T_STR("-o", out),         T_FLAG("--no-verify", no_verify), T_STR("--scenario", scenario),
+    T_FLAG("--accept", accept), T_STR("--note", note),       T_KEYS};
+static const dd_opt keys_opts[] = {T_STR("--keys", keys)};
+
+#define TRACK_SPEC(sub, opts, lo, hi, missing)                                            \
+    {"track " sub, track_usage, opts, N_OPTS(opts), lo, hi, missing, "one log at a time"}
+
+static const dd_cli_spec track_specs[] = {
+    TRACK_SPEC("start", start_opts, 2, 2, "needs a LOG to create and its SCENARIO"),
+    TRACK_SPEC("add", add_opts, 2, 2, "needs the LOG and an EVENTS file (- reads standard input)"),
+    TRACK_SPEC("log", log_opts, 1, 1, "which log?"),
+    TRACK_SPEC("verify", verify_opts, 1, 1, "which log?"),
+    TRACK_SPEC("receipt", receipt_opts, 1, 1, "which log?"),
+    TRACK_SPEC("upgrade", upgrade_opts, 1, 1, "which log?"),
+    TRACK_SPEC("plan", plan_opts, 1, 1, "which log?"),
+};
+
+static const dd_cli_spec status_spec = {
+    "status", status_usage, status_opts, N_OPTS(status_opts), 1, 1, "which log?",
+    "one log at a time"};
+
+static const dd_cli_spec keys_specs[] = {
+    {"keys new", keys_usage, keys_opts, N_OPTS(keys_opts), 0, 1, NULL, "one key at a time"},
+    {"keys list", keys_usage, keys_opts, N_OPTS(keys_opts), 0, 0, NULL, "no argument"},
+    {"keys export", keys_usage, keys_opts, N_OPTS(keys_opts), 0, 1, NULL, "one key at a time"},
+};
+
+/* The spec of sub among specs (their names after `prefix `), or NULL. */
+static const dd_cli_spec *spec_of(const dd_cli_spec *specs, size_t n, size_t prefix,
+                                  const char *sub)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(specs[i].cmd + prefix, sub))
+            return &specs[i];
+    return NULL;
+}
+
 typedef struct keyopt {
     const char *file; /* --keys */
     const char *name; /* --key */
 } keyopt;
-
-/* Take --key/--keys at argv[*i]; true when it was one. */
-static bool key_option(int argc, char **argv, int *i, keyopt *k)
-{
-    if (!strcmp(argv[*i], "--key") && *i + 1 < argc) {
-        k->name = argv[++*i];
-        return true;
-    }
-    if (!strcmp(argv[*i], "--keys") && *i + 1 < argc) {
-        k->file = argv[++*i];
-        return true;
-    }
-    return false;
-}
 
 static int keys_file(const keyopt *k, char *buf, size_t n)
 {
@@ -132,21 +183,29 @@ static int signing_key(const keyopt *k, dd_keyring **ring_out, const dd_key **ou
 
 int dd__cmd_keys(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(keys_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? DD_EXIT_INPUT : DD_EXIT_OK;
+    if (argc < 2) {
+        fprintf(stderr, "drawdown keys: which subcommand? (new, list, export)\n%s", keys_usage);
+        return DD_EXIT_INPUT;
     }
-    const char *sub = argv[1], *name = NULL;
-    keyopt k = {0};
-    for (int i = 2; i < argc; i++) {
-        if (key_option(argc, argv, &i, &k))
-            continue;
-        if (argv[i][0] == '-' || name) {
-            fprintf(stderr, "drawdown keys: unexpected '%s'\n%s", argv[i], keys_usage);
-            return DD_EXIT_INPUT;
-        }
-        name = argv[i];
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(keys_usage, stdout);
+        return DD_EXIT_OK;
     }
+    const char *sub = argv[1];
+    const dd_cli_spec *spec = spec_of(keys_specs, N_OPTS(keys_specs), 5, sub);
+    if (!spec) {
+        fprintf(stderr, "drawdown keys: unknown subcommand '%s'\n%s", sub, keys_usage);
+        return DD_EXIT_INPUT;
+    }
+    track_args v;
+    memset(&v, 0, sizeof v);
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int parsed = dd__cli_parse(spec, argc - 1, argv + 1, &v, args, &n_args);
+    if (parsed >= 0)
+        return parsed;
+    const char *name = n_args ? args[0] : NULL;
+    keyopt k = {v.keys, NULL};
     char path[4096];
     int code = keys_file(&k, path, sizeof path);
     if (code)
@@ -197,10 +256,6 @@ int dd__cmd_keys(int argc, char **argv)
             }
         }
         dd_keys_free(ring);
-    } else {
-        fprintf(stderr, "drawdown keys: unknown subcommand '%s'\n%s", sub, keys_usage);
-        dd_diags_fini(&d);
-        return DD_EXIT_INPUT;
     }
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
@@ -294,75 +349,17 @@ static void json_errors(const char *format, const char *log, const dd_diags *d, 
     fputs("]}\n", f);
 }
 
-static int need_args(int argc, int n, const char *usage)
-{
-    if (argc < n) {
-        fprintf(stderr, "drawdown track: an argument is missing (see the usage)\n%s", usage);
-        return DD_EXIT_INPUT;
-    }
-    return DD_EXIT_OK;
-}
-
-/* An argument a track subcommand does not take: say which, and why. */
-static int bad_arg(const char *a)
-{
-    if (a[0] == '-' && a[1])
-        fprintf(stderr, "drawdown track: unknown option '%s' (or its value is missing)\n%s", a,
-                track_usage);
-    else
-        fprintf(stderr, "drawdown track: one log at a time (got '%s' too)\n%s", a, track_usage);
-    return DD_EXIT_INPUT;
-}
-
 /* ---- track start ---------------------------------------------------------- */
 
-static int track_start(int argc, char **argv)
+static int track_start(const track_args *v, const char *const *args)
 {
-    const char *log = NULL, *scen = NULL;
-    keyopt k = {0};
+    const char *log = args[0], *scen = args[1];
+    keyopt k = {v->keys, v->key};
     dd_plan_options opt;
     dd_plan_options_init(&opt);
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (key_option(argc, argv, &i, &k))
-            continue;
-        if (!strcmp(a, "--seed") && i + 1 < argc) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(argv[++i], &end, 10);
-            if (*end || errno || argv[i][0] == '-') {
-                fprintf(stderr, "drawdown track: --seed needs a whole number, got '%s'\n",
-                        argv[i]);
-                return DD_EXIT_INPUT;
-            }
-            opt.seed = v;
-        } else if (!strcmp(a, "--objective") && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (!strcmp(v, "margin"))
-                opt.objective = DD_OBJ_MARGIN;
-            else if (!strcmp(v, "completion"))
-                opt.objective = DD_OBJ_COMPLETION;
-            else {
-                fprintf(stderr,
-                        "drawdown track: --objective is margin or completion, got '%s'\n", v);
-                return DD_EXIT_INPUT;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown track: unknown option '%s'\n%s", a, track_usage);
-            return DD_EXIT_INPUT;
-        } else if (!log) {
-            log = a;
-        } else if (!scen) {
-            scen = a;
-        } else {
-            return bad_arg(a);
-        }
-    }
-    if (!log || !scen) {
-        fprintf(stderr, "drawdown track start: needs a LOG to create and its SCENARIO\n%s",
-                track_usage);
-        return DD_EXIT_INPUT;
-    }
+    opt.seed = v->seed;
+    if (v->objective >= 0)
+        opt.objective = v->objective == 1 ? DD_OBJ_COMPLETION : DD_OBJ_MARGIN;
     dd_keyring *ring = NULL;
     const dd_key *key = NULL;
     int code = signing_key(&k, &ring, &key);
@@ -394,24 +391,10 @@ static int track_start(int argc, char **argv)
 
 /* ---- track add ------------------------------------------------------------ */
 
-static int track_add(int argc, char **argv)
+static int track_add(const track_args *v, const char *const *pos)
 {
-    const char *pos[2] = {NULL, NULL}, *scen = NULL;
-    int np = 0;
-    keyopt k = {0};
-    for (int i = 0; i < argc; i++) {
-        if (key_option(argc, argv, &i, &k))
-            continue;
-        if (!strcmp(argv[i], "--scenario") && i + 1 < argc) {
-            scen = argv[++i];
-            continue;
-        }
-        if ((argv[i][0] == '-' && argv[i][1]) || np == 2)
-            return bad_arg(argv[i]);
-        pos[np++] = argv[i];
-    }
-    if (need_args(np, 2, track_usage))
-        return DD_EXIT_INPUT;
+    const char *scen = v->scenario;
+    keyopt k = {v->keys, v->key};
     dd_keyring *ring = NULL;
     const dd_key *key = NULL;
     int code = signing_key(&k, &ring, &key);
@@ -458,22 +441,10 @@ static const dd_track_batch *batch_of(const dd_track_batch *b, size_t n, int64_t
     return lo < n && b[lo].first <= seq ? &b[lo] : NULL;
 }
 
-static int track_log(int argc, char **argv)
+static int track_log(const track_args *v, const char *const *args)
 {
-    const char *log = NULL, *scen = NULL;
-    bool json = false;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
-            json = true;
-        else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
-            scen = argv[++i];
-        else if (argv[i][0] == '-' || log)
-            return bad_arg(argv[i]);
-        else
-            log = argv[i];
-    }
-    if (!log)
-        return need_args(0, 1, track_usage);
+    const char *log = args[0], *scen = v->scenario;
+    const bool json = v->json;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
@@ -584,22 +555,10 @@ static char *read_all(const char *path, size_t *n)
     return b;
 }
 
-static int track_verify(int argc, char **argv)
+static int track_verify(const track_args *v, const char *const *args)
 {
-    const char *log = NULL, *receipt = NULL;
-    bool json = false;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
-            json = true;
-        else if (!strcmp(argv[i], "--receipt") && i + 1 < argc)
-            receipt = argv[++i];
-        else if (argv[i][0] == '-' || log)
-            return bad_arg(argv[i]);
-        else
-            log = argv[i];
-    }
-    if (!log)
-        return need_args(0, 1, track_usage);
+    const char *log = args[0], *receipt = v->receipt;
+    const bool json = v->json;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
@@ -694,19 +653,10 @@ static int track_verify(int argc, char **argv)
 
 /* ---- track receipt, upgrade, plan ---------------------------------------- */
 
-static int track_receipt(int argc, char **argv)
+static int track_receipt(const track_args *v, const char *const *args)
 {
-    const char *log = NULL;
-    keyopt k = {0};
-    for (int i = 0; i < argc; i++) {
-        if (key_option(argc, argv, &i, &k))
-            continue;
-        if (argv[i][0] == '-' || log)
-            return bad_arg(argv[i]);
-        log = argv[i];
-    }
-    if (!log)
-        return need_args(0, 1, track_usage);
+    const char *log = args[0];
+    keyopt k = {v->keys, v->key};
     dd_keyring *ring = NULL;
     const dd_key *key = NULL;
     int code = signing_key(&k, &ring, &key);
@@ -729,22 +679,10 @@ static int track_receipt(int argc, char **argv)
     return dd__cli_exit_for(st);
 }
 
-static int track_upgrade(int argc, char **argv)
+static int track_upgrade(const track_args *v, const char *const *args)
 {
-    const char *log = NULL, *scen = NULL;
-    keyopt k = {0};
-    for (int i = 0; i < argc; i++) {
-        if (key_option(argc, argv, &i, &k))
-            continue;
-        if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
-            scen = argv[++i];
-        else if (argv[i][0] == '-' || log)
-            return bad_arg(argv[i]);
-        else
-            log = argv[i];
-    }
-    if (!log)
-        return need_args(0, 1, track_usage);
+    const char *log = args[0], *scen = v->scenario;
+    keyopt k = {v->keys, v->key};
     dd_keyring *ring = NULL;
     const dd_key *key = NULL;
     int code = signing_key(&k, &ring, &key);
@@ -769,24 +707,10 @@ static int track_upgrade(int argc, char **argv)
     return dd__cli_exit_for(st);
 }
 
-static int track_plan(int argc, char **argv)
+static int track_plan(const track_args *v, const char *const *args)
 {
-    const char *log = NULL;
-    long long accepted = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--accepted") && i + 1 < argc) {
-            char *end;
-            accepted = strtoll(argv[++i], &end, 10);
-            if (*end || accepted < 1)
-                return bad_arg(argv[i]);
-        } else if (argv[i][0] == '-' || log) {
-            return bad_arg(argv[i]);
-        } else {
-            log = argv[i];
-        }
-    }
-    if (!log)
-        return need_args(0, 1, track_usage);
+    const char *log = args[0];
+    const long long accepted = (long long)v->accepted;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
@@ -815,70 +739,39 @@ int dd__cmd_track(int argc, char **argv)
         return DD_EXIT_OK;
     }
     const char *sub = argv[1];
-    if (!strcmp(sub, "start"))
-        return track_start(argc - 2, argv + 2);
-    if (!strcmp(sub, "add"))
-        return track_add(argc - 2, argv + 2);
-    if (!strcmp(sub, "log"))
-        return track_log(argc - 2, argv + 2);
-    if (!strcmp(sub, "verify"))
-        return track_verify(argc - 2, argv + 2);
-    if (!strcmp(sub, "receipt"))
-        return track_receipt(argc - 2, argv + 2);
-    if (!strcmp(sub, "upgrade"))
-        return track_upgrade(argc - 2, argv + 2);
-    if (!strcmp(sub, "plan"))
-        return track_plan(argc - 2, argv + 2);
-    fprintf(stderr, "drawdown track: unknown subcommand '%s'\n%s", sub, track_usage);
-    return DD_EXIT_INPUT;
+    const dd_cli_spec *spec = spec_of(track_specs, N_OPTS(track_specs), 6, sub);
+    if (!spec) {
+        fprintf(stderr, "drawdown track: unknown subcommand '%s'\n%s", sub, track_usage);
+        return DD_EXIT_INPUT;
+    }
+    track_args v;
+    memset(&v, 0, sizeof v);
+    v.objective = -1;
+    v.seed = 1;
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(spec, argc - 1, argv + 1, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    static int (*const run[])(const track_args *, const char *const *) = {
+        track_start, track_add, track_log, track_verify, track_receipt, track_upgrade,
+        track_plan};
+    return run[spec - track_specs](&v, args);
 }
 
 int dd__cmd_status(int argc, char **argv)
 {
-    const char *log = NULL, *at_text = NULL, *out = NULL, *scen = NULL, *note = NULL;
-    bool all = false, json = false, no_verify = false, accept = false;
-    keyopt k = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(status_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "--all")) {
-            all = true;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--no-verify")) {
-            no_verify = true;
-        } else if (!strcmp(a, "--accept")) {
-            accept = true;
-        } else if (!strcmp(a, "--note") && i + 1 < argc) {
-            note = argv[++i];
-        } else if (key_option(argc, argv, &i, &k)) {
-            continue;
-        } else if (!strcmp(a, "--at") && i + 1 < argc) {
-            at_text = argv[++i];
-        } else if (!strcmp(a, "-o") && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strcmp(a, "--scenario") && i + 1 < argc) {
-            scen = argv[++i];
-        } else if (!strcmp(a, "--at") || !strcmp(a, "-o") || !strcmp(a, "--scenario")) {
-            fprintf(stderr, "drawdown status: %s needs a value\n%s", a, status_usage);
-            return DD_EXIT_INPUT;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown status: unknown option '%s'\n%s", a, status_usage);
-            return DD_EXIT_INPUT;
-        } else if (!log) {
-            log = a;
-        } else {
-            fprintf(stderr, "drawdown status: one log at a time (got '%s' too)\n%s", a,
-                    status_usage);
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!log) {
-        fprintf(stderr, "drawdown status: which log?\n%s", status_usage);
-        return DD_EXIT_INPUT;
-    }
+    track_args v;
+    memset(&v, 0, sizeof v);
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int parsed = dd__cli_parse(&status_spec, argc, argv, &v, args, &n_args);
+    if (parsed >= 0)
+        return parsed;
+    const char *log = args[0], *at_text = v.at, *out = v.out, *scen = v.scenario,
+               *note = v.note;
+    const bool all = v.all, json = v.json, no_verify = v.no_verify, accept = v.accept;
+    keyopt k = {v.keys, v.key};
     if (accept && no_verify) {
         fprintf(stderr, "drawdown status: a plan is accepted only once the verifier has "
                         "checked it (--accept without --no-verify)\n");
