@@ -6,6 +6,7 @@
  * error.
  */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 #include <drawdown/report.h>
 #include <drawdown/serve.h>
 
@@ -33,62 +35,62 @@ static const char serve_usage[] =
     "-o) whose P(deadline) and P(every term) the dashboard shows, read again\n"
     "when the file changes.\n";
 
+typedef struct serve_args {
+    const char *listen, *users, *tls_cert, *tls_key, *key, *sim;
+    bool group_writes, no_group_writes, insecure;
+    int threads;
+} serve_args;
+
+#define S_OPT(name, kind, field, lo, hi)                                                  \
+    {name, NULL, kind, offsetof(serve_args, field), lo, hi, NULL, 0}
+
+static const dd_opt serve_opts[] = {
+    S_OPT("--listen", DD_OPT_STR, listen, 0, 0),
+    S_OPT("--users", DD_OPT_STR, users, 0, 0),
+    S_OPT("--tls-cert", DD_OPT_STR, tls_cert, 0, 0),
+    S_OPT("--tls-key", DD_OPT_STR, tls_key, 0, 0),
+    S_OPT("--key", DD_OPT_STR, key, 0, 0),
+    S_OPT("--threads", DD_OPT_INT, threads, 2, 64),
+    S_OPT("--group-writes", DD_OPT_FLAG, group_writes, 0, 0), /* the default; for scripts */
+    S_OPT("--no-group-writes", DD_OPT_FLAG, no_group_writes, 0, 0),
+    S_OPT("--sim", DD_OPT_STR, sim, 0, 0),
+    S_OPT("--insecure", DD_OPT_FLAG, insecure, 0, 0),
+};
+
+static const dd_cli_spec serve_spec = {
+    "serve", serve_usage, serve_opts, sizeof serve_opts / sizeof serve_opts[0],
+    1, 1, "which log?", "one log at a time",
+};
+
 int dd__cmd_serve(int argc, char **argv)
 {
     dd_serve_options o;
     dd_serve_options_init(&o);
+    serve_args v;
+    memset(&v, 0, sizeof v);
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&serve_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
     char addr[64] = "127.0.0.1";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(serve_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "--listen") && has) {
-            if (dd_serve_parse_listen(argv[++i], addr, sizeof addr, &o.port) != DD_OK) {
-                fprintf(stderr,
-                        "drawdown serve: --listen takes ADDR:PORT with a numeric address, "
-                        "got '%s'\n",
-                        argv[i]);
-                return DD_EXIT_INPUT;
-            }
-        } else if (!strcmp(a, "--users") && has) {
-            o.users_path = argv[++i];
-        } else if (!strcmp(a, "--tls-cert") && has) {
-            o.tls_cert = argv[++i];
-        } else if (!strcmp(a, "--tls-key") && has) {
-            o.tls_key = argv[++i];
-        } else if (!strcmp(a, "--key") && has) {
-            o.key_name = argv[++i];
-        } else if (!strcmp(a, "--threads") && has) {
-            long v = strtol(argv[++i], NULL, 10);
-            if (v < 2 || v > 64) {
-                fprintf(stderr, "drawdown serve: --threads takes 2 to 64\n");
-                return DD_EXIT_INPUT;
-            }
-            o.threads = (unsigned)v;
-        } else if (!strcmp(a, "--group-writes")) {
-            o.group_writes = true; /* the default; kept for scripts */
-        } else if (!strcmp(a, "--no-group-writes")) {
-            o.group_writes = false;
-        } else if (!strcmp(a, "--sim") && has) {
-            o.sim_path = argv[++i];
-        } else if (!strcmp(a, "--insecure")) {
-            o.insecure = true;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown serve: unknown option '%s'\n%s", a, serve_usage);
-            return DD_EXIT_INPUT;
-        } else if (!o.log_path) {
-            o.log_path = a;
-        } else {
-            fputs(serve_usage, stderr);
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!o.log_path) {
-        fputs(serve_usage, stderr);
+    if (v.listen && dd_serve_parse_listen(v.listen, addr, sizeof addr, &o.port) != DD_OK) {
+        fprintf(stderr,
+                "drawdown serve: --listen wants ADDR:PORT with a numeric address, got '%s'\n",
+                v.listen);
         return DD_EXIT_INPUT;
     }
+    o.log_path = args[0];
+    o.users_path = v.users;
+    o.tls_cert = v.tls_cert;
+    o.tls_key = v.tls_key;
+    o.key_name = v.key;
+    o.sim_path = v.sim;
+    o.insecure = v.insecure;
+    if (v.threads)
+        o.threads = (unsigned)v.threads;
+    if (v.no_group_writes)
+        o.group_writes = false;
     o.address = addr;
     o.log = stderr;
     if (!o.users_path)
