@@ -102,6 +102,23 @@ static void test_grow(void **state)
     free(v);
 }
 
+/* A failed --json command's answer: escaped, on one line. */
+static void test_diags_json(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    dd_diags_add(&d, DD_SEV_ERROR, "a.log", 0, 0, "", NULL, "no such \"log\"\tat all");
+    char buf[512] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    assert_int_equal(dd_diags_write_json(&d, "drawdown-x", "log", "a.log", f), DD_OK);
+    fclose(f);
+    assert_string_equal(buf, "{\"format\":\"drawdown-x\",\"version\":1,\"log\":\"a.log\","
+                             "\"ok\":false,\"errors\":[\"no such \\\"log\\\"\\tat all\"]}\n");
+    dd_diags_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -109,6 +126,7 @@ int main(void)
         cmocka_unit_test(test_diags_bounded_and_sorted),
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_diags_json),
         cmocka_unit_test(test_rng_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,6 +82,11 @@ void dd_diags_add(dd_diags *d, dd_severity sev, const char *file, uint32_t line,
                   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 /* Sort by file, line, column (stable), so reports read top to bottom. */
 void dd_diags_sort(dd_diags *d);
+/* For a command that failed with --json, so that a machine always gets an
+ * answer: {"format": FORMAT, "version": 1, KEY: SUBJECT, "ok": false,
+ * "errors": [messages]} on one line. */
+dd_status dd_diags_write_json(const dd_diags *d, const char *format, const char *key,
+                              const char *subject, FILE *f);
 
 /*
  * Outputs (every file a command writes goes through these):

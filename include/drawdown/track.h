@@ -326,6 +326,19 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
 /* The same for machines (docs/track.md, "status --json"). */
 dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st, FILE *f);
 
+/* The log's events ev (read with dd_track_events from t, named `log`) as a
+ * table, or with json as {"format": "drawdown-log-events", ..., "events":
+ * [...]} (docs/track.md): each with its batch, recorder and signer, and
+ * the retraction that voids it. */
+dd_status dd_track_write_events(const dd_track *t, const dd_scenario *s, const dd_events *ev,
+                                const char *log, bool json, FILE *f);
+/* What `track verify` found: st and bad as dd_track_verify (and the
+ * receipt's check) gave them, d its messages; the chain and its batches as
+ * text when it holds, or with json the whole finding (docs/track.md). t
+ * may be NULL when the log did not open. */
+dd_status dd_track_write_verify(const dd_track *t, const char *log, dd_status st, int64_t bad,
+                                const char *receipt, const dd_diags *d, bool json, FILE *f);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,8 @@
  */
 #include <drawdown/base.h>
 
+#include "base/json.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,4 +124,27 @@ void dd_diags_sort(dd_diags *d)
         }
         d->items[j] = x;
     }
+}
+
+dd_status dd_diags_write_json(const dd_diags *d, const char *format, const char *key,
+                              const char *subject, FILE *f)
+{
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_key(&w, "format");
+    dd__jw_str(&w, format);
+    dd__jw_key(&w, "version");
+    dd__jw_int(&w, 1);
+    dd__jw_key(&w, key);
+    dd__jw_str(&w, subject);
+    dd__jw_key(&w, "ok");
+    dd__jw_bool(&w, false);
+    dd__jw_key(&w, "errors");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < d->n_items; i++)
+        dd__jw_str(&w, d->items[i].message);
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
 }

@@ -5,7 +5,6 @@
  * against its plan (docs/track.md).
  */
 #include <stddef.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,8 +276,6 @@ static void closed(opened *o)
     dd_scenario_free(o->s);
 }
 
-static void json_errors(const char *format, const char *log, const dd_diags *d, FILE *f);
-
 /* scenario: where to read the scenario (NULL: where the log says it was;
  * a copy elsewhere is checked file by file against the log's hashes).
  * json_format: with --json, a failure is also printed as JSON on stdout. */
@@ -301,7 +298,7 @@ static int open_log(const char *path, bool writable, const char *scenario, opene
         st = dd_track_plan(o->t, o->s, &d, &o->p);
     dd__cli_print_diags(stderr, &d);
     if (st != DD_OK && json_format)
-        json_errors(json_format, path, &d, stdout);
+        dd_diags_write_json(&d, json_format, "log", path, stdout);
     dd_diags_fini(&d);
     if (st != DD_OK) {
         if (st == DD_EINPUT && o->t)
@@ -311,42 +308,6 @@ static int open_log(const char *path, bool writable, const char *scenario, opene
         return dd__cli_exit_for(st);
     }
     return DD_EXIT_OK;
-}
-
-/* ---- JSON text ------------------------------------------------------------ */
-
-static void jstr(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-/* {"format":..., "ok":false, "errors":[...]} for a command that failed
- * with --json, so a machine always gets an answer. */
-static void json_errors(const char *format, const char *log, const dd_diags *d, FILE *f)
-{
-    fprintf(f, "{\"format\":");
-    jstr(f, format);
-    fprintf(f, ",\"version\":1,\"log\":");
-    jstr(f, log);
-    fprintf(f, ",\"ok\":false,\"errors\":[");
-    for (size_t i = 0; i < d->n_items; i++) {
-        fputs(i ? "," : "", f);
-        jstr(f, d->items[i].message);
-    }
-    fputs("]}\n", f);
 }
 
 /* ---- track start ---------------------------------------------------------- */
@@ -428,19 +389,6 @@ static int track_add(const track_args *v, const char *const *pos)
 
 /* ---- track log ------------------------------------------------------------ */
 
-static const dd_track_batch *batch_of(const dd_track_batch *b, size_t n, int64_t seq)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (b[mid].last < seq)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && b[lo].first <= seq ? &b[lo] : NULL;
-}
-
 static int track_log(const track_args *v, const char *const *args)
 {
     const char *log = args[0], *scen = v->scenario;
@@ -462,66 +410,10 @@ static int track_log(const track_args *v, const char *const *args)
         st = dd_track_events(t, s, &d, &ev);
     dd__cli_print_diags(stderr, &d);
     if (st != DD_OK && json)
-        json_errors("drawdown-log-events", log, &d, stdout);
+        dd_diags_write_json(&d, "drawdown-log-events", "log", log, stdout);
     dd_diags_fini(&d);
-    size_t *by_of = st == DD_OK ? calloc(ev->n + 1, sizeof *by_of) : NULL;
-    if (st == DD_OK && !by_of)
-        st = DD_ENOMEM;
-    if (st == DD_OK) {
-        /* per event: the retraction that voids it (0: none) */
-        for (size_t k = 0; k < ev->n; k++)
-            if (ev->v[k].kind == DD_EV_RETRACTED && ev->v[k].ref >= 1 &&
-                (size_t)ev->v[k].ref <= ev->n)
-                by_of[ev->v[k].ref - 1] = k + 1;
-        size_t nb;
-        const dd_track_batch *b = dd_track_batches(t, &nb);
-        if (json) {
-            printf("{\"format\":\"drawdown-log-events\",\"version\":1,\"log\":");
-            jstr(stdout, log);
-            printf(",\"ok\":true,\"events\":[");
-        } else {
-            printf("%-4s %-17s %-18s %-10s %s\n", "#", "Time", "Event", "Subject",
-                   "Value / note");
-        }
-        for (size_t i = 0; i < ev->n; i++) {
-            const dd_event *e = &ev->v[i];
-            char a[40];
-            dd_scenario_format_time(s, e->at, 0, a, sizeof a);
-            const dd_track_batch *bt = batch_of(b, nb, (int64_t)i + 1);
-            if (json) {
-                printf("%s{\"n\":%zu,\"time\":", i ? "," : "", i + 1);
-                jstr(stdout, a);
-                printf(",\"event\":");
-                jstr(stdout, dd_event_kind_name(e->kind));
-                printf(",\"subject\":");
-                jstr(stdout, e->subject);
-                printf(",\"value\":");
-                jstr(stdout, e->value);
-                printf(",\"note\":");
-                jstr(stdout, e->note);
-                printf(",\"source\":");
-                jstr(stdout, e->origin);
-                printf(",\"batch\":%" PRId64 ",\"recorded\":", bt ? bt->id : 0);
-                jstr(stdout, bt ? bt->recorded : "");
-                printf(",\"signer\":");
-                jstr(stdout, bt ? bt->signer : "");
-                if (by_of[i])
-                    printf(",\"retracted_by\":%zu}", by_of[i]);
-                else
-                    printf(",\"retracted_by\":null}");
-                continue;
-            }
-            char by[40] = "";
-            if (by_of[i])
-                snprintf(by, sizeof by, " [retracted by %zu]", by_of[i]);
-            printf("%-4zu %-17s %-18s %-10.10s %s%s%s%s\n", i + 1, a,
-                   dd_event_kind_name(e->kind), e->subject, e->value,
-                   *e->value && *e->note ? " " : "", e->note, by);
-        }
-        if (json)
-            printf("]}\n");
-    }
-    free(by_of);
+    if (st == DD_OK)
+        st = dd_track_write_events(t, s, ev, log, json, stdout);
     dd_events_free(ev);
     dd_track_close(t);
     dd_scenario_free(s);
@@ -578,73 +470,7 @@ static int track_verify(const track_args *v, const char *const *args)
         }
     }
     dd__cli_print_diags(stderr, &d);
-    const dd_track_info *info = t ? dd_track_get_info(t) : NULL;
-    size_t nb = 0;
-    const dd_track_batch *b = st == DD_OK ? dd_track_batches(t, &nb) : NULL;
-    if (json && (st == DD_OK || st == DD_EINPUT) && info) {
-        printf("{\"format\":\"drawdown-log-verify\",\"version\":1,\"log\":");
-        jstr(stdout, log);
-        printf(",\"ok\":%s,\"log_format\":%d,\"id\":", st == DD_OK ? "true" : "false",
-               info->version);
-        jstr(stdout, info->id);
-        printf(",\"created\":");
-        jstr(stdout, info->created);
-        printf(",\"creator\":");
-        jstr(stdout, info->creator);
-        printf(",\"plan_sha256\":");
-        jstr(stdout, info->plan_sha256);
-        printf(",\"upgraded\":");
-        jstr(stdout, info->upgraded);
-        printf(",\"files\":[");
-        for (size_t k = 0; k < info->n_files; k++) {
-            printf("%s{\"name\":", k ? "," : "");
-            jstr(stdout, info->files[k].name);
-            printf(",\"path\":");
-            jstr(stdout, info->files[k].path);
-            printf(",\"sha256\":");
-            jstr(stdout, info->files[k].sha256);
-            printf("}");
-        }
-        printf("],\"events\":%lld,\"batches\":[", (long long)info->n_events);
-        for (size_t k = 0; k < nb; k++) {
-            printf("%s{\"id\":%" PRId64 ",\"first\":%" PRId64 ",\"last\":%" PRId64
-                   ",\"recorded\":",
-                   k ? "," : "", b[k].id, b[k].first, b[k].last);
-            jstr(stdout, b[k].recorded);
-            printf(",\"signer\":");
-            jstr(stdout, b[k].signer);
-            printf(",\"key\":");
-            jstr(stdout, b[k].signer_key);
-            printf("}");
-        }
-        printf("],\"receipt\":%s", !receipt ? "null" : st == DD_OK ? "true" : "false");
-        if (st != DD_OK) {
-            printf(",\"bad_event\":%lld,\"errors\":[", (long long)bad);
-            for (size_t i = 0; i < d.n_items; i++) {
-                fputs(i ? "," : "", stdout);
-                jstr(stdout, d.items[i].message);
-            }
-            printf("]");
-        }
-        printf("}\n");
-    } else if (json) {
-        json_errors("drawdown-log-verify", log, &d, stdout);
-    } else if (st == DD_OK) {
-        printf("%s: the chain holds: header and %lld events as written, in %zu signed "
-               "batch%s\n",
-               log, (long long)info->n_events, nb, nb == 1 ? "" : "es");
-        printf("  started %s, signed by %s; plan file sha256 %.16s...\n", info->created,
-               info->creator, info->plan_sha256);
-        if (*info->upgraded)
-            printf("  %s\n", info->upgraded);
-        for (size_t k = 0; k < nb; k++)
-            printf("  batch %" PRId64 ": events %" PRId64 "-%" PRId64
-                   ", recorded %s, signed by %s (%.16s...)\n",
-                   b[k].id, b[k].first, b[k].last, b[k].recorded, b[k].signer,
-                   b[k].signer_key);
-        if (receipt)
-            printf("  the log extends the receipt's head (%s)\n", receipt);
-    }
+    dd_track_write_verify(t, log, st, bad, receipt, &d, json, stdout);
     dd_diags_fini(&d);
     free(rtext);
     dd_track_close(t);
