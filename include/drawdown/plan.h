@@ -299,7 +299,7 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
 dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
                             const dd_replan_sortie *out, dd_plan **plan_out);
 
-/* Renderers (src/report): the human summary and tables, the plan file
+/* Renderers (src/plan): the human summary and tables, the plan file
  * (docs/plan-format.md) and CSV files. */
 typedef enum dd_plan_tables {
     DD_TABLE_SORTIES = 1,
