@@ -155,3 +155,18 @@ dd_status dd__jw_end(dd_jw *w)
         w->error = true;
     return w->error ? DD_EIO : DD_OK;
 }
+
+void dd__csv_field(FILE *f, const char *v)
+{
+    if (!strpbrk(v, ",\"\n\r")) {
+        fputs(v, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
+}

@@ -39,4 +39,8 @@ void dd__jw_null(dd_jw *w);
 /* Finish (newline) and report DD_EIO if any write failed. */
 dd_status dd__jw_end(dd_jw *w);
 
+/* One CSV field (RFC 4180): as it is, or quoted with its quotes doubled
+ * when it holds a comma, a quote or a line break. */
+void dd__csv_field(FILE *f, const char *v);
+
 #endif

@@ -268,22 +268,6 @@ dd_status dd_loads_write_json(const dd_loadplan *p, FILE *f)
     return dd__jw_end(&w);
 }
 
-/* CSV field with quoting when needed. */
-static void csv_field(FILE *f, const char *v)
-{
-    if (!strpbrk(v, ",\"\n\r")) {
-        fputs(v, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *v; v++) {
-        if (*v == '"')
-            fputc('"', f);
-        fputc(*v, f);
-    }
-    fputc('"', f);
-}
-
 dd_status dd_loads_write_csv(const dd_loadplan *p, FILE *f)
 {
     const dd_scenario *s = p->scenario;
@@ -298,25 +282,25 @@ dd_status dd_loads_write_csv(const dd_loadplan *p, FILE *f)
                     const dd_cargo *c = &s->cargo[pl->pieces[q].cargo];
                     fprintf(f, "%zu,%s,%s,pallet,%d,", k + 1, s->sites[l->site].id,
                             s->aircraft[l->aircraft].id, it->ref + 1);
-                    csv_field(f, c->id);
+                    dd__csv_field(f, c->id);
                     fprintf(f, ",,%d,%.1f,", pl->pieces[q].count,
                             c->weight_kg * pl->pieces[q].count);
-                    csv_field(f, c->description);
+                    dd__csv_field(f, c->description);
                     fputc('\n', f);
                 }
             } else if (it->kind == DD_LI_BULKY) {
                 const dd_cargo *c = &s->cargo[it->ref];
                 fprintf(f, "%zu,%s,%s,bulky,,", k + 1, s->sites[l->site].id,
                         s->aircraft[l->aircraft].id);
-                csv_field(f, c->id);
+                dd__csv_field(f, c->id);
                 fprintf(f, ",,%d,%.1f,", it->count, c->weight_kg * it->count);
-                csv_field(f, c->description);
+                dd__csv_field(f, c->description);
                 fputc('\n', f);
             } else {
                 const dd_people *g = &s->people[it->ref];
                 fprintf(f, "%zu,%s,%s,%s,,,", k + 1, s->sites[l->site].id,
                         s->aircraft[l->aircraft].id, it->escort ? "escort" : "passengers");
-                csv_field(f, g->id);
+                dd__csv_field(f, g->id);
                 fprintf(f, ",%d,%.1f,%s\n", it->count, s->passenger_kg * it->count,
                         dd_role_name(g->role));
             }

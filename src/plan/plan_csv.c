@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The plan as CSV files for spreadsheets: sorties, manifests, clearance
  * requests, people, tasks; each written atomically. */
+#include "base/json.h"
 #include <drawdown/plan.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -9,21 +10,6 @@
 #include <unistd.h>
 
 #include "model/units.h"
-
-static void field(FILE *f, const char *v)
-{
-    if (!strpbrk(v, ",\"\n\r")) {
-        fputs(v, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *v; v++) {
-        if (*v == '"')
-            fputc('"', f);
-        fputc(*v, f);
-    }
-    fputc('"', f);
-}
 
 static void t(FILE *f, const dd_scenario *s, dd_time x)
 {
@@ -75,7 +61,7 @@ static void w_sorties(const dd_plan *p, FILE *f)
         fprintf(f, ",%d,%.1f,%d,%d,", so->clearance + 1,
                 w_out(s, so->weight_kg + pax * s->passenger_kg),
                 so->load >= 0 ? p->loads->loads[so->load].pallets : 0, pax);
-        field(f, tn);
+        dd__csv_field(f, tn);
         fputc(',', f);
         tl(f, s, so->departure, s->sites[so->site].tz_offset);
         fputc('\n', f);
@@ -97,24 +83,24 @@ static void w_manifests(const dd_plan *p, FILE *f)
                 for (size_t q = 0; q < pl->n_pieces; q++) {
                     const dd_cargo *c = &s->cargo[pl->pieces[q].cargo];
                     fprintf(f, "%zu,pallet,%d,", i + 1, it->ref + 1);
-                    field(f, c->id);
+                    dd__csv_field(f, c->id);
                     fprintf(f, ",%d,%.1f,", pl->pieces[q].count,
                             w_out(s, c->weight_kg * pl->pieces[q].count));
-                    field(f, c->description);
+                    dd__csv_field(f, c->description);
                     fputc('\n', f);
                 }
             } else if (it->kind == DD_LI_BULKY) {
                 const dd_cargo *c = &s->cargo[it->ref];
                 fprintf(f, "%zu,cargo,,", i + 1);
-                field(f, c->id);
+                dd__csv_field(f, c->id);
                 fprintf(f, ",%d,%.1f,", it->count, w_out(s, c->weight_kg * it->count));
-                field(f, c->description);
+                dd__csv_field(f, c->description);
                 fputc('\n', f);
             }
         }
         for (size_t k = 0; k < so->n_pax; k++) {
             fprintf(f, "%zu,%s,,", i + 1, so->pax[k].escort ? "escort" : "passengers");
-            field(f, s->people[so->pax[k].people].id);
+            dd__csv_field(f, s->people[so->pax[k].people].id);
             fprintf(f, ",%d,%.1f,%s\n", so->pax[k].count, w_out(s, so->pax[k].count * s->passenger_kg),
                     dd_role_name(s->people[so->pax[k].people].role));
         }
@@ -154,9 +140,9 @@ static void w_clearances(const dd_plan *p, FILE *f)
         dd_plan_clearance_info(p, i, &ci);
         char hz[512];
         hazard_list(s, ci.hazards, hz, sizeof hz);
-        field(f, ci.call_sign);
+        dd__csv_field(f, ci.call_sign);
         fprintf(f, ",%s-%s,%d,", ci.from_icao, ci.to_icao, ci.passengers);
-        field(f, hz);
+        dd__csv_field(f, hz);
         fprintf(f, ",%s,", ci.weapons ? "yes" : "no");
         tl(f, s, c->file_by, s->agreement.tz_offset);
         /* the aircraft the host clears: its type and tail number */
@@ -165,7 +151,7 @@ static void w_clearances(const dd_plan *p, FILE *f)
             char tn[32];
             dd_aircraft_tail_name(&s->aircraft[so->aircraft], so->tail + 1, tn, sizeof tn);
             fprintf(f, ",%s,", s->aircraft[so->aircraft].id);
-            field(f, tn);
+            dd__csv_field(f, tn);
         } else {
             fputs(",,", f);
         }
@@ -180,7 +166,7 @@ static void w_people(const dd_plan *p, FILE *f)
     for (size_t m = 0; m < p->n_movements; m++) {
         const dd_movement *mv = &p->movements[m];
         const dd_people *g = &s->people[mv->people];
-        field(f, g->id);
+        dd__csv_field(f, g->id);
         fprintf(f, ",%s,%s,%d,", s->sites[g->site].id, dd_role_name(g->role), mv->count);
         t(f, s, p->released[mv->people]);
         fputc(',', f);
@@ -197,13 +183,13 @@ static void w_tasks(const dd_plan *p, FILE *f)
     const dd_scenario *s = p->scenario;
     fputs("task,site,start,end,description\n", f);
     for (size_t k = 0; k < s->n_tasks; k++) {
-        field(f, s->tasks[k].id);
+        dd__csv_field(f, s->tasks[k].id);
         fprintf(f, ",%s,", s->sites[s->tasks[k].site].id);
         t(f, s, p->tasks[k].start);
         fputc(',', f);
         t(f, s, p->tasks[k].end);
         fputc(',', f);
-        field(f, s->tasks[k].description);
+        dd__csv_field(f, s->tasks[k].description);
         fputc('\n', f);
     }
 }
