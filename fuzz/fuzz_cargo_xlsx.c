@@ -9,7 +9,7 @@
 #include <zip.h>
 
 #include "fuzz_common.h"
-#include "model/xlsxread.h"
+#include "read/xlsxread.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

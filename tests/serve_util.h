@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "base/arena.h"
-#include "model/ytree.h"
+#include "read/ytree.h"
 #include <drawdown/serve.h>
 #include <drawdown/track.h>
 

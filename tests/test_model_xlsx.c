@@ -25,7 +25,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
-#include "model/xlsxread.h"
+#include "read/xlsxread.h"
 
 #define DATA DD_TEST_DATA
 /* the mini scenario's other two inventories, as CSV */

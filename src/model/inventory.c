@@ -14,10 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/csvread.h"
+#include "read/csvread.h"
 #include "model/events_int.h"
 #include "model/loader.h"
-#include "model/xlsxread.h"
+#include "read/xlsxread.h"
 #include <drawdown/events.h>
 
 enum cell_type { C_TEXT, C_INT, C_QTY, C_TIME, C_BOOL };

@@ -12,7 +12,7 @@
 
 #include "base/arena.h"
 #include "model/units.h"
-#include "model/ytree.h"
+#include "read/ytree.h"
 #include <drawdown/scenario.h>
 
 /* String -> index map (open addressing), memory from the arena. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "model/loader.h"
-#include "model/xlsxread.h"
+#include "read/xlsxread.h"
 
 typedef struct owned_scenario {
     dd_scenario s; /* first: the public pointer is this struct's address */

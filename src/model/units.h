@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "read/civil.h"
+
 typedef enum dd_qty {
     DD_Q_WEIGHT,   /* -> kg */
     DD_Q_LENGTH,   /* -> m */
@@ -56,9 +58,6 @@ const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close);
  * 1328.9N 00211.0E, 13°28.9'N 2°11'E, 13.4819N 2.1831E (either order).
  */
 const char *dd__parse_position(const char *s, double *lat, double *lon);
-/* Days since 1970-01-01 of a civil date. */
-int64_t dd__days_from_civil(int64_t y, unsigned m, unsigned d);
-void dd__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
 /*
  * ---- Output: what a person reads ----

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/csvread.h"
+#include "read/csvread.h"
 #include "model/loader.h"
 
 #define LB 0.45359237

@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 
 #include "model/units.h"
-#include "model/ytree.h"
+#include "read/civil.h"
+#include "read/ytree.h"
 #include "report/brief_int.h"
 
 #define PATHN 160
@@ -52,29 +53,20 @@ static void rerr(rd *r, const dd_ynode *n, const char *path, const char *fmt, ..
 
 /* ---- times ---- */
 
-/* Howard Hinnant's days_from_civil (proleptic Gregorian). */
+/* The civil dates of read/civil.h, with int months and days. */
 int64_t dd__br_days_from_civil(int64_t y, int m, int d)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return dd__days_from_civil(y, (unsigned)m, (unsigned)d);
 }
 
 void dd__br_civil(int64_t z, int *y, int *m, int *d)
 {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
+    int64_t yy;
+    unsigned mm, dd;
+    dd__civil_from_days(z, &yy, &mm, &dd);
+    *y = (int)yy;
+    *m = (int)mm;
+    *d = (int)dd;
 }
 
 static bool digits(const char *s, int n, int *out)

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "base/arena.h"
-#include "model/ytree.h"
+#include "read/ytree.h"
 #include <drawdown/base.h>
 
 typedef struct dd__body {

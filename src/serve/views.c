@@ -13,7 +13,7 @@
 
 #include "base/arena.h"
 #include "base/json.h"
-#include "model/ytree.h"
+#include "read/ytree.h"
 #include "serve/serve_int.h"
 
 /* ---- the status, filtered -------------------------------------------------- */

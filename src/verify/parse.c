@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading a plan file (docs/plan-format.md) for the verifier. libfyaml
- * parses the JSON into the model's position-keeping tree (model/ytree.h);
+ * parses the JSON into the position-keeping tree of the reading shelf (read/ytree.h);
  * this file walks it with the format's key lists, checks every type, and
  * resolves ids to the scenario's indices. Every problem is a located error
  * (FILE:LINE:COL, field path), collected rather than stopping at the
@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/ytree.h"
+#include "read/civil.h"
+#include "read/ytree.h"
 #include "verify/verify_int.h"
 
 #define PATHN 192
@@ -303,16 +304,6 @@ static bool get_bool(prd *r, const dd_ynode *map, const char *path, const char *
 
 /* ---- times and dates ---- */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static bool digits(const char *t, int n, unsigned *out)
 {
     unsigned v = 0;
@@ -336,7 +327,7 @@ static bool parse_date(const char *t, int64_t *days)
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > mdays[m - 1] + (m == 2 && leap))
         return false;
-    *days = days_from_civil(y, m, d);
+    *days = dd__days_from_civil(y, m, d);
     return true;
 }
 

@@ -11,7 +11,7 @@
  * sheet that repeats one long string a million times costs a million
  * references, not a million copies.
  */
-#include "model/xlsxread.h"
+#include "read/xlsxread.h"
 
 #include <expat.h>
 #include <math.h>
@@ -23,7 +23,7 @@
 #include <zip.h>
 
 #include "base/arena.h"
-#include "model/units.h"
+#include "read/civil.h"
 
 #define MAX_ROWS 1048576u /* Excel's own limits */
 #define MAX_COLS 16384u

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* CSV reading over libcsv; see csvread.h. */
-#include "model/csvread.h"
+#include "read/csvread.h"
 
 #include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/ytree.h"
+#include "read/ytree.h"
 
 typedef struct reader {
     const char *file;

@@ -5,7 +5,7 @@
  * text, and 1-based positions. Anchors and aliases are resolved to shared
  * nodes; merge keys are not supported (they are rare in scenarios).
  */
-#include "model/ytree.h"
+#include "read/ytree.h"
 
 #include <libfyaml.h>
 #include <stdio.h>

@@ -7,13 +7,13 @@
  *
  * Only this file and xlsxread.c include zip.h and expat.h.
  */
-#ifndef DD_MODEL_XLSXREAD_H
-#define DD_MODEL_XLSXREAD_H
+#ifndef DD_READ_XLSXREAD_H
+#define DD_READ_XLSXREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model/csvread.h"
+#include "read/csvread.h"
 
 /* Bounds on what one workbook may unpack to: a zip bomb, or a sheet of
  * millions of cells, is an error with its place, never an exhaustion. */

@@ -7,8 +7,8 @@
  * so are semicolons or tabs between fields (a sheet saved where the comma
  * is the decimal mark): the separator is the header row's.
  */
-#ifndef DD_MODEL_CSVREAD_H
-#define DD_MODEL_CSVREAD_H
+#ifndef DD_READ_CSVREAD_H
+#define DD_READ_CSVREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,8 +5,8 @@
  * access can be tracked for "unknown field" checks. YAML and JSON read the
  * same way. Nodes live in the loader's arena.
  */
-#ifndef DD_MODEL_YTREE_H
-#define DD_MODEL_YTREE_H
+#ifndef DD_READ_YTREE_H
+#define DD_READ_YTREE_H
 
 #include <stdbool.h>
 #include <stddef.h>
