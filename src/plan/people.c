@@ -972,25 +972,31 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
          * first (ties: the most seats) */
         int32_t use = type;
         dd_time best_t = INT64_MAX;
-        for (size_t a = 0; a < s->n_aircraft && multi; a++) {
-            if (!pax_ok(s, st, site, (int32_t)a))
+        for (size_t q = 0; multi && q <= s->n_aircraft; q++) {
+            /* the largest first; then each other, only as late as would
+             * still beat the best so far (the search stops there) */
+            int32_t a = q == 0 ? type : (int32_t)q - 1;
+            if ((q > 0 && a == type) || !pax_ok(s, st, site, a))
                 continue;
-            dd_time t = INT64_MAX;
-            dd__request pr = {site, (int32_t)a, -1, when, 0, INT64_MAX};
-            rc = dd__place_probe(st, &pr, p->loads, &t);
-            if (rc == DD_EINFEASIBLE)
-                continue;
-            if (rc != DD_OK)
-                return rc;
             /* a smaller type only when it leaves well before the largest
              * (each of its sorties carries fewer: more sorties, caps and
              * ramp for the same people) */
             dd_time penalty = (dd_time)(SMALLER_PENALTY_MIN *
                                         (1.0 - (double)s->aircraft[a].seats /
                                                    (double)s->aircraft[type].seats));
+            dd_time latest = best_t == INT64_MAX ? INT64_MAX : best_t - penalty - 1;
+            if (latest < when)
+                continue;
+            dd_time t = INT64_MAX;
+            dd__request pr = {site, a, -1, when, 0, latest};
+            rc = dd__place_probe(st, &pr, p->loads, &t);
+            if (rc == DD_EINFEASIBLE)
+                continue;
+            if (rc != DD_OK)
+                return rc;
             if (t + penalty < best_t) {
                 best_t = t + penalty;
-                use = (int32_t)a;
+                use = a;
             }
         }
         dd__request rq = {site, use, -1, when, 0, INT64_MAX};
