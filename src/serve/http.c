@@ -641,15 +641,15 @@ uint16_t dd_server_port(const dd_server *s)
     return s->port;
 }
 
-dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server **out)
+/* The options a server may run with: TLS both or neither, TLS off
+ * loopback unless insecure. */
+static dd_status check_options(const dd_serve_options *o, const char *address, bool tls,
+                               dd_diags *diags)
 {
-    *out = NULL;
     if (!o->log_path) {
         dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL, "no event log given");
         return DD_EARG;
     }
-    const char *address = o->address ? o->address : "127.0.0.1";
-    bool tls = o->tls_cert || o->tls_key;
     if (tls && (!o->tls_cert || !o->tls_key)) {
         dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
                      "TLS needs both a certificate and its key (--tls-cert, --tls-key)");
@@ -667,38 +667,39 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
                      "this libmicrohttpd was built without TLS");
         return DD_EARG;
     }
-    if (sodium_init() < 0)
-        return DD_EIO;
-    dd_server *s = calloc(1, sizeof *s);
-    if (!s)
-        return DD_ENOMEM;
-    s->o = *o;
-    s->o.sim_path = NULL; /* borrowed: a copy is kept */
-    if (o->sim_path)
-        s->sim_path = strdup(o->sim_path);
-    if (!s->o.threads)
-        s->o.threads = 4;
-    if (s->o.threads < 2)
-        s->o.threads = 2; /* one polling thread alone fell to ~100 req/s at 256
-                           * keep-alive connections (libmicrohttpd 0.9.75) */
-    if (!s->o.timeout_s)
-        s->o.timeout_s = 10;
-    if (!s->o.max_body)
-        s->o.max_body = 1 << 20;
-    if (!s->o.max_header)
-        s->o.max_header = 32 << 10;
-    if (!s->o.session_idle_s)
-        s->o.session_idle_s = 30 * 60;
-    if (!s->o.session_absolute_s)
-        s->o.session_absolute_s = 12 * 3600;
-    if (!s->o.watch_ms)
-        s->o.watch_ms = 250;
-    if (!s->o.login_fail_user)
-        s->o.login_fail_user = 5;
-    if (!s->o.login_fail_addr)
-        s->o.login_fail_addr = 20;
-    if (!s->o.login_window_s)
-        s->o.login_window_s = 15 * 60;
+    return DD_OK;
+}
+
+/* The limits left at 0 take their defaults. */
+static void default_limits(dd_serve_options *o)
+{
+    if (!o->threads)
+        o->threads = 4;
+    if (o->threads < 2)
+        o->threads = 2; /* one polling thread alone fell to ~100 req/s at 256
+                         * keep-alive connections (libmicrohttpd 0.9.75) */
+    if (!o->timeout_s)
+        o->timeout_s = 10;
+    if (!o->max_body)
+        o->max_body = 1 << 20;
+    if (!o->max_header)
+        o->max_header = 32 << 10;
+    if (!o->session_idle_s)
+        o->session_idle_s = 30 * 60;
+    if (!o->session_absolute_s)
+        o->session_absolute_s = 12 * 3600;
+    if (!o->watch_ms)
+        o->watch_ms = 250;
+    if (!o->login_fail_user)
+        o->login_fail_user = 5;
+    if (!o->login_fail_addr)
+        o->login_fail_addr = 20;
+    if (!o->login_window_s)
+        o->login_window_s = 15 * 60;
+}
+
+static void init_sync(dd_server *s)
+{
     pthread_mutex_init(&s->log_mu, NULL);
     pthread_mutex_init(&s->refresh_mu, NULL);
     pthread_mutex_init(&s->snap_mu, NULL);
@@ -717,59 +718,74 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     atomic_init(&s->version, 0);
     atomic_init(&s->stopping, false);
     atomic_init(&s->dirty, false);
+}
+
+/* The users file: there, and readable by its owner only (password
+ * hashes are for the server's owner alone). */
+static dd_status check_users_file(dd_server *s, dd_diags *diags)
+{
+    struct stat sb;
+    if (stat(s->users_path, &sb) != 0) {
+        dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
+                     "no users file (drawdown users add makes it)");
+        return DD_EINPUT;
+    }
+    if (sb.st_mode & 077) {
+        dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
+                     "the users file may be read by others (chmod 600 it)");
+        return DD_EINPUT;
+    }
+    s->users_seen = sb;
+    return DD_OK;
+}
+
+/* The server's state before it listens: its own copies of the options'
+ * strings, the TLS keys, the users file checked, the log open and its
+ * first status, a temporary folder. */
+static dd_status prepare(dd_server *s, const dd_serve_options *o, const char *address,
+                         dd_diags *diags)
+{
     s->log_path = strdup(o->log_path);
     s->users_path = o->users_path ? strdup(o->users_path) : NULL;
     s->address = strdup(address);
-    s->tls = tls;
     s->o.log_path = s->log_path;
     s->o.users_path = s->users_path;
     s->o.address = s->address;
-    dd_status st = (!s->log_path || !s->address || (o->users_path && !s->users_path) ||
-                    (o->sim_path && !s->sim_path))
-                       ? DD_ENOMEM
-                       : DD_OK;
-    if (st == DD_OK && tls) {
+    if (!s->log_path || !s->address || (o->users_path && !s->users_path) ||
+        (o->sim_path && !s->sim_path))
+        return DD_ENOMEM;
+    dd_status st = DD_OK;
+    if (s->tls) {
         s->tls_cert_pem = read_text(o->tls_cert, diags);
         s->tls_key_pem = s->tls_cert_pem ? read_text(o->tls_key, diags) : NULL;
         if (!s->tls_key_pem)
-            st = DD_EINPUT;
+            return DD_EINPUT;
     }
-    if (st == DD_OK && s->users_path) {
-        /* password hashes are for the server's owner only */
-        struct stat sb;
-        if (stat(s->users_path, &sb) != 0) {
-            dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
-                         "no users file (drawdown users add makes it)");
-            st = DD_EINPUT;
-        } else if (sb.st_mode & 077) {
-            dd_diags_add(diags, DD_SEV_ERROR, s->users_path, 0, 0, "", NULL,
-                         "the users file may be read by others (chmod 600 it)");
-            st = DD_EINPUT;
-        } else {
-            s->users_seen = sb;
-        }
-    }
+    if (s->users_path)
+        st = check_users_file(s, diags);
     if (st == DD_OK)
         st = dd__slog_open(s->log_path, o->key_name, diags, &s->log);
     if (st == DD_OK)
         st = dd__snap_update(s, true, true);
     if (st == DD_OK)
         st = dd__stat_start(s);
-    if (st == DD_OK) {
-        const char *base = getenv("TMPDIR");
-        snprintf(s->tmpdir, sizeof s->tmpdir, "%s/drawdown-serve-XXXXXX",
-                 base && *base && strlen(base) < 200 ? base : "/tmp");
-        if (!mkdtemp(s->tmpdir)) {
-            s->tmpdir[0] = 0;
-            dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
-                         "cannot make a temporary folder: %s", strerror(errno));
-            st = DD_EIO;
-        }
-    }
-    if (st != DD_OK) {
-        dd_server_stop(s);
+    if (st != DD_OK)
         return st;
+    const char *base = getenv("TMPDIR");
+    snprintf(s->tmpdir, sizeof s->tmpdir, "%s/drawdown-serve-XXXXXX",
+             base && *base && strlen(base) < 200 ? base : "/tmp");
+    if (!mkdtemp(s->tmpdir)) {
+        s->tmpdir[0] = 0;
+        dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
+                     "cannot make a temporary folder: %s", strerror(errno));
+        return DD_EIO;
     }
+    return DD_OK;
+}
+
+/* libmicrohttpd listening on the address: its pool, TLS and limits. */
+static dd_status listen_on(dd_server *s, const char *address, uint16_t port, dd_diags *diags)
+{
     struct sockaddr_in a4;
     struct sockaddr_in6 a6;
     memset(&a4, 0, sizeof a4);
@@ -778,34 +794,33 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (inet_pton(AF_INET, address, &a4.sin_addr) == 1) {
         a4.sin_family = AF_INET;
-        a4.sin_port = htons(o->port);
+        a4.sin_port = htons(port);
         sa = (const struct sockaddr *)&a4;
     } else if (inet_pton(AF_INET6, address, &a6.sin6_addr) == 1) {
         a6.sin6_family = AF_INET6;
-        a6.sin6_port = htons(o->port);
+        a6.sin6_port = htons(port);
         sa = (const struct sockaddr *)&a6;
         flags |= MHD_USE_IPv6;
     } else {
         dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
                      "'%s' is not a numeric IPv4 or IPv6 address", address);
-        dd_server_stop(s);
         return DD_EARG;
     }
-    if (tls)
+    if (s->tls)
         flags |= MHD_USE_TLS;
     /* the options that depend on the request: the pool and TLS */
     struct MHD_OptionItem extra[4];
     size_t k = 0;
     extra[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)s->o.threads,
                                          NULL};
-    if (tls) {
+    if (s->tls) {
         extra[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert_pem};
         extra[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key_pem};
     }
     extra[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     /* the logger first: options after it report through it */
     s->daemon = MHD_start_daemon(
-        flags, o->port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+        flags, port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header, MHD_OPTION_CONNECTION_LIMIT,
         8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
@@ -813,25 +828,58 @@ dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server 
         MHD_OPTION_END);
     if (!s->daemon) {
         dd_diags_add(diags, DD_SEV_ERROR, NULL, 0, 0, "", NULL,
-                     "cannot listen on %s port %u%s", address, (unsigned)o->port,
-                     tls ? " (or the certificate or key is not valid PEM)" : "");
-        dd_server_stop(s);
+                     "cannot listen on %s port %u%s", address, (unsigned)port,
+                     s->tls ? " (or the certificate or key is not valid PEM)" : "");
         return DD_EIO;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : o->port;
+    s->port = di ? di->port : port;
+    return DD_OK;
+}
+
+/* The workers and the log's watcher. */
+static dd_status start_threads(dd_server *s)
+{
     for (unsigned i = 0; i < DD__WORKERS; i++) {
-        if (pthread_create(&s->workers[i], NULL, work, s) != 0) {
-            dd_server_stop(s);
+        if (pthread_create(&s->workers[i], NULL, work, s) != 0)
             return DD_ENOMEM;
-        }
         s->n_workers++;
     }
-    if (pthread_create(&s->watcher, NULL, watch, s) != 0) {
-        dd_server_stop(s);
+    if (pthread_create(&s->watcher, NULL, watch, s) != 0)
         return DD_ENOMEM;
-    }
     s->watcher_started = true;
+    return DD_OK;
+}
+
+dd_status dd_server_start(const dd_serve_options *o, dd_diags *diags, dd_server **out)
+{
+    *out = NULL;
+    const char *address = o->address ? o->address : "127.0.0.1";
+    bool tls = o->tls_cert || o->tls_key;
+    dd_status st = check_options(o, address, tls, diags);
+    if (st != DD_OK)
+        return st;
+    if (sodium_init() < 0)
+        return DD_EIO;
+    dd_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return DD_ENOMEM;
+    s->o = *o;
+    s->o.sim_path = NULL; /* borrowed: a copy is kept */
+    if (o->sim_path)
+        s->sim_path = strdup(o->sim_path);
+    default_limits(&s->o);
+    init_sync(s);
+    s->tls = tls;
+    st = prepare(s, o, address, diags);
+    if (st == DD_OK)
+        st = listen_on(s, address, o->port, diags);
+    if (st == DD_OK)
+        st = start_threads(s);
+    if (st != DD_OK) {
+        dd_server_stop(s);
+        return st;
+    }
     *out = s;
     return DD_OK;
 }
