@@ -161,13 +161,11 @@ static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
     return rc;
 }
 
-static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status *st,
-                         state *x, dd_plan **plan_out)
+/* Before any event: each sortie as planned, each site open. */
+static void start_state(const dd_plan *p, dd_track_status *st, state *x)
 {
     const dd_scenario *s = p->scenario;
-    size_t n = p->n_sorties;
-    dd_time at = st->at;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < p->n_sorties; i++) {
         dd_track_sortie *ts = &st->sorties[i];
         const dd_sortie *so = &p->sorties[i];
         x->departed[i] = DD_TIME_NONE;
@@ -178,74 +176,86 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
             so->clearance >= 0 ? &p->clearances[so->clearance] : NULL;
         ts->window_from = c ? c->window_from : DD_TIME_NONE;
         ts->window_to = c ? c->window_to : DD_TIME_NONE;
-        ts->request = c && c->file_by < at ? DD_REQ_OVERDUE : DD_REQ_NOT_DUE;
+        ts->request = c && c->file_by < st->at ? DD_REQ_OVERDUE : DD_REQ_NOT_DUE;
     }
     for (size_t k = 0; k < s->n_sites; k++) {
         x->closed_until[k] = DD_TIME_NONE;
         st->sites[k].closed_until = DD_TIME_NONE;
         st->sites[k].projected_close = DD_TIME_NONE;
     }
-    /* events in time order of happening; the log's order breaks ties */
-    /* corrections apply whenever they were made: a retracted event is as
-     * if it had never been recorded */
+}
+
+/* One event (not voided, not after the status time) applied. */
+static void apply_event(const dd_scenario *s, const dd_event *e, size_t f, dd_time at,
+                        dd_track_status *st, state *x)
+{
+    switch (e->kind) {
+    case DD_EV_DEPARTED:
+        x->departed[f] = e->at;
+        if (e->tail > 0)
+            x->tail[f] = e->tail - 1;
+        break;
+    case DD_EV_ABORTED:
+        x->ready[f] = e->until != DD_TIME_NONE ? e->until : e->at + 60;
+        break;
+    case DD_EV_FILED:
+        st->sorties[f].request = DD_REQ_FILED;
+        break;
+    case DD_EV_APPROVED:
+        st->sorties[f].request = DD_REQ_APPROVED;
+        if (e->window_from != DD_TIME_NONE) {
+            st->sorties[f].window_from = e->window_from;
+            st->sorties[f].window_to = e->window_to;
+        }
+        break;
+    case DD_EV_DENIED:
+        st->sorties[f].request = DD_REQ_DENIED;
+        break;
+    case DD_EV_TASK_DONE:
+        st->task_done[e->index] = true;
+        st->task_done_at[e->index] = e->at;
+        break;
+    case DD_EV_PROCESSED:
+        st->sites[s->people[e->index].site].processed += e->count;
+        st->processed += e->count;
+        break;
+    case DD_EV_CLOSED:
+        if (e->until > at)
+            x->closed_until[e->index] = e->until;
+        else if (x->closed_until[e->index] != DD_TIME_NONE && x->closed_until[e->index] <= at)
+            x->closed_until[e->index] = DD_TIME_NONE;
+        break;
+    case DD_EV_TAIL_DOWN:
+        if (e->until > at)
+            x->down_until[e->index][e->tail - 1] = e->until;
+        break;
+    case DD_EV_RETRACTED:
+    case DD_EV_NOTE:
+    case DD_EV_COUNT:
+        break;
+    }
+}
+
+/* The events up to the status time, in the log's order; corrections apply
+ * whenever they were made: a retracted event is as if it had never been
+ * recorded. */
+static void apply_events(const dd_plan *p, const dd_events *ev, dd_track_status *st,
+                         state *x)
+{
+    const dd_scenario *s = p->scenario;
     size_t ne = ev ? ev->n : 0;
     for (size_t i = 0; i < ne; i++)
         if (ev->v[i].kind == DD_EV_RETRACTED && ev->v[i].ref >= 1 && (size_t)ev->v[i].ref <= ne)
             x->voided[ev->v[i].ref - 1] = true;
     for (size_t i = 0; i < ne; i++) {
         const dd_event *e = &ev->v[i];
-        if (e->at > at || x->voided[i])
+        if (e->at > st->at || x->voided[i])
             continue;
         st->n_events++;
         size_t f = e->sortie > 0 ? (size_t)e->sortie - 1 : 0;
-        if (e->sortie > 0 && f >= n)
+        if (e->sortie > 0 && f >= p->n_sorties)
             continue; /* checked when added; a changed plan is refused earlier */
-        switch (e->kind) {
-        case DD_EV_DEPARTED:
-            x->departed[f] = e->at;
-            if (e->tail > 0)
-                x->tail[f] = e->tail - 1;
-            break;
-        case DD_EV_ABORTED:
-            x->ready[f] = e->until != DD_TIME_NONE ? e->until : e->at + 60;
-            break;
-        case DD_EV_FILED:
-            st->sorties[f].request = DD_REQ_FILED;
-            break;
-        case DD_EV_APPROVED:
-            st->sorties[f].request = DD_REQ_APPROVED;
-            if (e->window_from != DD_TIME_NONE) {
-                st->sorties[f].window_from = e->window_from;
-                st->sorties[f].window_to = e->window_to;
-            }
-            break;
-        case DD_EV_DENIED:
-            st->sorties[f].request = DD_REQ_DENIED;
-            break;
-        case DD_EV_TASK_DONE:
-            st->task_done[e->index] = true;
-            st->task_done_at[e->index] = e->at;
-            break;
-        case DD_EV_PROCESSED:
-            st->sites[s->people[e->index].site].processed += e->count;
-            st->processed += e->count;
-            break;
-        case DD_EV_CLOSED:
-            if (e->until > at)
-                x->closed_until[e->index] = e->until;
-            else if (x->closed_until[e->index] != DD_TIME_NONE &&
-                     x->closed_until[e->index] <= at)
-                x->closed_until[e->index] = DD_TIME_NONE;
-            break;
-        case DD_EV_TAIL_DOWN:
-            if (e->until > at)
-                x->down_until[e->index][e->tail - 1] = e->until;
-            break;
-        case DD_EV_RETRACTED:
-        case DD_EV_NOTE:
-        case DD_EV_COUNT:
-            break;
-        }
+        apply_event(s, e, f, st->at, st, x);
     }
     for (size_t k = 0; k < s->n_sites; k++)
         st->sites[k].closed_until = x->closed_until[k];
@@ -253,8 +263,30 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
         for (int32_t j = 0; x->down_until[a][j] != INT64_MAX; j++)
             if (x->down_until[a][j] != DD_TIME_NONE)
                 st->tails_down++;
-    /* sorties and their requests */
-    for (size_t i = 0; i < n; i++) {
+}
+
+/* A request's state counted. */
+static void count_request(const dd_track_sortie *ts, dd_track_status *st)
+{
+    switch (ts->request) {
+    case DD_REQ_OVERDUE:
+        if (ts->state != DD_SORTIE_DEPARTED)
+            st->requests_overdue++;
+        break;
+    case DD_REQ_FILED: st->requests_filed++; break;
+    case DD_REQ_APPROVED: st->requests_approved++; break;
+    case DD_REQ_DENIED: st->requests_denied++; break;
+    case DD_REQ_NOT_DUE: break;
+    }
+}
+
+/* Each sortie's state, and the sorties, people, cargo and requests per
+ * site, planned and done by the status time. */
+static void tally_sorties(const dd_plan *p, dd_track_status *st, const state *x)
+{
+    const dd_scenario *s = p->scenario;
+    const dd_time at = st->at;
+    for (size_t i = 0; i < p->n_sorties; i++) {
         dd_track_sortie *ts = &st->sorties[i];
         const dd_sortie *so = &p->sorties[i];
         dd_track_site *site = &st->sites[so->site];
@@ -289,25 +321,20 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
         } else {
             ts->state = DD_SORTIE_PLANNED;
         }
-        const dd_clearance_req *c =
-            so->clearance >= 0 ? &p->clearances[so->clearance] : NULL;
-        if (!c)
+        if (so->clearance < 0)
             continue;
-        if (c->file_by <= at)
+        if (p->clearances[so->clearance].file_by <= at)
             st->requests_due++;
-        switch (ts->request) {
-        case DD_REQ_OVERDUE:
-            if (ts->state != DD_SORTIE_DEPARTED)
-                st->requests_overdue++;
-            break;
-        case DD_REQ_FILED: st->requests_filed++; break;
-        case DD_REQ_APPROVED: st->requests_approved++; break;
-        case DD_REQ_DENIED: st->requests_denied++; break;
-        case DD_REQ_NOT_DUE: break;
-        }
+        count_request(ts, st);
     }
-    /* exit processing as planned: people leaving on or before today */
-    int32_t today = dd_scenario_day(s, at);
+}
+
+/* Exit processing as planned (people leaving on or before the status
+ * day) and the tasks due, done and late. */
+static void tally_people_tasks(const dd_plan *p, dd_track_status *st)
+{
+    const dd_scenario *s = p->scenario;
+    int32_t today = dd_scenario_day(s, st->at);
     for (size_t m = 0; m < p->n_movements; m++) {
         const dd_movement *mv = &p->movements[m];
         if (mv->day <= today) {
@@ -316,13 +343,23 @@ static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status 
         }
     }
     for (size_t k = 0; k < s->n_tasks; k++) {
-        if (p->tasks[k].end <= at)
+        if (p->tasks[k].end <= st->at)
             st->tasks_due++;
         if (st->task_done[k])
             st->tasks_done++;
-        else if (p->tasks[k].end <= at)
+        else if (p->tasks[k].end <= st->at)
             st->tasks_late++;
     }
+}
+
+static dd_status compute(const dd_plan *p, const dd_events *ev, dd_track_status *st,
+                         state *x, dd_plan **plan_out)
+{
+    const dd_scenario *s = p->scenario;
+    start_state(p, st, x);
+    apply_events(p, ev, st, x);
+    tally_sorties(p, st, x);
+    tally_people_tasks(p, st);
     st->completion_plan = p->completion;
     dd_status rc = replan(p, st, x, plan_out);
     if (rc != DD_OK)
