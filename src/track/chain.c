@@ -250,6 +250,158 @@ dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
     return st;
 }
 
+/* A walk over the rows not yet verified: the batches read, where it
+ * stands in them, and the chain so far. */
+typedef struct walk {
+    dd_track *t;
+    dd_track_batch *nb;
+    sig_hex *sigs;
+    size_t n_nb, bi;
+    unsigned char prev[32];
+    int64_t seq, prev_last, prev_id;
+    /* the last key found in the log's keys, and its name: batches are
+     * mostly signed by one recorder */
+    char known_pk[65], known_name[64];
+    int64_t *bad_seq;
+    dd_diags *diags;
+} walk;
+
+/* The last row of batch b, whose chain hash is hex: the batch's head, its
+ * signature, its key among the log's. */
+static dd_status close_batch(walk *w, const dd_track_batch *b, const char *hex)
+{
+    dd_track *t = w->t;
+    char name[64];
+    int signed_ok = strcmp(hex, b->head) ? 0 : batch_signed(t, b, w->sigs[w->bi].v);
+    bool named = !strcmp(w->known_pk, b->signer_key);
+    if (!named && key_name(t, b->signer_key, name, sizeof name)) {
+        snprintf(w->known_pk, sizeof w->known_pk, "%s", b->signer_key);
+        snprintf(w->known_name, sizeof w->known_name, "%s", name);
+        named = true;
+    }
+    if (signed_ok < 0)
+        return DD_ENOMEM;
+    if (strcmp(hex, b->head))
+        return bad(w->diags, t, w->bad_seq, b->first,
+                   "events %" PRId64 " to %" PRId64 " (batch %" PRId64
+                   ") were rewritten: the chain's hash at event %" PRId64
+                   " is not the one %s signed",
+                   b->first, b->last, b->id, b->last, b->signer);
+    if (!signed_ok)
+        return bad(w->diags, t, w->bad_seq, b->first,
+                   "batch %" PRId64 " (events %" PRId64 " to %" PRId64
+                   ") is not signed by the key it names (%s): it was rewritten or "
+                   "re-chained",
+                   b->id, b->first, b->last, b->signer);
+    if (!named || strcmp(w->known_name, b->signer))
+        return bad(w->diags, t, w->bad_seq, b->first,
+                   "the key that signed batch %" PRId64 " (%s) is missing from the "
+                   "log's keys",
+                   b->id, b->signer);
+    w->prev_id = b->id;
+    w->prev_last = b->last;
+    w->bi++;
+    return DD_OK;
+}
+
+/* One row: next in sequence, its hash on the chain as stored, in the
+ * signed batch that should hold it. */
+static dd_status check_row(walk *w, sqlite3_stmt *q, dd__buf *scratch)
+{
+    dd_track *t = w->t;
+    dd__row r;
+    row_of(q, &r);
+    if (r.seq != w->seq + 1)
+        return bad(w->diags, t, w->bad_seq, w->seq + 1,
+                   "event %" PRId64 " is missing (the next is %" PRId64 ")", w->seq + 1, r.seq);
+    w->seq = r.seq;
+    unsigned char h[32];
+    dd__row_hash(w->prev, &r, scratch, h);
+    char hex[65], nm[512];
+    dd__hex(h, 32, hex);
+    if (scratch->oom)
+        return DD_ENOMEM;
+    if (strcmp(hex, dd__col(q, 20)))
+        return bad(w->diags, t, w->bad_seq, w->seq,
+                   "event %" PRId64 " (%s) was altered after it was written, or an "
+                   "event before it was",
+                   w->seq, row_name(&r, nm, sizeof nm));
+    memcpy(w->prev, h, 32);
+    const dd_track_batch *b = w->bi < w->n_nb ? &w->nb[w->bi] : NULL;
+    if (!b)
+        return bad(w->diags, t, w->bad_seq, w->seq,
+                   "event %" PRId64 " (%s) is in no signed batch: it was added "
+                   "behind the tool's back",
+                   w->seq, row_name(&r, nm, sizeof nm));
+    if (b->id != w->prev_id + 1 || b->first != w->prev_last + 1 || b->last < b->first)
+        return bad(w->diags, t, w->bad_seq, w->seq,
+                   "batch %" PRId64 " (events %" PRId64 " to %" PRId64
+                   ") does not follow batch %" PRId64 ": the batches were altered",
+                   b->id, b->first, b->last, w->prev_id);
+    if (r.batch != b->id)
+        return bad(w->diags, t, w->bad_seq, w->seq,
+                   "event %" PRId64 " (%s) says batch %" PRId64 " but lies in batch %" PRId64
+                   ": it was altered",
+                   w->seq, row_name(&r, nm, sizeof nm), r.batch, b->id);
+    return w->seq == b->last ? close_batch(w, b, hex) : DD_OK;
+}
+
+/* Every row after the last verified one, in order. */
+static dd_status walk_rows(walk *w)
+{
+    dd_track *t = w->t;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(t->db, "SELECT " ROW_COLUMNS " FROM events WHERE seq > ? ORDER BY seq",
+                           -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(q, 1, t->verified_seq) != SQLITE_OK) {
+        dd__db_err(w->diags, t->path, t->db, "cannot read the log");
+        sqlite3_finalize(q);
+        return DD_EIO;
+    }
+    dd__buf scratch = {0};
+    dd_status st = DD_OK;
+    int rc;
+    while (st == DD_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        st = check_row(w, q, &scratch);
+    if (st == DD_OK && rc != SQLITE_DONE) {
+        dd__db_err(w->diags, t->path, t->db, "cannot read the log");
+        st = DD_EIO;
+    }
+    if (st == DD_OK && w->bi < w->n_nb) {
+        const dd_track_batch *b = &w->nb[w->bi];
+        st = bad(w->diags, t, w->bad_seq, w->seq + 1,
+                 "batch %" PRId64 " was signed for events %" PRId64 " to %" PRId64
+                 ", but the log ends at event %" PRId64 ": events were removed",
+                 b->id, b->first, b->last, w->seq);
+    }
+    sqlite3_finalize(q);
+    dd__buf_fini(&scratch);
+    return st;
+}
+
+/* All new rows and batches hold: remember them on the handle. */
+static dd_status keep_verified(const walk *w)
+{
+    dd_track *t = w->t;
+    if (t->n_batches + w->n_nb > t->cap_batches) {
+        size_t cap = t->n_batches + w->n_nb + 16;
+        dd_track_batch *v = realloc(t->batches, cap * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        t->batches = v;
+        t->cap_batches = cap;
+    }
+    if (w->n_nb)
+        memcpy(t->batches + t->n_batches, w->nb, w->n_nb * sizeof *w->nb);
+    t->n_batches += w->n_nb;
+    t->verified_seq = w->seq;
+    memcpy(t->verified_head, w->prev, 32);
+    t->verified = true;
+    t->info.n_events = w->seq;
+    t->info.n_batches = (int64_t)t->n_batches;
+    return DD_OK;
+}
+
 dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
 {
     *bad_seq = -1;
@@ -265,160 +417,24 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
                        "the plan stored in the log was altered after it was written");
         t->plan_file_ok = true;
     }
-    dd_track_batch *nb = NULL;
-    sig_hex *sigs = NULL;
-    size_t n_nb = 0;
-    st = read_batches(t, &nb, &sigs, &n_nb, diags);
-    if (st != DD_OK) {
-        free(nb);
-        free(sigs);
-        return st;
-    }
-    /* the last key found in the log's keys, and its name: batches are
-     * mostly signed by one recorder */
-    char known_pk[65] = "", known_name[64] = "";
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(t->db, "SELECT " ROW_COLUMNS " FROM events WHERE seq > ? ORDER BY seq",
-                           -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(q, 1, t->verified_seq) != SQLITE_OK) {
-        dd__db_err(diags, t->path, t->db, "cannot read the log");
-        sqlite3_finalize(q);
-        free(nb);
-        free(sigs);
-        return DD_EIO;
-    }
-    unsigned char prev[32], h[32];
-    memcpy(prev, t->verified_head, 32);
-    int64_t seq = t->verified_seq, prev_last = t->verified_seq;
-    int64_t prev_id = t->n_batches ? t->batches[t->n_batches - 1].id : 0;
-    size_t bi = 0;
-    dd__buf scratch = {0};
-    int rc;
-    while (st == DD_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        dd__row r;
-        row_of(q, &r);
-        if (r.seq != seq + 1) {
-            st = bad(diags, t, bad_seq, seq + 1,
-                     "event %" PRId64 " is missing (the next is %" PRId64 ")", seq + 1, r.seq);
-            break;
-        }
-        seq = r.seq;
-        dd__row_hash(prev, &r, &scratch, h);
-        char hex[65];
-        dd__hex(h, 32, hex);
-        if (scratch.oom) {
-            st = DD_ENOMEM;
-            break;
-        }
-        if (strcmp(hex, dd__col(q, 20))) {
-            char nm[512];
-            st = bad(diags, t, bad_seq, seq,
-                     "event %" PRId64 " (%s) was altered after it was written, or an "
-                     "event before it was",
-                     seq, row_name(&r, nm, sizeof nm));
-            break;
-        }
-        memcpy(prev, h, 32);
-        /* the signed batch it lies in */
-        const dd_track_batch *b = bi < n_nb ? &nb[bi] : NULL;
-        if (!b) {
-            char nm[512];
-            st = bad(diags, t, bad_seq, seq,
-                     "event %" PRId64 " (%s) is in no signed batch: it was added "
-                     "behind the tool's back",
-                     seq, row_name(&r, nm, sizeof nm));
-            break;
-        }
-        if (b->id != prev_id + 1 || b->first != prev_last + 1 || b->last < b->first) {
-            st = bad(diags, t, bad_seq, seq,
-                     "batch %" PRId64 " (events %" PRId64 " to %" PRId64
-                     ") does not follow batch %" PRId64 ": the batches were altered",
-                     b->id, b->first, b->last, prev_id);
-            break;
-        }
-        if (r.batch != b->id) {
-            char nm[512];
-            st = bad(diags, t, bad_seq, seq,
-                     "event %" PRId64 " (%s) says batch %" PRId64
-                     " but lies in batch %" PRId64 ": it was altered",
-                     seq, row_name(&r, nm, sizeof nm), r.batch, b->id);
-            break;
-        }
-        if (seq == b->last) {
-            char name[64];
-            int signed_ok = strcmp(hex, b->head) ? 0 : batch_signed(t, b, sigs[bi].v);
-            bool named = !strcmp(known_pk, b->signer_key);
-            if (!named && key_name(t, b->signer_key, name, sizeof name)) {
-                snprintf(known_pk, sizeof known_pk, "%s", b->signer_key);
-                snprintf(known_name, sizeof known_name, "%s", name);
-                named = true;
-            }
-            if (signed_ok < 0) {
-                st = DD_ENOMEM;
-            } else if (strcmp(hex, b->head)) {
-                st = bad(diags, t, bad_seq, b->first,
-                         "events %" PRId64 " to %" PRId64 " (batch %" PRId64
-                         ") were rewritten: the chain's hash at event %" PRId64
-                         " is not the one %s signed",
-                         b->first, b->last, b->id, b->last, b->signer);
-            } else if (!signed_ok) {
-                st = bad(diags, t, bad_seq, b->first,
-                         "batch %" PRId64 " (events %" PRId64 " to %" PRId64
-                         ") is not signed by the key it names (%s): it was rewritten or "
-                         "re-chained",
-                         b->id, b->first, b->last, b->signer);
-            } else if (!named || strcmp(known_name, b->signer)) {
-                st = bad(diags, t, bad_seq, b->first,
-                         "the key that signed batch %" PRId64 " (%s) is missing from the "
-                         "log's keys",
-                         b->id, b->signer);
-            } else {
-                prev_id = b->id;
-                prev_last = b->last;
-                bi++;
-            }
-        }
-    }
-    if (st == DD_OK && rc != SQLITE_DONE) {
-        dd__db_err(diags, t->path, t->db, "cannot read the log");
-        st = DD_EIO;
-    }
-    if (st == DD_OK && bi < n_nb) {
-        const dd_track_batch *b = &nb[bi];
-        st = bad(diags, t, bad_seq, seq + 1,
-                 "batch %" PRId64 " was signed for events %" PRId64 " to %" PRId64
-                 ", but the log ends at event %" PRId64 ": events were removed",
-                 b->id, b->first, b->last, seq);
-    }
-    sqlite3_finalize(q);
-    dd__buf_fini(&scratch);
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.t = t;
+    w.bad_seq = bad_seq;
+    w.diags = diags;
+    memcpy(w.prev, t->verified_head, 32);
+    w.seq = w.prev_last = t->verified_seq;
+    w.prev_id = t->n_batches ? t->batches[t->n_batches - 1].id : 0;
+    st = read_batches(t, &w.nb, &w.sigs, &w.n_nb, diags);
+    if (st == DD_OK)
+        st = walk_rows(&w);
     /* the plans accepted by the rows just verified */
     if (st == DD_OK)
-        st = verify_plans(t, t->verified_seq, seq, bad_seq, diags);
-    if (st == DD_OK) {
-        /* all new rows and batches hold: remember them */
-        if (t->n_batches + n_nb > t->cap_batches) {
-            size_t cap = t->n_batches + n_nb + 16;
-            dd_track_batch *w = realloc(t->batches, cap * sizeof *w);
-            if (!w) {
-                free(nb);
-                free(sigs);
-                return DD_ENOMEM;
-            }
-            t->batches = w;
-            t->cap_batches = cap;
-        }
-        if (n_nb)
-            memcpy(t->batches + t->n_batches, nb, n_nb * sizeof *nb);
-        t->n_batches += n_nb;
-        t->verified_seq = seq;
-        memcpy(t->verified_head, prev, 32);
-        t->verified = true;
-        t->info.n_events = seq;
-        t->info.n_batches = (int64_t)t->n_batches;
-    }
-    free(nb);
-    free(sigs);
+        st = verify_plans(t, t->verified_seq, w.seq, bad_seq, diags);
+    if (st == DD_OK)
+        st = keep_verified(&w);
+    free(w.nb);
+    free(w.sigs);
     return st;
 }
 
