@@ -641,37 +641,40 @@ static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **o
     return DD_OK;
 }
 
-static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_loads *l)
+/* The image's header: its kind, version, the scenario's sizes, and the
+ * search that made the plan. False when it is not for this scenario. */
+static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
 {
     if (!expect(r, "drawdown-plan-image"))
-        return DD_OK;
+        return false;
     if (get(r) != DD__IMAGE_VERSION) {
         fail(r, "an image version this drawdown does not read");
-        return DD_OK;
+        return false;
     }
     if ((size_t)get(r) != s->n_sites || (size_t)get(r) != s->n_aircraft ||
         (size_t)get(r) != s->n_cargo || (size_t)get(r) != s->n_people ||
         (size_t)get(r) != s->n_tasks || (size_t)get(r) != s->agreement.n_milestones) {
         fail(r, "made for another scenario");
-        return DD_OK;
+        return false;
     }
     p->seed = (uint64_t)get(r);
     p->objective = get_i32(r);
     p->fleet_mix = get(r) != 0;
     p->iterations = (uint64_t)get(r);
     p->seconds = get_d(r);
-    dd_status st = DD_OK;
-    if (get(r)) {
-        st = read_loads(r, s, l);
-        p->loads = &l->lp;
-    }
-    p->borrowed_loads = true;
+    return true;
+}
+
+/* The sorties (their clearance indices checked once the requests are
+ * read). */
+static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
+{
     size_t nl = p->loads ? p->loads->n_loads : 0;
-    size_t n = st == DD_OK ? get_count(r, 17) : 0;
+    size_t n = get_count(r, 17);
     p->sorties = calloc(n + 1, sizeof *p->sorties);
     if (!p->sorties)
         return DD_ENOMEM;
-    /* clearances are read after the sorties; their indices checked then */
+    dd_status st = DD_OK;
     for (size_t i = 0; i < n && !r->bad && st == DD_OK; i++) {
         dd_sortie *x = &p->sorties[i];
         p->n_sorties = i + 1;
@@ -697,8 +700,12 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
         if (st == DD_OK)
             st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);
     }
-    if (st != DD_OK || r->bad)
-        return st;
+    return st;
+}
+
+static dd_status read_clearances(rd *r, const dd_scenario *s, dd_plan *p)
+{
+    const size_t n = p->n_sorties;
     size_t nc = get_count(r, 8);
     p->clearances = calloc(nc + 1, sizeof *p->clearances);
     if (!p->clearances)
@@ -718,6 +725,13 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     for (size_t i = 0; i < n; i++)
         if (p->sorties[i].clearance < -1 || p->sorties[i].clearance >= (int64_t)nc)
             fail(r, "a sortie's clearance");
+    return DD_OK;
+}
+
+/* Tasks' times, each group's release and arrival, each item's readiness,
+ * and people's movements. */
+static dd_status read_times_movements(rd *r, const dd_scenario *s, dd_plan *p)
+{
     for (size_t i = 0; i < s->n_tasks; i++) {
         p->tasks[i].start = get(r);
         p->tasks[i].end = get(r);
@@ -737,10 +751,16 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
         dd_movement *m = &p->movements[i];
         m->people = get_idx(r, 0, (int64_t)s->n_people, "a movement's group");
         m->count = get_i32(r);
-        m->sortie = get_idx(r, -1, (int64_t)n, "a movement's sortie");
+        m->sortie = get_idx(r, -1, (int64_t)p->n_sorties, "a movement's sortie");
         m->departure = get(r);
         m->day = get_i32(r);
     }
+    return DD_OK;
+}
+
+/* Each site's closure and its figures day by day. */
+static dd_status read_site_days(rd *r, const dd_scenario *s, dd_plan *p)
+{
     for (size_t i = 0; i < s->n_sites && !r->bad; i++) {
         dd_site_plan *x = &p->sites[i];
         x->closure = get(r);
@@ -761,6 +781,12 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
             d->exits = get_i32(r);
         }
     }
+    return DD_OK;
+}
+
+/* Milestones, the verdict, the bounds and the relaxations. */
+static void read_verdict(rd *r, const dd_scenario *s, dd_plan *p)
+{
     for (size_t i = 0; i < s->agreement.n_milestones; i++) {
         dd_milestone_result *m = &p->milestones[i];
         m->achieved = get(r);
@@ -794,6 +820,32 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
         x->was = get(r);
         get_str(r, x->text, sizeof x->text);
     }
+}
+
+static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_loads *l)
+{
+    if (!read_header(r, s, p))
+        return DD_OK;
+    dd_status st = DD_OK;
+    if (get(r)) {
+        st = read_loads(r, s, l);
+        p->loads = &l->lp;
+    }
+    p->borrowed_loads = true;
+    if (st == DD_OK)
+        st = read_sorties(r, s, p);
+    else if (!(p->sorties = calloc(1, sizeof *p->sorties)))
+        return DD_ENOMEM;
+    if (st != DD_OK || r->bad)
+        return st;
+    st = read_clearances(r, s, p);
+    if (st == DD_OK)
+        st = read_times_movements(r, s, p);
+    if (st == DD_OK)
+        st = read_site_days(r, s, p);
+    if (st != DD_OK)
+        return st;
+    read_verdict(r, s, p);
     if (expect(r, "end") && r->at != r->n)
         fail(r, "bytes after the end");
     return DD_OK;
