@@ -701,10 +701,10 @@ static void test_incremental_histories(void **state)
     fixture *fx = *state;
     dd_replan_sortie *saved = fx->out;
     uint64_t kept = 0;
-    for (uint64_t seed = 1; seed <= 6; seed++)
-        kept += run_history(fx, seed, 40);
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        kept += run_history(fx, seed, 30);
     assert_true(kept > 0);
-    assert_int_equal(run_history(fx, 3, 40), run_history(fx, 3, 40));
+    assert_int_equal(run_history(fx, 3, 20), run_history(fx, 3, 20));
     fx->out = saved;
 }
 

@@ -521,8 +521,8 @@ static void test_incremental_niger(void **state)
     assert_true(s->disruptions.present);
     dd_plan *p = plan_of(s);
     assert_true(p->n_sorties < DD__SIM_INCREMENTAL_MIN);
-    dd_sim_result *inc = simulate_policy(p, 1000, false);
-    dd_sim_result *full = simulate_policy(p, 1000, true);
+    dd_sim_result *inc = simulate_policy(p, 500, false);
+    dd_sim_result *full = simulate_policy(p, 500, true);
     assert_agrees(inc, full);
     assert_int_equal(inc->p_all_terms.hits, full->p_all_terms.hits);
     dd_sim_result_free(inc);
@@ -571,8 +571,8 @@ static void test_incremental_generated(void **state)
     dd_plan *p = plan_of(s);
     print_message("generated: %zu sorties\n", p->n_sorties);
     assert_true(p->n_sorties >= DD__SIM_INCREMENTAL_MIN);
-    dd_sim_result *inc = simulate_policy(p, 200, false);
-    dd_sim_result *full = simulate_policy(p, 200, true);
+    dd_sim_result *inc = simulate_policy(p, 150, false);
+    dd_sim_result *full = simulate_policy(p, 150, true);
     assert_agrees(inc, full);
     dd_sim_result_free(inc);
     dd_sim_result_free(full);
