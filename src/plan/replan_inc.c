@@ -39,6 +39,10 @@
  * theater), and the tries would cost more than the full run. */
 #define GROW_MAX 2
 
+/* Sorties placed past D that a run looks for gaps for (each costs a pass
+ * over the kept sorties); more, and D moves. */
+#define MAX_SPILLS 64
+
 static dd_time max_t(dd_time a, dd_time b)
 {
     return a > b ? a : b;
@@ -517,7 +521,7 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
         r->pin[f] = 0;
         unfit += !r->keep[f];
     }
-    if (unfit > m / 8) { /* most of it moves: as fast in full */
+    if (unfit > m / 32) { /* much of it moves: as fast in full */
         return in_full(r, x, out, m);
     }
     int32_t d_now = dd_scenario_day(s, x->now), d = d_now + horizon_days(r);
@@ -595,7 +599,7 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
             grown++;
             continue;
         }
-        if (!fit_spills(r, ns)) {
+        if (ns > MAX_SPILLS || !fit_spills(r, ns)) {
             d = grow;
             r->stats.grown++;
             grown++;
