@@ -209,6 +209,19 @@ static void test_hubs(void **state)
     assert_int_equal(ci.overflight_file_by[0],
                      p->sorties[p->clearances[0].sortie].departure - 3 * 1440);
     assert_true(p->completion_lb >= 3 * 1440);
+    /* every route crosses AA: 12 sorties at 4 a day from day 3 */
+    assert_int_equal(p->completion_lb_binding, DD_BIND_OVERFLIGHT);
+    assert_int_equal(p->completion_lb, dd_scenario_day_start(s, 5));
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    bool found = false;
+    for (size_t i = 0; i < c->n_findings; i++)
+        found |= !strcmp(c->findings[i].text,
+                         "every route out crosses AA: at its cap of 4 overflights/day, the 12 "
+                         "sorties take at least 3 days; 27 days remain from its first clearance "
+                         "to the deadline");
+    assert_true(found);
+    dd_check_free(c);
     dd_plan_free(p);
     dd_scenario_free(s);
 }

@@ -505,6 +505,13 @@ dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms)
     }
     if (st == DD_OK)
         st = fleet(p, terms, total, t0, &acc);
+    /* a country every route out crosses clears at most its daily cap */
+    for (size_t k = 0; st == DD_OK && total > 0 && k < ct->n_overflight; k++) {
+        int32_t cap = ct->overflight[k].daily_cap;
+        if (cap > 0 && dd__all_routes_cross(s, (int32_t)k))
+            raise_lb(&acc, cap_days(s, later_of(t0, ct->overflight[k].lead_time), total, cap),
+                     DD_BIND_OVERFLIGHT);
+    }
     free(site_lb);
     if (st != DD_OK)
         return st;

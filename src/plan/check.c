@@ -591,6 +591,29 @@ static void cap_findings(const dd_scenario *s, dd_check *c, fbuf *fb, double win
     }
 }
 
+/* A country every route out crosses clears every sortie, at its cap. */
+static void overflight_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
+{
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    bool no_military = ct->daily_cap == 0 || s->n_aircraft == 0;
+    for (size_t k = 0; !no_military && c->sorties_lb > 0 && k < ct->n_overflight; k++) {
+        const dd_overflight *o = &ct->overflight[k];
+        if (o->daily_cap <= 0 || !dd__all_routes_cross(s, (int32_t)k))
+            continue;
+        double d = ceil((double)c->sorties_lb / o->daily_cap);
+        dd_time first = o->lead_time > ct->opens ? o->lead_time : ct->opens;
+        double w = (double)(s->agreement.deadline - first) / 1440.0;
+        raise_days(c, d, "overflight cap");
+        add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                    "every route out crosses %s: at its cap of %d overflight%s/day, the %lld "
+                    "sortie%s take%s at least %.0f day%s; %.0f days remain from its first "
+                    "clearance to the deadline",
+                    o->country, o->daily_cap, o->daily_cap == 1 ? "" : "s",
+                    (long long)c->sorties_lb, c->sorties_lb == 1 ? "" : "s",
+                    c->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
+    }
+}
+
 dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
 {
     *out = NULL;
@@ -681,6 +704,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
     free(seats_need);
 
     cap_findings(s, c, &fcap, window);
+    overflight_findings(s, c, &fcap);
     site_findings(s, c, &fcap);
     fleet_finding(s, c, &fcap, window);
     crew_findings(s, c, &fcap);

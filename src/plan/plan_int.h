@@ -153,6 +153,9 @@ bool dd__crew_busy(dd_plan *p);
 /* Does the route to hub `hub` (-1: none) cross overflight country k
  * (request.c)? */
 bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k);
+/* Does every route out cross country k (every sortie needs its
+ * clearance)? */
+bool dd__all_routes_cross(const dd_scenario *s, int32_t k);
 
 /* A country's overflight clearances full on at least half of the last
  * week's days (crews.c); sets the binding as above. */

@@ -27,6 +27,14 @@ bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k)
     return false;
 }
 
+bool dd__all_routes_cross(const dd_scenario *s, int32_t k)
+{
+    for (size_t h = 0; h < s->n_hubs; h++)
+        if (!dd__hub_crosses(s, (int32_t)h, k))
+            return false;
+    return s->n_hubs > 0;
+}
+
 void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
 {
     const dd_scenario *s = p->scenario;
