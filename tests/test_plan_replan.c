@@ -555,6 +555,70 @@ static void assert_verified(const dd_replanner *r, const dd_exec_state *x,
     dd_plan_free(p);
 }
 
+/* Crews bind (tests/data/plan/crews: two crews, 12 h of rest after each
+ * duty): the sorties that have flown keep their crews resting, and their
+ * tails' hours, so the re-plan from the middle of the plan puts nothing
+ * on a crew still at rest. The verifier (kind crew) judges. */
+static void test_crews_after_flown(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_SOURCE_DIR "/tests/data/plan/crews/scenario.yaml");
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax = false;
+    dd_plan *p = NULL;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_true(p->n_sorties >= 6);
+    assert_int_equal(s->n_aircraft, 1);
+    dd_replanner *r = NULL;
+    assert_int_equal(dd_replanner_new(p, &r), DD_OK);
+    dd_exec_sortie *xs = calloc(p->n_sorties, sizeof *xs);
+    dd_replan_sortie *out = calloc(p->n_sorties, sizeof *out);
+    /* now: an hour after the middle sortie left; what left before, left
+     * as planned */
+    dd_time now = p->sorties[p->n_sorties / 2].departure + 60;
+    for (size_t f = 0; f < p->n_sorties; f++) {
+        const dd_sortie *so = &p->sorties[f];
+        xs[f].departed = so->departure < now ? so->departure : DD_TIME_NONE;
+        xs[f].carries = (int32_t)f;
+        xs[f].ready = DD_TIME_NONE;
+        xs[f].window_from = xs[f].window_to = DD_TIME_NONE;
+    }
+    /* each tail free at its hub once its last flight is in and turned */
+    const dd_aircraft *a = &s->aircraft[0];
+    int32_t tails = dd_aircraft_tails_max(a);
+    dd_time *tf = calloc((size_t)tails, sizeof *tf);
+    int32_t *th = calloc((size_t)tails, sizeof *th);
+    for (int32_t k = 0; k < tails; k++) {
+        tf[k] = now;
+        th[k] = a->home;
+    }
+    for (size_t f = 0; f < p->n_sorties; f++) {
+        const dd_sortie *so = &p->sorties[f];
+        if (xs[f].departed != DD_TIME_NONE && so->arrival + a->ground_time > tf[so->tail]) {
+            tf[so->tail] = so->arrival + a->ground_time;
+            th[so->tail] = so->hub;
+        }
+    }
+    const dd_time *const tfs[1] = {tf};
+    const int32_t *const ths[1] = {th};
+    dd_exec_state x;
+    memset(&x, 0, sizeof x);
+    x.now = now;
+    x.sorties = xs;
+    x.tail_free = tfs;
+    x.tail_hub = ths;
+    assert_int_equal(dd_replanner_run(r, &x, out), DD_OK);
+    assert_verified(r, &x, out);
+    free(tf);
+    free(th);
+    free(xs);
+    free(out);
+    dd_replanner_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 typedef struct history {
     dd_exec_sortie *x;
     dd_time *ready;     /* per load (base sortie): when it can leave */
@@ -745,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_request_contents),
         cmocka_unit_test(test_incremental_keeps_plan),
         cmocka_unit_test(test_incremental_histories),
+        cmocka_unit_test(test_crews_after_flown),
     };
     const struct CMUnitTest caps[] = {
         cmocka_unit_test(test_caps_schedule),

@@ -245,11 +245,23 @@ static dd_status reset_state(dd_replanner *r, const dd_exec_state *x)
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
     dd__state_clear(st);
-    for (size_t f = 0; f < r->n; f++)
-        if (x->sorties[f].departed != DD_TIME_NONE &&
-            dd__state_count_day(st, p->sorties[f].site,
+    for (size_t f = 0; f < r->n; f++) {
+        if (x->sorties[f].departed == DD_TIME_NONE)
+            continue;
+        if (dd__state_count_day(st, p->sorties[f].site,
                                 dd_scenario_day(s, x->sorties[f].departed)) != DD_OK)
             return DD_ENOMEM;
+        /* what it flew books its crew (duty and rest) and its tail's
+         * hours, as planned but moved to when it left */
+        dd_sortie flown = p->sorties[f];
+        dd_time shift = x->sorties[f].departed - flown.departure;
+        flown.ferry_departure += shift;
+        flown.arrival_at_site += shift;
+        flown.departure += shift;
+        flown.arrival += shift;
+        if (dd__state_book_flown(st, &flown) != DD_OK)
+            return DD_ENOMEM;
+    }
     /* never before now */
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (int32_t k = 0; k < st->n_tails[a]; k++) {
