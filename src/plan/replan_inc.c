@@ -39,6 +39,13 @@
  * theater), and the tries would cost more than the full run. */
 #define GROW_MAX 2
 
+/* Placements a run tries (D moved, a chain's first or a pinned sortie
+ * placed again, more kept sorties held on their ramps) before it places
+ * everything again: each try costs about what it places and holds, and
+ * where a disruption reaches far (the theater's saturated fleet) the
+ * tries would cost more than the full run. */
+#define MAX_TRIES 4
+
 /* Sorties placed past D that a run looks for gaps for (each costs a pass
  * over the kept sorties); more, and D moves. */
 #define MAX_SPILLS 64
@@ -87,6 +94,10 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     for (size_t k = 0; k < s->n_sites; k++)
         for (size_t i = 0; i < s->sites[k].n_caps; i++)
             r->weekly |= s->sites[k].caps[i].weekly >= 0;
+    /* crews' duty and rest and tails' hours are not counted for the kept
+     * sorties: a type limited so re-plans in full */
+    for (size_t a = 0; a < s->n_aircraft; a++)
+        r->weekly |= s->aircraft[a].utilisation > 0 || s->aircraft[a].crews >= 0;
     dd_replanner_reset(r);
     return DD_OK;
 }
@@ -525,13 +536,12 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
         return in_full(r, x, out, m);
     }
     int32_t d_now = dd_scenario_day(s, x->now), d = d_now + horizon_days(r);
-    int pin_rounds = 0, chain_drops = 0, grown = 0;
+    int pin_rounds = 0, chain_drops = 0, grown = 0, tries = 0;
     for (;;) {
         dd_time cut = dd_scenario_day_start(s, d);
         int32_t grow = d_now + 2 * (d - d_now);
-        if (grown > GROW_MAX) { /* the disruption reaches far: in full */
+        if (grown > GROW_MAX || ++tries > MAX_TRIES) /* it reaches far: in full */
             return in_full(r, x, out, m);
-        }
         size_t k = 0, kept = 0;
         for (size_t i = 0; i < m; i++) {
             size_t f = r->ground[i];

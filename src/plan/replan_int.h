@@ -39,7 +39,8 @@ struct dd_replanner {
     dd_time prev_now;
     int32_t *prev_site_cap; /* the caps prev was placed under (n_sites) */
     int32_t prev_country_cap;
-    bool weekly;         /* some cap is weekly: every run re-places all */
+    bool weekly;         /* a weekly cap, crews or tail hours limited:
+                          * every run re-places all */
     /* the incremental run's working memory (replan_inc.c) */
     unsigned char *keep; /* per sortie: its placement may be kept */
     size_t *tail_off;    /* per type: first of its tails in the arrays below */
