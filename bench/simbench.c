@@ -46,7 +46,7 @@ static double run(const dd_plan *p, unsigned long long n, int threads, int polic
     o.replications = n;
     o.threads = threads;
     o.replan = policy != 2;
-    o.replan_full = policy == 1;
+    o.replan_incremental = policy == 0;
     o.sensitivity = false;
     double t0 = now(), c0 = cpu();
     if (dd_sim_run(p, &o, out) != DD_OK) {
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
            now() - t0, s->disruptions.present ? "yes" : "none");
     printf("%-10s %8s %10s %10s %8s %10s %10s %s\n", "policy", "reps", "1 thread", "2 threads",
            "scaling", "reps/s", "P(deadl.)", "same");
-    static const char *const names[] = {"replan", "replan-full", "no-replan"};
+    static const char *const names[] = {"incremental", "full", "no-replan"};
     dd_sim_result *full = NULL;
     for (int policy = 0; policy < (no_follow ? 2 : 3); policy++) {
         double t1[99], t2[99], c1[99], c2[99], sc[99];

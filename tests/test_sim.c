@@ -505,10 +505,10 @@ static dd_sim_result *simulate_policy(const dd_plan *p, uint64_t n, bool full)
     o.replications = n;
     o.threads = 2;
     o.sensitivity = false;
-    o.replan_full = full;
+    o.replan_incremental = !full;
     dd_sim_result *r = NULL;
     assert_int_equal(dd_sim_run(p, &o, &r), DD_OK);
-    assert_true(r->replan && r->replan_full == full);
+    assert_true(r->replan && r->replan_incremental == !full);
     return r;
 }
 

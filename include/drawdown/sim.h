@@ -7,8 +7,8 @@
  * ground tasks. Each replication is a small discrete-event simulation
  * (clearance decisions, departure attempts, closures); with the re-plan
  * policy the planner re-plans from the state of execution (at most once
- * per `replan` period) when a disruption invalidates the plan: in full, or
- * incrementally (what the disruption moves, the default). docs/sim.md describes the model, its limits and the output.
+ * per `replan` period) when a disruption invalidates the plan: in full
+ * (the default), or incrementally (what the disruption moves). docs/sim.md describes the model, its limits and the output.
  *
  * Reproducible: replication i draws from its own stream
  * dd_rng_seed(seed, i), so results do not depend on the thread count.
@@ -67,10 +67,11 @@ typedef struct dd_sim_options {
     uint64_t seed;         /* default 1 */
     int threads;           /* <= 0: one per online core */
     bool replan;           /* default true */
-    /* with replan: every re-plan places every sortie still on the ground
-     * (dd_replanner_run) instead of what a disruption moves
-     * (dd_replanner_run_incremental; docs/sim.md). Default false. */
-    bool replan_full;
+    /* with replan: a re-plan places again what a disruption moves
+     * (dd_replanner_run_incremental, docs/sim.md) instead of every sortie
+     * still on the ground (dd_replanner_run). Default false: on the
+     * scenarios measured it does not pay yet. */
+    bool replan_incremental;
     bool sensitivity;      /* compute the tornado table (default true) */
     uint64_t sensitivity_replications; /* per moved input; 0: replications / 4 */
     dd_sim_knobs knobs;
@@ -117,7 +118,7 @@ typedef struct dd_sim_result {
     const dd_plan *plan;
     uint64_t replications, seed;
     int threads;
-    bool replan, replan_full;
+    bool replan, replan_incremental;
     dd_sim_prob p_deadline; /* everything out by the agreement's deadline */
     dd_sim_prob p_all_terms; /* and every milestone and site closing date met */
     size_t n_milestones;

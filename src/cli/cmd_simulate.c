@@ -29,8 +29,8 @@ static const char sim_usage[] =
     "  --seed K           seed of the plan and of the replications (default 1)\n"
     "  --threads T        worker threads (default: every core)\n"
     "  --objective O      the plan's: margin (default) or completion (drawdown plan)\n"
-    "  --replan MODE      incremental (default): a re-plan places again what a\n"
-    "                     disruption moves; full: every sortie on the ground\n"
+    "  --replan MODE      full (default): a re-plan places again every sortie on\n"
+    "                     the ground; incremental: what a disruption moves\n"
     "  --no-replan        follow the original plan, shifting delayed sorties\n"
     "  --no-sensitivity   skip the sensitivity table\n"
     "  --mpi              share the replications with the other ranks of an MPI\n"
@@ -116,7 +116,7 @@ int dd__cmd_simulate(int argc, char **argv)
                 return DD_EXIT_INPUT;
             }
             so.replan = true;
-            so.replan_full = !strcmp(v, "full");
+            so.replan_incremental = !strcmp(v, "incremental");
         } else if (!strcmp(a, "--no-sensitivity")) {
             so.sensitivity = false;
         } else if (!strcmp(a, "--objective")) {

@@ -299,7 +299,7 @@ static uint64_t run_fingerprint(const dd__sim_model *m, const dd_sim_options *o)
     uint64_t h = dd__farm_hash(DD__FARM_HASH0, "drawdown-sim-1", 14);
     h = dd__farm_hash(h, &o->seed, sizeof o->seed);
     h = dd__farm_hash(h, &o->replan, sizeof o->replan);
-    if (o->replan && !o->replan_full) /* a full re-plan's checkpoints of before stay good */
+    if (o->replan && o->replan_incremental) /* the full re-plan's checkpoints stay good */
         h = dd__farm_hash(h, "incremental", 11);
     for (size_t i = 0; i < m->n_flights; i++) {
         const dd__sim_flight *f = &m->flights[i];
@@ -575,10 +575,10 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
         {"daily_cap", "-1", "+1"},
     };
     size_t nsites = plan->scenario->n_sites;
-    batch b = {.m = &m, .knobs = o->knobs, .policy = !o->replan        ? DD__SIM_FOLLOW
-                                                   : o->replan_full ? DD__SIM_REPLAN_FULL
-                                                                    : DD__SIM_REPLAN,
-               .seed = o->seed, .n = n,
+    dd__sim_policy policy = !o->replan               ? DD__SIM_FOLLOW
+                            : o->replan_incremental ? DD__SIM_REPLAN_INCREMENTAL
+                                                    : DD__SIM_REPLAN_FULL;
+    batch b = {.m = &m, .knobs = o->knobs, .policy = policy, .seed = o->seed, .n = n,
                .ns_rep = ns_rep};
     if (o->sensitivity)
         for (size_t i = 0; i < 5; i++)
@@ -606,7 +606,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     r->seed = o->seed;
     r->threads = threads;
     r->replan = o->replan;
-    r->replan_full = o->replan && o->replan_full;
+    r->replan_incremental = o->replan && o->replan_incremental;
     r->ranks = dd_cluster_size(o->cluster);
     bool root = dd_cluster_rank(o->cluster) == 0;
     uint64_t fp = run_fingerprint(&m, o);

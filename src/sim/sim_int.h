@@ -61,7 +61,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w);
  * incrementally or in full (dd_sim_options). */
 typedef enum dd__sim_policy {
     DD__SIM_FOLLOW,
-    DD__SIM_REPLAN,
+    DD__SIM_REPLAN_INCREMENTAL,
     DD__SIM_REPLAN_FULL
 } dd__sim_policy;
 

@@ -43,10 +43,10 @@ static void json_time(FILE *f, const dd_scenario *s, dd_time t)
     json_str(f, buf);
 }
 
-/* "replan" is the default, incremental re-plan (docs/sim.md) */
+/* "replan" is the default, full re-plan (docs/sim.md) */
 static const char *policy_name(const dd_sim_result *r)
 {
-    return !r->replan ? "no-replan" : r->replan_full ? "replan-full" : "replan";
+    return !r->replan ? "no-replan" : r->replan_incremental ? "replan-incremental" : "replan";
 }
 
 static void json_prob(FILE *f, const dd_sim_prob *p)
