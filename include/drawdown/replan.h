@@ -2,8 +2,10 @@
 /*
  * Incremental re-planning (issue 19): the re-planner of plan.h
  * (dd_replanner) run on the states of one execution in time order, keeping
- * what a disruption does not move. The simulation's default policy
- * (docs/sim.md); the full re-plan (dd_replanner_run) stays tracking's.
+ * what a disruption does not move: the simulation's policy with
+ * `--replan incremental` (docs/sim.md, with its figures: it does not pay
+ * yet on packed plans); the full re-plan (dd_replanner_run) is the
+ * simulation's default and tracking's.
  *
  * Ownership and threads as dd_replanner: one per thread; a run does not
  * allocate once the working memory has grown to the plan's size.
