@@ -498,12 +498,12 @@ static void assert_agrees(const dd_sim_result *inc, const dd_sim_result *full)
         assert_true(within(&inc->sites[i].p_close_by, &full->sites[i].p_close_by));
 }
 
-static dd_sim_result *simulate_policy(const dd_plan *p, uint64_t n, bool full)
+static dd_sim_result *simulate_policy(const dd_plan *p, uint64_t n, bool full, int threads)
 {
     dd_sim_options o;
     dd_sim_options_init(&o);
     o.replications = n;
-    o.threads = 2;
+    o.threads = threads;
     o.sensitivity = false;
     o.replan_incremental = !full;
     dd_sim_result *r = NULL;
@@ -521,8 +521,8 @@ static void test_incremental_niger(void **state)
     assert_true(s->disruptions.present);
     dd_plan *p = plan_of(s);
     assert_true(p->n_sorties < DD__SIM_INCREMENTAL_MIN);
-    dd_sim_result *inc = simulate_policy(p, 500, false);
-    dd_sim_result *full = simulate_policy(p, 500, true);
+    dd_sim_result *inc = simulate_policy(p, 500, false, 2);
+    dd_sim_result *full = simulate_policy(p, 500, true, 2);
     assert_agrees(inc, full);
     assert_int_equal(inc->p_all_terms.hits, full->p_all_terms.hits);
     dd_sim_result_free(inc);
@@ -533,7 +533,8 @@ static void test_incremental_niger(void **state)
 
 /* A mid-size generated scenario (bench/gen: 3 sites, about 250 sorties)
  * with the test disruption model's country-wide part: the incremental
- * re-plan's probabilities lie in the full re-plan's intervals. */
+ * re-plan's probabilities lie in the full re-plan's intervals, and are
+ * the same on 1 and 2 threads. */
 static void test_incremental_generated(void **state)
 {
     (void)state;
@@ -571,9 +572,16 @@ static void test_incremental_generated(void **state)
     dd_plan *p = plan_of(s);
     print_message("generated: %zu sorties\n", p->n_sorties);
     assert_true(p->n_sorties >= DD__SIM_INCREMENTAL_MIN);
-    dd_sim_result *inc = simulate_policy(p, 150, false);
-    dd_sim_result *full = simulate_policy(p, 150, true);
+    dd_sim_result *inc = simulate_policy(p, 150, false, 2);
+    dd_sim_result *full = simulate_policy(p, 150, true, 2);
     assert_agrees(inc, full);
+    /* each replication's re-planner starts from the plan: any threads */
+    dd_sim_result *one = simulate_policy(p, 150, false, 1);
+    assert_int_equal(one->p_all_terms.hits, inc->p_all_terms.hits);
+    assert_int_equal(one->p50, inc->p50);
+    assert_int_equal(one->p90, inc->p90);
+    assert_true(one->mean_replans == inc->mean_replans);
+    dd_sim_result_free(one);
     dd_sim_result_free(inc);
     dd_sim_result_free(full);
     dd_plan_free(p);
