@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Incremental re-planning (plan.h dd_replanner_run_incremental,
+ * Incremental re-planning (replan.h dd_replanner_run_incremental,
  * docs/sim.md). A full re-plan places every sortie still on the ground
  * again, which on a theater of 58,000 sorties and a re-plan a day is
  * nearly all of a replication's cost, while a day's disruptions move a
@@ -11,22 +11,25 @@
  *
  * The cut: sorties are split by time, not by airfield, because the caps
  * (country-wide), the tails and the ramp tie the airfields together. A
- * sortie is kept when its last placement still fits the state — inside
- * the clearance window it holds, its load ready, its airfield open — and
- * it reaches its airfield on day D or later. D starts the day after the
- * latest sortie that must move (from when it can go) and grows, doubling
- * its distance from now, until
- *   1. every sortie placed again leaves before D: then the daily caps and
- *      the ramp see the two parts on separate days and times, so each part
- *      within its limits is the whole within them;
- *   2. the kept sorties find tails: each tail's kept sorties form a chain
- *      whose first one needs a tail at its airfield by its arrival; after
- *      the placement before D each chain is given a free tail that can
- *      ferry there in time from where it ends (latest reach first, as
- *      place.c picks tails), its first ferry leg flown from that hub. A
- *      type whose tails table has steps keeps each chain on its tail.
- * With nothing left to keep, the run is a full one. The weekly caps span
- * the cut, so a scenario with one re-plans in full.
+ * sortie is placed again when its last placement no longer fits the
+ * state (outside the clearance window it holds, its load not ready, its
+ * airfield closed) or it leaves before a day D (today and the lead time
+ * ahead); the others are kept. The placement sees the kept sorties
+ * counted on their days (the daily caps) and held on their ramps where a
+ * clash is possible: those on the ramp at D, and an airfield's from a day
+ * before a sortie placed again past D that finds the ramp too full with
+ * them (dd__replan_hold, pin_near_spills). Then tails: each tail's kept
+ * sorties form a chain, given to a tail that reaches its first sortie in
+ * time from where the placement before D leaves it (assign_tails: latest
+ * reach first, as place.c picks tails; a chain that finds none has its
+ * first sortie placed again); a sortie placed past D takes a gap between
+ * two kept ones of a tail (fit_spills). A type whose tails table has
+ * steps keeps each chain on its tail. D doubles its distance from today
+ * when the tails do not work out; after 4 tries, with nothing left to
+ * keep, with much to move, with weekly caps (their windows span D), crews
+ * or tail hours limited, other caps than the last run's, or for tracking,
+ * the run is a full one (docs/sim.md says why it does not pay yet on
+ * packed plans).
  */
 #include <stdlib.h>
 #include <string.h>
