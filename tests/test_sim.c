@@ -257,6 +257,11 @@ static void test_json(void **state)
     assert_int_equal(dd_sim_write_text(r, f), DD_OK);
     fclose(f);
     assert_non_null(strstr(buf, "milestone two-thirds"));
+    /* the delay column says it is summed over the sorties, and per sortie */
+    char head[160];
+    snprintf(head, sizeof head, "summed over the %zu sorties\n", p->n_sorties);
+    assert_non_null(strstr(buf, head));
+    assert_non_null(strstr(buf, "most delay   sortie-hours   per sortie\n"));
     free(buf);
     dd_sim_result_free(r);
     dd_plan_free(p);

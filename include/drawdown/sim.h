@@ -130,7 +130,9 @@ typedef struct dd_sim_result {
     uint64_t *hist;
     dd_sim_site_result *sites; /* n_sites */
     uint64_t binds[DD_SIM_CAUSE_COUNT];     /* replications where it held most */
-    double delay_hours[DD_SIM_CAUSE_COUNT]; /* mean sortie-hours of delay */
+    double delay_hours[DD_SIM_CAUSE_COUNT]; /* delay summed over the sorties of a
+                                             * replication (sortie-hours), mean
+                                             * over replications */
     double mean_denials, mean_aborts, mean_closures, mean_replans;
     size_t n_sens;
     dd_sim_sens sens[8]; /* sorted by swing, largest first */

@@ -192,11 +192,19 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
         fprintf(f, "  %-24s %10.10s  %10.10s  %10.10s  %6.1f%%\n", s->sites[i].id, a, b, c,
                 100 * r->sites[i].p_close_by.p);
     }
-    fprintf(f, "\nLimits (share of replications where it delayed most; mean delay)\n");
+    /* the delay is summed over the sorties (groups for processing) of a
+     * replication, then averaged over replications: said as such, with
+     * what it comes to per sortie of the plan */
+    size_t n_sorties = r->plan ? r->plan->n_sorties : 0;
+    fprintf(f, "\nLimits: the share of replications where each caused the most delay, and\n"
+               "the delay it caused in a replication, summed over the %zu sorties\n"
+               "(processing: over the groups), then per sortie\n"
+               "                most delay   sortie-hours   per sortie\n",
+            n_sorties);
     for (int k = 0; k < DD_SIM_CAUSE_COUNT; k++)
-        fprintf(f, "  %-12s %6.1f%%  %9.1f h\n", dd_sim_cause_name((dd_sim_cause)k),
+        fprintf(f, "  %-12s %9.1f%%  %11.1f h  %9.2f h\n", dd_sim_cause_name((dd_sim_cause)k),
                 r->replications ? 100.0 * (double)r->binds[k] / (double)r->replications : 0,
-                r->delay_hours[k]);
+                r->delay_hours[k], n_sorties ? r->delay_hours[k] / (double)n_sorties : 0);
     fprintf(f, "\nPer replication: %.2f denials, %.2f aborts, %.2f closures, %.2f re-plans\n",
             r->mean_denials, r->mean_aborts, r->mean_closures, r->mean_replans);
     if (r->n_sens) {
