@@ -542,7 +542,7 @@ static void test_cli_golden(void **state)
     free(out);
     rc = run(DD_CLI " simulate --objective 2>&1", &out);
     assert_int_equal(rc, 2);
-    assert_string_equal(out, "drawdown simulate: --objective is margin or completion, got ''\n");
+    assert_string_equal(out, "drawdown simulate: --objective needs a value\n");
     free(out);
 }
 

@@ -476,7 +476,7 @@ static void test_cli(void **state)
     msg[got] = 0;
     rc = pclose(pf);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
-    assert_string_equal(msg, "drawdown simulate: --replan is incremental or full, got 'some'\n");
+    assert_string_equal(msg, "drawdown simulate: --replan wants full or incremental, got 'some'\n");
 }
 
 /* ---- incremental re-planning (issue 19) ---- */

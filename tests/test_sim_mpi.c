@@ -355,7 +355,7 @@ static void test_cli_checkpoint_errors(void **state)
     assert_int_equal(run(cmd), 2);
     snprintf(cmd, sizeof cmd, "%s/e1.txt", tmpdir);
     char *e = slurp(cmd);
-    assert_string_equal(e, "drawdown simulate: --checkpoint needs a folder\n");
+    assert_string_equal(e, "drawdown simulate: --checkpoint needs a value\n");
     free(e);
     snprintf(cmd, sizeof cmd, "touch %s/plainfile && %s simulate %s/sim/niger.yaml --replications 10 "
              "--checkpoint %s/plainfile >/dev/null 2>%s/e2.txt",

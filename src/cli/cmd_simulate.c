@@ -5,13 +5,14 @@
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
 #include <drawdown/sim.h>
-#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt.h"
 
 #define MAX_REPLICATIONS 10000000ULL
 
@@ -94,98 +95,76 @@ static int simulate_run(const char *path, const char *out, bool json,
                         dd_plan_objective objective, dd_cluster *cluster,
                         const dd_sim_options *so_in);
 
+typedef struct sim_args {
+    const char *out, *checkpoint;
+    bool no_replan, no_sensitivity, json, mpi;
+    int replan, objective, threads;
+    uint64_t replications, seed;
+} sim_args;
+
+#define S_OPT(name, kind, field, lo, hi, choices)                                          \
+    {name, NULL, kind, offsetof(sim_args, field), lo, hi, choices, 0}
+
+static const dd_opt sim_opts[] = {
+    S_OPT("--replications", DD_OPT_UINT, replications, 1, 1.8e19, NULL),
+    S_OPT("--seed", DD_OPT_UINT, seed, 0, 1.8e19, NULL),
+    S_OPT("--threads", DD_OPT_INT, threads, 1, 256, NULL),
+    S_OPT("--objective", DD_OPT_CHOICE, objective, 0, 0, "margin|completion"),
+    S_OPT("--replan", DD_OPT_CHOICE, replan, 0, 0, "full|incremental"),
+    S_OPT("--no-replan", DD_OPT_FLAG, no_replan, 0, 0, NULL),
+    S_OPT("--no-sensitivity", DD_OPT_FLAG, no_sensitivity, 0, 0, NULL),
+    S_OPT("--mpi", DD_OPT_FLAG, mpi, 0, 0, NULL),
+    S_OPT("--checkpoint", DD_OPT_STR, checkpoint, 0, 0, NULL),
+    S_OPT("--json", DD_OPT_FLAG, json, 0, 0, NULL),
+    S_OPT("-o", DD_OPT_STR, out, 0, 0, NULL),
+};
+
+static const dd_cli_spec sim_spec = {
+    "simulate", sim_usage, sim_opts, sizeof sim_opts / sizeof sim_opts[0],
+    1, 1, "which scenario?", "one scenario at a time",
+};
+
 int dd__cmd_simulate(int argc, char **argv)
 {
-    const char *path = NULL, *out = NULL;
-    bool json = false, mpi = false;
     dd_sim_options so;
     dd_sim_options_init(&so);
-    dd_plan_objective objective = DD_OBJ_MARGIN;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(sim_usage, stdout);
-            return DD_EXIT_OK;
-        } else if (!strcmp(a, "--no-replan")) {
-            so.replan = false;
-        } else if (!strcmp(a, "--replan")) {
-            const char *v = i + 1 < argc ? argv[++i] : "";
-            if (strcmp(v, "incremental") && strcmp(v, "full")) {
-                fprintf(stderr,
-                        "drawdown simulate: --replan is incremental or full, got '%s'\n", v);
-                return DD_EXIT_INPUT;
-            }
-            so.replan = true;
-            so.replan_incremental = !strcmp(v, "incremental");
-        } else if (!strcmp(a, "--no-sensitivity")) {
-            so.sensitivity = false;
-        } else if (!strcmp(a, "--objective")) {
-            const char *v = i + 1 < argc ? argv[++i] : "";
-            if (!strcmp(v, "margin") || !strcmp(v, "completion")) {
-                objective = !strcmp(v, "margin") ? DD_OBJ_MARGIN : DD_OBJ_COMPLETION;
-            } else {
-                fprintf(stderr,
-                        "drawdown simulate: --objective is margin or completion, got '%s'\n", v);
-                return DD_EXIT_INPUT;
-            }
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--mpi")) {
-            mpi = true;
-        } else if (!strcmp(a, "--checkpoint")) {
-            if (i + 1 >= argc || !argv[i + 1][0]) {
-                fprintf(stderr, "drawdown simulate: --checkpoint needs a folder\n");
-                return DD_EXIT_INPUT;
-            }
-            so.checkpoint_dir = argv[++i];
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--replications") || !strcmp(a, "--seed") ||
-                   !strcmp(a, "--threads")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "drawdown simulate: %s needs a value\n", a);
-                return DD_EXIT_INPUT;
-            }
-            const char *v = argv[++i];
-            if (!strcmp(a, "-o")) {
-                out = v;
-                continue;
-            }
-            char *end;
-            errno = 0;
-            unsigned long long x = strtoull(v, &end, 10);
-            if (*end || !*v || errno || v[0] == '-' ||
-                (x == 0 && strcmp(a, "--seed") != 0) || (!strcmp(a, "--threads") && x > 256)) {
-                fprintf(stderr, "drawdown simulate: %s needs a positive whole number, got '%s'\n",
-                        a, v);
-                return DD_EXIT_INPUT;
-            }
-            if (!strcmp(a, "--replications") && x > MAX_REPLICATIONS) {
-                /* each replication's outcome is kept until the end */
-                fprintf(stderr,
-                        "drawdown simulate: --replications is at most 10000000 (each one's "
-                        "outcome is kept in memory), got '%s'\n",
-                        v);
-                return DD_EXIT_INPUT;
-            }
-            if (!strcmp(a, "--replications"))
-                so.replications = x;
-            else if (!strcmp(a, "--seed"))
-                so.seed = x;
-            else
-                so.threads = (int)x;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "drawdown simulate: unknown option '%s'\n%s", a, sim_usage);
-            return DD_EXIT_INPUT;
-        } else if (!path) {
-            path = a;
-        } else {
-            fprintf(stderr, "drawdown simulate: one scenario at a time\n");
-            return DD_EXIT_INPUT;
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "drawdown simulate: which scenario?\n%s", sim_usage);
+    sim_args v;
+    memset(&v, 0, sizeof v);
+    v.replan = -1;
+    v.replications = so.replications;
+    v.seed = so.seed;
+    v.threads = so.threads;
+    const char *args[DD_CLI_MAX_ARGS];
+    size_t n_args;
+    int code = dd__cli_parse(&sim_spec, argc, argv, &v, args, &n_args);
+    if (code >= 0)
+        return code;
+    if (v.replications > MAX_REPLICATIONS) {
+        /* each replication's outcome is kept until the end */
+        fprintf(stderr,
+                "drawdown simulate: --replications is at most 10000000 (each one's outcome "
+                "is kept in memory), got '%llu'\n",
+                (unsigned long long)v.replications);
         return DD_EXIT_INPUT;
     }
+    if (v.checkpoint && !v.checkpoint[0]) {
+        fprintf(stderr, "drawdown simulate: --checkpoint needs a folder\n");
+        return DD_EXIT_INPUT;
+    }
+    const char *path = args[0], *out = v.out;
+    const bool json = v.json, mpi = v.mpi;
+    so.replications = v.replications;
+    so.seed = v.seed;
+    so.threads = v.threads;
+    so.sensitivity = !v.no_sensitivity;
+    so.checkpoint_dir = v.checkpoint;
+    if (v.replan >= 0) {
+        so.replan = true;
+        so.replan_incremental = v.replan == 1;
+    }
+    if (v.no_replan)
+        so.replan = false;
+    const dd_plan_objective objective = v.objective == 1 ? DD_OBJ_COMPLETION : DD_OBJ_MARGIN;
     if (mpi && !dd_cluster_built()) {
         fprintf(stderr, "drawdown simulate: --mpi: this build has no MPI (install "
                         "libopenmpi-dev and build again)\n");
@@ -196,7 +175,7 @@ int dd__cmd_simulate(int argc, char **argv)
         fprintf(stderr, "drawdown simulate: --mpi: MPI did not start\n");
         return DD_EXIT_FAIL;
     }
-    int code = simulate_run(path, out, json, objective, cluster, &so);
+    code = simulate_run(path, out, json, objective, cluster, &so);
     if (cluster && code != DD_EXIT_OK && dd_cluster_size(cluster) > 1)
         dd_cluster_abort(cluster, code); /* the other ranks may be waiting */
     dd_cluster_stop(cluster);
@@ -217,15 +196,11 @@ static int simulate_run(const char *path, const char *out, bool json,
         so.threads = t < 1 ? 1 : t > 256 ? 256 : (int)t;
     }
     bool root = dd_cluster_rank(cluster) == 0;
-    dd_diags diags;
-    dd_diags_init(&diags, DD_DIAGS_DEFAULT_MAX);
     dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load(path, &diags, &s);
-    if (root)
-        dd__cli_print_diags(stderr, &diags);
-    dd_diags_fini(&diags);
-    if (st != DD_OK)
-        return dd__cli_exit_for(st);
+    int loaded = dd__cli_load_scenario("simulate", path, 0, 0,
+                                       root ? DD_CLI_ERRORS : DD_CLI_QUIET, &s);
+    if (loaded >= 0)
+        return loaded;
     dd_cli_inputs in = {0};
     dd__cli_scenario_inputs(&in, s);
     if (out && root && dd__cli_output_check(out, &in) != DD_OK) {
@@ -239,7 +214,7 @@ static int simulate_run(const char *path, const char *out, bool json,
     po.relax = false;
     dd_plan *p = NULL;
     dd_sim_result *r = NULL;
-    st = dd_plan_build(s, &po, &p);
+    dd_status st = dd_plan_build(s, &po, &p);
     progress pr = {now_s(), -1};
     if (st == DD_OK && root && isatty(fileno(stderr))) {
         so.progress = show_progress;
