@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "plan/plan_int.h"
 
 #define STEP 15 /* minutes between candidate departure times */
@@ -821,6 +822,196 @@ dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadpla
     return place(st, rq, lp, t_out);
 }
 
+/* The first departure worth trying: the load ready, the lead time, the
+ * clearances open, a ground time after the epoch; on the step. */
+static dd_time first_try(const dd__state *st, const dd__request *rq, const dd_aircraft *ac)
+{
+    const dd__terms *tm = st->terms;
+    dd_time g = ac->ground_time;
+    dd_time t = rq->ready == DD_TIME_NONE ? 0 : rq->ready;
+    if (t < tm->lead_time)
+        t = tm->lead_time;
+    if (t < st->s->agreement.clearance.opens)
+        t = st->s->agreement.clearance.opens;
+    if (t < g)
+        t = g;
+    return (t + STEP - 1) / STEP * STEP;
+}
+
+/* Of the tails that can be at the site by a (on the ground from a,
+ * leaving at t), the one that can be there last (ties: lowest number): it
+ * idles least, and the tails free earlier stay free for sorties placed
+ * later but flying earlier. soonest: when the first busy tail can be
+ * there; crew_next: the next departure worth trying when crews, hours or
+ * the ferry's overflights alone turn the tails away. */
+typedef struct tail_pick {
+    int32_t best;
+    dd_time soonest, crew_next;
+} tail_pick;
+
+static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t, int32_t day,
+                      int32_t hub, int32_t out_min, tail_pick *tp)
+{
+    const dd_scenario *s = st->s;
+    const dd__terms *tm = st->terms;
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    dd_time best_reach = INT64_MIN;
+    tp->best = -1;
+    tp->soonest = tp->crew_next = INT64_MAX;
+    for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
+        const dd__tail *tl = &st->tails[rq->aircraft][k];
+        if (tl->free_at >= INT64_MAX / 8)
+            continue;
+        int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
+        dd_time reach = tl->free_at + fm;
+        if (reach > a) {
+            if (reach < tp->soonest)
+                tp->soonest = reach;
+            continue;
+        }
+        dd_time ferry_dep = a - fm;
+        if (!tail_ok(ac, k, tm->extra_tails[rq->aircraft], ferry_dep, t + out_min))
+            continue;
+        if (reach <= best_reach)
+            continue;
+        dd_time on = INT64_MIN;
+        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, t, day, &on)) {
+            /* the ferry's route: its countries' caps, or lead times */
+            tp->crew_next = on < tp->crew_next ? on : tp->crew_next;
+            continue;
+        }
+        if (ac->crews >= 0 || ac->utilisation > 0) {
+            int64_t fly = (int64_t)fm + out_min;
+            int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
+            if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
+                (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation))
+                continue; /* never, from this tail's hub */
+            if (!fly_ok(st, rq->aircraft, k, day, fly)) {
+                dd_time nd = dd_scenario_day_start(s, day + 1);
+                tp->crew_next = nd < tp->crew_next ? nd : tp->crew_next;
+                continue;
+            }
+            dd_time free_at;
+            if (!crew_ok(st, rq->aircraft, need, ferry_dep, t + out_min + ac->crew_rest,
+                         &free_at)) {
+                dd_time nt = free_at == INT64_MAX ? t + STEP : t + (free_at - ferry_dep);
+                tp->crew_next = nt < tp->crew_next ? nt : tp->crew_next;
+                continue;
+            }
+        }
+        best_reach = reach;
+        tp->best = k;
+    }
+}
+
+/* No tail for a departure at t (on the ground from a): the next one worth
+ * trying, or INT64_MAX when none ever will. */
+static dd_time after_no_tail(const dd_aircraft *ac, const tail_pick *tp, dd_time a)
+{
+    dd_time g = ac->ground_time, t;
+    if (tp->crew_next != INT64_MAX) {
+        /* a tail is there but its crews or its hours are spent */
+        t = tp->soonest != INT64_MAX && tp->soonest + g < tp->crew_next ? tp->soonest + g
+                                                                          : tp->crew_next;
+    } else if (tp->soonest == INT64_MAX) {
+        /* no tail now; a later step in the tails table may bring one */
+        dd_time next = INT64_MAX;
+        for (size_t i = 0; i < ac->n_tails; i++)
+            if (ac->tails[i].from > a && ac->tails[i].from < next)
+                next = ac->tails[i].from;
+        if (next == INT64_MAX)
+            return INT64_MAX;
+        t = next + g + 1;
+    } else {
+        t = tp->soonest + g;
+    }
+    return (t + STEP - 1) / STEP * STEP;
+}
+
+/* The sortie placed: tail `best`, to `hub`, on the ground from a, leaving
+ * at t; the day's caps, the ramp, the tail, its crews and the hub's ramp
+ * booked. */
+static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                               int32_t best, int32_t hub, dd_time a, dd_time t, int32_t day,
+                               int32_t out_min, bool hubs_vary)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    dd__tail *tl = &st->tails[rq->aircraft][best];
+    int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
+    dd_sortie *sv = dd__grow(st->sorties, &st->cap_sorties, st->n_sorties, 64, sizeof *sv);
+    if (!sv)
+        return DD_ENOMEM;
+    st->sorties = sv;
+    dd__ground *gv = dd__grow(st->ground[rq->site], &st->cap_ground[rq->site],
+                              st->n_ground[rq->site], 16, sizeof *gv);
+    if (!gv)
+        return DD_ENOMEM;
+    st->ground[rq->site] = gv;
+    if (!day_inc(&st->country, day) || !day_inc(&st->site_day[rq->site], day))
+        return DD_ENOMEM;
+    int32_t gidx = (int32_t)st->n_ground[rq->site];
+    st->ground[rq->site][st->n_ground[rq->site]++] = (dd__ground){a, t, ac->klass};
+    if (add_to_buckets(st, rq->site, gidx, a, t) != DD_OK)
+        return DD_ENOMEM;
+    dd_sortie *so = &st->sorties[st->n_sorties++];
+    memset(so, 0, sizeof *so);
+    so->aircraft = rq->aircraft;
+    so->tail = best;
+    so->site = rq->site;
+    so->hub = hub;
+    so->ferry_from = tl->hub;
+    so->ferry_departure = a - fm;
+    so->arrival_at_site = a;
+    so->departure = t;
+    so->arrival = t + out_min;
+    so->clearance = -1;
+    so->load = rq->load;
+    so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
+    if (rq->load >= 0) {
+        const dd_load *l = &lp->loads[rq->load];
+        so->weight_kg = l->weight_kg;
+        so->floor_m = l->floor_m;
+        so->seats = l->seats;
+    } else {
+        so->seats = ac->seats;
+    }
+    tl->hub = hub;
+    tl->free_at = so->arrival + ac->ground_time;
+    if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
+        return DD_ENOMEM;
+    if (hubs_vary && book_hub(st, so, ac->ground_time) != DD_OK)
+        return DD_ENOMEM;
+    return DD_OK;
+}
+
+/* The earliest departure from t on that the day's caps, blackouts and
+ * hours allow for the site: t itself, or 0 with *t set to the next to
+ * try (-1: never). */
+static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const capset *site_caps,
+                            const capset *country_caps, dd_time g, dd_time *t)
+{
+    const dd_scenario *s = st->s;
+    const dd_site *x = &s->sites[rq->site];
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    int32_t day = dd_scenario_day(s, *t);
+    if (caps_shut(country_caps, day) || caps_shut(site_caps, day))
+        return -1;
+    if (blackout(s, day) || !cap_room(st, country_caps, &st->country, day) ||
+        !cap_room(st, site_caps, &st->site_day[rq->site], day)) {
+        *t = dd_scenario_day_start(s, day + 1);
+        return 0;
+    }
+    int32_t lm = dd__local_minute(s, *t, x->tz_offset);
+    if (!dd__in_hours(ct->hours, lm) || !dd__in_hours(x->hours, lm) ||
+        !dd__in_hours(x->hours, dd__local_minute(s, *t - g, x->tz_offset))) {
+        *t += STEP;
+        return 0;
+    }
+    return 1;
+}
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                        dd_time *probe)
 {
@@ -843,35 +1034,17 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
         hubs_vary = s->hubs[h].mog >= 0;
     dd_time g = ac->ground_time;
-    dd_time t = rq->ready == DD_TIME_NONE ? 0 : rq->ready;
-    if (t < tm->lead_time)
-        t = tm->lead_time;
-    if (t < ct->opens)
-        t = ct->opens;
-    if (t < g)
-        t = g;
-    t = (t + STEP - 1) / STEP * STEP;
+    dd_time t = first_try(st, rq, ac);
     for (int iter = 0; iter < 200000; iter++) {
         if (t > rq->latest)
             return DD_EINFEASIBLE;
-        int32_t day = dd_scenario_day(s, t);
-        if (caps_shut(&country_caps, day) || caps_shut(&site_caps, day))
+        int ok = day_and_hours_ok(st, rq, &site_caps, &country_caps, g, &t);
+        if (ok < 0)
             return DD_EINFEASIBLE;
-        if (blackout(s, day) || !cap_room(st, &country_caps, &st->country, day) ||
-            !cap_room(st, &site_caps, &st->site_day[rq->site], day)) {
-            t = dd_scenario_day_start(s, day + 1);
+        if (!ok)
             continue;
-        }
-        int32_t lm = dd__local_minute(s, t, x->tz_offset);
-        if (!dd__in_hours(ct->hours, lm) || !dd__in_hours(x->hours, lm)) {
-            t += STEP;
-            continue;
-        }
+        int32_t day = dd_scenario_day(s, t);
         dd_time a = t - g;
-        if (!dd__in_hours(x->hours, dd__local_minute(s, a, x->tz_offset))) {
-            t += STEP;
-            continue;
-        }
         /* the ramp first: it does not depend on the tail */
         dd_time full;
         if (!mog_ok(st, rq->site, ac->klass, a, t, &full)) {
@@ -893,140 +1066,19 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             }
             out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
         }
-        /* of the tails that can be there in time, the one that can be
-         * there last (ties: lowest number): it idles least, and the tails
-         * free earlier stay free for sorties placed later but flying
-         * earlier */
-        int32_t best = -1;
-        dd_time best_reach = INT64_MIN;
-        dd_time soonest = INT64_MAX;
-        /* crews and utilisation: the next departure worth trying when
-         * they alone turn the tails away */
-        dd_time crew_next = INT64_MAX;
-        for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
-            const dd__tail *tl = &st->tails[rq->aircraft][k];
-            if (tl->free_at >= INT64_MAX / 8)
-                continue;
-            int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
-            dd_time reach = tl->free_at + fm;
-            if (reach > a) {
-                if (reach < soonest)
-                    soonest = reach;
-                continue;
-            }
-            dd_time ferry_dep = a - fm;
-            if (!tail_ok(ac, k, tm->extra_tails[rq->aircraft], ferry_dep, t + out_min))
-                continue;
-            if (reach <= best_reach)
-                continue;
-            dd_time on = INT64_MIN;
-            if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, t, day, &on)) {
-                /* the ferry's route: its countries' caps, or lead times */
-                crew_next = on < crew_next ? on : crew_next;
-                continue;
-            }
-            if (ac->crews >= 0 || ac->utilisation > 0) {
-                int64_t fly = (int64_t)fm + out_min;
-                int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
-                if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
-                    (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation))
-                    continue; /* never, from this tail's hub */
-                if (!fly_ok(st, rq->aircraft, k, day, fly)) {
-                    dd_time nd = dd_scenario_day_start(s, day + 1);
-                    crew_next = nd < crew_next ? nd : crew_next;
-                    continue;
-                }
-                dd_time free_at;
-                if (!crew_ok(st, rq->aircraft, need, ferry_dep,
-                             t + out_min + ac->crew_rest, &free_at)) {
-                    dd_time nt = free_at == INT64_MAX ? t + STEP : t + (free_at - ferry_dep);
-                    crew_next = nt < crew_next ? nt : crew_next;
-                    continue;
-                }
-            }
-            best_reach = reach;
-            best = k;
-        }
-        if (best < 0 && crew_next != INT64_MAX) {
-            /* a tail is there but its crews or its hours are spent */
-            t = soonest != INT64_MAX && soonest + g < crew_next ? soonest + g : crew_next;
-            t = (t + STEP - 1) / STEP * STEP;
-            continue;
-        }
-        if (best < 0) {
-            if (soonest == INT64_MAX) {
-                /* no tail now; a later step in the tails table may bring one */
-                dd_time next = INT64_MAX;
-                for (size_t i = 0; i < ac->n_tails; i++)
-                    if (ac->tails[i].from > a && ac->tails[i].from < next)
-                        next = ac->tails[i].from;
-                if (next == INT64_MAX)
-                    return DD_EINFEASIBLE;
-                t = next + g + 1;
-            } else {
-                t = soonest + g;
-            }
-            t = (t + STEP - 1) / STEP * STEP;
+        tail_pick tp;
+        pick_tail(st, rq, a, t, day, hub, out_min, &tp);
+        if (tp.best < 0) {
+            t = after_no_tail(ac, &tp, a);
+            if (t == INT64_MAX)
+                return DD_EINFEASIBLE;
             continue;
         }
         if (probe) {
             *probe = t;
             return DD_OK;
         }
-        /* commit */
-        dd__tail *tl = &st->tails[rq->aircraft][best];
-        int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
-        if (st->n_sorties == st->cap_sorties) {
-            size_t cap = st->cap_sorties ? 2 * st->cap_sorties : 64;
-            dd_sortie *v = realloc(st->sorties, cap * sizeof *v);
-            if (!v)
-                return DD_ENOMEM;
-            st->sorties = v;
-            st->cap_sorties = cap;
-        }
-        if (st->n_ground[rq->site] == st->cap_ground[rq->site]) {
-            size_t cap = st->cap_ground[rq->site] ? 2 * st->cap_ground[rq->site] : 16;
-            dd__ground *v = realloc(st->ground[rq->site], cap * sizeof *v);
-            if (!v)
-                return DD_ENOMEM;
-            st->ground[rq->site] = v;
-            st->cap_ground[rq->site] = cap;
-        }
-        if (!day_inc(&st->country, day) || !day_inc(&st->site_day[rq->site], day))
-            return DD_ENOMEM;
-        int32_t gidx = (int32_t)st->n_ground[rq->site];
-        st->ground[rq->site][st->n_ground[rq->site]++] = (dd__ground){a, t, ac->klass};
-        if (add_to_buckets(st, rq->site, gidx, a, t) != DD_OK)
-            return DD_ENOMEM;
-        dd_sortie *so = &st->sorties[st->n_sorties++];
-        memset(so, 0, sizeof *so);
-        so->aircraft = rq->aircraft;
-        so->tail = best;
-        so->site = rq->site;
-        so->hub = hub;
-        so->ferry_from = tl->hub;
-        so->ferry_departure = a - fm;
-        so->arrival_at_site = a;
-        so->departure = t;
-        so->arrival = t + out_min;
-        so->clearance = -1;
-        so->load = rq->load;
-        so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
-        if (rq->load >= 0) {
-            const dd_load *l = &lp->loads[rq->load];
-            so->weight_kg = l->weight_kg;
-            so->floor_m = l->floor_m;
-            so->seats = l->seats;
-        } else {
-            so->seats = ac->seats;
-        }
-        tl->hub = hub;
-        tl->free_at = so->arrival + ac->ground_time;
-        if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
-            return DD_ENOMEM;
-        if (hubs_vary && book_hub(st, so, ac->ground_time) != DD_OK)
-            return DD_ENOMEM;
-        return DD_OK;
+        return commit_sortie(st, rq, lp, tp.best, hub, a, t, day, out_min, hubs_vary);
     }
     return DD_EINFEASIBLE;
 }
