@@ -299,6 +299,11 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
 dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
                             const dd_replan_sortie *out, dd_plan **plan_out);
 
+/* An empty plan sized for s (its per-task, per-group, per-item, per-site
+ * and per-milestone arrays zeroed), for a reader that fills one (the event
+ * log's stored plan); NULL when out of memory; dd_plan_free frees it. */
+dd_plan *dd_plan_new_empty(const dd_scenario *s);
+
 /* Renderers (src/plan): the human summary and tables, the plan file
  * (docs/plan-format.md) and CSV files. */
 typedef enum dd_plan_tables {

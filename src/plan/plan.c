@@ -96,6 +96,11 @@ dd_plan *dd__plan_new(const dd_scenario *s)
     return p;
 }
 
+dd_plan *dd_plan_new_empty(const dd_scenario *s)
+{
+    return dd__plan_new(s);
+}
+
 /* Ground tasks of all sites as one RCPSP (each site's resources are its
  * own), solved by the engine's GA. */
 /* Union-find root of task k (path halving). */

@@ -851,29 +851,6 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     return DD_OK;
 }
 
-/* dd__plan_new's allocation, from here (src/plan's private header is not
- * ours); dd_plan_free frees it. */
-static dd_plan *plan_new(const dd_scenario *s)
-{
-    dd_plan *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->scenario = s;
-    p->borrowed_loads = true;
-    p->tasks = calloc(s->n_tasks + 1, sizeof *p->tasks);
-    p->released = calloc(s->n_people + 1, sizeof *p->released);
-    p->arrived = calloc(s->n_people + 1, sizeof *p->arrived);
-    p->cargo_ready = calloc(s->n_cargo + 1, sizeof *p->cargo_ready);
-    p->sites = calloc(s->n_sites + 1, sizeof *p->sites);
-    p->milestones = calloc(s->agreement.n_milestones + 1, sizeof *p->milestones);
-    if (!p->tasks || !p->released || !p->arrived || !p->cargo_ready || !p->sites ||
-        !p->milestones) {
-        dd_plan_free(p);
-        return NULL;
-    }
-    return p;
-}
-
 dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
                          dd_plan **plan_out, dd__image_loads **loads_out, char *why,
                          size_t why_size)
@@ -881,7 +858,9 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
     *plan_out = NULL;
     *loads_out = NULL;
     why[0] = 0;
-    dd_plan *p = plan_new(s);
+    dd_plan *p = dd_plan_new_empty(s);
+    if (p)
+        p->borrowed_loads = true; /* the image's loads are its own */
     dd__image_loads *l = calloc(1, sizeof *l);
     if (!p || !l) {
         dd_plan_free(p);
