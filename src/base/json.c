@@ -71,27 +71,31 @@ void dd__jw_obj_end(dd_jw *w) { close(w, "}"); }
 void dd__jw_arr(dd_jw *w) { open(w, "["); }
 void dd__jw_arr_end(dd_jw *w) { close(w, "]"); }
 
-static void write_string(dd_jw *w, const char *s)
+void dd__json_string(FILE *f, const char *s)
 {
-    put(w, "\"");
-    char buf[8];
+    fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '"': put(w, "\\\""); break;
-        case '\\': put(w, "\\\\"); break;
-        case '\n': put(w, "\\n"); break;
-        case '\r': put(w, "\\r"); break;
-        case '\t': put(w, "\\t"); break;
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
         default:
-            if (*p < 0x20) {
-                snprintf(buf, sizeof buf, "\\u%04x", *p);
-                put(w, buf);
-            } else if (fputc(*p, w->f) == EOF) {
-                w->error = true;
-            }
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
         }
     }
-    put(w, "\"");
+    fputc('"', f);
+}
+
+static void write_string(dd_jw *w, const char *s)
+{
+    dd__json_string(w->f, s);
+    if (ferror(w->f))
+        w->error = true;
 }
 
 void dd__jw_key(dd_jw *w, const char *k)

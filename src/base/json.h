@@ -39,6 +39,10 @@ void dd__jw_null(dd_jw *w);
 /* Finish (newline) and report DD_EIO if any write failed. */
 dd_status dd__jw_end(dd_jw *w);
 
+/* A JSON string, quoted and escaped as the writer does, for a document
+ * written by hand. */
+void dd__json_string(FILE *f, const char *s);
+
 /* One CSV field (RFC 4180): as it is, or quoted with its quotes doubled
  * when it holds a comma, a quote or a line break. */
 void dd__csv_field(FILE *f, const char *v);

@@ -78,4 +78,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
 /* Sample a distribution (minutes or a factor). */
 double dd__sim_sample(const dd_dist *d, dd_rng *r, double dflt);
 
+/* A probability with its interval, as the result and sweep files write it:
+ * {"p": .., "lo": .., "hi": .., "hits": .., "n": ..}. */
+void dd__sim_json_prob(FILE *f, const dd_sim_prob *p);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "sim/sim_int.h"
 
 static void fmt_time(const dd_scenario *s, dd_time t, char *buf, size_t size)
@@ -17,21 +18,6 @@ static void fmt_time(const dd_scenario *s, dd_time t, char *buf, size_t size)
         dd_scenario_format_time(s, t, s->agreement.tz_offset, buf, size);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 static void json_time(FILE *f, const dd_scenario *s, dd_time t)
 {
     if (t == DD_TIME_NONE) {
@@ -40,7 +26,7 @@ static void json_time(FILE *f, const dd_scenario *s, dd_time t)
     }
     char buf[40];
     dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    json_str(f, buf);
+    dd__json_string(f, buf);
 }
 
 /* "replan" is the default, full re-plan (docs/sim.md) */
@@ -49,7 +35,7 @@ static const char *policy_name(const dd_sim_result *r)
     return !r->replan ? "no-replan" : r->replan_incremental ? "replan-incremental" : "replan";
 }
 
-static void json_prob(FILE *f, const dd_sim_prob *p)
+void dd__sim_json_prob(FILE *f, const dd_sim_prob *p)
 {
     fprintf(f, "{\"p\": %.6f, \"lo\": %.6f, \"hi\": %.6f, \"hits\": %llu, \"n\": %llu}", p->p,
             p->lo, p->hi, (unsigned long long)p->hits, (unsigned long long)p->n);
@@ -59,7 +45,7 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
 {
     const dd_scenario *s = r->plan->scenario;
     fputs("{\n  \"drawdown_simulation\": 1,\n  \"scenario\": ", f);
-    json_str(f, scenario_path ? scenario_path : "");
+    dd__json_string(f, scenario_path ? scenario_path : "");
     fprintf(f, ",\n  \"replications\": %llu,\n  \"seed\": %llu,\n  \"policy\": \"%s\",\n",
             (unsigned long long)r->replications, (unsigned long long)r->seed,
             policy_name(r));
@@ -71,15 +57,15 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
               : "false",
           f);
     fputs(",\n  \"p_deadline\": ", f);
-    json_prob(f, &r->p_deadline);
+    dd__sim_json_prob(f, &r->p_deadline);
     fputs(",\n  \"p_all_terms\": ", f);
-    json_prob(f, &r->p_all_terms);
+    dd__sim_json_prob(f, &r->p_all_terms);
     fputs(",\n  \"p_milestone\": {", f);
     for (size_t i = 0; i < r->n_milestones; i++) {
         fputs(i ? ",\n    " : "\n    ", f);
-        json_str(f, s->agreement.milestones[i].id);
+        dd__json_string(f, s->agreement.milestones[i].id);
         fputs(": ", f);
-        json_prob(f, &r->p_milestone[i]);
+        dd__sim_json_prob(f, &r->p_milestone[i]);
     }
     fputs(r->n_milestones ? "\n  },\n" : "},\n", f);
     fputs("  \"completion\": {\"p10\": ", f);
@@ -102,7 +88,7 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
     for (size_t i = 0; i < s->n_sites; i++) {
         const dd_sim_site_result *x = &r->sites[i];
         fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", f);
-        json_str(f, s->sites[i].id);
+        dd__json_string(f, s->sites[i].id);
         fputs(", \"closure_p10\": ", f);
         json_time(f, s, x->p10);
         fputs(", \"closure_p50\": ", f);
@@ -110,7 +96,7 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
         fputs(", \"closure_p90\": ", f);
         json_time(f, s, x->p90);
         fputs(", \"p_close_by\": ", f);
-        json_prob(f, &x->p_close_by);
+        dd__sim_json_prob(f, &x->p_close_by);
         fputc('}', f);
     }
     fputs("\n  ],\n  \"limits\": [", f);

@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "sim/farm.h"
+#include "sim/sim_int.h"
 
 void dd_sweep_options_init(dd_sweep_options *o)
 {
@@ -302,42 +304,21 @@ dd_status dd_sweep_write_csv(const dd_sweep_result *r, FILE *f)
     return ferror(f) ? DD_EIO : DD_OK;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-static void json_prob(FILE *f, const dd_sim_prob *p)
-{
-    fprintf(f, "{\"p\": %.6f, \"lo\": %.6f, \"hi\": %.6f, \"hits\": %llu, \"n\": %llu}", p->p,
-            p->lo, p->hi, (unsigned long long)p->hits, (unsigned long long)p->n);
-}
-
 dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_path, FILE *f)
 {
     char buf[64];
     fputs("{\n  \"drawdown_sweep\": 1,\n  \"scenario\": ", f);
-    json_str(f, scenario_path ? scenario_path : "");
+    dd__json_string(f, scenario_path ? scenario_path : "");
     fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"axes\": [",
             (unsigned long long)r->seed, (unsigned long long)r->replications);
     for (size_t k = 0; k < r->n_axes; k++) {
         fputs(k ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-        json_str(f, r->axes[k].param.name);
+        dd__json_string(f, r->axes[k].param.name);
         fputs(", \"values\": [", f);
         for (size_t i = 0; i < r->axes[k].n_values; i++) {
             value_text(r, k, i, buf, sizeof buf);
             fputs(i ? ", " : "", f);
-            json_str(f, buf);
+            dd__json_string(f, buf);
         }
         fputs("]}", f);
     }
@@ -348,10 +329,10 @@ dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_pat
         for (size_t k = 0; k < r->n_axes; k++) {
             value_text(r, k, w->idx[k], buf, sizeof buf);
             fputs(k ? ", " : "", f);
-            json_str(f, buf);
+            dd__json_string(f, buf);
         }
         fputs("], \"status\": ", f);
-        json_str(f, w->status == DD_OK ? "ok" : dd_status_str(w->status));
+        dd__json_string(f, w->status == DD_OK ? "ok" : dd_status_str(w->status));
         if (w->status == DD_OK) {
             time_text(r, w->completion, buf, sizeof buf);
             fprintf(f, ", \"met\": %s, \"margin_days\": %.3f, \"completion\": \"%s\", "
@@ -361,9 +342,9 @@ dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_pat
         }
         if (r->replications) {
             fputs(", \"p_deadline\": ", f);
-            json_prob(f, &w->p_deadline);
+            dd__sim_json_prob(f, &w->p_deadline);
             fputs(", \"p_all_terms\": ", f);
-            json_prob(f, &w->p_all_terms);
+            dd__sim_json_prob(f, &w->p_all_terms);
         }
         fputc('}', f);
     }
