@@ -503,6 +503,12 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a);
  * crews are not limited. */
 int32_t dd_aircraft_crews_for(const dd_aircraft *a, dd_time duty);
 
+/* A site's MOG in all: its mog_total when given, else the sum of its
+ * classes' MOG. */
+int32_t dd_site_mog_total(const dd_site *x);
+/* Ramp spots third parties hold at the site at time t (reservations). */
+int32_t dd_site_reserved_at(const dd_site *x, dd_time t);
+
 /* Host-country clock hour of time t: hours since the local hour that
  * holds the epoch began (exit_per_hour counts by it). */
 int64_t dd_scenario_hour(const dd_scenario *s, dd_time t);

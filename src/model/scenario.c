@@ -278,6 +278,25 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a)
     return most;
 }
 
+int32_t dd_site_mog_total(const dd_site *x)
+{
+    if (x->mog_total >= 0)
+        return x->mog_total;
+    int32_t sum = 0;
+    for (size_t k = 0; k < x->n_mog; k++)
+        sum += x->mog[k].count;
+    return sum;
+}
+
+int32_t dd_site_reserved_at(const dd_site *x, dd_time t)
+{
+    int32_t r = 0;
+    for (size_t i = 0; i < x->n_reservations; i++)
+        if (x->reservations[i].from <= t && t < x->reservations[i].to)
+            r += x->reservations[i].slots;
+    return r;
+}
+
 int64_t dd_scenario_hour(const dd_scenario *s, dd_time t)
 {
     int64_t m = s->epoch_unix / 60 + s->agreement.tz_offset; /* local minute of the epoch */

@@ -258,7 +258,7 @@ static void ramp(const dd_scenario *s, const dd__terms *terms, const int64_t *si
         if (s->aircraft[a].ground_time < g_min)
             g_min = s->aircraft[a].ground_time;
     for (size_t si = 0; si < s->n_sites && g_min > 0 && g_min < INT64_MAX; si++) {
-        int32_t mog = dd__mog_total(&s->sites[si]) + (terms->extra_mog ? terms->extra_mog[si] : 0);
+        int32_t mog = dd_site_mog_total(&s->sites[si]) + (terms->extra_mog ? terms->extra_mog[si] : 0);
         if (mog <= 0 || site_lb[si] == 0)
             continue;
         raise_lb(acc,

@@ -209,7 +209,7 @@ static void ramp_finding(const dd_scenario *s, dd_check *c, fbuf *fb, size_t si)
 {
     const dd_check_site *cs = &c->sites[si];
     const dd_site *x = cs->site;
-    int32_t mog = dd__mog_total(x);
+    int32_t mog = dd_site_mog_total(x);
     dd_time g_min = INT64_MAX;
     for (size_t a = 0; a < s->n_aircraft; a++)
         if (dd__type_uses_site(&s->aircraft[a], x) && s->aircraft[a].ground_time < g_min)

@@ -32,7 +32,7 @@ static int32_t mog_of(const dd_site *x, int32_t klass)
     for (size_t k = 0; k < x->n_mog; k++)
         if (x->mog[k].klass == klass)
             return x->mog[k].count;
-    return dd__mog_total(x);
+    return dd_site_mog_total(x);
 }
 
 dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadplan *lp0,
@@ -118,7 +118,7 @@ dd_status dd__fleet_mix(const dd_scenario *s, const dd__terms *t, const dd_loadp
             if (share < cap)
                 cap = share;
         }
-        double tot = (double)dd__mog_total(x) * open;
+        double tot = (double)dd_site_mog_total(x) * open;
         for (int step = 0; step <= STEPS; step++) {
             double f = step / (double)STEPS;
             double a = n0[0] + f * (n1[0] - n0[0]), b = n0[1] + f * (n1[1] - n0[1]);

@@ -435,25 +435,6 @@ double dd__open_minutes(const dd_scenario *s, int32_t site)
     return most > 0 ? most : 1;
 }
 
-int32_t dd__mog_total(const dd_site *x)
-{
-    if (x->mog_total >= 0)
-        return x->mog_total;
-    int32_t sum = 0;
-    for (size_t k = 0; k < x->n_mog; k++)
-        sum += x->mog[k].count;
-    return sum;
-}
-
-static int32_t reserved_at(const dd_site *x, dd_time t)
-{
-    int32_t r = 0;
-    for (size_t i = 0; i < x->n_reservations; i++)
-        if (x->reservations[i].from <= t && t < x->reservations[i].to)
-            r += x->reservations[i].slots;
-    return r;
-}
-
 /* Does one more aircraft of `klass` on the ground over [a, d) keep within
  * the MOG? On failure *full gets the latest moment of [a, d) at which the
  * ramp is full: aircraft are only ever added, so the ramp stays full then,
@@ -464,7 +445,7 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     *full = a;
     const dd_site *x = &st->s->sites[site];
     int32_t cap_c = mog_class(x, klass);
-    int32_t cap_t = dd__mog_total(x);
+    int32_t cap_t = dd_site_mog_total(x);
     if (cap_c < 0)
         cap_c = cap_t;
     int32_t more = st->terms->extra_mog ? st->terms->extra_mog[site] : 0;
@@ -519,7 +500,7 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
                 if (g[i].klass == klass)
                     same++;
             }
-        if (same + 1 > cap_c || all + 1 > cap_t - reserved_at(x, t)) {
+        if (same + 1 > cap_c || all + 1 > cap_t - dd_site_reserved_at(x, t)) {
             ok = false;
             if (t > *full)
                 *full = t;

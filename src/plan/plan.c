@@ -1200,7 +1200,7 @@ static bool ramp_used(const dd_plan *p, int32_t site)
                 return true;
         }
     }
-    return dd__mog_total(&p->scenario->sites[site]) <= 1;
+    return dd_site_mog_total(&p->scenario->sites[site]) <= 1;
 }
 
 static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
@@ -1257,13 +1257,13 @@ static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_op
      * takes), where the plan kept the ramp busy */
     static const int64_t spots[] = {1, 2, 3, 4, 6, 8};
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
-        if (dd__mog_total(&s->sites[si]) <= 0 || !ramp_used(p, (int32_t)si))
+        if (dd_site_mog_total(&s->sites[si]) <= 0 || !ramp_used(p, (int32_t)si))
             continue;
         st = smallest_step(&r, apply_mog, &si, spots, sizeof spots / sizeof *spots, &k);
         if (st == DD_OK && k > 0) {
             snprintf(text, sizeof text, "%lld more parking spot%s (MOG) at %s (now %d)",
                      (long long)k, k == 1 ? "" : "s", s->sites[si].id,
-                     dd__mog_total(&s->sites[si]));
+                     dd_site_mog_total(&s->sites[si]));
             add_relax(p, "mog", (int32_t)si, -1, k, 0, text);
         }
     }

@@ -89,8 +89,6 @@ typedef struct dd__state {
 } dd__state;
 
 int32_t dd__flight_minutes(double dist_m, double cruise_mps);
-/* A site's total MOG: stated, else the sum of its classes'. */
-int32_t dd__mog_total(const dd_site *x);
 /* Minutes a day both the airfield's and the clearances' hours allow
  * departures (1,440 when both are open all day). */
 double dd__open_minutes(const dd_scenario *s, int32_t site);

@@ -297,7 +297,7 @@ static bool ramp_room(const dd_replanner *r, const dd_sortie *q, size_t a, size_
     const dd_scenario *s = r->base->scenario;
     const dd_site *x = &s->sites[q->site];
     int32_t klass = s->aircraft[q->aircraft].klass;
-    int64_t room_c = dd__mog_total(x), room_t = room_c;
+    int64_t room_c = dd_site_mog_total(x), room_t = room_c;
     for (size_t k = 0; k < x->n_mog; k++)
         if (x->mog[k].klass == klass)
             room_c = x->mog[k].count;

@@ -865,13 +865,7 @@ dd_status dd_brief_use_scenario(dd_brief *b, const dd_scenario *s)
             if (strcmp(st->id, b->sites[i].id))
                 continue;
             cap[i] = st->daily_cap > 0 ? st->daily_cap : 0;
-            int32_t m = st->mog_total;
-            if (m < 0) {
-                m = 0;
-                for (size_t c = 0; c < st->n_mog; c++)
-                    m += st->mog[c].count;
-            }
-            mog[i] = m;
+            mog[i] = dd_site_mog_total(st);
             b->sites[i].offset_min = st->tz_offset;
         }
     }

@@ -415,25 +415,6 @@ static bool blackout(const ctx *c, int32_t day)
     return lo < ct->n_blackout && ct->blackout[lo] == day;
 }
 
-static int32_t reserved(const dd_site *st, dd_time t)
-{
-    int32_t r = 0;
-    for (size_t i = 0; i < st->n_reservations; i++)
-        if (st->reservations[i].from <= t && t < st->reservations[i].to)
-            r += st->reservations[i].slots;
-    return r;
-}
-
-static int32_t mog_total(const dd_site *st)
-{
-    if (st->mog_total >= 0)
-        return st->mog_total;
-    int32_t v = 0;
-    for (size_t i = 0; i < st->n_mog; i++)
-        v += st->mog[i].count;
-    return v;
-}
-
 static const struct closure *closed_at(const ctx *c, int32_t site, dd_time t)
 {
     const closure *cl = &c->w->closures[(size_t)site * c->w->max_closures];
@@ -610,7 +591,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
         for (size_t i = 0; i < w->n_ground[fl->site]; i++)
             if (w->ground_from[base + i] < t && w->ground_to[base + i] > from)
                 busy++;
-        if ((int64_t)busy >= (int64_t)mog_total(st) - reserved(st, t)) {
+        if ((int64_t)busy >= (int64_t)dd_site_mog_total(st) - dd_site_reserved_at(st, t)) {
             next = t + 15;
             cause = DD_SIM_MOG;
         }
