@@ -388,10 +388,7 @@ static dd_status fleet(dd_plan *p, const dd__terms *terms, int64_t total, dd_tim
     bool limits = false;
     for (size_t a = 0; a < s->n_aircraft; a++) {
         const dd_aircraft *t = &s->aircraft[a];
-        int32_t tails = 0;
-        for (size_t k = 0; k < t->n_tails; k++)
-            if (t->tails[k].count > tails)
-                tails = t->tails[k].count;
+        int32_t tails = dd_aircraft_tails_max(t);
         tails += terms->extra_tails[a];
         double best_cycle = INFINITY;
         for (size_t si = 0; si < s->n_sites; si++)

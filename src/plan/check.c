@@ -369,10 +369,7 @@ static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double wi
         bool limited = false;
         for (size_t a = 0; a < s->n_aircraft; a++) {
             const dd_aircraft *t = &s->aircraft[a];
-            int32_t tails = 0;
-            for (size_t k = 0; k < t->n_tails; k++)
-                if (t->tails[k].count > tails)
-                    tails = t->tails[k].count;
+            int32_t tails = dd_aircraft_tails_max(t);
             double best = 0;
             for (size_t si = 0; si < s->n_sites; si++) {
                 double d = c->sites[si].dist_m;

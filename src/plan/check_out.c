@@ -140,10 +140,7 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
     fprintf(f, "fleet\n");
     for (size_t i = 0; i < s->n_aircraft; i++) {
         const dd_aircraft *t = &s->aircraft[i];
-        int32_t tails = 0;
-        for (size_t k = 0; k < t->n_tails; k++)
-            if (t->tails[k].count > tails)
-                tails = t->tails[k].count;
+        int32_t tails = dd_aircraft_tails_max(t);
         dd_format_weight(s, t->acl_kg, a, sizeof a);
         if (s->display_length == DD_UNIT_M)
             fprintf(f, "  %-8.8s %3d %-5s  ACL %-20s %2d %-7s %4d %-5s  %.0f km/h\n", t->id,
