@@ -25,12 +25,20 @@ static void field_path(char *buf, size_t size, const char *path, const char *key
     snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
 }
 
+/* The node of map's key (an error when required and missing), with its
+ * field path in fp. */
+static dd_ynode *field(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                       bool required, char fp[256])
+{
+    field_path(fp, 256, path, key);
+    return required ? dd__yreq(L, map, path, key) : opt(map, key);
+}
+
 static bool get_qty(dd_loader *L, dd_ynode *map, const char *path, const char *key, dd_qty q,
                     bool positive, bool required, double *out)
 {
     char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    dd_ynode *n = field(L, map, path, key, required, fp);
     return n && dd__yqty(L, n, fp, q, positive, out);
 }
 
@@ -38,8 +46,7 @@ static bool get_int(dd_loader *L, dd_ynode *map, const char *path, const char *k
                     int64_t max, bool required, int32_t *out)
 {
     char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    dd_ynode *n = field(L, map, path, key, required, fp);
     return n && dd__yint(L, n, fp, min, max, out);
 }
 
@@ -47,8 +54,7 @@ static bool get_num(dd_loader *L, dd_ynode *map, const char *path, const char *k
                     double max, bool required, double *out)
 {
     char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    dd_ynode *n = field(L, map, path, key, required, fp);
     return n && dd__ynum(L, n, fp, min, max, out);
 }
 
@@ -56,8 +62,7 @@ static bool get_str(dd_loader *L, dd_ynode *map, const char *path, const char *k
                     bool required, const char **out)
 {
     char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    dd_ynode *n = field(L, map, path, key, required, fp);
     return n && dd__ystr(L, n, fp, out);
 }
 
@@ -65,43 +70,49 @@ static bool get_time(dd_loader *L, dd_ynode *map, const char *path, const char *
                      bool end_of_day, bool required, dd_time *out)
 {
     char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
+    dd_ynode *n = field(L, map, path, key, required, fp);
     return n && dd__ytime(L, n, fp, end_of_day, out);
+}
+
+/* A scalar parsed by parse (an error message, or NULL when it reads). */
+static bool get_parsed(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                       const char *(*parse)(const char *text, void *out), void *out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, false, fp);
+    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
+        return false;
+    const char *err = parse(n->text, out);
+    if (err)
+        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
+    return !err;
+}
+
+static const char *parse_hours(const char *text, void *out)
+{
+    int32_t o, c;
+    const char *err = dd__parse_hours(text, &o, &c);
+    if (!err) {
+        ((dd_hours *)out)->open = o;
+        ((dd_hours *)out)->close = c;
+    }
+    return err;
+}
+
+static const char *parse_tz(const char *text, void *out)
+{
+    return dd__parse_tz(text, out);
 }
 
 static bool get_hours(dd_loader *L, dd_ynode *map, const char *path, const char *key,
                       dd_hours *out)
 {
-    char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = opt(map, key);
-    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
-        return false;
-    int32_t o, c;
-    const char *err = dd__parse_hours(n->text, &o, &c);
-    if (err) {
-        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
-        return false;
-    }
-    out->open = o;
-    out->close = c;
-    return true;
+    return get_parsed(L, map, path, key, parse_hours, out);
 }
 
 static bool get_tz(dd_loader *L, dd_ynode *map, const char *path, int32_t *out)
 {
-    char fp[256];
-    field_path(fp, sizeof fp, path, "timezone");
-    dd_ynode *n = opt(map, "timezone");
-    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
-        return false;
-    const char *err = dd__parse_tz(n->text, out);
-    if (err) {
-        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
-        return false;
-    }
-    return true;
+    return get_parsed(L, map, path, "timezone", parse_tz, out);
 }
 
 /* A position: {lat: .., lon: ..}, [lat, lon] or "lat, lon" in degrees, or
