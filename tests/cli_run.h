@@ -15,6 +15,7 @@
 typedef struct run_result {
     int status; /* the exit status; -1 when it did not exit */
     char *out;  /* standard output, malloc'd */
+    size_t out_len;
     char *err;  /* standard error, malloc'd */
 } run_result;
 
@@ -43,25 +44,33 @@ static char *dd_test_slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* `drawdown ARGS` run in `dir` (ARGS as the shell reads them), standard
- * input from /dev/null. */
-static run_result dd_test_run(const char *dir, const char *args)
+/* `PREFIX drawdown ARGS` run in `dir` (a shell command: PREFIX may set up
+ * the shell, e.g. "ulimit -f 4;"); standard input from /dev/null unless
+ * the prefix gives it. */
+static run_result dd_test_run_in(const char *dir, const char *prefix, const char *args)
 {
     char cmd[4096], outp[320], errp[320];
     snprintf(outp, sizeof outp, "%s/.stdout", dir);
     snprintf(errp, sizeof errp, "%s/.stderr", dir);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s' 2>'%s' </dev/null", dir, DD_CLI, args,
-             outp, errp);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s >'%s' 2>'%s'%s", dir, prefix, DD_CLI,
+             args, outp, errp, *prefix ? "" : " </dev/null");
     int st = system(cmd);
     run_result r;
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = dd_test_slurp(outp, NULL);
+    r.out = dd_test_slurp(outp, &r.out_len);
     r.err = dd_test_slurp(errp, NULL);
     assert_non_null(r.out);
     assert_non_null(r.err);
     remove(outp);
     remove(errp);
     return r;
+}
+
+/* `drawdown ARGS` run in `dir` (ARGS as the shell reads them), standard
+ * input from /dev/null. */
+static inline run_result dd_test_run(const char *dir, const char *args)
+{
+    return dd_test_run_in(dir, "", args);
 }
 
 static void run_free(run_result *r)

@@ -34,6 +34,8 @@
 
 #include <drawdown/base.h>
 
+#include "cli_run.h"
+
 #define TUTORIAL DD_SOURCE_DIR "/examples/tutorial/01-minimal"
 #define NIGER_DIR DD_SOURCE_DIR "/examples/niger-2024"
 
@@ -41,67 +43,18 @@ typedef struct fixture {
     char dir[64];
 } fixture;
 
-typedef struct run_result {
-    int status;
-    char *out;
-    size_t out_len;
-    char *err;
-} run_result;
-
-static char *slurp_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
-}
-
-/* Run `prefix` DD_CLI `args` in the fixture's folder (a shell command),
- * stdout and stderr into files there. */
+/* Run `prefix` DD_CLI `args` in the fixture's folder; the event log signs
+ * with a key kept in the test's folder. */
 static run_result run_in(const fixture *fx, const char *prefix, const char *args)
 {
-    char cmd[4096], outp[128], errp[128];
-    snprintf(outp, sizeof outp, "%s/.stdout", fx->dir);
-    snprintf(errp, sizeof errp, "%s/.stderr", fx->dir);
-    /* the event log signs with a key kept in the test's folder */
-    snprintf(cmd, sizeof cmd, "cd '%s' && export DRAWDOWN_KEYS=\"$PWD/.keys\" && %s '%s' %s >'%s' 2>'%s'",
-             fx->dir, prefix, DD_CLI, args, outp, errp);
-    int st = system(cmd);
-    run_result r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = slurp_file(outp, &r.out_len);
-    r.err = slurp_file(errp, NULL);
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    remove(outp);
-    remove(errp);
-    return r;
+    char pre[512];
+    snprintf(pre, sizeof pre, "export DRAWDOWN_KEYS=\"$PWD/.keys\" && %s", prefix);
+    return dd_test_run_in(fx->dir, pre, args);
 }
 
 static run_result run(const fixture *fx, const char *args)
 {
     return run_in(fx, "", args);
-}
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
 }
 
 static int setup(void **state)
@@ -204,7 +157,7 @@ static void test_existing_mode_kept(void **state)
     assert_int_equal(r.status, 0);
     run_free(&r);
     assert_int_equal(mode_of(p) & 0777, 0640);
-    char *text = slurp_file(p, NULL);
+    char *text = dd_test_slurp(p, NULL);
     assert_non_null(strstr(text, "\"format\": \"drawdown-plan\""));
     free(text);
     /* run as root over a user's file, the file stays the user's */
@@ -238,7 +191,7 @@ static void test_symlink_written_through(void **state)
     assert_true(S_ISLNK(mode_of(link)));
     assert_true(S_ISREG(mode_of(target)));
     assert_int_equal(mode_of(target) & 0777, 0600);
-    char *text = slurp_file(target, NULL);
+    char *text = dd_test_slurp(target, NULL);
     assert_non_null(strstr(text, "drawdown-plan"));
     free(text);
     /* a link to a file not there yet: the file is made where it points */
@@ -278,7 +231,7 @@ static void test_fifo_written_directly(void **state)
     assert_int_equal(r.status, 0);
     run_free(&r);
     assert_true(S_ISFIFO(mode_of(fifo)));
-    char *text = slurp_file(got, NULL);
+    char *text = dd_test_slurp(got, NULL);
     assert_non_null(text);
     assert_non_null(strstr(text, "drawdown-plan"));
     free(text);
@@ -484,7 +437,7 @@ static void test_failed_write_leaves_nothing(void **state)
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "big.json: error: cannot write (File too large)\n"));
     run_free(&r);
-    char *text = slurp_file(p, NULL);
+    char *text = dd_test_slurp(p, NULL);
     assert_string_equal(text, "before\n");
     free(text);
     r = run(fx, "plan niger/scenario.yaml -o q.json");
