@@ -176,24 +176,42 @@ static dd_ynode *get_map(dd_loader *L, dd_ynode *map, const char *path, const ch
     return dd__yexpect(L, n, DD_Y_MAP, fp) ? n : NULL;
 }
 
-/* Register an id in `map`; report duplicates. */
-static bool put_id(dd_loader *L, dd_idmap *map, dd_ynode *idnode, const char *path,
-                   const char *id, int32_t index, const char *what)
+/* Read the required `id` of the map at `path` and register it in `map` as
+ * entry `index`; report an empty or duplicate id. */
+static bool get_id(dd_loader *L, dd_ynode *m, const char *path, dd_idmap *map, int32_t index,
+                   const char *what, const char **id)
 {
-    if (!*id) {
-        dd__lerr(L, idnode, path, "a %s id cannot be empty", what);
+    if (!get_str(L, m, path, "id", true, id))
+        return false;
+    dd_ynode *idnode = dd__yget(m, "id");
+    char fp[192];
+    PATH(fp, "%s.id", path);
+    if (!**id) {
+        dd__lerr(L, idnode, fp, "a %s id cannot be empty", what);
         return false;
     }
-    int32_t prev = dd__idmap_put(map, id, index);
+    int32_t prev = dd__idmap_put(map, *id, index);
     if (prev == -2) {
         L->oom = true;
         return false;
     }
     if (prev >= 0) {
-        dd__lerr(L, idnode, path, "duplicate %s id '%s'", what, id);
+        dd__lerr(L, idnode, fp, "duplicate %s id '%s'", what, *id);
         return false;
     }
     return true;
+}
+
+/* The optional `name` and the required four-letter `icao` of an airfield. */
+static void get_name_icao(dd_loader *L, dd_ynode *m, const char *path, const char **name,
+                          const char **icao)
+{
+    get_str(L, m, path, "name", false, name);
+    if (get_str(L, m, path, "icao", true, icao) && strlen(*icao) != 4) {
+        char fp[192];
+        PATH(fp, "%s.icao", path);
+        dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", *icao);
+    }
 }
 
 /* ----------------------------------------------------------------------- */
@@ -287,11 +305,7 @@ static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
         x->loc = (dd_loc){L->file, m->line, m->col};
         if (!dd__yexpect(L, m, DD_Y_MAP, p))
             continue;
-        if (get_str(L, m, p, "id", true, &x->id)) {
-            char fp[160];
-            PATH(fp, "%s.id", p);
-            put_id(L, &ids, dd__yget(m, "id"), fp, x->id, (int32_t)i, "milestone");
-        }
+        get_id(L, m, p, &ids, (int32_t)i, "milestone", &x->id);
         get_str(L, m, p, "description", false, &x->description);
         get_time(L, m, p, "at", true, true, &x->at);
         L->milestone_at[i] = dd__yget(m, "at");
@@ -653,17 +667,8 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     x->loc = (dd_loc){L->file, m->line, m->col};
     if (!dd__yexpect(L, m, DD_Y_MAP, p))
         return;
-    if (get_str(L, m, p, "id", true, &x->id)) {
-        char fp[96];
-        PATH(fp, "%s.id", p);
-        put_id(L, &L->sites, dd__yget(m, "id"), fp, x->id, (int32_t)i, "site");
-    }
-    get_str(L, m, p, "name", false, &x->name);
-    if (get_str(L, m, p, "icao", true, &x->icao) && strlen(x->icao) != 4) {
-        char fp[96];
-        PATH(fp, "%s.icao", p);
-        dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", x->icao);
-    }
+    get_id(L, m, p, &L->sites, (int32_t)i, "site", &x->id);
+    get_name_icao(L, m, p, &x->name, &x->icao);
     get_position(L, m, p, &x->lat, &x->lon);
     get_tz(L, m, p, &x->tz_offset);
     /* the site's own dates (reservations, close_by) are in its time zone */
@@ -1113,17 +1118,8 @@ static void load_hubs(dd_loader *L, dd_ynode *root)
         x->loc = (dd_loc){L->file, m->line, m->col};
         if (!dd__yexpect(L, m, DD_Y_MAP, p))
             continue;
-        if (get_str(L, m, p, "id", true, &x->id)) {
-            char fp[96];
-            PATH(fp, "%s.id", p);
-            put_id(L, &L->hubs, dd__yget(m, "id"), fp, x->id, (int32_t)i, "destination");
-        }
-        get_str(L, m, p, "name", false, &x->name);
-        if (get_str(L, m, p, "icao", true, &x->icao) && strlen(x->icao) != 4) {
-            char fp[96];
-            PATH(fp, "%s.icao", p);
-            dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", x->icao);
-        }
+        get_id(L, m, p, &L->hubs, (int32_t)i, "destination", &x->id);
+        get_name_icao(L, m, p, &x->name, &x->icao);
         get_position(L, m, p, &x->lat, &x->lon);
         x->mog = -1;
         get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
@@ -1245,11 +1241,7 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
     x->loc = (dd_loc){L->file, m->line, m->col};
     if (!dd__yexpect(L, m, DD_Y_MAP, p))
         return;
-    if (get_str(L, m, p, "id", true, &x->id)) {
-        char fp[96];
-        PATH(fp, "%s.id", p);
-        put_id(L, &L->aircraft, dd__yget(m, "id"), fp, x->id, (int32_t)i, "aircraft");
-    }
+    get_id(L, m, p, &L->aircraft, (int32_t)i, "aircraft", &x->id);
     get_str(L, m, p, "name", false, &x->name);
     const char *klass;
     if (get_str(L, m, p, "class", true, &klass))
