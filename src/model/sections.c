@@ -25,6 +25,16 @@ static void field_path(char *buf, size_t size, const char *path, const char *key
     snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
 }
 
+/* An arena array of n entries (at least one) of `size` bytes; on failure
+ * marks the loader out of memory and returns NULL. */
+static void *alloc_n(dd_loader *L, size_t n, size_t size)
+{
+    void *v = dd__arena_array(L->arena, n ? n : 1, size);
+    if (!v)
+        L->oom = true;
+    return v;
+}
+
 /* The node of map's key (an error when required and missing), with its
  * field path in fp. */
 static dd_ynode *field(dd_loader *L, dd_ynode *map, const char *path, const char *key,
@@ -277,16 +287,12 @@ static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
     dd_ynode *list = get_list(L, ag, "agreement", "milestones", false);
     if (!list)
         return;
-    dd_milestone *ms = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *ms);
-    if (!ms) {
-        L->oom = true;
+    dd_milestone *ms = alloc_n(L, list->n, sizeof *ms);
+    if (!ms)
         return;
-    }
-    L->milestone_at = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *L->milestone_at);
-    if (!L->milestone_at) {
-        L->oom = true;
+    L->milestone_at = alloc_n(L, list->n, sizeof *L->milestone_at);
+    if (!L->milestone_at)
         return;
-    }
     dd_idmap ids;
     if (dd__idmap_init(&ids, L->arena, list->n) != DD_OK) {
         L->oom = true;
@@ -369,11 +375,9 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
                      "give at least one step, e.g. [{from: 2024-06-07, daily: 2, weekly: 10}]");
             return;
         }
-        dd_cap_step *v = dd__arena_array(L->arena, cn->n, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        dd_cap_step *v = alloc_n(L, cn->n, sizeof *v);
+        if (!v)
             return;
-        }
         int32_t top = 0;
         bool ok = true;
         for (size_t k = 0; k < cn->n; k++) {
@@ -411,11 +415,9 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
         return;
     }
     if (weekly >= 0) {
-        dd_cap_step *v = dd__arena_array(L->arena, 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        dd_cap_step *v = alloc_n(L, 1, sizeof *v);
+        if (!v)
             return;
-        }
         v[0] = (dd_cap_step){INT32_MIN, *daily_cap, weekly};
         *caps_out = v;
         *n_caps_out = 1;
@@ -430,11 +432,9 @@ static void load_overflight(dd_loader *L, dd_ynode *m, dd_clearance_terms *c)
     dd_ynode *ov = get_list(L, m, p, "overflight", false);
     if (!ov)
         return;
-    dd_overflight *v = dd__arena_array(L->arena, ov->n ? ov->n : 1, sizeof *v);
-    if (!v) {
-        L->oom = true;
+    dd_overflight *v = alloc_n(L, ov->n, sizeof *v);
+    if (!v)
         return;
-    }
     for (size_t i = 0; i < ov->n; i++) {
         char ep[96];
         PATH(ep, "%s.overflight[%zu]", p, i);
@@ -501,11 +501,9 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
                  "clearances open before the epoch");
     dd_ynode *bl = get_list(L, m, p, "blackout", false);
     if (bl) {
-        int32_t *days = dd__arena_array(L->arena, bl->n ? bl->n : 1, sizeof *days);
-        if (!days) {
-            L->oom = true;
+        int32_t *days = alloc_n(L, bl->n, sizeof *days);
+        if (!days)
             return;
-        }
         size_t n = 0;
         for (size_t i = 0; i < bl->n; i++) {
             char fp[128];
@@ -677,11 +675,9 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     if (mog) {
         char mp[96];
         PATH(mp, "%s.mog", p);
-        dd_mog *v = dd__arena_array(L->arena, mog->n ? mog->n : 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        dd_mog *v = alloc_n(L, mog->n, sizeof *v);
+        if (!v)
             return;
-        }
         size_t n = 0;
         for (size_t k = 0; k < mog->n; k++) {
             dd_ypair *pr = &mog->pairs[k];
@@ -707,11 +703,9 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     get_hours(L, m, p, "hours", &x->hours);
     dd_ynode *res = get_list(L, m, p, "reservations", false);
     if (res) {
-        dd_reservation *v = dd__arena_array(L->arena, res->n ? res->n : 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        dd_reservation *v = alloc_n(L, res->n, sizeof *v);
+        if (!v)
             return;
-        }
         for (size_t k = 0; k < res->n; k++) {
             char rp[128];
             PATH(rp, "%s.reservations[%zu]", p, k);
@@ -737,11 +731,9 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     }
     dd_ynode *rs = get_map(L, m, p, "resources", false);
     if (rs) {
-        dd_resource *v = dd__arena_array(L->arena, rs->n ? rs->n : 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        dd_resource *v = alloc_n(L, rs->n, sizeof *v);
+        if (!v)
             return;
-        }
         for (size_t k = 0; k < rs->n; k++) {
             dd_ypair *pr = &rs->pairs[k];
             pr->used = true;
@@ -782,11 +774,9 @@ static void load_sites(dd_loader *L, dd_ynode *root)
         L->oom = true;
         return;
     }
-    L->sites_v = dd__arena_array(L->arena, n ? n : 1, sizeof *L->sites_v);
-    if (!L->sites_v) {
-        L->oom = true;
+    L->sites_v = alloc_n(L, n, sizeof *L->sites_v);
+    if (!L->sites_v)
         return;
-    }
     if (list && n == 0)
         dd__lerr(L, list, "sites", "a scenario needs at least one site");
     for (size_t i = 0; i < n; i++) {
@@ -910,11 +900,9 @@ static void read_phases(dd_loader *L, dd_ynode *root, dd_site *sites, order_edge
 {
     dd_ynode *ph = get_list(L, root, "", "phases", false);
     size_t np = ph ? ph->n : 0;
-    dd_phase *phases = dd__arena_array(L->arena, np ? np : 1, sizeof *phases);
-    if (!phases) {
-        L->oom = true;
+    dd_phase *phases = alloc_n(L, np, sizeof *phases);
+    if (!phases)
         return;
-    }
     for (size_t k = 0; k < np; k++) {
         dd_ynode *m = ph->items[k];
         char p[64];
@@ -933,11 +921,9 @@ static void read_phases(dd_loader *L, dd_ynode *root, dd_site *sites, order_edge
         PATH(sp, "%s.sites", p);
         dd_ynode *l = order_list(L, dd__yreq(L, m, p, "sites"), sp);
         size_t k_n = l ? (l->kind == DD_Y_SCALAR ? 1 : l->n) : 0;
-        int32_t *v = dd__arena_array(L->arena, k_n ? k_n : 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        int32_t *v = alloc_n(L, k_n, sizeof *v);
+        if (!v)
             return;
-        }
         size_t got = 0;
         for (size_t q = 0; q < k_n; q++) {
             dd_ynode *it = l->kind == DD_Y_SCALAR ? l : l->items[q];
@@ -1066,11 +1052,9 @@ static void load_overflies(dd_loader *L, dd_ynode *m, const char *p, dd_hub *x)
     char fp[96];
     PATH(fp, "%s.overflies", p);
     size_t cnt = n->kind == DD_Y_SEQ ? n->n : 1;
-    int32_t *v = dd__arena_array(L->arena, cnt ? cnt : 1, sizeof *v);
-    if (!v) {
-        L->oom = true;
+    int32_t *v = alloc_n(L, cnt, sizeof *v);
+    if (!v)
         return;
-    }
     const dd_clearance_terms *c = &L->s->agreement.clearance;
     size_t k = 0;
     for (size_t i = 0; i < cnt; i++) {
@@ -1204,11 +1188,9 @@ static void load_tail_numbers(dd_loader *L, dd_ynode *m, const char *p, dd_aircr
         return;
     char tp[96];
     PATH(tp, "%s.tail_numbers", p);
-    const char **v = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *v);
-    if (!v) {
-        L->oom = true;
+    const char **v = alloc_n(L, list->n, sizeof *v);
+    if (!v)
         return;
-    }
     for (size_t k = 0; k < list->n; k++) {
         char ep[128];
         PATH(ep, "%s[%zu]", tp, k);
@@ -1249,11 +1231,9 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
     get_qty(L, m, p, "acl", DD_Q_WEIGHT, true, true, &x->acl_kg);
     dd_ynode *rp = get_list(L, m, p, "range_payload", false);
     if (rp) {
-        dd_payload_point *v = dd__arena_array(L->arena, rp->n ? rp->n : 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
+        dd_payload_point *v = alloc_n(L, rp->n, sizeof *v);
+        if (!v)
             return;
-        }
         for (size_t k = 0; k < rp->n; k++) {
             char ep[128];
             PATH(ep, "%s.range_payload[%zu]", p, k);
@@ -1314,11 +1294,9 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
             dd__lerr(L, tails, tp,
                      "expected a number of tails or a list of {from: DATE, count: N}");
         } else {
-            dd_tails_step *v = dd__arena_array(L->arena, tails->n ? tails->n : 1, sizeof *v);
-            if (!v) {
-                L->oom = true;
+            dd_tails_step *v = alloc_n(L, tails->n, sizeof *v);
+            if (!v)
                 return;
-            }
             for (size_t k = 0; k < tails->n; k++) {
                 char ep[128];
                 PATH(ep, "%s[%zu]", tp, k);
@@ -1391,11 +1369,9 @@ static void load_commercial(dd_loader *L, dd_ynode *root)
     dd_ynode *list = get_list(L, root, "", "commercial", false);
     if (!list)
         return;
-    dd_commercial *v = dd__arena_array(L->arena, list->n ? list->n : 1, sizeof *v);
-    if (!v) {
-        L->oom = true;
+    dd_commercial *v = alloc_n(L, list->n, sizeof *v);
+    if (!v)
         return;
-    }
     for (size_t i = 0; i < list->n; i++) {
         char p[64];
         PATH(p, "commercial[%zu]", i);
