@@ -164,26 +164,29 @@ static bool get_position(dd_loader *L, dd_ynode *map, const char *path, double *
     return true;
 }
 
-static dd_ynode *get_list(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                          bool required)
+/* The node of key in map if it is of the given kind (located error if not,
+ * or if required and missing). */
+static dd_ynode *get_kind(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                          bool required, dd_ykind kind)
 {
     char fp[256];
     field_path(fp, sizeof fp, path, key);
     dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
     if (!n)
         return NULL;
-    return dd__yexpect(L, n, DD_Y_SEQ, fp) ? n : NULL;
+    return dd__yexpect(L, n, kind, fp) ? n : NULL;
+}
+
+static dd_ynode *get_list(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                          bool required)
+{
+    return get_kind(L, map, path, key, required, DD_Y_SEQ);
 }
 
 static dd_ynode *get_map(dd_loader *L, dd_ynode *map, const char *path, const char *key,
                          bool required)
 {
-    char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
-    if (!n)
-        return NULL;
-    return dd__yexpect(L, n, DD_Y_MAP, fp) ? n : NULL;
+    return get_kind(L, map, path, key, required, DD_Y_MAP);
 }
 
 /* Read the required `id` of the map at `path` and register it in `map` as
