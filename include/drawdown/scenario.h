@@ -297,6 +297,7 @@ typedef enum dd_role {
     DD_ROLE_OPERATIONS,
     DD_ROLE_SUPPORT,
     DD_ROLE_AUGMENTEE,
+    DD_ROLE_EVACUEE, /* civilians evacuated: no escort ratio, no escort duty */
     DD_ROLE_COUNT
 } dd_role;
 
@@ -473,6 +474,9 @@ void dd_scenario_format_end(const dd_scenario *s, dd_time t, int32_t tz_offset, 
 /* Parse an ISO 8601 time as the scenario's files take it (no offset: the
  * host country's local time). NULL on success, else what was expected. */
 const char *dd_scenario_parse_time(const dd_scenario *s, const char *text, dd_time *out);
+/* Exactly "YYYY-MM-DDTHH:MMZ" (the form plan files write) to seconds since
+ * 1970; false for anything else or a time that does not exist. */
+bool dd_parse_utc_minute(const char *text, int64_t *unix_out);
 
 /* "metric" -> DD_UNITS_METRIC, "us" -> DD_UNITS_US; -1 otherwise. */
 int dd_units_from_name(const char *name);
@@ -518,6 +522,9 @@ int32_t dd_site_exit_per_hour(const dd_scenario *s, int32_t site);
 
 const char *dd_cargo_kind_name(dd_cargo_kind k);
 const char *dd_role_name(dd_role r);
+/* People of a role in the scenario, all sites (0 when none: the plan
+ * file and the summary list evacuees only when there are some). */
+int64_t dd_scenario_role_people(const dd_scenario *s, dd_role r);
 const char *dd_disposition_name(dd_disposition d);
 
 /* Constants of the 463L pallet system (DoD public figures). */

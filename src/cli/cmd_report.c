@@ -58,42 +58,6 @@ static int usage_error(const char *fmt, const char *arg)
     return DD_EXIT_INPUT;
 }
 
-/* n digits at s into *out */
-static bool digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* "YYYY-MM-DDTHH:MMZ" (UTC, as plan files write times) to seconds since
- * 1970; false for anything else or a date that does not exist. */
-static bool parse_utc(const char *s, int64_t *out)
-{
-    int y, mo, d, h, mi;
-    if (strlen(s) != 17 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != 'Z' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
-        !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || y < 1970 || mo < 1 || mo > 12 ||
-        d < 1 || h > 23 || mi > 59)
-        return false;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
-        return false;
-    /* days from civil (Howard Hinnant's algorithm) */
-    int64_t yy = y - (mo <= 2);
-    int64_t era = yy / 400, yoe = yy - era * 400;
-    int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = era * 146097 + doe - 719468;
-    *out = days * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60;
-    return true;
-}
 
 /* "WxH" within 200x150 and 10000x10000 */
 static bool parse_size(const char *v, int *w, int *h)
@@ -198,7 +162,7 @@ int dd__cmd_report(int argc, char **argv)
     if (v.marking && strlen(v.marking) > 120)
         return usage_error("--marking is at most 120 characters%s", "");
     opt.marking = v.marking;
-    if (v.as_of && (!parse_utc(v.as_of, &opt.as_of) || opt.as_of == 0))
+    if (v.as_of && (!dd_parse_utc_minute(v.as_of, &opt.as_of) || opt.as_of == 0))
         return usage_error("--as-of wants a time in UTC such as 2024-06-01T12:00Z, got '%s'",
                            v.as_of);
     opt.format = v.format;

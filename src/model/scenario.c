@@ -327,14 +327,29 @@ const char *dd_cargo_kind_name(dd_cargo_kind k)
 
 const char *dd_role_name(dd_role r)
 {
-    static const char *const n[] = {"security", "operations", "support", "augmentee"};
+    static const char *const n[] = {"security", "operations", "support", "augmentee",
+                                    "evacuee"};
     return (unsigned)r < DD_ROLE_COUNT ? n[r] : "?";
+}
+
+int64_t dd_scenario_role_people(const dd_scenario *s, dd_role r)
+{
+    int64_t n = 0;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].role == r)
+            n += s->people[g].count;
+    return n;
 }
 
 const char *dd_disposition_name(dd_disposition d)
 {
     static const char *const n[] = {"ship", "handover", "destroy"};
     return (unsigned)d < DD_DISP_COUNT ? n[d] : "?";
+}
+
+bool dd_parse_utc_minute(const char *text, int64_t *unix_out)
+{
+    return dd__parse_utc_minute(text, unix_out);
 }
 
 const char *dd_scenario_parse_time(const dd_scenario *s, const char *text, dd_time *out)

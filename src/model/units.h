@@ -37,20 +37,6 @@ const char *dd__qty_units(dd_qty q);
 bool dd__unit_known(dd_qty q, const char *unit);
 
 /*
- * ISO 8601 date or date-time: "2024-09-15", "2024-09-15T23:59Z",
- * "2024-09-15T23:59:30+01:00", "2024-09-15 23:59". Without an offset the
- * time is local at `default_offset` minutes. A date alone means local
- * midnight, or the end of that day when end_of_day is true.
- * *unix_out is seconds since 1970-01-01T00:00Z; *date_only_out (may be NULL)
- * tells whether only a date was given.
- */
-const char *dd__parse_time(const char *s, int32_t default_offset, bool end_of_day,
-                           int64_t *unix_out, bool *date_only_out);
-/* "+01:00", "-05:30", "UTC+1", "UTC", "Z" -> minutes east of UTC. */
-const char *dd__parse_tz(const char *s, int32_t *out);
-/* "06:00-22:00" (local) -> [open, close) minutes; "24h" or "00:00-24:00" all day. */
-const char *dd__parse_hours(const char *s, int32_t *open, int32_t *close);
-/*
  * A position as text: "13.4819, 2.1831" (signed degrees, latitude first),
  * or with hemisphere letters in degrees-minutes-seconds as airfield
  * publications give them: 13°28'55"N 002°10'59"E, N13°28'55" E002°10'59",

@@ -74,7 +74,7 @@ typedef struct br_group {
     br_move *moves;
 } br_group;
 
-enum { BR_SEC, BR_OPS, BR_SUP, BR_AUG, BR_ROLES };
+enum { BR_SEC, BR_OPS, BR_SUP, BR_AUG, BR_EVAC, BR_ROLES };
 
 typedef struct br_day {
     int64_t date;
@@ -161,10 +161,6 @@ struct dd_brief {
 /* ---- times (brief_read.c) ---- */
 int64_t dd__br_days_from_civil(int64_t y, int m, int d);
 void dd__br_civil(int64_t day, int *y, int *m, int *d);
-/* "2024-06-07T04:00Z" / with offset, to minutes; false if malformed. */
-bool dd__br_parse_time(const char *s, int64_t *out);
-/* "2024-06-07" to a day. */
-bool dd__br_parse_date(const char *s, int64_t *out);
 /* Format minutes in local time (offset) as "YYYY-MM-DD HH:MM". */
 void dd__br_fmt_time(int64_t t, int32_t offset_min, char *buf, size_t size);
 /* The same, midnight shown as 24:00 of the day before (deadlines). */

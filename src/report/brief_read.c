@@ -69,59 +69,17 @@ void dd__br_civil(int64_t z, int *y, int *m, int *d)
     *d = (int)dd;
 }
 
-static bool digits(const char *s, int n, int *out)
+/* An ISO 8601 date-time with its offset (a plan file writes
+ * "2024-06-07T14:30Z") to minutes since 1970, seconds dropped. */
+static bool parse_minutes(const char *s, int64_t *out)
 {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-bool dd__br_parse_date(const char *s, int64_t *out)
-{
-    int y, m, d;
-    if (strlen(s) != 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) ||
-        s[7] != '-' || !digits(s + 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31)
+    size_t n = strlen(s);
+    int64_t u;
+    bool date_only;
+    if (n < 17 || s[10] != 'T' || (s[n - 1] != 'Z' && s[n - 6] != '+' && s[n - 6] != '-') ||
+        dd__parse_time(s, 0, false, &u, &date_only) || date_only)
         return false;
-    *out = dd__br_days_from_civil(y, m, d);
-    return true;
-}
-
-bool dd__br_parse_time(const char *s, int64_t *out)
-{
-    int64_t day;
-    char date[11];
-    int hh, mm;
-    if (strlen(s) < 17)
-        return false;
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    if (!dd__br_parse_date(date, &day) || s[10] != 'T' || !digits(s + 11, 2, &hh) ||
-        s[13] != ':' || !digits(s + 14, 2, &mm) || hh > 23 || mm > 59)
-        return false;
-    const char *z = s + 16;
-    int64_t off = 0;
-    if (z[0] == ':') { /* seconds, ignored */
-        int sec;
-        if (!digits(z + 1, 2, &sec))
-            return false;
-        z += 3;
-    }
-    if (!strcmp(z, "Z")) {
-        off = 0;
-    } else if ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && z[3] == ':') {
-        int oh, om;
-        if (!digits(z + 1, 2, &oh) || !digits(z + 4, 2, &om))
-            return false;
-        off = (z[0] == '-' ? -1 : 1) * (oh * 60 + om);
-    } else {
-        return false;
-    }
-    *out = day * 1440 + hh * 60 + mm - off;
+    *out = u >= 0 ? u / 60 : -((-u + 59) / 60);
     return true;
 }
 
@@ -314,7 +272,7 @@ static int64_t get_time(rd *r, const dd_ynode *map, const char *path, const char
     if (nullable && is_null(v))
         return BR_NONE;
     int64_t t;
-    if (v->kind != DD_Y_SCALAR || !dd__br_parse_time(v->text, &t)) {
+    if (v->kind != DD_Y_SCALAR || !parse_minutes(v->text, &t)) {
         char p[PATHN];
         sub(p, path, key);
         rerr(r, v, p, "expected a time like \"2024-06-07T14:30Z\"%s", nullable ? " or null" : "");
@@ -329,7 +287,7 @@ static int64_t get_date(rd *r, const dd_ynode *map, const char *path, const char
     if (!v)
         return 0;
     int64_t d;
-    if (v->kind != DD_Y_SCALAR || !dd__br_parse_date(v->text, &d)) {
+    if (v->kind != DD_Y_SCALAR || !dd__parse_date(v->text, &d)) {
         char p[PATHN];
         sub(p, path, key);
         rerr(r, v, p, "expected a date like \"2024-06-07\"");
@@ -479,7 +437,7 @@ static void read_sites(rd *r, const dd_ynode *root)
         return;
     b->n_sites = s->n;
     static const char *const roles[BR_ROLES] = {"security", "operations", "support",
-                                                "augmentee"};
+                                                "augmentee", "evacuee"};
     char p[PATHN], q[PATHN], d[PATHN];
     for (size_t i = 0; i < s->n; i++) {
         idx(p, "sites", i);
@@ -498,11 +456,11 @@ static void read_sites(rd *r, const dd_ynode *root)
         const dd_ynode *cl = lookup(n, "closure_local");
         int64_t lt;
         if (cl && cl->kind == DD_Y_SCALAR && st->closure != BR_NONE &&
-            dd__br_parse_time(cl->text, &lt) && strlen(cl->text) >= 6) {
+            parse_minutes(cl->text, &lt) && strlen(cl->text) >= 6) {
             const char *z = cl->text + strlen(cl->text) - 6;
-            int oh, om;
-            if ((z[0] == '+' || z[0] == '-') && digits(z + 1, 2, &oh) && digits(z + 4, 2, &om))
-                st->offset_min = (z[0] == '-' ? -1 : 1) * (oh * 60 + om);
+            int32_t off;
+            if ((z[0] == '+' || z[0] == '-') && !dd__parse_tz(z, &off))
+                st->offset_min = off;
         }
         const dd_ynode *ds = get_seq(r, n, p, "days", false);
         if (!ds)
@@ -522,8 +480,10 @@ static void read_sites(rd *r, const dd_ynode *root)
             const dd_ynode *pm = get_map(r, dn, d, "people");
             char pp[PATHN];
             sub(pp, d, "people");
+            /* evacuee only in a plan whose scenario has evacuees */
             for (int x = 0; pm && x < BR_ROLES; x++)
-                dy->people[x] = get_min(r, pm, pp, roles[x], 0);
+                if (x != BR_EVAC || lookup(pm, roles[x]))
+                    dy->people[x] = get_min(r, pm, pp, roles[x], 0);
             dy->security_required = get_min(r, dn, d, "security_required", 0);
             dy->cargo_kg = get_num(r, dn, d, "cargo_remaining_kg");
             dy->mog_peak = get_min(r, dn, d, "mog_peak", 0);

@@ -304,42 +304,13 @@ static bool get_bool(prd *r, const dd_ynode *map, const char *path, const char *
 
 /* ---- times and dates ---- */
 
-static bool digits(const char *t, int n, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < n; i++) {
-        if (t[i] < '0' || t[i] > '9')
-            return false;
-        v = v * 10 + (unsigned)(t[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* "YYYY-MM-DD" to days since 1970-01-01, or false. */
-static bool parse_date(const char *t, int64_t *days)
-{
-    unsigned y, m, d;
-    if (!digits(t, 4, &y) || t[4] != '-' || !digits(t + 5, 2, &m) || t[7] != '-' ||
-        !digits(t + 8, 2, &d) || m < 1 || m > 12 || d < 1)
-        return false;
-    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
-        return false;
-    *days = dd__days_from_civil(y, m, d);
-    return true;
-}
-
-/* "YYYY-MM-DDTHH:MMZ" to minutes since the epoch. */
+/* "YYYY-MM-DDTHH:MMZ" to minutes since the plan's epoch. */
 static bool parse_time(const prd *r, const char *t, dd_time *out)
 {
-    int64_t days;
-    unsigned hh, mm;
-    if (strlen(t) != 17 || !parse_date(t, &days) || t[10] != 'T' || !digits(t + 11, 2, &hh) ||
-        t[13] != ':' || !digits(t + 14, 2, &mm) || t[16] != 'Z' || hh > 23 || mm > 59)
+    int64_t u;
+    if (!dd__parse_utc_minute(t, &u))
         return false;
-    *out = days * DD_MINUTES_PER_DAY + hh * 60 + mm - r->epoch_min;
+    *out = u / 60 - r->epoch_min;
     return true;
 }
 
@@ -374,8 +345,7 @@ static bool get_date(prd *r, const dd_ynode *map, const char *path, const char *
     if (!v)
         return false;
     int64_t days;
-    if (v->kind != DD_Y_SCALAR || !v->quoted || strlen(v->text) != 10 ||
-        !parse_date(v->text, &days)) {
+    if (v->kind != DD_Y_SCALAR || !v->quoted || !dd__parse_date(v->text, &days)) {
         char p[PATHN];
         subpath(p, path, key);
         if (v->kind == DD_Y_SCALAR && v->quoted)
@@ -772,7 +742,8 @@ static void read_group(prd *r, const dd_ynode *e, size_t i, vgroup *x)
             char q[PATHN];
             subpath(q, p, "role");
             perr(r, role, q,
-                 "unknown role '%s' (roles: security, operations, support, augmentee)",
+                 "unknown role '%s' (roles: security, operations, support, augmentee, "
+                 "evacuee)",
                  role->text);
         }
     }
@@ -824,7 +795,8 @@ static const char *const site_keys[] = {"site", "closure", "closure_local", "clo
 static const char *const day_keys[] = {"date",       "people",     "security_required",
                                        "cargo_remaining_kg",        "mog_peak",
                                        "clearances", "exits",      NULL};
-static const char *const role_keys[] = {"security", "operations", "support", "augmentee", NULL};
+static const char *const role_keys[] = {"security", "operations", "support", "augmentee",
+                                        "evacuee",  NULL};
 static const char *const ms_keys[] = {"id",  "at",            "achieved", "margin_hours",
                                       "met", "personnel_out", "cargo_out", NULL};
 
@@ -865,8 +837,10 @@ static void read_site(prd *r, const dd_ynode *e, size_t i, vsite *x)
         if (pe) {
             char pp[PATHN];
             subpath(pp, dp, "people");
+            /* evacuee is written only when the scenario has evacuees */
             for (int k2 = 0; k2 < DD_ROLE_COUNT; k2++)
-                get_int(r, pe, pp, role_keys[k2], 0, &d->people[k2]);
+                if (k2 != DD_ROLE_EVACUEE || lookup(pe, role_keys[k2]))
+                    get_int(r, pe, pp, role_keys[k2], 0, &d->people[k2]);
         }
         get_int(r, q, dp, "security_required", 0, &d->security_required);
         get_num(r, q, dp, "cargo_remaining_kg", false, &d->cargo_remaining_kg);
