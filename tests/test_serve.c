@@ -219,6 +219,40 @@ static void test_charts(void **state)
     resp_free(&r);
 }
 
+static int64_t jint_of(const dd_ynode *v)
+{
+    assert_non_null(v);
+    return strtoll(v->text, NULL, 10);
+}
+
+/* The status's "today" agrees with its counts: each list holds the first
+ * of what it counts, by time. */
+static void today_agrees(const dd_ynode *root)
+{
+    const dd_ynode *t = jget(root, "today");
+    assert_non_null(t);
+    const dd_ynode *late = jget(jget(t, "late"), "sorties");
+    const dd_ynode *so = jget(root, "sorties");
+    assert_int_equal(jint_of(jget(late, "count")),
+                     jint_of(jget(so, "overdue")) + jint_of(jget(so, "aborted")));
+    assert_int_equal(jget(late, "list")->n, jint_of(jget(late, "count")));
+    const dd_ynode *pend = jget(t, "clearances_pending");
+    assert_int_equal(jint_of(jget(pend, "count")),
+                     jint_of(jget(jget(root, "clearances"), "pending")));
+    assert_int_equal(jint_of(jget(jget(jget(t, "late"), "clearances"), "count")),
+                     jint_of(jget(jget(root, "clearances"), "overdue")));
+    const dd_ynode *next = jget(t, "next_sorties");
+    assert_true(next->n > 0 && next->n <= 10);
+    const char *at = jget(root, "at")->text;
+    for (uint32_t i = 0; i < next->n; i++) {
+        assert_string_equal(jget(next->items[i], "state")->text, "planned");
+        assert_true(strcmp(jget(next->items[i], "projected")->text, at) >= 0);
+        if (i)
+            assert_true(strcmp(jget(next->items[i - 1], "projected")->text,
+                               jget(next->items[i], "projected")->text) <= 0);
+    }
+}
+
 static void test_login_status(void **state)
 {
     (void)state;
@@ -243,14 +277,14 @@ static void test_login_status(void **state)
     jdoc j;
     assert_true(jdoc_parse(&j, r.body, r.n));
     assert_string_equal(jget(j.root, "format")->text, "drawdown-status");
-    assert_non_null(jget(j.root, "sortie_list"));
+    /* where we stand, not every sortie: the list is GET /sorties */
+    assert_null(jget(j.root, "sortie_list"));
     assert_non_null(jget(jget(j.root, "projection"), "completion"));
+    today_agrees(j.root);
+    char link[128];
+    snprintf(link, sizeof link, "/api/v1/sorties?from=%s&to=", jget(j.root, "at")->text);
+    assert_memory_equal(jget(jget(j.root, "links"), "sorties")->text, link, strlen(link));
     jdoc_free(&j);
-    resp_free(&r);
-    r = request(fx.port, "GET", "/api/v1/status?summary", NULL, &vw);
-    assert_int_equal(r.code, 200);
-    assert_null(strstr(r.body, "sortie_list"));
-    assert_non_null(strstr(r.body, "\"projection\""));
     /* the status's version: a client that holds it gets 304, no body */
     const char *et = strstr(r.head, "ETag: ");
     assert_non_null(et);
@@ -261,11 +295,13 @@ static void test_login_status(void **state)
     tag[tn] = 0;
     resp_free(&r);
     snprintf(extra_header, sizeof extra_header, "If-None-Match: %s", tag);
-    r = request(fx.port, "GET", "/api/v1/status?summary", NULL, &vw);
+    r = request(fx.port, "GET", "/api/v1/status", NULL, &vw);
     assert_int_equal(r.code, 304);
     assert_int_equal(r.n, 0);
     resp_free(&r);
-    r = request(fx.port, "GET", "/api/v1/status", NULL, &vw); /* another cut, another tag */
+    session hl; /* the host's cut: another tag */
+    assert_int_equal(login_as(fx.port, "hl", PASSWORD, &hl), 200);
+    r = request(fx.port, "GET", "/api/v1/status", NULL, &hl);
     assert_int_equal(r.code, 200);
     resp_free(&r);
     extra_header[0] = 0;
@@ -423,13 +459,22 @@ static void test_host_view(void **state)
     char one[64];
     snprintf(one, sizeof one, "/api/v1/clearances/%d", (int)sortie_a);
     const char *const paths[] = {"/api/v1/status", "/api/v1/clearances", one, "/api/v1/events",
-                                 "/api/v1/exits", "/api/v1/session"};
+                                 "/api/v1/exits", "/api/v1/session",
+                                 "/api/v1/clearances?from=2024-06-10T00:00Z&to=2024-06-20T00:00Z"};
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         resp r = request(fx.port, "GET", paths[i], NULL, &hl);
         assert_int_equal(r.code, 200);
         jdoc j;
         assert_true(jdoc_parse(&j, r.body, r.n));
         walk_keys(j.root, paths[i]);
+        if (i == 0) { /* where we stand, but no tasks, and no link to the sortie list */
+            assert_non_null(jget(jget(j.root, "today"), "next_sorties"));
+            assert_non_null(jget(jget(jget(j.root, "today"), "late"), "sorties"));
+            assert_null(jget(jget(jget(j.root, "today"), "late"), "tasks"));
+            assert_null(jget(j.root, "tasks"));
+            assert_null(jget(jget(j.root, "links"), "sorties"));
+            assert_non_null(jget(jget(j.root, "links"), "clearances"));
+        }
         jdoc_free(&j);
         resp_free(&r);
     }
@@ -771,6 +816,66 @@ static void test_outside_change(void **state)
 
 /* The ramp's share: reservations and aircraft on the ramp, nothing of
  * loads or people; movement of one site sees manifests of its site. */
+/* The sorties of a time window, by pages: every one planned to leave in
+ * it, once, in order, each page linking to the next; the clearance
+ * requests of the same window; a bound that is not a time refused. */
+static void sorties_by_time(const session *pl)
+{
+    const char *const win = "from=2024-06-10T00:00Z&to=2024-06-20T00:00Z";
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/sorties?%s&count=3", win);
+    int64_t seen = 0, total = -1, last = 0;
+    for (int pages = 0; path[0]; pages++) {
+        assert_true(pages < 100);
+        resp r = request(fx.port, "GET", path, NULL, pl);
+        assert_int_equal(r.code, 200);
+        jdoc j;
+        assert_true(jdoc_parse(&j, r.body, r.n));
+        const dd_ynode *list = jget(j.root, "sorties");
+        assert_true(list->n <= 3);
+        for (uint32_t i = 0; i < list->n; i++) {
+            const char *dep = jget(list->items[i], "departure")->text;
+            assert_true(strcmp(dep, "2024-06-10T00:00Z") >= 0 && strcmp(dep, "2024-06-20T00:00Z") < 0);
+            assert_true(jint_of(jget(list->items[i], "id")) > last);
+            last = jint_of(jget(list->items[i], "id"));
+            seen++;
+        }
+        if (total < 0)
+            total = jint_of(jget(j.root, "total"));
+        assert_int_equal(jint_of(jget(j.root, "total")), total);
+        const dd_ynode *next = jget(j.root, "next");
+        path[0] = 0;
+        if (strcmp(next->text, "null")) {
+            assert_int_equal(list->n, 3);
+            assert_non_null(strstr(next->text, win));
+            snprintf(path, sizeof path, "%s", next->text);
+        }
+        jdoc_free(&j);
+        resp_free(&r);
+    }
+    assert_true(total > 3);
+    assert_int_equal(seen, total);
+    /* the same window's clearance requests, in one page */
+    snprintf(path, sizeof path, "/api/v1/clearances?%s", win);
+    resp r = request(fx.port, "GET", path, NULL, pl);
+    assert_int_equal(r.code, 200);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const dd_ynode *list = jget(j.root, "clearances");
+    assert_true(list->n > 0 && (int64_t)list->n <= total);
+    assert_int_equal(jint_of(jget(j.root, "total")), list->n);
+    assert_string_equal(jget(j.root, "next")->text, "null");
+    for (uint32_t i = 0; i < list->n; i++)
+        assert_true(strcmp(jget(list->items[i], "departure_planned")->text, "2024-06-10T00:00Z") >= 0);
+    jdoc_free(&j);
+    resp_free(&r);
+    r = request(fx.port, "GET", "/api/v1/sorties?from=2024-06-10&to=June", NULL, pl);
+    assert_int_equal(r.code, 400);
+    assert_string_equal(r.body, "{\"error\":\"?to=June: not a time (expected an ISO 8601 date or "
+                                "time such as 2024-09-15 or 2024-09-15T23:00Z)\"}\n");
+    resp_free(&r);
+}
+
 static void test_other_views(void **state)
 {
     (void)state;
@@ -817,6 +922,7 @@ static void test_other_views(void **state)
     assert_int_equal(r.code, 200);
     assert_non_null(strstr(r.body, "\"clearances\":[]"));
     resp_free(&r);
+    sorties_by_time(&pl);
     /* events after a number; the stream replays from one */
     r = request(fx.port, "GET", "/api/v1/events?after=2", NULL, &pl);
     assert_int_equal(r.code, 200);

@@ -451,14 +451,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     if (!q->query_after)
         q->query_after = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
     q->if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-    const char *v = NULL;
-    size_t vn = 0;
-    q->summary = MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "summary", 7, &v, &vn) ==
-                 MHD_YES;
+    q->query_from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+    q->query_to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
     const char *first = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "first");
     const char *count = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "count");
     q->range.first = first ? (size_t)strtoull(first, NULL, 10) : 1;
     q->range.count = count ? (size_t)strtoull(count, NULL, 10) : 0;
+    if (!q->range.count)
+        q->range.count = DD__PAGE_DEFAULT;
+    if (q->range.count > DD__PAGE_MAX)
+        q->range.count = DD__PAGE_MAX;
     if (q->token && dd__session_find(s, q->token, &x->sess))
         q->sess = &x->sess;
     if (dd__route_slow(q) && !atomic_load(&s->stopping)) {

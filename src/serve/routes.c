@@ -486,10 +486,10 @@ static void get_status(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
 {
     (void)arg;
     dd__snap *n = dd__snap_get(s);
-    int k = (q->sess->role == DD_USER_HOST ? 1 : 0) + (q->summary ? 2 : 0);
+    int k = q->sess->role == DD_USER_HOST ? 1 : 0;
     const dd__buf *b = &n->status[k];
     /* the status's version and the cut: a client that holds it is told
-     * so (304) instead of being sent the same megabytes again */
+     * so (304) instead of being sent the same body again */
     snprintf(r->etag, sizeof r->etag, "\"s%llu-%d\"", (unsigned long long)n->stat->version, k);
     if (q->if_none_match && !strcmp(q->if_none_match, r->etag)) {
         dd__snap_put(n);
@@ -557,15 +557,51 @@ static dd_status v_ramp(dd_server *s, const dd__req *q, const dd__snap *n, FILE 
     return dd__view_ramp(s->log, n, f);
 }
 
+/* One bound of a list's time filter (?from=, ?to=): false and a 400
+ * when it is not a time. */
+static bool bound(dd_server *s, const char *name, const char *text, dd_time *t, dd__reply *r)
+{
+    *t = DD_TIME_NONE;
+    if (!text)
+        return true;
+    const char *want = dd_scenario_parse_time(dd__slog_scenario(s->log), text, t);
+    if (want) {
+        dd__reply_error(r, 400, "?%s=%s: not a time (%s)", name, text, want);
+        return false;
+    }
+    return true;
+}
+
+/* A list read by pages (sorties, clearances, manifests): the time filter
+ * read into a copy of the request, then the view. */
+static void paged(dd_server *s, const dd__req *q, dd__reply *r, view_fn fn)
+{
+    dd__req p = *q;
+    if (!bound(s, "from", q->query_from, &p.range.from, r) ||
+        !bound(s, "to", q->query_to, &p.range.to, r))
+        return;
+    int k = 0;
+    if (q->query_from)
+        k = snprintf(p.range.query, sizeof p.range.query, "from=%s", q->query_from);
+    if (q->query_to && k >= 0 && (size_t)k < sizeof p.range.query)
+        snprintf(p.range.query + k, sizeof p.range.query - (size_t)k, "%sto=%s", k ? "&" : "",
+                 q->query_to);
+    if (strlen(p.range.query) + 1 >= sizeof p.range.query) {
+        dd__reply_error(r, 400, "?from= and ?to= too long");
+        return;
+    }
+    view(s, &p, r, fn);
+}
+
 static void get_sorties(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
     (void)a;
-    view(s, q, r, v_sorties);
+    paged(s, q, r, v_sorties);
 }
 static void get_clearances(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
     (void)a;
-    view(s, q, r, v_clearances);
+    paged(s, q, r, v_clearances);
 }
 static void get_clearance(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
@@ -585,7 +621,7 @@ static void get_exits(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 static void get_manifests(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
     (void)a;
-    view(s, q, r, v_manifests);
+    paged(s, q, r, v_manifests);
 }
 static void get_ramp(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {

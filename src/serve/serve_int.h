@@ -125,9 +125,9 @@ typedef struct dd__stat {
     uint64_t version; /* 1, 2, ...: one per status computed */
     size_t n_events;
     dd_track_status *st;
-    /* status --json, the host liaison's share of it, and both without
-     * the sortie list (for the stream) */
-    dd__buf status[4];
+    /* the server's status (status --json without its sortie list, with
+     * where we stand today) and the host liaison's share of it */
+    dd__buf status[2];
     pthread_mutex_t chart_mu; /* the charts, drawn once each */
     dd__buf chart[16];
     bool chart_done[16];
@@ -283,10 +283,18 @@ void dd__serve_log(dd_server *s, const char *fmt, ...) __attribute__((format(pri
 
 /* ---- requests and replies (http.c, routes.c) ---------------------------- */
 
-/* Sorties first..first+count-1 (1-based; count 0: to the end). */
+/* A page of a list of sorties (docs/serve.md, "Lists"): the sorties
+ * whose planned departure is in [from, to) (DD_TIME_NONE: no bound),
+ * from number `first` on (1-based), at most `count` of them. `query`:
+ * the filter as the client gave it (from=...&to=...), for the link to
+ * the next page. */
 typedef struct dd__range {
     size_t first, count;
+    dd_time from, to;
+    char query[96];
 } dd__range;
+
+enum { DD__PAGE_DEFAULT = 1000, DD__PAGE_MAX = 10000 };
 
 typedef struct dd__req {
     const char *method;
@@ -298,7 +306,7 @@ typedef struct dd__req {
     const char *csrf_header;
     const char *token;    /* the session cookie */
     const char *query_after; /* events?after=N */
-    bool summary;         /* status?summary: without the sortie list */
+    const char *query_from, *query_to; /* ?from=&to= of a list */
     const char *if_none_match; /* the ETag a client holds (GET status) */
     dd__range range;      /* ?first=N&count=M: the sorties of a list */
     void *conn;           /* the connection (streams) */
@@ -369,10 +377,16 @@ bool dd__out_open(dd__out *o);
 /* Close; the text in o->p (malloc'd) */
 dd_status dd__out_close(dd__out *o);
 
-/* A status JSON, compact, four ways: out[0] whole, out[1] the host
- * liaison's share (an allow-list of fields), out[2] and out[3] the same
- * without the sortie list (for the stream). */
-dd_status dd__status_filter(const char *json, size_t len, dd__buf out[4]);
+/* The server's status from status --json (json, len): compact, without
+ * its sortie list, with `today` (today.c) and the links to the lists;
+ * out[0] whole, out[1] the host liaison's share (an allow-list of
+ * fields). */
+dd_status dd__status_filter(const char *json, size_t len, dd__buf out[2]);
+/* Where we stand at the status time, as the status's "today" and
+ * "links" members (`"today":{...},"links":{...}`, no braces around):
+ * the next sorties, the clearance requests due and pending, what is late
+ * (today.c). */
+dd_status dd__status_today(const dd__slog *l, const dd_track_status *st, FILE *f);
 dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u,
                            dd__range g, FILE *f);
 dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f);
@@ -380,6 +394,10 @@ dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sorti
 dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
                          const dd__session *u, FILE *f);
 const char *dd__request_state(dd_request_state r);
+const char *dd__sortie_state(dd_sortie_state s);
+/* key: t as the views give times (UTC ISO 8601, null for none). */
+struct dd_jw;
+void dd__view_time(struct dd_jw *w, const dd_scenario *s, const char *key, dd_time t);
 dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user_role role,
                          FILE *f);
 /* Exits and entries per site and day, and the augmentees arriving with

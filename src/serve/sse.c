@@ -3,7 +3,7 @@
  * Server-Sent Events: GET /api/v1/stream pushes each new event the
  * user's role may see ("event: event", id = its number in the log) as
  * soon as a snapshot holds it, and the status each time a new one is
- * computed ("event: status", the summary without the sortie list; its
+ * computed ("event: status", the body of GET /status; its
  * "events" field says how many events it counts). A stream with nothing
  * to send is suspended (microhttpd holds no worker for it); publishing a
  * snapshot resumes every suspended stream, and the watcher resumes them
@@ -73,7 +73,7 @@ static void fill(dd__sse *x, const dd__snap *n)
     x->last_event = (int64_t)n->ev->n;
     if (x->sess.role != DD_USER_RAMP && n->stat->version != x->stat_sent) {
         x->stat_sent = n->stat->version;
-        const dd__buf *b = &n->status[x->sess.role == DD_USER_HOST ? 3 : 2];
+        const dd__buf *b = &n->status[x->sess.role == DD_USER_HOST ? 1 : 0];
         fputs("event: status\n", f);
         data_lines(f, b->p, b->n);
         fputc('\n', f);

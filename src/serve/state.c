@@ -45,7 +45,7 @@ void dd__stat_put(dd__stat *t)
     if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
         return;
     dd__slog_status_free(t->st);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 2; k++)
         free(t->status[k].p);
     for (int k = 0; k < 16; k++)
         free(t->chart[k].p);
@@ -246,6 +246,43 @@ static dd_status evs_next(dd_server *s, const dd__evs *prev, dd_events *add, dd_
     return DD_OK;
 }
 
+/* status --json text o (replaced) with today's members (today.c)
+ * added at its end. */
+static dd_status with_today(dd_server *s, const dd_track_status *st, dd__out *o)
+{
+    size_t end = o->n;
+    while (end && o->p[end - 1] != '}')
+        end--;
+    if (!end)
+        return DD_EIO;
+    dd__out t, all;
+    if (!dd__out_open(&t))
+        return DD_ENOMEM;
+    dd_status w = dd__status_today(s->log, st, t.f);
+    dd_status c = dd__out_close(&t);
+    if (c == DD_OK && w != DD_OK) {
+        free(t.p);
+        c = w;
+    }
+    if (c != DD_OK)
+        return c;
+    if (!dd__out_open(&all)) {
+        free(t.p);
+        return DD_ENOMEM;
+    }
+    /* "{...}" and "{A,B}\n" make "{...,A,B}\n" */
+    fwrite(o->p, 1, end - 1, all.f);
+    fputc(',', all.f);
+    fwrite(t.p + 1, 1, t.n - 1, all.f);
+    free(t.p);
+    c = dd__out_close(&all);
+    if (c != DD_OK)
+        return c;
+    free(o->p);
+    *o = all;
+    return DD_OK;
+}
+
 /* The status of events ev (borrowed), with its JSON. */
 static dd_status stat_new(dd_server *s, const dd_events *ev, dd__stat **out)
 {
@@ -266,6 +303,8 @@ static dd_status stat_new(dd_server *s, const dd_events *ev, dd__stat **out)
         if (st == DD_OK)
             st = w;
     }
+    if (st == DD_OK)
+        st = with_today(s, t->st, &o);
     if (st == DD_OK)
         st = dd__status_filter(o.p, o.n, t->status);
     free(o.p);

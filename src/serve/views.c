@@ -18,8 +18,9 @@
 
 /* ---- the status, filtered -------------------------------------------------- */
 
-/* The host liaison's fields of status --json. Not there: tasks, tails
- * down, people and cargo per site, unplaced sorties. */
+/* The host liaison's fields of the server's status. Not there: tasks
+ * (and late tasks), tails down, people and cargo per site, unplaced
+ * sorties, the link to the sortie list (not the host's route). */
 static const char *const host_fields[] = {
     "format", "version", "at", "events",
     "sorties.planned", "sorties.due", "sorties.departed", "sorties.overdue",
@@ -31,8 +32,23 @@ static const char *const host_fields[] = {
     "projection.deadline_met", "projection.terms_met",
     "sites[].id", "sites[].processed", "sites[].processed_planned", "sites[].closed_until",
     "sites[].last_departure", "sites[].close_by",
-    "sortie_list[].id", "sortie_list[].state", "sortie_list[].clearance",
-    "sortie_list[].planned", "sortie_list[].departed", "sortie_list[].projected",
+    "today.next_sorties[].id", "today.next_sorties[].site", "today.next_sorties[].state",
+    "today.next_sorties[].clearance", "today.next_sorties[].planned",
+    "today.next_sorties[].projected",
+    "today.clearances_to_file.by", "today.clearances_to_file.count",
+    "today.clearances_to_file.list[].sortie", "today.clearances_to_file.list[].site",
+    "today.clearances_to_file.list[].file_by", "today.clearances_to_file.list[].window_from",
+    "today.clearances_to_file.list[].window_to",
+    "today.clearances_pending.count", "today.clearances_pending.list[].sortie",
+    "today.clearances_pending.list[].site", "today.clearances_pending.list[].file_by",
+    "today.clearances_pending.list[].window_from", "today.clearances_pending.list[].window_to",
+    "today.late.sorties.count", "today.late.sorties.list[].id", "today.late.sorties.list[].site",
+    "today.late.sorties.list[].state", "today.late.sorties.list[].clearance",
+    "today.late.sorties.list[].planned", "today.late.sorties.list[].projected",
+    "today.late.clearances.count", "today.late.clearances.list[].sortie",
+    "today.late.clearances.list[].site", "today.late.clearances.list[].file_by",
+    "today.late.clearances.list[].window_from", "today.late.clearances.list[].window_to",
+    "links.clearances", "links.events",
 };
 
 static bool host_allowed(const char *path)
@@ -64,8 +80,7 @@ static void scalar(dd_jw *w, const dd_ynode *v)
     }
 }
 
-static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t cap, bool summary,
-                 bool host)
+static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t cap, bool host)
 {
     if (v->kind == DD_Y_SCALAR) {
         scalar(w, v);
@@ -74,7 +89,7 @@ static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t ca
         if (plen + 2 < cap) {
             memcpy(path + plen, "[]", 3);
             for (uint32_t i = 0; i < v->n; i++)
-                emit(w, v->items[i], path, plen + 2, cap, summary, host);
+                emit(w, v->items[i], path, plen + 2, cap, host);
             path[plen] = 0;
         }
         dd__jw_arr_end(w);
@@ -89,10 +104,11 @@ static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t ca
             if (plen)
                 path[at++] = '.';
             memcpy(path + at, k, kl + 1);
-            bool keep = !(summary && !strcmp(path, "sortie_list")) && (!host || host_allowed(path));
+            /* the sortie list is the list route's (GET /sorties) */
+            bool keep = strcmp(path, "sortie_list") != 0 && (!host || host_allowed(path));
             if (keep) {
                 dd__jw_key(w, k);
-                emit(w, v->pairs[i].value, path, at + kl, cap, summary, host);
+                emit(w, v->pairs[i].value, path, at + kl, cap, host);
             }
             path[plen] = 0;
         }
@@ -100,7 +116,7 @@ static void emit(dd_jw *w, const dd_ynode *v, char *path, size_t plen, size_t ca
     }
 }
 
-static dd_status emit_one(const dd_ynode *root, bool summary, bool host, dd__buf *out)
+static dd_status emit_one(const dd_ynode *root, bool host, dd__buf *out)
 {
     dd__out o;
     if (!dd__out_open(&o))
@@ -108,7 +124,7 @@ static dd_status emit_one(const dd_ynode *root, bool summary, bool host, dd__buf
     dd_jw w;
     dd__jw_init(&w, o.f, false);
     char path[256] = "";
-    emit(&w, root, path, 0, sizeof path, summary, host);
+    emit(&w, root, path, 0, sizeof path, host);
     dd_status we = dd__jw_end(&w);
     dd_status st = dd__out_close(&o);
     if (st == DD_OK && we != DD_OK) {
@@ -122,9 +138,9 @@ static dd_status emit_one(const dd_ynode *root, bool summary, bool host, dd__buf
     return st;
 }
 
-dd_status dd__status_filter(const char *json, size_t len, dd__buf out[4])
+dd_status dd__status_filter(const char *json, size_t len, dd__buf out[2])
 {
-    memset(out, 0, 4 * sizeof *out);
+    memset(out, 0, 2 * sizeof *out);
     dd_arena a;
     dd__arena_init(&a, 1 << 16);
     dd_diags d;
@@ -132,15 +148,15 @@ dd_status dd__status_filter(const char *json, size_t len, dd__buf out[4])
     dd_ynode *root = NULL;
     dd_status st = dd__ytree_parse(&a, "status", json, len, true, &d, &root);
     dd_diags_fini(&d);
-    for (int k = 0; k < 4 && st == DD_OK; k++)
-        st = emit_one(root, k >= 2, k & 1, &out[k]);
+    for (int k = 0; k < 2 && st == DD_OK; k++)
+        st = emit_one(root, k == 1, &out[k]);
     dd__arena_fini(&a);
     return st;
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
+void dd__view_time(struct dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
 {
     dd__jw_key(w, key);
     if (t == DD_TIME_NONE) {
@@ -170,9 +186,8 @@ static void jstr(dd_jw *w, const char *key, const char *v)
 static const char *const sortie_states[] = {"planned", "overdue", "departed", "aborted"};
 static const char *const request_states[] = {"not_due", "overdue", "filed", "approved",
                                              "denied"};
-static const char *const role_names[] = {"security", "operations", "support", "augmentee"};
 
-static const char *sortie_state(dd_sortie_state s)
+const char *dd__sortie_state(dd_sortie_state s)
 {
     return (unsigned)s < 4 ? sortie_states[s] : "?";
 }
@@ -253,10 +268,10 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     jstr(w, "from", s->sites[so->site].icao);
     jstr(w, "site", s->sites[so->site].id);
     jstr(w, "to", s->hubs[so->hub].icao);
-    jtime(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
-    jtime(w, s, "window_from", ts->window_from);
-    jtime(w, s, "window_to", ts->window_to);
-    jtime(w, s, "departure_planned", so->departure);
+    dd__view_time(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
+    dd__view_time(w, s, "window_from", ts->window_from);
+    dd__view_time(w, s, "window_to", ts->window_to);
+    dd__view_time(w, s, "departure_planned", so->departure);
     /* as the events stand (the status may be a re-plan behind) */
     dd_request_state rq = ts->request;
     int32_t last = n->clearance_ev[i];
@@ -284,7 +299,7 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
         dd__jw_obj(w);
         jint(w, "event", (int64_t)dec_n);
         jstr(w, "decision", dec->kind == DD_EV_APPROVED ? "approved" : "denied");
-        jtime(w, s, "at", dec->at);
+        dd__view_time(w, s, "at", dec->at);
         jstr(w, "reason", dec->note);
         dd__jw_obj_end(w);
     } else {
@@ -293,13 +308,56 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     dd__jw_obj_end(w);
 }
 
-/* The sortie indices [*lo, *hi) of a range. */
-static void span(const dd_plan *p, dd__range g, size_t *lo, size_t *hi)
+/* Whether sortie i is in the time filter of page g (its planned
+ * departure in [from, to)). */
+static bool in_window(const dd_plan *p, const dd__range *g, size_t i)
 {
-    *lo = g.first > 1 ? g.first - 1 : 0;
-    if (*lo > p->n_sorties)
-        *lo = p->n_sorties;
-    *hi = g.count && g.count < p->n_sorties - *lo ? *lo + g.count : p->n_sorties;
+    dd_time t = p->sorties[i].departure;
+    return (g->from == DD_TIME_NONE || t >= g->from) && (g->to == DD_TIME_NONE || t < g->to);
+}
+
+/* A page's walk: every sortie of the filter is counted, those from
+ * number g.first on are shown up to g.count, the first one past it is
+ * where the next page starts. */
+typedef struct page_walk {
+    size_t lo, shown, total, next;
+} page_walk;
+
+static void walk_init(page_walk *k, const dd__range *g)
+{
+    memset(k, 0, sizeof *k);
+    k->lo = g->first > 1 ? g->first - 1 : 0;
+}
+
+/* Whether sortie i (in the filter) goes on this page. */
+static bool walk_show(page_walk *k, const dd__range *g, size_t i)
+{
+    k->total++;
+    if (i < k->lo)
+        return false;
+    if (k->shown < g->count) {
+        k->shown++;
+        return true;
+    }
+    if (!k->next)
+        k->next = i + 1;
+    return false;
+}
+
+/* The page's end: how many in the filter, and the link to the next page
+ * (null on the last). */
+static void walk_end(dd_jw *w, const page_walk *k, const dd__range *g, const char *route)
+{
+    jint(w, "total", (int64_t)k->total);
+    dd__jw_key(w, "next");
+    if (!k->next) {
+        dd__jw_null(w);
+        return;
+    }
+    char link[256];
+    snprintf(link, sizeof link, "/api/v1/%s?%s%sfirst=%zu&count=%zu", route, g->query,
+             g->query[0] ? "&" : "", k->next, g->count);
+    dd__jw_str(w, link);
 }
 
 dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f)
@@ -310,12 +368,13 @@ dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g,
     dd__jw_obj(&w);
     dd__jw_key(&w, "clearances");
     dd__jw_arr(&w);
-    size_t lo, hi;
-    span(p, g, &lo, &hi);
-    for (size_t i = lo; i < hi; i++)
-        if (p->sorties[i].clearance >= 0)
+    page_walk pw;
+    walk_init(&pw, &g);
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].clearance >= 0 && in_window(p, &g, i) && walk_show(&pw, &g, i))
             clearance(&w, l, n, i);
     dd__jw_arr_end(&w);
+    walk_end(&w, &pw, &g, "clearances");
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);
 }
@@ -380,11 +439,11 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
     dd__jw_obj(&w);
     dd__jw_key(&w, "sorties");
     dd__jw_arr(&w);
-    size_t lo, hi;
-    span(p, g, &lo, &hi);
-    for (size_t i = lo; i < hi; i++) {
+    page_walk pw;
+    walk_init(&pw, &g);
+    for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
-        if (!site_ok(u, so->site))
+        if (!site_ok(u, so->site) || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
             continue;
         const dd_track_sortie *ts = &n->st->sorties[i];
         const dd_load *ld = load_of(p, so);
@@ -397,15 +456,17 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         jint(&w, "tail", so->tail + 1);
         jstr(&w, "site", s->sites[so->site].id);
         jstr(&w, "hub", s->hubs[so->hub].id);
-        jtime(&w, s, "arrival_at_site", so->arrival_at_site);
-        jtime(&w, s, "departure", so->departure);
-        jtime(&w, s, "arrival", so->arrival);
-        jstr(&w, "state", sortie_state(ts->state));
-        jtime(&w, s, "departed", ts->departed);
-        jtime(&w, s, "projected", ts->projected);
+        dd__view_time(&w, s, "arrival_at_site", so->arrival_at_site);
+        dd__view_time(&w, s, "departure", so->departure);
+        dd__view_time(&w, s, "arrival", so->arrival);
+        jstr(&w, "state", dd__sortie_state(ts->state));
+        dd__view_time(&w, s, "departed", ts->departed);
+        dd__view_time(&w, s, "projected", ts->projected);
         jstr(&w, "clearance", dd__request_state(ts->request));
-        jtime(&w, s, "window_from", ts->window_from);
-        jtime(&w, s, "window_to", ts->window_to);
+        dd__jw_key(&w, "keeps_clearance");
+        dd__jw_bool(&w, ts->keeps_clearance);
+        dd__view_time(&w, s, "window_from", ts->window_from);
+        dd__view_time(&w, s, "window_to", ts->window_to);
         dd__jw_key(&w, "weight_kg");
         dd__jw_num(&w, so->weight_kg);
         dd__jw_key(&w, "acl_kg");
@@ -426,6 +487,7 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
+    walk_end(&w, &pw, &g, "sorties");
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);
 }
@@ -442,17 +504,17 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
     dd__jw_obj(&w);
     dd__jw_key(&w, "manifests");
     dd__jw_arr(&w);
-    size_t lo, hi;
-    span(p, g, &lo, &hi);
-    for (size_t i = lo; i < hi; i++) {
+    page_walk pw;
+    walk_init(&pw, &g);
+    for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
-        if (!site_ok(u, so->site) || !so->n_pax)
+        if (!site_ok(u, so->site) || !so->n_pax || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
             continue;
         dd__jw_obj(&w);
         jint(&w, "sortie", (int64_t)i + 1);
         jstr(&w, "site", s->sites[so->site].id);
-        jtime(&w, s, "departure", so->departure);
-        jstr(&w, "state", sortie_state(n->st->sorties[i].state));
+        dd__view_time(&w, s, "departure", so->departure);
+        jstr(&w, "state", dd__sortie_state(n->st->sorties[i].state));
         dd__jw_key(&w, "groups");
         dd__jw_arr(&w);
         for (size_t k = 0; k < so->n_pax; k++) {
@@ -460,7 +522,7 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
             dd__jw_obj(&w);
             jstr(&w, "group", grp->id);
             jstr(&w, "unit", grp->unit);
-            jstr(&w, "role", (unsigned)grp->role < 4 ? role_names[grp->role] : "?");
+            jstr(&w, "role", dd_role_name(grp->role));
             jint(&w, "count", so->pax[k].count);
             dd__jw_key(&w, "escort");
             dd__jw_bool(&w, so->pax[k].escort);
@@ -470,6 +532,7 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
+    walk_end(&w, &pw, &g, "manifests");
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);
 }
@@ -562,8 +625,8 @@ static void arrivals(dd_jw *w, const dd_plan *p, bool host)
             jstr(w, "group", s->people[g].id);
             jstr(w, "site", s->sites[s->people[g].site].id);
             jint(w, "people", s->people[g].count);
-            jtime(w, s, "arrival", p->arrived[g]);
-            jtime(w, s, "entry_request_by", p->arrived[g] - lead);
+            dd__view_time(w, s, "arrival", p->arrived[g]);
+            dd__view_time(w, s, "entry_request_by", p->arrived[g] - lead);
             dd__jw_obj_end(w);
         }
     } else {
@@ -596,7 +659,7 @@ static void arrivals(dd_jw *w, const dd_plan *p, bool host)
             dd__jw_obj(w);
             jstr(w, "date", date);
             jint(w, "entering", people);
-            jtime(w, s, "entry_request_by", first - lead);
+            dd__view_time(w, s, "entry_request_by", first - lead);
             dd__jw_obj_end(w);
         }
         free(days);
@@ -669,8 +732,8 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
         dd__jw_arr(&w);
         for (size_t r = 0; r < site->n_reservations; r++) {
             dd__jw_obj(&w);
-            jtime(&w, s, "from", site->reservations[r].from);
-            jtime(&w, s, "to", site->reservations[r].to);
+            dd__view_time(&w, s, "from", site->reservations[r].from);
+            dd__view_time(&w, s, "to", site->reservations[r].to);
             jint(&w, "slots", site->reservations[r].slots);
             jstr(&w, "note", site->reservations[r].note);
             dd__jw_obj_end(&w);
@@ -690,8 +753,8 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
             dd__jw_obj(&w);
             jstr(&w, "aircraft", s->aircraft[so->aircraft].id);
             jstr(&w, "class", s->classes[s->aircraft[so->aircraft].klass]);
-            jtime(&w, s, "on_ramp", on);
-            jtime(&w, s, "off_ramp", dep);
+            dd__view_time(&w, s, "on_ramp", on);
+            dd__view_time(&w, s, "off_ramp", dep);
             dd__jw_key(&w, "gone");
             dd__jw_bool(&w, ts->departed != DD_TIME_NONE);
             dd__jw_obj_end(&w);
@@ -759,7 +822,7 @@ dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
     jint(&w, "n", (int64_t)i + 1);
-    jtime(&w, s, "time", e->at);
+    dd__view_time(&w, s, "time", e->at);
     jstr(&w, "event", dd__slog_event_name(e->kind));
     jstr(&w, "subject", e->subject);
     jstr(&w, "value", e->value);

@@ -143,7 +143,7 @@ async function start(sess) {
   $('who').hidden = false;
   $('live').hidden = !STREAM_ROLES.includes(S.sess.role); // the ramp role has no stream
   if (STREAM_ROLES.includes(S.sess.role)) {
-    const r = await api('GET', '/status?summary');
+    const r = await api('GET', '/status');
     if (r.code === 200) { S.status = r.json; S.opened = r.json; }
     connect();
   }
@@ -384,33 +384,24 @@ function changesView() {
 
 // ---- Clearance desk -----------------------------------------------------------
 
-// Sorties are numbered in the order of their planned departure (the
-// planner's), so on a large plan a page reads only the sorties of a time
-// window: their first and last numbers found by bisection, one sortie a
-// request, then that range alone. A small plan is read whole.
+// A list of sorties (sorties, clearances) by pages: a small plan whole, a
+// large one only the sorties planned to leave in a time window, asked for
+// with ?from=&to= (one request a page; a page holds up to 10,000); from
+// null: the whole list, whatever the plan's size.
 const WHOLE = 5000;
-async function firstFrom(route, key, field, n, t) {
-  let lo = 1, hi = n + 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const r = await api('GET', route + '?first=' + mid + '&count=1');
-    const x = r.code === 200 && r.json[key][0];
-    if (!x) return lo;
-    if (ms(x[field]) < t) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
-async function sortieRange(route, key, field, from, to) {
+function isoMinute(t) { return new Date(t).toISOString().slice(0, 16) + 'Z'; }
+async function sortieRange(route, key, from, to) {
   const n = S.status && S.status.sorties ? S.status.sorties.planned : 0;
-  let q = '';
-  if (n > WHOLE) {
-    const a = await firstFrom(route, key, field, n, from);
-    const b = await firstFrom(route, key, field, n, to);
-    if (b <= a) return { list: [], partial: true };
-    q = '?first=' + a + '&count=' + (b - a);
+  const partial = n > WHOLE && from !== null;
+  let path = route + '?' + (partial ? 'from=' + isoMinute(from) + '&to=' + isoMinute(to) + '&' : '') + 'count=10000';
+  const list = [];
+  for (let pages = 0; path && pages < 20; pages++) {
+    const r = await api('GET', path.replace(/^\/api\/v1/, ''));
+    if (r.code !== 200) return { list: null, partial };
+    list.push(...r.json[key]);
+    path = r.json.next;
   }
-  const r = await api('GET', route + q);
-  return { list: r.code === 200 ? r.json[key] : null, partial: n > WHOLE };
+  return { list, partial };
 }
 
 // S.clearVer counts the clearance events seen: a list read while one came
@@ -419,7 +410,7 @@ async function clearances() {
   const want = S.clearVer;
   if (!S.clearances || S.clearancesVer !== want) {
     const at = S.status ? ms(S.status.at) : Date.now();
-    const r = await sortieRange('/clearances', 'clearances', 'departure_planned', at - 3 * 86400000, at + 21 * 86400000);
+    const r = await sortieRange('/clearances', 'clearances', at - 3 * 86400000, at + 21 * 86400000);
     S.clearances = r.list || [];
     S.clearancesVer = want;
     S.clearancesPartial = r.partial;
@@ -588,7 +579,7 @@ DRAW.record = async function (live) {
 DRAW.sorties = async function () {
   const at = S.status ? ms(S.status.at) : Date.now();
   const from = at - 86400000, to = at + 7 * 86400000;
-  const r = await sortieRange('/sorties', 'sorties', 'departure', from - 2 * 86400000, to);
+  const r = await sortieRange('/sorties', 'sorties', from - 2 * 86400000, to);
   if (!r.list) return { board: h('p', { role: 'alert' }, 'The sorties could not be read.') };
   const shown = r.list.filter((s) => {
     const t = ms(s.projected || s.departure);
@@ -702,7 +693,6 @@ DRAW.newplan = async function (live) {
   const p = S.plan;
   if (!p) return { plan: h('p', { role: 'alert' }, 'The new plan could not be made.') };
   const sm = p.summary || {};
-  const sl = (S.status && S.status.sortie_list) || null;
   const parts = {};
   parts.plan = h('dl', { class: 'kv', id: 'plan-summary' },
     h('dt', {}, 'Deadline'), h('dd', {}, fmtTime(p.deadline)),
@@ -711,9 +701,10 @@ DRAW.newplan = async function (live) {
     h('dt', {}, 'Margin'), h('dd', {}, sm.margin_hours !== undefined ? fmtDays(sm.margin_hours / 24) : '—'),
     h('dt', {}, 'Binding limit'), h('dd', {}, sm.binding_detail || sm.binding || '—'),
     h('dt', {}, 'Sorties'), h('dd', {}, sm.sorties));
-  if (!live || !sl) {
-    const full = await api('GET', '/status');
-    const list = full.code === 200 ? full.json.sortie_list || [] : [];
+  {
+    // the approved plan's sorties as they stand (every page of /sorties)
+    const all = await sortieRange('/sorties', 'sorties', null, null);
+    const list = (all.list || []).map((s) => ({ id: s.id, state: s.state, planned: s.departure, clearance: s.clearance, keeps_clearance: s.keeps_clearance }));
     const planned = new Map(list.map((s) => [s.id, s]));
     const moved = [];
     for (const s of p.sorties || []) {
