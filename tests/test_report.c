@@ -189,14 +189,14 @@ static void test_bad_input(void **state)
              "%s \"sorties\": 5, \"clearances\": [], \"tasks\": [], \"people\": [],\n"
              " \"sites\": [], \"milestones\": []}",
              head);
-    expect_error(buf, "p.json:5:13: sorties", "expected an array");
+    expect_error(buf, "p.json:5:13: sorties", "expected an array, got a number");
     snprintf(buf, sizeof buf,
              "%s \"sorties\": [], \"clearances\": [], \"tasks\": [{\"id\": \"t\", \"site\": "
              "\"A\",\n   \"start\": \"2024-06-01 10:00\", \"end\": \"2024-06-01T12:00Z\"}],\n"
              " \"people\": [], \"sites\": [], \"milestones\": []}",
              head);
     expect_error(buf, "p.json:6:14: tasks[0].start",
-                 "expected a time like \"2024-06-07T14:30Z\"");
+                 "expected a UTC time such as 2024-06-07T14:30Z, got '2024-06-01 10:00'");
     snprintf(buf, sizeof buf, "%s \"clearances\": [], \"tasks\": [], \"people\": [],\n"
                               " \"sites\": [], \"milestones\": []}",
              head);

@@ -17,39 +17,22 @@
 
 #include "model/units.h"
 #include "read/civil.h"
+#include "read/jget.h"
 #include "read/ytree.h"
 #include "report/brief_int.h"
 
-#define PATHN 160
+#define PATHN DD__JR_PATHN
 
 typedef struct rd {
     dd_brief *b;
-    const char *file, *text;
-    size_t len;
-    dd_diags *diags;
-    dd_lines lines; /* line starts, for messages */
-    bool failed, oom;
+    dd__jr j; /* the located reader: file, text, messages, failed, oom */
 } rd;
 
-static void rerr(rd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void rerr(rd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    uint32_t line = n ? n->line : 0, col = n ? n->col : 0;
-    char src[400];
-    src[0] = '\0';
-    if (line && !dd__diags_full(r->diags))
-        dd__lines_get(&r->lines, &r->b->arena, r->text, r->len, line, src, sizeof src);
-    dd_diags_add(r->diags, DD_SEV_ERROR, r->file, line, col, path, line ? src : NULL, "%s",
-                 msg);
-    r->failed = true;
-}
+/* The reading shelf's getters (read/jget.h) on the plan file. */
+#define rerr(r, ...) dd__jr_err(&(r)->j, __VA_ARGS__)
+#define lookup dd__jr_lookup
+#define is_null dd__jr_is_null
+#define sub dd__jr_path
 
 /* ---- times ---- */
 
@@ -69,19 +52,6 @@ void dd__br_civil(int64_t z, int *y, int *m, int *d)
     *d = (int)dd;
 }
 
-/* An ISO 8601 date-time with its offset (a plan file writes
- * "2024-06-07T14:30Z") to minutes since 1970, seconds dropped. */
-static bool parse_minutes(const char *s, int64_t *out)
-{
-    size_t n = strlen(s);
-    int64_t u;
-    bool date_only;
-    if (n < 17 || s[10] != 'T' || (s[n - 1] != 'Z' && s[n - 6] != '+' && s[n - 6] != '-') ||
-        dd__parse_time(s, 0, false, &u, &date_only) || date_only)
-        return false;
-    *out = u >= 0 ? u / 60 : -((-u + 59) / 60);
-    return true;
-}
 
 void dd__br_fmt_date(int64_t day, char *buf, size_t size)
 {
@@ -141,158 +111,64 @@ int32_t dd__br_site_index(const dd_brief *b, const char *id)
 
 /* ---- typed access ---- */
 
-static dd_ynode *lookup(const dd_ynode *map, const char *key)
-{
-    if (!map || map->kind != DD_Y_MAP)
-        return NULL;
-    for (size_t i = 0; i < map->n; i++)
-        if (map->pairs[i].key->kind == DD_Y_SCALAR && !strcmp(map->pairs[i].key->text, key))
-            return map->pairs[i].value;
-    return NULL;
-}
-
-static bool is_null(const dd_ynode *n)
-{
-    return n->kind == DD_Y_SCALAR && !n->quoted && !strcmp(n->text, "null");
-}
-
-static void sub(char *buf, const char *path, const char *key)
-{
-    snprintf(buf, PATHN, *path ? "%s.%s" : "%s%s", path, key);
-}
-
 static void idx(char *buf, const char *path, size_t i)
 {
     snprintf(buf, PATHN, "%s[%zu]", path, i);
 }
 
-static dd_ynode *need(rd *r, const dd_ynode *map, const char *path, const char *key)
-{
-    dd_ynode *v = lookup(map, key);
-    if (!v)
-        rerr(r, map, path, "missing key '%s'", key);
-    return v;
-}
-
 #define BRIEF_STR_MAX 4096 /* bytes of one string of a plan file */
 
+/* A string ("" after an error): names and ids are short; a huge one would
+ * only slow the drawing. */
 static const char *get_str(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return "";
-    if (v->kind != DD_Y_SCALAR || !v->quoted) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "expected a string");
-        return "";
-    }
-    if (v->len > BRIEF_STR_MAX) {
-        /* names and ids are short; a huge one would only slow the drawing */
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "a string of %u bytes (at most %d)", (unsigned)v->len, BRIEF_STR_MAX);
-        return "";
-    }
-    return v->text;
+    const dd_ynode *v = dd__jr_str(&r->j, map, path, key, BRIEF_STR_MAX);
+    return v ? v->text : "";
 }
 
 static double get_num(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return 0;
-    char *end = NULL;
     double d = 0;
-    if (v->kind == DD_Y_SCALAR && !v->quoted && *v->text) {
-        errno = 0;
-        d = strtod(v->text, &end);
-    }
-    if (!end || *end || !isfinite(d)) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "expected a number");
-        return 0;
-    }
-    return d;
+    return dd__jr_num(&r->j, map, path, key, false, &d) ? d : 0;
+}
+
+/* A whole number of at least `min` (0 after an error), as the verifier
+ * requires it: plan files are read with the same strictness by both. */
+static int32_t get_min(rd *r, const dd_ynode *map, const char *path, const char *key,
+                       int32_t min)
+{
+    int64_t v = min;
+    dd__jr_int(&r->j, map, path, key, min, 2000000000, &v);
+    return (int32_t)v;
 }
 
 static int32_t get_int(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    double d = get_num(r, map, path, key);
-    if (d != floor(d) || fabs(d) > 2e9) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, lookup(map, key), p, "expected an integer");
-        return 0;
-    }
-    return (int32_t)d;
-}
-
-/* A whole number of at least `min`, as the verifier requires it (plan
- * files are read with the same strictness by both). */
-static int32_t get_min(rd *r, const dd_ynode *map, const char *path, const char *key,
-                       int32_t min)
-{
-    bool was = r->failed;
-    r->failed = false;
-    int32_t v = get_int(r, map, path, key);
-    if (!r->failed && v < min) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, lookup(map, key), p, "must be at least %d, got %d", (int)min, (int)v);
-        v = min;
-    }
-    r->failed = r->failed || was;
-    return v;
+    return get_min(r, map, path, key, -2000000000);
 }
 
 static bool get_bool(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return false;
-    if (v->kind == DD_Y_SCALAR && !v->quoted && !strcmp(v->text, "true"))
-        return true;
-    if (v->kind == DD_Y_SCALAR && !v->quoted && !strcmp(v->text, "false"))
-        return false;
-    char p[PATHN];
-    sub(p, path, key);
-    rerr(r, v, p, "expected true or false");
-    return false;
+    bool v = false;
+    dd__jr_bool(&r->j, map, path, key, &v);
+    return v;
 }
 
-/* A time, or BR_NONE for null when nullable. */
+/* A time in minutes since 1970, or BR_NONE for null when nullable. */
 static int64_t get_time(rd *r, const dd_ynode *map, const char *path, const char *key,
                         bool nullable)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
+    int64_t u;
+    bool null;
+    if (!dd__jr_utc(&r->j, map, path, key, nullable, &u, &null) || null)
         return BR_NONE;
-    if (nullable && is_null(v))
-        return BR_NONE;
-    int64_t t;
-    if (v->kind != DD_Y_SCALAR || !parse_minutes(v->text, &t)) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "expected a time like \"2024-06-07T14:30Z\"%s", nullable ? " or null" : "");
-        return BR_NONE;
-    }
-    return t;
+    return u / 60;
 }
 
 static int64_t get_date(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return 0;
-    int64_t d;
-    if (v->kind != DD_Y_SCALAR || !dd__parse_date(v->text, &d)) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "expected a date like \"2024-06-07\"");
-        return 0;
-    }
+    int64_t d = 0;
+    dd__jr_date(&r->j, map, path, key, &d);
     return d;
 }
 
@@ -300,46 +176,25 @@ static int64_t get_date(rd *r, const dd_ynode *map, const char *path, const char
 static const dd_ynode *get_seq(rd *r, const dd_ynode *map, const char *path, const char *key,
                                bool optional)
 {
-    dd_ynode *v = optional ? lookup(map, key) : need(r, map, path, key);
-    if (!v)
-        return NULL;
-    if (v->kind != DD_Y_SEQ) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "expected an array");
-        return NULL;
-    }
-    return v;
+    return dd__jr_arr(&r->j, map, path, key, optional);
 }
 
 static const dd_ynode *get_map(rd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return NULL;
-    if (v->kind != DD_Y_MAP) {
-        char p[PATHN];
-        sub(p, path, key);
-        rerr(r, v, p, "expected an object");
-        return NULL;
-    }
-    return v;
+    return dd__jr_obj(&r->j, map, path, key, NULL);
 }
 
 /* Each item of an array must be an object. */
 static bool item_ok(rd *r, const dd_ynode *it, const char *path)
 {
-    if (it->kind == DD_Y_MAP)
-        return true;
-    rerr(r, it, path, "expected an object");
-    return false;
+    return dd__jr_kind(&r->j, it, path, DD_Y_MAP);
 }
 
 static void *arr(rd *r, size_t n, size_t size)
 {
     void *p = dd__arena_array(&r->b->arena, n ? n : 1, size);
     if (!p)
-        r->oom = true;
+        r->j.oom = true;
     return p;
 }
 
@@ -379,7 +234,7 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     snprintf(tn, sizeof tn, "%s-%d", s->aircraft, (int)s->tail);
     s->tail_name = dd__arena_strdup(&r->b->arena, tn);
     if (!s->tail_name)
-        r->oom = true;
+        r->j.oom = true;
     s->site = get_str(r, n, p, "site");
     s->dest = get_str(r, n, p, "destination");
     const dd_ynode *f = get_map(r, n, p, "ferry");
@@ -456,7 +311,7 @@ static void read_sites(rd *r, const dd_ynode *root)
         const dd_ynode *cl = lookup(n, "closure_local");
         int64_t lt;
         if (cl && cl->kind == DD_Y_SCALAR && st->closure != BR_NONE &&
-            parse_minutes(cl->text, &lt) && strlen(cl->text) >= 6) {
+            !dd__parse_time(cl->text, 0, false, &lt, NULL) && strlen(cl->text) >= 6) {
             const char *z = cl->text + strlen(cl->text) - 6;
             int32_t off;
             if ((z[0] == '+' || z[0] == '-') && !dd__parse_tz(z, &off))
@@ -532,7 +387,7 @@ static void read_people(rd *r, const dd_ynode *root)
                 continue;
             br_move *mv = &g->moves[k];
             mv->count = get_min(r, mn, m, "count", 1);
-            const dd_ynode *so = need(r, mn, m, "sortie");
+            const dd_ynode *so = dd__jr_need(&r->j, mn, m, "sortie");
             mv->sortie = -1;
             if (so && !is_null(so))
                 mv->sortie = get_min(r, mn, m, "sortie", 1);
@@ -694,7 +549,8 @@ dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diag
     if (!b)
         return DD_ENOMEM;
     dd__arena_init(&b->arena, 1 << 16);
-    rd r = {.b = b, .file = file, .text = text, .len = len, .diags = diags};
+    rd r = {.b = b,
+          .j = {.file = file, .text = text, .len = len, .arena = &b->arena, .diags = diags}};
     dd_ynode *root = NULL;
     dd_status st = dd__ytree_parse(&b->arena, file, text, len, true, diags, &root);
     if (st != DD_OK) {
@@ -731,11 +587,11 @@ dd_status dd_brief_parse(const char *file, const char *text, size_t len, dd_diag
     read_sites(&r, root); /* first: sorties and clearances name sites */
     read_rest(&r, root);
     read_people(&r, root);
-    if (r.oom) {
+    if (r.j.oom) {
         dd_brief_free(b);
         return DD_ENOMEM;
     }
-    if (r.failed)
+    if (r.j.failed)
         goto fail;
     finish(&r);
     *out = b;
@@ -870,9 +726,11 @@ dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags)
     if (!text)
         return DD_ENOMEM;
     const char *file = dd__arena_strdup(&b->arena, path);
-    rd r = {.b = b, .file = file ? file : path, .text = text, .len = len, .diags = diags};
+    rd r = {.b = b,
+          .j = {.file = file ? file : path, .text = text, .len = len, .arena = &b->arena,
+                .diags = diags}};
     dd_ynode *root = NULL;
-    dd_status st = dd__ytree_parse(&b->arena, r.file, text, len, true, diags, &root);
+    dd_status st = dd__ytree_parse(&b->arena, r.j.file, text, len, true, diags, &root);
     if (st != DD_OK)
         return st;
     br_sim sim = {0};
@@ -921,9 +779,9 @@ dd_status dd_brief_use_sim(dd_brief *b, const char *path, dd_diags *diags)
             }
         }
     }
-    if (r.oom)
+    if (r.j.oom)
         return DD_ENOMEM;
-    if (r.failed) {
+    if (r.j.failed) {
         dd_diags_sort(diags);
         return DD_EINPUT;
     }

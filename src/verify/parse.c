@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "read/civil.h"
+#include "read/jget.h"
 #include "read/ytree.h"
 #include "verify/verify_int.h"
 
-#define PATHN 192
+#define PATHN DD__JR_PATHN
 
 typedef struct ident {
     const char *id;
@@ -36,36 +36,19 @@ typedef struct idmap {
 typedef struct prd {
     const dd_scenario *s;
     dd_arena *arena;
-    const char *file, *text;
-    size_t len;
-    dd_diags *diags;
-    dd_lines lines; /* line starts, for messages */
-    bool failed, oom;
+    dd__jr j; /* the located reader: file, text, messages, failed, oom */
     int64_t epoch_min; /* the epoch in minutes since 1970 */
     size_t n_sorties, n_clearances;
     bool has_sorties, has_clearances; /* the arrays are there to refer to */
     idmap cargo, people, tasks, sites, hubs, aircraft, milestones;
 } prd;
 
-static void perr(prd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void perr(prd *r, const dd_ynode *n, const char *path, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    uint32_t line = n ? n->line : 0, col = n ? n->col : 0;
-    char src[512];
-    src[0] = '\0';
-    if (line && !dd__diags_full(r->diags))
-        dd__lines_get(&r->lines, r->arena, r->text, r->len, line, src, sizeof src);
-    dd_diags_add(r->diags, DD_SEV_ERROR, r->file, line, col, path, line ? src : NULL, "%s",
-                 msg);
-    r->failed = true;
-}
+/* The reading shelf's getters (read/jget.h) on the plan file. */
+#define perr(r, ...) dd__jr_err(&(r)->j, __VA_ARGS__)
+#define is_null dd__jr_is_null
+#define type_name dd__jr_type
+#define lookup dd__jr_lookup
+#define subpath dd__jr_path
 
 /* ---- id lookups ---- */
 
@@ -104,236 +87,73 @@ static const char *get_ms(const dd_scenario *s, size_t i)
     return s->agreement.milestones[i].id;
 }
 
-/* ---- node types ---- */
-
-static bool is_null(const dd_ynode *n)
-{
-    return n->kind == DD_Y_SCALAR && !n->quoted && strcmp(n->text, "null") == 0;
-}
-
-static bool is_bool(const dd_ynode *n)
-{
-    return n->kind == DD_Y_SCALAR && !n->quoted &&
-           (strcmp(n->text, "true") == 0 || strcmp(n->text, "false") == 0);
-}
-
-static bool is_number(const dd_ynode *n, double *out)
-{
-    if (n->kind != DD_Y_SCALAR || n->quoted || !*n->text || is_null(n) || is_bool(n))
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(n->text, &end);
-    if (*end || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-static const char *type_name(const dd_ynode *n)
-{
-    double d;
-    if (n->kind == DD_Y_MAP)
-        return "an object";
-    if (n->kind == DD_Y_SEQ)
-        return "an array";
-    if (n->quoted)
-        return "a string";
-    if (is_null(n))
-        return "null";
-    if (is_bool(n))
-        return "a boolean";
-    if (is_number(n, &d))
-        return "a number";
-    return "a value";
-}
+/* ---- typed values ---- */
 
 static const char *show(const dd_ynode *n)
 {
     return n->kind == DD_Y_SCALAR ? n->text : "";
 }
 
-/* ---- keys ---- */
-
-static dd_ynode *lookup(const dd_ynode *map, const char *key)
-{
-    for (size_t i = 0; i < map->n; i++)
-        if (map->pairs[i].key->kind == DD_Y_SCALAR && strcmp(map->pairs[i].key->text, key) == 0)
-            return map->pairs[i].value;
-    return NULL;
-}
-
-/* Report keys that `keys` (NULL-terminated) does not list. */
-static void check_keys(prd *r, const dd_ynode *map, const char *path,
-                       const char *const *keys)
-{
-    for (size_t i = 0; i < map->n; i++) {
-        const dd_ynode *k = map->pairs[i].key;
-        bool known = false;
-        for (const char *const *q = keys; *q && !known; q++)
-            known = strcmp(*q, k->text) == 0;
-        if (!known)
-            perr(r, k, path, "unknown key '%s'", k->text);
-    }
-}
-
-/* The value of a required key, or NULL after an error. */
 static dd_ynode *need(prd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = lookup(map, key);
-    if (!v)
-        perr(r, map, path, "missing key '%s'", key);
-    return v;
+    return dd__jr_need(&r->j, map, path, key);
 }
 
-static void subpath(char *buf, const char *path, const char *key)
+static void check_keys(prd *r, const dd_ynode *map, const char *path, const char *const *keys)
 {
-    if (*path)
-        snprintf(buf, PATHN, "%s.%s", path, key);
-    else
-        snprintf(buf, PATHN, "%s", key);
+    dd__jr_keys(&r->j, map, path, keys);
 }
 
 static bool want_kind(prd *r, const dd_ynode *v, const char *path, dd_ykind kind)
 {
-    if (v->kind == kind)
-        return true;
-    perr(r, v, path, "expected %s, got %s", kind == DD_Y_MAP ? "an object" : "an array",
-         type_name(v));
-    return false;
+    return dd__jr_kind(&r->j, v, path, kind);
 }
 
 /* Object at map[key] (must be an object), with its keys checked. */
 static dd_ynode *get_obj(prd *r, const dd_ynode *map, const char *path, const char *key,
                          const char *const *keys)
 {
-    dd_ynode *v = need(r, map, path, key);
-    char p[PATHN];
-    subpath(p, path, key);
-    if (!v || !want_kind(r, v, p, DD_Y_MAP))
-        return NULL;
-    if (keys)
-        check_keys(r, v, p, keys);
-    return v;
+    return dd__jr_obj(&r->j, map, path, key, keys);
 }
 
 static dd_ynode *get_arr(prd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    char p[PATHN];
-    subpath(p, path, key);
-    if (!v || !want_kind(r, v, p, DD_Y_SEQ))
-        return NULL;
-    return v;
+    return dd__jr_arr(&r->j, map, path, key, false);
 }
 
 static const dd_ynode *get_str(prd *r, const dd_ynode *map, const char *path, const char *key)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return NULL;
-    if (v->kind != DD_Y_SCALAR || !v->quoted) {
-        char p[PATHN];
-        subpath(p, path, key);
-        perr(r, v, p, "expected a string, got %s", type_name(v));
-        return NULL;
-    }
-    return v;
+    return dd__jr_str(&r->j, map, path, key, 0);
 }
 
 static bool get_num(prd *r, const dd_ynode *map, const char *path, const char *key,
                     bool nullable, double *out)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return false;
-    if (nullable && is_null(v)) {
-        *out = NAN;
-        return true;
-    }
-    if (!is_number(v, out)) {
-        char p[PATHN];
-        subpath(p, path, key);
-        perr(r, v, p, "expected a number%s, got %s", nullable ? " or null" : "", type_name(v));
-        return false;
-    }
-    return true;
+    return dd__jr_num(&r->j, map, path, key, nullable, out);
 }
 
-/* A whole number >= min. */
+/* A whole number >= min (at most 10^12: every sum of counts stays far
+ * from overflow). */
 static bool get_int(prd *r, const dd_ynode *map, const char *path, const char *key,
                     int64_t min, int64_t *out)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return false;
-    char p[PATHN];
-    subpath(p, path, key);
-    double d;
-    if (!is_number(v, &d) || d != floor(d)) {
-        perr(r, v, p, "expected a whole number, got %s%s%s%s", type_name(v),
-             v->kind == DD_Y_SCALAR ? " '" : "", show(v), v->kind == DD_Y_SCALAR ? "'" : "");
-        return false;
-    }
-    if (d < (double)min) {
-        perr(r, v, p, "must be at least %lld, got %s", (long long)min, v->text);
-        return false;
-    }
-    if (d > 1e12) { /* keeps every sum of counts far from overflow */
-        perr(r, v, p, "must be at most 1000000000000, got %s", v->text);
-        return false;
-    }
-    *out = (int64_t)d;
-    return true;
+    return dd__jr_int(&r->j, map, path, key, min, 1000000000000, out);
 }
 
 static bool get_bool(prd *r, const dd_ynode *map, const char *path, const char *key, bool *out)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return false;
-    if (!is_bool(v)) {
-        char p[PATHN];
-        subpath(p, path, key);
-        perr(r, v, p, "expected true or false, got %s", type_name(v));
-        return false;
-    }
-    *out = v->text[0] == 't';
-    return true;
+    return dd__jr_bool(&r->j, map, path, key, out);
 }
 
-/* ---- times and dates ---- */
-
-/* "YYYY-MM-DDTHH:MMZ" to minutes since the plan's epoch. */
-static bool parse_time(const prd *r, const char *t, dd_time *out)
-{
-    int64_t u;
-    if (!dd__parse_utc_minute(t, &u))
-        return false;
-    *out = u / 60 - r->epoch_min;
-    return true;
-}
-
+/* A UTC time as minutes since the plan's epoch (DD_TIME_NONE for null). */
 static bool get_time(prd *r, const dd_ynode *map, const char *path, const char *key,
                      bool nullable, dd_time *out)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
+    int64_t u;
+    bool null;
+    if (!dd__jr_utc(&r->j, map, path, key, nullable, &u, &null))
         return false;
-    if (nullable && is_null(v)) {
-        *out = DD_TIME_NONE;
-        return true;
-    }
-    if (v->kind != DD_Y_SCALAR || !v->quoted || !parse_time(r, v->text, out)) {
-        char p[PATHN];
-        subpath(p, path, key);
-        if (v->kind == DD_Y_SCALAR && v->quoted)
-            perr(r, v, p, "expected a UTC time such as 2024-06-07T14:30Z, got '%s'", v->text);
-        else
-            perr(r, v, p, "expected a UTC time such as 2024-06-07T14:30Z%s, got %s",
-                 nullable ? " or null" : "", type_name(v));
-        return false;
-    }
+    *out = null ? DD_TIME_NONE : u / 60 - r->epoch_min;
     return true;
 }
 
@@ -341,19 +161,9 @@ static bool get_time(prd *r, const dd_ynode *map, const char *path, const char *
 static bool get_date(prd *r, const dd_ynode *map, const char *path, const char *key,
                      int32_t *out)
 {
-    dd_ynode *v = need(r, map, path, key);
-    if (!v)
-        return false;
     int64_t days;
-    if (v->kind != DD_Y_SCALAR || !v->quoted || !dd__parse_date(v->text, &days)) {
-        char p[PATHN];
-        subpath(p, path, key);
-        if (v->kind == DD_Y_SCALAR && v->quoted)
-            perr(r, v, p, "expected a date such as 2024-06-07, got '%s'", v->text);
-        else
-            perr(r, v, p, "expected a date such as 2024-06-07, got %s", type_name(v));
+    if (!dd__jr_date(&r->j, map, path, key, &days))
         return false;
-    }
     dd_time midnight = days * DD_MINUTES_PER_DAY - r->s->agreement.tz_offset - r->epoch_min;
     *out = dd_scenario_day(r->s, midnight);
     return true;
@@ -403,7 +213,7 @@ static void *alloc_array(prd *r, size_t n, size_t size)
 {
     void *p = dd__arena_array(r->arena, n ? n : 1, size);
     if (!p)
-        r->oom = true;
+        r->j.oom = true;
     return p;
 }
 
@@ -962,7 +772,7 @@ static void read_plan(prd *r, const dd_ynode *top, vplan *p)
     if (get_int(r, top, "", "version", 0, &version) && version != 1)
         perr(r, lookup(top, "version"), "version",
              "unsupported plan format version %lld (this drawdown reads 1)", (long long)version);
-    if (r->failed)
+    if (r->j.failed)
         return; /* not a plan this verifier reads: say only that */
     check_keys(r, top, "", top_keys);
     get_str(r, top, "", "scenario");
@@ -1016,7 +826,7 @@ static void check_unique(prd *r, const vplan *p)
     size_t n = s->n_tasks + s->n_people + s->n_sites + s->agreement.n_milestones;
     uint32_t *seen = calloc(n ? n : 1, sizeof *seen);
     if (!seen) {
-        r->oom = true;
+        r->j.oom = true;
         return;
     }
     uint32_t *st = seen, *sg = st + s->n_tasks, *ss = sg + s->n_people, *sm = ss + s->n_sites;
@@ -1051,10 +861,7 @@ dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *fi
     memset(&r, 0, sizeof r);
     r.s = s;
     r.arena = arena;
-    r.file = file;
-    r.text = text;
-    r.len = len;
-    r.diags = diags;
+    r.j = (dd__jr){.file = file, .text = text, .len = len, .arena = arena, .diags = diags};
     r.epoch_min = s->epoch_unix >= 0 ? s->epoch_unix / 60 : -((-s->epoch_unix + 59) / 60);
     if (!idmap_build(&r, &r.cargo, s->n_cargo, get_cargo) ||
         !idmap_build(&r, &r.people, s->n_people, get_people) ||
@@ -1073,10 +880,10 @@ dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *fi
         return DD_EINPUT;
     }
     read_plan(&r, root, out);
-    if (!r.failed && !r.oom)
+    if (!r.j.failed && !r.j.oom)
         check_unique(&r, out);
     dd_diags_sort(diags);
-    if (r.oom || diags->oom)
+    if (r.j.oom || diags->oom)
         return DD_ENOMEM;
-    return r.failed ? DD_EINPUT : DD_OK;
+    return r.j.failed ? DD_EINPUT : DD_OK;
 }
