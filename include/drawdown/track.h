@@ -121,6 +121,17 @@ dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenar
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out);
 void dd_track_close(dd_track *t);
 const dd_track_info *dd_track_get_info(const dd_track *t);
+/*
+ * A writer that keeps the log open for long (drawdown serve) holds it:
+ * with `on`, the log is written ahead (SQLite's WAL, still synchronous:
+ * an append that returned survives a kill and a power loss), so an
+ * append syncs once and readers in other processes are not held up by
+ * it; with `on` false (call it before dd_track_close) the WAL is copied
+ * into the file and the log goes back to its rollback journal: one file
+ * at rest, readable from read-only media. A log whose holder was killed
+ * is read with its WAL beside it, and the next hold ends it. t writable.
+ */
+dd_status dd_track_hold(dd_track *t, bool on, dd_diags *diags);
 
 /*
  * Verify the whole log: the header and its signature, the stored plan,

@@ -4,7 +4,9 @@
  * (track.h, events.h) is in this file, so a change of that API is
  * adapted here. Opening does what every command does: load the log's
  * scenario, build its plan again with the log's seed and objective, and
- * refuse a log whose plan hash differs (the scenario changed since).
+ * refuse a log whose plan hash differs (the scenario changed since) —
+ * and hold it (dd_track_hold: SQLite's WAL while the server runs, the
+ * one file again when it stops).
  * Not thread-safe: the server holds its log lock around every call but
  * the read-only accessors (scenario, plan).
  */
@@ -24,12 +26,21 @@ struct dd__slog {
     char *path;
     char *wal;
     struct stat seen[2]; /* the log and its WAL, when last looked at */
+    bool held;           /* written ahead while the server runs (dd_track_hold) */
 };
 
 void dd__slog_close(dd__slog *l)
 {
     if (!l)
         return;
+    if (l->held) {
+        /* back to one file: the WAL copied in, the rollback journal again
+         * (a failure leaves a log in WAL, which reads as it is) */
+        dd_diags d;
+        dd_diags_init(&d, 2);
+        (void)dd_track_hold(l->t, false, &d);
+        dd_diags_fini(&d);
+    }
     dd_track_close(l->t);
     dd_scenario_free(l->s);
     sodium_memzero(&l->key, sizeof l->key);
@@ -95,6 +106,11 @@ dd_status dd__slog_open(const char *path, const char *key_name, dd_diags *diags,
     }
     if (st == DD_OK)
         st = dd_track_plan(l->t, l->s, diags, &l->p);
+    /* written ahead while served: an append syncs once, and the readers
+     * of other processes (track status, verify) do not wait for it */
+    if (st == DD_OK)
+        st = dd_track_hold(l->t, true, diags);
+    l->held = st == DD_OK;
     if (st != DD_OK) {
         dd__slog_close(l);
         return st;

@@ -15,7 +15,9 @@
  * start killed at any moment leaves nothing (where the file system has no
  * O_TMPFILE, a named temporary file is removed on every path but a kill).
  * Rollback journal with synchronous writes: an added batch survives a
- * crash, and a log at rest is one file, readable from read-only media.
+ * crash, and a log at rest is one file, readable from read-only media; a
+ * writer that holds the log open (the server) writes it ahead (WAL,
+ * synchronous too) while it holds it (dd_track_hold).
  */
 #define _GNU_SOURCE /* realpath, fopencookie, O_TMPFILE, linkat */
 #include <errno.h>
@@ -909,6 +911,25 @@ void dd_track_close(dd_track *t)
     sqlite3_close(t->db);
     free(t->path);
     free(t);
+}
+
+dd_status dd_track_hold(dd_track *t, bool on, dd_diags *diags)
+{
+    /* journal_mode answers the mode it is in afterwards: another process
+     * reading the log keeps it from leaving WAL (busy timeout) */
+    const char *want = on ? "wal" : "delete";
+    sqlite3_stmt *q = NULL;
+    const char *sql = on ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE";
+    bool ok = sqlite3_prepare_v2(t->db, sql, -1, &q, NULL) == SQLITE_OK &&
+              sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) &&
+              !strcmp((const char *)sqlite3_column_text(q, 0), want);
+    sqlite3_finalize(q);
+    if (!ok) {
+        dd__db_err(diags, t->path, t->db,
+                   on ? "cannot write the log ahead (WAL)" : "cannot end the log's WAL");
+        return DD_EIO;
+    }
+    return DD_OK;
 }
 
 const dd_track_info *dd_track_get_info(const dd_track *t)
