@@ -120,15 +120,6 @@ static const dd_cli_spec keys_specs[] = {
 };
 
 /* The spec of sub among specs (their names after `prefix `), or NULL. */
-static const dd_cli_spec *spec_of(const dd_cli_spec *specs, size_t n, size_t prefix,
-                                  const char *sub)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(specs[i].cmd + prefix, sub))
-            return &specs[i];
-    return NULL;
-}
-
 typedef struct keyopt {
     const char *file; /* --keys */
     const char *name; /* --key */
@@ -182,27 +173,17 @@ static int signing_key(const keyopt *k, dd_keyring **ring_out, const dd_key **ou
 
 int dd__cmd_keys(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "drawdown keys: which subcommand? (new, list, export)\n%s", keys_usage);
-        return DD_EXIT_INPUT;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(keys_usage, stdout);
-        return DD_EXIT_OK;
-    }
-    const char *sub = argv[1];
-    const dd_cli_spec *spec = spec_of(keys_specs, N_OPTS(keys_specs), 5, sub);
-    if (!spec) {
-        fprintf(stderr, "drawdown keys: unknown subcommand '%s'\n%s", sub, keys_usage);
-        return DD_EXIT_INPUT;
-    }
     track_args v;
     memset(&v, 0, sizeof v);
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
-    int parsed = dd__cli_parse(spec, argc - 1, argv + 1, &v, args, &n_args);
-    if (parsed >= 0)
+    int parsed;
+    const dd_cli_spec *spec = dd__cli_parse_sub(keys_specs, N_OPTS(keys_specs),
+                                                "new, list, export", argc, argv, &v, args,
+                                                &n_args, &parsed);
+    if (!spec)
         return parsed;
+    const char *sub = argv[1];
     const char *name = n_args ? args[0] : NULL;
     keyopt k = {v.keys, NULL};
     char path[4096];
@@ -554,30 +535,17 @@ static int track_plan(const track_args *v, const char *const *args)
 
 int dd__cmd_track(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "drawdown track: which subcommand? (start, add, log, verify, receipt, "
-                        "upgrade, plan)\n%s",
-                track_usage);
-        return DD_EXIT_INPUT;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(track_usage, stdout);
-        return DD_EXIT_OK;
-    }
-    const char *sub = argv[1];
-    const dd_cli_spec *spec = spec_of(track_specs, N_OPTS(track_specs), 6, sub);
-    if (!spec) {
-        fprintf(stderr, "drawdown track: unknown subcommand '%s'\n%s", sub, track_usage);
-        return DD_EXIT_INPUT;
-    }
     track_args v;
     memset(&v, 0, sizeof v);
     v.objective = -1;
     v.seed = 1;
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
-    int code = dd__cli_parse(spec, argc - 1, argv + 1, &v, args, &n_args);
-    if (code >= 0)
+    int code;
+    const dd_cli_spec *spec = dd__cli_parse_sub(
+        track_specs, N_OPTS(track_specs), "start, add, log, verify, receipt, upgrade, plan", argc,
+        argv, &v, args, &n_args, &code);
+    if (!spec)
         return code;
     static int (*const run[])(const track_args *, const char *const *) = {
         track_start, track_add, track_log, track_verify, track_receipt, track_upgrade,

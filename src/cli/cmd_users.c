@@ -99,30 +99,16 @@ static const dd_cli_spec users_specs[] = {
 
 int dd__cmd_users(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "drawdown users: which subcommand? (add, passwd, remove, list)\n%s",
-                users_usage);
-        return DD_EXIT_INPUT;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(users_usage, stdout);
-        return DD_EXIT_OK;
-    }
-    const char *sub = argv[1];
-    const dd_cli_spec *spec = NULL;
-    for (size_t i = 0; i < sizeof users_specs / sizeof users_specs[0]; i++)
-        if (!strcmp(users_specs[i].cmd + 6, sub))
-            spec = &users_specs[i];
-    if (!spec) {
-        fprintf(stderr, "drawdown users: unknown subcommand '%s'\n%s", sub, users_usage);
-        return DD_EXIT_INPUT;
-    }
     users_args v = {NULL, NULL};
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
-    int code = dd__cli_parse(spec, argc - 1, argv + 1, &v, args, &n_args);
-    if (code >= 0)
+    int code;
+    const dd_cli_spec *spec =
+        dd__cli_parse_sub(users_specs, sizeof users_specs / sizeof users_specs[0],
+                          "add, passwd, remove, list", argc, argv, &v, args, &n_args, &code);
+    if (!spec)
         return code;
+    const char *sub = argv[1];
     const char *file = args[0], *name = n_args > 1 ? args[1] : NULL, *role = v.role,
                *site = v.site;
     bool list = !strcmp(sub, "list");

@@ -189,3 +189,38 @@ int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
     }
     return -1;
 }
+
+const dd_cli_spec *dd__cli_parse_sub(const dd_cli_spec *specs, size_t n, const char *list,
+                                     int argc, char **argv, void *vals,
+                                     const char *args[DD_CLI_MAX_ARGS], size_t *n_args,
+                                     int *code)
+{
+    const char *cmd = specs[0].cmd, *usage = specs[0].usage;
+    size_t prefix = strcspn(cmd, " ");
+    *code = DD_EXIT_INPUT;
+    if (argc < 2) {
+        fprintf(stderr, "drawdown %.*s: which subcommand? (%s)\n%s", (int)prefix, cmd, list,
+                usage);
+        return NULL;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fputs(usage, stdout);
+        *code = DD_EXIT_OK;
+        return NULL;
+    }
+    const dd_cli_spec *spec = NULL;
+    for (size_t i = 0; i < n && !spec; i++)
+        if (!strcmp(specs[i].cmd + prefix + 1, argv[1]))
+            spec = &specs[i];
+    if (!spec) {
+        fprintf(stderr, "drawdown %.*s: unknown subcommand '%s'\n%s", (int)prefix, cmd, argv[1],
+                usage);
+        return NULL;
+    }
+    int parsed = dd__cli_parse(spec, argc - 1, argv + 1, vals, args, n_args);
+    if (parsed >= 0) {
+        *code = parsed;
+        return NULL;
+    }
+    return spec;
+}

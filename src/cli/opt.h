@@ -61,4 +61,17 @@ typedef struct dd_cli_spec {
 int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
                   const char *args[DD_CLI_MAX_ARGS], size_t *n_args);
 
+/*
+ * A command with subcommands ("track start", "users add"): specs[] holds
+ * one spec a subcommand, each named "CMD SUB". Finds argv[1]'s spec and
+ * parses the rest into vals and args. Returns the spec, or NULL with *code
+ * set (0 after printing the usage for -h/--help; 2 after printing the
+ * error for a missing or unknown subcommand or a bad option). `list` names
+ * the subcommands for the error: "new, list, export".
+ */
+const dd_cli_spec *dd__cli_parse_sub(const dd_cli_spec *specs, size_t n, const char *list,
+                                     int argc, char **argv, void *vals,
+                                     const char *args[DD_CLI_MAX_ARGS], size_t *n_args,
+                                     int *code);
+
 #endif
