@@ -159,6 +159,26 @@ static void test_regressions(void **state)
     assert_true(dd_scenario_day(s, p->completion) <= 10);
     dd_plan_free(p);
     dd_scenario_free(s);
+    /* evacuees need no escort (the floor of 1,000 binds, not the ratio of
+     * 0.1 over 20,000); the last 1,000 security, more than one aircraft
+     * holds, leave on three at the same minute, the site's last */
+    assert_clean(DATA "/plan/rearguard/scenario.yaml");
+    s = load(DATA "/plan/rearguard/scenario.yaml");
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_int_equal(p->sites[0].days[0].people[DD_ROLE_EVACUEE], 16000);
+    assert_int_equal(p->sites[0].days[0].security_required, 1000);
+    int64_t last_sec = 0;
+    int32_t last_sorties = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (p->movements[m].departure == p->completion) {
+            assert_int_equal(s->people[p->movements[m].people].role, DD_ROLE_SECURITY);
+            last_sec += p->movements[m].count;
+            last_sorties++;
+        }
+    assert_int_equal(last_sec, 1000);
+    assert_true(last_sorties >= 3);
+    dd_plan_free(p);
+    dd_scenario_free(s);
     /* security leaves on military sorties although airliners have room */
     assert_clean(DATA "/plan/regress/seccom.yaml");
     s = load(DATA "/plan/regress/seccom.yaml");
@@ -516,6 +536,20 @@ static void test_cli_golden(void **state)
     assert_non_null(strstr(out, "  S1: 25 people have no way out\n"
                                 "    (exit processing of 20/day is below the security floor of "
                                 "25:\n     the last security element cannot leave together)\n"));
+    free(out);
+    /* the same per hour: the last element leaves at one minute */
+    rc = run(DD_CLI " check " DATA "/plan/exithour.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  error: S1: exit processing of 20 an hour is below the "
+                                "security floor of 25:\n         the last security element "
+                                "cannot leave together\n"));
+    free(out);
+    rc = run(DD_CLI " plan " DATA "/plan/exithour.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  S1: 25 people have no way out\n"
+                                "    (exit processing of 20 an hour is below the security floor "
+                                "of 25:\n     the last security element cannot leave "
+                                "together)\n"));
     free(out);
     /* a release time, not a task chain, when no task releases the group */
     rc = run(DD_CLI " plan " DD_SOURCE_DIR "/examples/tutorial/05-commercial/scenario.yaml",

@@ -116,7 +116,7 @@ static const bad_case bad_cases[] = {
     {"csv-bad-quote.yaml", 1, "csv-bad-quote.csv", 4, 9, "",
      "bad quoting: a quote inside an unquoted field, or text after a closing quote (write \"\" for a quote inside quotes)"},
     {"csv-bad-role.yaml", 1, "csv-bad-role.csv", 2, 10, "personnel row 1, column role",
-     "unknown role 'guard' (roles: security, operations, support, augmentee)"},
+     "unknown role 'guard' (roles: security, operations, support, augmentee, evacuee)"},
     {"csv-bad-time.yaml", 1, "csv-bad-time.csv", 4, 21, "personnel row 3, column release",
      "no such date, got '2024-13-10T12:00Z'"},
     {"csv-empty-required.yaml", 1, "csv-empty-required.csv", 5, 7, "tasks row 4, column duration",
@@ -417,6 +417,46 @@ static void test_mini_model(void **state)
     assert_int_equal(s->tasks[1].n_demand, 2);
     assert_int_equal(s->tasks[1].demand[0].amount, 2);
     assert_int_equal(s->tasks[2].demand[0].amount, 1);
+    dd_scenario_free(s);
+}
+
+/* Evacuees: a role of their own, counted in the summary, its text and
+ * JSON (a column and a key only when there are some). */
+static void test_evacuee_role(void **state)
+{
+    (void)state;
+    dd_scenario *s = load_ok(DATA "/plan/rearguard/scenario.yaml");
+    assert_int_equal(s->people[0].role, DD_ROLE_EVACUEE);
+    assert_string_equal(dd_role_name(DD_ROLE_EVACUEE), "evacuee");
+    assert_int_equal(dd_scenario_role_people(s, DD_ROLE_EVACUEE), 20000);
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    assert_int_equal(c->people[DD_ROLE_EVACUEE], 20000);
+    assert_int_equal(c->sites[0].people[DD_ROLE_SECURITY], 1500);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(dd_check_write_text(c, f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "site     people   sec   ops   sup   aug  evac  pieces"));
+    assert_non_null(strstr(buf, "HKIA      21500  1500     0     0     0 20000"));
+    free(buf);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(dd_check_write_json(c, f), DD_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"evacuee\": 20000"));
+    free(buf);
+    dd_check_free(c);
+    dd_scenario_free(s);
+    /* without evacuees, no column */
+    s = load_ok(DATA "/mini/scenario.yaml");
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(dd_check_write_text(c, f), DD_OK);
+    fclose(f);
+    assert_null(strstr(buf, "evac"));
+    free(buf);
+    dd_check_free(c);
     dd_scenario_free(s);
 }
 
@@ -933,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_niger_example),
         cmocka_unit_test(test_mini_model),
         cmocka_unit_test(test_mini_check_summary),
+        cmocka_unit_test(test_evacuee_role),
         cmocka_unit_test(test_crews_check),
         cmocka_unit_test(test_json_equals_yaml),
         cmocka_unit_test(test_bom_and_crlf_accepted),

@@ -409,7 +409,7 @@ static void test_image_covers_plan(void **state)
         {"dd_clearance_req", sizeof(dd_clearance_req), 48},
         {"dd_task_time", sizeof(dd_task_time), 16},
         {"dd_movement", sizeof(dd_movement), 32},
-        {"dd_site_day", sizeof(dd_site_day), 48},
+        {"dd_site_day", sizeof(dd_site_day), 56},
         {"dd_site_plan", sizeof(dd_site_plan), 24},
         {"dd_milestone_result", sizeof(dd_milestone_result), 32},
         {"dd_relaxation", sizeof(dd_relaxation), 216},

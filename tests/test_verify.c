@@ -528,6 +528,41 @@ static void test_exit_hour(void **state)
     dd_scenario_free(s);
 }
 
+/* Evacuees (issue 18) escort nothing: s-evac.yaml makes OPS evacuees,
+ * and bad/evac-escort.json (plan.json with that role) has one of them
+ * escort the crypto gear on sortie 3, with evacuees alone aboard. */
+static void test_evacuees(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("s-evac.yaml");
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(s, "bad/evac-escort.json", &r), DD_OK);
+    for (size_t i = 0; i < r->n_stored; i++)
+        print_message("%s\n", r->violations[i].message);
+    assert_int_equal(r->n_violations, 2);
+    assert_int_equal(r->violations[0].kind, DD_V_LOAD);
+    assert_int_equal(r->violations[0].sortie, 3);
+    assert_string_equal(r->violations[0].item, "OPS");
+    assert_string_equal(r->violations[0].message,
+                        "sortie 3: group OPS is marked escort, but evacuees escort nothing");
+    /* at the passenger entry that marks them */
+    assert_int_equal(r->violations[0].line, 215);
+    assert_int_equal(r->violations[0].col, 6);
+    assert_int_equal(r->violations[1].kind, DD_V_LOAD);
+    assert_string_equal(r->violations[1].item, "CRYPTO");
+    assert_string_equal(r->violations[1].message,
+                        "sortie 3: sensitive item CRYPTO flies with evacuees alone aboard, who "
+                        "escort nothing");
+    assert_int_equal(r->violations[1].line, 177); /* the sortie's load */
+    dd_verify_report_free(r);
+    /* under s.yaml, where OPS are operations staff, the role is misstated */
+    assert_int_equal(verify(*state, "bad/evac-escort.json", &r), DD_OK);
+    assert_true(r->n_violations >= 1);
+    assert_int_equal(r->violations[0].kind, DD_V_FORMAT);
+    dd_verify_report_free(r);
+    dd_scenario_free(s);
+}
+
 /* Caps per week and over time (issue 18): plan.json meets the schedules
  * of s-caps.yaml; each bad/cap-*.json breaks one rule; the same plan under
  * calendar weeks (s-caps-calendar.yaml) keeps the weekly cap and flies
@@ -873,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_hubs_malformed),
         cmocka_unit_test(test_exit_hour),
+        cmocka_unit_test(test_evacuees),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),

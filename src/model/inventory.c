@@ -734,9 +734,13 @@ static bool people_row(inv *v, const dd_csv_row *row)
             p->role = DD_ROLE_SUPPORT;
         else if (!strcmp(b, "augmentee"))
             p->role = DD_ROLE_AUGMENTEE;
+        else if (!strcmp(b, "evacuee"))
+            p->role = DD_ROLE_EVACUEE;
         else
             cell_err(v, row, P_ROLE,
-                     "unknown role '%s' (roles: security, operations, support, augmentee)", s);
+                     "unknown role '%s' (roles: security, operations, support, augmentee, "
+                     "evacuee)",
+                     s);
     }
     p->release = DD_TIME_NONE;
     cell_time(v, row, P_REL, &p->release);

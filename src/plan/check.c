@@ -332,12 +332,13 @@ static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
             if (s->cargo[k].site == (int32_t)si && s->cargo[k].sensitive &&
                 s->cargo[k].disposition == DD_DISP_SHIP)
                 sensitive += s->cargo[k].quantity;
-        if (sensitive > 0 && cs->people_total == 0)
+        if (sensitive > 0 && cs->people_total - cs->people[DD_ROLE_EVACUEE] == 0)
             add_finding(c, fb, DD_SEV_ERROR,
                         "%s: %lld sensitive piece%s need%s an escort aboard, and nobody is at "
-                        "the site",
+                        "the site%s",
                         x->id, (long long)sensitive, sensitive == 1 ? "" : "s",
-                        sensitive == 1 ? "s" : "");
+                        sensitive == 1 ? "s" : "",
+                        cs->people_total > 0 ? " but evacuees (who escort nothing)" : "");
         int32_t floor_sec = x->security_floor >= 0 ? x->security_floor
                                                    : s->agreement.security.floor;
         if (cs->people[DD_ROLE_SECURITY] > 0 && cs->exit_per_day >= 0 &&
@@ -346,6 +347,13 @@ static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
                         "%s: exit processing of %d/day is below the security floor of %d: the "
                         "last security element cannot leave together",
                         x->id, cs->exit_per_day, floor_sec);
+        int32_t per_hour = dd_site_exit_per_hour(s, (int32_t)si);
+        if (cs->people[DD_ROLE_SECURITY] > 0 && per_hour >= 0 && per_hour < floor_sec &&
+            !(cs->exit_per_day >= 0 && cs->exit_per_day < floor_sec))
+            add_finding(c, fb, DD_SEV_ERROR,
+                        "%s: exit processing of %d an hour is below the security floor of %d: "
+                        "the last security element cannot leave together",
+                        x->id, per_hour, floor_sec);
         if (cs->people_total > 0 && cs->people[DD_ROLE_SECURITY] < floor_sec)
             add_finding(c, fb, DD_SEV_WARNING,
                         "%s has %lld security personnel, below the floor of %d", x->id,

@@ -72,26 +72,30 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
     format_deadline(s, s->agreement.deadline, s->agreement.tz_offset, b, sizeof b);
     fprintf(f, "epoch %s   deadline %s   (%.1f days)\n\n", a, b, c->days_to_deadline);
 
-    fprintf(f, "%-8s %6s %5s %5s %5s %5s %7s %13s %6s %5s %5s\n", "site", "people", "sec",
-            "ops", "sup", "aug", "pieces", "weight", "463L", "roll", "outsz");
+    /* the evacuees' column only when there are some */
+    int n_roles = c->people[DD_ROLE_EVACUEE] > 0 ? DD_ROLE_COUNT : DD_ROLE_EVACUEE;
+    static const char *const head[DD_ROLE_COUNT] = {"sec", "ops", "sup", "aug", "evac"};
+    fprintf(f, "%-8s %6s", "site", "people");
+    for (int r = 0; r < n_roles; r++)
+        fprintf(f, " %5s", head[r]);
+    fprintf(f, " %7s %13s %6s %5s %5s\n", "pieces", "weight", "463L", "roll", "outsz");
     for (size_t i = 0; i < c->n_sites; i++) {
         const dd_check_site *x = &c->sites[i];
         char t[48];
         bulk_str(us, x->ship_kg, t, sizeof t);
-        fprintf(f, "%-8.8s %6lld %5lld %5lld %5lld %5lld %7lld %13s %6.1f %5lld %5lld\n",
-                x->site->id, (long long)x->people_total,
-                (long long)x->people[DD_ROLE_SECURITY], (long long)x->people[DD_ROLE_OPERATIONS],
-                (long long)x->people[DD_ROLE_SUPPORT], (long long)x->people[DD_ROLE_AUGMENTEE],
-                (long long)x->pieces_ship, t, x->pallet_equiv, (long long)x->rolling,
-                (long long)x->outsize);
+        fprintf(f, "%-8.8s %6lld", x->site->id, (long long)x->people_total);
+        for (int r = 0; r < n_roles; r++)
+            fprintf(f, " %5lld", (long long)x->people[r]);
+        fprintf(f, " %7lld %13s %6.1f %5lld %5lld\n", (long long)x->pieces_ship, t,
+                x->pallet_equiv, (long long)x->rolling, (long long)x->outsize);
     }
     {
         char t[48];
         bulk_str(us, c->ship_kg, t, sizeof t);
-        fprintf(f, "%-8s %6lld %5lld %5lld %5lld %5lld %7s %13s %6.1f\n", "total",
-                (long long)c->people_total, (long long)c->people[DD_ROLE_SECURITY],
-                (long long)c->people[DD_ROLE_OPERATIONS], (long long)c->people[DD_ROLE_SUPPORT],
-                (long long)c->people[DD_ROLE_AUGMENTEE], "", t, c->pallet_equiv);
+        fprintf(f, "%-8s %6lld", "total", (long long)c->people_total);
+        for (int r = 0; r < n_roles; r++)
+            fprintf(f, " %5lld", (long long)c->people[r]);
+        fprintf(f, " %7s %13s %6.1f\n", "", t, c->pallet_equiv);
     }
     fprintf(f, "  (pieces, weight, 463L pallet-equivalents, rolling stock and outsize count\n"
                "   cargo to ship)\n\n");
@@ -247,7 +251,8 @@ static void j_site(dd_jw *w, const dd_scenario *s, const dd_check_site *x)
     dd__jw_key(w, "people");
     dd__jw_obj(w);
     for (int r = 0; r < DD_ROLE_COUNT; r++)
-        kint(w, dd_role_name((dd_role)r), x->people[r]);
+        if (r != DD_ROLE_EVACUEE || dd_scenario_role_people(s, DD_ROLE_EVACUEE) > 0)
+            kint(w, dd_role_name((dd_role)r), x->people[r]);
     kint(w, "total", x->people_total);
     dd__jw_obj_end(w);
     kint(w, "cargo_rows", x->cargo_rows);

@@ -55,6 +55,7 @@ typedef struct site_run {
     size_t n_nonsec, n_sec, n_aug;
     size_t nonsec_head, sec_head;
     int64_t nonsec_rem, sec_rem;
+    int64_t evac_rem; /* of nonsec_rem, evacuees: security answers not for them */
     /* movements appended to p->movements */
     size_t cap_mov;
     /* escorts taken ahead of the main pass (non-security): when each
@@ -190,7 +191,20 @@ static int64_t others_present(site_run *r, dd_time t)
 {
     while (r->esc_head < r->n_esc && r->esc_t[r->esc_head] <= t)
         r->esc_head++;
-    return r->nonsec_rem + (int64_t)(r->n_esc - r->esc_head);
+    return r->nonsec_rem - r->evac_rem + (int64_t)(r->n_esc - r->esc_head);
+}
+
+/* n people of group g leave: the site's counts of who is left. */
+static void count_out(site_run *r, int32_t g, int32_t n)
+{
+    dd_role role = r->p->scenario->people[g].role;
+    if (role == DD_ROLE_SECURITY) {
+        r->sec_rem -= n;
+        return;
+    }
+    r->nonsec_rem -= n;
+    if (role == DD_ROLE_EVACUEE)
+        r->evac_rem -= n;
 }
 
 static int32_t security_required(const site_run *r, int64_t others)
@@ -218,8 +232,8 @@ static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd
     /* earliest released first: the lists are sorted by release */
     for (size_t i = *head; i < n_list && room > 0; i++) {
         int32_t g = list[i];
-        if (r->rem[g] == 0)
-            continue;
+        if (r->rem[g] == 0 || (escort && p->scenario->people[g].role == DD_ROLE_EVACUEE))
+            continue; /* evacuees escort nothing */
         if (p->released[g] > cutoff)
             break;
         /* in the country by the manifest's cutoff, and not flown in at
@@ -228,10 +242,7 @@ static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd
             continue;
         int32_t n = escort ? 1 : (r->rem[g] < room ? r->rem[g] : room);
         r->rem[g] -= n;
-        if (security)
-            r->sec_rem -= n;
-        else
-            r->nonsec_rem -= n;
+        count_out(r, g, n);
         room -= n;
         *taken += n;
         dd_status st = DD_OK;
@@ -451,10 +462,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
             if (r->rem[g] > 0) {
                 int32_t n = r->rem[g];
                 r->rem[g] = 0;
-                if (s->people[g].role == DD_ROLE_SECURITY)
-                    r->sec_rem -= n;
-                else
-                    r->nonsec_rem -= n;
+                count_out(r, (int32_t)g, n);
                 dd_status st = DD_OK;
                 if (military)
                     st = add_pax(so, (int32_t)g, n, false);
@@ -475,12 +483,8 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
 /* Put n people of group g on departure d. */
 static dd_status board(site_run *r, const dep *d, size_t g, int32_t n)
 {
-    const dd_scenario *s = r->p->scenario;
     r->rem[g] -= n;
-    if (s->people[g].role == DD_ROLE_SECURITY)
-        r->sec_rem -= n;
-    else
-        r->nonsec_rem -= n;
+    count_out(r, (int32_t)g, n);
     dd_status st = add_pax(&r->st->sorties[d->sortie], (int32_t)g, n, false);
     if (st == DD_OK)
         st = add_movement(r->p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
@@ -569,8 +573,9 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     if (exits < left)
         return DD_OK;
     /* only for a rear guard no one aircraft can take, and only when the
-     * last aircraft can hold the security floor (after the others leave,
-     * the site is still open until it does) */
+     * last aircraft — those leaving at the last minute, together — can
+     * hold the security floor (after the others leave, the site is still
+     * open until they do) */
     int32_t most = 0;
     for (size_t i = first; i < n_deps; i++)
         if (deps[i].sortie >= 0) {
@@ -587,7 +592,10 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     const dd_site *x = &s->sites[r->site];
     int64_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
     int64_t need = r->sec_rem < fl ? r->sec_rem : fl;
-    int32_t last_room = sortie_room(s, &r->st->sorties[deps[last].sortie]);
+    int64_t last_room = 0;
+    for (size_t i = first; i < n_deps; i++)
+        if (deps[i].sortie >= 0 && deps[i].t == deps[last].t)
+            last_room += sortie_room(s, &r->st->sorties[deps[i].sortie]);
     int32_t last_ex = exits_left(r, &deps[last]);
     if ((last_ex < last_room ? last_ex : last_room) < need)
         return DD_OK;
@@ -911,6 +919,52 @@ static dd_status wave_times(const dd_plan *p, const int32_t *rem, const dd_time 
     return DD_OK;
 }
 
+/* How many aircraft of `seats` the site's last security element needs
+ * (its floor, or the security left when fewer): more than one must leave
+ * at the same minute, or the floor breaks between them. */
+static int64_t final_aircraft(const dd_scenario *s, int32_t site, const int32_t *rem,
+                              int32_t seats)
+{
+    int64_t sec = 0;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].site == site && s->people[g].role == DD_ROLE_SECURITY)
+            sec += rem[g];
+    const dd_site *x = &s->sites[site];
+    int64_t fl = x->security_floor >= 0 ? x->security_floor : s->agreement.security.floor;
+    int64_t need = sec < fl ? sec : fl;
+    return need > seats ? (need + seats - 1) / seats : 1;
+}
+
+/* The last n aircraft of type `type`, leaving the site together at the
+ * first minute from `ready` they all can: each placed at the minute of
+ * the first; when one cannot be, it is placed as early as it can and the
+ * rest follow it (the aircraft left earlier take the people the site's
+ * next pass gives them). At most 4n placements. */
+static dd_status final_group(dd_plan *p, dd__state *st, int32_t site, int32_t type,
+                             dd_time ready, int64_t n, size_t *n_added)
+{
+    dd_time at = DD_TIME_NONE;
+    int64_t together = 0;
+    for (int64_t tries = 0; together < n && tries < 4 * n; tries++) {
+        dd__request rq = {site, type, -1, at == DD_TIME_NONE ? ready : at, 0,
+                          at == DD_TIME_NONE ? INT64_MAX : at};
+        dd_status rc = dd__place(st, &rq, p->loads);
+        if (rc == DD_EINFEASIBLE && at != DD_TIME_NONE) {
+            rq.latest = INT64_MAX;
+            rc = dd__place(st, &rq, p->loads);
+            together = 0;
+        }
+        if (rc == DD_EINFEASIBLE)
+            return DD_OK;
+        if (rc != DD_OK)
+            return rc;
+        (*n_added)++;
+        at = st->sorties[st->n_sorties - 1].departure;
+        together++;
+    }
+    return DD_OK;
+}
+
 /* People-only sorties for the `still` people a site could not send
  * (placed through the placement, so the site is then seated again): the
  * last, with the security element, after everything else at the site
@@ -961,6 +1015,13 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
     dd_status rc = wave_times(p, rem, arrive, site, seats, *waves, n_new);
     if (rc != DD_OK)
         return rc;
+    /* a last security element larger than one aircraft: its aircraft
+     * leave together, at the end */
+    int64_t n_final = final_aircraft(s, site, rem, seats);
+    if (n_final > n_new)
+        n_final = n_new;
+    if (n_final > 1)
+        n_new -= n_final;
     for (int64_t k = 0; k < n_new; k++) {
         dd_time w = (*waves)[k];
         dd_time when = k + 1 < n_new && w != DD_TIME_NONE && w < ready
@@ -1007,7 +1068,7 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
             return rc;
         (*n_added)++;
     }
-    return DD_OK;
+    return n_final > 1 ? final_group(p, st, site, type, ready, n_final, n_added) : DD_OK;
 }
 
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
@@ -1086,6 +1147,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                     r.sec_rem += rem[g];
                 else
                     r.nonsec_rem += rem[g];
+                if (s->people[g].role == DD_ROLE_EVACUEE)
+                    r.evac_rem += rem[g];
             }
             size_t n_deps = 0;
             for (size_t i = 0; i < st->n_sorties; i++)

@@ -515,6 +515,10 @@ static void j_sites(dd_jw *w, const dd_plan *p, const jindex *ix)
 {
     const dd_scenario *s = p->scenario;
     (void)ix;
+    /* evacuees are listed only in a scenario that has some (a plan
+     * without them reads as before) */
+    int n_roles = dd_scenario_role_people(s, DD_ROLE_EVACUEE) > 0 ? DD_ROLE_COUNT
+                                                                  : DD_ROLE_EVACUEE;
     dd__jw_key(w, "sites");
     dd__jw_arr(w);
     for (size_t si = 0; si < s->n_sites; si++) {
@@ -533,7 +537,7 @@ static void j_sites(dd_jw *w, const dd_plan *p, const jindex *ix)
             jdate(w, s, "date", sd->day);
             dd__jw_key(w, "people");
             dd__jw_obj(w);
-            for (int r = 0; r < DD_ROLE_COUNT; r++) {
+            for (int r = 0; r < n_roles; r++) {
                 dd__jw_key(w, dd_role_name((dd_role)r));
                 dd__jw_int(w, sd->people[r]);
             }

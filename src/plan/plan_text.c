@@ -150,6 +150,7 @@ static void not_out(const dd_plan *p, FILE *f)
                                                  : s->agreement.personnel.exit_per_day;
             int32_t fl = x->security_floor >= 0 ? x->security_floor
                                                 : s->agreement.security.floor;
+            int32_t per_hour = dd_site_exit_per_hour(s, (int32_t)si);
             if (s->agreement.clearance.daily_cap == 0 || x->daily_cap == 0) {
                 why = "no military flight is cleared";
             } else if (s->n_aircraft == 0) {
@@ -159,6 +160,13 @@ static void not_out(const dd_plan *p, FILE *f)
                          "exit processing of %d/day is below the security floor of %d:\n"
                          "     the last security element cannot leave together",
                          exits, fl);
+                why = buf;
+            } else if (per_hour >= 0 && per_hour < fl) {
+                /* the last element leaves at one minute: in one hour */
+                snprintf(buf, sizeof buf,
+                         "exit processing of %d an hour is below the security floor of %d:\n"
+                         "     the last security element cannot leave together",
+                         per_hour, fl);
                 why = buf;
             }
             int64_t left = ppl_all - ppl_out;

@@ -6,10 +6,10 @@
  * dates: the verdict names the term (docs/plan.md, "terms the verdict
  * covers"). The rules are those of docs/verify.md, read the same way:
  *
- *  - a sensitive load flies with someone aboard (its escort);
+ *  - a sensitive load flies with someone aboard (its escort), not an evacuee;
  *  - at each site, after every instant at which people leave or arrive
  *    and before its last departure, security present >= max(floor,
- *    ceil(ratio x everyone else present)); nobody left after it;
+ *    ceil(ratio x everyone else present but evacuees)); nobody left after it;
  *  - commercial passengers per site and host day <= the seats of the
  *    services running at the departure;
  *  - people in the country <= the ceiling, at the start and after every
@@ -67,7 +67,8 @@ static void check_escorts(dd_plan *p)
             continue;
         int64_t aboard = 0;
         for (size_t k = 0; k < so->n_pax; k++)
-            aboard += so->pax[k].count;
+            if (s->people[so->pax[k].people].role != DD_ROLE_EVACUEE)
+                aboard += so->pax[k].count; /* evacuees escort nothing */
         if (aboard == 0)
             broken(p, "escorts: sensitive cargo flies from %s with nobody aboard (sortie %zu)",
                    s->sites[so->site].id, i + 1);
@@ -152,10 +153,13 @@ static dd_status check_sites(dd_plan *p)
     pev *ev = malloc((n ? n : 1) * sizeof *ev);
     int64_t *sec = calloc(s->n_sites ? s->n_sites : 1, sizeof *sec);
     int64_t *oth = calloc(s->n_sites ? s->n_sites : 1, sizeof *oth);
-    if (!ev || !sec || !oth) {
+    /* evacuees: present, but no security is required for them */
+    int64_t *evac = calloc(s->n_sites ? s->n_sites : 1, sizeof *evac);
+    if (!ev || !sec || !oth || !evac) {
         free(ev);
         free(sec);
         free(oth);
+        free(evac);
         return DD_ENOMEM;
     }
     size_t k = 0;
@@ -172,6 +176,8 @@ static dd_status check_sites(dd_plan *p)
         }
         if (gr->role == DD_ROLE_SECURITY)
             sec[gr->site] += gr->count;
+        else if (gr->role == DD_ROLE_EVACUEE)
+            evac[gr->site] += gr->count;
         else
             oth[gr->site] += gr->count;
         country += gr->count;
@@ -185,8 +191,11 @@ static dd_status check_sites(dd_plan *p)
         int32_t site = ev[e].site;
         dd_time t = ev[e].t;
         for (; e < k && ev[e].site == site && ev[e].t == t; e++) {
-            if (s->people[ev[e].group].role == DD_ROLE_SECURITY)
+            dd_role role = s->people[ev[e].group].role;
+            if (role == DD_ROLE_SECURITY)
                 sec[site] += ev[e].delta;
+            else if (role == DD_ROLE_EVACUEE)
+                evac[site] += ev[e].delta;
             else
                 oth[site] += ev[e].delta;
         }
@@ -205,9 +214,9 @@ static dd_status check_sites(dd_plan *p)
                    s->sites[site].id, (long long)sec[site], (long long)need);
     }
     for (size_t si = 0; si < s->n_sites; si++)
-        if (p->sites[si].closure != DD_TIME_NONE && sec[si] + oth[si] > 0)
+        if (p->sites[si].closure != DD_TIME_NONE && sec[si] + oth[si] + evac[si] > 0)
             broken(p, "people left behind: %s's last departure leaves %lld people",
-                   s->sites[si].id, (long long)(sec[si] + oth[si]));
+                   s->sites[si].id, (long long)(sec[si] + oth[si] + evac[si]));
     /* the ceiling, over the whole country, by time */
     int32_t ceiling = s->agreement.personnel.ceiling;
     if (ceiling >= 0) {
@@ -231,6 +240,7 @@ static dd_status check_sites(dd_plan *p)
     free(ev);
     free(sec);
     free(oth);
+    free(evac);
     return DD_OK;
 }
 

@@ -70,7 +70,10 @@ static dd_status site_days(const dd_brief *b, dd_brief_series_list *l, const cha
 
 static double people_of(const br_day *d)
 {
-    return (double)(d->people[0] + d->people[1] + d->people[2] + d->people[3]);
+    double n = 0;
+    for (int r = 0; r < BR_ROLES; r++)
+        n += d->people[r];
+    return n;
 }
 static double tonnes_of(const br_day *d) { return d->cargo_kg / 1000.0; }
 static double mog_of(const br_day *d) { return d->mog_peak; }

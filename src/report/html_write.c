@@ -410,7 +410,7 @@ static void t_days(FILE *f, const dd_brief *b)
 {
     const bool us = b->us;
     const char *const dc[] = {"site", "date", "security", "operations", "support",
-                                     "augmentees", "security required", us ? "cargo left lb" : "cargo left kg",
+                                     "augmentees", "evacuees", "security required", us ? "cargo left lb" : "cargo left kg",
                                      "aircraft on ground (peak)", "clearances", "exits"};
     fputs("<h2 id=\"sites\">Per-site daily figures (end of day)</h2>\n", f);
     th(f, dc, sizeof dc / sizeof dc[0]);

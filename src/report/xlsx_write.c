@@ -319,7 +319,7 @@ static void site_days(xw *x, const dd_brief *b)
     const col cols[] = {{"site", 9, C_STR},          {"date", 11, C_DATE},
                                {"security", 9, C_INT},      {"operations", 10, C_INT},
                                {"support", 9, C_INT},       {"augmentees", 10, C_INT},
-                               {"people", 9, C_INT},        {"security required", 10, C_INT},
+                               {"evacuees", 9, C_INT},      {"people", 9, C_INT},        {"security required", 10, C_INT},
                                {us ? "cargo left lb" : "cargo left kg", 13, C_NUM}, {"aircraft on ground (peak)", 10, C_INT},
                                {"clearances", 10, C_INT},   {"exits", 8, C_INT}};
     sheet(x, "site days", cols, sizeof cols / sizeof cols[0]);
@@ -334,12 +334,12 @@ static void site_days(xw *x, const dd_brief *b)
                 s_num(x, (lxw_col_t)(2 + r), d->people[r]);
                 total += d->people[r];
             }
-            s_num(x, 6, total);
-            s_num(x, 7, d->security_required);
-            s_num(x, 8, dd__out_mass(us, d->cargo_kg));
-            s_num(x, 9, d->mog_peak);
-            s_num(x, 10, d->clearances);
-            s_num(x, 11, d->exits);
+            s_num(x, 2 + BR_ROLES, total);
+            s_num(x, 3 + BR_ROLES, d->security_required);
+            s_num(x, 4 + BR_ROLES, dd__out_mass(us, d->cargo_kg));
+            s_num(x, 5 + BR_ROLES, d->mog_peak);
+            s_num(x, 6 + BR_ROLES, d->clearances);
+            s_num(x, 7 + BR_ROLES, d->exits);
         }
     }
     sheet_end(x);

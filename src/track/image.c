@@ -366,6 +366,7 @@ typedef struct rd {
     bool bad;
     char *why;
     size_t why_size;
+    int64_t version; /* 2: four roles a site day (before evacuees), 3: all */
 } rd;
 
 static void fail(rd *r, const char *what)
@@ -647,7 +648,8 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
 {
     if (!expect(r, "drawdown-plan-image"))
         return false;
-    if (get(r) != DD__IMAGE_VERSION) {
+    r->version = get(r);
+    if (r->version != DD__IMAGE_VERSION && r->version != 2) {
         fail(r, "an image version this drawdown does not read");
         return false;
     }
@@ -764,7 +766,8 @@ static dd_status read_site_days(rd *r, const dd_scenario *s, dd_plan *p)
     for (size_t i = 0; i < s->n_sites && !r->bad; i++) {
         dd_site_plan *x = &p->sites[i];
         x->closure = get(r);
-        size_t nd = get_count(r, 6 + DD_ROLE_COUNT);
+        int n_roles = r->version >= 3 ? DD_ROLE_COUNT : DD_ROLE_EVACUEE;
+        size_t nd = get_count(r, 6 + (size_t)n_roles);
         x->days = calloc(nd + 1, sizeof *x->days);
         if (!x->days)
             return DD_ENOMEM;
@@ -772,7 +775,7 @@ static dd_status read_site_days(rd *r, const dd_scenario *s, dd_plan *p)
         for (size_t k = 0; k < nd; k++) {
             dd_site_day *d = &x->days[k];
             d->day = get_i32(r);
-            for (int q = 0; q < DD_ROLE_COUNT; q++)
+            for (int q = 0; q < n_roles; q++)
                 d->people[q] = get_i32(r);
             d->security_required = get_i32(r);
             d->cargo_remaining_kg = get_d(r);
@@ -867,7 +870,7 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
         free(l);
         return DD_ENOMEM;
     }
-    rd r = {v, n, 0, false, why, why_size};
+    rd r = {v, n, 0, false, why, why_size, 0};
     dd_status st = read_plan(&r, s, p, l);
     if (st == DD_OK && r.bad)
         st = DD_EINPUT;

@@ -127,7 +127,7 @@ static void note_item(aboard *a, const dd_cargo *it)
 }
 
 static void check_hazards(vctx *c, const vsortie *x, const aboard *a, int64_t pax,
-                          int64_t escorts)
+                          int64_t evacuees, int64_t escorts)
 {
     const dd_hazard_rules *h = &c->s->hazard;
     long long sid = (long long)x->id;
@@ -153,6 +153,12 @@ static void check_hazards(vctx *c, const vsortie *x, const aboard *a, int64_t pa
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, a->sensitive, x->site, -1, x->load_line,
                    x->load_col, "sortie %lld: sensitive item %s flies with nobody aboard",
                    sid, a->sensitive);
+    else if (a->sensitive && pax == evacuees)
+        dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, a->sensitive, x->site, -1, x->load_line,
+                   x->load_col,
+                   "sortie %lld: sensitive item %s flies with evacuees alone aboard, who "
+                   "escort nothing",
+                   sid, a->sensitive);
     if (!a->sensitive && escorts > 0)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %lld passengers marked escort, but no sensitive item is "
@@ -163,7 +169,7 @@ static void check_hazards(vctx *c, const vsortie *x, const aboard *a, int64_t pa
 /* What a sortie's load adds up to, as recomputed. */
 typedef struct tally {
     double weight, floor_m;
-    int64_t n_pieces, pax, escorts;
+    int64_t n_pieces, pax, evacuees, escorts;
     aboard a;
 } tally;
 
@@ -253,9 +259,18 @@ static void check_floor_seats(vctx *c, const vsortie *x, tally *tl)
                    "sortie %lld: floor_m %.2f stated, %.2f recomputed", sid, x->floor_m,
                    tl->floor_m);
     for (size_t k = 0; k < x->n_pax; k++) {
-        tl->pax += x->pax[k].count;
-        if (x->pax[k].escort)
-            tl->escorts += x->pax[k].count;
+        const vq *q = &x->pax[k];
+        bool evac = q->ref >= 0 && s->people[q->ref].role == DD_ROLE_EVACUEE;
+        tl->pax += q->count;
+        if (evac)
+            tl->evacuees += q->count;
+        if (q->escort)
+            tl->escorts += q->count;
+        if (q->escort && evac && q->count > 0)
+            dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, s->people[q->ref].id, x->site, -1,
+                       q->line, q->col,
+                       "sortie %lld: group %s is marked escort, but evacuees escort nothing",
+                       sid, s->people[q->ref].id);
     }
     tl->weight += (double)tl->pax * s->passenger_kg;
     double per_m = t->pallet_positions > 0 && t->floor_length_m > 0
@@ -379,7 +394,7 @@ static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t 
     check_bulky(c, x, &tl);
     check_floor_seats(c, x, &tl);
     check_weight(c, x, &tl);
-    check_hazards(c, x, &tl.a, tl.pax, tl.escorts);
+    check_hazards(c, x, &tl.a, tl.pax, tl.evacuees, tl.escorts);
     check_origin(c, x);
     check_ferry(c, x);
 }

@@ -669,7 +669,8 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     if (!f)
         return -1;
     fprintf(f, "id,site,count,role,release,released_by,arrival,unit\n");
-    static const char *const roles[] = {"security", "operations", "support", "augmentee"};
+    static const char *const roles[] = {"security", "operations", "support", "augmentee",
+                                        "evacuee"};
     /* sites and roles first: most scenarios hold the security their terms
      * need (a force short of it breaks the term from the start, which
      * some scenarios keep, to test that the planner says so) */
@@ -678,7 +679,11 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     for (int i = 0; i < n_groups; i++) {
         g_site[i] = i < sc->n_sites ? i : irange(g, 0, sc->n_sites - 1);
         g_role[i] = i < sc->n_sites ? 0 : irange(g, 0, 3);
-        if (g_role[i] != 0)
+        /* every third support group evacuees (no draw: the stream, and so
+         * the rest of the scenario, stays as before); no escort for them */
+        if (g_role[i] == 2 && i % 3 == 0)
+            g_role[i] = 4;
+        if (g_role[i] != 0 && g_role[i] != 4)
             others[g_site[i]] += group_size[i];
     }
     bool enough = chance(g, 0.85);

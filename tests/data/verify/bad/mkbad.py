@@ -195,6 +195,12 @@ def _(p):
     sortie(p, 2)["load"]["passengers"][0]["escort"] = True
 
 
+@case("evac-escort", "OPS are evacuees (their role so stated; ../s-evac.yaml): the one of "
+      "them marked escort on sortie 3 and the crypto gear with evacuees alone aboard")
+def _(p):
+    group(p, "OPS")["role"] = "evacuee"
+
+
 @case("load-stated-weight", "sortie 4 states 900 kg for ten passengers of 100 kg")
 def _(p):
     sortie(p, 4)["load"]["weight_kg"] = 900
