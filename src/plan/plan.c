@@ -4,7 +4,8 @@
  * place sorties, seat people, measure; repeat with other placement orders
  * and window sizes (a seeded random-key search) and keep the best plan by
  * (everything out, lateness, completion, sorties). When the deadline is
- * missed, look for single changes that meet it by re-planning.
+ * missed, say what binds (binding.c) and look for single changes that
+ * meet it by re-planning (relax.c).
  */
 #include <drawdown/sched.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "plan/plan_int.h"
+#include "plan/search.h"
 
 void dd_plan_options_init(dd_plan_options *o)
 {
@@ -253,7 +255,7 @@ static dd_time max_t(dd_time a, dd_time b)
     return a > b ? a : b;
 }
 
-static void release_times(dd_plan *p)
+void dd__plan_release_times(dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
     for (size_t k = 0; k < s->n_cargo; k++) {
@@ -664,7 +666,7 @@ static void take_parts(dd_plan *dst, dd_plan *src)
     }
 }
 
-static double now_s(void)
+double dd__plan_now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -676,10 +678,10 @@ static double now_s(void)
  * milestone) or leaves something behind, and mix_ok, the same number of
  * attempts again with the fleet mix (mix.c), if it promises a gain: more
  * sorties are spent only to meet the terms. */
-static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
-                        const dd_plan_options *o, uint64_t iterations, bool mix_ok)
+dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
+                          const dd_plan_options *o, uint64_t iterations, bool mix_ok)
 {
-    double t0 = now_s();
+    double t0 = dd__plan_now_s();
     bool have = false;
     score bs = {0, 0, 0, 0, 0, 0};
     load_cache cache = {{NULL}, NULL};
@@ -688,7 +690,7 @@ static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
     for (int mix = 0; mix < 2 && st == DD_OK; mix++) {
         if (mix) {
             if (!mix_ok || !have || (bs.lateness == 0 && !bs.not_out) ||
-                (o->time_limit_s > 0 && now_s() - t0 > o->time_limit_s))
+                (o->time_limit_s > 0 && dd__plan_now_s() - t0 > o->time_limit_s))
                 break;
             st = plan_mix(work, terms, &cache, o->seed);
             if (st != DD_OK || !cache.divert)
@@ -706,7 +708,7 @@ static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
                 have = true;
             }
             best->iterations = ++done;
-            if (o->time_limit_s > 0 && now_s() - t0 > o->time_limit_s)
+            if (o->time_limit_s > 0 && dd__plan_now_s() - t0 > o->time_limit_s)
                 break;
         }
     }
@@ -719,7 +721,7 @@ static dd_status search(dd_plan *best, dd_plan *work, const dd__terms *terms,
             dd_loads_free(cache.lp[w]);
     }
     free(cache.divert);
-    best->seconds = now_s() - t0;
+    best->seconds = dd__plan_now_s() - t0;
     return st;
 }
 
@@ -752,564 +754,6 @@ void dd__terms_fini(dd__terms *t)
 
 /* ---- bounds ---------------------------------------------------------- */
 
-/* When the caps are not full, what held the site that closed last over
- * its last week: a ramp class full most of its open time (MOG), or loads
- * that left as soon as they were ready (tasks). Sets the binding and its
- * detail and returns true, or returns false to keep the bound's. */
-static bool critical_site(dd_plan *p, const dd__terms *terms)
-{
-    (void)terms;
-    const dd_scenario *s = p->scenario;
-    int32_t site = -1;
-    for (size_t i = 0; i < p->n_sorties; i++)
-        if (p->sorties[i].departure == p->completion)
-            site = p->sorties[i].site;
-    if (site < 0)
-        return false;
-    const dd_site *x = &s->sites[site];
-    dd_time to = p->completion, from = to - 7 * (dd_time)1440;
-    /* ramp: per class, ground minutes over the class's MOG x the window;
-     * a window shorter than a week when the site flew for less */
-    dd_time first = to;
-    for (size_t i = 0; i < p->n_sorties; i++)
-        if (p->sorties[i].site == site && p->sorties[i].arrival_at_site < first)
-            first = p->sorties[i].arrival_at_site;
-    if (first > from)
-        from = first;
-    if (to - from < 1440)
-        return false;
-    double open = dd__open_minutes(s, site);
-    double span = (double)(to - from) * open / 1440.0;
-    for (size_t k = 0; k < x->n_mog; k++) {
-        if (x->mog[k].count <= 0)
-            continue;
-        double busy = 0;
-        for (size_t i = 0; i < p->n_sorties; i++) {
-            const dd_sortie *so = &p->sorties[i];
-            if (so->site != site || s->aircraft[so->aircraft].klass != x->mog[k].klass)
-                continue;
-            dd_time a = so->arrival_at_site > from ? so->arrival_at_site : from;
-            dd_time d = so->departure < to ? so->departure : to;
-            if (d > a)
-                busy += (double)(d - a);
-        }
-        double share = busy / ((double)x->mog[k].count * span);
-        if (share >= 0.85) {
-            p->binding = DD_BIND_MOG;
-            snprintf(p->binding_detail, sizeof p->binding_detail,
-                     "ramp at %s: %s MOG %d full %.0f%% of the last %.0f days",
-                     x->id, s->classes[x->mog[k].klass], x->mog[k].count,
-                     share > 1 ? 100.0 : 100 * share, (double)(to - from) / 1440.0);
-            return true;
-        }
-    }
-    /* tasks: most of the week's loads left within a day of being ready */
-    int32_t n = 0, prompt = 0;
-    for (size_t i = 0; i < p->n_sorties; i++) {
-        const dd_sortie *so = &p->sorties[i];
-        if (so->site != site || so->departure < from || so->load < 0)
-            continue;
-        dd_time ready = p->loads->loads[so->load].ready;
-        n++;
-        if (ready != DD_TIME_NONE && so->departure - ready <= 1440)
-            prompt++;
-    }
-    if (n > 0 && prompt * 4 >= n * 3) {
-        p->binding = DD_BIND_TASKS;
-        snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "tasks at %s: %d of its last %d loads flew within a day of ready", x->id,
-                 prompt, n);
-        return true;
-    }
-    return false;
-}
-
-/* A weekly cap (country-wide, site -1, or an airfield's) that held the
- * end of the plan back: used up in a week that ends on one of the last
- * eight days (the departures after it waited for the week to turn). The
- * count and the cap, or false. */
-static bool weekly_full(const dd_plan *p, const dd_cap_step *v, size_t n, int32_t site,
-                        int32_t *cap, int32_t *count)
-{
-    const dd_scenario *s = p->scenario;
-    int32_t last = dd_scenario_day(s, p->completion);
-    int64_t day0 = (s->epoch_unix / 60 + s->agreement.tz_offset) / 1440;
-    for (int32_t e = last; e >= last - 7 && e >= 0; e--) {
-        const dd_cap_step *at = NULL;
-        for (size_t i = 0; i < n && v[i].day <= e; i++)
-            at = &v[i];
-        if (!at || at->weekly <= 0)
-            continue;
-        int32_t lo = e - 6;
-        if (s->agreement.clearance.calendar_week)
-            lo = e - (int32_t)(((day0 + e + 3) % 7 + 7) % 7); /* Monday */
-        int32_t k = 0;
-        for (size_t i = 0; i < p->n_sorties; i++)
-            if (p->clearances[i].day >= lo && p->clearances[i].day <= e &&
-                (site < 0 || p->sorties[i].site == site))
-                k++;
-        if (k >= at->weekly) {
-            *cap = at->weekly;
-            *count = k;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The limit that held the plan back most: compare the completion with
- * each bound and with the caps actually filled near the end. */
-static dd_status binding(dd_plan *p, const dd__terms *terms)
-{
-    const dd_scenario *s = p->scenario;
-    p->binding = p->completion_lb_binding;
-    if (dd__crew_shut_out(p))
-        return DD_OK; /* binding and detail set */
-    /* a weekly cap used up by the last week says more than the bounds */
-    int32_t wcap, wk;
-    const dd_clearance_terms *ct = &s->agreement.clearance;
-    const char *wname = s->agreement.clearance.calendar_week ? "a calendar week" : "7 days";
-    if (p->n_sorties > 0 && p->completion != DD_TIME_NONE &&
-        weekly_full(p, ct->caps, ct->n_caps, -1, &wcap, &wk)) {
-        p->binding = DD_BIND_CLEARANCE_CAP;
-        snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "country-wide weekly clearance cap of %d flight%s/week (%d in %s before the "
-                 "last departures)",
-                 wcap, wcap == 1 ? "" : "s", wk, wname);
-        return DD_OK;
-    }
-    for (size_t si = 0; p->n_sorties > 0 && p->completion != DD_TIME_NONE && si < s->n_sites;
-         si++) {
-        const dd_site *x = &s->sites[si];
-        bool last_site = false;
-        for (size_t i = 0; i < p->n_sorties && !last_site; i++)
-            last_site = p->sorties[i].site == (int32_t)si &&
-                        p->sorties[i].departure == p->completion;
-        if (last_site && weekly_full(p, x->caps, x->n_caps, (int32_t)si, &wcap, &wk)) {
-            p->binding = DD_BIND_SITE_CAP;
-            snprintf(p->binding_detail, sizeof p->binding_detail,
-                     "weekly clearance cap at %s of %d flight%s/week (%d in %s before the last "
-                     "departures)",
-                     x->id,
-                     wcap, wcap == 1 ? "" : "s", wk, wname);
-            return DD_OK;
-        }
-    }
-    /* clearance caps full on the last days say more than the bounds */
-    if (p->n_sorties > 0 && p->completion != DD_TIME_NONE) {
-        int32_t last = dd_scenario_day(s, p->completion);
-        int32_t full_country = 0, full_site = 0, days = 0;
-        for (int32_t d = last - 6; d <= last; d++) {
-            int32_t c = 0;
-            int32_t *per = calloc(s->n_sites + 1, sizeof *per);
-            if (!per)
-                return DD_ENOMEM;
-            for (size_t i = 0; i < p->n_sorties; i++)
-                if (p->clearances[i].day == d) {
-                    c++;
-                    per[p->sorties[i].site]++;
-                }
-            days++;
-            if (terms->country_cap > 0 && c >= terms->country_cap)
-                full_country++;
-            for (size_t si = 0; si < s->n_sites; si++)
-                if (terms->site_cap[si] > 0 && per[si] >= terms->site_cap[si]) {
-                    full_site++;
-                    break;
-                }
-            free(per);
-        }
-        if (full_country * 2 >= days)
-            p->binding = DD_BIND_CLEARANCE_CAP;
-        else if (full_site * 2 >= days)
-            p->binding = DD_BIND_SITE_CAP;
-        else if (dd__overflight_full(p) || dd__crew_busy(p) || critical_site(p, terms))
-            return DD_OK; /* binding and detail set */
-    }
-    char a[40];
-    dd_scenario_format_time(s, p->completion_lb, 0, a, sizeof a);
-    /* a bound that ends before the deadline does not explain a plan that
-     * misses it: say so rather than name it */
-    if (p->binding == p->completion_lb_binding && p->completion != DD_TIME_NONE &&
-        p->completion > s->agreement.deadline && p->completion_lb <= s->agreement.deadline &&
-        p->binding != DD_BIND_CLEARANCE_CAP && p->binding != DD_BIND_SITE_CAP) {
-        snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "no single limit reaches the deadline (latest bound: %s, %s)",
-                 p->completion_lb_binding == DD_BIND_TASKS && p->completion_lb_detail[0]
-                     ? p->completion_lb_detail
-                     : dd_binding_name(p->completion_lb_binding),
-                 a);
-        return DD_OK;
-    }
-    switch (p->binding) {
-    case DD_BIND_CLEARANCE_CAP:
-        if (terms->country_cap == 0) {
-            snprintf(p->binding_detail, sizeof p->binding_detail, "%s",
-                     p->completion_lb_detail);
-            break;
-        }
-        snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "country-wide clearance cap of %d flight%s/day", terms->country_cap,
-                 terms->country_cap == 1 ? "" : "s");
-        break;
-    case DD_BIND_SITE_CAP:
-        snprintf(p->binding_detail, sizeof p->binding_detail,
-                 "airfield clearance caps (per-day limits at the sites)");
-        break;
-    case DD_BIND_OPENS:
-        if (max_t(s->agreement.clearance.opens, terms->lead_time) > 0)
-            snprintf(p->binding_detail, sizeof p->binding_detail,
-                     "the first clearance, day %.1f (clearances open or lead time)",
-                     (double)max_t(s->agreement.clearance.opens, terms->lead_time) / 1440.0);
-        else
-            snprintf(p->binding_detail, sizeof p->binding_detail,
-                     "none: the plan is limited by flying times only");
-        break;
-    case DD_BIND_TASKS:
-        if (p->completion_lb_detail[0]) {
-            snprintf(p->binding_detail, sizeof p->binding_detail, "%s, %s",
-                     p->completion_lb_detail, a);
-            break;
-        }
-        /* fall through */
-    default:
-        snprintf(p->binding_detail, sizeof p->binding_detail, "%s (lower bound %s)",
-                 dd_binding_name(p->binding), a);
-        break;
-    }
-    return DD_OK;
-}
-
-/* ---- relaxations --------------------------------------------------------- */
-
-/* The relaxation search (docs/plan.md, "When the plan misses"): every
- * single change a planner could ask the other side or the fleet for —
- * more clearances a day (country-wide, per airfield), more tails of a
- * type, faster exit processing at a site, a shorter clearance lead time —
- * is re-planned with the search (4 placement orders), and the smallest
- * step that meets every term is kept. The steps of one change are tried
- * largest first (when even the largest fails, the change is dropped
- * after one try), then bisected. The date changes (a later deadline, a
- * later closing date, a later milestone) need no re-plan: the plan as it
- * stands meets the moved date. Everything stops at the budget
- * (relax_time_s); what was not tried is said. */
-typedef struct relax_run {
-    dd_plan *p, *probe, *work;
-    const dd__terms *base;
-    dd__terms t;
-    const dd_plan_options *o;
-    double t0;
-    bool out_of_time;
-} relax_run;
-
-static void reset_terms(relax_run *r)
-{
-    const dd_scenario *s = r->p->scenario;
-    /* the ground tasks' times as planned (a change may have shortened them) */
-    for (dd_plan *q = r->probe; q; q = q == r->probe ? r->work : NULL) {
-        memcpy(q->tasks, r->p->tasks, s->n_tasks * sizeof *q->tasks);
-        memcpy(q->released, r->p->released, s->n_people * sizeof *q->released);
-        memcpy(q->cargo_ready, r->p->cargo_ready, s->n_cargo * sizeof *q->cargo_ready);
-    }
-    r->t.country_cap = r->base->country_cap;
-    r->t.lead_time = r->base->lead_time;
-    memcpy(r->t.site_cap, r->base->site_cap, s->n_sites * sizeof *r->t.site_cap);
-    memcpy(r->t.exit_per_day, r->base->exit_per_day, s->n_sites * sizeof *r->t.exit_per_day);
-    memcpy(r->t.extra_tails, r->base->extra_tails, s->n_aircraft * sizeof *r->t.extra_tails);
-    memcpy(r->t.extra_mog, r->base->extra_mog, s->n_sites * sizeof *r->t.extra_mog);
-}
-
-typedef void (*relax_apply)(relax_run *r, int64_t step, const void *ctx);
-
-static dd_status try_step(relax_run *r, relax_apply apply, const void *ctx, int64_t step,
-                          bool *met)
-{
-    *met = false;
-    /* a try is a search of 4 placement orders: it starts only if, at the
-     * pace of the plan's own search, it ends within the budget */
-    double per_order = r->p->iterations ? r->p->seconds / (double)r->p->iterations : 0;
-    if (r->o->relax_time_s > 0 && now_s() - r->t0 + 4 * per_order > r->o->relax_time_s) {
-        r->out_of_time = true;
-        return DD_OK;
-    }
-    reset_terms(r);
-    apply(r, step, ctx);
-    dd_status st = search(r->probe, r->work, &r->t, r->o, 4, r->p->fleet_mix);
-    *met = st == DD_OK && r->probe->deadline_met && !r->probe->terms_broken;
-    return st;
-}
-
-/* The smallest step in steps[0..n) (increasing) that meets the terms,
- * or -1. */
-static dd_status smallest_step(relax_run *r, relax_apply apply, const void *ctx,
-                               const int64_t *steps, size_t n, int64_t *found)
-{
-    *found = -1;
-    bool met;
-    dd_status st = try_step(r, apply, ctx, steps[n - 1], &met);
-    if (st != DD_OK || !met)
-        return st;
-    size_t lo = 0, hi = n - 1; /* steps[hi] meets; below lo none known */
-    while (lo < hi && st == DD_OK && !r->out_of_time) {
-        size_t mid = lo + (hi - lo) / 2;
-        st = try_step(r, apply, ctx, steps[mid], &met);
-        if (met)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    *found = steps[hi];
-    return st;
-}
-
-static void add_relax(dd_plan *p, const char *change, int32_t site, int32_t aircraft,
-                      int64_t value, int64_t was, const char *text)
-{
-    if (p->n_relaxations >= sizeof p->relaxations / sizeof *p->relaxations)
-        return;
-    dd_relaxation *r = &p->relaxations[p->n_relaxations++];
-    snprintf(r->change, sizeof r->change, "%s", change);
-    r->site = site;
-    r->aircraft = aircraft;
-    r->value = value;
-    r->was = was;
-    snprintf(r->text, sizeof r->text, "%s", text);
-}
-
-static void apply_country_cap(relax_run *r, int64_t step, const void *ctx)
-{
-    (void)ctx;
-    r->t.country_cap = r->base->country_cap + (int32_t)step;
-}
-
-static void apply_site_cap(relax_run *r, int64_t step, const void *ctx)
-{
-    size_t si = *(const size_t *)ctx;
-    r->t.site_cap[si] = r->base->site_cap[si] + (int32_t)step;
-}
-
-static void apply_tails(relax_run *r, int64_t step, const void *ctx)
-{
-    size_t a = *(const size_t *)ctx;
-    r->t.extra_tails[a] = r->base->extra_tails[a] + (int32_t)step;
-}
-
-static void apply_mog(relax_run *r, int64_t step, const void *ctx)
-{
-    size_t si = *(const size_t *)ctx;
-    r->t.extra_mog[si] = r->base->extra_mog[si] + (int32_t)step;
-}
-
-static void apply_exits(relax_run *r, int64_t step, const void *ctx)
-{
-    size_t si = *(const size_t *)ctx;
-    r->t.exit_per_day[si] = r->base->exit_per_day[si] + (int32_t)step;
-}
-
-static void apply_lead(relax_run *r, int64_t step, const void *ctx)
-{
-    (void)ctx;
-    r->t.lead_time = r->base->lead_time - step * DD_MINUTES_PER_DAY;
-}
-
-/* Ground tasks `step` per cent shorter: the schedule found, scaled about
- * the epoch (a uniform scaling keeps every precedence, lag and resource
- * limit of the shorter tasks), and the releases that follow from it. */
-static void apply_tasks(relax_run *r, int64_t step, const void *ctx)
-{
-    (void)ctx;
-    const dd_scenario *s = r->p->scenario;
-    for (dd_plan *q = r->probe; q; q = q == r->probe ? r->work : NULL) {
-        for (size_t k = 0; k < s->n_tasks; k++) {
-            q->tasks[k].start = r->p->tasks[k].start * (100 - step) / 100;
-            q->tasks[k].end = r->p->tasks[k].end * (100 - step) / 100;
-        }
-        release_times(q);
-    }
-}
-
-/* Whole days (rounded up) by which `late` minutes pass a date. */
-static int64_t days_late(dd_time late)
-{
-    return (late + DD_MINUTES_PER_DAY - 1) / DD_MINUTES_PER_DAY;
-}
-
-/* The date changes: when the plan misses exactly one date term (the
- * deadline, one site's closing date or one milestone) and keeps the
- * others and the people terms, moving that date meets them all with the
- * plan as it stands. */
-static void date_relaxation(dd_plan *p)
-{
-    const dd_scenario *s = p->scenario;
-    if (!p->all_out || p->terms_broken || p->completion == DD_TIME_NONE)
-        return;
-    int missed = 0;
-    char text[160];
-    const char *change = NULL;
-    int32_t site = -1;
-    int64_t days = 0;
-    if (p->completion > s->agreement.deadline) {
-        missed++;
-        days = days_late(p->completion - s->agreement.deadline);
-        change = "deadline";
-        snprintf(text, sizeof text, "a deadline %lld day%s later (this plan then meets it)",
-                 (long long)days, days == 1 ? "" : "s");
-    }
-    for (size_t si = 0; si < s->n_sites; si++) {
-        const dd_site *x = &s->sites[si];
-        if (x->close_by == DD_TIME_NONE || p->sites[si].closure == DD_TIME_NONE ||
-            p->sites[si].closure <= x->close_by)
-            continue;
-        missed++;
-        days = days_late(p->sites[si].closure - x->close_by);
-        change = "close_by";
-        site = (int32_t)si;
-        snprintf(text, sizeof text, "%s's closing date %lld day%s later (this plan then meets it)",
-                 x->id, (long long)days, days == 1 ? "" : "s");
-    }
-    for (size_t m = 0; m < s->agreement.n_milestones; m++) {
-        const dd_milestone_result *r = &p->milestones[m];
-        if (r->met)
-            continue;
-        missed++;
-        if (r->achieved == DD_TIME_NONE) {
-            missed++; /* no date meets it */
-            continue;
-        }
-        days = days_late(r->achieved - s->agreement.milestones[m].at);
-        change = "milestone";
-        snprintf(text, sizeof text, "milestone %s %lld day%s later (this plan then meets it)",
-                 s->agreement.milestones[m].id, (long long)days, days == 1 ? "" : "s");
-    }
-    if (missed == 1 && change)
-        add_relax(p, change, site, -1, days, 0, text);
-}
-
-/* Did a site's ramp hold two aircraft or more at once (else more spots
- * cannot help)? */
-static bool ramp_used(const dd_plan *p, int32_t site)
-{
-    for (size_t i = 0; i < p->n_sorties; i++) {
-        const dd_sortie *a = &p->sorties[i];
-        if (a->site != site)
-            continue;
-        for (size_t j = i + 1; j < p->n_sorties; j++) {
-            const dd_sortie *b = &p->sorties[j];
-            if (b->site == site && a->arrival_at_site < b->departure &&
-                b->arrival_at_site < a->departure)
-                return true;
-        }
-    }
-    return dd_site_mog_total(&p->scenario->sites[site]) <= 1;
-}
-
-static dd_status relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
-{
-    const dd_scenario *s = p->scenario;
-    relax_run r = {p, dd__plan_new(s), dd__plan_new(s), base, {0}, o, now_s(), false};
-    dd_status st = dd__terms_init(&r.t, s);
-    if (!r.probe || !r.work || st != DD_OK) {
-        dd_plan_free(r.probe);
-        dd_plan_free(r.work);
-        dd__terms_fini(&r.t);
-        return DD_ENOMEM;
-    }
-    for (dd_plan *q = r.probe; q; q = q == r.probe ? r.work : NULL) {
-        memcpy(q->tasks, p->tasks, s->n_tasks * sizeof *q->tasks);
-        memcpy(q->released, p->released, s->n_people * sizeof *q->released);
-        memcpy(q->cargo_ready, p->cargo_ready, s->n_cargo * sizeof *q->cargo_ready);
-    }
-    static const int64_t caps[] = {1, 2, 3, 4, 5, 6, 8, 10, 12};
-    static const int64_t tails[] = {1, 2, 3, 4, 5, 6, 8};
-    static const int64_t exits[] = {10, 20, 30, 40, 50, 100, 150, 200, 300, 400};
-    char text[160];
-    int64_t k;
-    if (base->country_cap >= 0) {
-        st = smallest_step(&r, apply_country_cap, NULL, caps, sizeof caps / sizeof *caps, &k);
-        if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "%lld clearance%s/day country-wide (now %d)",
-                     (long long)(base->country_cap + k), base->country_cap + k == 1 ? "" : "s",
-                     base->country_cap);
-            add_relax(p, "daily_cap", -1, -1, base->country_cap + k, base->country_cap, text);
-        }
-    }
-    for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
-        if (base->site_cap[si] < 0)
-            continue;
-        st = smallest_step(&r, apply_site_cap, &si, caps, sizeof caps / sizeof *caps, &k);
-        if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "%lld clearance%s/day at %s (now %d)",
-                     (long long)(base->site_cap[si] + k), base->site_cap[si] + k == 1 ? "" : "s",
-                     s->sites[si].id, base->site_cap[si]);
-            add_relax(p, "site_daily_cap", (int32_t)si, -1, base->site_cap[si] + k,
-                      base->site_cap[si], text);
-        }
-    }
-    for (size_t a = 0; a < s->n_aircraft && st == DD_OK; a++) {
-        st = smallest_step(&r, apply_tails, &a, tails, sizeof tails / sizeof *tails, &k);
-        if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "%lld more %s tail%s", (long long)k, s->aircraft[a].id,
-                     k == 1 ? "" : "s");
-            add_relax(p, "tails", -1, (int32_t)a, k, 0, text);
-        }
-    }
-    /* the ramp: parking spots at a site (its total MOG and each class it
-     * takes), where the plan kept the ramp busy */
-    static const int64_t spots[] = {1, 2, 3, 4, 6, 8};
-    for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
-        if (dd_site_mog_total(&s->sites[si]) <= 0 || !ramp_used(p, (int32_t)si))
-            continue;
-        st = smallest_step(&r, apply_mog, &si, spots, sizeof spots / sizeof *spots, &k);
-        if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "%lld more parking spot%s (MOG) at %s (now %d)",
-                     (long long)k, k == 1 ? "" : "s", s->sites[si].id,
-                     dd_site_mog_total(&s->sites[si]));
-            add_relax(p, "mog", (int32_t)si, -1, k, 0, text);
-        }
-    }
-    for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {
-        if (base->exit_per_day[si] < 0)
-            continue;
-        st = smallest_step(&r, apply_exits, &si, exits, sizeof exits / sizeof *exits, &k);
-        if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "exit processing of %lld/day at %s (now %d)",
-                     (long long)(base->exit_per_day[si] + k), s->sites[si].id,
-                     base->exit_per_day[si]);
-            add_relax(p, "exit_per_day", (int32_t)si, -1, base->exit_per_day[si] + k,
-                      base->exit_per_day[si], text);
-        }
-    }
-    int64_t lead_days = base->lead_time / DD_MINUTES_PER_DAY;
-    if (lead_days > 0 && st == DD_OK) {
-        int64_t cuts[64];
-        size_t n = 0;
-        for (int64_t d = 1; d <= lead_days && n < 64; d++)
-            cuts[n++] = d;
-        st = smallest_step(&r, apply_lead, NULL, cuts, n, &k);
-        if (st == DD_OK && k > 0) {
-            dd_time lead = base->lead_time - k * DD_MINUTES_PER_DAY;
-            snprintf(text, sizeof text, "a clearance lead time of %.0f days (now %.0f)",
-                     (double)lead / 1440.0, (double)base->lead_time / 1440.0);
-            add_relax(p, "lead_time", -1, -1, lead, base->lead_time, text);
-        }
-    }
-    if (s->n_tasks && st == DD_OK) {
-        static const int64_t shorter[] = {10, 20, 30, 40, 50};
-        st = smallest_step(&r, apply_tasks, NULL, shorter, sizeof shorter / sizeof *shorter, &k);
-        if (st == DD_OK && k > 0) {
-            snprintf(text, sizeof text, "ground tasks %lld%% shorter (every task)",
-                     (long long)k);
-            add_relax(p, "tasks", -1, -1, k, 0, text);
-        }
-    }
-    p->relax_incomplete = r.out_of_time;
-    date_relaxation(p);
-    dd_plan_free(r.probe);
-    dd_plan_free(r.work);
-    dd__terms_fini(&r.t);
-    return st;
-}
-
 dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan **out)
 {
     *out = NULL;
@@ -1331,7 +775,7 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
     p->objective = (int)o->objective;
     st = schedule_tasks(s, o->seed, p->tasks);
     if (st == DD_OK) {
-        release_times(p);
+        dd__plan_release_times(p);
         memcpy(work->tasks, p->tasks, s->n_tasks * sizeof *p->tasks);
         memcpy(work->released, p->released, s->n_people * sizeof *p->released);
         memcpy(work->cargo_ready, p->cargo_ready, s->n_cargo * sizeof *p->cargo_ready);
@@ -1346,19 +790,19 @@ dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan 
             if (iters > cap)
                 iters = cap;
         }
-        st = search(p, work, &terms, o, iters, true);
+        st = dd__plan_search(p, work, &terms, o, iters, true);
     }
     if (st == DD_OK) {
         p->margin = dd__tightest_term(p, p->margin_term, sizeof p->margin_term);
         st = dd__plan_bounds(p, &terms);
         if (st == DD_OK)
-            st = binding(p, &terms);
+            st = dd__plan_binding(p, &terms);
         p->commercial_seats_used = 0;
         for (size_t m = 0; m < p->n_movements; m++)
             if (p->movements[m].sortie < 0)
                 p->commercial_seats_used += p->movements[m].count;
         if (st == DD_OK && (!p->deadline_met || p->terms_broken) && o->relax)
-            st = relaxations(p, &terms, o);
+            st = dd__plan_relaxations(p, &terms, o);
     }
     dd_plan_free(work);
     dd__terms_fini(&terms);
