@@ -140,11 +140,16 @@ dd_status dd_diags_write_json(const dd_diags *d, const char *format, const char 
     dd__jw_str(&w, subject);
     dd__jw_key(&w, "ok");
     dd__jw_bool(&w, false);
-    dd__jw_key(&w, "errors");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < d->n_items; i++)
-        dd__jw_str(&w, d->items[i].message);
-    dd__jw_arr_end(&w);
+    dd__jw_errors(&w, d);
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);
+}
+
+void dd__jw_errors(dd_jw *w, const dd_diags *d)
+{
+    dd__jw_key(w, "errors");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < d->n_items; i++)
+        dd__jw_str(w, d->items[i].message);
+    dd__jw_arr_end(w);
 }

@@ -36,6 +36,8 @@ void dd__jw_int(dd_jw *w, int64_t v);
 void dd__jw_num(dd_jw *w, double v); /* non-finite values are written as null */
 void dd__jw_bool(dd_jw *w, bool v);
 void dd__jw_null(dd_jw *w);
+/* "errors": [the messages of d] in the object being written. */
+void dd__jw_errors(dd_jw *w, const dd_diags *d);
 /* Finish (newline) and report DD_EIO if any write failed. */
 dd_status dd__jw_end(dd_jw *w);
 

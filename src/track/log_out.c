@@ -173,11 +173,7 @@ static dd_status verify_json(const dd_track *t, const char *log, dd_status st, i
     if (st != DD_OK) {
         dd__jw_key(&w, "bad_event");
         dd__jw_int(&w, bad);
-        dd__jw_key(&w, "errors");
-        dd__jw_arr(&w);
-        for (size_t i = 0; i < d->n_items; i++)
-            dd__jw_str(&w, d->items[i].message);
-        dd__jw_arr_end(&w);
+        dd__jw_errors(&w, d);
     }
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);
