@@ -179,6 +179,42 @@ static void test_regressions(void **state)
     assert_true(last_sorties >= 3);
     dd_plan_free(p);
     dd_scenario_free(s);
+    /* a hub that takes 2,000 people a day: the people-only sorties go on
+     * to the next hub when it is full, and no more sorties fly than the
+     * seats need (31 of 400 seats for 12,100) */
+    assert_clean(DATA "/plan/hubpeople/scenario.yaml");
+    s = load(DATA "/plan/hubpeople/scenario.yaml");
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_int_equal(s->hubs[0].people_per_day, 2000);
+    assert_int_equal(p->n_sorties, 31);
+    int64_t landed[40] = {0}, elsewhere = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        int64_t pax = 0;
+        for (size_t k = 0; k < p->sorties[i].n_pax; k++)
+            pax += p->sorties[i].pax[k].count;
+        int32_t d = dd_scenario_day(s, p->sorties[i].arrival);
+        assert_true(d >= 0 && d < 40);
+        if (p->sorties[i].hub == 0)
+            landed[d] += pax;
+        else
+            elsewhere += pax;
+    }
+    for (int d = 0; d < 40; d++)
+        assert_true(landed[d] <= 2000);
+    assert_int_equal(landed[0], 2000); /* filled, then the next hub */
+    assert_true(elsewhere > 0);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    /* with that hub alone and four days, its capacity is the change found */
+    s = load(DATA "/plan/hubpeople/tight.yaml");
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    assert_false(p->deadline_met);
+    assert_true(p->n_relaxations >= 1);
+    assert_string_equal(p->relaxations[0].change, "hub_people");
+    assert_int_equal(p->relaxations[0].was, 2000);
+    assert_string_equal(p->relaxations[0].text, "2500 people a day at hub OTBH (now 2000)");
+    dd_plan_free(p);
+    dd_scenario_free(s);
     /* security leaves on military sorties although airliners have room */
     assert_clean(DATA "/plan/regress/seccom.yaml");
     s = load(DATA "/plan/regress/seccom.yaml");

@@ -107,6 +107,8 @@ static const bad_case bad_cases[] = {
      "unknown country 'XX' (list it in agreement.clearance.overflight)"},
     {"hub-mog.yaml", 1, "hub-mog.yaml", 37, 10, "destinations[0].mog",
      "must be between 0 and 1000, got -2"},
+    {"hub-people.yaml", 1, "hub-people.yaml", 37, 21, "destinations[0].people_per_day",
+     "expected a whole number, got '2k'"},
     {"exit-per-hour.yaml", 1, "exit-per-hour.yaml", 25, 20, "sites[0].exit_per_hour",
      "must be between 0 and 10000000, got -5"},
     {"site-caps-order.yaml", 1, "site-caps-order.yaml", 34, 16, "sites[1].caps[1].from",

@@ -528,6 +528,25 @@ static void test_exit_hour(void **state)
     dd_scenario_free(s);
 }
 
+/* Hub throughput (issue 18): s-hubpeople.yaml's HUB takes 12 people a
+ * day; plan.json's sortie 2 lands 14 there on 5 June. */
+static void test_hub_people(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("s-hubpeople.yaml");
+    dd_verify_report *r = NULL;
+    assert_int_equal(verify(s, "plan.json", &r), DD_OK);
+    assert_int_equal(r->n_violations, 1);
+    assert_int_equal(r->violations[0].kind, DD_V_HUB_PEOPLE);
+    assert_string_equal(dd_violation_kind_name(DD_V_HUB_PEOPLE), "hub_people");
+    assert_int_equal(r->violations[0].sortie, 2);
+    assert_string_equal(r->violations[0].message,
+                        "HUB on 2024-06-05: 14 people land, above the hub's 12 a day (sortie 2)");
+    assert_true(r->violations[0].line > 1); /* at the sortie */
+    dd_verify_report_free(r);
+    dd_scenario_free(s);
+}
+
 /* Evacuees (issue 18) escort nothing: s-evac.yaml makes OPS evacuees,
  * and bad/evac-escort.json (plan.json with that role) has one of them
  * escort the crypto gear on sortie 3, with evacuees alone aboard. */
@@ -646,6 +665,7 @@ static void test_bad_plans(void **state)
     kinds_seen[DD_V_CREW]++;
     kinds_seen[DD_V_UTILISATION]++;
     kinds_seen[DD_V_OVERFLIGHT]++; /* test_hubs */
+    kinds_seen[DD_V_HUB_PEOPLE]++; /* test_hub_people */
     for (int k = 0; k < DD_V_COUNT; k++)
         if (!kinds_seen[k])
             fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
@@ -909,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_hubs_malformed),
         cmocka_unit_test(test_exit_hour),
         cmocka_unit_test(test_evacuees),
+        cmocka_unit_test(test_hub_people),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_violation_details),

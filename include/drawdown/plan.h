@@ -122,7 +122,9 @@ typedef struct dd_relaxation {
     char change[32]; /* "site_daily_cap", "daily_cap", "tails", "exit_per_day", "lead_time",
                       * "deadline", "close_by", "milestone" (value: days later),
                       * "tasks" (value: per cent shorter), "mog" (value: spots
-                      * added at the site, to its total and each class) */
+                      * added at the site, to its total and each class),
+                      * "hub_people" (value: people a day at the hub named
+                      * in text) */
     int32_t site;    /* or -1 */
     int32_t aircraft; /* or -1 */
     int64_t value;   /* the new value (minutes for lead_time) */

@@ -194,6 +194,8 @@ typedef struct dd_hub {
     double lat, lon;
     int32_t mog; /* aircraft on the ground at once, each for its type's
                   * ground time after block-in; -1 = no limit */
+    int32_t people_per_day; /* passengers landing per host-country day of
+                             * block-in at the hub; -1 = no limit */
     size_t n_overflies;
     const int32_t *overflies; /* indices into agreement.clearance.overflight:
                                * the countries the route to it crosses */

@@ -61,7 +61,8 @@ extern "C" {
     X(ORDER, "order")                         \
     X(CREW, "crew")                           \
     X(UTILISATION, "utilisation")             \
-    X(OVERFLIGHT, "overflight")
+    X(OVERFLIGHT, "overflight")               \
+    X(HUB_PEOPLE, "hub_people")
 
 typedef enum dd_violation_kind {
 #define DD_VIOLATION_ENUM(name, text) DD_V_##name,

@@ -1110,9 +1110,11 @@ static void load_hubs(dd_loader *L, dd_ynode *root)
         get_position(L, m, p, &x->lat, &x->lon);
         x->mog = -1;
         get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
+        x->people_per_day = -1;
+        get_int(L, m, p, "people_per_day", 0, 10000000, false, &x->people_per_day);
         load_overflies(L, m, p, x);
-        static const char *const known[] = {"id", "name", "icao", "position", "mog", "overflies",
-                                            NULL};
+        static const char *const known[] = {"id",  "name",      "icao",           "position",
+                                            "mog", "overflies", "people_per_day", NULL};
         dd__yunknown(L, m, p, known);
     }
     L->s->hubs = L->hubs_v;

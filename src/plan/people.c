@@ -84,8 +84,16 @@ static dd_status add_movement(dd_plan *p, size_t *cap, int32_t g, int32_t count,
     return DD_OK;
 }
 
-static dd_status add_pax(dd_sortie *so, int32_t g, int32_t count, bool escort)
+/* The host day a sortie lands at its hub (its people count there). */
+static int32_t hub_day(const dd__state *st, const dd_sortie *so)
 {
+    return dd_scenario_day(st->s, so->arrival);
+}
+
+static dd_status add_pax(dd__state *st, dd_sortie *so, int32_t g, int32_t count, bool escort)
+{
+    if (dd__hub_pax_add(st, so->hub, hub_day(st, so), count) != DD_OK)
+        return DD_ENOMEM;
     for (size_t i = 0; i < so->n_pax; i++)
         if (so->pax[i].people == g && so->pax[i].escort == escort) {
             so->pax[i].count += count;
@@ -161,9 +169,11 @@ static dd_status use_exits(site_run *r, const dep *d, int32_t n)
     return DD_OK;
 }
 
-/* Seats a military sortie still has (seats and weight). */
-static int32_t sortie_room(const dd_scenario *s, const dd_sortie *so)
+/* Seats a military sortie still has (seats and weight, and the people
+ * its hub still takes the day it lands). */
+static int32_t sortie_room(const dd__state *st, const dd_sortie *so)
 {
+    const dd_scenario *s = st->s;
     int32_t used = 0;
     for (size_t i = 0; i < so->n_pax; i++)
         used += so->pax[i].count;
@@ -171,6 +181,9 @@ static int32_t sortie_room(const dd_scenario *s, const dd_sortie *so)
     double w = so->acl_kg - so->weight_kg - used * s->passenger_kg;
     int32_t by_weight = (int32_t)floor(w / s->passenger_kg + 1e-9);
     int32_t r = by_seats < by_weight ? by_seats : by_weight;
+    int32_t hub = dd__hub_pax_left(st, so->hub, hub_day(st, so));
+    if (hub < r)
+        r = hub;
     return r > 0 ? r : 0;
 }
 
@@ -247,7 +260,7 @@ static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd
         *taken += n;
         dd_status st = DD_OK;
         if (d->sortie >= 0)
-            st = add_pax(&r->st->sorties[d->sortie], g, n, escort);
+            st = add_pax(r->st, &r->st->sorties[d->sortie], g, n, escort);
         if (st == DD_OK)
             st = add_movement(p, &r->cap_mov, g, n, d->sortie, d->t, d->day);
         if (st != DD_OK)
@@ -281,7 +294,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             continue;
         dd_sortie *so = &r->st->sorties[d->sortie];
         if (so->load < 0 || !p->loads->loads[so->load].sensitive || load_forbids_pax(s, p, so) ||
-            sortie_room(s, so) < 1 || exits_left(r, d) < 1)
+            sortie_room(r->st, so) < 1 || exits_left(r, d) < 1)
             continue;
         int32_t n = 0;
         dd_status st = take(r, d, false, 1, d->t - lead, true, &n);
@@ -325,7 +338,7 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
             last_used = d->t;
             continue;
         }
-        int32_t room = military ? sortie_room(s, so) : d->seats;
+        int32_t room = military ? sortie_room(r->st, so) : d->seats;
         int32_t ex = exits_left(r, d);
         if (ex < room)
             room = ex;
@@ -439,7 +452,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
         if (military && load_forbids_pax(s, p, so))
             continue;
         /* commercial: the seats left that day after the first pass */
-        int32_t room = military ? sortie_room(s, so) : d->seats - d->used;
+        int32_t room = military ? sortie_room(r->st, so) : d->seats - d->used;
         int32_t ex = exits_left(r, d);
         if (ex < room)
             room = ex;
@@ -465,7 +478,7 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
                 count_out(r, (int32_t)g, n);
                 dd_status st = DD_OK;
                 if (military)
-                    st = add_pax(so, (int32_t)g, n, false);
+                    st = add_pax(r->st, so, (int32_t)g, n, false);
                 if (st == DD_OK)
                     st = add_movement(p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
                 if (st == DD_OK)
@@ -485,7 +498,7 @@ static dd_status board(site_run *r, const dep *d, size_t g, int32_t n)
 {
     r->rem[g] -= n;
     count_out(r, (int32_t)g, n);
-    dd_status st = add_pax(&r->st->sorties[d->sortie], (int32_t)g, n, false);
+    dd_status st = add_pax(r->st, &r->st->sorties[d->sortie], (int32_t)g, n, false);
     if (st == DD_OK)
         st = add_movement(r->p, &r->cap_mov, (int32_t)g, n, d->sortie, d->t, d->day);
     if (st == DD_OK)
@@ -500,7 +513,7 @@ static dd_status board_all(site_run *r, const dep *d, bool security_only)
     const dd_scenario *s = r->p->scenario;
     if (d->sortie < 0)
         return DD_OK;
-    int32_t room = sortie_room(s, &r->st->sorties[d->sortie]);
+    int32_t room = sortie_room(r->st, &r->st->sorties[d->sortie]);
     int32_t ex = exits_left(r, d);
     if (ex < room)
         room = ex;
@@ -551,7 +564,7 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
                   !(r->not_before != DD_TIME_NONE && d->t <= r->not_before);
         if (!ok)
             return DD_OK; /* the run at the end is broken: no final set */
-        int32_t room = sortie_room(s, so);
+        int32_t room = sortie_room(r->st, so);
         room_sum += room;
         first = i;
     }
@@ -579,7 +592,7 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     int32_t most = 0;
     for (size_t i = first; i < n_deps; i++)
         if (deps[i].sortie >= 0) {
-            int32_t room = sortie_room(s, &r->st->sorties[deps[i].sortie]);
+            int32_t room = sortie_room(r->st, &r->st->sorties[deps[i].sortie]);
             if (room > most)
                 most = room;
         }
@@ -595,7 +608,7 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
     int64_t last_room = 0;
     for (size_t i = first; i < n_deps; i++)
         if (deps[i].sortie >= 0 && deps[i].t == deps[last].t)
-            last_room += sortie_room(s, &r->st->sorties[deps[i].sortie]);
+            last_room += sortie_room(r->st, &r->st->sorties[deps[i].sortie]);
     int32_t last_ex = exits_left(r, &deps[last]);
     if ((last_ex < last_room ? last_ex : last_room) < need)
         return DD_OK;
@@ -743,6 +756,11 @@ static void clear_site(dd_plan *p, dd__state *st, int32_t site)
     const dd_scenario *s = p->scenario;
     for (size_t i = 0; i < st->n_sorties; i++)
         if (st->sorties[i].site == site) {
+            int32_t n = 0;
+            for (size_t k = 0; k < st->sorties[i].n_pax; k++)
+                n += st->sorties[i].pax[k].count;
+            /* gives back what was booked: no allocation */
+            (void)dd__hub_pax_add(st, st->sorties[i].hub, hub_day(st, &st->sorties[i]), -n);
             free(st->sorties[i].pax);
             st->sorties[i].pax = NULL;
             st->sorties[i].n_pax = 0;
@@ -935,6 +953,21 @@ static int64_t final_aircraft(const dd_scenario *s, int32_t site, const int32_t 
     return need > seats ? (need + seats - 1) / seats : 1;
 }
 
+/* Book (sign 1) or give back (-1) the seats of the sorties from n0 on at
+ * their hubs: while people-only sorties are placed, the ones placed
+ * before count as full at their hub that day, so that a hub that takes
+ * so many people a day is not chosen for more than it takes; the seating
+ * books what they carry. */
+static void book_seats(dd__state *st, size_t n0, int32_t sign)
+{
+    for (size_t i = n0; i < st->n_sorties; i++) {
+        const dd_sortie *so = &st->sorties[i];
+        /* giving back never allocates; booking that fails only lets a
+         * later placement choose the hub: the seating keeps its limit */
+        (void)dd__hub_pax_add(st, so->hub, hub_day(st, so), sign * so->seats);
+    }
+}
+
 /* The last n aircraft of type `type`, leaving the site together at the
  * first minute from `ready` they all can: each placed at the minute of
  * the first; when one cannot be, it is placed as early as it can and the
@@ -958,6 +991,7 @@ static dd_status final_group(dd_plan *p, dd__state *st, int32_t site, int32_t ty
             return DD_OK;
         if (rc != DD_OK)
             return rc;
+        book_seats(st, st->n_sorties - 1, 1);
         (*n_added)++;
         at = st->sorties[st->n_sorties - 1].departure;
         together++;
@@ -971,10 +1005,10 @@ static dd_status final_group(dd_plan *p, dd__state *st, int32_t site, int32_t ty
  * (`late` the latest release among them, `last_used` its last departure,
  * `not_before` the sites it follows); the others in waves as they are
  * released. *n_added: how many were placed. */
-static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const int32_t *rem,
-                                const dd_time *arrive, int64_t still, dd_time late,
-                                dd_time last_used, dd_time not_before, dd_time **waves,
-                                size_t *cap_waves, size_t *n_added)
+static dd_status place_people(dd_plan *p, dd__state *st, int32_t site, const int32_t *rem,
+                               const dd_time *arrive, int64_t still, dd_time late,
+                               dd_time last_used, dd_time not_before, dd_time **waves,
+                               size_t *cap_waves, size_t *n_added)
 {
     const dd_scenario *s = p->scenario;
     *n_added = 0;
@@ -1066,9 +1100,22 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
             return DD_OK;
         if (rc != DD_OK)
             return rc;
+        book_seats(st, st->n_sorties - 1, 1);
         (*n_added)++;
     }
     return n_final > 1 ? final_group(p, st, site, type, ready, n_final, n_added) : DD_OK;
+}
+
+static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const int32_t *rem,
+                                const dd_time *arrive, int64_t still, dd_time late,
+                                dd_time last_used, dd_time not_before, dd_time **waves,
+                                size_t *cap_waves, size_t *n_added)
+{
+    size_t n0 = st->n_sorties;
+    dd_status rc = place_people(p, st, site, rem, arrive, still, late, last_used, not_before,
+                                waves, cap_waves, n_added);
+    book_seats(st, n0, -1);
+    return rc;
 }
 
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
@@ -1098,6 +1145,7 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
         st->sorties[i].n_pax = 0;
     }
     p->n_movements = 0;
+    dd__hub_pax_reset(st);
     rc = fly_augmentees(p, st, arrive);
     if (rc != DD_OK)
         goto fail_alloc;

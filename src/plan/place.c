@@ -316,7 +316,8 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     st->hub_ramp = calloc(nh, sizeof *st->hub_ramp);
     size_t no = s->agreement.clearance.n_overflight;
     st->over_day = calloc(no ? no : 1, sizeof *st->over_day);
-    if (!st->hub_order || !st->hub_ramp || !st->over_day)
+    st->hub_pax = calloc(nh ? nh : 1, sizeof *st->hub_pax);
+    if (!st->hub_order || !st->hub_ramp || !st->over_day || !st->hub_pax)
         return DD_ENOMEM;
     for (size_t i = 0; i < s->n_sites; i++)
         order_hubs(s, (int32_t)i, st->hub_order + i * nh);
@@ -352,6 +353,7 @@ void dd__state_clear(dd__state *st)
     for (size_t k = 0; k < s->agreement.clearance.n_overflight; k++)
         if (st->over_day[k].v)
             memset(st->over_day[k].v, 0, st->over_day[k].n * sizeof *st->over_day[k].v);
+    dd__hub_pax_reset(st);
     for (size_t a = 0; a < s->n_aircraft; a++) {
         ivset_clear(&st->crew[a]);
         for (int32_t k = 0; st->fly[a] && k < st->n_tails[a]; k++)
@@ -393,9 +395,12 @@ void dd__state_fini(dd__state *st)
         ivset_fini(&st->hub_ramp[h]);
     for (size_t k = 0; st->over_day && k < s->agreement.clearance.n_overflight; k++)
         free(st->over_day[k].v);
+    for (size_t h = 0; st->hub_pax && h < s->n_hubs; h++)
+        free(st->hub_pax[h].v);
     free(st->hub_order);
     free(st->hub_ramp);
     free(st->over_day);
+    free(st->hub_pax);
     free(st->crew);
     free(st->fly);
     free(st->ground);
@@ -679,6 +684,29 @@ static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
                      1);
 }
 
+int32_t dd__hub_pax_left(const dd__state *st, int32_t hub, int32_t day)
+{
+    int32_t cap = hub >= 0 ? st->terms->hub_people[hub] : -1;
+    if (cap < 0)
+        return INT32_MAX;
+    int32_t left = cap - day_get(&st->hub_pax[hub], day);
+    return left > 0 ? left : 0;
+}
+
+dd_status dd__hub_pax_add(dd__state *st, int32_t hub, int32_t day, int32_t n)
+{
+    if (hub < 0 || st->terms->hub_people[hub] < 0)
+        return DD_OK;
+    return day_add(&st->hub_pax[hub], day, n) ? DD_OK : DD_ENOMEM;
+}
+
+void dd__hub_pax_reset(dd__state *st)
+{
+    for (size_t h = 0; h < st->s->n_hubs; h++)
+        if (st->hub_pax[h].v)
+            memset(st->hub_pax[h].v, 0, st->hub_pax[h].n * sizeof *st->hub_pax[h].v);
+}
+
 /* The hub a departure at t flies to: the nearest one with room on its
  * ramp, whose cabin load at that distance still takes the load, and
  * whose route's overflight clearances could be had (for a ferry from
@@ -693,8 +721,12 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
     *next = INT64_MAX; /* the earliest departure worth trying next */
     for (size_t i = 0; i < nh; i++) {
         int32_t h = order[i];
-        if (s->hubs[h].mog == 0)
-            continue; /* takes no aircraft */
+        /* a hub that takes no aircraft; one that takes no people, for
+         * people only or a load that needs an escort aboard */
+        if (s->hubs[h].mog == 0 ||
+            (st->terms->hub_people[h] == 0 &&
+             (rq->load < 0 || lp->loads[rq->load].sensitive)))
+            continue;
         if (i > 0 && rq->load >= 0 &&
             floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) <
                 lp->loads[rq->load].weight_kg)
@@ -702,6 +734,14 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
         dd_time arr = t + ferry_minutes(st, rq->aircraft, rq->site, h);
         dd_time n = INT64_MIN;
         bool ok = over_ok(st, -1, h, t, day, &n);
+        if (rq->load < 0 && dd__hub_pax_left(st, h, dd_scenario_day(s, arr)) <= 0) {
+            /* people only, and the hub has taken its people that day:
+             * land the next day */
+            ok = false;
+            dd_time nd = dd_scenario_day_start(s, dd_scenario_day(s, arr) + 1) - (arr - t);
+            if (nd > n)
+                n = nd;
+        }
         if (!hub_ok(st, h, arr, arr + ac->ground_time)) {
             ok = false;
             if (n < t + STEP)
@@ -1013,7 +1053,8 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
      * the hub is chosen per departure (else: the nearest) */
     bool hubs_vary = ct->n_overflight > 0;
     for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
-        hubs_vary = s->hubs[h].mog >= 0;
+        hubs_vary = s->hubs[h].mog >= 0 || tm->hub_people[h] == 0 ||
+                    (rq->load < 0 && tm->hub_people[h] >= 0);
     dd_time g = ac->ground_time;
     dd_time t = first_try(st, rq, ac);
     for (int iter = 0; iter < 200000; iter++) {

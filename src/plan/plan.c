@@ -734,8 +734,11 @@ dd_status dd__terms_init(dd__terms *t, const dd_scenario *s)
     t->exit_per_day = calloc(s->n_sites + 1, sizeof *t->exit_per_day);
     t->extra_tails = calloc(s->n_aircraft + 1, sizeof *t->extra_tails);
     t->extra_mog = calloc(s->n_sites + 1, sizeof *t->extra_mog);
-    if (!t->site_cap || !t->exit_per_day || !t->extra_tails || !t->extra_mog)
+    t->hub_people = calloc(s->n_hubs + 1, sizeof *t->hub_people);
+    if (!t->site_cap || !t->exit_per_day || !t->extra_tails || !t->extra_mog || !t->hub_people)
         return DD_ENOMEM;
+    for (size_t h = 0; h < s->n_hubs; h++)
+        t->hub_people[h] = s->hubs[h].people_per_day;
     for (size_t i = 0; i < s->n_sites; i++) {
         t->site_cap[i] = s->sites[i].daily_cap;
         t->exit_per_day[i] = s->sites[i].exit_per_day >= 0 ? s->sites[i].exit_per_day
@@ -750,6 +753,7 @@ void dd__terms_fini(dd__terms *t)
     free(t->exit_per_day);
     free(t->extra_tails);
     free(t->extra_mog);
+    free(t->hub_people);
 }
 
 /* ---- bounds ---------------------------------------------------------- */

@@ -16,6 +16,7 @@ typedef struct dd__terms {
     int32_t *extra_tails;  /* per aircraft type */
     int32_t *extra_mog;    /* per site: spots added to its total and each
                             * class it takes (a relaxation) */
+    int32_t *hub_people;   /* per hub: people a day it takes, -1 none */
     dd_time lead_time;
 } dd__terms;
 
@@ -83,6 +84,9 @@ typedef struct dd__state {
     int32_t *hub_order;
     dd__ivset *hub_ramp;
     dd__daycount *over_day;
+    /* per hub: passengers landing per host day of block-in (booked by
+     * the people's seating, people.c; destinations[].people_per_day) */
+    dd__daycount *hub_pax;
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;
@@ -111,6 +115,14 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
 /* The departure dd__place would give rq, into *t_out, changing nothing. */
 dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                           dd_time *t_out);
+
+/* Hub throughput (destinations[].people_per_day): passengers hub `hub`
+ * may still take on host day `day` (INT32_MAX: no limit); book n more
+ * (n < 0 gives them back; DD_ENOMEM); forget them all. People-only
+ * requests (load -1) go only to a hub that takes people that day. */
+int32_t dd__hub_pax_left(const dd__state *st, int32_t hub, int32_t day);
+dd_status dd__hub_pax_add(dd__state *st, int32_t hub, int32_t day, int32_t n);
+void dd__hub_pax_reset(dd__state *st);
 
 /* People: assign every group to sorties and commercial seats, adding
  * people-only sorties where needed. Fills p->movements and pax. */

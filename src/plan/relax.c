@@ -41,6 +41,7 @@ static void reset_terms(relax_run *r)
     memcpy(r->t.exit_per_day, r->base->exit_per_day, s->n_sites * sizeof *r->t.exit_per_day);
     memcpy(r->t.extra_tails, r->base->extra_tails, s->n_aircraft * sizeof *r->t.extra_tails);
     memcpy(r->t.extra_mog, r->base->extra_mog, s->n_sites * sizeof *r->t.extra_mog);
+    memcpy(r->t.hub_people, r->base->hub_people, s->n_hubs * sizeof *r->t.hub_people);
 }
 
 typedef void (*relax_apply)(relax_run *r, int64_t step, const void *ctx);
@@ -122,6 +123,44 @@ static void apply_mog(relax_run *r, int64_t step, const void *ctx)
 {
     size_t si = *(const size_t *)ctx;
     r->t.extra_mog[si] = r->base->extra_mog[si] + (int32_t)step;
+}
+
+/* a hub's people a day, up by step per cent (at least one) */
+static void apply_hub(relax_run *r, int64_t step, const void *ctx)
+{
+    size_t h = *(const size_t *)ctx;
+    int64_t base = r->base->hub_people[h];
+    int64_t more = base * step / 100;
+    r->t.hub_people[h] = (int32_t)(base + (more > 0 ? more : 1));
+}
+
+/* Did some sortie's people fill hub h on the day it landed? */
+static bool hub_filled(const dd_plan *p, int32_t h, int32_t cap)
+{
+    const dd_scenario *s = p->scenario;
+    int32_t *day = NULL;
+    size_t nd = 0;
+    bool full = false;
+    for (size_t i = 0; i < p->n_sorties && !full; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        int32_t d = dd_scenario_day(s, so->arrival);
+        if (so->hub != h || d < 0)
+            continue;
+        if ((size_t)d >= nd) {
+            size_t n = (size_t)d + 64;
+            int32_t *v = realloc(day, n * sizeof *v);
+            if (!v)
+                break; /* not known: not tried */
+            memset(v + nd, 0, (n - nd) * sizeof *v);
+            day = v;
+            nd = n;
+        }
+        for (size_t k = 0; k < so->n_pax; k++)
+            day[d] += so->pax[k].count;
+        full = day[d] >= cap;
+    }
+    free(day);
+    return full;
 }
 
 static void apply_exits(relax_run *r, int64_t step, const void *ctx)
@@ -289,6 +328,21 @@ dd_status dd__plan_relaxations(dd_plan *p, const dd__terms *base, const dd_plan_
                      (long long)k, k == 1 ? "" : "s", s->sites[si].id,
                      dd_site_mog_total(&s->sites[si]));
             add_relax(p, "mog", (int32_t)si, -1, k, 0, text);
+        }
+    }
+    /* a hub's people a day, where the plan filled it some day */
+    static const int64_t pct[] = {10, 25, 50, 100, 200};
+    for (size_t h = 0; h < s->n_hubs && st == DD_OK; h++) {
+        int32_t cap = base->hub_people[h];
+        if (cap < 0 || !hub_filled(p, (int32_t)h, cap))
+            continue;
+        st = smallest_step(&r, apply_hub, &h, pct, sizeof pct / sizeof *pct, &k);
+        if (st == DD_OK && k > 0) {
+            int64_t more = (int64_t)cap * k / 100;
+            int64_t to = cap + (more > 0 ? more : 1);
+            snprintf(text, sizeof text, "%lld people a day at hub %s (now %d)",
+                     (long long)to, s->hubs[h].id, cap);
+            add_relax(p, "hub_people", -1, -1, to, cap, text);
         }
     }
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++) {

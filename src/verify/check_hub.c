@@ -9,6 +9,10 @@
  * block-in for its type's ground time; at every instant those are at most
  * the hub's MOG.
  *
+ * Throughput (`destinations[].people_per_day`, kind `hub_people`): the
+ * passengers of the sorties landing at a hub, per host-country day of
+ * block-in, are at most the hub's people a day.
+ *
  * Overflight: a sortie ferried from one hub and flying out to another
  * needs a clearance from each country either route crosses
  * (`destinations[].overflies`), each counted once: filed at least the
@@ -200,6 +204,62 @@ static void check_overflight(vctx *c)
     free(req);
 }
 
+typedef struct hub_day {
+    int32_t day;
+    int32_t sortie; /* index */
+    int64_t pax;
+} hub_day;
+
+static int cmp_hub_day(const void *a, const void *b)
+{
+    const hub_day *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return (x->sortie > y->sortie) - (x->sortie < y->sortie);
+}
+
+/* The people landing at hub h each host day, against its people a day. */
+static void check_hub_people(vctx *c, int32_t h, hub_day *v)
+{
+    const dd_scenario *s = c->s;
+    const vplan *p = c->p;
+    const dd_hub *hub = &s->hubs[h];
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        int64_t pax = 0;
+        for (size_t k = 0; k < x->n_pax; k++)
+            pax += x->pax[k].count;
+        if (x->dest == h && pax > 0)
+            v[n++] = (hub_day){dd_scenario_day(s, x->arr), (int32_t)i, pax};
+    }
+    qsort(v, n, sizeof *v, cmp_hub_day);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        int64_t sum = 0;
+        for (; j < n && v[j].day == v[i].day; j++)
+            sum += v[j].pax;
+        if (sum > hub->people_per_day) {
+            char d[16], list[160];
+            dd__vf_date(c, v[i].day, d, sizeof d);
+            size_t off = 0;
+            list[0] = '\0';
+            for (size_t k = i; k < j && off + 24 < sizeof list; k++)
+                off += (size_t)snprintf(list + off, sizeof list - off, "%s%lld",
+                                        k > i ? ", " : "", (long long)p->sorties[v[k].sortie].id);
+            if (off + 24 >= sizeof list)
+                snprintf(list + off, sizeof list - off, ", ...");
+            const vsortie *x = &p->sorties[v[j - 1].sortie];
+            dd__vf_add(c, DD_V_HUB_PEOPLE, T_NONE, x->id, NULL, x->site, v[i].day, x->line,
+                       x->col,
+                       "%s on %s: %lld people land, above the hub's %d a day (sortie%s %s)",
+                       hub->id, d, (long long)sum, hub->people_per_day, j - i > 1 ? "s" : "",
+                       list);
+        }
+        i = j;
+    }
+}
+
 void dd__vf_check_hubs(vctx *c)
 {
     const dd_scenario *s = c->s;
@@ -219,6 +279,20 @@ void dd__vf_check_hubs(vctx *c)
             if (s->hubs[h].mog >= 0)
                 check_hub_ramp(c, (int32_t)h, ev);
         free(ev);
+    }
+    bool people = false;
+    for (size_t h = 0; h < s->n_hubs; h++)
+        people |= s->hubs[h].people_per_day >= 0;
+    if (people) {
+        hub_day *v = malloc(p->n_sorties * sizeof *v);
+        if (!v) {
+            c->oom = true;
+            return;
+        }
+        for (size_t h = 0; h < s->n_hubs; h++)
+            if (s->hubs[h].people_per_day >= 0)
+                check_hub_people(c, (int32_t)h, v);
+        free(v);
     }
     if (s->agreement.clearance.n_overflight > 0)
         check_overflight(c);

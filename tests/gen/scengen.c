@@ -24,6 +24,7 @@ typedef struct gen {
     dd_rng caps; /* weekly caps and schedules: their own stream, so that the
                   * rest of each scenario stays as it was before them */
     dd_rng crews; /* crews and utilisation: their own stream too */
+    dd_rng hubs;  /* hubs' people a day: their own stream too */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -535,6 +536,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     dd_rng_seed(&g->r, seed, 0x5ce9);
     dd_rng_seed(&g->caps, seed, 0xca95);
     dd_rng_seed(&g->crews, seed, 0xc4e3);
+    dd_rng_seed(&g->hubs, seed, 0x4b5d);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
@@ -617,6 +619,10 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
             int first = wrange(g, 0, sc->n_over - 1), both = sc->n_over > 1 && wrange(g, 0, 1);
             fprintf(f, "    overflies: [O%c%s]\n", 'A' + first, both ? (first ? ", OA" : ", OB") : "");
         }
+        /* a hub that takes so many people a day, now and then none */
+        if (dd_rng_below(&g->hubs, 100) < 20)
+            fprintf(f, "    people_per_day: %d\n",
+                    dd_rng_below(&g->hubs, 10) == 0 ? 0 : 20 + (int)dd_rng_below(&g->hubs, 400));
     }
     write_aircraft(g, sc, f, n_dest);
     if (chance(g, 0.35)) {
