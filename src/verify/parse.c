@@ -109,6 +109,15 @@ static bool want_kind(prd *r, const dd_ynode *v, const char *path, dd_ykind kind
     return dd__jr_kind(&r->j, v, path, kind);
 }
 
+/* Is v an object (with only the keys `keys` lists)? */
+static bool object(prd *r, const dd_ynode *v, const char *path, const char *const *keys)
+{
+    if (!dd__jr_kind(&r->j, v, path, DD_Y_MAP))
+        return false;
+    dd__jr_keys(&r->j, v, path, keys);
+    return true;
+}
+
 /* Object at map[key] (must be an object), with its keys checked. */
 static dd_ynode *get_obj(prd *r, const dd_ynode *map, const char *path, const char *key,
                          const char *const *keys)
@@ -217,6 +226,28 @@ static void *alloc_array(prd *r, size_t n, size_t size)
     return p;
 }
 
+/* The required array map[key]: *n entries of `size` for its items (NULL
+ * and 0 when it is missing or not an array, or out of memory); its node in
+ * *arr. */
+static void *get_list(prd *r, const dd_ynode *map, const char *path, const char *key,
+                      size_t size, const dd_ynode **arr, size_t *n)
+{
+    *n = 0;
+    *arr = get_arr(r, map, path, key);
+    void *v = *arr ? alloc_array(r, (*arr)->n, size) : NULL;
+    if (v)
+        *n = (*arr)->n;
+    return v;
+}
+
+/* Item k of the array at path.key, its path in ip (PATHN bytes). */
+static const dd_ynode *item(const dd_ynode *arr, size_t k, const char *path, const char *key,
+                            char *ip)
+{
+    snprintf(ip, PATHN, "%s.%s[%zu]", path, key, k);
+    return arr->items[k];
+}
+
 /* ---- counts of cargo and people ---- */
 
 static const char *const piece_keys[] = {"cargo", "count", NULL};
@@ -274,25 +305,20 @@ static void read_load(prd *r, const dd_ynode *ld, const char *p, vsortie *x)
     get_num(r, ld, p, "acl_kg", false, &x->acl_kg);
     get_num(r, ld, p, "floor_m", false, &x->floor_m);
     get_int(r, ld, p, "seats_available", 0, &x->seats_available);
-    const dd_ynode *pa = get_arr(r, ld, p, "pallets");
-    if (pa) {
-        x->n_pallets = pa->n;
-        x->pallets = alloc_array(r, pa->n, sizeof *x->pallets);
-        for (size_t k = 0; x->pallets && k < pa->n; k++) {
-            const dd_ynode *e = pa->items[k];
-            char q[PATHN];
-            snprintf(q, sizeof q, "%s.pallets[%zu]", p, k);
-            vpallet *pl = &x->pallets[k];
-            pl->line = e->line;
-            pl->col = e->col;
-            if (!want_kind(r, e, q, DD_Y_MAP))
-                continue;
-            check_keys(r, e, q, pallet_keys);
-            get_int(r, e, q, "id", 1, &pl->id);
-            get_num(r, e, q, "gross_kg", false, &pl->gross_kg);
-            get_num(r, e, q, "height_m", false, &pl->height_m);
-            get_counts(r, e, q, "pieces", false, false, &pl->pieces, &pl->n_pieces);
-        }
+    const dd_ynode *pa;
+    x->pallets = get_list(r, ld, p, "pallets", sizeof *x->pallets, &pa, &x->n_pallets);
+    for (size_t k = 0; k < x->n_pallets; k++) {
+        char q[PATHN];
+        const dd_ynode *e = item(pa, k, p, "pallets", q);
+        vpallet *pl = &x->pallets[k];
+        pl->line = e->line;
+        pl->col = e->col;
+        if (!object(r, e, q, pallet_keys))
+            continue;
+        get_int(r, e, q, "id", 1, &pl->id);
+        get_num(r, e, q, "gross_kg", false, &pl->gross_kg);
+        get_num(r, e, q, "height_m", false, &pl->height_m);
+        get_counts(r, e, q, "pieces", false, false, &pl->pieces, &pl->n_pieces);
     }
     get_counts(r, ld, p, "cargo", false, false, &x->bulky, &x->n_bulky);
     get_counts(r, ld, p, "passengers", true, true, &x->pax, &x->n_pax);
@@ -305,9 +331,8 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     x->line = e->line;
     x->col = e->col;
     x->type = x->site = x->dest = x->ferry_from = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, sortie_keys))
         return;
-    check_keys(r, e, p, sortie_keys);
     if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)
         perr(r, lookup(e, "id"), p,
              "sortie ids run 1, 2, ... in the order of the array: expected %zu, got %lld", i + 1,
@@ -358,9 +383,8 @@ static void read_commercial(prd *r, const dd_ynode *e, size_t i, vcommercial *x)
     x->line = e->line;
     x->col = e->col;
     x->site = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, commercial_keys))
         return;
-    check_keys(r, e, p, commercial_keys);
     x->site = get_ref(r, e, p, "site", &r->sites, "site");
     get_date(r, e, p, "date", &x->day);
     get_time(r, e, p, "departure", false, &x->dep);
@@ -387,9 +411,8 @@ static void read_overflight(prd *r, const dd_ynode *e, const char *p, vclearance
         const dd_ynode *o = ov->items[k];
         char qk[PATHN + 16];
         snprintf(qk, sizeof qk, "%s[%zu]", q, k);
-        if (!want_kind(r, o, qk, DD_Y_MAP))
+        if (!object(r, o, qk, over_keys))
             continue;
-        check_keys(r, o, qk, over_keys);
         struct vover *v = &x->over[x->n_over];
         v->line = o->line;
         v->col = o->col;
@@ -417,9 +440,8 @@ static void read_clearance(prd *r, const dd_ynode *e, size_t i, vclearance *x)
     x->line = e->line;
     x->col = e->col;
     x->site = x->sortie = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, clearance_keys))
         return;
-    check_keys(r, e, p, clearance_keys);
     if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)
         perr(r, lookup(e, "id"), p,
              "clearance ids run 1, 2, ... in the order of the array: expected %zu, got %lld",
@@ -481,28 +503,20 @@ static void read_task(prd *r, const dd_ynode *e, size_t i, vtask *x)
     x->line = e->line;
     x->col = e->col;
     x->task = x->site = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, task_keys))
         return;
-    check_keys(r, e, p, task_keys);
     x->task = get_ref(r, e, p, "id", &r->tasks, "task");
     x->site = get_ref(r, e, p, "site", &r->sites, "site");
     get_time(r, e, p, "start", false, &x->start);
     get_time(r, e, p, "end", false, &x->end);
-    const dd_ynode *a = get_arr(r, e, p, "resources");
-    if (!a)
-        return;
-    x->res = alloc_array(r, a->n, sizeof *x->res);
-    if (!x->res)
-        return;
-    x->n_res = a->n;
-    for (size_t k = 0; k < a->n; k++) {
-        const dd_ynode *q = a->items[k];
+    const dd_ynode *a;
+    x->res = get_list(r, e, p, "resources", sizeof *x->res, &a, &x->n_res);
+    for (size_t k = 0; k < x->n_res; k++) {
         char rp[PATHN];
-        snprintf(rp, sizeof rp, "%s.resources[%zu]", p, k);
+        const dd_ynode *q = item(a, k, p, "resources", rp);
         x->res[k] = (vres){-1, 0};
-        if (!want_kind(r, q, rp, DD_Y_MAP))
+        if (!object(r, q, rp, res_keys))
             continue;
-        check_keys(r, q, rp, res_keys);
         const dd_ynode *name = get_str(r, q, rp, "resource");
         get_int(r, q, rp, "amount", 1, &x->res[k].amount);
         /* resources are named per site: the task's own site */
@@ -537,9 +551,8 @@ static void read_group(prd *r, const dd_ynode *e, size_t i, vgroup *x)
     x->line = e->line;
     x->col = e->col;
     x->group = x->site = x->role = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, group_keys))
         return;
-    check_keys(r, e, p, group_keys);
     x->group = get_ref(r, e, p, "people", &r->people, "personnel group");
     x->site = get_ref(r, e, p, "site", &r->sites, "site");
     get_int(r, e, p, "count", 0, &x->count);
@@ -560,41 +573,30 @@ static void read_group(prd *r, const dd_ynode *e, size_t i, vgroup *x)
     get_time(r, e, p, "released", false, &x->released);
     get_time(r, e, p, "arrival", true, &x->arrival);
     get_time(r, e, p, "entry_request_by", true, &x->entry_by);
-    const dd_ynode *a = get_arr(r, e, p, "movements");
-    if (a) {
-        x->moves = alloc_array(r, a->n, sizeof *x->moves);
-        x->n_moves = x->moves ? a->n : 0;
-        for (size_t k = 0; k < x->n_moves; k++) {
-            const dd_ynode *q = a->items[k];
-            char mp[PATHN];
-            snprintf(mp, sizeof mp, "%s.movements[%zu]", p, k);
-            vmove *m = &x->moves[k];
-            *m = (vmove){0, -1, -1, 0, q->line, q->col};
-            if (!want_kind(r, q, mp, DD_Y_MAP))
-                continue;
-            check_keys(r, q, mp, move_keys);
-            get_int(r, q, mp, "count", 1, &m->count);
-            get_sortie_ref(r, q, mp, "sortie", true, &m->sortie);
-            get_date(r, q, mp, "date", &m->day);
-            get_time(r, q, mp, "departure", false, &m->dep);
-        }
+    const dd_ynode *a;
+    x->moves = get_list(r, e, p, "movements", sizeof *x->moves, &a, &x->n_moves);
+    for (size_t k = 0; k < x->n_moves; k++) {
+        char mp[PATHN];
+        const dd_ynode *q = item(a, k, p, "movements", mp);
+        vmove *m = &x->moves[k];
+        *m = (vmove){0, -1, -1, 0, q->line, q->col};
+        if (!object(r, q, mp, move_keys))
+            continue;
+        get_int(r, q, mp, "count", 1, &m->count);
+        get_sortie_ref(r, q, mp, "sortie", true, &m->sortie);
+        get_date(r, q, mp, "date", &m->day);
+        get_time(r, q, mp, "departure", false, &m->dep);
     }
-    a = get_arr(r, e, p, "arrivals");
-    if (a) {
-        x->arrivals = alloc_array(r, a->n, sizeof *x->arrivals);
-        x->n_arrivals = x->arrivals ? a->n : 0;
-        for (size_t k = 0; k < x->n_arrivals; k++) {
-            const dd_ynode *q = a->items[k];
-            char mp[PATHN];
-            snprintf(mp, sizeof mp, "%s.arrivals[%zu]", p, k);
-            varrival *m = &x->arrivals[k];
-            *m = (varrival){0, -1, q->line, q->col};
-            if (!want_kind(r, q, mp, DD_Y_MAP))
-                continue;
-            check_keys(r, q, mp, arrival_keys);
-            get_int(r, q, mp, "count", 1, &m->count);
-            get_sortie_ref(r, q, mp, "sortie", false, &m->sortie);
-        }
+    x->arrivals = get_list(r, e, p, "arrivals", sizeof *x->arrivals, &a, &x->n_arrivals);
+    for (size_t k = 0; k < x->n_arrivals; k++) {
+        char mp[PATHN];
+        const dd_ynode *q = item(a, k, p, "arrivals", mp);
+        varrival *m = &x->arrivals[k];
+        *m = (varrival){0, -1, q->line, q->col};
+        if (!object(r, q, mp, arrival_keys))
+            continue;
+        get_int(r, q, mp, "count", 1, &m->count);
+        get_sortie_ref(r, q, mp, "sortie", false, &m->sortie);
     }
 }
 
@@ -617,9 +619,8 @@ static void read_site(prd *r, const dd_ynode *e, size_t i, vsite *x)
     x->line = e->line;
     x->col = e->col;
     x->site = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, site_keys))
         return;
-    check_keys(r, e, p, site_keys);
     x->site = get_ref(r, e, p, "site", &r->sites, "site");
     get_time(r, e, p, "closure", true, &x->closure);
     if (lookup(e, "close_by")) { /* optional (plans before it have none); the
@@ -627,21 +628,16 @@ static void read_site(prd *r, const dd_ynode *e, size_t i, vsite *x)
         dd_time cb;
         get_time(r, e, p, "close_by", true, &cb);
     }
-    const dd_ynode *a = get_arr(r, e, p, "days");
-    if (!a)
-        return;
-    x->days = alloc_array(r, a->n, sizeof *x->days);
-    x->n_days = x->days ? a->n : 0;
+    const dd_ynode *a;
+    x->days = get_list(r, e, p, "days", sizeof *x->days, &a, &x->n_days);
     for (size_t k = 0; k < x->n_days; k++) {
-        const dd_ynode *q = a->items[k];
         char dp[PATHN];
-        snprintf(dp, sizeof dp, "%s.days[%zu]", p, k);
+        const dd_ynode *q = item(a, k, p, "days", dp);
         vday *d = &x->days[k];
         d->line = q->line;
         d->col = q->col;
-        if (!want_kind(r, q, dp, DD_Y_MAP))
+        if (!object(r, q, dp, day_keys))
             continue;
-        check_keys(r, q, dp, day_keys);
         get_date(r, q, dp, "date", &d->day);
         const dd_ynode *pe = get_obj(r, q, dp, "people", role_keys);
         if (pe) {
@@ -667,9 +663,8 @@ static void read_milestone(prd *r, const dd_ynode *e, size_t i, vmilestone *x)
     x->line = e->line;
     x->col = e->col;
     x->ms = -1;
-    if (!want_kind(r, e, p, DD_Y_MAP))
+    if (!object(r, e, p, ms_keys))
         return;
-    check_keys(r, e, p, ms_keys);
     x->ms = get_ref(r, e, p, "id", &r->milestones, "milestone");
     get_time(r, e, p, "at", false, &x->at);
     get_time(r, e, p, "achieved", true, &x->achieved);
