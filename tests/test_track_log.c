@@ -256,7 +256,16 @@ static void assert_refused(fixture *fx, int64_t seq, const char *msg)
     assert_string_equal(d.items[0].message, msg);
     dd_track_close(t);
     dd_diags_fini(&d);
-    /* status: the plan is not read from a log that does not hold */
+    /* status: nor the scenario from its image */
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    const dd_scenario *s = NULL;
+    assert_int_equal(dd_track_scenario(t, NULL, &d, &s), DD_EINPUT);
+    assert_null(s);
+    assert_string_equal(d.items[0].message, msg);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* the plan is not read from a log that does not hold */
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
     const dd_plan *p = NULL;
@@ -530,6 +539,15 @@ static void test_header(void **state)
     sql(fx->log, "DROP TRIGGER keys_fixed; UPDATE keys SET name='bob'");
     assert_refused(fx, 0, "the key that signed the log's header (alice) is missing from its "
                           "keys");
+    /* 24: the stored scenario replaced (a later deadline, say) */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER blobs_fixed; UPDATE blobs SET data=data||x'00'"
+                 " WHERE name='scenario-image'");
+    assert_refused(fx, 0, "the scenario stored in the log was altered after it was written");
+    /* 25: its digest taken out of the header (to read edited files) */
+    make_log(fx);
+    sql(fx->log, "DROP TRIGGER header_fixed; UPDATE header SET scenario_image=''");
+    assert_refused(fx, 0, "the log's header was altered after it was written");
 }
 
 /* A changed scenario file is named; a log is created once. */

@@ -90,7 +90,7 @@ typedef struct dd_serve_options {
     const char *tls_cert;   /* PEM files; both or neither */
     const char *tls_key;
     bool insecure;          /* allow a non-loopback address without TLS */
-    unsigned threads;       /* threads serving connections (at least 2); 0: 4 */
+    unsigned threads;       /* threads serving connections (at least 2); 0: one a core */
     unsigned timeout_s;     /* idle connection timeout; 0: 10 s */
     size_t max_body;        /* bytes; 0: 1 MiB */
     size_t max_header;      /* bytes of request head per connection; 0: 32 KiB */

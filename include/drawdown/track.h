@@ -147,6 +147,20 @@ dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags);
 const dd_track_batch *dd_track_batches(const dd_track *t, size_t *n_out);
 
 /*
+ * The scenario the log's plan was made from, as it is read at `path`
+ * (NULL: where the log was started). A log keeps an image of it (parsed,
+ * as the model read it at the start), which is read instead of the files
+ * after verifying the log (dd_track_verify); a log without one, or with
+ * one of another version, reads the files (dd_scenario_load, its
+ * problems in diags). The files are checked against their hashes by
+ * dd_track_plan either way: call it before trusting the scenario.
+ * *out is lent until dd_track_close; the first call decides (a second
+ * gives the same scenario).
+ */
+dd_status dd_track_scenario(dd_track *t, const char *path, dd_diags *diags,
+                            const dd_scenario **out);
+
+/*
  * The log's plan for scenario s, read from the log (never planned again):
  * verifies the log first (dd_track_verify) and checks each scenario file
  * against its hash at the start ("cargo.csv changed since the log was

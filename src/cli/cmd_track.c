@@ -247,14 +247,13 @@ int dd__cmd_keys(int argc, char **argv)
 /* The log, its scenario and the plan it holds (read from the log). */
 typedef struct opened {
     dd_track *t;
-    dd_scenario *s;
-    const dd_plan *p; /* lent by t */
+    const dd_scenario *s; /* lent by t */
+    const dd_plan *p;     /* lent by t */
 } opened;
 
 static void closed(opened *o)
 {
     dd_track_close(o->t);
-    dd_scenario_free(o->s);
 }
 
 /* scenario: where to read the scenario (NULL: where the log says it was;
@@ -271,9 +270,9 @@ static int open_log(const char *path, bool writable, const char *scenario, opene
      * meanwhile */
     if (st == DD_OK)
         dd_track_hash_ahead(o->t);
+    /* the log's image of the scenario, or its files */
     if (st == DD_OK)
-        st = dd_scenario_load(scenario ? scenario : dd_track_get_info(o->t)->scenario, &d,
-                              &o->s);
+        st = dd_track_scenario(o->t, scenario, &d, &o->s);
     /* verified, each scenario file checked against its hash, the plan read */
     if (st == DD_OK)
         st = dd_track_plan(o->t, o->s, &d, &o->p);
@@ -377,14 +376,14 @@ static int track_log(const track_args *v, const char *const *args)
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
-    dd_scenario *s = NULL;
+    const dd_scenario *s = NULL; /* lent by t */
     const dd_plan *p = NULL;
     dd_events *ev = NULL;
     dd_status st = dd_track_open(log, false, &d, &t);
     if (st == DD_OK)
         dd_track_hash_ahead(t);
     if (st == DD_OK)
-        st = dd_scenario_load(scen ? scen : dd_track_get_info(t)->scenario, &d, &s);
+        st = dd_track_scenario(t, scen, &d, &s);
     if (st == DD_OK)
         st = dd_track_plan(t, s, &d, &p);
     if (st == DD_OK)
@@ -397,7 +396,6 @@ static int track_log(const track_args *v, const char *const *args)
         st = dd_track_write_events(t, s, ev, log, json, stdout);
     dd_events_free(ev);
     dd_track_close(t);
-    dd_scenario_free(s);
     return dd__cli_exit_for(st);
 }
 

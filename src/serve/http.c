@@ -675,8 +675,12 @@ static dd_status check_options(const dd_serve_options *o, const char *address, b
 /* The limits left at 0 take their defaults. */
 static void default_limits(dd_serve_options *o)
 {
-    if (!o->threads)
-        o->threads = 4;
+    if (!o->threads) {
+        /* one thread a core: more only take turns on the same cores, and
+         * each turn is the tail's (bench/serveload, docs/serve.md) */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o->threads = cores > 0 && cores < 64 ? (unsigned)cores : 4;
+    }
     if (o->threads < 2)
         o->threads = 2; /* one polling thread alone fell to ~100 req/s at 256
                          * keep-alive connections (libmicrohttpd 0.9.75) */

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -399,6 +402,16 @@ dd_status dd__snap_update(dd_server *s, bool force, bool wait_status)
     return st;
 }
 
+/* A status made and the one before it freed: what the re-plan and its
+ * JSON took for a while (80 MB on the theater: 440 -> 360 MiB resident)
+ * goes back to the system, where glibc would keep it. */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+    (void)malloc_trim(0);
+#endif
+}
+
 /* The status thread: the status of the newest events, once per burst. */
 static void *restat(void *arg)
 {
@@ -428,6 +441,7 @@ static void *restat(void *arg)
             pthread_mutex_unlock(&s->refresh_mu);
         }
         dd__snap_put(n);
+        give_back();
         pthread_mutex_lock(&s->stat_mu);
     }
     pthread_mutex_unlock(&s->stat_mu);
@@ -436,6 +450,7 @@ static void *restat(void *arg)
 
 dd_status dd__stat_start(dd_server *s)
 {
+    give_back(); /* after the first status (dd__snap_update at the start) */
     if (pthread_create(&s->stat_th, NULL, restat, s) != 0)
         return DD_ENOMEM;
     s->stat_started = true;

@@ -143,6 +143,9 @@ static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
     if (!blob_ok(t, "plan-image", t->h.image_stored))
         return bad(diags, t, bad_seq, 0,
                    "the plan stored in the log was altered after it was written");
+    if (t->h.scenario_stored[0] && !blob_ok(t, "scenario-image", t->h.scenario_stored))
+        return bad(diags, t, bad_seq, 0,
+                   "the scenario stored in the log was altered after it was written");
     memcpy(t->header_hash, h, 32);
     memcpy(t->verified_head, h, 32);
     t->verified_seq = 0;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "track/track_int.h"
+#include "track/bytes.h"
 
 /* ---- buffer ------------------------------------------------------------- */
 
@@ -101,34 +101,12 @@ bool dd__unhex(const char *hex, unsigned char *d, size_t n)
 
 /* ---- writing ------------------------------------------------------------ */
 
-static void put_d(dd__buf *b, double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    dd__buf_u64(b, u);
-}
-
-/* Integers as zigzag LEB128 varints: most are small (indices, counts),
- * so the theater's image is a third of fixed 8-byte fields. */
-static void put_v(dd__buf *b, int64_t x)
-{
-    uint64_t z = ((uint64_t)x << 1) ^ (uint64_t)(x >> 63);
-    unsigned char o[10];
-    size_t n = 0;
-    while (z >= 0x80) {
-        o[n++] = (unsigned char)(z | 0x80);
-        z >>= 7;
-    }
-    o[n++] = (unsigned char)z;
-    dd__buf_put(b, o, n);
-}
-
-#define PUT(x) put_v(b, (int64_t)(x))
+#define PUT(x) dd__buf_v(b, (int64_t)(x))
 
 static void put_s(dd__buf *b, const char *s)
 {
     size_t n = strlen(s);
-    put_v(b, (int64_t)n);
+    dd__buf_v(b, (int64_t)n);
     dd__buf_put(b, s, n);
 }
 
@@ -154,9 +132,9 @@ static void write_loads(const dd_loadplan *lp, dd__buf *b)
             PUT(x->pieces[k].cargo);
             PUT(x->pieces[k].count);
         }
-        put_d(b, x->gross_kg);
-        put_d(b, x->height_m);
-        put_d(b, x->area_used);
+        dd__buf_f64(b, x->gross_kg);
+        dd__buf_f64(b, x->height_m);
+        dd__buf_f64(b, x->area_used);
         PUT(x->hazards);
         PUT(x->sensitive);
         PUT(x->ready);
@@ -174,13 +152,13 @@ static void write_loads(const dd_loadplan *lp, dd__buf *b)
             PUT(x->items[k].count);
             PUT(x->items[k].escort);
         }
-        put_d(b, x->weight_kg);
-        put_d(b, x->acl_kg);
+        dd__buf_f64(b, x->weight_kg);
+        dd__buf_f64(b, x->acl_kg);
         PUT(x->pallets);
         PUT(x->passengers);
         PUT(x->seats);
-        put_d(b, x->floor_m);
-        put_d(b, x->utilisation);
+        dd__buf_f64(b, x->floor_m);
+        dd__buf_f64(b, x->utilisation);
         PUT(x->ready);
         PUT(x->hazards);
         PUT(x->sensitive);
@@ -191,7 +169,7 @@ static void write_loads(const dd_loadplan *lp, dd__buf *b)
         const dd_site_loads *g = &lp->groups[i];
         PUT(g->site);
         PUT(g->aircraft);
-        put_d(b, g->leg_m);
+        dd__buf_f64(b, g->leg_m);
         PUT(g->first_load);
         PUT(g->n_loads);
         PUT(g->lower_bound);
@@ -201,7 +179,7 @@ static void write_loads(const dd_loadplan *lp, dd__buf *b)
         PUT(g->lb_l2_weight);
         PUT(g->lb_positions);
         PUT(g->initial_loads);
-        put_d(b, g->seconds);
+        dd__buf_f64(b, g->seconds);
     }
     PUT(lp->n_warnings);
     for (size_t i = 0; i < lp->n_warnings; i++)
@@ -223,7 +201,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(p->objective);
     PUT(p->fleet_mix);
     PUT(p->iterations);
-    put_d(b, p->seconds);
+    dd__buf_f64(b, p->seconds);
     PUT(p->loads != NULL);
     if (p->loads)
         write_loads(p->loads, b);
@@ -241,9 +219,9 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         PUT(x->arrival);
         PUT(x->clearance);
         PUT(x->load);
-        put_d(b, x->weight_kg);
-        put_d(b, x->acl_kg);
-        put_d(b, x->floor_m);
+        dd__buf_f64(b, x->weight_kg);
+        dd__buf_f64(b, x->acl_kg);
+        dd__buf_f64(b, x->floor_m);
         PUT(x->seats);
         put_pax(b, x->n_pax, x->pax);
         put_pax(b, x->n_ferry_pax, x->ferry_pax);
@@ -289,7 +267,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
             for (int r = 0; r < DD_ROLE_COUNT; r++)
                 PUT(d->people[r]);
             PUT(d->security_required);
-            put_d(b, d->cargo_remaining_kg);
+            dd__buf_f64(b, d->cargo_remaining_kg);
             PUT(d->mog_peak);
             PUT(d->clearances);
             PUT(d->exits);
@@ -298,8 +276,8 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     for (size_t i = 0; i < s->agreement.n_milestones; i++) {
         const dd_milestone_result *m = &p->milestones[i];
         PUT(m->achieved);
-        put_d(b, m->personnel_out);
-        put_d(b, m->cargo_out);
+        dd__buf_f64(b, m->personnel_out);
+        dd__buf_f64(b, m->cargo_out);
         PUT(m->met);
     }
     PUT(p->deadline_met);
@@ -307,7 +285,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     put_s(b, p->broken_term);
     PUT(p->all_out);
     PUT(p->completion);
-    put_d(b, p->margin_hours);
+    dd__buf_f64(b, p->margin_hours);
     PUT(p->margin);
     put_s(b, p->margin_term);
     PUT(p->binding);
@@ -360,90 +338,13 @@ void dd__image_loads_free(dd__image_loads *l)
     free(l);
 }
 
-typedef struct rd {
-    const unsigned char *v;
-    size_t n, at;
-    bool bad;
-    char *why;
-    size_t why_size;
-    int64_t version; /* 2: four roles a site day (before evacuees), 3: all */
-} rd;
-
-static void fail(rd *r, const char *what)
-{
-    if (!r->bad)
-        snprintf(r->why, r->why_size, "the plan image is damaged (%s at byte %zu)", what,
-                 r->at);
-    r->bad = true;
-}
-
-static int64_t get(rd *r)
-{
-    uint64_t z = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (r->bad || r->at >= r->n) {
-            fail(r, "cut short");
-            return 0;
-        }
-        unsigned char c = r->v[r->at++];
-        z |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
-    }
-    fail(r, "a number too long");
-    return 0;
-}
-
-static double get_d(rd *r)
-{
-    if (r->bad || r->n - r->at < 8) {
-        fail(r, "cut short");
-        return 0;
-    }
-    uint64_t u = 0;
-    for (int i = 0; i < 8; i++)
-        u = u << 8 | r->v[r->at + (size_t)i];
-    r->at += 8;
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
-/* An index in [lo, hi). */
-static int32_t get_idx(rd *r, int64_t lo, int64_t hi, const char *what)
-{
-    int64_t x = get(r);
-    if (x < lo || x >= hi) {
-        fail(r, what);
-        return (int32_t)lo;
-    }
-    return (int32_t)x;
-}
-
-static int32_t get_i32(rd *r)
-{
-    int64_t x = get(r);
-    if (x < INT32_MIN || x > INT32_MAX)
-        fail(r, "a number out of range");
-    return (int32_t)x;
-}
-
-/* A count of items of at least `each` bytes. */
-static size_t get_count(rd *r, size_t each)
-{
-    int64_t x = get(r);
-    if (x < 0 || (uint64_t)x > (r->n - r->at) / each) {
-        fail(r, "a count larger than the image");
-        return 0;
-    }
-    return (size_t)x;
-}
+typedef dd__rd rd;
 
 static void get_str(rd *r, char *out, size_t size)
 {
-    size_t len = get_count(r, 1);
+    size_t len = dd__rd_count(r, 1);
     if (r->bad || len >= size) {
-        fail(r, "a text too long");
+        dd__rd_fail(r, "a text too long");
         out[0] = 0;
         return;
     }
@@ -454,7 +355,7 @@ static void get_str(rd *r, char *out, size_t size)
 
 static char *get_strdup(rd *r)
 {
-    size_t len = get_count(r, 1);
+    size_t len = dd__rd_count(r, 1);
     char *s = r->bad ? NULL : malloc(len + 1);
     if (!s)
         return NULL;
@@ -464,20 +365,9 @@ static char *get_strdup(rd *r)
     return s;
 }
 
-static bool expect(rd *r, const char *tag)
-{
-    size_t n = strlen(tag);
-    if (r->n - r->at < n || memcmp(r->v + r->at, tag, n)) {
-        fail(r, "a missing mark");
-        return false;
-    }
-    r->at += n;
-    return true;
-}
-
 static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
 {
-    size_t np = get_count(r, 10);
+    size_t np = dd__rd_count(r, 10);
     l->pallets = calloc(np + 1, sizeof *l->pallets);
     if (!l->pallets)
         return DD_ENOMEM;
@@ -491,9 +381,9 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     }
     for (size_t i = 0; i < np && !r->bad; i++) {
         dd_pallet *x = &l->pallets[i];
-        x->site = get_idx(r, 0, (int64_t)s->n_sites, "a pallet's site");
-        x->prebuilt = get(r) != 0;
-        x->n_pieces = get_count(r, 2);
+        x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a pallet's site");
+        x->prebuilt = dd__rd_v(r) != 0;
+        x->n_pieces = dd__rd_count(r, 2);
         first[i] = used;
         if (used + x->n_pieces > cap) {
             while (used + x->n_pieces > cap)
@@ -506,16 +396,16 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
             l->pieces = v;
         }
         for (size_t k = 0; k < x->n_pieces; k++) {
-            l->pieces[used].cargo = get_idx(r, 0, (int64_t)s->n_cargo, "a pallet's cargo");
-            l->pieces[used++].count = get_i32(r);
+            l->pieces[used].cargo = dd__rd_idx(r, 0, (int64_t)s->n_cargo, "a pallet's cargo");
+            l->pieces[used++].count = dd__rd_i32(r);
         }
-        x->gross_kg = get_d(r);
-        x->height_m = get_d(r);
-        x->area_used = get_d(r);
-        x->hazards = (uint32_t)get(r);
-        x->sensitive = get(r) != 0;
-        x->ready = get(r);
-        x->priority = get_i32(r);
+        x->gross_kg = dd__rd_f64(r);
+        x->height_m = dd__rd_f64(r);
+        x->area_used = dd__rd_f64(r);
+        x->hazards = (uint32_t)dd__rd_v(r);
+        x->sensitive = dd__rd_v(r) != 0;
+        x->ready = dd__rd_v(r);
+        x->priority = dd__rd_i32(r);
     }
     if (r->bad) { /* the image is refused whole */
         free(first);
@@ -524,7 +414,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     for (size_t i = 0; i < np; i++)
         l->pallets[i].pieces = l->pieces + first[i];
     free(first);
-    size_t nl = get_count(r, 14);
+    size_t nl = dd__rd_count(r, 14);
     l->loads = calloc(nl + 1, sizeof *l->loads);
     if (!l->loads)
         return DD_ENOMEM;
@@ -538,9 +428,9 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     }
     for (size_t i = 0; i < nl && !r->bad; i++) {
         dd_load *x = &l->loads[i];
-        x->site = get_idx(r, 0, (int64_t)s->n_sites, "a load's site");
-        x->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a load's aircraft");
-        x->n_items = get_count(r, 4);
+        x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a load's site");
+        x->aircraft = dd__rd_idx(r, 0, (int64_t)s->n_aircraft, "a load's aircraft");
+        x->n_items = dd__rd_count(r, 4);
         first[i] = used;
         if (used + x->n_items > cap) {
             while (used + x->n_items > cap)
@@ -554,25 +444,25 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         }
         for (size_t k = 0; k < x->n_items; k++) {
             dd_load_item *it = &l->items[used++];
-            it->kind = (dd_load_item_kind)get_idx(r, 0, 3, "a load item's kind");
+            it->kind = (dd_load_item_kind)dd__rd_idx(r, 0, 3, "a load item's kind");
             int64_t hi = it->kind == DD_LI_PALLET  ? (int64_t)np
                          : it->kind == DD_LI_BULKY ? (int64_t)s->n_cargo
                                                    : (int64_t)s->n_people;
-            it->ref = get_idx(r, 0, hi, "a load item");
-            it->count = get_i32(r);
-            it->escort = get(r) != 0;
+            it->ref = dd__rd_idx(r, 0, hi, "a load item");
+            it->count = dd__rd_i32(r);
+            it->escort = dd__rd_v(r) != 0;
         }
-        x->weight_kg = get_d(r);
-        x->acl_kg = get_d(r);
-        x->pallets = get_i32(r);
-        x->passengers = get_i32(r);
-        x->seats = get_i32(r);
-        x->floor_m = get_d(r);
-        x->utilisation = get_d(r);
-        x->ready = get(r);
-        x->hazards = (uint32_t)get(r);
-        x->sensitive = get(r) != 0;
-        x->priority = get_i32(r);
+        x->weight_kg = dd__rd_f64(r);
+        x->acl_kg = dd__rd_f64(r);
+        x->pallets = dd__rd_i32(r);
+        x->passengers = dd__rd_i32(r);
+        x->seats = dd__rd_i32(r);
+        x->floor_m = dd__rd_f64(r);
+        x->utilisation = dd__rd_f64(r);
+        x->ready = dd__rd_v(r);
+        x->hazards = (uint32_t)dd__rd_v(r);
+        x->sensitive = dd__rd_v(r) != 0;
+        x->priority = dd__rd_i32(r);
     }
     if (r->bad) {
         free(first);
@@ -581,27 +471,27 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     for (size_t i = 0; i < nl; i++)
         l->loads[i].items = l->items + first[i];
     free(first);
-    size_t ng = get_count(r, 13);
+    size_t ng = dd__rd_count(r, 13);
     l->groups = calloc(ng + 1, sizeof *l->groups);
     if (!l->groups)
         return DD_ENOMEM;
     for (size_t i = 0; i < ng && !r->bad; i++) {
         dd_site_loads *g = &l->groups[i];
-        g->site = get_idx(r, 0, (int64_t)s->n_sites, "a load group's site");
-        g->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a load group's aircraft");
-        g->leg_m = get_d(r);
-        g->first_load = (size_t)get_idx(r, 0, (int64_t)nl + 1, "a load group");
-        g->n_loads = (size_t)get_idx(r, 0, (int64_t)(nl - g->first_load) + 1, "a load group");
-        g->lower_bound = (size_t)get(r);
-        g->lb_weight = (size_t)get(r);
-        g->lb_floor = (size_t)get(r);
-        g->lb_seats = (size_t)get(r);
-        g->lb_l2_weight = (size_t)get(r);
-        g->lb_positions = (size_t)get(r);
-        g->initial_loads = (size_t)get(r);
-        g->seconds = get_d(r);
+        g->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a load group's site");
+        g->aircraft = dd__rd_idx(r, 0, (int64_t)s->n_aircraft, "a load group's aircraft");
+        g->leg_m = dd__rd_f64(r);
+        g->first_load = (size_t)dd__rd_idx(r, 0, (int64_t)nl + 1, "a load group");
+        g->n_loads = (size_t)dd__rd_idx(r, 0, (int64_t)(nl - g->first_load) + 1, "a load group");
+        g->lower_bound = (size_t)dd__rd_v(r);
+        g->lb_weight = (size_t)dd__rd_v(r);
+        g->lb_floor = (size_t)dd__rd_v(r);
+        g->lb_seats = (size_t)dd__rd_v(r);
+        g->lb_l2_weight = (size_t)dd__rd_v(r);
+        g->lb_positions = (size_t)dd__rd_v(r);
+        g->initial_loads = (size_t)dd__rd_v(r);
+        g->seconds = dd__rd_f64(r);
     }
-    size_t nw = get_count(r, 1);
+    size_t nw = dd__rd_count(r, 1);
     l->warnings = calloc(nw + 1, sizeof *l->warnings);
     if (!l->warnings)
         return DD_ENOMEM;
@@ -624,7 +514,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
 
 static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **out)
 {
-    size_t n = get_count(r, 3);
+    size_t n = dd__rd_count(r, 3);
     *n_out = 0;
     *out = NULL;
     if (r->bad)
@@ -633,9 +523,9 @@ static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **o
     if (!v)
         return DD_ENOMEM;
     for (size_t k = 0; k < n; k++) {
-        v[k].people = get_idx(r, 0, (int64_t)s->n_people, "a passenger group");
-        v[k].count = get_i32(r);
-        v[k].escort = get(r) != 0;
+        v[k].people = dd__rd_idx(r, 0, (int64_t)s->n_people, "a passenger group");
+        v[k].count = dd__rd_i32(r);
+        v[k].escort = dd__rd_v(r) != 0;
     }
     *n_out = n;
     *out = v;
@@ -646,24 +536,24 @@ static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **o
  * search that made the plan. False when it is not for this scenario. */
 static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
 {
-    if (!expect(r, "drawdown-plan-image"))
+    if (!dd__rd_tag(r, "drawdown-plan-image"))
         return false;
-    r->version = get(r);
+    r->version = dd__rd_v(r);
     if (r->version != DD__IMAGE_VERSION && r->version != 2) {
-        fail(r, "an image version this drawdown does not read");
+        dd__rd_fail(r, "an image version this drawdown does not read");
         return false;
     }
-    if ((size_t)get(r) != s->n_sites || (size_t)get(r) != s->n_aircraft ||
-        (size_t)get(r) != s->n_cargo || (size_t)get(r) != s->n_people ||
-        (size_t)get(r) != s->n_tasks || (size_t)get(r) != s->agreement.n_milestones) {
-        fail(r, "made for another scenario");
+    if ((size_t)dd__rd_v(r) != s->n_sites || (size_t)dd__rd_v(r) != s->n_aircraft ||
+        (size_t)dd__rd_v(r) != s->n_cargo || (size_t)dd__rd_v(r) != s->n_people ||
+        (size_t)dd__rd_v(r) != s->n_tasks || (size_t)dd__rd_v(r) != s->agreement.n_milestones) {
+        dd__rd_fail(r, "made for another scenario");
         return false;
     }
-    p->seed = (uint64_t)get(r);
-    p->objective = get_i32(r);
-    p->fleet_mix = get(r) != 0;
-    p->iterations = (uint64_t)get(r);
-    p->seconds = get_d(r);
+    p->seed = (uint64_t)dd__rd_v(r);
+    p->objective = dd__rd_i32(r);
+    p->fleet_mix = dd__rd_v(r) != 0;
+    p->iterations = (uint64_t)dd__rd_v(r);
+    p->seconds = dd__rd_f64(r);
     return true;
 }
 
@@ -672,7 +562,7 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
 static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
 {
     size_t nl = p->loads ? p->loads->n_loads : 0;
-    size_t n = get_count(r, 17);
+    size_t n = dd__rd_count(r, 17);
     p->sorties = calloc(n + 1, sizeof *p->sorties);
     if (!p->sorties)
         return DD_ENOMEM;
@@ -680,24 +570,24 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
     for (size_t i = 0; i < n && !r->bad && st == DD_OK; i++) {
         dd_sortie *x = &p->sorties[i];
         p->n_sorties = i + 1;
-        x->aircraft = get_idx(r, 0, (int64_t)s->n_aircraft, "a sortie's aircraft");
+        x->aircraft = dd__rd_idx(r, 0, (int64_t)s->n_aircraft, "a sortie's aircraft");
         if (r->bad)
             break;
-        x->tail = get_idx(r, 0, dd_aircraft_tails_max(&s->aircraft[x->aircraft]),
+        x->tail = dd__rd_idx(r, 0, dd_aircraft_tails_max(&s->aircraft[x->aircraft]),
                           "a sortie's tail");
-        x->site = get_idx(r, 0, (int64_t)s->n_sites, "a sortie's site");
-        x->hub = get_idx(r, 0, (int64_t)s->n_hubs, "a sortie's hub");
-        x->ferry_from = get_idx(r, -1, (int64_t)s->n_hubs, "a sortie's ferry");
-        x->ferry_departure = get(r);
-        x->arrival_at_site = get(r);
-        x->departure = get(r);
-        x->arrival = get(r);
-        x->clearance = get_i32(r);
-        x->load = get_idx(r, -1, (int64_t)nl, "a sortie's load");
-        x->weight_kg = get_d(r);
-        x->acl_kg = get_d(r);
-        x->floor_m = get_d(r);
-        x->seats = get_i32(r);
+        x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a sortie's site");
+        x->hub = dd__rd_idx(r, 0, (int64_t)s->n_hubs, "a sortie's hub");
+        x->ferry_from = dd__rd_idx(r, -1, (int64_t)s->n_hubs, "a sortie's ferry");
+        x->ferry_departure = dd__rd_v(r);
+        x->arrival_at_site = dd__rd_v(r);
+        x->departure = dd__rd_v(r);
+        x->arrival = dd__rd_v(r);
+        x->clearance = dd__rd_i32(r);
+        x->load = dd__rd_idx(r, -1, (int64_t)nl, "a sortie's load");
+        x->weight_kg = dd__rd_f64(r);
+        x->acl_kg = dd__rd_f64(r);
+        x->floor_m = dd__rd_f64(r);
+        x->seats = dd__rd_i32(r);
         st = read_pax(r, s, &x->n_pax, &x->pax);
         if (st == DD_OK)
             st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);
@@ -708,25 +598,25 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
 static dd_status read_clearances(rd *r, const dd_scenario *s, dd_plan *p)
 {
     const size_t n = p->n_sorties;
-    size_t nc = get_count(r, 8);
+    size_t nc = dd__rd_count(r, 8);
     p->clearances = calloc(nc + 1, sizeof *p->clearances);
     if (!p->clearances)
         return DD_ENOMEM;
     p->n_clearances = nc;
     for (size_t i = 0; i < nc && !r->bad; i++) {
         dd_clearance_req *c = &p->clearances[i];
-        c->sortie = get_idx(r, -1, (int64_t)n, "a request's sortie");
-        c->site = get_idx(r, 0, (int64_t)s->n_sites, "a request's site");
-        c->file_by = get(r);
-        c->window_from = get(r);
-        c->window_to = get(r);
-        c->day = get_i32(r);
-        c->count_site = get_i32(r);
-        c->count_country = get_i32(r);
+        c->sortie = dd__rd_idx(r, -1, (int64_t)n, "a request's sortie");
+        c->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a request's site");
+        c->file_by = dd__rd_v(r);
+        c->window_from = dd__rd_v(r);
+        c->window_to = dd__rd_v(r);
+        c->day = dd__rd_i32(r);
+        c->count_site = dd__rd_i32(r);
+        c->count_country = dd__rd_i32(r);
     }
     for (size_t i = 0; i < n; i++)
         if (p->sorties[i].clearance < -1 || p->sorties[i].clearance >= (int64_t)nc)
-            fail(r, "a sortie's clearance");
+            dd__rd_fail(r, "a sortie's clearance");
     return DD_OK;
 }
 
@@ -735,27 +625,27 @@ static dd_status read_clearances(rd *r, const dd_scenario *s, dd_plan *p)
 static dd_status read_times_movements(rd *r, const dd_scenario *s, dd_plan *p)
 {
     for (size_t i = 0; i < s->n_tasks; i++) {
-        p->tasks[i].start = get(r);
-        p->tasks[i].end = get(r);
+        p->tasks[i].start = dd__rd_v(r);
+        p->tasks[i].end = dd__rd_v(r);
     }
     for (size_t i = 0; i < s->n_people; i++) {
-        p->released[i] = get(r);
-        p->arrived[i] = get(r);
+        p->released[i] = dd__rd_v(r);
+        p->arrived[i] = dd__rd_v(r);
     }
     for (size_t i = 0; i < s->n_cargo; i++)
-        p->cargo_ready[i] = get(r);
-    size_t nm = get_count(r, 5);
+        p->cargo_ready[i] = dd__rd_v(r);
+    size_t nm = dd__rd_count(r, 5);
     p->movements = malloc((nm + 1) * sizeof *p->movements);
     if (!p->movements)
         return DD_ENOMEM;
     p->n_movements = nm;
     for (size_t i = 0; i < nm && !r->bad; i++) {
         dd_movement *m = &p->movements[i];
-        m->people = get_idx(r, 0, (int64_t)s->n_people, "a movement's group");
-        m->count = get_i32(r);
-        m->sortie = get_idx(r, -1, (int64_t)p->n_sorties, "a movement's sortie");
-        m->departure = get(r);
-        m->day = get_i32(r);
+        m->people = dd__rd_idx(r, 0, (int64_t)s->n_people, "a movement's group");
+        m->count = dd__rd_i32(r);
+        m->sortie = dd__rd_idx(r, -1, (int64_t)p->n_sorties, "a movement's sortie");
+        m->departure = dd__rd_v(r);
+        m->day = dd__rd_i32(r);
     }
     return DD_OK;
 }
@@ -765,23 +655,23 @@ static dd_status read_site_days(rd *r, const dd_scenario *s, dd_plan *p)
 {
     for (size_t i = 0; i < s->n_sites && !r->bad; i++) {
         dd_site_plan *x = &p->sites[i];
-        x->closure = get(r);
+        x->closure = dd__rd_v(r);
         int n_roles = r->version >= 3 ? DD_ROLE_COUNT : DD_ROLE_EVACUEE;
-        size_t nd = get_count(r, 6 + (size_t)n_roles);
+        size_t nd = dd__rd_count(r, 6 + (size_t)n_roles);
         x->days = calloc(nd + 1, sizeof *x->days);
         if (!x->days)
             return DD_ENOMEM;
         x->n_days = nd;
         for (size_t k = 0; k < nd; k++) {
             dd_site_day *d = &x->days[k];
-            d->day = get_i32(r);
+            d->day = dd__rd_i32(r);
             for (int q = 0; q < n_roles; q++)
-                d->people[q] = get_i32(r);
-            d->security_required = get_i32(r);
-            d->cargo_remaining_kg = get_d(r);
-            d->mog_peak = get_i32(r);
-            d->clearances = get_i32(r);
-            d->exits = get_i32(r);
+                d->people[q] = dd__rd_i32(r);
+            d->security_required = dd__rd_i32(r);
+            d->cargo_remaining_kg = dd__rd_f64(r);
+            d->mog_peak = dd__rd_i32(r);
+            d->clearances = dd__rd_i32(r);
+            d->exits = dd__rd_i32(r);
         }
     }
     return DD_OK;
@@ -792,35 +682,35 @@ static void read_verdict(rd *r, const dd_scenario *s, dd_plan *p)
 {
     for (size_t i = 0; i < s->agreement.n_milestones; i++) {
         dd_milestone_result *m = &p->milestones[i];
-        m->achieved = get(r);
-        m->personnel_out = get_d(r);
-        m->cargo_out = get_d(r);
-        m->met = get(r) != 0;
+        m->achieved = dd__rd_v(r);
+        m->personnel_out = dd__rd_f64(r);
+        m->cargo_out = dd__rd_f64(r);
+        m->met = dd__rd_v(r) != 0;
     }
-    p->deadline_met = get(r) != 0;
-    p->terms_broken = get_i32(r);
+    p->deadline_met = dd__rd_v(r) != 0;
+    p->terms_broken = dd__rd_i32(r);
     get_str(r, p->broken_term, sizeof p->broken_term);
-    p->all_out = get(r) != 0;
-    p->completion = get(r);
-    p->margin_hours = get_d(r);
-    p->margin = get(r);
+    p->all_out = dd__rd_v(r) != 0;
+    p->completion = dd__rd_v(r);
+    p->margin_hours = dd__rd_f64(r);
+    p->margin = dd__rd_v(r);
     get_str(r, p->margin_term, sizeof p->margin_term);
-    p->binding = (dd_binding)get_idx(r, 0, DD_BIND_COUNT, "the binding limit");
+    p->binding = (dd_binding)dd__rd_idx(r, 0, DD_BIND_COUNT, "the binding limit");
     get_str(r, p->binding_detail, sizeof p->binding_detail);
-    p->completion_lb = get(r);
-    p->completion_lb_binding = (dd_binding)get_idx(r, 0, DD_BIND_COUNT, "the bound's limit");
+    p->completion_lb = dd__rd_v(r);
+    p->completion_lb_binding = (dd_binding)dd__rd_idx(r, 0, DD_BIND_COUNT, "the bound's limit");
     get_str(r, p->completion_lb_detail, sizeof p->completion_lb_detail);
-    p->sorties_lb = (size_t)get(r);
-    p->commercial_seats_used = get_i32(r);
-    p->relax_incomplete = get(r) != 0;
-    p->n_relaxations = (size_t)get_idx(r, 0, 17, "the relaxations");
+    p->sorties_lb = (size_t)dd__rd_v(r);
+    p->commercial_seats_used = dd__rd_i32(r);
+    p->relax_incomplete = dd__rd_v(r) != 0;
+    p->n_relaxations = (size_t)dd__rd_idx(r, 0, 17, "the relaxations");
     for (size_t i = 0; i < p->n_relaxations; i++) {
         dd_relaxation *x = &p->relaxations[i];
         get_str(r, x->change, sizeof x->change);
-        x->site = get_i32(r);
-        x->aircraft = get_i32(r);
-        x->value = get(r);
-        x->was = get(r);
+        x->site = dd__rd_i32(r);
+        x->aircraft = dd__rd_i32(r);
+        x->value = dd__rd_v(r);
+        x->was = dd__rd_v(r);
         get_str(r, x->text, sizeof x->text);
     }
 }
@@ -830,7 +720,7 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     if (!read_header(r, s, p))
         return DD_OK;
     dd_status st = DD_OK;
-    if (get(r)) {
+    if (dd__rd_v(r)) {
         st = read_loads(r, s, l);
         p->loads = &l->lp;
     }
@@ -849,8 +739,8 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     if (st != DD_OK)
         return st;
     read_verdict(r, s, p);
-    if (expect(r, "end") && r->at != r->n)
-        fail(r, "bytes after the end");
+    if (dd__rd_tag(r, "end") && r->at != r->n)
+        dd__rd_fail(r, "bytes after the end");
     return DD_OK;
 }
 
@@ -870,7 +760,7 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
         free(l);
         return DD_ENOMEM;
     }
-    rd r = {v, n, 0, false, why, why_size, 0};
+    rd r = {v, n, 0, false, why, why_size, "the plan image", 0, NULL};
     dd_status st = read_plan(&r, s, p, l);
     if (st == DD_OK && r.bad)
         st = DD_EINPUT;

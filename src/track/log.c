@@ -35,6 +35,7 @@
 #include <zlib.h>
 
 #include "track/log_int.h"
+#include "track/scenimg.h"
 
 /* ---- hashing and compression ---------------------------------------------- */
 
@@ -249,6 +250,12 @@ bool dd__header_hash(const dd_track_info *i, const dd__hashes *h, unsigned char 
     dd__buf_str(&b, i->upgraded);
     dd__buf_str(&b, i->creator);
     dd__buf_str(&b, h->creator_key);
+    /* hashed only where there is one: a log started without it keeps its
+     * id, and one with it cannot lose it unseen */
+    if (h->scenario_stored[0]) {
+        dd__buf_str(&b, "scenario-image");
+        dd__buf_str(&b, h->scenario_stored);
+    }
     dd__buf_i64(&b, (int64_t)i->n_files);
     for (size_t k = 0; k < i->n_files; k++) {
         dd__buf_str(&b, i->files[k].name);
@@ -444,7 +451,7 @@ static const char schema[] =
     " created TEXT NOT NULL, plan_sha256 TEXT NOT NULL, plan_stored_sha256 TEXT NOT NULL,"
     " image_stored_sha256 TEXT NOT NULL, image_size INTEGER NOT NULL,"
     " upgraded TEXT NOT NULL, creator TEXT NOT NULL, creator_key TEXT NOT NULL,"
-    " hash TEXT NOT NULL, signature TEXT NOT NULL);"
+    " hash TEXT NOT NULL, signature TEXT NOT NULL, scenario_image TEXT NOT NULL);"
     "CREATE TABLE files(n INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,"
     " sha256 TEXT NOT NULL);"
     "CREATE TABLE blobs(name TEXT PRIMARY KEY, encoding TEXT NOT NULL,"
@@ -484,7 +491,7 @@ static const char schema[] =
 typedef struct start {
     dd_track_info info;
     dd__hashes h;
-    dd__buf plan_z, image_z;
+    dd__buf plan_z, image_z, scen;
     size_t plan_size;
 } start;
 
@@ -534,6 +541,12 @@ static dd_status prepare(const dd_plan *p, const char *scenario_path, const dd_k
     dd__hex(d, 32, x->h.plan_stored);
     dd__digest(x->image_z.v, x->image_z.n, d);
     dd__hex(d, 32, x->h.image_stored);
+    /* the scenario as read, so that readers need not parse it again */
+    dd__scenimg_write(s, &x->scen);
+    if (x->scen.oom)
+        return DD_ENOMEM;
+    dd__digest(x->scen.v, x->scen.n, d);
+    dd__hex(d, 32, x->h.scenario_stored);
     return DD_OK;
 }
 
@@ -541,6 +554,7 @@ static void start_fini(start *x)
 {
     dd__buf_fini(&x->plan_z);
     dd__buf_fini(&x->image_z);
+    dd__buf_fini(&x->scen);
 }
 
 static bool bind_all(sqlite3_stmt *q, const char *const *text, int n)
@@ -576,14 +590,15 @@ static dd_status write_start(sqlite3 *db, start *x, const dd_key *signer)
     snprintf(obj, sizeof obj, "%d", i->objective);
     snprintf(isize, sizeof isize, "%zu", x->h.image_size);
     sqlite3_stmt *q = NULL;
-    const char *hv[15] = {LOG_FORMAT,         ver,         i->scenario,     seed,
+    const char *hv[16] = {LOG_FORMAT,         ver,         i->scenario,     seed,
                           obj,                i->created,  i->plan_sha256,  x->h.plan_stored,
                           x->h.image_stored,  isize,       i->upgraded,     i->creator,
-                          x->h.creator_key,   hash_hex,    sig};
-    bool ok = sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db, "INSERT INTO header VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                 -1, &q, NULL) == SQLITE_OK &&
-              bind_all(q, hv, 15) && run(q);
+                          x->h.creator_key,   hash_hex,    sig,  x->h.scenario_stored};
+    bool ok =
+        sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "INSERT INTO header VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+                           &q, NULL) == SQLITE_OK &&
+        bind_all(q, hv, 16) && run(q);
     sqlite3_finalize(q);
     q = NULL;
     ok = ok && sqlite3_prepare_v2(db, "INSERT INTO files VALUES(?,?,?,?)", -1, &q, NULL) ==
@@ -598,14 +613,14 @@ static dd_status write_start(sqlite3 *db, start *x, const dd_key *signer)
     q = NULL;
     ok = ok && sqlite3_prepare_v2(db, "INSERT INTO blobs VALUES(?,?,?,?)", -1, &q, NULL) ==
                    SQLITE_OK;
-    const dd__buf *bl[2] = {&x->plan_z, &x->image_z};
-    const char *names[2] = {"plan-file", "plan-image"};
-    const char *encodings[2] = {"zlib", "raw"};
-    for (int k = 0; ok && k < 2; k++)
+    const dd__buf *bl[3] = {&x->plan_z, &x->image_z, &x->scen};
+    const char *names[3] = {"plan-file", "plan-image", "scenario-image"};
+    const char *encodings[3] = {"zlib", "raw", "raw"};
+    const size_t sizes[3] = {x->plan_size, x->h.image_size, x->scen.n};
+    for (int k = 0; ok && k < 3; k++)
         ok = sqlite3_bind_text(q, 1, names[k], -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_text(q, 2, encodings[k], -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_bind_int64(q, 3, (int64_t)(k ? x->h.image_size : x->plan_size)) ==
-                 SQLITE_OK &&
+             sqlite3_bind_int64(q, 3, (int64_t)sizes[k]) == SQLITE_OK &&
              sqlite3_bind_blob64(q, 4, bl[k]->v, bl[k]->n, SQLITE_STATIC) == SQLITE_OK &&
              run(q);
     sqlite3_finalize(q);
@@ -870,6 +885,13 @@ dd_status dd__read_header(dd_track *t, dd_diags *diags)
     snprintf(i->id, sizeof i->id, "%s", t->stored_hash);
     if (st != DD_OK || i->version != LOG_VERSION)
         return st;
+    /* a log started before the scenario image has no column for it */
+    q = NULL;
+    if (sqlite3_prepare_v2(t->db, "SELECT scenario_image FROM header", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        snprintf(t->h.scenario_stored, sizeof t->h.scenario_stored, "%s", dd__col(q, 0));
+    sqlite3_finalize(q);
     q = NULL;
     if (sqlite3_prepare_v2(t->db, "SELECT name, path, sha256 FROM files ORDER BY n", -1, &q,
                            NULL) != SQLITE_OK)
@@ -905,6 +927,10 @@ void dd_track_close(dd_track *t)
         pthread_join(t->ahead_th, NULL);
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
+    if (t->scenario_from_image)
+        dd__scenimg_free(t->scenario);
+    else
+        dd_scenario_free(t->scenario);
     dd__evcache_fini(&t->ev);
     dd__checker_fini(&t->chk);
     free(t->batches);
@@ -947,8 +973,8 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
     *v = NULL;
     *n = 0;
     if (sqlite3_prepare_v2(t->db,
-                           "SELECT data FROM blobs WHERE name=? AND encoding=CASE name WHEN "
-                           "'plan-image' THEN 'raw' ELSE 'zlib' END",
+                           "SELECT data FROM blobs WHERE name=? AND encoding=CASE WHEN name "
+                           "IN ('plan-image', 'scenario-image') THEN 'raw' ELSE 'zlib' END",
                            -1, q, NULL) != SQLITE_OK ||
         sqlite3_bind_text(*q, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(*q) != SQLITE_ROW) {
@@ -1062,6 +1088,49 @@ static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
     if (st == DD_EINPUT)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
                      *why ? why : "the log's plan cannot be read");
+    return st;
+}
+
+/* The scenario from the log's image, after verifying the log: DD_EINPUT
+ * when the log does not hold (diags say why), DD_EARG when there is no
+ * image this drawdown reads (the files are read then). */
+static dd_status scenario_image(dd_track *t, const char *path, dd_diags *diags)
+{
+    int64_t bad;
+    dd_status st = dd__verify(t, false, &bad, diags);
+    if (st != DD_OK)
+        return st;
+    if (!t->h.scenario_stored[0])
+        return DD_EARG;
+    sqlite3_stmt *q;
+    const unsigned char *v;
+    size_t n;
+    char why[200] = "";
+    st = dd__blob(t, "scenario-image", &q, &v, &n);
+    if (st == DD_OK)
+        st = dd__scenimg_read(v, n, path, &t->scenario, why, sizeof why);
+    sqlite3_finalize(q);
+    /* the digest held: an image unread is one of another version */
+    return st == DD_EINPUT ? DD_EARG : st;
+}
+
+dd_status dd_track_scenario(dd_track *t, const char *path, dd_diags *diags,
+                            const dd_scenario **out)
+{
+    *out = t->scenario;
+    if (t->scenario)
+        return DD_OK;
+    const char *where = path ? path : t->info.scenario;
+    /* one read transaction: the image verified is the image read */
+    bool txn = sqlite3_get_autocommit(t->db) &&
+               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    dd_status st = scenario_image(t, where, diags);
+    if (txn)
+        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    t->scenario_from_image = st == DD_OK;
+    if (st == DD_EARG)
+        st = dd_scenario_load(where, diags, &t->scenario);
+    *out = st == DD_OK ? t->scenario : NULL;
     return st;
 }
 

@@ -18,6 +18,9 @@ typedef struct dd__hashes {
     char image_stored[65]; /* of the stored plan image (stored raw) */
     size_t image_size;     /* the image inflated */
     char creator_key[65];  /* the header's signer, hex */
+    /* of the stored scenario image (stored raw); "" in a log started
+     * before there was one, which readers load from the files */
+    char scenario_stored[65];
 } dd__hashes;
 
 /* The events read back so far, typed (chain.c): an append or a reader
@@ -68,6 +71,10 @@ struct dd_track {
     pthread_t ahead_th;
     int ahead_st[DD_TRACK_MAX_FILES]; /* dd_status of each file's hash */
     char ahead_hex[DD_TRACK_MAX_FILES][65];
+    /* the scenario, read once (dd_track_scenario): from the log's image
+     * or, without one, from its files; freed with the handle */
+    dd_scenario *scenario;
+    bool scenario_from_image;
     /* the plan, loaded once (dd_track_plan) */
     const dd_scenario *files_checked;
     dd_plan *plan;
