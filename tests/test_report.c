@@ -209,6 +209,17 @@ static void test_bad_input(void **state)
              " \"tasks\": [], \"people\": [], \"sites\": [], \"milestones\": []}",
              head);
     expect_error(buf, "p.json:5:64: clearances[0].site", "unknown site 'X' (not in sites)");
+    /* the request's contents (issue 18): optional, but typed */
+    snprintf(buf, sizeof buf,
+             "%s \"sorties\": [], \"clearances\": [{\"id\": 1, \"sortie\": 1, \"site\": \"X\",\n"
+             "   \"airfield\": \"XXXX\", \"file_by\": \"2024-06-01T00:00Z\", \"window_from\": "
+             "\"2024-06-02T00:00Z\",\n   \"window_to\": \"2024-06-03T00:00Z\", \"date\": "
+             "\"2024-06-02\", \"count_site\": 1, \"count_country\": 1,\n"
+             "   \"weapons\": \"yes\", \"hazards\": [3]}],\n"
+             " \"tasks\": [], \"people\": [], \"sites\": [{\"site\": \"X\", \"closure\": null, "
+             "\"days\": []}], \"milestones\": []}",
+             head);
+    expect_error(buf, "p.json:8:16: clearances[0].weapons", "expected true or false, got a string");
     expect_error("{\"format\": ", "p.json:2:1: ", "syntax error: did not find expected node content");
 }
 
@@ -500,6 +511,53 @@ static void test_html(void **state)
     }
 }
 
+/* The clearance request's contents (issue 18) in the HTML and XLSX
+ * briefing: small-plan.json's first request with a call sign, route,
+ * passengers, hazard classes, weapons and overflight clearances. */
+static void test_clearance_contents(void **state)
+{
+    (void)state;
+    size_t n;
+    char *text = slurp(SMALL, &n);
+    const char *at = "\"count_site\": 1, \"count_country\": 1},";
+    char *q = strstr(text, at);
+    assert_non_null(q);
+    q += strlen(at) - 2; /* before the first request's closing brace */
+    static const char more[] =
+        ", \"call_sign\": \"RCH101\", \"route\": \"BASE-HUBX\", \"passengers\": 12,"
+        " \"hazards\": [\"1.4\", \"3\"], \"weapons\": true,"
+        " \"overflight\": [{\"country\": \"DZ\", \"file_by\": \"2024-06-01T08:00Z\"},"
+        " {\"country\": \"LY\", \"file_by\": \"2024-06-02T08:00Z\"}]";
+    size_t len = n + sizeof more;
+    char *t2 = malloc(len);
+    assert_non_null(t2);
+    size_t head = (size_t)(q - text);
+    memcpy(t2, text, head);
+    memcpy(t2 + head, more, sizeof more - 1);
+    memcpy(t2 + head + sizeof more - 1, q, n - head);
+    t2[len - 1] = '\0';
+    dd_diags d;
+    dd_diags_init(&d, 10);
+    dd_brief *b = NULL;
+    assert_int_equal(dd_brief_parse("p.json", t2, len - 1, &d, &b), DD_OK);
+    render(b, "contents.html", -1);
+    char path[160];
+    snprintf(path, sizeof path, "%s/contents.html", tmpdir);
+    char *h = slurp(path, &n);
+    assert_non_null(strstr(h, "<td class=\"n\">1</td><td class=\"n\">1</td><td>BASE-HUBX</td>"
+                              "<td class=\"n\">12</td><td>1.4 3</td><td>aboard</td>"
+                              "<td>DZ LY</td></tr>"));
+    /* the second request states none of it */
+    assert_non_null(strstr(h, "<td class=\"n\">1</td><td class=\"n\">1</td><td></td><td></td>"
+                              "<td></td><td></td><td></td></tr>"));
+    free(h);
+    render(b, "contents.xlsx", -1);
+    dd_brief_free(b);
+    dd_diags_fini(&d);
+    free(t2);
+    free(text);
+}
+
 static void test_sim(void **state)
 {
     (void)state;
@@ -768,6 +826,7 @@ int main(void)
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_clearance_contents),
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_baseline),
         cmocka_unit_test(test_cli),

@@ -53,7 +53,13 @@ typedef struct br_clear {
     int64_t date; /* day */
     int32_t count_site, count_country;
     int32_t site_idx;
-    const char *call_sign; /* "" when the plan file has none */
+    /* what the request tells the host (issue 18), when the plan file
+     * states it: "" and -1 when it does not */
+    const char *call_sign, *route;
+    const char *hazards;    /* the classes, space-separated */
+    const char *overflight; /* the countries, space-separated */
+    int32_t passengers;
+    int32_t weapons; /* 1 aboard, 0 none, -1 not stated */
 } br_clear;
 
 typedef struct br_task {

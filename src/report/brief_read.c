@@ -198,6 +198,38 @@ static void *arr(rd *r, size_t n, size_t size)
     return p;
 }
 
+/* An optional array of strings, or of objects holding a string `field`,
+ * joined with spaces into the brief's arena ("" when absent). */
+static const char *get_joined(rd *r, const dd_ynode *map, const char *path, const char *key,
+                              const char *field)
+{
+    if (!lookup(map, key))
+        return "";
+    const dd_ynode *a = get_seq(r, map, path, key, true);
+    if (!a)
+        return "";
+    char p[PATHN], q[PATHN];
+    sub(p, path, key);
+    const char **v = arr(r, a->n, sizeof *v);
+    size_t len = 1;
+    for (size_t i = 0; v && i < a->n; i++) {
+        snprintf(q, sizeof q, "%s[%zu]", p, i);
+        const dd_ynode *it = a->items[i];
+        if (field)
+            v[i] = dd__jr_kind(&r->j, it, q, DD_Y_MAP) ? get_str(r, it, q, field) : "";
+        else
+            v[i] = dd__jr_kind(&r->j, it, q, DD_Y_SCALAR) ? it->text : "";
+        len += strlen(v[i]) + 1;
+    }
+    char *out = arr(r, len, 1);
+    if (!v || !out)
+        return "";
+    size_t off = 0;
+    for (size_t i = 0; i < a->n; i++)
+        off += (size_t)snprintf(out + off, len - off, "%s%s", i ? " " : "", v[i]);
+    return out;
+}
+
 /* [{<key>, count[, escort]}] */
 static br_count *read_counts(rd *r, const dd_ynode *map, const char *path, const char *key,
                              const char *idkey, bool escort, size_t *n_out)
@@ -438,6 +470,8 @@ static void read_rest(rd *r, const dd_ynode *root)
             const dd_ynode *n = s->items[i];
             br_clear *c = &b->clears[i];
             c->site = c->airfield = "";
+            c->call_sign = c->route = c->hazards = c->overflight = "";
+            c->passengers = c->weapons = -1;
             if (!item_ok(r, n, p))
                 continue;
             c->id = get_min(r, n, p, "id", 1);
@@ -454,6 +488,11 @@ static void read_rest(rd *r, const dd_ynode *root)
             /* optional: what the request tells the host */
             const dd_ynode *cs = lookup(n, "call_sign");
             c->call_sign = cs ? get_str(r, n, p, "call_sign") : "";
+            c->route = lookup(n, "route") ? get_str(r, n, p, "route") : "";
+            c->passengers = lookup(n, "passengers") ? get_min(r, n, p, "passengers", 0) : -1;
+            c->weapons = lookup(n, "weapons") ? get_bool(r, n, p, "weapons") : -1;
+            c->hazards = get_joined(r, n, p, "hazards", NULL);
+            c->overflight = get_joined(r, n, p, "overflight", "country");
         }
     }
     s = get_seq(r, root, "", "tasks", false);

@@ -332,7 +332,8 @@ static void t_clearances(FILE *f, const dd_brief *b)
     static const char *const cc[] = {"request", "sortie", "call sign", "site", "airfield",
                                      "file by (local)", "file by (Z)", "window from (Z)",
                                      "window to (Z)", "date", "rank at airfield",
-                                     "rank in country"};
+                                     "rank in country", "route", "passengers", "hazards",
+                                     "weapons", "overflight"};
     fputs("<h2 id=\"clearances\">Clearance requests</h2>\n", f);
     th(f, cc, sizeof cc / sizeof cc[0]);
     for (size_t i = 0; i < b->n_clears; i++) {
@@ -350,6 +351,14 @@ static void t_clearances(FILE *f, const dd_brief *b)
         tdd(f, c->date);
         tdn(f, c->count_site, 0);
         tdn(f, c->count_country, 0);
+        td(f, c->route);
+        if (c->passengers >= 0)
+            tdn(f, c->passengers, 0);
+        else
+            td(f, "");
+        td(f, c->hazards);
+        td(f, c->weapons < 0 ? "" : c->weapons ? "aboard" : "none");
+        td(f, c->overflight);
         fputs("</tr>\n", f);
     }
     fputs(table_end, f);

@@ -247,7 +247,10 @@ static void clearances(xw *x, const dd_brief *b)
                                {"window from (UTC)", 17, C_TIME},
                                {"window to (UTC)", 17, C_TIME},
                                {"date", 11, C_DATE},         {"rank at airfield", 9, C_INT},
-                               {"rank in country", 9, C_INT}};
+                               {"rank in country", 9, C_INT}, {"call sign", 10, C_STR},
+                               {"route", 10, C_STR},          {"passengers", 9, C_INT},
+                               {"hazards", 10, C_STR},        {"weapons", 8, C_STR},
+                               {"overflight", 10, C_STR}};
     sheet(x, "clearances", cols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; !x->failed && i < b->n_clears; i++, x->row++) {
         const br_clear *c = &b->clears[i];
@@ -262,6 +265,13 @@ static void clearances(xw *x, const dd_brief *b)
         s_date(x, 8, c->date);
         s_num(x, 9, c->count_site);
         s_num(x, 10, c->count_country);
+        s_str(x, 11, c->call_sign);
+        s_str(x, 12, c->route);
+        if (c->passengers >= 0)
+            s_num(x, 13, c->passengers);
+        s_str(x, 14, c->hazards);
+        s_str(x, 15, c->weapons < 0 ? "" : c->weapons ? "aboard" : "none");
+        s_str(x, 16, c->overflight);
     }
     sheet_end(x);
 }
