@@ -38,10 +38,7 @@ static const dd_opt check_opts[] = {
     {"--max-errors", NULL, DD_OPT_UINT, offsetof(check_args, max_errors), 1, 1e9, NULL, 0},
 };
 
-static const dd_cli_spec check_spec = {
-    "check", check_usage, check_opts, sizeof check_opts / sizeof check_opts[0],
-    1, 1, "which scenario?", "one scenario at a time",
-};
+static const dd_cli_spec check_spec = DD_CLI_ONE_SCENARIO("check", check_usage, check_opts);
 
 int dd__cmd_check(int argc, char **argv)
 {

@@ -45,10 +45,7 @@ static const dd_opt loads_opts[] = {
     {"--iterations", NULL, DD_OPT_UINT, offsetof(loads_args, iterations), 0, 1e12, NULL, 0},
 };
 
-static const dd_cli_spec loads_spec = {
-    "loads", loads_usage, loads_opts, sizeof loads_opts / sizeof loads_opts[0],
-    1, 1, "which scenario?", "one scenario at a time",
-};
+static const dd_cli_spec loads_spec = DD_CLI_ONE_SCENARIO("loads", loads_usage, loads_opts);
 
 int dd__cmd_loads(int argc, char **argv)
 {

@@ -78,10 +78,7 @@ static const dd_opt plan_opts[] = {
     {"--json", NULL, DD_OPT_FLAG, offsetof(plan_args, json), 0, 0, NULL, 0},
 };
 
-static const dd_cli_spec plan_spec = {
-    "plan", plan_usage, plan_opts, sizeof plan_opts / sizeof plan_opts[0],
-    1, 1, "which scenario?", "one scenario at a time",
-};
+static const dd_cli_spec plan_spec = DD_CLI_ONE_SCENARIO("plan", plan_usage, plan_opts);
 
 int dd__cmd_plan(int argc, char **argv)
 {

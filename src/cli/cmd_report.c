@@ -129,10 +129,8 @@ static const dd_opt report_opts[] = {
     {"--as-of", NULL, DD_OPT_STR, offsetof(report_args, as_of), 0, 0, NULL, 0},
 };
 
-static const dd_cli_spec report_spec = {
-    "report", report_usage, report_opts, sizeof report_opts / sizeof report_opts[0],
-    1, 1, "which plan file?", "one plan file",
-};
+static const dd_cli_spec report_spec =
+    DD_CLI_SPEC("report", report_usage, report_opts, 1, 1, "which plan file?", "one plan file");
 
 int dd__cmd_report(int argc, char **argv)
 {

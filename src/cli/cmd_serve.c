@@ -57,10 +57,8 @@ static const dd_opt serve_opts[] = {
     S_OPT("--insecure", DD_OPT_FLAG, insecure, 0, 0),
 };
 
-static const dd_cli_spec serve_spec = {
-    "serve", serve_usage, serve_opts, sizeof serve_opts / sizeof serve_opts[0],
-    1, 1, "which log?", "one log at a time",
-};
+static const dd_cli_spec serve_spec =
+    DD_CLI_SPEC("serve", serve_usage, serve_opts, 1, 1, "which log?", "one log at a time");
 
 int dd__cmd_serve(int argc, char **argv)
 {

@@ -119,10 +119,7 @@ static const dd_opt sim_opts[] = {
     S_OPT("-o", DD_OPT_STR, out, 0, 0, NULL),
 };
 
-static const dd_cli_spec sim_spec = {
-    "simulate", sim_usage, sim_opts, sizeof sim_opts / sizeof sim_opts[0],
-    1, 1, "which scenario?", "one scenario at a time",
-};
+static const dd_cli_spec sim_spec = DD_CLI_ONE_SCENARIO("simulate", sim_usage, sim_opts);
 
 int dd__cmd_simulate(int argc, char **argv)
 {

@@ -136,10 +136,7 @@ static const dd_opt sweep_opts[] = {
     {"--mpi", NULL, DD_OPT_FLAG, offsetof(sweep_args, mpi), 0, 0, NULL, 0},
 };
 
-static const dd_cli_spec sweep_spec = {
-    "sweep", sweep_usage, sweep_opts, sizeof sweep_opts / sizeof sweep_opts[0],
-    1, 1, "which scenario?", "one scenario at a time",
-};
+static const dd_cli_spec sweep_spec = DD_CLI_ONE_SCENARIO("sweep", sweep_usage, sweep_opts);
 
 int dd__cmd_sweep(int argc, char **argv)
 {

@@ -34,10 +34,9 @@ static const dd_opt verify_opts[] = {
     {"--json", NULL, DD_OPT_FLAG, offsetof(verify_args, json), 0, 0, NULL, 0},
 };
 
-static const dd_cli_spec verify_spec = {
-    "verify", verify_usage, verify_opts, sizeof verify_opts / sizeof verify_opts[0],
-    2, 2, "needs a scenario and a plan file", "one scenario and one plan",
-};
+static const dd_cli_spec verify_spec =
+    DD_CLI_SPEC("verify", verify_usage, verify_opts, 2, 2, "needs a scenario and a plan file",
+                "one scenario and one plan");
 
 int dd__cmd_verify(int argc, char **argv)
 {

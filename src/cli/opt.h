@@ -54,6 +54,13 @@ typedef struct dd_cli_spec {
 
 #define DD_CLI_MAX_ARGS 8
 
+/* A spec from its option table (an array), and the common case: one
+ * scenario as the only argument. */
+#define DD_CLI_SPEC(cmd, usage, opts, lo, hi, missing, too_many)                           \
+    {cmd, usage, opts, sizeof opts / sizeof opts[0], lo, hi, missing, too_many}
+#define DD_CLI_ONE_SCENARIO(cmd, usage, opts)                                              \
+    DD_CLI_SPEC(cmd, usage, opts, 1, 1, "which scenario?", "one scenario at a time")
+
 /* Parse argv[1..argc-1] into vals and args (at most max_args). Returns -1
  * to go on, 0 after printing the usage for -h/--help, or 2 after printing
  * the error to stderr. A lone "-" is a positional argument; "--" ends the
