@@ -248,6 +248,7 @@ static void w_places(dd__buf *b, const dd_scenario *s)
         w_d(b, h->lat);
         w_d(b, h->lon);
         dd__buf_v(b, h->mog);
+        dd__buf_v(b, h->people_per_day);
         w_i32s(b, h->n_overflies, h->overflies);
         w_loc(b, s, h->loc);
     }
@@ -743,6 +744,7 @@ static void r_places(rd *r, dd_scenario *s, dd_status *st)
         h[i].lat = r_d(r);
         h[i].lon = r_d(r);
         h[i].mog = dd__rd_i32(r);
+        h[i].people_per_day = dd__rd_i32(r);
         h[i].overflies = r_idxs(r, &h[i].n_overflies,
                                 (int64_t)s->agreement.clearance.n_overflight,
                                 "an overflown country out of range", st);
