@@ -132,14 +132,10 @@ dd_status dd_diags_write_json(const dd_diags *d, const char *format, const char 
     dd_jw w;
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "format");
-    dd__jw_str(&w, format);
-    dd__jw_key(&w, "version");
-    dd__jw_int(&w, 1);
-    dd__jw_key(&w, key);
-    dd__jw_str(&w, subject);
-    dd__jw_key(&w, "ok");
-    dd__jw_bool(&w, false);
+    dd__jw_kstr(&w, "format", format);
+    dd__jw_kint(&w, "version", 1);
+    dd__jw_kstr(&w, key, subject);
+    dd__jw_kbool(&w, "ok", false);
     dd__jw_errors(&w, d);
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);

@@ -152,6 +152,30 @@ void dd__jw_null(dd_jw *w)
     put(w, "null");
 }
 
+void dd__jw_kstr(dd_jw *w, const char *k, const char *s)
+{
+    dd__jw_key(w, k);
+    dd__jw_str(w, s);
+}
+
+void dd__jw_kint(dd_jw *w, const char *k, int64_t v)
+{
+    dd__jw_key(w, k);
+    dd__jw_int(w, v);
+}
+
+void dd__jw_knum(dd_jw *w, const char *k, double v)
+{
+    dd__jw_key(w, k);
+    dd__jw_num(w, v);
+}
+
+void dd__jw_kbool(dd_jw *w, const char *k, bool v)
+{
+    dd__jw_key(w, k);
+    dd__jw_bool(w, v);
+}
+
 dd_status dd__jw_end(dd_jw *w)
 {
     put(w, "\n");

@@ -36,6 +36,11 @@ void dd__jw_int(dd_jw *w, int64_t v);
 void dd__jw_num(dd_jw *w, double v); /* non-finite values are written as null */
 void dd__jw_bool(dd_jw *w, bool v);
 void dd__jw_null(dd_jw *w);
+/* A member: its key and value in one call. */
+void dd__jw_kstr(dd_jw *w, const char *k, const char *s);
+void dd__jw_kint(dd_jw *w, const char *k, int64_t v);
+void dd__jw_knum(dd_jw *w, const char *k, double v);
+void dd__jw_kbool(dd_jw *w, const char *k, bool v);
 /* "errors": [the messages of d] in the object being written. */
 void dd__jw_errors(dd_jw *w, const dd_diags *d);
 /* Finish (newline) and report DD_EIO if any write failed. */

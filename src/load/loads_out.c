@@ -129,10 +129,8 @@ static void json_pieces(dd_jw *w, const dd_scenario *s, const dd_piece *pc, size
     dd__jw_arr(w);
     for (size_t i = 0; i < n; i++) {
         dd__jw_obj(w);
-        dd__jw_key(w, "cargo");
-        dd__jw_str(w, s->cargo[pc[i].cargo].id);
-        dd__jw_key(w, "count");
-        dd__jw_int(w, pc[i].count);
+        dd__jw_kstr(w, "cargo", s->cargo[pc[i].cargo].id);
+        dd__jw_kint(w, "count", pc[i].count);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -144,40 +142,27 @@ dd_status dd_loads_write_json(const dd_loadplan *p, FILE *f)
     dd_jw w;
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "version");
-    dd__jw_int(&w, 1);
+    dd__jw_kint(&w, "version", 1);
     dd__jw_key(&w, "sites");
     dd__jw_arr(&w);
     for (size_t g = 0; g < p->n_groups; g++) {
         const dd_site_loads *gr = &p->groups[g];
         dd__jw_obj(&w);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[gr->site].id);
-        dd__jw_key(&w, "aircraft");
-        dd__jw_str(&w, s->aircraft[gr->aircraft].id);
-        dd__jw_key(&w, "leg_km");
-        dd__jw_num(&w, round(gr->leg_m / 100) / 10);
-        dd__jw_key(&w, "loads");
-        dd__jw_int(&w, (int64_t)gr->n_loads);
-        dd__jw_key(&w, "initial_loads");
-        dd__jw_int(&w, (int64_t)gr->initial_loads);
-        dd__jw_key(&w, "lower_bound");
-        dd__jw_int(&w, (int64_t)gr->lower_bound);
+        dd__jw_kstr(&w, "site", s->sites[gr->site].id);
+        dd__jw_kstr(&w, "aircraft", s->aircraft[gr->aircraft].id);
+        dd__jw_knum(&w, "leg_km", round(gr->leg_m / 100) / 10);
+        dd__jw_kint(&w, "loads", (int64_t)gr->n_loads);
+        dd__jw_kint(&w, "initial_loads", (int64_t)gr->initial_loads);
+        dd__jw_kint(&w, "lower_bound", (int64_t)gr->lower_bound);
         dd__jw_key(&w, "bounds");
         dd__jw_obj(&w);
-        dd__jw_key(&w, "weight");
-        dd__jw_int(&w, (int64_t)gr->lb_weight);
-        dd__jw_key(&w, "weight_l2");
-        dd__jw_int(&w, (int64_t)gr->lb_l2_weight);
-        dd__jw_key(&w, "floor");
-        dd__jw_int(&w, (int64_t)gr->lb_floor);
-        dd__jw_key(&w, "positions");
-        dd__jw_int(&w, (int64_t)gr->lb_positions);
-        dd__jw_key(&w, "seats");
-        dd__jw_int(&w, (int64_t)gr->lb_seats);
+        dd__jw_kint(&w, "weight", (int64_t)gr->lb_weight);
+        dd__jw_kint(&w, "weight_l2", (int64_t)gr->lb_l2_weight);
+        dd__jw_kint(&w, "floor", (int64_t)gr->lb_floor);
+        dd__jw_kint(&w, "positions", (int64_t)gr->lb_positions);
+        dd__jw_kint(&w, "seats", (int64_t)gr->lb_seats);
         dd__jw_obj_end(&w);
-        dd__jw_key(&w, "gap");
-        dd__jw_int(&w, (int64_t)(gr->n_loads - gr->lower_bound));
+        dd__jw_kint(&w, "gap", (int64_t)(gr->n_loads - gr->lower_bound));
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
@@ -186,18 +171,12 @@ dd_status dd_loads_write_json(const dd_loadplan *p, FILE *f)
     for (size_t i = 0; i < p->n_pallets; i++) {
         const dd_pallet *pl = &p->pallets[i];
         dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_int(&w, (int64_t)i + 1);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[pl->site].id);
-        dd__jw_key(&w, "prebuilt");
-        dd__jw_bool(&w, pl->prebuilt);
-        dd__jw_key(&w, "gross_kg");
-        dd__jw_num(&w, round(pl->gross_kg * 10) / 10);
-        dd__jw_key(&w, "height_m");
-        dd__jw_num(&w, round(pl->height_m * 1000) / 1000);
-        dd__jw_key(&w, "footprint_used");
-        dd__jw_num(&w, round(pl->area_used * 1000) / 1000);
+        dd__jw_kint(&w, "id", (int64_t)i + 1);
+        dd__jw_kstr(&w, "site", s->sites[pl->site].id);
+        dd__jw_kbool(&w, "prebuilt", pl->prebuilt);
+        dd__jw_knum(&w, "gross_kg", round(pl->gross_kg * 10) / 10);
+        dd__jw_knum(&w, "height_m", round(pl->height_m * 1000) / 1000);
+        dd__jw_knum(&w, "footprint_used", round(pl->area_used * 1000) / 1000);
         dd__jw_key(&w, "pieces");
         json_pieces(&w, s, pl->pieces, pl->n_pieces);
         dd__jw_obj_end(&w);
@@ -208,49 +187,32 @@ dd_status dd_loads_write_json(const dd_loadplan *p, FILE *f)
     for (size_t k = 0; k < p->n_loads; k++) {
         const dd_load *l = &p->loads[k];
         dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_int(&w, (int64_t)k + 1);
-        dd__jw_key(&w, "site");
-        dd__jw_str(&w, s->sites[l->site].id);
-        dd__jw_key(&w, "aircraft");
-        dd__jw_str(&w, s->aircraft[l->aircraft].id);
-        dd__jw_key(&w, "weight_kg");
-        dd__jw_num(&w, round(l->weight_kg * 10) / 10);
-        dd__jw_key(&w, "acl_kg");
-        dd__jw_num(&w, l->acl_kg);
-        dd__jw_key(&w, "pallets");
-        dd__jw_int(&w, l->pallets);
-        dd__jw_key(&w, "passengers");
-        dd__jw_int(&w, l->passengers);
-        dd__jw_key(&w, "seats_available");
-        dd__jw_int(&w, l->seats);
-        dd__jw_key(&w, "floor_m");
-        dd__jw_num(&w, round(l->floor_m * 1000) / 1000);
-        dd__jw_key(&w, "utilisation");
-        dd__jw_num(&w, round(l->utilisation * 1000) / 1000);
-        dd__jw_key(&w, "sensitive");
-        dd__jw_bool(&w, l->sensitive);
+        dd__jw_kint(&w, "id", (int64_t)k + 1);
+        dd__jw_kstr(&w, "site", s->sites[l->site].id);
+        dd__jw_kstr(&w, "aircraft", s->aircraft[l->aircraft].id);
+        dd__jw_knum(&w, "weight_kg", round(l->weight_kg * 10) / 10);
+        dd__jw_knum(&w, "acl_kg", l->acl_kg);
+        dd__jw_kint(&w, "pallets", l->pallets);
+        dd__jw_kint(&w, "passengers", l->passengers);
+        dd__jw_kint(&w, "seats_available", l->seats);
+        dd__jw_knum(&w, "floor_m", round(l->floor_m * 1000) / 1000);
+        dd__jw_knum(&w, "utilisation", round(l->utilisation * 1000) / 1000);
+        dd__jw_kbool(&w, "sensitive", l->sensitive);
         dd__jw_key(&w, "items");
         dd__jw_arr(&w);
         for (size_t i = 0; i < l->n_items; i++) {
             const dd_load_item *it = &l->items[i];
             dd__jw_obj(&w);
             if (it->kind == DD_LI_PALLET) {
-                dd__jw_key(&w, "pallet");
-                dd__jw_int(&w, it->ref + 1);
+                dd__jw_kint(&w, "pallet", it->ref + 1);
             } else if (it->kind == DD_LI_BULKY) {
-                dd__jw_key(&w, "cargo");
-                dd__jw_str(&w, s->cargo[it->ref].id);
-                dd__jw_key(&w, "count");
-                dd__jw_int(&w, it->count);
+                dd__jw_kstr(&w, "cargo", s->cargo[it->ref].id);
+                dd__jw_kint(&w, "count", it->count);
             } else {
-                dd__jw_key(&w, "people");
-                dd__jw_str(&w, s->people[it->ref].id);
-                dd__jw_key(&w, "count");
-                dd__jw_int(&w, it->count);
+                dd__jw_kstr(&w, "people", s->people[it->ref].id);
+                dd__jw_kint(&w, "count", it->count);
                 if (it->escort) {
-                    dd__jw_key(&w, "escort");
-                    dd__jw_bool(&w, true);
+                    dd__jw_kbool(&w, "escort", true);
                 }
             }
             dd__jw_obj_end(&w);

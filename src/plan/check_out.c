@@ -205,14 +205,12 @@ dd_status dd_check_write_text(const dd_check *c, FILE *f)
 /* A key and its value. */
 static void kint(dd_jw *w, const char *k, int64_t v)
 {
-    dd__jw_key(w, k);
-    dd__jw_int(w, v);
+    dd__jw_kint(w, k, v);
 }
 
 static void knum(dd_jw *w, const char *k, double v)
 {
-    dd__jw_key(w, k);
-    dd__jw_num(w, v);
+    dd__jw_knum(w, k, v);
 }
 
 static void kstr(dd_jw *w, const char *k, const char *v)

@@ -52,10 +52,8 @@ static void pieces(dd_jw *w, const dd_scenario *s, const dd_pallet *pl)
     dd__jw_arr(w);
     for (size_t q = 0; q < pl->n_pieces; q++) {
         dd__jw_obj(w);
-        dd__jw_key(w, "cargo");
-        dd__jw_str(w, s->cargo[pl->pieces[q].cargo].id);
-        dd__jw_key(w, "count");
-        dd__jw_int(w, pl->pieces[q].count);
+        dd__jw_kstr(w, "cargo", s->cargo[pl->pieces[q].cargo].id);
+        dd__jw_kint(w, "count", pl->pieces[q].count);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -78,10 +76,8 @@ static void load_obj(dd_jw *w, const dd_plan *p, const jindex *ix, const dd_sort
     int32_t pax = 0;
     for (size_t i = 0; i < so->n_pax; i++)
         pax += so->pax[i].count;
-    dd__jw_key(w, "weight_kg");
-    dd__jw_num(w, r1(so->weight_kg + pax * s->passenger_kg));
-    dd__jw_key(w, "acl_kg");
-    dd__jw_num(w, so->acl_kg);
+    dd__jw_knum(w, "weight_kg", r1(so->weight_kg + pax * s->passenger_kg));
+    dd__jw_knum(w, "acl_kg", so->acl_kg);
     dd__jw_key(w, "pallets");
     dd__jw_arr(w);
     const dd_load *l = so->load >= 0 ? &p->loads->loads[so->load] : NULL;
@@ -90,12 +86,9 @@ static void load_obj(dd_jw *w, const dd_plan *p, const jindex *ix, const dd_sort
             continue;
         const dd_pallet *pl = &p->loads->pallets[l->items[i].ref];
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_int(w, ix->pallet_id[l->items[i].ref]);
-        dd__jw_key(w, "gross_kg");
-        dd__jw_num(w, r1(pl->gross_kg));
-        dd__jw_key(w, "height_m");
-        dd__jw_num(w, round(pl->height_m * 1000) / 1000);
+        dd__jw_kint(w, "id", ix->pallet_id[l->items[i].ref]);
+        dd__jw_knum(w, "gross_kg", r1(pl->gross_kg));
+        dd__jw_knum(w, "height_m", round(pl->height_m * 1000) / 1000);
         dd__jw_key(w, "pieces");
         pieces(w, s, pl);
         dd__jw_obj_end(w);
@@ -107,10 +100,8 @@ static void load_obj(dd_jw *w, const dd_plan *p, const jindex *ix, const dd_sort
         if (l->items[i].kind != DD_LI_BULKY)
             continue;
         dd__jw_obj(w);
-        dd__jw_key(w, "cargo");
-        dd__jw_str(w, s->cargo[l->items[i].ref].id);
-        dd__jw_key(w, "count");
-        dd__jw_int(w, l->items[i].count);
+        dd__jw_kstr(w, "cargo", s->cargo[l->items[i].ref].id);
+        dd__jw_kint(w, "count", l->items[i].count);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -118,19 +109,14 @@ static void load_obj(dd_jw *w, const dd_plan *p, const jindex *ix, const dd_sort
     dd__jw_arr(w);
     for (size_t i = 0; i < so->n_pax; i++) {
         dd__jw_obj(w);
-        dd__jw_key(w, "people");
-        dd__jw_str(w, s->people[so->pax[i].people].id);
-        dd__jw_key(w, "count");
-        dd__jw_int(w, so->pax[i].count);
-        dd__jw_key(w, "escort");
-        dd__jw_bool(w, so->pax[i].escort);
+        dd__jw_kstr(w, "people", s->people[so->pax[i].people].id);
+        dd__jw_kint(w, "count", so->pax[i].count);
+        dd__jw_kbool(w, "escort", so->pax[i].escort);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
-    dd__jw_key(w, "floor_m");
-    dd__jw_num(w, round(so->floor_m * 1000) / 1000);
-    dd__jw_key(w, "seats_available");
-    dd__jw_int(w, so->seats);
+    dd__jw_knum(w, "floor_m", round(so->floor_m * 1000) / 1000);
+    dd__jw_kint(w, "seats_available", so->seats);
     dd__jw_obj_end(w);
 }
 
@@ -286,30 +272,22 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
         const dd_sortie *so = &p->sorties[i];
         int32_t tz = s->sites[so->site].tz_offset;
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_int(w, (int64_t)i + 1);
-        dd__jw_key(w, "aircraft");
-        dd__jw_str(w, s->aircraft[so->aircraft].id);
-        dd__jw_key(w, "tail");
-        dd__jw_int(w, so->tail + 1);
-        dd__jw_key(w, "site");
-        dd__jw_str(w, s->sites[so->site].id);
-        dd__jw_key(w, "destination");
-        dd__jw_str(w, s->hubs[so->hub].id);
+        dd__jw_kint(w, "id", (int64_t)i + 1);
+        dd__jw_kstr(w, "aircraft", s->aircraft[so->aircraft].id);
+        dd__jw_kint(w, "tail", so->tail + 1);
+        dd__jw_kstr(w, "site", s->sites[so->site].id);
+        dd__jw_kstr(w, "destination", s->hubs[so->hub].id);
         dd__jw_key(w, "ferry");
         dd__jw_obj(w);
-        dd__jw_key(w, "from");
-        dd__jw_str(w, s->hubs[so->ferry_from].id);
+        dd__jw_kstr(w, "from", s->hubs[so->ferry_from].id);
         jtime(w, s, "departure", so->ferry_departure);
         jtime(w, s, "arrival", so->arrival_at_site);
         dd__jw_key(w, "passengers");
         dd__jw_arr(w);
         for (size_t k = 0; k < so->n_ferry_pax; k++) {
             dd__jw_obj(w);
-            dd__jw_key(w, "people");
-            dd__jw_str(w, s->people[so->ferry_pax[k].people].id);
-            dd__jw_key(w, "count");
-            dd__jw_int(w, so->ferry_pax[k].count);
+            dd__jw_kstr(w, "people", s->people[so->ferry_pax[k].people].id);
+            dd__jw_kint(w, "count", so->ferry_pax[k].count);
             dd__jw_obj_end(w);
         }
         dd__jw_arr_end(w);
@@ -318,8 +296,7 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
         jtime(w, s, "departure", so->departure);
         jtime(w, s, "arrival", so->arrival);
         jlocal(w, s, "departure_local", so->departure, tz);
-        dd__jw_key(w, "clearance");
-        dd__jw_int(w, so->clearance + 1);
+        dd__jw_kint(w, "clearance", so->clearance + 1);
         dd__jw_key(w, "load");
         load_obj(w, p, ix, so);
         dd__jw_obj_end(w);
@@ -339,8 +316,7 @@ static void j_commercial(dd_jw *w, const dd_plan *p, const jindex *ix)
         const dd_movement *mv = &p->movements[ix->com[i]];
         int32_t site = s->people[mv->people].site;
         dd__jw_obj(w);
-        dd__jw_key(w, "site");
-        dd__jw_str(w, s->sites[site].id);
+        dd__jw_kstr(w, "site", s->sites[site].id);
         jdate(w, s, "date", mv->day);
         jtime(w, s, "departure", mv->departure);
         dd__jw_key(w, "passengers");
@@ -348,10 +324,8 @@ static void j_commercial(dd_jw *w, const dd_plan *p, const jindex *ix)
         do {
             const dd_movement *x = &p->movements[ix->com[i++]];
             dd__jw_obj(w);
-            dd__jw_key(w, "people");
-            dd__jw_str(w, s->people[x->people].id);
-            dd__jw_key(w, "count");
-            dd__jw_int(w, x->count);
+            dd__jw_kstr(w, "people", s->people[x->people].id);
+            dd__jw_kint(w, "count", x->count);
             dd__jw_obj_end(w);
         } while (i < ix->n_com && p->movements[ix->com[i]].day == mv->day &&
                  s->people[p->movements[ix->com[i]].people].site == site);
@@ -371,47 +345,37 @@ static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
     for (size_t i = 0; i < p->n_clearances; i++) {
         const dd_clearance_req *c = &p->clearances[i];
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_int(w, (int64_t)i + 1);
-        dd__jw_key(w, "sortie");
-        dd__jw_int(w, c->sortie + 1);
-        dd__jw_key(w, "site");
-        dd__jw_str(w, s->sites[c->site].id);
-        dd__jw_key(w, "airfield");
-        dd__jw_str(w, s->sites[c->site].icao);
+        dd__jw_kint(w, "id", (int64_t)i + 1);
+        dd__jw_kint(w, "sortie", c->sortie + 1);
+        dd__jw_kstr(w, "site", s->sites[c->site].id);
+        dd__jw_kstr(w, "airfield", s->sites[c->site].icao);
         jtime(w, s, "file_by", c->file_by);
         jtime(w, s, "window_from", c->window_from);
         jtime(w, s, "window_to", c->window_to);
         jdate(w, s, "date", c->day);
-        dd__jw_key(w, "count_site");
-        dd__jw_int(w, c->count_site);
-        dd__jw_key(w, "count_country");
-        dd__jw_int(w, c->count_country);
+        dd__jw_kint(w, "count_site", c->count_site);
+        dd__jw_kint(w, "count_country", c->count_country);
         dd_clearance_info ci;
         dd_plan_clearance_info(p, i, &ci);
         char route[64];
         snprintf(route, sizeof route, "%s-%s", ci.from_icao, ci.to_icao);
-        dd__jw_key(w, "call_sign");
-        dd__jw_str(w, ci.call_sign);
-        dd__jw_key(w, "route");
-        dd__jw_str(w, route);
-        dd__jw_key(w, "passengers");
-        dd__jw_int(w, ci.passengers);
+        dd__jw_kstr(w, "call_sign", ci.call_sign);
+        dd__jw_kstr(w, "route", route);
+        dd__jw_kint(w, "passengers", ci.passengers);
         dd__jw_key(w, "hazards");
         dd__jw_arr(w);
         for (size_t k = 0; k < s->hazard.n_classes && k < 32; k++)
             if (ci.hazards >> k & 1)
                 dd__jw_str(w, s->hazard.classes[k]);
         dd__jw_arr_end(w);
-        dd__jw_key(w, "weapons");
-        dd__jw_bool(w, ci.weapons);
+        dd__jw_kbool(w, "weapons", ci.weapons);
         if (s->agreement.clearance.n_overflight > 0) { /* issue 18: written when listed */
             dd__jw_key(w, "overflight");
             dd__jw_arr(w);
             for (size_t k = 0; k < ci.n_overflight; k++) {
                 dd__jw_obj(w);
-                dd__jw_key(w, "country");
-                dd__jw_str(w, s->agreement.clearance.overflight[ci.overflight[k]].country);
+                dd__jw_kstr(w, "country",
+                            s->agreement.clearance.overflight[ci.overflight[k]].country);
                 jtime(w, s, "file_by", ci.overflight_file_by[k]);
                 dd__jw_obj_end(w);
             }
@@ -432,20 +396,16 @@ static void j_tasks(dd_jw *w, const dd_plan *p, const jindex *ix)
     for (size_t k = 0; k < s->n_tasks; k++) {
         const dd_task *t = &s->tasks[k];
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_str(w, t->id);
-        dd__jw_key(w, "site");
-        dd__jw_str(w, s->sites[t->site].id);
+        dd__jw_kstr(w, "id", t->id);
+        dd__jw_kstr(w, "site", s->sites[t->site].id);
         jtime(w, s, "start", p->tasks[k].start);
         jtime(w, s, "end", p->tasks[k].end);
         dd__jw_key(w, "resources");
         dd__jw_arr(w);
         for (size_t d = 0; d < t->n_demand; d++) {
             dd__jw_obj(w);
-            dd__jw_key(w, "resource");
-            dd__jw_str(w, s->sites[t->site].resources[t->demand[d].resource].id);
-            dd__jw_key(w, "amount");
-            dd__jw_int(w, t->demand[d].amount);
+            dd__jw_kstr(w, "resource", s->sites[t->site].resources[t->demand[d].resource].id);
+            dd__jw_kint(w, "amount", t->demand[d].amount);
             dd__jw_obj_end(w);
         }
         dd__jw_arr_end(w);
@@ -463,14 +423,10 @@ static void j_people(dd_jw *w, const dd_plan *p, const jindex *ix)
     for (size_t g = 0; g < s->n_people; g++) {
         const dd_people *pg = &s->people[g];
         dd__jw_obj(w);
-        dd__jw_key(w, "people");
-        dd__jw_str(w, pg->id);
-        dd__jw_key(w, "site");
-        dd__jw_str(w, s->sites[pg->site].id);
-        dd__jw_key(w, "count");
-        dd__jw_int(w, pg->count);
-        dd__jw_key(w, "role");
-        dd__jw_str(w, dd_role_name(pg->role));
+        dd__jw_kstr(w, "people", pg->id);
+        dd__jw_kstr(w, "site", s->sites[pg->site].id);
+        dd__jw_kint(w, "count", pg->count);
+        dd__jw_kstr(w, "role", dd_role_name(pg->role));
         jtime(w, s, "released", p->released[g]);
         jtime(w, s, "arrival", p->arrived[g]);
         jtime(w, s, "entry_request_by",
@@ -481,8 +437,7 @@ static void j_people(dd_jw *w, const dd_plan *p, const jindex *ix)
         for (size_t j = ix->mv_off[g]; j < ix->mv_off[g + 1]; j++) {
             const dd_movement *mv = &p->movements[ix->mv[j]];
             dd__jw_obj(w);
-            dd__jw_key(w, "count");
-            dd__jw_int(w, mv->count);
+            dd__jw_kint(w, "count", mv->count);
             dd__jw_key(w, "sortie");
             if (mv->sortie >= 0)
                 dd__jw_int(w, mv->sortie + 1);
@@ -498,10 +453,8 @@ static void j_people(dd_jw *w, const dd_plan *p, const jindex *ix)
         for (size_t j = ix->fe_off[g]; j < ix->fe_off[g + 1]; j++) {
             size_t i = ix->fe[j] >> 20, k = ix->fe[j] & ((1u << 20) - 1);
             dd__jw_obj(w);
-            dd__jw_key(w, "count");
-            dd__jw_int(w, p->sorties[i].ferry_pax[k].count);
-            dd__jw_key(w, "sortie");
-            dd__jw_int(w, (int64_t)i + 1);
+            dd__jw_kint(w, "count", p->sorties[i].ferry_pax[k].count);
+            dd__jw_kint(w, "sortie", (int64_t)i + 1);
             dd__jw_obj_end(w);
         }
         dd__jw_arr_end(w);
@@ -524,8 +477,7 @@ static void j_sites(dd_jw *w, const dd_plan *p, const jindex *ix)
     for (size_t si = 0; si < s->n_sites; si++) {
         const dd_site_plan *sp = &p->sites[si];
         dd__jw_obj(w);
-        dd__jw_key(w, "site");
-        dd__jw_str(w, s->sites[si].id);
+        dd__jw_kstr(w, "site", s->sites[si].id);
         jtime(w, s, "closure", sp->closure);
         jlocal(w, s, "closure_local", sp->closure, s->sites[si].tz_offset);
         jtime(w, s, "close_by", s->sites[si].close_by);
@@ -538,20 +490,14 @@ static void j_sites(dd_jw *w, const dd_plan *p, const jindex *ix)
             dd__jw_key(w, "people");
             dd__jw_obj(w);
             for (int r = 0; r < n_roles; r++) {
-                dd__jw_key(w, dd_role_name((dd_role)r));
-                dd__jw_int(w, sd->people[r]);
+                dd__jw_kint(w, dd_role_name((dd_role)r), sd->people[r]);
             }
             dd__jw_obj_end(w);
-            dd__jw_key(w, "security_required");
-            dd__jw_int(w, sd->security_required);
-            dd__jw_key(w, "cargo_remaining_kg");
-            dd__jw_num(w, r1(sd->cargo_remaining_kg));
-            dd__jw_key(w, "mog_peak");
-            dd__jw_int(w, sd->mog_peak);
-            dd__jw_key(w, "clearances");
-            dd__jw_int(w, sd->clearances);
-            dd__jw_key(w, "exits");
-            dd__jw_int(w, sd->exits);
+            dd__jw_kint(w, "security_required", sd->security_required);
+            dd__jw_knum(w, "cargo_remaining_kg", r1(sd->cargo_remaining_kg));
+            dd__jw_kint(w, "mog_peak", sd->mog_peak);
+            dd__jw_kint(w, "clearances", sd->clearances);
+            dd__jw_kint(w, "exits", sd->exits);
             dd__jw_obj_end(w);
         }
         dd__jw_arr_end(w);
@@ -571,8 +517,7 @@ static void j_milestones(dd_jw *w, const dd_plan *p, const jindex *ix)
         const dd_milestone *ms = &s->agreement.milestones[m];
         const dd_milestone_result *r = &p->milestones[m];
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_str(w, ms->id);
+        dd__jw_kstr(w, "id", ms->id);
         jtime(w, s, "at", ms->at);
         jtime(w, s, "achieved", r->achieved);
         dd__jw_key(w, "margin_hours");
@@ -580,12 +525,9 @@ static void j_milestones(dd_jw *w, const dd_plan *p, const jindex *ix)
             dd__jw_num(w, r1((double)(ms->at - r->achieved) / 60.0));
         else
             dd__jw_null(w);
-        dd__jw_key(w, "met");
-        dd__jw_bool(w, r->met);
-        dd__jw_key(w, "personnel_out");
-        dd__jw_num(w, round(r->personnel_out * 1000) / 1000);
-        dd__jw_key(w, "cargo_out");
-        dd__jw_num(w, round(r->cargo_out * 1000) / 1000);
+        dd__jw_kbool(w, "met", r->met);
+        dd__jw_knum(w, "personnel_out", round(r->personnel_out * 1000) / 1000);
+        dd__jw_knum(w, "cargo_out", round(r->cargo_out * 1000) / 1000);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -601,20 +543,16 @@ static void j_bounds(dd_jw *w, const dd_plan *p, const jindex *ix)
     dd__jw_key(w, "completion");
     dd__jw_obj(w);
     jtime(w, s, "lower_bound", p->completion_lb);
-    dd__jw_key(w, "binding");
-    dd__jw_str(w, dd_binding_name(p->completion_lb_binding));
+    dd__jw_kstr(w, "binding", dd_binding_name(p->completion_lb_binding));
     dd__jw_key(w, "gap_hours");
     dd__jw_num(w, p->completion == DD_TIME_NONE ? 0
                                                  : r1((double)(p->completion - p->completion_lb) / 60.0));
     dd__jw_obj_end(w);
     dd__jw_key(w, "sorties");
     dd__jw_obj(w);
-    dd__jw_key(w, "lower_bound");
-    dd__jw_int(w, (int64_t)p->sorties_lb);
-    dd__jw_key(w, "found");
-    dd__jw_int(w, (int64_t)p->n_sorties);
-    dd__jw_key(w, "gap");
-    dd__jw_int(w, (int64_t)p->n_sorties - (int64_t)p->sorties_lb);
+    dd__jw_kint(w, "lower_bound", (int64_t)p->sorties_lb);
+    dd__jw_kint(w, "found", (int64_t)p->n_sorties);
+    dd__jw_kint(w, "gap", (int64_t)p->n_sorties - (int64_t)p->sorties_lb);
     dd__jw_obj_end(w);
     dd__jw_obj_end(w);
 
@@ -623,22 +561,16 @@ static void j_bounds(dd_jw *w, const dd_plan *p, const jindex *ix)
     for (size_t i = 0; i < p->n_relaxations; i++) {
         const dd_relaxation *r = &p->relaxations[i];
         dd__jw_obj(w);
-        dd__jw_key(w, "change");
-        dd__jw_str(w, r->change);
+        dd__jw_kstr(w, "change", r->change);
         if (r->site >= 0) {
-            dd__jw_key(w, "site");
-            dd__jw_str(w, s->sites[r->site].id);
+            dd__jw_kstr(w, "site", s->sites[r->site].id);
         }
         if (r->aircraft >= 0) {
-            dd__jw_key(w, "aircraft");
-            dd__jw_str(w, s->aircraft[r->aircraft].id);
+            dd__jw_kstr(w, "aircraft", s->aircraft[r->aircraft].id);
         }
-        dd__jw_key(w, "value");
-        dd__jw_int(w, r->value);
-        dd__jw_key(w, "was");
-        dd__jw_int(w, r->was);
-        dd__jw_key(w, "text");
-        dd__jw_str(w, r->text);
+        dd__jw_kint(w, "value", r->value);
+        dd__jw_kint(w, "was", r->was);
+        dd__jw_kstr(w, "text", r->text);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -656,61 +588,43 @@ static dd_status write_doc(const dd_plan *p, const char *scenario_path,
     dd_jw w;
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "format");
-    dd__jw_str(&w, check ? "drawdown-plan-summary" : "drawdown-plan");
-    dd__jw_key(&w, "version");
-    dd__jw_int(&w, 1);
-    dd__jw_key(&w, "scenario");
-    dd__jw_str(&w, scenario_path ? scenario_path : s->path);
-    dd__jw_key(&w, "name");
-    dd__jw_str(&w, s->name);
-    dd__jw_key(&w, "seed");
-    dd__jw_int(&w, (int64_t)p->seed);
+    dd__jw_kstr(&w, "format", check ? "drawdown-plan-summary" : "drawdown-plan");
+    dd__jw_kint(&w, "version", 1);
+    dd__jw_kstr(&w, "scenario", scenario_path ? scenario_path : s->path);
+    dd__jw_kstr(&w, "name", s->name);
+    dd__jw_kint(&w, "seed", (int64_t)p->seed);
     jtime(&w, s, "epoch", 0);
     jtime(&w, s, "deadline", s->agreement.deadline);
 
     dd__jw_key(&w, "summary");
     dd__jw_obj(&w);
-    dd__jw_key(&w, "deadline_met");
-    dd__jw_bool(&w, p->deadline_met);
+    dd__jw_kbool(&w, "deadline_met", p->deadline_met);
     jtime(&w, s, "completion", p->completion);
-    dd__jw_key(&w, "margin_hours");
-    dd__jw_num(&w, r1(p->margin_hours));
-    dd__jw_key(&w, "binding");
-    dd__jw_str(&w, dd_binding_name(p->binding));
-    dd__jw_key(&w, "binding_detail");
-    dd__jw_str(&w, p->binding_detail);
-    dd__jw_key(&w, "fleet_mix");
-    dd__jw_bool(&w, p->fleet_mix);
-    dd__jw_key(&w, "objective");
-    dd__jw_str(&w, p->objective == DD_OBJ_COMPLETION ? "completion" : "margin");
-    dd__jw_key(&w, "sorties");
-    dd__jw_int(&w, (int64_t)p->n_sorties);
+    dd__jw_knum(&w, "margin_hours", r1(p->margin_hours));
+    dd__jw_kstr(&w, "binding", dd_binding_name(p->binding));
+    dd__jw_kstr(&w, "binding_detail", p->binding_detail);
+    dd__jw_kbool(&w, "fleet_mix", p->fleet_mix);
+    dd__jw_kstr(&w, "objective", p->objective == DD_OBJ_COMPLETION ? "completion" : "margin");
+    dd__jw_kint(&w, "sorties", (int64_t)p->n_sorties);
     dd__jw_key(&w, "sorties_by_type");
     dd__jw_obj(&w);
     for (size_t a = 0; a < s->n_aircraft; a++) {
         int64_t n = 0;
         for (size_t i = 0; i < p->n_sorties; i++)
             n += p->sorties[i].aircraft == (int32_t)a;
-        dd__jw_key(&w, s->aircraft[a].id);
-        dd__jw_int(&w, n);
+        dd__jw_kint(&w, s->aircraft[a].id, n);
     }
     dd__jw_obj_end(&w);
-    dd__jw_key(&w, "ferry_legs");
-    dd__jw_int(&w, (int64_t)p->n_sorties);
-    dd__jw_key(&w, "commercial_seats_used");
-    dd__jw_int(&w, p->commercial_seats_used);
+    dd__jw_kint(&w, "ferry_legs", (int64_t)p->n_sorties);
+    dd__jw_kint(&w, "commercial_seats_used", p->commercial_seats_used);
     dd__jw_obj_end(&w);
 
     if (check) {
         dd__jw_key(&w, "verification");
         dd__jw_obj(&w);
-        dd__jw_key(&w, "checked");
-        dd__jw_bool(&w, check->checked);
-        dd__jw_key(&w, "violations");
-        dd__jw_int(&w, (int64_t)check->violations);
-        dd__jw_key(&w, "agrees");
-        dd__jw_bool(&w, check->checked && !check->disagrees);
+        dd__jw_kbool(&w, "checked", check->checked);
+        dd__jw_kint(&w, "violations", (int64_t)check->violations);
+        dd__jw_kbool(&w, "agrees", check->checked && !check->disagrees);
         dd__jw_obj_end(&w);
     } else {
         j_sorties(&w, p, &ix);

@@ -25,24 +25,21 @@ static const dd_track_batch *batch_of(const dd_track_batch *b, size_t n, int64_t
 
 static void kstr(dd_jw *w, const char *k, const char *v)
 {
-    dd__jw_key(w, k);
-    dd__jw_str(w, v ? v : "");
+    dd__jw_kstr(w, k, v ? v : "");
 }
 
 static void event_json(dd_jw *w, const dd_event *e, size_t n, const char *at,
                        const dd_track_batch *bt, size_t retracted_by)
 {
     dd__jw_obj(w);
-    dd__jw_key(w, "n");
-    dd__jw_int(w, (int64_t)n);
+    dd__jw_kint(w, "n", (int64_t)n);
     kstr(w, "time", at);
     kstr(w, "event", dd_event_kind_name(e->kind));
     kstr(w, "subject", e->subject);
     kstr(w, "value", e->value);
     kstr(w, "note", e->note);
     kstr(w, "source", e->origin);
-    dd__jw_key(w, "batch");
-    dd__jw_int(w, bt ? bt->id : 0);
+    dd__jw_kint(w, "batch", bt ? bt->id : 0);
     kstr(w, "recorded", bt ? bt->recorded : "");
     kstr(w, "signer", bt ? bt->signer : "");
     dd__jw_key(w, "retracted_by");
@@ -71,11 +68,9 @@ dd_status dd_track_write_events(const dd_track *t, const dd_scenario *s, const d
     if (json) {
         dd__jw_obj(&w);
         kstr(&w, "format", "drawdown-log-events");
-        dd__jw_key(&w, "version");
-        dd__jw_int(&w, 1);
+        dd__jw_kint(&w, "version", 1);
         kstr(&w, "log", log);
-        dd__jw_key(&w, "ok");
-        dd__jw_bool(&w, true);
+        dd__jw_kbool(&w, "ok", true);
         dd__jw_key(&w, "events");
         dd__jw_arr(&w);
     } else {
@@ -125,12 +120,9 @@ static void j_batches(dd_jw *w, const dd_track_batch *b, size_t nb)
     dd__jw_arr(w);
     for (size_t k = 0; k < nb; k++) {
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_int(w, b[k].id);
-        dd__jw_key(w, "first");
-        dd__jw_int(w, b[k].first);
-        dd__jw_key(w, "last");
-        dd__jw_int(w, b[k].last);
+        dd__jw_kint(w, "id", b[k].id);
+        dd__jw_kint(w, "first", b[k].first);
+        dd__jw_kint(w, "last", b[k].last);
         kstr(w, "recorded", b[k].recorded);
         kstr(w, "signer", b[k].signer);
         kstr(w, "key", b[k].signer_key);
@@ -149,21 +141,17 @@ static dd_status verify_json(const dd_track *t, const char *log, dd_status st, i
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
     kstr(&w, "format", "drawdown-log-verify");
-    dd__jw_key(&w, "version");
-    dd__jw_int(&w, 1);
+    dd__jw_kint(&w, "version", 1);
     kstr(&w, "log", log);
-    dd__jw_key(&w, "ok");
-    dd__jw_bool(&w, st == DD_OK);
-    dd__jw_key(&w, "log_format");
-    dd__jw_int(&w, info->version);
+    dd__jw_kbool(&w, "ok", st == DD_OK);
+    dd__jw_kint(&w, "log_format", info->version);
     kstr(&w, "id", info->id);
     kstr(&w, "created", info->created);
     kstr(&w, "creator", info->creator);
     kstr(&w, "plan_sha256", info->plan_sha256);
     kstr(&w, "upgraded", info->upgraded);
     j_files(&w, info);
-    dd__jw_key(&w, "events");
-    dd__jw_int(&w, info->n_events);
+    dd__jw_kint(&w, "events", info->n_events);
     j_batches(&w, b, nb);
     dd__jw_key(&w, "receipt");
     if (!receipt)
@@ -171,8 +159,7 @@ static dd_status verify_json(const dd_track *t, const char *log, dd_status st, i
     else
         dd__jw_bool(&w, st == DD_OK);
     if (st != DD_OK) {
-        dd__jw_key(&w, "bad_event");
-        dd__jw_int(&w, bad);
+        dd__jw_kint(&w, "bad_event", bad);
         dd__jw_errors(&w, d);
     }
     dd__jw_obj_end(&w);

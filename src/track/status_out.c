@@ -191,8 +191,7 @@ static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
 
 static void jint(dd_jw *w, const char *key, int64_t v)
 {
-    dd__jw_key(w, key);
-    dd__jw_int(w, v);
+    dd__jw_kint(w, key, v);
 }
 
 dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st, FILE *f)
@@ -201,8 +200,7 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     dd_jw w;
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "format");
-    dd__jw_str(&w, "drawdown-status");
+    dd__jw_kstr(&w, "format", "drawdown-status");
     jint(&w, "version", 1);
     jtime(&w, s, "at", st->at);
     jint(&w, "events", (int64_t)st->n_events);
@@ -244,10 +242,8 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         dd__jw_null(&w);
     else
         dd__jw_num(&w, st->slip_hours);
-    dd__jw_key(&w, "deadline_met");
-    dd__jw_bool(&w, st->deadline_met_projected);
-    dd__jw_key(&w, "terms_met");
-    dd__jw_bool(&w, st->terms_met_projected);
+    dd__jw_kbool(&w, "deadline_met", st->deadline_met_projected);
+    dd__jw_kbool(&w, "terms_met", st->terms_met_projected);
     jint(&w, "unplaced", (int64_t)st->sorties_unplaced);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "sites");
@@ -255,8 +251,7 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     for (size_t k = 0; k < s->n_sites; k++) {
         const dd_track_site *x = &st->sites[k];
         dd__jw_obj(&w);
-        dd__jw_key(&w, "id");
-        dd__jw_str(&w, s->sites[k].id);
+        dd__jw_kstr(&w, "id", s->sites[k].id);
         jint(&w, "sorties_out", x->sorties_out);
         jint(&w, "sorties_out_planned", x->sorties_out_plan);
         jint(&w, "sorties", x->sorties_total);
@@ -265,12 +260,9 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         jint(&w, "people", x->people_total);
         jint(&w, "processed", x->processed);
         jint(&w, "processed_planned", x->processed_plan);
-        dd__jw_key(&w, "cargo_out_kg");
-        dd__jw_num(&w, x->cargo_out_kg);
-        dd__jw_key(&w, "cargo_out_planned_kg");
-        dd__jw_num(&w, x->cargo_out_plan_kg);
-        dd__jw_key(&w, "cargo_kg");
-        dd__jw_num(&w, x->cargo_total_kg);
+        dd__jw_knum(&w, "cargo_out_kg", x->cargo_out_kg);
+        dd__jw_knum(&w, "cargo_out_planned_kg", x->cargo_out_plan_kg);
+        dd__jw_knum(&w, "cargo_kg", x->cargo_total_kg);
         jtime(&w, s, "closed_until", x->closed_until);
         jtime(&w, s, "last_departure", x->projected_close);
         jtime(&w, s, "close_by", s->sites[k].close_by);
@@ -284,15 +276,12 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         const dd_track_sortie *t = &st->sorties[i];
         dd__jw_obj(&w);
         jint(&w, "id", (int64_t)i + 1);
-        dd__jw_key(&w, "state");
-        dd__jw_str(&w, state_name(t->state));
-        dd__jw_key(&w, "clearance");
-        dd__jw_str(&w, req_json(t->request));
+        dd__jw_kstr(&w, "state", state_name(t->state));
+        dd__jw_kstr(&w, "clearance", req_json(t->request));
         jtime(&w, s, "planned", p->sorties[i].departure);
         jtime(&w, s, "departed", t->departed);
         jtime(&w, s, "projected", t->projected);
-        dd__jw_key(&w, "keeps_clearance");
-        dd__jw_bool(&w, t->keeps_clearance);
+        dd__jw_kbool(&w, "keeps_clearance", t->keeps_clearance);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);

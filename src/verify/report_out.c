@@ -75,24 +75,17 @@ dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
     dd_jw w;
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "format");
-    dd__jw_str(&w, "drawdown-verify");
-    dd__jw_key(&w, "version");
-    dd__jw_int(&w, 1);
-    dd__jw_key(&w, "plan");
-    dd__jw_str(&w, r->plan_path);
-    dd__jw_key(&w, "scenario");
-    dd__jw_str(&w, r->scenario->name ? r->scenario->name : "");
-    dd__jw_key(&w, "complies");
-    dd__jw_bool(&w, r->n_violations == 0);
-    dd__jw_key(&w, "violations_total");
-    dd__jw_int(&w, (int64_t)r->n_violations);
+    dd__jw_kstr(&w, "format", "drawdown-verify");
+    dd__jw_kint(&w, "version", 1);
+    dd__jw_kstr(&w, "plan", r->plan_path);
+    dd__jw_kstr(&w, "scenario", r->scenario->name ? r->scenario->name : "");
+    dd__jw_kbool(&w, "complies", r->n_violations == 0);
+    dd__jw_kint(&w, "violations_total", (int64_t)r->n_violations);
     dd__jw_key(&w, "by_kind");
     dd__jw_obj(&w);
     for (int k = 0; k < DD_V_COUNT; k++)
         if (r->by_kind[k]) {
-            dd__jw_key(&w, dd_violation_kind_name((dd_violation_kind)k));
-            dd__jw_int(&w, (int64_t)r->by_kind[k]);
+            dd__jw_kint(&w, dd_violation_kind_name((dd_violation_kind)k), (int64_t)r->by_kind[k]);
         }
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "violations");
@@ -100,8 +93,7 @@ dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
     for (size_t i = 0; i < r->n_stored; i++) {
         const dd_violation *v = &r->violations[i];
         dd__jw_obj(&w);
-        dd__jw_key(&w, "kind");
-        dd__jw_str(&w, dd_violation_kind_name(v->kind));
+        dd__jw_kstr(&w, "kind", dd_violation_kind_name(v->kind));
         dd__jw_key(&w, "sortie");
         if (v->sortie > 0)
             dd__jw_int(&w, v->sortie);
@@ -125,12 +117,9 @@ dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
         } else {
             dd__jw_null(&w);
         }
-        dd__jw_key(&w, "line");
-        dd__jw_int(&w, v->line);
-        dd__jw_key(&w, "col");
-        dd__jw_int(&w, v->col);
-        dd__jw_key(&w, "message");
-        dd__jw_str(&w, v->message);
+        dd__jw_kint(&w, "line", v->line);
+        dd__jw_kint(&w, "col", v->col);
+        dd__jw_kstr(&w, "message", v->message);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
@@ -139,29 +128,20 @@ dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
     for (size_t i = 0; i < r->n_terms; i++) {
         const dd_verify_term *t = &r->terms[i];
         dd__jw_obj(&w);
-        dd__jw_key(&w, "term");
-        dd__jw_str(&w, t->name);
-        dd__jw_key(&w, "status");
-        dd__jw_str(&w, status_text(t->status));
-        dd__jw_key(&w, "violations");
-        dd__jw_int(&w, (int64_t)t->n_violations);
-        dd__jw_key(&w, "detail");
-        dd__jw_str(&w, t->worst);
+        dd__jw_kstr(&w, "term", t->name);
+        dd__jw_kstr(&w, "status", status_text(t->status));
+        dd__jw_kint(&w, "violations", (int64_t)t->n_violations);
+        dd__jw_kstr(&w, "detail", t->worst);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
     dd__jw_key(&w, "plan_counts");
     dd__jw_obj(&w);
-    dd__jw_key(&w, "sorties");
-    dd__jw_int(&w, (int64_t)r->n_sorties);
-    dd__jw_key(&w, "clearances");
-    dd__jw_int(&w, (int64_t)r->n_clearances);
-    dd__jw_key(&w, "commercial");
-    dd__jw_int(&w, (int64_t)r->n_commercial);
-    dd__jw_key(&w, "people_moved");
-    dd__jw_int(&w, r->people_moved);
-    dd__jw_key(&w, "pieces_moved");
-    dd__jw_int(&w, r->pieces_moved);
+    dd__jw_kint(&w, "sorties", (int64_t)r->n_sorties);
+    dd__jw_kint(&w, "clearances", (int64_t)r->n_clearances);
+    dd__jw_kint(&w, "commercial", (int64_t)r->n_commercial);
+    dd__jw_kint(&w, "people_moved", r->people_moved);
+    dd__jw_kint(&w, "pieces_moved", r->pieces_moved);
     dd__jw_obj_end(&w);
     dd__jw_obj_end(&w);
     return dd__jw_end(&w);
