@@ -213,6 +213,10 @@ static void test_regressions(void **state)
     assert_string_equal(p->relaxations[0].change, "hub_people");
     assert_int_equal(p->relaxations[0].was, 2000);
     assert_string_equal(p->relaxations[0].text, "2500 people a day at hub OTBH (now 2000)");
+    assert_int_equal(p->binding, DD_BIND_HUB_PEOPLE);
+    assert_string_equal(dd_binding_name(p->binding), "hub throughput");
+    assert_non_null(strstr(p->binding_detail, "hub throughput: OTBH takes 2000 people a day, "
+                                              "full on "));
     dd_plan_free(p);
     dd_scenario_free(s);
     /* security leaves on military sorties although airliners have room */

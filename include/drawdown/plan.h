@@ -115,6 +115,7 @@ typedef enum dd_binding {
     DD_BIND_CREWS,       /* crews of a type: duty and rest */
     DD_BIND_UTILISATION, /* flying hours a day per tail */
     DD_BIND_OVERFLIGHT,  /* a country's overflight clearances a day */
+    DD_BIND_HUB_PEOPLE,  /* the people a hub takes a day */
     DD_BIND_COUNT
 } dd_binding;
 

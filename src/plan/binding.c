@@ -182,7 +182,8 @@ dd_status dd__plan_binding(dd_plan *p, const dd__terms *terms)
             p->binding = DD_BIND_CLEARANCE_CAP;
         else if (full_site * 2 >= days)
             p->binding = DD_BIND_SITE_CAP;
-        else if (dd__overflight_full(p) || dd__crew_busy(p) || critical_site(p, terms))
+        else if (dd__overflight_full(p) || dd__hub_full(p, terms) || dd__crew_busy(p) ||
+                 critical_site(p, terms))
             return DD_OK; /* binding and detail set */
     }
     char a[40];

@@ -211,3 +211,50 @@ bool dd__overflight_full(dd_plan *p)
     }
     return false;
 }
+
+/* The hubs' people a day: only when every hub that takes people has a
+ * limit (one without takes what the others cannot), and they took all of
+ * it, together, on at least half of the last week's days of landing. */
+bool dd__hub_full(dd_plan *p, const dd__terms *terms)
+{
+    const dd_scenario *s = p->scenario;
+    if (p->n_sorties == 0 || p->completion == DD_TIME_NONE || s->n_hubs == 0)
+        return false;
+    int64_t cap = 0;
+    int32_t named = -1;
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        if (terms->hub_people[h] < 0)
+            return false;
+        cap += terms->hub_people[h];
+        if (terms->hub_people[h] > 0)
+            named = named < 0 ? (int32_t)h : -2;
+    }
+    if (cap <= 0)
+        return false;
+    int32_t last = dd_scenario_day(s, p->completion);
+    int32_t full = 0, days = 0;
+    for (int32_t d = last - 6; d <= last; d++) {
+        if (d < 0)
+            continue;
+        int64_t n = 0;
+        for (size_t i = 0; i < p->n_sorties; i++)
+            if (dd_scenario_day(s, p->sorties[i].arrival) == d)
+                for (size_t k = 0; k < p->sorties[i].n_pax; k++)
+                    n += p->sorties[i].pax[k].count;
+        days++;
+        full += n >= cap;
+    }
+    if (days == 0 || full * 2 < days)
+        return false;
+    p->binding = DD_BIND_HUB_PEOPLE;
+    if (named >= 0)
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "hub throughput: %s takes %lld people a day, full on %d of the last %d days",
+                 s->hubs[named].id, (long long)cap, full, days);
+    else
+        snprintf(p->binding_detail, sizeof p->binding_detail,
+                 "hub throughput: the hubs take %lld people a day in all, full on %d of the "
+                 "last %d days",
+                 (long long)cap, full, days);
+    return true;
+}

@@ -31,7 +31,7 @@ const char *dd_binding_name(dd_binding b)
     static const char *const n[] = {"none",  "clearance cap", "airfield clearance cap",
                                     "fleet", "MOG",           "exit processing",
                                     "task chain", "clearances open", "crew duty",
-                                    "utilisation", "overflight cap"};
+                                    "utilisation", "overflight cap", "hub throughput"};
     return (unsigned)b < DD_BIND_COUNT ? n[b] : "?";
 }
 

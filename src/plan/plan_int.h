@@ -170,6 +170,10 @@ bool dd__all_routes_cross(const dd_scenario *s, int32_t k);
 /* A country's overflight clearances full on at least half of the last
  * week's days (crews.c); sets the binding as above. */
 bool dd__overflight_full(dd_plan *p);
+/* A hub's people a day (destinations[].people_per_day) taken on at least
+ * half of the last week's days: the binding is set (DD_BIND_HUB_PEOPLE)
+ * and true. */
+bool dd__hub_full(dd_plan *p, const dd__terms *terms);
 
 /* The people terms of the finished plan (terms.c): sets terms_broken and
  * broken_term. */

@@ -263,7 +263,7 @@ static void check_milestone(vctx *c, size_t m, const outev *v, size_t n, bool *m
 static const char *const bindings[] = {"clearance cap", "airfield clearance cap", "fleet", "MOG",
                                        "exit processing", "task chain", "clearances open",
                                        "security", "crew duty", "utilisation", "overflight cap",
-                                       "none",
+                                       "hub throughput", "none",
                                        NULL};
 
 static void check_verdict(vctx *c, bool milestones_met)
