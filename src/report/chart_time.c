@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/units.h"
@@ -64,46 +65,140 @@ static double series_max(const dd_brief_series_list *l, const char *prefix)
     return m;
 }
 
-/* Milestones, the deadline and the plan's last departure. */
-static void time_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
+/* The vertical marks of a time chart: the milestones, each site's agreed
+ * closing date, the plan's last departure and the deadline. Their lines go
+ * under the data; their labels go over it, each on a white ground, laid out
+ * in rows from the top so that no two labels overlap. */
+typedef enum mark_kind { MK_MILESTONE, MK_CLOSE, MK_LAST, MK_DEADLINE } mark_kind;
+
+typedef struct vmark {
+    double x;
+    mark_kind kind;
+    char text[96];
+} vmark;
+
+#define MAX_MARKS 24
+
+static size_t collect_marks(const ch_frame *f, const dd_brief *b, vmark *v)
 {
-    char lab[96];
-    for (size_t i = 0; i < b->n_milestones; i++) {
-        const br_milestone *m = &b->milestones[i];
-        snprintf(lab, sizeof lab, "milestone %s", m->id);
-        dd__ch_vline(cr, f, dd__ch_day(b, m->at), lab, false);
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_milestones && n < MAX_MARKS - 2; i++) {
+        v[n] = (vmark){dd__ch_fx(f, dd__ch_day(b, b->milestones[i].at)), MK_MILESTONE, ""};
+        snprintf(v[n++].text, sizeof v->text, "milestone %s", b->milestones[i].id);
     }
-    /* each site's closing date (a hand-over), when the plan file gives it */
-    double dy = 38; /* labels below the milestones' and the last departure's */
-    for (size_t i = 0; i < b->n_sites && b->n_sites <= 6; i++) {
+    for (size_t i = 0; i < b->n_sites && b->n_sites <= 6 && n < MAX_MARKS - 2; i++) {
         const br_site *x = &b->sites[i];
         if (x->close_by == BR_NONE || x->close_by >= b->deadline)
             continue;
-        snprintf(lab, sizeof lab, "%s closing date (agreed)", x->id);
-        dd__ch_vline_at(cr, f, dd__ch_day(b, x->close_by), lab, false, dy);
-        dy += 18;
+        v[n] = (vmark){dd__ch_fx(f, dd__ch_day(b, x->close_by)), MK_CLOSE, ""};
+        snprintf(v[n++].text, sizeof v->text, "%s closing date (agreed)", x->id);
     }
     if (b->completion != BR_NONE) {
         char t[32];
         dd__br_fmt_time(b->completion, b->offset_min, t, sizeof t);
-        snprintf(lab, sizeof lab, "last departure %s", t);
+        v[n] = (vmark){dd__ch_fx(f, dd__ch_day(b, b->completion)), MK_LAST, ""};
+        snprintf(v[n++].text, sizeof v->text, "last departure %s", t);
+    }
+    v[n] = (vmark){dd__ch_fx(f, dd__ch_day(b, b->deadline)), MK_DEADLINE, "DEADLINE"};
+    n++;
+    /* only those on the chart */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].x >= f->x0 - 0.5 && v[i].x <= f->x1 + 0.5)
+            v[k++] = v[i];
+    return k;
+}
+
+static void mark_rules(cairo_t *cr, const ch_frame *f, const vmark *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
         cairo_save(cr);
-        double x = dd__ch_fx(f, dd__ch_day(b, b->completion));
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        cairo_set_line_width(cr, 1.2);
-        static const double d[] = {2, 3};
-        cairo_set_dash(cr, d, 2, 0);
-        cairo_move_to(cr, x, f->y0 + 20);
-        cairo_line_to(cr, x, f->y1);
+        if (v[i].kind == MK_LAST) {
+            static const double dots[] = {2, 3};
+            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+            cairo_set_line_width(cr, 1.2);
+            cairo_set_dash(cr, dots, 2, 0);
+        } else {
+            static const double dash[] = {6, 4};
+            bool strong = v[i].kind == MK_DEADLINE;
+            cairo_set_source_rgb(cr, strong ? 0.75 : 0.3, 0, 0);
+            cairo_set_line_width(cr, strong ? 2.5 : 1.5);
+            cairo_set_dash(cr, dash, strong ? 0 : 2, 0);
+        }
+        cairo_move_to(cr, v[i].x, f->y0);
+        cairo_line_to(cr, v[i].x, f->y1);
         cairo_stroke(cr);
-        dd__ch_font(cr, 13, false);
-        cairo_text_extents_t e;
-        cairo_text_extents(cr, lab, &e);
-        bool left = x + 6 + e.x_advance > f->x1;
-        dd__ch_text(cr, left ? x - 4 : x + 4, f->y0 + 20, left ? 1 : 0, 0, lab);
         cairo_restore(cr);
     }
-    dd__ch_vline(cr, f, dd__ch_day(b, b->deadline), "DEADLINE", true);
+}
+
+static int cmp_mark_x(const void *a, const void *b)
+{
+    const vmark *x = a, *y = b;
+    return (x->x > y->x) - (x->x < y->x);
+}
+
+#define MARK_ROWS 8
+#define MARK_ROW_H 17.0
+
+/* Each label beside its line (to the left when it would leave the chart),
+ * in the first row from the top where it overlaps no other label. */
+static void mark_labels(cairo_t *cr, const ch_frame *f, vmark *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_mark_x);
+    double row_end[MARK_ROWS][MAX_MARKS][2];
+    size_t used[MARK_ROWS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        bool strong = v[i].kind == MK_DEADLINE;
+        dd__ch_font(cr, 13, strong);
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, v[i].text, &e);
+        bool left = v[i].x + 6 + e.x_advance > f->x1;
+        double x0 = left ? v[i].x - 4 - e.x_advance : v[i].x + 4, x1 = x0 + e.x_advance;
+        size_t r = 0;
+        for (; r + 1 < MARK_ROWS; r++) {
+            bool clear = true;
+            for (size_t k = 0; k < used[r] && clear; k++)
+                clear = x1 + 6 < row_end[r][k][0] || x0 > row_end[r][k][1] + 6;
+            if (clear)
+                break;
+        }
+        if (used[r] < MAX_MARKS) {
+            row_end[r][used[r]][0] = x0;
+            row_end[r][used[r]++][1] = x1;
+        }
+        double y = f->y0 + 2 + MARK_ROW_H * (double)r;
+        cairo_save(cr);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85); /* legible over the lines */
+        cairo_rectangle(cr, x0 - 2, y - 1, e.x_advance + 4, MARK_ROW_H - 1);
+        cairo_fill(cr);
+        if (v[i].kind == MK_LAST)
+            cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        else
+            cairo_set_source_rgb(cr, strong ? 0.75 : 0.3, 0, 0);
+        dd__ch_text(cr, x0, y, 0, 0, v[i].text);
+        cairo_restore(cr);
+    }
+}
+
+/* The marks' lines alone (before the data), their labels alone (after). */
+static void time_rules(cairo_t *cr, const ch_frame *f, const dd_brief *b)
+{
+    vmark v[MAX_MARKS];
+    mark_rules(cr, f, v, collect_marks(f, b, v));
+}
+
+static void time_labels(cairo_t *cr, const ch_frame *f, const dd_brief *b)
+{
+    vmark v[MAX_MARKS];
+    mark_labels(cr, f, v, collect_marks(f, b, v));
+}
+
+/* Both, over what is drawn already (day bars). */
+static void time_marks(cairo_t *cr, const ch_frame *f, const dd_brief *b)
+{
+    time_rules(cr, f, b);
+    time_labels(cr, f, b);
 }
 
 /* When the plan empties each site (its last departure): a short line in
@@ -324,11 +419,12 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     f1.vy1 = fmax(s1, ceil(m1 * 1.04 / s1) * s1);
     dd__ch_value_axis(cr, &f1, s1, "people (persons)", false, true);
     dd__ch_time_axis(cr, &f1, b);
-    time_marks(cr, &f1, b);
-    closure_marks(cr, &f1, b);
+    time_rules(cr, &f1, b);
     if (base)
         plot_baseline(cr, &f1, base, &bl, "people", many);
     plot_site_lines(cr, &f1, b, &l, "people", many);
+    closure_marks(cr, &f1, b);
+    time_labels(cr, &f1, b);
     /* cargo in the reader's bulk unit: tonnes, or pounds */
     if (b->us) {
         scale_series(&l, "tonnes", 1000.0 / 0.45359237);
@@ -345,11 +441,12 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     f2.vy1 = fmax(s2, ceil(m2 * 1.04 / s2) * s2);
     dd__ch_value_axis(cr, &f2, s2, b->us ? "cargo (lb)" : "cargo (tonnes)", false, true);
     dd__ch_time_axis(cr, &f2, b);
-    time_marks(cr, &f2, b);
-    closure_marks(cr, &f2, b);
+    time_rules(cr, &f2, b);
     if (base)
         plot_baseline(cr, &f2, base, &bl, "tonnes", many);
     plot_site_lines(cr, &f2, b, &l, "tonnes", many);
+    closure_marks(cr, &f2, b);
+    time_labels(cr, &f2, b);
     dd_brief_series_fini(&l);
     dd_brief_series_fini(&bl);
 }
