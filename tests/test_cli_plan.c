@@ -577,6 +577,18 @@ static void test_cli_golden(void **state)
                                 "    (exit processing of 20/day is below the security floor of "
                                 "25:\n     the last security element cannot leave together)\n"));
     free(out);
+    /* a hub's people a day: check says how long they take to land */
+    rc = run(DD_CLI " check " DATA "/plan/hubpeople/tight.yaml", &out);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(out, "  error: the hubs take 2000 people a day in all (people_per_day): "
+                                "the 12100\n         people who need military seats land over at "
+                                "least 7 days; 4 days\n         remain from the first clearance "
+                                "to the deadline\n"));
+    free(out);
+    rc = run(DD_CLI " check " DATA "/plan/hubpeople/scenario.yaml", &out);
+    assert_int_equal(rc, 0);
+    assert_null(strstr(out, "people_per_day"));
+    free(out);
     /* the same per hour: the last element leaves at one minute */
     rc = run(DD_CLI " check " DATA "/plan/exithour.yaml", &out);
     assert_int_equal(rc, 1);

@@ -619,6 +619,39 @@ static void overflight_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
     }
 }
 
+/* The hubs' people a day (destinations[].people_per_day), when every hub
+ * has one: the people who need military seats land at most that many a
+ * day, on the days from the first clearance to the day after the
+ * deadline. */
+static void hub_findings(const dd_scenario *s, dd_check *c, fbuf *fb, double window)
+{
+    int64_t cap = 0;
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        if (s->hubs[h].people_per_day < 0)
+            return;
+        cap += s->hubs[h].people_per_day;
+    }
+    double air = 0;
+    for (size_t si = 0; si < c->n_sites; si++)
+        air += c->sites[si].stranded;
+    if (s->n_hubs == 0 || air < 1 || s->n_aircraft == 0)
+        return;
+    if (cap == 0) {
+        add_finding(c, fb, DD_SEV_ERROR,
+                    "no destination takes people (people_per_day 0 at every hub), and %.0f "
+                    "people need military seats",
+                    air);
+        return;
+    }
+    double d = ceil(air / (double)cap);
+    raise_days(c, d, "hub throughput");
+    add_finding(c, fb, d > window + 1 ? DD_SEV_ERROR : DD_SEV_NOTE,
+                "the hubs take %lld people a day in all (people_per_day): the %.0f people "
+                "who need military seats land over at least %.0f day%s; %.0f days remain "
+                "from the first clearance to the deadline",
+                (long long)cap, air, d, d == 1 ? "" : "s", window);
+}
+
 dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
 {
     *out = NULL;
@@ -710,6 +743,7 @@ dd_status dd_check_summarize(const dd_scenario *s, dd_check **out)
 
     cap_findings(s, c, &fcap, window);
     overflight_findings(s, c, &fcap);
+    hub_findings(s, c, &fcap, window);
     site_findings(s, c, &fcap);
     fleet_finding(s, c, &fcap, window);
     crew_findings(s, c, &fcap);
