@@ -630,40 +630,18 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
     return st;
 }
 
-/* Copy a plan's dynamic parts (the winner) into dst, taking ownership. */
-static void take_parts(dd_plan *dst, dd_plan *src)
+/* Keep the candidate: the two plans trade everything an attempt makes (a
+ * swap of their contents, nothing copied or freed); the request they were
+ * made for (seed, objective) stays the best's. The old best becomes the
+ * scratch that the next attempt clears. The plans of one search share
+ * their scenario and their inputs (tasks, release times). */
+static void keep_candidate(dd_plan *best, dd_plan *cand)
 {
-    free_parts(dst);
-    dst->loads = src->loads;
-    dst->borrowed_loads = src->borrowed_loads;
-    dst->sorties = src->sorties;
-    dst->n_sorties = src->n_sorties;
-    dst->clearances = src->clearances;
-    dst->n_clearances = src->n_clearances;
-    dst->movements = src->movements;
-    dst->n_movements = src->n_movements;
-    for (size_t i = 0; i < dst->scenario->n_sites; i++)
-        dst->sites[i] = src->sites[i];
-    memcpy(dst->milestones, src->milestones,
-           dst->scenario->agreement.n_milestones * sizeof *dst->milestones);
-    memcpy(dst->arrived, src->arrived, dst->scenario->n_people * sizeof *dst->arrived);
-    dst->all_out = src->all_out;
-    dst->deadline_met = src->deadline_met;
-    dst->terms_broken = src->terms_broken;
-    memcpy(dst->broken_term, src->broken_term, sizeof dst->broken_term);
-    dst->completion = src->completion;
-    dst->margin_hours = src->margin_hours;
-    src->loads = NULL;
-    src->sorties = NULL;
-    src->n_sorties = 0;
-    src->clearances = NULL;
-    src->n_clearances = 0;
-    src->movements = NULL;
-    src->n_movements = 0;
-    for (size_t i = 0; i < dst->scenario->n_sites; i++) {
-        src->sites[i].days = NULL;
-        src->sites[i].n_days = 0;
-    }
+    dd_plan t = *best;
+    *best = *cand;
+    *cand = t;
+    best->seed = t.seed;
+    best->objective = t.objective;
 }
 
 double dd__plan_now_s(void)
@@ -702,7 +680,7 @@ dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
                 break;
             score sc = score_of(work);
             if (!have || better(sc, bs, o->objective)) {
-                take_parts(best, work);
+                keep_candidate(best, work);
                 best->fleet_mix = mix;
                 bs = sc;
                 have = true;
