@@ -968,6 +968,18 @@ static void book_seats(dd__state *st, size_t n0, int32_t sign)
     }
 }
 
+/* Place one people-only request; its seats count at its hub while the
+ * rest of the batch is placed. DD_EINFEASIBLE as dd__place. */
+static dd_status place_one(dd_plan *p, dd__state *st, const dd__request *rq, size_t *n_added)
+{
+    dd_status rc = dd__place(st, rq, p->loads);
+    if (rc == DD_OK) {
+        book_seats(st, st->n_sorties - 1, 1);
+        (*n_added)++;
+    }
+    return rc;
+}
+
 /* The last n aircraft of type `type`, leaving the site together at the
  * first minute from `ready` they all can: each placed at the minute of
  * the first; when one cannot be, it is placed as early as it can and the
@@ -981,18 +993,16 @@ static dd_status final_group(dd_plan *p, dd__state *st, int32_t site, int32_t ty
     for (int64_t tries = 0; together < n && tries < 4 * n; tries++) {
         dd__request rq = {site, type, -1, at == DD_TIME_NONE ? ready : at, 0,
                           at == DD_TIME_NONE ? INT64_MAX : at};
-        dd_status rc = dd__place(st, &rq, p->loads);
+        dd_status rc = place_one(p, st, &rq, n_added);
         if (rc == DD_EINFEASIBLE && at != DD_TIME_NONE) {
             rq.latest = INT64_MAX;
-            rc = dd__place(st, &rq, p->loads);
+            rc = place_one(p, st, &rq, n_added);
             together = 0;
         }
         if (rc == DD_EINFEASIBLE)
             return DD_OK;
         if (rc != DD_OK)
             return rc;
-        book_seats(st, st->n_sorties - 1, 1);
-        (*n_added)++;
         at = st->sorties[st->n_sorties - 1].departure;
         together++;
     }
@@ -1095,13 +1105,11 @@ static dd_status place_people(dd_plan *p, dd__state *st, int32_t site, const int
             }
         }
         dd__request rq = {site, use, -1, when, 0, INT64_MAX};
-        rc = dd__place(st, &rq, p->loads);
+        rc = place_one(p, st, &rq, n_added);
         if (rc == DD_EINFEASIBLE)
             return DD_OK;
         if (rc != DD_OK)
             return rc;
-        book_seats(st, st->n_sorties - 1, 1);
-        (*n_added)++;
     }
     return n_final > 1 ? final_group(p, st, site, type, ready, n_final, n_added) : DD_OK;
 }

@@ -155,18 +155,14 @@ static void not_out(const dd_plan *p, FILE *f)
                 why = "no military flight is cleared";
             } else if (s->n_aircraft == 0) {
                 why = "there is no aircraft";
-            } else if (exits >= 0 && exits < fl) {
+            } else if ((exits >= 0 && exits < fl) || (per_hour >= 0 && per_hour < fl)) {
+                /* the last element leaves together: in one day, at one
+                 * minute (so in one hour) */
+                bool daily = exits >= 0 && exits < fl;
                 snprintf(buf, sizeof buf,
-                         "exit processing of %d/day is below the security floor of %d:\n"
+                         "exit processing of %d%s is below the security floor of %d:\n"
                          "     the last security element cannot leave together",
-                         exits, fl);
-                why = buf;
-            } else if (per_hour >= 0 && per_hour < fl) {
-                /* the last element leaves at one minute: in one hour */
-                snprintf(buf, sizeof buf,
-                         "exit processing of %d an hour is below the security floor of %d:\n"
-                         "     the last security element cannot leave together",
-                         per_hour, fl);
+                         daily ? exits : per_hour, daily ? "/day" : " an hour", fl);
                 why = buf;
             }
             int64_t left = ppl_all - ppl_out;
