@@ -22,6 +22,7 @@
 
 #include "track/log_int.h"
 #include "track/scenimg.h"
+#include "track/sha256.h"
 
 #define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
 #define KABUL DD_SOURCE_DIR "/examples/kabul-2021/scenario.yaml"
@@ -335,6 +336,50 @@ static void test_no_image(void **state)
     dd_diags_fini(&d);
 }
 
+/* The files' SHA-256, with the processor's SHA instructions where it has
+ * them, is libsodium's: every length around the block and padding
+ * boundaries, and a large input fed in pieces of every size. */
+static void test_sha256(void **state)
+{
+    (void)state;
+    size_t big = 3u << 20;
+    unsigned char *v = malloc(big), a[32], b[32];
+    assert_non_null(v);
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < big; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v[i] = (unsigned char)x;
+    }
+    for (size_t n = 0; n <= 300; n++) {
+        dd__sha256_ctx c;
+        dd__sha256_init(&c);
+        dd__sha256_update(&c, v, n);
+        dd__sha256_final(&c, a);
+        crypto_hash_sha256(b, v, n);
+        assert_memory_equal(a, b, 32);
+    }
+    dd__sha256_ctx c;
+    dd__sha256_init(&c);
+    for (size_t at = 0, piece = 1; at < big; piece = piece * 7 % 100003 + 1) {
+        size_t k = piece < big - at ? piece : big - at;
+        dd__sha256_update(&c, v + at, k);
+        at += k;
+    }
+    dd__sha256_final(&c, a);
+    crypto_hash_sha256(b, v, big);
+    assert_memory_equal(a, b, 32);
+    /* FIPS 180-4's "abc" */
+    dd__sha256_init(&c);
+    dd__sha256_update(&c, (const unsigned char *)"abc", 3);
+    dd__sha256_final(&c, a);
+    char hex[65];
+    dd__hex(a, 32, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_covers_scenario),
         cmocka_unit_test_setup_teardown(test_log_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_image, setup, teardown),
+        cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,23 +92,21 @@ static bool key_name(dd_track *t, const char *pk, char *name, size_t n)
     return ok;
 }
 
-static bool blob_ok(dd_track *t, const char *name, const char *hex)
+/* The stored blob `name` has the digest `hex` (DD_OK), another or none
+ * (DD_EINPUT, said in diags as `what` was altered); DD_ENOMEM. */
+static dd_status blob_ok(dd_track *t, const char *name, const char *hex, const char *what,
+                         int64_t *bad_seq, dd_diags *diags)
 {
-    sqlite3_stmt *q;
-    const unsigned char *v;
-    size_t n;
-    bool ok = false;
-    if (dd__blob(t, name, &q, &v, &n) == DD_OK) {
-        unsigned char d[32];
-        char h[65];
-        dd__digest(v, n, d);
-        dd__hex(d, 32, h);
-        ok = !strcmp(h, hex);
-        /* a second row of that name would be a substitution */
-        ok = ok && sqlite3_step(q) == SQLITE_DONE;
-    }
-    sqlite3_finalize(q);
-    return ok;
+    unsigned char d[32];
+    char h[65];
+    dd_status st = dd__blob_digest(t, name, d);
+    if (st == DD_ENOMEM)
+        return st;
+    dd__hex(d, 32, h);
+    if (st != DD_OK || strcmp(h, hex))
+        return bad(diags, t, bad_seq, 0,
+                   "the %s stored in the log was altered after it was written", what);
+    return DD_OK;
 }
 
 static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
@@ -140,12 +138,11 @@ static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
                    "the key that signed the log's header (%s) is missing from its keys",
                    t->info.creator);
     /* the image the readers load; the plan file (larger) in dd_track_verify */
-    if (!blob_ok(t, "plan-image", t->h.image_stored))
-        return bad(diags, t, bad_seq, 0,
-                   "the plan stored in the log was altered after it was written");
-    if (t->h.scenario_stored[0] && !blob_ok(t, "scenario-image", t->h.scenario_stored))
-        return bad(diags, t, bad_seq, 0,
-                   "the scenario stored in the log was altered after it was written");
+    dd_status st = blob_ok(t, "plan-image", t->h.image_stored, "plan", bad_seq, diags);
+    if (st == DD_OK && t->h.scenario_stored[0])
+        st = blob_ok(t, "scenario-image", t->h.scenario_stored, "scenario", bad_seq, diags);
+    if (st != DD_OK)
+        return st;
     memcpy(t->header_hash, h, 32);
     memcpy(t->verified_head, h, 32);
     t->verified_seq = 0;
@@ -415,9 +412,9 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
             return st;
     }
     if (deep && !t->plan_file_ok) {
-        if (!blob_ok(t, "plan-file", t->h.plan_stored))
-            return bad(diags, t, bad_seq, 0,
-                       "the plan stored in the log was altered after it was written");
+        st = blob_ok(t, "plan-file", t->h.plan_stored, "plan", bad_seq, diags);
+        if (st != DD_OK)
+            return st;
         t->plan_file_ok = true;
     }
     walk w;

@@ -36,6 +36,7 @@
 
 #include "track/log_int.h"
 #include "track/scenimg.h"
+#include "track/sha256.h"
 
 /* ---- hashing and compression ---------------------------------------------- */
 
@@ -204,8 +205,8 @@ static dd_status file_sha(const char *path, char hex[65])
     FILE *f = fopen(path, "rb");
     if (!f)
         return DD_EIO;
-    crypto_hash_sha256_state hs;
-    crypto_hash_sha256_init(&hs);
+    dd__sha256_ctx hs;
+    dd__sha256_init(&hs);
     unsigned char *buf = malloc(1 << 20);
     if (!buf) {
         fclose(f);
@@ -213,14 +214,14 @@ static dd_status file_sha(const char *path, char hex[65])
     }
     size_t n;
     while ((n = fread(buf, 1, 1 << 20, f)) > 0)
-        crypto_hash_sha256_update(&hs, buf, n);
+        dd__sha256_update(&hs, buf, n);
     bool err = ferror(f) != 0;
     fclose(f);
     free(buf);
     if (err)
         return DD_EIO;
     unsigned char out[32];
-    crypto_hash_sha256_final(&hs, out);
+    dd__sha256_final(&hs, out);
     dd__hex(out, 32, hex);
     return DD_OK;
 }
@@ -965,6 +966,11 @@ const dd_track_info *dd_track_get_info(const dd_track *t)
 
 /* ---- the plan ------------------------------------------------------------ */
 
+/* The row of a stored blob: the images raw, the plan files deflated. */
+#define BLOB_ROW(col)                                                                   \
+    "SELECT " col " FROM blobs WHERE name=? AND encoding=CASE WHEN name "                \
+    "IN ('plan-image', 'scenario-image') THEN 'raw' ELSE 'zlib' END"
+
 /* The stored bytes of blob `name` (*v lent until the statement ends). */
 dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsigned char **v,
                    size_t *n)
@@ -972,10 +978,7 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
     *q = NULL;
     *v = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(t->db,
-                           "SELECT data FROM blobs WHERE name=? AND encoding=CASE WHEN name "
-                           "IN ('plan-image', 'scenario-image') THEN 'raw' ELSE 'zlib' END",
-                           -1, q, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(t->db, BLOB_ROW("data"), -1, q, NULL) != SQLITE_OK ||
         sqlite3_bind_text(*q, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(*q) != SQLITE_ROW) {
         sqlite3_finalize(*q);
@@ -984,6 +987,83 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
     }
     *v = sqlite3_column_blob(*q, 0);
     *n = (size_t)sqlite3_column_bytes(*q, 0);
+    return DD_OK;
+}
+
+/* Blob `name` opened for reading in pieces (SQLite's incremental I/O: a
+ * large blob is never assembled in memory); false when there is not
+ * exactly one. */
+static bool blob_open(dd_track *t, const char *name, sqlite3_blob **b)
+{
+    *b = NULL;
+    sqlite3_stmt *q = NULL;
+    bool one = sqlite3_prepare_v2(t->db, BLOB_ROW("rowid"), -1, &q, NULL) == SQLITE_OK &&
+               sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+               sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_int64 row = one ? sqlite3_column_int64(q, 0) : 0;
+    /* a second row of that name would be a substitution */
+    one = one && sqlite3_step(q) == SQLITE_DONE;
+    sqlite3_finalize(q);
+    if (one && sqlite3_blob_open(t->db, "main", "blobs", "data", row, 0, b) != SQLITE_OK) {
+        sqlite3_blob_close(*b);
+        *b = NULL;
+        one = false;
+    }
+    return one;
+}
+
+dd_status dd__blob_digest(dd_track *t, const char *name, unsigned char out[32])
+{
+    sqlite3_blob *b;
+    if (!blob_open(t, name, &b))
+        return DD_EINPUT;
+    unsigned char *buf = malloc(1 << 20);
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    int n = sqlite3_blob_bytes(b);
+    dd_status st = buf ? DD_OK : DD_ENOMEM;
+    for (int at = 0; st == DD_OK && at < n; at += 1 << 20) {
+        int k = n - at < (1 << 20) ? n - at : 1 << 20;
+        st = sqlite3_blob_read(b, buf, k, at) == SQLITE_OK ? DD_OK : DD_EINPUT;
+        if (st == DD_OK)
+            crypto_generichash_update(&h, buf, (unsigned long long)k);
+    }
+    crypto_generichash_final(&h, out, 32);
+    free(buf);
+    sqlite3_blob_close(b);
+    return st;
+}
+
+/* Blob `name` read whole into a buffer of the caller's (*out, free), its
+ * BLAKE2b-256 compared with `hex` (NULL: checked already in this read
+ * transaction): DD_EINPUT when it differs or is not there. */
+static dd_status blob_read(dd_track *t, const char *name, const char *hex, unsigned char **out,
+                           size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    sqlite3_blob *b;
+    if (!blob_open(t, name, &b))
+        return DD_EINPUT;
+    size_t n = (size_t)sqlite3_blob_bytes(b);
+    unsigned char *v = malloc(n ? n : 1);
+    dd_status st = !v ? DD_ENOMEM
+                   : sqlite3_blob_read(b, v, (int)n, 0) == SQLITE_OK ? DD_OK
+                                                                     : DD_EIO;
+    sqlite3_blob_close(b);
+    unsigned char d[32];
+    char h[65];
+    if (st == DD_OK && hex) {
+        dd__digest(v, n, d);
+        dd__hex(d, 32, h);
+        st = strcmp(h, hex) ? DD_EINPUT : DD_OK;
+    }
+    if (st != DD_OK) {
+        free(v);
+        return st;
+    }
+    *out = v;
+    *n_out = n;
     return DD_OK;
 }
 
@@ -1091,25 +1171,35 @@ static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
     return st;
 }
 
+static dd_status bad_scenario(dd_track *t, dd_diags *diags)
+{
+    dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL,
+                 "the scenario stored in the log was altered after it was written");
+    return DD_EINPUT;
+}
+
 /* The scenario from the log's image, after verifying the log: DD_EINPUT
  * when the log does not hold (diags say why), DD_EARG when there is no
  * image this drawdown reads (the files are read then). */
 static dd_status scenario_image(dd_track *t, const char *path, dd_diags *diags)
 {
     int64_t bad;
+    /* a handle not verified yet verifies the header now, the image's
+     * digest with it, in this read transaction */
+    bool digested = !t->verified;
     dd_status st = dd__verify(t, false, &bad, diags);
     if (st != DD_OK)
         return st;
     if (!t->h.scenario_stored[0])
         return DD_EARG;
-    sqlite3_stmt *q;
-    const unsigned char *v;
+    unsigned char *v;
     size_t n;
     char why[200] = "";
-    st = dd__blob(t, "scenario-image", &q, &v, &n);
+    st = blob_read(t, "scenario-image", digested ? NULL : t->h.scenario_stored, &v, &n);
+    if (st == DD_EINPUT)
+        return bad_scenario(t, diags);
     if (st == DD_OK)
-        st = dd__scenimg_read(v, n, path, &t->scenario, why, sizeof why);
-    sqlite3_finalize(q);
+        st = dd__scenimg_take(v, n, path, &t->scenario, why, sizeof why);
     /* the digest held: an image unread is one of another version */
     return st == DD_EINPUT ? DD_EARG : st;
 }

@@ -103,6 +103,9 @@ dd_status dd__open_db(const char *path, bool writable, bool immutable, dd_diags 
 dd_status dd__read_header(dd_track *t, dd_diags *diags);
 dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsigned char **v,
                    size_t *n);
+/* BLAKE2b-256 of blob `name`, read in pieces; DD_EINPUT when there is
+ * not exactly one such blob or it cannot be read; DD_ENOMEM. */
+dd_status dd__blob_digest(dd_track *t, const char *name, unsigned char out[32]);
 dd_status dd__build_log(const char *path, bool replace,
                         dd_status (*fill)(sqlite3 *db, void *ctx), void *ctx, dd_diags *diags);
 

@@ -908,13 +908,22 @@ dd_status dd__scenimg_read(const unsigned char *v, size_t n, const char *path,
                            dd_scenario **out, char *why, size_t why_size)
 {
     *out = NULL;
+    unsigned char *bytes = malloc(n ? n : 1);
+    if (!bytes)
+        return DD_ENOMEM;
+    memcpy(bytes, v, n);
+    return dd__scenimg_take(bytes, n, path, out, why, why_size);
+}
+
+dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, dd_scenario **out,
+                           char *why, size_t why_size)
+{
+    *out = NULL;
     img *o = calloc(1, sizeof *o);
-    unsigned char *bytes = o ? malloc(n ? n : 1) : NULL;
-    if (!bytes) {
-        free(o);
+    if (!o) {
+        free(bytes);
         return DD_ENOMEM;
     }
-    memcpy(bytes, v, n);
     o->bytes = bytes;
     dd__arena_init(&o->arena, 1 << 16);
     rd r = {bytes, n, 0, false, why, why_size, "the scenario image", 0, o};

@@ -20,6 +20,10 @@ void dd__scenimg_write(const dd_scenario *s, dd__buf *b);
  */
 dd_status dd__scenimg_read(const unsigned char *v, size_t n, const char *path, dd_scenario **out,
                            char *why, size_t why_size);
+/* As dd__scenimg_read, taking `bytes` (malloc'd; freed with *out, or
+ * now on failure) instead of copying them. */
+dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, dd_scenario **out,
+                           char *why, size_t why_size);
 void dd__scenimg_free(dd_scenario *s);
 
 #endif
