@@ -403,7 +403,7 @@ static void test_image_covers_plan(void **state)
         const char *what;
         size_t size, image;
     } v[] = {
-        {"dd_plan", sizeof(dd_plan), 4248},
+        {"dd_plan", sizeof(dd_plan), 4240},
         {"dd_sortie", sizeof(dd_sortie), 128},
         {"dd_pax", sizeof(dd_pax), 12},
         {"dd_clearance_req", sizeof(dd_clearance_req), 48},

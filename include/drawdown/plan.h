@@ -136,8 +136,8 @@ typedef struct dd_relaxation {
 typedef struct dd_plan {
     const dd_scenario *scenario;
     uint64_t seed;
-    dd_loadplan *loads; /* owned: pallets and loads the sorties carry */
-    bool borrowed_loads; /* internal: loads belong to the search's cache */
+    dd_loadplan *loads; /* pallets and loads the sorties carry: the plan's own,
+                         * unless lent (dd_plan_lend_loads) */
     size_t n_sorties;
     dd_sortie *sorties; /* by departure */
     size_t n_clearances;
@@ -201,6 +201,10 @@ void dd_plan_options_init(dd_plan_options *o);
 
 dd_status dd_plan_build(const dd_scenario *s, const dd_plan_options *o, dd_plan **out);
 void dd_plan_free(dd_plan *p);
+/* Give the plan loads it does not own (they must outlive it, and
+ * dd_plan_free leaves them): a plan read back from an image, or one
+ * re-planned on its predecessor's loads. */
+void dd_plan_lend_loads(dd_plan *p, dd_loadplan *loads);
 
 const char *dd_binding_name(dd_binding b);
 

@@ -35,6 +35,24 @@ const char *dd_binding_name(dd_binding b)
     return (unsigned)b < DD_BIND_COUNT ? n[b] : "?";
 }
 
+/* A plan as the planner allocates it: the public part first, then what
+ * only the planner knows (whether the loads are lent). Every dd_plan comes
+ * from dd__plan_new. */
+typedef struct plan_box {
+    dd_plan pub;
+    bool lent_loads; /* the loads belong to someone else (a search's cache, an image) */
+} plan_box;
+
+static plan_box *box_of(dd_plan *p) { return (plan_box *)(void *)p; }
+
+void dd_plan_lend_loads(dd_plan *p, dd_loadplan *loads)
+{
+    if (!box_of(p)->lent_loads)
+        dd_loads_free(p->loads);
+    p->loads = loads;
+    box_of(p)->lent_loads = true;
+}
+
 static void free_parts(dd_plan *p)
 {
     if (!p)
@@ -58,10 +76,10 @@ static void free_parts(dd_plan *p)
             p->sites[i].days = NULL;
             p->sites[i].n_days = 0;
         }
-    if (!p->borrowed_loads)
+    if (!box_of(p)->lent_loads)
         dd_loads_free(p->loads);
     p->loads = NULL;
-    p->borrowed_loads = false;
+    box_of(p)->lent_loads = false;
 }
 
 void dd_plan_free(dd_plan *p)
@@ -75,14 +93,15 @@ void dd_plan_free(dd_plan *p)
     free(p->cargo_ready);
     free(p->sites);
     free(p->milestones);
-    free(p);
+    free(box_of(p));
 }
 
 dd_plan *dd__plan_new(const dd_scenario *s)
 {
-    dd_plan *p = calloc(1, sizeof *p);
-    if (!p)
+    plan_box *box = calloc(1, sizeof *box);
+    if (!box)
         return NULL;
+    dd_plan *p = &box->pub;
     p->scenario = s;
     p->tasks = calloc(s->n_tasks + 1, sizeof *p->tasks);
     p->released = calloc(s->n_people + 1, sizeof *p->released);
@@ -556,8 +575,7 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
     dd_status st = loads_for(p, cache, w, mix, seed);
     if (st != DD_OK)
         return st;
-    p->loads = cache->lp[(mix ? N_WINDOWS : 0) + w];
-    p->borrowed_loads = true;
+    dd_plan_lend_loads(p, cache->lp[(mix ? N_WINDOWS : 0) + w]);
     /* placement order: a serial scheme books each tail from its last
      * sortie on, so loads are placed roughly in the order they can fly:
      * by the time each would leave if its site flew at its daily rate
@@ -637,11 +655,11 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
  * their scenario and their inputs (tasks, release times). */
 static void keep_candidate(dd_plan *best, dd_plan *cand)
 {
-    dd_plan t = *best;
-    *best = *cand;
-    *cand = t;
-    best->seed = t.seed;
-    best->objective = t.objective;
+    plan_box t = *box_of(best);
+    *box_of(best) = *box_of(cand);
+    *box_of(cand) = t;
+    best->seed = t.pub.seed;
+    best->objective = t.pub.objective;
 }
 
 double dd__plan_now_s(void)
@@ -693,8 +711,8 @@ dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
     free_parts(work);
     /* the winner keeps its loads; the rest of the cache goes */
     for (unsigned w = 0; w < 2 * N_WINDOWS; w++) {
-        if (best->loads == cache.lp[w] && best->borrowed_loads)
-            best->borrowed_loads = false;
+        if (best->loads == cache.lp[w] && box_of(best)->lent_loads)
+            box_of(best)->lent_loads = false;
         else
             dd_loads_free(cache.lp[w]);
     }

@@ -690,8 +690,7 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     p->seed = b->seed;
     p->objective = b->objective;
     p->fleet_mix = b->fleet_mix;
-    p->loads = b->loads;
-    p->borrowed_loads = true;
+    dd_plan_lend_loads(p, b->loads);
     memcpy(p->tasks, b->tasks, s->n_tasks * sizeof *p->tasks);
     memcpy(p->released, b->released, s->n_people * sizeof *p->released);
     memcpy(p->arrived, b->arrived, s->n_people * sizeof *p->arrived);

@@ -722,9 +722,8 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     dd_status st = DD_OK;
     if (dd__rd_v(r)) {
         st = read_loads(r, s, l);
-        p->loads = &l->lp;
+        dd_plan_lend_loads(p, &l->lp); /* the image's loads are its own */
     }
-    p->borrowed_loads = true;
     if (st == DD_OK)
         st = read_sorties(r, s, p);
     else if (!(p->sorties = calloc(1, sizeof *p->sorties)))
@@ -752,8 +751,6 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
     *loads_out = NULL;
     why[0] = 0;
     dd_plan *p = dd_plan_new_empty(s);
-    if (p)
-        p->borrowed_loads = true; /* the image's loads are its own */
     dd__image_loads *l = calloc(1, sizeof *l);
     if (!p || !l) {
         dd_plan_free(p);
