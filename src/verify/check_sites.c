@@ -222,6 +222,17 @@ static int cmp_sd(const void *a, const void *b)
     return x->day < y->day ? -1 : x->day > y->day;
 }
 
+/* The end of the run of v[i]'s site and day (or hour) from i, and the
+ * people it counts. */
+static size_t run_end(const sd *v, size_t n, size_t i, int64_t *cnt)
+{
+    size_t j = i;
+    *cnt = 0;
+    for (; j < n && v[j].site == v[i].site && v[j].day == v[i].day; j++)
+        *cnt += v[j].count;
+    return j;
+}
+
 static void check_exits(vctx *c, sd *v)
 {
     const dd_scenario *s = c->s;
@@ -229,11 +240,9 @@ static void check_exits(vctx *c, sd *v)
     for (size_t i = 0; i < c->n_exits; i++)
         v[n++] = (sd){c->exits[i].site, dd_scenario_day(s, c->exits[i].t), c->exits[i].count, -1};
     qsort(v, n, sizeof *v, cmp_sd);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        int64_t cnt = 0;
-        for (; j < n && v[j].site == v[i].site && v[j].day == v[i].day; j++)
-            cnt += v[j].count;
+    for (size_t i = 0, j; i < n; i = j) {
+        int64_t cnt;
+        j = run_end(v, n, i, &cnt);
         const dd_site *x = &s->sites[v[i].site];
         int32_t cap = x->exit_per_day >= 0 ? x->exit_per_day : s->agreement.personnel.exit_per_day;
         if (cap >= 0) {
@@ -246,21 +255,13 @@ static void check_exits(vctx *c, sd *v)
                            "%s on %s: %lld people leave; exit processing takes %d a day", x->id,
                            d, (long long)cnt, cap);
         }
-        i = j;
     }
 }
 
 /* Exits per site and clock hour (host-country time, by the hour of
  * departure) against exit_per_hour; v as check_exits's (day holds the
- * hour's index from the epoch's hour, which fits: hours are few). */
-static int cmp_hour(const void *a, const void *b)
-{
-    const sd *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    return x->day < y->day ? -1 : x->day > y->day;
-}
-
+ * hour's index from the epoch's hour, which fits: hours are few), sorted
+ * the same way. */
 static void check_exits_hourly(vctx *c, sd *v)
 {
     const dd_scenario *s = c->s;
@@ -275,13 +276,11 @@ static void check_exits_hourly(vctx *c, sd *v)
         v[n++] = (sd){c->exits[i].site, h > INT32_MAX ? INT32_MAX : (int32_t)h,
                       c->exits[i].count, -1};
     }
-    qsort(v, n, sizeof *v, cmp_hour);
+    qsort(v, n, sizeof *v, cmp_sd);
     int64_t a = ((s->epoch_unix / 60 + s->agreement.tz_offset) % 60 + 60) % 60;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        int64_t cnt = 0;
-        for (; j < n && v[j].site == v[i].site && v[j].day == v[i].day; j++)
-            cnt += v[j].count;
+    for (size_t i = 0, j; i < n; i = j) {
+        int64_t cnt;
+        j = run_end(v, n, i, &cnt);
         const dd_site *x = &s->sites[v[i].site];
         int32_t cap = x->exit_per_hour >= 0 ? x->exit_per_hour
                                             : s->agreement.personnel.exit_per_hour;
@@ -299,7 +298,6 @@ static void check_exits_hourly(vctx *c, sd *v)
                            "takes %d an hour",
                            x->id, d, hm, (long long)cnt, cap);
         }
-        i = j;
     }
 }
 
@@ -341,11 +339,9 @@ static void check_commercial(vctx *c, sd *v)
         }
     }
     qsort(v, n, sizeof *v, cmp_sd);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        int64_t cnt = 0;
-        for (; j < n && v[j].site == v[i].site && v[j].day == v[i].day; j++)
-            cnt += v[j].count;
+    for (size_t i = 0, j; i < n; i = j) {
+        int64_t cnt;
+        j = run_end(v, n, i, &cnt);
         const vcommercial *x = &p->commercial[v[i].commercial];
         int64_t seats = 0;
         bool runs = false;
@@ -369,7 +365,6 @@ static void check_commercial(vctx *c, sd *v)
             dd__vf_add(c, DD_V_COMMERCIAL, T_NONE, 0, NULL, v[i].site, v[i].day, x->line,
                        x->col, "%s on %s: %lld people on commercial flights, %lld seats that day",
                        s->sites[v[i].site].id, d, (long long)cnt, (long long)seats);
-        i = j;
     }
 }
 
