@@ -829,8 +829,34 @@ dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day)
     return DD_OK;
 }
 
+dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[so->aircraft];
+    int32_t site = so->site, day = dd_scenario_day(s, so->departure);
+    dd__ground *gv = dd__grow(st->ground[site], &st->cap_ground[site], st->n_ground[site], 16,
+                              sizeof *gv);
+    if (!gv)
+        return DD_ENOMEM;
+    st->ground[site] = gv;
+    if (!day_inc(&st->country, day) || !day_inc(&st->site_day[site], day))
+        return DD_ENOMEM;
+    int32_t gidx = (int32_t)st->n_ground[site];
+    gv[st->n_ground[site]++] = (dd__ground){so->arrival_at_site, so->departure, ac->klass};
+    if (add_to_buckets(st, site, gidx, so->arrival_at_site, so->departure) != DD_OK)
+        return DD_ENOMEM;
+    if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
+        return DD_ENOMEM;
+    bool hubs_vary = s->agreement.clearance.n_overflight > 0;
+    for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
+        hubs_vary = s->hubs[h].mog >= 0;
+    if (hubs_vary && so->hub >= 0 && book_hub(st, so, ac->ground_time) != DD_OK)
+        return DD_ENOMEM;
+    return DD_OK;
+}
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
-                       dd_time *probe);
+                       dd_sortie *probe);
 
 dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
 {
@@ -840,7 +866,17 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
 dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                           dd_time *t_out)
 {
-    return place(st, rq, lp, t_out);
+    dd_sortie so;
+    dd_status rc = place(st, rq, lp, &so);
+    if (rc == DD_OK)
+        *t_out = so.departure;
+    return rc;
+}
+
+dd_status dd__place_probe_sortie(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                                 dd_sortie *out)
+{
+    return place(st, rq, lp, out);
 }
 
 /* The first departure worth trying: the load ready, the lead time, the
@@ -1034,7 +1070,7 @@ static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const ca
 }
 
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
-                       dd_time *probe)
+                       dd_sortie *probe)
 {
     const dd_scenario *s = st->s;
     const dd__terms *tm = st->terms;
@@ -1097,7 +1133,13 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             continue;
         }
         if (probe) {
-            *probe = t;
+            const dd__tail *tl = &st->tails[rq->aircraft][tp.best];
+            *probe = (dd_sortie){.aircraft = rq->aircraft, .tail = tp.best, .site = rq->site,
+                                 .hub = hub, .ferry_from = tl->hub,
+                                 .ferry_departure = a - ferry_minutes(st, rq->aircraft,
+                                                                      rq->site, tl->hub),
+                                 .arrival_at_site = a, .departure = t, .arrival = t + out_min,
+                                 .clearance = -1, .load = rq->load};
             return DD_OK;
         }
         return commit_sortie(st, rq, lp, tp.best, hub, a, t, day, out_min, hubs_vary);

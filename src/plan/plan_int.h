@@ -115,6 +115,10 @@ dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
 /* The departure dd__place would give rq, into *t_out, changing nothing. */
 dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                           dd_time *t_out);
+/* The sortie dd__place would make of rq (its tail, hub, times; no load
+ * figures), into *out, changing nothing. */
+dd_status dd__place_probe_sortie(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                                 dd_sortie *out);
 
 /* Hub throughput (destinations[].people_per_day): passengers hub `hub`
  * may still take on host day `day` (INT32_MAX: no limit); book n more
@@ -136,6 +140,13 @@ dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so);
 /* Count a sortie that has already left on day `day` of `site` against
  * the daily caps. */
 dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
+
+/* Book a placed sortie that is kept as it is (an incremental re-plan's):
+ * the day's caps, its ground time on the ramp, its crews and tail's
+ * flying, its hub's ramp and overflights, as dd__place would, without
+ * looking for room and without moving the tails' frontier (st->tails) or
+ * appending to st->sorties. DD_ENOMEM. */
+dd_status dd__state_hold(dd__state *st, const dd_sortie *so);
 
 /* The fleet mix (mix.c): per site, the share of the cargo the second type
  * can also take that should go to it (divert, n_sites), from the loads
