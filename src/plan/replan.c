@@ -106,26 +106,26 @@ void dd_replanner_free(dd_replanner *r)
     free(r->prev_ok);
     free(r->prev_site_cap);
     free(r->keep);
-    free(r->tail_off);
     free(r->chain);
     free(r->tmap);
     free(r->taken);
     free(r->order);
     free(r->ground);
     free(r->tail_save);
-    free(r->pin);
-    free(r->spill);
-    free(r->by_site);
-    free(r->site_off);
-    free(r->span_lo);
-    free(r->mark);
-    free(r->pred);
-    free(r->succ);
-    free(r->gap_tail);
-    free(r->gap_hub);
-    free(r->gap_last);
-    free(r->spill_order);
-    free(r->gap_succ);
+    free(r->ktail_off);
+    free(r->ktail);
+    free(r->kfirst);
+    free(r->strict);
+    free(r->scratch);
+    if (r->line)
+        for (size_t t = 0; t < r->tail_off[r->base->scenario->n_aircraft]; t++)
+            free(r->line[t]);
+    free(r->line);
+    free(r->line_n);
+    free(r->line_cap);
+    free(r->gap);
+    free(r->near_min);
+    free(r->tail_off);
     free(r);
 }
 
@@ -239,7 +239,7 @@ static void merge_sort(const sort_ctx *c, size_t *v, size_t *tmp, size_t n)
 
 /* The state before placement: caps in force, the days the sorties that
  * have left count against, the tails where and when they are free. */
-static dd_status reset_state(dd_replanner *r, const dd_exec_state *x)
+dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
 {
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
@@ -304,7 +304,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
-    dd_status rc = reset_state(r, x);
+    dd_status rc = dd__replan_reset(r, x);
     if (rc == DD_OK && r->hold)
         rc = dd__replan_hold(r); /* an incremental run's kept sorties */
     if (rc != DD_OK)
@@ -363,7 +363,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         bool keeps = rq.latest != INT64_MAX && rq.ready <= rq.latest;
         if (!keeps)
             rq.latest = INT64_MAX;
-        rc = dd__place(st, &rq, p->loads);
+        rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
             dd_time early = max_t(r->try_at[f], x->now + lead);
@@ -372,7 +372,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
                 early = max_t(early, cx->ready);
             rq.ready = early;
             rq.latest = INT64_MAX;
-            rc = dd__place(st, &rq, p->loads);
+            rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
         }
         dd_replan_sortie *o = &out[f];
         o->carries = c;

@@ -13,6 +13,16 @@ typedef struct dd__replan_need {
     size_t t;   /* the chain's tail, in the flat tail arrays */
 } dd__replan_need;
 
+/* A sortie on a tail's timeline (replan_inc.c). */
+typedef struct dd__replan_link {
+    dd_time at;   /* arrival at its airfield */
+    dd_time free; /* back at its hub and turned round */
+    int32_t hub, site;
+    int32_t ferry_from; /* as booked: a strict type's must not change */
+    int32_t idx;  /* kept: the sortie (r->prev); else its record in r->st.sorties */
+    bool kept;
+} dd__replan_link;
+
 struct dd_replanner {
     const dd_plan *base;
     dd__terms terms;
@@ -39,8 +49,6 @@ struct dd_replanner {
     dd_time prev_now;
     int32_t *prev_site_cap; /* the caps prev was placed under (n_sites) */
     int32_t prev_country_cap;
-    bool weekly;         /* a weekly cap, crews or tail hours limited:
-                          * every run re-places all */
     /* the incremental run's working memory (replan_inc.c) */
     unsigned char *keep; /* per sortie: its placement may be kept */
     size_t *tail_off;    /* per type: first of its tails in the arrays below */
@@ -49,19 +57,23 @@ struct dd_replanner {
     unsigned char *taken;
     dd__replan_need *order;
     size_t *ground;      /* the sorties on the ground, in index order */
-    dd__tail *tail_save; /* the tails as the state's reset left them */
-    unsigned char *pin;  /* per sortie: kept and held on its ramp (MOG) */
-    size_t *spill;       /* sorties placed again past the cut */
-    size_t *by_site, *site_off; /* the kept sorties by airfield */
-    dd_time *span_lo;            /* per airfield: pinned from */
-    unsigned char *mark;         /* per sortie: past the cut (scratch) */
-    int32_t *pred, *succ;        /* per tail: the kept sorties about a gap */
-    int32_t *gap_tail, *gap_hub, *gap_succ; /* per sortie past the cut */
-    int32_t *gap_last;           /* per tail: the last sortie past the cut on it */
-    dd__replan_need *spill_order;
+    dd__tail *tail_save; /* the tails as the state's reset leaves them */
+    size_t *ktail_off;   /* per tail of the last placement (+1): its kept sorties */
+    size_t *ktail;       /* ... in ktail[ktail_off[t] .. ktail_off[t + 1]), by arrival */
+    size_t *kfirst;      /* per tail of the last placement: its chain's first in ktail */
+    unsigned char *strict; /* per type: crews, tail hours or overflights limited, so
+                            * its chains and the sorties put between them keep
+                            * their tail and ferry (what was booked for them) */
+    dd__replan_need *scratch; /* n of them */
+    /* per tail: its timeline, kept and placed sorties by arrival */
+    dd__replan_link **line;
+    size_t *line_n, *line_cap;
+    size_t *gap;         /* per tail: the gap of its timeline a placement tries */
+    int32_t *near_min;   /* per type and airfield: minutes to the nearest hub */
     size_t n_kept_ground; /* r->ground[0..m) of this run */
-    bool hold;           /* the placement holds the kept sorties (r->seen) */
-    size_t hold_bad;     /* the pinned sortie that no longer fits */
+    bool hold;           /* the placement holds the kept sorties (r->seen) and
+                          * places in the tails' gaps */
+    bool gap_fail;       /* a placement in the gaps gave up */
     dd_replan_stats stats;
 };
 
@@ -87,9 +99,18 @@ void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m);
 dd_status dd__replan_place(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
                            size_t m, bool windows_first, int64_t *missed_out);
 /* Into the state just reset, the sorties an incremental run keeps
- * (replan_inc.c): every one counted on its day, those pinned also on their
- * ramps (MOG); DD_EINFEASIBLE when a pinned one no longer fits. */
+ * (replan_inc.c), each booked as placed (dd__state_hold: caps, ramp,
+ * crews, tail hours, hubs); DD_ENOMEM. */
 dd_status dd__replan_hold(dd_replanner *r);
+/* The state of execution into r->st (reset): the caps' counts of the
+ * sorties that have left, their crews and tails' hours, the tails where
+ * and when they are free. DD_ENOMEM. */
+dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x);
+/* An incremental run's placement of one request (replan_inc.c): as
+ * dd__place, in a gap of a tail's timeline of kept and placed sorties;
+ * the sortie is appended to r->st.sorties and put in the timeline.
+ * DD_EINFEASIBLE as dd__place; r->gap_fail set when it gave up. */
+dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq);
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);
 
