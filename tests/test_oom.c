@@ -12,6 +12,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -29,9 +30,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The failing allocator: test-only state, one thread at a time (the
- * simulation runs on one worker here). */
-static long long n_allocs, fail_at = -1;
+/* The failing allocator: test-only state, atomic because the library
+ * allocates on helper threads too (the log's readers hash the scenario's
+ * files beside the main thread): each allocation gets its own number, so
+ * exactly one fails. */
+static _Atomic long long n_allocs, fail_at = -1;
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
@@ -42,7 +45,7 @@ void *__wrap_realloc(void *p, size_t n);
 
 static int fails(void)
 {
-    return n_allocs++ == fail_at;
+    return atomic_fetch_add(&n_allocs, 1) == atomic_load(&fail_at);
 }
 
 void *__wrap_malloc(size_t n)
