@@ -527,7 +527,7 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
         r->keep[f] = fits(r, x, f);
         unfit += !r->keep[f];
     }
-    if (unfit > m / 32) /* much of it moves: as fast in full */
+    if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
         return in_full(r, x, out, m);
     int32_t d = dd_scenario_day(s, x->now) + horizon_days(r);
     bool ok;
