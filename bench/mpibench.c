@@ -10,6 +10,7 @@
  *
  *   build/bench/mpibench build/drawdown tests/data/sim/niger.yaml
  *                        [--replications N] [--runs K] [--threads T]
+ *                        [--replan full|incremental]
  *
  * Runs as root set Open MPI's allow-run-as-root variables for mpirun only.
  */
@@ -64,11 +65,12 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: mpibench DRAWDOWN SCENARIO [--replications N] [--runs K] "
-                        "[--threads T]\n");
+                        "[--threads T] [--replan full|incremental]\n");
         return 2;
     }
     const char *exe = argv[1], *scen = argv[2];
     long reps = 10000, runs = 3, threads = 1;
+    const char *replan = NULL; /* simulate's default */
     for (int i = 3; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--replications"))
             reps = atol(argv[i + 1]);
@@ -76,8 +78,11 @@ int main(int argc, char **argv)
             runs = atol(argv[i + 1]);
         else if (!strcmp(argv[i], "--threads"))
             threads = atol(argv[i + 1]);
+        else if (!strcmp(argv[i], "--replan"))
+            replan = argv[i + 1];
     }
-    if (reps < 1 || runs < 1 || runs > 99 || threads < 1) {
+    if (reps < 1 || runs < 1 || runs > 99 || threads < 1 ||
+        (replan && strcmp(replan, "full") && strcmp(replan, "incremental"))) {
         fprintf(stderr, "mpibench: bad option\n");
         return 2;
     }
@@ -94,8 +99,9 @@ int main(int argc, char **argv)
             snprintf(cmd, sizeof cmd,
                      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun "
                      "--oversubscribe -np %d %s simulate %s --mpi --threads %ld "
-                     "--replications %ld --no-sensitivity -o %s >/dev/null",
-                     np, exe, scen, threads, reps, out);
+                     "--replications %ld --no-sensitivity%s%s -o %s >/dev/null",
+                     np, exe, scen, threads, reps, replan ? " --replan " : "",
+                     replan ? replan : "", out);
             double t0 = now(), c0 = child_cpu();
             if (system(cmd) != 0) {
                 fprintf(stderr, "mpibench: failed: %s\n", cmd);
@@ -119,8 +125,9 @@ int main(int argc, char **argv)
     double s1 = median(sim[0], (int)runs), s2 = median(sim[1], (int)runs);
     double w1 = median(wall[0], (int)runs), w2 = median(wall[1], (int)runs);
     double c1 = median(cpu[0], (int)runs), c2 = median(cpu[1], (int)runs);
-    printf("simulate --mpi: %ld replications, %ld thread(s) per rank, %ld runs each\n", reps,
-           threads, runs);
+    printf("simulate --mpi: %ld replications, %ld thread(s) per rank, %ld runs each, re-plan "
+           "%s\n",
+           reps, threads, runs, replan ? replan : "default");
     printf("  1 rank : simulation %.2f s, mpirun wall %.2f s\n", s1, w1);
     printf("  2 ranks: simulation %.2f s, mpirun wall %.2f s\n", s2, w2);
     printf("  scaling: simulation %.2fx, wall %.2fx\n", s1 / s2, w1 / w2);
