@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "model/units.h"
 #include "serve/serve_int.h"
 
 enum { NEXT_MAX = 10, LIST_MAX = 20 };
@@ -69,8 +70,8 @@ static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, cons
         jstr(w, "site", s->sites[p->sorties[i].site].id);
         jstr(w, "state", dd__sortie_state(ts->state));
         jstr(w, "clearance", dd__request_state(ts->request));
-        dd__view_time(w, s, "planned", p->sorties[i].departure);
-        dd__view_time(w, s, "projected", ts->projected);
+        dd__jw_time(w, s, "planned", p->sorties[i].departure);
+        dd__jw_time(w, s, "projected", ts->projected);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -98,9 +99,9 @@ static void requests(dd_jw *w, const dd__slog *l, const dd_track_status *st, con
         dd__jw_key(w, "sortie");
         dd__jw_int(w, (int64_t)i + 1);
         jstr(w, "site", s->sites[so->site].id);
-        dd__view_time(w, s, "file_by", p->clearances[so->clearance].file_by);
-        dd__view_time(w, s, "window_from", st->sorties[i].window_from);
-        dd__view_time(w, s, "window_to", st->sorties[i].window_to);
+        dd__jw_time(w, s, "file_by", p->clearances[so->clearance].file_by);
+        dd__jw_time(w, s, "window_from", st->sorties[i].window_from);
+        dd__jw_time(w, s, "window_to", st->sorties[i].window_to);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -118,7 +119,7 @@ static void tasks(dd_jw *w, const dd__slog *l, const firsts *f)
         dd__jw_obj(w);
         jstr(w, "id", s->tasks[i].id);
         jstr(w, "site", s->sites[s->tasks[i].site].id);
-        dd__view_time(w, s, "planned_end", p->tasks[i].end);
+        dd__jw_time(w, s, "planned_end", p->tasks[i].end);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -194,7 +195,7 @@ dd_status dd__status_today(const dd__slog *l, const dd_track_status *st, FILE *f
     sorties(&w, l, st, &d.next);
     dd__jw_key(&w, "clearances_to_file");
     dd__jw_obj(&w);
-    dd__view_time(&w, s, "by", d.by);
+    dd__jw_time(&w, s, "by", d.by);
     requests(&w, l, st, &d.to_file);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "clearances_pending");

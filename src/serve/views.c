@@ -13,6 +13,7 @@
 
 #include "base/arena.h"
 #include "base/json.h"
+#include "model/units.h"
 #include "read/ytree.h"
 #include "serve/serve_int.h"
 
@@ -156,18 +157,6 @@ dd_status dd__status_filter(const char *json, size_t len, dd__buf out[2])
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-void dd__view_time(struct dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
-{
-    dd__jw_key(w, key);
-    if (t == DD_TIME_NONE) {
-        dd__jw_null(w);
-        return;
-    }
-    char buf[40];
-    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    dd__jw_str(w, buf);
-}
-
 static void jint(dd_jw *w, const char *key, int64_t v)
 {
     dd__jw_key(w, key);
@@ -268,10 +257,10 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     jstr(w, "from", s->sites[so->site].icao);
     jstr(w, "site", s->sites[so->site].id);
     jstr(w, "to", s->hubs[so->hub].icao);
-    dd__view_time(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
-    dd__view_time(w, s, "window_from", ts->window_from);
-    dd__view_time(w, s, "window_to", ts->window_to);
-    dd__view_time(w, s, "departure_planned", so->departure);
+    dd__jw_time(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
+    dd__jw_time(w, s, "window_from", ts->window_from);
+    dd__jw_time(w, s, "window_to", ts->window_to);
+    dd__jw_time(w, s, "departure_planned", so->departure);
     /* as the events stand (the status may be a re-plan behind) */
     dd_request_state rq = ts->request;
     int32_t last = n->clearance_ev[i];
@@ -299,7 +288,7 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
         dd__jw_obj(w);
         jint(w, "event", (int64_t)dec_n);
         jstr(w, "decision", dec->kind == DD_EV_APPROVED ? "approved" : "denied");
-        dd__view_time(w, s, "at", dec->at);
+        dd__jw_time(w, s, "at", dec->at);
         jstr(w, "reason", dec->note);
         dd__jw_obj_end(w);
     } else {
@@ -456,17 +445,17 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         jint(&w, "tail", so->tail + 1);
         jstr(&w, "site", s->sites[so->site].id);
         jstr(&w, "hub", s->hubs[so->hub].id);
-        dd__view_time(&w, s, "arrival_at_site", so->arrival_at_site);
-        dd__view_time(&w, s, "departure", so->departure);
-        dd__view_time(&w, s, "arrival", so->arrival);
+        dd__jw_time(&w, s, "arrival_at_site", so->arrival_at_site);
+        dd__jw_time(&w, s, "departure", so->departure);
+        dd__jw_time(&w, s, "arrival", so->arrival);
         jstr(&w, "state", dd__sortie_state(ts->state));
-        dd__view_time(&w, s, "departed", ts->departed);
-        dd__view_time(&w, s, "projected", ts->projected);
+        dd__jw_time(&w, s, "departed", ts->departed);
+        dd__jw_time(&w, s, "projected", ts->projected);
         jstr(&w, "clearance", dd__request_state(ts->request));
         dd__jw_key(&w, "keeps_clearance");
         dd__jw_bool(&w, ts->keeps_clearance);
-        dd__view_time(&w, s, "window_from", ts->window_from);
-        dd__view_time(&w, s, "window_to", ts->window_to);
+        dd__jw_time(&w, s, "window_from", ts->window_from);
+        dd__jw_time(&w, s, "window_to", ts->window_to);
         dd__jw_key(&w, "weight_kg");
         dd__jw_num(&w, so->weight_kg);
         dd__jw_key(&w, "acl_kg");
@@ -513,7 +502,7 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
         dd__jw_obj(&w);
         jint(&w, "sortie", (int64_t)i + 1);
         jstr(&w, "site", s->sites[so->site].id);
-        dd__view_time(&w, s, "departure", so->departure);
+        dd__jw_time(&w, s, "departure", so->departure);
         jstr(&w, "state", dd__sortie_state(n->st->sorties[i].state));
         dd__jw_key(&w, "groups");
         dd__jw_arr(&w);
@@ -625,8 +614,8 @@ static void arrivals(dd_jw *w, const dd_plan *p, bool host)
             jstr(w, "group", s->people[g].id);
             jstr(w, "site", s->sites[s->people[g].site].id);
             jint(w, "people", s->people[g].count);
-            dd__view_time(w, s, "arrival", p->arrived[g]);
-            dd__view_time(w, s, "entry_request_by", p->arrived[g] - lead);
+            dd__jw_time(w, s, "arrival", p->arrived[g]);
+            dd__jw_time(w, s, "entry_request_by", p->arrived[g] - lead);
             dd__jw_obj_end(w);
         }
     } else {
@@ -659,7 +648,7 @@ static void arrivals(dd_jw *w, const dd_plan *p, bool host)
             dd__jw_obj(w);
             jstr(w, "date", date);
             jint(w, "entering", people);
-            dd__view_time(w, s, "entry_request_by", first - lead);
+            dd__jw_time(w, s, "entry_request_by", first - lead);
             dd__jw_obj_end(w);
         }
         free(days);
@@ -732,8 +721,8 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
         dd__jw_arr(&w);
         for (size_t r = 0; r < site->n_reservations; r++) {
             dd__jw_obj(&w);
-            dd__view_time(&w, s, "from", site->reservations[r].from);
-            dd__view_time(&w, s, "to", site->reservations[r].to);
+            dd__jw_time(&w, s, "from", site->reservations[r].from);
+            dd__jw_time(&w, s, "to", site->reservations[r].to);
             jint(&w, "slots", site->reservations[r].slots);
             jstr(&w, "note", site->reservations[r].note);
             dd__jw_obj_end(&w);
@@ -753,8 +742,8 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
             dd__jw_obj(&w);
             jstr(&w, "aircraft", s->aircraft[so->aircraft].id);
             jstr(&w, "class", s->classes[s->aircraft[so->aircraft].klass]);
-            dd__view_time(&w, s, "on_ramp", on);
-            dd__view_time(&w, s, "off_ramp", dep);
+            dd__jw_time(&w, s, "on_ramp", on);
+            dd__jw_time(&w, s, "off_ramp", dep);
             dd__jw_key(&w, "gone");
             dd__jw_bool(&w, ts->departed != DD_TIME_NONE);
             dd__jw_obj_end(&w);
@@ -822,7 +811,7 @@ dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
     jint(&w, "n", (int64_t)i + 1);
-    dd__view_time(&w, s, "time", e->at);
+    dd__jw_time(&w, s, "time", e->at);
     jstr(&w, "event", dd__slog_event_name(e->kind));
     jstr(&w, "subject", e->subject);
     jstr(&w, "value", e->value);

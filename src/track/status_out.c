@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "model/units.h"
 #include <drawdown/track.h>
 
 static void fmt(const dd_scenario *s, dd_time t, char *buf, size_t n)
@@ -177,18 +178,6 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
 
 /* ---- JSON (docs/track.md) ------------------------------------------------ */
 
-static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
-{
-    dd__jw_key(w, key);
-    if (t == DD_TIME_NONE) {
-        dd__jw_null(w);
-        return;
-    }
-    char buf[40];
-    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    dd__jw_str(w, buf);
-}
-
 static void jint(dd_jw *w, const char *key, int64_t v)
 {
     dd__jw_kint(w, key, v);
@@ -202,7 +191,7 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     dd__jw_obj(&w);
     dd__jw_kstr(&w, "format", "drawdown-status");
     jint(&w, "version", 1);
-    jtime(&w, s, "at", st->at);
+    dd__jw_time(&w, s, "at", st->at);
     jint(&w, "events", (int64_t)st->n_events);
     dd__jw_key(&w, "sorties");
     dd__jw_obj(&w);
@@ -235,8 +224,8 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "projection");
     dd__jw_obj(&w);
-    jtime(&w, s, "completion_planned", st->completion_plan);
-    jtime(&w, s, "completion", st->completion_projected);
+    dd__jw_time(&w, s, "completion_planned", st->completion_plan);
+    dd__jw_time(&w, s, "completion", st->completion_projected);
     dd__jw_key(&w, "slip_hours");
     if (st->completion_projected == DD_TIME_NONE)
         dd__jw_null(&w);
@@ -263,9 +252,9 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         dd__jw_knum(&w, "cargo_out_kg", x->cargo_out_kg);
         dd__jw_knum(&w, "cargo_out_planned_kg", x->cargo_out_plan_kg);
         dd__jw_knum(&w, "cargo_kg", x->cargo_total_kg);
-        jtime(&w, s, "closed_until", x->closed_until);
-        jtime(&w, s, "last_departure", x->projected_close);
-        jtime(&w, s, "close_by", s->sites[k].close_by);
+        dd__jw_time(&w, s, "closed_until", x->closed_until);
+        dd__jw_time(&w, s, "last_departure", x->projected_close);
+        dd__jw_time(&w, s, "close_by", s->sites[k].close_by);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
@@ -278,9 +267,9 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         jint(&w, "id", (int64_t)i + 1);
         dd__jw_kstr(&w, "state", state_name(t->state));
         dd__jw_kstr(&w, "clearance", req_json(t->request));
-        jtime(&w, s, "planned", p->sorties[i].departure);
-        jtime(&w, s, "departed", t->departed);
-        jtime(&w, s, "projected", t->projected);
+        dd__jw_time(&w, s, "planned", p->sorties[i].departure);
+        dd__jw_time(&w, s, "departed", t->departed);
+        dd__jw_time(&w, s, "projected", t->projected);
         dd__jw_kbool(&w, "keeps_clearance", t->keeps_clearance);
         dd__jw_obj_end(&w);
     }
