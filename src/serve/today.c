@@ -49,12 +49,6 @@ static void firsts_add(firsts *f, dd_time t, size_t i)
     f->n = keep + 1;
 }
 
-static void jstr(dd_jw *w, const char *key, const char *v)
-{
-    dd__jw_key(w, key);
-    dd__jw_str(w, v);
-}
-
 /* The sorties of f, as the status's sortie list gives them. */
 static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, const firsts *f)
 {
@@ -67,9 +61,9 @@ static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, cons
         dd__jw_obj(w);
         dd__jw_key(w, "id");
         dd__jw_int(w, (int64_t)i + 1);
-        jstr(w, "site", s->sites[p->sorties[i].site].id);
-        jstr(w, "state", dd__sortie_state(ts->state));
-        jstr(w, "clearance", dd__request_state(ts->request));
+        dd__jw_kstr(w, "site", s->sites[p->sorties[i].site].id);
+        dd__jw_kstr(w, "state", dd__sortie_state(ts->state));
+        dd__jw_kstr(w, "clearance", dd__request_state(ts->request));
         dd__jw_time(w, s, "planned", p->sorties[i].departure);
         dd__jw_time(w, s, "projected", ts->projected);
         dd__jw_obj_end(w);
@@ -98,7 +92,7 @@ static void requests(dd_jw *w, const dd__slog *l, const dd_track_status *st, con
         dd__jw_obj(w);
         dd__jw_key(w, "sortie");
         dd__jw_int(w, (int64_t)i + 1);
-        jstr(w, "site", s->sites[so->site].id);
+        dd__jw_kstr(w, "site", s->sites[so->site].id);
         dd__jw_time(w, s, "file_by", p->clearances[so->clearance].file_by);
         dd__jw_time(w, s, "window_from", st->sorties[i].window_from);
         dd__jw_time(w, s, "window_to", st->sorties[i].window_to);
@@ -117,8 +111,8 @@ static void tasks(dd_jw *w, const dd__slog *l, const firsts *f)
     for (size_t k = 0; k < f->n; k++) {
         size_t i = f->i[k];
         dd__jw_obj(w);
-        jstr(w, "id", s->tasks[i].id);
-        jstr(w, "site", s->sites[s->tasks[i].site].id);
+        dd__jw_kstr(w, "id", s->tasks[i].id);
+        dd__jw_kstr(w, "site", s->sites[s->tasks[i].site].id);
         dd__jw_time(w, s, "planned_end", p->tasks[i].end);
         dd__jw_obj_end(w);
     }
@@ -174,10 +168,10 @@ static void links(dd_jw *w, const dd_scenario *s, dd_time at)
     dd__jw_key(w, "links");
     dd__jw_obj(w);
     snprintf(link, sizeof link, "/api/v1/sorties?from=%s&to=%s", from, to);
-    jstr(w, "sorties", link);
+    dd__jw_kstr(w, "sorties", link);
     snprintf(link, sizeof link, "/api/v1/clearances?from=%s&to=%s", from, to);
-    jstr(w, "clearances", link);
-    jstr(w, "events", "/api/v1/events");
+    dd__jw_kstr(w, "clearances", link);
+    dd__jw_kstr(w, "events", "/api/v1/events");
     dd__jw_obj_end(w);
 }
 
