@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "model/units.h"
+#include "plan/plan_int.h"
 
 static void jlocal(dd_jw *w, const dd_scenario *s, const char *key, dd_time t, int32_t tz)
 {
@@ -151,21 +152,6 @@ static bool csr(const int32_t *keys, size_t n, size_t nk, size_t **off_out, size
     return true;
 }
 
-typedef struct com_key {
-    int32_t site, day;
-    size_t m;
-} com_key;
-
-static int cmp_com(const void *a, const void *b)
-{
-    const com_key *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    return (x->m > y->m) - (x->m < y->m);
-}
-
 static int cmp_first(const void *a, const void *b)
 {
     const size_t *x = a, *y = b;
@@ -181,7 +167,7 @@ static bool jindex_build(const dd_plan *p, jindex *x)
         nf += p->sorties[i].n_ferry_pax;
     int32_t *keys = malloc((nm > nf ? nm : nf) * sizeof *keys + 1);
     size_t *fe_code = malloc((nf ? nf : 1) * sizeof *fe_code);
-    com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
+    dd__com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
     size_t *runs = malloc((nm ? 2 * nm : 2) * sizeof *runs);
     x->com = malloc((nm ? nm : 1) * sizeof *x->com);
     x->pallet_id = calloc(p->loads && p->loads->n_pallets ? p->loads->n_pallets : 1,
@@ -223,9 +209,9 @@ static bool jindex_build(const dd_plan *p, jindex *x)
         size_t n = 0;
         for (size_t m = 0; m < nm; m++)
             if (p->movements[m].sortie < 0)
-                ck[n++] = (com_key){s->people[p->movements[m].people].site,
+                ck[n++] = (dd__com_key){s->people[p->movements[m].people].site,
                                     p->movements[m].day, m};
-        qsort(ck, n, sizeof *ck, cmp_com);
+        qsort(ck, n, sizeof *ck, dd__cmp_com);
         size_t nr = 0;
         for (size_t i = 0; i < n; i++)
             if (i == 0 || ck[i].site != ck[i - 1].site || ck[i].day != ck[i - 1].day) {
