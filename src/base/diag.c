@@ -5,6 +5,7 @@
  */
 #include <drawdown/base.h>
 
+#include "base/cmp.h"
 #include "base/json.h"
 
 #include <stdarg.h>
@@ -105,10 +106,8 @@ static int diag_cmp(const dd_diag *a, const dd_diag *b)
     int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
     if (c)
         return c;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->col != b->col)
-        return a->col < b->col ? -1 : 1;
+    DD__CMP_BY(a->line, b->line);
+    DD__CMP_BY(a->col, b->col);
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "load/loads_int.h"
 
 #define FOOT_X 2642 /* mm, usable length 104 in */
@@ -212,17 +213,13 @@ typedef struct sort_item {
 static int cmp_item(const void *a, const void *b)
 {
     const sort_item *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->release != y->release)
-        return x->release < y->release ? -1 : 1;
-    if (x->priority != y->priority)
-        return x->priority < y->priority ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
+    DD__CMP_BY(x->release, y->release);
+    DD__CMP_BY(x->priority, y->priority);
     int c = strcmp(x->unit, y->unit);
     if (c)
         return c;
-    if (x->area != y->area)
-        return x->area > y->area ? -1 : 1;
+    DD__CMP_BY(y->area, x->area);
     return x->cargo < y->cargo ? -1 : (x->cargo > y->cargo);
 }
 

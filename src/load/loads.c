@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "load/loads_int.h"
 #include <drawdown/pack.h>
 
@@ -220,8 +221,7 @@ static dd_site_loads *push_group(builder *b)
 static int cmp_load_item(const void *a, const void *b)
 {
     const dd_load_item *x = a, *y = b;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
+    DD__CMP_BY(x->kind, y->kind);
     return (x->ref > y->ref) - (x->ref < y->ref);
 }
 
@@ -586,12 +586,9 @@ static int cmp_ready(const void *a, const void *b)
     const pitem *x = a, *y = b;
     dd_time rx = x->ready == DD_TIME_NONE ? INT64_MIN : x->ready;
     dd_time ry = y->ready == DD_TIME_NONE ? INT64_MIN : y->ready;
-    if (rx != ry)
-        return rx < ry ? -1 : 1;
-    if (x->priority != y->priority)
-        return x->priority < y->priority ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
+    DD__CMP_BY(rx, ry);
+    DD__CMP_BY(x->priority, y->priority);
+    DD__CMP_BY(x->kind, y->kind);
     return (x->ref > y->ref) - (x->ref < y->ref);
 }
 

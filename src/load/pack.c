@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/cmp.h"
 #include "load/pack_int.h"
 
 /* Scalar weights of multi-dimensional items: fractions of 2^28 per dim. */
@@ -90,8 +91,7 @@ typedef struct sort_key {
 static int cmp_key(const void *a, const void *b)
 {
     const sort_key *x = a, *y = b;
-    if (x->w != y->w)
-        return x->w > y->w ? -1 : 1;
+    DD__CMP_BY(y->w, x->w);
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 

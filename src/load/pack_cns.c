@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "base/rng.h"
 #include "load/pack_int.h"
 
@@ -432,10 +433,8 @@ static void pack_pass(cns *c, int64_t *suffix, uint8_t *take, uint8_t *best_take
 static int cmp_cand(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
-    if (x->w != y->w)
-        return x->w > y->w ? -1 : 1;
-    if (x->a != y->a)
-        return x->a < y->a ? -1 : 1;
+    DD__CMP_BY(y->w, x->w);
+    DD__CMP_BY(x->a, y->a);
     return (x->b > y->b) - (x->b < y->b);
 }
 

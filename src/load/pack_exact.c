@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "load/pack_int.h"
 
 /* Most items in one pattern. */
@@ -202,10 +203,8 @@ static void match_lp(xs *s)
 static int cmp_pat(const void *a, const void *b)
 {
     const xpat *x = a, *y = b;
-    if (x->x != y->x)
-        return x->x > y->x ? -1 : 1;
-    if (x->rc != y->rc)
-        return x->rc < y->rc ? -1 : 1;
+    DD__CMP_BY(y->x, x->x);
+    DD__CMP_BY(x->rc, y->rc);
     return (x->room > y->room) - (x->room < y->room);
 }
 

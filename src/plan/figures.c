@@ -8,23 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "plan/plan_int.h"
 
 static int cmp_sortie(const void *a, const void *b)
 {
     const dd_sortie *x = a, *y = b;
-    if (x->departure != y->departure)
-        return x->departure < y->departure ? -1 : 1;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
+    DD__CMP_BY(x->departure, y->departure);
+    DD__CMP_BY(x->site, y->site);
     return (x->aircraft > y->aircraft) - (x->aircraft < y->aircraft);
 }
 
 static int cmp_gev(const void *a, const void *b)
 {
     const dd_time *x = a, *y = b;
-    if (x[0] != y[0])
-        return x[0] < y[0] ? -1 : 1;
+    DD__CMP_BY(x[0], y[0]);
     return (x[1] > y[1]) - (x[1] < y[1]);
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "plan/plan_int.h"
 
 typedef struct dep {
@@ -31,8 +32,7 @@ typedef struct dep {
 static int cmp_dep(const void *a, const void *b)
 {
     const dep *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
     return (x->sortie > y->sortie) - (x->sortie < y->sortie);
 }
 
@@ -781,8 +781,7 @@ typedef struct grp_key {
 static int cmp_grp(const void *a, const void *b)
 {
     const grp_key *x = a, *y = b;
-    if (x->released != y->released)
-        return x->released < y->released ? -1 : 1;
+    DD__CMP_BY(x->released, y->released);
     return (x->g > y->g) - (x->g < y->g);
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/cmp.h"
 #include "plan/plan_int.h"
 #include "plan/search.h"
 
@@ -384,10 +385,8 @@ static bool better(score a, score b, dd_plan_objective obj)
 static int cmp_req(const void *a, const void *b)
 {
     const dd__request *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
+    DD__CMP_BY(x->key, y->key);
+    DD__CMP_BY(x->site, y->site);
     return (x->load > y->load) - (x->load < y->load);
 }
 
@@ -468,10 +467,8 @@ typedef struct escort_key {
 static int cmp_escort(const void *a, const void *b)
 {
     const escort_key *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->ready != y->ready)
-        return x->ready < y->ready ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
+    DD__CMP_BY(x->ready, y->ready);
     return (x->rq > y->rq) - (x->rq < y->rq);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "plan/replan_int.h"
 
 static dd_time max_t(dd_time a, dd_time b)
@@ -149,10 +150,8 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
 {
     const dd_sortie *sa = &c->p->sorties[a], *sb = &c->p->sorties[b];
     if (c->by != 2) {
-        if (sa->site != sb->site)
-            return sa->site < sb->site ? -1 : 1;
-        if (sa->aircraft != sb->aircraft)
-            return sa->aircraft < sb->aircraft ? -1 : 1;
+        DD__CMP_BY(sa->site, sb->site);
+        DD__CMP_BY(sa->aircraft, sb->aircraft);
     }
     dd_time ka, kb, ta, tb;
     if (c->by == 0) {
@@ -190,22 +189,18 @@ static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
                 return wa ? -1 : 1;
         }
         int32_t da = dd_scenario_day(s, c->try_at[a]), db = dd_scenario_day(s, c->try_at[b]);
-        if (da != db)
-            return da < db ? -1 : 1;
+        DD__CMP_BY(da, db);
         dd_time ca = s->sites[sa->site].close_by, cb = s->sites[sb->site].close_by;
         ca = ca == DD_TIME_NONE ? s->agreement.deadline : ca;
         cb = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
-        if (ca != cb)
-            return ca < cb ? -1 : 1;
+        DD__CMP_BY(ca, cb);
         ka = c->try_at[a];
         kb = c->try_at[b];
         ta = sa->departure;
         tb = sb->departure;
     }
-    if (ka != kb)
-        return ka < kb ? -1 : 1;
-    if (ta != tb)
-        return ta < tb ? -1 : 1;
+    DD__CMP_BY(ka, kb);
+    DD__CMP_BY(ta, tb);
     return (a > b) - (a < b);
 }
 
@@ -285,14 +280,10 @@ typedef struct score {
 
 static int cmp_score(const score *a, const score *b)
 {
-    if (a->missed != b->missed)
-        return a->missed < b->missed ? -1 : 1;
-    if (a->late != b->late)
-        return a->late < b->late ? -1 : 1;
-    if (a->refiled != b->refiled)
-        return a->refiled < b->refiled ? -1 : 1;
-    if (a->end != b->end)
-        return a->end < b->end ? -1 : 1;
+    DD__CMP_BY(a->missed, b->missed);
+    DD__CMP_BY(a->late, b->late);
+    DD__CMP_BY(a->refiled, b->refiled);
+    DD__CMP_BY(a->end, b->end);
     return 0;
 }
 
@@ -622,12 +613,9 @@ typedef struct tail_ev {
 static int cmp_tail_ev(const void *a, const void *b)
 {
     const tail_ev *x = a, *y = b;
-    if (x->aircraft != y->aircraft)
-        return x->aircraft < y->aircraft ? -1 : 1;
-    if (x->tail != y->tail)
-        return x->tail < y->tail ? -1 : 1;
-    if (x->dep != y->dep)
-        return x->dep < y->dep ? -1 : 1;
+    DD__CMP_BY(x->aircraft, y->aircraft);
+    DD__CMP_BY(x->tail, y->tail);
+    DD__CMP_BY(x->dep, y->dep);
     return (x->k > y->k) - (x->k < y->k);
 }
 

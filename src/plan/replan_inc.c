@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/cmp.h"
 #include "plan/replan_int.h"
 
 /* Chains whose first sortie is placed again (no tail reaches it) before
@@ -143,8 +144,7 @@ typedef dd__replan_need need;
 static int cmp_need(const void *a, const void *b)
 {
     const need *x = a, *y = b;
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
+    DD__CMP_BY(x->at, y->at);
     return (x->t > y->t) - (x->t < y->t);
 }
 

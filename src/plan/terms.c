@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "plan/plan_int.h"
 
 typedef struct pev {
@@ -39,10 +40,8 @@ typedef struct pev {
 static int cmp_pev(const void *a, const void *b)
 {
     const pev *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
+    DD__CMP_BY(x->t, y->t);
     return (x->delta > y->delta) - (x->delta < y->delta);
 }
 
@@ -78,10 +77,8 @@ static void check_escorts(dd_plan *p)
 int dd__cmp_com(const void *a, const void *b)
 {
     const dd__com_key *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
+    DD__CMP_BY(x->day, y->day);
     return (x->m > y->m) - (x->m < y->m);
 }
 

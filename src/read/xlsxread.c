@@ -23,6 +23,7 @@
 #include <zip.h>
 
 #include "base/arena.h"
+#include "base/cmp.h"
 #include "read/civil.h"
 
 #define MAX_ROWS 1048576u /* Excel's own limits */
@@ -791,10 +792,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 static int cell_cmp(const void *a, const void *b)
 {
     const cell *x = a, *y = b;
-    if (x->row != y->row)
-        return x->row < y->row ? -1 : 1;
-    if (x->col != y->col)
-        return x->col < y->col ? -1 : 1;
+    DD__CMP_BY(x->row, y->row);
+    DD__CMP_BY(x->col, y->col);
     return 0;
 }
 
@@ -1107,12 +1106,9 @@ static int place_cmp(const dd_diag *a, const dd_diag *b)
     int c = memcmp(x.file, y.file, n);
     if (c)
         return c;
-    if (x.len != y.len)
-        return x.len < y.len ? -1 : 1;
-    if (x.line != y.line)
-        return x.line < y.line ? -1 : 1;
-    if (x.col != y.col)
-        return x.col < y.col ? -1 : 1;
+    DD__CMP_BY(x.len, y.len);
+    DD__CMP_BY(x.line, y.line);
+    DD__CMP_BY(x.col, y.col);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "report/chart_int.h"
 
 typedef struct lane {
@@ -21,8 +22,7 @@ typedef struct lane {
 
 static int lane_cmp(const lane *a, const lane *b, bool by_tail)
 {
-    if (a->site != b->site)
-        return a->site < b->site ? -1 : 1;
+    DD__CMP_BY(a->site, b->site);
     int c = strcmp(a->aircraft, b->aircraft);
     if (c || !by_tail)
         return c;

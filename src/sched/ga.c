@@ -49,6 +49,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
+
 /* Tuned on PSPLIB (docs/sched.md); -D overrides them for experiments: */
 #ifndef MUTATION
 #define MUTATION 0.05      /* per-position adjacent-swap probability */
@@ -433,12 +435,9 @@ static const indiv *tournament(ga *g, indiv *const *pop, size_t np)
 static int cmp_indiv(const void *pa, const void *pb)
 {
     const indiv *a = *(const indiv *const *)pa, *b = *(const indiv *const *)pb;
-    if (a->tard != b->tard)
-        return a->tard < b->tard ? -1 : 1;
-    if (a->ms != b->ms)
-        return a->ms < b->ms ? -1 : 1;
-    if (a->hash != b->hash)
-        return a->hash < b->hash ? -1 : 1;
+    DD__CMP_BY(a->tard, b->tard);
+    DD__CMP_BY(a->ms, b->ms);
+    DD__CMP_BY(a->hash, b->hash);
     return a < b ? -1 : a > b;
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "verify/verify_int.h"
 
 /* ---- clearances ---- */
@@ -30,22 +31,17 @@ typedef struct creq {
 static int cmp_site_day(const void *a, const void *b)
 {
     const creq *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    if (x->dep != y->dep)
-        return x->dep < y->dep ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
+    DD__CMP_BY(x->day, y->day);
+    DD__CMP_BY(x->dep, y->dep);
     return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
 }
 
 static int cmp_day(const void *a, const void *b)
 {
     const creq *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    if (x->dep != y->dep)
-        return x->dep < y->dep ? -1 : 1;
+    DD__CMP_BY(x->day, y->day);
+    DD__CMP_BY(x->dep, y->dep);
     return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
 }
 
@@ -537,12 +533,9 @@ typedef struct tkey {
 static int cmp_tail(const void *a, const void *b)
 {
     const tkey *x = a, *y = b;
-    if (x->type != y->type)
-        return x->type < y->type ? -1 : 1;
-    if (x->tail != y->tail)
-        return x->tail < y->tail ? -1 : 1;
-    if (x->ferry_dep != y->ferry_dep)
-        return x->ferry_dep < y->ferry_dep ? -1 : 1;
+    DD__CMP_BY(x->type, y->type);
+    DD__CMP_BY(x->tail, y->tail);
+    DD__CMP_BY(x->ferry_dep, y->ferry_dep);
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -674,8 +667,7 @@ typedef struct gev {
 static int cmp_gev(const void *a, const void *b)
 {
     const gev *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
     /* at one instant, leaving frees the slot first */
     if ((x->delta < 0) != (y->delta < 0))
         return x->delta < 0 ? -1 : 1;

@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "verify/verify_int.h"
 
 static int cmp_vev(const void *a, const void *b)
 {
     const vev *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
     /* at one instant, an interval that ends frees its weight first */
     if ((x->delta < 0) != (y->delta < 0))
         return x->delta < 0 ? -1 : 1;
@@ -123,10 +123,8 @@ typedef struct fday {
 static int cmp_fday(const void *a, const void *b)
 {
     const fday *x = a, *y = b;
-    if (x->tail != y->tail)
-        return x->tail < y->tail ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
+    DD__CMP_BY(x->tail, y->tail);
+    DD__CMP_BY(x->day, y->day);
     return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
 }
 

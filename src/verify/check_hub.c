@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "verify/verify_int.h"
 
 typedef struct hub_ctx {
@@ -97,8 +98,7 @@ typedef struct oday {
 static int cmp_oday(const void *a, const void *b)
 {
     const oday *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
+    DD__CMP_BY(x->day, y->day);
     return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
 }
 
@@ -213,8 +213,7 @@ typedef struct hub_day {
 static int cmp_hub_day(const void *a, const void *b)
 {
     const hub_day *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
+    DD__CMP_BY(x->day, y->day);
     return (x->sortie > y->sortie) - (x->sortie < y->sortie);
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "verify/verify_int.h"
 
 typedef struct pev {
@@ -28,10 +29,8 @@ typedef struct pev {
 static int cmp_pev(const void *a, const void *b)
 {
     const pev *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
+    DD__CMP_BY(x->t, y->t);
     return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
 }
 
@@ -161,8 +160,7 @@ static void sweep_site(vctx *c, int32_t site, const pev *ev, size_t n, int64_t *
 static int cmp_time(const void *a, const void *b)
 {
     const pev *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
     return x->site < y->site ? -1 : x->site > y->site;
 }
 
@@ -217,8 +215,7 @@ typedef struct sd {
 static int cmp_sd(const void *a, const void *b)
 {
     const sd *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
+    DD__CMP_BY(x->site, y->site);
     return x->day < y->day ? -1 : x->day > y->day;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "verify/verify_int.h"
 
 typedef struct rev {
@@ -21,8 +22,7 @@ typedef struct rev {
 static int cmp_rev(const void *a, const void *b)
 {
     const rev *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
     if ((x->delta < 0) != (y->delta < 0))
         return x->delta < 0 ? -1 : 1;
     return x->task < y->task ? -1 : x->task > y->task;

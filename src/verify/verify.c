@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cmp.h"
 #include "verify/verify_int.h"
 
 typedef struct vowned {
@@ -363,22 +364,17 @@ static bool derive(vctx *c)
 static int cmp_exit(const void *a, const void *b)
 {
     const vexit *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    if (x->sortie != y->sortie)
-        return x->sortie < y->sortie ? -1 : 1;
-    if (x->commercial != y->commercial)
-        return x->commercial < y->commercial ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
+    DD__CMP_BY(x->sortie, y->sortie);
+    DD__CMP_BY(x->commercial, y->commercial);
     return x->group < y->group ? -1 : x->group > y->group;
 }
 
 static int cmp_ferried(const void *a, const void *b)
 {
     const vferried *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    if (x->sortie != y->sortie)
-        return x->sortie < y->sortie ? -1 : 1;
+    DD__CMP_BY(x->t, y->t);
+    DD__CMP_BY(x->sortie, y->sortie);
     return x->group < y->group ? -1 : x->group > y->group;
 }
 
