@@ -20,10 +20,18 @@ static void put(dd_jw *w, const char *s)
         w->error = true;
 }
 
-static void indent(dd_jw *w)
+/* Before a value after a separator, and before a closing bracket: a new
+ * line and indentation, a space inside a one-line container (none before
+ * its first value or its closing bracket: pass `value`). */
+static void indent_as(dd_jw *w, bool value)
 {
     if (!w->pretty)
         return;
+    if (w->flat && w->depth >= w->flat) {
+        if (value && !w->first[w->depth])
+            put(w, " ");
+        return;
+    }
     put(w, "\n");
     for (int i = 0; i < w->depth; i++)
         put(w, "  ");
@@ -38,10 +46,11 @@ static void before_value(dd_jw *w)
     }
     if (w->depth == 0)
         return;
-    if (!w->first[w->depth])
+    bool first = w->first[w->depth];
+    if (!first)
         put(w, ",");
+    indent_as(w, true);
     w->first[w->depth] = false;
-    indent(w);
 }
 
 static void open(dd_jw *w, const char *c)
@@ -51,6 +60,9 @@ static void open(dd_jw *w, const char *c)
     if (w->depth + 1 < DD_JW_MAX_DEPTH) {
         w->depth++;
         w->first[w->depth] = true;
+        if (w->flat_next && !w->flat)
+            w->flat = w->depth;
+        w->flat_next = false;
     } else {
         w->error = true;
     }
@@ -59,10 +71,13 @@ static void open(dd_jw *w, const char *c)
 static void close(dd_jw *w, const char *c)
 {
     bool empty = w->first[w->depth];
+    bool was_flat = w->flat && w->depth >= w->flat;
+    if (w->flat == w->depth)
+        w->flat = 0;
     if (w->depth > 0)
         w->depth--;
-    if (!empty)
-        indent(w);
+    if (!empty && !was_flat)
+        indent_as(w, false);
     put(w, c);
 }
 
@@ -70,6 +85,7 @@ void dd__jw_obj(dd_jw *w) { open(w, "{"); }
 void dd__jw_obj_end(dd_jw *w) { close(w, "}"); }
 void dd__jw_arr(dd_jw *w) { open(w, "["); }
 void dd__jw_arr_end(dd_jw *w) { close(w, "]"); }
+void dd__jw_flat(dd_jw *w) { w->flat_next = true; }
 
 void dd__json_string(FILE *f, const char *s)
 {

@@ -22,6 +22,8 @@ typedef struct dd_jw {
     bool first[DD_JW_MAX_DEPTH];
     bool after_key;
     bool pretty;
+    bool flat_next; /* the next object or array opened is written on one line */
+    int flat;       /* depth of the outermost one-line container, 0 if none */
     bool error;
 } dd_jw;
 
@@ -30,6 +32,9 @@ void dd__jw_obj(dd_jw *w);
 void dd__jw_obj_end(dd_jw *w);
 void dd__jw_arr(dd_jw *w);
 void dd__jw_arr_end(dd_jw *w);
+/* In pretty output, write the next object or array opened (and all inside
+ * it) on one line: {"p": 0.5, "lo": 0.4}. A short record reads better so. */
+void dd__jw_flat(dd_jw *w);
 void dd__jw_key(dd_jw *w, const char *k);
 void dd__jw_str(dd_jw *w, const char *s);
 void dd__jw_int(dd_jw *w, int64_t v);

@@ -80,6 +80,9 @@ double dd__sim_sample(const dd_dist *d, dd_rng *r, double dflt);
 
 /* A probability with its interval, as the result and sweep files write it:
  * {"p": .., "lo": .., "hi": .., "hits": .., "n": ..}. */
-void dd__sim_json_prob(FILE *f, const dd_sim_prob *p);
+struct dd_jw;
+/* A probability with its interval as a one-line member of the object being
+ * written. */
+void dd__sim_jw_prob(struct dd_jw *w, const char *key, const dd_sim_prob *p);
 
 #endif

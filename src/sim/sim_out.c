@@ -4,10 +4,12 @@
  * docs/sim.md describes (p_deadline, p_milestone with Wilson intervals,
  * completion percentiles and histogram, sites, binding limits, tornado).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/json.h"
+#include "model/units.h"
 #include "sim/sim_int.h"
 
 static void fmt_time(const dd_scenario *s, dd_time t, char *buf, size_t size)
@@ -18,109 +20,150 @@ static void fmt_time(const dd_scenario *s, dd_time t, char *buf, size_t size)
         dd_scenario_format_time(s, t, s->agreement.tz_offset, buf, size);
 }
 
-static void json_time(FILE *f, const dd_scenario *s, dd_time t)
-{
-    if (t == DD_TIME_NONE) {
-        fputs("null", f);
-        return;
-    }
-    char buf[40];
-    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    dd__json_string(f, buf);
-}
-
 /* "replan" is the default, full re-plan (docs/sim.md) */
 static const char *policy_name(const dd_sim_result *r)
 {
     return !r->replan ? "no-replan" : r->replan_incremental ? "replan-incremental" : "replan";
 }
 
-void dd__sim_json_prob(FILE *f, const dd_sim_prob *p)
+/* A probability to six decimals, as the text prints to one: the file
+ * does not show noise below what replications can tell apart. */
+static void knum6(dd_jw *w, const char *key, double v)
 {
-    fprintf(f, "{\"p\": %.6f, \"lo\": %.6f, \"hi\": %.6f, \"hits\": %llu, \"n\": %llu}", p->p,
-            p->lo, p->hi, (unsigned long long)p->hits, (unsigned long long)p->n);
+    dd__jw_knum(w, key, round(v * 1e6) / 1e6);
+}
+
+void dd__sim_jw_prob(dd_jw *w, const char *key, const dd_sim_prob *p)
+{
+    dd__jw_key(w, key);
+    dd__jw_flat(w);
+    dd__jw_obj(w);
+    knum6(w, "p", p->p);
+    knum6(w, "lo", p->lo);
+    knum6(w, "hi", p->hi);
+    dd__jw_kint(w, "hits", (int64_t)p->hits);
+    dd__jw_kint(w, "n", (int64_t)p->n);
+    dd__jw_obj_end(w);
+}
+
+static void jw_completion(dd_jw *w, const dd_sim_result *r, const dd_scenario *s)
+{
+    dd__jw_key(w, "completion");
+    dd__jw_obj(w);
+    dd__jw_time(w, s, "p10", r->p10);
+    dd__jw_time(w, s, "p50", r->p50);
+    dd__jw_time(w, s, "p90", r->p90);
+    dd__jw_time(w, s, "min", r->min);
+    dd__jw_time(w, s, "max", r->max);
+    dd__jw_kint(w, "never", (int64_t)r->never);
+    dd__jw_key(w, "histogram");
+    dd__jw_flat(w);
+    dd__jw_obj(w);
+    dd__jw_time(w, s, "from", r->n_bins ? r->hist_from : DD_TIME_NONE);
+    dd__jw_kint(w, "bin_days", r->bin_width / DD_MINUTES_PER_DAY);
+    dd__jw_key(w, "counts");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < r->n_bins; i++)
+        dd__jw_int(w, (int64_t)r->hist[i]);
+    dd__jw_arr_end(w);
+    dd__jw_obj_end(w);
+    dd__jw_obj_end(w);
+}
+
+static void jw_sites(dd_jw *w, const dd_sim_result *r, const dd_scenario *s)
+{
+    dd__jw_key(w, "sites");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < s->n_sites; i++) {
+        const dd_sim_site_result *x = &r->sites[i];
+        dd__jw_flat(w);
+        dd__jw_obj(w);
+        dd__jw_kstr(w, "id", s->sites[i].id);
+        dd__jw_time(w, s, "closure_p10", x->p10);
+        dd__jw_time(w, s, "closure_p50", x->p50);
+        dd__jw_time(w, s, "closure_p90", x->p90);
+        dd__sim_jw_prob(w, "p_close_by", &x->p_close_by);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
+static void jw_limits(dd_jw *w, const dd_sim_result *r)
+{
+    dd__jw_key(w, "limits");
+    dd__jw_arr(w);
+    for (int c = 0; c < DD_SIM_CAUSE_COUNT; c++) {
+        dd__jw_flat(w);
+        dd__jw_obj(w);
+        dd__jw_kstr(w, "limit", dd_sim_cause_name((dd_sim_cause)c));
+        knum6(w, "binds",
+              r->replications ? (double)r->binds[c] / (double)r->replications : 0);
+        dd__jw_knum(w, "mean_delay_hours", round(r->delay_hours[c] * 1e3) / 1e3);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+    dd__jw_key(w, "events");
+    dd__jw_flat(w);
+    dd__jw_obj(w);
+    dd__jw_knum(w, "denials", round(r->mean_denials * 1e3) / 1e3);
+    dd__jw_knum(w, "aborts", round(r->mean_aborts * 1e3) / 1e3);
+    dd__jw_knum(w, "closures", round(r->mean_closures * 1e3) / 1e3);
+    dd__jw_knum(w, "replans", round(r->mean_replans * 1e3) / 1e3);
+    dd__jw_obj_end(w);
+}
+
+static void jw_sensitivity(dd_jw *w, const dd_sim_result *r)
+{
+    dd__jw_key(w, "sensitivity");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < r->n_sens; i++) {
+        const dd_sim_sens *x = &r->sens[i];
+        dd__jw_flat(w);
+        dd__jw_obj(w);
+        dd__jw_kstr(w, "input", x->input);
+        dd__jw_kstr(w, "low", x->low_text);
+        dd__jw_kstr(w, "high", x->high_text);
+        knum6(w, "p_low", x->p_low);
+        knum6(w, "p_high", x->p_high);
+        knum6(w, "swing", x->swing);
+        knum6(w, "all_terms_low", x->all_low);
+        knum6(w, "all_terms_high", x->all_high);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
 }
 
 dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, FILE *f)
 {
     const dd_scenario *s = r->plan->scenario;
-    fputs("{\n  \"drawdown_simulation\": 1,\n  \"scenario\": ", f);
-    dd__json_string(f, scenario_path ? scenario_path : "");
-    fprintf(f, ",\n  \"replications\": %llu,\n  \"seed\": %llu,\n  \"policy\": \"%s\",\n",
-            (unsigned long long)r->replications, (unsigned long long)r->seed,
-            policy_name(r));
-    fputs("  \"deadline\": ", f);
-    json_time(f, s, s->agreement.deadline);
-    fputs(",\n  \"plan_meets_deadline\": ", f);
-    fputs(r->plan->completion != DD_TIME_NONE && r->plan->completion <= s->agreement.deadline
-              ? "true"
-              : "false",
-          f);
-    fputs(",\n  \"p_deadline\": ", f);
-    dd__sim_json_prob(f, &r->p_deadline);
-    fputs(",\n  \"p_all_terms\": ", f);
-    dd__sim_json_prob(f, &r->p_all_terms);
-    fputs(",\n  \"p_milestone\": {", f);
-    for (size_t i = 0; i < r->n_milestones; i++) {
-        fputs(i ? ",\n    " : "\n    ", f);
-        dd__json_string(f, s->agreement.milestones[i].id);
-        fputs(": ", f);
-        dd__sim_json_prob(f, &r->p_milestone[i]);
-    }
-    fputs(r->n_milestones ? "\n  },\n" : "},\n", f);
-    fputs("  \"completion\": {\"p10\": ", f);
-    json_time(f, s, r->p10);
-    fputs(", \"p50\": ", f);
-    json_time(f, s, r->p50);
-    fputs(", \"p90\": ", f);
-    json_time(f, s, r->p90);
-    fputs(", \"min\": ", f);
-    json_time(f, s, r->min);
-    fputs(", \"max\": ", f);
-    json_time(f, s, r->max);
-    fprintf(f, ", \"never\": %llu,\n    \"histogram\": {\"from\": ", (unsigned long long)r->never);
-    json_time(f, s, r->n_bins ? r->hist_from : DD_TIME_NONE);
-    fprintf(f, ", \"bin_days\": %lld, \"counts\": [",
-            (long long)(r->bin_width / DD_MINUTES_PER_DAY));
-    for (size_t i = 0; i < r->n_bins; i++)
-        fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)r->hist[i]);
-    fputs("]}},\n  \"sites\": [", f);
-    for (size_t i = 0; i < s->n_sites; i++) {
-        const dd_sim_site_result *x = &r->sites[i];
-        fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", f);
-        dd__json_string(f, s->sites[i].id);
-        fputs(", \"closure_p10\": ", f);
-        json_time(f, s, x->p10);
-        fputs(", \"closure_p50\": ", f);
-        json_time(f, s, x->p50);
-        fputs(", \"closure_p90\": ", f);
-        json_time(f, s, x->p90);
-        fputs(", \"p_close_by\": ", f);
-        dd__sim_json_prob(f, &x->p_close_by);
-        fputc('}', f);
-    }
-    fputs("\n  ],\n  \"limits\": [", f);
-    for (int c = 0; c < DD_SIM_CAUSE_COUNT; c++)
-        fprintf(f, "%s\n    {\"limit\": \"%s\", \"binds\": %.6f, \"mean_delay_hours\": %.3f}",
-                c ? "," : "", dd_sim_cause_name((dd_sim_cause)c),
-                r->replications ? (double)r->binds[c] / (double)r->replications : 0,
-                r->delay_hours[c]);
-    fprintf(f,
-            "\n  ],\n  \"events\": {\"denials\": %.3f, \"aborts\": %.3f, \"closures\": %.3f, "
-            "\"replans\": %.3f},\n  \"sensitivity\": [",
-            r->mean_denials, r->mean_aborts, r->mean_closures, r->mean_replans);
-    for (size_t i = 0; i < r->n_sens; i++) {
-        const dd_sim_sens *x = &r->sens[i];
-        fprintf(f,
-                "%s\n    {\"input\": \"%s\", \"low\": \"%s\", \"high\": \"%s\", "
-                "\"p_low\": %.6f, \"p_high\": %.6f, \"swing\": %.6f, "
-                "\"all_terms_low\": %.6f, \"all_terms_high\": %.6f}",
-                i ? "," : "", x->input, x->low_text, x->high_text, x->p_low, x->p_high,
-                x->swing, x->all_low, x->all_high);
-    }
-    fprintf(f, "%s],\n  \"threads\": %d,\n  \"ranks\": %d,\n  \"seconds\": %.3f\n}\n",
-            r->n_sens ? "\n  " : "", r->threads, r->ranks > 0 ? r->ranks : 1, r->seconds);
-    return ferror(f) ? DD_EIO : DD_OK;
+    dd_jw w;
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_kint(&w, "drawdown_simulation", 1);
+    dd__jw_kstr(&w, "scenario", scenario_path ? scenario_path : "");
+    dd__jw_kint(&w, "replications", (int64_t)r->replications);
+    dd__jw_kint(&w, "seed", (int64_t)r->seed);
+    dd__jw_kstr(&w, "policy", policy_name(r));
+    dd__jw_time(&w, s, "deadline", s->agreement.deadline);
+    dd__jw_kbool(&w, "plan_meets_deadline",
+                 r->plan->completion != DD_TIME_NONE &&
+                     r->plan->completion <= s->agreement.deadline);
+    dd__sim_jw_prob(&w, "p_deadline", &r->p_deadline);
+    dd__sim_jw_prob(&w, "p_all_terms", &r->p_all_terms);
+    dd__jw_key(&w, "p_milestone");
+    dd__jw_obj(&w);
+    for (size_t i = 0; i < r->n_milestones; i++)
+        dd__sim_jw_prob(&w, s->agreement.milestones[i].id, &r->p_milestone[i]);
+    dd__jw_obj_end(&w);
+    jw_completion(&w, r, s);
+    jw_sites(&w, r, s);
+    jw_limits(&w, r);
+    jw_sensitivity(&w, r);
+    dd__jw_kint(&w, "threads", r->threads);
+    dd__jw_kint(&w, "ranks", r->ranks > 0 ? r->ranks : 1);
+    dd__jw_knum(&w, "seconds", round(r->seconds * 1e3) / 1e3);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
 }
 
 static void text_prob(FILE *f, const char *label, const dd_sim_prob *p)

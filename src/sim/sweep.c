@@ -304,58 +304,80 @@ dd_status dd_sweep_write_csv(const dd_sweep_result *r, FILE *f)
     return ferror(f) ? DD_EIO : DD_OK;
 }
 
-dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_path, FILE *f)
+static void jw_axes(dd_jw *w, const dd_sweep_result *r)
 {
     char buf[64];
-    fputs("{\n  \"drawdown_sweep\": 1,\n  \"scenario\": ", f);
-    dd__json_string(f, scenario_path ? scenario_path : "");
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"axes\": [",
-            (unsigned long long)r->seed, (unsigned long long)r->replications);
+    dd__jw_key(w, "axes");
+    dd__jw_arr(w);
     for (size_t k = 0; k < r->n_axes; k++) {
-        fputs(k ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-        dd__json_string(f, r->axes[k].param.name);
-        fputs(", \"values\": [", f);
+        dd__jw_flat(w);
+        dd__jw_obj(w);
+        dd__jw_kstr(w, "name", r->axes[k].param.name);
+        dd__jw_key(w, "values");
+        dd__jw_arr(w);
         for (size_t i = 0; i < r->axes[k].n_values; i++) {
             value_text(r, k, i, buf, sizeof buf);
-            fputs(i ? ", " : "", f);
-            dd__json_string(f, buf);
+            dd__jw_str(w, buf);
         }
-        fputs("]}", f);
+        dd__jw_arr_end(w);
+        dd__jw_obj_end(w);
     }
-    fputs("\n  ],\n  \"rows\": [", f);
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const dd_sweep_row *w = &r->rows[i];
-        fputs(i ? ",\n    {\"values\": [" : "\n    {\"values\": [", f);
-        for (size_t k = 0; k < r->n_axes; k++) {
-            value_text(r, k, w->idx[k], buf, sizeof buf);
-            fputs(k ? ", " : "", f);
-            dd__json_string(f, buf);
-        }
-        fputs("], \"status\": ", f);
-        dd__json_string(f, w->status == DD_OK ? "ok" : dd_status_str(w->status));
-        if (w->status == DD_OK) {
-            time_text(r, w->completion, buf, sizeof buf);
-            fprintf(f, ", \"met\": %s, \"margin_days\": %.3f, \"completion\": \"%s\", "
-                       "\"sorties\": %d, \"binding\": \"%s\"",
-                    w->met ? "true" : "false", (double)w->margin / DD_MINUTES_PER_DAY, buf,
-                    w->sorties, dd_binding_name(w->binding));
-        }
-        if (r->replications) {
-            fputs(", \"p_deadline\": ", f);
-            dd__sim_json_prob(f, &w->p_deadline);
-            fputs(", \"p_all_terms\": ", f);
-            dd__sim_json_prob(f, &w->p_all_terms);
-        }
-        fputc('}', f);
+    dd__jw_arr_end(w);
+}
+
+static void jw_row(dd_jw *w, const dd_sweep_result *r, const dd_sweep_row *x)
+{
+    char buf[64];
+    dd__jw_flat(w);
+    dd__jw_obj(w);
+    dd__jw_key(w, "values");
+    dd__jw_arr(w);
+    for (size_t k = 0; k < r->n_axes; k++) {
+        value_text(r, k, x->idx[k], buf, sizeof buf);
+        dd__jw_str(w, buf);
     }
+    dd__jw_arr_end(w);
+    dd__jw_kstr(w, "status", x->status == DD_OK ? "ok" : dd_status_str(x->status));
+    if (x->status == DD_OK) {
+        time_text(r, x->completion, buf, sizeof buf);
+        dd__jw_kbool(w, "met", x->met);
+        dd__jw_knum(w, "margin_days", round((double)x->margin / DD_MINUTES_PER_DAY * 1e3) / 1e3);
+        dd__jw_kstr(w, "completion", buf);
+        dd__jw_kint(w, "sorties", x->sorties);
+        dd__jw_kstr(w, "binding", dd_binding_name(x->binding));
+    }
+    if (r->replications) {
+        dd__sim_jw_prob(w, "p_deadline", &x->p_deadline);
+        dd__sim_jw_prob(w, "p_all_terms", &x->p_all_terms);
+    }
+    dd__jw_obj_end(w);
+}
+
+dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_path, FILE *f)
+{
+    dd_jw w;
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_kint(&w, "drawdown_sweep", 1);
+    dd__jw_kstr(&w, "scenario", scenario_path ? scenario_path : "");
+    dd__jw_kint(&w, "seed", (int64_t)r->seed);
+    dd__jw_kint(&w, "replications", (int64_t)r->replications);
+    jw_axes(&w, r);
+    dd__jw_key(&w, "rows");
+    dd__jw_arr(&w);
     size_t met = 0;
-    for (size_t i = 0; i < r->n_rows; i++)
+    for (size_t i = 0; i < r->n_rows; i++) {
+        jw_row(&w, r, &r->rows[i]);
         met += r->rows[i].status == DD_OK && r->rows[i].met;
-    fprintf(f,
-            "\n  ],\n  \"combinations\": %zu,\n  \"met\": %zu,\n  \"threads\": %d,\n  "
-            "\"ranks\": %d,\n  \"seconds\": %.3f\n}\n",
-            r->n_rows, met, r->threads, r->ranks, r->seconds);
-    return ferror(f) ? DD_EIO : DD_OK;
+    }
+    dd__jw_arr_end(&w);
+    dd__jw_kint(&w, "combinations", (int64_t)r->n_rows);
+    dd__jw_kint(&w, "met", (int64_t)met);
+    dd__jw_kint(&w, "threads", r->threads);
+    dd__jw_kint(&w, "ranks", r->ranks);
+    dd__jw_knum(&w, "seconds", round(r->seconds * 1e3) / 1e3);
+    dd__jw_obj_end(&w);
+    return dd__jw_end(&w);
 }
 
 dd_status dd_sweep_write_text(const dd_sweep_result *r, FILE *f)
