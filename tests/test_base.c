@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for src/base: status strings, diagnostics list, arena, rng. */
+/* Tests for src/base: status strings, diagnostics list, arena, rng, the JSON
+ * writer, three-way comparison. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/cmp.h"
+#include "base/json.h"
 #include "base/rng.h"
 
 static void test_status_str(void **state)
@@ -119,6 +122,74 @@ static void test_diags_json(void **state)
     dd_diags_fini(&d);
 }
 
+/* Pretty JSON: members on their own lines, a flat container and all
+ * inside it on one, empty containers as [] and {}. */
+static void test_json_flat(void **state)
+{
+    (void)state;
+    char buf[512] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    dd_jw w;
+    dd__jw_init(&w, f, true);
+    dd__jw_obj(&w);
+    dd__jw_kint(&w, "a", 1);
+    dd__jw_key(&w, "p");
+    dd__jw_flat(&w);
+    dd__jw_obj(&w);
+    dd__jw_knum(&w, "p", 0.5);
+    dd__jw_key(&w, "v");
+    dd__jw_arr(&w);
+    dd__jw_int(&w, 1);
+    dd__jw_str(&w, "x\"y");
+    dd__jw_arr_end(&w);
+    dd__jw_key(&w, "e");
+    dd__jw_arr(&w);
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    dd__jw_key(&w, "list");
+    dd__jw_arr(&w);
+    dd__jw_flat(&w);
+    dd__jw_obj(&w);
+    dd__jw_kbool(&w, "ok", true);
+    dd__jw_obj_end(&w);
+    dd__jw_null(&w);
+    dd__jw_arr_end(&w);
+    dd__jw_obj_end(&w);
+    assert_int_equal(dd__jw_end(&w), DD_OK);
+    fclose(f);
+    assert_string_equal(buf, "{\n  \"a\": 1,\n  \"p\": {\"p\": 0.5, \"v\": [1, \"x\\\"y\"], "
+                             "\"e\": []},\n  \"list\": [\n    {\"ok\": true},\n    null\n  ]\n}\n");
+}
+
+/* Three-way comparison: the sign, and a descending key by swapping. */
+typedef struct kv {
+    int64_t k;
+    uint32_t i;
+} kv;
+
+static int cmp_kv(const void *a, const void *b)
+{
+    const kv *x = a, *y = b;
+    DD__CMP_BY(y->k, x->k);
+    return DD__CMP(x->i, y->i);
+}
+
+static void test_cmp(void **state)
+{
+    (void)state;
+    assert_int_equal(DD__CMP(1, 2), -1);
+    assert_int_equal(DD__CMP(2, 2), 0);
+    assert_int_equal(DD__CMP(INT64_MAX, INT64_MIN), 1);
+    kv v[] = {{1, 3}, {5, 2}, {1, 1}, {-7, 0}, {5, 0}};
+    qsort(v, 5, sizeof *v, cmp_kv);
+    const kv want[] = {{5, 0}, {5, 2}, {1, 1}, {1, 3}, {-7, 0}};
+    for (int n = 0; n < 5; n++) {
+        assert_int_equal(v[n].k, want[n].k);
+        assert_int_equal(v[n].i, want[n].i);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +198,8 @@ int main(void)
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_grow),
         cmocka_unit_test(test_diags_json),
+        cmocka_unit_test(test_json_flat),
+        cmocka_unit_test(test_cmp),
         cmocka_unit_test(test_rng_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
