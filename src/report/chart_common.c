@@ -408,6 +408,23 @@ void dd__ch_vline_at(cairo_t *cr, const ch_frame *f, double v, const char *label
     cairo_restore(cr);
 }
 
+double dd__ch_legend_grey(cairo_t *cr, double x, double y, const char *label)
+{
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x + 34, y);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    dd__ch_font(cr, 14, false);
+    dd__ch_text(cr, x + 40, y, 0, 0.5, label);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, label, &e);
+    cairo_restore(cr);
+    return x + 40 + e.x_advance + 24;
+}
+
 double dd__ch_legend(cairo_t *cr, double x, double y, int k, bool line, const char *label)
 {
     cairo_save(cr);

@@ -66,6 +66,9 @@ void dd__ch_vline_at(cairo_t *cr, const ch_frame *f, double v, const char *label
                      double dy);
 /* Legend entry at (x, y) in style k; returns the x after it. */
 double dd__ch_legend(cairo_t *cr, double x, double y, int k, bool line, const char *label);
+/* A thin grey line and its label (each site's line, the plan as approved);
+ * returns the x after it. */
+double dd__ch_legend_grey(cairo_t *cr, double x, double y, const char *label);
 /* Day value (days since 1970 + fraction, host time) of a time. */
 double dd__ch_day(const dd_brief *b, int64_t t);
 

@@ -371,16 +371,9 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     bool many = b->n_sites > 6;
     if (many) {
         double lx = dd__ch_legend(cr, 90, top + 8, 16, true, "all sites");
-        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-        cairo_set_line_width(cr, 1);
-        cairo_move_to(cr, lx, top + 8);
-        cairo_line_to(cr, lx + 34, top + 8);
-        cairo_stroke(cr);
         char lab[64];
         snprintf(lab, sizeof lab, "each of the %zu sites", b->n_sites);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        dd__ch_font(cr, 14, false);
-        dd__ch_text(cr, lx + 40, top + 8, 0, 0.5, lab);
+        dd__ch_legend_grey(cr, lx, top + 8, lab);
     } else {
         double lx = legend_sites(cr, b, 90, top + 8, 0, "site %s");
         if (b->n_sites > 1) /* the total, solid black, after the sites */
@@ -394,17 +387,9 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
         return;
     }
     if (base) {
-        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-        cairo_set_line_width(cr, 1);
-        double lx = w - 520;
-        cairo_move_to(cr, lx, top + 8);
-        cairo_line_to(cr, lx + 34, top + 8);
-        cairo_stroke(cr);
         char lab[160];
         snprintf(lab, sizeof lab, "grey: as approved (%s)", base->file);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        dd__ch_font(cr, 14, false);
-        dd__ch_text(cr, lx + 40, top + 8, 0, 0.5, lab);
+        dd__ch_legend_grey(cr, w - 520, top + 8, lab);
     }
     double gap = 70, ph = (h - top - 30 - gap - 50) / 2;
     /* room for "6,000,000" beside the axis title when cargo is in pounds */

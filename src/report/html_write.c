@@ -275,6 +275,38 @@ static void t_sorties(FILE *f, const dd_brief *b)
     fputs(table_end, f);
 }
 
+/* One manifest line: the sortie, its site, what kind of line, the pallet
+ * (0: none), the item and its count, the pallet's gross weight (< 0: none)
+ * and the escort column. */
+typedef struct mrow {
+    const char *kind;
+    int32_t pallet;
+    const char *item;
+    int32_t count;
+    double gross;
+    const char *escort;
+} mrow;
+
+static void manifest_row(FILE *f, const br_sortie *s, const mrow *r, bool us)
+{
+    fputs("<tr>", f);
+    tdn(f, s->id, 0);
+    td(f, s->site);
+    td(f, r->kind);
+    if (r->pallet)
+        tdn(f, r->pallet, 0);
+    else
+        td(f, "");
+    td(f, r->item);
+    tdn(f, r->count, 0);
+    if (r->gross >= 0)
+        tdn(f, r->gross, us ? 0 : 1);
+    else
+        td(f, "");
+    td(f, r->escort);
+    fputs("</tr>\n", f);
+}
+
 /* What each sortie carries: pallets and their pieces, bulky pieces, passengers. */
 static void t_manifests(FILE *f, const dd_brief *b)
 {
@@ -286,42 +318,20 @@ static void t_manifests(FILE *f, const dd_brief *b)
     for (size_t i = 0; i < b->n_sorties; i++) {
         const br_sortie *s = &b->sorties[i];
         for (size_t p = 0; p < s->n_pallets; p++)
-            for (size_t k = 0; k < s->pallets[p].n_pieces; k++) {
-                fputs("<tr>", f);
-                tdn(f, s->id, 0);
-                td(f, s->site);
-                td(f, "pallet");
-                tdn(f, s->pallets[p].id, 0);
-                td(f, s->pallets[p].pieces[k].id);
-                tdn(f, s->pallets[p].pieces[k].count, 0);
-                tdn(f, dd__out_mass(us, s->pallets[p].gross_kg), us ? 0 : 1);
-                td(f, "");
-                fputs("</tr>\n", f);
-            }
-        for (size_t k = 0; k < s->n_cargo; k++) {
-            fputs("<tr>", f);
-            tdn(f, s->id, 0);
-            td(f, s->site);
-            td(f, "bulky");
-            td(f, "");
-            td(f, s->cargo[k].id);
-            tdn(f, s->cargo[k].count, 0);
-            td(f, "");
-            td(f, "");
-            fputs("</tr>\n", f);
-        }
-        for (size_t k = 0; k < s->n_pax; k++) {
-            fputs("<tr>", f);
-            tdn(f, s->id, 0);
-            td(f, s->site);
-            td(f, "passengers");
-            td(f, "");
-            td(f, s->pax[k].id);
-            tdn(f, s->pax[k].count, 0);
-            td(f, "");
-            td(f, s->pax[k].escort ? "yes" : "no");
-            fputs("</tr>\n", f);
-        }
+            for (size_t k = 0; k < s->pallets[p].n_pieces; k++)
+                manifest_row(f, s,
+                             &(mrow){"pallet", s->pallets[p].id, s->pallets[p].pieces[k].id,
+                                     s->pallets[p].pieces[k].count,
+                                     dd__out_mass(us, s->pallets[p].gross_kg), ""},
+                             us);
+        for (size_t k = 0; k < s->n_cargo; k++)
+            manifest_row(f, s, &(mrow){"bulky", 0, s->cargo[k].id, s->cargo[k].count, -1, ""},
+                         us);
+        for (size_t k = 0; k < s->n_pax; k++)
+            manifest_row(f, s,
+                         &(mrow){"passengers", 0, s->pax[k].id, s->pax[k].count, -1,
+                                 s->pax[k].escort ? "yes" : "no"},
+                         us);
     }
     fputs(table_end, f);
 }
