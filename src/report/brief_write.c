@@ -66,17 +66,39 @@ static dd_status cairo_fail(dd_diags *diags, const char *path, cairo_status_t cs
     return cs == CAIRO_STATUS_NO_MEMORY ? DD_ENOMEM : DD_EIO;
 }
 
+/* Draw a chart on a surface of w x h pixels, scaled from the charts'
+ * logical width; the context's status. */
+static cairo_status_t draw_scaled(const dd_brief *b, dd_chart c, cairo_surface_t *s, double w,
+                                  double h, int first, ch_text_sink *sink)
+{
+    cairo_t *cr = cairo_create(s);
+    if (sink)
+        dd__ch_set_sink(cr, sink);
+    double k = w / LOGICAL_W;
+    cairo_scale(cr, k, k);
+    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, first);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    return cs;
+}
+
+/* Finish a vector surface and destroy it: the first error of cs and the
+ * surface's own. */
+static cairo_status_t finish_surface(cairo_surface_t *s, cairo_status_t cs)
+{
+    cairo_surface_finish(s);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    return cs;
+}
+
 static dd_status write_png(const dd_brief *b, FILE *f, const char *path,
                            const dd_report_options *o, dd_chart c, dd_diags *diags)
 {
     int w = o->width_px > 0 ? o->width_px : 1400, h = o->height_px > 0 ? o->height_px : 800;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_t *cr = cairo_create(s);
-    double k = w / LOGICAL_W;
-    cairo_scale(cr, k, k);
-    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, o->first_sortie);
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
+    cairo_status_t cs = draw_scaled(b, c, s, w, h, o->first_sortie, NULL);
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_surface_write_to_png_stream(s, to_file, f);
     cairo_surface_destroy(s);
@@ -88,16 +110,7 @@ static dd_status write_svg(const dd_brief *b, FILE *f, const char *path,
 {
     double w = o->width_px > 0 ? o->width_px : 1400, h = o->height_px > 0 ? o->height_px : 800;
     cairo_surface_t *s = cairo_svg_surface_create_for_stream(to_file, f, w, h);
-    cairo_t *cr = cairo_create(s);
-    double k = w / LOGICAL_W;
-    cairo_scale(cr, k, k);
-    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, o->first_sortie);
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+    cairo_status_t cs = finish_surface(s, draw_scaled(b, c, s, w, h, o->first_sortie, NULL));
     return cairo_fail(diags, path, cs, "chart");
 }
 
@@ -135,16 +148,7 @@ dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, b
     *out = NULL;
     *len = 0;
     cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &m, w, h);
-    cairo_t *cr = cairo_create(s);
-    if (text)
-        dd__ch_set_sink(cr, &sink);
-    double k = w / LOGICAL_W;
-    cairo_scale(cr, k, k);
-    dd__chart_draw(b, c, cr, LOGICAL_W, h / k, 1);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    cairo_status_t cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+    cairo_status_t cs = finish_surface(s, draw_scaled(b, c, s, w, h, 1, text ? &sink : NULL));
     /* the text as <text> elements, over the drawing, before </svg> */
     if (text && sink.n && cs == CAIRO_STATUS_SUCCESS && !m.oom && !sink.oom) {
         char *end = m.n >= 6 ? m.p + m.n - 1 : NULL;
@@ -478,11 +482,7 @@ static dd_status write_pdf(const dd_brief *b, FILE *f, const char *path, int onl
 done:;
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    return cairo_fail(diags, path, cs, "briefing");
+    return cairo_fail(diags, path, finish_surface(s, cs), "briefing");
 }
 
 dd_status dd__brief_write_pdf(const dd_brief *b, const char *path, dd_diags *diags)
