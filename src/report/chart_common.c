@@ -408,6 +408,18 @@ void dd__ch_vline_at(cairo_t *cr, const ch_frame *f, double v, const char *label
     cairo_restore(cr);
 }
 
+/* A legend's label after its 34-unit sample; the x after it. Restores cr. */
+static double legend_label(cairo_t *cr, double x, double y, const char *label)
+{
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    dd__ch_font(cr, 14, false);
+    dd__ch_text(cr, x + 40, y, 0, 0.5, label);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, label, &e);
+    cairo_restore(cr);
+    return x + 40 + e.x_advance + 24;
+}
+
 double dd__ch_legend_grey(cairo_t *cr, double x, double y, const char *label)
 {
     cairo_save(cr);
@@ -416,13 +428,7 @@ double dd__ch_legend_grey(cairo_t *cr, double x, double y, const char *label)
     cairo_move_to(cr, x, y);
     cairo_line_to(cr, x + 34, y);
     cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    dd__ch_font(cr, 14, false);
-    dd__ch_text(cr, x + 40, y, 0, 0.5, label);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, label, &e);
-    cairo_restore(cr);
-    return x + 40 + e.x_advance + 24;
+    return legend_label(cr, x, y, label);
 }
 
 double dd__ch_legend(cairo_t *cr, double x, double y, int k, bool line, const char *label)
@@ -437,13 +443,7 @@ double dd__ch_legend(cairo_t *cr, double x, double y, int k, bool line, const ch
     } else {
         dd__ch_hatch(cr, k, x, y - 7, 24, 14);
     }
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    dd__ch_font(cr, 14, false);
-    dd__ch_text(cr, x + 40, y, 0, 0.5, label);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, label, &e);
-    cairo_restore(cr);
-    return x + 40 + e.x_advance + 24;
+    return legend_label(cr, x, y, label);
 }
 
 const char *dd_chart_name(dd_chart c)
