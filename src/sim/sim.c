@@ -383,7 +383,7 @@ static dd_status run_batch(batch *b, int threads, const dd_sim_options *o, uint6
 
 /* ---- aggregation --------------------------------------------------------- */
 
-static dd_sim_prob wilson(uint64_t hits, uint64_t n)
+dd_sim_prob dd__sim_wilson(uint64_t hits, uint64_t n)
 {
     dd_sim_prob r = {hits, n, 0, 0, 1};
     if (n == 0)
@@ -446,8 +446,8 @@ static dd_status aggregate(dd_sim_result *r, const dd__sim_model *m, const batch
     const dd_scenario *s = m->s;
     uint64_t n = b->n;
     size_t ns = s->n_sites;
-    r->p_deadline = wilson(count_met(b, s->agreement.deadline), n);
-    r->p_all_terms = wilson(count_all(b), n);
+    r->p_deadline = dd__sim_wilson(count_met(b, s->agreement.deadline), n);
+    r->p_all_terms = dd__sim_wilson(count_all(b), n);
     r->n_milestones = s->agreement.n_milestones;
     r->p_milestone = calloc(r->n_milestones ? r->n_milestones : 1, sizeof *r->p_milestone);
     r->sites = calloc(ns ? ns : 1, sizeof *r->sites);
@@ -460,7 +460,7 @@ static dd_status aggregate(dd_sim_result *r, const dd__sim_model *m, const batch
         uint64_t hits = 0;
         for (uint64_t i = 0; i < n; i++)
             hits += k < 64 && (b->out[i].milestones >> k & 1);
-        r->p_milestone[k] = wilson(hits, n);
+        r->p_milestone[k] = dd__sim_wilson(hits, n);
     }
     double sums[DD_SIM_CAUSE_COUNT] = {0};
     double den = 0, ab = 0, cl = 0, rp = 0;
@@ -533,7 +533,7 @@ static dd_status aggregate(dd_sim_result *r, const dd__sim_model *m, const batch
         r->sites[si].p10 = pct(v, n, nv, 0.10);
         r->sites[si].p50 = pct(v, n, nv, 0.50);
         r->sites[si].p90 = pct(v, n, nv, 0.90);
-        r->sites[si].p_close_by = wilson(hits, n);
+        r->sites[si].p_close_by = dd__sim_wilson(hits, n);
     }
     free(v);
     return DD_OK;

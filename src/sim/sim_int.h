@@ -80,6 +80,9 @@ double dd__sim_sample(const dd_dist *d, dd_rng *r, double dflt);
 
 /* A probability with its interval, as the result and sweep files write it:
  * {"p": .., "lo": .., "hi": .., "hits": .., "n": ..}. */
+/* hits of n as a probability with its Wilson 95 % interval */
+dd_sim_prob dd__sim_wilson(uint64_t hits, uint64_t n);
+
 struct dd_jw;
 /* A probability with its interval as a one-line member of the object being
  * written. */

@@ -131,23 +131,6 @@ static dd_status run_one(void *user, void *scratch, uint64_t item, unsigned char
     return DD_OK;
 }
 
-/* The Wilson interval, as the simulation reports it. */
-static dd_sim_prob prob(uint64_t hits, uint64_t n)
-{
-    dd_sim_prob r = {hits, n, 0, 0, 1};
-    if (n == 0)
-        return r;
-    const double z = 1.959963984540054;
-    double nn = (double)n, p = (double)hits / nn, z2 = z * z;
-    double den = 1 + z2 / nn;
-    double centre = (p + z2 / (2 * nn)) / den;
-    double half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / den;
-    r.p = p;
-    r.lo = hits == 0 ? 0 : (centre - half < 0 ? 0 : centre - half);
-    r.hi = hits == n ? 1 : (centre + half > 1 ? 1 : centre + half);
-    return r;
-}
-
 static double now_s(void)
 {
     struct timespec ts;
@@ -238,8 +221,8 @@ dd_status dd_sweep_run(const dd_scenario *s, const dd_sweep_axis *axes, size_t n
             memcpy(hits, rec + 29, sizeof hits);
             row->sorties = sorties;
             row->binding = (dd_binding)binding;
-            row->p_deadline = prob(hits[0], hits[1]);
-            row->p_all_terms = prob(hits[2], hits[3]);
+            row->p_deadline = dd__sim_wilson(hits[0], hits[1]);
+            row->p_all_terms = dd__sim_wilson(hits[2], hits[3]);
         }
     }
     free(recs);
