@@ -84,16 +84,27 @@ static double req_of(const br_day *d) { return d->security_required; }
 /* All sites together, one value per day of the chart's span: a site
  * counts its first figure before its first day and its last after its
  * last (a closed site's last day shows what it left). */
+/* A series of one value per day of the chart's span, x the day's index. */
+static dd_brief_series *day_series(dd_brief_series_list *l, const char *name, size_t n_days,
+                                   dd_status *st)
+{
+    *st = dd__series_add(l, name, n_days);
+    if (*st)
+        return NULL;
+    dd_brief_series *v = &l->v[l->n - 1];
+    for (size_t k = 0; k < n_days; k++)
+        v->x[k] = (double)k;
+    return v;
+}
+
 static dd_status all_sites(const dd_brief *b, dd_brief_series_list *l, const char *name,
                            double (*get)(const br_day *))
 {
     size_t n_days = (size_t)(b->last_day - b->first_day + 1);
-    dd_status st = dd__series_add(l, name, n_days);
-    if (st)
+    dd_status st;
+    dd_brief_series *v = day_series(l, name, n_days, &st);
+    if (!v)
         return st;
-    dd_brief_series *v = &l->v[l->n - 1];
-    for (size_t k = 0; k < n_days; k++)
-        v->x[k] = (double)k;
     for (size_t i = 0; i < b->n_sites; i++) {
         const br_site *s = &b->sites[i];
         if (!s->n_days)
@@ -117,12 +128,10 @@ static dd_status per_day(const dd_brief *b, dd_brief_series_list *l, const char 
     for (size_t i = 0; i < b->n_sites; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s %s", what, b->sites[i].id);
-        dd_status st = dd__series_add(l, name, n_days);
-        if (st)
+        dd_status st;
+        dd_brief_series *v = day_series(l, name, n_days, &st);
+        if (!v)
             return st;
-        dd_brief_series *v = &l->v[l->n - 1];
-        for (size_t k = 0; k < n_days; k++)
-            v->x[k] = (double)k;
         size_t n = clearances ? b->n_clears : b->n_sorties;
         for (size_t k = 0; k < n; k++) {
             int32_t site = clearances ? b->clears[k].site_idx : b->sorties[k].site_idx;
