@@ -3,6 +3,7 @@
 #include "base/arena.h"
 
 #include <stdalign.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,18 @@ char *dd__arena_strndup(dd_arena *a, const char *s, size_t n)
 char *dd__arena_strdup(dd_arena *a, const char *s)
 {
     return dd__arena_strndup(a, s, strlen(s));
+}
+
+char *dd__arena_vprintf(dd_arena *a, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = n >= 0 ? dd__arena_alloc(a, (size_t)n + 1) : NULL;
+    if (p)
+        vsnprintf(p, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return p;
 }
 
 void *dd__grow(void *v, size_t *cap, size_t n, size_t first, size_t size)

@@ -7,6 +7,7 @@
 #ifndef DD_BASE_ARENA_H
 #define DD_BASE_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct dd_arena_block dd_arena_block;
@@ -25,6 +26,9 @@ void *dd__arena_alloc(dd_arena *a, size_t size);
 void *dd__arena_array(dd_arena *a, size_t n, size_t size);
 char *dd__arena_strndup(dd_arena *a, const char *s, size_t n);
 char *dd__arena_strdup(dd_arena *a, const char *s);
+/* A formatted message in the arena, whole, or NULL when out of memory. */
+char *dd__arena_vprintf(dd_arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /*
  * Growing arrays outside arenas (realloc'd): room for element n of v,

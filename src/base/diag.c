@@ -5,6 +5,7 @@
  */
 #include <drawdown/base.h>
 
+#include "base/arena.h"
 #include "base/cmp.h"
 #include "base/json.h"
 
@@ -67,16 +68,12 @@ void dd_diags_add(dd_diags *d, dd_severity sev, const char *file, uint32_t line,
         d->n_dropped++;
         return;
     }
-    if (d->n_items == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        dd_diag *items = realloc(d->items, cap * sizeof *items);
-        if (!items) {
-            d->oom = 1;
-            return;
-        }
-        d->items = items;
-        d->cap = cap;
+    dd_diag *items = dd__grow(d->items, &d->cap, d->n_items, 8, sizeof *items);
+    if (!items) {
+        d->oom = 1;
+        return;
     }
+    d->items = items;
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);

@@ -52,12 +52,10 @@ void dd__loads_warn(dd__loadplan_owned *o, const char *fmt, ...)
     if (!w)
         return;
     o->warnings = w;
-    char buf[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    char *copy = dd__arena_vprintf(&o->arena, fmt, ap);
     va_end(ap);
-    char *copy = dd__arena_strdup(&o->arena, buf);
     if (copy)
         o->warnings[o->n_warnings++] = copy;
 }

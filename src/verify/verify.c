@@ -46,22 +46,13 @@ void dd__vf_add(vctx *c, dd_violation_kind kind, int term, int64_t sortie, const
         c->terms[term].n++;
     if (c->n_v >= DD_VERIFY_MAX_VIOLATIONS || c->oom)
         return;
-    if (c->n_v == c->cap_v) {
-        size_t cap = c->cap_v ? 2 * c->cap_v : 64;
-        dd_violation *v = realloc(c->v, cap * sizeof *v);
-        if (!v) {
-            c->oom = true;
-            return;
-        }
+    dd_violation *v = dd__grow(c->v, &c->cap_v, c->n_v, 64, sizeof *v);
+    if (v)
         c->v = v;
-        c->cap_v = cap;
-    }
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *m = v ? dd__arena_vprintf(c->arena, fmt, ap) : NULL;
     va_end(ap);
-    char *m = dd__arena_strdup(c->arena, msg);
     if (!m) {
         c->oom = true;
         return;
