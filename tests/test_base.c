@@ -162,6 +162,35 @@ static void test_json_flat(void **state)
                              "\"e\": []},\n  \"list\": [\n    {\"ok\": true},\n    null\n  ]\n}\n");
 }
 
+static char *aprintf(dd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *aprintf(dd_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = dd__arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* A formatted message in an arena is whole, however long. */
+static void test_arena_vprintf(void **state)
+{
+    (void)state;
+    dd_arena a;
+    dd__arena_init(&a, 256);
+    char *p = aprintf(&a, "%s %d", "sortie", 42);
+    assert_string_equal(p, "sortie 42");
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    char *q = aprintf(&a, "[%s]", big);
+    assert_int_equal(strlen(q), sizeof big + 1);
+    assert_int_equal(q[0], '[');
+    assert_int_equal(q[sizeof big], ']');
+    assert_string_equal(p, "sortie 42");
+    dd__arena_fini(&a);
+}
+
 /* Three-way comparison: the sign, and a descending key by swapping. */
 typedef struct kv {
     int64_t k;
@@ -200,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_diags_json),
         cmocka_unit_test(test_json_flat),
         cmocka_unit_test(test_cmp),
+        cmocka_unit_test(test_arena_vprintf),
         cmocka_unit_test(test_rng_reproducible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
