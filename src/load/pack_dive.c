@@ -370,18 +370,8 @@ int dd__pack_dive(dd__pack_lp *lp, size_t m, const int64_t *w, const int64_t *d,
                   int64_t cap, size_t target, dd__pack_budget *bud, uint64_t max_pivots,
                   uint32_t *copy_bin)
 {
-    dv s;
-    memset(&s, 0, sizeof s);
-    s.lp = lp;
-    s.m = m;
-    s.target = target;
-    s.d = d;
-    s.w = w;
-    s.cap = cap;
-    s.bud = bud;
-    s.max_pivots = max_pivots;
-    s.pivots0 = dd__pack_lp_pivots(lp);
-    s.copy_bin = copy_bin;
+    dv s = {.lp = lp, .m = m, .target = target, .d = d, .w = w, .cap = cap, .bud = bud,
+            .max_pivots = max_pivots, .pivots0 = dd__pack_lp_pivots(lp), .copy_bin = copy_bin};
     size_t mm = m ? m : 1, n = 0;
     for (size_t t = 0; t < m; t++)
         n += (size_t)d[t];

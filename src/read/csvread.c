@@ -226,13 +226,8 @@ dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags 
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return DD_ENOMEM;
-    reader r;
-    memset(&r, 0, sizeof r);
-    r.file = file;
-    r.fn = fn;
-    r.ctx = ctx;
-    r.need_start = true;
-    r.sep = dd__csv_separator(text + pos, len - pos);
+    reader r = {.file = file, .fn = fn, .ctx = ctx, .need_start = true,
+                .sep = dd__csv_separator(text + pos, len - pos)};
     csv_set_delim(&p, (unsigned char)r.sep);
     uint32_t line = 1;
     dd_status st = DD_OK;

@@ -496,13 +496,7 @@ dd_status dd__ytree_parse(dd_arena *arena, const char *file, const char *text, s
                           bool json, dd_diags *diags, dd_ynode **root_out)
 {
     *root_out = NULL;
-    builder b;
-    memset(&b, 0, sizeof b);
-    b.arena = arena;
-    b.file = file;
-    b.text = text;
-    b.len = len;
-    b.diags = diags;
+    builder b = {.arena = arena, .file = file, .text = text, .len = len, .diags = diags};
     if (!text_ok(&b))
         return DD_EINPUT;
     dd_ynode *root = NULL;
