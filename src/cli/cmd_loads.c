@@ -51,11 +51,7 @@ int dd__cmd_loads(int argc, char **argv)
 {
     dd_loads_options opt;
     dd_loads_options_init(&opt);
-    loads_args v;
-    memset(&v, 0, sizeof v);
-    v.units = -1;
-    v.seed = opt.seed;
-    v.iterations = opt.max_iterations;
+    loads_args v = {.units = -1, .seed = opt.seed, .iterations = opt.max_iterations};
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
     int code = dd__cli_parse(&loads_spec, argc, argv, &v, args, &n_args);

@@ -84,14 +84,9 @@ int dd__cmd_plan(int argc, char **argv)
 {
     dd_plan_options opt;
     dd_plan_options_init(&opt);
-    plan_args v;
-    memset(&v, 0, sizeof v);
-    v.units = -1;
-    v.objective = opt.objective == DD_OBJ_COMPLETION;
-    v.seed = opt.seed;
-    v.iterations = opt.max_iterations;
-    v.time_limit = opt.time_limit_s;
-    v.relax_time = opt.relax_time_s;
+    plan_args v = {.units = -1, .objective = opt.objective == DD_OBJ_COMPLETION,
+                   .seed = opt.seed, .iterations = opt.max_iterations,
+                   .time_limit = opt.time_limit_s, .relax_time = opt.relax_time_s};
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
     int code = dd__cli_parse(&plan_spec, argc, argv, &v, args, &n_args);

@@ -136,9 +136,7 @@ int dd__cmd_report(int argc, char **argv)
 {
     dd_report_options opt;
     dd_report_options_init(&opt);
-    report_args v;
-    memset(&v, 0, sizeof v);
-    v.units = -1;
+    report_args v = {.units = -1};
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
     int code = dd__cli_parse(&report_spec, argc, argv, &v, args, &n_args);

@@ -125,12 +125,8 @@ int dd__cmd_simulate(int argc, char **argv)
 {
     dd_sim_options so;
     dd_sim_options_init(&so);
-    sim_args v;
-    memset(&v, 0, sizeof v);
-    v.replan = -1;
-    v.replications = so.replications;
-    v.seed = so.seed;
-    v.threads = so.threads;
+    sim_args v = {.replan = -1, .replications = so.replications, .seed = so.seed,
+                  .threads = so.threads};
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
     int code = dd__cli_parse(&sim_spec, argc, argv, &v, args, &n_args);

@@ -142,10 +142,7 @@ int dd__cmd_sweep(int argc, char **argv)
 {
     dd_sweep_options o;
     dd_sweep_options_init(&o);
-    sweep_args v;
-    memset(&v, 0, sizeof v);
-    v.seed = o.seed;
-    v.threads = o.threads;
+    sweep_args v = {.seed = o.seed, .threads = o.threads};
     const char *args[DD_CLI_MAX_ARGS];
     size_t n_args;
     int code = dd__cli_parse(&sweep_spec, argc, argv, &v, args, &n_args);
