@@ -306,13 +306,7 @@ static int set_fits(cns *c)
     memcpy(c->tmp, c->set, c->ns * sizeof *c->tmp);
     /* internal order is by decreasing weight */
     qsort(c->tmp, c->ns, sizeof *c->tmp, cmp_u32);
-    fitter f;
-    memset(&f, 0, sizeof f);
-    f.c = c;
-    f.items = c->tmp;
-    f.k = c->ns;
-    f.assign = c->fit_bin;
-    f.wrest = c->sw;
+    fitter f = {.c = c, .items = c->tmp, .k = c->ns, .assign = c->fit_bin, .wrest = c->sw};
     c->nodes = 0;
     return fit_rec(&f, 0, (unsigned)c->fbins);
 }
@@ -384,15 +378,8 @@ static int pack_set(cns *c, uint32_t b, int64_t *suffix, uint8_t *take,
     suffix[k] = 0;
     for (size_t j = k; j-- > 0;)
         suffix[j] = suffix[j + 1] + in->w[c->tmp2[j]];
-    packer p;
-    memset(&p, 0, sizeof p);
-    p.c = c;
-    p.items = c->tmp2;
-    p.k = k;
-    p.suffix_w = suffix;
-    p.best_w = c->wload[b];
-    p.take = take;
-    p.best_take = best_take;
+    packer p = {.c = c, .items = c->tmp2, .k = k, .suffix_w = suffix, .best_w = c->wload[b],
+                .take = take, .best_take = best_take};
     memset(take, 0, k);
     c->nodes = 0;
     pack_rec(&p, 0);
@@ -761,12 +748,7 @@ static void reload(cns *c, const uint32_t *bin_of, size_t n_bins)
 dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
                        dd__pack_budget *bud, uint32_t *bin_of, size_t *n_bins)
 {
-    cns c;
-    memset(&c, 0, sizeof c);
-    c.in = in;
-    c.nd = in->nd;
-    c.n = in->n;
-    c.bud = bud;
+    cns c = {.in = in, .nd = in->nd, .n = in->n, .bud = bud};
     dd_rng_seed(&c.rng, seed, 0x7061636b); /* stream "pack" */
     size_t nb_max = in->n;
     uint8_t *take = malloc(nb_max + 1), *best_take = malloc(nb_max + 1);

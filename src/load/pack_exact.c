@@ -516,12 +516,7 @@ static int build_lists(xs *s)
 int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,
                    uint32_t *copy_bin)
 {
-    xs s;
-    memset(&s, 0, sizeof s);
-    s.pin = in;
-    s.m = in->m;
-    s.bud = bud;
-    s.node_limit = in->node_limit;
+    xs s = {.pin = in, .m = in->m, .bud = bud, .node_limit = in->node_limit};
     int result = -1;
     size_t m = in->m, mm = m ? m : 1;
     s.cnt = malloc(mm * sizeof *s.cnt);

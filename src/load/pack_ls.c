@@ -472,13 +472,8 @@ dd_status dd__pack_ls(const dd__pack_inst *in, uint64_t seed, size_t goal,
         goal = 1;
     if (*n_bins <= goal || in->n == 0)
         return DD_OK;
-    ls s;
-    memset(&s, 0, sizeof s);
-    s.in = in;
-    s.nd = in->nd;
-    s.n = in->n;
-    s.bud = bud;
-    s.direct = in->nd == 1 && in->wcap == in->cap[0];
+    ls s = {.in = in, .nd = in->nd, .n = in->n, .bud = bud,
+            .direct = in->nd == 1 && in->wcap == in->cap[0]};
     for (unsigned d = 0; d < in->nd; d++)
         s.scale[d] = (int64_t)(((int64_t)1 << (28 + SCALE_SHIFT)) / in->cap[d]);
     dd_rng_seed(&s.rng, seed, 0x6c73); /* stream "ls" */

@@ -83,16 +83,9 @@ static dd_status id_maps(dd_loader *L, const dd_scenario *s)
 static dd_status parse(owned_events *o, const dd_scenario *s, const char *file,
                        const char *text, size_t len, dd_diags *diags)
 {
-    dd_loader L;
-    memset(&L, 0, sizeof L);
-    L.arena = &o->arena;
-    L.diags = diags;
     /* the loader only reads the scenario here */
-    L.s = (dd_scenario *)(uintptr_t)s;
-    L.tz = s->agreement.tz_offset;
-    L.file = file;
-    L.text = text;
-    L.len = len;
+    dd_loader L = {.arena = &o->arena, .diags = diags, .s = (dd_scenario *)(uintptr_t)s,
+                   .tz = s->agreement.tz_offset, .file = file, .text = text, .len = len};
     if (id_maps(&L, s) != DD_OK)
         return DD_ENOMEM;
     size_t before = diags->n_errors;

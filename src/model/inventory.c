@@ -1271,18 +1271,11 @@ size_t dd__read_events(dd_loader *L, const char *file, const char *text, size_t 
         L->oom = true;
         return 0;
     }
-    inv v;
-    memset(&v, 0, sizeof v);
-    v.L = L;
-    v.what = "event";
-    v.src.file = file;
-    v.src.text = text;
-    v.src.len = len;
-    v.src.sep = dd__csv_separator(text, len);
-    v.spec = event_cols;
-    v.n_spec = sizeof event_cols / sizeof event_cols[0];
-    v.row_fn = event_row;
-    v.user = &o;
+    inv v = {.L = L, .what = "event",
+             .src = {.file = file, .text = text, .len = len,
+                     .sep = dd__csv_separator(text, len)},
+             .spec = event_cols, .n_spec = sizeof event_cols / sizeof event_cols[0],
+             .row_fn = event_row, .user = &o};
     dd_status st = dd__csv_read(file, text, len, L->diags, on_row, &v);
     if (st == DD_ENOMEM)
         L->oom = true;

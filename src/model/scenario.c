@@ -37,17 +37,9 @@ static bool ends_with(const char *s, const char *suffix)
 static dd_status load_text(owned_scenario *o, const char *name, const char *text, size_t len,
                            const char *base_dir, dd_diags *diags)
 {
-    dd_loader L;
-    memset(&L, 0, sizeof L);
-    L.arena = &o->arena;
-    L.diags = diags;
-    L.s = &o->s;
-    L.base_dir = base_dir;
-    L.file = name;
-    L.text = text;
-    L.len = len;
-    L.weight_unit = "kg";
-    L.length_unit = "m";
+    dd_loader L = {.arena = &o->arena, .diags = diags, .s = &o->s, .base_dir = base_dir,
+                   .file = name, .text = text, .len = len, .weight_unit = "kg",
+                   .length_unit = "m"};
     size_t errors_before = diags->n_errors;
     o->s.path = name;
     uint32_t *apart = dd__arena_array(L.arena, 32, sizeof *apart);

@@ -467,10 +467,9 @@ static dd_status parse_events(builder *b, bool json, dd_ynode **root)
     if (!fd)
         return DD_ENOMEM;
     fy_diag_set_collect_errors(fd, true);
-    struct fy_parse_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE);
-    cfg.diag = fd;
+    struct fy_parse_cfg cfg = {
+        .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | (json ? FYPCF_JSON_FORCE : FYPCF_JSON_NONE),
+        .diag = fd};
     struct fy_parser *p = fy_parser_create(&cfg);
     if (!p) {
         fy_diag_destroy(fd);

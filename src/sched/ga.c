@@ -548,13 +548,8 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
                        int32_t *best_start)
 {
     const dd__sched_inst *in = ws->in;
-    ga g;
-    memset(&g, 0, sizeof g);
-    g.ws = ws;
-    g.in = in;
-    g.cfg = cfg;
-    g.n = in->n;
-    g.minimise_tardiness = cfg->minimise_tardiness && in->has_deadlines;
+    ga g = {.ws = ws, .in = in, .cfg = cfg, .n = in->n,
+            .minimise_tardiness = cfg->minimise_tardiness && in->has_deadlines};
     dd_rng_seed(&g.rng, cfg->seed, 0);
     g.bipop = !in->varying && !in->has_deadlines;
     for (int32_t j = 0; j < in->n; j++)

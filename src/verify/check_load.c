@@ -388,8 +388,7 @@ static void check_ferry(vctx *c, const vsortie *x)
 
 static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t n_pallets)
 {
-    tally tl;
-    memset(&tl, 0, sizeof tl);
+    tally tl = {0};
     check_pallets(c, x, pallet_seen, n_pallets, &tl);
     check_bulky(c, x, &tl);
     check_floor_seats(c, x, &tl);

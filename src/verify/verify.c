@@ -489,11 +489,7 @@ dd_status dd_verify_plan(const dd_scenario *s, const char *plan_path, const char
     r->n_sorties = p.n_sorties;
     r->n_clearances = p.n_clearances;
     r->n_commercial = p.n_commercial;
-    vctx c;
-    memset(&c, 0, sizeof c);
-    c.s = s;
-    c.p = &p;
-    c.arena = &o->arena;
+    vctx c = {.s = s, .p = &p, .arena = &o->arena};
     if (!setup_terms(&c) || !derive(&c)) {
         ctx_fini(&c);
         dd_verify_report_free(r);
