@@ -16,12 +16,18 @@
  *   build/bench/trackscale examples/niger-2024/scenario.yaml --runs 5
  *   build/bench/gen --seed 42 /tmp/theater
  *   build/bench/trackscale /tmp/theater/scenario.yaml --runs 1 --share 0.25
+ *
+ * --keep DIR (a new folder) keeps the last run's log (DIR/t.log), its key
+ * file (DIR/keys) and the next --batch departures as DIR/next.csv, so the
+ * commands themselves can be timed on the same log:
+ *   DRAWDOWN_KEYS=DIR/keys drawdown track add DIR/t.log DIR/next.csv
  */
 #include <drawdown/track.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,13 +67,32 @@ static char *batch_csv(const dd_plan *p, size_t from, size_t to)
     return buf;
 }
 
-static int run_once(const dd_scenario *s, const dd_plan *p, const char *scen, double share,
-                    size_t batch, double t[T_COUNT], size_t *n_events, double *slip)
+/* The next batch after the share departed, for the commands to add. */
+static int keep_next(const dd_plan *p, const char *dir, size_t from, size_t batch)
 {
-    char dir[] = "/tmp/dd-trackscale-XXXXXX";
-    if (!mkdtemp(dir))
+    size_t to = from + batch < p->n_sorties ? from + batch : p->n_sorties;
+    char *csv = batch_csv(p, from, to);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/next.csv", dir);
+    FILE *f = csv ? fopen(path, "w") : NULL;
+    int rc = f && fputs(csv, f) >= 0 ? 0 : 1;
+    if (f && fclose(f) != 0)
+        rc = 1;
+    free(csv);
+    return rc;
+}
+
+static int run_once(const dd_scenario *s, const dd_plan *p, const char *scen, double share,
+                    size_t batch, const char *keep, double t[T_COUNT], size_t *n_events,
+                    double *slip)
+{
+    char tmp[] = "/tmp/dd-trackscale-XXXXXX";
+    if (keep ? mkdir(keep, 0700) != 0 : !mkdtemp(tmp)) {
+        perror(keep ? keep : tmp);
         return 1;
-    char log[64], keys[64];
+    }
+    const char *dir = keep ? keep : tmp;
+    char log[4200], keys[4200];
     snprintf(log, sizeof log, "%s/t.log", dir);
     snprintf(keys, sizeof keys, "%s/keys", dir);
     dd_diags d;
@@ -141,7 +166,7 @@ static int run_once(const dd_scenario *s, const dd_plan *p, const char *scen, do
         goto out;
     t[T_STATUS] = now() - t0;
     *slip = st->slip_hours;
-    rc = 0;
+    rc = keep ? keep_next(p, dir, last, batch) : 0;
 out:
     for (size_t i = 0; i < d.n_items; i++)
         fprintf(stderr, "trackscale: %s:%u: %s\n", d.items[i].file ? d.items[i].file : "",
@@ -152,6 +177,8 @@ out:
     dd_events_free(all);
     dd_track_close(tr);
     dd_track_close(rd);
+    if (keep)
+        return rc;
     char cmd[96];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
@@ -161,7 +188,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *keep = NULL;
     int runs = 3;
     double share = 0.5;
     size_t batch = 500;
@@ -172,11 +199,14 @@ int main(int argc, char **argv)
             share = atof(argv[++i]);
         else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
             batch = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
+            keep = argv[++i];
         else
             path = argv[i];
     }
     if (!path || runs < 1 || runs > 50 || !(share > 0 && share <= 1) || batch < 1) {
-        fprintf(stderr, "usage: trackscale SCENARIO [--runs N] [--share F] [--batch N]\n");
+        fprintf(stderr, "usage: trackscale SCENARIO [--runs N] [--share F] [--batch N] "
+                        "[--keep DIR]\n");
         return 2;
     }
     dd_diags d;
@@ -200,7 +230,8 @@ int main(int argc, char **argv)
     double slip = 0;
     for (int r = 0; r < runs; r++) {
         double t[T_COUNT] = {0};
-        if (run_once(s, p, path, share, batch, t, &n_events, &slip))
+        if (run_once(s, p, path, share, batch, keep && r == runs - 1 ? keep : NULL, t,
+                     &n_events, &slip))
             return 1;
         for (int k = 0; k < T_COUNT; k++)
             v[k][r] = t[k];

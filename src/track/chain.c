@@ -93,13 +93,27 @@ static bool key_name(dd_track *t, const char *pk, char *name, size_t n)
 }
 
 /* The stored blob `name` has the digest `hex` (DD_OK), another or none
- * (DD_EINPUT, said in diags as `what` was altered); DD_ENOMEM. */
+ * (DD_EINPUT, said in diags as `what` was altered); DD_ENOMEM. With
+ * keep >= 0 and the handle keeping image `keep`, the blob is read whole and
+ * kept as t->kept_v[keep] for the reader that decodes it next. */
 static dd_status blob_ok(dd_track *t, const char *name, const char *hex, const char *what,
-                         int64_t *bad_seq, dd_diags *diags)
+                         int keep, int64_t *bad_seq, dd_diags *diags)
 {
+    dd_status st;
+    if (keep >= 0 && (t->keep_images >> keep & 1u)) {
+        free(t->kept_v[keep]);
+        t->kept_v[keep] = NULL;
+        st = dd__blob_read(t, name, hex, &t->kept_v[keep], &t->kept_n[keep]);
+        if (st == DD_ENOMEM)
+            return st;
+        if (st != DD_OK)
+            return bad(diags, t, bad_seq, 0,
+                       "the %s stored in the log was altered after it was written", what);
+        return DD_OK;
+    }
     unsigned char d[32];
     char h[65];
-    dd_status st = dd__blob_digest(t, name, d);
+    st = dd__blob_digest(t, name, d);
     if (st == DD_ENOMEM)
         return st;
     dd__hex(d, 32, h);
@@ -138,9 +152,10 @@ static dd_status verify_header(dd_track *t, int64_t *bad_seq, dd_diags *diags)
                    "the key that signed the log's header (%s) is missing from its keys",
                    t->info.creator);
     /* the image the readers load; the plan file (larger) in dd_track_verify */
-    dd_status st = blob_ok(t, "plan-image", t->h.image_stored, "plan", bad_seq, diags);
+    dd_status st = blob_ok(t, "plan-image", t->h.image_stored, "plan", 0, bad_seq, diags);
     if (st == DD_OK && t->h.scenario_stored[0])
-        st = blob_ok(t, "scenario-image", t->h.scenario_stored, "scenario", bad_seq, diags);
+        st = blob_ok(t, "scenario-image", t->h.scenario_stored, "scenario", 1, bad_seq,
+                     diags);
     if (st != DD_OK)
         return st;
     memcpy(t->header_hash, h, 32);
@@ -412,7 +427,7 @@ dd_status dd__verify(dd_track *t, bool deep, int64_t *bad_seq, dd_diags *diags)
             return st;
     }
     if (deep && !t->plan_file_ok) {
-        st = blob_ok(t, "plan-file", t->h.plan_stored, "plan", bad_seq, diags);
+        st = blob_ok(t, "plan-file", t->h.plan_stored, "plan", -1, bad_seq, diags);
         if (st != DD_OK)
             return st;
         t->plan_file_ok = true;

@@ -928,6 +928,8 @@ void dd_track_close(dd_track *t)
         pthread_join(t->ahead_th, NULL);
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
+    free(t->kept_v[0]);
+    free(t->kept_v[1]);
     if (t->scenario_from_image)
         dd__scenimg_free(t->scenario);
     else
@@ -1034,11 +1036,8 @@ dd_status dd__blob_digest(dd_track *t, const char *name, unsigned char out[32])
     return st;
 }
 
-/* Blob `name` read whole into a buffer of the caller's (*out, free), its
- * BLAKE2b-256 compared with `hex` (NULL: checked already in this read
- * transaction): DD_EINPUT when it differs or is not there. */
-static dd_status blob_read(dd_track *t, const char *name, const char *hex, unsigned char **out,
-                           size_t *n_out)
+dd_status dd__blob_read(dd_track *t, const char *name, const char *hex, unsigned char **out,
+                        size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -1151,23 +1150,26 @@ static dd_status files_verdict(dd_track *t, const file_check *c, dd_diags *diags
     return diags->n_errors > before ? DD_EINPUT : DD_OK;
 }
 
+/* The plan image as verified in this read transaction (kept by the
+ * header's check), else read and its digest checked now. */
 static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
 {
     dd_plan_free(t->plan);
     dd__image_loads_free(t->loads);
     t->plan = NULL;
     t->loads = NULL;
-    sqlite3_stmt *q;
-    const unsigned char *v;
-    size_t n;
-    dd_status st = dd__blob(t, "plan-image", &q, &v, &n);
+    unsigned char *v = t->kept_v[0];
+    size_t n = t->kept_n[0];
+    t->kept_v[0] = NULL;
+    dd_status st = v ? DD_OK : dd__blob_read(t, "plan-image", t->h.image_stored, &v, &n);
     char why[200] = "";
     if (st == DD_OK)
         st = dd__image_read(s, v, n, &t->plan, &t->loads, why, sizeof why);
-    sqlite3_finalize(q);
+    free(v);
     if (st == DD_EINPUT)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
-                     *why ? why : "the log's plan cannot be read");
+                     *why ? why : "the plan stored in the log was altered after it was "
+                                  "written");
     return st;
 }
 
@@ -1184,18 +1186,21 @@ static dd_status bad_scenario(dd_track *t, dd_diags *diags)
 static dd_status scenario_image(dd_track *t, const char *path, dd_diags *diags)
 {
     int64_t bad;
-    /* a handle not verified yet verifies the header now, the image's
-     * digest with it, in this read transaction */
-    bool digested = !t->verified;
+    /* a handle not verified yet verifies the header now and keeps the
+     * images it digested, in this read transaction */
+    t->keep_images = 3;
     dd_status st = dd__verify(t, false, &bad, diags);
+    t->keep_images = 0;
     if (st != DD_OK)
         return st;
     if (!t->h.scenario_stored[0])
         return DD_EARG;
-    unsigned char *v;
-    size_t n;
+    unsigned char *v = t->kept_v[1];
+    size_t n = t->kept_n[1];
+    t->kept_v[1] = NULL;
     char why[200] = "";
-    st = blob_read(t, "scenario-image", digested ? NULL : t->h.scenario_stored, &v, &n);
+    if (!v)
+        st = dd__blob_read(t, "scenario-image", t->h.scenario_stored, &v, &n);
     if (st == DD_EINPUT)
         return bad_scenario(t, diags);
     if (st == DD_OK)
@@ -1244,7 +1249,9 @@ static dd_status track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
 {
     *out = NULL;
     int64_t bad;
+    t->keep_images = 1; /* the plan image, when the header is checked now */
     dd_status st = dd__verify(t, false, &bad, diags);
+    t->keep_images = 0;
     if (st != DD_OK)
         return st;
     if (t->plan && t->plan->scenario == s && t->files_checked == s) {

@@ -75,6 +75,14 @@ struct dd_track {
      * or, without one, from its files; freed with the handle */
     dd_scenario *scenario;
     bool scenario_from_image;
+    /* The images as the header's check read them whole (keep_images:
+     * bit k set by the reader that decodes image k next, in the same read
+     * transaction): the bytes digested are the bytes decoded, read once.
+     * [0] the plan image, [1] the scenario image; taken (or freed with
+     * the handle). */
+    unsigned keep_images;
+    unsigned char *kept_v[2];
+    size_t kept_n[2];
     /* the plan, loaded once (dd_track_plan) */
     const dd_scenario *files_checked;
     dd_plan *plan;
@@ -106,6 +114,11 @@ dd_status dd__blob(dd_track *t, const char *name, sqlite3_stmt **q, const unsign
 /* BLAKE2b-256 of blob `name`, read in pieces; DD_EINPUT when there is
  * not exactly one such blob or it cannot be read; DD_ENOMEM. */
 dd_status dd__blob_digest(dd_track *t, const char *name, unsigned char out[32]);
+/* Blob `name` read whole into a buffer of the caller's (*out, free), its
+ * BLAKE2b-256 compared with `hex` (NULL: not checked): DD_EINPUT when it
+ * differs or there is not exactly one such blob, DD_EIO, DD_ENOMEM. */
+dd_status dd__blob_read(dd_track *t, const char *name, const char *hex, unsigned char **out,
+                        size_t *n_out);
 dd_status dd__build_log(const char *path, bool replace,
                         dd_status (*fill)(sqlite3 *db, void *ctx), void *ctx, dd_diags *diags);
 
