@@ -371,6 +371,98 @@ static void test_disruptions_values(void **state)
     dd_diags_fini(&d);
 }
 
+/*
+ * Clearance suspensions (a Poisson process of `rate` a day from the epoch,
+ * each 10 days long, past the deadline): the one sortie's request is
+ * decided at t0 = its filing time + 1 day unless a suspension has begun
+ * by then, and then the deadline is lost. So P(deadline) = exp(-rate *
+ * t0 in days). With the rate 0 the result is the one without the section's
+ * suspensions, draw for draw; a per-airfield rate replaces the country's.
+ */
+static void test_suspension_known_answer(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *s = NULL;
+    assert_int_equal(load_with("disruptions:\n  clearance:\n    suspensions: {rate: 0.2, "
+                               "duration: 10d}\n",
+                               &d, &s),
+                     DD_OK);
+    assert_true(s->disruptions.suspension_rate == 0.2);
+    assert_int_equal(s->disruptions.suspension_duration.kind, DD_DIST_FIXED);
+    assert_true(s->disruptions.sites[0].suspension_rate < 0);
+    dd_plan *p = plan_of(s);
+    assert_int_equal(p->n_clearances, 1);
+    double t0 = (double)(p->clearances[0].file_by + 1440) / 1440.0;
+    double want = exp(-0.2 * t0);
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *r = simulate(p, 4000, 2, replan, false);
+        if (!(r->p_deadline.lo <= want && want <= r->p_deadline.hi))
+            print_message("p = %.4f [%.4f, %.4f], want %.4f\n", r->p_deadline.p,
+                          r->p_deadline.lo, r->p_deadline.hi, want);
+        assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
+        assert_true(r->delay_hours[DD_SIM_CLEARANCE] > 0);
+        dd_sim_result_free(r);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    /* the airfield's own rate (0) replaces the country's: nothing is lost */
+    assert_int_equal(load_with("disruptions:\n  clearance:\n    suspensions: {rate: 0.2, "
+                               "duration: 10d}\n  sites:\n    S:\n      clearance: "
+                               "{suspensions: {rate: 0, duration: 1d}}\n",
+                               &d, &s),
+                     DD_OK);
+    assert_true(s->disruptions.sites[0].suspension_rate == 0);
+    p = plan_of(s);
+    dd_sim_result *r = simulate(p, 200, 2, true, false);
+    assert_int_equal(r->p_deadline.hits, 200);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
+/* No suspensions drawn at the rate 0: the Niger model's results are the
+ * same with `suspensions: {rate: 0, ...}` as without. */
+static void test_suspension_rate_zero_same(void **state)
+{
+    (void)state;
+    dd_scenario *a = load("sim/niger.yaml");
+    char path[512];
+    snprintf(path, sizeof path, "%s/sim/niger.yaml", DATA);
+    char *text = read_all(path);
+    const char *key = "    denial: 0.08\n";
+    char *at = strstr(text, key);
+    assert_non_null(at);
+    size_t n = strlen(text) + 200;
+    char *b = malloc(n);
+    assert_non_null(b);
+    at += strlen(key);
+    snprintf(b, n, "%.*s    suspensions: {rate: 0, duration: 2d}\n%s", (int)(at - text), text,
+             at);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/sim", DATA);
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *z = NULL;
+    assert_int_equal(dd_scenario_load_string("z.yaml", b, strlen(b), dir, &d, &z), DD_OK);
+    assert_true(z->disruptions.suspension_rate == 0);
+    dd_plan *pa = plan_of(a), *pz = plan_of(z);
+    dd_sim_result *ra = simulate(pa, 300, 1, true, false);
+    dd_sim_result *rz = simulate(pz, 300, 1, true, false);
+    same_result(ra, rz);
+    dd_sim_result_free(ra);
+    dd_sim_result_free(rz);
+    dd_plan_free(pa);
+    dd_plan_free(pz);
+    dd_scenario_free(a);
+    dd_scenario_free(z);
+    dd_diags_fini(&d);
+    free(b);
+    free(text);
+}
+
 typedef struct bad {
     const char *tail;
     uint32_t line, col;
@@ -411,6 +503,13 @@ static const bad bads[] = {
      63, "disruptions.exit_processing.weights", "the weights add up to zero"},
     {"disruptions:\n  clearance:\n    decision: {dist: lognormal, median: 0h, sigma: 1}\n", 33,
      41, "disruptions.clearance.decision.median", "the median of a lognormal must be positive"},
+    {"disruptions:\n  clearance:\n    suspensions: {rate: 0.1}\n", 33, 18,
+     "disruptions.clearance.suspensions", "missing required field 'duration'"},
+    {"disruptions:\n  clearance:\n    suspensions: {rate: -1, duration: 2d}\n", 33, 25,
+     "disruptions.clearance.suspensions.rate", "must be between 0 and 100, got -1"},
+    {"disruptions:\n  clearance:\n    suspension: {rate: 0.1, duration: 2d}\n", 33, 5,
+     "disruptions.clearance.suspension",
+     "unknown field 'suspension' (did you mean 'suspensions'?)"},
     {"disruptions:\n  sites: [S]\n", 32, 10, "disruptions.sites",
      "expected a mapping (key: value), got a list"},
 };
@@ -606,6 +705,8 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_disruptions_values),
+        cmocka_unit_test(test_suspension_known_answer),
+        cmocka_unit_test(test_suspension_rate_zero_same),
         cmocka_unit_test(test_disruptions_errors),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_incremental_niger),

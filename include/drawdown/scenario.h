@@ -365,6 +365,8 @@ typedef struct dd_site_disruption {
     double closure_rate;     /* closures per day (< 0: the country's) */
     dd_dist closure_duration; /* NONE: the country's */
     dd_dist exit_factor;     /* NONE: the country's */
+    double suspension_rate;  /* clearance suspensions per day (< 0: the country's) */
+    dd_dist suspension_duration; /* NONE: the country's */
 } dd_site_disruption;
 
 typedef struct dd_aircraft_disruption {
@@ -384,6 +386,10 @@ typedef struct dd_disruptions {
     dd_dist exit_factor;       /* multiplier of exit processing capacity, per site */
     dd_dist task_factor;       /* multiplier of each task's duration */
     dd_time replan_every;      /* least time between re-plans (default 1 day) */
+    /* the host nation stops deciding clearance requests for a while (a
+     * Poisson process per airfield): decisions due then wait for its end */
+    double suspension_rate;
+    dd_dist suspension_duration;
     const dd_site_disruption *sites;        /* n_sites, or NULL when absent */
     const dd_aircraft_disruption *aircraft; /* n_aircraft, or NULL when absent */
 } dd_disruptions;

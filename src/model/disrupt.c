@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The optional `disruptions:` section of a scenario: the distributions that
- * `drawdown simulate` samples (clearance decision delay and denial, aircraft
- * aborts, airfield closures, exit-processing slowdown, task durations).
+ * `drawdown simulate` samples (clearance decision delay, denial and
+ * suspensions, aircraft aborts, airfield closures, exit-processing
+ * slowdown, task durations).
  * Read after sites and aircraft so that per-site and per-type entries can
  * name them. Every problem is reported with its field path and position;
  * docs/format.md ("Disruptions") is the reference.
@@ -209,28 +210,14 @@ static dd_ynode *opt_map(dd_loader *L, dd_ynode *map, const char *path, const ch
     return n && dd__yexpect(L, n, DD_Y_MAP, fp) ? n : NULL;
 }
 
-/* clearance: {decision, denial} */
-static void read_clearance(dd_loader *L, dd_ynode *m, const char *path, dd_dist *decision,
-                           double *denial)
+/* key: {rate, duration}: closures of an airfield, suspensions of its
+ * clearances */
+static void read_windows(dd_loader *L, dd_ynode *m, const char *path, const char *key,
+                         double *rate, dd_dist *duration)
 {
     char cp[256];
-    fpath(cp, sizeof cp, path, "clearance");
-    dd_ynode *c = opt_map(L, m, path, "clearance");
-    if (!c)
-        return;
-    opt_dist(L, c, cp, "decision", V_DURATION, decision);
-    opt_prob(L, c, cp, "denial", denial);
-    static const char *const known[] = {"decision", "denial", NULL};
-    dd__yunknown(L, c, cp, known);
-}
-
-/* closures: {rate, duration} */
-static void read_closures(dd_loader *L, dd_ynode *m, const char *path, double *rate,
-                          dd_dist *duration)
-{
-    char cp[256];
-    fpath(cp, sizeof cp, path, "closures");
-    dd_ynode *c = opt_map(L, m, path, "closures");
+    fpath(cp, sizeof cp, path, key);
+    dd_ynode *c = opt_map(L, m, path, key);
     if (!c)
         return;
     char rp[280];
@@ -247,6 +234,29 @@ static void read_closures(dd_loader *L, dd_ynode *m, const char *path, double *r
     dd__yunknown(L, c, cp, known);
 }
 
+/* What can happen to clearance requests, country-wide or at one airfield. */
+typedef struct clearance_dz {
+    dd_dist *decision;
+    double *denial;
+    double *suspension_rate;
+    dd_dist *suspension_duration;
+} clearance_dz;
+
+/* clearance: {decision, denial, suspensions} */
+static void read_clearance(dd_loader *L, dd_ynode *m, const char *path, const clearance_dz *x)
+{
+    char cp[256];
+    fpath(cp, sizeof cp, path, "clearance");
+    dd_ynode *c = opt_map(L, m, path, "clearance");
+    if (!c)
+        return;
+    opt_dist(L, c, cp, "decision", V_DURATION, x->decision);
+    opt_prob(L, c, cp, "denial", x->denial);
+    read_windows(L, c, cp, "suspensions", x->suspension_rate, x->suspension_duration);
+    static const char *const known[] = {"decision", "denial", "suspensions", NULL};
+    dd__yunknown(L, c, cp, known);
+}
+
 void dd__load_disruptions(dd_loader *L, dd_ynode *root)
 {
     dd_ynode *m = opt_map(L, root, "", "disruptions");
@@ -258,8 +268,10 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
     x->present = true;
     x->replan_every = DD_MINUTES_PER_DAY;
     const char *path = "disruptions";
-    read_clearance(L, m, path, &x->decision, &x->denial);
-    read_closures(L, m, path, &x->closure_rate, &x->closure_duration);
+    read_clearance(L, m, path,
+                   &(clearance_dz){&x->decision, &x->denial, &x->suspension_rate,
+                                   &x->suspension_duration});
+    read_windows(L, m, path, "closures", &x->closure_rate, &x->closure_duration);
     opt_dist(L, m, path, "exit_processing", V_FACTOR, &x->exit_factor);
     opt_dist(L, m, path, "task_duration", V_FACTOR, &x->task_factor);
     dd_ynode *rn = dd__yget(m, "replan");
@@ -280,6 +292,7 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
         memset(&sv[i], 0, sizeof sv[i]);
         sv[i].denial = -1;
         sv[i].closure_rate = -1;
+        sv[i].suspension_rate = -1;
     }
     memset(av, 0, (s->n_aircraft ? s->n_aircraft : 1) * sizeof *av);
 
@@ -297,8 +310,10 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
         if (!dd__yexpect(L, p->value, DD_Y_MAP, sp))
             continue;
         dd_site_disruption *d = &sv[si];
-        read_clearance(L, p->value, sp, &d->decision, &d->denial);
-        read_closures(L, p->value, sp, &d->closure_rate, &d->closure_duration);
+        read_clearance(L, p->value, sp,
+                       &(clearance_dz){&d->decision, &d->denial, &d->suspension_rate,
+                                       &d->suspension_duration});
+        read_windows(L, p->value, sp, "closures", &d->closure_rate, &d->closure_duration);
         opt_dist(L, p->value, sp, "exit_processing", V_FACTOR, &d->exit_factor);
         static const char *const known[] = {"clearance", "closures", "exit_processing", NULL};
         dd__yunknown(L, p->value, sp, known);

@@ -66,6 +66,8 @@ struct dd__sim_scratch {
     closure *closures;
     size_t *n_closures;
     size_t max_closures;
+    closure *susp; /* per site, max_closures: clearance suspensions */
+    size_t *n_susp;
     dd_time *ground_from, *ground_to;
     size_t *n_ground;
     event *heap;
@@ -174,6 +176,8 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     w->max_closures = 512;
     ALLOC(w->closures, ns * w->max_closures);
     ALLOC(w->n_closures, ns);
+    ALLOC(w->susp, ns * w->max_closures);
+    ALLOC(w->n_susp, ns);
     ALLOC(w->ground_from, ns * nf);
     ALLOC(w->ground_to, ns * nf);
     ALLOC(w->n_ground, ns);
@@ -198,7 +202,8 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->win_from,   w->win_to,     w->departed,   w->job_ready,
                     w->held_tail,  w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
-                    w->country_dep, w->closures,  w->n_closures, w->ground_from, w->ground_to,
+                    w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
+                    w->ground_from, w->ground_to,
                     w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
                     w->ex_idx};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
@@ -415,13 +420,19 @@ static bool blackout(const ctx *c, int32_t day)
     return lo < ct->n_blackout && ct->blackout[lo] == day;
 }
 
+/* The window of w[0..n) that t is in, or NULL. */
+static const closure *window_at(const closure *w, size_t n, dd_time t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w[i].from <= t && t < w[i].to)
+            return &w[i];
+    return NULL;
+}
+
 static const struct closure *closed_at(const ctx *c, int32_t site, dd_time t)
 {
-    const closure *cl = &c->w->closures[(size_t)site * c->w->max_closures];
-    for (size_t i = 0; i < c->w->n_closures[site]; i++)
-        if (cl[i].from <= t && t < cl[i].to)
-            return &cl[i];
-    return NULL;
+    return window_at(&c->w->closures[(size_t)site * c->w->max_closures],
+                     c->w->n_closures[site], t);
 }
 
 /* Re-plan through the planner (dd_replanner_run): the loads still on the
@@ -532,14 +543,12 @@ static void try_depart(ctx *c, size_t f, dd_time t)
         cause = DD_SIM_TASKS;
     }
     if (next == DD_TIME_NONE) {
-        const closure *cl = &w->closures[(size_t)fl->site * w->max_closures];
-        for (size_t i = 0; i < w->n_closures[fl->site]; i++)
-            if (cl[i].from <= t && t < cl[i].to) {
-                next = cl[i].to;
-                cause = DD_SIM_CLOSURE;
-                c->invalid = true;
-                break;
-            }
+        const closure *cl = closed_at(c, fl->site, t);
+        if (cl) {
+            next = cl->to;
+            cause = DD_SIM_CLOSURE;
+            c->invalid = true;
+        }
     }
     if (next == DD_TIME_NONE) {
         int64_t tz = (c->s->epoch_unix / 60) % DD_MINUTES_PER_DAY + st->tz_offset;
@@ -636,6 +645,14 @@ static void decide(ctx *c, size_t f, dd_time t)
 {
     dd__sim_scratch *w = c->w;
     const dd__sim_flight *fl = &c->m->flights[f];
+    const closure *sp = window_at(&w->susp[(size_t)fl->site * w->max_closures],
+                                  w->n_susp[fl->site], t);
+    if (sp) { /* the host decides nothing until the suspension ends */
+        charge(c, DD_SIM_CLEARANCE, f, t, sp->to);
+        push(w, sp->to, EV_DECISION, f);
+        c->invalid = true;
+        return;
+    }
     double p = denial_p(c, fl->site);
     if (p > 0 && dd_rng_double(&c->rng) < p) {
         c->out->denials++;
@@ -655,11 +672,35 @@ static void decide(ctx *c, size_t f, dd_time t)
     push(w, at, EV_TRY, f);
 }
 
+/* A Poisson process of `rate` windows a day over the horizon, each as long
+ * as a draw of dur; into out[0..max), their count. No draw when rate is 0. */
+static size_t sample_windows(ctx *c, double rate, const dd_dist *dur, closure *out, size_t max)
+{
+    size_t n = 0;
+    if (!(rate > 0))
+        return 0;
+    double tday = 0, end = (double)c->m->horizon / DD_MINUTES_PER_DAY;
+    for (;;) {
+        double u = dd_rng_double(&c->rng);
+        tday += -log(1.0 - u) / rate;
+        if (tday > end || n >= max)
+            break;
+        dd_time from = (dd_time)(tday * DD_MINUTES_PER_DAY);
+        dd_time len = (dd_time)llround(dd__sim_sample(dur, &c->rng, 0));
+        if (len <= 0)
+            continue;
+        out[n++] = (closure){from, from + len};
+    }
+    return n;
+}
+
+/* Each airfield's closures, then its clearance suspensions. */
 static void sample_closures(ctx *c)
 {
     dd__sim_scratch *w = c->w;
     const dd_disruptions *dz = c->dz;
-    for (size_t si = 0; si < c->s->n_sites; si++) {
+    size_t ns = c->s->n_sites, max = w->max_closures;
+    for (size_t si = 0; si < ns; si++) {
         w->n_closures[si] = 0;
         if (!dz->present)
             continue;
@@ -668,21 +709,18 @@ static void sample_closures(ctx *c)
                       c->k->closure_scale;
         const dd_dist *dur = sd->closure_duration.kind != DD_DIST_NONE ? &sd->closure_duration
                                                                         : &dz->closure_duration;
-        if (!(rate > 0))
+        w->n_closures[si] = sample_windows(c, rate, dur, &w->closures[si * max], max);
+    }
+    for (size_t si = 0; si < ns; si++) {
+        w->n_susp[si] = 0;
+        if (!dz->present)
             continue;
-        double tday = 0, end = (double)c->m->horizon / DD_MINUTES_PER_DAY;
-        closure *cl = &w->closures[si * w->max_closures];
-        for (;;) {
-            double u = dd_rng_double(&c->rng);
-            tday += -log(1.0 - u) / rate;
-            if (tday > end || w->n_closures[si] >= w->max_closures)
-                break;
-            dd_time from = (dd_time)(tday * DD_MINUTES_PER_DAY);
-            dd_time len = (dd_time)llround(dd__sim_sample(dur, &c->rng, 0));
-            if (len <= 0)
-                continue;
-            cl[w->n_closures[si]++] = (closure){from, from + len};
-        }
+        const dd_site_disruption *sd = &dz->sites[si];
+        double rate = sd->suspension_rate >= 0 ? sd->suspension_rate : dz->suspension_rate;
+        const dd_dist *dur = sd->suspension_duration.kind != DD_DIST_NONE
+                                 ? &sd->suspension_duration
+                                 : &dz->suspension_duration;
+        w->n_susp[si] = sample_windows(c, rate, dur, &w->susp[si * max], max);
     }
 }
 

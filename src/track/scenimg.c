@@ -354,6 +354,8 @@ static void w_rest(dd__buf *b, const dd_scenario *s)
     w_dist(b, &d->exit_factor);
     w_dist(b, &d->task_factor);
     w_t(b, d->replan_every);
+    w_d(b, d->suspension_rate);
+    w_dist(b, &d->suspension_duration);
     dd__buf_v(b, d->sites != NULL);
     for (size_t i = 0; d->sites && i < s->n_sites; i++) {
         const dd_site_disruption *x = &d->sites[i];
@@ -362,6 +364,8 @@ static void w_rest(dd__buf *b, const dd_scenario *s)
         w_d(b, x->closure_rate);
         w_dist(b, &x->closure_duration);
         w_dist(b, &x->exit_factor);
+        w_d(b, x->suspension_rate);
+        w_dist(b, &x->suspension_duration);
     }
     dd__buf_v(b, d->aircraft != NULL);
     for (size_t i = 0; d->aircraft && i < s->n_aircraft; i++) {
@@ -852,6 +856,8 @@ static void r_rest(rd *r, dd_scenario *s, dd_status *st)
     r_dist(r, &d->exit_factor, st);
     r_dist(r, &d->task_factor, st);
     d->replan_every = r_t(r);
+    d->suspension_rate = r_d(r);
+    r_dist(r, &d->suspension_duration, st);
     if (r_bool(r)) {
         dd_site_disruption *x = r_array(r, s->n_sites, sizeof *x, st);
         for (size_t i = 0; x && i < s->n_sites; i++) {
@@ -860,6 +866,8 @@ static void r_rest(rd *r, dd_scenario *s, dd_status *st)
             x[i].closure_rate = r_d(r);
             r_dist(r, &x[i].closure_duration, st);
             r_dist(r, &x[i].exit_factor, st);
+            x[i].suspension_rate = r_d(r);
+            r_dist(r, &x[i].suspension_duration, st);
         }
         d->sites = x;
     }
