@@ -423,6 +423,42 @@ static void test_suspension_known_answer(void **state)
     dd_diags_fini(&d);
 }
 
+/*
+ * A destination's closures (10 days each, from a Poisson process of 0.1 a
+ * day from the epoch): the one sortie cannot land at HUB while it is
+ * closed, and a closure begun before its arrival lasts past the deadline.
+ * So P(deadline) = exp(-0.1 * arrival in days). An unknown destination
+ * is a located error.
+ */
+static void test_hub_closure_known_answer(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *s = NULL;
+    assert_int_equal(load_with("disruptions:\n  destinations:\n    HUB: {closures: {rate: 0.1, "
+                               "duration: 10d}}\n",
+                               &d, &s),
+                     DD_OK);
+    assert_non_null(s->disruptions.hubs);
+    assert_true(s->disruptions.hubs[0].closure_rate == 0.1);
+    dd_plan *p = plan_of(s);
+    assert_int_equal(p->n_sorties, 1);
+    double want = exp(-0.1 * (double)p->sorties[0].arrival / 1440.0);
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *r = simulate(p, 4000, 2, replan, false);
+        if (!(r->p_deadline.lo <= want && want <= r->p_deadline.hi))
+            print_message("p = %.4f [%.4f, %.4f], want %.4f\n", r->p_deadline.p,
+                          r->p_deadline.lo, r->p_deadline.hi, want);
+        assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
+        assert_true(r->delay_hours[DD_SIM_CLOSURE] > 0);
+        dd_sim_result_free(r);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
 /* No suspensions drawn at the rate 0: the Niger model's results are the
  * same with `suspensions: {rate: 0, ...}` as without. */
 static void test_suspension_rate_zero_same(void **state)
@@ -510,6 +546,10 @@ static const bad bads[] = {
     {"disruptions:\n  clearance:\n    suspension: {rate: 0.1, duration: 2d}\n", 33, 5,
      "disruptions.clearance.suspension",
      "unknown field 'suspension' (did you mean 'suspensions'?)"},
+    {"disruptions:\n  destinations:\n    HOME: {closures: {rate: 0.1, duration: 1d}}\n", 33, 5,
+     "disruptions.destinations.HOME", "unknown destination 'HOME'"},
+    {"disruptions:\n  destinations:\n    HUB: {closures: {rate: 0.1, duration: 1d}, mog: 2}\n",
+     33, 48, "disruptions.destinations.HUB.mog", "unknown field 'mog'"},
     {"disruptions:\n  sites: [S]\n", 32, 10, "disruptions.sites",
      "expected a mapping (key: value), got a list"},
 };
@@ -707,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_disruptions_values),
         cmocka_unit_test(test_suspension_known_answer),
         cmocka_unit_test(test_suspension_rate_zero_same),
+        cmocka_unit_test(test_hub_closure_known_answer),
         cmocka_unit_test(test_disruptions_errors),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_incremental_niger),

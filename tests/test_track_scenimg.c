@@ -176,7 +176,7 @@ static void test_covers_scenario(void **state)
         const char *what;
         size_t size, image;
     } v[] = {
-        {"dd_scenario", sizeof(dd_scenario), 800},
+        {"dd_scenario", sizeof(dd_scenario), 808},
         {"dd_agreement", sizeof(dd_agreement), 200},
         {"dd_milestone", sizeof(dd_milestone), 64},
         {"dd_cap_step", sizeof(dd_cap_step), 12},
@@ -197,7 +197,8 @@ static void test_covers_scenario(void **state)
         {"dd_dist", sizeof(dd_dist), 56},
         {"dd_site_disruption", sizeof(dd_site_disruption), 248},
         {"dd_aircraft_disruption", sizeof(dd_aircraft_disruption), 64},
-        {"dd_disruptions", sizeof(dd_disruptions), 336},
+        {"dd_disruptions", sizeof(dd_disruptions), 344},
+        {"dd_hub_disruption", sizeof(dd_hub_disruption), 64},
         {"dd_loc", sizeof(dd_loc), 16},
         {"dd_hours", sizeof(dd_hours), 8},
         {"dd_mog", sizeof(dd_mog), 8},

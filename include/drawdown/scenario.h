@@ -369,6 +369,12 @@ typedef struct dd_site_disruption {
     dd_dist suspension_duration; /* NONE: the country's */
 } dd_site_disruption;
 
+/* A destination's (hub's) closures: no landing while closed. */
+typedef struct dd_hub_disruption {
+    double closure_rate; /* closures per day; 0: none */
+    dd_dist closure_duration;
+} dd_hub_disruption;
+
 typedef struct dd_aircraft_disruption {
     double abort;  /* probability that a departure aborts */
     dd_dist delay; /* delay after an abort; NONE: 0 */
@@ -392,6 +398,7 @@ typedef struct dd_disruptions {
     dd_dist suspension_duration;
     const dd_site_disruption *sites;        /* n_sites, or NULL when absent */
     const dd_aircraft_disruption *aircraft; /* n_aircraft, or NULL when absent */
+    const dd_hub_disruption *hubs;          /* n_hubs, or NULL when absent */
 } dd_disruptions;
 
 typedef enum dd_weight_unit { DD_UNIT_KG, DD_UNIT_LB, DD_UNIT_T, DD_UNIT_STON } dd_weight_unit;

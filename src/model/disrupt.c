@@ -257,6 +257,38 @@ static void read_clearance(dd_loader *L, dd_ynode *m, const char *path, const cl
     dd__yunknown(L, c, cp, known);
 }
 
+/* destinations: {HUB: {closures: {rate, duration}}} */
+static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
+{
+    dd_ynode *hubs = opt_map(L, m, "disruptions", "destinations");
+    if (!hubs)
+        return;
+    size_t nh = L->s->n_hubs;
+    dd_hub_disruption *hv = dd__arena_array(L->arena, nh ? nh : 1, sizeof *hv);
+    if (!hv) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < hubs->n; i++) {
+        dd_ypair *p = &hubs->pairs[i];
+        char hp[256];
+        snprintf(hp, sizeof hp, "disruptions.destinations.%s", p->key->text);
+        p->used = true;
+        int32_t hi = dd__idmap_get(&L->hubs, p->key->text);
+        if (hi < 0) {
+            dd__lerr(L, p->key, hp, "unknown destination '%s'", p->key->text);
+            continue;
+        }
+        if (!dd__yexpect(L, p->value, DD_Y_MAP, hp))
+            continue;
+        read_windows(L, p->value, hp, "closures", &hv[hi].closure_rate,
+                     &hv[hi].closure_duration);
+        static const char *const known[] = {"closures", NULL};
+        dd__yunknown(L, p->value, hp, known);
+    }
+    x->hubs = hv;
+}
+
 void dd__load_disruptions(dd_loader *L, dd_ynode *root)
 {
     dd_ynode *m = opt_map(L, root, "", "disruptions");
@@ -336,9 +368,10 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
         static const char *const known[] = {"abort", "delay", NULL};
         dd__yunknown(L, p->value, ap, known);
     }
-    static const char *const known[] = {"clearance",     "closures", "exit_processing",
-                                        "task_duration", "replan",   "sites",
-                                        "aircraft",      NULL};
+    read_hubs(L, m, x);
+    static const char *const known[] = {"clearance", "closures", "exit_processing",
+                                        "task_duration", "replan", "sites",
+                                        "aircraft", "destinations", NULL};
     dd__yunknown(L, m, path, known);
     x->sites = sv;
     x->aircraft = av;

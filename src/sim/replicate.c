@@ -68,6 +68,8 @@ struct dd__sim_scratch {
     size_t max_closures;
     closure *susp; /* per site, max_closures: clearance suspensions */
     size_t *n_susp;
+    closure *hub_cl; /* per destination, max_closures: its closures */
+    size_t *n_hub_cl;
     dd_time *ground_from, *ground_to;
     size_t *n_ground;
     event *heap;
@@ -178,6 +180,8 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->n_closures, ns);
     ALLOC(w->susp, ns * w->max_closures);
     ALLOC(w->n_susp, ns);
+    ALLOC(w->hub_cl, (s->n_hubs ? s->n_hubs : 1) * w->max_closures);
+    ALLOC(w->n_hub_cl, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->ground_from, ns * nf);
     ALLOC(w->ground_to, ns * nf);
     ALLOC(w->n_ground, ns);
@@ -203,7 +207,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->held_tail,  w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
-                    w->ground_from, w->ground_to,
+                    w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
                     w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
                     w->ex_idx};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
@@ -550,6 +554,16 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             c->invalid = true;
         }
     }
+    if (next == DD_TIME_NONE) { /* no landing at a closed destination */
+        int32_t hub = m->plan->sorties[f].hub;
+        const closure *cl = window_at(&w->hub_cl[(size_t)hub * w->max_closures],
+                                      w->n_hub_cl[hub], t + fl->fly);
+        if (cl) {
+            next = cl->to - fl->fly;
+            cause = DD_SIM_CLOSURE;
+            c->invalid = true;
+        }
+    }
     if (next == DD_TIME_NONE) {
         int64_t tz = (c->s->epoch_unix / 60) % DD_MINUTES_PER_DAY + st->tz_offset;
         if (!in_hours(c->s->agreement.clearance.hours, t, tz))
@@ -694,7 +708,8 @@ static size_t sample_windows(ctx *c, double rate, const dd_dist *dur, closure *o
     return n;
 }
 
-/* Each airfield's closures, then its clearance suspensions. */
+/* Each airfield's closures, its clearance suspensions, the destinations'
+ * closures. */
 static void sample_closures(ctx *c)
 {
     dd__sim_scratch *w = c->w;
@@ -721,6 +736,12 @@ static void sample_closures(ctx *c)
                                  ? &sd->suspension_duration
                                  : &dz->suspension_duration;
         w->n_susp[si] = sample_windows(c, rate, dur, &w->susp[si * max], max);
+    }
+    for (size_t h = 0; h < c->s->n_hubs; h++) {
+        const dd_hub_disruption *hd = dz->present && dz->hubs ? &dz->hubs[h] : NULL;
+        w->n_hub_cl[h] = hd ? sample_windows(c, hd->closure_rate * c->k->closure_scale,
+                                             &hd->closure_duration, &w->hub_cl[h * max], max)
+                            : 0;
     }
 }
 

@@ -372,6 +372,11 @@ static void w_rest(dd__buf *b, const dd_scenario *s)
         w_d(b, d->aircraft[i].abort);
         w_dist(b, &d->aircraft[i].delay);
     }
+    dd__buf_v(b, d->hubs != NULL);
+    for (size_t i = 0; d->hubs && i < s->n_hubs; i++) {
+        w_d(b, d->hubs[i].closure_rate);
+        w_dist(b, &d->hubs[i].closure_duration);
+    }
     w_s(b, s->marking);
     dd__buf_v(b, s->paper);
 }
@@ -878,6 +883,14 @@ static void r_rest(rd *r, dd_scenario *s, dd_status *st)
             r_dist(r, &x[i].delay, st);
         }
         d->aircraft = x;
+    }
+    if (r_bool(r)) {
+        dd_hub_disruption *x = r_array(r, s->n_hubs, sizeof *x, st);
+        for (size_t i = 0; x && i < s->n_hubs; i++) {
+            x[i].closure_rate = r_d(r);
+            r_dist(r, &x[i].closure_duration, st);
+        }
+        d->hubs = x;
     }
     s->marking = r_s(r);
     s->paper = (dd_paper)dd__rd_idx(r, 0, DD_PAPER_LETTER + 1, "a paper out of range");
