@@ -257,6 +257,22 @@ static void read_clearance(dd_loader *L, dd_ynode *m, const char *path, const cl
     dd__yunknown(L, c, cp, known);
 }
 
+/* An entry of a section keyed by id (sites, aircraft, destinations): its
+ * path into `path`, and the index its key names, or -1 after a located
+ * error (an unknown id, a value that is not a mapping). */
+static int32_t keyed_entry(dd_loader *L, dd_ypair *p, const char *section, const dd_idmap *ids,
+                           const char *what, char *path, size_t size)
+{
+    snprintf(path, size, "disruptions.%s.%s", section, p->key->text);
+    p->used = true;
+    int32_t k = dd__idmap_get(ids, p->key->text);
+    if (k < 0) {
+        dd__lerr(L, p->key, path, "unknown %s '%s'", what, p->key->text);
+        return -1;
+    }
+    return dd__yexpect(L, p->value, DD_Y_MAP, path) ? k : -1;
+}
+
 /* destinations: {HUB: {closures: {rate, duration}}} */
 static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
 {
@@ -272,14 +288,8 @@ static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
     for (size_t i = 0; i < hubs->n; i++) {
         dd_ypair *p = &hubs->pairs[i];
         char hp[256];
-        snprintf(hp, sizeof hp, "disruptions.destinations.%s", p->key->text);
-        p->used = true;
-        int32_t hi = dd__idmap_get(&L->hubs, p->key->text);
-        if (hi < 0) {
-            dd__lerr(L, p->key, hp, "unknown destination '%s'", p->key->text);
-            continue;
-        }
-        if (!dd__yexpect(L, p->value, DD_Y_MAP, hp))
+        int32_t hi = keyed_entry(L, p, "destinations", &L->hubs, "destination", hp, sizeof hp);
+        if (hi < 0)
             continue;
         read_windows(L, p->value, hp, "closures", &hv[hi].closure_rate,
                      &hv[hi].closure_duration);
@@ -332,14 +342,8 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
     for (size_t i = 0; sites && i < sites->n; i++) {
         dd_ypair *p = &sites->pairs[i];
         char sp[256];
-        snprintf(sp, sizeof sp, "disruptions.sites.%s", p->key->text);
-        p->used = true;
-        int32_t si = dd__idmap_get(&L->sites, p->key->text);
-        if (si < 0) {
-            dd__lerr(L, p->key, sp, "unknown site '%s'", p->key->text);
-            continue;
-        }
-        if (!dd__yexpect(L, p->value, DD_Y_MAP, sp))
+        int32_t si = keyed_entry(L, p, "sites", &L->sites, "site", sp, sizeof sp);
+        if (si < 0)
             continue;
         dd_site_disruption *d = &sv[si];
         read_clearance(L, p->value, sp,
@@ -354,14 +358,8 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
     for (size_t i = 0; ac && i < ac->n; i++) {
         dd_ypair *p = &ac->pairs[i];
         char ap[256];
-        snprintf(ap, sizeof ap, "disruptions.aircraft.%s", p->key->text);
-        p->used = true;
-        int32_t ai = dd__idmap_get(&L->aircraft, p->key->text);
-        if (ai < 0) {
-            dd__lerr(L, p->key, ap, "unknown aircraft type '%s'", p->key->text);
-            continue;
-        }
-        if (!dd__yexpect(L, p->value, DD_Y_MAP, ap))
+        int32_t ai = keyed_entry(L, p, "aircraft", &L->aircraft, "aircraft type", ap, sizeof ap);
+        if (ai < 0)
             continue;
         opt_prob(L, p->value, ap, "abort", &av[ai].abort);
         opt_dist(L, p->value, ap, "delay", V_DURATION, &av[ai].delay);

@@ -87,5 +87,11 @@ struct dd_jw;
 /* A probability with its interval as a one-line member of the object being
  * written. */
 void dd__sim_jw_prob(struct dd_jw *w, const char *key, const dd_sim_prob *p);
+/* The simulation's and the sweep's JSON: its head (format, scenario,
+ * replications, seed) and its tail (threads, ranks, seconds: the fields
+ * that differ between runs of one seed), the end of the document. */
+void dd__sim_jw_open(struct dd_jw *w, FILE *f, const char *format, const char *scenario_path,
+                     uint64_t replications, uint64_t seed);
+dd_status dd__sim_jw_close(struct dd_jw *w, int threads, int ranks, double seconds);
 
 #endif

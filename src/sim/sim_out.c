@@ -133,16 +133,31 @@ static void jw_sensitivity(dd_jw *w, const dd_sim_result *r)
     dd__jw_arr_end(w);
 }
 
+void dd__sim_jw_open(dd_jw *w, FILE *f, const char *format, const char *scenario_path,
+                     uint64_t replications, uint64_t seed)
+{
+    dd__jw_init(w, f, true);
+    dd__jw_obj(w);
+    dd__jw_kint(w, format, 1);
+    dd__jw_kstr(w, "scenario", scenario_path ? scenario_path : "");
+    dd__jw_kint(w, "replications", (int64_t)replications);
+    dd__jw_kint(w, "seed", (int64_t)seed);
+}
+
+dd_status dd__sim_jw_close(dd_jw *w, int threads, int ranks, double seconds)
+{
+    dd__jw_kint(w, "threads", threads);
+    dd__jw_kint(w, "ranks", ranks > 0 ? ranks : 1);
+    dd__jw_knum(w, "seconds", round(seconds * 1e3) / 1e3);
+    dd__jw_obj_end(w);
+    return dd__jw_end(w);
+}
+
 dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, FILE *f)
 {
     const dd_scenario *s = r->plan->scenario;
     dd_jw w;
-    dd__jw_init(&w, f, true);
-    dd__jw_obj(&w);
-    dd__jw_kint(&w, "drawdown_simulation", 1);
-    dd__jw_kstr(&w, "scenario", scenario_path ? scenario_path : "");
-    dd__jw_kint(&w, "replications", (int64_t)r->replications);
-    dd__jw_kint(&w, "seed", (int64_t)r->seed);
+    dd__sim_jw_open(&w, f, "drawdown_simulation", scenario_path, r->replications, r->seed);
     dd__jw_kstr(&w, "policy", policy_name(r));
     dd__jw_time(&w, s, "deadline", s->agreement.deadline);
     dd__jw_kbool(&w, "plan_meets_deadline",
@@ -159,11 +174,7 @@ dd_status dd_sim_write_json(const dd_sim_result *r, const char *scenario_path, F
     jw_sites(&w, r, s);
     jw_limits(&w, r);
     jw_sensitivity(&w, r);
-    dd__jw_kint(&w, "threads", r->threads);
-    dd__jw_kint(&w, "ranks", r->ranks > 0 ? r->ranks : 1);
-    dd__jw_knum(&w, "seconds", round(r->seconds * 1e3) / 1e3);
-    dd__jw_obj_end(&w);
-    return dd__jw_end(&w);
+    return dd__sim_jw_close(&w, r->threads, r->ranks, r->seconds);
 }
 
 static void text_prob(FILE *f, const char *label, const dd_sim_prob *p)

@@ -339,12 +339,7 @@ static void jw_row(dd_jw *w, const dd_sweep_result *r, const dd_sweep_row *x)
 dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_path, FILE *f)
 {
     dd_jw w;
-    dd__jw_init(&w, f, true);
-    dd__jw_obj(&w);
-    dd__jw_kint(&w, "drawdown_sweep", 1);
-    dd__jw_kstr(&w, "scenario", scenario_path ? scenario_path : "");
-    dd__jw_kint(&w, "seed", (int64_t)r->seed);
-    dd__jw_kint(&w, "replications", (int64_t)r->replications);
+    dd__sim_jw_open(&w, f, "drawdown_sweep", scenario_path, r->replications, r->seed);
     jw_axes(&w, r);
     dd__jw_key(&w, "rows");
     dd__jw_arr(&w);
@@ -356,11 +351,7 @@ dd_status dd_sweep_write_json(const dd_sweep_result *r, const char *scenario_pat
     dd__jw_arr_end(&w);
     dd__jw_kint(&w, "combinations", (int64_t)r->n_rows);
     dd__jw_kint(&w, "met", (int64_t)met);
-    dd__jw_kint(&w, "threads", r->threads);
-    dd__jw_kint(&w, "ranks", r->ranks);
-    dd__jw_knum(&w, "seconds", round(r->seconds * 1e3) / 1e3);
-    dd__jw_obj_end(&w);
-    return dd__jw_end(&w);
+    return dd__sim_jw_close(&w, r->threads, r->ranks, r->seconds);
 }
 
 dd_status dd_sweep_write_text(const dd_sweep_result *r, FILE *f)
