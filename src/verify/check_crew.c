@@ -41,20 +41,29 @@ void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
                   const void *ctx)
 {
     qsort(ev, n, sizeof *ev, cmp_vev);
-    int64_t busy = 0;
-    bool was = false;
+    /* the weight on, that of planned sorties in it, and the episode over
+     * cap: 0 none, 1 reported as a fact of the recorded history (all of
+     * it recorded sorties), 2 as a violation (again, once a planned sortie
+     * is in an episode of history) */
+    int64_t busy = 0, planned = 0;
+    int was = 0;
     for (size_t e = 0; e < n;) {
         dd_time at = ev[e].t;
         int32_t trigger = -1;
         for (; e < n && ev[e].t == at; e++) {
             busy += ev[e].delta;
+            if (ev[e].sortie >= 0 && !c->p->sorties[ev[e].sortie].recorded)
+                planned += ev[e].delta;
             if (ev[e].delta > 0)
                 trigger = ev[e].sortie;
         }
-        bool bad = busy > cap;
-        if (bad && !was && trigger >= 0)
+        int now = busy <= cap ? 0 : planned ? 2 : 1;
+        if (now > was && trigger >= 0) {
+            c->fact = now == 1;
             over(c, ctx, at, busy, trigger);
-        was = bad;
+            c->fact = false;
+        }
+        was = now > was ? now : now ? was : 0;
     }
 }
 
