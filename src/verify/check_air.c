@@ -753,7 +753,7 @@ static void ramp_state(vctx *c, ramp *g, int32_t site, size_t k, bool bad, dd_ti
     const dd_scenario *s = c->s;
     const dd_site *x = &s->sites[site];
     bool total = k == s->n_classes;
-    unsigned char now = !bad ? 0 : g->planned[k] ? 2 : 1;
+    unsigned char now = !bad ? 0 : g->planned[k] == 0 && g->cls[k] > 0 ? 1 : 2;
     if (now <= g->over[k]) {
         if (!bad)
             g->over[k] = 0;

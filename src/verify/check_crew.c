@@ -57,7 +57,7 @@ void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
             if (ev[e].delta > 0)
                 trigger = ev[e].sortie;
         }
-        int now = busy <= cap ? 0 : planned ? 2 : 1;
+        int now = busy <= cap ? 0 : planned == 0 && busy > 0 ? 1 : 2;
         if (now > was && trigger >= 0) {
             c->fact = now == 1;
             over(c, ctx, at, busy, trigger);
@@ -104,6 +104,7 @@ static void check_type_crews(vctx *c, int32_t type, vev *ev)
         dd_time duty = x->arr - x->ferry_dep;
         int32_t need = crews_for(t, duty);
         if (need == 0) {
+            c->fact = dd__vf_history(c, (int32_t)i, -1); /* a recorded duty: history */
             dd__vf_dur(duty, u, sizeof u);
             dd__vf_dur(t->crew_duty_augmented > 0 ? t->crew_duty_augmented : t->crew_duty, w,
                        sizeof w);
@@ -112,6 +113,7 @@ static void check_type_crews(vctx *c, int32_t type, vev *ev)
                        "longer than its %s duty day of %s",
                        (long long)x->id, t->id, u,
                        t->crew_duty_augmented > 0 ? "augmented" : "basic", w);
+            c->fact = false;
             need = 2; /* still takes a crew's time in the sweep */
         }
         dd_time end = x->arr + t->crew_rest;
