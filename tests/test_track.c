@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_run.h"
+
 #define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
 
 typedef struct fixture {
@@ -403,7 +405,7 @@ static void test_image_covers_plan(void **state)
         const char *what;
         size_t size, image;
     } v[] = {
-        {"dd_plan", sizeof(dd_plan), 4240},
+        {"dd_plan", sizeof(dd_plan), 4248},
         {"dd_sortie", sizeof(dd_sortie), 128},
         {"dd_pax", sizeof(dd_pax), 12},
         {"dd_clearance_req", sizeof(dd_clearance_req), 48},
@@ -847,6 +849,238 @@ static void test_ferry_from(void **state)
     dd_diags_fini(&d);
 }
 
+/* The plan file of np as text (malloc'd; *len its length). */
+static char *replan_text(const dd_scenario *s, const dd_plan *np, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    assert_non_null(f);
+    assert_int_equal(dd_plan_write_json(np, s->path, f), DD_OK);
+    fclose(f);
+    return buf;
+}
+
+static dd_verify_report *verified(const dd_scenario *s, const char *text, size_t len)
+{
+    dd_verify_report *r = NULL;
+    assert_int_equal(dd_verify_plan(s, "replan.json", text, len, &r), DD_OK);
+    return r;
+}
+
+/* The stored finding (violation or fact) with this message, or NULL. */
+static const dd_violation *finding(const dd_violation *v, size_t n, const char *msg)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i].message, msg))
+            return &v[i];
+    return NULL;
+}
+
+/* The history of test_history_facts through the commands: `status -o`
+ * verifies its plan, and `drawdown verify` lists the turn as history. */
+static void history_cli(const fixture *fx, const char *text, const char *as_of,
+                        const char *turn)
+{
+    char csv[160], keys[160], args[600];
+    snprintf(csv, sizeof csv, "%s/history.csv", fx->dir);
+    snprintf(keys, sizeof keys, "%s/keys", fx->dir);
+    setenv("DRAWDOWN_KEYS", keys, 1);
+    FILE *out = fopen(csv, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+    snprintf(args, sizeof args, "track start h.log '%s'", NIGER);
+    run_result rr = dd_test_run(fx->dir, args);
+    assert_int_equal(rr.status, 0);
+    run_free(&rr);
+    rr = dd_test_run(fx->dir, "track add h.log history.csv");
+    assert_int_equal(rr.status, 0);
+    run_free(&rr);
+    snprintf(args, sizeof args, "status h.log --at %s -o new.json", as_of);
+    rr = dd_test_run(fx->dir, args);
+    if (rr.status != 0)
+        print_message("%s%s", rr.out, rr.err);
+    assert_int_equal(rr.status, 0);
+    assert_non_null(strstr(rr.out, "verification: the independent verifier finds the plan "
+                                   "complies with every term\n"));
+    assert_non_null(strstr(rr.out, "between sorties that had already departed: facts of the "
+                                   "recorded history, not violations"));
+    run_free(&rr);
+    snprintf(args, sizeof args, "verify '%s' new.json", NIGER);
+    rr = dd_test_run(fx->dir, args);
+    assert_int_equal(rr.status, 0);
+    char listed[300];
+    snprintf(listed, sizeof listed, "  itinerary: %s\n", turn);
+    assert_non_null(strstr(rr.out, listed));
+    assert_non_null(strstr(rr.out, "the plan complies"));
+    run_free(&rr);
+}
+
+/* The marks of test_history_facts's plan np (A at ka, B at kb, kc a
+ * planned sortie after as_of) changed: B unmarked, the turn is judged; kc
+ * marked, the claim is said; the marks without as_of, refused. */
+static void history_marks(const dd_scenario *s, dd_plan *np, size_t ka, size_t kb, size_t kc,
+                          const char *as_of, const char *turn)
+{
+    size_t len;
+    char *json;
+    dd_verify_report *r;
+    const dd_violation *f;
+    /* B unmarked: planned, so the same turn is judged */
+    np->sorties[kb].departed = false;
+    json = replan_text(s, np, &len);
+    r = verified(s, json, len);
+    f = finding(r->violations, r->n_stored, turn);
+    assert_non_null(f);
+    assert_int_equal(f->kind, DD_V_ITINERARY);
+    assert_null(finding(r->facts, r->n_facts_stored, turn));
+    dd_verify_report_free(r);
+    free(json);
+    np->sorties[kb].departed = true;
+    /* a departure after as_of marked departed: not history */
+    np->sorties[kc].departed = true;
+    json = replan_text(s, np, &len);
+    r = verified(s, json, len);
+    char future[40], claim[256];
+    dd_scenario_format_time(s, np->sorties[kc].departure, 0, future, sizeof future);
+    snprintf(claim, sizeof claim,
+             "sortie %zu is marked departed at %s, after the plan's as_of %s: a departure yet "
+             "to come is not history, and is judged as planned",
+             kc + 1, future, as_of);
+    f = finding(r->violations, r->n_stored, claim);
+    assert_non_null(f);
+    assert_int_equal(f->kind, DD_V_FORMAT);
+    assert_int_equal(f->sortie, (int64_t)kc + 1);
+    dd_verify_report_free(r);
+    free(json);
+    np->sorties[kc].departed = false;
+    /* marks without as_of: refused at each mark (the first checked here) */
+    json = replan_text(s, np, &len);
+    char *line = strstr(json, "\"as_of\"");
+    assert_non_null(line);
+    char *eol = strchr(line, '\n');
+    while (line > json && line[-1] != '\n')
+        line--;
+    memmove(line, eol + 1, strlen(eol + 1) + 1);
+    len = strlen(json);
+    const char *mark = strstr(json, "\"departed\"");
+    uint32_t mline = 1, mcol = 1;
+    for (const char *c = json; c < mark; c++) {
+        mcol = *c == '\n' ? 1 : mcol + 1;
+        mline += *c == '\n';
+    }
+    assert_int_equal(dd_verify_plan(s, "replan.json", json, len, &r), DD_EINPUT);
+    assert_int_equal(r->errors.n_errors, 2);
+    assert_string_equal(r->errors.items[0].message,
+                        "a sortie marked departed needs the plan's as_of (when its recorded "
+                        "history ends)");
+    assert_int_equal(r->errors.items[0].line, mline);
+    assert_int_equal(r->errors.items[0].col, mcol + strlen("\"departed\": ")); /* at true */
+    char path[32];
+    snprintf(path, sizeof path, "sorties[%zu].departed", ka < kb ? ka : kb);
+    assert_string_equal(r->errors.items[0].path, path);
+    dd_verify_report_free(r);
+    free(json);
+}
+
+/* Recorded history is a fact (issue 15): two sorties of one tail both
+ * departed, the first late enough that the tail turned at the hub faster
+ * than its ground time allows. The plan made again marks them departed
+ * (as_of the status time) and the verifier reports the turn as a fact of
+ * the history, not a violation, so `status -o` gives a verified plan. The
+ * same turn with the later sortie unmarked (planned) is a violation, a
+ * mark on a departure after as_of is judged as planned and said, and a
+ * mark without as_of is refused where it stands. */
+static void test_history_facts(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    const dd_scenario *s = fx->s;
+    /* A and B: consecutive sorties of one tail */
+    size_t a = SIZE_MAX, b = 0;
+    for (size_t j = 1; j < p->n_sorties && a == SIZE_MAX; j++)
+        for (size_t i = j; i-- > 0;)
+            if (p->sorties[i].aircraft == p->sorties[j].aircraft &&
+                p->sorties[i].tail == p->sorties[j].tail) {
+                a = i;
+                b = j;
+                break;
+            }
+    assert_true(a != SIZE_MAX);
+    const dd_sortie *sa = &p->sorties[a], *sb = &p->sorties[b];
+    const dd_aircraft *type = &s->aircraft[sa->aircraft];
+    dd_time slack = sb->ferry_departure - sa->arrival - type->ground_time;
+    assert_true(slack >= 0 && type->ground_time > 10);
+    dd_time late = slack + 10; /* the turn takes 10 minutes less than allowed */
+    char ta[40], tb[40], text[256];
+    dd_scenario_format_time(s, sa->departure + late, 0, ta, sizeof ta);
+    dd_scenario_format_time(s, sb->departure, 0, tb, sizeof tb);
+    snprintf(text, sizeof text, "time,event,subject\n%s,departed,%zu\n%s,departed,%zu\n", ta,
+             a + 1, tb, b + 1);
+    dd_events *e = parse_ok(s, text);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_check(p, NULL, e, &d), DD_OK);
+    dd_track_status *st = NULL;
+    dd_plan *np = NULL;
+    dd_time at = sb->departure + 60;
+    assert_int_equal(dd_track_status_compute(p, e, at, &st, &np), DD_OK);
+    /* the new plan marks what happened */
+    size_t ka = SIZE_MAX, kb = SIZE_MAX, kc = SIZE_MAX, marked = 0;
+    for (size_t k = 0; k < np->n_sorties; k++) {
+        const dd_sortie *x = &np->sorties[k];
+        marked += x->departed;
+        if (x->departed && x->departure == sa->departure + late)
+            ka = k;
+        else if (x->departed && x->departure == sb->departure)
+            kb = k;
+        else if (!x->departed && kc == SIZE_MAX)
+            kc = k;
+    }
+    assert_int_equal(marked, 2);
+    assert_true(ka != SIZE_MAX && kb != SIZE_MAX && kc != SIZE_MAX);
+    assert_int_equal(np->as_of, at);
+    assert_true(np->sorties[kc].departure > at);
+    size_t len;
+    char *json = replan_text(s, np, &len);
+    char as_of[40], want[64];
+    dd_scenario_format_time(s, at, 0, as_of, sizeof as_of);
+    snprintf(want, sizeof want, "\"as_of\": \"%s\"", as_of);
+    assert_non_null(strstr(json, want));
+    assert_non_null(strstr(json, "\"departed\": true"));
+    /* the turn between the two recorded sorties: a fact */
+    char turn[256];
+    dd_time took = type->ground_time - 10;
+    snprintf(turn, sizeof turn,
+             "sortie %zu: %s tail %d turns at %s in %dh %dm after sortie %zu; the ground time "
+             "is %dh %dm",
+             kb + 1, type->id, np->sorties[kb].tail + 1, s->hubs[np->sorties[ka].hub].id,
+             (int)(took / 60), (int)(took % 60), ka + 1, (int)(type->ground_time / 60),
+             (int)(type->ground_time % 60));
+    dd_verify_report *r = verified(s, json, len);
+    size_t lateness = r->by_kind[DD_V_SITE_CLOSE] + r->by_kind[DD_V_DEADLINE];
+    for (size_t i = 0; i < r->n_stored && r->n_violations != lateness; i++)
+        print_message("violation: %s\n", r->violations[i].message);
+    assert_int_equal(r->n_violations, lateness);
+    const dd_violation *f = finding(r->facts, r->n_facts_stored, turn);
+    if (!f)
+        for (size_t i = 0; i < r->n_facts_stored; i++)
+            print_message("fact: %s (want %s)\n", r->facts[i].message, turn);
+    assert_non_null(f);
+    assert_int_equal(f->kind, DD_V_ITINERARY);
+    assert_int_equal(f->sortie, (int64_t)kb + 1);
+    assert_true(f->line > 0);
+    assert_int_equal(r->by_kind[DD_V_ITINERARY], 0);
+    dd_verify_report_free(r);
+    free(json);
+    history_marks(s, np, ka, kb, kc, as_of, turn);
+    history_cli(fx, text, as_of, turn);
+    dd_plan_free(np);
+    dd_track_status_free(st);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+}
+
 /* Random histories on Niger: sorties leave a few minutes late or not at
  * all, requests are filed, approved or denied, an airfield closes, a tail
  * breaks; at a random day the status is taken, and the new plan must be
@@ -956,6 +1190,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retracted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_random, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_facts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_week1, setup, teardown),
         cmocka_unit_test(test_ferry_from),
     };

@@ -636,6 +636,124 @@ static void test_caps(void **state)
     }
 }
 
+/* The plan file `name` with the history marks: `as_of` (NULL: none) and
+ * sorties ids[0..n) marked departed (malloc'd). */
+static char *with_history(const char *name, const char *as_of, const int *ids, size_t n,
+                          size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", VDATA, name);
+    size_t size;
+    char *text = read_all(path, &size);
+    size_t cap = size + 64 * (n + 1) + 1;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    size_t o = 0, sortie = 0;
+    for (const char *c = text; *c;) {
+        const char *eol = strchr(c, '\n');
+        size_t k = eol ? (size_t)(eol - c) + 1 : strlen(c);
+        if (!strncmp(c, "   \"arrival_at_site\"", 20)) {
+            sortie++;
+            for (size_t i = 0; i < n; i++)
+                if ((size_t)ids[i] == sortie)
+                    o += (size_t)snprintf(out + o, cap - o, "   \"departed\": true,\n");
+        }
+        memcpy(out + o, c, k);
+        o += k;
+        if (as_of && !strncmp(c, " \"deadline\"", 11))
+            o += (size_t)snprintf(out + o, cap - o, " \"as_of\": \"%s\",\n", as_of);
+        c += k;
+    }
+    out[o] = '\0';
+    *len = o;
+    free(text);
+    return out;
+}
+
+/* Recorded history (docs/verify.md): a finding between recorded sorties
+ * alone is a fact, not a violation; with a planned sortie in it, it is a
+ * violation still; a mark after as_of is judged as planned. */
+static void test_history(void **state)
+{
+    static const struct {
+        const char *plan;
+        int all[2];
+        size_t n_all;
+        int some; /* one of them alone (0: none) */
+    } cases[] = {
+        {"bad/itinerary-turn.json", {3, 4}, 2, 4}, /* a tail's turn */
+        {"bad/mog-class.json", {2, 3}, 2, 2},      /* a ramp over its MOG */
+        {"bad/cap-site.json", {1, 2}, 2, 1},       /* a day over the airfield's cap */
+        {"bad/hours.json", {1, 0}, 1, 0},          /* one sortie's own request */
+    };
+    const char *as_of = "2024-06-20T23:00Z";
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        dd_verify_report *r0 = NULL, *r = NULL;
+        assert_int_equal(verify(*state, cases[i].plan, &r0), DD_OK);
+        assert_int_equal(r0->n_violations, 1);
+        assert_int_equal(r0->n_facts, 0);
+        size_t len;
+        char *text = with_history(cases[i].plan, as_of, cases[i].all, cases[i].n_all, &len);
+        dd_status st = dd_verify_plan(*state, "h.json", text, len, &r);
+        for (size_t k = 0; k < r->errors.n_items; k++)
+            print_message("%s: %u:%u %s\n", cases[i].plan, r->errors.items[k].line,
+                          r->errors.items[k].col, r->errors.items[k].message);
+        assert_int_equal(st, DD_OK);
+        if (r->n_violations)
+            print_message("%s: %s\n", cases[i].plan, r->violations[0].message);
+        assert_int_equal(r->n_violations, 0);
+        assert_int_equal(r->n_facts, 1);
+        assert_int_equal(r->facts[0].kind, r0->violations[0].kind);
+        assert_string_equal(r->facts[0].message, r0->violations[0].message);
+        char *out = render_text(r);
+        char want[600];
+        snprintf(want, sizeof want,
+                 "recorded history: 1 finding between sorties that had already departed (facts "
+                 "of the record, not violations of the plan):\n  %s: %s\n\n",
+                 dd_violation_kind_name(r0->violations[0].kind), r0->violations[0].message);
+        assert_non_null(strstr(out, want));
+        assert_non_null(strstr(out, "the plan complies"));
+        free(out);
+        dd_verify_report_free(r);
+        free(text);
+        /* with a planned sortie in it: a violation */
+        int some[1] = {cases[i].some};
+        text = with_history(cases[i].plan, as_of, some, cases[i].some ? 1 : 0, &len);
+        assert_int_equal(dd_verify_plan(*state, "h.json", text, len, &r), DD_OK);
+        assert_int_equal(r->n_violations, 1);
+        assert_int_equal(r->n_facts, 0);
+        assert_string_equal(r->violations[0].message, r0->violations[0].message);
+        dd_verify_report_free(r);
+        free(text);
+        dd_verify_report_free(r0);
+    }
+    /* marked departed after as_of: judged as planned, and said */
+    size_t len;
+    int ids[2] = {3, 4};
+    char *text = with_history("bad/itinerary-turn.json", "2024-06-05T00:00Z", ids, 2, &len);
+    dd_verify_report *r = NULL;
+    assert_int_equal(dd_verify_plan(*state, "h.json", text, len, &r), DD_OK);
+    assert_int_equal(r->by_kind[DD_V_ITINERARY], 1);
+    assert_int_equal(r->by_kind[DD_V_FORMAT], 2);
+    assert_int_equal(r->n_facts, 0);
+    assert_string_equal(r->violations[0].message,
+                        "sortie 3 is marked departed at 2024-06-06T07:00Z, after the plan's "
+                        "as_of 2024-06-05T00:00Z: a departure yet to come is not history, and "
+                        "is judged as planned");
+    dd_verify_report_free(r);
+    free(text);
+    /* marks without as_of */
+    text = with_history("bad/itinerary-turn.json", NULL, ids, 2, &len);
+    assert_int_equal(dd_verify_plan(*state, "h.json", text, len, &r), DD_EINPUT);
+    assert_int_equal(r->errors.n_errors, 2);
+    assert_string_equal(r->errors.items[0].path, "sorties[2].departed");
+    assert_string_equal(r->errors.items[0].message,
+                        "a sortie marked departed needs the plan's as_of (when its recorded "
+                        "history ends)");
+    dd_verify_report_free(r);
+    free(text);
+}
+
 static void test_bad_plans(void **state)
 {
     size_t kinds_seen[DD_V_COUNT] = {0};
@@ -932,6 +1050,7 @@ int main(void)
         cmocka_unit_test(test_hub_people),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_plans),
+        cmocka_unit_test(test_history),
         cmocka_unit_test(test_violation_details),
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_bad_files),

@@ -54,6 +54,8 @@ typedef struct dd_sortie {
     double acl_kg;
     double floor_m;
     int32_t seats;     /* seats available with the floor used */
+    bool departed;     /* history: the sortie left at `departure`, as recorded
+                        * (a re-plan's sorties that had gone); false: planned */
     size_t n_pax;
     dd_pax *pax;       /* people aboard */
     size_t n_ferry_pax;
@@ -180,6 +182,10 @@ typedef struct dd_plan {
                           * to meet the terms (docs/plan.md) */
     uint64_t iterations;
     double seconds;
+    /* a re-plan (dd_replanner_plan): the time it was made from; its
+     * sorties marked departed are what happened before it. Read only when
+     * a sortie is marked departed. */
+    dd_time as_of;
 } dd_plan;
 
 /* What the search prefers once every term that can be met is met: the

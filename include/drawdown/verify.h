@@ -124,6 +124,15 @@ typedef struct dd_verify_report {
     /* what the plan holds */
     size_t n_sorties, n_clearances, n_commercial;
     int64_t people_moved, pieces_moved;
+    /* Facts of the recorded history (a re-plan's sorties marked departed,
+     * at or before its as_of: docs/verify.md): what breaks a rule between
+     * recorded sorties alone, which the plan cannot change. They are not
+     * violations: counted against no kind or term, and a plan with only
+     * facts complies. Stored as violations are (at most
+     * DD_VERIFY_MAX_VIOLATIONS). */
+    size_t n_facts;        /* found in all */
+    size_t n_facts_stored; /* in `facts` */
+    const dd_violation *facts;
 } dd_verify_report;
 
 /*

@@ -70,6 +70,11 @@ void dd__cli_own_check_print(const dd_own_check *c, bool met, FILE *f)
         fputs("verification: the independent verifier finds the plan complies with every "
               "term\n",
               f);
+        if (r->n_facts) /* a re-plan's history: what happened, not the plan */
+            fprintf(f,
+                    "  %zu finding%s between sorties that had already departed: facts of the "
+                    "recorded history, not violations (drawdown verify lists them)\n",
+                    r->n_facts, r->n_facts == 1 ? "" : "s");
         return;
     }
     if (met)

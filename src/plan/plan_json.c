@@ -269,6 +269,8 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_obj_end(w);
         dd__jw_time(w, s, "arrival_at_site", so->arrival_at_site);
         dd__jw_time(w, s, "departure", so->departure);
+        if (so->departed) /* history: only re-plans have it */
+            dd__jw_kbool(w, "departed", true);
         dd__jw_time(w, s, "arrival", so->arrival);
         jlocal(w, s, "departure_local", so->departure, tz);
         dd__jw_kint(w, "clearance", so->clearance + 1);
@@ -570,6 +572,12 @@ static dd_status write_doc(const dd_plan *p, const char *scenario_path,
     dd__jw_kint(&w, "seed", (int64_t)p->seed);
     dd__jw_time(&w, s, "epoch", 0);
     dd__jw_time(&w, s, "deadline", s->agreement.deadline);
+    /* a re-plan with history: when what its departed sorties record ends */
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].departed) {
+            dd__jw_time(&w, s, "as_of", p->as_of);
+            break;
+        }
 
     dd__jw_key(&w, "summary");
     dd__jw_obj(&w);

@@ -678,6 +678,7 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     p->seed = b->seed;
     p->objective = b->objective;
     p->fleet_mix = b->fleet_mix;
+    p->as_of = x->now;
     dd_plan_lend_loads(p, b->loads);
     memcpy(p->tasks, b->tasks, s->n_tasks * sizeof *p->tasks);
     memcpy(p->released, b->released, s->n_people * sizeof *p->released);
@@ -714,6 +715,7 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
             so.ferry_pax = NULL;
             so.n_ferry_pax = 0;
         }
+        so.departed = left[p->n_sorties];
         p->sorties[p->n_sorties++] = so;
         for (size_t k = 0; k < so.n_ferry_pax; k++)
             p->arrived[so.ferry_pax[k].people] = so.arrival_at_site;

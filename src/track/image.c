@@ -202,6 +202,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(p->fleet_mix);
     PUT(p->iterations);
     dd__buf_f64(b, p->seconds);
+    PUT(p->as_of); /* version 4 */
     PUT(p->loads != NULL);
     if (p->loads)
         write_loads(p->loads, b);
@@ -223,6 +224,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         dd__buf_f64(b, x->acl_kg);
         dd__buf_f64(b, x->floor_m);
         PUT(x->seats);
+        PUT(x->departed); /* version 4 */
         put_pax(b, x->n_pax, x->pax);
         put_pax(b, x->n_ferry_pax, x->ferry_pax);
     }
@@ -539,7 +541,7 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
     if (!dd__rd_tag(r, "drawdown-plan-image"))
         return false;
     r->version = dd__rd_v(r);
-    if (r->version != DD__IMAGE_VERSION && r->version != 2) {
+    if (r->version < 2 || r->version > DD__IMAGE_VERSION) {
         dd__rd_fail(r, "an image version this drawdown does not read");
         return false;
     }
@@ -554,6 +556,8 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
     p->fleet_mix = dd__rd_v(r) != 0;
     p->iterations = (uint64_t)dd__rd_v(r);
     p->seconds = dd__rd_f64(r);
+    if (r->version >= 4)
+        p->as_of = dd__rd_v(r);
     return true;
 }
 
@@ -588,6 +592,7 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
         x->acl_kg = dd__rd_f64(r);
         x->floor_m = dd__rd_f64(r);
         x->seats = dd__rd_i32(r);
+        x->departed = r->version >= 4 && dd__rd_v(r) != 0;
         st = read_pax(r, s, &x->n_pax, &x->pax);
         if (st == DD_OK)
             st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);

@@ -143,6 +143,15 @@ static int32_t vweekday(const dd_scenario *s, int32_t day)
     return (int32_t)(w < 0 ? w + 7 : w);
 }
 
+/* Are the requests q[0..n) all of recorded sorties (history)? */
+static bool all_recorded(const vctx *c, const creq *q, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!c->p->sorties[q[k].sortie].recorded)
+            return false;
+    return n > 0;
+}
+
 /* The weekly caps over groups of `q` (sorted by site when site_level, then
  * day): for every day e, the clearances of the 7 days ending on e (rolling)
  * or of e's calendar week up to e are at most the weekly cap in force on
@@ -182,6 +191,8 @@ static void check_weekly(vctx *c, const creq *q, size_t n, bool site_level)
             dd__vf_date(c, lo, d0, sizeof d0);
             dd__vf_date(c, e, d1, sizeof d1);
             step_note(c, &k, e, note, sizeof note);
+            /* a week of recorded sorties alone over its cap: history */
+            c->fact = (int64_t)cnt > w && all_recorded(c, q + a, cnt);
             if (site_level)
                 dd__vf_worst(c, term, (double)w - (double)cnt,
                              "busiest week: %s %s to %s, %zu of %d", s->sites[q[i].site].id, d0,
@@ -189,8 +200,10 @@ static void check_weekly(vctx *c, const creq *q, size_t n, bool site_level)
             else
                 dd__vf_worst(c, term, (double)w - (double)cnt, "busiest week: %s to %s, %zu of %d",
                              d0, d1, cnt, w);
-            if ((int64_t)cnt <= w)
+            if ((int64_t)cnt <= w) {
+                c->fact = false;
                 continue;
+            }
             list_sorties(c, q + a, cnt, list, sizeof list);
             const creq *over = &q[a + (size_t)w];
             const vclearance *r = &c->p->clearances[over->clr];
@@ -207,6 +220,7 @@ static void check_weekly(vctx *c, const creq *q, size_t n, bool site_level)
                            "%s to %s: %zu clearance%s in the country, above the weekly cap of "
                            "%d%s (sortie%s %s)",
                            d0, d1, cnt, cnt == 1 ? "" : "s", w, note, cnt == 1 ? "" : "s", list);
+            c->fact = false;
             e += 6; /* the next window that holds none of these days' excess */
         }
         i = j;
@@ -246,6 +260,8 @@ static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
             dd__vf_date(c, q[i].day, d, sizeof d);
             step_note(c, &k, q[i].day, note, sizeof note);
             int term = site_level ? T_CAP_SITE : T_CAP_COUNTRY;
+            /* a day of recorded sorties alone over its cap: history */
+            c->fact = (int64_t)cnt > cap && all_recorded(c, q + i, cnt);
             if (site_level)
                 dd__vf_worst(c, term, (double)cap - (double)cnt, "busiest: %s on %s, %zu of %d",
                              s->sites[q[i].site].id, d, cnt, cap);
@@ -270,6 +286,7 @@ static void check_caps(vctx *c, creq *q, size_t n, bool site_level)
                                "%d%s (sortie%s %s)",
                                d, cnt, cnt == 1 ? "" : "s", cap, note, cnt == 1 ? "" : "s", list);
             }
+            c->fact = false;
         }
         i = j;
     }
@@ -483,8 +500,11 @@ void dd__vf_check_clearances(vctx *c)
         int32_t k = c->sortie_clearance[i];
         if ((size_t)p->clearances[k].sortie != i)
             continue;
+        /* a recorded sortie's own request: what happened */
+        c->fact = dd__vf_history(c, (int32_t)i, -1);
         check_request(c, &p->clearances[k], x);
         check_contents(c, &p->clearances[k], x);
+        c->fact = false;
         q[n++] = (creq){k, (int32_t)i, x->site, dd_scenario_day(s, x->dep), x->dep};
     }
     if (c->terms[T_BLACKOUT].applies && !c->terms[T_BLACKOUT].have_worst)
@@ -590,6 +610,10 @@ void dd__vf_check_itineraries(vctx *c)
         const dd_aircraft *t = &s->aircraft[x->type];
         const dd_site *site = &s->sites[x->site];
         long long sid = (long long)x->id;
+        /* between two recorded sorties, or of one alone: history */
+        bool alone = dd__vf_history(c, ord[k].sortie, -1);
+        bool pair = prev && dd__vf_history(c, ord[k].sortie, ord[k - 1].sortie);
+        c->fact = alone;
         /* the tail exists over the whole span */
         int32_t avail = tails_min(t, x->ferry_dep, x->arr);
         if (x->tail > avail) {
@@ -601,6 +625,7 @@ void dd__vf_check_itineraries(vctx *c)
                        sid, t->id, (long long)x->tail, a, b, avail, avail == 1 ? "" : "s");
         }
         /* where the tail is, and when it may leave */
+        c->fact = prev ? pair : alone;
         int32_t at = prev ? prev->dest : t->home;
         if (x->ferry_from != at)
             dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
@@ -630,6 +655,7 @@ void dd__vf_check_itineraries(vctx *c)
                        (long long)prev->id, w);
         }
         /* legs, block-in, ground time */
+        c->fact = alone;
         const dd_hub *from = &s->hubs[x->ferry_from], *to = &s->hubs[x->dest];
         check_leg(c, x, "the ferry", from->id, site->id, x->ferry_arr - x->ferry_dep,
                   dd__vf_distance(from->lat, from->lon, site->lat, site->lon), t->cruise_mps);
@@ -651,6 +677,7 @@ void dd__vf_check_itineraries(vctx *c)
         }
         check_hours(c, x, x->at_site, "lands at");
         check_hours(c, x, x->dep, "leaves");
+        c->fact = false;
     }
     free(ord);
 }
@@ -699,6 +726,104 @@ static void on_ground(const vctx *c, int32_t site, int32_t klass, dd_time t, cha
     }
 }
 
+/* A site's ramp while the sweep runs: per class (and the total, at index
+ * n_classes) the aircraft on the ground, those of planned sorties among
+ * them, and the episode over the MOG it is in: 0 none, 1 one reported as
+ * a fact of the recorded history (every aircraft on the ground recorded),
+ * 2 one reported as a violation. An episode of history is reported again,
+ * as a violation, once a planned sortie is on the ground in it. */
+typedef struct ramp {
+    int64_t *cls, *planned;
+    unsigned char *over;
+    int64_t reserved;
+} ramp;
+
+/* Class k (n_classes: the total) over its limit at t, or not any more. */
+static void ramp_state(vctx *c, ramp *g, int32_t site, size_t k, bool bad, dd_time t,
+                       int64_t trig_id)
+{
+    const dd_scenario *s = c->s;
+    const dd_site *x = &s->sites[site];
+    bool total = k == s->n_classes;
+    unsigned char now = !bad ? 0 : g->planned[k] == 0 && g->cls[k] > 0 ? 1 : 2;
+    if (now <= g->over[k]) {
+        if (!bad)
+            g->over[k] = 0;
+        return;
+    }
+    g->over[k] = now;
+    char when[32], list[200];
+    dd__vf_time(c, t, when, sizeof when);
+    on_ground(c, site, total ? -1 : (int32_t)k, t, list, sizeof list);
+    c->fact = now == 1;
+    if (total) {
+        int32_t cap = x->mog_total;
+        if (cap < 0) {
+            cap = 0;
+            for (size_t m = 0; m < x->n_mog; m++)
+                cap += x->mog[m].count;
+        }
+        dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, site, dd_scenario_day(s, t), 0, 0,
+                   "%s at %s: %lld aircraft on the ground (sorties %s) and %lld slot%s "
+                   "reserved; the MOG is %d",
+                   x->id, when, (long long)g->cls[k], list, (long long)g->reserved,
+                   g->reserved == 1 ? "" : "s", cap);
+    } else {
+        int32_t cap = 0;
+        for (size_t m = 0; m < x->n_mog; m++)
+            if ((size_t)x->mog[m].klass == k)
+                cap = x->mog[m].count;
+        dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, site, dd_scenario_day(s, t), 0, 0,
+                   "%s at %s: %lld %s on the ground (sorties %s); the %s MOG is %d", x->id,
+                   when, (long long)g->cls[k], s->classes[k], list, s->classes[k], cap);
+    }
+    c->fact = false;
+}
+
+/* One site's sweep over its events ev[0..n), sorted. */
+static void sweep_ramp(vctx *c, int32_t j, const gev *ev, size_t n, ramp *g)
+{
+    const dd_scenario *s = c->s;
+    const dd_site *site = &s->sites[j];
+    int32_t total_cap = site->mog_total;
+    if (total_cap < 0) {
+        total_cap = 0;
+        for (size_t k = 0; k < site->n_mog; k++)
+            total_cap += site->mog[k].count;
+    }
+    size_t nc = s->n_classes;
+    memset(g->cls, 0, (nc + 1) * sizeof *g->cls);
+    memset(g->planned, 0, (nc + 1) * sizeof *g->planned);
+    memset(g->over, 0, nc + 1);
+    g->reserved = 0;
+    for (size_t e = 0; e < n;) {
+        dd_time t = ev[e].t;
+        int32_t trigger = -1;
+        for (; e < n && ev[e].t == t; e++) {
+            if (ev[e].klass < 0) {
+                g->reserved += ev[e].delta;
+                continue;
+            }
+            bool planned = !c->p->sorties[ev[e].sortie].recorded;
+            g->cls[ev[e].klass] += ev[e].delta;
+            g->cls[nc] += ev[e].delta;
+            g->planned[ev[e].klass] += planned ? ev[e].delta : 0;
+            g->planned[nc] += planned ? ev[e].delta : 0;
+            if (ev[e].delta > 0)
+                trigger = ev[e].sortie;
+        }
+        int64_t trig_id = trigger >= 0 ? c->p->sorties[trigger].id : 0;
+        ramp_state(c, g, j, nc, g->cls[nc] > 0 && g->cls[nc] + g->reserved > total_cap, t,
+                   trig_id);
+        /* per class: reservations are generic ramp slots and count
+         * against the total only */
+        for (size_t k = 0; k < site->n_mog; k++) {
+            int32_t kl = site->mog[k].klass;
+            ramp_state(c, g, j, (size_t)kl, g->cls[kl] > site->mog[k].count, t, trig_id);
+        }
+    }
+}
+
 void dd__vf_check_mog(vctx *c)
 {
     const vplan *p = c->p;
@@ -706,23 +831,22 @@ void dd__vf_check_mog(vctx *c)
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
         const dd_aircraft *t = &s->aircraft[x->type];
+        c->fact = dd__vf_history(c, (int32_t)i, -1);
         if (!may_use(&s->sites[x->site], t->klass))
             dd__vf_add(c, DD_V_MOG, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
                        "sortie %lld: the %s (class %s) may not use %s: no MOG for its class",
                        (long long)x->id, t->id, s->classes[t->klass], s->sites[x->site].id);
+        c->fact = false;
     }
     size_t n_ev = 2 * p->n_sorties;
     for (size_t j = 0; j < s->n_sites; j++)
         n_ev += 2 * s->sites[j].n_reservations;
     gev *ev = malloc((n_ev ? n_ev : 1) * sizeof *ev);
-    int64_t *cls = calloc(s->n_classes + 1, sizeof *cls);
-    bool *over = calloc(s->n_classes + 1, sizeof *over);
-    if (!ev || !cls || !over) {
-        free(ev);
-        free(cls);
-        free(over);
+    ramp g = {calloc(s->n_classes + 1, sizeof *g.cls),
+              calloc(s->n_classes + 1, sizeof *g.planned), calloc(s->n_classes + 1, 1), 0};
+    if (!ev || !g.cls || !g.planned || !g.over) {
         c->oom = true;
-        return;
+        goto done;
     }
     for (size_t j = 0; j < s->n_sites; j++) {
         const dd_site *site = &s->sites[j];
@@ -743,61 +867,11 @@ void dd__vf_check_mog(vctx *c)
             ev[n++] = (gev){rv->to, -rv->slots, -1, -1};
         }
         qsort(ev, n, sizeof *ev, cmp_gev);
-        int32_t total_cap = site->mog_total;
-        if (total_cap < 0) {
-            total_cap = 0;
-            for (size_t k = 0; k < site->n_mog; k++)
-                total_cap += site->mog[k].count;
-        }
-        memset(cls, 0, (s->n_classes + 1) * sizeof *cls);
-        memset(over, 0, (s->n_classes + 1) * sizeof *over);
-        int64_t total = 0, reserved = 0;
-        for (size_t e = 0; e < n;) {
-            dd_time t = ev[e].t;
-            int32_t trigger = -1;
-            for (; e < n && ev[e].t == t; e++) {
-                if (ev[e].klass < 0) {
-                    reserved += ev[e].delta;
-                    continue;
-                }
-                cls[ev[e].klass] += ev[e].delta;
-                total += ev[e].delta;
-                if (ev[e].delta > 0)
-                    trigger = ev[e].sortie;
-            }
-            char when[32], list[200];
-            dd__vf_time(c, t, when, sizeof when);
-            int64_t trig_id = trigger >= 0 ? p->sorties[trigger].id : 0;
-            /* total */
-            bool bad = total > 0 && total + reserved > total_cap;
-            if (bad && !over[s->n_classes]) {
-                on_ground(c, (int32_t)j, -1, t, list, sizeof list);
-                dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, (int32_t)j,
-                           dd_scenario_day(s, t), 0, 0,
-                           "%s at %s: %lld aircraft on the ground (sorties %s) and %lld slot%s "
-                           "reserved; the MOG is %d",
-                           site->id, when, (long long)total, list, (long long)reserved,
-                           reserved == 1 ? "" : "s", total_cap);
-            }
-            over[s->n_classes] = bad;
-            /* per class: reservations are generic ramp slots and count
-             * against the total only */
-            for (size_t k = 0; k < site->n_mog; k++) {
-                int32_t kl = site->mog[k].klass;
-                bad = cls[kl] > site->mog[k].count;
-                if (bad && !over[kl]) {
-                    on_ground(c, (int32_t)j, kl, t, list, sizeof list);
-                    dd__vf_add(c, DD_V_MOG, T_NONE, trig_id, NULL, (int32_t)j,
-                               dd_scenario_day(s, t), 0, 0,
-                               "%s at %s: %lld %s on the ground (sorties %s); the %s MOG is %d",
-                               site->id, when, (long long)cls[kl], s->classes[kl], list,
-                               s->classes[kl], site->mog[k].count);
-                }
-                over[kl] = bad;
-            }
-        }
+        sweep_ramp(c, (int32_t)j, ev, n, &g);
     }
+done:
     free(ev);
-    free(cls);
-    free(over);
+    free(g.cls);
+    free(g.planned);
+    free(g.over);
 }

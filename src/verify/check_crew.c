@@ -41,20 +41,29 @@ void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
                   const void *ctx)
 {
     qsort(ev, n, sizeof *ev, cmp_vev);
-    int64_t busy = 0;
-    bool was = false;
+    /* the weight on, that of planned sorties in it, and the episode over
+     * cap: 0 none, 1 reported as a fact of the recorded history (all of
+     * it recorded sorties), 2 as a violation (again, once a planned sortie
+     * is in an episode of history) */
+    int64_t busy = 0, planned = 0;
+    int was = 0;
     for (size_t e = 0; e < n;) {
         dd_time at = ev[e].t;
         int32_t trigger = -1;
         for (; e < n && ev[e].t == at; e++) {
             busy += ev[e].delta;
+            if (ev[e].sortie >= 0 && !c->p->sorties[ev[e].sortie].recorded)
+                planned += ev[e].delta;
             if (ev[e].delta > 0)
                 trigger = ev[e].sortie;
         }
-        bool bad = busy > cap;
-        if (bad && !was && trigger >= 0)
+        int now = busy <= cap ? 0 : planned == 0 && busy > 0 ? 1 : 2;
+        if (now > was && trigger >= 0) {
+            c->fact = now == 1;
             over(c, ctx, at, busy, trigger);
-        was = bad;
+            c->fact = false;
+        }
+        was = now > was ? now : now ? was : 0;
     }
 }
 
@@ -95,6 +104,7 @@ static void check_type_crews(vctx *c, int32_t type, vev *ev)
         dd_time duty = x->arr - x->ferry_dep;
         int32_t need = crews_for(t, duty);
         if (need == 0) {
+            c->fact = dd__vf_history(c, (int32_t)i, -1); /* a recorded duty: history */
             dd__vf_dur(duty, u, sizeof u);
             dd__vf_dur(t->crew_duty_augmented > 0 ? t->crew_duty_augmented : t->crew_duty, w,
                        sizeof w);
@@ -103,6 +113,7 @@ static void check_type_crews(vctx *c, int32_t type, vev *ev)
                        "longer than its %s duty day of %s",
                        (long long)x->id, t->id, u,
                        t->crew_duty_augmented > 0 ? "augmented" : "basic", w);
+            c->fact = false;
             need = 2; /* still takes a crew's time in the sweep */
         }
         dd_time end = x->arr + t->crew_rest;

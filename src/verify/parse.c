@@ -40,6 +40,7 @@ typedef struct prd {
     int64_t epoch_min; /* the epoch in minutes since 1970 */
     size_t n_sorties, n_clearances;
     bool has_sorties, has_clearances; /* the arrays are there to refer to */
+    bool has_as_of;                   /* the plan states when its history ends */
     idmap cargo, people, tasks, sites, hubs, aircraft, milestones;
 } prd;
 
@@ -291,7 +292,7 @@ static bool get_counts(prd *r, const dd_ynode *map, const char *path, const char
 
 static const char *const sortie_keys[] = {"id", "aircraft", "tail", "site", "destination",
                                           "ferry", "arrival_at_site", "departure", "arrival",
-                                          "departure_local", "clearance", "load", NULL};
+                                          "departure_local", "clearance", "load", "departed", NULL};
 static const char *const ferry_keys[] = {"from", "departure", "arrival", "passengers", NULL};
 static const char *const load_keys[] = {"weight_kg", "acl_kg", "pallets", "cargo",
                                         "passengers", "floor_m", "seats_available", NULL};
@@ -344,6 +345,15 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     get_time(r, e, p, "arrival_at_site", false, &x->at_site);
     get_time(r, e, p, "departure", false, &x->dep);
     get_time(r, e, p, "arrival", false, &x->arr);
+    /* optional: only a re-plan's history has it (docs/plan-format.md) */
+    if (lookup(e, "departed") && get_bool(r, e, p, "departed", &x->departed) && x->departed &&
+        !r->has_as_of) {
+        char q[PATHN];
+        subpath(q, p, "departed");
+        perr(r, lookup(e, "departed"), q,
+             "a sortie marked departed needs the plan's as_of (when its recorded history "
+             "ends)");
+    }
     if (get_int(r, e, p, "clearance", 1, &x->clearance_id) && r->has_clearances &&
         (uint64_t)x->clearance_id > r->n_clearances)
         perr(r, lookup(e, "clearance"), p, "no clearance %lld in the plan (it has %zu)",
@@ -681,7 +691,7 @@ static const char *const top_keys[] = {"format",   "version",   "scenario",   "n
                                        "seed",     "epoch",     "deadline",   "summary",
                                        "sorties",  "commercial", "clearances", "tasks",
                                        "people",   "sites",     "milestones", "bounds",
-                                       "relaxations", NULL};
+                                       "relaxations", "as_of", NULL};
 static const char *const summary_keys[] = {"deadline_met",    "completion",   "margin_hours",
                                            "binding",         "binding_detail", "fleet_mix", "objective",
                                            "sorties",         "sorties_by_type", "ferry_legs",
@@ -781,6 +791,12 @@ static void read_plan(prd *r, const dd_ynode *top, vplan *p)
     if (get_time(r, top, "", "deadline", false, &p->deadline)) {
         p->deadline_line = lookup(top, "deadline")->line;
         p->deadline_col = lookup(top, "deadline")->col;
+    }
+    p->as_of = DD_TIME_NONE;
+    if (lookup(top, "as_of") && get_time(r, top, "", "as_of", false, &p->as_of)) {
+        r->has_as_of = true;
+        p->as_of_line = lookup(top, "as_of")->line;
+        p->as_of_col = lookup(top, "as_of")->col;
     }
     r->n_sorties = array_len(top, "sorties", &r->has_sorties);
     r->n_clearances = array_len(top, "clearances", &r->has_clearances);

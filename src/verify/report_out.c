@@ -23,6 +23,25 @@ static void date_of(const dd_scenario *s, int32_t day, char *buf, size_t size)
     snprintf(buf, size, "%s", t);
 }
 
+/* Facts shown in text; --json lists them all. */
+#define FACTS_SHOWN 20
+
+static void write_facts_text(const dd_verify_report *r, FILE *f)
+{
+    if (!r->n_facts)
+        return;
+    fprintf(f,
+            "recorded history: %zu finding%s between sorties that had already departed "
+            "(facts of the record, not violations of the plan):\n",
+            r->n_facts, r->n_facts == 1 ? "" : "s");
+    size_t shown = r->n_facts_stored < FACTS_SHOWN ? r->n_facts_stored : FACTS_SHOWN;
+    for (size_t i = 0; i < shown; i++)
+        fprintf(f, "  %s: %s\n", dd_violation_kind_name(r->facts[i].kind), r->facts[i].message);
+    if (r->n_facts > shown)
+        fprintf(f, "  ... and %zu more (--json lists them)\n", r->n_facts - shown);
+    fputc('\n', f);
+}
+
 dd_status dd_verify_write_text(const dd_verify_report *r, FILE *f)
 {
     for (size_t i = 0; i < r->n_stored; i++)
@@ -32,6 +51,7 @@ dd_status dd_verify_write_text(const dd_verify_report *r, FILE *f)
         fprintf(f, "... and %zu more violations not shown\n", r->n_violations - r->n_stored);
     if (r->n_violations)
         fputc('\n', f);
+    write_facts_text(r, f);
     fprintf(f, "compliance with the agreement:\n");
     for (size_t i = 0; i < r->n_terms; i++) {
         const dd_verify_term *t = &r->terms[i];
@@ -70,6 +90,40 @@ dd_status dd_verify_write_text(const dd_verify_report *r, FILE *f)
     return ferror(f) ? DD_EIO : DD_OK;
 }
 
+/* One violation (or fact) as JSON. */
+static void j_violation(dd_jw *w, const dd_verify_report *r, const dd_violation *v)
+{
+    dd__jw_obj(w);
+    dd__jw_kstr(w, "kind", dd_violation_kind_name(v->kind));
+    dd__jw_key(w, "sortie");
+    if (v->sortie > 0)
+        dd__jw_int(w, v->sortie);
+    else
+        dd__jw_null(w);
+    dd__jw_key(w, "item");
+    if (v->item)
+        dd__jw_str(w, v->item);
+    else
+        dd__jw_null(w);
+    dd__jw_key(w, "site");
+    if (v->site)
+        dd__jw_str(w, v->site);
+    else
+        dd__jw_null(w);
+    dd__jw_key(w, "date");
+    if (v->day >= 0) {
+        char d[16];
+        date_of(r->scenario, v->day, d, sizeof d);
+        dd__jw_str(w, d);
+    } else {
+        dd__jw_null(w);
+    }
+    dd__jw_kint(w, "line", v->line);
+    dd__jw_kint(w, "col", v->col);
+    dd__jw_kstr(w, "message", v->message);
+    dd__jw_obj_end(w);
+}
+
 dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
 {
     dd_jw w;
@@ -90,38 +144,15 @@ dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "violations");
     dd__jw_arr(&w);
-    for (size_t i = 0; i < r->n_stored; i++) {
-        const dd_violation *v = &r->violations[i];
-        dd__jw_obj(&w);
-        dd__jw_kstr(&w, "kind", dd_violation_kind_name(v->kind));
-        dd__jw_key(&w, "sortie");
-        if (v->sortie > 0)
-            dd__jw_int(&w, v->sortie);
-        else
-            dd__jw_null(&w);
-        dd__jw_key(&w, "item");
-        if (v->item)
-            dd__jw_str(&w, v->item);
-        else
-            dd__jw_null(&w);
-        dd__jw_key(&w, "site");
-        if (v->site)
-            dd__jw_str(&w, v->site);
-        else
-            dd__jw_null(&w);
-        dd__jw_key(&w, "date");
-        if (v->day >= 0) {
-            char d[16];
-            date_of(r->scenario, v->day, d, sizeof d);
-            dd__jw_str(&w, d);
-        } else {
-            dd__jw_null(&w);
-        }
-        dd__jw_kint(&w, "line", v->line);
-        dd__jw_kint(&w, "col", v->col);
-        dd__jw_kstr(&w, "message", v->message);
-        dd__jw_obj_end(&w);
-    }
+    for (size_t i = 0; i < r->n_stored; i++)
+        j_violation(&w, r, &r->violations[i]);
+    dd__jw_arr_end(&w);
+    /* findings between recorded sorties alone: facts, not violations */
+    dd__jw_kint(&w, "history_total", (int64_t)r->n_facts);
+    dd__jw_key(&w, "history");
+    dd__jw_arr(&w);
+    for (size_t i = 0; i < r->n_facts_stored; i++)
+        j_violation(&w, r, &r->facts[i]);
     dd__jw_arr_end(&w);
     dd__jw_key(&w, "compliance");
     dd__jw_arr(&w);

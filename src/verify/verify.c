@@ -20,7 +20,7 @@
 typedef struct vowned {
     dd_verify_report r; /* first: the public view */
     dd_arena arena;
-    dd_violation *v;
+    dd_violation *v, *f;
     dd_verify_term *terms;
 } vowned;
 
@@ -40,30 +40,44 @@ const char *dd_violation_kind_name(dd_violation_kind k)
 void dd__vf_add(vctx *c, dd_violation_kind kind, int term, int64_t sortie, const char *item,
                 int32_t site, int32_t day, uint32_t line, uint32_t col, const char *fmt, ...)
 {
-    c->n_found++;
-    c->by_kind[kind]++;
-    if (term >= 0 && (size_t)term < c->n_terms)
-        c->terms[term].n++;
-    if (c->n_v >= DD_VERIFY_MAX_VIOLATIONS || c->oom)
+    size_t *n = c->fact ? &c->n_f : &c->n_v;
+    if (c->fact) {
+        c->n_facts++;
+    } else {
+        c->n_found++;
+        c->by_kind[kind]++;
+        if (term >= 0 && (size_t)term < c->n_terms)
+            c->terms[term].n++;
+    }
+    if (*n >= DD_VERIFY_MAX_VIOLATIONS || c->oom)
         return;
-    dd_violation *v = dd__grow(c->v, &c->cap_v, c->n_v, 64, sizeof *v);
-    if (v)
-        c->v = v;
+    dd_violation **v = c->fact ? &c->f : &c->v;
+    dd_violation *grown = dd__grow(*v, c->fact ? &c->cap_f : &c->cap_v, *n, 64, sizeof **v);
+    if (!grown) {
+        c->oom = true;
+        return;
+    }
+    *v = grown;
     va_list ap;
     va_start(ap, fmt);
-    char *m = v ? dd__arena_vprintf(c->arena, fmt, ap) : NULL;
+    char *m = dd__arena_vprintf(c->arena, fmt, ap);
     va_end(ap);
     if (!m) {
         c->oom = true;
         return;
     }
-    c->v[c->n_v++] = (dd_violation){kind, sortie, item,
-                                    site >= 0 ? c->s->sites[site].id : NULL, day, line, col, m};
+    (*v)[(*n)++] = (dd_violation){kind, sortie, item,
+                                  site >= 0 ? c->s->sites[site].id : NULL, day, line, col, m};
+}
+
+bool dd__vf_history(const vctx *c, int32_t a, int32_t b)
+{
+    return c->p->sorties[a].recorded && (b < 0 || c->p->sorties[b].recorded);
 }
 
 void dd__vf_worst(vctx *c, int term, double value, const char *fmt, ...)
 {
-    if (term < 0 || (size_t)term >= c->n_terms)
+    if (term < 0 || (size_t)term >= c->n_terms || c->fact)
         return;
     vterm *t = &c->terms[term];
     if (t->have_worst && value >= t->worst)
@@ -415,6 +429,7 @@ static void ctx_fini(vctx *c)
     free(c->exits);
     free(c->ferried);
     free(c->v);
+    free(c->f);
     free(c->terms);
     free(c->task_start);
     free(c->task_end);
@@ -435,6 +450,11 @@ static dd_status finish(vctx *c, vowned *o)
     o->v = c->v;
     c->v = NULL;
     r->violations = o->v;
+    r->n_facts = c->n_facts;
+    r->n_facts_stored = c->n_f;
+    o->f = c->f;
+    c->f = NULL;
+    r->facts = o->f;
     size_t n = 0;
     for (size_t i = 0; i < c->n_terms; i++)
         n += !(i >= T_FIXED + c->s->agreement.n_milestones && !c->terms[i].applies);
@@ -458,6 +478,26 @@ static dd_status finish(vctx *c, vowned *o)
     r->terms = o->terms;
     r->n_terms = k;
     return DD_OK;
+}
+
+/* The sorties marked departed that are history: at or before the plan's
+ * as_of. A mark on a departure after it is a claim about the future: the
+ * sortie is judged as planned, and the mark reported. */
+static void mark_history(vctx *c, vplan *p)
+{
+    char a[32], b[32];
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        vsortie *x = &p->sorties[i];
+        x->recorded = x->departed && p->as_of != DD_TIME_NONE && x->dep <= p->as_of;
+        if (!x->departed || x->recorded)
+            continue;
+        dd__vf_time(c, x->dep, a, sizeof a);
+        dd__vf_time(c, p->as_of, b, sizeof b);
+        dd__vf_add(c, DD_V_FORMAT, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld is marked departed at %s, after the plan's as_of %s: a "
+                   "departure yet to come is not history, and is judged as planned",
+                   (long long)x->id, a, b);
+    }
 }
 
 dd_status dd_verify_plan(const dd_scenario *s, const char *plan_path, const char *text,
@@ -495,6 +535,7 @@ dd_status dd_verify_plan(const dd_scenario *s, const char *plan_path, const char
         dd_verify_report_free(r);
         return DD_ENOMEM;
     }
+    mark_history(&c, &p);
     dd__vf_check_summary(&c);
     dd__vf_check_loads(&c);
     dd__vf_check_cargo_flow(&c);
@@ -539,6 +580,7 @@ void dd_verify_report_free(dd_verify_report *r)
     vowned *o = (vowned *)r;
     dd_diags_fini(&o->r.errors);
     free(o->v);
+    free(o->f);
     free(o->terms);
     dd__arena_fini(&o->arena);
     free(o);

@@ -59,6 +59,10 @@ typedef struct vsortie {
     vq *pax;
     uint32_t line, col;
     uint32_t load_line, load_col;
+    /* marked `departed` (history: it left at `dep`); recorded when that is
+     * at or before the plan's as_of: a fact, judged only with what is
+     * planned (docs/verify.md, history) */
+    bool departed, recorded;
 } vsortie;
 
 typedef struct vcommercial {
@@ -160,6 +164,8 @@ typedef struct vmilestone {
 
 typedef struct vplan {
     dd_time epoch, deadline;
+    dd_time as_of; /* when the recorded history ends; DD_TIME_NONE: none stated */
+    uint32_t as_of_line, as_of_col;
     uint32_t epoch_line, epoch_col, deadline_line, deadline_col;
     bool deadline_met;
     dd_time completion;
@@ -247,6 +253,12 @@ typedef struct vctx {
     /* violations */
     dd_violation *v;
     size_t n_v, cap_v, n_found;
+    /* facts of the recorded history: while `fact` is set (dd__vf_history),
+     * dd__vf_add records here, counted against no kind or term, and
+     * dd__vf_worst takes no figure */
+    bool fact;
+    dd_violation *f;
+    size_t n_f, cap_f, n_facts;
     size_t by_kind[DD_V_COUNT];
     /* terms: T_FIXED, then one per milestone, then one per site */
     size_t n_terms;
@@ -270,6 +282,11 @@ typedef struct vctx {
 void dd__vf_add(vctx *c, dd_violation_kind kind, int term, int64_t sortie, const char *item,
                 int32_t site, int32_t day, uint32_t line, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 10, 11)));
+/* Whether what is found about sortie a (and b; -1: a alone), indices, is
+ * a fact of the recorded history: every sortie it involves is recorded
+ * (marked departed, at or before the plan's as_of). A check sets c->fact
+ * to it around the findings that involve only those sorties. */
+bool dd__vf_history(const vctx *c, int32_t a, int32_t b);
 /* Offer a figure to a term's worst: kept when `value` is below the current
  * worst (or the first), with its text. */
 void dd__vf_worst(vctx *c, int term, double value, const char *fmt, ...)
