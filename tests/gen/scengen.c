@@ -25,6 +25,7 @@ typedef struct gen {
                   * rest of each scenario stays as it was before them */
     dd_rng crews; /* crews and utilisation: their own stream too */
     dd_rng hubs;  /* hubs' people a day: their own stream too */
+    dd_rng legs;  /* sites' via (legs inside the country): their own stream */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -377,6 +378,13 @@ static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
     /* the order of closure: after an earlier site (never a cycle) */
     if (i > 0 && chance(g, 0.25))
         fprintf(f, "    after: [S%d]\n", irange(g, 1, i));
+    /* legs inside the country (the legs' stream): a site after the first
+     * may leave through S1, which never has a via (no chain, no cycle) */
+    if (i > 0 && dd_rng_below(&g->legs, 100) < 15) {
+        fprintf(f, "    via: S1\n");
+        if (dd_rng_below(&g->legs, 2))
+            fprintf(f, "    via_transfer: %dh\n", (int)dd_rng_below(&g->legs, 5));
+    }
 }
 
 static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
@@ -537,6 +545,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     dd_rng_seed(&g->caps, seed, 0xca95);
     dd_rng_seed(&g->crews, seed, 0xc4e3);
     dd_rng_seed(&g->hubs, seed, 0x4b5d);
+    dd_rng_seed(&g->legs, seed, 0x1e95);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
