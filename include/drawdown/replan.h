@@ -3,12 +3,14 @@
  * Incremental re-planning (issue 19): the re-planner of plan.h
  * (dd_replanner) run on the states of one execution in time order, keeping
  * what a disruption does not move: the simulation's policy with
- * `--replan incremental` (docs/sim.md, with its figures: it does not pay
- * yet on packed plans); the full re-plan (dd_replanner_run) is the
- * simulation's default and tracking's.
+ * `--replan incremental` (docs/sim.md, with its figures: 1.5 times as
+ * fast on the theater, its estimates not those of the full re-plan
+ * there); the full re-plan (dd_replanner_run) is the simulation's default
+ * and tracking's.
  *
  * Ownership and threads as dd_replanner: one per thread; a run does not
- * allocate once the working memory has grown to the plan's size.
+ * allocate once the working memory has grown to the plan's size (the
+ * tails' timelines grow with what is placed in their gaps).
  */
 #ifndef DRAWDOWN_REPLAN_H
 #define DRAWDOWN_REPLAN_H
@@ -26,11 +28,12 @@ extern "C" {
  * run's placement (the base plan before the first) of every sortie that
  * still fits it — inside the window it holds, its load ready, its airfield
  * open, on the ground from a day D on — and places the others again as
- * dd_replanner_run does; D starts the day after the latest sortie that
- * must move and grows until the sorties placed again leave before it and
- * the kept ones find their tails where they are; with nothing left to
- * keep it is a full run. Every run of a state with keep_clearances, with a
- * weekly cap, with other caps than the last run's or before its `now` is a
+ * dd_replanner_run does, among the kept ones (booked as placed: caps,
+ * ramp, crews, tail hours, hubs) and in the gaps of the tails' timelines
+ * of kept sorties; D is today and the lead time ahead. With nothing left
+ * to keep, or much to move, it is a full run. Every run of a state with
+ * keep_clearances, with other caps than the last run's or before its
+ * `now` is a
  * full one. dd_replanner_reset forgets the last placement: call it when a
  * new execution starts (each replication), so that a run depends only on
  * the execution's own states.
@@ -45,7 +48,7 @@ typedef struct dd_replan_stats {
     uint64_t full;   /* runs that placed every sortie on the ground */
     uint64_t placed; /* sorties placed, summed over the runs and their tries */
     uint64_t kept;   /* sorties kept as placed by the incremental runs */
-    uint64_t grown;  /* times an incremental run moved its day D later */
+    uint64_t grown;  /* unused (0): an incremental run no longer moves its day D */
 } dd_replan_stats;
 void dd_replanner_stats(const dd_replanner *r, dd_replan_stats *out);
 

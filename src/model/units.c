@@ -6,6 +6,8 @@
  */
 #include "model/units.h"
 
+#include "base/json.h"
+
 #include <drawdown/scenario.h>
 
 #include <ctype.h>
@@ -539,4 +541,12 @@ const char *dd__parse_position(const char *s, double *lat, double *lon)
     *lat = la;
     *lon = lo;
     return NULL;
+}
+
+void dd__jw_time(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
+{
+    char buf[40];
+    if (t != DD_TIME_NONE)
+        dd_scenario_format_time(s, t, 0, buf, sizeof buf);
+    dd__jw_kstr(w, key, t != DD_TIME_NONE ? buf : NULL);
 }

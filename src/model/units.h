@@ -13,6 +13,13 @@
 
 #include "read/civil.h"
 
+#include <drawdown/scenario.h>
+
+struct dd_jw;
+/* A JSON member `key`: the time t in UTC as machine formats write it
+ * ("2024-06-07T14:30Z"), or null when there is none (DD_TIME_NONE). */
+void dd__jw_time(struct dd_jw *w, const dd_scenario *s, const char *key, dd_time t);
+
 typedef enum dd_qty {
     DD_Q_WEIGHT,   /* -> kg */
     DD_Q_LENGTH,   /* -> m */

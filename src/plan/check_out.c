@@ -222,15 +222,6 @@ static void kstr(dd_jw *w, const char *k, const char *v)
         dd__jw_null(w);
 }
 
-/* A time as the scenario writes it; null when there is none. */
-static void ktime(dd_jw *w, const dd_scenario *s, const char *k, dd_time t)
-{
-    char buf[64];
-    if (t != DD_TIME_NONE)
-        dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    kstr(w, k, t != DD_TIME_NONE ? buf : NULL);
-}
-
 /* A share from 0 to 1; null when not given (negative). */
 static void kshare(dd_jw *w, const char *k, double v)
 {
@@ -271,7 +262,7 @@ static void j_site(dd_jw *w, const dd_scenario *s, const dd_check_site *x)
     knum(w, "distance_km", round(x->dist_m / 100) / 10);
     kint(w, "sorties_lower_bound", x->sorties_lb);
     kstr(w, "sorties_binding", x->sorties_binding);
-    ktime(w, s, "close_by", x->site->close_by);
+    dd__jw_time(w, s, "close_by", x->site->close_by);
     dd__jw_obj_end(w);
 }
 
@@ -302,7 +293,7 @@ static void j_milestones(dd_jw *w, const dd_check *c)
         const dd_milestone *m = c->milestones[i].m;
         dd__jw_obj(w);
         kstr(w, "id", m->id);
-        ktime(w, s, "at", m->at);
+        dd__jw_time(w, s, "at", m->at);
         knum(w, "days_from_epoch", c->milestones[i].days_from_epoch);
         kstr(w, "site", m->site >= 0 ? s->sites[m->site].id : NULL);
         kshare(w, "personnel", m->personnel_fraction);
@@ -334,8 +325,8 @@ dd_status dd_check_write_json(const dd_check *c, FILE *f)
     dd__jw_obj(&w);
     kint(&w, "version", 1);
     kstr(&w, "scenario", s->name);
-    ktime(&w, s, "epoch", 0);
-    ktime(&w, s, "deadline", s->agreement.deadline);
+    dd__jw_time(&w, s, "epoch", 0);
+    dd__jw_time(&w, s, "deadline", s->agreement.deadline);
     knum(&w, "days_to_deadline", c->days_to_deadline);
     dd__jw_key(&w, "sites");
     dd__jw_arr(&w);

@@ -210,4 +210,12 @@ dd_status dd__plan_bounds(dd_plan *p, const dd__terms *terms);
 dd_status dd__sorties_bound(const dd_scenario *s, const dd_sorties_dims *dims, int64_t *site_lb,
                             const char **binding);
 
+/* A commercial movement (index m) keyed by site and host day: the plan
+ * file and the terms check both sort them so (qsort comparator). */
+typedef struct dd__com_key {
+    int32_t site, day;
+    size_t m;
+} dd__com_key;
+int dd__cmp_com(const void *a, const void *b);
+
 #endif

@@ -6,18 +6,8 @@
 #include <string.h>
 
 #include "base/json.h"
-
-static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
-{
-    char buf[40];
-    dd__jw_key(w, key);
-    if (t == DD_TIME_NONE) {
-        dd__jw_null(w);
-        return;
-    }
-    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    dd__jw_str(w, buf);
-}
+#include "model/units.h"
+#include "plan/plan_int.h"
 
 static void jlocal(dd_jw *w, const dd_scenario *s, const char *key, dd_time t, int32_t tz)
 {
@@ -162,21 +152,6 @@ static bool csr(const int32_t *keys, size_t n, size_t nk, size_t **off_out, size
     return true;
 }
 
-typedef struct com_key {
-    int32_t site, day;
-    size_t m;
-} com_key;
-
-static int cmp_com(const void *a, const void *b)
-{
-    const com_key *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    return (x->m > y->m) - (x->m < y->m);
-}
-
 static int cmp_first(const void *a, const void *b)
 {
     const size_t *x = a, *y = b;
@@ -192,7 +167,7 @@ static bool jindex_build(const dd_plan *p, jindex *x)
         nf += p->sorties[i].n_ferry_pax;
     int32_t *keys = malloc((nm > nf ? nm : nf) * sizeof *keys + 1);
     size_t *fe_code = malloc((nf ? nf : 1) * sizeof *fe_code);
-    com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
+    dd__com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
     size_t *runs = malloc((nm ? 2 * nm : 2) * sizeof *runs);
     x->com = malloc((nm ? nm : 1) * sizeof *x->com);
     x->pallet_id = calloc(p->loads && p->loads->n_pallets ? p->loads->n_pallets : 1,
@@ -234,9 +209,9 @@ static bool jindex_build(const dd_plan *p, jindex *x)
         size_t n = 0;
         for (size_t m = 0; m < nm; m++)
             if (p->movements[m].sortie < 0)
-                ck[n++] = (com_key){s->people[p->movements[m].people].site,
+                ck[n++] = (dd__com_key){s->people[p->movements[m].people].site,
                                     p->movements[m].day, m};
-        qsort(ck, n, sizeof *ck, cmp_com);
+        qsort(ck, n, sizeof *ck, dd__cmp_com);
         size_t nr = 0;
         for (size_t i = 0; i < n; i++)
             if (i == 0 || ck[i].site != ck[i - 1].site || ck[i].day != ck[i - 1].day) {
@@ -280,8 +255,8 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_key(w, "ferry");
         dd__jw_obj(w);
         dd__jw_kstr(w, "from", s->hubs[so->ferry_from].id);
-        jtime(w, s, "departure", so->ferry_departure);
-        jtime(w, s, "arrival", so->arrival_at_site);
+        dd__jw_time(w, s, "departure", so->ferry_departure);
+        dd__jw_time(w, s, "arrival", so->arrival_at_site);
         dd__jw_key(w, "passengers");
         dd__jw_arr(w);
         for (size_t k = 0; k < so->n_ferry_pax; k++) {
@@ -292,9 +267,9 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
         }
         dd__jw_arr_end(w);
         dd__jw_obj_end(w);
-        jtime(w, s, "arrival_at_site", so->arrival_at_site);
-        jtime(w, s, "departure", so->departure);
-        jtime(w, s, "arrival", so->arrival);
+        dd__jw_time(w, s, "arrival_at_site", so->arrival_at_site);
+        dd__jw_time(w, s, "departure", so->departure);
+        dd__jw_time(w, s, "arrival", so->arrival);
         jlocal(w, s, "departure_local", so->departure, tz);
         dd__jw_kint(w, "clearance", so->clearance + 1);
         dd__jw_key(w, "load");
@@ -318,7 +293,7 @@ static void j_commercial(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_obj(w);
         dd__jw_kstr(w, "site", s->sites[site].id);
         jdate(w, s, "date", mv->day);
-        jtime(w, s, "departure", mv->departure);
+        dd__jw_time(w, s, "departure", mv->departure);
         dd__jw_key(w, "passengers");
         dd__jw_arr(w);
         do {
@@ -349,9 +324,9 @@ static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_kint(w, "sortie", c->sortie + 1);
         dd__jw_kstr(w, "site", s->sites[c->site].id);
         dd__jw_kstr(w, "airfield", s->sites[c->site].icao);
-        jtime(w, s, "file_by", c->file_by);
-        jtime(w, s, "window_from", c->window_from);
-        jtime(w, s, "window_to", c->window_to);
+        dd__jw_time(w, s, "file_by", c->file_by);
+        dd__jw_time(w, s, "window_from", c->window_from);
+        dd__jw_time(w, s, "window_to", c->window_to);
         jdate(w, s, "date", c->day);
         dd__jw_kint(w, "count_site", c->count_site);
         dd__jw_kint(w, "count_country", c->count_country);
@@ -376,7 +351,7 @@ static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
                 dd__jw_obj(w);
                 dd__jw_kstr(w, "country",
                             s->agreement.clearance.overflight[ci.overflight[k]].country);
-                jtime(w, s, "file_by", ci.overflight_file_by[k]);
+                dd__jw_time(w, s, "file_by", ci.overflight_file_by[k]);
                 dd__jw_obj_end(w);
             }
             dd__jw_arr_end(w);
@@ -398,8 +373,8 @@ static void j_tasks(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_obj(w);
         dd__jw_kstr(w, "id", t->id);
         dd__jw_kstr(w, "site", s->sites[t->site].id);
-        jtime(w, s, "start", p->tasks[k].start);
-        jtime(w, s, "end", p->tasks[k].end);
+        dd__jw_time(w, s, "start", p->tasks[k].start);
+        dd__jw_time(w, s, "end", p->tasks[k].end);
         dd__jw_key(w, "resources");
         dd__jw_arr(w);
         for (size_t d = 0; d < t->n_demand; d++) {
@@ -427,9 +402,9 @@ static void j_people(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd__jw_kstr(w, "site", s->sites[pg->site].id);
         dd__jw_kint(w, "count", pg->count);
         dd__jw_kstr(w, "role", dd_role_name(pg->role));
-        jtime(w, s, "released", p->released[g]);
-        jtime(w, s, "arrival", p->arrived[g]);
-        jtime(w, s, "entry_request_by",
+        dd__jw_time(w, s, "released", p->released[g]);
+        dd__jw_time(w, s, "arrival", p->arrived[g]);
+        dd__jw_time(w, s, "entry_request_by",
               p->arrived[g] == DD_TIME_NONE ? DD_TIME_NONE
                                             : p->arrived[g] - s->agreement.personnel.entry_lead);
         dd__jw_key(w, "movements");
@@ -444,7 +419,7 @@ static void j_people(dd_jw *w, const dd_plan *p, const jindex *ix)
             else
                 dd__jw_null(w);
             jdate(w, s, "date", mv->day);
-            jtime(w, s, "departure", mv->departure);
+            dd__jw_time(w, s, "departure", mv->departure);
             dd__jw_obj_end(w);
         }
         dd__jw_arr_end(w);
@@ -478,9 +453,9 @@ static void j_sites(dd_jw *w, const dd_plan *p, const jindex *ix)
         const dd_site_plan *sp = &p->sites[si];
         dd__jw_obj(w);
         dd__jw_kstr(w, "site", s->sites[si].id);
-        jtime(w, s, "closure", sp->closure);
+        dd__jw_time(w, s, "closure", sp->closure);
         jlocal(w, s, "closure_local", sp->closure, s->sites[si].tz_offset);
-        jtime(w, s, "close_by", s->sites[si].close_by);
+        dd__jw_time(w, s, "close_by", s->sites[si].close_by);
         dd__jw_key(w, "days");
         dd__jw_arr(w);
         for (size_t d = 0; d < sp->n_days; d++) {
@@ -518,8 +493,8 @@ static void j_milestones(dd_jw *w, const dd_plan *p, const jindex *ix)
         const dd_milestone_result *r = &p->milestones[m];
         dd__jw_obj(w);
         dd__jw_kstr(w, "id", ms->id);
-        jtime(w, s, "at", ms->at);
-        jtime(w, s, "achieved", r->achieved);
+        dd__jw_time(w, s, "at", ms->at);
+        dd__jw_time(w, s, "achieved", r->achieved);
         dd__jw_key(w, "margin_hours");
         if (r->achieved != DD_TIME_NONE)
             dd__jw_num(w, r1((double)(ms->at - r->achieved) / 60.0));
@@ -542,7 +517,7 @@ static void j_bounds(dd_jw *w, const dd_plan *p, const jindex *ix)
     dd__jw_obj(w);
     dd__jw_key(w, "completion");
     dd__jw_obj(w);
-    jtime(w, s, "lower_bound", p->completion_lb);
+    dd__jw_time(w, s, "lower_bound", p->completion_lb);
     dd__jw_kstr(w, "binding", dd_binding_name(p->completion_lb_binding));
     dd__jw_key(w, "gap_hours");
     dd__jw_num(w, p->completion == DD_TIME_NONE ? 0
@@ -593,13 +568,13 @@ static dd_status write_doc(const dd_plan *p, const char *scenario_path,
     dd__jw_kstr(&w, "scenario", scenario_path ? scenario_path : s->path);
     dd__jw_kstr(&w, "name", s->name);
     dd__jw_kint(&w, "seed", (int64_t)p->seed);
-    jtime(&w, s, "epoch", 0);
-    jtime(&w, s, "deadline", s->agreement.deadline);
+    dd__jw_time(&w, s, "epoch", 0);
+    dd__jw_time(&w, s, "deadline", s->agreement.deadline);
 
     dd__jw_key(&w, "summary");
     dd__jw_obj(&w);
     dd__jw_kbool(&w, "deadline_met", p->deadline_met);
-    jtime(&w, s, "completion", p->completion);
+    dd__jw_time(&w, s, "completion", p->completion);
     dd__jw_knum(&w, "margin_hours", r1(p->margin_hours));
     dd__jw_kstr(&w, "binding", dd_binding_name(p->binding));
     dd__jw_kstr(&w, "binding_detail", p->binding_detail);

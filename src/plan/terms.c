@@ -75,14 +75,9 @@ static void check_escorts(dd_plan *p)
     }
 }
 
-typedef struct com_key {
-    int32_t site, day;
-    size_t m;
-} com_key;
-
-static int cmp_com(const void *a, const void *b)
+int dd__cmp_com(const void *a, const void *b)
 {
-    const com_key *x = a, *y = b;
+    const dd__com_key *x = a, *y = b;
     if (x->site != y->site)
         return x->site < y->site ? -1 : 1;
     if (x->day != y->day)
@@ -101,14 +96,14 @@ static dd_status check_commercial(dd_plan *p)
         n += p->movements[m].sortie < 0;
     if (n == 0)
         return DD_OK;
-    com_key *k = malloc(n * sizeof *k);
+    dd__com_key *k = malloc(n * sizeof *k);
     if (!k)
         return DD_ENOMEM;
     n = 0;
     for (size_t m = 0; m < p->n_movements; m++)
         if (p->movements[m].sortie < 0)
-            k[n++] = (com_key){s->people[p->movements[m].people].site, p->movements[m].day, m};
-    qsort(k, n, sizeof *k, cmp_com);
+            k[n++] = (dd__com_key){s->people[p->movements[m].people].site, p->movements[m].day, m};
+    qsort(k, n, sizeof *k, dd__cmp_com);
     for (size_t i = 0; i < n;) {
         const dd_movement *first = &p->movements[k[i].m];
         int32_t site = k[i].site;

@@ -395,9 +395,6 @@ dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
                          const dd__session *u, FILE *f);
 const char *dd__request_state(dd_request_state r);
 const char *dd__sortie_state(dd_sortie_state s);
-/* key: t as the views give times (UTC ISO 8601, null for none). */
-struct dd_jw;
-void dd__view_time(struct dd_jw *w, const dd_scenario *s, const char *key, dd_time t);
 dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user_role role,
                          FILE *f);
 /* Exits and entries per site and day, and the augmentees arriving with

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "model/units.h"
 #include "serve/serve_int.h"
 
 enum { NEXT_MAX = 10, LIST_MAX = 20 };
@@ -48,12 +49,6 @@ static void firsts_add(firsts *f, dd_time t, size_t i)
     f->n = keep + 1;
 }
 
-static void jstr(dd_jw *w, const char *key, const char *v)
-{
-    dd__jw_key(w, key);
-    dd__jw_str(w, v);
-}
-
 /* The sorties of f, as the status's sortie list gives them. */
 static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, const firsts *f)
 {
@@ -66,11 +61,11 @@ static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, cons
         dd__jw_obj(w);
         dd__jw_key(w, "id");
         dd__jw_int(w, (int64_t)i + 1);
-        jstr(w, "site", s->sites[p->sorties[i].site].id);
-        jstr(w, "state", dd__sortie_state(ts->state));
-        jstr(w, "clearance", dd__request_state(ts->request));
-        dd__view_time(w, s, "planned", p->sorties[i].departure);
-        dd__view_time(w, s, "projected", ts->projected);
+        dd__jw_kstr(w, "site", s->sites[p->sorties[i].site].id);
+        dd__jw_kstr(w, "state", dd__sortie_state(ts->state));
+        dd__jw_kstr(w, "clearance", dd__request_state(ts->request));
+        dd__jw_time(w, s, "planned", p->sorties[i].departure);
+        dd__jw_time(w, s, "projected", ts->projected);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -97,10 +92,10 @@ static void requests(dd_jw *w, const dd__slog *l, const dd_track_status *st, con
         dd__jw_obj(w);
         dd__jw_key(w, "sortie");
         dd__jw_int(w, (int64_t)i + 1);
-        jstr(w, "site", s->sites[so->site].id);
-        dd__view_time(w, s, "file_by", p->clearances[so->clearance].file_by);
-        dd__view_time(w, s, "window_from", st->sorties[i].window_from);
-        dd__view_time(w, s, "window_to", st->sorties[i].window_to);
+        dd__jw_kstr(w, "site", s->sites[so->site].id);
+        dd__jw_time(w, s, "file_by", p->clearances[so->clearance].file_by);
+        dd__jw_time(w, s, "window_from", st->sorties[i].window_from);
+        dd__jw_time(w, s, "window_to", st->sorties[i].window_to);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -116,9 +111,9 @@ static void tasks(dd_jw *w, const dd__slog *l, const firsts *f)
     for (size_t k = 0; k < f->n; k++) {
         size_t i = f->i[k];
         dd__jw_obj(w);
-        jstr(w, "id", s->tasks[i].id);
-        jstr(w, "site", s->sites[s->tasks[i].site].id);
-        dd__view_time(w, s, "planned_end", p->tasks[i].end);
+        dd__jw_kstr(w, "id", s->tasks[i].id);
+        dd__jw_kstr(w, "site", s->sites[s->tasks[i].site].id);
+        dd__jw_time(w, s, "planned_end", p->tasks[i].end);
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
@@ -173,10 +168,10 @@ static void links(dd_jw *w, const dd_scenario *s, dd_time at)
     dd__jw_key(w, "links");
     dd__jw_obj(w);
     snprintf(link, sizeof link, "/api/v1/sorties?from=%s&to=%s", from, to);
-    jstr(w, "sorties", link);
+    dd__jw_kstr(w, "sorties", link);
     snprintf(link, sizeof link, "/api/v1/clearances?from=%s&to=%s", from, to);
-    jstr(w, "clearances", link);
-    jstr(w, "events", "/api/v1/events");
+    dd__jw_kstr(w, "clearances", link);
+    dd__jw_kstr(w, "events", "/api/v1/events");
     dd__jw_obj_end(w);
 }
 
@@ -194,7 +189,7 @@ dd_status dd__status_today(const dd__slog *l, const dd_track_status *st, FILE *f
     sorties(&w, l, st, &d.next);
     dd__jw_key(&w, "clearances_to_file");
     dd__jw_obj(&w);
-    dd__view_time(&w, s, "by", d.by);
+    dd__jw_time(&w, s, "by", d.by);
     requests(&w, l, st, &d.to_file);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "clearances_pending");

@@ -13,6 +13,7 @@
 
 #include "base/arena.h"
 #include "base/json.h"
+#include "model/units.h"
 #include "read/ytree.h"
 #include "serve/serve_int.h"
 
@@ -156,33 +157,6 @@ dd_status dd__status_filter(const char *json, size_t len, dd__buf out[2])
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-void dd__view_time(struct dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
-{
-    dd__jw_key(w, key);
-    if (t == DD_TIME_NONE) {
-        dd__jw_null(w);
-        return;
-    }
-    char buf[40];
-    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    dd__jw_str(w, buf);
-}
-
-static void jint(dd_jw *w, const char *key, int64_t v)
-{
-    dd__jw_key(w, key);
-    dd__jw_int(w, v);
-}
-
-static void jstr(dd_jw *w, const char *key, const char *v)
-{
-    dd__jw_key(w, key);
-    if (v)
-        dd__jw_str(w, v);
-    else
-        dd__jw_null(w);
-}
-
 static const char *const sortie_states[] = {"planned", "overdue", "departed", "aborted"};
 static const char *const request_states[] = {"not_due", "overdue", "filed", "approved",
                                              "denied"};
@@ -261,17 +235,17 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     char cs[32];
     call_sign(s, so, (int32_t)i + 1, cs, sizeof cs);
     dd__jw_obj(w);
-    jint(w, "sortie", (int64_t)i + 1);
-    jstr(w, "call_sign", cs);
-    jstr(w, "aircraft", s->aircraft[so->aircraft].id);
-    jstr(w, "aircraft_name", s->aircraft[so->aircraft].name);
-    jstr(w, "from", s->sites[so->site].icao);
-    jstr(w, "site", s->sites[so->site].id);
-    jstr(w, "to", s->hubs[so->hub].icao);
-    dd__view_time(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
-    dd__view_time(w, s, "window_from", ts->window_from);
-    dd__view_time(w, s, "window_to", ts->window_to);
-    dd__view_time(w, s, "departure_planned", so->departure);
+    dd__jw_kint(w, "sortie", (int64_t)i + 1);
+    dd__jw_kstr(w, "call_sign", cs);
+    dd__jw_kstr(w, "aircraft", s->aircraft[so->aircraft].id);
+    dd__jw_kstr(w, "aircraft_name", s->aircraft[so->aircraft].name);
+    dd__jw_kstr(w, "from", s->sites[so->site].icao);
+    dd__jw_kstr(w, "site", s->sites[so->site].id);
+    dd__jw_kstr(w, "to", s->hubs[so->hub].icao);
+    dd__jw_time(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
+    dd__jw_time(w, s, "window_from", ts->window_from);
+    dd__jw_time(w, s, "window_to", ts->window_to);
+    dd__jw_time(w, s, "departure_planned", so->departure);
     /* as the events stand (the status may be a re-plan behind) */
     dd_request_state rq = ts->request;
     int32_t last = n->clearance_ev[i];
@@ -281,8 +255,8 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     } else if (rq == DD_REQ_FILED || rq == DD_REQ_APPROVED || rq == DD_REQ_DENIED) {
         rq = DD_REQ_OVERDUE; /* its events retracted since the status */
     }
-    jstr(w, "state", dd__request_state(rq));
-    jint(w, "passengers", passengers(so));
+    dd__jw_kstr(w, "state", dd__request_state(rq));
+    dd__jw_kint(w, "passengers", passengers(so));
     dd__jw_key(w, "hazard_classes");
     dd__jw_arr(w);
     for (size_t k = 0; ld && k < s->hazard.n_classes && k < 32; k++)
@@ -297,10 +271,10 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     dd__jw_key(w, "decision");
     if (dec) {
         dd__jw_obj(w);
-        jint(w, "event", (int64_t)dec_n);
-        jstr(w, "decision", dec->kind == DD_EV_APPROVED ? "approved" : "denied");
-        dd__view_time(w, s, "at", dec->at);
-        jstr(w, "reason", dec->note);
+        dd__jw_kint(w, "event", (int64_t)dec_n);
+        dd__jw_kstr(w, "decision", dec->kind == DD_EV_APPROVED ? "approved" : "denied");
+        dd__jw_time(w, s, "at", dec->at);
+        dd__jw_kstr(w, "reason", dec->note);
         dd__jw_obj_end(w);
     } else {
         dd__jw_null(w);
@@ -348,7 +322,7 @@ static bool walk_show(page_walk *k, const dd__range *g, size_t i)
  * (null on the last). */
 static void walk_end(dd_jw *w, const page_walk *k, const dd__range *g, const char *route)
 {
-    jint(w, "total", (int64_t)k->total);
+    dd__jw_kint(w, "total", (int64_t)k->total);
     dd__jw_key(w, "next");
     if (!k->next) {
         dd__jw_null(w);
@@ -404,25 +378,25 @@ static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const d
             const dd_pallet *pl = &p->loads->pallets[it->ref];
             for (size_t m = 0; m < pl->n_pieces; m++) {
                 dd__jw_obj(w);
-                jstr(w, "kind", "pallet");
-                jint(w, "pallet", it->ref + 1);
-                jstr(w, "cargo", s->cargo[pl->pieces[m].cargo].id);
-                jstr(w, "description", s->cargo[pl->pieces[m].cargo].description);
-                jint(w, "count", pl->pieces[m].count);
+                dd__jw_kstr(w, "kind", "pallet");
+                dd__jw_kint(w, "pallet", it->ref + 1);
+                dd__jw_kstr(w, "cargo", s->cargo[pl->pieces[m].cargo].id);
+                dd__jw_kstr(w, "description", s->cargo[pl->pieces[m].cargo].description);
+                dd__jw_kint(w, "count", pl->pieces[m].count);
                 dd__jw_obj_end(w);
             }
         } else if (it->kind == DD_LI_BULKY) {
             dd__jw_obj(w);
-            jstr(w, "kind", "bulky");
-            jstr(w, "cargo", s->cargo[it->ref].id);
-            jstr(w, "description", s->cargo[it->ref].description);
-            jint(w, "count", it->count);
+            dd__jw_kstr(w, "kind", "bulky");
+            dd__jw_kstr(w, "cargo", s->cargo[it->ref].id);
+            dd__jw_kstr(w, "description", s->cargo[it->ref].description);
+            dd__jw_kint(w, "count", it->count);
             dd__jw_obj_end(w);
         } else {
             dd__jw_obj(w);
-            jstr(w, "kind", "people");
-            jstr(w, "group", s->people[it->ref].id);
-            jint(w, "count", it->count);
+            dd__jw_kstr(w, "kind", "people");
+            dd__jw_kstr(w, "group", s->people[it->ref].id);
+            dd__jw_kint(w, "count", it->count);
             dd__jw_obj_end(w);
         }
     }
@@ -450,33 +424,33 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         char cs[32];
         call_sign(s, so, (int32_t)i + 1, cs, sizeof cs);
         dd__jw_obj(&w);
-        jint(&w, "id", (int64_t)i + 1);
-        jstr(&w, "call_sign", cs);
-        jstr(&w, "aircraft", s->aircraft[so->aircraft].id);
-        jint(&w, "tail", so->tail + 1);
-        jstr(&w, "site", s->sites[so->site].id);
-        jstr(&w, "hub", s->hubs[so->hub].id);
-        dd__view_time(&w, s, "arrival_at_site", so->arrival_at_site);
-        dd__view_time(&w, s, "departure", so->departure);
-        dd__view_time(&w, s, "arrival", so->arrival);
-        jstr(&w, "state", dd__sortie_state(ts->state));
-        dd__view_time(&w, s, "departed", ts->departed);
-        dd__view_time(&w, s, "projected", ts->projected);
-        jstr(&w, "clearance", dd__request_state(ts->request));
+        dd__jw_kint(&w, "id", (int64_t)i + 1);
+        dd__jw_kstr(&w, "call_sign", cs);
+        dd__jw_kstr(&w, "aircraft", s->aircraft[so->aircraft].id);
+        dd__jw_kint(&w, "tail", so->tail + 1);
+        dd__jw_kstr(&w, "site", s->sites[so->site].id);
+        dd__jw_kstr(&w, "hub", s->hubs[so->hub].id);
+        dd__jw_time(&w, s, "arrival_at_site", so->arrival_at_site);
+        dd__jw_time(&w, s, "departure", so->departure);
+        dd__jw_time(&w, s, "arrival", so->arrival);
+        dd__jw_kstr(&w, "state", dd__sortie_state(ts->state));
+        dd__jw_time(&w, s, "departed", ts->departed);
+        dd__jw_time(&w, s, "projected", ts->projected);
+        dd__jw_kstr(&w, "clearance", dd__request_state(ts->request));
         dd__jw_key(&w, "keeps_clearance");
         dd__jw_bool(&w, ts->keeps_clearance);
-        dd__view_time(&w, s, "window_from", ts->window_from);
-        dd__view_time(&w, s, "window_to", ts->window_to);
+        dd__jw_time(&w, s, "window_from", ts->window_from);
+        dd__jw_time(&w, s, "window_to", ts->window_to);
         dd__jw_key(&w, "weight_kg");
         dd__jw_num(&w, so->weight_kg);
         dd__jw_key(&w, "acl_kg");
         dd__jw_num(&w, so->acl_kg);
-        jint(&w, "passengers", passengers(so));
+        dd__jw_kint(&w, "passengers", passengers(so));
         dd__jw_key(&w, "load");
         if (ld) {
             dd__jw_obj(&w);
-            jint(&w, "id", so->load + 1);
-            jint(&w, "pallets", ld->pallets);
+            dd__jw_kint(&w, "id", so->load + 1);
+            dd__jw_kint(&w, "pallets", ld->pallets);
             dd__jw_key(&w, "sensitive");
             dd__jw_bool(&w, ld->sensitive);
             load_items(&w, s, p, ld);
@@ -511,19 +485,19 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
         if (!site_ok(u, so->site) || !so->n_pax || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
             continue;
         dd__jw_obj(&w);
-        jint(&w, "sortie", (int64_t)i + 1);
-        jstr(&w, "site", s->sites[so->site].id);
-        dd__view_time(&w, s, "departure", so->departure);
-        jstr(&w, "state", dd__sortie_state(n->st->sorties[i].state));
+        dd__jw_kint(&w, "sortie", (int64_t)i + 1);
+        dd__jw_kstr(&w, "site", s->sites[so->site].id);
+        dd__jw_time(&w, s, "departure", so->departure);
+        dd__jw_kstr(&w, "state", dd__sortie_state(n->st->sorties[i].state));
         dd__jw_key(&w, "groups");
         dd__jw_arr(&w);
         for (size_t k = 0; k < so->n_pax; k++) {
             const dd_people *grp = &s->people[so->pax[k].people];
             dd__jw_obj(&w);
-            jstr(&w, "group", grp->id);
-            jstr(&w, "unit", grp->unit);
-            jstr(&w, "role", dd_role_name(grp->role));
-            jint(&w, "count", so->pax[k].count);
+            dd__jw_kstr(&w, "group", grp->id);
+            dd__jw_kstr(&w, "unit", grp->unit);
+            dd__jw_kstr(&w, "role", dd_role_name(grp->role));
+            dd__jw_kint(&w, "count", so->pax[k].count);
             dd__jw_key(&w, "escort");
             dd__jw_bool(&w, so->pax[k].escort);
             dd__jw_obj_end(&w);
@@ -622,11 +596,11 @@ static void arrivals(dd_jw *w, const dd_plan *p, bool host)
             if (p->arrived[g] == DD_TIME_NONE)
                 continue;
             dd__jw_obj(w);
-            jstr(w, "group", s->people[g].id);
-            jstr(w, "site", s->sites[s->people[g].site].id);
-            jint(w, "people", s->people[g].count);
-            dd__view_time(w, s, "arrival", p->arrived[g]);
-            dd__view_time(w, s, "entry_request_by", p->arrived[g] - lead);
+            dd__jw_kstr(w, "group", s->people[g].id);
+            dd__jw_kstr(w, "site", s->sites[s->people[g].site].id);
+            dd__jw_kint(w, "people", s->people[g].count);
+            dd__jw_time(w, s, "arrival", p->arrived[g]);
+            dd__jw_time(w, s, "entry_request_by", p->arrived[g] - lead);
             dd__jw_obj_end(w);
         }
     } else {
@@ -657,9 +631,9 @@ static void arrivals(dd_jw *w, const dd_plan *p, bool host)
             char date[40];
             day_text(s, days[i], date, sizeof date);
             dd__jw_obj(w);
-            jstr(w, "date", date);
-            jint(w, "entering", people);
-            dd__view_time(w, s, "entry_request_by", first - lead);
+            dd__jw_kstr(w, "date", date);
+            dd__jw_kint(w, "entering", people);
+            dd__jw_time(w, s, "entry_request_by", first - lead);
             dd__jw_obj_end(w);
         }
         free(days);
@@ -683,7 +657,7 @@ dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, bool host, FILE *
     for (size_t k = 0; k < s->n_sites; k++) {
         const dd_site_plan *sp = &p->sites[k];
         dd__jw_obj(&w);
-        jstr(&w, "id", s->sites[k].id);
+        dd__jw_kstr(&w, "id", s->sites[k].id);
         dd__jw_key(&w, "days");
         dd__jw_arr(&w);
         for (size_t d = 0; d < sp->n_days; d++) {
@@ -693,10 +667,10 @@ dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, bool host, FILE *
             char date[40];
             day_text(s, sp->days[d].day, date, sizeof date);
             dd__jw_obj(&w);
-            jstr(&w, "date", date);
-            jint(&w, "exits_planned", sp->days[d].exits);
-            jint(&w, "processed", processed);
-            jint(&w, "entries_planned", entries);
+            dd__jw_kstr(&w, "date", date);
+            dd__jw_kint(&w, "exits_planned", sp->days[d].exits);
+            dd__jw_kint(&w, "processed", processed);
+            dd__jw_kint(&w, "entries_planned", entries);
             dd__jw_obj_end(&w);
         }
         dd__jw_arr_end(&w);
@@ -725,17 +699,17 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
     for (size_t k = 0; k < s->n_sites; k++) {
         const dd_site *site = &s->sites[k];
         dd__jw_obj(&w);
-        jstr(&w, "id", site->id);
-        jstr(&w, "icao", site->icao);
-        jint(&w, "mog", site->mog_total);
+        dd__jw_kstr(&w, "id", site->id);
+        dd__jw_kstr(&w, "icao", site->icao);
+        dd__jw_kint(&w, "mog", site->mog_total);
         dd__jw_key(&w, "reservations");
         dd__jw_arr(&w);
         for (size_t r = 0; r < site->n_reservations; r++) {
             dd__jw_obj(&w);
-            dd__view_time(&w, s, "from", site->reservations[r].from);
-            dd__view_time(&w, s, "to", site->reservations[r].to);
-            jint(&w, "slots", site->reservations[r].slots);
-            jstr(&w, "note", site->reservations[r].note);
+            dd__jw_time(&w, s, "from", site->reservations[r].from);
+            dd__jw_time(&w, s, "to", site->reservations[r].to);
+            dd__jw_kint(&w, "slots", site->reservations[r].slots);
+            dd__jw_kstr(&w, "note", site->reservations[r].note);
             dd__jw_obj_end(&w);
         }
         dd__jw_arr_end(&w);
@@ -751,10 +725,10 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
                                                           : so->departure;
             dd_time on = dep - (so->departure - so->arrival_at_site);
             dd__jw_obj(&w);
-            jstr(&w, "aircraft", s->aircraft[so->aircraft].id);
-            jstr(&w, "class", s->classes[s->aircraft[so->aircraft].klass]);
-            dd__view_time(&w, s, "on_ramp", on);
-            dd__view_time(&w, s, "off_ramp", dep);
+            dd__jw_kstr(&w, "aircraft", s->aircraft[so->aircraft].id);
+            dd__jw_kstr(&w, "class", s->classes[s->aircraft[so->aircraft].klass]);
+            dd__jw_time(&w, s, "on_ramp", on);
+            dd__jw_time(&w, s, "off_ramp", dep);
             dd__jw_key(&w, "gone");
             dd__jw_bool(&w, ts->departed != DD_TIME_NONE);
             dd__jw_obj_end(&w);
@@ -821,15 +795,15 @@ dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user
     dd_jw w;
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
-    jint(&w, "n", (int64_t)i + 1);
-    dd__view_time(&w, s, "time", e->at);
-    jstr(&w, "event", dd__slog_event_name(e->kind));
-    jstr(&w, "subject", e->subject);
-    jstr(&w, "value", e->value);
+    dd__jw_kint(&w, "n", (int64_t)i + 1);
+    dd__jw_time(&w, s, "time", e->at);
+    dd__jw_kstr(&w, "event", dd__slog_event_name(e->kind));
+    dd__jw_kstr(&w, "subject", e->subject);
+    dd__jw_kstr(&w, "value", e->value);
     if (role != DD_USER_HOST || e->kind != DD_EV_FILED)
-        jstr(&w, "note", e->note);
+        dd__jw_kstr(&w, "note", e->note);
     if (role != DD_USER_HOST)
-        jstr(&w, "source", e->origin);
+        dd__jw_kstr(&w, "source", e->origin);
     dd__jw_key(&w, "retracted_by");
     if (n->retracted_by[i])
         dd__jw_int(&w, n->retracted_by[i]);
@@ -845,7 +819,7 @@ dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
     dd_jw w;
     dd__jw_init(&w, f, false);
     dd__jw_obj(&w);
-    jint(&w, "count", (int64_t)n->ev->n);
+    dd__jw_kint(&w, "count", (int64_t)n->ev->n);
     dd__jw_key(&w, "events");
     dd__jw_arr(&w);
     dd_status st = dd__jw_end(&w);

@@ -14,13 +14,29 @@
  * two rounds an instruction, the message schedule four words at a time
  * with sha256msg1/sha256msg2.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "track/sha256.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define HAVE_SHANI 1
+
+/* Does the processor have the SHA extensions (CPUID leaf 7, EBX bit 29)
+ * and SSSE3 and SSE4.1 (leaf 1, ECX bits 9 and 19)? Asked through CPUID
+ * itself: compilers do not all know "sha" as a feature name. */
+static bool cpu_has_sha(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19)))
+        return false;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return false;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & (1u << 29)) != 0;
+}
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -81,8 +97,7 @@ void dd__sha256_init(dd__sha256_ctx *c)
 {
     memset(c, 0, sizeof *c);
 #ifdef HAVE_SHANI
-    __builtin_cpu_init();
-    c->fast = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    c->fast = cpu_has_sha();
 #endif
     if (!c->fast) {
         crypto_hash_sha256_init(&c->slow);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "model/units.h"
 #include <drawdown/track.h>
 
 static void fmt(const dd_scenario *s, dd_time t, char *buf, size_t n)
@@ -177,23 +178,6 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
 
 /* ---- JSON (docs/track.md) ------------------------------------------------ */
 
-static void jtime(dd_jw *w, const dd_scenario *s, const char *key, dd_time t)
-{
-    dd__jw_key(w, key);
-    if (t == DD_TIME_NONE) {
-        dd__jw_null(w);
-        return;
-    }
-    char buf[40];
-    dd_scenario_format_time(s, t, 0, buf, sizeof buf);
-    dd__jw_str(w, buf);
-}
-
-static void jint(dd_jw *w, const char *key, int64_t v)
-{
-    dd__jw_kint(w, key, v);
-}
-
 dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st, FILE *f)
 {
     const dd_scenario *s = p->scenario;
@@ -201,42 +185,42 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
     dd__jw_kstr(&w, "format", "drawdown-status");
-    jint(&w, "version", 1);
-    jtime(&w, s, "at", st->at);
-    jint(&w, "events", (int64_t)st->n_events);
+    dd__jw_kint(&w, "version", 1);
+    dd__jw_time(&w, s, "at", st->at);
+    dd__jw_kint(&w, "events", (int64_t)st->n_events);
     dd__jw_key(&w, "sorties");
     dd__jw_obj(&w);
-    jint(&w, "planned", (int64_t)st->n_sorties);
-    jint(&w, "due", (int64_t)st->sorties_due);
-    jint(&w, "departed", (int64_t)st->sorties_departed);
-    jint(&w, "overdue", (int64_t)st->sorties_overdue);
-    jint(&w, "aborted", (int64_t)st->sorties_aborted);
+    dd__jw_kint(&w, "planned", (int64_t)st->n_sorties);
+    dd__jw_kint(&w, "due", (int64_t)st->sorties_due);
+    dd__jw_kint(&w, "departed", (int64_t)st->sorties_departed);
+    dd__jw_kint(&w, "overdue", (int64_t)st->sorties_overdue);
+    dd__jw_kint(&w, "aborted", (int64_t)st->sorties_aborted);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "clearances");
     dd__jw_obj(&w);
-    jint(&w, "due", (int64_t)st->requests_due);
-    jint(&w, "approved", (int64_t)st->requests_approved);
-    jint(&w, "denied", (int64_t)st->requests_denied);
-    jint(&w, "pending", (int64_t)st->requests_filed);
-    jint(&w, "overdue", (int64_t)st->requests_overdue);
-    jint(&w, "to_file_anew", (int64_t)st->requests_to_file);
+    dd__jw_kint(&w, "due", (int64_t)st->requests_due);
+    dd__jw_kint(&w, "approved", (int64_t)st->requests_approved);
+    dd__jw_kint(&w, "denied", (int64_t)st->requests_denied);
+    dd__jw_kint(&w, "pending", (int64_t)st->requests_filed);
+    dd__jw_kint(&w, "overdue", (int64_t)st->requests_overdue);
+    dd__jw_kint(&w, "to_file_anew", (int64_t)st->requests_to_file);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "tasks");
     dd__jw_obj(&w);
-    jint(&w, "due", (int64_t)st->tasks_due);
-    jint(&w, "done", (int64_t)st->tasks_done);
-    jint(&w, "late", (int64_t)st->tasks_late);
+    dd__jw_kint(&w, "due", (int64_t)st->tasks_due);
+    dd__jw_kint(&w, "done", (int64_t)st->tasks_done);
+    dd__jw_kint(&w, "late", (int64_t)st->tasks_late);
     dd__jw_obj_end(&w);
-    jint(&w, "tails_down", (int64_t)st->tails_down);
+    dd__jw_kint(&w, "tails_down", (int64_t)st->tails_down);
     dd__jw_key(&w, "processing");
     dd__jw_obj(&w);
-    jint(&w, "processed", st->processed);
-    jint(&w, "planned", st->processed_plan);
+    dd__jw_kint(&w, "processed", st->processed);
+    dd__jw_kint(&w, "planned", st->processed_plan);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "projection");
     dd__jw_obj(&w);
-    jtime(&w, s, "completion_planned", st->completion_plan);
-    jtime(&w, s, "completion", st->completion_projected);
+    dd__jw_time(&w, s, "completion_planned", st->completion_plan);
+    dd__jw_time(&w, s, "completion", st->completion_projected);
     dd__jw_key(&w, "slip_hours");
     if (st->completion_projected == DD_TIME_NONE)
         dd__jw_null(&w);
@@ -244,7 +228,7 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         dd__jw_num(&w, st->slip_hours);
     dd__jw_kbool(&w, "deadline_met", st->deadline_met_projected);
     dd__jw_kbool(&w, "terms_met", st->terms_met_projected);
-    jint(&w, "unplaced", (int64_t)st->sorties_unplaced);
+    dd__jw_kint(&w, "unplaced", (int64_t)st->sorties_unplaced);
     dd__jw_obj_end(&w);
     dd__jw_key(&w, "sites");
     dd__jw_arr(&w);
@@ -252,20 +236,20 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         const dd_track_site *x = &st->sites[k];
         dd__jw_obj(&w);
         dd__jw_kstr(&w, "id", s->sites[k].id);
-        jint(&w, "sorties_out", x->sorties_out);
-        jint(&w, "sorties_out_planned", x->sorties_out_plan);
-        jint(&w, "sorties", x->sorties_total);
-        jint(&w, "people_out", x->people_out);
-        jint(&w, "people_out_planned", x->people_out_plan);
-        jint(&w, "people", x->people_total);
-        jint(&w, "processed", x->processed);
-        jint(&w, "processed_planned", x->processed_plan);
+        dd__jw_kint(&w, "sorties_out", x->sorties_out);
+        dd__jw_kint(&w, "sorties_out_planned", x->sorties_out_plan);
+        dd__jw_kint(&w, "sorties", x->sorties_total);
+        dd__jw_kint(&w, "people_out", x->people_out);
+        dd__jw_kint(&w, "people_out_planned", x->people_out_plan);
+        dd__jw_kint(&w, "people", x->people_total);
+        dd__jw_kint(&w, "processed", x->processed);
+        dd__jw_kint(&w, "processed_planned", x->processed_plan);
         dd__jw_knum(&w, "cargo_out_kg", x->cargo_out_kg);
         dd__jw_knum(&w, "cargo_out_planned_kg", x->cargo_out_plan_kg);
         dd__jw_knum(&w, "cargo_kg", x->cargo_total_kg);
-        jtime(&w, s, "closed_until", x->closed_until);
-        jtime(&w, s, "last_departure", x->projected_close);
-        jtime(&w, s, "close_by", s->sites[k].close_by);
+        dd__jw_time(&w, s, "closed_until", x->closed_until);
+        dd__jw_time(&w, s, "last_departure", x->projected_close);
+        dd__jw_time(&w, s, "close_by", s->sites[k].close_by);
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
@@ -275,12 +259,12 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
     for (size_t i = 0; i < st->n_sorties; i++) {
         const dd_track_sortie *t = &st->sorties[i];
         dd__jw_obj(&w);
-        jint(&w, "id", (int64_t)i + 1);
+        dd__jw_kint(&w, "id", (int64_t)i + 1);
         dd__jw_kstr(&w, "state", state_name(t->state));
         dd__jw_kstr(&w, "clearance", req_json(t->request));
-        jtime(&w, s, "planned", p->sorties[i].departure);
-        jtime(&w, s, "departed", t->departed);
-        jtime(&w, s, "projected", t->projected);
+        dd__jw_time(&w, s, "planned", p->sorties[i].departure);
+        dd__jw_time(&w, s, "departed", t->departed);
+        dd__jw_time(&w, s, "projected", t->projected);
         dd__jw_kbool(&w, "keeps_clearance", t->keeps_clearance);
         dd__jw_obj_end(&w);
     }
