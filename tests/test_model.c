@@ -741,20 +741,16 @@ static void test_vias(void **state)
     assert_int_equal(s->sites[0].via_transfer, 0);
     assert_int_equal(s->sites[1].via, 0);
     assert_int_equal(s->sites[1].via_transfer, 120);
-    /* read, not yet planned: a warning says so, at the via */
-    assert_int_equal(d.n_items, 1);
-    assert_int_equal(d.items[0].severity, DD_SEV_WARNING);
-    assert_int_equal(d.items[0].line, 33);
-    assert_int_equal(d.items[0].col, 10);
-    assert_string_equal(d.items[0].path, "sites[1].via");
-    assert_string_equal(d.items[0].message,
-                        "legs inside the country are not planned yet: the plan flies S2's "
-                        "cargo and people out of the country from S2 itself");
+    assert_int_equal(d.n_items, 0); /* the planner flies the legs: nothing to warn */
     dd_scenario_free(s);
     dd_diags_fini(&d);
     free(text);
     expect_one_error(mini_with(S2_RES, S2_RES "    via: S9\n"), 33, 10, "sites[1].via",
                      "unknown site 'S9'");
+    expect_one_error(mini_with(S2_RES, S2_RES "    via: S1\n    after: [S1]\n"), 33, 10,
+                     "sites[1].via",
+                     "site S2 leaves through S1 but closes after it (after, phases): its last "
+                     "leg lands at S1, which is still open then");
     expect_one_error(mini_with(S2_RES, S2_RES "    via: S2\n"), 33, 10, "sites[1].via",
                      "site S2 cannot leave through itself");
     expect_one_error(mini_with(S2_RES, S2_RES "    via_transfer: 1h\n"), 33, 19,

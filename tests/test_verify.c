@@ -488,7 +488,9 @@ static void test_hubs(void **state)
 }
 
 /* Legs inside the country (issue 18): legs/plan.json flies S2's loads to
- * S1 on legs and out from S1 on their onward sorties; each scenario
+ * S1 on legs and out from S1 on their onward sorties (plan-direct.json,
+ * the plan made before the planner flew legs, flies them out from S2:
+ * each of its two S2 sorties breaks the via); each scenario
  * changes one term the plan then breaks, or the plan is edited: one
  * violation per rule (docs/verify.md, kind `leg`, and the ramp, closing
  * date and crews counting the legs). */
@@ -532,6 +534,9 @@ static void test_legs(void **state)
         {"legs/s-transfer.yaml", "legs/plan.json", NULL, NULL, NULL, 2, DD_V_LEG, 3, "S1",
          "sortie 3 leaves S1 at 2024-06-01T08:53Z, before leg 1's landing at "
          "2024-06-01T05:53Z plus S2's via_transfer of 4h 0m"},
+        {"legs/s.yaml", "legs/plan-direct.json", NULL, NULL, NULL, 2, DD_V_LEG, 1, "S2",
+         "sortie 1 leaves the country from S2, which leaves through S1 (a leg to_site S1 and an "
+         "onward sortie)"},
         {"legs/s.yaml", "legs/plan-noonward.json", NULL, NULL, NULL, 1, DD_V_LEG, 5, "S2",
          "sortie 5: the leg from S2 to S1 has no onward sortie: what it carries never leaves "
          "the country"},

@@ -1062,6 +1062,32 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
  * cargo and people leave the country, resolved once every site id is
  * known. A cycle is reported once, at the `via` that starts it; a via
  * site that itself leaves through another is a chain, refused. */
+/* Does site i close after site v, through the order of closure (its
+ * `after` and the phases, followed transitively)? */
+static bool closes_after(dd_loader *L, const dd_site *sites, size_t ns, int32_t i, int32_t v)
+{
+    bool *seen = alloc_n(L, ns, sizeof *seen);
+    int32_t *stack = alloc_n(L, ns, sizeof *stack);
+    if (!seen || !stack)
+        return false;
+    size_t n = 0;
+    stack[n++] = i;
+    seen[i] = true;
+    while (n > 0) {
+        const dd_site *x = &sites[stack[--n]];
+        for (size_t k = 0; k < x->n_after; k++) {
+            int32_t a = x->after[k];
+            if (a == v)
+                return true;
+            if (a >= 0 && (size_t)a < ns && !seen[a]) {
+                seen[a] = true;
+                stack[n++] = a;
+            }
+        }
+    }
+    return false;
+}
+
 static void load_vias(dd_loader *L, dd_ynode *root)
 {
     size_t ns = L->s->n_sites;
@@ -1081,11 +1107,6 @@ static void load_vias(dd_loader *L, dd_ynode *root)
             dd__lerr(L, n, p, "site %s cannot leave through itself", sites[i].id);
         else if (v >= 0)
             sites[i].via = v;
-        if (v >= 0 && v != (int32_t)i)
-            dd__lwarn(L, n, p,
-                      "legs inside the country are not planned yet: the plan flies %s's "
-                      "cargo and people out of the country from %s itself",
-                      sites[i].id, sites[i].id);
     }
     for (size_t i = 0; i < ns && i < slist->n; i++) {
         if (sites[i].via < 0)
@@ -1117,6 +1138,11 @@ static void load_vias(dd_loader *L, dd_ynode *root)
             const dd_site *v = &sites[sites[i].via];
             dd__lerr(L, n, p, "site %s leaves through %s itself; name %s (vias do not chain)",
                      v->id, sites[v->via].id, sites[v->via].id);
+        } else if (closes_after(L, sites, ns, (int32_t)i, sites[i].via)) {
+            dd__lerr(L, n, p,
+                     "site %s leaves through %s but closes after it (after, phases): its last "
+                     "leg lands at %s, which is still open then",
+                     sites[i].id, sites[sites[i].via].id, sites[sites[i].via].id);
         }
     }
 }

@@ -9,6 +9,10 @@
  * country, no earlier than the landing plus the remote site's
  * via_transfer and within the cabin load for its own distance.
  *
+ * A sortie of a site with `via` that flies out of the country from the
+ * site itself breaks it too (commercial seats the scenario gives the site
+ * are its own).
+ *
  * The other checks see a leg as a sortie of its remote site (its ramp,
  * hours, clearance, what it carries, the site's closure) and the onward
  * sortie as one of the via site (its ramp from the leg's landing, hours,
@@ -115,11 +119,18 @@ static void check_onward(vctx *c, const vsortie *o)
 void dd__vf_check_legs(vctx *c)
 {
     const vplan *p = c->p;
+    const dd_scenario *s = c->s;
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
+        const dd_site *r = &s->sites[x->site];
         if (x->to_site >= 0)
             check_leg_route(c, x);
         else if (x->leg >= 0)
             check_onward(c, x);
+        else if (r->via >= 0)
+            dd__vf_add(c, DD_V_LEG, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld leaves the country from %s, which leaves through %s (a leg "
+                       "to_site %s and an onward sortie)",
+                       (long long)x->id, r->id, s->sites[r->via].id, s->sites[r->via].id);
     }
 }
