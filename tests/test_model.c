@@ -658,17 +658,13 @@ static void test_load_string_and_units(void **state)
     dd_diags_fini(&d);
 }
 
-/* The mini scenario's text with `from` replaced by `to` (once). */
-static char *mini_with(const char *from, const char *to)
+enum { MINI_CAP = 1 << 16 };
+
+/* In buf (MINI_CAP bytes), `from` replaced by `to` (once). */
+static char *text_with(char *buf, const char *from, const char *to)
 {
-    FILE *f = fopen(DATA "/mini/scenario.yaml", "rb");
-    assert_non_null(f);
-    static const size_t cap = 1 << 16;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t n = fread(buf, 1, cap - 1, f);
-    fclose(f);
-    buf[n] = '\0';
+    size_t n = strlen(buf);
+    const size_t cap = MINI_CAP;
     char *at = strstr(buf, from);
     assert_non_null(at);
     size_t lf = strlen(from), lt = strlen(to);
@@ -676,6 +672,101 @@ static char *mini_with(const char *from, const char *to)
     memmove(at + lt, at + lf, strlen(at + lf) + 1);
     memcpy(at, to, lt);
     return buf;
+}
+
+/* The mini scenario's text with `from` replaced by `to` (once). */
+static char *mini_with(const char *from, const char *to)
+{
+    FILE *f = fopen(DATA "/mini/scenario.yaml", "rb");
+    assert_non_null(f);
+    char *buf = malloc(MINI_CAP);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, MINI_CAP - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return text_with(buf, from, to);
+}
+
+/* text loaded (base DATA/mini), which must be valid; d is initialised
+ * here and holds the warnings. */
+static dd_scenario *load_text_ok(const char *name, const char *text, dd_diags *d)
+{
+    dd_diags_init(d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load_string(name, text, strlen(text), DATA "/mini", d, &s);
+    if (st != DD_OK)
+        dump_diags(name, d);
+    assert_int_equal(st, DD_OK);
+    return s;
+}
+
+#define S1_RES "    resources: {team: 2, forklift: 1}\n"
+#define S2_RES "    resources: {team: 1}\n"
+
+/* One error expected from text: its line, column, path and message. */
+static void expect_one_error(char *text, uint32_t line, uint32_t col, const char *path,
+                             const char *message)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_scenario *s = NULL;
+    dd_status st = dd_scenario_load_string("via.yaml", text, strlen(text), DATA "/mini", &d, &s);
+    if (st != DD_EINPUT || d.n_errors != 1)
+        dump_diags("via.yaml", &d);
+    assert_int_equal(st, DD_EINPUT);
+    assert_null(s);
+    assert_int_equal(d.n_errors, 1);
+    const dd_diag *g = NULL;
+    for (size_t k = 0; k < d.n_items && !g; k++)
+        if (d.items[k].severity == DD_SEV_ERROR)
+            g = &d.items[k];
+    assert_non_null(g);
+    assert_int_equal(g->line, line);
+    assert_int_equal(g->col, col);
+    assert_string_equal(g->path, path);
+    assert_string_equal(g->message, message);
+    dd_diags_fini(&d);
+    free(text);
+}
+
+/* Legs inside the country (issue 18): sites[].via and via_transfer, and
+ * each refusal at its place. */
+static void test_vias(void **state)
+{
+    (void)state;
+    char *text = mini_with(S2_RES, S2_RES "    via: S1\n    via_transfer: 2h\n");
+    dd_diags d;
+    dd_scenario *s = load_text_ok("via.yaml", text, &d);
+    assert_int_equal(s->sites[0].via, -1);
+    assert_int_equal(s->sites[0].via_transfer, 0);
+    assert_int_equal(s->sites[1].via, 0);
+    assert_int_equal(s->sites[1].via_transfer, 120);
+    assert_int_equal(d.n_items, 0); /* the planner flies the legs: nothing to warn */
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+    free(text);
+    expect_one_error(mini_with(S2_RES, S2_RES "    via: S9\n"), 33, 10, "sites[1].via",
+                     "unknown site 'S9'");
+    expect_one_error(mini_with(S2_RES, S2_RES "    via: S1\n    after: [S1]\n"), 33, 10,
+                     "sites[1].via",
+                     "site S2 leaves through S1 but closes after it (after, phases): its last "
+                     "leg lands at S1, which is still open then");
+    expect_one_error(mini_with(S2_RES, S2_RES "    via: S2\n"), 33, 10, "sites[1].via",
+                     "site S2 cannot leave through itself");
+    expect_one_error(mini_with(S2_RES, S2_RES "    via_transfer: 1h\n"), 33, 19,
+                     "sites[1].via_transfer",
+                     "via_transfer without via (the site through which this one leaves)");
+    expect_one_error(text_with(mini_with(S2_RES, S2_RES "    via: S1\n"), S1_RES,
+                               S1_RES "    via: S2\n"),
+                     26, 10, "sites[0].via",
+                     "via cycle: S1 -> S2 -> S1 (each site leaves through the next)");
+    /* a third site leaving through S2, which leaves through S1: a chain */
+    expect_one_error(mini_with(S2_RES, S2_RES "    via: S1\n"
+                                       "  - id: S3\n    icao: CCCC\n    position: [16, 8]\n"
+                                       "    mog: {C17: 1, C130: 1}\n"
+                                       "    via: S2\n"),
+                     38, 10, "sites[2].via",
+                     "site S2 leaves through S1 itself; name S1 (vias do not chain)");
 }
 
 /* Caps per week and over time: a schedule, a weekly cap alone (one step
@@ -691,12 +782,7 @@ static void test_clearance_caps(void **state)
     char *t2 = mini_with("    mog: {C17: 1, C130: 2}\n",
                          "    mog: {C17: 1, C130: 2}\n    daily_cap: 3\n    weekly_cap: 9\n");
     dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_scenario *s = NULL;
-    dd_status st = dd_scenario_load_string("caps.yaml", text, strlen(text), DATA "/mini", &d, &s);
-    if (st != DD_OK)
-        dump_diags("caps.yaml", &d);
-    assert_int_equal(st, DD_OK);
+    dd_scenario *s = load_text_ok("caps.yaml", text, &d);
     const dd_clearance_terms *c = &s->agreement.clearance;
     assert_int_equal(c->n_caps, 2);
     assert_int_equal(c->caps[0].day, 6); /* the epoch is 2024-06-01 */
@@ -712,11 +798,7 @@ static void test_clearance_caps(void **state)
     assert_int_equal(s->sites[0].daily_cap, -1);
     dd_scenario_free(s);
     dd_diags_fini(&d);
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    st = dd_scenario_load_string("caps2.yaml", t2, strlen(t2), DATA "/mini", &d, &s);
-    if (st != DD_OK)
-        dump_diags("caps2.yaml", &d);
-    assert_int_equal(st, DD_OK);
+    s = load_text_ok("caps2.yaml", t2, &d);
     c = &s->agreement.clearance;
     assert_int_equal(c->n_caps, 0); /* daily_cap alone: no schedule */
     assert_int_equal(c->daily_cap, 4);
@@ -981,6 +1063,7 @@ int main(void)
         cmocka_unit_test(test_bom_and_crlf_accepted),
         cmocka_unit_test(test_load_string_and_units),
         cmocka_unit_test(test_clearance_caps),
+        cmocka_unit_test(test_vias),
         cmocka_unit_test(test_missing_files),
         cmocka_unit_test(test_time_zones),
         cmocka_unit_test(test_degenerate_texts),

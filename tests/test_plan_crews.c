@@ -326,6 +326,49 @@ static void test_pax_types(void **state)
     dd_scenario_free(s);
 }
 
+/* Legs inside the country (issue 18): S2 leaves through S1
+ * (tests/data/verify/legs/s.yaml, via_transfer 2h). Every S2 sortie is a
+ * leg to S1 followed by its onward sortie on the same tail, at least the
+ * transfer and the ground time after the landing; S2 closes with its last
+ * leg; the verifier agrees. */
+static void test_legs(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/verify/legs/s.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    size_t legs = 0;
+    dd_time last_leg = DD_TIME_NONE;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        if (so->site == 1)
+            assert_int_equal(so->kind, DD_SORTIE_LEG); /* nothing out from S2 */
+        if (so->kind != DD_SORTIE_LEG)
+            continue;
+        legs++;
+        assert_int_equal(so->to_site, 0);
+        const dd_sortie *on = &p->sorties[so->link];
+        assert_int_equal(on->kind, DD_SORTIE_ONWARD);
+        assert_int_equal(on->link, (int32_t)i);
+        assert_int_equal(on->site, 0);
+        assert_int_equal(on->tail, so->tail);
+        assert_int_equal(on->arrival_at_site, so->arrival);
+        assert_true(on->departure >= so->arrival + 180); /* the ground time binds */
+        if (last_leg == DD_TIME_NONE || so->departure > last_leg)
+            last_leg = so->departure;
+    }
+    assert_true(legs >= 2); /* the cargo and the people */
+    assert_int_equal(p->sites[1].closure, last_leg);
+    assert_true(p->completion > last_leg);
+    /* re-planning (simulate, status) does not take legs yet */
+    dd_replanner *rp = NULL;
+    assert_int_equal(dd_replanner_new(p, &rp), DD_EINPUT);
+    assert_null(rp);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),
         cmocka_unit_test(test_pax_types),
+        cmocka_unit_test(test_legs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

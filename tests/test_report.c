@@ -511,6 +511,27 @@ static void test_html(void **state)
     }
 }
 
+/* Legs inside the country (issue 18): the briefing of a plan with legs
+ * (tests/data/verify/legs/plan.json) lists each leg with the site it
+ * flies to and each onward sortie with the leg it continues. */
+static void test_legs(void **state)
+{
+    (void)state;
+    dd_brief *b = load(DD_TEST_DATA "/verify/legs/plan.json");
+    render(b, "legs.html", -1);
+    char path[160];
+    snprintf(path, sizeof path, "%s/legs.html", tmpdir);
+    size_t n;
+    char *h = slurp(path, &n);
+    assert_non_null(strstr(h, "<td>S2</td><td>S1 (leg)</td>"));
+    assert_non_null(strstr(h, "<td>S1</td><td>H (after leg 1)</td>"));
+    assert_non_null(strstr(h, "<td>S1</td><td>H (after leg 5)</td>"));
+    free(h);
+    render(b, "legs.xlsx", -1);
+    render(b, "legs.pdf", -1);
+    dd_brief_free(b);
+}
+
 /* The clearance request's contents (issue 18) in the HTML and XLSX
  * briefing: small-plan.json's first request with a call sign, route,
  * passengers, hazard classes, weapons and overflight clearances. */
@@ -826,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_legs),
         cmocka_unit_test(test_clearance_contents),
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_baseline),

@@ -184,7 +184,7 @@ static void test_covers_scenario(void **state)
         {"dd_clearance_terms", sizeof(dd_clearance_terms), 104},
         {"dd_security_terms", sizeof(dd_security_terms), 24},
         {"dd_personnel_terms", sizeof(dd_personnel_terms), 32},
-        {"dd_site", sizeof(dd_site), 200},
+        {"dd_site", sizeof(dd_site), 208},
         {"dd_reservation", sizeof(dd_reservation), 32},
         {"dd_phase", sizeof(dd_phase), 24},
         {"dd_hub", sizeof(dd_hub), 80},

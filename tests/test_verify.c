@@ -487,6 +487,155 @@ static void test_hubs(void **state)
     }
 }
 
+/* Legs inside the country (issue 18): legs/plan.json flies S2's loads to
+ * S1 on legs and out from S1 on their onward sorties (plan-direct.json,
+ * the plan made before the planner flew legs, flies them out from S2:
+ * each of its two S2 sorties breaks the via); each scenario
+ * changes one term the plan then breaks, or the plan is edited: one
+ * violation per rule (docs/verify.md, kind `leg`, and the ramp, closing
+ * date and crews counting the legs). */
+static char *edited(const char *name, const char *anchor, const char *from, const char *to,
+                    size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", VDATA, name);
+    char *text = read_all(path, len);
+    if (!anchor)
+        return text;
+    char *a = strstr(text, anchor);
+    assert_non_null(a);
+    char *at = strstr(a, from);
+    assert_non_null(at);
+    size_t nf = strlen(from), nt = strlen(to), head = (size_t)(at - text);
+    char *out = malloc(*len - nf + nt + 1);
+    assert_non_null(out);
+    memcpy(out, text, head);
+    memcpy(out + head, to, nt);
+    memcpy(out + head + nt, at + nf, *len - head - nf + 1);
+    *len = *len - nf + nt;
+    free(text);
+    return out;
+}
+
+static void test_legs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *scenario, *plan, *anchor, *from, *to;
+        size_t n;
+        dd_violation_kind kind;
+        int64_t sortie;
+        const char *site, *message;
+    } cases[] = {
+        {"legs/s.yaml", "legs/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL, NULL},
+        {"legs/s-novia.yaml", "legs/plan.json", NULL, NULL, NULL, 2, DD_V_LEG, 1, "S2",
+         "sortie 1 flies a leg from S2 to S1, but S2 leaves the country from itself (it has no "
+         "via)"},
+        {"legs/s-transfer.yaml", "legs/plan.json", NULL, NULL, NULL, 2, DD_V_LEG, 3, "S1",
+         "sortie 3 leaves S1 at 2024-06-01T08:53Z, before leg 1's landing at "
+         "2024-06-01T05:53Z plus S2's via_transfer of 4h 0m"},
+        {"legs/s.yaml", "legs/plan-direct.json", NULL, NULL, NULL, 2, DD_V_LEG, 1, "S2",
+         "sortie 1 leaves the country from S2, which leaves through S1 (a leg to_site S1 and an "
+         "onward sortie)"},
+        {"legs/s.yaml", "legs/plan-noonward.json", NULL, NULL, NULL, 1, DD_V_LEG, 5, "S2",
+         "sortie 5: the leg from S2 to S1 has no onward sortie: what it carries never leaves "
+         "the country"},
+        {"legs/s.yaml", "legs/plan.json", "\"id\": 3,\n   \"aircraft\"", "\"arrival_at_site\": \"2024-06-01T05:53Z\"",
+         "\"arrival_at_site\": \"2024-06-01T05:50Z\"", 1, DD_V_LEG, 3, "S1",
+         "sortie 3: on the ground at S1 from 2024-06-01T05:50Z, but leg 1 lands there at "
+         "2024-06-01T05:53Z"},
+        {"legs/s.yaml", "legs/plan.json", "\"id\": 3,\n   \"aircraft\"", "\"tail\": 2", "\"tail\": 1", 0,
+         DD_V_LEG, 3, "S1", "sortie 3 continues leg 1 on BIG tail 1, but the leg flew BIG tail 2"},
+        {"legs/s.yaml", "legs/plan.json", "\"id\": 1,\n   \"aircraft\"", "\"arrival\": \"2024-06-01T05:53Z\"",
+         "\"arrival\": \"2024-06-01T05:23Z\"", 0, DD_V_ITINERARY, 1, "S2",
+         "sortie 1: the leg S2 to S1 takes 23m; the flight time is 53m (728 km)"},
+        {"legs/s-close.yaml", "legs/plan.json", NULL, NULL, NULL, 2, DD_V_SITE_CLOSE, 5, "S2",
+         "sortie 5 leaves S2 at 2024-06-03T07:00Z, 8h 0m after the site's closing date "
+         "2024-06-02T23:00Z"},
+        {"legs/s-mog.yaml", "legs/plan.json", NULL, NULL, NULL, 8, DD_V_MOG, 3, "S1",
+         "sortie 3: the BIG (class C17) may not use S1: no MOG for its class"},
+        {"legs/s-crew.yaml", "legs/plan.json", NULL, NULL, NULL, 4, DD_V_CREW, 3, "S1",
+         "sortie 3: the BIG crew is on duty 13h 12m (ferry, ground time, the leg inside the "
+         "country, transfer, the onward leg), longer than its basic duty day of 12h 0m"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dd_scenario *s = load(cases[i].scenario);
+        size_t len = 0;
+        char *text = edited(cases[i].plan, cases[i].anchor, cases[i].from, cases[i].to, &len);
+        dd_verify_report *r = NULL;
+        assert_int_equal(dd_verify_plan(s, "plan.json", text, len, &r), DD_OK);
+        if (cases[i].n && r->n_violations != cases[i].n)
+            fail_msg("case %zu: %zu violations, expected %zu (first: %s)", i, r->n_violations,
+                     cases[i].n, r->n_stored ? r->violations[0].message : "none");
+        if (!cases[i].message)
+            assert_int_equal(r->n_violations, 0);
+        bool found = cases[i].message == NULL;
+        for (size_t k = 0; k < r->n_stored && !found; k++) {
+            const dd_violation *v = &r->violations[k];
+            if (v->kind != cases[i].kind || strcmp(v->message, cases[i].message) != 0)
+                continue;
+            found = true;
+            assert_int_equal(v->sortie, cases[i].sortie);
+            assert_string_equal(v->site, cases[i].site);
+            assert_true(v->line > 0);
+        }
+        if (!found)
+            fail_msg("case %zu: no violation '%s' (first: %s)", i, cases[i].message,
+                     r->n_stored ? r->violations[0].message : "none");
+        dd_verify_report_free(r);
+        free(text);
+        dd_scenario_free(s);
+    }
+}
+
+/* A plan file whose legs are malformed: located errors. */
+static void test_legs_malformed(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *anchor, *from, *to, *path, *message;
+    } cases[] = {
+        {"\"id\": 1,\n   \"aircraft\"", "\"to_site\": \"S1\",", "\"to_site\": \"S1\", \"destination\": \"H\",",
+         "sorties[0].to_site",
+         "a sortie flies out of the country to a destination or, on a leg inside the country, "
+         "to_site a site; not both"},
+        {"\"id\": 3,\n   \"aircraft\"", "\"leg\": 1,", "\"leg\": 1, \"load\": {},", "sorties[2].load",
+         "an onward sortie carries its leg's load; it has no load of its own"},
+        {"\"id\": 3,\n   \"aircraft\"", "\"leg\": 1,", "\"leg\": 1, \"ferry\": {},", "sorties[2].ferry",
+         "an onward sortie has no ferry: its aircraft is on the ground at the via site from its "
+         "leg's landing"},
+        {"\"id\": 3,\n   \"aircraft\"", "\"leg\": 1,", "\"leg\": 2,", "sorties[2].leg",
+         "sortie 2 is not a leg inside the country (it has no to_site)"},
+        {"\"id\": 6,\n   \"aircraft\"", "\"leg\": 5,", "\"leg\": 1,", "sorties[5].leg",
+         "leg 1 already continues on sortie 3"},
+        {"\"id\": 3,\n   \"aircraft\"", "\"leg\": 1,", "\"leg\": 5,", "sorties[2].leg",
+         "an onward sortie comes after its leg: sortie 5 is not before 3"},
+        {"\"id\": 3,\n   \"aircraft\"", "\"destination\": \"H\",", "\"to_site\": \"S1\",", "sorties[2].to_site",
+         "an onward sortie leaves the country: it names a destination, not to_site (legs do "
+         "not chain)"},
+    };
+    dd_scenario *s = load("legs/s.yaml");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = 0;
+        char *text = edited("legs/plan.json", cases[i].anchor, cases[i].from, cases[i].to, &len);
+        dd_verify_report *r = NULL;
+        if (dd_verify_plan(s, "plan.json", text, len, &r) != DD_EINPUT)
+            fail_msg("case %zu: the plan reads", i);
+        bool found = false;
+        for (size_t k = 0; k < r->errors.n_items && !found; k++)
+            found = !strcmp(r->errors.items[k].path, cases[i].path) &&
+                    !strcmp(r->errors.items[k].message, cases[i].message) &&
+                    r->errors.items[k].line > 1;
+        if (!found)
+            fail_msg("case %zu: no error %s: %s (first: %s: %s)", i, cases[i].path,
+                     cases[i].message, r->errors.n_items ? r->errors.items[0].path : "",
+                     r->errors.n_items ? r->errors.items[0].message : "none");
+        dd_verify_report_free(r);
+        free(text);
+    }
+    dd_scenario_free(s);
+}
+
 /* A plan's request that names a country the scenario does not list. */
 static void test_hubs_malformed(void **state)
 {
@@ -784,6 +933,7 @@ static void test_bad_plans(void **state)
     kinds_seen[DD_V_UTILISATION]++;
     kinds_seen[DD_V_OVERFLIGHT]++; /* test_hubs */
     kinds_seen[DD_V_HUB_PEOPLE]++; /* test_hub_people */
+    kinds_seen[DD_V_LEG]++;        /* test_legs */
     for (int k = 0; k < DD_V_COUNT; k++)
         if (!kinds_seen[k])
             fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
@@ -1049,6 +1199,8 @@ int main(void)
         cmocka_unit_test(test_evacuees),
         cmocka_unit_test(test_hub_people),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_legs),
+        cmocka_unit_test(test_legs_malformed),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_history),
         cmocka_unit_test(test_violation_details),

@@ -38,6 +38,11 @@ typedef struct dd_pax {
     bool escort;
 } dd_pax;
 
+/* What a sortie flies (issue 18, legs inside the country): out of the
+ * country; a leg from a site with `via` to its via site; or the onward
+ * sortie that takes a leg's load on from the via site out of the country. */
+typedef enum dd_sortie_kind { DD_SORTIE_OUT = 0, DD_SORTIE_LEG, DD_SORTIE_ONWARD } dd_sortie_kind;
+
 typedef struct dd_sortie {
     int32_t aircraft;
     int32_t tail;      /* 0-based within the type */
@@ -60,6 +65,16 @@ typedef struct dd_sortie {
     dd_pax *pax;       /* people aboard */
     size_t n_ferry_pax;
     dd_pax *ferry_pax; /* augmentees flown in on the ferry leg */
+    /* legs inside the country: a LEG flies from `site` to the site
+     * `to_site` (hub -1; load and people aboard as any sortie's) and
+     * `link` is its onward sortie; an ONWARD sortie leaves `site` (the via
+     * site) on the same tail, no ferry (ferry_from -1, ferry_departure =
+     * arrival_at_site = the leg's landing), carries the leg's load and
+     * people (load -1, no pax of its own) and `link` is its leg. OUT:
+     * to_site and link -1 (or 0: read them only by kind). */
+    dd_sortie_kind kind;
+    int32_t to_site;
+    int32_t link;
 } dd_sortie;
 
 typedef struct dd_clearance_req {
@@ -292,6 +307,8 @@ typedef struct dd_replan_sortie {
 
 typedef struct dd_replanner dd_replanner;
 
+/* DD_EINPUT for a base plan with legs inside the country (issue 18):
+ * they are not re-planned yet (simulate and status refuse such plans). */
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out);
 void dd_replanner_free(dd_replanner *r);
 /* out: one entry per sortie of the base plan (departed ones: carries as

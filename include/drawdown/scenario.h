@@ -176,6 +176,12 @@ typedef struct dd_site {
     size_t n_after;
     const int32_t *after;
     int32_t phase;          /* index into the scenario's phases, or -1 */
+    /* legs inside the country (issue 18): this site's cargo and people
+     * leave the country through site `via` (-1: from here), flown there
+     * by air and ready there via_transfer after a leg lands. The via site
+     * flies out of the country itself (vias do not chain). */
+    int32_t via;
+    dd_time via_transfer;
     dd_loc loc;
 } dd_site;
 

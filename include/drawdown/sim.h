@@ -13,6 +13,9 @@
  * Reproducible: replication i draws from its own stream
  * dd_rng_seed(seed, i), so results do not depend on the thread count.
  *
+ * DD_EINPUT for a plan with legs inside the country (sites with via):
+ * they are not re-planned yet.
+ *
  * Ownership: dd_sim_run allocates *out, freed with dd_sim_result_free. The
  * result borrows the plan (and its scenario), which must outlive it. The
  * plan is only read, also by the worker threads.

@@ -62,7 +62,8 @@ extern "C" {
     X(CREW, "crew")                           \
     X(UTILISATION, "utilisation")             \
     X(OVERFLIGHT, "overflight")               \
-    X(HUB_PEOPLE, "hub_people")
+    X(HUB_PEOPLE, "hub_people")               \
+    X(LEG, "leg")
 
 typedef enum dd_violation_kind {
 #define DD_VIOLATION_ENUM(name, text) DD_V_##name,

@@ -65,13 +65,21 @@ static double nearest_hub(const dd_scenario *s, int32_t site)
 }
 
 /* May type a land at site? (MOG for its class, or a total MOG) */
+static bool class_at(const dd_site *x, int32_t klass)
+{
+    for (size_t k = 0; k < x->n_mog; k++)
+        if (x->mog[k].klass == klass)
+            return x->mog[k].count > 0;
+    return x->mog_total > 0;
+}
+
+/* ... at the site and, for a site with `via` (legs inside the country),
+ * at the via site where its legs land and its onward sorties leave. */
 static bool type_uses_site(const dd_scenario *s, int32_t a, int32_t site)
 {
     const dd_site *x = &s->sites[site];
-    for (size_t k = 0; k < x->n_mog; k++)
-        if (x->mog[k].klass == s->aircraft[a].klass)
-            return x->mog[k].count > 0;
-    return x->mog_total > 0;
+    int32_t k = s->aircraft[a].klass;
+    return class_at(x, k) && (x->via < 0 || class_at(&s->sites[x->via], k));
 }
 
 typedef struct type_dims {

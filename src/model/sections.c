@@ -762,10 +762,22 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
         dd__yunknown(L, sec, sp, known);
     }
     (void)opt(m, "after"); /* read once every site is known (load_site_order) */
+    (void)opt(m, "via"); /* likewise (load_vias) */
+    double vt;
+    if (get_qty(L, m, p, "via_transfer", DD_Q_DURATION, false, false, &vt)) {
+        x->via_transfer = (dd_time)vt;
+        if (!dd__yget(m, "via")) {
+            char fp[128];
+            PATH(fp, "%s.via_transfer", p);
+            dd__lerr(L, dd__yget(m, "via_transfer"), fp,
+                     "via_transfer without via (the site through which this one leaves)");
+        }
+    }
     static const char *const known[] = {"id", "name", "icao", "position", "timezone", "mog",
                                         "hours", "reservations", "resources", "close_by",
                                         "daily_cap", "weekly_cap", "caps", "exit_per_day",
-                                        "exit_per_hour", "security", "after", NULL};
+                                        "exit_per_hour", "security", "after", "via",
+                                        "via_transfer", NULL};
     dd__yunknown(L, m, p, known);
 }
 
@@ -784,6 +796,7 @@ static void load_sites(dd_loader *L, dd_ynode *root)
         dd__lerr(L, list, "sites", "a scenario needs at least one site");
     for (size_t i = 0; i < n; i++) {
         int32_t host_tz = L->tz;
+        L->sites_v[i].via = -1; /* also for a site that is not a mapping */
         load_site(L, list->items[i], i, &L->sites_v[i]);
         L->tz = host_tz;
     }
@@ -1043,6 +1056,95 @@ static void load_site_order(dd_loader *L, dd_ynode *root)
     else if (!L->oom)
         order_finish(L, root, slist, sites, ns, &e);
     free(e.v);
+}
+
+/* Sites' `via` (docs/format.md 4.5): the site through which each one's
+ * cargo and people leave the country, resolved once every site id is
+ * known. A cycle is reported once, at the `via` that starts it; a via
+ * site that itself leaves through another is a chain, refused. */
+/* Does site i close after site v, through the order of closure (its
+ * `after` and the phases, followed transitively)? */
+static bool closes_after(dd_loader *L, const dd_site *sites, size_t ns, int32_t i, int32_t v)
+{
+    bool *seen = alloc_n(L, ns, sizeof *seen);
+    int32_t *stack = alloc_n(L, ns, sizeof *stack);
+    if (!seen || !stack)
+        return false;
+    size_t n = 0;
+    stack[n++] = i;
+    seen[i] = true;
+    while (n > 0) {
+        const dd_site *x = &sites[stack[--n]];
+        for (size_t k = 0; k < x->n_after; k++) {
+            int32_t a = x->after[k];
+            if (a == v)
+                return true;
+            if (a >= 0 && (size_t)a < ns && !seen[a]) {
+                seen[a] = true;
+                stack[n++] = a;
+            }
+        }
+    }
+    return false;
+}
+
+static void load_vias(dd_loader *L, dd_ynode *root)
+{
+    size_t ns = L->s->n_sites;
+    dd_site *sites = L->sites_v;
+    dd_ynode *slist = opt(root, "sites");
+    if (!sites || !slist || slist->kind != DD_Y_SEQ)
+        return;
+    for (size_t i = 0; i < ns && i < slist->n; i++) {
+        dd_ynode *m = slist->items[i];
+        dd_ynode *n = m->kind == DD_Y_MAP ? opt(m, "via") : NULL;
+        if (!n)
+            continue;
+        char p[96];
+        PATH(p, "sites[%zu].via", i);
+        int32_t v = order_site(L, n, p);
+        if (v == (int32_t)i)
+            dd__lerr(L, n, p, "site %s cannot leave through itself", sites[i].id);
+        else if (v >= 0)
+            sites[i].via = v;
+    }
+    for (size_t i = 0; i < ns && i < slist->n; i++) {
+        if (sites[i].via < 0)
+            continue;
+        char p[96];
+        PATH(p, "sites[%zu].via", i);
+        dd_ynode *n = opt(slist->items[i], "via");
+        /* follow the vias from i: back at i is a cycle, reported at its
+         * first site in file order */
+        size_t len = 1;
+        int32_t at = sites[i].via;
+        int32_t first = (int32_t)i;
+        while (at >= 0 && at != (int32_t)i && len <= ns) {
+            first = at < first ? at : first;
+            at = sites[at].via;
+            len++;
+        }
+        if (at == (int32_t)i) {
+            if (first != (int32_t)i)
+                continue;
+            char msg[512];
+            size_t w = 0;
+            int32_t k = (int32_t)i;
+            for (size_t q = 0; q <= len && w + 2 < sizeof msg; q++, k = sites[k].via)
+                w += (size_t)snprintf(msg + w, sizeof msg - w, "%s%s", q ? " -> " : "",
+                                      sites[k].id);
+            dd__lerr(L, n, p, "via cycle: %s (each site leaves through the next)", msg);
+        } else if (sites[sites[i].via].via >= 0) {
+            const dd_site *v = &sites[sites[i].via];
+            dd__lerr(L, n, p, "site %s leaves through %s itself; name %s (vias do not chain)",
+                     v->id, sites[v->via].id, sites[v->via].id);
+        } else if (closes_after(L, sites, ns, (int32_t)i, sites[i].via)) {
+            dd__lerr(L, n, p,
+                     "site %s leaves through %s but closes after it (after, phases): its last "
+                     "leg lands at %s, which is still open then",
+                     sites[i].id, sites[sites[i].via].id, sites[sites[i].via].id);
+        }
+    }
 }
 
 /* destinations[].overflies: ids of agreement.clearance.overflight (one
@@ -1454,6 +1556,7 @@ void dd__load_sections(dd_loader *L, dd_ynode *root)
     load_hazards(L, root);
     load_sites(L, root);
     load_site_order(L, root);
+    load_vias(L, root);
     load_agreement_tail(L, root);
     load_hubs(L, root);
     load_aircraft(L, root);

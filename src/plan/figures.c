@@ -29,6 +29,7 @@ static int cmp_gev(const void *a, const void *b)
 /* People leaving a site (military and commercial), per event. */
 typedef struct ev {
     dd_time t;
+    dd_time out; /* when it leaves the country: a leg's onward departure */
     int32_t site;
     int32_t people; /* group; -1 for cargo */
     int32_t count;
@@ -39,6 +40,13 @@ static int cmp_ev(const void *a, const void *b)
 {
     const ev *x = a, *y = b;
     return (x->t > y->t) - (x->t < y->t);
+}
+
+/* When what a sortie carries leaves the country: a leg's at its onward
+ * sortie's departure. */
+static dd_time out_time(const dd_plan *p, const dd_sortie *so)
+{
+    return so->kind == DD_SORTIE_LEG ? p->sorties[so->link].departure : so->departure;
 }
 
 static double sortie_cargo_kg(const dd_plan *p, const dd_sortie *so)
@@ -86,6 +94,9 @@ static dd_status by_departure(dd_plan *p)
     for (size_t m = 0; m < p->n_movements; m++)
         if (p->movements[m].sortie >= 0)
             p->movements[m].sortie = (int32_t)perm[p->movements[m].sortie];
+    for (size_t i = 0; i < n; i++) /* a leg and its onward sortie */
+        if (p->sorties[i].kind != DD_SORTIE_OUT)
+            p->sorties[i].link = (int32_t)perm[p->sorties[i].link];
     free(perm);
 
     return DD_OK;
@@ -327,12 +338,14 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
     if (!evs)
         return DD_ENOMEM;
     size_t k = 0;
-    for (size_t m = 0; m < p->n_movements; m++)
-        evs[k++] = (ev){p->movements[m].departure, s->people[p->movements[m].people].site,
-                        p->movements[m].people, p->movements[m].count, 0};
+    for (size_t m = 0; m < p->n_movements; m++) {
+        const dd_movement *mv = &p->movements[m];
+        dd_time out = mv->sortie >= 0 ? out_time(p, &p->sorties[mv->sortie]) : mv->departure;
+        evs[k++] = (ev){mv->departure, out, s->people[mv->people].site, mv->people, mv->count, 0};
+    }
     for (size_t i = 0; i < n; i++)
-        evs[k++] = (ev){p->sorties[i].departure, p->sorties[i].site, -1, 0,
-                        sortie_cargo_kg(p, &p->sorties[i])};
+        evs[k++] = (ev){p->sorties[i].departure, out_time(p, &p->sorties[i]), p->sorties[i].site,
+                        -1, 0, sortie_cargo_kg(p, &p->sorties[i])};
     qsort(evs, k, sizeof *evs, cmp_ev);
 
     /* totals */
@@ -377,7 +390,22 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
         if (p->completion == DD_TIME_NONE || evs[i].t > p->completion)
             p->completion = evs[i].t;
     }
-    milestones(p, evs, k, site_kg, site_people, total_kg, total_people);
+    /* milestones count what has left the country: legs at their onward
+     * sortie's departure */
+    ev *outs = malloc((k ? k : 1) * sizeof *outs);
+    if (!outs) {
+        free(evs);
+        free(site_kg);
+        free(site_people);
+        return DD_ENOMEM;
+    }
+    for (size_t i = 0; i < k; i++) {
+        outs[i] = evs[i];
+        outs[i].t = evs[i].out;
+    }
+    qsort(outs, k, sizeof *outs, cmp_ev);
+    milestones(p, outs, k, site_kg, site_people, total_kg, total_people);
+    free(outs);
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++)
         st = site_days(p, si, evs, k, site_kg);
     free(evs);

@@ -84,15 +84,28 @@ static dd_status add_movement(dd_plan *p, size_t *cap, int32_t g, int32_t count,
     return DD_OK;
 }
 
-/* The host day a sortie lands at its hub (its people count there). */
+/* The sortie that takes a sortie's people out of the country: a leg's
+ * onward sortie (legs inside the country), else itself. */
+static const dd_sortie *out_of(const dd__state *st, const dd_sortie *so)
+{
+    return so->kind == DD_SORTIE_LEG ? &st->sorties[so->link] : so;
+}
+
+/* The host day a sortie's people land at its hub (they count there). */
 static int32_t hub_day(const dd__state *st, const dd_sortie *so)
 {
-    return dd_scenario_day(st->s, so->arrival);
+    return dd_scenario_day(st->s, out_of(st, so)->arrival);
+}
+
+/* The hub where a sortie's people land. */
+static int32_t hub_of(const dd__state *st, const dd_sortie *so)
+{
+    return out_of(st, so)->hub;
 }
 
 static dd_status add_pax(dd__state *st, dd_sortie *so, int32_t g, int32_t count, bool escort)
 {
-    if (dd__hub_pax_add(st, so->hub, hub_day(st, so), count) != DD_OK)
+    if (dd__hub_pax_add(st, hub_of(st, so), hub_day(st, so), count) != DD_OK)
         return DD_ENOMEM;
     for (size_t i = 0; i < so->n_pax; i++)
         if (so->pax[i].people == g && so->pax[i].escort == escort) {
@@ -178,10 +191,12 @@ static int32_t sortie_room(const dd__state *st, const dd_sortie *so)
     for (size_t i = 0; i < so->n_pax; i++)
         used += so->pax[i].count;
     int32_t by_seats = so->seats - used;
-    double w = so->acl_kg - so->weight_kg - used * s->passenger_kg;
+    /* a leg's people fly on to the hub: the lower cabin load of the two */
+    double acl = so->acl_kg < out_of(st, so)->acl_kg ? so->acl_kg : out_of(st, so)->acl_kg;
+    double w = acl - so->weight_kg - used * s->passenger_kg;
     int32_t by_weight = (int32_t)floor(w / s->passenger_kg + 1e-9);
     int32_t r = by_seats < by_weight ? by_seats : by_weight;
-    int32_t hub = dd__hub_pax_left(st, so->hub, hub_day(st, so));
+    int32_t hub = dd__hub_pax_left(st, hub_of(st, so), hub_day(st, so));
     if (hub < r)
         r = hub;
     return r > 0 ? r : 0;
@@ -636,14 +651,21 @@ static dd_status final_set(site_run *r, dep *deps, size_t n_deps, dd_time last_u
 
 /* May type a fetch people from site (its class has room there, it has
  * tails and seats)? */
+static bool class_ok(const dd_site *x, int32_t klass)
+{
+    bool ok = x->mog_total > 0;
+    for (size_t k = 0; k < x->n_mog; k++)
+        if (x->mog[k].klass == klass)
+            ok = x->mog[k].count > 0;
+    return ok;
+}
+
+/* ... and, for a site with `via`, the via site where its legs land. */
 static bool pax_ok(const dd_scenario *s, const dd__state *st, int32_t site, int32_t a)
 {
     const dd_aircraft *t = &s->aircraft[a];
     const dd_site *x = &s->sites[site];
-    bool ok = x->mog_total > 0;
-    for (size_t k = 0; k < x->n_mog; k++)
-        if (x->mog[k].klass == t->klass)
-            ok = x->mog[k].count > 0;
+    bool ok = class_ok(x, t->klass) && (x->via < 0 || class_ok(&s->sites[x->via], t->klass));
     return ok && st->n_tails[a] > 0 && t->seats > 0;
 }
 
@@ -721,7 +743,8 @@ static dd_status fly_augmentees(dd_plan *p, dd__state *st, dd_time *arrive)
         int32_t best = -1;
         for (size_t i = 0; i < st->n_sorties; i++) {
             dd_sortie *so = &st->sorties[i];
-            if (so->site != pg->site || so->arrival_at_site < entry ||
+            if (so->site != pg->site || so->kind == DD_SORTIE_ONWARD ||
+                so->arrival_at_site < entry ||
                 so->arrival_at_site > entry + 3 * DD_MINUTES_PER_DAY)
                 continue;
             int32_t used = 0;
@@ -760,7 +783,8 @@ static void clear_site(dd_plan *p, dd__state *st, int32_t site)
             for (size_t k = 0; k < st->sorties[i].n_pax; k++)
                 n += st->sorties[i].pax[k].count;
             /* gives back what was booked: no allocation */
-            (void)dd__hub_pax_add(st, st->sorties[i].hub, hub_day(st, &st->sorties[i]), -n);
+            (void)dd__hub_pax_add(st, hub_of(st, &st->sorties[i]), hub_day(st, &st->sorties[i]),
+                                  -n);
             free(st->sorties[i].pax);
             st->sorties[i].pax = NULL;
             st->sorties[i].n_pax = 0;
@@ -886,6 +910,28 @@ static dd_time last_departure(const dd_plan *p, const dd__state *st, int32_t sit
     return t;
 }
 
+/* The earliest a site's last departure may be: after the last departure
+ * of each site it closes after, and for a via site its last onward
+ * sortie (its security stays until then; its own people do not board
+ * it); DD_TIME_NONE: no bound. */
+static dd_time not_before(const dd_plan *p, const dd__state *st, int32_t site)
+{
+    const dd_site *x = &p->scenario->sites[site];
+    dd_time nb = DD_TIME_NONE;
+    for (size_t k = 0; k < x->n_after; k++) {
+        dd_time t = last_departure(p, st, x->after[k]);
+        if (t != DD_TIME_NONE && (nb == DD_TIME_NONE || t > nb))
+            nb = t;
+    }
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_sortie *so = &st->sorties[i];
+        if (so->kind == DD_SORTIE_ONWARD && so->site == site &&
+            (nb == DD_TIME_NONE || so->departure > nb))
+            nb = so->departure;
+    }
+    return nb;
+}
+
 typedef struct wave_key {
     dd_time free_at;
     int32_t count;
@@ -963,7 +1009,8 @@ static void book_seats(dd__state *st, size_t n0, int32_t sign)
         const dd_sortie *so = &st->sorties[i];
         /* giving back never allocates; booking that fails only lets a
          * later placement choose the hub: the seating keeps its limit */
-        (void)dd__hub_pax_add(st, so->hub, hub_day(st, so), sign * so->seats);
+        if (so->kind != DD_SORTIE_ONWARD) /* its leg's seats count */
+            (void)dd__hub_pax_add(st, hub_of(st, so), hub_day(st, so), sign * so->seats);
     }
 }
 
@@ -971,9 +1018,10 @@ static void book_seats(dd__state *st, size_t n0, int32_t sign)
  * rest of the batch is placed. DD_EINFEASIBLE as dd__place. */
 static dd_status place_one(dd_plan *p, dd__state *st, const dd__request *rq, size_t *n_added)
 {
+    size_t n0 = st->n_sorties; /* one sortie, or a leg and its onward sortie */
     dd_status rc = dd__place(st, rq, p->loads);
     if (rc == DD_OK) {
-        book_seats(st, st->n_sorties - 1, 1);
+        book_seats(st, n0, 1);
         (*n_added)++;
     }
     return rc;
@@ -1002,7 +1050,8 @@ static dd_status final_group(dd_plan *p, dd__state *st, int32_t site, int32_t ty
             return DD_OK;
         if (rc != DD_OK)
             return rc;
-        at = st->sorties[st->n_sorties - 1].departure;
+        const dd_sortie *last = &st->sorties[st->n_sorties - 1];
+        at = last->kind == DD_SORTIE_ONWARD ? st->sorties[last->link].departure : last->departure;
         together++;
     }
     return DD_OK;
@@ -1185,13 +1234,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             r.site = (int32_t)site;
             r.rem = rem;
             r.arrive = arrive;
-            r.not_before = DD_TIME_NONE;
+            r.not_before = not_before(p, st, (int32_t)site);
             r.per_hour = dd_site_exit_per_hour(s, (int32_t)site);
-            for (size_t k = 0; k < s->sites[site].n_after; k++) {
-                dd_time t = last_departure(p, st, s->sites[site].after[k]);
-                if (t != DD_TIME_NONE && (r.not_before == DD_TIME_NONE || t > r.not_before))
-                    r.not_before = t;
-            }
             rc = site_groups(p, (int32_t)site, &r);
             if (rc != DD_OK)
                 goto fail_alloc;
@@ -1207,7 +1251,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             }
             size_t n_deps = 0;
             for (size_t i = 0; i < st->n_sorties; i++)
-                if (st->sorties[i].site == (int32_t)site) {
+                if (st->sorties[i].site == (int32_t)site &&
+                    st->sorties[i].kind != DD_SORTIE_ONWARD) {
                     if (n_deps == cap_deps) {
                         size_t nc = cap_deps ? 2 * cap_deps : 64;
                         dep *v = realloc(deps, nc * sizeof *v);
@@ -1257,6 +1302,10 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             if (n_added) {
                 added = true;
                 dirty[site] = true;
+                /* the via site's last departure may be a new onward sortie:
+                 * its security stays until then */
+                if (s->sites[site].via >= 0)
+                    dirty[s->sites[site].via] = true;
                 for (size_t tj = ti + 1; tj < s->n_sites; tj++)
                     if (s->sites[topo[tj]].n_after)
                         dirty[topo[tj]] = true;

@@ -678,8 +678,8 @@ static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
             !day_add(&st->over_day[k], day, 1))
             return DD_ENOMEM;
     int32_t h = so->hub;
-    if (st->s->hubs[h].mog < 0)
-        return DD_OK;
+    if (h < 0 || st->s->hubs[h].mog < 0)
+        return DD_OK; /* a leg inside the country lands at no hub */
     return ivset_add(st->s, &st->hub_ramp[h], so->arrival, so->arrival + (ground > 0 ? ground : 1),
                      1);
 }
@@ -727,7 +727,9 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
             (st->terms->hub_people[h] == 0 &&
              (rq->load < 0 || lp->loads[rq->load].sensitive)))
             continue;
-        if (i > 0 && rq->load >= 0 &&
+        /* the load was built for its site's nearest hub; an onward
+         * sortie (from the via site) checks every hub */
+        if (rq->load >= 0 && (i > 0 || lp->loads[rq->load].site != rq->site) &&
             floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) <
                 lp->loads[rq->load].weight_kg)
             continue;
@@ -829,11 +831,11 @@ dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day)
     return DD_OK;
 }
 
-dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
+/* One more aircraft of `klass` on the ground at `site` over [a, d), and
+ * one more clearance on host day `day` there and in the country. */
+static dd_status book_ground(dd__state *st, int32_t site, int32_t day, dd_time a, dd_time d,
+                             int32_t klass)
 {
-    const dd_scenario *s = st->s;
-    const dd_aircraft *ac = &s->aircraft[so->aircraft];
-    int32_t site = so->site, day = dd_scenario_day(s, so->departure);
     dd__ground *gv = dd__grow(st->ground[site], &st->cap_ground[site], st->n_ground[site], 16,
                               sizeof *gv);
     if (!gv)
@@ -842,8 +844,16 @@ dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
     if (!day_inc(&st->country, day) || !day_inc(&st->site_day[site], day))
         return DD_ENOMEM;
     int32_t gidx = (int32_t)st->n_ground[site];
-    gv[st->n_ground[site]++] = (dd__ground){so->arrival_at_site, so->departure, ac->klass};
-    if (add_to_buckets(st, site, gidx, so->arrival_at_site, so->departure) != DD_OK)
+    gv[st->n_ground[site]++] = (dd__ground){a, d, klass};
+    return add_to_buckets(st, site, gidx, a, d);
+}
+
+dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[so->aircraft];
+    int32_t day = dd_scenario_day(s, so->departure);
+    if (book_ground(st, so->site, day, so->arrival_at_site, so->departure, ac->klass) != DD_OK)
         return DD_ENOMEM;
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
         return DD_ENOMEM;
@@ -986,6 +996,21 @@ static dd_time after_no_tail(const dd_aircraft *ac, const tail_pick *tp, dd_time
     return (t + STEP - 1) / STEP * STEP;
 }
 
+/* A placed sortie's load figures: its load's, or a people-only sortie's
+ * seats. */
+static void set_load(dd_sortie *so, const dd__request *rq, const dd_loadplan *lp,
+                     const dd_aircraft *ac)
+{
+    if (rq->load >= 0) {
+        const dd_load *l = &lp->loads[rq->load];
+        so->weight_kg = l->weight_kg;
+        so->floor_m = l->floor_m;
+        so->seats = l->seats;
+    } else {
+        so->seats = ac->seats;
+    }
+}
+
 /* The sortie placed: tail `best`, to `hub`, on the ground from a, leaving
  * at t; the day's caps, the ramp, the tail, its crews and the hub's ramp
  * booked. */
@@ -1001,16 +1026,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     if (!sv)
         return DD_ENOMEM;
     st->sorties = sv;
-    dd__ground *gv = dd__grow(st->ground[rq->site], &st->cap_ground[rq->site],
-                              st->n_ground[rq->site], 16, sizeof *gv);
-    if (!gv)
-        return DD_ENOMEM;
-    st->ground[rq->site] = gv;
-    if (!day_inc(&st->country, day) || !day_inc(&st->site_day[rq->site], day))
-        return DD_ENOMEM;
-    int32_t gidx = (int32_t)st->n_ground[rq->site];
-    st->ground[rq->site][st->n_ground[rq->site]++] = (dd__ground){a, t, ac->klass};
-    if (add_to_buckets(st, rq->site, gidx, a, t) != DD_OK)
+    if (book_ground(st, rq->site, day, a, t, ac->klass) != DD_OK)
         return DD_ENOMEM;
     dd_sortie *so = &st->sorties[st->n_sorties++];
     memset(so, 0, sizeof *so);
@@ -1026,14 +1042,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     so->clearance = -1;
     so->load = rq->load;
     so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
-    if (rq->load >= 0) {
-        const dd_load *l = &lp->loads[rq->load];
-        so->weight_kg = l->weight_kg;
-        so->floor_m = l->floor_m;
-        so->seats = l->seats;
-    } else {
-        so->seats = ac->seats;
-    }
+    set_load(so, rq, lp, ac);
     tl->hub = hub;
     tl->free_at = so->arrival + ac->ground_time;
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
@@ -1067,6 +1076,164 @@ static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const ca
         return 0;
     }
     return 1;
+}
+
+/* ---- legs inside the country (issue 18) ---- */
+
+/* A leg's onward sortie: the via site, the hub it flies to and the
+ * minutes there, the leg's landing at the via site and the onward
+ * departure. */
+typedef struct onward {
+    int32_t via, hub, out_min;
+    dd_time land, dep;
+} onward;
+
+#define WAIT_MAX (6 * 60) /* the longest an onward sortie waits past the transfer */
+
+static int32_t site_minutes(const dd_scenario *s, int32_t a, int32_t from, int32_t to)
+{
+    const dd_site *x = &s->sites[from], *y = &s->sites[to];
+    return dd__flight_minutes(dd_distance_m(x->lat, x->lon, y->lat, y->lon),
+                              s->aircraft[a].cruise_mps);
+}
+
+/* May the onward sortie leave the via site rv->site at d, landing at
+ * o->land: its day's caps (the leg counted in the country's), blackout,
+ * the permitted hours and the airfield's, its ramp from the landing, a
+ * hub that takes it. 1 yes (o->hub and the rest set), 0 no, -1 never. */
+static int onward_at(dd__state *st, const dd__request *rv, const dd_loadplan *lp,
+                     const capset *site_caps, const capset *country_caps, dd_time d, onward *o)
+{
+    const dd_scenario *s = st->s;
+    const dd_site *x = &s->sites[rv->site];
+    int32_t day = dd_scenario_day(s, d);
+    if (caps_shut(country_caps, day) || caps_shut(site_caps, day))
+        return -1;
+    if (blackout(s, day) || !cap_room(st, country_caps, &st->country, day) ||
+        !cap_room(st, site_caps, &st->site_day[rv->site], day))
+        return 0;
+    int32_t lm = dd__local_minute(s, d, x->tz_offset);
+    if (!dd__in_hours(s->agreement.clearance.hours, lm) || !dd__in_hours(x->hours, lm))
+        return 0;
+    dd_time full, next;
+    if (!mog_ok(st, rv->site, s->aircraft[rv->aircraft].klass, o->land, d, &full))
+        return 0;
+    int32_t h = pick_hub(st, rv, lp, d, day, &next);
+    if (h < 0)
+        return next == INT64_MAX ? -1 : 0;
+    o->hub = h;
+    o->dep = d;
+    o->out_min = ferry_minutes(st, rv->aircraft, rv->site, h);
+    return 1;
+}
+
+/* The onward sortie of a leg leaving rq->site at t: the first departure
+ * from the via site after the landing, the via_transfer and the ground
+ * time that the via site and a hub allow, at most WAIT_MAX later. 1 found,
+ * 0 none (a later leg may do), -1 never, -2 out of memory. */
+static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *lp, dd_time t,
+                       onward *o)
+{
+    const dd_scenario *s = st->s;
+    const dd__terms *tm = st->terms;
+    const dd_site *r = &s->sites[rq->site];
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    int32_t v = r->via;
+    const dd_site *x = &s->sites[v];
+    /* a class the via site lists with a count, or its explicit total */
+    int32_t cap = mog_class(x, s->aircraft[rq->aircraft].klass);
+    if (cap < 0)
+        cap = x->mog_total;
+    if (tm->site_cap[v] == 0 || cap <= 0)
+        return -1; /* the via site takes no clearance, or no aircraft of this class */
+    o->via = v;
+    o->land = t + site_minutes(s, rq->aircraft, rq->site, v);
+    if (!dd__in_hours(x->hours, dd__local_minute(s, o->land, x->tz_offset)))
+        return 0;
+    dd_time g = s->aircraft[rq->aircraft].ground_time;
+    dd_time first = o->land + (r->via_transfer > g ? r->via_transfer : g);
+    first = (first + STEP - 1) / STEP * STEP;
+    capset site_caps = capset_of(x->caps, x->n_caps, x->caps_base, tm->site_cap[v]);
+    capset country_caps = capset_of(ct->caps, ct->n_caps, ct->caps_base, tm->country_cap);
+    dd__request rv = *rq;
+    rv.site = v;
+    int32_t day = dd_scenario_day(s, t);
+    if (!day_add(&st->country, day, 1)) /* the leg's own clearance */
+        return -2;
+    int ok = 0;
+    for (dd_time d = first; d <= first + WAIT_MAX && ok == 0; d += STEP)
+        ok = onward_at(st, &rv, lp, &site_caps, &country_caps, d, o);
+    (void)day_add(&st->country, day, -1); /* giving back never allocates */
+    return ok;
+}
+
+/* Book a leg and its onward sortie's crews (one duty from the leg's ferry
+ * to the onward landing, then rest) and the tail's flying (each on the
+ * host day it leaves). */
+static dd_status book_leg_crew(dd__state *st, const dd_sortie *leg, const dd_sortie *on)
+{
+    const dd_aircraft *ac = &st->s->aircraft[leg->aircraft];
+    int32_t a = leg->aircraft;
+    if (ac->utilisation > 0 &&
+        (!day_add(&st->fly[a][leg->tail], dd_scenario_day(st->s, leg->departure),
+                  (int32_t)((leg->arrival - leg->departure) +
+                            (leg->arrival_at_site - leg->ferry_departure))) ||
+         !day_add(&st->fly[a][leg->tail], dd_scenario_day(st->s, on->departure),
+                  (int32_t)(on->arrival - on->departure))))
+        return DD_ENOMEM;
+    if (ac->crews < 0)
+        return DD_OK;
+    int32_t need = dd_aircraft_crews_for(ac, on->arrival - leg->ferry_departure);
+    if (need < 1)
+        need = 2;
+    dd_time from = leg->ferry_departure, to = on->arrival + ac->crew_rest;
+    return ivset_add(st->s, &st->crew[a], from, to > from ? to : from + 1, need);
+}
+
+/* The leg (tail `best`, on the ground at its site from a, leaving at t)
+ * and its onward sortie `on`, placed: both ramps, both days' caps, the
+ * tail, its crews, the routes' overflights and the hub's ramp booked. */
+static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                            int32_t best, const onward *on, dd_time a, dd_time t, int32_t day)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    dd__tail *tl = &st->tails[rq->aircraft][best];
+    dd_sortie *sv = dd__grow(st->sorties, &st->cap_sorties, st->n_sorties + 1, 64, sizeof *sv);
+    if (!sv)
+        return DD_ENOMEM;
+    st->sorties = sv;
+    if (book_ground(st, rq->site, day, a, t, ac->klass) != DD_OK ||
+        book_ground(st, on->via, dd_scenario_day(s, on->dep), on->land, on->dep, ac->klass) !=
+            DD_OK)
+        return DD_ENOMEM;
+    int32_t i = (int32_t)st->n_sorties;
+    dd_sortie *leg = &sv[i], *out = &sv[i + 1];
+    memset(leg, 0, 2 * sizeof *leg);
+    st->n_sorties += 2;
+    *leg = (dd_sortie){.aircraft = rq->aircraft, .tail = best, .site = rq->site, .hub = -1,
+                       .ferry_from = tl->hub,
+                       .ferry_departure = a - ferry_minutes(st, rq->aircraft, rq->site, tl->hub),
+                       .arrival_at_site = a, .departure = t, .arrival = on->land,
+                       .clearance = -1, .load = rq->load, .kind = DD_SORTIE_LEG,
+                       .to_site = on->via, .link = i + 1};
+    const dd_site *r = &s->sites[rq->site], *v = &s->sites[on->via];
+    leg->acl_kg = floor(dd_aircraft_acl(ac, dd_distance_m(r->lat, r->lon, v->lat, v->lon)));
+    set_load(leg, rq, lp, ac);
+    *out = (dd_sortie){.aircraft = rq->aircraft, .tail = best, .site = on->via, .hub = on->hub,
+                       .ferry_from = -1, .ferry_departure = on->land,
+                       .arrival_at_site = on->land, .departure = on->dep,
+                       .arrival = on->dep + on->out_min, .clearance = -1, .load = -1,
+                       .kind = DD_SORTIE_ONWARD, .to_site = -1, .link = i};
+    out->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, on->via, on->hub)));
+    tl->hub = on->hub;
+    tl->free_at = out->arrival + ac->ground_time;
+    if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out) != DD_OK)
+        return DD_ENOMEM;
+    if (book_hub(st, leg, ac->ground_time) != DD_OK ||
+        book_hub(st, out, ac->ground_time) != DD_OK)
+        return DD_ENOMEM;
+    return DD_OK;
 }
 
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
@@ -1112,7 +1279,21 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             t = next > t ? next : t + STEP;
             continue;
         }
-        if (hubs_vary) {
+        onward on = {0};
+        if (x->via >= 0) {
+            /* a leg to the via site and the onward sortie out from there */
+            int found = plan_onward(st, rq, lp, t, &on);
+            if (found == -2)
+                return DD_ENOMEM;
+            if (found < 0)
+                return DD_EINFEASIBLE;
+            if (found == 0) {
+                t += STEP;
+                continue;
+            }
+            hub = on.hub;
+            out_min = (int32_t)(on.dep + on.out_min - t);
+        } else if (hubs_vary) {
             dd_time next;
             hub = pick_hub(st, rq, lp, t, day, &next);
             if (hub < 0) {
@@ -1125,7 +1306,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
         }
         tail_pick tp;
-        pick_tail(st, rq, a, t, day, hub, out_min, &tp);
+        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, out_min, &tp);
         if (tp.best < 0) {
             t = after_no_tail(ac, &tp, a);
             if (t == INT64_MAX)
@@ -1142,6 +1323,8 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
                                  .clearance = -1, .load = rq->load};
             return DD_OK;
         }
+        if (x->via >= 0)
+            return commit_leg(st, rq, lp, tp.best, &on, a, t, day);
         return commit_sortie(st, rq, lp, tp.best, hub, a, t, day, out_min, hubs_vary);
     }
     return DD_EINFEASIBLE;

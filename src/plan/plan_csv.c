@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "model/units.h"
+#include "plan/plan_int.h"
 
 static void t(FILE *f, const dd_scenario *s, dd_time x)
 {
@@ -48,7 +49,8 @@ static void w_sorties(const dd_plan *p, FILE *f)
         for (size_t k = 0; k < so->n_pax; k++)
             pax += so->pax[k].count;
         fprintf(f, "%zu,%s,%d,%s,%s,%s,", i + 1, s->aircraft[so->aircraft].id, so->tail + 1,
-                s->sites[so->site].id, s->hubs[so->hub].id, s->hubs[so->ferry_from].id);
+                s->sites[so->site].id, dd__sortie_to(s, so),
+                so->ferry_from >= 0 ? s->hubs[so->ferry_from].id : "");
         t(f, s, so->ferry_departure);
         fputc(',', f);
         t(f, s, so->arrival_at_site);

@@ -174,6 +174,8 @@ bool dd__crew_busy(dd_plan *p);
 /* Does the route to hub `hub` (-1: none) cross overflight country k
  * (request.c)? */
 bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k);
+/* Where a sortie flies: its destination's id, or a leg's site's. */
+const char *dd__sortie_to(const dd_scenario *s, const dd_sortie *so);
 /* Does every route out cross country k (every sortie needs its
  * clearance)? */
 bool dd__all_routes_cross(const dd_scenario *s, int32_t k);

@@ -238,6 +238,18 @@ static bool jindex_build(const dd_plan *p, jindex *x)
     return ok;
 }
 
+/* A sortie's times at its site and its clearance. */
+static void j_sortie_times(dd_jw *w, const dd_scenario *s, const dd_sortie *so)
+{
+    dd__jw_time(w, s, "arrival_at_site", so->arrival_at_site);
+    dd__jw_time(w, s, "departure", so->departure);
+    if (so->departed) /* history: only re-plans have it */
+        dd__jw_kbool(w, "departed", true);
+    dd__jw_time(w, s, "arrival", so->arrival);
+    jlocal(w, s, "departure_local", so->departure, s->sites[so->site].tz_offset);
+    dd__jw_kint(w, "clearance", so->clearance + 1);
+}
+
 static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
 {
     const dd_scenario *s = p->scenario;
@@ -245,13 +257,22 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
     dd__jw_arr(w);
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
-        int32_t tz = s->sites[so->site].tz_offset;
         dd__jw_obj(w);
         dd__jw_kint(w, "id", (int64_t)i + 1);
         dd__jw_kstr(w, "aircraft", s->aircraft[so->aircraft].id);
         dd__jw_kint(w, "tail", so->tail + 1);
         dd__jw_kstr(w, "site", s->sites[so->site].id);
-        dd__jw_kstr(w, "destination", s->hubs[so->hub].id);
+        if (so->kind == DD_SORTIE_LEG)
+            dd__jw_kstr(w, "to_site", s->sites[so->to_site].id);
+        else
+            dd__jw_kstr(w, "destination", s->hubs[so->hub].id);
+        if (so->kind == DD_SORTIE_ONWARD) {
+            /* it carries its leg's load on, from where the leg landed */
+            dd__jw_kint(w, "leg", (int64_t)so->link + 1);
+            j_sortie_times(w, s, so);
+            dd__jw_obj_end(w);
+            continue;
+        }
         dd__jw_key(w, "ferry");
         dd__jw_obj(w);
         dd__jw_kstr(w, "from", s->hubs[so->ferry_from].id);
@@ -267,13 +288,7 @@ static void j_sorties(dd_jw *w, const dd_plan *p, const jindex *ix)
         }
         dd__jw_arr_end(w);
         dd__jw_obj_end(w);
-        dd__jw_time(w, s, "arrival_at_site", so->arrival_at_site);
-        dd__jw_time(w, s, "departure", so->departure);
-        if (so->departed) /* history: only re-plans have it */
-            dd__jw_kbool(w, "departed", true);
-        dd__jw_time(w, s, "arrival", so->arrival);
-        jlocal(w, s, "departure_local", so->departure, tz);
-        dd__jw_kint(w, "clearance", so->clearance + 1);
+        j_sortie_times(w, s, so);
         dd__jw_key(w, "load");
         load_obj(w, p, ix, so);
         dd__jw_obj_end(w);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/units.h"
+#include "plan/plan_int.h"
 
 static void fmt_local(const dd_scenario *s, dd_time t, int32_t tz, char *buf, size_t n)
 {
@@ -339,7 +340,7 @@ static void table_sorties(const dd_plan *p, FILE *f)
                     veh += l->items[k].count;
         }
         fprintf(f, "%4zu %-8.8s %-6.6s %-4.4s %-16s %-12s %-4d %7.*f %3d %3d %3d\n", i + 1, t,
-                s->sites[so->site].id, s->hubs[so->hub].id, d, z, so->clearance + 1, us ? 0 : 1,
+                s->sites[so->site].id, dd__sortie_to(s, so), d, z, so->clearance + 1, us ? 0 : 1,
                 dd__out_bulk(us, so->weight_kg), pal, veh, pax_count(so));
     }
 }

@@ -24,6 +24,12 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     *out = NULL;
     if (!base)
         return DD_EARG;
+    /* legs inside the country (issue 18) are not re-planned yet: a leg
+     * flown and its onward sortie not is a state this replanner does not
+     * model */
+    for (size_t i = 0; i < base->n_sorties; i++)
+        if (base->sorties[i].kind != DD_SORTIE_OUT)
+            return DD_EINPUT;
     dd_replanner *r = calloc(1, sizeof *r);
     if (!r)
         return DD_ENOMEM;

@@ -27,6 +27,11 @@ bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k)
     return false;
 }
 
+const char *dd__sortie_to(const dd_scenario *s, const dd_sortie *so)
+{
+    return so->kind == DD_SORTIE_LEG ? s->sites[so->to_site].id : s->hubs[so->hub].id;
+}
+
 bool dd__all_routes_cross(const dd_scenario *s, int32_t k)
 {
     for (size_t h = 0; h < s->n_hubs; h++)
@@ -39,13 +44,17 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
 {
     const dd_scenario *s = p->scenario;
     const dd_clearance_req *c = &p->clearances[i];
-    const dd_sortie *so = &p->sorties[c->sortie];
-    const dd_aircraft *ac = &s->aircraft[so->aircraft];
+    const dd_sortie *x = &p->sorties[c->sortie];
+    const dd_aircraft *ac = &s->aircraft[x->aircraft];
     memset(out, 0, sizeof *out);
     const char *prefix = ac->call_sign && *ac->call_sign ? ac->call_sign : ac->id;
     snprintf(out->call_sign, sizeof out->call_sign, "%.7s%03d", prefix, c->sortie + 1);
-    out->from_icao = s->sites[so->site].icao;
-    out->to_icao = so->hub >= 0 && (size_t)so->hub < s->n_hubs ? s->hubs[so->hub].icao : "";
+    out->from_icao = s->sites[x->site].icao;
+    out->to_icao = x->kind == DD_SORTIE_LEG ? s->sites[x->to_site].icao
+                   : x->hub >= 0 && (size_t)x->hub < s->n_hubs ? s->hubs[x->hub].icao
+                                                                : "";
+    /* the routes its own; what it carries: an onward sortie its leg's */
+    const dd_sortie *so = x->kind == DD_SORTIE_ONWARD ? &p->sorties[x->link] : x;
     for (size_t k = 0; k < so->n_pax; k++) {
         out->passengers += so->pax[k].count;
         if (so->pax[k].count > 0 && s->people[so->pax[k].people].role == DD_ROLE_SECURITY)
@@ -53,10 +62,10 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
     }
     const dd_clearance_terms *ct = &s->agreement.clearance;
     for (size_t k = 0; k < ct->n_overflight && out->n_overflight < 16; k++)
-        if (dd__hub_crosses(s, so->hub, (int32_t)k) || dd__hub_crosses(s, so->ferry_from, (int32_t)k)) {
+        if (dd__hub_crosses(s, x->hub, (int32_t)k) || dd__hub_crosses(s, x->ferry_from, (int32_t)k)) {
             out->overflight[out->n_overflight] = (int32_t)k;
             out->overflight_file_by[out->n_overflight++] =
-                so->departure - ct->overflight[k].lead_time;
+                x->departure - ct->overflight[k].lead_time;
         }
     const dd_load *l = so->load >= 0 && p->loads ? &p->loads->loads[so->load] : NULL;
     for (size_t k = 0; l && k < l->n_items; k++) {

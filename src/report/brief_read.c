@@ -268,8 +268,23 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     if (!s->tail_name)
         r->j.oom = true;
     s->site = get_str(r, n, p, "site");
-    s->dest = get_str(r, n, p, "destination");
-    const dd_ynode *f = get_map(r, n, p, "ferry");
+    /* legs inside the country (docs/plan-format.md): a leg flies to_site,
+     * its onward sortie names it and has no ferry and no load; the
+     * destination column says so */
+    bool leg = dd__jr_lookup(n, "to_site") != NULL, onward = dd__jr_lookup(n, "leg") != NULL;
+    char dn[200];
+    if (leg)
+        snprintf(dn, sizeof dn, "%s (leg)", get_str(r, n, p, "to_site"));
+    else if (onward)
+        snprintf(dn, sizeof dn, "%s (after leg %d)", get_str(r, n, p, "destination"),
+                 (int)get_min(r, n, p, "leg", 1));
+    s->dest = leg || onward ? dd__arena_strdup(&r->b->arena, dn)
+                            : get_str(r, n, p, "destination");
+    if (!s->dest) {
+        r->j.oom = true;
+        s->dest = "";
+    }
+    const dd_ynode *f = onward ? NULL : get_map(r, n, p, "ferry");
     sub(q, p, "ferry");
     if (f) {
         s->ferry_from = get_str(r, f, q, "from");
@@ -281,7 +296,7 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     s->dep = get_time(r, n, p, "departure", false);
     s->arr = get_time(r, n, p, "arrival", false);
     s->clearance = get_min(r, n, p, "clearance", 1);
-    const dd_ynode *l = get_map(r, n, p, "load");
+    const dd_ynode *l = onward ? NULL : get_map(r, n, p, "load");
     sub(q, p, "load");
     if (!l)
         return;

@@ -202,7 +202,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(p->fleet_mix);
     PUT(p->iterations);
     dd__buf_f64(b, p->seconds);
-    PUT(p->as_of); /* version 4 */
+    PUT(p->as_of); /* version 5 */
     PUT(p->loads != NULL);
     if (p->loads)
         write_loads(p->loads, b);
@@ -224,9 +224,12 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         dd__buf_f64(b, x->acl_kg);
         dd__buf_f64(b, x->floor_m);
         PUT(x->seats);
-        PUT(x->departed); /* version 4 */
+        PUT(x->departed); /* version 5 */
         put_pax(b, x->n_pax, x->pax);
         put_pax(b, x->n_ferry_pax, x->ferry_pax);
+        PUT(x->kind); /* legs inside the country (version 5) */
+        PUT(x->kind == DD_SORTIE_LEG ? x->to_site : -1);
+        PUT(x->kind != DD_SORTIE_OUT ? x->link : -1);
     }
     PUT(p->n_clearances);
     for (size_t i = 0; i < p->n_clearances; i++) {
@@ -541,7 +544,9 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
     if (!dd__rd_tag(r, "drawdown-plan-image"))
         return false;
     r->version = dd__rd_v(r);
-    if (r->version < 2 || r->version > DD__IMAGE_VERSION) {
+    /* 4 was two development versions (recorded history; legs), never
+     * released: 5 holds both */
+    if (r->version < 2 || r->version == 4 || r->version > DD__IMAGE_VERSION) {
         dd__rd_fail(r, "an image version this drawdown does not read");
         return false;
     }
@@ -556,9 +561,26 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
     p->fleet_mix = dd__rd_v(r) != 0;
     p->iterations = (uint64_t)dd__rd_v(r);
     p->seconds = dd__rd_f64(r);
-    if (r->version >= 4)
+    if (r->version >= 5)
         p->as_of = dd__rd_v(r);
     return true;
+}
+
+/* A sortie's part in a leg inside the country (version 5): its kind, the
+ * site a leg flies to, the other half of the pair. */
+static void read_leg(rd *r, const dd_scenario *s, size_t n, dd_sortie *x)
+{
+    int64_t kind = dd__rd_v(r);
+    if (kind < DD_SORTIE_OUT || kind > DD_SORTIE_ONWARD) {
+        dd__rd_fail(r, "a sortie's kind out of range");
+        return;
+    }
+    x->kind = (dd_sortie_kind)kind;
+    x->to_site = dd__rd_idx(r, -1, (int64_t)s->n_sites, "a leg's site");
+    x->link = dd__rd_idx(r, -1, (int64_t)n, "a leg's other sortie");
+    if ((x->kind == DD_SORTIE_LEG && x->to_site < 0) || (x->kind != DD_SORTIE_OUT && x->link < 0) ||
+        (x->kind != DD_SORTIE_LEG && x->hub < 0))
+        dd__rd_fail(r, "a sortie's leg inside the country out of range");
 }
 
 /* The sorties (their clearance indices checked once the requests are
@@ -580,7 +602,7 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
         x->tail = dd__rd_idx(r, 0, dd_aircraft_tails_max(&s->aircraft[x->aircraft]),
                           "a sortie's tail");
         x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a sortie's site");
-        x->hub = dd__rd_idx(r, 0, (int64_t)s->n_hubs, "a sortie's hub");
+        x->hub = dd__rd_idx(r, -1, (int64_t)s->n_hubs, "a sortie's hub");
         x->ferry_from = dd__rd_idx(r, -1, (int64_t)s->n_hubs, "a sortie's ferry");
         x->ferry_departure = dd__rd_v(r);
         x->arrival_at_site = dd__rd_v(r);
@@ -592,10 +614,12 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
         x->acl_kg = dd__rd_f64(r);
         x->floor_m = dd__rd_f64(r);
         x->seats = dd__rd_i32(r);
-        x->departed = r->version >= 4 && dd__rd_v(r) != 0;
+        x->departed = r->version >= 5 && dd__rd_v(r) != 0;
         st = read_pax(r, s, &x->n_pax, &x->pax);
         if (st == DD_OK)
             st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);
+        if (st == DD_OK && r->version >= 5)
+            read_leg(r, s, n, x);
     }
     return st;
 }

@@ -188,6 +188,8 @@ static void w_site(dd__buf *b, const dd_scenario *s, const dd_site *x)
     w_d(b, x->security_ratio);
     w_i32s(b, x->n_after, x->after);
     dd__buf_v(b, x->phase);
+    dd__buf_v(b, x->via);
+    w_t(b, x->via_transfer);
     w_loc(b, s, x->loc);
 }
 
@@ -676,6 +678,10 @@ static void r_site(rd *r, const dd_scenario *s, dd_site *x, dd_status *st)
     x->security_ratio = r_d(r);
     x->after = r_idxs(r, &x->n_after, (int64_t)s->n_sites, "a site out of range", st);
     x->phase = dd__rd_i32(r); /* checked once the phases are read */
+    x->via = dd__rd_i32(r);
+    if (x->via < -1 || x->via >= (int64_t)s->n_sites)
+        dd__rd_fail(r, "a site out of range");
+    x->via_transfer = r_t(r);
     x->loc = r_loc(r);
 }
 

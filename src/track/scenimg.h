@@ -8,7 +8,7 @@
 
 /* Bumped with any change of dd_scenario or of what it holds: a log whose
  * image has another version is read from the scenario's files instead. */
-#define DD__SCENIMG_VERSION 4
+#define DD__SCENIMG_VERSION 5 /* 3 and 4: development versions (legs; disruptions) */
 
 /* Append the image of s to b (b->oom when out of memory). */
 void dd__scenimg_write(const dd_scenario *s, dd__buf *b);

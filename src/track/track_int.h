@@ -32,7 +32,7 @@ bool dd__unhex(const char *hex, unsigned char *d, size_t n);
  * message in `why`); the plan it gives borrows its loads from *loads_out,
  * which the caller frees with dd__image_loads_free after dd_plan_free.
  */
-#define DD__IMAGE_VERSION 4
+#define DD__IMAGE_VERSION 5
 void dd__image_write(const dd_plan *p, dd__buf *b);
 typedef struct dd__image_loads dd__image_loads;
 dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,

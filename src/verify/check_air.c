@@ -303,6 +303,8 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
     long long rid = (long long)r->id, sid = (long long)x->id;
     int32_t day = dd_scenario_day(s, x->dep);
     const dd_aircraft *ac = &s->aircraft[x->type];
+    /* an onward sortie carries its leg's load */
+    const vsortie *ld = x->leg >= 0 ? &c->p->sorties[x->leg] : x;
     if (r->call_sign) {
         char want[32];
         snprintf(want, sizeof want, "%.7s%03lld",
@@ -314,8 +316,10 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
     }
     if (r->route) {
         char want[64];
-        snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao,
-                 x->dest >= 0 ? s->hubs[x->dest].icao : "?");
+        double lat, lon;
+        const char *to, *icao;
+        dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
+        snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao, icao);
         if (strcmp(r->route, want) != 0)
             dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
                        "clearance %lld: route %s, but sortie %lld flies %s", rid, r->route, sid,
@@ -323,10 +327,10 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
     }
     int64_t pax = 0;
     bool armed = false;
-    for (size_t k = 0; k < x->n_pax; k++) {
-        pax += x->pax[k].count;
-        if (x->pax[k].count > 0 && x->pax[k].ref >= 0 &&
-            s->people[x->pax[k].ref].role == DD_ROLE_SECURITY)
+    for (size_t k = 0; k < ld->n_pax; k++) {
+        pax += ld->pax[k].count;
+        if (ld->pax[k].count > 0 && ld->pax[k].ref >= 0 &&
+            s->people[ld->pax[k].ref].role == DD_ROLE_SECURITY)
             armed = true;
     }
     if (r->passengers >= 0 && r->passengers != pax)
@@ -340,13 +344,13 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
                    armed ? "security personnel (armed)" : "no security personnel");
     if (r->hazards_stated > 0) {
         uint32_t h = 0;
-        for (size_t k = 0; k < x->n_bulky; k++)
-            if (x->bulky[k].ref >= 0 && s->cargo[x->bulky[k].ref].hazard >= 0 &&
-                s->cargo[x->bulky[k].ref].hazard < 32)
-                h |= (uint32_t)1 << s->cargo[x->bulky[k].ref].hazard;
-        for (size_t k = 0; k < x->n_pallets; k++)
-            for (size_t q = 0; q < x->pallets[k].n_pieces; q++) {
-                int32_t ref = x->pallets[k].pieces[q].ref;
+        for (size_t k = 0; k < ld->n_bulky; k++)
+            if (ld->bulky[k].ref >= 0 && s->cargo[ld->bulky[k].ref].hazard >= 0 &&
+                s->cargo[ld->bulky[k].ref].hazard < 32)
+                h |= (uint32_t)1 << s->cargo[ld->bulky[k].ref].hazard;
+        for (size_t k = 0; k < ld->n_pallets; k++)
+            for (size_t q = 0; q < ld->pallets[k].n_pieces; q++) {
+                int32_t ref = ld->pallets[k].pieces[q].ref;
                 if (ref >= 0 && s->cargo[ref].hazard >= 0 && s->cargo[ref].hazard < 32)
                     h |= (uint32_t)1 << s->cargo[ref].hazard;
             }
@@ -587,6 +591,80 @@ static void check_hours(vctx *c, const vsortie *x, dd_time t, const char *verb)
                site->hours.open % 60, site->hours.close / 60, site->hours.close % 60);
 }
 
+/* A sortie's ferry in: from where its tail is (its home, or where its
+ * previous sortie landed), after the turn, and its flight time. */
+static void ferry_in(vctx *c, const vsortie *x, const vsortie *prev, bool alone)
+{
+    const dd_scenario *s = c->s;
+    const dd_aircraft *t = &s->aircraft[x->type];
+    const dd_site *site = &s->sites[x->site];
+    long long sid = (long long)x->id;
+    char a[32], b[32], u[32], w[32];
+    if (prev && prev->to_site >= 0) {
+        dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: %s tail %lld ferries from %s, but it is at %s, where leg %lld "
+                   "landed",
+                   sid, t->id, (long long)x->tail, s->hubs[x->ferry_from].id,
+                   s->sites[prev->to_site].id, (long long)prev->id);
+    } else {
+        int32_t at = prev ? prev->dest : t->home;
+        if (x->ferry_from != at)
+            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                       "sortie %lld: %s tail %lld ferries from %s, but it is at %s (%s)", sid,
+                       t->id, (long long)x->tail, s->hubs[x->ferry_from].id, s->hubs[at].id,
+                       prev ? "where its previous sortie landed" : "its home");
+    }
+    if (!prev && x->ferry_dep < 0) {
+        dd__vf_time(c, x->ferry_dep, a, sizeof a);
+        dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: the ferry leaves %s at %s, before the epoch", sid,
+                   s->hubs[x->ferry_from].id, a);
+    }
+    if (prev && x->ferry_dep < prev->arr) {
+        dd__vf_time(c, x->ferry_dep, a, sizeof a);
+        dd__vf_time(c, prev->arr, b, sizeof b);
+        dd__vf_add(c, DD_V_TAIL, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: %s tail %lld leaves at %s while still flying sortie %lld "
+                   "(lands %s)",
+                   sid, t->id, (long long)x->tail, a, (long long)prev->id, b);
+    } else if (prev && prev->dest >= 0 && x->ferry_dep - prev->arr < t->ground_time) {
+        dd__vf_dur(x->ferry_dep - prev->arr, u, sizeof u);
+        dd__vf_dur(t->ground_time, w, sizeof w);
+        dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: %s tail %lld turns at %s in %s after sortie %lld; the "
+                   "ground time is %s",
+                   sid, t->id, (long long)x->tail, s->hubs[prev->dest].id, u,
+                   (long long)prev->id, w);
+    }
+    c->fact = alone;
+    const dd_hub *from = &s->hubs[x->ferry_from];
+    check_leg(c, x, "the ferry", from->id, site->id, x->ferry_arr - x->ferry_dep,
+              dd__vf_distance(from->lat, from->lon, site->lat, site->lon), t->cruise_mps);
+    if (x->ferry_arr != x->at_site) {
+        dd__vf_time(c, x->ferry_arr, a, sizeof a);
+        dd__vf_time(c, x->at_site, b, sizeof b);
+        dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: the ferry arrives %s, but arrival_at_site is %s", sid, a, b);
+    }
+}
+
+/* An onward sortie's tail comes straight from its leg (check_legs.c
+ * checks the place and times). */
+static void onward_from(vctx *c, const vsortie *x, const vsortie *prev)
+{
+    const vsortie *l = &c->p->sorties[x->leg];
+    if (prev == l || l->type != x->type || l->tail != x->tail)
+        return;
+    const dd_aircraft *t = &c->s->aircraft[x->type];
+    char pv[32];
+    if (prev)
+        snprintf(pv, sizeof pv, "sortie %lld", (long long)prev->id);
+    dd__vf_add(c, DD_V_TAIL, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+               "sortie %lld: %s tail %lld continues leg %lld, but its previous sortie is %s",
+               (long long)x->id, t->id, (long long)x->tail, (long long)l->id,
+               prev ? pv : "none");
+}
+
 void dd__vf_check_itineraries(vctx *c)
 {
     const vplan *p = c->p;
@@ -624,50 +702,20 @@ void dd__vf_check_itineraries(vctx *c)
                        "tail%s then",
                        sid, t->id, (long long)x->tail, a, b, avail, avail == 1 ? "" : "s");
         }
-        /* where the tail is, and when it may leave */
+        /* where the tail is, and when it may leave: history between two
+         * recorded sorties; the ferry itself, of the recorded one alone */
         c->fact = prev ? pair : alone;
-        int32_t at = prev ? prev->dest : t->home;
-        if (x->ferry_from != at)
-            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: %s tail %lld ferries from %s, but it is at %s (%s)", sid,
-                       t->id, (long long)x->tail, s->hubs[x->ferry_from].id, s->hubs[at].id,
-                       prev ? "where its previous sortie landed" : "its home");
-        if (!prev && x->ferry_dep < 0) {
-            dd__vf_time(c, x->ferry_dep, a, sizeof a);
-            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: the ferry leaves %s at %s, before the epoch", sid,
-                       s->hubs[x->ferry_from].id, a);
-        }
-        if (prev && x->ferry_dep < prev->arr) {
-            dd__vf_time(c, x->ferry_dep, a, sizeof a);
-            dd__vf_time(c, prev->arr, b, sizeof b);
-            dd__vf_add(c, DD_V_TAIL, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: %s tail %lld leaves at %s while still flying sortie %lld "
-                       "(lands %s)",
-                       sid, t->id, (long long)x->tail, a, (long long)prev->id, b);
-        } else if (prev && x->ferry_dep - prev->arr < t->ground_time) {
-            dd__vf_dur(x->ferry_dep - prev->arr, u, sizeof u);
-            dd__vf_dur(t->ground_time, w, sizeof w);
-            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: %s tail %lld turns at %s in %s after sortie %lld; the "
-                       "ground time is %s",
-                       sid, t->id, (long long)x->tail, s->hubs[prev->dest].id, u,
-                       (long long)prev->id, w);
-        }
-        /* legs, block-in, ground time */
+        if (x->leg >= 0)
+            onward_from(c, x, prev);
+        else
+            ferry_in(c, x, prev, alone);
         c->fact = alone;
-        const dd_hub *from = &s->hubs[x->ferry_from], *to = &s->hubs[x->dest];
-        check_leg(c, x, "the ferry", from->id, site->id, x->ferry_arr - x->ferry_dep,
-                  dd__vf_distance(from->lat, from->lon, site->lat, site->lon), t->cruise_mps);
-        check_leg(c, x, "the leg", site->id, to->id, x->arr - x->dep,
-                  dd__vf_distance(site->lat, site->lon, to->lat, to->lon), t->cruise_mps);
-        if (x->ferry_arr != x->at_site) {
-            dd__vf_time(c, x->ferry_arr, a, sizeof a);
-            dd__vf_time(c, x->at_site, b, sizeof b);
-            dd__vf_add(c, DD_V_ITINERARY, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: the ferry arrives %s, but arrival_at_site is %s", sid, a,
-                       b);
-        }
+        /* the leg out, block-in, ground time */
+        double lat, lon;
+        const char *to, *icao;
+        dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
+        check_leg(c, x, "the leg", site->id, to, x->arr - x->dep,
+                  dd__vf_distance(site->lat, site->lon, lat, lon), t->cruise_mps);
         if (x->dep - x->at_site < t->ground_time) {
             dd__vf_dur(x->dep - x->at_site, u, sizeof u);
             dd__vf_dur(t->ground_time, w, sizeof w);

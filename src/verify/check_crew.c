@@ -99,9 +99,10 @@ static void check_type_crews(vctx *c, int32_t type, vev *ev)
     char u[32], w[32];
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
-        if (x->type != type)
-            continue;
-        dd_time duty = x->arr - x->ferry_dep;
+        if (x->type != type || x->onward >= 0)
+            continue; /* a leg's crew flies on with its onward sortie */
+        dd_time start = x->leg >= 0 ? p->sorties[x->leg].ferry_dep : x->ferry_dep;
+        dd_time duty = x->arr - start;
         int32_t need = crews_for(t, duty);
         if (need == 0) {
             c->fact = dd__vf_history(c, (int32_t)i, -1); /* a recorded duty: history */
@@ -109,16 +110,19 @@ static void check_type_crews(vctx *c, int32_t type, vev *ev)
             dd__vf_dur(t->crew_duty_augmented > 0 ? t->crew_duty_augmented : t->crew_duty, w,
                        sizeof w);
             dd__vf_add(c, DD_V_CREW, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: the %s crew is on duty %s (ferry, ground time, leg), "
-                       "longer than its %s duty day of %s",
+                       "sortie %lld: the %s crew is on duty %s (%s), longer than its %s duty "
+                       "day of %s",
                        (long long)x->id, t->id, u,
+                       x->leg >= 0 ? "ferry, ground time, the leg inside the country, transfer, "
+                                     "the onward leg"
+                                   : "ferry, ground time, leg",
                        t->crew_duty_augmented > 0 ? "augmented" : "basic", w);
             c->fact = false;
             need = 2; /* still takes a crew's time in the sweep */
         }
         dd_time end = x->arr + t->crew_rest;
-        ev[n++] = (vev){x->ferry_dep, need, (int32_t)i};
-        ev[n++] = (vev){end > x->ferry_dep ? end : x->ferry_dep + 1, -need, (int32_t)i};
+        ev[n++] = (vev){start, need, (int32_t)i};
+        ev[n++] = (vev){end > start ? end : start + 1, -need, (int32_t)i};
     }
     dd__vf_sweep(c, ev, n, t->crews, crews_over, t);
 }

@@ -133,7 +133,8 @@ static outev *departures(vctx *c, size_t *n_out)
     /* people count at their group's site, cargo at its item's */
     for (size_t i = 0; i < c->n_exits; i++) {
         const vexit *e = &c->exits[i];
-        v[m++] = (outev){e->t, s->people[e->group].site, (double)e->count, 0};
+        dd_time t = e->sortie >= 0 ? dd__vf_out_time(p, &p->sorties[e->sortie]) : e->t;
+        v[m++] = (outev){t, s->people[e->group].site, (double)e->count, 0};
     }
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
@@ -143,7 +144,8 @@ static outev *departures(vctx *c, size_t *n_out)
             for (size_t q = 0; q < np; q++) {
                 const dd_cargo *it = &s->cargo[pcs[q].ref];
                 if (it->disposition == DD_DISP_SHIP)
-                    v[m++] = (outev){x->dep, it->site, 0, (double)pcs[q].count * it->weight_kg};
+                    v[m++] = (outev){dd__vf_out_time(p, x), it->site, 0,
+                                     (double)pcs[q].count * it->weight_kg};
             }
         }
     }

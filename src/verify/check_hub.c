@@ -226,9 +226,11 @@ static void check_hub_people(vctx *c, int32_t h, hub_day *v)
     size_t n = 0;
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
+        /* an onward sortie lands its leg's people */
+        const vsortie *on = x->leg >= 0 ? &p->sorties[x->leg] : x;
         int64_t pax = 0;
-        for (size_t k = 0; k < x->n_pax; k++)
-            pax += x->pax[k].count;
+        for (size_t k = 0; k < on->n_pax; k++)
+            pax += on->pax[k].count;
         if (x->dest == h && pax > 0)
             v[n++] = (hub_day){dd_scenario_day(s, x->arr), (int32_t)i, pax};
     }

@@ -301,9 +301,11 @@ static void check_weight(vctx *c, const vsortie *x, const tally *tl)
     const dd_scenario *s = c->s;
     const dd_aircraft *t = &s->aircraft[x->type];
     const dd_site *site = &s->sites[x->site];
-    const dd_hub *hub = &s->hubs[x->dest];
+    double lat, lon;
+    const char *to, *icao;
+    dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
     long long sid = (long long)x->id;
-    double dist = dd__vf_distance(site->lat, site->lon, hub->lat, hub->lon);
+    double dist = dd__vf_distance(site->lat, site->lon, lat, lon);
     double acl = dd__vf_acl(t, dist);
     if (tl->weight > acl + VF_EPS)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
@@ -388,6 +390,8 @@ static void check_ferry(vctx *c, const vsortie *x)
 
 static void check_one(vctx *c, const vsortie *x, uint32_t *pallet_seen, int64_t n_pallets)
 {
+    if (x->leg >= 0)
+        return; /* an onward sortie carries its leg's load (check_legs.c) */
     tally tl = {0};
     check_pallets(c, x, pallet_seen, n_pallets, &tl);
     check_bulky(c, x, &tl);

@@ -290,9 +290,12 @@ static bool get_counts(prd *r, const dd_ynode *map, const char *path, const char
 
 /* ---- sorties ---- */
 
-static const char *const sortie_keys[] = {"id", "aircraft", "tail", "site", "destination",
-                                          "ferry", "arrival_at_site", "departure", "arrival",
-                                          "departure_local", "clearance", "load", "departed", NULL};
+static const char *const sortie_keys[] = {"id",        "aircraft",        "tail",
+                                          "site",      "destination",     "to_site",
+                                          "leg",       "ferry",           "arrival_at_site",
+                                          "departure", "arrival",         "departure_local",
+                                          "clearance", "load",            "departed",
+                                          NULL};
 static const char *const ferry_keys[] = {"from", "departure", "arrival", "passengers", NULL};
 static const char *const load_keys[] = {"weight_kg", "acl_kg", "pallets", "cargo",
                                         "passengers", "floor_m", "seats_available", NULL};
@@ -325,13 +328,41 @@ static void read_load(prd *r, const dd_ynode *ld, const char *p, vsortie *x)
     get_counts(r, ld, p, "passengers", true, true, &x->pax, &x->n_pax);
 }
 
+/* Where a sortie flies: out of the country to a destination, or on a leg
+ * inside the country to the site `to_site`; an onward sortie names its
+ * leg. */
+static void read_route(prd *r, const dd_ynode *e, const char *p, vsortie *x)
+{
+    char q[PATHN];
+    subpath(q, p, "to_site");
+    const dd_ynode *ts = lookup(e, "to_site");
+    if (ts && lookup(e, "destination"))
+        perr(r, ts, q,
+             "a sortie flies out of the country to a destination or, on a leg inside the "
+             "country, to_site a site; not both");
+    else if (ts)
+        x->to_site = get_ref(r, e, p, "to_site", &r->sites, "site");
+    else
+        x->dest = get_ref(r, e, p, "destination", &r->hubs, "destination");
+    const dd_ynode *lg = lookup(e, "leg");
+    if (!lg)
+        return;
+    x->leg_line = lg->line;
+    x->leg_col = lg->col;
+    get_sortie_ref(r, e, p, "leg", false, &x->leg);
+    if (ts)
+        perr(r, ts, q,
+             "an onward sortie leaves the country: it names a destination, not to_site (legs "
+             "do not chain)");
+}
+
 static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
 {
     char p[PATHN];
     snprintf(p, sizeof p, "sorties[%zu]", i);
     x->line = e->line;
     x->col = e->col;
-    x->type = x->site = x->dest = x->ferry_from = -1;
+    x->type = x->site = x->dest = x->ferry_from = x->to_site = x->leg = x->onward = -1;
     if (!object(r, e, p, sortie_keys))
         return;
     if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)
@@ -341,7 +372,7 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     x->type = get_ref(r, e, p, "aircraft", &r->aircraft, "aircraft type");
     get_int(r, e, p, "tail", 1, &x->tail);
     x->site = get_ref(r, e, p, "site", &r->sites, "site");
-    x->dest = get_ref(r, e, p, "destination", &r->hubs, "destination");
+    read_route(r, e, p, x);
     get_time(r, e, p, "arrival_at_site", false, &x->at_site);
     get_time(r, e, p, "departure", false, &x->dep);
     get_time(r, e, p, "arrival", false, &x->arr);
@@ -359,6 +390,20 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
         perr(r, lookup(e, "clearance"), p, "no clearance %lld in the plan (it has %zu)",
              (long long)x->clearance_id, r->n_clearances);
     char q[PATHN];
+    if (x->leg >= 0) {
+        /* an onward sortie: the aircraft is at the via site since the
+         * leg's landing, and carries what the leg carried */
+        x->ferry_dep = x->ferry_arr = x->at_site;
+        const dd_ynode *fe = lookup(e, "ferry"), *ld = lookup(e, "load");
+        subpath(q, p, fe ? "ferry" : "load");
+        if (fe)
+            perr(r, fe, q,
+                 "an onward sortie has no ferry: its aircraft is on the ground at the via site "
+                 "from its leg's landing");
+        else if (ld)
+            perr(r, ld, q, "an onward sortie carries its leg's load; it has no load of its own");
+        return;
+    }
     const dd_ynode *f = get_obj(r, e, p, "ferry", ferry_keys);
     if (f) {
         subpath(q, p, "ferry");
@@ -831,6 +876,32 @@ static void unique(prd *r, uint32_t *seen, int32_t k, uint32_t line, uint32_t co
     }
 }
 
+/* Each onward sortie names a leg listed before it, and each leg has at
+ * most one onward sortie; sets the legs' `onward`. */
+static void link_legs(prd *r, vplan *p)
+{
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        vsortie *x = &p->sorties[i];
+        if (x->leg < 0)
+            continue;
+        char q[PATHN];
+        snprintf(q, sizeof q, "sorties[%zu].leg", i);
+        dd_ynode at = {.line = x->leg_line, .col = x->leg_col};
+        vsortie *l = &p->sorties[x->leg];
+        if ((size_t)x->leg >= i)
+            perr(r, &at, q, "an onward sortie comes after its leg: sortie %lld is not before %lld",
+                 (long long)l->id, (long long)x->id);
+        else if (l->to_site < 0)
+            perr(r, &at, q, "sortie %lld is not a leg inside the country (it has no to_site)",
+                 (long long)l->id);
+        else if (l->onward >= 0)
+            perr(r, &at, q, "leg %lld already continues on sortie %lld", (long long)l->id,
+                 (long long)p->sorties[l->onward].id);
+        else
+            l->onward = (int32_t)i;
+    }
+}
+
 static void check_unique(prd *r, const vplan *p)
 {
     const dd_scenario *s = r->s;
@@ -891,8 +962,10 @@ dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *fi
         return DD_EINPUT;
     }
     read_plan(&r, root, out);
-    if (!r.j.failed && !r.j.oom)
+    if (!r.j.failed && !r.j.oom) {
+        link_legs(&r, out);
         check_unique(&r, out);
+    }
     dd_diags_sort(diags);
     if (r.j.oom || diags->oom)
         return DD_ENOMEM;

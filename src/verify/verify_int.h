@@ -41,7 +41,13 @@ typedef struct vpallet {
 
 typedef struct vsortie {
     int64_t id;
-    int32_t type, site, dest;
+    int32_t type, site, dest; /* dest -1 for a leg inside the country */
+    /* legs inside the country (docs/plan-format.md): a leg flies to
+     * to_site (a site, -1 otherwise); an onward sortie continues leg `leg`
+     * (an index, -1 otherwise) from that site out of the country with what
+     * the leg carried; `onward` is a leg's onward sortie (-1: none) */
+    int32_t to_site, leg, onward;
+    uint32_t leg_line, leg_col;
     int64_t tail;
     int32_t ferry_from;
     dd_time ferry_dep, ferry_arr;
@@ -338,6 +344,13 @@ void dd__vf_check_people(vctx *c);
 void dd__vf_check_releases(vctx *c);
 void dd__vf_check_sites(vctx *c);      /* security, exit, ceiling */
 void dd__vf_check_goals(vctx *c);      /* check_goal.c: deadline, close_by, milestones */
+void dd__vf_check_legs(vctx *c);       /* check_legs.c: legs inside the country */
+/* When what sortie x carries leaves the country: its onward sortie's
+ * departure for a leg, else its own. */
+dd_time dd__vf_out_time(const vplan *p, const vsortie *x);
+/* Where sortie x lands: its destination, or for a leg its to_site. */
+void dd__vf_dest_pos(const dd_scenario *s, const vsortie *x, double *lat, double *lon,
+                     const char **id, const char **icao);
 
 /* When augmentees of `group` enter the country: the plan's stated arrival,
  * never before the scenario's (the earliest they may enter); DD_TIME_NONE

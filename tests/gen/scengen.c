@@ -25,6 +25,7 @@ typedef struct gen {
                   * rest of each scenario stays as it was before them */
     dd_rng crews; /* crews and utilisation: their own stream too */
     dd_rng hubs;  /* hubs' people a day: their own stream too */
+    dd_rng legs;  /* sites' via (legs inside the country): their own stream */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -196,6 +197,7 @@ typedef struct scen {
     char task_id[64][24];
     int task_site[64];
     int n_over; /* overflight countries OA, OB, ... */
+    bool any_via; /* a site leaves through S1: no phases (S1 is in the first) */
 } scen;
 
 static FILE *open_in(const char *dir, const char *name)
@@ -374,9 +376,41 @@ static void write_site(gen *g, scen *sc, int i, FILE *f, double lat, double lon)
     }
     if (chance(g, 0.2))
         fprintf(f, "    timezone: \"+02:00\"\n");
-    /* the order of closure: after an earlier site (never a cycle) */
-    if (i > 0 && chance(g, 0.25))
-        fprintf(f, "    after: [S%d]\n", irange(g, 1, i));
+    /* legs inside the country (the legs' stream): a site after the first
+     * may leave through S1, which never has a via (no chain, no cycle) */
+    bool via = i > 0 && dd_rng_below(&g->legs, 100) < 15;
+    /* the order of closure: after an earlier site (never a cycle); a site
+     * leaving through S1 is after none (it cannot close after S1: the
+     * draws are made all the same, so the rest is as without legs) */
+    if (i > 0 && chance(g, 0.25)) {
+        int a = irange(g, 1, i);
+        if (!via)
+            fprintf(f, "    after: [S%d]\n", a);
+    }
+    if (via) {
+        sc->any_via = true;
+        fprintf(f, "    via: S1\n");
+        if (dd_rng_below(&g->legs, 2))
+            fprintf(f, "    via_transfer: %dh\n", (int)dd_rng_below(&g->legs, 5));
+    }
+}
+
+/* Two phases cut at a random site; with a via to S1 (in the first phase)
+ * the draws are made and the phases not written. */
+static void write_phases(gen *g, const scen *sc, FILE *f)
+{
+    if (sc->n_sites < 2 || !chance(g, 0.15))
+        return;
+    int cut = irange(g, 1, sc->n_sites - 1);
+    if (sc->any_via)
+        return;
+    fprintf(f, "phases:\n  - id: first\n    sites: [");
+    for (int i = 0; i < cut; i++)
+        fprintf(f, "%sS%d", i ? ", " : "", i + 1);
+    fprintf(f, "]\n  - id: last\n    sites: [");
+    for (int i = cut; i < sc->n_sites; i++)
+        fprintf(f, "%sS%d", i > cut ? ", " : "", i + 1);
+    fprintf(f, "]\n");
 }
 
 static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
@@ -537,6 +571,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     dd_rng_seed(&g->caps, seed, 0xca95);
     dd_rng_seed(&g->crews, seed, 0xc4e3);
     dd_rng_seed(&g->hubs, seed, 0x4b5d);
+    dd_rng_seed(&g->legs, seed, 0x1e95);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
@@ -643,16 +678,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
             }
         }
     }
-    if (sc->n_sites >= 2 && chance(g, 0.15)) {
-        int cut = irange(g, 1, sc->n_sites - 1);
-        fprintf(f, "phases:\n  - id: first\n    sites: [");
-        for (int i = 0; i < cut; i++)
-            fprintf(f, "%sS%d", i ? ", " : "", i + 1);
-        fprintf(f, "]\n  - id: last\n    sites: [");
-        for (int i = cut; i < sc->n_sites; i++)
-            fprintf(f, "%sS%d", i > cut ? ", " : "", i + 1);
-        fprintf(f, "]\n");
-    }
+    write_phases(g, sc, f);
     fprintf(f, "inventories:\n  cargo: cargo.csv\n  personnel: personnel.csv\n");
     bool tasks = chance(g, 0.5);
     if (tasks)
