@@ -340,18 +340,18 @@ static void *work(void *arg)
         } else {
             dd__route(s, &x->q, &x->r);
         }
-        /* the next group may be checked and written while this one is
-         * published (the log keeps the order: each group is appended
-         * under the log's lock after the one before it) */
-        if (grouped)
-            pthread_mutex_unlock(&s->group_mu);
         /* the snapshot made again before the answers go, so a client reads
          * what it wrote and every stream has it (the events only: a few
          * milliseconds; the status follows from its own thread). Always,
          * not only when `dirty`: another worker's update may have taken
          * the flag of these events and be publishing them still, and
-         * this update waits for it (refresh_mu) */
+         * this update waits for it (refresh_mu). Before the next group:
+         * its append would hold the log's lock, through its disk sync,
+         * while this update waits to read the events (letting the next
+         * group start first made the writes' p99 worse: 148 -> 178 ms) */
         (void)dd__snap_update(s, false, false);
+        if (grouped)
+            pthread_mutex_unlock(&s->group_mu);
         for (size_t i = 0; i < n; i++) {
             group[i]->job = JOB_DONE;
             MHD_resume_connection(group[i]->c);
