@@ -93,7 +93,7 @@ typedef struct dd_serve_options {
     unsigned threads;       /* threads serving connections (at least 2); 0: one a core */
     unsigned timeout_s;     /* idle connection timeout; 0: 10 s */
     size_t max_body;        /* bytes; 0: 1 MiB */
-    size_t max_header;      /* bytes of request head per connection; 0: 32 KiB */
+    size_t max_header;      /* bytes of request head per connection; 0: 16 KiB */
     unsigned session_idle_s;     /* 0: 30 min */
     unsigned session_absolute_s; /* 0: 12 h */
     unsigned watch_ms;      /* how often the log is checked for outside changes; 0: 250 */

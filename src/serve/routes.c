@@ -504,6 +504,7 @@ static void get_status(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
     r->body = b->p;
     r->len = b->n;
     r->pin = n;
+    r->shared = &n->stat->answer[k];
 }
 
 typedef dd_status (*view_fn)(dd_server *s, const dd__req *q, const dd__snap *n, FILE *f);

@@ -131,6 +131,10 @@ typedef struct dd__stat {
     pthread_mutex_t chart_mu; /* the charts, drawn once each */
     dd__buf chart[16];
     bool chart_done[16];
+    /* the 200 answer to GET status of each cut, made once (http.c) and
+     * queued to every client that asks: body (status[k]), headers and
+     * ETag; freed with the status (dd__reply_shared_free) */
+    _Atomic(void *) answer[2];
 } dd__stat;
 
 typedef struct dd__snap {
@@ -318,6 +322,9 @@ typedef struct dd__reply {
     size_t len;
     const char *type;
     dd__snap *pin; /* body borrowed from this snapshot (released after sending) */
+    /* with pin: the answer is the status's own, made once and shared
+     * (dd__stat.answer[k]); the request holds pin until it completes */
+    _Atomic(void *) *shared;
     char cookie[256];
     char disposition[128];
     char etag[48]; /* the version of what is sent (GET status) */
@@ -327,6 +334,8 @@ typedef struct dd__reply {
 } dd__reply;
 
 void dd__reply_json(dd__reply *r, unsigned code, char *body, size_t len);
+/* Free an answer made for sharing (dd__reply.shared), NULL a no-op. */
+void dd__reply_shared_free(void *answer);
 void dd__reply_error(dd__reply *r, unsigned code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -48,8 +48,10 @@ void dd__stat_put(dd__stat *t)
     if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
         return;
     dd__slog_status_free(t->st);
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
+        dd__reply_shared_free(atomic_load(&t->answer[k]));
         free(t->status[k].p);
+    }
     for (int k = 0; k < 16; k++)
         free(t->chart[k].p);
     pthread_mutex_destroy(&t->chart_mu);
@@ -294,6 +296,8 @@ static dd_status stat_new(dd_server *s, const dd_events *ev, dd__stat **out)
     if (!t)
         return DD_ENOMEM;
     atomic_init(&t->refs, 1);
+    atomic_init(&t->answer[0], NULL);
+    atomic_init(&t->answer[1], NULL);
     pthread_mutex_init(&t->chart_mu, NULL);
     t->n_events = ev->n;
     dd_status st = dd__slog_status(s->log, ev, &t->st, NULL);
