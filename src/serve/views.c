@@ -295,12 +295,17 @@ static bool in_window(const dd_plan *p, const dd__range *g, size_t i)
  * where the next page starts. */
 typedef struct page_walk {
     size_t lo, shown, total, next;
+    const char *route;
 } page_walk;
 
-static void walk_init(page_walk *k, const dd__range *g)
+/* A page of a route's list: {"<route>": [ ... opened on w. */
+static void walk_open(page_walk *k, dd_jw *w, FILE *f, const dd__range *g, const char *route)
 {
-    memset(k, 0, sizeof *k);
-    k->lo = g->first > 1 ? g->first - 1 : 0;
+    *k = (page_walk){.lo = g->first > 1 ? g->first - 1 : 0, .route = route};
+    dd__jw_init(w, f, false);
+    dd__jw_obj(w);
+    dd__jw_key(w, route);
+    dd__jw_arr(w);
 }
 
 /* Whether sortie i (in the filter) goes on this page. */
@@ -318,39 +323,35 @@ static bool walk_show(page_walk *k, const dd__range *g, size_t i)
     return false;
 }
 
-/* The page's end: how many in the filter, and the link to the next page
- * (null on the last). */
-static void walk_end(dd_jw *w, const page_walk *k, const dd__range *g, const char *route)
+/* The page's end: the list closed, how many in the filter, and the link
+ * to the next page (null on the last). */
+static dd_status walk_close(dd_jw *w, const page_walk *k, const dd__range *g)
 {
+    dd__jw_arr_end(w);
     dd__jw_kint(w, "total", (int64_t)k->total);
     dd__jw_key(w, "next");
-    if (!k->next) {
+    if (k->next) {
+        char link[256];
+        snprintf(link, sizeof link, "/api/v1/%s?%s%sfirst=%zu&count=%zu", k->route, g->query,
+                 g->query[0] ? "&" : "", k->next, g->count);
+        dd__jw_str(w, link);
+    } else {
         dd__jw_null(w);
-        return;
     }
-    char link[256];
-    snprintf(link, sizeof link, "/api/v1/%s?%s%sfirst=%zu&count=%zu", route, g->query,
-             g->query[0] ? "&" : "", k->next, g->count);
-    dd__jw_str(w, link);
+    dd__jw_obj_end(w);
+    return dd__jw_end(w);
 }
 
 dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f)
 {
     const dd_plan *p = dd__slog_plan(l);
     dd_jw w;
-    dd__jw_init(&w, f, false);
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "clearances");
-    dd__jw_arr(&w);
     page_walk pw;
-    walk_init(&pw, &g);
+    walk_open(&pw, &w, f, &g, "clearances");
     for (size_t i = 0; i < p->n_sorties; i++)
         if (p->sorties[i].clearance >= 0 && in_window(p, &g, i) && walk_show(&pw, &g, i))
             clearance(&w, l, n, i);
-    dd__jw_arr_end(&w);
-    walk_end(&w, &pw, &g, "clearances");
-    dd__jw_obj_end(&w);
-    return dd__jw_end(&w);
+    return walk_close(&w, &pw, &g);
 }
 
 dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f)
@@ -409,12 +410,8 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
     dd_jw w;
-    dd__jw_init(&w, f, false);
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "sorties");
-    dd__jw_arr(&w);
     page_walk pw;
-    walk_init(&pw, &g);
+    walk_open(&pw, &w, f, &g, "sorties");
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
         if (!site_ok(u, so->site) || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
@@ -460,10 +457,7 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         }
         dd__jw_obj_end(&w);
     }
-    dd__jw_arr_end(&w);
-    walk_end(&w, &pw, &g, "sorties");
-    dd__jw_obj_end(&w);
-    return dd__jw_end(&w);
+    return walk_close(&w, &pw, &g);
 }
 
 /* ---- manifests: who flies on each sortie --------------------------------------- */
@@ -474,12 +468,8 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
     dd_jw w;
-    dd__jw_init(&w, f, false);
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "manifests");
-    dd__jw_arr(&w);
     page_walk pw;
-    walk_init(&pw, &g);
+    walk_open(&pw, &w, f, &g, "manifests");
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
         if (!site_ok(u, so->site) || !so->n_pax || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
@@ -505,10 +495,7 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
         dd__jw_arr_end(&w);
         dd__jw_obj_end(&w);
     }
-    dd__jw_arr_end(&w);
-    walk_end(&w, &pw, &g, "manifests");
-    dd__jw_obj_end(&w);
-    return dd__jw_end(&w);
+    return walk_close(&w, &pw, &g);
 }
 
 /* ---- entry and exit of personnel per day: counts only -------------------------- */
