@@ -104,12 +104,10 @@ static bool token_ok(const char *token)
     return true;
 }
 
-bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out)
+/* The live session of key, its last activity now, copied to *copy_out
+ * (when not NULL); false when there is none or it has expired. */
+static bool touch(dd_server *s, const unsigned char key[32], dd__session *copy_out)
 {
-    if (!token_ok(token))
-        return false;
-    unsigned char key[32];
-    token_key(token, key);
     int64_t now = dd__now_s();
     bool found = false;
     pthread_mutex_lock(&s->sess_mu);
@@ -118,13 +116,24 @@ bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out)
     for (dd__session *e = s->sessions[b]; e; e = e->next)
         if (sodium_memcmp(e->key, key, 32) == 0) {
             e->seen = now;
-            *copy_out = *e;
-            copy_out->next = NULL;
+            if (copy_out) {
+                *copy_out = *e;
+                copy_out->next = NULL;
+            }
             found = true;
             break;
         }
     pthread_mutex_unlock(&s->sess_mu);
     return found;
+}
+
+bool dd__session_find(dd_server *s, const char *token, dd__session *copy_out)
+{
+    if (!token_ok(token))
+        return false;
+    unsigned char key[32];
+    token_key(token, key);
+    return touch(s, key, copy_out);
 }
 
 void dd__sessions_revoke(dd_server *s, const dd__user_key *v, size_t n)
@@ -153,19 +162,7 @@ void dd__sessions_revoke(dd_server *s, const dd__user_key *v, size_t n)
 
 bool dd__session_alive(dd_server *s, const unsigned char key[32])
 {
-    int64_t now = dd__now_s();
-    bool found = false;
-    pthread_mutex_lock(&s->sess_mu);
-    size_t b = bucket(key);
-    sweep(s, b, now);
-    for (dd__session *e = s->sessions[b]; e; e = e->next)
-        if (sodium_memcmp(e->key, key, 32) == 0) {
-            e->seen = now; /* a stream being read is activity */
-            found = true;
-            break;
-        }
-    pthread_mutex_unlock(&s->sess_mu);
-    return found;
+    return touch(s, key, NULL); /* a stream being read is activity */
 }
 
 void dd__session_end(dd_server *s, const char *token)
