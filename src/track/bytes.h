@@ -134,4 +134,30 @@ static inline bool dd__rd_tag(dd__rd *r, const char *tag)
     return true;
 }
 
+/* Append `sec` (then freed) to b as a section: its length in bytes, then
+ * its bytes, so that a reader that does not keep it steps over it (the
+ * images' version 5). */
+static inline void dd__buf_section(dd__buf *b, dd__buf *sec)
+{
+    if (sec->oom)
+        b->oom = true;
+    dd__buf_v(b, (int64_t)sec->n);
+    dd__buf_put(b, sec->v, sec->n);
+    dd__buf_fini(sec);
+}
+
+/* A section's length, checked against the bytes left. */
+static inline size_t dd__rd_section(dd__rd *r)
+{
+    return dd__rd_count(r, 1);
+}
+
+/* After reading a section that began at `from` and said it was `len`
+ * bytes long: it was. */
+static inline void dd__rd_section_end(dd__rd *r, size_t from, size_t len)
+{
+    if (!r->bad && r->at - from != len)
+        dd__rd_fail(r, "a section of another length");
+}
+
 #endif

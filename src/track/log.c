@@ -799,6 +799,12 @@ dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenar
 
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out)
 {
+    return dd_track_open_parts(path, writable, DD_TRACK_WHOLE, diags, out);
+}
+
+dd_status dd_track_open_parts(const char *path, bool writable, dd_track_parts parts,
+                              dd_diags *diags, dd_track **out)
+{
     *out = NULL;
     if (sodium_init() < 0)
         return DD_ENOMEM;
@@ -813,6 +819,7 @@ dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_tra
         return DD_ENOMEM;
     }
     t->writable = writable;
+    t->parts = parts;
     dd_status st = dd__open_db(path, writable, false, diags, &t->db);
     if (st == DD_OK)
         st = dd__read_header(t, diags);
@@ -1163,8 +1170,13 @@ static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
     t->kept_v[0] = NULL;
     dd_status st = v ? DD_OK : dd__blob_read(t, "plan-image", t->h.image_stored, &v, &n);
     char why[200] = "";
+    /* a scenario of the handle's image may lack its cargo rows: the plan
+     * is read without what refers to them */
+    bool partial = s == t->scenario && t->scenario_from_image && t->parts != DD_TRACK_WHOLE;
+    bool whole = !partial && t->parts == DD_TRACK_WHOLE;
+    size_t n_cargo = partial ? dd__scenimg_cargo_rows(s) : s->n_cargo;
     if (st == DD_OK)
-        st = dd__image_read(s, v, n, &t->plan, &t->loads, why, sizeof why);
+        st = dd__image_read(s, v, n, whole, n_cargo, &t->plan, &t->loads, why, sizeof why);
     free(v);
     if (st == DD_EINPUT)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
@@ -1204,7 +1216,8 @@ static dd_status scenario_image(dd_track *t, const char *path, dd_diags *diags)
     if (st == DD_EINPUT)
         return bad_scenario(t, diags);
     if (st == DD_OK)
-        st = dd__scenimg_take(v, n, path, &t->scenario, why, sizeof why);
+        st = dd__scenimg_take(v, n, path, t->parts == DD_TRACK_WHOLE, &t->scenario, why,
+                              sizeof why);
     /* the digest held: an image unread is one of another version */
     return st == DD_EINPUT ? DD_EARG : st;
 }

@@ -53,6 +53,7 @@ struct dd_track {
     sqlite3 *db;
     char *path;
     bool writable;
+    dd_track_parts parts; /* what dd_track_scenario and dd_track_plan keep */
     dd_track_info info;
     dd__hashes h;
     char stored_hash[65]; /* the header's hash as stored */
