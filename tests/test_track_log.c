@@ -786,6 +786,35 @@ static size_t find_bytes(const unsigned char *v, size_t n, const void *needle, s
     return 0;
 }
 
+/* Blob `name` read sparse as a reader for events reads it: the same bytes
+ * as read whole but for the spans `skips` names, which are zero. */
+static void assert_sparse(dd_track *t, const char *name, const char *hex,
+                          size_t (*skips)(const unsigned char *, size_t, dd__span *),
+                          size_t n_spans)
+{
+    unsigned char *whole = NULL, *sparse = NULL;
+    size_t nw = 0, ns = 0;
+    assert_int_equal(dd__blob_read(t, name, hex, &whole, &nw), DD_OK);
+    assert_int_equal(dd__blob_read_sparse(t, name, hex, skips, &sparse, &ns), DD_OK);
+    assert_int_equal(ns, nw);
+    dd__span sp[2];
+    assert_int_equal(skips(whole, nw, sp), n_spans);
+    size_t at = 0, zero = 0;
+    for (size_t i = 0; i <= n_spans; i++) {
+        size_t end = i < n_spans ? sp[i].at : nw;
+        assert_true(end >= at && end >= 64);
+        assert_memory_equal(whole + at, sparse + at, end - at);
+        if (i == n_spans)
+            break;
+        for (size_t k = 0; k < sp[i].n; k++)
+            zero += sparse[sp[i].at + k] == 0 && whole[sp[i].at + k] != 0;
+        at = sp[i].at + sp[i].n;
+    }
+    assert_true(zero > 0); /* bytes left out */
+    free(whole);
+    free(sparse);
+}
+
 /* A handle for events only: the scenario without its cargo rows, the plan
  * without its loads, enough to check and append; the events read back
  * whole by a handle that reads everything. */
@@ -830,6 +859,9 @@ static void test_for_events(void **state)
     assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
     assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
     assert_int_equal(dd_track_get_info(t)->n_events, 8);
+    /* the parts not kept are digested, not read into memory */
+    assert_sparse(t, "scenario-image", t->h.scenario_stored, dd__scenimg_skips, 1);
+    assert_sparse(t, "plan-image", t->h.image_stored, dd__image_skips, 2);
     dd_track_close(t);
     dd_diags_fini(&d);
 }

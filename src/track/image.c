@@ -192,6 +192,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     const dd_scenario *s = p->scenario;
     dd__buf_put(b, "drawdown-plan-image", 19);
     PUT(DD__IMAGE_VERSION);
+    size_t toc = dd__buf_toc(b, 2); /* version 5: the loads, the readiness */
     PUT(s->n_sites);
     PUT(s->n_aircraft);
     PUT(s->n_cargo);
@@ -209,7 +210,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         dd__buf sec = {0};
         PUT(p->loads->n_loads);
         write_loads(p->loads, &sec);
-        dd__buf_section(b, &sec);
+        dd__buf_section(b, &sec, toc, 0);
     }
     PUT(p->n_sorties);
     for (size_t i = 0; i < p->n_sorties; i++) {
@@ -256,7 +257,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     dd__buf ready = {0}; /* version 5: a section */
     for (size_t i = 0; i < s->n_cargo; i++)
         dd__buf_v(&ready, p->cargo_ready[i]);
-    dd__buf_section(b, &ready);
+    dd__buf_section(b, &ready, toc, 1);
     PUT(p->n_movements);
     for (size_t i = 0; i < p->n_movements; i++) {
         const dd_movement *m = &p->movements[i];
@@ -383,6 +384,7 @@ typedef struct want {
     bool whole;
     size_t n_cargo;
     size_t n_loads;
+    dd__span sp[2]; /* version 5: where the loads and the readiness are */
 } want;
 
 static const want *wanted(const rd *r)
@@ -575,12 +577,13 @@ static dd_status read_loads_section(rd *r, const dd_scenario *s, dd__image_loads
     if (!wanted(r)->whole) {
         r->at += len;
         ((want *)r->ctx)->n_loads = nl;
+        dd__rd_section_end(r, from, len, &wanted(r)->sp[0]);
         return DD_OK;
     }
     dd_status st = read_loads(r, s, l);
     if (st == DD_OK && !r->bad && l->lp.n_loads != nl)
         dd__rd_fail(r, "a count of loads the loads do not have");
-    dd__rd_section_end(r, from, len);
+    dd__rd_section_end(r, from, len, &wanted(r)->sp[0]);
     return st;
 }
 
@@ -615,6 +618,8 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
         dd__rd_fail(r, "an image version this drawdown does not read");
         return false;
     }
+    if (r->version >= 5)
+        dd__rd_toc(r, 2, ((want *)r->ctx)->sp);
     if ((size_t)dd__rd_v(r) != s->n_sites || (size_t)dd__rd_v(r) != s->n_aircraft ||
         (size_t)dd__rd_v(r) != wanted(r)->n_cargo || (size_t)dd__rd_v(r) != s->n_people ||
         (size_t)dd__rd_v(r) != s->n_tasks || (size_t)dd__rd_v(r) != s->agreement.n_milestones) {
@@ -717,7 +722,7 @@ static dd_status read_times_movements(rd *r, const dd_scenario *s, dd_plan *p)
             p->cargo_ready[i] = t;
     }
     if (r->version >= 5)
-        dd__rd_section_end(r, from, len);
+        dd__rd_section_end(r, from, len, &wanted(r)->sp[1]);
     size_t nm = dd__rd_count(r, 5);
     p->movements = malloc((nm + 1) * sizeof *p->movements);
     if (!p->movements)
@@ -842,7 +847,7 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
         free(l);
         return DD_ENOMEM;
     }
-    want w = {whole, whole ? s->n_cargo : n_cargo, 0};
+    want w = {whole, whole ? s->n_cargo : n_cargo, 0, {{0, 0}, {0, 0}}};
     rd r = {v, n, 0, false, why, why_size, "the plan image", 0, &w};
     dd_status st = read_plan(&r, s, p, l);
     if (st == DD_OK && r.bad)
@@ -855,4 +860,21 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
     *plan_out = p;
     *loads_out = l;
     return DD_OK;
+}
+
+size_t dd__image_skips(const unsigned char *v, size_t n, dd__span out[2])
+{
+    char why[8];
+    rd r = {v, n, 0, false, why, sizeof why, "the plan image", 0, NULL};
+    if (!dd__rd_tag(&r, "drawdown-plan-image") || dd__rd_v(&r) < 5)
+        return 0;
+    dd__rd_toc(&r, 2, out);
+    if (r.bad)
+        return 0;
+    /* an image without loads has no section for them */
+    if (out[0].n == 0 && out[0].at == 0) {
+        out[0] = out[1];
+        return out[0].n ? 1 : 0;
+    }
+    return out[1].n ? 2 : 1;
 }

@@ -316,12 +316,12 @@ static void w_cargo(dd__buf *b, const dd_scenario *s)
     }
 }
 
-static void w_inventories(dd__buf *b, const dd_scenario *s)
+static void w_inventories(dd__buf *b, const dd_scenario *s, size_t toc)
 {
     dd__buf_v(b, (int64_t)s->n_cargo);
     dd__buf rows = {0};
     w_cargo(&rows, s);
-    dd__buf_section(b, &rows);
+    dd__buf_section(b, &rows, toc, 0);
     dd__buf_v(b, (int64_t)s->n_people);
     for (size_t i = 0; i < s->n_people; i++) {
         const dd_people *p = &s->people[i];
@@ -412,6 +412,7 @@ void dd__scenimg_write(const dd_scenario *s, dd__buf *b)
 {
     dd__buf_put(b, TAG, sizeof TAG - 1);
     dd__buf_v(b, DD__SCENIMG_VERSION);
+    size_t toc = dd__buf_toc(b, 1); /* version 5: the cargo rows */
     for (int k = 1; k < 4; k++)
         w_file(b, s, s->files[k]);
     dd__buf_v(b, s->files[0] != NULL);
@@ -424,7 +425,7 @@ void dd__scenimg_write(const dd_scenario *s, dd__buf *b)
     w_agreement(b, s);
     w_places(b, s);
     w_tasks(b, s);
-    w_inventories(b, s);
+    w_inventories(b, s, toc);
     w_rest(b, s);
     dd__buf_put(b, TAG, sizeof TAG - 1);
 }
@@ -437,6 +438,7 @@ typedef struct img {
     unsigned char *bytes; /* the image, its texts pointed into */
     bool cargo;           /* the cargo rows kept (dd__scenimg_take) */
     size_t cargo_rows;    /* in the image, kept or not */
+    dd__span rows_at;     /* version 5: where the table puts them */
 } img;
 
 typedef dd__rd rd;
@@ -862,7 +864,7 @@ static void r_inventories(rd *r, dd_scenario *s, dd_status *st)
         for (size_t i = 0; c && i < nc && !r->bad; i++)
             r_cargo(r, s, keep ? &c[i] : &one);
     if (r->version >= 5)
-        dd__rd_section_end(r, from, len);
+        dd__rd_section_end(r, from, len, &own(r)->rows_at);
     s->n_cargo = keep ? nc : 0;
     s->cargo = keep ? c : NULL;
     s->n_people = dd__rd_count(r, 8);
@@ -989,6 +991,8 @@ dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, boo
     dd_scenario *s = &o->s;
     if (dd__rd_tag(&r, TAG) && ((r.version = dd__rd_v(&r)) < 4 || r.version > DD__SCENIMG_VERSION))
         dd__rd_fail(&r, "an image version this drawdown does not read");
+    if (r.version >= 5)
+        dd__rd_toc(&r, 1, &o->rows_at);
     r_files(&r, s, path, &st);
     s->name = r_str(&r);
     s->epoch_unix = dd__rd_v(&r);
@@ -1021,4 +1025,14 @@ void dd__scenimg_free(dd_scenario *s)
     dd__arena_fini(&o->arena);
     free(o->bytes);
     free(o);
+}
+
+size_t dd__scenimg_skips(const unsigned char *v, size_t n, dd__span out[1])
+{
+    char why[8];
+    rd r = {v, n, 0, false, why, sizeof why, "the scenario image", 0, NULL};
+    if (!dd__rd_tag(&r, TAG) || dd__rd_v(&r) < 5)
+        return 0;
+    dd__rd_toc(&r, 1, out);
+    return !r.bad && out[0].n ? 1 : 0;
 }

@@ -31,5 +31,9 @@ dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, boo
 /* The cargo rows in the image s was read from, kept or not. */
 size_t dd__scenimg_cargo_rows(const dd_scenario *s);
 void dd__scenimg_free(dd_scenario *s);
+/* The part of image v (its first n bytes: 64 are enough) that a reader
+ * without `cargo` steps over, the cargo rows: 1, or 0 for an image
+ * without a table (read whole). Not checked here: the reader checks it. */
+size_t dd__scenimg_skips(const unsigned char *v, size_t n, dd__span out[1]);
 
 #endif

@@ -44,4 +44,14 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
                          char *why, size_t why_size);
 void dd__image_loads_free(dd__image_loads *l);
 
+/* A part of an image: its bytes' offset and length (bytes.h, sections). */
+typedef struct dd__span {
+    uint64_t at, n;
+} dd__span;
+/* The parts of the plan image a reader without `whole` steps over (the
+ * loads, each item's readiness), from the image's first n bytes (its
+ * head: 64 are enough); the count (0: an image without a table, read
+ * whole). Not checked here: the reader checks them against the image. */
+size_t dd__image_skips(const unsigned char *v, size_t n, dd__span out[2]);
+
 #endif
