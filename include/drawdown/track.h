@@ -121,9 +121,11 @@ dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenar
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out);
 /*
  * What a command reads of the log's scenario and plan. Either way every
- * check is made: the chain, the signatures, each image's digest over all
- * its bytes and every index in them; the parts left out are read through
- * and checked, not kept.
+ * check is made: the header and its signature, the chain, every batch's
+ * signature, the scenario files' hashes and each image's digest over all
+ * its bytes, the parts left out included (their bytes are digested, not
+ * kept; in an image made before there were sections, read through and
+ * checked row by row).
  */
 typedef enum dd_track_parts {
     DD_TRACK_WHOLE = 0, /* all of them (dd_track_open) */
