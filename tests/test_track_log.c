@@ -840,6 +840,10 @@ static void test_for_events(void **state)
         assert_int_equal(p->sorties[i].departure, fx->p->sorties[i].departure);
         assert_int_equal(p->sorties[i].load, fx->p->sorties[i].load);
     }
+    /* no status from a plan without its loads */
+    dd_track_status *st = NULL;
+    assert_int_equal(dd_track_status_compute(p, NULL, DD_TIME_NONE, &st, NULL), DD_EARG);
+    assert_null(st);
     dd_events *e = NULL;
     const char *csv = "time,event,subject\n2024-06-08T10:00Z,departed,4\n"
                       "2024-06-08T11:00Z,departed,3\n";

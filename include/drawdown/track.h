@@ -360,7 +360,8 @@ typedef struct dd_track_status {
  * windows as granted, windows filed or still to be filed in time as
  * planned, denied or overdue requests filed anew. With plan_out, also
  * the new plan in full (dd_replanner_plan, plan.h; dd_plan_free): it
- * borrows p's loads, so p must outlive it.
+ * borrows p's loads, so p must outlive it. DD_EARG for a plan read
+ * without its loads (DD_TRACK_FOR_EVENTS).
  */
 dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
                                   dd_track_status **out, dd_plan **plan_out);
