@@ -411,6 +411,34 @@ static dd_status log_step(void *ctx)
     return rc == DD_EIO ? DD_ENOMEM : rc;
 }
 
+/* A reader of the log's own scenario and plan (their images), whole and
+ * for events only (dd_track_open_parts). */
+static dd_status log_image_step(void *ctx)
+{
+    const log_ctx *c = ctx;
+    dd_status rc = DD_OK;
+    for (int k = 0; k < 2 && rc == DD_OK; k++) {
+        dd_diags d;
+        dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+        dd_track *t = NULL;
+        const dd_scenario *s = NULL;
+        const dd_plan *p = NULL;
+        dd_events *e = NULL;
+        rc = dd_track_open_parts(c->log, false, k ? DD_TRACK_FOR_EVENTS : DD_TRACK_WHOLE, &d,
+                                 &t);
+        if (rc == DD_OK)
+            rc = dd_track_scenario(t, NULL, &d, &s);
+        if (rc == DD_OK)
+            rc = dd_track_plan(t, s, &d, &p);
+        if (rc == DD_OK)
+            rc = dd_track_events(t, s, &d, &e);
+        dd_events_free(e);
+        dd_track_close(t);
+        dd_diags_fini(&d);
+    }
+    return rc == DD_EIO ? DD_ENOMEM : rc;
+}
+
 static void test_track_log(void **state)
 {
     (void)state;
@@ -442,6 +470,7 @@ static void test_track_log(void **state)
     snprintf(log2, sizeof log2, "%s/w.log", dir);
     log_ctx c = {s, log, &key, p, e, log2};
     sweep("the event log's readers", log_step, &c, 300);
+    sweep("the log's images, whole and for events", log_image_step, &c, 300);
     sweep_whole("the event log's writers", log_write_step, &c, 300, log_write_whole);
     dd_events_free(e);
     char cmd[96];

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "track/log_int.h"
+#include "track/scenimg.h"
 
 #define NIGER DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml"
 
@@ -737,6 +738,263 @@ static void test_upgrade(void **state)
     dd_diags_fini(&d);
 }
 
+
+/* ---- a log opened for events only (DD_TRACK_FOR_EVENTS) ----------------- */
+
+/* The stored blob `name` read whole (*n_out bytes, free). */
+static unsigned char *blob_get(const char *log, const char *name, size_t *n_out)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(log, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM blobs WHERE name=?", -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    *n_out = (size_t)sqlite3_column_bytes(q, 0);
+    unsigned char *v = malloc(*n_out);
+    assert_non_null(v);
+    memcpy(v, sqlite3_column_blob(q, 0), *n_out);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+static void blob_put(const char *log, const char *name, const unsigned char *v, size_t n)
+{
+    sql(log, "DROP TRIGGER IF EXISTS blobs_fixed");
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(log, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "UPDATE blobs SET data=? WHERE name=?", -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob64(q, 1, v, n, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+/* Where `needle` first occurs in v (asserted to). */
+static size_t find_bytes(const unsigned char *v, size_t n, const void *needle, size_t k)
+{
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(v + i, needle, k))
+            return i;
+    fail_msg("not found in the image");
+    return 0;
+}
+
+/* Blob `name` read sparse as a reader for events reads it: the same bytes
+ * as read whole but for the spans `skips` names, which are zero. */
+static void assert_sparse(dd_track *t, const char *name, const char *hex,
+                          size_t (*skips)(const unsigned char *, size_t, dd__span *),
+                          size_t n_spans)
+{
+    unsigned char *whole = NULL, *sparse = NULL;
+    size_t nw = 0, ns = 0;
+    assert_int_equal(dd__blob_read(t, name, hex, &whole, &nw), DD_OK);
+    assert_int_equal(dd__blob_read_sparse(t, name, hex, skips, &sparse, &ns), DD_OK);
+    assert_int_equal(ns, nw);
+    dd__span sp[2];
+    assert_int_equal(skips(whole, nw, sp), n_spans);
+    size_t at = 0, zero = 0;
+    for (size_t i = 0; i <= n_spans; i++) {
+        size_t end = i < n_spans ? sp[i].at : nw;
+        assert_true(end >= at && end >= 64);
+        assert_memory_equal(whole + at, sparse + at, end - at);
+        if (i == n_spans)
+            break;
+        for (size_t k = 0; k < sp[i].n; k++)
+            zero += sparse[sp[i].at + k] == 0 && whole[sp[i].at + k] != 0;
+        at = sp[i].at + sp[i].n;
+    }
+    assert_true(zero > 0); /* bytes left out */
+    free(whole);
+    free(sparse);
+}
+
+/* A handle for events only: the scenario without its cargo rows, the plan
+ * without its loads, enough to check and append; the events read back
+ * whole by a handle that reads everything. */
+static void test_for_events(void **state)
+{
+    fixture *fx = *state;
+    make_log(fx);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    const dd_scenario *s = NULL;
+    const dd_plan *p = NULL;
+    assert_int_equal(dd_track_open_parts(fx->log, true, DD_TRACK_FOR_EVENTS, &d, &t), DD_OK);
+    assert_int_equal(dd_track_scenario(t, NULL, &d, &s), DD_OK);
+    assert_int_equal(dd_track_plan(t, s, &d, &p), DD_OK);
+    assert_true(fx->s->n_cargo > 0);
+    assert_int_equal(s->n_cargo, 0);
+    assert_null(s->cargo);
+    assert_int_equal(s->n_people, fx->s->n_people);
+    assert_null(p->loads);
+    assert_int_equal(p->n_sorties, fx->p->n_sorties);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        assert_int_equal(p->sorties[i].departure, fx->p->sorties[i].departure);
+        assert_int_equal(p->sorties[i].load, fx->p->sorties[i].load);
+    }
+    /* no status from a plan without its loads */
+    dd_track_status *st = NULL;
+    assert_int_equal(dd_track_status_compute(p, NULL, DD_TIME_NONE, &st, NULL), DD_EARG);
+    assert_null(st);
+    dd_events *e = NULL;
+    const char *csv = "time,event,subject\n2024-06-08T10:00Z,departed,4\n"
+                      "2024-06-08T11:00Z,departed,3\n";
+    assert_int_equal(dd_events_parse(s, "more.csv", csv, strlen(csv), &d, &e), DD_OK);
+    /* sortie 3 left already: refused as by a whole handle */
+    assert_int_equal(dd_track_append(t, p, e, NULL, &fx->key, &d), DD_EINPUT);
+    assert_int_equal(d.n_errors, 1);
+    dd_events_free(e);
+    dd_diags_fini(&d);
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    const char *one = "time,event,subject\n2024-06-08T10:00Z,departed,4\n";
+    assert_int_equal(dd_events_parse(s, "more.csv", one, strlen(one), &d, &e), DD_OK);
+    assert_int_equal(dd_track_append(t, p, e, NULL, &fx->key, &d), DD_OK);
+    dd_events_free(e);
+    dd_track_close(t);
+    int64_t bad = -2;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    assert_int_equal(dd_track_get_info(t)->n_events, 8);
+    /* the parts not kept are digested, not read into memory */
+    assert_sparse(t, "scenario-image", t->h.scenario_stored, dd__scenimg_skips, 1);
+    assert_sparse(t, "plan-image", t->h.image_stored, dd__image_skips, 2);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+
+/* A log made by the previous code, its images of version 4 (the cargo
+ * rows and the loads not in sections yet; tests/data/track/
+ * v2-img4-week1.log: the Niger plan and events-week1.csv): read whole,
+ * and for events (the parts not kept read through), and added to. */
+static void test_images_v4(void **state)
+{
+    fixture *fx = *state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp %s/track/v2-img4-week1.log %s", DD_TEST_DATA, fx->log);
+    assert_int_equal(system(cmd), 0);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL, *u = NULL;
+    const dd_scenario *s = NULL, *su = NULL;
+    const dd_plan *p = NULL, *pu = NULL;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_scenario(t, NIGER, &d, &s), DD_OK);
+    assert_true(t->scenario_from_image);
+    assert_int_equal(s->n_cargo, fx->s->n_cargo);
+    assert_string_equal(s->cargo[1].id, fx->s->cargo[1].id);
+    assert_int_equal(dd_track_plan(t, s, &d, &p), DD_OK);
+    assert_non_null(p->loads);
+    assert_true(p->loads->n_loads > 0);
+    assert_int_equal(p->n_sorties, 55);
+    assert_int_equal(dd_track_open_parts(fx->log, true, DD_TRACK_FOR_EVENTS, &d, &u), DD_OK);
+    assert_int_equal(dd_track_scenario(u, NIGER, &d, &su), DD_OK);
+    assert_true(u->scenario_from_image);
+    assert_int_equal(su->n_cargo, 0);
+    assert_int_equal(su->n_people, s->n_people);
+    assert_int_equal(dd_track_plan(u, su, &d, &pu), DD_OK);
+    assert_null(pu->loads);
+    assert_int_equal(pu->n_sorties, p->n_sorties);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        assert_int_equal(pu->sorties[i].load, p->sorties[i].load);
+        assert_int_equal(pu->sorties[i].departure, p->sorties[i].departure);
+        assert_int_equal(pu->sorties[i].n_pax, p->sorties[i].n_pax);
+    }
+    dd_events *e = NULL;
+    const char *csv = "time,event\n2024-06-09T09:00Z,note\n";
+    assert_int_equal(dd_events_parse(su, "more.csv", csv, strlen(csv), &d, &e), DD_OK);
+    assert_int_equal(dd_track_append(u, pu, e, NULL, &fx->key, &d), DD_OK);
+    assert_int_equal(dd_track_get_info(u)->n_events, 129);
+    dd_events_free(e);
+    dd_track_close(u);
+    dd_track_close(t);
+    int64_t bad = -2;
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    dd_track_close(t);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+}
+
+/* The image damaged where a handle for events does not keep it (a cargo
+ * row, a load's weight), so that its reader alone would take it: the
+ * digest over the whole image still refuses it. */
+static void assert_refused_for_events(fixture *fx, const char *msg)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    const dd_scenario *s = NULL;
+    assert_int_equal(dd_track_open_parts(fx->log, true, DD_TRACK_FOR_EVENTS, &d, &t), DD_OK);
+    assert_int_equal(dd_track_scenario(t, NULL, &d, &s), DD_EINPUT);
+    assert_null(s);
+    assert_int_equal(d.n_items, 1);
+    assert_string_equal(d.items[0].message, msg);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+    /* nor appended to, given a scenario and plan of one's own */
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open_parts(fx->log, true, DD_TRACK_FOR_EVENTS, &d, &t), DD_OK);
+    dd_events *e = NULL;
+    const char *csv = "time,event,subject\n2024-06-08T10:00Z,departed,4\n";
+    assert_int_equal(dd_events_parse(fx->s, "more.csv", csv, strlen(csv), &d, &e), DD_OK);
+    assert_int_equal(dd_track_append(t, fx->p, e, NULL, &fx->key, &d), DD_EINPUT);
+    assert_string_equal(d.items[0].message, msg);
+    assert_int_equal(dd_track_get_info(t)->n_events, 7);
+    dd_events_free(e);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
+static void test_for_events_damaged(void **state)
+{
+    fixture *fx = *state;
+    char why[200];
+    size_t n;
+    /* a cargo row's id in the scenario image */
+    make_log(fx);
+    unsigned char *v = blob_get(fx->log, "scenario-image", &n);
+    const char *id = fx->s->cargo[1].id;
+    v[find_bytes(v, n, id, strlen(id)) + strlen(id) - 1] ^= 0x01;
+    dd_scenario *rs = NULL;
+    assert_int_equal(dd__scenimg_read(v, n, NIGER, &rs, why, sizeof why), DD_OK);
+    assert_string_not_equal(rs->cargo[1].id, id);
+    dd__scenimg_free(rs);
+    blob_put(fx->log, "scenario-image", v, n);
+    free(v);
+    assert_refused_for_events(fx, "the scenario stored in the log was altered after it was "
+                                  "written");
+    /* a load's weight in the plan image */
+    make_log(fx);
+    v = blob_get(fx->log, "plan-image", &n);
+    assert_non_null(fx->p->loads);
+    uint64_t u;
+    double w = fx->p->loads->loads[0].weight_kg;
+    memcpy(&u, &w, sizeof u);
+    unsigned char be[8];
+    for (int i = 0; i < 8; i++)
+        be[i] = (unsigned char)(u >> (56 - 8 * i));
+    v[find_bytes(v, n, be, 8) + 7] ^= 0x01;
+    dd_plan *rp = NULL;
+    dd__image_loads *rl = NULL;
+    assert_int_equal(dd__image_read(fx->s, v, n, true, fx->s->n_cargo, &rp, &rl, why, sizeof why),
+                     DD_OK);
+    assert_true(rp->loads->loads[0].weight_kg != w);
+    dd_plan_free(rp);
+    dd__image_loads_free(rl);
+    blob_put(fx->log, "plan-image", v, n);
+    free(v);
+    assert_refused_for_events(fx, "the plan stored in the log was altered after it was written");
+}
+
 /* Read-only media: a folder its reader cannot write. As root, the reader
  * is run as nobody (setpriv); skipped when that cannot be done. */
 static void test_read_only(void **state)
@@ -933,6 +1191,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_files_and_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_for_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_for_events_damaged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_images_v4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_accepted_plan, setup, teardown),

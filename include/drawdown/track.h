@@ -119,6 +119,29 @@ dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenar
  * written when reading). Checks that it is a drawdown log of a format
  * this code reads; verifies nothing yet. DD_EIO / DD_EINPUT with a message. */
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out);
+/*
+ * What a command reads of the log's scenario and plan. Either way every
+ * check is made: the header and its signature, the chain, every batch's
+ * signature, the scenario files' hashes and each image's digest over all
+ * its bytes, the parts left out included (their bytes are digested, not
+ * kept; in an image made before there were sections, read through and
+ * checked row by row).
+ */
+typedef enum dd_track_parts {
+    DD_TRACK_WHOLE = 0, /* all of them (dd_track_open) */
+    /* What reading, checking and appending events needs: the scenario
+     * (dd_track_scenario, from the log's image) without its cargo rows
+     * (n_cargo 0, cargo NULL) and the plan (dd_track_plan) without its
+     * loads (loads NULL; each sortie's load index stays) or each item's
+     * readiness. Enough for dd_events_load, dd_track_check,
+     * dd_track_append, dd_track_events and dd_track_write_events; not for
+     * the status, the plan's renderers or a re-plan. A log without a
+     * scenario image reads the scenario whole from its files. */
+    DD_TRACK_FOR_EVENTS = 1
+} dd_track_parts;
+/* dd_track_open, reading only `parts` of the scenario and the plan. */
+dd_status dd_track_open_parts(const char *path, bool writable, dd_track_parts parts,
+                              dd_diags *diags, dd_track **out);
 void dd_track_close(dd_track *t);
 const dd_track_info *dd_track_get_info(const dd_track *t);
 /*
@@ -337,7 +360,8 @@ typedef struct dd_track_status {
  * windows as granted, windows filed or still to be filed in time as
  * planned, denied or overdue requests filed anew. With plan_out, also
  * the new plan in full (dd_replanner_plan, plan.h; dd_plan_free): it
- * borrows p's loads, so p must outlive it.
+ * borrows p's loads, so p must outlive it. DD_EARG for a plan read
+ * without its loads (DD_TRACK_FOR_EVENTS).
  */
 dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
                                   dd_track_status **out, dd_plan **plan_out);

@@ -258,14 +258,16 @@ static void closed(opened *o)
 
 /* scenario: where to read the scenario (NULL: where the log says it was;
  * a copy elsewhere is checked file by file against the log's hashes).
- * json_format: with --json, a failure is also printed as JSON on stdout. */
-static int open_log(const char *path, bool writable, const char *scenario, opened *o,
-                    const char *json_format)
+ * parts: what the command uses of the scenario and the plan (every check
+ * is made either way). json_format: with --json, a failure is also
+ * printed as JSON on stdout. */
+static int open_log(const char *path, bool writable, dd_track_parts parts, const char *scenario,
+                    opened *o, const char *json_format)
 {
     memset(o, 0, sizeof *o);
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_status st = dd_track_open(path, writable, &d, &o->t);
+    dd_status st = dd_track_open_parts(path, writable, parts, &d, &o->t);
     /* the files' hashes are compared once the scenario is loaded: hashed
      * meanwhile */
     if (st == DD_OK)
@@ -342,7 +344,9 @@ static int track_add(const track_args *v, const char *const *pos)
     if (code)
         return code;
     opened o;
-    code = open_log(pos[0], true, scen, &o, NULL);
+    /* the events name sorties, tails, tasks, groups and sites: neither
+     * the cargo rows nor the loads are kept */
+    code = open_log(pos[0], true, DD_TRACK_FOR_EVENTS, scen, &o, NULL);
     if (code) {
         dd_keys_free(ring);
         return code;
@@ -379,7 +383,8 @@ static int track_log(const track_args *v, const char *const *args)
     const dd_scenario *s = NULL; /* lent by t */
     const dd_plan *p = NULL;
     dd_events *ev = NULL;
-    dd_status st = dd_track_open(log, false, &d, &t);
+    /* the events are listed with their times: no cargo rows, no loads */
+    dd_status st = dd_track_open_parts(log, false, DD_TRACK_FOR_EVENTS, &d, &t);
     if (st == DD_OK)
         dd_track_hash_ahead(t);
     if (st == DD_OK)
@@ -577,7 +582,7 @@ int dd__cmd_status(int argc, char **argv)
             return kc;
     }
     opened o;
-    int code = open_log(log, accept, scen, &o, json ? "drawdown-status" : NULL);
+    int code = open_log(log, accept, DD_TRACK_WHOLE, scen, &o, json ? "drawdown-status" : NULL);
     if (code) {
         dd_keys_free(ring);
         return code;

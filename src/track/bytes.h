@@ -75,7 +75,8 @@ static inline int64_t dd__rd_v(dd__rd *r)
     return 0;
 }
 
-static inline double dd__rd_f64(dd__rd *r)
+/* 8 bytes, big-endian */
+static inline uint64_t dd__rd_u64(dd__rd *r)
 {
     if (r->bad || r->n - r->at < 8) {
         dd__rd_fail(r, "cut short");
@@ -85,6 +86,12 @@ static inline double dd__rd_f64(dd__rd *r)
     for (int i = 0; i < 8; i++)
         u = u << 8 | r->v[r->at + (size_t)i];
     r->at += 8;
+    return u;
+}
+
+static inline double dd__rd_f64(dd__rd *r)
+{
+    uint64_t u = dd__rd_u64(r);
     double x;
     memcpy(&x, &u, sizeof x);
     return x;
@@ -132,6 +139,71 @@ static inline bool dd__rd_tag(dd__rd *r, const char *tag)
     }
     r->at += n;
     return true;
+}
+
+/*
+ * Sections (the images' version 5): the parts a reader for events does
+ * not keep (the cargo rows, the loads, each item's readiness) are written
+ * as their length in bytes then their bytes, and a table at the image's
+ * head, right after its tag and version, gives each section's place (a
+ * dd__span: the offset and length of its bytes, 8 bytes each, big-endian). A reader
+ * steps over a section; the log's reader, knowing the places from the
+ * head, digests those bytes without keeping them in memory.
+ */
+/* Reserve a table of k places at the end of b; returns where it is. */
+static inline size_t dd__buf_toc(dd__buf *b, int k)
+{
+    size_t at = b->n;
+    for (int i = 0; i < 2 * k; i++)
+        dd__buf_u64(b, 0);
+    return at;
+}
+
+static inline void dd__put_u64_at(unsigned char *p, uint64_t x)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(x >> (56 - 8 * i));
+}
+
+/* Append `sec` (then freed) to b as a section, its place entry i of the
+ * table at `toc`. */
+static inline void dd__buf_section(dd__buf *b, dd__buf *sec, size_t toc, int i)
+{
+    if (sec->oom)
+        b->oom = true;
+    dd__buf_v(b, (int64_t)sec->n);
+    size_t at = b->n;
+    dd__buf_put(b, sec->v, sec->n);
+    if (!b->oom) {
+        dd__put_u64_at(b->v + toc + 16 * (size_t)i, at);
+        dd__put_u64_at(b->v + toc + 16 * (size_t)i + 8, sec->n);
+    }
+    dd__buf_fini(sec);
+}
+
+/* The table of k places. */
+static inline void dd__rd_toc(dd__rd *r, int k, dd__span *out)
+{
+    for (int i = 0; i < k; i++) {
+        out[i].at = dd__rd_u64(r);
+        out[i].n = dd__rd_u64(r);
+    }
+}
+
+/* A section's length, checked against the bytes left. */
+static inline size_t dd__rd_section(dd__rd *r)
+{
+    return dd__rd_count(r, 1);
+}
+
+/* The section of `len` bytes from `from`, read or stepped over, is where
+ * the table says (sp; NULL: an image without a table). */
+static inline void dd__rd_section_end(dd__rd *r, size_t from, size_t len, const dd__span *sp)
+{
+    if (!r->bad && r->at - from != len)
+        dd__rd_fail(r, "a section of another length");
+    if (!r->bad && sp && (sp->at != from || sp->n != len))
+        dd__rd_fail(r, "a section not where the image says");
 }
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "base/arena.h"
 #include "track/log_int.h"
+#include "track/scenimg.h"
 
 void dd__row_hash(const unsigned char prev[32], const dd__row *r, dd__buf *b,
                   unsigned char out[32])
@@ -103,7 +104,13 @@ static dd_status blob_ok(dd_track *t, const char *name, const char *hex, const c
     if (keep >= 0 && (t->keep_images >> keep & 1u)) {
         free(t->kept_v[keep]);
         t->kept_v[keep] = NULL;
-        st = dd__blob_read(t, name, hex, &t->kept_v[keep], &t->kept_n[keep]);
+        /* a reader for events keeps no cargo rows and no loads: their
+         * bytes are digested, not kept */
+        st = t->parts == DD_TRACK_WHOLE
+                 ? dd__blob_read(t, name, hex, &t->kept_v[keep], &t->kept_n[keep])
+                 : dd__blob_read_sparse(t, name, hex,
+                                        keep == 0 ? dd__image_skips : dd__scenimg_skips,
+                                        &t->kept_v[keep], &t->kept_n[keep]);
         if (st == DD_ENOMEM)
             return st;
         if (st != DD_OK)

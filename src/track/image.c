@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "track/bytes.h"
 
 /* ---- buffer ------------------------------------------------------------- */
@@ -191,6 +192,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     const dd_scenario *s = p->scenario;
     dd__buf_put(b, "drawdown-plan-image", 19);
     PUT(DD__IMAGE_VERSION);
+    size_t toc = dd__buf_toc(b, 2); /* version 5: the loads, the readiness */
     PUT(s->n_sites);
     PUT(s->n_aircraft);
     PUT(s->n_cargo);
@@ -202,10 +204,14 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
     PUT(p->fleet_mix);
     PUT(p->iterations);
     dd__buf_f64(b, p->seconds);
-    PUT(p->as_of); /* version 5 */
+    PUT(p->as_of); /* version 4 */
     PUT(p->loads != NULL);
-    if (p->loads)
-        write_loads(p->loads, b);
+    if (p->loads) { /* version 5: their count, then a section */
+        dd__buf sec = {0};
+        PUT(p->loads->n_loads);
+        write_loads(p->loads, &sec);
+        dd__buf_section(b, &sec, toc, 0);
+    }
     PUT(p->n_sorties);
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *x = &p->sorties[i];
@@ -224,7 +230,7 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         dd__buf_f64(b, x->acl_kg);
         dd__buf_f64(b, x->floor_m);
         PUT(x->seats);
-        PUT(x->departed); /* version 5 */
+        PUT(x->departed); /* version 4 */
         put_pax(b, x->n_pax, x->pax);
         put_pax(b, x->n_ferry_pax, x->ferry_pax);
         PUT(x->kind); /* legs inside the country (version 5) */
@@ -251,8 +257,10 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         PUT(p->released[i]);
         PUT(p->arrived[i]);
     }
+    dd__buf ready = {0}; /* version 5: a section */
     for (size_t i = 0; i < s->n_cargo; i++)
-        PUT(p->cargo_ready[i]);
+        dd__buf_v(&ready, p->cargo_ready[i]);
+    dd__buf_section(b, &ready, toc, 1);
     PUT(p->n_movements);
     for (size_t i = 0; i < p->n_movements; i++) {
         const dd_movement *m = &p->movements[i];
@@ -370,112 +378,138 @@ static char *get_strdup(rd *r)
     return s;
 }
 
-static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
+/* What a reader keeps (r->ctx): with `whole` false, the loads and each
+ * item's readiness are read and checked as ever but not kept (the plan
+ * then has no loads and no cargo_ready), and n_cargo is the count of
+ * cargo rows the scenario's image holds (the scenario read without
+ * them). n_loads: the loads in the image, kept or not. */
+typedef struct want {
+    bool whole;
+    size_t n_cargo;
+    size_t n_loads;
+    dd__span sp[2]; /* version 5: where the loads and the readiness are */
+} want;
+
+static const want *wanted(const rd *r)
 {
-    size_t np = dd__rd_count(r, 10);
-    l->pallets = calloc(np + 1, sizeof *l->pallets);
-    if (!l->pallets)
+    return r->ctx;
+}
+
+/* One pallet into x, its pieces appended to l->pieces at *used (grown). */
+static dd_status read_pallet(rd *r, const dd_scenario *s, dd__image_loads *l, dd_pallet *x,
+                             size_t *cap, size_t *used)
+{
+    x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a pallet's site");
+    x->prebuilt = dd__rd_v(r) != 0;
+    x->n_pieces = dd__rd_count(r, 2);
+    dd_piece *pv = x->n_pieces ? dd__grow(l->pieces, cap, *used + x->n_pieces - 1, 1024,
+                                          sizeof *pv)
+                               : l->pieces;
+    if (!pv)
         return DD_ENOMEM;
-    /* pieces: counted first would need two passes; grow instead */
+    l->pieces = pv;
+    for (size_t k = 0; k < x->n_pieces; k++) {
+        l->pieces[*used].cargo = dd__rd_idx(r, 0, (int64_t)wanted(r)->n_cargo, "a pallet's cargo");
+        l->pieces[(*used)++].count = dd__rd_i32(r);
+    }
+    x->gross_kg = dd__rd_f64(r);
+    x->height_m = dd__rd_f64(r);
+    x->area_used = dd__rd_f64(r);
+    x->hazards = (uint32_t)dd__rd_v(r);
+    x->sensitive = dd__rd_v(r) != 0;
+    x->ready = dd__rd_v(r);
+    x->priority = dd__rd_i32(r);
+    return DD_OK;
+}
+
+/* The pallets (*np of them). Not kept: each read into the same place.
+ * pieces: counted first would need two passes; grown instead. */
+static dd_status read_pallets(rd *r, const dd_scenario *s, dd__image_loads *l, size_t *np)
+{
+    const bool keep = wanted(r)->whole;
+    *np = dd__rd_count(r, 10);
+    const size_t nk = keep ? *np : 1;
+    l->pallets = calloc(nk + 1, sizeof *l->pallets);
     size_t cap = 1024, used = 0;
     l->pieces = malloc(cap * sizeof *l->pieces);
-    size_t *first = malloc((np + 1) * sizeof *first);
-    if (!l->pieces || !first) {
-        free(first);
-        return DD_ENOMEM;
+    size_t *first = malloc((nk + 1) * sizeof *first);
+    dd_status st = l->pallets && l->pieces && first ? DD_OK : DD_ENOMEM;
+    for (size_t i = 0; i < *np && !r->bad && st == DD_OK; i++) {
+        size_t k = keep ? i : 0;
+        used = keep ? used : 0;
+        first[k] = used;
+        st = read_pallet(r, s, l, &l->pallets[k], &cap, &used);
     }
-    for (size_t i = 0; i < np && !r->bad; i++) {
-        dd_pallet *x = &l->pallets[i];
-        x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a pallet's site");
-        x->prebuilt = dd__rd_v(r) != 0;
-        x->n_pieces = dd__rd_count(r, 2);
-        first[i] = used;
-        if (used + x->n_pieces > cap) {
-            while (used + x->n_pieces > cap)
-                cap *= 2;
-            dd_piece *v = realloc(l->pieces, cap * sizeof *v);
-            if (!v) {
-                free(first);
-                return DD_ENOMEM;
-            }
-            l->pieces = v;
-        }
-        for (size_t k = 0; k < x->n_pieces; k++) {
-            l->pieces[used].cargo = dd__rd_idx(r, 0, (int64_t)s->n_cargo, "a pallet's cargo");
-            l->pieces[used++].count = dd__rd_i32(r);
-        }
-        x->gross_kg = dd__rd_f64(r);
-        x->height_m = dd__rd_f64(r);
-        x->area_used = dd__rd_f64(r);
-        x->hazards = (uint32_t)dd__rd_v(r);
-        x->sensitive = dd__rd_v(r) != 0;
-        x->ready = dd__rd_v(r);
-        x->priority = dd__rd_i32(r);
-    }
-    if (r->bad) { /* the image is refused whole */
-        free(first);
-        return DD_OK;
-    }
-    for (size_t i = 0; i < np; i++)
+    for (size_t i = 0; keep && st == DD_OK && !r->bad && i < *np; i++)
         l->pallets[i].pieces = l->pieces + first[i];
     free(first);
-    size_t nl = dd__rd_count(r, 14);
-    l->loads = calloc(nl + 1, sizeof *l->loads);
-    if (!l->loads)
+    return st;
+}
+
+/* One load into x, its items appended to l->items at *used (grown). */
+static dd_status read_load(rd *r, const dd_scenario *s, dd__image_loads *l, size_t np,
+                           dd_load *x, size_t *cap, size_t *used)
+{
+    x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a load's site");
+    x->aircraft = dd__rd_idx(r, 0, (int64_t)s->n_aircraft, "a load's aircraft");
+    x->n_items = dd__rd_count(r, 4);
+    dd_load_item *iv = x->n_items ? dd__grow(l->items, cap, *used + x->n_items - 1, 1024,
+                                             sizeof *iv)
+                                  : l->items;
+    if (!iv)
         return DD_ENOMEM;
-    cap = 1024;
-    used = 0;
+    l->items = iv;
+    for (size_t k = 0; k < x->n_items; k++) {
+        dd_load_item *it = &l->items[(*used)++];
+        it->kind = (dd_load_item_kind)dd__rd_idx(r, 0, 3, "a load item's kind");
+        int64_t hi = it->kind == DD_LI_PALLET  ? (int64_t)np
+                     : it->kind == DD_LI_BULKY ? (int64_t)wanted(r)->n_cargo
+                                               : (int64_t)s->n_people;
+        it->ref = dd__rd_idx(r, 0, hi, "a load item");
+        it->count = dd__rd_i32(r);
+        it->escort = dd__rd_v(r) != 0;
+    }
+    x->weight_kg = dd__rd_f64(r);
+    x->acl_kg = dd__rd_f64(r);
+    x->pallets = dd__rd_i32(r);
+    x->passengers = dd__rd_i32(r);
+    x->seats = dd__rd_i32(r);
+    x->floor_m = dd__rd_f64(r);
+    x->utilisation = dd__rd_f64(r);
+    x->ready = dd__rd_v(r);
+    x->hazards = (uint32_t)dd__rd_v(r);
+    x->sensitive = dd__rd_v(r) != 0;
+    x->priority = dd__rd_i32(r);
+    return DD_OK;
+}
+
+/* The loads (*nl of them), as the pallets. */
+static dd_status read_load_list(rd *r, const dd_scenario *s, dd__image_loads *l, size_t np,
+                                size_t *nl)
+{
+    const bool keep = wanted(r)->whole;
+    *nl = dd__rd_count(r, 14);
+    const size_t nk = keep ? *nl : 1;
+    l->loads = calloc(nk + 1, sizeof *l->loads);
+    size_t cap = 1024, used = 0;
     l->items = malloc(cap * sizeof *l->items);
-    first = malloc((nl + 1) * sizeof *first);
-    if (!l->items || !first) {
-        free(first);
-        return DD_ENOMEM;
+    size_t *first = malloc((nk + 1) * sizeof *first);
+    dd_status st = l->loads && l->items && first ? DD_OK : DD_ENOMEM;
+    for (size_t i = 0; i < *nl && !r->bad && st == DD_OK; i++) {
+        size_t k = keep ? i : 0;
+        used = keep ? used : 0;
+        first[k] = used;
+        st = read_load(r, s, l, np, &l->loads[k], &cap, &used);
     }
-    for (size_t i = 0; i < nl && !r->bad; i++) {
-        dd_load *x = &l->loads[i];
-        x->site = dd__rd_idx(r, 0, (int64_t)s->n_sites, "a load's site");
-        x->aircraft = dd__rd_idx(r, 0, (int64_t)s->n_aircraft, "a load's aircraft");
-        x->n_items = dd__rd_count(r, 4);
-        first[i] = used;
-        if (used + x->n_items > cap) {
-            while (used + x->n_items > cap)
-                cap *= 2;
-            dd_load_item *v = realloc(l->items, cap * sizeof *v);
-            if (!v) {
-                free(first);
-                return DD_ENOMEM;
-            }
-            l->items = v;
-        }
-        for (size_t k = 0; k < x->n_items; k++) {
-            dd_load_item *it = &l->items[used++];
-            it->kind = (dd_load_item_kind)dd__rd_idx(r, 0, 3, "a load item's kind");
-            int64_t hi = it->kind == DD_LI_PALLET  ? (int64_t)np
-                         : it->kind == DD_LI_BULKY ? (int64_t)s->n_cargo
-                                                   : (int64_t)s->n_people;
-            it->ref = dd__rd_idx(r, 0, hi, "a load item");
-            it->count = dd__rd_i32(r);
-            it->escort = dd__rd_v(r) != 0;
-        }
-        x->weight_kg = dd__rd_f64(r);
-        x->acl_kg = dd__rd_f64(r);
-        x->pallets = dd__rd_i32(r);
-        x->passengers = dd__rd_i32(r);
-        x->seats = dd__rd_i32(r);
-        x->floor_m = dd__rd_f64(r);
-        x->utilisation = dd__rd_f64(r);
-        x->ready = dd__rd_v(r);
-        x->hazards = (uint32_t)dd__rd_v(r);
-        x->sensitive = dd__rd_v(r) != 0;
-        x->priority = dd__rd_i32(r);
-    }
-    if (r->bad) {
-        free(first);
-        return DD_OK;
-    }
-    for (size_t i = 0; i < nl; i++)
+    for (size_t i = 0; keep && st == DD_OK && !r->bad && i < *nl; i++)
         l->loads[i].items = l->items + first[i];
     free(first);
+    return st;
+}
+
+/* The groups of loads and the warnings (few: kept either way). */
+static dd_status read_groups(rd *r, const dd_scenario *s, dd__image_loads *l, size_t nl)
+{
     size_t ng = dd__rd_count(r, 13);
     l->groups = calloc(ng + 1, sizeof *l->groups);
     if (!l->groups)
@@ -496,6 +530,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
         g->initial_loads = (size_t)dd__rd_v(r);
         g->seconds = dd__rd_f64(r);
     }
+    l->lp.n_groups = ng;
     size_t nw = dd__rd_count(r, 1);
     l->warnings = calloc(nw + 1, sizeof *l->warnings);
     if (!l->warnings)
@@ -506,15 +541,53 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
             return DD_ENOMEM;
         l->lp.n_warnings = i + 1;
     }
+    return DD_OK;
+}
+
+/* The plan's loads: kept as l->lp with `whole`, else read and checked
+ * only (wanted(r)->n_loads says how many there are either way). */
+static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
+{
+    size_t np = 0, nl = 0;
+    dd_status st = read_pallets(r, s, l, &np);
+    if (st == DD_OK && !r->bad)
+        st = read_load_list(r, s, l, np, &nl);
+    if (st == DD_OK && !r->bad)
+        st = read_groups(r, s, l, nl);
+    if (st != DD_OK || r->bad) /* the image is refused whole */
+        return st;
+    ((want *)r->ctx)->n_loads = nl;
+    if (!wanted(r)->whole)
+        return DD_OK;
     l->lp.scenario = s;
     l->lp.n_pallets = np;
     l->lp.pallets = l->pallets;
     l->lp.n_loads = nl;
     l->lp.loads = l->loads;
-    l->lp.n_groups = ng;
     l->lp.groups = l->groups;
     l->lp.warnings = (const char *const *)l->warnings;
     return DD_OK;
+}
+
+/* The loads: from version 5 their count and a section, which a reader
+ * that does not keep them steps over (the digest covers it). */
+static dd_status read_loads_section(rd *r, const dd_scenario *s, dd__image_loads *l)
+{
+    if (r->version < 5)
+        return read_loads(r, s, l);
+    size_t nl = dd__rd_count(r, 14);
+    size_t len = dd__rd_section(r), from = r->at;
+    if (!wanted(r)->whole) {
+        r->at += len;
+        ((want *)r->ctx)->n_loads = nl;
+        dd__rd_section_end(r, from, len, &wanted(r)->sp[0]);
+        return DD_OK;
+    }
+    dd_status st = read_loads(r, s, l);
+    if (st == DD_OK && !r->bad && l->lp.n_loads != nl)
+        dd__rd_fail(r, "a count of loads the loads do not have");
+    dd__rd_section_end(r, from, len, &wanted(r)->sp[0]);
+    return st;
 }
 
 static dd_status read_pax(rd *r, const dd_scenario *s, size_t *n_out, dd_pax **out)
@@ -544,14 +617,16 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
     if (!dd__rd_tag(r, "drawdown-plan-image"))
         return false;
     r->version = dd__rd_v(r);
-    /* 4 was two development versions (recorded history; legs), never
-     * released: 5 holds both */
-    if (r->version < 2 || r->version == 4 || r->version > DD__IMAGE_VERSION) {
+    /* 3: evacuees; 4: recorded history (departed, as_of); 5: legs inside
+     * the country, the loads and their readiness in sections */
+    if (r->version < 2 || r->version > DD__IMAGE_VERSION) {
         dd__rd_fail(r, "an image version this drawdown does not read");
         return false;
     }
+    if (r->version >= 5)
+        dd__rd_toc(r, 2, ((want *)r->ctx)->sp);
     if ((size_t)dd__rd_v(r) != s->n_sites || (size_t)dd__rd_v(r) != s->n_aircraft ||
-        (size_t)dd__rd_v(r) != s->n_cargo || (size_t)dd__rd_v(r) != s->n_people ||
+        (size_t)dd__rd_v(r) != wanted(r)->n_cargo || (size_t)dd__rd_v(r) != s->n_people ||
         (size_t)dd__rd_v(r) != s->n_tasks || (size_t)dd__rd_v(r) != s->agreement.n_milestones) {
         dd__rd_fail(r, "made for another scenario");
         return false;
@@ -561,7 +636,7 @@ static bool read_header(rd *r, const dd_scenario *s, dd_plan *p)
     p->fleet_mix = dd__rd_v(r) != 0;
     p->iterations = (uint64_t)dd__rd_v(r);
     p->seconds = dd__rd_f64(r);
-    if (r->version >= 5)
+    if (r->version >= 4)
         p->as_of = dd__rd_v(r);
     return true;
 }
@@ -587,7 +662,7 @@ static void read_leg(rd *r, const dd_scenario *s, size_t n, dd_sortie *x)
  * read). */
 static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
 {
-    size_t nl = p->loads ? p->loads->n_loads : 0;
+    size_t nl = wanted(r)->n_loads;
     size_t n = dd__rd_count(r, 17);
     p->sorties = calloc(n + 1, sizeof *p->sorties);
     if (!p->sorties)
@@ -614,7 +689,7 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
         x->acl_kg = dd__rd_f64(r);
         x->floor_m = dd__rd_f64(r);
         x->seats = dd__rd_i32(r);
-        x->departed = r->version >= 5 && dd__rd_v(r) != 0;
+        x->departed = r->version >= 4 && dd__rd_v(r) != 0;
         st = read_pax(r, s, &x->n_pax, &x->pax);
         if (st == DD_OK)
             st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);
@@ -661,8 +736,17 @@ static dd_status read_times_movements(rd *r, const dd_scenario *s, dd_plan *p)
         p->released[i] = dd__rd_v(r);
         p->arrived[i] = dd__rd_v(r);
     }
-    for (size_t i = 0; i < s->n_cargo; i++)
-        p->cargo_ready[i] = dd__rd_v(r);
+    const bool keep = wanted(r)->whole;
+    size_t len = r->version >= 5 ? dd__rd_section(r) : 0, from = r->at;
+    if (r->version >= 5 && !keep)
+        r->at += len; /* the digest covers it; not read */
+    for (size_t i = 0; (keep || r->version < 5) && i < wanted(r)->n_cargo; i++) {
+        dd_time t = dd__rd_v(r);
+        if (keep)
+            p->cargo_ready[i] = t;
+    }
+    if (r->version >= 5)
+        dd__rd_section_end(r, from, len, &wanted(r)->sp[1]);
     size_t nm = dd__rd_count(r, 5);
     p->movements = malloc((nm + 1) * sizeof *p->movements);
     if (!p->movements)
@@ -750,8 +834,9 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
         return DD_OK;
     dd_status st = DD_OK;
     if (dd__rd_v(r)) {
-        st = read_loads(r, s, l);
-        dd_plan_lend_loads(p, &l->lp); /* the image's loads are its own */
+        st = read_loads_section(r, s, l);
+        if (wanted(r)->whole) /* the image's loads are its own */
+            dd_plan_lend_loads(p, &l->lp);
     }
     if (st == DD_OK)
         st = read_sorties(r, s, p);
@@ -772,9 +857,9 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     return DD_OK;
 }
 
-dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
-                         dd_plan **plan_out, dd__image_loads **loads_out, char *why,
-                         size_t why_size)
+dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n, bool whole,
+                         size_t n_cargo, dd_plan **plan_out, dd__image_loads **loads_out,
+                         char *why, size_t why_size)
 {
     *plan_out = NULL;
     *loads_out = NULL;
@@ -786,7 +871,8 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
         free(l);
         return DD_ENOMEM;
     }
-    rd r = {v, n, 0, false, why, why_size, "the plan image", 0, NULL};
+    want w = {whole, whole ? s->n_cargo : n_cargo, 0, {{0, 0}, {0, 0}}};
+    rd r = {v, n, 0, false, why, why_size, "the plan image", 0, &w};
     dd_status st = read_plan(&r, s, p, l);
     if (st == DD_OK && r.bad)
         st = DD_EINPUT;
@@ -798,4 +884,21 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
     *plan_out = p;
     *loads_out = l;
     return DD_OK;
+}
+
+size_t dd__image_skips(const unsigned char *v, size_t n, dd__span out[2])
+{
+    char why[8];
+    rd r = {v, n, 0, false, why, sizeof why, "the plan image", 0, NULL};
+    if (!dd__rd_tag(&r, "drawdown-plan-image") || dd__rd_v(&r) < 5)
+        return 0;
+    dd__rd_toc(&r, 2, out);
+    if (r.bad)
+        return 0;
+    /* an image without loads has no section for them */
+    if (out[0].n == 0 && out[0].at == 0) {
+        out[0] = out[1];
+        return out[0].n ? 1 : 0;
+    }
+    return out[1].n ? 2 : 1;
 }

@@ -799,6 +799,12 @@ dd_status dd_track_create(const char *path, const dd_plan *p, const char *scenar
 
 dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_track **out)
 {
+    return dd_track_open_parts(path, writable, DD_TRACK_WHOLE, diags, out);
+}
+
+dd_status dd_track_open_parts(const char *path, bool writable, dd_track_parts parts,
+                              dd_diags *diags, dd_track **out)
+{
     *out = NULL;
     if (sodium_init() < 0)
         return DD_ENOMEM;
@@ -813,6 +819,7 @@ dd_status dd_track_open(const char *path, bool writable, dd_diags *diags, dd_tra
         return DD_ENOMEM;
     }
     t->writable = writable;
+    t->parts = parts;
     dd_status st = dd__open_db(path, writable, false, diags, &t->db);
     if (st == DD_OK)
         st = dd__read_header(t, diags);
@@ -1066,6 +1073,83 @@ dd_status dd__blob_read(dd_track *t, const char *name, const char *hex, unsigned
     return DD_OK;
 }
 
+/* Bytes [at, at+n) of blob b into dst, digested; DD_EIO when unread. */
+static dd_status blob_piece(sqlite3_blob *b, crypto_generichash_state *h, unsigned char *dst,
+                            size_t n, size_t at)
+{
+    if (n && sqlite3_blob_read(b, dst, (int)n, (int)at) != SQLITE_OK)
+        return DD_EIO;
+    crypto_generichash_update(h, dst, (unsigned long long)n);
+    return DD_OK;
+}
+
+/* Bytes [at, at+n) of blob b digested through buf (a megabyte), not kept. */
+static dd_status blob_pass(sqlite3_blob *b, crypto_generichash_state *h, unsigned char *buf,
+                           size_t n, size_t at)
+{
+    dd_status st = DD_OK;
+    for (size_t k = 0; st == DD_OK && k < n; k += 1u << 20)
+        st = blob_piece(b, h, buf, n - k < (1u << 20) ? n - k : 1u << 20, at + k);
+    return st;
+}
+
+/* The bytes of blob b into v (n, zeroed), digested into h, but for the
+ * spans `skips` names in its head, digested only: their pages of v are
+ * never touched (tens of megabytes of a theater's images). Spans that do
+ * not fit, in order, are read like the rest. */
+static dd_status blob_sparse(sqlite3_blob *b, crypto_generichash_state *h, unsigned char *v,
+                             size_t n, size_t (*skips)(const unsigned char *, size_t, dd__span *))
+{
+    size_t head = n < 64 ? n : 64, at = head; /* the tag, version and table */
+    dd_status st = blob_piece(b, h, v, head, 0);
+    dd__span sp[2];
+    size_t k = st == DD_OK ? skips(v, head, sp) : 0;
+    unsigned char *buf = k ? malloc(1u << 20) : NULL;
+    if (k && !buf)
+        st = DD_ENOMEM;
+    for (size_t i = 0; st == DD_OK && i < k; i++) {
+        if (sp[i].at < at || sp[i].at > n || sp[i].n > n - sp[i].at)
+            break; /* read whole from here */
+        st = blob_piece(b, h, v + at, sp[i].at - at, at);
+        if (st == DD_OK)
+            st = blob_pass(b, h, buf, sp[i].n, sp[i].at);
+        at = sp[i].at + sp[i].n;
+    }
+    free(buf);
+    return st == DD_OK ? blob_piece(b, h, v + at, n - at, at) : st;
+}
+
+dd_status dd__blob_read_sparse(dd_track *t, const char *name, const char *hex,
+                               size_t (*skips)(const unsigned char *, size_t, dd__span *),
+                               unsigned char **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    sqlite3_blob *b;
+    if (!blob_open(t, name, &b))
+        return DD_EINPUT;
+    size_t n = (size_t)sqlite3_blob_bytes(b);
+    /* calloc: large, its pages are the kernel's zero pages until written */
+    unsigned char *v = calloc(n ? n : 1, 1);
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    dd_status st = v ? blob_sparse(b, &h, v, n, skips) : DD_ENOMEM;
+    sqlite3_blob_close(b);
+    unsigned char d[32];
+    char x[65];
+    crypto_generichash_final(&h, d, 32);
+    dd__hex(d, 32, x);
+    if (st == DD_OK && strcmp(x, hex))
+        st = DD_EINPUT;
+    if (st != DD_OK) {
+        free(v);
+        return st;
+    }
+    *out = v;
+    *n_out = n;
+    return DD_OK;
+}
+
 /* The scenario files hashed (on a thread of its own while the plan image
  * is read: both take a few tenths of a second on the theater). */
 typedef struct file_check {
@@ -1163,8 +1247,13 @@ static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
     t->kept_v[0] = NULL;
     dd_status st = v ? DD_OK : dd__blob_read(t, "plan-image", t->h.image_stored, &v, &n);
     char why[200] = "";
+    /* a scenario of the handle's image may lack its cargo rows: the plan
+     * is read without what refers to them */
+    bool partial = s == t->scenario && t->scenario_from_image && t->parts != DD_TRACK_WHOLE;
+    bool whole = !partial && t->parts == DD_TRACK_WHOLE;
+    size_t n_cargo = partial ? dd__scenimg_cargo_rows(s) : s->n_cargo;
     if (st == DD_OK)
-        st = dd__image_read(s, v, n, &t->plan, &t->loads, why, sizeof why);
+        st = dd__image_read(s, v, n, whole, n_cargo, &t->plan, &t->loads, why, sizeof why);
     free(v);
     if (st == DD_EINPUT)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
@@ -1204,7 +1293,8 @@ static dd_status scenario_image(dd_track *t, const char *path, dd_diags *diags)
     if (st == DD_EINPUT)
         return bad_scenario(t, diags);
     if (st == DD_OK)
-        st = dd__scenimg_take(v, n, path, &t->scenario, why, sizeof why);
+        st = dd__scenimg_take(v, n, path, t->parts == DD_TRACK_WHOLE, &t->scenario, why,
+                              sizeof why);
     /* the digest held: an image unread is one of another version */
     return st == DD_EINPUT ? DD_EARG : st;
 }

@@ -53,6 +53,7 @@ struct dd_track {
     sqlite3 *db;
     char *path;
     bool writable;
+    dd_track_parts parts; /* what dd_track_scenario and dd_track_plan keep */
     dd_track_info info;
     dd__hashes h;
     char stored_hash[65]; /* the header's hash as stored */
@@ -119,6 +120,13 @@ dd_status dd__blob_digest(dd_track *t, const char *name, unsigned char out[32]);
  * differs or there is not exactly one such blob, DD_EIO, DD_ENOMEM. */
 dd_status dd__blob_read(dd_track *t, const char *name, const char *hex, unsigned char **out,
                         size_t *n_out);
+/* As dd__blob_read (hex checked), but the spans `skips` finds in the
+ * blob's head (dd__image_skips, dd__scenimg_skips) are digested and not
+ * read into *out: a reader that steps over them (DD_TRACK_FOR_EVENTS)
+ * never touches those bytes, which are zero. */
+dd_status dd__blob_read_sparse(dd_track *t, const char *name, const char *hex,
+                               size_t (*skips)(const unsigned char *, size_t, dd__span *),
+                               unsigned char **out, size_t *n_out);
 dd_status dd__build_log(const char *path, bool replace,
                         dd_status (*fill)(sqlite3 *db, void *ctx), void *ctx, dd_diags *diags);
 

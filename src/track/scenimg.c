@@ -291,9 +291,10 @@ static void w_tasks(dd__buf *b, const dd_scenario *s)
     }
 }
 
-static void w_inventories(dd__buf *b, const dd_scenario *s)
+/* The cargo rows (version 5: one section, which a reader that does not
+ * keep them steps over). */
+static void w_cargo(dd__buf *b, const dd_scenario *s)
 {
-    dd__buf_v(b, (int64_t)s->n_cargo);
     for (size_t i = 0; i < s->n_cargo; i++) {
         const dd_cargo *c = &s->cargo[i];
         w_s(b, c->id);
@@ -315,6 +316,14 @@ static void w_inventories(dd__buf *b, const dd_scenario *s)
         dd__buf_v(b, c->disposition);
         dd__buf_v(b, c->line);
     }
+}
+
+static void w_inventories(dd__buf *b, const dd_scenario *s, size_t toc)
+{
+    dd__buf_v(b, (int64_t)s->n_cargo);
+    dd__buf rows = {0};
+    w_cargo(&rows, s);
+    dd__buf_section(b, &rows, toc, 0);
     dd__buf_v(b, (int64_t)s->n_people);
     for (size_t i = 0; i < s->n_people; i++) {
         const dd_people *p = &s->people[i];
@@ -405,6 +414,7 @@ void dd__scenimg_write(const dd_scenario *s, dd__buf *b)
 {
     dd__buf_put(b, TAG, sizeof TAG - 1);
     dd__buf_v(b, DD__SCENIMG_VERSION);
+    size_t toc = dd__buf_toc(b, 1); /* version 5: the cargo rows */
     for (int k = 1; k < 4; k++)
         w_file(b, s, s->files[k]);
     dd__buf_v(b, s->files[0] != NULL);
@@ -417,7 +427,7 @@ void dd__scenimg_write(const dd_scenario *s, dd__buf *b)
     w_agreement(b, s);
     w_places(b, s);
     w_tasks(b, s);
-    w_inventories(b, s);
+    w_inventories(b, s, toc);
     w_rest(b, s);
     dd__buf_put(b, TAG, sizeof TAG - 1);
 }
@@ -428,6 +438,9 @@ typedef struct img {
     dd_scenario s; /* first: the public pointer is this struct's address */
     dd_arena arena;
     unsigned char *bytes; /* the image, its texts pointed into */
+    bool cargo;           /* the cargo rows kept (dd__scenimg_take) */
+    size_t cargo_rows;    /* in the image, kept or not */
+    dd__span rows_at;     /* version 5: where the table puts them */
 } img;
 
 typedef dd__rd rd;
@@ -678,10 +691,13 @@ static void r_site(rd *r, const dd_scenario *s, dd_site *x, dd_status *st)
     x->security_ratio = r_d(r);
     x->after = r_idxs(r, &x->n_after, (int64_t)s->n_sites, "a site out of range", st);
     x->phase = dd__rd_i32(r); /* checked once the phases are read */
-    x->via = dd__rd_i32(r);
-    if (x->via < -1 || x->via >= (int64_t)s->n_sites)
-        dd__rd_fail(r, "a site out of range");
-    x->via_transfer = r_t(r);
+    x->via = -1; /* legs inside the country: version 5 */
+    if (r->version >= 5) {
+        x->via = dd__rd_i32(r);
+        if (x->via < -1 || x->via >= (int64_t)s->n_sites)
+            dd__rd_fail(r, "a site out of range");
+        x->via_transfer = r_t(r);
+    }
     x->loc = r_loc(r);
 }
 
@@ -814,32 +830,52 @@ static void r_tasks(rd *r, dd_scenario *s, dd_status *st)
     s->tasks = t;
 }
 
+/* One cargo row into c. */
+static void r_cargo(rd *r, const dd_scenario *s, dd_cargo *c)
+{
+    int64_t ns = (int64_t)s->n_sites, nt = (int64_t)s->n_tasks;
+    c->id = r_str(r);
+    c->description = r_s(r);
+    c->unit = r_s(r);
+    c->site = dd__rd_idx(r, 0, ns, "a site out of range");
+    c->quantity = dd__rd_i32(r);
+    c->weight_kg = r_d(r);
+    c->length_m = r_d(r);
+    c->width_m = r_d(r);
+    c->height_m = r_d(r);
+    c->kind = (dd_cargo_kind)dd__rd_idx(r, 0, DD_CARGO_KIND_COUNT, "a kind out of range");
+    c->hazard = dd__rd_idx(r, -1, (int64_t)s->hazard.n_classes, "a hazard class out of range");
+    c->sensitive = r_bool(r);
+    c->ready = r_t(r);
+    c->released_by = dd__rd_idx(r, -1, nt, "a task out of range");
+    c->priority = dd__rd_i32(r);
+    c->max_stack = dd__rd_i32(r);
+    c->disposition = (dd_disposition)dd__rd_idx(r, 0, DD_DISP_COUNT, "a disposition out of range");
+    c->line = r_u32(r);
+}
+
+/* The cargo rows, then the people. Rows not kept (own(r)->cargo false)
+ * are stepped over (version 5: their section; the digest covers it) or,
+ * in an image of version 4, read one at a time into the same place: the
+ * million rows of a theater are most of the scenario's memory. */
 static void r_inventories(rd *r, dd_scenario *s, dd_status *st)
 {
     int64_t ns = (int64_t)s->n_sites, nt = (int64_t)s->n_tasks;
-    s->n_cargo = dd__rd_count(r, 16);
-    dd_cargo *c = r_array(r, s->n_cargo, sizeof *c, st);
-    for (size_t i = 0; c && i < s->n_cargo && !r->bad; i++) {
-        c[i].id = r_str(r);
-        c[i].description = r_s(r);
-        c[i].unit = r_s(r);
-        c[i].site = dd__rd_idx(r, 0, ns, "a site out of range");
-        c[i].quantity = dd__rd_i32(r);
-        c[i].weight_kg = r_d(r);
-        c[i].length_m = r_d(r);
-        c[i].width_m = r_d(r);
-        c[i].height_m = r_d(r);
-        c[i].kind = (dd_cargo_kind)dd__rd_idx(r, 0, DD_CARGO_KIND_COUNT, "a kind out of range");
-        c[i].hazard = dd__rd_idx(r, -1, (int64_t)s->hazard.n_classes, "a hazard class out of range");
-        c[i].sensitive = r_bool(r);
-        c[i].ready = r_t(r);
-        c[i].released_by = dd__rd_idx(r, -1, nt, "a task out of range");
-        c[i].priority = dd__rd_i32(r);
-        c[i].max_stack = dd__rd_i32(r);
-        c[i].disposition = (dd_disposition)dd__rd_idx(r, 0, DD_DISP_COUNT, "a disposition out of range");
-        c[i].line = r_u32(r);
-    }
-    s->cargo = c;
+    size_t nc = dd__rd_count(r, 16);
+    own(r)->cargo_rows = nc;
+    bool keep = own(r)->cargo;
+    size_t len = r->version >= 5 ? dd__rd_section(r) : 0, from = r->at;
+    dd_cargo one;
+    dd_cargo *c = keep ? r_array(r, nc, sizeof *c, st) : &one;
+    if (!keep && r->version >= 5)
+        r->at += len;
+    else
+        for (size_t i = 0; c && i < nc && !r->bad; i++)
+            r_cargo(r, s, keep ? &c[i] : &one);
+    if (r->version >= 5)
+        dd__rd_section_end(r, from, len, &own(r)->rows_at);
+    s->n_cargo = keep ? nc : 0;
+    s->cargo = keep ? c : NULL;
     s->n_people = dd__rd_count(r, 8);
     dd_people *p = r_array(r, s->n_people, sizeof *p, st);
     for (size_t i = 0; p && i < s->n_people && !r->bad; i++) {
@@ -939,11 +975,16 @@ dd_status dd__scenimg_read(const unsigned char *v, size_t n, const char *path,
     if (!bytes)
         return DD_ENOMEM;
     memcpy(bytes, v, n);
-    return dd__scenimg_take(bytes, n, path, out, why, why_size);
+    return dd__scenimg_take(bytes, n, path, true, out, why, why_size);
 }
 
-dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, dd_scenario **out,
-                           char *why, size_t why_size)
+size_t dd__scenimg_cargo_rows(const dd_scenario *s)
+{
+    return ((const img *)s)->cargo_rows;
+}
+
+dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, bool cargo,
+                           dd_scenario **out, char *why, size_t why_size)
 {
     *out = NULL;
     img *o = calloc(1, sizeof *o);
@@ -952,12 +993,15 @@ dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, dd_
         return DD_ENOMEM;
     }
     o->bytes = bytes;
+    o->cargo = cargo;
     dd__arena_init(&o->arena, 1 << 16);
     rd r = {bytes, n, 0, false, why, why_size, "the scenario image", 0, o};
     dd_status st = DD_OK;
     dd_scenario *s = &o->s;
-    if (dd__rd_tag(&r, TAG) && (r.version = dd__rd_v(&r)) != DD__SCENIMG_VERSION)
+    if (dd__rd_tag(&r, TAG) && ((r.version = dd__rd_v(&r)) < 4 || r.version > DD__SCENIMG_VERSION))
         dd__rd_fail(&r, "an image version this drawdown does not read");
+    if (r.version >= 5)
+        dd__rd_toc(&r, 1, &o->rows_at);
     r_files(&r, s, path, &st);
     s->name = r_str(&r);
     s->epoch_unix = dd__rd_v(&r);
@@ -990,4 +1034,14 @@ void dd__scenimg_free(dd_scenario *s)
     dd__arena_fini(&o->arena);
     free(o->bytes);
     free(o);
+}
+
+size_t dd__scenimg_skips(const unsigned char *v, size_t n, dd__span out[1])
+{
+    char why[8];
+    rd r = {v, n, 0, false, why, sizeof why, "the scenario image", 0, NULL};
+    if (!dd__rd_tag(&r, TAG) || dd__rd_v(&r) < 5)
+        return 0;
+    dd__rd_toc(&r, 1, out);
+    return !r.bad && out[0].n ? 1 : 0;
 }

@@ -7,8 +7,11 @@
 #include "track/track_int.h"
 
 /* Bumped with any change of dd_scenario or of what it holds: a log whose
- * image has another version is read from the scenario's files instead. */
-#define DD__SCENIMG_VERSION 5 /* 3 and 4: development versions (legs; disruptions) */
+ * image has another version is read from the scenario's files instead.
+ * Version 4 added the disruptions' clearance suspensions and destination
+ * closures; 5 the sites' legs inside the country (via, via_transfer) and
+ * the cargo rows in a section of known length, so 4 is still read. */
+#define DD__SCENIMG_VERSION 5
 
 /* Append the image of s to b (b->oom when out of memory). */
 void dd__scenimg_write(const dd_scenario *s, dd__buf *b);
@@ -21,9 +24,17 @@ void dd__scenimg_write(const dd_scenario *s, dd__buf *b);
 dd_status dd__scenimg_read(const unsigned char *v, size_t n, const char *path, dd_scenario **out,
                            char *why, size_t why_size);
 /* As dd__scenimg_read, taking `bytes` (malloc'd; freed with *out, or
- * now on failure) instead of copying them. */
-dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, dd_scenario **out,
-                           char *why, size_t why_size);
+ * now on failure) instead of copying them. Without `cargo` the cargo rows
+ * are read and checked as ever but not kept: *out has none (n_cargo 0,
+ * cargo NULL) and dd__scenimg_cargo_rows says how many the image holds. */
+dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, bool cargo,
+                           dd_scenario **out, char *why, size_t why_size);
+/* The cargo rows in the image s was read from, kept or not. */
+size_t dd__scenimg_cargo_rows(const dd_scenario *s);
 void dd__scenimg_free(dd_scenario *s);
+/* The part of image v (its first n bytes: 64 are enough) that a reader
+ * without `cargo` steps over, the cargo rows: 1, or 0 for an image
+ * without a table (read whole). Not checked here: the reader checks it. */
+size_t dd__scenimg_skips(const unsigned char *v, size_t n, dd__span out[1]);
 
 #endif

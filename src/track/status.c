@@ -384,6 +384,11 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
     if (plan_out)
         *plan_out = NULL;
     const dd_scenario *s = p->scenario;
+    /* a plan read for events only (DD_TRACK_FOR_EVENTS) has no loads to
+     * move */
+    for (size_t i = 0; !p->loads && i < p->n_sorties; i++)
+        if (p->sorties[i].load >= 0)
+            return DD_EARG;
     if (at == DD_TIME_NONE) {
         at = 0;
         for (size_t i = 0; ev && i < ev->n; i++)

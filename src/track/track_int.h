@@ -31,13 +31,27 @@ bool dd__unhex(const char *hex, unsigned char *d, size_t n);
  * b. Reading checks every index against the scenario (DD_EINPUT with a
  * message in `why`); the plan it gives borrows its loads from *loads_out,
  * which the caller frees with dd__image_loads_free after dd_plan_free.
+ * Without `whole`, the loads and each item's readiness are read and
+ * checked but not kept (the plan's loads NULL, cargo_ready of s's
+ * n_cargo), for a scenario read without its cargo rows: n_cargo is the
+ * count the image must name (s->n_cargo when whole).
  */
 #define DD__IMAGE_VERSION 5
 void dd__image_write(const dd_plan *p, dd__buf *b);
 typedef struct dd__image_loads dd__image_loads;
-dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
-                         dd_plan **plan_out, dd__image_loads **loads_out, char *why,
-                         size_t why_size);
+dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n, bool whole,
+                         size_t n_cargo, dd_plan **plan_out, dd__image_loads **loads_out,
+                         char *why, size_t why_size);
 void dd__image_loads_free(dd__image_loads *l);
+
+/* A part of an image: its bytes' offset and length (bytes.h, sections). */
+typedef struct dd__span {
+    uint64_t at, n;
+} dd__span;
+/* The parts of the plan image a reader without `whole` steps over (the
+ * loads, each item's readiness), from the image's first n bytes (its
+ * head: 64 are enough); the count (0: an image without a table, read
+ * whole). Not checked here: the reader checks them against the image. */
+size_t dd__image_skips(const unsigned char *v, size_t n, dd__span out[2]);
 
 #endif
