@@ -707,6 +707,14 @@ void dd__hub_pax_reset(dd__state *st)
             memset(st->hub_pax[h].v, 0, st->hub_pax[h].n * sizeof *st->hub_pax[h].v);
 }
 
+/* The weight kept for a sensitive load's escort on an onward sortie (the
+ * load was built with the seat kept for its own site's distance). */
+static double escort_kg(const dd_scenario *s, const dd_loadplan *lp, const dd__request *rq)
+{
+    const dd_load *l = &lp->loads[rq->load];
+    return l->site != rq->site && l->sensitive ? s->passenger_kg : 0;
+}
+
 /* The hub a departure at t flies to: the nearest one with room on its
  * ramp, whose cabin load at that distance still takes the load, and
  * whose route's overflight clearances could be had (for a ferry from
@@ -731,7 +739,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
          * sortie (from the via site) checks every hub */
         if (rq->load >= 0 && (i > 0 || lp->loads[rq->load].site != rq->site) &&
             floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) <
-                lp->loads[rq->load].weight_kg)
+                lp->loads[rq->load].weight_kg + escort_kg(s, lp, rq))
             continue;
         dd_time arr = t + ferry_minutes(st, rq->aircraft, rq->site, h);
         dd_time n = INT64_MIN;
