@@ -359,6 +359,35 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
     run_free(&r);
 }
 
+/* A log started with a plan that flies legs inside the country (issue
+ * 18): status says re-planning does not handle them yet (exit 2). */
+static void test_track_legs(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd-test-track-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char log[64], keys[64], args[512];
+    snprintf(log, sizeof log, "%s/l.log", dir);
+    snprintf(keys, sizeof keys, "%s/keys", dir);
+    setenv("DRAWDOWN_KEYS", keys, 1);
+    run_result r = run("keys new tester");
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(args, sizeof args, "track start '%s' '%s'", log,
+             DD_TEST_DATA "/verify/legs/s.yaml");
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(args, sizeof args, "status '%s'", log);
+    r = run(args);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "drawdown status: the plan flies legs inside the country (sites "
+                               "with via), which re-planning does not handle yet\n");
+    run_free(&r);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    assert_int_equal(system(args), 0);
+}
+
 /* The tracking commands: start, add (a bad file adds nothing), log,
  * status, verify. */
 static void test_track(void **state)
@@ -493,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_check_mini),
         cmocka_unit_test(test_track),
+        cmocka_unit_test(test_track_legs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -584,6 +584,37 @@ static void test_disruptions_errors(void **state)
     }
 }
 
+/* Legs inside the country (issue 18) are not re-planned yet: the
+ * simulation refuses a plan that has them, and the command says why. */
+static void test_legs_refused(void **state)
+{
+    (void)state;
+    dd_scenario *s = load("verify/legs/s.yaml");
+    dd_plan *p = plan_of(s);
+    dd_sim_options o;
+    dd_sim_options_init(&o);
+    o.replications = 5;
+    o.threads = 1;
+    dd_sim_result *r = NULL;
+    assert_int_equal(dd_sim_run(p, &o, &r), DD_EINPUT);
+    assert_null(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "%s simulate %s/verify/legs/s.yaml --replications 5 --threads 1 2>&1", DD_CLI,
+             DATA);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    int rc = pclose(f);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+    assert_string_equal(buf, "drawdown simulate: the plan flies legs inside the country (sites "
+                             "with via), which the simulation does not re-plan yet\n");
+}
+
 /* The command: JSON with p_deadline, progress never drawn when piped. */
 static void test_cli(void **state)
 {
@@ -738,6 +769,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic_one),
+        cmocka_unit_test(test_legs_refused),
         cmocka_unit_test(test_deterministic_zero),
         cmocka_unit_test(test_denial_known_answer),
         cmocka_unit_test(test_threads_reproducible),

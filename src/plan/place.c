@@ -707,6 +707,14 @@ void dd__hub_pax_reset(dd__state *st)
             memset(st->hub_pax[h].v, 0, st->hub_pax[h].n * sizeof *st->hub_pax[h].v);
 }
 
+/* The weight kept for a sensitive load's escort on an onward sortie (the
+ * load was built with the seat kept for its own site's distance). */
+static double escort_kg(const dd_scenario *s, const dd_loadplan *lp, const dd__request *rq)
+{
+    const dd_load *l = &lp->loads[rq->load];
+    return l->site != rq->site && l->sensitive ? s->passenger_kg : 0;
+}
+
 /* The hub a departure at t flies to: the nearest one with room on its
  * ramp, whose cabin load at that distance still takes the load, and
  * whose route's overflight clearances could be had (for a ferry from
@@ -731,7 +739,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
          * sortie (from the via site) checks every hub */
         if (rq->load >= 0 && (i > 0 || lp->loads[rq->load].site != rq->site) &&
             floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) <
-                lp->loads[rq->load].weight_kg)
+                lp->loads[rq->load].weight_kg + escort_kg(s, lp, rq))
             continue;
         dd_time arr = t + ferry_minutes(st, rq->aircraft, rq->site, h);
         dd_time n = INT64_MIN;
@@ -1167,6 +1175,62 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
     return ok;
 }
 
+/* A leg whose ferry comes from hub `from` and its onward sortie to hub
+ * `to`, leaving on host days d_leg and d_on: each was checked against
+ * the overflight caps alone; on one day a country both routes cross
+ * counts twice. */
+static bool legs_over_ok(const dd__state *st, int32_t from, int32_t to, int32_t d_leg,
+                         int32_t d_on)
+{
+    const dd_clearance_terms *c = &st->s->agreement.clearance;
+    if (d_leg != d_on)
+        return true;
+    for (size_t k = 0; k < c->n_overflight; k++) {
+        int32_t n = dd__hub_crosses(st->s, from, (int32_t)k) + dd__hub_crosses(st->s, to, (int32_t)k);
+        if (n == 2 && c->overflight[k].daily_cap >= 0 &&
+            day_get(&st->over_day[k], d_leg) + 2 > c->overflight[k].daily_cap)
+            return false;
+    }
+    return true;
+}
+
+/* Does tail k of type a keep within its utilisation with a leg of m_leg
+ * flying minutes (its ferry and the leg) leaving on host day d_leg and
+ * its onward sortie of m_on leaving on d_on (d_on >= d_leg), in every
+ * window that holds either day? */
+static bool legs_fly_ok(const dd__state *st, int32_t a, int32_t k, int32_t d_leg, int64_t m_leg,
+                        int32_t d_on, int64_t m_on)
+{
+    const dd_aircraft *ac = &st->s->aircraft[a];
+    if (ac->utilisation <= 0)
+        return true;
+    int32_t w = ac->utilisation_days;
+    int64_t cap = (int64_t)w * ac->utilisation;
+    for (int32_t e = d_leg; e < d_on + w; e++) {
+        int32_t lo = e - w + 1;
+        int64_t sum = (lo <= d_leg && d_leg <= e ? m_leg : 0) + (lo <= d_on && d_on <= e ? m_on : 0);
+        for (int32_t i = lo; i <= e; i++)
+            sum += day_get(&st->fly[a][k], i);
+        if (sum > cap)
+            return false;
+    }
+    return true;
+}
+
+/* The limits a leg and its onward sortie share, for tail `best` leaving
+ * the remote site at t: the overflight caps
+ * and the tail's utilisation when both count on the same days. */
+static bool legs_ok(const dd__state *st, const dd__request *rq, const onward *on, int32_t best,
+                    dd_time t)
+{
+    const dd_scenario *s = st->s;
+    int32_t from = st->tails[rq->aircraft][best].hub;
+    int32_t d_leg = dd_scenario_day(s, t), d_on = dd_scenario_day(s, on->dep);
+    int64_t m_leg = (on->land - t) + ferry_minutes(st, rq->aircraft, rq->site, from);
+    return legs_over_ok(st, from, on->hub, d_leg, d_on) &&
+           legs_fly_ok(st, rq->aircraft, best, d_leg, m_leg, d_on, on->out_min);
+}
+
 /* Book a leg and its onward sortie's crews (one duty from the leg's ferry
  * to the onward landing, then rest) and the tail's flying (each on the
  * host day it leaves). */
@@ -1311,6 +1375,10 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             t = after_no_tail(ac, &tp, a);
             if (t == INT64_MAX)
                 return DD_EINFEASIBLE;
+            continue;
+        }
+        if (x->via >= 0 && !legs_ok(st, rq, &on, tp.best, t)) {
+            t += STEP;
             continue;
         }
         if (probe) {

@@ -241,7 +241,9 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     dd__jw_kstr(w, "aircraft_name", s->aircraft[so->aircraft].name);
     dd__jw_kstr(w, "from", s->sites[so->site].icao);
     dd__jw_kstr(w, "site", s->sites[so->site].id);
-    dd__jw_kstr(w, "to", s->hubs[so->hub].icao);
+    /* a leg inside the country lands at a site, not a destination */
+    dd__jw_kstr(w, "to", so->kind == DD_SORTIE_LEG ? s->sites[so->to_site].icao
+                                                   : s->hubs[so->hub].icao);
     dd__jw_time(w, s, "file_by", c ? c->file_by : DD_TIME_NONE);
     dd__jw_time(w, s, "window_from", ts->window_from);
     dd__jw_time(w, s, "window_to", ts->window_to);
@@ -426,7 +428,8 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         dd__jw_kstr(&w, "aircraft", s->aircraft[so->aircraft].id);
         dd__jw_kint(&w, "tail", so->tail + 1);
         dd__jw_kstr(&w, "site", s->sites[so->site].id);
-        dd__jw_kstr(&w, "hub", s->hubs[so->hub].id);
+        dd__jw_kstr(&w, "hub", so->kind == DD_SORTIE_LEG ? s->sites[so->to_site].id
+                                                         : s->hubs[so->hub].id);
         dd__jw_time(&w, s, "arrival_at_site", so->arrival_at_site);
         dd__jw_time(&w, s, "departure", so->departure);
         dd__jw_time(&w, s, "arrival", so->arrival);
