@@ -371,6 +371,21 @@ static void test_disruptions_values(void **state)
     dd_diags_fini(&d);
 }
 
+/* Both policies over 4,000 replications put `want` inside P(deadline)'s
+ * Wilson interval and charge some delay to `cause`. */
+static void assert_p_deadline(const dd_plan *p, double want, dd_sim_cause cause)
+{
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *r = simulate(p, 4000, 2, replan, false);
+        if (!(r->p_deadline.lo <= want && want <= r->p_deadline.hi))
+            print_message("p = %.4f [%.4f, %.4f], want %.4f\n", r->p_deadline.p,
+                          r->p_deadline.lo, r->p_deadline.hi, want);
+        assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
+        assert_true(r->delay_hours[cause] > 0);
+        dd_sim_result_free(r);
+    }
+}
+
 /*
  * Clearance suspensions (a Poisson process of `rate` a day from the epoch,
  * each 10 days long, past the deadline): the one sortie's request is
@@ -395,16 +410,7 @@ static void test_suspension_known_answer(void **state)
     dd_plan *p = plan_of(s);
     assert_int_equal(p->n_clearances, 1);
     double t0 = (double)(p->clearances[0].file_by + 1440) / 1440.0;
-    double want = exp(-0.2 * t0);
-    for (int replan = 0; replan < 2; replan++) {
-        dd_sim_result *r = simulate(p, 4000, 2, replan, false);
-        if (!(r->p_deadline.lo <= want && want <= r->p_deadline.hi))
-            print_message("p = %.4f [%.4f, %.4f], want %.4f\n", r->p_deadline.p,
-                          r->p_deadline.lo, r->p_deadline.hi, want);
-        assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
-        assert_true(r->delay_hours[DD_SIM_CLEARANCE] > 0);
-        dd_sim_result_free(r);
-    }
+    assert_p_deadline(p, exp(-0.2 * t0), DD_SIM_CLEARANCE);
     dd_plan_free(p);
     dd_scenario_free(s);
     /* the airfield's own rate (0) replaces the country's: nothing is lost */
@@ -444,16 +450,7 @@ static void test_hub_closure_known_answer(void **state)
     assert_true(s->disruptions.hubs[0].closure_rate == 0.1);
     dd_plan *p = plan_of(s);
     assert_int_equal(p->n_sorties, 1);
-    double want = exp(-0.1 * (double)p->sorties[0].arrival / 1440.0);
-    for (int replan = 0; replan < 2; replan++) {
-        dd_sim_result *r = simulate(p, 4000, 2, replan, false);
-        if (!(r->p_deadline.lo <= want && want <= r->p_deadline.hi))
-            print_message("p = %.4f [%.4f, %.4f], want %.4f\n", r->p_deadline.p,
-                          r->p_deadline.lo, r->p_deadline.hi, want);
-        assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
-        assert_true(r->delay_hours[DD_SIM_CLOSURE] > 0);
-        dd_sim_result_free(r);
-    }
+    assert_p_deadline(p, exp(-0.1 * (double)p->sorties[0].arrival / 1440.0), DD_SIM_CLOSURE);
     dd_plan_free(p);
     dd_scenario_free(s);
     dd_diags_fini(&d);
