@@ -119,16 +119,11 @@ static const dd_cli_spec keys_specs[] = {
     {"keys export", keys_usage, keys_opts, N_OPTS(keys_opts), 0, 1, NULL, "one key at a time"},
 };
 
-/* The spec of sub among specs (their names after `prefix `), or NULL. */
-typedef struct keyopt {
-    const char *file; /* --keys */
-    const char *name; /* --key */
-} keyopt;
-
-static int keys_file(const keyopt *k, char *buf, size_t n)
+/* The keys file: --keys, or the default place. */
+static int keys_file(const char *file, char *buf, size_t n)
 {
-    if (k->file) {
-        snprintf(buf, n, "%s", k->file);
+    if (file) {
+        snprintf(buf, n, "%s", file);
         return DD_EXIT_OK;
     }
     if (dd_keys_path(buf, n) != DD_OK) {
@@ -138,37 +133,51 @@ static int keys_file(const keyopt *k, char *buf, size_t n)
     return DD_EXIT_OK;
 }
 
-/* The signing key (*ring_out to free), or an exit code. */
-static int signing_key(const keyopt *k, dd_keyring **ring_out, const dd_key **out)
+/* The key a subcommand signs with, and the keyring it lives in. */
+typedef struct signer {
+    dd_keyring *ring;
+    const dd_key *key;
+} signer;
+
+/* The signing key named by --keys/--key (g->ring to free with
+ * signer_close), or an exit code. */
+static int signer_open(const track_args *v, signer *g)
 {
-    *ring_out = NULL;
-    *out = NULL;
+    g->ring = NULL;
+    g->key = NULL;
     char path[4096];
-    int code = keys_file(k, path, sizeof path);
+    int code = keys_file(v->keys, path, sizeof path);
     if (code)
         return code;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_status st = dd_keys_load(path, &d, ring_out);
+    dd_status st = dd_keys_load(path, &d, &g->ring);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st != DD_OK)
         return dd__cli_exit_for(st);
-    *out = dd_keys_find(*ring_out, k->name);
-    if (!*out) {
-        if (k->name)
+    g->key = dd_keys_find(g->ring, v->key);
+    if (!g->key) {
+        if (v->key)
             fprintf(stderr, "%s: error: no key named '%s' (drawdown keys list)\n", path,
-                    k->name);
+                    v->key);
         else
             fprintf(stderr,
                     "%s: error: no signing key: make one with 'drawdown keys new' (the log "
                     "signs what each recorder adds)\n",
                     path);
-        dd_keys_free(*ring_out);
-        *ring_out = NULL;
+        dd_keys_free(g->ring);
+        g->ring = NULL;
         return DD_EXIT_INPUT;
     }
     return DD_EXIT_OK;
+}
+
+static void signer_close(signer *g)
+{
+    dd_keys_free(g->ring);
+    g->ring = NULL;
+    g->key = NULL;
 }
 
 int dd__cmd_keys(int argc, char **argv)
@@ -185,9 +194,8 @@ int dd__cmd_keys(int argc, char **argv)
         return parsed;
     const char *sub = argv[1];
     const char *name = n_args ? args[0] : NULL;
-    keyopt k = {v.keys, NULL};
     char path[4096];
-    int code = keys_file(&k, path, sizeof path);
+    int code = keys_file(v.keys, path, sizeof path);
     if (code)
         return code;
     dd_diags d;
@@ -297,15 +305,13 @@ static int open_log(const char *path, bool writable, dd_track_parts parts, const
 static int track_start(const track_args *v, const char *const *args)
 {
     const char *log = args[0], *scen = args[1];
-    keyopt k = {v->keys, v->key};
     dd_plan_options opt;
     dd_plan_options_init(&opt);
     opt.seed = v->seed;
     if (v->objective >= 0)
         opt.objective = v->objective == 1 ? DD_OBJ_COMPLETION : DD_OBJ_MARGIN;
-    dd_keyring *ring = NULL;
-    const dd_key *key = NULL;
-    int code = signing_key(&k, &ring, &key);
+    signer g;
+    int code = signer_open(v, &g);
     if (code)
         return code;
     dd_diags d;
@@ -316,7 +322,7 @@ static int track_start(const track_args *v, const char *const *args)
     if (st == DD_OK)
         st = dd_plan_build(s, &opt, &p);
     if (st == DD_OK)
-        st = dd_track_create(log, p, scen, key, &d);
+        st = dd_track_create(log, p, scen, g.key, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK) {
@@ -324,11 +330,11 @@ static int track_start(const track_args *v, const char *const *args)
         dd_scenario_format_time(s, p->completion, 0, a, sizeof a);
         printf("Started %s for %s: %zu sorties, %zu clearance requests, last departure %s; "
                "signed by %s\n",
-               log, s->name, p->n_sorties, p->n_clearances, a, key->name);
+               log, s->name, p->n_sorties, p->n_clearances, a, g.key->name);
     }
     dd_plan_free(p);
     dd_scenario_free(s);
-    dd_keys_free(ring);
+    signer_close(&g);
     return dd__cli_exit_for(st);
 }
 
@@ -337,10 +343,8 @@ static int track_start(const track_args *v, const char *const *args)
 static int track_add(const track_args *v, const char *const *pos)
 {
     const char *scen = v->scenario;
-    keyopt k = {v->keys, v->key};
-    dd_keyring *ring = NULL;
-    const dd_key *key = NULL;
-    int code = signing_key(&k, &ring, &key);
+    signer g;
+    int code = signer_open(v, &g);
     if (code)
         return code;
     opened o;
@@ -348,7 +352,7 @@ static int track_add(const track_args *v, const char *const *pos)
      * the cargo rows nor the loads are kept */
     code = open_log(pos[0], true, DD_TRACK_FOR_EVENTS, scen, &o, NULL);
     if (code) {
-        dd_keys_free(ring);
+        signer_close(&g);
         return code;
     }
     dd_diags d;
@@ -356,18 +360,18 @@ static int track_add(const track_args *v, const char *const *pos)
     dd_events *add = NULL;
     dd_status st = dd_events_load(o.s, pos[1], &d, &add);
     if (st == DD_OK)
-        st = dd_track_append(o.t, o.p, add, NULL, key, &d);
+        st = dd_track_append(o.t, o.p, add, NULL, g.key, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK)
         printf("Added %zu event%s to %s (%lld in all), signed by %s\n", add->n,
                add->n == 1 ? "" : "s", pos[0], (long long)dd_track_get_info(o.t)->n_events,
-               key->name);
+               g.key->name);
     else if (st == DD_EINPUT)
         fprintf(stderr, "drawdown track: nothing was added\n");
     dd_events_free(add);
     closed(&o);
-    dd_keys_free(ring);
+    signer_close(&g);
     return dd__cli_exit_for(st);
 }
 
@@ -466,10 +470,8 @@ static int track_verify(const track_args *v, const char *const *args)
 static int track_receipt(const track_args *v, const char *const *args)
 {
     const char *log = args[0];
-    keyopt k = {v->keys, v->key};
-    dd_keyring *ring = NULL;
-    const dd_key *key = NULL;
-    int code = signing_key(&k, &ring, &key);
+    signer g;
+    int code = signer_open(v, &g);
     if (code)
         return code;
     dd_diags d;
@@ -478,29 +480,27 @@ static int track_receipt(const track_args *v, const char *const *args)
     char *r = NULL;
     dd_status st = dd_track_open(log, false, &d, &t);
     if (st == DD_OK)
-        st = dd_track_receipt(t, key, NULL, &r, &d);
+        st = dd_track_receipt(t, g.key, NULL, &r, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK)
         fputs(r, stdout);
     free(r);
     dd_track_close(t);
-    dd_keys_free(ring);
+    signer_close(&g);
     return dd__cli_exit_for(st);
 }
 
 static int track_upgrade(const track_args *v, const char *const *args)
 {
     const char *log = args[0], *scen = v->scenario;
-    keyopt k = {v->keys, v->key};
-    dd_keyring *ring = NULL;
-    const dd_key *key = NULL;
-    int code = signing_key(&k, &ring, &key);
+    signer g;
+    int code = signer_open(v, &g);
     if (code)
         return code;
     dd_diags d;
     dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    dd_status st = dd_track_upgrade(log, scen, key, &d);
+    dd_status st = dd_track_upgrade(log, scen, g.key, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
     if (st == DD_OK) {
@@ -513,7 +513,7 @@ static int track_upgrade(const track_args *v, const char *const *args)
         dd_track_close(t);
         dd_diags_fini(&d);
     }
-    dd_keys_free(ring);
+    signer_close(&g);
     return dd__cli_exit_for(st);
 }
 
@@ -568,23 +568,21 @@ int dd__cmd_status(int argc, char **argv)
     const char *log = args[0], *at_text = v.at, *out = v.out, *scen = v.scenario,
                *note = v.note;
     const bool all = v.all, json = v.json, no_verify = v.no_verify, accept = v.accept;
-    keyopt k = {v.keys, v.key};
     if (accept && no_verify) {
         fprintf(stderr, "drawdown status: a plan is accepted only once the verifier has "
                         "checked it (--accept without --no-verify)\n");
         return DD_EXIT_INPUT;
     }
-    dd_keyring *ring = NULL;
-    const dd_key *key = NULL;
+    signer g = {0};
     if (accept) {
-        int kc = signing_key(&k, &ring, &key);
+        int kc = signer_open(&v, &g);
         if (kc)
             return kc;
     }
     opened o;
     int code = open_log(log, accept, DD_TRACK_WHOLE, scen, &o, json ? "drawdown-status" : NULL);
     if (code) {
-        dd_keys_free(ring);
+        signer_close(&g);
         return code;
     }
     const char *scen_path = scen ? scen : dd_track_get_info(o.t)->scenario;
@@ -594,7 +592,7 @@ int dd__cmd_status(int argc, char **argv)
         if (err) {
             fprintf(stderr, "drawdown status: --at: %s, got '%s'\n", err, at_text);
             closed(&o);
-            dd_keys_free(ring);
+            signer_close(&g);
             return DD_EXIT_INPUT;
         }
     }
@@ -605,7 +603,7 @@ int dd__cmd_status(int argc, char **argv)
     dd__cli_scenario_inputs(&in, o.s);
     if (out && dd__cli_output_check(out, &in) != DD_OK) {
         closed(&o);
-        dd_keys_free(ring);
+        signer_close(&g);
         return DD_EXIT_INPUT;
     }
     /* with -o -, the new plan is standard output and the status goes to stderr */
@@ -653,13 +651,13 @@ int dd__cmd_status(int argc, char **argv)
     } else if (rc == DD_OK && accept) {
         dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
         int64_t event = 0;
-        rc = dd_track_accept_plan(o.t, o.p, np, scen_path, st->at, note, key, &event, &d);
+        rc = dd_track_accept_plan(o.t, o.p, np, scen_path, st->at, note, g.key, &event, &d);
         dd__cli_print_diags(stderr, &d);
         dd_diags_fini(&d);
         if (rc == DD_OK && !json)
             fprintf(text, "The new plan is accepted as the approved one: event %lld of the "
                           "log, signed by %s (drawdown track plan %s --accepted %lld)\n",
-                    (long long)event, key->name, log, (long long)event);
+                    (long long)event, g.key->name, log, (long long)event);
     }
     bool unverified = own.disagrees;
     dd__cli_own_check_fini(&own);
@@ -673,6 +671,6 @@ int dd__cmd_status(int argc, char **argv)
     dd_track_status_free(st);
     dd_events_free(ev);
     closed(&o);
-    dd_keys_free(ring);
+    signer_close(&g);
     return code;
 }

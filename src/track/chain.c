@@ -264,11 +264,9 @@ static dd_status verify_plans(dd_track *t, int64_t from, int64_t to, int64_t *ba
 dd_status dd_track_verify(dd_track *t, int64_t *bad_seq, dd_diags *diags)
 {
     /* one read transaction: one state of the file is verified */
-    bool txn = sqlite3_get_autocommit(t->db) &&
-               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    bool txn = dd__read_begin(t->db);
     dd_status st = dd__verify(t, true, bad_seq, diags);
-    if (txn)
-        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    dd__read_end(t->db, txn);
     return st;
 }
 
@@ -632,14 +630,12 @@ static dd_status read_events(dd_track *t, const dd_scenario *s, dd_diags *diags)
 /* Verified and cached up to the log's end, in one read transaction. */
 static dd_status events_current(dd_track *t, const dd_scenario *s, dd_diags *diags)
 {
-    bool txn = sqlite3_get_autocommit(t->db) &&
-               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    bool txn = dd__read_begin(t->db);
     int64_t b;
     dd_status st = dd__verify(t, false, &b, diags);
     if (st == DD_OK)
         st = read_events(t, s, diags);
-    if (txn)
-        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    dd__read_end(t->db, txn);
     return st;
 }
 

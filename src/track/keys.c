@@ -181,44 +181,26 @@ static void make_parent(const char *path)
 static dd_status write_ring(const char *path, const dd_keyring *k, dd_diags *diags)
 {
     make_parent(path);
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return DD_ENOMEM;
-    snprintf(tmp, n, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+    dd_output *o = NULL;
+    dd_status st = dd_output_open(path, NULL, 0, diags, &o);
+    if (st != DD_OK)
+        return st;
+    FILE *f = dd_output_stream(o);
+    /* private before a secret is in it (the temporary file, then the file) */
+    if (fchmod(fileno(f), 0600) != 0) {
         dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the keys: %s",
                      strerror(errno));
-        free(tmp);
-        return DD_EIO;
+        return dd_output_close(o, DD_EIO, NULL);
     }
-    fchmod(fd, 0600);
-    FILE *f = fdopen(fd, "w");
-    bool ok = f != NULL;
-    if (ok) {
-        fputs("# drawdown signing keys (docs/track.md): keep this file private\n", f);
-        for (size_t i = 0; i < k->n; i++) {
-            char pub[65], sec[129];
-            dd__hex(k->keys[i].public_key, 32, pub);
-            dd__hex(k->keys[i].secret_key, 64, sec);
-            fprintf(f, "key %s %s %s %s\n", k->keys[i].name, k->keys[i].created, pub, sec);
-            sodium_memzero(sec, sizeof sec);
-        }
-        ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-        ok = fclose(f) == 0 && ok;
-    } else {
-        close(fd);
+    fputs("# drawdown signing keys (docs/track.md): keep this file private\n", f);
+    for (size_t i = 0; i < k->n; i++) {
+        char pub[65], sec[129];
+        dd__hex(k->keys[i].public_key, 32, pub);
+        dd__hex(k->keys[i].secret_key, 64, sec);
+        fprintf(f, "key %s %s %s %s\n", k->keys[i].name, k->keys[i].created, pub, sec);
+        sodium_memzero(sec, sizeof sec);
     }
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (!ok) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL, "cannot write the keys: %s",
-                     strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? DD_OK : DD_EIO;
+    return dd_output_close(o, DD_OK, diags);
 }
 
 dd_status dd_keys_new(const char *path, const char *name, dd_diags *diags, dd_key *out)

@@ -301,6 +301,29 @@ void dd__db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what)
                  db ? sqlite3_errmsg(db) : "out of memory");
 }
 
+bool dd__read_begin(sqlite3 *db)
+{
+    return sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void dd__read_end(sqlite3 *db, bool began)
+{
+    if (began)
+        sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL);
+}
+
+dd_status dd__signer_ready(const char *path, const dd_key *signer, dd_diags *diags)
+{
+    if (sodium_init() < 0)
+        return DD_ENOMEM;
+    if (!signer) {
+        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
+                     "no key to sign the log with (make one: drawdown keys new)");
+        return DD_EARG;
+    }
+    return DD_OK;
+}
+
 void dd__now_iso(char out[32])
 {
     time_t t = time(NULL);
@@ -762,13 +785,9 @@ dd_status dd__create(const char *path, const dd_plan *p, const char *scenario_pa
                      const dd_key *signer, const char *upgraded, dd__upgrade_rows *rows,
                      dd_diags *diags)
 {
-    if (sodium_init() < 0)
-        return DD_ENOMEM;
-    if (!signer) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
-                     "no key to sign the log with (make one: drawdown keys new)");
-        return DD_EARG;
-    }
+    dd_status ready = dd__signer_ready(path, signer, diags);
+    if (ready != DD_OK)
+        return ready;
     if (!rows) {
         /* fail early, before the plan is written out; the link decides */
         struct stat sb;
@@ -1370,11 +1389,9 @@ dd_status dd_track_scenario(dd_track *t, const char *path, dd_diags *diags,
         return DD_OK;
     const char *where = path ? path : t->info.scenario;
     /* one read transaction: the image verified is the image read */
-    bool txn = sqlite3_get_autocommit(t->db) &&
-               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    bool txn = dd__read_begin(t->db);
     dd_status st = scenario_image(t, where, diags);
-    if (txn)
-        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    dd__read_end(t->db, txn);
     t->scenario_from_image = st == DD_OK;
     if (st == DD_EARG)
         st = dd_scenario_load(where, diags, &t->scenario);
@@ -1389,11 +1406,9 @@ dd_status dd_track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,
                         const dd_plan **out)
 {
     /* one read transaction: the image verified is the image read */
-    bool txn = sqlite3_get_autocommit(t->db) &&
-               sqlite3_exec(t->db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK;
+    bool txn = dd__read_begin(t->db);
     dd_status st = track_plan(t, s, diags, out);
-    if (txn)
-        sqlite3_exec(t->db, "COMMIT;", NULL, NULL, NULL);
+    dd__read_end(t->db, txn);
     return st;
 }
 

@@ -106,6 +106,14 @@ void dd__sign(const dd_key *k, const unsigned char *msg, size_t n, char sig_hex[
 bool dd__sign_ok(const char *pk_hex, const unsigned char *msg, size_t n, const char *sig_hex);
 void dd__db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what);
 void dd__now_iso(char out[32]);
+/* A read transaction around several reads (so that what was verified is
+ * what is read), unless one is open already: dd__read_end with what
+ * dd__read_begin returned. */
+bool dd__read_begin(sqlite3 *db);
+void dd__read_end(sqlite3 *db, bool began);
+/* libsodium ready and a key to sign with, or DD_ENOMEM / DD_EARG (said in
+ * diags against path). */
+dd_status dd__signer_ready(const char *path, const dd_key *signer, dd_diags *diags);
 const char *dd__col(sqlite3_stmt *s, int i);
 dd_status dd__open_db(const char *path, bool writable, bool immutable, dd_diags *diags,
                       sqlite3 **out);

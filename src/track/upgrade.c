@@ -183,13 +183,9 @@ static bool exists(const char *path)
 dd_status dd_track_upgrade(const char *path, const char *scenario_path, const dd_key *signer,
                            dd_diags *diags)
 {
-    if (sodium_init() < 0)
-        return DD_ENOMEM;
-    if (!signer) {
-        dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
-                     "no key to sign the log with (make one: drawdown keys new)");
-        return DD_EARG;
-    }
+    dd_status ready = dd__signer_ready(path, signer, diags);
+    if (ready != DD_OK)
+        return ready;
     size_t pl = strlen(path) + 8;
     char *side = malloc(pl);
     if (!side)
