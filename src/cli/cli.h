@@ -94,6 +94,18 @@ int dd__cli_units(const char *cmd, const char *value);
 int dd__cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* --mpi (simulate, sweep): the cluster started (*out NULL without --mpi)
+ * and, when *threads <= 0, the threads a rank takes (the node's cores
+ * shared among its ranks). Returns -1 to go on, else the exit code after
+ * saying why. dd__cli_cluster_stop ends it (the other ranks aborted when
+ * this one failed) and returns code. */
+struct dd_cluster;
+int dd__cli_cluster_start(const char *cmd, bool mpi, struct dd_cluster **out, int *threads);
+int dd__cli_cluster_stop(struct dd_cluster *c, int code);
+
+/* "drawdown CMD: STATUS" on stderr; returns DD_EXIT_FAIL. */
+int dd__cli_status_error(const char *cmd, dd_status st);
+
 int dd__cmd_check(int argc, char **argv);
 int dd__cmd_loads(int argc, char **argv);
 int dd__cmd_plan(int argc, char **argv);

@@ -43,13 +43,12 @@ static const dd_cli_spec check_spec = DD_CLI_ONE_SCENARIO("check", check_usage, 
 int dd__cmd_check(int argc, char **argv)
 {
     check_args v = {false, -1, DD_DIAGS_DEFAULT_MAX};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&check_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&check_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
     dd_scenario *s = NULL;
-    code = dd__cli_load_scenario("check", args[0], (size_t)v.max_errors,
+    code = dd__cli_load_scenario("check", a.v[0], (size_t)v.max_errors,
                                  dd__cli_units_of(v.units), DD_CLI_ALL, &s);
     if (code >= 0)
         return code;
@@ -63,10 +62,8 @@ int dd__cmd_check(int argc, char **argv)
             if (c->findings[i].severity == DD_SEV_ERROR)
                 code = DD_EXIT_FAIL;
     }
-    if (st != DD_OK) {
-        fprintf(stderr, "drawdown check: %s\n", dd_status_str(st));
-        code = DD_EXIT_FAIL;
-    }
+    if (st != DD_OK)
+        code = dd__cli_status_error("check", st);
     dd_check_free(c);
     dd_scenario_free(s);
     return code;

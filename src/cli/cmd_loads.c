@@ -52,16 +52,15 @@ int dd__cmd_loads(int argc, char **argv)
     dd_loads_options opt;
     dd_loads_options_init(&opt);
     loads_args v = {.units = -1, .seed = opt.seed, .iterations = opt.max_iterations};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&loads_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&loads_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
     if (v.json && v.csv) {
         fprintf(stderr, "drawdown loads: --json or --csv, not both\n%s", loads_usage);
         return DD_EXIT_INPUT;
     }
-    const char *path = args[0], *site = v.site, *aircraft = v.aircraft;
+    const char *path = a.v[0], *site = v.site, *aircraft = v.aircraft;
     const bool json = v.json, csv = v.csv;
     opt.people = !v.cargo_only;
     opt.seed = v.seed;
@@ -96,10 +95,8 @@ int dd__cmd_loads(int argc, char **argv)
             st = json ? dd_loads_write_json(p, stdout)
                  : csv ? dd_loads_write_csv(p, stdout)
                        : dd_loads_write_text(p, stdout);
-        if (st != DD_OK) {
-            fprintf(stderr, "drawdown loads: %s\n", dd_status_str(st));
-            code = DD_EXIT_FAIL;
-        }
+        if (st != DD_OK)
+            code = dd__cli_status_error("loads", st);
         dd_loads_free(p);
     }
     dd_scenario_free(s);

@@ -87,12 +87,11 @@ int dd__cmd_plan(int argc, char **argv)
     plan_args v = {.units = -1, .objective = opt.objective == DD_OBJ_COMPLETION,
                    .seed = opt.seed, .iterations = opt.max_iterations,
                    .time_limit = opt.time_limit_s, .relax_time = opt.relax_time_s};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&plan_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&plan_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
-    const char *path = args[0], *out = v.out, *csv = v.csv;
+    const char *path = a.v[0], *out = v.out, *csv = v.csv;
     if (v.json && out && !strcmp(out, "-")) {
         fprintf(stderr, "drawdown plan: --json or -o -, not both (both write to standard "
                         "output)\n");
@@ -172,7 +171,7 @@ int dd__cmd_plan(int argc, char **argv)
     dd__cli_own_check_fini(&own);
     if (st != DD_OK) {
         if (!wrote)
-            fprintf(stderr, "drawdown plan: %s\n", dd_status_str(st));
+            dd__cli_status_error("plan", st);
         code = dd__cli_exit_for(st);
     }
     dd_plan_free(p);

@@ -137,12 +137,11 @@ int dd__cmd_report(int argc, char **argv)
     dd_report_options opt;
     dd_report_options_init(&opt);
     report_args v = {.units = -1};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&report_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&report_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
-    const char *plan = args[0], *out = v.out, *scenario = v.scenario, *sim = v.sim,
+    const char *plan = a.v[0], *out = v.out, *scenario = v.scenario, *sim = v.sim,
                *base = v.baseline;
     if (!out)
         return usage_error("-o FILE is required (-o - with --format for standard output)%s",
@@ -218,6 +217,6 @@ int dd__cmd_report(int argc, char **argv)
     dd_brief_free(b);
     dd_report_global_cleanup();
     if (st == DD_ENOMEM)
-        fprintf(stderr, "drawdown report: %s\n", dd_status_str(st));
+        dd__cli_status_error("report", st);
     return dd__cli_exit_for(st);
 }

@@ -66,9 +66,8 @@ int dd__cmd_serve(int argc, char **argv)
     dd_serve_options_init(&o);
     serve_args v;
     memset(&v, 0, sizeof v);
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&serve_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&serve_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
     char addr[64] = "127.0.0.1";
@@ -78,7 +77,7 @@ int dd__cmd_serve(int argc, char **argv)
                 v.listen);
         return DD_EXIT_INPUT;
     }
-    o.log_path = args[0];
+    o.log_path = a.v[0];
     o.users_path = v.users;
     o.tls_cert = v.tls_cert;
     o.tls_key = v.tls_key;

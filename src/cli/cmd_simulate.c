@@ -127,9 +127,8 @@ int dd__cmd_simulate(int argc, char **argv)
     dd_sim_options_init(&so);
     sim_args v = {.replan = -1, .replications = so.replications, .seed = so.seed,
                   .threads = so.threads};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&sim_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&sim_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
     if (v.replications > MAX_REPLICATIONS) {
@@ -144,7 +143,7 @@ int dd__cmd_simulate(int argc, char **argv)
         fprintf(stderr, "drawdown simulate: --checkpoint needs a folder\n");
         return DD_EXIT_INPUT;
     }
-    const char *path = args[0], *out = v.out;
+    const char *path = a.v[0], *out = v.out;
     const bool json = v.json, mpi = v.mpi;
     so.replications = v.replications;
     so.seed = v.seed;
@@ -158,21 +157,12 @@ int dd__cmd_simulate(int argc, char **argv)
     if (v.no_replan)
         so.replan = false;
     const dd_plan_objective objective = v.objective == 1 ? DD_OBJ_COMPLETION : DD_OBJ_MARGIN;
-    if (mpi && !dd_cluster_built()) {
-        fprintf(stderr, "drawdown simulate: --mpi: this build has no MPI (install "
-                        "libopenmpi-dev and build again)\n");
-        return DD_EXIT_INPUT;
-    }
     dd_cluster *cluster = NULL;
-    if (mpi && dd_cluster_start(&cluster) != DD_OK) {
-        fprintf(stderr, "drawdown simulate: --mpi: MPI did not start\n");
-        return DD_EXIT_FAIL;
-    }
+    code = dd__cli_cluster_start("simulate", mpi, &cluster, &so.threads);
+    if (code >= 0)
+        return code;
     code = simulate_run(path, out, json, objective, cluster, &so);
-    if (cluster && code != DD_EXIT_OK && dd_cluster_size(cluster) > 1)
-        dd_cluster_abort(cluster, code); /* the other ranks may be waiting */
-    dd_cluster_stop(cluster);
-    return code;
+    return dd__cli_cluster_stop(cluster, code);
 }
 
 /* Load, plan and simulate on every rank; rank 0 prints and writes. */
@@ -182,12 +172,6 @@ static int simulate_run(const char *path, const char *out, bool json,
 {
     dd_sim_options so = *so_in;
     so.cluster = cluster;
-    if (cluster && so.threads <= 0) {
-        /* the machine's cores shared among its ranks */
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        long t = (cores < 1 ? 1 : cores) / dd_cluster_node_ranks(cluster);
-        so.threads = t < 1 ? 1 : t > 256 ? 256 : (int)t;
-    }
     bool root = dd_cluster_rank(cluster) == 0;
     dd_scenario *s = NULL;
     int loaded = dd__cli_load_scenario("simulate", path, 0, 0,
@@ -243,7 +227,7 @@ static int simulate_run(const char *path, const char *out, bool json,
             fprintf(stderr, "drawdown simulate: the plan flies legs inside the country (sites "
                             "with via), which the simulation does not re-plan yet\n");
         else if (!wrote && root)
-            fprintf(stderr, "drawdown simulate: %s\n", dd_status_str(st));
+            dd__cli_status_error("simulate", st);
         code = dd__cli_exit_for(st);
     }
     dd_sim_result_free(r);

@@ -143,12 +143,11 @@ int dd__cmd_sweep(int argc, char **argv)
     dd_sweep_options o;
     dd_sweep_options_init(&o);
     sweep_args v = {.seed = o.seed, .threads = o.threads};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&sweep_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&sweep_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
-    const char *path = args[0];
+    const char *path = a.v[0];
     if (v.n_vary == 0) {
         fprintf(stderr, "drawdown sweep: give at least one --vary NAME=A..B[:STEP]\n%s",
                 sweep_usage);
@@ -169,28 +168,11 @@ int dd__cmd_sweep(int argc, char **argv)
         fprintf(stderr, "drawdown sweep: --json or --csv, not both\n");
         return DD_EXIT_INPUT;
     }
-    if (mpi && !dd_cluster_built()) {
-        fprintf(stderr, "drawdown sweep: --mpi: this build has no MPI (install libopenmpi-dev "
-                        "and build again)\n");
-        return DD_EXIT_INPUT;
-    }
-    dd_cluster *cluster = NULL;
-    if (mpi && dd_cluster_start(&cluster) != DD_OK) {
-        fprintf(stderr, "drawdown sweep: --mpi: MPI did not start\n");
-        return DD_EXIT_FAIL;
-    }
-    o.cluster = cluster;
-    if (cluster && o.threads <= 0) {
-        /* the machine's cores shared among its ranks */
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        long t = (cores < 1 ? 1 : cores) / dd_cluster_node_ranks(cluster);
-        o.threads = t < 1 ? 1 : t > 256 ? 256 : (int)t;
-    }
+    code = dd__cli_cluster_start("sweep", mpi, &o.cluster, &o.threads);
+    if (code >= 0)
+        return code;
     code = sweep_run(path, &o, v.vary, v.n_vary, json, csv, v.out, v.chart);
-    if (cluster && code != DD_EXIT_OK && dd_cluster_size(cluster) > 1)
-        dd_cluster_abort(cluster, code);
-    dd_cluster_stop(cluster);
-    return code;
+    return dd__cli_cluster_stop(o.cluster, code);
 }
 
 static int sweep_run(const char *path, dd_sweep_options *o, const char *const *vary,
@@ -263,7 +245,7 @@ static int sweep_run(const char *path, dd_sweep_options *o, const char *const *v
         if (w != DD_OK)
             code = dd__cli_exit_for(w);
     } else if (st != DD_OK && st != DD_EINPUT && st != DD_EARG && root) {
-        fprintf(stderr, "drawdown sweep: %s\n", dd_status_str(st));
+        dd__cli_status_error("sweep", st);
     }
     dd_sweep_result_free(r);
     for (size_t k = 0; k < n_vary; k++)

@@ -184,16 +184,14 @@ int dd__cmd_keys(int argc, char **argv)
 {
     track_args v;
     memset(&v, 0, sizeof v);
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
+    dd_cli_args a;
     int parsed;
     const dd_cli_spec *spec = dd__cli_parse_sub(keys_specs, N_OPTS(keys_specs),
-                                                "new, list, export", argc, argv, &v, args,
-                                                &n_args, &parsed);
+                                                "new, list, export", argc, argv, &v, &a, &parsed);
     if (!spec)
         return parsed;
     const char *sub = argv[1];
-    const char *name = n_args ? args[0] : NULL;
+    const char *name = a.n ? a.v[0] : NULL;
     char path[4096];
     int code = keys_file(v.keys, path, sizeof path);
     if (code)
@@ -542,30 +540,28 @@ int dd__cmd_track(int argc, char **argv)
     memset(&v, 0, sizeof v);
     v.objective = -1;
     v.seed = 1;
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
+    dd_cli_args a;
     int code;
     const dd_cli_spec *spec = dd__cli_parse_sub(
         track_specs, N_OPTS(track_specs), "start, add, log, verify, receipt, upgrade, plan", argc,
-        argv, &v, args, &n_args, &code);
+        argv, &v, &a, &code);
     if (!spec)
         return code;
     static int (*const run[])(const track_args *, const char *const *) = {
         track_start, track_add, track_log, track_verify, track_receipt, track_upgrade,
         track_plan};
-    return run[spec - track_specs](&v, args);
+    return run[spec - track_specs](&v, a.v);
 }
 
 int dd__cmd_status(int argc, char **argv)
 {
     track_args v;
     memset(&v, 0, sizeof v);
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int parsed = dd__cli_parse(&status_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int parsed = dd__cli_parse(&status_spec, argc, argv, &v, &a);
     if (parsed >= 0)
         return parsed;
-    const char *log = args[0], *at_text = v.at, *out = v.out, *scen = v.scenario,
+    const char *log = a.v[0], *at_text = v.at, *out = v.out, *scen = v.scenario,
                *note = v.note;
     const bool all = v.all, json = v.json, no_verify = v.no_verify, accept = v.accept;
     if (accept && no_verify) {

@@ -100,16 +100,15 @@ static const dd_cli_spec users_specs[] = {
 int dd__cmd_users(int argc, char **argv)
 {
     users_args v = {NULL, NULL};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
+    dd_cli_args a;
     int code;
     const dd_cli_spec *spec =
         dd__cli_parse_sub(users_specs, sizeof users_specs / sizeof users_specs[0],
-                          "add, passwd, remove, list", argc, argv, &v, args, &n_args, &code);
+                          "add, passwd, remove, list", argc, argv, &v, &a, &code);
     if (!spec)
         return code;
     const char *sub = argv[1];
-    const char *file = args[0], *name = n_args > 1 ? args[1] : NULL, *role = v.role,
+    const char *file = a.v[0], *name = a.n > 1 ? a.v[1] : NULL, *role = v.role,
                *site = v.site;
     bool list = !strcmp(sub, "list");
     int r = role ? dd_user_role_from_name(role) : -1;

@@ -41,12 +41,11 @@ static const dd_cli_spec verify_spec =
 int dd__cmd_verify(int argc, char **argv)
 {
     verify_args v = {false};
-    const char *args[DD_CLI_MAX_ARGS];
-    size_t n_args;
-    int code = dd__cli_parse(&verify_spec, argc, argv, &v, args, &n_args);
+    dd_cli_args a;
+    int code = dd__cli_parse(&verify_spec, argc, argv, &v, &a);
     if (code >= 0)
         return code;
-    const char *scenario = args[0], *plan = args[1];
+    const char *scenario = a.v[0], *plan = a.v[1];
     const int json = v.json;
     dd_scenario *s = NULL;
     code = dd__cli_load_scenario("verify", scenario, 0, 0, DD_CLI_ERRORS, &s);
@@ -58,7 +57,7 @@ int dd__cmd_verify(int argc, char **argv)
     dd_status st = dd_read_file_malloc(plan, DD_READ_MAX, &text, &len, &why);
     if (st != DD_OK) {
         if (st == DD_ENOMEM)
-            fprintf(stderr, "drawdown verify: %s\n", dd_status_str(st));
+            dd__cli_status_error("verify", st);
         else
             fprintf(stderr, "%s: error: cannot read the plan file (%s)\n", plan, why);
         dd_scenario_free(s);
@@ -71,15 +70,12 @@ int dd__cmd_verify(int argc, char **argv)
         dd__cli_print_diags(stderr, &r->errors);
         code = DD_EXIT_INPUT;
     } else if (st != DD_OK) {
-        fprintf(stderr, "drawdown verify: %s\n", dd_status_str(st));
-        code = DD_EXIT_FAIL;
+        code = dd__cli_status_error("verify", st);
     } else {
         st = json ? dd_verify_write_json(r, stdout) : dd_verify_write_text(r, stdout);
         code = r->n_violations ? DD_EXIT_FAIL : DD_EXIT_OK;
-        if (st != DD_OK) {
-            fprintf(stderr, "drawdown verify: %s\n", dd_status_str(st));
-            code = DD_EXIT_FAIL;
-        }
+        if (st != DD_OK)
+            code = dd__cli_status_error("verify", st);
     }
     dd_verify_report_free(r);
     dd_scenario_free(s);

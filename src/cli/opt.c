@@ -138,11 +138,10 @@ static int value(const dd_cli_spec *spec, const dd_opt *o, const char *v, char *
     return -1;
 }
 
-int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
-                  const char *args[DD_CLI_MAX_ARGS], size_t *n_args)
+int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals, dd_cli_args *args)
 {
     char *base = vals;
-    *n_args = 0;
+    args->n = 0;
     bool options = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -175,14 +174,14 @@ int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
                 return code;
             continue;
         }
-        if (*n_args >= spec->max_args || *n_args >= DD_CLI_MAX_ARGS) {
+        if (args->n >= spec->max_args || args->n >= DD_CLI_MAX_ARGS) {
             fprintf(stderr, "drawdown %s: %s (got '%s' too)\n", spec->cmd,
                     spec->one_at_a_time ? spec->one_at_a_time : "too many arguments", a);
             return DD_EXIT_INPUT;
         }
-        args[(*n_args)++] = a;
+        args->v[args->n++] = a;
     }
-    if (*n_args < spec->min_args) {
+    if (args->n < spec->min_args) {
         fprintf(stderr, "drawdown %s: %s\n%s", spec->cmd,
                 spec->missing ? spec->missing : "an argument is missing", spec->usage);
         return DD_EXIT_INPUT;
@@ -191,8 +190,7 @@ int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
 }
 
 const dd_cli_spec *dd__cli_parse_sub(const dd_cli_spec *specs, size_t n, const char *list,
-                                     int argc, char **argv, void *vals,
-                                     const char *args[DD_CLI_MAX_ARGS], size_t *n_args,
+                                     int argc, char **argv, void *vals, dd_cli_args *args,
                                      int *code)
 {
     const char *cmd = specs[0].cmd, *usage = specs[0].usage;
@@ -217,7 +215,7 @@ const dd_cli_spec *dd__cli_parse_sub(const dd_cli_spec *specs, size_t n, const c
                 usage);
         return NULL;
     }
-    int parsed = dd__cli_parse(spec, argc - 1, argv + 1, vals, args, n_args);
+    int parsed = dd__cli_parse(spec, argc - 1, argv + 1, vals, args);
     if (parsed >= 0) {
         *code = parsed;
         return NULL;

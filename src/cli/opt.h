@@ -54,6 +54,12 @@ typedef struct dd_cli_spec {
 
 #define DD_CLI_MAX_ARGS 8
 
+/* The positional arguments, in order. */
+typedef struct dd_cli_args {
+    const char *v[DD_CLI_MAX_ARGS];
+    size_t n;
+} dd_cli_args;
+
 /* A spec from its option table (an array), and the common case: one
  * scenario as the only argument. */
 #define DD_CLI_SPEC(cmd, usage, opts, lo, hi, missing, too_many)                           \
@@ -65,8 +71,7 @@ typedef struct dd_cli_spec {
  * to go on, 0 after printing the usage for -h/--help, or 2 after printing
  * the error to stderr. A lone "-" is a positional argument; "--" ends the
  * options. */
-int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
-                  const char *args[DD_CLI_MAX_ARGS], size_t *n_args);
+int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals, dd_cli_args *args);
 
 /*
  * A command with subcommands ("track start", "users add"): specs[] holds
@@ -77,8 +82,7 @@ int dd__cli_parse(const dd_cli_spec *spec, int argc, char **argv, void *vals,
  * the subcommands for the error: "new, list, export".
  */
 const dd_cli_spec *dd__cli_parse_sub(const dd_cli_spec *specs, size_t n, const char *list,
-                                     int argc, char **argv, void *vals,
-                                     const char *args[DD_CLI_MAX_ARGS], size_t *n_args,
+                                     int argc, char **argv, void *vals, dd_cli_args *args,
                                      int *code);
 
 #endif
