@@ -11,15 +11,21 @@
 
 #include <drawdown/track.h>
 
+#include "base/arena.h"
+
+/* A status and its arrays, in one arena. */
+typedef struct status_owned {
+    dd_track_status st; /* first: a dd_track_status * is a status_owned * */
+    dd_arena mem;
+} status_owned;
+
 void dd_track_status_free(dd_track_status *st)
 {
     if (!st)
         return;
-    free(st->sorties);
-    free(st->sites);
-    free(st->task_done);
-    free(st->task_done_at);
-    free(st);
+    status_owned *o = (status_owned *)st;
+    dd__arena_fini(&o->mem);
+    free(o);
 }
 
 static int32_t pax_count(const dd_sortie *so)
@@ -51,16 +57,19 @@ static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
 {
     const dd_scenario *s = p->scenario;
     size_t n = p->n_sorties, na = s->n_aircraft;
-    dd_exec_sortie *xs = calloc(n + 1, sizeof *xs);
-    dd_replan_sortie *ro = calloc(n + 1, sizeof *ro);
-    dd_time **tf = calloc(na + 1, sizeof *tf);
-    int32_t **th = calloc(na + 1, sizeof *th);
+    dd_arena mem; /* the re-plan's scratch */
+    dd__arena_init(&mem, 0);
+    dd_exec_sortie *xs = dd__arena_array(&mem, n + 1, sizeof *xs);
+    dd_replan_sortie *ro = dd__arena_array(&mem, n + 1, sizeof *ro);
+    dd_time **tf = dd__arena_array(&mem, na + 1, sizeof *tf);
+    int32_t **th = dd__arena_array(&mem, na + 1, sizeof *th);
+    dd_time *open = dd__arena_array(&mem, s->n_sites + 1, sizeof *open);
     dd_replanner *rp = NULL;
-    dd_status rc = xs && ro && tf && th ? DD_OK : DD_ENOMEM;
+    dd_status rc = xs && ro && tf && th && open ? DD_OK : DD_ENOMEM;
     for (size_t a = 0; rc == DD_OK && a < na; a++) {
         int32_t most = dd_aircraft_tails_max(&s->aircraft[a]);
-        tf[a] = malloc(((size_t)most + 1) * sizeof **tf);
-        th[a] = malloc(((size_t)most + 1) * sizeof **th);
+        tf[a] = dd__arena_array(&mem, (size_t)most + 1, sizeof **tf);
+        th[a] = dd__arena_array(&mem, (size_t)most + 1, sizeof **th);
         if (!tf[a] || !th[a]) {
             rc = DD_ENOMEM;
             break;
@@ -113,19 +122,14 @@ static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
                             .tail_free = (const dd_time *const *)tf,
                             .tail_hub = (const int32_t *const *)th,
                             .keep_clearances = true};
-        dd_time *open = calloc(s->n_sites + 1, sizeof *open);
-        if (!open)
-            rc = DD_ENOMEM;
-        for (size_t k = 0; open && k < s->n_sites; k++)
+        for (size_t k = 0; k < s->n_sites; k++)
             open[k] = st->sites[k].closed_until;
         es.site_open = open;
-        if (rc == DD_OK)
-            rc = dd_replanner_new(p, &rp);
+        rc = dd_replanner_new(p, &rp);
         if (rc == DD_OK)
             rc = dd_replanner_run(rp, &es, ro);
         if (rc == DD_OK && plan_out)
             rc = dd_replanner_plan(rp, &es, ro, plan_out);
-        free(open);
     }
     if (rc == DD_OK) {
         dd_time last = DD_TIME_NONE;
@@ -150,14 +154,7 @@ static dd_status replan(const dd_plan *p, dd_track_status *st, const state *x,
         st->completion_projected = st->sorties_unplaced ? DD_TIME_NONE : last;
     }
     dd_replanner_free(rp);
-    for (size_t a = 0; tf && th && a < na; a++) {
-        free(tf[a]);
-        free(th[a]);
-    }
-    free(tf);
-    free(th);
-    free(xs);
-    free(ro);
+    dd__arena_fini(&mem);
     return rc;
 }
 
@@ -395,20 +392,27 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
             if (ev->v[i].at > at)
                 at = ev->v[i].at;
     }
-    dd_track_status *st = calloc(1, sizeof *st);
-    if (!st)
+    status_owned *o = calloc(1, sizeof *o);
+    if (!o)
         return DD_ENOMEM;
+    dd_track_status *st = &o->st;
+    dd_arena *m = &o->mem; /* the status's arrays */
+    dd__arena_init(m, 0);
     st->at = at;
     st->n_sorties = p->n_sorties;
     size_t n = p->n_sorties + 1, ns = s->n_sites + 1, nt = s->n_tasks + 1;
-    st->sorties = calloc(n, sizeof *st->sorties);
-    st->sites = calloc(ns, sizeof *st->sites);
-    st->task_done = calloc(nt, sizeof *st->task_done);
-    st->task_done_at = calloc(nt, sizeof *st->task_done_at);
-    state x = {calloc(n, sizeof *x.departed), calloc(n, sizeof *x.tail),
-               calloc(n, sizeof *x.ready), calloc(ns, sizeof *x.closed_until),
-               calloc(s->n_aircraft + 1, sizeof *x.down_until),
-               calloc((ev ? ev->n : 0) + 1, sizeof *x.voided)};
+    st->sorties = dd__arena_array(m, n, sizeof *st->sorties);
+    st->sites = dd__arena_array(m, ns, sizeof *st->sites);
+    st->task_done = dd__arena_array(m, nt, sizeof *st->task_done);
+    st->task_done_at = dd__arena_array(m, nt, sizeof *st->task_done_at);
+    dd_arena scratch; /* what the events say */
+    dd__arena_init(&scratch, 0);
+    dd_arena *w = &scratch;
+    state x = {dd__arena_array(w, n, sizeof *x.departed), dd__arena_array(w, n, sizeof *x.tail),
+               dd__arena_array(w, n, sizeof *x.ready),
+               dd__arena_array(w, ns, sizeof *x.closed_until),
+               dd__arena_array(w, s->n_aircraft + 1, sizeof *x.down_until),
+               dd__arena_array(w, (ev ? ev->n : 0) + 1, sizeof *x.voided)};
     dd_status rc = st->sorties && st->sites && st->task_done && st->task_done_at &&
                            x.departed && x.tail && x.ready && x.closed_until && x.down_until &&
                            x.voided
@@ -416,7 +420,7 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
                        : DD_ENOMEM;
     for (size_t a = 0; rc == DD_OK && a < s->n_aircraft; a++) {
         int32_t most = dd_aircraft_tails_max(&s->aircraft[a]);
-        x.down_until[a] = malloc(((size_t)most + 1) * sizeof **x.down_until);
+        x.down_until[a] = dd__arena_array(w, (size_t)most + 1, sizeof **x.down_until);
         if (!x.down_until[a]) {
             rc = DD_ENOMEM;
             break;
@@ -427,14 +431,7 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
     }
     if (rc == DD_OK)
         rc = compute(p, ev, st, &x, plan_out);
-    for (size_t a = 0; x.down_until && a < s->n_aircraft; a++)
-        free(x.down_until[a]);
-    free(x.down_until);
-    free(x.voided);
-    free(x.departed);
-    free(x.tail);
-    free(x.ready);
-    free(x.closed_until);
+    dd__arena_fini(&scratch);
     if (rc != DD_OK) {
         dd_track_status_free(st);
         return rc;
