@@ -723,11 +723,13 @@ dd_status dd__terms_init(dd__terms *t, const dd_scenario *s)
     memset(t, 0, sizeof *t);
     t->country_cap = s->agreement.clearance.daily_cap;
     t->lead_time = s->agreement.clearance.lead_time;
-    t->site_cap = calloc(s->n_sites + 1, sizeof *t->site_cap);
-    t->exit_per_day = calloc(s->n_sites + 1, sizeof *t->exit_per_day);
-    t->extra_tails = calloc(s->n_aircraft + 1, sizeof *t->extra_tails);
-    t->extra_mog = calloc(s->n_sites + 1, sizeof *t->extra_mog);
-    t->hub_people = calloc(s->n_hubs + 1, sizeof *t->hub_people);
+    dd_arena *m = &t->mem;
+    dd__arena_init(m, 0);
+    t->site_cap = dd__arena_array(m, s->n_sites + 1, sizeof *t->site_cap);
+    t->exit_per_day = dd__arena_array(m, s->n_sites + 1, sizeof *t->exit_per_day);
+    t->extra_tails = dd__arena_array(m, s->n_aircraft + 1, sizeof *t->extra_tails);
+    t->extra_mog = dd__arena_array(m, s->n_sites + 1, sizeof *t->extra_mog);
+    t->hub_people = dd__arena_array(m, s->n_hubs + 1, sizeof *t->hub_people);
     if (!t->site_cap || !t->exit_per_day || !t->extra_tails || !t->extra_mog || !t->hub_people)
         return DD_ENOMEM;
     for (size_t h = 0; h < s->n_hubs; h++)
@@ -742,11 +744,7 @@ dd_status dd__terms_init(dd__terms *t, const dd_scenario *s)
 
 void dd__terms_fini(dd__terms *t)
 {
-    free(t->site_cap);
-    free(t->exit_per_day);
-    free(t->extra_tails);
-    free(t->extra_mog);
-    free(t->hub_people);
+    dd__arena_fini(&t->mem);
 }
 
 /* ---- bounds ---------------------------------------------------------- */

@@ -4,12 +4,14 @@
 #ifndef DD_PLAN_INT_H
 #define DD_PLAN_INT_H
 
+#include "base/arena.h"
 #include "base/rng.h"
 #include <drawdown/plan.h>
 
 /* Terms that relaxations may change; everything else is read from the
  * scenario. */
 typedef struct dd__terms {
+    dd_arena mem;          /* the arrays below */
     int32_t country_cap;   /* -1 none */
     int32_t *site_cap;     /* per site, -1 none */
     int32_t *exit_per_day; /* per site, -1 none */

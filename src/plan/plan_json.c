@@ -51,6 +51,7 @@ static void pieces(dd_jw *w, const dd_scenario *s, const dd_pallet *pl)
 
 typedef struct jindex jindex;
 struct jindex {
+    dd_arena mem;          /* the arrays below */
     size_t *mv_off, *mv;   /* per group: its movements */
     size_t *fe_off, *fe;   /* per group: (sortie << 20 | k) of its arrivals */
     size_t *com;           /* commercial movements by (site, day), then index */
@@ -116,37 +117,24 @@ static void load_obj(dd_jw *w, const dd_plan *p, const jindex *ix, const dd_sort
 
 static void jindex_free(jindex *x)
 {
-    free(x->pallet_id);
-    free(x->mv_off);
-    free(x->mv);
-    free(x->fe_off);
-    free(x->fe);
-    free(x->com);
+    dd__arena_fini(&x->mem);
 }
 
-/* counting sort by key into CSR form; keys[i] in [0, nk) */
-static bool csr(const int32_t *keys, size_t n, size_t nk, size_t **off_out, size_t **v_out)
+/* counting sort by key into CSR form (in arena m; pos: nk + 1 scratch);
+ * keys[i] in [0, nk) */
+static bool csr(dd_arena *m, const int32_t *keys, size_t n, size_t nk, size_t *pos,
+                size_t **off_out, size_t **v_out)
 {
-    size_t *off = calloc(nk + 1, sizeof *off), *v = malloc((n ? n : 1) * sizeof *v);
-    if (!off || !v) {
-        free(off);
-        free(v);
+    size_t *off = dd__arena_array(m, nk + 1, sizeof *off), *v = dd__arena_array(m, n + 1, sizeof *v);
+    if (!off || !v)
         return false;
-    }
     for (size_t i = 0; i < n; i++)
         off[keys[i] + 1]++;
     for (size_t k = 0; k < nk; k++)
         off[k + 1] += off[k];
-    size_t *pos = malloc((nk ? nk : 1) * sizeof *pos);
-    if (!pos) {
-        free(off);
-        free(v);
-        return false;
-    }
     memcpy(pos, off, nk * sizeof *pos);
     for (size_t i = 0; i < n; i++)
         v[pos[keys[i]]++] = i;
-    free(pos);
     *off_out = off;
     *v_out = v;
     return true;
@@ -165,14 +153,18 @@ static bool jindex_build(const dd_plan *p, jindex *x)
     size_t nm = p->n_movements, nf = 0;
     for (size_t i = 0; i < p->n_sorties; i++)
         nf += p->sorties[i].n_ferry_pax;
-    int32_t *keys = malloc((nm > nf ? nm : nf) * sizeof *keys + 1);
-    size_t *fe_code = malloc((nf ? nf : 1) * sizeof *fe_code);
-    dd__com_key *ck = malloc((nm ? nm : 1) * sizeof *ck);
-    size_t *runs = malloc((nm ? 2 * nm : 2) * sizeof *runs);
-    x->com = malloc((nm ? nm : 1) * sizeof *x->com);
-    x->pallet_id = calloc(p->loads && p->loads->n_pallets ? p->loads->n_pallets : 1,
-                          sizeof *x->pallet_id);
-    bool ok = keys && fe_code && ck && runs && x->com && x->pallet_id;
+    dd_arena tmp; /* the building's scratch */
+    dd__arena_init(&tmp, 0);
+    dd__arena_init(&x->mem, 0);
+    int32_t *keys = dd__arena_array(&tmp, (nm > nf ? nm : nf) + 1, sizeof *keys);
+    size_t *fe_code = dd__arena_array(&tmp, nf + 1, sizeof *fe_code);
+    dd__com_key *ck = dd__arena_array(&tmp, nm + 1, sizeof *ck);
+    size_t *runs = dd__arena_array(&tmp, 2 * nm + 2, sizeof *runs);
+    size_t *pos = dd__arena_array(&tmp, s->n_people + 1, sizeof *pos);
+    x->com = dd__arena_array(&x->mem, nm + 1, sizeof *x->com);
+    x->pallet_id = dd__arena_array(&x->mem, (p->loads ? p->loads->n_pallets : 0) + 1,
+                                   sizeof *x->pallet_id);
+    bool ok = keys && fe_code && ck && runs && pos && x->com && x->pallet_id;
     /* the pallets that fly are numbered 1..P in the load plan's order, so
      * that a plan leaving cargo behind still numbers its pallets from 1
      * (when every pallet flies, a pallet's id is its place in the plan) */
@@ -190,7 +182,7 @@ static bool jindex_build(const dd_plan *p, jindex *x)
     if (ok) {
         for (size_t m = 0; m < nm; m++)
             keys[m] = p->movements[m].people;
-        ok = csr(keys, nm, s->n_people, &x->mv_off, &x->mv);
+        ok = csr(&x->mem, keys, nm, s->n_people, pos, &x->mv_off, &x->mv);
     }
     if (ok) {
         size_t k = 0;
@@ -199,7 +191,7 @@ static bool jindex_build(const dd_plan *p, jindex *x)
                 keys[k] = p->sorties[i].ferry_pax[q].people;
                 fe_code[k++] = i << 20 | q;
             }
-        ok = csr(keys, nf, s->n_people, &x->fe_off, &x->fe);
+        ok = csr(&x->mem, keys, nf, s->n_people, pos, &x->fe_off, &x->fe);
         for (size_t j = 0; ok && j < nf; j++)
             x->fe[j] = fe_code[x->fe[j]];
     }
@@ -229,10 +221,7 @@ static bool jindex_build(const dd_plan *p, jindex *x)
         }
         x->n_com = k;
     }
-    free(keys);
-    free(fe_code);
-    free(ck);
-    free(runs);
+    dd__arena_fini(&tmp);
     if (!ok)
         jindex_free(x);
     return ok;

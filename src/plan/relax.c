@@ -269,7 +269,12 @@ static bool ramp_used(const dd_plan *p, int32_t site)
 dd_status dd__plan_relaxations(dd_plan *p, const dd__terms *base, const dd_plan_options *o)
 {
     const dd_scenario *s = p->scenario;
-    relax_run r = {p, dd__plan_new(s), dd__plan_new(s), base, {0}, o, dd__plan_now_s(), false};
+    relax_run r = {.p = p,
+                   .probe = dd__plan_new(s),
+                   .work = dd__plan_new(s),
+                   .base = base,
+                   .o = o,
+                   .t0 = dd__plan_now_s()};
     dd_status st = dd__terms_init(&r.t, s);
     if (!r.probe || !r.work || st != DD_OK) {
         dd_plan_free(r.probe);

@@ -142,16 +142,15 @@ static dd_status check_sites(dd_plan *p)
 {
     const dd_scenario *s = p->scenario;
     size_t n = p->n_movements + s->n_people;
-    pev *ev = malloc((n ? n : 1) * sizeof *ev);
-    int64_t *sec = calloc(s->n_sites ? s->n_sites : 1, sizeof *sec);
-    int64_t *oth = calloc(s->n_sites ? s->n_sites : 1, sizeof *oth);
+    dd_arena mem;
+    dd__arena_init(&mem, 0);
+    pev *ev = dd__arena_array(&mem, n + 1, sizeof *ev);
+    int64_t *sec = dd__arena_array(&mem, s->n_sites + 1, sizeof *sec);
+    int64_t *oth = dd__arena_array(&mem, s->n_sites + 1, sizeof *oth);
     /* evacuees: present, but no security is required for them */
-    int64_t *evac = calloc(s->n_sites ? s->n_sites : 1, sizeof *evac);
+    int64_t *evac = dd__arena_array(&mem, s->n_sites + 1, sizeof *evac);
     if (!ev || !sec || !oth || !evac) {
-        free(ev);
-        free(sec);
-        free(oth);
-        free(evac);
+        dd__arena_fini(&mem);
         return DD_ENOMEM;
     }
     size_t k = 0;
@@ -229,10 +228,7 @@ static dd_status check_sites(dd_plan *p)
             }
         }
     }
-    free(ev);
-    free(sec);
-    free(oth);
-    free(evac);
+    dd__arena_fini(&mem);
     return DD_OK;
 }
 

@@ -66,11 +66,12 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
             }
         }
     }
-    m->flights = calloc(m->n_flights ? m->n_flights : 1, sizeof *m->flights);
-    m->rows = calloc(nrows ? nrows : 1, sizeof *m->rows);
-    m->grps = calloc(ngrp ? ngrp : 1, sizeof *m->grps);
-    m->max_tails = calloc(s->n_aircraft ? s->n_aircraft : 1, sizeof *m->max_tails);
-    m->comm = calloc(p->n_movements ? p->n_movements : 1, sizeof *m->comm);
+    dd__arena_init(&m->mem, 0);
+    m->flights = dd__arena_array(&m->mem, m->n_flights + 1, sizeof *m->flights);
+    m->rows = dd__arena_array(&m->mem, nrows + 1, sizeof *m->rows);
+    m->grps = dd__arena_array(&m->mem, ngrp + 1, sizeof *m->grps);
+    m->max_tails = dd__arena_array(&m->mem, s->n_aircraft + 1, sizeof *m->max_tails);
+    m->comm = dd__arena_array(&m->mem, p->n_movements + 1, sizeof *m->comm);
     if (!m->flights || !m->rows || !m->grps || !m->max_tails || !m->comm) {
         dd__sim_model_fini(m);
         return DD_ENOMEM;
@@ -145,11 +146,7 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
 
 void dd__sim_model_fini(dd__sim_model *m)
 {
-    free(m->flights);
-    free(m->rows);
-    free(m->grps);
-    free(m->max_tails);
-    free(m->comm);
+    dd__arena_fini(&m->mem);
     memset(m, 0, sizeof *m);
 }
 

@@ -7,6 +7,7 @@
 #ifndef DD_SIM_INT_H
 #define DD_SIM_INT_H
 
+#include "base/arena.h"
 #include "base/rng.h"
 #include <drawdown/sim.h>
 
@@ -25,6 +26,7 @@ typedef struct dd__sim_flight {
 } dd__sim_flight;
 
 typedef struct dd__sim_model {
+    dd_arena mem; /* the arrays below */
     const dd_plan *plan;
     const dd_scenario *s;
     size_t n_flights;

@@ -78,10 +78,11 @@ static dd_status state_init(dd__checker *c, const dd_plan *p)
     const dd_scenario *s = p->scenario;
     memset(c, 0, sizeof *c);
     c->p = p;
-    c->gone = calloc(p->n_sorties + 1, sizeof *c->gone);
-    c->decided = calloc(p->n_sorties + 1, sizeof *c->decided);
-    c->done = calloc(s->n_tasks + 1, sizeof *c->done);
-    c->processed = calloc(s->n_people + 1, sizeof *c->processed);
+    dd__arena_init(&c->mem, 0);
+    c->gone = dd__arena_array(&c->mem, p->n_sorties + 1, sizeof *c->gone);
+    c->decided = dd__arena_array(&c->mem, p->n_sorties + 1, sizeof *c->decided);
+    c->done = dd__arena_array(&c->mem, s->n_tasks + 1, sizeof *c->done);
+    c->processed = dd__arena_array(&c->mem, s->n_people + 1, sizeof *c->processed);
     if (!c->gone || !c->decided || !c->done || !c->processed) {
         dd__checker_fini(c);
         return DD_ENOMEM;
@@ -91,11 +92,8 @@ static dd_status state_init(dd__checker *c, const dd_plan *p)
 
 void dd__checker_fini(dd__checker *c)
 {
-    free(c->gone);
-    free(c->decided);
-    free(c->done);
-    free(c->processed);
-    free(c->voided);
+    dd__arena_fini(&c->mem);
+    free(c->voided); /* grows with the log */
     memset(c, 0, sizeof *c);
 }
 

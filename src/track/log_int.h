@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "base/arena.h"
 #include "track/track_int.h"
 
 #define LOG_FORMAT "drawdown-log"
@@ -40,6 +41,7 @@ void dd__evcache_fini(dd__evcache *c);
 typedef struct dd__checker {
     const dd_plan *p;
     size_t n; /* events folded */
+    dd_arena mem; /* gone, decided, done, processed */
     int64_t *gone, *decided, *done, *processed, *voided;
     size_t cap; /* of voided */
 } dd__checker;
