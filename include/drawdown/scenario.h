@@ -528,6 +528,9 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a);
  * crews are not limited. */
 int32_t dd_aircraft_crews_for(const dd_aircraft *a, dd_time duty);
 
+/* The index of the site / aircraft type with this id, or -1. */
+int32_t dd_scenario_site_index(const dd_scenario *s, const char *id);
+int32_t dd_scenario_aircraft_index(const dd_scenario *s, const char *id);
 /* A site's MOG in all: its mog_total when given, else the sum of its
  * classes' MOG. */
 int32_t dd_site_mog_total(const dd_site *x);

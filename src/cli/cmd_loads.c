@@ -70,23 +70,13 @@ int dd__cmd_loads(int argc, char **argv)
     if (code >= 0)
         return code;
     code = DD_EXIT_OK;
-    if (site) {
-        for (size_t i = 0; i < s->n_sites; i++)
-            if (!strcmp(s->sites[i].id, site))
-                opt.site = (int32_t)i;
-        if (opt.site < 0) {
-            fprintf(stderr, "drawdown loads: no site '%s' in %s\n", site, path);
-            code = DD_EXIT_INPUT;
-        }
+    if (site && (opt.site = dd_scenario_site_index(s, site)) < 0) {
+        fprintf(stderr, "drawdown loads: no site '%s' in %s\n", site, path);
+        code = DD_EXIT_INPUT;
     }
-    if (aircraft) {
-        for (size_t i = 0; i < s->n_aircraft; i++)
-            if (!strcmp(s->aircraft[i].id, aircraft))
-                opt.aircraft = (int32_t)i;
-        if (opt.aircraft < 0) {
-            fprintf(stderr, "drawdown loads: no aircraft type '%s' in %s\n", aircraft, path);
-            code = DD_EXIT_INPUT;
-        }
+    if (aircraft && (opt.aircraft = dd_scenario_aircraft_index(s, aircraft)) < 0) {
+        fprintf(stderr, "drawdown loads: no aircraft type '%s' in %s\n", aircraft, path);
+        code = DD_EXIT_INPUT;
     }
     if (code == DD_EXIT_OK) {
         dd_loadplan *p = NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/cmp.h"
 #include "load/pack_int.h"
 
@@ -46,18 +47,12 @@
 /* The search stops this fraction of the time limit early (at most 50 ms). */
 #define DEADLINE_MARGIN 0.02
 
-double dd__pack_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int dd__pack_budget_out(dd__pack_budget *b)
 {
     if (b->max_iter && b->iter >= b->max_iter)
         return 1;
-    if (b->deadline > 0 && dd__pack_now() >= b->deadline)
+    if (b->deadline > 0 && dd__mono_s() >= b->deadline)
         return 1;
     return 0;
 }
@@ -402,7 +397,7 @@ static dd_status alternate(const dd__pack_inst *in, uint64_t seed, size_t lb,
         if (dd__pack_budget_out(budget))
             break;
         dd__pack_budget sub = *budget;
-        double now = dd__pack_now();
+        double now = dd__mono_s();
         if (sub.deadline > 0 && now + slice_s < sub.deadline)
             sub.deadline = now + slice_s;
         if (sub.max_iter == 0 || sub.iter + slice_it < sub.max_iter)
@@ -435,7 +430,7 @@ static dd_status search(const dd__pack_inst *in, uint64_t seed, dd__pack_budget 
      * the consistent neighbourhood search runs alone (on windows of bins). */
     if (in->n > ALTERNATE_MAX_ITEMS)
         return dd__pack_cns(in, seed, bounds->lower_bound, budget, sol, n_bins);
-    double t0 = dd__pack_now();
+    double t0 = dd__mono_s();
     uint64_t it0 = budget->iter;
     unsigned round = 0;
     dd__pack_budget first = budget_part(budget, t0, it0, LP_AFTER);
@@ -452,7 +447,7 @@ static dd_status search(const dd__pack_inst *in, uint64_t seed, dd__pack_budget 
             return alternate(in, seed, bounds->lower_bound, budget, sol, n_bins, &round);
         work = left * LP_WORK_PER_MOVE;
     }
-    dd__pack_budget lpb = budget_part(budget, dd__pack_now(), budget->iter, LP_SHARE);
+    dd__pack_budget lpb = budget_part(budget, dd__mono_s(), budget->iter, LP_SHARE);
     st = lp_phase(in, &lpb, work, sol, n_bins, bounds);
     if (st != DD_OK)
         return st;
@@ -466,7 +461,7 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
 {
     if (!out)
         return DD_EARG;
-    double t0 = dd__pack_now();
+    double t0 = dd__mono_s();
     free(out->bin_of);
     dd_pack_result_init(out);
     dd_pack_options defaults;
@@ -545,7 +540,7 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     free(sol);
     free(alt);
     inst_fini(&in);
-    out->seconds = dd__pack_now() - t0;
+    out->seconds = dd__mono_s() - t0;
     return DD_OK;
 
 fail_nomem:

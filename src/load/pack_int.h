@@ -18,6 +18,7 @@
 
 #include <drawdown/pack.h>
 
+#include "base/clock.h"
 #include "base/arena.h"
 
 #define DD__PACK_NONE UINT32_MAX
@@ -35,11 +36,10 @@ typedef struct dd__pack_inst {
 } dd__pack_inst;
 
 /* Monotonic clock in seconds. */
-double dd__pack_now(void);
 
 /* Budget shared by the phases of one solve. */
 typedef struct dd__pack_budget {
-    double deadline;   /* absolute dd__pack_now() time; 0: none */
+    double deadline;   /* absolute dd__mono_s() time; 0: none */
     uint64_t max_iter; /* 0: none */
     uint64_t iter;
     size_t target;     /* stop at <= target bins */

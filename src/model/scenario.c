@@ -270,6 +270,22 @@ int32_t dd_aircraft_tails_max(const dd_aircraft *a)
     return most;
 }
 
+int32_t dd_scenario_site_index(const dd_scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_sites; i++)
+        if (!strcmp(s->sites[i].id, id))
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t dd_scenario_aircraft_index(const dd_scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_aircraft; i++)
+        if (!strcmp(s->aircraft[i].id, id))
+            return (int32_t)i;
+    return -1;
+}
+
 int32_t dd_site_mog_total(const dd_site *x)
 {
     if (x->mog_total >= 0)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/cmp.h"
 #include "plan/plan_int.h"
 #include "plan/search.h"
@@ -659,12 +660,6 @@ static void keep_candidate(dd_plan *best, dd_plan *cand)
     best->objective = t.pub.objective;
 }
 
-double dd__plan_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Search: attempts with different orders; the best goes into best. When
  * the best plan misses a term (the deadline, a site's closing date, a
@@ -674,7 +669,7 @@ double dd__plan_now_s(void)
 dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
                           const dd_plan_options *o, uint64_t iterations, bool mix_ok)
 {
-    double t0 = dd__plan_now_s();
+    double t0 = dd__mono_s();
     bool have = false;
     score bs = {0, 0, 0, 0, 0, 0};
     load_cache cache = {{NULL}, NULL};
@@ -683,7 +678,7 @@ dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
     for (int mix = 0; mix < 2 && st == DD_OK; mix++) {
         if (mix) {
             if (!mix_ok || !have || (bs.lateness == 0 && !bs.not_out) ||
-                (o->time_limit_s > 0 && dd__plan_now_s() - t0 > o->time_limit_s))
+                (o->time_limit_s > 0 && dd__mono_s() - t0 > o->time_limit_s))
                 break;
             st = plan_mix(work, terms, &cache, o->seed);
             if (st != DD_OK || !cache.divert)
@@ -701,7 +696,7 @@ dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
                 have = true;
             }
             best->iterations = ++done;
-            if (o->time_limit_s > 0 && dd__plan_now_s() - t0 > o->time_limit_s)
+            if (o->time_limit_s > 0 && dd__mono_s() - t0 > o->time_limit_s)
                 break;
         }
     }
@@ -714,7 +709,7 @@ dd_status dd__plan_search(dd_plan *best, dd_plan *work, const dd__terms *terms,
             dd_loads_free(cache.lp[w]);
     }
     free(cache.divert);
-    best->seconds = dd__plan_now_s() - t0;
+    best->seconds = dd__mono_s() - t0;
     return st;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "plan/plan_int.h"
 #include "plan/search.h"
 
@@ -53,7 +54,7 @@ static dd_status try_step(relax_run *r, relax_apply apply, const void *ctx, int6
     /* a try is a search of 4 placement orders: it starts only if, at the
      * pace of the plan's own search, it ends within the budget */
     double per_order = r->p->iterations ? r->p->seconds / (double)r->p->iterations : 0;
-    if (r->o->relax_time_s > 0 && dd__plan_now_s() - r->t0 + 4 * per_order > r->o->relax_time_s) {
+    if (r->o->relax_time_s > 0 && dd__mono_s() - r->t0 + 4 * per_order > r->o->relax_time_s) {
         r->out_of_time = true;
         return DD_OK;
     }
@@ -274,7 +275,7 @@ dd_status dd__plan_relaxations(dd_plan *p, const dd__terms *base, const dd_plan_
                    .work = dd__plan_new(s),
                    .base = base,
                    .o = o,
-                   .t0 = dd__plan_now_s()};
+                   .t0 = dd__mono_s()};
     dd_status st = dd__terms_init(&r.t, s);
     if (!r.probe || !r.work || st != DD_OK) {
         dd_plan_free(r.probe);

@@ -11,7 +11,6 @@
 #include "plan/plan_int.h"
 
 /* Seconds on the monotonic clock. */
-double dd__plan_now_s(void);
 /* Each cargo row's and personnel group's release from the scenario and
  * the plan's task times. */
 void dd__plan_release_times(dd_plan *p);

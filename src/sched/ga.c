@@ -43,6 +43,7 @@
  * stream seeded from cfg->seed: for a given seed and schedule budget the
  * run is deterministic.
  */
+#include "base/clock.h"
 #include "sched/sched_int.h"
 
 #include <math.h>
@@ -127,7 +128,7 @@ static int budget(ga *g, uint64_t need)
     const dd__sched_ga_cfg *c = g->cfg;
     if (c->max_schedules && g->ws->n_sched + need > c->max_schedules)
         return 0;
-    if (c->time_limit > 0 && dd__sched_now() > g->t_end)
+    if (c->time_limit > 0 && dd__mono_s() > g->t_end)
         return 0;
     return 1;
 }
@@ -140,7 +141,7 @@ static double progress(const ga *g)
     if (c->max_schedules)
         f = (double)g->ws->n_sched / (double)c->max_schedules;
     if (c->time_limit > 0) {
-        double ft = (dd__sched_now() - g->t_start) / c->time_limit;
+        double ft = (dd__mono_s() - g->t_start) / c->time_limit;
         if (ft > f)
             f = ft;
     }
@@ -555,7 +556,7 @@ dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
     for (int32_t j = 0; j < in->n; j++)
         if (in->rel[j] > 0 || in->lps[j] != DD__SCHED_INF)
             g.bipop = 0;
-    g.t_start = dd__sched_now();
+    g.t_start = dd__mono_s();
     g.t_end = g.t_start + cfg->time_limit;
     double sum_dur = 0.0;
     for (int32_t j = 0; j < in->n; j++)

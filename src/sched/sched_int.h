@@ -152,6 +152,5 @@ typedef struct dd__sched_ga_cfg {
 dd_status dd__sched_ga(dd__sched_ws *ws, const dd__sched_ga_cfg *cfg,
                        int32_t *best_start);
 
-double dd__sched_now(void);
 
 #endif

@@ -4,18 +4,13 @@
  * which compiles the problem, runs a priority rule or the GA on one worker's
  * scratch, and converts the schedule back to the caller's time unit.
  */
+#include "base/clock.h"
 #include "sched/sched_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-double dd__sched_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void dd_sched_options_default(dd_sched_options *opt)
 {
@@ -113,7 +108,7 @@ dd_status dd_sched_solve(const dd_sched_problem *p, const dd_sched_options *opt,
         dd_sched_options_default(&defaults);
         opt = &defaults;
     }
-    double t0 = dd__sched_now();
+    double t0 = dd__mono_s();
     dd__sched_inst in;
     dd__sched_ws ws;
     int32_t *best = NULL;
@@ -172,7 +167,7 @@ dd_status dd_sched_solve(const dd_sched_problem *p, const dd_sched_options *opt,
         }
     }
     res->n_schedules = ws.n_sched;
-    res->seconds = dd__sched_now() - t0;
+    res->seconds = dd__mono_s() - t0;
 fail_ws:
     free(best);
     dd__sched_ws_fini(&ws);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "serve/body.h"
 
 dd_status dd__body_parse(const char *t, size_t n, dd__body *b, char *err, size_t errsize)
@@ -87,14 +88,6 @@ bool dd__csv_cell(FILE *f, const char *v, bool last)
     return true;
 }
 
-void dd__now_text(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%MZ", &tm);
-}
-
 /* One event row; false: a bad field (message in err). */
 static bool event_row(FILE *f, const dd_ynode *e, char *err, size_t errsize)
 {
@@ -123,7 +116,7 @@ static bool event_row(FILE *f, const dd_ynode *e, char *err, size_t errsize)
     }
     char now[32];
     if (!v[0]) {
-        dd__now_text(now);
+        dd__utc_now(now, sizeof now, 0);
         v[0] = now;
     }
     if (!v[1]) {

@@ -30,8 +30,6 @@ const dd_ynode *dd__body_field(const dd_ynode *map, const char *key);
 const char *dd__body_text(const dd_ynode *map, const char *key, bool *bad);
 /* One quoted CSV cell; false (nothing sensible written) on a line break. */
 bool dd__csv_cell(FILE *f, const char *v, bool last);
-/* Now, as an events CSV time ("2026-12-05T16:40Z"). */
-void dd__now_text(char out[32]);
 
 /*
  * The events of a POST /events body — {"events": [{time, event, subject,

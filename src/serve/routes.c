@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "serve/body.h"
 #include "serve/serve_int.h"
@@ -302,7 +303,7 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
     }
     char now[32], subject[16];
     if (!time_t_) {
-        dd__now_text(now);
+        dd__utc_now(now, sizeof now, 0);
         time_t_ = now;
     }
     snprintf(subject, sizeof subject, "%d", (int)sortie);
@@ -440,11 +441,8 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
     }
     if (u.role == DD_USER_MOVEMENT && u.site[0]) {
         const dd_scenario *sc = dd__slog_scenario(s->log);
-        site = -2;
-        for (size_t k = 0; k < sc->n_sites; k++)
-            if (!strcmp(sc->sites[k].id, u.site))
-                site = (int32_t)k;
-        if (site == -2) {
+        site = dd_scenario_site_index(sc, u.site);
+        if (site < 0) {
             dd__reply_error(r, 403, "the user's site is not a site of this scenario");
             return;
         }
@@ -689,7 +687,7 @@ static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
     const char *when = dd__body_text(b.root, "time", &bad);
     char now[32];
     if (!when) {
-        dd__now_text(now);
+        dd__utc_now(now, sizeof now, 0);
         when = now;
     }
     if (bad || strlen(when) > 40 || strpbrk(when, "\"\r\n")) {

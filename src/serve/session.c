@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "serve/serve_int.h"
 
 int64_t dd__now_s(void)
@@ -268,10 +269,7 @@ void dd__serve_log(dd_server *s, const char *fmt, ...)
     if (!s->o.log)
         return;
     char when[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    dd__utc_now(when, sizeof when, 1);
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&s->out_mu);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "serve/serve_int.h"
 
 static const char *const role_names[] = {
@@ -110,14 +111,6 @@ static dd_status hash_password(const char *path, const char *password, dd_users_
     return DD_OK;
 }
 
-static void now_iso(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static dd_status exec_bound(sqlite3 *db, const char *sql, const char *const *args, int n,
                             int *changes)
 {
@@ -165,7 +158,7 @@ dd_status dd_users_add(const char *path, const char *name, dd_user_role role,
         st = hash_password(path, password, cost, hash, diags);
     if (st == DD_OK) {
         char created[32];
-        now_iso(created);
+        dd__utc_now(created, sizeof created, 1);
         const char *args[5] = {name, dd_user_role_name(role), site, hash, created};
         st = exec_bound(db,
                         "INSERT INTO users(name, role, site, hash, created) VALUES(?,?,?,?,?)",

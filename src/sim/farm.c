@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "sim/farm.h"
 
 /* A phase's own tags, so that a rank already in the next phase (the
@@ -314,19 +315,13 @@ static void timed_wait(farm_run *r, long ns)
     pthread_cond_timedwait(&r->fin_cv, &r->mu, &ts);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void report(farm_run *r, double *last, bool force)
 {
     dd__farm *f = r->f;
     if (!f->progress)
         return;
-    double t = now_s();
+    double t = dd__mono_s();
     if (!force && t - *last < 0.1)
         return;
     *last = t;

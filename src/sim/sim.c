@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "sim/farm.h"
 #include "sim/sim_int.h"
 
@@ -262,12 +263,6 @@ static int online_cores(void)
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void farm_progress(uint64_t done, uint64_t total, void *user)
 {
@@ -554,7 +549,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     for (size_t i = 0; i < plan->n_sorties; i++)
         if (plan->sorties[i].kind != DD_SORTIE_OUT)
             return DD_EINPUT; /* legs inside the country: not re-planned yet */
-    double t0 = now_s();
+    double t0 = dd__mono_s();
     int threads = o->threads > 0 ? o->threads : online_cores();
     if (threads > 256)
         threads = 256;
@@ -650,7 +645,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     free(b.out);
     free(b.close);
     dd__sim_model_fini(&m);
-    r->seconds = now_s() - t0;
+    r->seconds = dd__mono_s() - t0;
     *out = r;
     return DD_OK;
 fail:

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "sim/farm.h"
 #include "sim/sim_int.h"
@@ -131,12 +132,6 @@ static dd_status run_one(void *user, void *scratch, uint64_t item, unsigned char
     return DD_OK;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void farm_progress(uint64_t done, uint64_t total, void *user)
 {
@@ -158,7 +153,7 @@ dd_status dd_sweep_run(const dd_scenario *s, const dd_sweep_axis *axes, size_t n
         if (n > DD_SWEEP_MAX_COMBINATIONS)
             return DD_EARG;
     }
-    double t0 = now_s();
+    double t0 = dd__mono_s();
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = o->threads > 0 ? o->threads : (cores < 1 ? 1 : cores > 256 ? 256 : (int)cores);
     sweep_ctx c = {s, axes, n_axes, o};
@@ -226,7 +221,7 @@ dd_status dd_sweep_run(const dd_scenario *s, const dd_sweep_axis *axes, size_t n
         }
     }
     free(recs);
-    r->seconds = now_s() - t0;
+    r->seconds = dd__mono_s() - t0;
     *out = r;
     return DD_OK;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/arena.h"
 #include "track/log_int.h"
 #include "track/scenimg.h"
@@ -906,7 +907,7 @@ static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
         }
     char now[32];
     if (!recorded) {
-        dd__now_iso(now);
+        dd__utc_now(now, sizeof now, 1);
         recorded = now;
     }
     /* BEGIN IMMEDIATE: verified, checked and chained under the write lock */
@@ -1002,7 +1003,7 @@ dd_status dd__write_upgrade_rows(sqlite3 *db, const dd_track_info *i, const dd__
     if (st != DD_OK)
         return st;
     char now[32];
-    dd__now_iso(now);
+    dd__utc_now(now, sizeof now, 1);
     unsigned char head[32];
     dd_track_batch b;
     st = insert_batch(db, id, 1, 1, id, rows, u->n, now, signer, head, &b);
@@ -1167,7 +1168,7 @@ dd_status dd_track_receipt(dd_track *t, const dd_key *signer, const char *now, c
     }
     char when[32];
     if (!now) {
-        dd__now_iso(when);
+        dd__utc_now(when, sizeof when, 1);
         now = when;
     }
     dd__buf m = {0};

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "track/track_int.h"
 
 dd_status dd_keys_path(char *buf, size_t size)
@@ -230,10 +231,7 @@ dd_status dd_keys_new(const char *path, const char *name, dd_diags *diags, dd_ke
     dd_key *key = &k->keys[k->n++];
     memset(key, 0, sizeof *key);
     snprintf(key->name, sizeof key->name, "%s", name);
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(key->created, sizeof key->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    dd__utc_now(key->created, sizeof key->created, 1);
     crypto_sign_keypair(key->public_key, key->secret_key);
     st = write_ring(path, k, diags);
     if (st == DD_OK && out)

@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/clock.h"
 #include "track/log_int.h"
 #include "track/scenimg.h"
 #include "track/sha256.h"
@@ -324,14 +325,6 @@ dd_status dd__signer_ready(const char *path, const dd_key *signer, dd_diags *dia
     return DD_OK;
 }
 
-void dd__now_iso(char out[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 const char *dd__col(sqlite3_stmt *s, int i)
 {
     const unsigned char *t = sqlite3_column_text(s, i);
@@ -532,7 +525,7 @@ static dd_status prepare(const dd_plan *p, const char *scenario_path, const dd_k
     }
     i->seed = p->seed;
     i->objective = p->objective;
-    dd__now_iso(i->created);
+    dd__utc_now(i->created, sizeof i->created, 1);
     snprintf(i->creator, sizeof i->creator, "%s", signer->name);
     dd_key_id(signer->public_key, x->h.creator_key);
     const dd_scenario *s = p->scenario;

@@ -107,7 +107,6 @@ void dd__header_msg(const unsigned char hash[32], dd__buf *b);
 void dd__sign(const dd_key *k, const unsigned char *msg, size_t n, char sig_hex[129]);
 bool dd__sign_ok(const char *pk_hex, const unsigned char *msg, size_t n, const char *sig_hex);
 void dd__db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what);
-void dd__now_iso(char out[32]);
 /* A read transaction around several reads (so that what was verified is
  * what is read), unless one is open already: dd__read_end with what
  * dd__read_begin returned. */

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "track/log_int.h"
 
 /* ---- the old chain -------------------------------------------------------- */
@@ -255,7 +256,7 @@ dd_status dd_track_upgrade(const char *path, const char *scenario_path, const dd
     if (st == DD_OK)
         st = read_old(t, s, diags, &o);
     char upgraded[512];
-    dd__now_iso(now);
+    dd__utc_now(now, sizeof now, 1);
     snprintf(upgraded, sizeof upgraded,
              "upgraded from format 1 (started %s) on %s: the plan was built again then from "
              "the scenario (seed %" PRIu64 "); its plan file %s the one the log was started "
