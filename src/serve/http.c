@@ -122,16 +122,24 @@ static void unpin(void *cls)
     dd__snap_put(cls);
 }
 
-static void security_headers(struct MHD_Response *rs, const char *type)
+void dd__security_headers(struct MHD_Response *rs, const char *type, const char *csp,
+                          const char *cache)
 {
     MHD_add_response_header(rs, "Content-Type", type);
-    MHD_add_response_header(rs, "Content-Security-Policy",
-                            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-                            "form-action 'none'");
+    MHD_add_response_header(rs, "Content-Security-Policy", csp);
     MHD_add_response_header(rs, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(rs, "X-Frame-Options", "DENY");
     MHD_add_response_header(rs, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(rs, "Cache-Control", "no-store");
+    MHD_add_response_header(rs, "Cache-Control", cache);
+}
+
+/* The API's answers: nothing runs, nothing is kept. */
+static void security_headers(struct MHD_Response *rs, const char *type)
+{
+    dd__security_headers(rs, type,
+                         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                         "form-action 'none'",
+                         "no-store");
 }
 
 void dd__reply_shared_free(void *answer)

@@ -368,6 +368,10 @@ void dd__route_events_group(dd_server *s, const dd__req *const *qs, dd__reply *c
  * keep-alive, the end). */
 struct MHD_Response;
 struct MHD_Connection;
+/* Content type, the policy, nosniff, no framing, no referrer, and the
+ * caching rule, on every answer (http.c). */
+void dd__security_headers(struct MHD_Response *rs, const char *type, const char *csp,
+                          const char *cache);
 struct MHD_Response *dd__sse_response(dd_server *s, struct MHD_Connection *conn,
                                       const dd__session *sess, int64_t after);
 void dd__sse_wake_all(dd_server *s);

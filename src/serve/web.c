@@ -52,15 +52,11 @@ static enum MHD_Result queue(dd_server *s, struct MHD_Connection *c, unsigned co
         MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
     if (!rs)
         return MHD_NO;
-    MHD_add_response_header(rs, "Content-Type", type);
-    MHD_add_response_header(rs, "Content-Security-Policy",
-                            "default-src 'none'; script-src 'self'; style-src 'self'; "
-                            "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-                            "base-uri 'none'; form-action 'none'");
-    MHD_add_response_header(rs, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(rs, "X-Frame-Options", "DENY");
-    MHD_add_response_header(rs, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(rs, "Cache-Control", "no-cache");
+    dd__security_headers(rs, type,
+                         "default-src 'none'; script-src 'self'; style-src 'self'; "
+                         "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+                         "base-uri 'none'; form-action 'none'",
+                         "no-cache");
     if (s->tls)
         MHD_add_response_header(rs, "Strict-Transport-Security", "max-age=31536000");
     if (code == 405)

@@ -362,6 +362,19 @@ static dd_status setup_db(sqlite3 *db)
 /* A database in WAL mode (format 1 logs) with no WAL beside it: reading it
  * with mode=ro would create the -wal and -shm files; immutable reads it as
  * it is and writes nothing. */
+bool dd__sibling_exists(const char *path, const char *suffix)
+{
+    size_t n = strlen(path) + strlen(suffix) + 1;
+    char *side = malloc(n);
+    if (!side)
+        return true; /* unknown: said to exist, so nothing is taken for granted */
+    snprintf(side, n, "%s%s", path, suffix);
+    struct stat sb;
+    bool there = lstat(side, &sb) == 0;
+    free(side);
+    return there;
+}
+
 static bool wal_at_rest(const char *path)
 {
     unsigned char h[20];
@@ -370,17 +383,7 @@ static bool wal_at_rest(const char *path)
         return false;
     bool wal = fread(h, 1, sizeof h, f) == sizeof h && h[18] == 2 && h[19] == 2;
     fclose(f);
-    if (!wal)
-        return false;
-    size_t n = strlen(path) + 8;
-    char *side = malloc(n);
-    if (!side)
-        return false;
-    snprintf(side, n, "%s-wal", path);
-    struct stat sb;
-    bool none = lstat(side, &sb) != 0;
-    free(side);
-    return none;
+    return wal && !dd__sibling_exists(path, "-wal");
 }
 
 /* Open read-only (mode=ro; immutable=1 when even that cannot read, as on

@@ -111,6 +111,8 @@ void dd__db_err(dd_diags *d, const char *path, sqlite3 *db, const char *what);
  * what is read), unless one is open already: dd__read_end with what
  * dd__read_begin returned. */
 bool dd__read_begin(sqlite3 *db);
+/* Whether PATH+suffix exists ("-wal", ".v1"); true when out of memory. */
+bool dd__sibling_exists(const char *path, const char *suffix);
 void dd__read_end(sqlite3 *db, bool began);
 /* libsodium ready and a key to sign with, or DD_ENOMEM / DD_EARG (said in
  * diags against path). */

@@ -175,41 +175,31 @@ static dd_status read_old(dd_track *t, const dd_scenario *s, dd_diags *diags, ol
 
 /* ---- the upgrade ----------------------------------------------------------- */
 
-static bool exists(const char *path)
-{
-    struct stat sb;
-    return lstat(path, &sb) == 0;
-}
-
 dd_status dd_track_upgrade(const char *path, const char *scenario_path, const dd_key *signer,
                            dd_diags *diags)
 {
     dd_status ready = dd__signer_ready(path, signer, diags);
     if (ready != DD_OK)
         return ready;
-    size_t pl = strlen(path) + 8;
-    char *side = malloc(pl);
-    if (!side)
-        return DD_ENOMEM;
-    snprintf(side, pl, "%s-wal", path);
-    bool busy = exists(side);
-    snprintf(side, pl, "%s.v1", path);
-    if (busy || exists(side)) {
+    bool busy = dd__sibling_exists(path, "-wal");
+    if (busy || dd__sibling_exists(path, ".v1")) {
         dd_diags_add(diags, DD_SEV_ERROR, path, 0, 0, "", NULL,
                      busy ? "the log is in use or was not closed (%s-wal exists): close its "
                             "writers first"
                           : "%s.v1 exists: the log was upgraded already, or move that file "
                             "away first",
                      path);
-        free(side);
         return DD_EIO;
     }
+    size_t pl = strlen(path) + 4;
+    char *side = malloc(pl); /* the old file's name */
     dd_track *t = calloc(1, sizeof *t);
-    if (!t || !(t->path = strdup(path))) {
+    if (!side || !t || !(t->path = strdup(path))) {
         free(t);
         free(side);
         return DD_ENOMEM;
     }
+    snprintf(side, pl, "%s.v1", path);
     dd_scenario *s = NULL;
     dd_plan *p = NULL;
     old_events o;
