@@ -105,8 +105,7 @@ void dd__reply_error(dd__reply *r, unsigned code, const char *fmt, ...)
     dd_jw w;
     dd__jw_init(&w, o.f, false);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "error");
-    dd__jw_str(&w, msg);
+    dd__jw_kstr(&w, "error", msg);
     dd__jw_obj_end(&w);
     dd_status st = dd__jw_end(&w);
     if (dd__out_close(&o) == DD_OK && st == DD_OK) {

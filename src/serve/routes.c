@@ -109,8 +109,7 @@ static void refused(dd__reply *r, const dd_diags *d, const char *what)
     dd_jw w;
     dd__jw_init(&w, o.f, false);
     dd__jw_obj(&w);
-    dd__jw_key(&w, "error");
-    dd__jw_str(&w, what);
+    dd__jw_kstr(&w, "error", what);
     dd__jw_key(&w, "errors");
     dd__jw_arr(&w);
     for (size_t i = 0; i < d->n_items; i++) {
@@ -118,8 +117,7 @@ static void refused(dd__reply *r, const dd_diags *d, const char *what)
         dd__jw_obj(&w);
         dd__jw_key(&w, "event"); /* line 1 is the header */
         dd__jw_int(&w, g->line >= 2 ? (int64_t)g->line - 2 : -1);
-        dd__jw_key(&w, "message");
-        dd__jw_str(&w, g->message ? g->message : "");
+        dd__jw_kstr(&w, "message", g->message ? g->message : "");
         dd__jw_obj_end(&w);
     }
     dd__jw_arr_end(&w);
@@ -592,40 +590,23 @@ static void paged(dd_server *s, const dd__req *q, dd__reply *r, view_fn fn)
     view(s, &p, r, fn);
 }
 
-static void get_sorties(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+/* The lists, by the route's argument: read whole (get_list) or by pages
+ * with a time filter (get_paged). */
+enum { L_SORTIES, L_CLEARANCES, L_EVENTS, L_EXITS, L_MANIFESTS, L_RAMP };
+static const view_fn lists[] = {v_sorties, v_clearances, v_events, v_exits, v_manifests, v_ramp};
+
+static void get_list(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
-    (void)a;
-    paged(s, q, r, v_sorties);
+    view(s, q, r, lists[a]);
 }
-static void get_clearances(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
+static void get_paged(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
-    (void)a;
-    paged(s, q, r, v_clearances);
+    paged(s, q, r, lists[a]);
 }
 static void get_clearance(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
     (void)q;
     clearance_reply(s, a, 200, NULL, r);
-}
-static void get_events(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
-{
-    (void)a;
-    view(s, q, r, v_events);
-}
-static void get_exits(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
-{
-    (void)a;
-    view(s, q, r, v_exits);
-}
-static void get_manifests(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
-{
-    (void)a;
-    paged(s, q, r, v_manifests);
-}
-static void get_ramp(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
-{
-    (void)a;
-    view(s, q, r, v_ramp);
 }
 
 static void get_stream(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
@@ -795,17 +776,17 @@ static const route routes[] = {
     {"POST", "/logout", ANY, post_logout, false, 0},
     {"GET", "/session", ANY, get_session, false, 0},
     {"GET", "/status", P | C | M | H | V, get_status, false, 0},
-    {"GET", "/sorties", P | C | M, get_sorties, false, 0},
-    {"GET", "/clearances", P | C | M | H, get_clearances, false, 0},
+    {"GET", "/sorties", P | C | M, get_paged, false, L_SORTIES},
+    {"GET", "/clearances", P | C | M | H, get_paged, false, L_CLEARANCES},
     {"GET", "/clearances/{n}", P | C | M | H, get_clearance, false, 0},
     {"POST", "/clearances/{n}/file", P, post_file, true, 0},
     {"POST", "/clearances/{n}/approve", P | H, post_approve, true, 0},
     {"POST", "/clearances/{n}/deny", P | H, post_deny, true, 0},
-    {"GET", "/events", P | C | M | H, get_events, false, 0},
+    {"GET", "/events", P | C | M | H, get_list, false, L_EVENTS},
     {"POST", "/events", P | M, post_events, true, 0},
-    {"GET", "/exits", P | C | M | H, get_exits, false, 0},
-    {"GET", "/manifests", P | C | M, get_manifests, false, 0},
-    {"GET", "/ramp", P | C | M | R, get_ramp, false, 0},
+    {"GET", "/exits", P | C | M | H, get_list, false, L_EXITS},
+    {"GET", "/manifests", P | C | M, get_paged, false, L_MANIFESTS},
+    {"GET", "/ramp", P | C | M | R, get_list, false, L_RAMP},
     {"GET", "/plan/new", P | C, get_new_plan, true, 0},
     {"POST", "/plan/accept", P | C, post_accept, true, 0},
     {"GET", "/briefing.pdf", P | C, get_pdf, true, 0},

@@ -59,8 +59,7 @@ static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, cons
         size_t i = f->i[k];
         const dd_track_sortie *ts = &st->sorties[i];
         dd__jw_obj(w);
-        dd__jw_key(w, "id");
-        dd__jw_int(w, (int64_t)i + 1);
+        dd__jw_kint(w, "id", (int64_t)i + 1);
         dd__jw_kstr(w, "site", s->sites[p->sorties[i].site].id);
         dd__jw_kstr(w, "state", dd__sortie_state(ts->state));
         dd__jw_kstr(w, "clearance", dd__request_state(ts->request));
@@ -74,24 +73,21 @@ static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, cons
 /* "count" of f and the start of its "list". */
 static void counted(dd_jw *w, const firsts *f)
 {
-    dd__jw_key(w, "count");
-    dd__jw_int(w, (int64_t)f->count);
+    dd__jw_kint(w, "count", (int64_t)f->count);
     dd__jw_key(w, "list");
 }
 
-/* The clearance requests of the sorties of f, with the count of all. */
+/* The clearance requests of the sorties of f. */
 static void requests(dd_jw *w, const dd__slog *l, const dd_track_status *st, const firsts *f)
 {
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
-    counted(w, f);
     dd__jw_arr(w);
     for (size_t k = 0; k < f->n; k++) {
         size_t i = f->i[k];
         const dd_sortie *so = &p->sorties[i];
         dd__jw_obj(w);
-        dd__jw_key(w, "sortie");
-        dd__jw_int(w, (int64_t)i + 1);
+        dd__jw_kint(w, "sortie", (int64_t)i + 1);
         dd__jw_kstr(w, "site", s->sites[so->site].id);
         dd__jw_time(w, s, "file_by", p->clearances[so->clearance].file_by);
         dd__jw_time(w, s, "window_from", st->sorties[i].window_from);
@@ -102,11 +98,11 @@ static void requests(dd_jw *w, const dd__slog *l, const dd_track_status *st, con
 }
 
 /* The late tasks of f (planned to end by the status time, not done). */
-static void tasks(dd_jw *w, const dd__slog *l, const firsts *f)
+static void tasks(dd_jw *w, const dd__slog *l, const dd_track_status *st, const firsts *f)
 {
+    (void)st;
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
-    counted(w, f);
     dd__jw_arr(w);
     for (size_t k = 0; k < f->n; k++) {
         size_t i = f->i[k];
@@ -117,6 +113,22 @@ static void tasks(dd_jw *w, const dd__slog *l, const firsts *f)
         dd__jw_obj_end(w);
     }
     dd__jw_arr_end(w);
+}
+
+typedef void (*items_fn)(dd_jw *w, const dd__slog *l, const dd_track_status *st,
+                         const firsts *f);
+
+/* KEY: {by (when given), count: all of f, list: the first of f}. */
+static void member(dd_jw *w, const char *key, const dd__slog *l, const dd_track_status *st,
+                   const firsts *f, items_fn items, const dd_time *by)
+{
+    dd__jw_key(w, key);
+    dd__jw_obj(w);
+    if (by)
+        dd__jw_time(w, dd__slog_scenario(l), "by", *by);
+    counted(w, f);
+    items(w, l, st, f);
+    dd__jw_obj_end(w);
 }
 
 /* What today's lists hold, sorted out of one pass over the sorties. */
@@ -187,30 +199,13 @@ dd_status dd__status_today(const dd__slog *l, const dd_track_status *st, FILE *f
     dd__jw_obj(&w);
     dd__jw_key(&w, "next_sorties");
     sorties(&w, l, st, &d.next);
-    dd__jw_key(&w, "clearances_to_file");
-    dd__jw_obj(&w);
-    dd__jw_time(&w, s, "by", d.by);
-    requests(&w, l, st, &d.to_file);
-    dd__jw_obj_end(&w);
-    dd__jw_key(&w, "clearances_pending");
-    dd__jw_obj(&w);
-    requests(&w, l, st, &d.pending);
-    dd__jw_obj_end(&w);
+    member(&w, "clearances_to_file", l, st, &d.to_file, requests, &d.by);
+    member(&w, "clearances_pending", l, st, &d.pending, requests, NULL);
     dd__jw_key(&w, "late");
     dd__jw_obj(&w);
-    dd__jw_key(&w, "sorties");
-    dd__jw_obj(&w);
-    counted(&w, &d.late);
-    sorties(&w, l, st, &d.late);
-    dd__jw_obj_end(&w);
-    dd__jw_key(&w, "clearances");
-    dd__jw_obj(&w);
-    requests(&w, l, st, &d.late_req);
-    dd__jw_obj_end(&w);
-    dd__jw_key(&w, "tasks");
-    dd__jw_obj(&w);
-    tasks(&w, l, &d.late_tasks);
-    dd__jw_obj_end(&w);
+    member(&w, "sorties", l, st, &d.late, sorties, NULL);
+    member(&w, "clearances", l, st, &d.late_req, requests, NULL);
+    member(&w, "tasks", l, st, &d.late_tasks, tasks, NULL);
     dd__jw_obj_end(&w); /* late */
     dd__jw_obj_end(&w); /* today */
     links(&w, s, st->at);

@@ -265,8 +265,7 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
         if (ld->hazards >> k & 1u)
             dd__jw_str(w, s->hazard.classes[k]);
     dd__jw_arr_end(w);
-    dd__jw_key(w, "weapons");
-    dd__jw_bool(w, weapons(s, ld));
+    dd__jw_kbool(w, "weapons", weapons(s, ld));
     /* the decision: the last clearance event of the sortie not retracted */
     size_t dec_n = (size_t)n->decision_ev[i];
     const dd_event *dec = dec_n ? &n->ev->v[dec_n - 1] : NULL;
@@ -437,22 +436,18 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         dd__jw_time(&w, s, "departed", ts->departed);
         dd__jw_time(&w, s, "projected", ts->projected);
         dd__jw_kstr(&w, "clearance", dd__request_state(ts->request));
-        dd__jw_key(&w, "keeps_clearance");
-        dd__jw_bool(&w, ts->keeps_clearance);
+        dd__jw_kbool(&w, "keeps_clearance", ts->keeps_clearance);
         dd__jw_time(&w, s, "window_from", ts->window_from);
         dd__jw_time(&w, s, "window_to", ts->window_to);
-        dd__jw_key(&w, "weight_kg");
-        dd__jw_num(&w, so->weight_kg);
-        dd__jw_key(&w, "acl_kg");
-        dd__jw_num(&w, so->acl_kg);
+        dd__jw_knum(&w, "weight_kg", so->weight_kg);
+        dd__jw_knum(&w, "acl_kg", so->acl_kg);
         dd__jw_kint(&w, "passengers", passengers(so));
         dd__jw_key(&w, "load");
         if (ld) {
             dd__jw_obj(&w);
             dd__jw_kint(&w, "id", so->load + 1);
             dd__jw_kint(&w, "pallets", ld->pallets);
-            dd__jw_key(&w, "sensitive");
-            dd__jw_bool(&w, ld->sensitive);
+            dd__jw_kbool(&w, "sensitive", ld->sensitive);
             load_items(&w, s, p, ld);
             dd__jw_obj_end(&w);
         } else {
@@ -491,8 +486,7 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
             dd__jw_kstr(&w, "unit", grp->unit);
             dd__jw_kstr(&w, "role", dd_role_name(grp->role));
             dd__jw_kint(&w, "count", so->pax[k].count);
-            dd__jw_key(&w, "escort");
-            dd__jw_bool(&w, so->pax[k].escort);
+            dd__jw_kbool(&w, "escort", so->pax[k].escort);
             dd__jw_obj_end(&w);
         }
         dd__jw_arr_end(&w);
@@ -719,8 +713,7 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
             dd__jw_kstr(&w, "class", s->classes[s->aircraft[so->aircraft].klass]);
             dd__jw_time(&w, s, "on_ramp", on);
             dd__jw_time(&w, s, "off_ramp", dep);
-            dd__jw_key(&w, "gone");
-            dd__jw_bool(&w, ts->departed != DD_TIME_NONE);
+            dd__jw_kbool(&w, "gone", ts->departed != DD_TIME_NONE);
             dd__jw_obj_end(&w);
         }
         dd__jw_arr_end(&w);
