@@ -307,6 +307,11 @@ typedef enum dd_request_state {
     DD_REQ_DENIED
 } dd_request_state;
 
+/* Their names in the JSON status ("planned", "not_due", ...), "?" when
+ * out of range. */
+const char *dd_sortie_state_name(dd_sortie_state s);
+const char *dd_request_state_name(dd_request_state r);
+
 typedef struct dd_track_sortie {
     dd_sortie_state state;
     dd_request_state request;

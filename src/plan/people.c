@@ -287,6 +287,26 @@ static dd_status take(site_run *r, const dep *d, bool security, int32_t room, dd
 }
 
 /* One pass over a site's departures. Returns the people left. */
+/* The people of the site not yet out, and the latest time one of them
+ * is released (or arrives) in *late (DD_TIME_NONE: none left). */
+static int64_t still_here(const site_run *r, dd_time *late)
+{
+    int64_t left = 0;
+    *late = DD_TIME_NONE;
+    for (size_t k = 0; k < r->n_grp; k++) {
+        size_t g = (size_t)r->grp[k];
+        if (r->rem[g] <= 0)
+            continue;
+        left += r->rem[g];
+        dd_time rel = r->p->released[g];
+        if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > rel)
+            rel = r->arrive[g];
+        if (*late == DD_TIME_NONE || rel > *late)
+            *late = rel;
+    }
+    return left;
+}
+
 static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_out,
                            dd_time *last_used_out, dd_time *late_release_out)
 {
@@ -314,14 +334,10 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         int32_t n = 0;
         dd_status st = take(r, d, false, 1, d->t - lead, true, &n);
         if (st == DD_OK && n > 0) {
-            if (r->n_esc == r->cap_esc) {
-                size_t c = r->cap_esc ? 2 * r->cap_esc : 64;
-                dd_time *v = realloc(r->esc_t, c * sizeof *v);
-                if (!v)
-                    return DD_ENOMEM;
-                r->esc_t = v;
-                r->cap_esc = c;
-            }
+            dd_time *v = dd__grow(r->esc_t, &r->cap_esc, r->n_esc, 64, sizeof *v);
+            if (!v)
+                return DD_ENOMEM;
+            r->esc_t = v;
             r->esc_t[r->n_esc++] = d->t;
         }
         if (st == DD_OK && n == 0) {
@@ -410,22 +426,8 @@ static dd_status site_pass(site_run *r, dep *deps, size_t n_deps, int64_t *left_
         if (military || got > 0)
             last_used = d->t;
     }
-    int64_t left = 0;
-    dd_time late = DD_TIME_NONE;
-    for (size_t k = 0; k < r->n_grp; k++) {
-        size_t g = (size_t)r->grp[k];
-        if (r->rem[g] > 0) {
-            left += r->rem[g];
-            dd_time rel = p->released[g];
-            if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > rel)
-                rel = r->arrive[g];
-            if (late == DD_TIME_NONE || rel > late)
-                late = rel;
-        }
-    }
-    *left_out = left;
+    *left_out = still_here(r, late_release_out);
     *last_used_out = last_used;
-    *late_release_out = late;
     return DD_OK;
 }
 
@@ -441,19 +443,8 @@ static dd_status final_departure(site_run *r, dep *deps, size_t n_deps, dd_time 
     const dd_scenario *s = p->scenario;
     dd_time lead = s->agreement.personnel.manifest_lead;
     *done = false;
-    int64_t left = 0;
-    dd_time rel = DD_TIME_NONE;
-    for (size_t k = 0; k < r->n_grp; k++) {
-        size_t g = (size_t)r->grp[k];
-        if (r->rem[g] > 0) {
-            left += r->rem[g];
-            dd_time x = p->released[g];
-            if (r->arrive[g] != DD_TIME_NONE && r->arrive[g] > x)
-                x = r->arrive[g];
-            if (rel == DD_TIME_NONE || x > rel)
-                rel = x;
-        }
-    }
+    dd_time rel;
+    int64_t left = still_here(r, &rel);
     if (left == 0) {
         *done = true;
         return DD_OK;

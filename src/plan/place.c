@@ -541,14 +541,10 @@ static dd_status bucket_add(const dd_scenario *s, struct dd__bucket **bv, size_t
             *n_bv = nb;
         }
         struct dd__bucket *b = &(*bv)[day];
-        if (b->n == b->cap) {
-            size_t cap = b->cap ? 2 * b->cap : 8;
-            int32_t *v = realloc(b->idx, cap * sizeof *v);
-            if (!v)
-                return DD_ENOMEM;
-            b->idx = v;
-            b->cap = cap;
-        }
+        int32_t *v = dd__grow(b->idx, &b->cap, b->n, 8, sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        b->idx = v;
         b->idx[b->n++] = gidx;
     }
     return DD_OK;
@@ -564,14 +560,10 @@ static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_ti
 static dd_status ivset_add(const dd_scenario *s, dd__ivset *x, dd_time from, dd_time to,
                            int32_t weight)
 {
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 16;
-        dd__ground *v = realloc(x->v, cap * sizeof *v);
-        if (!v)
-            return DD_ENOMEM;
-        x->v = v;
-        x->cap = cap;
-    }
+    dd__ground *v = dd__grow(x->v, &x->cap, x->n, 16, sizeof *v);
+    if (!v)
+        return DD_ENOMEM;
+    x->v = v;
     int32_t idx = (int32_t)x->n;
     x->v[x->n++] = (dd__ground){from, to, weight};
     return bucket_add(s, &x->day, &x->n_day, idx, from, to);

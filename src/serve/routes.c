@@ -46,13 +46,17 @@ typedef struct route {
 typedef dd__body body;
 
 /* Parse a JSON object body; false (and a 400 reply) when it is not one. */
+/* The request's JSON body, or false with the error answered (and b
+ * released). */
 static bool body_parse(const dd__req *q, body *b, dd__reply *r)
 {
     char err[300];
     dd_status st = dd__body_parse(q->body, q->body_len, b, err, sizeof err);
-    if (st != DD_OK)
-        dd__reply_error(r, st == DD_ENOMEM ? 500 : 400, "%s", err);
-    return st == DD_OK;
+    if (st == DD_OK)
+        return true;
+    dd__reply_error(r, st == DD_ENOMEM ? 500 : 400, "%s", err);
+    dd__body_fini(b);
+    return false;
 }
 
 /* ---- adding events --------------------------------------------------------- */
@@ -283,10 +287,8 @@ static dd_status request_state(dd_server *s, int32_t sortie, dd_request_state *o
 static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__reply *r, act a)
 {
     body b;
-    if (!body_parse(q, &b, r)) {
-        dd__body_fini(&b);
+    if (!body_parse(q, &b, r))
         return;
-    }
     bool bad = false;
     const char *time_t_ = dd__body_text(b.root, "time", &bad);
     const char *reason = dd__body_text(b.root, "reason", &bad);
@@ -344,7 +346,7 @@ static void clearance_act(dd_server *s, const dd__req *q, int32_t sortie, dd__re
                                       : "the request is not waiting for a decision",
                         r);
         snprintf(r->audit, sizeof r->audit, "conflict: sortie %d is %s", (int)sortie,
-                 dd__request_state(now_state));
+                 dd_request_state_name(now_state));
         return;
     }
     char extra[64];
@@ -398,10 +400,8 @@ static void post_login(dd_server *s, const dd__req *q, int32_t arg, dd__reply *r
 {
     (void)arg;
     body b;
-    if (!body_parse(q, &b, r)) {
-        dd__body_fini(&b);
+    if (!body_parse(q, &b, r))
         return;
-    }
     bool bad = false;
     const char *user = dd__body_text(b.root, "user", &bad);
     const char *pass = dd__body_text(b.root, "password", &bad);
@@ -660,10 +660,8 @@ static void post_accept(dd_server *s, const dd__req *q, int32_t a, dd__reply *r)
 {
     (void)a;
     body b;
-    if (!body_parse(q, &b, r)) {
-        dd__body_fini(&b);
+    if (!body_parse(q, &b, r))
         return;
-    }
     bool bad = false;
     const char *when = dd__body_text(b.root, "time", &bad);
     char now[32];

@@ -406,8 +406,6 @@ dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g,
 dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f);
 dd_status dd__view_events(const dd__slog *l, const dd__snap *n, int64_t after,
                          const dd__session *u, FILE *f);
-const char *dd__request_state(dd_request_state r);
-const char *dd__sortie_state(dd_sortie_state s);
 dd_status dd__view_event(const dd__slog *l, const dd__snap *n, size_t i, dd_user_role role,
                          FILE *f);
 /* Exits and entries per site and day, and the augmentees arriving with

@@ -61,8 +61,8 @@ static void sorties(dd_jw *w, const dd__slog *l, const dd_track_status *st, cons
         dd__jw_obj(w);
         dd__jw_kint(w, "id", (int64_t)i + 1);
         dd__jw_kstr(w, "site", s->sites[p->sorties[i].site].id);
-        dd__jw_kstr(w, "state", dd__sortie_state(ts->state));
-        dd__jw_kstr(w, "clearance", dd__request_state(ts->request));
+        dd__jw_kstr(w, "state", dd_sortie_state_name(ts->state));
+        dd__jw_kstr(w, "clearance", dd_request_state_name(ts->request));
         dd__jw_time(w, s, "planned", p->sorties[i].departure);
         dd__jw_time(w, s, "projected", ts->projected);
         dd__jw_obj_end(w);

@@ -157,20 +157,6 @@ dd_status dd__status_filter(const char *json, size_t len, dd__buf out[2])
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static const char *const sortie_states[] = {"planned", "overdue", "departed", "aborted"};
-static const char *const request_states[] = {"not_due", "overdue", "filed", "approved",
-                                             "denied"};
-
-const char *dd__sortie_state(dd_sortie_state s)
-{
-    return (unsigned)s < 4 ? sortie_states[s] : "?";
-}
-
-const char *dd__request_state(dd_request_state r)
-{
-    return (unsigned)r < 5 ? request_states[r] : "?";
-}
-
 int32_t dd__sortie_site(const dd__slog *l, int32_t sortie)
 {
     const dd_plan *p = dd__slog_plan(l);
@@ -257,7 +243,7 @@ static void clearance(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
     } else if (rq == DD_REQ_FILED || rq == DD_REQ_APPROVED || rq == DD_REQ_DENIED) {
         rq = DD_REQ_OVERDUE; /* its events retracted since the status */
     }
-    dd__jw_kstr(w, "state", dd__request_state(rq));
+    dd__jw_kstr(w, "state", dd_request_state_name(rq));
     dd__jw_kint(w, "passengers", passengers(so));
     dd__jw_key(w, "hazard_classes");
     dd__jw_arr(w);
@@ -432,10 +418,10 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
         dd__jw_time(&w, s, "arrival_at_site", so->arrival_at_site);
         dd__jw_time(&w, s, "departure", so->departure);
         dd__jw_time(&w, s, "arrival", so->arrival);
-        dd__jw_kstr(&w, "state", dd__sortie_state(ts->state));
+        dd__jw_kstr(&w, "state", dd_sortie_state_name(ts->state));
         dd__jw_time(&w, s, "departed", ts->departed);
         dd__jw_time(&w, s, "projected", ts->projected);
-        dd__jw_kstr(&w, "clearance", dd__request_state(ts->request));
+        dd__jw_kstr(&w, "clearance", dd_request_state_name(ts->request));
         dd__jw_kbool(&w, "keeps_clearance", ts->keeps_clearance);
         dd__jw_time(&w, s, "window_from", ts->window_from);
         dd__jw_time(&w, s, "window_to", ts->window_to);
@@ -476,7 +462,7 @@ dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__ses
         dd__jw_kint(&w, "sortie", (int64_t)i + 1);
         dd__jw_kstr(&w, "site", s->sites[so->site].id);
         dd__jw_time(&w, s, "departure", so->departure);
-        dd__jw_kstr(&w, "state", dd__sortie_state(n->st->sorties[i].state));
+        dd__jw_kstr(&w, "state", dd_sortie_state_name(n->st->sorties[i].state));
         dd__jw_key(&w, "groups");
         dd__jw_arr(&w);
         for (size_t k = 0; k < so->n_pax; k++) {

@@ -811,6 +811,15 @@ static dd_status key_fits(dd_track *t, const dd_key *signer, dd_diags *diags)
     return DD_OK;
 }
 
+/* The time given, or now (written into buf). */
+static const char *stamp(const char *given, char buf[32])
+{
+    if (given)
+        return given;
+    dd__utc_now(buf, 32, 1);
+    return buf;
+}
+
 static void row_from_event(const dd_scenario *s, const dd_event *e, char when[40],
                            char *src, size_t src_size, const char *recorded, dd__row *r)
 {
@@ -906,10 +915,7 @@ static dd_status append(dd_track *t, const dd_plan *p, const dd_events *add,
             return DD_EINPUT;
         }
     char now[32];
-    if (!recorded) {
-        dd__utc_now(now, sizeof now, 1);
-        recorded = now;
-    }
+    recorded = stamp(recorded, now);
     /* BEGIN IMMEDIATE: verified, checked and chained under the write lock */
     if (sqlite3_exec(t->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK) {
         dd__db_err(diags, t->path, t->db, "cannot write to the log");
@@ -1167,10 +1173,7 @@ dd_status dd_track_receipt(dd_track *t, const dd_key *signer, const char *now, c
         return DD_EARG;
     }
     char when[32];
-    if (!now) {
-        dd__utc_now(when, sizeof when, 1);
-        now = when;
-    }
+    now = stamp(now, when);
     dd__buf m = {0};
     receipt_msg(t->header_hash, t->verified_seq, t->verified_head, now, signer->name,
                 signer->public_key, &m);

@@ -15,39 +15,27 @@ static void fmt(const dd_scenario *s, dd_time t, char *buf, size_t n)
         dd_scenario_format_time(s, t, 0, buf, n);
 }
 
+static const char *const request_text[] = {"to file", "OVERDUE", "filed", "approved",
+                                           "DENIED"};
+static const char *const request_json[] = {"not_due", "overdue", "filed", "approved",
+                                           "denied"};
+static const char *const sortie_json[] = {"planned", "overdue", "departed", "aborted"};
+#define NAME_OF(table, k)                                                                  \
+    ((unsigned)(k) < sizeof(table) / sizeof(table)[0] ? (table)[k] : "?")
+
 static const char *req_name(dd_request_state r)
 {
-    switch (r) {
-    case DD_REQ_NOT_DUE: return "to file";
-    case DD_REQ_OVERDUE: return "OVERDUE";
-    case DD_REQ_FILED: return "filed";
-    case DD_REQ_APPROVED: return "approved";
-    case DD_REQ_DENIED: return "DENIED";
-    }
-    return "?";
+    return NAME_OF(request_text, r);
 }
 
-static const char *req_json(dd_request_state r)
+const char *dd_request_state_name(dd_request_state r)
 {
-    switch (r) {
-    case DD_REQ_NOT_DUE: return "not_due";
-    case DD_REQ_OVERDUE: return "overdue";
-    case DD_REQ_FILED: return "filed";
-    case DD_REQ_APPROVED: return "approved";
-    case DD_REQ_DENIED: return "denied";
-    }
-    return "?";
+    return NAME_OF(request_json, r);
 }
 
-static const char *state_name(dd_sortie_state s)
+const char *dd_sortie_state_name(dd_sortie_state s)
 {
-    switch (s) {
-    case DD_SORTIE_PLANNED: return "planned";
-    case DD_SORTIE_OVERDUE: return "overdue";
-    case DD_SORTIE_DEPARTED: return "departed";
-    case DD_SORTIE_ABORTED: return "aborted";
-    }
-    return "?";
+    return NAME_OF(sortie_json, s);
 }
 
 dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st, bool all,
@@ -155,7 +143,7 @@ dd_status dd_track_status_write_text(const dd_plan *p, const dd_track_status *st
                          : t->keeps_clearance ? req_name(t->request)
                                               : "file anew";
         fprintf(f, "  %-6zu %-10.10s %-8s %-17s %-17s %s\n", i + 1, s->sites[so->site].id,
-                state_name(t->state), a, b, rq);
+                dd_sortie_state_name(t->state), a, b, rq);
     }
     if (more)
         fprintf(f, "  ... and %zu more (--all)\n", more);
@@ -260,8 +248,8 @@ dd_status dd_track_status_write_json(const dd_plan *p, const dd_track_status *st
         const dd_track_sortie *t = &st->sorties[i];
         dd__jw_obj(&w);
         dd__jw_kint(&w, "id", (int64_t)i + 1);
-        dd__jw_kstr(&w, "state", state_name(t->state));
-        dd__jw_kstr(&w, "clearance", req_json(t->request));
+        dd__jw_kstr(&w, "state", dd_sortie_state_name(t->state));
+        dd__jw_kstr(&w, "clearance", dd_request_state_name(t->request));
         dd__jw_time(&w, s, "planned", p->sorties[i].departure);
         dd__jw_time(&w, s, "departed", t->departed);
         dd__jw_time(&w, s, "projected", t->projected);
