@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 void dd__vf_check_summary(vctx *c)
@@ -110,11 +111,7 @@ typedef struct outev {
     double people, kg;
 } outev;
 
-static int cmp_out(const void *a, const void *b)
-{
-    const outev *x = a, *y = b;
-    return x->t < y->t ? -1 : x->t > y->t;
-}
+static const dd__key by_time[] = {DD__KEY(outev, t), DD__KEY_END};
 
 static outev *departures(vctx *c, size_t *n_out)
 {
@@ -149,7 +146,7 @@ static outev *departures(vctx *c, size_t *n_out)
             }
         }
     }
-    qsort(v, m, sizeof *v, cmp_out);
+    dd__vf_sort(c, v, m, sizeof *v, by_time);
     *n_out = m;
     return v;
 }

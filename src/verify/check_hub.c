@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 typedef struct hub_ctx {
@@ -95,12 +95,7 @@ typedef struct oday {
     int32_t sortie;
 } oday;
 
-static int cmp_oday(const void *a, const void *b)
-{
-    const oday *x = a, *y = b;
-    DD__CMP_BY(x->day, y->day);
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+static const dd__key by_oday[] = {DD__KEY(oday, day), DD__KEY(oday, sortie), DD__KEY_END};
 
 static void check_stated(vctx *c, const vsortie *x, const vclearance *r)
 {
@@ -181,7 +176,7 @@ static void check_overflight(vctx *c)
         }
         if (o->daily_cap < 0)
             continue;
-        qsort(d, n, sizeof *d, cmp_oday);
+        dd__vf_sort(c, d, n, sizeof *d, by_oday);
         for (size_t i = 0; i < n;) {
             size_t j = i;
             while (j < n && d[j].day == d[i].day)
@@ -210,12 +205,8 @@ typedef struct hub_day {
     int64_t pax;
 } hub_day;
 
-static int cmp_hub_day(const void *a, const void *b)
-{
-    const hub_day *x = a, *y = b;
-    DD__CMP_BY(x->day, y->day);
-    return (x->sortie > y->sortie) - (x->sortie < y->sortie);
-}
+static const dd__key by_hub_day[] = {DD__KEY(hub_day, day), DD__KEY(hub_day, sortie),
+                                     DD__KEY_END};
 
 /* The people landing at hub h each host day, against its people a day. */
 static void check_hub_people(vctx *c, int32_t h, hub_day *v)
@@ -234,7 +225,7 @@ static void check_hub_people(vctx *c, int32_t h, hub_day *v)
         if (x->dest == h && pax > 0)
             v[n++] = (hub_day){dd_scenario_day(s, x->arr), (int32_t)i, pax};
     }
-    qsort(v, n, sizeof *v, cmp_hub_day);
+    dd__vf_sort(c, v, n, sizeof *v, by_hub_day);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         int64_t sum = 0;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "base/arena.h"
+#include "base/sort.h"
 
 /* Tolerances (docs/verify.md). */
 #define VF_KG_TOL 1.0      /* stated weights vs recomputed, kg (whole kg either way) */
@@ -325,6 +326,11 @@ typedef struct vev {
     int32_t delta;
     int32_t sortie; /* index */
 } vev;
+/* Sort n records of v by `keys` (base/sort.h); out of memory, the array
+ * is left as it is and c->oom set, so the verification ends in DD_ENOMEM
+ * whatever the check then finds. */
+void dd__vf_sort(vctx *c, void *v, size_t n, size_t size, const dd__key *keys);
+
 void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
                   void (*over)(vctx *c, const void *ctx, dd_time at, int64_t busy,
                                int32_t sortie),
