@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "load/pack_int.h"
 
 /* Scalar weights of multi-dimensional items: fractions of 2^28 per dim. */
@@ -83,16 +83,11 @@ void dd_pack_result_fini(dd_pack_result *r)
     dd_pack_result_init(r);
 }
 
-typedef struct sort_key {
-    int64_t w;
-    uint32_t idx;
-} sort_key;
-
-static int cmp_key(const void *a, const void *b)
+bool dd__pack_rank_sort(dd__pack_rank *r, size_t n)
 {
-    const sort_key *x = a, *y = b;
-    DD__CMP_BY(y->w, x->w);
-    return (x->idx > y->idx) - (x->idx < y->idx);
+    static const dd__key largest_first[] = {DD__KEY_BY(dd__pack_rank, v, DD__DESC),
+                                            DD__KEY(dd__pack_rank, i), DD__KEY_END};
+    return dd__sort(r, n, sizeof *r, largest_first);
 }
 
 static void inst_fini(dd__pack_inst *in)
@@ -141,7 +136,7 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
     in->wcap = direct ? p->capacity[0] : (int64_t)nd << W_SHIFT;
 
     size_t nn = n ? n : 1;
-    sort_key *keys = malloc(nn * sizeof *keys);
+    dd__pack_rank *keys = malloc(nn * sizeof *keys);
     in->size = malloc(nn * nd * sizeof *in->size);
     in->w = malloc(nn * sizeof *in->w);
     in->orig = malloc(nn * sizeof *in->orig);
@@ -155,14 +150,14 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
         else
             for (unsigned d = 0; d < nd; d++)
                 w += (int64_t)(((__int128)s[d] << W_SHIFT) / p->capacity[d]);
-        keys[i].w = w;
-        keys[i].idx = (uint32_t)i;
+        keys[i] = (dd__pack_rank){w, (uint32_t)i};
     }
-    qsort(keys, n, sizeof *keys, cmp_key);
+    if (!dd__pack_rank_sort(keys, n)) /* heaviest first */
+        goto fail_nomem;
     for (size_t i = 0; i < n; i++) {
-        in->w[i] = keys[i].w;
-        in->orig[i] = keys[i].idx;
-        memcpy(in->size + i * nd, p->size + (size_t)keys[i].idx * nd,
+        in->w[i] = keys[i].v;
+        in->orig[i] = keys[i].i;
+        memcpy(in->size + i * nd, p->size + (size_t)keys[i].i * nd,
                nd * sizeof *in->size);
     }
 

@@ -13,6 +13,7 @@
 #ifndef DD_LOAD_PACK_INT_H
 #define DD_LOAD_PACK_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,17 @@ typedef struct dd__pack_inst {
 
 /* Monotonic clock in seconds. */
 double dd__pack_now(void);
+
+/* A value and the index of what it measures: items by weight, patterns by
+ * reduced cost or room. */
+typedef struct dd__pack_rank {
+    int64_t v;
+    uint32_t i;
+} dd__pack_rank;
+
+/* Sort r[0..n): the largest value first, then by index; false when out of
+ * memory. */
+bool dd__pack_rank_sort(dd__pack_rank *r, size_t n);
 
 /* Budget shared by the phases of one solve. */
 typedef struct dd__pack_budget {
