@@ -90,16 +90,6 @@ bool dd__pack_rank_sort(dd__pack_rank *r, size_t n)
     return dd__sort(r, n, sizeof *r, largest_first);
 }
 
-static void inst_fini(dd__pack_inst *in)
-{
-    free(in->size);
-    free(in->w);
-    free(in->orig);
-    free(in->klass);
-    free(in->conf);
-    memset(in, 0, sizeof *in);
-}
-
 /* Validate p; on an oversized item set *bad (if bad != NULL). */
 static dd_status validate(const dd_pack_problem *p, size_t *bad)
 {
@@ -128,6 +118,7 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
     size_t n = p->n_items;
     unsigned nd = p->n_dims;
     memset(in, 0, sizeof *in);
+    dd__arena_init(&in->arena, 0);
     in->n = n;
     in->nd = nd;
     for (unsigned d = 0; d < nd; d++)
@@ -137,9 +128,9 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
 
     size_t nn = n ? n : 1;
     dd__pack_rank *keys = malloc(nn * sizeof *keys);
-    in->size = malloc(nn * nd * sizeof *in->size);
-    in->w = malloc(nn * sizeof *in->w);
-    in->orig = malloc(nn * sizeof *in->orig);
+    in->size = dd__arena_array(&in->arena, nn * nd, sizeof *in->size);
+    in->w = dd__arena_array(&in->arena, nn, sizeof *in->w);
+    in->orig = dd__arena_array(&in->arena, nn, sizeof *in->orig);
     if (!keys || !in->size || !in->w || !in->orig)
         goto fail_nomem;
     for (size_t i = 0; i < n; i++) {
@@ -173,8 +164,8 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
         for (unsigned c = 0; c < 32; c++)
             any |= sym[c];
         if (any) {
-            in->klass = malloc(nn * sizeof *in->klass);
-            in->conf = malloc(nn * sizeof *in->conf);
+            in->klass = dd__arena_array(&in->arena, nn, sizeof *in->klass);
+            in->conf = dd__arena_array(&in->arena, nn, sizeof *in->conf);
             if (!in->klass || !in->conf)
                 goto fail_nomem;
             for (size_t i = 0; i < n; i++) {
@@ -192,7 +183,7 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
 
 fail_nomem:
     free(keys);
-    inst_fini(in);
+    dd__arena_fini(&in->arena);
     return DD_ENOMEM;
 }
 
@@ -209,7 +200,7 @@ dd_status dd_pack_lower_bounds(const dd_pack_problem *p, dd_pack_bounds *out)
     if (st != DD_OK)
         return st;
     st = dd__pack_bounds(&in, out);
-    inst_fini(&in);
+    dd__arena_fini(&in.arena);
     return st;
 }
 
@@ -539,7 +530,7 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     out->optimal = out->n_bins == out->bounds.lower_bound;
     free(sol);
     free(alt);
-    inst_fini(&in);
+    dd__arena_fini(&in.arena);
     out->seconds = dd__pack_now() - t0;
     return DD_OK;
 
@@ -548,7 +539,7 @@ fail_nomem:
 fail:
     free(sol);
     free(alt);
-    inst_fini(&in);
+    dd__arena_fini(&in.arena);
     out->n_bins = 0;
     return st;
 }

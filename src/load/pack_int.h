@@ -33,10 +33,33 @@ typedef struct dd__pack_inst {
     uint32_t *orig;  /* internal index -> caller index */
     uint32_t *klass; /* NULL when there are no conflicts */
     uint32_t *conf;  /* classes item i may not share a bin with */
+    dd_arena arena;  /* the arrays above: dd__arena_fini frees them */
 } dd__pack_inst;
 
 /* Monotonic clock in seconds. */
 double dd__pack_now(void);
+
+/* Items in bins (pack_bins.c), for the local searches: bin[i] is item i's
+ * bin or DD__PACK_NONE, each bin's items a list from head[] through
+ * next[]/prev[], with its count, load (bin * nd + d) and scalar weight.
+ * The arrays live in the arena given to init. */
+typedef struct dd__pack_bins {
+    const dd__pack_inst *in;
+    uint32_t *bin;
+    uint32_t *head, *next, *prev;
+    uint32_t *cnt;
+    int64_t *load;
+    int64_t *wload;
+} dd__pack_bins;
+
+/* Room for in->n items in n_bins bins, all empty; false when out of memory. */
+bool dd__pack_bins_init(dd__pack_bins *b, const dd__pack_inst *in, size_t n_bins, dd_arena *a);
+/* Bins [0, n_bins) emptied (their items' bin[] is left as it was). */
+void dd__pack_bins_clear(dd__pack_bins *b, size_t n_bins);
+/* Item i (in no bin) into bin `bin`. */
+void dd__pack_bins_put(dd__pack_bins *b, uint32_t bin, uint32_t i);
+/* Item i out of its bin; returns that bin. */
+uint32_t dd__pack_bins_take(dd__pack_bins *b, uint32_t i);
 
 /* A value and the index of what it measures: items by weight, patterns by
  * reduced cost or room. */
