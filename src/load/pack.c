@@ -480,19 +480,19 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     size_t lb = out->bounds.lower_bound;
 
     size_t n_bins = 0, alt_bins = 0;
-    st = dd__pack_ffd(&in, sol, &n_bins);
+    st = dd__pack_greedy(&in, DD__PACK_FFD, sol, &n_bins);
     if (st != DD_OK)
         goto fail;
     /* best fit, then minimum bin slack, while above the bound: the better
      * packing is kept */
     static const struct {
-        dd_status (*run)(const dd__pack_inst *, uint32_t *, size_t *);
+        dd__pack_rule rule;
         size_t max_items;
-    } next[] = {{dd__pack_bfd, BFD_MAX_ITEMS}, {dd__pack_mbs, MBS_MAX_ITEMS}};
+    } next[] = {{DD__PACK_BFD, BFD_MAX_ITEMS}, {DD__PACK_MBS, MBS_MAX_ITEMS}};
     for (size_t h = 0; h < sizeof next / sizeof next[0]; h++) {
         if (n_bins <= lb || n > next[h].max_items)
             continue;
-        st = next[h].run(&in, alt, &alt_bins);
+        st = dd__pack_greedy(&in, next[h].rule, alt, &alt_bins);
         if (st != DD_OK)
             goto fail;
         if (alt_bins < n_bins) {

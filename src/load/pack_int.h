@@ -87,20 +87,21 @@ int dd__pack_budget_out(dd__pack_budget *b);
 /* Lower bounds on the instance (in internal order). */
 dd_status dd__pack_bounds(const dd__pack_inst *in, dd_pack_bounds *out);
 
-/*
- * First-fit decreasing in internal order (items are already sorted), over
- * a segment tree of bin residuals: bin_of[n] receives bin numbers,
- * returns the number of bins via *n_bins_out.
- */
-dd_status dd__pack_ffd(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out);
-/* Best-fit decreasing, O(n * bins): for moderate n only. */
-dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out);
+/* The constructive rules (pack_greedy.c), in internal order (items are
+ * already sorted). */
+typedef enum dd__pack_rule {
+    /* first-fit decreasing over a segment tree of bin residuals */
+    DD__PACK_FFD,
+    /* best-fit decreasing, O(n * bins): for moderate n only */
+    DD__PACK_BFD,
+    /* minimum bin slack (MBS'), about n * 4000 search nodes: moderate n */
+    DD__PACK_MBS,
+} dd__pack_rule;
 
-/* Minimum bin slack (MBS'), about n * 4000 search nodes: moderate n. */
-dd_status dd__pack_mbs(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out);
+/* Pack by `rule`: bin_of[n] receives bin numbers, *n_bins_out the number
+ * of bins (0 for no items). */
+dd_status dd__pack_greedy(const dd__pack_inst *in, dd__pack_rule rule, uint32_t *bin_of,
+                          size_t *n_bins_out);
 
 /*
  * Consistent neighbourhood search: improve the packing in bin_of (n_bins
