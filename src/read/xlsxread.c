@@ -207,6 +207,10 @@ static void stop(xr *r)
     XML_StopParser(r->parser, XML_FALSE);
 }
 
+/* In an expat handler: room for element n of arr, or else (out of memory,
+ * flagged by GROW) the parse stopped. */
+#define GROW_OR_STOP(r, arr, n, cap) (GROW(r, arr, n, cap) || (stop(r), false))
+
 static const char *local(const char *name)
 {
     const char *bar = strrchr(name, '|');
@@ -425,10 +429,8 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
         const char *nm = attr(atts, "name"), *id = attr(atts, "id");
         if (!nm || !id)
             return;
-        if (!GROW(r, r->sheets, r->n_sheets, r->cap_sheets)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->sheets, r->n_sheets, r->cap_sheets))
             return;
-        }
         sheet_ref *s = &r->sheets[r->n_sheets];
         s->name = dup(r, nm);
         s->rid = dup(r, id);
@@ -496,10 +498,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         r->in_text = false;
     } else if (!strcmp(n, "si") && r->in_si) {
         r->in_si = false;
-        if (!GROW(r, r->sst_v, r->n_sst, r->cap_sst)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->sst_v, r->n_sst, r->cap_sst))
             return;
-        }
         r->sst_v[r->n_sst] = (struct sstr){r->sst.n, r->text.n};
         if (!buf_add(&r->sst, r->text.p ? r->text.p : "", r->text.n)) {
             r->oom = true;
@@ -553,10 +553,8 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
         uint32_t id;
         const char *code = attr(atts, "formatCode");
         if (parse_u32(attr(atts, "numFmtId"), &id) && code && date_format(code)) {
-            if (!GROW(r, r->fmt_date_ids, r->n_fmt, r->cap_fmt)) {
-                stop(r);
+            if (!GROW_OR_STOP(r, r->fmt_date_ids, r->n_fmt, r->cap_fmt))
                 return;
-            }
             r->fmt_date_ids[r->n_fmt++] = id;
         }
     } else if (!strcmp(n, "cellXfs")) {
@@ -567,10 +565,8 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
         bool is_date = builtin_date(id);
         for (size_t i = 0; i < r->n_fmt && !is_date; i++)
             is_date = r->fmt_date_ids[i] == id;
-        if (!GROW(r, r->xf_date, r->n_xf, r->cap_xf)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->xf_date, r->n_xf, r->cap_xf))
             return;
-        }
         r->xf_date[r->n_xf++] = is_date;
     }
 }
@@ -763,10 +759,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (!parse_ref(a, &g.c0, &g.r0) || !parse_ref(colon + 1, &g.c1, &g.r1) ||
             g.r1 < g.r0 || g.c1 < g.c0)
             return;
-        if (!GROW(r, r->merges, r->n_merges, r->cap_merges)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->merges, r->n_merges, r->cap_merges))
             return;
-        }
         r->merges[r->n_merges++] = g;
     }
 }
