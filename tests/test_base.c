@@ -15,6 +15,7 @@
 #include "base/cmp.h"
 #include "base/json.h"
 #include "base/rng.h"
+#include "base/sbuf.h"
 #include "base/sort.h"
 
 static void test_status_str(void **state)
@@ -275,6 +276,27 @@ static void test_sort_keys(void **state)
         assert_int_equal(v[k].i, want[k]);
 }
 
+/* dd__sbuf: appends keep a NUL after the string, across growth; an empty
+ * append still gives a string; a size that cannot be had is refused with
+ * the string unchanged. */
+static void test_sbuf(void **state)
+{
+    (void)state;
+    dd__sbuf b = {0};
+    assert_true(dd__sbuf_add(&b, NULL, 0));
+    assert_non_null(b.p);
+    assert_string_equal(b.p, "");
+    for (int i = 0; i < 100; i++)
+        assert_true(dd__sbuf_add(&b, "abcdef", 3));
+    assert_int_equal(b.n, 300);
+    assert_int_equal(b.p[300], '\0');
+    assert_memory_equal(b.p + 297, "abc", 3);
+    assert_true(b.cap > b.n);
+    assert_false(dd__sbuf_reserve(&b, SIZE_MAX - 10));
+    assert_int_equal(b.n, 300);
+    free(b.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_json_flat),
         cmocka_unit_test(test_cmp),
         cmocka_unit_test(test_sort_keys),
+        cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_arena_vprintf),
         cmocka_unit_test(test_rng_reproducible),
     };

@@ -24,36 +24,11 @@
 
 #include "base/arena.h"
 #include "base/cmp.h"
+#include "base/sbuf.h"
 #include "read/civil.h"
 
 #define MAX_ROWS 1048576u /* Excel's own limits */
 #define MAX_COLS 16384u
-
-/* ---- growable byte buffer --------------------------------------------- */
-
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static bool buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return false;
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return true;
-}
 
 /* ---- the reader's state ----------------------------------------------- */
 
@@ -88,7 +63,7 @@ typedef struct xr {
     const char *want_rid;
     const char *sheet_name;
     /* shared strings: NUL-terminated strings in sst, where in sst_v */
-    buf sst;
+    dd__sbuf sst;
     struct sstr {
         size_t at, len;
     } *sst_v;
@@ -101,7 +76,7 @@ typedef struct xr {
     /* the sheet */
     cell *cells;
     size_t n_cells, cap_cells;
-    buf own;
+    dd__sbuf own;
     range *merges;
     size_t n_merges, cap_merges;
     /* parse state */
@@ -109,7 +84,7 @@ typedef struct xr {
     const char *part;
     int depth_skip; /* inside <rPh> of a shared string: its text is not the value */
     bool in_text;   /* collecting character data */
-    buf text;
+    dd__sbuf text;
     bool in_cell_xfs, in_si;
     uint32_t row, col;     /* current row (1-based), last column used (+1) */
     bool cell_open;
@@ -356,7 +331,7 @@ static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *s
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     xr *r = ud;
-    if (r->in_text && !r->depth_skip && !buf_add(&r->text, s, (size_t)len)) {
+    if (r->in_text && !r->depth_skip && !dd__sbuf_add(&r->text, s, (size_t)len)) {
         r->oom = true;
         stop(r);
     }
@@ -501,7 +476,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         if (!GROW_OR_STOP(r, r->sst_v, r->n_sst, r->cap_sst))
             return;
         r->sst_v[r->n_sst] = (struct sstr){r->sst.n, r->text.n};
-        if (!buf_add(&r->sst, r->text.p ? r->text.p : "", r->text.n)) {
+        if (!dd__sbuf_add(&r->sst, r->text.p ? r->text.p : "", r->text.n)) {
             r->oom = true;
             stop(r);
             return;
@@ -598,7 +573,7 @@ static bool add_cell(xr *r, uint32_t row, uint32_t col, uint32_t kind, size_t of
 static bool own_text(xr *r, uint32_t row, uint32_t col, const char *s, size_t n)
 {
     size_t off = r->own.n;
-    if (!buf_add(&r->own, s, n)) {
+    if (!dd__sbuf_add(&r->own, s, n)) {
         r->oom = true;
         return false;
     }

@@ -78,29 +78,21 @@ static void sink_add(ch_text_sink *k, const char *fmt, ...)
 {
     if (k->oom)
         return;
+    dd__sbuf *t = &k->text;
+    /* formatted into the room left; once more after making room */
     for (int pass = 0; pass < 2; pass++) {
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(k->p ? k->p + k->n : NULL, k->p ? k->cap - k->n : 0, fmt, ap);
+        int n = vsnprintf(t->p ? t->p + t->n : NULL, t->p ? t->cap - t->n : 0, fmt, ap);
         va_end(ap);
-        if (n < 0) {
+        if (n >= 0 && t->p && t->n + (size_t)n < t->cap) {
+            t->n += (size_t)n;
+            return;
+        }
+        if (n < 0 || !dd__sbuf_reserve(t, (size_t)n)) {
             k->oom = true;
             return;
         }
-        if (k->p && k->n + (size_t)n < k->cap) {
-            k->n += (size_t)n;
-            return;
-        }
-        size_t cap = k->cap ? k->cap : 4096;
-        while (cap <= k->n + (size_t)n)
-            cap *= 2;
-        char *p = realloc(k->p, cap);
-        if (!p) {
-            k->oom = true;
-            return;
-        }
-        k->p = p;
-        k->cap = cap;
     }
 }
 

@@ -12,6 +12,7 @@
 
 #include <cairo.h>
 
+#include "base/sbuf.h"
 #include "report/brief_int.h"
 
 #ifndef M_PI
@@ -36,8 +37,7 @@ void dd__ch_font(cairo_t *cr, double size, bool bold);
  * point either way; every chart's text goes through it.
  */
 typedef struct ch_text_sink {
-    char *p; /* malloc'd, NUL-terminated; the owner frees it */
-    size_t n, cap;
+    dd__sbuf text; /* the owner frees text.p */
     bool oom;
 } ch_text_sink;
 /* Send cr's text to `sink` (NULL: draw glyphs again). */
