@@ -24,6 +24,7 @@
 
 #include "base/arena.h"
 #include "base/cmp.h"
+#include "base/diag.h"
 #include "base/sbuf.h"
 #include "read/civil.h"
 
@@ -1083,14 +1084,5 @@ static int place_cmp(const dd_diag *a, const dd_diag *b)
 
 void dd__xlsx_diags_sort(dd_diags *d)
 {
-    /* insertion sort: stable, and lists are bounded (~50) */
-    for (size_t i = 1; i < d->n_items; i++) {
-        dd_diag x = d->items[i];
-        size_t j = i;
-        while (j > 0 && place_cmp(&d->items[j - 1], &x) > 0) {
-            d->items[j] = d->items[j - 1];
-            j--;
-        }
-        d->items[j] = x;
-    }
+    dd__diags_sort_by(d, place_cmp);
 }
