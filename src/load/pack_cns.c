@@ -233,13 +233,10 @@ static int fit_rec(fitter *f, size_t j, unsigned nb)
     for (unsigned b = 0; b < nb; b++) {
         if (b > 0 && f->cnt[b] == 0 && f->cnt[b - 1] == 0)
             break; /* symmetric: both empty */
-        unsigned d = 0;
-        while (d < in->nd && f->load[b][d] + s[d] <= in->cap[d])
-            d++;
-        if (d < in->nd || (in->klass && (f->mask[b] & in->conf[i])))
+        if (!dd__pack_fits(in, f->load[b], f->mask[b], i))
             continue;
         uint32_t old_mask = f->mask[b];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             f->load[b][d] += s[d];
         f->wload[b] += in->w[i];
         if (in->klass)
@@ -251,7 +248,7 @@ static int fit_rec(fitter *f, size_t j, unsigned nb)
         f->cnt[b]--;
         f->wrest += in->w[i];
         f->wload[b] -= in->w[i];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             f->load[b][d] -= s[d];
         f->mask[b] = old_mask;
         if (ok)
@@ -318,12 +315,9 @@ static void pack_rec(packer *p, size_t j)
         return;
     uint32_t i = p->items[j];
     const int64_t *s = in->size + (size_t)i * in->nd;
-    unsigned d = 0;
-    while (d < in->nd && p->load[d] + s[d] <= in->cap[d])
-        d++;
-    if (d == in->nd && !(in->klass && (p->mask & in->conf[i]))) {
+    if (dd__pack_fits(in, p->load, p->mask, i)) {
         uint32_t old_mask = p->mask;
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             p->load[d] += s[d];
         p->w += in->w[i];
         if (in->klass)
@@ -333,7 +327,7 @@ static void pack_rec(packer *p, size_t j)
         p->take[j] = 0;
         p->mask = old_mask;
         p->w -= in->w[i];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             p->load[d] -= s[d];
     }
     pack_rec(p, j + 1);

@@ -154,11 +154,7 @@ static dd_status best_fit(const dd__pack_inst *in, uint32_t *bin_of, size_t *n_b
         for (size_t b = 0; b < open; b++) {
             if (wload[b] <= best_w)
                 continue;
-            const int64_t *l = load + b * nd;
-            unsigned d = 0;
-            while (d < nd && l[d] + s[d] <= in->cap[d])
-                d++;
-            if (d < nd || (in->klass && (mask[b] & in->conf[i])))
+            if (!dd__pack_fits(in, load + b * nd, mask[b], i))
                 continue;
             best = b;
             best_w = wload[b];
@@ -214,13 +210,10 @@ static void mbs_rec(mbs *s, size_t j)
             return;
         uint32_t i = s->items[j];
         const int64_t *sz = in->size + (size_t)i * in->nd;
-        unsigned d = 0;
-        while (d < in->nd && s->load[d] + sz[d] <= in->cap[d])
-            d++;
-        if (d < in->nd || (in->klass && (s->mask & in->conf[i])))
+        if (!dd__pack_fits(in, s->load, s->mask, i))
             continue;
         uint32_t old_mask = s->mask;
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             s->load[d] += sz[d];
         s->w += in->w[i];
         if (in->klass)
@@ -230,7 +223,7 @@ static void mbs_rec(mbs *s, size_t j)
         s->n_cur--;
         s->mask = old_mask;
         s->w -= in->w[i];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             s->load[d] -= sz[d];
     }
 }

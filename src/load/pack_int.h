@@ -84,6 +84,18 @@ typedef struct dd__pack_budget {
  * evaluation). */
 int dd__pack_budget_out(dd__pack_budget *b);
 
+/* Does item i fit a bin holding `load` (nd values) and the classes `mask`:
+ * room in every dimension, and no class it conflicts with? */
+static inline bool dd__pack_fits(const dd__pack_inst *in, const int64_t *load, uint32_t mask,
+                                 size_t i)
+{
+    const int64_t *s = in->size + i * in->nd;
+    for (unsigned d = 0; d < in->nd; d++)
+        if (load[d] + s[d] > in->cap[d])
+            return false;
+    return !(in->klass && (mask & in->conf[i]));
+}
+
 /* Lower bounds on the instance (in internal order). */
 dd_status dd__pack_bounds(const dd__pack_inst *in, dd_pack_bounds *out);
 
