@@ -57,8 +57,10 @@ static void hub_over(vctx *c, const void *ctx, dd_time at, int64_t busy, int32_t
                hub->id, when, (long long)busy, k == 1 ? "" : "s", list, hub->mog);
 }
 
-static void check_hub_ramp(vctx *c, int32_t h, vev *ev)
+/* ev: room for two events per sortie. */
+static void check_hub_ramp(vctx *c, int32_t h, void *scratch)
 {
+    vev *ev = scratch;
     const vplan *p = c->p;
     const dd_scenario *s = c->s;
     size_t n = 0;
@@ -209,8 +211,10 @@ static const dd__key by_hub_day[] = {DD__KEY(hub_day, day), DD__KEY(hub_day, sor
                                      DD__KEY_END};
 
 /* The people landing at hub h each host day, against its people a day. */
-static void check_hub_people(vctx *c, int32_t h, hub_day *v)
+/* v: room for one record per sortie. */
+static void check_hub_people(vctx *c, int32_t h, void *scratch)
 {
+    hub_day *v = scratch;
     const dd_scenario *s = c->s;
     const vplan *p = c->p;
     const dd_hub *hub = &s->hubs[h];
@@ -252,39 +256,44 @@ static void check_hub_people(vctx *c, int32_t h, hub_day *v)
     }
 }
 
+static bool has_ramp(const dd_hub *h)
+{
+    return h->mog >= 0;
+}
+
+static bool has_people(const dd_hub *h)
+{
+    return h->people_per_day >= 0;
+}
+
 void dd__vf_check_hubs(vctx *c)
 {
     const dd_scenario *s = c->s;
     const vplan *p = c->p;
     if (p->n_sorties == 0)
         return;
-    bool ramps = false;
-    for (size_t h = 0; h < s->n_hubs; h++)
-        ramps |= s->hubs[h].mog >= 0;
-    if (ramps) {
-        vev *ev = malloc(2 * p->n_sorties * sizeof *ev);
-        if (!ev) {
+    /* each limit of a hub, checked with one scratch array for all hubs */
+    static const struct {
+        bool (*has)(const dd_hub *);
+        void (*check)(vctx *, int32_t, void *);
+        size_t per_sortie; /* bytes of scratch */
+    } limits[] = {{has_ramp, check_hub_ramp, 2 * sizeof(vev)},
+                  {has_people, check_hub_people, sizeof(hub_day)}};
+    for (size_t k = 0; k < sizeof limits / sizeof limits[0]; k++) {
+        size_t h = 0;
+        while (h < s->n_hubs && !limits[k].has(&s->hubs[h]))
+            h++;
+        if (h == s->n_hubs)
+            continue;
+        void *scratch = malloc(p->n_sorties * limits[k].per_sortie);
+        if (!scratch) {
             c->oom = true;
             return;
         }
-        for (size_t h = 0; h < s->n_hubs; h++)
-            if (s->hubs[h].mog >= 0)
-                check_hub_ramp(c, (int32_t)h, ev);
-        free(ev);
-    }
-    bool people = false;
-    for (size_t h = 0; h < s->n_hubs; h++)
-        people |= s->hubs[h].people_per_day >= 0;
-    if (people) {
-        hub_day *v = malloc(p->n_sorties * sizeof *v);
-        if (!v) {
-            c->oom = true;
-            return;
-        }
-        for (size_t h = 0; h < s->n_hubs; h++)
-            if (s->hubs[h].people_per_day >= 0)
-                check_hub_people(c, (int32_t)h, v);
-        free(v);
+        for (; h < s->n_hubs; h++)
+            if (limits[k].has(&s->hubs[h]))
+                limits[k].check(c, (int32_t)h, scratch);
+        free(scratch);
     }
     if (s->agreement.clearance.n_overflight > 0)
         check_overflight(c);
