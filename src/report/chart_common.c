@@ -188,6 +188,15 @@ double dd__ch_header(cairo_t *cr, double w, const char *title, const char *sub)
     return sub && *sub ? 82 : 58;
 }
 
+double dd__ch_header_local(const dd_brief *b, cairo_t *cr, double w, const char *title,
+                           const char *before, const char *after)
+{
+    char off[24], sub[256];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    snprintf(sub, sizeof sub, "%s%s%s", before, off, after);
+    return dd__ch_header(cr, w, title, sub);
+}
+
 double dd__ch_day(const dd_brief *b, int64_t t)
 {
     return (double)(t + b->offset_min) / 1440.0;

@@ -438,13 +438,9 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
 
 void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h)
 {
-    char off[24], sub[200];
-    dd__br_fmt_offset(b->offset_min, off, sizeof off);
-    snprintf(sub, sizeof sub,
-             "end of each day, host-country local dates (%s); required = max(floor, ratio x "
-             "others present)",
-             off);
-    double top = dd__ch_header(cr, w, "Security present against the required minimum", sub);
+    double top = dd__ch_header_local(b, cr, w, "Security present against the required minimum",
+                                     "end of each day, host-country local dates (",
+                                     "); required = max(floor, ratio x others present)");
     dd_brief_series_list l;
     if (dd_brief_series_get(b, DD_CHART_SECURITY, &l))
         return;
