@@ -135,12 +135,9 @@ static void check_group_entry(vctx *c, const vgroup *v, size_t index)
     dd_time earliest = g->role == DD_ROLE_AUGMENTEE ? g->arrival : DD_TIME_NONE;
     dd_time arr = v->arrival;
     if ((arr == DD_TIME_NONE) != (earliest == DD_TIME_NONE)) {
-        dd__vf_time(c, v->arrival, a, sizeof a);
-        dd__vf_time(c, earliest, b, sizeof b);
+        dd__vf_stated_found(c, v->arrival, earliest, "none", a, b);
         dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, g->id, g->site, -1, v->line, v->col,
-                   "group %s: arrival %s stated, the scenario has %s", g->id,
-                   v->arrival == DD_TIME_NONE ? "null" : a,
-                   earliest == DD_TIME_NONE ? "none" : b);
+                   "group %s: arrival %s stated, the scenario has %s", g->id, a, b);
         return;
     }
     if (arr != DD_TIME_NONE && arr < earliest) {

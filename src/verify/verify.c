@@ -108,6 +108,17 @@ void dd__vf_time(const vctx *c, dd_time t, char *buf, size_t size)
     dd_scenario_format_time(c->s, t, 0, buf, size);
 }
 
+void dd__vf_stated_found(const vctx *c, dd_time stated, dd_time found, const char *none,
+                         char *a, char *b)
+{
+    dd__vf_time(c, stated, a, 32);
+    dd__vf_time(c, found, b, 32);
+    if (stated == DD_TIME_NONE)
+        snprintf(a, 32, "null");
+    if (found == DD_TIME_NONE)
+        snprintf(b, 32, "%s", none);
+}
+
 void dd__vf_date(const vctx *c, int32_t day, char *buf, size_t size)
 {
     char t[32];

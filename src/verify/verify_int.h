@@ -303,6 +303,10 @@ int dd__vf_term_site(const vctx *c, size_t site);
 
 /* Formatting for messages. */
 void dd__vf_time(const vctx *c, dd_time t, char *buf, size_t size);     /* 2024-06-07T14:30Z */
+/* A time the plan states and the one recomputed, for a message: a and b
+ * (32 bytes each), "null" for no stated time and `none` for none found. */
+void dd__vf_stated_found(const vctx *c, dd_time stated, dd_time found, const char *none,
+                         char *a, char *b);
 void dd__vf_date(const vctx *c, int32_t day, char *buf, size_t size);   /* 2024-06-07 */
 void dd__vf_dur(dd_time minutes, char *buf, size_t size);                /* 5d 0h, 3h 15m */
 void dd__vf_local_hm(dd_time t, const dd_scenario *s, int32_t tz, char *buf, size_t size);
