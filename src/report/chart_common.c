@@ -478,29 +478,16 @@ int dd_chart_from_name(const char *name)
 void dd__chart_draw(const dd_brief *b, dd_chart c, cairo_t *cr, double w, double h,
                     int first_sortie)
 {
+    /* every chart but the loads, which starts at a sortie */
+    static void (*const draw[DD_CHART_COUNT])(const dd_brief *, cairo_t *, double, double) = {
+        [DD_CHART_BURNDOWN] = dd__chart_burndown, [DD_CHART_GANTT] = dd__chart_gantt,
+        [DD_CHART_RAMP] = dd__chart_ramp,         [DD_CHART_CALENDAR] = dd__chart_calendar,
+        [DD_CHART_SECURITY] = dd__chart_security, [DD_CHART_RISK] = dd__chart_risk,
+    };
     cairo_save(cr);
-    switch (c) {
-    case DD_CHART_BURNDOWN:
-        dd__chart_burndown(b, cr, w, h);
-        break;
-    case DD_CHART_GANTT:
-        dd__chart_gantt(b, cr, w, h);
-        break;
-    case DD_CHART_RAMP:
-        dd__chart_ramp(b, cr, w, h);
-        break;
-    case DD_CHART_CALENDAR:
-        dd__chart_calendar(b, cr, w, h);
-        break;
-    case DD_CHART_SECURITY:
-        dd__chart_security(b, cr, w, h);
-        break;
-    case DD_CHART_RISK:
-        dd__chart_risk(b, cr, w, h);
-        break;
-    default:
+    if ((unsigned)c < DD_CHART_COUNT && draw[c])
+        draw[c](b, cr, w, h);
+    else
         dd__chart_loads(b, cr, w, h, first_sortie);
-        break;
-    }
     cairo_restore(cr);
 }
