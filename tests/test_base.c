@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests for src/base: status strings, diagnostics list, arena, rng, the JSON
- * writer, three-way comparison. */
+ * writer, three-way comparison, sorting by a key list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,8 @@
 #include "base/cmp.h"
 #include "base/json.h"
 #include "base/rng.h"
+#include "base/sbuf.h"
+#include "base/sort.h"
 
 static void test_status_str(void **state)
 {
@@ -219,6 +221,82 @@ static void test_cmp(void **state)
     }
 }
 
+/* dd__sort against a comparator written out: three keys (one descending,
+ * one by sign), records of every size of run and merge, equal records kept
+ * in their order (the index `i` is not a key). */
+typedef struct rec {
+    int64_t t;
+    int delta;
+    unsigned id;
+    int32_t i;
+} rec;
+
+static int cmp_rec(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    DD__CMP_BY(x->t, y->t);
+    DD__CMP_BY(y->delta < 0, x->delta < 0);
+    DD__CMP_BY(y->id, x->id);
+    return DD__CMP(x->i, y->i);
+}
+
+static void test_sort_keys(void **state)
+{
+    (void)state;
+    static const dd__key keys[] = {DD__KEY(rec, t), DD__KEY_BY(rec, delta, DD__NEG_FIRST),
+                                   DD__KEY_BY(rec, id, DD__DESC), DD__KEY_END};
+    dd_rng g;
+    dd_rng_seed(&g, 7, 0);
+    for (size_t n = 0; n < 300; n += 1 + n / 4) {
+        rec *v = malloc((n ? n : 1) * sizeof *v), *w = malloc((n ? n : 1) * sizeof *w);
+        assert_non_null(v);
+        assert_non_null(w);
+        for (size_t k = 0; k < n; k++)
+            v[k] = (rec){(int64_t)dd_rng_below(&g, 5) - 2, (int)dd_rng_below(&g, 5) - 2,
+                         (unsigned)dd_rng_below(&g, 3) * 2000000000u, (int32_t)k};
+        memcpy(w, v, n * sizeof *v);
+        assert_true(dd__sort(v, n, sizeof *v, keys));
+        qsort(w, n, sizeof *w, cmp_rec);
+        for (size_t k = 0; k < n; k++)
+            assert_int_equal(v[k].i, w[k].i);
+        free(v);
+        free(w);
+    }
+    /* a string key, by strcmp */
+    typedef struct named {
+        const char *s;
+        int i;
+    } named;
+    static const dd__key by_name[] = {DD__KEY(named, s), DD__KEY_BY(named, i, DD__DESC),
+                                      DD__KEY_END};
+    named v[] = {{"b", 0}, {"a", 1}, {"ab", 2}, {"a", 3}, {"", 4}};
+    assert_true(dd__sort(v, 5, sizeof *v, by_name));
+    const int want[] = {4, 3, 1, 2, 0};
+    for (int k = 0; k < 5; k++)
+        assert_int_equal(v[k].i, want[k]);
+}
+
+/* dd__sbuf: appends keep a NUL after the string, across growth; an empty
+ * append still gives a string; a size that cannot be had is refused with
+ * the string unchanged. */
+static void test_sbuf(void **state)
+{
+    (void)state;
+    dd__sbuf b = {0};
+    assert_true(dd__sbuf_add(&b, NULL, 0));
+    assert_non_null(b.p);
+    assert_string_equal(b.p, "");
+    for (int i = 0; i < 100; i++)
+        assert_true(dd__sbuf_add(&b, "abcdef", 3));
+    assert_int_equal(b.n, 300);
+    assert_int_equal(b.p[300], '\0');
+    assert_memory_equal(b.p + 297, "abc", 3);
+    assert_true(b.cap > b.n);
+    assert_false(dd__sbuf_reserve(&b, SIZE_MAX - 10));
+    assert_int_equal(b.n, 300);
+    free(b.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +307,8 @@ int main(void)
         cmocka_unit_test(test_diags_json),
         cmocka_unit_test(test_json_flat),
         cmocka_unit_test(test_cmp),
+        cmocka_unit_test(test_sort_keys),
+        cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_arena_vprintf),
         cmocka_unit_test(test_rng_reproducible),
     };

@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/cmp.h"
+#include "base/diag.h"
 #include "base/json.h"
 
 #include <stdarg.h>
@@ -108,18 +109,22 @@ static int diag_cmp(const dd_diag *a, const dd_diag *b)
     return 0;
 }
 
-void dd_diags_sort(dd_diags *d)
+void dd__diags_sort_by(dd_diags *d, int (*cmp)(const dd_diag *, const dd_diag *))
 {
-    /* insertion sort: stable, and lists are bounded (~50) */
     for (size_t i = 1; i < d->n_items; i++) {
         dd_diag x = d->items[i];
         size_t j = i;
-        while (j > 0 && diag_cmp(&d->items[j - 1], &x) > 0) {
+        while (j > 0 && cmp(&d->items[j - 1], &x) > 0) {
             d->items[j] = d->items[j - 1];
             j--;
         }
         d->items[j] = x;
     }
+}
+
+void dd_diags_sort(dd_diags *d)
+{
+    dd__diags_sort_by(d, diag_cmp);
 }
 
 dd_status dd_diags_write_json(const dd_diags *d, const char *format, const char *key,

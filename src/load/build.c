@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "load/loads_int.h"
 
 #define FOOT_X 2642 /* mm, usable length 104 in */
@@ -208,18 +208,12 @@ typedef struct sort_item {
     long area;
 } sort_item;
 
-static int cmp_item(const void *a, const void *b)
-{
-    const sort_item *x = a, *y = b;
-    DD__CMP_BY(x->site, y->site);
-    DD__CMP_BY(x->release, y->release);
-    DD__CMP_BY(x->priority, y->priority);
-    int c = strcmp(x->unit, y->unit);
-    if (c)
-        return c;
-    DD__CMP_BY(y->area, x->area);
-    return x->cargo < y->cargo ? -1 : (x->cargo > y->cargo);
-}
+/* By site, release and priority, a unit's items together, the largest
+ * floor first, then in the scenario's order. */
+static const dd__key by_item[] = {DD__KEY(sort_item, site),     DD__KEY(sort_item, release),
+                                  DD__KEY(sort_item, priority), DD__KEY(sort_item, unit),
+                                  DD__KEY_BY(sort_item, area, DD__DESC), DD__KEY(sort_item, cargo),
+                                  DD__KEY_END};
 
 dd_status dd__build_pallets(dd__loadplan_owned *o, const dd_loads_options *opt)
 {
@@ -245,7 +239,10 @@ dd_status dd__build_pallets(dd__loadplan_owned *o, const dd_loads_options *opt)
         items[m++] = (sort_item){(int32_t)k, c->site, release_key(c), c->priority, c->unit,
                                  (long)(c->length_m * c->width_m * 1e6)};
     }
-    qsort(items, m, sizeof *items, cmp_item);
+    if (!dd__sort(items, m, sizeof *items, by_item)) {
+        free(items);
+        return DD_ENOMEM;
+    }
 
     open_pallet open[OPEN_PALLETS];
     int n_open = 0;

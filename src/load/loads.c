@@ -490,6 +490,25 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
     return st;
 }
 
+/* Why a load with sensitive cargo gets no escort, and what the warning
+ * says of the loads that do not. */
+enum { NO_PAX, NO_SEAT, NO_WEIGHT, NOBODY, N_WHY };
+static const char *const why_text[N_WHY] = {
+    "carry sensitive cargo with a hazard class that forbids passengers; the escort must "
+    "travel as crew",
+    "have no seat left for the escort of their sensitive cargo",
+    "have no weight left for the escort of their sensitive cargo",
+    "carry sensitive cargo but nobody is left to escort it",
+};
+
+/* Count load k (0-based) as without an escort for `why`; the first is
+ * named in the warning. */
+static void no_escort(size_t *count, size_t *first, int why, size_t k)
+{
+    if (!count[why]++)
+        first[why] = k + 1;
+}
+
 /* Give each load with sensitive cargo an escort: a person moved from a
  * load with people to spare (or split from a group on the same load). */
 static void place_escorts(builder *b, size_t first, size_t n_loads, const type_dims *dims,
@@ -497,14 +516,13 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
 {
     dd__loadplan_owned *o = b->o;
     const dd_scenario *s = o->p.scenario;
-    size_t no_pax = 0, no_seat = 0, no_weight = 0, nobody = 0, first_bad[4] = {0, 0, 0, 0};
+    size_t count[N_WHY] = {0}, first_bad[N_WHY] = {0};
     for (size_t k = first; k < first + n_loads; k++) {
         dd_load *l = &b->loads[k];
         if (!l->sensitive || l->passengers > 0)
             continue;
         if (l->hazards & s->hazard.no_passengers) {
-            if (!no_pax++)
-                first_bad[0] = k + 1;
+            no_escort(count, first_bad, NO_PAX, k);
             continue;
         }
         const type_dims *d = NULL;
@@ -513,13 +531,11 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
                 d = &dims[t];
         double seat_units = d ? d->seat_per_mm * l->floor_m * 1000 : 0;
         if (d && seat_units + 100 > (double)d->cap[2]) {
-            if (!no_seat++)
-                first_bad[1] = k + 1;
+            no_escort(count, first_bad, NO_SEAT, k);
             continue;
         }
         if (d && l->weight_kg + s->passenger_kg > (double)d->cap[0]) {
-            if (!no_weight++)
-                first_bad[2] = k + 1;
+            no_escort(count, first_bad, NO_WEIGHT, k);
             continue;
         }
         /* donor: a load of the same site with people, preferring the one
@@ -535,8 +551,7 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
                 donor = x;
         }
         if (!donor) {
-            if (!nobody++)
-                first_bad[3] = k + 1;
+            no_escort(count, first_bad, NOBODY, k);
             continue;
         }
         dd_load_item *dv = b->iv[donor - b->loads];
@@ -559,22 +574,10 @@ static void place_escorts(builder *b, size_t first, size_t n_loads, const type_d
         l->weight_kg += s->passenger_kg;
     }
     const char *id = n_loads ? s->sites[b->loads[first].site].id : "";
-    if (no_pax)
-        dd__loads_warn(o, "%s: %zu loads (first: load %zu) carry sensitive cargo with a hazard "
-                          "class that forbids passengers; the escort must travel as crew",
-                       id, no_pax, first_bad[0]);
-    if (no_seat)
-        dd__loads_warn(o, "%s: %zu loads (first: load %zu) have no seat left for the escort of "
-                          "their sensitive cargo",
-                       id, no_seat, first_bad[1]);
-    if (no_weight)
-        dd__loads_warn(o, "%s: %zu loads (first: load %zu) have no weight left for the escort "
-                          "of their sensitive cargo",
-                       id, no_weight, first_bad[2]);
-    if (nobody)
-        dd__loads_warn(o, "%s: %zu loads (first: load %zu) carry sensitive cargo but nobody is "
-                          "left to escort it",
-                       id, nobody, first_bad[3]);
+    for (int w = 0; w < N_WHY; w++)
+        if (count[w])
+            dd__loads_warn(o, "%s: %zu loads (first: load %zu) %s", id, count[w], first_bad[w],
+                           why_text[w]);
 }
 
 static dd_time pallet_ready(const dd_scenario *s, const dd_loads_options *opt,

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "base/clock.h"
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "load/pack_int.h"
 
 /* Scalar weights of multi-dimensional items: fractions of 2^28 per dim. */
@@ -78,26 +78,11 @@ void dd_pack_result_fini(dd_pack_result *r)
     dd_pack_result_init(r);
 }
 
-typedef struct sort_key {
-    int64_t w;
-    uint32_t idx;
-} sort_key;
-
-static int cmp_key(const void *a, const void *b)
+bool dd__pack_rank_sort(dd__pack_rank *r, size_t n)
 {
-    const sort_key *x = a, *y = b;
-    DD__CMP_BY(y->w, x->w);
-    return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-static void inst_fini(dd__pack_inst *in)
-{
-    free(in->size);
-    free(in->w);
-    free(in->orig);
-    free(in->klass);
-    free(in->conf);
-    memset(in, 0, sizeof *in);
+    static const dd__key largest_first[] = {DD__KEY_BY(dd__pack_rank, v, DD__DESC),
+                                            DD__KEY(dd__pack_rank, i), DD__KEY_END};
+    return dd__sort(r, n, sizeof *r, largest_first);
 }
 
 /* Validate p; on an oversized item set *bad (if bad != NULL). */
@@ -128,6 +113,7 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
     size_t n = p->n_items;
     unsigned nd = p->n_dims;
     memset(in, 0, sizeof *in);
+    dd__arena_init(&in->arena, 0);
     in->n = n;
     in->nd = nd;
     for (unsigned d = 0; d < nd; d++)
@@ -136,10 +122,10 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
     in->wcap = direct ? p->capacity[0] : (int64_t)nd << W_SHIFT;
 
     size_t nn = n ? n : 1;
-    sort_key *keys = malloc(nn * sizeof *keys);
-    in->size = malloc(nn * nd * sizeof *in->size);
-    in->w = malloc(nn * sizeof *in->w);
-    in->orig = malloc(nn * sizeof *in->orig);
+    dd__pack_rank *keys = malloc(nn * sizeof *keys);
+    in->size = dd__arena_array(&in->arena, nn * nd, sizeof *in->size);
+    in->w = dd__arena_array(&in->arena, nn, sizeof *in->w);
+    in->orig = dd__arena_array(&in->arena, nn, sizeof *in->orig);
     if (!keys || !in->size || !in->w || !in->orig)
         goto fail_nomem;
     for (size_t i = 0; i < n; i++) {
@@ -150,14 +136,14 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
         else
             for (unsigned d = 0; d < nd; d++)
                 w += (int64_t)(((__int128)s[d] << W_SHIFT) / p->capacity[d]);
-        keys[i].w = w;
-        keys[i].idx = (uint32_t)i;
+        keys[i] = (dd__pack_rank){w, (uint32_t)i};
     }
-    qsort(keys, n, sizeof *keys, cmp_key);
+    if (!dd__pack_rank_sort(keys, n)) /* heaviest first */
+        goto fail_nomem;
     for (size_t i = 0; i < n; i++) {
-        in->w[i] = keys[i].w;
-        in->orig[i] = keys[i].idx;
-        memcpy(in->size + i * nd, p->size + (size_t)keys[i].idx * nd,
+        in->w[i] = keys[i].v;
+        in->orig[i] = keys[i].i;
+        memcpy(in->size + i * nd, p->size + (size_t)keys[i].i * nd,
                nd * sizeof *in->size);
     }
 
@@ -173,8 +159,8 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
         for (unsigned c = 0; c < 32; c++)
             any |= sym[c];
         if (any) {
-            in->klass = malloc(nn * sizeof *in->klass);
-            in->conf = malloc(nn * sizeof *in->conf);
+            in->klass = dd__arena_array(&in->arena, nn, sizeof *in->klass);
+            in->conf = dd__arena_array(&in->arena, nn, sizeof *in->conf);
             if (!in->klass || !in->conf)
                 goto fail_nomem;
             for (size_t i = 0; i < n; i++) {
@@ -192,7 +178,7 @@ static dd_status inst_build(const dd_pack_problem *p, dd__pack_inst *in)
 
 fail_nomem:
     free(keys);
-    inst_fini(in);
+    dd__arena_fini(&in->arena);
     return DD_ENOMEM;
 }
 
@@ -209,7 +195,7 @@ dd_status dd_pack_lower_bounds(const dd_pack_problem *p, dd_pack_bounds *out)
     if (st != DD_OK)
         return st;
     st = dd__pack_bounds(&in, out);
-    inst_fini(&in);
+    dd__arena_fini(&in.arena);
     return st;
 }
 
@@ -489,19 +475,19 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     size_t lb = out->bounds.lower_bound;
 
     size_t n_bins = 0, alt_bins = 0;
-    st = dd__pack_ffd(&in, sol, &n_bins);
+    st = dd__pack_greedy(&in, DD__PACK_FFD, sol, &n_bins);
     if (st != DD_OK)
         goto fail;
     /* best fit, then minimum bin slack, while above the bound: the better
      * packing is kept */
     static const struct {
-        dd_status (*run)(const dd__pack_inst *, uint32_t *, size_t *);
+        dd__pack_rule rule;
         size_t max_items;
-    } next[] = {{dd__pack_bfd, BFD_MAX_ITEMS}, {dd__pack_mbs, MBS_MAX_ITEMS}};
+    } next[] = {{DD__PACK_BFD, BFD_MAX_ITEMS}, {DD__PACK_MBS, MBS_MAX_ITEMS}};
     for (size_t h = 0; h < sizeof next / sizeof next[0]; h++) {
         if (n_bins <= lb || n > next[h].max_items)
             continue;
-        st = next[h].run(&in, alt, &alt_bins);
+        st = dd__pack_greedy(&in, next[h].rule, alt, &alt_bins);
         if (st != DD_OK)
             goto fail;
         if (alt_bins < n_bins) {
@@ -539,7 +525,7 @@ dd_status dd_pack_solve(const dd_pack_problem *p, const dd_pack_options *o,
     out->optimal = out->n_bins == out->bounds.lower_bound;
     free(sol);
     free(alt);
-    inst_fini(&in);
+    dd__arena_fini(&in.arena);
     out->seconds = dd__mono_s() - t0;
     return DD_OK;
 
@@ -548,7 +534,7 @@ fail_nomem:
 fail:
     free(sol);
     free(alt);
-    inst_fini(&in);
+    dd__arena_fini(&in.arena);
     out->n_bins = 0;
     return st;
 }

@@ -73,11 +73,8 @@ typedef struct cns {
     dd__pack_budget *bud;
     /* partial solution */
     size_t m, fbins;
-    uint32_t *bin;                /* item -> bin or NONE (in S) */
-    uint32_t *head, *next, *prev; /* item lists per bin */
-    uint32_t *cnt;
-    int64_t *load; /* bin * nd + d */
-    int64_t *wload;
+    dd_arena arena;      /* every array of the search */
+    dd__pack_bins bins;  /* an item in no bin is in S */
     uint32_t *ccount; /* bin * 32 + class, conflicts only */
     uint32_t *mask;   /* classes present in the bin */
     uint32_t *set, *spos;
@@ -102,16 +99,7 @@ typedef struct cns {
 static void bin_add(cns *c, uint32_t b, uint32_t i)
 {
     const dd__pack_inst *in = c->in;
-    c->bin[i] = b;
-    c->prev[i] = NONE;
-    c->next[i] = c->head[b];
-    if (c->head[b] != NONE)
-        c->prev[c->head[b]] = i;
-    c->head[b] = i;
-    c->cnt[b]++;
-    for (unsigned d = 0; d < c->nd; d++)
-        c->load[(size_t)b * c->nd + d] += in->size[(size_t)i * c->nd + d];
-    c->wload[b] += in->w[i];
+    dd__pack_bins_put(&c->bins, b, i);
     if (in->klass) {
         uint32_t k = in->klass[i];
         for (unsigned cl = 0; k; cl++, k >>= 1)
@@ -124,24 +112,13 @@ static void bin_add(cns *c, uint32_t b, uint32_t i)
 static void bin_remove(cns *c, uint32_t i)
 {
     const dd__pack_inst *in = c->in;
-    uint32_t b = c->bin[i];
-    if (c->prev[i] != NONE)
-        c->next[c->prev[i]] = c->next[i];
-    else
-        c->head[b] = c->next[i];
-    if (c->next[i] != NONE)
-        c->prev[c->next[i]] = c->prev[i];
-    c->cnt[b]--;
-    for (unsigned d = 0; d < c->nd; d++)
-        c->load[(size_t)b * c->nd + d] -= in->size[(size_t)i * c->nd + d];
-    c->wload[b] -= in->w[i];
+    uint32_t b = dd__pack_bins_take(&c->bins, i);
     if (in->klass) {
         uint32_t k = in->klass[i];
         for (unsigned cl = 0; k; cl++, k >>= 1)
             if ((k & 1u) && --c->ccount[(size_t)b * 32 + cl] == 0)
                 c->mask[b] &= ~(1u << cl);
     }
-    c->bin[i] = NONE;
 }
 
 static void set_add(cns *c, uint32_t i)
@@ -167,29 +144,29 @@ static void set_remove(cns *c, uint32_t i)
 /* Empty bin b into S and close the gap with the last bin. */
 static void bin_delete(cns *c, uint32_t b)
 {
-    while (c->head[b] != NONE) {
-        uint32_t i = c->head[b];
+    while (c->bins.head[b] != NONE) {
+        uint32_t i = c->bins.head[b];
         bin_remove(c, i);
         set_add(c, i);
     }
     uint32_t last = (uint32_t)(c->m - 1);
     if (b != last) {
-        for (uint32_t i = c->head[last]; i != NONE; i = c->next[i])
-            c->bin[i] = b;
-        c->head[b] = c->head[last];
-        c->cnt[b] = c->cnt[last];
-        memcpy(c->load + (size_t)b * c->nd, c->load + (size_t)last * c->nd,
-               c->nd * sizeof *c->load);
-        c->wload[b] = c->wload[last];
+        for (uint32_t i = c->bins.head[last]; i != NONE; i = c->bins.next[i])
+            c->bins.bin[i] = b;
+        c->bins.head[b] = c->bins.head[last];
+        c->bins.cnt[b] = c->bins.cnt[last];
+        memcpy(c->bins.load + (size_t)b * c->nd, c->bins.load + (size_t)last * c->nd,
+               c->nd * sizeof *c->bins.load);
+        c->bins.wload[b] = c->bins.wload[last];
         c->mask[b] = c->mask[last];
         if (c->ccount)
             memcpy(c->ccount + (size_t)b * 32, c->ccount + (size_t)last * 32,
                    32 * sizeof *c->ccount);
     }
-    c->head[last] = NONE;
-    c->cnt[last] = 0;
-    memset(c->load + (size_t)last * c->nd, 0, c->nd * sizeof *c->load);
-    c->wload[last] = 0;
+    c->bins.head[last] = NONE;
+    c->bins.cnt[last] = 0;
+    memset(c->bins.load + (size_t)last * c->nd, 0, c->nd * sizeof *c->bins.load);
+    c->bins.wload[last] = 0;
     c->mask[last] = 0;
     if (c->ccount)
         memset(c->ccount + (size_t)last * 32, 0, 32 * sizeof *c->ccount);
@@ -202,7 +179,7 @@ static void delete_tournament(cns *c)
     uint32_t best = (uint32_t)dd_rng_below(&c->rng, c->m);
     for (int t = 1; t < 4; t++) {
         uint32_t b = (uint32_t)dd_rng_below(&c->rng, c->m);
-        if (c->wload[b] < c->wload[best])
+        if (c->bins.wload[b] < c->bins.wload[best])
             best = b;
     }
     bin_delete(c, best);
@@ -214,10 +191,10 @@ static void delete_lightest(cns *c)
     uint32_t best = 0;
     uint64_t ties = 0;
     for (uint32_t b = 0; b < c->m; b++) {
-        if (c->wload[b] < c->wload[best]) {
+        if (c->bins.wload[b] < c->bins.wload[best]) {
             best = b;
             ties = 1;
-        } else if (c->wload[b] == c->wload[best] &&
+        } else if (c->bins.wload[b] == c->bins.wload[best] &&
                    dd_rng_below(&c->rng, ++ties) == 0) {
             best = b;
         }
@@ -256,13 +233,10 @@ static int fit_rec(fitter *f, size_t j, unsigned nb)
     for (unsigned b = 0; b < nb; b++) {
         if (b > 0 && f->cnt[b] == 0 && f->cnt[b - 1] == 0)
             break; /* symmetric: both empty */
-        unsigned d = 0;
-        while (d < in->nd && f->load[b][d] + s[d] <= in->cap[d])
-            d++;
-        if (d < in->nd || (in->klass && (f->mask[b] & in->conf[i])))
+        if (!dd__pack_fits(in, f->load[b], f->mask[b], i))
             continue;
         uint32_t old_mask = f->mask[b];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             f->load[b][d] += s[d];
         f->wload[b] += in->w[i];
         if (in->klass)
@@ -274,7 +248,7 @@ static int fit_rec(fitter *f, size_t j, unsigned nb)
         f->cnt[b]--;
         f->wrest += in->w[i];
         f->wload[b] -= in->w[i];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             f->load[b][d] -= s[d];
         f->mask[b] = old_mask;
         if (ok)
@@ -341,12 +315,9 @@ static void pack_rec(packer *p, size_t j)
         return;
     uint32_t i = p->items[j];
     const int64_t *s = in->size + (size_t)i * in->nd;
-    unsigned d = 0;
-    while (d < in->nd && p->load[d] + s[d] <= in->cap[d])
-        d++;
-    if (d == in->nd && !(in->klass && (p->mask & in->conf[i]))) {
+    if (dd__pack_fits(in, p->load, p->mask, i)) {
         uint32_t old_mask = p->mask;
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             p->load[d] += s[d];
         p->w += in->w[i];
         if (in->klass)
@@ -356,7 +327,7 @@ static void pack_rec(packer *p, size_t j)
         p->take[j] = 0;
         p->mask = old_mask;
         p->w -= in->w[i];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             p->load[d] -= s[d];
     }
     pack_rec(p, j + 1);
@@ -367,10 +338,10 @@ static int pack_set(cns *c, uint32_t b, int64_t *suffix, uint8_t *take,
                     uint8_t *best_take)
 {
     const dd__pack_inst *in = c->in;
-    if (c->wload[b] == in->wcap || c->ns == 0)
+    if (c->bins.wload[b] == in->wcap || c->ns == 0)
         return 0;
     size_t k = 0;
-    for (uint32_t i = c->head[b]; i != NONE; i = c->next[i])
+    for (uint32_t i = c->bins.head[b]; i != NONE; i = c->bins.next[i])
         c->tmp2[k++] = i;
     memcpy(c->tmp2 + k, c->set, c->ns * sizeof *c->tmp2);
     k += c->ns;
@@ -378,23 +349,23 @@ static int pack_set(cns *c, uint32_t b, int64_t *suffix, uint8_t *take,
     suffix[k] = 0;
     for (size_t j = k; j-- > 0;)
         suffix[j] = suffix[j + 1] + in->w[c->tmp2[j]];
-    packer p = {.c = c, .items = c->tmp2, .k = k, .suffix_w = suffix, .best_w = c->wload[b],
+    packer p = {.c = c, .items = c->tmp2, .k = k, .suffix_w = suffix, .best_w = c->bins.wload[b],
                 .take = take, .best_take = best_take};
     memset(take, 0, k);
     c->nodes = 0;
     pack_rec(&p, 0);
-    if (p.best_w <= c->wload[b])
+    if (p.best_w <= c->bins.wload[b])
         return 0;
     for (size_t j = 0; j < k; j++) {
         uint32_t i = c->tmp2[j];
-        if (c->bin[i] == b && !best_take[j]) {
+        if (c->bins.bin[i] == b && !best_take[j]) {
             bin_remove(c, i);
             set_add(c, i);
         }
     }
     for (size_t j = 0; j < k; j++) {
         uint32_t i = c->tmp2[j];
-        if (c->bin[i] == NONE && best_take[j]) {
+        if (c->bins.bin[i] == NONE && best_take[j]) {
             set_remove(c, i);
             bin_add(c, b, i);
         }
@@ -557,11 +528,11 @@ static void eval_bin(cns *c, move *best, uint32_t b)
     const dd__pack_inst *in = c->in;
     unsigned nd = c->nd;
     size_t k = 0;
-    for (uint32_t i = c->head[b]; i != NONE; i = c->next[i])
+    for (uint32_t i = c->bins.head[b]; i != NONE; i = c->bins.next[i])
         c->tmp2[k++] = i;
     int64_t room[DD_PACK_MAX_DIMS], avail[DD_PACK_MAX_DIMS];
     for (unsigned d = 0; d < nd; d++)
-        room[d] = in->cap[d] - c->load[(size_t)b * nd + d];
+        room[d] = in->cap[d] - c->bins.load[(size_t)b * nd + d];
     uint32_t r[2] = {NONE, NONE};
     /* p = 0 */
     consider(c, best, b, r, 0, 0, room, c->mask[b], c->single, c->n_single);
@@ -626,60 +597,30 @@ static void apply_move(cns *c, const move *mv)
 
 /* ---- driver ---- */
 
-static void cns_fini(cns *c)
-{
-    free(c->bin);
-    free(c->head);
-    free(c->next);
-    free(c->prev);
-    free(c->cnt);
-    free(c->load);
-    free(c->wload);
-    free(c->ccount);
-    free(c->mask);
-    free(c->set);
-    free(c->spos);
-    free(c->tabu_until);
-    free(c->lock_until);
-    free(c->tabu_bin);
-    free(c->tmp);
-    free(c->tmp2);
-    free(c->fit_bin);
-    free(c->single);
-    free(c->pair);
-}
-
+/* The search's arrays, in its arena (zeroed), for n_bins bins. */
 static dd_status cns_init(cns *c, const dd__pack_inst *in, const uint32_t *bin_of,
                           size_t n_bins)
 {
     size_t n = in->n, nb = n_bins ? n_bins : 1;
-    c->bin = malloc(n * sizeof *c->bin);
-    c->head = malloc(nb * sizeof *c->head);
-    c->next = malloc(n * sizeof *c->next);
-    c->prev = malloc(n * sizeof *c->prev);
-    c->cnt = calloc(nb, sizeof *c->cnt);
-    c->load = calloc(nb * in->nd, sizeof *c->load);
-    c->wload = calloc(nb, sizeof *c->wload);
-    c->mask = calloc(nb, sizeof *c->mask);
+    dd_arena *a = &c->arena;
+    dd__arena_init(a, 0);
+    c->mask = dd__arena_array(a, nb, sizeof *c->mask);
     if (in->klass)
-        c->ccount = calloc(nb * 32, sizeof *c->ccount);
-    c->set = malloc(n * sizeof *c->set);
-    c->spos = malloc(n * sizeof *c->spos);
-    c->tabu_until = calloc(n, sizeof *c->tabu_until);
-    c->lock_until = calloc(n, sizeof *c->lock_until);
-    c->tabu_bin = malloc(n * sizeof *c->tabu_bin);
-    c->tmp = malloc(n * sizeof *c->tmp);
-    c->tmp2 = malloc(n * sizeof *c->tmp2);
-    c->fit_bin = malloc(n * sizeof *c->fit_bin);
-    c->single = malloc(n * sizeof *c->single);
-    c->pair = malloc((PAIR_MAX_S * PAIR_MAX_S / 2 + 1) * sizeof *c->pair);
-    if (!c->bin || !c->head || !c->next || !c->prev || !c->cnt || !c->load ||
-        !c->wload || !c->mask || (in->klass && !c->ccount) || !c->set ||
-        !c->spos || !c->tabu_until || !c->lock_until || !c->tabu_bin || !c->tmp || !c->tmp2 ||
-        !c->fit_bin || !c->single || !c->pair)
+        c->ccount = dd__arena_array(a, nb * 32, sizeof *c->ccount);
+    c->set = dd__arena_array(a, n, sizeof *c->set);
+    c->spos = dd__arena_array(a, n, sizeof *c->spos);
+    c->tabu_until = dd__arena_array(a, n, sizeof *c->tabu_until);
+    c->lock_until = dd__arena_array(a, n, sizeof *c->lock_until);
+    c->tabu_bin = dd__arena_array(a, n, sizeof *c->tabu_bin);
+    c->tmp = dd__arena_array(a, n, sizeof *c->tmp);
+    c->tmp2 = dd__arena_array(a, n, sizeof *c->tmp2);
+    c->fit_bin = dd__arena_array(a, n, sizeof *c->fit_bin);
+    c->single = dd__arena_array(a, n, sizeof *c->single);
+    c->pair = dd__arena_array(a, PAIR_MAX_S * PAIR_MAX_S / 2 + 1, sizeof *c->pair);
+    if (!dd__pack_bins_init(&c->bins, in, nb, a) || !c->mask || (in->klass && !c->ccount) ||
+        !c->set || !c->spos || !c->tabu_until || !c->lock_until || !c->tabu_bin || !c->tmp ||
+        !c->tmp2 || !c->fit_bin || !c->single || !c->pair)
         return DD_ENOMEM;
-    for (size_t b = 0; b < nb; b++)
-        c->head[b] = NONE;
     for (size_t i = 0; i < n; i++)
         c->tabu_bin[i] = NONE;
     c->m = n_bins;
@@ -692,8 +633,8 @@ static dd_status cns_init(cns *c, const dd__pack_inst *in, const uint32_t *bin_o
 static void commit(cns *c, uint32_t *bin_of, size_t *n_bins)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (c->bin[i] != NONE)
-            bin_of[i] = c->bin[i];
+        if (c->bins.bin[i] != NONE)
+            bin_of[i] = c->bins.bin[i];
     for (size_t j = 0; j < c->ns; j++)
         bin_of[c->tmp[j]] = (uint32_t)(c->m + c->fit_bin[j]);
     /* count bins actually used (an F-bin may be empty) */
@@ -728,13 +669,8 @@ static void retarget(cns *c, size_t target, int random)
 /* Restart from the best complete packing (bin_of, n_bins bins). */
 static void reload(cns *c, const uint32_t *bin_of, size_t n_bins)
 {
-    for (size_t b = 0; b < n_bins; b++) {
-        c->head[b] = NONE;
-        c->cnt[b] = 0;
-        c->wload[b] = 0;
-        c->mask[b] = 0;
-    }
-    memset(c->load, 0, n_bins * c->nd * sizeof *c->load);
+    dd__pack_bins_clear(&c->bins, n_bins);
+    memset(c->mask, 0, n_bins * sizeof *c->mask);
     if (c->ccount)
         memset(c->ccount, 0, n_bins * 32 * sizeof *c->ccount);
     c->ns = 0;
@@ -807,7 +743,7 @@ dd_status dd__pack_cns(const dd__pack_inst *in, uint64_t seed, size_t lb,
         }
     }
 done:
-    cns_fini(&c);
+    dd__arena_fini(&c.arena);
     free(take);
     free(best_take);
     free(suffix);

@@ -434,17 +434,17 @@ static int branch(xs *s, size_t left_items, size_t left_bins, int64_t gap,
     return 0;
 }
 
-typedef struct rc_key {
-    int64_t rc;
-    uint32_t p;
-} rc_key;
-
-static int cmp_rc_desc(const void *a, const void *b)
+/* out[0..n_pat): the patterns by decreasing reduced cost, or by
+ * decreasing room; false when out of memory. */
+static bool order_patterns(const xs *s, bool by_room, dd__pack_rank *keys, uint32_t *out)
 {
-    const rc_key *x = a, *y = b;
-    if (x->rc != y->rc)
-        return x->rc < y->rc ? 1 : -1;
-    return (x->p > y->p) - (x->p < y->p);
+    for (size_t p = 0; p < s->n_pat; p++)
+        keys[p] = (dd__pack_rank){by_room ? s->pat[p].room : s->pat[p].rc, (uint32_t)p};
+    if (!dd__pack_rank_sort(keys, s->n_pat))
+        return false;
+    for (size_t p = 0; p < s->n_pat; p++)
+        out[p] = keys[p].i;
+    return true;
 }
 
 /* Per-type pattern lists and the usable counts. */
@@ -494,23 +494,14 @@ static int build_lists(xs *s)
         s->usable[t] = s->lbeg[t + 1] - s->lbeg[t];
     s->by_rc = malloc((s->n_pat ? s->n_pat : 1) * sizeof *s->by_rc);
     s->by_room = malloc((s->n_pat ? s->n_pat : 1) * sizeof *s->by_room);
-    rc_key *keys = malloc((s->n_pat ? s->n_pat : 1) * sizeof *keys);
+    dd__pack_rank *keys = malloc((s->n_pat ? s->n_pat : 1) * sizeof *keys);
     if (!s->by_rc || !s->by_room || !keys) {
         free(keys);
         return -1;
     }
-    for (size_t p = 0; p < s->n_pat; p++)
-        keys[p] = (rc_key){s->pat[p].rc, (uint32_t)p};
-    qsort(keys, s->n_pat, sizeof *keys, cmp_rc_desc);
-    for (size_t p = 0; p < s->n_pat; p++)
-        s->by_rc[p] = keys[p].p;
-    for (size_t p = 0; p < s->n_pat; p++)
-        keys[p] = (rc_key){s->pat[p].room, (uint32_t)p};
-    qsort(keys, s->n_pat, sizeof *keys, cmp_rc_desc);
-    for (size_t p = 0; p < s->n_pat; p++)
-        s->by_room[p] = keys[p].p;
+    bool ok = order_patterns(s, false, keys, s->by_rc) && order_patterns(s, true, keys, s->by_room);
     free(keys);
-    return 0;
+    return ok ? 0 : -1;
 }
 
 int dd__pack_exact(const dd__pack_exact_in *in, dd__pack_budget *bud,

@@ -81,14 +81,11 @@ static void seg_place(seg *t, size_t bin, const int64_t *s, uint32_t klass)
     }
 }
 
-dd_status dd__pack_ffd(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out)
+/* First-fit decreasing (n > 0 items). */
+static dd_status first_fit(const dd__pack_inst *in, uint32_t *bin_of, size_t *n_bins_out)
 {
     size_t n = in->n;
     unsigned nd = in->nd;
-    *n_bins_out = 0;
-    if (n == 0)
-        return DD_OK;
     seg t = {0};
     t.nd = nd;
     t.leaves = 1;
@@ -135,14 +132,11 @@ dd_status dd__pack_ffd(const dd__pack_inst *in, uint32_t *bin_of,
     return DD_OK;
 }
 
-dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out)
+/* Best-fit decreasing (n > 0 items). */
+static dd_status best_fit(const dd__pack_inst *in, uint32_t *bin_of, size_t *n_bins_out)
 {
     size_t n = in->n;
     unsigned nd = in->nd;
-    *n_bins_out = 0;
-    if (n == 0)
-        return DD_OK;
     int64_t *load = calloc(n * nd, sizeof *load);
     int64_t *wload = calloc(n, sizeof *wload);
     uint32_t *mask = calloc(n, sizeof *mask);
@@ -160,11 +154,7 @@ dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
         for (size_t b = 0; b < open; b++) {
             if (wload[b] <= best_w)
                 continue;
-            const int64_t *l = load + b * nd;
-            unsigned d = 0;
-            while (d < nd && l[d] + s[d] <= in->cap[d])
-                d++;
-            if (d < nd || (in->klass && (mask[b] & in->conf[i])))
+            if (!dd__pack_fits(in, load + b * nd, mask[b], i))
                 continue;
             best = b;
             best_w = wload[b];
@@ -220,13 +210,10 @@ static void mbs_rec(mbs *s, size_t j)
             return;
         uint32_t i = s->items[j];
         const int64_t *sz = in->size + (size_t)i * in->nd;
-        unsigned d = 0;
-        while (d < in->nd && s->load[d] + sz[d] <= in->cap[d])
-            d++;
-        if (d < in->nd || (in->klass && (s->mask & in->conf[i])))
+        if (!dd__pack_fits(in, s->load, s->mask, i))
             continue;
         uint32_t old_mask = s->mask;
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             s->load[d] += sz[d];
         s->w += in->w[i];
         if (in->klass)
@@ -236,18 +223,15 @@ static void mbs_rec(mbs *s, size_t j)
         s->n_cur--;
         s->mask = old_mask;
         s->w -= in->w[i];
-        for (d = 0; d < in->nd; d++)
+        for (unsigned d = 0; d < in->nd; d++)
             s->load[d] -= sz[d];
     }
 }
 
-dd_status dd__pack_mbs(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out)
+/* Minimum bin slack (n > 0 items). */
+static dd_status min_slack(const dd__pack_inst *in, uint32_t *bin_of, size_t *n_bins_out)
 {
     size_t n = in->n;
-    *n_bins_out = 0;
-    if (n == 0)
-        return DD_OK;
     uint32_t *rem = malloc(n * sizeof *rem);
     uint32_t *cur = malloc(n * sizeof *cur);
     uint32_t *best = malloc(n * sizeof *best);
@@ -301,4 +285,21 @@ dd_status dd__pack_mbs(const dd__pack_inst *in, uint32_t *bin_of,
     free(suffix);
     *n_bins_out = bins;
     return DD_OK;
+}
+
+dd_status dd__pack_greedy(const dd__pack_inst *in, dd__pack_rule rule, uint32_t *bin_of,
+                          size_t *n_bins_out)
+{
+    *n_bins_out = 0;
+    if (in->n == 0)
+        return DD_OK;
+    switch (rule) {
+    case DD__PACK_FFD:
+        return first_fit(in, bin_of, n_bins_out);
+    case DD__PACK_BFD:
+        return best_fit(in, bin_of, n_bins_out);
+    case DD__PACK_MBS:
+        return min_slack(in, bin_of, n_bins_out);
+    }
+    return DD_EARG;
 }

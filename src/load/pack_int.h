@@ -13,6 +13,7 @@
 #ifndef DD_LOAD_PACK_INT_H
 #define DD_LOAD_PACK_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,9 +34,43 @@ typedef struct dd__pack_inst {
     uint32_t *orig;  /* internal index -> caller index */
     uint32_t *klass; /* NULL when there are no conflicts */
     uint32_t *conf;  /* classes item i may not share a bin with */
+    dd_arena arena;  /* the arrays above: dd__arena_fini frees them */
 } dd__pack_inst;
 
 /* Monotonic clock in seconds. */
+
+/* Items in bins (pack_bins.c), for the local searches: bin[i] is item i's
+ * bin or DD__PACK_NONE, each bin's items a list from head[] through
+ * next[]/prev[], with its count, load (bin * nd + d) and scalar weight.
+ * The arrays live in the arena given to init. */
+typedef struct dd__pack_bins {
+    const dd__pack_inst *in;
+    uint32_t *bin;
+    uint32_t *head, *next, *prev;
+    uint32_t *cnt;
+    int64_t *load;
+    int64_t *wload;
+} dd__pack_bins;
+
+/* Room for in->n items in n_bins bins, all empty; false when out of memory. */
+bool dd__pack_bins_init(dd__pack_bins *b, const dd__pack_inst *in, size_t n_bins, dd_arena *a);
+/* Bins [0, n_bins) emptied (their items' bin[] is left as it was). */
+void dd__pack_bins_clear(dd__pack_bins *b, size_t n_bins);
+/* Item i (in no bin) into bin `bin`. */
+void dd__pack_bins_put(dd__pack_bins *b, uint32_t bin, uint32_t i);
+/* Item i out of its bin; returns that bin. */
+uint32_t dd__pack_bins_take(dd__pack_bins *b, uint32_t i);
+
+/* A value and the index of what it measures: items by weight, patterns by
+ * reduced cost or room. */
+typedef struct dd__pack_rank {
+    int64_t v;
+    uint32_t i;
+} dd__pack_rank;
+
+/* Sort r[0..n): the largest value first, then by index; false when out of
+ * memory. */
+bool dd__pack_rank_sort(dd__pack_rank *r, size_t n);
 
 /* Budget shared by the phases of one solve. */
 typedef struct dd__pack_budget {
@@ -49,23 +84,36 @@ typedef struct dd__pack_budget {
  * evaluation). */
 int dd__pack_budget_out(dd__pack_budget *b);
 
+/* Does item i fit a bin holding `load` (nd values) and the classes `mask`:
+ * room in every dimension, and no class it conflicts with? */
+static inline bool dd__pack_fits(const dd__pack_inst *in, const int64_t *load, uint32_t mask,
+                                 size_t i)
+{
+    const int64_t *s = in->size + i * in->nd;
+    for (unsigned d = 0; d < in->nd; d++)
+        if (load[d] + s[d] > in->cap[d])
+            return false;
+    return !(in->klass && (mask & in->conf[i]));
+}
+
 /* Lower bounds on the instance (in internal order). */
 dd_status dd__pack_bounds(const dd__pack_inst *in, dd_pack_bounds *out);
 
-/*
- * First-fit decreasing in internal order (items are already sorted), over
- * a segment tree of bin residuals: bin_of[n] receives bin numbers,
- * returns the number of bins via *n_bins_out.
- */
-dd_status dd__pack_ffd(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out);
-/* Best-fit decreasing, O(n * bins): for moderate n only. */
-dd_status dd__pack_bfd(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out);
+/* The constructive rules (pack_greedy.c), in internal order (items are
+ * already sorted). */
+typedef enum dd__pack_rule {
+    /* first-fit decreasing over a segment tree of bin residuals */
+    DD__PACK_FFD,
+    /* best-fit decreasing, O(n * bins): for moderate n only */
+    DD__PACK_BFD,
+    /* minimum bin slack (MBS'), about n * 4000 search nodes: moderate n */
+    DD__PACK_MBS,
+} dd__pack_rule;
 
-/* Minimum bin slack (MBS'), about n * 4000 search nodes: moderate n. */
-dd_status dd__pack_mbs(const dd__pack_inst *in, uint32_t *bin_of,
-                       size_t *n_bins_out);
+/* Pack by `rule`: bin_of[n] receives bin numbers, *n_bins_out the number
+ * of bins (0 for no items). */
+dd_status dd__pack_greedy(const dd__pack_inst *in, dd__pack_rule rule, uint32_t *bin_of,
+                          size_t *n_bins_out);
 
 /*
  * Consistent neighbourhood search: improve the packing in bin_of (n_bins

@@ -124,34 +124,33 @@ static int64_t max_copies(const dd__pack_lp *lp, size_t t, int64_t dt)
     return k < dt ? k : dt;
 }
 
+/* *p reallocated to n elements of `elem` bytes; false, *p unchanged, when
+ * out of memory. The arrays that grow together each have their capacity
+ * raised only once all of them have grown. */
+static bool resize(void **p, size_t n, size_t elem)
+{
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return false;
+    *p = q;
+    return true;
+}
+
 static int grow_pool(dd__pack_lp *lp, size_t add_nnz)
 {
     if (lp->n_cols + 1 >= lp->cols_cap) {
         size_t nc = lp->cols_cap ? 2 * lp->cols_cap : 256;
-        size_t *cb = realloc(lp->cbeg, (nc + 1) * sizeof *cb);
-        if (!cb)
+        if (!resize((void **)&lp->cbeg, nc + 1, sizeof *lp->cbeg) ||
+            !resize((void **)&lp->basic, nc, sizeof *lp->basic) ||
+            !resize((void **)&lp->improper, nc, sizeof *lp->improper))
             return -1;
-        lp->cbeg = cb;
-        uint32_t *bs = realloc(lp->basic, nc * sizeof *bs);
-        if (!bs)
-            return -1;
-        lp->basic = bs;
-        uint8_t *ip = realloc(lp->improper, nc);
-        if (!ip)
-            return -1;
-        lp->improper = ip;
         lp->cols_cap = nc;
     }
     if (lp->nnz + add_nnz > lp->nnz_cap) {
         size_t nn = 2 * (lp->nnz + add_nnz);
-        uint32_t *ci = realloc(lp->cidx, nn * sizeof *ci);
-        if (!ci)
+        if (!resize((void **)&lp->cidx, nn, sizeof *lp->cidx) ||
+            !resize((void **)&lp->cval, nn, sizeof *lp->cval))
             return -1;
-        lp->cidx = ci;
-        int32_t *cv = realloc(lp->cval, nn * sizeof *cv);
-        if (!cv)
-            return -1;
-        lp->cval = cv;
         lp->nnz_cap = nn;
     }
     return 0;
@@ -502,14 +501,9 @@ static int dual_phase(dd__pack_lp *lp, dd__pack_budget *bud)
      * and the pivot row; surpluses after the pool columns */
     if (lp->dj_cap < nc + m) {
         size_t cap = 2 * (nc + m);
-        double *dj = realloc(lp->dj, cap * sizeof *dj);
-        if (!dj)
+        if (!resize((void **)&lp->dj, cap, sizeof *lp->dj) ||
+            !resize((void **)&lp->alpha, cap, sizeof *lp->alpha))
             return -1;
-        lp->dj = dj;
-        double *al = realloc(lp->alpha, cap * sizeof *al);
-        if (!al)
-            return -1;
-        lp->alpha = al;
         lp->dj_cap = cap;
     }
     double *dj = lp->dj, *alpha = lp->alpha;

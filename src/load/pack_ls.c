@@ -68,11 +68,8 @@ typedef struct ls {
     int64_t scale[DD_PACK_MAX_DIMS];
     dd_rng rng;
     dd__pack_budget *bud;
-    uint32_t *bin;
-    uint32_t *head, *next, *prev;
-    uint32_t *cnt;
-    int64_t *load; /* bin * nd + d */
-    int64_t *wload;
+    dd_arena arena; /* every array of the search */
+    dd__pack_bins bins;
     int64_t *over;
     uint32_t *ovl, *ovpos; /* overloaded bins */
     size_t n_ov;
@@ -113,7 +110,7 @@ static int64_t over_of(const ls *s, const int64_t *load)
 
 static void ov_update(ls *s, uint32_t b)
 {
-    int64_t o = over_of(s, s->load + (size_t)b * s->nd);
+    int64_t o = over_of(s, s->bins.load + (size_t)b * s->nd);
     s->F += o - s->over[b];
     s->over[b] = o;
     int listed = s->ovpos[b] != NONE;
@@ -128,44 +125,12 @@ static void ov_update(ls *s, uint32_t b)
     }
 }
 
-static void put(ls *s, uint32_t b, uint32_t i)
-{
-    const dd__pack_inst *in = s->in;
-    s->bin[i] = b;
-    s->prev[i] = NONE;
-    s->next[i] = s->head[b];
-    if (s->head[b] != NONE)
-        s->prev[s->head[b]] = i;
-    s->head[b] = i;
-    s->cnt[b]++;
-    for (unsigned d = 0; d < s->nd; d++)
-        s->load[(size_t)b * s->nd + d] += in->size[(size_t)i * s->nd + d];
-    s->wload[b] += in->w[i];
-}
-
-static void take(ls *s, uint32_t i)
-{
-    const dd__pack_inst *in = s->in;
-    uint32_t b = s->bin[i];
-    if (s->prev[i] != NONE)
-        s->next[s->prev[i]] = s->next[i];
-    else
-        s->head[b] = s->next[i];
-    if (s->next[i] != NONE)
-        s->prev[s->next[i]] = s->prev[i];
-    s->cnt[b]--;
-    for (unsigned d = 0; d < s->nd; d++)
-        s->load[(size_t)b * s->nd + d] -= in->size[(size_t)i * s->nd + d];
-    s->wload[b] -= in->w[i];
-    s->bin[i] = NONE;
-}
-
 /* Classes of bin b's items, or 0 without conflicts. */
 static uint32_t bin_mask(const ls *s, uint32_t b)
 {
     uint32_t k = 0;
     if (s->in->klass)
-        for (uint32_t i = s->head[b]; i != NONE; i = s->next[i])
+        for (uint32_t i = s->bins.head[b]; i != NONE; i = s->bins.next[i])
             k |= s->in->klass[i];
     return k;
 }
@@ -179,7 +144,7 @@ static size_t parts_of(ls *s, uint32_t b, part *out, int with_empty)
     const dd__pack_inst *in = s->in;
     unsigned nd = s->nd;
     size_t k = 0, np = 0;
-    for (uint32_t i = s->head[b]; i != NONE; i = s->next[i])
+    for (uint32_t i = s->bins.head[b]; i != NONE; i = s->bins.next[i])
         s->tmp[k++] = i;
     int conflicts = in->klass != NULL;
     if (with_empty) {
@@ -242,9 +207,9 @@ static void eval_pair(ls *s, ls_move *best, uint32_t b1, size_t n1, uint32_t b2,
     const dd__pack_inst *in = s->in;
     unsigned nd = s->nd;
     size_t n2 = parts_of(s, b2, s->p2, 1);
-    const int64_t *l1 = s->load + (size_t)b1 * nd, *l2 = s->load + (size_t)b2 * nd;
+    const int64_t *l1 = s->bins.load + (size_t)b1 * nd, *l2 = s->bins.load + (size_t)b2 * nd;
     int64_t base = s->over[b1] + s->over[b2];
-    __int128 w1 = s->wload[b1], w2 = s->wload[b2];
+    __int128 w1 = s->bins.wload[b1], w2 = s->bins.wload[b2];
     __int128 sq0 = w1 * w1 + w2 * w2;
     int64_t n1l[DD_PACK_MAX_DIMS], n2l[DD_PACK_MAX_DIMS];
     for (size_t x = 0; x < n1; x++) {
@@ -287,9 +252,9 @@ static void eval_pair(ls *s, ls_move *best, uint32_t b1, size_t n1, uint32_t b2,
 
 static void move_item(ls *s, uint32_t i, uint32_t to)
 {
-    uint32_t from = s->bin[i];
-    take(s, i);
-    put(s, to, i);
+    uint32_t from = s->bins.bin[i];
+    dd__pack_bins_take(&s->bins, i);
+    dd__pack_bins_put(&s->bins, to, i);
     s->tabu_bin[i] = from;
     s->tabu_until[i] = s->it + LS_TT_MIN + dd_rng_below(&s->rng, LS_TT_RAND);
 }
@@ -313,14 +278,11 @@ static void apply(ls *s, uint32_t b1, const ls_move *mv)
 
 static void clear_bins(ls *s, size_t nb)
 {
+    dd__pack_bins_clear(&s->bins, nb);
     for (size_t b = 0; b < nb; b++) {
-        s->head[b] = NONE;
-        s->cnt[b] = 0;
-        s->wload[b] = 0;
         s->over[b] = 0;
         s->ovpos[b] = NONE;
     }
-    memset(s->load, 0, nb * s->nd * sizeof *s->load);
     s->n_ov = 0;
     s->F = 0;
 }
@@ -341,17 +303,17 @@ static int load_minus_one(ls *s, const uint32_t *bin_of, size_t nb, uint32_t dro
     for (size_t i = s->n; i-- > 0;) {
         uint32_t b = bin_of[i];
         if (b == drop) {
-            s->bin[i] = NONE;
+            s->bins.bin[i] = NONE;
             continue;
         }
         /* the last bin takes the dropped bin's number */
         if (b == nb - 1)
             b = drop;
-        put(s, b, (uint32_t)i);
+        dd__pack_bins_put(&s->bins, b, (uint32_t)i);
     }
     s->m = nb - 1;
     for (size_t i = 0; i < s->n; i++)
-        if (s->bin[i] == NONE)
+        if (s->bins.bin[i] == NONE)
             s->tmp[k++] = (uint32_t)i; /* internal order: heaviest first */
     int64_t nl[DD_PACK_MAX_DIMS];
     for (size_t x = 0; x < k; x++) {
@@ -363,22 +325,22 @@ static int load_minus_one(ls *s, const uint32_t *bin_of, size_t nb, uint32_t dro
             if (in->klass && (bin_mask(s, b) & in->conf[i]))
                 continue;
             for (unsigned d = 0; d < nd; d++)
-                nl[d] = s->load[(size_t)b * nd + d] + sz[d];
+                nl[d] = s->bins.load[(size_t)b * nd + d] + sz[d];
             int64_t dO = over_of(s, nl) - s->over[b];
             int fit = dO == 0;
             /* fits: the fullest such bin; else the least added overload */
             if (best == NONE || (fit && !best_fit) ||
-                (fit && best_fit && s->wload[b] > best_val) ||
+                (fit && best_fit && s->bins.wload[b] > best_val) ||
                 (!fit && !best_fit && dO < best_val)) {
                 best = b;
                 best_fit = fit;
-                best_val = fit ? s->wload[b] : dO;
+                best_val = fit ? s->bins.wload[b] : dO;
             }
         }
         if (best == NONE)
             return 0; /* conflicts everywhere: overload cannot repair it */
-        put(s, best, i);
-        s->over[best] = over_of(s, s->load + (size_t)best * nd);
+        dd__pack_bins_put(&s->bins, best, i);
+        s->over[best] = over_of(s, s->bins.load + (size_t)best * nd);
     }
     s->F = 0;
     s->n_ov = 0;
@@ -395,22 +357,22 @@ static uint32_t pick_drop(ls *s, const uint32_t *bin_of, size_t nb, int random)
 {
     clear_bins(s, nb);
     for (size_t i = 0; i < s->n; i++)
-        s->wload[bin_of[i]] += s->in->w[i];
+        s->bins.wload[bin_of[i]] += s->in->w[i];
     uint32_t best = (uint32_t)dd_rng_below(&s->rng, nb);
     if (random) {
         for (int t = 1; t < 3; t++) {
             uint32_t b = (uint32_t)dd_rng_below(&s->rng, nb);
-            if (s->wload[b] < s->wload[best])
+            if (s->bins.wload[b] < s->bins.wload[best])
                 best = b;
         }
         return best;
     }
     uint64_t ties = 0;
     for (uint32_t b = 0; b < nb; b++) {
-        if (s->wload[b] < s->wload[best]) {
+        if (s->bins.wload[b] < s->bins.wload[best]) {
             best = b;
             ties = 1;
-        } else if (s->wload[b] == s->wload[best] &&
+        } else if (s->bins.wload[b] == s->bins.wload[best] &&
                    dd_rng_below(&s->rng, ++ties) == 0) {
             best = b;
         }
@@ -418,47 +380,23 @@ static uint32_t pick_drop(ls *s, const uint32_t *bin_of, size_t nb, int random)
     return best;
 }
 
-static void ls_fini(ls *s)
-{
-    free(s->bin);
-    free(s->head);
-    free(s->next);
-    free(s->prev);
-    free(s->cnt);
-    free(s->load);
-    free(s->wload);
-    free(s->over);
-    free(s->ovl);
-    free(s->ovpos);
-    free(s->tabu_until);
-    free(s->tabu_bin);
-    free(s->p1);
-    free(s->p2);
-    free(s->tmp);
-}
-
+/* The search's arrays, in its arena (zeroed), for nb bins. */
 static dd_status ls_init(ls *s, size_t nb)
 {
     size_t n = s->n ? s->n : 1, b = nb ? nb : 1;
     size_t max_parts = 1 + n + (size_t)LS_PAIR_MAX * (LS_PAIR_MAX - 1) / 2;
-    s->bin = malloc(n * sizeof *s->bin);
-    s->head = malloc(b * sizeof *s->head);
-    s->next = malloc(n * sizeof *s->next);
-    s->prev = malloc(n * sizeof *s->prev);
-    s->cnt = malloc(b * sizeof *s->cnt);
-    s->load = malloc(b * s->nd * sizeof *s->load);
-    s->wload = malloc(b * sizeof *s->wload);
-    s->over = malloc(b * sizeof *s->over);
-    s->ovl = malloc(b * sizeof *s->ovl);
-    s->ovpos = malloc(b * sizeof *s->ovpos);
-    s->tabu_until = calloc(n, sizeof *s->tabu_until);
-    s->tabu_bin = malloc(n * sizeof *s->tabu_bin);
-    s->p1 = malloc(max_parts * sizeof *s->p1);
-    s->p2 = malloc(max_parts * sizeof *s->p2);
-    s->tmp = malloc(n * sizeof *s->tmp);
-    if (!s->bin || !s->head || !s->next || !s->prev || !s->cnt || !s->load ||
-        !s->wload || !s->over || !s->ovl || !s->ovpos || !s->tabu_until ||
-        !s->tabu_bin || !s->p1 || !s->p2 || !s->tmp)
+    dd_arena *a = &s->arena;
+    dd__arena_init(a, 0);
+    s->over = dd__arena_array(a, b, sizeof *s->over);
+    s->ovl = dd__arena_array(a, b, sizeof *s->ovl);
+    s->ovpos = dd__arena_array(a, b, sizeof *s->ovpos);
+    s->tabu_until = dd__arena_array(a, n, sizeof *s->tabu_until);
+    s->tabu_bin = dd__arena_array(a, n, sizeof *s->tabu_bin);
+    s->p1 = dd__arena_array(a, max_parts, sizeof *s->p1);
+    s->p2 = dd__arena_array(a, max_parts, sizeof *s->p2);
+    s->tmp = dd__arena_array(a, n, sizeof *s->tmp);
+    if (!dd__pack_bins_init(&s->bins, s->in, b, a) || !s->over || !s->ovl || !s->ovpos ||
+        !s->tabu_until || !s->tabu_bin || !s->p1 || !s->p2 || !s->tmp)
         return DD_ENOMEM;
     for (size_t i = 0; i < n; i++)
         s->tabu_bin[i] = NONE;
@@ -487,7 +425,7 @@ dd_status dd__pack_ls(const dd__pack_inst *in, uint64_t seed, size_t goal,
     while (!dd__pack_budget_out(bud)) {
         if (s.F == 0) {
             for (size_t i = 0; i < s.n; i++)
-                bin_of[i] = s.bin[i];
+                bin_of[i] = s.bins.bin[i];
             *n_bins = s.m;
             if (s.m <= goal ||
                 !load_minus_one(&s, bin_of, *n_bins, pick_drop(&s, bin_of, *n_bins, 0)))
@@ -535,6 +473,6 @@ dd_status dd__pack_ls(const dd__pack_inst *in, uint64_t seed, size_t goal,
         }
     }
 done:
-    ls_fini(&s);
+    dd__arena_fini(&s.arena);
     return st;
 }

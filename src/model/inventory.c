@@ -959,21 +959,30 @@ static bool text_time(inv *v, const dd_csv_row *row, int i, const char *s, const
     return true;
 }
 
-/* "12", "sortie 12", "#12" */
-static bool event_sortie(inv *v, const dd_csv_row *row, const char *s, int32_t *out)
+/* A numbered reference in the subject cell: "12", "<word> 12" (the word
+ * in any case), "#12"; else "expected <what>, got '...'". */
+static bool numbered_ref(inv *v, const dd_csv_row *row, const char *s, const char *word,
+                         const char *what, int32_t *out)
 {
     const char *p = s;
-    if (!strncasecmp(p, "sortie", 6))
-        p += 6;
+    size_t wl = strlen(word);
+    if (!strncasecmp(p, word, wl))
+        p += wl;
     while (*p == ' ' || *p == '#')
         p++;
     int64_t x;
     if (!*p || dd__parse_int(p, &x) || x < 1 || x > INT32_MAX) {
-        cell_err(v, row, E_SUBJECT, "expected a sortie number of the plan, got '%s'", s);
+        cell_err(v, row, E_SUBJECT, "expected %s, got '%s'", what, s);
         return false;
     }
     *out = (int32_t)x;
     return true;
+}
+
+/* "12", "sortie 12", "#12" */
+static bool event_sortie(inv *v, const dd_csv_row *row, const char *s, int32_t *out)
+{
+    return numbered_ref(v, row, s, "sortie", "a sortie number of the plan", out);
 }
 
 static int32_t event_id(inv *v, const dd_csv_row *row, const dd_idmap *m, const char *what,
@@ -1135,19 +1144,8 @@ static bool until_value(inv *v, const dd_csv_row *row, const char *val, dd_event
 /* retracted: "12", "event 12", "#12". */
 static bool retracted_ref(inv *v, const dd_csv_row *row, const char *subj, dd_event *e)
 {
-    const char *q = subj;
-    if (!strncasecmp(q, "event", 5))
-        q += 5;
-    while (*q == ' ' || *q == '#')
-        q++;
-    int64_t x;
-    if (!*q || dd__parse_int(q, &x) || x < 1 || x > INT32_MAX) {
-        cell_err(v, row, E_SUBJECT,
-                 "expected the number of an event in the log ('track log'), got '%s'", subj);
-        return false;
-    }
-    e->ref = (int32_t)x;
-    return true;
+    return numbered_ref(v, row, subj, "event", "the number of an event in the log ('track log')",
+                        &e->ref);
 }
 
 /* The subject and value of an event of kind k. */

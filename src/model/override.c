@@ -159,16 +159,26 @@ dd_status dd_param_resolve(const dd_scenario *s, const char *name, size_t len, d
     return DD_EINPUT;
 }
 
+/* text[0..len) as a string in buf[size]; when it is empty or does not
+ * fit, false with `missing` or `too_long` in why. */
+static bool word(const char *text, size_t len, char *buf, size_t size, const char *missing,
+                 const char *too_long, char *why, size_t why_size)
+{
+    if (len == 0 || len >= size) {
+        snprintf(why, why_size, "%s", len ? too_long : missing);
+        return false;
+    }
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    return true;
+}
+
 dd_status dd_param_parse(const dd_scenario *s, const dd_param *p, const char *text, size_t len,
                          int64_t *out, char *why, size_t why_size)
 {
     char buf[80];
-    if (len == 0 || len >= sizeof buf) {
-        snprintf(why, why_size, len ? "value too long" : "a value is missing");
+    if (!word(text, len, buf, sizeof buf, "a value is missing", "value too long", why, why_size))
         return DD_EINPUT;
-    }
-    memcpy(buf, text, len);
-    buf[len] = 0;
     const char *err;
     if (p->type == DD_PARAM_COUNT) {
         int64_t v;
@@ -215,12 +225,9 @@ dd_status dd_param_parse_step(const dd_param *p, const char *text, size_t len, i
                               char *why, size_t why_size)
 {
     char buf[80];
-    if (len == 0 || len >= sizeof buf) {
-        snprintf(why, why_size, len ? "step too long" : "a step is missing after ':'");
+    if (!word(text, len, buf, sizeof buf, "a step is missing after ':'", "step too long", why,
+              why_size))
         return DD_EINPUT;
-    }
-    memcpy(buf, text, len);
-    buf[len] = 0;
     if (p->type == DD_PARAM_COUNT) {
         int64_t v;
         if (dd__parse_int(buf, &v) || v < 1) {

@@ -159,34 +159,32 @@ static const char *skip_ws(const char *s)
     return s;
 }
 
-const char *dd__parse_number(const char *s, double *out)
+/* A number alone in s, or, with `percent`, one that a '%' may follow (a
+ * hundredth then). */
+static const char *number(const char *s, bool percent, double *out)
 {
+    const char *bad = percent ? "expected a number or a percentage" : "expected a number";
     const char *p = skip_ws(s);
     if (!*p)
         return "expected a number, got nothing";
     if (!read_number(&p, out))
-        return "expected a number";
+        return bad;
     p = skip_ws(p);
-    if (*p)
-        return "expected a number";
-    return NULL;
+    if (percent && *p == '%') {
+        *out /= 100;
+        p = skip_ws(p + 1);
+    }
+    return *p ? bad : NULL;
+}
+
+const char *dd__parse_number(const char *s, double *out)
+{
+    return number(s, false, out);
 }
 
 const char *dd__parse_fraction(const char *s, double *out)
 {
-    const char *p = skip_ws(s);
-    if (!*p)
-        return "expected a number, got nothing";
-    if (!read_number(&p, out))
-        return "expected a number or a percentage";
-    p = skip_ws(p);
-    if (*p == '%') {
-        *out /= 100;
-        p = skip_ws(p + 1);
-    }
-    if (*p)
-        return "expected a number or a percentage";
-    return NULL;
+    return number(s, true, out);
 }
 
 const char *dd__parse_int(const char *s, int64_t *out)

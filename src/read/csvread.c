@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sbuf.h"
 #include "read/ytree.h"
 
 typedef struct reader {
@@ -14,8 +15,7 @@ typedef struct reader {
     dd_csv_row_fn fn;
     void *ctx;
     /* the record being built: fields copied into one buffer */
-    char *buf;
-    size_t buf_len, buf_cap;
+    dd__sbuf text; /* each field ends with its NUL */
     size_t *starts;
     size_t *lens;
     const char **ptrs;
@@ -51,24 +51,13 @@ static void on_field(void *field, size_t len, void *data)
         }
         r->cap_fields = cap;
     }
-    if (r->buf_len + len + 1 > r->buf_cap) {
-        size_t cap = r->buf_cap ? 2 * r->buf_cap : 1024;
-        while (cap < r->buf_len + len + 1)
-            cap *= 2;
-        char *b = realloc(r->buf, cap);
-        if (!b) {
-            r->oom = true;
-            return;
-        }
-        r->buf = b;
-        r->buf_cap = cap;
-    }
-    r->starts[r->n_fields] = r->buf_len;
+    r->starts[r->n_fields] = r->text.n;
     r->lens[r->n_fields] = len;
-    if (len)
-        memcpy(r->buf + r->buf_len, field, len);
-    r->buf[r->buf_len + len] = '\0';
-    r->buf_len += len + 1;
+    if (!dd__sbuf_add(&r->text, field, len)) {
+        r->oom = true;
+        return;
+    }
+    r->text.n++; /* keep the NUL that ends the field */
     r->n_fields++;
 }
 
@@ -78,17 +67,17 @@ static void on_record(int c, void *data)
     reader *r = data;
     if (r->oom || r->stop) {
         r->n_fields = 0;
-        r->buf_len = 0;
+        r->text.n = 0;
         return;
     }
     for (size_t i = 0; i < r->n_fields; i++)
-        r->ptrs[i] = r->buf + r->starts[i];
+        r->ptrs[i] = r->text.p + r->starts[i];
     dd_csv_row row = {r->n_fields, r->ptrs, r->lens, r->rec_line,
                       r->rec_off,  r->index++, r->sep, NULL};
     if (!r->fn(r->ctx, &row))
         r->stop = true;
     r->n_fields = 0;
-    r->buf_len = 0;
+    r->text.n = 0;
     r->need_start = true;
 }
 
@@ -263,7 +252,7 @@ dd_status dd__csv_read(const char *file, const char *text, size_t len, dd_diags 
         st = DD_EINPUT;
     }
     csv_free(&p);
-    free(r.buf);
+    free(r.text.p);
     free(r.starts);
     free(r.lens);
     free(r.ptrs);

@@ -231,6 +231,23 @@ bool dd__jr_bool(dd__jr *r, const dd_ynode *map, const char *path, const char *k
     return true;
 }
 
+/* A quoted string that `parse` reads into *out; else a located error:
+ * "expected <what>" (" or null" after it when null is allowed). */
+static bool parsed_text(dd__jr *r, const dd_ynode *v, const char *p,
+                        bool (*parse)(const char *, int64_t *), int64_t *out, const char *what,
+                        bool nullable)
+{
+    bool text = v->kind == DD_Y_SCALAR && v->quoted;
+    if (text && parse(v->text, out))
+        return true;
+    if (text)
+        dd__jr_err(r, v, p, "expected %s, got '%s'", what, v->text);
+    else
+        dd__jr_err(r, v, p, "expected %s%s, got %s", what, nullable ? " or null" : "",
+                   dd__jr_type(v));
+    return false;
+}
+
 bool dd__jr_utc(dd__jr *r, const dd_ynode *map, const char *path, const char *key,
                 bool nullable, int64_t *unix_out, bool *is_null)
 {
@@ -244,15 +261,8 @@ bool dd__jr_utc(dd__jr *r, const dd_ynode *map, const char *path, const char *ke
         *is_null = true;
         return true;
     }
-    bool text = v->kind == DD_Y_SCALAR && v->quoted;
-    if (text && dd__parse_utc_minute(v->text, unix_out))
-        return true;
-    if (text)
-        dd__jr_err(r, v, p, "expected a UTC time such as 2024-06-07T14:30Z, got '%s'", v->text);
-    else
-        dd__jr_err(r, v, p, "expected a UTC time such as 2024-06-07T14:30Z%s, got %s",
-                   nullable ? " or null" : "", dd__jr_type(v));
-    return false;
+    return parsed_text(r, v, p, dd__parse_utc_minute, unix_out,
+                       "a UTC time such as 2024-06-07T14:30Z", nullable);
 }
 
 bool dd__jr_date(dd__jr *r, const dd_ynode *map, const char *path, const char *key,
@@ -262,12 +272,5 @@ bool dd__jr_date(dd__jr *r, const dd_ynode *map, const char *path, const char *k
     dd_ynode *v = value(r, map, path, key, p);
     if (!v)
         return false;
-    bool text = v->kind == DD_Y_SCALAR && v->quoted;
-    if (text && dd__parse_date(v->text, days_out))
-        return true;
-    if (text)
-        dd__jr_err(r, v, p, "expected a date such as 2024-06-07, got '%s'", v->text);
-    else
-        dd__jr_err(r, v, p, "expected a date such as 2024-06-07, got %s", dd__jr_type(v));
-    return false;
+    return parsed_text(r, v, p, dd__parse_date, days_out, "a date such as 2024-06-07", false);
 }

@@ -24,36 +24,12 @@
 
 #include "base/arena.h"
 #include "base/cmp.h"
+#include "base/diag.h"
+#include "base/sbuf.h"
 #include "read/civil.h"
 
 #define MAX_ROWS 1048576u /* Excel's own limits */
 #define MAX_COLS 16384u
-
-/* ---- growable byte buffer --------------------------------------------- */
-
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static bool buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return false;
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return true;
-}
 
 /* ---- the reader's state ----------------------------------------------- */
 
@@ -88,7 +64,7 @@ typedef struct xr {
     const char *want_rid;
     const char *sheet_name;
     /* shared strings: NUL-terminated strings in sst, where in sst_v */
-    buf sst;
+    dd__sbuf sst;
     struct sstr {
         size_t at, len;
     } *sst_v;
@@ -101,7 +77,7 @@ typedef struct xr {
     /* the sheet */
     cell *cells;
     size_t n_cells, cap_cells;
-    buf own;
+    dd__sbuf own;
     range *merges;
     size_t n_merges, cap_merges;
     /* parse state */
@@ -109,7 +85,7 @@ typedef struct xr {
     const char *part;
     int depth_skip; /* inside <rPh> of a shared string: its text is not the value */
     bool in_text;   /* collecting character data */
-    buf text;
+    dd__sbuf text;
     bool in_cell_xfs, in_si;
     uint32_t row, col;     /* current row (1-based), last column used (+1) */
     bool cell_open;
@@ -206,6 +182,10 @@ static void stop(xr *r)
 {
     XML_StopParser(r->parser, XML_FALSE);
 }
+
+/* In an expat handler: room for element n of arr, or else (out of memory,
+ * flagged by GROW) the parse stopped. */
+#define GROW_OR_STOP(r, arr, n, cap) (GROW(r, arr, n, cap) || (stop(r), false))
 
 static const char *local(const char *name)
 {
@@ -352,7 +332,7 @@ static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *s
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
     xr *r = ud;
-    if (r->in_text && !r->depth_skip && !buf_add(&r->text, s, (size_t)len)) {
+    if (r->in_text && !r->depth_skip && !dd__sbuf_add(&r->text, s, (size_t)len)) {
         r->oom = true;
         stop(r);
     }
@@ -425,10 +405,8 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
         const char *nm = attr(atts, "name"), *id = attr(atts, "id");
         if (!nm || !id)
             return;
-        if (!GROW(r, r->sheets, r->n_sheets, r->cap_sheets)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->sheets, r->n_sheets, r->cap_sheets))
             return;
-        }
         sheet_ref *s = &r->sheets[r->n_sheets];
         s->name = dup(r, nm);
         s->rid = dup(r, id);
@@ -496,12 +474,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         r->in_text = false;
     } else if (!strcmp(n, "si") && r->in_si) {
         r->in_si = false;
-        if (!GROW(r, r->sst_v, r->n_sst, r->cap_sst)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->sst_v, r->n_sst, r->cap_sst))
             return;
-        }
         r->sst_v[r->n_sst] = (struct sstr){r->sst.n, r->text.n};
-        if (!buf_add(&r->sst, r->text.p ? r->text.p : "", r->text.n)) {
+        if (!dd__sbuf_add(&r->sst, r->text.p ? r->text.p : "", r->text.n)) {
             r->oom = true;
             stop(r);
             return;
@@ -553,10 +529,8 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
         uint32_t id;
         const char *code = attr(atts, "formatCode");
         if (parse_u32(attr(atts, "numFmtId"), &id) && code && date_format(code)) {
-            if (!GROW(r, r->fmt_date_ids, r->n_fmt, r->cap_fmt)) {
-                stop(r);
+            if (!GROW_OR_STOP(r, r->fmt_date_ids, r->n_fmt, r->cap_fmt))
                 return;
-            }
             r->fmt_date_ids[r->n_fmt++] = id;
         }
     } else if (!strcmp(n, "cellXfs")) {
@@ -567,10 +541,8 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
         bool is_date = builtin_date(id);
         for (size_t i = 0; i < r->n_fmt && !is_date; i++)
             is_date = r->fmt_date_ids[i] == id;
-        if (!GROW(r, r->xf_date, r->n_xf, r->cap_xf)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->xf_date, r->n_xf, r->cap_xf))
             return;
-        }
         r->xf_date[r->n_xf++] = is_date;
     }
 }
@@ -602,7 +574,7 @@ static bool add_cell(xr *r, uint32_t row, uint32_t col, uint32_t kind, size_t of
 static bool own_text(xr *r, uint32_t row, uint32_t col, const char *s, size_t n)
 {
     size_t off = r->own.n;
-    if (!buf_add(&r->own, s, n)) {
+    if (!dd__sbuf_add(&r->own, s, n)) {
         r->oom = true;
         return false;
     }
@@ -763,10 +735,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (!parse_ref(a, &g.c0, &g.r0) || !parse_ref(colon + 1, &g.c1, &g.r1) ||
             g.r1 < g.r0 || g.c1 < g.c0)
             return;
-        if (!GROW(r, r->merges, r->n_merges, r->cap_merges)) {
-            stop(r);
+        if (!GROW_OR_STOP(r, r->merges, r->n_merges, r->cap_merges))
             return;
-        }
         r->merges[r->n_merges++] = g;
     }
 }
@@ -1114,14 +1084,5 @@ static int place_cmp(const dd_diag *a, const dd_diag *b)
 
 void dd__xlsx_diags_sort(dd_diags *d)
 {
-    /* insertion sort: stable, and lists are bounded (~50) */
-    for (size_t i = 1; i < d->n_items; i++) {
-        dd_diag x = d->items[i];
-        size_t j = i;
-        while (j > 0 && place_cmp(&d->items[j - 1], &x) > 0) {
-            d->items[j] = d->items[j - 1];
-            j--;
-        }
-        d->items[j] = x;
-    }
+    dd__diags_sort_by(d, place_cmp);
 }

@@ -150,7 +150,7 @@ dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, b
     cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &m, w, h);
     cairo_status_t cs = finish_surface(s, draw_scaled(b, c, s, w, h, 1, text ? &sink : NULL));
     /* the text as <text> elements, over the drawing, before </svg> */
-    if (text && sink.n && cs == CAIRO_STATUS_SUCCESS && !m.oom && !sink.oom) {
+    if (text && sink.text.n && cs == CAIRO_STATUS_SUCCESS && !m.oom && !sink.oom) {
         char *end = m.n >= 6 ? m.p + m.n - 1 : NULL;
         while (end && end > m.p && *end != '<')
             end--;
@@ -165,7 +165,7 @@ dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, b
                 static const char g[] = "<g font-family=\"DejaVu Sans, Verdana, sans-serif\">\n";
                 cs = mem_write(&m, (const unsigned char *)g, sizeof g - 1);
                 if (cs == CAIRO_STATUS_SUCCESS)
-                    cs = mem_write(&m, (const unsigned char *)sink.p, (unsigned)sink.n);
+                    cs = mem_write(&m, (const unsigned char *)sink.text.p, (unsigned)sink.text.n);
                 if (cs == CAIRO_STATUS_SUCCESS)
                     cs = mem_write(&m, (const unsigned char *)"</g>\n", 5);
                 if (cs == CAIRO_STATUS_SUCCESS)
@@ -175,7 +175,7 @@ dd_status dd__brief_svg_mem(const dd_brief *b, dd_chart c, double w, double h, b
         }
     }
     bool sink_oom = sink.oom;
-    free(sink.p);
+    free(sink.text.p);
     static const unsigned char nul = 0; /* the text is NUL-terminated */
     if (cs == CAIRO_STATUS_SUCCESS && !m.oom)
         cs = mem_write(&m, &nul, 1);

@@ -78,29 +78,21 @@ static void sink_add(ch_text_sink *k, const char *fmt, ...)
 {
     if (k->oom)
         return;
+    dd__sbuf *t = &k->text;
+    /* formatted into the room left; once more after making room */
     for (int pass = 0; pass < 2; pass++) {
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(k->p ? k->p + k->n : NULL, k->p ? k->cap - k->n : 0, fmt, ap);
+        int n = vsnprintf(t->p ? t->p + t->n : NULL, t->p ? t->cap - t->n : 0, fmt, ap);
         va_end(ap);
-        if (n < 0) {
+        if (n >= 0 && t->p && t->n + (size_t)n < t->cap) {
+            t->n += (size_t)n;
+            return;
+        }
+        if (n < 0 || !dd__sbuf_reserve(t, (size_t)n)) {
             k->oom = true;
             return;
         }
-        if (k->p && k->n + (size_t)n < k->cap) {
-            k->n += (size_t)n;
-            return;
-        }
-        size_t cap = k->cap ? k->cap : 4096;
-        while (cap <= k->n + (size_t)n)
-            cap *= 2;
-        char *p = realloc(k->p, cap);
-        if (!p) {
-            k->oom = true;
-            return;
-        }
-        k->p = p;
-        k->cap = cap;
     }
 }
 
@@ -194,6 +186,15 @@ double dd__ch_header(cairo_t *cr, double w, const char *title, const char *sub)
     }
     (void)w;
     return sub && *sub ? 82 : 58;
+}
+
+double dd__ch_header_local(const dd_brief *b, cairo_t *cr, double w, const char *title,
+                           const char *before, const char *after)
+{
+    char off[24], sub[256];
+    dd__br_fmt_offset(b->offset_min, off, sizeof off);
+    snprintf(sub, sizeof sub, "%s%s%s", before, off, after);
+    return dd__ch_header(cr, w, title, sub);
 }
 
 double dd__ch_day(const dd_brief *b, int64_t t)
@@ -477,29 +478,16 @@ int dd_chart_from_name(const char *name)
 void dd__chart_draw(const dd_brief *b, dd_chart c, cairo_t *cr, double w, double h,
                     int first_sortie)
 {
+    /* every chart but the loads, which starts at a sortie */
+    static void (*const draw[DD_CHART_COUNT])(const dd_brief *, cairo_t *, double, double) = {
+        [DD_CHART_BURNDOWN] = dd__chart_burndown, [DD_CHART_GANTT] = dd__chart_gantt,
+        [DD_CHART_RAMP] = dd__chart_ramp,         [DD_CHART_CALENDAR] = dd__chart_calendar,
+        [DD_CHART_SECURITY] = dd__chart_security, [DD_CHART_RISK] = dd__chart_risk,
+    };
     cairo_save(cr);
-    switch (c) {
-    case DD_CHART_BURNDOWN:
-        dd__chart_burndown(b, cr, w, h);
-        break;
-    case DD_CHART_GANTT:
-        dd__chart_gantt(b, cr, w, h);
-        break;
-    case DD_CHART_RAMP:
-        dd__chart_ramp(b, cr, w, h);
-        break;
-    case DD_CHART_CALENDAR:
-        dd__chart_calendar(b, cr, w, h);
-        break;
-    case DD_CHART_SECURITY:
-        dd__chart_security(b, cr, w, h);
-        break;
-    case DD_CHART_RISK:
-        dd__chart_risk(b, cr, w, h);
-        break;
-    default:
+    if ((unsigned)c < DD_CHART_COUNT && draw[c])
+        draw[c](b, cr, w, h);
+    else
         dd__chart_loads(b, cr, w, h, first_sortie);
-        break;
-    }
     cairo_restore(cr);
 }

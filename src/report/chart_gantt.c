@@ -257,13 +257,10 @@ static int64_t local_day(const dd_brief *b, int64_t t)
 
 void dd__chart_calendar(const dd_brief *b, cairo_t *cr, double w, double h)
 {
-    char off[24], sub[200];
-    dd__br_fmt_offset(b->offset_min, off, sizeof off);
-    snprintf(sub, sizeof sub,
-             "each day: the requests to file by its end (local time, %s); \"AB101 (2): #3 #4\" "
-             "= two requests for AB101's airfield, for sorties 3 and 4",
-             off);
-    double top = dd__ch_header(cr, w, "Clearance-request calendar: what to file on which day", sub);
+    double top = dd__ch_header_local(
+        b, cr, w, "Clearance-request calendar: what to file on which day",
+        "each day: the requests to file by its end (local time, ",
+        "); \"AB101 (2): #3 #4\" = two requests for AB101's airfield, for sorties 3 and 4");
     if (!b->n_clears) {
         dd__ch_font(cr, 18, false);
         dd__ch_text(cr, w / 2, h / 2, 0.5, 0.5, "no clearance requests in this plan");

@@ -12,6 +12,7 @@
 
 #include <cairo.h>
 
+#include "base/sbuf.h"
 #include "report/brief_int.h"
 
 #ifndef M_PI
@@ -36,8 +37,7 @@ void dd__ch_font(cairo_t *cr, double size, bool bold);
  * point either way; every chart's text goes through it.
  */
 typedef struct ch_text_sink {
-    char *p; /* malloc'd, NUL-terminated; the owner frees it */
-    size_t n, cap;
+    dd__sbuf text; /* the owner frees text.p */
     bool oom;
 } ch_text_sink;
 /* Send cr's text to `sink` (NULL: draw glyphs again). */
@@ -47,6 +47,10 @@ void dd__ch_show(cairo_t *cr, const char *s);
 void dd__ch_text(cairo_t *cr, double x, double y, double ax, double ay, const char *s);
 /* White page, title and subtitle; returns the y below them. */
 double dd__ch_header(cairo_t *cr, double w, const char *title, const char *sub);
+/* The same, the subtitle naming the host country's UTC offset ("UTC+01:00")
+ * between `before` and `after`. */
+double dd__ch_header_local(const dd_brief *b, cairo_t *cr, double w, const char *title,
+                           const char *before, const char *after);
 /* Time axis (days since 1970, host time) along the frame's bottom, with
  * grid lines, and the "dates in local time (UTC+hh:mm)" note. */
 void dd__ch_time_axis(cairo_t *cr, const ch_frame *f, const dd_brief *b);

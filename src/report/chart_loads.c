@@ -38,6 +38,21 @@ static void bar(cairo_t *cr, double x, double y, double w, double h, double frac
     dd__ch_text(cr, x + w + 6, y + h / 2, 0, 0.5, label);
 }
 
+/* A block of the cargo floor sw wide at x (a pallet: hatch 0, bulky
+ * cargo: 1), with its label on a white band, the font at most `scale` of
+ * the width. */
+static void floor_block(cairo_t *cr, int hatch, double x, double fy, double sw, double fh,
+                        double scale, const char *lab)
+{
+    dd__ch_hatch(cr, hatch, x + 1, fy + 5, sw - 2, fh - 10);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, x + 3, fy + fh / 2 - 8, sw - 6, 16);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    dd__ch_font(cr, fmin(11, sw * scale), false);
+    dd__ch_text(cr, x + sw / 2, fy + fh / 2, 0.5, 0.5, lab);
+}
+
 static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, double y)
 {
     char lab[200], t[32];
@@ -89,12 +104,6 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
     for (size_t i = 0; i < s->n_pallets; i++) {
         const br_pallet *p = &s->pallets[i];
         double sw = pal_m * per_m;
-        dd__ch_hatch(cr, 0, x + 1, fy + 5, sw - 2, fh - 10);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_rectangle(cr, x + 3, fy + fh / 2 - 8, sw - 6, 16);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        dd__ch_font(cr, fmin(11, sw * 0.22), false);
         /* the gross weight in the reader's unit: "2.9t", "6,400 lb" */
         if (b->us) {
             char v[32];
@@ -103,20 +112,14 @@ static void strip(const dd_brief *b, const br_sortie *s, cairo_t *cr, double w, 
         } else {
             snprintf(lab, sizeof lab, "%.1ft", p->gross_kg / 1000);
         }
-        dd__ch_text(cr, x + sw / 2, fy + fh / 2, 0.5, 0.5, lab);
+        floor_block(cr, 0, x, fy, sw, fh, 0.22, lab);
         x += sw;
     }
     for (size_t i = 0; i < s->n_cargo; i++) {
         double share = n_bulky ? (double)s->cargo[i].count / (double)n_bulky : 0;
         double sw = fmax(bulky_m * share, 1.2) * per_m;
-        dd__ch_hatch(cr, 1, x + 1, fy + 5, sw - 2, fh - 10);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_rectangle(cr, x + 3, fy + fh / 2 - 8, sw - 6, 16);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        dd__ch_font(cr, fmin(11, sw * 0.3), false);
         snprintf(lab, sizeof lab, "%dx", s->cargo[i].count);
-        dd__ch_text(cr, x + sw / 2, fy + fh / 2, 0.5, 0.5, lab);
+        floor_block(cr, 1, x, fy, sw, fh, 0.3, lab);
         x += sw;
     }
     if (!s->n_pallets && !s->n_cargo) {

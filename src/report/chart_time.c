@@ -358,6 +358,33 @@ static double legend_sites(cairo_t *cr, const dd_brief *b, double x, double y, i
     return x;
 }
 
+/* One panel of the burndown in frame f: the series `what` of every site
+ * (and "<what> all"), the plan as approved (b->baseline, series bl) grey
+ * under them, the value axis titled `axis`. */
+static void burn_panel(cairo_t *cr, ch_frame *f, const dd_brief *b, const dd_brief_series_list *l,
+                       const dd_brief_series_list *bl, const char *what, const char *axis,
+                       bool many)
+{
+    const dd_brief *base = b->baseline;
+    char all[32];
+    snprintf(all, sizeof all, "%s all", what);
+    double m = sites_max(b, l, what, many);
+    if (base)
+        m = fmax(m, sites_max(base, bl, what, many));
+    if (b->n_sites > 1 && !many)
+        m = fmax(m, series_max(l, all));
+    double s = dd__ch_step(m, 5);
+    f->vy1 = fmax(s, ceil(m * 1.04 / s) * s);
+    dd__ch_value_axis(cr, f, s, axis, false, true);
+    dd__ch_time_axis(cr, f, b);
+    time_rules(cr, f, b);
+    if (base)
+        plot_baseline(cr, f, base, bl, what, many);
+    plot_site_lines(cr, f, b, l, what, many);
+    closure_marks(cr, f, b);
+    time_labels(cr, f, b);
+}
+
 void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
 {
     char sub[200], dl[32];
@@ -395,21 +422,7 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     /* room for "6,000,000" beside the axis title when cargo is in pounds */
     double left = b->us ? 120 : 90;
     ch_frame f1 = time_frame(b, left, top + 30, w - 40, top + 30 + ph);
-    double m1 = sites_max(b, &l, "people", many);
-    if (base)
-        m1 = fmax(m1, sites_max(base, &bl, "people", many));
-    if (b->n_sites > 1 && !many)
-        m1 = fmax(m1, series_max(&l, "people all"));
-    double s1 = dd__ch_step(m1, 5);
-    f1.vy1 = fmax(s1, ceil(m1 * 1.04 / s1) * s1);
-    dd__ch_value_axis(cr, &f1, s1, "people (persons)", false, true);
-    dd__ch_time_axis(cr, &f1, b);
-    time_rules(cr, &f1, b);
-    if (base)
-        plot_baseline(cr, &f1, base, &bl, "people", many);
-    plot_site_lines(cr, &f1, b, &l, "people", many);
-    closure_marks(cr, &f1, b);
-    time_labels(cr, &f1, b);
+    burn_panel(cr, &f1, b, &l, &bl, "people", "people (persons)", many);
     /* cargo in the reader's bulk unit: tonnes, or pounds */
     if (b->us) {
         scale_series(&l, "tonnes", 1000.0 / 0.45359237);
@@ -417,34 +430,16 @@ void dd__chart_burndown(const dd_brief *b, cairo_t *cr, double w, double h)
     }
 
     ch_frame f2 = time_frame(b, left, f1.y1 + gap, w - 40, f1.y1 + gap + ph);
-    double m2 = sites_max(b, &l, "tonnes", many);
-    if (base)
-        m2 = fmax(m2, sites_max(base, &bl, "tonnes", many));
-    if (b->n_sites > 1 && !many)
-        m2 = fmax(m2, series_max(&l, "tonnes all"));
-    double s2 = dd__ch_step(m2, 5);
-    f2.vy1 = fmax(s2, ceil(m2 * 1.04 / s2) * s2);
-    dd__ch_value_axis(cr, &f2, s2, b->us ? "cargo (lb)" : "cargo (tonnes)", false, true);
-    dd__ch_time_axis(cr, &f2, b);
-    time_rules(cr, &f2, b);
-    if (base)
-        plot_baseline(cr, &f2, base, &bl, "tonnes", many);
-    plot_site_lines(cr, &f2, b, &l, "tonnes", many);
-    closure_marks(cr, &f2, b);
-    time_labels(cr, &f2, b);
+    burn_panel(cr, &f2, b, &l, &bl, "tonnes", b->us ? "cargo (lb)" : "cargo (tonnes)", many);
     dd_brief_series_fini(&l);
     dd_brief_series_fini(&bl);
 }
 
 void dd__chart_security(const dd_brief *b, cairo_t *cr, double w, double h)
 {
-    char off[24], sub[200];
-    dd__br_fmt_offset(b->offset_min, off, sizeof off);
-    snprintf(sub, sizeof sub,
-             "end of each day, host-country local dates (%s); required = max(floor, ratio x "
-             "others present)",
-             off);
-    double top = dd__ch_header(cr, w, "Security present against the required minimum", sub);
+    double top = dd__ch_header_local(b, cr, w, "Security present against the required minimum",
+                                     "end of each day, host-country local dates (",
+                                     "); required = max(floor, ratio x others present)");
     dd_brief_series_list l;
     if (dd_brief_series_get(b, DD_CHART_SECURITY, &l))
         return;

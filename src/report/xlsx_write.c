@@ -191,6 +191,19 @@ static void sorties(xw *x, const dd_brief *b)
     sheet_end(x);
 }
 
+/* The cells every manifest row has: sortie, site, departure, what is
+ * carried (pallet, bulky, passengers), the item and its count. */
+static void manifest_row(xw *x, const br_sortie *s, const char *kind, const char *item,
+                         int32_t count)
+{
+    s_num(x, 0, s->id);
+    s_str(x, 1, s->site);
+    s_time(x, 2, s->dep, 0);
+    s_str(x, 3, kind);
+    s_str(x, 5, item);
+    s_num(x, 6, count);
+}
+
 static void manifests(xw *x, const dd_brief *b)
 {
     bool us = b->us;
@@ -207,32 +220,16 @@ static void manifests(xw *x, const dd_brief *b)
         for (size_t p = 0; p < s->n_pallets; p++) {
             const br_pallet *pl = &s->pallets[p];
             for (size_t k = 0; k < pl->n_pieces; k++, x->row++) {
-                s_num(x, 0, s->id);
-                s_str(x, 1, s->site);
-                s_time(x, 2, s->dep, 0);
-                s_str(x, 3, "pallet");
+                manifest_row(x, s, "pallet", pl->pieces[k].id, pl->pieces[k].count);
                 s_num(x, 4, pl->id);
-                s_str(x, 5, pl->pieces[k].id);
-                s_num(x, 6, pl->pieces[k].count);
                 s_num(x, 7, dd__out_mass(us, pl->gross_kg));
                 s_num(x, 8, dd__out_len(us, pl->height_m));
             }
         }
-        for (size_t k = 0; k < s->n_cargo; k++, x->row++) {
-            s_num(x, 0, s->id);
-            s_str(x, 1, s->site);
-            s_time(x, 2, s->dep, 0);
-            s_str(x, 3, "bulky");
-            s_str(x, 5, s->cargo[k].id);
-            s_num(x, 6, s->cargo[k].count);
-        }
+        for (size_t k = 0; k < s->n_cargo; k++, x->row++)
+            manifest_row(x, s, "bulky", s->cargo[k].id, s->cargo[k].count);
         for (size_t k = 0; k < s->n_pax; k++, x->row++) {
-            s_num(x, 0, s->id);
-            s_str(x, 1, s->site);
-            s_time(x, 2, s->dep, 0);
-            s_str(x, 3, "passengers");
-            s_str(x, 5, s->pax[k].id);
-            s_num(x, 6, s->pax[k].count);
+            manifest_row(x, s, "passengers", s->pax[k].id, s->pax[k].count);
             s_str(x, 9, s->pax[k].escort ? "yes" : "no");
         }
     }

@@ -33,6 +33,28 @@ static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
+/* One of the parallel arrays of the builder: where it is, its element size. */
+typedef struct column {
+    void **v;
+    size_t elem;
+} column;
+
+/* Room for `need` entries in each of three parallel arrays sharing the
+ * capacity *cap. They grow in step; when one fails the others may have
+ * grown, so the capacity kept is the smallest. */
+static int grow3(const column *c, size_t *cap, size_t need)
+{
+    size_t got[3];
+    for (int k = 0; k < 3; k++) {
+        got[k] = *cap;
+        if (!grow(c[k].v, &got[k], need, c[k].elem))
+            return 0;
+    }
+    size_t m = got[0] < got[1] ? got[0] : got[1];
+    *cap = m < got[2] ? m : got[2];
+    return 1;
+}
+
 dd_status dd_sched_problem_new(dd_sched_problem **out)
 {
     if (!out)
@@ -67,14 +89,12 @@ dd_status dd_sched_add_resource(dd_sched_problem *p, int64_t capacity,
 {
     if (!p || capacity < 0 || capacity > INT32_MAX)
         return DD_EARG;
-    size_t n = p->n_res + 1, c = p->cap_res;
-    size_t c1 = c, c2 = c;
-    if (!grow((void **)&p->res_cap, &c, n, sizeof *p->res_cap) ||
-        !grow((void **)&p->steps, &c1, n, sizeof *p->steps) ||
-        !grow((void **)&p->n_steps, &c2, n, sizeof *p->n_steps))
+    size_t n = p->n_res + 1;
+    const column cols[] = {{(void **)&p->res_cap, sizeof *p->res_cap},
+                           {(void **)&p->steps, sizeof *p->steps},
+                           {(void **)&p->n_steps, sizeof *p->n_steps}};
+    if (!grow3(cols, &p->cap_res, n))
         return DD_ENOMEM;
-    /* all three arrays grow in step; keep the smallest capacity */
-    p->cap_res = c < c1 ? (c < c2 ? c : c2) : (c1 < c2 ? c1 : c2);
     p->res_cap[p->n_res] = capacity;
     p->steps[p->n_res] = NULL;
     p->n_steps[p->n_res] = 0;
@@ -115,12 +135,12 @@ dd_status dd_sched_add_activity(dd_sched_problem *p, int64_t duration,
 {
     if (!p || duration < 0 || duration > INT32_MAX)
         return DD_EARG;
-    size_t n = p->n_act + 1, c = p->cap_act, c1 = c, c2 = c;
-    if (!grow((void **)&p->dur, &c, n, sizeof *p->dur) ||
-        !grow((void **)&p->rel, &c1, n, sizeof *p->rel) ||
-        !grow((void **)&p->dl, &c2, n, sizeof *p->dl))
+    size_t n = p->n_act + 1;
+    const column cols[] = {{(void **)&p->dur, sizeof *p->dur},
+                           {(void **)&p->rel, sizeof *p->rel},
+                           {(void **)&p->dl, sizeof *p->dl}};
+    if (!grow3(cols, &p->cap_act, n))
         return DD_ENOMEM;
-    p->cap_act = c < c1 ? (c < c2 ? c : c2) : (c1 < c2 ? c1 : c2);
     p->dur[p->n_act] = duration;
     p->rel[p->n_act] = 0;
     p->dl[p->n_act] = DD_SCHED_NO_DEADLINE;
@@ -153,12 +173,12 @@ dd_status dd_sched_set_demand(dd_sched_problem *p, size_t act, size_t res,
     if (!p || act >= p->n_act || res >= p->n_res || amount < 0 ||
         amount > INT32_MAX)
         return DD_EARG;
-    size_t n = p->n_dem + 1, c = p->cap_dem, c1 = c, c2 = c;
-    if (!grow((void **)&p->dem_act, &c, n, sizeof *p->dem_act) ||
-        !grow((void **)&p->dem_res, &c1, n, sizeof *p->dem_res) ||
-        !grow((void **)&p->dem_q, &c2, n, sizeof *p->dem_q))
+    size_t n = p->n_dem + 1;
+    const column cols[] = {{(void **)&p->dem_act, sizeof *p->dem_act},
+                           {(void **)&p->dem_res, sizeof *p->dem_res},
+                           {(void **)&p->dem_q, sizeof *p->dem_q}};
+    if (!grow3(cols, &p->cap_dem, n))
         return DD_ENOMEM;
-    p->cap_dem = c < c1 ? (c < c2 ? c : c2) : (c1 < c2 ? c1 : c2);
     p->dem_act[p->n_dem] = act;
     p->dem_res[p->n_dem] = res;
     p->dem_q[p->n_dem] = amount;
@@ -172,12 +192,12 @@ dd_status dd_sched_add_precedence(dd_sched_problem *p, size_t pred, size_t succ,
     if (!p || pred >= p->n_act || succ >= p->n_act ||
         min_lag < -(int64_t)INT32_MAX || min_lag > INT32_MAX)
         return DD_EARG;
-    size_t n = p->n_prec + 1, c = p->cap_prec, c1 = c, c2 = c;
-    if (!grow((void **)&p->prec_from, &c, n, sizeof *p->prec_from) ||
-        !grow((void **)&p->prec_to, &c1, n, sizeof *p->prec_to) ||
-        !grow((void **)&p->prec_lag, &c2, n, sizeof *p->prec_lag))
+    size_t n = p->n_prec + 1;
+    const column cols[] = {{(void **)&p->prec_from, sizeof *p->prec_from},
+                           {(void **)&p->prec_to, sizeof *p->prec_to},
+                           {(void **)&p->prec_lag, sizeof *p->prec_lag}};
+    if (!grow3(cols, &p->cap_prec, n))
         return DD_ENOMEM;
-    p->cap_prec = c < c1 ? (c < c2 ? c : c2) : (c1 < c2 ? c1 : c2);
     p->prec_from[p->n_prec] = pred;
     p->prec_to[p->n_prec] = succ;
     p->prec_lag[p->n_prec] = min_lag;

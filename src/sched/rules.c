@@ -61,27 +61,21 @@ void dd__sched_latest_finish(const dd__sched_inst *in, int32_t ub, int32_t *lf)
     }
 }
 
+/* The rules whose priority is a sum of an activity's latest finish,
+ * duration and earliest start, with these signs (the others are 0 here). */
+static const struct {
+    int8_t lf, dur, es;
+} linear[DD_SCHED_RULE_COUNT] = {
+    [DD_SCHED_RULE_LFT] = {1, 0, 0},   [DD_SCHED_RULE_LST] = {1, -1, 0},
+    [DD_SCHED_RULE_EST] = {0, 0, 1},   [DD_SCHED_RULE_MSLK] = {1, -1, -1},
+    [DD_SCHED_RULE_SPT] = {0, 1, 0},
+};
+
 void dd__sched_rule_prio(const dd__sched_inst *in, dd_sched_rule rule,
                          const int32_t *lf, int64_t *prio)
 {
     const int32_t n = in->n;
     switch (rule) {
-    case DD_SCHED_RULE_LST:
-        for (int32_t j = 0; j < n; j++)
-            prio[j] = (int64_t)lf[j] - in->dur[j];
-        break;
-    case DD_SCHED_RULE_EST:
-        for (int32_t j = 0; j < n; j++)
-            prio[j] = in->es[j];
-        break;
-    case DD_SCHED_RULE_MSLK:
-        for (int32_t j = 0; j < n; j++)
-            prio[j] = (int64_t)lf[j] - in->dur[j] - in->es[j];
-        break;
-    case DD_SCHED_RULE_SPT:
-        for (int32_t j = 0; j < n; j++)
-            prio[j] = in->dur[j];
-        break;
     case DD_SCHED_RULE_GRPW:
         for (int32_t j = 0; j < n; j++) {
             int64_t w = in->dur[j];
@@ -106,12 +100,14 @@ void dd__sched_rule_prio(const dd__sched_inst *in, dd_sched_rule rule,
         free(c);
         break;
     }
-    case DD_SCHED_RULE_LFT:
-    case DD_SCHED_RULE_COUNT:
-    default:
+    default: {
+        /* out of range: LFT */
+        size_t r = (unsigned)rule < DD_SCHED_RULE_COUNT ? (size_t)rule : DD_SCHED_RULE_LFT;
         for (int32_t j = 0; j < n; j++)
-            prio[j] = lf[j];
+            prio[j] = linear[r].lf * (int64_t)lf[j] + linear[r].dur * (int64_t)in->dur[j] +
+                      linear[r].es * (int64_t)in->es[j];
         break;
+    }
     }
 }
 

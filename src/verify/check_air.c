@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 /* ---- clearances ---- */
@@ -28,22 +28,11 @@ typedef struct creq {
     dd_time dep;
 } creq;
 
-static int cmp_site_day(const void *a, const void *b)
-{
-    const creq *x = a, *y = b;
-    DD__CMP_BY(x->site, y->site);
-    DD__CMP_BY(x->day, y->day);
-    DD__CMP_BY(x->dep, y->dep);
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
-
-static int cmp_day(const void *a, const void *b)
-{
-    const creq *x = a, *y = b;
-    DD__CMP_BY(x->day, y->day);
-    DD__CMP_BY(x->dep, y->dep);
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+/* The requests in the order of a site's caps, and of the country's. */
+static const dd__key by_site_day[] = {DD__KEY(creq, site), DD__KEY(creq, day),
+                                      DD__KEY(creq, dep), DD__KEY(creq, sortie), DD__KEY_END};
+static const dd__key by_day[] = {DD__KEY(creq, day), DD__KEY(creq, dep), DD__KEY(creq, sortie),
+                                 DD__KEY_END};
 
 /* "1, 2, 3" of the sorties in q[0..n), shortened past 8. */
 static void list_sorties(const vctx *c, const creq *q, size_t n, char *buf, size_t size)
@@ -515,10 +504,10 @@ void dd__vf_check_clearances(vctx *c)
         dd__vf_worst(c, T_BLACKOUT, 1, "no departure on the %zu blackout day%s",
                      s->agreement.clearance.n_blackout,
                      s->agreement.clearance.n_blackout == 1 ? "" : "s");
-    qsort(q, n, sizeof *q, cmp_site_day);
+    dd__vf_sort(c, q, n, sizeof *q, by_site_day);
     check_caps(c, q, n, true);
     check_weekly(c, q, n, true);
-    qsort(q, n, sizeof *q, cmp_day);
+    dd__vf_sort(c, q, n, sizeof *q, by_day);
     check_caps(c, q, n, false);
     check_weekly(c, q, n, false);
     free(q);
@@ -554,14 +543,8 @@ typedef struct tkey {
     int32_t sortie;
 } tkey;
 
-static int cmp_tail(const void *a, const void *b)
-{
-    const tkey *x = a, *y = b;
-    DD__CMP_BY(x->type, y->type);
-    DD__CMP_BY(x->tail, y->tail);
-    DD__CMP_BY(x->ferry_dep, y->ferry_dep);
-    return x->id < y->id ? -1 : x->id > y->id;
-}
+static const dd__key by_tail[] = {DD__KEY(tkey, type), DD__KEY(tkey, tail),
+                                  DD__KEY(tkey, ferry_dep), DD__KEY(tkey, id), DD__KEY_END};
 
 static void check_leg(vctx *c, const vsortie *x, const char *what, const char *from,
                       const char *to, dd_time took, double dist, double cruise)
@@ -678,7 +661,7 @@ void dd__vf_check_itineraries(vctx *c)
         const vsortie *x = &p->sorties[i];
         ord[i] = (tkey){x->type, x->tail, x->ferry_dep, x->id, (int32_t)i};
     }
-    qsort(ord, p->n_sorties, sizeof *ord, cmp_tail);
+    dd__vf_sort(c, ord, p->n_sorties, sizeof *ord, by_tail);
     char a[32], b[32], u[32], w[32];
     for (size_t k = 0; k < p->n_sorties; k++) {
         const vsortie *x = &p->sorties[ord[k].sortie];
@@ -739,15 +722,9 @@ typedef struct gev {
     int32_t sortie; /* index, or -1 */
 } gev;
 
-static int cmp_gev(const void *a, const void *b)
-{
-    const gev *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    /* at one instant, leaving frees the slot first */
-    if ((x->delta < 0) != (y->delta < 0))
-        return x->delta < 0 ? -1 : 1;
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+/* In time; at one instant, leaving frees the slot first. */
+static const dd__key by_time[] = {DD__KEY(gev, t), DD__KEY_BY(gev, delta, DD__NEG_FIRST),
+                                  DD__KEY(gev, sortie), DD__KEY_END};
 
 /* May type a use site at all? A class listed with a count, else a total. */
 static bool may_use(const dd_site *x, int32_t klass)
@@ -914,7 +891,7 @@ void dd__vf_check_mog(vctx *c)
             ev[n++] = (gev){rv->from, rv->slots, -1, -1};
             ev[n++] = (gev){rv->to, -rv->slots, -1, -1};
         }
-        qsort(ev, n, sizeof *ev, cmp_gev);
+        dd__vf_sort(c, ev, n, sizeof *ev, by_time);
         sweep_ramp(c, (int32_t)j, ev, n, &g);
     }
 done:

@@ -22,25 +22,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
-static int cmp_vev(const void *a, const void *b)
-{
-    const vev *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    /* at one instant, an interval that ends frees its weight first */
-    if ((x->delta < 0) != (y->delta < 0))
-        return x->delta < 0 ? -1 : 1;
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+/* In time; at one instant, an interval that ends frees its weight first. */
+static const dd__key by_time[] = {DD__KEY(vev, t), DD__KEY_BY(vev, delta, DD__NEG_FIRST),
+                                  DD__KEY(vev, sortie), DD__KEY_END};
 
 void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
                   void (*over)(vctx *c, const void *ctx, dd_time at, int64_t busy,
                                int32_t sortie),
                   const void *ctx)
 {
-    qsort(ev, n, sizeof *ev, cmp_vev);
+    dd__vf_sort(c, ev, n, sizeof *ev, by_time);
     /* the weight on, that of planned sorties in it, and the episode over
      * cap: 0 none, 1 reported as a fact of the recorded history (all of
      * it recorded sorties), 2 as a violation (again, once a planned sortie
@@ -135,13 +129,8 @@ typedef struct fday {
     int32_t sortie; /* the first of the day, for the message */
 } fday;
 
-static int cmp_fday(const void *a, const void *b)
-{
-    const fday *x = a, *y = b;
-    DD__CMP_BY(x->tail, y->tail);
-    DD__CMP_BY(x->day, y->day);
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+static const dd__key by_tail_day[] = {DD__KEY(fday, tail), DD__KEY(fday, day),
+                                      DD__KEY(fday, sortie), DD__KEY_END};
 
 static void check_type_utilisation(vctx *c, int32_t type, fday *f)
 {
@@ -154,7 +143,7 @@ static void check_type_utilisation(vctx *c, int32_t type, fday *f)
             f[n++] = (fday){x->tail, dd_scenario_day(c->s, x->dep),
                             (x->arr - x->dep) + (x->ferry_arr - x->ferry_dep), (int32_t)i};
     }
-    qsort(f, n, sizeof *f, cmp_fday);
+    dd__vf_sort(c, f, n, sizeof *f, by_tail_day);
     int64_t w = t->utilisation_days, cap = w * t->utilisation;
     char a[32], b[32], d0[16], d1[16];
     /* per tail: each day that holds a sortie ends a window; once one is

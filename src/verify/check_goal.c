@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 void dd__vf_check_summary(vctx *c)
@@ -51,12 +52,10 @@ void dd__vf_check_summary(vctx *c)
         seen[v->site] = true;
         dd_time cl = c->site_closure[v->site];
         if (v->closure != cl) {
-            dd__vf_time(c, v->closure, a, sizeof a);
-            dd__vf_time(c, cl, b, sizeof b);
+            dd__vf_stated_found(c, v->closure, cl, "none", a, b);
             dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, NULL, v->site, -1, v->line, v->col,
                        "sites[%zu] (%s): closure %s stated, its last departure is %s", i,
-                       s->sites[v->site].id, v->closure == DD_TIME_NONE ? "null" : a,
-                       cl == DD_TIME_NONE ? "none" : b);
+                       s->sites[v->site].id, a, b);
         }
     }
     for (size_t j = 0; j < s->n_sites; j++)
@@ -110,11 +109,7 @@ typedef struct outev {
     double people, kg;
 } outev;
 
-static int cmp_out(const void *a, const void *b)
-{
-    const outev *x = a, *y = b;
-    return x->t < y->t ? -1 : x->t > y->t;
-}
+static const dd__key by_time[] = {DD__KEY(outev, t), DD__KEY_END};
 
 static outev *departures(vctx *c, size_t *n_out)
 {
@@ -149,7 +144,7 @@ static outev *departures(vctx *c, size_t *n_out)
             }
         }
     }
-    qsort(v, m, sizeof *v, cmp_out);
+    dd__vf_sort(c, v, m, sizeof *v, by_time);
     *n_out = m;
     return v;
 }
@@ -252,12 +247,9 @@ static void check_milestone(vctx *c, size_t m, const outev *v, size_t n, bool *m
                        "milestone %s: cargo_out %.3f stated, %.3f recomputed", ms->id, x->cout,
                        kshare);
         if (x->achieved != achieved) {
-            dd__vf_time(c, x->achieved, a, sizeof a);
-            dd__vf_time(c, achieved, b, sizeof b);
+            dd__vf_stated_found(c, x->achieved, achieved, "never", a, b);
             dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, ms->id, ms->site, -1, x->line, x->col,
-                       "milestone %s: achieved %s stated, recomputed %s", ms->id,
-                       x->achieved == DD_TIME_NONE ? "null" : a,
-                       achieved == DD_TIME_NONE ? "never" : b);
+                       "milestone %s: achieved %s stated, recomputed %s", ms->id, a, b);
         }
     }
 }
@@ -313,12 +305,9 @@ static void check_verdict(vctx *c, bool milestones_met)
                    "milestones and the closing dates",
                    p->deadline_met ? "true" : "false", met ? "meets" : "misses");
     if (p->completion != completion) {
-        dd__vf_time(c, p->completion, a, sizeof a);
-        dd__vf_time(c, completion, b, sizeof b);
+        dd__vf_stated_found(c, p->completion, completion, "none", a, b);
         dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, NULL, -1, -1, l, cl,
-                   "summary: completion %s stated, the last departure is %s",
-                   p->completion == DD_TIME_NONE ? "null" : a,
-                   completion == DD_TIME_NONE ? "none" : b);
+                   "summary: completion %s stated, the last departure is %s", a, b);
     }
     if (p->n_sorties_stated != (int64_t)p->n_sorties)
         dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, NULL, -1, -1, l, cl,

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 typedef struct hub_ctx {
@@ -57,8 +57,10 @@ static void hub_over(vctx *c, const void *ctx, dd_time at, int64_t busy, int32_t
                hub->id, when, (long long)busy, k == 1 ? "" : "s", list, hub->mog);
 }
 
-static void check_hub_ramp(vctx *c, int32_t h, vev *ev)
+/* ev: room for two events per sortie. */
+static void check_hub_ramp(vctx *c, int32_t h, void *scratch)
 {
+    vev *ev = scratch;
     const vplan *p = c->p;
     const dd_scenario *s = c->s;
     size_t n = 0;
@@ -95,12 +97,7 @@ typedef struct oday {
     int32_t sortie;
 } oday;
 
-static int cmp_oday(const void *a, const void *b)
-{
-    const oday *x = a, *y = b;
-    DD__CMP_BY(x->day, y->day);
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+static const dd__key by_oday[] = {DD__KEY(oday, day), DD__KEY(oday, sortie), DD__KEY_END};
 
 static void check_stated(vctx *c, const vsortie *x, const vclearance *r)
 {
@@ -181,7 +178,7 @@ static void check_overflight(vctx *c)
         }
         if (o->daily_cap < 0)
             continue;
-        qsort(d, n, sizeof *d, cmp_oday);
+        dd__vf_sort(c, d, n, sizeof *d, by_oday);
         for (size_t i = 0; i < n;) {
             size_t j = i;
             while (j < n && d[j].day == d[i].day)
@@ -210,16 +207,14 @@ typedef struct hub_day {
     int64_t pax;
 } hub_day;
 
-static int cmp_hub_day(const void *a, const void *b)
-{
-    const hub_day *x = a, *y = b;
-    DD__CMP_BY(x->day, y->day);
-    return (x->sortie > y->sortie) - (x->sortie < y->sortie);
-}
+static const dd__key by_hub_day[] = {DD__KEY(hub_day, day), DD__KEY(hub_day, sortie),
+                                     DD__KEY_END};
 
 /* The people landing at hub h each host day, against its people a day. */
-static void check_hub_people(vctx *c, int32_t h, hub_day *v)
+/* v: room for one record per sortie. */
+static void check_hub_people(vctx *c, int32_t h, void *scratch)
 {
+    hub_day *v = scratch;
     const dd_scenario *s = c->s;
     const vplan *p = c->p;
     const dd_hub *hub = &s->hubs[h];
@@ -234,7 +229,7 @@ static void check_hub_people(vctx *c, int32_t h, hub_day *v)
         if (x->dest == h && pax > 0)
             v[n++] = (hub_day){dd_scenario_day(s, x->arr), (int32_t)i, pax};
     }
-    qsort(v, n, sizeof *v, cmp_hub_day);
+    dd__vf_sort(c, v, n, sizeof *v, by_hub_day);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         int64_t sum = 0;
@@ -261,39 +256,44 @@ static void check_hub_people(vctx *c, int32_t h, hub_day *v)
     }
 }
 
+static bool has_ramp(const dd_hub *h)
+{
+    return h->mog >= 0;
+}
+
+static bool has_people(const dd_hub *h)
+{
+    return h->people_per_day >= 0;
+}
+
 void dd__vf_check_hubs(vctx *c)
 {
     const dd_scenario *s = c->s;
     const vplan *p = c->p;
     if (p->n_sorties == 0)
         return;
-    bool ramps = false;
-    for (size_t h = 0; h < s->n_hubs; h++)
-        ramps |= s->hubs[h].mog >= 0;
-    if (ramps) {
-        vev *ev = malloc(2 * p->n_sorties * sizeof *ev);
-        if (!ev) {
+    /* each limit of a hub, checked with one scratch array for all hubs */
+    static const struct {
+        bool (*has)(const dd_hub *);
+        void (*check)(vctx *, int32_t, void *);
+        size_t per_sortie; /* bytes of scratch */
+    } limits[] = {{has_ramp, check_hub_ramp, 2 * sizeof(vev)},
+                  {has_people, check_hub_people, sizeof(hub_day)}};
+    for (size_t k = 0; k < sizeof limits / sizeof limits[0]; k++) {
+        size_t h = 0;
+        while (h < s->n_hubs && !limits[k].has(&s->hubs[h]))
+            h++;
+        if (h == s->n_hubs)
+            continue;
+        void *scratch = malloc(p->n_sorties * limits[k].per_sortie);
+        if (!scratch) {
             c->oom = true;
             return;
         }
-        for (size_t h = 0; h < s->n_hubs; h++)
-            if (s->hubs[h].mog >= 0)
-                check_hub_ramp(c, (int32_t)h, ev);
-        free(ev);
-    }
-    bool people = false;
-    for (size_t h = 0; h < s->n_hubs; h++)
-        people |= s->hubs[h].people_per_day >= 0;
-    if (people) {
-        hub_day *v = malloc(p->n_sorties * sizeof *v);
-        if (!v) {
-            c->oom = true;
-            return;
-        }
-        for (size_t h = 0; h < s->n_hubs; h++)
-            if (s->hubs[h].people_per_day >= 0)
-                check_hub_people(c, (int32_t)h, v);
-        free(v);
+        for (; h < s->n_hubs; h++)
+            if (limits[k].has(&s->hubs[h]))
+                limits[k].check(c, (int32_t)h, scratch);
+        free(scratch);
     }
     if (s->agreement.clearance.n_overflight > 0)
         check_overflight(c);

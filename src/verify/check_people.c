@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 /* A (where, count) pair: where is a sortie index (>= 0), or a commercial
@@ -34,11 +35,7 @@ static int32_t comm_day(int64_t where)
     return (int32_t)(-1 - where + INT32_MIN);
 }
 
-static int cmp_wc(const void *a, const void *b)
-{
-    const wc *x = a, *y = b;
-    return x->where < y->where ? -1 : x->where > y->where;
-}
+static const dd__key by_where[] = {DD__KEY(wc, where), DD__KEY_END};
 
 /* Sum equal keys of a sorted array in place; returns the new length. */
 static size_t fold(wc *v, size_t n)
@@ -68,8 +65,8 @@ static void where_text(const vctx *c, int64_t where, char *buf, size_t size)
 static void compare(vctx *c, const dd_people *g, wc *a, size_t na, wc *b, size_t nb,
                     const char *listed, const char *verb)
 {
-    qsort(a, na, sizeof *a, cmp_wc);
-    qsort(b, nb, sizeof *b, cmp_wc);
+    dd__vf_sort(c, a, na, sizeof *a, by_where);
+    dd__vf_sort(c, b, nb, sizeof *b, by_where);
     na = fold(a, na);
     nb = fold(b, nb);
     size_t i = 0, j = 0;
@@ -138,12 +135,9 @@ static void check_group_entry(vctx *c, const vgroup *v, size_t index)
     dd_time earliest = g->role == DD_ROLE_AUGMENTEE ? g->arrival : DD_TIME_NONE;
     dd_time arr = v->arrival;
     if ((arr == DD_TIME_NONE) != (earliest == DD_TIME_NONE)) {
-        dd__vf_time(c, v->arrival, a, sizeof a);
-        dd__vf_time(c, earliest, b, sizeof b);
+        dd__vf_stated_found(c, v->arrival, earliest, "none", a, b);
         dd__vf_add(c, DD_V_FORMAT, T_NONE, 0, g->id, g->site, -1, v->line, v->col,
-                   "group %s: arrival %s stated, the scenario has %s", g->id,
-                   v->arrival == DD_TIME_NONE ? "null" : a,
-                   earliest == DD_TIME_NONE ? "none" : b);
+                   "group %s: arrival %s stated, the scenario has %s", g->id, a, b);
         return;
     }
     if (arr != DD_TIME_NONE && arr < earliest) {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 typedef struct pev {
@@ -26,13 +26,8 @@ typedef struct pev {
     int32_t sortie; /* index, or -1 */
 } pev;
 
-static int cmp_pev(const void *a, const void *b)
-{
-    const pev *x = a, *y = b;
-    DD__CMP_BY(x->site, y->site);
-    DD__CMP_BY(x->t, y->t);
-    return x->sortie < y->sortie ? -1 : x->sortie > y->sortie;
-}
+static const dd__key by_site_time[] = {DD__KEY(pev, site), DD__KEY(pev, t),
+                                       DD__KEY(pev, sortie), DD__KEY_END};
 
 /* The events: every exit; every augmentee entering (ferried parts at the
  * ferry's block-in, the rest at their arrival time or the epoch). */
@@ -157,12 +152,7 @@ static void sweep_site(vctx *c, int32_t site, const pev *ev, size_t n, int64_t *
     }
 }
 
-static int cmp_time(const void *a, const void *b)
-{
-    const pev *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    return x->site < y->site ? -1 : x->site > y->site;
-}
+static const dd__key by_time[] = {DD__KEY(pev, t), DD__KEY(pev, site), DD__KEY_END};
 
 typedef struct ceil_state {
     int32_t ceiling;
@@ -190,7 +180,7 @@ static void check_ceiling(vctx *c, pev *ev, size_t n)
     ceil_state st = {s->agreement.personnel.ceiling, 0, false};
     if (st.ceiling < 0)
         return;
-    qsort(ev, n, sizeof *ev, cmp_time);
+    dd__vf_sort(c, ev, n, sizeof *ev, by_time);
     for (size_t g = 0; g < s->n_people; g++)
         if (s->people[g].role != DD_ROLE_AUGMENTEE)
             st.present += s->people[g].count;
@@ -212,12 +202,7 @@ typedef struct sd {
     int32_t commercial; /* index for commercial passengers, else -1 */
 } sd;
 
-static int cmp_sd(const void *a, const void *b)
-{
-    const sd *x = a, *y = b;
-    DD__CMP_BY(x->site, y->site);
-    return x->day < y->day ? -1 : x->day > y->day;
-}
+static const dd__key by_site_day[] = {DD__KEY(sd, site), DD__KEY(sd, day), DD__KEY_END};
 
 /* The end of the run of v[i]'s site and day (or hour) from i, and the
  * people it counts. */
@@ -236,7 +221,7 @@ static void check_exits(vctx *c, sd *v)
     size_t n = 0;
     for (size_t i = 0; i < c->n_exits; i++)
         v[n++] = (sd){c->exits[i].site, dd_scenario_day(s, c->exits[i].t), c->exits[i].count, -1};
-    qsort(v, n, sizeof *v, cmp_sd);
+    dd__vf_sort(c, v, n, sizeof *v, by_site_day);
     for (size_t i = 0, j; i < n; i = j) {
         int64_t cnt;
         j = run_end(v, n, i, &cnt);
@@ -273,7 +258,7 @@ static void check_exits_hourly(vctx *c, sd *v)
         v[n++] = (sd){c->exits[i].site, h > INT32_MAX ? INT32_MAX : (int32_t)h,
                       c->exits[i].count, -1};
     }
-    qsort(v, n, sizeof *v, cmp_sd);
+    dd__vf_sort(c, v, n, sizeof *v, by_site_day);
     int64_t a = ((s->epoch_unix / 60 + s->agreement.tz_offset) % 60 + 60) % 60;
     for (size_t i = 0, j; i < n; i = j) {
         int64_t cnt;
@@ -335,7 +320,7 @@ static void check_commercial(vctx *c, sd *v)
                        s->sites[x->site].id, d, a, b);
         }
     }
-    qsort(v, n, sizeof *v, cmp_sd);
+    dd__vf_sort(c, v, n, sizeof *v, by_site_day);
     for (size_t i = 0, j; i < n; i = j) {
         int64_t cnt;
         j = run_end(v, n, i, &cnt);
@@ -378,7 +363,7 @@ void dd__vf_check_sites(vctx *c)
         c->oom = true;
         goto done;
     }
-    qsort(ev, n, sizeof *ev, cmp_pev);
+    dd__vf_sort(c, ev, n, sizeof *ev, by_site_time);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && ev[j].site == ev[i].site)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 typedef struct rev {
@@ -19,14 +19,9 @@ typedef struct rev {
     int32_t task;
 } rev;
 
-static int cmp_rev(const void *a, const void *b)
-{
-    const rev *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    if ((x->delta < 0) != (y->delta < 0))
-        return x->delta < 0 ? -1 : 1;
-    return x->task < y->task ? -1 : x->task > y->task;
-}
+/* In time; at one instant, a task that ends frees its resource first. */
+static const dd__key by_time[] = {DD__KEY(rev, t), DD__KEY_BY(rev, delta, DD__NEG_FIRST),
+                                  DD__KEY(rev, task), DD__KEY_END};
 
 /* Do the plan's stated resources match the scenario's demands? */
 static bool same_demands(const dd_task *t, const vtask *v)
@@ -59,7 +54,7 @@ static void check_resources(vctx *c, int32_t site, int32_t res, rev *ev)
                 ev[n++] = (rev){c->task_end[i], -t->demand[k].amount, (int32_t)i};
             }
     }
-    qsort(ev, n, sizeof *ev, cmp_rev);
+    dd__vf_sort(c, ev, n, sizeof *ev, by_time);
     int64_t held = 0;
     bool over = false;
     for (size_t e = 0; e < n;) {

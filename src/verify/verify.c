@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/cmp.h"
+#include "base/sort.h"
 #include "verify/verify_int.h"
 
 typedef struct vowned {
@@ -106,6 +106,17 @@ int dd__vf_term_site(const vctx *c, size_t site)
 void dd__vf_time(const vctx *c, dd_time t, char *buf, size_t size)
 {
     dd_scenario_format_time(c->s, t, 0, buf, size);
+}
+
+void dd__vf_stated_found(const vctx *c, dd_time stated, dd_time found, const char *none,
+                         char *a, char *b)
+{
+    dd__vf_time(c, stated, a, 32);
+    dd__vf_time(c, found, b, 32);
+    if (stated == DD_TIME_NONE)
+        snprintf(a, 32, "null");
+    if (found == DD_TIME_NONE)
+        snprintf(b, 32, "%s", none);
 }
 
 void dd__vf_date(const vctx *c, int32_t day, char *buf, size_t size)
@@ -366,22 +377,17 @@ static bool derive(vctx *c)
     return derive_people(c);
 }
 
-static int cmp_exit(const void *a, const void *b)
+void dd__vf_sort(vctx *c, void *v, size_t n, size_t size, const dd__key *keys)
 {
-    const vexit *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    DD__CMP_BY(x->sortie, y->sortie);
-    DD__CMP_BY(x->commercial, y->commercial);
-    return x->group < y->group ? -1 : x->group > y->group;
+    if (!dd__sort(v, n, size, keys))
+        c->oom = true;
 }
 
-static int cmp_ferried(const void *a, const void *b)
-{
-    const vferried *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    DD__CMP_BY(x->sortie, y->sortie);
-    return x->group < y->group ? -1 : x->group > y->group;
-}
+static const dd__key by_exit[] = {DD__KEY(vexit, t), DD__KEY(vexit, sortie),
+                                  DD__KEY(vexit, commercial), DD__KEY(vexit, group),
+                                  DD__KEY_END};
+static const dd__key by_ferried[] = {DD__KEY(vferried, t), DD__KEY(vferried, sortie),
+                                     DD__KEY(vferried, group), DD__KEY_END};
 
 /* Every passenger entry as an exit, and every ferried group, by time. */
 static bool derive_people(vctx *c)
@@ -419,9 +425,8 @@ static bool derive_people(vctx *c)
                 (vexit){q->ref, q->count, x->dep, -1, (int32_t)i, x->site, q->line, q->col};
         }
     }
-    qsort(c->exits, c->n_exits, sizeof *c->exits, cmp_exit);
-    qsort(c->ferried, c->n_ferried, sizeof *c->ferried, cmp_ferried);
-    return true;
+    return dd__sort(c->exits, c->n_exits, sizeof *c->exits, by_exit) &&
+           dd__sort(c->ferried, c->n_ferried, sizeof *c->ferried, by_ferried);
 }
 
 static void ctx_fini(vctx *c)

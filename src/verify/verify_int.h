@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "base/arena.h"
+#include "base/sort.h"
 
 /* Tolerances (docs/verify.md). */
 #define VF_KG_TOL 1.0      /* stated weights vs recomputed, kg (whole kg either way) */
@@ -302,6 +303,10 @@ int dd__vf_term_site(const vctx *c, size_t site);
 
 /* Formatting for messages. */
 void dd__vf_time(const vctx *c, dd_time t, char *buf, size_t size);     /* 2024-06-07T14:30Z */
+/* A time the plan states and the one recomputed, for a message: a and b
+ * (32 bytes each), "null" for no stated time and `none` for none found. */
+void dd__vf_stated_found(const vctx *c, dd_time stated, dd_time found, const char *none,
+                         char *a, char *b);
 void dd__vf_date(const vctx *c, int32_t day, char *buf, size_t size);   /* 2024-06-07 */
 void dd__vf_dur(dd_time minutes, char *buf, size_t size);                /* 5d 0h, 3h 15m */
 void dd__vf_local_hm(dd_time t, const dd_scenario *s, int32_t tz, char *buf, size_t size);
@@ -325,6 +330,11 @@ typedef struct vev {
     int32_t delta;
     int32_t sortie; /* index */
 } vev;
+/* Sort n records of v by `keys` (base/sort.h); out of memory, the array
+ * is left as it is and c->oom set, so the verification ends in DD_ENOMEM
+ * whatever the check then finds. */
+void dd__vf_sort(vctx *c, void *v, size_t n, size_t size, const dd__key *keys);
+
 void dd__vf_sweep(vctx *c, vev *ev, size_t n, int64_t cap,
                   void (*over)(vctx *c, const void *ctx, dd_time at, int64_t busy,
                                int32_t sortie),
