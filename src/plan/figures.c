@@ -9,15 +9,12 @@
 #include <string.h>
 
 #include "base/cmp.h"
+#include "base/sort.h"
 #include "plan/plan_int.h"
 
-static int cmp_sortie(const void *a, const void *b)
-{
-    const dd_sortie *x = a, *y = b;
-    DD__CMP_BY(x->departure, y->departure);
-    DD__CMP_BY(x->site, y->site);
-    return (x->aircraft > y->aircraft) - (x->aircraft < y->aircraft);
-}
+static const dd__key departure_order[] = {DD__KEY(dd_sortie, departure),
+                                          DD__KEY(dd_sortie, site),
+                                          DD__KEY(dd_sortie, aircraft), DD__KEY_END};
 
 static int cmp_gev(const void *a, const void *b)
 {
@@ -36,11 +33,7 @@ typedef struct ev {
     double kg;
 } ev;
 
-static int cmp_ev(const void *a, const void *b)
-{
-    const ev *x = a, *y = b;
-    return (x->t > y->t) - (x->t < y->t);
-}
+static const dd__key by_time[] = {DD__KEY(ev, t), DD__KEY_END};
 
 /* When what a sortie carries leaves the country: a leg's at its onward
  * sortie's departure. */
@@ -85,7 +78,11 @@ static dd_status by_departure(dd_plan *p)
     /* remember old index in clearance field temporarily */
     for (size_t i = 0; i < n; i++)
         sorted[i].clearance = (int32_t)i;
-    qsort(sorted, n, sizeof *sorted, cmp_sortie);
+    if (!dd__sort(sorted, n, sizeof *sorted, departure_order)) {
+        free(perm);
+        free(sorted);
+        return DD_ENOMEM;
+    }
     for (size_t i = 0; i < n; i++)
         perm[sorted[i].clearance] = i;
     if (n)
@@ -346,13 +343,13 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
     for (size_t i = 0; i < n; i++)
         evs[k++] = (ev){p->sorties[i].departure, out_time(p, &p->sorties[i]), p->sorties[i].site,
                         -1, 0, sortie_cargo_kg(p, &p->sorties[i])};
-    qsort(evs, k, sizeof *evs, cmp_ev);
+    bool sorted = dd__sort(evs, k, sizeof *evs, by_time);
 
     /* totals */
     double total_kg = 0;
     double *site_kg = calloc(s->n_sites ? s->n_sites : 1, sizeof *site_kg);
     int64_t *site_people = calloc(s->n_sites ? s->n_sites : 1, sizeof *site_people);
-    if (!site_kg || !site_people) {
+    if (!sorted || !site_kg || !site_people) {
         free(evs);
         free(site_kg);
         free(site_people);
@@ -393,17 +390,17 @@ dd_status dd__plan_figures(dd_plan *p, const dd__terms *terms)
     /* milestones count what has left the country: legs at their onward
      * sortie's departure */
     ev *outs = malloc((k ? k : 1) * sizeof *outs);
-    if (!outs) {
+    for (size_t i = 0; outs && i < k; i++) {
+        outs[i] = evs[i];
+        outs[i].t = evs[i].out;
+    }
+    if (!outs || !dd__sort(outs, k, sizeof *outs, by_time)) {
+        free(outs);
         free(evs);
         free(site_kg);
         free(site_people);
         return DD_ENOMEM;
     }
-    for (size_t i = 0; i < k; i++) {
-        outs[i] = evs[i];
-        outs[i].t = evs[i].out;
-    }
-    qsort(outs, k, sizeof *outs, cmp_ev);
     milestones(p, outs, k, site_kg, site_people, total_kg, total_people);
     free(outs);
     for (size_t si = 0; si < s->n_sites && st == DD_OK; si++)

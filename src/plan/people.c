@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/cmp.h"
+#include "base/sort.h"
 #include "plan/plan_int.h"
 
 typedef struct dep {
@@ -29,12 +30,7 @@ typedef struct dep {
     int32_t used;   /* commercial: seats taken by the first pass */
 } dep;
 
-static int cmp_dep(const void *a, const void *b)
-{
-    const dep *x = a, *y = b;
-    DD__CMP_BY(x->t, y->t);
-    return (x->sortie > y->sortie) - (x->sortie < y->sortie);
-}
+static const dd__key by_departure[] = {DD__KEY(dep, t), DD__KEY(dep, sortie), DD__KEY_END};
 
 typedef struct site_run {
     dd_plan *p;
@@ -793,12 +789,8 @@ typedef struct grp_key {
     int32_t g;
 } grp_key;
 
-static int cmp_grp(const void *a, const void *b)
-{
-    const grp_key *x = a, *y = b;
-    DD__CMP_BY(x->released, y->released);
-    return (x->g > y->g) - (x->g < y->g);
-}
+static const dd__key by_release[] = {DD__KEY(grp_key, released), DD__KEY(grp_key, g),
+                                     DD__KEY_END};
 
 /* The site's groups, split and sorted by release. */
 static dd_status site_groups(const dd_plan *p, int32_t site, site_run *r)
@@ -812,7 +804,11 @@ static dd_status site_groups(const dd_plan *p, int32_t site, site_run *r)
     int32_t *sc = malloc((n ? n : 1) * sizeof *sc);
     int32_t *au = malloc((n ? n : 1) * sizeof *au);
     grp_key *keys = malloc((n ? n : 1) * sizeof *keys);
-    if (!all || !ns || !sc || !au || !keys) {
+    size_t k = 0;
+    for (size_t g = 0; keys && g < s->n_people; g++)
+        if (s->people[g].site == site)
+            keys[k++] = (grp_key){p->released[g], (int32_t)g};
+    if (!all || !ns || !sc || !au || !keys || !dd__sort(keys, k, sizeof *keys, by_release)) {
         free(all);
         free(ns);
         free(sc);
@@ -820,11 +816,6 @@ static dd_status site_groups(const dd_plan *p, int32_t site, site_run *r)
         free(keys);
         return DD_ENOMEM;
     }
-    size_t k = 0;
-    for (size_t g = 0; g < s->n_people; g++)
-        if (s->people[g].site == site)
-            keys[k++] = (grp_key){p->released[g], (int32_t)g};
-    qsort(keys, k, sizeof *keys, cmp_grp);
     r->n_grp = r->n_nonsec = r->n_sec = r->n_aug = 0;
     for (size_t i = 0; i < k; i++) {
         int32_t g = keys[i].g;
@@ -928,11 +919,7 @@ typedef struct wave_key {
     int32_t count;
 } wave_key;
 
-static int cmp_wave(const void *a, const void *b)
-{
-    const wave_key *x = a, *y = b;
-    return (x->free_at > y->free_at) - (x->free_at < y->free_at);
-}
+static const dd__key by_free_at[] = {DD__KEY(wave_key, free_at), DD__KEY_END};
 
 /* For the people still at a site (rem), not security: sorted by when each
  * is free to leave (release, arrival), out[k] = when the people who fill
@@ -956,7 +943,10 @@ static dd_status wave_times(const dd_plan *p, const int32_t *rem, const dd_time 
             t = arrive[g];
         k[m++] = (wave_key){t, rem[g]};
     }
-    qsort(k, m, sizeof *k, cmp_wave);
+    if (!dd__sort(k, m, sizeof *k, by_free_at)) {
+        free(k);
+        return DD_ENOMEM;
+    }
     int64_t filled = 0;
     size_t gi = 0;
     for (int64_t w = 0; w < n_out; w++) {
@@ -1244,27 +1234,23 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
             for (size_t i = 0; i < st->n_sorties; i++)
                 if (st->sorties[i].site == (int32_t)site &&
                     st->sorties[i].kind != DD_SORTIE_ONWARD) {
-                    if (n_deps == cap_deps) {
-                        size_t nc = cap_deps ? 2 * cap_deps : 64;
-                        dep *v = realloc(deps, nc * sizeof *v);
-                        if (!v) {
-                            site_groups_free(&r);
-                            rc = DD_ENOMEM;
-                            goto fail_alloc;
-                        }
-                        deps = v;
-                        cap_deps = nc;
+                    dep *v = dd__grow(deps, &cap_deps, n_deps, 64, sizeof *v);
+                    if (!v) {
+                        site_groups_free(&r);
+                        rc = DD_ENOMEM;
+                        goto fail_alloc;
                     }
+                    deps = v;
                     deps[n_deps++] = (dep){st->sorties[i].departure, (int32_t)i, 0,
                                            dd_scenario_day(s, st->sorties[i].departure), 0};
                 }
             rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
+            if (rc == DD_OK && !dd__sort(deps, n_deps, sizeof *deps, by_departure))
+                rc = DD_ENOMEM;
             if (rc != DD_OK) {
                 site_groups_free(&r);
                 goto fail_alloc;
             }
-            if (n_deps)
-                qsort(deps, n_deps, sizeof *deps, cmp_dep);
             /* movements buffer: keep its capacity across sites */
             r.cap_mov = cap_mov > p->n_movements ? cap_mov : p->n_movements;
             int64_t left = 0;

@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/cmp.h"
+#include "base/sort.h"
 #include "plan/plan_int.h"
 #include "plan/search.h"
 
@@ -465,24 +466,16 @@ typedef struct escort_key {
     size_t rq; /* index into the requests */
 } escort_key;
 
-static int cmp_escort(const void *a, const void *b)
-{
-    const escort_key *x = a, *y = b;
-    DD__CMP_BY(x->site, y->site);
-    DD__CMP_BY(x->ready, y->ready);
-    return (x->rq > y->rq) - (x->rq < y->rq);
-}
+/* by site and readiness (the requests are in plan order: ties keep it) */
+static const dd__key by_site_ready[] = {DD__KEY(escort_key, site), DD__KEY(escort_key, ready),
+                                        DD__KEY_END};
 
 typedef struct avail {
     dd_time t;
     int64_t count;
 } avail;
 
-static int cmp_avail(const void *a, const void *b)
-{
-    const avail *x = a, *y = b;
-    return (x->t > y->t) - (x->t < y->t);
-}
+static const dd__key by_time[] = {DD__KEY(avail, t), DD__KEY_END};
 
 /* Each sensitive load leaves with an escort aboard, who leaves with it:
  * the k-th sensitive load of a site (by readiness) waits until k people
@@ -512,8 +505,8 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
     for (size_t i = 0; i < n; i++)
         if (p->loads->loads[rq[i].load].sensitive)
             keys[k++] = (escort_key){rq[i].site, rq[i].ready, i};
-    qsort(keys, n_sens, sizeof *keys, cmp_escort);
-    for (size_t a = 0; a < n_sens;) {
+    bool sorted = dd__sort(keys, n_sens, sizeof *keys, by_site_ready);
+    for (size_t a = 0; sorted && a < n_sens;) {
         int32_t site = keys[a].site;
         size_t b = a;
         while (b < n_sens && keys[b].site == site)
@@ -538,7 +531,10 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
             if (count > 0)
                 av[na++] = (avail){r + s->agreement.personnel.manifest_lead, count};
         }
-        qsort(av, na, sizeof *av, cmp_avail);
+        if (!dd__sort(av, na, sizeof *av, by_time)) {
+            sorted = false;
+            break;
+        }
         /* the q-th load waits for the q-th person (or the last one) */
         size_t gi = 0;
         int64_t before = 0; /* people in av[0..gi) */
@@ -558,7 +554,7 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
     }
     free(keys);
     free(av);
-    return DD_OK;
+    return sorted ? DD_OK : DD_ENOMEM;
 }
 
 /* One planning attempt into p (tasks and release times already set). */

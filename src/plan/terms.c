@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "base/cmp.h"
+#include "base/sort.h"
 #include "plan/plan_int.h"
 
 typedef struct pev {
@@ -37,13 +38,9 @@ typedef struct pev {
     int32_t delta;
 } pev;
 
-static int cmp_pev(const void *a, const void *b)
-{
-    const pev *x = a, *y = b;
-    DD__CMP_BY(x->site, y->site);
-    DD__CMP_BY(x->t, y->t);
-    return (x->delta > y->delta) - (x->delta < y->delta);
-}
+/* by site, time, then departures (negative deltas) before arrivals */
+static const dd__key by_site_time[] = {DD__KEY(pev, site), DD__KEY(pev, t), DD__KEY(pev, delta),
+                                       DD__KEY_END};
 
 /* Count a broken term; the first one is kept for the verdict line. */
 static void broken(dd_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -177,7 +174,10 @@ static dd_status check_sites(dd_plan *p)
         const dd_movement *mv = &p->movements[m];
         ev[k++] = (pev){mv->departure, s->people[mv->people].site, mv->people, -mv->count};
     }
-    qsort(ev, k, sizeof *ev, cmp_pev);
+    if (!dd__sort(ev, k, sizeof *ev, by_site_time)) {
+        dd__arena_fini(&mem);
+        return DD_ENOMEM;
+    }
     for (size_t e = 0; e < k;) {
         int32_t site = ev[e].site;
         dd_time t = ev[e].t;
@@ -213,7 +213,10 @@ static dd_status check_sites(dd_plan *p)
     if (ceiling >= 0) {
         for (size_t e = 0; e < k; e++)
             ev[e].site = 0;
-        qsort(ev, k, sizeof *ev, cmp_pev);
+        if (!dd__sort(ev, k, sizeof *ev, by_site_time)) {
+            dd__arena_fini(&mem);
+            return DD_ENOMEM;
+        }
         if (country > ceiling)
             broken(p, "ceiling: %lld people in the country, above the ceiling of %d",
                    (long long)country, ceiling);
