@@ -64,8 +64,7 @@ int dd__cmd_serve(int argc, char **argv)
 {
     dd_serve_options o;
     dd_serve_options_init(&o);
-    serve_args v;
-    memset(&v, 0, sizeof v);
+    serve_args v = {0};
     dd_cli_args a;
     int code = dd__cli_parse(&serve_spec, argc, argv, &v, &a);
     if (code >= 0)

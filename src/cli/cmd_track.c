@@ -182,8 +182,7 @@ static void signer_close(signer *g)
 
 int dd__cmd_keys(int argc, char **argv)
 {
-    track_args v;
-    memset(&v, 0, sizeof v);
+    track_args v = {0};
     dd_cli_args a;
     int parsed;
     const dd_cli_spec *spec = dd__cli_parse_sub(keys_specs, N_OPTS(keys_specs),
@@ -536,8 +535,7 @@ static int track_plan(const track_args *v, const char *const *args)
 
 int dd__cmd_track(int argc, char **argv)
 {
-    track_args v;
-    memset(&v, 0, sizeof v);
+    track_args v = {0};
     v.objective = -1;
     v.seed = 1;
     dd_cli_args a;
@@ -555,8 +553,7 @@ int dd__cmd_track(int argc, char **argv)
 
 int dd__cmd_status(int argc, char **argv)
 {
-    track_args v;
-    memset(&v, 0, sizeof v);
+    track_args v = {0};
     dd_cli_args a;
     int parsed = dd__cli_parse(&status_spec, argc, argv, &v, &a);
     if (parsed >= 0)

@@ -200,6 +200,22 @@ static void raise_days(dd_check *c, double d, const char *binding)
     }
 }
 
+/* `n` sorties at a cap of `cap` clearances a day take at least n / cap
+ * days, against the `w` days of `window`: an error when more, else a
+ * note. `head` names who caps, `whose` says whose sorties. */
+static void cap_days(dd_check *c, fbuf *fb, const char *head, int32_t cap, const char *unit,
+                     const char *whose, int64_t n, double w, const char *window,
+                     const char *binding)
+{
+    double d = ceil((double)n / cap);
+    raise_days(c, d, binding);
+    add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
+                "%s: at its cap of %d %s%s/day, %s %lld sortie%s take%s at least %.0f day%s; "
+                "%.0f days remain from %s",
+                head, cap, unit, cap == 1 ? "" : "s", whose, (long long)n, n == 1 ? "" : "s",
+                n == 1 ? "s" : "", d, d == 1 ? "" : "s", w, window);
+}
+
 /* The ramp: every sortie holds a parking spot for at least the shortest
  * ground time of the types that may use the site, and the site has at most
  * its MOG of spots (reservations left out: a weaker bound, still a bound).
@@ -305,17 +321,10 @@ static void site_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
                             (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s");
             }
         } else if (x->daily_cap > 0 && cs->sorties_lb > 0) {
-            double d = ceil((double)cs->sorties_lb / x->daily_cap);
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
-            double w = (double)(end - ct->opens) / 1440.0;
-            raise_days(c, d, "airfield clearance cap");
-            add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
-                        "%s: at its cap of %d clearance%s/day, its %lld sortie%s take%s at "
-                        "least %.0f day%s; %.0f days remain from the first clearance to its "
-                        "closing date",
-                        x->id, x->daily_cap, x->daily_cap == 1 ? "" : "s",
-                        (long long)cs->sorties_lb, cs->sorties_lb == 1 ? "" : "s",
-                        cs->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
+            cap_days(c, fb, x->id, x->daily_cap, "clearance", "its", cs->sorties_lb,
+                     (double)(end - ct->opens) / 1440.0,
+                     "the first clearance to its closing date", "airfield clearance cap");
         }
         if (cs->exit_days > 0) {
             dd_time end = x->close_by != DD_TIME_NONE ? x->close_by : s->agreement.deadline;
@@ -605,17 +614,12 @@ static void overflight_findings(const dd_scenario *s, dd_check *c, fbuf *fb)
         const dd_overflight *o = &ct->overflight[k];
         if (o->daily_cap <= 0 || !dd__all_routes_cross(s, (int32_t)k))
             continue;
-        double d = ceil((double)c->sorties_lb / o->daily_cap);
         dd_time first = o->lead_time > ct->opens ? o->lead_time : ct->opens;
-        double w = (double)(s->agreement.deadline - first) / 1440.0;
-        raise_days(c, d, "overflight cap");
-        add_finding(c, fb, d > w ? DD_SEV_ERROR : DD_SEV_NOTE,
-                    "every route out crosses %s: at its cap of %d overflight%s/day, the %lld "
-                    "sortie%s take%s at least %.0f day%s; %.0f days remain from its first "
-                    "clearance to the deadline",
-                    o->country, o->daily_cap, o->daily_cap == 1 ? "" : "s",
-                    (long long)c->sorties_lb, c->sorties_lb == 1 ? "" : "s",
-                    c->sorties_lb == 1 ? "s" : "", d, d == 1 ? "" : "s", w);
+        char head[160];
+        snprintf(head, sizeof head, "every route out crosses %s", o->country);
+        cap_days(c, fb, head, o->daily_cap, "overflight", "the", c->sorties_lb,
+                 (double)(s->agreement.deadline - first) / 1440.0,
+                 "its first clearance to the deadline", "overflight cap");
     }
 }
 

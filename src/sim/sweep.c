@@ -249,6 +249,16 @@ static void time_text(const dd_sweep_result *r, dd_time t, char *buf, size_t siz
         dd_scenario_format_time(r->scenario, t, 0, buf, size);
 }
 
+/* A row's value of each axis: CSV fields, or the text table's columns. */
+static void row_values(const dd_sweep_result *r, const dd_sweep_row *w, bool csv, FILE *f)
+{
+    char buf[64];
+    for (size_t k = 0; k < r->n_axes; k++) {
+        value_text(r, k, w->idx[k], buf, sizeof buf);
+        fprintf(f, csv ? "%s," : "%-22s ", buf);
+    }
+}
+
 dd_status dd_sweep_write_csv(const dd_sweep_result *r, FILE *f)
 {
     for (size_t k = 0; k < r->n_axes; k++)
@@ -262,10 +272,7 @@ dd_status dd_sweep_write_csv(const dd_sweep_result *r, FILE *f)
     char buf[64];
     for (size_t i = 0; i < r->n_rows; i++) {
         const dd_sweep_row *w = &r->rows[i];
-        for (size_t k = 0; k < r->n_axes; k++) {
-            value_text(r, k, w->idx[k], buf, sizeof buf);
-            fprintf(f, "%s,", buf);
-        }
+        row_values(r, w, true, f);
         if (w->status != DD_OK) {
             fprintf(f, "%s,,,,,", dd_status_str(w->status));
         } else {
@@ -369,10 +376,7 @@ dd_status dd_sweep_write_text(const dd_sweep_result *r, FILE *f)
     fputs("binding\n", f);
     for (size_t i = 0; i < r->n_rows; i++) {
         const dd_sweep_row *w = &r->rows[i];
-        for (size_t k = 0; k < r->n_axes; k++) {
-            value_text(r, k, w->idx[k], buf, sizeof buf);
-            fprintf(f, "%-22s ", buf);
-        }
+        row_values(r, w, false, f);
         if (w->status != DD_OK) {
             fprintf(f, "no plan: %s\n", dd_status_str(w->status));
             continue;
