@@ -329,16 +329,35 @@ static dd_status walk_close(dd_jw *w, const page_walk *k, const dd__range *g)
     return dd__jw_end(w);
 }
 
-dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f)
+/* What a paged list keeps of the sorties a user may see, and what it
+ * shows of one. */
+typedef bool (*walk_keep)(const dd_sortie *so, const dd__session *u);
+typedef void (*walk_item)(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i);
+
+/* A page of a list of sorties: those kept, in the time window, from
+ * g.first on. */
+static dd_status walk(const dd__slog *l, const dd__snap *n, const dd__session *u, dd__range g,
+                      FILE *f, const char *route, walk_keep keep, walk_item item)
 {
     const dd_plan *p = dd__slog_plan(l);
     dd_jw w;
     page_walk pw;
-    walk_open(&pw, &w, f, &g, "clearances");
+    walk_open(&pw, &w, f, &g, route);
     for (size_t i = 0; i < p->n_sorties; i++)
-        if (p->sorties[i].clearance >= 0 && in_window(p, &g, i) && walk_show(&pw, &g, i))
-            clearance(&w, l, n, i);
+        if (keep(&p->sorties[i], u) && in_window(p, &g, i) && walk_show(&pw, &g, i))
+            item(&w, l, n, i);
     return walk_close(&w, &pw, &g);
+}
+
+static bool has_request(const dd_sortie *so, const dd__session *u)
+{
+    (void)u;
+    return so->clearance >= 0;
+}
+
+dd_status dd__view_clearances(const dd__slog *l, const dd__snap *n, dd__range g, FILE *f)
+{
+    return walk(l, n, NULL, g, f, "clearances", has_request, clearance);
 }
 
 dd_status dd__view_clearance(const dd__slog *l, const dd__snap *n, int32_t sortie, FILE *f)
@@ -391,94 +410,98 @@ static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const d
     dd__jw_arr_end(w);
 }
 
-dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u,
-                           dd__range g, FILE *f)
+static void sortie_item(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
 {
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
-    dd_jw w;
-    page_walk pw;
-    walk_open(&pw, &w, f, &g, "sorties");
-    for (size_t i = 0; i < p->n_sorties; i++) {
-        const dd_sortie *so = &p->sorties[i];
-        if (!site_ok(u, so->site) || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
-            continue;
-        const dd_track_sortie *ts = &n->st->sorties[i];
-        const dd_load *ld = load_of(p, so);
-        char cs[32];
-        call_sign(s, so, (int32_t)i + 1, cs, sizeof cs);
-        dd__jw_obj(&w);
-        dd__jw_kint(&w, "id", (int64_t)i + 1);
-        dd__jw_kstr(&w, "call_sign", cs);
-        dd__jw_kstr(&w, "aircraft", s->aircraft[so->aircraft].id);
-        dd__jw_kint(&w, "tail", so->tail + 1);
-        dd__jw_kstr(&w, "site", s->sites[so->site].id);
-        dd__jw_kstr(&w, "hub", so->kind == DD_SORTIE_LEG ? s->sites[so->to_site].id
-                                                         : s->hubs[so->hub].id);
-        dd__jw_time(&w, s, "arrival_at_site", so->arrival_at_site);
-        dd__jw_time(&w, s, "departure", so->departure);
-        dd__jw_time(&w, s, "arrival", so->arrival);
-        dd__jw_kstr(&w, "state", dd_sortie_state_name(ts->state));
-        dd__jw_time(&w, s, "departed", ts->departed);
-        dd__jw_time(&w, s, "projected", ts->projected);
-        dd__jw_kstr(&w, "clearance", dd_request_state_name(ts->request));
-        dd__jw_kbool(&w, "keeps_clearance", ts->keeps_clearance);
-        dd__jw_time(&w, s, "window_from", ts->window_from);
-        dd__jw_time(&w, s, "window_to", ts->window_to);
-        dd__jw_knum(&w, "weight_kg", so->weight_kg);
-        dd__jw_knum(&w, "acl_kg", so->acl_kg);
-        dd__jw_kint(&w, "passengers", passengers(so));
-        dd__jw_key(&w, "load");
-        if (ld) {
-            dd__jw_obj(&w);
-            dd__jw_kint(&w, "id", so->load + 1);
-            dd__jw_kint(&w, "pallets", ld->pallets);
-            dd__jw_kbool(&w, "sensitive", ld->sensitive);
-            load_items(&w, s, p, ld);
-            dd__jw_obj_end(&w);
-        } else {
-            dd__jw_null(&w);
-        }
-        dd__jw_obj_end(&w);
+    const dd_sortie *so = &p->sorties[i];
+    const dd_track_sortie *ts = &n->st->sorties[i];
+    const dd_load *ld = load_of(p, so);
+    char cs[32];
+    call_sign(s, so, (int32_t)i + 1, cs, sizeof cs);
+    dd__jw_obj(w);
+    dd__jw_kint(w, "id", (int64_t)i + 1);
+    dd__jw_kstr(w, "call_sign", cs);
+    dd__jw_kstr(w, "aircraft", s->aircraft[so->aircraft].id);
+    dd__jw_kint(w, "tail", so->tail + 1);
+    dd__jw_kstr(w, "site", s->sites[so->site].id);
+    dd__jw_kstr(w, "hub", so->kind == DD_SORTIE_LEG ? s->sites[so->to_site].id
+                                                     : s->hubs[so->hub].id);
+    dd__jw_time(w, s, "arrival_at_site", so->arrival_at_site);
+    dd__jw_time(w, s, "departure", so->departure);
+    dd__jw_time(w, s, "arrival", so->arrival);
+    dd__jw_kstr(w, "state", dd_sortie_state_name(ts->state));
+    dd__jw_time(w, s, "departed", ts->departed);
+    dd__jw_time(w, s, "projected", ts->projected);
+    dd__jw_kstr(w, "clearance", dd_request_state_name(ts->request));
+    dd__jw_kbool(w, "keeps_clearance", ts->keeps_clearance);
+    dd__jw_time(w, s, "window_from", ts->window_from);
+    dd__jw_time(w, s, "window_to", ts->window_to);
+    dd__jw_knum(w, "weight_kg", so->weight_kg);
+    dd__jw_knum(w, "acl_kg", so->acl_kg);
+    dd__jw_kint(w, "passengers", passengers(so));
+    dd__jw_key(w, "load");
+    if (ld) {
+        dd__jw_obj(w);
+        dd__jw_kint(w, "id", so->load + 1);
+        dd__jw_kint(w, "pallets", ld->pallets);
+        dd__jw_kbool(w, "sensitive", ld->sensitive);
+        load_items(w, s, p, ld);
+        dd__jw_obj_end(w);
+    } else {
+        dd__jw_null(w);
     }
-    return walk_close(&w, &pw, &g);
+    dd__jw_obj_end(w);
+}
+
+static bool on_site(const dd_sortie *so, const dd__session *u)
+{
+    return site_ok(u, so->site);
+}
+
+dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__session *u,
+                           dd__range g, FILE *f)
+{
+    return walk(l, n, u, g, f, "sorties", on_site, sortie_item);
 }
 
 /* ---- manifests: who flies on each sortie --------------------------------------- */
 
-dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
-                             dd__range g, FILE *f)
+static void manifest_item(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i)
 {
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
-    dd_jw w;
-    page_walk pw;
-    walk_open(&pw, &w, f, &g, "manifests");
-    for (size_t i = 0; i < p->n_sorties; i++) {
-        const dd_sortie *so = &p->sorties[i];
-        if (!site_ok(u, so->site) || !so->n_pax || !in_window(p, &g, i) || !walk_show(&pw, &g, i))
-            continue;
-        dd__jw_obj(&w);
-        dd__jw_kint(&w, "sortie", (int64_t)i + 1);
-        dd__jw_kstr(&w, "site", s->sites[so->site].id);
-        dd__jw_time(&w, s, "departure", so->departure);
-        dd__jw_kstr(&w, "state", dd_sortie_state_name(n->st->sorties[i].state));
-        dd__jw_key(&w, "groups");
-        dd__jw_arr(&w);
-        for (size_t k = 0; k < so->n_pax; k++) {
-            const dd_people *grp = &s->people[so->pax[k].people];
-            dd__jw_obj(&w);
-            dd__jw_kstr(&w, "group", grp->id);
-            dd__jw_kstr(&w, "unit", grp->unit);
-            dd__jw_kstr(&w, "role", dd_role_name(grp->role));
-            dd__jw_kint(&w, "count", so->pax[k].count);
-            dd__jw_kbool(&w, "escort", so->pax[k].escort);
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
+    const dd_sortie *so = &p->sorties[i];
+    dd__jw_obj(w);
+    dd__jw_kint(w, "sortie", (int64_t)i + 1);
+    dd__jw_kstr(w, "site", s->sites[so->site].id);
+    dd__jw_time(w, s, "departure", so->departure);
+    dd__jw_kstr(w, "state", dd_sortie_state_name(n->st->sorties[i].state));
+    dd__jw_key(w, "groups");
+    dd__jw_arr(w);
+    for (size_t k = 0; k < so->n_pax; k++) {
+        const dd_people *grp = &s->people[so->pax[k].people];
+        dd__jw_obj(w);
+        dd__jw_kstr(w, "group", grp->id);
+        dd__jw_kstr(w, "unit", grp->unit);
+        dd__jw_kstr(w, "role", dd_role_name(grp->role));
+        dd__jw_kint(w, "count", so->pax[k].count);
+        dd__jw_kbool(w, "escort", so->pax[k].escort);
+        dd__jw_obj_end(w);
     }
-    return walk_close(&w, &pw, &g);
+    dd__jw_arr_end(w);
+    dd__jw_obj_end(w);
+}
+
+static bool carries_people(const dd_sortie *so, const dd__session *u)
+{
+    return site_ok(u, so->site) && so->n_pax;
+}
+
+dd_status dd__view_manifests(const dd__slog *l, const dd__snap *n, const dd__session *u,
+                             dd__range g, FILE *f)
+{
+    return walk(l, n, u, g, f, "manifests", carries_people, manifest_item);
 }
 
 /* ---- entry and exit of personnel per day: counts only -------------------------- */
