@@ -285,14 +285,20 @@ typedef struct page_walk {
     const char *route;
 } page_walk;
 
-/* A page of a route's list: {"<route>": [ ... opened on w. */
+/* {"<key>": [ ... opened on w. */
+static void list_open(dd_jw *w, FILE *f, const char *key)
+{
+    dd__jw_init(w, f, false);
+    dd__jw_obj(w);
+    dd__jw_key(w, key);
+    dd__jw_arr(w);
+}
+
+/* A page of a route's list. */
 static void walk_open(page_walk *k, dd_jw *w, FILE *f, const dd__range *g, const char *route)
 {
     *k = (page_walk){.lo = g->first > 1 ? g->first - 1 : 0, .route = route};
-    dd__jw_init(w, f, false);
-    dd__jw_obj(w);
-    dd__jw_key(w, route);
-    dd__jw_arr(w);
+    list_open(w, f, route);
 }
 
 /* Whether sortie i (in the filter) goes on this page. */
@@ -643,10 +649,7 @@ dd_status dd__view_exits(const dd__slog *l, const dd__snap *n, bool host, FILE *
     if (!exit_counts(p, n, &proc, &ent, &off))
         return DD_ENOMEM;
     dd_jw w;
-    dd__jw_init(&w, f, false);
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "sites");
-    dd__jw_arr(&w);
+    list_open(&w, f, "sites");
     for (size_t k = 0; k < s->n_sites; k++) {
         const dd_site_plan *sp = &p->sites[k];
         dd__jw_obj(&w);
@@ -685,10 +688,7 @@ dd_status dd__view_ramp(const dd__slog *l, const dd__snap *n, FILE *f)
     const dd_plan *p = dd__slog_plan(l);
     const dd_scenario *s = dd__slog_scenario(l);
     dd_jw w;
-    dd__jw_init(&w, f, false);
-    dd__jw_obj(&w);
-    dd__jw_key(&w, "sites");
-    dd__jw_arr(&w);
+    list_open(&w, f, "sites");
     for (size_t k = 0; k < s->n_sites; k++) {
         const dd_site *site = &s->sites[k];
         dd__jw_obj(&w);
