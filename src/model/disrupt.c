@@ -99,6 +99,63 @@ static bool read_empirical(dd_loader *L, dd_ynode *m, const char *path, vkind vk
     return ok;
 }
 
+/* The distributions by `dist`: their keys ("dist", then the parameters
+ * read into a, b and c in this order; an empirical one reads its values
+ * and weights apart). */
+static const struct dist_form {
+    const char *name;
+    dd_dist_kind kind;
+    const char *keys[5];
+} forms[] = {
+    {"fixed", DD_DIST_FIXED, {"dist", "value", NULL}},
+    {"uniform", DD_DIST_UNIFORM, {"dist", "min", "max", NULL}},
+    {"triangular", DD_DIST_TRIANGULAR, {"dist", "min", "mode", "max", NULL}},
+    {"lognormal", DD_DIST_LOGNORMAL, {"dist", "median", "sigma", NULL}},
+    {"empirical", DD_DIST_EMPIRICAL, {"dist", "values", "weights", NULL}},
+};
+#define N_FORMS (sizeof forms / sizeof forms[0])
+
+/* The parameters of form f into d->a, b, c (a lognormal's sigma is a plain
+ * number from 0 to 10), each read even when one before is bad. */
+static bool read_params(dd_loader *L, dd_ynode *m, const char *path, vkind vk,
+                        const struct dist_form *f, dd_dist *d)
+{
+    if (f->kind == DD_DIST_EMPIRICAL)
+        return read_empirical(L, m, path, vk, d);
+    double *dst[] = {&d->a, &d->b, &d->c};
+    bool ok = true;
+    for (size_t k = 0; k < 3 && f->keys[k + 1]; k++) {
+        if (f->kind == DD_DIST_LOGNORMAL && k == 1) {
+            char sp[256];
+            fpath(sp, sizeof sp, path, f->keys[k + 1]);
+            dd_ynode *sn = dd__yreq(L, m, path, f->keys[k + 1]);
+            ok = sn && dd__ynum(L, sn, sp, 0, 10, dst[k]) && ok;
+        } else {
+            ok = req_value(L, m, path, f->keys[k + 1], vk, dst[k]) && ok;
+        }
+    }
+    return ok;
+}
+
+/* Parameters out of order: why, and in *key the one to blame; NULL when
+ * they are in order. */
+static const char *misordered(const dd_dist *d, const char **key)
+{
+    switch (d->kind) {
+    case DD_DIST_UNIFORM:
+        *key = "max";
+        return d->b < d->a ? "max is below min" : NULL;
+    case DD_DIST_TRIANGULAR:
+        *key = "mode";
+        return !(d->a <= d->b && d->b <= d->c) ? "needs min <= mode <= max" : NULL;
+    case DD_DIST_LOGNORMAL:
+        *key = "median";
+        return !(d->a > 0) ? "the median of a lognormal must be positive" : NULL;
+    default:
+        return NULL;
+    }
+}
+
 /* A distribution: a single value (fixed) or a map with `dist`. */
 static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_dist *d)
 {
@@ -112,63 +169,19 @@ static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_
     if (!dd__yexpect(L, n, DD_Y_MAP, path))
         return false;
     dd_ynode *m = (dd_ynode *)n;
-    static const char *const kinds[] = {"fixed", "uniform", "triangular", "lognormal",
-                                        "empirical", NULL};
     char kp[256];
     fpath(kp, sizeof kp, path, "dist");
     dd_ynode *kn = dd__yreq(L, m, path, "dist");
     const char *kind;
     if (!kn || !dd__ystr(L, kn, kp, &kind))
         return false;
-    bool ok = true;
-    if (!strcmp(kind, "fixed")) {
-        d->kind = DD_DIST_FIXED;
-        ok = req_value(L, m, path, "value", vk, &d->a);
-        static const char *const known[] = {"dist", "value", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "uniform")) {
-        d->kind = DD_DIST_UNIFORM;
-        ok = req_value(L, m, path, "min", vk, &d->a);
-        ok = req_value(L, m, path, "max", vk, &d->b) && ok;
-        if (ok && d->b < d->a) {
-            fpath(kp, sizeof kp, path, "max");
-            dd__lerr(L, dd__yget(m, "max"), kp, "max is below min");
-            ok = false;
-        }
-        static const char *const known[] = {"dist", "min", "max", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "triangular")) {
-        d->kind = DD_DIST_TRIANGULAR;
-        ok = req_value(L, m, path, "min", vk, &d->a);
-        ok = req_value(L, m, path, "mode", vk, &d->b) && ok;
-        ok = req_value(L, m, path, "max", vk, &d->c) && ok;
-        if (ok && !(d->a <= d->b && d->b <= d->c)) {
-            fpath(kp, sizeof kp, path, "mode");
-            dd__lerr(L, dd__yget(m, "mode"), kp, "needs min <= mode <= max");
-            ok = false;
-        }
-        static const char *const known[] = {"dist", "min", "mode", "max", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "lognormal")) {
-        d->kind = DD_DIST_LOGNORMAL;
-        ok = req_value(L, m, path, "median", vk, &d->a);
-        char sp[256];
-        fpath(sp, sizeof sp, path, "sigma");
-        dd_ynode *sn = dd__yreq(L, m, path, "sigma");
-        ok = sn && dd__ynum(L, sn, sp, 0, 10, &d->b) && ok;
-        if (ok && !(d->a > 0)) {
-            fpath(kp, sizeof kp, path, "median");
-            dd__lerr(L, dd__yget(m, "median"), kp, "the median of a lognormal must be positive");
-            ok = false;
-        }
-        static const char *const known[] = {"dist", "median", "sigma", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "empirical")) {
-        d->kind = DD_DIST_EMPIRICAL;
-        ok = read_empirical(L, m, path, vk, d);
-        static const char *const known[] = {"dist", "values", "weights", NULL};
-        dd__yunknown(L, m, path, known);
-    } else {
+    size_t f = 0;
+    while (f < N_FORMS && strcmp(kind, forms[f].name) != 0)
+        f++;
+    if (f == N_FORMS) {
+        const char *kinds[N_FORMS + 1] = {NULL};
+        for (size_t k = 0; k < N_FORMS; k++)
+            kinds[k] = forms[k].name;
         const char *s = dd__suggest(kind, kinds);
         if (s)
             dd__lerr(L, kn, kp, "unknown distribution '%s' (did you mean '%s'?)", kind, s);
@@ -179,6 +192,15 @@ static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_
                      kind);
         return false;
     }
+    d->kind = forms[f].kind;
+    bool ok = read_params(L, m, path, vk, &forms[f], d);
+    const char *key, *why = ok ? misordered(d, &key) : NULL;
+    if (why) {
+        fpath(kp, sizeof kp, path, key);
+        dd__lerr(L, dd__yget(m, key), kp, "%s", why);
+        ok = false;
+    }
+    dd__yunknown(L, m, path, forms[f].keys);
     return ok;
 }
 
