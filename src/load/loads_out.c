@@ -159,19 +159,24 @@ static void json_group(dd_jw *w, size_t g, const void *ctx)
     dd__jw_kint(w, "gap", (int64_t)(gr->n_loads - gr->lower_bound));
 }
 
+/* A pallet's or load's number (from 1) and site. */
+static void json_id_site(dd_jw *w, size_t i, const dd_loadplan *p, int32_t site)
+{
+    dd__jw_kint(w, "id", (int64_t)i + 1);
+    dd__jw_kstr(w, "site", p->scenario->sites[site].id);
+}
+
 static void json_pallet(dd_jw *w, size_t i, const void *ctx)
 {
     const dd_loadplan *p = ctx;
-    const dd_scenario *s = p->scenario;
     const dd_pallet *pl = &p->pallets[i];
-    dd__jw_kint(w, "id", (int64_t)i + 1);
-    dd__jw_kstr(w, "site", s->sites[pl->site].id);
+    json_id_site(w, i, p, pl->site);
     dd__jw_kbool(w, "prebuilt", pl->prebuilt);
     dd__jw_knum(w, "gross_kg", round(pl->gross_kg * 10) / 10);
     dd__jw_knum(w, "height_m", round(pl->height_m * 1000) / 1000);
     dd__jw_knum(w, "footprint_used", round(pl->area_used * 1000) / 1000);
     dd__jw_key(w, "pieces");
-    json_pieces(w, s, pl->pieces, pl->n_pieces);
+    json_pieces(w, p->scenario, pl->pieces, pl->n_pieces);
 }
 
 static void json_item(dd_jw *w, const dd_scenario *s, const dd_load_item *it)
@@ -194,8 +199,7 @@ static void json_load(dd_jw *w, size_t k, const void *ctx)
     const dd_loadplan *p = ctx;
     const dd_scenario *s = p->scenario;
     const dd_load *l = &p->loads[k];
-    dd__jw_kint(w, "id", (int64_t)k + 1);
-    dd__jw_kstr(w, "site", s->sites[l->site].id);
+    json_id_site(w, k, p, l->site);
     dd__jw_kstr(w, "aircraft", s->aircraft[l->aircraft].id);
     dd__jw_knum(w, "weight_kg", round(l->weight_kg * 10) / 10);
     dd__jw_knum(w, "acl_kg", l->acl_kg);
