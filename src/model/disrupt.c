@@ -295,6 +295,50 @@ static int32_t keyed_entry(dd_loader *L, dd_ypair *p, const char *section, const
     return dd__yexpect(L, p->value, DD_Y_MAP, path) ? k : -1;
 }
 
+/* A keyed section of disruptions ({ID: {...}}, the map node `map`, or
+ * NULL when absent): each entry whose id is known is read by `read` into
+ * record k of `out` (records of `size` bytes), its keys checked against
+ * `known`. */
+typedef void entry_fn(dd_loader *L, dd_ynode *v, const char *path, void *entry);
+
+static void read_keyed(dd_loader *L, dd_ynode *map, const char *section, const dd_idmap *ids,
+                       const char *what, entry_fn *read, void *out, size_t size,
+                       const char *const *known)
+{
+    for (size_t i = 0; map && i < map->n; i++) {
+        dd_ypair *p = &map->pairs[i];
+        char ep[256];
+        int32_t k = keyed_entry(L, p, section, ids, what, ep, sizeof ep);
+        if (k < 0)
+            continue;
+        read(L, p->value, ep, (char *)out + (size_t)k * size);
+        dd__yunknown(L, p->value, ep, known);
+    }
+}
+
+static void hub_entry(dd_loader *L, dd_ynode *v, const char *path, void *entry)
+{
+    dd_hub_disruption *h = entry;
+    read_windows(L, v, path, "closures", &h->closure_rate, &h->closure_duration);
+}
+
+static void site_entry(dd_loader *L, dd_ynode *v, const char *path, void *entry)
+{
+    dd_site_disruption *d = entry;
+    read_clearance(L, v, path,
+                   &(clearance_dz){&d->decision, &d->denial, &d->suspension_rate,
+                                   &d->suspension_duration});
+    read_windows(L, v, path, "closures", &d->closure_rate, &d->closure_duration);
+    opt_dist(L, v, path, "exit_processing", V_FACTOR, &d->exit_factor);
+}
+
+static void aircraft_entry(dd_loader *L, dd_ynode *v, const char *path, void *entry)
+{
+    dd_aircraft_disruption *a = entry;
+    opt_prob(L, v, path, "abort", &a->abort);
+    opt_dist(L, v, path, "delay", V_DURATION, &a->delay);
+}
+
 /* destinations: {HUB: {closures: {rate, duration}}} */
 static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
 {
@@ -307,17 +351,9 @@ static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
         L->oom = true;
         return;
     }
-    for (size_t i = 0; i < hubs->n; i++) {
-        dd_ypair *p = &hubs->pairs[i];
-        char hp[256];
-        int32_t hi = keyed_entry(L, p, "destinations", &L->hubs, "destination", hp, sizeof hp);
-        if (hi < 0)
-            continue;
-        read_windows(L, p->value, hp, "closures", &hv[hi].closure_rate,
-                     &hv[hi].closure_duration);
-        static const char *const known[] = {"closures", NULL};
-        dd__yunknown(L, p->value, hp, known);
-    }
+    static const char *const known[] = {"closures", NULL};
+    read_keyed(L, hubs, "destinations", &L->hubs, "destination", hub_entry, hv, sizeof *hv,
+               known);
     x->hubs = hv;
 }
 
@@ -360,34 +396,12 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
     }
     memset(av, 0, (s->n_aircraft ? s->n_aircraft : 1) * sizeof *av);
 
-    dd_ynode *sites = opt_map(L, m, path, "sites");
-    for (size_t i = 0; sites && i < sites->n; i++) {
-        dd_ypair *p = &sites->pairs[i];
-        char sp[256];
-        int32_t si = keyed_entry(L, p, "sites", &L->sites, "site", sp, sizeof sp);
-        if (si < 0)
-            continue;
-        dd_site_disruption *d = &sv[si];
-        read_clearance(L, p->value, sp,
-                       &(clearance_dz){&d->decision, &d->denial, &d->suspension_rate,
-                                       &d->suspension_duration});
-        read_windows(L, p->value, sp, "closures", &d->closure_rate, &d->closure_duration);
-        opt_dist(L, p->value, sp, "exit_processing", V_FACTOR, &d->exit_factor);
-        static const char *const known[] = {"clearance", "closures", "exit_processing", NULL};
-        dd__yunknown(L, p->value, sp, known);
-    }
-    dd_ynode *ac = opt_map(L, m, path, "aircraft");
-    for (size_t i = 0; ac && i < ac->n; i++) {
-        dd_ypair *p = &ac->pairs[i];
-        char ap[256];
-        int32_t ai = keyed_entry(L, p, "aircraft", &L->aircraft, "aircraft type", ap, sizeof ap);
-        if (ai < 0)
-            continue;
-        opt_prob(L, p->value, ap, "abort", &av[ai].abort);
-        opt_dist(L, p->value, ap, "delay", V_DURATION, &av[ai].delay);
-        static const char *const known[] = {"abort", "delay", NULL};
-        dd__yunknown(L, p->value, ap, known);
-    }
+    static const char *const site_keys[] = {"clearance", "closures", "exit_processing", NULL};
+    read_keyed(L, opt_map(L, m, path, "sites"), "sites", &L->sites, "site", site_entry, sv,
+               sizeof *sv, site_keys);
+    static const char *const aircraft_keys[] = {"abort", "delay", NULL};
+    read_keyed(L, opt_map(L, m, path, "aircraft"), "aircraft", &L->aircraft, "aircraft type",
+               aircraft_entry, av, sizeof *av, aircraft_keys);
     read_hubs(L, m, x);
     static const char *const known[] = {"clearance", "closures", "exit_processing",
                                         "task_duration", "replan", "sites",
