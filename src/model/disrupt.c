@@ -182,14 +182,10 @@ static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_
         const char *kinds[N_FORMS + 1] = {NULL};
         for (size_t k = 0; k < N_FORMS; k++)
             kinds[k] = forms[k].name;
-        const char *s = dd__suggest(kind, kinds);
-        if (s)
-            dd__lerr(L, kn, kp, "unknown distribution '%s' (did you mean '%s'?)", kind, s);
-        else
-            dd__lerr(L, kn, kp,
-                     "unknown distribution '%s' (fixed, uniform, triangular, lognormal, "
-                     "empirical)",
-                     kind);
+        char msg[512];
+        dd__lerr(L, kn, kp, "%s",
+                 dd__unknown(msg, sizeof msg, "distribution", kind, kind, kinds,
+                             " (fixed, uniform, triangular, lognormal, empirical)"));
         return false;
     }
     d->kind = forms[f].kind;

@@ -471,11 +471,8 @@ static int32_t cell_site(inv *v, const dd_csv_row *row, int i)
         for (size_t j = 0; j < v->L->s->n_sites && n < 63; j++)
             known[n++] = v->L->sites_v[j].id;
         known[n] = NULL;
-        const char *sug = dd__suggest(s, known);
-        if (sug)
-            cell_err(v, row, i, "unknown site '%s' (did you mean '%s'?)", s, sug);
-        else
-            cell_err(v, row, i, "unknown site '%s'", s);
+        char msg[512];
+        cell_err(v, row, i, "%s", dd__unknown(msg, sizeof msg, "site", s, s, known, NULL));
     }
     return k;
 }
@@ -997,11 +994,8 @@ static int32_t event_id(inv *v, const dd_csv_row *row, const dd_idmap *m, const 
     for (size_t j = 0; j < n && c < 63; j++)
         known[c++] = name_of(v->L->s, j);
     known[c] = NULL;
-    const char *sug = dd__suggest(s, known);
-    if (sug)
-        cell_err(v, row, E_SUBJECT, "unknown %s '%s' (did you mean '%s'?)", what, s, sug);
-    else
-        cell_err(v, row, E_SUBJECT, "unknown %s '%s'", what, s);
+    char msg[512];
+    cell_err(v, row, E_SUBJECT, "%s", dd__unknown(msg, sizeof msg, what, s, s, known, NULL));
     return -1;
 }
 
@@ -1051,15 +1045,12 @@ static int event_kind(inv *v, const dd_csv_row *row, const char *kind)
     for (int i = 0; event_names[i]; i++)
         if (!strcmp(low, event_names[i]))
             return i;
-    const char *sug = dd__suggest(low, event_names);
-    if (sug)
-        cell_err(v, row, E_EVENT, "unknown event '%s' (did you mean '%s'?)", kind, sug);
-    else
-        cell_err(v, row, E_EVENT,
-                 "unknown event '%s' (events: departed, aborted, clearance-filed, "
-                 "clearance-approved, clearance-denied, task-done, processed, closed, "
-                 "tail-down, retracted, note)",
-                 kind);
+    char msg[512];
+    cell_err(v, row, E_EVENT, "%s",
+             dd__unknown(msg, sizeof msg, "event", kind, low, event_names,
+                         " (events: departed, aborted, clearance-filed, clearance-approved, "
+                         "clearance-denied, task-done, processed, closed, tail-down, "
+                         "retracted, note)"));
     return -1;
 }
 
