@@ -494,8 +494,8 @@ static dd_status pack_group(builder *b, int32_t site, int32_t type, double leg,
  * says of the loads that do not. */
 enum { NO_PAX, NO_SEAT, NO_WEIGHT, NOBODY, N_WHY };
 static const char *const why_text[N_WHY] = {
-    "carry sensitive cargo with a hazard class that forbids passengers; the escort must "
-    "travel as crew",
+    ("carry sensitive cargo with a hazard class that forbids passengers; the escort must "
+     "travel as crew"),
     "have no seat left for the escort of their sensitive cargo",
     "have no weight left for the escort of their sensitive cargo",
     "carry sensitive cargo but nobody is left to escort it",
