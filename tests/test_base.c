@@ -175,6 +175,33 @@ static char *aprintf(dd_arena *a, const char *fmt, ...)
 }
 
 /* A formatted message in an arena is whole, however long. */
+static void one_obj(dd_jw *w, size_t i, const void *ctx)
+{
+    dd__jw_kint(w, "i", (int64_t)i);
+    dd__jw_kstr(w, "of", ctx);
+}
+
+/* dd__jw_kobjs: an array of objects under its key, each object's members
+ * from the callback, and an empty array for none. */
+static void test_json_kobjs(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    dd_jw w;
+    dd__jw_init(&w, f, false);
+    dd__jw_obj(&w);
+    dd__jw_kobjs(&w, "two", 2, one_obj, "x");
+    dd__jw_kobjs(&w, "none", 0, one_obj, "x");
+    dd__jw_obj_end(&w);
+    assert_int_equal(dd__jw_end(&w), DD_OK);
+    fclose(f);
+    assert_string_equal(buf, "{\"two\":[{\"i\":0,\"of\":\"x\"},{\"i\":1,\"of\":\"x\"}],\"none\":[]}\n");
+    free(buf);
+}
+
 static void test_arena_vprintf(void **state)
 {
     (void)state;
@@ -306,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_grow),
         cmocka_unit_test(test_diags_json),
         cmocka_unit_test(test_json_flat),
+        cmocka_unit_test(test_json_kobjs),
         cmocka_unit_test(test_cmp),
         cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_sbuf),

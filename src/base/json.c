@@ -192,6 +192,19 @@ void dd__jw_kbool(dd_jw *w, const char *k, bool v)
     dd__jw_bool(w, v);
 }
 
+void dd__jw_kobjs(dd_jw *w, const char *key, size_t n,
+                  void (*each)(dd_jw *w, size_t i, const void *ctx), const void *ctx)
+{
+    dd__jw_key(w, key);
+    dd__jw_arr(w);
+    for (size_t i = 0; i < n; i++) {
+        dd__jw_obj(w);
+        each(w, i, ctx);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
 dd_status dd__jw_end(dd_jw *w)
 {
     put(w, "\n");

@@ -46,6 +46,10 @@ void dd__jw_kstr(dd_jw *w, const char *k, const char *s);
 void dd__jw_kint(dd_jw *w, const char *k, int64_t v);
 void dd__jw_knum(dd_jw *w, const char *k, double v);
 void dd__jw_kbool(dd_jw *w, const char *k, bool v);
+/* An array of n objects as the member `key`: the braces of object i are
+ * written here, its members by each(w, i, ctx). */
+void dd__jw_kobjs(dd_jw *w, const char *key, size_t n,
+                  void (*each)(dd_jw *w, size_t i, const void *ctx), const void *ctx);
 /* "errors": [the messages of d] in the object being written. */
 void dd__jw_errors(dd_jw *w, const dd_diags *d);
 /* Finish (newline) and report DD_EIO if any write failed. */

@@ -136,91 +136,98 @@ static void json_pieces(dd_jw *w, const dd_scenario *s, const dd_piece *pc, size
     dd__jw_arr_end(w);
 }
 
+/* The members of group g, pallet i, load k of the plan p (dd__jw_kobjs). */
+static void json_group(dd_jw *w, size_t g, const void *ctx)
+{
+    const dd_loadplan *p = ctx;
+    const dd_scenario *s = p->scenario;
+    const dd_site_loads *gr = &p->groups[g];
+    dd__jw_kstr(w, "site", s->sites[gr->site].id);
+    dd__jw_kstr(w, "aircraft", s->aircraft[gr->aircraft].id);
+    dd__jw_knum(w, "leg_km", round(gr->leg_m / 100) / 10);
+    dd__jw_kint(w, "loads", (int64_t)gr->n_loads);
+    dd__jw_kint(w, "initial_loads", (int64_t)gr->initial_loads);
+    dd__jw_kint(w, "lower_bound", (int64_t)gr->lower_bound);
+    dd__jw_key(w, "bounds");
+    dd__jw_obj(w);
+    dd__jw_kint(w, "weight", (int64_t)gr->lb_weight);
+    dd__jw_kint(w, "weight_l2", (int64_t)gr->lb_l2_weight);
+    dd__jw_kint(w, "floor", (int64_t)gr->lb_floor);
+    dd__jw_kint(w, "positions", (int64_t)gr->lb_positions);
+    dd__jw_kint(w, "seats", (int64_t)gr->lb_seats);
+    dd__jw_obj_end(w);
+    dd__jw_kint(w, "gap", (int64_t)(gr->n_loads - gr->lower_bound));
+}
+
+/* A pallet's or load's number (from 1) and site. */
+static void json_id_site(dd_jw *w, size_t i, const dd_loadplan *p, int32_t site)
+{
+    dd__jw_kint(w, "id", (int64_t)i + 1);
+    dd__jw_kstr(w, "site", p->scenario->sites[site].id);
+}
+
+static void json_pallet(dd_jw *w, size_t i, const void *ctx)
+{
+    const dd_loadplan *p = ctx;
+    const dd_pallet *pl = &p->pallets[i];
+    json_id_site(w, i, p, pl->site);
+    dd__jw_kbool(w, "prebuilt", pl->prebuilt);
+    dd__jw_knum(w, "gross_kg", round(pl->gross_kg * 10) / 10);
+    dd__jw_knum(w, "height_m", round(pl->height_m * 1000) / 1000);
+    dd__jw_knum(w, "footprint_used", round(pl->area_used * 1000) / 1000);
+    dd__jw_key(w, "pieces");
+    json_pieces(w, p->scenario, pl->pieces, pl->n_pieces);
+}
+
+static void json_item(dd_jw *w, const dd_scenario *s, const dd_load_item *it)
+{
+    if (it->kind == DD_LI_PALLET) {
+        dd__jw_kint(w, "pallet", it->ref + 1);
+    } else if (it->kind == DD_LI_BULKY) {
+        dd__jw_kstr(w, "cargo", s->cargo[it->ref].id);
+        dd__jw_kint(w, "count", it->count);
+    } else {
+        dd__jw_kstr(w, "people", s->people[it->ref].id);
+        dd__jw_kint(w, "count", it->count);
+        if (it->escort)
+            dd__jw_kbool(w, "escort", true);
+    }
+}
+
+static void json_load(dd_jw *w, size_t k, const void *ctx)
+{
+    const dd_loadplan *p = ctx;
+    const dd_scenario *s = p->scenario;
+    const dd_load *l = &p->loads[k];
+    json_id_site(w, k, p, l->site);
+    dd__jw_kstr(w, "aircraft", s->aircraft[l->aircraft].id);
+    dd__jw_knum(w, "weight_kg", round(l->weight_kg * 10) / 10);
+    dd__jw_knum(w, "acl_kg", l->acl_kg);
+    dd__jw_kint(w, "pallets", l->pallets);
+    dd__jw_kint(w, "passengers", l->passengers);
+    dd__jw_kint(w, "seats_available", l->seats);
+    dd__jw_knum(w, "floor_m", round(l->floor_m * 1000) / 1000);
+    dd__jw_knum(w, "utilisation", round(l->utilisation * 1000) / 1000);
+    dd__jw_kbool(w, "sensitive", l->sensitive);
+    dd__jw_key(w, "items");
+    dd__jw_arr(w);
+    for (size_t i = 0; i < l->n_items; i++) {
+        dd__jw_obj(w);
+        json_item(w, s, &l->items[i]);
+        dd__jw_obj_end(w);
+    }
+    dd__jw_arr_end(w);
+}
+
 dd_status dd_loads_write_json(const dd_loadplan *p, FILE *f)
 {
-    const dd_scenario *s = p->scenario;
     dd_jw w;
     dd__jw_init(&w, f, true);
     dd__jw_obj(&w);
     dd__jw_kint(&w, "version", 1);
-    dd__jw_key(&w, "sites");
-    dd__jw_arr(&w);
-    for (size_t g = 0; g < p->n_groups; g++) {
-        const dd_site_loads *gr = &p->groups[g];
-        dd__jw_obj(&w);
-        dd__jw_kstr(&w, "site", s->sites[gr->site].id);
-        dd__jw_kstr(&w, "aircraft", s->aircraft[gr->aircraft].id);
-        dd__jw_knum(&w, "leg_km", round(gr->leg_m / 100) / 10);
-        dd__jw_kint(&w, "loads", (int64_t)gr->n_loads);
-        dd__jw_kint(&w, "initial_loads", (int64_t)gr->initial_loads);
-        dd__jw_kint(&w, "lower_bound", (int64_t)gr->lower_bound);
-        dd__jw_key(&w, "bounds");
-        dd__jw_obj(&w);
-        dd__jw_kint(&w, "weight", (int64_t)gr->lb_weight);
-        dd__jw_kint(&w, "weight_l2", (int64_t)gr->lb_l2_weight);
-        dd__jw_kint(&w, "floor", (int64_t)gr->lb_floor);
-        dd__jw_kint(&w, "positions", (int64_t)gr->lb_positions);
-        dd__jw_kint(&w, "seats", (int64_t)gr->lb_seats);
-        dd__jw_obj_end(&w);
-        dd__jw_kint(&w, "gap", (int64_t)(gr->n_loads - gr->lower_bound));
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-    dd__jw_key(&w, "pallets");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < p->n_pallets; i++) {
-        const dd_pallet *pl = &p->pallets[i];
-        dd__jw_obj(&w);
-        dd__jw_kint(&w, "id", (int64_t)i + 1);
-        dd__jw_kstr(&w, "site", s->sites[pl->site].id);
-        dd__jw_kbool(&w, "prebuilt", pl->prebuilt);
-        dd__jw_knum(&w, "gross_kg", round(pl->gross_kg * 10) / 10);
-        dd__jw_knum(&w, "height_m", round(pl->height_m * 1000) / 1000);
-        dd__jw_knum(&w, "footprint_used", round(pl->area_used * 1000) / 1000);
-        dd__jw_key(&w, "pieces");
-        json_pieces(&w, s, pl->pieces, pl->n_pieces);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
-    dd__jw_key(&w, "loads");
-    dd__jw_arr(&w);
-    for (size_t k = 0; k < p->n_loads; k++) {
-        const dd_load *l = &p->loads[k];
-        dd__jw_obj(&w);
-        dd__jw_kint(&w, "id", (int64_t)k + 1);
-        dd__jw_kstr(&w, "site", s->sites[l->site].id);
-        dd__jw_kstr(&w, "aircraft", s->aircraft[l->aircraft].id);
-        dd__jw_knum(&w, "weight_kg", round(l->weight_kg * 10) / 10);
-        dd__jw_knum(&w, "acl_kg", l->acl_kg);
-        dd__jw_kint(&w, "pallets", l->pallets);
-        dd__jw_kint(&w, "passengers", l->passengers);
-        dd__jw_kint(&w, "seats_available", l->seats);
-        dd__jw_knum(&w, "floor_m", round(l->floor_m * 1000) / 1000);
-        dd__jw_knum(&w, "utilisation", round(l->utilisation * 1000) / 1000);
-        dd__jw_kbool(&w, "sensitive", l->sensitive);
-        dd__jw_key(&w, "items");
-        dd__jw_arr(&w);
-        for (size_t i = 0; i < l->n_items; i++) {
-            const dd_load_item *it = &l->items[i];
-            dd__jw_obj(&w);
-            if (it->kind == DD_LI_PALLET) {
-                dd__jw_kint(&w, "pallet", it->ref + 1);
-            } else if (it->kind == DD_LI_BULKY) {
-                dd__jw_kstr(&w, "cargo", s->cargo[it->ref].id);
-                dd__jw_kint(&w, "count", it->count);
-            } else {
-                dd__jw_kstr(&w, "people", s->people[it->ref].id);
-                dd__jw_kint(&w, "count", it->count);
-                if (it->escort) {
-                    dd__jw_kbool(&w, "escort", true);
-                }
-            }
-            dd__jw_obj_end(&w);
-        }
-        dd__jw_arr_end(&w);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
+    dd__jw_kobjs(&w, "sites", p->n_groups, json_group, p);
+    dd__jw_kobjs(&w, "pallets", p->n_pallets, json_pallet, p);
+    dd__jw_kobjs(&w, "loads", p->n_loads, json_load, p);
     dd__jw_key(&w, "warnings");
     dd__jw_arr(&w);
     for (size_t i = 0; i < p->n_warnings; i++)

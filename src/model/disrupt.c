@@ -99,6 +99,63 @@ static bool read_empirical(dd_loader *L, dd_ynode *m, const char *path, vkind vk
     return ok;
 }
 
+/* The distributions by `dist`: their keys ("dist", then the parameters
+ * read into a, b and c in this order; an empirical one reads its values
+ * and weights apart). */
+static const struct dist_form {
+    const char *name;
+    dd_dist_kind kind;
+    const char *keys[5];
+} forms[] = {
+    {"fixed", DD_DIST_FIXED, {"dist", "value", NULL}},
+    {"uniform", DD_DIST_UNIFORM, {"dist", "min", "max", NULL}},
+    {"triangular", DD_DIST_TRIANGULAR, {"dist", "min", "mode", "max", NULL}},
+    {"lognormal", DD_DIST_LOGNORMAL, {"dist", "median", "sigma", NULL}},
+    {"empirical", DD_DIST_EMPIRICAL, {"dist", "values", "weights", NULL}},
+};
+#define N_FORMS (sizeof forms / sizeof forms[0])
+
+/* The parameters of form f into d->a, b, c (a lognormal's sigma is a plain
+ * number from 0 to 10), each read even when one before is bad. */
+static bool read_params(dd_loader *L, dd_ynode *m, const char *path, vkind vk,
+                        const struct dist_form *f, dd_dist *d)
+{
+    if (f->kind == DD_DIST_EMPIRICAL)
+        return read_empirical(L, m, path, vk, d);
+    double *dst[] = {&d->a, &d->b, &d->c};
+    bool ok = true;
+    for (size_t k = 0; k < 3 && f->keys[k + 1]; k++) {
+        if (f->kind == DD_DIST_LOGNORMAL && k == 1) {
+            char sp[256];
+            fpath(sp, sizeof sp, path, f->keys[k + 1]);
+            dd_ynode *sn = dd__yreq(L, m, path, f->keys[k + 1]);
+            ok = sn && dd__ynum(L, sn, sp, 0, 10, dst[k]) && ok;
+        } else {
+            ok = req_value(L, m, path, f->keys[k + 1], vk, dst[k]) && ok;
+        }
+    }
+    return ok;
+}
+
+/* Parameters out of order: why, and in *key the one to blame; NULL when
+ * they are in order. */
+static const char *misordered(const dd_dist *d, const char **key)
+{
+    switch (d->kind) {
+    case DD_DIST_UNIFORM:
+        *key = "max";
+        return d->b < d->a ? "max is below min" : NULL;
+    case DD_DIST_TRIANGULAR:
+        *key = "mode";
+        return !(d->a <= d->b && d->b <= d->c) ? "needs min <= mode <= max" : NULL;
+    case DD_DIST_LOGNORMAL:
+        *key = "median";
+        return !(d->a > 0) ? "the median of a lognormal must be positive" : NULL;
+    default:
+        return NULL;
+    }
+}
+
 /* A distribution: a single value (fixed) or a map with `dist`. */
 static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_dist *d)
 {
@@ -112,73 +169,34 @@ static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_
     if (!dd__yexpect(L, n, DD_Y_MAP, path))
         return false;
     dd_ynode *m = (dd_ynode *)n;
-    static const char *const kinds[] = {"fixed", "uniform", "triangular", "lognormal",
-                                        "empirical", NULL};
     char kp[256];
     fpath(kp, sizeof kp, path, "dist");
     dd_ynode *kn = dd__yreq(L, m, path, "dist");
     const char *kind;
     if (!kn || !dd__ystr(L, kn, kp, &kind))
         return false;
-    bool ok = true;
-    if (!strcmp(kind, "fixed")) {
-        d->kind = DD_DIST_FIXED;
-        ok = req_value(L, m, path, "value", vk, &d->a);
-        static const char *const known[] = {"dist", "value", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "uniform")) {
-        d->kind = DD_DIST_UNIFORM;
-        ok = req_value(L, m, path, "min", vk, &d->a);
-        ok = req_value(L, m, path, "max", vk, &d->b) && ok;
-        if (ok && d->b < d->a) {
-            fpath(kp, sizeof kp, path, "max");
-            dd__lerr(L, dd__yget(m, "max"), kp, "max is below min");
-            ok = false;
-        }
-        static const char *const known[] = {"dist", "min", "max", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "triangular")) {
-        d->kind = DD_DIST_TRIANGULAR;
-        ok = req_value(L, m, path, "min", vk, &d->a);
-        ok = req_value(L, m, path, "mode", vk, &d->b) && ok;
-        ok = req_value(L, m, path, "max", vk, &d->c) && ok;
-        if (ok && !(d->a <= d->b && d->b <= d->c)) {
-            fpath(kp, sizeof kp, path, "mode");
-            dd__lerr(L, dd__yget(m, "mode"), kp, "needs min <= mode <= max");
-            ok = false;
-        }
-        static const char *const known[] = {"dist", "min", "mode", "max", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "lognormal")) {
-        d->kind = DD_DIST_LOGNORMAL;
-        ok = req_value(L, m, path, "median", vk, &d->a);
-        char sp[256];
-        fpath(sp, sizeof sp, path, "sigma");
-        dd_ynode *sn = dd__yreq(L, m, path, "sigma");
-        ok = sn && dd__ynum(L, sn, sp, 0, 10, &d->b) && ok;
-        if (ok && !(d->a > 0)) {
-            fpath(kp, sizeof kp, path, "median");
-            dd__lerr(L, dd__yget(m, "median"), kp, "the median of a lognormal must be positive");
-            ok = false;
-        }
-        static const char *const known[] = {"dist", "median", "sigma", NULL};
-        dd__yunknown(L, m, path, known);
-    } else if (!strcmp(kind, "empirical")) {
-        d->kind = DD_DIST_EMPIRICAL;
-        ok = read_empirical(L, m, path, vk, d);
-        static const char *const known[] = {"dist", "values", "weights", NULL};
-        dd__yunknown(L, m, path, known);
-    } else {
-        const char *s = dd__suggest(kind, kinds);
-        if (s)
-            dd__lerr(L, kn, kp, "unknown distribution '%s' (did you mean '%s'?)", kind, s);
-        else
-            dd__lerr(L, kn, kp,
-                     "unknown distribution '%s' (fixed, uniform, triangular, lognormal, "
-                     "empirical)",
-                     kind);
+    size_t f = 0;
+    while (f < N_FORMS && strcmp(kind, forms[f].name) != 0)
+        f++;
+    if (f == N_FORMS) {
+        const char *kinds[N_FORMS + 1] = {NULL};
+        for (size_t k = 0; k < N_FORMS; k++)
+            kinds[k] = forms[k].name;
+        char msg[512];
+        dd__lerr(L, kn, kp, "%s",
+                 dd__unknown(msg, sizeof msg, "distribution", kind, kind, kinds,
+                             " (fixed, uniform, triangular, lognormal, empirical)"));
         return false;
     }
+    d->kind = forms[f].kind;
+    bool ok = read_params(L, m, path, vk, &forms[f], d);
+    const char *key, *why = ok ? misordered(d, &key) : NULL;
+    if (why) {
+        fpath(kp, sizeof kp, path, key);
+        dd__lerr(L, dd__yget(m, key), kp, "%s", why);
+        ok = false;
+    }
+    dd__yunknown(L, m, path, forms[f].keys);
     return ok;
 }
 
@@ -273,6 +291,50 @@ static int32_t keyed_entry(dd_loader *L, dd_ypair *p, const char *section, const
     return dd__yexpect(L, p->value, DD_Y_MAP, path) ? k : -1;
 }
 
+/* A keyed section of disruptions ({ID: {...}}, the map node `map`, or
+ * NULL when absent): each entry whose id is known is read by `read` into
+ * record k of `out` (records of `size` bytes), its keys checked against
+ * `known`. */
+typedef void entry_fn(dd_loader *L, dd_ynode *v, const char *path, void *entry);
+
+static void read_keyed(dd_loader *L, dd_ynode *map, const char *section, const dd_idmap *ids,
+                       const char *what, entry_fn *read, void *out, size_t size,
+                       const char *const *known)
+{
+    for (size_t i = 0; map && i < map->n; i++) {
+        dd_ypair *p = &map->pairs[i];
+        char ep[256];
+        int32_t k = keyed_entry(L, p, section, ids, what, ep, sizeof ep);
+        if (k < 0)
+            continue;
+        read(L, p->value, ep, (char *)out + (size_t)k * size);
+        dd__yunknown(L, p->value, ep, known);
+    }
+}
+
+static void hub_entry(dd_loader *L, dd_ynode *v, const char *path, void *entry)
+{
+    dd_hub_disruption *h = entry;
+    read_windows(L, v, path, "closures", &h->closure_rate, &h->closure_duration);
+}
+
+static void site_entry(dd_loader *L, dd_ynode *v, const char *path, void *entry)
+{
+    dd_site_disruption *d = entry;
+    read_clearance(L, v, path,
+                   &(clearance_dz){&d->decision, &d->denial, &d->suspension_rate,
+                                   &d->suspension_duration});
+    read_windows(L, v, path, "closures", &d->closure_rate, &d->closure_duration);
+    opt_dist(L, v, path, "exit_processing", V_FACTOR, &d->exit_factor);
+}
+
+static void aircraft_entry(dd_loader *L, dd_ynode *v, const char *path, void *entry)
+{
+    dd_aircraft_disruption *a = entry;
+    opt_prob(L, v, path, "abort", &a->abort);
+    opt_dist(L, v, path, "delay", V_DURATION, &a->delay);
+}
+
 /* destinations: {HUB: {closures: {rate, duration}}} */
 static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
 {
@@ -285,17 +347,9 @@ static void read_hubs(dd_loader *L, dd_ynode *m, dd_disruptions *x)
         L->oom = true;
         return;
     }
-    for (size_t i = 0; i < hubs->n; i++) {
-        dd_ypair *p = &hubs->pairs[i];
-        char hp[256];
-        int32_t hi = keyed_entry(L, p, "destinations", &L->hubs, "destination", hp, sizeof hp);
-        if (hi < 0)
-            continue;
-        read_windows(L, p->value, hp, "closures", &hv[hi].closure_rate,
-                     &hv[hi].closure_duration);
-        static const char *const known[] = {"closures", NULL};
-        dd__yunknown(L, p->value, hp, known);
-    }
+    static const char *const known[] = {"closures", NULL};
+    read_keyed(L, hubs, "destinations", &L->hubs, "destination", hub_entry, hv, sizeof *hv,
+               known);
     x->hubs = hv;
 }
 
@@ -338,34 +392,12 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
     }
     memset(av, 0, (s->n_aircraft ? s->n_aircraft : 1) * sizeof *av);
 
-    dd_ynode *sites = opt_map(L, m, path, "sites");
-    for (size_t i = 0; sites && i < sites->n; i++) {
-        dd_ypair *p = &sites->pairs[i];
-        char sp[256];
-        int32_t si = keyed_entry(L, p, "sites", &L->sites, "site", sp, sizeof sp);
-        if (si < 0)
-            continue;
-        dd_site_disruption *d = &sv[si];
-        read_clearance(L, p->value, sp,
-                       &(clearance_dz){&d->decision, &d->denial, &d->suspension_rate,
-                                       &d->suspension_duration});
-        read_windows(L, p->value, sp, "closures", &d->closure_rate, &d->closure_duration);
-        opt_dist(L, p->value, sp, "exit_processing", V_FACTOR, &d->exit_factor);
-        static const char *const known[] = {"clearance", "closures", "exit_processing", NULL};
-        dd__yunknown(L, p->value, sp, known);
-    }
-    dd_ynode *ac = opt_map(L, m, path, "aircraft");
-    for (size_t i = 0; ac && i < ac->n; i++) {
-        dd_ypair *p = &ac->pairs[i];
-        char ap[256];
-        int32_t ai = keyed_entry(L, p, "aircraft", &L->aircraft, "aircraft type", ap, sizeof ap);
-        if (ai < 0)
-            continue;
-        opt_prob(L, p->value, ap, "abort", &av[ai].abort);
-        opt_dist(L, p->value, ap, "delay", V_DURATION, &av[ai].delay);
-        static const char *const known[] = {"abort", "delay", NULL};
-        dd__yunknown(L, p->value, ap, known);
-    }
+    static const char *const site_keys[] = {"clearance", "closures", "exit_processing", NULL};
+    read_keyed(L, opt_map(L, m, path, "sites"), "sites", &L->sites, "site", site_entry, sv,
+               sizeof *sv, site_keys);
+    static const char *const aircraft_keys[] = {"abort", "delay", NULL};
+    read_keyed(L, opt_map(L, m, path, "aircraft"), "aircraft", &L->aircraft, "aircraft type",
+               aircraft_entry, av, sizeof *av, aircraft_keys);
     read_hubs(L, m, x);
     static const char *const known[] = {"clearance", "closures", "exit_processing",
                                         "task_duration", "replan", "sites",

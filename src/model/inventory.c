@@ -471,11 +471,8 @@ static int32_t cell_site(inv *v, const dd_csv_row *row, int i)
         for (size_t j = 0; j < v->L->s->n_sites && n < 63; j++)
             known[n++] = v->L->sites_v[j].id;
         known[n] = NULL;
-        const char *sug = dd__suggest(s, known);
-        if (sug)
-            cell_err(v, row, i, "unknown site '%s' (did you mean '%s'?)", s, sug);
-        else
-            cell_err(v, row, i, "unknown site '%s'", s);
+        char msg[512];
+        cell_err(v, row, i, "%s", dd__unknown(msg, sizeof msg, "site", s, s, known, NULL));
     }
     return k;
 }
@@ -547,22 +544,49 @@ static const colspec task_cols[] = {
     {"description", false, C_TEXT, DD_Q_COUNT_, "name", NULL},
 };
 
+/* Where a row of each list starts (its line, for "first on line N"). */
+static uint32_t task_line(const dd_loader *L, int32_t k)
+{
+    return L->tasks_v[k].line;
+}
+
+static uint32_t cargo_line(const dd_loader *L, int32_t k)
+{
+    return L->cargo_v[k].line;
+}
+
+static uint32_t people_line(const dd_loader *L, int32_t k)
+{
+    return L->people_v[k].line;
+}
+
+/* The start of row k of a list: its offset in offs[k], its line in *line,
+ * and its id (column col, "" when empty) entered in ids; an id listed
+ * before is reported with the row or line of the first, from first_line. */
+static const char *row_start(inv *v, const dd_csv_row *row, size_t k, size_t *offs, uint32_t *line,
+                             int col, dd_idmap *ids, const char *what,
+                             uint32_t (*first_line)(const dd_loader *, int32_t))
+{
+    offs[k] = row->offset;
+    *line = row->line;
+    const char *id = cell_text(v, row, col, "");
+    if (*id) {
+        int32_t prev = dd__idmap_put(ids, id, (int32_t)k);
+        if (prev >= 0)
+            cell_err(v, row, col, "duplicate %s id '%s' (first on %s %u)", what, id,
+                     v->src.sheet ? "row" : "line", first_line(v->L, prev));
+    }
+    return id;
+}
+
 static bool task_row(inv *v, const dd_csv_row *row)
 {
     dd_loader *L = v->L;
     size_t k = v->n_rows++;
     dd_task *t = &L->tasks_v[k];
     struct pending_task *pt = &L->pending[k];
-    L->tasks_off[k] = row->offset;
-    t->line = row->line;
     t->site = -1;
-    t->id = cell_text(v, row, T_ID, "");
-    if (*t->id) {
-        int32_t prev = dd__idmap_put(&L->tasks, t->id, (int32_t)k);
-        if (prev >= 0)
-            cell_err(v, row, T_ID, "duplicate task id '%s' (first on %s %u)", t->id,
-                     v->src.sheet ? "row" : "line", L->tasks_v[prev].line);
-    }
+    t->id = row_start(v, row, k, L->tasks_off, &t->line, T_ID, &L->tasks, "task", task_line);
     t->site = cell_site(v, row, T_SITE);
     double d;
     if (cell_qty(v, row, T_DUR, &d)) {
@@ -615,15 +639,7 @@ static bool cargo_row(inv *v, const dd_csv_row *row)
     dd_loader *L = v->L;
     size_t k = v->n_rows++;
     dd_cargo *c = &L->cargo_v[k];
-    L->cargo_off[k] = row->offset;
-    c->line = row->line;
-    c->id = cell_text(v, row, K_ID, "");
-    if (*c->id) {
-        int32_t prev = dd__idmap_put(&L->cargo, c->id, (int32_t)k);
-        if (prev >= 0)
-            cell_err(v, row, K_ID, "duplicate cargo id '%s' (first on %s %u)", c->id,
-                     v->src.sheet ? "row" : "line", L->cargo_v[prev].line);
-    }
+    c->id = row_start(v, row, k, L->cargo_off, &c->line, K_ID, &L->cargo, "cargo", cargo_line);
     c->site = cell_site(v, row, K_SITE);
     c->description = cell_text(v, row, K_DESC, "");
     c->quantity = 1;
@@ -710,15 +726,8 @@ static bool people_row(inv *v, const dd_csv_row *row)
     dd_loader *L = v->L;
     size_t k = v->n_rows++;
     dd_people *p = &L->people_v[k];
-    L->people_off[k] = row->offset;
-    p->line = row->line;
-    p->id = cell_text(v, row, P_ID, "");
-    if (*p->id) {
-        int32_t prev = dd__idmap_put(&L->people, p->id, (int32_t)k);
-        if (prev >= 0)
-            cell_err(v, row, P_ID, "duplicate personnel id '%s' (first on %s %u)", p->id,
-                     v->src.sheet ? "row" : "line", L->people_v[prev].line);
-    }
+    p->id = row_start(v, row, k, L->people_off, &p->line, P_ID, &L->people, "personnel",
+                      people_line);
     p->site = cell_site(v, row, P_SITE);
     p->count = 1;
     cell_int(v, row, P_COUNT, 1, 1000000, &p->count);
@@ -997,11 +1006,8 @@ static int32_t event_id(inv *v, const dd_csv_row *row, const dd_idmap *m, const 
     for (size_t j = 0; j < n && c < 63; j++)
         known[c++] = name_of(v->L->s, j);
     known[c] = NULL;
-    const char *sug = dd__suggest(s, known);
-    if (sug)
-        cell_err(v, row, E_SUBJECT, "unknown %s '%s' (did you mean '%s'?)", what, s, sug);
-    else
-        cell_err(v, row, E_SUBJECT, "unknown %s '%s'", what, s);
+    char msg[512];
+    cell_err(v, row, E_SUBJECT, "%s", dd__unknown(msg, sizeof msg, what, s, s, known, NULL));
     return -1;
 }
 
@@ -1051,15 +1057,12 @@ static int event_kind(inv *v, const dd_csv_row *row, const char *kind)
     for (int i = 0; event_names[i]; i++)
         if (!strcmp(low, event_names[i]))
             return i;
-    const char *sug = dd__suggest(low, event_names);
-    if (sug)
-        cell_err(v, row, E_EVENT, "unknown event '%s' (did you mean '%s'?)", kind, sug);
-    else
-        cell_err(v, row, E_EVENT,
-                 "unknown event '%s' (events: departed, aborted, clearance-filed, "
-                 "clearance-approved, clearance-denied, task-done, processed, closed, "
-                 "tail-down, retracted, note)",
-                 kind);
+    char msg[512];
+    cell_err(v, row, E_EVENT, "%s",
+             dd__unknown(msg, sizeof msg, "event", kind, low, event_names,
+                         " (events: departed, aborted, clearance-filed, clearance-approved, "
+                         "clearance-denied, task-done, processed, closed, tail-down, "
+                         "retracted, note)"));
     return -1;
 }
 

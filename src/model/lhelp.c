@@ -112,12 +112,21 @@ void dd__yunknown(dd_loader *L, const dd_ynode *map, const char *path, const cha
             continue;
         char full[256];
         snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", p->key->text);
-        const char *s = dd__suggest(p->key->text, known);
-        if (s)
-            dd__lerr(L, p->key, full, "unknown field '%s' (did you mean '%s'?)", p->key->text, s);
-        else
-            dd__lerr(L, p->key, full, "unknown field '%s'", p->key->text);
+        char msg[512];
+        dd__lerr(L, p->key, full, "%s",
+                 dd__unknown(msg, sizeof msg, "field", p->key->text, p->key->text, known, NULL));
     }
+}
+
+const char *dd__unknown(char *buf, size_t size, const char *what, const char *shown,
+                        const char *word, const char *const *known, const char *otherwise)
+{
+    const char *s = dd__suggest(word, known);
+    if (s)
+        snprintf(buf, size, "unknown %s '%s' (did you mean '%s'?)", what, shown, s);
+    else
+        snprintf(buf, size, "unknown %s '%s'%s", what, shown, otherwise ? otherwise : "");
+    return buf;
 }
 
 bool dd__yexpect(dd_loader *L, const dd_ynode *n, dd_ykind kind, const char *path)

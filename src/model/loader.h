@@ -152,6 +152,12 @@ bool dd__ybool(dd_loader *L, const dd_ynode *n, const char *path, bool *out);
 
 /* The nearest of `known` to `word` within a small edit distance, or NULL. */
 const char *dd__suggest(const char *word, const char *const *known);
+/* The message for a name that is not one of `known`, in buf: "unknown
+ * <what> '<shown>' (did you mean '<x>'?)" when `word` (shown, or its
+ * normalised form) is near x, else "unknown <what> '<shown>'" and
+ * `otherwise` (may be NULL). Returns buf. */
+const char *dd__unknown(char *buf, size_t size, const char *what, const char *shown,
+                        const char *word, const char *const *known, const char *otherwise);
 
 /* Time conversion: unix seconds -> minutes since the epoch (rounded down). */
 dd_time dd__to_minutes(const dd_loader *L, int64_t unix_s);

@@ -84,34 +84,57 @@ static bool next_token(const char **p, char *buf, size_t size)
     return true;
 }
 
+/* An item of a task's list, "T2+2h" or "load-team:2": the name and the
+ * text after the separator (NULL without one). */
+typedef struct list_item {
+    const char *name, *arg;
+} list_item;
+
+/* The items of `list` (next_token's items, split at the first `sep`) in
+ * the arena, their number in *n_out; NULL when out of memory. */
+static list_item *split_list(dd_loader *L, const char *list, char sep, size_t *n_out)
+{
+    size_t n = 0;
+    const char *p = list;
+    char tok[128];
+    while (next_token(&p, tok, sizeof tok))
+        n++;
+    list_item *v = dd__arena_array(L->arena, n ? n : 1, sizeof *v);
+    for (p = list, n = 0; v && next_token(&p, tok, sizeof tok); n++) {
+        char *at = strchr(tok, sep);
+        if (at)
+            *at = '\0';
+        v[n].name = dd__arena_strdup(L->arena, tok);
+        v[n].arg = at ? dd__arena_strdup(L->arena, at + 1) : NULL;
+        if (!v[n].name || (at && !v[n].arg))
+            v = NULL;
+    }
+    *n_out = n;
+    return v;
+}
+
 /* A task's predecessors, "T1;T2+2h". False when out of memory. */
 static bool task_preds(dd_loader *L, size_t k)
 {
     dd_task *t = &L->tasks_v[k];
-    struct pending_task *pt = &L->pending[k];
-    size_t n = 0;
-    const char *p = pt->preds;
-    char tok[128];
-    while (next_token(&p, tok, sizeof tok))
-        n++;
+    size_t n;
+    list_item *it = split_list(L, L->pending[k].preds, '+', &n);
     int32_t *pred = dd__arena_array(L->arena, n ? n : 1, sizeof *pred);
     dd_time *lag = dd__arena_array(L->arena, n ? n : 1, sizeof *lag);
-    if (!pred || !lag) {
+    if (!it || !pred || !lag) {
         L->oom = true;
         return false;
     }
     size_t m = 0;
-    p = pt->preds;
-    while (next_token(&p, tok, sizeof tok)) {
+    for (size_t i = 0; i < n; i++) {
+        const char *tok = it[i].name;
         dd_time lg = 0;
-        char *plus = strchr(tok, '+');
-        if (plus) {
-            *plus = '\0';
+        if (it[i].arg) {
             double v;
-            const char *err = dd__parse_qty(plus + 1, DD_Q_DURATION, NULL, &v);
+            const char *err = dd__parse_qty(it[i].arg, DD_Q_DURATION, NULL, &v);
             if (err) {
                 task_err(L, k, T_PRED, "predecessors", "bad lag '%s' after '%s': %s",
-                         plus + 1, tok, err);
+                         it[i].arg, tok, err);
                 continue;
             }
             lg = (dd_time)llround(v);
@@ -141,31 +164,23 @@ static bool task_preds(dd_loader *L, size_t k)
 static bool task_demands(dd_loader *L, size_t k)
 {
     dd_task *t = &L->tasks_v[k];
-    struct pending_task *pt = &L->pending[k];
     const dd_site *site = &L->sites_v[t->site];
-    size_t n = 0;
-    const char *p = pt->demands;
-    char tok[128];
-    while (next_token(&p, tok, sizeof tok))
-        n++;
+    size_t n;
+    list_item *it = split_list(L, L->pending[k].demands, ':', &n);
     dd_demand *d = dd__arena_array(L->arena, n ? n : 1, sizeof *d);
-    if (!d) {
+    if (!it || !d) {
         L->oom = true;
         return false;
     }
     size_t m = 0;
-    p = pt->demands;
-    while (next_token(&p, tok, sizeof tok)) {
+    for (size_t i = 0; i < n; i++) {
+        const char *tok = it[i].name;
         int64_t amount = 1;
-        char *colon = strchr(tok, ':');
-        if (colon) {
-            *colon = '\0';
-            if (dd__parse_int(colon + 1, &amount) || amount < 1) {
-                task_err(L, k, T_RES, "resources",
-                         "bad amount '%s' for '%s' (expected a whole number >= 1)",
-                         colon + 1, tok);
-                continue;
-            }
+        if (it[i].arg && (dd__parse_int(it[i].arg, &amount) || amount < 1)) {
+            task_err(L, k, T_RES, "resources",
+                     "bad amount '%s' for '%s' (expected a whole number >= 1)", it[i].arg,
+                     tok);
+            continue;
         }
         int32_t r = -1;
         const char *known[33];

@@ -230,30 +230,73 @@ static const char *get_joined(rd *r, const dd_ynode *map, const char *path, cons
     return out;
 }
 
+/* An item reader: object n, at path p, item i of its array, into the
+ * record elem (read_objects). */
+typedef void item_fn(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                     const void *ctx);
+
+/* The required array map[key] as records of `size` bytes in the brief's
+ * arena, each first a copy of `blank` (zero when NULL), then filled by
+ * read() when its item is an object; their number in *n_out. NULL (and 0)
+ * when the array is missing or not an array, or out of memory. */
+static void *read_objects(rd *r, const dd_ynode *map, const char *path, const char *key,
+                          size_t size, const void *blank, item_fn *read, const void *ctx,
+                          size_t *n_out)
+{
+    *n_out = 0;
+    const dd_ynode *s = get_seq(r, map, path, key, false);
+    char *v = s ? arr(r, s->n, size) : NULL;
+    if (!v)
+        return NULL;
+    char base[PATHN], p[PATHN];
+    sub(base, path, key);
+    for (size_t i = 0; i < s->n; i++) {
+        if (blank)
+            memcpy(v + i * size, blank, size);
+        idx(p, base, i);
+        if (item_ok(r, s->items[i], p))
+            read(r, s->items[i], p, i, v + i * size, ctx);
+    }
+    *n_out = s->n;
+    return v;
+}
+
+/* {<key>, count[, escort]}: the key and whether there is an escort in ctx. */
+typedef struct count_form {
+    const char *idkey;
+    bool escort;
+} count_form;
+
+static void count_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                       const void *ctx)
+{
+    (void)i;
+    const count_form *f = ctx;
+    br_count *v = elem;
+    v->id = get_str(r, n, p, f->idkey);
+    v->count = get_min(r, n, p, "count", 1);
+    if (f->escort)
+        v->escort = get_bool(r, n, p, "escort");
+}
+
 /* [{<key>, count[, escort]}] */
 static br_count *read_counts(rd *r, const dd_ynode *map, const char *path, const char *key,
                              const char *idkey, bool escort, size_t *n_out)
 {
-    *n_out = 0;
-    const dd_ynode *s = get_seq(r, map, path, key, false);
-    if (!s)
-        return NULL;
-    br_count *v = arr(r, s->n, sizeof *v);
-    if (!v)
-        return NULL;
-    char p[PATHN], q[PATHN];
-    sub(p, path, key);
-    for (size_t i = 0; i < s->n; i++) {
-        idx(q, p, i);
-        if (!item_ok(r, s->items[i], q))
-            continue;
-        v[i].id = get_str(r, s->items[i], q, idkey);
-        v[i].count = get_min(r, s->items[i], q, "count", 1);
-        if (escort)
-            v[i].escort = get_bool(r, s->items[i], q, "escort");
-    }
-    *n_out = s->n;
-    return v;
+    return read_objects(r, map, path, key, sizeof(br_count), NULL, count_item,
+                        &(count_form){idkey, escort}, n_out);
+}
+
+static void pallet_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                        const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_pallet *pl = elem;
+    pl->id = get_min(r, n, p, "id", 1);
+    pl->gross_kg = get_num(r, n, p, "gross_kg");
+    pl->height_m = get_num(r, n, p, "height_m");
+    pl->pieces = read_counts(r, n, p, "pieces", "cargo", false, &pl->n_pieces);
 }
 
 static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
@@ -306,142 +349,100 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
     s->seats_available = get_min(r, l, q, "seats_available", 0);
     s->cargo = read_counts(r, l, q, "cargo", "cargo", false, &s->n_cargo);
     s->pax = read_counts(r, l, q, "passengers", "people", true, &s->n_pax);
-    const dd_ynode *ps = get_seq(r, l, q, "pallets", false);
-    if (!ps)
-        return;
-    s->pallets = arr(r, ps->n, sizeof *s->pallets);
-    if (!s->pallets)
-        return;
-    s->n_pallets = ps->n;
-    char pp[PATHN], pi[PATHN];
-    sub(pp, q, "pallets");
-    for (size_t i = 0; i < ps->n; i++) {
-        idx(pi, pp, i);
-        const dd_ynode *it = ps->items[i];
-        if (!item_ok(r, it, pi))
-            continue;
-        br_pallet *pl = &s->pallets[i];
-        pl->id = get_min(r, it, pi, "id", 1);
-        pl->gross_kg = get_num(r, it, pi, "gross_kg");
-        pl->height_m = get_num(r, it, pi, "height_m");
-        pl->pieces = read_counts(r, it, pi, "pieces", "cargo", false, &pl->n_pieces);
+    s->pallets = read_objects(r, l, q, "pallets", sizeof *s->pallets, NULL, pallet_item, NULL,
+                              &s->n_pallets);
+}
+
+static void day_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                     const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    static const char *const roles[BR_ROLES] = {"security", "operations", "support",
+                                                "augmentee", "evacuee"};
+    br_day *dy = elem;
+    dy->date = get_date(r, n, p, "date");
+    const dd_ynode *pm = get_map(r, n, p, "people");
+    char pp[PATHN];
+    sub(pp, p, "people");
+    /* evacuee only in a plan whose scenario has evacuees */
+    for (int x = 0; pm && x < BR_ROLES; x++)
+        if (x != BR_EVAC || lookup(pm, roles[x]))
+            dy->people[x] = get_min(r, pm, pp, roles[x], 0);
+    dy->security_required = get_min(r, n, p, "security_required", 0);
+    dy->cargo_kg = get_num(r, n, p, "cargo_remaining_kg");
+    dy->mog_peak = get_min(r, n, p, "mog_peak", 0);
+    dy->clearances = get_min(r, n, p, "clearances", 0);
+    dy->exits = get_min(r, n, p, "exits", 0);
+}
+
+static void site_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                      const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_site *st = elem;
+    st->id = get_str(r, n, p, "site");
+    st->closure = get_time(r, n, p, "closure", true);
+    if (lookup(n, "close_by")) /* optional */
+        st->close_by = get_time(r, n, p, "close_by", true);
+    /* the local offset, from closure_local when there is one */
+    const dd_ynode *cl = lookup(n, "closure_local");
+    int64_t lt;
+    if (cl && cl->kind == DD_Y_SCALAR && st->closure != BR_NONE &&
+        !dd__parse_time(cl->text, 0, false, &lt, NULL) && strlen(cl->text) >= 6) {
+        const char *z = cl->text + strlen(cl->text) - 6;
+        int32_t off;
+        if ((z[0] == '+' || z[0] == '-') && !dd__parse_tz(z, &off))
+            st->offset_min = off;
     }
+    st->days = read_objects(r, n, p, "days", sizeof *st->days, NULL, day_item, NULL,
+                            &st->n_days);
 }
 
 static void read_sites(rd *r, const dd_ynode *root)
 {
-    dd_brief *b = r->b;
-    const dd_ynode *s = get_seq(r, root, "", "sites", false);
-    if (!s)
-        return;
-    b->sites = arr(r, s->n, sizeof *b->sites);
-    if (!b->sites)
-        return;
-    b->n_sites = s->n;
-    static const char *const roles[BR_ROLES] = {"security", "operations", "support",
-                                                "augmentee", "evacuee"};
-    char p[PATHN], q[PATHN], d[PATHN];
-    for (size_t i = 0; i < s->n; i++) {
-        idx(p, "sites", i);
-        const dd_ynode *n = s->items[i];
-        br_site *st = &b->sites[i];
-        st->id = "";
-        st->closure = BR_NONE;
-        st->close_by = BR_NONE;
-        if (!item_ok(r, n, p))
-            continue;
-        st->id = get_str(r, n, p, "site");
-        st->closure = get_time(r, n, p, "closure", true);
-        if (lookup(n, "close_by")) /* optional */
-            st->close_by = get_time(r, n, p, "close_by", true);
-        /* the local offset, from closure_local when there is one */
-        const dd_ynode *cl = lookup(n, "closure_local");
-        int64_t lt;
-        if (cl && cl->kind == DD_Y_SCALAR && st->closure != BR_NONE &&
-            !dd__parse_time(cl->text, 0, false, &lt, NULL) && strlen(cl->text) >= 6) {
-            const char *z = cl->text + strlen(cl->text) - 6;
-            int32_t off;
-            if ((z[0] == '+' || z[0] == '-') && !dd__parse_tz(z, &off))
-                st->offset_min = off;
-        }
-        const dd_ynode *ds = get_seq(r, n, p, "days", false);
-        if (!ds)
-            continue;
-        st->days = arr(r, ds->n, sizeof *st->days);
-        if (!st->days)
-            return;
-        st->n_days = ds->n;
-        sub(q, p, "days");
-        for (size_t k = 0; k < ds->n; k++) {
-            idx(d, q, k);
-            const dd_ynode *dn = ds->items[k];
-            if (!item_ok(r, dn, d))
-                continue;
-            br_day *dy = &st->days[k];
-            dy->date = get_date(r, dn, d, "date");
-            const dd_ynode *pm = get_map(r, dn, d, "people");
-            char pp[PATHN];
-            sub(pp, d, "people");
-            /* evacuee only in a plan whose scenario has evacuees */
-            for (int x = 0; pm && x < BR_ROLES; x++)
-                if (x != BR_EVAC || lookup(pm, roles[x]))
-                    dy->people[x] = get_min(r, pm, pp, roles[x], 0);
-            dy->security_required = get_min(r, dn, d, "security_required", 0);
-            dy->cargo_kg = get_num(r, dn, d, "cargo_remaining_kg");
-            dy->mog_peak = get_min(r, dn, d, "mog_peak", 0);
-            dy->clearances = get_min(r, dn, d, "clearances", 0);
-            dy->exits = get_min(r, dn, d, "exits", 0);
-        }
-    }
+    static const br_site blank = {.id = "", .closure = BR_NONE, .close_by = BR_NONE};
+    r->b->sites = read_objects(r, root, "", "sites", sizeof blank, &blank, site_item, NULL,
+                               &r->b->n_sites);
+}
+
+static void move_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                      const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_move *mv = elem;
+    mv->count = get_min(r, n, p, "count", 1);
+    const dd_ynode *so = dd__jr_need(&r->j, n, p, "sortie");
+    mv->sortie = -1;
+    if (so && !is_null(so))
+        mv->sortie = get_min(r, n, p, "sortie", 1);
+    mv->date = get_date(r, n, p, "date");
+    mv->departure = get_time(r, n, p, "departure", false);
+}
+
+static void group_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                       const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_group *g = elem;
+    g->id = get_str(r, n, p, "people");
+    g->site = get_str(r, n, p, "site");
+    g->role = get_str(r, n, p, "role");
+    g->count = get_min(r, n, p, "count", 0);
+    g->released = get_time(r, n, p, "released", false);
+    g->arrival = get_time(r, n, p, "arrival", true);
+    g->moves = read_objects(r, n, p, "movements", sizeof *g->moves, NULL, move_item, NULL,
+                            &g->n_moves);
 }
 
 static void read_people(rd *r, const dd_ynode *root)
 {
-    dd_brief *b = r->b;
-    const dd_ynode *s = get_seq(r, root, "", "people", false);
-    if (!s)
-        return;
-    b->groups = arr(r, s->n, sizeof *b->groups);
-    if (!b->groups)
-        return;
-    b->n_groups = s->n;
-    char p[PATHN], q[PATHN], m[PATHN];
-    for (size_t i = 0; i < s->n; i++) {
-        idx(p, "people", i);
-        const dd_ynode *n = s->items[i];
-        br_group *g = &b->groups[i];
-        g->id = g->site = g->role = "";
-        if (!item_ok(r, n, p))
-            continue;
-        g->id = get_str(r, n, p, "people");
-        g->site = get_str(r, n, p, "site");
-        g->role = get_str(r, n, p, "role");
-        g->count = get_min(r, n, p, "count", 0);
-        g->released = get_time(r, n, p, "released", false);
-        g->arrival = get_time(r, n, p, "arrival", true);
-        const dd_ynode *ms = get_seq(r, n, p, "movements", false);
-        if (!ms)
-            continue;
-        g->moves = arr(r, ms->n, sizeof *g->moves);
-        if (!g->moves)
-            return;
-        g->n_moves = ms->n;
-        sub(q, p, "movements");
-        for (size_t k = 0; k < ms->n; k++) {
-            idx(m, q, k);
-            const dd_ynode *mn = ms->items[k];
-            if (!item_ok(r, mn, m))
-                continue;
-            br_move *mv = &g->moves[k];
-            mv->count = get_min(r, mn, m, "count", 1);
-            const dd_ynode *so = dd__jr_need(&r->j, mn, m, "sortie");
-            mv->sortie = -1;
-            if (so && !is_null(so))
-                mv->sortie = get_min(r, mn, m, "sortie", 1);
-            mv->date = get_date(r, mn, m, "date");
-            mv->departure = get_time(r, mn, m, "departure", false);
-        }
-    }
+    static const br_group blank = {.id = "", .site = "", .role = ""};
+    r->b->groups = read_objects(r, root, "", "people", sizeof blank, &blank, group_item, NULL,
+                                &r->b->n_groups);
 }
 
 /* A sortie or clearance names a site of the `sites` array. */
@@ -455,98 +456,92 @@ static void known_site(rd *r, const dd_ynode *n, const char *path, const char *s
     rerr(r, v, p, "unknown site '%s' (not in sites)", site);
 }
 
+static void sortie_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                        const void *ctx)
+{
+    (void)ctx;
+    br_sortie *so = elem;
+    read_sortie(r, n, p, so);
+    if (so->id != (int32_t)i + 1 && so->id >= 1)
+        rerr(r, lookup(n, "id"), p,
+             "sortie ids run 1, 2, ... in the order of the array: expected %zu, got %d", i + 1,
+             (int)so->id);
+    known_site(r, n, p, so->site);
+}
+
+static void clear_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                       const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_clear *c = elem;
+    c->id = get_min(r, n, p, "id", 1);
+    c->sortie = get_min(r, n, p, "sortie", 1);
+    c->site = get_str(r, n, p, "site");
+    known_site(r, n, p, c->site);
+    c->airfield = get_str(r, n, p, "airfield");
+    c->file_by = get_time(r, n, p, "file_by", false);
+    c->window_from = get_time(r, n, p, "window_from", false);
+    c->window_to = get_time(r, n, p, "window_to", false);
+    c->date = get_date(r, n, p, "date");
+    c->count_site = get_min(r, n, p, "count_site", 1);
+    c->count_country = get_min(r, n, p, "count_country", 1);
+    /* optional: what the request tells the host */
+    const dd_ynode *cs = lookup(n, "call_sign");
+    c->call_sign = cs ? get_str(r, n, p, "call_sign") : "";
+    c->route = lookup(n, "route") ? get_str(r, n, p, "route") : "";
+    c->passengers = lookup(n, "passengers") ? get_min(r, n, p, "passengers", 0) : -1;
+    c->weapons = lookup(n, "weapons") ? get_bool(r, n, p, "weapons") : -1;
+    c->hazards = get_joined(r, n, p, "hazards", NULL);
+    c->overflight = get_joined(r, n, p, "overflight", "country");
+}
+
+static void task_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                      const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_task *t = elem;
+    t->id = get_str(r, n, p, "id");
+    t->site = get_str(r, n, p, "site");
+    t->start = get_time(r, n, p, "start", false);
+    t->end = get_time(r, n, p, "end", false);
+}
+
+static void milestone_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *elem,
+                           const void *ctx)
+{
+    (void)i;
+    (void)ctx;
+    br_milestone *m = elem;
+    m->id = get_str(r, n, p, "id");
+    m->at = get_time(r, n, p, "at", false);
+    m->achieved = get_time(r, n, p, "achieved", true);
+    m->met = get_bool(r, n, p, "met");
+    m->personnel_out = get_num(r, n, p, "personnel_out");
+    m->cargo_out = get_num(r, n, p, "cargo_out");
+    const dd_ynode *mh = lookup(n, "margin_hours");
+    m->margin_hours = mh && !is_null(mh) ? get_num(r, n, p, "margin_hours") : NAN;
+}
+
 static void read_rest(rd *r, const dd_ynode *root)
 {
     dd_brief *b = r->b;
-    char p[PATHN];
-    const dd_ynode *s = get_seq(r, root, "", "sorties", false);
-    if (s && (b->sorties = arr(r, s->n, sizeof *b->sorties))) {
-        b->n_sorties = s->n;
-        for (size_t i = 0; i < s->n; i++) {
-            idx(p, "sorties", i);
-            br_sortie *so = &b->sorties[i];
-            so->aircraft = so->site = so->dest = so->ferry_from = "";
-            if (item_ok(r, s->items[i], p)) {
-                read_sortie(r, s->items[i], p, so);
-                if (so->id != (int32_t)i + 1 && so->id >= 1)
-                    rerr(r, lookup(s->items[i], "id"), p,
-                         "sortie ids run 1, 2, ... in the order of the array: expected %zu, "
-                         "got %d",
-                         i + 1, (int)so->id);
-                known_site(r, s->items[i], p, so->site);
-            }
-        }
-    }
-    s = get_seq(r, root, "", "clearances", false);
-    if (s && (b->clears = arr(r, s->n, sizeof *b->clears))) {
-        b->n_clears = s->n;
-        for (size_t i = 0; i < s->n; i++) {
-            idx(p, "clearances", i);
-            const dd_ynode *n = s->items[i];
-            br_clear *c = &b->clears[i];
-            c->site = c->airfield = "";
-            c->call_sign = c->route = c->hazards = c->overflight = "";
-            c->passengers = c->weapons = -1;
-            if (!item_ok(r, n, p))
-                continue;
-            c->id = get_min(r, n, p, "id", 1);
-            c->sortie = get_min(r, n, p, "sortie", 1);
-            c->site = get_str(r, n, p, "site");
-            known_site(r, n, p, c->site);
-            c->airfield = get_str(r, n, p, "airfield");
-            c->file_by = get_time(r, n, p, "file_by", false);
-            c->window_from = get_time(r, n, p, "window_from", false);
-            c->window_to = get_time(r, n, p, "window_to", false);
-            c->date = get_date(r, n, p, "date");
-            c->count_site = get_min(r, n, p, "count_site", 1);
-            c->count_country = get_min(r, n, p, "count_country", 1);
-            /* optional: what the request tells the host */
-            const dd_ynode *cs = lookup(n, "call_sign");
-            c->call_sign = cs ? get_str(r, n, p, "call_sign") : "";
-            c->route = lookup(n, "route") ? get_str(r, n, p, "route") : "";
-            c->passengers = lookup(n, "passengers") ? get_min(r, n, p, "passengers", 0) : -1;
-            c->weapons = lookup(n, "weapons") ? get_bool(r, n, p, "weapons") : -1;
-            c->hazards = get_joined(r, n, p, "hazards", NULL);
-            c->overflight = get_joined(r, n, p, "overflight", "country");
-        }
-    }
-    s = get_seq(r, root, "", "tasks", false);
-    if (s && (b->tasks = arr(r, s->n, sizeof *b->tasks))) {
-        b->n_tasks = s->n;
-        for (size_t i = 0; i < s->n; i++) {
-            idx(p, "tasks", i);
-            const dd_ynode *n = s->items[i];
-            br_task *t = &b->tasks[i];
-            t->id = t->site = "";
-            if (!item_ok(r, n, p))
-                continue;
-            t->id = get_str(r, n, p, "id");
-            t->site = get_str(r, n, p, "site");
-            t->start = get_time(r, n, p, "start", false);
-            t->end = get_time(r, n, p, "end", false);
-        }
-    }
-    s = get_seq(r, root, "", "milestones", false);
-    if (s && (b->milestones = arr(r, s->n, sizeof *b->milestones))) {
-        b->n_milestones = s->n;
-        for (size_t i = 0; i < s->n; i++) {
-            idx(p, "milestones", i);
-            const dd_ynode *n = s->items[i];
-            br_milestone *m = &b->milestones[i];
-            m->id = "";
-            if (!item_ok(r, n, p))
-                continue;
-            m->id = get_str(r, n, p, "id");
-            m->at = get_time(r, n, p, "at", false);
-            m->achieved = get_time(r, n, p, "achieved", true);
-            m->met = get_bool(r, n, p, "met");
-            m->personnel_out = get_num(r, n, p, "personnel_out");
-            m->cargo_out = get_num(r, n, p, "cargo_out");
-            const dd_ynode *mh = lookup(n, "margin_hours");
-            m->margin_hours = mh && !is_null(mh) ? get_num(r, n, p, "margin_hours") : NAN;
-        }
-    }
-    s = get_seq(r, root, "", "relaxations", true);
+    static const br_sortie sortie0 = {.aircraft = "", .site = "", .dest = "", .ferry_from = ""};
+    static const br_clear clear0 = {.site = "",      .airfield = "", .call_sign = "",
+                                    .route = "",     .hazards = "",  .overflight = "",
+                                    .passengers = -1, .weapons = -1};
+    static const br_task task0 = {.id = "", .site = ""};
+    static const br_milestone milestone0 = {.id = ""};
+    b->sorties = read_objects(r, root, "", "sorties", sizeof sortie0, &sortie0, sortie_item,
+                              NULL, &b->n_sorties);
+    b->clears = read_objects(r, root, "", "clearances", sizeof clear0, &clear0, clear_item,
+                             NULL, &b->n_clears);
+    b->tasks = read_objects(r, root, "", "tasks", sizeof task0, &task0, task_item, NULL,
+                            &b->n_tasks);
+    b->milestones = read_objects(r, root, "", "milestones", sizeof milestone0, &milestone0,
+                                 milestone_item, NULL, &b->n_milestones);
+    const dd_ynode *s = get_seq(r, root, "", "relaxations", true);
     if (s && (b->relax = arr(r, s->n, sizeof *b->relax))) {
         for (size_t i = 0; i < s->n; i++) {
             const dd_ynode *t = lookup(s->items[i], "text");

@@ -447,24 +447,23 @@ double dd__ch_legend(cairo_t *cr, double x, double y, int k, bool line, const ch
     return legend_label(cr, x, y, label);
 }
 
+/* Each chart's name and description, from the one list (report.h). */
+static const struct {
+    const char *name, *text;
+} charts[] = {
+#define C(id, name, text) {name, text},
+    DD_CHART_MAP(C)
+#undef C
+};
+
 const char *dd_chart_name(dd_chart c)
 {
-    static const char *const names[] = {
-#define N(id, name, text) name,
-        DD_CHART_MAP(N)
-#undef N
-    };
-    return (unsigned)c < DD_CHART_COUNT ? names[c] : "?";
+    return (unsigned)c < DD_CHART_COUNT ? charts[c].name : "?";
 }
 
 const char *dd_chart_text(dd_chart c)
 {
-    static const char *const texts[] = {
-#define T(id, name, text) text,
-        DD_CHART_MAP(T)
-#undef T
-    };
-    return (unsigned)c < DD_CHART_COUNT ? texts[c] : "?";
+    return (unsigned)c < DD_CHART_COUNT ? charts[c].text : "?";
 }
 
 int dd_chart_from_name(const char *name)

@@ -144,35 +144,54 @@ static dd_status per_day(const dd_brief *b, dd_brief_series_list *l, const char 
     return DD_OK;
 }
 
+/* The day series of the charts that plot per day, in order: per site
+ * from a figure of the site's day, that figure summed over the sites, or
+ * counts of sorties or of requests to file. */
+typedef enum { PER_SITE, ALL_SITES, SORTIES, REQUESTS } series_how;
+static const struct series_def {
+    dd_chart chart;
+    series_how how;
+    const char *name;
+    double (*get)(const br_day *);
+} series_defs[] = {
+    {DD_CHART_BURNDOWN, PER_SITE, "people", people_of},
+    {DD_CHART_BURNDOWN, PER_SITE, "tonnes", tonnes_of},
+    {DD_CHART_BURNDOWN, ALL_SITES, "people all", people_of},
+    {DD_CHART_BURNDOWN, ALL_SITES, "tonnes all", tonnes_of},
+    {DD_CHART_RAMP, PER_SITE, "mog", mog_of},
+    {DD_CHART_RAMP, PER_SITE, "clearances", clear_of},
+    {DD_CHART_SECURITY, PER_SITE, "present", sec_of},
+    {DD_CHART_SECURITY, PER_SITE, "required", req_of},
+    {DD_CHART_CALENDAR, REQUESTS, "file", NULL},
+    {DD_CHART_GANTT, SORTIES, "sorties", NULL},
+};
+
+static dd_status add_day_series(const dd_brief *b, const struct series_def *d,
+                                dd_brief_series_list *out)
+{
+    switch (d->how) {
+    case PER_SITE:
+        return site_days(b, out, d->name, d->get);
+    case ALL_SITES:
+        return all_sites(b, out, d->name, d->get);
+    default:
+        return per_day(b, out, d->name, d->how == REQUESTS);
+    }
+}
+
 dd_status dd_brief_series_get(const dd_brief *b, dd_chart c, dd_brief_series_list *out)
 {
     memset(out, 0, sizeof *out);
     dd_status st = DD_OK;
     switch (c) {
     case DD_CHART_BURNDOWN:
-        st = site_days(b, out, "people", people_of);
-        if (!st)
-            st = site_days(b, out, "tonnes", tonnes_of);
-        if (!st)
-            st = all_sites(b, out, "people all", people_of);
-        if (!st)
-            st = all_sites(b, out, "tonnes all", tonnes_of);
-        break;
     case DD_CHART_RAMP:
-        st = site_days(b, out, "mog", mog_of);
-        if (!st)
-            st = site_days(b, out, "clearances", clear_of);
-        break;
     case DD_CHART_SECURITY:
-        st = site_days(b, out, "present", sec_of);
-        if (!st)
-            st = site_days(b, out, "required", req_of);
-        break;
     case DD_CHART_CALENDAR:
-        st = per_day(b, out, "file", true);
-        break;
     case DD_CHART_GANTT:
-        st = per_day(b, out, "sorties", false);
+        for (size_t k = 0; !st && k < sizeof series_defs / sizeof series_defs[0]; k++)
+            if (series_defs[k].chart == c)
+                st = add_day_series(b, &series_defs[k], out);
         break;
     case DD_CHART_LOADS:
         st = dd__series_add(out, "weight", b->n_sorties);

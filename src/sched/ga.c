@@ -164,16 +164,15 @@ static uint64_t hash_start(const int32_t *s, int32_t n)
     return h;
 }
 
+/* src into dst: its arrays into dst's own, everything else as a whole. */
 static void copy_indiv(const ga *g, indiv *dst, const indiv *src)
 {
-    memcpy(dst->list, src->list, (size_t)g->n * sizeof *dst->list);
-    memcpy(dst->start, src->start, (size_t)g->n * sizeof *dst->start);
-    dst->dir = src->dir;
-    dst->serial = src->serial;
-    dst->delay = src->delay;
-    dst->ms = src->ms;
-    dst->tard = src->tard;
-    dst->hash = src->hash;
+    int32_t *list = dst->list, *start = dst->start;
+    memcpy(list, src->list, (size_t)g->n * sizeof *list);
+    memcpy(start, src->start, (size_t)g->n * sizeof *start);
+    *dst = *src;
+    dst->list = list;
+    dst->start = start;
 }
 
 /* Decoder genes drawn anew: the serial SGS for SERIAL_SHARE, else PAS

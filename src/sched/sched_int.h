@@ -61,9 +61,10 @@ dd_status dd__sched_compile(const dd_sched_problem *p, dd__sched_inst *in,
                             size_t *bad_out);
 void dd__sched_inst_fini(dd__sched_inst *in);
 
-/* Per-thread scratch for the SGS. */
+/* Per-thread scratch for the SGS, every array in its arena. */
 typedef struct dd__sched_ws {
     const dd__sched_inst *in;
+    dd_arena arena;
     int32_t *avail;         /* H * nres remaining capacity */
     int32_t dirty_lo, dirty_hi; /* slots where avail may differ from cap */
     int32_t *head, *next;   /* time buckets for sorting */

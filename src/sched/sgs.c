@@ -24,19 +24,21 @@ dd_status dd__sched_ws_init(dd__sched_ws *ws, const dd__sched_inst *in)
 {
     memset(ws, 0, sizeof *ws);
     ws->in = in;
+    dd_arena *a = &ws->arena;
+    dd__arena_init(a, 0);
     size_t cells = (size_t)in->H * (size_t)(in->nres ? in->nres : 1);
     size_t n = (size_t)in->n + 1;
-    ws->avail = malloc(cells * sizeof *ws->avail);
-    ws->head = malloc(((size_t)in->H + 2) * sizeof *ws->head);
-    ws->next = malloc(n * sizeof *ws->next);
-    ws->tmp_start = malloc(n * sizeof *ws->tmp_start);
-    ws->tmp_start2 = malloc(n * sizeof *ws->tmp_start2);
-    ws->tmp_list = malloc(n * sizeof *ws->tmp_list);
-    ws->par_left = malloc(n * sizeof *ws->par_left);
-    ws->par_est = malloc(n * sizeof *ws->par_est);
-    ws->par_el = malloc(n * sizeof *ws->par_el);
-    ws->par_e = malloc(n * sizeof *ws->par_e);
-    ws->par_dirty = malloc(n * sizeof *ws->par_dirty);
+    ws->avail = dd__arena_array(a, cells, sizeof *ws->avail);
+    ws->head = dd__arena_array(a, (size_t)in->H + 2, sizeof *ws->head);
+    ws->next = dd__arena_array(a, n, sizeof *ws->next);
+    ws->tmp_start = dd__arena_array(a, n, sizeof *ws->tmp_start);
+    ws->tmp_start2 = dd__arena_array(a, n, sizeof *ws->tmp_start2);
+    ws->tmp_list = dd__arena_array(a, n, sizeof *ws->tmp_list);
+    ws->par_left = dd__arena_array(a, n, sizeof *ws->par_left);
+    ws->par_est = dd__arena_array(a, n, sizeof *ws->par_est);
+    ws->par_el = dd__arena_array(a, n, sizeof *ws->par_el);
+    ws->par_e = dd__arena_array(a, n, sizeof *ws->par_e);
+    ws->par_dirty = dd__arena_array(a, n, sizeof *ws->par_dirty);
     if (!ws->avail || !ws->head || !ws->next || !ws->tmp_start ||
         !ws->tmp_start2 || !ws->tmp_list || !ws->par_left || !ws->par_est ||
         !ws->par_el || !ws->par_e || !ws->par_dirty) {
@@ -54,17 +56,7 @@ dd_status dd__sched_ws_init(dd__sched_ws *ws, const dd__sched_inst *in)
 
 void dd__sched_ws_fini(dd__sched_ws *ws)
 {
-    free(ws->avail);
-    free(ws->head);
-    free(ws->next);
-    free(ws->tmp_start);
-    free(ws->tmp_start2);
-    free(ws->tmp_list);
-    free(ws->par_left);
-    free(ws->par_est);
-    free(ws->par_el);
-    free(ws->par_e);
-    free(ws->par_dirty);
+    dd__arena_fini(&ws->arena);
     memset(ws, 0, sizeof *ws);
 }
 

@@ -124,6 +124,16 @@ static void j_violation(dd_jw *w, const dd_verify_report *r, const dd_violation 
     dd__jw_obj_end(w);
 }
 
+/* The members of term i of the report (dd__jw_kobjs). */
+static void json_term(dd_jw *w, size_t i, const void *ctx)
+{
+    const dd_verify_term *t = &((const dd_verify_report *)ctx)->terms[i];
+    dd__jw_kstr(w, "term", t->name);
+    dd__jw_kstr(w, "status", status_text(t->status));
+    dd__jw_kint(w, "violations", (int64_t)t->n_violations);
+    dd__jw_kstr(w, "detail", t->worst);
+}
+
 dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
 {
     dd_jw w;
@@ -154,18 +164,7 @@ dd_status dd_verify_write_json(const dd_verify_report *r, FILE *f)
     for (size_t i = 0; i < r->n_facts_stored; i++)
         j_violation(&w, r, &r->facts[i]);
     dd__jw_arr_end(&w);
-    dd__jw_key(&w, "compliance");
-    dd__jw_arr(&w);
-    for (size_t i = 0; i < r->n_terms; i++) {
-        const dd_verify_term *t = &r->terms[i];
-        dd__jw_obj(&w);
-        dd__jw_kstr(&w, "term", t->name);
-        dd__jw_kstr(&w, "status", status_text(t->status));
-        dd__jw_kint(&w, "violations", (int64_t)t->n_violations);
-        dd__jw_kstr(&w, "detail", t->worst);
-        dd__jw_obj_end(&w);
-    }
-    dd__jw_arr_end(&w);
+    dd__jw_kobjs(&w, "compliance", r->n_terms, json_term, r);
     dd__jw_key(&w, "plan_counts");
     dd__jw_obj(&w);
     dd__jw_kint(&w, "sorties", (int64_t)r->n_sorties);
