@@ -215,6 +215,32 @@ static const dd__key by_item[] = {DD__KEY(sort_item, site),     DD__KEY(sort_ite
                                   DD__KEY_BY(sort_item, area, DD__DESC), DD__KEY(sort_item, cargo),
                                   DD__KEY_END};
 
+/* A row of pallets built before (cargo kind pallet): one pallet each. */
+static dd_status prebuilt_pallets(dd__loadplan_owned *o, int32_t cargo, uint32_t hz)
+{
+    const dd_cargo *c = &o->p.scenario->cargo[cargo];
+    for (int32_t q = 0; q < c->quantity; q++) {
+        dd_pallet *p = new_pallet(o);
+        dd_piece *pc = dd__arena_alloc(&o->arena, sizeof *pc);
+        if (!p || !pc)
+            return DD_ENOMEM;
+        *pc = (dd_piece){cargo, 1};
+        p->site = c->site;
+        p->prebuilt = true;
+        p->pieces = pc;
+        p->n_pieces = 1;
+        p->gross_kg = c->weight_kg;
+        p->height_m = c->height_m;
+        p->area_used =
+            c->length_m * c->width_m / (DD_463L_USABLE_LENGTH_M * DD_463L_USABLE_WIDTH_M);
+        p->hazards = hz;
+        p->sensitive = c->sensitive;
+        p->ready = c->ready;
+        p->priority = c->priority;
+    }
+    return DD_OK;
+}
+
 dd_status dd__build_pallets(dd__loadplan_owned *o, const dd_loads_options *opt)
 {
     const dd_scenario *s = o->p.scenario;
@@ -254,27 +280,7 @@ dd_status dd__build_pallets(dd__loadplan_owned *o, const dd_loads_options *opt)
         const dd_cargo *c = &s->cargo[items[i].cargo];
         uint32_t hz = c->hazard >= 0 ? 1u << c->hazard : 0;
         if (c->kind == DD_CARGO_PALLET) {
-            for (int32_t q = 0; q < c->quantity; q++) {
-                dd_pallet *p = new_pallet(o);
-                dd_piece *pc = dd__arena_alloc(&o->arena, sizeof *pc);
-                if (!p || !pc) {
-                    st = DD_ENOMEM;
-                    break;
-                }
-                *pc = (dd_piece){items[i].cargo, 1};
-                p->site = c->site;
-                p->prebuilt = true;
-                p->pieces = pc;
-                p->n_pieces = 1;
-                p->gross_kg = c->weight_kg;
-                p->height_m = c->height_m;
-                p->area_used = c->length_m * c->width_m /
-                               (DD_463L_USABLE_LENGTH_M * DD_463L_USABLE_WIDTH_M);
-                p->hazards = hz;
-                p->sensitive = c->sensitive;
-                p->ready = c->ready;
-                p->priority = c->priority;
-            }
+            st = prebuilt_pallets(o, items[i].cargo, hz);
             continue;
         }
         /* a new group closes the open pallets */
