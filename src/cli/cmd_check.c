@@ -33,9 +33,9 @@ typedef struct check_args {
 } check_args;
 
 static const dd_opt check_opts[] = {
-    {"--json", NULL, DD_OPT_FLAG, offsetof(check_args, json), 0, 0, NULL, 0},
-    {"--units", NULL, DD_OPT_CHOICE, offsetof(check_args, units), 0, 0, "metric|us", 0},
-    {"--max-errors", NULL, DD_OPT_UINT, offsetof(check_args, max_errors), 1, 1e9, NULL, 0},
+    DD_OPT_JSON(check_args),
+    DD_OPT_UNITS(check_args),
+    DD_NUM(check_args, "--max-errors", DD_OPT_UINT, max_errors, 1, 1e9),
 };
 
 static const dd_cli_spec check_spec = DD_CLI_ONE_SCENARIO("check", check_usage, check_opts);

@@ -35,14 +35,14 @@ typedef struct loads_args {
 } loads_args;
 
 static const dd_opt loads_opts[] = {
-    {"--site", NULL, DD_OPT_STR, offsetof(loads_args, site), 0, 0, NULL, 0},
-    {"--aircraft", NULL, DD_OPT_STR, offsetof(loads_args, aircraft), 0, 0, NULL, 0},
-    {"--cargo-only", NULL, DD_OPT_FLAG, offsetof(loads_args, cargo_only), 0, 0, NULL, 0},
-    {"--json", NULL, DD_OPT_FLAG, offsetof(loads_args, json), 0, 0, NULL, 0},
-    {"--csv", NULL, DD_OPT_FLAG, offsetof(loads_args, csv), 0, 0, NULL, 0},
-    {"--units", NULL, DD_OPT_CHOICE, offsetof(loads_args, units), 0, 0, "metric|us", 0},
-    {"--seed", NULL, DD_OPT_UINT, offsetof(loads_args, seed), 0, 1.8e19, NULL, 0},
-    {"--iterations", NULL, DD_OPT_UINT, offsetof(loads_args, iterations), 0, 1e12, NULL, 0},
+    DD_STR(loads_args, "--site", site),
+    DD_STR(loads_args, "--aircraft", aircraft),
+    DD_FLAG(loads_args, "--cargo-only", cargo_only),
+    DD_OPT_JSON(loads_args),
+    DD_FLAG(loads_args, "--csv", csv),
+    DD_OPT_UNITS(loads_args),
+    DD_OPT_SEED(loads_args),
+    DD_NUM(loads_args, "--iterations", DD_OPT_UINT, iterations, 0, 1e12),
 };
 
 static const dd_cli_spec loads_spec = DD_CLI_ONE_SCENARIO("loads", loads_usage, loads_opts);

@@ -60,22 +60,21 @@ typedef struct plan_args {
 } plan_args;
 
 static const dd_opt plan_opts[] = {
-    {"-o", NULL, DD_OPT_STR, offsetof(plan_args, out), 0, 0, NULL, 0},
-    {"--csv", NULL, DD_OPT_STR, offsetof(plan_args, csv), 0, 0, NULL, 0},
-    {"--sorties", NULL, DD_OPT_FLAG, offsetof(plan_args, sorties), 0, 0, NULL, 0},
-    {"--clearances", NULL, DD_OPT_FLAG, offsetof(plan_args, clearances), 0, 0, NULL, 0},
-    {"--people", NULL, DD_OPT_FLAG, offsetof(plan_args, people), 0, 0, NULL, 0},
-    {"--tasks", NULL, DD_OPT_FLAG, offsetof(plan_args, tasks), 0, 0, NULL, 0},
-    {"--units", NULL, DD_OPT_CHOICE, offsetof(plan_args, units), 0, 0, "metric|us", 0},
-    {"--seed", NULL, DD_OPT_UINT, offsetof(plan_args, seed), 0, 1.8e19, NULL, 0},
-    {"--iterations", NULL, DD_OPT_UINT, offsetof(plan_args, iterations), 0, 1e9, NULL, 0},
-    {"--time-limit", NULL, DD_OPT_REAL, offsetof(plan_args, time_limit), 0, 1e6, NULL, 0},
-    {"--objective", NULL, DD_OPT_CHOICE, offsetof(plan_args, objective), 0, 0,
-     "margin|completion", 0},
-    {"--no-relax", NULL, DD_OPT_FLAG, offsetof(plan_args, no_relax), 0, 0, NULL, 0},
-    {"--relax-time", NULL, DD_OPT_REAL, offsetof(plan_args, relax_time), 0, 1e6, NULL, 0},
-    {"--no-verify", NULL, DD_OPT_FLAG, offsetof(plan_args, no_verify), 0, 0, NULL, 0},
-    {"--json", NULL, DD_OPT_FLAG, offsetof(plan_args, json), 0, 0, NULL, 0},
+    DD_OPT_OUT(plan_args),
+    DD_STR(plan_args, "--csv", csv),
+    DD_FLAG(plan_args, "--sorties", sorties),
+    DD_FLAG(plan_args, "--clearances", clearances),
+    DD_FLAG(plan_args, "--people", people),
+    DD_FLAG(plan_args, "--tasks", tasks),
+    DD_OPT_UNITS(plan_args),
+    DD_OPT_SEED(plan_args),
+    DD_NUM(plan_args, "--iterations", DD_OPT_UINT, iterations, 0, 1e9),
+    DD_NUM(plan_args, "--time-limit", DD_OPT_REAL, time_limit, 0, 1e6),
+    DD_OPT_OBJECTIVE(plan_args),
+    DD_FLAG(plan_args, "--no-relax", no_relax),
+    DD_NUM(plan_args, "--relax-time", DD_OPT_REAL, relax_time, 0, 1e6),
+    DD_FLAG(plan_args, "--no-verify", no_verify),
+    DD_OPT_JSON(plan_args),
 };
 
 static const dd_cli_spec plan_spec = DD_CLI_ONE_SCENARIO("plan", plan_usage, plan_opts);

@@ -115,18 +115,18 @@ typedef struct report_args {
 } report_args;
 
 static const dd_opt report_opts[] = {
-    {"-o", NULL, DD_OPT_STR, offsetof(report_args, out), 0, 0, NULL, 0},
-    {"--format", NULL, DD_OPT_STR, offsetof(report_args, format), 0, 0, NULL, 0},
-    {"--chart", NULL, DD_OPT_STR, offsetof(report_args, chart), 0, 0, NULL, 0},
-    {"--size", NULL, DD_OPT_STR, offsetof(report_args, size), 0, 0, NULL, 0},
-    {"--sortie", NULL, DD_OPT_UINT, offsetof(report_args, sortie), 1, 1e8, NULL, 0},
-    {"--sim", NULL, DD_OPT_STR, offsetof(report_args, sim), 0, 0, NULL, 0},
-    {"--baseline", NULL, DD_OPT_STR, offsetof(report_args, baseline), 0, 0, NULL, 0},
-    {"--scenario", NULL, DD_OPT_STR, offsetof(report_args, scenario), 0, 0, NULL, 0},
-    {"--units", NULL, DD_OPT_CHOICE, offsetof(report_args, units), 0, 0, "metric|us", 0},
-    {"--paper", NULL, DD_OPT_STR, offsetof(report_args, paper), 0, 0, NULL, 0},
-    {"--marking", NULL, DD_OPT_STR, offsetof(report_args, marking), 0, 0, NULL, 0},
-    {"--as-of", NULL, DD_OPT_STR, offsetof(report_args, as_of), 0, 0, NULL, 0},
+    DD_OPT_OUT(report_args),
+    DD_STR(report_args, "--format", format),
+    DD_STR(report_args, "--chart", chart),
+    DD_STR(report_args, "--size", size),
+    DD_NUM(report_args, "--sortie", DD_OPT_UINT, sortie, 1, 1e8),
+    DD_STR(report_args, "--sim", sim),
+    DD_STR(report_args, "--baseline", baseline),
+    DD_STR(report_args, "--scenario", scenario),
+    DD_OPT_UNITS(report_args),
+    DD_STR(report_args, "--paper", paper),
+    DD_STR(report_args, "--marking", marking),
+    DD_STR(report_args, "--as-of", as_of),
 };
 
 static const dd_cli_spec report_spec =

@@ -41,20 +41,17 @@ typedef struct serve_args {
     int threads;
 } serve_args;
 
-#define S_OPT(name, kind, field, lo, hi)                                                  \
-    {name, NULL, kind, offsetof(serve_args, field), lo, hi, NULL, 0}
-
 static const dd_opt serve_opts[] = {
-    S_OPT("--listen", DD_OPT_STR, listen, 0, 0),
-    S_OPT("--users", DD_OPT_STR, users, 0, 0),
-    S_OPT("--tls-cert", DD_OPT_STR, tls_cert, 0, 0),
-    S_OPT("--tls-key", DD_OPT_STR, tls_key, 0, 0),
-    S_OPT("--key", DD_OPT_STR, key, 0, 0),
-    S_OPT("--threads", DD_OPT_INT, threads, 2, 64),
-    S_OPT("--group-writes", DD_OPT_FLAG, group_writes, 0, 0), /* the default; for scripts */
-    S_OPT("--no-group-writes", DD_OPT_FLAG, no_group_writes, 0, 0),
-    S_OPT("--sim", DD_OPT_STR, sim, 0, 0),
-    S_OPT("--insecure", DD_OPT_FLAG, insecure, 0, 0),
+    DD_STR(serve_args, "--listen", listen),
+    DD_STR(serve_args, "--users", users),
+    DD_STR(serve_args, "--tls-cert", tls_cert),
+    DD_STR(serve_args, "--tls-key", tls_key),
+    DD_STR(serve_args, "--key", key),
+    DD_NUM(serve_args, "--threads", DD_OPT_INT, threads, 2, 64),
+    DD_FLAG(serve_args, "--group-writes", group_writes), /* the default; for scripts */
+    DD_FLAG(serve_args, "--no-group-writes", no_group_writes),
+    DD_STR(serve_args, "--sim", sim),
+    DD_FLAG(serve_args, "--insecure", insecure),
 };
 
 static const dd_cli_spec serve_spec =

@@ -102,21 +102,18 @@ typedef struct sim_args {
     uint64_t replications, seed;
 } sim_args;
 
-#define S_OPT(name, kind, field, lo, hi, choices)                                          \
-    {name, NULL, kind, offsetof(sim_args, field), lo, hi, choices, 0}
-
 static const dd_opt sim_opts[] = {
-    S_OPT("--replications", DD_OPT_UINT, replications, 1, 1.8e19, NULL),
-    S_OPT("--seed", DD_OPT_UINT, seed, 0, 1.8e19, NULL),
-    S_OPT("--threads", DD_OPT_INT, threads, 1, 256, NULL),
-    S_OPT("--objective", DD_OPT_CHOICE, objective, 0, 0, "margin|completion"),
-    S_OPT("--replan", DD_OPT_CHOICE, replan, 0, 0, "full|incremental"),
-    S_OPT("--no-replan", DD_OPT_FLAG, no_replan, 0, 0, NULL),
-    S_OPT("--no-sensitivity", DD_OPT_FLAG, no_sensitivity, 0, 0, NULL),
-    S_OPT("--mpi", DD_OPT_FLAG, mpi, 0, 0, NULL),
-    S_OPT("--checkpoint", DD_OPT_STR, checkpoint, 0, 0, NULL),
-    S_OPT("--json", DD_OPT_FLAG, json, 0, 0, NULL),
-    S_OPT("-o", DD_OPT_STR, out, 0, 0, NULL),
+    DD_NUM(sim_args, "--replications", DD_OPT_UINT, replications, 1, 1.8e19),
+    DD_OPT_SEED(sim_args),
+    DD_OPT_THREADS(sim_args),
+    DD_OPT_OBJECTIVE(sim_args),
+    DD_CHOICE(sim_args, "--replan", replan, "full|incremental"),
+    DD_FLAG(sim_args, "--no-replan", no_replan),
+    DD_FLAG(sim_args, "--no-sensitivity", no_sensitivity),
+    DD_FLAG(sim_args, "--mpi", mpi),
+    DD_STR(sim_args, "--checkpoint", checkpoint),
+    DD_OPT_JSON(sim_args),
+    DD_OPT_OUT(sim_args),
 };
 
 static const dd_cli_spec sim_spec = DD_CLI_ONE_SCENARIO("simulate", sim_usage, sim_opts);

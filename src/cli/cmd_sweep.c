@@ -124,16 +124,15 @@ typedef struct sweep_args {
 static const dd_opt sweep_opts[] = {
     {"--vary", NULL, DD_OPT_LIST, offsetof(sweep_args, vary), 0, MAX_VARY, NULL,
      offsetof(sweep_args, n_vary)},
-    {"-o", NULL, DD_OPT_STR, offsetof(sweep_args, out), 0, 0, NULL, 0},
-    {"--chart", NULL, DD_OPT_STR, offsetof(sweep_args, chart), 0, 0, NULL, 0},
-    {"--objective", NULL, DD_OPT_CHOICE, offsetof(sweep_args, objective), 0, 0,
-     "margin|completion", 0},
-    {"--replications", NULL, DD_OPT_UINT, offsetof(sweep_args, replications), 0, 1e7, NULL, 0},
-    {"--seed", NULL, DD_OPT_UINT, offsetof(sweep_args, seed), 0, 1.8e19, NULL, 0},
-    {"--threads", NULL, DD_OPT_INT, offsetof(sweep_args, threads), 1, 256, NULL, 0},
-    {"--json", NULL, DD_OPT_FLAG, offsetof(sweep_args, json), 0, 0, NULL, 0},
-    {"--csv", NULL, DD_OPT_FLAG, offsetof(sweep_args, csv), 0, 0, NULL, 0},
-    {"--mpi", NULL, DD_OPT_FLAG, offsetof(sweep_args, mpi), 0, 0, NULL, 0},
+    DD_OPT_OUT(sweep_args),
+    DD_STR(sweep_args, "--chart", chart),
+    DD_OPT_OBJECTIVE(sweep_args),
+    DD_NUM(sweep_args, "--replications", DD_OPT_UINT, replications, 0, 1e7),
+    DD_OPT_SEED(sweep_args),
+    DD_OPT_THREADS(sweep_args),
+    DD_OPT_JSON(sweep_args),
+    DD_FLAG(sweep_args, "--csv", csv),
+    DD_FLAG(sweep_args, "--mpi", mpi),
 };
 
 static const dd_cli_spec sweep_spec = DD_CLI_ONE_SCENARIO("sweep", sweep_usage, sweep_opts);

@@ -74,26 +74,26 @@ typedef struct track_args {
     uint64_t seed, accepted;
 } track_args;
 
-#define T_OPT(name, kind, field, lo, hi, choices)                                        \
-    {name, NULL, kind, offsetof(track_args, field), lo, hi, choices, 0}
-#define T_STR(name, field) T_OPT(name, DD_OPT_STR, field, 0, 0, NULL)
-#define T_FLAG(name, field) T_OPT(name, DD_OPT_FLAG, field, 0, 0, NULL)
+#define T_STR(name, field) DD_STR(track_args, name, field)
+#define T_FLAG(name, field) DD_FLAG(track_args, name, field)
 #define T_KEYS T_STR("--keys", keys), T_STR("--key", key)
 #define N_OPTS(a) (sizeof(a) / sizeof(a)[0])
 
 static const dd_opt start_opts[] = {
-    T_KEYS, T_OPT("--seed", DD_OPT_UINT, seed, 0, 1.8e19, NULL),
-    T_OPT("--objective", DD_OPT_CHOICE, objective, 0, 0, "margin|completion")};
+    T_KEYS, DD_OPT_SEED(track_args), DD_OPT_OBJECTIVE(track_args)};
 static const dd_opt add_opts[] = {T_KEYS, T_STR("--scenario", scenario)};
-static const dd_opt log_opts[] = {T_STR("--scenario", scenario), T_FLAG("--json", json)};
-static const dd_opt verify_opts[] = {T_STR("--receipt", receipt), T_FLAG("--json", json)};
+static const dd_opt log_opts[] = {T_STR("--scenario", scenario), DD_OPT_JSON(track_args)};
+static const dd_opt verify_opts[] = {T_STR("--receipt", receipt), DD_OPT_JSON(track_args)};
 static const dd_opt receipt_opts[] = {T_KEYS};
 static const dd_opt upgrade_opts[] = {T_KEYS, T_STR("--scenario", scenario)};
-static const dd_opt plan_opts[] = {T_OPT("--accepted", DD_OPT_UINT, accepted, 1, 1e15, NULL)};
+static const dd_opt plan_opts[] = {
+    DD_NUM(track_args, "--accepted", DD_OPT_UINT, accepted, 1, 1e15)};
 static const dd_opt status_opts[] = {
-    T_STR("--at", at),        T_FLAG("--all", all),         T_FLAG("--json", json),
-    T_STR("-o", out),         T_FLAG("--no-verify", no_verify), T_STR("--scenario", scenario),
-    T_FLAG("--accept", accept), T_STR("--note", note),       T_KEYS};
+    T_STR("--at", at),          T_FLAG("--all", all),
+    DD_OPT_JSON(track_args),    DD_OPT_OUT(track_args),
+    T_FLAG("--no-verify", no_verify), T_STR("--scenario", scenario),
+    T_FLAG("--accept", accept), T_STR("--note", note),
+    T_KEYS};
 static const dd_opt keys_opts[] = {T_STR("--keys", keys)};
 
 #define TRACK_SPEC(sub, opts, lo, hi, missing)                                            \

@@ -82,8 +82,8 @@ typedef struct users_args {
 } users_args;
 
 static const dd_opt users_add_opts[] = {
-    {"--role", NULL, DD_OPT_STR, offsetof(users_args, role), 0, 0, NULL, 0},
-    {"--site", NULL, DD_OPT_STR, offsetof(users_args, site), 0, 0, NULL, 0},
+    DD_STR(users_args, "--role", role),
+    DD_STR(users_args, "--site", site),
 };
 
 /* Each subcommand's arguments: add takes options, the others none. */

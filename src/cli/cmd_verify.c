@@ -31,7 +31,7 @@ typedef struct verify_args {
 } verify_args;
 
 static const dd_opt verify_opts[] = {
-    {"--json", NULL, DD_OPT_FLAG, offsetof(verify_args, json), 0, 0, NULL, 0},
+    DD_OPT_JSON(verify_args),
 };
 
 static const dd_cli_spec verify_spec =

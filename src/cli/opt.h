@@ -41,6 +41,25 @@ typedef struct dd_opt {
     size_t count_off; /* LIST: where the count goes */
 } dd_opt;
 
+/* Rows of a command's table (T: the command's own struct, m: the member
+ * the value goes to): a flag, a text, a number of `kind` from lo to hi, a
+ * choice among "a|b". */
+#define DD_FLAG(T, name, m) {name, NULL, DD_OPT_FLAG, offsetof(T, m), 0, 0, NULL, 0}
+#define DD_STR(T, name, m) {name, NULL, DD_OPT_STR, offsetof(T, m), 0, 0, NULL, 0}
+#define DD_NUM(T, name, kind, m, lo, hi) {name, NULL, kind, offsetof(T, m), lo, hi, NULL, 0}
+#define DD_CHOICE(T, name, m, choices)                                                   \
+    {name, NULL, DD_OPT_CHOICE, offsetof(T, m), 0, 0, choices, 0}
+
+/* The options several commands take, with one meaning and one range
+ * everywhere (their members: out, json, seed, units, objective,
+ * threads). */
+#define DD_OPT_OUT(T) DD_STR(T, "-o", out)
+#define DD_OPT_JSON(T) DD_FLAG(T, "--json", json)
+#define DD_OPT_SEED(T) DD_NUM(T, "--seed", DD_OPT_UINT, seed, 0, 1.8e19)
+#define DD_OPT_UNITS(T) DD_CHOICE(T, "--units", units, "metric|us")
+#define DD_OPT_OBJECTIVE(T) DD_CHOICE(T, "--objective", objective, "margin|completion")
+#define DD_OPT_THREADS(T) DD_NUM(T, "--threads", DD_OPT_INT, threads, 1, 256)
+
 /* A command's arguments: its options and its positional arguments. */
 typedef struct dd_cli_spec {
     const char *cmd;   /* "sweep", "track log" */
