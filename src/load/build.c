@@ -241,34 +241,46 @@ static dd_status prebuilt_pallets(dd__loadplan_owned *o, int32_t cargo, uint32_t
     return DD_OK;
 }
 
+/* Is c shipped on pallets (loose, or a pallet already built) from the
+ * site asked for? */
+static bool to_palletise(const dd_cargo *c, const dd_loads_options *opt)
+{
+    return c->disposition == DD_DISP_SHIP &&
+           (c->kind == DD_CARGO_LOOSE || c->kind == DD_CARGO_PALLET) &&
+           (opt->site < 0 || c->site == opt->site);
+}
+
+/* The cargo to palletise in the order it is packed (by_item), *n_out of
+ * them; NULL when out of memory. The caller frees it. */
+static sort_item *palletise_order(const dd_scenario *s, const dd_loads_options *opt,
+                                  size_t *n_out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < s->n_cargo; k++)
+        n += to_palletise(&s->cargo[k], opt);
+    sort_item *items = malloc((n ? n : 1) * sizeof *items);
+    size_t m = 0;
+    for (size_t k = 0; items && k < s->n_cargo; k++) {
+        const dd_cargo *c = &s->cargo[k];
+        if (to_palletise(c, opt))
+            items[m++] = (sort_item){(int32_t)k, c->site, release_key(c), c->priority, c->unit,
+                                     (long)(c->length_m * c->width_m * 1e6)};
+    }
+    if (items && !dd__sort(items, m, sizeof *items, by_item)) {
+        free(items);
+        items = NULL;
+    }
+    *n_out = m;
+    return items;
+}
+
 dd_status dd__build_pallets(dd__loadplan_owned *o, const dd_loads_options *opt)
 {
     const dd_scenario *s = o->p.scenario;
-    size_t n = 0;
-    for (size_t k = 0; k < s->n_cargo; k++) {
-        const dd_cargo *c = &s->cargo[k];
-        if (c->disposition == DD_DISP_SHIP &&
-            (c->kind == DD_CARGO_LOOSE || c->kind == DD_CARGO_PALLET) &&
-            (opt->site < 0 || c->site == opt->site))
-            n++;
-    }
-    sort_item *items = malloc((n ? n : 1) * sizeof *items);
+    size_t m;
+    sort_item *items = palletise_order(s, opt, &m);
     if (!items)
         return DD_ENOMEM;
-    size_t m = 0;
-    for (size_t k = 0; k < s->n_cargo; k++) {
-        const dd_cargo *c = &s->cargo[k];
-        if (c->disposition != DD_DISP_SHIP ||
-            (c->kind != DD_CARGO_LOOSE && c->kind != DD_CARGO_PALLET) ||
-            (opt->site >= 0 && c->site != opt->site))
-            continue;
-        items[m++] = (sort_item){(int32_t)k, c->site, release_key(c), c->priority, c->unit,
-                                 (long)(c->length_m * c->width_m * 1e6)};
-    }
-    if (!dd__sort(items, m, sizeof *items, by_item)) {
-        free(items);
-        return DD_ENOMEM;
-    }
 
     open_pallet open[OPEN_PALLETS];
     int n_open = 0;
