@@ -140,8 +140,9 @@ typedef struct signer {
 } signer;
 
 /* The signing key named by --keys/--key (g->ring to free with
- * signer_close), or an exit code. */
-static int signer_open(const track_args *v, signer *g)
+ * signer_close), and `work` (when not NULL) ready for the subcommand's
+ * diagnostics; or an exit code. */
+static int signer_open(const track_args *v, signer *g, dd_diags *work)
 {
     g->ring = NULL;
     g->key = NULL;
@@ -170,6 +171,8 @@ static int signer_open(const track_args *v, signer *g)
         g->ring = NULL;
         return DD_EXIT_INPUT;
     }
+    if (work)
+        dd_diags_init(work, DD_DIAGS_DEFAULT_MAX);
     return DD_EXIT_OK;
 }
 
@@ -308,11 +311,10 @@ static int track_start(const track_args *v, const char *const *args)
     if (v->objective >= 0)
         opt.objective = v->objective == 1 ? DD_OBJ_COMPLETION : DD_OBJ_MARGIN;
     signer g;
-    int code = signer_open(v, &g);
+    dd_diags d;
+    int code = signer_open(v, &g, &d);
     if (code)
         return code;
-    dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_scenario *s = NULL;
     dd_plan *p = NULL;
     dd_status st = dd_scenario_load(scen, &d, &s);
@@ -341,7 +343,7 @@ static int track_add(const track_args *v, const char *const *pos)
 {
     const char *scen = v->scenario;
     signer g;
-    int code = signer_open(v, &g);
+    int code = signer_open(v, &g, NULL);
     if (code)
         return code;
     opened o;
@@ -468,11 +470,10 @@ static int track_receipt(const track_args *v, const char *const *args)
 {
     const char *log = args[0];
     signer g;
-    int code = signer_open(v, &g);
+    dd_diags d;
+    int code = signer_open(v, &g, &d);
     if (code)
         return code;
-    dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_track *t = NULL;
     char *r = NULL;
     dd_status st = dd_track_open(log, false, &d, &t);
@@ -492,11 +493,10 @@ static int track_upgrade(const track_args *v, const char *const *args)
 {
     const char *log = args[0], *scen = v->scenario;
     signer g;
-    int code = signer_open(v, &g);
+    dd_diags d;
+    int code = signer_open(v, &g, &d);
     if (code)
         return code;
-    dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
     dd_status st = dd_track_upgrade(log, scen, g.key, &d);
     dd__cli_print_diags(stderr, &d);
     dd_diags_fini(&d);
@@ -568,7 +568,7 @@ int dd__cmd_status(int argc, char **argv)
     }
     signer g = {0};
     if (accept) {
-        int kc = signer_open(&v, &g);
+        int kc = signer_open(&v, &g, NULL);
         if (kc)
             return kc;
     }
