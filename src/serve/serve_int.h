@@ -245,6 +245,15 @@ struct dd_server {
     bool watcher_started;
     struct stat users_seen; /* the users file, when last looked at (watcher) */
     atomic_bool stopping;
+
+    /* how requests and connections ended (libmicrohttpd's termination
+     * codes, MHD_REQUEST_TERMINATED_*, 0-5; http.c), printed to the
+     * server's log when it stops: counts only */
+    atomic_ulong ended[6];
+    atomic_ulong conns_opened, conns_closed;
+    int64_t started_ms;                      /* monotonic, when it listened */
+    bool debug; /* DRAWDOWN_SERVE_DEBUG: each connection's close logged */
+    atomic_llong timeout_first_ms, timeout_last_ms; /* since started_ms; -1: none */
 };
 
 dd__snap *dd__snap_get(dd_server *s);
