@@ -616,6 +616,12 @@ static void *watch(void *arg)
             break;
         (void)dd__snap_update(s, false, false);
         watch_users(s);
+        /* the log opened whole for a new plan or a briefing (every cargo
+         * row: 250 MiB on a theater) is closed when unused for 30 s */
+        if (pthread_mutex_trylock(&s->report_mu) == 0) {
+            (void)dd__slog_whole_idle(s->log, 30);
+            pthread_mutex_unlock(&s->report_mu);
+        }
         if (dd__now_s() - last_keepalive >= 15) {
             last_keepalive = dd__now_s();
             dd__sse_keepalive(s);

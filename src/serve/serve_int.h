@@ -51,9 +51,18 @@ dd_status dd__slog_check_log(dd__slog *l, const dd_events *add, dd_diags *diags)
  * event in the log afterwards. */
 dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
                           int64_t *last_out);
-/* Status at the last event; np (may be NULL): the new plan (dd_plan_free). */
+/* Status at the last event; np (may be NULL): the new plan (dd_plan_free),
+ * made from the log opened whole (report_mu held; np borrows from it, so
+ * it is freed before dd__slog_whole_idle may close it). */
 dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **out,
                           dd_plan **np);
+/* Close the log opened whole when unused for idle_s seconds (report_mu
+ * held); whether it was closed. */
+bool dd__slog_whole_idle(dd__slog *l, int64_t idle_s);
+/* Cargo row i of the scenario (its texts lent by the log), read from the
+ * scenario's image one row at a time: the server keeps no rows.
+ * Thread-safe. */
+dd_cargo dd__slog_cargo(const dd__slog *l, int32_t i);
 dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f);
 /* The plan file the log was started with, into f. */
 dd_status dd__slog_write_plan_file(dd__slog *l, FILE *f);

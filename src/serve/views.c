@@ -371,8 +371,9 @@ static bool site_ok(const dd__session *u, int32_t site)
     return u->role != DD_USER_MOVEMENT || u->site_index < 0 || u->site_index == site;
 }
 
-static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const dd_load *ld)
+static void load_items(dd_jw *w, const dd__slog *l, const dd_plan *p, const dd_load *ld)
 {
+    const dd_scenario *s = dd__slog_scenario(l);
     dd__jw_key(w, "items");
     dd__jw_arr(w);
     for (size_t k = 0; k < ld->n_items; k++) {
@@ -383,16 +384,18 @@ static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const d
                 dd__jw_obj(w);
                 dd__jw_kstr(w, "kind", "pallet");
                 dd__jw_kint(w, "pallet", it->ref + 1);
-                dd__jw_kstr(w, "cargo", s->cargo[pl->pieces[m].cargo].id);
-                dd__jw_kstr(w, "description", s->cargo[pl->pieces[m].cargo].description);
+                dd_cargo c = dd__slog_cargo(l, pl->pieces[m].cargo);
+                dd__jw_kstr(w, "cargo", c.id);
+                dd__jw_kstr(w, "description", c.description);
                 dd__jw_kint(w, "count", pl->pieces[m].count);
                 dd__jw_obj_end(w);
             }
         } else if (it->kind == DD_LI_BULKY) {
             dd__jw_obj(w);
             dd__jw_kstr(w, "kind", "bulky");
-            dd__jw_kstr(w, "cargo", s->cargo[it->ref].id);
-            dd__jw_kstr(w, "description", s->cargo[it->ref].description);
+            dd_cargo c = dd__slog_cargo(l, it->ref);
+            dd__jw_kstr(w, "cargo", c.id);
+            dd__jw_kstr(w, "description", c.description);
             dd__jw_kint(w, "count", it->count);
             dd__jw_obj_end(w);
         } else {
@@ -453,7 +456,7 @@ dd_status dd__view_sorties(const dd__slog *l, const dd__snap *n, const dd__sessi
             dd__jw_kint(&w, "pallets", ld->pallets);
             dd__jw_key(&w, "sensitive");
             dd__jw_bool(&w, ld->sensitive);
-            load_items(&w, s, p, ld);
+            load_items(&w, l, p, ld);
             dd__jw_obj_end(&w);
         } else {
             dd__jw_null(&w);
