@@ -574,6 +574,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     dd_server *s = cls;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
+    /* the watcher's own nudge (below), a TLS handshake cut short */
+    if (s->tls && strstr(msg, "handshake") &&
+        mono_ms() - atomic_load(&s->nudged_ms) < 100)
+        return;
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
         msg[--n] = 0;
@@ -604,6 +608,54 @@ static void watch_users(dd_server *s)
     free(v);
 }
 
+enum { NUDGE_FROM = 120 }; /* open connections (127 on one thread stalled it) */
+
+/* A connection to the server itself, closed at once: the listening
+ * socket is in every pool thread's epoll set, level-triggered, so every
+ * thread's epoll_wait returns. Why: libmicrohttpd 0.9.75 gathers at most
+ * 128 events a call and, when it gets 128, calls epoll_wait again with
+ * the same time-out (`while (MAX_EVENTS == num_events)`) before it
+ * serves what the first call returned; a pool thread whose connections
+ * (127, with its signal pipe) all had requests waiting at once then
+ * slept through the whole idle time-out and closed them all as idle
+ * (issue 16: wrk's read errors and the writes past 2 s under load;
+ * docs/serve.md, "The read errors"). This wakes it within a turn of
+ * the watcher. */
+static void nudge(dd_server *s)
+{
+    /* only while a thread may hold that many connections (few servers
+     * do): under TLS each nudge is a handshake cut short, which
+     * libmicrohttpd logs (mhd_log leaves those out) */
+    unsigned long open = atomic_load(&s->conns_opened) - atomic_load(&s->conns_closed);
+    if (open < NUDGE_FROM)
+        return;
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    const struct sockaddr *sa;
+    socklen_t len;
+    if (inet_pton(AF_INET, s->address, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons(s->port);
+        sa = (const struct sockaddr *)&a4;
+        len = sizeof a4;
+    } else if (inet_pton(AF_INET6, s->address, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons(s->port);
+        sa = (const struct sockaddr *)&a6;
+        len = sizeof a6;
+    } else {
+        return;
+    }
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    atomic_store(&s->nudged_ms, mono_ms());
+    (void)connect(fd, sa, len); /* loopback: at once, or in progress */
+    close(fd);
+}
+
 static void *watch(void *arg)
 {
     dd_server *s = arg;
@@ -614,6 +666,7 @@ static void *watch(void *arg)
         nanosleep(&ts, NULL);
         if (atomic_load(&s->stopping))
             break;
+        nudge(s);
         (void)dd__snap_update(s, false, false);
         watch_users(s);
         /* the log opened whole for a new plan or a briefing (every cargo
@@ -837,6 +890,7 @@ static void init_sync(dd_server *s)
     atomic_init(&s->conns_closed, 0);
     atomic_init(&s->timeout_first_ms, -1);
     atomic_init(&s->timeout_last_ms, -1);
+    atomic_init(&s->nudged_ms, INT64_MIN / 2);
 }
 
 /* The users file: there, and readable by its owner only (password

@@ -262,6 +262,7 @@ struct dd_server {
     atomic_ulong conns_opened, conns_closed;
     int64_t started_ms;                      /* monotonic, when it listened */
     bool debug; /* DRAWDOWN_SERVE_DEBUG: each connection's close logged */
+    atomic_llong nudged_ms; /* the watcher's last nudge (http.c), monotonic */
     atomic_llong timeout_first_ms, timeout_last_ms; /* since started_ms; -1: none */
 };
 
