@@ -672,7 +672,8 @@ static void *watch(void *arg)
         /* the log opened whole for a new plan or a briefing (every cargo
          * row: 250 MiB on a theater) is closed when unused for 30 s */
         if (pthread_mutex_trylock(&s->report_mu) == 0) {
-            (void)dd__slog_whole_idle(s->log, 30);
+            if (dd__slog_whole_idle(s->log, 30))
+                dd__give_back();
             pthread_mutex_unlock(&s->report_mu);
         }
         if (dd__now_s() - last_keepalive >= 15) {

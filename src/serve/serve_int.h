@@ -56,6 +56,9 @@ dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
  * it is freed before dd__slog_whole_idle may close it). */
 dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **out,
                           dd_plan **np);
+/* What was freed goes back to the system (glibc keeps it otherwise):
+ * after a status, after the log opened whole is closed. */
+void dd__give_back(void);
 /* Close the log opened whole when unused for idle_s seconds (report_mu
  * held); whether it was closed. */
 bool dd__slog_whole_idle(dd__slog *l, int64_t idle_s);
