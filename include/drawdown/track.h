@@ -383,7 +383,9 @@ typedef struct dd_track_status {
  * planned, denied or overdue requests filed anew. With plan_out, also
  * the new plan in full (dd_replanner_plan, plan.h; dd_plan_free): it
  * borrows p's loads, so p must outlive it. DD_EARG for a plan read
- * without its loads (DD_TRACK_FOR_EVENTS).
+ * without its loads (DD_TRACK_FOR_EVENTS), and with plan_out for one
+ * whose scenario was read without the cargo rows its loads carry
+ * (DD_TRACK_FOR_STATUS: the new plan's figures weigh them).
  */
 dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
                                   dd_track_status **out, dd_plan **plan_out);
