@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     dd__image_loads *l = NULL;
     char why[200];
     const dd_scenario *s = fuzz_plan_scenario();
-    if (dd__image_read(s, data, size, true, s->n_cargo, &p, &l, why, sizeof why) == DD_OK) {
+    if (dd__image_read(s, data, size, true, true, s->n_cargo, &p, &l, why, sizeof why) == DD_OK) {
         /* what status reads of a plan */
         dd__buf b = {0};
         dd__image_write(p, &b);
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         dd__image_loads_free(l);
     }
     /* what track add reads of it: the loads and readiness stepped over */
-    if (dd__image_read(s, data, size, false, s->n_cargo, &p, &l, why, sizeof why) == DD_OK) {
+    if (dd__image_read(s, data, size, false, false, s->n_cargo, &p, &l, why, sizeof why) == DD_OK) {
         dd_plan_free(p);
         dd__image_loads_free(l);
     }

@@ -825,6 +825,42 @@ static void test_outside_change(void **state)
     assert_true(mono() - start < 1.0);
 }
 
+/* Every sortie's items name their cargo rows as the scenario has them:
+ * the server keeps no rows and reads each from the log's image. */
+static void sortie_items(const session *pl)
+{
+    dd_diags d;
+    dd_diags_init(&d, 4);
+    dd_scenario *s = NULL;
+    assert_int_equal(dd_scenario_load(NIGER, &d, &s), DD_OK);
+    resp r = request(fx.port, "GET", "/api/v1/sorties?count=10000", NULL, pl);
+    assert_int_equal(r.code, 200);
+    jdoc j;
+    assert_true(jdoc_parse(&j, r.body, r.n));
+    const dd_ynode *list = jget(j.root, "sorties");
+    size_t checked = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const dd_ynode *items = jget(jget(list->items[i], "load"), "items");
+        for (size_t k = 0; items && k < items->n; k++) {
+            const dd_ynode *id = jget(items->items[k], "cargo");
+            if (!id)
+                continue; /* people */
+            size_t c = 0;
+            while (c < s->n_cargo && strcmp(s->cargo[c].id, id->text) != 0)
+                c++;
+            assert_true(c < s->n_cargo);
+            const dd_ynode *desc = jget(items->items[k], "description");
+            assert_string_equal(desc->text, s->cargo[c].description ? s->cargo[c].description : "");
+            checked++;
+        }
+    }
+    assert_true(checked > 0);
+    jdoc_free(&j);
+    resp_free(&r);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
 /* The ramp's share: reservations and aircraft on the ramp, nothing of
  * loads or people; movement of one site sees manifests of its site. */
 /* The sorties of a time window, by pages: every one planned to leave in
@@ -934,6 +970,7 @@ static void test_other_views(void **state)
     assert_non_null(strstr(r.body, "\"clearances\":[]"));
     resp_free(&r);
     sorties_by_time(&pl);
+    sortie_items(&pl);
     /* events after a number; the stream replays from one */
     r = request(fx.port, "GET", "/api/v1/events?after=2", NULL, &pl);
     assert_int_equal(r.code, 200);

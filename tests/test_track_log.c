@@ -871,6 +871,133 @@ static void test_for_events(void **state)
 }
 
 
+/* The status's JSON of handle t (opened with `parts`), as text (free). */
+static char *status_text(const char *log, dd_track_parts parts, dd_track **t_out,
+                         const dd_scenario **s_out, const dd_plan **p_out)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open_parts(log, false, parts, &d, t_out), DD_OK);
+    assert_int_equal(dd_track_scenario(*t_out, NIGER, &d, s_out), DD_OK);
+    assert_int_equal(dd_track_plan(*t_out, *s_out, &d, p_out), DD_OK);
+    dd_events *e = NULL;
+    assert_int_equal(dd_track_events(*t_out, *s_out, &d, &e), DD_OK);
+    dd_track_status *st = NULL;
+    assert_int_equal(dd_track_status_compute(*p_out, e, DD_TIME_NONE, &st, NULL), DD_OK);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    assert_int_equal(dd_track_status_write_json(*p_out, st, f), DD_OK);
+    assert_int_equal(dd_track_status_write_text(*p_out, st, true, f), DD_OK);
+    fclose(f);
+    dd_track_status_free(st);
+    dd_events_free(e);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+    return text;
+}
+
+/* Every cargo row read one at a time from a handle for the status is the
+ * row the whole scenario has. */
+static void assert_rows(dd_track *u, const dd_scenario *whole)
+{
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_cargo c;
+    assert_int_equal(dd_track_cargo_row(u, 0, &c), DD_EARG); /* not indexed yet */
+    size_t n = 0;
+    assert_int_equal(dd_track_index_cargo(u, &n, &d), DD_OK);
+    assert_int_equal(n, whole->n_cargo);
+    for (size_t i = 0; i < n; i++) {
+        const dd_cargo *w = &whole->cargo[i];
+        assert_int_equal(dd_track_cargo_row(u, i, &c), DD_OK);
+        assert_string_equal(c.id, w->id);
+        assert_true(c.description == w->description ||
+                    (c.description && w->description && !strcmp(c.description, w->description)));
+        assert_true(c.unit == w->unit || (c.unit && w->unit && !strcmp(c.unit, w->unit)));
+        assert_int_equal(c.site, w->site);
+        assert_int_equal(c.quantity, w->quantity);
+        assert_true(c.weight_kg == w->weight_kg && c.length_m == w->length_m &&
+                    c.width_m == w->width_m && c.height_m == w->height_m);
+        assert_int_equal(c.kind, w->kind);
+        assert_int_equal(c.hazard, w->hazard);
+        assert_int_equal(c.sensitive, w->sensitive);
+        assert_int_equal(c.ready, w->ready);
+        assert_int_equal(c.released_by, w->released_by);
+        assert_int_equal(c.priority, w->priority);
+        assert_int_equal(c.max_stack, w->max_stack);
+        assert_int_equal(c.disposition, w->disposition);
+        assert_int_equal(c.line, w->line);
+    }
+    assert_int_equal(dd_track_cargo_row(u, n, &c), DD_EARG);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+}
+
+/* A handle for the status: the scenario without its cargo rows, the plan
+ * with its loads; the same status, text and JSON, as a whole handle's,
+ * each cargo row read from the image on demand, no new plan. */
+static void assert_for_status(const char *log)
+{
+    dd_track *t = NULL, *u = NULL;
+    const dd_scenario *s = NULL, *su = NULL;
+    const dd_plan *p = NULL, *pu = NULL;
+    char *a = status_text(log, DD_TRACK_WHOLE, &t, &s, &p);
+    char *b = status_text(log, DD_TRACK_FOR_STATUS, &u, &su, &pu);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    assert_true(s->n_cargo > 0);
+    assert_int_equal(su->n_cargo, 0);
+    assert_null(su->cargo);
+    assert_non_null(pu->loads);
+    assert_int_equal(pu->loads->n_loads, p->loads->n_loads);
+    assert_int_equal(pu->loads->n_pallets, p->loads->n_pallets);
+    for (size_t i = 0; i < p->loads->n_loads; i++) {
+        const dd_load *x = &p->loads->loads[i], *y = &pu->loads->loads[i];
+        assert_int_equal(y->hazards, x->hazards);
+        assert_int_equal(y->n_items, x->n_items);
+        for (size_t k = 0; k < x->n_items; k++)
+            assert_int_equal(y->items[k].ref, x->items[k].ref);
+    }
+    /* the new plan weighs every cargo row: not from this handle */
+    dd_track_status *st = NULL;
+    dd_plan *np = NULL;
+    assert_int_equal(dd_track_status_compute(pu, NULL, DD_TIME_NONE, &st, &np), DD_EARG);
+    assert_null(st);
+    assert_null(np);
+    assert_rows(u, s);
+    dd_track_close(u);
+    dd_track_close(t);
+}
+
+static void test_for_status(void **state)
+{
+    fixture *fx = *state;
+    make_log(fx);
+    assert_for_status(fx->log);
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    dd_track *t = NULL;
+    /* the plan image read without the readiness alone */
+    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
+    assert_sparse(t, "plan-image", t->h.image_stored, dd__image_skips_ready, 1);
+    dd_track_close(t);
+    /* a handle for events did not read the rows: none to index */
+    const dd_scenario *s = NULL;
+    assert_int_equal(dd_track_open_parts(fx->log, false, DD_TRACK_FOR_EVENTS, &d, &t), DD_OK);
+    assert_int_equal(dd_track_index_cargo(t, NULL, &d), DD_EARG); /* no scenario yet */
+    assert_int_equal(dd_track_scenario(t, NULL, &d, &s), DD_OK);
+    size_t n = 1;
+    assert_int_equal(dd_track_index_cargo(t, &n, &d), DD_EARG);
+    assert_int_equal(n, 0);
+    dd_cargo c;
+    assert_int_equal(dd_track_cargo_row(t, 0, &c), DD_EARG);
+    dd_track_close(t);
+    assert_int_equal(d.n_items, 0);
+    dd_diags_fini(&d);
+}
+
 /* A log made by the previous code, its images of version 4 (the cargo
  * rows and the loads not in sections yet; tests/data/track/
  * v2-img4-week1.log: the Niger plan and events-week1.csv): read whole,
@@ -922,6 +1049,8 @@ static void test_images_v4(void **state)
     dd_track_close(t);
     assert_int_equal(d.n_items, 0);
     dd_diags_fini(&d);
+    /* read for the status: the rows, not in a section, read through */
+    assert_for_status(fx->log);
 }
 
 /* The image damaged where a handle for events does not keep it (a cargo
@@ -985,7 +1114,7 @@ static void test_for_events_damaged(void **state)
     v[find_bytes(v, n, be, 8) + 7] ^= 0x01;
     dd_plan *rp = NULL;
     dd__image_loads *rl = NULL;
-    assert_int_equal(dd__image_read(fx->s, v, n, true, fx->s->n_cargo, &rp, &rl, why, sizeof why),
+    assert_int_equal(dd__image_read(fx->s, v, n, true, true, fx->s->n_cargo, &rp, &rl, why, sizeof why),
                      DD_OK);
     assert_true(rp->loads->loads[0].weight_kg != w);
     dd_plan_free(rp);
@@ -1193,6 +1322,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_for_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_for_events_damaged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_for_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_images_v4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),

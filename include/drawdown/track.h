@@ -137,12 +137,34 @@ typedef enum dd_track_parts {
      * dd_track_append, dd_track_events and dd_track_write_events; not for
      * the status, the plan's renderers or a re-plan. A log without a
      * scenario image reads the scenario whole from its files. */
-    DD_TRACK_FOR_EVENTS = 1
+    DD_TRACK_FOR_EVENTS = 1,
+    /* What the status needs (drawdown status, the server): as
+     * DD_TRACK_FOR_EVENTS, but the plan keeps its loads (and their
+     * pallets), not each item's readiness, and the scenario image is kept
+     * whole, its cargo rows not decoded (on the theater 107 MiB less):
+     * dd_track_cargo_row reads one. Enough for dd_track_status_compute
+     * without plan_out, the status's renderers and the loads' items; not
+     * for the new plan (plan_out: DD_EARG), the plan's renderers or a
+     * briefing. A log without a scenario image reads the scenario whole
+     * from its files, and the plan whole. */
+    DD_TRACK_FOR_STATUS = 2
 } dd_track_parts;
 /* dd_track_open, reading only `parts` of the scenario and the plan. */
 dd_status dd_track_open_parts(const char *path, bool writable, dd_track_parts parts,
                               dd_diags *diags, dd_track **out);
 void dd_track_close(dd_track *t);
+/*
+ * Cargo row i of the log's scenario (dd_track_scenario first) into *out,
+ * its texts lent until dd_track_close: the row kept, or, in a scenario
+ * read without its rows (DD_TRACK_FOR_STATUS), the row decoded from the
+ * image. dd_track_index_cargo first makes a row's place known (4 bytes a
+ * row; not thread-safe, once); dd_track_cargo_row then only reads and may
+ * be called from any thread. DD_EARG for i out of range or rows not
+ * indexed; dd_track_index_cargo DD_EINPUT for rows that do not read.
+ * n_rows_out (may be NULL): how many rows the scenario has.
+ */
+dd_status dd_track_index_cargo(dd_track *t, size_t *n_rows_out, dd_diags *diags);
+dd_status dd_track_cargo_row(const dd_track *t, size_t i, dd_cargo *out);
 const dd_track_info *dd_track_get_info(const dd_track *t);
 /*
  * A writer that keeps the log open for long (drawdown serve) holds it:
@@ -366,7 +388,9 @@ typedef struct dd_track_status {
  * planned, denied or overdue requests filed anew. With plan_out, also
  * the new plan in full (dd_replanner_plan, plan.h; dd_plan_free): it
  * borrows p's loads, so p must outlive it. DD_EARG for a plan read
- * without its loads (DD_TRACK_FOR_EVENTS).
+ * without its loads (DD_TRACK_FOR_EVENTS), and with plan_out for one
+ * whose scenario was read without the cargo rows its loads carry
+ * (DD_TRACK_FOR_STATUS: the new plan's figures weigh them).
  */
 dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time at,
                                   dd_track_status **out, dd_plan **plan_out);

@@ -573,7 +573,10 @@ int dd__cmd_status(int argc, char **argv)
             return kc;
     }
     opened o;
-    int code = open_log(log, accept, DD_TRACK_WHOLE, scen, &o, json ? "drawdown-status" : NULL);
+    /* without the cargo rows unless a new plan is made (its figures weigh
+     * them): the status reads the loads only */
+    int code = open_log(log, accept, out || accept ? DD_TRACK_WHOLE : DD_TRACK_FOR_STATUS, scen,
+                        &o, json ? "drawdown-status" : NULL);
     if (code) {
         signer_close(&g);
         return code;

@@ -235,12 +235,52 @@ typedef struct conn_ctx {
     struct conn_ctx *next; /* in the work queue */
 } conn_ctx;
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How requests end, counted for the server's log at its stop (the idle
+ * time-out's closes, and when they came, are how issue 16's read errors
+ * under writes were looked for). */
+static void count_end(dd_server *s, enum MHD_RequestTerminationCode why)
+{
+    unsigned k = (unsigned)why;
+    if (k < sizeof s->ended / sizeof s->ended[0])
+        atomic_fetch_add(&s->ended[k], 1);
+    if (why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED) {
+        long long t = (long long)(mono_ms() - s->started_ms);
+        long long none = -1;
+        atomic_compare_exchange_strong(&s->timeout_first_ms, &none, t);
+        atomic_store(&s->timeout_last_ms, t);
+    }
+}
+
+static void connection_note(void *cls, struct MHD_Connection *c, void **socket_context,
+                            enum MHD_ConnectionNotificationCode toe)
+{
+    dd_server *s = cls;
+    (void)c;
+    int64_t now = mono_ms() - s->started_ms;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        atomic_fetch_add(&s->conns_opened, 1);
+        *socket_context = (void *)(intptr_t)(now + 1); /* when it opened */
+        return;
+    }
+    atomic_fetch_add(&s->conns_closed, 1);
+    /* DRAWDOWN_SERVE_DEBUG: each close, when and how old (no address) */
+    if (s->debug && !atomic_load(&s->stopping))
+        dd__serve_log(s, "http: a connection closed at %.3f s, opened at %.3f s", (double)now / 1e3,
+                      (double)((intptr_t)*socket_context - 1) / 1e3);
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
     (void)c;
-    (void)why;
+    count_end(cls, why);
     conn_ctx *x = *con_cls;
     if (x && x->job != JOB_QUEUED) {
         dd__snap_put(x->hold);
@@ -541,6 +581,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     dd_server *s = cls;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
+    /* the watcher's own nudge (below), a TLS handshake cut short */
+    if (s->tls && strstr(msg, "handshake") &&
+        mono_ms() - atomic_load(&s->nudged_ms) < 100)
+        return;
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
         msg[--n] = 0;
@@ -571,6 +615,54 @@ static void watch_users(dd_server *s)
     free(v);
 }
 
+enum { NUDGE_FROM = 120 }; /* open connections (127 on one thread stalled it) */
+
+/* A connection to the server itself, closed at once: the listening
+ * socket is in every pool thread's epoll set, level-triggered, so every
+ * thread's epoll_wait returns. Why: libmicrohttpd 0.9.75 gathers at most
+ * 128 events a call and, when it gets 128, calls epoll_wait again with
+ * the same time-out (`while (MAX_EVENTS == num_events)`) before it
+ * serves what the first call returned; a pool thread whose connections
+ * (127, with its signal pipe) all had requests waiting at once then
+ * slept through the whole idle time-out and closed them all as idle
+ * (issue 16: wrk's read errors and the writes past 2 s under load;
+ * docs/serve.md, "The read errors"). This wakes it within a turn of
+ * the watcher. */
+static void nudge(dd_server *s)
+{
+    /* only while a thread may hold that many connections (few servers
+     * do): under TLS each nudge is a handshake cut short, which
+     * libmicrohttpd logs (mhd_log leaves those out) */
+    unsigned long open = atomic_load(&s->conns_opened) - atomic_load(&s->conns_closed);
+    if (open < NUDGE_FROM)
+        return;
+    struct sockaddr_in a4;
+    struct sockaddr_in6 a6;
+    memset(&a4, 0, sizeof a4);
+    memset(&a6, 0, sizeof a6);
+    const struct sockaddr *sa;
+    socklen_t len;
+    if (inet_pton(AF_INET, s->address, &a4.sin_addr) == 1) {
+        a4.sin_family = AF_INET;
+        a4.sin_port = htons(s->port);
+        sa = (const struct sockaddr *)&a4;
+        len = sizeof a4;
+    } else if (inet_pton(AF_INET6, s->address, &a6.sin6_addr) == 1) {
+        a6.sin6_family = AF_INET6;
+        a6.sin6_port = htons(s->port);
+        sa = (const struct sockaddr *)&a6;
+        len = sizeof a6;
+    } else {
+        return;
+    }
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    atomic_store(&s->nudged_ms, mono_ms());
+    (void)connect(fd, sa, len); /* loopback: at once, or in progress */
+    close(fd);
+}
+
 static void *watch(void *arg)
 {
     dd_server *s = arg;
@@ -581,8 +673,16 @@ static void *watch(void *arg)
         nanosleep(&ts, NULL);
         if (atomic_load(&s->stopping))
             break;
+        nudge(s);
         (void)dd__snap_update(s, false, false);
         watch_users(s);
+        /* the log opened whole for a new plan or a briefing (every cargo
+         * row: 250 MiB on a theater) is closed when unused for 30 s */
+        if (pthread_mutex_trylock(&s->report_mu) == 0) {
+            if (dd__slog_whole_idle(s->log, 30))
+                dd__give_back();
+            pthread_mutex_unlock(&s->report_mu);
+        }
         if (dd__now_s() - last_keepalive >= 15) {
             last_keepalive = dd__now_s();
             dd__sse_keepalive(s);
@@ -656,6 +756,17 @@ void dd_server_stop(dd_server *s)
             nanosleep(&ts, NULL);
         }
         MHD_stop_daemon(s->daemon);
+        long long tf = atomic_load(&s->timeout_first_ms), tl = atomic_load(&s->timeout_last_ms);
+        dd__serve_log(s,
+                      "http: requests ended: %lu completed, %lu with an error, %lu timed out "
+                      "(first at %.1f s, last at %.1f s after the start; -1: none), %lu at "
+                      "the stop, %lu read errors, %lu closed by the client; connections: %lu "
+                      "opened, %lu closed",
+                      atomic_load(&s->ended[0]), atomic_load(&s->ended[1]),
+                      atomic_load(&s->ended[2]), tf < 0 ? -1.0 : (double)tf / 1e3,
+                      tl < 0 ? -1.0 : (double)tl / 1e3, atomic_load(&s->ended[3]),
+                      atomic_load(&s->ended[4]), atomic_load(&s->ended[5]),
+                      atomic_load(&s->conns_opened), atomic_load(&s->conns_closed));
     }
     dd__stat_stop(s);
     dd__snap_fini(s);
@@ -781,6 +892,13 @@ static void init_sync(dd_server *s)
     atomic_init(&s->version, 0);
     atomic_init(&s->stopping, false);
     atomic_init(&s->dirty, false);
+    for (size_t i = 0; i < sizeof s->ended / sizeof s->ended[0]; i++)
+        atomic_init(&s->ended[i], 0);
+    atomic_init(&s->conns_opened, 0);
+    atomic_init(&s->conns_closed, 0);
+    atomic_init(&s->timeout_first_ms, -1);
+    atomic_init(&s->timeout_last_ms, -1);
+    atomic_init(&s->nudged_ms, INT64_MIN / 2);
 }
 
 /* The users file: there, and readable by its owner only (password
@@ -881,12 +999,16 @@ static dd_status listen_on(dd_server *s, const char *address, uint16_t port, dd_
         extra[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key_pem};
     }
     extra[k] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    s->started_ms = mono_ms();
+    const char *debug = getenv("DRAWDOWN_SERVE_DEBUG");
+    s->debug = debug && *debug && strcmp(debug, "0") != 0;
     /* the logger first: options after it report through it */
     s->daemon = MHD_start_daemon(
         flags, port, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
         MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.max_header, MHD_OPTION_CONNECTION_LIMIT,
-        8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
+        8192u, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        connection_note, s, MHD_OPTION_UNESCAPE_CALLBACK,
         no_unescape, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_ARRAY, extra,
         MHD_OPTION_END);
     if (!s->daemon) {

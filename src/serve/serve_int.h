@@ -51,9 +51,21 @@ dd_status dd__slog_check_log(dd__slog *l, const dd_events *add, dd_diags *diags)
  * event in the log afterwards. */
 dd_status dd__slog_append(dd__slog *l, const dd_events *add, dd_diags *diags,
                           int64_t *last_out);
-/* Status at the last event; np (may be NULL): the new plan (dd_plan_free). */
+/* Status at the last event; np (may be NULL): the new plan (dd_plan_free),
+ * made from the log opened whole (report_mu held; np borrows from it, so
+ * it is freed before dd__slog_whole_idle may close it). */
 dd_status dd__slog_status(dd__slog *l, const dd_events *ev, dd_track_status **out,
                           dd_plan **np);
+/* What was freed goes back to the system (glibc keeps it otherwise):
+ * after a status, after the log opened whole is closed. */
+void dd__give_back(void);
+/* Close the log opened whole when unused for idle_s seconds (report_mu
+ * held); whether it was closed. */
+bool dd__slog_whole_idle(dd__slog *l, int64_t idle_s);
+/* Cargo row i of the scenario (its texts lent by the log), read from the
+ * scenario's image one row at a time: the server keeps no rows.
+ * Thread-safe. */
+dd_cargo dd__slog_cargo(const dd__slog *l, int32_t i);
 dd_status dd__slog_status_json(const dd__slog *l, const dd_track_status *st, FILE *f);
 /* The plan file the log was started with, into f. */
 dd_status dd__slog_write_plan_file(dd__slog *l, FILE *f);
@@ -245,6 +257,16 @@ struct dd_server {
     bool watcher_started;
     struct stat users_seen; /* the users file, when last looked at (watcher) */
     atomic_bool stopping;
+
+    /* how requests and connections ended (libmicrohttpd's termination
+     * codes, MHD_REQUEST_TERMINATED_*, 0-5; http.c), printed to the
+     * server's log when it stops: counts only */
+    atomic_ulong ended[6];
+    atomic_ulong conns_opened, conns_closed;
+    int64_t started_ms;                      /* monotonic, when it listened */
+    bool debug; /* DRAWDOWN_SERVE_DEBUG: each connection's close logged */
+    atomic_llong nudged_ms; /* the watcher's last nudge (http.c), monotonic */
+    atomic_llong timeout_first_ms, timeout_last_ms; /* since started_ms; -1: none */
 };
 
 dd__snap *dd__snap_get(dd_server *s);

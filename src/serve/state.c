@@ -409,7 +409,7 @@ dd_status dd__snap_update(dd_server *s, bool force, bool wait_status)
 /* A status made and the one before it freed: what the re-plan and its
  * JSON took for a while (80 MB on the theater: 440 -> 360 MiB resident)
  * goes back to the system, where glibc would keep it. */
-static void give_back(void)
+void dd__give_back(void)
 {
 #ifdef __GLIBC__
     (void)malloc_trim(0);
@@ -445,7 +445,7 @@ static void *restat(void *arg)
             pthread_mutex_unlock(&s->refresh_mu);
         }
         dd__snap_put(n);
-        give_back();
+        dd__give_back();
         pthread_mutex_lock(&s->stat_mu);
     }
     pthread_mutex_unlock(&s->stat_mu);
@@ -454,7 +454,7 @@ static void *restat(void *arg)
 
 dd_status dd__stat_start(dd_server *s)
 {
-    give_back(); /* after the first status (dd__snap_update at the start) */
+    dd__give_back(); /* after the first status (dd__snap_update at the start) */
     if (pthread_create(&s->stat_th, NULL, restat, s) != 0)
         return DD_ENOMEM;
     s->stat_started = true;

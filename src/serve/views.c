@@ -381,8 +381,9 @@ static bool site_ok(const dd__session *u, int32_t site)
     return u->role != DD_USER_MOVEMENT || u->site_index < 0 || u->site_index == site;
 }
 
-static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const dd_load *ld)
+static void load_items(dd_jw *w, const dd__slog *l, const dd_plan *p, const dd_load *ld)
 {
+    const dd_scenario *s = dd__slog_scenario(l);
     dd__jw_key(w, "items");
     dd__jw_arr(w);
     for (size_t k = 0; k < ld->n_items; k++) {
@@ -393,16 +394,18 @@ static void load_items(dd_jw *w, const dd_scenario *s, const dd_plan *p, const d
                 dd__jw_obj(w);
                 dd__jw_kstr(w, "kind", "pallet");
                 dd__jw_kint(w, "pallet", it->ref + 1);
-                dd__jw_kstr(w, "cargo", s->cargo[pl->pieces[m].cargo].id);
-                dd__jw_kstr(w, "description", s->cargo[pl->pieces[m].cargo].description);
+                dd_cargo c = dd__slog_cargo(l, pl->pieces[m].cargo);
+                dd__jw_kstr(w, "cargo", c.id);
+                dd__jw_kstr(w, "description", c.description);
                 dd__jw_kint(w, "count", pl->pieces[m].count);
                 dd__jw_obj_end(w);
             }
         } else if (it->kind == DD_LI_BULKY) {
             dd__jw_obj(w);
             dd__jw_kstr(w, "kind", "bulky");
-            dd__jw_kstr(w, "cargo", s->cargo[it->ref].id);
-            dd__jw_kstr(w, "description", s->cargo[it->ref].description);
+            dd_cargo c = dd__slog_cargo(l, it->ref);
+            dd__jw_kstr(w, "cargo", c.id);
+            dd__jw_kstr(w, "description", c.description);
             dd__jw_kint(w, "count", it->count);
             dd__jw_obj_end(w);
         } else {
@@ -452,7 +455,7 @@ static void sortie_item(dd_jw *w, const dd__slog *l, const dd__snap *n, size_t i
         dd__jw_kint(w, "id", so->load + 1);
         dd__jw_kint(w, "pallets", ld->pallets);
         dd__jw_kbool(w, "sensitive", ld->sensitive);
-        load_items(w, s, p, ld);
+        load_items(w, l, p, ld);
         dd__jw_obj_end(w);
     } else {
         dd__jw_null(w);

@@ -106,11 +106,17 @@ static dd_status blob_ok(dd_track *t, const char *name, const char *hex, const c
         free(t->kept_v[keep]);
         t->kept_v[keep] = NULL;
         /* a reader for events keeps no cargo rows and no loads: their
-         * bytes are digested, not kept */
-        st = t->parts == DD_TRACK_WHOLE
+         * bytes are digested, not kept; one for the status keeps the
+         * scenario image whole (its cargo rows are read from it one at a
+         * time, dd_track_cargo_row) and the loads, not each item's
+         * readiness */
+        bool status = t->parts == DD_TRACK_FOR_STATUS;
+        st = t->parts == DD_TRACK_WHOLE || (status && keep == 1)
                  ? dd__blob_read(t, name, hex, &t->kept_v[keep], &t->kept_n[keep])
                  : dd__blob_read_sparse(t, name, hex,
-                                        keep == 0 ? dd__image_skips : dd__scenimg_skips,
+                                        keep == 1  ? dd__scenimg_skips
+                                        : status   ? dd__image_skips_ready
+                                                   : dd__image_skips,
                                         &t->kept_v[keep], &t->kept_n[keep]);
         if (st == DD_ENOMEM)
             return st;

@@ -385,6 +385,7 @@ static char *get_strdup(rd *r)
  * them). n_loads: the loads in the image, kept or not. */
 typedef struct want {
     bool whole;
+    bool loads; /* the loads kept (whole, or a reader for the status) */
     size_t n_cargo;
     size_t n_loads;
     dd__span sp[2]; /* version 5: where the loads and the readiness are */
@@ -426,7 +427,7 @@ static dd_status read_pallet(rd *r, const dd_scenario *s, dd__image_loads *l, dd
  * pieces: counted first would need two passes; grown instead. */
 static dd_status read_pallets(rd *r, const dd_scenario *s, dd__image_loads *l, size_t *np)
 {
-    const bool keep = wanted(r)->whole;
+    const bool keep = wanted(r)->loads;
     *np = dd__rd_count(r, 10);
     const size_t nk = keep ? *np : 1;
     l->pallets = calloc(nk + 1, sizeof *l->pallets);
@@ -487,7 +488,7 @@ static dd_status read_load(rd *r, const dd_scenario *s, dd__image_loads *l, size
 static dd_status read_load_list(rd *r, const dd_scenario *s, dd__image_loads *l, size_t np,
                                 size_t *nl)
 {
-    const bool keep = wanted(r)->whole;
+    const bool keep = wanted(r)->loads;
     *nl = dd__rd_count(r, 14);
     const size_t nk = keep ? *nl : 1;
     l->loads = calloc(nk + 1, sizeof *l->loads);
@@ -557,7 +558,7 @@ static dd_status read_loads(rd *r, const dd_scenario *s, dd__image_loads *l)
     if (st != DD_OK || r->bad) /* the image is refused whole */
         return st;
     ((want *)r->ctx)->n_loads = nl;
-    if (!wanted(r)->whole)
+    if (!wanted(r)->loads)
         return DD_OK;
     l->lp.scenario = s;
     l->lp.n_pallets = np;
@@ -577,7 +578,7 @@ static dd_status read_loads_section(rd *r, const dd_scenario *s, dd__image_loads
         return read_loads(r, s, l);
     size_t nl = dd__rd_count(r, 14);
     size_t len = dd__rd_section(r), from = r->at;
-    if (!wanted(r)->whole) {
+    if (!wanted(r)->loads) {
         r->at += len;
         ((want *)r->ctx)->n_loads = nl;
         dd__rd_section_end(r, from, len, &wanted(r)->sp[0]);
@@ -835,7 +836,7 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
     dd_status st = DD_OK;
     if (dd__rd_v(r)) {
         st = read_loads_section(r, s, l);
-        if (wanted(r)->whole) /* the image's loads are its own */
+        if (wanted(r)->loads) /* the image's loads are its own */
             dd_plan_lend_loads(p, &l->lp);
     }
     if (st == DD_OK)
@@ -858,8 +859,8 @@ static dd_status read_plan(rd *r, const dd_scenario *s, dd_plan *p, dd__image_lo
 }
 
 dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n, bool whole,
-                         size_t n_cargo, dd_plan **plan_out, dd__image_loads **loads_out,
-                         char *why, size_t why_size)
+                         bool loads, size_t n_cargo, dd_plan **plan_out,
+                         dd__image_loads **loads_out, char *why, size_t why_size)
 {
     *plan_out = NULL;
     *loads_out = NULL;
@@ -871,7 +872,7 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
         free(l);
         return DD_ENOMEM;
     }
-    want w = {whole, whole ? s->n_cargo : n_cargo, 0, {{0, 0}, {0, 0}}};
+    want w = {whole, whole || loads, whole ? s->n_cargo : n_cargo, 0, {{0, 0}, {0, 0}}};
     rd r = {v, n, 0, false, why, why_size, "the plan image", 0, &w};
     dd_status st = read_plan(&r, s, p, l);
     if (st == DD_OK && r.bad)
@@ -884,6 +885,20 @@ dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n,
     *plan_out = p;
     *loads_out = l;
     return DD_OK;
+}
+
+size_t dd__image_skips_ready(const unsigned char *v, size_t n, dd__span out[2])
+{
+    char why[8];
+    rd r = {v, n, 0, false, why, sizeof why, "the plan image", 0, NULL};
+    if (!dd__rd_tag(&r, "drawdown-plan-image") || dd__rd_v(&r) < 5)
+        return 0;
+    dd__span sp[2];
+    dd__rd_toc(&r, 2, sp);
+    if (r.bad || sp[1].n == 0)
+        return 0;
+    out[0] = sp[1]; /* the loads read, the readiness stepped over */
+    return 1;
 }
 
 size_t dd__image_skips(const unsigned char *v, size_t n, dd__span out[2])

@@ -1323,15 +1323,23 @@ static dd_status load_image(dd_track *t, const dd_scenario *s, dd_diags *diags)
     unsigned char *v = t->kept_v[0];
     size_t n = t->kept_n[0];
     t->kept_v[0] = NULL;
+    /* a scenario of the handle's image may lack its cargo rows: the plan
+     * is read without what refers to them (the loads kept for the status) */
+    bool partial = s == t->scenario && t->scenario_from_image && t->parts != DD_TRACK_WHOLE;
+    bool whole = !partial && t->parts != DD_TRACK_FOR_EVENTS;
+    bool loads = whole || t->parts == DD_TRACK_FOR_STATUS;
+    if (v && whole && t->parts != DD_TRACK_WHOLE) {
+        /* kept without the readiness, which a scenario read from its
+         * files (with its rows) has: read whole */
+        free(v);
+        v = NULL;
+    }
     dd_status st = v ? DD_OK : dd__blob_read(t, "plan-image", t->h.image_stored, &v, &n);
     char why[200] = "";
-    /* a scenario of the handle's image may lack its cargo rows: the plan
-     * is read without what refers to them */
-    bool partial = s == t->scenario && t->scenario_from_image && t->parts != DD_TRACK_WHOLE;
-    bool whole = !partial && t->parts == DD_TRACK_WHOLE;
     size_t n_cargo = partial ? dd__scenimg_cargo_rows(s) : s->n_cargo;
     if (st == DD_OK)
-        st = dd__image_read(s, v, n, whole, n_cargo, &t->plan, &t->loads, why, sizeof why);
+        st = dd__image_read(s, v, n, whole, loads, n_cargo, &t->plan, &t->loads, why,
+                            sizeof why);
     free(v);
     if (st == DD_EINPUT)
         dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
@@ -1393,6 +1401,42 @@ dd_status dd_track_scenario(dd_track *t, const char *path, dd_diags *diags,
         st = dd_scenario_load(where, diags, &t->scenario);
     *out = st == DD_OK ? t->scenario : NULL;
     return st;
+}
+
+dd_status dd_track_index_cargo(dd_track *t, size_t *n_rows_out, dd_diags *diags)
+{
+    if (n_rows_out)
+        *n_rows_out = 0;
+    if (!t->scenario)
+        return DD_EARG;
+    if (!t->scenario_from_image || t->parts == DD_TRACK_WHOLE) {
+        if (n_rows_out)
+            *n_rows_out = t->scenario->n_cargo; /* the rows are kept */
+        return DD_OK;
+    }
+    if (t->parts != DD_TRACK_FOR_STATUS)
+        return DD_EARG; /* the rows' bytes were not read */
+    char why[200] = "";
+    dd_status st = dd__scenimg_index_cargo(t->scenario, why, sizeof why);
+    if (st == DD_EINPUT)
+        dd_diags_add(diags, DD_SEV_ERROR, t->path, 0, 0, "", NULL, "%s",
+                     *why ? why : "the scenario stored in the log does not read");
+    if (st == DD_OK && n_rows_out)
+        *n_rows_out = dd__scenimg_cargo_rows(t->scenario);
+    return st;
+}
+
+dd_status dd_track_cargo_row(const dd_track *t, size_t i, dd_cargo *out)
+{
+    if (!t->scenario)
+        return DD_EARG;
+    if (!t->scenario_from_image) {
+        if (i >= t->scenario->n_cargo)
+            return DD_EARG;
+        *out = t->scenario->cargo[i];
+        return DD_OK;
+    }
+    return dd__scenimg_cargo_row(t->scenario, i, out) ? DD_OK : DD_EARG;
 }
 
 static dd_status track_plan(dd_track *t, const dd_scenario *s, dd_diags *diags,

@@ -441,6 +441,11 @@ typedef struct img {
     bool cargo;           /* the cargo rows kept (dd__scenimg_take) */
     size_t cargo_rows;    /* in the image, kept or not */
     dd__span rows_at;     /* version 5: where the table puts them */
+    int64_t version;      /* of the image */
+    size_t rows_from;     /* where the first row starts in bytes */
+    size_t n_bytes;
+    uint32_t *row_at;     /* rows not kept: each row's start past rows_from
+                           * (dd__scenimg_index_cargo), else NULL */
 } img;
 
 typedef dd__rd rd;
@@ -865,6 +870,7 @@ static void r_inventories(rd *r, dd_scenario *s, dd_status *st)
     own(r)->cargo_rows = nc;
     bool keep = own(r)->cargo;
     size_t len = r->version >= 5 ? dd__rd_section(r) : 0, from = r->at;
+    own(r)->rows_from = from;
     dd_cargo one;
     dd_cargo *c = keep ? r_array(r, nc, sizeof *c, st) : &one;
     if (!keep && r->version >= 5)
@@ -993,6 +999,7 @@ dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, boo
         return DD_ENOMEM;
     }
     o->bytes = bytes;
+    o->n_bytes = n;
     o->cargo = cargo;
     dd__arena_init(&o->arena, 1 << 16);
     rd r = {bytes, n, 0, false, why, why_size, "the scenario image", 0, o};
@@ -1016,6 +1023,7 @@ dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, boo
     r_rest(&r, s, &st);
     if (dd__rd_tag(&r, TAG) && r.at != r.n)
         dd__rd_fail(&r, "bytes after the end");
+    o->version = r.version;
     if (st == DD_OK && r.bad)
         st = DD_EINPUT;
     if (st != DD_OK) {
@@ -1032,8 +1040,55 @@ void dd__scenimg_free(dd_scenario *s)
         return;
     img *o = (img *)s;
     dd__arena_fini(&o->arena);
+    free(o->row_at);
     free(o->bytes);
     free(o);
+}
+
+dd_status dd__scenimg_index_cargo(dd_scenario *s, char *why, size_t why_size)
+{
+    img *o = (img *)s;
+    if (o->cargo || o->row_at)
+        return DD_OK;
+    if (o->n_bytes - o->rows_from > UINT32_MAX) {
+        snprintf(why, why_size, "the scenario image's cargo rows are too long to index");
+        return DD_EINPUT;
+    }
+    o->row_at = malloc((o->cargo_rows ? o->cargo_rows : 1) * sizeof *o->row_at);
+    if (!o->row_at)
+        return DD_ENOMEM;
+    /* read through once, as the image's reader would have, each row's
+     * start kept (4 bytes a row instead of the row's 112) */
+    rd r = {o->bytes, o->n_bytes, o->rows_from, false, why, why_size, "the scenario image",
+            o->version, o};
+    dd_cargo one;
+    for (size_t i = 0; i < o->cargo_rows && !r.bad; i++) {
+        o->row_at[i] = (uint32_t)(r.at - o->rows_from);
+        r_cargo(&r, s, &one);
+    }
+    if (!r.bad)
+        return DD_OK;
+    free(o->row_at);
+    o->row_at = NULL;
+    return DD_EINPUT;
+}
+
+bool dd__scenimg_cargo_row(const dd_scenario *s, size_t i, dd_cargo *out)
+{
+    const img *o = (const img *)s;
+    if (o->cargo) {
+        if (i >= s->n_cargo)
+            return false;
+        *out = s->cargo[i];
+        return true;
+    }
+    if (!o->row_at || i >= o->cargo_rows)
+        return false;
+    char why[8];
+    rd r = {o->bytes, o->n_bytes, o->rows_from + o->row_at[i], false, why, sizeof why,
+            "the scenario image", o->version, NULL};
+    r_cargo(&r, s, out);
+    return !r.bad;
 }
 
 size_t dd__scenimg_skips(const unsigned char *v, size_t n, dd__span out[1])

@@ -32,6 +32,16 @@ dd_status dd__scenimg_take(unsigned char *bytes, size_t n, const char *path, boo
 /* The cargo rows in the image s was read from, kept or not. */
 size_t dd__scenimg_cargo_rows(const dd_scenario *s);
 void dd__scenimg_free(dd_scenario *s);
+/* For a scenario read without its cargo rows: where each row starts in
+ * the image it keeps (4 bytes a row), so that dd__scenimg_cargo_row
+ * reads one row on demand. Read through and checked as the reader
+ * checks them: DD_EINPUT with `why`, DD_ENOMEM. Once; not thread-safe. */
+dd_status dd__scenimg_index_cargo(dd_scenario *s, char *why, size_t why_size);
+/* Cargo row i of s's image into *out (its texts point into the image,
+ * which lives as long as s): from s->cargo when the rows were kept, else
+ * decoded from the image (dd__scenimg_index_cargo first). False when i is
+ * out of range or the rows were not indexed. Thread-safe (reads only). */
+bool dd__scenimg_cargo_row(const dd_scenario *s, size_t i, dd_cargo *out);
 /* The part of image v (its first n bytes: 64 are enough) that a reader
  * without `cargo` steps over, the cargo rows: 1, or 0 for an image
  * without a table (read whole). Not checked here: the reader checks it. */

@@ -42,6 +42,18 @@ static double cargo_kg(const dd_scenario *s, const dd_sortie *so)
     return c > 0 ? c : 0;
 }
 
+/* Whether any load carries cargo rows (pallets or bulky items). */
+static bool loads_carry_cargo(const dd_loadplan *lp)
+{
+    if (lp->n_pallets)
+        return true;
+    for (size_t i = 0; i < lp->n_loads; i++)
+        for (size_t k = 0; k < lp->loads[i].n_items; k++)
+            if (lp->loads[i].items[k].kind != DD_LI_PEOPLE)
+                return true;
+    return false;
+}
+
 /* What the events say, up to `at`. */
 typedef struct state {
     dd_time *departed; /* per sortie */
@@ -386,6 +398,10 @@ dd_status dd_track_status_compute(const dd_plan *p, const dd_events *ev, dd_time
     for (size_t i = 0; !p->loads && i < p->n_sorties; i++)
         if (p->sorties[i].load >= 0)
             return DD_EARG;
+    /* nor, for the new plan's figures, a scenario read without its cargo
+     * rows (DD_TRACK_FOR_STATUS) */
+    if (plan_out && p->loads && s->n_cargo == 0 && loads_carry_cargo(p->loads))
+        return DD_EARG;
     if (at == DD_TIME_NONE) {
         at = 0;
         for (size_t i = 0; ev && i < ev->n; i++)

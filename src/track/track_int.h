@@ -34,14 +34,16 @@ bool dd__unhex(const char *hex, unsigned char *d, size_t n);
  * Without `whole`, the loads and each item's readiness are read and
  * checked but not kept (the plan's loads NULL, cargo_ready of s's
  * n_cargo), for a scenario read without its cargo rows: n_cargo is the
- * count the image must name (s->n_cargo when whole).
+ * count the image must name (s->n_cargo when whole). With `loads` (and
+ * not `whole`) the loads are kept, each item's readiness is not (for
+ * the status, DD_TRACK_FOR_STATUS).
  */
 #define DD__IMAGE_VERSION 5
 void dd__image_write(const dd_plan *p, dd__buf *b);
 typedef struct dd__image_loads dd__image_loads;
 dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n, bool whole,
-                         size_t n_cargo, dd_plan **plan_out, dd__image_loads **loads_out,
-                         char *why, size_t why_size);
+                         bool loads, size_t n_cargo, dd_plan **plan_out,
+                         dd__image_loads **loads_out, char *why, size_t why_size);
 void dd__image_loads_free(dd__image_loads *l);
 
 /* A part of an image: its bytes' offset and length (bytes.h, sections). */
@@ -53,5 +55,8 @@ typedef struct dd__span {
  * head: 64 are enough); the count (0: an image without a table, read
  * whole). Not checked here: the reader checks them against the image. */
 size_t dd__image_skips(const unsigned char *v, size_t n, dd__span out[2]);
+/* The same for a reader that keeps the loads (DD_TRACK_FOR_STATUS): the
+ * readiness alone, or nothing. */
+size_t dd__image_skips_ready(const unsigned char *v, size_t n, dd__span out[2]);
 
 #endif
