@@ -382,7 +382,8 @@ static void test_track_legs(void **state)
     r = run(args);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "drawdown status: the plan flies legs inside the country (sites "
-                               "with via), which re-planning does not handle yet\n");
+                               "with via) or through en-route fuel stops, which re-planning does "
+                               "not handle yet\n");
     run_free(&r);
     snprintf(args, sizeof args, "rm -rf '%s'", dir);
     assert_int_equal(system(args), 0);

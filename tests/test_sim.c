@@ -609,7 +609,8 @@ static void test_legs_refused(void **state)
     int rc = pclose(f);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
     assert_string_equal(buf, "drawdown simulate: the plan flies legs inside the country (sites "
-                             "with via), which the simulation does not re-plan yet\n");
+                             "with via) or through en-route fuel stops, which the simulation "
+                             "does not re-plan yet\n");
 }
 
 /* The command: JSON with p_deadline, progress never drawn when piped. */

@@ -75,6 +75,11 @@ typedef struct dd_sortie {
     dd_sortie_kind kind;
     int32_t to_site;
     int32_t link;
+    /* an en-route fuel stop (issue 18): the sortie lands at
+     * scenario->stops[stop - 1] at stop_arrival and takes off again at
+     * stop_departure; stop 0: direct (a zeroed sortie flies direct) */
+    int32_t stop;
+    dd_time stop_arrival, stop_departure;
 } dd_sortie;
 
 typedef struct dd_clearance_req {

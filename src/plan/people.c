@@ -1081,9 +1081,9 @@ static dd_status place_people(dd_plan *p, dd__state *st, int32_t site, const int
         n_types += pax_ok(s, st, site, (int32_t)a);
     bool multi = n_types > 1;
     int32_t seats = s->aircraft[type].seats;
+    int32_t stop; /* the most the type carries there, through a fuel stop too */
     int32_t by_w = (int32_t)floor(
-        dd_aircraft_acl(&s->aircraft[type], dd__hub_distance(s, site, st->hub_of_site[site])) /
-        s->passenger_kg);
+        floor(dd_route_acl(s, type, site, st->hub_of_site[site], &stop)) / s->passenger_kg);
     if (by_w < seats)
         seats = by_w;
     if (seats <= 0)

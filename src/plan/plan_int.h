@@ -87,6 +87,8 @@ typedef struct dd__state {
     /* per hub: passengers landing per host day of block-in (booked by
      * the people's seating, people.c; destinations[].people_per_day) */
     dd__daycount *hub_pax;
+    /* per en-route fuel stop: its ramp (landing to take-off) */
+    dd__ivset *stop_ramp;
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;

@@ -28,8 +28,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
      * flown and its onward sortie not is a state this replanner does not
      * model */
     for (size_t i = 0; i < base->n_sorties; i++)
-        if (base->sorties[i].kind != DD_SORTIE_OUT)
-            return DD_EINPUT;
+        if (base->sorties[i].kind != DD_SORTIE_OUT || base->sorties[i].stop > 0)
+            return DD_EINPUT; /* nor en-route fuel stops (their ramps) */
     dd_replanner *r = calloc(1, sizeof *r);
     if (!r)
         return DD_ENOMEM;

@@ -62,7 +62,8 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
     }
     const dd_clearance_terms *ct = &s->agreement.clearance;
     for (size_t k = 0; k < ct->n_overflight && out->n_overflight < 16; k++)
-        if (dd__hub_crosses(s, x->hub, (int32_t)k) || dd__hub_crosses(s, x->ferry_from, (int32_t)k)) {
+        if (dd__hub_crosses(s, x->hub, (int32_t)k) || dd__hub_crosses(s, x->ferry_from, (int32_t)k) ||
+            (x->stop > 0 && s->stops[x->stop - 1].country == (int32_t)k)) {
             out->overflight[out->n_overflight] = (int32_t)k;
             out->overflight_file_by[out->n_overflight++] =
                 x->departure - ct->overflight[k].lead_time;

@@ -36,7 +36,7 @@ bool dd__unhex(const char *hex, unsigned char *d, size_t n);
  * n_cargo), for a scenario read without its cargo rows: n_cargo is the
  * count the image must name (s->n_cargo when whole).
  */
-#define DD__IMAGE_VERSION 5
+#define DD__IMAGE_VERSION 7
 void dd__image_write(const dd_plan *p, dd__buf *b);
 typedef struct dd__image_loads dd__image_loads;
 dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n, bool whole,
