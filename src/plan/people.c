@@ -772,6 +772,25 @@ static dd_status fly_augmentees(dd_plan *p, dd__state *st, dd_time *arrive)
     return DD_OK;
 }
 
+/* Hold (sign 1) or give back (-1) one seat at its hub, on the day it
+ * lands, for the escort of each sensitive load site `site` flies (-1:
+ * every site): sites are seated one after another, and a hub that takes
+ * so many people a day must keep room for an escort whose site comes
+ * later (its sortie could not fly without one). */
+static dd_status hold_escorts(const dd_plan *p, dd__state *st, int32_t site, int32_t sign)
+{
+    const dd_scenario *s = p->scenario;
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_sortie *so = &st->sorties[i];
+        if ((site >= 0 && so->site != site) || so->kind == DD_SORTIE_ONWARD || so->load < 0 ||
+            !p->loads->loads[so->load].sensitive || load_forbids_pax(s, p, so))
+            continue;
+        if (dd__hub_pax_add(st, hub_of(st, so), hub_day(st, so), sign) != DD_OK)
+            return DD_ENOMEM;
+    }
+    return DD_OK;
+}
+
 /* Forget the people of one site: its sorties' passengers and its
  * movements (the other sites' stay). */
 static void clear_site(dd_plan *p, dd__state *st, int32_t site)
@@ -1207,6 +1226,12 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
         goto fail_alloc;
     for (size_t i = 0; i < s->n_sites; i++)
         dirty[i] = true;
+    /* a seat at each escort's hub, held until its site is seated (not
+     * again when a site is seated anew: the other sites' escorts are
+     * aboard by then) */
+    rc = hold_escorts(p, st, -1, 1);
+    if (rc != DD_OK)
+        goto fail_alloc;
     /* sites in the order they close (a site after those it follows: the
      * loader refused cycles) */
     topo = malloc((s->n_sites ? s->n_sites : 1) * sizeof *topo);
@@ -1226,6 +1251,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                 continue;
             dirty[site] = false;
             clear_site(p, st, (int32_t)site);
+            if (round == 0 && (rc = hold_escorts(p, st, (int32_t)site, -1)) != DD_OK)
+                goto fail_alloc;
             site_run r;
             memset(&r, 0, sizeof r);
             r.p = p;
