@@ -293,6 +293,12 @@ typedef struct dd_exec_state {
      * site, and country-wide (-1: none); NULL: the scenario's */
     const int32_t *site_cap;
     const int32_t *country_cap;
+    /* destinations closed (disruptions.destinations.<id>.closures): per
+     * destination, no landing in [hub_closed_from, hub_closed_to)
+     * (DD_TIME_NONE: open); a sortie that would land in it flies to
+     * another destination that takes it, or waits; NULL: all open */
+    const dd_time *hub_closed_from;
+    const dd_time *hub_closed_to;
     /* false: sorties are placed by the day each can go and, within a day,
      * the airfield that must close first first (the most margin on the
      * closing dates: simulate). true: the sorties that can keep the
@@ -308,6 +314,8 @@ typedef struct dd_replan_sortie {
     int32_t tail;
     bool keeps_clearance;  /* departs inside the window it holds */
     int32_t day;           /* host day of the departure */
+    int32_t hub;           /* the destination it flies to (-1: not placed) */
+    dd_time arrival;       /* block-in there */
 } dd_replan_sortie;
 
 typedef struct dd_replanner dd_replanner;

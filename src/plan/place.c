@@ -871,6 +871,13 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
             if (n < t + STEP)
                 n = t + STEP;
         }
+        if (st->hub_closed_to && st->hub_closed_to[h] != DD_TIME_NONE &&
+            arr >= st->hub_closed_from[h] && arr < st->hub_closed_to[h]) {
+            /* closed when it would land: after it opens, or elsewhere */
+            ok = false;
+            if (n < st->hub_closed_to[h] - (arr - t))
+                n = st->hub_closed_to[h] - (arr - t);
+        }
         if (ok)
             return h;
         if (n < *next)
@@ -1448,7 +1455,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     /* hubs with a ramp limit, routes that need overflight clearances, or
      * en-route fuel stops: the hub is chosen per departure (else: the
      * nearest) */
-    bool hubs_vary = ct->n_overflight > 0 || s->n_stops > 0;
+    bool hubs_vary = ct->n_overflight > 0 || s->n_stops > 0 || st->hub_closed_to;
     for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
         hubs_vary = s->hubs[h].mog >= 0 || tm->hub_people[h] == 0 ||
                     (rq->load < 0 && tm->hub_people[h] >= 0);

@@ -89,6 +89,8 @@ typedef struct dd__state {
     dd__daycount *hub_pax;
     /* per en-route fuel stop: its ramp (landing to take-off) */
     dd__ivset *stop_ramp;
+    /* a re-plan's closed destinations (dd_exec_state), NULL: none */
+    const dd_time *hub_closed_from, *hub_closed_to;
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;

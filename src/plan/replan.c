@@ -246,6 +246,13 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
     dd__state_clear(st);
+    /* closed destinations: only when one is (else the nearest, as planned) */
+    st->hub_closed_from = st->hub_closed_to = NULL;
+    for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
+        if (x->hub_closed_to[h] != DD_TIME_NONE && x->hub_closed_from) {
+            st->hub_closed_from = x->hub_closed_from;
+            st->hub_closed_to = x->hub_closed_to;
+        }
     for (size_t f = 0; f < r->n; f++) {
         if (x->sorties[f].departed == DD_TIME_NONE)
             continue;
@@ -345,6 +352,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         out[f].tail = -1;
         out[f].keeps_clearance = false;
         out[f].day = -1;
+        out[f].hub = -1;
+        out[f].arrival = DD_TIME_NONE;
         r->placed[f] = -1;
     }
     merge_sort(&sc, r->cont, tmp, m);
@@ -385,6 +394,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         o->tail = so->tail;
         o->keeps_clearance = keeps;
         o->day = dd_scenario_day(s, so->departure);
+        o->hub = so->hub;
+        o->arrival = so->arrival;
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
@@ -502,7 +513,7 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         if (c < 0 || (size_t)c >= n || r->seen[c])
             return DD_EARG;
         r->seen[c] = 1;
-        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1};
+        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         r->placed[f] = -1;
         if (x->sorties[f].departed == DD_TIME_NONE)
             r->slot[m++] = f;
