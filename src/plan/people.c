@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/cmp.h"
 #include "plan/plan_int.h"
 
@@ -1193,6 +1194,25 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
     return rc;
 }
 
+/* The site's military departures (a leg's, not its onward sortie's:
+ * its people board the leg), appended to *deps. */
+static dd_status sortie_deps(const dd__state *st, int32_t site, dep **deps, size_t *n_deps,
+                             size_t *cap_deps)
+{
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_sortie *so = &st->sorties[i];
+        if (so->site != site || so->kind == DD_SORTIE_ONWARD)
+            continue;
+        dep *v = dd__grow(*deps, cap_deps, *n_deps, 64, sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        *deps = v;
+        v[(*n_deps)++] = (dep){so->departure, (int32_t)i, 0, dd_scenario_day(st->s, so->departure),
+                               0};
+    }
+    return DD_OK;
+}
+
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
@@ -1277,24 +1297,9 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                     r.evac_rem += rem[g];
             }
             size_t n_deps = 0;
-            for (size_t i = 0; i < st->n_sorties; i++)
-                if (st->sorties[i].site == (int32_t)site &&
-                    st->sorties[i].kind != DD_SORTIE_ONWARD) {
-                    if (n_deps == cap_deps) {
-                        size_t nc = cap_deps ? 2 * cap_deps : 64;
-                        dep *v = realloc(deps, nc * sizeof *v);
-                        if (!v) {
-                            site_groups_free(&r);
-                            rc = DD_ENOMEM;
-                            goto fail_alloc;
-                        }
-                        deps = v;
-                        cap_deps = nc;
-                    }
-                    deps[n_deps++] = (dep){st->sorties[i].departure, (int32_t)i, 0,
-                                           dd_scenario_day(s, st->sorties[i].departure), 0};
-                }
-            rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
+            rc = sortie_deps(st, (int32_t)site, &deps, &n_deps, &cap_deps);
+            if (rc == DD_OK)
+                rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
             if (rc != DD_OK) {
                 site_groups_free(&r);
                 goto fail_alloc;

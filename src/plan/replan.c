@@ -348,12 +348,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
          * security element leaves last (the simulation does not model the
          * security and keeps its order) */
         r->sec_slot[f] = x->keep_clearances && r->sec[x->sorties[r->give[f]].carries];
-        out[f].departure = DD_TIME_NONE;
-        out[f].tail = -1;
-        out[f].keeps_clearance = false;
-        out[f].day = -1;
-        out[f].hub = -1;
-        out[f].arrival = DD_TIME_NONE;
+        out[f] = (dd_replan_sortie){-1, DD_TIME_NONE, -1, false, -1, -1,
+                                    DD_TIME_NONE};
         r->placed[f] = -1;
     }
     merge_sort(&sc, r->cont, tmp, m);
@@ -390,12 +386,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         const dd_sortie *so = &st->sorties[st->n_sorties - 1];
         if (!r->sec_slot[f])
             r->site_last[site] = max_t(r->site_last[site], so->departure);
-        o->departure = so->departure;
-        o->tail = so->tail;
-        o->keeps_clearance = keeps;
-        o->day = dd_scenario_day(s, so->departure);
-        o->hub = so->hub;
-        o->arrival = so->arrival;
+        *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
+                                dd_scenario_day(s, so->departure), so->hub, so->arrival};
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
