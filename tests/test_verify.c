@@ -630,8 +630,11 @@ static void test_stops(void **state)
          "sortie 2: 72000.0 kg aboard, above the BIG's cabin load of 40078.3 kg for its 2704 km "
          "hop to BB"},
         {"stops/s.yaml", "stops/plan.json", S2, S2_STOP "\n      },", "\"arrival\": \"2024-06-03T05:50Z\",",
-         4, DD_V_LOAD, 2, "S",
+         5, DD_V_LOAD, 2, "S",
          "sortie 2: 72000.0 kg aboard, above the BIG's cabin load of 0.0 kg for 4022 km"},
+        {"stops/s.yaml", "stops/plan.json", "\"call_sign\": \"BIG002\"", "SSSS-DAAT-HHHH",
+         "SSSS-HHHH", 1, DD_V_CLEARANCE, 2, "S",
+         "clearance 2: route SSSS-HHHH, but sortie 2 flies SSSS-DAAT-HHHH"},
         {"stops/s-ground.yaml", "stops/plan.json", NULL, NULL, NULL, 3, DD_V_STOP, 3, "S",
          "sortie 3: 2h 0m on the ground at stop AA; it needs 2h 30m"},
         {"stops/s-lead.yaml", "stops/plan.json", NULL, NULL, NULL, 6, DD_V_OVERFLIGHT, 2, "S",

@@ -237,13 +237,15 @@ const char *dd_binding_name(dd_binding b);
 /* What clearance request i tells the host, worked out from its sortie:
  * the call sign (the type's `call_sign` prefix and the sortie's number,
  * at least 3 digits: "RCH007"), the route (the airfield's ICAO code to
- * the destination's), the passengers aboard, the hazard classes of the
+ * the destination's, through its fuel stop's), the passengers aboard, the hazard classes of the
  * cargo aboard (bit c: the scenario's class c) and whether weapons are
  * aboard (security personnel aboard are armed). Pure; *out is filled,
  * its strings borrowed from the scenario. */
 typedef struct dd_clearance_info {
     char call_sign[24];
     const char *from_icao, *to_icao;
+    const char *stop_icao; /* an en-route fuel stop's, on the route between
+                            * them ("DRRN-LERT-ETAR"); "" when direct */
     int32_t passengers;
     uint32_t hazards;
     bool weapons;

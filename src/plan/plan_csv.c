@@ -146,7 +146,9 @@ static void w_clearances(const dd_plan *p, FILE *f)
         char hz[512];
         hazard_list(s, ci.hazards, hz, sizeof hz);
         dd__csv_field(f, ci.call_sign);
-        fprintf(f, ",%s-%s,%d,", ci.from_icao, ci.to_icao, ci.passengers);
+        char route[64];
+        dd__clearance_route(&ci, route, sizeof route);
+        fprintf(f, ",%s,%d,", route, ci.passengers);
         dd__csv_field(f, hz);
         fprintf(f, ",%s,", ci.weapons ? "yes" : "no");
         tl(f, s, c->file_by, s->agreement.tz_offset);

@@ -358,7 +358,7 @@ static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd_clearance_info ci;
         dd_plan_clearance_info(p, i, &ci);
         char route[64];
-        snprintf(route, sizeof route, "%s-%s", ci.from_icao, ci.to_icao);
+        dd__clearance_route(&ci, route, sizeof route);
         dd__jw_kstr(w, "call_sign", ci.call_sign);
         dd__jw_kstr(w, "route", route);
         dd__jw_kint(w, "passengers", ci.passengers);

@@ -319,7 +319,11 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
         double lat, lon;
         const char *to, *icao;
         dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
-        snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao, icao);
+        if (x->stop >= 0) /* through an en-route fuel stop */
+            snprintf(want, sizeof want, "%s-%s-%s", s->sites[x->site].icao,
+                     s->stops[x->stop].icao, icao);
+        else
+            snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao, icao);
         if (strcmp(r->route, want) != 0)
             dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
                        "clearance %lld: route %s, but sortie %lld flies %s", rid, r->route, sid,
