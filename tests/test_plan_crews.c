@@ -266,6 +266,13 @@ static void test_stops(void **state)
     assert_true(n_aa >= 3);
     for (int d = 0; d < 40; d++)
         assert_true(through_aa[d] <= 3);
+    /* the bounds take the cabin load through a stop (none direct): 240 t
+     * at 77.5 t a sortie */
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    assert_int_equal(c->sites[0].sorties_lb, 4);
+    assert_string_equal(c->sites[0].sorties_binding, "weight");
+    dd_check_free(c);
     dd_plan_free(p);
     dd_scenario_free(s);
 }

@@ -209,6 +209,9 @@ typedef struct dd_sorties_dims {
 bool dd__type_uses_site(const dd_aircraft *a, const dd_site *x);
 /* Distance to the nearest destination (0 with none). */
 double dd__nearest_hub_m(const dd_scenario *s, const dd_site *x);
+/* The most type a carries out of site: to its nearest destination, direct
+ * or through an en-route fuel stop, as the loads are built (bounds.c). */
+double dd__site_acl(const dd_scenario *s, int32_t a, int32_t site);
 double dd__cargo_pallet_equiv(const dd_cargo *x);
 double dd__cargo_floor_share(const dd_scenario *s, const dd_cargo *x);
 void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims);
