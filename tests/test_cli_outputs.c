@@ -167,8 +167,8 @@ static void test_units_follow_scenario(void **state)
     HAS(r.out, "   1 C17A-1   BASE   HUB  2024-06-01T08:00 010700ZJUN24 1      14400 ");
     run_free(&r);
     char *csv = read_out(fx, "csv/sorties.csv");
-    HAS(csv, ",clearance,weight_lb,pallets,passengers,tail_number,departure_local\n");
-    HAS(csv, ",1,14400.0,1,0,C17A-1,2024-06-01T08:00+01:00\n");
+    HAS(csv, ",clearance,weight_lb,pallets,passengers,tail_number,departure_local,stop\n");
+    HAS(csv, ",1,14400.0,1,0,C17A-1,2024-06-01T08:00+01:00,\n");
     free(csv);
     csv = read_out(fx, "csv/manifests.csv");
     HAS(csv, "sortie,kind,pallet,id,count,weight_lb,description\n");
@@ -276,7 +276,7 @@ static void test_tail_numbers(void **state)
     HAS(r.out, "the plan complies: 1 sortie, 0 commercial flights, no violation\n");
     run_free(&r);
     char *csv = read_out(fx, "csv/sorties.csv");
-    HAS(csv, ",07-7177,2024-06-01T08:00+01:00\n");
+    HAS(csv, ",07-7177,2024-06-01T08:00+01:00,\n");
     free(csv);
 
     write_scenario(fx, "    tail_numbers: [07-7177, 07-7178]\n", "");

@@ -232,6 +232,10 @@ static void test_regressions(void **state)
     assert_int_equal(by_air, 12);
     dd_plan_free(p);
     dd_scenario_free(s);
+    /* a hub's people a day filled by a site seated before the one whose
+     * sensitive load lands there that day: its escort keeps a seat
+     * (planfuzz seed 1923, a leg's onward sortie at hub H1) */
+    assert_clean(DATA "/plan/regress/escort-hub.yaml");
 }
 
 static void test_niger(void **state)

@@ -193,6 +193,9 @@ static void test_plan(void **state)
     s = load_path(DD_TEST_DATA "/verify/legs/s.yaml");
     sweep("plan, legs inside the country", plan_step, s, 400);
     dd_scenario_free(s);
+    s = load_path(DD_TEST_DATA "/verify/stops/s.yaml");
+    sweep("plan, en-route fuel stops", plan_step, s, 400);
+    dd_scenario_free(s);
 }
 
 typedef struct sim_ctx {

@@ -228,6 +228,55 @@ static void test_hubs(void **state)
 
 /* A weekly cap is named as what binds (the daily cap of 4 is not), and
  * the check's figure for the schedule is the plan's last day. */
+/* En-route fuel stops (tests/data/plan/stops): the hub is beyond the
+ * type's range; the full loads go through AA (the shorter way, whose hops
+ * carry 77.5 t), no sooner than DZ's 2 days, one on AA's ramp at a time,
+ * at most 3 a day; a lighter load may go through BB (40 t) before. */
+static void test_stops(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stops/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    int32_t through_aa[40] = {0}, n_aa = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_true(so->stop > 0); /* nothing flies direct: 0 kg at 4,022 km */
+        const dd_stop *x = &s->stops[so->stop - 1];
+        assert_true(so->weight_kg <= so->acl_kg);
+        assert_true(so->stop_departure - so->stop_arrival >= dd_stop_ground(x, &s->aircraft[0]));
+        if (strcmp(x->id, "AA") != 0) {
+            assert_true(so->acl_kg < 45000); /* BB's longer hop */
+            continue;
+        }
+        n_aa++;
+        assert_true(so->departure >= 2 * 1440);
+        through_aa[dd_scenario_day(s, so->departure)]++;
+        for (size_t k = 0; k < i; k++) /* one on AA's ramp at a time */
+            if (p->sorties[k].stop == so->stop)
+                assert_true(p->sorties[k].stop_departure <= so->stop_arrival ||
+                            so->stop_departure <= p->sorties[k].stop_arrival);
+        /* the request lists DZ, filed its 2 days before */
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, (size_t)so->clearance, &ci);
+        assert_int_equal(ci.n_overflight, 1);
+        assert_int_equal(ci.overflight_file_by[0], so->departure - 2 * 1440);
+    }
+    assert_true(n_aa >= 3);
+    for (int d = 0; d < 40; d++)
+        assert_true(through_aa[d] <= 3);
+    /* the bounds take the cabin load through a stop (none direct): 240 t
+     * at 77.5 t a sortie */
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    assert_int_equal(c->sites[0].sorties_lb, 4);
+    assert_string_equal(c->sites[0].sorties_binding, "weight");
+    dd_check_free(c);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 static void test_weekly_binding(void **state)
 {
     (void)state;
@@ -376,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_utilisation_binds),
         cmocka_unit_test(test_duty_day),
         cmocka_unit_test(test_hubs),
+        cmocka_unit_test(test_stops),
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),

@@ -835,6 +835,56 @@ static void test_incremental_keeps_plan(void **state)
     dd_replanner_free(r);
 }
 
+/* A re-plan told a destination is closed (dd_exec_state.hub_closed_*,
+ * issue 18): tests/data/plan/closed flies to NEAR; with NEAR closed for
+ * ten days the sorties go to FAR at once instead of waiting; with FAR
+ * closed for two days as well, they land at FAR when it opens. */
+static void test_closed_hub(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_SOURCE_DIR "/tests/data/plan/closed/scenario.yaml");
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.relax = false;
+    dd_plan *p;
+    assert_int_equal(dd_plan_build(s, &o, &p), DD_OK);
+    size_t n = p->n_sorties;
+    assert_int_equal(n, 3);
+    dd_replanner *r;
+    assert_int_equal(dd_replanner_new(p, &r), DD_OK);
+    dd_exec_sortie *xs = calloc(n, sizeof *xs);
+    dd_replan_sortie *out = calloc(n, sizeof *out);
+    for (size_t f = 0; f < n; f++) {
+        assert_int_equal(p->sorties[f].hub, 0);
+        xs[f] = (dd_exec_sortie){DD_TIME_NONE, (int32_t)f, DD_TIME_NONE, DD_TIME_NONE,
+                                 DD_TIME_NONE};
+    }
+    dd_time from[2] = {0, DD_TIME_NONE}, to[2] = {10 * 1440, DD_TIME_NONE};
+    dd_exec_state x = {.now = 0, .sorties = xs, .hub_closed_from = from, .hub_closed_to = to};
+    assert_int_equal(dd_replanner_run(r, &x, out), DD_OK);
+    for (size_t f = 0; f < n; f++) {
+        assert_int_equal(out[f].hub, 1);
+        assert_true(out[f].departure < 1440); /* not held for NEAR */
+        assert_true(out[f].arrival > out[f].departure);
+    }
+    from[1] = 0, to[1] = 2 * 1440;
+    assert_int_equal(dd_replanner_run(r, &x, out), DD_OK);
+    for (size_t f = 0; f < n; f++) {
+        assert_int_equal(out[f].hub, 1);
+        assert_true(out[f].arrival >= 2 * 1440 && out[f].departure < 3 * 1440);
+    }
+    /* open again: the nearest */
+    to[0] = to[1] = DD_TIME_NONE;
+    assert_int_equal(dd_replanner_run(r, &x, out), DD_OK);
+    for (size_t f = 0; f < n; f++)
+        assert_int_equal(out[f].hub, 0);
+    free(xs);
+    free(out);
+    dd_replanner_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -855,6 +905,7 @@ int main(void)
     };
     const struct CMUnitTest caps[] = {
         cmocka_unit_test(test_caps_schedule),
+        cmocka_unit_test(test_closed_hub),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     return failed + cmocka_run_group_tests(caps, setup_caps, teardown);

@@ -514,21 +514,44 @@ static void test_html(void **state)
 /* Legs inside the country (issue 18): the briefing of a plan with legs
  * (tests/data/verify/legs/plan.json) lists each leg with the site it
  * flies to and each onward sortie with the leg it continues. */
+/* The HTML briefing of plan file `plan`, rendered as `name` in the
+ * temporary folder: its text (freed by the caller) and *b_out. */
+static char *brief_html(const char *plan, const char *name, dd_brief **b_out)
+{
+    dd_brief *b = load(plan);
+    render(b, name, -1);
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    size_t n;
+    *b_out = b;
+    return slurp(path, &n);
+}
+
 static void test_legs(void **state)
 {
     (void)state;
-    dd_brief *b = load(DD_TEST_DATA "/verify/legs/plan.json");
-    render(b, "legs.html", -1);
-    char path[160];
-    snprintf(path, sizeof path, "%s/legs.html", tmpdir);
-    size_t n;
-    char *h = slurp(path, &n);
+    dd_brief *b;
+    char *h = brief_html(DD_TEST_DATA "/verify/legs/plan.json", "legs.html", &b);
     assert_non_null(strstr(h, "<td>S2</td><td>S1 (leg)</td>"));
     assert_non_null(strstr(h, "<td>S1</td><td>H (after leg 1)</td>"));
     assert_non_null(strstr(h, "<td>S1</td><td>H (after leg 5)</td>"));
     free(h);
     render(b, "legs.xlsx", -1);
     render(b, "legs.pdf", -1);
+    dd_brief_free(b);
+}
+
+/* En-route fuel stops (issue 18): the briefing of a plan whose sorties
+ * stop on the way (tests/data/verify/stops/plan.json) names each stop
+ * beside the destination. */
+static void test_stops(void **state)
+{
+    (void)state;
+    dd_brief *b;
+    char *h = brief_html(DD_TEST_DATA "/verify/stops/plan.json", "stops.html", &b);
+    assert_non_null(strstr(h, "<td>S</td><td>HUB (stop BB)</td>"));
+    assert_non_null(strstr(h, "<td>S</td><td>HUB (stop AA)</td>"));
+    free(h);
     dd_brief_free(b);
 }
 
@@ -848,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_legs),
+        cmocka_unit_test(test_stops),
         cmocka_unit_test(test_clearance_contents),
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_baseline),

@@ -318,7 +318,10 @@ static char *read_all(const char *path)
 
 /* The one-sortie scenario up to its disruptions section, then `tail`
  * (line 31 of the text is the first line of tail). */
-static dd_status load_with(const char *tail, dd_diags *d, dd_scenario **s)
+/* sim/one's scenario with `tail` for its disruptions and, when `after`
+ * is given, `insert` after the first line that starts with it. */
+static dd_status load_edited(const char *after, const char *insert, const char *tail,
+                             dd_diags *d, dd_scenario **s)
 {
     char path[512], dir[512];
     snprintf(path, sizeof path, "%s/sim/one/scenario.yaml", DATA);
@@ -327,14 +330,27 @@ static dd_status load_with(const char *tail, dd_diags *d, dd_scenario **s)
     char *cut = strstr(base, "disruptions:");
     assert_non_null(cut);
     *cut = 0;
-    size_t n = strlen(base) + strlen(tail) + 1;
+    size_t head = strlen(base);
+    if (after) {
+        char *at = strstr(base, after);
+        assert_non_null(at);
+        head = (size_t)(strchr(at, '\n') + 1 - base);
+    } else {
+        insert = "";
+    }
+    size_t n = strlen(base) + strlen(insert) + strlen(tail) + 1;
     char *text = malloc(n);
     assert_non_null(text);
-    snprintf(text, n, "%s%s", base, tail);
+    snprintf(text, n, "%.*s%s%s%s", (int)head, base, insert, base + head, tail);
     dd_status st = dd_scenario_load_string("d.yaml", text, strlen(text), dir, d, s);
     free(text);
     free(base);
     return st;
+}
+
+static dd_status load_with(const char *tail, dd_diags *d, dd_scenario **s)
+{
+    return load_edited(NULL, NULL, tail, d, s);
 }
 
 static void test_disruptions_values(void **state)
@@ -451,6 +467,39 @@ static void test_hub_closure_known_answer(void **state)
     dd_plan *p = plan_of(s);
     assert_int_equal(p->n_sorties, 1);
     assert_p_deadline(p, exp(-0.1 * (double)p->sorties[0].arrival / 1440.0), DD_SIM_CLOSURE);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
+/*
+ * The same closures with a second destination, ALT, farther: following
+ * the plan, the sortie waits for HUB and P(deadline) = exp(-0.1 * arrival
+ * in days) as above; re-planning sends it to ALT when HUB is closed
+ * (issue 18), so every replication meets the deadline.
+ */
+static void test_hub_closure_reroute(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *s = NULL;
+    assert_int_equal(load_edited("  - {id: HUB,", "  - {id: ALT, icao: AAAA, position: [52.0, 8.0]}\n",
+                                 "disruptions:\n  destinations:\n    HUB: {closures: {rate: 0.1, "
+                                 "duration: 10d}}\n",
+                                 &d, &s),
+                     DD_OK);
+    assert_int_equal(s->n_hubs, 2);
+    dd_plan *p = plan_of(s);
+    assert_int_equal(p->n_sorties, 1);
+    assert_int_equal(p->sorties[0].hub, 0);
+    double want = exp(-0.1 * (double)p->sorties[0].arrival / 1440.0);
+    dd_sim_result *r = simulate(p, 4000, 2, false, false);
+    assert_true(r->p_deadline.lo <= want && want <= r->p_deadline.hi);
+    dd_sim_result_free(r);
+    r = simulate(p, 4000, 2, true, false);
+    assert_int_equal(r->p_deadline.hits, 4000);
+    dd_sim_result_free(r);
     dd_plan_free(p);
     dd_scenario_free(s);
     dd_diags_fini(&d);
@@ -609,7 +658,8 @@ static void test_legs_refused(void **state)
     int rc = pclose(f);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
     assert_string_equal(buf, "drawdown simulate: the plan flies legs inside the country (sites "
-                             "with via), which the simulation does not re-plan yet\n");
+                             "with via) or through en-route fuel stops, which the simulation "
+                             "does not re-plan yet\n");
 }
 
 /* The command: JSON with p_deadline, progress never drawn when piped. */
@@ -777,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_suspension_known_answer),
         cmocka_unit_test(test_suspension_rate_zero_same),
         cmocka_unit_test(test_hub_closure_known_answer),
+        cmocka_unit_test(test_hub_closure_reroute),
         cmocka_unit_test(test_disruptions_errors),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_incremental_niger),

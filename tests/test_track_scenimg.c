@@ -176,7 +176,7 @@ static void test_covers_scenario(void **state)
         const char *what;
         size_t size, image;
     } v[] = {
-        {"dd_scenario", sizeof(dd_scenario), 808},
+        {"dd_scenario", sizeof(dd_scenario), 824},
         {"dd_agreement", sizeof(dd_agreement), 200},
         {"dd_milestone", sizeof(dd_milestone), 64},
         {"dd_cap_step", sizeof(dd_cap_step), 12},
@@ -188,6 +188,7 @@ static void test_covers_scenario(void **state)
         {"dd_reservation", sizeof(dd_reservation), 32},
         {"dd_phase", sizeof(dd_phase), 24},
         {"dd_hub", sizeof(dd_hub), 80},
+        {"dd_stop", sizeof(dd_stop), 80},
         {"dd_aircraft", sizeof(dd_aircraft), 232},
         {"dd_commercial", sizeof(dd_commercial), 40},
         {"dd_cargo", sizeof(dd_cargo), 112},

@@ -517,16 +517,54 @@ static char *edited(const char *name, const char *anchor, const char *from, cons
     return out;
 }
 
+/* A plan file (edited: `from` replaced by `to` after `anchor`, or as it
+ * is when anchor is NULL) against a scenario: n violations in all (0:
+ * any number), among them `message` of `kind` about `sortie` at `site`
+ * (message NULL: none at all). */
+typedef struct edit_case {
+    const char *scenario, *plan, *anchor, *from, *to;
+    size_t n;
+    dd_violation_kind kind;
+    int64_t sortie;
+    const char *site, *message;
+} edit_case;
+
+static void run_edit_cases(const edit_case *cases, size_t n_cases)
+{
+    for (size_t i = 0; i < n_cases; i++) {
+        dd_scenario *s = load(cases[i].scenario);
+        size_t len = 0;
+        char *text = edited(cases[i].plan, cases[i].anchor, cases[i].from, cases[i].to, &len);
+        dd_verify_report *r = NULL;
+        assert_int_equal(dd_verify_plan(s, "plan.json", text, len, &r), DD_OK);
+        if (cases[i].n && r->n_violations != cases[i].n)
+            fail_msg("case %zu: %zu violations, expected %zu (first: %s)", i, r->n_violations,
+                     cases[i].n, r->n_stored ? r->violations[0].message : "none");
+        if (!cases[i].message)
+            assert_int_equal(r->n_violations, 0);
+        bool found = cases[i].message == NULL;
+        for (size_t k = 0; k < r->n_stored && !found; k++) {
+            const dd_violation *v = &r->violations[k];
+            if (v->kind != cases[i].kind || strcmp(v->message, cases[i].message) != 0)
+                continue;
+            found = true;
+            assert_int_equal(v->sortie, cases[i].sortie);
+            assert_string_equal(v->site, cases[i].site);
+            assert_true(v->line > 0);
+        }
+        if (!found)
+            fail_msg("case %zu: no violation '%s' (first: %s)", i, cases[i].message,
+                     r->n_stored ? r->violations[0].message : "none");
+        dd_verify_report_free(r);
+        free(text);
+        dd_scenario_free(s);
+    }
+}
+
 static void test_legs(void **state)
 {
     (void)state;
-    static const struct {
-        const char *scenario, *plan, *anchor, *from, *to;
-        size_t n;
-        dd_violation_kind kind;
-        int64_t sortie;
-        const char *site, *message;
-    } cases[] = {
+    static const edit_case cases[] = {
         {"legs/s.yaml", "legs/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL, NULL},
         {"legs/s-novia.yaml", "legs/plan.json", NULL, NULL, NULL, 2, DD_V_LEG, 1, "S2",
          "sortie 1 flies a leg from S2 to S1, but S2 leaves the country from itself (it has no "
@@ -558,43 +596,92 @@ static void test_legs(void **state)
          "sortie 3: the BIG crew is on duty 13h 12m (ferry, ground time, the leg inside the "
          "country, transfer, the onward leg), longer than its basic duty day of 12h 0m"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        dd_scenario *s = load(cases[i].scenario);
+    run_edit_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* En-route fuel stops (issue 18): stops/plan.json is the planner's plan
+ * for stops/s.yaml (one load through BB, three through AA, whose ramp
+ * holds one and whose country DZ clears the landing 2 days ahead); each
+ * edit or scenario breaks one rule (docs/verify.md, kind `stop`, and the
+ * hops' times and the stop's clearance). */
+static void test_stops(void **state)
+{
+    (void)state;
+#define S2 "\"id\": 2,\n      \"aircraft\""
+#define S2_STOP                                                                                   \
+    "\"arrival\": \"2024-06-03T05:50Z\",\n      \"stop\": {\n        \"id\": \"AA\",\n        "          \
+    "\"arrival\": \"2024-06-03T01:21Z\",\n        \"departure\": \"2024-06-03T03:21Z\""
+    static const edit_case cases[] = {
+        {"stops/s.yaml", "stops/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL, NULL},
+        {"stops/s.yaml", "stops/plan.json", S2, "\"departure\": \"2024-06-03T03:21Z\"",
+         "\"departure\": \"2024-06-03T02:21Z\"", 2, DD_V_STOP, 2, "S",
+         "sortie 2: 1h 0m on the ground at stop AA; it needs 2h 0m"},
+        {"stops/s.yaml", "stops/plan.json", S2, "\"departure\": \"2024-06-03T03:21Z\"",
+         "\"departure\": \"2024-06-03T02:21Z\"", 2, DD_V_ITINERARY, 2, "S",
+         "sortie 2: the hop AA to HUB takes 3h 29m; the flight time is 2h 29m (2068 km)"},
+        {"stops/s.yaml", "stops/plan.json", S2, S2_STOP,
+         "\"arrival\": \"2024-06-03T05:59Z\",\n      \"stop\": {\n        \"id\": \"AA\",\n        "
+         "\"arrival\": \"2024-06-03T01:21Z\",\n        \"departure\": \"2024-06-03T03:30Z\"",
+         1, DD_V_STOP, 3, "S",
+         "stop AA at 2024-06-03T03:21Z: 2 aircraft on the ground (sortie 3 lands); the stop's "
+         "MOG is 1"},
+        {"stops/s.yaml", "stops/plan.json", S2, "\"id\": \"AA\"", "\"id\": \"BB\"", 0, DD_V_STOP,
+         2, "S",
+         "sortie 2: 72000.0 kg aboard, above the BIG's cabin load of 40078.3 kg for its 2704 km "
+         "hop to BB"},
+        {"stops/s.yaml", "stops/plan.json", S2, S2_STOP "\n      },", "\"arrival\": \"2024-06-03T05:50Z\",",
+         5, DD_V_LOAD, 2, "S",
+         "sortie 2: 72000.0 kg aboard, above the BIG's cabin load of 0.0 kg for 4022 km"},
+        {"stops/s.yaml", "stops/plan.json", "\"call_sign\": \"BIG002\"", "SSSS-DAAT-HHHH",
+         "SSSS-HHHH", 1, DD_V_CLEARANCE, 2, "S",
+         "clearance 2: route SSSS-HHHH, but sortie 2 flies SSSS-DAAT-HHHH"},
+        {"stops/s-ground.yaml", "stops/plan.json", NULL, NULL, NULL, 3, DD_V_STOP, 3, "S",
+         "sortie 3: 2h 0m on the ground at stop AA; it needs 2h 30m"},
+        {"stops/s-lead.yaml", "stops/plan.json", NULL, NULL, NULL, 6, DD_V_OVERFLIGHT, 2, "S",
+         "sortie 2 leaves 2d 0h after the epoch and crosses DZ, whose overflight clearance "
+         "takes 3d 0h"},
+    };
+#undef S2
+#undef S2_STOP
+    run_edit_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* A plan file, edited as edit_case says, that does not read: a located
+ * error at `path` saying `message`. */
+typedef struct bad_case {
+    const char *anchor, *from, *to, *path, *message;
+} bad_case;
+
+static void run_bad_cases(const char *scenario, const char *plan, const bad_case *cases,
+                          size_t n_cases)
+{
+    dd_scenario *s = load(scenario);
+    for (size_t i = 0; i < n_cases; i++) {
         size_t len = 0;
-        char *text = edited(cases[i].plan, cases[i].anchor, cases[i].from, cases[i].to, &len);
+        char *text = edited(plan, cases[i].anchor, cases[i].from, cases[i].to, &len);
         dd_verify_report *r = NULL;
-        assert_int_equal(dd_verify_plan(s, "plan.json", text, len, &r), DD_OK);
-        if (cases[i].n && r->n_violations != cases[i].n)
-            fail_msg("case %zu: %zu violations, expected %zu (first: %s)", i, r->n_violations,
-                     cases[i].n, r->n_stored ? r->violations[0].message : "none");
-        if (!cases[i].message)
-            assert_int_equal(r->n_violations, 0);
-        bool found = cases[i].message == NULL;
-        for (size_t k = 0; k < r->n_stored && !found; k++) {
-            const dd_violation *v = &r->violations[k];
-            if (v->kind != cases[i].kind || strcmp(v->message, cases[i].message) != 0)
-                continue;
-            found = true;
-            assert_int_equal(v->sortie, cases[i].sortie);
-            assert_string_equal(v->site, cases[i].site);
-            assert_true(v->line > 0);
-        }
+        if (dd_verify_plan(s, "plan.json", text, len, &r) != DD_EINPUT)
+            fail_msg("case %zu: the plan reads", i);
+        bool found = false;
+        for (size_t k = 0; k < r->errors.n_items && !found; k++)
+            found = !strcmp(r->errors.items[k].path, cases[i].path) &&
+                    !strcmp(r->errors.items[k].message, cases[i].message) &&
+                    r->errors.items[k].line > 1;
         if (!found)
-            fail_msg("case %zu: no violation '%s' (first: %s)", i, cases[i].message,
-                     r->n_stored ? r->violations[0].message : "none");
+            fail_msg("case %zu: no error %s: %s (first: %s: %s)", i, cases[i].path,
+                     cases[i].message, r->errors.n_items ? r->errors.items[0].path : "",
+                     r->errors.n_items ? r->errors.items[0].message : "none");
         dd_verify_report_free(r);
         free(text);
-        dd_scenario_free(s);
     }
+    dd_scenario_free(s);
 }
 
 /* A plan file whose legs are malformed: located errors. */
 static void test_legs_malformed(void **state)
 {
     (void)state;
-    static const struct {
-        const char *anchor, *from, *to, *path, *message;
-    } cases[] = {
+    static const bad_case cases[] = {
         {"\"id\": 1,\n   \"aircraft\"", "\"to_site\": \"S1\",", "\"to_site\": \"S1\", \"destination\": \"H\",",
          "sorties[0].to_site",
          "a sortie flies out of the country to a destination or, on a leg inside the country, "
@@ -614,26 +701,20 @@ static void test_legs_malformed(void **state)
          "an onward sortie leaves the country: it names a destination, not to_site (legs do "
          "not chain)"},
     };
-    dd_scenario *s = load("legs/s.yaml");
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t len = 0;
-        char *text = edited("legs/plan.json", cases[i].anchor, cases[i].from, cases[i].to, &len);
-        dd_verify_report *r = NULL;
-        if (dd_verify_plan(s, "plan.json", text, len, &r) != DD_EINPUT)
-            fail_msg("case %zu: the plan reads", i);
-        bool found = false;
-        for (size_t k = 0; k < r->errors.n_items && !found; k++)
-            found = !strcmp(r->errors.items[k].path, cases[i].path) &&
-                    !strcmp(r->errors.items[k].message, cases[i].message) &&
-                    r->errors.items[k].line > 1;
-        if (!found)
-            fail_msg("case %zu: no error %s: %s (first: %s: %s)", i, cases[i].path,
-                     cases[i].message, r->errors.n_items ? r->errors.items[0].path : "",
-                     r->errors.n_items ? r->errors.items[0].message : "none");
-        dd_verify_report_free(r);
-        free(text);
-    }
-    dd_scenario_free(s);
+    run_bad_cases("legs/s.yaml", "legs/plan.json", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* A plan file whose stop is malformed: located errors. */
+static void test_stops_malformed(void **state)
+{
+    (void)state;
+    static const bad_case cases[] = {
+        {"\"id\": 2,\n      \"aircraft\"", "\"id\": \"AA\"", "\"id\": \"XX\"", "sorties[1].stop.id",
+         "unknown stop 'XX'"},
+        {"\"id\": 2,\n      \"aircraft\"", "\"id\": \"AA\",", "\"id\": \"AA\", \"runway\": 1,",
+         "sorties[1].stop", "unknown key 'runway'"},
+    };
+    run_bad_cases("stops/s.yaml", "stops/plan.json", cases, sizeof cases / sizeof cases[0]);
 }
 
 /* A plan's request that names a country the scenario does not list. */
@@ -934,6 +1015,7 @@ static void test_bad_plans(void **state)
     kinds_seen[DD_V_OVERFLIGHT]++; /* test_hubs */
     kinds_seen[DD_V_HUB_PEOPLE]++; /* test_hub_people */
     kinds_seen[DD_V_LEG]++;        /* test_legs */
+    kinds_seen[DD_V_STOP]++;       /* test_stops */
     for (int k = 0; k < DD_V_COUNT; k++)
         if (!kinds_seen[k])
             fail_msg("no bad plan for kind %s", dd_violation_kind_name((dd_violation_kind)k));
@@ -1201,6 +1283,8 @@ int main(void)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_legs),
         cmocka_unit_test(test_legs_malformed),
+        cmocka_unit_test(test_stops),
+        cmocka_unit_test(test_stops_malformed),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_history),
         cmocka_unit_test(test_violation_details),

@@ -75,6 +75,11 @@ typedef struct dd_sortie {
     dd_sortie_kind kind;
     int32_t to_site;
     int32_t link;
+    /* an en-route fuel stop (issue 18): the sortie lands at
+     * scenario->stops[stop - 1] at stop_arrival and takes off again at
+     * stop_departure; stop 0: direct (a zeroed sortie flies direct) */
+    int32_t stop;
+    dd_time stop_arrival, stop_departure;
 } dd_sortie;
 
 typedef struct dd_clearance_req {
@@ -232,13 +237,15 @@ const char *dd_binding_name(dd_binding b);
 /* What clearance request i tells the host, worked out from its sortie:
  * the call sign (the type's `call_sign` prefix and the sortie's number,
  * at least 3 digits: "RCH007"), the route (the airfield's ICAO code to
- * the destination's), the passengers aboard, the hazard classes of the
+ * the destination's, through its fuel stop's), the passengers aboard, the hazard classes of the
  * cargo aboard (bit c: the scenario's class c) and whether weapons are
  * aboard (security personnel aboard are armed). Pure; *out is filled,
  * its strings borrowed from the scenario. */
 typedef struct dd_clearance_info {
     char call_sign[24];
     const char *from_icao, *to_icao;
+    const char *stop_icao; /* an en-route fuel stop's, on the route between
+                            * them ("DRRN-LERT-ETAR"); "" when direct */
     int32_t passengers;
     uint32_t hazards;
     bool weapons;
@@ -288,6 +295,12 @@ typedef struct dd_exec_state {
      * site, and country-wide (-1: none); NULL: the scenario's */
     const int32_t *site_cap;
     const int32_t *country_cap;
+    /* destinations closed (disruptions.destinations.<id>.closures): per
+     * destination, no landing in [hub_closed_from, hub_closed_to)
+     * (DD_TIME_NONE: open); a sortie that would land in it flies to
+     * another destination that takes it, or waits; NULL: all open */
+    const dd_time *hub_closed_from;
+    const dd_time *hub_closed_to;
     /* false: sorties are placed by the day each can go and, within a day,
      * the airfield that must close first first (the most margin on the
      * closing dates: simulate). true: the sorties that can keep the
@@ -303,6 +316,8 @@ typedef struct dd_replan_sortie {
     int32_t tail;
     bool keeps_clearance;  /* departs inside the window it holds */
     int32_t day;           /* host day of the departure */
+    int32_t hub;           /* the destination it flies to (-1: not placed) */
+    dd_time arrival;       /* block-in there */
 } dd_replan_sortie;
 
 typedef struct dd_replanner dd_replanner;

@@ -208,6 +208,24 @@ typedef struct dd_hub {
     dd_loc loc;
 } dd_hub;
 
+/* An en-route fuel stop (issue 18, `stops:`): an airfield on the way
+ * out where a sortie whose cabin load by range does not reach its
+ * destination lands to refuel; the flight is then two hops and its load
+ * the smaller of the two hops' cabin loads. */
+typedef struct dd_stop {
+    const char *id;
+    const char *name;
+    const char *icao;
+    double lat, lon;
+    int32_t mog;         /* aircraft on its ramp at once, each for the stop's
+                          * ground time from landing; -1 = no limit */
+    dd_time ground_time; /* on the ground there; -1: the type's ground_time */
+    int32_t country;     /* index into agreement.clearance.overflight: the
+                          * country whose clearance a landing needs (its lead
+                          * time and daily cap), or -1 */
+    dd_loc loc;
+} dd_stop;
+
 typedef struct dd_payload_point {
     double range_m;    /* leg distance */
     double payload_kg; /* allowable cabin load at that distance */
@@ -434,6 +452,8 @@ typedef struct dd_scenario {
     const dd_phase *phases;
     size_t n_hubs;
     const dd_hub *hubs;
+    size_t n_stops;
+    const dd_stop *stops; /* en-route fuel stops; may be empty */
     size_t n_aircraft;
     const dd_aircraft *aircraft;
     size_t n_commercial;
@@ -517,6 +537,16 @@ double dd_distance_m(double lat1, double lon1, double lat2, double lon2);
 /* Allowable cabin load of an aircraft type on a leg of `range_m` metres:
  * interpolated from its range–payload table, else its ACL. */
 double dd_aircraft_acl(const dd_aircraft *a, double range_m);
+
+/* The cabin load type a carries from site to hub: direct, or through the
+ * fuel stop that carries the most (the smaller of its two hops' cabin
+ * loads; ties: the shorter way). *stop_out: that stop, -1 when the direct
+ * flight carries as much. Sites with `via` and stop-less scenarios: the
+ * direct figure. */
+double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
+                    int32_t *stop_out);
+/* The stop's ground time for type a (its own, else the type's). */
+dd_time dd_stop_ground(const dd_stop *x, const dd_aircraft *a);
 
 /* Tails of an aircraft type available at time t. */
 int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t);

@@ -63,7 +63,8 @@ extern "C" {
     X(UTILISATION, "utilisation")             \
     X(OVERFLIGHT, "overflight")               \
     X(HUB_PEOPLE, "hub_people")               \
-    X(LEG, "leg")
+    X(LEG, "leg")                             \
+    X(STOP, "stop")
 
 typedef enum dd_violation_kind {
 #define DD_VIOLATION_ENUM(name, text) DD_V_##name,

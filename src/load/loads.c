@@ -52,16 +52,37 @@ void dd_loads_free(dd_loadplan *p)
     free(o);
 }
 
-static double nearest_hub(const dd_scenario *s, int32_t site)
+static int32_t nearest_hub_index(const dd_scenario *s, int32_t site)
 {
     double best = INFINITY;
+    int32_t at = -1;
     for (size_t h = 0; h < s->n_hubs; h++) {
         double d = dd_distance_m(s->sites[site].lat, s->sites[site].lon, s->hubs[h].lat,
                                  s->hubs[h].lon);
-        if (d < best)
+        if (d < best) {
             best = d;
+            at = (int32_t)h;
+        }
     }
-    return isfinite(best) ? best : 0;
+    return at;
+}
+
+static double nearest_hub(const dd_scenario *s, int32_t site)
+{
+    int32_t h = nearest_hub_index(s, site);
+    return h < 0 ? 0
+                 : dd_distance_m(s->sites[site].lat, s->sites[site].lon, s->hubs[h].lat,
+                                 s->hubs[h].lon);
+}
+
+/* The most type a carries out of the site: to its nearest destination,
+ * direct or through an en-route fuel stop (dd_route_acl). */
+static double site_acl(const dd_scenario *s, int32_t a, int32_t site, double leg)
+{
+    int32_t h = nearest_hub_index(s, site), stop;
+    if (h < 0 || s->n_stops == 0)
+        return dd_aircraft_acl(&s->aircraft[a], leg);
+    return dd_route_acl(s, a, site, h, &stop);
 }
 
 /* May type a land at site? (MOG for its class, or a total MOG) */
@@ -89,12 +110,12 @@ typedef struct type_dims {
     double seat_per_mm; /* seat units displaced per mm of floor */
 } type_dims;
 
-static void dims_for(const dd_scenario *s, int32_t a, double leg, type_dims *d)
+static void dims_for(const dd_scenario *s, int32_t a, double acl, type_dims *d)
 {
     const dd_aircraft *t = &s->aircraft[a];
     /* the packer wants every capacity >= 1: a type without seats (or
      * with no cabin load on this leg) then takes nobody (nothing) */
-    d->cap[0] = (int64_t)floor(dd_aircraft_acl(t, leg));
+    d->cap[0] = (int64_t)floor(acl);
     if (d->cap[0] < 1)
         d->cap[0] = 1;
     /* a whole number of mm per pallet position, so that all positions
@@ -665,15 +686,15 @@ static size_t site_types(const dd_scenario *s, const dd_loads_options *opt,
         types[n_types++] = (int32_t)a;
     }
     for (size_t i = 1; i < n_types; i++)
-        for (size_t j = i; j > 0 && dd_aircraft_acl(&s->aircraft[types[j]], leg) >
-                                        dd_aircraft_acl(&s->aircraft[types[j - 1]], leg);
+        for (size_t j = i; j > 0 && site_acl(s, types[j], site, leg) >
+                                        site_acl(s, types[j - 1], site, leg);
              j--) {
             int32_t t = types[j];
             types[j] = types[j - 1];
             types[j - 1] = t;
         }
     for (size_t t = 0; t < n_types; t++)
-        dims_for(s, types[t], leg, &dims[t]);
+        dims_for(s, types[t], site_acl(s, types[t], site, leg), &dims[t]);
     return n_types;
 }
 

@@ -59,7 +59,7 @@ typedef struct dd_loader {
     const char *length_unit;
     int32_t tz; /* host offset, minutes */
     /* id maps */
-    dd_idmap sites, hubs, aircraft, classes, tasks, cargo, people, hazards;
+    dd_idmap sites, hubs, stops, aircraft, classes, tasks, cargo, people, hazards;
     /* built arrays */
     dd_site *sites_v;
     dd_hub *hubs_v;

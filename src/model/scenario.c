@@ -64,7 +64,7 @@ static dd_status load_text(owned_scenario *o, const char *name, const char *text
     dd__load_acks(&L, root);
     static const char *const known[] = {"drawdown", "name", "units", "passenger_weight",
                                         "agreement", "hazards", "sites", "destinations",
-                                        "aircraft", "commercial", "inventories", "disruptions",
+                                        "stops", "aircraft", "commercial", "inventories", "disruptions",
                                         "phases", "briefing", "acknowledge", NULL};
     L.file = name;
     L.text = text;
@@ -250,6 +250,34 @@ double dd_aircraft_acl(const dd_aircraft *a, double range_m)
         v = p[i - 1].payload_kg + f * (p[i].payload_kg - p[i - 1].payload_kg);
     }
     return v < a->acl_kg ? v : a->acl_kg;
+}
+
+double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
+                    int32_t *stop_out)
+{
+    const dd_aircraft *ac = &s->aircraft[a];
+    const dd_site *x = &s->sites[site];
+    const dd_hub *h = &s->hubs[hub];
+    double best = dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, h->lat, h->lon));
+    double best_d = INFINITY;
+    *stop_out = -1;
+    for (size_t k = 0; x->via < 0 && k < s->n_stops; k++) {
+        const dd_stop *p = &s->stops[k];
+        double d1 = dd_distance_m(x->lat, x->lon, p->lat, p->lon);
+        double d2 = dd_distance_m(p->lat, p->lon, h->lat, h->lon);
+        double v = fmin(dd_aircraft_acl(ac, d1), dd_aircraft_acl(ac, d2));
+        if (v > best || (*stop_out >= 0 && v == best && d1 + d2 < best_d)) {
+            best = v;
+            best_d = d1 + d2;
+            *stop_out = (int32_t)k;
+        }
+    }
+    return best;
+}
+
+dd_time dd_stop_ground(const dd_stop *x, const dd_aircraft *a)
+{
+    return x->ground_time >= 0 ? x->ground_time : a->ground_time;
 }
 
 int32_t dd_aircraft_tails_at(const dd_aircraft *a, dd_time t)

@@ -1147,6 +1147,18 @@ static void load_vias(dd_loader *L, dd_ynode *root)
     }
 }
 
+/* The overflight country named by the text at node e, or -1 after a
+ * located error. */
+static int32_t country_of(dd_loader *L, dd_ynode *e, const char *ep, const char *id)
+{
+    const dd_clearance_terms *c = &L->s->agreement.clearance;
+    for (size_t j = 0; j < c->n_overflight; j++)
+        if (!strcmp(c->overflight[j].country, id))
+            return (int32_t)j;
+    dd__lerr(L, e, ep, "unknown country '%s' (list it in agreement.clearance.overflight)", id);
+    return -1;
+}
+
 /* destinations[].overflies: ids of agreement.clearance.overflight (one
  * id, or a list). */
 static void load_overflies(dd_loader *L, dd_ynode *m, const char *p, dd_hub *x)
@@ -1160,7 +1172,6 @@ static void load_overflies(dd_loader *L, dd_ynode *m, const char *p, dd_hub *x)
     int32_t *v = alloc_n(L, cnt, sizeof *v);
     if (!v)
         return;
-    const dd_clearance_terms *c = &L->s->agreement.clearance;
     size_t k = 0;
     for (size_t i = 0; i < cnt; i++) {
         dd_ynode *e = n->kind == DD_Y_SEQ ? n->items[i] : n;
@@ -1172,16 +1183,9 @@ static void load_overflies(dd_loader *L, dd_ynode *m, const char *p, dd_hub *x)
         const char *id;
         if (!dd__ystr(L, e, ep, &id))
             continue;
-        int32_t found = -1;
-        for (size_t j = 0; j < c->n_overflight && found < 0; j++)
-            if (!strcmp(c->overflight[j].country, id))
-                found = (int32_t)j;
-        if (found < 0) {
-            dd__lerr(L, e, ep,
-                     "unknown country '%s' (list it in agreement.clearance.overflight)", id);
-            continue;
-        }
-        v[k++] = found;
+        int32_t found = country_of(L, e, ep, id);
+        if (found >= 0)
+            v[k++] = found;
     }
     x->overflies = v;
     x->n_overflies = k;
@@ -1221,6 +1225,50 @@ static void load_hubs(dd_loader *L, dd_ynode *root)
     }
     L->s->hubs = L->hubs_v;
     L->s->n_hubs = n;
+}
+
+/* stops[]: en-route fuel stops (issue 18), airfields as destinations are,
+ * with their ramp, ground time and the country that clears a landing. */
+static void load_stops(dd_loader *L, dd_ynode *root)
+{
+    dd_ynode *list = get_list(L, root, "", "stops", false);
+    size_t n = list ? list->n : 0;
+    dd_stop *v = alloc_n(L, n ? n : 1, sizeof *v);
+    if (!v || dd__idmap_init(&L->stops, L->arena, n) != DD_OK) {
+        L->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        dd_ynode *m = list->items[i];
+        dd_stop *x = &v[i];
+        char p[64];
+        PATH(p, "stops[%zu]", i);
+        x->id = x->name = x->icao = "";
+        x->mog = -1;
+        x->ground_time = -1;
+        x->country = -1;
+        x->loc = (dd_loc){L->file, m->line, m->col};
+        if (!dd__yexpect(L, m, DD_Y_MAP, p))
+            continue;
+        get_id(L, m, p, &L->stops, (int32_t)i, "stop", &x->id);
+        get_name_icao(L, m, p, &x->name, &x->icao);
+        get_position(L, m, p, &x->lat, &x->lon);
+        get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
+        double t;
+        if (get_qty(L, m, p, "ground_time", DD_Q_DURATION, false, false, &t))
+            x->ground_time = (dd_time)llround(t);
+        const char *c;
+        if (get_str(L, m, p, "country", false, &c)) {
+            char fp[96];
+            PATH(fp, "%s.country", p);
+            x->country = country_of(L, dd__yget(m, "country"), fp, c);
+        }
+        static const char *const known[] = {"id",  "name",        "icao",    "position",
+                                            "mog", "ground_time", "country", NULL};
+        dd__yunknown(L, m, p, known);
+    }
+    L->s->stops = v;
+    L->s->n_stops = n;
 }
 
 static int cmp_payload(const void *a, const void *b)
@@ -1559,6 +1607,7 @@ void dd__load_sections(dd_loader *L, dd_ynode *root)
     load_vias(L, root);
     load_agreement_tail(L, root);
     load_hubs(L, root);
+    load_stops(L, root);
     load_aircraft(L, root);
     load_commercial(L, root);
     dd__load_disruptions(L, root); /* disrupt.c */

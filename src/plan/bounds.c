@@ -92,6 +92,21 @@ double dd__nearest_hub_m(const dd_scenario *s, const dd_site *x)
     return isfinite(best) ? best : 0;
 }
 
+double dd__site_acl(const dd_scenario *s, int32_t a, int32_t site)
+{
+    const dd_site *x = &s->sites[site];
+    double best = INFINITY;
+    int32_t near = -1, stop;
+    for (size_t h = 0; h < s->n_hubs; h++) {
+        double d = dd_distance_m(x->lat, x->lon, s->hubs[h].lat, s->hubs[h].lon);
+        if (d < best) {
+            best = d;
+            near = (int32_t)h;
+        }
+    }
+    return near < 0 ? dd_aircraft_acl(&s->aircraft[a], 0) : dd_route_acl(s, a, site, near, &stop);
+}
+
 void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims)
 {
     for (size_t si = 0; si < s->n_sites; si++) {
@@ -156,7 +171,7 @@ dd_status dd__sorties_bound(const dd_scenario *s, const dd_sorties_dims *dims, i
             const dd_aircraft *t = &s->aircraft[a];
             if (!dd__type_uses_site(t, x))
                 continue;
-            double v = dd_aircraft_acl(t, d->dist_m);
+            double v = dd__site_acl(s, (int32_t)a, (int32_t)si);
             if (v > acl)
                 acl = v;
             if (t->pallet_positions > pos)

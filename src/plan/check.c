@@ -409,7 +409,7 @@ static void fleet_finding(const dd_scenario *s, dd_check *c, fbuf *fb, double wi
                     if (by_crews < per_day)
                         per_day = by_crews;
                 }
-                per_day *= dd_aircraft_acl(t, d);
+                per_day *= dd__site_acl(s, (int32_t)a, (int32_t)si);
                 if (per_day > best)
                     best = per_day;
             }

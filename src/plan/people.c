@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/cmp.h"
 #include "base/sort.h"
 #include "plan/plan_int.h"
@@ -759,6 +760,25 @@ static dd_status fly_augmentees(dd_plan *p, dd__state *st, dd_time *arrive)
     return DD_OK;
 }
 
+/* Hold (sign 1) or give back (-1) one seat at its hub, on the day it
+ * lands, for the escort of each sensitive load site `site` flies (-1:
+ * every site): sites are seated one after another, and a hub that takes
+ * so many people a day must keep room for an escort whose site comes
+ * later (its sortie could not fly without one). */
+static dd_status hold_escorts(const dd_plan *p, dd__state *st, int32_t site, int32_t sign)
+{
+    const dd_scenario *s = p->scenario;
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_sortie *so = &st->sorties[i];
+        if ((site >= 0 && so->site != site) || so->kind == DD_SORTIE_ONWARD || so->load < 0 ||
+            !p->loads->loads[so->load].sensitive || load_forbids_pax(s, p, so))
+            continue;
+        if (dd__hub_pax_add(st, hub_of(st, so), hub_day(st, so), sign) != DD_OK)
+            return DD_ENOMEM;
+    }
+    return DD_OK;
+}
+
 /* Forget the people of one site: its sorties' passengers and its
  * movements (the other sites' stay). */
 static void clear_site(dd_plan *p, dd__state *st, int32_t site)
@@ -1062,9 +1082,9 @@ static dd_status place_people(dd_plan *p, dd__state *st, int32_t site, const int
         n_types += pax_ok(s, st, site, (int32_t)a);
     bool multi = n_types > 1;
     int32_t seats = s->aircraft[type].seats;
+    int32_t stop; /* the most the type carries there, through a fuel stop too */
     int32_t by_w = (int32_t)floor(
-        dd_aircraft_acl(&s->aircraft[type], dd__hub_distance(s, site, st->hub_of_site[site])) /
-        s->passenger_kg);
+        floor(dd_route_acl(s, type, site, st->hub_of_site[site], &stop)) / s->passenger_kg);
     if (by_w < seats)
         seats = by_w;
     if (seats <= 0)
@@ -1155,6 +1175,25 @@ static dd_status people_sorties(dd_plan *p, dd__state *st, int32_t site, const i
     return rc;
 }
 
+/* The site's military departures (a leg's, not its onward sortie's:
+ * its people board the leg), appended to *deps. */
+static dd_status sortie_deps(const dd__state *st, int32_t site, dep **deps, size_t *n_deps,
+                             size_t *cap_deps)
+{
+    for (size_t i = 0; i < st->n_sorties; i++) {
+        const dd_sortie *so = &st->sorties[i];
+        if (so->site != site || so->kind == DD_SORTIE_ONWARD)
+            continue;
+        dep *v = dd__grow(*deps, cap_deps, *n_deps, 64, sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        *deps = v;
+        v[(*n_deps)++] = (dep){so->departure, (int32_t)i, 0, dd_scenario_day(st->s, so->departure),
+                               0};
+    }
+    return DD_OK;
+}
+
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
 {
     const dd_scenario *s = p->scenario;
@@ -1188,6 +1227,12 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
         goto fail_alloc;
     for (size_t i = 0; i < s->n_sites; i++)
         dirty[i] = true;
+    /* a seat at each escort's hub, held until its site is seated (not
+     * again when a site is seated anew: the other sites' escorts are
+     * aboard by then) */
+    rc = hold_escorts(p, st, -1, 1);
+    if (rc != DD_OK)
+        goto fail_alloc;
     /* sites in the order they close (a site after those it follows: the
      * loader refused cycles) */
     topo = malloc((s->n_sites ? s->n_sites : 1) * sizeof *topo);
@@ -1207,6 +1252,8 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                 continue;
             dirty[site] = false;
             clear_site(p, st, (int32_t)site);
+            if (round == 0 && (rc = hold_escorts(p, st, (int32_t)site, -1)) != DD_OK)
+                goto fail_alloc;
             site_run r;
             memset(&r, 0, sizeof r);
             r.p = p;
@@ -1231,20 +1278,9 @@ dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms)
                     r.evac_rem += rem[g];
             }
             size_t n_deps = 0;
-            for (size_t i = 0; i < st->n_sorties; i++)
-                if (st->sorties[i].site == (int32_t)site &&
-                    st->sorties[i].kind != DD_SORTIE_ONWARD) {
-                    dep *v = dd__grow(deps, &cap_deps, n_deps, 64, sizeof *v);
-                    if (!v) {
-                        site_groups_free(&r);
-                        rc = DD_ENOMEM;
-                        goto fail_alloc;
-                    }
-                    deps = v;
-                    deps[n_deps++] = (dep){st->sorties[i].departure, (int32_t)i, 0,
-                                           dd_scenario_day(s, st->sorties[i].departure), 0};
-                }
-            rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
+            rc = sortie_deps(st, (int32_t)site, &deps, &n_deps, &cap_deps);
+            if (rc == DD_OK)
+                rc = commercial_deps(s, (int32_t)site, &deps, &n_deps, &cap_deps);
             if (rc == DD_OK && !dd__sort(deps, n_deps, sizeof *deps, by_departure))
                 rc = DD_ENOMEM;
             if (rc != DD_OK) {

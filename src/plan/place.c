@@ -317,7 +317,8 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     size_t no = s->agreement.clearance.n_overflight;
     st->over_day = calloc(no ? no : 1, sizeof *st->over_day);
     st->hub_pax = calloc(nh ? nh : 1, sizeof *st->hub_pax);
-    if (!st->hub_order || !st->hub_ramp || !st->over_day || !st->hub_pax)
+    st->stop_ramp = calloc(s->n_stops ? s->n_stops : 1, sizeof *st->stop_ramp);
+    if (!st->hub_order || !st->hub_ramp || !st->over_day || !st->hub_pax || !st->stop_ramp)
         return DD_ENOMEM;
     for (size_t i = 0; i < s->n_sites; i++)
         order_hubs(s, (int32_t)i, st->hub_order + i * nh);
@@ -350,6 +351,8 @@ void dd__state_clear(dd__state *st)
         memset(st->country.v, 0, st->country.n * sizeof *st->country.v);
     for (size_t h = 0; h < s->n_hubs; h++)
         ivset_clear(&st->hub_ramp[h]);
+    for (size_t k = 0; k < s->n_stops; k++)
+        ivset_clear(&st->stop_ramp[k]);
     for (size_t k = 0; k < s->agreement.clearance.n_overflight; k++)
         if (st->over_day[k].v)
             memset(st->over_day[k].v, 0, st->over_day[k].n * sizeof *st->over_day[k].v);
@@ -393,6 +396,9 @@ void dd__state_fini(dd__state *st)
     free(st->n_tails);
     for (size_t h = 0; st->hub_ramp && h < s->n_hubs; h++)
         ivset_fini(&st->hub_ramp[h]);
+    for (size_t k = 0; st->stop_ramp && k < s->n_stops; k++)
+        ivset_fini(&st->stop_ramp[k]);
+    free(st->stop_ramp);
     for (size_t k = 0; st->over_day && k < s->agreement.clearance.n_overflight; k++)
         free(st->over_day[k].v);
     for (size_t h = 0; st->hub_pax && h < s->n_hubs; h++)
@@ -633,17 +639,27 @@ static bool hub_ok(const dd__state *st, int32_t h, dd_time a, dd_time d)
     return x->mog < 0 || ivset_fits(st->s, &st->hub_ramp[h], a, d, 1, x->mog, &free_at);
 }
 
+/* Does the route of a sortie ferried from hub `from`, on to hub `to`,
+ * through stop `stop` (1-based, 0: direct) need country k's clearance?
+ * (the countries its routes cross, and the one a landing at its stop
+ * needs) */
+static bool needs_country(const dd_scenario *s, int32_t from, int32_t to, int32_t stop, int32_t k)
+{
+    return dd__hub_crosses(s, to, k) || dd__hub_crosses(s, from, k) ||
+           (stop > 0 && s->stops[stop - 1].country == k);
+}
+
 /* The overflight clearances a sortie ferried from hub `from` to a site and
- * on to hub `to` needs (the countries of both routes, each once): filed
- * each country's lead time before departure t, not before the epoch, and
+ * on to hub `to` (through `stop`) needs (each country once): filed each
+ * country's lead time before departure t, not before the epoch, and
  * within its daily cap on the departure's host day. */
-static bool over_ok(const dd__state *st, int32_t from, int32_t to, dd_time t, int32_t day,
-                    dd_time *next)
+static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop, dd_time t,
+                    int32_t day, dd_time *next)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     bool ok = true;
     for (size_t k = 0; k < c->n_overflight; k++) {
-        if (!dd__hub_crosses(st->s, to, (int32_t)k) && !dd__hub_crosses(st->s, from, (int32_t)k))
+        if (!needs_country(st->s, from, to, stop, (int32_t)k))
             continue;
         dd_time n = INT64_MIN;
         if (t < c->overflight[k].lead_time)
@@ -665,10 +681,15 @@ static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     int32_t day = dd_scenario_day(st->s, so->departure);
     for (size_t k = 0; k < c->n_overflight; k++)
-        if ((dd__hub_crosses(st->s, so->hub, (int32_t)k) ||
-             dd__hub_crosses(st->s, so->ferry_from, (int32_t)k)) &&
+        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, (int32_t)k) &&
             !day_add(&st->over_day[k], day, 1))
             return DD_ENOMEM;
+    if (so->stop > 0 && st->s->stops[so->stop - 1].mog >= 0 &&
+        ivset_add(st->s, &st->stop_ramp[so->stop - 1], so->stop_arrival,
+                  so->stop_departure > so->stop_arrival ? so->stop_departure
+                                                        : so->stop_arrival + 1,
+                  1) != DD_OK)
+        return DD_ENOMEM;
     int32_t h = so->hub;
     if (h < 0 || st->s->hubs[h].mog < 0)
         return DD_OK; /* a leg inside the country lands at no hub */
@@ -707,17 +728,99 @@ static double escort_kg(const dd_scenario *s, const dd_loadplan *lp, const dd__r
     return l->site != rq->site && l->sensitive ? s->passenger_kg : 0;
 }
 
+/* How a sortie flies from its site to its hub: direct (stop 0) or
+ * through en-route fuel stop `stop` (1-based), landing there hop1
+ * minutes after departure and off again `ground` minutes later; out_min
+ * minutes from departure to block-in at the hub. */
+typedef struct route {
+    int32_t stop, hop1, ground, out_min;
+} route;
+
+static int32_t hop_minutes(const dd_scenario *s, int32_t a, double lat0, double lon0,
+                           double lat1, double lon1)
+{
+    return dd__flight_minutes(dd_distance_m(lat0, lon0, lat1, lon1), s->aircraft[a].cruise_mps);
+}
+
+/* The cabin load type a carries from site to hub h through stop k: the
+ * smaller of its two hops'. */
+static double stop_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h, size_t k)
+{
+    const dd_site *x = &s->sites[site];
+    const dd_stop *p = &s->stops[k];
+    const dd_hub *y = &s->hubs[h];
+    const dd_aircraft *ac = &s->aircraft[a];
+    return floor(fmin(dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, p->lat, p->lon)),
+                      dd_aircraft_acl(ac, dd_distance_m(p->lat, p->lon, y->lat, y->lon))));
+}
+
+/* The weight rq's sortie takes to hub h: its load (and an escort kept on
+ * an onward sortie), or, people only, as many seats as the best way
+ * there carries. */
+static double need_kg(const dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                      int32_t h)
+{
+    const dd_scenario *s = st->s;
+    if (rq->load >= 0)
+        return lp->loads[rq->load].weight_kg + escort_kg(s, lp, rq);
+    int32_t k;
+    double most = floor(dd_route_acl(s, rq->aircraft, rq->site, h, &k));
+    double full = s->aircraft[rq->aircraft].seats * s->passenger_kg;
+    return full < most ? full : most;
+}
+
+/* The stop a departure at t from rq->site to hub h lands at, carrying
+ * need kg: the first to get there of those whose hops carry it, whose
+ * ramp has room when it lands and whose country clears it; 0 when none
+ * now (*next: the next departure worth trying, INT64_MAX when none ever
+ * carries it). */
+static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, double need,
+                         dd_time t, int32_t day, route *rt, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    const dd_site *x = &s->sites[rq->site];
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    int32_t best = 0, best_min = INT32_MAX;
+    for (size_t k = 0; k < s->n_stops; k++) {
+        const dd_stop *p = &s->stops[k];
+        if (stop_acl(s, rq->aircraft, rq->site, h, k) < need)
+            continue;
+        route r = {(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
+                   (int32_t)dd_stop_ground(p, ac), 0};
+        r.out_min = r.hop1 + r.ground +
+                    hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat, s->hubs[h].lon);
+        if (r.out_min >= best_min)
+            continue;
+        dd_time land = t + r.hop1, n = INT64_MIN, free_at;
+        if (p->mog >= 0 && !ivset_fits(s, &st->stop_ramp[k], land,
+                                       land + (r.ground > 0 ? r.ground : 1), 1, p->mog, &free_at))
+            n = t + STEP;
+        if (p->country >= 0 && !over_ok(st, -1, -1, r.stop, t, day, &n) && n < t + STEP)
+            n = t + STEP;
+        if (n != INT64_MIN) {
+            *next = n < *next ? n : *next;
+            continue;
+        }
+        best = r.stop;
+        best_min = r.out_min;
+        *rt = r;
+    }
+    return best;
+}
+
 /* The hub a departure at t flies to: the nearest one with room on its
- * ramp, whose cabin load at that distance still takes the load, and
- * whose route's overflight clearances could be had (for a ferry from
- * `from`, -1: not yet known); -1 when none. */
+ * ramp, whose cabin load at that distance still takes the load (or,
+ * with rt, through an en-route fuel stop: *rt says how), and whose
+ * route's overflight clearances could be had (for a ferry from `from`,
+ * -1: not yet known); -1 when none. */
 static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loadplan *lp,
-                        dd_time t, int32_t day, dd_time *next)
+                        dd_time t, int32_t day, dd_time *next, route *rt)
 {
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
     size_t nh = s->n_hubs;
     const int32_t *order = st->hub_order + (size_t)rq->site * nh;
+    bool stops = rt && s->n_stops > 0;
     *next = INT64_MAX; /* the earliest departure worth trying next */
     for (size_t i = 0; i < nh; i++) {
         int32_t h = order[i];
@@ -727,15 +830,26 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
             (st->terms->hub_people[h] == 0 &&
              (rq->load < 0 || lp->loads[rq->load].sensitive)))
             continue;
-        /* the load was built for its site's nearest hub; an onward
-         * sortie (from the via site) checks every hub */
-        if (rq->load >= 0 && (i > 0 || lp->loads[rq->load].site != rq->site) &&
-            floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) <
-                lp->loads[rq->load].weight_kg + escort_kg(s, lp, rq))
-            continue;
-        dd_time arr = t + ferry_minutes(st, rq->aircraft, rq->site, h);
+        if (rt)
+            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h)};
+        /* the load was built for its site's nearest hub (direct, when
+         * there are no stops); an onward sortie (from the via site)
+         * checks every hub */
+        if ((rq->load >= 0 && (i > 0 || stops || lp->loads[rq->load].site != rq->site)) ||
+            (rq->load < 0 && stops)) {
+            double need = need_kg(st, rq, lp, h);
+            if (floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) < need) {
+                dd_time n = INT64_MAX;
+                if (!stops || !pick_stop(st, rq, h, need, t, day, rt, &n)) {
+                    *next = n < *next ? n : *next;
+                    continue;
+                }
+            }
+        }
+        int32_t out_min = rt ? rt->out_min : ferry_minutes(st, rq->aircraft, rq->site, h);
+        dd_time arr = t + out_min;
         dd_time n = INT64_MIN;
-        bool ok = over_ok(st, -1, h, t, day, &n);
+        bool ok = over_ok(st, -1, h, rt ? rt->stop : 0, t, day, &n);
         if (rq->load < 0 && dd__hub_pax_left(st, h, dd_scenario_day(s, arr)) <= 0) {
             /* people only, and the hub has taken its people that day:
              * land the next day */
@@ -748,6 +862,13 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
             ok = false;
             if (n < t + STEP)
                 n = t + STEP;
+        }
+        if (st->hub_closed_to && st->hub_closed_to[h] != DD_TIME_NONE &&
+            arr >= st->hub_closed_from[h] && arr < st->hub_closed_to[h]) {
+            /* closed when it would land: after it opens, or elsewhere */
+            ok = false;
+            if (n < st->hub_closed_to[h] - (arr - t))
+                n = st->hub_closed_to[h] - (arr - t);
         }
         if (ok)
             return h;
@@ -917,7 +1038,7 @@ typedef struct tail_pick {
 } tail_pick;
 
 static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t, int32_t day,
-                      int32_t hub, int32_t out_min, tail_pick *tp)
+                      int32_t hub, int32_t stop, int32_t out_min, tail_pick *tp)
 {
     const dd_scenario *s = st->s;
     const dd__terms *tm = st->terms;
@@ -943,7 +1064,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         if (reach <= best_reach)
             continue;
         dd_time on = INT64_MIN;
-        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, t, day, &on)) {
+        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, stop, t, day, &on)) {
             /* the ferry's route: its countries' caps, or lead times */
             tp->crew_next = on < tp->crew_next ? on : tp->crew_next;
             continue;
@@ -996,6 +1117,16 @@ static dd_time after_no_tail(const dd_aircraft *ac, const tail_pick *tp, dd_time
     return (t + STEP - 1) / STEP * STEP;
 }
 
+/* A sortie's en-route fuel stop, as its route says. */
+static void set_stop(dd_sortie *so, const route *rt)
+{
+    so->stop = rt->stop;
+    if (rt->stop > 0) {
+        so->stop_arrival = so->departure + rt->hop1;
+        so->stop_departure = so->stop_arrival + rt->ground;
+    }
+}
+
 /* A placed sortie's load figures: its load's, or a people-only sortie's
  * seats. */
 static void set_load(dd_sortie *so, const dd__request *rq, const dd_loadplan *lp,
@@ -1016,8 +1147,9 @@ static void set_load(dd_sortie *so, const dd__request *rq, const dd_loadplan *lp
  * booked. */
 static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                                int32_t best, int32_t hub, dd_time a, dd_time t, int32_t day,
-                               int32_t out_min, bool hubs_vary)
+                               const route *rt, bool hubs_vary)
 {
+    int32_t out_min = rt->out_min;
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
     dd__tail *tl = &st->tails[rq->aircraft][best];
@@ -1042,6 +1174,9 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     so->clearance = -1;
     so->load = rq->load;
     so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
+    set_stop(so, rt);
+    if (rt->stop > 0)
+        so->acl_kg = stop_acl(s, rq->aircraft, rq->site, hub, (size_t)rt->stop - 1);
     set_load(so, rq, lp, ac);
     tl->hub = hub;
     tl->free_at = so->arrival + ac->ground_time;
@@ -1118,7 +1253,7 @@ static int onward_at(dd__state *st, const dd__request *rv, const dd_loadplan *lp
     dd_time full, next;
     if (!mog_ok(st, rv->site, s->aircraft[rv->aircraft].klass, o->land, d, &full))
         return 0;
-    int32_t h = pick_hub(st, rv, lp, d, day, &next);
+    int32_t h = pick_hub(st, rv, lp, d, day, &next, NULL);
     if (h < 0)
         return next == INT64_MAX ? -1 : 0;
     o->hub = h;
@@ -1308,9 +1443,11 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     if (tm->site_cap[rq->site] == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
     int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
-    /* hubs with a ramp limit, or routes that need overflight clearances:
-     * the hub is chosen per departure (else: the nearest) */
-    bool hubs_vary = ct->n_overflight > 0;
+    route rt = {0, 0, 0, out_min};
+    /* hubs with a ramp limit, routes that need overflight clearances, or
+     * en-route fuel stops: the hub is chosen per departure (else: the
+     * nearest) */
+    bool hubs_vary = ct->n_overflight > 0 || s->n_stops > 0 || st->hub_closed_to;
     for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
         hubs_vary = s->hubs[h].mog >= 0 || tm->hub_people[h] == 0 ||
                     (rq->load < 0 && tm->hub_people[h] >= 0);
@@ -1351,7 +1488,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             out_min = (int32_t)(on.dep + on.out_min - t);
         } else if (hubs_vary) {
             dd_time next;
-            hub = pick_hub(st, rq, lp, t, day, &next);
+            hub = pick_hub(st, rq, lp, t, day, &next, &rt);
             if (hub < 0) {
                 if (next == INT64_MAX)
                     return DD_EINFEASIBLE; /* no hub ever takes it */
@@ -1359,10 +1496,10 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
                 t = (t + STEP - 1) / STEP * STEP;
                 continue;
             }
-            out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
+            out_min = rt.out_min;
         }
         tail_pick tp;
-        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, out_min, &tp);
+        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, rt.stop, out_min, &tp);
         if (tp.best < 0) {
             t = after_no_tail(ac, &tp, a);
             if (t == INT64_MAX)
@@ -1381,11 +1518,12 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
                                                                       rq->site, tl->hub),
                                  .arrival_at_site = a, .departure = t, .arrival = t + out_min,
                                  .clearance = -1, .load = rq->load};
+            set_stop(probe, &rt);
             return DD_OK;
         }
         if (x->via >= 0)
             return commit_leg(st, rq, lp, tp.best, &on, a, t, day);
-        return commit_sortie(st, rq, lp, tp.best, hub, a, t, day, out_min, hubs_vary);
+        return commit_sortie(st, rq, lp, tp.best, hub, a, t, day, &rt, hubs_vary);
     }
     return DD_EINFEASIBLE;
 }

@@ -41,7 +41,7 @@ static void w_sorties(const dd_plan *p, FILE *f)
     const dd_scenario *s = p->scenario;
     fprintf(f, "sortie,aircraft,tail,site,destination,ferry_from,ferry_departure,arrival_at_site,"
                "departure,arrival,clearance,weight_%s,pallets,passengers,tail_number,"
-               "departure_local\n",
+               "departure_local,stop\n",
             dd__out_mass_unit(dd_scenario_us(s)));
     for (size_t i = 0; i < p->n_sorties; i++) {
         const dd_sortie *so = &p->sorties[i];
@@ -66,6 +66,9 @@ static void w_sorties(const dd_plan *p, FILE *f)
         dd__csv_field(f, tn);
         fputc(',', f);
         tl(f, s, so->departure, s->sites[so->site].tz_offset);
+        fputc(',', f); /* an en-route fuel stop, else empty */
+        if (so->stop > 0)
+            dd__csv_field(f, s->stops[so->stop - 1].id);
         fputc('\n', f);
     }
 }
@@ -143,7 +146,9 @@ static void w_clearances(const dd_plan *p, FILE *f)
         char hz[512];
         hazard_list(s, ci.hazards, hz, sizeof hz);
         dd__csv_field(f, ci.call_sign);
-        fprintf(f, ",%s-%s,%d,", ci.from_icao, ci.to_icao, ci.passengers);
+        char route[64];
+        dd__clearance_route(&ci, route, sizeof route);
+        fprintf(f, ",%s,%d,", route, ci.passengers);
         dd__csv_field(f, hz);
         fprintf(f, ",%s,", ci.weapons ? "yes" : "no");
         tl(f, s, c->file_by, s->agreement.tz_offset);

@@ -89,6 +89,10 @@ typedef struct dd__state {
     /* per hub: passengers landing per host day of block-in (booked by
      * the people's seating, people.c; destinations[].people_per_day) */
     dd__daycount *hub_pax;
+    /* per en-route fuel stop: its ramp (landing to take-off) */
+    dd__ivset *stop_ramp;
+    /* a re-plan's closed destinations (dd_exec_state), NULL: none */
+    const dd_time *hub_closed_from, *hub_closed_to;
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;
@@ -178,6 +182,9 @@ bool dd__crew_busy(dd_plan *p);
 bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k);
 /* Where a sortie flies: its destination's id, or a leg's site's. */
 const char *dd__sortie_to(const dd_scenario *s, const dd_sortie *so);
+/* A clearance request's route, "DRRN-ETAR" or through its fuel stop
+ * "DRRN-LERT-ETAR". */
+void dd__clearance_route(const dd_clearance_info *ci, char *buf, size_t size);
 /* Does every route out cross country k (every sortie needs its
  * clearance)? */
 bool dd__all_routes_cross(const dd_scenario *s, int32_t k);
@@ -204,6 +211,9 @@ typedef struct dd_sorties_dims {
 bool dd__type_uses_site(const dd_aircraft *a, const dd_site *x);
 /* Distance to the nearest destination (0 with none). */
 double dd__nearest_hub_m(const dd_scenario *s, const dd_site *x);
+/* The most type a carries out of site: to its nearest destination, direct
+ * or through an en-route fuel stop, as the loads are built (bounds.c). */
+double dd__site_acl(const dd_scenario *s, int32_t a, int32_t site);
 double dd__cargo_pallet_equiv(const dd_cargo *x);
 double dd__cargo_floor_share(const dd_scenario *s, const dd_cargo *x);
 void dd__sorties_dims(const dd_scenario *s, dd_sorties_dims *dims);

@@ -235,6 +235,14 @@ static void j_sortie_times(dd_jw *w, const dd_scenario *s, const dd_sortie *so)
     if (so->departed) /* history: only re-plans have it */
         dd__jw_kbool(w, "departed", true);
     dd__jw_time(w, s, "arrival", so->arrival);
+    if (so->stop > 0) { /* an en-route fuel stop */
+        dd__jw_key(w, "stop");
+        dd__jw_obj(w);
+        dd__jw_kstr(w, "id", s->stops[so->stop - 1].id);
+        dd__jw_time(w, s, "arrival", so->stop_arrival);
+        dd__jw_time(w, s, "departure", so->stop_departure);
+        dd__jw_obj_end(w);
+    }
     jlocal(w, s, "departure_local", so->departure, s->sites[so->site].tz_offset);
     dd__jw_kint(w, "clearance", so->clearance + 1);
 }
@@ -339,7 +347,7 @@ static void j_clearances(dd_jw *w, const dd_plan *p, const jindex *ix)
         dd_clearance_info ci;
         dd_plan_clearance_info(p, i, &ci);
         char route[64];
-        snprintf(route, sizeof route, "%s-%s", ci.from_icao, ci.to_icao);
+        dd__clearance_route(&ci, route, sizeof route);
         dd__jw_kstr(w, "call_sign", ci.call_sign);
         dd__jw_kstr(w, "route", route);
         dd__jw_kint(w, "passengers", ci.passengers);

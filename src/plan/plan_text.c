@@ -387,8 +387,10 @@ static void table_clearances(const dd_plan *p, FILE *f)
         char tn[32] = "";
         if (c->sortie >= 0 && (size_t)c->sortie < p->n_sorties)
             tail_name(s, &p->sorties[c->sortie], tn, sizeof tn);
-        fprintf(f, "     %s %s %s-%s  %d pax%s%s\n", ci.call_sign, tn, ci.from_icao, ci.to_icao,
-                ci.passengers, hz, ci.weapons ? "  armed" : "");
+        char route[64];
+        dd__clearance_route(&ci, route, sizeof route);
+        fprintf(f, "     %s %s %s  %d pax%s%s\n", ci.call_sign, tn, route, ci.passengers, hz,
+                ci.weapons ? "  armed" : "");
     }
 }
 

@@ -28,8 +28,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
      * flown and its onward sortie not is a state this replanner does not
      * model */
     for (size_t i = 0; i < base->n_sorties; i++)
-        if (base->sorties[i].kind != DD_SORTIE_OUT)
-            return DD_EINPUT;
+        if (base->sorties[i].kind != DD_SORTIE_OUT || base->sorties[i].stop > 0)
+            return DD_EINPUT; /* nor en-route fuel stops (their ramps) */
     dd_replanner *r = calloc(1, sizeof *r);
     if (!r)
         return DD_ENOMEM;
@@ -246,6 +246,13 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
     dd__state_clear(st);
+    /* closed destinations: only when one is (else the nearest, as planned) */
+    st->hub_closed_from = st->hub_closed_to = NULL;
+    for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
+        if (x->hub_closed_to[h] != DD_TIME_NONE && x->hub_closed_from) {
+            st->hub_closed_from = x->hub_closed_from;
+            st->hub_closed_to = x->hub_closed_to;
+        }
     for (size_t f = 0; f < r->n; f++) {
         if (x->sorties[f].departed == DD_TIME_NONE)
             continue;
@@ -341,10 +348,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
          * security element leaves last (the simulation does not model the
          * security and keeps its order) */
         r->sec_slot[f] = x->keep_clearances && r->sec[x->sorties[r->give[f]].carries];
-        out[f].departure = DD_TIME_NONE;
-        out[f].tail = -1;
-        out[f].keeps_clearance = false;
-        out[f].day = -1;
+        out[f] = (dd_replan_sortie){-1, DD_TIME_NONE, -1, false, -1, -1,
+                                    DD_TIME_NONE};
         r->placed[f] = -1;
     }
     merge_sort(&sc, r->cont, tmp, m);
@@ -381,10 +386,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         const dd_sortie *so = &st->sorties[st->n_sorties - 1];
         if (!r->sec_slot[f])
             r->site_last[site] = max_t(r->site_last[site], so->departure);
-        o->departure = so->departure;
-        o->tail = so->tail;
-        o->keeps_clearance = keeps;
-        o->day = dd_scenario_day(s, so->departure);
+        *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
+                                dd_scenario_day(s, so->departure), so->hub, so->arrival};
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
@@ -502,7 +505,7 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         if (c < 0 || (size_t)c >= n || r->seen[c])
             return DD_EARG;
         r->seen[c] = 1;
-        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1};
+        out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         r->placed[f] = -1;
         if (x->sorties[f].departed == DD_TIME_NONE)
             r->slot[m++] = f;

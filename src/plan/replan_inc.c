@@ -517,7 +517,11 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     bool same_caps = r->terms.country_cap == r->prev_country_cap;
     for (size_t i = 0; i < s->n_sites && same_caps; i++)
         same_caps = r->terms.site_cap[i] == r->prev_site_cap[i];
-    if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps)
+    /* a closed destination moves what lands there: placed again in full */
+    bool closed = false;
+    for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
+        closed |= x->hub_closed_to[h] != DD_TIME_NONE;
+    if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps || closed)
         return dd__replan_full(r, x, out, m);
     memcpy(r->ground, r->slot, m * sizeof *r->ground);
     r->n_kept_ground = m;
@@ -548,6 +552,8 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
         out[f].tail = so->tail;
         out[f].keeps_clearance = true;
         out[f].day = dd_scenario_day(s, so->departure);
+        out[f].hub = so->hub;
+        out[f].arrival = so->arrival;
         kept++;
     }
     if (kept == 0)

@@ -27,6 +27,14 @@ bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k)
     return false;
 }
 
+void dd__clearance_route(const dd_clearance_info *ci, char *buf, size_t size)
+{
+    if (ci->stop_icao && *ci->stop_icao)
+        snprintf(buf, size, "%s-%s-%s", ci->from_icao, ci->stop_icao, ci->to_icao);
+    else
+        snprintf(buf, size, "%s-%s", ci->from_icao, ci->to_icao);
+}
+
 const char *dd__sortie_to(const dd_scenario *s, const dd_sortie *so)
 {
     return so->kind == DD_SORTIE_LEG ? s->sites[so->to_site].id : s->hubs[so->hub].id;
@@ -53,6 +61,7 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
     out->to_icao = x->kind == DD_SORTIE_LEG ? s->sites[x->to_site].icao
                    : x->hub >= 0 && (size_t)x->hub < s->n_hubs ? s->hubs[x->hub].icao
                                                                 : "";
+    out->stop_icao = x->stop > 0 && (size_t)x->stop <= s->n_stops ? s->stops[x->stop - 1].icao : "";
     /* the routes its own; what it carries: an onward sortie its leg's */
     const dd_sortie *so = x->kind == DD_SORTIE_ONWARD ? &p->sorties[x->link] : x;
     for (size_t k = 0; k < so->n_pax; k++) {
@@ -62,7 +71,8 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
     }
     const dd_clearance_terms *ct = &s->agreement.clearance;
     for (size_t k = 0; k < ct->n_overflight && out->n_overflight < 16; k++)
-        if (dd__hub_crosses(s, x->hub, (int32_t)k) || dd__hub_crosses(s, x->ferry_from, (int32_t)k)) {
+        if (dd__hub_crosses(s, x->hub, (int32_t)k) || dd__hub_crosses(s, x->ferry_from, (int32_t)k) ||
+            (x->stop > 0 && s->stops[x->stop - 1].country == (int32_t)k)) {
             out->overflight[out->n_overflight] = (int32_t)k;
             out->overflight_file_by[out->n_overflight++] =
                 x->departure - ct->overflight[k].lead_time;

@@ -315,14 +315,22 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
      * its onward sortie names it and has no ferry and no load; the
      * destination column says so */
     bool leg = dd__jr_lookup(n, "to_site") != NULL, onward = dd__jr_lookup(n, "leg") != NULL;
+    /* an en-route fuel stop: "H (stop T1)" */
+    const dd_ynode *stop = leg ? NULL : dd__jr_lookup(n, "stop");
     char dn[200];
-    if (leg)
+    if (leg) {
         snprintf(dn, sizeof dn, "%s (leg)", get_str(r, n, p, "to_site"));
-    else if (onward)
+    } else if (onward) {
         snprintf(dn, sizeof dn, "%s (after leg %d)", get_str(r, n, p, "destination"),
                  (int)get_min(r, n, p, "leg", 1));
-    s->dest = leg || onward ? dd__arena_strdup(&r->b->arena, dn)
-                            : get_str(r, n, p, "destination");
+    } else if (stop) {
+        const dd_ynode *sm = get_map(r, n, p, "stop");
+        sub(q, p, "stop");
+        snprintf(dn, sizeof dn, "%s (stop %s)", get_str(r, n, p, "destination"),
+                 sm ? get_str(r, sm, q, "id") : "");
+    }
+    s->dest = leg || onward || stop ? dd__arena_strdup(&r->b->arena, dn)
+                                    : get_str(r, n, p, "destination");
     if (!s->dest) {
         r->j.oom = true;
         s->dest = "";

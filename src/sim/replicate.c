@@ -60,6 +60,12 @@ struct dd__sim_scratch {
     dd_replan_sortie *ro;
     dd_time *site_open;
     int32_t *site_cap;
+    /* where each flight lands now (a re-plan may send it elsewhere) and
+     * its flight minutes there; per destination, the closure a re-plan
+     * is told about (DD_TIME_NONE: open) */
+    int32_t *hub_now;
+    dd_time *fly_now;
+    dd_time *hub_from, *hub_to;
     const dd_time **tf_of;  /* per type: its tails in tail_free */
     const int32_t **th_of;  /* per type: its tails in tail_hub */
     int32_t *site_req, *country_req, *site_dep, *country_dep;
@@ -163,6 +169,10 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->ro, nf);
     ALLOC(w->site_open, ns);
     ALLOC(w->site_cap, ns);
+    ALLOC(w->hub_now, nf);
+    ALLOC(w->fly_now, nf);
+    ALLOC(w->hub_from, s->n_hubs ? s->n_hubs : 1);
+    ALLOC(w->hub_to, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->tf_of, s->n_aircraft);
     ALLOC(w->th_of, s->n_aircraft);
     for (size_t a = 0; a < s->n_aircraft; a++) {
@@ -209,7 +219,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
                     w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
-                    w->ex_idx};
+                    w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
@@ -439,6 +449,24 @@ static const struct closure *closed_at(const ctx *c, int32_t site, dd_time t)
                      c->w->n_closures[site], t);
 }
 
+/* The destinations' closures a re-plan at `now` knows of: the one each
+ * is in, or the next to begin within a day (a sortie leaving now lands
+ * within a day). */
+static void hubs_closed(ctx *c, dd_time now)
+{
+    dd__sim_scratch *w = c->w;
+    for (size_t h = 0; h < c->s->n_hubs; h++) {
+        w->hub_from[h] = w->hub_to[h] = DD_TIME_NONE;
+        const closure *v = &w->hub_cl[h * w->max_closures];
+        for (size_t i = 0; i < w->n_hub_cl[h]; i++)
+            if (v[i].to > now && v[i].from < now + DD_MINUTES_PER_DAY) {
+                w->hub_from[h] = v[i].from;
+                w->hub_to[h] = v[i].to;
+                break;
+            }
+    }
+}
+
 /* Re-plan through the planner (dd_replanner_run): the loads still on the
  * ground are matched to the clearances held or asked for and placed again
  * from now, with the tails, caps and closures as they are. A sortie that
@@ -477,6 +505,7 @@ static void replan(ctx *c, dd_time now)
         const struct closure *cl = closed_at(c, (int32_t)si, now);
         w->site_open[si] = cl ? cl->to : DD_TIME_NONE;
     }
+    hubs_closed(c, now);
     /* the caps this replication enforces (the sensitivity moves them) */
     for (size_t si = 0; si < s->n_sites; si++) {
         int32_t v = cap_site(c, (int32_t)si);
@@ -490,7 +519,9 @@ static void replan(ctx *c, dd_time now)
                        .tail_free = w->tf_of,
                        .tail_hub = w->th_of,
                        .site_cap = w->site_cap,
-                       .country_cap = &country};
+                       .country_cap = &country,
+                       .hub_closed_from = w->hub_from,
+                       .hub_closed_to = w->hub_to};
     /* a small plan is placed again in full: the incremental run's
      * bookkeeping costs more than it saves there (docs/sim.md) */
     bool full = c->policy == DD__SIM_REPLAN_FULL || nf < DD__SIM_INCREMENTAL_MIN;
@@ -521,6 +552,12 @@ static void replan(ctx *c, dd_time now)
         w->held_tail[f] = -1;
         refile_for(c, f, now, o->departure);
     }
+    for (size_t f = 0; f < nf; f++) /* the destinations the re-plan chose */
+        if (w->departed[f] == DD_TIME_NONE && w->ro[f].departure != DD_TIME_NONE &&
+            w->ro[f].hub >= 0) {
+            w->hub_now[f] = w->ro[f].hub;
+            w->fly_now[f] = w->ro[f].arrival - w->ro[f].departure;
+        }
 }
 
 static void try_depart(ctx *c, size_t f, dd_time t)
@@ -555,13 +592,18 @@ static void try_depart(ctx *c, size_t f, dd_time t)
         }
     }
     if (next == DD_TIME_NONE) { /* no landing at a closed destination */
-        int32_t hub = m->plan->sorties[f].hub;
+        int32_t hub = w->hub_now[f];
         const closure *cl = window_at(&w->hub_cl[(size_t)hub * w->max_closures],
-                                      w->n_hub_cl[hub], t + fl->fly);
+                                      w->n_hub_cl[hub], t + w->fly_now[f]);
         if (cl) {
-            next = cl->to - fl->fly;
+            next = cl->to - w->fly_now[f];
             cause = DD_SIM_CLOSURE;
             c->invalid = true;
+            /* a re-plan may send it to another destination: try again
+             * at the next one when that is sooner than the reopening */
+            dd_time rp = c->next_replan > t + 15 ? c->next_replan : t + 15;
+            if (c->policy != DD__SIM_FOLLOW && rp < next)
+                next = rp;
         }
     }
     if (next == DD_TIME_NONE) {
@@ -647,8 +689,8 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     w->site_dep[sd]++;
     w->country_dep[day]++;
     w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
-        t + fl->fly + c->s->aircraft[fl->aircraft].ground_time;
-    w->tail_hub[w->tail_off[fl->aircraft] + (size_t)tail] = m->plan->sorties[f].hub;
+        t + w->fly_now[f] + c->s->aircraft[fl->aircraft].ground_time;
+    w->tail_hub[w->tail_off[fl->aircraft] + (size_t)tail] = w->hub_now[f];
     size_t base = (size_t)fl->site * m->n_flights;
     size_t gi = w->n_ground[fl->site]++;
     w->ground_from[base + gi] = t - fl->ground;
@@ -974,6 +1016,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
         w->gen[f] = 0;
         w->departed[f] = DD_TIME_NONE;
         w->held_tail[f] = -1;
+        w->hub_now[f] = m->plan->sorties[f].hub;
+        w->fly_now[f] = fl->fly;
         w->status[f] = REQ_PENDING;
         w->target[f] = fl->dep;
         int32_t d = day_of(&c, fl->dep);

@@ -236,6 +236,11 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         PUT(x->kind); /* legs inside the country (version 5) */
         PUT(x->kind == DD_SORTIE_LEG ? x->to_site : -1);
         PUT(x->kind != DD_SORTIE_OUT ? x->link : -1);
+        PUT(x->stop); /* en-route fuel stops (version 6) */
+        if (x->stop > 0) {
+            PUT(x->stop_arrival);
+            PUT(x->stop_departure);
+        }
     }
     PUT(p->n_clearances);
     for (size_t i = 0; i < p->n_clearances; i++) {
@@ -659,6 +664,18 @@ static void read_leg(rd *r, const dd_scenario *s, size_t n, dd_sortie *x)
         dd__rd_fail(r, "a sortie's leg inside the country out of range");
 }
 
+/* A sortie's en-route fuel stop (version 6): 0, or the stop's number
+ * and the times on the ground there. Version 6 is another branch's (the
+ * lead reconciles it at the merge). */
+static void read_stop(rd *r, const dd_scenario *s, dd_sortie *x)
+{
+    x->stop = dd__rd_idx(r, 0, (int64_t)s->n_stops + 1, "a sortie's stop");
+    if (x->stop > 0) {
+        x->stop_arrival = dd__rd_v(r);
+        x->stop_departure = dd__rd_v(r);
+    }
+}
+
 /* The sorties (their clearance indices checked once the requests are
  * read). */
 static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
@@ -696,6 +713,8 @@ static dd_status read_sorties(rd *r, const dd_scenario *s, dd_plan *p)
             st = read_pax(r, s, &x->n_ferry_pax, &x->ferry_pax);
         if (st == DD_OK && r->version >= 5)
             read_leg(r, s, n, x);
+        if (st == DD_OK && r->version >= 6)
+            read_stop(r, s, x);
     }
     return st;
 }

@@ -254,6 +254,19 @@ static void w_places(dd__buf *b, const dd_scenario *s)
         w_i32s(b, h->n_overflies, h->overflies);
         w_loc(b, s, h->loc);
     }
+    dd__buf_v(b, (int64_t)s->n_stops); /* version 6: en-route fuel stops */
+    for (size_t i = 0; i < s->n_stops; i++) {
+        const dd_stop *x = &s->stops[i];
+        w_s(b, x->id);
+        w_s(b, x->name);
+        w_s(b, x->icao);
+        w_d(b, x->lat);
+        w_d(b, x->lon);
+        dd__buf_v(b, x->mog);
+        w_t(b, x->ground_time);
+        dd__buf_v(b, x->country);
+        w_loc(b, s, x->loc);
+    }
     dd__buf_v(b, (int64_t)s->n_aircraft);
     for (size_t i = 0; i < s->n_aircraft; i++)
         w_aircraft(b, s, &s->aircraft[i]);
@@ -750,6 +763,26 @@ static void r_aircraft(rd *r, const dd_scenario *s, dd_aircraft *x, dd_status *s
     x->loc = r_loc(r);
 }
 
+/* En-route fuel stops (version 6; none before). */
+static void r_stops(rd *r, dd_scenario *s, dd_status *st)
+{
+    s->n_stops = r->version >= 6 ? dd__rd_count(r, 8) : 0;
+    dd_stop *x = r_array(r, s->n_stops, sizeof *x, st);
+    for (size_t i = 0; x && i < s->n_stops; i++) {
+        x[i].id = r_str(r);
+        x[i].name = r_s(r);
+        x[i].icao = r_s(r);
+        x[i].lat = r_d(r);
+        x[i].lon = r_d(r);
+        x[i].mog = dd__rd_i32(r);
+        x[i].ground_time = r_t(r);
+        x[i].country = dd__rd_idx(r, -1, (int64_t)s->agreement.clearance.n_overflight,
+                                  "a stop's country out of range");
+        x[i].loc = r_loc(r);
+    }
+    s->stops = x;
+}
+
 static void r_places(rd *r, dd_scenario *s, dd_status *st)
 {
     s->n_sites = dd__rd_count(r, 16);
@@ -787,6 +820,7 @@ static void r_places(rd *r, dd_scenario *s, dd_status *st)
         h[i].loc = r_loc(r);
     }
     s->hubs = h;
+    r_stops(r, s, st);
     s->n_aircraft = dd__rd_count(r, 20);
     dd_aircraft *a = r_array(r, s->n_aircraft, sizeof *a, st);
     for (size_t i = 0; a && i < s->n_aircraft; i++)

@@ -308,7 +308,11 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
         double lat, lon;
         const char *to, *icao;
         dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
-        snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao, icao);
+        if (x->stop >= 0) /* through an en-route fuel stop */
+            snprintf(want, sizeof want, "%s-%s-%s", s->sites[x->site].icao,
+                     s->stops[x->stop].icao, icao);
+        else
+            snprintf(want, sizeof want, "%s-%s", s->sites[x->site].icao, icao);
         if (strcmp(r->route, want) != 0)
             dd__vf_add(c, DD_V_CLEARANCE, T_NONE, x->id, NULL, x->site, day, r->line, r->col,
                        "clearance %lld: route %s, but sortie %lld flies %s", rid, r->route, sid,
@@ -697,8 +701,18 @@ void dd__vf_check_itineraries(vctx *c)
         double lat, lon;
         const char *to, *icao;
         dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
-        check_leg(c, x, "the leg", site->id, to, x->arr - x->dep,
-                  dd__vf_distance(site->lat, site->lon, lat, lon), t->cruise_mps);
+        if (x->stop >= 0) {
+            /* two hops through an en-route fuel stop (check_stops.c: its
+             * ground time, ramp and clearance) */
+            const dd_stop *st = &s->stops[x->stop];
+            check_leg(c, x, "the hop", site->id, st->id, x->stop_arr - x->dep,
+                      dd__vf_distance(site->lat, site->lon, st->lat, st->lon), t->cruise_mps);
+            check_leg(c, x, "the hop", st->id, to, x->arr - x->stop_dep,
+                      dd__vf_distance(st->lat, st->lon, lat, lon), t->cruise_mps);
+        } else {
+            check_leg(c, x, "the leg", site->id, to, x->arr - x->dep,
+                      dd__vf_distance(site->lat, site->lon, lat, lon), t->cruise_mps);
+        }
         if (x->dep - x->at_site < t->ground_time) {
             dd__vf_dur(x->dep - x->at_site, u, sizeof u);
             dd__vf_dur(t->ground_time, w, sizeof w);

@@ -307,11 +307,27 @@ static void check_weight(vctx *c, const vsortie *x, const tally *tl)
     long long sid = (long long)x->id;
     double dist = dd__vf_distance(site->lat, site->lon, lat, lon);
     double acl = dd__vf_acl(t, dist);
-    if (tl->weight > acl + VF_EPS)
+    if (x->stop >= 0) {
+        /* through an en-route fuel stop: the smaller hop's cabin load */
+        const dd_stop *st = &s->stops[x->stop];
+        double d1 = dd__vf_distance(site->lat, site->lon, st->lat, st->lon);
+        double d2 = dd__vf_distance(st->lat, st->lon, lat, lon);
+        double a1 = dd__vf_acl(t, d1), a2 = dd__vf_acl(t, d2);
+        acl = a1 < a2 ? a1 : a2;
+        dist = a1 < a2 ? d1 : d2;
+        if (tl->weight > acl + VF_EPS)
+            dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, -1, x->stop_line,
+                       x->stop_col,
+                       "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "
+                       "its %.0f km hop %s %s",
+                       sid, tl->weight, t->id, acl, dist / 1000, a1 < a2 ? "to" : "from",
+                       st->id);
+    } else if (tl->weight > acl + VF_EPS) {
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "
                    "%.0f km",
                    sid, tl->weight, t->id, acl, dist / 1000);
+    }
     if (fabs(x->weight_kg - tl->weight) > VF_KG_TOL)
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: weight_kg %.1f stated, %.1f recomputed", sid, x->weight_kg,

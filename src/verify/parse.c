@@ -41,7 +41,7 @@ typedef struct prd {
     size_t n_sorties, n_clearances;
     bool has_sorties, has_clearances; /* the arrays are there to refer to */
     bool has_as_of;                   /* the plan states when its history ends */
-    idmap cargo, people, tasks, sites, hubs, aircraft, milestones;
+    idmap cargo, people, tasks, sites, hubs, stops, aircraft, milestones;
 } prd;
 
 /* The reading shelf's getters (read/jget.h) on the plan file. */
@@ -82,6 +82,7 @@ static const char *get_people(const dd_scenario *s, size_t i) { return s->people
 static const char *get_task(const dd_scenario *s, size_t i) { return s->tasks[i].id; }
 static const char *get_site(const dd_scenario *s, size_t i) { return s->sites[i].id; }
 static const char *get_hub(const dd_scenario *s, size_t i) { return s->hubs[i].id; }
+static const char *get_stop(const dd_scenario *s, size_t i) { return s->stops[i].id; }
 static const char *get_aircraft(const dd_scenario *s, size_t i) { return s->aircraft[i].id; }
 static const char *get_ms(const dd_scenario *s, size_t i)
 {
@@ -295,7 +296,8 @@ static const char *const sortie_keys[] = {"id",        "aircraft",        "tail"
                                           "leg",       "ferry",           "arrival_at_site",
                                           "departure", "arrival",         "departure_local",
                                           "clearance", "load",            "departed",
-                                          NULL};
+                                          "stop",      NULL};
+static const char *const stop_keys[] = {"id", "arrival", "departure", NULL};
 static const char *const ferry_keys[] = {"from", "departure", "arrival", "passengers", NULL};
 static const char *const load_keys[] = {"weight_kg", "acl_kg", "pallets", "cargo",
                                         "passengers", "floor_m", "seats_available", NULL};
@@ -356,6 +358,26 @@ static void read_route(prd *r, const dd_ynode *e, const char *p, vsortie *x)
              "do not chain)");
 }
 
+/* An en-route fuel stop (optional): the stop and the times on the
+ * ground there. */
+static void read_stop(prd *r, const dd_ynode *e, const char *p, vsortie *x)
+{
+    if (!lookup(e, "stop"))
+        return;
+    const dd_ynode *st = get_obj(r, e, p, "stop", stop_keys);
+    if (!st)
+        return;
+    char q[PATHN];
+    subpath(q, p, "stop");
+    x->stop_line = st->line;
+    x->stop_col = st->col;
+    x->stop = get_ref(r, st, q, "id", &r->stops, "stop");
+    get_time(r, st, q, "arrival", false, &x->stop_arr);
+    get_time(r, st, q, "departure", false, &x->stop_dep);
+    if (x->to_site >= 0)
+        perr(r, st, q, "a leg inside the country flies direct: it has no stop");
+}
+
 static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
 {
     char p[PATHN];
@@ -363,6 +385,7 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     x->line = e->line;
     x->col = e->col;
     x->type = x->site = x->dest = x->ferry_from = x->to_site = x->leg = x->onward = -1;
+    x->stop = -1;
     if (!object(r, e, p, sortie_keys))
         return;
     if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)
@@ -376,6 +399,7 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     get_time(r, e, p, "arrival_at_site", false, &x->at_site);
     get_time(r, e, p, "departure", false, &x->dep);
     get_time(r, e, p, "arrival", false, &x->arr);
+    read_stop(r, e, p, x);
     /* optional: only a re-plan's history has it (docs/plan-format.md) */
     if (lookup(e, "departed") && get_bool(r, e, p, "departed", &x->departed) && x->departed &&
         !r->has_as_of) {
@@ -950,6 +974,7 @@ dd_status dd__verify_parse(const dd_scenario *s, dd_arena *arena, const char *fi
         !idmap_build(&r, &r.tasks, s->n_tasks, get_task) ||
         !idmap_build(&r, &r.sites, s->n_sites, get_site) ||
         !idmap_build(&r, &r.hubs, s->n_hubs, get_hub) ||
+        !idmap_build(&r, &r.stops, s->n_stops, get_stop) ||
         !idmap_build(&r, &r.aircraft, s->n_aircraft, get_aircraft) ||
         !idmap_build(&r, &r.milestones, s->agreement.n_milestones, get_ms))
         return DD_ENOMEM;

@@ -555,6 +555,7 @@ dd_status dd_verify_plan(const dd_scenario *s, const char *plan_path, const char
     dd__vf_check_sites(&c);
     dd__vf_check_goals(&c);
     dd__vf_check_legs(&c);
+    dd__vf_check_stops(&c);
     for (size_t i = 0; i < p.n_sorties; i++)
         for (size_t k = 0; k < p.sorties[i].n_pax; k++)
             r->people_moved += p.sorties[i].pax[k].count;

@@ -49,6 +49,11 @@ typedef struct vsortie {
      * the leg carried; `onward` is a leg's onward sortie (-1: none) */
     int32_t to_site, leg, onward;
     uint32_t leg_line, leg_col;
+    /* an en-route fuel stop (docs/plan-format.md): stops[stop] (-1: the
+     * sortie flies direct), landed at stop_arr, off again at stop_dep */
+    int32_t stop;
+    dd_time stop_arr, stop_dep;
+    uint32_t stop_line, stop_col;
     int64_t tail;
     int32_t ferry_from;
     dd_time ferry_dep, ferry_arr;
@@ -355,6 +360,7 @@ void dd__vf_check_releases(vctx *c);
 void dd__vf_check_sites(vctx *c);      /* security, exit, ceiling */
 void dd__vf_check_goals(vctx *c);      /* check_goal.c: deadline, close_by, milestones */
 void dd__vf_check_legs(vctx *c);       /* check_legs.c: legs inside the country */
+void dd__vf_check_stops(vctx *c);      /* check_stops.c: en-route fuel stops */
 /* When what sortie x carries leaves the country: its onward sortie's
  * departure for a leg, else its own. */
 dd_time dd__vf_out_time(const vplan *p, const vsortie *x);

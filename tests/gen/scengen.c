@@ -26,6 +26,7 @@ typedef struct gen {
     dd_rng crews; /* crews and utilisation: their own stream too */
     dd_rng hubs;  /* hubs' people a day: their own stream too */
     dd_rng legs;  /* sites' via (legs inside the country): their own stream */
+    dd_rng stops; /* en-route fuel stops: their own stream */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -198,6 +199,7 @@ typedef struct scen {
     int task_site[64];
     int n_over; /* overflight countries OA, OB, ... */
     bool any_via; /* a site leaves through S1: no phases (S1 is in the first) */
+    int n_stops;  /* en-route fuel stops T1, T2 (and shorter range_payload curves) */
 } scen;
 
 static FILE *open_in(const char *dir, const char *name)
@@ -413,6 +415,29 @@ static void write_phases(gen *g, const scen *sc, FILE *f)
     fprintf(f, "]\n");
 }
 
+/* En-route fuel stops, on their own stream (a quarter of the scenarios,
+ * whose types' range_payload curves, when they have one, then fall to
+ * nothing before the far hubs): between the sites and the hubs, now and
+ * then with a ramp, a ground time of their own, a country that clears
+ * the landing. */
+static void write_stops(gen *g, scen *sc, FILE *f)
+{
+    if (sc->n_stops == 0)
+        return;
+    fprintf(f, "stops:\n");
+    for (int i = 0; i < sc->n_stops; i++) {
+        double lat = 20 + 12 * dd_rng_double(&g->stops), lon = 15 * dd_rng_double(&g->stops);
+        fprintf(f, "  - id: T%d\n    icao: ES%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
+                lat, lon);
+        if (dd_rng_below(&g->stops, 100) < 40)
+            fprintf(f, "    mog: %d\n", 1 + (int)dd_rng_below(&g->stops, 3));
+        if (dd_rng_below(&g->stops, 100) < 50)
+            fprintf(f, "    ground_time: %dm\n", 45 + 15 * (int)dd_rng_below(&g->stops, 8));
+        if (sc->n_over > 0 && dd_rng_below(&g->stops, 100) < 50)
+            fprintf(f, "    country: O%c\n", 'A' + (int)dd_rng_below(&g->stops, (uint64_t)sc->n_over));
+    }
+}
+
 static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
 {
     char t[24], a[32];
@@ -426,8 +451,15 @@ static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
         fprintf(f, "    acl: %s\n", a);
         if (chance(g, 0.3)) {
             fprintf(f, "    range_payload:\n");
-            fprintf(f, "      - {range: 2000 nm, payload: %.0f kg}\n", ty->acl);
-            fprintf(f, "      - {range: 3500 nm, payload: %.0f kg}\n", ty->acl * 0.55);
+            if (sc->n_stops > 0) {
+                /* with fuel stops: a curve that does not reach far hubs */
+                fprintf(f, "      - {range: 1000 nm, payload: %.0f kg}\n", ty->acl);
+                fprintf(f, "      - {range: 1800 nm, payload: %.0f kg}\n", ty->acl * 0.4);
+                fprintf(f, "      - {range: 2200 nm, payload: 0 kg}\n");
+            } else {
+                fprintf(f, "      - {range: 2000 nm, payload: %.0f kg}\n", ty->acl);
+                fprintf(f, "      - {range: 3500 nm, payload: %.0f kg}\n", ty->acl * 0.55);
+            }
         }
         fprintf(f, "    pallet_positions: %d\n    seats: %d\n", ty->positions, ty->seats);
         if (chance(g, 0.8))
@@ -572,6 +604,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     dd_rng_seed(&g->crews, seed, 0xc4e3);
     dd_rng_seed(&g->hubs, seed, 0x4b5d);
     dd_rng_seed(&g->legs, seed, 0x1e95);
+    dd_rng_seed(&g->stops, seed, 0x5709);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
@@ -580,6 +613,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     g->lb = chance(g, 0.5);
     scen sc0, *sc = &sc0;
     memset(sc, 0, sizeof *sc);
+    sc->n_stops = dd_rng_below(&g->stops, 100) < 25 ? 1 + (int)dd_rng_below(&g->stops, 2) : 0;
     int n_cargo, n_groups, max_group;
     switch (size) {
     case SG_TINY:
@@ -659,6 +693,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
             fprintf(f, "    people_per_day: %d\n",
                     dd_rng_below(&g->hubs, 10) == 0 ? 0 : 20 + (int)dd_rng_below(&g->hubs, 400));
     }
+    write_stops(g, sc, f);
     write_aircraft(g, sc, f, n_dest);
     if (chance(g, 0.35)) {
         fprintf(f, "commercial:\n");

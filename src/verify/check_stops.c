@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * En-route fuel stops (docs/verify.md, kind `stop`; issue 18): a sortie
+ * whose plan-file entry has a `stop` lands at that stop on its way to its
+ * destination, stays on the ground there at least the stop's ground time
+ * (its own, else the type's), and takes off again; at every instant the
+ * aircraft on a stop's ground are at most the stop's MOG.
+ *
+ * The other checks see the stop too: each hop's flight time (kind
+ * `itinerary`, check_air.c), the weight aboard against the smaller of the
+ * two hops' cabin loads (kind `stop`, check_load.c), and the clearance of
+ * the stop's country as an overflight (its lead time and daily cap, kind
+ * `overflight`, check_hub.c). Crew duty and utilisation run from
+ * departure to block-in at the destination, the stop included.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "verify/verify_int.h"
+
+typedef struct stop_ctx {
+    int32_t k;
+} stop_ctx;
+
+static void stop_over(vctx *c, const void *ctx, dd_time at, int64_t busy, int32_t sortie)
+{
+    const dd_stop *st = &c->s->stops[((const stop_ctx *)ctx)->k];
+    const vsortie *x = &c->p->sorties[sortie];
+    char when[32];
+    dd__vf_time(c, at, when, sizeof when);
+    dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, dd_scenario_day(c->s, at),
+               x->stop_line, x->stop_col,
+               "stop %s at %s: %lld aircraft on the ground (sortie %lld lands); the stop's MOG "
+               "is %d",
+               st->id, when, (long long)busy, (long long)x->id, st->mog);
+}
+
+static void check_ramp(vctx *c, int32_t k, vev *ev)
+{
+    const vplan *p = c->p;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const vsortie *x = &p->sorties[i];
+        if (x->stop != k)
+            continue;
+        dd_time to = x->stop_dep > x->stop_arr ? x->stop_dep : x->stop_arr + 1;
+        ev[n++] = (vev){x->stop_arr, 1, (int32_t)i};
+        ev[n++] = (vev){to, -1, (int32_t)i};
+    }
+    stop_ctx sc = {k};
+    dd__vf_sweep(c, ev, n, c->s->stops[k].mog, stop_over, &sc);
+}
+
+static void check_ground(vctx *c, const vsortie *x)
+{
+    const dd_stop *st = &c->s->stops[x->stop];
+    const dd_aircraft *t = &c->s->aircraft[x->type];
+    dd_time need = st->ground_time >= 0 ? st->ground_time : t->ground_time;
+    if (x->stop_dep - x->stop_arr >= need)
+        return;
+    char u[32], w[32];
+    dd__vf_dur(x->stop_dep - x->stop_arr, u, sizeof u);
+    dd__vf_dur(need, w, sizeof w);
+    dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, -1, x->stop_line, x->stop_col,
+               "sortie %lld: %s on the ground at stop %s; it needs %s", (long long)x->id, u,
+               st->id, w);
+}
+
+void dd__vf_check_stops(vctx *c)
+{
+    const dd_scenario *s = c->s;
+    const vplan *p = c->p;
+    if (s->n_stops == 0 || p->n_sorties == 0)
+        return;
+    for (size_t i = 0; i < p->n_sorties; i++)
+        if (p->sorties[i].stop >= 0) {
+            c->fact = dd__vf_history(c, (int32_t)i, -1);
+            check_ground(c, &p->sorties[i]);
+            c->fact = false;
+        }
+    vev *ev = malloc(2 * p->n_sorties * sizeof *ev);
+    if (!ev) {
+        c->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < s->n_stops; k++)
+        if (s->stops[k].mog >= 0)
+            check_ramp(c, (int32_t)k, ev);
+    free(ev);
+}
