@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gen_mid.h"
+
 #include <drawdown/plan.h>
 #include <drawdown/replan.h>
 #include <drawdown/scenario.h>
@@ -71,7 +73,8 @@ static int teardown(void **state)
 }
 
 /* The state "as planned": nothing has left, each sortie carries its own
- * load, ready when its load is, holding its planned clearance window. */
+ * load, ready when its load and its people's manifests are, holding its
+ * planned clearance window. */
 static void as_planned(fixture *fx, bool windows)
 {
     const dd_plan *p = fx->p;
@@ -81,6 +84,16 @@ static void as_planned(fixture *fx, bool windows)
         e->departed = DD_TIME_NONE;
         e->carries = (int32_t)f;
         e->ready = so->load >= 0 ? p->loads->loads[so->load].ready : DD_TIME_NONE;
+        /* people aboard need their manifest lead time, as in the
+         * simulation's state */
+        for (size_t k = 0; k < so->n_pax; k++) {
+            dd_time rel = p->released[so->pax[k].people];
+            if (rel == DD_TIME_NONE)
+                continue;
+            rel += p->scenario->agreement.personnel.manifest_lead;
+            if (e->ready == DD_TIME_NONE || rel > e->ready)
+                e->ready = rel;
+        }
         e->window_from = e->window_to = DD_TIME_NONE;
         if (windows && so->clearance >= 0) {
             e->window_from = p->clearances[so->clearance].window_from;
@@ -813,6 +826,38 @@ static void test_incremental_histories(void **state)
     fx->out = saved;
 }
 
+/* The same over a mid-size generated scenario (bench/gen: 3 sites, about
+ * 240 sorties, two types of 200 and 100 tails), where the incremental
+ * runs place only what no longer fits among hundreds of kept sorties and
+ * many tails' timelines: every re-plan verified, and some sorties kept. */
+static void test_incremental_histories_generated(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd_replan_genXXXXXX";
+    char path[600];
+    dd_test_gen_mid(dir, path, sizeof path);
+    fixture fx = {0};
+    fx.s = load(path);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    assert_int_equal(dd_plan_build(fx.s, &o, &fx.p), DD_OK);
+    assert_true(fx.p->n_sorties > 128);
+    for (size_t a = 0; a < fx.s->n_aircraft; a++)
+        assert_true(dd_aircraft_tails_max(&fx.s->aircraft[a]) <= 512); /* run_history's arrays */
+    fx.x = calloc(fx.p->n_sorties, sizeof *fx.x);
+    dd_replan_sortie *out = calloc(fx.p->n_sorties, sizeof *out);
+    fx.out = out; /* run_history points it at its own */
+    uint64_t kept = 0;
+    for (uint64_t seed = 1; seed <= 2; seed++)
+        kept += run_history(&fx, seed, 20);
+    assert_true(kept > fx.p->n_sorties);
+    free(fx.x);
+    free(out);
+    dd_plan_free(fx.p);
+    dd_scenario_free(fx.s);
+    dd_test_gen_mid_remove(dir);
+}
+
 /* Nothing changed since the plan: the incremental run keeps it whole. */
 static void test_incremental_keeps_plan(void **state)
 {
@@ -900,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_request_contents),
         cmocka_unit_test(test_incremental_keeps_plan),
         cmocka_unit_test(test_incremental_histories),
+        cmocka_unit_test(test_incremental_histories_generated),
         cmocka_unit_test(test_crews_after_flown),
         cmocka_unit_test(test_incremental_crews_hours_weekly),
     };

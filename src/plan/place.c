@@ -1049,6 +1049,12 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     tp->soonest = tp->crew_next = INT64_MAX;
     for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
         const dd__tail *tl = &st->tails[rq->aircraft][k];
+        dd__tail tv;
+        if (st->tail_view) { /* an incremental re-plan's timelines */
+            tv = *tl;
+            st->tail_view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
+            tl = &tv;
+        }
         if (tl->free_at >= INT64_MAX / 8)
             continue;
         int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
@@ -1511,7 +1517,10 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             continue;
         }
         if (probe) {
-            const dd__tail *tl = &st->tails[rq->aircraft][tp.best];
+            dd__tail tv = st->tails[rq->aircraft][tp.best];
+            if (st->tail_view)
+                st->tail_view(st->tail_view_ctx, rq->aircraft, tp.best, a, t, hub, out_min, &tv);
+            const dd__tail *tl = &tv;
             *probe = (dd_sortie){.aircraft = rq->aircraft, .tail = tp.best, .site = rq->site,
                                  .hub = hub, .ferry_from = tl->hub,
                                  .ferry_departure = a - ferry_minutes(st, rq->aircraft,

@@ -96,6 +96,15 @@ typedef struct dd__state {
     /* the sorties placed */
     dd_sortie *sorties;
     size_t n_sorties, cap_sorties;
+    /* An incremental re-plan's tails' timelines (replan_inc.c), else
+     * NULL: tail k of type a as the placement sees it for a ground time
+     * from `arr` and a departure at `dep` to `hub` (out_min there),
+     * written over *view (st->tails[a][k] on entry): free from where its
+     * gap starts, or, when the tail is not back in time for the sortie
+     * after that gap, from where its next gap starts (so not by arr). */
+    void (*tail_view)(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
+                      int32_t out_min, dd__tail *view);
+    void *tail_view_ctx;
 } dd__state;
 
 int32_t dd__flight_minutes(double dist_m, double cruise_mps);

@@ -131,7 +131,7 @@ void dd_replanner_free(dd_replanner *r)
     free(r->line_n);
     free(r->line_cap);
     free(r->gap);
-    free(r->near_min);
+    free(r->gapc);
     free(r->tail_off);
     free(r);
 }

@@ -4,37 +4,38 @@
  * docs/sim.md). A full re-plan places every sortie still on the ground
  * again, which on a theater of 58,000 sorties and a re-plan a day is
  * nearly all of a replication's cost, while a day's disruptions move a
- * few hundred of them. Here the last placement (the base plan before the
- * first run) is kept from a day D on, and the sorties before D, with
- * those whose placement no longer fits, are placed again by the full
- * re-plan's own steps (replan.c: matching, serial placement through
- * place.c) among the kept ones.
+ * few dozen of them. Here the last placement (the base plan before the
+ * first run) is kept, and the sorties whose placement no longer fits are
+ * placed again by the full re-plan's own steps (replan.c: matching,
+ * serial placement through place.c) among the kept ones.
  *
- * The cut: a sortie is placed again when its last placement no longer
- * fits the state (outside the clearance window it holds, its load not
- * ready, its airfield closed) or it leaves before a day D (today and the
- * lead time ahead: a ready load can take the slot of a late one); the
- * others are kept. Every kept sortie is booked in the placement's state as
- * placed (dd__state_hold: its day under the daily and weekly caps, its
- * ground time on the ramp, its crews' duty and rest, its tail's flying
- * hours, its hub), so the placement sees the plan around it.
+ * What moves: a sortie whose last placement no longer fits the state
+ * (overdue: its departure past and it still on the ground; outside the
+ * clearance window it holds; its load not ready; its airfield closed).
+ * Nothing else is placed again, not even the sorties of the same day or
+ * airfield: every one placed again without need re-files requests and
+ * moves the plan (docs/sim.md). Every kept sortie is booked in the
+ * placement's state as placed (dd__state_hold: its day under the daily
+ * and weekly caps, its ground time on the ramp, its crews' duty and rest,
+ * its tail's flying hours, its hub), so the placement sees the plan
+ * around it.
  *
  * Tails: each tail's kept sorties form a chain, given first to a tail
  * that reaches its first sortie in time from where the tail is now
  * (assign_tails: latest reach first, as place.c picks tails; a chain that
  * finds none has its first sortie placed again). Each tail then has a
  * timeline of sorties, and a sortie placed again goes into a gap of one:
- * place.c's placement sees each tail free from the end of the sortie
- * before the gap being tried (its hub and turn-round), the tail it picks
- * must be back in time for the sortie after the gap (ferrying to it), and
- * when not, that tail's next gap is tried (dd__replan_place_gap). The
- * departure found only moves later as gaps are passed over, so each try
- * starts where the last one stopped. A type whose crews, tail hours or
+ * place.c's placement sees each tail, at each departure it tries, as the
+ * gap of its timeline that departure falls in allows (tail_view: free
+ * from the end of the sortie before the gap, and only when it is back,
+ * turned round and ferried, in time for the sortie after it), so one
+ * placement finds the earliest departure in any tail's gap. A type whose crews, tail hours or
  * overflights are limited keeps every sortie's tail and ferry as booked
  * (its chains stay on their tails, a gap is taken only where the sortie
  * after it ferries from the hub it was booked from). The run is a full
  * one with nothing kept, with much to move, other caps than the last
- * run's, for tracking, or when a placement gives up on the gaps.
+ * run's, for tracking, or when a placement in the gaps is not what its
+ * probe found.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,6 @@
 /* Chains whose first sortie is placed again (no tail reaches it) before
  * the run places everything again: each costs a pass over the chains. */
 #define MAX_DROPS 64
-
-/* Probes one placement makes through the gaps before the run gives up
- * and places everything again. */
-#define MAX_GAP_TRIES 512
 
 static int32_t ferry_min(const dd__state *st, int32_t a, int32_t site, int32_t hub)
 {
@@ -82,8 +79,8 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->line_n = calloc(nt1, sizeof *r->line_n);
     r->line_cap = calloc(nt1, sizeof *r->line_cap);
     r->gap = malloc(nt1 * sizeof *r->gap);
-    r->near_min = malloc((s->n_aircraft * s->n_sites + 1) * sizeof *r->near_min);
-    if (!r->near_min || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
+    r->gapc = malloc(nt1 * sizeof *r->gapc);
+    if (!r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
         !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->line ||
         !r->line_n || !r->line_cap || !r->gap)
         return DD_ENOMEM;
@@ -93,16 +90,6 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     for (size_t a = 0; a < s->n_aircraft; a++)
         r->strict[a] = s->aircraft[a].utilisation > 0 || s->aircraft[a].crews >= 0 ||
                        s->agreement.clearance.n_overflight > 0;
-    /* the fewest minutes each type flies from each airfield to a hub */
-    for (size_t a = 0; a < s->n_aircraft; a++)
-        for (size_t i = 0; i < s->n_sites; i++) {
-            int32_t best = INT32_MAX;
-            for (size_t h = 0; h < s->n_hubs; h++) {
-                int32_t v = ferry_min(&r->st, (int32_t)a, (int32_t)i, (int32_t)h);
-                best = v < best ? v : best;
-            }
-            r->near_min[a * s->n_sites + i] = best == INT32_MAX ? 0 : best;
-        }
     dd_replanner_reset(r);
     return DD_OK;
 }
@@ -129,6 +116,8 @@ static bool fits(const dd_replanner *r, const dd_exec_state *x, size_t f)
     const dd_sortie *so = &r->prev[f];
     const dd_exec_sortie *e = &x->sorties[f];
     dd_time dep = so->departure;
+    if (dep < x->now)
+        return false; /* overdue: still on the ground */
     if (e->window_from == DD_TIME_NONE || e->window_to == DD_TIME_NONE ||
         dep < e->window_from || dep > e->window_to)
         return false;
@@ -292,10 +281,10 @@ static void gap_view(dd_replanner *r, int32_t a, size_t k)
     }
 }
 
-/* The first gap of tail t whose next sortie arrives after `after`. */
-static size_t gap_after(const dd_replanner *r, size_t t, dd_time after)
+/* The first gap of tail t in [b0, b1] whose next sortie arrives after
+ * `after` (b1 when none before it does). */
+static size_t gap_in(const dd_replanner *r, size_t t, size_t b0, size_t b1, dd_time after)
 {
-    size_t b0 = 0, b1 = r->line_n[t];
     while (b0 < b1) {
         size_t mid = b0 + (b1 - b0) / 2;
         if (r->line[t][mid].at <= after)
@@ -306,28 +295,32 @@ static size_t gap_after(const dd_replanner *r, size_t t, dd_time after)
     return b0;
 }
 
-/* The latest departure of q's for which tail t's gap could be long
- * enough: out to the nearest hub, turned round, out to the next sortie's
- * airfield from its nearest hub in time for it (INT64_MAX: the open gap
- * after the last). */
-static dd_time gap_deadline(const dd_replanner *r, size_t t, const dd__request *rq)
+/* The first gap of tail t whose next sortie arrives after `after`. */
+static size_t gap_after(const dd_replanner *r, size_t t, dd_time after)
 {
-    if (r->gap[t] >= r->line_n[t])
-        return INT64_MAX;
-    const int32_t *near = r->near_min + (size_t)rq->aircraft * r->st.s->n_sites;
-    const dd__replan_link *nx = &r->line[t][r->gap[t]];
-    return nx->at - near[nx->site] - near[rq->site] -
-           r->st.s->aircraft[rq->aircraft].ground_time;
+    return gap_in(r, t, 0, r->line_n[t], after);
 }
 
-/* Tail t's gap moved on past those too short for a departure of q's at
- * `from` or later; true when it moved. */
-static bool skip_short(dd_replanner *r, size_t t, const dd__request *rq, dd_time from)
+/* Tail t's gap r->gap[t] into r->gapc[t]. */
+static void set_gapc(dd_replanner *r, size_t t)
 {
-    size_t g0 = r->gap[t];
-    while (gap_deadline(r, t, rq) < from)
-        r->gap[t]++;
-    return r->gap[t] != g0;
+    size_t gi = r->gap[t];
+    dd__replan_gapc *c = &r->gapc[t];
+    c->free = r->tail_save[t].free_at;
+    c->hub = r->tail_save[t].hub;
+    if (gi > 0 && c->free < INT64_MAX / 8) {
+        c->free = r->line[t][gi - 1].free;
+        c->hub = r->line[t][gi - 1].hub;
+    }
+    c->next_at = INT64_MAX;
+    if (gi < r->line_n[t]) {
+        const dd__replan_link *nx = &r->line[t][gi];
+        c->next_at = nx->at;
+        c->next_free = nx->free;
+        c->next_site = nx->site;
+        c->next_hub = nx->hub;
+        c->next_ferry_from = nx->ferry_from;
+    }
 }
 
 /* Does q, on tail t in its gap, leave the tail back in time for the
@@ -345,56 +338,44 @@ static bool gap_fits(const dd_replanner *r, size_t t, const dd_sortie *q)
            nx->at;
 }
 
-/* Every tail of q's type past the gaps too short from `from` on (views
- * updated, all of them with all_views); returns the earliest deadline of
- * the gaps they are at. */
-static dd_time skip_all(dd_replanner *r, const dd__request *rq, dd_time from, bool all_views)
+/* The placement's view of a tail (dd__state's tail_view) while an
+ * incremental run places a sortie: the gap of its timeline that a ground
+ * time from `arr` falls in (the sortie after it arrives later), free from
+ * the end of the sortie before it; when the sortie leaving at `dep` would
+ * not be back (turned round, ferried) in time for the sortie after the
+ * gap, the tail is seen free only from the end of that one: a later
+ * departure in this gap comes back later still, so the next gap is the
+ * soonest this tail can take it (the placement's next try). Each tail's
+ * gap (r->gap) is a cursor: a placement's tries only move later. */
+static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
+                      int32_t out_min, dd__tail *view)
 {
-    int32_t a = rq->aircraft;
-    size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
-    dd_time first = INT64_MAX;
-    for (size_t k = 0; k < nk; k++) {
-        if (skip_short(r, off + k, rq, from) || all_views)
-            gap_view(r, a, k);
-        dd_time d = gap_deadline(r, off + k, rq);
-        first = d < first ? d : first;
+    dd_replanner *r = ctx;
+    size_t t = r->tail_off[a] + (size_t)k;
+    const dd__replan_gapc *c = &r->gapc[t];
+    if (arr >= c->next_at) {
+        /* a placement's ground times only move later: so does each tail's
+         * gap (galloping past the sorties before arr) */
+        size_t lo = r->gap[t] + 1, step = 1, n = r->line_n[t];
+        while (lo + step - 1 < n && r->line[t][lo + step - 1].at <= arr) {
+            lo += step;
+            step *= 2;
+        }
+        r->gap[t] = gap_in(r, t, lo, lo + step - 1 < n ? lo + step - 1 : n, arr);
+        set_gapc(r, t);
     }
-    return first;
-}
-
-/* The earliest departure for rq in the tails' gaps, into *q (changing
- * nothing but the tails' views); each tail's gap of it in r->gap. The
- * placement's probe sees each tail free from the end of the sortie before
- * its gap; when the tail it picks is not back in time for the sortie
- * after the gap, that tail moves on to its next gap and the probe starts
- * again from the departure it found (a tail only gets busier as its gaps
- * are passed over: no sooner departure fits later probes either). */
-static dd_status find_gap(dd_replanner *r, const dd__request *rq, dd_sortie *q)
-{
-    int32_t a = rq->aircraft;
-    size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
-    for (size_t k = 0; k < nk; k++)
-        r->gap[off + k] = gap_after(r, off + k, rq->ready);
-    dd__request one = *rq;
-    dd_time first_dead = skip_all(r, rq, one.ready, true);
-    for (int it = 0; it < MAX_GAP_TRIES; it++) {
-        dd_status rc = dd__place_probe_sortie(&r->st, &one, r->base->loads, q);
-        if (rc != DD_OK)
-            return rc;
-        size_t t = off + (size_t)q->tail;
-        if (gap_fits(r, t, q))
-            return DD_OK;
-        r->gap[t]++;
-        one.ready = q->departure;
-        skip_short(r, t, rq, one.ready);
-        gap_view(r, a, (size_t)q->tail);
-        dd_time d = gap_deadline(r, t, rq);
-        first_dead = d < first_dead ? d : first_dead;
-        if (one.ready > first_dead) /* gaps too short from here on */
-            first_dead = skip_all(r, rq, one.ready, false);
+    view->free_at = c->free;
+    view->hub = c->hub;
+    if (c->free >= INT64_MAX / 8 || c->next_at == INT64_MAX)
+        return; /* not there, or the open gap after the last */
+    bool back = hub >= 0 && (!r->strict[a] || c->next_ferry_from == hub) &&
+                dep + out_min + r->st.s->aircraft[a].ground_time +
+                        ferry_min(&r->st, a, c->next_site, hub) <=
+                    c->next_at;
+    if (!back) {
+        view->free_at = c->next_free;
+        view->hub = c->next_hub;
     }
-    r->gap_fail = true;
-    return DD_EINFEASIBLE;
 }
 
 dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
@@ -404,12 +385,23 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
     size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
     if (r->gap_fail)
         return DD_EINFEASIBLE; /* the run goes in full: no more probes */
+    /* the earliest departure for rq in the tails' gaps */
     dd_sortie q;
-    dd_status rc = find_gap(r, rq, &q);
+    dd_time a0 = rq->ready - st->s->aircraft[a].ground_time; /* no sooner */
+    for (size_t k = 0; k < nk; k++) {
+        r->gap[off + k] = gap_after(r, off + k, a0);
+        set_gapc(r, off + k);
+    }
+    st->tail_view = tail_view;
+    st->tail_view_ctx = r;
+    dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);
+    st->tail_view = NULL;
+    st->tail_view_ctx = NULL;
     if (rc != DD_OK)
         return rc;
-    /* placed there, on that tail alone */
+    /* placed there, on that tail alone, seen free from the start of its gap */
     size_t t = off + (size_t)q.tail;
+    r->gap[t] = gap_after(r, t, q.arrival_at_site);
     for (size_t k = 0; k < nk; k++)
         if (off + k != t)
             st->tails[a][k].free_at = INT64_MAX / 4;
@@ -457,14 +449,6 @@ static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
         }
 }
 
-/* Days past today a run places again at least: the requests in flight
- * (filed a lead time ahead) and tomorrow. */
-static int32_t horizon_days(const dd_replanner *r)
-{
-    dd_time lead = r->terms.lead_time > 0 ? r->terms.lead_time : 0;
-    return 1 + (int32_t)((lead + DD_MINUTES_PER_DAY - 1) / DD_MINUTES_PER_DAY);
-}
-
 /* The run as a full one, every sortie on the ground (r->ground) placed
  * again. */
 static dd_status in_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t m)
@@ -473,18 +457,14 @@ static dd_status in_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sort
     return dd__replan_full(r, x, out, m);
 }
 
-/* Which sorties are kept (r->seen: they fit and leave from the cut on,
- * and their chain finds a tail now), with their tails; false when too
- * many chains find none. */
-static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, dd_time cut,
-                             bool *ok_out)
+/* Which sorties are kept (r->seen: they fit, and their chain finds a
+ * tail now), with their tails; false when too many chains find none. */
+static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, bool *ok_out)
 {
     const dd_scenario *s = r->base->scenario;
     *ok_out = false;
-    for (size_t i = 0; i < m; i++) {
-        size_t f = r->ground[i];
-        r->seen[f] = r->keep[f] && r->prev[f].departure >= cut;
-    }
+    for (size_t i = 0; i < m; i++)
+        r->seen[r->ground[i]] = r->keep[r->ground[i]];
     /* the tails now, as the placement's state starts */
     dd_status rc = dd__replan_reset(r, x);
     if (rc != DD_OK)
@@ -533,9 +513,8 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     }
     if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
         return in_full(r, x, out, m);
-    int32_t d = dd_scenario_day(s, x->now) + horizon_days(r);
     bool ok;
-    rc = choose_kept(r, x, m, dd_scenario_day_start(s, d), &ok);
+    rc = choose_kept(r, x, m, &ok);
     if (rc != DD_OK || !ok) {
         r->have_prev = rc == DD_OK && r->have_prev;
         return rc != DD_OK ? rc : in_full(r, x, out, m);

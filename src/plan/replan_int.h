@@ -23,6 +23,14 @@ typedef struct dd__replan_link {
     bool kept;
 } dd__replan_link;
 
+/* A tail's gap as a placement sees it (replan_inc.c): free from `free`
+ * at `hub`, until the sortie after the gap (next_*; next_at INT64_MAX
+ * for the open gap after the last). */
+typedef struct dd__replan_gapc {
+    dd_time free, next_at, next_free;
+    int32_t hub, next_site, next_hub, next_ferry_from;
+} dd__replan_gapc;
+
 struct dd_replanner {
     const dd_plan *base;
     dd__terms terms;
@@ -69,7 +77,7 @@ struct dd_replanner {
     dd__replan_link **line;
     size_t *line_n, *line_cap;
     size_t *gap;         /* per tail: the gap of its timeline a placement tries */
-    int32_t *near_min;   /* per type and airfield: minutes to the nearest hub */
+    dd__replan_gapc *gapc; /* per tail: that gap (a placement reads it for every try) */
     size_t n_kept_ground; /* r->ground[0..m) of this run */
     bool hold;           /* the placement holds the kept sorties (r->seen) and
                           * places in the tails' gaps */
