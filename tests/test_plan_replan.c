@@ -44,10 +44,12 @@ typedef struct fixture {
     dd_replan_sortie *out;
 } fixture;
 
-static int setup(void **state)
+/* A fixture of the plan of the scenario at `path` (no relaxation), with
+ * a replanner of it and room for a state and a re-plan. */
+static fixture *fixture_of(const char *path)
 {
     fixture *fx = calloc(1, sizeof *fx);
-    fx->s = load(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
+    fx->s = load(path);
     dd_plan_options o;
     dd_plan_options_init(&o);
     o.relax = false;
@@ -56,7 +58,12 @@ static int setup(void **state)
     assert_int_equal(dd_replanner_new(fx->p, &fx->r), DD_OK);
     fx->x = calloc(fx->p->n_sorties, sizeof *fx->x);
     fx->out = calloc(fx->p->n_sorties, sizeof *fx->out);
-    *state = fx;
+    return fx;
+}
+
+static int setup(void **state)
+{
+    *state = fixture_of(DD_SOURCE_DIR "/examples/niger-2024/scenario.yaml");
     return 0;
 }
 
@@ -930,6 +937,54 @@ static void test_closed_hub(void **state)
     dd_scenario_free(s);
 }
 
+/* En-route fuel stops (issue 18; tests/data/plan/stopsmany: every
+ * sortie lands at stop AA, whose ramp holds one aircraft and whose
+ * country clears 3 landings a day, or at BB): random histories re-planned
+ * each day, incrementally and in full, and every re-plan verified (the
+ * stop's ramp, its clearance, its times moved with the departure); the
+ * departed sorties keep their stops, the re-placed ones fly through one
+ * too. */
+static int setup_stops(void **state)
+{
+    *state = fixture_of(DD_SOURCE_DIR "/tests/data/plan/stopsmany/scenario.yaml");
+    return 0;
+}
+
+static void test_stop_histories(void **state)
+{
+    fixture *fx = *state;
+    size_t stops = 0;
+    for (size_t f = 0; f < fx->p->n_sorties; f++)
+        stops += fx->p->sorties[f].stop > 0;
+    assert_int_equal(stops, fx->p->n_sorties); /* the hub is out of range */
+    dd_replan_sortie *saved = fx->out;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        run_history(fx, seed, 12);
+    assert_int_equal(run_history(fx, 5, 8), run_history(fx, 5, 8));
+    fx->out = saved;
+    /* the first sortie left 37 minutes late: its stop moves with it */
+    as_planned(fx, true);
+    const dd_sortie *b = &fx->p->sorties[0];
+    fx->x[0].departed = b->departure + 37;
+    dd_exec_state x = {.now = b->departure + 97, .sorties = fx->x};
+    dd_replanner *r = NULL;
+    assert_int_equal(dd_replanner_new(fx->p, &r), DD_OK);
+    assert_int_equal(dd_replanner_run(r, &x, fx->out), DD_OK);
+    dd_plan *np = NULL;
+    assert_int_equal(dd_replanner_plan(r, &x, fx->out, &np), DD_OK);
+    assert_true(np->sorties[0].departed);
+    assert_int_equal(np->sorties[0].departure, b->departure + 37);
+    assert_int_equal(np->sorties[0].stop, b->stop);
+    assert_int_equal(np->sorties[0].stop_arrival, b->stop_arrival + 37);
+    assert_int_equal(np->sorties[0].stop_departure, b->stop_departure + 37);
+    dd_plan_free(np);
+    assert_verified(r, &x, fx->out);
+    dd_replanner_free(r);
+    /* from the middle of the plan, a late load moving the next sortie */
+    after_flown(DD_SOURCE_DIR "/tests/data/plan/stopsmany/scenario.yaml", false);
+    after_flown(DD_SOURCE_DIR "/tests/data/plan/stopsmany/scenario.yaml", true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -953,6 +1008,10 @@ int main(void)
         cmocka_unit_test(test_caps_schedule),
         cmocka_unit_test(test_closed_hub),
     };
+    const struct CMUnitTest stops[] = {
+        cmocka_unit_test(test_stop_histories),
+    };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
-    return failed + cmocka_run_group_tests(caps, setup_caps, teardown);
+    failed += cmocka_run_group_tests(caps, setup_caps, teardown);
+    return failed + cmocka_run_group_tests(stops, setup_stops, teardown);
 }

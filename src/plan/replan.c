@@ -19,6 +19,21 @@ static dd_time max_t(dd_time a, dd_time b)
     return a > b ? a : b;
 }
 
+/* A planned sortie moved to leave d minutes later (earlier when d < 0):
+ * its ferry, its landing at its en-route fuel stop and its arrival with
+ * it. */
+static void shift_sortie(dd_sortie *so, dd_time d)
+{
+    so->ferry_departure += d;
+    so->arrival_at_site += d;
+    so->departure += d;
+    so->arrival += d;
+    if (so->stop > 0) {
+        so->stop_arrival += d;
+        so->stop_departure += d;
+    }
+}
+
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
 {
     *out = NULL;
@@ -26,10 +41,11 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         return DD_EARG;
     /* legs inside the country (issue 18) are not re-planned yet: a leg
      * flown and its onward sortie not is a state this replanner does not
-     * model */
+     * model (en-route fuel stops are: their times move with the
+     * departure, their ramps and clearances are booked) */
     for (size_t i = 0; i < base->n_sorties; i++)
-        if (base->sorties[i].kind != DD_SORTIE_OUT || base->sorties[i].stop > 0)
-            return DD_EINPUT; /* nor en-route fuel stops (their ramps) */
+        if (base->sorties[i].kind != DD_SORTIE_OUT)
+            return DD_EINPUT;
     dd_replanner *r = calloc(1, sizeof *r);
     if (!r)
         return DD_ENOMEM;
@@ -262,11 +278,7 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
         /* what it flew books its crew (duty and rest) and its tail's
          * hours, as planned but moved to when it left */
         dd_sortie flown = p->sorties[f];
-        dd_time shift = x->sorties[f].departed - flown.departure;
-        flown.ferry_departure += shift;
-        flown.arrival_at_site += shift;
-        flown.departure += shift;
-        flown.arrival += shift;
+        shift_sortie(&flown, x->sorties[f].departed - flown.departure);
         if (dd__state_book_flown(st, &flown) != DD_OK)
             return DD_ENOMEM;
     }
@@ -583,11 +595,7 @@ static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
     dd_time left = x->sorties[f].departed;
     if (left != DD_TIME_NONE) {
         *so = b->sorties[f];
-        dd_time d = left - so->departure;
-        so->ferry_departure += d;
-        so->arrival_at_site += d;
-        so->departure = left;
-        so->arrival += d;
+        shift_sortie(so, left - so->departure);
         *content = x->sorties[f].carries;
     } else {
         if (out[f].departure == DD_TIME_NONE || !r->prev_ok[f])
