@@ -421,7 +421,15 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sc.by = 1;
     sc.sec_content = x->keep_clearances ? r->sec : NULL; /* it keeps the last slots */
     merge_sort(&sc, r->slot, tmp, k);
-    for (size_t i = 0; i < k; i++) {
+    /* ... when every slot's route carries what it is handed: a slot placed
+     * through an en-route fuel stop, or to a farther hub, carries less
+     * than its type's best (else the contents stay as placed) */
+    bool carried = true;
+    for (size_t i = 0; i < k && carried; i++) {
+        const dd_sortie *so = &st->sorties[r->placed[r->cont[i]]];
+        carried = p->sorties[x->sorties[r->slot[i]].carries].weight_kg <= so->acl_kg;
+    }
+    for (size_t i = 0; i < k && carried; i++) {
         size_t f = r->cont[i];
         r->give[f] = (int32_t)r->slot[i];
         out[f].carries = x->sorties[r->slot[i]].carries;
