@@ -312,6 +312,20 @@ static int cmp_score(const score *a, const score *b)
     return 0;
 }
 
+/* Does each of the k placed slots r->cont[i] carry the content
+ * r->slot[i] would hand it? A slot placed through an en-route fuel stop,
+ * or to a farther hub, carries less than its type's best. */
+static bool routes_carry(const dd_replanner *r, const dd_exec_state *x, size_t k)
+{
+    const dd_plan *p = r->base;
+    for (size_t i = 0; i < k; i++) {
+        const dd_sortie *so = &r->st.sorties[r->placed[r->cont[i]]];
+        if (p->sorties[x->sorties[r->slot[i]].carries].weight_kg > so->acl_kg)
+            return false;
+    }
+    return true;
+}
+
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
  * steps 2 and 3 of docs/sim.md. */
 static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
@@ -421,14 +435,9 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sc.by = 1;
     sc.sec_content = x->keep_clearances ? r->sec : NULL; /* it keeps the last slots */
     merge_sort(&sc, r->slot, tmp, k);
-    /* ... when every slot's route carries what it is handed: a slot placed
-     * through an en-route fuel stop, or to a farther hub, carries less
-     * than its type's best (else the contents stay as placed) */
-    bool carried = true;
-    for (size_t i = 0; i < k && carried; i++) {
-        const dd_sortie *so = &st->sorties[r->placed[r->cont[i]]];
-        carried = p->sorties[x->sorties[r->slot[i]].carries].weight_kg <= so->acl_kg;
-    }
+    /* ... when every slot's route carries what it is handed (else the
+     * contents stay as placed) */
+    bool carried = routes_carry(r, x, k);
     for (size_t i = 0; i < k && carried; i++) {
         size_t f = r->cont[i];
         r->give[f] = (int32_t)r->slot[i];
