@@ -361,9 +361,10 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
 
 /* A log started with a plan that flies legs inside the country or
  * through en-route fuel stops (issue 18): the log keeps the plan (its
- * plan file has `has`); status re-plans through stops (exit 0, and the
- * plan it writes with -o passes the verifier), and says re-planning does
- * not handle legs yet (exit 2). */
+ * plan file has `has`); status re-plans through stops (exit 0; a sortie
+ * that left late keeps its stop, moved with it, and the plan it writes
+ * with -o passes the verifier), and says re-planning does not handle
+ * legs yet (exit 2). */
 static void track_replanned(const char *scenario, const char *has, bool legs)
 {
     char dir[] = "/tmp/dd-test-track-XXXXXX";
@@ -385,6 +386,19 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, has));
     run_free(&r);
+    if (!legs) {
+        /* sortie 1 (through BB, planned 07:15Z) left 37 minutes late */
+        char ev[64];
+        snprintf(ev, sizeof ev, "%s/ev.csv", dir);
+        FILE *e = fopen(ev, "w");
+        assert_non_null(e);
+        fputs("time,event,subject\n2024-06-01T07:52Z,departed,1\n", e);
+        fclose(e);
+        snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
+        r = run(args);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+    }
     snprintf(args, sizeof args, "status '%s' --at 2024-06-02T12:00Z -o '%s'", log, np);
     r = run(args);
     if (legs) {
@@ -401,7 +415,13 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
         assert_non_null(f);
         char *plan = slurp(f);
         fclose(f);
-        assert_non_null(strstr(plan, "\"stop\": {"));
+        /* its stop moved with it (planned 10:30Z-13:45Z) */
+        assert_non_null(strstr(plan, "\"departure\": \"2024-06-01T07:52Z\",\n      "
+                                     "\"departed\": true,\n      \"arrival\": "
+                                     "\"2024-06-01T16:33Z\",\n      \"stop\": {\n        "
+                                     "\"id\": \"BB\",\n        \"arrival\": "
+                                     "\"2024-06-01T11:07Z\",\n        \"departure\": "
+                                     "\"2024-06-01T14:22Z\""));
         free(plan);
     }
     run_free(&r);
