@@ -361,15 +361,18 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
 
 /* A log started with a plan that flies legs inside the country or
  * through en-route fuel stops (issue 18): the log keeps the plan (its
- * plan file has `has`), and status says re-planning does not handle them
- * yet (exit 2). */
-static void track_not_replanned(const char *scenario, const char *has)
+ * plan file has `has`); status re-plans through stops (exit 0; a sortie
+ * that left late keeps its stop, moved with it, and the plan it writes
+ * with -o passes the verifier), and says re-planning does not handle
+ * legs yet (exit 2). */
+static void track_replanned(const char *scenario, const char *has, bool legs)
 {
     char dir[] = "/tmp/dd-test-track-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char log[64], keys[64], args[512];
+    char log[64], keys[64], np[64], args[512];
     snprintf(log, sizeof log, "%s/l.log", dir);
     snprintf(keys, sizeof keys, "%s/keys", dir);
+    snprintf(np, sizeof np, "%s/np.json", dir);
     setenv("DRAWDOWN_KEYS", keys, 1);
     run_result r = run("keys new tester");
     assert_int_equal(r.status, 0);
@@ -383,12 +386,44 @@ static void track_not_replanned(const char *scenario, const char *has)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, has));
     run_free(&r);
-    snprintf(args, sizeof args, "status '%s'", log);
+    if (!legs) {
+        /* sortie 1 (through BB, planned 07:15Z) left 37 minutes late */
+        char ev[64];
+        snprintf(ev, sizeof ev, "%s/ev.csv", dir);
+        FILE *e = fopen(ev, "w");
+        assert_non_null(e);
+        fputs("time,event,subject\n2024-06-01T07:52Z,departed,1\n", e);
+        fclose(e);
+        snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
+        r = run(args);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+    }
+    snprintf(args, sizeof args, "status '%s' --at 2024-06-02T12:00Z -o '%s'", log, np);
     r = run(args);
-    assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "drawdown status: the plan flies legs inside the country (sites "
-                               "with via) or through en-route fuel stops, which re-planning does "
-                               "not handle yet\n");
+    if (legs) {
+        assert_int_equal(r.status, 2);
+        assert_string_equal(r.err, "drawdown status: the plan flies legs inside the country "
+                                   "(sites with via), which re-planning does not handle yet\n");
+    } else {
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+        snprintf(args, sizeof args, "verify '%s' '%s'", scenario, np);
+        r = run(args);
+        assert_int_equal(r.status, 0);
+        FILE *f = fopen(np, "rb");
+        assert_non_null(f);
+        char *plan = slurp(f);
+        fclose(f);
+        /* its stop moved with it (planned 10:30Z-13:45Z) */
+        assert_non_null(strstr(plan, "\"departure\": \"2024-06-01T07:52Z\",\n      "
+                                     "\"departed\": true,\n      \"arrival\": "
+                                     "\"2024-06-01T16:33Z\",\n      \"stop\": {\n        "
+                                     "\"id\": \"BB\",\n        \"arrival\": "
+                                     "\"2024-06-01T11:07Z\",\n        \"departure\": "
+                                     "\"2024-06-01T14:22Z\""));
+        free(plan);
+    }
     run_free(&r);
     snprintf(args, sizeof args, "rm -rf '%s'", dir);
     assert_int_equal(system(args), 0);
@@ -397,11 +432,31 @@ static void track_not_replanned(const char *scenario, const char *has)
 static void test_track_legs(void **state)
 {
     (void)state;
-    track_not_replanned(DD_TEST_DATA "/verify/legs/s.yaml", "\"to_site\": \"S1\"");
+    track_replanned(DD_TEST_DATA "/verify/legs/s.yaml", "\"to_site\": \"S1\"", true);
     /* the plan image (v6) keeps each sortie's stop */
-    track_not_replanned(DD_TEST_DATA "/verify/stops/s.yaml",
-                        "\"stop\": {\n        \"id\": \"AA\",\n        \"arrival\": "
-                        "\"2024-06-03T01:21Z\"");
+    track_replanned(DD_TEST_DATA "/verify/stops/s.yaml",
+                    "\"stop\": {\n        \"id\": \"AA\",\n        \"arrival\": "
+                    "\"2024-06-03T01:21Z\"",
+                    false);
+}
+
+/* simulate re-plans a plan through en-route fuel stops (issue 18):
+ * tests/data/plan/stopsmany denies requests and closes the airfield, so
+ * its replications re-plan. */
+static void test_simulate_stops(void **state)
+{
+    (void)state;
+    run_result r = run("simulate --replications 40 --threads 1 --no-sensitivity --replan "
+                       "incremental " DD_TEST_DATA "/plan/stopsmany/scenario.yaml");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    const char *at = strstr(r.out, "aborts, ");
+    assert_non_null(at);
+    at = strstr(at, "closures, ");
+    assert_non_null(at);
+    double replans = strtod(at + strlen("closures, "), NULL);
+    assert_true(replans > 0.5);
+    run_free(&r);
 }
 
 /* The tracking commands: start, add (a bad file adds nothing), log,
@@ -539,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_check_mini),
         cmocka_unit_test(test_track),
         cmocka_unit_test(test_track_legs),
+        cmocka_unit_test(test_simulate_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

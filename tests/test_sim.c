@@ -633,7 +633,8 @@ static void test_disruptions_errors(void **state)
 }
 
 /* Legs inside the country (issue 18) are not re-planned yet: the
- * simulation refuses a plan that has them, and the command says why. */
+ * simulation refuses a plan that has them, and the command says why;
+ * a plan through en-route fuel stops it runs. */
 static void test_legs_refused(void **state)
 {
     (void)state;
@@ -660,8 +661,18 @@ static void test_legs_refused(void **state)
     int rc = pclose(f);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
     assert_string_equal(buf, "drawdown simulate: the plan flies legs inside the country (sites "
-                             "with via) or through en-route fuel stops, which the simulation "
-                             "does not re-plan yet\n");
+                             "with via), which the simulation does not re-plan yet\n");
+    /* en-route fuel stops are re-planned: every sortie of
+     * tests/data/plan/stopsmany flies through one */
+    s = load("plan/stopsmany/scenario.yaml");
+    p = plan_of(s);
+    for (size_t i = 0; i < p->n_sorties; i++)
+        assert_true(p->sorties[i].stop > 0);
+    assert_int_equal(dd_sim_run(p, &o, &r), DD_OK);
+    assert_non_null(r);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
 }
 
 /* The command: JSON with p_deadline, progress never drawn when piped. */

@@ -931,9 +931,25 @@ static dd_status book_crew(dd__state *st, const dd_sortie *so)
     return ivset_add(st->s, &st->crew[a], from, to > from ? to : from + 1, need);
 }
 
+/* Does a sortie's route book anything beyond its site: overflight
+ * clearances, a hub's ramp, an en-route fuel stop's ramp and clearance? */
+static bool route_books(const dd_scenario *s)
+{
+    bool v = s->agreement.clearance.n_overflight > 0 || s->n_stops > 0;
+    for (size_t h = 0; h < s->n_hubs && !v; h++)
+        v = s->hubs[h].mog >= 0;
+    return v;
+}
+
 dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so)
 {
-    return book_crew(st, so);
+    if (book_crew(st, so) != DD_OK)
+        return DD_ENOMEM;
+    /* its route: a sortie still in the air (or on its stop's ramp) holds
+     * the ramps it lands on, and its clearances count on their day */
+    if (so->hub >= 0 && route_books(st->s))
+        return book_hub(st, so, st->s->aircraft[so->aircraft].ground_time);
+    return DD_OK;
 }
 
 static bool blackout(const dd_scenario *s, int32_t day)
@@ -978,10 +994,7 @@ dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
         return DD_ENOMEM;
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
         return DD_ENOMEM;
-    bool hubs_vary = s->agreement.clearance.n_overflight > 0;
-    for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
-        hubs_vary = s->hubs[h].mog >= 0;
-    if (hubs_vary && so->hub >= 0 && book_hub(st, so, ac->ground_time) != DD_OK)
+    if (route_books(s) && so->hub >= 0 && book_hub(st, so, ac->ground_time) != DD_OK)
         return DD_ENOMEM;
     return DD_OK;
 }

@@ -148,8 +148,9 @@ void dd__hub_pax_reset(dd__state *st);
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms);
 
 /* Book a sortie that has already flown against its type's crews and its
- * tail's utilisation (a re-plan's departed sorties), as dd__place books
- * the sorties it places. DD_ENOMEM. */
+ * tail's utilisation (a re-plan's departed sorties), and its route (its
+ * hub's and its en-route fuel stop's ramps, its overflight and stop
+ * clearances), as dd__place books the sorties it places. DD_ENOMEM. */
 dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so);
 
 /* Count a sortie that has already left on day `day` of `site` against

@@ -19,6 +19,21 @@ static dd_time max_t(dd_time a, dd_time b)
     return a > b ? a : b;
 }
 
+/* A planned sortie moved to leave d minutes later (earlier when d < 0):
+ * its ferry, its landing at its en-route fuel stop and its arrival with
+ * it. */
+static void shift_sortie(dd_sortie *so, dd_time d)
+{
+    so->ferry_departure += d;
+    so->arrival_at_site += d;
+    so->departure += d;
+    so->arrival += d;
+    if (so->stop > 0) {
+        so->stop_arrival += d;
+        so->stop_departure += d;
+    }
+}
+
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
 {
     *out = NULL;
@@ -26,10 +41,11 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         return DD_EARG;
     /* legs inside the country (issue 18) are not re-planned yet: a leg
      * flown and its onward sortie not is a state this replanner does not
-     * model */
+     * model (en-route fuel stops are: their times move with the
+     * departure, their ramps and clearances are booked) */
     for (size_t i = 0; i < base->n_sorties; i++)
-        if (base->sorties[i].kind != DD_SORTIE_OUT || base->sorties[i].stop > 0)
-            return DD_EINPUT; /* nor en-route fuel stops (their ramps) */
+        if (base->sorties[i].kind != DD_SORTIE_OUT)
+            return DD_EINPUT;
     dd_replanner *r = calloc(1, sizeof *r);
     if (!r)
         return DD_ENOMEM;
@@ -262,11 +278,7 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
         /* what it flew books its crew (duty and rest) and its tail's
          * hours, as planned but moved to when it left */
         dd_sortie flown = p->sorties[f];
-        dd_time shift = x->sorties[f].departed - flown.departure;
-        flown.ferry_departure += shift;
-        flown.arrival_at_site += shift;
-        flown.departure += shift;
-        flown.arrival += shift;
+        shift_sortie(&flown, x->sorties[f].departed - flown.departure);
         if (dd__state_book_flown(st, &flown) != DD_OK)
             return DD_ENOMEM;
     }
@@ -298,6 +310,20 @@ static int cmp_score(const score *a, const score *b)
     DD__CMP_BY(a->refiled, b->refiled);
     DD__CMP_BY(a->end, b->end);
     return 0;
+}
+
+/* Does each of the k placed slots r->cont[i] carry the content
+ * r->slot[i] would hand it? A slot placed through an en-route fuel stop,
+ * or to a farther hub, carries less than its type's best. */
+static bool routes_carry(const dd_replanner *r, const dd_exec_state *x, size_t k)
+{
+    const dd_plan *p = r->base;
+    for (size_t i = 0; i < k; i++) {
+        const dd_sortie *so = &r->st.sorties[r->placed[r->cont[i]]];
+        if (p->sorties[x->sorties[r->slot[i]].carries].weight_kg > so->acl_kg)
+            return false;
+    }
+    return true;
 }
 
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
@@ -409,7 +435,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sc.by = 1;
     sc.sec_content = x->keep_clearances ? r->sec : NULL; /* it keeps the last slots */
     merge_sort(&sc, r->slot, tmp, k);
-    for (size_t i = 0; i < k; i++) {
+    /* ... when every slot's route carries what it is handed (else the
+     * contents stay as placed) */
+    bool carried = routes_carry(r, x, k);
+    for (size_t i = 0; i < k && carried; i++) {
         size_t f = r->cont[i];
         r->give[f] = (int32_t)r->slot[i];
         out[f].carries = x->sorties[r->slot[i]].carries;
@@ -583,11 +612,7 @@ static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
     dd_time left = x->sorties[f].departed;
     if (left != DD_TIME_NONE) {
         *so = b->sorties[f];
-        dd_time d = left - so->departure;
-        so->ferry_departure += d;
-        so->arrival_at_site += d;
-        so->departure = left;
-        so->arrival += d;
+        shift_sortie(so, left - so->departure);
         *content = x->sorties[f].carries;
     } else {
         if (out[f].departure == DD_TIME_NONE || !r->prev_ok[f])
