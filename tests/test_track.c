@@ -498,6 +498,22 @@ static void test_log_tamper(void **state)
     dd_diags_fini(&d);
 }
 
+/* After a writer was killed: the log opens, holds events written two by
+ * two (both events of a file, or neither), and its chain verifies. */
+static void assert_whole_after_kill(const char *log)
+{
+    dd_track *t = NULL;
+    dd_diags d;
+    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
+    assert_int_equal(dd_track_open(log, false, &d, &t), DD_OK);
+    int64_t n = dd_track_get_info(t)->n_events, bad;
+    assert_true(n > 0);
+    assert_int_equal(n % 2, 0);
+    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
+    dd_track_close(t);
+    dd_diags_fini(&d);
+}
+
 /* A writer killed at any moment leaves a log whose chain holds and whose
  * every event is whole. */
 static void test_log_killed_writer(void **state)
@@ -528,15 +544,7 @@ static void test_log_killed_writer(void **state)
         waitpid(pid, &status, 0);
         assert_true(WIFSIGNALED(status));
     }
-    dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
-    int64_t n = dd_track_get_info(t)->n_events, bad;
-    assert_true(n > 0);
-    assert_int_equal(n % 2, 0); /* both events of a file, or neither */
-    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
-    dd_track_close(t);
-    dd_diags_fini(&d);
+    assert_whole_after_kill(fx->log);
 }
 
 /* A writer that holds the log (drawdown serve) has its WAL made full size
@@ -585,15 +593,7 @@ static void test_log_held_writer_killed(void **state)
     assert_true(WIFSIGNALED(status));
     assert_int_equal(seen, 0);
     assert_true(st.st_size >= 32 + 1250 * (24 + 4096));
-    dd_diags d;
-    dd_diags_init(&d, DD_DIAGS_DEFAULT_MAX);
-    assert_int_equal(dd_track_open(fx->log, false, &d, &t), DD_OK);
-    int64_t n = dd_track_get_info(t)->n_events, bad;
-    assert_true(n > 0);
-    assert_int_equal(n % 2, 0); /* both events of a file, or neither */
-    assert_int_equal(dd_track_verify(t, &bad, &d), DD_OK);
-    dd_track_close(t);
-    dd_diags_fini(&d);
+    assert_whole_after_kill(fx->log);
 }
 
 static void test_check(void **state)
