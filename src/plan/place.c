@@ -42,21 +42,6 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz)
-{
-    int64_t m = floor_div(s->epoch_unix, 60) + t + tz;
-    return (int32_t)(m - floor_div(m, 1440) * 1440);
-}
-
-bool dd__in_hours(dd_hours h, int32_t minute)
-{
-    if (h.open == 0 && h.close >= 1440)
-        return true;
-    if (h.open < h.close)
-        return minute >= h.open && minute < h.close;
-    return minute >= h.open || minute < h.close; /* spans midnight */
-}
-
 static int32_t day_get(const dd__daycount *d, int32_t day)
 {
     return day >= 0 && (size_t)day < d->n ? d->v[day] : 0;
@@ -278,6 +263,8 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     st->s = s;
     st->terms = terms;
     st->day0_unix = floor_div(floor_div(s->epoch_unix, 60) + s->agreement.tz_offset, 1440);
+    st->epoch_utc_min = dd__mod_day(floor_div(s->epoch_unix, 60));
+    st->epoch_host_min = dd__mod_day(floor_div(s->epoch_unix, 60) + s->agreement.tz_offset);
     size_t ns = s->n_sites ? s->n_sites : 1, na = s->n_aircraft ? s->n_aircraft : 1;
     st->hub_of_site = calloc(ns, sizeof *st->hub_of_site);
     st->tails = calloc(na, sizeof *st->tails);
@@ -297,14 +284,17 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
         st->hub_of_site[i] = s->n_hubs ? nearest_hub(s, (int32_t)i) : -1;
     size_t nh = s->n_hubs ? s->n_hubs : 1;
     st->ferry_min = malloc(na * ns * nh * sizeof *st->ferry_min);
-    if (!st->ferry_min)
+    st->hub_acl = malloc(na * ns * nh * sizeof *st->hub_acl);
+    if (!st->ferry_min || !st->hub_acl)
         return DD_ENOMEM;
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t i = 0; i < s->n_sites; i++)
-            for (size_t h = 0; h < s->n_hubs; h++)
+            for (size_t h = 0; h < s->n_hubs; h++) {
+                double dist = dd__hub_distance(s, (int32_t)i, (int32_t)h);
                 st->ferry_min[(a * ns + i) * nh + h] =
-                    dd__flight_minutes(dd__hub_distance(s, (int32_t)i, (int32_t)h),
-                                       s->aircraft[a].cruise_mps);
+                    dd__flight_minutes(dist, s->aircraft[a].cruise_mps);
+                st->hub_acl[(a * ns + i) * nh + h] = floor(dd_aircraft_acl(&s->aircraft[a], dist));
+            }
     for (size_t a = 0; a < s->n_aircraft; a++) {
         int32_t most = dd_aircraft_tails_max(&s->aircraft[a]) + terms->extra_tails[a];
         st->n_tails[a] = most;
@@ -418,6 +408,7 @@ void dd__state_fini(dd__state *st)
     free(st->country.v);
     free(st->hub_of_site);
     free(st->ferry_min);
+    free(st->hub_acl);
     /* sorties are handed to the plan, which frees them */
     memset(st, 0, sizeof *st);
 }
@@ -472,7 +463,7 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     dd__ground g[256];
     int32_t gi[256];
     size_t n = 0;
-    int32_t d0 = dd_scenario_day(st->s, a), d1 = dd_scenario_day(st->s, d - 1);
+    int32_t d0 = dd__state_day(st, a), d1 = dd__state_day(st, d - 1);
     for (int32_t day = d0 < 0 ? 0 : d0; day <= d1; day++) {
         if ((size_t)day >= st->n_bucket[site])
             break;
@@ -524,6 +515,13 @@ static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32
 {
     size_t ns = st->s->n_sites ? st->s->n_sites : 1, nh = st->s->n_hubs ? st->s->n_hubs : 1;
     return st->ferry_min[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
+}
+
+/* floor(dd_aircraft_acl) of type a flying direct from site to hub */
+static double hub_acl(const dd__state *st, int32_t a, int32_t site, int32_t hub)
+{
+    size_t ns = st->s->n_sites ? st->s->n_sites : 1, nh = st->s->n_hubs ? st->s->n_hubs : 1;
+    return st->hub_acl[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
 }
 
 /* Index gidx, an interval [a, d), into the buckets of the days it
@@ -666,7 +664,7 @@ static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop,
             n = c->overflight[k].lead_time;
         else if (c->overflight[k].daily_cap >= 0 &&
                  day_get(&st->over_day[k], day) >= c->overflight[k].daily_cap)
-            n = dd_scenario_day_start(st->s, day + 1);
+            n = dd__state_day_start(st, day + 1);
         if (n != INT64_MIN) {
             ok = false;
             if (n > *next) /* every country must allow it */
@@ -679,7 +677,7 @@ static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop,
 static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
-    int32_t day = dd_scenario_day(st->s, so->departure);
+    int32_t day = dd__state_day(st, so->departure);
     for (size_t k = 0; k < c->n_overflight; k++)
         if (needs_country(st->s, so->ferry_from, so->hub, so->stop, (int32_t)k) &&
             !day_add(&st->over_day[k], day, 1))
@@ -838,7 +836,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
         if ((rq->load >= 0 && (i > 0 || stops || lp->loads[rq->load].site != rq->site)) ||
             (rq->load < 0 && stops)) {
             double need = need_kg(st, rq, lp, h);
-            if (floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, h))) < need) {
+            if (hub_acl(st, rq->aircraft, rq->site, h) < need) {
                 dd_time n = INT64_MAX;
                 if (!stops || !pick_stop(st, rq, h, need, t, day, rt, &n)) {
                     *next = n < *next ? n : *next;
@@ -850,11 +848,11 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
         dd_time arr = t + out_min;
         dd_time n = INT64_MIN;
         bool ok = over_ok(st, -1, h, rt ? rt->stop : 0, t, day, &n);
-        if (rq->load < 0 && dd__hub_pax_left(st, h, dd_scenario_day(s, arr)) <= 0) {
+        if (rq->load < 0 && dd__hub_pax_left(st, h, dd__state_day(st, arr)) <= 0) {
             /* people only, and the hub has taken its people that day:
              * land the next day */
             ok = false;
-            dd_time nd = dd_scenario_day_start(s, dd_scenario_day(s, arr) + 1) - (arr - t);
+            dd_time nd = dd__state_day_start(st, dd__state_day(st, arr) + 1) - (arr - t);
             if (nd > n)
                 n = nd;
         }
@@ -918,7 +916,7 @@ static dd_status book_crew(dd__state *st, const dd_sortie *so)
     const dd_aircraft *ac = &st->s->aircraft[so->aircraft];
     int32_t a = so->aircraft;
     if (ac->utilisation > 0 && so->tail >= 0 && so->tail < st->n_tails[a] &&
-        !day_add(&st->fly[a][so->tail], dd_scenario_day(st->s, so->departure),
+        !day_add(&st->fly[a][so->tail], dd__state_day(st, so->departure),
                  (int32_t)((so->arrival - so->departure) +
                            (so->arrival_at_site - so->ferry_departure))))
         return DD_ENOMEM;
@@ -989,7 +987,7 @@ dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
 {
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[so->aircraft];
-    int32_t day = dd_scenario_day(s, so->departure);
+    int32_t day = dd__state_day(st, so->departure);
     if (book_ground(st, so->site, day, so->arrival_at_site, so->departure, ac->klass) != DD_OK)
         return DD_ENOMEM;
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
@@ -1095,7 +1093,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
                 (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation))
                 continue; /* never, from this tail's hub */
             if (!fly_ok(st, rq->aircraft, k, day, fly)) {
-                dd_time nd = dd_scenario_day_start(s, day + 1);
+                dd_time nd = dd__state_day_start(st, day + 1);
                 tp->crew_next = nd < tp->crew_next ? nd : tp->crew_next;
                 continue;
             }
@@ -1192,7 +1190,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     so->arrival = t + out_min;
     so->clearance = -1;
     so->load = rq->load;
-    so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
+    so->acl_kg = hub_acl(st, rq->aircraft, rq->site, hub);
     set_stop(so, rt);
     if (rt->stop > 0)
         so->acl_kg = stop_acl(s, rq->aircraft, rq->site, hub, (size_t)rt->stop - 1);
@@ -1206,29 +1204,42 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     return DD_OK;
 }
 
+#define PLACE_ITER 200000 /* candidate departures place() tries at most */
+
 /* The earliest departure from t on that the day's caps, blackouts and
  * hours allow for the site: t itself, or 0 with *t set to the next to
- * try (-1: never). */
+ * try (-1: never). 1 sets *day_out to t's host day. The caps and the
+ * blackout hold for the whole day, so the hours are stepped through here
+ * up to the day's end (or rq->latest), each step counted in *iter as
+ * place() counts its tries. */
 static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const capset *site_caps,
-                            const capset *country_caps, dd_time g, dd_time *t)
+                            const capset *country_caps, dd_time g, dd_time *t, int32_t *day_out,
+                            int *iter)
 {
     const dd_scenario *s = st->s;
     const dd_site *x = &s->sites[rq->site];
     const dd_clearance_terms *ct = &s->agreement.clearance;
-    int32_t day = dd_scenario_day(s, *t);
+    int32_t day = dd__state_day(st, *t);
     if (caps_shut(country_caps, day) || caps_shut(site_caps, day))
         return -1;
     if (blackout(s, day) || !cap_room(st, country_caps, &st->country, day) ||
         !cap_room(st, site_caps, &st->site_day[rq->site], day)) {
-        *t = dd_scenario_day_start(s, day + 1);
+        *t = dd__state_day_start(st, day + 1);
         return 0;
     }
-    int32_t lm = dd__local_minute(s, *t, x->tz_offset);
-    if (!dd__in_hours(ct->hours, lm) || !dd__in_hours(x->hours, lm) ||
-        !dd__in_hours(x->hours, dd__local_minute(s, *t - g, x->tz_offset))) {
+    dd_time end = dd__state_day_start(st, day + 1);
+    int32_t lm = dd__state_local_minute(st, *t, x->tz_offset);
+    int32_t lg = dd__state_local_minute(st, *t - g, x->tz_offset);
+    while (!dd__in_hours(ct->hours, lm) || !dd__in_hours(x->hours, lm) ||
+           !dd__in_hours(x->hours, lg)) {
         *t += STEP;
-        return 0;
+        if (*t >= end || *t > rq->latest || *iter + 1 >= PLACE_ITER)
+            return 0; /* place() counts this step and tries again */
+        ++*iter;
+        lm = lm + STEP >= 1440 ? lm + STEP - 1440 : lm + STEP;
+        lg = lg + STEP >= 1440 ? lg + STEP - 1440 : lg + STEP;
     }
+    *day_out = day;
     return 1;
 }
 
@@ -1260,13 +1271,13 @@ static int onward_at(dd__state *st, const dd__request *rv, const dd_loadplan *lp
 {
     const dd_scenario *s = st->s;
     const dd_site *x = &s->sites[rv->site];
-    int32_t day = dd_scenario_day(s, d);
+    int32_t day = dd__state_day(st, d);
     if (caps_shut(country_caps, day) || caps_shut(site_caps, day))
         return -1;
     if (blackout(s, day) || !cap_room(st, country_caps, &st->country, day) ||
         !cap_room(st, site_caps, &st->site_day[rv->site], day))
         return 0;
-    int32_t lm = dd__local_minute(s, d, x->tz_offset);
+    int32_t lm = dd__state_local_minute(st, d, x->tz_offset);
     if (!dd__in_hours(s->agreement.clearance.hours, lm) || !dd__in_hours(x->hours, lm))
         return 0;
     dd_time full, next;
@@ -1302,7 +1313,7 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
         return -1; /* the via site takes no clearance, or no aircraft of this class */
     o->via = v;
     o->land = t + site_minutes(s, rq->aircraft, rq->site, v);
-    if (!dd__in_hours(x->hours, dd__local_minute(s, o->land, x->tz_offset)))
+    if (!dd__in_hours(x->hours, dd__state_local_minute(st, o->land, x->tz_offset)))
         return 0;
     dd_time g = s->aircraft[rq->aircraft].ground_time;
     dd_time first = o->land + (r->via_transfer > g ? r->via_transfer : g);
@@ -1311,7 +1322,7 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
     capset country_caps = capset_of(ct->caps, ct->n_caps, ct->caps_base, tm->country_cap);
     dd__request rv = *rq;
     rv.site = v;
-    int32_t day = dd_scenario_day(s, t);
+    int32_t day = dd__state_day(st, t);
     if (!day_add(&st->country, day, 1)) /* the leg's own clearance */
         return -2;
     int ok = 0;
@@ -1369,9 +1380,8 @@ static bool legs_fly_ok(const dd__state *st, int32_t a, int32_t k, int32_t d_leg
 static bool legs_ok(const dd__state *st, const dd__request *rq, const onward *on, int32_t best,
                     dd_time t)
 {
-    const dd_scenario *s = st->s;
     int32_t from = st->tails[rq->aircraft][best].hub;
-    int32_t d_leg = dd_scenario_day(s, t), d_on = dd_scenario_day(s, on->dep);
+    int32_t d_leg = dd__state_day(st, t), d_on = dd__state_day(st, on->dep);
     int64_t m_leg = (on->land - t) + ferry_minutes(st, rq->aircraft, rq->site, from);
     return legs_over_ok(st, from, on->hub, d_leg, d_on) &&
            legs_fly_ok(st, rq->aircraft, best, d_leg, m_leg, d_on, on->out_min);
@@ -1385,10 +1395,10 @@ static dd_status book_leg_crew(dd__state *st, const dd_sortie *leg, const dd_sor
     const dd_aircraft *ac = &st->s->aircraft[leg->aircraft];
     int32_t a = leg->aircraft;
     if (ac->utilisation > 0 &&
-        (!day_add(&st->fly[a][leg->tail], dd_scenario_day(st->s, leg->departure),
+        (!day_add(&st->fly[a][leg->tail], dd__state_day(st, leg->departure),
                   (int32_t)((leg->arrival - leg->departure) +
                             (leg->arrival_at_site - leg->ferry_departure))) ||
-         !day_add(&st->fly[a][leg->tail], dd_scenario_day(st->s, on->departure),
+         !day_add(&st->fly[a][leg->tail], dd__state_day(st, on->departure),
                   (int32_t)(on->arrival - on->departure))))
         return DD_ENOMEM;
     if (ac->crews < 0)
@@ -1414,7 +1424,7 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
         return DD_ENOMEM;
     st->sorties = sv;
     if (book_ground(st, rq->site, day, a, t, ac->klass) != DD_OK ||
-        book_ground(st, on->via, dd_scenario_day(s, on->dep), on->land, on->dep, ac->klass) !=
+        book_ground(st, on->via, dd__state_day(st, on->dep), on->land, on->dep, ac->klass) !=
             DD_OK)
         return DD_ENOMEM;
     int32_t i = (int32_t)st->n_sorties;
@@ -1472,15 +1482,15 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
                     (rq->load < 0 && tm->hub_people[h] >= 0);
     dd_time g = ac->ground_time;
     dd_time t = first_try(st, rq, ac);
-    for (int iter = 0; iter < 200000; iter++) {
+    for (int iter = 0; iter < PLACE_ITER; iter++) {
         if (t > rq->latest)
             return DD_EINFEASIBLE;
-        int ok = day_and_hours_ok(st, rq, &site_caps, &country_caps, g, &t);
+        int32_t day;
+        int ok = day_and_hours_ok(st, rq, &site_caps, &country_caps, g, &t, &day, &iter);
         if (ok < 0)
             return DD_EINFEASIBLE;
         if (!ok)
             continue;
-        int32_t day = dd_scenario_day(s, t);
         dd_time a = t - g;
         /* the ramp first: it does not depend on the tail */
         dd_time full;

@@ -65,6 +65,7 @@ typedef struct dd__state {
     const dd__terms *terms;
     int32_t *hub_of_site;  /* nearest destination */
     int32_t *ferry_min;    /* per type, site, hub: flight minutes (n_sites × n_hubs each) */
+    double *hub_acl;       /* per type, site, hub: floor(dd_aircraft_acl) direct */
     dd__tail **tails;      /* per type: array of tails */
     int32_t *n_tails;      /* per type: tails in the array */
     dd__ground **ground;   /* per site */
@@ -75,6 +76,10 @@ typedef struct dd__state {
     dd__daycount country;
     dd__daycount *site_day; /* per site */
     int64_t day0_unix;      /* host day 0 in days since 1970-01-01 (for weekdays) */
+    /* the epoch's host-country minute of day and its UTC minute of day
+     * (0..1439): host days and local minutes without re-deriving them
+     * from epoch_unix at every candidate time (dd__state_day) */
+    int32_t epoch_host_min, epoch_utc_min;
     /* crews and utilisation (types that limit them): per type, the crews'
      * busy intervals (duty and rest, weighted by the crews taken), and per
      * type and tail the flying minutes per host day */
@@ -107,14 +112,50 @@ typedef struct dd__state {
     void *tail_view_ctx;
 } dd__state;
 
+/* t - floor(t / 1440) * 1440 and floor(t / 1440), for t of either sign */
+static inline int32_t dd__mod_day(int64_t t)
+{
+    int64_t r = t % 1440;
+    return (int32_t)(r < 0 ? r + 1440 : r);
+}
+
+static inline int32_t dd__div_day(int64_t t)
+{
+    int64_t q = t / 1440;
+    return (int32_t)(t % 1440 < 0 ? q - 1 : q);
+}
+
+/* dd_scenario_day, dd_scenario_day_start and dd__local_minute of the
+ * state's scenario, from the offsets dd__state_init derived once. */
+static inline int32_t dd__state_day(const dd__state *st, dd_time t)
+{
+    return dd__div_day(t + st->epoch_host_min);
+}
+
+static inline dd_time dd__state_day_start(const dd__state *st, int32_t day)
+{
+    return (dd_time)day * 1440 - st->epoch_host_min;
+}
+
+static inline int32_t dd__state_local_minute(const dd__state *st, dd_time t, int32_t tz)
+{
+    return dd__mod_day(st->epoch_utc_min + t + tz);
+}
+
 int32_t dd__flight_minutes(double dist_m, double cruise_mps);
 /* Minutes a day both the airfield's and the clearances' hours allow
  * departures (1,440 when both are open all day). */
 double dd__open_minutes(const dd_scenario *s, int32_t site);
 double dd__hub_distance(const dd_scenario *s, int32_t site, int32_t hub);
-/* Local minute of day (0..1439) of time t at offset tz. */
-int32_t dd__local_minute(const dd_scenario *s, dd_time t, int32_t tz);
-bool dd__in_hours(dd_hours h, int32_t minute);
+/* Is local minute of day `minute` (0..1439) within the hours h? */
+static inline bool dd__in_hours(dd_hours h, int32_t minute)
+{
+    if (h.open == 0 && h.close >= 1440)
+        return true;
+    if (h.open < h.close)
+        return minute >= h.open && minute < h.close;
+    return minute >= h.open || minute < h.close; /* spans midnight */
+}
 
 dd_status dd__terms_init(dd__terms *t, const dd_scenario *s);
 void dd__terms_fini(dd__terms *t);
