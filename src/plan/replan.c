@@ -54,7 +54,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     size_t n = r->n ? r->n : 1;
     r->slot = malloc(n * sizeof *r->slot);
     r->cont = malloc(n * sizeof *r->cont);
-    r->tmp = malloc(n * sizeof *r->tmp);
+    r->tmp = malloc(2 * n * sizeof *r->tmp);
     r->try_at = malloc(n * sizeof *r->try_at);
     r->latest = malloc(n * sizeof *r->latest);
     r->give = malloc(n * sizeof *r->give);
@@ -153,9 +153,11 @@ void dd_replanner_free(dd_replanner *r)
 }
 
 
-/* Sorting with a context: insertion sort on small runs would do, but the
- * theater plan has thousands of sorties; a merge sort keeps it stable and
- * O(n log n) without a global for qsort's comparator. */
+/* Sorting with a context: the orders of a re-plan. Each index's keys are
+ * computed once, into a record (the placement order's host day of try_at
+ * among them), and the records sort by their keys, the index last: a
+ * total order, so the same order as comparing sorties pairwise; a merge
+ * sort, O(n log n) on the theater plan's thousands of sorties. */
 typedef struct sort_ctx {
     const dd_plan *p;
     const dd_exec_state *x;
@@ -168,90 +170,84 @@ typedef struct sort_ctx {
     const unsigned char *sec_content; /* contents: loads with security last */
 } sort_ctx;
 
-static int cmp_idx(const sort_ctx *c, size_t a, size_t b)
+/* The keys of sortie a in order c->by. Slots, contents and departures
+ * group by site and type first (k[0]); placement goes by the day each can
+ * go (the security's loads after all others, the clearances held first
+ * when windows_first), within a day the airfield that must close first
+ * takes the caps first. */
+static dd__rkey rkey_of(const sort_ctx *c, size_t a)
 {
-    const dd_sortie *sa = &c->p->sorties[a], *sb = &c->p->sorties[b];
-    if (c->by != 2) {
-        DD__CMP_BY(sa->site, sb->site);
-        DD__CMP_BY(sa->aircraft, sb->aircraft);
-    }
-    dd_time ka, kb, ta, tb;
+    const dd_sortie *sa = &c->p->sorties[a];
+    dd__rkey r = {{(int64_t)sa->site * 4294967296LL + sa->aircraft, 0, 0, 0}, a};
     if (c->by == 0) {
         /* slots: windows first, by their start; then the planned order */
-        ka = c->x->sorties[a].window_from;
-        kb = c->x->sorties[b].window_from;
-        ka = ka == DD_TIME_NONE ? INT64_MAX : ka;
-        kb = kb == DD_TIME_NONE ? INT64_MAX : kb;
-        ta = sa->departure;
-        tb = sb->departure;
+        dd_time w = c->x->sorties[a].window_from;
+        r.k[1] = w == DD_TIME_NONE ? INT64_MAX : w;
+        r.k[2] = sa->departure;
     } else if (c->by == 1) {
         /* contents: by readiness, then the planned order of their sortie */
-        const dd_exec_sortie *ea = &c->x->sorties[a], *eb = &c->x->sorties[b];
-        if (c->sec_content && c->sec_content[ea->carries] != c->sec_content[eb->carries])
-            return c->sec_content[ea->carries] ? 1 : -1;
-        ka = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
-        kb = eb->ready == DD_TIME_NONE ? INT64_MIN : eb->ready;
-        ta = c->p->sorties[ea->carries].departure;
-        tb = c->p->sorties[eb->carries].departure;
+        const dd_exec_sortie *ea = &c->x->sorties[a];
+        r.k[1] = c->sec_content ? c->sec_content[ea->carries] : 0;
+        r.k[2] = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
+        r.k[3] = c->p->sorties[ea->carries].departure;
     } else if (c->by == 3) {
-        ka = c->try_at[a];
-        kb = c->try_at[b];
-        ta = sa->departure;
-        tb = sb->departure;
+        r.k[1] = c->try_at[a];
+        r.k[2] = sa->departure;
     } else {
-        /* placement: by the day each can go; within a day the airfield
-         * that must close first takes the caps first */
         const dd_scenario *s = c->p->scenario;
-        /* the security leaves last: its loads after all others */
-        if (c->sec_slot && c->sec_slot[a] != c->sec_slot[b])
-            return c->sec_slot[a] ? 1 : -1;
-        if (c->windows_first) {
-            bool wa = c->latest[a] != INT64_MAX, wb = c->latest[b] != INT64_MAX;
-            if (wa != wb)
-                return wa ? -1 : 1;
-        }
-        int32_t da = dd_scenario_day(s, c->try_at[a]), db = dd_scenario_day(s, c->try_at[b]);
-        DD__CMP_BY(da, db);
-        dd_time ca = s->sites[sa->site].close_by, cb = s->sites[sb->site].close_by;
-        ca = ca == DD_TIME_NONE ? s->agreement.deadline : ca;
-        cb = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
-        DD__CMP_BY(ca, cb);
-        ka = c->try_at[a];
-        kb = c->try_at[b];
-        ta = sa->departure;
-        tb = sb->departure;
+        int64_t flags = c->sec_slot && c->sec_slot[a] ? 2 : 0;
+        if (c->windows_first && c->latest[a] == INT64_MAX)
+            flags |= 1;
+        r.k[0] = flags * 4294967296LL + ((int64_t)dd_scenario_day(s, c->try_at[a]) + 2147483648LL);
+        dd_time cb = s->sites[sa->site].close_by;
+        r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
+        r.k[2] = c->try_at[a];
+        r.k[3] = sa->departure;
     }
-    DD__CMP_BY(ka, kb);
-    DD__CMP_BY(ta, tb);
-    return (a > b) - (a < b);
+    return r;
 }
 
-static void merge_sort(const sort_ctx *c, size_t *v, size_t *tmp, size_t n)
+static bool rkey_less(const dd__rkey *a, const dd__rkey *b)
 {
-    if (n < 2)
-        return;
+    for (int j = 0; j < 4; j++)
+        if (a->k[j] != b->k[j])
+            return a->k[j] < b->k[j];
+    return a->i < b->i;
+}
+
+static void rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
+{
     if (n <= 12) {
         for (size_t i = 1; i < n; i++) {
-            size_t x = v[i], j = i;
-            while (j > 0 && cmp_idx(c, v[j - 1], x) > 0) {
+            dd__rkey x = v[i];
+            size_t j = i;
+            for (; j > 0 && rkey_less(&x, &v[j - 1]); j--)
                 v[j] = v[j - 1];
-                j--;
-            }
             v[j] = x;
         }
         return;
     }
     size_t h = n / 2;
-    merge_sort(c, v, tmp, h);
-    merge_sort(c, v + h, tmp, n - h);
+    rkey_sort(v, tmp, h);
+    rkey_sort(v + h, tmp, n - h);
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n)
-        tmp[k++] = cmp_idx(c, v[j], v[i]) < 0 ? v[j++] : v[i++];
+        tmp[k++] = rkey_less(&v[j], &v[i]) ? v[j++] : v[i++];
     while (i < h)
         tmp[k++] = v[i++];
     while (j < n)
         tmp[k++] = v[j++];
     memcpy(v, tmp, n * sizeof *v);
+}
+
+/* The n indices at v in order c->by; buf holds 2 × n records. */
+static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        buf[i] = rkey_of(c, v[i]);
+    rkey_sort(buf, buf + n, n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = buf[i].i;
 }
 
 /* The state before placement: caps in force, the days the sorties that
@@ -341,7 +337,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         return rc;
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
     memcpy(r->slot, r->slot0, m * sizeof *r->slot);
-    size_t *tmp = r->tmp;
+    dd__rkey *tmp = r->tmp;
     sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL};
     /* the last departure of each site without its security, so far */
     for (size_t i = 0; i < s->n_sites; i++)

@@ -31,13 +31,19 @@ typedef struct dd__replan_gapc {
     int32_t hub, next_site, next_hub, next_ferry_from;
 } dd__replan_gapc;
 
+/* A sortie's keys in one of the re-plan's orders (replan.c's sorting) */
+typedef struct dd__rkey {
+    int64_t k[4]; /* compared in order */
+    size_t i;     /* the sortie: the last tie */
+} dd__rkey;
+
 struct dd_replanner {
     const dd_plan *base;
     dd__terms terms;
     dd__state st;
     size_t n;
     size_t *slot, *cont; /* undeparted sortie indices, two orders */
-    size_t *tmp;         /* merge sort's buffer */
+    dd__rkey *tmp;       /* sorting's keyed records and buffer: 2 × n */
     dd_time *try_at;     /* per slot: when it is placed */
     dd_time *latest;     /* per slot: end of the window it may keep */
     int32_t *give;       /* per slot: the content it gets */
