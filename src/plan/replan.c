@@ -243,8 +243,13 @@ static void rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
 /* The n indices at v in order c->by; buf holds 2 × n records. */
 static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t desc = 0; /* records out of order: a re-plan's orders often hold already */
+    for (size_t i = 0; i < n; i++) {
         buf[i] = rkey_of(c, v[i]);
+        desc += i > 0 && rkey_less(&buf[i], &buf[i - 1]);
+    }
+    if (desc == 0)
+        return;
     rkey_sort(buf, buf + n, n);
     for (size_t i = 0; i < n; i++)
         v[i] = buf[i].i;
