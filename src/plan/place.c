@@ -524,12 +524,11 @@ static double hub_acl(const dd__state *st, int32_t a, int32_t site, int32_t hub)
     return st->hub_acl[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
 }
 
-/* Index gidx, an interval [a, d), into the buckets of the days it
- * overlaps. */
-static dd_status bucket_add(const dd_scenario *s, struct dd__bucket **bv, size_t *n_bv,
-                            int32_t gidx, dd_time a, dd_time d)
+/* Index gidx, an interval over host days d0..d1, into those days'
+ * buckets. */
+static dd_status bucket_add(struct dd__bucket **bv, size_t *n_bv, int32_t gidx, int32_t d0,
+                            int32_t d1)
 {
-    int32_t d0 = dd_scenario_day(s, a), d1 = dd_scenario_day(s, d - 1);
     if (d0 < 0)
         d0 = 0;
     for (int32_t day = d0; day <= d1; day++) {
@@ -556,7 +555,8 @@ static dd_status bucket_add(const dd_scenario *s, struct dd__bucket **bv, size_t
 
 static dd_status add_to_buckets(dd__state *st, int32_t site, int32_t gidx, dd_time a, dd_time d)
 {
-    return bucket_add(st->s, &st->bucket[site], &st->n_bucket[site], gidx, a, d);
+    return bucket_add(&st->bucket[site], &st->n_bucket[site], gidx, dd__state_day(st, a),
+                      dd__state_day(st, d - 1));
 }
 
 /* ---- weighted interval sets (crews, hub ramps) ---- */
@@ -570,7 +570,7 @@ static dd_status ivset_add(const dd_scenario *s, dd__ivset *x, dd_time from, dd_
     x->v = v;
     int32_t idx = (int32_t)x->n;
     x->v[x->n++] = (dd__ground){from, to, weight};
-    return bucket_add(s, &x->day, &x->n_day, idx, from, to);
+    return bucket_add(&x->day, &x->n_day, idx, dd_scenario_day(s, from), dd_scenario_day(s, to - 1));
 }
 
 /* Does `add` more weight over [a, d) keep the set's weight within `cap` at

@@ -168,6 +168,7 @@ typedef struct sort_ctx {
     bool windows_first;    /* placement: the clearances held before the rest */
     const unsigned char *sec_slot; /* placement: the slot's load has security */
     const unsigned char *sec_content; /* contents: loads with security last */
+    const dd__state *st; /* placement: the host days of try_at */
 } sort_ctx;
 
 /* The keys of sortie a in order c->by. Slots, contents and departures
@@ -198,7 +199,7 @@ static dd__rkey rkey_of(const sort_ctx *c, size_t a)
         int64_t flags = c->sec_slot && c->sec_slot[a] ? 2 : 0;
         if (c->windows_first && c->latest[a] == INT64_MAX)
             flags |= 1;
-        r.k[0] = flags * 4294967296LL + ((int64_t)dd_scenario_day(s, c->try_at[a]) + 2147483648LL);
+        r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
         dd_time cb = s->sites[sa->site].close_by;
         r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
         r.k[2] = c->try_at[a];
@@ -274,7 +275,7 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
         if (x->sorties[f].departed == DD_TIME_NONE)
             continue;
         if (dd__state_count_day(st, p->sorties[f].site,
-                                dd_scenario_day(s, x->sorties[f].departed)) != DD_OK)
+                                dd__state_day(st, x->sorties[f].departed)) != DD_OK)
             return DD_ENOMEM;
         /* what it flew books its crew (duty and rest) and its tail's
          * hours, as planned but moved to when it left */
@@ -343,7 +344,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
     memcpy(r->slot, r->slot0, m * sizeof *r->slot);
     dd__rkey *tmp = r->tmp;
-    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL};
+    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st};
     /* the last departure of each site without its security, so far */
     for (size_t i = 0; i < s->n_sites; i++)
         r->site_last[i] = INT64_MIN;
@@ -414,7 +415,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         if (!r->sec_slot[f])
             r->site_last[site] = max_t(r->site_last[site], so->departure);
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
-                                dd_scenario_day(s, so->departure), so->hub, so->arrival};
+                                dd__state_day(st, so->departure), so->hub, so->arrival};
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
@@ -482,7 +483,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
 {
     memcpy(r->cont, r->slot, m * sizeof *r->cont);
-    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL};
+    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st};
     merge_sort(&sc, r->slot, r->tmp, m);
     sc.by = 1;
     merge_sort(&sc, r->cont, r->tmp, m);
