@@ -216,16 +216,27 @@ static bool rkey_less(const dd__rkey *a, const dd__rkey *b)
     return a->i < b->i;
 }
 
+/* Insertion sort of v[0..n) while it moves at most `budget` records:
+ * false when it gave up (v then a permutation of what it was). */
+static bool rkey_insert(dd__rkey *v, size_t n, size_t budget)
+{
+    for (size_t i = 1; i < n; i++) {
+        dd__rkey x = v[i];
+        size_t j = i;
+        for (; j > 0 && rkey_less(&x, &v[j - 1]); j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+        if (i - j > budget)
+            return false;
+        budget -= i - j;
+    }
+    return true;
+}
+
 static void rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
 {
     if (n <= 12) {
-        for (size_t i = 1; i < n; i++) {
-            dd__rkey x = v[i];
-            size_t j = i;
-            for (; j > 0 && rkey_less(&x, &v[j - 1]); j--)
-                v[j] = v[j - 1];
-            v[j] = x;
-        }
+        rkey_insert(v, n, SIZE_MAX);
         return;
     }
     size_t h = n / 2;
@@ -251,7 +262,10 @@ static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
     }
     if (desc == 0)
         return;
-    rkey_sort(buf, buf + n, n);
+    /* a few records out of place: insertion (time n + the records moved),
+     * while it moves no more than a merge sort would */
+    if (desc * 8 > n || !rkey_insert(buf, n, 4 * n))
+        rkey_sort(buf, buf + n, n);
     for (size_t i = 0; i < n; i++)
         v[i] = buf[i].i;
 }
