@@ -234,12 +234,14 @@ static dd_time tail_from(const dd_aircraft *a, int32_t k, int32_t extra)
 /* Tail k flies over [from, to] only if the type has k+1 tails throughout. */
 static bool tail_ok(const dd_aircraft *a, int32_t k, int32_t extra, dd_time from, dd_time to)
 {
-    if (dd_aircraft_tails_at(a, from) + extra <= k)
-        return false;
-    for (size_t i = 0; i < a->n_tails; i++)
-        if (a->tails[i].from > from && a->tails[i].from <= to && a->tails[i].count + extra <= k)
+    int32_t at = 0; /* dd_aircraft_tails_at(a, from), in the same pass */
+    for (size_t i = 0; i < a->n_tails; i++) {
+        if (a->tails[i].from <= from)
+            at = a->tails[i].count;
+        else if (a->tails[i].from <= to && a->tails[i].count + extra <= k)
             return false;
-    return true;
+    }
+    return at + extra > k;
 }
 
 /* Every tail at its type's home, free from when the tails table first
@@ -285,7 +287,8 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     size_t nh = s->n_hubs ? s->n_hubs : 1;
     st->ferry_min = malloc(na * ns * nh * sizeof *st->ferry_min);
     st->hub_acl = malloc(na * ns * nh * sizeof *st->hub_acl);
-    if (!st->ferry_min || !st->hub_acl)
+    st->hours_wait = calloc(na * ns, sizeof *st->hours_wait);
+    if (!st->ferry_min || !st->hub_acl || !st->hours_wait)
         return DD_ENOMEM;
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t i = 0; i < s->n_sites; i++)
@@ -409,6 +412,10 @@ void dd__state_fini(dd__state *st)
     free(st->hub_of_site);
     free(st->ferry_min);
     free(st->hub_acl);
+    if (st->hours_wait)
+        for (size_t i = 0; i < st->s->n_aircraft * st->s->n_sites; i++)
+            free(st->hours_wait[i]);
+    free(st->hours_wait);
     /* sorties are handed to the plan, which frees them */
     memset(st, 0, sizeof *st);
 }
@@ -511,10 +518,16 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     return ok;
 }
 
-static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32_t hub)
+/* The flight minutes of type a from site to each hub */
+static const int32_t *ferry_row(const dd__state *st, int32_t a, int32_t site)
 {
     size_t ns = st->s->n_sites ? st->s->n_sites : 1, nh = st->s->n_hubs ? st->s->n_hubs : 1;
-    return st->ferry_min[((size_t)a * ns + (size_t)site) * nh + (size_t)hub];
+    return &st->ferry_min[((size_t)a * ns + (size_t)site) * nh];
+}
+
+static int32_t ferry_minutes(const dd__state *st, int32_t a, int32_t site, int32_t hub)
+{
+    return ferry_row(st, a, site)[hub];
 }
 
 /* floor(dd_aircraft_acl) of type a flying direct from site to hub */
@@ -1055,6 +1068,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     const dd__terms *tm = st->terms;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
     const dd_clearance_terms *ct = &s->agreement.clearance;
+    const int32_t *fm_to = ferry_row(st, rq->aircraft, rq->site);
     dd_time best_reach = INT64_MIN;
     tp->best = -1;
     tp->soonest = tp->crew_next = INT64_MAX;
@@ -1068,7 +1082,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         }
         if (tl->free_at >= INT64_MAX / 8)
             continue;
-        int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
+        int32_t fm = fm_to[tl->hub];
         dd_time reach = tl->free_at + fm;
         if (reach > a) {
             if (reach < tp->soonest)
@@ -1206,19 +1220,54 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
 
 #define PLACE_ITER 200000 /* candidate departures place() tries at most */
 
+/* For type a at the site: per local minute of day, the minutes (a
+ * multiple of STEP) to the first departure minute, stepping by STEP, that
+ * the clearances' hours and the airfield's allow, with the ground time
+ * before it in the airfield's hours too; -1: none. Made on first use,
+ * kept with the state (NULL: out of memory). */
+static const int16_t *hours_wait(dd__state *st, int32_t a, int32_t site)
+{
+    const dd_scenario *s = st->s;
+    int16_t **slot = &st->hours_wait[(size_t)a * s->n_sites + (size_t)site];
+    if (*slot)
+        return *slot;
+    int16_t *w = malloc(1440 * sizeof *w);
+    if (!w)
+        return NULL;
+    const dd_site *x = &s->sites[site];
+    const dd_hours ch = s->agreement.clearance.hours;
+    int32_t g = dd__mod_day(s->aircraft[a].ground_time);
+    for (int32_t m = 0; m < 1440; m++)
+        w[m] = -1;
+    /* twice round the day, latest minute first: the second round carries
+     * what lies past midnight back to the minutes before it */
+    for (int round = 0; round < 2; round++)
+        for (int32_t m = 1439; m >= 0; m--) {
+            int32_t lg = m - g < 0 ? m - g + 1440 : m - g;
+            int16_t next = w[(m + STEP) % 1440];
+            if (dd__in_hours(ch, m) && dd__in_hours(x->hours, m) && dd__in_hours(x->hours, lg))
+                w[m] = 0;
+            else if (next >= 0 && next + STEP < 1440)
+                w[m] = (int16_t)(next + STEP);
+        }
+    *slot = w;
+    return w;
+}
+
 /* The earliest departure from t on that the day's caps, blackouts and
  * hours allow for the site: t itself, or 0 with *t set to the next to
  * try (-1: never). 1 sets *day_out to t's host day. The caps and the
- * blackout hold for the whole day, so the hours are stepped through here
- * up to the day's end (or rq->latest), each step counted in *iter as
- * place() counts its tries. */
+ * blackout hold for the whole day, so the hours (`wait`, hours_wait's)
+ * are skipped here to the first departure they allow that day, up to the
+ * day's end or rq->latest, each STEP counted in *iter as place() counts
+ * its tries: the departure and the tries place() would reach one STEP at
+ * a time. */
 static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const capset *site_caps,
-                            const capset *country_caps, dd_time g, dd_time *t, int32_t *day_out,
-                            int *iter)
+                            const capset *country_caps, const int16_t *wait, dd_time *t,
+                            int32_t *day_out, int *iter)
 {
     const dd_scenario *s = st->s;
     const dd_site *x = &s->sites[rq->site];
-    const dd_clearance_terms *ct = &s->agreement.clearance;
     int32_t day = dd__state_day(st, *t);
     if (caps_shut(country_caps, day) || caps_shut(site_caps, day))
         return -1;
@@ -1227,17 +1276,23 @@ static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const ca
         *t = dd__state_day_start(st, day + 1);
         return 0;
     }
-    dd_time end = dd__state_day_start(st, day + 1);
-    int32_t lm = dd__state_local_minute(st, *t, x->tz_offset);
-    int32_t lg = dd__state_local_minute(st, *t - g, x->tz_offset);
-    while (!dd__in_hours(ct->hours, lm) || !dd__in_hours(x->hours, lm) ||
-           !dd__in_hours(x->hours, lg)) {
-        *t += STEP;
-        if (*t >= end || *t > rq->latest || *iter + 1 >= PLACE_ITER)
+    int16_t w = wait[dd__state_local_minute(st, *t, x->tz_offset)];
+    if (w != 0) {
+        /* the first step that stops place(): past the day's end (t is
+         * inside the day), past rq->latest (t is not), its last try */
+        dd_time end = dd__state_day_start(st, day + 1);
+        int64_t stop = (end - *t + STEP - 1) / STEP;
+        if (rq->latest < end && (rq->latest - *t) / STEP + 1 < stop)
+            stop = (rq->latest - *t) / STEP + 1;
+        if (PLACE_ITER - *iter < stop)
+            stop = PLACE_ITER - *iter;
+        if (w < 0 || w / STEP >= stop) {
+            *t += stop * STEP;
+            *iter += (int)stop - 1;
             return 0; /* place() counts this step and tries again */
-        ++*iter;
-        lm = lm + STEP >= 1440 ? lm + STEP - 1440 : lm + STEP;
-        lg = lg + STEP >= 1440 ? lg + STEP - 1440 : lg + STEP;
+        }
+        *t += w;
+        *iter += w / STEP;
     }
     *day_out = day;
     return 1;
@@ -1482,11 +1537,14 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
                     (rq->load < 0 && tm->hub_people[h] >= 0);
     dd_time g = ac->ground_time;
     dd_time t = first_try(st, rq, ac);
+    const int16_t *wait = hours_wait(st, rq->aircraft, rq->site);
+    if (!wait)
+        return DD_ENOMEM;
     for (int iter = 0; iter < PLACE_ITER; iter++) {
         if (t > rq->latest)
             return DD_EINFEASIBLE;
         int32_t day;
-        int ok = day_and_hours_ok(st, rq, &site_caps, &country_caps, g, &t, &day, &iter);
+        int ok = day_and_hours_ok(st, rq, &site_caps, &country_caps, wait, &t, &day, &iter);
         if (ok < 0)
             return DD_EINFEASIBLE;
         if (!ok)
