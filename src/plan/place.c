@@ -244,6 +244,36 @@ static bool tail_ok(const dd_aircraft *a, int32_t k, int32_t extra, dd_time from
     return at + extra > k;
 }
 
+/* When the tails table never takes a tail away (its steps in order of
+ * time, counts never falling), tail k flies over [from, to] exactly when
+ * from is at or after the first step that gives the type k+1 tails: that
+ * time, per tail of type a, into since[] (INT64_MIN: always; INT64_MAX:
+ * never). false: the table takes tails away (tail_ok decides). */
+static bool tails_since(const dd_aircraft *a, int32_t extra, int32_t n, dd_time *since)
+{
+    for (size_t i = 0; i < a->n_tails; i++)
+        if (a->tails[i].count < (i ? a->tails[i - 1].count : 0) ||
+            (i && a->tails[i].from < a->tails[i - 1].from))
+            return false;
+    for (int32_t k = 0; k < n; k++) {
+        since[k] = extra > k ? INT64_MIN : INT64_MAX;
+        for (size_t i = 0; i < a->n_tails && since[k] == INT64_MAX; i++)
+            if (a->tails[i].count + extra > k)
+                since[k] = a->tails[i].from;
+    }
+    return true;
+}
+
+/* tail_ok for tail k of type a, through tails_since's times when the
+ * type has them */
+static bool tail_free(const dd__state *st, int32_t a, int32_t k, dd_time from, dd_time to)
+{
+    const dd_time *since = st->tail_since[a];
+    if (since)
+        return from >= since[k];
+    return tail_ok(&st->s->aircraft[a], k, st->terms->extra_tails[a], from, to);
+}
+
 /* Every tail at its type's home, free from when the tails table first
  * gives the type that many. */
 static void reset_tails(dd__state *st)
@@ -288,7 +318,8 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     st->ferry_min = malloc(na * ns * nh * sizeof *st->ferry_min);
     st->hub_acl = malloc(na * ns * nh * sizeof *st->hub_acl);
     st->hours_wait = calloc(na * ns, sizeof *st->hours_wait);
-    if (!st->ferry_min || !st->hub_acl || !st->hours_wait)
+    st->tail_since = calloc(na, sizeof *st->tail_since);
+    if (!st->ferry_min || !st->hub_acl || !st->hours_wait || !st->tail_since)
         return DD_ENOMEM;
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t i = 0; i < s->n_sites; i++)
@@ -302,8 +333,13 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
         int32_t most = dd_aircraft_tails_max(&s->aircraft[a]) + terms->extra_tails[a];
         st->n_tails[a] = most;
         st->tails[a] = calloc(most ? (size_t)most : 1, sizeof **st->tails);
-        if (!st->tails[a])
+        st->tail_since[a] = malloc((most ? (size_t)most : 1) * sizeof **st->tail_since);
+        if (!st->tails[a] || !st->tail_since[a])
             return DD_ENOMEM;
+        if (!tails_since(&s->aircraft[a], terms->extra_tails[a], most, st->tail_since[a])) {
+            free(st->tail_since[a]);
+            st->tail_since[a] = NULL;
+        }
     }
     st->hub_order = malloc(ns * nh * sizeof *st->hub_order);
     st->hub_ramp = calloc(nh, sizeof *st->hub_ramp);
@@ -416,6 +452,10 @@ void dd__state_fini(dd__state *st)
         for (size_t i = 0; i < st->s->n_aircraft * st->s->n_sites; i++)
             free(st->hours_wait[i]);
     free(st->hours_wait);
+    if (st->tail_since)
+        for (size_t a = 0; a < st->s->n_aircraft; a++)
+            free(st->tail_since[a]);
+    free(st->tail_since);
     /* sorties are handed to the plan, which frees them */
     memset(st, 0, sizeof *st);
 }
@@ -1065,7 +1105,6 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
                       int32_t hub, int32_t stop, int32_t out_min, tail_pick *tp)
 {
     const dd_scenario *s = st->s;
-    const dd__terms *tm = st->terms;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
     const dd_clearance_terms *ct = &s->agreement.clearance;
     const int32_t *fm_to = ferry_row(st, rq->aircraft, rq->site);
@@ -1090,7 +1129,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
             continue;
         }
         dd_time ferry_dep = a - fm;
-        if (!tail_ok(ac, k, tm->extra_tails[rq->aircraft], ferry_dep, t + out_min))
+        if (!tail_free(st, rq->aircraft, k, ferry_dep, t + out_min))
             continue;
         if (reach <= best_reach)
             continue;

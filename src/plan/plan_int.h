@@ -67,6 +67,7 @@ typedef struct dd__state {
     int32_t *ferry_min;    /* per type, site, hub: flight minutes (n_sites × n_hubs each) */
     double *hub_acl;       /* per type, site, hub: floor(dd_aircraft_acl) direct */
     int16_t **hours_wait;  /* per type, site: place.c's hours_wait, NULL until used */
+    dd_time **tail_since;  /* per type: place.c's tails_since, NULL: tail_ok decides */
     dd__tail **tails;      /* per type: array of tails */
     int32_t *n_tails;      /* per type: tails in the array */
     dd__ground **ground;   /* per site */
