@@ -80,7 +80,9 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->line_cap = calloc(nt1, sizeof *r->line_cap);
     r->gap = malloc(nt1 * sizeof *r->gap);
     r->gapc = malloc(nt1 * sizeof *r->gapc);
-    if (!r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
+    r->bk = malloc(n1 * sizeof *r->bk);
+    r->bk_kind = calloc(n1, 1);
+    if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
         !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->line ||
         !r->line_n || !r->line_cap || !r->gap)
         return DD_ENOMEM;
@@ -106,6 +108,13 @@ void dd_replanner_reset(dd_replanner *r)
     r->prev_country_cap = s->agreement.clearance.daily_cap;
     r->prev_now = INT64_MIN;
     r->have_prev = r->n > 0;
+    r->live = false;
+}
+
+void dd__replanner_rebuild_always(dd_replanner *r, bool on)
+{
+    r->no_live = on;
+    r->live = false;
 }
 
 /* Does sortie f's last placement still fit the state? */
@@ -449,12 +458,130 @@ static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
         }
 }
 
+/* ---- the placement state kept from run to run ----
+ *
+ * After a run that succeeds, r->st holds, for every sortie, exactly what
+ * a rebuild would book for the next run: a sortie that has left booked as
+ * flown (bk: the plan's sortie moved to when it left), one on the ground
+ * with a placement booked as placed (bk == prev), the others nothing. The
+ * next run then takes out of the state only what changed — the holds of
+ * the sorties that have left since (booked as flown instead) and of those
+ * placed again — instead of clearing it and booking tens of thousands of
+ * kept sorties again. The tests compare every such run with one that
+ * rebuilds (dd__replanner_rebuild_always). */
+
+/* The bookings a run that rebuilt the state leaves, recorded: what left
+ * as flown; on the ground, the held (r->seen, in r->prev) when `held`;
+ * the placed (r->placed into r->st.sorties) over them. */
+static void record_rebuilt(dd_replanner *r, const dd_exec_state *x, bool held)
+{
+    for (size_t f = 0; f < r->n; f++) {
+        r->bk_kind[f] = DD__BK_NONE;
+        if (x->sorties[f].departed != DD_TIME_NONE) {
+            /* booked by dd__replan_reset; only its departure is read */
+            r->bk[f].departure = x->sorties[f].departed;
+            r->bk_kind[f] = DD__BK_FLOWN;
+        } else if (held && r->seen[f]) {
+            r->bk[f] = r->prev[f];
+            r->bk_kind[f] = DD__BK_HELD;
+        }
+    }
+}
+
+/* The sorties the run placed (r->slot0[0..k)), recorded as booked. */
+static void record_placed(dd_replanner *r, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->slot0[i];
+        if (r->placed[f] < 0)
+            continue;
+        r->bk[f] = r->st.sorties[r->placed[f]];
+        r->bk_kind[f] = DD__BK_HELD;
+    }
+}
+
+/* A kept state's run: the sorties that have left since the last run out
+ * of their holds and booked as flown. *ok_out false when the state does
+ * not follow from the last run's (a sortie left at another time, or back
+ * on the ground): the run rebuilds it. */
+static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok_out)
+{
+    *ok_out = false;
+    for (size_t f = 0; f < r->n; f++) {
+        dd_time left = x->sorties[f].departed;
+        if (r->bk_kind[f] == DD__BK_FLOWN) {
+            if (left != r->bk[f].departure)
+                return DD_OK;
+            continue;
+        }
+        if (left == DD_TIME_NONE)
+            continue;
+        if (r->bk_kind[f] == DD__BK_HELD)
+            dd__state_unhold(&r->st, &r->bk[f]);
+        dd_sortie flown;
+        if (dd__replan_book_flown(r, x, f, &flown) != DD_OK)
+            return DD_ENOMEM;
+        r->bk[f] = flown;
+        r->bk_kind[f] = DD__BK_FLOWN;
+    }
+    *ok_out = true;
+    return DD_OK;
+}
+
+/* A kept state's run: the holds of the sorties on the ground that are not
+ * kept (r->seen) taken out; the state has no placed sortie yet. */
+static void unhold_moved(dd_replanner *r, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (r->bk_kind[f] == DD__BK_HELD && !r->seen[f]) {
+            dd__state_unhold(&r->st, &r->bk[f]);
+            r->bk_kind[f] = DD__BK_NONE;
+        }
+    }
+    r->st.n_sorties = 0;
+}
+
+/* After the run: a sortie whose placement the run changed after booking
+ * it (apply_lines: its tail, its ferry) booked as it now is, as the next
+ * run's rebuild would book it. */
+static dd_status rebook_changed(dd_replanner *r, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->bk[f], &r->prev[f]))
+            continue;
+        dd__state_unhold(&r->st, &r->bk[f]);
+        r->bk_kind[f] = DD__BK_NONE;
+        if (dd__state_hold(&r->st, &r->prev[f]) != DD_OK)
+            return DD_ENOMEM;
+        r->bk[f] = r->prev[f];
+        r->bk_kind[f] = DD__BK_HELD;
+    }
+    return DD_OK;
+}
+
+/* dd__replan_full from an incremental run: its state kept for the next
+ * run (not tracking's, whose windows-first passes are not this policy's). */
+static dd_status full_kept(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                           size_t m)
+{
+    r->live_run = false;
+    dd_status rc = dd__replan_full(r, x, out, m);
+    if (rc != DD_OK || x->keep_clearances || r->no_live)
+        return rc;
+    record_rebuilt(r, x, false);
+    record_placed(r, m);
+    r->live = true;
+    return DD_OK;
+}
+
 /* The run as a full one, every sortie on the ground (r->ground) placed
  * again. */
 static dd_status in_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t m)
 {
     memcpy(r->slot, r->ground, m * sizeof *r->slot);
-    return dd__replan_full(r, x, out, m);
+    return full_kept(r, x, out, m);
 }
 
 /* Which sorties are kept (r->seen: they fit, and their chain finds a
@@ -465,8 +592,14 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     *ok_out = false;
     for (size_t i = 0; i < m; i++)
         r->seen[r->ground[i]] = r->keep[r->ground[i]];
-    /* the tails now, as the placement's state starts */
-    dd_status rc = dd__replan_reset(r, x);
+    /* the tails now, as the placement's state starts: the state kept
+     * from the last run (its departures booked as flown already), or
+     * rebuilt */
+    dd_status rc = DD_OK;
+    if (r->live_run)
+        dd__replan_now(r, x);
+    else
+        rc = dd__replan_reset(r, x);
     if (rc != DD_OK)
         return rc;
     for (size_t a = 0; a < s->n_aircraft; a++)
@@ -486,39 +619,12 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     return DD_OK;
 }
 
-dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
-                                       dd_replan_sortie *out)
+/* The kept sorties (r->seen) go on as placed; the others (m on the
+ * ground in all) are placed again among them, in the tails' gaps. */
+static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                                size_t m)
 {
-    size_t m;
-    dd_status rc = dd__replan_begin(r, x, out, &m);
-    if (rc != DD_OK)
-        return rc;
     const dd_scenario *s = r->base->scenario;
-    bool same_caps = r->terms.country_cap == r->prev_country_cap;
-    for (size_t i = 0; i < s->n_sites && same_caps; i++)
-        same_caps = r->terms.site_cap[i] == r->prev_site_cap[i];
-    /* a closed destination moves what lands there: placed again in full */
-    bool closed = false;
-    for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
-        closed |= x->hub_closed_to[h] != DD_TIME_NONE;
-    if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps || closed)
-        return dd__replan_full(r, x, out, m);
-    memcpy(r->ground, r->slot, m * sizeof *r->ground);
-    r->n_kept_ground = m;
-    size_t unfit = 0;
-    for (size_t i = 0; i < m; i++) {
-        size_t f = r->ground[i];
-        r->keep[f] = fits(r, x, f);
-        unfit += !r->keep[f];
-    }
-    if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
-        return in_full(r, x, out, m);
-    bool ok;
-    rc = choose_kept(r, x, m, &ok);
-    if (rc != DD_OK || !ok) {
-        r->have_prev = rc == DD_OK && r->have_prev;
-        return rc != DD_OK ? rc : in_full(r, x, out, m);
-    }
     size_t k = 0, kept = 0;
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
@@ -538,19 +644,77 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     if (kept == 0)
         return in_full(r, x, out, m);
     dd__replan_match(r, x, k);
+    if (r->live_run)
+        unhold_moved(r, m);
     int64_t missed;
     r->hold = true;
     r->gap_fail = false;
-    rc = dd__replan_place(r, x, out, k, false, &missed);
+    dd_status rc = dd__replan_place(r, x, out, k, false, &missed);
     r->hold = false;
+    bool rebuilt = !r->live_run;
+    r->live_runs += !rebuilt;
+    r->live_run = false;
     if (rc != DD_OK) {
-        r->have_prev = false;
+        r->have_prev = r->live = false;
         return rc;
     }
     if (r->gap_fail)
         return in_full(r, x, out, m);
+    /* what is booked now, before apply_lines moves tails and ferries */
+    if (rebuilt)
+        record_rebuilt(r, x, true);
+    record_placed(r, k);
     apply_lines(r, out);
     dd__replan_keep(r, x, k);
     r->stats.kept += kept;
-    return DD_OK;
+    rc = rebook_changed(r, m);
+    r->live = rc == DD_OK && !r->no_live;
+    if (rc != DD_OK)
+        r->have_prev = false;
+    return rc;
+}
+
+dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
+                                       dd_replan_sortie *out)
+{
+    size_t m;
+    dd_status rc = dd__replan_begin(r, x, out, &m);
+    if (rc != DD_OK)
+        return rc;
+    const dd_scenario *s = r->base->scenario;
+    bool same_caps = r->terms.country_cap == r->prev_country_cap;
+    for (size_t i = 0; i < s->n_sites && same_caps; i++)
+        same_caps = r->terms.site_cap[i] == r->prev_site_cap[i];
+    /* a closed destination moves what lands there: placed again in full */
+    bool closed = false;
+    for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
+        closed |= x->hub_closed_to[h] != DD_TIME_NONE;
+    memcpy(r->ground, r->slot, m * sizeof *r->ground);
+    r->n_kept_ground = m;
+    if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps || closed)
+        return in_full(r, x, out, m);
+    size_t unfit = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        r->keep[f] = fits(r, x, f);
+        unfit += !r->keep[f];
+    }
+    if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
+        return in_full(r, x, out, m);
+    /* the state kept from the last run, brought up to now */
+    r->live_run = false;
+    if (r->live && !r->no_live) {
+        rc = sync_departed(r, x, &r->live_run);
+        if (rc != DD_OK) {
+            r->have_prev = r->live = false;
+            return rc;
+        }
+    }
+    bool ok;
+    rc = choose_kept(r, x, m, &ok);
+    if (rc != DD_OK || !ok) {
+        r->have_prev = rc == DD_OK && r->have_prev;
+        return rc != DD_OK ? rc : in_full(r, x, out, m);
+    }
+    return keep_and_place(r, x, out, m);
 }

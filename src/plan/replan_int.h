@@ -83,7 +83,18 @@ struct dd_replanner {
                           * places in the tails' gaps */
     bool gap_fail;       /* a placement in the gaps gave up */
     dd_replan_stats stats;
+    /* The placement state kept from one incremental run to the next
+     * (replan_inc.c): what each sortie has booked in r->st, so that a run
+     * takes out only what moves instead of rebuilding the state. */
+    dd_sortie *bk;          /* per sortie: as booked (held or flown) */
+    unsigned char *bk_kind; /* per sortie: DD__BK_NONE, _HELD, _FLOWN */
+    bool live;     /* r->st holds exactly the bookings bk says */
+    bool live_run; /* this run starts from them: place_pass neither resets nor holds */
+    bool no_live;  /* tests: rebuild the state at every run */
+    uint64_t live_runs; /* incremental runs that started from the kept state */
 };
+
+enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
 
 /* The incremental run's working memory and the base plan as the first
  * placement (replan_inc.c). */
@@ -119,6 +130,19 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x);
  * the sortie is appended to r->st.sorties and put in the timeline.
  * DD_EINFEASIBLE as dd__place; r->gap_fail set when it gave up. */
 dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq);
+/* The tails now (dd_exec_state's tail_free and tail_hub, never before
+ * now) and the destinations closed, into r->st, nothing else changed. */
+void dd__replan_now(dd_replanner *r, const dd_exec_state *x);
+/* Sortie f, which left at x->sorties[f].departed, booked as flown: its
+ * day under the caps, its crews, tail hours and route (the plan's sortie
+ * moved to when it left), as dd__replan_reset books it; *flown_out gets
+ * that sortie. DD_ENOMEM. */
+dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t f,
+                                dd_sortie *flown_out);
+/* Tests: with `on`, every incremental run rebuilds the placement state
+ * from the state of execution (as before the state was kept), so that its
+ * re-plans can be compared with the kept state's. */
+void dd__replanner_rebuild_always(dd_replanner *r, bool on);
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);
 
