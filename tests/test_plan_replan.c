@@ -926,6 +926,56 @@ static void test_incremental_keeps_plan(void **state)
     dd_replanner_free(r);
 }
 
+/* An overdue sortie (its departure an hour past, still on the ground)
+ * whose load is ready, and the next sortie of its airfield and type
+ * whose load is not ready yet (it will be by its departure): the
+ * incremental run hands the ready load to that kept slot (its departure,
+ * tail and clearance as placed) and places the overdue sortie again with
+ * the later load; the re-plan is checked and verified. */
+static void test_incremental_overdue_swap(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    size_t n = p->n_sorties, o = 0;
+    as_planned(fx, true);
+    for (size_t f = 1; f < n; f++)
+        if (p->sorties[f].departure < p->sorties[o].departure)
+            o = f;
+    const dd_sortie *so = &p->sorties[o];
+    dd_time now = so->departure + 60;
+    size_t k = SIZE_MAX;
+    for (size_t f = 0; f < n; f++) {
+        const dd_sortie *q = &p->sorties[f];
+        if (q->departure < now && f != o)
+            fx->x[f].departed = q->departure;
+        if (q->departure >= now && q->site == so->site && q->aircraft == so->aircraft &&
+            q->acl_kg >= so->weight_kg &&
+            (k == SIZE_MAX || q->departure < p->sorties[k].departure))
+            k = f;
+    }
+    assert_true(k != SIZE_MAX);
+    fx->x[o].ready = now - 600;
+    fx->x[k].ready = p->sorties[k].departure - 30; /* after now, before it leaves */
+    assert_true(fx->x[k].ready > now);
+    dd_replanner *r = NULL;
+    assert_int_equal(dd_replanner_new(p, &r), DD_OK);
+    dd_exec_state x = {.now = now, .sorties = fx->x};
+    assert_int_equal(dd_replanner_run_incremental(r, &x, fx->out), DD_OK);
+    check(fx, &x);
+    assert_int_equal(r->swaps, 1);
+    assert_int_equal(fx->out[k].carries, (int32_t)o);
+    assert_int_equal(fx->out[k].departure, p->sorties[k].departure);
+    assert_int_equal(fx->out[k].tail, p->sorties[k].tail);
+    assert_true(fx->out[k].keeps_clearance);
+    assert_int_equal(fx->out[o].carries, (int32_t)k);
+    assert_true(fx->out[o].departure >= fx->x[k].ready);
+    dd_replan_stats st;
+    dd_replanner_stats(r, &st);
+    assert_int_equal(st.full, 0);
+    assert_verified(r, &x, fx->out, false);
+    dd_replanner_free(r);
+}
+
 /* A re-plan told a destination is closed (dd_exec_state.hub_closed_*,
  * issue 18): tests/data/plan/closed flies to NEAR; with NEAR closed for
  * ten days the sorties go to FAR at once instead of waiting; with FAR
@@ -1090,6 +1140,7 @@ int main(void)
         cmocka_unit_test(test_bad_state),
         cmocka_unit_test(test_request_contents),
         cmocka_unit_test(test_incremental_keeps_plan),
+        cmocka_unit_test(test_incremental_overdue_swap),
         cmocka_unit_test(test_incremental_histories),
         cmocka_unit_test(test_incremental_histories_generated),
         cmocka_unit_test(test_crews_after_flown),

@@ -128,6 +128,12 @@ void dd_replanner_free(dd_replanner *r)
     free(r->prev);
     free(r->bk);
     free(r->bk_kind);
+    free(r->src);
+    free(r->grp_cnt);
+    free(r->grp_off);
+    free(r->grp_n);
+    free(r->cand);
+    free(r->over);
     free(r->prev_ok);
     free(r->prev_site_cap);
     free(r->keep);
@@ -499,7 +505,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
 
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
 {
-    memcpy(r->cont, r->slot, m * sizeof *r->cont);
+    /* the contents the slots give up: their own, or (an incremental
+     * run's swap, replan_inc.c) a kept slot's */
+    for (size_t i = 0; i < m; i++)
+        r->cont[i] = (size_t)r->src[r->slot[i]];
     sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL};
     merge_sort(&sc, r->slot, r->tmp, m);
     sc.by = 1;
@@ -555,6 +564,7 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         r->seen[c] = 1;
         out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         r->placed[f] = -1;
+        r->src[f] = (int32_t)f;
         if (x->sorties[f].departed == DD_TIME_NONE)
             r->slot[m++] = f;
     }

@@ -82,6 +82,15 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->gapc = malloc(nt1 * sizeof *r->gapc);
     r->bk = malloc(n1 * sizeof *r->bk);
     r->bk_kind = calloc(n1, 1);
+    size_t ng = s->n_sites * s->n_aircraft + 1;
+    r->src = malloc(n1 * sizeof *r->src);
+    r->grp_cnt = malloc(ng * sizeof *r->grp_cnt);
+    r->grp_off = malloc(ng * sizeof *r->grp_off);
+    r->grp_n = malloc(ng * sizeof *r->grp_n);
+    r->cand = malloc(n1 * sizeof *r->cand);
+    r->over = malloc(n1 * sizeof *r->over);
+    if (!r->src || !r->grp_cnt || !r->grp_off || !r->grp_n || !r->cand || !r->over)
+        return DD_ENOMEM;
     if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
         !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->line ||
         !r->line_n || !r->line_cap || !r->gap)
@@ -567,6 +576,8 @@ static dd_status full_kept(dd_replanner *r, const dd_exec_state *x, dd_replan_so
                            size_t m)
 {
     r->live_run = false;
+    for (size_t i = 0; i < m; i++) /* the full run matches every load itself */
+        r->src[r->slot[i]] = (int32_t)r->slot[i];
     dd_status rc = dd__replan_full(r, x, out, m);
     if (rc != DD_OK || x->keep_clearances || r->no_live)
         return rc;
@@ -619,6 +630,95 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     return DD_OK;
 }
 
+/* ---- an overdue sortie's load into the next kept slot ----
+ *
+ * A sortie still on the ground after its placed departure (overdue) with
+ * its load ready is placed again among the kept plan, which in a packed
+ * plan has room only at its end: the ready load would wait weeks while
+ * the kept slots just ahead carry loads that are not ready yet (they
+ * will be by their departure). As the full re-plan's matching does (the
+ * earliest-ready load to the earliest window), the ready load takes the
+ * earliest such kept slot of its airfield and type (its departure, tail
+ * and clearance stay as placed), and that slot's load, ready later, goes
+ * to the overdue sortie, which is placed again with it. */
+
+static size_t group_of(const dd_replanner *r, size_t f)
+{
+    const dd_sortie *so = &r->base->sorties[f];
+    return (size_t)so->site * r->base->scenario->n_aircraft + (size_t)so->aircraft;
+}
+
+/* Is the load sortie f carries in x ready at x->now? */
+static bool ready_now(const dd_exec_state *x, size_t f)
+{
+    dd_time rd = x->sorties[f].ready;
+    return rd == DD_TIME_NONE || rd <= x->now;
+}
+
+/* Into its group's list (r->cand from grp_off[g], at most grp_cnt[g],
+ * earliest departure first), kept sortie k, when it is among the
+ * earliest. */
+static void add_candidate(dd_replanner *r, size_t g, size_t k)
+{
+    dd__replan_need *v = r->cand + r->grp_off[g];
+    size_t n = r->grp_n[g], cap = r->grp_cnt[g];
+    dd_time at = r->prev[k].departure;
+    if (n == cap && v[n - 1].at <= at)
+        return;
+    size_t j = n < cap ? n++ : n - 1;
+    while (j > 0 && v[j - 1].at > at) {
+        v[j] = v[j - 1];
+        j--;
+    }
+    v[j] = (dd__replan_need){at, k};
+    r->grp_n[g] = n;
+}
+
+/* The overdue sorties among the m on the ground (r->keep says what fits)
+ * whose loads are ready swap them with the earliest kept slots of their
+ * group whose loads are not (r->src). */
+static void swap_overdue(dd_replanner *r, const dd_exec_state *x, size_t m)
+{
+    const dd_scenario *s = r->base->scenario;
+    size_t ng = s->n_sites * s->n_aircraft, no = 0;
+    memset(r->grp_cnt, 0, ng * sizeof *r->grp_cnt);
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (r->keep[f] || !r->prev_ok[f] || r->prev[f].departure >= x->now || !ready_now(x, f))
+            continue;
+        r->over[no++] = f;
+        r->grp_cnt[group_of(r, f)]++;
+    }
+    if (no == 0)
+        return;
+    for (size_t g = 0, off = 0; g < ng; g++) {
+        r->grp_off[g] = off;
+        r->grp_n[g] = 0;
+        off += r->grp_cnt[g];
+    }
+    for (size_t i = 0; i < m; i++) {
+        size_t k = r->ground[i], g = group_of(r, k);
+        if (r->keep[k] && r->grp_cnt[g] > 0 && !ready_now(x, k))
+            add_candidate(r, g, k);
+    }
+    const dd_plan *p = r->base;
+    for (size_t i = 0; i < no; i++) {
+        size_t o = r->over[i], g = group_of(r, o);
+        double kg = p->sorties[x->sorties[o].carries].weight_kg;
+        dd__replan_need *v = r->cand + r->grp_off[g];
+        for (size_t j = 0; j < r->grp_n[g]; j++) {
+            size_t k = v[j].t;
+            if (k == SIZE_MAX || kg > r->prev[k].acl_kg)
+                continue; /* taken, or its route does not carry the load */
+            r->src[o] = (int32_t)k;
+            r->src[k] = (int32_t)o;
+            v[j].t = SIZE_MAX;
+            r->swaps++;
+            break;
+        }
+    }
+}
+
 /* The kept sorties (r->seen) go on as placed; the others (m on the
  * ground in all) are placed again among them, in the tails' gaps. */
 static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
@@ -633,6 +733,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
             continue;
         }
         const dd_sortie *so = &r->prev[f];
+        out[f].carries = x->sorties[r->src[f]].carries; /* swap_overdue's */
         out[f].departure = so->departure;
         out[f].tail = so->tail;
         out[f].keeps_clearance = true;
@@ -701,6 +802,7 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     }
     if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
         return in_full(r, x, out, m);
+    swap_overdue(r, x, m);
     /* the state kept from the last run, brought up to now */
     r->live_run = false;
     if (r->live && !r->no_live) {

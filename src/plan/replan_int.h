@@ -92,6 +92,14 @@ struct dd_replanner {
     bool live_run; /* this run starts from them: place_pass neither resets nor holds */
     bool no_live;  /* tests: rebuild the state at every run */
     uint64_t live_runs; /* incremental runs that started from the kept state */
+    /* per sortie: the slot whose content it gives up to the matching (its
+     * own; an incremental run's swap: the kept slot that takes its
+     * content, and the other way round) */
+    int32_t *src;
+    uint64_t swaps; /* overdue sorties' loads handed to a kept slot */
+    size_t *grp_cnt, *grp_off, *grp_n; /* per site and type (swap_overdue) */
+    dd__replan_need *cand;             /* n of them */
+    size_t *over;                      /* n of them */
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
