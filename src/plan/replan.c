@@ -129,6 +129,8 @@ void dd_replanner_free(dd_replanner *r)
     free(r->bk);
     free(r->bk_kind);
     free(r->src);
+    free(r->fit);
+    free(r->ret_min);
     free(r->grp_cnt);
     free(r->grp_off);
     free(r->grp_n);

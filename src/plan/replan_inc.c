@@ -32,7 +32,12 @@
  * placement finds the earliest departure in any tail's gap. A type whose crews, tail hours or
  * overflights are limited keeps every sortie's tail and ferry as booked
  * (its chains stay on their tails, a gap is taken only where the sortie
- * after it ferries from the hub it was booked from). The run is a full
+ * after it ferries from the hub it was booked from). An overdue sortie's
+ * ready load takes the earliest kept slot of its airfield and type whose
+ * load is not ready yet (swap_overdue). The placement state is kept from
+ * one run to the next: a run books what left since the last as flown and
+ * takes out the bookings of what it places again (dd__state_unhold),
+ * rather than booking every kept sortie again. The run is a full
  * one with nothing kept, with much to move, other caps than the last
  * run's, for tracking, or when a placement in the gaps is not what its
  * probe found.
@@ -89,6 +94,10 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->grp_n = malloc(ng * sizeof *r->grp_n);
     r->cand = malloc(n1 * sizeof *r->cand);
     r->over = malloc(n1 * sizeof *r->over);
+    r->fit = malloc(nt1 * sizeof *r->fit);
+    r->ret_min = malloc((s->n_sites + 1) * sizeof *r->ret_min);
+    if (!r->fit || !r->ret_min)
+        return DD_ENOMEM;
     if (!r->src || !r->grp_cnt || !r->grp_off || !r->grp_n || !r->cand || !r->over)
         return DD_ENOMEM;
     if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
@@ -356,15 +365,63 @@ static bool gap_fits(const dd_replanner *r, size_t t, const dd_sortie *q)
            nx->at;
 }
 
+/* Can gap j (> 0) of tail t (type a) take the sortie being placed at
+ * all: free at the end of the sortie before it, ferried to the site,
+ * turned round, out to the nearest way back and ferried on, the tail is
+ * in time for the sortie after it? (A bound: crews, hours, caps aside.) */
+static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
+{
+    if (j >= r->line_n[t])
+        return true; /* the open gap after the last */
+    const dd__replan_link *pv = &r->line[t][j - 1], *nx = &r->line[t][j];
+    dd_time g = r->st.s->aircraft[a].ground_time;
+    return pv->free + ferry_min(&r->st, a, r->q_site, pv->hub) + 2 * g + r->ret_min[nx->site] <=
+           nx->at;
+}
+
+/* The first gap of tail t after its cursor's that can take the sortie
+ * being placed (can_host); r->fit[t] remembers it, as the cursor only
+ * moves on. */
+static size_t first_fit(dd_replanner *r, size_t t, int32_t a)
+{
+    size_t j = r->fit[t] > r->gap[t] ? r->fit[t] : r->gap[t] + 1;
+    while (!can_host(r, t, a, j))
+        j++;
+    r->fit[t] = j;
+    return j;
+}
+
+/* The least minutes from site `site` out to a hub and ferried from there
+ * to each site (type a), into r->ret_min. */
+static void set_ret_min(dd_replanner *r, int32_t a, int32_t site)
+{
+    const dd_scenario *s = r->st.s;
+    for (size_t ns = 0; ns < s->n_sites; ns++) {
+        int32_t best = s->n_hubs ? INT32_MAX : 0;
+        for (size_t h = 0; h < s->n_hubs; h++) {
+            int32_t v = ferry_min(&r->st, a, site, (int32_t)h) +
+                        ferry_min(&r->st, a, (int32_t)ns, (int32_t)h);
+            best = v < best ? v : best;
+        }
+        r->ret_min[ns] = best;
+    }
+    r->q_site = site;
+}
+
 /* The placement's view of a tail (dd__state's tail_view) while an
  * incremental run places a sortie: the gap of its timeline that a ground
  * time from `arr` falls in (the sortie after it arrives later), free from
  * the end of the sortie before it; when the sortie leaving at `dep` would
  * not be back (turned round, ferried) in time for the sortie after the
- * gap, the tail is seen free only from the end of that one: a later
- * departure in this gap comes back later still, so the next gap is the
- * soonest this tail can take it (the placement's next try). Each tail's
- * gap (r->gap) is a cursor: a placement's tries only move later. */
+ * gap, the tail is seen free only from the start of its first later gap
+ * that can take the sortie at all (can_host: long enough for the ferry
+ * in, the ground time, the way out and back): a later departure in this
+ * gap comes back later still, so that is the soonest this tail can take
+ * it (the placement's next try). Each tail's gap (r->gap) is a cursor: a
+ * placement's tries only move later. (Seeing the tail free from the end
+ * of the sortie after the gap instead made the placement of an overdue
+ * sortie in a packed plan try a departure at every kept sortie's end on
+ * every tail, out to the plan's end.) */
 static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
                       int32_t out_min, dd__tail *view)
 {
@@ -391,8 +448,11 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
                         ferry_min(&r->st, a, c->next_site, hub) <=
                     c->next_at;
     if (!back) {
-        view->free_at = c->next_free;
-        view->hub = c->next_hub;
+        /* a later departure in this gap is back later still: free from
+         * where its first gap that can take the sortie at all starts */
+        size_t j = first_fit(r, t, a);
+        view->free_at = r->line[t][j - 1].free;
+        view->hub = r->line[t][j - 1].hub;
     }
 }
 
@@ -408,8 +468,10 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
     dd_time a0 = rq->ready - st->s->aircraft[a].ground_time; /* no sooner */
     for (size_t k = 0; k < nk; k++) {
         r->gap[off + k] = gap_after(r, off + k, a0);
+        r->fit[off + k] = 0;
         set_gapc(r, off + k);
     }
+    set_ret_min(r, a, rq->site);
     st->tail_view = tail_view;
     st->tail_view_ctx = r;
     dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);

@@ -78,6 +78,11 @@ struct dd_replanner {
     size_t *line_n, *line_cap;
     size_t *gap;         /* per tail: the gap of its timeline a placement tries */
     dd__replan_gapc *gapc; /* per tail: that gap (a placement reads it for every try) */
+    size_t *fit;         /* per tail: the first gap after its cursor's that can take
+                          * the sortie being placed (tail_view) */
+    int32_t *ret_min;    /* per site: the least minutes from the placed sortie's
+                          * site out to a hub and ferried on to that site */
+    int32_t q_site;      /* the site of the sortie being placed */
     size_t n_kept_ground; /* r->ground[0..m) of this run */
     bool hold;           /* the placement holds the kept sorties (r->seen) and
                           * places in the tails' gaps */
