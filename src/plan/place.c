@@ -1560,6 +1560,16 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
     return DD_OK;
 }
 
+bool dd__hubs_vary(const dd__state *st, const dd__request *rq)
+{
+    const dd_scenario *s = st->s;
+    bool v = s->agreement.clearance.n_overflight > 0 || s->n_stops > 0 || st->hub_closed_to;
+    for (size_t h = 0; h < s->n_hubs && !v; h++)
+        v = s->hubs[h].mog >= 0 || st->terms->hub_people[h] == 0 ||
+            (rq->load < 0 && st->terms->hub_people[h] >= 0);
+    return v;
+}
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                        dd_sortie *probe)
 {
@@ -1580,10 +1590,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     /* hubs with a ramp limit, routes that need overflight clearances, or
      * en-route fuel stops: the hub is chosen per departure (else: the
      * nearest) */
-    bool hubs_vary = ct->n_overflight > 0 || s->n_stops > 0 || st->hub_closed_to;
-    for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
-        hubs_vary = s->hubs[h].mog >= 0 || tm->hub_people[h] == 0 ||
-                    (rq->load < 0 && tm->hub_people[h] >= 0);
+    bool hubs_vary = dd__hubs_vary(st, rq);
     dd_time g = ac->ground_time;
     dd_time t = first_try(st, rq, ac);
     for (int iter = 0; iter < 200000; iter++) {

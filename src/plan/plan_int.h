@@ -174,6 +174,11 @@ void dd__state_unhold(dd__state *st, const dd_sortie *so);
 /* Do a and b book the same (dd__state_hold): times, tail, ferry, hub,
  * stop. */
 bool dd__state_same_hold(const dd_sortie *a, const dd_sortie *b);
+/* Is the hub of rq's sorties chosen per departure (hubs with a ramp
+ * limit, routes that need overflight clearances, en-route fuel stops, a
+ * closed destination, hubs that take no people or, for people only, a
+ * limited number), rather than the site's nearest (st->hub_of_site)? */
+bool dd__hubs_vary(const dd__state *st, const dd__request *rq);
 /* Every tail back at its type's home, free from when the tails table
  * first gives the type that many (as dd__state_clear leaves them),
  * nothing else changed. */

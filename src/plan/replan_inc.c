@@ -374,6 +374,8 @@ static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
     if (j >= r->line_n[t])
         return true; /* the open gap after the last */
     const dd__replan_link *pv = &r->line[t][j - 1], *nx = &r->line[t][j];
+    if (r->strict[a] && r->q_hub >= 0 && nx->ferry_from != r->q_hub)
+        return false; /* the sortie after it keeps its ferry from where it was booked */
     dd_time g = r->st.s->aircraft[a].ground_time;
     return pv->free + ferry_min(&r->st, a, r->q_site, pv->hub) + 2 * g + r->ret_min[nx->site] <=
            nx->at;
@@ -391,14 +393,19 @@ static size_t first_fit(dd_replanner *r, size_t t, int32_t a)
     return j;
 }
 
-/* The least minutes from site `site` out to a hub and ferried from there
- * to each site (type a), into r->ret_min. */
-static void set_ret_min(dd_replanner *r, int32_t a, int32_t site)
+/* The least minutes from rq's site out to a hub (its nearest, when the
+ * placement does not choose: dd__hubs_vary) and ferried from there to
+ * each site, into r->ret_min. */
+static void set_ret_min(dd_replanner *r, const dd__request *rq)
 {
     const dd_scenario *s = r->st.s;
+    int32_t a = rq->aircraft, site = rq->site;
+    int32_t only = dd__hubs_vary(&r->st, rq) ? -1 : r->st.hub_of_site[site];
     for (size_t ns = 0; ns < s->n_sites; ns++) {
         int32_t best = s->n_hubs ? INT32_MAX : 0;
         for (size_t h = 0; h < s->n_hubs; h++) {
+            if (only >= 0 && (int32_t)h != only)
+                continue;
             int32_t v = ferry_min(&r->st, a, site, (int32_t)h) +
                         ferry_min(&r->st, a, (int32_t)ns, (int32_t)h);
             best = v < best ? v : best;
@@ -406,6 +413,7 @@ static void set_ret_min(dd_replanner *r, int32_t a, int32_t site)
         r->ret_min[ns] = best;
     }
     r->q_site = site;
+    r->q_hub = only;
 }
 
 /* The placement's view of a tail (dd__state's tail_view) while an
@@ -471,7 +479,7 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
         r->fit[off + k] = 0;
         set_gapc(r, off + k);
     }
-    set_ret_min(r, a, rq->site);
+    set_ret_min(r, rq);
     st->tail_view = tail_view;
     st->tail_view_ctx = r;
     dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);

@@ -83,6 +83,7 @@ struct dd_replanner {
     int32_t *ret_min;    /* per site: the least minutes from the placed sortie's
                           * site out to a hub and ferried on to that site */
     int32_t q_site;      /* the site of the sortie being placed */
+    int32_t q_hub;       /* its hub, when the placement does not choose one; else -1 */
     size_t n_kept_ground; /* r->ground[0..m) of this run */
     bool hold;           /* the placement holds the kept sorties (r->seen) and
                           * places in the tails' gaps */
