@@ -350,6 +350,17 @@ static bool routes_carry(const dd_replanner *r, const dd_exec_state *x, size_t k
     return true;
 }
 
+/* The placement's state before a pass: rebuilt (with an incremental
+ * run's kept sorties held), or an incremental run's kept state as it is
+ * (replan_inc.c). */
+static dd_status pass_state(dd_replanner *r, const dd_exec_state *x)
+{
+    if (r->live_run)
+        return DD_OK;
+    dd_status rc = dd__replan_reset(r, x);
+    return rc == DD_OK && r->hold ? dd__replan_hold(r) : rc;
+}
+
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
  * steps 2 and 3 of docs/sim.md. */
 static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
@@ -358,12 +369,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
-    dd_status rc = DD_OK;
-    if (!r->live_run) { /* else an incremental run's kept state, as it is */
-        rc = dd__replan_reset(r, x);
-        if (rc == DD_OK && r->hold)
-            rc = dd__replan_hold(r); /* an incremental run's kept sorties */
-    }
+    dd_status rc = pass_state(r, x);
     if (rc != DD_OK)
         return rc;
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
