@@ -27,6 +27,7 @@
 
 #include "base/rng.h"
 #include "gen/scengen.h"
+#include "plan/replan_int.h"
 
 static dd_scenario *load(const char *path)
 {
@@ -692,8 +693,24 @@ typedef struct history {
     dd_time *open;      /* per site */
     dd_time **tf;       /* [type][tail] */
     int32_t **th;
-    dd_replan_sortie *inc, *full;
+    dd_replan_sortie *inc, *full, *reb;
 } history;
+
+/* The incremental run on the state kept from run to run (a) and the one
+ * that rebuilds it (b) re-plan alike, sortie by sortie. */
+static void assert_same_replans(const dd_replan_sortie *a, const dd_replan_sortie *b, size_t n)
+{
+    for (size_t f = 0; f < n; f++) {
+        if (a[f].carries == b[f].carries && a[f].departure == b[f].departure &&
+            a[f].tail == b[f].tail && a[f].keeps_clearance == b[f].keeps_clearance &&
+            a[f].day == b[f].day && a[f].hub == b[f].hub && a[f].arrival == b[f].arrival)
+            continue;
+        print_message("sortie %zu: kept state %d at %lld tail %d, rebuilt %d at %lld tail %d\n",
+                      f, a[f].carries, (long long)a[f].departure, a[f].tail, b[f].carries,
+                      (long long)b[f].departure, b[f].tail);
+        fail();
+    }
+}
 
 /* A random history of the Niger plan, re-planned each day incrementally
  * and in full from the same state, every re-plan verified. The sorties
@@ -717,6 +734,7 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
     h.th = calloc(s->n_aircraft, sizeof *h.th);
     h.inc = calloc(n, sizeof *h.inc);
     h.full = calloc(n, sizeof *h.full);
+    h.reb = calloc(n, sizeof *h.reb);
     for (size_t a = 0; a < s->n_aircraft; a++) {
         h.tf[a] = calloc(512, sizeof **h.tf);
         h.th[a] = calloc(512, sizeof **h.th);
@@ -729,9 +747,11 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
     memcpy(h.x, fx->x, n * sizeof *h.x);
     for (size_t f = 0; f < n; f++)
         h.ready[f] = h.x[f].ready;
-    dd_replanner *inc = NULL, *full = NULL;
+    dd_replanner *inc = NULL, *full = NULL, *reb = NULL;
     assert_int_equal(dd_replanner_new(p, &inc), DD_OK);
     assert_int_equal(dd_replanner_new(p, &full), DD_OK);
+    assert_int_equal(dd_replanner_new(p, &reb), DD_OK);
+    dd__replanner_rebuild_always(reb, true);
     dd_rng rng;
     dd_rng_seed(&rng, seed, 19);
     dd_time validity = s->agreement.clearance.validity;
@@ -784,6 +804,9 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
         fx->out = h.inc;
         check(fx, &x);
         assert_verified(inc, &x, h.inc, fx->exits);
+        /* the state kept from the day before is the one a rebuild makes */
+        assert_int_equal(dd_replanner_run_incremental(reb, &x, h.reb), DD_OK);
+        assert_same_replans(h.inc, h.reb, n);
         assert_int_equal(dd_replanner_run(full, &x, h.full), DD_OK);
         fx->out = h.full;
         check(fx, &x);
@@ -807,6 +830,15 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
     dd_replan_stats st;
     dd_replanner_stats(inc, &st);
     assert_int_equal(st.runs, (uint64_t)days);
+    dd_replan_stats sr;
+    dd_replanner_stats(reb, &sr);
+    assert_int_equal(sr.full, st.full);
+    assert_int_equal(sr.kept, st.kept);
+    /* every incremental run after the first started from the state the
+     * run before left (none rebuilt it), the other only from rebuilds */
+    assert_int_equal(reb->live_runs, 0);
+    assert_true(inc->live_runs + st.full + 1 >= st.runs);
+    dd_replanner_free(reb);
     dd_replanner_free(inc);
     dd_replanner_free(full);
     for (size_t a = 0; a < s->n_aircraft; a++) {
@@ -820,6 +852,7 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
     free(h.open);
     free(h.inc);
     free(h.full);
+    free(h.reb);
     return st.kept;
 }
 
@@ -889,6 +922,56 @@ static void test_incremental_keeps_plan(void **state)
     dd_replanner_stats(r, &st);
     assert_int_equal(st.full, 0);
     assert_int_equal(st.kept, fx->p->n_sorties);
+    assert_verified(r, &x, fx->out, false);
+    dd_replanner_free(r);
+}
+
+/* An overdue sortie (its departure an hour past, still on the ground)
+ * whose load is ready, and the next sortie of its airfield and type
+ * whose load is not ready yet (it will be by its departure): the
+ * incremental run hands the ready load to that kept slot (its departure,
+ * tail and clearance as placed) and places the overdue sortie again with
+ * the later load; the re-plan is checked and verified. */
+static void test_incremental_overdue_swap(void **state)
+{
+    fixture *fx = *state;
+    const dd_plan *p = fx->p;
+    size_t n = p->n_sorties, o = 0;
+    as_planned(fx, true);
+    for (size_t f = 1; f < n; f++)
+        if (p->sorties[f].departure < p->sorties[o].departure)
+            o = f;
+    const dd_sortie *so = &p->sorties[o];
+    dd_time now = so->departure + 60;
+    size_t k = SIZE_MAX;
+    for (size_t f = 0; f < n; f++) {
+        const dd_sortie *q = &p->sorties[f];
+        if (q->departure < now && f != o)
+            fx->x[f].departed = q->departure;
+        if (q->departure >= now && q->site == so->site && q->aircraft == so->aircraft &&
+            q->acl_kg >= so->weight_kg &&
+            (k == SIZE_MAX || q->departure < p->sorties[k].departure))
+            k = f;
+    }
+    assert_true(k != SIZE_MAX);
+    fx->x[o].ready = now - 600;
+    fx->x[k].ready = p->sorties[k].departure - 30; /* after now, before it leaves */
+    assert_true(fx->x[k].ready > now);
+    dd_replanner *r = NULL;
+    assert_int_equal(dd_replanner_new(p, &r), DD_OK);
+    dd_exec_state x = {.now = now, .sorties = fx->x};
+    assert_int_equal(dd_replanner_run_incremental(r, &x, fx->out), DD_OK);
+    check(fx, &x);
+    assert_int_equal(r->swaps, 1);
+    assert_int_equal(fx->out[k].carries, (int32_t)o);
+    assert_int_equal(fx->out[k].departure, p->sorties[k].departure);
+    assert_int_equal(fx->out[k].tail, p->sorties[k].tail);
+    assert_true(fx->out[k].keeps_clearance);
+    assert_int_equal(fx->out[o].carries, (int32_t)k);
+    assert_true(fx->out[o].departure >= fx->x[k].ready);
+    dd_replan_stats st;
+    dd_replanner_stats(r, &st);
+    assert_int_equal(st.full, 0);
     assert_verified(r, &x, fx->out, false);
     dd_replanner_free(r);
 }
@@ -1057,6 +1140,7 @@ int main(void)
         cmocka_unit_test(test_bad_state),
         cmocka_unit_test(test_request_contents),
         cmocka_unit_test(test_incremental_keeps_plan),
+        cmocka_unit_test(test_incremental_overdue_swap),
         cmocka_unit_test(test_incremental_histories),
         cmocka_unit_test(test_incremental_histories_generated),
         cmocka_unit_test(test_crews_after_flown),

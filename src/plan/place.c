@@ -1050,6 +1050,120 @@ dd_status dd__state_hold(dd__state *st, const dd_sortie *so)
     return DD_OK;
 }
 
+/* ---- taking a booking back out (an incremental re-plan's kept state) ---- */
+
+/* Index idx out of the buckets of the days [d0, d1] (clamped to the
+ * buckets there are). */
+static void bucket_remove(struct dd__bucket *bv, size_t n_bv, int32_t idx, int32_t d0, int32_t d1)
+{
+    for (int32_t day = d0 < 0 ? 0 : d0; day <= d1 && (size_t)day < n_bv; day++) {
+        struct dd__bucket *b = &bv[day];
+        for (size_t k = 0; k < b->n; k++)
+            if (b->idx[k] == idx) {
+                b->idx[k] = b->idx[--b->n];
+                break;
+            }
+    }
+}
+
+/* The interval [from, to) of weight (or class) w out of the intervals v
+ * indexed by day buckets: the first live one equal to it in the bucket of
+ * its first day is taken out of every bucket and left dead in v (nothing
+ * reads v but through the buckets). An interval before day 0 is in no
+ * bucket and never seen: nothing to do. */
+static void interval_remove(const dd_scenario *s, dd__ground *v, struct dd__bucket *bv,
+                            size_t n_bv, dd_time from, dd_time to, int32_t w)
+{
+    int32_t d0 = dd_scenario_day(s, from), d1 = dd_scenario_day(s, to - 1);
+    int32_t first = d0 < 0 ? 0 : d0;
+    if (first > d1 || (size_t)first >= n_bv)
+        return;
+    const struct dd__bucket *b = &bv[first];
+    for (size_t k = 0; k < b->n; k++) {
+        dd__ground *g = &v[b->idx[k]];
+        if (g->from == from && g->to == to && g->klass == w) {
+            int32_t idx = b->idx[k];
+            bucket_remove(bv, n_bv, idx, d0, d1);
+            g->from = g->to = INT64_MIN;
+            return;
+        }
+    }
+}
+
+static void ivset_remove(const dd_scenario *s, dd__ivset *x, dd_time from, dd_time to,
+                         int32_t weight)
+{
+    interval_remove(s, x->v, x->day, x->n_day, from, to, weight);
+}
+
+/* book_crew undone. */
+static void unbook_crew(dd__state *st, const dd_sortie *so)
+{
+    const dd_aircraft *ac = &st->s->aircraft[so->aircraft];
+    int32_t a = so->aircraft;
+    if (ac->utilisation > 0 && so->tail >= 0 && so->tail < st->n_tails[a])
+        day_add(&st->fly[a][so->tail], dd_scenario_day(st->s, so->departure),
+                -(int32_t)((so->arrival - so->departure) +
+                           (so->arrival_at_site - so->ferry_departure)));
+    if (ac->crews < 0)
+        return;
+    int32_t need = dd_aircraft_crews_for(ac, so->arrival - so->ferry_departure);
+    if (need < 1)
+        need = 2;
+    dd_time from = so->ferry_departure, to = so->arrival + ac->crew_rest;
+    ivset_remove(st->s, &st->crew[a], from, to > from ? to : from + 1, need);
+}
+
+/* book_hub undone. */
+static void unbook_hub(dd__state *st, const dd_sortie *so, dd_time ground)
+{
+    const dd_clearance_terms *c = &st->s->agreement.clearance;
+    int32_t day = dd_scenario_day(st->s, so->departure);
+    for (size_t k = 0; k < c->n_overflight; k++)
+        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, (int32_t)k))
+            day_add(&st->over_day[k], day, -1);
+    if (so->stop > 0 && st->s->stops[so->stop - 1].mog >= 0)
+        ivset_remove(st->s, &st->stop_ramp[so->stop - 1], so->stop_arrival,
+                     so->stop_departure > so->stop_arrival ? so->stop_departure
+                                                           : so->stop_arrival + 1,
+                     1);
+    int32_t h = so->hub;
+    if (h >= 0 && st->s->hubs[h].mog >= 0)
+        ivset_remove(st->s, &st->hub_ramp[h], so->arrival,
+                     so->arrival + (ground > 0 ? ground : 1), 1);
+}
+
+void dd__state_unhold(dd__state *st, const dd_sortie *so)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[so->aircraft];
+    int32_t day = dd_scenario_day(s, so->departure), site = so->site;
+    /* day_add only lowers counts that exist: never fails */
+    day_add(&st->country, day, -1);
+    day_add(&st->site_day[site], day, -1);
+    interval_remove(s, st->ground[site], st->bucket[site], st->n_bucket[site],
+                    so->arrival_at_site, so->departure, ac->klass);
+    if (ac->crews >= 0 || ac->utilisation > 0)
+        unbook_crew(st, so);
+    if (route_books(s) && so->hub >= 0)
+        unbook_hub(st, so, ac->ground_time);
+}
+
+bool dd__state_same_hold(const dd_sortie *a, const dd_sortie *b)
+{
+    return a->site == b->site && a->aircraft == b->aircraft && a->tail == b->tail &&
+           a->hub == b->hub && a->stop == b->stop && a->ferry_from == b->ferry_from &&
+           a->ferry_departure == b->ferry_departure && a->arrival_at_site == b->arrival_at_site &&
+           a->departure == b->departure && a->arrival == b->arrival &&
+           (a->stop <= 0 || (a->stop_arrival == b->stop_arrival &&
+                             a->stop_departure == b->stop_departure));
+}
+
+void dd__state_reset_tails(dd__state *st)
+{
+    reset_tails(st);
+}
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                        dd_sortie *probe);
 
@@ -1550,6 +1664,16 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
     return DD_OK;
 }
 
+bool dd__hubs_vary(const dd__state *st, const dd__request *rq)
+{
+    const dd_scenario *s = st->s;
+    bool v = s->agreement.clearance.n_overflight > 0 || s->n_stops > 0 || st->hub_closed_to;
+    for (size_t h = 0; h < s->n_hubs && !v; h++)
+        v = s->hubs[h].mog >= 0 || st->terms->hub_people[h] == 0 ||
+            (rq->load < 0 && st->terms->hub_people[h] >= 0);
+    return v;
+}
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                        dd_sortie *probe)
 {
@@ -1570,10 +1694,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     /* hubs with a ramp limit, routes that need overflight clearances, or
      * en-route fuel stops: the hub is chosen per departure (else: the
      * nearest) */
-    bool hubs_vary = ct->n_overflight > 0 || s->n_stops > 0 || st->hub_closed_to;
-    for (size_t h = 0; h < s->n_hubs && !hubs_vary; h++)
-        hubs_vary = s->hubs[h].mog >= 0 || tm->hub_people[h] == 0 ||
-                    (rq->load < 0 && tm->hub_people[h] >= 0);
+    bool hubs_vary = dd__hubs_vary(st, rq);
     dd_time g = ac->ground_time;
     dd_time t = first_try(st, rq, ac);
     const int16_t *wait = hours_wait(st, rq->aircraft, rq->site);

@@ -206,6 +206,26 @@ dd_status dd__state_count_day(dd__state *st, int32_t site, int32_t day);
  * looking for room and without moving the tails' frontier (st->tails) or
  * appending to st->sorties. DD_ENOMEM. */
 dd_status dd__state_hold(dd__state *st, const dd_sortie *so);
+/* A booking of dd__state_hold (or of dd__place) taken back out: the
+ * day's caps, the ground time on the ramp, the crews and the tail's
+ * flying, the hub's and stop's ramps and the overflights, so that the
+ * state is as if the sortie had never been booked. `so` must be the
+ * sortie as it was booked (same times, tail, ferry, hub, stop). The
+ * incremental re-plan keeps its state from one run to the next this way
+ * (replan_inc.c). */
+void dd__state_unhold(dd__state *st, const dd_sortie *so);
+/* Do a and b book the same (dd__state_hold): times, tail, ferry, hub,
+ * stop. */
+bool dd__state_same_hold(const dd_sortie *a, const dd_sortie *b);
+/* Is the hub of rq's sorties chosen per departure (hubs with a ramp
+ * limit, routes that need overflight clearances, en-route fuel stops, a
+ * closed destination, hubs that take no people or, for people only, a
+ * limited number), rather than the site's nearest (st->hub_of_site)? */
+bool dd__hubs_vary(const dd__state *st, const dd__request *rq);
+/* Every tail back at its type's home, free from when the tails table
+ * first gives the type that many (as dd__state_clear leaves them),
+ * nothing else changed. */
+void dd__state_reset_tails(dd__state *st);
 
 /* The fleet mix (mix.c): per site, the share of the cargo the second type
  * can also take that should go to it (divert, n_sites), from the loads

@@ -126,6 +126,16 @@ void dd_replanner_free(dd_replanner *r)
     free(r->sec_slot);
     free(r->seen);
     free(r->prev);
+    free(r->bk);
+    free(r->bk_kind);
+    free(r->src);
+    free(r->fit);
+    free(r->ret_min);
+    free(r->grp_cnt);
+    free(r->grp_off);
+    free(r->grp_n);
+    free(r->cand);
+    free(r->over);
     free(r->prev_ok);
     free(r->prev_site_cap);
     free(r->keep);
@@ -274,10 +284,37 @@ static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
  * have left count against, the tails where and when they are free. */
 dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
 {
+    dd__state_clear(&r->st);
+    r->live = false; /* rebuilt: the kept state's bookings are gone */
+    for (size_t f = 0; f < r->n; f++) {
+        dd_sortie flown;
+        if (x->sorties[f].departed != DD_TIME_NONE &&
+            dd__replan_book_flown(r, x, f, &flown) != DD_OK)
+            return DD_ENOMEM;
+    }
+    dd__replan_now(r, x);
+    return DD_OK;
+}
+
+dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t f,
+                                dd_sortie *flown_out)
+{
     const dd_plan *p = r->base;
-    const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
-    dd__state_clear(st);
+    if (dd__state_count_day(st, p->sorties[f].site,
+                            dd__state_day(st, x->sorties[f].departed)) != DD_OK)
+        return DD_ENOMEM;
+    /* what it flew books its crew (duty and rest) and its tail's hours,
+     * as planned but moved to when it left */
+    *flown_out = p->sorties[f];
+    shift_sortie(flown_out, x->sorties[f].departed - flown_out->departure);
+    return dd__state_book_flown(st, flown_out);
+}
+
+void dd__replan_now(dd_replanner *r, const dd_exec_state *x)
+{
+    const dd_scenario *s = r->base->scenario;
+    dd__state *st = &r->st;
     /* closed destinations: only when one is (else the nearest, as planned) */
     st->hub_closed_from = st->hub_closed_to = NULL;
     for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
@@ -285,19 +322,7 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
             st->hub_closed_from = x->hub_closed_from;
             st->hub_closed_to = x->hub_closed_to;
         }
-    for (size_t f = 0; f < r->n; f++) {
-        if (x->sorties[f].departed == DD_TIME_NONE)
-            continue;
-        if (dd__state_count_day(st, p->sorties[f].site,
-                                dd__state_day(st, x->sorties[f].departed)) != DD_OK)
-            return DD_ENOMEM;
-        /* what it flew books its crew (duty and rest) and its tail's
-         * hours, as planned but moved to when it left */
-        dd_sortie flown = p->sorties[f];
-        shift_sortie(&flown, x->sorties[f].departed - flown.departure);
-        if (dd__state_book_flown(st, &flown) != DD_OK)
-            return DD_ENOMEM;
-    }
+    dd__state_reset_tails(st);
     /* never before now */
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (int32_t k = 0; k < st->n_tails[a]; k++) {
@@ -310,7 +335,6 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
                 (size_t)x->tail_hub[a][k] < s->n_hubs)
                 t->hub = x->tail_hub[a][k];
         }
-    return DD_OK;
 }
 
 /* How good a placement is, smaller first: terms missed (sorties with no
@@ -342,6 +366,17 @@ static bool routes_carry(const dd_replanner *r, const dd_exec_state *x, size_t k
     return true;
 }
 
+/* The placement's state before a pass: rebuilt (with an incremental
+ * run's kept sorties held), or an incremental run's kept state as it is
+ * (replan_inc.c). */
+static dd_status pass_state(dd_replanner *r, const dd_exec_state *x)
+{
+    if (r->live_run)
+        return DD_OK;
+    dd_status rc = dd__replan_reset(r, x);
+    return rc == DD_OK && r->hold ? dd__replan_hold(r) : rc;
+}
+
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
  * steps 2 and 3 of docs/sim.md. */
 static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
@@ -350,9 +385,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd__state *st = &r->st;
-    dd_status rc = dd__replan_reset(r, x);
-    if (rc == DD_OK && r->hold)
-        rc = dd__replan_hold(r); /* an incremental run's kept sorties */
+    dd_status rc = pass_state(r, x);
     if (rc != DD_OK)
         return rc;
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
@@ -496,7 +529,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
 
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
 {
-    memcpy(r->cont, r->slot, m * sizeof *r->cont);
+    /* the contents the slots give up: their own, or (an incremental
+     * run's swap, replan_inc.c) a kept slot's */
+    for (size_t i = 0; i < m; i++)
+        r->cont[i] = (size_t)r->src[r->slot[i]];
     sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st};
     merge_sort(&sc, r->slot, r->tmp, m);
     sc.by = 1;
@@ -552,6 +588,7 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         r->seen[c] = 1;
         out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         r->placed[f] = -1;
+        r->src[f] = (int32_t)f;
         if (x->sorties[f].departed == DD_TIME_NONE)
             r->slot[m++] = f;
     }
@@ -560,6 +597,7 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         r->terms.site_cap[i] = x->site_cap ? x->site_cap[i] : s->sites[i].daily_cap;
     r->terms.country_cap = x->country_cap ? *x->country_cap : s->agreement.clearance.daily_cap;
     r->stats.runs++;
+    r->live_run = false;
     *m_out = m;
     return DD_OK;
 }
@@ -570,6 +608,7 @@ dd_status dd_replanner_run(dd_replanner *r, const dd_exec_state *x, dd_replan_so
     dd_status rc = dd__replan_begin(r, x, out, &m);
     if (rc != DD_OK)
         return rc;
+    r->live = false;
     return dd__replan_full(r, x, out, m);
 }
 

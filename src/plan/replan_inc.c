@@ -32,7 +32,12 @@
  * placement finds the earliest departure in any tail's gap. A type whose crews, tail hours or
  * overflights are limited keeps every sortie's tail and ferry as booked
  * (its chains stay on their tails, a gap is taken only where the sortie
- * after it ferries from the hub it was booked from). The run is a full
+ * after it ferries from the hub it was booked from). An overdue sortie's
+ * ready load takes the earliest kept slot of its airfield and type whose
+ * load is not ready yet (swap_overdue). The placement state is kept from
+ * one run to the next: a run books what left since the last as flown and
+ * takes out the bookings of what it places again (dd__state_unhold),
+ * rather than booking every kept sortie again. The run is a full
  * one with nothing kept, with much to move, other caps than the last
  * run's, for tracking, or when a placement in the gaps is not what its
  * probe found.
@@ -80,7 +85,22 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->line_cap = calloc(nt1, sizeof *r->line_cap);
     r->gap = malloc(nt1 * sizeof *r->gap);
     r->gapc = malloc(nt1 * sizeof *r->gapc);
-    if (!r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
+    r->bk = malloc(n1 * sizeof *r->bk);
+    r->bk_kind = calloc(n1, 1);
+    size_t ng = s->n_sites * s->n_aircraft + 1;
+    r->src = malloc(n1 * sizeof *r->src);
+    r->grp_cnt = malloc(ng * sizeof *r->grp_cnt);
+    r->grp_off = malloc(ng * sizeof *r->grp_off);
+    r->grp_n = malloc(ng * sizeof *r->grp_n);
+    r->cand = malloc(n1 * sizeof *r->cand);
+    r->over = malloc(n1 * sizeof *r->over);
+    r->fit = malloc(nt1 * sizeof *r->fit);
+    r->ret_min = malloc((s->n_sites + 1) * sizeof *r->ret_min);
+    if (!r->fit || !r->ret_min)
+        return DD_ENOMEM;
+    if (!r->src || !r->grp_cnt || !r->grp_off || !r->grp_n || !r->cand || !r->over)
+        return DD_ENOMEM;
+    if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
         !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->line ||
         !r->line_n || !r->line_cap || !r->gap)
         return DD_ENOMEM;
@@ -106,6 +126,13 @@ void dd_replanner_reset(dd_replanner *r)
     r->prev_country_cap = s->agreement.clearance.daily_cap;
     r->prev_now = INT64_MIN;
     r->have_prev = r->n > 0;
+    r->live = false;
+}
+
+void dd__replanner_rebuild_always(dd_replanner *r, bool on)
+{
+    r->no_live = on;
+    r->live = false;
 }
 
 /* Does sortie f's last placement still fit the state? */
@@ -338,15 +365,71 @@ static bool gap_fits(const dd_replanner *r, size_t t, const dd_sortie *q)
            nx->at;
 }
 
+/* Can gap j (> 0) of tail t (type a) take the sortie being placed at
+ * all: free at the end of the sortie before it, ferried to the site,
+ * turned round, out to the nearest way back and ferried on, the tail is
+ * in time for the sortie after it? (A bound: crews, hours, caps aside.) */
+static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
+{
+    if (j >= r->line_n[t])
+        return true; /* the open gap after the last */
+    const dd__replan_link *pv = &r->line[t][j - 1], *nx = &r->line[t][j];
+    if (r->strict[a] && r->q_hub >= 0 && nx->ferry_from != r->q_hub)
+        return false; /* the sortie after it keeps its ferry from where it was booked */
+    dd_time g = r->st.s->aircraft[a].ground_time;
+    return pv->free + ferry_min(&r->st, a, r->q_site, pv->hub) + 2 * g + r->ret_min[nx->site] <=
+           nx->at;
+}
+
+/* The first gap of tail t after its cursor's that can take the sortie
+ * being placed (can_host); r->fit[t] remembers it, as the cursor only
+ * moves on. */
+static size_t first_fit(dd_replanner *r, size_t t, int32_t a)
+{
+    size_t j = r->fit[t] > r->gap[t] ? r->fit[t] : r->gap[t] + 1;
+    while (!can_host(r, t, a, j))
+        j++;
+    r->fit[t] = j;
+    return j;
+}
+
+/* The least minutes from rq's site out to a hub (its nearest, when the
+ * placement does not choose: dd__hubs_vary) and ferried from there to
+ * each site, into r->ret_min. */
+static void set_ret_min(dd_replanner *r, const dd__request *rq)
+{
+    const dd_scenario *s = r->st.s;
+    int32_t a = rq->aircraft, site = rq->site;
+    int32_t only = dd__hubs_vary(&r->st, rq) ? -1 : r->st.hub_of_site[site];
+    for (size_t ns = 0; ns < s->n_sites; ns++) {
+        int32_t best = s->n_hubs ? INT32_MAX : 0;
+        for (size_t h = 0; h < s->n_hubs; h++) {
+            if (only >= 0 && (int32_t)h != only)
+                continue;
+            int32_t v = ferry_min(&r->st, a, site, (int32_t)h) +
+                        ferry_min(&r->st, a, (int32_t)ns, (int32_t)h);
+            best = v < best ? v : best;
+        }
+        r->ret_min[ns] = best;
+    }
+    r->q_site = site;
+    r->q_hub = only;
+}
+
 /* The placement's view of a tail (dd__state's tail_view) while an
  * incremental run places a sortie: the gap of its timeline that a ground
  * time from `arr` falls in (the sortie after it arrives later), free from
  * the end of the sortie before it; when the sortie leaving at `dep` would
  * not be back (turned round, ferried) in time for the sortie after the
- * gap, the tail is seen free only from the end of that one: a later
- * departure in this gap comes back later still, so the next gap is the
- * soonest this tail can take it (the placement's next try). Each tail's
- * gap (r->gap) is a cursor: a placement's tries only move later. */
+ * gap, the tail is seen free only from the start of its first later gap
+ * that can take the sortie at all (can_host: long enough for the ferry
+ * in, the ground time, the way out and back): a later departure in this
+ * gap comes back later still, so that is the soonest this tail can take
+ * it (the placement's next try). Each tail's gap (r->gap) is a cursor: a
+ * placement's tries only move later. (Seeing the tail free from the end
+ * of the sortie after the gap instead made the placement of an overdue
+ * sortie in a packed plan try a departure at every kept sortie's end on
+ * every tail, out to the plan's end.) */
 static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
                       int32_t out_min, dd__tail *view)
 {
@@ -373,8 +456,11 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
                         ferry_min(&r->st, a, c->next_site, hub) <=
                     c->next_at;
     if (!back) {
-        view->free_at = c->next_free;
-        view->hub = c->next_hub;
+        /* a later departure in this gap is back later still: free from
+         * where its first gap that can take the sortie at all starts */
+        size_t j = first_fit(r, t, a);
+        view->free_at = r->line[t][j - 1].free;
+        view->hub = r->line[t][j - 1].hub;
     }
 }
 
@@ -390,8 +476,10 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
     dd_time a0 = rq->ready - st->s->aircraft[a].ground_time; /* no sooner */
     for (size_t k = 0; k < nk; k++) {
         r->gap[off + k] = gap_after(r, off + k, a0);
+        r->fit[off + k] = 0;
         set_gapc(r, off + k);
     }
+    set_ret_min(r, rq);
     st->tail_view = tail_view;
     st->tail_view_ctx = r;
     dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);
@@ -449,12 +537,132 @@ static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
         }
 }
 
+/* ---- the placement state kept from run to run ----
+ *
+ * After a run that succeeds, r->st holds, for every sortie, exactly what
+ * a rebuild would book for the next run: a sortie that has left booked as
+ * flown (bk: the plan's sortie moved to when it left), one on the ground
+ * with a placement booked as placed (bk == prev), the others nothing. The
+ * next run then takes out of the state only what changed — the holds of
+ * the sorties that have left since (booked as flown instead) and of those
+ * placed again — instead of clearing it and booking tens of thousands of
+ * kept sorties again. The tests compare every such run with one that
+ * rebuilds (dd__replanner_rebuild_always). */
+
+/* The bookings a run that rebuilt the state leaves, recorded: what left
+ * as flown; on the ground, the held (r->seen, in r->prev) when `held`;
+ * the placed (r->placed into r->st.sorties) over them. */
+static void record_rebuilt(dd_replanner *r, const dd_exec_state *x, bool held)
+{
+    for (size_t f = 0; f < r->n; f++) {
+        r->bk_kind[f] = DD__BK_NONE;
+        if (x->sorties[f].departed != DD_TIME_NONE) {
+            /* booked by dd__replan_reset; only its departure is read */
+            r->bk[f].departure = x->sorties[f].departed;
+            r->bk_kind[f] = DD__BK_FLOWN;
+        } else if (held && r->seen[f]) {
+            r->bk[f] = r->prev[f];
+            r->bk_kind[f] = DD__BK_HELD;
+        }
+    }
+}
+
+/* The sorties the run placed (r->slot0[0..k)), recorded as booked. */
+static void record_placed(dd_replanner *r, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->slot0[i];
+        if (r->placed[f] < 0)
+            continue;
+        r->bk[f] = r->st.sorties[r->placed[f]];
+        r->bk_kind[f] = DD__BK_HELD;
+    }
+}
+
+/* A kept state's run: the sorties that have left since the last run out
+ * of their holds and booked as flown. *ok_out false when the state does
+ * not follow from the last run's (a sortie left at another time, or back
+ * on the ground): the run rebuilds it. */
+static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok_out)
+{
+    *ok_out = false;
+    for (size_t f = 0; f < r->n; f++) {
+        dd_time left = x->sorties[f].departed;
+        if (r->bk_kind[f] == DD__BK_FLOWN) {
+            if (left != r->bk[f].departure)
+                return DD_OK;
+            continue;
+        }
+        if (left == DD_TIME_NONE)
+            continue;
+        if (r->bk_kind[f] == DD__BK_HELD)
+            dd__state_unhold(&r->st, &r->bk[f]);
+        dd_sortie flown;
+        if (dd__replan_book_flown(r, x, f, &flown) != DD_OK)
+            return DD_ENOMEM;
+        r->bk[f] = flown;
+        r->bk_kind[f] = DD__BK_FLOWN;
+    }
+    *ok_out = true;
+    return DD_OK;
+}
+
+/* A kept state's run: the holds of the sorties on the ground that are not
+ * kept (r->seen) taken out; the state has no placed sortie yet. */
+static void unhold_moved(dd_replanner *r, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (r->bk_kind[f] == DD__BK_HELD && !r->seen[f]) {
+            dd__state_unhold(&r->st, &r->bk[f]);
+            r->bk_kind[f] = DD__BK_NONE;
+        }
+    }
+    r->st.n_sorties = 0;
+}
+
+/* After the run: a sortie whose placement the run changed after booking
+ * it (apply_lines: its tail, its ferry) booked as it now is, as the next
+ * run's rebuild would book it. */
+static dd_status rebook_changed(dd_replanner *r, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->bk[f], &r->prev[f]))
+            continue;
+        dd__state_unhold(&r->st, &r->bk[f]);
+        r->bk_kind[f] = DD__BK_NONE;
+        if (dd__state_hold(&r->st, &r->prev[f]) != DD_OK)
+            return DD_ENOMEM;
+        r->bk[f] = r->prev[f];
+        r->bk_kind[f] = DD__BK_HELD;
+    }
+    return DD_OK;
+}
+
+/* dd__replan_full from an incremental run: its state kept for the next
+ * run (not tracking's, whose windows-first passes are not this policy's). */
+static dd_status full_kept(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                           size_t m)
+{
+    r->live_run = false;
+    for (size_t i = 0; i < m; i++) /* the full run matches every load itself */
+        r->src[r->slot[i]] = (int32_t)r->slot[i];
+    dd_status rc = dd__replan_full(r, x, out, m);
+    if (rc != DD_OK || x->keep_clearances || r->no_live)
+        return rc;
+    record_rebuilt(r, x, false);
+    record_placed(r, m);
+    r->live = true;
+    return DD_OK;
+}
+
 /* The run as a full one, every sortie on the ground (r->ground) placed
  * again. */
 static dd_status in_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t m)
 {
     memcpy(r->slot, r->ground, m * sizeof *r->slot);
-    return dd__replan_full(r, x, out, m);
+    return full_kept(r, x, out, m);
 }
 
 /* Which sorties are kept (r->seen: they fit, and their chain finds a
@@ -465,8 +673,14 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     *ok_out = false;
     for (size_t i = 0; i < m; i++)
         r->seen[r->ground[i]] = r->keep[r->ground[i]];
-    /* the tails now, as the placement's state starts */
-    dd_status rc = dd__replan_reset(r, x);
+    /* the tails now, as the placement's state starts: the state kept
+     * from the last run (its departures booked as flown already), or
+     * rebuilt */
+    dd_status rc = DD_OK;
+    if (r->live_run)
+        dd__replan_now(r, x);
+    else
+        rc = dd__replan_reset(r, x);
     if (rc != DD_OK)
         return rc;
     for (size_t a = 0; a < s->n_aircraft; a++)
@@ -486,6 +700,151 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     return DD_OK;
 }
 
+/* ---- an overdue sortie's load into the next kept slot ----
+ *
+ * A sortie still on the ground after its placed departure (overdue) with
+ * its load ready is placed again among the kept plan, which in a packed
+ * plan has room only at its end: the ready load would wait weeks while
+ * the kept slots just ahead carry loads that are not ready yet (they
+ * will be by their departure). As the full re-plan's matching does (the
+ * earliest-ready load to the earliest window), the ready load takes the
+ * earliest such kept slot of its airfield and type (its departure, tail
+ * and clearance stay as placed), and that slot's load, ready later, goes
+ * to the overdue sortie, which is placed again with it. */
+
+static size_t group_of(const dd_replanner *r, size_t f)
+{
+    const dd_sortie *so = &r->base->sorties[f];
+    return (size_t)so->site * r->base->scenario->n_aircraft + (size_t)so->aircraft;
+}
+
+/* Is the load sortie f carries in x ready at x->now? */
+static bool ready_now(const dd_exec_state *x, size_t f)
+{
+    dd_time rd = x->sorties[f].ready;
+    return rd == DD_TIME_NONE || rd <= x->now;
+}
+
+/* Into its group's list (r->cand from grp_off[g], at most grp_cnt[g],
+ * earliest departure first), kept sortie k, when it is among the
+ * earliest. */
+static void add_candidate(dd_replanner *r, size_t g, size_t k)
+{
+    dd__replan_need *v = r->cand + r->grp_off[g];
+    size_t n = r->grp_n[g], cap = r->grp_cnt[g];
+    dd_time at = r->prev[k].departure;
+    if (n == cap && v[n - 1].at <= at)
+        return;
+    size_t j = n < cap ? n++ : n - 1;
+    while (j > 0 && v[j - 1].at > at) {
+        v[j] = v[j - 1];
+        j--;
+    }
+    v[j] = (dd__replan_need){at, k};
+    r->grp_n[g] = n;
+}
+
+/* The overdue sorties among the m on the ground (r->keep says what fits)
+ * whose loads are ready swap them with the earliest kept slots of their
+ * group whose loads are not (r->src). */
+static void swap_overdue(dd_replanner *r, const dd_exec_state *x, size_t m)
+{
+    const dd_scenario *s = r->base->scenario;
+    size_t ng = s->n_sites * s->n_aircraft, no = 0;
+    memset(r->grp_cnt, 0, ng * sizeof *r->grp_cnt);
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (r->keep[f] || !r->prev_ok[f] || r->prev[f].departure >= x->now || !ready_now(x, f))
+            continue;
+        r->over[no++] = f;
+        r->grp_cnt[group_of(r, f)]++;
+    }
+    if (no == 0)
+        return;
+    for (size_t g = 0, off = 0; g < ng; g++) {
+        r->grp_off[g] = off;
+        r->grp_n[g] = 0;
+        off += r->grp_cnt[g];
+    }
+    for (size_t i = 0; i < m; i++) {
+        size_t k = r->ground[i], g = group_of(r, k);
+        if (r->keep[k] && r->grp_cnt[g] > 0 && !ready_now(x, k))
+            add_candidate(r, g, k);
+    }
+    const dd_plan *p = r->base;
+    for (size_t i = 0; i < no; i++) {
+        size_t o = r->over[i], g = group_of(r, o);
+        double kg = p->sorties[x->sorties[o].carries].weight_kg;
+        dd__replan_need *v = r->cand + r->grp_off[g];
+        for (size_t j = 0; j < r->grp_n[g]; j++) {
+            size_t k = v[j].t;
+            if (k == SIZE_MAX || kg > r->prev[k].acl_kg)
+                continue; /* taken, or its route does not carry the load */
+            r->src[o] = (int32_t)k;
+            r->src[k] = (int32_t)o;
+            v[j].t = SIZE_MAX;
+            r->swaps++;
+            break;
+        }
+    }
+}
+
+/* The kept sorties (r->seen) go on as placed; the others (m on the
+ * ground in all) are placed again among them, in the tails' gaps. */
+static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                                size_t m)
+{
+    const dd_scenario *s = r->base->scenario;
+    size_t k = 0, kept = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        if (!r->seen[f]) {
+            r->slot[k++] = f;
+            continue;
+        }
+        const dd_sortie *so = &r->prev[f];
+        out[f].carries = x->sorties[r->src[f]].carries; /* swap_overdue's */
+        out[f].departure = so->departure;
+        out[f].tail = so->tail;
+        out[f].keeps_clearance = true;
+        out[f].day = dd_scenario_day(s, so->departure);
+        out[f].hub = so->hub;
+        out[f].arrival = so->arrival;
+        kept++;
+    }
+    if (kept == 0)
+        return in_full(r, x, out, m);
+    dd__replan_match(r, x, k);
+    if (r->live_run)
+        unhold_moved(r, m);
+    int64_t missed;
+    r->hold = true;
+    r->gap_fail = false;
+    dd_status rc = dd__replan_place(r, x, out, k, false, &missed);
+    r->hold = false;
+    bool rebuilt = !r->live_run;
+    r->live_runs += !rebuilt;
+    r->live_run = false;
+    if (rc != DD_OK) {
+        r->have_prev = r->live = false;
+        return rc;
+    }
+    if (r->gap_fail)
+        return in_full(r, x, out, m);
+    /* what is booked now, before apply_lines moves tails and ferries */
+    if (rebuilt)
+        record_rebuilt(r, x, true);
+    record_placed(r, k);
+    apply_lines(r, out);
+    dd__replan_keep(r, x, k);
+    r->stats.kept += kept;
+    rc = rebook_changed(r, m);
+    r->live = rc == DD_OK && !r->no_live;
+    if (rc != DD_OK)
+        r->have_prev = false;
+    return rc;
+}
+
 dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
                                        dd_replan_sortie *out)
 {
@@ -501,10 +860,10 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     bool closed = false;
     for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
         closed |= x->hub_closed_to[h] != DD_TIME_NONE;
-    if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps || closed)
-        return dd__replan_full(r, x, out, m);
     memcpy(r->ground, r->slot, m * sizeof *r->ground);
     r->n_kept_ground = m;
+    if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps || closed)
+        return in_full(r, x, out, m);
     size_t unfit = 0;
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
@@ -513,44 +872,21 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     }
     if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
         return in_full(r, x, out, m);
+    swap_overdue(r, x, m);
+    /* the state kept from the last run, brought up to now */
+    r->live_run = false;
+    if (r->live && !r->no_live) {
+        rc = sync_departed(r, x, &r->live_run);
+        if (rc != DD_OK) {
+            r->have_prev = r->live = false;
+            return rc;
+        }
+    }
     bool ok;
     rc = choose_kept(r, x, m, &ok);
     if (rc != DD_OK || !ok) {
         r->have_prev = rc == DD_OK && r->have_prev;
         return rc != DD_OK ? rc : in_full(r, x, out, m);
     }
-    size_t k = 0, kept = 0;
-    for (size_t i = 0; i < m; i++) {
-        size_t f = r->ground[i];
-        if (!r->seen[f]) {
-            r->slot[k++] = f;
-            continue;
-        }
-        const dd_sortie *so = &r->prev[f];
-        out[f].departure = so->departure;
-        out[f].tail = so->tail;
-        out[f].keeps_clearance = true;
-        out[f].day = dd_scenario_day(s, so->departure);
-        out[f].hub = so->hub;
-        out[f].arrival = so->arrival;
-        kept++;
-    }
-    if (kept == 0)
-        return in_full(r, x, out, m);
-    dd__replan_match(r, x, k);
-    int64_t missed;
-    r->hold = true;
-    r->gap_fail = false;
-    rc = dd__replan_place(r, x, out, k, false, &missed);
-    r->hold = false;
-    if (rc != DD_OK) {
-        r->have_prev = false;
-        return rc;
-    }
-    if (r->gap_fail)
-        return in_full(r, x, out, m);
-    apply_lines(r, out);
-    dd__replan_keep(r, x, k);
-    r->stats.kept += kept;
-    return DD_OK;
+    return keep_and_place(r, x, out, m);
 }

@@ -84,12 +84,37 @@ struct dd_replanner {
     size_t *line_n, *line_cap;
     size_t *gap;         /* per tail: the gap of its timeline a placement tries */
     dd__replan_gapc *gapc; /* per tail: that gap (a placement reads it for every try) */
+    size_t *fit;         /* per tail: the first gap after its cursor's that can take
+                          * the sortie being placed (tail_view) */
+    int32_t *ret_min;    /* per site: the least minutes from the placed sortie's
+                          * site out to a hub and ferried on to that site */
+    int32_t q_site;      /* the site of the sortie being placed */
+    int32_t q_hub;       /* its hub, when the placement does not choose one; else -1 */
     size_t n_kept_ground; /* r->ground[0..m) of this run */
     bool hold;           /* the placement holds the kept sorties (r->seen) and
                           * places in the tails' gaps */
     bool gap_fail;       /* a placement in the gaps gave up */
     dd_replan_stats stats;
+    /* The placement state kept from one incremental run to the next
+     * (replan_inc.c): what each sortie has booked in r->st, so that a run
+     * takes out only what moves instead of rebuilding the state. */
+    dd_sortie *bk;          /* per sortie: as booked (held or flown) */
+    unsigned char *bk_kind; /* per sortie: DD__BK_NONE, _HELD, _FLOWN */
+    bool live;     /* r->st holds exactly the bookings bk says */
+    bool live_run; /* this run starts from them: place_pass neither resets nor holds */
+    bool no_live;  /* tests: rebuild the state at every run */
+    uint64_t live_runs; /* incremental runs that started from the kept state */
+    /* per sortie: the slot whose content it gives up to the matching (its
+     * own; an incremental run's swap: the kept slot that takes its
+     * content, and the other way round) */
+    int32_t *src;
+    uint64_t swaps; /* overdue sorties' loads handed to a kept slot */
+    size_t *grp_cnt, *grp_off, *grp_n; /* per site and type (swap_overdue) */
+    dd__replan_need *cand;             /* n of them */
+    size_t *over;                      /* n of them */
 };
+
+enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
 
 /* The incremental run's working memory and the base plan as the first
  * placement (replan_inc.c). */
@@ -125,6 +150,19 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x);
  * the sortie is appended to r->st.sorties and put in the timeline.
  * DD_EINFEASIBLE as dd__place; r->gap_fail set when it gave up. */
 dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq);
+/* The tails now (dd_exec_state's tail_free and tail_hub, never before
+ * now) and the destinations closed, into r->st, nothing else changed. */
+void dd__replan_now(dd_replanner *r, const dd_exec_state *x);
+/* Sortie f, which left at x->sorties[f].departed, booked as flown: its
+ * day under the caps, its crews, tail hours and route (the plan's sortie
+ * moved to when it left), as dd__replan_reset books it; *flown_out gets
+ * that sortie. DD_ENOMEM. */
+dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t f,
+                                dd_sortie *flown_out);
+/* Tests: with `on`, every incremental run rebuilds the placement state
+ * from the state of execution (as before the state was kept), so that its
+ * re-plans can be compared with the kept state's. */
+void dd__replanner_rebuild_always(dd_replanner *r, bool on);
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);
 
