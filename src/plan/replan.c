@@ -276,12 +276,19 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
                                 dd_scenario_day(s, x->sorties[f].departed)) != DD_OK)
             return DD_ENOMEM;
         /* what it flew books its crew (duty and rest) and its tail's
-         * hours, as planned but moved to when it left */
+         * hours, as planned but moved to when it left; its crew not when
+         * the state says where each crew of the type is */
         dd_sortie flown = p->sorties[f];
         shift_sortie(&flown, x->sorties[f].departed - flown.departure);
-        if (dd__state_book_flown(st, &flown) != DD_OK)
+        int32_t a = flown.aircraft;
+        if (dd__state_book_flown(st, &flown, !(x->crew_free && x->crew_free[a])) != DD_OK)
             return DD_ENOMEM;
     }
+    /* each crew as it is: resting, or fallen out, until crew_free */
+    for (size_t a = 0; x->crew_free && a < s->n_aircraft; a++)
+        for (int32_t k = 0; x->crew_free[a] && k < s->aircraft[a].crews; k++)
+            if (dd__state_book_crew_busy(st, (int32_t)a, x->now, x->crew_free[a][k]) != DD_OK)
+                return DD_ENOMEM;
     /* never before now */
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (int32_t k = 0; k < st->n_tails[a]; k++) {
