@@ -569,6 +569,20 @@ static void replan(ctx *c, dd_time now)
         }
 }
 
+/* Its crews, rested and not fallen out when the duty begins (the ferry's
+ * take-off): DD_TIME_NONE when they are there (in crew), else when to
+ * try again (past the horizon: never). */
+static dd_time crews_wait(ctx *c, size_t f, dd_time t, int32_t crew[2])
+{
+    const dd__sim_flight *fl = &c->m->flights[f];
+    dd_time at;
+    if (dd__sim_crews_pick(c->w->crews, c->s, f, fl->aircraft, t, t - fl->position,
+                           t + c->w->fly_now[f], crew, &at) >= 0)
+        return DD_TIME_NONE;
+    c->invalid = true;
+    return at >= c->m->horizon ? c->m->horizon + 1 : at + fl->position;
+}
+
 static void try_depart(ctx *c, size_t f, dd_time t)
 {
     dd__sim_scratch *w = c->w;
@@ -659,18 +673,10 @@ static void try_depart(ctx *c, size_t f, dd_time t)
                 next = t + 15;
         }
     }
-    /* its crews: rested and not fallen out when the duty begins */
     int32_t crew[2] = {-1, -1};
     dd_time duty_from = t - fl->position, duty_to = t + w->fly_now[f];
-    if (next == DD_TIME_NONE) {
-        dd_time at;
-        if (dd__sim_crews_pick(w->crews, c->s, f, fl->aircraft, t, duty_from, duty_to, crew,
-                               &at) < 0) {
-            next = at >= m->horizon ? m->horizon + 1 : at + fl->position;
-            cause = DD_SIM_CREWS;
-            c->invalid = true;
-        }
-    }
+    if (next == DD_TIME_NONE && (next = crews_wait(c, f, t, crew)) != DD_TIME_NONE)
+        cause = DD_SIM_CREWS;
     if (next == DD_TIME_NONE) {
         size_t base = (size_t)fl->site * m->n_flights, busy = 0;
         dd_time from = t - fl->ground;
