@@ -753,7 +753,8 @@ static void check_crews(const dd_plan *q, dd_time now, const dd_time *cf)
  * probability one half for up to three days from now. Every re-plan told
  * these crews (dd_exec_state.crew_free) passes the verifier and puts no
  * sortie on a crew that is resting or fallen out; some histories leave a
- * crew out and the re-plan ends later than the plan. */
+ * crew out and the re-plan ends later than the plan. With no crew out,
+ * the incremental re-plan (which the simulation then uses) too. */
 static void test_crews_fallen_out_histories(void **state)
 {
     (void)state;
@@ -769,7 +770,7 @@ static void test_crews_fallen_out_histories(void **state)
         dd_time *cf = calloc((size_t)a->crews, sizeof *cf), *tf = calloc((size_t)tails, sizeof *tf);
         int32_t *th = calloc((size_t)tails, sizeof *th);
         dd_time first = p->sorties[0].ferry_departure, last = p->completion;
-        int later = 0;
+        int later = 0, incremental = 0;
         for (uint64_t seed = 1; seed <= 30; seed++) {
             dd_rng rng;
             dd_rng_seed(&rng, seed, fi);
@@ -779,9 +780,11 @@ static void test_crews_fallen_out_histories(void **state)
                 if (p->sorties[f].departure < now)
                     fx->x[f].departed = p->sorties[f].departure;
             crews_as_flown(p, fx->x, cf);
+            bool out_now = false;
             for (int32_t k = 0; k < a->crews; k++)
                 if (dd_rng_below(&rng, 2)) {
                     dd_time back = now + 60 + (dd_time)dd_rng_below(&rng, 3 * 1440);
+                    out_now |= back > cf[k];
                     cf[k] = cf[k] > back ? cf[k] : back;
                 }
             for (int32_t k = 0; k < tails; k++) {
@@ -806,8 +809,19 @@ static void test_crews_fallen_out_histories(void **state)
             check_crews(q, now, cf);
             later += q->completion > p->completion;
             dd_plan_free(q);
+            if (out_now)
+                continue;
+            /* no crew out: the simulation re-plans incrementally, keeping
+             * the placements (here the plan's) that still fit */
+            dd_replanner_reset(fx->r);
+            assert_int_equal(dd_replanner_run_incremental(fx->r, &x, fx->out), DD_OK);
+            assert_verified(fx->r, &x, fx->out, false);
+            assert_int_equal(dd_replanner_plan(fx->r, &x, fx->out, &q), DD_OK);
+            check_crews(q, now, cf);
+            dd_plan_free(q);
+            incremental++;
         }
-        assert_true(later > 0);
+        assert_true(later > 0 && incremental > 0);
         free(cf);
         free(tf);
         free(th);
