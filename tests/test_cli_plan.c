@@ -238,6 +238,64 @@ static void test_regressions(void **state)
     assert_clean(DATA "/plan/regress/escort-hub.yaml");
 }
 
+/* The escorts' violations (a sensitive item flying with nobody, or only
+ * evacuees, aboard) of the plan of `name` made as bench/planfuzz makes it
+ * (8 placement orders, no time limit), verified. */
+static size_t escort_breaks(const char *name, dd_plan **plan_out, dd_scenario **s_out)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/plan/regress/%s.yaml", DATA, name);
+    dd_scenario *s = load(path);
+    dd_plan_options o;
+    dd_plan_options_init(&o);
+    o.max_iterations = 8;
+    o.time_limit_s = 0;
+    dd_plan *p = NULL;
+    dd_verify_report *r = plan_and_verify(s, &o, &p);
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_stored; i++)
+        if (strstr(r->violations[i].message, ": sensitive item ")) {
+            print_message("%s: %s\n", name, r->violations[i].message);
+            n++;
+        }
+    dd_verify_report_free(r);
+    *plan_out = p;
+    *s_out = s;
+    return n;
+}
+
+/* Escorts (planfuzz seeds 1880, 1921, 1928, 1936, 1951; issue 18): a
+ * sensitive load that only the security floor can escort leaves last,
+ * with the security element; evacuees are no escorts; a site with nobody
+ * at all to escort its sensitive cargo is a conflict of terms that the
+ * plan names. */
+static void test_escort_regressions(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {"escort-floor", "escort-floor-mog", "escort-evacuees",
+                                        "escort-evacuees-large"};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        dd_plan *p = NULL;
+        dd_scenario *s = NULL;
+        assert_int_equal(escort_breaks(fixed[i], &p, &s), 0);
+        if (p->terms_broken)
+            assert_null(strstr(p->broken_term, "escorts"));
+        dd_plan_free(p);
+        dd_scenario_free(s);
+    }
+    /* nobody at S2: its sensitive item C1 flies unescorted, and the plan
+     * says so with the cause */
+    dd_plan *p = NULL;
+    dd_scenario *s = NULL;
+    assert_true(escort_breaks("escort-nobody", &p, &s) > 0);
+    assert_true(p->terms_broken > 0);
+    assert_non_null(strstr(p->broken_term, "escorts: sensitive cargo flies from S2 with nobody "
+                                           "aboard (sortie "));
+    assert_non_null(strstr(p->broken_term, "); nobody at the site may escort it"));
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 static void test_niger(void **state)
 {
     (void)state;
@@ -546,7 +604,7 @@ static void test_cli_golden(void **state)
     assert_int_equal(rc, 1);
     assert_non_null(strstr(out, "VERDICT: the dates are met, but the plan breaks 1 people term\n"
                                 "  first: escorts: sensitive cargo flies from EMPTY with nobody "
-                                "aboard (sortie 1)\n"));
+                                "aboard (sortie 1); nobody at the site may escort it\n"));
     assert_null(strstr(out, "deadline met"));
     assert_non_null(strstr(out, "verification: the independent verifier finds 1 violation:\n"
                                 "  1 load (drawdown verify lists them)\n"));
@@ -643,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_tutorials),
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_regressions),
+        cmocka_unit_test(test_escort_regressions),
         cmocka_unit_test(test_status_new_plan_verified),
         cmocka_unit_test(test_no_aircraft),
         cmocka_unit_test(test_late_with_relaxation),

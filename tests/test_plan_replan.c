@@ -687,6 +687,149 @@ static void test_incremental_crews_hours_weekly(void **state)
     }
 }
 
+/* Crews as the simulation keeps them: each departed sortie (in the order
+ * its duty began) takes the first crews rested then; their rest runs from
+ * its block-in. */
+static void crews_as_flown(const dd_plan *p, const dd_exec_sortie *xs, dd_time *cf)
+{
+    const dd_aircraft *a = &p->scenario->aircraft[0];
+    for (int32_t k = 0; k < a->crews; k++)
+        cf[k] = INT64_MIN / 4;
+    size_t n = p->n_sorties;
+    bool *done = calloc(n, sizeof *done);
+    for (;;) {
+        size_t best = n;
+        for (size_t f = 0; f < n; f++)
+            if (!done[f] && xs[f].departed != DD_TIME_NONE &&
+                (best == n || p->sorties[f].ferry_departure < p->sorties[best].ferry_departure))
+                best = f;
+        if (best == n)
+            break;
+        done[best] = true;
+        const dd_sortie *so = &p->sorties[best];
+        int32_t need = dd_aircraft_crews_for(a, so->arrival - so->ferry_departure);
+        for (int32_t k = 0; k < a->crews && need > 0; k++)
+            if (cf[k] <= so->ferry_departure) {
+                cf[k] = so->arrival + a->crew_rest;
+                need--;
+            }
+        assert_int_equal(need, 0); /* the plan keeps its crews */
+    }
+    free(done);
+}
+
+/* The re-plan puts no more crews on duty or at rest, at any moment, than
+ * the type has, counting the crews busy now until crew_free (resting,
+ * fallen out): checked here without the planner's code (the verifier
+ * sees only the plan's sorties, not the crews that fell out). */
+static void check_crews(const dd_plan *q, dd_time now, const dd_time *cf)
+{
+    const dd_aircraft *a = &q->scenario->aircraft[0];
+    for (size_t i = 0; i < q->n_sorties; i++) {
+        const dd_sortie *at = &q->sorties[i];
+        if (at->ferry_departure < now)
+            continue; /* left before now: its crew is in cf */
+        dd_time t = at->ferry_departure;
+        int64_t busy = 0;
+        for (int32_t k = 0; k < a->crews; k++)
+            busy += cf[k] > t;
+        for (size_t j = 0; j < q->n_sorties; j++) {
+            const dd_sortie *so = &q->sorties[j];
+            if (so->ferry_departure < now || so->ferry_departure > t ||
+                so->arrival + a->crew_rest <= t)
+                continue;
+            int32_t need = dd_aircraft_crews_for(a, so->arrival - so->ferry_departure);
+            busy += need > 0 ? need : 2;
+        }
+        if (busy > a->crews)
+            print_message("%lld crews busy at %lld, %d crews\n", (long long)busy, (long long)t,
+                          a->crews);
+        assert_true(busy <= a->crews);
+    }
+}
+
+/* Random histories of the crews scenarios (two crews that bind; the same
+ * with augmented crews): the sorties before a random moment have left as
+ * planned, their crews rest as flown, and each crew has fallen out with
+ * probability one half for up to three days from now. Every re-plan told
+ * these crews (dd_exec_state.crew_free) passes the verifier and puts no
+ * sortie on a crew that is resting or fallen out; some histories leave a
+ * crew out and the re-plan ends later than the plan. With no crew out,
+ * the incremental re-plan (which the simulation then uses) too. */
+static void test_crews_fallen_out_histories(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"scenario.yaml", "aug.yaml"};
+    for (size_t fi = 0; fi < 2; fi++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/tests/data/plan/crews/%s", DD_SOURCE_DIR, files[fi]);
+        fixture *fx = fixture_of(path);
+        const dd_plan *p = fx->p;
+        const dd_aircraft *a = &fx->s->aircraft[0];
+        assert_true(a->crews >= 2);
+        int32_t tails = dd_aircraft_tails_max(a);
+        dd_time *cf = calloc((size_t)a->crews, sizeof *cf), *tf = calloc((size_t)tails, sizeof *tf);
+        int32_t *th = calloc((size_t)tails, sizeof *th);
+        dd_time first = p->sorties[0].ferry_departure, last = p->completion;
+        int later = 0, incremental = 0;
+        for (uint64_t seed = 1; seed <= 30; seed++) {
+            dd_rng rng;
+            dd_rng_seed(&rng, seed, fi);
+            dd_time now = first + (dd_time)dd_rng_below(&rng, (uint64_t)(last - first));
+            as_planned(fx, true);
+            for (size_t f = 0; f < p->n_sorties; f++)
+                if (p->sorties[f].departure < now)
+                    fx->x[f].departed = p->sorties[f].departure;
+            crews_as_flown(p, fx->x, cf);
+            bool out_now = false;
+            for (int32_t k = 0; k < a->crews; k++)
+                if (dd_rng_below(&rng, 2)) {
+                    dd_time back = now + 60 + (dd_time)dd_rng_below(&rng, 3 * 1440);
+                    out_now |= back > cf[k];
+                    cf[k] = cf[k] > back ? cf[k] : back;
+                }
+            for (int32_t k = 0; k < tails; k++) {
+                tf[k] = now;
+                th[k] = a->home;
+            }
+            for (size_t f = 0; f < p->n_sorties; f++) {
+                const dd_sortie *so = &p->sorties[f];
+                if (fx->x[f].departed != DD_TIME_NONE && so->arrival + a->ground_time > tf[so->tail]) {
+                    tf[so->tail] = so->arrival + a->ground_time;
+                    th[so->tail] = so->hub;
+                }
+            }
+            const dd_time *const tfs[1] = {tf}, *const cfs[1] = {cf};
+            const int32_t *const ths[1] = {th};
+            dd_exec_state x = {.now = now, .sorties = fx->x, .tail_free = tfs, .tail_hub = ths,
+                               .crew_free = cfs};
+            assert_int_equal(dd_replanner_run(fx->r, &x, fx->out), DD_OK);
+            assert_verified(fx->r, &x, fx->out, false);
+            dd_plan *q = NULL;
+            assert_int_equal(dd_replanner_plan(fx->r, &x, fx->out, &q), DD_OK);
+            check_crews(q, now, cf);
+            later += q->completion > p->completion;
+            dd_plan_free(q);
+            if (out_now)
+                continue;
+            /* no crew out: the simulation re-plans incrementally, keeping
+             * the placements (here the plan's) that still fit */
+            dd_replanner_reset(fx->r);
+            assert_int_equal(dd_replanner_run_incremental(fx->r, &x, fx->out), DD_OK);
+            assert_verified(fx->r, &x, fx->out, false);
+            assert_int_equal(dd_replanner_plan(fx->r, &x, fx->out, &q), DD_OK);
+            check_crews(q, now, cf);
+            dd_plan_free(q);
+            incremental++;
+        }
+        assert_true(later > 0 && incremental > 0);
+        free(cf);
+        free(tf);
+        free(th);
+        teardown((void **)&fx);
+    }
+}
+
 typedef struct history {
     dd_exec_sortie *x;
     dd_time *ready;     /* per load (base sortie): when it can leave */
@@ -1145,6 +1288,7 @@ int main(void)
         cmocka_unit_test(test_incremental_histories_generated),
         cmocka_unit_test(test_crews_after_flown),
         cmocka_unit_test(test_incremental_crews_hours_weekly),
+        cmocka_unit_test(test_crews_fallen_out_histories),
     };
     const struct CMUnitTest caps[] = {
         cmocka_unit_test(test_caps_schedule),

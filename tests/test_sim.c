@@ -547,6 +547,140 @@ static void test_suspension_rate_zero_same(void **state)
     free(text);
 }
 
+/*
+ * Crews in the executor (issue 18). One crew flies the one sortie
+ * (sim/one with crews {count: 1}); it falls out at 0.2 a day (a Poisson
+ * process from the epoch), each time for 10 days, past the deadline. The
+ * sortie leaves on time unless the crew has fallen out by the start of
+ * its duty (the ferry's take-off, t0), and then the deadline is lost: no
+ * other crew may fly it, and a re-plan finds none either. So P(deadline)
+ * = exp(-0.2 * t0 in days), the wait charged to crews. The type's own
+ * rate (0) replaces the section's: nothing is lost.
+ */
+static void test_crew_known_answer(void **state)
+{
+    (void)state;
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *s = NULL;
+    assert_int_equal(load_edited("    home: HUB", "    crews: {count: 1, duty: 16h, rest: 12h}\n",
+                                 "disruptions:\n  crews: {rate: 0.2, duration: 10d}\n", &d, &s),
+                     DD_OK);
+    assert_true(s->disruptions.crew_rate == 0.2);
+    assert_int_equal(s->disruptions.crew_duration.kind, DD_DIST_FIXED);
+    assert_true(s->disruptions.aircraft[0].crew_rate < 0);
+    dd_plan *p = plan_of(s);
+    assert_int_equal(p->n_sorties, 1);
+    double t0 = (double)p->sorties[0].ferry_departure / 1440.0;
+    assert_true(t0 > 1);
+    assert_p_deadline(p, exp(-0.2 * t0), DD_SIM_CREWS);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    assert_int_equal(load_edited("    home: HUB", "    crews: {count: 1, duty: 16h, rest: 12h}\n",
+                                 "disruptions:\n  crews: {rate: 0.2, duration: 10d}\n"
+                                 "  aircraft:\n    BIG: {crews: {rate: 0, duration: 1d}}\n",
+                                 &d, &s),
+                     DD_OK);
+    assert_true(s->disruptions.aircraft[0].crew_rate == 0);
+    p = plan_of(s);
+    dd_sim_result *r = simulate(p, 200, 2, true, false);
+    assert_int_equal(r->p_deadline.hits, 200);
+    assert_true(r->delay_hours[DD_SIM_CREWS] == 0);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    dd_diags_fini(&d);
+}
+
+/* The Niger model with crews limited on the C-17 (four, an augmented
+ * duty day): with `crews: {rate: 0, ...}` the results are those without
+ * the entry, draw for draw (no fall-out is drawn at the rate 0). */
+static void test_crew_rate_zero_same(void **state)
+{
+    (void)state;
+    char path[512], dir[512];
+    snprintf(path, sizeof path, "%s/sim/niger.yaml", DATA);
+    snprintf(dir, sizeof dir, "%s/sim", DATA);
+    char *text = read_all(path);
+    const char *type = "    home: ETAR\n    cost_per_hour: 24000";
+    const char *key = "    denial: 0.08\n";
+    char *at = strstr(text, type), *dz = strstr(text, key);
+    assert_true(at && dz && at < dz);
+    at += strlen("    home: ETAR\n");
+    dz += strlen(key);
+    const char *crews = "    crews: {count: 4, duty: 16h, augmented_duty: 24h, rest: 12h}\n";
+    const char *zero = "  crews: {rate: 0, duration: {dist: uniform, min: 1d, max: 3d}}\n";
+    size_t n = strlen(text) + 400;
+    char *a = malloc(n), *b = malloc(n);
+    assert_true(a && b);
+    snprintf(a, n, "%.*s%s%s", (int)(at - text), text, crews, at);
+    snprintf(b, n, "%.*s%s%.*s%s%s", (int)(at - text), text, crews, (int)(dz - at), at, zero, dz);
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    dd_scenario *sa = NULL, *sb = NULL;
+    assert_int_equal(dd_scenario_load_string("a.yaml", a, strlen(a), dir, &d, &sa), DD_OK);
+    assert_int_equal(dd_scenario_load_string("b.yaml", b, strlen(b), dir, &d, &sb), DD_OK);
+    assert_int_equal(sa->aircraft[0].crews, 4);
+    assert_true(sb->disruptions.crew_rate == 0 && sb->disruptions.crew_duration.kind != 0);
+    dd_plan *pa = plan_of(sa), *pb = plan_of(sb);
+    for (int replan = 0; replan < 2; replan++) {
+        dd_sim_result *ra = simulate(pa, 300, 1, replan, false);
+        dd_sim_result *rb = simulate(pb, 300, 1, replan, false);
+        same_result(ra, rb);
+        dd_sim_result_free(ra);
+        dd_sim_result_free(rb);
+    }
+    dd_plan_free(pa);
+    dd_plan_free(pb);
+    dd_scenario_free(sa);
+    dd_scenario_free(sb);
+    dd_diags_fini(&d);
+    free(a);
+    free(b);
+    free(text);
+}
+
+/* Crews bind (plan/crews: two crews, 12 h of rest, four tails): with
+ * nothing disrupted every replication flies the plan; with aborts that
+ * hold the aircraft 10 hours, a crew kept past its duty day is relieved
+ * and rests, and a late sortie's crew rests later, so later sorties wait
+ * for crews (charged to crews), which a fleet of free crews would not. */
+static void test_crews_bind_in_execution(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/plan/crews", DATA);
+    char path[600];
+    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
+    char *text = read_all(path);
+    size_t n = strlen(text) + 200;
+    char *b = malloc(n);
+    assert_non_null(b);
+    dd_diags d;
+    dd_diags_init(&d, 8);
+    for (int abort = 0; abort < 2; abort++) {
+        snprintf(b, n, "%s%s", text,
+                 abort ? "disruptions:\n  aircraft:\n    BIG: {abort: 0.3, delay: 10h}\n" : "");
+        dd_scenario *s = NULL;
+        assert_int_equal(dd_scenario_load_string("c.yaml", b, strlen(b), dir, &d, &s), DD_OK);
+        dd_plan *p = plan_of(s);
+        dd_sim_result *r = simulate(p, 200, 2, false, false);
+        if (!abort) {
+            assert_true(r->min == p->completion && r->max == p->completion);
+            assert_true(r->delay_hours[DD_SIM_CREWS] == 0);
+        } else {
+            assert_true(r->mean_aborts > 0);
+            assert_true(r->delay_hours[DD_SIM_CREWS] > 0);
+        }
+        dd_sim_result_free(r);
+        dd_plan_free(p);
+        dd_scenario_free(s);
+    }
+    dd_diags_fini(&d);
+    free(b);
+    free(text);
+}
+
 typedef struct bad {
     const char *tail;
     uint32_t line, col;
@@ -600,6 +734,22 @@ static const bad bads[] = {
      33, 48, "disruptions.destinations.HUB.mog", "unknown field 'mog'"},
     {"disruptions:\n  sites: [S]\n", 32, 10, "disruptions.sites",
      "expected a mapping (key: value), got a list"},
+    {"disruptions:\n  crews: {rate: 0.1}\n", 32, 10, "disruptions.crews",
+     "missing required field 'duration'"},
+    {"disruptions:\n  crews: {rate: 101, duration: 1d}\n", 32, 17, "disruptions.crews.rate",
+     "must be between 0 and 100, got 101"},
+    {"disruptions:\n  crews: {rate: 0.1, duration: {dist: uniform, min: 2d, max: 1d}}\n", 32,
+     62, "disruptions.crews.duration.max", "max is below min"},
+    {"disruptions:\n  crews: {rate: 0.1, duration: 1d, count: 2}\n", 32, 36,
+     "disruptions.crews.count", "unknown field 'count'"},
+    {"disruptions:\n  crew: {rate: 0.1, duration: 1d}\n", 32, 3, "disruptions.crew",
+     "unknown field 'crew' (did you mean 'crews'?)"},
+    {"disruptions:\n  crews: {rate: 0.1, duration: 2}\n", 32, 32, "disruptions.crews.duration",
+     "missing unit, got '2' (units: min, h, d, w (e.g. 3h15m))"},
+    {"disruptions:\n  aircraft:\n    BIG: {crews: {rate: 0.1, duration: 1d}}\n", 33, 18,
+     "disruptions.aircraft.BIG.crews",
+     "BIG has no crews to lose: its crews are not limited (add crews: {count, duty, rest} to "
+     "the aircraft type)"},
 };
 
 static void test_disruptions_errors(void **state)
@@ -854,6 +1004,9 @@ int main(void)
         cmocka_unit_test(test_disruptions_values),
         cmocka_unit_test(test_suspension_known_answer),
         cmocka_unit_test(test_suspension_rate_zero_same),
+        cmocka_unit_test(test_crew_known_answer),
+        cmocka_unit_test(test_crew_rate_zero_same),
+        cmocka_unit_test(test_crews_bind_in_execution),
         cmocka_unit_test(test_hub_closure_known_answer),
         cmocka_unit_test(test_hub_closure_reroute),
         cmocka_unit_test(test_disruptions_errors),

@@ -176,7 +176,7 @@ static void test_covers_scenario(void **state)
         const char *what;
         size_t size, image;
     } v[] = {
-        {"dd_scenario", sizeof(dd_scenario), 824},
+        {"dd_scenario", sizeof(dd_scenario), 888},
         {"dd_agreement", sizeof(dd_agreement), 200},
         {"dd_milestone", sizeof(dd_milestone), 64},
         {"dd_cap_step", sizeof(dd_cap_step), 12},
@@ -197,8 +197,8 @@ static void test_covers_scenario(void **state)
         {"dd_hazard_rules", sizeof(dd_hazard_rules), 32},
         {"dd_dist", sizeof(dd_dist), 56},
         {"dd_site_disruption", sizeof(dd_site_disruption), 248},
-        {"dd_aircraft_disruption", sizeof(dd_aircraft_disruption), 64},
-        {"dd_disruptions", sizeof(dd_disruptions), 344},
+        {"dd_aircraft_disruption", sizeof(dd_aircraft_disruption), 128},
+        {"dd_disruptions", sizeof(dd_disruptions), 408},
         {"dd_hub_disruption", sizeof(dd_hub_disruption), 64},
         {"dd_loc", sizeof(dd_loc), 16},
         {"dd_hours", sizeof(dd_hours), 8},

@@ -308,6 +308,13 @@ typedef struct dd_exec_state {
      * left, unless that misses a term (a closing date, the deadline) the
      * first order meets (fewest new requests: tracking). */
     bool keep_clearances;
+    /* the crews as they are (the simulation's, disruptions.crews): per
+     * type, per crew (aircraft[a].crews of them), rested and available
+     * from (<= now: now), so a crew on duty, resting after what it flew
+     * or fallen out is busy until then; a type whose entry is NULL, or
+     * NULL: each sortie that has left books its crews (duty and rest) as
+     * planned, moved to when it left */
+    const dd_time *const *crew_free;
 } dd_exec_state;
 
 typedef struct dd_replan_sortie {

@@ -402,6 +402,11 @@ typedef struct dd_hub_disruption {
 typedef struct dd_aircraft_disruption {
     double abort;  /* probability that a departure aborts */
     dd_dist delay; /* delay after an abort; NONE: 0 */
+    /* each of the type's crews falls out (illness, injury, a crew pulled
+     * elsewhere) at crew_rate a day, for a draw of crew_duration; < 0 /
+     * NONE: the section's (disruptions.crews) */
+    double crew_rate;
+    dd_dist crew_duration;
 } dd_aircraft_disruption;
 
 /* The optional `disruptions:` section: what can go wrong, for
@@ -420,6 +425,10 @@ typedef struct dd_disruptions {
      * Poisson process per airfield): decisions due then wait for its end */
     double suspension_rate;
     dd_dist suspension_duration;
+    /* each crew of every type with limited crews falls out at crew_rate a
+     * day for a draw of crew_duration (disruptions.crews) */
+    double crew_rate;
+    dd_dist crew_duration;
     const dd_site_disruption *sites;        /* n_sites, or NULL when absent */
     const dd_aircraft_disruption *aircraft; /* n_aircraft, or NULL when absent */
     const dd_hub_disruption *hubs;          /* n_hubs, or NULL when absent */

@@ -43,7 +43,8 @@ extern "C" {
     X(HOURS, "hours")          /* outside permitted hours or blackout */       \
     X(TASKS, "tasks")          /* load not ready: ground tasks ran late */     \
     X(ABORT, "abort")          /* aircraft abort */                            \
-    X(PROCESSING, "processing") /* exit processing could not keep up */
+    X(PROCESSING, "processing") /* exit processing could not keep up */ \
+    X(CREWS, "crews")          /* no crew rested: duty, rest or fallen out */
 
 typedef enum dd_sim_cause {
 #define DD_SIM_CAUSE_ENUM(name, text) DD_SIM_##name,

@@ -2,7 +2,7 @@
 /*
  * The optional `disruptions:` section of a scenario: the distributions that
  * `drawdown simulate` samples (clearance decision delay, denial and
- * suspensions, aircraft aborts, airfield closures, exit-processing
+ * suspensions, aircraft aborts, crews falling out, airfield closures, exit-processing
  * slowdown, task durations).
  * Read after sites and aircraft so that per-site and per-type entries can
  * name them. Every problem is reported with its field path and position;
@@ -333,6 +333,26 @@ static void aircraft_entry(dd_loader *L, dd_ynode *v, const char *path, void *en
     dd_aircraft_disruption *a = entry;
     opt_prob(L, v, path, "abort", &a->abort);
     opt_dist(L, v, path, "delay", V_DURATION, &a->delay);
+    read_windows(L, v, path, "crews", &a->crew_rate, &a->crew_duration);
+}
+
+/* A type's crews can fall out only when it has crews to lose: an entry
+ * `crews` on a type without `crews` limits is a located error. */
+static void crews_without_limit(dd_loader *L, dd_ynode *map)
+{
+    for (size_t i = 0; map && i < map->n; i++) {
+        dd_ypair *p = &map->pairs[i];
+        int32_t k = dd__idmap_get(&L->aircraft, p->key->text);
+        dd_ynode *c = p->value->kind == DD_Y_MAP ? dd__yget(p->value, "crews") : NULL;
+        if (k < 0 || !c || L->s->aircraft[k].crews >= 0)
+            continue;
+        char cp[256];
+        snprintf(cp, sizeof cp, "disruptions.aircraft.%s.crews", p->key->text);
+        dd__lerr(L, c, cp,
+                 "%s has no crews to lose: its crews are not limited (add crews: {count, duty, "
+                 "rest} to the aircraft type)",
+                 p->key->text);
+    }
 }
 
 /* destinations: {HUB: {closures: {rate, duration}}} */
@@ -368,6 +388,7 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
                    &(clearance_dz){&x->decision, &x->denial, &x->suspension_rate,
                                    &x->suspension_duration});
     read_windows(L, m, path, "closures", &x->closure_rate, &x->closure_duration);
+    read_windows(L, m, path, "crews", &x->crew_rate, &x->crew_duration);
     opt_dist(L, m, path, "exit_processing", V_FACTOR, &x->exit_factor);
     opt_dist(L, m, path, "task_duration", V_FACTOR, &x->task_factor);
     dd_ynode *rn = dd__yget(m, "replan");
@@ -391,15 +412,19 @@ void dd__load_disruptions(dd_loader *L, dd_ynode *root)
         sv[i].suspension_rate = -1;
     }
     memset(av, 0, (s->n_aircraft ? s->n_aircraft : 1) * sizeof *av);
+    for (size_t i = 0; i < s->n_aircraft; i++)
+        av[i].crew_rate = -1;
 
     static const char *const site_keys[] = {"clearance", "closures", "exit_processing", NULL};
     read_keyed(L, opt_map(L, m, path, "sites"), "sites", &L->sites, "site", site_entry, sv,
                sizeof *sv, site_keys);
-    static const char *const aircraft_keys[] = {"abort", "delay", NULL};
-    read_keyed(L, opt_map(L, m, path, "aircraft"), "aircraft", &L->aircraft, "aircraft type",
-               aircraft_entry, av, sizeof *av, aircraft_keys);
+    static const char *const aircraft_keys[] = {"abort", "delay", "crews", NULL};
+    dd_ynode *am = opt_map(L, m, path, "aircraft");
+    read_keyed(L, am, "aircraft", &L->aircraft, "aircraft type", aircraft_entry, av, sizeof *av,
+               aircraft_keys);
+    crews_without_limit(L, am);
     read_hubs(L, m, x);
-    static const char *const known[] = {"clearance", "closures", "exit_processing",
+    static const char *const known[] = {"clearance", "closures", "crews", "exit_processing",
                                         "task_duration", "replan", "sites",
                                         "aircraft", "destinations", NULL};
     dd__yunknown(L, m, path, known);

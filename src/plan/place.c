@@ -962,9 +962,8 @@ static bool fly_ok(const dd__state *st, int32_t a, int32_t k, int32_t day, int64
     return true;
 }
 
-/* Book a sortie's crews (from its ferry's take-off to the end of the
- * crew's rest) and its tail's flying. */
-static dd_status book_crew(dd__state *st, const dd_sortie *so)
+/* Book a sortie's tail's flying against its utilisation. */
+static dd_status book_fly(dd__state *st, const dd_sortie *so)
 {
     const dd_aircraft *ac = &st->s->aircraft[so->aircraft];
     int32_t a = so->aircraft;
@@ -972,6 +971,24 @@ static dd_status book_crew(dd__state *st, const dd_sortie *so)
         !day_add(&st->fly[a][so->tail], dd__state_day(st, so->departure),
                  (int32_t)((so->arrival - so->departure) +
                            (so->arrival_at_site - so->ferry_departure))))
+        return DD_ENOMEM;
+    return DD_OK;
+}
+
+dd_status dd__state_book_crew_busy(dd__state *st, int32_t a, dd_time from, dd_time to)
+{
+    if (st->s->aircraft[a].crews < 0 || to <= from)
+        return DD_OK;
+    return ivset_add(st->s, &st->crew[a], from, to, 1);
+}
+
+/* Book a sortie's crews (from its ferry's take-off to the end of the
+ * crew's rest) and its tail's flying. */
+static dd_status book_crew(dd__state *st, const dd_sortie *so)
+{
+    const dd_aircraft *ac = &st->s->aircraft[so->aircraft];
+    int32_t a = so->aircraft;
+    if (book_fly(st, so) != DD_OK)
         return DD_ENOMEM;
     if (ac->crews < 0)
         return DD_OK;
@@ -992,9 +1009,9 @@ static bool route_books(const dd_scenario *s)
     return v;
 }
 
-dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so)
+dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so, bool crews)
 {
-    if (book_crew(st, so) != DD_OK)
+    if ((crews ? book_crew(st, so) : book_fly(st, so)) != DD_OK)
         return DD_ENOMEM;
     /* its route: a sortie still in the air (or on its stop's ramp) holds
      * the ramps it lands on, and its clearances count on their day */

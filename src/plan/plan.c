@@ -483,10 +483,14 @@ static const dd__key by_time[] = {DD__KEY(avail, t), DD__KEY_END};
  * (augmentees enter at their arrival time, or once their entry can be
  * requested, and not at the minute of a departure) and the manifest lead
  * time after. Security counts beyond the floor only (the floor stays to
- * the end). Past the people a site has, a load waits for the last of them
- * (its escort is then the site's last departure, or none: the plan's
- * terms check says so). */
-static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
+ * the end); evacuees not at all. Past the people a site has, a load waits for the last of them
+ * and is marked in rear[load]: its escort is the security element, which leaves
+ * on the site's last departure, so it is placed after the site's other
+ * loads (rear_last); one such load at most can have it, the others fly
+ * without (the plan's terms check says so: found by bench/planfuzz, seed
+ * 1951, a container placed first while the floor kept all 8 security to
+ * the end). */
+static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n, bool *rear)
 {
     const dd_scenario *s = p->scenario;
     size_t n_sens = 0;
@@ -515,10 +519,11 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
         int64_t sec_kept = x->security_floor >= 0 ? x->security_floor
                                                    : s->agreement.security.floor;
         size_t na = 0;
+        int64_t element = 0; /* the security kept to the end */
         for (size_t g = 0; g < s->n_people; g++) {
             const dd_people *pg = &s->people[g];
-            if (pg->site != site)
-                continue;
+            if (pg->site != site || pg->role == DD_ROLE_EVACUEE)
+                continue; /* evacuees escort nothing (planfuzz seeds 1928, 1936) */
             dd_time r = p->released[g];
             if (pg->role == DD_ROLE_AUGMENTEE && pg->arrival != DD_TIME_NONE)
                 r = max_t(r, max_t(pg->arrival, s->agreement.personnel.entry_lead) + 1);
@@ -526,6 +531,7 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
             if (pg->role == DD_ROLE_SECURITY) {
                 int64_t kept = sec_kept < count ? sec_kept : count;
                 sec_kept -= kept;
+                element += kept;
                 count -= kept;
             }
             if (count > 0)
@@ -535,11 +541,19 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
             sorted = false;
             break;
         }
-        /* the q-th load waits for the q-th person (or the last one) */
+        /* the q-th load waits for the q-th person (or the last one);
+         * past them, only the security element that stays to the end
+         * can escort it: it leaves with the element, last (rear) */
+        int64_t total = 0;
+        for (size_t g = 0; g < na; g++)
+            total += av[g].count;
         size_t gi = 0;
         int64_t before = 0; /* people in av[0..gi) */
-        for (size_t q = a; q < b && na > 0; q++) {
+        for (size_t q = a; q < b; q++) {
             int64_t idx = (int64_t)(q - a);
+            rear[rq[keys[q].rq].load] = idx >= total && element > 0;
+            if (na == 0)
+                continue;
             while (gi + 1 < na && before + av[gi].count <= idx) {
                 before += av[gi].count;
                 gi++;
@@ -555,6 +569,31 @@ static dd_status escort_waits(const dd_plan *p, dd__request *rq, size_t n)
     free(keys);
     free(av);
     return sorted ? DD_OK : DD_ENOMEM;
+}
+
+/* The rear loads of each site (escort_waits) after its other loads: ready
+ * when the last of them is, and placed after them, in their own order. */
+static void rear_last(const dd_scenario *s, dd__request *rq, size_t n, const bool *rear)
+{
+    for (size_t si = 0; si < s->n_sites; si++) {
+        dd_time ready = DD_TIME_NONE;
+        double key = -INFINITY;
+        bool any = false;
+        for (size_t i = 0; i < n; i++) {
+            if (rq[i].site != (int32_t)si)
+                continue;
+            any |= rear[rq[i].load];
+            if (rear[rq[i].load])
+                continue;
+            ready = ready == DD_TIME_NONE || rq[i].ready > ready ? rq[i].ready : ready;
+            key = rq[i].key > key ? rq[i].key : key;
+        }
+        for (size_t i = 0; any && ready != DD_TIME_NONE && i < n; i++)
+            if (rq[i].site == (int32_t)si && rear[rq[i].load]) {
+                rq[i].ready = rq[i].ready > ready ? rq[i].ready : ready;
+                rq[i].key += key + 1; /* keys are >= 0: after them, order kept */
+            }
+    }
 }
 
 /* One planning attempt into p (tasks and release times already set). */
@@ -579,9 +618,11 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
     size_t n = p->loads->n_loads;
     dd__request *rq = malloc((n ? n : 1) * sizeof *rq);
     size_t *ord = calloc(s->n_sites + 1, sizeof *ord);
-    if (!rq || !ord) {
+    bool *rear = calloc(n + 1, sizeof *rear);
+    if (!rq || !ord || !rear) {
         free(rq);
         free(ord);
+        free(rear);
         return DD_ENOMEM;
     }
     double noise = iter == 0 ? 0 : (double)(dd_rng_below(&rng, 4) * 720);
@@ -596,9 +637,10 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
         rq[i] = (dd__request){l->site, l->aircraft, (int32_t)i, ready, (double)ready, INT64_MAX};
     }
     /* a sensitive load waits for someone who can escort it */
-    if (escort_waits(p, rq, n) != DD_OK) {
+    if (escort_waits(p, rq, n, rear) != DD_OK) {
         free(rq);
         free(ord);
+        free(rear);
         return DD_ENOMEM;
     }
     /* the loads of a site in order of readiness: their ordinal k */
@@ -622,6 +664,8 @@ static dd_status attempt(dd_plan *p, const dd__terms *terms, uint64_t seed, uint
                     (double)l->priority * 30 + noise * dd_rng_double(&rng);
     }
     free(ord);
+    rear_last(s, rq, n, rear);
+    free(rear);
     qsort(rq, n, sizeof *rq, cmp_req);
     dd__state state;
     st = dd__state_init(&state, s, terms);

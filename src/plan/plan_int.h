@@ -190,11 +190,16 @@ void dd__hub_pax_reset(dd__state *st);
  * people-only sorties where needed. Fills p->movements and pax. */
 dd_status dd__assign_people(dd_plan *p, dd__state *st, const dd__terms *terms);
 
-/* Book a sortie that has already flown against its type's crews and its
+/* Book a sortie that has already flown against its type's crews (when
+ * `crews`: not when the state of each crew is known, below) and its
  * tail's utilisation (a re-plan's departed sorties), and its route (its
  * hub's and its en-route fuel stop's ramps, its overflight and stop
  * clearances), as dd__place books the sorties it places. DD_ENOMEM. */
-dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so);
+dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so, bool crews);
+
+/* One crew of type a busy (on duty, resting, fallen out) over [from, to):
+ * a re-plan's crews as they are (dd_exec_state.crew_free). DD_ENOMEM. */
+dd_status dd__state_book_crew_busy(dd__state *st, int32_t a, dd_time from, dd_time to);
 
 /* Count a sortie that has already left on day `day` of `site` against
  * the daily caps. */

@@ -292,6 +292,13 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
             dd__replan_book_flown(r, x, f, &flown) != DD_OK)
             return DD_ENOMEM;
     }
+    /* each crew as it is: resting, or fallen out, until crew_free (a
+     * state that follows from now, so never kept from run to run) */
+    const dd_scenario *s = r->base->scenario;
+    for (size_t a = 0; x->crew_free && a < s->n_aircraft; a++)
+        for (int32_t k = 0; x->crew_free[a] && k < s->aircraft[a].crews; k++)
+            if (dd__state_book_crew_busy(&r->st, (int32_t)a, x->now, x->crew_free[a][k]) != DD_OK)
+                return DD_ENOMEM;
     dd__replan_now(r, x);
     return DD_OK;
 }
@@ -308,7 +315,9 @@ dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t 
      * as planned but moved to when it left */
     *flown_out = p->sorties[f];
     shift_sortie(flown_out, x->sorties[f].departed - flown_out->departure);
-    return dd__state_book_flown(st, flown_out);
+    /* its crew not when the state says where each crew of the type is */
+    int32_t a = flown_out->aircraft;
+    return dd__state_book_flown(st, flown_out, !(x->crew_free && x->crew_free[a]));
 }
 
 void dd__replan_now(dd_replanner *r, const dd_exec_state *x)

@@ -875,7 +875,7 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     swap_overdue(r, x, m);
     /* the state kept from the last run, brought up to now */
     r->live_run = false;
-    if (r->live && !r->no_live) {
+    if (r->live && !r->no_live && !x->crew_free) { /* crews: rebuilt from now */
         rc = sync_departed(r, x, &r->live_run);
         if (rc != DD_OK) {
             r->have_prev = r->live = false;

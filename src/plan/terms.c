@@ -65,9 +65,18 @@ static void check_escorts(dd_plan *p)
         for (size_t k = 0; k < so->n_pax; k++)
             if (s->people[so->pax[k].people].role != DD_ROLE_EVACUEE)
                 aboard += so->pax[k].count; /* evacuees escort nothing */
-        if (aboard == 0)
-            broken(p, "escorts: sensitive cargo flies from %s with nobody aboard (sortie %zu)",
-                   s->sites[so->site].id, i + 1);
+        if (aboard > 0)
+            continue;
+        /* the cause: nobody at the site who may escort (a conflict of
+         * the scenario's terms, as check says), or the seating */
+        bool anyone = false;
+        for (size_t g = 0; g < s->n_people && !anyone; g++)
+            anyone = s->people[g].site == so->site && s->people[g].role != DD_ROLE_EVACUEE &&
+                     s->people[g].count > 0;
+        broken(p, "escorts: sensitive cargo flies from %s with %s (sortie %zu)%s",
+               s->sites[so->site].id,
+               so->n_pax > 0 ? "evacuees alone aboard, who escort nothing" : "nobody aboard",
+               i + 1, anyone ? "" : "; nobody at the site may escort it");
     }
 }
 

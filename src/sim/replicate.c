@@ -38,9 +38,7 @@ typedef struct event {
     size_t f;
 } event;
 
-typedef struct closure {
-    dd_time from, to;
-} closure;
+typedef dd__sim_window closure;
 
 struct dd__sim_scratch {
     size_t n_flights;
@@ -81,6 +79,7 @@ struct dd__sim_scratch {
     event *heap;
     size_t n_heap, cap_heap;
     uint32_t seq;
+    dd__sim_crews *crews; /* each crew's rest and fall-outs */
     /* exit processing */
     dd_time *ex_t;
     int32_t *ex_n, *ex_site;
@@ -181,11 +180,14 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     }
     if (dd_replanner_new(m->plan, &w->rp) != DD_OK)
         goto fail;
+    w->crews = dd__sim_crews_new(s, nf);
+    if (!w->crews)
+        goto fail;
     ALLOC(w->site_req, ns * nd);
     ALLOC(w->site_dep, ns * nd);
     ALLOC(w->country_req, nd);
     ALLOC(w->country_dep, nd);
-    w->max_closures = 512;
+    w->max_closures = DD__SIM_MAX_WINDOWS;
     ALLOC(w->closures, ns * w->max_closures);
     ALLOC(w->n_closures, ns);
     ALLOC(w->susp, ns * w->max_closures);
@@ -230,6 +232,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
     free((void *)w->tf_of);
     free((void *)w->th_of);
     dd_replanner_free(w->rp);
+    dd__sim_crews_free(w->crews);
     free(w);
 }
 
@@ -384,6 +387,7 @@ static void refile_for(ctx *c, size_t f, dd_time t, dd_time want)
     w->target[f] = earliest > ds ? earliest : ds;
     w->status[f] = REQ_PENDING;
     w->held_tail[f] = -1;
+    dd__sim_crews_release(w->crews, c->s, f, fl->aircraft, t);
     w->gen[f]++;
     /* at least an hour, so that a certain denial cannot loop in place */
     dd_time dl = decision_delay(c, site);
@@ -443,7 +447,7 @@ static const closure *window_at(const closure *w, size_t n, dd_time t)
     return NULL;
 }
 
-static const struct closure *closed_at(const ctx *c, int32_t site, dd_time t)
+static const closure *closed_at(const ctx *c, int32_t site, dd_time t)
 {
     return window_at(&c->w->closures[(size_t)site * c->w->max_closures],
                      c->w->n_closures[site], t);
@@ -502,7 +506,7 @@ static void replan(ctx *c, dd_time now)
         }
     }
     for (size_t si = 0; si < s->n_sites; si++) {
-        const struct closure *cl = closed_at(c, (int32_t)si, now);
+        const closure *cl = closed_at(c, (int32_t)si, now);
         w->site_open[si] = cl ? cl->to : DD_TIME_NONE;
     }
     hubs_closed(c, now);
@@ -513,6 +517,8 @@ static void replan(ctx *c, dd_time now)
     }
     int32_t country = cap_country(c);
     country = country == INT32_MAX ? -1 : country;
+    bool crew_out;
+    const dd_time *const *crew_free = dd__sim_crews_state(w->crews, now, &crew_out);
     dd_exec_state x = {.now = now,
                        .sorties = w->xs,
                        .site_open = w->site_open,
@@ -521,10 +527,13 @@ static void replan(ctx *c, dd_time now)
                        .site_cap = w->site_cap,
                        .country_cap = &country,
                        .hub_closed_from = w->hub_from,
-                       .hub_closed_to = w->hub_to};
+                       .hub_closed_to = w->hub_to,
+                       .crew_free = crew_free};
     /* a small plan is placed again in full: the incremental run's
-     * bookkeeping costs more than it saves there (docs/sim.md) */
-    bool full = c->policy == DD__SIM_REPLAN_FULL || nf < DD__SIM_INCREMENTAL_MIN;
+     * bookkeeping costs more than it saves there (docs/sim.md); so is a
+     * state with a crew fallen out, which the kept placements did not
+     * count on */
+    bool full = c->policy == DD__SIM_REPLAN_FULL || nf < DD__SIM_INCREMENTAL_MIN || crew_out;
     dd_status rc = full ? dd_replanner_run(w->rp, &x, w->ro)
                         : dd_replanner_run_incremental(w->rp, &x, w->ro);
     if (rc != DD_OK)
@@ -558,6 +567,20 @@ static void replan(ctx *c, dd_time now)
             w->hub_now[f] = w->ro[f].hub;
             w->fly_now[f] = w->ro[f].arrival - w->ro[f].departure;
         }
+}
+
+/* Its crews, rested and not fallen out when the duty begins (the ferry's
+ * take-off): DD_TIME_NONE when they are there (in crew), else when to
+ * try again (past the horizon: never). */
+static dd_time crews_wait(ctx *c, size_t f, dd_time t, int32_t crew[2])
+{
+    const dd__sim_flight *fl = &c->m->flights[f];
+    dd_time at;
+    if (dd__sim_crews_pick(c->w->crews, c->s, f, fl->aircraft, t, t - fl->position,
+                           t + c->w->fly_now[f], crew, &at) >= 0)
+        return DD_TIME_NONE;
+    c->invalid = true;
+    return at >= c->m->horizon ? c->m->horizon + 1 : at + fl->position;
 }
 
 static void try_depart(ctx *c, size_t f, dd_time t)
@@ -650,6 +673,10 @@ static void try_depart(ctx *c, size_t f, dd_time t)
                 next = t + 15;
         }
     }
+    int32_t crew[2] = {-1, -1};
+    dd_time duty_from = t - fl->position, duty_to = t + w->fly_now[f];
+    if (next == DD_TIME_NONE && (next = crews_wait(c, f, t, crew)) != DD_TIME_NONE)
+        cause = DD_SIM_CREWS;
     if (next == DD_TIME_NONE) {
         size_t base = (size_t)fl->site * m->n_flights, busy = 0;
         dd_time from = t - fl->ground;
@@ -671,6 +698,8 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             c->out->aborts++;
             w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
             w->held_tail[f] = tail;
+            dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to,
+                               true);
             next = t + d;
             cause = DD_SIM_ABORT;
             c->invalid = true;
@@ -685,6 +714,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
         return;
     }
     /* depart */
+    dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to, false);
     w->departed[f] = t;
     w->site_dep[sd]++;
     w->country_dep[day]++;
@@ -728,26 +758,30 @@ static void decide(ctx *c, size_t f, dd_time t)
     push(w, at, EV_TRY, f);
 }
 
-/* A Poisson process of `rate` windows a day over the horizon, each as long
- * as a draw of dur; into out[0..max), their count. No draw when rate is 0. */
-static size_t sample_windows(ctx *c, double rate, const dd_dist *dur, closure *out, size_t max)
+size_t dd__sim_windows(dd_rng *rng, double rate, const dd_dist *dur, dd_time horizon,
+                       dd__sim_window *out, size_t max)
 {
     size_t n = 0;
     if (!(rate > 0))
         return 0;
-    double tday = 0, end = (double)c->m->horizon / DD_MINUTES_PER_DAY;
+    double tday = 0, end = (double)horizon / DD_MINUTES_PER_DAY;
     for (;;) {
-        double u = dd_rng_double(&c->rng);
+        double u = dd_rng_double(rng);
         tday += -log(1.0 - u) / rate;
         if (tday > end || n >= max)
             break;
         dd_time from = (dd_time)(tday * DD_MINUTES_PER_DAY);
-        dd_time len = (dd_time)llround(dd__sim_sample(dur, &c->rng, 0));
+        dd_time len = (dd_time)llround(dd__sim_sample(dur, rng, 0));
         if (len <= 0)
             continue;
         out[n++] = (closure){from, from + len};
     }
     return n;
+}
+
+static size_t sample_windows(ctx *c, double rate, const dd_dist *dur, closure *out, size_t max)
+{
+    return dd__sim_windows(&c->rng, rate, dur, c->m->horizon, out, max);
 }
 
 /* Each airfield's closures, its clearance suspensions, the destinations'
@@ -1010,6 +1044,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     dd_replanner_reset(w->rp); /* the last placement is this replication's own */
     sample_closures(&c);
     sample_ready(&c);
+    /* the crews' fall-outs (no draw at a rate of 0); out of memory: none */
+    dd__sim_crews_reset(w->crews, s, nf, &c.rng, m->horizon);
     for (size_t f = 0; f < nf; f++) {
         const dd__sim_flight *fl = &m->flights[f];
         w->job[f] = f;

@@ -288,7 +288,7 @@ static uint64_t dist_hash(uint64_t h, const dd_dist *d)
 
 static uint64_t run_fingerprint(const dd__sim_model *m, const dd_sim_options *o)
 {
-    uint64_t h = dd__farm_hash(DD__FARM_HASH0, "drawdown-sim-1", 14);
+    uint64_t h = dd__farm_hash(DD__FARM_HASH0, "drawdown-sim-2", 14); /* 2: crews */
     h = dd__farm_hash(h, &o->seed, sizeof o->seed);
     h = dd__farm_hash(h, &o->replan, sizeof o->replan);
     if (o->replan && o->replan_incremental) /* the full re-plan's checkpoints stay good */
@@ -319,9 +319,13 @@ static uint64_t run_fingerprint(const dd__sim_model *m, const dd_sim_options *o)
         h = dist_hash(h, &x->closure_duration);
         h = dist_hash(h, &x->exit_factor);
     }
+    h = dd__farm_hash(h, &d->crew_rate, sizeof d->crew_rate);
+    h = dist_hash(h, &d->crew_duration);
     for (size_t i = 0; d->aircraft && i < s->n_aircraft; i++) {
         h = dd__farm_hash(h, &d->aircraft[i].abort, sizeof d->aircraft[i].abort);
         h = dist_hash(h, &d->aircraft[i].delay);
+        h = dd__farm_hash(h, &d->aircraft[i].crew_rate, sizeof d->aircraft[i].crew_rate);
+        h = dist_hash(h, &d->aircraft[i].crew_duration);
     }
     return h;
 }

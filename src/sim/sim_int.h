@@ -80,6 +80,52 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
 /* Sample a distribution (minutes or a factor). */
 double dd__sim_sample(const dd_dist *d, dd_rng *r, double dflt);
 
+/* A time something is closed, suspended or out: [from, to). */
+typedef struct dd__sim_window {
+    dd_time from, to;
+} dd__sim_window;
+
+/* The most windows one process draws in a replication. */
+#define DD__SIM_MAX_WINDOWS 512
+
+/* A Poisson process of `rate` windows a day from time 0 to `horizon`,
+ * each as long as a draw of dur, into out[0..max) in time order of their
+ * start; their count. No draw when rate is 0. */
+size_t dd__sim_windows(dd_rng *rng, double rate, const dd_dist *dur, dd_time horizon,
+                       dd__sim_window *out, size_t max);
+
+/* The executor's crews (crews.c): per type with limited crews, each
+ * crew's rest as flown and its fall-outs (disruptions.crews). One per
+ * worker, with its scratch. */
+typedef struct dd__sim_crews dd__sim_crews;
+dd__sim_crews *dd__sim_crews_new(const dd_scenario *s, size_t n_flights);
+void dd__sim_crews_free(dd__sim_crews *c);
+/* A replication's start: every crew rested, its fall-outs drawn from rng
+ * (none at a rate of 0). DD_ENOMEM. */
+dd_status dd__sim_crews_reset(dd__sim_crews *c, const dd_scenario *s, size_t n_flights,
+                              dd_rng *rng, dd_time horizon);
+/* The crews flight f of type a would take for a duty from `start` to
+ * `end`, tried at t: the crews its aborted aircraft holds while their
+ * duty day allows (else they are relieved at t and rest), or the first
+ * rested ones; into pick (-1 for none), their count (0: the type's crews
+ * are not limited), or -1 with *next the duty start at which they would
+ * be (INT64_MAX: never). */
+int32_t dd__sim_crews_pick(dd__sim_crews *c, const dd_scenario *s, size_t f, int32_t a,
+                           dd_time t, dd_time start, dd_time end, int32_t pick[2],
+                           dd_time *next);
+/* The picked crews fly (rest from `end`), or, `aborted`, stay with the
+ * aircraft (their duty goes on from when it began). */
+void dd__sim_crews_take(dd__sim_crews *c, const dd_scenario *s, size_t f, int32_t a,
+                        const int32_t pick[2], dd_time start, dd_time t, dd_time end,
+                        bool aborted);
+/* Flight f lets its crews go at t (its request filed anew): they rest. */
+void dd__sim_crews_release(dd__sim_crews *c, const dd_scenario *s, size_t f, int32_t a,
+                           dd_time t);
+/* When each crew is free as a re-plan at `now` is told it
+ * (dd_exec_state.crew_free; NULL: no type's crews are limited);
+ * *out_now: a crew is fallen out now. Valid until the next call. */
+const dd_time *const *dd__sim_crews_state(dd__sim_crews *c, dd_time now, bool *out_now);
+
 /* A probability with its interval, as the result and sweep files write it:
  * {"p": .., "lo": .., "hi": .., "hits": .., "n": ..}. */
 /* hits of n as a probability with its Wilson 95 % interval */

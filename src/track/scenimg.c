@@ -401,6 +401,13 @@ static void w_rest(dd__buf *b, const dd_scenario *s)
         w_d(b, d->hubs[i].closure_rate);
         w_dist(b, &d->hubs[i].closure_duration);
     }
+    /* version 7: crews falling out, the section's and each type's */
+    w_d(b, d->crew_rate);
+    w_dist(b, &d->crew_duration);
+    for (size_t i = 0; d->aircraft && i < s->n_aircraft; i++) {
+        w_d(b, d->aircraft[i].crew_rate);
+        w_dist(b, &d->aircraft[i].crew_duration);
+    }
     w_s(b, s->marking);
     dd__buf_v(b, s->paper);
 }
@@ -958,13 +965,15 @@ static void r_rest(rd *r, dd_scenario *s, dd_status *st)
         }
         d->sites = x;
     }
+    dd_aircraft_disruption *ax = NULL;
     if (r_bool(r)) {
-        dd_aircraft_disruption *x = r_array(r, s->n_aircraft, sizeof *x, st);
-        for (size_t i = 0; x && i < s->n_aircraft; i++) {
-            x[i].abort = r_d(r);
-            r_dist(r, &x[i].delay, st);
+        ax = r_array(r, s->n_aircraft, sizeof *ax, st);
+        for (size_t i = 0; ax && i < s->n_aircraft; i++) {
+            ax[i].abort = r_d(r);
+            r_dist(r, &ax[i].delay, st);
+            ax[i].crew_rate = -1;
         }
-        d->aircraft = x;
+        d->aircraft = ax;
     }
     if (r_bool(r)) {
         dd_hub_disruption *x = r_array(r, s->n_hubs, sizeof *x, st);
@@ -973,6 +982,14 @@ static void r_rest(rd *r, dd_scenario *s, dd_status *st)
             r_dist(r, &x[i].closure_duration, st);
         }
         d->hubs = x;
+    }
+    if (r->version >= 7) { /* crews falling out */
+        d->crew_rate = r_d(r);
+        r_dist(r, &d->crew_duration, st);
+        for (size_t i = 0; ax && i < s->n_aircraft; i++) {
+            ax[i].crew_rate = r_d(r);
+            r_dist(r, &ax[i].crew_duration, st);
+        }
     }
     s->marking = r_s(r);
     s->paper = (dd_paper)dd__rd_idx(r, 0, DD_PAPER_LETTER + 1, "a paper out of range");

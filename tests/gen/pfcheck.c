@@ -39,6 +39,28 @@ static bool missed_kind(dd_violation_kind k)
            k == DD_V_CARGO || k == DD_V_PEOPLE || k == DD_V_ORDER;
 }
 
+/* An escort break that is a conflict of the scenario's terms, which the
+ * plan names: the verifier's sensitive item flies on sortie v->sortie
+ * with nobody but evacuees aboard, from a site where nobody who may
+ * escort it is at all (`check` says so too), and the plan's terms check
+ * counts it as a broken term ("nobody at the site may escort it"). An
+ * escort the seating could have given stays a disagreement. */
+static bool said_escort(const dd_plan *p, const dd_violation *v)
+{
+    if (p->terms_broken == 0 || v->kind != DD_V_LOAD || v->sortie < 1 ||
+        (size_t)v->sortie > p->n_sorties || !strstr(v->message, ": sensitive item "))
+        return false;
+    const dd_sortie *so = &p->sorties[v->sortie - 1];
+    if (so->load < 0 || !p->loads->loads[so->load].sensitive)
+        return false;
+    const dd_scenario *s = p->scenario;
+    for (size_t g = 0; g < s->n_people; g++)
+        if (s->people[g].site == so->site && s->people[g].role != DD_ROLE_EVACUEE &&
+            s->people[g].count > 0)
+            return false;
+    return true;
+}
+
 static void append(char *buf, size_t cap, const char *text)
 {
     size_t n = strlen(buf);
@@ -126,7 +148,7 @@ void pf_check(const char *dir, uint64_t iterations, pf_result *r)
     } else {
         r->outcome = PF_MISSED;
         for (size_t i = 0; i < v->n_stored; i++)
-            if (!missed_kind(v->violations[i].kind) &&
+            if (!missed_kind(v->violations[i].kind) && !said_escort(p, &v->violations[i]) &&
                 !strstr(v->violations[i].message, " behind")) { /* leftovers */
                 r->outcome = PF_MISSED_REJECTED_OTHER;
                 append(r->detail, sizeof r->detail, v->violations[i].message);
