@@ -277,6 +277,48 @@ static void test_stops(void **state)
     dd_scenario_free(s);
 }
 
+/* Local minute of the day of t at offset tz (minutes). */
+static int32_t local_minute(const dd_scenario *s, dd_time t, int32_t tz)
+{
+    int64_t m = s->epoch_unix / 60 + t + tz;
+    return (int32_t)(((m % 1440) + 1440) % 1440);
+}
+
+/* A stop's own operating hours (tests/data/plan/stophours: AA open
+ * 06:00-10:00 at +01:00, a 2 h ground time): every landing at AA and
+ * every take-off from it inside them; an aircraft that lands after 08:00
+ * stays the night and takes off at the next opening; the plan verifies. */
+static void test_stop_hours(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stophours/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    int n_aa = 0, overnight = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_true(so->stop > 0);
+        const dd_stop *x = &s->stops[so->stop - 1];
+        if (strcmp(x->id, "AA") != 0)
+            continue;
+        n_aa++;
+        int32_t land = local_minute(s, so->stop_arrival, x->tz_offset);
+        int32_t off = local_minute(s, so->stop_departure, x->tz_offset);
+        assert_true(land >= 6 * 60 && land < 10 * 60);
+        assert_true(off >= 6 * 60 && off < 10 * 60);
+        assert_true(so->stop_departure - so->stop_arrival >= 120);
+        if (so->stop_departure - so->stop_arrival > 12 * 60) {
+            overnight++;
+            assert_int_equal(off, 6 * 60); /* at the opening */
+        }
+    }
+    assert_true(n_aa >= 3);
+    assert_true(overnight >= 1);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 static void test_weekly_binding(void **state)
 {
     (void)state;
@@ -426,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_duty_day),
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_stops),
+        cmocka_unit_test(test_stop_hours),
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),

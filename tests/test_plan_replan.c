@@ -991,6 +991,29 @@ static void test_stop_histories(void **state)
     after_flown(DD_SOURCE_DIR "/tests/data/plan/stopsmany/scenario.yaml", true);
 }
 
+/* A stop's own operating hours (tests/data/plan/stophoursmany: AA open
+ * 06:00-12:00 local): random histories re-planned each day, incrementally
+ * and in full, every re-plan verified (kind `stop`: landing and take-off
+ * inside the hours; the sorties that had left are history). */
+static int setup_stop_hours(void **state)
+{
+    *state = fixture_of(DD_SOURCE_DIR "/tests/data/plan/stophoursmany/scenario.yaml");
+    return 0;
+}
+
+static void test_stop_hours_histories(void **state)
+{
+    fixture *fx = *state;
+    size_t aa = 0;
+    for (size_t f = 0; f < fx->p->n_sorties; f++)
+        aa += fx->p->sorties[f].stop == 1;
+    assert_true(aa >= 3);
+    dd_replan_sortie *saved = fx->out;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        run_history(fx, seed, 12);
+    fx->out = saved;
+}
+
 /* The same over generated scenarios (tests/gen) whose plans fly through
  * en-route fuel stops, met and without legs: stops with other terms
  * (overflight caps, hubs with a ramp, crews, several types and sites),
@@ -1070,7 +1093,11 @@ int main(void)
         cmocka_unit_test(test_stop_histories),
         cmocka_unit_test(test_stop_histories_generated),
     };
+    const struct CMUnitTest hours[] = {
+        cmocka_unit_test(test_stop_hours_histories),
+    };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
+    failed += cmocka_run_group_tests(hours, setup_stop_hours, teardown);
     failed += cmocka_run_group_tests(caps, setup_caps, teardown);
     return failed + cmocka_run_group_tests(stops, setup_stops, teardown);
 }

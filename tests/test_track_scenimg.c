@@ -188,7 +188,7 @@ static void test_covers_scenario(void **state)
         {"dd_reservation", sizeof(dd_reservation), 32},
         {"dd_phase", sizeof(dd_phase), 24},
         {"dd_hub", sizeof(dd_hub), 80},
-        {"dd_stop", sizeof(dd_stop), 80},
+        {"dd_stop", sizeof(dd_stop), 88},
         {"dd_aircraft", sizeof(dd_aircraft), 232},
         {"dd_commercial", sizeof(dd_commercial), 40},
         {"dd_cargo", sizeof(dd_cargo), 112},

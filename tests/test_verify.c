@@ -643,6 +643,11 @@ static void test_stops(void **state)
          "clearance 2: route SSSS-HHHH, but sortie 2 flies SSSS-DAAT-HHHH"},
         {"stops/s-ground.yaml", "stops/plan.json", NULL, NULL, NULL, 3, DD_V_STOP, 3, "S",
          "sortie 3: 2h 0m on the ground at stop AA; it needs 2h 30m"},
+        {"stops/s-hours.yaml", "stops/plan.json", NULL, NULL, NULL, 1, DD_V_STOP, 2, "S",
+         "sortie 2 lands at stop AA at 02:21 local, outside its operating hours 03:00-23:00"},
+        {"stops/s-hours-off.yaml", "stops/plan.json", NULL, NULL, NULL, 5, DD_V_STOP, 2, "S",
+         "sortie 2 takes off from stop AA at 04:21 local, outside its operating hours "
+         "01:00-04:00"},
         {"stops/s-lead.yaml", "stops/plan.json", NULL, NULL, NULL, 6, DD_V_OVERFLIGHT, 2, "S",
          "sortie 2 leaves 2d 0h after the epoch and crosses DZ, whose overflight clearance "
          "takes 3d 0h"},

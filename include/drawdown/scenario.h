@@ -223,6 +223,9 @@ typedef struct dd_stop {
     int32_t country;     /* index into agreement.clearance.overflight: the
                           * country whose clearance a landing needs (its lead
                           * time and daily cap), or -1 */
+    int32_t tz_offset;   /* its local offset from UTC, minutes (its hours) */
+    dd_hours hours;      /* operating hours, local: landing and take-off
+                          * inside them (all day by default) */
     dd_loc loc;
 } dd_stop;
 

@@ -769,11 +769,48 @@ static double need_kg(const dd__state *st, const dd__request *rq, const dd_loadp
     return full < most ? full : most;
 }
 
+/* The first time from t on inside stop p's operating hours. */
+static dd_time stop_open_at(const dd_scenario *s, const dd_stop *p, dd_time t)
+{
+    int32_t m = dd__local_minute(s, t, p->tz_offset);
+    if (dd__in_hours(p->hours, m))
+        return t;
+    return t + (p->hours.open - m + 1440) % 1440;
+}
+
+/* An aircraft landing at stop k at `land` (departure t): inside its
+ * hours, off again its ground time later (or, when the stop is closed
+ * then, when it opens), with room on its ramp all that while, its
+ * country's clearance had for a departure at t. True with *off set; else
+ * *next (when earlier) the next departure worth trying. */
+static bool stop_visit(const dd__state *st, size_t k, int32_t ground, dd_time t, dd_time land,
+                       int32_t day, dd_time *off, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    const dd_stop *p = &s->stops[k];
+    dd_time n = INT64_MIN, free_at, open = stop_open_at(s, p, land);
+    if (open != land) { /* closed when it would land: land when it opens */
+        n = t + (open - land);
+        n = (n + STEP - 1) / STEP * STEP;
+    }
+    *off = stop_open_at(s, p, land + ground);
+    if (p->mog >= 0 && !ivset_fits(s, &st->stop_ramp[k], land, *off > land ? *off : land + 1, 1,
+                                   p->mog, &free_at) &&
+        n < t + STEP)
+        n = t + STEP;
+    if (p->country >= 0 && !over_ok(st, -1, -1, (int32_t)k + 1, t, day, &n) && n < t + STEP)
+        n = t + STEP;
+    if (n == INT64_MIN)
+        return true;
+    *next = n < *next ? n : *next;
+    return false;
+}
+
 /* The stop a departure at t from rq->site to hub h lands at, carrying
- * need kg: the first to get there of those whose hops carry it, whose
- * ramp has room when it lands and whose country clears it; 0 when none
- * now (*next: the next departure worth trying, INT64_MAX when none ever
- * carries it). */
+ * need kg: the first to get there of those whose hops carry it, open
+ * when it lands and takes off, whose ramp has room and whose country
+ * clears it; 0 when none now (*next: the next departure worth trying,
+ * INT64_MAX when none ever carries it). */
 static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, double need,
                          dd_time t, int32_t day, route *rt, dd_time *next)
 {
@@ -787,20 +824,17 @@ static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, 
             continue;
         route r = {(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
                    (int32_t)dd_stop_ground(p, ac), 0};
-        r.out_min = r.hop1 + r.ground +
-                    hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat, s->hubs[h].lon);
+        dd_time land = t + r.hop1, off;
+        int32_t hop2 = hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat,
+                                   s->hubs[h].lon);
+        if (r.hop1 + r.ground + hop2 >= best_min)
+            continue; /* the hours only make it later */
+        if (!stop_visit(st, k, r.ground, t, land, day, &off, next))
+            continue;
+        r.ground = (int32_t)(off - land);
+        r.out_min = r.hop1 + r.ground + hop2;
         if (r.out_min >= best_min)
             continue;
-        dd_time land = t + r.hop1, n = INT64_MIN, free_at;
-        if (p->mog >= 0 && !ivset_fits(s, &st->stop_ramp[k], land,
-                                       land + (r.ground > 0 ? r.ground : 1), 1, p->mog, &free_at))
-            n = t + STEP;
-        if (p->country >= 0 && !over_ok(st, -1, -1, r.stop, t, day, &n) && n < t + STEP)
-            n = t + STEP;
-        if (n != INT64_MIN) {
-            *next = n < *next ? n : *next;
-            continue;
-        }
         best = r.stop;
         best_min = r.out_min;
         *rt = r;

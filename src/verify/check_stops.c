@@ -3,8 +3,9 @@
  * En-route fuel stops (docs/verify.md, kind `stop`; issue 18): a sortie
  * whose plan-file entry has a `stop` lands at that stop on its way to its
  * destination, stays on the ground there at least the stop's ground time
- * (its own, else the type's), and takes off again; at every instant the
- * aircraft on a stop's ground are at most the stop's MOG.
+ * (its own, else the type's), and takes off again, landing and taking off
+ * inside the stop's operating hours; at every instant the aircraft on a
+ * stop's ground are at most the stop's MOG.
  *
  * The other checks see the stop too: each hop's flight time (kind
  * `itinerary`, check_air.c), the weight aboard against the smaller of the
@@ -66,6 +67,22 @@ static void check_ground(vctx *c, const vsortie *x)
                st->id, w);
 }
 
+/* Landing at the stop and taking off again inside its operating hours
+ * (local time at the stop). */
+static void check_hours(vctx *c, const vsortie *x, dd_time t, const char *verb)
+{
+    const dd_stop *st = &c->s->stops[x->stop];
+    if (dd__vf_in_hours(st->hours, dd__vf_local_mod(c->s, t, st->tz_offset)))
+        return;
+    char hm[8];
+    dd__vf_local_hm(t, c->s, st->tz_offset, hm, sizeof hm);
+    dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, -1, x->stop_line, x->stop_col,
+               "sortie %lld %s stop %s at %s local, outside its operating hours "
+               "%02d:%02d-%02d:%02d",
+               (long long)x->id, verb, st->id, hm, st->hours.open / 60, st->hours.open % 60,
+               st->hours.close / 60, st->hours.close % 60);
+}
+
 void dd__vf_check_stops(vctx *c)
 {
     const dd_scenario *s = c->s;
@@ -76,6 +93,8 @@ void dd__vf_check_stops(vctx *c)
         if (p->sorties[i].stop >= 0) {
             c->fact = dd__vf_history(c, (int32_t)i, -1);
             check_ground(c, &p->sorties[i]);
+            check_hours(c, &p->sorties[i], p->sorties[i].stop_arr, "lands at");
+            check_hours(c, &p->sorties[i], p->sorties[i].stop_dep, "takes off from");
             c->fact = false;
         }
     vev *ev = malloc(2 * p->n_sorties * sizeof *ev);

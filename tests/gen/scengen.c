@@ -27,6 +27,8 @@ typedef struct gen {
     dd_rng hubs;  /* hubs' people a day: their own stream too */
     dd_rng legs;  /* sites' via (legs inside the country): their own stream */
     dd_rng stops; /* en-route fuel stops: their own stream */
+    dd_rng stopx; /* the stops' hours, chains and onward stops (issue 18,
+                   * later): their own stream, so that seeds keep the rest */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -435,6 +437,15 @@ static void write_stops(gen *g, scen *sc, FILE *f)
             fprintf(f, "    ground_time: %dm\n", 45 + 15 * (int)dd_rng_below(&g->stops, 8));
         if (sc->n_over > 0 && dd_rng_below(&g->stops, 100) < 50)
             fprintf(f, "    country: O%c\n", 'A' + (int)dd_rng_below(&g->stops, (uint64_t)sc->n_over));
+        /* a third of them keep hours (opening 04:00-09:00, open 6-17 h),
+         * at a time zone of their own now and then */
+        if (dd_rng_below(&g->stopx, 100) < 33) {
+            int open = 4 + (int)dd_rng_below(&g->stopx, 6);
+            int close = (open + 6 + (int)dd_rng_below(&g->stopx, 12)) % 24;
+            if (dd_rng_below(&g->stopx, 2))
+                fprintf(f, "    timezone: \"+0%d:00\"\n", (int)dd_rng_below(&g->stopx, 4));
+            fprintf(f, "    hours: \"%02d:00-%02d:00\"\n", open, close);
+        }
     }
 }
 
@@ -605,6 +616,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     dd_rng_seed(&g->hubs, seed, 0x4b5d);
     dd_rng_seed(&g->legs, seed, 0x1e95);
     dd_rng_seed(&g->stops, seed, 0x5709);
+    dd_rng_seed(&g->stopx, seed, 0x570a);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
