@@ -319,6 +319,52 @@ static void test_stop_hours(void **state)
     dd_scenario_free(s);
 }
 
+/* A chain of two en-route fuel stops (tests/data/plan/stopchain): no one
+ * stop's hops carry anything, so every sortie lands at AA and then at
+ * BB, the cabin load the smallest of its three hops' (77.5 t); one on
+ * AA's ramp at a time; BB's landings and take-offs inside 06:00-20:00
+ * local; the request names both stops (DZ's clearance, BB's country, 2
+ * days ahead) and the plan verifies. */
+static void test_stop_chain(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stopchain/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    assert_true(p->n_sorties >= 4);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_string_equal(s->stops[so->stop - 1].id, "AA");
+        assert_string_equal(s->stops[so->stop2 - 1].id, "BB");
+        assert_true(so->departure < so->stop_arrival);
+        assert_true(so->stop_departure - so->stop_arrival >= 90);
+        assert_true(so->stop_departure < so->stop2_arrival);
+        assert_true(so->stop2_departure - so->stop2_arrival >= 120);
+        assert_true(so->stop2_departure < so->arrival);
+        assert_true(so->weight_kg <= so->acl_kg && so->acl_kg > 77000 && so->acl_kg < 78000);
+        int32_t land = local_minute(s, so->stop2_arrival, s->stops[1].tz_offset);
+        int32_t off = local_minute(s, so->stop2_departure, s->stops[1].tz_offset);
+        assert_true(land >= 6 * 60 && land < 20 * 60 && off >= 6 * 60 && off < 20 * 60);
+        for (size_t k = 0; k < i; k++) /* one on AA's ramp at a time */
+            assert_true(p->sorties[k].stop_departure <= so->stop_arrival ||
+                        so->stop_departure <= p->sorties[k].stop_arrival);
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, (size_t)so->clearance, &ci);
+        assert_string_equal(ci.stop_icao, "DAAT");
+        assert_string_equal(ci.stop2_icao, "DABB");
+        assert_int_equal(ci.n_overflight, 1);
+        assert_int_equal(ci.overflight_file_by[0], so->departure - 2 * 1440);
+    }
+    /* the bounds take the chain's cabin load: 240 t at 77.5 t a sortie */
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    assert_int_equal(c->sites[0].sorties_lb, 4);
+    dd_check_free(c);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 static void test_weekly_binding(void **state)
 {
     (void)state;
@@ -469,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_stops),
         cmocka_unit_test(test_stop_hours),
+        cmocka_unit_test(test_stop_chain),
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),

@@ -543,9 +543,11 @@ double dd_aircraft_acl(const dd_aircraft *a, double range_m);
 
 /* The cabin load type a carries from site to hub: direct, or through the
  * fuel stop that carries the most (the smaller of its two hops' cabin
- * loads; ties: the shorter way). *stop_out: that stop, -1 when the direct
- * flight carries as much. Sites with `via` and stop-less scenarios: the
- * direct figure. */
+ * loads; ties: the shorter way), or through a chain of two stops when
+ * that carries more than any one (the smallest of its three hops').
+ * *stop_out: that stop (a chain's first), -1 when the direct flight
+ * carries as much. Sites with `via` and stop-less scenarios: the direct
+ * figure. */
 double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
                     int32_t *stop_out);
 /* The stop's ground time for type a (its own, else the type's). */

@@ -640,26 +640,28 @@ static bool hub_ok(const dd__state *st, int32_t h, dd_time a, dd_time d)
 }
 
 /* Does the route of a sortie ferried from hub `from`, on to hub `to`,
- * through stop `stop` (1-based, 0: direct) need country k's clearance?
- * (the countries its routes cross, and the one a landing at its stop
- * needs) */
-static bool needs_country(const dd_scenario *s, int32_t from, int32_t to, int32_t stop, int32_t k)
+ * through stops `stop` and `stop2` (1-based, 0: none) need country k's
+ * clearance? (the countries its routes cross, and those a landing at its
+ * stops needs) */
+static bool needs_country(const dd_scenario *s, int32_t from, int32_t to, int32_t stop,
+                          int32_t stop2, int32_t k)
 {
     return dd__hub_crosses(s, to, k) || dd__hub_crosses(s, from, k) ||
-           (stop > 0 && s->stops[stop - 1].country == k);
+           (stop > 0 && s->stops[stop - 1].country == k) ||
+           (stop2 > 0 && s->stops[stop2 - 1].country == k);
 }
 
 /* The overflight clearances a sortie ferried from hub `from` to a site and
  * on to hub `to` (through `stop`) needs (each country once): filed each
  * country's lead time before departure t, not before the epoch, and
  * within its daily cap on the departure's host day. */
-static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop, dd_time t,
-                    int32_t day, dd_time *next)
+static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop, int32_t stop2,
+                    dd_time t, int32_t day, dd_time *next)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     bool ok = true;
     for (size_t k = 0; k < c->n_overflight; k++) {
-        if (!needs_country(st->s, from, to, stop, (int32_t)k))
+        if (!needs_country(st->s, from, to, stop, stop2, (int32_t)k))
             continue;
         dd_time n = INT64_MIN;
         if (t < c->overflight[k].lead_time)
@@ -681,13 +683,19 @@ static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     int32_t day = dd_scenario_day(st->s, so->departure);
     for (size_t k = 0; k < c->n_overflight; k++)
-        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, (int32_t)k) &&
+        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, so->stop2, (int32_t)k) &&
             !day_add(&st->over_day[k], day, 1))
             return DD_ENOMEM;
     if (so->stop > 0 && st->s->stops[so->stop - 1].mog >= 0 &&
         ivset_add(st->s, &st->stop_ramp[so->stop - 1], so->stop_arrival,
                   so->stop_departure > so->stop_arrival ? so->stop_departure
                                                         : so->stop_arrival + 1,
+                  1) != DD_OK)
+        return DD_ENOMEM;
+    if (so->stop2 > 0 && st->s->stops[so->stop2 - 1].mog >= 0 &&
+        ivset_add(st->s, &st->stop_ramp[so->stop2 - 1], so->stop2_arrival,
+                  so->stop2_departure > so->stop2_arrival ? so->stop2_departure
+                                                          : so->stop2_arrival + 1,
                   1) != DD_OK)
         return DD_ENOMEM;
     int32_t h = so->hub;
@@ -731,9 +739,12 @@ static double escort_kg(const dd_scenario *s, const dd_loadplan *lp, const dd__r
 /* How a sortie flies from its site to its hub: direct (stop 0) or
  * through en-route fuel stop `stop` (1-based), landing there hop1
  * minutes after departure and off again `ground` minutes later; out_min
- * minutes from departure to block-in at the hub. */
+ * minutes from departure to block-in at the hub. A chain: then on to
+ * stop `stop2` (0: none), landing hop2 minutes after leaving the first
+ * and off again ground2 minutes later. */
 typedef struct route {
     int32_t stop, hop1, ground, out_min;
+    int32_t stop2, hop2, ground2;
 } route;
 
 static int32_t hop_minutes(const dd_scenario *s, int32_t a, double lat0, double lon0,
@@ -752,6 +763,35 @@ static double stop_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h,
     const dd_aircraft *ac = &s->aircraft[a];
     return floor(fmin(dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, p->lat, p->lon)),
                       dd_aircraft_acl(ac, dd_distance_m(p->lat, p->lon, y->lat, y->lon))));
+}
+
+/* Type a's cabin load between two positions. */
+static double hop_acl(const dd_aircraft *ac, double lat0, double lon0, double lat1, double lon1)
+{
+    return dd_aircraft_acl(ac, dd_distance_m(lat0, lon0, lat1, lon1));
+}
+
+/* The cabin load type a carries from site to hub h through stops k then
+ * j: the smallest of its three hops'. */
+static double chain_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h, size_t k,
+                        size_t j)
+{
+    const dd_site *x = &s->sites[site];
+    const dd_stop *p = &s->stops[k], *q = &s->stops[j];
+    const dd_hub *y = &s->hubs[h];
+    const dd_aircraft *ac = &s->aircraft[a];
+    return floor(fmin(hop_acl(ac, x->lat, x->lon, p->lat, p->lon),
+                      fmin(hop_acl(ac, p->lat, p->lon, q->lat, q->lon),
+                           hop_acl(ac, q->lat, q->lon, y->lat, y->lon))));
+}
+
+/* The cabin load of a route through one stop or a chain of two. */
+static double route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h,
+                        const route *rt)
+{
+    if (rt->stop2 > 0)
+        return chain_acl(s, a, site, h, (size_t)rt->stop - 1, (size_t)rt->stop2 - 1);
+    return stop_acl(s, a, site, h, (size_t)rt->stop - 1);
 }
 
 /* The weight rq's sortie takes to hub h: its load (and an escort kept on
@@ -798,12 +838,65 @@ static bool stop_visit(const dd__state *st, size_t k, int32_t ground, dd_time t,
                                    p->mog, &free_at) &&
         n < t + STEP)
         n = t + STEP;
-    if (p->country >= 0 && !over_ok(st, -1, -1, (int32_t)k + 1, t, day, &n) && n < t + STEP)
+    if (p->country >= 0 && !over_ok(st, -1, -1, (int32_t)k + 1, 0, t, day, &n) && n < t + STEP)
         n = t + STEP;
     if (n == INT64_MIN)
         return true;
     *next = n < *next ? n : *next;
     return false;
+}
+
+/* A chain of two stops, k then j, for a departure at t from rq->site to
+ * hub h: each stop visited as stop_visit says (the second landing after
+ * the first take-off); true with *r set, else *next as stop_visit says. */
+static bool chain_visit(const dd__state *st, const dd__request *rq, int32_t h, size_t k,
+                        size_t j, dd_time t, int32_t day, route *r, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    const dd_site *x = &s->sites[rq->site];
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    const dd_stop *p = &s->stops[k], *q = &s->stops[j];
+    *r = (route){(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
+                 (int32_t)dd_stop_ground(p, ac), 0, (int32_t)j + 1,
+                 hop_minutes(s, rq->aircraft, p->lat, p->lon, q->lat, q->lon),
+                 (int32_t)dd_stop_ground(q, ac)};
+    dd_time land = t + r->hop1, off, off2, n = INT64_MAX;
+    if (!stop_visit(st, k, r->ground, t, land, day, &off, next))
+        return false;
+    dd_time land2 = off + r->hop2;
+    if (!stop_visit(st, j, r->ground2, t, land2, day, &off2, &n)) {
+        /* the second stop: closed or full then; try again a step later
+         * (the first stop's hours move the second landing by more) */
+        n = n > t + STEP ? t + STEP : n;
+        *next = n < *next ? n : *next;
+        return false;
+    }
+    r->ground = (int32_t)(off - land);
+    r->ground2 = (int32_t)(off2 - land2);
+    r->out_min = (int32_t)(off2 - t) +
+                 hop_minutes(s, rq->aircraft, q->lat, q->lon, s->hubs[h].lat, s->hubs[h].lon);
+    return true;
+}
+
+/* When no one stop's hops carry need kg from rq->site to hub h: the
+ * chain of two stops that gets there first (as pick_stop); 0 when none
+ * now. */
+static int32_t pick_chain(const dd__state *st, const dd__request *rq, int32_t h, double need,
+                          dd_time t, int32_t day, route *rt, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    int32_t best = 0, best_min = INT32_MAX;
+    for (size_t k = 0; k < s->n_stops; k++)
+        for (size_t j = 0; j < s->n_stops; j++) {
+            route r;
+            if (j == k || chain_acl(s, rq->aircraft, rq->site, h, k, j) < need ||
+                !chain_visit(st, rq, h, k, j, t, day, &r, next) || r.out_min >= best_min)
+                continue;
+            best = r.stop;
+            best_min = r.out_min;
+            *rt = r;
+        }
+    return best;
 }
 
 /* The stop a departure at t from rq->site to hub h lands at, carrying
@@ -818,12 +911,14 @@ static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, 
     const dd_site *x = &s->sites[rq->site];
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
     int32_t best = 0, best_min = INT32_MAX;
+    bool carries = false;
     for (size_t k = 0; k < s->n_stops; k++) {
         const dd_stop *p = &s->stops[k];
         if (stop_acl(s, rq->aircraft, rq->site, h, k) < need)
             continue;
+        carries = true;
         route r = {(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
-                   (int32_t)dd_stop_ground(p, ac), 0};
+                   (int32_t)dd_stop_ground(p, ac), 0, 0, 0, 0};
         dd_time land = t + r.hop1, off;
         int32_t hop2 = hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat,
                                    s->hubs[h].lon);
@@ -839,6 +934,8 @@ static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, 
         best_min = r.out_min;
         *rt = r;
     }
+    if (!carries) /* none alone: a chain of two */
+        return pick_chain(st, rq, h, need, t, day, rt, next);
     return best;
 }
 
@@ -865,7 +962,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
              (rq->load < 0 || lp->loads[rq->load].sensitive)))
             continue;
         if (rt)
-            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h)};
+            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h), 0, 0, 0};
         /* the load was built for its site's nearest hub (direct, when
          * there are no stops); an onward sortie (from the via site)
          * checks every hub */
@@ -883,7 +980,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
         int32_t out_min = rt ? rt->out_min : ferry_minutes(st, rq->aircraft, rq->site, h);
         dd_time arr = t + out_min;
         dd_time n = INT64_MIN;
-        bool ok = over_ok(st, -1, h, rt ? rt->stop : 0, t, day, &n);
+        bool ok = over_ok(st, -1, h, rt ? rt->stop : 0, rt ? rt->stop2 : 0, t, day, &n);
         if (rq->load < 0 && dd__hub_pax_left(st, h, dd_scenario_day(s, arr)) <= 0) {
             /* people only, and the hub has taken its people that day:
              * land the next day */
@@ -1085,7 +1182,7 @@ typedef struct tail_pick {
 } tail_pick;
 
 static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t, int32_t day,
-                      int32_t hub, int32_t stop, int32_t out_min, tail_pick *tp)
+                      int32_t hub, const route *rt, int32_t out_min, tail_pick *tp)
 {
     const dd_scenario *s = st->s;
     const dd__terms *tm = st->terms;
@@ -1117,7 +1214,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         if (reach <= best_reach)
             continue;
         dd_time on = INT64_MIN;
-        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, stop, t, day, &on)) {
+        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, rt->stop, rt->stop2, t, day, &on)) {
             /* the ferry's route: its countries' caps, or lead times */
             tp->crew_next = on < tp->crew_next ? on : tp->crew_next;
             continue;
@@ -1170,13 +1267,18 @@ static dd_time after_no_tail(const dd_aircraft *ac, const tail_pick *tp, dd_time
     return (t + STEP - 1) / STEP * STEP;
 }
 
-/* A sortie's en-route fuel stop, as its route says. */
+/* A sortie's en-route fuel stops, as its route says. */
 static void set_stop(dd_sortie *so, const route *rt)
 {
     so->stop = rt->stop;
+    so->stop2 = rt->stop > 0 ? rt->stop2 : 0;
     if (rt->stop > 0) {
         so->stop_arrival = so->departure + rt->hop1;
         so->stop_departure = so->stop_arrival + rt->ground;
+    }
+    if (so->stop2 > 0) {
+        so->stop2_arrival = so->stop_departure + rt->hop2;
+        so->stop2_departure = so->stop2_arrival + rt->ground2;
     }
 }
 
@@ -1229,7 +1331,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     so->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, hub)));
     set_stop(so, rt);
     if (rt->stop > 0)
-        so->acl_kg = stop_acl(s, rq->aircraft, rq->site, hub, (size_t)rt->stop - 1);
+        so->acl_kg = route_acl(s, rq->aircraft, rq->site, hub, rt);
     set_load(so, rq, lp, ac);
     tl->hub = hub;
     tl->free_at = so->arrival + ac->ground_time;
@@ -1496,7 +1598,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     if (tm->site_cap[rq->site] == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
     int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
-    route rt = {0, 0, 0, out_min};
+    route rt = {0, 0, 0, out_min, 0, 0, 0};
     /* hubs with a ramp limit, routes that need overflight clearances, or
      * en-route fuel stops: the hub is chosen per departure (else: the
      * nearest) */
@@ -1552,7 +1654,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             out_min = rt.out_min;
         }
         tail_pick tp;
-        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, rt.stop, out_min, &tp);
+        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, &rt, out_min, &tp);
         if (tp.best < 0) {
             t = after_no_tail(ac, &tp, a);
             if (t == INT64_MAX)

@@ -50,10 +50,14 @@ typedef struct vsortie {
     int32_t to_site, leg, onward;
     uint32_t leg_line, leg_col;
     /* an en-route fuel stop (docs/plan-format.md): stops[stop] (-1: the
-     * sortie flies direct), landed at stop_arr, off again at stop_dep */
+     * sortie flies direct), landed at stop_arr, off again at stop_dep; a
+     * chain of two: then stops[stop2] (-1: none) */
     int32_t stop;
     dd_time stop_arr, stop_dep;
     uint32_t stop_line, stop_col;
+    int32_t stop2;
+    dd_time stop2_arr, stop2_dep;
+    uint32_t stop2_line, stop2_col;
     int64_t tail;
     int32_t ferry_from;
     dd_time ferry_dep, ferry_arr;
