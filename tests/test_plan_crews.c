@@ -365,6 +365,40 @@ static void test_stop_chain(void **state)
     dd_scenario_free(s);
 }
 
+/* En-route fuel stops on onward sorties (tests/data/plan/stoponward: S2
+ * leaves through S1, whose hub is beyond the type's range): S2's legs fly
+ * direct to S1, and every sortie out of the country, S1's own and the
+ * onward ones, lands at a stop; an onward sortie's cabin load is its
+ * route's through the stop and carries its leg's load; the plan
+ * verifies. */
+static void test_stop_onward(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stoponward/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    int onward = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        if (so->kind == DD_SORTIE_LEG) {
+            assert_int_equal(so->stop, 0); /* 730 km inside the country */
+            continue;
+        }
+        assert_true(so->stop > 0);
+        assert_true(so->stop_arrival > so->departure && so->stop_departure < so->arrival);
+        if (so->kind == DD_SORTIE_ONWARD) {
+            onward++;
+            const dd_sortie *leg = &p->sorties[so->link];
+            assert_true(leg->weight_kg <= so->acl_kg);
+            assert_true(so->acl_kg > 39000); /* not 0: the direct figure at 4,022 km */
+        }
+    }
+    assert_true(onward >= 3);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 static void test_weekly_binding(void **state)
 {
     (void)state;
@@ -516,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_stops),
         cmocka_unit_test(test_stop_hours),
         cmocka_unit_test(test_stop_chain),
+        cmocka_unit_test(test_stop_onward),
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),

@@ -697,6 +697,40 @@ static void test_stop_chain(void **state)
     run_edit_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
+/* En-route fuel stops on onward sorties (issue 18): stoponward/plan.json
+ * is the planner's plan for stoponward/s.yaml (S2 leaves through S1, whose
+ * hub is out of range: onward sortie 6 continues leg 4 through AA); each
+ * edit or scenario breaks one rule of the onward sortie's stop. */
+static void test_stop_onward(void **state)
+{
+    (void)state;
+#define S6 "\"id\": 6,\n      \"aircraft\""
+    static const edit_case cases[] = {
+        {"stoponward/s.yaml", "stoponward/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL,
+         NULL},
+        {"stoponward/s.yaml", "stoponward/plan.json", S6, "\"id\": \"AA\"", "\"id\": \"BB\"", 0,
+         DD_V_STOP, 6, "S1",
+         "sortie 6: leg 4's 72000.0 kg aboard, above the BIG's cabin load of 40078.3 kg for its "
+         "2704 km hop to BB"},
+        {"stoponward/s.yaml", "stoponward/plan.json", S6, "\"departure\": \"2024-06-03T06:06Z\"",
+         "\"departure\": \"2024-06-03T05:06Z\"", 2, DD_V_STOP, 6, "S1",
+         "sortie 6: 1h 0m on the ground at stop AA; it needs 2h 0m"},
+        {"stoponward/s.yaml", "stoponward/plan.json", "\"call_sign\": \"BIG006\"",
+         "SONE-DAAT-HHHH", "SONE-HHHH", 1, DD_V_CLEARANCE, 6, "S1",
+         "clearance 6: route SONE-HHHH, but sortie 6 flies SONE-DAAT-HHHH"},
+        {"stoponward/s.yaml", "stoponward/plan.json", S6,
+         "\"stops\": [\n        {\n          \"id\": \"AA\",\n          \"arrival\": "
+         "\"2024-06-03T04:06Z\",\n          \"departure\": \"2024-06-03T06:06Z\"\n        }\n      "
+         "],\n",
+         "", 0, DD_V_LOAD, 6, "S1",
+         "sortie 6: leg 4's 72000.0 kg aboard, above the BIG's cabin load of 0.0 kg for 4022 km"},
+        {"stoponward/s-hours.yaml", "stoponward/plan.json", NULL, NULL, NULL, 0, DD_V_STOP, 6, "S1",
+         "sortie 6 lands at stop AA at 05:06 local, outside its operating hours 06:00-23:00"},
+    };
+#undef S6
+    run_edit_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
 /* A plan file, edited as edit_case says, that does not read: a located
  * error at `path` saying `message`. */
 typedef struct bad_case {
@@ -1359,6 +1393,7 @@ int main(void)
         cmocka_unit_test(test_stops_malformed),
         cmocka_unit_test(test_stop_chain),
         cmocka_unit_test(test_stop_chain_malformed),
+        cmocka_unit_test(test_stop_onward),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_history),
         cmocka_unit_test(test_violation_details),

@@ -546,8 +546,9 @@ double dd_aircraft_acl(const dd_aircraft *a, double range_m);
  * loads; ties: the shorter way), or through a chain of two stops when
  * that carries more than any one (the smallest of its three hops').
  * *stop_out: that stop (a chain's first), -1 when the direct flight
- * carries as much. Sites with `via` and stop-less scenarios: the direct
- * figure. */
+ * carries as much. A site with `via`: the smaller of its leg's cabin load
+ * and its via site's to hub (through stops too), when the scenario has
+ * stops; without stops the direct figure. */
 double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
                     int32_t *stop_out);
 /* The stop's ground time for type a (its own, else the type's). */

@@ -258,6 +258,12 @@ double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
     const dd_aircraft *ac = &s->aircraft[a];
     const dd_site *x = &s->sites[site];
     const dd_hub *h = &s->hubs[hub];
+    if (x->via >= 0 && s->n_stops > 0) {
+        /* a leg to the via site, then out from there, through stops too */
+        const dd_site *v = &s->sites[x->via];
+        double leg = dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, v->lat, v->lon));
+        return fmin(leg, dd_route_acl(s, a, x->via, hub, stop_out));
+    }
     double best = dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, h->lat, h->lon));
     double best_d = INFINITY;
     *stop_out = -1;

@@ -1371,11 +1371,12 @@ static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const ca
 /* ---- legs inside the country (issue 18) ---- */
 
 /* A leg's onward sortie: the via site, the hub it flies to and the
- * minutes there, the leg's landing at the via site and the onward
- * departure. */
+ * minutes there (through en-route fuel stops when rt says so), the leg's
+ * landing at the via site and the onward departure. */
 typedef struct onward {
     int32_t via, hub, out_min;
     dd_time land, dep;
+    route rt;
 } onward;
 
 #define WAIT_MAX (6 * 60) /* the longest an onward sortie waits past the transfer */
@@ -1408,12 +1409,12 @@ static int onward_at(dd__state *st, const dd__request *rv, const dd_loadplan *lp
     dd_time full, next;
     if (!mog_ok(st, rv->site, s->aircraft[rv->aircraft].klass, o->land, d, &full))
         return 0;
-    int32_t h = pick_hub(st, rv, lp, d, day, &next, NULL);
+    int32_t h = pick_hub(st, rv, lp, d, day, &next, &o->rt);
     if (h < 0)
         return next == INT64_MAX ? -1 : 0;
     o->hub = h;
     o->dep = d;
-    o->out_min = ferry_minutes(st, rv->aircraft, rv->site, h);
+    o->out_min = o->rt.out_min;
     return 1;
 }
 
@@ -1458,17 +1459,18 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
 }
 
 /* A leg whose ferry comes from hub `from` and its onward sortie to hub
- * `to`, leaving on host days d_leg and d_on: each was checked against
- * the overflight caps alone; on one day a country both routes cross
- * counts twice. */
-static bool legs_over_ok(const dd__state *st, int32_t from, int32_t to, int32_t d_leg,
-                         int32_t d_on)
+ * `to` (through the stops of rt), leaving on host days d_leg and d_on:
+ * each was checked against the overflight caps alone; on one day a
+ * country both routes cross counts twice. */
+static bool legs_over_ok(const dd__state *st, int32_t from, int32_t to, const route *rt,
+                         int32_t d_leg, int32_t d_on)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     if (d_leg != d_on)
         return true;
     for (size_t k = 0; k < c->n_overflight; k++) {
-        int32_t n = dd__hub_crosses(st->s, from, (int32_t)k) + dd__hub_crosses(st->s, to, (int32_t)k);
+        int32_t n = dd__hub_crosses(st->s, from, (int32_t)k) +
+                    needs_country(st->s, -1, to, rt->stop, rt->stop2, (int32_t)k);
         if (n == 2 && c->overflight[k].daily_cap >= 0 &&
             day_get(&st->over_day[k], d_leg) + 2 > c->overflight[k].daily_cap)
             return false;
@@ -1509,7 +1511,7 @@ static bool legs_ok(const dd__state *st, const dd__request *rq, const onward *on
     int32_t from = st->tails[rq->aircraft][best].hub;
     int32_t d_leg = dd_scenario_day(s, t), d_on = dd_scenario_day(s, on->dep);
     int64_t m_leg = (on->land - t) + ferry_minutes(st, rq->aircraft, rq->site, from);
-    return legs_over_ok(st, from, on->hub, d_leg, d_on) &&
+    return legs_over_ok(st, from, on->hub, &on->rt, d_leg, d_on) &&
            legs_fly_ok(st, rq->aircraft, best, d_leg, m_leg, d_on, on->out_min);
 }
 
@@ -1572,6 +1574,9 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
                        .arrival = on->dep + on->out_min, .clearance = -1, .load = -1,
                        .kind = DD_SORTIE_ONWARD, .to_site = -1, .link = i};
     out->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, on->via, on->hub)));
+    set_stop(out, &on->rt); /* through en-route fuel stops */
+    if (on->rt.stop > 0)
+        out->acl_kg = route_acl(s, rq->aircraft, on->via, on->hub, &on->rt);
     tl->hub = on->hub;
     tl->free_at = out->arrival + ac->ground_time;
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out) != DD_OK)

@@ -295,12 +295,8 @@ static void check_floor_seats(vctx *c, const vsortie *x, tally *tl)
                    (long long)x->seats_available, (long long)seats);
 }
 
-/* Through en-route fuel stops: the weight aboard within the smallest of
- * the hops' cabin loads (site, the stops in turn, destination at lat,
- * lon); the hop named "to" its stop, "from" the last, "from A to B"
- * between two. *acl_out, *dist_out: that smallest cabin load, its hop. */
-static void check_hops(vctx *c, const vsortie *x, double weight, double lat, double lon,
-                       double *acl_out, double *dist_out)
+double dd__vf_hops_acl(const vctx *c, const vsortie *x, double lat, double lon,
+                       double *dist_out, char *hop, size_t hop_size)
 {
     const dd_scenario *s = c->s;
     const dd_aircraft *t = &s->aircraft[x->type];
@@ -318,21 +314,14 @@ static void check_hops(vctx *c, const vsortie *x, double weight, double lat, dou
         if (a[i] < a[lo])
             lo = i;
     }
-    *acl_out = a[lo];
-    *dist_out = d[lo];
-    if (weight <= a[lo] + VF_EPS)
-        return;
-    char hop[96];
     if (lo == 0)
-        snprintf(hop, sizeof hop, "to %s", p->id);
+        snprintf(hop, hop_size, "to %s", p->id);
     else if (lo == n - 1)
-        snprintf(hop, sizeof hop, "from %s", q ? q->id : p->id);
+        snprintf(hop, hop_size, "from %s", q ? q->id : p->id);
     else
-        snprintf(hop, sizeof hop, "from %s to %s", p->id, q->id);
-    dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, -1, x->stop_line, x->stop_col,
-               "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for its %.0f "
-               "km hop %s",
-               (long long)x->id, weight, t->id, a[lo], d[lo] / 1000, hop);
+        snprintf(hop, hop_size, "from %s to %s", p->id, q->id);
+    *dist_out = d[lo];
+    return a[lo];
 }
 
 /* The weight aboard against the cabin load for the leg. */
@@ -348,7 +337,15 @@ static void check_weight(vctx *c, const vsortie *x, const tally *tl)
     double dist = dd__vf_distance(site->lat, site->lon, lat, lon);
     double acl = dd__vf_acl(t, dist);
     if (x->stop >= 0) {
-        check_hops(c, x, tl->weight, lat, lon, &acl, &dist);
+        /* through en-route fuel stops: the smallest hop's cabin load */
+        char hop[96];
+        acl = dd__vf_hops_acl(c, x, lat, lon, &dist, hop, sizeof hop);
+        if (tl->weight > acl + VF_EPS)
+            dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, -1, x->stop_line,
+                       x->stop_col,
+                       "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "
+                       "its %.0f km hop %s",
+                       sid, tl->weight, t->id, acl, dist / 1000, hop);
     } else if (tl->weight > acl + VF_EPS) {
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "
