@@ -319,6 +319,29 @@ static void test_stop_hours(void **state)
     dd_scenario_free(s);
 }
 
+/* A stop's hours and crews (tests/data/plan/stophours/crews.yaml: a 16 h
+ * duty day): a night's wait at AA, or BB's longer way, is more than a
+ * crew's duty, so the planner moves the departures to land at AA and
+ * leave it the same morning, one a day (its ramp holds one) instead of
+ * giving up the last load; the plan verifies. */
+static void test_stop_hours_crews(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stophours/crews.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    assert_int_equal(p->n_sorties, 4);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_string_equal(s->stops[so->stop - 1].id, "AA");
+        assert_int_equal(so->stop_departure - so->stop_arrival, 120);
+        assert_true(so->arrival - so->ferry_departure <= 16 * 60);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 /* A chain of two en-route fuel stops (tests/data/plan/stopchain): no one
  * stop's hops carry anything, so every sortie lands at AA and then at
  * BB, the cabin load the smallest of its three hops' (77.5 t); one on
@@ -549,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_stops),
         cmocka_unit_test(test_stop_hours),
+        cmocka_unit_test(test_stop_hours_crews),
         cmocka_unit_test(test_stop_chain),
         cmocka_unit_test(test_stop_onward),
         cmocka_unit_test(test_weekly_binding),

@@ -741,10 +741,12 @@ static double escort_kg(const dd_scenario *s, const dd_loadplan *lp, const dd__r
  * minutes after departure and off again `ground` minutes later; out_min
  * minutes from departure to block-in at the hub. A chain: then on to
  * stop `stop2` (0: none), landing hop2 minutes after leaving the first
- * and off again ground2 minutes later. */
+ * and off again ground2 minutes later. least: the minutes of the
+ * fastest way through stops that carries the load, open or not (a
+ * departure that flies another, or waits for hours, may do better later). */
 typedef struct route {
     int32_t stop, hop1, ground, out_min;
-    int32_t stop2, hop2, ground2;
+    int32_t stop2, hop2, ground2, least;
 } route;
 
 static int32_t hop_minutes(const dd_scenario *s, int32_t a, double lat0, double lon0,
@@ -859,7 +861,9 @@ static bool chain_visit(const dd__state *st, const dd__request *rq, int32_t h, s
     *r = (route){(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
                  (int32_t)dd_stop_ground(p, ac), 0, (int32_t)j + 1,
                  hop_minutes(s, rq->aircraft, p->lat, p->lon, q->lat, q->lon),
-                 (int32_t)dd_stop_ground(q, ac)};
+                 (int32_t)dd_stop_ground(q, ac), 0};
+    int32_t hop3 = hop_minutes(s, rq->aircraft, q->lat, q->lon, s->hubs[h].lat, s->hubs[h].lon);
+    r->least = r->hop1 + r->ground + r->hop2 + r->ground2 + hop3;
     dd_time land = t + r->hop1, off, off2, n = INT64_MAX;
     if (!stop_visit(st, k, r->ground, t, land, day, &off, next))
         return false;
@@ -873,8 +877,7 @@ static bool chain_visit(const dd__state *st, const dd__request *rq, int32_t h, s
     }
     r->ground = (int32_t)(off - land);
     r->ground2 = (int32_t)(off2 - land2);
-    r->out_min = (int32_t)(off2 - t) +
-                 hop_minutes(s, rq->aircraft, q->lat, q->lon, s->hubs[h].lat, s->hubs[h].lon);
+    r->out_min = (int32_t)(off2 - t) + hop3;
     return true;
 }
 
@@ -885,17 +888,21 @@ static int32_t pick_chain(const dd__state *st, const dd__request *rq, int32_t h,
                           dd_time t, int32_t day, route *rt, dd_time *next)
 {
     const dd_scenario *s = st->s;
-    int32_t best = 0, best_min = INT32_MAX;
+    int32_t best = 0, best_min = INT32_MAX, least = INT32_MAX;
     for (size_t k = 0; k < s->n_stops; k++)
         for (size_t j = 0; j < s->n_stops; j++) {
             route r;
-            if (j == k || chain_acl(s, rq->aircraft, rq->site, h, k, j) < need ||
-                !chain_visit(st, rq, h, k, j, t, day, &r, next) || r.out_min >= best_min)
+            if (j == k || chain_acl(s, rq->aircraft, rq->site, h, k, j) < need)
+                continue;
+            bool ok = chain_visit(st, rq, h, k, j, t, day, &r, next);
+            least = r.least < least ? r.least : least;
+            if (!ok || r.out_min >= best_min)
                 continue;
             best = r.stop;
             best_min = r.out_min;
             *rt = r;
         }
+    rt->least = least;
     return best;
 }
 
@@ -910,7 +917,7 @@ static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, 
     const dd_scenario *s = st->s;
     const dd_site *x = &s->sites[rq->site];
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
-    int32_t best = 0, best_min = INT32_MAX;
+    int32_t best = 0, best_min = INT32_MAX, least = INT32_MAX;
     bool carries = false;
     for (size_t k = 0; k < s->n_stops; k++) {
         const dd_stop *p = &s->stops[k];
@@ -918,10 +925,12 @@ static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, 
             continue;
         carries = true;
         route r = {(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
-                   (int32_t)dd_stop_ground(p, ac), 0, 0, 0, 0};
+                   (int32_t)dd_stop_ground(p, ac), 0, 0, 0, 0, 0};
         dd_time land = t + r.hop1, off;
         int32_t hop2 = hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat,
                                    s->hubs[h].lon);
+        if (r.hop1 + r.ground + hop2 < least)
+            least = r.hop1 + r.ground + hop2;
         if (r.hop1 + r.ground + hop2 >= best_min)
             continue; /* the hours only make it later */
         if (!stop_visit(st, k, r.ground, t, land, day, &off, next))
@@ -936,6 +945,7 @@ static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, 
     }
     if (!carries) /* none alone: a chain of two */
         return pick_chain(st, rq, h, need, t, day, rt, next);
+    rt->least = least;
     return best;
 }
 
@@ -962,7 +972,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
              (rq->load < 0 || lp->loads[rq->load].sensitive)))
             continue;
         if (rt)
-            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h), 0, 0, 0};
+            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h), 0, 0, 0, 0};
         /* the load was built for its site's nearest hub (direct, when
          * there are no stops); an onward sortie (from the via site)
          * checks every hub */
@@ -1223,8 +1233,14 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
             int64_t fly = (int64_t)fm + out_min;
             int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
             if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
-                (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation))
-                continue; /* never, from this tail's hub */
+                (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation)) {
+                /* never, from this tail's hub, by this route; through a
+                 * stop, a later departure may take a faster way (another
+                 * stop, or this one without waiting for its hours) */
+                if (rt->stop > 0 && rt->out_min > rt->least && t + STEP < tp->crew_next)
+                    tp->crew_next = t + STEP;
+                continue;
+            }
             if (!fly_ok(st, rq->aircraft, k, day, fly)) {
                 dd_time nd = dd_scenario_day_start(s, day + 1);
                 tp->crew_next = nd < tp->crew_next ? nd : tp->crew_next;
@@ -1603,7 +1619,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     if (tm->site_cap[rq->site] == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
     int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
-    route rt = {0, 0, 0, out_min, 0, 0, 0};
+    route rt = {0, 0, 0, out_min, 0, 0, 0, 0};
     /* hubs with a ramp limit, routes that need overflight clearances, or
      * en-route fuel stops: the hub is chosen per departure (else: the
      * nearest) */
