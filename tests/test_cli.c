@@ -365,7 +365,15 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
  * that left late keeps its stop, moved with it, and the plan it writes
  * with -o passes the verifier), and says re-planning does not handle
  * legs yet (exit 2). */
-static void track_replanned(const char *scenario, const char *has, bool legs)
+/* A history for track_replanned: sortie 1 left at `left` (an events
+ * CSV line), the status taken at `at`, and what the new plan then holds
+ * (`moved`: the sortie and its stops moved with it). */
+typedef struct late_one {
+    const char *event, *at, *moved;
+} late_one;
+
+static void track_replanned(const char *scenario, const char *has, bool legs,
+                            const late_one *late)
 {
     char dir[] = "/tmp/dd-test-track-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -392,14 +400,15 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
         snprintf(ev, sizeof ev, "%s/ev.csv", dir);
         FILE *e = fopen(ev, "w");
         assert_non_null(e);
-        fputs("time,event,subject\n2024-06-01T07:52Z,departed,1\n", e);
+        fprintf(e, "time,event,subject\n%s\n", late->event);
         fclose(e);
         snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
         r = run(args);
         assert_int_equal(r.status, 0);
         run_free(&r);
     }
-    snprintf(args, sizeof args, "status '%s' --at 2024-06-02T12:00Z -o '%s'", log, np);
+    snprintf(args, sizeof args, "status '%s' --at %s -o '%s'", log,
+             late ? late->at : "2024-06-02T12:00Z", np);
     r = run(args);
     if (legs) {
         assert_int_equal(r.status, 2);
@@ -415,13 +424,8 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
         assert_non_null(f);
         char *plan = slurp(f);
         fclose(f);
-        /* its stop moved with it (planned 10:30Z-13:45Z) */
-        assert_non_null(strstr(plan, "\"departure\": \"2024-06-01T07:52Z\",\n      "
-                                     "\"departed\": true,\n      \"arrival\": "
-                                     "\"2024-06-01T16:33Z\",\n      \"stop\": {\n        "
-                                     "\"id\": \"BB\",\n        \"arrival\": "
-                                     "\"2024-06-01T11:07Z\",\n        \"departure\": "
-                                     "\"2024-06-01T14:22Z\""));
+        if (!strstr(plan, late->moved))
+            fail_msg("the new plan does not hold: %s", late->moved);
         free(plan);
     }
     run_free(&r);
@@ -432,12 +436,34 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
 static void test_track_legs(void **state)
 {
     (void)state;
-    track_replanned(DD_TEST_DATA "/verify/legs/s.yaml", "\"to_site\": \"S1\"", true);
-    /* the plan image (v6) keeps each sortie's stop */
+    track_replanned(DD_TEST_DATA "/verify/legs/s.yaml", "\"to_site\": \"S1\"", true, NULL);
+    /* the plan image (v7) keeps each sortie's stops; sortie 1 (through
+     * BB, planned 07:15Z) left 37 minutes late: its stop moved with it
+     * (planned 10:30Z-13:45Z) */
+    static const late_one one = {
+        "2024-06-01T07:52Z,departed,1", "2024-06-02T12:00Z",
+        "\"departure\": \"2024-06-01T07:52Z\",\n      \"departed\": true,\n      \"arrival\": "
+        "\"2024-06-01T16:33Z\",\n      \"stops\": [\n        {\n          \"id\": \"BB\",\n"
+        "          \"arrival\": \"2024-06-01T11:07Z\",\n          \"departure\": "
+        "\"2024-06-01T14:22Z\""};
     track_replanned(DD_TEST_DATA "/verify/stops/s.yaml",
-                    "\"stop\": {\n        \"id\": \"AA\",\n        \"arrival\": "
-                    "\"2024-06-03T01:21Z\"",
-                    false);
+                    "\"stops\": [\n        {\n          \"id\": \"AA\",\n          "
+                    "\"arrival\": \"2024-06-03T01:21Z\"",
+                    false, &one);
+    /* a chain of two stops: both kept, both moved (sortie 1 planned
+     * 00:30Z, AA 02:03Z-03:33Z, BB 05:11Z-07:11Z; left at 01:07Z) */
+    static const late_one two = {
+        "2024-06-03T01:07Z,departed,1", "2024-06-03T06:00Z",
+        "\"departed\": true,\n      \"arrival\": \"2024-06-03T09:29Z\",\n      \"stops\": "
+        "[\n        {\n          \"id\": \"AA\",\n          \"arrival\": \"2024-06-03T02:40Z\",\n"
+        "          \"departure\": \"2024-06-03T04:10Z\"\n        },\n        {\n          \"id\": "
+        "\"BB\",\n          \"arrival\": \"2024-06-03T05:48Z\",\n          \"departure\": "
+        "\"2024-06-03T07:48Z\""};
+    track_replanned(DD_TEST_DATA "/plan/stopchain/scenario.yaml",
+                    "\"id\": \"AA\",\n          \"arrival\": \"2024-06-03T02:03Z\",\n"
+                    "          \"departure\": \"2024-06-03T03:33Z\"\n        },\n        {\n"
+                    "          \"id\": \"BB\",\n          \"arrival\": \"2024-06-03T05:11Z\"",
+                    false, &two);
 }
 
 /* simulate re-plans a plan through en-route fuel stops (issue 18):

@@ -113,6 +113,11 @@ static const bad_case bad_cases[] = {
      "must be between 0 and 1000, got -1"},
     {"stop-ground.yaml", 1, "stop-ground.yaml", 41, 65, "stops[0].ground_time",
      "must be zero or more, got '-2h'"},
+    {"stop-hours.yaml", 1, "stop-hours.yaml", 41, 60, "stops[0].hours",
+     "expected hours as HH:MM-HH:MM (local time) or 24h, got '6-22'"},
+    {"stop-tz.yaml", 1, "stop-tz.yaml", 41, 63, "stops[0].timezone",
+     "expected a UTC offset such as +01:00, UTC+1 or Z (time zone names are not supported), got "
+     "'+25:00'"},
     {"hub-mog.yaml", 1, "hub-mog.yaml", 37, 10, "destinations[0].mog",
      "must be between 0 and 1000, got -2"},
     {"hub-people.yaml", 1, "hub-people.yaml", 37, 21, "destinations[0].people_per_day",

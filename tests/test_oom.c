@@ -199,6 +199,9 @@ static void test_plan(void **state)
     s = load_path(DD_TEST_DATA "/verify/stops/s.yaml");
     sweep("plan, en-route fuel stops", plan_step, s, 400);
     dd_scenario_free(s);
+    s = load_path(DD_TEST_DATA "/verify/stopchain/s.yaml");
+    sweep("plan, a chain of two stops, a stop's hours", plan_step, s, 400);
+    dd_scenario_free(s);
 }
 
 typedef struct sim_ctx {

@@ -277,6 +277,151 @@ static void test_stops(void **state)
     dd_scenario_free(s);
 }
 
+/* Local minute of the day of t at offset tz (minutes). */
+static int32_t local_minute(const dd_scenario *s, dd_time t, int32_t tz)
+{
+    int64_t m = s->epoch_unix / 60 + t + tz;
+    return (int32_t)(((m % 1440) + 1440) % 1440);
+}
+
+/* A stop's own operating hours (tests/data/plan/stophours: AA open
+ * 06:00-10:00 at +01:00, a 2 h ground time): every landing at AA and
+ * every take-off from it inside them; an aircraft that lands after 08:00
+ * stays the night and takes off at the next opening; the plan verifies. */
+static void test_stop_hours(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stophours/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    int n_aa = 0, overnight = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_true(so->stop > 0);
+        const dd_stop *x = &s->stops[so->stop - 1];
+        if (strcmp(x->id, "AA") != 0)
+            continue;
+        n_aa++;
+        int32_t land = local_minute(s, so->stop_arrival, x->tz_offset);
+        int32_t off = local_minute(s, so->stop_departure, x->tz_offset);
+        assert_true(land >= 6 * 60 && land < 10 * 60);
+        assert_true(off >= 6 * 60 && off < 10 * 60);
+        assert_true(so->stop_departure - so->stop_arrival >= 120);
+        if (so->stop_departure - so->stop_arrival > 12 * 60) {
+            overnight++;
+            assert_int_equal(off, 6 * 60); /* at the opening */
+        }
+    }
+    assert_true(n_aa >= 3);
+    assert_true(overnight >= 1);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* A stop's hours and crews (tests/data/plan/stophours/crews.yaml: a 16 h
+ * duty day): a night's wait at AA, or BB's longer way, is more than a
+ * crew's duty, so the planner moves the departures to land at AA and
+ * leave it the same morning, one a day (its ramp holds one) instead of
+ * giving up the last load; the plan verifies. */
+static void test_stop_hours_crews(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stophours/crews.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    assert_int_equal(p->n_sorties, 4);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_string_equal(s->stops[so->stop - 1].id, "AA");
+        assert_int_equal(so->stop_departure - so->stop_arrival, 120);
+        assert_true(so->arrival - so->ferry_departure <= 16 * 60);
+    }
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* A chain of two en-route fuel stops (tests/data/plan/stopchain): no one
+ * stop's hops carry anything, so every sortie lands at AA and then at
+ * BB, the cabin load the smallest of its three hops' (77.5 t); one on
+ * AA's ramp at a time; BB's landings and take-offs inside 06:00-20:00
+ * local; the request names both stops (DZ's clearance, BB's country, 2
+ * days ahead) and the plan verifies. */
+static void test_stop_chain(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stopchain/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    assert_true(p->n_sorties >= 4);
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        assert_string_equal(s->stops[so->stop - 1].id, "AA");
+        assert_string_equal(s->stops[so->stop2 - 1].id, "BB");
+        assert_true(so->departure < so->stop_arrival);
+        assert_true(so->stop_departure - so->stop_arrival >= 90);
+        assert_true(so->stop_departure < so->stop2_arrival);
+        assert_true(so->stop2_departure - so->stop2_arrival >= 120);
+        assert_true(so->stop2_departure < so->arrival);
+        assert_true(so->weight_kg <= so->acl_kg && so->acl_kg > 77000 && so->acl_kg < 78000);
+        int32_t land = local_minute(s, so->stop2_arrival, s->stops[1].tz_offset);
+        int32_t off = local_minute(s, so->stop2_departure, s->stops[1].tz_offset);
+        assert_true(land >= 6 * 60 && land < 20 * 60 && off >= 6 * 60 && off < 20 * 60);
+        for (size_t k = 0; k < i; k++) /* one on AA's ramp at a time */
+            assert_true(p->sorties[k].stop_departure <= so->stop_arrival ||
+                        so->stop_departure <= p->sorties[k].stop_arrival);
+        dd_clearance_info ci;
+        dd_plan_clearance_info(p, (size_t)so->clearance, &ci);
+        assert_string_equal(ci.stop_icao, "DAAT");
+        assert_string_equal(ci.stop2_icao, "DABB");
+        assert_int_equal(ci.n_overflight, 1);
+        assert_int_equal(ci.overflight_file_by[0], so->departure - 2 * 1440);
+    }
+    /* the bounds take the chain's cabin load: 240 t at 77.5 t a sortie */
+    dd_check *c = NULL;
+    assert_int_equal(dd_check_summarize(s, &c), DD_OK);
+    assert_int_equal(c->sites[0].sorties_lb, 4);
+    dd_check_free(c);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
+/* En-route fuel stops on onward sorties (tests/data/plan/stoponward: S2
+ * leaves through S1, whose hub is beyond the type's range): S2's legs fly
+ * direct to S1, and every sortie out of the country, S1's own and the
+ * onward ones, lands at a stop; an onward sortie's cabin load is its
+ * route's through the stop and carries its leg's load; the plan
+ * verifies. */
+static void test_stop_onward(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/stoponward/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    int onward = 0;
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        if (so->kind == DD_SORTIE_LEG) {
+            assert_int_equal(so->stop, 0); /* 730 km inside the country */
+            continue;
+        }
+        assert_true(so->stop > 0);
+        assert_true(so->stop_arrival > so->departure && so->stop_departure < so->arrival);
+        if (so->kind == DD_SORTIE_ONWARD) {
+            onward++;
+            const dd_sortie *leg = &p->sorties[so->link];
+            assert_true(leg->weight_kg <= so->acl_kg);
+            assert_true(so->acl_kg > 39000); /* not 0: the direct figure at 4,022 km */
+        }
+    }
+    assert_true(onward >= 3);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 static void test_weekly_binding(void **state)
 {
     (void)state;
@@ -426,6 +571,10 @@ int main(void)
         cmocka_unit_test(test_duty_day),
         cmocka_unit_test(test_hubs),
         cmocka_unit_test(test_stops),
+        cmocka_unit_test(test_stop_hours),
+        cmocka_unit_test(test_stop_hours_crews),
+        cmocka_unit_test(test_stop_chain),
+        cmocka_unit_test(test_stop_onward),
         cmocka_unit_test(test_weekly_binding),
         cmocka_unit_test(test_mog_relaxation),
         cmocka_unit_test(test_exit_hour),

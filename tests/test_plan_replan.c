@@ -1217,6 +1217,51 @@ static void test_stop_histories(void **state)
     after_flown(DD_SOURCE_DIR "/tests/data/plan/stopsmany/scenario.yaml", true);
 }
 
+/* A stop's own operating hours (tests/data/plan/stophoursmany: AA open
+ * 06:00-12:00 local): random histories re-planned each day, incrementally
+ * and in full, every re-plan verified (kind `stop`: landing and take-off
+ * inside the hours; the sorties that had left are history). */
+static int setup_stop_hours(void **state)
+{
+    *state = fixture_of(DD_SOURCE_DIR "/tests/data/plan/stophoursmany/scenario.yaml");
+    return 0;
+}
+
+static void test_stop_hours_histories(void **state)
+{
+    fixture *fx = *state;
+    size_t aa = 0;
+    for (size_t f = 0; f < fx->p->n_sorties; f++)
+        aa += fx->p->sorties[f].stop == 1;
+    assert_true(aa >= 3);
+    dd_replan_sortie *saved = fx->out;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        run_history(fx, seed, 12);
+    fx->out = saved;
+}
+
+/* A chain of two en-route fuel stops (tests/data/plan/stopchainmany:
+ * every sortie S-AA-BB-HUB): random histories re-planned each day,
+ * incrementally and in full, every re-plan verified (both stops' ramps,
+ * hours and clearance; the departed sorties keep both stops, moved with
+ * their departures). */
+static int setup_stop_chain(void **state)
+{
+    *state = fixture_of(DD_SOURCE_DIR "/tests/data/plan/stopchainmany/scenario.yaml");
+    return 0;
+}
+
+static void test_stop_chain_histories(void **state)
+{
+    fixture *fx = *state;
+    for (size_t f = 0; f < fx->p->n_sorties; f++)
+        assert_true(fx->p->sorties[f].stop > 0 && fx->p->sorties[f].stop2 > 0);
+    dd_replan_sortie *saved = fx->out;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        run_history(fx, seed, 12);
+    fx->out = saved;
+}
+
 /* The same over generated scenarios (tests/gen) whose plans fly through
  * en-route fuel stops, met and without legs: stops with other terms
  * (overflight caps, hubs with a ramp, crews, several types and sites),
@@ -1251,9 +1296,14 @@ static void test_stop_histories_generated(void **state)
          * loads to other days (seen on generated seeds; a matter of the
          * re-plan's people, not of stops, and not fixed here) */
         fx.exits = true;
-        /* and so may a hub's people a day: left out */
+        /* and so may a hub's people a day: left out; and the order of
+         * closure, which the re-plan does not keep (docs/sim.md; seen on
+         * seed 9, whose stops chain since the stops' hours and chains
+         * came: S3 closed before S1, which it follows) */
         for (size_t h = 0; h < fx.s->n_hubs; h++)
             many |= fx.s->hubs[h].people_per_day >= 0;
+        for (size_t i = 0; i < fx.s->n_sites; i++)
+            many |= fx.s->sites[i].n_after > 0;
         if (stops && !legs && !many && fx.p->deadline_met && fx.p->terms_broken == 0) {
             fx.x = calloc(fx.p->n_sorties, sizeof *fx.x);
             run_history(&fx, seed, 8); /* it points fx.out at its own */
@@ -1298,7 +1348,15 @@ int main(void)
         cmocka_unit_test(test_stop_histories),
         cmocka_unit_test(test_stop_histories_generated),
     };
+    const struct CMUnitTest hours[] = {
+        cmocka_unit_test(test_stop_hours_histories),
+    };
+    const struct CMUnitTest chain[] = {
+        cmocka_unit_test(test_stop_chain_histories),
+    };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
+    failed += cmocka_run_group_tests(hours, setup_stop_hours, teardown);
+    failed += cmocka_run_group_tests(chain, setup_stop_chain, teardown);
     failed += cmocka_run_group_tests(caps, setup_caps, teardown);
     return failed + cmocka_run_group_tests(stops, setup_stops, teardown);
 }

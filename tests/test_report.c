@@ -542,8 +542,9 @@ static void test_legs(void **state)
 }
 
 /* En-route fuel stops (issue 18): the briefing of a plan whose sorties
- * stop on the way (tests/data/verify/stops/plan.json) names each stop
- * beside the destination. */
+ * stop on the way (tests/data/verify/stops/plan.json; a chain of two,
+ * stopchain; an onward sortie's, stoponward) names each stop beside the
+ * destination. */
 static void test_stops(void **state)
 {
     (void)state;
@@ -551,6 +552,16 @@ static void test_stops(void **state)
     char *h = brief_html(DD_TEST_DATA "/verify/stops/plan.json", "stops.html", &b);
     assert_non_null(strstr(h, "<td>S</td><td>HUB (stop BB)</td>"));
     assert_non_null(strstr(h, "<td>S</td><td>HUB (stop AA)</td>"));
+    free(h);
+    dd_brief_free(b);
+    /* a chain of two stops (the plan file's stops list) */
+    h = brief_html(DD_TEST_DATA "/verify/stopchain/plan.json", "chain.html", &b);
+    assert_non_null(strstr(h, "<td>S</td><td>HUB (stops AA, BB)</td>"));
+    free(h);
+    dd_brief_free(b);
+    /* an onward sortie through a stop */
+    h = brief_html(DD_TEST_DATA "/verify/stoponward/plan.json", "onward.html", &b);
+    assert_non_null(strstr(h, "<td>S1</td><td>HUB (after leg 4, stop AA)</td>"));
     free(h);
     dd_brief_free(b);
 }

@@ -407,7 +407,7 @@ static void test_image_covers_plan(void **state)
         size_t size, image;
     } v[] = {
         {"dd_plan", sizeof(dd_plan), 4248},
-        {"dd_sortie", sizeof(dd_sortie), 160},
+        {"dd_sortie", sizeof(dd_sortie), 184},
         {"dd_pax", sizeof(dd_pax), 12},
         {"dd_clearance_req", sizeof(dd_clearance_req), 48},
         {"dd_task_time", sizeof(dd_task_time), 16},

@@ -643,12 +643,91 @@ static void test_stops(void **state)
          "clearance 2: route SSSS-HHHH, but sortie 2 flies SSSS-DAAT-HHHH"},
         {"stops/s-ground.yaml", "stops/plan.json", NULL, NULL, NULL, 3, DD_V_STOP, 3, "S",
          "sortie 3: 2h 0m on the ground at stop AA; it needs 2h 30m"},
+        {"stops/s-hours.yaml", "stops/plan.json", NULL, NULL, NULL, 1, DD_V_STOP, 2, "S",
+         "sortie 2 lands at stop AA at 02:21 local, outside its operating hours 03:00-23:00"},
+        {"stops/s-hours-off.yaml", "stops/plan.json", NULL, NULL, NULL, 5, DD_V_STOP, 2, "S",
+         "sortie 2 takes off from stop AA at 04:21 local, outside its operating hours "
+         "01:00-04:00"},
         {"stops/s-lead.yaml", "stops/plan.json", NULL, NULL, NULL, 6, DD_V_OVERFLIGHT, 2, "S",
          "sortie 2 leaves 2d 0h after the epoch and crosses DZ, whose overflight clearance "
          "takes 3d 0h"},
     };
 #undef S2
 #undef S2_STOP
+    run_edit_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* A chain of two en-route fuel stops (issue 18): stopchain/plan.json is
+ * the planner's plan for stopchain/s.yaml (every sortie lands at AA, whose
+ * ramp holds one, then at BB, open 06:00-20:00 local, whose country DZ
+ * clears the landing 2 days ahead); each edit or scenario breaks one
+ * rule at one of the two stops or on one of the three hops. */
+static void test_stop_chain(void **state)
+{
+    (void)state;
+#define S2 "\"id\": 2,\n      \"aircraft\""
+    static const edit_case cases[] = {
+        {"stopchain/s.yaml", "stopchain/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL,
+         NULL},
+        {"stopchain/s.yaml", "stopchain/plan.json", S2, "\"departure\": \"2024-06-03T08:41Z\"",
+         "\"departure\": \"2024-06-03T07:41Z\"", 2, DD_V_STOP, 2, "S",
+         "sortie 2: 1h 0m on the ground at stop BB; it needs 2h 0m"},
+        {"stopchain/s.yaml", "stopchain/plan.json", S2, "\"departure\": \"2024-06-03T05:03Z\"",
+         "\"departure\": \"2024-06-03T04:33Z\"", 2, DD_V_ITINERARY, 2, "S",
+         "sortie 2: the hop AA to BB takes 2h 8m; the flight time is 1h 38m (1348 km)"},
+        {"stopchain/s.yaml", "stopchain/plan.json", S2, "\"arrival\": \"2024-06-03T03:33Z\"",
+         "\"arrival\": \"2024-06-03T03:20Z\"", 0, DD_V_STOP, 2, "S",
+         "stop AA at 2024-06-03T03:20Z: 2 aircraft on the ground (sortie 2 lands); the stop's "
+         "MOG is 1"},
+        {"stopchain/s.yaml", "stopchain/plan.json", S2, "\"id\": \"BB\"", "\"id\": \"AA\"", 0,
+         DD_V_STOP, 2, "S",
+         "sortie 2: 72000.0 kg aboard, above the BIG's cabin load of 0.0 kg for its 2736 km hop "
+         "from AA"},
+        {"stopchain/s.yaml", "stopchain/plan.json", "\"call_sign\": \"BIG002\"",
+         "SSSS-DAAT-DABB-HHHH", "SSSS-DAAT-HHHH", 1, DD_V_CLEARANCE, 2, "S",
+         "clearance 2: route SSSS-DAAT-HHHH, but sortie 2 flies SSSS-DAAT-DABB-HHHH"},
+        {"stopchain/s-hours.yaml", "stopchain/plan.json", NULL, NULL, NULL, 0, DD_V_STOP, 1, "S",
+         "sortie 1 lands at stop BB at 06:11 local, outside its operating hours 07:00-20:00"},
+        {"stopchain/s-lead.yaml", "stopchain/plan.json", NULL, NULL, NULL, 0, DD_V_OVERFLIGHT, 1,
+         "S",
+         "sortie 1 leaves 2d 1h 30m after the epoch and crosses DZ, whose overflight clearance "
+         "takes 3d 0h"},
+    };
+#undef S2
+    run_edit_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+/* En-route fuel stops on onward sorties (issue 18): stoponward/plan.json
+ * is the planner's plan for stoponward/s.yaml (S2 leaves through S1, whose
+ * hub is out of range: onward sortie 6 continues leg 4 through AA); each
+ * edit or scenario breaks one rule of the onward sortie's stop. */
+static void test_stop_onward(void **state)
+{
+    (void)state;
+#define S6 "\"id\": 6,\n      \"aircraft\""
+    static const edit_case cases[] = {
+        {"stoponward/s.yaml", "stoponward/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL,
+         NULL},
+        {"stoponward/s.yaml", "stoponward/plan.json", S6, "\"id\": \"AA\"", "\"id\": \"BB\"", 0,
+         DD_V_STOP, 6, "S1",
+         "sortie 6: leg 4's 72000.0 kg aboard, above the BIG's cabin load of 40078.3 kg for its "
+         "2704 km hop to BB"},
+        {"stoponward/s.yaml", "stoponward/plan.json", S6, "\"departure\": \"2024-06-03T06:06Z\"",
+         "\"departure\": \"2024-06-03T05:06Z\"", 2, DD_V_STOP, 6, "S1",
+         "sortie 6: 1h 0m on the ground at stop AA; it needs 2h 0m"},
+        {"stoponward/s.yaml", "stoponward/plan.json", "\"call_sign\": \"BIG006\"",
+         "SONE-DAAT-HHHH", "SONE-HHHH", 1, DD_V_CLEARANCE, 6, "S1",
+         "clearance 6: route SONE-HHHH, but sortie 6 flies SONE-DAAT-HHHH"},
+        {"stoponward/s.yaml", "stoponward/plan.json", S6,
+         "\"stops\": [\n        {\n          \"id\": \"AA\",\n          \"arrival\": "
+         "\"2024-06-03T04:06Z\",\n          \"departure\": \"2024-06-03T06:06Z\"\n        }\n      "
+         "],\n",
+         "", 0, DD_V_LOAD, 6, "S1",
+         "sortie 6: leg 4's 72000.0 kg aboard, above the BIG's cabin load of 0.0 kg for 4022 km"},
+        {"stoponward/s-hours.yaml", "stoponward/plan.json", NULL, NULL, NULL, 0, DD_V_STOP, 6, "S1",
+         "sortie 6 lands at stop AA at 05:06 local, outside its operating hours 06:00-23:00"},
+    };
+#undef S6
     run_edit_cases(cases, sizeof cases / sizeof cases[0]);
 }
 
@@ -708,6 +787,27 @@ static void test_legs_malformed(void **state)
          "not chain)"},
     };
     run_bad_cases("legs/s.yaml", "legs/plan.json", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* A plan file whose chain of stops is malformed: located errors. */
+static void test_stop_chain_malformed(void **state)
+{
+    (void)state;
+#define S2 "\"id\": 2,\n      \"aircraft\""
+    static const bad_case cases[] = {
+        {S2, "\"id\": \"BB\"", "\"id\": \"XX\"", "sorties[1].stops[1].id", "unknown stop 'XX'"},
+        {S2, "\"stops\": [", "\"stops\": [{\"id\": \"AA\", \"arrival\": \"2024-06-03T03:33Z\", "
+         "\"departure\": \"2024-06-03T05:03Z\"},",
+         "sorties[1].stops", "a sortie lands at one or two stops, in the order flown; got 3"},
+        {S2, "\"stops\": [", "\"stop\": {\"id\": \"AA\"}, \"stops\": [", "sorties[1].stops",
+         "a sortie names its stops once: stop (one) or stops (a list); not both"},
+        {S2,
+         "{\n          \"id\": \"AA\",\n          \"arrival\": \"2024-06-03T03:33Z\",\n          "
+         "\"departure\": \"2024-06-03T05:03Z\"\n        }",
+         "1", "sorties[1].stops[0]", "expected an object, got a number"},
+    };
+#undef S2
+    run_bad_cases("stopchain/s.yaml", "stopchain/plan.json", cases, sizeof cases / sizeof cases[0]);
 }
 
 /* A plan file whose stop is malformed: located errors. */
@@ -1291,6 +1391,9 @@ int main(void)
         cmocka_unit_test(test_legs_malformed),
         cmocka_unit_test(test_stops),
         cmocka_unit_test(test_stops_malformed),
+        cmocka_unit_test(test_stop_chain),
+        cmocka_unit_test(test_stop_chain_malformed),
+        cmocka_unit_test(test_stop_onward),
         cmocka_unit_test(test_bad_plans),
         cmocka_unit_test(test_history),
         cmocka_unit_test(test_violation_details),

@@ -77,9 +77,12 @@ typedef struct dd_sortie {
     int32_t link;
     /* an en-route fuel stop (issue 18): the sortie lands at
      * scenario->stops[stop - 1] at stop_arrival and takes off again at
-     * stop_departure; stop 0: direct (a zeroed sortie flies direct) */
+     * stop_departure; stop 0: direct (a zeroed sortie flies direct). A
+     * chain of two stops: then on to stops[stop2 - 1] (stop2 0: none) */
     int32_t stop;
     dd_time stop_arrival, stop_departure;
+    int32_t stop2;
+    dd_time stop2_arrival, stop2_departure;
 } dd_sortie;
 
 typedef struct dd_clearance_req {
@@ -246,6 +249,8 @@ typedef struct dd_clearance_info {
     const char *from_icao, *to_icao;
     const char *stop_icao; /* an en-route fuel stop's, on the route between
                             * them ("DRRN-LERT-ETAR"); "" when direct */
+    const char *stop2_icao; /* a second stop's, after it
+                             * ("DRRN-DAAT-LERT-ETAR"); "" when none */
     int32_t passengers;
     uint32_t hazards;
     bool weapons;

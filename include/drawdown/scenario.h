@@ -223,6 +223,9 @@ typedef struct dd_stop {
     int32_t country;     /* index into agreement.clearance.overflight: the
                           * country whose clearance a landing needs (its lead
                           * time and daily cap), or -1 */
+    int32_t tz_offset;   /* its local offset from UTC, minutes (its hours) */
+    dd_hours hours;      /* operating hours, local: landing and take-off
+                          * inside them (all day by default) */
     dd_loc loc;
 } dd_stop;
 
@@ -549,9 +552,12 @@ double dd_aircraft_acl(const dd_aircraft *a, double range_m);
 
 /* The cabin load type a carries from site to hub: direct, or through the
  * fuel stop that carries the most (the smaller of its two hops' cabin
- * loads; ties: the shorter way). *stop_out: that stop, -1 when the direct
- * flight carries as much. Sites with `via` and stop-less scenarios: the
- * direct figure. */
+ * loads; ties: the shorter way), or through a chain of two stops when
+ * that carries more than any one (the smallest of its three hops').
+ * *stop_out: that stop (a chain's first), -1 when the direct flight
+ * carries as much. A site with `via`: the smaller of its leg's cabin load
+ * and its via site's to hub (through stops too), when the scenario has
+ * stops; without stops the direct figure. */
 double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
                     int32_t *stop_out);
 /* The stop's ground time for type a (its own, else the type's). */

@@ -258,6 +258,12 @@ double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
     const dd_aircraft *ac = &s->aircraft[a];
     const dd_site *x = &s->sites[site];
     const dd_hub *h = &s->hubs[hub];
+    if (x->via >= 0 && s->n_stops > 0) {
+        /* a leg to the via site, then out from there, through stops too */
+        const dd_site *v = &s->sites[x->via];
+        double leg = dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, v->lat, v->lon));
+        return fmin(leg, dd_route_acl(s, a, x->via, hub, stop_out));
+    }
     double best = dd_aircraft_acl(ac, dd_distance_m(x->lat, x->lon, h->lat, h->lon));
     double best_d = INFINITY;
     *stop_out = -1;
@@ -270,6 +276,28 @@ double dd_route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t hub,
             best = v;
             best_d = d1 + d2;
             *stop_out = (int32_t)k;
+        }
+    }
+    /* a chain of two stops, when it carries more than any one */
+    bool chain = false;
+    for (size_t k = 0; x->via < 0 && k < s->n_stops; k++) {
+        const dd_stop *p = &s->stops[k];
+        double d1 = dd_distance_m(x->lat, x->lon, p->lat, p->lon), v1 = dd_aircraft_acl(ac, d1);
+        if (v1 < best)
+            continue;
+        for (size_t j = 0; j < s->n_stops; j++) {
+            const dd_stop *q = &s->stops[j];
+            if (j == k)
+                continue;
+            double d2 = dd_distance_m(p->lat, p->lon, q->lat, q->lon);
+            double d3 = dd_distance_m(q->lat, q->lon, h->lat, h->lon);
+            double v = fmin(v1, fmin(dd_aircraft_acl(ac, d2), dd_aircraft_acl(ac, d3)));
+            if (v > best || (chain && v == best && d1 + d2 + d3 < best_d)) {
+                best = v;
+                best_d = d1 + d2 + d3;
+                *stop_out = (int32_t)k;
+                chain = true;
+            }
         }
     }
     return best;

@@ -1247,10 +1247,14 @@ static void load_stops(dd_loader *L, dd_ynode *root)
         x->mog = -1;
         x->ground_time = -1;
         x->country = -1;
+        x->tz_offset = L->tz;
+        x->hours = (dd_hours){0, 1440};
         x->loc = (dd_loc){L->file, m->line, m->col};
         if (!dd__yexpect(L, m, DD_Y_MAP, p))
             continue;
         get_id(L, m, p, &L->stops, (int32_t)i, "stop", &x->id);
+        get_tz(L, m, p, &x->tz_offset);
+        get_hours(L, m, p, "hours", &x->hours);
         get_name_icao(L, m, p, &x->name, &x->icao);
         get_position(L, m, p, &x->lat, &x->lon);
         get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
@@ -1263,8 +1267,9 @@ static void load_stops(dd_loader *L, dd_ynode *root)
             PATH(fp, "%s.country", p);
             x->country = country_of(L, dd__yget(m, "country"), fp, c);
         }
-        static const char *const known[] = {"id",  "name",        "icao",    "position",
-                                            "mog", "ground_time", "country", NULL};
+        static const char *const known[] = {"id",      "name",     "icao",  "position",
+                                            "mog",     "ground_time", "country", "timezone",
+                                            "hours",   NULL};
         dd__yunknown(L, m, p, known);
     }
     L->s->stops = v;

@@ -691,26 +691,28 @@ static bool hub_ok(const dd__state *st, int32_t h, dd_time a, dd_time d)
 }
 
 /* Does the route of a sortie ferried from hub `from`, on to hub `to`,
- * through stop `stop` (1-based, 0: direct) need country k's clearance?
- * (the countries its routes cross, and the one a landing at its stop
- * needs) */
-static bool needs_country(const dd_scenario *s, int32_t from, int32_t to, int32_t stop, int32_t k)
+ * through stops `stop` and `stop2` (1-based, 0: none) need country k's
+ * clearance? (the countries its routes cross, and those a landing at its
+ * stops needs) */
+static bool needs_country(const dd_scenario *s, int32_t from, int32_t to, int32_t stop,
+                          int32_t stop2, int32_t k)
 {
     return dd__hub_crosses(s, to, k) || dd__hub_crosses(s, from, k) ||
-           (stop > 0 && s->stops[stop - 1].country == k);
+           (stop > 0 && s->stops[stop - 1].country == k) ||
+           (stop2 > 0 && s->stops[stop2 - 1].country == k);
 }
 
 /* The overflight clearances a sortie ferried from hub `from` to a site and
  * on to hub `to` (through `stop`) needs (each country once): filed each
  * country's lead time before departure t, not before the epoch, and
  * within its daily cap on the departure's host day. */
-static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop, dd_time t,
-                    int32_t day, dd_time *next)
+static bool over_ok(const dd__state *st, int32_t from, int32_t to, int32_t stop, int32_t stop2,
+                    dd_time t, int32_t day, dd_time *next)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     bool ok = true;
     for (size_t k = 0; k < c->n_overflight; k++) {
-        if (!needs_country(st->s, from, to, stop, (int32_t)k))
+        if (!needs_country(st->s, from, to, stop, stop2, (int32_t)k))
             continue;
         dd_time n = INT64_MIN;
         if (t < c->overflight[k].lead_time)
@@ -732,13 +734,19 @@ static dd_status book_hub(dd__state *st, const dd_sortie *so, dd_time ground)
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     int32_t day = dd__state_day(st, so->departure);
     for (size_t k = 0; k < c->n_overflight; k++)
-        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, (int32_t)k) &&
+        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, so->stop2, (int32_t)k) &&
             !day_add(&st->over_day[k], day, 1))
             return DD_ENOMEM;
     if (so->stop > 0 && st->s->stops[so->stop - 1].mog >= 0 &&
         ivset_add(st->s, &st->stop_ramp[so->stop - 1], so->stop_arrival,
                   so->stop_departure > so->stop_arrival ? so->stop_departure
                                                         : so->stop_arrival + 1,
+                  1) != DD_OK)
+        return DD_ENOMEM;
+    if (so->stop2 > 0 && st->s->stops[so->stop2 - 1].mog >= 0 &&
+        ivset_add(st->s, &st->stop_ramp[so->stop2 - 1], so->stop2_arrival,
+                  so->stop2_departure > so->stop2_arrival ? so->stop2_departure
+                                                          : so->stop2_arrival + 1,
                   1) != DD_OK)
         return DD_ENOMEM;
     int32_t h = so->hub;
@@ -782,9 +790,14 @@ static double escort_kg(const dd_scenario *s, const dd_loadplan *lp, const dd__r
 /* How a sortie flies from its site to its hub: direct (stop 0) or
  * through en-route fuel stop `stop` (1-based), landing there hop1
  * minutes after departure and off again `ground` minutes later; out_min
- * minutes from departure to block-in at the hub. */
+ * minutes from departure to block-in at the hub. A chain: then on to
+ * stop `stop2` (0: none), landing hop2 minutes after leaving the first
+ * and off again ground2 minutes later. least: the minutes of the
+ * fastest way through stops that carries the load, open or not (a
+ * departure that flies another, or waits for hours, may do better later). */
 typedef struct route {
     int32_t stop, hop1, ground, out_min;
+    int32_t stop2, hop2, ground2, least;
 } route;
 
 static int32_t hop_minutes(const dd_scenario *s, int32_t a, double lat0, double lon0,
@@ -805,6 +818,35 @@ static double stop_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h,
                       dd_aircraft_acl(ac, dd_distance_m(p->lat, p->lon, y->lat, y->lon))));
 }
 
+/* Type a's cabin load between two positions. */
+static double hop_acl(const dd_aircraft *ac, double lat0, double lon0, double lat1, double lon1)
+{
+    return dd_aircraft_acl(ac, dd_distance_m(lat0, lon0, lat1, lon1));
+}
+
+/* The cabin load type a carries from site to hub h through stops k then
+ * j: the smallest of its three hops'. */
+static double chain_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h, size_t k,
+                        size_t j)
+{
+    const dd_site *x = &s->sites[site];
+    const dd_stop *p = &s->stops[k], *q = &s->stops[j];
+    const dd_hub *y = &s->hubs[h];
+    const dd_aircraft *ac = &s->aircraft[a];
+    return floor(fmin(hop_acl(ac, x->lat, x->lon, p->lat, p->lon),
+                      fmin(hop_acl(ac, p->lat, p->lon, q->lat, q->lon),
+                           hop_acl(ac, q->lat, q->lon, y->lat, y->lon))));
+}
+
+/* The cabin load of a route through one stop or a chain of two. */
+static double route_acl(const dd_scenario *s, int32_t a, int32_t site, int32_t h,
+                        const route *rt)
+{
+    if (rt->stop2 > 0)
+        return chain_acl(s, a, site, h, (size_t)rt->stop - 1, (size_t)rt->stop2 - 1);
+    return stop_acl(s, a, site, h, (size_t)rt->stop - 1);
+}
+
 /* The weight rq's sortie takes to hub h: its load (and an escort kept on
  * an onward sortie), or, people only, as many seats as the best way
  * there carries. */
@@ -820,42 +862,141 @@ static double need_kg(const dd__state *st, const dd__request *rq, const dd_loadp
     return full < most ? full : most;
 }
 
+/* The first time from t on inside stop p's operating hours. */
+static dd_time stop_open_at(const dd__state *st, const dd_stop *p, dd_time t)
+{
+    int32_t m = dd__state_local_minute(st, t, p->tz_offset);
+    if (dd__in_hours(p->hours, m))
+        return t;
+    return t + (p->hours.open - m + 1440) % 1440;
+}
+
+/* An aircraft landing at stop k at `land` (departure t): inside its
+ * hours, off again its ground time later (or, when the stop is closed
+ * then, when it opens), with room on its ramp all that while, its
+ * country's clearance had for a departure at t. True with *off set; else
+ * *next (when earlier) the next departure worth trying. */
+static bool stop_visit(const dd__state *st, size_t k, int32_t ground, dd_time t, dd_time land,
+                       int32_t day, dd_time *off, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    const dd_stop *p = &s->stops[k];
+    dd_time n = INT64_MIN, free_at, open = stop_open_at(st, p, land);
+    if (open != land) { /* closed when it would land: land when it opens */
+        n = t + (open - land);
+        n = (n + STEP - 1) / STEP * STEP;
+    }
+    *off = stop_open_at(st, p, land + ground);
+    if (p->mog >= 0 && !ivset_fits(s, &st->stop_ramp[k], land, *off > land ? *off : land + 1, 1,
+                                   p->mog, &free_at) &&
+        n < t + STEP)
+        n = t + STEP;
+    if (p->country >= 0 && !over_ok(st, -1, -1, (int32_t)k + 1, 0, t, day, &n) && n < t + STEP)
+        n = t + STEP;
+    if (n == INT64_MIN)
+        return true;
+    *next = n < *next ? n : *next;
+    return false;
+}
+
+/* A chain of two stops, k then j, for a departure at t from rq->site to
+ * hub h: each stop visited as stop_visit says (the second landing after
+ * the first take-off); true with *r set, else *next as stop_visit says. */
+static bool chain_visit(const dd__state *st, const dd__request *rq, int32_t h, size_t k,
+                        size_t j, dd_time t, int32_t day, route *r, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    const dd_site *x = &s->sites[rq->site];
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    const dd_stop *p = &s->stops[k], *q = &s->stops[j];
+    *r = (route){(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
+                 (int32_t)dd_stop_ground(p, ac), 0, (int32_t)j + 1,
+                 hop_minutes(s, rq->aircraft, p->lat, p->lon, q->lat, q->lon),
+                 (int32_t)dd_stop_ground(q, ac), 0};
+    int32_t hop3 = hop_minutes(s, rq->aircraft, q->lat, q->lon, s->hubs[h].lat, s->hubs[h].lon);
+    r->least = r->hop1 + r->ground + r->hop2 + r->ground2 + hop3;
+    dd_time land = t + r->hop1, off, off2, n = INT64_MAX;
+    if (!stop_visit(st, k, r->ground, t, land, day, &off, next))
+        return false;
+    dd_time land2 = off + r->hop2;
+    if (!stop_visit(st, j, r->ground2, t, land2, day, &off2, &n)) {
+        /* the second stop: closed or full then; try again a step later
+         * (the first stop's hours move the second landing by more) */
+        n = n > t + STEP ? t + STEP : n;
+        *next = n < *next ? n : *next;
+        return false;
+    }
+    r->ground = (int32_t)(off - land);
+    r->ground2 = (int32_t)(off2 - land2);
+    r->out_min = (int32_t)(off2 - t) + hop3;
+    return true;
+}
+
+/* When no one stop's hops carry need kg from rq->site to hub h: the
+ * chain of two stops that gets there first (as pick_stop); 0 when none
+ * now. */
+static int32_t pick_chain(const dd__state *st, const dd__request *rq, int32_t h, double need,
+                          dd_time t, int32_t day, route *rt, dd_time *next)
+{
+    const dd_scenario *s = st->s;
+    int32_t best = 0, best_min = INT32_MAX, least = INT32_MAX;
+    for (size_t k = 0; k < s->n_stops; k++)
+        for (size_t j = 0; j < s->n_stops; j++) {
+            route r;
+            if (j == k || chain_acl(s, rq->aircraft, rq->site, h, k, j) < need)
+                continue;
+            bool ok = chain_visit(st, rq, h, k, j, t, day, &r, next);
+            least = r.least < least ? r.least : least;
+            if (!ok || r.out_min >= best_min)
+                continue;
+            best = r.stop;
+            best_min = r.out_min;
+            *rt = r;
+        }
+    rt->least = least;
+    return best;
+}
+
 /* The stop a departure at t from rq->site to hub h lands at, carrying
- * need kg: the first to get there of those whose hops carry it, whose
- * ramp has room when it lands and whose country clears it; 0 when none
- * now (*next: the next departure worth trying, INT64_MAX when none ever
- * carries it). */
+ * need kg: the first to get there of those whose hops carry it, open
+ * when it lands and takes off, whose ramp has room and whose country
+ * clears it; 0 when none now (*next: the next departure worth trying,
+ * INT64_MAX when none ever carries it). */
 static int32_t pick_stop(const dd__state *st, const dd__request *rq, int32_t h, double need,
                          dd_time t, int32_t day, route *rt, dd_time *next)
 {
     const dd_scenario *s = st->s;
     const dd_site *x = &s->sites[rq->site];
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
-    int32_t best = 0, best_min = INT32_MAX;
+    int32_t best = 0, best_min = INT32_MAX, least = INT32_MAX;
+    bool carries = false;
     for (size_t k = 0; k < s->n_stops; k++) {
         const dd_stop *p = &s->stops[k];
         if (stop_acl(s, rq->aircraft, rq->site, h, k) < need)
             continue;
+        carries = true;
         route r = {(int32_t)k + 1, hop_minutes(s, rq->aircraft, x->lat, x->lon, p->lat, p->lon),
-                   (int32_t)dd_stop_ground(p, ac), 0};
-        r.out_min = r.hop1 + r.ground +
-                    hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat, s->hubs[h].lon);
+                   (int32_t)dd_stop_ground(p, ac), 0, 0, 0, 0, 0};
+        dd_time land = t + r.hop1, off;
+        int32_t hop2 = hop_minutes(s, rq->aircraft, p->lat, p->lon, s->hubs[h].lat,
+                                   s->hubs[h].lon);
+        if (r.hop1 + r.ground + hop2 < least)
+            least = r.hop1 + r.ground + hop2;
+        if (r.hop1 + r.ground + hop2 >= best_min)
+            continue; /* the hours only make it later */
+        if (!stop_visit(st, k, r.ground, t, land, day, &off, next))
+            continue;
+        r.ground = (int32_t)(off - land);
+        r.out_min = r.hop1 + r.ground + hop2;
         if (r.out_min >= best_min)
             continue;
-        dd_time land = t + r.hop1, n = INT64_MIN, free_at;
-        if (p->mog >= 0 && !ivset_fits(s, &st->stop_ramp[k], land,
-                                       land + (r.ground > 0 ? r.ground : 1), 1, p->mog, &free_at))
-            n = t + STEP;
-        if (p->country >= 0 && !over_ok(st, -1, -1, r.stop, t, day, &n) && n < t + STEP)
-            n = t + STEP;
-        if (n != INT64_MIN) {
-            *next = n < *next ? n : *next;
-            continue;
-        }
         best = r.stop;
         best_min = r.out_min;
         *rt = r;
     }
+    if (!carries) /* none alone: a chain of two */
+        return pick_chain(st, rq, h, need, t, day, rt, next);
+    rt->least = least;
     return best;
 }
 
@@ -882,7 +1023,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
              (rq->load < 0 || lp->loads[rq->load].sensitive)))
             continue;
         if (rt)
-            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h)};
+            *rt = (route){0, 0, 0, ferry_minutes(st, rq->aircraft, rq->site, h), 0, 0, 0, 0};
         /* the load was built for its site's nearest hub (direct, when
          * there are no stops); an onward sortie (from the via site)
          * checks every hub */
@@ -900,7 +1041,7 @@ static int32_t pick_hub(const dd__state *st, const dd__request *rq, const dd_loa
         int32_t out_min = rt ? rt->out_min : ferry_minutes(st, rq->aircraft, rq->site, h);
         dd_time arr = t + out_min;
         dd_time n = INT64_MIN;
-        bool ok = over_ok(st, -1, h, rt ? rt->stop : 0, t, day, &n);
+        bool ok = over_ok(st, -1, h, rt ? rt->stop : 0, rt ? rt->stop2 : 0, t, day, &n);
         if (rq->load < 0 && dd__hub_pax_left(st, h, dd__state_day(st, arr)) <= 0) {
             /* people only, and the hub has taken its people that day:
              * land the next day */
@@ -1135,14 +1276,19 @@ static void unbook_crew(dd__state *st, const dd_sortie *so)
 static void unbook_hub(dd__state *st, const dd_sortie *so, dd_time ground)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
-    int32_t day = dd_scenario_day(st->s, so->departure);
+    int32_t day = dd__state_day(st, so->departure);
     for (size_t k = 0; k < c->n_overflight; k++)
-        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, (int32_t)k))
+        if (needs_country(st->s, so->ferry_from, so->hub, so->stop, so->stop2, (int32_t)k))
             day_add(&st->over_day[k], day, -1);
     if (so->stop > 0 && st->s->stops[so->stop - 1].mog >= 0)
         ivset_remove(st->s, &st->stop_ramp[so->stop - 1], so->stop_arrival,
                      so->stop_departure > so->stop_arrival ? so->stop_departure
                                                            : so->stop_arrival + 1,
+                     1);
+    if (so->stop2 > 0 && st->s->stops[so->stop2 - 1].mog >= 0)
+        ivset_remove(st->s, &st->stop_ramp[so->stop2 - 1], so->stop2_arrival,
+                     so->stop2_departure > so->stop2_arrival ? so->stop2_departure
+                                                             : so->stop2_arrival + 1,
                      1);
     int32_t h = so->hub;
     if (h >= 0 && st->s->hubs[h].mog >= 0)
@@ -1173,7 +1319,10 @@ bool dd__state_same_hold(const dd_sortie *a, const dd_sortie *b)
            a->ferry_departure == b->ferry_departure && a->arrival_at_site == b->arrival_at_site &&
            a->departure == b->departure && a->arrival == b->arrival &&
            (a->stop <= 0 || (a->stop_arrival == b->stop_arrival &&
-                             a->stop_departure == b->stop_departure));
+                             a->stop_departure == b->stop_departure)) &&
+           a->stop2 == b->stop2 &&
+           (a->stop2 <= 0 || (a->stop2_arrival == b->stop2_arrival &&
+                              a->stop2_departure == b->stop2_departure));
 }
 
 void dd__state_reset_tails(dd__state *st)
@@ -1233,7 +1382,7 @@ typedef struct tail_pick {
 } tail_pick;
 
 static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t, int32_t day,
-                      int32_t hub, int32_t stop, int32_t out_min, tail_pick *tp)
+                      int32_t hub, const route *rt, int32_t out_min, tail_pick *tp)
 {
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
@@ -1265,7 +1414,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         if (reach <= best_reach)
             continue;
         dd_time on = INT64_MIN;
-        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, stop, t, day, &on)) {
+        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, rt->stop, rt->stop2, t, day, &on)) {
             /* the ferry's route: its countries' caps, or lead times */
             tp->crew_next = on < tp->crew_next ? on : tp->crew_next;
             continue;
@@ -1274,8 +1423,14 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
             int64_t fly = (int64_t)fm + out_min;
             int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
             if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
-                (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation))
-                continue; /* never, from this tail's hub */
+                (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation)) {
+                /* never, from this tail's hub, by this route; through a
+                 * stop, a later departure may take a faster way (another
+                 * stop, or this one without waiting for its hours) */
+                if (rt->stop > 0 && rt->out_min > rt->least && t + STEP < tp->crew_next)
+                    tp->crew_next = t + STEP;
+                continue;
+            }
             if (!fly_ok(st, rq->aircraft, k, day, fly)) {
                 dd_time nd = dd__state_day_start(st, day + 1);
                 tp->crew_next = nd < tp->crew_next ? nd : tp->crew_next;
@@ -1318,13 +1473,18 @@ static dd_time after_no_tail(const dd_aircraft *ac, const tail_pick *tp, dd_time
     return (t + STEP - 1) / STEP * STEP;
 }
 
-/* A sortie's en-route fuel stop, as its route says. */
+/* A sortie's en-route fuel stops, as its route says. */
 static void set_stop(dd_sortie *so, const route *rt)
 {
     so->stop = rt->stop;
+    so->stop2 = rt->stop > 0 ? rt->stop2 : 0;
     if (rt->stop > 0) {
         so->stop_arrival = so->departure + rt->hop1;
         so->stop_departure = so->stop_arrival + rt->ground;
+    }
+    if (so->stop2 > 0) {
+        so->stop2_arrival = so->stop_departure + rt->hop2;
+        so->stop2_departure = so->stop2_arrival + rt->ground2;
     }
 }
 
@@ -1377,7 +1537,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     so->acl_kg = hub_acl(st, rq->aircraft, rq->site, hub);
     set_stop(so, rt);
     if (rt->stop > 0)
-        so->acl_kg = stop_acl(s, rq->aircraft, rq->site, hub, (size_t)rt->stop - 1);
+        so->acl_kg = route_acl(s, rq->aircraft, rq->site, hub, rt);
     set_load(so, rq, lp, ac);
     tl->hub = hub;
     tl->free_at = so->arrival + ac->ground_time;
@@ -1471,11 +1631,12 @@ static int day_and_hours_ok(const dd__state *st, const dd__request *rq, const ca
 /* ---- legs inside the country (issue 18) ---- */
 
 /* A leg's onward sortie: the via site, the hub it flies to and the
- * minutes there, the leg's landing at the via site and the onward
- * departure. */
+ * minutes there (through en-route fuel stops when rt says so), the leg's
+ * landing at the via site and the onward departure. */
 typedef struct onward {
     int32_t via, hub, out_min;
     dd_time land, dep;
+    route rt;
 } onward;
 
 #define WAIT_MAX (6 * 60) /* the longest an onward sortie waits past the transfer */
@@ -1508,12 +1669,12 @@ static int onward_at(dd__state *st, const dd__request *rv, const dd_loadplan *lp
     dd_time full, next;
     if (!mog_ok(st, rv->site, s->aircraft[rv->aircraft].klass, o->land, d, &full))
         return 0;
-    int32_t h = pick_hub(st, rv, lp, d, day, &next, NULL);
+    int32_t h = pick_hub(st, rv, lp, d, day, &next, &o->rt);
     if (h < 0)
         return next == INT64_MAX ? -1 : 0;
     o->hub = h;
     o->dep = d;
-    o->out_min = ferry_minutes(st, rv->aircraft, rv->site, h);
+    o->out_min = o->rt.out_min;
     return 1;
 }
 
@@ -1558,17 +1719,18 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
 }
 
 /* A leg whose ferry comes from hub `from` and its onward sortie to hub
- * `to`, leaving on host days d_leg and d_on: each was checked against
- * the overflight caps alone; on one day a country both routes cross
- * counts twice. */
-static bool legs_over_ok(const dd__state *st, int32_t from, int32_t to, int32_t d_leg,
-                         int32_t d_on)
+ * `to` (through the stops of rt), leaving on host days d_leg and d_on:
+ * each was checked against the overflight caps alone; on one day a
+ * country both routes cross counts twice. */
+static bool legs_over_ok(const dd__state *st, int32_t from, int32_t to, const route *rt,
+                         int32_t d_leg, int32_t d_on)
 {
     const dd_clearance_terms *c = &st->s->agreement.clearance;
     if (d_leg != d_on)
         return true;
     for (size_t k = 0; k < c->n_overflight; k++) {
-        int32_t n = dd__hub_crosses(st->s, from, (int32_t)k) + dd__hub_crosses(st->s, to, (int32_t)k);
+        int32_t n = dd__hub_crosses(st->s, from, (int32_t)k) +
+                    needs_country(st->s, -1, to, rt->stop, rt->stop2, (int32_t)k);
         if (n == 2 && c->overflight[k].daily_cap >= 0 &&
             day_get(&st->over_day[k], d_leg) + 2 > c->overflight[k].daily_cap)
             return false;
@@ -1608,7 +1770,7 @@ static bool legs_ok(const dd__state *st, const dd__request *rq, const onward *on
     int32_t from = st->tails[rq->aircraft][best].hub;
     int32_t d_leg = dd__state_day(st, t), d_on = dd__state_day(st, on->dep);
     int64_t m_leg = (on->land - t) + ferry_minutes(st, rq->aircraft, rq->site, from);
-    return legs_over_ok(st, from, on->hub, d_leg, d_on) &&
+    return legs_over_ok(st, from, on->hub, &on->rt, d_leg, d_on) &&
            legs_fly_ok(st, rq->aircraft, best, d_leg, m_leg, d_on, on->out_min);
 }
 
@@ -1671,6 +1833,9 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
                        .arrival = on->dep + on->out_min, .clearance = -1, .load = -1,
                        .kind = DD_SORTIE_ONWARD, .to_site = -1, .link = i};
     out->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, on->via, on->hub)));
+    set_stop(out, &on->rt); /* through en-route fuel stops */
+    if (on->rt.stop > 0)
+        out->acl_kg = route_acl(s, rq->aircraft, on->via, on->hub, &on->rt);
     tl->hub = on->hub;
     tl->free_at = out->arrival + ac->ground_time;
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out) != DD_OK)
@@ -1707,7 +1872,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     if (tm->site_cap[rq->site] == 0 || tm->country_cap == 0)
         return DD_EINFEASIBLE;
     int32_t out_min = ferry_minutes(st, rq->aircraft, rq->site, hub);
-    route rt = {0, 0, 0, out_min};
+    route rt = {0, 0, 0, out_min, 0, 0, 0, 0};
     /* hubs with a ramp limit, routes that need overflight clearances, or
      * en-route fuel stops: the hub is chosen per departure (else: the
      * nearest) */
@@ -1763,7 +1928,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             out_min = rt.out_min;
         }
         tail_pick tp;
-        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, rt.stop, out_min, &tp);
+        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, &rt, out_min, &tp);
         if (tp.best < 0) {
             t = after_no_tail(ac, &tp, a);
             if (t == INT64_MAX)

@@ -66,9 +66,15 @@ static void w_sorties(const dd_plan *p, FILE *f)
         dd__csv_field(f, tn);
         fputc(',', f);
         tl(f, s, so->departure, s->sites[so->site].tz_offset);
-        fputc(',', f); /* an en-route fuel stop, else empty */
-        if (so->stop > 0)
+        fputc(',', f); /* en-route fuel stops ("AA", "AA;BB"), else empty */
+        if (so->stop2 > 0) {
+            char both[256];
+            snprintf(both, sizeof both, "%s;%s", s->stops[so->stop - 1].id,
+                     s->stops[so->stop2 - 1].id);
+            dd__csv_field(f, both);
+        } else if (so->stop > 0) {
             dd__csv_field(f, s->stops[so->stop - 1].id);
+        }
         fputc('\n', f);
     }
 }

@@ -260,8 +260,8 @@ bool dd__crew_busy(dd_plan *p);
 bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k);
 /* Where a sortie flies: its destination's id, or a leg's site's. */
 const char *dd__sortie_to(const dd_scenario *s, const dd_sortie *so);
-/* A clearance request's route, "DRRN-ETAR" or through its fuel stop
- * "DRRN-LERT-ETAR". */
+/* A clearance request's route, "DRRN-ETAR" or through its fuel stops
+ * "DRRN-LERT-ETAR", "DRRN-DAAT-LERT-ETAR". */
 void dd__clearance_route(const dd_clearance_info *ci, char *buf, size_t size);
 /* Does every route out cross country k (every sortie needs its
  * clearance)? */

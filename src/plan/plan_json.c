@@ -227,6 +227,16 @@ static bool jindex_build(const dd_plan *p, jindex *x)
     return ok;
 }
 
+/* One en-route fuel stop of a sortie: {id, arrival, departure}. */
+static void j_stop(dd_jw *w, const dd_scenario *s, int32_t stop, dd_time arr, dd_time dep)
+{
+    dd__jw_obj(w);
+    dd__jw_kstr(w, "id", s->stops[stop - 1].id);
+    dd__jw_time(w, s, "arrival", arr);
+    dd__jw_time(w, s, "departure", dep);
+    dd__jw_obj_end(w);
+}
+
 /* A sortie's times at its site and its clearance. */
 static void j_sortie_times(dd_jw *w, const dd_scenario *s, const dd_sortie *so)
 {
@@ -235,13 +245,13 @@ static void j_sortie_times(dd_jw *w, const dd_scenario *s, const dd_sortie *so)
     if (so->departed) /* history: only re-plans have it */
         dd__jw_kbool(w, "departed", true);
     dd__jw_time(w, s, "arrival", so->arrival);
-    if (so->stop > 0) { /* an en-route fuel stop */
-        dd__jw_key(w, "stop");
-        dd__jw_obj(w);
-        dd__jw_kstr(w, "id", s->stops[so->stop - 1].id);
-        dd__jw_time(w, s, "arrival", so->stop_arrival);
-        dd__jw_time(w, s, "departure", so->stop_departure);
-        dd__jw_obj_end(w);
+    if (so->stop > 0) { /* en-route fuel stops, in the order flown */
+        dd__jw_key(w, "stops");
+        dd__jw_arr(w);
+        j_stop(w, s, so->stop, so->stop_arrival, so->stop_departure);
+        if (so->stop2 > 0)
+            j_stop(w, s, so->stop2, so->stop2_arrival, so->stop2_departure);
+        dd__jw_arr_end(w);
     }
     jlocal(w, s, "departure_local", so->departure, s->sites[so->site].tz_offset);
     dd__jw_kint(w, "clearance", so->clearance + 1);

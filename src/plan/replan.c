@@ -20,7 +20,7 @@ static dd_time max_t(dd_time a, dd_time b)
 }
 
 /* A planned sortie moved to leave d minutes later (earlier when d < 0):
- * its ferry, its landing at its en-route fuel stop and its arrival with
+ * its ferry, its landings at its en-route fuel stops and its arrival with
  * it. */
 static void shift_sortie(dd_sortie *so, dd_time d)
 {
@@ -31,6 +31,10 @@ static void shift_sortie(dd_sortie *so, dd_time d)
     if (so->stop > 0) {
         so->stop_arrival += d;
         so->stop_departure += d;
+    }
+    if (so->stop2 > 0) {
+        so->stop2_arrival += d;
+        so->stop2_departure += d;
     }
 }
 

@@ -29,7 +29,10 @@ bool dd__hub_crosses(const dd_scenario *s, int32_t hub, int32_t k)
 
 void dd__clearance_route(const dd_clearance_info *ci, char *buf, size_t size)
 {
-    if (ci->stop_icao && *ci->stop_icao)
+    if (ci->stop_icao && *ci->stop_icao && ci->stop2_icao && *ci->stop2_icao)
+        snprintf(buf, size, "%s-%s-%s-%s", ci->from_icao, ci->stop_icao, ci->stop2_icao,
+                 ci->to_icao);
+    else if (ci->stop_icao && *ci->stop_icao)
         snprintf(buf, size, "%s-%s-%s", ci->from_icao, ci->stop_icao, ci->to_icao);
     else
         snprintf(buf, size, "%s-%s", ci->from_icao, ci->to_icao);
@@ -62,6 +65,8 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
                    : x->hub >= 0 && (size_t)x->hub < s->n_hubs ? s->hubs[x->hub].icao
                                                                 : "";
     out->stop_icao = x->stop > 0 && (size_t)x->stop <= s->n_stops ? s->stops[x->stop - 1].icao : "";
+    out->stop2_icao =
+        x->stop2 > 0 && (size_t)x->stop2 <= s->n_stops ? s->stops[x->stop2 - 1].icao : "";
     /* the routes its own; what it carries: an onward sortie its leg's */
     const dd_sortie *so = x->kind == DD_SORTIE_ONWARD ? &p->sorties[x->link] : x;
     for (size_t k = 0; k < so->n_pax; k++) {
@@ -72,7 +77,8 @@ void dd_plan_clearance_info(const dd_plan *p, size_t i, dd_clearance_info *out)
     const dd_clearance_terms *ct = &s->agreement.clearance;
     for (size_t k = 0; k < ct->n_overflight && out->n_overflight < 16; k++)
         if (dd__hub_crosses(s, x->hub, (int32_t)k) || dd__hub_crosses(s, x->ferry_from, (int32_t)k) ||
-            (x->stop > 0 && s->stops[x->stop - 1].country == (int32_t)k)) {
+            (x->stop > 0 && s->stops[x->stop - 1].country == (int32_t)k) ||
+            (x->stop2 > 0 && s->stops[x->stop2 - 1].country == (int32_t)k)) {
             out->overflight[out->n_overflight] = (int32_t)k;
             out->overflight_file_by[out->n_overflight++] =
                 x->departure - ct->overflight[k].lead_time;

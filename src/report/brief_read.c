@@ -279,6 +279,30 @@ static void count_item(rd *r, const dd_ynode *n, const char *p, size_t i, void *
         v->escort = get_bool(r, n, p, "escort");
 }
 
+/* A sortie's en-route fuel stops as the briefing names them, "stop T1"
+ * or "stops T1, T2": from `stops` (a list, in the order flown) or, in
+ * plans of earlier versions, `stop`; false when it has none. */
+static bool stop_names(rd *r, const dd_ynode *n, const char *p, char *buf, size_t size)
+{
+    char q[PATHN];
+    if (dd__jr_lookup(n, "stop")) {
+        const dd_ynode *sm = get_map(r, n, p, "stop");
+        sub(q, p, "stop");
+        snprintf(buf, size, "stop %s", sm ? get_str(r, sm, q, "id") : "");
+        return true;
+    }
+    if (!dd__jr_lookup(n, "stops"))
+        return false;
+    const dd_ynode *a = get_seq(r, n, p, "stops", false);
+    size_t len = (size_t)snprintf(buf, size, "%s", a && a->n > 1 ? "stops " : "stop ");
+    for (size_t k = 0; a && k < a->n && len < size; k++) {
+        snprintf(q, sizeof q, "%s.stops[%zu]", p, k);
+        const char *id = item_ok(r, a->items[k], q) ? get_str(r, a->items[k], q, "id") : "";
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? ", " : "", id);
+    }
+    return true;
+}
+
 /* [{<key>, count[, escort]}] */
 static br_count *read_counts(rd *r, const dd_ynode *map, const char *path, const char *key,
                              const char *idkey, bool escort, size_t *n_out)
@@ -315,19 +339,17 @@ static void read_sortie(rd *r, const dd_ynode *n, const char *p, br_sortie *s)
      * its onward sortie names it and has no ferry and no load; the
      * destination column says so */
     bool leg = dd__jr_lookup(n, "to_site") != NULL, onward = dd__jr_lookup(n, "leg") != NULL;
-    /* an en-route fuel stop: "H (stop T1)" */
-    const dd_ynode *stop = leg ? NULL : dd__jr_lookup(n, "stop");
+    /* en-route fuel stops: "H (stop T1)", "H (stops T1, T2)" */
+    char sn[120] = "";
+    bool stop = !leg && stop_names(r, n, p, sn, sizeof sn);
     char dn[200];
     if (leg) {
         snprintf(dn, sizeof dn, "%s (leg)", get_str(r, n, p, "to_site"));
     } else if (onward) {
-        snprintf(dn, sizeof dn, "%s (after leg %d)", get_str(r, n, p, "destination"),
-                 (int)get_min(r, n, p, "leg", 1));
+        snprintf(dn, sizeof dn, "%s (after leg %d%s%s)", get_str(r, n, p, "destination"),
+                 (int)get_min(r, n, p, "leg", 1), stop ? ", " : "", sn);
     } else if (stop) {
-        const dd_ynode *sm = get_map(r, n, p, "stop");
-        sub(q, p, "stop");
-        snprintf(dn, sizeof dn, "%s (stop %s)", get_str(r, n, p, "destination"),
-                 sm ? get_str(r, sm, q, "id") : "");
+        snprintf(dn, sizeof dn, "%s (%s)", get_str(r, n, p, "destination"), sn);
     }
     s->dest = leg || onward || stop ? dd__arena_strdup(&r->b->arena, dn)
                                     : get_str(r, n, p, "destination");

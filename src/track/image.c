@@ -240,6 +240,11 @@ void dd__image_write(const dd_plan *p, dd__buf *b)
         if (x->stop > 0) {
             PUT(x->stop_arrival);
             PUT(x->stop_departure);
+            PUT(x->stop2); /* a second stop (version 7) */
+            if (x->stop2 > 0) {
+                PUT(x->stop2_arrival);
+                PUT(x->stop2_departure);
+            }
         }
     }
     PUT(p->n_clearances);
@@ -665,14 +670,20 @@ static void read_leg(rd *r, const dd_scenario *s, size_t n, dd_sortie *x)
 }
 
 /* A sortie's en-route fuel stop (version 6): 0, or the stop's number
- * and the times on the ground there. Version 6 is another branch's (the
- * lead reconciles it at the merge). */
+ * and the times on the ground there; from version 7 then its second
+ * stop, 0 or the same. */
 static void read_stop(rd *r, const dd_scenario *s, dd_sortie *x)
 {
     x->stop = dd__rd_idx(r, 0, (int64_t)s->n_stops + 1, "a sortie's stop");
     if (x->stop > 0) {
         x->stop_arrival = dd__rd_v(r);
         x->stop_departure = dd__rd_v(r);
+        if (r->version >= 7)
+            x->stop2 = dd__rd_idx(r, 0, (int64_t)s->n_stops + 1, "a sortie's second stop");
+        if (x->stop2 > 0) {
+            x->stop2_arrival = dd__rd_v(r);
+            x->stop2_departure = dd__rd_v(r);
+        }
     }
 }
 

@@ -265,6 +265,9 @@ static void w_places(dd__buf *b, const dd_scenario *s)
         dd__buf_v(b, x->mog);
         w_t(b, x->ground_time);
         dd__buf_v(b, x->country);
+        dd__buf_v(b, x->tz_offset); /* version 7: the stop's hours */
+        dd__buf_v(b, x->hours.open);
+        dd__buf_v(b, x->hours.close);
         w_loc(b, s, x->loc);
     }
     dd__buf_v(b, (int64_t)s->n_aircraft);
@@ -770,7 +773,7 @@ static void r_aircraft(rd *r, const dd_scenario *s, dd_aircraft *x, dd_status *s
     x->loc = r_loc(r);
 }
 
-/* En-route fuel stops (version 6; none before). */
+/* En-route fuel stops (version 6; none before; their hours version 7). */
 static void r_stops(rd *r, dd_scenario *s, dd_status *st)
 {
     s->n_stops = r->version >= 6 ? dd__rd_count(r, 8) : 0;
@@ -785,6 +788,13 @@ static void r_stops(rd *r, dd_scenario *s, dd_status *st)
         x[i].ground_time = r_t(r);
         x[i].country = dd__rd_idx(r, -1, (int64_t)s->agreement.clearance.n_overflight,
                                   "a stop's country out of range");
+        x[i].tz_offset = s->agreement.tz_offset; /* before version 7: all day */
+        x[i].hours = (dd_hours){0, DD_MINUTES_PER_DAY};
+        if (r->version >= 7) {
+            x[i].tz_offset = dd__rd_i32(r);
+            x[i].hours.open = dd__rd_i32(r);
+            x[i].hours.close = dd__rd_i32(r);
+        }
         x[i].loc = r_loc(r);
     }
     s->stops = x;

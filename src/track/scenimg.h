@@ -12,7 +12,8 @@
  * closures; 5 the sites' legs inside the country (via, via_transfer) and
  * the cargo rows in a section of known length, so 4 is still read; 6
  * the en-route fuel stops (none in 4 and 5, which are still read); 7 the
- * disruptions' crews falling out (none before). */
+ * disruptions' crews falling out (none before) and the stops' time zones
+ * and operating hours (all day in 6). */
 #define DD__SCENIMG_VERSION 7
 
 /* Append the image of s to b (b->oom when out of memory). */

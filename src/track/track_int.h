@@ -38,7 +38,7 @@ bool dd__unhex(const char *hex, unsigned char *d, size_t n);
  * not `whole`) the loads are kept, each item's readiness is not (for
  * the status, DD_TRACK_FOR_STATUS).
  */
-#define DD__IMAGE_VERSION 6
+#define DD__IMAGE_VERSION 7
 void dd__image_write(const dd_plan *p, dd__buf *b);
 typedef struct dd__image_loads dd__image_loads;
 dd_status dd__image_read(const dd_scenario *s, const unsigned char *v, size_t n, bool whole,

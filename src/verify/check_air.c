@@ -308,7 +308,10 @@ static void check_contents(vctx *c, const vclearance *r, const vsortie *x)
         double lat, lon;
         const char *to, *icao;
         dd__vf_dest_pos(s, x, &lat, &lon, &to, &icao);
-        if (x->stop >= 0) /* through an en-route fuel stop */
+        if (x->stop >= 0 && x->stop2 >= 0) /* through a chain of two stops */
+            snprintf(want, sizeof want, "%s-%s-%s-%s", s->sites[x->site].icao,
+                     s->stops[x->stop].icao, s->stops[x->stop2].icao, icao);
+        else if (x->stop >= 0) /* through an en-route fuel stop */
             snprintf(want, sizeof want, "%s-%s-%s", s->sites[x->site].icao,
                      s->stops[x->stop].icao, icao);
         else
@@ -707,7 +710,14 @@ void dd__vf_check_itineraries(vctx *c)
             const dd_stop *st = &s->stops[x->stop];
             check_leg(c, x, "the hop", site->id, st->id, x->stop_arr - x->dep,
                       dd__vf_distance(site->lat, site->lon, st->lat, st->lon), t->cruise_mps);
-            check_leg(c, x, "the hop", st->id, to, x->arr - x->stop_dep,
+            if (x->stop2 >= 0) { /* a chain: on to the second stop */
+                const dd_stop *s2 = &s->stops[x->stop2];
+                check_leg(c, x, "the hop", st->id, s2->id, x->stop2_arr - x->stop_dep,
+                          dd__vf_distance(st->lat, st->lon, s2->lat, s2->lon), t->cruise_mps);
+                st = s2;
+            }
+            check_leg(c, x, "the hop", st->id, to,
+                      x->arr - (x->stop2 >= 0 ? x->stop2_dep : x->stop_dep),
                       dd__vf_distance(st->lat, st->lon, lat, lon), t->cruise_mps);
         } else {
             check_leg(c, x, "the leg", site->id, to, x->arr - x->dep,

@@ -84,13 +84,14 @@ static bool on_route(const dd_hub *h, int32_t k)
     return false;
 }
 
-/* Is country k on either route of sortie x, or its en-route stop's? */
+/* Is country k on either route of sortie x, or its en-route stops'? */
 static bool needs(const vctx *c, const vsortie *x, int32_t k)
 {
     const dd_scenario *s = c->s;
     return (x->dest >= 0 && on_route(&s->hubs[x->dest], k)) ||
            (x->ferry_from >= 0 && on_route(&s->hubs[x->ferry_from], k)) ||
-           (x->stop >= 0 && s->stops[x->stop].country == k);
+           (x->stop >= 0 && s->stops[x->stop].country == k) ||
+           (x->stop2 >= 0 && s->stops[x->stop2].country == k);
 }
 
 typedef struct oday {

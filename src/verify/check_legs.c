@@ -68,7 +68,8 @@ static void check_leg_route(vctx *c, const vsortie *l)
 
 /* An onward sortie continues its leg: same place, same tail, on the
  * ground from the landing, the transfer done before it leaves, and the
- * leg's weight within its own cabin load. */
+ * leg's weight within its own cabin load (through en-route fuel stops, the
+ * smallest of its hops'). */
 static void check_onward(vctx *c, const vsortie *o)
 {
     const dd_scenario *s = c->s;
@@ -109,7 +110,16 @@ static void check_onward(vctx *c, const vsortie *o)
     const dd_hub *h = &s->hubs[o->dest];
     double dist = dd__vf_distance(v->lat, v->lon, h->lat, h->lon);
     double acl = dd__vf_acl(&s->aircraft[o->type], dist);
-    if (l->weight_kg > acl + VF_EPS)
+    if (o->stop >= 0) { /* through en-route fuel stops: the smallest hop's */
+        char hop[96];
+        acl = dd__vf_hops_acl(c, o, h->lat, h->lon, &dist, hop, sizeof hop);
+        if (l->weight_kg > acl + VF_EPS)
+            dd__vf_add(c, DD_V_STOP, T_NONE, o->id, NULL, o->site, -1, o->stop_line,
+                       o->stop_col,
+                       "sortie %lld: leg %lld's %.1f kg aboard, above the %s's cabin load of "
+                       "%.1f kg for its %.0f km hop %s",
+                       oid, lid, l->weight_kg, s->aircraft[o->type].id, acl, dist / 1000, hop);
+    } else if (l->weight_kg > acl + VF_EPS)
         dd__vf_add(c, DD_V_LOAD, T_NONE, o->id, NULL, o->site, -1, o->line, o->col,
                    "sortie %lld: leg %lld's %.1f kg aboard, above the %s's cabin load of %.1f kg "
                    "for %.0f km",

@@ -295,6 +295,35 @@ static void check_floor_seats(vctx *c, const vsortie *x, tally *tl)
                    (long long)x->seats_available, (long long)seats);
 }
 
+double dd__vf_hops_acl(const vctx *c, const vsortie *x, double lat, double lon,
+                       double *dist_out, char *hop, size_t hop_size)
+{
+    const dd_scenario *s = c->s;
+    const dd_aircraft *t = &s->aircraft[x->type];
+    const dd_site *site = &s->sites[x->site];
+    const dd_stop *p = &s->stops[x->stop], *q = x->stop2 >= 0 ? &s->stops[x->stop2] : NULL;
+    double d[3], a[3];
+    int n = 0, lo = 0;
+    d[n++] = dd__vf_distance(site->lat, site->lon, p->lat, p->lon);
+    if (q)
+        d[n++] = dd__vf_distance(p->lat, p->lon, q->lat, q->lon);
+    d[n++] = q ? dd__vf_distance(q->lat, q->lon, lat, lon)
+               : dd__vf_distance(p->lat, p->lon, lat, lon);
+    for (int i = 0; i < n; i++) {
+        a[i] = dd__vf_acl(t, d[i]);
+        if (a[i] < a[lo])
+            lo = i;
+    }
+    if (lo == 0)
+        snprintf(hop, hop_size, "to %s", p->id);
+    else if (lo == n - 1)
+        snprintf(hop, hop_size, "from %s", q ? q->id : p->id);
+    else
+        snprintf(hop, hop_size, "from %s to %s", p->id, q->id);
+    *dist_out = d[lo];
+    return a[lo];
+}
+
 /* The weight aboard against the cabin load for the leg. */
 static void check_weight(vctx *c, const vsortie *x, const tally *tl)
 {
@@ -308,20 +337,15 @@ static void check_weight(vctx *c, const vsortie *x, const tally *tl)
     double dist = dd__vf_distance(site->lat, site->lon, lat, lon);
     double acl = dd__vf_acl(t, dist);
     if (x->stop >= 0) {
-        /* through an en-route fuel stop: the smaller hop's cabin load */
-        const dd_stop *st = &s->stops[x->stop];
-        double d1 = dd__vf_distance(site->lat, site->lon, st->lat, st->lon);
-        double d2 = dd__vf_distance(st->lat, st->lon, lat, lon);
-        double a1 = dd__vf_acl(t, d1), a2 = dd__vf_acl(t, d2);
-        acl = a1 < a2 ? a1 : a2;
-        dist = a1 < a2 ? d1 : d2;
+        /* through en-route fuel stops: the smallest hop's cabin load */
+        char hop[96];
+        acl = dd__vf_hops_acl(c, x, lat, lon, &dist, hop, sizeof hop);
         if (tl->weight > acl + VF_EPS)
             dd__vf_add(c, DD_V_STOP, T_NONE, x->id, NULL, x->site, -1, x->stop_line,
                        x->stop_col,
                        "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "
-                       "its %.0f km hop %s %s",
-                       sid, tl->weight, t->id, acl, dist / 1000, a1 < a2 ? "to" : "from",
-                       st->id);
+                       "its %.0f km hop %s",
+                       sid, tl->weight, t->id, acl, dist / 1000, hop);
     } else if (tl->weight > acl + VF_EPS) {
         dd__vf_add(c, DD_V_LOAD, T_NONE, x->id, NULL, x->site, -1, x->load_line, x->load_col,
                    "sortie %lld: %.1f kg aboard, above the %s's cabin load of %.1f kg for "

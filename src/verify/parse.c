@@ -296,7 +296,7 @@ static const char *const sortie_keys[] = {"id",        "aircraft",        "tail"
                                           "leg",       "ferry",           "arrival_at_site",
                                           "departure", "arrival",         "departure_local",
                                           "clearance", "load",            "departed",
-                                          "stop",      NULL};
+                                          "stop",      "stops",           NULL};
 static const char *const stop_keys[] = {"id", "arrival", "departure", NULL};
 static const char *const ferry_keys[] = {"from", "departure", "arrival", "passengers", NULL};
 static const char *const load_keys[] = {"weight_kg", "acl_kg", "pallets", "cargo",
@@ -358,24 +358,56 @@ static void read_route(prd *r, const dd_ynode *e, const char *p, vsortie *x)
              "do not chain)");
 }
 
-/* An en-route fuel stop (optional): the stop and the times on the
- * ground there. */
+/* One en-route fuel stop {id, arrival, departure} at node st (path q). */
+static void read_one_stop(prd *r, const dd_ynode *st, const char *q, int32_t *stop,
+                          dd_time *arr, dd_time *dep, uint32_t *line, uint32_t *col)
+{
+    *line = st->line;
+    *col = st->col;
+    if (!object(r, st, q, stop_keys))
+        return;
+    *stop = get_ref(r, st, q, "id", &r->stops, "stop");
+    get_time(r, st, q, "arrival", false, arr);
+    get_time(r, st, q, "departure", false, dep);
+}
+
+/* En-route fuel stops (optional): `stops`, one or two in the order
+ * flown, or (plans of earlier versions) one `stop`. */
 static void read_stop(prd *r, const dd_ynode *e, const char *p, vsortie *x)
 {
-    if (!lookup(e, "stop"))
-        return;
-    const dd_ynode *st = get_obj(r, e, p, "stop", stop_keys);
-    if (!st)
-        return;
+    const dd_ynode *one = lookup(e, "stop"), *many = lookup(e, "stops"), *at = one;
     char q[PATHN];
-    subpath(q, p, "stop");
-    x->stop_line = st->line;
-    x->stop_col = st->col;
-    x->stop = get_ref(r, st, q, "id", &r->stops, "stop");
-    get_time(r, st, q, "arrival", false, &x->stop_arr);
-    get_time(r, st, q, "departure", false, &x->stop_dep);
+    if (one && many) {
+        subpath(q, p, "stops");
+        perr(r, many, q, "a sortie names its stops once: stop (one) or stops (a list); not both");
+        return;
+    }
+    if (one) {
+        subpath(q, p, "stop");
+        read_one_stop(r, one, q, &x->stop, &x->stop_arr, &x->stop_dep, &x->stop_line,
+                      &x->stop_col);
+    } else if (many) {
+        const dd_ynode *a = get_arr(r, e, p, "stops");
+        if (!a)
+            return;
+        subpath(q, p, "stops");
+        if (a->n < 1 || a->n > 2) {
+            perr(r, a, q, "a sortie lands at one or two stops, in the order flown; got %u",
+                 a->n);
+            return;
+        }
+        char ip[PATHN];
+        read_one_stop(r, item(a, 0, p, "stops", ip), ip, &x->stop, &x->stop_arr, &x->stop_dep,
+                      &x->stop_line, &x->stop_col);
+        if (a->n == 2)
+            read_one_stop(r, item(a, 1, p, "stops", ip), ip, &x->stop2, &x->stop2_arr,
+                          &x->stop2_dep, &x->stop2_line, &x->stop2_col);
+        at = a;
+    } else {
+        return;
+    }
     if (x->to_site >= 0)
-        perr(r, st, q, "a leg inside the country flies direct: it has no stop");
+        perr(r, at, q, "a leg inside the country flies direct: it has no stop");
 }
 
 static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
@@ -385,7 +417,7 @@ static void read_sortie(prd *r, const dd_ynode *e, size_t i, vsortie *x)
     x->line = e->line;
     x->col = e->col;
     x->type = x->site = x->dest = x->ferry_from = x->to_site = x->leg = x->onward = -1;
-    x->stop = -1;
+    x->stop = x->stop2 = -1;
     if (!object(r, e, p, sortie_keys))
         return;
     if (get_int(r, e, p, "id", 1, &x->id) && x->id != (int64_t)i + 1)

@@ -50,10 +50,14 @@ typedef struct vsortie {
     int32_t to_site, leg, onward;
     uint32_t leg_line, leg_col;
     /* an en-route fuel stop (docs/plan-format.md): stops[stop] (-1: the
-     * sortie flies direct), landed at stop_arr, off again at stop_dep */
+     * sortie flies direct), landed at stop_arr, off again at stop_dep; a
+     * chain of two: then stops[stop2] (-1: none) */
     int32_t stop;
     dd_time stop_arr, stop_dep;
     uint32_t stop_line, stop_col;
+    int32_t stop2;
+    dd_time stop2_arr, stop2_dep;
+    uint32_t stop2_line, stop2_col;
     int64_t tail;
     int32_t ferry_from;
     dd_time ferry_dep, ferry_arr;
@@ -322,6 +326,12 @@ dd_time dd__vf_flight_min(double dist_m, double cruise_mps);
 double dd__vf_acl(const dd_aircraft *a, double dist_m);
 /* Is local minute-of-day `mod` inside hours h? */
 bool dd__vf_in_hours(dd_hours h, int32_t mod);
+/* Through en-route fuel stops (x->stop >= 0): the smallest cabin load of
+ * sortie x's hops (its site, its stops in turn, its destination at lat,
+ * lon), *dist_out that hop's length and `hop` its name ("to AA", "from
+ * AA to BB", "from BB"). check_load.c. */
+double dd__vf_hops_acl(const vctx *c, const vsortie *x, double lat, double lon,
+                       double *dist_out, char *hop, size_t hop_size);
 /* Minute of the local day of t at offset tz. */
 int32_t dd__vf_local_mod(const dd_scenario *s, dd_time t, int32_t tz);
 

@@ -27,6 +27,8 @@ typedef struct gen {
     dd_rng hubs;  /* hubs' people a day: their own stream too */
     dd_rng legs;  /* sites' via (legs inside the country): their own stream */
     dd_rng stops; /* en-route fuel stops: their own stream */
+    dd_rng stopx; /* the stops' hours, chains and onward stops (issue 18,
+                   * later): their own stream, so that seeds keep the rest */
     bool lb; /* units: lb and in, else kg and m */
 } gen;
 
@@ -200,6 +202,8 @@ typedef struct scen {
     int n_over; /* overflight countries OA, OB, ... */
     bool any_via; /* a site leaves through S1: no phases (S1 is in the first) */
     int n_stops;  /* en-route fuel stops T1, T2 (and shorter range_payload curves) */
+    bool chain;   /* two more stops, T(n+1) near the sites and T(n+2) further
+                   * north, and shorter curves still: chains of two stops */
 } scen;
 
 static FILE *open_in(const char *dir, const char *name)
@@ -425,7 +429,17 @@ static void write_stops(gen *g, scen *sc, FILE *f)
     if (sc->n_stops == 0)
         return;
     fprintf(f, "stops:\n");
-    for (int i = 0; i < sc->n_stops; i++) {
+    for (int i = 0; i < sc->n_stops + (sc->chain ? 2 : 0); i++) {
+        if (i >= sc->n_stops) { /* a chain's stops, on the stops' second stream */
+            bool near = i == sc->n_stops;
+            double lat = (near ? 19 : 27) + 7 * dd_rng_double(&g->stopx);
+            double lon = 2 + (near ? 8 : 12) * dd_rng_double(&g->stopx);
+            fprintf(f, "  - id: T%d\n    icao: ES%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
+                    lat, lon);
+            if (dd_rng_below(&g->stopx, 100) < 40)
+                fprintf(f, "    mog: %d\n", 1 + (int)dd_rng_below(&g->stopx, 3));
+            continue;
+        }
         double lat = 20 + 12 * dd_rng_double(&g->stops), lon = 15 * dd_rng_double(&g->stops);
         fprintf(f, "  - id: T%d\n    icao: ES%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
                 lat, lon);
@@ -435,6 +449,15 @@ static void write_stops(gen *g, scen *sc, FILE *f)
             fprintf(f, "    ground_time: %dm\n", 45 + 15 * (int)dd_rng_below(&g->stops, 8));
         if (sc->n_over > 0 && dd_rng_below(&g->stops, 100) < 50)
             fprintf(f, "    country: O%c\n", 'A' + (int)dd_rng_below(&g->stops, (uint64_t)sc->n_over));
+        /* a third of them keep hours (opening 04:00-09:00, open 6-17 h),
+         * at a time zone of their own now and then */
+        if (dd_rng_below(&g->stopx, 100) < 33) {
+            int open = 4 + (int)dd_rng_below(&g->stopx, 6);
+            int close = (open + 6 + (int)dd_rng_below(&g->stopx, 12)) % 24;
+            if (dd_rng_below(&g->stopx, 2))
+                fprintf(f, "    timezone: \"+0%d:00\"\n", (int)dd_rng_below(&g->stopx, 4));
+            fprintf(f, "    hours: \"%02d:00-%02d:00\"\n", open, close);
+        }
     }
 }
 
@@ -449,9 +472,14 @@ static void write_aircraft(gen *g, scen *sc, FILE *f, int n_dest)
         fprintf(f, "  - id: %s\n    class: %s\n", ty->id, ty->cls);
         wt(g, ty->acl, a, sizeof a);
         fprintf(f, "    acl: %s\n", a);
-        if (chance(g, 0.3)) {
+        if (chance(g, 0.3) || sc->chain) { /* the draw kept: seeds keep the rest */
             fprintf(f, "    range_payload:\n");
-            if (sc->n_stops > 0) {
+            if (sc->chain) {
+                /* chains of two stops: a curve that reaches a stop or two */
+                fprintf(f, "      - {range: 600 nm, payload: %.0f kg}\n", ty->acl);
+                fprintf(f, "      - {range: 900 nm, payload: %.0f kg}\n", ty->acl * 0.4);
+                fprintf(f, "      - {range: 1100 nm, payload: 0 kg}\n");
+            } else if (sc->n_stops > 0) {
                 /* with fuel stops: a curve that does not reach far hubs */
                 fprintf(f, "      - {range: 1000 nm, payload: %.0f kg}\n", ty->acl);
                 fprintf(f, "      - {range: 1800 nm, payload: %.0f kg}\n", ty->acl * 0.4);
@@ -605,6 +633,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     dd_rng_seed(&g->hubs, seed, 0x4b5d);
     dd_rng_seed(&g->legs, seed, 0x1e95);
     dd_rng_seed(&g->stops, seed, 0x5709);
+    dd_rng_seed(&g->stopx, seed, 0x570a);
     sg_size size = o && o->size != SG_ANY ? o->size : SG_ANY;
     if (size == SG_ANY) {
         int k = irange(g, 0, 99);
@@ -614,6 +643,7 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     scen sc0, *sc = &sc0;
     memset(sc, 0, sizeof *sc);
     sc->n_stops = dd_rng_below(&g->stops, 100) < 25 ? 1 + (int)dd_rng_below(&g->stops, 2) : 0;
+    sc->chain = sc->n_stops > 0 && dd_rng_below(&g->stopx, 100) < 35;
     int n_cargo, n_groups, max_group;
     switch (size) {
     case SG_TINY:
