@@ -361,10 +361,10 @@ static void test_track_evidence(const char *dir, const char *log, const char *mo
 
 /* A log started with a plan that flies legs inside the country or
  * through en-route fuel stops (issue 18): the log keeps the plan (its
- * plan file has `has`); status re-plans through stops (exit 0; a sortie
- * that left late keeps its stop, moved with it, and the plan it writes
- * with -o passes the verifier), and says re-planning does not handle
- * legs yet (exit 2). */
+ * plan file has `has`); status re-plans it (exit 0) and the plan it
+ * writes with -o passes the verifier: a sortie that left late keeps its
+ * stop, moved with it; a leg that left late has its onward sortie leave
+ * the via site on its tail after its landing as flown. */
 static void track_replanned(const char *scenario, const char *has, bool legs)
 {
     char dir[] = "/tmp/dd-test-track-XXXXXX";
@@ -386,35 +386,45 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, has));
     run_free(&r);
-    if (!legs) {
-        /* sortie 1 (through BB, planned 07:15Z) left 37 minutes late */
-        char ev[64];
-        snprintf(ev, sizeof ev, "%s/ev.csv", dir);
-        FILE *e = fopen(ev, "w");
-        assert_non_null(e);
-        fputs("time,event,subject\n2024-06-01T07:52Z,departed,1\n", e);
-        fclose(e);
-        snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
-        r = run(args);
-        assert_int_equal(r.status, 0);
-        run_free(&r);
-    }
-    snprintf(args, sizeof args, "status '%s' --at 2024-06-02T12:00Z -o '%s'", log, np);
+    /* sortie 1 left late: 37 minutes (through BB, planned 07:15Z), or
+     * 70 (the leg S2 to S1, planned 05:00Z: its onward sortie, 3, has
+     * not left at 08:00Z) */
+    char ev[64];
+    snprintf(ev, sizeof ev, "%s/ev.csv", dir);
+    FILE *e = fopen(ev, "w");
+    assert_non_null(e);
+    fprintf(e, "time,event,subject\n%s,departed,1\n",
+            legs ? "2024-06-01T06:10Z" : "2024-06-01T07:52Z");
+    fclose(e);
+    snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
     r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(args, sizeof args, "status '%s' --at %s -o '%s'", log,
+             legs ? "2024-06-01T08:00Z" : "2024-06-02T12:00Z", np);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(args, sizeof args, "verify '%s' '%s'", scenario, np);
+    r = run(args);
+    assert_int_equal(r.status, 0);
+    FILE *f = fopen(np, "rb");
+    assert_non_null(f);
+    char *plan = slurp(f);
+    fclose(f);
     if (legs) {
-        assert_int_equal(r.status, 2);
-        assert_string_equal(r.err, "drawdown status: the plan flies legs inside the country "
-                                   "(sites with via), which re-planning does not handle yet\n");
+        /* the leg landed at S1 at 07:03Z; its onward sortie leaves from
+         * there on its tail after the ground time (3h, more than the
+         * transfer's 2h) */
+        assert_non_null(strstr(plan, "\"site\": \"S2\",\n      \"to_site\": \"S1\""));
+        assert_non_null(strstr(plan, "\"departure\": \"2024-06-01T06:10Z\",\n      "
+                                     "\"departed\": true,\n      \"arrival\": "
+                                     "\"2024-06-01T07:03Z\""));
+        assert_non_null(strstr(plan, "\"tail\": 2,\n      \"site\": \"S1\",\n      "
+                                     "\"destination\": \"H\",\n      \"leg\": 1,\n      "
+                                     "\"arrival_at_site\": \"2024-06-01T07:03Z\",\n      "
+                                     "\"departure\": \"2024-06-01T10:15Z\""));
     } else {
-        assert_int_equal(r.status, 0);
-        run_free(&r);
-        snprintf(args, sizeof args, "verify '%s' '%s'", scenario, np);
-        r = run(args);
-        assert_int_equal(r.status, 0);
-        FILE *f = fopen(np, "rb");
-        assert_non_null(f);
-        char *plan = slurp(f);
-        fclose(f);
         /* its stop moved with it (planned 10:30Z-13:45Z) */
         assert_non_null(strstr(plan, "\"departure\": \"2024-06-01T07:52Z\",\n      "
                                      "\"departed\": true,\n      \"arrival\": "
@@ -422,8 +432,8 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
                                      "\"id\": \"BB\",\n        \"arrival\": "
                                      "\"2024-06-01T11:07Z\",\n        \"departure\": "
                                      "\"2024-06-01T14:22Z\""));
-        free(plan);
     }
+    free(plan);
     run_free(&r);
     snprintf(args, sizeof args, "rm -rf '%s'", dir);
     assert_int_equal(system(args), 0);
@@ -432,6 +442,8 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
 static void test_track_legs(void **state)
 {
     (void)state;
+    /* the plan image keeps each leg and onward sortie; status re-plans
+     * them and its new plan verifies */
     track_replanned(DD_TEST_DATA "/verify/legs/s.yaml", "\"to_site\": \"S1\"", true);
     /* the plan image (v6) keeps each sortie's stop */
     track_replanned(DD_TEST_DATA "/verify/stops/s.yaml",

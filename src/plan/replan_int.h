@@ -83,6 +83,7 @@ struct dd_replanner {
                           * places in the tails' gaps */
     bool gap_fail;       /* a placement in the gaps gave up */
     dd_replan_stats stats;
+    bool has_legs;       /* the base plan flies legs inside the country */
 };
 
 /* The incremental run's working memory and the base plan as the first
