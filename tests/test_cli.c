@@ -424,6 +424,29 @@ static void track_replanned(const char *scenario, const char *has, bool legs)
                                      "\"destination\": \"H\",\n      \"leg\": 1,\n      "
                                      "\"arrival_at_site\": \"2024-06-01T07:03Z\",\n      "
                                      "\"departure\": \"2024-06-01T10:15Z\""));
+        /* the onward sortie recorded as leaving at 09:00Z, before the
+         * landing plus the transfer: a fact of the history, and the new
+         * plan still verifies */
+        e = fopen(ev, "w");
+        assert_non_null(e);
+        fputs("time,event,subject\n2024-06-01T09:00Z,departed,3\n", e);
+        fclose(e);
+        snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
+        run_free(&r);
+        r = run(args);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+        snprintf(args, sizeof args, "status '%s' --at 2024-06-01T12:00Z -o '%s'", log, np);
+        r = run(args);
+        assert_int_equal(r.status, 0);
+        run_free(&r);
+        snprintf(args, sizeof args, "verify '%s' '%s'", scenario, np);
+        r = run(args);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "  leg: sortie 2 leaves S1 at 2024-06-01T09:00Z, before "
+                                      "leg 1's landing at 2024-06-01T07:03Z plus S2's "
+                                      "via_transfer of 2h 0m\n"));
+        assert_non_null(strstr(r.out, "recorded history: 2 findings"));
     } else {
         /* its stop moved with it (planned 10:30Z-13:45Z) */
         assert_non_null(strstr(plan, "\"departure\": \"2024-06-01T07:52Z\",\n      "
