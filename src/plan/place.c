@@ -1306,10 +1306,10 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
         return 0;
     dd_time g = s->aircraft[rq->aircraft].ground_time;
     dd_time first = o->land + (r->via_transfer > g ? r->via_transfer : g);
-    if (st->onward_from > first) {
-        if (st->onward_from - first > WAIT_MAX)
+    if (st->onward.from > first) {
+        if (st->onward.from - first > WAIT_MAX)
             return 0; /* a later leg waits less at the via site */
-        first = st->onward_from;
+        first = st->onward.from;
     }
     first = (first + STEP - 1) / STEP * STEP;
     capset site_caps = capset_of(x->caps, x->n_caps, x->caps_base, tm->site_cap[v]);
@@ -1321,7 +1321,8 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
         return -2;
     int ok = 0;
     for (dd_time d = first; d <= first + WAIT_MAX && ok == 0; d += STEP)
-        ok = onward_at(st, &rv, lp, &site_caps, &country_caps, d, o);
+        if (st->onward.keep_to == 0 || d <= st->onward.keep_to || d >= st->onward.anew)
+            ok = onward_at(st, &rv, lp, &site_caps, &country_caps, d, o);
     (void)day_add(&st->country, day, -1); /* giving back never allocates */
     return ok;
 }
@@ -1474,10 +1475,20 @@ dd_status dd__state_book_flown_leg(dd__state *st, const dd_sortie *leg, const dd
     return DD_OK;
 }
 
-/* The first departure of a stranded onward sortie (below) from t on: 1
- * found (o set), -1 never. */
+/* Can the crew of `leg` fly its onward sortie leaving at d and landing
+ * at `arr`: one duty from the leg's ferry within the duty day, or a rest
+ * at the via site between them (book_leg_crew)? */
+static bool onward_duty_ok(const dd__state *st, const dd_sortie *leg, dd_time d, dd_time arr)
+{
+    const dd_aircraft *ac = &st->s->aircraft[leg->aircraft];
+    return ac->crews < 0 || d - ac->ground_time - leg->arrival >= ac->crew_rest ||
+           dd_aircraft_crews_for(ac, arr - leg->ferry_departure) >= 1;
+}
+
+/* The first departure of a stranded onward sortie (below) from t on that
+ * its crew can fly: 1 found (o set), -1 never. */
 static int onward_first(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
-                        dd_time t, onward *o)
+                        const dd_sortie *leg, dd_time t, onward *o)
 {
     const dd_scenario *s = st->s;
     const dd__terms *tm = st->terms;
@@ -1487,7 +1498,7 @@ static int onward_first(dd__state *st, const dd__request *rq, const dd_loadplan 
     capset country_caps = capset_of(ct->caps, ct->n_caps, ct->caps_base, tm->country_cap);
     for (int iter = 0; iter < 200000 && t <= rq->latest; iter++, t += STEP) {
         int ok = onward_at(st, rq, lp, &site_caps, &country_caps, t, o);
-        if (ok != 0)
+        if (ok < 0 || (ok > 0 && onward_duty_ok(st, leg, t, t + o->out_min)))
             return ok;
     }
     return -1;
@@ -1508,7 +1519,7 @@ dd_status dd__place_onward(dd__state *st, const dd__request *rq, const dd_loadpl
     if (rq->ready != DD_TIME_NONE && rq->ready > t)
         t = rq->ready;
     t = (t + STEP - 1) / STEP * STEP;
-    if (onward_first(st, rq, lp, t, &o) < 0)
+    if (onward_first(st, rq, lp, leg, t, &o) < 0)
         return DD_EINFEASIBLE;
     dd_sortie *sv = dd__grow(st->sorties, &st->cap_sorties, st->n_sorties, 64, sizeof *sv);
     if (!sv)

@@ -105,10 +105,13 @@ typedef struct dd__state {
     void (*tail_view)(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
                       int32_t out_min, dd__tail *view);
     void *tail_view_ctx;
-    /* a re-plan's bound on the next leg placed (legs inside the country):
-     * its onward sortie leaves no earlier (its clearance window held, or
-     * a new request's lead time from now); 0: none */
-    dd_time onward_from;
+    /* a re-plan's bounds on the onward sortie of the next leg placed
+     * (legs inside the country): it leaves from `from`, up to `keep_to`
+     * (the end of the window its request holds) or from `anew` on (a new
+     * request's lead time from now); keep_to 0: no gap; all 0: none */
+    struct {
+        dd_time from, keep_to, anew;
+    } onward;
 } dd__state;
 
 int32_t dd__flight_minutes(double dist_m, double cruise_mps);

@@ -359,20 +359,26 @@ static bool keeps_window(const dd_exec_sortie *e, dd_time dep)
            dep >= e->window_from && dep <= e->window_to;
 }
 
-/* The earliest departure for onward sortie o placed with its leg: inside
- * the window its request holds, or a new request's lead time from now;
- * the via site open, and itself ready (an aborted aircraft's wait). */
-static dd_time onward_from(const dd_replanner *r, const dd_exec_state *x, size_t o)
+/* The departures for onward sortie o placed with its leg (st->onward):
+ * inside the window its request holds, or a new request's lead time from
+ * now on; the via site open, and itself ready (an aborted aircraft's
+ * wait). */
+static void onward_bounds(dd_replanner *r, const dd_exec_state *x, size_t o)
 {
     const dd_exec_sortie *e = &x->sorties[o];
-    dd_time soon = x->now + max_t(r->terms.lead_time, 0), t = soon;
+    dd_time soon = x->now + max_t(r->terms.lead_time, 0), t = soon, keep_to = 0;
     if (e->window_from != DD_TIME_NONE && e->window_to != DD_TIME_NONE &&
-        e->window_from <= soon && e->window_to >= soon)
+        e->window_to >= x->now && e->window_to >= e->window_from) {
         t = e->window_from;
+        keep_to = e->window_to;
+    }
     int32_t via = r->base->sorties[o].site;
     if (x->site_open && x->site_open[via] != DD_TIME_NONE)
         t = max_t(t, x->site_open[via]);
-    return e->ready == DD_TIME_NONE ? t : max_t(t, e->ready);
+    t = e->ready == DD_TIME_NONE ? t : max_t(t, e->ready);
+    r->st.onward.from = max_t(t, 1); /* (0: no bound) */
+    r->st.onward.keep_to = keep_to;
+    r->st.onward.anew = soon;
 }
 
 /* Slot o (an onward sortie) placed as the state's record k. */
@@ -518,7 +524,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         if (!keeps)
             rq.latest = INT64_MAX;
         if (p->sorties[f].kind == DD_SORTIE_LEG)
-            st->onward_from = onward_from(r, x, (size_t)p->sorties[f].link);
+            onward_bounds(r, x, (size_t)p->sorties[f].link);
         rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
@@ -530,7 +536,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             rq.latest = INT64_MAX;
             rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
         }
-        st->onward_from = 0;
+        st->onward.from = st->onward.keep_to = st->onward.anew = 0;
         dd_replan_sortie *o = &out[f];
         o->carries = c;
         if (rc == DD_EINFEASIBLE)
