@@ -47,6 +47,8 @@ typedef struct fixture {
     dd_exec_sortie *x;
     dd_replan_sortie *out;
     bool exits; /* run_history: exit processing may break (see its use) */
+    size_t stranded, paired; /* run_history: re-plans of an onward sortie whose leg has
+                              * left, of a leg and its onward sortie on the ground */
 } fixture;
 
 /* A fixture of the plan of the scenario at `path` (no relaxation), with
@@ -904,18 +906,35 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
         if (p->sorties[f].departure - 2 * 1440 < now)
             now = p->sorties[f].departure - 2 * 1440;
     bool first = true;
-    for (int day = 0; day < days; day++, now += 1440 + (dd_time)dd_rng_below(&rng, 360)) {
+    dd_time prev_now = now;
+    for (int day = 0; day < days;
+         day++, prev_now = now, now += 1440 + (dd_time)dd_rng_below(&rng, 360)) {
         /* what left since the last re-plan */
         for (size_t f = 0; f < n && !first; f++) {
             const dd_sortie *so = &p->sorties[f];
+            /* (legs and onward sorties leave when the re-plan has them
+             * on the plan's tail: a full re-plan seldom finds the plan's
+             * very minute for them) */
             if (h.x[f].departed != DD_TIME_NONE || h.inc[f].departure == DD_TIME_NONE ||
-                h.inc[f].departure >= now || h.inc[f].departure != so->departure ||
-                h.inc[f].tail != so->tail)
+                h.inc[f].departure >= now || h.inc[f].tail != so->tail ||
+                (h.inc[f].departure != so->departure && so->kind == DD_SORTIE_OUT))
                 continue;
-            h.x[f].departed = so->departure;
+            /* an onward sortie leaves after its leg (listed before it);
+             * when that left since the last re-plan, half the time it is
+             * held (a re-plan finds the leg's load at the via site) */
+            if (so->kind == DD_SORTIE_ONWARD &&
+                (h.x[so->link].departed == DD_TIME_NONE ||
+                 (h.x[so->link].departed >= prev_now && dd_rng_double(&rng) < 0.5)))
+                continue;
+            h.x[f].departed = h.inc[f].departure;
+            /* a leg's tail waits at the via site for its onward sortie */
             h.tf[so->aircraft][so->tail] =
-                so->arrival + s->aircraft[so->aircraft].ground_time;
-            h.th[so->aircraft][so->tail] = so->hub;
+                so->kind == DD_SORTIE_LEG
+                    ? INT64_MAX / 4
+                    : h.inc[f].departure + (so->arrival - so->departure) +
+                          s->aircraft[so->aircraft].ground_time;
+            if (so->hub >= 0)
+                h.th[so->aircraft][so->tail] = so->hub;
         }
         /* the day's disruptions */
         for (size_t si = 0; si < s->n_sites; si++) {
@@ -943,6 +962,13 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
                            .site_open = h.open,
                            .tail_free = (const dd_time *const *)h.tf,
                            .tail_hub = (const int32_t *const *)h.th};
+        for (size_t f = 0; f < n; f++) {
+            const dd_sortie *so = &p->sorties[f];
+            if (so->kind != DD_SORTIE_LEG || h.x[so->link].departed != DD_TIME_NONE)
+                continue;
+            fx->stranded += h.x[f].departed != DD_TIME_NONE;
+            fx->paired += h.x[f].departed == DD_TIME_NONE;
+        }
         assert_int_equal(dd_replanner_run_incremental(inc, &x, h.inc), DD_OK);
         fx->out = h.inc;
         check(fx, &x);
@@ -1262,17 +1288,106 @@ static void test_stop_chain_histories(void **state)
     fx->out = saved;
 }
 
-/* The same over generated scenarios (tests/gen) whose plans fly through
- * en-route fuel stops, met and without legs: stops with other terms
- * (overflight caps, hubs with a ramp, crews, several types and sites),
- * every re-plan of random histories verified. */
-static void test_stop_histories_generated(void **state)
+/* The plan flown as planned until half an hour after leg `l` left (so
+ * its onward sortie has not; with `denied`, that one's request is denied
+ * and filed anew for a day later), re-planned in full and incrementally:
+ * each re-plan verified, the onward sortie alone from the via site on the
+ * leg's tail after the landing and the transfer. */
+static void leg_in_flight(fixture *fx, size_t l, bool denied)
 {
-    (void)state;
-    char tmpl[] = "/tmp/dd-replan-stops-XXXXXX";
+    const dd_plan *p = fx->p;
+    const dd_scenario *s = fx->s;
+    size_t n = p->n_sorties, o = (size_t)p->sorties[l].link;
+    dd_time now = p->sorties[l].departure + 30;
+    as_planned(fx, true);
+    dd_time **tf = calloc(s->n_aircraft, sizeof *tf);
+    int32_t **th = calloc(s->n_aircraft, sizeof *th);
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        int32_t most = dd_aircraft_tails_max(&s->aircraft[a]);
+        tf[a] = calloc((size_t)most + 1, sizeof **tf);
+        th[a] = calloc((size_t)most + 1, sizeof **th);
+        for (int32_t k = 0; k < most; k++) {
+            tf[a][k] = INT64_MIN / 4;
+            th[a][k] = s->aircraft[a].home;
+        }
+    }
+    for (size_t f = 0; f < n; f++) { /* in departure order: the tails' last */
+        const dd_sortie *so = &p->sorties[f];
+        if (so->departure >= now)
+            continue;
+        fx->x[f].departed = so->departure;
+        tf[so->aircraft][so->tail] = so->kind == DD_SORTIE_LEG
+                                         ? INT64_MAX / 4 /* at the via site */
+                                         : so->arrival + s->aircraft[so->aircraft].ground_time;
+        if (so->hub >= 0)
+            th[so->aircraft][so->tail] = so->hub;
+    }
+    assert_int_equal(fx->x[o].departed, DD_TIME_NONE);
+    if (denied) {
+        fx->x[o].window_from = p->sorties[o].departure + 1440 - 60;
+        fx->x[o].window_to = fx->x[o].window_from + s->agreement.clearance.validity;
+    }
+    dd_exec_state x = {.now = now,
+                       .sorties = fx->x,
+                       .tail_free = (const dd_time *const *)tf,
+                       .tail_hub = (const int32_t *const *)th};
+    for (int inc = 0; inc < 2; inc++) {
+        dd_replanner *r = NULL;
+        assert_int_equal(dd_replanner_new(p, &r), DD_OK);
+        assert_int_equal(inc ? dd_replanner_run_incremental(r, &x, fx->out)
+                             : dd_replanner_run(r, &x, fx->out),
+                         DD_OK);
+        check(fx, &x);
+        const dd_replan_sortie *on = &fx->out[o];
+        const dd_site *rs = &s->sites[p->sorties[l].site];
+        dd_time g = s->aircraft[p->sorties[l].aircraft].ground_time;
+        assert_int_equal(on->tail, p->sorties[l].tail);
+        assert_true(on->departure >= p->sorties[l].arrival + (rs->via_transfer > g ? rs->via_transfer : g));
+        if (denied)
+            assert_true(on->departure >= fx->x[o].window_from);
+        assert_verified(r, &x, fx->out, fx->exits);
+        dd_replanner_free(r);
+    }
+    for (size_t a = 0; a < s->n_aircraft; a++) {
+        free(tf[a]);
+        free(th[a]);
+    }
+    free(tf);
+    free(th);
+}
+
+/* leg_in_flight for up to four legs of fx's plan, each as planned and
+ * denied; the number of cases. */
+static size_t legs_in_flight(fixture *fx)
+{
+    dd_replan_sortie *out = calloc(fx->p->n_sorties, sizeof *out);
+    dd_replan_sortie *saved = fx->out;
+    fx->out = out;
+    size_t cases = 0;
+    for (size_t l = 0; l < fx->p->n_sorties && cases < 8; l++) {
+        if (fx->p->sorties[l].kind != DD_SORTIE_LEG)
+            continue;
+        leg_in_flight(fx, l, false);
+        leg_in_flight(fx, l, true);
+        cases += 2;
+    }
+    fx->out = saved;
+    free(out);
+    return cases;
+}
+
+/* Random histories of generated scenarios (tests/gen) whose plans are
+ * met and fly through en-route fuel stops without legs (legs false) or
+ * fly legs inside the country (legs true), each re-planned each day,
+ * every re-plan verified; `want` scenarios of the first seeds that are
+ * so. */
+static size_t histories_generated(bool legs_wanted, int want, int days)
+{
+    size_t stranded = 0;
+    char tmpl[] = "/tmp/dd-replan-gen-XXXXXX";
     assert_non_null(mkdtemp(tmpl));
     int tried = 0;
-    for (uint64_t seed = 1; seed <= 1200 && tried < 4; seed++) {
+    for (uint64_t seed = 1; seed <= 1200 && tried < want; seed++) {
         char dir[256], path[300], cmd[300];
         snprintf(dir, sizeof dir, "%s/s%llu", tmpl, (unsigned long long)seed);
         assert_int_equal(mkdir(dir, 0700), 0);
@@ -1294,7 +1409,7 @@ static void test_stop_histories_generated(void **state)
             many |= dd_aircraft_tails_max(&fx.s->aircraft[a]) > 512; /* run_history's arrays */
         /* exit processing may break: the re-plan moves people with their
          * loads to other days (seen on generated seeds; a matter of the
-         * re-plan's people, not of stops, and not fixed here) */
+         * re-plan's people, not of stops or legs, and not fixed here) */
         fx.exits = true;
         /* and so may a hub's people a day: left out; and the order of
          * closure, which the re-plan does not keep (docs/sim.md; seen on
@@ -1304,9 +1419,14 @@ static void test_stop_histories_generated(void **state)
             many |= fx.s->hubs[h].people_per_day >= 0;
         for (size_t i = 0; i < fx.s->n_sites; i++)
             many |= fx.s->sites[i].n_after > 0;
-        if (stops && !legs && !many && fx.p->deadline_met && fx.p->terms_broken == 0) {
+        bool kind = legs_wanted ? legs : stops && !legs;
+        if (kind && !many && fx.p->deadline_met && fx.p->terms_broken == 0) {
             fx.x = calloc(fx.p->n_sorties, sizeof *fx.x);
-            run_history(&fx, seed, 8); /* it points fx.out at its own */
+            run_history(&fx, seed, days); /* it points fx.out at its own */
+            assert_true(!legs || fx.paired > 0);
+            if (legs)
+                stranded += legs_in_flight(&fx);
+            stranded += fx.stranded;
             free(fx.x);
             tried++;
         }
@@ -1316,7 +1436,71 @@ static void test_stop_histories_generated(void **state)
         assert_int_equal(system(cmd), 0);
     }
     rmdir(tmpl);
-    assert_int_equal(tried, 4);
+    assert_int_equal(tried, want);
+    return stranded;
+}
+
+/* Stops with other terms (overflight caps, hubs with a ramp, crews,
+ * several types and sites). */
+static void test_stop_histories_generated(void **state)
+{
+    (void)state;
+    histories_generated(false, 4, 8);
+}
+
+/* Legs inside the country (issue 18) by hand: tests/data/sim/legs (six
+ * legs S2 -> S1 and their onward sorties, S1's own sorties): random
+ * histories, and each leg in flight with its onward sortie on the ground
+ * (as planned, and its request denied), every re-plan verified. */
+static int setup_legs(void **state)
+{
+    *state = fixture_of(DD_SOURCE_DIR "/tests/data/sim/legs/scenario.yaml");
+    return 0;
+}
+
+static void test_leg_histories(void **state)
+{
+    fixture *fx = *state;
+    /* nothing changed since the plan, just before its first departure:
+     * every leg and onward sortie keeps its request, those inside the
+     * lead time too (an onward sortie's window before a new request's
+     * lead time was once given up: in the simulation each re-plan moved
+     * such a pair a day on, and a replication never ended) */
+    as_planned(fx, true);
+    dd_time first = INT64_MAX;
+    for (size_t f = 0; f < fx->p->n_sorties; f++)
+        first = fx->p->sorties[f].departure < first ? fx->p->sorties[f].departure : first;
+    dd_exec_state x0 = {.now = first - 1, .sorties = fx->x};
+    assert_int_equal(dd_replanner_run(fx->r, &x0, fx->out), DD_OK);
+    check(fx, &x0);
+    size_t early = 0;
+    for (size_t f = 0; f < fx->p->n_sorties; f++) {
+        assert_true(fx->out[f].keeps_clearance);
+        early += fx->p->sorties[f].kind == DD_SORTIE_ONWARD &&
+                 fx->p->sorties[f].departure < x0.now + fx->s->agreement.clearance.lead_time;
+    }
+    assert_true(early > 0);
+    assert_true(latest_departure(fx, &x0) <= fx->p->completion);
+    dd_replan_sortie *saved = fx->out;
+    for (uint64_t seed = 1; seed <= 6; seed++)
+        run_history(fx, seed, 12);
+    assert_true(fx->paired > 0);
+    assert_int_equal(run_history(fx, 5, 8), run_history(fx, 5, 8));
+    fx->out = saved;
+    assert_true(legs_in_flight(fx) >= 8);
+}
+
+/* Legs inside the country (issue 18) over random histories: a leg and its
+ * onward sortie placed again together, an onward sortie whose leg has
+ * left placed alone from the via site on the leg's tail, both in full and
+ * incrementally; the verifier judges every re-plan (tails, ramps, caps,
+ * the transfer, the via site open until its last onward sortie). */
+static void test_leg_histories_generated(void **state)
+{
+    (void)state;
+    size_t stranded = histories_generated(true, 6, 10);
+    print_message("onward sorties re-placed after their leg left: %zu\n", stranded);
+    assert_true(stranded > 0);
 }
 
 int main(void)
@@ -1347,6 +1531,8 @@ int main(void)
     const struct CMUnitTest stops[] = {
         cmocka_unit_test(test_stop_histories),
         cmocka_unit_test(test_stop_histories_generated),
+        cmocka_unit_test(test_leg_histories_generated),
+        cmocka_unit_test_setup_teardown(test_leg_histories, setup_legs, teardown),
     };
     const struct CMUnitTest hours[] = {
         cmocka_unit_test(test_stop_hours_histories),

@@ -782,42 +782,84 @@ static void test_disruptions_errors(void **state)
     }
 }
 
-/* Legs inside the country (issue 18) are not re-planned yet: the
- * simulation refuses a plan that has them, and the command says why;
- * a plan through en-route fuel stops it runs. */
-static void test_legs_refused(void **state)
+/* Legs inside the country (issue 18): without disruptions every
+ * replication is the plan (S2 closes with its last leg, S1 with its last
+ * onward sortie); under denials, aborts and closures
+ * (tests/data/sim/legs) every replication ends, following the plan or
+ * re-planning in full or incrementally, the same for any number of
+ * threads, and S1, the via site, closes after S2 in each of them (so at
+ * each quantile). The command runs them; a plan through en-route fuel
+ * stops too. */
+static void test_legs(void **state)
 {
     (void)state;
     dd_scenario *s = load("verify/legs/s.yaml");
     dd_plan *p = plan_of(s);
-    dd_sim_options o;
-    dd_sim_options_init(&o);
-    o.replications = 5;
-    o.threads = 1;
-    dd_sim_result *r = NULL;
-    assert_int_equal(dd_sim_run(p, &o, &r), DD_EINPUT);
-    assert_null(r);
+    dd_sim_result *r = simulate(p, 20, 2, true, false);
+    assert_int_equal(r->p_all_terms.hits, 20);
+    assert_true(r->p10 == p->completion && r->p90 == p->completion);
+    for (size_t si = 0; si < s->n_sites; si++)
+        assert_true(r->sites[si].p50 == p->sites[si].closure);
+    assert_true(p->sites[1].closure < p->sites[0].closure);
+    dd_sim_result_free(r);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    s = load("sim/legs/scenario.yaml");
+    p = plan_of(s);
+    size_t legs = 0;
+    for (size_t i = 0; i < p->n_sorties; i++)
+        legs += p->sorties[i].kind == DD_SORTIE_LEG;
+    assert_true(legs >= 5);
+    for (int policy = 0; policy < 3; policy++) {
+        dd_sim_options o;
+        dd_sim_options_init(&o);
+        o.replications = 400;
+        o.sensitivity = false;
+        o.replan = policy > 0;
+        o.replan_incremental = policy == 2;
+        dd_sim_result *r1 = NULL, *r3 = NULL;
+        o.threads = 1;
+        assert_int_equal(dd_sim_run(p, &o, &r1), DD_OK);
+        o.threads = 3;
+        assert_int_equal(dd_sim_run(p, &o, &r3), DD_OK);
+        assert_int_equal(r1->never, 0);
+        assert_true(r1->mean_denials > 1 && r1->mean_aborts > 0.5);
+        if (policy > 0)
+            assert_true(r1->mean_replans > 1);
+        assert_int_equal(r1->p_deadline.hits, r3->p_deadline.hits);
+        assert_true(r1->p50 == r3->p50 && r1->p90 == r3->p90);
+        assert_true(r1->sites[1].p10 < r1->sites[0].p10);
+        assert_true(r1->sites[1].p50 < r1->sites[0].p50);
+        assert_true(r1->sites[1].p90 < r1->sites[0].p90);
+        dd_sim_result_free(r1);
+        dd_sim_result_free(r3);
+    }
     dd_plan_free(p);
     dd_scenario_free(s);
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "%s simulate %s/verify/legs/s.yaml --replications 5 --threads 1 2>&1", DD_CLI,
-             DATA);
+             "%s simulate %s/sim/legs/scenario.yaml --replications 50 --threads 1 "
+             "--no-sensitivity --replan incremental 2>&1",
+             DD_CLI, DATA);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
-    char buf[4096];
+    char buf[8192];
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     buf[n] = 0;
     int rc = pclose(f);
-    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
-    assert_string_equal(buf, "drawdown simulate: the plan flies legs inside the country (sites "
-                             "with via), which the simulation does not re-plan yet\n");
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+    assert_non_null(strstr(buf, "re-plans"));
     /* en-route fuel stops are re-planned: every sortie of
      * tests/data/plan/stopsmany flies through one */
     s = load("plan/stopsmany/scenario.yaml");
     p = plan_of(s);
     for (size_t i = 0; i < p->n_sorties; i++)
         assert_true(p->sorties[i].stop > 0);
+    dd_sim_options o;
+    dd_sim_options_init(&o);
+    o.replications = 5;
+    o.threads = 1;
+    r = NULL;
     assert_int_equal(dd_sim_run(p, &o, &r), DD_OK);
     assert_non_null(r);
     dd_sim_result_free(r);
@@ -994,7 +1036,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic_one),
-        cmocka_unit_test(test_legs_refused),
+        cmocka_unit_test(test_legs),
         cmocka_unit_test(test_deterministic_zero),
         cmocka_unit_test(test_denial_known_answer),
         cmocka_unit_test(test_threads_reproducible),

@@ -601,6 +601,9 @@ static void test_legs(void **state)
         {"legs/s-crew.yaml", "legs/plan.json", NULL, NULL, NULL, 4, DD_V_CREW, 3, "S1",
          "sortie 3: the BIG crew is on duty 13h 12m (ferry, ground time, the leg inside the "
          "country, transfer, the onward leg), longer than its basic duty day of 12h 0m"},
+        /* the crew rests at the via site: two duties of 6h 42m and 6h 30m */
+        {"legs/s-crew-rest.yaml", "legs/plan.json", NULL, NULL, NULL, 0, DD_V_COUNT, 0, NULL,
+         NULL},
     };
     run_edit_cases(cases, sizeof cases / sizeof cases[0]);
 }

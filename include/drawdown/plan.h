@@ -334,8 +334,9 @@ typedef struct dd_replan_sortie {
 
 typedef struct dd_replanner dd_replanner;
 
-/* DD_EINPUT for a base plan with legs inside the country (issue 18):
- * they are not re-planned yet (simulate and status refuse such plans). */
+/* A base plan with legs inside the country (issue 18) is re-planned: a
+ * leg on the ground with its onward sortie, an onward sortie whose leg
+ * has left alone from the via site on the leg's tail (docs/sim.md). */
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out);
 void dd_replanner_free(dd_replanner *r);
 /* out: one entry per sortie of the base plan (departed ones: carries as

@@ -13,9 +13,8 @@
  * Reproducible: replication i draws from its own stream
  * dd_rng_seed(seed, i), so results do not depend on the thread count.
  *
- * DD_EINPUT for a plan with legs inside the country (sites with via) or
- * sorties through en-route fuel stops:
- * they are not re-planned yet.
+ * Plans with legs inside the country (sites with via) and through
+ * en-route fuel stops are simulated and re-planned (docs/sim.md).
  *
  * Ownership: dd_sim_run allocates *out, freed with dd_sim_result_free. The
  * result borrows the plan (and its scenario), which must outlive it. The

@@ -220,9 +220,6 @@ static int simulate_run(const char *path, const char *out, bool json,
             fprintf(stderr,
                     "drawdown simulate: checkpoint folder %s cannot be made, read or written\n",
                     so.checkpoint_dir);
-        else if (st == DD_EINPUT && root)
-            fprintf(stderr, "drawdown simulate: the plan flies legs inside the country (sites "
-                            "with via), which the simulation does not re-plan yet\n");
         else if (!wrote && root)
             dd__cli_status_error("simulate", st);
         code = dd__cli_exit_for(st);

@@ -614,15 +614,9 @@ int dd__cmd_status(int argc, char **argv)
     dd_diags_fini(&d);
     if (rc == DD_OK)
         rc = dd_track_status_compute(o.p, ev, at, &st, out || accept ? &np : NULL);
-    bool legs = false; /* legs inside the country: not re-planned yet */
-    for (size_t i = 0; i < o.p->n_sorties; i++)
-        legs |= o.p->sorties[i].kind != DD_SORTIE_OUT;
     if (rc == DD_OK)
         rc = json ? dd_track_status_write_json(o.p, st, text)
                   : dd_track_status_write_text(o.p, st, all, text);
-    else if (rc == DD_EINPUT && legs)
-        fprintf(stderr, "drawdown status: the plan flies legs inside the country (sites with "
-                        "via), which re-planning does not handle yet\n");
     else
         fprintf(stderr, "drawdown status: %s\n", dd_status_str(rc));
     /* the new plan's verdict is verified before it is handed on */

@@ -1703,6 +1703,11 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
         return 0;
     dd_time g = s->aircraft[rq->aircraft].ground_time;
     dd_time first = o->land + (r->via_transfer > g ? r->via_transfer : g);
+    if (st->onward.from > first) {
+        if (st->onward.from - first > WAIT_MAX)
+            return 0; /* a later leg waits less at the via site */
+        first = st->onward.from;
+    }
     first = (first + STEP - 1) / STEP * STEP;
     capset site_caps = capset_of(x->caps, x->n_caps, x->caps_base, tm->site_cap[v]);
     capset country_caps = capset_of(ct->caps, ct->n_caps, ct->caps_base, tm->country_cap);
@@ -1713,7 +1718,8 @@ static int plan_onward(dd__state *st, const dd__request *rq, const dd_loadplan *
         return -2;
     int ok = 0;
     for (dd_time d = first; d <= first + WAIT_MAX && ok == 0; d += STEP)
-        ok = onward_at(st, &rv, lp, &site_caps, &country_caps, d, o);
+        if (st->onward.keep_to == 0 || d <= st->onward.keep_to || d >= st->onward.anew)
+            ok = onward_at(st, &rv, lp, &site_caps, &country_caps, d, o);
     (void)day_add(&st->country, day, -1); /* giving back never allocates */
     return ok;
 }
@@ -1775,9 +1781,11 @@ static bool legs_ok(const dd__state *st, const dd__request *rq, const onward *on
 }
 
 /* Book a leg and its onward sortie's crews (one duty from the leg's ferry
- * to the onward landing, then rest) and the tail's flying (each on the
- * host day it leaves). */
-static dd_status book_leg_crew(dd__state *st, const dd_sortie *leg, const dd_sortie *on)
+ * to the onward landing, then rest; two when the aircraft stands at the
+ * via site a crew's rest and its ground time: the crew rests there) and
+ * the tail's flying (each on the host day it leaves). */
+static dd_status book_leg_crew(dd__state *st, const dd_sortie *leg, const dd_sortie *on,
+                               bool crews)
 {
     const dd_aircraft *ac = &st->s->aircraft[leg->aircraft];
     int32_t a = leg->aircraft;
@@ -1788,12 +1796,23 @@ static dd_status book_leg_crew(dd__state *st, const dd_sortie *leg, const dd_sor
          !day_add(&st->fly[a][leg->tail], dd__state_day(st, on->departure),
                   (int32_t)(on->arrival - on->departure))))
         return DD_ENOMEM;
-    if (ac->crews < 0)
+    if (ac->crews < 0 || !crews)
         return DD_OK;
-    int32_t need = dd_aircraft_crews_for(ac, on->arrival - leg->ferry_departure);
+    /* one duty, or two when the crew rests at the via site (an onward
+     * sortie a re-plan moves a day on) */
+    dd_time from = leg->ferry_departure, split = on->departure - ac->ground_time;
+    if (split - leg->arrival >= ac->crew_rest) {
+        int32_t need = dd_aircraft_crews_for(ac, leg->arrival - from);
+        dd_time to = leg->arrival + ac->crew_rest;
+        if (ivset_add(st->s, &st->crew[a], from, to > from ? to : from + 1,
+                      need < 1 ? 2 : need) != DD_OK)
+            return DD_ENOMEM;
+        from = split;
+    }
+    int32_t need = dd_aircraft_crews_for(ac, on->arrival - from);
     if (need < 1)
         need = 2;
-    dd_time from = leg->ferry_departure, to = on->arrival + ac->crew_rest;
+    dd_time to = on->arrival + ac->crew_rest;
     return ivset_add(st->s, &st->crew[a], from, to > from ? to : from + 1, need);
 }
 
@@ -1838,7 +1857,7 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
         out->acl_kg = route_acl(s, rq->aircraft, on->via, on->hub, &on->rt);
     tl->hub = on->hub;
     tl->free_at = out->arrival + ac->ground_time;
-    if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out) != DD_OK)
+    if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out, true) != DD_OK)
         return DD_ENOMEM;
     if (book_hub(st, leg, ac->ground_time) != DD_OK ||
         book_hub(st, out, ac->ground_time) != DD_OK)
@@ -1854,6 +1873,88 @@ bool dd__hubs_vary(const dd__state *st, const dd__request *rq)
         v = s->hubs[h].mog >= 0 || st->terms->hub_people[h] == 0 ||
             (rq->load < 0 && st->terms->hub_people[h] >= 0);
     return v;
+}
+
+dd_status dd__state_book_flown_leg(dd__state *st, const dd_sortie *leg, const dd_sortie *on,
+                                   bool crews)
+{
+    const dd_aircraft *ac = &st->s->aircraft[leg->aircraft];
+    if ((ac->crews >= 0 || ac->utilisation > 0) && leg->tail >= 0 &&
+        leg->tail < st->n_tails[leg->aircraft] && book_leg_crew(st, leg, on, crews) != DD_OK)
+        return DD_ENOMEM;
+    if (route_books(st->s) && book_hub(st, on, ac->ground_time) != DD_OK)
+        return DD_ENOMEM;
+    return DD_OK;
+}
+
+/* Can the crew of `leg` fly its onward sortie leaving at d and landing
+ * at `arr`: one duty from the leg's ferry within the duty day, or a rest
+ * at the via site between them (book_leg_crew)? */
+static bool onward_duty_ok(const dd__state *st, const dd_sortie *leg, dd_time d, dd_time arr)
+{
+    const dd_aircraft *ac = &st->s->aircraft[leg->aircraft];
+    return ac->crews < 0 || d - ac->ground_time - leg->arrival >= ac->crew_rest ||
+           dd_aircraft_crews_for(ac, arr - leg->ferry_departure) >= 1;
+}
+
+/* The first departure of a stranded onward sortie (below) from t on that
+ * its crew can fly: 1 found (o set), -1 never. */
+static int onward_first(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                        const dd_sortie *leg, dd_time t, onward *o)
+{
+    const dd_scenario *s = st->s;
+    const dd__terms *tm = st->terms;
+    const dd_site *x = &s->sites[rq->site];
+    const dd_clearance_terms *ct = &s->agreement.clearance;
+    capset site_caps = capset_of(x->caps, x->n_caps, x->caps_base, tm->site_cap[rq->site]);
+    capset country_caps = capset_of(ct->caps, ct->n_caps, ct->caps_base, tm->country_cap);
+    for (int iter = 0; iter < 200000 && t <= rq->latest; iter++, t += STEP) {
+        int ok = onward_at(st, rq, lp, &site_caps, &country_caps, t, o);
+        if (ok < 0 || (ok > 0 && onward_duty_ok(st, leg, t, t + o->out_min)))
+            return ok;
+    }
+    return -1;
+}
+
+dd_status dd__place_onward(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                           const dd_sortie *leg)
+{
+    const dd_scenario *s = st->s;
+    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
+    const dd_site *r = &s->sites[leg->site];
+    if (st->terms->site_cap[rq->site] == 0 || st->terms->country_cap == 0 || leg->tail < 0 ||
+        leg->tail >= st->n_tails[rq->aircraft])
+        return DD_EINFEASIBLE;
+    dd_time g = ac->ground_time;
+    onward o = {.via = rq->site, .land = leg->arrival};
+    dd_time t = o.land + (r->via_transfer > g ? r->via_transfer : g);
+    if (rq->ready != DD_TIME_NONE && rq->ready > t)
+        t = rq->ready;
+    t = (t + STEP - 1) / STEP * STEP;
+    if (onward_first(st, rq, lp, leg, t, &o) < 0)
+        return DD_EINFEASIBLE;
+    dd_sortie *sv = dd__grow(st->sorties, &st->cap_sorties, st->n_sorties, 64, sizeof *sv);
+    if (!sv)
+        return DD_ENOMEM;
+    st->sorties = sv;
+    if (book_ground(st, rq->site, dd_scenario_day(s, o.dep), o.land, o.dep, ac->klass) != DD_OK)
+        return DD_ENOMEM;
+    dd_sortie *out = &sv[st->n_sorties++];
+    *out = (dd_sortie){.aircraft = rq->aircraft, .tail = leg->tail, .site = rq->site,
+                       .hub = o.hub, .ferry_from = -1, .ferry_departure = o.land,
+                       .arrival_at_site = o.land, .departure = o.dep,
+                       .arrival = o.dep + o.out_min, .clearance = -1, .load = -1,
+                       .kind = DD_SORTIE_ONWARD, .to_site = -1, .link = -1};
+    out->acl_kg = floor(dd_aircraft_acl(ac, dd__hub_distance(s, rq->site, o.hub)));
+    set_stop(out, &o.rt); /* through en-route fuel stops */
+    if (o.rt.stop > 0)
+        out->acl_kg = route_acl(s, rq->aircraft, rq->site, o.hub, &o.rt);
+    dd__tail *tl = &st->tails[rq->aircraft][leg->tail];
+    tl->hub = o.hub;
+    tl->free_at = out->arrival + g;
+    if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out, true) != DD_OK)
+        return DD_ENOMEM;
+    return book_hub(st, out, g);
 }
 
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,

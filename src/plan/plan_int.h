@@ -112,6 +112,13 @@ typedef struct dd__state {
     void (*tail_view)(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
                       int32_t out_min, dd__tail *view);
     void *tail_view_ctx;
+    /* a re-plan's bounds on the onward sortie of the next leg placed
+     * (legs inside the country): it leaves from `from`, up to `keep_to`
+     * (the end of the window its request holds) or from `anew` on (a new
+     * request's lead time from now); keep_to 0: no gap; all 0: none */
+    struct {
+        dd_time from, keep_to, anew;
+    } onward;
 } dd__state;
 
 /* t - floor(t / 1440) * 1440 and floor(t / 1440), for t of either sign */
@@ -200,6 +207,24 @@ dd_status dd__state_book_flown(dd__state *st, const dd_sortie *so, bool crews);
 /* One crew of type a busy (on duty, resting, fallen out) over [from, to):
  * a re-plan's crews as they are (dd_exec_state.crew_free). DD_ENOMEM. */
 dd_status dd__state_book_crew_busy(dd__state *st, int32_t a, dd_time from, dd_time to);
+
+/* A leg inside the country and its onward sortie that have both flown
+ * (a re-plan's): their crews as one duty, the tail's flying, the onward
+ * sortie's route, as dd__place books them. DD_ENOMEM. */
+dd_status dd__state_book_flown_leg(dd__state *st, const dd_sortie *leg, const dd_sortie *on,
+                                   bool crews);
+
+/* The onward sortie of a leg that has flown (`leg`, as flown: its tail,
+ * its landing at the via site) and whose onward sortie has not: placed
+ * alone from the via site rq->site on the leg's tail, at the first
+ * departure from the landing plus the remote site's via_transfer (and
+ * the ground time), rq->ready, up to rq->latest, that the via site's
+ * caps, hours and ramp and a destination allow; rq->load is what the leg
+ * carries. The leg's crew flies on (one duty, booked here with the leg's
+ * flying); the tail is free after it. Appended to st->sorties
+ * (DD_SORTIE_ONWARD, link -1). DD_EINFEASIBLE: none; DD_ENOMEM. */
+dd_status dd__place_onward(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                           const dd_sortie *leg);
 
 /* Count a sortie that has already left on day `day` of `site` against
  * the daily caps. */

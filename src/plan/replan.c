@@ -43,16 +43,14 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     *out = NULL;
     if (!base)
         return DD_EARG;
-    /* legs inside the country (issue 18) are not re-planned yet: a leg
-     * flown and its onward sortie not is a state this replanner does not
-     * model (en-route fuel stops are: their times move with the
-     * departure, their ramps and clearances are booked) */
-    for (size_t i = 0; i < base->n_sorties; i++)
-        if (base->sorties[i].kind != DD_SORTIE_OUT)
-            return DD_EINPUT;
     dd_replanner *r = calloc(1, sizeof *r);
     if (!r)
         return DD_ENOMEM;
+    /* legs inside the country (issue 18): a leg and its onward sortie are
+     * placed again together, an onward sortie whose leg has flown alone
+     * from the via site (place_stranded) */
+    for (size_t i = 0; i < base->n_sorties; i++)
+        r->has_legs |= base->sorties[i].kind != DD_SORTIE_OUT;
     r->base = base;
     r->n = base->n_sorties;
     size_t n = r->n ? r->n : 1;
@@ -80,12 +78,14 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
-         * security element that stays to the end */
+         * security element that stays to the end (a via site's onward
+         * sorties carry no people of its own) */
         for (size_t i = 0; i < base->scenario->n_sites; i++)
             r->site_last[i] = INT64_MIN;
         for (size_t f = 0; f < r->n; f++)
-            r->site_last[base->sorties[f].site] =
-                max_t(r->site_last[base->sorties[f].site], base->sorties[f].departure);
+            if (base->sorties[f].kind != DD_SORTIE_ONWARD)
+                r->site_last[base->sorties[f].site] =
+                    max_t(r->site_last[base->sorties[f].site], base->sorties[f].departure);
         for (size_t f = 0; f < r->n; f++) {
             if (base->sorties[f].departure != r->site_last[base->sorties[f].site])
                 continue;
@@ -210,7 +210,10 @@ static dd__rkey rkey_of(const sort_ctx *c, size_t a)
         r.k[2] = sa->departure;
     } else {
         const dd_scenario *s = c->p->scenario;
-        int64_t flags = c->sec_slot && c->sec_slot[a] ? 2 : 0;
+        /* the security leaves last: its loads after all others, a via
+         * site's after the last legs to it (it stays open for them) */
+        bool sec = c->sec_slot && c->sec_slot[a];
+        int64_t flags = sec ? 4 + (sa->kind != DD_SORTIE_LEG ? 2 : 0) : 0;
         if (c->windows_first && c->latest[a] == INT64_MAX)
             flags |= 1;
         r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
@@ -284,6 +287,14 @@ static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
         v[i] = buf[i].i;
 }
 
+/* Sortie f of the base plan as it flew: moved to when it left. */
+static dd_sortie flown_as(const dd_plan *p, const dd_exec_state *x, size_t f)
+{
+    dd_sortie so = p->sorties[f];
+    shift_sortie(&so, x->sorties[f].departed - so.departure);
+    return so;
+}
+
 /* The state before placement: caps in force, the days the sorties that
  * have left count against, the tails where and when they are free. */
 dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x)
@@ -316,12 +327,20 @@ dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t 
                             dd__state_day(st, x->sorties[f].departed)) != DD_OK)
         return DD_ENOMEM;
     /* what it flew books its crew (duty and rest) and its tail's hours,
-     * as planned but moved to when it left */
-    *flown_out = p->sorties[f];
-    shift_sortie(flown_out, x->sorties[f].departed - flown_out->departure);
-    /* its crew not when the state says where each crew of the type is */
-    int32_t a = flown_out->aircraft;
-    return dd__state_book_flown(st, flown_out, !(x->crew_free && x->crew_free[a]));
+     * as planned but moved to when it left; its crew not when the state
+     * says where each crew of the type is; a leg's with its onward sortie
+     * (one duty), here or when that one is placed (place_stranded) */
+    const dd_sortie *b = &p->sorties[f];
+    *flown_out = flown_as(p, x, f);
+    bool crews = !(x->crew_free && x->crew_free[b->aircraft]);
+    if (b->kind == DD_SORTIE_LEG)
+        return DD_OK;
+    if (b->kind == DD_SORTIE_ONWARD && x->sorties[b->link].departed != DD_TIME_NONE) {
+        dd_sortie leg = flown_as(p, x, (size_t)b->link);
+        flown_out->ferry_departure = flown_out->arrival_at_site = leg.arrival;
+        return dd__state_book_flown_leg(st, &leg, flown_out, crews);
+    }
+    return dd__state_book_flown(st, flown_out, crews);
 }
 
 void dd__replan_now(dd_replanner *r, const dd_exec_state *x)
@@ -373,7 +392,10 @@ static bool routes_carry(const dd_replanner *r, const dd_exec_state *x, size_t k
     const dd_plan *p = r->base;
     for (size_t i = 0; i < k; i++) {
         const dd_sortie *so = &r->st.sorties[r->placed[r->cont[i]]];
-        if (p->sorties[x->sorties[r->slot[i]].carries].weight_kg > so->acl_kg)
+        double acl = so->acl_kg;
+        if (so->kind == DD_SORTIE_LEG && r->st.sorties[so->link].acl_kg < acl)
+            acl = r->st.sorties[so->link].acl_kg; /* and on from the via site */
+        if (p->sorties[x->sorties[r->slot[i]].carries].weight_kg > acl)
             return false;
     }
     return true;
@@ -389,6 +411,111 @@ static dd_status pass_state(dd_replanner *r, const dd_exec_state *x)
     dd_status rc = dd__replan_reset(r, x);
     return rc == DD_OK && r->hold ? dd__replan_hold(r) : rc;
 }
+
+/* Does an onward sortie placed at `dep` keep the window its request
+ * holds? */
+static bool keeps_window(const dd_exec_sortie *e, dd_time dep)
+{
+    return e->window_from != DD_TIME_NONE && e->window_to != DD_TIME_NONE &&
+           dep >= e->window_from && dep <= e->window_to;
+}
+
+/* The departures for onward sortie o placed with its leg (st->onward):
+ * inside the window its request holds, or a new request's lead time from
+ * now on; the via site open, and itself ready (an aborted aircraft's
+ * wait). */
+static void onward_bounds(dd_replanner *r, const dd_exec_state *x, size_t o)
+{
+    const dd_exec_sortie *e = &x->sorties[o];
+    dd_time soon = x->now + max_t(r->terms.lead_time, 0), t = soon, keep_to = 0;
+    if (e->window_from != DD_TIME_NONE && e->window_to != DD_TIME_NONE &&
+        e->window_to >= x->now && e->window_to >= e->window_from) {
+        t = e->window_from;
+        keep_to = e->window_to;
+    }
+    int32_t via = r->base->sorties[o].site;
+    if (x->site_open && x->site_open[via] != DD_TIME_NONE)
+        t = max_t(t, x->site_open[via]);
+    t = e->ready == DD_TIME_NONE ? t : max_t(t, e->ready);
+    r->st.onward.from = max_t(t, 1); /* (0: no bound) */
+    r->st.onward.keep_to = keep_to;
+    r->st.onward.anew = soon;
+}
+
+/* Slot o (an onward sortie) placed as the state's record k. */
+static void onward_out(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t o,
+                       size_t k)
+{
+    const dd_sortie *on = &r->st.sorties[k];
+    r->placed[o] = (int32_t)k;
+    out[o] = (dd_replan_sortie){x->sorties[o].carries,
+                                on->departure,
+                                on->tail,
+                                keeps_window(&x->sorties[o], on->departure),
+                                dd_scenario_day(r->base->scenario, on->departure),
+                                on->hub,
+                                on->arrival};
+    /* the via site stays open until its last onward sortie */
+    r->site_last[on->site] = max_t(r->site_last[on->site], on->departure);
+}
+
+/* Slot f just placed: its record in the state (a leg's, with its onward
+ * sortie after it: that slot placed too). */
+static const dd_sortie *placed_at(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                                  size_t f)
+{
+    size_t k = r->st.n_sorties - 1;
+    if (r->base->sorties[f].kind == DD_SORTIE_LEG) {
+        onward_out(r, x, out, (size_t)r->base->sorties[f].link, k);
+        k--;
+    }
+    r->placed[f] = (int32_t)k;
+    return &r->st.sorties[k];
+}
+
+/* The onward sorties still on the ground: each whose leg has flown is
+ * placed first, alone, on the leg's tail from the via site where what the
+ * leg carried now waits (in the window it holds if it still can); the
+ * others are placed with their leg. */
+static dd_status place_stranded(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    dd_time lead = max_t(r->terms.lead_time, 0);
+    for (size_t o = 0; o < r->n; o++) {
+        const dd_sortie *b = &p->sorties[o];
+        const dd_exec_sortie *e = &x->sorties[o];
+        if (b->kind != DD_SORTIE_ONWARD || e->departed != DD_TIME_NONE)
+            continue;
+        out[o] = (dd_replan_sortie){e->carries, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
+        r->placed[o] = -1;
+        size_t l = (size_t)b->link;
+        if (x->sorties[l].departed == DD_TIME_NONE)
+            continue;
+        dd_sortie leg = flown_as(p, x, l);
+        dd_time early = max_t(e->ready == DD_TIME_NONE ? x->now : e->ready, x->now);
+        if (x->site_open && x->site_open[b->site] != DD_TIME_NONE)
+            early = max_t(early, x->site_open[b->site]);
+        dd__request rq = {b->site, b->aircraft, p->sorties[x->sorties[l].carries].load,
+                          max_t(early, e->window_from), 0, e->window_to};
+        dd_status rc = DD_EINFEASIBLE;
+        if (e->window_from != DD_TIME_NONE && e->window_to != DD_TIME_NONE &&
+            e->window_to >= early)
+            rc = dd__place_onward(&r->st, &rq, p->loads, &leg);
+        if (rc == DD_EINFEASIBLE) {
+            rq.ready = max_t(early, x->now + lead);
+            rq.latest = INT64_MAX;
+            rc = dd__place_onward(&r->st, &rq, p->loads, &leg);
+        }
+        if (rc == DD_EINFEASIBLE)
+            continue;
+        if (rc != DD_OK)
+            return rc;
+        onward_out(r, x, out, o, r->st.n_sorties - 1);
+    }
+    return DD_OK;
+}
+
+static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out);
 
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
  * steps 2 and 3 of docs/sim.md. */
@@ -440,6 +567,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
                                     DD_TIME_NONE};
         r->placed[f] = -1;
     }
+    if (r->has_legs && (rc = place_stranded(r, x, out)) != DD_OK)
+        return rc;
     merge_sort(&sc, r->cont, tmp, m);
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
@@ -453,6 +582,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         bool keeps = rq.latest != INT64_MAX && rq.ready <= rq.latest;
         if (!keeps)
             rq.latest = INT64_MAX;
+        if (p->sorties[f].kind == DD_SORTIE_LEG)
+            onward_bounds(r, x, (size_t)p->sorties[f].link);
         rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
@@ -464,14 +595,14 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             rq.latest = INT64_MAX;
             rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
         }
+        st->onward.from = st->onward.keep_to = st->onward.anew = 0;
         dd_replan_sortie *o = &out[f];
         o->carries = c;
         if (rc == DD_EINFEASIBLE)
             continue;
         if (rc != DD_OK)
             return rc;
-        r->placed[f] = (int32_t)(st->n_sorties - 1);
-        const dd_sortie *so = &st->sorties[st->n_sorties - 1];
+        const dd_sortie *so = placed_at(r, x, out, f);
         if (!r->sec_slot[f])
             r->site_last[site] = max_t(r->site_last[site], so->departure);
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
@@ -505,8 +636,16 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         r->give[f] = (int32_t)r->slot[i];
         out[f].carries = x->sorties[r->slot[i]].carries;
     }
-    /* the score: each site's last departure against its closing date, the
-     * last of all against the deadline */
+    *sc_out = score_of(r, x, out);
+    return DD_OK;
+}
+
+/* The score of a placement (out): each site's last departure against its
+ * closing date, the last of all against the deadline. */
+static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    const dd_scenario *s = r->base->scenario;
+    const dd_plan *p = r->base;
     score q = {0, 0, 0, INT64_MIN};
     dd_time *last = r->site_last;
     for (size_t i = 0; i < s->n_sites; i++)
@@ -536,8 +675,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         q.missed++;
         q.late += q.end - s->agreement.deadline;
     }
-    *sc_out = q;
-    return DD_OK;
+    return q;
 }
 
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
@@ -578,6 +716,13 @@ void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m)
         if (r->prev_ok[f])
             r->prev[f] = r->st.sorties[r->placed[f]];
     }
+    for (size_t f = 0; r->has_legs && f < r->n; f++) {
+        if (r->base->sorties[f].kind != DD_SORTIE_ONWARD || x->sorties[f].departed != DD_TIME_NONE)
+            continue;
+        r->prev_ok[f] = r->placed[f] >= 0;
+        if (r->prev_ok[f])
+            r->prev[f] = r->st.sorties[r->placed[f]];
+    }
     for (size_t i = 0; i < s->n_sites; i++)
         r->prev_site_cap[i] = r->terms.site_cap[i];
     r->prev_country_cap = r->terms.country_cap;
@@ -602,8 +747,12 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         r->placed[f] = -1;
         r->src[f] = (int32_t)f;
-        if (x->sorties[f].departed == DD_TIME_NONE)
-            r->slot[m++] = f;
+        /* an onward sortie is placed with its leg, or alone when that has
+         * flown (place_stranded): not a slot of its own */
+        const dd_sortie *b = &r->base->sorties[f];
+        if (x->sorties[f].departed == DD_TIME_NONE && b->kind != DD_SORTIE_ONWARD &&
+            (b->kind != DD_SORTIE_LEG || x->sorties[b->link].departed == DD_TIME_NONE))
+            r->slot[m++] = f; /* (a leg whose onward sortie has left is not) */
     }
     /* the caps in force */
     for (size_t i = 0; i < s->n_sites; i++)
@@ -706,6 +855,30 @@ static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
     return DD_OK;
 }
 
+/* Does slot f fly in the re-plan: it has left, or the run placed it? */
+static bool slot_flies(const dd_replanner *r, const dd_exec_state *x,
+                       const dd_replan_sortie *out, size_t f)
+{
+    return x->sorties[f].departed != DD_TIME_NONE ||
+           (out[f].departure != DD_TIME_NONE && r->prev_ok[f]);
+}
+
+/* The new plan's legs and onward sorties linked by their index in it
+ * (newslot: per slot of the base plan); an onward sortie that has left
+ * after its leg stood at the via site from the leg's landing as flown. */
+static void link_legs(dd_plan *p, const int32_t *newslot, const bool *left)
+{
+    for (size_t k = 0; k < p->n_sorties; k++) {
+        dd_sortie *so = &p->sorties[k];
+        if (so->kind == DD_SORTIE_OUT)
+            continue;
+        so->link = newslot[so->link];
+        if (so->kind != DD_SORTIE_ONWARD || !left[k] || so->link < 0 || !left[so->link])
+            continue;
+        so->ferry_departure = so->arrival_at_site = p->sorties[so->link].arrival;
+    }
+}
+
 typedef struct tail_ev {
     int32_t aircraft, tail;
     dd_time dep;
@@ -743,8 +916,8 @@ static dd_status fix_ferries(dd_plan *p, const bool *left)
         if (!left[v[i].k])
             continue; /* placed again from where the tail is */
         int32_t from = first ? s->aircraft[so->aircraft].home : p->sorties[v[i - 1].k].hub;
-        if (from == so->ferry_from)
-            continue;
+        if (from == so->ferry_from || from < 0 || so->kind == DD_SORTIE_ONWARD)
+            continue; /* (an onward sortie has no ferry: after its leg) */
         const dd_aircraft *a = &s->aircraft[so->aircraft];
         so->ferry_from = from;
         so->ferry_departure =
@@ -765,7 +938,8 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     const dd_scenario *s = b->scenario;
     size_t n = r->n;
     dd_plan *p = dd__plan_new(s);
-    int32_t *newidx = malloc((n ? n : 1) * sizeof *newidx);
+    int32_t *newidx = malloc(2 * (n ? n : 1) * sizeof *newidx);
+    int32_t *newslot = newidx + n; /* per slot: its sortie in the new plan */
     bool *left = calloc(n ? n : 1, sizeof *left);
     if (p)
         p->sorties = calloc(n ? n : 1, sizeof *p->sorties);
@@ -788,10 +962,15 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     memcpy(p->cargo_ready, b->cargo_ready, s->n_cargo * sizeof *p->cargo_ready);
     dd_status st = DD_OK;
     for (size_t f = 0; f < n; f++)
-        newidx[f] = -1;
+        newidx[f] = newslot[f] = -1;
     for (size_t f = 0; f < n && st == DD_OK; f++) {
         int32_t c;
         dd_sortie so;
+        const dd_sortie *bf = &b->sorties[f];
+        if (bf->kind == DD_SORTIE_LEG && !slot_flies(r, x, out, (size_t)bf->link))
+            continue; /* a leg goes with its onward sortie */
+        if (bf->kind == DD_SORTIE_ONWARD && newslot[bf->link] < 0)
+            continue; /* left before its leg, which has not (recorded so) */
         st = slot_sortie(r, x, out, f, &so, &c);
         if (st == DD_EINFEASIBLE) {
             st = DD_OK; /* left out: what it carries does not leave */
@@ -799,7 +978,8 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
         }
         if (st != DD_OK)
             break;
-        newidx[c] = (int32_t)p->n_sorties;
+        newidx[c] = newslot[f] = (int32_t)p->n_sorties;
+        so.link = bf->link; /* a slot for now (set below) */
         left[p->n_sorties] = x->sorties[f].departed != DD_TIME_NONE;
         if (!left[p->n_sorties] && so.n_ferry_pax) {
             /* a ferry leg not flown yet may now land after the departures
@@ -835,6 +1015,8 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
         }
         p->movements[p->n_movements++] = mv;
     }
+    if (st == DD_OK && r->has_legs)
+        link_legs(p, newslot, left);
     free(newidx);
     if (st == DD_OK)
         st = fix_ferries(p, left);

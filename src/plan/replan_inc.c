@@ -860,6 +860,11 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     bool closed = false;
     for (size_t h = 0; x->hub_closed_to && h < s->n_hubs; h++)
         closed |= x->hub_closed_to[h] != DD_TIME_NONE;
+    /* legs inside the country: each run places them all again, a leg with
+     * its onward sortie (the tails' timelines and the kept state hold
+     * single sorties) */
+    if (r->has_legs)
+        return dd__replan_full(r, x, out, m);
     memcpy(r->ground, r->slot, m * sizeof *r->ground);
     r->n_kept_ground = m;
     if (!r->have_prev || x->keep_clearances || x->now < r->prev_now || !same_caps || closed)

@@ -112,6 +112,7 @@ struct dd_replanner {
     size_t *grp_cnt, *grp_off, *grp_n; /* per site and type (swap_overdue) */
     dd__replan_need *cand;             /* n of them */
     size_t *over;                      /* n of them */
+    bool has_legs;       /* the base plan flies legs inside the country */
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };

@@ -46,6 +46,7 @@ struct dd__sim_scratch {
     int *status;
     dd_time *target, *win_from, *win_to, *departed, *job_ready;
     int32_t *held_tail;
+    int32_t *flew_tail; /* per flight that left: its tail (a leg's onward sortie flies it on) */
     int32_t *req_day;
     uint16_t *gen; /* bumped at each re-filing: older events are stale */
     dd_time *task_end, *task_shift, *grp_rel;
@@ -154,6 +155,7 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->departed, nf);
     ALLOC(w->job_ready, nf);
     ALLOC(w->held_tail, nf);
+    ALLOC(w->flew_tail, nf);
     ALLOC(w->req_day, nf);
     ALLOC(w->gen, nf);
     ALLOC(w->task_end, s->n_tasks);
@@ -216,7 +218,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
         return;
     void *ptrs[] = {w->job,        w->status,      w->target,
                     w->win_from,   w->win_to,     w->departed,   w->job_ready,
-                    w->held_tail,  w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
+                    w->held_tail,  w->flew_tail, w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
@@ -501,7 +503,7 @@ static void replan(ctx *c, dd_time now)
             const dd__sim_flight *fl = &m->flights[f];
             dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
                          fl->position;
-            if (tf > e->ready)
+            if (tf > e->ready && tf < INT64_MAX / 8) /* (not one waiting at a via site) */
                 e->ready = tf;
         }
     }
@@ -583,6 +585,56 @@ static dd_time crews_wait(ctx *c, size_t f, dd_time t, int32_t crew[2])
     return at >= c->m->horizon ? c->m->horizon + 1 : at + fl->position;
 }
 
+/* When onward sortie f may leave, its leg having left: the leg's landing
+ * at the via site plus the remote site's via_transfer and the ground
+ * time. */
+static dd_time onward_ready(const ctx *c, size_t f)
+{
+    const dd_sortie *so = &c->m->plan->sorties[f];
+    size_t l = (size_t)so->link;
+    const dd_site *r = &c->s->sites[c->m->plan->sorties[l].site];
+    dd_time g = c->s->aircraft[so->aircraft].ground_time;
+    return c->w->departed[l] + c->w->fly_now[l] + (r->via_transfer > g ? r->via_transfer : g);
+}
+
+/* A tail of flight f's type free to ferry in for a departure at t (an
+ * onward sortie's: its leg's, on the ground at the via site); -1 with
+ * *next the next try when none is. */
+static int32_t free_tail(ctx *c, size_t f, dd_time t, dd_time *next)
+{
+    dd__sim_scratch *w = c->w;
+    const dd__sim_model *m = c->m;
+    const dd__sim_flight *fl = &m->flights[f];
+    const dd_sortie *so = &m->plan->sorties[f];
+    int32_t tail = -1;
+    dd_time need = t - fl->position;
+    int32_t avail = dd_aircraft_tails_at(&c->s->aircraft[fl->aircraft], need);
+    dd_time *tf = &w->tail_free[w->tail_off[fl->aircraft]];
+    if (so->kind == DD_SORTIE_ONWARD)
+        return w->flew_tail[so->link]; /* on the ground here since its leg landed */
+    if (w->held_tail[f] >= 0 && tf[w->held_tail[f]] >= INT64_MAX / 8)
+        w->held_tail[f] = -1; /* another flight took it on a leg: wait for any */
+    if (w->held_tail[f] >= 0) {
+        tail = w->held_tail[f];
+        if (tf[tail] > need)
+            tail = -1, *next = tf[w->held_tail[f]] + fl->position;
+    } else {
+        dd_time best = DD_TIME_NONE;
+        for (int32_t i = 0; i < avail && i < m->max_tails[fl->aircraft]; i++) {
+            if (tf[i] <= need)
+                return i;
+            if (best == DD_TIME_NONE || tf[i] < best)
+                best = tf[i];
+        }
+        /* (a tail at a via site is free once its onward sortie leaves:
+         * try again in an hour) */
+        *next = best == DD_TIME_NONE || best >= INT64_MAX / 8 ? t + 60 : best + fl->position;
+    }
+    if (tail < 0 && *next <= t)
+        *next = t + 15;
+    return tail;
+}
+
 static void try_depart(ctx *c, size_t f, dd_time t)
 {
     dd__sim_scratch *w = c->w;
@@ -599,6 +651,12 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     dd_time next = DD_TIME_NONE;
     dd_sim_cause cause = DD_SIM_HOURS;
     dd_time ready = w->job_ready[w->job[f]];
+    const dd_sortie *so = &m->plan->sorties[f];
+    if (so->kind == DD_SORTIE_ONWARD) {
+        if (w->departed[so->link] == DD_TIME_NONE)
+            return; /* tried again when its leg leaves (depart) */
+        ready = ready > onward_ready(c, f) ? ready : onward_ready(c, f);
+    }
     if (t < w->win_from[f]) {
         next = w->win_from[f];
         cause = DD_SIM_CLEARANCE;
@@ -614,7 +672,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             c->invalid = true;
         }
     }
-    if (next == DD_TIME_NONE) { /* no landing at a closed destination */
+    if (next == DD_TIME_NONE && w->hub_now[f] >= 0) { /* no landing at a closed destination */
         int32_t hub = w->hub_now[f];
         const closure *cl = window_at(&w->hub_cl[(size_t)hub * w->max_closures],
                                       w->n_hub_cl[hub], t + w->fly_now[f]);
@@ -647,31 +705,9 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     }
     int32_t tail = -1;
     if (next == DD_TIME_NONE) {
-        dd_time need = t - fl->position;
-        int32_t avail = dd_aircraft_tails_at(&c->s->aircraft[fl->aircraft], need);
-        dd_time *tf = &w->tail_free[w->tail_off[fl->aircraft]];
-        if (w->held_tail[f] >= 0) {
-            tail = w->held_tail[f];
-            if (tf[tail] > need)
-                tail = -1, next = tf[w->held_tail[f]] + fl->position;
-        } else {
-            dd_time best = DD_TIME_NONE;
-            for (int32_t i = 0; i < avail && i < m->max_tails[fl->aircraft]; i++) {
-                if (tf[i] <= need) {
-                    tail = i;
-                    break;
-                }
-                if (best == DD_TIME_NONE || tf[i] < best)
-                    best = tf[i];
-            }
-            if (tail < 0)
-                next = best == DD_TIME_NONE ? t + 60 : best + fl->position;
-        }
-        if (tail < 0) {
+        tail = free_tail(c, f, t, &next);
+        if (tail < 0)
             cause = DD_SIM_FLEET;
-            if (next <= t)
-                next = t + 15;
-        }
     }
     int32_t crew[2] = {-1, -1};
     dd_time duty_from = t - fl->position, duty_to = t + w->fly_now[f];
@@ -696,8 +732,10 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             if (d < 15)
                 d = 15;
             c->out->aborts++;
-            w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
-            w->held_tail[f] = tail;
+            if (so->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
+                w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
+                w->held_tail[f] = tail;
+            }
             dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to,
                                true);
             next = t + d;
@@ -716,11 +754,21 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     /* depart */
     dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to, false);
     w->departed[f] = t;
+    w->flew_tail[f] = tail;
     w->site_dep[sd]++;
     w->country_dep[day]++;
-    w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
-        t + w->fly_now[f] + c->s->aircraft[fl->aircraft].ground_time;
-    w->tail_hub[w->tail_off[fl->aircraft] + (size_t)tail] = w->hub_now[f];
+    if (so->kind == DD_SORTIE_LEG) {
+        /* the tail waits at the via site for its onward sortie */
+        w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = INT64_MAX / 4;
+        dd_time on = onward_ready(c, (size_t)so->link);
+        on = on > w->target[so->link] ? on : w->target[so->link];
+        if (on <= m->horizon)
+            push(w, on, EV_TRY, (size_t)so->link);
+    } else {
+        w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
+            t + w->fly_now[f] + c->s->aircraft[fl->aircraft].ground_time;
+        w->tail_hub[w->tail_off[fl->aircraft] + (size_t)tail] = w->hub_now[f];
+    }
     size_t base = (size_t)fl->site * m->n_flights;
     size_t gi = w->n_ground[fl->site]++;
     w->ground_from[base + gi] = t - fl->ground;
@@ -993,7 +1041,10 @@ static void milestones(ctx *c)
                 continue;
             tot_kg += jf->cargo_kg;
             tot_pax += jf->pax;
-            if (w->departed[f] != DD_TIME_NONE && w->departed[f] <= ms->at) {
+            /* what a leg carries leaves the country on its onward sortie */
+            const dd_sortie *so = &m->plan->sorties[f];
+            dd_time out = so->kind == DD_SORTIE_LEG ? w->departed[so->link] : w->departed[f];
+            if (out != DD_TIME_NONE && out <= ms->at) {
                 kg += jf->cargo_kg;
                 pax += jf->pax;
             }
@@ -1051,7 +1102,7 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
         w->job[f] = f;
         w->gen[f] = 0;
         w->departed[f] = DD_TIME_NONE;
-        w->held_tail[f] = -1;
+        w->held_tail[f] = w->flew_tail[f] = -1;
         w->hub_now[f] = m->plan->sorties[f].hub;
         w->fly_now[f] = fl->fly;
         w->status[f] = REQ_PENDING;

@@ -550,9 +550,6 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     *out = NULL;
     if (!plan || !o || o->replications == 0)
         return DD_EARG;
-    for (size_t i = 0; i < plan->n_sorties; i++)
-        if (plan->sorties[i].kind != DD_SORTIE_OUT)
-            return DD_EINPUT; /* legs inside the country: not re-planned yet */
     double t0 = dd__mono_s();
     int threads = o->threads > 0 ? o->threads : online_cores();
     if (threads > 256)

@@ -5,7 +5,8 @@
  * times alone.
  *
  * Crews: a sortie's crew is on duty from its ferry's take-off to block-in
- * at its destination; a duty longer than the type's basic duty day takes
+ * at its destination (a leg inside the country's and its onward sortie's
+ * is one duty, or two when the crew rests at the via site between them); a duty longer than the type's basic duty day takes
  * an augmented crew, which counts as two, and one longer than the
  * augmented duty day (or any longer one without it) cannot be flown. After
  * its duty a crew rests. The plan names no crews: a plan complies when
@@ -85,38 +86,60 @@ static void crews_over(vctx *c, const void *ctx, dd_time at, int64_t busy, int32
                (long long)x->id, when, t->id, (long long)busy, w, t->crews);
 }
 
+/* One duty of type t's crews from `start` to block-in `end` (of sortie
+ * i, or of leg i's onward sortie when `onward`) into ev: its crews, and
+ * a duty too long for any. */
+static void add_duty(vctx *c, const dd_aircraft *t, int32_t i, dd_time start, dd_time end,
+                     bool onward, vev *ev, size_t *n)
+{
+    const vsortie *x = &c->p->sorties[i];
+    char u[32], w[32];
+    dd_time duty = end - start;
+    int32_t need = crews_for(t, duty);
+    if (need == 0) {
+        c->fact = dd__vf_history(c, i, -1); /* a recorded duty: history */
+        dd__vf_dur(duty, u, sizeof u);
+        dd__vf_dur(t->crew_duty_augmented > 0 ? t->crew_duty_augmented : t->crew_duty, w,
+                   sizeof w);
+        dd__vf_add(c, DD_V_CREW, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
+                   "sortie %lld: the %s crew is on duty %s (%s), longer than its %s duty "
+                   "day of %s",
+                   (long long)x->id, t->id, u,
+                   onward ? "ferry, ground time, the leg inside the country, transfer, "
+                            "the onward leg"
+                          : "ferry, ground time, leg",
+                   t->crew_duty_augmented > 0 ? "augmented" : "basic", w);
+        c->fact = false;
+        need = 2; /* still takes a crew's time in the sweep */
+    }
+    dd_time rest_end = end + t->crew_rest;
+    ev[(*n)++] = (vev){start, need, i};
+    ev[(*n)++] = (vev){rest_end > start ? rest_end : start + 1, -need, i};
+}
+
 static void check_type_crews(vctx *c, int32_t type, vev *ev)
 {
     const vplan *p = c->p;
     const dd_aircraft *t = &c->s->aircraft[type];
     size_t n = 0;
-    char u[32], w[32];
     for (size_t i = 0; i < p->n_sorties; i++) {
         const vsortie *x = &p->sorties[i];
         if (x->type != type || x->onward >= 0)
             continue; /* a leg's crew flies on with its onward sortie */
-        dd_time start = x->leg >= 0 ? p->sorties[x->leg].ferry_dep : x->ferry_dep;
-        dd_time duty = x->arr - start;
-        int32_t need = crews_for(t, duty);
-        if (need == 0) {
-            c->fact = dd__vf_history(c, (int32_t)i, -1); /* a recorded duty: history */
-            dd__vf_dur(duty, u, sizeof u);
-            dd__vf_dur(t->crew_duty_augmented > 0 ? t->crew_duty_augmented : t->crew_duty, w,
-                       sizeof w);
-            dd__vf_add(c, DD_V_CREW, T_NONE, x->id, NULL, x->site, -1, x->line, x->col,
-                       "sortie %lld: the %s crew is on duty %s (%s), longer than its %s duty "
-                       "day of %s",
-                       (long long)x->id, t->id, u,
-                       x->leg >= 0 ? "ferry, ground time, the leg inside the country, transfer, "
-                                     "the onward leg"
-                                   : "ferry, ground time, leg",
-                       t->crew_duty_augmented > 0 ? "augmented" : "basic", w);
-            c->fact = false;
-            need = 2; /* still takes a crew's time in the sweep */
+        if (x->leg < 0) {
+            add_duty(c, t, (int32_t)i, x->ferry_dep, x->arr, false, ev, &n);
+            continue;
         }
-        dd_time end = x->arr + t->crew_rest;
-        ev[n++] = (vev){start, need, (int32_t)i};
-        ev[n++] = (vev){end > start ? end : start + 1, -need, (int32_t)i};
+        /* a leg and its onward sortie: one duty, unless the aircraft
+         * stands at the via site long enough for the crew to rest there
+         * (a crew's rest and the ground time before the onward sortie) */
+        const vsortie *l = &p->sorties[x->leg];
+        if (x->dep - t->ground_time - l->arr >= t->crew_rest) {
+            add_duty(c, t, x->leg, l->ferry_dep, l->arr, false, ev, &n);
+            add_duty(c, t, (int32_t)i, x->dep - t->ground_time, x->arr, false, ev, &n);
+        } else {
+            add_duty(c, t, (int32_t)i, l->ferry_dep, x->arr, true, ev, &n);
+        }
     }
     dd__vf_sweep(c, ev, n, t->crews, crews_over, t);
 }

@@ -77,10 +77,14 @@ static void check_onward(vctx *c, const vsortie *o)
     const dd_site *r = &s->sites[l->site];
     long long oid = (long long)o->id, lid = (long long)l->id;
     char a[32], b[32], u[32];
+    /* both recorded as flown (a re-plan's history): a fact, not a
+     * violation */
+    c->fact = dd__vf_history(c, (int32_t)(o - c->p->sorties), o->leg);
     if (o->site != l->to_site) {
         dd__vf_add(c, DD_V_LEG, T_NONE, o->id, NULL, o->site, -1, o->line, o->col,
                    "sortie %lld continues leg %lld from %s, but the leg lands at %s", oid, lid,
                    s->sites[o->site].id, s->sites[l->to_site].id);
+        c->fact = false;
         return;
     }
     if (o->type != l->type || o->tail != l->tail)
@@ -106,6 +110,7 @@ static void check_onward(vctx *c, const vsortie *o)
                    "via_transfer of %s",
                    oid, s->sites[o->site].id, a, lid, b, r->id, u);
     }
+    c->fact = false;
     const dd_site *v = &s->sites[o->site];
     const dd_hub *h = &s->hubs[o->dest];
     double dist = dd__vf_distance(v->lat, v->lon, h->lat, h->lon);
