@@ -520,6 +520,36 @@ static void test_pax_types(void **state)
     dd_scenario_free(s);
 }
 
+/* Night hours and a tails table that takes a tail away
+ * (tests/data/plan/night): the clearances' hours (19:30-08:45) and S1's
+ * (17:00-11:00) span midnight, so the placement's wait to the next
+ * allowed step (place.c, hours_wait) crosses it; BIG falls from 2 tails
+ * to 1 on 4 June. The verifier re-derives the hours, the ground time in
+ * the airfield's hours and the tails in service; departures fall on both
+ * sides of midnight, and none after 4 June on BIG's second tail. */
+static void test_night_hours(void **state)
+{
+    (void)state;
+    dd_scenario *s = load(DD_TEST_DATA "/plan/night/scenario.yaml");
+    dd_plan *p = plan(s);
+    assert_complies(s, p);
+    assert_true(p->deadline_met);
+    size_t morning = 0, evening = 0;
+    dd_time fall = dd_scenario_day_start(s, 3); /* 4 June, host time */
+    for (size_t i = 0; i < p->n_sorties; i++) {
+        const dd_sortie *so = &p->sorties[i];
+        int64_t local = (so->departure - dd_scenario_day_start(s, 0)) % 1440;
+        morning += local < 8 * 60 + 45;
+        evening += local >= 19 * 60 + 30;
+        assert_true(local < 8 * 60 + 45 || local >= 19 * 60 + 30);
+        if (so->aircraft == 0 && so->ferry_departure >= fall)
+            assert_int_equal(so->tail, 0);
+    }
+    assert_true(morning > 0 && evening > 0);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 /* Legs inside the country (issue 18): S2 leaves through S1
  * (tests/data/verify/legs/s.yaml, via_transfer 2h). Every S2 sortie is a
  * leg to S1 followed by its onward sortie on the same tail, at least the
@@ -580,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_exit_hour),
         cmocka_unit_test(test_pax_types),
         cmocka_unit_test(test_legs),
+        cmocka_unit_test(test_night_hours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
