@@ -504,6 +504,39 @@ static void test_track_legs(void **state)
                     false, &two);
 }
 
+/* A chain of two stops in the CSV files (issue 18): sorties.csv's stop
+ * column names both, in the order flown; clearances.csv the route
+ * through both. */
+static void test_stop_chain_csv(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd-test-chain-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char args[512], path[128];
+    snprintf(args, sizeof args, "plan %s --csv '%s/csv'",
+             DD_TEST_DATA "/plan/stopchain/scenario.yaml", dir);
+    run_result r = run(args);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(path, sizeof path, "%s/csv/sorties.csv", dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *csv = slurp(f);
+    fclose(f);
+    assert_non_null(strstr(csv, ",departure_local,stop\n"));
+    assert_non_null(strstr(csv, ",BIG-1,2024-06-03T01:30+01:00,AA;BB\n"));
+    free(csv);
+    snprintf(path, sizeof path, "%s/csv/clearances.csv", dir);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    csv = slurp(f);
+    fclose(f);
+    assert_non_null(strstr(csv, "SSSS-DAAT-DABB-HHHH"));
+    free(csv);
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    assert_int_equal(system(args), 0);
+}
+
 /* simulate re-plans a plan through en-route fuel stops (issue 18):
  * tests/data/plan/stopsmany denies requests and closes the airfield, so
  * its replications re-plan. */
@@ -659,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_track),
         cmocka_unit_test(test_track_legs),
         cmocka_unit_test(test_simulate_stops),
+        cmocka_unit_test(test_stop_chain_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
