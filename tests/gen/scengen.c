@@ -624,6 +624,114 @@ static void write_tasks(gen *g, scen *sc, const char *dir, int per_site)
     fclose(f);
 }
 
+/* The destinations (hubs): a ramp now and then, routes over countries
+ * (the crews' stream), people a day (the hubs' stream); their number. */
+static int write_dests(gen *g, const scen *sc, FILE *f)
+{
+    int n_dest = irange(g, 1, 2);
+    fprintf(f, "destinations:\n");
+    for (int i = 0; i < n_dest; i++) {
+        fprintf(f, "  - id: H%d\n    icao: EH%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
+                drange(g, 25, 50), drange(g, -5, 30));
+        /* hubs with a ramp, routes over countries (the crews' stream) */
+        if (wrange(g, 0, 99) < 20)
+            fprintf(f, "    mog: %d\n", wrange(g, 1, 4));
+        if (sc->n_over > 0 && wrange(g, 0, 99) < 70) {
+            int first = wrange(g, 0, sc->n_over - 1), both = sc->n_over > 1 && wrange(g, 0, 1);
+            fprintf(f, "    overflies: [O%c%s]\n", 'A' + first, both ? (first ? ", OA" : ", OB") : "");
+        }
+        /* a hub that takes so many people a day, now and then none */
+        if (dd_rng_below(&g->hubs, 100) < 20)
+            fprintf(f, "    people_per_day: %d\n",
+                    dd_rng_below(&g->hubs, 10) == 0 ? 0 : 20 + (int)dd_rng_below(&g->hubs, 400));
+    }
+    return n_dest;
+}
+
+/* Commercial seats at some sites, some for a span of days. */
+static void write_commercial(gen *g, const scen *sc, FILE *f)
+{
+    if (chance(g, 0.35)) {
+        fprintf(f, "commercial:\n");
+        int n = irange(g, 1, 2);
+        for (int i = 0; i < n; i++) {
+            char t[24];
+            fprintf(f, "  - site: %s\n    seats_per_day: %d\n",
+                    sc->sites[irange(g, 0, sc->n_sites - 1)].id, irange(g, 0, 60));
+            if (chance(g, 0.5)) {
+                int a = irange(g, 0, sc->days - 1);
+                date_of(a, t);
+                fprintf(f, "    from: %s\n", t);
+                if (chance(g, 0.6)) {
+                    date_of(irange(g, a, sc->days - 1), t);
+                    fprintf(f, "    to: %s\n", t);
+                }
+            }
+        }
+    }
+}
+
+/* personnel.csv: n_groups groups of group_size people (raised to the
+ * security the terms need, in most scenarios). */
+static int write_personnel(gen *g, const scen *sc, const char *dir, int n_groups,
+                           int *group_size, bool tasks)
+{
+    /* every site gets some security when the terms ask for it */
+    FILE *f = open_in(dir, "personnel.csv");
+    if (!f)
+        return -1;
+    fprintf(f, "id,site,count,role,release,released_by,arrival,unit\n");
+    static const char *const roles[] = {"security", "operations", "support", "augmentee",
+                                        "evacuee"};
+    /* sites and roles first: most scenarios hold the security their terms
+     * need (a force short of it breaks the term from the start, which
+     * some scenarios keep, to test that the planner says so) */
+    int g_site[64], g_role[64];
+    int64_t others[6] = {0};
+    for (int i = 0; i < n_groups; i++) {
+        g_site[i] = i < sc->n_sites ? i : irange(g, 0, sc->n_sites - 1);
+        g_role[i] = i < sc->n_sites ? 0 : irange(g, 0, 3);
+        /* every third support group evacuees (no draw: the stream, and so
+         * the rest of the scenario, stays as before); no escort for them */
+        if (g_role[i] == 2 && i % 3 == 0)
+            g_role[i] = 4;
+        if (g_role[i] != 0 && g_role[i] != 4)
+            others[g_site[i]] += group_size[i];
+    }
+    bool enough = chance(g, 0.85);
+    for (int i = 0; i < n_groups && i < sc->n_sites && enough; i++) {
+        const site_info *si = &sc->sites[i];
+        int fl = si->sec_floor >= 0 ? si->sec_floor : sc->sec_floor;
+        double ratio = si->sec_floor >= 0 ? si->sec_ratio : sc->sec_ratio;
+        int need = (int)ceil(ratio * (double)others[i]) + fl + irange(g, 0, 3);
+        if (group_size[i] < need)
+            group_size[i] = need;
+    }
+    for (int i = 0; i < n_groups; i++) {
+        int site = g_site[i];
+        int role = g_role[i];
+        char rel[24] = "", arr[24] = "";
+        const char *relby = "";
+        if (chance(g, 0.25))
+            time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), rel);
+        if (chance(g, 0.25)) {
+            for (int tries = 0; tries < 5; tries++) {
+                int t = irange(g, 0, sc->n_tasks - 1);
+                if (sc->n_tasks && sc->task_site[t] == site) {
+                    relby = sc->task_id[t];
+                    break;
+                }
+            }
+        }
+        if (role == 3 && chance(g, 0.8))
+            time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), arr);
+        fprintf(f, "P%d,%s,%d,%s,%s,%s,%s,U%d\n", i + 1, sc->sites[site].id, group_size[i],
+                roles[role], rel, tasks ? relby : "", arr, i % 3);
+    }
+    fclose(f);
+    return 0;
+}
+
 int sg_write(uint64_t seed, const sg_options *o, const char *dir)
 {
     gen g0, *g = &g0;
@@ -706,43 +814,10 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     fprintf(f, "sites:\n");
     for (int i = 0; i < sc->n_sites; i++)
         write_site(g, sc, i, f, 13.0, 5.0);
-    int n_dest = irange(g, 1, 2);
-    fprintf(f, "destinations:\n");
-    for (int i = 0; i < n_dest; i++) {
-        fprintf(f, "  - id: H%d\n    icao: EH%02d\n    position: [%.2f, %.2f]\n", i + 1, i + 1,
-                drange(g, 25, 50), drange(g, -5, 30));
-        /* hubs with a ramp, routes over countries (the crews' stream) */
-        if (wrange(g, 0, 99) < 20)
-            fprintf(f, "    mog: %d\n", wrange(g, 1, 4));
-        if (sc->n_over > 0 && wrange(g, 0, 99) < 70) {
-            int first = wrange(g, 0, sc->n_over - 1), both = sc->n_over > 1 && wrange(g, 0, 1);
-            fprintf(f, "    overflies: [O%c%s]\n", 'A' + first, both ? (first ? ", OA" : ", OB") : "");
-        }
-        /* a hub that takes so many people a day, now and then none */
-        if (dd_rng_below(&g->hubs, 100) < 20)
-            fprintf(f, "    people_per_day: %d\n",
-                    dd_rng_below(&g->hubs, 10) == 0 ? 0 : 20 + (int)dd_rng_below(&g->hubs, 400));
-    }
+    int n_dest = write_dests(g, sc, f);
     write_stops(g, sc, f);
     write_aircraft(g, sc, f, n_dest);
-    if (chance(g, 0.35)) {
-        fprintf(f, "commercial:\n");
-        int n = irange(g, 1, 2);
-        for (int i = 0; i < n; i++) {
-            char t[24];
-            fprintf(f, "  - site: %s\n    seats_per_day: %d\n",
-                    sc->sites[irange(g, 0, sc->n_sites - 1)].id, irange(g, 0, 60));
-            if (chance(g, 0.5)) {
-                int a = irange(g, 0, sc->days - 1);
-                date_of(a, t);
-                fprintf(f, "    from: %s\n", t);
-                if (chance(g, 0.6)) {
-                    date_of(irange(g, a, sc->days - 1), t);
-                    fprintf(f, "    to: %s\n", t);
-                }
-            }
-        }
-    }
+    write_commercial(g, sc, f);
     write_phases(g, sc, f);
     fprintf(f, "inventories:\n  cargo: cargo.csv\n  personnel: personnel.csv\n");
     bool tasks = chance(g, 0.5);
@@ -761,58 +836,5 @@ int sg_write(uint64_t seed, const sg_options *o, const char *dir)
     for (int i = 0; i < n_cargo; i++)
         write_cargo_row(g, sc, f, i + 1, irange(g, 0, sc->n_sites - 1));
     fclose(f);
-    /* personnel: every site gets some security when the terms ask for it */
-    f = open_in(dir, "personnel.csv");
-    if (!f)
-        return -1;
-    fprintf(f, "id,site,count,role,release,released_by,arrival,unit\n");
-    static const char *const roles[] = {"security", "operations", "support", "augmentee",
-                                        "evacuee"};
-    /* sites and roles first: most scenarios hold the security their terms
-     * need (a force short of it breaks the term from the start, which
-     * some scenarios keep, to test that the planner says so) */
-    int g_site[64], g_role[64];
-    int64_t others[6] = {0};
-    for (int i = 0; i < n_groups; i++) {
-        g_site[i] = i < sc->n_sites ? i : irange(g, 0, sc->n_sites - 1);
-        g_role[i] = i < sc->n_sites ? 0 : irange(g, 0, 3);
-        /* every third support group evacuees (no draw: the stream, and so
-         * the rest of the scenario, stays as before); no escort for them */
-        if (g_role[i] == 2 && i % 3 == 0)
-            g_role[i] = 4;
-        if (g_role[i] != 0 && g_role[i] != 4)
-            others[g_site[i]] += group_size[i];
-    }
-    bool enough = chance(g, 0.85);
-    for (int i = 0; i < n_groups && i < sc->n_sites && enough; i++) {
-        const site_info *si = &sc->sites[i];
-        int fl = si->sec_floor >= 0 ? si->sec_floor : sc->sec_floor;
-        double ratio = si->sec_floor >= 0 ? si->sec_ratio : sc->sec_ratio;
-        int need = (int)ceil(ratio * (double)others[i]) + fl + irange(g, 0, 3);
-        if (group_size[i] < need)
-            group_size[i] = need;
-    }
-    for (int i = 0; i < n_groups; i++) {
-        int site = g_site[i];
-        int role = g_role[i];
-        char rel[24] = "", arr[24] = "";
-        const char *relby = "";
-        if (chance(g, 0.25))
-            time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), rel);
-        if (chance(g, 0.25)) {
-            for (int tries = 0; tries < 5; tries++) {
-                int t = irange(g, 0, sc->n_tasks - 1);
-                if (sc->n_tasks && sc->task_site[t] == site) {
-                    relby = sc->task_id[t];
-                    break;
-                }
-            }
-        }
-        if (role == 3 && chance(g, 0.8))
-            time_of(irange(g, 0, sc->days - 1), irange(g, 0, 23), arr);
-        fprintf(f, "P%d,%s,%d,%s,%s,%s,%s,U%d\n", i + 1, sc->sites[site].id, group_size[i],
-                roles[role], rel, tasks ? relby : "", arr, i % 3);
-    }
-    fclose(f);
-    return 0;
+    return write_personnel(g, sc, dir, n_groups, group_size, tasks);
 }
