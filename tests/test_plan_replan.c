@@ -1290,8 +1290,8 @@ static void test_stop_chain_histories(void **state)
 
 /* The plan flown as planned until half an hour after leg `l` left (so
  * its onward sortie has not; with `denied`, that one's request is denied
- * and filed anew for a day later), re-planned in full and incrementally:
- * each re-plan verified, the onward sortie alone from the via site on the
+ * and filed anew for a day later), re-planned in full, incrementally and
+ * as tracking does: each re-plan verified, the onward sortie alone from the via site on the
  * leg's tail after the landing and the transfer. */
 static void leg_in_flight(fixture *fx, size_t l, bool denied)
 {
@@ -1331,11 +1331,20 @@ static void leg_in_flight(fixture *fx, size_t l, bool denied)
                        .sorties = fx->x,
                        .tail_free = (const dd_time *const *)tf,
                        .tail_hub = (const int32_t *const *)th};
-    for (int inc = 0; inc < 2; inc++) {
+    bool ordered = false;
+    for (size_t i = 0; i < s->n_sites; i++)
+        ordered |= s->sites[i].n_after > 0;
+    for (int inc = 0; inc < 3; inc++) {
+        /* in full, incrementally, and as tracking does (the clearances
+         * held first; the security element last, which the verifier
+         * then checks too) */
+        x.keep_clearances = inc == 2;
+        if (x.keep_clearances && ordered)
+            break; /* the re-plan does not keep an order of closure (docs/track.md) */
         dd_replanner *r = NULL;
         assert_int_equal(dd_replanner_new(p, &r), DD_OK);
-        assert_int_equal(inc ? dd_replanner_run_incremental(r, &x, fx->out)
-                             : dd_replanner_run(r, &x, fx->out),
+        assert_int_equal(inc == 1 ? dd_replanner_run_incremental(r, &x, fx->out)
+                                  : dd_replanner_run(r, &x, fx->out),
                          DD_OK);
         check(fx, &x);
         const dd_replan_sortie *on = &fx->out[o];
