@@ -287,12 +287,11 @@ static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
         v[i] = buf[i].i;
 }
 
-/* Sortie f of the base plan as it flew: moved to when it left. */
-static dd_sortie flown_as(const dd_plan *p, const dd_exec_state *x, size_t f)
+/* Sortie f of the base plan as it flew, into *so: moved to when it left. */
+static void flown_as(const dd_plan *p, const dd_exec_state *x, size_t f, dd_sortie *so)
 {
-    dd_sortie so = p->sorties[f];
-    shift_sortie(&so, x->sorties[f].departed - so.departure);
-    return so;
+    *so = p->sorties[f];
+    shift_sortie(so, x->sorties[f].departed - so->departure);
 }
 
 /* The state before placement: caps in force, the days the sorties that
@@ -331,12 +330,13 @@ dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t 
      * says where each crew of the type is; a leg's with its onward sortie
      * (one duty), here or when that one is placed (place_stranded) */
     const dd_sortie *b = &p->sorties[f];
-    *flown_out = flown_as(p, x, f);
+    flown_as(p, x, f, flown_out);
     bool crews = !(x->crew_free && x->crew_free[b->aircraft]);
     if (b->kind == DD_SORTIE_LEG)
         return DD_OK;
     if (b->kind == DD_SORTIE_ONWARD && x->sorties[b->link].departed != DD_TIME_NONE) {
-        dd_sortie leg = flown_as(p, x, (size_t)b->link);
+        dd_sortie leg;
+        flown_as(p, x, (size_t)b->link, &leg);
         flown_out->ferry_departure = flown_out->arrival_at_site = leg.arrival;
         return dd__state_book_flown_leg(st, &leg, flown_out, crews);
     }
@@ -491,7 +491,8 @@ static dd_status place_stranded(dd_replanner *r, const dd_exec_state *x, dd_repl
         size_t l = (size_t)b->link;
         if (x->sorties[l].departed == DD_TIME_NONE)
             continue;
-        dd_sortie leg = flown_as(p, x, l);
+        dd_sortie leg;
+        flown_as(p, x, l, &leg);
         dd_time early = max_t(e->ready == DD_TIME_NONE ? x->now : e->ready, x->now);
         if (x->site_open && x->site_open[b->site] != DD_TIME_NONE)
             early = max_t(early, x->site_open[b->site]);
