@@ -38,6 +38,32 @@ static void shift_sortie(dd_sortie *so, dd_time d)
     }
 }
 
+/* The order of closure (sites[].after, phases): each site's depth in it
+ * (its longest chain of sites it follows), when a site follows another;
+ * else site_rank stays NULL and a re-plan places as before. */
+static dd_status order_init(dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
+    bool any = false;
+    for (size_t i = 0; i < s->n_sites; i++)
+        any |= s->sites[i].n_after > 0;
+    if (!any)
+        return DD_OK;
+    r->site_rank = calloc(s->n_sites, sizeof *r->site_rank);
+    r->site_close = malloc(3 * s->n_sites * sizeof *r->site_close);
+    if (!r->site_rank || !r->site_close)
+        return DD_ENOMEM;
+    /* (the loader refuses a cycle: n_sites rounds settle every depth) */
+    for (size_t round = 0; round < s->n_sites; round++)
+        for (size_t i = 0; i < s->n_sites; i++)
+            for (size_t k = 0; k < s->sites[i].n_after; k++) {
+                int32_t d = r->site_rank[s->sites[i].after[k]] + 1;
+                if (d > r->site_rank[i] && d <= (int32_t)s->n_sites)
+                    r->site_rank[i] = d;
+            }
+    return DD_OK;
+}
+
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
 {
     *out = NULL;
@@ -94,7 +120,9 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
                     DD_ROLE_SECURITY)
                     r->sec[f] = 1;
         }
-        st = dd__terms_init(&r->terms, base->scenario);
+        st = order_init(r);
+        if (st == DD_OK)
+            st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
     }
@@ -133,6 +161,8 @@ void dd_replanner_free(dd_replanner *r)
     free(r->bk);
     free(r->bk_kind);
     free(r->src);
+    free(r->site_rank);
+    free(r->site_close);
     free(r->fit);
     free(r->ret_min);
     free(r->grp_cnt);
@@ -183,6 +213,8 @@ typedef struct sort_ctx {
     const unsigned char *sec_slot; /* placement: the slot's load has security */
     const unsigned char *sec_content; /* contents: loads with security last */
     const dd__state *st; /* placement: the host days of try_at */
+    const int32_t *rank; /* placement: per site, its depth in the order of
+                          * closure (NULL: none) */
 } sort_ctx;
 
 /* The keys of sortie a in order c->by. Slots, contents and departures
@@ -216,6 +248,9 @@ static dd__rkey rkey_of(const sort_ctx *c, size_t a)
         int64_t flags = sec ? 4 + (sa->kind != DD_SORTIE_LEG ? 2 : 0) : 0;
         if (c->windows_first && c->latest[a] == INT64_MAX)
             flags |= 1;
+        /* the sites' last sorties in the order of closure */
+        if (sec && c->rank)
+            flags += 8 * (int64_t)c->rank[sa->site];
         r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
         dd_time cb = s->sites[sa->site].close_by;
         r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
@@ -517,6 +552,102 @@ static dd_status place_stranded(dd_replanner *r, const dd_exec_state *x, dd_repl
 
 static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out);
 
+/* Each site's closure (r->site_close[0..n_sites)) from what a placement
+ * does not move: the sorties that left, those placed (out), the people's
+ * commercial flights; and (r->site_close[n_sites..]) whether a sortie of
+ * the site is still on the ground. */
+static void order_closures(const dd_replanner *r, const dd_exec_state *x,
+                           const dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_time *cl = r->site_close, *ground = r->site_close + s->n_sites;
+    for (size_t i = 0; i < s->n_sites; i++) {
+        cl[i] = DD_TIME_NONE;
+        ground[i] = 0;
+    }
+    for (size_t f = 0; f < r->n; f++) {
+        int32_t site = p->sorties[f].site;
+        dd_time d = x->sorties[f].departed;
+        if (d == DD_TIME_NONE) {
+            ground[site] = 1;
+            d = out[f].departure;
+        }
+        cl[site] = max_t(cl[site], d);
+    }
+    for (size_t k = 0; k < p->n_movements; k++)
+        if (p->movements[k].sortie < 0) {
+            int32_t site = s->people[p->movements[k].people].site;
+            cl[site] = max_t(cl[site], p->movements[k].departure);
+        }
+}
+
+/* The earliest a site's last departure may be: after the closure so far
+ * of each site it follows (INT64_MIN: no bound). */
+static dd_time order_bound(const dd_replanner *r, int32_t site)
+{
+    const dd_site *x = &r->base->scenario->sites[site];
+    dd_time t = INT64_MIN;
+    for (size_t k = 0; k < x->n_after; k++) {
+        dd_time c = r->site_close[x->after[k]];
+        if (c != DD_TIME_NONE)
+            t = max_t(t, c + 1);
+    }
+    return t;
+}
+
+/* Before a placement of the m slots at r->slot: each site that follows
+ * another closes with its slot planned last (flagged as the security's
+ * are: placed after the rest of its site, the sites in the order of
+ * closure, after the closure of those it follows). */
+static void order_begin(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                        size_t m)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_time *last = r->site_close + 2 * s->n_sites;
+    order_closures(r, x, out);
+    for (size_t i = 0; i < s->n_sites; i++)
+        last[i] = INT64_MIN;
+    for (size_t i = 0; i < m; i++) {
+        const dd_sortie *so = &p->sorties[r->slot[i]];
+        last[so->site] = max_t(last[so->site], so->departure);
+    }
+    for (size_t i = 0; i < m; i++) {
+        const dd_sortie *so = &p->sorties[r->slot[i]];
+        if (s->sites[so->site].n_after > 0 && so->kind != DD_SORTIE_ONWARD &&
+            so->departure == last[so->site])
+            r->sec_slot[r->slot[i]] = 1;
+    }
+}
+
+/* Slot f placed (so): its site's closure (and its onward sortie's). */
+static void order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
+                         const dd_sortie *so)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    r->site_close[so->site] = max_t(r->site_close[so->site], so->departure);
+    if (b->kind == DD_SORTIE_LEG) {
+        int32_t v = r->base->sorties[b->link].site;
+        r->site_close[v] = max_t(r->site_close[v], out[b->link].departure);
+    }
+}
+
+bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out)
+{
+    if (!r->site_rank)
+        return false;
+    const dd_scenario *s = r->base->scenario;
+    order_closures(r, x, out);
+    for (size_t i = 0; i < s->n_sites; i++) {
+        dd_time b = order_bound(r, (int32_t)i), c = r->site_close[i];
+        if (r->site_close[s->n_sites + i] && b != INT64_MIN && (c == DD_TIME_NONE || c < b))
+            return true;
+    }
+    return false;
+}
+
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
  * steps 2 and 3 of docs/sim.md. */
 static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
@@ -531,7 +662,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
     memcpy(r->slot, r->slot0, m * sizeof *r->slot);
     dd__rkey *tmp = r->tmp;
-    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st};
+    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st,
+                   r->site_rank};
     /* the last departure of each site without its security, so far */
     for (size_t i = 0; i < s->n_sites; i++)
         r->site_last[i] = INT64_MIN;
@@ -569,6 +701,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     }
     if (r->has_legs && (rc = place_stranded(r, x, out)) != DD_OK)
         return rc;
+    if (r->site_rank)
+        order_begin(r, x, out, m);
     merge_sort(&sc, r->cont, tmp, m);
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
@@ -577,6 +711,9 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         /* the security leaves after everything else of its site */
         if (r->sec_slot[f] && r->site_last[site] != INT64_MIN)
             r->try_at[f] = max_t(r->try_at[f], r->site_last[site]);
+        /* and a site's last after those of the sites it follows */
+        if (r->sec_slot[f] && r->site_rank && s->sites[site].n_after > 0)
+            r->try_at[f] = max_t(r->try_at[f], order_bound(r, site));
         dd__request rq = {site, p->sorties[f].aircraft, p->sorties[c].load, r->try_at[f], 0,
                           r->latest[f]};
         bool keeps = rq.latest != INT64_MAX && rq.ready <= rq.latest;
@@ -605,6 +742,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         const dd_sortie *so = placed_at(r, x, out, f);
         if (!r->sec_slot[f])
             r->site_last[site] = max_t(r->site_last[site], so->departure);
+        if (r->site_rank)
+            order_placed(r, out, f, so);
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
                                 dd__state_day(st, so->departure), so->hub, so->arrival};
     }
@@ -684,7 +823,7 @@ void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
      * run's swap, replan_inc.c) a kept slot's */
     for (size_t i = 0; i < m; i++)
         r->cont[i] = (size_t)r->src[r->slot[i]];
-    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st};
+    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st, NULL};
     merge_sort(&sc, r->slot, r->tmp, m);
     sc.by = 1;
     merge_sort(&sc, r->cont, r->tmp, m);

@@ -113,6 +113,11 @@ struct dd_replanner {
     dd__replan_need *cand;             /* n of them */
     size_t *over;                      /* n of them */
     bool has_legs;       /* the base plan flies legs inside the country */
+    /* the order of closure (sites[].after, phases): per site, its depth in
+     * that order (0: it follows none; NULL when no site follows another),
+     * and a placement's last departure so far */
+    int32_t *site_rank;
+    dd_time *site_close;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
@@ -132,6 +137,10 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
 /* Step 1 of a run: the contents of the m sorties r->slot[0..m) matched to
  * them per airfield and type (give0, and slot0 in slot order). */
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m);
+/* Does a placement (out; the sorties that left as x says) close a site
+ * not after one it follows, where a sortie of it is still on the ground? */
+bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out);
 /* Steps 2-3: r->slot0[0..m) placed again from x->now (out[f] for them);
  * the state is rebuilt first. windows_first as dd_exec_state's
  * keep_clearances; *missed_out gets the terms the placement misses (out[]
