@@ -1432,12 +1432,9 @@ static size_t histories_generated(bool legs_wanted, int want, int days)
         }
         for (size_t a = 0; a < fx.s->n_aircraft; a++)
             many |= dd_aircraft_tails_max(&fx.s->aircraft[a]) > 512; /* run_history's arrays */
-        /* exit processing may break: the re-plan moves people with their
-         * loads to other days (seen on generated seeds; a matter of the
-         * re-plan's people, not of stops or legs, and not fixed here) */
-        fx.exits = true;
-        /* and so may a hub's people a day: left out (the order of
-         * closure is kept: seed 9, S3 after S1, broke it before) */
+        /* a hub's people a day may break: left out (the order of closure
+         * and exit processing are kept: seed 9, S3 after S1, broke the
+         * order before; generated seeds, exit processing) */
         for (size_t h = 0; h < fx.s->n_hubs; h++)
             many |= fx.s->hubs[h].people_per_day >= 0;
         bool kind = legs_wanted ? legs : stops && !legs;

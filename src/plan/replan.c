@@ -64,6 +64,29 @@ static dd_status order_init(dd_replanner *r)
     return DD_OK;
 }
 
+/* Exit processing (exit_per_day): the people each load carries, when a
+ * site limits them (else r->pax stays NULL and a re-plan places as
+ * before). */
+static dd_status exits_init(dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
+    bool any = false;
+    for (size_t i = 0; i < s->n_sites; i++)
+        any |= (s->sites[i].exit_per_day >= 0 ? s->sites[i].exit_per_day
+                                               : s->agreement.personnel.exit_per_day) >= 0;
+    if (!any)
+        return DD_OK;
+    r->pax = calloc(r->n ? r->n : 1, sizeof *r->pax);
+    r->exit_day = calloc(s->n_sites ? s->n_sites : 1, sizeof *r->exit_day);
+    r->exit_n = calloc(s->n_sites ? s->n_sites : 1, sizeof *r->exit_n);
+    if (!r->pax || !r->exit_day || !r->exit_n)
+        return DD_ENOMEM;
+    for (size_t f = 0; f < r->n; f++)
+        for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
+            r->pax[f] += r->base->sorties[f].pax[k].count;
+    return DD_OK;
+}
+
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
 {
     *out = NULL;
@@ -122,6 +145,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         }
         st = order_init(r);
         if (st == DD_OK)
+            st = exits_init(r);
+        if (st == DD_OK)
             st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
@@ -163,6 +188,11 @@ void dd_replanner_free(dd_replanner *r)
     free(r->src);
     free(r->site_rank);
     free(r->site_close);
+    for (size_t i = 0; r->exit_day && i < r->base->scenario->n_sites; i++)
+        free(r->exit_day[i]);
+    free(r->exit_day);
+    free(r->exit_n);
+    free(r->pax);
     free(r->fit);
     free(r->ret_min);
     free(r->grp_cnt);
@@ -633,6 +663,131 @@ static void order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
     }
 }
 
+/* n more people leaving `site` on host day `day` (a day before the epoch
+ * is not counted: nothing leaves then). */
+static dd_status exits_add(dd_replanner *r, int32_t site, int32_t day, int32_t n)
+{
+    if (day < 0 || n == 0)
+        return DD_OK;
+    size_t d = (size_t)day;
+    if (d >= r->exit_n[site]) {
+        size_t m = d + 64;
+        int32_t *v = realloc(r->exit_day[site], m * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        memset(v + r->exit_n[site], 0, (m - r->exit_n[site]) * sizeof *v);
+        r->exit_day[site] = v;
+        r->exit_n[site] = m;
+    }
+    r->exit_day[site][d] += n;
+    return DD_OK;
+}
+
+static int32_t exits_on(const dd_replanner *r, int32_t site, int32_t day)
+{
+    return day >= 0 && (size_t)day < r->exit_n[site] ? r->exit_day[site][day] : 0;
+}
+
+/* Do n more people leaving `site` on `day` keep within its exit
+ * processing? (A load above it alone goes on a day nobody else leaves.) */
+static bool exits_room(const dd_replanner *r, int32_t site, int32_t day, int32_t n)
+{
+    int32_t cap = r->terms.exit_per_day[site], used = exits_on(r, site, day);
+    return cap < 0 || n == 0 || used + n <= cap || (n > cap && used == 0);
+}
+
+/* The people leaving each site each day in a placement so far: those that
+ * left, those placed (out), the commercial flights. */
+static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_status rc = DD_OK;
+    for (size_t i = 0; i < s->n_sites; i++)
+        if (r->exit_n[i])
+            memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
+    for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
+        const dd_exec_sortie *e = &x->sorties[f];
+        dd_time d = e->departed;
+        int32_t c = e->carries;
+        if (d == DD_TIME_NONE) {
+            d = out[f].departure;
+            c = out[f].carries;
+        }
+        if (d != DD_TIME_NONE && c >= 0)
+            rc = exits_add(r, p->sorties[f].site, dd_scenario_day(s, d), r->pax[c]);
+    }
+    for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
+        if (p->movements[k].sortie < 0)
+            rc = exits_add(r, s->people[p->movements[k].people].site,
+                           dd_scenario_day(s, p->movements[k].departure), p->movements[k].count);
+    return rc;
+}
+
+bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    if (!r->pax)
+        return false;
+    const dd_scenario *s = r->base->scenario;
+    if (exits_count(r, x, out) != DD_OK)
+        return true; /* (out of memory: the full run finds it again) */
+    for (size_t f = 0; f < r->n; f++) {
+        if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
+            out[f].carries < 0 || r->pax[out[f].carries] == 0)
+            continue;
+        int32_t site = r->base->sorties[f].site, day = dd_scenario_day(s, out[f].departure);
+        int32_t cap = r->terms.exit_per_day[site];
+        if (cap >= 0 && exits_on(r, site, day) > cap &&
+            !(r->pax[out[f].carries] > cap && exits_on(r, site, day) == r->pax[out[f].carries]))
+            return true;
+    }
+    return false;
+}
+
+/* dd__place for slot f carrying load c, on a day its site's exit
+ * processing can take the load's people: each departure the placement
+ * finds on a full day is probed again from the next day (a full run's; an
+ * incremental run places in the tails' gaps and goes in full when the
+ * days are exceeded). DD_EINFEASIBLE when that leaves the window. */
+static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c)
+{
+    dd__state *st = &r->st;
+    if (r->hold)
+        return dd__replan_place_gap(r, rq);
+    const dd_scenario *s = r->base->scenario;
+    int32_t site = r->base->sorties[f].site;
+    if (!r->pax || r->pax[c] == 0 || r->terms.exit_per_day[site] < 0)
+        return dd__place(st, rq, r->base->loads);
+    for (int k = 0; k < 366; k++) {
+        dd_time t;
+        dd_status rc = dd__place_probe(st, rq, r->base->loads, &t);
+        if (rc != DD_OK)
+            return rc;
+        int32_t day = dd_scenario_day(s, t);
+        if (exits_room(r, site, day, r->pax[c]))
+            break;
+        dd_time next = dd_scenario_day_start(s, day + 1);
+        if (next > rq->latest)
+            return DD_EINFEASIBLE;
+        rq->ready = next;
+    }
+    return dd__place(st, rq, r->base->loads);
+}
+
+/* Slot f placed (so) with load c: its people leave (and its onward
+ * sortie's, at the via site). */
+static dd_status exits_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f, int32_t c,
+                              const dd_sortie *so)
+{
+    const dd_scenario *s = r->base->scenario;
+    const dd_sortie *b = &r->base->sorties[f];
+    dd_status rc = exits_add(r, so->site, dd_scenario_day(s, so->departure), r->pax[c]);
+    if (rc == DD_OK && b->kind == DD_SORTIE_LEG && out[b->link].carries >= 0)
+        rc = exits_add(r, r->base->sorties[b->link].site,
+                       dd_scenario_day(s, out[b->link].departure), r->pax[out[b->link].carries]);
+    return rc;
+}
+
 bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
                              const dd_replan_sortie *out)
 {
@@ -646,6 +801,28 @@ bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
             return true;
     }
     return false;
+}
+
+/* Step 4: slot r->cont[i] handed the load of r->slot[i] (i < k), unless
+ * that lets more people leave a site a day than its exit processing takes
+ * (the loads with people would move to other days): then the loads stay
+ * as placed (but for tracking, whose security element must leave last). (r->latest, read no more once placed, keeps the loads
+ * given before.) */
+static void hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->cont[i];
+        r->latest[f] = r->give[f];
+        r->give[f] = (int32_t)r->slot[i];
+        out[f].carries = x->sorties[r->slot[i]].carries;
+    }
+    if (!r->pax || x->keep_clearances || !dd__replan_exits_broken(r, x, out))
+        return; /* (tracking's keeps the security last) */
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->cont[i];
+        r->give[f] = (int32_t)r->latest[f];
+        out[f].carries = x->sorties[r->give[f]].carries;
+    }
 }
 
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
@@ -703,6 +880,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         return rc;
     if (r->site_rank)
         order_begin(r, x, out, m);
+    if (r->pax && (rc = exits_count(r, x, out)) != DD_OK)
+        return rc;
     merge_sort(&sc, r->cont, tmp, m);
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
@@ -721,7 +900,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             rq.latest = INT64_MAX;
         if (p->sorties[f].kind == DD_SORTIE_LEG)
             onward_bounds(r, x, (size_t)p->sorties[f].link);
-        rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
+        rc = place_req(r, &rq, f, c);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
             dd_time early = max_t(r->try_at[f], x->now + lead);
@@ -730,7 +909,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
                 early = max_t(early, cx->ready);
             rq.ready = early;
             rq.latest = INT64_MAX;
-            rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
+            rc = place_req(r, &rq, f, c);
         }
         st->onward.from = st->onward.keep_to = st->onward.anew = 0;
         dd_replan_sortie *o = &out[f];
@@ -744,6 +923,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             r->site_last[site] = max_t(r->site_last[site], so->departure);
         if (r->site_rank)
             order_placed(r, out, f, so);
+        if (r->pax && (rc = exits_placed(r, out, f, c, so)) != DD_OK)
+            return rc;
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
                                 dd__state_day(st, so->departure), so->hub, so->arrival};
     }
@@ -767,14 +948,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sc.by = 1;
     sc.sec_content = x->keep_clearances ? r->sec : NULL; /* it keeps the last slots */
     merge_sort(&sc, r->slot, tmp, k);
-    /* ... when every slot's route carries what it is handed (else the
-     * contents stay as placed) */
-    bool carried = routes_carry(r, x, k);
-    for (size_t i = 0; i < k && carried; i++) {
-        size_t f = r->cont[i];
-        r->give[f] = (int32_t)r->slot[i];
-        out[f].carries = x->sorties[r->slot[i]].carries;
-    }
+    if (routes_carry(r, x, k))
+        hand_over(r, x, out, k);
     *sc_out = score_of(r, x, out);
     return DD_OK;
 }

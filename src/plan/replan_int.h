@@ -118,6 +118,12 @@ struct dd_replanner {
      * and a placement's last departure so far */
     int32_t *site_rank;
     dd_time *site_close;
+    /* exit processing (exit_per_day): per base sortie, the people its load
+     * carries; per site, the people leaving each host day in a placement
+     * (exit_day[site][day], exit_n[site] days); NULL when no site limits */
+    int32_t *pax;
+    int32_t **exit_day;
+    size_t *exit_n;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
@@ -140,6 +146,11 @@ void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m);
 /* Does a placement (out; the sorties that left as x says) close a site
  * not after one it follows, where a sortie of it is still on the ground? */
 bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out);
+/* Does a placement (out) let more people leave a site on a day than its
+ * exit processing takes, where a sortie placed adds to them? (It counts
+ * into r->exit_day.) */
+bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x,
                              const dd_replan_sortie *out);
 /* Steps 2-3: r->slot0[0..m) placed again from x->now (out[f] for them);
  * the state is rebuilt first. windows_first as dd_exec_state's
