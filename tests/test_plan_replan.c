@@ -1406,9 +1406,9 @@ static size_t legs_in_flight(fixture *fx)
  * fly legs inside the country (legs true), each re-planned each day,
  * every re-plan verified; `want` scenarios of the first seeds that are
  * so. */
-static size_t histories_generated(bool legs_wanted, int want, int days)
+static size_t histories_generated(bool legs_wanted, int want, int days, bool hub_wanted)
 {
-    size_t stranded = 0, ordered = 0;
+    size_t stranded = 0, ordered = 0, hub_limits = 0;
     char tmpl[] = "/tmp/dd-replan-gen-XXXXXX";
     assert_non_null(mkdtemp(tmpl));
     int tried = 0;
@@ -1432,12 +1432,24 @@ static size_t histories_generated(bool legs_wanted, int want, int days)
         }
         for (size_t a = 0; a < fx.s->n_aircraft; a++)
             many |= dd_aircraft_tails_max(&fx.s->aircraft[a]) > 512; /* run_history's arrays */
-        /* a hub's people a day may break: left out (the order of closure
-         * and exit processing are kept: seed 9, S3 after S1, broke the
-         * order before; generated seeds, exit processing) */
-        for (size_t h = 0; h < fx.s->n_hubs; h++)
+        /* the order of closure, exit processing and the hubs' people a
+         * day are kept (seed 9, S3 after S1, broke the order before;
+         * generated seeds, exit processing). Legs with a hub's people a
+         * day are left out: on the first such seed a re-placed onward
+         * sortie carries its leg's load to a hub its type carries less
+         * to ("leg 3's 41167.8 kg aboard, above the C17A's cabin load of
+         * 37874.0 kg for 3115 km"), with or without the hubs' people kept:
+         * a matter of the legs' re-plan, not fixed here */
+        for (size_t h = 0; h < fx.s->n_hubs && legs_wanted; h++)
             many |= fx.s->hubs[h].people_per_day >= 0;
         bool kind = legs_wanted ? legs : stops && !legs;
+        if (hub_wanted) { /* a hub that takes people, so many a day */
+            kind = !legs;
+            bool hub = false;
+            for (size_t h = 0; h < fx.s->n_hubs; h++)
+                hub |= fx.s->hubs[h].people_per_day > 0;
+            kind = kind && hub;
+        }
         if (kind && !many && fx.p->deadline_met && fx.p->terms_broken == 0) {
             fx.x = calloc(fx.p->n_sorties, sizeof *fx.x);
             run_history(&fx, seed, days); /* it points fx.out at its own */
@@ -1449,6 +1461,8 @@ static size_t histories_generated(bool legs_wanted, int want, int days)
             tried++;
             for (size_t i = 0; i < fx.s->n_sites; i++)
                 ordered += fx.s->sites[i].n_after > 0;
+            for (size_t h = 0; h < fx.s->n_hubs; h++)
+                hub_limits += fx.s->hubs[h].people_per_day >= 0;
         }
         dd_plan_free(fx.p);
         dd_scenario_free(fx.s);
@@ -1457,7 +1471,8 @@ static size_t histories_generated(bool legs_wanted, int want, int days)
     }
     rmdir(tmpl);
     assert_int_equal(tried, want);
-    print_message("sites following another: %zu\n", ordered);
+    print_message("sites following another: %zu, hubs with people a day: %zu\n", ordered,
+                  hub_limits);
     return stranded;
 }
 
@@ -1466,7 +1481,16 @@ static size_t histories_generated(bool legs_wanted, int want, int days)
 static void test_stop_histories_generated(void **state)
 {
     (void)state;
-    histories_generated(false, 4, 8);
+    histories_generated(false, 4, 8, false);
+}
+
+/* Hubs that take so many people a day (destinations[].people_per_day,
+ * issue 18): the re-plan lands no more there a day, in full and
+ * incrementally, every re-plan verified. */
+static void test_hub_people_histories_generated(void **state)
+{
+    (void)state;
+    histories_generated(false, 10, 10, true);
 }
 
 /* Legs inside the country (issue 18) by hand: tests/data/sim/legs (six
@@ -1519,7 +1543,7 @@ static void test_leg_histories(void **state)
 static void test_leg_histories_generated(void **state)
 {
     (void)state;
-    size_t stranded = histories_generated(true, 6, 10);
+    size_t stranded = histories_generated(true, 6, 10, false);
     print_message("onward sorties re-placed after their leg left: %zu\n", stranded);
     assert_true(stranded > 0);
 }
@@ -1552,6 +1576,7 @@ int main(void)
     const struct CMUnitTest stops[] = {
         cmocka_unit_test(test_stop_histories),
         cmocka_unit_test(test_stop_histories_generated),
+        cmocka_unit_test(test_hub_people_histories_generated),
         cmocka_unit_test(test_leg_histories_generated),
         cmocka_unit_test_setup_teardown(test_leg_histories, setup_legs, teardown),
     };

@@ -64,9 +64,9 @@ static dd_status order_init(dd_replanner *r)
     return DD_OK;
 }
 
-/* Exit processing (exit_per_day): the people each load carries, when a
- * site limits them (else r->pax stays NULL and a re-plan places as
- * before). */
+/* Exit processing (exit_per_day) and the hubs' people a day
+ * (people_per_day): the people each load carries, when a site or a hub
+ * limits them (else r->pax stays NULL and a re-plan places as before). */
 static dd_status exits_init(dd_replanner *r)
 {
     const dd_scenario *s = r->base->scenario;
@@ -74,11 +74,16 @@ static dd_status exits_init(dd_replanner *r)
     for (size_t i = 0; i < s->n_sites; i++)
         any |= (s->sites[i].exit_per_day >= 0 ? s->sites[i].exit_per_day
                                                : s->agreement.personnel.exit_per_day) >= 0;
+    for (size_t h = 0; h < s->n_hubs; h++)
+        any |= s->hubs[h].people_per_day >= 0;
+    for (size_t i = 0; i < s->n_sites; i++)
+        any |= dd_site_exit_per_hour(s, (int32_t)i) >= 0;
     if (!any)
         return DD_OK;
     r->pax = calloc(r->n ? r->n : 1, sizeof *r->pax);
-    r->exit_day = calloc(s->n_sites ? s->n_sites : 1, sizeof *r->exit_day);
-    r->exit_n = calloc(s->n_sites ? s->n_sites : 1, sizeof *r->exit_n);
+    size_t np = 2 * s->n_sites + s->n_hubs; /* the sites' days, the hubs', the sites' hours */
+    r->exit_day = calloc(np ? np : 1, sizeof *r->exit_day);
+    r->exit_n = calloc(np ? np : 1, sizeof *r->exit_n);
     if (!r->pax || !r->exit_day || !r->exit_n)
         return DD_ENOMEM;
     for (size_t f = 0; f < r->n; f++)
@@ -188,7 +193,8 @@ void dd_replanner_free(dd_replanner *r)
     free(r->src);
     free(r->site_rank);
     free(r->site_close);
-    for (size_t i = 0; r->exit_day && i < r->base->scenario->n_sites; i++)
+    for (size_t i = 0;
+         r->exit_day && i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs; i++)
         free(r->exit_day[i]);
     free(r->exit_day);
     free(r->exit_n);
@@ -664,7 +670,8 @@ static void order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
 }
 
 /* n more people leaving `site` on host day `day` (a day before the epoch
- * is not counted: nothing leaves then). */
+ * is not counted: nothing leaves then); a `site` from n_sites on is hub
+ * site - n_sites, its people landing that day. */
 static dd_status exits_add(dd_replanner *r, int32_t site, int32_t day, int32_t n)
 {
     if (day < 0 || n == 0)
@@ -690,10 +697,111 @@ static int32_t exits_on(const dd_replanner *r, int32_t site, int32_t day)
 
 /* Do n more people leaving `site` on `day` keep within its exit
  * processing? (A load above it alone goes on a day nobody else leaves.) */
+static int32_t day_cap(const dd_replanner *r, int32_t place)
+{
+    const dd_scenario *s = r->base->scenario;
+    int32_t ns = (int32_t)s->n_sites, nh = (int32_t)s->n_hubs;
+    if (place < ns)
+        return r->terms.exit_per_day[place];
+    return place < ns + nh ? r->terms.hub_people[place - ns]
+                           : dd_site_exit_per_hour(s, place - ns - nh);
+}
+
+/* The index of `site`'s clock hours among the counters. */
+static int32_t hours_of(const dd_replanner *r, int32_t site)
+{
+    return (int32_t)(r->base->scenario->n_sites + r->base->scenario->n_hubs) + site;
+}
+
+static int32_t hour_of(const dd_scenario *s, dd_time t)
+{
+    int64_t h = dd_scenario_hour(s, t);
+    return h > INT32_MAX ? INT32_MAX : h < INT32_MIN ? INT32_MIN : (int32_t)h;
+}
+
+/* The start of the clock hour after t's (dd_scenario_hour's hours). */
+static dd_time next_hour(const dd_scenario *s, dd_time t)
+{
+    int64_t m = s->epoch_unix / 60 + s->agreement.tz_offset;
+    return (dd_scenario_hour(s, t) + 1) * 60 - ((m % 60) + 60) % 60;
+}
+
+/* n people leaving `site` at t: its day's and its clock hour's count. */
+static dd_status site_exit(dd_replanner *r, int32_t site, dd_time t, int32_t n)
+{
+    const dd_scenario *s = r->base->scenario;
+    dd_status rc = exits_add(r, site, dd_scenario_day(s, t), n);
+    return rc == DD_OK ? exits_add(r, hours_of(r, site), hour_of(s, t), n) : rc;
+}
+
+
 static bool exits_room(const dd_replanner *r, int32_t site, int32_t day, int32_t n)
 {
-    int32_t cap = r->terms.exit_per_day[site], used = exits_on(r, site, day);
+    int32_t cap = day_cap(r, site), used = exits_on(r, site, day);
     return cap < 0 || n == 0 || used + n <= cap || (n > cap && used == 0);
+}
+
+/* Do n more people leaving `site` at t keep within its exit processing,
+ * by the day and by the clock hour? */
+static bool site_room(const dd_replanner *r, int32_t site, dd_time t, int32_t n)
+{
+    const dd_scenario *s = r->base->scenario;
+    return exits_room(r, site, dd_scenario_day(s, t), n) &&
+           exits_room(r, hours_of(r, site), hour_of(s, t), n);
+}
+
+/* Sortie f's people landing at its hub (an onward sortie lands its leg's;
+ * a leg lands at the via site), as it left or is placed (out). */
+static bool hub_landing(const dd_replanner *r, const dd_exec_state *x,
+                        const dd_replan_sortie *out, size_t f, int32_t *hub, dd_time *arr,
+                        int32_t *pax)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    const dd_exec_sortie *e = &x->sorties[f];
+    if (b->kind == DD_SORTIE_LEG)
+        return false;
+    size_t g = b->kind == DD_SORTIE_ONWARD ? (size_t)b->link : f; /* whose load */
+    int32_t c = x->sorties[g].departed != DD_TIME_NONE ? x->sorties[g].carries : out[g].carries;
+    if (e->departed != DD_TIME_NONE) {
+        *hub = b->hub;
+        *arr = e->departed + (b->arrival - b->departure);
+    } else {
+        *hub = out[f].hub;
+        *arr = out[f].arrival;
+    }
+    *pax = c >= 0 ? r->pax[c] : 0;
+    return *hub >= 0 && *arr != DD_TIME_NONE && *pax > 0 &&
+           (e->departed != DD_TIME_NONE || out[f].departure != DD_TIME_NONE);
+}
+
+static dd_status hub_add(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                         size_t f)
+{
+    int32_t h, pax;
+    dd_time arr;
+    if (!hub_landing(r, x, out, f, &h, &arr, &pax))
+        return DD_OK;
+    const dd_scenario *s = r->base->scenario;
+    return exits_add(r, (int32_t)s->n_sites + h, dd_scenario_day(s, arr), pax);
+}
+
+/* Does a sortie placed land at a hub on a day it takes more people than
+ * its people a day? (After exits_count.) */
+static bool hubs_broken(const dd_replanner *r, const dd_exec_state *x,
+                        const dd_replan_sortie *out)
+{
+    const dd_scenario *s = r->base->scenario;
+    for (size_t f = 0; f < r->n; f++) {
+        int32_t h, pax;
+        dd_time arr;
+        if (x->sorties[f].departed != DD_TIME_NONE || !hub_landing(r, x, out, f, &h, &arr, &pax))
+            continue;
+        int32_t at = (int32_t)s->n_sites + h, day = dd_scenario_day(s, arr);
+        int32_t cap = day_cap(r, at), used = exits_on(r, at, day);
+        if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+            return true;
+    }
+    return false;
 }
 
 /* The people leaving each site each day in a placement so far: those that
@@ -703,7 +811,7 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd_status rc = DD_OK;
-    for (size_t i = 0; i < s->n_sites; i++)
+    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs; i++)
         if (r->exit_n[i])
             memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
     for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
@@ -715,12 +823,14 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
             c = out[f].carries;
         }
         if (d != DD_TIME_NONE && c >= 0)
-            rc = exits_add(r, p->sorties[f].site, dd_scenario_day(s, d), r->pax[c]);
+            rc = site_exit(r, p->sorties[f].site, d, r->pax[c]);
+        if (rc == DD_OK && d != DD_TIME_NONE && c >= 0)
+            rc = hub_add(r, x, out, f);
     }
     for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
         if (p->movements[k].sortie < 0)
-            rc = exits_add(r, s->people[p->movements[k].people].site,
-                           dd_scenario_day(s, p->movements[k].departure), p->movements[k].count);
+            rc = site_exit(r, s->people[p->movements[k].people].site,
+                           p->movements[k].departure, p->movements[k].count);
     return rc;
 }
 
@@ -731,15 +841,20 @@ bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_r
     const dd_scenario *s = r->base->scenario;
     if (exits_count(r, x, out) != DD_OK)
         return true; /* (out of memory: the full run finds it again) */
+    if (hubs_broken(r, x, out))
+        return true;
     for (size_t f = 0; f < r->n; f++) {
         if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
             out[f].carries < 0 || r->pax[out[f].carries] == 0)
             continue;
-        int32_t site = r->base->sorties[f].site, day = dd_scenario_day(s, out[f].departure);
-        int32_t cap = r->terms.exit_per_day[site];
-        if (cap >= 0 && exits_on(r, site, day) > cap &&
-            !(r->pax[out[f].carries] > cap && exits_on(r, site, day) == r->pax[out[f].carries]))
-            return true;
+        int32_t site = r->base->sorties[f].site, pax = r->pax[out[f].carries];
+        int32_t at[2] = {site, hours_of(r, site)};
+        int32_t when[2] = {dd_scenario_day(s, out[f].departure), hour_of(s, out[f].departure)};
+        for (int k = 0; k < 2; k++) {
+            int32_t cap = day_cap(r, at[k]), used = exits_on(r, at[k], when[k]);
+            if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+                return true;
+        }
     }
     return false;
 }
@@ -755,18 +870,28 @@ static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c
     if (r->hold)
         return dd__replan_place_gap(r, rq);
     const dd_scenario *s = r->base->scenario;
-    int32_t site = r->base->sorties[f].site;
-    if (!r->pax || r->pax[c] == 0 || r->terms.exit_per_day[site] < 0)
+    int32_t site = r->base->sorties[f].site, ns = (int32_t)s->n_sites;
+    bool hubs = false; /* (a leg lands at the via site: its onward sortie at a hub) */
+    for (size_t h = 0; h < s->n_hubs; h++)
+        hubs |= r->terms.hub_people[h] >= 0 && r->base->sorties[f].kind == DD_SORTIE_OUT;
+    if (!r->pax || r->pax[c] == 0 ||
+        (r->terms.exit_per_day[site] < 0 && dd_site_exit_per_hour(s, site) < 0 && !hubs))
         return dd__place(st, rq, r->base->loads);
     for (int k = 0; k < 366; k++) {
-        dd_time t;
-        dd_status rc = dd__place_probe(st, rq, r->base->loads, &t);
+        dd_sortie q;
+        dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);
         if (rc != DD_OK)
             return rc;
-        int32_t day = dd_scenario_day(s, t);
-        if (exits_room(r, site, day, r->pax[c]))
+        int32_t day = dd_scenario_day(s, q.departure), arr = dd_scenario_day(s, q.arrival);
+        dd_time next = INT64_MIN;
+        if (!exits_room(r, site, day, r->pax[c]))
+            next = dd_scenario_day_start(s, day + 1);
+        else if (!site_room(r, site, q.departure, r->pax[c])) /* its clock hour is full */
+            next = next_hour(s, q.departure);
+        if (hubs && q.hub >= 0 && !exits_room(r, ns + q.hub, arr, r->pax[c]))
+            next = max_t(next, q.departure + (dd_scenario_day_start(s, arr + 1) - q.arrival));
+        if (next == INT64_MIN)
             break;
-        dd_time next = dd_scenario_day_start(s, day + 1);
         if (next > rq->latest)
             return DD_EINFEASIBLE;
         rq->ready = next;
@@ -776,15 +901,16 @@ static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c
 
 /* Slot f placed (so) with load c: its people leave (and its onward
  * sortie's, at the via site). */
-static dd_status exits_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f, int32_t c,
-                              const dd_sortie *so)
+static dd_status exits_placed(dd_replanner *r, const dd_exec_state *x,
+                              const dd_replan_sortie *out, size_t f, int32_t c, const dd_sortie *so)
 {
-    const dd_scenario *s = r->base->scenario;
     const dd_sortie *b = &r->base->sorties[f];
-    dd_status rc = exits_add(r, so->site, dd_scenario_day(s, so->departure), r->pax[c]);
+    dd_status rc = site_exit(r, so->site, so->departure, r->pax[c]);
     if (rc == DD_OK && b->kind == DD_SORTIE_LEG && out[b->link].carries >= 0)
-        rc = exits_add(r, r->base->sorties[b->link].site,
-                       dd_scenario_day(s, out[b->link].departure), r->pax[out[b->link].carries]);
+        rc = site_exit(r, r->base->sorties[b->link].site, out[b->link].departure,
+                       r->pax[out[b->link].carries]);
+    if (rc == DD_OK)
+        rc = hub_add(r, x, out, b->kind == DD_SORTIE_LEG ? (size_t)b->link : f);
     return rc;
 }
 
@@ -923,10 +1049,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             r->site_last[site] = max_t(r->site_last[site], so->departure);
         if (r->site_rank)
             order_placed(r, out, f, so);
-        if (r->pax && (rc = exits_placed(r, out, f, c, so)) != DD_OK)
-            return rc;
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
                                 dd__state_day(st, so->departure), so->hub, so->arrival};
+        if (r->pax && (rc = exits_placed(r, x, out, f, c, so)) != DD_OK)
+            return rc;
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
