@@ -84,7 +84,9 @@ static dd_status exits_init(dd_replanner *r)
     size_t np = 2 * s->n_sites + s->n_hubs; /* the sites' days, the hubs', the sites' hours */
     r->exit_day = calloc(np ? np : 1, sizeof *r->exit_day);
     r->exit_n = calloc(np ? np : 1, sizeof *r->exit_n);
-    if (!r->pax || !r->exit_day || !r->exit_n)
+    r->exit_max = calloc(np ? np : 1, sizeof *r->exit_max);
+    r->exit_lim = calloc(np ? np : 1, 1);
+    if (!r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim)
         return DD_ENOMEM;
     for (size_t f = 0; f < r->n; f++)
         for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
@@ -198,6 +200,8 @@ void dd_replanner_free(dd_replanner *r)
         free(r->exit_day[i]);
     free(r->exit_day);
     free(r->exit_n);
+    free(r->exit_max);
+    free(r->exit_lim);
     free(r->pax);
     free(r->fit);
     free(r->ret_min);
@@ -687,8 +691,11 @@ static dd_status exits_add(dd_replanner *r, int32_t site, int32_t day, int32_t n
         r->exit_n[site] = m;
     }
     r->exit_day[site][d] += n;
+    if (r->exit_day[site][d] > r->exit_max[site])
+        r->exit_max[site] = r->exit_day[site][d];
     return DD_OK;
 }
+
 
 static int32_t exits_on(const dd_replanner *r, int32_t site, int32_t day)
 {
@@ -705,6 +712,14 @@ static int32_t day_cap(const dd_replanner *r, int32_t place)
         return r->terms.exit_per_day[place];
     return place < ns + nh ? r->terms.hub_people[place - ns]
                            : dd_site_exit_per_hour(s, place - ns - nh);
+}
+
+/* Might n more people at `place` find a full day (or hour)? Not when its
+ * busiest so far takes them: then the placement needs no probe. */
+static bool may_fill(const dd_replanner *r, int32_t place, int32_t n)
+{
+    int32_t cap = day_cap(r, place);
+    return cap >= 0 && r->exit_max[place] + n > cap;
 }
 
 /* The index of `site`'s clock hours among the counters. */
@@ -730,8 +745,11 @@ static dd_time next_hour(const dd_scenario *s, dd_time t)
 static dd_status site_exit(dd_replanner *r, int32_t site, dd_time t, int32_t n)
 {
     const dd_scenario *s = r->base->scenario;
-    dd_status rc = exits_add(r, site, dd_scenario_day(s, t), n);
-    return rc == DD_OK ? exits_add(r, hours_of(r, site), hour_of(s, t), n) : rc;
+    int32_t hs = hours_of(r, site);
+    if (n == 0)
+        return DD_OK;
+    dd_status rc = r->exit_lim[site] ? exits_add(r, site, dd_scenario_day(s, t), n) : DD_OK;
+    return rc == DD_OK && r->exit_lim[hs] ? exits_add(r, hs, hour_of(s, t), n) : rc;
 }
 
 
@@ -779,7 +797,7 @@ static dd_status hub_add(dd_replanner *r, const dd_exec_state *x, const dd_repla
 {
     int32_t h, pax;
     dd_time arr;
-    if (!hub_landing(r, x, out, f, &h, &arr, &pax))
+    if (!r->hub_lim || !hub_landing(r, x, out, f, &h, &arr, &pax))
         return DD_OK;
     const dd_scenario *s = r->base->scenario;
     return exits_add(r, (int32_t)s->n_sites + h, dd_scenario_day(s, arr), pax);
@@ -811,9 +829,14 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd_status rc = DD_OK;
-    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs; i++)
+    r->hub_lim = false;
+    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs; i++) {
+        r->exit_lim[i] = day_cap(r, (int32_t)i) >= 0;
+        r->hub_lim |= r->exit_lim[i] && i >= s->n_sites && i < s->n_sites + s->n_hubs;
         if (r->exit_n[i])
             memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
+        r->exit_max[i] = 0;
+    }
     for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
         const dd_exec_sortie *e = &x->sorties[f];
         dd_time d = e->departed;
@@ -822,9 +845,10 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
             d = out[f].departure;
             c = out[f].carries;
         }
-        if (d != DD_TIME_NONE && c >= 0)
-            rc = site_exit(r, p->sorties[f].site, d, r->pax[c]);
-        if (rc == DD_OK && d != DD_TIME_NONE && c >= 0)
+        if (d == DD_TIME_NONE || c < 0)
+            continue;
+        rc = site_exit(r, p->sorties[f].site, d, r->pax[c]);
+        if (rc == DD_OK)
             rc = hub_add(r, x, out, f);
     }
     for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
@@ -871,11 +895,12 @@ static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c
         return dd__replan_place_gap(r, rq);
     const dd_scenario *s = r->base->scenario;
     int32_t site = r->base->sorties[f].site, ns = (int32_t)s->n_sites;
+    if (!r->pax || r->pax[c] == 0)
+        return dd__place(st, rq, r->base->loads);
     bool hubs = false; /* (a leg lands at the via site: its onward sortie at a hub) */
     for (size_t h = 0; h < s->n_hubs; h++)
-        hubs |= r->terms.hub_people[h] >= 0 && r->base->sorties[f].kind == DD_SORTIE_OUT;
-    if (!r->pax || r->pax[c] == 0 ||
-        (r->terms.exit_per_day[site] < 0 && dd_site_exit_per_hour(s, site) < 0 && !hubs))
+        hubs |= r->base->sorties[f].kind == DD_SORTIE_OUT && may_fill(r, ns + (int32_t)h, r->pax[c]);
+    if (!may_fill(r, site, r->pax[c]) && !may_fill(r, hours_of(r, site), r->pax[c]) && !hubs)
         return dd__place(st, rq, r->base->loads);
     for (int k = 0; k < 366; k++) {
         dd_sortie q;
@@ -936,13 +961,16 @@ bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
  * given before.) */
 static void hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t k)
 {
+    bool moved = false; /* people handed to another slot */
     for (size_t i = 0; i < k; i++) {
         size_t f = r->cont[i];
         r->latest[f] = r->give[f];
         r->give[f] = (int32_t)r->slot[i];
+        int32_t was = out[f].carries;
         out[f].carries = x->sorties[r->slot[i]].carries;
+        moved |= r->pax && r->pax[was] != r->pax[out[f].carries];
     }
-    if (!r->pax || x->keep_clearances || !dd__replan_exits_broken(r, x, out))
+    if (!moved || x->keep_clearances || !dd__replan_exits_broken(r, x, out))
         return; /* (tracking's keeps the security last) */
     for (size_t i = 0; i < k; i++) {
         size_t f = r->cont[i];

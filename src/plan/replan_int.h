@@ -120,10 +120,14 @@ struct dd_replanner {
     dd_time *site_close;
     /* exit processing (exit_per_day): per base sortie, the people its load
      * carries; per site, the people leaving each host day in a placement
-     * (exit_day[site][day], exit_n[site] days); NULL when no site limits */
+     * (exit_day[site][day], exit_n[site] days; then the hubs' people
+     * landing a day, then the sites' clock hours); NULL when none limits */
     int32_t *pax;
     int32_t **exit_day;
     size_t *exit_n;
+    int32_t *exit_max; /* per counter: its busiest day (or hour) so far */
+    unsigned char *exit_lim; /* per counter: limited (else not counted) */
+    bool hub_lim;            /* a hub limits its people a day */
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
