@@ -38,6 +38,62 @@ static void shift_sortie(dd_sortie *so, dd_time d)
     }
 }
 
+/* The order of closure (sites[].after, phases): each site's depth in it
+ * (its longest chain of sites it follows), when a site follows another;
+ * else site_rank stays NULL and a re-plan places as before. */
+static dd_status order_init(dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
+    bool any = false;
+    for (size_t i = 0; i < s->n_sites; i++)
+        any |= s->sites[i].n_after > 0;
+    if (!any)
+        return DD_OK;
+    r->site_rank = calloc(s->n_sites, sizeof *r->site_rank);
+    r->site_close = malloc(3 * s->n_sites * sizeof *r->site_close);
+    if (!r->site_rank || !r->site_close)
+        return DD_ENOMEM;
+    /* (the loader refuses a cycle: n_sites rounds settle every depth) */
+    for (size_t round = 0; round < s->n_sites; round++)
+        for (size_t i = 0; i < s->n_sites; i++)
+            for (size_t k = 0; k < s->sites[i].n_after; k++) {
+                int32_t d = r->site_rank[s->sites[i].after[k]] + 1;
+                if (d > r->site_rank[i] && d <= (int32_t)s->n_sites)
+                    r->site_rank[i] = d;
+            }
+    return DD_OK;
+}
+
+/* Exit processing (exit_per_day) and the hubs' people a day
+ * (people_per_day): the people each load carries, when a site or a hub
+ * limits them (else r->pax stays NULL and a re-plan places as before). */
+static dd_status exits_init(dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
+    bool any = false;
+    for (size_t i = 0; i < s->n_sites; i++)
+        any |= (s->sites[i].exit_per_day >= 0 ? s->sites[i].exit_per_day
+                                               : s->agreement.personnel.exit_per_day) >= 0;
+    for (size_t h = 0; h < s->n_hubs; h++)
+        any |= s->hubs[h].people_per_day >= 0;
+    for (size_t i = 0; i < s->n_sites; i++)
+        any |= dd_site_exit_per_hour(s, (int32_t)i) >= 0;
+    if (!any)
+        return DD_OK;
+    r->pax = calloc(r->n ? r->n : 1, sizeof *r->pax);
+    size_t np = 2 * s->n_sites + s->n_hubs; /* the sites' days, the hubs', the sites' hours */
+    r->exit_day = calloc(np ? np : 1, sizeof *r->exit_day);
+    r->exit_n = calloc(np ? np : 1, sizeof *r->exit_n);
+    r->exit_max = calloc(np ? np : 1, sizeof *r->exit_max);
+    r->exit_lim = calloc(np ? np : 1, 1);
+    if (!r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim)
+        return DD_ENOMEM;
+    for (size_t f = 0; f < r->n; f++)
+        for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
+            r->pax[f] += r->base->sorties[f].pax[k].count;
+    return DD_OK;
+}
+
 dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
 {
     *out = NULL;
@@ -94,7 +150,11 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
                     DD_ROLE_SECURITY)
                     r->sec[f] = 1;
         }
-        st = dd__terms_init(&r->terms, base->scenario);
+        st = order_init(r);
+        if (st == DD_OK)
+            st = exits_init(r);
+        if (st == DD_OK)
+            st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
     }
@@ -133,6 +193,16 @@ void dd_replanner_free(dd_replanner *r)
     free(r->bk);
     free(r->bk_kind);
     free(r->src);
+    free(r->site_rank);
+    free(r->site_close);
+    for (size_t i = 0;
+         r->exit_day && i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs; i++)
+        free(r->exit_day[i]);
+    free(r->exit_day);
+    free(r->exit_n);
+    free(r->exit_max);
+    free(r->exit_lim);
+    free(r->pax);
     free(r->fit);
     free(r->ret_min);
     free(r->grp_cnt);
@@ -183,6 +253,8 @@ typedef struct sort_ctx {
     const unsigned char *sec_slot; /* placement: the slot's load has security */
     const unsigned char *sec_content; /* contents: loads with security last */
     const dd__state *st; /* placement: the host days of try_at */
+    const int32_t *rank; /* placement: per site, its depth in the order of
+                          * closure (NULL: none) */
 } sort_ctx;
 
 /* The keys of sortie a in order c->by. Slots, contents and departures
@@ -216,6 +288,9 @@ static dd__rkey rkey_of(const sort_ctx *c, size_t a)
         int64_t flags = sec ? 4 + (sa->kind != DD_SORTIE_LEG ? 2 : 0) : 0;
         if (c->windows_first && c->latest[a] == INT64_MAX)
             flags |= 1;
+        /* the sites' last sorties in the order of closure */
+        if (sec && c->rank)
+            flags += 8 * (int64_t)c->rank[sa->site];
         r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
         dd_time cb = s->sites[sa->site].close_by;
         r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
@@ -518,6 +593,393 @@ static dd_status place_stranded(dd_replanner *r, const dd_exec_state *x, dd_repl
 
 static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out);
 
+/* Each site's closure (r->site_close[0..n_sites)) from what a placement
+ * does not move: the sorties that left, those placed (out), the people's
+ * commercial flights; and (r->site_close[n_sites..]) whether a sortie of
+ * the site is still on the ground. */
+static void order_closures(const dd_replanner *r, const dd_exec_state *x,
+                           const dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_time *cl = r->site_close, *ground = r->site_close + s->n_sites;
+    for (size_t i = 0; i < s->n_sites; i++) {
+        cl[i] = DD_TIME_NONE;
+        ground[i] = 0;
+    }
+    for (size_t f = 0; f < r->n; f++) {
+        int32_t site = p->sorties[f].site;
+        dd_time d = x->sorties[f].departed;
+        if (d == DD_TIME_NONE) {
+            ground[site] = 1;
+            d = out[f].departure;
+        }
+        cl[site] = max_t(cl[site], d);
+    }
+    for (size_t k = 0; k < p->n_movements; k++)
+        if (p->movements[k].sortie < 0) {
+            int32_t site = s->people[p->movements[k].people].site;
+            cl[site] = max_t(cl[site], p->movements[k].departure);
+        }
+}
+
+/* The earliest a site's last departure may be: after the closure so far
+ * of each site it follows (INT64_MIN: no bound). */
+static dd_time order_bound(const dd_replanner *r, int32_t site)
+{
+    const dd_site *x = &r->base->scenario->sites[site];
+    dd_time t = INT64_MIN;
+    for (size_t k = 0; k < x->n_after; k++) {
+        dd_time c = r->site_close[x->after[k]];
+        if (c != DD_TIME_NONE)
+            t = max_t(t, c + 1);
+    }
+    return t;
+}
+
+/* Before a placement of the m slots at r->slot: each site that follows
+ * another closes with its slot planned last (flagged as the security's
+ * are: placed after the rest of its site, the sites in the order of
+ * closure, after the closure of those it follows). */
+static void order_begin(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                        size_t m)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_time *last = r->site_close + 2 * s->n_sites;
+    order_closures(r, x, out);
+    for (size_t i = 0; i < s->n_sites; i++)
+        last[i] = INT64_MIN;
+    for (size_t i = 0; i < m; i++) {
+        const dd_sortie *so = &p->sorties[r->slot[i]];
+        last[so->site] = max_t(last[so->site], so->departure);
+    }
+    for (size_t i = 0; i < m; i++) {
+        const dd_sortie *so = &p->sorties[r->slot[i]];
+        if (s->sites[so->site].n_after > 0 && so->kind != DD_SORTIE_ONWARD &&
+            so->departure == last[so->site])
+            r->sec_slot[r->slot[i]] = 1;
+    }
+}
+
+/* Slot f placed (so): its site's closure (and its onward sortie's). */
+static void order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
+                         const dd_sortie *so)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    r->site_close[so->site] = max_t(r->site_close[so->site], so->departure);
+    if (b->kind == DD_SORTIE_LEG) {
+        int32_t v = r->base->sorties[b->link].site;
+        r->site_close[v] = max_t(r->site_close[v], out[b->link].departure);
+    }
+}
+
+/* n more people leaving `site` on host day `day` (a day before the epoch
+ * is not counted: nothing leaves then); a `site` from n_sites on is hub
+ * site - n_sites, its people landing that day. */
+static dd_status exits_add(dd_replanner *r, int32_t site, int32_t day, int32_t n)
+{
+    if (day < 0 || n == 0)
+        return DD_OK;
+    size_t d = (size_t)day;
+    if (d >= r->exit_n[site]) {
+        size_t m = d + 64;
+        int32_t *v = realloc(r->exit_day[site], m * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        memset(v + r->exit_n[site], 0, (m - r->exit_n[site]) * sizeof *v);
+        r->exit_day[site] = v;
+        r->exit_n[site] = m;
+    }
+    r->exit_day[site][d] += n;
+    if (r->exit_day[site][d] > r->exit_max[site])
+        r->exit_max[site] = r->exit_day[site][d];
+    return DD_OK;
+}
+
+
+static int32_t exits_on(const dd_replanner *r, int32_t site, int32_t day)
+{
+    return day >= 0 && (size_t)day < r->exit_n[site] ? r->exit_day[site][day] : 0;
+}
+
+/* Do n more people leaving `site` on `day` keep within its exit
+ * processing? (A load above it alone goes on a day nobody else leaves.) */
+static int32_t day_cap(const dd_replanner *r, int32_t place)
+{
+    const dd_scenario *s = r->base->scenario;
+    int32_t ns = (int32_t)s->n_sites, nh = (int32_t)s->n_hubs;
+    if (place < ns)
+        return r->terms.exit_per_day[place];
+    return place < ns + nh ? r->terms.hub_people[place - ns]
+                           : dd_site_exit_per_hour(s, place - ns - nh);
+}
+
+/* Might n more people at `place` find a full day (or hour)? Not when its
+ * busiest so far takes them: then the placement needs no probe. */
+static bool may_fill(const dd_replanner *r, int32_t place, int32_t n)
+{
+    int32_t cap = day_cap(r, place);
+    return cap >= 0 && r->exit_max[place] + n > cap;
+}
+
+/* The index of `site`'s clock hours among the counters. */
+static int32_t hours_of(const dd_replanner *r, int32_t site)
+{
+    return (int32_t)(r->base->scenario->n_sites + r->base->scenario->n_hubs) + site;
+}
+
+static int32_t hour_of(const dd_scenario *s, dd_time t)
+{
+    int64_t h = dd_scenario_hour(s, t);
+    return h > INT32_MAX ? INT32_MAX : h < INT32_MIN ? INT32_MIN : (int32_t)h;
+}
+
+/* The start of the clock hour after t's (dd_scenario_hour's hours). */
+static dd_time next_hour(const dd_scenario *s, dd_time t)
+{
+    int64_t m = s->epoch_unix / 60 + s->agreement.tz_offset;
+    return (dd_scenario_hour(s, t) + 1) * 60 - ((m % 60) + 60) % 60;
+}
+
+/* n people leaving `site` at t: its day's and its clock hour's count. */
+static dd_status site_exit(dd_replanner *r, int32_t site, dd_time t, int32_t n)
+{
+    const dd_scenario *s = r->base->scenario;
+    int32_t hs = hours_of(r, site);
+    if (n == 0)
+        return DD_OK;
+    dd_status rc = r->exit_lim[site] ? exits_add(r, site, dd_scenario_day(s, t), n) : DD_OK;
+    return rc == DD_OK && r->exit_lim[hs] ? exits_add(r, hs, hour_of(s, t), n) : rc;
+}
+
+
+static bool exits_room(const dd_replanner *r, int32_t site, int32_t day, int32_t n)
+{
+    int32_t cap = day_cap(r, site), used = exits_on(r, site, day);
+    return cap < 0 || n == 0 || used + n <= cap || (n > cap && used == 0);
+}
+
+/* Do n more people leaving `site` at t keep within its exit processing,
+ * by the day and by the clock hour? */
+static bool site_room(const dd_replanner *r, int32_t site, dd_time t, int32_t n)
+{
+    const dd_scenario *s = r->base->scenario;
+    return exits_room(r, site, dd_scenario_day(s, t), n) &&
+           exits_room(r, hours_of(r, site), hour_of(s, t), n);
+}
+
+/* Sortie f's people landing at its hub (an onward sortie lands its leg's;
+ * a leg lands at the via site), as it left or is placed (out). */
+static bool hub_landing(const dd_replanner *r, const dd_exec_state *x,
+                        const dd_replan_sortie *out, size_t f, int32_t *hub, dd_time *arr,
+                        int32_t *pax)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    const dd_exec_sortie *e = &x->sorties[f];
+    if (b->kind == DD_SORTIE_LEG)
+        return false;
+    size_t g = b->kind == DD_SORTIE_ONWARD ? (size_t)b->link : f; /* whose load */
+    int32_t c = x->sorties[g].departed != DD_TIME_NONE ? x->sorties[g].carries : out[g].carries;
+    if (e->departed != DD_TIME_NONE) {
+        *hub = b->hub;
+        *arr = e->departed + (b->arrival - b->departure);
+    } else {
+        *hub = out[f].hub;
+        *arr = out[f].arrival;
+    }
+    *pax = c >= 0 ? r->pax[c] : 0;
+    return *hub >= 0 && *arr != DD_TIME_NONE && *pax > 0 &&
+           (e->departed != DD_TIME_NONE || out[f].departure != DD_TIME_NONE);
+}
+
+static dd_status hub_add(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                         size_t f)
+{
+    int32_t h, pax;
+    dd_time arr;
+    if (!r->hub_lim || !hub_landing(r, x, out, f, &h, &arr, &pax))
+        return DD_OK;
+    const dd_scenario *s = r->base->scenario;
+    return exits_add(r, (int32_t)s->n_sites + h, dd_scenario_day(s, arr), pax);
+}
+
+/* Does a sortie placed land at a hub on a day it takes more people than
+ * its people a day? (After exits_count.) */
+static bool hubs_broken(const dd_replanner *r, const dd_exec_state *x,
+                        const dd_replan_sortie *out)
+{
+    const dd_scenario *s = r->base->scenario;
+    for (size_t f = 0; f < r->n; f++) {
+        int32_t h, pax;
+        dd_time arr;
+        if (x->sorties[f].departed != DD_TIME_NONE || !hub_landing(r, x, out, f, &h, &arr, &pax))
+            continue;
+        int32_t at = (int32_t)s->n_sites + h, day = dd_scenario_day(s, arr);
+        int32_t cap = day_cap(r, at), used = exits_on(r, at, day);
+        if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+            return true;
+    }
+    return false;
+}
+
+/* The people leaving each site each day in a placement so far: those that
+ * left, those placed (out), the commercial flights. */
+static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_status rc = DD_OK;
+    r->hub_lim = false;
+    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs; i++) {
+        r->exit_lim[i] = day_cap(r, (int32_t)i) >= 0;
+        r->hub_lim |= r->exit_lim[i] && i >= s->n_sites && i < s->n_sites + s->n_hubs;
+        if (r->exit_n[i])
+            memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
+        r->exit_max[i] = 0;
+    }
+    for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
+        const dd_exec_sortie *e = &x->sorties[f];
+        dd_time d = e->departed;
+        int32_t c = e->carries;
+        if (d == DD_TIME_NONE) {
+            d = out[f].departure;
+            c = out[f].carries;
+        }
+        if (d == DD_TIME_NONE || c < 0)
+            continue;
+        rc = site_exit(r, p->sorties[f].site, d, r->pax[c]);
+        if (rc == DD_OK)
+            rc = hub_add(r, x, out, f);
+    }
+    for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
+        if (p->movements[k].sortie < 0)
+            rc = site_exit(r, s->people[p->movements[k].people].site,
+                           p->movements[k].departure, p->movements[k].count);
+    return rc;
+}
+
+bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    if (!r->pax)
+        return false;
+    const dd_scenario *s = r->base->scenario;
+    if (exits_count(r, x, out) != DD_OK)
+        return true; /* (out of memory: the full run finds it again) */
+    if (hubs_broken(r, x, out))
+        return true;
+    for (size_t f = 0; f < r->n; f++) {
+        if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
+            out[f].carries < 0 || r->pax[out[f].carries] == 0)
+            continue;
+        int32_t site = r->base->sorties[f].site, pax = r->pax[out[f].carries];
+        int32_t at[2] = {site, hours_of(r, site)};
+        int32_t when[2] = {dd_scenario_day(s, out[f].departure), hour_of(s, out[f].departure)};
+        for (int k = 0; k < 2; k++) {
+            int32_t cap = day_cap(r, at[k]), used = exits_on(r, at[k], when[k]);
+            if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* dd__place for slot f carrying load c, on a day its site's exit
+ * processing can take the load's people: each departure the placement
+ * finds on a full day is probed again from the next day (a full run's; an
+ * incremental run places in the tails' gaps and goes in full when the
+ * days are exceeded). DD_EINFEASIBLE when that leaves the window. */
+static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c)
+{
+    dd__state *st = &r->st;
+    if (r->hold)
+        return dd__replan_place_gap(r, rq);
+    const dd_scenario *s = r->base->scenario;
+    int32_t site = r->base->sorties[f].site, ns = (int32_t)s->n_sites;
+    if (!r->pax || r->pax[c] == 0)
+        return dd__place(st, rq, r->base->loads);
+    bool hubs = false; /* (a leg lands at the via site: its onward sortie at a hub) */
+    for (size_t h = 0; h < s->n_hubs; h++)
+        hubs |= r->base->sorties[f].kind == DD_SORTIE_OUT && may_fill(r, ns + (int32_t)h, r->pax[c]);
+    if (!may_fill(r, site, r->pax[c]) && !may_fill(r, hours_of(r, site), r->pax[c]) && !hubs)
+        return dd__place(st, rq, r->base->loads);
+    for (int k = 0; k < 366; k++) {
+        dd_sortie q;
+        dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);
+        if (rc != DD_OK)
+            return rc;
+        int32_t day = dd_scenario_day(s, q.departure), arr = dd_scenario_day(s, q.arrival);
+        dd_time next = INT64_MIN;
+        if (!exits_room(r, site, day, r->pax[c]))
+            next = dd_scenario_day_start(s, day + 1);
+        else if (!site_room(r, site, q.departure, r->pax[c])) /* its clock hour is full */
+            next = next_hour(s, q.departure);
+        if (hubs && q.hub >= 0 && !exits_room(r, ns + q.hub, arr, r->pax[c]))
+            next = max_t(next, q.departure + (dd_scenario_day_start(s, arr + 1) - q.arrival));
+        if (next == INT64_MIN)
+            break;
+        if (next > rq->latest)
+            return DD_EINFEASIBLE;
+        rq->ready = next;
+    }
+    return dd__place(st, rq, r->base->loads);
+}
+
+/* Slot f placed (so) with load c: its people leave (and its onward
+ * sortie's, at the via site). */
+static dd_status exits_placed(dd_replanner *r, const dd_exec_state *x,
+                              const dd_replan_sortie *out, size_t f, int32_t c, const dd_sortie *so)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    dd_status rc = site_exit(r, so->site, so->departure, r->pax[c]);
+    if (rc == DD_OK && b->kind == DD_SORTIE_LEG && out[b->link].carries >= 0)
+        rc = site_exit(r, r->base->sorties[b->link].site, out[b->link].departure,
+                       r->pax[out[b->link].carries]);
+    if (rc == DD_OK)
+        rc = hub_add(r, x, out, b->kind == DD_SORTIE_LEG ? (size_t)b->link : f);
+    return rc;
+}
+
+bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out)
+{
+    if (!r->site_rank)
+        return false;
+    const dd_scenario *s = r->base->scenario;
+    order_closures(r, x, out);
+    for (size_t i = 0; i < s->n_sites; i++) {
+        dd_time b = order_bound(r, (int32_t)i), c = r->site_close[i];
+        if (r->site_close[s->n_sites + i] && b != INT64_MIN && (c == DD_TIME_NONE || c < b))
+            return true;
+    }
+    return false;
+}
+
+/* Step 4: slot r->cont[i] handed the load of r->slot[i] (i < k), unless
+ * that lets more people leave a site a day than its exit processing takes
+ * (the loads with people would move to other days): then the loads stay
+ * as placed (but for tracking, whose security element must leave last). (r->latest, read no more once placed, keeps the loads
+ * given before.) */
+static void hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out, size_t k)
+{
+    bool moved = false; /* people handed to another slot */
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->cont[i];
+        r->latest[f] = r->give[f];
+        r->give[f] = (int32_t)r->slot[i];
+        int32_t was = out[f].carries;
+        out[f].carries = x->sorties[r->slot[i]].carries;
+        moved |= r->pax && r->pax[was] != r->pax[out[f].carries];
+    }
+    if (!moved || x->keep_clearances || !dd__replan_exits_broken(r, x, out))
+        return; /* (tracking's keeps the security last) */
+    for (size_t i = 0; i < k; i++) {
+        size_t f = r->cont[i];
+        r->give[f] = (int32_t)r->latest[f];
+        out[f].carries = x->sorties[r->give[f]].carries;
+    }
+}
+
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
  * steps 2 and 3 of docs/sim.md. */
 static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
@@ -532,7 +994,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     memcpy(r->give, r->give0, r->n * sizeof *r->give);
     memcpy(r->slot, r->slot0, m * sizeof *r->slot);
     dd__rkey *tmp = r->tmp;
-    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st};
+    sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st,
+                   r->site_rank};
     /* the last departure of each site without its security, so far */
     for (size_t i = 0; i < s->n_sites; i++)
         r->site_last[i] = INT64_MIN;
@@ -570,6 +1033,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     }
     if (r->has_legs && (rc = place_stranded(r, x, out)) != DD_OK)
         return rc;
+    if (r->site_rank)
+        order_begin(r, x, out, m);
+    if (r->pax && (rc = exits_count(r, x, out)) != DD_OK)
+        return rc;
     merge_sort(&sc, r->cont, tmp, m);
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
@@ -578,6 +1045,9 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         /* the security leaves after everything else of its site */
         if (r->sec_slot[f] && r->site_last[site] != INT64_MIN)
             r->try_at[f] = max_t(r->try_at[f], r->site_last[site]);
+        /* and a site's last after those of the sites it follows */
+        if (r->sec_slot[f] && r->site_rank && s->sites[site].n_after > 0)
+            r->try_at[f] = max_t(r->try_at[f], order_bound(r, site));
         dd__request rq = {site, p->sorties[f].aircraft, p->sorties[c].load, r->try_at[f], 0,
                           r->latest[f]};
         bool keeps = rq.latest != INT64_MAX && rq.ready <= rq.latest;
@@ -585,7 +1055,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             rq.latest = INT64_MAX;
         if (p->sorties[f].kind == DD_SORTIE_LEG)
             onward_bounds(r, x, (size_t)p->sorties[f].link);
-        rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
+        rc = place_req(r, &rq, f, c);
         if (rc == DD_EINFEASIBLE && keeps) {
             keeps = false;
             dd_time early = max_t(r->try_at[f], x->now + lead);
@@ -594,7 +1064,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
                 early = max_t(early, cx->ready);
             rq.ready = early;
             rq.latest = INT64_MAX;
-            rc = r->hold ? dd__replan_place_gap(r, &rq) : dd__place(st, &rq, p->loads);
+            rc = place_req(r, &rq, f, c);
         }
         st->onward.from = st->onward.keep_to = st->onward.anew = 0;
         dd_replan_sortie *o = &out[f];
@@ -606,8 +1076,12 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         const dd_sortie *so = placed_at(r, x, out, f);
         if (!r->sec_slot[f])
             r->site_last[site] = max_t(r->site_last[site], so->departure);
+        if (r->site_rank)
+            order_placed(r, out, f, so);
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
                                 dd__state_day(st, so->departure), so->hub, so->arrival};
+        if (r->pax && (rc = exits_placed(r, x, out, f, c, so)) != DD_OK)
+            return rc;
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
@@ -629,14 +1103,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sc.by = 1;
     sc.sec_content = x->keep_clearances ? r->sec : NULL; /* it keeps the last slots */
     merge_sort(&sc, r->slot, tmp, k);
-    /* ... when every slot's route carries what it is handed (else the
-     * contents stay as placed) */
-    bool carried = routes_carry(r, x, k);
-    for (size_t i = 0; i < k && carried; i++) {
-        size_t f = r->cont[i];
-        r->give[f] = (int32_t)r->slot[i];
-        out[f].carries = x->sorties[r->slot[i]].carries;
-    }
+    if (routes_carry(r, x, k))
+        hand_over(r, x, out, k);
     *sc_out = score_of(r, x, out);
     return DD_OK;
 }
@@ -685,7 +1153,7 @@ void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
      * run's swap, replan_inc.c) a kept slot's */
     for (size_t i = 0; i < m; i++)
         r->cont[i] = (size_t)r->src[r->slot[i]];
-    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st};
+    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st, NULL};
     merge_sort(&sc, r->slot, r->tmp, m);
     sc.by = 1;
     merge_sort(&sc, r->cont, r->tmp, m);

@@ -829,7 +829,10 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
         r->have_prev = r->live = false;
         return rc;
     }
-    if (r->gap_fail)
+    /* the kept sorties may close a site before one it follows (moved
+     * later), or let more people leave a day than exit processing takes:
+     * placed again in full, which keeps both */
+    if (r->gap_fail || dd__replan_order_broken(r, x, out) || dd__replan_exits_broken(r, x, out))
         return in_full(r, x, out, m);
     /* what is booked now, before apply_lines moves tails and ferries */
     if (rebuilt)

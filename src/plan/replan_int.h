@@ -113,6 +113,21 @@ struct dd_replanner {
     dd__replan_need *cand;             /* n of them */
     size_t *over;                      /* n of them */
     bool has_legs;       /* the base plan flies legs inside the country */
+    /* the order of closure (sites[].after, phases): per site, its depth in
+     * that order (0: it follows none; NULL when no site follows another),
+     * and a placement's last departure so far */
+    int32_t *site_rank;
+    dd_time *site_close;
+    /* exit processing (exit_per_day): per base sortie, the people its load
+     * carries; per site, the people leaving each host day in a placement
+     * (exit_day[site][day], exit_n[site] days; then the hubs' people
+     * landing a day, then the sites' clock hours); NULL when none limits */
+    int32_t *pax;
+    int32_t **exit_day;
+    size_t *exit_n;
+    int32_t *exit_max; /* per counter: its busiest day (or hour) so far */
+    unsigned char *exit_lim; /* per counter: limited (else not counted) */
+    bool hub_lim;            /* a hub limits its people a day */
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
@@ -132,6 +147,15 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
 /* Step 1 of a run: the contents of the m sorties r->slot[0..m) matched to
  * them per airfield and type (give0, and slot0 in slot order). */
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m);
+/* Does a placement (out; the sorties that left as x says) close a site
+ * not after one it follows, where a sortie of it is still on the ground? */
+bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out);
+/* Does a placement (out) let more people leave a site on a day than its
+ * exit processing takes, where a sortie placed adds to them? (It counts
+ * into r->exit_day.) */
+bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x,
+                             const dd_replan_sortie *out);
 /* Steps 2-3: r->slot0[0..m) placed again from x->now (out[f] for them);
  * the state is rebuilt first. windows_first as dd_exec_state's
  * keep_clearances; *missed_out gets the terms the placement misses (out[]
