@@ -749,7 +749,7 @@ static dd_status site_exit(dd_replanner *r, int32_t site, dd_time t, int32_t n)
     int32_t hs = hours_of(r, site);
     if (n == 0)
         return DD_OK;
-    dd_status rc = r->exit_lim[site] ? exits_add(r, site, dd_scenario_day(s, t), n) : DD_OK;
+    dd_status rc = r->exit_lim[site] ? exits_add(r, site, dd__state_day(&r->st, t), n) : DD_OK;
     return rc == DD_OK && r->exit_lim[hs] ? exits_add(r, hs, hour_of(s, t), n) : rc;
 }
 
@@ -765,7 +765,7 @@ static bool exits_room(const dd_replanner *r, int32_t site, int32_t day, int32_t
 static bool site_room(const dd_replanner *r, int32_t site, dd_time t, int32_t n)
 {
     const dd_scenario *s = r->base->scenario;
-    return exits_room(r, site, dd_scenario_day(s, t), n) &&
+    return exits_room(r, site, dd__state_day(&r->st, t), n) &&
            exits_room(r, hours_of(r, site), hour_of(s, t), n);
 }
 
@@ -801,7 +801,7 @@ static dd_status hub_add(dd_replanner *r, const dd_exec_state *x, const dd_repla
     if (!r->hub_lim || !hub_landing(r, x, out, f, &h, &arr, &pax))
         return DD_OK;
     const dd_scenario *s = r->base->scenario;
-    return exits_add(r, (int32_t)s->n_sites + h, dd_scenario_day(s, arr), pax);
+    return exits_add(r, (int32_t)s->n_sites + h, dd__state_day(&r->st, arr), pax);
 }
 
 /* Does a sortie placed land at a hub on a day it takes more people than
@@ -815,7 +815,7 @@ static bool hubs_broken(const dd_replanner *r, const dd_exec_state *x,
         dd_time arr;
         if (x->sorties[f].departed != DD_TIME_NONE || !hub_landing(r, x, out, f, &h, &arr, &pax))
             continue;
-        int32_t at = (int32_t)s->n_sites + h, day = dd_scenario_day(s, arr);
+        int32_t at = (int32_t)s->n_sites + h, day = dd__state_day(&r->st, arr);
         int32_t cap = day_cap(r, at), used = exits_on(r, at, day);
         if (cap >= 0 && used > cap && !(pax > cap && used == pax))
             return true;
@@ -874,7 +874,7 @@ bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_r
             continue;
         int32_t site = r->base->sorties[f].site, pax = r->pax[out[f].carries];
         int32_t at[2] = {site, hours_of(r, site)};
-        int32_t when[2] = {dd_scenario_day(s, out[f].departure), hour_of(s, out[f].departure)};
+        int32_t when[2] = {dd__state_day(&r->st, out[f].departure), hour_of(s, out[f].departure)};
         for (int k = 0; k < 2; k++) {
             int32_t cap = day_cap(r, at[k]), used = exits_on(r, at[k], when[k]);
             if (cap >= 0 && used > cap && !(pax > cap && used == pax))
