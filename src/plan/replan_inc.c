@@ -632,7 +632,7 @@ static dd_status rebook_changed(dd_replanner *r, size_t m)
 {
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
-        if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->bk[f], &r->prev[f]))
+        if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->st, &r->bk[f], &r->prev[f]))
             continue;
         dd__state_unhold(&r->st, &r->bk[f]);
         r->bk_kind[f] = DD__BK_NONE;
