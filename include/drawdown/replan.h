@@ -3,14 +3,15 @@
  * Incremental re-planning (issue 19): the re-planner of plan.h
  * (dd_replanner) run on the states of one execution in time order, keeping
  * what a disruption does not move: the simulation's policy with
- * `--replan incremental` (docs/sim.md, with its figures: 1.5 times as
- * fast on the theater, its estimates not those of the full re-plan
+ * `--replan incremental` (docs/sim.md, with its figures: about twice
+ * as fast on the theater, its estimates not those of the full re-plan
  * there); the full re-plan (dd_replanner_run) is the simulation's default
  * and tracking's.
  *
  * Ownership and threads as dd_replanner: one per thread; a run does not
  * allocate once the working memory has grown to the plan's size (the
- * tails' timelines grow with what is placed in their gaps).
+ * tails' timelines, and the kept state's interval lists, grow with what
+ * is placed again; dd_replanner_reset starts them over).
  */
 #ifndef DRAWDOWN_REPLAN_H
 #define DRAWDOWN_REPLAN_H
@@ -26,17 +27,20 @@ extern "C" {
  * dd_replanner_run, for the states of one execution in time order (the
  * simulation's re-plans within a replication). The run keeps the last
  * run's placement (the base plan before the first) of every sortie that
- * still fits it — inside the window it holds, its load ready, its airfield
- * open, on the ground from a day D on — and places the others again as
+ * still fits it — not overdue, inside the window it holds, its load
+ * ready, its airfield open — and places the others again as
  * dd_replanner_run does, among the kept ones (booked as placed: caps,
  * ramp, crews, tail hours, hubs) and in the gaps of the tails' timelines
- * of kept sorties; D is today and the lead time ahead. With nothing left
- * to keep, or much to move, it is a full run. Every run of a state with
- * keep_clearances, with other caps than the last run's or before its
- * `now` is a
- * full one. dd_replanner_reset forgets the last placement: call it when a
- * new execution starts (each replication), so that a run depends only on
- * the execution's own states.
+ * of kept sorties; an overdue sortie's ready load first takes the
+ * earliest kept slot of its airfield and type whose load is not ready
+ * yet (that load goes to the overdue sortie). The placement state is kept
+ * from one run to the next and brought up to the new state (what left
+ * since, what moves), which gives the same re-plans as rebuilding it.
+ * With nothing left to keep, or much to move, it is a full run. Every run
+ * of a state with keep_clearances, with other caps than the last run's or
+ * before its `now` is a full one. dd_replanner_reset forgets the last
+ * placement: call it when a new execution starts (each replication), so
+ * that a run depends only on the execution's own states.
  */
 dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
                                        dd_replan_sortie *out);

@@ -1312,12 +1312,18 @@ void dd__state_unhold(dd__state *st, const dd_sortie *so)
         unbook_hub(st, so, ac->ground_time);
 }
 
-bool dd__state_same_hold(const dd_sortie *a, const dd_sortie *b)
+bool dd__state_same_hold(const dd__state *st, const dd_sortie *a, const dd_sortie *b)
 {
-    return a->site == b->site && a->aircraft == b->aircraft && a->tail == b->tail &&
-           a->hub == b->hub && a->stop == b->stop && a->ferry_from == b->ferry_from &&
-           a->ferry_departure == b->ferry_departure && a->arrival_at_site == b->arrival_at_site &&
+    const dd_aircraft *ac = &st->s->aircraft[a->aircraft];
+    /* the tail and the ferry are booked only for crews, tail hours and
+     * the ferry's overflights */
+    bool ferry = ac->crews >= 0 || ac->utilisation > 0 ||
+                 st->s->agreement.clearance.n_overflight > 0;
+    return a->site == b->site && a->aircraft == b->aircraft && a->hub == b->hub &&
+           a->stop == b->stop && a->arrival_at_site == b->arrival_at_site &&
            a->departure == b->departure && a->arrival == b->arrival &&
+           (!ferry || (a->tail == b->tail && a->ferry_from == b->ferry_from &&
+                       a->ferry_departure == b->ferry_departure)) &&
            (a->stop <= 0 || (a->stop_arrival == b->stop_arrival &&
                              a->stop_departure == b->stop_departure)) &&
            a->stop2 == b->stop2 &&

@@ -244,9 +244,9 @@ dd_status dd__state_hold(dd__state *st, const dd_sortie *so);
  * incremental re-plan keeps its state from one run to the next this way
  * (replan_inc.c). */
 void dd__state_unhold(dd__state *st, const dd_sortie *so);
-/* Do a and b book the same (dd__state_hold): times, tail, ferry, hub,
- * stop. */
-bool dd__state_same_hold(const dd_sortie *a, const dd_sortie *b);
+/* Do a and b book the same (dd__state_hold): times, hub, stop, and the
+ * tail and ferry where they are booked (crews, tail hours, overflights). */
+bool dd__state_same_hold(const dd__state *st, const dd_sortie *a, const dd_sortie *b);
 /* Is the hub of rq's sorties chosen per departure (hubs with a ramp
  * limit, routes that need overflight clearances, en-route fuel stops, a
  * closed destination, hubs that take no people or, for people only, a

@@ -382,12 +382,16 @@ static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
 }
 
 /* The first gap of tail t after its cursor's that can take the sortie
- * being placed (can_host); r->fit[t] remembers it, as the cursor only
- * moves on. */
+ * being placed (can_host), looking at most FIT_LOOK gaps further than
+ * the last call: a gap no sooner than the first that can (the placement
+ * may well find its departure on another tail long before; an unbounded
+ * look went to the end of every tail's timeline at every placement).
+ * r->fit[t] remembers how far it looked, as the cursor only moves on. */
+#define FIT_LOOK 4
 static size_t first_fit(dd_replanner *r, size_t t, int32_t a)
 {
     size_t j = r->fit[t] > r->gap[t] ? r->fit[t] : r->gap[t] + 1;
-    while (!can_host(r, t, a, j))
+    for (int i = 0; i < FIT_LOOK && !can_host(r, t, a, j); i++)
         j++;
     r->fit[t] = j;
     return j;
@@ -628,7 +632,7 @@ static dd_status rebook_changed(dd_replanner *r, size_t m)
 {
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
-        if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->bk[f], &r->prev[f]))
+        if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->st, &r->bk[f], &r->prev[f]))
             continue;
         dd__state_unhold(&r->st, &r->bk[f]);
         r->bk_kind[f] = DD__BK_NONE;
