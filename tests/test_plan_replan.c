@@ -939,9 +939,14 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
             const dd_sortie *so = &p->sorties[f];
             /* (legs and onward sorties leave when the re-plan has them
              * on the plan's tail: a full re-plan seldom finds the plan's
-             * very minute for them) */
+             * very minute for them; and, as every sortie, to the plan's
+             * route (its destination, its stops): a sortie that left is
+             * booked on its planned route, so one the re-plan sent
+             * elsewhere or through a stop has not left) */
             if (h.x[f].departed != DD_TIME_NONE || h.inc[f].departure == DD_TIME_NONE ||
                 h.inc[f].departure >= now || h.inc[f].tail != so->tail ||
+                h.inc[f].hub != so->hub ||
+                h.inc[f].arrival - h.inc[f].departure != so->arrival - so->departure ||
                 (h.inc[f].departure != so->departure && so->kind == DD_SORTIE_OUT))
                 continue;
             /* an onward sortie leaves after its leg (listed before it);
@@ -1443,14 +1448,10 @@ static size_t histories_generated(bool legs_wanted, int want, int days, bool hub
             many |= dd_aircraft_tails_max(&fx.s->aircraft[a]) > 512; /* run_history's arrays */
         /* the order of closure, exit processing and the hubs' people a
          * day are kept (seed 9, S3 after S1, broke the order before;
-         * generated seeds, exit processing). Legs with a hub's people a
-         * day are left out: on the first such seed a re-placed onward
-         * sortie carries its leg's load to a hub its type carries less
-         * to ("leg 3's 41167.8 kg aboard, above the C17A's cabin load of
-         * 37874.0 kg for 3115 km"), with or without the hubs' people kept:
-         * a matter of the legs' re-plan, not fixed here */
-        for (size_t h = 0; h < fx.s->n_hubs && legs_wanted; h++)
-            many |= fx.s->hubs[h].people_per_day >= 0;
+         * generated seeds, exit processing; seed 20, legs with a hub's
+         * people a day, whose onward sortie the re-plan sent through a
+         * stop with a heavier load: it leaves only on its planned route,
+         * see run_history) */
         bool kind = legs_wanted ? legs : stops && !legs;
         if (hub_wanted) { /* a hub that takes people, so many a day */
             kind = !legs;
