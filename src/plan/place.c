@@ -1336,19 +1336,40 @@ void dd__state_reset_tails(dd__state *st)
     reset_tails(st);
 }
 
+/* What place() does with the departure it finds: with no hook, books
+ * it; with probe set, describes it there and books nothing; with check
+ * set, books it when check says INT64_MIN, else keeps check's answer in
+ * next and books nothing. */
+typedef struct place_hook {
+    dd_sortie *probe;
+    dd__place_check check;
+    void *ctx;
+    dd_time next;
+} place_hook;
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
-                       dd_sortie *probe);
+                       place_hook *hk);
 
 dd_status dd__place(dd__state *st, const dd__request *rq, const dd_loadplan *lp)
 {
     return place(st, rq, lp, NULL);
 }
 
+dd_status dd__place_checked(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                            dd__place_check check, void *ctx, dd_time *next_out)
+{
+    place_hook hk = {NULL, check, ctx, INT64_MIN};
+    dd_status rc = place(st, rq, lp, &hk);
+    *next_out = rc == DD_OK ? hk.next : INT64_MIN;
+    return rc;
+}
+
 dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                           dd_time *t_out)
 {
     dd_sortie so;
-    dd_status rc = place(st, rq, lp, &so);
+    place_hook hk = {&so, NULL, NULL, INT64_MIN};
+    dd_status rc = place(st, rq, lp, &hk);
     if (rc == DD_OK)
         *t_out = so.departure;
     return rc;
@@ -1357,7 +1378,8 @@ dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadpla
 dd_status dd__place_probe_sortie(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                                  dd_sortie *out)
 {
-    return place(st, rq, lp, out);
+    place_hook hk = {out, NULL, NULL, INT64_MIN};
+    return place(st, rq, lp, &hk);
 }
 
 /* The first departure worth trying: the load ready, the lead time, the
@@ -1963,8 +1985,25 @@ dd_status dd__place_onward(dd__state *st, const dd__request *rq, const dd_loadpl
     return book_hub(st, out, g);
 }
 
+/* The sortie place() found (tail k leaving t, landing at hub), as a
+ * probe describes it. */
+static dd_sortie probe_of(dd__state *st, const dd__request *rq, int32_t k, dd_time a, dd_time t,
+                          int32_t hub, int32_t out_min, const route *rt)
+{
+    dd__tail tv = st->tails[rq->aircraft][k];
+    if (st->tail_view)
+        st->tail_view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
+    dd_sortie so = {.aircraft = rq->aircraft, .tail = k, .site = rq->site, .hub = hub,
+                    .ferry_from = tv.hub,
+                    .ferry_departure = a - ferry_minutes(st, rq->aircraft, rq->site, tv.hub),
+                    .arrival_at_site = a, .departure = t, .arrival = t + out_min,
+                    .clearance = -1, .load = rq->load};
+    set_stop(&so, rt);
+    return so;
+}
+
 static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
-                       dd_sortie *probe)
+                       place_hook *hk)
 {
     const dd_scenario *s = st->s;
     const dd__terms *tm = st->terms;
@@ -2046,19 +2085,15 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             t += STEP;
             continue;
         }
-        if (probe) {
-            dd__tail tv = st->tails[rq->aircraft][tp.best];
-            if (st->tail_view)
-                st->tail_view(st->tail_view_ctx, rq->aircraft, tp.best, a, t, hub, out_min, &tv);
-            const dd__tail *tl = &tv;
-            *probe = (dd_sortie){.aircraft = rq->aircraft, .tail = tp.best, .site = rq->site,
-                                 .hub = hub, .ferry_from = tl->hub,
-                                 .ferry_departure = a - ferry_minutes(st, rq->aircraft,
-                                                                      rq->site, tl->hub),
-                                 .arrival_at_site = a, .departure = t, .arrival = t + out_min,
-                                 .clearance = -1, .load = rq->load};
-            set_stop(probe, &rt);
+        if (hk && hk->probe) {
+            *hk->probe = probe_of(st, rq, tp.best, a, t, hub, out_min, &rt);
             return DD_OK;
+        }
+        if (hk && hk->check) {
+            dd_sortie so = probe_of(st, rq, tp.best, a, t, hub, out_min, &rt);
+            hk->next = hk->check(hk->ctx, &so);
+            if (hk->next != INT64_MIN)
+                return DD_OK; /* not taken: nothing booked */
         }
         if (x->via >= 0)
             return commit_leg(st, rq, lp, tp.best, &on, a, t, day);

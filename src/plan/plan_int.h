@@ -184,6 +184,13 @@ dd_status dd__place_probe(dd__state *st, const dd__request *rq, const dd_loadpla
  * figures), into *out, changing nothing. */
 dd_status dd__place_probe_sortie(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
                                  dd_sortie *out);
+/* dd__place, showing the sortie it would make (as dd__place_probe_sortie)
+ * to check first: INT64_MIN books it (*next_out INT64_MIN); any other
+ * time changes nothing and goes to *next_out (the caller's next ready
+ * time, say). One search where a probe then a placement take two. */
+typedef dd_time (*dd__place_check)(void *ctx, const dd_sortie *so);
+dd_status dd__place_checked(dd__state *st, const dd__request *rq, const dd_loadplan *lp,
+                            dd__place_check check, void *ctx, dd_time *next_out);
 
 /* Hub throughput (destinations[].people_per_day): passengers hub `hub`
  * may still take on host day `day` (INT32_MAX: no limit); book n more

@@ -884,9 +884,35 @@ bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_r
     return false;
 }
 
+/* A placement's check (dd__place_checked) of the sortie found for n
+ * people at `site`: INT64_MIN when its day, its clock hour (and, with
+ * hubs, its hub's day) take them, else the next time worth trying. */
+typedef struct room_check {
+    const dd_replanner *r;
+    int32_t site, pax;
+    bool hubs;
+} room_check;
+
+static dd_time room_next(void *ctx, const dd_sortie *q)
+{
+    const room_check *k = ctx;
+    const dd_replanner *r = k->r;
+    const dd_scenario *s = r->base->scenario;
+    int32_t ns = (int32_t)s->n_sites;
+    int32_t day = dd_scenario_day(s, q->departure), arr = dd_scenario_day(s, q->arrival);
+    dd_time next = INT64_MIN;
+    if (!exits_room(r, k->site, day, k->pax))
+        next = dd_scenario_day_start(s, day + 1);
+    else if (!site_room(r, k->site, q->departure, k->pax)) /* its clock hour is full */
+        next = next_hour(s, q->departure);
+    if (k->hubs && q->hub >= 0 && !exits_room(r, ns + q->hub, arr, k->pax))
+        next = max_t(next, q->departure + (dd_scenario_day_start(s, arr + 1) - q->arrival));
+    return next;
+}
+
 /* dd__place for slot f carrying load c, on a day its site's exit
  * processing can take the load's people: each departure the placement
- * finds on a full day is probed again from the next day (a full run's; an
+ * finds on a full day is tried again from the next day (a full run's; an
  * incremental run places in the tails' gaps and goes in full when the
  * days are exceeded). DD_EINFEASIBLE when that leaves the window. */
 static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c)
@@ -903,21 +929,12 @@ static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c
         hubs |= r->base->sorties[f].kind == DD_SORTIE_OUT && may_fill(r, ns + (int32_t)h, r->pax[c]);
     if (!may_fill(r, site, r->pax[c]) && !may_fill(r, hours_of(r, site), r->pax[c]) && !hubs)
         return dd__place(st, rq, r->base->loads);
+    room_check chk = {r, site, r->pax[c], hubs};
     for (int k = 0; k < 366; k++) {
-        dd_sortie q;
-        dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);
-        if (rc != DD_OK)
-            return rc;
-        int32_t day = dd_scenario_day(s, q.departure), arr = dd_scenario_day(s, q.arrival);
-        dd_time next = INT64_MIN;
-        if (!exits_room(r, site, day, r->pax[c]))
-            next = dd_scenario_day_start(s, day + 1);
-        else if (!site_room(r, site, q.departure, r->pax[c])) /* its clock hour is full */
-            next = next_hour(s, q.departure);
-        if (hubs && q.hub >= 0 && !exits_room(r, ns + q.hub, arr, r->pax[c]))
-            next = max_t(next, q.departure + (dd_scenario_day_start(s, arr + 1) - q.arrival));
-        if (next == INT64_MIN)
-            break;
+        dd_time next;
+        dd_status rc = dd__place_checked(st, rq, r->base->loads, room_next, &chk, &next);
+        if (rc != DD_OK || next == INT64_MIN)
+            return rc; /* (booked, or none) */
         if (next > rq->latest)
             return DD_EINFEASIBLE;
         rq->ready = next;
