@@ -86,7 +86,10 @@ static dd_status exits_init(dd_replanner *r)
     r->exit_n = calloc(np ? np : 1, sizeof *r->exit_n);
     r->exit_max = calloc(np ? np : 1, sizeof *r->exit_max);
     r->exit_lim = calloc(np ? np : 1, 1);
-    if (!r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim)
+    r->fix_dep = malloc((r->n ? r->n : 1) * sizeof *r->fix_dep);
+    r->fix_car = malloc((r->n ? r->n : 1) * sizeof *r->fix_car);
+    if (!r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
+        !r->fix_car)
         return DD_ENOMEM;
     for (size_t f = 0; f < r->n; f++)
         for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
@@ -202,6 +205,9 @@ void dd_replanner_free(dd_replanner *r)
     free(r->exit_n);
     free(r->exit_max);
     free(r->exit_lim);
+    free(r->fix);
+    free(r->fix_dep);
+    free(r->fix_car);
     free(r->pax);
     free(r->fit);
     free(r->ret_min);
@@ -823,8 +829,106 @@ static bool hubs_broken(const dd_replanner *r, const dd_exec_state *x,
     return false;
 }
 
+/* One count the run's placements do not change: kept in r->fix (as
+ * exits_add would count it: none before the epoch, none of nobody). */
+static dd_status fix_add(dd_replanner *r, int32_t at, int32_t when, int32_t n)
+{
+    if (when < 0 || n == 0)
+        return DD_OK;
+    if (n < 0)
+        r->fix_ok = false; /* (a count taken back: exits_count counts in order) */
+    if (r->n_fix == r->cap_fix) {
+        size_t m = r->cap_fix ? 2 * r->cap_fix : 64;
+        int32_t *v = realloc(r->fix, 3 * m * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        r->fix = v;
+        r->cap_fix = m;
+    }
+    int32_t *e = r->fix + 3 * r->n_fix++;
+    e[0] = at;
+    e[1] = when;
+    e[2] = n;
+    return DD_OK;
+}
+
+/* n people leaving `site` at t, into r->fix (site_exit's counts). */
+static dd_status fix_exit(dd_replanner *r, int32_t site, dd_time t, int32_t n)
+{
+    int32_t hs = hours_of(r, site);
+    dd_status rc = r->exit_lim[site] ? fix_add(r, site, dd__state_day(&r->st, t), n) : DD_OK;
+    return rc == DD_OK && r->exit_lim[hs] ? fix_add(r, hs, hour_of(r->base->scenario, t), n)
+                                          : rc;
+}
+
+/* Does sortie f's count not depend on a placement? (It left, and so did
+ * the leg whose load it carries on.) */
+static bool fixed_sortie(const dd_replanner *r, const dd_exec_state *x, size_t f)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    return x->sorties[f].departed != DD_TIME_NONE &&
+           (b->kind != DD_SORTIE_ONWARD || x->sorties[b->link].departed != DD_TIME_NONE);
+}
+
+/* Sortie f that left, into r->fix. */
+static dd_status fix_sortie(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                            size_t f)
+{
+    const dd_exec_sortie *e = &x->sorties[f];
+    r->fix_dep[f] = e->departed;
+    r->fix_car[f] = e->carries;
+    if (e->carries < 0)
+        return DD_OK;
+    dd_status rc = fix_exit(r, r->base->sorties[f].site, e->departed, r->pax[e->carries]);
+    int32_t h, pax;
+    dd_time arr;
+    if (rc == DD_OK && r->hub_lim && hub_landing(r, x, out, f, &h, &arr, &pax))
+        rc = fix_add(r, (int32_t)r->base->scenario->n_sites + h, dd__state_day(&r->st, arr), pax);
+    return rc;
+}
+
+/* r->fix anew: the commercial flights, the sorties that left. */
+static dd_status fix_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    dd_status rc = DD_OK;
+    r->n_fix = 0;
+    r->fix_ok = true;
+    for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
+        if (p->movements[k].sortie < 0)
+            rc = fix_exit(r, s->people[p->movements[k].people].site, p->movements[k].departure,
+                          p->movements[k].count);
+    for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
+        r->fix_dep[f] = DD_TIME_NONE;
+        if (fixed_sortie(r, x, f))
+            rc = fix_sortie(r, x, out, f);
+    }
+    if (rc != DD_OK)
+        r->fix_ok = false;
+    return rc;
+}
+
+/* r->fix brought up to x: the sorties that left since added, counted
+ * anew on any other change. False when it cannot be kept. */
+static bool fix_update(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    for (size_t f = 0; f < r->n && r->fix_ok; f++) {
+        bool now = fixed_sortie(r, x, f);
+        if (r->fix_dep[f] == DD_TIME_NONE) {
+            if (now && fix_sortie(r, x, out, f) != DD_OK)
+                r->fix_ok = false;
+        } else if (!now || r->fix_dep[f] != x->sorties[f].departed ||
+                   r->fix_car[f] != x->sorties[f].carries) {
+            r->fix_ok = false;
+        }
+    }
+    return r->fix_ok || (fix_count(r, x, out) == DD_OK && r->fix_ok);
+}
+
 /* The people leaving each site each day in a placement so far: those that
- * left, those placed (out), the commercial flights. */
+ * left, those placed (out), the commercial flights (the first and the last
+ * counted once a run, r->fix). */
 static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
     const dd_plan *p = r->base;
@@ -838,7 +942,10 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
             memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
         r->exit_max[i] = 0;
     }
+    bool fixed = fix_update(r, x, out);
     for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
+        if (fixed && fixed_sortie(r, x, f))
+            continue;
         const dd_exec_sortie *e = &x->sorties[f];
         dd_time d = e->departed;
         int32_t c = e->carries;
@@ -851,6 +958,11 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
         rc = site_exit(r, p->sorties[f].site, d, r->pax[c]);
         if (rc == DD_OK)
             rc = hub_add(r, x, out, f);
+    }
+    if (fixed) {
+        for (size_t i = 0; i < r->n_fix && rc == DD_OK; i++)
+            rc = exits_add(r, r->fix[3 * i], r->fix[3 * i + 1], r->fix[3 * i + 2]);
+        return rc;
     }
     for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
         if (p->movements[k].sortie < 0)

@@ -128,6 +128,16 @@ struct dd_replanner {
     int32_t *exit_max; /* per counter: its busiest day (or hour) so far */
     unsigned char *exit_lim; /* per counter: limited (else not counted) */
     bool hub_lim;            /* a hub limits its people a day */
+    /* the counts no placement changes (the sorties that left, the
+     * commercial flights), as (counter, day or hour, people) triples:
+     * fix[0..3 × n_fix), fix_ok when made; fix_dep[f] the departure of
+     * sortie f counted there (DD_TIME_NONE: not there), fix_car[f] its
+     * load. Sorties that leave are added; any other change counts anew. */
+    int32_t *fix;
+    size_t n_fix, cap_fix;
+    bool fix_ok;
+    dd_time *fix_dep;
+    int32_t *fix_car;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
