@@ -977,13 +977,12 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     return rc;
 }
 
-bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+/* Does a placement (out), its people counted (exits_count), let more
+ * people leave a site a day or an hour, or land at a hub a day, than it
+ * takes? */
+static bool exits_over(const dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
-    if (!r->pax)
-        return false;
     const dd_scenario *s = r->base->scenario;
-    if (exits_count(r, x, out) != DD_OK)
-        return true; /* (out of memory: the full run finds it again) */
     if (hubs_broken(r, x, out))
         return true;
     for (size_t f = 0; f < r->n; f++) {
@@ -1000,6 +999,15 @@ bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_r
         }
     }
     return false;
+}
+
+bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    if (!r->pax)
+        return false;
+    if (exits_count(r, x, out) != DD_OK)
+        return true; /* (out of memory: the full run finds it again) */
+    return exits_over(r, x, out);
 }
 
 /* A placement's check (dd__place_checked) of the sortie found for n
@@ -1090,6 +1098,27 @@ bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
     return false;
 }
 
+/* Placed slot f's load, `was` people, now `now`: the counts of its site's
+ * day and hour and of its hub's day (its onward sortie's, for a leg) as
+ * exits_count would make them. */
+static dd_status exits_move(dd_replanner *r, const dd_replan_sortie *out, size_t f, int32_t was,
+                            int32_t now)
+{
+    const dd_sortie *b = &r->base->sorties[f];
+    if (was == now)
+        return DD_OK;
+    dd_status rc = site_exit(r, b->site, out[f].departure, -was);
+    if (rc == DD_OK)
+        rc = site_exit(r, b->site, out[f].departure, now);
+    size_t h = b->kind == DD_SORTIE_LEG ? (size_t)b->link : f; /* who lands at a hub */
+    if (rc != DD_OK || !r->hub_lim || out[h].hub < 0 || out[h].arrival == DD_TIME_NONE ||
+        out[h].departure == DD_TIME_NONE)
+        return rc;
+    const dd_scenario *s = r->base->scenario;
+    return exits_add(r, (int32_t)s->n_sites + out[h].hub, dd__state_day(&r->st, out[h].arrival),
+                     now - was);
+}
+
 /* Step 4: slot r->cont[i] handed the load of r->slot[i] (i < k), unless
  * that lets more people leave a site a day than its exit processing takes
  * (the loads with people would move to other days): then the loads stay
@@ -1102,12 +1131,21 @@ static void hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie 
         size_t f = r->cont[i];
         r->latest[f] = r->give[f];
         r->give[f] = (int32_t)r->slot[i];
-        int32_t was = out[f].carries;
         out[f].carries = x->sorties[r->slot[i]].carries;
-        moved |= r->pax && r->pax[was] != r->pax[out[f].carries];
+        moved |= r->pax && r->pax[x->sorties[r->latest[f]].carries] != r->pax[out[f].carries];
     }
-    if (!moved || x->keep_clearances || !dd__replan_exits_broken(r, x, out))
+    if (!moved || x->keep_clearances)
         return; /* (tracking's keeps the security last) */
+    /* the counts so far are the placement's (exits_count's, then
+     * exits_placed's): moved by the people handed over */
+    dd_status rc = DD_OK;
+    for (size_t i = 0; i < k && rc == DD_OK; i++) {
+        size_t f = r->cont[i];
+        rc = exits_move(r, out, f, r->pax[x->sorties[r->latest[f]].carries],
+                        r->pax[out[f].carries]);
+    }
+    if (rc == DD_OK ? !exits_over(r, x, out) : !dd__replan_exits_broken(r, x, out))
+        return;
     for (size_t i = 0; i < k; i++) {
         size_t f = r->cont[i];
         r->give[f] = (int32_t)r->latest[f];
