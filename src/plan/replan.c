@@ -267,42 +267,62 @@ typedef struct sort_ctx {
  * group by site and type first (k[0]); placement goes by the day each can
  * go (the security's loads after all others, the clearances held first
  * when windows_first), within a day the airfield that must close first
- * takes the caps first. */
-static dd__rkey rkey_of(const sort_ctx *c, size_t a)
+ * takes the caps first. One function an order (merge_sort picks one per
+ * sort, not per record). */
+static inline dd__rkey rkey_group(const sort_ctx *c, size_t a)
 {
     const dd_sortie *sa = &c->p->sorties[a];
-    dd__rkey r = {{(int64_t)sa->site * 4294967296LL + sa->aircraft, 0, 0, 0}, a};
-    if (c->by == 0) {
-        /* slots: windows first, by their start; then the planned order */
-        dd_time w = c->x->sorties[a].window_from;
-        r.k[1] = w == DD_TIME_NONE ? INT64_MAX : w;
-        r.k[2] = sa->departure;
-    } else if (c->by == 1) {
-        /* contents: by readiness, then the planned order of their sortie */
-        const dd_exec_sortie *ea = &c->x->sorties[a];
-        r.k[1] = c->sec_content ? c->sec_content[ea->carries] : 0;
-        r.k[2] = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
-        r.k[3] = c->p->sorties[ea->carries].departure;
-    } else if (c->by == 3) {
-        r.k[1] = c->try_at[a];
-        r.k[2] = sa->departure;
-    } else {
-        const dd_scenario *s = c->p->scenario;
-        /* the security leaves last: its loads after all others, a via
-         * site's after the last legs to it (it stays open for them) */
-        bool sec = c->sec_slot && c->sec_slot[a];
-        int64_t flags = sec ? 4 + (sa->kind != DD_SORTIE_LEG ? 2 : 0) : 0;
-        if (c->windows_first && c->latest[a] == INT64_MAX)
-            flags |= 1;
-        /* the sites' last sorties in the order of closure */
-        if (sec && c->rank)
-            flags += 8 * (int64_t)c->rank[sa->site];
-        r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
-        dd_time cb = s->sites[sa->site].close_by;
-        r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
-        r.k[2] = c->try_at[a];
-        r.k[3] = sa->departure;
-    }
+    return (dd__rkey){{(int64_t)sa->site * 4294967296LL + sa->aircraft, 0, 0, 0}, a};
+}
+
+/* slots: windows first, by their start; then the planned order */
+static inline dd__rkey rkey_slot(const sort_ctx *c, size_t a)
+{
+    dd__rkey r = rkey_group(c, a);
+    dd_time w = c->x->sorties[a].window_from;
+    r.k[1] = w == DD_TIME_NONE ? INT64_MAX : w;
+    r.k[2] = c->p->sorties[a].departure;
+    return r;
+}
+
+/* contents: by readiness, then the planned order of their sortie */
+static inline dd__rkey rkey_content(const sort_ctx *c, size_t a)
+{
+    dd__rkey r = rkey_group(c, a);
+    const dd_exec_sortie *ea = &c->x->sorties[a];
+    r.k[1] = c->sec_content ? c->sec_content[ea->carries] : 0;
+    r.k[2] = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
+    r.k[3] = c->p->sorties[ea->carries].departure;
+    return r;
+}
+
+static inline dd__rkey rkey_depart(const sort_ctx *c, size_t a)
+{
+    dd__rkey r = rkey_group(c, a);
+    r.k[1] = c->try_at[a];
+    r.k[2] = c->p->sorties[a].departure;
+    return r;
+}
+
+static inline dd__rkey rkey_place(const sort_ctx *c, size_t a)
+{
+    const dd_sortie *sa = &c->p->sorties[a];
+    const dd_scenario *s = c->p->scenario;
+    dd__rkey r = {{0, 0, 0, 0}, a};
+    /* the security leaves last: its loads after all others, a via
+     * site's after the last legs to it (it stays open for them) */
+    bool sec = c->sec_slot && c->sec_slot[a];
+    int64_t flags = sec ? 4 + (sa->kind != DD_SORTIE_LEG ? 2 : 0) : 0;
+    if (c->windows_first && c->latest[a] == INT64_MAX)
+        flags |= 1;
+    /* the sites' last sorties in the order of closure */
+    if (sec && c->rank)
+        flags += 8 * (int64_t)c->rank[sa->site];
+    r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
+    dd_time cb = s->sites[sa->site].close_by;
+    r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
+    r.k[2] = c->try_at[a];
+    r.k[3] = sa->departure;
     return r;
 }
 
@@ -360,10 +380,20 @@ static void rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
 static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
 {
     size_t desc = 0; /* records out of order: a re-plan's orders often hold already */
-    for (size_t i = 0; i < n; i++) {
-        buf[i] = rkey_of(c, v[i]);
-        desc += i > 0 && rkey_less(&buf[i], &buf[i - 1]);
-    }
+    if (c->by == 0)
+        for (size_t i = 0; i < n; i++)
+            buf[i] = rkey_slot(c, v[i]);
+    else if (c->by == 1)
+        for (size_t i = 0; i < n; i++)
+            buf[i] = rkey_content(c, v[i]);
+    else if (c->by == 3)
+        for (size_t i = 0; i < n; i++)
+            buf[i] = rkey_depart(c, v[i]);
+    else
+        for (size_t i = 0; i < n; i++)
+            buf[i] = rkey_place(c, v[i]);
+    for (size_t i = 1; i < n; i++)
+        desc += rkey_less(&buf[i], &buf[i - 1]);
     if (desc == 0)
         return;
     /* a few records out of place: insertion (time n + the records moved),
