@@ -1013,6 +1013,15 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
 static bool exits_over(const dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
+    /* none over when no counter has been over (exit_max: the most each
+     * has held since counted, at least what it holds) */
+    bool any = false;
+    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs && !any; i++) {
+        int32_t cap = day_cap(r, (int32_t)i);
+        any = cap >= 0 && r->exit_max[i] > cap;
+    }
+    if (!any)
+        return false;
     if (hubs_broken(r, x, out))
         return true;
     for (size_t f = 0; f < r->n; f++) {
