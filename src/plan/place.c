@@ -47,7 +47,7 @@ static int32_t day_get(const dd__daycount *d, int32_t day)
     return day >= 0 && (size_t)day < d->n ? d->v[day] : 0;
 }
 
-static bool day_add(dd__daycount *d, int32_t day, int32_t by)
+static bool day_grow(dd__daycount *d, int32_t day, int32_t by)
 {
     if (day < 0)
         return true;
@@ -64,6 +64,16 @@ static bool day_add(dd__daycount *d, int32_t day, int32_t by)
     }
     d->v[day] += by;
     return true;
+}
+
+/* (the common case inline: a day already held) */
+static inline bool day_add(dd__daycount *d, int32_t day, int32_t by)
+{
+    if (day >= 0 && (size_t)day < d->n) {
+        d->v[day] += by;
+        return true;
+    }
+    return day_grow(d, day, by);
 }
 
 static bool day_inc(dd__daycount *d, int32_t day)
@@ -157,13 +167,20 @@ static int32_t weekday(const dd__state *st, int32_t day)
  * that day's daily cap, and the weekly cap in force on each day whose
  * window (the 7 days ending on it, or its calendar week up to it) holds
  * `day`. */
-static bool cap_room(const dd__state *st, const capset *c, const dd__daycount *cnt, int32_t day)
+static bool week_room(const dd__state *st, const capset *c, const dd__daycount *cnt, int32_t day);
+
+static inline bool cap_room(const dd__state *st, const capset *c, const dd__daycount *cnt,
+                            int32_t day)
 {
     int32_t d = daily_on(c, day);
     if (d >= 0 && day_get(cnt, day) >= d)
         return false;
-    if (!c->weekly)
-        return true;
+    return !c->weekly || week_room(st, c, cnt, day);
+}
+
+/* cap_room's weekly caps. */
+static bool week_room(const dd__state *st, const capset *c, const dd__daycount *cnt, int32_t day)
+{
     bool cal = st->s->agreement.clearance.calendar_week;
     int32_t last = cal ? day + 6 - weekday(st, day) : day + 6;
     for (int32_t e = day; e <= last; e++) {
@@ -1419,12 +1436,17 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     dd_time best_reach = INT64_MIN;
     tp->best = -1;
     tp->soonest = tp->crew_next = INT64_MAX;
-    for (int32_t k = 0; k < st->n_tails[rq->aircraft]; k++) {
-        const dd__tail *tl = &st->tails[rq->aircraft][k];
+    /* (read once for all the tails: tail_free's and the views) */
+    const dd_time *since = st->tail_since[rq->aircraft];
+    const dd__tail *tails = st->tails[rq->aircraft];
+    void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *) =
+        st->tail_view;
+    for (int32_t k = 0, n_k = st->n_tails[rq->aircraft]; k < n_k; k++) {
+        const dd__tail *tl = &tails[k];
         dd__tail tv;
-        if (st->tail_view) { /* an incremental re-plan's timelines */
+        if (view) { /* an incremental re-plan's timelines */
             tv = *tl;
-            st->tail_view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
+            view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
             tl = &tv;
         }
         if (tl->free_at >= INT64_MAX / 8)
@@ -1437,7 +1459,8 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
             continue;
         }
         dd_time ferry_dep = a - fm;
-        if (!tail_free(st, rq->aircraft, k, ferry_dep, t + out_min))
+        if (since ? ferry_dep < since[k]
+                  : !tail_free(st, rq->aircraft, k, ferry_dep, t + out_min))
             continue;
         if (reach <= best_reach)
             continue;

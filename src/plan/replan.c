@@ -980,7 +980,7 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     }
     bool fixed = fix_update(r, x, out);
     for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
-        if (fixed && fixed_sortie(r, x, f))
+        if (fixed && r->fix_dep[f] != DD_TIME_NONE) /* (fix_update: it is fixed_sortie) */
             continue;
         const dd_exec_sortie *e = &x->sorties[f];
         dd_time d = e->departed;
