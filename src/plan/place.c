@@ -549,6 +549,8 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
     }
     if (cap_c < 1)
         return false;
+    if (x->n_reservations == 0 && (int64_t)n + 1 <= cap_c && (int64_t)n + 1 <= cap_t)
+        return true; /* (every overlap at once leaves room) */
     /* the count peaks at a or at an overlapping arrival or reservation */
     bool ok = true;
     for (size_t p = 0; p <= n + x->n_reservations; p++) {
