@@ -964,7 +964,7 @@ static bool fix_update(dd_replanner *r, const dd_exec_state *x, const dd_replan_
 
 /* The people leaving each site each day in a placement so far: those that
  * left, those placed (out), the commercial flights (the first and the last
- * counted once a run, r->fix). */
+ * kept from run to run in r->fix, fix_update). */
 static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
     const dd_plan *p = r->base;
