@@ -345,6 +345,8 @@ static bool rkey_less(const dd__rkey *a, const dd__rkey *b)
 static bool rkey_insert(dd__rkey *v, size_t n, size_t budget)
 {
     for (size_t i = 1; i < n; i++) {
+        if (!rkey_less(&v[i], &v[i - 1]))
+            continue; /* (in place: most are) */
         dd__rkey x = v[i];
         size_t j = i;
         for (; j > 0 && rkey_less(&x, &v[j - 1]); j--)
