@@ -81,6 +81,15 @@ static void run_free(run_result *r)
     free(r->err);
 }
 
+/* Run DD_CLI with `args` and expect exit 0 (its output not read). */
+static void run_ok(const char *args)
+{
+    run_result r = run(args);
+    if (r.status != 0)
+        fail_msg("drawdown %s: exit %d: %s", args, r.status, r.err);
+    run_free(&r);
+}
+
 static void test_no_args(void **state)
 {
     (void)state;
@@ -386,15 +395,11 @@ static void legs_onward_early(const char *dir, const char *log, const char *np,
     fputs("time,event,subject\n2024-06-01T09:00Z,departed,3\n", e);
     fclose(e);
     snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
-    run_result r = run(args);
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    run_ok(args);
     snprintf(args, sizeof args, "status '%s' --at 2024-06-01T12:00Z -o '%s'", log, np);
-    r = run(args);
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    run_ok(args);
     snprintf(args, sizeof args, "verify '%s' '%s'", scenario, np);
-    r = run(args);
+    run_result r = run(args);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "  leg: sortie 2 leaves S1 at 2024-06-01T09:00Z, before "
                                   "leg 1's landing at 2024-06-01T07:03Z plus S2's "
@@ -417,9 +422,7 @@ static void track_replanned(const char *scenario, const char *has, bool legs,
     assert_int_equal(r.status, 0);
     run_free(&r);
     snprintf(args, sizeof args, "track start '%s' '%s'", log, scenario);
-    r = run(args);
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    run_ok(args);
     snprintf(args, sizeof args, "track plan '%s'", log);
     r = run(args);
     assert_int_equal(r.status, 0);
@@ -432,17 +435,11 @@ static void track_replanned(const char *scenario, const char *has, bool legs,
     fprintf(e, "time,event,subject\n%s\n", late->event);
     fclose(e);
     snprintf(args, sizeof args, "track add '%s' '%s'", log, ev);
-    r = run(args);
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    run_ok(args);
     snprintf(args, sizeof args, "status '%s' --at %s -o '%s'", log, late->at, np);
-    r = run(args);
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    run_ok(args);
     snprintf(args, sizeof args, "verify '%s' '%s'", scenario, np);
-    r = run(args);
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    run_ok(args);
     FILE *f = fopen(np, "rb");
     assert_non_null(f);
     char *plan = slurp(f);
