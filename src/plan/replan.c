@@ -1051,6 +1051,76 @@ bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_r
     return exits_over(r, x, out);
 }
 
+/* Is sortie f's count (pax people, placed as out[f]) over a cap of its
+ * site's day or hour or its hub's day? (A load above a cap alone is not.) */
+static bool kept_over(const dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                      size_t f, int32_t pax)
+{
+    const dd_scenario *s = r->base->scenario;
+    int32_t site = r->base->sorties[f].site;
+    int32_t at[3] = {site, hours_of(r, site), -1};
+    int32_t when[3] = {dd__state_day(&r->st, out[f].departure), hour_of(s, out[f].departure), 0};
+    int32_t h, hp;
+    dd_time arr;
+    if (r->hub_lim && hub_landing(r, x, out, f, &h, &arr, &hp)) {
+        at[2] = (int32_t)s->n_sites + h;
+        when[2] = dd__state_day(&r->st, arr);
+    }
+    for (int k = 0; k < 3; k++) {
+        if (at[k] < 0 || !r->exit_lim[at[k]])
+            continue;
+        int32_t cap = day_cap(r, at[k]), used = exits_on(r, at[k], when[k]);
+        if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+            return true;
+    }
+    return false;
+}
+
+size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                               size_t m)
+{
+    if (!r->pax)
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t f = r->ground[i];
+        out[f] = (dd_replan_sortie){-1, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
+        if (!r->keep[f])
+            continue;
+        const dd_sortie *so = &r->prev[f];
+        out[f].carries = x->sorties[r->src[f]].carries;
+        out[f].departure = so->departure;
+        out[f].hub = so->hub;
+        out[f].arrival = so->arrival;
+    }
+    if (exits_count(r, x, out) != DD_OK)
+        return 0; /* (out of memory: the run's own count finds it again) */
+    bool any = false;
+    for (size_t i = 0; i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs && !any; i++) {
+        int32_t cap = day_cap(r, (int32_t)i);
+        any = cap >= 0 && r->exit_max[i] > cap;
+    }
+    size_t moved = 0;
+    for (size_t i = m; any && i-- > 0;) { /* the latest first */
+        size_t f = r->ground[i];
+        if (!r->keep[f] || out[f].carries < 0 || r->pax[out[f].carries] == 0)
+            continue;
+        int32_t pax = r->pax[out[f].carries];
+        if (!kept_over(r, x, out, f, pax))
+            continue;
+        r->keep[f] = 0;
+        moved++;
+        int32_t h, hp;
+        dd_time arr;
+        bool hub = r->hub_lim && hub_landing(r, x, out, f, &h, &arr, &hp);
+        if (site_exit(r, r->base->sorties[f].site, out[f].departure, -pax) != DD_OK ||
+            (hub && exits_add(r, (int32_t)r->base->scenario->n_sites + h,
+                              dd__state_day(&r->st, arr), -hp) != DD_OK))
+            return moved;
+        out[f].departure = DD_TIME_NONE;
+    }
+    return moved;
+}
+
 /* A placement's check (dd__place_checked) of the sortie found for n
  * people at `site`: INT64_MIN when its day, its clock hour (and, with
  * hubs, its hub's day) take them, else the next time worth trying. */
@@ -1079,24 +1149,23 @@ static dd_time room_next(void *ctx, const dd_sortie *q)
 
 /* dd__place for slot f carrying load c, on a day its site's exit
  * processing can take the load's people: each departure the placement
- * finds on a full day is tried again from the next day (a full run's; an
- * incremental run places in the tails' gaps and goes in full when the
- * days are exceeded). DD_EINFEASIBLE when that leaves the window. */
+ * finds on a full day is tried again from the next day (an incremental
+ * run's in the tails' gaps). DD_EINFEASIBLE when that leaves the window. */
 static dd_status place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c)
 {
     dd__state *st = &r->st;
-    if (r->hold)
-        return dd__replan_place_gap(r, rq);
     const dd_scenario *s = r->base->scenario;
     int32_t site = r->base->sorties[f].site, ns = (int32_t)s->n_sites;
-    if (!r->pax || r->pax[c] == 0)
-        return dd__place(st, rq, r->base->loads);
     bool hubs = false; /* (a leg lands at the via site: its onward sortie at a hub) */
-    for (size_t h = 0; h < s->n_hubs; h++)
+    bool check = r->pax && r->pax[c] > 0;
+    for (size_t h = 0; check && h < s->n_hubs; h++)
         hubs |= r->base->sorties[f].kind == DD_SORTIE_OUT && may_fill(r, ns + (int32_t)h, r->pax[c]);
-    if (!may_fill(r, site, r->pax[c]) && !may_fill(r, hours_of(r, site), r->pax[c]) && !hubs)
+    check = check && (may_fill(r, site, r->pax[c]) || may_fill(r, hours_of(r, site), r->pax[c]) || hubs);
+    room_check chk = {r, site, check ? r->pax[c] : 0, hubs};
+    if (r->hold)
+        return dd__replan_place_gap(r, rq, check ? room_next : NULL, &chk);
+    if (!check)
         return dd__place(st, rq, r->base->loads);
-    room_check chk = {r, site, r->pax[c], hubs};
     for (int k = 0; k < 366; k++) {
         dd_time next;
         dd_status rc = dd__place_checked(st, rq, r->base->loads, room_next, &chk, &next);

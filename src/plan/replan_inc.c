@@ -468,15 +468,12 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
     }
 }
 
-dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
+/* The earliest departure for rq in the tails' gaps, into *q. */
+static dd_status probe_gap(dd_replanner *r, const dd__request *rq, dd_sortie *q)
 {
     dd__state *st = &r->st;
     int32_t a = rq->aircraft;
     size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
-    if (r->gap_fail)
-        return DD_EINFEASIBLE; /* the run goes in full: no more probes */
-    /* the earliest departure for rq in the tails' gaps */
-    dd_sortie q;
     dd_time a0 = rq->ready - st->s->aircraft[a].ground_time; /* no sooner */
     for (size_t k = 0; k < nk; k++) {
         r->gap[off + k] = gap_after(r, off + k, a0);
@@ -486,9 +483,32 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq)
     set_ret_min(r, rq);
     st->tail_view = tail_view;
     st->tail_view_ctx = r;
-    dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, &q);
+    dd_status rc = dd__place_probe_sortie(st, rq, r->base->loads, q);
     st->tail_view = NULL;
     st->tail_view_ctx = NULL;
+    return rc;
+}
+
+dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__place_check check,
+                               void *ctx)
+{
+    dd__state *st = &r->st;
+    int32_t a = req->aircraft;
+    size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
+    if (r->gap_fail)
+        return DD_EINFEASIBLE; /* the run goes in full: no more probes */
+    dd__request rq[1] = {*req};
+    dd_sortie q;
+    dd_status rc = DD_OK;
+    for (int k = 0;; k++) {
+        rc = probe_gap(r, rq, &q);
+        dd_time next = rc == DD_OK && check ? check(ctx, &q) : INT64_MIN;
+        if (next == INT64_MIN)
+            break;
+        if (next > rq->latest || k == 366)
+            return DD_EINFEASIBLE; /* (a day's room a year on: none) */
+        rq->ready = next > rq->ready ? next : rq->ready + 1;
+    }
     if (rc != DD_OK)
         return rc;
     /* placed there, on that tail alone, seen free from the start of its gap */
@@ -885,6 +905,9 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
     if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
         return in_full(r, x, out, m);
     swap_overdue(r, x, m);
+    unfit += dd__replan_exits_unkeep(r, x, out, m);
+    if (unfit > 16 && unfit > m / 32)
+        return in_full(r, x, out, m);
     /* the state kept from the last run, brought up to now */
     r->live_run = false;
     if (r->live && !r->no_live && !x->crew_free) { /* crews: rebuilt from now */

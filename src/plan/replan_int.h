@@ -183,8 +183,12 @@ dd_status dd__replan_reset(dd_replanner *r, const dd_exec_state *x);
 /* An incremental run's placement of one request (replan_inc.c): as
  * dd__place, in a gap of a tail's timeline of kept and placed sorties;
  * the sortie is appended to r->st.sorties and put in the timeline.
- * DD_EINFEASIBLE as dd__place; r->gap_fail set when it gave up. */
-dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq);
+ * With `check` (else NULL), a departure found is taken only when
+ * check(ctx, sortie) says INT64_MIN, else tried again from the time it
+ * gives (dd__place_checked's). DD_EINFEASIBLE as dd__place, or when that
+ * leaves rq's window; r->gap_fail set when it gave up. */
+dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *rq, dd__place_check check,
+                               void *ctx);
 /* The tails now (dd_exec_state's tail_free and tail_hub, never before
  * now) and the destinations closed, into r->st, nothing else changed. */
 void dd__replan_now(dd_replanner *r, const dd_exec_state *x);
@@ -194,6 +198,13 @@ void dd__replan_now(dd_replanner *r, const dd_exec_state *x);
  * that sortie. DD_ENOMEM. */
 dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t f,
                                 dd_sortie *flown_out);
+/* The kept sorties among the m on the ground (r->ground, r->keep, with
+ * the loads swap_overdue gave them, r->src) that would let more people
+ * leave a site a day or an hour, or land at a hub a day, than it takes:
+ * no longer kept (r->keep), the latest of each full day first until the
+ * rest fit. Writes out as scratch. The number unkept. */
+size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                               size_t m);
 /* Tests: with `on`, every incremental run rebuilds the placement state
  * from the state of execution (as before the state was kept), so that its
  * re-plans can be compared with the kept state's. */
