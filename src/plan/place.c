@@ -574,7 +574,22 @@ static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, 
                 *full = t;
         }
     }
-    return ok;
+    if (ok)
+        return true;
+    /* full at *full: so until the first ground time or reservation there
+     * ends (a ground time starting before that would still hold it, or
+     * share the spot) */
+    dd_time end = INT64_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (g[i].from <= *full && *full < g[i].to && g[i].to < end)
+            end = g[i].to;
+    for (size_t i = 0; i < x->n_reservations; i++)
+        if (x->reservations[i].from <= *full && *full < x->reservations[i].to &&
+            x->reservations[i].to < end)
+            end = x->reservations[i].to;
+    if (end != INT64_MAX && end - 1 > *full)
+        *full = end - 1;
+    return false;
 }
 
 /* The flight minutes of type a from site to each hub */
