@@ -382,10 +382,14 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
     return DD_OK;
 }
 
+static void mog_memo_free(dd__state *st);
+
 void dd__state_clear(dd__state *st)
 {
     const dd_scenario *s = st->s;
     reset_tails(st);
+    if (st->n_mog_span)
+        memset(st->n_mog_span, 0, s->n_sites * s->n_aircraft * sizeof *st->n_mog_span);
     for (size_t i = 0; i < s->n_sites; i++) {
         st->n_ground[i] = 0;
         for (size_t d = 0; d < st->n_bucket[i]; d++)
@@ -440,6 +444,7 @@ void dd__state_fini(dd__state *st)
     }
     free(st->tails);
     free(st->n_tails);
+    mog_memo_free(st);
     for (size_t h = 0; st->hub_ramp && h < s->n_hubs; h++)
         ivset_fini(&st->hub_ramp[h]);
     for (size_t k = 0; st->stop_ramp && k < s->n_stops; k++)
@@ -505,6 +510,120 @@ double dd__open_minutes(const dd_scenario *s, int32_t site)
  * the MOG? On failure *full gets the latest moment of [a, d) at which the
  * ramp is full: aircraft are only ever added, so the ramp stays full then,
  * and no ground time that includes it can fit. */
+/* ---- the departures a ramp is known not to take (st->mog_span) ---- */
+
+static void mog_memo_free(dd__state *st)
+{
+    for (size_t k = 0; st->mog_span && k < st->s->n_sites * st->s->n_aircraft; k++)
+        free(st->mog_span[k]);
+    free(st->mog_span);
+    free(st->view_lb);
+    free(st->n_mog_span);
+    free(st->cap_mog_span);
+    st->mog_span = NULL;
+    st->view_lb = NULL;
+    st->n_mog_span = st->cap_mog_span = NULL;
+}
+
+dd_status dd__state_mog_memo(dd__state *st, bool on)
+{
+    size_t n = st->s->n_sites * st->s->n_aircraft;
+    if (!on)
+        mog_memo_free(st);
+    if (!on || st->mog_span || n == 0)
+        return DD_OK;
+    st->mog_span = calloc(n, sizeof *st->mog_span);
+    st->n_mog_span = calloc(n, sizeof *st->n_mog_span);
+    st->cap_mog_span = calloc(n, sizeof *st->cap_mog_span);
+    int32_t most = 1;
+    for (size_t a = 0; a < st->s->n_aircraft; a++)
+        most = st->n_tails[a] > most ? st->n_tails[a] : most;
+    st->view_lb = malloc((size_t)most * sizeof *st->view_lb);
+    return st->mog_span && st->n_mog_span && st->cap_mog_span && st->view_lb ? DD_OK
+                                                                              : DD_ENOMEM;
+}
+
+/* The first span of list v (n long) whose hi is after t. */
+static size_t span_after(const struct dd__span *v, size_t n, dd_time t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].hi <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The end of the known-full span holding departure t of type a at
+ * `site`, or t when none does. */
+static dd_time mog_known(const dd__state *st, int32_t site, int32_t a, dd_time t)
+{
+    size_t k = (size_t)site * st->s->n_aircraft + (size_t)a, n = st->n_mog_span[k];
+    const struct dd__span *v = st->mog_span[k];
+    size_t i = span_after(v, n, t);
+    return i < n && v[i].lo <= t ? v[i].hi : t;
+}
+
+/* Departures [lo, hi) of type a at `site` known full (merged with the
+ * spans they touch). DD_ENOMEM. */
+static dd_status mog_learn(dd__state *st, int32_t site, int32_t a, dd_time lo, dd_time hi)
+{
+    size_t k = (size_t)site * st->s->n_aircraft + (size_t)a, n = st->n_mog_span[k];
+    struct dd__span *v = st->mog_span[k];
+    size_t i = span_after(v, n, lo - 1), j = i; /* (a span ending at lo touches) */
+    while (j < n && v[j].lo <= hi) {
+        lo = v[j].lo < lo ? v[j].lo : lo;
+        hi = v[j].hi > hi ? v[j].hi : hi;
+        j++;
+    }
+    if (j == i) { /* one more */
+        v = dd__grow(v, &st->cap_mog_span[k], n + 1, 16, sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        st->mog_span[k] = v;
+        memmove(v + i + 1, v + i, (n - i) * sizeof *v);
+        st->n_mog_span[k] = n + 1;
+    } else if (j > i + 1) { /* several merged into v[i] */
+        memmove(v + i + 1, v + j, (n - j) * sizeof *v);
+        st->n_mog_span[k] = n - (j - i - 1);
+    }
+    v[i] = (struct dd__span){lo, hi};
+    return DD_OK;
+}
+
+/* A ground time [from, to) taken off `site`'s ramp: the departures whose
+ * ground time overlaps it are no longer known full. */
+static void mog_forget(dd__state *st, int32_t site, dd_time from, dd_time to)
+{
+    const dd_scenario *s = st->s;
+    for (size_t a = 0; st->mog_span && a < s->n_aircraft; a++) {
+        size_t k = (size_t)site * s->n_aircraft + a, n = st->n_mog_span[k];
+        struct dd__span *v = st->mog_span[k];
+        dd_time lo = from + 1, hi = to + s->aircraft[a].ground_time; /* departures t: t - g < to, t > from */
+        size_t i = span_after(v, n, lo), j = i;
+        while (j < n && v[j].lo < hi)
+            j++;
+        if (j == i)
+            continue;
+        /* v[i .. j) overlap [lo, hi): keep what lies outside it */
+        struct dd__span head = v[i], tail = v[j - 1];
+        size_t m = 0;
+        struct dd__span keep[2];
+        if (head.lo < lo)
+            keep[m++] = (struct dd__span){head.lo, lo};
+        if (tail.hi > hi)
+            keep[m++] = (struct dd__span){hi, tail.hi};
+        if (m > j - i && n == st->cap_mog_span[k])
+            m = 1; /* one span split in two, no room: its tail forgotten too */
+        memmove(v + i + m, v + j, (n - j) * sizeof *v);
+        memcpy(v + i, keep, m * sizeof *v);
+        st->n_mog_span[k] = n - (j - i) + m;
+    }
+}
+
 static bool mog_ok(const dd__state *st, int32_t site, int32_t klass, dd_time a, dd_time d,
                    dd_time *full)
 {
@@ -1340,6 +1459,7 @@ void dd__state_unhold(dd__state *st, const dd_sortie *so)
     day_add(&st->site_day[site], day, -1);
     interval_remove(s, st->ground[site], st->bucket[site], st->n_bucket[site],
                     so->arrival_at_site, so->departure, ac->klass);
+    mog_forget(st, site, so->arrival_at_site, so->departure);
     if (ac->crews >= 0 || ac->utilisation > 0)
         unbook_crew(st, so);
     if (route_books(s) && so->hub >= 0)
@@ -1444,7 +1564,8 @@ typedef struct tail_pick {
 } tail_pick;
 
 static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t, int32_t day,
-                      int32_t hub, const route *rt, int32_t out_min, tail_pick *tp)
+                      int32_t hub, const route *rt, int32_t out_min, dd_time *lb,
+                      tail_pick *tp)
 {
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
@@ -1458,9 +1579,17 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     const dd__tail *tails = st->tails[rq->aircraft];
     void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *) =
         st->tail_view;
+    int32_t fm_lo = INT32_MAX; /* (the least ferry in, from any hub) */
+    for (size_t h = 0; lb && h < s->n_hubs; h++)
+        fm_lo = fm_to[h] < fm_lo ? fm_to[h] : fm_lo;
     for (int32_t k = 0, n_k = st->n_tails[rq->aircraft]; k < n_k; k++) {
         const dd__tail *tl = &tails[k];
         dd__tail tv;
+        if (lb && lb[k] > a) { /* its view cannot reach the site by a */
+            if (lb[k] < tp->soonest)
+                tp->soonest = lb[k];
+            continue;
+        }
         if (view) { /* an incremental re-plan's timelines */
             tv = *tl;
             view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
@@ -1473,6 +1602,8 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         if (reach > a) {
             if (reach < tp->soonest)
                 tp->soonest = reach;
+            if (lb)
+                lb[k] = tl->free_at + fm_lo;
             continue;
         }
         dd_time ferry_dep = a - fm;
@@ -2068,6 +2199,11 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     const int16_t *wait = hours_wait(st, rq->aircraft, rq->site);
     if (!wait)
         return DD_ENOMEM;
+    /* the tails' views only move later as t does, with one hub: each
+     * tail's bound kept through the search (pick_tail) */
+    dd_time *lb = st->tail_view && st->view_lb && !hubs_vary && x->via < 0 ? st->view_lb : NULL;
+    for (int32_t k = 0; lb && k < st->n_tails[rq->aircraft]; k++)
+        lb[k] = INT64_MIN;
     for (int iter = 0; iter < PLACE_ITER; iter++) {
         if (t > rq->latest)
             return DD_EINFEASIBLE;
@@ -2080,8 +2216,19 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
         dd_time a = t - g;
         /* the ramp first: it does not depend on the tail */
         dd_time full;
+        if (st->mog_span) { /* known full already */
+            dd_time past = mog_known(st, rq->site, rq->aircraft, t);
+            if (past > t) {
+                t = (past + STEP - 1) / STEP * STEP;
+                continue;
+            }
+        }
         if (!mog_ok(st, rq->site, ac->klass, a, t, &full)) {
-            /* the next ground time that starts after the full moment */
+            /* the next ground time that starts after the full moment
+             * (every departure before it holds that moment, or shares
+             * the ramp with what holds it: mog_ok) */
+            if (st->mog_span && mog_learn(st, rq->site, rq->aircraft, t, full + 1 + g) != DD_OK)
+                return DD_ENOMEM;
             dd_time next = full + 1 + g;
             next = (next + STEP - 1) / STEP * STEP;
             t = next > t ? next : t + STEP;
@@ -2114,7 +2261,7 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             out_min = rt.out_min;
         }
         tail_pick tp;
-        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, &rt, out_min, &tp);
+        pick_tail(st, rq, a, t, day, x->via >= 0 ? -1 : hub, &rt, out_min, lb, &tp);
         if (tp.best < 0) {
             t = after_no_tail(ac, &tp, a);
             if (t == INT64_MAX)

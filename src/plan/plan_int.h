@@ -112,6 +112,19 @@ typedef struct dd__state {
     void (*tail_view)(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
                       int32_t out_min, dd__tail *view);
     void *tail_view_ctx;
+    /* NULL, or per site and type (site * n_aircraft + type): departures
+     * whose ground time the ramp (MOG) is known not to take, as sorted
+     * disjoint [lo, hi) ranges (dd__state_mog_memo). Bookings only fill
+     * the ramp, so a range stays true until a ground time is taken out
+     * (dd__state_unhold) or the state cleared. */
+    struct dd__span {
+        dd_time lo, hi;
+    } **mog_span;
+    size_t *n_mog_span, *cap_mog_span;
+    /* with tail_view and one hub for the request, per tail of its type:
+     * a bound before which its view cannot reach the site (a view only
+     * moves later as the departures tried do); NULL: not kept */
+    dd_time *view_lb;
     /* a re-plan's bounds on the onward sortie of the next leg placed
      * (legs inside the country): it leaves from `from`, up to `keep_to`
      * (the end of the window its request holds) or from `anew` on (a new
@@ -120,6 +133,13 @@ typedef struct dd__state {
         dd_time from, keep_to, anew;
     } onward;
 } dd__state;
+
+/* Remember which departures the ramp turned away (st->mog_span), so that
+ * later placements on a packed ramp skip them at once: a re-plan places a
+ * sortie again weeks into a plan whose ramps are full (replan_inc.c); and
+ * keep st->view_lb for the tails' views. The placements found are the
+ * same (`on` false: neither kept, as a planner's state). DD_ENOMEM. */
+dd_status dd__state_mog_memo(dd__state *st, bool on);
 
 /* t - floor(t / 1440) * 1440 and floor(t / 1440), for t of either sign */
 static inline int32_t dd__mod_day(int64_t t)

@@ -160,6 +160,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
             st = dd__terms_init(&r->terms, base->scenario);
         if (st == DD_OK)
             st = dd__state_init(&r->st, base->scenario, &r->terms);
+        if (st == DD_OK) /* (the terms' MOG never moves in a replanner) */
+            st = dd__state_mog_memo(&r->st, true);
     }
     if (st == DD_OK)
         st = dd__replan_init_inc(r);

@@ -133,6 +133,9 @@ void dd__replanner_rebuild_always(dd_replanner *r, bool on)
 {
     r->no_live = on;
     r->live = false;
+    /* nor the ramps' known-full departures and the tails' bounds, which
+     * must not change a placement either (only freeing: never fails) */
+    (void)dd__state_mog_memo(&r->st, !on);
 }
 
 /* Does sortie f's last placement still fit the state? */

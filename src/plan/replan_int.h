@@ -206,8 +206,10 @@ dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t 
 size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
                                size_t m);
 /* Tests: with `on`, every incremental run rebuilds the placement state
- * from the state of execution (as before the state was kept), so that its
- * re-plans can be compared with the kept state's. */
+ * from the state of execution (as before the state was kept), and the
+ * placements search without the ramps' known-full departures and the
+ * tails' bounds (dd__state_mog_memo), so that its re-plans can be
+ * compared with the kept state's. (`on` false may run out of memory.) */
 void dd__replanner_rebuild_always(dd_replanner *r, bool on);
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);
