@@ -1577,8 +1577,9 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     /* (read once for all the tails: tail_free's and the views) */
     const dd_time *since = st->tail_since[rq->aircraft];
     const dd__tail *tails = st->tails[rq->aircraft];
-    void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *) =
-        st->tail_view;
+    void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *,
+                 dd_time *) = st->tail_view;
+    dd_time keep[2];
     int32_t fm_lo = INT32_MAX; /* (the least ferry in, from any hub) */
     for (size_t h = 0; lb && h < s->n_hubs; h++)
         fm_lo = fm_to[h] < fm_lo ? fm_to[h] : fm_lo;
@@ -1592,7 +1593,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         }
         if (view) { /* an incremental re-plan's timelines */
             tv = *tl;
-            view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
+            view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv, keep);
             tl = &tv;
         }
         if (tl->free_at >= INT64_MAX / 8)
@@ -1602,8 +1603,11 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         if (reach > a) {
             if (reach < tp->soonest)
                 tp->soonest = reach;
-            if (lb)
-                lb[k] = tl->free_at + fm_lo;
+            if (lb) { /* by reach while the view holds, then no sooner than keep[1] */
+                dd_time later = keep[1] >= INT64_MAX / 8 ? INT64_MAX / 4 : keep[1] + fm_lo;
+                dd_time b = keep[0] > later ? keep[0] : later;
+                lb[k] = reach < b ? reach : b;
+            }
             continue;
         }
         dd_time ferry_dep = a - fm;
@@ -2162,8 +2166,9 @@ static dd_sortie probe_of(dd__state *st, const dd__request *rq, int32_t k, dd_ti
                           int32_t hub, int32_t out_min, const route *rt)
 {
     dd__tail tv = st->tails[rq->aircraft][k];
+    dd_time keep[2];
     if (st->tail_view)
-        st->tail_view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv);
+        st->tail_view(st->tail_view_ctx, rq->aircraft, k, a, t, hub, out_min, &tv, keep);
     dd_sortie so = {.aircraft = rq->aircraft, .tail = k, .site = rq->site, .hub = hub,
                     .ferry_from = tv.hub,
                     .ferry_departure = a - ferry_minutes(st, rq->aircraft, rq->site, tv.hub),

@@ -108,9 +108,12 @@ typedef struct dd__state {
      * from `arr` and a departure at `dep` to `hub` (out_min there),
      * written over *view (st->tails[a][k] on entry): free from where its
      * gap starts, or, when the tail is not back in time for the sortie
-     * after that gap, from where its next gap starts (so not by arr). */
+     * after that gap, from where its next gap starts (so not by arr).
+     * keep[0]: the view stays the same for a later arr (dep = arr + the
+     * ground time, the same hub and out_min) up to before keep[0]; from
+     * there on it is free no sooner than keep[1]. */
     void (*tail_view)(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
-                      int32_t out_min, dd__tail *view);
+                      int32_t out_min, dd__tail *view, dd_time keep[2]);
     void *tail_view_ctx;
     /* NULL, or per site and type (site * n_aircraft + type): departures
      * whose ground time the ramp (MOG) is known not to take, as sorted
@@ -122,8 +125,8 @@ typedef struct dd__state {
     } **mog_span;
     size_t *n_mog_span, *cap_mog_span;
     /* with tail_view and one hub for the request, per tail of its type:
-     * a bound before which its view cannot reach the site (a view only
-     * moves later as the departures tried do); NULL: not kept */
+     * a bound before which its view cannot reach the site (from the
+     * view's keep); NULL: not kept */
     dd_time *view_lb;
     /* a re-plan's bounds on the onward sortie of the next leg placed
      * (legs inside the country): it leaves from `from`, up to `keep_to`

@@ -212,6 +212,7 @@ void dd_replanner_free(dd_replanner *r)
     free(r->fix_car);
     free(r->pax);
     free(r->fit);
+    free(r->look);
     free(r->ret_min);
     free(r->grp_cnt);
     free(r->grp_off);

@@ -95,8 +95,9 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->cand = malloc(n1 * sizeof *r->cand);
     r->over = malloc(n1 * sizeof *r->over);
     r->fit = malloc(nt1 * sizeof *r->fit);
+    r->look = malloc(nt1 * sizeof *r->look);
     r->ret_min = malloc((s->n_sites + 1) * sizeof *r->ret_min);
-    if (!r->fit || !r->ret_min)
+    if (!r->fit || !r->look || !r->ret_min)
         return DD_ENOMEM;
     if (!r->src || !r->grp_cnt || !r->grp_off || !r->grp_n || !r->cand || !r->over)
         return DD_ENOMEM;
@@ -391,11 +392,18 @@ static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
  * look went to the end of every tail's timeline at every placement).
  * r->fit[t] remembers how far it looked, as the cursor only moves on. */
 #define FIT_LOOK 4
-static size_t first_fit(dd_replanner *r, size_t t, int32_t a)
+static size_t first_fit(dd_replanner *r, size_t t, int32_t a, bool *can)
 {
     size_t j = r->fit[t] > r->gap[t] ? r->fit[t] : r->gap[t] + 1;
-    for (int i = 0; i < FIT_LOOK && !can_host(r, t, a, j); i++)
+    size_t i = 0, look = r->look[t];
+    while (i < look && !(*can = can_host(r, t, a, j))) {
+        i++;
         j++;
+    }
+    if (i == look) { /* none so far: look further next time (a packed timeline) */
+        r->look[t] = 2 * look;
+        *can = false; /* (j itself not looked at) */
+    }
     r->fit[t] = j;
     return j;
 }
@@ -438,7 +446,7 @@ static void set_ret_min(dd_replanner *r, const dd__request *rq)
  * sortie in a packed plan try a departure at every kept sortie's end on
  * every tail, out to the plan's end.) */
 static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
-                      int32_t out_min, dd__tail *view)
+                      int32_t out_min, dd__tail *view, dd_time keep[2])
 {
     dd_replanner *r = ctx;
     size_t t = r->tail_off[a] + (size_t)k;
@@ -456,19 +464,32 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
     }
     view->free_at = c->free;
     view->hub = c->hub;
+    keep[0] = keep[1] = INT64_MAX / 4;
     if (c->free >= INT64_MAX / 8 || c->next_at == INT64_MAX)
-        return; /* not there, or the open gap after the last */
-    bool back = hub >= 0 && (!r->strict[a] || c->next_ferry_from == hub) &&
-                dep + out_min + r->st.s->aircraft[a].ground_time +
-                        ferry_min(&r->st, a, c->next_site, hub) <=
-                    c->next_at;
-    if (!back) {
-        /* a later departure in this gap is back later still: free from
-         * where its first gap that can take the sortie at all starts */
-        size_t j = first_fit(r, t, a);
-        view->free_at = r->line[t][j - 1].free;
-        view->hub = r->line[t][j - 1].hub;
+        return; /* not there, or the open gap after the last: for good */
+    /* past the sortie after the gap, or not back in time for it, the view
+     * moves on: to a gap no sooner than that sortie's end */
+    dd_time g = r->st.s->aircraft[a].ground_time;
+    keep[0] = c->next_at;
+    keep[1] = c->next_free;
+    bool ok_hub = hub >= 0 && (!r->strict[a] || c->next_ferry_from == hub);
+    dd_time last = ok_hub ? c->next_at - out_min - g - ferry_min(&r->st, a, c->next_site, hub)
+                          : INT64_MIN; /* the latest departure back in time */
+    if (dep <= last) {
+        keep[0] = last - g + 1 < keep[0] ? last - g + 1 : keep[0];
+        return;
     }
+    /* a later departure in this gap is back later still: free from
+     * where its first gap that can take the sortie at all starts (the
+     * gaps before it cannot, whatever the departure: so when gap j can,
+     * this view holds until the tail reaches the site from there; when
+     * first_fit gave up looking, the tail is free no sooner than there) */
+    bool can;
+    size_t j = first_fit(r, t, a, &can);
+    view->free_at = r->line[t][j - 1].free;
+    view->hub = r->line[t][j - 1].hub;
+    keep[0] = can ? INT64_MAX / 4 : arr + 1;
+    keep[1] = view->free_at;
 }
 
 /* The earliest departure for rq in the tails' gaps, into *q. */
@@ -481,6 +502,7 @@ static dd_status probe_gap(dd_replanner *r, const dd__request *rq, dd_sortie *q)
     for (size_t k = 0; k < nk; k++) {
         r->gap[off + k] = gap_after(r, off + k, a0);
         r->fit[off + k] = 0;
+        r->look[off + k] = FIT_LOOK;
         set_gapc(r, off + k);
     }
     set_ret_min(r, rq);

@@ -86,6 +86,8 @@ struct dd_replanner {
     dd__replan_gapc *gapc; /* per tail: that gap (a placement reads it for every try) */
     size_t *fit;         /* per tail: the first gap after its cursor's that can take
                           * the sortie being placed (tail_view) */
+    size_t *look;        /* per tail: how many gaps first_fit looks at next (it
+                          * doubles each time it finds none) */
     int32_t *ret_min;    /* per site: the least minutes from the placed sortie's
                           * site out to a hub and ferried on to that site */
     int32_t q_site;      /* the site of the sortie being placed */
