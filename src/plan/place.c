@@ -390,6 +390,7 @@ void dd__state_clear(dd__state *st)
     reset_tails(st);
     if (st->n_mog_span)
         memset(st->n_mog_span, 0, s->n_sites * s->n_aircraft * sizeof *st->n_mog_span);
+    dd__state_forget_none(st);
     for (size_t i = 0; i < s->n_sites; i++) {
         st->n_ground[i] = 0;
         for (size_t d = 0; d < st->n_bucket[i]; d++)
@@ -516,13 +517,18 @@ static void mog_memo_free(dd__state *st)
 {
     for (size_t k = 0; st->mog_span && k < st->s->n_sites * st->s->n_aircraft; k++)
         free(st->mog_span[k]);
+    for (size_t k = 0; st->none_span && k < st->s->n_sites * st->s->n_aircraft; k++)
+        free(st->none_span[k]);
     free(st->mog_span);
+    free(st->none_span);
     free(st->view_lb);
     free(st->n_mog_span);
     free(st->cap_mog_span);
-    st->mog_span = NULL;
+    free(st->n_none_span);
+    free(st->cap_none_span);
+    st->mog_span = st->none_span = NULL;
     st->view_lb = NULL;
-    st->n_mog_span = st->cap_mog_span = NULL;
+    st->n_mog_span = st->cap_mog_span = st->n_none_span = st->cap_none_span = NULL;
 }
 
 dd_status dd__state_mog_memo(dd__state *st, bool on)
@@ -535,6 +541,11 @@ dd_status dd__state_mog_memo(dd__state *st, bool on)
     st->mog_span = calloc(n, sizeof *st->mog_span);
     st->n_mog_span = calloc(n, sizeof *st->n_mog_span);
     st->cap_mog_span = calloc(n, sizeof *st->cap_mog_span);
+    st->none_span = calloc(n, sizeof *st->none_span);
+    st->n_none_span = calloc(n, sizeof *st->n_none_span);
+    st->cap_none_span = calloc(n, sizeof *st->cap_none_span);
+    if (!st->none_span || !st->n_none_span || !st->cap_none_span)
+        return DD_ENOMEM;
     int32_t most = 1;
     for (size_t a = 0; a < st->s->n_aircraft; a++)
         most = st->n_tails[a] > most ? st->n_tails[a] : most;
@@ -557,22 +568,19 @@ static size_t span_after(const struct dd__span *v, size_t n, dd_time t)
     return lo;
 }
 
-/* The end of the known-full span holding departure t of type a at
- * `site`, or t when none does. */
-static dd_time mog_known(const dd__state *st, int32_t site, int32_t a, dd_time t)
+/* The end of the span of list v (n long) holding t, or t when none. */
+static dd_time span_end(const struct dd__span *v, size_t n, dd_time t)
 {
-    size_t k = (size_t)site * st->s->n_aircraft + (size_t)a, n = st->n_mog_span[k];
-    const struct dd__span *v = st->mog_span[k];
     size_t i = span_after(v, n, t);
     return i < n && v[i].lo <= t ? v[i].hi : t;
 }
 
-/* Departures [lo, hi) of type a at `site` known full (merged with the
- * spans they touch). DD_ENOMEM. */
-static dd_status mog_learn(dd__state *st, int32_t site, int32_t a, dd_time lo, dd_time hi)
+/* [lo, hi) into the list *vp (*np long, *capp held), merged with the
+ * spans it touches. DD_ENOMEM. */
+static dd_status span_add(struct dd__span **vp, size_t *np, size_t *capp, dd_time lo, dd_time hi)
 {
-    size_t k = (size_t)site * st->s->n_aircraft + (size_t)a, n = st->n_mog_span[k];
-    struct dd__span *v = st->mog_span[k];
+    size_t n = *np;
+    struct dd__span *v = *vp;
     size_t i = span_after(v, n, lo - 1), j = i; /* (a span ending at lo touches) */
     while (j < n && v[j].lo <= hi) {
         lo = v[j].lo < lo ? v[j].lo : lo;
@@ -580,18 +588,40 @@ static dd_status mog_learn(dd__state *st, int32_t site, int32_t a, dd_time lo, d
         j++;
     }
     if (j == i) { /* one more */
-        v = dd__grow(v, &st->cap_mog_span[k], n + 1, 16, sizeof *v);
+        v = dd__grow(v, capp, n + 1, 16, sizeof *v);
         if (!v)
             return DD_ENOMEM;
-        st->mog_span[k] = v;
+        *vp = v;
         memmove(v + i + 1, v + i, (n - i) * sizeof *v);
-        st->n_mog_span[k] = n + 1;
+        *np = n + 1;
     } else if (j > i + 1) { /* several merged into v[i] */
         memmove(v + i + 1, v + j, (n - j) * sizeof *v);
-        st->n_mog_span[k] = n - (j - i - 1);
+        *np = n - (j - i - 1);
     }
     v[i] = (struct dd__span){lo, hi};
     return DD_OK;
+}
+
+/* The end of the known-full span holding departure t of type a at
+ * `site`, or t when none does. */
+static dd_time mog_known(const dd__state *st, int32_t site, int32_t a, dd_time t)
+{
+    size_t k = (size_t)site * st->s->n_aircraft + (size_t)a;
+    return span_end(st->mog_span[k], st->n_mog_span[k], t);
+}
+
+/* Departures [lo, hi) of type a at `site` known full. DD_ENOMEM. */
+static dd_status mog_learn(dd__state *st, int32_t site, int32_t a, dd_time lo, dd_time hi)
+{
+    size_t k = (size_t)site * st->s->n_aircraft + (size_t)a;
+    return span_add(&st->mog_span[k], &st->n_mog_span[k], &st->cap_mog_span[k], lo, hi);
+}
+
+void dd__state_forget_none(dd__state *st)
+{
+    if (st->n_none_span)
+        memset(st->n_none_span, 0,
+               st->s->n_sites * st->s->n_aircraft * sizeof *st->n_none_span);
 }
 
 /* A ground time [from, to) taken off `site`'s ramp: the departures whose
@@ -1460,6 +1490,7 @@ void dd__state_unhold(dd__state *st, const dd_sortie *so)
     interval_remove(s, st->ground[site], st->bucket[site], st->n_bucket[site],
                     so->arrival_at_site, so->departure, ac->klass);
     mog_forget(st, site, so->arrival_at_site, so->departure);
+    dd__state_forget_none(st); /* (its caps' days, its tail: anywhere) */
     if (ac->crews >= 0 || ac->utilisation > 0)
         unbook_crew(st, so);
     if (route_books(s) && so->hub >= 0)
@@ -2206,10 +2237,16 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
         return DD_ENOMEM;
     /* the tails' views only move later as t does, with one hub: each
      * tail's bound kept through the search (pick_tail) */
+    size_t nk = (size_t)rq->site * s->n_aircraft + (size_t)rq->aircraft;
     dd_time *lb = st->tail_view && st->view_lb && !hubs_vary && x->via < 0 ? st->view_lb : NULL;
     for (int32_t k = 0; lb && k < st->n_tails[rq->aircraft]; k++)
         lb[k] = INT64_MIN;
+    /* and the departures earlier searches of the site and type found none
+     * in, skipped (lb's placements only) */
+    dd_time t0 = t;
     for (int iter = 0; iter < PLACE_ITER; iter++) {
+        if (lb)
+            t = span_end(st->none_span[nk], st->n_none_span[nk], t);
         if (t > rq->latest)
             return DD_EINFEASIBLE;
         int32_t day;
@@ -2277,6 +2314,10 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
             t += STEP;
             continue;
         }
+        if (lb && t > t0 &&
+            span_add(&st->none_span[nk], &st->n_none_span[nk], &st->cap_none_span[nk], t0, t) !=
+                DD_OK)
+            return DD_ENOMEM;
         if (hk && hk->probe) {
             *hk->probe = probe_of(st, rq, tp.best, a, t, hub, out_min, &rt);
             return DD_OK;

@@ -124,9 +124,16 @@ typedef struct dd__state {
         dd_time lo, hi;
     } **mog_span;
     size_t *n_mog_span, *cap_mog_span;
+    /* the same for every check of a placement with tail_view and one hub
+     * (so the same for every request of a site and type): departures a
+     * search found none in, until anything is taken out of the state
+     * (dd__state_forget_none) */
+    struct dd__span **none_span;
+    size_t *n_none_span, *cap_none_span;
     /* with tail_view and one hub for the request, per tail of its type:
      * a bound before which its view cannot reach the site (from the
-     * view's keep); NULL: not kept */
+     * view's keep; a search's own, as its departures only move later);
+     * NULL: not kept */
     dd_time *view_lb;
     /* a re-plan's bounds on the onward sortie of the next leg placed
      * (legs inside the country): it leaves from `from`, up to `keep_to`
@@ -143,6 +150,9 @@ typedef struct dd__state {
  * keep st->view_lb for the tails' views. The placements found are the
  * same (`on` false: neither kept, as a planner's state). DD_ENOMEM. */
 dd_status dd__state_mog_memo(dd__state *st, bool on);
+
+/* Forget st->none_span: the state changed other than by bookings. */
+void dd__state_forget_none(dd__state *st);
 
 /* t - floor(t / 1440) * 1440 and floor(t / 1440), for t of either sign */
 static inline int32_t dd__mod_day(int64_t t)

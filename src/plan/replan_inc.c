@@ -869,6 +869,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
     int64_t missed;
     r->hold = true;
     r->gap_fail = false;
+    dd__state_forget_none(&r->st); /* (what the searches found: this run's) */
     dd_status rc = dd__replan_place(r, x, out, k, false, &missed);
     r->hold = false;
     bool rebuilt = !r->live_run;
