@@ -451,7 +451,10 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
     dd_replanner *r = ctx;
     size_t t = r->tail_off[a] + (size_t)k;
     const dd__replan_gapc *c = &r->gapc[t];
-    if (arr >= c->next_at) {
+    if (c->next_at == INT64_MIN) { /* its first view in this search */
+        r->gap[t] = gap_after(r, t, arr);
+        set_gapc(r, t);
+    } else if (arr >= c->next_at) {
         /* a placement's ground times only move later: so does each tail's
          * gap (galloping past the sorties before arr) */
         size_t lo = r->gap[t] + 1, step = 1, n = r->line_n[t];
@@ -498,12 +501,10 @@ static dd_status probe_gap(dd_replanner *r, const dd__request *rq, dd_sortie *q)
     dd__state *st = &r->st;
     int32_t a = rq->aircraft;
     size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
-    dd_time a0 = rq->ready - st->s->aircraft[a].ground_time; /* no sooner */
-    for (size_t k = 0; k < nk; k++) {
-        r->gap[off + k] = gap_after(r, off + k, a0);
+    for (size_t k = 0; k < nk; k++) { /* each tail's gap found at its first view */
+        r->gapc[off + k].next_at = INT64_MIN;
         r->fit[off + k] = 0;
         r->look[off + k] = FIT_LOOK;
-        set_gapc(r, off + k);
     }
     set_ret_min(r, rq);
     st->tail_view = tail_view;
