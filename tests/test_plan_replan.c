@@ -1075,12 +1075,11 @@ static void test_incremental_histories(void **state)
  * 240 sorties, two types of 200 and 100 tails), where the incremental
  * runs place only what no longer fits among hundreds of kept sorties and
  * many tails' timelines: every re-plan verified, and some sorties kept. */
-static void test_incremental_histories_generated(void **state)
+static void histories_gen(const char *args)
 {
-    (void)state;
     char dir[] = "/tmp/dd_replan_genXXXXXX";
     char path[600];
-    dd_test_gen_mid(dir, path, sizeof path);
+    dd_test_gen_with(args, dir, path, sizeof path);
     fixture fx = {0};
     fx.s = load(path);
     dd_plan_options o;
@@ -1101,6 +1100,22 @@ static void test_incremental_histories_generated(void **state)
     dd_plan_free(fx.p);
     dd_scenario_free(fx.s);
     dd_test_gen_mid_remove(dir);
+}
+
+static void test_incremental_histories_generated(void **state)
+{
+    (void)state;
+    histories_gen("--seed 1 --cargo 4000 --people 400 --tasks 40 --sites 3");
+}
+
+/* The same with 12 tails a type, whose timelines are packed: the sorties
+ * placed again search far ahead past every tail's kept sorties, skipping
+ * what the ramps, the tails' views and earlier searches showed full (the
+ * rebuilding replanner searches without: the same re-plans). */
+static void test_incremental_histories_tails(void **state)
+{
+    (void)state;
+    histories_gen("--seed 1 --cargo 3000 --people 300 --tasks 30 --sites 2 --tails 12");
 }
 
 /* Nothing changed since the plan: the incremental run keeps it whole. */
@@ -1575,6 +1590,7 @@ int main(void)
         cmocka_unit_test(test_incremental_overdue_swap),
         cmocka_unit_test(test_incremental_histories),
         cmocka_unit_test(test_incremental_histories_generated),
+        cmocka_unit_test(test_incremental_histories_tails),
         cmocka_unit_test(test_crews_after_flown),
         cmocka_unit_test(test_incremental_crews_hours_weekly),
         cmocka_unit_test(test_crews_fallen_out_histories),
