@@ -883,7 +883,7 @@ static void test_cli(void **state)
     int rc = pclose(f);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(buf, "\"p_deadline\": {\"p\": 0.8"));
-    assert_non_null(strstr(buf, "\"policy\": \"replan\""));
+    assert_non_null(strstr(buf, "\"policy\": \"replan-incremental\""));
     assert_null(strstr(buf, "ETA"));
     snprintf(cmd, sizeof cmd, "%s simulate %s/sim/one/scenario.yaml --threads 0 2>/dev/null",
              DD_CLI, DATA);

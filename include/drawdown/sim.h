@@ -7,8 +7,9 @@
  * ground tasks. Each replication is a small discrete-event simulation
  * (clearance decisions, departure attempts, closures); with the re-plan
  * policy the planner re-plans from the state of execution (at most once
- * per `replan` period) when a disruption invalidates the plan: in full
- * (the default), or incrementally (what the disruption moves). docs/sim.md describes the model, its limits and the output.
+ * per `replan` period) when a disruption invalidates the plan:
+ * incrementally (what the disruption moves; the default), or in full.
+ * docs/sim.md describes the model, its limits and the output.
  *
  * Reproducible: replication i draws from its own stream
  * dd_rng_seed(seed, i), so results do not depend on the thread count.
@@ -73,8 +74,8 @@ typedef struct dd_sim_options {
     bool replan;           /* default true */
     /* with replan: a re-plan places again what a disruption moves
      * (dd_replanner_run_incremental, docs/sim.md) instead of every sortie
-     * still on the ground (dd_replanner_run). Default false: on the
-     * scenarios measured it does not pay yet. */
+     * still on the ground (dd_replanner_run). Default true (a plan under
+     * 128 sorties is re-placed in full either way). */
     bool replan_incremental;
     bool sensitivity;      /* compute the tornado table (default true) */
     uint64_t sensitivity_replications; /* per moved input; 0: replications / 4 */

@@ -39,6 +39,7 @@ void dd_sim_options_init(dd_sim_options *o)
     o->replications = 1000;
     o->seed = 1;
     o->replan = true;
+    o->replan_incremental = true;
     o->sensitivity = true;
     o->knobs = neutral;
 }
