@@ -549,7 +549,10 @@ dd_status dd__state_mog_memo(dd__state *st, bool on)
     int32_t most = 1;
     for (size_t a = 0; a < st->s->n_aircraft; a++)
         most = st->n_tails[a] > most ? st->n_tails[a] : most;
-    st->view_lb = malloc((size_t)most * sizeof *st->view_lb);
+    st->view_lb_n = (size_t)most;
+    st->view_lb = malloc(2 * n * (size_t)most * sizeof *st->view_lb);
+    if (st->view_lb)
+        dd__state_forget_none(st);
     return st->mog_span && st->n_mog_span && st->cap_mog_span && st->view_lb ? DD_OK
                                                                               : DD_ENOMEM;
 }
@@ -619,9 +622,11 @@ static dd_status mog_learn(dd__state *st, int32_t site, int32_t a, dd_time lo, d
 
 void dd__state_forget_none(dd__state *st)
 {
+    size_t n = st->s->n_sites * st->s->n_aircraft;
     if (st->n_none_span)
-        memset(st->n_none_span, 0,
-               st->s->n_sites * st->s->n_aircraft * sizeof *st->n_none_span);
+        memset(st->n_none_span, 0, n * sizeof *st->n_none_span);
+    for (size_t i = 0; st->view_lb && i < 2 * n * st->view_lb_n; i++)
+        st->view_lb[i] = INT64_MIN;
 }
 
 /* A ground time [from, to) taken off `site`'s ramp: the departures whose
@@ -1617,9 +1622,10 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     for (int32_t k = 0, n_k = st->n_tails[rq->aircraft]; k < n_k; k++) {
         const dd__tail *tl = &tails[k];
         dd__tail tv;
-        if (lb && lb[k] > a) { /* its view cannot reach the site by a */
-            if (lb[k] < tp->soonest)
-                tp->soonest = lb[k];
+        if (lb && lb[2 * k] <= a && a < lb[2 * k + 1]) {
+            /* its view cannot reach the site by a */
+            if (lb[2 * k + 1] < tp->soonest)
+                tp->soonest = lb[2 * k + 1];
             continue;
         }
         if (view) { /* an incremental re-plan's timelines */
@@ -1637,7 +1643,8 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
             if (lb) { /* by reach while the view holds, then no sooner than keep[1] */
                 dd_time later = keep[1] >= INT64_MAX / 8 ? INT64_MAX / 4 : keep[1] + fm_lo;
                 dd_time b = keep[0] > later ? keep[0] : later;
-                lb[k] = reach < b ? reach : b;
+                lb[2 * k] = a;
+                lb[2 * k + 1] = reach < b ? reach : b;
             }
             continue;
         }
@@ -2235,12 +2242,13 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     const int16_t *wait = hours_wait(st, rq->aircraft, rq->site);
     if (!wait)
         return DD_ENOMEM;
-    /* the tails' views only move later as t does, with one hub: each
-     * tail's bound kept through the search (pick_tail) */
+    /* with the tails' views and one hub: each tail's bound (pick_tail),
+     * the same for every request of the site and type, kept through the
+     * run until the state frees anything (bookings only fill timelines) */
     size_t nk = (size_t)rq->site * s->n_aircraft + (size_t)rq->aircraft;
-    dd_time *lb = st->tail_view && st->view_lb && !hubs_vary && x->via < 0 ? st->view_lb : NULL;
-    for (int32_t k = 0; lb && k < st->n_tails[rq->aircraft]; k++)
-        lb[k] = INT64_MIN;
+    dd_time *lb = st->tail_view && st->view_lb && !hubs_vary && x->via < 0
+                      ? st->view_lb + 2 * nk * st->view_lb_n
+                      : NULL;
     /* and the departures earlier searches of the site and type found none
      * in, skipped (lb's placements only) */
     dd_time t0 = t;

@@ -130,11 +130,12 @@ typedef struct dd__state {
      * (dd__state_forget_none) */
     struct dd__span **none_span;
     size_t *n_none_span, *cap_none_span;
-    /* with tail_view and one hub for the request, per tail of its type:
-     * a bound before which its view cannot reach the site (from the
-     * view's keep; a search's own, as its departures only move later);
-     * NULL: not kept */
+    /* with tail_view and one hub a request, per site and type (2 ×
+     * view_lb_n apart), per tail: [from, to), ground times starting in
+     * which its view cannot reach the site (from the view's keep), kept
+     * as none_span is; NULL: not kept */
     dd_time *view_lb;
+    size_t view_lb_n;
     /* a re-plan's bounds on the onward sortie of the next leg placed
      * (legs inside the country): it leaves from `from`, up to `keep_to`
      * (the end of the window its request holds) or from `anew` on (a new
@@ -151,7 +152,8 @@ typedef struct dd__state {
  * same (`on` false: neither kept, as a planner's state). DD_ENOMEM. */
 dd_status dd__state_mog_memo(dd__state *st, bool on);
 
-/* Forget st->none_span: the state changed other than by bookings. */
+/* Forget st->none_span and st->view_lb: the state changed other than
+ * by bookings. */
 void dd__state_forget_none(dd__state *st);
 
 /* t - floor(t / 1440) * 1440 and floor(t / 1440), for t of either sign */
