@@ -87,6 +87,10 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->gapc = malloc(nt1 * sizeof *r->gapc);
     r->bk = malloc(n1 * sizeof *r->bk);
     r->bk_kind = calloc(n1, 1);
+    r->bk_left = malloc(n1 * sizeof *r->bk_left);
+    r->retailed = malloc(n1 * sizeof *r->retailed);
+    if (!r->bk_left || !r->retailed)
+        return DD_ENOMEM;
     size_t ng = s->n_sites * s->n_aircraft + 1;
     r->src = malloc(n1 * sizeof *r->src);
     r->grp_cnt = malloc(ng * sizeof *r->grp_cnt);
@@ -167,6 +171,29 @@ static int cmp_need(const void *a, const void *b)
     return (x->t > y->t) - (x->t < y->t);
 }
 
+/* v[0..n) sorted by cmp_need (a total order). A tail's kept sorties come
+ * by index, which is mostly their order of arrival (a plan's sorties are
+ * made in time order): a pass finds them in order, or an insertion sort
+ * moves the few that are not while it moves less than 4 n records. */
+static void sort_needs(need *v, size_t n)
+{
+    size_t i = 1, budget = 4 * n;
+    while (i < n && cmp_need(&v[i - 1], &v[i]) <= 0)
+        i++;
+    for (; i < n; i++) {
+        need e = v[i];
+        size_t j = i;
+        for (; j > 0 && cmp_need(&e, &v[j - 1]) < 0; j--)
+            v[j] = v[j - 1];
+        v[j] = e;
+        if (i - j > budget) {
+            qsort(v, n, sizeof *v, cmp_need);
+            return;
+        }
+        budget -= i - j;
+    }
+}
+
 /* The kept sorties (r->seen) by the tail of the last placement, each
  * tail's by arrival: r->ktail[ktail_off[t] .. ktail_off[t + 1]); each
  * chain starts at its first (kfirst). */
@@ -197,7 +224,7 @@ static void kept_by_tail(dd_replanner *r)
         r->kfirst[t] = lo;
         for (size_t j = 0; j < len; j++)
             v[j] = (need){r->prev[r->ktail[lo + j]].arrival_at_site, r->ktail[lo + j]};
-        qsort(v, len, sizeof *v, cmp_need);
+        sort_needs(v, len);
         for (size_t j = 0; j < len; j++)
             r->ktail[lo + j] = v[j].t;
     }
@@ -543,22 +570,29 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__plac
 }
 
 /* Every sortie on its tail's timeline: the tail, and its ferry from the
- * hub of the one before (or where the tail is now). */
+ * hub of the one before (or where the tail is now). The kept sorties
+ * whose tail or ferry changes, in r->retailed (rebook_changed). */
 static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
     dd__state *st = &r->st;
+    r->n_retailed = 0;
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t t = r->tail_off[a]; t < r->tail_off[a + 1]; t++) {
-            int32_t from = r->tail_save[t].hub;
+            int32_t from = r->tail_save[t].hub, tail = (int32_t)(t - r->tail_off[a]);
             for (size_t i = 0; i < r->line_n[t]; i++) {
                 const dd__replan_link *l = &r->line[t][i];
                 dd_sortie *so = l->kept ? &r->prev[l->idx] : &st->sorties[l->idx];
-                so->tail = (int32_t)(t - r->tail_off[a]);
-                so->ferry_from = from;
-                so->ferry_departure = so->arrival_at_site - ferry_min(st, (int32_t)a, so->site, from);
-                if (l->kept)
-                    out[l->idx].tail = so->tail;
+                dd_time fd = so->arrival_at_site - ferry_min(st, (int32_t)a, so->site, from);
+                if (so->tail != tail || so->ferry_from != from || so->ferry_departure != fd) {
+                    so->tail = tail;
+                    so->ferry_from = from;
+                    so->ferry_departure = fd;
+                    if (l->kept) {
+                        out[l->idx].tail = tail;
+                        r->retailed[r->n_retailed++] = (size_t)l->idx;
+                    }
+                }
                 from = l->hub;
             }
         }
@@ -585,7 +619,7 @@ static void record_rebuilt(dd_replanner *r, const dd_exec_state *x, bool held)
         r->bk_kind[f] = DD__BK_NONE;
         if (x->sorties[f].departed != DD_TIME_NONE) {
             /* booked by dd__replan_reset; only its departure is read */
-            r->bk[f].departure = x->sorties[f].departed;
+            r->bk_left[f] = x->sorties[f].departed;
             r->bk_kind[f] = DD__BK_FLOWN;
         } else if (held && r->seen[f]) {
             r->bk[f] = r->prev[f];
@@ -616,7 +650,7 @@ static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok
     for (size_t f = 0; f < r->n; f++) {
         dd_time left = x->sorties[f].departed;
         if (r->bk_kind[f] == DD__BK_FLOWN) {
-            if (left != r->bk[f].departure)
+            if (left != r->bk_left[f])
                 return DD_OK;
             continue;
         }
@@ -627,7 +661,7 @@ static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok
         dd_sortie flown;
         if (dd__replan_book_flown(r, x, f, &flown) != DD_OK)
             return DD_ENOMEM;
-        r->bk[f] = flown;
+        r->bk_left[f] = flown.departure;
         r->bk_kind[f] = DD__BK_FLOWN;
     }
     *ok_out = true;
@@ -648,13 +682,27 @@ static void unhold_moved(dd_replanner *r, size_t m)
     r->st.n_sorties = 0;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* After the run: a sortie whose placement the run changed after booking
  * it (apply_lines: its tail, its ferry) booked as it now is, as the next
- * run's rebuild would book it. */
-static dd_status rebook_changed(dd_replanner *r, size_t m)
+ * run's rebuild would book it. Every other sortie held is booked as its
+ * placement is (the last run left them so, and nothing else moved
+ * them): only the k placed (r->slot0) and r->retailed are looked at, in
+ * index order. */
+static dd_status rebook_changed(dd_replanner *r, size_t k)
 {
+    size_t m = r->n_retailed;
+    for (size_t i = 0; i < k; i++)
+        if (r->placed[r->slot0[i]] >= 0)
+            r->retailed[m++] = r->slot0[i];
+    qsort(r->retailed, m, sizeof *r->retailed, cmp_size);
     for (size_t i = 0; i < m; i++) {
-        size_t f = r->ground[i];
+        size_t f = r->retailed[i];
         if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->st, &r->bk[f], &r->prev[f]))
             continue;
         dd__state_unhold(&r->st, &r->bk[f]);
@@ -741,8 +789,7 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
 
 static size_t group_of(const dd_replanner *r, size_t f)
 {
-    const dd_sortie *so = &r->base->sorties[f];
-    return (size_t)so->site * r->base->scenario->n_aircraft + (size_t)so->aircraft;
+    return (size_t)r->b_grp[f];
 }
 
 /* Is the load sortie f carries in x ready at x->now? */
@@ -868,7 +915,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
     apply_lines(r, out);
     dd__replan_keep(r, x, k);
     r->stats.kept += kept;
-    rc = rebook_changed(r, m);
+    rc = rebook_changed(r, k);
     r->live = rc == DD_OK && !r->no_live;
     if (rc != DD_OK)
         r->have_prev = false;

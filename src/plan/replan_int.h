@@ -39,6 +39,14 @@ typedef struct dd__rkey {
 
 struct dd_replanner {
     const dd_plan *base;
+    /* per base sortie, what the loops over every sortie read of it, packed
+     * (a dd_sortie is about 200 bytes: a pass over the theater's 58,000
+     * streams 12 MB): its site, its kind, its group (site × n_aircraft +
+     * type) */
+    int32_t *b_site;
+    int32_t *b_grp;
+    unsigned char *b_kind;
+    size_t *undep, n_undep; /* the sorties on the ground this run, by index */
     dd__terms terms;
     dd__state st;
     size_t n;
@@ -100,6 +108,9 @@ struct dd_replanner {
      * takes out only what moves instead of rebuilding the state. */
     dd_sortie *bk;          /* per sortie: as booked (held or flown) */
     unsigned char *bk_kind; /* per sortie: DD__BK_NONE, _HELD, _FLOWN */
+    dd_time *bk_left;       /* per sortie booked as flown: when it left */
+    size_t *retailed, n_retailed; /* kept sorties whose tail or ferry this
+                                   * run's apply_lines changed */
     bool live;     /* r->st holds exactly the bookings bk says */
     bool live_run; /* this run starts from them: place_pass neither resets nor holds */
     bool no_live;  /* tests: rebuild the state at every run */
@@ -136,6 +147,7 @@ struct dd_replanner {
     int32_t *fix;
     size_t n_fix, cap_fix;
     bool fix_ok;
+    uint64_t fix_run; /* the run (stats.runs) fix was brought up to */
     dd_time *fix_dep;
     int32_t *fix_car;
 };
