@@ -128,6 +128,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->seen = malloc(n);
     const dd_scenario *s = base->scenario;
     r->prev = malloc(n * sizeof *r->prev);
+    r->pv = malloc(n * sizeof *r->pv);
     r->prev_ok = malloc(n);
     r->prev_site_cap = malloc((s->n_sites + 1) * sizeof *r->prev_site_cap);
     r->keep = malloc(n);
@@ -144,7 +145,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
             r->b_grp[f] = b->site * (int32_t)s->n_aircraft + b->aircraft;
             r->b_kind[f] = (unsigned char)b->kind;
         }
-    if (r->b_site && r->b_grp && r->b_kind && r->undep && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+    if (r->b_site && r->b_grp && r->b_kind && r->undep && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
         r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
@@ -210,10 +211,12 @@ void dd_replanner_free(dd_replanner *r)
     free(r->sec_slot);
     free(r->seen);
     free(r->prev);
+    free(r->pv);
     free(r->bk);
     free(r->bk_kind);
     free(r->bk_left);
     free(r->retailed);
+    free(r->st_f);
     free(r->src);
     free(r->site_rank);
     free(r->site_close);
@@ -1114,7 +1117,7 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         out[f] = (dd_replan_sortie){-1, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         if (!r->keep[f])
             continue;
-        const dd_sortie *so = &r->prev[f];
+        const dd__replan_pv *so = &r->pv[f];
         out[f].carries = x->sorties[r->src[f]].carries;
         out[f].departure = so->departure;
         out[f].hub = so->hub;
@@ -1491,15 +1494,19 @@ void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m)
     for (size_t i = 0; i < m; i++) {
         size_t f = r->slot0[i];
         r->prev_ok[f] = r->placed[f] >= 0;
-        if (r->prev_ok[f])
+        if (r->prev_ok[f]) {
             r->prev[f] = r->st.sorties[r->placed[f]];
+            dd__replan_pv_set(r, f);
+        }
     }
     for (size_t f = 0; r->has_legs && f < r->n; f++) {
         if (r->base->sorties[f].kind != DD_SORTIE_ONWARD || x->sorties[f].departed != DD_TIME_NONE)
             continue;
         r->prev_ok[f] = r->placed[f] >= 0;
-        if (r->prev_ok[f])
+        if (r->prev_ok[f]) {
             r->prev[f] = r->st.sorties[r->placed[f]];
+            dd__replan_pv_set(r, f);
+        }
     }
     for (size_t i = 0; i < s->n_sites; i++)
         r->prev_site_cap[i] = r->terms.site_cap[i];
@@ -1561,6 +1568,7 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
 {
     dd_status rc;
     r->stats.full++;
+    r->lines_ok = false; /* (the timelines are not this placement's) */
     /* 1. match contents to slots per airfield and type */
     dd__replan_match(r, x, m);
     /* 2-3. placed by the day each can go, within a day the airfield that

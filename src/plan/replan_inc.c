@@ -88,7 +88,10 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->bk = malloc(n1 * sizeof *r->bk);
     r->bk_kind = calloc(n1, 1);
     r->bk_left = malloc(n1 * sizeof *r->bk_left);
-    r->retailed = malloc(n1 * sizeof *r->retailed);
+    r->retailed = calloc(n1, 1);
+    r->st_f = malloc(n1 * sizeof *r->st_f);
+    if (!r->st_f)
+        return DD_ENOMEM;
     if (!r->bk_left || !r->retailed)
         return DD_ENOMEM;
     size_t ng = s->n_sites * s->n_aircraft + 1;
@@ -124,13 +127,15 @@ void dd_replanner_reset(dd_replanner *r)
     const dd_scenario *s = p->scenario;
     if (r->n)
         memcpy(r->prev, p->sorties, r->n * sizeof *r->prev);
+    for (size_t f = 0; f < r->n; f++)
+        dd__replan_pv_set(r, f);
     memset(r->prev_ok, 1, r->n ? r->n : 1);
     for (size_t i = 0; i < s->n_sites; i++)
         r->prev_site_cap[i] = s->sites[i].daily_cap;
     r->prev_country_cap = s->agreement.clearance.daily_cap;
     r->prev_now = INT64_MIN;
     r->have_prev = r->n > 0;
-    r->live = false;
+    r->live = r->lines_ok = false;
 }
 
 void dd__replanner_rebuild_always(dd_replanner *r, bool on)
@@ -147,7 +152,7 @@ static bool fits(const dd_replanner *r, const dd_exec_state *x, size_t f)
 {
     if (!r->prev_ok[f])
         return false;
-    const dd_sortie *so = &r->prev[f];
+    const dd__replan_pv *so = &r->pv[f];
     const dd_exec_sortie *e = &x->sorties[f];
     dd_time dep = so->departure;
     if (dep < x->now)
@@ -194,16 +199,55 @@ static void sort_needs(need *v, size_t n)
     }
 }
 
-/* The kept sorties (r->seen) by the tail of the last placement, each
- * tail's by arrival: r->ktail[ktail_off[t] .. ktail_off[t + 1]); each
- * chain starts at its first (kfirst). */
-static void kept_by_tail(dd_replanner *r)
+/* kept_by_tail from the last run's timelines (r->lines_ok): each tail's
+ * timeline holds, by arrival, the sorties whose last placement is on that
+ * tail (apply_lines gave them its number), so its kept ones (r->seen) are
+ * those of its timeline that are. False when the timelines are not the
+ * last placement's, or do not hold the `kept` sorties kept. */
+static bool kept_from_lines(dd_replanner *r, size_t kept)
+{
+    size_t nt = r->tail_off[r->base->scenario->n_aircraft], c = 0;
+    if (!r->lines_use)
+        return false;
+    for (size_t t = 0; t < nt; t++) {
+        r->ktail_off[t] = c;
+        for (size_t i = 0; i < r->line_n[t]; i++) {
+            const dd__replan_link *l = &r->line[t][i];
+            size_t f = l->kept ? (size_t)l->idx : r->st_f[l->idx];
+            if (!r->seen[f])
+                continue;
+            if (c == kept)
+                return false;
+            r->ktail[c] = f;
+            r->scratch[c++] = (need){l->at, f};
+        }
+    }
+    r->ktail_off[nt] = c;
+    if (c != kept)
+        return false;
+    for (size_t t = 0; t < nt; t++) { /* (in order unless arrivals tie) */
+        size_t lo = r->ktail_off[t], len = r->ktail_off[t + 1] - lo;
+        r->kfirst[t] = lo;
+        need *v = r->scratch + lo;
+        sort_needs(v, len);
+        for (size_t j = 0; j < len; j++)
+            r->ktail[lo + j] = v[j].t;
+    }
+    return true;
+}
+
+/* The kept sorties (r->seen, `kept` of them) by the tail of the last
+ * placement, each tail's by arrival: r->ktail[ktail_off[t] .. ktail_off[t
+ * + 1]); each chain starts at its first (kfirst). */
+static void kept_by_tail(dd_replanner *r, size_t kept)
 {
     const dd_scenario *s = r->base->scenario;
     size_t nt = r->tail_off[s->n_aircraft];
+    if (kept_from_lines(r, kept))
+        return;
     memset(r->ktail_off, 0, (nt + 1) * sizeof *r->ktail_off);
     for (size_t i = 0; i < r->n_kept_ground; i++) {
-        const dd_sortie *so = &r->prev[r->ground[i]];
+        const dd__replan_pv *so = &r->pv[r->ground[i]];
         if (r->seen[r->ground[i]])
             r->ktail_off[r->tail_off[so->aircraft] + (size_t)so->tail + 1]++;
     }
@@ -211,7 +255,7 @@ static void kept_by_tail(dd_replanner *r)
         r->ktail_off[t + 1] += r->ktail_off[t];
     for (size_t i = 0; i < r->n_kept_ground; i++) {
         size_t f = r->ground[i];
-        const dd_sortie *so = &r->prev[f];
+        const dd__replan_pv *so = &r->pv[f];
         if (r->seen[f])
             r->ktail[r->ktail_off[r->tail_off[so->aircraft] + (size_t)so->tail]++] = f;
     }
@@ -571,12 +615,11 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__plac
 
 /* Every sortie on its tail's timeline: the tail, and its ferry from the
  * hub of the one before (or where the tail is now). The kept sorties
- * whose tail or ferry changes, in r->retailed (rebook_changed). */
+ * whose tail or ferry changes flagged in r->retailed (rebook_changed). */
 static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
     dd__state *st = &r->st;
-    r->n_retailed = 0;
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t t = r->tail_off[a]; t < r->tail_off[a + 1]; t++) {
             int32_t from = r->tail_save[t].hub, tail = (int32_t)(t - r->tail_off[a]);
@@ -590,7 +633,9 @@ static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
                     so->ferry_departure = fd;
                     if (l->kept) {
                         out[l->idx].tail = tail;
-                        r->retailed[r->n_retailed++] = (size_t)l->idx;
+                        r->pv[l->idx].tail = tail;
+                        /* (booked only for a strict type: dd__state_same_hold) */
+                        r->retailed[l->idx] = r->strict[a];
                     }
                 }
                 from = l->hub;
@@ -682,27 +727,22 @@ static void unhold_moved(dd_replanner *r, size_t m)
     r->st.n_sorties = 0;
 }
 
-static int cmp_size(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* After the run: a sortie whose placement the run changed after booking
  * it (apply_lines: its tail, its ferry) booked as it now is, as the next
  * run's rebuild would book it. Every other sortie held is booked as its
  * placement is (the last run left them so, and nothing else moved
- * them): only the k placed (r->slot0) and r->retailed are looked at, in
- * index order. */
-static dd_status rebook_changed(dd_replanner *r, size_t k)
+ * them): only the k placed (r->slot0) and those apply_lines flagged
+ * (r->retailed) are looked at, in index order. */
+static dd_status rebook_changed(dd_replanner *r, size_t k, size_t m)
 {
-    size_t m = r->n_retailed;
     for (size_t i = 0; i < k; i++)
         if (r->placed[r->slot0[i]] >= 0)
-            r->retailed[m++] = r->slot0[i];
-    qsort(r->retailed, m, sizeof *r->retailed, cmp_size);
+            r->retailed[r->slot0[i]] = 1;
     for (size_t i = 0; i < m; i++) {
-        size_t f = r->retailed[i];
+        size_t f = r->ground[i];
+        if (!r->retailed[f])
+            continue;
+        r->retailed[f] = 0;
         if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->st, &r->bk[f], &r->prev[f]))
             continue;
         dd__state_unhold(&r->st, &r->bk[f]);
@@ -746,8 +786,12 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
 {
     const dd_scenario *s = r->base->scenario;
     *ok_out = false;
-    for (size_t i = 0; i < m; i++)
+    size_t kept = 0;
+    memset(r->seen, 0, r->n); /* (dd__replan_begin's use of it) */
+    for (size_t i = 0; i < m; i++) {
         r->seen[r->ground[i]] = r->keep[r->ground[i]];
+        kept += r->keep[r->ground[i]];
+    }
     /* the tails now, as the placement's state starts: the state kept
      * from the last run (its departures booked as flown already), or
      * rebuilt */
@@ -761,7 +805,7 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     for (size_t a = 0; a < s->n_aircraft; a++)
         memcpy(r->tail_save + r->tail_off[a], r->st.tails[a],
                (r->tail_off[a + 1] - r->tail_off[a]) * sizeof *r->tail_save);
-    kept_by_tail(r);
+    kept_by_tail(r, kept);
     for (int drops = 0; drops <= MAX_DROPS; drops++) {
         size_t bad;
         if (assign_tails(r, &bad)) {
@@ -876,7 +920,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
             r->slot[k++] = f;
             continue;
         }
-        const dd_sortie *so = &r->prev[f];
+        const dd__replan_pv *so = &r->pv[f];
         out[f].carries = x->sorties[r->src[f]].carries; /* swap_overdue's */
         out[f].departure = so->departure;
         out[f].tail = so->tail;
@@ -915,10 +959,16 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
     apply_lines(r, out);
     dd__replan_keep(r, x, k);
     r->stats.kept += kept;
-    rc = rebook_changed(r, k);
+    rc = rebook_changed(r, k, m);
     r->live = rc == DD_OK && !r->no_live;
     if (rc != DD_OK)
         r->have_prev = false;
+    /* the timelines are the placement's: the next run's kept_by_tail
+     * reads them (the placed sorties' records there are in r->st) */
+    for (size_t i = 0; i < k; i++)
+        if (r->placed[r->slot0[i]] >= 0)
+            r->st_f[r->placed[r->slot0[i]]] = r->slot0[i];
+    r->lines_ok = rc == DD_OK;
     return rc;
 }
 
@@ -926,6 +976,8 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
                                        dd_replan_sortie *out)
 {
     size_t m;
+    r->lines_use = r->lines_ok; /* (only a run that ends well sets it again) */
+    r->lines_ok = false;
     dd_status rc = dd__replan_begin(r, x, out, &m);
     if (rc != DD_OK)
         return rc;
