@@ -267,7 +267,7 @@ static void kept_by_tail(dd_replanner *r, size_t kept)
         size_t lo = r->ktail_off[t], len = r->ktail_off[t + 1] - lo;
         r->kfirst[t] = lo;
         for (size_t j = 0; j < len; j++)
-            v[j] = (need){r->prev[r->ktail[lo + j]].arrival_at_site, r->ktail[lo + j]};
+            v[j] = (need){r->pv[r->ktail[lo + j]].arrival_at_site, r->ktail[lo + j]};
         sort_needs(v, len);
         for (size_t j = 0; j < len; j++)
             r->ktail[lo + j] = v[j].t;
@@ -292,7 +292,7 @@ static bool assign_tails(dd_replanner *r, size_t *bad_out)
             r->taken[t] = 0;
             r->chain[t] = r->kfirst[t] < r->ktail_off[t + 1] ? (int32_t)r->ktail[r->kfirst[t]] : -1;
             if (r->chain[t] >= 0)
-                v[nc++] = (need){r->prev[r->chain[t]].arrival_at_site, t};
+                v[nc++] = (need){r->pv[r->chain[t]].arrival_at_site, t};
         }
         qsort(v, nc, sizeof *v, cmp_need);
         for (size_t c = 0; c < nc; c++) {
@@ -329,6 +329,14 @@ static dd__replan_link link_of(const dd_sortie *so, dd_time g, int32_t idx, bool
                              so->ferry_from, idx, kept};
 }
 
+/* link_of of a kept sortie f, from r->pv. */
+static dd__replan_link link_kept(const dd_replanner *r, size_t f, dd_time g)
+{
+    const dd__replan_pv *so = &r->pv[f];
+    return (dd__replan_link){so->arrival_at_site, so->arrival + g, so->hub, so->site,
+                             so->ferry_from, (int32_t)f, true};
+}
+
 /* Each tail's timeline: the chain assign_tails gave it. */
 static dd_status build_lines(dd_replanner *r)
 {
@@ -349,7 +357,7 @@ static dd_status build_lines(dd_replanner *r)
             r->line[j] = v;
             for (size_t i = 0; i < len; i++) {
                 size_t f = r->ktail[lo + i];
-                v[i] = link_of(&r->prev[f], g, (int32_t)f, true);
+                v[i] = link_kept(r, f, g);
             }
             r->line_n[j] = len;
         }
@@ -634,6 +642,7 @@ static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
                     if (l->kept) {
                         out[l->idx].tail = tail;
                         r->pv[l->idx].tail = tail;
+                        r->pv[l->idx].ferry_from = from;
                         /* (booked only for a strict type: dd__state_same_hold) */
                         r->retailed[l->idx] = r->strict[a];
                     }

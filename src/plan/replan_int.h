@@ -35,8 +35,8 @@ typedef struct dd__replan_gapc {
  * placement (r->prev), packed: kept beside prev wherever prev changes
  * (dd__replan_pv_set). */
 typedef struct dd__replan_pv {
-    dd_time departure, arrival;
-    int32_t tail, hub, site, aircraft;
+    dd_time departure, arrival, arrival_at_site;
+    int32_t tail, hub, site, aircraft, ferry_from;
 } dd__replan_pv;
 
 /* A sortie's keys in one of the re-plan's orders (replan.c's sorting) */
@@ -173,8 +173,8 @@ enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
 static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
 {
     const dd_sortie *so = &r->prev[f];
-    r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->tail, so->hub, so->site,
-                               so->aircraft};
+    r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site, so->tail,
+                               so->hub,       so->site,    so->aircraft,        so->ferry_from};
 }
 
 /* The incremental run's working memory and the base plan as the first
