@@ -128,12 +128,24 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->seen = malloc(n);
     const dd_scenario *s = base->scenario;
     r->prev = malloc(n * sizeof *r->prev);
+    r->pv = malloc(n * sizeof *r->pv);
     r->prev_ok = malloc(n);
     r->prev_site_cap = malloc((s->n_sites + 1) * sizeof *r->prev_site_cap);
     r->keep = malloc(n);
     r->tail_off = malloc((s->n_aircraft + 1) * sizeof *r->tail_off);
+    r->b_site = malloc(n * sizeof *r->b_site);
+    r->b_grp = malloc(n * sizeof *r->b_grp);
+    r->b_kind = malloc(n);
+    r->undep = malloc(n * sizeof *r->undep);
     dd_status st = DD_ENOMEM;
-    if (r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+    if (r->b_site && r->b_grp && r->b_kind)
+        for (size_t f = 0; f < r->n; f++) {
+            const dd_sortie *b = &base->sorties[f];
+            r->b_site[f] = b->site;
+            r->b_grp[f] = b->site * (int32_t)s->n_aircraft + b->aircraft;
+            r->b_kind[f] = (unsigned char)b->kind;
+        }
+    if (r->b_site && r->b_grp && r->b_kind && r->undep && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
         r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
@@ -181,6 +193,10 @@ void dd_replanner_free(dd_replanner *r)
     r->st.sorties = NULL;
     dd__state_fini(&r->st);
     dd__terms_fini(&r->terms);
+    free(r->b_site);
+    free(r->b_grp);
+    free(r->b_kind);
+    free(r->undep);
     free(r->slot);
     free(r->cont);
     free(r->tmp);
@@ -195,8 +211,12 @@ void dd_replanner_free(dd_replanner *r)
     free(r->sec_slot);
     free(r->seen);
     free(r->prev);
+    free(r->pv);
     free(r->bk);
     free(r->bk_kind);
+    free(r->bk_left);
+    free(r->retailed);
+    free(r->st_f);
     free(r->src);
     free(r->site_rank);
     free(r->site_close);
@@ -655,7 +675,7 @@ static void order_closures(const dd_replanner *r, const dd_exec_state *x,
         ground[i] = 0;
     }
     for (size_t f = 0; f < r->n; f++) {
-        int32_t site = p->sorties[f].site;
+        int32_t site = r->b_site[f];
         dd_time d = x->sorties[f].departed;
         if (d == DD_TIME_NONE) {
             ground[site] = 1;
@@ -822,11 +842,11 @@ static bool hub_landing(const dd_replanner *r, const dd_exec_state *x,
                         const dd_replan_sortie *out, size_t f, int32_t *hub, dd_time *arr,
                         int32_t *pax)
 {
-    const dd_sortie *b = &r->base->sorties[f];
     const dd_exec_sortie *e = &x->sorties[f];
-    if (b->kind == DD_SORTIE_LEG)
+    if (r->b_kind[f] == DD_SORTIE_LEG)
         return false;
-    size_t g = b->kind == DD_SORTIE_ONWARD ? (size_t)b->link : f; /* whose load */
+    const dd_sortie *b = &r->base->sorties[f];
+    size_t g = r->b_kind[f] == DD_SORTIE_ONWARD ? (size_t)b->link : f; /* whose load */
     int32_t c = x->sorties[g].departed != DD_TIME_NONE ? x->sorties[g].carries : out[g].carries;
     if (e->departed != DD_TIME_NONE) {
         *hub = b->hub;
@@ -857,7 +877,8 @@ static bool hubs_broken(const dd_replanner *r, const dd_exec_state *x,
                         const dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
-    for (size_t f = 0; f < r->n; f++) {
+    for (size_t i = 0; i < r->n_undep; i++) { /* (what left is not placed) */
+        size_t f = r->undep[i];
         int32_t h, pax;
         dd_time arr;
         if (x->sorties[f].departed != DD_TIME_NONE || !hub_landing(r, x, out, f, &h, &arr, &pax))
@@ -906,9 +927,9 @@ static dd_status fix_exit(dd_replanner *r, int32_t site, dd_time t, int32_t n)
  * the leg whose load it carries on.) */
 static bool fixed_sortie(const dd_replanner *r, const dd_exec_state *x, size_t f)
 {
-    const dd_sortie *b = &r->base->sorties[f];
     return x->sorties[f].departed != DD_TIME_NONE &&
-           (b->kind != DD_SORTIE_ONWARD || x->sorties[b->link].departed != DD_TIME_NONE);
+           (r->b_kind[f] != DD_SORTIE_ONWARD ||
+            x->sorties[r->base->sorties[f].link].departed != DD_TIME_NONE);
 }
 
 /* Sortie f that left, into r->fix. */
@@ -954,6 +975,9 @@ static dd_status fix_count(dd_replanner *r, const dd_exec_state *x, const dd_rep
  * anew on any other change. False when it cannot be kept. */
 static bool fix_update(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
+    if (r->fix_ok && r->fix_run == r->stats.runs)
+        return true; /* brought up to this run's x already */
+    r->fix_run = r->stats.runs;
     for (size_t f = 0; f < r->n && r->fix_ok; f++) {
         bool now = fixed_sortie(r, x, f);
         if (r->fix_dep[f] == DD_TIME_NONE) {
@@ -984,7 +1008,11 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
         r->exit_max[i] = 0;
     }
     bool fixed = fix_update(r, x, out);
-    for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
+    /* with no legs, what fix does not hold is what is on the ground */
+    bool few = fixed && !r->has_legs;
+    size_t nf = few ? r->n_undep : r->n;
+    for (size_t i = 0; i < nf && rc == DD_OK; i++) {
+        size_t f = few ? r->undep[i] : i;
         if (fixed && r->fix_dep[f] != DD_TIME_NONE) /* (fix_update: it is fixed_sortie) */
             continue;
         const dd_exec_sortie *e = &x->sorties[f];
@@ -996,7 +1024,7 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
         }
         if (d == DD_TIME_NONE || c < 0)
             continue;
-        rc = site_exit(r, p->sorties[f].site, d, r->pax[c]);
+        rc = site_exit(r, r->b_site[f], d, r->pax[c]);
         if (rc == DD_OK)
             rc = hub_add(r, x, out, f);
     }
@@ -1029,11 +1057,12 @@ static bool exits_over(const dd_replanner *r, const dd_exec_state *x, const dd_r
         return false;
     if (hubs_broken(r, x, out))
         return true;
-    for (size_t f = 0; f < r->n; f++) {
+    for (size_t i = 0; i < r->n_undep; i++) {
+        size_t f = r->undep[i];
         if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
             out[f].carries < 0 || r->pax[out[f].carries] == 0)
             continue;
-        int32_t site = r->base->sorties[f].site, pax = r->pax[out[f].carries];
+        int32_t site = r->b_site[f], pax = r->pax[out[f].carries];
         int32_t at[2] = {site, hours_of(r, site)};
         int32_t when[2] = {dd__state_day(&r->st, out[f].departure), hour_of(s, out[f].departure)};
         for (int k = 0; k < 2; k++) {
@@ -1089,7 +1118,7 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         out[f] = (dd_replan_sortie){-1, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         if (!r->keep[f])
             continue;
-        const dd_sortie *so = &r->prev[f];
+        const dd__replan_pv *so = &r->pv[f];
         out[f].carries = x->sorties[r->src[f]].carries;
         out[f].departure = so->departure;
         out[f].hub = so->hub;
@@ -1287,8 +1316,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         r->site_last[i] = INT64_MIN;
     for (size_t f = 0; f < r->n; f++)
         if (x->sorties[f].departed != DD_TIME_NONE && !r->sec[x->sorties[f].carries])
-            r->site_last[p->sorties[f].site] =
-                max_t(r->site_last[p->sorties[f].site], x->sorties[f].departed);
+            r->site_last[r->b_site[f]] = max_t(r->site_last[r->b_site[f]], x->sorties[f].departed);
     /* 2. when each can go: inside its window if that still works, else a
      * new request's lead time from now */
     dd_time lead = max_t(r->terms.lead_time, 0);
@@ -1400,7 +1428,6 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
 static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
-    const dd_plan *p = r->base;
     score q = {0, 0, 0, INT64_MIN};
     dd_time *last = r->site_last;
     for (size_t i = 0; i < s->n_sites; i++)
@@ -1415,7 +1442,7 @@ static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_s
             }
             q.refiled += !out[f].keeps_clearance;
         }
-        int32_t site = p->sorties[f].site;
+        int32_t site = r->b_site[f];
         last[site] = max_t(last[site], d);
         q.end = max_t(q.end, d);
     }
@@ -1468,15 +1495,19 @@ void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m)
     for (size_t i = 0; i < m; i++) {
         size_t f = r->slot0[i];
         r->prev_ok[f] = r->placed[f] >= 0;
-        if (r->prev_ok[f])
+        if (r->prev_ok[f]) {
             r->prev[f] = r->st.sorties[r->placed[f]];
+            dd__replan_pv_set(r, f);
+        }
     }
     for (size_t f = 0; r->has_legs && f < r->n; f++) {
         if (r->base->sorties[f].kind != DD_SORTIE_ONWARD || x->sorties[f].departed != DD_TIME_NONE)
             continue;
         r->prev_ok[f] = r->placed[f] >= 0;
-        if (r->prev_ok[f])
+        if (r->prev_ok[f]) {
             r->prev[f] = r->st.sorties[r->placed[f]];
+            dd__replan_pv_set(r, f);
+        }
     }
     for (size_t i = 0; i < s->n_sites; i++)
         r->prev_site_cap[i] = r->terms.site_cap[i];
@@ -1494,8 +1525,11 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
     if (!x || !out || (n && !x->sorties))
         return DD_EARG;
     memset(r->seen, 0, n ? n : 1);
+    r->n_undep = 0;
     for (size_t f = 0; f < n; f++) {
         int32_t c = x->sorties[f].carries;
+        if (x->sorties[f].departed == DD_TIME_NONE)
+            r->undep[r->n_undep++] = f;
         if (c < 0 || (size_t)c >= n || r->seen[c])
             return DD_EARG;
         r->seen[c] = 1;
@@ -1504,9 +1538,10 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         r->src[f] = (int32_t)f;
         /* an onward sortie is placed with its leg, or alone when that has
          * flown (place_stranded): not a slot of its own */
-        const dd_sortie *b = &r->base->sorties[f];
-        if (x->sorties[f].departed == DD_TIME_NONE && b->kind != DD_SORTIE_ONWARD &&
-            (b->kind != DD_SORTIE_LEG || x->sorties[b->link].departed == DD_TIME_NONE))
+        unsigned char kind = r->b_kind[f];
+        if (x->sorties[f].departed == DD_TIME_NONE && kind != DD_SORTIE_ONWARD &&
+            (kind != DD_SORTIE_LEG ||
+             x->sorties[r->base->sorties[f].link].departed == DD_TIME_NONE))
             r->slot[m++] = f; /* (a leg whose onward sortie has left is not) */
     }
     /* the caps in force */
@@ -1534,6 +1569,7 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
 {
     dd_status rc;
     r->stats.full++;
+    r->lines_ok = false; /* (the timelines are not this placement's) */
     /* 1. match contents to slots per airfield and type */
     dd__replan_match(r, x, m);
     /* 2-3. placed by the day each can go, within a day the airfield that

@@ -87,6 +87,13 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->gapc = malloc(nt1 * sizeof *r->gapc);
     r->bk = malloc(n1 * sizeof *r->bk);
     r->bk_kind = calloc(n1, 1);
+    r->bk_left = malloc(n1 * sizeof *r->bk_left);
+    r->retailed = calloc(n1, 1);
+    r->st_f = malloc(n1 * sizeof *r->st_f);
+    if (!r->st_f)
+        return DD_ENOMEM;
+    if (!r->bk_left || !r->retailed)
+        return DD_ENOMEM;
     size_t ng = s->n_sites * s->n_aircraft + 1;
     r->src = malloc(n1 * sizeof *r->src);
     r->grp_cnt = malloc(ng * sizeof *r->grp_cnt);
@@ -121,13 +128,15 @@ void dd_replanner_reset(dd_replanner *r)
     const dd_scenario *s = p->scenario;
     if (r->n)
         memcpy(r->prev, p->sorties, r->n * sizeof *r->prev);
+    for (size_t f = 0; f < r->n; f++)
+        dd__replan_pv_set(r, f);
     memset(r->prev_ok, 1, r->n ? r->n : 1);
     for (size_t i = 0; i < s->n_sites; i++)
         r->prev_site_cap[i] = s->sites[i].daily_cap;
     r->prev_country_cap = s->agreement.clearance.daily_cap;
     r->prev_now = INT64_MIN;
     r->have_prev = r->n > 0;
-    r->live = false;
+    r->live = r->lines_ok = false;
 }
 
 void dd__replanner_rebuild_always(dd_replanner *r, bool on)
@@ -144,7 +153,7 @@ static bool fits(const dd_replanner *r, const dd_exec_state *x, size_t f)
 {
     if (!r->prev_ok[f])
         return false;
-    const dd_sortie *so = &r->prev[f];
+    const dd__replan_pv *so = &r->pv[f];
     const dd_exec_sortie *e = &x->sorties[f];
     dd_time dep = so->departure;
     if (dep < x->now)
@@ -168,16 +177,78 @@ static int cmp_need(const void *a, const void *b)
     return (x->t > y->t) - (x->t < y->t);
 }
 
-/* The kept sorties (r->seen) by the tail of the last placement, each
- * tail's by arrival: r->ktail[ktail_off[t] .. ktail_off[t + 1]); each
- * chain starts at its first (kfirst). */
-static void kept_by_tail(dd_replanner *r)
+/* v[0..n) sorted by cmp_need (a total order). A tail's kept sorties come
+ * by index, which is mostly their order of arrival (a plan's sorties are
+ * made in time order): a pass finds them in order, or an insertion sort
+ * moves the few that are not while it moves less than 4 n records. */
+static void sort_needs(need *v, size_t n)
+{
+    size_t i = 1, budget = 4 * n;
+    while (i < n && cmp_need(&v[i - 1], &v[i]) <= 0)
+        i++;
+    for (; i < n; i++) {
+        need e = v[i];
+        size_t j = i;
+        for (; j > 0 && cmp_need(&e, &v[j - 1]) < 0; j--)
+            v[j] = v[j - 1];
+        v[j] = e;
+        if (i - j > budget) {
+            qsort(v, n, sizeof *v, cmp_need);
+            return;
+        }
+        budget -= i - j;
+    }
+}
+
+/* kept_by_tail from the last run's timelines (r->lines_ok): each tail's
+ * timeline holds, by arrival, the sorties whose last placement is on that
+ * tail (apply_lines gave them its number), so its kept ones (r->seen) are
+ * those of its timeline that are. False when the timelines are not the
+ * last placement's, or do not hold the `kept` sorties kept. */
+static bool kept_from_lines(dd_replanner *r, size_t kept)
+{
+    size_t nt = r->tail_off[r->base->scenario->n_aircraft], c = 0;
+    if (!r->lines_use)
+        return false;
+    for (size_t t = 0; t < nt; t++) {
+        r->ktail_off[t] = c;
+        for (size_t i = 0; i < r->line_n[t]; i++) {
+            const dd__replan_link *l = &r->line[t][i];
+            size_t f = l->kept ? (size_t)l->idx : r->st_f[l->idx];
+            if (!r->seen[f])
+                continue;
+            if (c == kept)
+                return false;
+            r->ktail[c] = f;
+            r->scratch[c++] = (need){l->at, f};
+        }
+    }
+    r->ktail_off[nt] = c;
+    if (c != kept)
+        return false;
+    for (size_t t = 0; t < nt; t++) { /* (in order unless arrivals tie) */
+        size_t lo = r->ktail_off[t], len = r->ktail_off[t + 1] - lo;
+        r->kfirst[t] = lo;
+        need *v = r->scratch + lo;
+        sort_needs(v, len);
+        for (size_t j = 0; j < len; j++)
+            r->ktail[lo + j] = v[j].t;
+    }
+    return true;
+}
+
+/* The kept sorties (r->seen, `kept` of them) by the tail of the last
+ * placement, each tail's by arrival: r->ktail[ktail_off[t] .. ktail_off[t
+ * + 1]); each chain starts at its first (kfirst). */
+static void kept_by_tail(dd_replanner *r, size_t kept)
 {
     const dd_scenario *s = r->base->scenario;
     size_t nt = r->tail_off[s->n_aircraft];
+    if (kept_from_lines(r, kept))
+        return;
     memset(r->ktail_off, 0, (nt + 1) * sizeof *r->ktail_off);
     for (size_t i = 0; i < r->n_kept_ground; i++) {
-        const dd_sortie *so = &r->prev[r->ground[i]];
+        const dd__replan_pv *so = &r->pv[r->ground[i]];
         if (r->seen[r->ground[i]])
             r->ktail_off[r->tail_off[so->aircraft] + (size_t)so->tail + 1]++;
     }
@@ -185,7 +256,7 @@ static void kept_by_tail(dd_replanner *r)
         r->ktail_off[t + 1] += r->ktail_off[t];
     for (size_t i = 0; i < r->n_kept_ground; i++) {
         size_t f = r->ground[i];
-        const dd_sortie *so = &r->prev[f];
+        const dd__replan_pv *so = &r->pv[f];
         if (r->seen[f])
             r->ktail[r->ktail_off[r->tail_off[so->aircraft] + (size_t)so->tail]++] = f;
     }
@@ -197,8 +268,8 @@ static void kept_by_tail(dd_replanner *r)
         size_t lo = r->ktail_off[t], len = r->ktail_off[t + 1] - lo;
         r->kfirst[t] = lo;
         for (size_t j = 0; j < len; j++)
-            v[j] = (need){r->prev[r->ktail[lo + j]].arrival_at_site, r->ktail[lo + j]};
-        qsort(v, len, sizeof *v, cmp_need);
+            v[j] = (need){r->pv[r->ktail[lo + j]].arrival_at_site, r->ktail[lo + j]};
+        sort_needs(v, len);
         for (size_t j = 0; j < len; j++)
             r->ktail[lo + j] = v[j].t;
     }
@@ -222,7 +293,7 @@ static bool assign_tails(dd_replanner *r, size_t *bad_out)
             r->taken[t] = 0;
             r->chain[t] = r->kfirst[t] < r->ktail_off[t + 1] ? (int32_t)r->ktail[r->kfirst[t]] : -1;
             if (r->chain[t] >= 0)
-                v[nc++] = (need){r->prev[r->chain[t]].arrival_at_site, t};
+                v[nc++] = (need){r->pv[r->chain[t]].arrival_at_site, t};
         }
         qsort(v, nc, sizeof *v, cmp_need);
         for (size_t c = 0; c < nc; c++) {
@@ -259,6 +330,14 @@ static dd__replan_link link_of(const dd_sortie *so, dd_time g, int32_t idx, bool
                              so->ferry_from, idx, kept};
 }
 
+/* link_of of a kept sortie f, from r->pv. */
+static dd__replan_link link_kept(const dd_replanner *r, size_t f, dd_time g)
+{
+    const dd__replan_pv *so = &r->pv[f];
+    return (dd__replan_link){so->arrival_at_site, so->arrival + g, so->hub, so->site,
+                             so->ferry_from, (int32_t)f, true};
+}
+
 /* Each tail's timeline: the chain assign_tails gave it. */
 static dd_status build_lines(dd_replanner *r)
 {
@@ -279,7 +358,7 @@ static dd_status build_lines(dd_replanner *r)
             r->line[j] = v;
             for (size_t i = 0; i < len; i++) {
                 size_t f = r->ktail[lo + i];
-                v[i] = link_of(&r->prev[f], g, (int32_t)f, true);
+                v[i] = link_kept(r, f, g);
             }
             r->line_n[j] = len;
         }
@@ -566,22 +645,31 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__plac
 }
 
 /* Every sortie on its tail's timeline: the tail, and its ferry from the
- * hub of the one before (or where the tail is now). */
+ * hub of the one before (or where the tail is now). The kept sorties
+ * whose tail or ferry changes flagged in r->retailed (rebook_changed). */
 static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
     dd__state *st = &r->st;
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t t = r->tail_off[a]; t < r->tail_off[a + 1]; t++) {
-            int32_t from = r->tail_save[t].hub;
+            int32_t from = r->tail_save[t].hub, tail = (int32_t)(t - r->tail_off[a]);
             for (size_t i = 0; i < r->line_n[t]; i++) {
                 const dd__replan_link *l = &r->line[t][i];
                 dd_sortie *so = l->kept ? &r->prev[l->idx] : &st->sorties[l->idx];
-                so->tail = (int32_t)(t - r->tail_off[a]);
-                so->ferry_from = from;
-                so->ferry_departure = so->arrival_at_site - ferry_min(st, (int32_t)a, so->site, from);
-                if (l->kept)
-                    out[l->idx].tail = so->tail;
+                dd_time fd = so->arrival_at_site - ferry_min(st, (int32_t)a, so->site, from);
+                if (so->tail != tail || so->ferry_from != from || so->ferry_departure != fd) {
+                    so->tail = tail;
+                    so->ferry_from = from;
+                    so->ferry_departure = fd;
+                    if (l->kept) {
+                        out[l->idx].tail = tail;
+                        r->pv[l->idx].tail = tail;
+                        r->pv[l->idx].ferry_from = from;
+                        /* (booked only for a strict type: dd__state_same_hold) */
+                        r->retailed[l->idx] = r->strict[a];
+                    }
+                }
                 from = l->hub;
             }
         }
@@ -608,7 +696,7 @@ static void record_rebuilt(dd_replanner *r, const dd_exec_state *x, bool held)
         r->bk_kind[f] = DD__BK_NONE;
         if (x->sorties[f].departed != DD_TIME_NONE) {
             /* booked by dd__replan_reset; only its departure is read */
-            r->bk[f].departure = x->sorties[f].departed;
+            r->bk_left[f] = x->sorties[f].departed;
             r->bk_kind[f] = DD__BK_FLOWN;
         } else if (held && r->seen[f]) {
             r->bk[f] = r->prev[f];
@@ -639,7 +727,7 @@ static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok
     for (size_t f = 0; f < r->n; f++) {
         dd_time left = x->sorties[f].departed;
         if (r->bk_kind[f] == DD__BK_FLOWN) {
-            if (left != r->bk[f].departure)
+            if (left != r->bk_left[f])
                 return DD_OK;
             continue;
         }
@@ -650,7 +738,7 @@ static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok
         dd_sortie flown;
         if (dd__replan_book_flown(r, x, f, &flown) != DD_OK)
             return DD_ENOMEM;
-        r->bk[f] = flown;
+        r->bk_left[f] = flown.departure;
         r->bk_kind[f] = DD__BK_FLOWN;
     }
     *ok_out = true;
@@ -673,11 +761,20 @@ static void unhold_moved(dd_replanner *r, size_t m)
 
 /* After the run: a sortie whose placement the run changed after booking
  * it (apply_lines: its tail, its ferry) booked as it now is, as the next
- * run's rebuild would book it. */
-static dd_status rebook_changed(dd_replanner *r, size_t m)
+ * run's rebuild would book it. Every other sortie held is booked as its
+ * placement is (the last run left them so, and nothing else moved
+ * them): only the k placed (r->slot0) and those apply_lines flagged
+ * (r->retailed) are looked at, in index order. */
+static dd_status rebook_changed(dd_replanner *r, size_t k, size_t m)
 {
+    for (size_t i = 0; i < k; i++)
+        if (r->placed[r->slot0[i]] >= 0)
+            r->retailed[r->slot0[i]] = 1;
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
+        if (!r->retailed[f])
+            continue;
+        r->retailed[f] = 0;
         if (r->bk_kind[f] != DD__BK_HELD || dd__state_same_hold(&r->st, &r->bk[f], &r->prev[f]))
             continue;
         dd__state_unhold(&r->st, &r->bk[f]);
@@ -721,8 +818,12 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
 {
     const dd_scenario *s = r->base->scenario;
     *ok_out = false;
-    for (size_t i = 0; i < m; i++)
+    size_t kept = 0;
+    memset(r->seen, 0, r->n); /* (dd__replan_begin's use of it) */
+    for (size_t i = 0; i < m; i++) {
         r->seen[r->ground[i]] = r->keep[r->ground[i]];
+        kept += r->keep[r->ground[i]];
+    }
     /* the tails now, as the placement's state starts: the state kept
      * from the last run (its departures booked as flown already), or
      * rebuilt */
@@ -736,7 +837,7 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
     for (size_t a = 0; a < s->n_aircraft; a++)
         memcpy(r->tail_save + r->tail_off[a], r->st.tails[a],
                (r->tail_off[a + 1] - r->tail_off[a]) * sizeof *r->tail_save);
-    kept_by_tail(r);
+    kept_by_tail(r, kept);
     for (int drops = 0; drops <= MAX_DROPS; drops++) {
         size_t bad;
         if (assign_tails(r, &bad)) {
@@ -764,8 +865,7 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
 
 static size_t group_of(const dd_replanner *r, size_t f)
 {
-    const dd_sortie *so = &r->base->sorties[f];
-    return (size_t)so->site * r->base->scenario->n_aircraft + (size_t)so->aircraft;
+    return (size_t)r->b_grp[f];
 }
 
 /* Is the load sortie f carries in x ready at x->now? */
@@ -852,7 +952,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
             r->slot[k++] = f;
             continue;
         }
-        const dd_sortie *so = &r->prev[f];
+        const dd__replan_pv *so = &r->pv[f];
         out[f].carries = x->sorties[r->src[f]].carries; /* swap_overdue's */
         out[f].departure = so->departure;
         out[f].tail = so->tail;
@@ -892,10 +992,16 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
     apply_lines(r, out);
     dd__replan_keep(r, x, k);
     r->stats.kept += kept;
-    rc = rebook_changed(r, m);
+    rc = rebook_changed(r, k, m);
     r->live = rc == DD_OK && !r->no_live;
     if (rc != DD_OK)
         r->have_prev = false;
+    /* the timelines are the placement's: the next run's kept_by_tail
+     * reads them (the placed sorties' records there are in r->st) */
+    for (size_t i = 0; i < k; i++)
+        if (r->placed[r->slot0[i]] >= 0)
+            r->st_f[r->placed[r->slot0[i]]] = r->slot0[i];
+    r->lines_ok = rc == DD_OK;
     return rc;
 }
 
@@ -903,6 +1009,8 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
                                        dd_replan_sortie *out)
 {
     size_t m;
+    r->lines_use = r->lines_ok; /* (only a run that ends well sets it again) */
+    r->lines_ok = false;
     dd_status rc = dd__replan_begin(r, x, out, &m);
     if (rc != DD_OK)
         return rc;

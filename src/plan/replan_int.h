@@ -31,6 +31,14 @@ typedef struct dd__replan_gapc {
     int32_t hub, next_site, next_hub, next_ferry_from;
 } dd__replan_gapc;
 
+/* What the passes over every sortie on the ground read of its last
+ * placement (r->prev), packed: kept beside prev wherever prev changes
+ * (dd__replan_pv_set). */
+typedef struct dd__replan_pv {
+    dd_time departure, arrival, arrival_at_site;
+    int32_t tail, hub, site, aircraft, ferry_from;
+} dd__replan_pv;
+
 /* A sortie's keys in one of the re-plan's orders (replan.c's sorting) */
 typedef struct dd__rkey {
     int64_t k[4]; /* compared in order */
@@ -39,6 +47,14 @@ typedef struct dd__rkey {
 
 struct dd_replanner {
     const dd_plan *base;
+    /* per base sortie, what the loops over every sortie read of it, packed
+     * (a dd_sortie is about 200 bytes: a pass over the theater's 58,000
+     * streams 12 MB): its site, its kind, its group (site × n_aircraft +
+     * type) */
+    int32_t *b_site;
+    int32_t *b_grp;
+    unsigned char *b_kind;
+    size_t *undep, n_undep; /* the sorties on the ground this run, by index */
     dd__terms terms;
     dd__state st;
     size_t n;
@@ -58,6 +74,7 @@ struct dd_replanner {
      * the incremental run keeps what it can of it): prev_ok[f] when prev[f]
      * is a placement of sortie f. Before any run, the base plan. */
     dd_sortie *prev;
+    dd__replan_pv *pv; /* per sortie: prev's fields, packed */
     unsigned char *prev_ok;
     bool have_prev;      /* prev holds a placement an incremental run may keep */
     dd_time prev_now;
@@ -102,6 +119,15 @@ struct dd_replanner {
      * takes out only what moves instead of rebuilding the state. */
     dd_sortie *bk;          /* per sortie: as booked (held or flown) */
     unsigned char *bk_kind; /* per sortie: DD__BK_NONE, _HELD, _FLOWN */
+    dd_time *bk_left;       /* per sortie booked as flown: when it left */
+    /* the tails' timelines (line) are the last placement's: it was an
+     * incremental run that ended well; st_f[i] the sortie of its record i
+     * in st.sorties. lines_use: this run may read them */
+    bool lines_ok, lines_use;
+    size_t *st_f;
+    unsigned char *retailed; /* per sortie: a kept one whose tail or ferry
+                              * this run's apply_lines changed (all 0
+                              * between runs) */
     bool live;     /* r->st holds exactly the bookings bk says */
     bool live_run; /* this run starts from them: place_pass neither resets nor holds */
     bool no_live;  /* tests: rebuild the state at every run */
@@ -138,11 +164,20 @@ struct dd_replanner {
     int32_t *fix;
     size_t n_fix, cap_fix;
     bool fix_ok;
+    uint64_t fix_run; /* the run (stats.runs) fix was brought up to */
     dd_time *fix_dep;
     int32_t *fix_car;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
+
+/* r->pv[f] from r->prev[f], after prev[f] changed. */
+static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
+{
+    const dd_sortie *so = &r->prev[f];
+    r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site, so->tail,
+                               so->hub,       so->site,    so->aircraft,        so->ferry_from};
+}
 
 /* The incremental run's working memory and the base plan as the first
  * placement (replan_inc.c). */
