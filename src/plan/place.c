@@ -622,6 +622,7 @@ static dd_status mog_learn(dd__state *st, int32_t site, int32_t a, dd_time lo, d
 
 void dd__state_forget_none(dd__state *st)
 {
+    st->none_stale = false;
     size_t n = st->s->n_sites * st->s->n_aircraft;
     if (st->n_none_span)
         memset(st->n_none_span, 0, n * sizeof *st->n_none_span);
@@ -1495,7 +1496,8 @@ void dd__state_unhold(dd__state *st, const dd_sortie *so)
     interval_remove(s, st->ground[site], st->bucket[site], st->n_bucket[site],
                     so->arrival_at_site, so->departure, ac->klass);
     mog_forget(st, site, so->arrival_at_site, so->departure);
-    dd__state_forget_none(st); /* (its caps' days, its tail: anywhere) */
+    st->none_stale = true; /* (its caps' days, its tail: anywhere; forgotten
+                            * at the next search that reads them) */
     if (ac->crews >= 0 || ac->utilisation > 0)
         unbook_crew(st, so);
     if (route_books(s) && so->hub >= 0)
@@ -2249,6 +2251,8 @@ static dd_status place(dd__state *st, const dd__request *rq, const dd_loadplan *
     dd_time *lb = st->tail_view && st->view_lb && !hubs_vary && x->via < 0
                       ? st->view_lb + 2 * nk * st->view_lb_n
                       : NULL;
+    if (lb && st->none_stale)
+        dd__state_forget_none(st);
     /* and the departures earlier searches of the site and type found none
      * in, skipped (lb's placements only) */
     dd_time t0 = t;

@@ -130,6 +130,7 @@ typedef struct dd__state {
      * (dd__state_forget_none) */
     struct dd__span **none_span;
     size_t *n_none_span, *cap_none_span;
+    bool none_stale; /* to forget before they are read next */
     /* with tail_view and one hub a request, per site and type (2 ×
      * view_lb_n apart), per tail: [from, to), ground times starting in
      * which its view cannot reach the site (from the view's keep), kept
