@@ -9,27 +9,35 @@
 # Issue 19's figure: the Niger test model, 10,000 replications, at most
 # 1.5 s of CPU (docs/sim.md, "Figures").
 #
-#   bench/replancpu.sh [--runs K] [--replications N] [--scenario FILE] OLD NEW
+#   bench/replancpu.sh [--runs K] [--replications N] [--scenario FILE]
+#                      [--replan full|incremental] OLD NEW
 #
 # OLD and NEW are drawdown executables (say a copy of build/drawdown made
 # at the baseline commit, and build/drawdown). Defaults: 3 runs,
-# 10,000 replications, tests/data/sim/niger.yaml.
+# 10,000 replications, tests/data/sim/niger.yaml, both policies. The
+# theater's replication (issue 19): --scenario theater/scenario.yaml
+# --replications 1 --replan incremental, and the same with --no-replan's
+# cost (loading and planning) taken off by hand.
 set -eu
 
 runs=3
 reps=10000
 scen=$(dirname "$0")/../tests/data/sim/niger.yaml
+modes="full incremental"
 while [ $# -gt 2 ]; do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --replications) reps=$2; shift 2 ;;
     --scenario) scen=$2; shift 2 ;;
-    *) echo "usage: replancpu.sh [--runs K] [--replications N] [--scenario FILE] OLD NEW" >&2
+    --replan)
+        case $2 in full | incremental) modes=$2 ;; *) echo "replancpu.sh: --replan full|incremental" >&2; exit 2 ;; esac
+        shift 2 ;;
+    *) echo "usage: replancpu.sh [--runs K] [--replications N] [--scenario FILE] [--replan MODE] OLD NEW" >&2
        exit 2 ;;
     esac
 done
 if [ $# -ne 2 ]; then
-    echo "usage: replancpu.sh [--runs K] [--replications N] [--scenario FILE] OLD NEW" >&2
+    echo "usage: replancpu.sh [--runs K] [--replications N] [--scenario FILE] [--replan MODE] OLD NEW" >&2
     exit 2
 fi
 old=$1
@@ -52,7 +60,7 @@ median() { # FILE of "cpu wall" lines: "cpu wall" medians
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for mode in full incremental; do
+for mode in $modes; do
     : >"$tmp/old.$mode"
     : >"$tmp/new.$mode"
     i=0
