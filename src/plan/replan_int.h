@@ -74,7 +74,10 @@ struct dd_replanner {
      * the incremental run keeps what it can of it): prev_ok[f] when prev[f]
      * is a placement of sortie f. Before any run, the base plan. */
     dd_sortie *prev;
-    dd__replan_pv *pv; /* per sortie: prev's fields, packed */
+    dd__replan_pv *pv; /* per sortie: prev's fields, packed; its tail is the
+                        * sortie's (prev's, of a type whose tails are not
+                        * booked, is not brought up to date: build_lines) */
+    dd_time *pv_fd;    /* per sortie: prev's ferry_departure */
     unsigned char *prev_ok;
     bool have_prev;      /* prev holds a placement an incremental run may keep */
     dd_time prev_now;
@@ -177,6 +180,7 @@ static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
     const dd_sortie *so = &r->prev[f];
     r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site, so->tail,
                                so->hub,       so->site,    so->aircraft,        so->ferry_from};
+    r->pv_fd[f] = so->ferry_departure;
 }
 
 /* The incremental run's working memory and the base plan as the first
