@@ -359,6 +359,10 @@ static dd_status build_lines(dd_replanner *r)
             for (size_t i = 0; i < len; i++) {
                 size_t f = r->ktail[lo + i];
                 v[i] = link_kept(r, f, g);
+                /* its tail from now (out's, dd_replanner_plan's): prev's
+                 * left as it was unless apply_lines changes its ferry (a
+                 * type whose tails are booked keeps them: r->strict) */
+                r->pv[f].tail = r->tmap[t];
             }
             r->line_n[j] = len;
         }
@@ -645,9 +649,11 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__plac
 }
 
 /* Every sortie on its tail's timeline: the tail, and its ferry from the
- * hub of the one before (or where the tail is now). The kept sorties
- * whose tail or ferry changes flagged in r->retailed (rebook_changed). */
-static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
+ * hub of the one before (or where the tail is now). A kept sortie has its
+ * tail already (build_lines: r->pv, and out from it); its record in
+ * r->prev is written only when its ferry changes, and then flagged in
+ * r->retailed (rebook_changed). */
+static void apply_lines(dd_replanner *r)
 {
     const dd_scenario *s = r->base->scenario;
     dd__state *st = &r->st;
@@ -656,19 +662,24 @@ static void apply_lines(dd_replanner *r, dd_replan_sortie *out)
             int32_t from = r->tail_save[t].hub, tail = (int32_t)(t - r->tail_off[a]);
             for (size_t i = 0; i < r->line_n[t]; i++) {
                 const dd__replan_link *l = &r->line[t][i];
-                dd_sortie *so = l->kept ? &r->prev[l->idx] : &st->sorties[l->idx];
-                dd_time fd = so->arrival_at_site - ferry_min(st, (int32_t)a, so->site, from);
-                if (so->tail != tail || so->ferry_from != from || so->ferry_departure != fd) {
+                dd_time fd = l->at - ferry_min(st, (int32_t)a, l->site, from);
+                if (l->kept) {
+                    size_t f = (size_t)l->idx;
+                    if (l->ferry_from != from || r->pv_fd[f] != fd) {
+                        dd_sortie *so = &r->prev[f];
+                        so->tail = tail;
+                        so->ferry_from = from;
+                        so->ferry_departure = fd;
+                        r->pv[f].ferry_from = from;
+                        r->pv_fd[f] = fd;
+                        /* (booked only for a strict type: dd__state_same_hold) */
+                        r->retailed[f] = r->strict[a];
+                    }
+                } else {
+                    dd_sortie *so = &st->sorties[l->idx];
                     so->tail = tail;
                     so->ferry_from = from;
                     so->ferry_departure = fd;
-                    if (l->kept) {
-                        out[l->idx].tail = tail;
-                        r->pv[l->idx].tail = tail;
-                        r->pv[l->idx].ferry_from = from;
-                        /* (booked only for a strict type: dd__state_same_hold) */
-                        r->retailed[l->idx] = r->strict[a];
-                    }
                 }
                 from = l->hub;
             }
@@ -989,7 +1000,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
     if (rebuilt)
         record_rebuilt(r, x, true);
     record_placed(r, k);
-    apply_lines(r, out);
+    apply_lines(r);
     dd__replan_keep(r, x, k);
     r->stats.kept += kept;
     rc = rebook_changed(r, k, m);

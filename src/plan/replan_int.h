@@ -74,7 +74,10 @@ struct dd_replanner {
      * the incremental run keeps what it can of it): prev_ok[f] when prev[f]
      * is a placement of sortie f. Before any run, the base plan. */
     dd_sortie *prev;
-    dd__replan_pv *pv; /* per sortie: prev's fields, packed */
+    dd__replan_pv *pv; /* per sortie: prev's fields, packed; its tail is the
+                        * sortie's (prev's, of a type whose tails are not
+                        * booked, is not brought up to date: build_lines) */
+    dd_time *pv_fd;    /* per sortie: prev's ferry_departure */
     unsigned char *prev_ok;
     bool have_prev;      /* prev holds a placement an incremental run may keep */
     dd_time prev_now;
@@ -167,6 +170,14 @@ struct dd_replanner {
     uint64_t fix_run; /* the run (stats.runs) fix was brought up to */
     dd_time *fix_dep;
     int32_t *fix_car;
+    /* fix's counts added up (as exit_day, fb_n[i] days, fb_max[i] the most
+     * of a day), the first fb_done of fix; fb_gen the fix_gen they are of
+     * (fix counted anew: fix_gen moves on). exits_count starts from them. */
+    int32_t **fb_day;
+    size_t *fb_n;
+    int32_t *fb_max;
+    size_t fb_done;
+    uint64_t fix_gen, fb_gen;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
@@ -177,6 +188,7 @@ static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
     const dd_sortie *so = &r->prev[f];
     r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site, so->tail,
                                so->hub,       so->site,    so->aircraft,        so->ferry_from};
+    r->pv_fd[f] = so->ferry_departure;
 }
 
 /* The incremental run's working memory and the base plan as the first

@@ -64,6 +64,7 @@ struct dd__sim_scratch {
      * is told about (DD_TIME_NONE: open) */
     int32_t *hub_now;
     dd_time *fly_now;
+    size_t *ground; /* a re-plan's: the flights on the ground, by index */
     dd_time *hub_from, *hub_to;
     const dd_time **tf_of;  /* per type: its tails in tail_free */
     const int32_t **th_of;  /* per type: its tails in tail_hub */
@@ -172,6 +173,7 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->site_cap, ns);
     ALLOC(w->hub_now, nf);
     ALLOC(w->fly_now, nf);
+    ALLOC(w->ground, nf);
     ALLOC(w->hub_from, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->hub_to, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->tf_of, s->n_aircraft);
@@ -223,7 +225,8 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
                     w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
-                    w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to};
+                    w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to,
+                    w->ground};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
@@ -542,10 +545,11 @@ static void replan(ctx *c, dd_time now)
         return; /* out of memory: go on with the plan as it stands */
     /* withdraw the requests to be replaced first, so that a new request
      * does not find its day taken by one that is about to move */
-    size_t nd = (size_t)m->n_days;
+    size_t nd = (size_t)m->n_days, ng = 0;
     for (size_t f = 0; f < nf; f++) {
         if (w->departed[f] != DD_TIME_NONE)
             continue;
+        w->ground[ng++] = f;
         const dd_replan_sortie *o = &w->ro[f];
         w->job[f] = (size_t)o->carries;
         if (o->departure == DD_TIME_NONE || o->keeps_clearance || w->req_day[f] < 0)
@@ -554,21 +558,24 @@ static void replan(ctx *c, dd_time now)
         w->country_req[w->req_day[f]]--;
         w->req_day[f] = -1;
     }
-    for (size_t f = 0; f < nf; f++) {
+    /* then, in the same order, each re-filed and given the destination
+     * the re-plan chose (refile_for reads no destination) */
+    for (size_t i = 0; i < ng; i++) {
+        size_t f = w->ground[i];
         const dd_replan_sortie *o = &w->ro[f];
-        if (w->departed[f] != DD_TIME_NONE || o->departure == DD_TIME_NONE || o->keeps_clearance)
+        if (o->departure == DD_TIME_NONE)
             continue;
-        if (w->status[f] == REQ_APPROVED)
-            charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
-        w->held_tail[f] = -1;
-        refile_for(c, f, now, o->departure);
-    }
-    for (size_t f = 0; f < nf; f++) /* the destinations the re-plan chose */
-        if (w->departed[f] == DD_TIME_NONE && w->ro[f].departure != DD_TIME_NONE &&
-            w->ro[f].hub >= 0) {
-            w->hub_now[f] = w->ro[f].hub;
-            w->fly_now[f] = w->ro[f].arrival - w->ro[f].departure;
+        if (!o->keeps_clearance) {
+            if (w->status[f] == REQ_APPROVED)
+                charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
+            w->held_tail[f] = -1;
+            refile_for(c, f, now, o->departure);
         }
+        if (o->hub >= 0) {
+            w->hub_now[f] = o->hub;
+            w->fly_now[f] = o->arrival - o->departure;
+        }
+    }
 }
 
 /* Its crews, rested and not fallen out when the duty begins (the ferry's
