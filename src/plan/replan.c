@@ -22,28 +22,6 @@ static dd_time max_t(dd_time a, dd_time b)
 /* A planned sortie moved to leave d minutes later (earlier when d < 0):
  * its ferry, its landings at its en-route fuel stops and its arrival with
  * it. */
-/* n more on `day` of the counts v (*len days, grown as needed), *max
- * their most so far; none before day 0. */
-static dd_status count_add(int32_t **v, size_t *len, int32_t *max, int32_t day, int32_t n)
-{
-    if (day < 0 || n == 0)
-        return DD_OK;
-    size_t d = (size_t)day;
-    if (d >= *len) {
-        size_t m = d + 64;
-        int32_t *w = realloc(*v, m * sizeof *w);
-        if (!w)
-            return DD_ENOMEM;
-        memset(w + *len, 0, (m - *len) * sizeof *w);
-        *v = w;
-        *len = m;
-    }
-    (*v)[d] += n;
-    if ((*v)[d] > *max)
-        *max = (*v)[d];
-    return DD_OK;
-}
-
 static void shift_sortie(dd_sortie *so, dd_time d)
 {
     so->ferry_departure += d;
@@ -110,12 +88,8 @@ static dd_status exits_init(dd_replanner *r)
     r->exit_lim = calloc(np ? np : 1, 1);
     r->fix_dep = malloc((r->n ? r->n : 1) * sizeof *r->fix_dep);
     r->fix_car = malloc((r->n ? r->n : 1) * sizeof *r->fix_car);
-    r->fb_day = calloc(np ? np : 1, sizeof *r->fb_day);
-    r->fb_n = calloc(np ? np : 1, sizeof *r->fb_n);
-    r->fb_max = calloc(np ? np : 1, sizeof *r->fb_max);
-    r->fb_gen = 1; /* (none yet: fix_gen 0) */
     if (!r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
-        !r->fix_car || !r->fb_day || !r->fb_n || !r->fb_max)
+        !r->fix_car)
         return DD_ENOMEM;
     for (size_t f = 0; f < r->n; f++)
         for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
@@ -251,13 +225,7 @@ void dd_replanner_free(dd_replanner *r)
     for (size_t i = 0;
          r->exit_day && i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs; i++)
         free(r->exit_day[i]);
-    for (size_t i = 0;
-         r->fb_day && i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs; i++)
-        free(r->fb_day[i]);
     free(r->exit_day);
-    free(r->fb_day);
-    free(r->fb_n);
-    free(r->fb_max);
     free(r->exit_n);
     free(r->exit_max);
     free(r->exit_lim);
@@ -780,7 +748,22 @@ static void order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
  * site - n_sites, its people landing that day. */
 static dd_status exits_add(dd_replanner *r, int32_t site, int32_t day, int32_t n)
 {
-    return count_add(&r->exit_day[site], &r->exit_n[site], &r->exit_max[site], day, n);
+    if (day < 0 || n == 0)
+        return DD_OK;
+    size_t d = (size_t)day;
+    if (d >= r->exit_n[site]) {
+        size_t m = d + 64;
+        int32_t *v = realloc(r->exit_day[site], m * sizeof *v);
+        if (!v)
+            return DD_ENOMEM;
+        memset(v + r->exit_n[site], 0, (m - r->exit_n[site]) * sizeof *v);
+        r->exit_day[site] = v;
+        r->exit_n[site] = m;
+    }
+    r->exit_day[site][d] += n;
+    if (r->exit_day[site][d] > r->exit_max[site])
+        r->exit_max[site] = r->exit_day[site][d];
+    return DD_OK;
 }
 
 
@@ -975,7 +958,6 @@ static dd_status fix_count(dd_replanner *r, const dd_exec_state *x, const dd_rep
     const dd_scenario *s = p->scenario;
     dd_status rc = DD_OK;
     r->n_fix = 0;
-    r->fix_gen++;
     r->fix_ok = true;
     for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
         if (p->movements[k].sortie < 0)
@@ -1011,43 +993,6 @@ static bool fix_update(dd_replanner *r, const dd_exec_state *x, const dd_replan_
     return r->fix_ok || (fix_count(r, x, out) == DD_OK && r->fix_ok);
 }
 
-/* The counts of r->fix (the fixed part of every count of the run) into
- * exit_day and exit_max, from fb (brought up to r->fix first). */
-static dd_status fix_into(dd_replanner *r, size_t np)
-{
-    if (r->fb_gen != r->fix_gen || r->fb_done > r->n_fix) { /* counted anew */
-        for (size_t i = 0; i < np; i++) {
-            if (r->fb_n[i])
-                memset(r->fb_day[i], 0, r->fb_n[i] * sizeof *r->fb_day[i]);
-            r->fb_max[i] = 0;
-        }
-        r->fb_done = 0;
-        r->fb_gen = r->fix_gen;
-    }
-    for (; r->fb_done < r->n_fix; r->fb_done++) {
-        const int32_t *e = r->fix + 3 * r->fb_done;
-        if (count_add(&r->fb_day[e[0]], &r->fb_n[e[0]], &r->fb_max[e[0]], e[1], e[2]) !=
-            DD_OK)
-            return DD_ENOMEM;
-    }
-    for (size_t i = 0; i < np; i++) {
-        size_t nb = r->fb_n[i];
-        if (r->exit_n[i] < nb) {
-            int32_t *v = realloc(r->exit_day[i], nb * sizeof *v);
-            if (!v)
-                return DD_ENOMEM;
-            r->exit_day[i] = v;
-            r->exit_n[i] = nb;
-        }
-        if (nb)
-            memcpy(r->exit_day[i], r->fb_day[i], nb * sizeof *r->exit_day[i]);
-        if (r->exit_n[i] > nb)
-            memset(r->exit_day[i] + nb, 0, (r->exit_n[i] - nb) * sizeof *r->exit_day[i]);
-        r->exit_max[i] = r->fb_max[i];
-    }
-    return DD_OK;
-}
-
 /* The people leaving each site each day in a placement so far: those that
  * left, those placed (out), the commercial flights (the first and the last
  * kept from run to run in r->fix, fix_update). */
@@ -1056,21 +1001,15 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd_status rc = DD_OK;
-    size_t np = 2 * s->n_sites + s->n_hubs;
     r->hub_lim = false;
-    for (size_t i = 0; i < np; i++) {
+    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs; i++) {
         r->exit_lim[i] = day_cap(r, (int32_t)i) >= 0;
         r->hub_lim |= r->exit_lim[i] && i >= s->n_sites && i < s->n_sites + s->n_hubs;
+        if (r->exit_n[i])
+            memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
+        r->exit_max[i] = 0;
     }
     bool fixed = fix_update(r, x, out);
-    if (fixed) /* (every count adds: the most of a day is the most at the end) */
-        rc = fix_into(r, np);
-    else
-        for (size_t i = 0; i < np; i++) {
-            if (r->exit_n[i])
-                memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
-            r->exit_max[i] = 0;
-        }
     /* with no legs, what fix does not hold is what is on the ground */
     bool few = fixed && !r->has_legs;
     size_t nf = few ? r->n_undep : r->n;
@@ -1091,8 +1030,11 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
         if (rc == DD_OK)
             rc = hub_add(r, x, out, f);
     }
-    if (fixed)
+    if (fixed) {
+        for (size_t i = 0; i < r->n_fix && rc == DD_OK; i++)
+            rc = exits_add(r, r->fix[3 * i], r->fix[3 * i + 1], r->fix[3 * i + 2]);
         return rc;
+    }
     for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
         if (p->movements[k].sortie < 0)
             rc = site_exit(r, s->people[p->movements[k].people].site,

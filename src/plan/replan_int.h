@@ -170,14 +170,6 @@ struct dd_replanner {
     uint64_t fix_run; /* the run (stats.runs) fix was brought up to */
     dd_time *fix_dep;
     int32_t *fix_car;
-    /* fix's counts added up (as exit_day, fb_n[i] days, fb_max[i] the most
-     * of a day), the first fb_done of fix; fb_gen the fix_gen they are of
-     * (fix counted anew: fix_gen moves on). exits_count starts from them. */
-    int32_t **fb_day;
-    size_t *fb_n;
-    int32_t *fb_max;
-    size_t fb_done;
-    uint64_t fix_gen, fb_gen;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
