@@ -246,7 +246,9 @@ void dd_replanner_free(dd_replanner *r)
     free(r->keep);
     free(r->chain);
     free(r->tmap);
-    free(r->taken);
+    free(r->pool);
+    free(r->pool_off);
+    free(r->pool_n);
     free(r->order);
     free(r->ground);
     free(r->tail_save);

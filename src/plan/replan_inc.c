@@ -71,7 +71,10 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     size_t n1 = r->n ? r->n : 1, nt1 = nt ? nt : 1;
     r->chain = malloc(nt1 * sizeof *r->chain);
     r->tmap = malloc(nt1 * sizeof *r->tmap);
-    r->taken = malloc(nt1);
+    r->n_pool_hubs = s->n_hubs ? s->n_hubs : 1;
+    r->pool = malloc(nt1 * sizeof *r->pool);
+    r->pool_off = malloc(r->n_pool_hubs * sizeof *r->pool_off);
+    r->pool_n = malloc(r->n_pool_hubs * sizeof *r->pool_n);
     r->order = malloc(nt1 * sizeof *r->order);
     r->ground = malloc(n1 * sizeof *r->ground);
     r->tail_save = malloc(nt1 * sizeof *r->tail_save);
@@ -83,7 +86,7 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->line = calloc(nt1, sizeof *r->line);
     r->line_n = calloc(nt1, sizeof *r->line_n);
     r->line_cap = calloc(nt1, sizeof *r->line_cap);
-    r->gap = malloc(nt1 * sizeof *r->gap);
+    r->gap = calloc(nt1, sizeof *r->gap);
     r->gapc = malloc(nt1 * sizeof *r->gapc);
     r->bk = malloc(n1 * sizeof *r->bk);
     r->bk_kind = calloc(n1, 1);
@@ -108,7 +111,8 @@ dd_status dd__replan_init_inc(dd_replanner *r)
         return DD_ENOMEM;
     if (!r->src || !r->grp_cnt || !r->grp_off || !r->grp_n || !r->cand || !r->over)
         return DD_ENOMEM;
-    if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->taken || !r->order || !r->ground || !r->tail_save ||
+    if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->pool || !r->pool_off ||
+        !r->pool_n || !r->order || !r->ground || !r->tail_save ||
         !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->line ||
         !r->line_n || !r->line_cap || !r->gap)
         return DD_ENOMEM;
@@ -275,14 +279,82 @@ static void kept_by_tail(dd_replanner *r, size_t kept)
     }
 }
 
+/* For assign_tails, a type's tails alike: those there and not taken
+ * yet, per hub (r->pool from r->pool_off[h], r->pool_n[h] of them), by
+ * when each is free, those free at the same moment highest number first
+ * (so the last one at or before a moment is the lowest of the latest). */
+static int cmp_pool(const void *a, const void *b)
+{
+    const need *x = a, *y = b;
+    DD__CMP_BY(x->at, y->at);
+    return (x->t < y->t) - (x->t > y->t);
+}
+
+static void pool_build(dd_replanner *r, size_t a)
+{
+    size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off, nh = r->n_pool_hubs;
+    memset(r->pool_n, 0, nh * sizeof *r->pool_n);
+    for (size_t k = 0; k < nk; k++)
+        if (r->tail_save[off + k].free_at < INT64_MAX / 8)
+            r->pool_n[r->tail_save[off + k].hub]++;
+    for (size_t h = 0, at = 0; h < nh; h++) {
+        r->pool_off[h] = at;
+        at += r->pool_n[h];
+        r->pool_n[h] = 0;
+    }
+    for (size_t k = 0; k < nk; k++) {
+        const dd__tail *tl = &r->tail_save[off + k];
+        if (tl->free_at < INT64_MAX / 8)
+            r->pool[r->pool_off[tl->hub] + r->pool_n[tl->hub]++] = (need){tl->free_at, k};
+    }
+    for (size_t h = 0; h < nh; h++)
+        qsort(r->pool + r->pool_off[h], r->pool_n[h], sizeof *r->pool, cmp_pool);
+}
+
+/* Out of the pool, the tail of type a that reaches site by arr last
+ * (ties: the lowest number), or -1. */
+static int32_t pool_take(dd_replanner *r, int32_t a, int32_t site, dd_time arr)
+{
+    size_t best_h = 0, best_i = 0, best = SIZE_MAX;
+    dd_time best_reach = INT64_MIN;
+    for (size_t h = 0; h < r->n_pool_hubs; h++) {
+        const need *v = r->pool + r->pool_off[h];
+        int32_t fm = ferry_min(&r->st, a, site, (int32_t)h);
+        size_t lo = 0, hi = r->pool_n[h];
+        while (lo < hi) { /* the first free after arr - fm */
+            size_t mid = lo + (hi - lo) / 2;
+            if (v[mid].at + fm <= arr)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0)
+            continue;
+        dd_time reach = v[lo - 1].at + fm;
+        if (reach > best_reach || (reach == best_reach && v[lo - 1].t < best)) {
+            best_reach = reach;
+            best = v[lo - 1].t;
+            best_h = h;
+            best_i = lo - 1;
+        }
+    }
+    if (best == SIZE_MAX)
+        return -1;
+    need *v = r->pool + r->pool_off[best_h];
+    memmove(v + best_i, v + best_i + 1, (r->pool_n[best_h] - best_i - 1) * sizeof *v);
+    r->pool_n[best_h]--;
+    return (int32_t)best;
+}
+
 /* A tail now (r->tail_save, the state's reset) for each chain of kept
  * sorties, latest reach first in the order of the chains' first
- * arrivals: r->chain, r->tmap. False with *bad_out the tail of the last
+ * arrivals: r->chain, r->tmap. A strict type's chain keeps its tail
+ * (there in time, from the hub its ferry was booked from); tails alike
+ * go to any chain (pool_take). False with *bad_out the tail of the last
  * placement whose chain finds none. */
 static bool assign_tails(dd_replanner *r, size_t *bad_out)
 {
     const dd_scenario *s = r->base->scenario;
-    const dd__state *st = &r->st;
     need *v = r->order;
     for (size_t a = 0; a < s->n_aircraft; a++) {
         size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off, nc = 0;
@@ -290,35 +362,32 @@ static bool assign_tails(dd_replanner *r, size_t *bad_out)
         bool any_tail = s->aircraft[a].n_tails <= 1 && !r->strict[a];
         for (size_t k = 0; k < nk; k++) {
             size_t t = off + k;
-            r->taken[t] = 0;
             r->chain[t] = r->kfirst[t] < r->ktail_off[t + 1] ? (int32_t)r->ktail[r->kfirst[t]] : -1;
             if (r->chain[t] >= 0)
                 v[nc++] = (need){r->pv[r->chain[t]].arrival_at_site, t};
         }
         qsort(v, nc, sizeof *v, cmp_need);
+        if (any_tail)
+            pool_build(r, a);
         for (size_t c = 0; c < nc; c++) {
-            const dd_sortie *so = &r->prev[r->chain[v[c].t]];
+            size_t f = (size_t)r->chain[v[c].t];
+            const dd__replan_pv *so = &r->pv[f];
             int32_t best = -1;
-            dd_time best_reach = INT64_MIN;
-            for (size_t j = 0; j < nk; j++) {
-                const dd__tail *tl = &r->tail_save[off + j];
-                if (r->taken[off + j] || tl->free_at >= INT64_MAX / 8)
-                    continue;
-                if (!any_tail && (off + j != v[c].t || tl->hub != so->ferry_from ||
-                                  tl->free_at > so->ferry_departure))
-                    continue;
-                dd_time reach = tl->free_at + ferry_min(st, (int32_t)a, so->site, tl->hub);
-                if (reach <= so->arrival_at_site && reach > best_reach) {
-                    best_reach = reach;
-                    best = (int32_t)j;
-                }
+            if (any_tail) {
+                best = pool_take(r, (int32_t)a, so->site, so->arrival_at_site);
+            } else {
+                const dd__tail *tl = &r->tail_save[v[c].t];
+                if (tl->free_at < INT64_MAX / 8 && tl->hub == so->ferry_from &&
+                    tl->free_at <= r->pv_fd[f] &&
+                    tl->free_at + ferry_min(&r->st, (int32_t)a, so->site, tl->hub) <=
+                        so->arrival_at_site)
+                    best = (int32_t)(v[c].t - off);
             }
             if (best < 0) {
                 *bad_out = v[c].t;
                 return false;
             }
             r->tmap[v[c].t] = best;
-            r->taken[off + (size_t)best] = 1;
         }
     }
     return true;
@@ -413,6 +482,30 @@ static size_t gap_in(const dd_replanner *r, size_t t, size_t b0, size_t b1, dd_t
 static size_t gap_after(const dd_replanner *r, size_t t, dd_time after)
 {
     return gap_in(r, t, 0, r->line_n[t], after);
+}
+
+/* gap_after from a hint h, any index (the last search's answer,
+ * galloping to either side: successive searches of a run look near one
+ * another). */
+static size_t gap_near(const dd_replanner *r, size_t t, size_t h, dd_time after)
+{
+    size_t n = r->line_n[t], step = 1;
+    const dd__replan_link *v = r->line[t];
+    h = h < n ? h : n;
+    if (h < n && v[h].at <= after) { /* later: every index before lo is at or before */
+        size_t lo = h + 1;
+        while (lo + step - 1 < n && v[lo + step - 1].at <= after) {
+            lo += step;
+            step *= 2;
+        }
+        return gap_in(r, t, lo, lo + step - 1 < n ? lo + step - 1 : n, after);
+    }
+    /* here or sooner: h is n or after `after` */
+    while (h >= step && v[h - step].at > after) {
+        h -= step;
+        step *= 2;
+    }
+    return gap_in(r, t, h >= step ? h - step + 1 : 0, h, after);
 }
 
 /* Tail t's gap r->gap[t] into r->gapc[t]. */
@@ -534,18 +627,11 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
     dd_replanner *r = ctx;
     size_t t = r->tail_off[a] + (size_t)k;
     const dd__replan_gapc *c = &r->gapc[t];
-    if (c->next_at == INT64_MIN) { /* its first view in this search */
-        r->gap[t] = gap_after(r, t, arr);
-        set_gapc(r, t);
-    } else if (arr >= c->next_at) {
-        /* a placement's ground times only move later: so does each tail's
-         * gap (galloping past the sorties before arr) */
-        size_t lo = r->gap[t] + 1, step = 1, n = r->line_n[t];
-        while (lo + step - 1 < n && r->line[t][lo + step - 1].at <= arr) {
-            lo += step;
-            step *= 2;
-        }
-        r->gap[t] = gap_in(r, t, lo, lo + step - 1 < n ? lo + step - 1 : n, arr);
+    if (c->next_at == INT64_MIN || arr >= c->next_at) {
+        /* its first view in this search (from the last search's gap), or
+         * past the sortie after the gap: a placement's ground times only
+         * move later, and so does each tail's gap */
+        r->gap[t] = gap_near(r, t, r->gap[t], arr);
         set_gapc(r, t);
     }
     view->free_at = c->free;
@@ -561,11 +647,15 @@ static void tail_view(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep,
     bool ok_hub = hub >= 0 && (!r->strict[a] || c->next_ferry_from == hub);
     dd_time last = ok_hub ? c->next_at - out_min - g - ferry_min(&r->st, a, c->next_site, hub)
                           : INT64_MIN; /* the latest departure back in time */
-    if (dep <= last) {
+    /* (the earliest departure from this gap: the tail ferried in from
+     * where it is free, and turned round) */
+    dd_time soon = c->free + ferry_min(&r->st, a, r->q_site, c->hub) + g;
+    if (dep <= last && soon <= last) {
         keep[0] = last - g + 1 < keep[0] ? last - g + 1 : keep[0];
         return;
     }
-    /* a later departure in this gap is back later still: free from
+    /* a later departure in this gap is back later still (and when even
+     * its earliest is not back in time, none is): free from
      * where its first gap that can take the sortie at all starts (the
      * gaps before it cannot, whatever the departure: so when gap j can,
      * this view holds until the tail reaches the site from there; when

@@ -88,7 +88,8 @@ struct dd_replanner {
     size_t *tail_off;    /* per type: first of its tails in the arrays below */
     int32_t *chain;      /* per tail of the last placement: its first kept sortie */
     int32_t *tmap;       /* per tail of the last placement: the tail it becomes */
-    unsigned char *taken;
+    dd__replan_need *pool; /* assign_tails's tails alike, per hub (replan_inc.c) */
+    size_t *pool_off, *pool_n, n_pool_hubs;
     dd__replan_need *order;
     size_t *ground;      /* the sorties on the ground, in index order */
     dd__tail *tail_save; /* the tails as the state's reset leaves them */
