@@ -1035,12 +1035,13 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     if (fixed) {
         for (size_t i = 0; i < r->n_fix && rc == DD_OK; i++)
             rc = exits_add(r, r->fix[3 * i], r->fix[3 * i + 1], r->fix[3 * i + 2]);
-        return rc;
+    } else {
+        for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
+            if (p->movements[k].sortie < 0)
+                rc = site_exit(r, s->people[p->movements[k].people].site,
+                               p->movements[k].departure, p->movements[k].count);
     }
-    for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
-        if (p->movements[k].sortie < 0)
-            rc = site_exit(r, s->people[p->movements[k].people].site,
-                           p->movements[k].departure, p->movements[k].count);
+    r->exits_live = rc == DD_OK;
     return rc;
 }
 
@@ -1082,7 +1083,7 @@ bool dd__replan_exits_broken(dd_replanner *r, const dd_exec_state *x, const dd_r
 {
     if (!r->pax)
         return false;
-    if (exits_count(r, x, out) != DD_OK)
+    if ((!r->exits_live || r->no_live) && exits_count(r, x, out) != DD_OK)
         return true; /* (out of memory: the full run finds it again) */
     return exits_over(r, x, out);
 }
@@ -1136,25 +1137,32 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         any = cap >= 0 && r->exit_max[i] > cap;
     }
     size_t moved = 0;
-    for (size_t i = m; any && i-- > 0;) { /* the latest first */
+    for (size_t i = m; any && i-- > 0 && r->exits_live;) { /* the latest first */
         size_t f = r->ground[i];
         if (!r->keep[f] || out[f].carries < 0 || r->pax[out[f].carries] == 0)
             continue;
-        int32_t pax = r->pax[out[f].carries];
-        if (!kept_over(r, x, out, f, pax))
+        if (!kept_over(r, x, out, f, r->pax[out[f].carries]))
             continue;
         r->keep[f] = 0;
         moved++;
-        int32_t h, hp;
-        dd_time arr;
-        bool hub = r->hub_lim && hub_landing(r, x, out, f, &h, &arr, &hp);
-        if (site_exit(r, r->base->sorties[f].site, out[f].departure, -pax) != DD_OK ||
-            (hub && exits_add(r, (int32_t)r->base->scenario->n_sites + h,
-                              dd__state_day(&r->st, arr), -hp) != DD_OK))
-            return moved;
-        out[f].departure = DD_TIME_NONE;
+        dd__replan_exits_drop(r, x, out, f);
     }
     return moved;
+}
+
+void dd__replan_exits_drop(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                           size_t f)
+{
+    if (!r->pax || out[f].departure == DD_TIME_NONE || out[f].carries < 0)
+        return;
+    int32_t pax = r->pax[out[f].carries], h, hp;
+    dd_time arr;
+    bool hub = r->hub_lim && hub_landing(r, x, out, f, &h, &arr, &hp);
+    if (site_exit(r, r->base->sorties[f].site, out[f].departure, -pax) != DD_OK ||
+        (hub && exits_add(r, (int32_t)r->base->scenario->n_sites + h, dd__state_day(&r->st, arr),
+                          -hp) != DD_OK))
+        r->exits_live = false; /* (out of memory: counted again) */
+    out[f].departure = DD_TIME_NONE;
 }
 
 /* A placement's check (dd__place_checked) of the sortie found for n
@@ -1290,6 +1298,8 @@ static void hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie 
         rc = exits_move(r, out, f, r->pax[x->sorties[r->latest[f]].carries],
                         r->pax[out[f].carries]);
     }
+    if (rc != DD_OK)
+        r->exits_live = false;
     if (rc == DD_OK ? !exits_over(r, x, out) : !dd__replan_exits_broken(r, x, out))
         return;
     for (size_t i = 0; i < k; i++) {
@@ -1297,6 +1307,7 @@ static void hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie 
         r->give[f] = (int32_t)r->latest[f];
         out[f].carries = x->sorties[r->give[f]].carries;
     }
+    r->exits_live = false; /* (the counts are the loads handed over) */
 }
 
 /* One placement of the undeparted sorties (m of them, slot0) in one order:
@@ -1353,7 +1364,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         return rc;
     if (r->site_rank)
         order_begin(r, x, out, m);
-    if (r->pax && (rc = exits_count(r, x, out)) != DD_OK)
+    /* (an incremental run's placement: counted by dd__replan_exits_unkeep,
+     * its sorties placed again taken out since) */
+    if (r->pax && !(r->hold && r->exits_live && !r->no_live) &&
+        (rc = exits_count(r, x, out)) != DD_OK)
         return rc;
     merge_sort(&sc, r->cont, tmp, m);
     for (size_t i = 0; i < m; i++) {
@@ -1398,8 +1412,10 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             order_placed(r, out, f, so);
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
                                 dd__state_day(st, so->departure), so->hub, so->arrival};
-        if (r->pax && (rc = exits_placed(r, x, out, f, c, so)) != DD_OK)
+        if (r->pax && (rc = exits_placed(r, x, out, f, c, so)) != DD_OK) {
+            r->exits_live = false;
             return rc;
+        }
     }
     /* 3. within each airfield and type, the contents go in the order they
      * are ready, then in their planned order, those with people of the
@@ -1528,6 +1544,7 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
     *m_out = 0;
     if (!x || !out || (n && !x->sorties))
         return DD_EARG;
+    r->exits_live = false; /* (this run's counts: none yet) */
     memset(r->seen, 0, n ? n : 1);
     r->n_undep = 0;
     for (size_t f = 0; f < n; f++) {

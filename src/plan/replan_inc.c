@@ -915,7 +915,8 @@ static dd_status in_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sort
 
 /* Which sorties are kept (r->seen: they fit, and their chain finds a
  * tail now), with their tails; false when too many chains find none. */
-static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, bool *ok_out)
+static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                             size_t m, bool *ok_out)
 {
     const dd_scenario *s = r->base->scenario;
     *ok_out = false;
@@ -948,6 +949,7 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, size_t m, 
         /* a chain that finds no tail: its first sortie placed again */
         size_t f = r->ktail[r->kfirst[bad]++];
         r->seen[f] = r->keep[f] = 0;
+        dd__replan_exits_drop(r, x, out, f);
     }
     return DD_OK;
 }
@@ -1154,7 +1156,7 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
         }
     }
     bool ok;
-    rc = choose_kept(r, x, m, &ok);
+    rc = choose_kept(r, x, out, m, &ok);
     if (rc != DD_OK || !ok) {
         r->have_prev = rc == DD_OK && r->have_prev;
         return rc != DD_OK ? rc : in_full(r, x, out, m);

@@ -160,6 +160,11 @@ struct dd_replanner {
     int32_t *exit_max; /* per counter: its busiest day (or hour) so far */
     unsigned char *exit_lim; /* per counter: limited (else not counted) */
     bool hub_lim;            /* a hub limits its people a day */
+    /* the counts are those of out as it stands (exits_count's, kept up
+     * since by what moved): an incremental run's placement and its check
+     * after need not count again (they count with no_live: the tests
+     * compare) */
+    bool exits_live;
     /* the counts no placement changes (the sorties that left, the
      * commercial flights), as (counter, day or hour, people) triples:
      * fix[0..3 × n_fix), fix_ok when made; fix_dep[f] the departure of
@@ -247,6 +252,10 @@ dd_status dd__replan_book_flown(dd_replanner *r, const dd_exec_state *x, size_t 
  * rest fit. Writes out as scratch. The number unkept. */
 size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
                                size_t m);
+/* Kept sortie f (out[f] as exits_unkeep wrote it) placed again after all:
+ * out of the counts, and out[f] not placed. */
+void dd__replan_exits_drop(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                           size_t f);
 /* Tests: with `on`, every incremental run rebuilds the placement state
  * from the state of execution (as before the state was kept), and the
  * placements search without the ramps' known-full departures and the
