@@ -50,7 +50,8 @@
 #include "plan/replan_int.h"
 
 /* Chains whose first sortie is placed again (no tail reaches it) before
- * the run places everything again: each costs a pass over the chains. */
+ * the run places everything again (many moved: as fast in full, and a
+ * full run repacks the plan). */
 #define MAX_DROPS 64
 
 static int32_t ferry_min(const dd__state *st, int32_t a, int32_t site, int32_t hub)
@@ -350,12 +351,17 @@ static int32_t pool_take(dd_replanner *r, int32_t a, int32_t site, dd_time arr)
  * sorties, latest reach first in the order of the chains' first
  * arrivals: r->chain, r->tmap. A strict type's chain keeps its tail
  * (there in time, from the hub its ferry was booked from); tails alike
- * go to any chain (pool_take). False with *bad_out the tail of the last
- * placement whose chain finds none. */
-static bool assign_tails(dd_replanner *r, size_t *bad_out)
+ * go to any chain (pool_take). A chain that finds none has its first
+ * sortie placed again (no longer kept, out of the exit counts) and goes
+ * on from its next, in that one's place in the order: the chains before
+ * keep their tails, as assigning all again would give them (the order is
+ * total, and the chain took none). False when more than MAX_DROPS chains
+ * find none. */
+static bool assign_tails(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
     need *v = r->order;
+    int drops = 0;
     for (size_t a = 0; a < s->n_aircraft; a++) {
         size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off, nc = 0;
         /* one step and nothing booked per tail: tails alike */
@@ -369,25 +375,41 @@ static bool assign_tails(dd_replanner *r, size_t *bad_out)
         qsort(v, nc, sizeof *v, cmp_need);
         if (any_tail)
             pool_build(r, a);
-        for (size_t c = 0; c < nc; c++) {
-            size_t f = (size_t)r->chain[v[c].t];
+        for (size_t c = 0; c < nc;) {
+            size_t t = v[c].t, f = (size_t)r->chain[t];
             const dd__replan_pv *so = &r->pv[f];
             int32_t best = -1;
             if (any_tail) {
                 best = pool_take(r, (int32_t)a, so->site, so->arrival_at_site);
             } else {
-                const dd__tail *tl = &r->tail_save[v[c].t];
+                const dd__tail *tl = &r->tail_save[t];
                 if (tl->free_at < INT64_MAX / 8 && tl->hub == so->ferry_from &&
                     tl->free_at <= r->pv_fd[f] &&
                     tl->free_at + ferry_min(&r->st, (int32_t)a, so->site, tl->hub) <=
                         so->arrival_at_site)
-                    best = (int32_t)(v[c].t - off);
+                    best = (int32_t)(t - off);
             }
-            if (best < 0) {
-                *bad_out = v[c].t;
+            if (best >= 0) {
+                r->tmap[t] = best;
+                c++;
+                continue;
+            }
+            r->kfirst[t]++;
+            r->seen[f] = r->keep[f] = 0;
+            dd__replan_exits_drop(r, x, out, f);
+            if (++drops > MAX_DROPS)
                 return false;
+            r->chain[t] = r->kfirst[t] < r->ktail_off[t + 1] ? (int32_t)r->ktail[r->kfirst[t]] : -1;
+            if (r->chain[t] < 0) {
+                memmove(v + c, v + c + 1, (nc - c - 1) * sizeof *v);
+                nc--;
+                continue;
             }
-            r->tmap[v[c].t] = best;
+            need e = {r->pv[r->chain[t]].arrival_at_site, t};
+            size_t j = c;
+            for (; j + 1 < nc && cmp_need(&v[j + 1], &e) < 0; j++)
+                v[j] = v[j + 1];
+            v[j] = e;
         }
     }
     return true;
@@ -940,16 +962,9 @@ static dd_status choose_kept(dd_replanner *r, const dd_exec_state *x, dd_replan_
         memcpy(r->tail_save + r->tail_off[a], r->st.tails[a],
                (r->tail_off[a + 1] - r->tail_off[a]) * sizeof *r->tail_save);
     kept_by_tail(r, kept);
-    for (int drops = 0; drops <= MAX_DROPS; drops++) {
-        size_t bad;
-        if (assign_tails(r, &bad)) {
-            *ok_out = true;
-            return build_lines(r);
-        }
-        /* a chain that finds no tail: its first sortie placed again */
-        size_t f = r->ktail[r->kfirst[bad]++];
-        r->seen[f] = r->keep[f] = 0;
-        dd__replan_exits_drop(r, x, out, f);
+    if (assign_tails(r, x, out)) {
+        *ok_out = true;
+        return build_lines(r);
     }
     return DD_OK;
 }
