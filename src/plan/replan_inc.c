@@ -1000,7 +1000,7 @@ static void add_candidate(dd_replanner *r, size_t g, size_t k)
 {
     dd__replan_need *v = r->cand + r->grp_off[g];
     size_t n = r->grp_n[g], cap = r->grp_cnt[g];
-    dd_time at = r->prev[k].departure;
+    dd_time at = r->pv[k].departure;
     if (n == cap && v[n - 1].at <= at)
         return;
     size_t j = n < cap ? n++ : n - 1;
@@ -1022,7 +1022,7 @@ static void swap_overdue(dd_replanner *r, const dd_exec_state *x, size_t m)
     memset(r->grp_cnt, 0, ng * sizeof *r->grp_cnt);
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
-        if (r->keep[f] || !r->prev_ok[f] || r->prev[f].departure >= x->now || !ready_now(x, f))
+        if (r->keep[f] || !r->prev_ok[f] || r->pv[f].departure >= x->now || !ready_now(x, f))
             continue;
         r->over[no++] = f;
         r->grp_cnt[group_of(r, f)]++;
