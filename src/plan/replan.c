@@ -129,7 +129,6 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     const dd_scenario *s = base->scenario;
     r->prev = malloc(n * sizeof *r->prev);
     r->pv = malloc(n * sizeof *r->pv);
-    r->pv_fd = malloc(n * sizeof *r->pv_fd);
     r->prev_ok = malloc(n);
     r->prev_site_cap = malloc((s->n_sites + 1) * sizeof *r->prev_site_cap);
     r->keep = malloc(n);
@@ -146,7 +145,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
             r->b_grp[f] = b->site * (int32_t)s->n_aircraft + b->aircraft;
             r->b_kind[f] = (unsigned char)b->kind;
         }
-    if (r->b_site && r->b_grp && r->b_kind && r->undep && r->pv && r->pv_fd && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+    if (r->b_site && r->b_grp && r->b_kind && r->undep && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
         r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
@@ -213,7 +212,6 @@ void dd_replanner_free(dd_replanner *r)
     free(r->seen);
     free(r->prev);
     free(r->pv);
-    free(r->pv_fd);
     free(r->bk);
     free(r->bk_kind);
     free(r->bk_left);

@@ -384,7 +384,7 @@ static bool assign_tails(dd_replanner *r, const dd_exec_state *x, dd_replan_sort
             } else {
                 const dd__tail *tl = &r->tail_save[t];
                 if (tl->free_at < INT64_MAX / 8 && tl->hub == so->ferry_from &&
-                    tl->free_at <= r->pv_fd[f] &&
+                    tl->free_at <= so->ferry_departure &&
                     tl->free_at + ferry_min(&r->st, (int32_t)a, so->site, tl->hub) <=
                         so->arrival_at_site)
                     best = (int32_t)(t - off);
@@ -417,16 +417,16 @@ static bool assign_tails(dd_replanner *r, const dd_exec_state *x, dd_replan_sort
 
 static dd__replan_link link_of(const dd_sortie *so, dd_time g, int32_t idx, bool kept)
 {
-    return (dd__replan_link){so->arrival_at_site, so->arrival + g, so->hub, so->site,
-                             so->ferry_from, idx, kept};
+    return (dd__replan_link){so->arrival_at_site, so->arrival + g, so->ferry_departure, so->hub,
+                             so->site, so->ferry_from, idx, kept};
 }
 
 /* link_of of a kept sortie f, from r->pv. */
 static dd__replan_link link_kept(const dd_replanner *r, size_t f, dd_time g)
 {
     const dd__replan_pv *so = &r->pv[f];
-    return (dd__replan_link){so->arrival_at_site, so->arrival + g, so->hub, so->site,
-                             so->ferry_from, (int32_t)f, true};
+    return (dd__replan_link){so->arrival_at_site, so->arrival + g, so->ferry_departure, so->hub,
+                             so->site, so->ferry_from, (int32_t)f, true};
 }
 
 /* Each tail's timeline: the chain assign_tails gave it. */
@@ -777,13 +777,13 @@ static void apply_lines(dd_replanner *r)
                 dd_time fd = l->at - ferry_min(st, (int32_t)a, l->site, from);
                 if (l->kept) {
                     size_t f = (size_t)l->idx;
-                    if (l->ferry_from != from || r->pv_fd[f] != fd) {
+                    if (l->ferry_from != from || l->fd != fd) {
                         dd_sortie *so = &r->prev[f];
                         so->tail = tail;
                         so->ferry_from = from;
                         so->ferry_departure = fd;
                         r->pv[f].ferry_from = from;
-                        r->pv_fd[f] = fd;
+                        r->pv[f].ferry_departure = fd;
                         /* (booked only for a strict type: dd__state_same_hold) */
                         r->retailed[f] = r->strict[a];
                     }

@@ -17,6 +17,7 @@ typedef struct dd__replan_need {
 typedef struct dd__replan_link {
     dd_time at;   /* arrival at its airfield */
     dd_time free; /* back at its hub and turned round */
+    dd_time fd;   /* kept: its ferry's departure as it stands (r->pv) */
     int32_t hub, site;
     int32_t ferry_from; /* as booked: a strict type's must not change */
     int32_t idx;  /* kept: the sortie (r->prev); else its record in r->st.sorties */
@@ -35,7 +36,7 @@ typedef struct dd__replan_gapc {
  * placement (r->prev), packed: kept beside prev wherever prev changes
  * (dd__replan_pv_set). */
 typedef struct dd__replan_pv {
-    dd_time departure, arrival, arrival_at_site;
+    dd_time departure, arrival, arrival_at_site, ferry_departure;
     int32_t tail, hub, site, aircraft, ferry_from;
 } dd__replan_pv;
 
@@ -77,7 +78,6 @@ struct dd_replanner {
     dd__replan_pv *pv; /* per sortie: prev's fields, packed; its tail is the
                         * sortie's (prev's, of a type whose tails are not
                         * booked, is not brought up to date: build_lines) */
-    dd_time *pv_fd;    /* per sortie: prev's ferry_departure */
     unsigned char *prev_ok;
     bool have_prev;      /* prev holds a placement an incremental run may keep */
     dd_time prev_now;
@@ -184,9 +184,9 @@ enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
 static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
 {
     const dd_sortie *so = &r->prev[f];
-    r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site, so->tail,
-                               so->hub,       so->site,    so->aircraft,        so->ferry_from};
-    r->pv_fd[f] = so->ferry_departure;
+    r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site,
+                               so->ferry_departure, so->tail, so->hub, so->site, so->aircraft,
+                               so->ferry_from};
 }
 
 /* The incremental run's working memory and the base plan as the first
