@@ -881,13 +881,18 @@ static bool hubs_broken(const dd_replanner *r, const dd_exec_state *x,
     const dd_scenario *s = r->base->scenario;
     for (size_t i = 0; i < r->n_undep; i++) { /* (what left is not placed) */
         size_t f = r->undep[i];
+        /* (on the ground: it lands where and when out says, if at all;
+         * looked at further only on a day over the cap) */
+        if (x->sorties[f].departed != DD_TIME_NONE || out[f].hub < 0 ||
+            out[f].arrival == DD_TIME_NONE)
+            continue;
+        int32_t at = (int32_t)s->n_sites + out[f].hub;
+        int32_t cap = day_cap(r, at), used = exits_on(r, at, dd__state_day(&r->st, out[f].arrival));
+        if (cap < 0 || used <= cap)
+            continue;
         int32_t h, pax;
         dd_time arr;
-        if (x->sorties[f].departed != DD_TIME_NONE || !hub_landing(r, x, out, f, &h, &arr, &pax))
-            continue;
-        int32_t at = (int32_t)s->n_sites + h, day = dd__state_day(&r->st, arr);
-        int32_t cap = day_cap(r, at), used = exits_on(r, at, day);
-        if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+        if (hub_landing(r, x, out, f, &h, &arr, &pax) && !(pax > cap && used == pax))
             return true;
     }
     return false;
@@ -1043,6 +1048,16 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
     return rc;
 }
 
+/* Does a day (or hour) of counter i hold more than cap? (Its exit_max
+ * only bounds them.) */
+static bool counter_over(const dd_replanner *r, size_t i, int32_t cap)
+{
+    for (size_t d = 0; d < r->exit_n[i]; d++)
+        if (r->exit_day[i][d] > cap)
+            return true;
+    return false;
+}
+
 /* Does a placement (out), its people counted (exits_count), let more
  * people leave a site a day or an hour, or land at a hub a day, than it
  * takes? */
@@ -1054,7 +1069,7 @@ static bool exits_over(const dd_replanner *r, const dd_exec_state *x, const dd_r
     bool any = false;
     for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs && !any; i++) {
         int32_t cap = day_cap(r, (int32_t)i);
-        any = cap >= 0 && r->exit_max[i] > cap;
+        any = cap >= 0 && r->exit_max[i] > cap && counter_over(r, i, cap);
     }
     if (!any)
         return false;
@@ -1063,14 +1078,18 @@ static bool exits_over(const dd_replanner *r, const dd_exec_state *x, const dd_r
     for (size_t i = 0; i < r->n_undep; i++) {
         size_t f = r->undep[i];
         if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
-            out[f].carries < 0 || r->pax[out[f].carries] == 0)
+            out[f].carries < 0)
             continue;
-        int32_t site = r->b_site[f], pax = r->pax[out[f].carries];
+        int32_t site = r->b_site[f];
         int32_t at[2] = {site, hours_of(r, site)};
-        int32_t when[2] = {dd__state_day(&r->st, out[f].departure), hour_of(s, out[f].departure)};
         for (int k = 0; k < 2; k++) {
-            int32_t cap = day_cap(r, at[k]), used = exits_on(r, at[k], when[k]);
-            if (cap >= 0 && used > cap && !(pax > cap && used == pax))
+            int32_t cap = day_cap(r, at[k]);
+            if (cap < 0)
+                continue;
+            int32_t when = k == 0 ? dd__state_day(&r->st, out[f].departure)
+                                  : hour_of(s, out[f].departure);
+            int32_t used = exits_on(r, at[k], when), pax;
+            if (used > cap && (pax = r->pax[out[f].carries]) > 0 && !(pax > cap && used == pax))
                 return true;
         }
     }
@@ -1132,7 +1151,7 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
     bool any = false;
     for (size_t i = 0; i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs && !any; i++) {
         int32_t cap = day_cap(r, (int32_t)i);
-        any = cap >= 0 && r->exit_max[i] > cap;
+        any = cap >= 0 && r->exit_max[i] > cap && counter_over(r, i, cap);
     }
     size_t moved = 0;
     for (size_t i = m; any && i-- > 0 && r->exits_live;) { /* the latest first */
