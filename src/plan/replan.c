@@ -255,6 +255,7 @@ void dd_replanner_free(dd_replanner *r)
     free(r->kfirst);
     free(r->strict);
     free(r->scratch);
+    free(r->klink);
     if (r->line)
         for (size_t t = 0; t < r->tail_off[r->base->scenario->n_aircraft]; t++)
             free(r->line[t]);

@@ -84,6 +84,7 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->kfirst = malloc(nt1 * sizeof *r->kfirst);
     r->strict = malloc(s->n_aircraft + 1);
     r->scratch = malloc(n1 * sizeof *r->scratch);
+    r->klink = malloc(n1 * sizeof *r->klink);
     r->line = calloc(nt1, sizeof *r->line);
     r->line_n = calloc(nt1, sizeof *r->line_n);
     r->line_cap = calloc(nt1, sizeof *r->line_cap);
@@ -114,7 +115,7 @@ dd_status dd__replan_init_inc(dd_replanner *r)
         return DD_ENOMEM;
     if (!r->bk || !r->bk_kind || !r->gapc || !r->chain || !r->tmap || !r->pool || !r->pool_off ||
         !r->pool_n || !r->order || !r->ground || !r->tail_save ||
-        !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->line ||
+        !r->ktail_off || !r->ktail || !r->kfirst || !r->strict || !r->scratch || !r->klink || !r->line ||
         !r->line_n || !r->line_cap || !r->gap)
         return DD_ENOMEM;
     /* crews' duty, tails' hours and the ferries' overflights are booked
@@ -205,6 +206,19 @@ static void sort_needs(need *v, size_t n)
     }
 }
 
+/* Timeline links v[0..n) in order of arrival, then sortie (insertion:
+ * nearly always in order already). */
+static void sort_links(dd__replan_link *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        dd__replan_link e = v[i];
+        size_t j = i;
+        for (; j > 0 && (v[j - 1].at > e.at || (v[j - 1].at == e.at && v[j - 1].idx > e.idx)); j--)
+            v[j] = v[j - 1];
+        v[j] = e;
+    }
+}
+
 /* kept_by_tail from the last run's timelines (r->lines_ok): each tail's
  * timeline holds, by arrival, the sorties whose last placement is on that
  * tail (apply_lines gave them its number), so its kept ones (r->seen) are
@@ -224,8 +238,9 @@ static bool kept_from_lines(dd_replanner *r, size_t kept)
                 continue;
             if (c == kept)
                 return false;
-            r->ktail[c] = f;
-            r->scratch[c++] = (need){l->at, f};
+            r->klink[c] = *l;
+            r->klink[c].idx = (int32_t)f;
+            r->klink[c++].kept = true;
         }
     }
     r->ktail_off[nt] = c;
@@ -234,11 +249,13 @@ static bool kept_from_lines(dd_replanner *r, size_t kept)
     for (size_t t = 0; t < nt; t++) { /* (in order unless arrivals tie) */
         size_t lo = r->ktail_off[t], len = r->ktail_off[t + 1] - lo;
         r->kfirst[t] = lo;
-        need *v = r->scratch + lo;
-        sort_needs(v, len);
+        sort_links(r->klink + lo, len);
         for (size_t j = 0; j < len; j++)
-            r->ktail[lo + j] = v[j].t;
+            r->ktail[lo + j] = (size_t)r->klink[lo + j].idx;
     }
+    /* (the links hold what r->pv does: apply_lines keeps both; a
+     * rebuilding replanner reads r->pv, so the tests compare) */
+    r->klink_ok = !r->no_live;
     return true;
 }
 
@@ -249,6 +266,7 @@ static void kept_by_tail(dd_replanner *r, size_t kept)
 {
     const dd_scenario *s = r->base->scenario;
     size_t nt = r->tail_off[s->n_aircraft];
+    r->klink_ok = false;
     if (kept_from_lines(r, kept))
         return;
     memset(r->ktail_off, 0, (nt + 1) * sizeof *r->ktail_off);
@@ -447,13 +465,19 @@ static dd_status build_lines(dd_replanner *r)
             if (!v)
                 return DD_ENOMEM;
             r->line[j] = v;
-            for (size_t i = 0; i < len; i++) {
-                size_t f = r->ktail[lo + i];
-                v[i] = link_kept(r, f, g);
-                /* its tail from now (out's, dd_replanner_plan's): prev's
-                 * left as it was unless apply_lines changes its ferry (a
-                 * type whose tails are booked keeps them: r->strict) */
-                r->pv[f].tail = r->tmap[t];
+            if (r->klink_ok) { /* (each on tail t - off already: r->pv's tail) */
+                memcpy(v, r->klink + lo, len * sizeof *v);
+                for (size_t i = 0; r->tmap[t] != (int32_t)(t - off) && i < len; i++)
+                    r->pv[r->ktail[lo + i]].tail = r->tmap[t];
+            } else {
+                for (size_t i = 0; i < len; i++) {
+                    size_t f = r->ktail[lo + i];
+                    v[i] = link_kept(r, f, g);
+                    /* its tail from now (out's, dd_replanner_plan's): prev's
+                     * left as it was unless apply_lines changes its ferry (a
+                     * type whose tails are booked keeps them: r->strict) */
+                    r->pv[f].tail = r->tmap[t];
+                }
             }
             r->line_n[j] = len;
         }
@@ -773,7 +797,7 @@ static void apply_lines(dd_replanner *r)
         for (size_t t = r->tail_off[a]; t < r->tail_off[a + 1]; t++) {
             int32_t from = r->tail_save[t].hub, tail = (int32_t)(t - r->tail_off[a]);
             for (size_t i = 0; i < r->line_n[t]; i++) {
-                const dd__replan_link *l = &r->line[t][i];
+                dd__replan_link *l = &r->line[t][i];
                 dd_time fd = l->at - ferry_min(st, (int32_t)a, l->site, from);
                 if (l->kept) {
                     size_t f = (size_t)l->idx;
@@ -793,6 +817,10 @@ static void apply_lines(dd_replanner *r)
                     so->ferry_from = from;
                     so->ferry_departure = fd;
                 }
+                /* (the link as the sortie now is: the next run's, from
+                 * kept_from_lines) */
+                l->ferry_from = from;
+                l->fd = fd;
                 from = l->hub;
             }
         }

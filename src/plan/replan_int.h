@@ -100,6 +100,10 @@ struct dd_replanner {
                             * its chains and the sorties put between them keep
                             * their tail and ferry (what was booked for them) */
     dd__replan_need *scratch; /* n of them */
+    /* kept_from_lines's kept sorties as links of the last timelines, in
+     * r->ktail's order (n of them); klink_ok: build_lines copies them */
+    dd__replan_link *klink;
+    bool klink_ok;
     /* per tail: its timeline, kept and placed sorties by arrival */
     dd__replan_link **line;
     size_t *line_n, *line_cap;
