@@ -64,13 +64,17 @@ struct dd__sim_scratch {
      * is told about (DD_TIME_NONE: open) */
     int32_t *hub_now;
     dd_time *fly_now;
-    size_t *ground; /* a re-plan's: the flights on the ground, by index */
-    /* the flights whose xs entry a re-plan must fill again, by index: those
-     * on the ground and those that left holding an aborted tail (the tail's
-     * free time moves their ready); the others' entries stay as they were
-     * last filled, after they left */
+    /* the flights still on the ground, by index (a superset: the re-plan
+     * drops those that left) */
     size_t *live;
     size_t n_live;
+    /* the flights whose xs entry the next re-plan fills again: those whose
+     * state changed since the last one (touch) and those holding an
+     * aborted tail, whose free time moves their ready (dirty_on: in the
+     * list) */
+    size_t *dirty;
+    size_t n_dirty;
+    uint8_t *dirty_on;
     dd_time *hub_from, *hub_to;
     const dd_time **tf_of;  /* per type: its tails in tail_free */
     const int32_t **th_of;  /* per type: its tails in tail_hub */
@@ -179,8 +183,9 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->site_cap, ns);
     ALLOC(w->hub_now, nf);
     ALLOC(w->fly_now, nf);
-    ALLOC(w->ground, nf);
     ALLOC(w->live, nf);
+    ALLOC(w->dirty, nf);
+    ALLOC(w->dirty_on, nf);
     ALLOC(w->hub_from, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->hub_to, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->tf_of, s->n_aircraft);
@@ -233,7 +238,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
                     w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
                     w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to,
-                    w->ground,     w->live};
+                    w->live,       w->dirty,     w->dirty_on};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
@@ -375,6 +380,16 @@ static dd_time decision_delay(ctx *c, int32_t site)
     return v < 0 ? 0 : (dd_time)llround(v);
 }
 
+/* Flight f's state changed (its request, window, load, tail or
+ * departure): the next re-plan tells the planner again. */
+static void touch(dd__sim_scratch *w, size_t f)
+{
+    if (!w->dirty_on[f]) {
+        w->dirty_on[f] = 1;
+        w->dirty[w->n_dirty++] = f;
+    }
+}
+
 static void charge(ctx *c, dd_sim_cause cause, size_t f, dd_time from, dd_time to)
 {
     dd_time planned = c->m->flights[f].dep;
@@ -411,6 +426,7 @@ static void refile_for(ctx *c, size_t f, dd_time t, dd_time want)
     w->target[f] = earliest > ds ? earliest : ds;
     w->status[f] = REQ_PENDING;
     w->held_tail[f] = -1;
+    touch(w, f);
     dd__sim_crews_release(w->crews, c->s, f, fl->aircraft, t);
     w->gen[f]++;
     /* at least an hour, so that a certain denial cannot loop in place */
@@ -495,6 +511,30 @@ static void hubs_closed(ctx *c, dd_time now)
     }
 }
 
+/* The execution state of flight f as a re-plan is told it. */
+static void exec_sortie(const ctx *c, size_t f, dd_exec_sortie *e)
+{
+    const dd__sim_scratch *w = c->w;
+    e->departed = w->departed[f];
+    e->carries = (int32_t)w->job[f];
+    e->ready = w->job_ready[w->job[f]];
+    if (w->status[f] == REQ_APPROVED) {
+        e->window_from = w->win_from[f];
+        e->window_to = w->win_to[f];
+    } else {
+        e->window_from = w->target[f] - 60;
+        e->window_to = w->target[f] - 60 + c->s->agreement.clearance.validity;
+    }
+    /* an aborted aircraft held for the sortie: the load waits for it */
+    if (w->held_tail[f] >= 0) {
+        const dd__sim_flight *fl = &c->m->flights[f];
+        dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
+                     fl->position;
+        if (tf > e->ready && tf < INT64_MAX / 8) /* (not one waiting at a via site) */
+            e->ready = tf;
+    }
+}
+
 /* Re-plan through the planner (dd_replanner_run): the loads still on the
  * ground are matched to the clearances held or asked for and placed again
  * from now, with the tails, caps and closures as they are. A sortie that
@@ -507,34 +547,19 @@ static void replan(ctx *c, dd_time now)
     const dd_scenario *s = c->s;
     size_t nf = m->n_flights;
     c->out->replans++;
-    dd_time validity = s->agreement.clearance.validity;
-    size_t n_live = 0;
-    for (size_t k = 0; k < w->n_live; k++) {
-        size_t f = w->live[k];
-        dd_exec_sortie *e = &w->xs[f];
-        e->departed = w->departed[f];
-        e->carries = (int32_t)w->job[f];
-        e->ready = w->job_ready[w->job[f]];
-        if (w->status[f] == REQ_APPROVED) {
-            e->window_from = w->win_from[f];
-            e->window_to = w->win_to[f];
-        } else {
-            e->window_from = w->target[f] - 60;
-            e->window_to = w->target[f] - 60 + validity;
-        }
-        /* an aborted aircraft held for the sortie: the load waits for it */
-        if (w->held_tail[f] >= 0) {
-            const dd__sim_flight *fl = &m->flights[f];
-            dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
-                         fl->position;
-            if (tf > e->ready && tf < INT64_MAX / 8) /* (not one waiting at a via site) */
-                e->ready = tf;
-        }
-        /* one that left has its job, window and departure for good */
-        if (w->departed[f] == DD_TIME_NONE || w->held_tail[f] >= 0)
-            w->live[n_live++] = f;
+    /* the entries that may have changed since the last re-plan; the
+     * others are as they were filled then (a re-plan at each event would
+     * otherwise pass over every flight: 58,000 on the theater) */
+    size_t n_held = 0;
+    for (size_t k = 0; k < w->n_dirty; k++) {
+        size_t f = w->dirty[k];
+        exec_sortie(c, f, &w->xs[f]);
+        if (w->held_tail[f] >= 0)
+            w->dirty[n_held++] = f; /* (its tail's free time moves) */
+        else
+            w->dirty_on[f] = 0;
     }
-    w->n_live = n_live;
+    w->n_dirty = n_held;
     for (size_t si = 0; si < s->n_sites; si++) {
         const closure *cl = closed_at(c, (int32_t)si, now);
         w->site_open[si] = cl ? cl->to : DD_TIME_NONE;
@@ -575,9 +600,12 @@ static void replan(ctx *c, dd_time now)
         size_t f = w->live[k];
         if (w->departed[f] != DD_TIME_NONE)
             continue;
-        w->ground[ng++] = f;
+        w->live[ng++] = f;
         const dd_replan_sortie *o = &w->ro[f];
-        w->job[f] = (size_t)o->carries;
+        if (w->job[f] != (size_t)o->carries) {
+            w->job[f] = (size_t)o->carries;
+            touch(w, f);
+        }
         if (o->departure == DD_TIME_NONE || o->keeps_clearance || w->req_day[f] < 0)
             continue;
         w->site_req[(size_t)m->flights[f].site * nd + (size_t)w->req_day[f]]--;
@@ -586,8 +614,9 @@ static void replan(ctx *c, dd_time now)
     }
     /* then, in the same order, each re-filed and given the destination
      * the re-plan chose (refile_for reads no destination) */
+    w->n_live = ng;
     for (size_t i = 0; i < ng; i++) {
-        size_t f = w->ground[i];
+        size_t f = w->live[i];
         const dd_replan_sortie *o = &w->ro[f];
         if (o->departure == DD_TIME_NONE)
             continue;
@@ -595,7 +624,7 @@ static void replan(ctx *c, dd_time now)
             if (w->status[f] == REQ_APPROVED)
                 charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
             w->held_tail[f] = -1;
-            refile_for(c, f, now, o->departure);
+            refile_for(c, f, now, o->departure); /* (touches f) */
         }
         if (o->hub >= 0) {
             w->hub_now[f] = o->hub;
@@ -646,7 +675,7 @@ static int32_t free_tail(ctx *c, size_t f, dd_time t, dd_time *next)
     if (so->kind == DD_SORTIE_ONWARD)
         return w->flew_tail[so->link]; /* on the ground here since its leg landed */
     if (w->held_tail[f] >= 0 && tf[w->held_tail[f]] >= INT64_MAX / 8)
-        w->held_tail[f] = -1; /* another flight took it on a leg: wait for any */
+        w->held_tail[f] = -1, touch(w, f); /* another flight took it on a leg: wait for any */
     if (w->held_tail[f] >= 0) {
         tail = w->held_tail[f];
         if (tf[tail] > need)
@@ -804,6 +833,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             if (so->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
                 w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
                 w->held_tail[f] = tail;
+                touch(w, f);
             }
             dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to,
                                true);
@@ -823,6 +853,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     /* depart */
     dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to, false);
     w->departed[f] = t;
+    touch(w, f);
     w->flew_tail[f] = tail;
     w->site_dep[sd]++;
     w->country_dep[day]++;
@@ -868,6 +899,7 @@ static void decide(ctx *c, size_t f, dd_time t)
     }
     w->win_from[f] = from;
     w->win_to[f] = from + c->s->agreement.clearance.validity;
+    touch(w, f);
     dd_time at = w->target[f] > from ? w->target[f] : from;
     push(w, at, EV_TRY, f);
 }
@@ -1158,7 +1190,7 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
             w->tail_hub[i] = s->aircraft[a].home;
     w->n_heap = 0;
     w->seq = 0;
-    w->n_live = nf;
+    w->n_live = w->n_dirty = nf;
     dd_replanner_reset(w->rp); /* the last placement is this replication's own */
     sample_closures(&c);
     sample_ready(&c);
@@ -1167,7 +1199,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     for (size_t f = 0; f < nf; f++) {
         const dd__sim_flight *fl = &m->flights[f];
         w->job[f] = f;
-        w->live[f] = f;
+        w->live[f] = w->dirty[f] = f;
+        w->dirty_on[f] = 1;
         w->gen[f] = 0;
         w->departed[f] = DD_TIME_NONE;
         w->held_tail[f] = w->flew_tail[f] = -1;
