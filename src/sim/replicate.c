@@ -2,7 +2,7 @@
 /*
  * One replication: a discrete-event simulation of the plan's execution.
  * Events are clearance decisions and departure attempts, kept in a binary
- * heap ordered by (time, sequence). An attempt checks, in order: the
+ * queue ordered by (time, sequence). An attempt checks, in order: the
  * clearance (approved, inside its window; expired -> re-filed), the load's
  * readiness (task durations sampled), airfield closures (a Poisson process
  * per site), permitted and operating hours, blackout days, the day's caps,
@@ -39,6 +39,14 @@ typedef struct event {
 } event;
 
 typedef dd__sim_window closure;
+
+/* Events whose times share their high bits with the last one popped
+ * down to bit b-1 (bk[b], b > 0), or at its time (bk[0]). */
+typedef struct ev_bucket {
+    event *v;
+    size_t n, cap;
+} ev_bucket;
+#define N_BUCKETS 65
 
 struct dd__sim_scratch {
     size_t n_flights;
@@ -88,8 +96,12 @@ struct dd__sim_scratch {
     size_t *n_hub_cl;
     dd_time *ground_from, *ground_to;
     size_t *n_ground;
-    event *heap;
-    size_t n_heap, cap_heap;
+    /* the event queue: a radix heap (below) */
+    ev_bucket bk[N_BUCKETS];
+    size_t head0; /* bk[0]'s next event */
+    uint64_t last; /* the key of the last event popped (its time: last_t) */
+    dd_time last_t;
+    size_t n_heap;
     uint32_t seq;
     dd__sim_crews *crews; /* each crew's rest and fall-outs */
     /* exit processing */
@@ -213,8 +225,10 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->ground_from, ns * nf);
     ALLOC(w->ground_to, ns * nf);
     ALLOC(w->n_ground, ns);
-    w->cap_heap = 2 * nf + 16;
-    ALLOC(w->heap, w->cap_heap);
+    for (size_t b = 0; b < N_BUCKETS; b++) {
+        w->bk[b].cap = 64;
+        ALLOC(w->bk[b].v, w->bk[b].cap);
+    }
     w->cap_ex = nf + m->n_comm;
     ALLOC(w->ex_t, w->cap_ex);
     ALLOC(w->ex_n, w->cap_ex);
@@ -236,12 +250,14 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
-                    w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
+                    w->n_ground,   w->ex_t,       w->ex_n,        w->ex_site,
                     w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to,
                     w->live,       w->dirty,     w->dirty_on};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        free(w->bk[b].v);
     free(w->xs);
     free(w->ro);
     free(w->site_open);
@@ -253,67 +269,114 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
     free(w);
 }
 
-/* ---- heap ---------------------------------------------------------------- */
+/* ---- event queue --------------------------------------------------------- */
 
-static bool ev_less(const event *a, const event *b)
+/* A radix heap (Ahuja, Mehlhorn, Orlin and Tarjan 1990): the simulation
+ * never schedules an event before the one being handled, so the queue is
+ * monotone and an event is filed by the highest bit in which its time
+ * differs from the last popped; a pop that finds bk[0] spent empties the
+ * lowest bucket with events into the lower ones. Pushes and most pops
+ * touch the ends of arrays, where the binary heap it replaced sifted
+ * through 4 MB of events on the theater (180,000 at the most, a third
+ * stale). Ties of time pop in order of their sequence: bk[0] is sorted
+ * when filled, and later pushes at its time come after. The order of the
+ * pops is the binary heap's, (time, sequence). */
+
+static uint64_t ev_key(dd_time t)
 {
-    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+    return (uint64_t)t ^ (UINT64_C(1) << 63); /* signed order as unsigned */
 }
 
-/* A 4-ary heap (Johnson 1975): half the levels of a binary one, and the
- * four children of a node share a cache line or two, which halves the
- * pops' cache misses on the theater (58,000 flights in the heap). The
- * keys (t, seq) are unique, so the pops come in the same order as from
- * any other heap. */
-#define HEAP_D 4
-
-static bool push(dd__sim_scratch *w, dd_time t, uint16_t kind, size_t f)
+/* The bit length of x: 0 for 0, 64 for one with the top bit set. */
+static size_t bit_len(uint64_t x)
 {
-    if (w->n_heap == w->cap_heap) {
-        size_t cap = w->cap_heap * 2;
-        event *h = realloc(w->heap, cap * sizeof *h);
-        if (!h)
+#if defined(__GNUC__)
+    return x ? 64 - (size_t)__builtin_clzll(x) : 0;
+#else
+    size_t n = 0;
+    for (unsigned sh = 32; sh > 0; sh /= 2)
+        if (x >> sh) {
+            x >>= sh;
+            n += sh;
+        }
+    return n + (size_t)x;
+#endif
+}
+
+static bool bucket_add(ev_bucket *b, const event *e)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap * 2;
+        event *v = realloc(b->v, cap * sizeof *v);
+        if (!v)
             return false;
-        w->heap = h;
-        w->cap_heap = cap;
+        b->v = v;
+        b->cap = cap;
     }
-    event e = {t, w->seq++, kind, w->gen[f], f};
-    size_t i = w->n_heap++;
-    while (i > 0) {
-        size_t p = (i - 1) / HEAP_D;
-        if (!ev_less(&e, &w->heap[p]))
-            break;
-        w->heap[i] = w->heap[p];
-        i = p;
-    }
-    w->heap[i] = e;
+    b->v[b->n++] = *e;
     return true;
 }
 
-static event pop(dd__sim_scratch *w)
+static bool push(dd__sim_scratch *w, dd_time t, uint16_t kind, size_t f)
 {
-    event *h = w->heap;
-    event top = h[0];
-    event last = h[--w->n_heap];
-    size_t i = 0, n = w->n_heap;
-    for (;;) {
-        size_t c = HEAP_D * i + 1, end = c + HEAP_D;
-        if (c >= n)
-            break;
-        if (end > n)
-            end = n;
-        size_t b = c;
-        for (size_t k = c + 1; k < end; k++)
-            if (ev_less(&h[k], &h[b]))
-                b = k;
-        if (!ev_less(&h[b], &last))
-            break;
-        h[i] = h[b];
-        i = b;
+    /* (never earlier than the event being handled; should one be, it
+     * goes now, so that the queue stays sound) */
+    uint64_t k = ev_key(t);
+    if (k < w->last)
+        k = w->last, t = w->last_t;
+    event e = {t, w->seq++, kind, w->gen[f], f};
+    if (!bucket_add(&w->bk[bit_len(k ^ w->last)], &e))
+        return false;
+    w->n_heap++;
+    return true;
+}
+
+/* bk[0] spent (and n_heap > 0): the lowest bucket with events gives the
+ * next time, and its events go down to the buckets they fall in from it
+ * (one that finds no memory is lost, as a push's). */
+static void refill(dd__sim_scratch *w)
+{
+    w->bk[0].n = w->head0 = 0;
+    size_t i = 1;
+    while (i < N_BUCKETS - 1 && w->bk[i].n == 0)
+        i++;
+    ev_bucket *b = &w->bk[i];
+    if (b->n == 0) { /* (none left: the count is spent) */
+        w->n_heap = 0;
+        return;
     }
-    if (n)
-        h[i] = last;
-    return top;
+    size_t mi = 0;
+    for (size_t j = 1; j < b->n; j++)
+        if (ev_key(b->v[j].t) < ev_key(b->v[mi].t))
+            mi = j;
+    uint64_t m = ev_key(b->v[mi].t);
+    w->last = m;
+    w->last_t = b->v[mi].t;
+    for (size_t j = 0; j < b->n; j++) /* (each to a lower bucket than b) */
+        if (!bucket_add(&w->bk[bit_len(ev_key(b->v[j].t) ^ m)], &b->v[j]))
+            w->n_heap--;
+    b->n = 0;
+    ev_bucket *z = &w->bk[0];
+    for (size_t j = 1; j < z->n; j++) { /* by sequence: mostly in order */
+        event e = z->v[j];
+        size_t q = j;
+        for (; q > 0 && z->v[q - 1].seq > e.seq; q--)
+            z->v[q] = z->v[q - 1];
+        z->v[q] = e;
+    }
+}
+
+/* The next event into *e; false when there is none. */
+static bool pop(dd__sim_scratch *w, event *e)
+{
+    while (w->head0 == w->bk[0].n) {
+        if (w->n_heap == 0)
+            return false;
+        refill(w);
+    }
+    w->n_heap--;
+    *e = w->bk[0].v[w->head0++];
+    return true;
 }
 
 /* ---- the replication --------------------------------------------------- */
@@ -1188,7 +1251,11 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t i = w->tail_off[a]; i < w->tail_off[a + 1]; i++)
             w->tail_hub[i] = s->aircraft[a].home;
-    w->n_heap = 0;
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        w->bk[b].n = 0;
+    w->n_heap = w->head0 = 0;
+    w->last = 0;
+    w->last_t = INT64_MIN;
     w->seq = 0;
     w->n_live = w->n_dirty = nf;
     dd_replanner_reset(w->rp); /* the last placement is this replication's own */
@@ -1216,8 +1283,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     }
     c.next_replan = INT64_MIN;
     dd_time every = s->disruptions.present ? s->disruptions.replan_every : DD_MINUTES_PER_DAY;
-    while (w->n_heap) {
-        event e = pop(w);
+    event e;
+    while (pop(w, &e)) {
         if (e.t > m->horizon)
             break;
         if (c.policy != DD__SIM_FOLLOW && c.invalid && e.t >= c.next_replan) {
