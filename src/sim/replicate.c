@@ -2,7 +2,7 @@
 /*
  * One replication: a discrete-event simulation of the plan's execution.
  * Events are clearance decisions and departure attempts, kept in a binary
- * heap ordered by (time, sequence). An attempt checks, in order: the
+ * queue ordered by (time, sequence). An attempt checks, in order: the
  * clearance (approved, inside its window; expired -> re-filed), the load's
  * readiness (task durations sampled), airfield closures (a Poisson process
  * per site), permitted and operating hours, blackout days, the day's caps,
@@ -40,6 +40,14 @@ typedef struct event {
 
 typedef dd__sim_window closure;
 
+/* Events whose times share their high bits with the last one popped
+ * down to bit b-1 (bk[b], b > 0), or at its time (bk[0]). */
+typedef struct ev_bucket {
+    event *v;
+    size_t n, cap;
+} ev_bucket;
+#define N_BUCKETS 65
+
 struct dd__sim_scratch {
     size_t n_flights;
     size_t *job;
@@ -64,7 +72,17 @@ struct dd__sim_scratch {
      * is told about (DD_TIME_NONE: open) */
     int32_t *hub_now;
     dd_time *fly_now;
-    size_t *ground; /* a re-plan's: the flights on the ground, by index */
+    /* the flights still on the ground, by index (a superset: the re-plan
+     * drops those that left) */
+    size_t *live;
+    size_t n_live;
+    /* the flights whose xs entry the next re-plan fills again: those whose
+     * state changed since the last one (touch) and those holding an
+     * aborted tail, whose free time moves their ready (dirty_on: in the
+     * list) */
+    size_t *dirty;
+    size_t n_dirty;
+    uint8_t *dirty_on;
     dd_time *hub_from, *hub_to;
     const dd_time **tf_of;  /* per type: its tails in tail_free */
     const int32_t **th_of;  /* per type: its tails in tail_hub */
@@ -78,8 +96,12 @@ struct dd__sim_scratch {
     size_t *n_hub_cl;
     dd_time *ground_from, *ground_to;
     size_t *n_ground;
-    event *heap;
-    size_t n_heap, cap_heap;
+    /* the event queue: a radix heap (below) */
+    ev_bucket bk[N_BUCKETS];
+    size_t head0; /* bk[0]'s next event */
+    uint64_t last; /* the key of the last event popped (its time: last_t) */
+    dd_time last_t;
+    size_t n_heap;
     uint32_t seq;
     dd__sim_crews *crews; /* each crew's rest and fall-outs */
     /* exit processing */
@@ -173,7 +195,9 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->site_cap, ns);
     ALLOC(w->hub_now, nf);
     ALLOC(w->fly_now, nf);
-    ALLOC(w->ground, nf);
+    ALLOC(w->live, nf);
+    ALLOC(w->dirty, nf);
+    ALLOC(w->dirty_on, nf);
     ALLOC(w->hub_from, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->hub_to, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->tf_of, s->n_aircraft);
@@ -201,8 +225,10 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->ground_from, ns * nf);
     ALLOC(w->ground_to, ns * nf);
     ALLOC(w->n_ground, ns);
-    w->cap_heap = 2 * nf + 16;
-    ALLOC(w->heap, w->cap_heap);
+    for (size_t b = 0; b < N_BUCKETS; b++) {
+        w->bk[b].cap = 64;
+        ALLOC(w->bk[b].v, w->bk[b].cap);
+    }
     w->cap_ex = nf + m->n_comm;
     ALLOC(w->ex_t, w->cap_ex);
     ALLOC(w->ex_n, w->cap_ex);
@@ -224,12 +250,14 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
-                    w->n_ground,   w->heap,       w->ex_t,       w->ex_n,        w->ex_site,
+                    w->n_ground,   w->ex_t,       w->ex_n,        w->ex_site,
                     w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to,
-                    w->ground};
+                    w->live,       w->dirty,     w->dirty_on};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        free(w->bk[b].v);
     free(w->xs);
     free(w->ro);
     free(w->site_open);
@@ -241,55 +269,114 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
     free(w);
 }
 
-/* ---- heap ---------------------------------------------------------------- */
+/* ---- event queue --------------------------------------------------------- */
 
-static bool ev_less(const event *a, const event *b)
+/* A radix heap (Ahuja, Mehlhorn, Orlin and Tarjan 1990): the simulation
+ * never schedules an event before the one being handled, so the queue is
+ * monotone and an event is filed by the highest bit in which its time
+ * differs from the last popped; a pop that finds bk[0] spent empties the
+ * lowest bucket with events into the lower ones. Pushes and most pops
+ * touch the ends of arrays, where the binary heap it replaced sifted
+ * through 4 MB of events on the theater (180,000 at the most, a third
+ * stale). Ties of time pop in order of their sequence: bk[0] is sorted
+ * when filled, and later pushes at its time come after. The order of the
+ * pops is the binary heap's, (time, sequence). */
+
+static uint64_t ev_key(dd_time t)
 {
-    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+    return (uint64_t)t ^ (UINT64_C(1) << 63); /* signed order as unsigned */
+}
+
+/* The bit length of x: 0 for 0, 64 for one with the top bit set. */
+static size_t bit_len(uint64_t x)
+{
+#if defined(__GNUC__)
+    return x ? 64 - (size_t)__builtin_clzll(x) : 0;
+#else
+    size_t n = 0;
+    for (unsigned sh = 32; sh > 0; sh /= 2)
+        if (x >> sh) {
+            x >>= sh;
+            n += sh;
+        }
+    return n + (size_t)x;
+#endif
+}
+
+static bool bucket_add(ev_bucket *b, const event *e)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap * 2;
+        event *v = realloc(b->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *e;
+    return true;
 }
 
 static bool push(dd__sim_scratch *w, dd_time t, uint16_t kind, size_t f)
 {
-    if (w->n_heap == w->cap_heap) {
-        size_t cap = w->cap_heap * 2;
-        event *h = realloc(w->heap, cap * sizeof *h);
-        if (!h)
-            return false;
-        w->heap = h;
-        w->cap_heap = cap;
-    }
+    /* (never earlier than the event being handled; should one be, it
+     * goes now, so that the queue stays sound) */
+    uint64_t k = ev_key(t);
+    if (k < w->last)
+        k = w->last, t = w->last_t;
     event e = {t, w->seq++, kind, w->gen[f], f};
-    size_t i = w->n_heap++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!ev_less(&e, &w->heap[p]))
-            break;
-        w->heap[i] = w->heap[p];
-        i = p;
-    }
-    w->heap[i] = e;
+    if (!bucket_add(&w->bk[bit_len(k ^ w->last)], &e))
+        return false;
+    w->n_heap++;
     return true;
 }
 
-static event pop(dd__sim_scratch *w)
+/* bk[0] spent (and n_heap > 0): the lowest bucket with events gives the
+ * next time, and its events go down to the buckets they fall in from it
+ * (one that finds no memory is lost, as a push's). */
+static void refill(dd__sim_scratch *w)
 {
-    event top = w->heap[0];
-    event last = w->heap[--w->n_heap];
-    size_t i = 0, n = w->n_heap;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && ev_less(&w->heap[c + 1], &w->heap[c]))
-            c++;
-        if (!ev_less(&w->heap[c], &last))
-            break;
-        w->heap[i] = w->heap[c];
-        i = c;
+    w->bk[0].n = w->head0 = 0;
+    size_t i = 1;
+    while (i < N_BUCKETS - 1 && w->bk[i].n == 0)
+        i++;
+    ev_bucket *b = &w->bk[i];
+    if (b->n == 0) { /* (none left: the count is spent) */
+        w->n_heap = 0;
+        return;
     }
-    if (n)
-        w->heap[i] = last;
-    return top;
+    size_t mi = 0;
+    for (size_t j = 1; j < b->n; j++)
+        if (ev_key(b->v[j].t) < ev_key(b->v[mi].t))
+            mi = j;
+    uint64_t m = ev_key(b->v[mi].t);
+    w->last = m;
+    w->last_t = b->v[mi].t;
+    for (size_t j = 0; j < b->n; j++) /* (each to a lower bucket than b) */
+        if (!bucket_add(&w->bk[bit_len(ev_key(b->v[j].t) ^ m)], &b->v[j]))
+            w->n_heap--;
+    b->n = 0;
+    ev_bucket *z = &w->bk[0];
+    for (size_t j = 1; j < z->n; j++) { /* by sequence: mostly in order */
+        event e = z->v[j];
+        size_t q = j;
+        for (; q > 0 && z->v[q - 1].seq > e.seq; q--)
+            z->v[q] = z->v[q - 1];
+        z->v[q] = e;
+    }
+}
+
+/* The next event into *e; false when there is none. */
+static bool pop(dd__sim_scratch *w, event *e)
+{
+    while (w->head0 == w->bk[0].n) {
+        if (w->n_heap == 0)
+            return false;
+        refill(w);
+    }
+    w->n_heap--;
+    *e = w->bk[0].v[w->head0++];
+    return true;
 }
 
 /* ---- the replication --------------------------------------------------- */
@@ -356,6 +443,16 @@ static dd_time decision_delay(ctx *c, int32_t site)
     return v < 0 ? 0 : (dd_time)llround(v);
 }
 
+/* Flight f's state changed (its request, window, load, tail or
+ * departure): the next re-plan tells the planner again. */
+static void touch(dd__sim_scratch *w, size_t f)
+{
+    if (!w->dirty_on[f]) {
+        w->dirty_on[f] = 1;
+        w->dirty[w->n_dirty++] = f;
+    }
+}
+
 static void charge(ctx *c, dd_sim_cause cause, size_t f, dd_time from, dd_time to)
 {
     dd_time planned = c->m->flights[f].dep;
@@ -392,6 +489,7 @@ static void refile_for(ctx *c, size_t f, dd_time t, dd_time want)
     w->target[f] = earliest > ds ? earliest : ds;
     w->status[f] = REQ_PENDING;
     w->held_tail[f] = -1;
+    touch(w, f);
     dd__sim_crews_release(w->crews, c->s, f, fl->aircraft, t);
     w->gen[f]++;
     /* at least an hour, so that a certain denial cannot loop in place */
@@ -476,6 +574,30 @@ static void hubs_closed(ctx *c, dd_time now)
     }
 }
 
+/* The execution state of flight f as a re-plan is told it. */
+static void exec_sortie(const ctx *c, size_t f, dd_exec_sortie *e)
+{
+    const dd__sim_scratch *w = c->w;
+    e->departed = w->departed[f];
+    e->carries = (int32_t)w->job[f];
+    e->ready = w->job_ready[w->job[f]];
+    if (w->status[f] == REQ_APPROVED) {
+        e->window_from = w->win_from[f];
+        e->window_to = w->win_to[f];
+    } else {
+        e->window_from = w->target[f] - 60;
+        e->window_to = w->target[f] - 60 + c->s->agreement.clearance.validity;
+    }
+    /* an aborted aircraft held for the sortie: the load waits for it */
+    if (w->held_tail[f] >= 0) {
+        const dd__sim_flight *fl = &c->m->flights[f];
+        dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
+                     fl->position;
+        if (tf > e->ready && tf < INT64_MAX / 8) /* (not one waiting at a via site) */
+            e->ready = tf;
+    }
+}
+
 /* Re-plan through the planner (dd_replanner_run): the loads still on the
  * ground are matched to the clearances held or asked for and placed again
  * from now, with the tails, caps and closures as they are. A sortie that
@@ -488,28 +610,19 @@ static void replan(ctx *c, dd_time now)
     const dd_scenario *s = c->s;
     size_t nf = m->n_flights;
     c->out->replans++;
-    dd_time validity = s->agreement.clearance.validity;
-    for (size_t f = 0; f < nf; f++) {
-        dd_exec_sortie *e = &w->xs[f];
-        e->departed = w->departed[f];
-        e->carries = (int32_t)w->job[f];
-        e->ready = w->job_ready[w->job[f]];
-        if (w->status[f] == REQ_APPROVED) {
-            e->window_from = w->win_from[f];
-            e->window_to = w->win_to[f];
-        } else {
-            e->window_from = w->target[f] - 60;
-            e->window_to = w->target[f] - 60 + validity;
-        }
-        /* an aborted aircraft held for the sortie: the load waits for it */
-        if (w->held_tail[f] >= 0) {
-            const dd__sim_flight *fl = &m->flights[f];
-            dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
-                         fl->position;
-            if (tf > e->ready && tf < INT64_MAX / 8) /* (not one waiting at a via site) */
-                e->ready = tf;
-        }
+    /* the entries that may have changed since the last re-plan; the
+     * others are as they were filled then (a re-plan at each event would
+     * otherwise pass over every flight: 58,000 on the theater) */
+    size_t n_held = 0;
+    for (size_t k = 0; k < w->n_dirty; k++) {
+        size_t f = w->dirty[k];
+        exec_sortie(c, f, &w->xs[f]);
+        if (w->held_tail[f] >= 0)
+            w->dirty[n_held++] = f; /* (its tail's free time moves) */
+        else
+            w->dirty_on[f] = 0;
     }
+    w->n_dirty = n_held;
     for (size_t si = 0; si < s->n_sites; si++) {
         const closure *cl = closed_at(c, (int32_t)si, now);
         w->site_open[si] = cl ? cl->to : DD_TIME_NONE;
@@ -546,12 +659,16 @@ static void replan(ctx *c, dd_time now)
     /* withdraw the requests to be replaced first, so that a new request
      * does not find its day taken by one that is about to move */
     size_t nd = (size_t)m->n_days, ng = 0;
-    for (size_t f = 0; f < nf; f++) {
+    for (size_t k = 0; k < w->n_live; k++) {
+        size_t f = w->live[k];
         if (w->departed[f] != DD_TIME_NONE)
             continue;
-        w->ground[ng++] = f;
+        w->live[ng++] = f;
         const dd_replan_sortie *o = &w->ro[f];
-        w->job[f] = (size_t)o->carries;
+        if (w->job[f] != (size_t)o->carries) {
+            w->job[f] = (size_t)o->carries;
+            touch(w, f);
+        }
         if (o->departure == DD_TIME_NONE || o->keeps_clearance || w->req_day[f] < 0)
             continue;
         w->site_req[(size_t)m->flights[f].site * nd + (size_t)w->req_day[f]]--;
@@ -560,8 +677,9 @@ static void replan(ctx *c, dd_time now)
     }
     /* then, in the same order, each re-filed and given the destination
      * the re-plan chose (refile_for reads no destination) */
+    w->n_live = ng;
     for (size_t i = 0; i < ng; i++) {
-        size_t f = w->ground[i];
+        size_t f = w->live[i];
         const dd_replan_sortie *o = &w->ro[f];
         if (o->departure == DD_TIME_NONE)
             continue;
@@ -569,7 +687,7 @@ static void replan(ctx *c, dd_time now)
             if (w->status[f] == REQ_APPROVED)
                 charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
             w->held_tail[f] = -1;
-            refile_for(c, f, now, o->departure);
+            refile_for(c, f, now, o->departure); /* (touches f) */
         }
         if (o->hub >= 0) {
             w->hub_now[f] = o->hub;
@@ -620,7 +738,7 @@ static int32_t free_tail(ctx *c, size_t f, dd_time t, dd_time *next)
     if (so->kind == DD_SORTIE_ONWARD)
         return w->flew_tail[so->link]; /* on the ground here since its leg landed */
     if (w->held_tail[f] >= 0 && tf[w->held_tail[f]] >= INT64_MAX / 8)
-        w->held_tail[f] = -1; /* another flight took it on a leg: wait for any */
+        w->held_tail[f] = -1, touch(w, f); /* another flight took it on a leg: wait for any */
     if (w->held_tail[f] >= 0) {
         tail = w->held_tail[f];
         if (tf[tail] > need)
@@ -640,6 +758,46 @@ static int32_t free_tail(ctx *c, size_t f, dd_time t, dd_time *next)
     if (tail < 0 && *next <= t)
         *next = t + 15;
     return tail;
+}
+
+/* The ramp: each site's ground times [ground_from, ground_to) of the
+ * flights that left, kept in order of ground_to (their departure). Events
+ * pop in time order, so a departure is appended at the end; the insertion
+ * keeps the order should one ever come earlier. */
+static void ramp_add(dd__sim_scratch *w, int32_t site, dd_time from, dd_time to)
+{
+    size_t base = (size_t)site * w->n_flights, i = w->n_ground[site]++;
+    dd_time *gf = &w->ground_from[base], *gt = &w->ground_to[base];
+    for (; i > 0 && gt[i - 1] > to; i--) {
+        gf[i] = gf[i - 1];
+        gt[i] = gt[i - 1];
+    }
+    gf[i] = from;
+    gt[i] = to;
+}
+
+/* How many of the site's flights were on its ramp at some time of
+ * [from, t): ground_from < t and ground_to > from. The ones with
+ * ground_to > from are found by a binary search (they are the last ones),
+ * so that an attempt costs the flights of the last ground time, not every
+ * flight that left the site (docs/sim.md). */
+static size_t ramp_busy(const dd__sim_scratch *w, int32_t site, dd_time from, dd_time t)
+{
+    size_t base = (size_t)site * w->n_flights, n = w->n_ground[site];
+    const dd_time *gf = &w->ground_from[base], *gt = &w->ground_to[base];
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (gt[mid] <= from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t busy = 0;
+    for (size_t i = lo; i < n; i++)
+        if (gf[i] < t)
+            busy++;
+    return busy;
 }
 
 static void try_depart(ctx *c, size_t f, dd_time t)
@@ -721,11 +879,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     if (next == DD_TIME_NONE && (next = crews_wait(c, f, t, crew)) != DD_TIME_NONE)
         cause = DD_SIM_CREWS;
     if (next == DD_TIME_NONE) {
-        size_t base = (size_t)fl->site * m->n_flights, busy = 0;
-        dd_time from = t - fl->ground;
-        for (size_t i = 0; i < w->n_ground[fl->site]; i++)
-            if (w->ground_from[base + i] < t && w->ground_to[base + i] > from)
-                busy++;
+        size_t busy = ramp_busy(w, fl->site, t - fl->ground, t);
         if ((int64_t)busy >= (int64_t)dd_site_mog_total(st) - dd_site_reserved_at(st, t)) {
             next = t + 15;
             cause = DD_SIM_MOG;
@@ -742,6 +896,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             if (so->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
                 w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
                 w->held_tail[f] = tail;
+                touch(w, f);
             }
             dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to,
                                true);
@@ -761,6 +916,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     /* depart */
     dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to, false);
     w->departed[f] = t;
+    touch(w, f);
     w->flew_tail[f] = tail;
     w->site_dep[sd]++;
     w->country_dep[day]++;
@@ -776,10 +932,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             t + w->fly_now[f] + c->s->aircraft[fl->aircraft].ground_time;
         w->tail_hub[w->tail_off[fl->aircraft] + (size_t)tail] = w->hub_now[f];
     }
-    size_t base = (size_t)fl->site * m->n_flights;
-    size_t gi = w->n_ground[fl->site]++;
-    w->ground_from[base + gi] = t - fl->ground;
-    w->ground_to[base + gi] = t;
+    ramp_add(w, fl->site, t - fl->ground, t);
 }
 
 static void decide(ctx *c, size_t f, dd_time t)
@@ -809,6 +962,7 @@ static void decide(ctx *c, size_t f, dd_time t)
     }
     w->win_from[f] = from;
     w->win_to[f] = from + c->s->agreement.clearance.validity;
+    touch(w, f);
     dd_time at = w->target[f] > from ? w->target[f] : from;
     push(w, at, EV_TRY, f);
 }
@@ -1097,8 +1251,13 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     for (size_t a = 0; a < s->n_aircraft; a++)
         for (size_t i = w->tail_off[a]; i < w->tail_off[a + 1]; i++)
             w->tail_hub[i] = s->aircraft[a].home;
-    w->n_heap = 0;
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        w->bk[b].n = 0;
+    w->n_heap = w->head0 = 0;
+    w->last = 0;
+    w->last_t = INT64_MIN;
     w->seq = 0;
+    w->n_live = w->n_dirty = nf;
     dd_replanner_reset(w->rp); /* the last placement is this replication's own */
     sample_closures(&c);
     sample_ready(&c);
@@ -1107,6 +1266,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     for (size_t f = 0; f < nf; f++) {
         const dd__sim_flight *fl = &m->flights[f];
         w->job[f] = f;
+        w->live[f] = w->dirty[f] = f;
+        w->dirty_on[f] = 1;
         w->gen[f] = 0;
         w->departed[f] = DD_TIME_NONE;
         w->held_tail[f] = w->flew_tail[f] = -1;
@@ -1122,8 +1283,8 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     }
     c.next_replan = INT64_MIN;
     dd_time every = s->disruptions.present ? s->disruptions.replan_every : DD_MINUTES_PER_DAY;
-    while (w->n_heap) {
-        event e = pop(w);
+    event e;
+    while (pop(w, &e)) {
         if (e.t > m->horizon)
             break;
         if (c.policy != DD__SIM_FOLLOW && c.invalid && e.t >= c.next_replan) {
