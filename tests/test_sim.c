@@ -264,6 +264,11 @@ static void test_json(void **state)
     snprintf(head, sizeof head, "summed over the %zu sorties\n", p->n_sorties);
     assert_non_null(strstr(buf, head));
     assert_non_null(strstr(buf, "most delay   sortie-hours   per sortie\n"));
+    /* a plan this small (55 sorties) is placed again in full whatever the
+     * policy: the first line says so */
+    assert_true(p->n_sorties < 128);
+    assert_non_null(strstr(buf, ", policy replan-incremental (a plan under 128 sorties: each "
+                                "re-plan places it all again), 2 threads, "));
     free(buf);
     dd_sim_result_free(r);
     dd_plan_free(p);

@@ -187,9 +187,12 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
 {
     const dd_scenario *s = r->plan->scenario;
     char a[40], b[40], c[40];
-    fprintf(f, "Simulation: %llu replications, seed %llu, policy %s, %d thread%s",
-            (unsigned long long)r->replications, (unsigned long long)r->seed,
-            policy_name(r), r->threads, r->threads == 1 ? "" : "s");
+    fprintf(f, "Simulation: %llu replications, seed %llu, policy %s",
+            (unsigned long long)r->replications, (unsigned long long)r->seed, policy_name(r));
+    if (r->replan && r->replan_incremental && r->plan->n_sorties < DD__SIM_INCREMENTAL_MIN)
+        fprintf(f, " (a plan under %d sorties: each re-plan places it all again)",
+                DD__SIM_INCREMENTAL_MIN);
+    fprintf(f, ", %d thread%s", r->threads, r->threads == 1 ? "" : "s");
     if (r->ranks > 1)
         fprintf(f, " on each of %d ranks", r->ranks);
     if (r->resumed)
