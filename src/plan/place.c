@@ -304,6 +304,7 @@ static void reset_tails(dd__state *st)
             st->tails[a][k].free_at = f == DD_TIME_NONE ? INT64_MAX / 4 : f;
         }
     }
+    dd__state_tails_moved(st, -1);
 }
 
 dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *terms)
@@ -379,7 +380,7 @@ dd_status dd__state_init(dd__state *st, const dd_scenario *s, const dd__terms *t
                 return DD_ENOMEM;
         }
     reset_tails(st);
-    return DD_OK;
+    return dd__tailix_init(st);
 }
 
 static void mog_memo_free(dd__state *st);
@@ -443,6 +444,7 @@ void dd__state_fini(dd__state *st)
         if (st->site_day)
             free(st->site_day[i].v);
     }
+    dd__tailix_fini(st);
     free(st->tails);
     free(st->n_tails);
     mog_memo_free(st);
@@ -1601,13 +1603,99 @@ typedef struct tail_pick {
     dd_time soonest, crew_next;
 } tail_pick;
 
+/* What pick_tail asks of every tail: a departure at t to hub (-1: a
+ * leg's), on the ground from a, out_min flying out by route rt. */
+typedef struct pick_ask {
+    const dd__request *rq;
+    dd_time a, t;
+    int32_t day, hub, out_min;
+    const route *rt;
+} pick_ask;
+
+/* Can tail k, at hub `from` and fm minutes' ferry from the site, fly
+ * q's departure as far as the ferry's overflights, its crews and its
+ * hours go? When not, tp->crew_next lowered to a later departure worth
+ * trying. */
+static bool tail_can(const dd__state *st, const pick_ask *q, int32_t k, int32_t from, int32_t fm,
+                     tail_pick *tp)
+{
+    const dd_aircraft *ac = &st->s->aircraft[q->rq->aircraft];
+    const route *rt = q->rt;
+    dd_time t = q->t, ferry_dep = q->a - fm;
+    dd_time on = INT64_MIN;
+    if (st->s->agreement.clearance.n_overflight > 0 &&
+        !over_ok(st, from, q->hub, rt->stop, rt->stop2, t, q->day, &on)) {
+        /* the ferry's route: its countries' caps, or lead times */
+        tp->crew_next = on < tp->crew_next ? on : tp->crew_next;
+        return false;
+    }
+    if (ac->crews < 0 && ac->utilisation <= 0)
+        return true;
+    int64_t fly = (int64_t)fm + q->out_min;
+    int32_t need = dd_aircraft_crews_for(ac, t + q->out_min - ferry_dep);
+    if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
+        (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation)) {
+        /* never, from this tail's hub, by this route; through a stop, a
+         * later departure may take a faster way (another stop, or this
+         * one without waiting for its hours) */
+        if (rt->stop > 0 && rt->out_min > rt->least && t + STEP < tp->crew_next)
+            tp->crew_next = t + STEP;
+        return false;
+    }
+    if (!fly_ok(st, q->rq->aircraft, k, q->day, fly)) {
+        dd_time nd = dd__state_day_start(st, q->day + 1);
+        tp->crew_next = nd < tp->crew_next ? nd : tp->crew_next;
+        return false;
+    }
+    dd_time free_at;
+    if (!crew_ok(st, q->rq->aircraft, need, ferry_dep, t + q->out_min + ac->crew_rest,
+                 &free_at)) {
+        dd_time nt = free_at == INT64_MAX ? t + STEP : t + (free_at - ferry_dep);
+        tp->crew_next = nt < tp->crew_next ? nt : tp->crew_next;
+        return false;
+    }
+    return true;
+}
+
+/* pick_tail with the tails as they are (no views): the tails that can be
+ * at the site by a, from the one there last (tailix.c), the first that
+ * can fly taken. The same tail as looking at all of them: the best is
+ * the one with the greatest reach of those that pass, and when none does
+ * every tail is looked at, so that soonest and crew_next (read only then)
+ * come out the same. */
+static void pick_tail_ix(dd__state *st, const pick_ask *q, tail_pick *tp)
+{
+    int32_t ty = q->rq->aircraft;
+    const int32_t *fm_to = ferry_row(st, ty, q->rq->site);
+    const dd_time *since = st->tail_since[ty];
+    dd_time ferry_to = q->t + q->out_min;
+    tp->best = -1;
+    tp->soonest = tp->crew_next = INT64_MAX;
+    dd__tailix_open(st, ty, fm_to, q->a, &tp->soonest);
+    for (int32_t k; (k = dd__tailix_next(st, ty, fm_to)) >= 0;) {
+        int32_t from = st->tails[ty][k].hub, fm = fm_to[from];
+        dd_time ferry_dep = q->a - fm;
+        if (since ? ferry_dep < since[k] : !tail_free(st, ty, k, ferry_dep, ferry_to))
+            continue;
+        if (tail_can(st, q, k, from, fm, tp)) {
+            tp->best = k;
+            return;
+        }
+    }
+}
+
 static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t, int32_t day,
                       int32_t hub, const route *rt, int32_t out_min, dd_time *lb,
                       tail_pick *tp)
 {
     const dd_scenario *s = st->s;
-    const dd_aircraft *ac = &s->aircraft[rq->aircraft];
-    const dd_clearance_terms *ct = &s->agreement.clearance;
+    pick_ask q = {rq, a, t, day, hub, out_min, rt};
+    void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *,
+                 dd_time *) = st->tail_view;
+    if (!view && dd__tailix_ready(st, rq->aircraft)) {
+        pick_tail_ix(st, &q, tp);
+        return;
+    }
     const int32_t *fm_to = ferry_row(st, rq->aircraft, rq->site);
     dd_time best_reach = INT64_MIN;
     tp->best = -1;
@@ -1615,8 +1703,6 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     /* (read once for all the tails: tail_free's and the views) */
     const dd_time *since = st->tail_since[rq->aircraft];
     const dd__tail *tails = st->tails[rq->aircraft];
-    void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *,
-                 dd_time *) = st->tail_view;
     dd_time keep[2];
     int32_t fm_lo = INT32_MAX; /* (the least ferry in, from any hub) */
     for (size_t h = 0; lb && h < s->n_hubs; h++)
@@ -1654,39 +1740,8 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
         if (since ? ferry_dep < since[k]
                   : !tail_free(st, rq->aircraft, k, ferry_dep, t + out_min))
             continue;
-        if (reach <= best_reach)
+        if (reach <= best_reach || !tail_can(st, &q, k, tl->hub, fm, tp))
             continue;
-        dd_time on = INT64_MIN;
-        if (ct->n_overflight > 0 && !over_ok(st, tl->hub, hub, rt->stop, rt->stop2, t, day, &on)) {
-            /* the ferry's route: its countries' caps, or lead times */
-            tp->crew_next = on < tp->crew_next ? on : tp->crew_next;
-            continue;
-        }
-        if (ac->crews >= 0 || ac->utilisation > 0) {
-            int64_t fly = (int64_t)fm + out_min;
-            int32_t need = dd_aircraft_crews_for(ac, t + out_min - ferry_dep);
-            if (need < 1 || (ac->crews >= 0 && need > ac->crews) ||
-                (ac->utilisation > 0 && fly > (int64_t)ac->utilisation_days * ac->utilisation)) {
-                /* never, from this tail's hub, by this route; through a
-                 * stop, a later departure may take a faster way (another
-                 * stop, or this one without waiting for its hours) */
-                if (rt->stop > 0 && rt->out_min > rt->least && t + STEP < tp->crew_next)
-                    tp->crew_next = t + STEP;
-                continue;
-            }
-            if (!fly_ok(st, rq->aircraft, k, day, fly)) {
-                dd_time nd = dd__state_day_start(st, day + 1);
-                tp->crew_next = nd < tp->crew_next ? nd : tp->crew_next;
-                continue;
-            }
-            dd_time free_at;
-            if (!crew_ok(st, rq->aircraft, need, ferry_dep, t + out_min + ac->crew_rest,
-                         &free_at)) {
-                dd_time nt = free_at == INT64_MAX ? t + STEP : t + (free_at - ferry_dep);
-                tp->crew_next = nt < tp->crew_next ? nt : tp->crew_next;
-                continue;
-            }
-        }
         best_reach = reach;
         tp->best = k;
     }
@@ -1756,7 +1811,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     int32_t out_min = rt->out_min;
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
-    dd__tail *tl = &st->tails[rq->aircraft][best];
+    const dd__tail *tl = &st->tails[rq->aircraft][best];
     int32_t fm = ferry_minutes(st, rq->aircraft, rq->site, tl->hub);
     dd_sortie *sv = dd__grow(st->sorties, &st->cap_sorties, st->n_sorties, 64, sizeof *sv);
     if (!sv)
@@ -1782,8 +1837,7 @@ static dd_status commit_sortie(dd__state *st, const dd__request *rq, const dd_lo
     if (rt->stop > 0)
         so->acl_kg = route_acl(s, rq->aircraft, rq->site, hub, rt);
     set_load(so, rq, lp, ac);
-    tl->hub = hub;
-    tl->free_at = so->arrival + ac->ground_time;
+    dd__state_set_tail(st, rq->aircraft, best, hub, so->arrival + ac->ground_time);
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_crew(st, so) != DD_OK)
         return DD_ENOMEM;
     if (hubs_vary && book_hub(st, so, ac->ground_time) != DD_OK)
@@ -2067,7 +2121,7 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
 {
     const dd_scenario *s = st->s;
     const dd_aircraft *ac = &s->aircraft[rq->aircraft];
-    dd__tail *tl = &st->tails[rq->aircraft][best];
+    const dd__tail *tl = &st->tails[rq->aircraft][best];
     dd_sortie *sv = dd__grow(st->sorties, &st->cap_sorties, st->n_sorties + 1, 64, sizeof *sv);
     if (!sv)
         return DD_ENOMEM;
@@ -2098,8 +2152,7 @@ static dd_status commit_leg(dd__state *st, const dd__request *rq, const dd_loadp
     set_stop(out, &on->rt); /* through en-route fuel stops */
     if (on->rt.stop > 0)
         out->acl_kg = route_acl(s, rq->aircraft, on->via, on->hub, &on->rt);
-    tl->hub = on->hub;
-    tl->free_at = out->arrival + ac->ground_time;
+    dd__state_set_tail(st, rq->aircraft, best, on->hub, out->arrival + ac->ground_time);
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out, true) != DD_OK)
         return DD_ENOMEM;
     if (book_hub(st, leg, ac->ground_time) != DD_OK ||
@@ -2192,9 +2245,7 @@ dd_status dd__place_onward(dd__state *st, const dd__request *rq, const dd_loadpl
     set_stop(out, &o.rt); /* through en-route fuel stops */
     if (o.rt.stop > 0)
         out->acl_kg = route_acl(s, rq->aircraft, rq->site, o.hub, &o.rt);
-    dd__tail *tl = &st->tails[rq->aircraft][leg->tail];
-    tl->hub = o.hub;
-    tl->free_at = out->arrival + g;
+    dd__state_set_tail(st, rq->aircraft, leg->tail, o.hub, out->arrival + g);
     if ((ac->crews >= 0 || ac->utilisation > 0) && book_leg_crew(st, leg, out, true) != DD_OK)
         return DD_ENOMEM;
     return book_hub(st, out, g);

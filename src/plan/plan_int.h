@@ -68,7 +68,10 @@ typedef struct dd__state {
     double *hub_acl;       /* per type, site, hub: floor(dd_aircraft_acl) direct */
     int16_t **hours_wait;  /* per type, site: place.c's hours_wait, NULL until used */
     dd_time **tail_since;  /* per type: place.c's tails_since, NULL: tail_ok decides */
-    dd__tail **tails;      /* per type: array of tails */
+    dd__tail **tails;      /* per type: array of tails; written through
+                            * dd__state_set_tail, or followed by
+                            * dd__state_tails_moved */
+    struct dd__tailix *tix; /* per type: its tails in pick_tail's order (tailix.c) */
     int32_t *n_tails;      /* per type: tails in the array */
     dd__ground **ground;   /* per site */
     size_t *n_ground, *cap_ground;
@@ -299,6 +302,29 @@ bool dd__hubs_vary(const dd__state *st, const dd__request *rq);
  * first gives the type that many (as dd__state_clear leaves them),
  * nothing else changed. */
 void dd__state_reset_tails(dd__state *st);
+
+/* The tails of each type in pick_tail's order (tailix.c): per hub, by
+ * free_at (then k, descending). dd__tailix_init allocates it for a state
+ * whose tails are allocated (DD_ENOMEM), dd__tailix_fini frees it. */
+dd_status dd__tailix_init(dd__state *st);
+void dd__tailix_fini(dd__state *st);
+/* Tail k of type a to `hub`, free from free_at, its type's order kept. */
+void dd__state_set_tail(dd__state *st, int32_t a, int32_t k, int32_t hub, dd_time free_at);
+/* st->tails[a] (every type's: a < 0) written other than through
+ * dd__state_set_tail: its order is sorted again when next read. */
+void dd__state_tails_moved(dd__state *st, int32_t a);
+/* Is type a's order worth a walk now: false while it is stale and has
+ * been asked for only a few times since (the caller looks at every tail
+ * instead); otherwise sorted again when stale, true. */
+bool dd__tailix_ready(dd__state *st, int32_t a);
+/* A walk over the tails of type a that can be at a site by `arr` (free_at
+ * + fm_to[hub] <= arr, fm_to: the ferry minutes from each hub): _open
+ * starts it and lowers *soonest to the least free_at + fm_to[hub] past
+ * arr; _next gives them by that sum, latest first (ties: lowest k), -1
+ * after the last. One walk at a time per state. */
+void dd__tailix_open(dd__state *st, int32_t a, const int32_t *fm_to, dd_time arr,
+                     dd_time *soonest);
+int32_t dd__tailix_next(dd__state *st, int32_t a, const int32_t *fm_to);
 
 /* The fleet mix (mix.c): per site, the share of the cargo the second type
  * can also take that should go to it (divert, n_sites), from the loads

@@ -512,6 +512,7 @@ void dd__replan_now(dd_replanner *r, const dd_exec_state *x)
                 (size_t)x->tail_hub[a][k] < s->n_hubs)
                 t->hub = x->tail_hub[a][k];
         }
+    dd__state_tails_moved(st, -1);
 }
 
 /* How good a placement is, smaller first: terms missed (sorties with no

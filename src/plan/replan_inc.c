@@ -501,6 +501,7 @@ static void gap_view(dd_replanner *r, int32_t a, size_t k)
 {
     size_t t = r->tail_off[a] + k, gi = r->gap[t];
     dd__tail *tl = &r->st.tails[a][k];
+    dd__state_tails_moved(&r->st, a);
     *tl = r->tail_save[t];
     if (tl->free_at >= INT64_MAX / 8)
         return; /* not there */
@@ -762,6 +763,7 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__plac
     for (size_t k = 0; k < nk; k++)
         if (off + k != t)
             st->tails[a][k].free_at = INT64_MAX / 4;
+    dd__state_tails_moved(st, a);
     gap_view(r, a, (size_t)q.tail);
     dd__request one = *rq;
     one.ready = q.departure;
