@@ -136,16 +136,24 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->b_site = malloc(n * sizeof *r->b_site);
     r->b_grp = malloc(n * sizeof *r->b_grp);
     r->b_kind = malloc(n);
+    r->b_air = malloc(n * sizeof *r->b_air);
+    r->b_load = malloc(n * sizeof *r->b_load);
+    r->b_dep = malloc(n * sizeof *r->b_dep);
+    r->b_kg = malloc(n * sizeof *r->b_kg);
     r->undep = malloc(n * sizeof *r->undep);
     dd_status st = DD_ENOMEM;
-    if (r->b_site && r->b_grp && r->b_kind)
-        for (size_t f = 0; f < r->n; f++) {
-            const dd_sortie *b = &base->sorties[f];
-            r->b_site[f] = b->site;
-            r->b_grp[f] = b->site * (int32_t)s->n_aircraft + b->aircraft;
-            r->b_kind[f] = (unsigned char)b->kind;
-        }
-    if (r->b_site && r->b_grp && r->b_kind && r->undep && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+    bool packed = r->b_site && r->b_grp && r->b_kind && r->b_air && r->b_load && r->b_dep && r->b_kg;
+    for (size_t f = 0; packed && f < r->n; f++) {
+        const dd_sortie *b = &base->sorties[f];
+        r->b_site[f] = b->site;
+        r->b_grp[f] = b->site * (int32_t)s->n_aircraft + b->aircraft;
+        r->b_kind[f] = (unsigned char)b->kind;
+        r->b_air[f] = b->aircraft;
+        r->b_load[f] = b->load;
+        r->b_dep[f] = b->departure;
+        r->b_kg[f] = b->weight_kg;
+    }
+    if (packed && r->undep && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
         r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
@@ -196,6 +204,10 @@ void dd_replanner_free(dd_replanner *r)
     free(r->b_site);
     free(r->b_grp);
     free(r->b_kind);
+    free(r->b_air);
+    free(r->b_load);
+    free(r->b_dep);
+    free(r->b_kg);
     free(r->undep);
     free(r->slot);
     free(r->cont);
@@ -287,6 +299,7 @@ typedef struct sort_ctx {
     const dd__state *st; /* placement: the host days of try_at */
     const int32_t *rank; /* placement: per site, its depth in the order of
                           * closure (NULL: none) */
+    const dd_replanner *r; /* (its packed copies of the base sorties) */
 } sort_ctx;
 
 /* The keys of sortie a in order c->by. Slots, contents and departures
@@ -297,8 +310,7 @@ typedef struct sort_ctx {
  * sort, not per record). */
 static inline dd__rkey rkey_group(const sort_ctx *c, size_t a)
 {
-    const dd_sortie *sa = &c->p->sorties[a];
-    return (dd__rkey){{(int64_t)sa->site * 4294967296LL + sa->aircraft, 0, 0, 0}, a};
+    return (dd__rkey){{(int64_t)c->r->b_site[a] * 4294967296LL + c->r->b_air[a], 0, 0, 0}, a};
 }
 
 /* slots: windows first, by their start; then the planned order */
@@ -307,7 +319,7 @@ static inline dd__rkey rkey_slot(const sort_ctx *c, size_t a)
     dd__rkey r = rkey_group(c, a);
     dd_time w = c->x->sorties[a].window_from;
     r.k[1] = w == DD_TIME_NONE ? INT64_MAX : w;
-    r.k[2] = c->p->sorties[a].departure;
+    r.k[2] = c->r->b_dep[a];
     return r;
 }
 
@@ -318,7 +330,7 @@ static inline dd__rkey rkey_content(const sort_ctx *c, size_t a)
     const dd_exec_sortie *ea = &c->x->sorties[a];
     r.k[1] = c->sec_content ? c->sec_content[ea->carries] : 0;
     r.k[2] = ea->ready == DD_TIME_NONE ? INT64_MIN : ea->ready;
-    r.k[3] = c->p->sorties[ea->carries].departure;
+    r.k[3] = c->r->b_dep[ea->carries];
     return r;
 }
 
@@ -326,29 +338,30 @@ static inline dd__rkey rkey_depart(const sort_ctx *c, size_t a)
 {
     dd__rkey r = rkey_group(c, a);
     r.k[1] = c->try_at[a];
-    r.k[2] = c->p->sorties[a].departure;
+    r.k[2] = c->r->b_dep[a];
     return r;
 }
 
 static inline dd__rkey rkey_place(const sort_ctx *c, size_t a)
 {
-    const dd_sortie *sa = &c->p->sorties[a];
+    const dd_replanner *rp = c->r;
+    int32_t site = rp->b_site[a];
     const dd_scenario *s = c->p->scenario;
     dd__rkey r = {{0, 0, 0, 0}, a};
     /* the security leaves last: its loads after all others, a via
      * site's after the last legs to it (it stays open for them) */
     bool sec = c->sec_slot && c->sec_slot[a];
-    int64_t flags = sec ? 4 + (sa->kind != DD_SORTIE_LEG ? 2 : 0) : 0;
+    int64_t flags = sec ? 4 + (rp->b_kind[a] != DD_SORTIE_LEG ? 2 : 0) : 0;
     if (c->windows_first && c->latest[a] == INT64_MAX)
         flags |= 1;
     /* the sites' last sorties in the order of closure */
     if (sec && c->rank)
-        flags += 8 * (int64_t)c->rank[sa->site];
+        flags += 8 * (int64_t)c->rank[site];
     r.k[0] = flags * 4294967296LL + ((int64_t)dd__state_day(c->st, c->try_at[a]) + 2147483648LL);
-    dd_time cb = s->sites[sa->site].close_by;
+    dd_time cb = s->sites[site].close_by;
     r.k[1] = cb == DD_TIME_NONE ? s->agreement.deadline : cb;
     r.k[2] = c->try_at[a];
-    r.k[3] = sa->departure;
+    r.k[3] = rp->b_dep[a];
     return r;
 }
 
@@ -535,13 +548,12 @@ static int cmp_score(const score *a, const score *b)
  * or to a farther hub, carries less than its type's best. */
 static bool routes_carry(const dd_replanner *r, const dd_exec_state *x, size_t k)
 {
-    const dd_plan *p = r->base;
     for (size_t i = 0; i < k; i++) {
         const dd_sortie *so = &r->st.sorties[r->placed[r->cont[i]]];
         double acl = so->acl_kg;
         if (so->kind == DD_SORTIE_LEG && r->st.sorties[so->link].acl_kg < acl)
             acl = r->st.sorties[so->link].acl_kg; /* and on from the via site */
-        if (p->sorties[x->sorties[r->slot[i]].carries].weight_kg > acl)
+        if (r->b_kg[x->sorties[r->slot[i]].carries] > acl)
             return false;
     }
     return true;
@@ -1344,7 +1356,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     memcpy(r->slot, r->slot0, m * sizeof *r->slot);
     dd__rkey *tmp = r->tmp;
     sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st,
-                   r->site_rank};
+                   r->site_rank, r};
     /* the last departure of each site without its security, so far */
     for (size_t i = 0; i < s->n_sites; i++)
         r->site_last[i] = INT64_MIN;
@@ -1358,7 +1370,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         size_t f = r->slot[i];
         const dd_exec_sortie *cx = &x->sorties[r->give[f]];
         dd_time early = max_t(cx->ready == DD_TIME_NONE ? x->now : cx->ready, x->now);
-        int32_t site = p->sorties[f].site;
+        int32_t site = r->b_site[f];
         if (x->site_open && x->site_open[site] != DD_TIME_NONE)
             early = max_t(early, x->site_open[site]);
         const dd_exec_sortie *sx = &x->sorties[f];
@@ -1392,19 +1404,18 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     for (size_t i = 0; i < m; i++) {
         size_t f = r->cont[i];
         int32_t c = x->sorties[r->give[f]].carries;
-        int32_t site = p->sorties[f].site;
+        int32_t site = r->b_site[f];
         /* the security leaves after everything else of its site */
         if (r->sec_slot[f] && r->site_last[site] != INT64_MIN)
             r->try_at[f] = max_t(r->try_at[f], r->site_last[site]);
         /* and a site's last after those of the sites it follows */
         if (r->sec_slot[f] && r->site_rank && s->sites[site].n_after > 0)
             r->try_at[f] = max_t(r->try_at[f], order_bound(r, site));
-        dd__request rq = {site, p->sorties[f].aircraft, p->sorties[c].load, r->try_at[f], 0,
-                          r->latest[f]};
+        dd__request rq = {site, r->b_air[f], r->b_load[c], r->try_at[f], 0, r->latest[f]};
         bool keeps = rq.latest != INT64_MAX && rq.ready <= rq.latest;
         if (!keeps)
             rq.latest = INT64_MAX;
-        if (p->sorties[f].kind == DD_SORTIE_LEG)
+        if (r->b_kind[f] == DD_SORTIE_LEG)
             onward_bounds(r, x, (size_t)p->sorties[f].link);
         rc = place_req(r, &rq, f, c);
         if (rc == DD_EINFEASIBLE && keeps) {
@@ -1505,7 +1516,7 @@ void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m)
      * run's swap, replan_inc.c) a kept slot's */
     for (size_t i = 0; i < m; i++)
         r->cont[i] = (size_t)r->src[r->slot[i]];
-    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st, NULL};
+    sort_ctx sc = {r->base, x, 0, r->try_at, r->latest, false, NULL, NULL, &r->st, NULL, r};
     merge_sort(&sc, r->slot, r->tmp, m);
     sc.by = 1;
     merge_sort(&sc, r->cont, r->tmp, m);

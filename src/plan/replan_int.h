@@ -51,10 +51,13 @@ struct dd_replanner {
     /* per base sortie, what the loops over every sortie read of it, packed
      * (a dd_sortie is about 200 bytes: a pass over the theater's 58,000
      * streams 12 MB): its site, its kind, its group (site × n_aircraft +
-     * type) */
+     * type), its type, its load, its planned departure, its load's kg */
     int32_t *b_site;
     int32_t *b_grp;
     unsigned char *b_kind;
+    int32_t *b_air, *b_load;
+    dd_time *b_dep;
+    double *b_kg;
     size_t *undep, n_undep; /* the sorties on the ground this run, by index */
     dd__terms terms;
     dd__state st;
