@@ -1043,7 +1043,9 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
             d = out[f].departure;
             c = out[f].carries;
         }
-        if (d == DD_TIME_NONE || c < 0)
+        /* (nobody aboard: nothing to count, unless an onward sortie
+         * lands its leg's people) */
+        if (d == DD_TIME_NONE || c < 0 || (r->pax[c] == 0 && r->b_kind[f] != DD_SORTIE_ONWARD))
             continue;
         rc = site_exit(r, r->b_site[f], d, r->pax[c]);
         if (rc == DD_OK)
