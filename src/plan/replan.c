@@ -272,6 +272,12 @@ void dd_replanner_free(dd_replanner *r)
         for (size_t t = 0; t < r->tail_off[r->base->scenario->n_aircraft]; t++)
             free(r->line[t]);
     free(r->line);
+    if (r->slack)
+        for (size_t t = 0; t < r->tail_off[r->base->scenario->n_aircraft]; t++)
+            free(r->slack[t]);
+    free(r->slack);
+    free(r->slack_n);
+    free(r->slack_cap);
     free(r->line_n);
     free(r->line_cap);
     free(r->gap);

@@ -88,6 +88,11 @@ dd_status dd__replan_init_inc(dd_replanner *r)
     r->line = calloc(nt1, sizeof *r->line);
     r->line_n = calloc(nt1, sizeof *r->line_n);
     r->line_cap = calloc(nt1, sizeof *r->line_cap);
+    r->slack = calloc(nt1, sizeof *r->slack);
+    r->slack_n = calloc(nt1, sizeof *r->slack_n);
+    r->slack_cap = calloc(nt1, sizeof *r->slack_cap);
+    if (!r->slack || !r->slack_n || !r->slack_cap)
+        return DD_ENOMEM;
     r->gap = calloc(nt1, sizeof *r->gap);
     r->gapc = malloc(nt1 * sizeof *r->gapc);
     r->bk = malloc(n1 * sizeof *r->bk);
@@ -455,7 +460,7 @@ static dd_status build_lines(dd_replanner *r)
         size_t off = r->tail_off[a], nk = r->tail_off[a + 1] - off;
         dd_time g = s->aircraft[a].ground_time;
         for (size_t k = 0; k < nk; k++)
-            r->line_n[off + k] = 0;
+            r->line_n[off + k] = r->slack_n[off + k] = 0;
         for (size_t k = 0; k < nk; k++) {
             size_t t = off + k;
             if (r->chain[t] < 0)
@@ -608,6 +613,26 @@ static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
            nx->at;
 }
 
+/* Tail t's gaps' slack (r->slack) up to gap `end` (exclusive, at most
+ * its timeline's length). False when out of memory. */
+static bool slack_upto(dd_replanner *r, size_t t, size_t end)
+{
+    size_t j = r->slack_n[t];
+    if (j >= end)
+        return true;
+    dd_time *sl = dd__grow(r->slack[t], &r->slack_cap[t], r->line_n[t], 16, sizeof *sl);
+    if (!sl)
+        return false;
+    r->slack[t] = sl;
+    const dd__replan_link *v = r->line[t];
+    if (j == 0)
+        sl[j++] = INT64_MAX; /* (no gap before the first: never read) */
+    for (; j < end; j++)
+        sl[j] = v[j].at - v[j - 1].free;
+    r->slack_n[t] = end;
+    return true;
+}
+
 /* The first gap of tail t after its cursor's that can take the sortie
  * being placed (can_host), looking at most FIT_LOOK gaps further than
  * the last call: a gap no sooner than the first that can (the placement
@@ -617,13 +642,32 @@ static bool can_host(const dd_replanner *r, size_t t, int32_t a, size_t j)
  * (4 at first: on the theater's packed timelines a tail's look mostly
  * gave up, its view holding for that ground time only, and the search
  * came back to it at every step — 659,000 tries that found no tail in
- * 2 replications; 64: 198,000, the same placements.) */
+ * 2 replications; 64: 198,000, the same placements.) A gap whose slack
+ * is under r->q_lb cannot (can_host's sum is at least that): passed over
+ * from the slack array, the link records read only for the others. */
 #define FIT_LOOK 64
 static size_t first_fit(dd_replanner *r, size_t t, int32_t a, bool *can)
 {
     size_t j = r->fit[t] > r->gap[t] ? r->fit[t] : r->gap[t] + 1;
-    size_t i = 0, look = r->look[t];
-    while (i < look && !(*can = can_host(r, t, a, j))) {
+    size_t i = 0, look = r->look[t], n = r->line_n[t];
+    *can = false;
+    while (i < look) {
+        if (j >= n) {
+            *can = true; /* the open gap after the last */
+            break;
+        }
+        size_t end = j + (look - i) < n ? j + (look - i) : n;
+        if (slack_upto(r, t, end)) {
+            const dd_time *sl = r->slack[t];
+            size_t j0 = j;
+            while (j < end && sl[j] < r->q_lb)
+                j++;
+            i += j - j0;
+            if (j == end)
+                continue;
+        }
+        if ((*can = can_host(r, t, a, j)))
+            break;
         i++;
         j++;
     }
@@ -643,6 +687,11 @@ static void set_ret_min(dd_replanner *r, const dd__request *rq)
     const dd_scenario *s = r->st.s;
     int32_t a = rq->aircraft, site = rq->site;
     int32_t only = dd__hubs_vary(&r->st, rq) ? -1 : r->st.hub_of_site[site];
+    int32_t ret_lb = INT32_MAX, in_lb = INT32_MAX;
+    for (size_t h = 0; h < (s->n_hubs ? s->n_hubs : 1); h++) {
+        int32_t v = ferry_min(&r->st, a, site, (int32_t)h);
+        in_lb = v < in_lb ? v : in_lb;
+    }
     for (size_t ns = 0; ns < s->n_sites; ns++) {
         int32_t best = s->n_hubs ? INT32_MAX : 0;
         for (size_t h = 0; h < s->n_hubs; h++) {
@@ -653,7 +702,10 @@ static void set_ret_min(dd_replanner *r, const dd__request *rq)
             best = v < best ? v : best;
         }
         r->ret_min[ns] = best;
+        ret_lb = best < ret_lb ? best : ret_lb;
     }
+    /* can_host's sum over any gap: at least this */
+    r->q_lb = (dd_time)in_lb + 2 * s->aircraft[a].ground_time + (dd_time)ret_lb;
     r->q_site = site;
     r->q_hub = only;
 }
@@ -785,6 +837,7 @@ dd_status dd__replan_place_gap(dd_replanner *r, const dd__request *req, dd__plac
     r->line[t] = v;
     size_t gi = r->gap[t];
     memmove(v + gi + 1, v + gi, (r->line_n[t] - gi) * sizeof *v);
+    r->slack_n[t] = r->slack_n[t] < gi ? r->slack_n[t] : gi; /* (gap gi on: changed) */
     v[gi] = link_of(so, st->s->aircraft[a].ground_time, (int32_t)(st->n_sorties - 1), false);
     r->line_n[t]++;
     return DD_OK;

@@ -118,6 +118,14 @@ struct dd_replanner {
                           * doubles each time it finds none) */
     int32_t *ret_min;    /* per site: the least minutes from the placed sortie's
                           * site out to a hub and ferried on to that site */
+    dd_time q_lb;        /* the least slack a gap needs to take the sortie
+                          * being placed (can_host's bound over every hub) */
+    /* per tail: each gap's slack (the next sortie's arrival less the end
+     * of the one before), first_fit's skip; the first slack_n entries
+     * are the timeline's as it stands (a timeline built anew has none,
+     * one that takes a sortie keeps those before it) */
+    dd_time **slack;
+    size_t *slack_n, *slack_cap;
     int32_t q_site;      /* the site of the sortie being placed */
     int32_t q_hub;       /* its hub, when the placement does not choose one; else -1 */
     size_t n_kept_ground; /* r->ground[0..m) of this run */
