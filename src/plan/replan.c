@@ -123,6 +123,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->give0 = malloc(n * sizeof *r->give0);
     r->slot0 = malloc(n * sizeof *r->slot0);
     r->site_last = malloc((base->scenario->n_sites + 1) * sizeof *r->site_last);
+    r->left_last = malloc((base->scenario->n_sites + 1) * sizeof *r->left_last);
+    r->left_last_ns = malloc((base->scenario->n_sites + 1) * sizeof *r->left_last_ns);
     r->sec = calloc(n, 1);
     r->sec_slot = calloc(n, 1);
     r->seen = malloc(n);
@@ -141,6 +143,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->b_dep = malloc(n * sizeof *r->b_dep);
     r->b_kg = malloc(n * sizeof *r->b_kg);
     r->undep = malloc(n * sizeof *r->undep);
+    r->newly = malloc(n * sizeof *r->newly);
     dd_status st = DD_ENOMEM;
     bool packed = r->b_site && r->b_grp && r->b_kind && r->b_air && r->b_load && r->b_dep && r->b_kg;
     for (size_t f = 0; packed && f < r->n; f++) {
@@ -153,8 +156,8 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         r->b_dep[f] = b->departure;
         r->b_kg[f] = b->weight_kg;
     }
-    if (packed && r->undep && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
-        r->give0 && r->slot0 && r->site_last && r->sec && r->sec_slot && r->seen && r->prev &&
+    if (packed && r->undep && r->newly && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+        r->give0 && r->slot0 && r->site_last && r->left_last && r->left_last_ns && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
          * security element that stays to the end (a via site's onward
@@ -209,6 +212,7 @@ void dd_replanner_free(dd_replanner *r)
     free(r->b_dep);
     free(r->b_kg);
     free(r->undep);
+    free(r->newly);
     free(r->slot);
     free(r->cont);
     free(r->tmp);
@@ -219,6 +223,8 @@ void dd_replanner_free(dd_replanner *r)
     free(r->give0);
     free(r->slot0);
     free(r->site_last);
+    free(r->left_last);
+    free(r->left_last_ns);
     free(r->sec);
     free(r->sec_slot);
     free(r->seen);
@@ -680,30 +686,27 @@ static dd_status place_stranded(dd_replanner *r, const dd_exec_state *x, dd_repl
     return DD_OK;
 }
 
-static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out);
+static score score_of(dd_replanner *r, const dd_replan_sortie *out);
 
 /* Each site's closure (r->site_close[0..n_sites)) from what a placement
- * does not move: the sorties that left, those placed (out), the people's
+ * does not move: the sorties that left (dd__replan_begin's left_last),
+ * those placed (out), the people's
  * commercial flights; and (r->site_close[n_sites..]) whether a sortie of
  * the site is still on the ground. */
-static void order_closures(const dd_replanner *r, const dd_exec_state *x,
-                           const dd_replan_sortie *out)
+static void order_closures(const dd_replanner *r, const dd_replan_sortie *out)
 {
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd_time *cl = r->site_close, *ground = r->site_close + s->n_sites;
     for (size_t i = 0; i < s->n_sites; i++) {
-        cl[i] = DD_TIME_NONE;
+        cl[i] = r->left_last[i]; /* (INT64_MIN: DD_TIME_NONE) */
         ground[i] = 0;
     }
-    for (size_t f = 0; f < r->n; f++) {
+    for (size_t i = 0; i < r->n_undep; i++) {
+        size_t f = r->undep[i];
         int32_t site = r->b_site[f];
-        dd_time d = x->sorties[f].departed;
-        if (d == DD_TIME_NONE) {
-            ground[site] = 1;
-            d = out[f].departure;
-        }
-        cl[site] = max_t(cl[site], d);
+        ground[site] = 1;
+        cl[site] = max_t(cl[site], out[f].departure);
     }
     for (size_t k = 0; k < p->n_movements; k++)
         if (p->movements[k].sortie < 0) {
@@ -730,13 +733,12 @@ static dd_time order_bound(const dd_replanner *r, int32_t site)
  * another closes with its slot planned last (flagged as the security's
  * are: placed after the rest of its site, the sites in the order of
  * closure, after the closure of those it follows). */
-static void order_begin(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
-                        size_t m)
+static void order_begin(dd_replanner *r, const dd_replan_sortie *out, size_t m)
 {
     const dd_plan *p = r->base;
     const dd_scenario *s = p->scenario;
     dd_time *last = r->site_close + 2 * s->n_sites;
-    order_closures(r, x, out);
+    order_closures(r, out);
     for (size_t i = 0; i < s->n_sites; i++)
         last[i] = INT64_MIN;
     for (size_t i = 0; i < m; i++) {
@@ -1276,13 +1278,12 @@ static dd_status exits_placed(dd_replanner *r, const dd_exec_state *x,
     return rc;
 }
 
-bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
-                             const dd_replan_sortie *out)
+bool dd__replan_order_broken(const dd_replanner *r, const dd_replan_sortie *out)
 {
     if (!r->site_rank)
         return false;
     const dd_scenario *s = r->base->scenario;
-    order_closures(r, x, out);
+    order_closures(r, out);
     for (size_t i = 0; i < s->n_sites; i++) {
         dd_time b = order_bound(r, (int32_t)i), c = r->site_close[i];
         if (r->site_close[s->n_sites + i] && b != INT64_MIN && (c == DD_TIME_NONE || c < b))
@@ -1366,11 +1367,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     sort_ctx sc = {p, x, 2, r->try_at, r->latest, windows_first, r->sec_slot, NULL, st,
                    r->site_rank, r};
     /* the last departure of each site without its security, so far */
-    for (size_t i = 0; i < s->n_sites; i++)
-        r->site_last[i] = INT64_MIN;
-    for (size_t f = 0; f < r->n; f++)
-        if (x->sorties[f].departed != DD_TIME_NONE && !r->sec[x->sorties[f].carries])
-            r->site_last[r->b_site[f]] = max_t(r->site_last[r->b_site[f]], x->sorties[f].departed);
+    memcpy(r->site_last, r->left_last_ns, s->n_sites * sizeof *r->site_last);
     /* 2. when each can go: inside its window if that still works, else a
      * new request's lead time from now */
     dd_time lead = max_t(r->terms.lead_time, 0);
@@ -1402,7 +1399,7 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     if (r->has_legs && (rc = place_stranded(r, x, out)) != DD_OK)
         return rc;
     if (r->site_rank)
-        order_begin(r, x, out, m);
+        order_begin(r, out, m);
     /* (an incremental run's placement: counted by dd__replan_exits_unkeep,
      * its sorties placed again taken out since) */
     if (r->pax && !(r->hold && r->exits_live && !r->no_live) &&
@@ -1477,29 +1474,27 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     merge_sort(&sc, r->slot, tmp, k);
     if (routes_carry(r, x, k))
         hand_over(r, x, out, k);
-    *sc_out = score_of(r, x, out);
+    *sc_out = score_of(r, out);
     return DD_OK;
 }
 
 /* The score of a placement (out): each site's last departure against its
- * closing date, the last of all against the deadline. */
-static score score_of(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+ * closing date, the last of all against the deadline (what has left:
+ * dd__replan_begin's counts). */
+static score score_of(dd_replanner *r, const dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
-    score q = {0, 0, 0, INT64_MIN};
+    score q = {0, 0, 0, r->left_end};
     dd_time *last = r->site_last;
-    for (size_t i = 0; i < s->n_sites; i++)
-        last[i] = INT64_MIN;
-    for (size_t f = 0; f < r->n; f++) {
-        dd_time d = x->sorties[f].departed;
+    memcpy(last, r->left_last, s->n_sites * sizeof *last);
+    for (size_t i = 0; i < r->n_undep; i++) {
+        size_t f = r->undep[i];
+        dd_time d = out[f].departure;
         if (d == DD_TIME_NONE) {
-            d = out[f].departure;
-            if (d == DD_TIME_NONE) {
-                q.missed += 1000;
-                continue;
-            }
-            q.refiled += !out[f].keeps_clearance;
+            q.missed += 1000;
+            continue;
         }
+        q.refiled += !out[f].keeps_clearance;
         int32_t site = r->b_site[f];
         last[site] = max_t(last[site], d);
         q.end = max_t(q.end, d);
@@ -1584,14 +1579,27 @@ dd_status dd__replan_begin(dd_replanner *r, const dd_exec_state *x, dd_replan_so
         return DD_EARG;
     r->exits_live = false; /* (this run's counts: none yet) */
     memset(r->seen, 0, n ? n : 1);
-    r->n_undep = 0;
+    r->n_undep = r->n_newly = 0;
+    for (size_t i = 0; i < s->n_sites; i++)
+        r->left_last[i] = r->left_last_ns[i] = INT64_MIN;
+    r->left_end = INT64_MIN;
     for (size_t f = 0; f < n; f++) {
         int32_t c = x->sorties[f].carries;
-        if (x->sorties[f].departed == DD_TIME_NONE)
-            r->undep[r->n_undep++] = f;
+        dd_time d = x->sorties[f].departed;
         if (c < 0 || (size_t)c >= n || r->seen[c])
             return DD_EARG;
         r->seen[c] = 1;
+        if (r->bk_kind[f] == DD__BK_FLOWN ? d != r->bk_left[f] : d != DD_TIME_NONE)
+            r->newly[r->n_newly++] = f;
+        if (d == DD_TIME_NONE) {
+            r->undep[r->n_undep++] = f;
+        } else {
+            int32_t site = r->b_site[f];
+            r->left_last[site] = max_t(r->left_last[site], d);
+            if (!r->sec[c])
+                r->left_last_ns[site] = max_t(r->left_last_ns[site], d);
+            r->left_end = max_t(r->left_end, d);
+        }
         out[f] = (dd_replan_sortie){c, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         r->placed[f] = -1;
         r->src[f] = (int32_t)f;

@@ -934,15 +934,10 @@ static void record_placed(dd_replanner *r, size_t k)
 static dd_status sync_departed(dd_replanner *r, const dd_exec_state *x, bool *ok_out)
 {
     *ok_out = false;
-    for (size_t f = 0; f < r->n; f++) {
-        dd_time left = x->sorties[f].departed;
-        if (r->bk_kind[f] == DD__BK_FLOWN) {
-            if (left != r->bk_left[f])
-                return DD_OK;
-            continue;
-        }
-        if (left == DD_TIME_NONE)
-            continue;
+    for (size_t i = 0; i < r->n_newly; i++) { /* (the others: as booked) */
+        size_t f = r->newly[i];
+        if (r->bk_kind[f] == DD__BK_FLOWN)
+            return DD_OK; /* (not when it left) */
         if (r->bk_kind[f] == DD__BK_HELD)
             dd__state_unhold(&r->st, &r->bk[f]);
         dd_sortie flown;
@@ -1188,7 +1183,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
     /* the kept sorties may close a site before one it follows (moved
      * later), or let more people leave a day than exit processing takes:
      * placed again in full, which keeps both */
-    if (r->gap_fail || dd__replan_order_broken(r, x, out) || dd__replan_exits_broken(r, x, out))
+    if (r->gap_fail || dd__replan_order_broken(r, out) || dd__replan_exits_broken(r, x, out))
         return in_full(r, x, out, m);
     /* what is booked now, before apply_lines moves tails and ferries */
     if (rebuilt)

@@ -59,6 +59,10 @@ struct dd_replanner {
     dd_time *b_dep;
     double *b_kg;
     size_t *undep, n_undep; /* the sorties on the ground this run, by index */
+    /* the sorties whose booking as flown (bk_kind, bk_left) is not what
+     * this run's x says — left since, or not as booked — by index
+     * (dd__replan_begin; sync_departed's) */
+    size_t *newly, n_newly;
     dd__terms terms;
     dd__state st;
     size_t n;
@@ -70,6 +74,9 @@ struct dd_replanner {
     int32_t *placed;     /* per sortie: its record in st.sorties, or -1 */
     int32_t *give0;      /* the matching, kept for a second placement */
     dd_time *site_last;  /* per site: last departure of a placement */
+    /* per site, of the sorties that have left (dd__replan_begin): the last
+     * departure, and the last without the security; dep_end the last */
+    dd_time *left_last, *left_last_ns, left_end;
     unsigned char *sec;  /* per base sortie: carries people of the security */
     unsigned char *sec_slot; /* per sortie: the load it is given carries them */
     size_t *slot0;       /* the undeparted sorties in slot order */
@@ -219,10 +226,10 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
 /* Step 1 of a run: the contents of the m sorties r->slot[0..m) matched to
  * them per airfield and type (give0, and slot0 in slot order). */
 void dd__replan_match(dd_replanner *r, const dd_exec_state *x, size_t m);
-/* Does a placement (out; the sorties that left as x says) close a site
- * not after one it follows, where a sortie of it is still on the ground? */
-bool dd__replan_order_broken(const dd_replanner *r, const dd_exec_state *x,
-                             const dd_replan_sortie *out);
+/* Does a placement (out; the sorties that left as this run's
+ * dd__replan_begin found) close a site not after one it follows, where a
+ * sortie of it is still on the ground? */
+bool dd__replan_order_broken(const dd_replanner *r, const dd_replan_sortie *out);
 /* Does a placement (out) let more people leave a site on a day than its
  * exit processing takes, where a sortie placed adds to them? (It counts
  * into r->exit_day.) */
