@@ -1144,7 +1144,6 @@ static void swap_overdue(dd_replanner *r, const dd_exec_state *x, size_t m)
 static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
                                 size_t m)
 {
-    const dd_scenario *s = r->base->scenario;
     size_t k = 0, kept = 0;
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
@@ -1157,7 +1156,7 @@ static dd_status keep_and_place(dd_replanner *r, const dd_exec_state *x, dd_repl
         out[f].departure = so->departure;
         out[f].tail = so->tail;
         out[f].keeps_clearance = true;
-        out[f].day = dd_scenario_day(s, so->departure);
+        out[f].day = so->day;
         out[f].hub = so->hub;
         out[f].arrival = so->arrival;
         kept++;

@@ -38,6 +38,7 @@ typedef struct dd__replan_gapc {
 typedef struct dd__replan_pv {
     dd_time departure, arrival, arrival_at_site, ferry_departure;
     int32_t tail, hub, site, aircraft, ferry_from;
+    int32_t day; /* the departure's (dd_scenario_day) */
 } dd__replan_pv;
 
 /* A sortie's keys in one of the re-plan's orders (replan.c's sorting) */
@@ -208,7 +209,7 @@ static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
     const dd_sortie *so = &r->prev[f];
     r->pv[f] = (dd__replan_pv){so->departure, so->arrival, so->arrival_at_site,
                                so->ferry_departure, so->tail, so->hub, so->site, so->aircraft,
-                               so->ferry_from};
+                               so->ferry_from, dd_scenario_day(r->base->scenario, so->departure)};
 }
 
 /* The incremental run's working memory and the base plan as the first
