@@ -419,6 +419,8 @@ static void rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
     size_t h = n / 2;
     rkey_sort(v, tmp, h);
     rkey_sort(v + h, tmp, n - h);
+    if (!rkey_less(&v[h], &v[h - 1]))
+        return; /* (in order already: a re-plan's orders mostly are) */
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n)
         tmp[k++] = rkey_less(&v[j], &v[i]) ? v[j++] : v[i++];
