@@ -32,9 +32,15 @@ static void indent_as(dd_jw *w, bool value)
             put(w, " ");
         return;
     }
+    /* a new line and two spaces a level, the spaces written at once */
+    static const char spaces[] = "                                ";
     put(w, "\n");
-    for (int i = 0; i < w->depth; i++)
-        put(w, "  ");
+    for (size_t n = 2 * (size_t)w->depth; n > 0;) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        if (fwrite(spaces, 1, k, w->f) != k)
+            w->error = true;
+        n -= k;
+    }
 }
 
 /* Separator before a value or key at the current level. */
@@ -91,6 +97,16 @@ void dd__json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* a run of characters written as they are, at once */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q != '"' && *q != '\\')
+            q++;
+        if (q > p) {
+            fwrite(p, 1, (size_t)(q - p), f);
+            p = q;
+            if (!*p)
+                break;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
