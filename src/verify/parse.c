@@ -23,14 +23,17 @@
 
 #define PATHN DD__JR_PATHN
 
+/* An id map: open addressing over `cap` slots (a power of two, at
+ * least twice the ids), an empty slot's id NULL. */
 typedef struct ident {
     const char *id;
     int32_t idx;
+    uint32_t hash;
 } ident;
 
 typedef struct idmap {
     ident *v;
-    size_t n;
+    size_t cap;
 } idmap;
 
 typedef struct prd {
@@ -53,28 +56,41 @@ typedef struct prd {
 
 /* ---- id lookups ---- */
 
-static int cmp_ident(const void *a, const void *b)
+static uint32_t id_hash(const char *s)
 {
-    return strcmp(((const ident *)a)->id, ((const ident *)b)->id);
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
 }
 
 static bool idmap_build(prd *r, idmap *m, size_t n, const char *(*get)(const dd_scenario *, size_t))
 {
-    m->n = n;
-    m->v = dd__arena_array(r->arena, n ? n : 1, sizeof *m->v);
+    m->cap = 1;
+    while (m->cap < 2 * n)
+        m->cap *= 2;
+    m->v = dd__arena_array(r->arena, m->cap, sizeof *m->v);
     if (!m->v)
         return false;
-    for (size_t i = 0; i < n; i++)
-        m->v[i] = (ident){get(r->s, i), (int32_t)i};
-    qsort(m->v, n, sizeof *m->v, cmp_ident);
+    memset(m->v, 0, m->cap * sizeof *m->v);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = get(r->s, i);
+        uint32_t h = id_hash(id);
+        size_t k = h & (m->cap - 1);
+        while (m->v[k].id) /* (the scenario's ids are unique) */
+            k = (k + 1) & (m->cap - 1);
+        m->v[k] = (ident){id, (int32_t)i, h};
+    }
     return true;
 }
 
 static int32_t idmap_find(const idmap *m, const char *id)
 {
-    ident key = {id, 0};
-    const ident *hit = m->n ? bsearch(&key, m->v, m->n, sizeof key, cmp_ident) : NULL;
-    return hit ? hit->idx : -1;
+    uint32_t h = id_hash(id);
+    for (size_t k = h & (m->cap - 1); m->v[k].id; k = (k + 1) & (m->cap - 1))
+        if (m->v[k].hash == h && strcmp(m->v[k].id, id) == 0)
+            return m->v[k].idx;
+    return -1;
 }
 
 static const char *get_cargo(const dd_scenario *s, size_t i) { return s->cargo[i].id; }
