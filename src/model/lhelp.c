@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers of the scenario loader: located messages, typed field access on
- * the document tree, "did you mean" suggestions, the id map, file reading.
+ * the document tree (a node, or a map's field by key as the sections read
+ * them), "did you mean" suggestions, the id map, file reading.
  */
 #include <errno.h>
 #include <math.h>
@@ -12,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "model/loader.h"
+
+#define PATH(buf, ...) snprintf(buf, sizeof buf, __VA_ARGS__)
 
 static void vlerr_at(dd_loader *L, dd_severity sev, const char *file, const char *text,
                      size_t len, uint32_t line, uint32_t col, const char *path, const char *fmt,
@@ -268,6 +271,219 @@ bool dd__ybool(dd_loader *L, const dd_ynode *n, const char *path, bool *out)
     }
     dd__lerr(L, n, path, "expected true or false, got '%s'", n->text);
     return false;
+}
+
+/* --- fields of a map, by key -------------------------------------------- */
+
+/* The readers of the scenario file's sections (sections.c,
+ * sections_net.c): a field `key` of `map` at `path`, typed, each
+ * reporting its own errors at the field's path (loader.h). */
+
+void dd__field_path(char *buf, size_t size, const char *path, const char *key)
+{
+    snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
+}
+
+/* An arena array of n entries (at least one) of `size` bytes; on failure
+ * marks the loader out of memory and returns NULL. */
+void *dd__alloc_n(dd_loader *L, size_t n, size_t size)
+{
+    void *v = dd__arena_array(L->arena, n ? n : 1, size);
+    if (!v)
+        L->oom = true;
+    return v;
+}
+
+/* The node of map's key (an error when required and missing), with its
+ * field path in fp. */
+static dd_ynode *field(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                       bool required, char fp[256])
+{
+    dd__field_path(fp, 256, path, key);
+    return required ? dd__yreq(L, map, path, key) : dd__yget(map, key);
+}
+
+bool dd__get_qty(dd_loader *L, dd_ynode *map, const char *path, const char *key, dd_qty q,
+                 bool positive, bool required, double *out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, required, fp);
+    return n && dd__yqty(L, n, fp, q, positive, out);
+}
+
+bool dd__get_int(dd_loader *L, dd_ynode *map, const char *path, const char *key, int64_t min,
+                 int64_t max, bool required, int32_t *out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, required, fp);
+    return n && dd__yint(L, n, fp, min, max, out);
+}
+
+bool dd__get_num(dd_loader *L, dd_ynode *map, const char *path, const char *key, double min,
+                 double max, bool required, double *out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, required, fp);
+    return n && dd__ynum(L, n, fp, min, max, out);
+}
+
+bool dd__get_str(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                 bool required, const char **out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, required, fp);
+    return n && dd__ystr(L, n, fp, out);
+}
+
+bool dd__get_time(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                  bool end_of_day, bool required, dd_time *out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, required, fp);
+    return n && dd__ytime(L, n, fp, end_of_day, out);
+}
+
+/* A scalar parsed by parse (an error message, or NULL when it reads). */
+static bool get_parsed(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                       const char *(*parse)(const char *text, void *out), void *out)
+{
+    char fp[256];
+    dd_ynode *n = field(L, map, path, key, false, fp);
+    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
+        return false;
+    const char *err = parse(n->text, out);
+    if (err)
+        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
+    return !err;
+}
+
+static const char *parse_hours(const char *text, void *out)
+{
+    int32_t o, c;
+    const char *err = dd__parse_hours(text, &o, &c);
+    if (!err) {
+        ((dd_hours *)out)->open = o;
+        ((dd_hours *)out)->close = c;
+    }
+    return err;
+}
+
+static const char *parse_tz(const char *text, void *out)
+{
+    return dd__parse_tz(text, out);
+}
+
+bool dd__get_hours(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                   dd_hours *out)
+{
+    return get_parsed(L, map, path, key, parse_hours, out);
+}
+
+bool dd__get_tz(dd_loader *L, dd_ynode *map, const char *path, int32_t *out)
+{
+    return get_parsed(L, map, path, "timezone", parse_tz, out);
+}
+
+/* A position: {lat: .., lon: ..}, [lat, lon] or "lat, lon" in degrees, or
+ * the text of a publication in degrees, minutes and seconds. */
+bool dd__get_position(dd_loader *L, dd_ynode *map, const char *path, double *lat,
+                      double *lon)
+{
+    char fp[256];
+    dd__field_path(fp, sizeof fp, path, "position");
+    dd_ynode *n = dd__yreq(L, map, path, "position");
+    if (!n)
+        return false;
+    if (n->kind == DD_Y_MAP) {
+        char sp[256];
+        bool ok = dd__get_num(L, n, fp, "lat", -90, 90, true, lat);
+        ok = dd__get_num(L, n, fp, "lon", -180, 180, true, lon) && ok;
+        static const char *const known[] = {"lat", "lon", NULL};
+        (void)sp;
+        dd__yunknown(L, n, fp, known);
+        return ok;
+    }
+    if (n->kind == DD_Y_SEQ) {
+        if (n->n != 2) {
+            dd__lerr(L, n, fp, "expected [latitude, longitude], got %zu values", (size_t)n->n);
+            return false;
+        }
+        char p0[256], p1[256];
+        PATH(p0, "%s[0]", fp);
+        PATH(p1, "%s[1]", fp);
+        bool ok = dd__ynum(L, n->items[0], p0, -90, 90, lat);
+        return dd__ynum(L, n->items[1], p1, -180, 180, lon) && ok;
+    }
+    /* text: signed degrees, or degrees-minutes-seconds as published */
+    const char *err = dd__parse_position(n->text, lat, lon);
+    if (err) {
+        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
+        return false;
+    }
+    return true;
+}
+
+/* The node of key in map if it is of the given kind (located error if not,
+ * or if required and missing). */
+static dd_ynode *get_kind(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                          bool required, dd_ykind kind)
+{
+    char fp[256];
+    dd__field_path(fp, sizeof fp, path, key);
+    dd_ynode *n = required ? dd__yreq(L, map, path, key) : dd__yget(map, key);
+    if (!n)
+        return NULL;
+    return dd__yexpect(L, n, kind, fp) ? n : NULL;
+}
+
+dd_ynode *dd__get_list(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                       bool required)
+{
+    return get_kind(L, map, path, key, required, DD_Y_SEQ);
+}
+
+dd_ynode *dd__get_map(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                      bool required)
+{
+    return get_kind(L, map, path, key, required, DD_Y_MAP);
+}
+
+/* Read the required `id` of the map at `path` and register it in `map` as
+ * entry `index`; report an empty or duplicate id. */
+bool dd__get_id(dd_loader *L, dd_ynode *m, const char *path, dd_idmap *map, int32_t index,
+                const char *what, const char **id)
+{
+    if (!dd__get_str(L, m, path, "id", true, id))
+        return false;
+    dd_ynode *idnode = dd__yget(m, "id");
+    char fp[192];
+    PATH(fp, "%s.id", path);
+    if (!**id) {
+        dd__lerr(L, idnode, fp, "a %s id cannot be empty", what);
+        return false;
+    }
+    int32_t prev = dd__idmap_put(map, *id, index);
+    if (prev == -2) {
+        L->oom = true;
+        return false;
+    }
+    if (prev >= 0) {
+        dd__lerr(L, idnode, fp, "duplicate %s id '%s'", what, *id);
+        return false;
+    }
+    return true;
+}
+
+/* The optional `name` and the required four-letter `icao` of an airfield. */
+void dd__get_name_icao(dd_loader *L, dd_ynode *m, const char *path, const char **name,
+                       const char **icao)
+{
+    dd__get_str(L, m, path, "name", false, name);
+    if (dd__get_str(L, m, path, "icao", true, icao) && strlen(*icao) != 4) {
+        char fp[192];
+        PATH(fp, "%s.icao", path);
+        dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", *icao);
+    }
 }
 
 /* --- id map --------------------------------------------------------- */

@@ -150,6 +150,47 @@ bool dd__ytime(dd_loader *L, const dd_ynode *n, const char *path, bool end_of_da
                dd_time *out);
 bool dd__ybool(dd_loader *L, const dd_ynode *n, const char *path, bool *out);
 
+/* Fields of a map by key, as the scenario file's sections read them
+ * (lhelp.c): field `key` of `map` at `path`, an error "missing required
+ * field" when `required` and absent, then read as the typed readers above
+ * do. Each returns false (NULL) when the field is absent or bad, with the
+ * errors reported. */
+/* "path.key" into buf ("key" at the top level). */
+void dd__field_path(char *buf, size_t size, const char *path, const char *key);
+/* An arena array of n entries (at least one) of `size` bytes; NULL and
+ * L->oom set when out of memory. */
+void *dd__alloc_n(dd_loader *L, size_t n, size_t size);
+bool dd__get_qty(dd_loader *L, dd_ynode *map, const char *path, const char *key, dd_qty q,
+                 bool positive, bool required, double *out);
+bool dd__get_int(dd_loader *L, dd_ynode *map, const char *path, const char *key, int64_t min,
+                 int64_t max, bool required, int32_t *out);
+bool dd__get_num(dd_loader *L, dd_ynode *map, const char *path, const char *key, double min,
+                 double max, bool required, double *out);
+bool dd__get_str(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                 bool required, const char **out);
+bool dd__get_time(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                  bool end_of_day, bool required, dd_time *out);
+/* Optional opening hours, as dd__parse_hours reads them. */
+bool dd__get_hours(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                   dd_hours *out);
+/* Optional `timezone`, as dd__parse_tz reads it: an offset in minutes. */
+bool dd__get_tz(dd_loader *L, dd_ynode *map, const char *path, int32_t *out);
+/* Required `position`, in degrees. */
+bool dd__get_position(dd_loader *L, dd_ynode *map, const char *path, double *lat,
+                      double *lon);
+/* The node of a list (a map) field; NULL when absent or not one. */
+dd_ynode *dd__get_list(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                       bool required);
+dd_ynode *dd__get_map(dd_loader *L, dd_ynode *map, const char *path, const char *key,
+                      bool required);
+/* The required `id` of map m, registered in `map` as entry `index`; an
+ * empty or duplicate id is an error. */
+bool dd__get_id(dd_loader *L, dd_ynode *m, const char *path, dd_idmap *map, int32_t index,
+                const char *what, const char **id);
+/* The optional `name` and the required four-letter `icao` of an airfield. */
+void dd__get_name_icao(dd_loader *L, dd_ynode *m, const char *path, const char **name,
+                       const char **icao);
+
 /* The nearest of `known` to `word` within a small edit distance, or NULL. */
 const char *dd__suggest(const char *word, const char *const *known);
 /* The message for a name that is not one of `known`, in buf: "unknown
@@ -170,6 +211,13 @@ int32_t dd__hazard_index(dd_loader *L, const char *name);
 
 /* Stages. */
 void dd__load_sections(dd_loader *L, dd_ynode *root);
+/* The sections of the airfields' order and the network (sections_net.c),
+ * called by dd__load_sections after the sites, in this order (the
+ * agreement's milestones are read between the vias and the hubs). */
+void dd__load_site_order(dd_loader *L, dd_ynode *root);
+void dd__load_vias(dd_loader *L, dd_ynode *root);
+void dd__load_hubs(dd_loader *L, dd_ynode *root);
+void dd__load_stops(dd_loader *L, dd_ynode *root);
 void dd__load_inventories(dd_loader *L, dd_ynode *root);
 void dd__validate(dd_loader *L);
 /* Events CSV (events.h) into *out (arena), returns how many rows read;

@@ -2,8 +2,10 @@
 /*
  * The scenario file's sections: version, units, agreement (with clearance,
  * security and personnel terms and milestones), hazard rules, sites,
- * destinations, aircraft and commercial capacity. Each reader reports every
- * problem it finds with its field path, then goes on.
+ * aircraft, commercial capacity and the briefing; the airfields' order and
+ * the network (phases, vias, destinations, stops) are in sections_net.c,
+ * the field readers in lhelp.c. Each reader reports every problem it finds
+ * with its field path, then goes on.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,225 +16,10 @@
 
 #define PATH(buf, ...) snprintf(buf, sizeof buf, __VA_ARGS__)
 
-/* Read optional field `key` of map into out through reader; true if present & ok. */
-static dd_ynode *opt(dd_ynode *map, const char *key)
-{
-    return dd__yget(map, key);
-}
-
-static void field_path(char *buf, size_t size, const char *path, const char *key)
-{
-    snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
-}
-
-/* An arena array of n entries (at least one) of `size` bytes; on failure
- * marks the loader out of memory and returns NULL. */
-static void *alloc_n(dd_loader *L, size_t n, size_t size)
-{
-    void *v = dd__arena_array(L->arena, n ? n : 1, size);
-    if (!v)
-        L->oom = true;
-    return v;
-}
-
-/* The node of map's key (an error when required and missing), with its
- * field path in fp. */
-static dd_ynode *field(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                       bool required, char fp[256])
-{
-    field_path(fp, 256, path, key);
-    return required ? dd__yreq(L, map, path, key) : opt(map, key);
-}
-
-static bool get_qty(dd_loader *L, dd_ynode *map, const char *path, const char *key, dd_qty q,
-                    bool positive, bool required, double *out)
-{
-    char fp[256];
-    dd_ynode *n = field(L, map, path, key, required, fp);
-    return n && dd__yqty(L, n, fp, q, positive, out);
-}
-
-static bool get_int(dd_loader *L, dd_ynode *map, const char *path, const char *key, int64_t min,
-                    int64_t max, bool required, int32_t *out)
-{
-    char fp[256];
-    dd_ynode *n = field(L, map, path, key, required, fp);
-    return n && dd__yint(L, n, fp, min, max, out);
-}
-
-static bool get_num(dd_loader *L, dd_ynode *map, const char *path, const char *key, double min,
-                    double max, bool required, double *out)
-{
-    char fp[256];
-    dd_ynode *n = field(L, map, path, key, required, fp);
-    return n && dd__ynum(L, n, fp, min, max, out);
-}
-
-static bool get_str(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                    bool required, const char **out)
-{
-    char fp[256];
-    dd_ynode *n = field(L, map, path, key, required, fp);
-    return n && dd__ystr(L, n, fp, out);
-}
-
-static bool get_time(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                     bool end_of_day, bool required, dd_time *out)
-{
-    char fp[256];
-    dd_ynode *n = field(L, map, path, key, required, fp);
-    return n && dd__ytime(L, n, fp, end_of_day, out);
-}
-
-/* A scalar parsed by parse (an error message, or NULL when it reads). */
-static bool get_parsed(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                       const char *(*parse)(const char *text, void *out), void *out)
-{
-    char fp[256];
-    dd_ynode *n = field(L, map, path, key, false, fp);
-    if (!n || !dd__yexpect(L, n, DD_Y_SCALAR, fp))
-        return false;
-    const char *err = parse(n->text, out);
-    if (err)
-        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
-    return !err;
-}
-
-static const char *parse_hours(const char *text, void *out)
-{
-    int32_t o, c;
-    const char *err = dd__parse_hours(text, &o, &c);
-    if (!err) {
-        ((dd_hours *)out)->open = o;
-        ((dd_hours *)out)->close = c;
-    }
-    return err;
-}
-
-static const char *parse_tz(const char *text, void *out)
-{
-    return dd__parse_tz(text, out);
-}
-
-static bool get_hours(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                      dd_hours *out)
-{
-    return get_parsed(L, map, path, key, parse_hours, out);
-}
-
-static bool get_tz(dd_loader *L, dd_ynode *map, const char *path, int32_t *out)
-{
-    return get_parsed(L, map, path, "timezone", parse_tz, out);
-}
-
-/* A position: {lat: .., lon: ..}, [lat, lon] or "lat, lon" in degrees, or
- * the text of a publication in degrees, minutes and seconds. */
-static bool get_position(dd_loader *L, dd_ynode *map, const char *path, double *lat,
-                         double *lon)
-{
-    char fp[256];
-    field_path(fp, sizeof fp, path, "position");
-    dd_ynode *n = dd__yreq(L, map, path, "position");
-    if (!n)
-        return false;
-    if (n->kind == DD_Y_MAP) {
-        char sp[256];
-        bool ok = get_num(L, n, fp, "lat", -90, 90, true, lat);
-        ok = get_num(L, n, fp, "lon", -180, 180, true, lon) && ok;
-        static const char *const known[] = {"lat", "lon", NULL};
-        (void)sp;
-        dd__yunknown(L, n, fp, known);
-        return ok;
-    }
-    if (n->kind == DD_Y_SEQ) {
-        if (n->n != 2) {
-            dd__lerr(L, n, fp, "expected [latitude, longitude], got %zu values", (size_t)n->n);
-            return false;
-        }
-        char p0[256], p1[256];
-        PATH(p0, "%s[0]", fp);
-        PATH(p1, "%s[1]", fp);
-        bool ok = dd__ynum(L, n->items[0], p0, -90, 90, lat);
-        return dd__ynum(L, n->items[1], p1, -180, 180, lon) && ok;
-    }
-    /* text: signed degrees, or degrees-minutes-seconds as published */
-    const char *err = dd__parse_position(n->text, lat, lon);
-    if (err) {
-        dd__lerr(L, n, fp, "%s, got '%s'", err, n->text);
-        return false;
-    }
-    return true;
-}
-
-/* The node of key in map if it is of the given kind (located error if not,
- * or if required and missing). */
-static dd_ynode *get_kind(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                          bool required, dd_ykind kind)
-{
-    char fp[256];
-    field_path(fp, sizeof fp, path, key);
-    dd_ynode *n = required ? dd__yreq(L, map, path, key) : opt(map, key);
-    if (!n)
-        return NULL;
-    return dd__yexpect(L, n, kind, fp) ? n : NULL;
-}
-
-static dd_ynode *get_list(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                          bool required)
-{
-    return get_kind(L, map, path, key, required, DD_Y_SEQ);
-}
-
-static dd_ynode *get_map(dd_loader *L, dd_ynode *map, const char *path, const char *key,
-                         bool required)
-{
-    return get_kind(L, map, path, key, required, DD_Y_MAP);
-}
-
-/* Read the required `id` of the map at `path` and register it in `map` as
- * entry `index`; report an empty or duplicate id. */
-static bool get_id(dd_loader *L, dd_ynode *m, const char *path, dd_idmap *map, int32_t index,
-                   const char *what, const char **id)
-{
-    if (!get_str(L, m, path, "id", true, id))
-        return false;
-    dd_ynode *idnode = dd__yget(m, "id");
-    char fp[192];
-    PATH(fp, "%s.id", path);
-    if (!**id) {
-        dd__lerr(L, idnode, fp, "a %s id cannot be empty", what);
-        return false;
-    }
-    int32_t prev = dd__idmap_put(map, *id, index);
-    if (prev == -2) {
-        L->oom = true;
-        return false;
-    }
-    if (prev >= 0) {
-        dd__lerr(L, idnode, fp, "duplicate %s id '%s'", what, *id);
-        return false;
-    }
-    return true;
-}
-
-/* The optional `name` and the required four-letter `icao` of an airfield. */
-static void get_name_icao(dd_loader *L, dd_ynode *m, const char *path, const char **name,
-                          const char **icao)
-{
-    get_str(L, m, path, "name", false, name);
-    if (get_str(L, m, path, "icao", true, icao) && strlen(*icao) != 4) {
-        char fp[192];
-        PATH(fp, "%s.icao", path);
-        dd__lerr(L, dd__yget(m, "icao"), fp, "an ICAO code has 4 letters, got '%s'", *icao);
-    }
-}
-
-/* ----------------------------------------------------------------------- */
-
 static void load_units(dd_loader *L, dd_ynode *root)
 {
     dd_scenario *s = L->s;
-    dd_ynode *u = get_map(L, root, "", "units", false);
+    dd_ynode *u = dd__get_map(L, root, "", "units", false);
     if (!u && dd__yget(root, "units"))
         L->units_failed = true; /* not a mapping: reported */
     s->display_weight = DD_UNIT_KG;
@@ -240,7 +27,7 @@ static void load_units(dd_loader *L, dd_ynode *root)
     L->weight_unit = "kg";
     L->length_unit = "m";
     if (u) {
-        dd_ynode *w = opt(u, "weight");
+        dd_ynode *w = dd__yget(u, "weight");
         if (w && dd__yexpect(L, w, DD_Y_SCALAR, "units.weight")) {
             static const struct { const char *n; dd_weight_unit u; } ws[] = {
                 {"kg", DD_UNIT_KG}, {"lb", DD_UNIT_LB}, {"t", DD_UNIT_T},
@@ -260,7 +47,7 @@ static void load_units(dd_loader *L, dd_ynode *root)
         } else if (w) {
             L->units_failed = true;
         }
-        dd_ynode *l = opt(u, "length");
+        dd_ynode *l = dd__yget(u, "length");
         if (l && dd__yexpect(L, l, DD_Y_SCALAR, "units.length")) {
             static const struct { const char *n; dd_length_unit u; } ls[] = {
                 {"m", DD_UNIT_M}, {"in", DD_UNIT_IN}, {"ft", DD_UNIT_FT}};
@@ -282,18 +69,18 @@ static void load_units(dd_loader *L, dd_ynode *root)
         dd__yunknown(L, u, "units", known);
     }
     s->passenger_kg = 400 * 0.45359237;
-    get_qty(L, root, "", "passenger_weight", DD_Q_WEIGHT, true, false, &s->passenger_kg);
+    dd__get_qty(L, root, "", "passenger_weight", DD_Q_WEIGHT, true, false, &s->passenger_kg);
 }
 
 static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
 {
-    dd_ynode *list = get_list(L, ag, "agreement", "milestones", false);
+    dd_ynode *list = dd__get_list(L, ag, "agreement", "milestones", false);
     if (!list)
         return;
-    dd_milestone *ms = alloc_n(L, list->n, sizeof *ms);
+    dd_milestone *ms = dd__alloc_n(L, list->n, sizeof *ms);
     if (!ms)
         return;
-    L->milestone_at = alloc_n(L, list->n, sizeof *L->milestone_at);
+    L->milestone_at = dd__alloc_n(L, list->n, sizeof *L->milestone_at);
     if (!L->milestone_at)
         return;
     dd_idmap ids;
@@ -314,12 +101,12 @@ static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
         x->loc = (dd_loc){L->file, m->line, m->col};
         if (!dd__yexpect(L, m, DD_Y_MAP, p))
             continue;
-        get_id(L, m, p, &ids, (int32_t)i, "milestone", &x->id);
-        get_str(L, m, p, "description", false, &x->description);
-        get_time(L, m, p, "at", true, true, &x->at);
+        dd__get_id(L, m, p, &ids, (int32_t)i, "milestone", &x->id);
+        dd__get_str(L, m, p, "description", false, &x->description);
+        dd__get_time(L, m, p, "at", true, true, &x->at);
         L->milestone_at[i] = dd__yget(m, "at");
         const char *site;
-        if (get_str(L, m, p, "site", false, &site)) {
+        if (dd__get_str(L, m, p, "site", false, &site)) {
             int32_t si = dd__idmap_get(&L->sites, site);
             if (si < 0) {
                 char fp[160];
@@ -330,10 +117,10 @@ static void load_milestones(dd_loader *L, dd_ynode *ag, dd_agreement *a)
             }
             x->site = si;
         }
-        get_num(L, m, p, "personnel", 0, 1, false, &x->personnel_fraction);
-        get_num(L, m, p, "cargo", 0, 1, false, &x->cargo_fraction);
-        if (x->personnel_fraction < 0 && x->cargo_fraction < 0 && dd__yget(m, "personnel") == NULL &&
-            dd__yget(m, "cargo") == NULL)
+        dd__get_num(L, m, p, "personnel", 0, 1, false, &x->personnel_fraction);
+        dd__get_num(L, m, p, "cargo", 0, 1, false, &x->cargo_fraction);
+        if (x->personnel_fraction < 0 && x->cargo_fraction < 0 &&
+            dd__yget(m, "personnel") == NULL && dd__yget(m, "cargo") == NULL)
             dd__lerr(L, m, p, "a milestone needs 'personnel' or 'cargo' (a share out, 0 to 1)");
         static const char *const known[] = {"id", "description", "at", "site", "personnel",
                                             "cargo", NULL};
@@ -361,15 +148,15 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
     *n_caps_out = 0;
     *caps_out = NULL;
     *base_out = -1;
-    get_int(L, m, p, "daily_cap", 0, 100000, false, daily_cap);
-    get_int(L, m, p, "weekly_cap", 0, 700000, false, &weekly);
-    dd_ynode *cn = opt(m, "caps");
+    dd__get_int(L, m, p, "daily_cap", 0, 100000, false, daily_cap);
+    dd__get_int(L, m, p, "weekly_cap", 0, 700000, false, &weekly);
+    dd_ynode *cn = dd__yget(m, "caps");
     if (cn) {
         char cp[160];
-        field_path(cp, sizeof cp, p, "caps");
+        dd__field_path(cp, sizeof cp, p, "caps");
         if (!dd__yexpect(L, cn, DD_Y_SEQ, cp))
             return;
-        if (opt(m, "daily_cap") || opt(m, "weekly_cap")) {
+        if (dd__yget(m, "daily_cap") || dd__yget(m, "weekly_cap")) {
             dd__lerr(L, cn, cp, "give either caps or daily_cap and weekly_cap, not both");
             return;
         }
@@ -378,7 +165,7 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
                      "give at least one step, e.g. [{from: 2024-06-07, daily: 2, weekly: 10}]");
             return;
         }
-        dd_cap_step *v = alloc_n(L, cn->n, sizeof *v);
+        dd_cap_step *v = dd__alloc_n(L, cn->n, sizeof *v);
         if (!v)
             return;
         int32_t top = 0;
@@ -393,12 +180,12 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
                 continue;
             }
             dd_time from = 0;
-            if (get_time(L, st, ep, "from", false, true, &from))
+            if (dd__get_time(L, st, ep, "from", false, true, &from))
                 v[k].day = dd_scenario_day(L->s, from);
             else
                 ok = false;
-            get_int(L, st, ep, "daily", 0, 100000, false, &v[k].daily);
-            get_int(L, st, ep, "weekly", 0, 700000, false, &v[k].weekly);
+            dd__get_int(L, st, ep, "daily", 0, 100000, false, &v[k].daily);
+            dd__get_int(L, st, ep, "weekly", 0, 700000, false, &v[k].weekly);
             if (k > 0 && ok && v[k].day <= v[k - 1].day) {
                 char fp[208];
                 PATH(fp, "%s.from", ep);
@@ -418,7 +205,7 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
         return;
     }
     if (weekly >= 0) {
-        dd_cap_step *v = alloc_n(L, 1, sizeof *v);
+        dd_cap_step *v = dd__alloc_n(L, 1, sizeof *v);
         if (!v)
             return;
         v[0] = (dd_cap_step){INT32_MIN, *daily_cap, weekly};
@@ -432,10 +219,10 @@ static void load_caps(dd_loader *L, dd_ynode *m, const char *p, int32_t *daily_c
 static void load_overflight(dd_loader *L, dd_ynode *m, dd_clearance_terms *c)
 {
     const char *p = "agreement.clearance";
-    dd_ynode *ov = get_list(L, m, p, "overflight", false);
+    dd_ynode *ov = dd__get_list(L, m, p, "overflight", false);
     if (!ov)
         return;
-    dd_overflight *v = alloc_n(L, ov->n, sizeof *v);
+    dd_overflight *v = dd__alloc_n(L, ov->n, sizeof *v);
     if (!v)
         return;
     for (size_t i = 0; i < ov->n; i++) {
@@ -448,7 +235,7 @@ static void load_overflight(dd_loader *L, dd_ynode *m, dd_clearance_terms *c)
         x->loc = (dd_loc){L->file, e->line, e->col};
         if (!dd__yexpect(L, e, DD_Y_MAP, ep))
             continue;
-        if (get_str(L, e, ep, "country", true, &x->country))
+        if (dd__get_str(L, e, ep, "country", true, &x->country))
             for (size_t k = 0; k < i; k++)
                 if (!strcmp(v[k].country, x->country)) {
                     char fp[128];
@@ -457,11 +244,11 @@ static void load_overflight(dd_loader *L, dd_ynode *m, dd_clearance_terms *c)
                              x->country);
                     break;
                 }
-        get_str(L, e, ep, "name", false, &x->name);
+        dd__get_str(L, e, ep, "name", false, &x->name);
         double t;
-        if (get_qty(L, e, ep, "lead_time", DD_Q_DURATION, false, false, &t))
+        if (dd__get_qty(L, e, ep, "lead_time", DD_Q_DURATION, false, false, &t))
             x->lead_time = (dd_time)llround(t);
-        get_int(L, e, ep, "daily_cap", 0, 100000, false, &x->daily_cap);
+        dd__get_int(L, e, ep, "daily_cap", 0, 100000, false, &x->daily_cap);
         static const char *const known[] = {"country", "name", "lead_time", "daily_cap", NULL};
         dd__yunknown(L, e, ep, known);
     }
@@ -476,20 +263,20 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
     c->decision_time = 0;
     c->daily_cap = -1;
     c->hours = (dd_hours){0, 1440};
-    dd_ynode *m = get_map(L, ag, "agreement", "clearance", false);
+    dd_ynode *m = dd__get_map(L, ag, "agreement", "clearance", false);
     if (!m)
         return;
     const char *p = "agreement.clearance";
     double v;
-    if (get_qty(L, m, p, "lead_time", DD_Q_DURATION, false, false, &v))
+    if (dd__get_qty(L, m, p, "lead_time", DD_Q_DURATION, false, false, &v))
         c->lead_time = (dd_time)llround(v);
-    if (get_qty(L, m, p, "validity", DD_Q_DURATION, true, false, &v))
+    if (dd__get_qty(L, m, p, "validity", DD_Q_DURATION, true, false, &v))
         c->validity = (dd_time)llround(v);
-    if (get_qty(L, m, p, "decision_time", DD_Q_DURATION, false, false, &v))
+    if (dd__get_qty(L, m, p, "decision_time", DD_Q_DURATION, false, false, &v))
         c->decision_time = (dd_time)llround(v);
     load_caps(L, m, p, &c->daily_cap, &c->n_caps, &c->caps, &c->caps_base);
     const char *week = NULL;
-    if (get_str(L, m, p, "week", false, &week)) {
+    if (dd__get_str(L, m, p, "week", false, &week)) {
         if (!strcmp(week, "calendar"))
             c->calendar_week = true;
         else if (strcmp(week, "rolling") != 0)
@@ -498,13 +285,13 @@ static void load_clearance(dd_loader *L, dd_ynode *ag, dd_clearance_terms *c)
                      "got '%s'",
                      week);
     }
-    get_hours(L, m, p, "hours", &c->hours);
-    if (get_time(L, m, p, "opens", false, false, &c->opens) && c->opens < 0)
+    dd__get_hours(L, m, p, "hours", &c->hours);
+    if (dd__get_time(L, m, p, "opens", false, false, &c->opens) && c->opens < 0)
         dd__lerr(L, dd__yget(m, "opens"), "agreement.clearance.opens",
                  "clearances open before the epoch");
-    dd_ynode *bl = get_list(L, m, p, "blackout", false);
+    dd_ynode *bl = dd__get_list(L, m, p, "blackout", false);
     if (bl) {
-        int32_t *days = alloc_n(L, bl->n, sizeof *days);
+        int32_t *days = dd__alloc_n(L, bl->n, sizeof *days);
         if (!days)
             return;
         size_t n = 0;
@@ -536,12 +323,12 @@ static void load_agreement(dd_loader *L, dd_ynode *root)
     a->personnel.exit_per_day = -1;
     a->personnel.exit_per_hour = -1;
     a->personnel.ceiling = -1;
-    dd_ynode *ag = get_map(L, root, "", "agreement", true);
+    dd_ynode *ag = dd__get_map(L, root, "", "agreement", true);
     if (!ag)
         return;
-    get_str(L, ag, "agreement", "name", false, &a->name);
+    dd__get_str(L, ag, "agreement", "name", false, &a->name);
     L->tz = 0;
-    get_tz(L, ag, "agreement", &L->tz);
+    dd__get_tz(L, ag, "agreement", &L->tz);
     a->tz_offset = L->tz;
     dd_ynode *ep = dd__yreq(L, ag, "agreement", "epoch");
     if (ep && dd__yexpect(L, ep, DD_Y_SCALAR, "agreement.epoch")) {
@@ -561,27 +348,27 @@ static void load_agreement(dd_loader *L, dd_ynode *root)
             L->deadline_ok = true;
     }
     load_clearance(L, ag, &a->clearance);
-    dd_ynode *sec = get_map(L, ag, "agreement", "security", false);
+    dd_ynode *sec = dd__get_map(L, ag, "agreement", "security", false);
     if (sec) {
-        get_int(L, sec, "agreement.security", "floor", 0, 1000000, false, &a->security.floor);
-        get_num(L, sec, "agreement.security", "ratio", 0, 100, false, &a->security.ratio);
-        dd_ynode *com = opt(sec, "commercial");
+        dd__get_int(L, sec, "agreement.security", "floor", 0, 1000000, false, &a->security.floor);
+        dd__get_num(L, sec, "agreement.security", "ratio", 0, 100, false, &a->security.ratio);
+        dd_ynode *com = dd__yget(sec, "commercial");
         if (com)
             dd__ybool(L, com, "agreement.security.commercial", &a->security.commercial);
         static const char *const known[] = {"floor", "ratio", "commercial", NULL};
         dd__yunknown(L, sec, "agreement.security", known);
     }
-    dd_ynode *per = get_map(L, ag, "agreement", "personnel", false);
+    dd_ynode *per = dd__get_map(L, ag, "agreement", "personnel", false);
     if (per) {
         const char *p = "agreement.personnel";
         double v;
-        get_int(L, per, p, "exit_per_day", 0, 10000000, false, &a->personnel.exit_per_day);
-        get_int(L, per, p, "exit_per_hour", 0, 10000000, false, &a->personnel.exit_per_hour);
-        if (get_qty(L, per, p, "manifest_lead_time", DD_Q_DURATION, false, false, &v))
+        dd__get_int(L, per, p, "exit_per_day", 0, 10000000, false, &a->personnel.exit_per_day);
+        dd__get_int(L, per, p, "exit_per_hour", 0, 10000000, false, &a->personnel.exit_per_hour);
+        if (dd__get_qty(L, per, p, "manifest_lead_time", DD_Q_DURATION, false, false, &v))
             a->personnel.manifest_lead = (dd_time)llround(v);
-        if (get_qty(L, per, p, "entry_lead_time", DD_Q_DURATION, false, false, &v))
+        if (dd__get_qty(L, per, p, "entry_lead_time", DD_Q_DURATION, false, false, &v))
             a->personnel.entry_lead = (dd_time)llround(v);
-        get_int(L, per, p, "ceiling", 0, 100000000, false, &a->personnel.ceiling);
+        dd__get_int(L, per, p, "ceiling", 0, 100000000, false, &a->personnel.ceiling);
         static const char *const known[] = {"exit_per_day", "exit_per_hour",
                                             "manifest_lead_time", "entry_lead_time", "ceiling",
                                             NULL};
@@ -603,10 +390,10 @@ static void load_agreement_tail(dd_loader *L, dd_ynode *root)
 
 static void load_hazards(dd_loader *L, dd_ynode *root)
 {
-    dd_ynode *h = get_map(L, root, "", "hazards", false);
+    dd_ynode *h = dd__get_map(L, root, "", "hazards", false);
     if (!h)
         return;
-    dd_ynode *np = get_list(L, h, "hazards", "no_passengers", false);
+    dd_ynode *np = dd__get_list(L, h, "hazards", "no_passengers", false);
     for (size_t i = 0; np && i < np->n; i++) {
         char fp[128];
         PATH(fp, "hazards.no_passengers[%zu]", i);
@@ -619,7 +406,7 @@ static void load_hazards(dd_loader *L, dd_ynode *root)
         else if (k >= 0)
             L->hazard_no_pax |= 1u << k;
     }
-    dd_ynode *ap = get_list(L, h, "hazards", "apart", false);
+    dd_ynode *ap = dd__get_list(L, h, "hazards", "apart", false);
     for (size_t i = 0; ap && i < ap->n; i++) {
         char fp[128];
         PATH(fp, "hazards.apart[%zu]", i);
@@ -668,17 +455,17 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
     x->loc = (dd_loc){L->file, m->line, m->col};
     if (!dd__yexpect(L, m, DD_Y_MAP, p))
         return;
-    get_id(L, m, p, &L->sites, (int32_t)i, "site", &x->id);
-    get_name_icao(L, m, p, &x->name, &x->icao);
-    get_position(L, m, p, &x->lat, &x->lon);
-    get_tz(L, m, p, &x->tz_offset);
+    dd__get_id(L, m, p, &L->sites, (int32_t)i, "site", &x->id);
+    dd__get_name_icao(L, m, p, &x->name, &x->icao);
+    dd__get_position(L, m, p, &x->lat, &x->lon);
+    dd__get_tz(L, m, p, &x->tz_offset);
     /* the site's own dates (reservations, close_by) are in its time zone */
     L->tz = x->tz_offset;
-    dd_ynode *mog = get_map(L, m, p, "mog", true);
+    dd_ynode *mog = dd__get_map(L, m, p, "mog", true);
     if (mog) {
         char mp[96];
         PATH(mp, "%s.mog", p);
-        dd_mog *v = alloc_n(L, mog->n, sizeof *v);
+        dd_mog *v = dd__alloc_n(L, mog->n, sizeof *v);
         if (!v)
             return;
         size_t n = 0;
@@ -703,10 +490,10 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
         x->mog = v;
         x->n_mog = n;
     }
-    get_hours(L, m, p, "hours", &x->hours);
-    dd_ynode *res = get_list(L, m, p, "reservations", false);
+    dd__get_hours(L, m, p, "hours", &x->hours);
+    dd_ynode *res = dd__get_list(L, m, p, "reservations", false);
     if (res) {
-        dd_reservation *v = alloc_n(L, res->n, sizeof *v);
+        dd_reservation *v = dd__alloc_n(L, res->n, sizeof *v);
         if (!v)
             return;
         for (size_t k = 0; k < res->n; k++) {
@@ -717,10 +504,10 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
             v[k].slots = 1;
             if (!dd__yexpect(L, r, DD_Y_MAP, rp))
                 continue;
-            bool ok = get_time(L, r, rp, "from", false, true, &v[k].from);
-            ok = get_time(L, r, rp, "to", true, true, &v[k].to) && ok;
-            get_int(L, r, rp, "slots", 1, 1000, false, &v[k].slots);
-            get_str(L, r, rp, "note", false, &v[k].note);
+            bool ok = dd__get_time(L, r, rp, "from", false, true, &v[k].from);
+            ok = dd__get_time(L, r, rp, "to", true, true, &v[k].to) && ok;
+            dd__get_int(L, r, rp, "slots", 1, 1000, false, &v[k].slots);
+            dd__get_str(L, r, rp, "note", false, &v[k].note);
             if (ok && v[k].to <= v[k].from) {
                 char fp[160];
                 PATH(fp, "%s.to", rp);
@@ -732,9 +519,9 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
         x->reservations = v;
         x->n_reservations = res->n;
     }
-    dd_ynode *rs = get_map(L, m, p, "resources", false);
+    dd_ynode *rs = dd__get_map(L, m, p, "resources", false);
     if (rs) {
-        dd_resource *v = alloc_n(L, rs->n, sizeof *v);
+        dd_resource *v = dd__alloc_n(L, rs->n, sizeof *v);
         if (!v)
             return;
         for (size_t k = 0; k < rs->n; k++) {
@@ -748,23 +535,23 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
         x->resources = v;
         x->n_resources = rs->n;
     }
-    get_time(L, m, p, "close_by", true, false, &x->close_by);
+    dd__get_time(L, m, p, "close_by", true, false, &x->close_by);
     load_caps(L, m, p, &x->daily_cap, &x->n_caps, &x->caps, &x->caps_base);
-    get_int(L, m, p, "exit_per_day", 0, 10000000, false, &x->exit_per_day);
-    get_int(L, m, p, "exit_per_hour", 0, 10000000, false, &x->exit_per_hour);
-    dd_ynode *sec = get_map(L, m, p, "security", false);
+    dd__get_int(L, m, p, "exit_per_day", 0, 10000000, false, &x->exit_per_day);
+    dd__get_int(L, m, p, "exit_per_hour", 0, 10000000, false, &x->exit_per_hour);
+    dd_ynode *sec = dd__get_map(L, m, p, "security", false);
     if (sec) {
         char sp[96];
         PATH(sp, "%s.security", p);
-        get_int(L, sec, sp, "floor", 0, 1000000, false, &x->security_floor);
-        get_num(L, sec, sp, "ratio", 0, 100, false, &x->security_ratio);
+        dd__get_int(L, sec, sp, "floor", 0, 1000000, false, &x->security_floor);
+        dd__get_num(L, sec, sp, "ratio", 0, 100, false, &x->security_ratio);
         static const char *const known[] = {"floor", "ratio", NULL};
         dd__yunknown(L, sec, sp, known);
     }
-    (void)opt(m, "after"); /* read once every site is known (load_site_order) */
-    (void)opt(m, "via"); /* likewise (load_vias) */
+    (void)dd__yget(m, "after"); /* read once every site is known (load_site_order) */
+    (void)dd__yget(m, "via"); /* likewise (load_vias) */
     double vt;
-    if (get_qty(L, m, p, "via_transfer", DD_Q_DURATION, false, false, &vt)) {
+    if (dd__get_qty(L, m, p, "via_transfer", DD_Q_DURATION, false, false, &vt)) {
         x->via_transfer = (dd_time)vt;
         if (!dd__yget(m, "via")) {
             char fp[128];
@@ -783,13 +570,13 @@ static void load_site(dd_loader *L, dd_ynode *m, size_t i, dd_site *x)
 
 static void load_sites(dd_loader *L, dd_ynode *root)
 {
-    dd_ynode *list = get_list(L, root, "", "sites", true);
+    dd_ynode *list = dd__get_list(L, root, "", "sites", true);
     size_t n = list ? list->n : 0;
     if (dd__idmap_init(&L->sites, L->arena, n) != DD_OK) {
         L->oom = true;
         return;
     }
-    L->sites_v = alloc_n(L, n, sizeof *L->sites_v);
+    L->sites_v = dd__alloc_n(L, n, sizeof *L->sites_v);
     if (!L->sites_v)
         return;
     if (list && n == 0)
@@ -804,477 +591,6 @@ static void load_sites(dd_loader *L, dd_ynode *root)
     L->s->n_sites = n;
 }
 
-/* One site id of an order (`after`, `phases[].sites`), resolved; -1 with
- * a located error when unknown. */
-static int32_t order_site(dd_loader *L, dd_ynode *n, const char *path)
-{
-    const char *id;
-    if (!dd__ystr(L, n, path, &id))
-        return -1;
-    int32_t si = dd__idmap_get(&L->sites, id);
-    if (si < 0)
-        dd__lerr(L, n, path, "unknown site '%s'", id);
-    return si;
-}
-
-/* A list of site ids (or one id). NULL when absent or on error. */
-static dd_ynode *order_list(dd_loader *L, dd_ynode *n, const char *path)
-{
-    if (!n)
-        return NULL;
-    if (n->kind == DD_Y_SCALAR)
-        return n;
-    if (!dd__yexpect(L, n, DD_Y_SEQ, path))
-        return NULL;
-    return n;
-}
-
-typedef struct order_edge {
-    int32_t site, before; /* site closes after `before` */
-} order_edge;
-
-/* A cycle in the order: depth-first search from each site; a site on the
- * current path met again closes the cycle. Reported once, at the `after`
- * (or phase) that starts it. */
-static bool order_cycle(const int32_t *off, const int32_t *to, size_t n, int32_t at,
-                        int8_t *mark, int32_t *path, size_t depth, size_t *len)
-{
-    mark[at] = 1;
-    path[depth] = at;
-    for (int32_t k = off[at]; k < off[at + 1]; k++) {
-        int32_t b = to[k];
-        if (mark[b] == 1) {
-            /* the cycle runs from b's place in the path to here */
-            size_t from = 0;
-            while (path[from] != b)
-                from++;
-            memmove(path, path + from, (depth - from + 1) * sizeof *path);
-            *len = depth - from + 1;
-            return true;
-        }
-        if (mark[b] == 0 && order_cycle(off, to, n, b, mark, path, depth + 1, len))
-            return true;
-    }
-    mark[at] = 2;
-    return false;
-}
-
-typedef struct order_edges {
-    order_edge *v;
-    size_t n, cap;
-    bool oom;
-} order_edges;
-
-static void add_edge(order_edges *e, int32_t site, int32_t before)
-{
-    if (e->oom)
-        return;
-    if (e->n == e->cap) {
-        size_t c = e->cap ? 2 * e->cap : 16;
-        order_edge *v = realloc(e->v, c * sizeof *v);
-        if (!v) {
-            e->oom = true;
-            return;
-        }
-        e->v = v;
-        e->cap = c;
-    }
-    e->v[e->n++] = (order_edge){site, before};
-}
-
-/* Each site's `after`: an edge (site, before) per site it follows. */
-static void read_after(dd_loader *L, dd_ynode *slist, dd_site *sites, size_t ns,
-                       order_edges *e)
-{
-    for (size_t i = 0; slist && i < ns && i < slist->n; i++) {
-        dd_ynode *m = slist->items[i];
-        if (m->kind != DD_Y_MAP)
-            continue;
-        char p[96];
-        PATH(p, "sites[%zu].after", i);
-        dd_ynode *l = order_list(L, opt(m, "after"), p);
-        size_t k_n = l ? (l->kind == DD_Y_SCALAR ? 1 : l->n) : 0;
-        for (size_t k = 0; k < k_n; k++) {
-            dd_ynode *it = l->kind == DD_Y_SCALAR ? l : l->items[k];
-            char fp[128];
-            PATH(fp, "%s[%zu]", p, k);
-            const char *at = l->kind == DD_Y_SCALAR ? p : fp;
-            int32_t b = order_site(L, it, at);
-            if (b < 0)
-                continue;
-            if (b == (int32_t)i)
-                dd__lerr(L, it, at, "site %s cannot close after itself", sites[i].id);
-            else
-                add_edge(e, (int32_t)i, b);
-        }
-    }
-}
-
-/* `phases`: each site of a phase closes after every site of the one
- * before. Sets sites[].phase and the scenario's phases. */
-static void read_phases(dd_loader *L, dd_ynode *root, dd_site *sites, order_edges *e)
-{
-    dd_ynode *ph = get_list(L, root, "", "phases", false);
-    size_t np = ph ? ph->n : 0;
-    dd_phase *phases = alloc_n(L, np, sizeof *phases);
-    if (!phases)
-        return;
-    for (size_t k = 0; k < np; k++) {
-        dd_ynode *m = ph->items[k];
-        char p[64];
-        PATH(p, "phases[%zu]", k);
-        phases[k].id = "";
-        if (!dd__yexpect(L, m, DD_Y_MAP, p))
-            continue;
-        get_str(L, m, p, "id", true, &phases[k].id);
-        for (size_t q = 0; q < k; q++)
-            if (*phases[k].id && !strcmp(phases[q].id, phases[k].id)) {
-                char fp[96];
-                PATH(fp, "%s.id", p);
-                dd__lerr(L, dd__yget(m, "id"), fp, "duplicate phase id '%s'", phases[k].id);
-            }
-        char sp[96];
-        PATH(sp, "%s.sites", p);
-        dd_ynode *l = order_list(L, dd__yreq(L, m, p, "sites"), sp);
-        size_t k_n = l ? (l->kind == DD_Y_SCALAR ? 1 : l->n) : 0;
-        int32_t *v = alloc_n(L, k_n, sizeof *v);
-        if (!v)
-            return;
-        size_t got = 0;
-        for (size_t q = 0; q < k_n; q++) {
-            dd_ynode *it = l->kind == DD_Y_SCALAR ? l : l->items[q];
-            char fp[128];
-            PATH(fp, "%s[%zu]", sp, q);
-            int32_t si = order_site(L, it, fp);
-            if (si < 0)
-                continue;
-            if (sites[si].phase >= 0) {
-                dd__lerr(L, it, fp, "site %s is already in phase '%s'", sites[si].id,
-                         phases[sites[si].phase].id);
-                continue;
-            }
-            sites[si].phase = (int32_t)k;
-            v[got++] = si;
-        }
-        if (l && k_n == 0)
-            dd__lerr(L, l, sp, "a phase needs at least one site");
-        phases[k].sites = v;
-        phases[k].n_sites = got;
-        const char *desc;
-        get_str(L, m, p, "description", false, &desc);
-        static const char *const known[] = {"id", "sites", "description", NULL};
-        dd__yunknown(L, m, p, known);
-        if (k > 0)
-            for (size_t q = 0; q < got; q++)
-                for (size_t r = 0; r < phases[k - 1].n_sites; r++)
-                    add_edge(e, v[q], phases[k - 1].sites[r]);
-    }
-    L->s->phases = phases;
-    L->s->n_phases = np;
-}
-
-/* The edges as each site's `after` list (duplicates out), then a cycle,
- * if any, reported once at the `after` that starts it. */
-static void order_finish(dd_loader *L, dd_ynode *root, dd_ynode *slist, dd_site *sites,
-                         size_t ns, const order_edges *e)
-{
-    int32_t *off = calloc(ns + 1, sizeof *off);
-    int32_t *fill = calloc(ns + 1, sizeof *fill);
-    int32_t *to = malloc((e->n ? e->n : 1) * sizeof *to);
-    int8_t *mark = calloc(ns ? ns : 1, 1);
-    int32_t *path = malloc((ns ? ns : 1) * sizeof *path);
-    if (!off || !fill || !to || !mark || !path) {
-        L->oom = true;
-        goto done;
-    }
-    for (size_t k = 0; k < e->n; k++)
-        off[e->v[k].site + 1]++;
-    for (size_t i = 0; i < ns; i++)
-        off[i + 1] += off[i];
-    for (size_t k = 0; k < e->n; k++)
-        to[off[e->v[k].site] + fill[e->v[k].site]++] = e->v[k].before;
-    for (size_t i = 0; i < ns; i++) {
-        int32_t *v = dd__arena_array(L->arena, (size_t)(off[i + 1] - off[i]) + 1, sizeof *v);
-        if (!v) {
-            L->oom = true;
-            goto done;
-        }
-        size_t m = 0;
-        for (int32_t k = off[i]; k < off[i + 1]; k++) {
-            bool dup = false;
-            for (size_t q = 0; q < m; q++)
-                dup |= v[q] == to[k];
-            if (!dup)
-                v[m++] = to[k];
-        }
-        sites[i].after = v;
-        sites[i].n_after = m;
-    }
-    size_t len = 0;
-    for (size_t i = 0; i < ns; i++) {
-        if (mark[i] || !order_cycle(off, to, ns, (int32_t)i, mark, path, 0, &len))
-            continue;
-        char msg[512];
-        size_t w = 0;
-        for (size_t k = 0; k <= len && w + 2 < sizeof msg; k++)
-            w += (size_t)snprintf(msg + w, sizeof msg - w, "%s%s", k ? " -> " : "",
-                                  sites[path[k % len]].id);
-        char p[64];
-        PATH(p, "sites[%d].after", path[0]);
-        dd_ynode *at = slist && (size_t)path[0] < slist->n ? opt(slist->items[path[0]], "after")
-                                                            : NULL;
-        dd__lerr(L, at ? at : root, at ? p : "phases",
-                 "closing order cycle: %s (each site closes after the next)", msg);
-        break;
-    }
-done:
-    free(off);
-    free(fill);
-    free(to);
-    free(mark);
-    free(path);
-}
-
-/* Sites' `after` and the top-level `phases`: the order in which sites
- * close (docs/format.md 4.5). Read once every site id is known. */
-static void load_site_order(dd_loader *L, dd_ynode *root)
-{
-    size_t ns = L->s->n_sites;
-    dd_site *sites = L->sites_v;
-    if (!sites)
-        return;
-    for (size_t i = 0; i < ns; i++)
-        sites[i].phase = -1;
-    dd_ynode *slist = opt(root, "sites"); /* load_sites reported its shape */
-    if (slist && slist->kind != DD_Y_SEQ)
-        slist = NULL;
-    order_edges e = {NULL, 0, 0, false};
-    read_after(L, slist, sites, ns, &e);
-    read_phases(L, root, sites, &e);
-    if (e.oom)
-        L->oom = true;
-    else if (!L->oom)
-        order_finish(L, root, slist, sites, ns, &e);
-    free(e.v);
-}
-
-/* Sites' `via` (docs/format.md 4.5): the site through which each one's
- * cargo and people leave the country, resolved once every site id is
- * known. A cycle is reported once, at the `via` that starts it; a via
- * site that itself leaves through another is a chain, refused. */
-/* Does site i close after site v, through the order of closure (its
- * `after` and the phases, followed transitively)? */
-static bool closes_after(dd_loader *L, const dd_site *sites, size_t ns, int32_t i, int32_t v)
-{
-    bool *seen = alloc_n(L, ns, sizeof *seen);
-    int32_t *stack = alloc_n(L, ns, sizeof *stack);
-    if (!seen || !stack)
-        return false;
-    size_t n = 0;
-    stack[n++] = i;
-    seen[i] = true;
-    while (n > 0) {
-        const dd_site *x = &sites[stack[--n]];
-        for (size_t k = 0; k < x->n_after; k++) {
-            int32_t a = x->after[k];
-            if (a == v)
-                return true;
-            if (a >= 0 && (size_t)a < ns && !seen[a]) {
-                seen[a] = true;
-                stack[n++] = a;
-            }
-        }
-    }
-    return false;
-}
-
-static void load_vias(dd_loader *L, dd_ynode *root)
-{
-    size_t ns = L->s->n_sites;
-    dd_site *sites = L->sites_v;
-    dd_ynode *slist = opt(root, "sites");
-    if (!sites || !slist || slist->kind != DD_Y_SEQ)
-        return;
-    for (size_t i = 0; i < ns && i < slist->n; i++) {
-        dd_ynode *m = slist->items[i];
-        dd_ynode *n = m->kind == DD_Y_MAP ? opt(m, "via") : NULL;
-        if (!n)
-            continue;
-        char p[96];
-        PATH(p, "sites[%zu].via", i);
-        int32_t v = order_site(L, n, p);
-        if (v == (int32_t)i)
-            dd__lerr(L, n, p, "site %s cannot leave through itself", sites[i].id);
-        else if (v >= 0)
-            sites[i].via = v;
-    }
-    for (size_t i = 0; i < ns && i < slist->n; i++) {
-        if (sites[i].via < 0)
-            continue;
-        char p[96];
-        PATH(p, "sites[%zu].via", i);
-        dd_ynode *n = opt(slist->items[i], "via");
-        /* follow the vias from i: back at i is a cycle, reported at its
-         * first site in file order */
-        size_t len = 1;
-        int32_t at = sites[i].via;
-        int32_t first = (int32_t)i;
-        while (at >= 0 && at != (int32_t)i && len <= ns) {
-            first = at < first ? at : first;
-            at = sites[at].via;
-            len++;
-        }
-        if (at == (int32_t)i) {
-            if (first != (int32_t)i)
-                continue;
-            char msg[512];
-            size_t w = 0;
-            int32_t k = (int32_t)i;
-            for (size_t q = 0; q <= len && w + 2 < sizeof msg; q++, k = sites[k].via)
-                w += (size_t)snprintf(msg + w, sizeof msg - w, "%s%s", q ? " -> " : "",
-                                      sites[k].id);
-            dd__lerr(L, n, p, "via cycle: %s (each site leaves through the next)", msg);
-        } else if (sites[sites[i].via].via >= 0) {
-            const dd_site *v = &sites[sites[i].via];
-            dd__lerr(L, n, p, "site %s leaves through %s itself; name %s (vias do not chain)",
-                     v->id, sites[v->via].id, sites[v->via].id);
-        } else if (closes_after(L, sites, ns, (int32_t)i, sites[i].via)) {
-            dd__lerr(L, n, p,
-                     "site %s leaves through %s but closes after it (after, phases): its last "
-                     "leg lands at %s, which is still open then",
-                     sites[i].id, sites[sites[i].via].id, sites[sites[i].via].id);
-        }
-    }
-}
-
-/* The overflight country named by the text at node e, or -1 after a
- * located error. */
-static int32_t country_of(dd_loader *L, dd_ynode *e, const char *ep, const char *id)
-{
-    const dd_clearance_terms *c = &L->s->agreement.clearance;
-    for (size_t j = 0; j < c->n_overflight; j++)
-        if (!strcmp(c->overflight[j].country, id))
-            return (int32_t)j;
-    dd__lerr(L, e, ep, "unknown country '%s' (list it in agreement.clearance.overflight)", id);
-    return -1;
-}
-
-/* destinations[].overflies: ids of agreement.clearance.overflight (one
- * id, or a list). */
-static void load_overflies(dd_loader *L, dd_ynode *m, const char *p, dd_hub *x)
-{
-    dd_ynode *n = dd__yget(m, "overflies");
-    if (!n)
-        return;
-    char fp[96];
-    PATH(fp, "%s.overflies", p);
-    size_t cnt = n->kind == DD_Y_SEQ ? n->n : 1;
-    int32_t *v = alloc_n(L, cnt, sizeof *v);
-    if (!v)
-        return;
-    size_t k = 0;
-    for (size_t i = 0; i < cnt; i++) {
-        dd_ynode *e = n->kind == DD_Y_SEQ ? n->items[i] : n;
-        char ep[128];
-        if (n->kind == DD_Y_SEQ)
-            PATH(ep, "%s[%zu]", fp, i);
-        else
-            PATH(ep, "%s", fp);
-        const char *id;
-        if (!dd__ystr(L, e, ep, &id))
-            continue;
-        int32_t found = country_of(L, e, ep, id);
-        if (found >= 0)
-            v[k++] = found;
-    }
-    x->overflies = v;
-    x->n_overflies = k;
-}
-
-static void load_hubs(dd_loader *L, dd_ynode *root)
-{
-    dd_ynode *list = get_list(L, root, "", "destinations", true);
-    size_t n = list ? list->n : 0;
-    if (dd__idmap_init(&L->hubs, L->arena, n) != DD_OK ||
-        !(L->hubs_v = dd__arena_array(L->arena, n ? n : 1, sizeof *L->hubs_v))) {
-        L->oom = true;
-        return;
-    }
-    if (list && n == 0)
-        dd__lerr(L, list, "destinations", "a scenario needs at least one destination");
-    for (size_t i = 0; i < n; i++) {
-        dd_ynode *m = list->items[i];
-        dd_hub *x = &L->hubs_v[i];
-        char p[64];
-        PATH(p, "destinations[%zu]", i);
-        x->id = x->name = x->icao = "";
-        x->loc = (dd_loc){L->file, m->line, m->col};
-        if (!dd__yexpect(L, m, DD_Y_MAP, p))
-            continue;
-        get_id(L, m, p, &L->hubs, (int32_t)i, "destination", &x->id);
-        get_name_icao(L, m, p, &x->name, &x->icao);
-        get_position(L, m, p, &x->lat, &x->lon);
-        x->mog = -1;
-        get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
-        x->people_per_day = -1;
-        get_int(L, m, p, "people_per_day", 0, 10000000, false, &x->people_per_day);
-        load_overflies(L, m, p, x);
-        static const char *const known[] = {"id",  "name",      "icao",           "position",
-                                            "mog", "overflies", "people_per_day", NULL};
-        dd__yunknown(L, m, p, known);
-    }
-    L->s->hubs = L->hubs_v;
-    L->s->n_hubs = n;
-}
-
-/* stops[]: en-route fuel stops (issue 18), airfields as destinations are,
- * with their ramp, ground time and the country that clears a landing. */
-static void load_stops(dd_loader *L, dd_ynode *root)
-{
-    dd_ynode *list = get_list(L, root, "", "stops", false);
-    size_t n = list ? list->n : 0;
-    dd_stop *v = alloc_n(L, n ? n : 1, sizeof *v);
-    if (!v || dd__idmap_init(&L->stops, L->arena, n) != DD_OK) {
-        L->oom = true;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        dd_ynode *m = list->items[i];
-        dd_stop *x = &v[i];
-        char p[64];
-        PATH(p, "stops[%zu]", i);
-        x->id = x->name = x->icao = "";
-        x->mog = -1;
-        x->ground_time = -1;
-        x->country = -1;
-        x->tz_offset = L->tz;
-        x->hours = (dd_hours){0, 1440};
-        x->loc = (dd_loc){L->file, m->line, m->col};
-        if (!dd__yexpect(L, m, DD_Y_MAP, p))
-            continue;
-        get_id(L, m, p, &L->stops, (int32_t)i, "stop", &x->id);
-        get_tz(L, m, p, &x->tz_offset);
-        get_hours(L, m, p, "hours", &x->hours);
-        get_name_icao(L, m, p, &x->name, &x->icao);
-        get_position(L, m, p, &x->lat, &x->lon);
-        get_int(L, m, p, "mog", 0, 1000, false, &x->mog);
-        double t;
-        if (get_qty(L, m, p, "ground_time", DD_Q_DURATION, false, false, &t))
-            x->ground_time = (dd_time)llround(t);
-        const char *c;
-        if (get_str(L, m, p, "country", false, &c)) {
-            char fp[96];
-            PATH(fp, "%s.country", p);
-            x->country = country_of(L, dd__yget(m, "country"), fp, c);
-        }
-        static const char *const known[] = {"id",      "name",     "icao",  "position",
-                                            "mog",     "ground_time", "country", "timezone",
-                                            "hours",   NULL};
-        dd__yunknown(L, m, p, known);
-    }
-    L->s->stops = v;
-    L->s->n_stops = n;
-}
 
 static int cmp_payload(const void *a, const void *b)
 {
@@ -1287,7 +603,7 @@ static bool get_minutes(dd_loader *L, dd_ynode *map, const char *path, const cha
                         bool positive, bool required, dd_time *out)
 {
     double v;
-    if (!get_qty(L, map, path, key, DD_Q_DURATION, positive, required, &v))
+    if (!dd__get_qty(L, map, path, key, DD_Q_DURATION, positive, required, &v))
         return false;
     *out = (dd_time)llround(v);
     return true;
@@ -1318,12 +634,12 @@ static void load_crews(dd_loader *L, dd_ynode *m, const char *p, dd_aircraft *x)
         else
             x->utilisation_days = (int32_t)(w / DD_MINUTES_PER_DAY);
     }
-    dd_ynode *cr = get_map(L, m, p, "crews", false);
+    dd_ynode *cr = dd__get_map(L, m, p, "crews", false);
     if (!cr)
         return;
     PATH(fp, "%s.crews", p);
     int32_t n = -1;
-    get_int(L, cr, fp, "count", 0, 100000, true, &n);
+    dd__get_int(L, cr, fp, "count", 0, 100000, true, &n);
     get_minutes(L, cr, fp, "duty", true, true, &x->crew_duty);
     get_minutes(L, cr, fp, "rest", false, true, &x->crew_rest);
     if (get_minutes(L, cr, fp, "augmented_duty", true, false, &x->crew_duty_augmented) &&
@@ -1343,12 +659,12 @@ static void load_crews(dd_loader *L, dd_ynode *m, const char *p, dd_aircraft *x)
  * (optional; outputs then name a tail by its registration). */
 static void load_tail_numbers(dd_loader *L, dd_ynode *m, const char *p, dd_aircraft *x)
 {
-    dd_ynode *list = get_list(L, m, p, "tail_numbers", false);
+    dd_ynode *list = dd__get_list(L, m, p, "tail_numbers", false);
     if (!list)
         return;
     char tp[96];
     PATH(tp, "%s.tail_numbers", p);
-    const char **v = alloc_n(L, list->n, sizeof *v);
+    const char **v = dd__alloc_n(L, list->n, sizeof *v);
     if (!v)
         return;
     for (size_t k = 0; k < list->n; k++) {
@@ -1383,15 +699,15 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
     x->loc = (dd_loc){L->file, m->line, m->col};
     if (!dd__yexpect(L, m, DD_Y_MAP, p))
         return;
-    get_id(L, m, p, &L->aircraft, (int32_t)i, "aircraft", &x->id);
-    get_str(L, m, p, "name", false, &x->name);
+    dd__get_id(L, m, p, &L->aircraft, (int32_t)i, "aircraft", &x->id);
+    dd__get_str(L, m, p, "name", false, &x->name);
     const char *klass;
-    if (get_str(L, m, p, "class", true, &klass))
+    if (dd__get_str(L, m, p, "class", true, &klass))
         x->klass = dd__class_index(L, klass);
-    get_qty(L, m, p, "acl", DD_Q_WEIGHT, true, true, &x->acl_kg);
-    dd_ynode *rp = get_list(L, m, p, "range_payload", false);
+    dd__get_qty(L, m, p, "acl", DD_Q_WEIGHT, true, true, &x->acl_kg);
+    dd_ynode *rp = dd__get_list(L, m, p, "range_payload", false);
     if (rp) {
-        dd_payload_point *v = alloc_n(L, rp->n, sizeof *v);
+        dd_payload_point *v = dd__alloc_n(L, rp->n, sizeof *v);
         if (!v)
             return;
         for (size_t k = 0; k < rp->n; k++) {
@@ -1400,8 +716,8 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
             dd_ynode *pt = rp->items[k];
             if (!dd__yexpect(L, pt, DD_Y_MAP, ep))
                 continue;
-            get_qty(L, pt, ep, "range", DD_Q_DISTANCE, true, true, &v[k].range_m);
-            get_qty(L, pt, ep, "payload", DD_Q_WEIGHT, false, true, &v[k].payload_kg);
+            dd__get_qty(L, pt, ep, "range", DD_Q_DISTANCE, true, true, &v[k].range_m);
+            dd__get_qty(L, pt, ep, "payload", DD_Q_WEIGHT, false, true, &v[k].payload_kg);
             static const char *const known[] = {"range", "payload", NULL};
             dd__yunknown(L, pt, ep, known);
         }
@@ -1409,31 +725,31 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
         x->range_payload = v;
         x->n_range_payload = rp->n;
     }
-    get_int(L, m, p, "pallet_positions", 0, 100, true, &x->pallet_positions);
-    get_int(L, m, p, "seats", 0, 2000, true, &x->seats);
-    get_num(L, m, p, "seats_per_pallet", 0, 1000, false, &x->seats_per_pallet);
-    dd_ynode *fl = get_map(L, m, p, "floor", true);
+    dd__get_int(L, m, p, "pallet_positions", 0, 100, true, &x->pallet_positions);
+    dd__get_int(L, m, p, "seats", 0, 2000, true, &x->seats);
+    dd__get_num(L, m, p, "seats_per_pallet", 0, 1000, false, &x->seats_per_pallet);
+    dd_ynode *fl = dd__get_map(L, m, p, "floor", true);
     if (fl) {
         char fp[96];
         PATH(fp, "%s.floor", p);
-        get_qty(L, fl, fp, "length", DD_Q_LENGTH, true, true, &x->floor_length_m);
-        get_qty(L, fl, fp, "width", DD_Q_LENGTH, true, true, &x->floor_width_m);
+        dd__get_qty(L, fl, fp, "length", DD_Q_LENGTH, true, true, &x->floor_length_m);
+        dd__get_qty(L, fl, fp, "width", DD_Q_LENGTH, true, true, &x->floor_width_m);
         static const char *const known[] = {"length", "width", NULL};
         dd__yunknown(L, fl, fp, known);
     }
-    dd_ynode *dr = get_map(L, m, p, "door", true);
+    dd_ynode *dr = dd__get_map(L, m, p, "door", true);
     if (dr) {
         char fp[96];
         PATH(fp, "%s.door", p);
-        get_qty(L, dr, fp, "width", DD_Q_LENGTH, true, true, &x->door_width_m);
-        get_qty(L, dr, fp, "height", DD_Q_LENGTH, true, true, &x->door_height_m);
+        dd__get_qty(L, dr, fp, "width", DD_Q_LENGTH, true, true, &x->door_width_m);
+        dd__get_qty(L, dr, fp, "height", DD_Q_LENGTH, true, true, &x->door_height_m);
         static const char *const known[] = {"width", "height", NULL};
         dd__yunknown(L, dr, fp, known);
     }
-    get_qty(L, m, p, "pallet_height", DD_Q_LENGTH, true, false, &x->pallet_height_m);
-    get_qty(L, m, p, "cruise", DD_Q_SPEED, true, true, &x->cruise_mps);
+    dd__get_qty(L, m, p, "pallet_height", DD_Q_LENGTH, true, false, &x->pallet_height_m);
+    dd__get_qty(L, m, p, "cruise", DD_Q_SPEED, true, true, &x->cruise_mps);
     double g;
-    if (get_qty(L, m, p, "ground_time", DD_Q_DURATION, false, true, &g))
+    if (dd__get_qty(L, m, p, "ground_time", DD_Q_DURATION, false, true, &g))
         x->ground_time = (dd_time)llround(g);
     dd_ynode *tails = dd__yreq(L, m, p, "tails");
     if (tails) {
@@ -1454,7 +770,7 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
             dd__lerr(L, tails, tp,
                      "expected a number of tails or a list of {from: DATE, count: N}");
         } else {
-            dd_tails_step *v = alloc_n(L, tails->n, sizeof *v);
+            dd_tails_step *v = dd__alloc_n(L, tails->n, sizeof *v);
             if (!v)
                 return;
             for (size_t k = 0; k < tails->n; k++) {
@@ -1463,8 +779,8 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
                 dd_ynode *st = tails->items[k];
                 if (!dd__yexpect(L, st, DD_Y_MAP, ep))
                     continue;
-                get_time(L, st, ep, "from", false, true, &v[k].from);
-                get_int(L, st, ep, "count", 0, 100000, true, &v[k].count);
+                dd__get_time(L, st, ep, "from", false, true, &v[k].from);
+                dd__get_int(L, st, ep, "count", 0, 100000, true, &v[k].count);
                 if (k > 0 && v[k].from <= v[k - 1].from)
                     dd__lerr(L, dd__yget(st, "from"), ep,
                              "tail steps must be in time order");
@@ -1476,7 +792,7 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
         }
     }
     const char *home;
-    if (get_str(L, m, p, "home", true, &home)) {
+    if (dd__get_str(L, m, p, "home", true, &home)) {
         x->home = dd__idmap_get(&L->hubs, home);
         if (x->home < 0) {
             char fp[96];
@@ -1484,10 +800,10 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
             dd__lerr(L, dd__yget(m, "home"), fp, "unknown destination '%s'", home);
         }
     }
-    get_num(L, m, p, "cost_per_hour", 0, 1e9, false, &x->cost_per_hour);
+    dd__get_num(L, m, p, "cost_per_hour", 0, 1e9, false, &x->cost_per_hour);
     load_crews(L, m, p, x);
     x->call_sign = x->id;
-    if (get_str(L, m, p, "call_sign", false, &x->call_sign)) {
+    if (dd__get_str(L, m, p, "call_sign", false, &x->call_sign)) {
         size_t n = strlen(x->call_sign), k = 0;
         while (k < n && ((x->call_sign[k] >= 'A' && x->call_sign[k] <= 'Z') ||
                          (x->call_sign[k] >= '0' && x->call_sign[k] <= '9')))
@@ -1511,7 +827,7 @@ static void load_one_aircraft(dd_loader *L, dd_ynode *m, size_t i, dd_aircraft *
 
 static void load_aircraft(dd_loader *L, dd_ynode *root)
 {
-    dd_ynode *list = get_list(L, root, "", "aircraft", false);
+    dd_ynode *list = dd__get_list(L, root, "", "aircraft", false);
     size_t n = list ? list->n : 0;
     if (dd__idmap_init(&L->aircraft, L->arena, n) != DD_OK ||
         !(L->aircraft_v = dd__arena_array(L->arena, n ? n : 1, sizeof *L->aircraft_v))) {
@@ -1526,10 +842,10 @@ static void load_aircraft(dd_loader *L, dd_ynode *root)
 
 static void load_commercial(dd_loader *L, dd_ynode *root)
 {
-    dd_ynode *list = get_list(L, root, "", "commercial", false);
+    dd_ynode *list = dd__get_list(L, root, "", "commercial", false);
     if (!list)
         return;
-    dd_commercial *v = alloc_n(L, list->n, sizeof *v);
+    dd_commercial *v = dd__alloc_n(L, list->n, sizeof *v);
     if (!v)
         return;
     for (size_t i = 0; i < list->n; i++) {
@@ -1543,7 +859,7 @@ static void load_commercial(dd_loader *L, dd_ynode *root)
         if (!dd__yexpect(L, m, DD_Y_MAP, p))
             continue;
         const char *site;
-        if (get_str(L, m, p, "site", true, &site)) {
+        if (dd__get_str(L, m, p, "site", true, &site)) {
             v[i].site = dd__idmap_get(&L->sites, site);
             if (v[i].site < 0) {
                 char fp[96];
@@ -1551,9 +867,9 @@ static void load_commercial(dd_loader *L, dd_ynode *root)
                 dd__lerr(L, dd__yget(m, "site"), fp, "unknown site '%s'", site);
             }
         }
-        get_int(L, m, p, "seats_per_day", 0, 1000000, true, &v[i].seats_per_day);
-        get_time(L, m, p, "from", false, false, &v[i].from);
-        get_time(L, m, p, "to", true, false, &v[i].to);
+        dd__get_int(L, m, p, "seats_per_day", 0, 1000000, true, &v[i].seats_per_day);
+        dd__get_time(L, m, p, "from", false, false, &v[i].from);
+        dd__get_time(L, m, p, "to", true, false, &v[i].to);
         if (v[i].to != DD_TIME_NONE && v[i].to <= v[i].from) {
             char fp[96];
             PATH(fp, "%s.to", p);
@@ -1573,14 +889,14 @@ static void load_briefing(dd_loader *L, dd_ynode *root)
     dd_scenario *s = L->s;
     s->marking = "";
     s->paper = DD_PAPER_DEFAULT;
-    dd_ynode *b = get_map(L, root, "", "briefing", false);
+    dd_ynode *b = dd__get_map(L, root, "", "briefing", false);
     if (!b)
         return;
-    if (get_str(L, b, "briefing", "marking", false, &s->marking) && strlen(s->marking) > 120)
+    if (dd__get_str(L, b, "briefing", "marking", false, &s->marking) && strlen(s->marking) > 120)
         dd__lerr(L, dd__yget(b, "marking"), "briefing.marking",
                  "a marking is at most 120 characters, got %zu", strlen(s->marking));
     const char *paper;
-    if (get_str(L, b, "briefing", "paper", false, &paper)) {
+    if (dd__get_str(L, b, "briefing", "paper", false, &paper)) {
         if (!strcmp(paper, "a4") || !strcmp(paper, "A4"))
             s->paper = DD_PAPER_A4;
         else if (!strcmp(paper, "letter"))
@@ -1603,16 +919,16 @@ void dd__load_sections(dd_loader *L, dd_ynode *root)
         dd__lerr(L, vn, "drawdown", "unsupported format version %d (this drawdown reads 1)",
                  version);
     L->s->name = "";
-    get_str(L, root, "", "name", false, &L->s->name);
+    dd__get_str(L, root, "", "name", false, &L->s->name);
     load_units(L, root);
     load_agreement(L, root);
     load_hazards(L, root);
     load_sites(L, root);
-    load_site_order(L, root);
-    load_vias(L, root);
+    dd__load_site_order(L, root);
+    dd__load_vias(L, root);
     load_agreement_tail(L, root);
-    load_hubs(L, root);
-    load_stops(L, root);
+    dd__load_hubs(L, root);
+    dd__load_stops(L, root);
     load_aircraft(L, root);
     load_commercial(L, root);
     dd__load_disruptions(L, root); /* disrupt.c */

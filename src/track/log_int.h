@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to src/track: the log handle and what log.c, chain.c and
- * upgrade.c share (the only files that include sqlite3.h). */
+/* Private to src/track: the log handle and what log.c, log_plan.c,
+ * chain.c and upgrade.c share (the only files that include sqlite3.h). */
 #ifndef DD_LOG_INT_H
 #define DD_LOG_INT_H
 
@@ -95,6 +95,11 @@ struct dd_track {
 };
 
 void dd__sha256(const unsigned char *v, size_t n, unsigned char out[32]);
+/* SHA-256 (hex) of the file at path: DD_EIO when it cannot be read,
+ * DD_ENOMEM. */
+dd_status dd__file_sha(const char *path, char hex[65]);
+/* The last component of a path (borrowed from it). */
+const char *dd__base_name(const char *p);
 /* A plan file: its SHA-256 (hex), deflated into z (raw: its size). */
 dd_status dd__plan_file(const dd_plan *p, const char *scenario, char hex[65], dd__buf *z,
                         size_t *raw);
