@@ -17,11 +17,6 @@
 /* What a distribution's values are. */
 typedef enum vkind { V_DURATION, V_FACTOR } vkind;
 
-static void fpath(char *buf, size_t size, const char *path, const char *key)
-{
-    snprintf(buf, size, "%s%s%s", path, *path ? "." : "", key);
-}
-
 static bool read_value(dd_loader *L, const dd_ynode *n, const char *path, vkind vk,
                        double *out)
 {
@@ -34,7 +29,7 @@ static bool req_value(dd_loader *L, dd_ynode *map, const char *path, const char 
                       vkind vk, double *out)
 {
     char fp[256];
-    fpath(fp, sizeof fp, path, key);
+    dd__field_path(fp, sizeof fp, path, key);
     dd_ynode *n = dd__yreq(L, map, path, key);
     return n && read_value(L, n, fp, vk, out);
 }
@@ -42,7 +37,7 @@ static bool req_value(dd_loader *L, dd_ynode *map, const char *path, const char 
 static bool read_empirical(dd_loader *L, dd_ynode *m, const char *path, vkind vk, dd_dist *d)
 {
     char fp[256];
-    fpath(fp, sizeof fp, path, "values");
+    dd__field_path(fp, sizeof fp, path, "values");
     dd_ynode *vals = dd__yreq(L, m, path, "values");
     if (!vals || !dd__yexpect(L, vals, DD_Y_SEQ, fp))
         return false;
@@ -64,7 +59,7 @@ static bool read_empirical(dd_loader *L, dd_ynode *m, const char *path, vkind vk
         cum[i] = 1.0;
     }
     char wp[256];
-    fpath(wp, sizeof wp, path, "weights");
+    dd__field_path(wp, sizeof wp, path, "weights");
     dd_ynode *w = dd__yget(m, "weights");
     double total = 0;
     if (w && dd__yexpect(L, w, DD_Y_SEQ, wp)) {
@@ -127,7 +122,7 @@ static bool read_params(dd_loader *L, dd_ynode *m, const char *path, vkind vk,
     for (size_t k = 0; k < 3 && f->keys[k + 1]; k++) {
         if (f->kind == DD_DIST_LOGNORMAL && k == 1) {
             char sp[256];
-            fpath(sp, sizeof sp, path, f->keys[k + 1]);
+            dd__field_path(sp, sizeof sp, path, f->keys[k + 1]);
             dd_ynode *sn = dd__yreq(L, m, path, f->keys[k + 1]);
             ok = sn && dd__ynum(L, sn, sp, 0, 10, dst[k]) && ok;
         } else {
@@ -170,7 +165,7 @@ static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_
         return false;
     dd_ynode *m = (dd_ynode *)n;
     char kp[256];
-    fpath(kp, sizeof kp, path, "dist");
+    dd__field_path(kp, sizeof kp, path, "dist");
     dd_ynode *kn = dd__yreq(L, m, path, "dist");
     const char *kind;
     if (!kn || !dd__ystr(L, kn, kp, &kind))
@@ -192,7 +187,7 @@ static bool read_dist(dd_loader *L, dd_ynode *n, const char *path, vkind vk, dd_
     bool ok = read_params(L, m, path, vk, &forms[f], d);
     const char *key, *why = ok ? misordered(d, &key) : NULL;
     if (why) {
-        fpath(kp, sizeof kp, path, key);
+        dd__field_path(kp, sizeof kp, path, key);
         dd__lerr(L, dd__yget(m, key), kp, "%s", why);
         ok = false;
     }
@@ -204,7 +199,7 @@ static void opt_dist(dd_loader *L, dd_ynode *map, const char *path, const char *
                      dd_dist *d)
 {
     char fp[256];
-    fpath(fp, sizeof fp, path, key);
+    dd__field_path(fp, sizeof fp, path, key);
     dd_ynode *n = dd__yget(map, key);
     if (n && !read_dist(L, n, fp, vk, d))
         d->kind = DD_DIST_NONE;
@@ -214,7 +209,7 @@ static void opt_prob(dd_loader *L, dd_ynode *map, const char *path, const char *
                      double *out)
 {
     char fp[256];
-    fpath(fp, sizeof fp, path, key);
+    dd__field_path(fp, sizeof fp, path, key);
     dd_ynode *n = dd__yget(map, key);
     if (n)
         dd__ynum(L, n, fp, 0, 1, out);
@@ -223,7 +218,7 @@ static void opt_prob(dd_loader *L, dd_ynode *map, const char *path, const char *
 static dd_ynode *opt_map(dd_loader *L, dd_ynode *map, const char *path, const char *key)
 {
     char fp[256];
-    fpath(fp, sizeof fp, path, key);
+    dd__field_path(fp, sizeof fp, path, key);
     dd_ynode *n = dd__yget(map, key);
     return n && dd__yexpect(L, n, DD_Y_MAP, fp) ? n : NULL;
 }
@@ -234,17 +229,17 @@ static void read_windows(dd_loader *L, dd_ynode *m, const char *path, const char
                          double *rate, dd_dist *duration)
 {
     char cp[256];
-    fpath(cp, sizeof cp, path, key);
+    dd__field_path(cp, sizeof cp, path, key);
     dd_ynode *c = opt_map(L, m, path, key);
     if (!c)
         return;
     char rp[280];
-    fpath(rp, sizeof rp, cp, "rate");
+    dd__field_path(rp, sizeof rp, cp, "rate");
     dd_ynode *r = dd__yreq(L, c, cp, "rate");
     if (r)
         dd__ynum(L, r, rp, 0, 100, rate);
     char dp[280];
-    fpath(dp, sizeof dp, cp, "duration");
+    dd__field_path(dp, sizeof dp, cp, "duration");
     dd_ynode *d = dd__yreq(L, c, cp, "duration");
     if (d && !read_dist(L, d, dp, V_DURATION, duration))
         duration->kind = DD_DIST_NONE;
@@ -264,7 +259,7 @@ typedef struct clearance_dz {
 static void read_clearance(dd_loader *L, dd_ynode *m, const char *path, const clearance_dz *x)
 {
     char cp[256];
-    fpath(cp, sizeof cp, path, "clearance");
+    dd__field_path(cp, sizeof cp, path, "clearance");
     dd_ynode *c = opt_map(L, m, path, "clearance");
     if (!c)
         return;
