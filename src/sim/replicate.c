@@ -715,9 +715,9 @@ static dd_time crews_wait(ctx *c, size_t f, dd_time t, int32_t crew[2])
  * time. */
 static dd_time onward_ready(const ctx *c, size_t f)
 {
-    const dd_sortie *so = &c->m->plan->sorties[f];
+    const dd__sim_flight *so = &c->m->flights[f];
     size_t l = (size_t)so->link;
-    const dd_site *r = &c->s->sites[c->m->plan->sorties[l].site];
+    const dd_site *r = &c->s->sites[c->m->flights[l].site];
     dd_time g = c->s->aircraft[so->aircraft].ground_time;
     return c->w->departed[l] + c->w->fly_now[l] + (r->via_transfer > g ? r->via_transfer : g);
 }
@@ -730,13 +730,12 @@ static int32_t free_tail(ctx *c, size_t f, dd_time t, dd_time *next)
     dd__sim_scratch *w = c->w;
     const dd__sim_model *m = c->m;
     const dd__sim_flight *fl = &m->flights[f];
-    const dd_sortie *so = &m->plan->sorties[f];
     int32_t tail = -1;
     dd_time need = t - fl->position;
     int32_t avail = dd_aircraft_tails_at(&c->s->aircraft[fl->aircraft], need);
     dd_time *tf = &w->tail_free[w->tail_off[fl->aircraft]];
-    if (so->kind == DD_SORTIE_ONWARD)
-        return w->flew_tail[so->link]; /* on the ground here since its leg landed */
+    if (fl->kind == DD_SORTIE_ONWARD)
+        return w->flew_tail[fl->link]; /* on the ground here since its leg landed */
     if (w->held_tail[f] >= 0 && tf[w->held_tail[f]] >= INT64_MAX / 8)
         w->held_tail[f] = -1, touch(w, f); /* another flight took it on a leg: wait for any */
     if (w->held_tail[f] >= 0) {
@@ -816,9 +815,8 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     dd_time next = DD_TIME_NONE;
     dd_sim_cause cause = DD_SIM_HOURS;
     dd_time ready = w->job_ready[w->job[f]];
-    const dd_sortie *so = &m->plan->sorties[f];
-    if (so->kind == DD_SORTIE_ONWARD) {
-        if (w->departed[so->link] == DD_TIME_NONE)
+    if (fl->kind == DD_SORTIE_ONWARD) {
+        if (w->departed[fl->link] == DD_TIME_NONE)
             return; /* tried again when its leg leaves (depart) */
         ready = ready > onward_ready(c, f) ? ready : onward_ready(c, f);
     }
@@ -893,7 +891,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             if (d < 15)
                 d = 15;
             c->out->aborts++;
-            if (so->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
+            if (fl->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
                 w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
                 w->held_tail[f] = tail;
                 touch(w, f);
@@ -920,13 +918,13 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     w->flew_tail[f] = tail;
     w->site_dep[sd]++;
     w->country_dep[day]++;
-    if (so->kind == DD_SORTIE_LEG) {
+    if (fl->kind == DD_SORTIE_LEG) {
         /* the tail waits at the via site for its onward sortie */
         w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = INT64_MAX / 4;
-        dd_time on = onward_ready(c, (size_t)so->link);
-        on = on > w->target[so->link] ? on : w->target[so->link];
+        dd_time on = onward_ready(c, (size_t)fl->link);
+        on = on > w->target[fl->link] ? on : w->target[fl->link];
         if (on <= m->horizon)
-            push(w, on, EV_TRY, (size_t)so->link);
+            push(w, on, EV_TRY, (size_t)fl->link);
     } else {
         w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
             t + w->fly_now[f] + c->s->aircraft[fl->aircraft].ground_time;
@@ -1083,14 +1081,11 @@ static void sample_ready(ctx *c)
     for (size_t f = 0; f < c->m->n_flights; f++) {
         const dd__sim_flight *fl = &c->m->flights[f];
         dd_time ready = INT64_MIN / 2;
-        for (size_t i = 0; i < fl->n_rows; i++) {
-            int32_t r = c->m->rows[fl->first_row + i];
-            dd_time t = p->cargo_ready[r];
-            if (t == DD_TIME_NONE)
-                continue;
-            int32_t tb = s->cargo[r].released_by;
-            if (tb >= 0)
-                t += w->task_shift[tb];
+        for (size_t i = 0; i < fl->n_rdy; i++) { /* (by task: dd__sim_ready) */
+            const dd__sim_ready *g = &c->m->rdy[fl->first_rdy + i];
+            dd_time t = g->at;
+            if (g->task >= 0)
+                t += w->task_shift[g->task];
             if (t > ready)
                 ready = t;
         }
@@ -1203,7 +1198,7 @@ static void milestones(ctx *c)
             tot_kg += jf->cargo_kg;
             tot_pax += jf->pax;
             /* what a leg carries leaves the country on its onward sortie */
-            const dd_sortie *so = &m->plan->sorties[f];
+            const dd__sim_flight *so = &m->flights[f];
             dd_time out = so->kind == DD_SORTIE_LEG ? w->departed[so->link] : w->departed[f];
             if (out != DD_TIME_NONE && out <= ms->at) {
                 kg += jf->cargo_kg;
