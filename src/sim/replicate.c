@@ -97,6 +97,7 @@ struct dd__sim_scratch {
      * drops those that left) */
     size_t *live;
     size_t n_live;
+    size_t *refl; /* a re-plan's flights to re-file, in the order of live */
     /* the flights whose xs entry the next re-plan fills again: those whose
      * state changed since the last one (touch) and those holding an
      * aborted tail, whose free time moves their ready (fs[f].dirty_on:
@@ -214,6 +215,7 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->site_open, ns);
     ALLOC(w->site_cap, ns);
     ALLOC(w->live, nf);
+    ALLOC(w->refl, nf);
     ALLOC(w->dirty, nf);
     ALLOC(w->hub_from, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->hub_to, s->n_hubs ? s->n_hubs : 1);
@@ -267,7 +269,7 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
                     w->n_ground,   w->ex_t,       w->ex_n,        w->ex_site,
                     w->ex_idx,     w->hub_from,    w->hub_to,
-                    w->live,       w->dirty};
+                    w->live,       w->refl,       w->dirty};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
@@ -672,8 +674,9 @@ static void replan(ctx *c, dd_time now)
     if (rc != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
     /* withdraw the requests to be replaced first, so that a new request
-     * does not find its day taken by one that is about to move */
-    size_t nd = (size_t)m->n_days, ng = 0;
+     * does not find its day taken by one that is about to move; give each
+     * the destination the re-plan chose (refile_for reads none) */
+    size_t nd = (size_t)m->n_days, ng = 0, nr = 0;
     for (size_t k = 0; k < w->n_live; k++) {
         size_t f = w->live[k];
         if (w->gone[f])
@@ -684,30 +687,32 @@ static void replan(ctx *c, dd_time now)
             w->job[f] = o->carries;
             touch(w, f);
         }
-        if (o->departure == DD_TIME_NONE || o->keeps_clearance || w->fs[f].req_day < 0)
+        if (o->departure == DD_TIME_NONE)
+            continue;
+        if (o->hub >= 0) {
+            w->hub_now[f] = o->hub;
+            w->fly_now[f] = o->arrival - o->departure;
+        }
+        if (o->keeps_clearance)
+            continue;
+        w->refl[nr++] = f;
+        if (w->fs[f].req_day < 0)
             continue;
         w->site_req[(size_t)w->fs[f].site * nd + (size_t)w->fs[f].req_day]--;
         w->country_req[w->fs[f].req_day]--;
         w->fs[f].req_day = -1;
     }
-    /* then, in the same order, each re-filed and given the destination
-     * the re-plan chose (refile_for reads no destination) */
     w->n_live = ng;
-    for (size_t i = 0; i < ng; i++) {
-        size_t f = w->live[i];
+    /* then, in the same order, each re-filed (a second pass over those
+     * alone: over all the flights on the ground, it read the re-plan's
+     * output twice, 23,000 entries at each re-plan on the theater) */
+    for (size_t i = 0; i < nr; i++) {
+        size_t f = w->refl[i];
         const dd_replan_sortie *o = &w->ro[f];
-        if (o->departure == DD_TIME_NONE)
-            continue;
-        if (!o->keeps_clearance) {
-            if (w->fs[f].status == REQ_APPROVED)
-                charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
-            w->fs[f].held_tail = -1;
-            refile_for(c, f, now, o->departure); /* (touches f) */
-        }
-        if (o->hub >= 0) {
-            w->hub_now[f] = o->hub;
-            w->fly_now[f] = o->arrival - o->departure;
-        }
+        if (w->fs[f].status == REQ_APPROVED)
+            charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
+        w->fs[f].held_tail = -1;
+        refile_for(c, f, now, o->departure); /* (touches f) */
     }
 }
 
