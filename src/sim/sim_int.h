@@ -12,8 +12,8 @@
 #include <drawdown/sim.h>
 
 /* One planned sortie, as the simulator executes it. What an event reads
- * comes first, within one cache line (64 bytes): the table is 7 MB on
- * the theater, and an event's flight is rarely in the cache. */
+ * comes first, in 48 bytes: the table is 9 MB on the theater, and an
+ * event's flight is rarely in the cache. */
 typedef struct dd__sim_flight {
     int32_t site, aircraft;
     dd_sortie_kind kind; /* the plan's sortie's, and its link */
