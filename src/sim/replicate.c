@@ -48,15 +48,41 @@ typedef struct ev_bucket {
 } ev_bucket;
 #define N_BUCKETS 65
 
+/* A flight's state in a replication: what an event or a re-plan's input
+ * reads of it, in one cache line. With an array per field, an event
+ * missed the cache in most of them (58,000 flights on the theater); what
+ * each re-plan passes over for every flight on the ground, or every
+ * event reads first, stays in small arrays of its own (the scratch's). */
+typedef struct flight_state {
+    dd_time departed;          /* DD_TIME_NONE: on the ground */
+    dd_time target;            /* the departure its request asks for */
+    dd_time win_from, win_to;  /* the window approved */
+    dd_time ready;             /* load f's readiness (the flight's own: job) */
+    int32_t site;              /* the model's, here for a decision */
+    int32_t held_tail;         /* an aborted tail kept for it, or -1 */
+    int32_t flew_tail;         /* once left: its tail (a leg's onward sortie flies it on) */
+    int32_t req_day;           /* the day of its request, or -1 */
+    uint8_t status;            /* REQ_* */
+    uint8_t dirty_on;          /* in the dirty list */
+} flight_state;
+_Static_assert(sizeof(flight_state) <= 64, "a flight's state fits one cache line");
+
 struct dd__sim_scratch {
     size_t n_flights;
-    size_t *job;
-    int *status;
-    dd_time *target, *win_from, *win_to, *departed, *job_ready;
-    int32_t *held_tail;
-    int32_t *flew_tail; /* per flight that left: its tail (a leg's onward sortie flies it on) */
-    int32_t *req_day;
-    uint16_t *gen; /* bumped at each re-filing: older events are stale */
+    flight_state *fs; /* per flight, 64-byte aligned */
+    /* per flight, apart for the re-plan's pass over the flights on the
+     * ground (23,000 on the theater at each re-plan): the load it
+     * carries, and whether it left (fs[f].departed != DD_TIME_NONE) */
+    int32_t *job;
+    uint8_t *gone;
+    /* per flight, bumped at each re-filing: older events are stale (apart,
+     * 2 bytes a flight, so that a stale event's check seldom misses the
+     * cache: a third of the events popped on the theater) */
+    uint16_t *gen;
+    /* where each flight lands now (a re-plan may send it elsewhere) and
+     * its flight minutes there, written by each re-plan */
+    int32_t *hub_now;
+    dd_time *fly_now;
     dd_time *task_end, *task_shift, *grp_rel;
     dd_time *tail_free;
     int32_t *tail_hub;
@@ -67,22 +93,19 @@ struct dd__sim_scratch {
     dd_replan_sortie *ro;
     dd_time *site_open;
     int32_t *site_cap;
-    /* where each flight lands now (a re-plan may send it elsewhere) and
-     * its flight minutes there; per destination, the closure a re-plan
-     * is told about (DD_TIME_NONE: open) */
-    int32_t *hub_now;
-    dd_time *fly_now;
     /* the flights still on the ground, by index (a superset: the re-plan
      * drops those that left) */
     size_t *live;
     size_t n_live;
+    size_t *refl; /* a re-plan's flights to re-file, in the order of live */
     /* the flights whose xs entry the next re-plan fills again: those whose
      * state changed since the last one (touch) and those holding an
-     * aborted tail, whose free time moves their ready (dirty_on: in the
-     * list) */
+     * aborted tail, whose free time moves their ready (fs[f].dirty_on:
+     * in the list) */
     size_t *dirty;
     size_t n_dirty;
-    uint8_t *dirty_on;
+    /* per destination, the closure a re-plan is told about
+     * (DD_TIME_NONE: open) */
     dd_time *hub_from, *hub_to;
     const dd_time **tf_of;  /* per type: its tails in tail_free */
     const int32_t **th_of;  /* per type: its tails in tail_hub */
@@ -170,17 +193,15 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     if (!w)
         return NULL;
     w->n_flights = nf;
+    w->fs = aligned_alloc(64, (nf > 0 ? nf : 1) * sizeof *w->fs);
+    if (!w->fs)
+        goto fail;
+    memset(w->fs, 0, (nf > 0 ? nf : 1) * sizeof *w->fs);
     ALLOC(w->job, nf);
-    ALLOC(w->status, nf);
-    ALLOC(w->target, nf);
-    ALLOC(w->win_from, nf);
-    ALLOC(w->win_to, nf);
-    ALLOC(w->departed, nf);
-    ALLOC(w->job_ready, nf);
-    ALLOC(w->held_tail, nf);
-    ALLOC(w->flew_tail, nf);
-    ALLOC(w->req_day, nf);
+    ALLOC(w->gone, nf);
     ALLOC(w->gen, nf);
+    ALLOC(w->hub_now, nf);
+    ALLOC(w->fly_now, nf);
     ALLOC(w->task_end, s->n_tasks);
     ALLOC(w->task_shift, s->n_tasks);
     ALLOC(w->grp_rel, s->n_people);
@@ -193,11 +214,9 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->ro, nf);
     ALLOC(w->site_open, ns);
     ALLOC(w->site_cap, ns);
-    ALLOC(w->hub_now, nf);
-    ALLOC(w->fly_now, nf);
     ALLOC(w->live, nf);
+    ALLOC(w->refl, nf);
     ALLOC(w->dirty, nf);
-    ALLOC(w->dirty_on, nf);
     ALLOC(w->hub_from, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->hub_to, s->n_hubs ? s->n_hubs : 1);
     ALLOC(w->tf_of, s->n_aircraft);
@@ -244,15 +263,13 @@ void dd__sim_scratch_free(dd__sim_scratch *w)
 {
     if (!w)
         return;
-    void *ptrs[] = {w->job,        w->status,      w->target,
-                    w->win_from,   w->win_to,     w->departed,   w->job_ready,
-                    w->held_tail,  w->flew_tail, w->req_day, w->gen,    w->task_end,   w->task_shift,  w->grp_rel,
+    void *ptrs[] = {w->fs,         w->job,        w->gone,  w->gen,  w->hub_now, w->fly_now,    w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
                     w->n_ground,   w->ex_t,       w->ex_n,        w->ex_site,
-                    w->ex_idx,     w->hub_now,    w->fly_now,    w->hub_from,    w->hub_to,
-                    w->live,       w->dirty,     w->dirty_on};
+                    w->ex_idx,     w->hub_from,    w->hub_to,
+                    w->live,       w->refl,       w->dirty};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         free(ptrs[i]);
     free(w->tail_hub);
@@ -447,8 +464,8 @@ static dd_time decision_delay(ctx *c, int32_t site)
  * departure): the next re-plan tells the planner again. */
 static void touch(dd__sim_scratch *w, size_t f)
 {
-    if (!w->dirty_on[f]) {
-        w->dirty_on[f] = 1;
+    if (!w->fs[f].dirty_on) {
+        w->fs[f].dirty_on = 1;
         w->dirty[w->n_dirty++] = f;
     }
 }
@@ -470,7 +487,7 @@ static void refile_for(ctx *c, size_t f, dd_time t, dd_time want)
     dd__sim_scratch *w = c->w;
     const dd__sim_flight *fl = &c->m->flights[f];
     int32_t site = fl->site, nd = c->m->n_days;
-    int32_t old = w->req_day[f];
+    int32_t old = w->fs[f].req_day;
     if (old >= 0) {
         w->site_req[(size_t)site * (size_t)nd + (size_t)old]--;
         w->country_req[old]--;
@@ -482,13 +499,13 @@ static void refile_for(ctx *c, size_t f, dd_time t, dd_time want)
     while (d < nd - 1 && (w->site_req[(size_t)site * (size_t)nd + (size_t)d] >= cap_site(c, site) ||
                           w->country_req[d] >= cap_country(c)))
         d++;
-    w->req_day[f] = d;
+    w->fs[f].req_day = d;
     w->site_req[(size_t)site * (size_t)nd + (size_t)d]++;
     w->country_req[d]++;
     dd_time ds = dd_scenario_day_start(c->s, d);
-    w->target[f] = earliest > ds ? earliest : ds;
-    w->status[f] = REQ_PENDING;
-    w->held_tail[f] = -1;
+    w->fs[f].target = earliest > ds ? earliest : ds;
+    w->fs[f].status = REQ_PENDING;
+    w->fs[f].held_tail = -1;
     touch(w, f);
     dd__sim_crews_release(w->crews, c->s, f, fl->aircraft, t);
     w->gen[f]++;
@@ -578,20 +595,20 @@ static void hubs_closed(ctx *c, dd_time now)
 static void exec_sortie(const ctx *c, size_t f, dd_exec_sortie *e)
 {
     const dd__sim_scratch *w = c->w;
-    e->departed = w->departed[f];
+    e->departed = w->fs[f].departed;
     e->carries = (int32_t)w->job[f];
-    e->ready = w->job_ready[w->job[f]];
-    if (w->status[f] == REQ_APPROVED) {
-        e->window_from = w->win_from[f];
-        e->window_to = w->win_to[f];
+    e->ready = w->fs[w->job[f]].ready;
+    if (w->fs[f].status == REQ_APPROVED) {
+        e->window_from = w->fs[f].win_from;
+        e->window_to = w->fs[f].win_to;
     } else {
-        e->window_from = w->target[f] - 60;
-        e->window_to = w->target[f] - 60 + c->s->agreement.clearance.validity;
+        e->window_from = w->fs[f].target - 60;
+        e->window_to = w->fs[f].target - 60 + c->s->agreement.clearance.validity;
     }
     /* an aborted aircraft held for the sortie: the load waits for it */
-    if (w->held_tail[f] >= 0) {
+    if (w->fs[f].held_tail >= 0) {
         const dd__sim_flight *fl = &c->m->flights[f];
-        dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->held_tail[f]] +
+        dd_time tf = w->tail_free[w->tail_off[fl->aircraft] + (size_t)w->fs[f].held_tail] +
                      fl->position;
         if (tf > e->ready && tf < INT64_MAX / 8) /* (not one waiting at a via site) */
             e->ready = tf;
@@ -617,10 +634,10 @@ static void replan(ctx *c, dd_time now)
     for (size_t k = 0; k < w->n_dirty; k++) {
         size_t f = w->dirty[k];
         exec_sortie(c, f, &w->xs[f]);
-        if (w->held_tail[f] >= 0)
+        if (w->fs[f].held_tail >= 0)
             w->dirty[n_held++] = f; /* (its tail's free time moves) */
         else
-            w->dirty_on[f] = 0;
+            w->fs[f].dirty_on = 0;
     }
     w->n_dirty = n_held;
     for (size_t si = 0; si < s->n_sites; si++) {
@@ -657,42 +674,45 @@ static void replan(ctx *c, dd_time now)
     if (rc != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
     /* withdraw the requests to be replaced first, so that a new request
-     * does not find its day taken by one that is about to move */
-    size_t nd = (size_t)m->n_days, ng = 0;
+     * does not find its day taken by one that is about to move; give each
+     * the destination the re-plan chose (refile_for reads none) */
+    size_t nd = (size_t)m->n_days, ng = 0, nr = 0;
     for (size_t k = 0; k < w->n_live; k++) {
         size_t f = w->live[k];
-        if (w->departed[f] != DD_TIME_NONE)
+        if (w->gone[f])
             continue;
         w->live[ng++] = f;
         const dd_replan_sortie *o = &w->ro[f];
-        if (w->job[f] != (size_t)o->carries) {
-            w->job[f] = (size_t)o->carries;
+        if (w->job[f] != o->carries) {
+            w->job[f] = o->carries;
             touch(w, f);
         }
-        if (o->departure == DD_TIME_NONE || o->keeps_clearance || w->req_day[f] < 0)
-            continue;
-        w->site_req[(size_t)m->flights[f].site * nd + (size_t)w->req_day[f]]--;
-        w->country_req[w->req_day[f]]--;
-        w->req_day[f] = -1;
-    }
-    /* then, in the same order, each re-filed and given the destination
-     * the re-plan chose (refile_for reads no destination) */
-    w->n_live = ng;
-    for (size_t i = 0; i < ng; i++) {
-        size_t f = w->live[i];
-        const dd_replan_sortie *o = &w->ro[f];
         if (o->departure == DD_TIME_NONE)
             continue;
-        if (!o->keeps_clearance) {
-            if (w->status[f] == REQ_APPROVED)
-                charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
-            w->held_tail[f] = -1;
-            refile_for(c, f, now, o->departure); /* (touches f) */
-        }
         if (o->hub >= 0) {
             w->hub_now[f] = o->hub;
             w->fly_now[f] = o->arrival - o->departure;
         }
+        if (o->keeps_clearance)
+            continue;
+        w->refl[nr++] = f;
+        if (w->fs[f].req_day < 0)
+            continue;
+        w->site_req[(size_t)w->fs[f].site * nd + (size_t)w->fs[f].req_day]--;
+        w->country_req[w->fs[f].req_day]--;
+        w->fs[f].req_day = -1;
+    }
+    w->n_live = ng;
+    /* then, in the same order, each re-filed (a second pass over those
+     * alone: over all the flights on the ground, it read the re-plan's
+     * output twice, 23,000 entries at each re-plan on the theater) */
+    for (size_t i = 0; i < nr; i++) {
+        size_t f = w->refl[i];
+        const dd_replan_sortie *o = &w->ro[f];
+        if (w->fs[f].status == REQ_APPROVED)
+            charge(c, DD_SIM_CLEARANCE, f, now, o->departure);
+        w->fs[f].held_tail = -1;
+        refile_for(c, f, now, o->departure); /* (touches f) */
     }
 }
 
@@ -715,11 +735,11 @@ static dd_time crews_wait(ctx *c, size_t f, dd_time t, int32_t crew[2])
  * time. */
 static dd_time onward_ready(const ctx *c, size_t f)
 {
-    const dd_sortie *so = &c->m->plan->sorties[f];
+    const dd__sim_flight *so = &c->m->flights[f];
     size_t l = (size_t)so->link;
-    const dd_site *r = &c->s->sites[c->m->plan->sorties[l].site];
+    const dd_site *r = &c->s->sites[c->m->flights[l].site];
     dd_time g = c->s->aircraft[so->aircraft].ground_time;
-    return c->w->departed[l] + c->w->fly_now[l] + (r->via_transfer > g ? r->via_transfer : g);
+    return c->w->fs[l].departed + c->w->fly_now[l] + (r->via_transfer > g ? r->via_transfer : g);
 }
 
 /* A tail of flight f's type free to ferry in for a departure at t (an
@@ -730,19 +750,18 @@ static int32_t free_tail(ctx *c, size_t f, dd_time t, dd_time *next)
     dd__sim_scratch *w = c->w;
     const dd__sim_model *m = c->m;
     const dd__sim_flight *fl = &m->flights[f];
-    const dd_sortie *so = &m->plan->sorties[f];
     int32_t tail = -1;
     dd_time need = t - fl->position;
     int32_t avail = dd_aircraft_tails_at(&c->s->aircraft[fl->aircraft], need);
     dd_time *tf = &w->tail_free[w->tail_off[fl->aircraft]];
-    if (so->kind == DD_SORTIE_ONWARD)
-        return w->flew_tail[so->link]; /* on the ground here since its leg landed */
-    if (w->held_tail[f] >= 0 && tf[w->held_tail[f]] >= INT64_MAX / 8)
-        w->held_tail[f] = -1, touch(w, f); /* another flight took it on a leg: wait for any */
-    if (w->held_tail[f] >= 0) {
-        tail = w->held_tail[f];
+    if (fl->kind == DD_SORTIE_ONWARD)
+        return w->fs[fl->link].flew_tail; /* on the ground here since its leg landed */
+    if (w->fs[f].held_tail >= 0 && tf[w->fs[f].held_tail] >= INT64_MAX / 8)
+        w->fs[f].held_tail = -1, touch(w, f); /* another flight took it on a leg: wait for any */
+    if (w->fs[f].held_tail >= 0) {
+        tail = w->fs[f].held_tail;
         if (tf[tail] > need)
-            tail = -1, *next = tf[w->held_tail[f]] + fl->position;
+            tail = -1, *next = tf[w->fs[f].held_tail] + fl->position;
     } else {
         dd_time best = DD_TIME_NONE;
         for (int32_t i = 0; i < avail && i < m->max_tails[fl->aircraft]; i++) {
@@ -806,24 +825,23 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     const dd__sim_model *m = c->m;
     const dd__sim_flight *fl = &m->flights[f];
     const dd_site *st = &c->s->sites[fl->site];
-    if (w->departed[f] != DD_TIME_NONE || w->status[f] != REQ_APPROVED)
+    if (w->fs[f].departed != DD_TIME_NONE || w->fs[f].status != REQ_APPROVED)
         return;
-    if (t > w->win_to[f]) {
+    if (t > w->fs[f].win_to) {
         charge(c, DD_SIM_CLEARANCE, f, t, t + c->s->agreement.clearance.lead_time);
         refile(c, f, t);
         return;
     }
     dd_time next = DD_TIME_NONE;
     dd_sim_cause cause = DD_SIM_HOURS;
-    dd_time ready = w->job_ready[w->job[f]];
-    const dd_sortie *so = &m->plan->sorties[f];
-    if (so->kind == DD_SORTIE_ONWARD) {
-        if (w->departed[so->link] == DD_TIME_NONE)
+    dd_time ready = w->fs[w->job[f]].ready;
+    if (fl->kind == DD_SORTIE_ONWARD) {
+        if (w->fs[fl->link].departed == DD_TIME_NONE)
             return; /* tried again when its leg leaves (depart) */
         ready = ready > onward_ready(c, f) ? ready : onward_ready(c, f);
     }
-    if (t < w->win_from[f]) {
-        next = w->win_from[f];
+    if (t < w->fs[f].win_from) {
+        next = w->fs[f].win_from;
         cause = DD_SIM_CLEARANCE;
     } else if (ready > t) {
         next = ready;
@@ -893,9 +911,9 @@ static void try_depart(ctx *c, size_t f, dd_time t)
             if (d < 15)
                 d = 15;
             c->out->aborts++;
-            if (so->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
+            if (fl->kind != DD_SORTIE_ONWARD) { /* (that one stays with its leg's tail) */
                 w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = t + d - fl->position;
-                w->held_tail[f] = tail;
+                w->fs[f].held_tail = tail;
                 touch(w, f);
             }
             dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to,
@@ -915,18 +933,19 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     }
     /* depart */
     dd__sim_crews_take(w->crews, c->s, f, fl->aircraft, crew, duty_from, t, duty_to, false);
-    w->departed[f] = t;
+    w->fs[f].departed = t;
+    w->gone[f] = 1;
     touch(w, f);
-    w->flew_tail[f] = tail;
+    w->fs[f].flew_tail = tail;
     w->site_dep[sd]++;
     w->country_dep[day]++;
-    if (so->kind == DD_SORTIE_LEG) {
+    if (fl->kind == DD_SORTIE_LEG) {
         /* the tail waits at the via site for its onward sortie */
         w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] = INT64_MAX / 4;
-        dd_time on = onward_ready(c, (size_t)so->link);
-        on = on > w->target[so->link] ? on : w->target[so->link];
+        dd_time on = onward_ready(c, (size_t)fl->link);
+        on = on > w->fs[fl->link].target ? on : w->fs[fl->link].target;
         if (on <= m->horizon)
-            push(w, on, EV_TRY, (size_t)so->link);
+            push(w, on, EV_TRY, (size_t)fl->link);
     } else {
         w->tail_free[w->tail_off[fl->aircraft] + (size_t)tail] =
             t + w->fly_now[f] + c->s->aircraft[fl->aircraft].ground_time;
@@ -938,32 +957,32 @@ static void try_depart(ctx *c, size_t f, dd_time t)
 static void decide(ctx *c, size_t f, dd_time t)
 {
     dd__sim_scratch *w = c->w;
-    const dd__sim_flight *fl = &c->m->flights[f];
-    const closure *sp = window_at(&w->susp[(size_t)fl->site * w->max_closures],
-                                  w->n_susp[fl->site], t);
+    int32_t site = w->fs[f].site; /* (the flight table's line left unread) */
+    const closure *sp = window_at(&w->susp[(size_t)site * w->max_closures],
+                                  w->n_susp[site], t);
     if (sp) { /* the host decides nothing until the suspension ends */
         charge(c, DD_SIM_CLEARANCE, f, t, sp->to);
         push(w, sp->to, EV_DECISION, f);
         c->invalid = true;
         return;
     }
-    double p = denial_p(c, fl->site);
+    double p = denial_p(c, site);
     if (p > 0 && dd_rng_double(&c->rng) < p) {
         c->out->denials++;
         refile(c, f, t);
         return;
     }
-    w->status[f] = REQ_APPROVED;
-    dd_time from = w->target[f] - 60;
+    w->fs[f].status = REQ_APPROVED;
+    dd_time from = w->fs[f].target - 60;
     if (from < t) {
         from = t;
-        if (t > w->target[f])
+        if (t > w->fs[f].target)
             c->invalid = true;
     }
-    w->win_from[f] = from;
-    w->win_to[f] = from + c->s->agreement.clearance.validity;
+    w->fs[f].win_from = from;
+    w->fs[f].win_to = from + c->s->agreement.clearance.validity;
     touch(w, f);
-    dd_time at = w->target[f] > from ? w->target[f] : from;
+    dd_time at = w->fs[f].target > from ? w->fs[f].target : from;
     push(w, at, EV_TRY, f);
 }
 
@@ -1083,14 +1102,11 @@ static void sample_ready(ctx *c)
     for (size_t f = 0; f < c->m->n_flights; f++) {
         const dd__sim_flight *fl = &c->m->flights[f];
         dd_time ready = INT64_MIN / 2;
-        for (size_t i = 0; i < fl->n_rows; i++) {
-            int32_t r = c->m->rows[fl->first_row + i];
-            dd_time t = p->cargo_ready[r];
-            if (t == DD_TIME_NONE)
-                continue;
-            int32_t tb = s->cargo[r].released_by;
-            if (tb >= 0)
-                t += w->task_shift[tb];
+        for (size_t i = 0; i < fl->n_rdy; i++) { /* (by task: dd__sim_ready) */
+            const dd__sim_ready *g = &c->m->rdy[fl->first_rdy + i];
+            dd_time t = g->at;
+            if (g->task >= 0)
+                t += w->task_shift[g->task];
             if (t > ready)
                 ready = t;
         }
@@ -1099,7 +1115,7 @@ static void sample_ready(ctx *c)
             if (w->grp_rel[g] != DD_TIME_NONE && w->grp_rel[g] + lead > ready)
                 ready = w->grp_rel[g] + lead;
         }
-        w->job_ready[f] = ready;
+        w->fs[f].ready = ready;
     }
 }
 
@@ -1114,9 +1130,9 @@ static dd_time process_exits(ctx *c, dd_time *site_close)
     const dd_scenario *s = c->s;
     size_t n = 0;
     for (size_t f = 0; f < m->n_flights; f++) {
-        size_t j = w->job[f];
+        size_t j = (size_t)w->job[f];
         if (m->flights[j].pax > 0) {
-            w->ex_t[n] = w->departed[f];
+            w->ex_t[n] = w->fs[f].departed;
             w->ex_n[n] = m->flights[j].pax;
             w->ex_site[n] = m->flights[f].site;
             n++;
@@ -1203,8 +1219,8 @@ static void milestones(ctx *c)
             tot_kg += jf->cargo_kg;
             tot_pax += jf->pax;
             /* what a leg carries leaves the country on its onward sortie */
-            const dd_sortie *so = &m->plan->sorties[f];
-            dd_time out = so->kind == DD_SORTIE_LEG ? w->departed[so->link] : w->departed[f];
+            const dd__sim_flight *so = &m->flights[f];
+            dd_time out = so->kind == DD_SORTIE_LEG ? w->fs[so->link].departed : w->fs[f].departed;
             if (out != DD_TIME_NONE && out <= ms->at) {
                 kg += jf->cargo_kg;
                 pax += jf->pax;
@@ -1265,18 +1281,20 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     dd__sim_crews_reset(w->crews, s, nf, &c.rng, m->horizon);
     for (size_t f = 0; f < nf; f++) {
         const dd__sim_flight *fl = &m->flights[f];
-        w->job[f] = f;
+        w->job[f] = (int32_t)f;
         w->live[f] = w->dirty[f] = f;
-        w->dirty_on[f] = 1;
+        w->fs[f].dirty_on = 1;
         w->gen[f] = 0;
-        w->departed[f] = DD_TIME_NONE;
-        w->held_tail[f] = w->flew_tail[f] = -1;
+        w->fs[f].departed = DD_TIME_NONE;
+        w->gone[f] = 0;
+        w->fs[f].site = fl->site;
+        w->fs[f].held_tail = w->fs[f].flew_tail = -1;
         w->hub_now[f] = m->plan->sorties[f].hub;
         w->fly_now[f] = fl->fly;
-        w->status[f] = REQ_PENDING;
-        w->target[f] = fl->dep;
+        w->fs[f].status = REQ_PENDING;
+        w->fs[f].target = fl->dep;
         int32_t d = day_of(&c, fl->dep);
-        w->req_day[f] = d;
+        w->fs[f].req_day = d;
         w->site_req[(size_t)fl->site * nd + (size_t)d]++;
         w->country_req[d]++;
         push(w, fl->file_by + decision_delay(&c, fl->site), EV_DECISION, f);
@@ -1303,13 +1321,13 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     for (size_t si = 0; si < ns; si++)
         site_close[si] = DD_TIME_NONE;
     for (size_t f = 0; f < nf; f++) {
-        if (w->departed[f] == DD_TIME_NONE) {
+        if (w->fs[f].departed == DD_TIME_NONE) {
             all = false;
             continue;
         }
         int32_t si = m->flights[f].site;
-        if (site_close[si] == DD_TIME_NONE || w->departed[f] > site_close[si])
-            site_close[si] = w->departed[f];
+        if (site_close[si] == DD_TIME_NONE || w->fs[f].departed > site_close[si])
+            site_close[si] = w->fs[f].departed;
     }
     for (size_t si = 0; si < ns; si++)
         if (site_close[si] == DD_TIME_NONE)

@@ -46,6 +46,47 @@ void dd_sim_options_init(dd_sim_options *o)
 
 /* ---- the flight table ---------------------------------------------------- */
 
+/* Each flight's rows grouped by the task that releases them, the latest
+ * planned ready time of each group (dd__sim_ready), in order of a
+ * group's first row. slot[task + 1] is one past the group's place in
+ * rdy while the flight's own groups are filled (places only grow, so an
+ * older flight's is below first_rdy). */
+static dd_status ready_groups(dd__sim_model *m, size_t nrows)
+{
+    const dd_plan *p = m->plan;
+    const dd_scenario *s = m->s;
+    m->rdy = dd__arena_array(&m->mem, nrows + 1, sizeof *m->rdy);
+    size_t *slot = calloc(s->n_tasks + 1, sizeof *slot);
+    if (!m->rdy || !slot) {
+        free(slot);
+        return DD_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t f = 0; f < m->n_flights; f++) {
+        dd__sim_flight *fl = &m->flights[f];
+        fl->first_rdy = n;
+        for (size_t i = 0; i < fl->n_rows; i++) {
+            int32_t r = m->rows[fl->first_row + i];
+            dd_time t = p->cargo_ready[r];
+            if (t == DD_TIME_NONE)
+                continue;
+            int32_t tb = s->cargo[r].released_by;
+            size_t x = tb >= 0 ? (size_t)tb + 1 : 0;
+            if (slot[x] > fl->first_rdy) {
+                dd__sim_ready *g = &m->rdy[slot[x] - 1];
+                if (t > g->at)
+                    g->at = t;
+            } else {
+                slot[x] = n + 1;
+                m->rdy[n++] = (dd__sim_ready){tb >= 0 ? tb : -1, t};
+            }
+        }
+        fl->n_rdy = n - fl->first_rdy;
+    }
+    free(slot);
+    return DD_OK;
+}
+
 dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
 {
     memset(m, 0, sizeof *m);
@@ -85,6 +126,8 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
         dd__sim_flight *f = &m->flights[i];
         f->site = so->site;
         f->aircraft = so->aircraft;
+        f->kind = so->kind;
+        f->link = so->link;
         f->dep = so->departure;
         f->position = so->ferry_departure != DD_TIME_NONE ? so->departure - so->ferry_departure
                                                           : s->aircraft[so->aircraft].ground_time;
@@ -137,6 +180,10 @@ dd_status dd__sim_model_init(dd__sim_model *m, const dd_plan *p)
             if (p->movements[i].departure > last)
                 last = p->movements[i].departure;
         }
+    if (ready_groups(m, nrows) != DD_OK) {
+        dd__sim_model_fini(m);
+        return DD_ENOMEM;
+    }
     for (size_t a = 0; a < s->n_aircraft; a++)
         m->max_tails[a] = dd_aircraft_tails_max(&s->aircraft[a]);
     /* a year past the later of the deadline and the plan's end */
