@@ -175,6 +175,13 @@ struct dd_replanner {
     int32_t *exit_max; /* per counter: its busiest day (or hour) so far */
     unsigned char *exit_lim; /* per counter: limited (else not counted) */
     bool hub_lim;            /* a hub limits its people a day */
+    /* per counter, after exits_spans: the times [exit_lo, exit_hi) from
+     * its first day (or hour) over its cap to the end of its last, empty
+     * when none is; exits_unkeep's kept sorties with people aboard (their
+     * indices in r->ground, n at most) */
+    dd_time *exit_lo, *exit_hi;
+    size_t *exit_ppl;
+    uint64_t *ppl_bits; /* per base sortie, a bit: its load carries people */
     /* the counts are those of out as it stands (exits_count's, kept up
      * since by what moved): an incremental run's placement and its check
      * after need not count again (they count with no_live: the tests
