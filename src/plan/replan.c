@@ -88,18 +88,27 @@ static dd_status exits_init(dd_replanner *r)
     r->exit_lim = calloc(np ? np : 1, 1);
     r->fix_dep = malloc((r->n ? r->n : 1) * sizeof *r->fix_dep);
     r->fix_car = malloc((r->n ? r->n : 1) * sizeof *r->fix_car);
+    r->fix_todo = malloc((r->n ? r->n : 1) * sizeof *r->fix_todo);
     r->exit_lo = malloc((np ? np : 1) * sizeof *r->exit_lo);
     r->exit_hi = malloc((np ? np : 1) * sizeof *r->exit_hi);
     r->exit_ppl = malloc((r->n ? r->n : 1) * sizeof *r->exit_ppl);
+    r->exit_pax = malloc((r->n ? r->n : 1) * sizeof *r->exit_pax);
     r->ppl_bits = calloc(r->n / 64 + 1, sizeof *r->ppl_bits);
-    if (!r->ppl_bits || !r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
+    r->ppl_rank = malloc((r->n / 64 + 1) * sizeof *r->ppl_rank);
+    r->ppl_pax = malloc((r->n ? r->n : 1) * sizeof *r->ppl_pax);
+    if (!r->fix_todo || !r->ppl_bits || !r->ppl_rank || !r->ppl_pax || !r->exit_pax || !r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
         !r->fix_car || !r->exit_lo || !r->exit_hi || !r->exit_ppl)
         return DD_ENOMEM;
+    int32_t np_loads = 0; /* (the loads with people so far) */
     for (size_t f = 0; f < r->n; f++) {
         for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
             r->pax[f] += r->base->sorties[f].pax[k].count;
-        if (r->pax[f] > 0)
+        if (f % 64 == 0)
+            r->ppl_rank[f / 64] = np_loads;
+        if (r->pax[f] > 0) {
             r->ppl_bits[f / 64] |= (uint64_t)1 << (f % 64);
+            r->ppl_pax[np_loads++] = r->pax[f];
+        }
     }
     return DD_OK;
 }
@@ -250,9 +259,13 @@ void dd_replanner_free(dd_replanner *r)
     free(r->exit_hi);
     free(r->exit_ppl);
     free(r->ppl_bits);
+    free(r->ppl_rank);
+    free(r->ppl_pax);
+    free(r->exit_pax);
     free(r->fix);
     free(r->fix_dep);
     free(r->fix_car);
+    free(r->fix_todo);
     free(r->pax);
     free(r->fit);
     free(r->look);
@@ -999,10 +1012,13 @@ static dd_status fix_count(dd_replanner *r, const dd_exec_state *x, const dd_rep
         if (p->movements[k].sortie < 0)
             rc = fix_exit(r, s->people[p->movements[k].people].site, p->movements[k].departure,
                           p->movements[k].count);
+    r->n_todo = 0;
     for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
         r->fix_dep[f] = DD_TIME_NONE;
         if (fixed_sortie(r, x, f))
             rc = fix_sortie(r, x, out, f);
+        if (r->fix_dep[f] == DD_TIME_NONE)
+            r->fix_todo[r->n_todo++] = f;
     }
     if (rc != DD_OK)
         r->fix_ok = false;
@@ -1016,17 +1032,52 @@ static bool fix_update(dd_replanner *r, const dd_exec_state *x, const dd_replan_
     if (r->fix_ok && r->fix_run == r->stats.runs)
         return true; /* brought up to this run's x already */
     r->fix_run = r->stats.runs;
+    size_t nt = 0;
     for (size_t f = 0; f < r->n && r->fix_ok; f++) {
-        bool now = fixed_sortie(r, x, f);
-        if (r->fix_dep[f] == DD_TIME_NONE) {
-            if (now && fix_sortie(r, x, out, f) != DD_OK)
+        /* (the most: still on the ground, or counted as it left) */
+        const dd_exec_sortie *e = &x->sorties[f];
+        if (e->departed != r->fix_dep[f] ||
+            (e->departed != DD_TIME_NONE &&
+             (e->carries != r->fix_car[f] || r->b_kind[f] == DD_SORTIE_ONWARD))) {
+            bool now = fixed_sortie(r, x, f);
+            if (r->fix_dep[f] == DD_TIME_NONE) {
+                if (now && fix_sortie(r, x, out, f) != DD_OK)
+                    r->fix_ok = false;
+            } else if (!now || r->fix_dep[f] != x->sorties[f].departed ||
+                       r->fix_car[f] != x->sorties[f].carries) {
                 r->fix_ok = false;
-        } else if (!now || r->fix_dep[f] != x->sorties[f].departed ||
-                   r->fix_car[f] != x->sorties[f].carries) {
-            r->fix_ok = false;
+            }
         }
+        if (r->fix_dep[f] == DD_TIME_NONE)
+            r->fix_todo[nt++] = f;
     }
+    r->n_todo = nt;
     return r->fix_ok || (fix_count(r, x, out) == DD_OK && r->fix_ok);
+}
+
+/* fix_update for an incremental run, whose states are those of one
+ * execution in time order (a sortie that left stays as it left): only
+ * the sorties fix does not hold (r->fix_todo) are looked at. With legs,
+ * or when a sortie fix holds is on the ground again, as fix_update. */
+static bool fix_update_left(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    if (!r->fix_ok || r->has_legs || r->fix_run == r->stats.runs)
+        return fix_update(r, x, out);
+    r->fix_run = r->stats.runs;
+    size_t nt = 0;
+    for (size_t j = 0; j < r->n_todo && r->fix_ok; j++) {
+        size_t f = r->fix_todo[j]; /* (no legs: fixed_sortie is "it left") */
+        if (x->sorties[f].departed == DD_TIME_NONE)
+            r->fix_todo[nt++] = f;
+        else if (fix_sortie(r, x, out, f) != DD_OK)
+            r->fix_ok = false;
+    }
+    /* (those on the ground are among the nt, so all of them when as many) */
+    if (r->fix_ok && nt == r->n_undep) {
+        r->n_todo = nt;
+        return true;
+    }
+    return fix_count(r, x, out) == DD_OK && r->fix_ok;
 }
 
 /* Before a count: the counters limited now, all at zero. */
@@ -1139,7 +1190,7 @@ static bool exits_spans(dd_replanner *r)
 
 /* Might people leaving `site` at t find its day or its hour over the cap
  * (inside exits_spans's spans)? */
-static bool site_spans(const dd_replanner *r, int32_t site, dd_time t)
+static inline bool site_spans(const dd_replanner *r, int32_t site, dd_time t)
 {
     int32_t hs = hours_of(r, site);
     return (t >= r->exit_lo[site] && t < r->exit_hi[site]) ||
@@ -1169,8 +1220,8 @@ static bool exits_over(dd_replanner *r, const dd_exec_state *x, const dd_replan_
         return true;
     for (size_t i = 0; i < r->n_undep; i++) {
         size_t f = r->undep[i];
-        if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
-            out[f].carries < 0 || !site_spans(r, r->b_site[f], out[f].departure))
+        if (out[f].departure == DD_TIME_NONE || !site_spans(r, r->b_site[f], out[f].departure) ||
+            x->sorties[f].departed != DD_TIME_NONE || out[f].carries < 0)
             continue;
         int32_t site = r->b_site[f];
         int32_t at[2] = {site, hours_of(r, site)};
@@ -1233,13 +1284,15 @@ static dd_status exits_count_kept(dd_replanner *r, const dd_exec_state *x,
     if (r->has_legs || m != r->n_undep)
         return exits_count(r, x, out);
     exits_reset(r);
-    bool fixed = fix_update(r, x, out);
+    bool fixed = fix_update_left(r, x, out);
     if (!fixed) /* (out of memory) */
         return exits_count(r, x, out);
     dd_status rc = DD_OK;
     for (size_t j = 0; j < k && rc == DD_OK; j++) {
         size_t f = r->ground[r->exit_ppl[j]];
-        rc = exits_sortie(r, x, out, f, out[f].departure, out[f].carries);
+        rc = site_exit(r, r->b_site[f], out[f].departure, r->exit_pax[j]);
+        if (rc == DD_OK)
+            rc = hub_add(r, x, out, f);
     }
     return exits_finish(r, fixed, rc);
 }
@@ -1261,8 +1314,12 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         out[f].departure = so->departure;
         out[f].hub = so->hub;
         out[f].arrival = so->arrival;
-        if (so->departure != DD_TIME_NONE && c >= 0 && (r->ppl_bits[c / 64] >> (c % 64) & 1))
+        uint64_t w = c >= 0 ? r->ppl_bits[c / 64] : 0, below = ((uint64_t)1 << (c % 64)) - 1;
+        if (so->departure != DD_TIME_NONE && (w >> (c % 64) & 1)) {
+            /* (r->pax[c] from the small array of loads with people) */
+            r->exit_pax[k] = r->ppl_pax[r->ppl_rank[c / 64] + __builtin_popcountll(w & below)];
             r->exit_ppl[k++] = i;
+        }
     }
     if (exits_count_kept(r, x, out, m, k) != DD_OK)
         return 0; /* (out of memory: the run's own count finds it again) */
@@ -1274,7 +1331,7 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         size_t f = r->ground[r->exit_ppl[j]];
         if (!hubs && !site_spans(r, r->b_site[f], out[f].departure))
             continue;
-        if (!kept_over(r, x, out, f, r->pax[out[f].carries]))
+        if (!kept_over(r, x, out, f, r->exit_pax[j]))
             continue;
         r->keep[f] = 0;
         moved++;

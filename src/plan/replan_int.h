@@ -178,10 +178,15 @@ struct dd_replanner {
     /* per counter, after exits_spans: the times [exit_lo, exit_hi) from
      * its first day (or hour) over its cap to the end of its last, empty
      * when none is; exits_unkeep's kept sorties with people aboard (their
-     * indices in r->ground, n at most) */
+     * indices in r->ground, n at most) and their people */
     dd_time *exit_lo, *exit_hi;
     size_t *exit_ppl;
-    uint64_t *ppl_bits; /* per base sortie, a bit: its load carries people */
+    int32_t *exit_pax;
+    /* per base sortie, a bit: its load carries people; per 64 of them, the
+     * loads with people before; those loads' people in order (r->pax's,
+     * in an array small enough to stay in the cache) */
+    uint64_t *ppl_bits;
+    int32_t *ppl_rank, *ppl_pax;
     /* the counts are those of out as it stands (exits_count's, kept up
      * since by what moved): an incremental run's placement and its check
      * after need not count again (they count with no_live: the tests
@@ -198,6 +203,10 @@ struct dd_replanner {
     uint64_t fix_run; /* the run (stats.runs) fix was brought up to */
     dd_time *fix_dep;
     int32_t *fix_car;
+    /* the sorties fix does not hold (fix_dep DD_TIME_NONE), in index
+     * order, when fix_ok: n_todo of them */
+    size_t *fix_todo;
+    size_t n_todo;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
