@@ -92,11 +92,10 @@ static dd_status exits_init(dd_replanner *r)
     r->exit_lo = malloc((np ? np : 1) * sizeof *r->exit_lo);
     r->exit_hi = malloc((np ? np : 1) * sizeof *r->exit_hi);
     r->exit_ppl = malloc((r->n ? r->n : 1) * sizeof *r->exit_ppl);
-    r->exit_pax = malloc((r->n ? r->n : 1) * sizeof *r->exit_pax);
     r->ppl_bits = calloc(r->n / 64 + 1, sizeof *r->ppl_bits);
     r->ppl_rank = malloc((r->n / 64 + 1) * sizeof *r->ppl_rank);
     r->ppl_pax = malloc((r->n ? r->n : 1) * sizeof *r->ppl_pax);
-    if (!r->fix_todo || !r->ppl_bits || !r->ppl_rank || !r->ppl_pax || !r->exit_pax || !r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
+    if (!r->fix_todo || !r->ppl_bits || !r->ppl_rank || !r->ppl_pax || !r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
         !r->fix_car || !r->exit_lo || !r->exit_hi || !r->exit_ppl)
         return DD_ENOMEM;
     int32_t np_loads = 0; /* (the loads with people so far) */
@@ -261,7 +260,6 @@ void dd_replanner_free(dd_replanner *r)
     free(r->ppl_bits);
     free(r->ppl_rank);
     free(r->ppl_pax);
-    free(r->exit_pax);
     free(r->fix);
     free(r->fix_dep);
     free(r->fix_car);
@@ -1064,10 +1062,12 @@ static bool fix_update_left(dd_replanner *r, const dd_exec_state *x, const dd_re
     if (!r->fix_ok || r->has_legs || r->fix_run == r->stats.runs)
         return fix_update(r, x, out);
     r->fix_run = r->stats.runs;
-    size_t nt = 0;
+    size_t nt = 0, u = 0; /* (r->undep: those on the ground, in index order) */
     for (size_t j = 0; j < r->n_todo && r->fix_ok; j++) {
         size_t f = r->fix_todo[j]; /* (no legs: fixed_sortie is "it left") */
-        if (x->sorties[f].departed == DD_TIME_NONE)
+        while (u < r->n_undep && r->undep[u] < f)
+            u++;
+        if (u < r->n_undep && r->undep[u] == f)
             r->fix_todo[nt++] = f;
         else if (fix_sortie(r, x, out, f) != DD_OK)
             r->fix_ok = false;
@@ -1289,10 +1289,10 @@ static dd_status exits_count_kept(dd_replanner *r, const dd_exec_state *x,
         return exits_count(r, x, out);
     dd_status rc = DD_OK;
     for (size_t j = 0; j < k && rc == DD_OK; j++) {
-        size_t f = r->ground[r->exit_ppl[j]];
-        rc = site_exit(r, r->b_site[f], out[f].departure, r->exit_pax[j]);
+        const dd__replan_ppl *e = &r->exit_ppl[j];
+        rc = site_exit(r, e->site, e->departure, e->pax);
         if (rc == DD_OK)
-            rc = hub_add(r, x, out, f);
+            rc = hub_add(r, x, out, e->f);
     }
     return exits_finish(r, fixed, rc);
 }
@@ -1317,8 +1317,8 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         uint64_t w = c >= 0 ? r->ppl_bits[c / 64] : 0, below = ((uint64_t)1 << (c % 64)) - 1;
         if (so->departure != DD_TIME_NONE && (w >> (c % 64) & 1)) {
             /* (r->pax[c] from the small array of loads with people) */
-            r->exit_pax[k] = r->ppl_pax[r->ppl_rank[c / 64] + __builtin_popcountll(w & below)];
-            r->exit_ppl[k++] = i;
+            int32_t pax = r->ppl_pax[r->ppl_rank[c / 64] + __builtin_popcountll(w & below)];
+            r->exit_ppl[k++] = (dd__replan_ppl){f, so->departure, r->b_site[f], pax};
         }
     }
     if (exits_count_kept(r, x, out, m, k) != DD_OK)
@@ -1328,10 +1328,11 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
     /* the latest first (a sortie outside the spans is over no cap: the
      * counts only go down here) */
     for (size_t j = k; any && j-- > 0 && r->exits_live;) {
-        size_t f = r->ground[r->exit_ppl[j]];
-        if (!hubs && !site_spans(r, r->b_site[f], out[f].departure))
+        const dd__replan_ppl *e = &r->exit_ppl[j];
+        size_t f = e->f;
+        if (!hubs && !site_spans(r, e->site, e->departure))
             continue;
-        if (!kept_over(r, x, out, f, r->exit_pax[j]))
+        if (!kept_over(r, x, out, f, e->pax))
             continue;
         r->keep[f] = 0;
         moved++;

@@ -40,6 +40,14 @@ typedef struct dd__replan_pv {
     int32_t tail, hub, site, aircraft, ferry_from;
 } dd__replan_pv;
 
+/* A kept sortie with people aboard as exits_unkeep counts it: its
+ * departure, its site, its people. */
+typedef struct dd__replan_ppl {
+    size_t f;
+    dd_time departure;
+    int32_t site, pax;
+} dd__replan_ppl;
+
 /* A sortie's keys in one of the re-plan's orders (replan.c's sorting) */
 typedef struct dd__rkey {
     int64_t k[4]; /* compared in order */
@@ -177,11 +185,10 @@ struct dd_replanner {
     bool hub_lim;            /* a hub limits its people a day */
     /* per counter, after exits_spans: the times [exit_lo, exit_hi) from
      * its first day (or hour) over its cap to the end of its last, empty
-     * when none is; exits_unkeep's kept sorties with people aboard (their
-     * indices in r->ground, n at most) and their people */
+     * when none is; exits_unkeep's kept sorties with people aboard (n at
+     * most) */
     dd_time *exit_lo, *exit_hi;
-    size_t *exit_ppl;
-    int32_t *exit_pax;
+    dd__replan_ppl *exit_ppl;
     /* per base sortie, a bit: its load carries people; per 64 of them, the
      * loads with people before; those loads' people in order (r->pax's,
      * in an array small enough to stay in the cache) */
