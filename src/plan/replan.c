@@ -1220,10 +1220,12 @@ static bool exits_over(dd_replanner *r, const dd_exec_state *x, const dd_replan_
         return true;
     for (size_t i = 0; i < r->n_undep; i++) {
         size_t f = r->undep[i];
-        if (out[f].departure == DD_TIME_NONE || !site_spans(r, r->b_site[f], out[f].departure) ||
+        int32_t site = r->b_site[f];
+        /* (a site with no span first: its sorties' placements not read) */
+        if ((r->exit_lo[site] == INT64_MAX && r->exit_lo[hours_of(r, site)] == INT64_MAX) ||
+            out[f].departure == DD_TIME_NONE || !site_spans(r, site, out[f].departure) ||
             x->sorties[f].departed != DD_TIME_NONE || out[f].carries < 0)
             continue;
-        int32_t site = r->b_site[f];
         int32_t at[2] = {site, hours_of(r, site)};
         for (int k = 0; k < 2; k++) {
             int32_t cap = day_cap(r, at[k]);
