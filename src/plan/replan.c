@@ -1316,8 +1316,10 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
         out[f].departure = so->departure;
         out[f].hub = so->hub;
         out[f].arrival = so->arrival;
-        uint64_t w = c >= 0 ? r->ppl_bits[c / 64] : 0, below = ((uint64_t)1 << (c % 64)) - 1;
-        if (so->departure != DD_TIME_NONE && (w >> (c % 64) & 1)) {
+        uint64_t w = c >= 0 ? r->ppl_bits[c / 64] : 0, below = 0;
+        if (c >= 0)
+            below = ((uint64_t)1 << (c % 64)) - 1;
+        if (so->departure != DD_TIME_NONE && (w & (below + 1))) {
             /* (r->pax[c] from the small array of loads with people) */
             int32_t pax = r->ppl_pax[r->ppl_rank[c / 64] + __builtin_popcountll(w & below)];
             r->exit_ppl[k++] = (dd__replan_ppl){f, so->departure, r->b_site[f], pax};
