@@ -88,12 +88,27 @@ static dd_status exits_init(dd_replanner *r)
     r->exit_lim = calloc(np ? np : 1, 1);
     r->fix_dep = malloc((r->n ? r->n : 1) * sizeof *r->fix_dep);
     r->fix_car = malloc((r->n ? r->n : 1) * sizeof *r->fix_car);
-    if (!r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
-        !r->fix_car)
+    r->fix_todo = malloc((r->n ? r->n : 1) * sizeof *r->fix_todo);
+    r->exit_lo = malloc((np ? np : 1) * sizeof *r->exit_lo);
+    r->exit_hi = malloc((np ? np : 1) * sizeof *r->exit_hi);
+    r->exit_ppl = malloc((r->n ? r->n : 1) * sizeof *r->exit_ppl);
+    r->ppl_bits = calloc(r->n / 64 + 1, sizeof *r->ppl_bits);
+    r->ppl_rank = malloc((r->n / 64 + 1) * sizeof *r->ppl_rank);
+    r->ppl_pax = malloc((r->n ? r->n : 1) * sizeof *r->ppl_pax);
+    if (!r->fix_todo || !r->ppl_bits || !r->ppl_rank || !r->ppl_pax || !r->pax || !r->exit_day || !r->exit_n || !r->exit_max || !r->exit_lim || !r->fix_dep ||
+        !r->fix_car || !r->exit_lo || !r->exit_hi || !r->exit_ppl)
         return DD_ENOMEM;
-    for (size_t f = 0; f < r->n; f++)
+    int32_t np_loads = 0; /* (the loads with people so far) */
+    for (size_t f = 0; f < r->n; f++) {
         for (size_t k = 0; k < r->base->sorties[f].n_pax; k++)
             r->pax[f] += r->base->sorties[f].pax[k].count;
+        if (f % 64 == 0)
+            r->ppl_rank[f / 64] = np_loads;
+        if (r->pax[f] > 0) {
+            r->ppl_bits[f / 64] |= (uint64_t)1 << (f % 64);
+            r->ppl_pax[np_loads++] = r->pax[f];
+        }
+    }
     return DD_OK;
 }
 
@@ -245,9 +260,16 @@ void dd_replanner_free(dd_replanner *r)
     free(r->exit_n);
     free(r->exit_max);
     free(r->exit_lim);
+    free(r->exit_lo);
+    free(r->exit_hi);
+    free(r->exit_ppl);
+    free(r->ppl_bits);
+    free(r->ppl_rank);
+    free(r->ppl_pax);
     free(r->fix);
     free(r->fix_dep);
     free(r->fix_car);
+    free(r->fix_todo);
     free(r->pax);
     free(r->fit);
     free(r->look);
@@ -992,10 +1014,13 @@ static dd_status fix_count(dd_replanner *r, const dd_exec_state *x, const dd_rep
         if (p->movements[k].sortie < 0)
             rc = fix_exit(r, s->people[p->movements[k].people].site, p->movements[k].departure,
                           p->movements[k].count);
+    r->n_todo = 0;
     for (size_t f = 0; f < r->n && rc == DD_OK; f++) {
         r->fix_dep[f] = DD_TIME_NONE;
         if (fixed_sortie(r, x, f))
             rc = fix_sortie(r, x, out, f);
+        if (r->fix_dep[f] == DD_TIME_NONE)
+            r->fix_todo[r->n_todo++] = f;
     }
     if (rc != DD_OK)
         r->fix_ok = false;
@@ -1009,27 +1034,60 @@ static bool fix_update(dd_replanner *r, const dd_exec_state *x, const dd_replan_
     if (r->fix_ok && r->fix_run == r->stats.runs)
         return true; /* brought up to this run's x already */
     r->fix_run = r->stats.runs;
+    size_t nt = 0;
     for (size_t f = 0; f < r->n && r->fix_ok; f++) {
-        bool now = fixed_sortie(r, x, f);
-        if (r->fix_dep[f] == DD_TIME_NONE) {
-            if (now && fix_sortie(r, x, out, f) != DD_OK)
+        /* (the most: still on the ground, or counted as it left) */
+        const dd_exec_sortie *e = &x->sorties[f];
+        if (e->departed != r->fix_dep[f] ||
+            (e->departed != DD_TIME_NONE &&
+             (e->carries != r->fix_car[f] || r->b_kind[f] == DD_SORTIE_ONWARD))) {
+            bool now = fixed_sortie(r, x, f);
+            if (r->fix_dep[f] == DD_TIME_NONE) {
+                if (now && fix_sortie(r, x, out, f) != DD_OK)
+                    r->fix_ok = false;
+            } else if (!now || r->fix_dep[f] != x->sorties[f].departed ||
+                       r->fix_car[f] != x->sorties[f].carries) {
                 r->fix_ok = false;
-        } else if (!now || r->fix_dep[f] != x->sorties[f].departed ||
-                   r->fix_car[f] != x->sorties[f].carries) {
-            r->fix_ok = false;
+            }
         }
+        if (r->fix_dep[f] == DD_TIME_NONE)
+            r->fix_todo[nt++] = f;
     }
+    r->n_todo = nt;
     return r->fix_ok || (fix_count(r, x, out) == DD_OK && r->fix_ok);
 }
 
-/* The people leaving each site each day in a placement so far: those that
- * left, those placed (out), the commercial flights (the first and the last
- * kept from run to run in r->fix, fix_update). */
-static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+/* fix_update for an incremental run, whose states are those of one
+ * execution in time order (a sortie that left stays as it left): only
+ * the sorties fix does not hold (r->fix_todo) are looked at. With legs,
+ * or when a sortie fix holds is on the ground again, as fix_update. */
+static bool fix_update_left(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
-    const dd_plan *p = r->base;
-    const dd_scenario *s = p->scenario;
-    dd_status rc = DD_OK;
+    if (!r->fix_ok || r->has_legs || r->fix_run == r->stats.runs)
+        return fix_update(r, x, out);
+    r->fix_run = r->stats.runs;
+    size_t nt = 0, u = 0; /* (r->undep: those on the ground, in index order) */
+    for (size_t j = 0; j < r->n_todo && r->fix_ok; j++) {
+        size_t f = r->fix_todo[j]; /* (no legs: fixed_sortie is "it left") */
+        while (u < r->n_undep && r->undep[u] < f)
+            u++;
+        if (u < r->n_undep && r->undep[u] == f)
+            r->fix_todo[nt++] = f;
+        else if (fix_sortie(r, x, out, f) != DD_OK)
+            r->fix_ok = false;
+    }
+    /* (those on the ground are among the nt, so all of them when as many) */
+    if (r->fix_ok && nt == r->n_undep) {
+        r->n_todo = nt;
+        return true;
+    }
+    return fix_count(r, x, out) == DD_OK && r->fix_ok;
+}
+
+/* Before a count: the counters limited now, all at zero. */
+static void exits_reset(dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
     r->hub_lim = false;
     for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs; i++) {
         r->exit_lim[i] = day_cap(r, (int32_t)i) >= 0;
@@ -1038,6 +1096,42 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
             memset(r->exit_day[i], 0, r->exit_n[i] * sizeof *r->exit_day[i]);
         r->exit_max[i] = 0;
     }
+}
+
+/* Sortie f's people (c's, leaving at d) into the counts. */
+static dd_status exits_sortie(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out,
+                              size_t f, dd_time d, int32_t c)
+{
+    dd_status rc = site_exit(r, r->b_site[f], d, r->pax[c]);
+    return rc == DD_OK ? hub_add(r, x, out, f) : rc;
+}
+
+/* A count's end: what fix holds (fixed: fix_update's answer), else the
+ * commercial flights (the sorties that left are counted with the rest). */
+static dd_status exits_finish(dd_replanner *r, bool fixed, dd_status rc)
+{
+    const dd_plan *p = r->base;
+    const dd_scenario *s = p->scenario;
+    if (fixed) {
+        for (size_t i = 0; i < r->n_fix && rc == DD_OK; i++)
+            rc = exits_add(r, r->fix[3 * i], r->fix[3 * i + 1], r->fix[3 * i + 2]);
+    } else {
+        for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
+            if (p->movements[k].sortie < 0)
+                rc = site_exit(r, s->people[p->movements[k].people].site,
+                               p->movements[k].departure, p->movements[k].count);
+    }
+    r->exits_live = rc == DD_OK;
+    return rc;
+}
+
+/* The people leaving each site each day in a placement so far: those that
+ * left, those placed (out), the commercial flights (the first and the last
+ * kept from run to run in r->fix, fix_update). */
+static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+{
+    dd_status rc = DD_OK;
+    exits_reset(r);
     bool fixed = fix_update(r, x, out);
     /* with no legs, what fix does not hold is what is on the ground */
     bool few = fixed && !r->has_legs;
@@ -1057,56 +1151,85 @@ static dd_status exits_count(dd_replanner *r, const dd_exec_state *x, const dd_r
          * lands its leg's people) */
         if (d == DD_TIME_NONE || c < 0 || (r->pax[c] == 0 && r->b_kind[f] != DD_SORTIE_ONWARD))
             continue;
-        rc = site_exit(r, r->b_site[f], d, r->pax[c]);
-        if (rc == DD_OK)
-            rc = hub_add(r, x, out, f);
+        rc = exits_sortie(r, x, out, f, d, c);
     }
-    if (fixed) {
-        for (size_t i = 0; i < r->n_fix && rc == DD_OK; i++)
-            rc = exits_add(r, r->fix[3 * i], r->fix[3 * i + 1], r->fix[3 * i + 2]);
-    } else {
-        for (size_t k = 0; k < p->n_movements && rc == DD_OK; k++)
-            if (p->movements[k].sortie < 0)
-                rc = site_exit(r, s->people[p->movements[k].people].site,
-                               p->movements[k].departure, p->movements[k].count);
-    }
-    r->exits_live = rc == DD_OK;
-    return rc;
+    return exits_finish(r, fixed, rc);
 }
 
-/* Does a day (or hour) of counter i hold more than cap? (Its exit_max
- * only bounds them.) */
-static bool counter_over(const dd_replanner *r, size_t i, int32_t cap)
+/* The start of clock hour h (dd_scenario_hour's hours). */
+static dd_time hour_start(const dd_scenario *s, int64_t h)
 {
-    for (size_t d = 0; d < r->exit_n[i]; d++)
-        if (r->exit_day[i][d] > cap)
-            return true;
-    return false;
+    int64_t m = s->epoch_unix / 60 + s->agreement.tz_offset;
+    return h * 60 - ((m % 60) + 60) % 60;
+}
+
+/* After a count: per counter, the times from the start of its first day
+ * (or hour) over its cap to the end of its last (r->exit_lo/exit_hi; an
+ * empty span when none is over). A count that only goes down since stays
+ * inside them. Does any counter hold more than its cap? (Its exit_max only
+ * bounds them.) */
+static bool exits_spans(dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
+    size_t nd = s->n_sites + s->n_hubs; /* (the counters by the day) */
+    bool any = false;
+    for (size_t i = 0; i < nd + s->n_sites; i++) {
+        int32_t cap = day_cap(r, (int32_t)i);
+        int64_t lo = -1, hi = -1;
+        for (size_t d = 0; cap >= 0 && r->exit_max[i] > cap && d < r->exit_n[i]; d++)
+            if (r->exit_day[i][d] > cap) {
+                lo = lo < 0 ? (int64_t)d : lo;
+                hi = (int64_t)d;
+            }
+        r->exit_lo[i] = INT64_MAX;
+        r->exit_hi[i] = INT64_MIN;
+        if (lo < 0)
+            continue;
+        any = true;
+        r->exit_lo[i] = i < nd ? dd__state_day_start(&r->st, (int32_t)lo) : hour_start(s, lo);
+        r->exit_hi[i] = i < nd ? dd__state_day_start(&r->st, (int32_t)hi + 1) : hour_start(s, hi + 1);
+    }
+    return any;
+}
+
+/* Might people leaving `site` at t find its day or its hour over the cap
+ * (inside exits_spans's spans)? */
+static inline bool site_spans(const dd_replanner *r, int32_t site, dd_time t)
+{
+    int32_t hs = hours_of(r, site);
+    return (t >= r->exit_lo[site] && t < r->exit_hi[site]) ||
+           (t >= r->exit_lo[hs] && t < r->exit_hi[hs]);
+}
+
+/* Is a hub's day over its cap (exits_spans)? */
+static bool hubs_spans(const dd_replanner *r)
+{
+    const dd_scenario *s = r->base->scenario;
+    bool any = false;
+    for (size_t h = 0; h < s->n_hubs; h++)
+        any |= r->exit_lo[s->n_sites + h] != INT64_MAX;
+    return any;
 }
 
 /* Does a placement (out), its people counted (exits_count), let more
  * people leave a site a day or an hour, or land at a hub a day, than it
  * takes? */
-static bool exits_over(const dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
+static bool exits_over(dd_replanner *r, const dd_exec_state *x, const dd_replan_sortie *out)
 {
     const dd_scenario *s = r->base->scenario;
-    /* none over when no counter has been over (exit_max: the most each
-     * has held since counted, at least what it holds) */
-    bool any = false;
-    for (size_t i = 0; i < 2 * s->n_sites + s->n_hubs && !any; i++) {
-        int32_t cap = day_cap(r, (int32_t)i);
-        any = cap >= 0 && r->exit_max[i] > cap && counter_over(r, i, cap);
-    }
-    if (!any)
+    /* none over when no counter has been over */
+    if (!exits_spans(r))
         return false;
-    if (hubs_broken(r, x, out))
+    if (hubs_spans(r) && hubs_broken(r, x, out))
         return true;
     for (size_t i = 0; i < r->n_undep; i++) {
         size_t f = r->undep[i];
-        if (x->sorties[f].departed != DD_TIME_NONE || out[f].departure == DD_TIME_NONE ||
-            out[f].carries < 0)
-            continue;
         int32_t site = r->b_site[f];
+        /* (a site with no span first: its sorties' placements not read) */
+        if ((r->exit_lo[site] == INT64_MAX && r->exit_lo[hours_of(r, site)] == INT64_MAX) ||
+            out[f].departure == DD_TIME_NONE || !site_spans(r, site, out[f].departure) ||
+            x->sorties[f].departed != DD_TIME_NONE || out[f].carries < 0)
+            continue;
         int32_t at[2] = {site, hours_of(r, site)};
         for (int k = 0; k < 2; k++) {
             int32_t cap = day_cap(r, at[k]);
@@ -1156,35 +1279,68 @@ static bool kept_over(const dd_replanner *r, const dd_exec_state *x, const dd_re
     return false;
 }
 
+/* exits_count for exits_unkeep's out: its kept sorties with people, the
+ * k at r->ground[r->exit_ppl[0..k)], in place of the sorties on the
+ * ground (the others placed nowhere) when those are all of them and fix
+ * holds the rest. */
+static dd_status exits_count_kept(dd_replanner *r, const dd_exec_state *x,
+                                  const dd_replan_sortie *out, size_t m, size_t k)
+{
+    /* (with no legs, the sorties on the ground are those not yet left) */
+    if (r->has_legs || m != r->n_undep)
+        return exits_count(r, x, out);
+    exits_reset(r);
+    bool fixed = fix_update_left(r, x, out);
+    if (!fixed) /* (out of memory) */
+        return exits_count(r, x, out);
+    dd_status rc = DD_OK;
+    for (size_t j = 0; j < k && rc == DD_OK; j++) {
+        const dd__replan_ppl *e = &r->exit_ppl[j];
+        rc = site_exit(r, e->site, e->departure, e->pax);
+        if (rc == DD_OK)
+            rc = hub_add(r, x, out, e->f);
+    }
+    return exits_finish(r, fixed, rc);
+}
+
 size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
                                size_t m)
 {
     if (!r->pax)
         return 0;
+    size_t k = 0; /* the kept sorties placed with people aboard */
     for (size_t i = 0; i < m; i++) {
         size_t f = r->ground[i];
         out[f] = (dd_replan_sortie){-1, DD_TIME_NONE, -1, false, -1, -1, DD_TIME_NONE};
         if (!r->keep[f])
             continue;
         const dd__replan_pv *so = &r->pv[f];
-        out[f].carries = x->sorties[r->src[f]].carries;
+        int32_t c = x->sorties[r->src[f]].carries;
+        out[f].carries = c;
         out[f].departure = so->departure;
         out[f].hub = so->hub;
         out[f].arrival = so->arrival;
+        uint64_t w = c >= 0 ? r->ppl_bits[c / 64] : 0, below = 0;
+        if (c >= 0)
+            below = ((uint64_t)1 << (c % 64)) - 1;
+        if (so->departure != DD_TIME_NONE && (w & (below + 1))) {
+            /* (r->pax[c] from the small array of loads with people) */
+            int32_t pax = r->ppl_pax[r->ppl_rank[c / 64] + __builtin_popcountll(w & below)];
+            r->exit_ppl[k++] = (dd__replan_ppl){f, so->departure, r->b_site[f], pax};
+        }
     }
-    if (exits_count(r, x, out) != DD_OK)
+    if (exits_count_kept(r, x, out, m, k) != DD_OK)
         return 0; /* (out of memory: the run's own count finds it again) */
-    bool any = false;
-    for (size_t i = 0; i < 2 * r->base->scenario->n_sites + r->base->scenario->n_hubs && !any; i++) {
-        int32_t cap = day_cap(r, (int32_t)i);
-        any = cap >= 0 && r->exit_max[i] > cap && counter_over(r, i, cap);
-    }
+    bool any = exits_spans(r), hubs = any && hubs_spans(r);
     size_t moved = 0;
-    for (size_t i = m; any && i-- > 0 && r->exits_live;) { /* the latest first */
-        size_t f = r->ground[i];
-        if (!r->keep[f] || out[f].carries < 0 || r->pax[out[f].carries] == 0)
+    /* the latest first (a sortie outside the spans is over no cap: the
+     * counts only go down here) */
+    for (size_t j = k; any && j-- > 0 && r->exits_live;) {
+        const dd__replan_ppl *e = &r->exit_ppl[j];
+        size_t f = e->f;
+        if (!hubs && !site_spans(r, e->site, e->departure))
             continue;
-        if (!kept_over(r, x, out, f, r->pax[out[f].carries]))
+        if (!kept_over(r, x, out, f, e->pax))
             continue;
         r->keep[f] = 0;
         moved++;

@@ -41,6 +41,14 @@ typedef struct dd__replan_pv {
     int32_t day; /* the departure's (dd_scenario_day) */
 } dd__replan_pv;
 
+/* A kept sortie with people aboard as exits_unkeep counts it: its
+ * departure, its site, its people. */
+typedef struct dd__replan_ppl {
+    size_t f;
+    dd_time departure;
+    int32_t site, pax;
+} dd__replan_ppl;
+
 /* A sortie's keys in one of the re-plan's orders (replan.c's sorting) */
 typedef struct dd__rkey {
     int64_t k[4]; /* compared in order */
@@ -183,6 +191,17 @@ struct dd_replanner {
     int32_t *exit_max; /* per counter: its busiest day (or hour) so far */
     unsigned char *exit_lim; /* per counter: limited (else not counted) */
     bool hub_lim;            /* a hub limits its people a day */
+    /* per counter, after exits_spans: the times [exit_lo, exit_hi) from
+     * its first day (or hour) over its cap to the end of its last, empty
+     * when none is; exits_unkeep's kept sorties with people aboard (n at
+     * most) */
+    dd_time *exit_lo, *exit_hi;
+    dd__replan_ppl *exit_ppl;
+    /* per base sortie, a bit: its load carries people; per 64 of them, the
+     * loads with people before; those loads' people in order (r->pax's,
+     * in an array small enough to stay in the cache) */
+    uint64_t *ppl_bits;
+    int32_t *ppl_rank, *ppl_pax;
     /* the counts are those of out as it stands (exits_count's, kept up
      * since by what moved): an incremental run's placement and its check
      * after need not count again (they count with no_live: the tests
@@ -199,6 +218,10 @@ struct dd_replanner {
     uint64_t fix_run; /* the run (stats.runs) fix was brought up to */
     dd_time *fix_dep;
     int32_t *fix_car;
+    /* the sorties fix does not hold (fix_dep DD_TIME_NONE), in index
+     * order, when fix_ok: n_todo of them */
+    size_t *fix_todo;
+    size_t n_todo;
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
