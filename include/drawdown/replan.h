@@ -25,7 +25,8 @@ extern "C" {
 /*
  * Incremental re-planning (docs/sim.md): the same contract as
  * dd_replanner_run, for the states of one execution in time order (the
- * simulation's re-plans within a replication). The run keeps the last
+ * simulation's re-plans within a replication: a sortie that has left
+ * keeps its departure and load in every later state). The run keeps the last
  * run's placement (the base plan before the first) of every sortie that
  * still fits it — not overdue, inside the window it holds, its load
  * ready, its airfield open — and places the others again as
