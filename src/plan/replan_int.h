@@ -202,7 +202,7 @@ struct dd_replanner {
      * in an array small enough to stay in the cache) */
     uint64_t *ppl_bits;
     int32_t *ppl_rank, *ppl_pax;
-    /* the counts are those of out as it stands (exits_count's, kept up
+    /* the counts are those of out as it stands (dd__replan_exits_count's, kept up
      * since by what moved): an incremental run's placement and its check
      * after need not count again (they count with no_live: the tests
      * compare) */
@@ -225,6 +225,12 @@ struct dd_replanner {
 };
 
 enum { DD__BK_NONE, DD__BK_HELD, DD__BK_FLOWN };
+
+/* The later of two times. */
+static inline dd_time dd__later(dd_time a, dd_time b)
+{
+    return a > b ? a : b;
+}
 
 /* r->pv[f] from r->prev[f], after prev[f] changed. */
 static inline void dd__replan_pv_set(dd_replanner *r, size_t f)
@@ -302,6 +308,27 @@ size_t dd__replan_exits_unkeep(dd_replanner *r, const dd_exec_state *x, dd_repla
  * out of the counts, and out[f] not placed. */
 void dd__replan_exits_drop(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
                            size_t f);
+/* The people each load carries (r->pax) and the counters, when a site or
+ * a destination limits them (else r->pax stays NULL). replan_exits.c. */
+dd_status dd__replan_exits_init(dd_replanner *r);
+/* The people leaving each site each day and hour, and landing at each
+ * destination each day, in a placement so far (out): into r->exit_day;
+ * r->exits_live says they are this run's. */
+dd_status dd__replan_exits_count(dd_replanner *r, const dd_exec_state *x,
+                                 const dd_replan_sortie *out);
+/* dd__place of slot f carrying load c (an incremental run's in the
+ * tails' gaps), on a day its site's exit processing (and its hour's, its
+ * destination's day) can take the load's people. */
+dd_status dd__replan_place_req(dd_replanner *r, dd__request *rq, size_t f, int32_t c);
+/* Slot f placed (so) with load c: its people counted as leaving (and its
+ * onward sortie's, at the via site). */
+dd_status dd__replan_exits_placed(dd_replanner *r, const dd_exec_state *x,
+                                  const dd_replan_sortie *out, size_t f, int32_t c,
+                                  const dd_sortie *so);
+/* Step 4 (docs/sim.md): slots r->cont[0..k) take the loads of r->slot[0..k)
+ * unless that breaks the exit counts. */
+void dd__replan_hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                          size_t k);
 /* Tests: with `on`, every incremental run rebuilds the placement state
  * from the state of execution (as before the state was kept), and the
  * placements search without the ramps' known-full departures and the
