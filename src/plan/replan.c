@@ -5,7 +5,8 @@
  * same serial placement as the plan (place.c), from `now`, with the tails,
  * the caps' counts and the airfields as they are. The working memory is
  * kept between runs, so the simulator can re-plan many times per
- * replication.
+ * replication. The people's exits a placement must keep are counted in
+ * replan_exits.c; the incremental runs are replan_inc.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
