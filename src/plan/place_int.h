@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the sortie placement (place.c, the placement loop; place_state.c,
- * the state made, cleared and taken back out; place_hub.c, the hubs and the
- * routes to them; place_legs.c, the legs inside the country): the small
- * helpers and types they share. The helpers stay static (static inline
- * where they were so in place.c): the placement loop calls several of them
- * millions of times per replication and must keep them inlined. What crosses the files
- * as a call is named dd__; nothing here is thread-safe beyond dd__state's
- * own rule (one thread at a time). */
+/* Private to the sortie placement (place.c, the placement loop;
+ * place_state.c, the state made, cleared and taken back out; place_hub.c,
+ * the hubs and the routes to them; place_legs.c, the legs inside the
+ * country): the small helpers and types they share. The helpers stay
+ * static (static inline where they were so in place.c): the placement loop
+ * calls several of them millions of times per replication and must keep
+ * them inlined. What crosses the files as a call is named dd__; nothing
+ * here is thread-safe beyond dd__state's own rule (one thread at a time). */
 #ifndef DD_PLACE_INT_H
 #define DD_PLACE_INT_H
 
@@ -20,6 +20,8 @@
 /* A helper that was static (not inline) in place.c: still static, so that
  * the compiler inlines it where it did before, and unused in some files. */
 #define DD__PLACE_STATIC static __attribute__((unused))
+
+/* ---- counts per host day ---- */
 
 DD__PLACE_STATIC int64_t floor_div(int64_t a, int64_t b)
 {
@@ -176,6 +178,8 @@ DD__PLACE_STATIC bool caps_shut(const capset *c, int32_t day)
     const dd_cap_step *last = &c->v[c->n - 1];
     return day >= last->day && (moved_cap(last->daily, c->now, c->base) == 0 || last->weekly == 0);
 }
+
+/* ---- ramps, ferries and routes ---- */
 
 DD__PLACE_STATIC int32_t mog_class(const dd_site *x, int32_t klass)
 {

@@ -14,7 +14,7 @@
 
 #include "plan/place_int.h"
 
-#define STEP DD__PLACE_STEP
+/* ---- the state: made, cleared, freed ---- */
 
 /* Weighted interval sets (crews, hub ramps): see ivset_fits. */
 static void ivset_clear(dd__ivset *x)
