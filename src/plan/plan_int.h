@@ -67,7 +67,7 @@ typedef struct dd__state {
     int32_t *ferry_min;    /* per type, site, hub: flight minutes (n_sites × n_hubs each) */
     double *hub_acl;       /* per type, site, hub: floor(dd_aircraft_acl) direct */
     int16_t **hours_wait;  /* per type, site: place.c's hours_wait, NULL until used */
-    dd_time **tail_since;  /* per type: place.c's tails_since, NULL: tail_ok decides */
+    dd_time **tail_since;  /* per type: place_state.c's tails_since, NULL: tail_ok decides */
     dd__tail **tails;      /* per type: array of tails; written through
                             * dd__state_set_tail, or followed by
                             * dd__state_tails_moved */
