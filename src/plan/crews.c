@@ -5,7 +5,8 @@
  * no type may serve within its crews' duty day or its tails' utilisation,
  * or, over the last week of the plan, a type whose crews were on duty or
  * resting, or whose tails flew their utilisation, most of the time. The
- * placement rules themselves are in place.c; the bound in bounds.c.
+ * placement rules themselves are in place.c (the overflights' in
+ * place_int.h and place_hub.c); the bound in bounds.c.
  */
 #include <math.h>
 #include <stdio.h>
