@@ -82,7 +82,7 @@ int main(int argc, char **argv)
             replan = argv[i + 1];
     }
     if (reps < 1 || runs < 1 || runs > 99 || threads < 1 ||
-        (replan && strcmp(replan, "full") && strcmp(replan, "incremental"))) {
+        (replan && strcmp(replan, "full") && strcmp(replan, "incremental") && strcmp(replan, "afresh"))) {
         fprintf(stderr, "mpibench: bad option\n");
         return 2;
     }

@@ -917,7 +917,10 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
     memcpy(h.x, fx->x, n * sizeof *h.x);
     for (size_t f = 0; f < n; f++)
         h.ready[f] = h.x[f].ready;
-    dd_replanner *inc = NULL, *full = NULL, *reb = NULL;
+    dd_replanner *inc = NULL, *full = NULL, *reb = NULL, *kf = NULL;
+    dd_replan_sortie *kfo = calloc(n, sizeof *kfo);
+    assert_non_null(kfo);
+    assert_int_equal(dd_replanner_new(p, &kf), DD_OK);
     assert_int_equal(dd_replanner_new(p, &inc), DD_OK);
     assert_int_equal(dd_replanner_new(p, &full), DD_OK);
     assert_int_equal(dd_replanner_new(p, &reb), DD_OK);
@@ -1010,6 +1013,11 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
         fx->out = h.full;
         check(fx, &x);
         assert_verified(full, &x, h.full, fx->exits);
+        /* the full run under the incremental rules, on the same states */
+        assert_int_equal(dd_replanner_run_full(kf, &x, kfo), DD_OK);
+        fx->out = kfo;
+        check(fx, &x);
+        assert_verified(kf, &x, kfo, fx->exits);
         /* the state the incremental re-plan leaves: loads moved, requests
          * filed for the day it found */
         for (size_t f = 0; f < n; f++) {
@@ -1040,6 +1048,8 @@ static uint64_t run_history(fixture *fx, uint64_t seed, int days)
     dd_replanner_free(reb);
     dd_replanner_free(inc);
     dd_replanner_free(full);
+    dd_replanner_free(kf);
+    free(kfo);
     for (size_t a = 0; a < s->n_aircraft; a++) {
         free(h.tf[a]);
         free(h.th[a]);

@@ -47,6 +47,21 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
                                        dd_replan_sortie *out);
 void dd_replanner_reset(dd_replanner *r);
 
+/*
+ * The full re-plan under the same rules (docs/sim.md): the same contract
+ * and order of states as dd_replanner_run_incremental, but every sortie on
+ * the ground is placed again through the planner's placement and checked
+ * there, none kept on trust. A sortie that can keep its last placement (as
+ * the incremental run decides it) keeps its load and is placed first, in
+ * the order of those placements, at its last departure on its last tail,
+ * else on another tail then, else within its day; the others after, as
+ * dd_replanner_run places them. When much moves (the incremental run's
+ * limits) the run is dd_replanner_run's: the whole plan placed afresh. It
+ * checks what the incremental run's kept state takes as given: the two
+ * should give the same estimates (tests/test_sim.c).
+ */
+dd_status dd_replanner_run_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out);
+
 /* What the runs of a replanner did (since dd_replanner_new). */
 typedef struct dd_replan_stats {
     uint64_t runs;   /* full and incremental */

@@ -74,9 +74,15 @@ typedef struct dd_sim_options {
     bool replan;           /* default true */
     /* with replan: a re-plan places again what a disruption moves
      * (dd_replanner_run_incremental, docs/sim.md) instead of every sortie
-     * still on the ground (dd_replanner_run). Default true (a plan under
-     * 128 sorties is re-placed in full either way). */
+     * still on the ground under the same rules (dd_replanner_run_full).
+     * Default true (a plan under 128 sorties is re-placed afresh either
+     * way). */
     bool replan_incremental;
+    /* with replan (and not replan_incremental): every re-plan places the
+     * whole plan afresh, by the day each sortie can go (dd_replanner_run):
+     * on a packed plan it re-files about half the requests held at every
+     * re-plan (docs/sim.md). Default false. */
+    bool replan_afresh;
     bool sensitivity;      /* compute the tornado table (default true) */
     uint64_t sensitivity_replications; /* per moved input; 0: replications / 4 */
     dd_sim_knobs knobs;
@@ -123,7 +129,7 @@ typedef struct dd_sim_result {
     const dd_plan *plan;
     uint64_t replications, seed;
     int threads;
-    bool replan, replan_incremental;
+    bool replan, replan_incremental, replan_afresh;
     dd_sim_prob p_deadline; /* everything out by the agreement's deadline */
     dd_sim_prob p_all_terms; /* and every milestone and site closing date met */
     size_t n_milestones;

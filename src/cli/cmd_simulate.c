@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `drawdown simulate SCENARIO [--replications N] [--seed K] [--threads T]
- *  [--replan incremental|full] [--no-replan] [--no-sensitivity] [--json] [-o result.json]` */
+ *  [--replan incremental|full|afresh] [--no-replan] [--no-sensitivity] [--json] [-o result.json]` */
 #include <drawdown/cluster.h>
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
@@ -31,7 +31,9 @@ static const char sim_usage[] =
     "  --threads T        worker threads (default: every core)\n"
     "  --objective O      the plan's: margin (default) or completion (drawdown plan)\n"
     "  --replan MODE      incremental (default): a re-plan places again what a\n"
-    "                     disruption moves; full: every sortie on the ground\n"
+    "                     disruption moves; full: every sortie on the ground,\n"
+    "                     each first where it was (the same rules, checked);\n"
+    "                     afresh: the whole plan placed again at every re-plan\n"
     "  --no-replan        follow the original plan, shifting delayed sorties\n"
     "  --no-sensitivity   skip the sensitivity table\n"
     "  --mpi              share the replications with the other ranks of an MPI\n"
@@ -107,7 +109,7 @@ static const dd_opt sim_opts[] = {
     DD_OPT_SEED(sim_args),
     DD_OPT_THREADS(sim_args),
     DD_OPT_OBJECTIVE(sim_args),
-    DD_CHOICE(sim_args, "--replan", replan, "full|incremental"),
+    DD_CHOICE(sim_args, "--replan", replan, "full|incremental|afresh"),
     DD_FLAG(sim_args, "--no-replan", no_replan),
     DD_FLAG(sim_args, "--no-sensitivity", no_sensitivity),
     DD_FLAG(sim_args, "--mpi", mpi),
@@ -150,6 +152,7 @@ int dd__cmd_simulate(int argc, char **argv)
     if (v.replan >= 0) {
         so.replan = true;
         so.replan_incremental = v.replan == 1;
+        so.replan_afresh = v.replan == 2;
     }
     if (v.no_replan)
         so.replan = false;

@@ -629,7 +629,7 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     pick_ask q = {rq, a, t, day, hub, out_min, rt};
     void (*view)(void *, int32_t, int32_t, dd_time, dd_time, int32_t, int32_t, dd__tail *,
                  dd_time *) = st->tail_view;
-    if (!view && dd__tailix_ready(st, rq->aircraft)) {
+    if (!view && !st->pin && dd__tailix_ready(st, rq->aircraft)) {
         pick_tail_ix(st, &q, tp);
         return;
     }
@@ -647,6 +647,8 @@ static void pick_tail(dd__state *st, const dd__request *rq, dd_time a, dd_time t
     for (int32_t k = 0, n_k = st->n_tails[rq->aircraft]; k < n_k; k++) {
         const dd__tail *tl = &tails[k];
         dd__tail tv;
+        if (st->pin && k != st->pin - 1)
+            continue;
         if (lb && lb[2 * k] <= a && a < lb[2 * k + 1]) {
             /* its view cannot reach the site by a */
             if (lb[2 * k + 1] < tp->soonest)

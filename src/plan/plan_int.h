@@ -118,6 +118,9 @@ typedef struct dd__state {
     void (*tail_view)(void *ctx, int32_t a, int32_t k, dd_time arr, dd_time dep, int32_t hub,
                       int32_t out_min, dd__tail *view, dd_time keep[2]);
     void *tail_view_ctx;
+    /* 0, or 1 + the only tail a placement may take (a full re-plan's
+     * sortie tried on its own tail first: replan.c) */
+    int32_t pin;
     /* NULL, or per site and type (site * n_aircraft + type): departures
      * whose ground time the ramp (MOG) is known not to take, as sorted
      * disjoint [lo, hi) ranges (dd__state_mog_memo). Bookings only fill

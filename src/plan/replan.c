@@ -107,6 +107,9 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
     r->b_kg = malloc(n * sizeof *r->b_kg);
     r->undep = malloc(n * sizeof *r->undep);
     r->newly = malloc(n * sizeof *r->newly);
+    r->ord = malloc(2 * n * sizeof *r->ord);
+    r->keeper = calloc(n, 1);
+    r->pinned = calloc(n, 1);
     dd_status st = DD_ENOMEM;
     bool packed = r->b_site && r->b_grp && r->b_kind && r->b_air && r->b_load && r->b_dep && r->b_kg;
     for (size_t f = 0; packed && f < r->n; f++) {
@@ -119,7 +122,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         r->b_dep[f] = b->departure;
         r->b_kg[f] = b->weight_kg;
     }
-    if (packed && r->undep && r->newly && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
+    if (packed && r->undep && r->newly && r->ord && r->keeper && r->pinned && r->pv && r->slot && r->cont && r->tmp && r->try_at && r->latest && r->give && r->placed &&
         r->give0 && r->slot0 && r->site_last && r->left_last && r->left_last_ns && r->sec && r->sec_slot && r->seen && r->prev &&
         r->prev_ok && r->prev_site_cap && r->keep && r->tail_off) {
         /* each site's last sortie, when it takes out security: the
@@ -236,6 +239,9 @@ void dd_replanner_free(dd_replanner *r)
     free(r->pool_off);
     free(r->pool_n);
     free(r->order);
+    free(r->ord);
+    free(r->keeper);
+    free(r->pinned);
     free(r->ground);
     free(r->tail_save);
     free(r->ktail_off);
@@ -380,15 +386,15 @@ static bool rkey_insert(dd__rkey *v, size_t n, size_t budget)
     return true;
 }
 
-static void rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
+void dd__replan_rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n)
 {
     if (n <= 12) {
         rkey_insert(v, n, SIZE_MAX);
         return;
     }
     size_t h = n / 2;
-    rkey_sort(v, tmp, h);
-    rkey_sort(v + h, tmp, n - h);
+    dd__replan_rkey_sort(v, tmp, h);
+    dd__replan_rkey_sort(v + h, tmp, n - h);
     if (!rkey_less(&v[h], &v[h - 1]))
         return; /* (in order already: a re-plan's orders mostly are) */
     size_t i = 0, j = h, k = 0;
@@ -424,7 +430,7 @@ static void merge_sort(const sort_ctx *c, size_t *v, dd__rkey *buf, size_t n)
     /* a few records out of place: insertion (time n + the records moved),
      * while it moves no more than a merge sort would */
     if (desc * 8 > n || !rkey_insert(buf, n, 4 * n))
-        rkey_sort(buf, buf + n, n);
+        dd__replan_rkey_sort(buf, buf + n, n);
     for (size_t i = 0; i < n; i++)
         v[i] = buf[i].i;
 }
@@ -603,8 +609,8 @@ static void onward_out(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie
 
 /* Slot f just placed: its record in the state (a leg's, with its onward
  * sortie after it: that slot placed too). */
-static const dd_sortie *placed_at(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
-                                  size_t f)
+const dd_sortie *dd__replan_placed_at(dd_replanner *r, const dd_exec_state *x,
+                                     dd_replan_sortie *out, size_t f)
 {
     size_t k = r->st.n_sorties - 1;
     if (r->base->sorties[f].kind == DD_SORTIE_LEG) {
@@ -726,8 +732,8 @@ static void order_begin(dd_replanner *r, const dd_replan_sortie *out, size_t m)
 }
 
 /* Slot f placed (so): its site's closure (and its onward sortie's). */
-static void order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
-                         const dd_sortie *so)
+void dd__replan_order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
+                             const dd_sortie *so)
 {
     const dd_sortie *b = &r->base->sorties[f];
     r->site_close[so->site] = dd__later(r->site_close[so->site], so->departure);
@@ -807,8 +813,17 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
         (rc = dd__replan_exits_count(r, x, out)) != DD_OK)
         return rc;
     merge_sort(&sc, r->cont, tmp, m);
-    for (size_t i = 0; i < m; i++) {
-        size_t f = r->cont[i];
+    /* a full run under the incremental rules: what keeps its last
+     * placement first (replan_full.c), the rest after, in this order */
+    size_t n_ord = m;
+    const size_t *ord = r->cont;
+    if (r->stable) {
+        if ((rc = dd__replan_keep_pass(r, x, out, m, &n_ord)) != DD_OK)
+            return rc;
+        ord = r->ord;
+    }
+    for (size_t i = 0; i < n_ord; i++) {
+        size_t f = ord[i];
         int32_t c = x->sorties[r->give[f]].carries;
         int32_t site = r->b_site[f];
         /* the security leaves after everything else of its site */
@@ -841,11 +856,11 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
             continue;
         if (rc != DD_OK)
             return rc;
-        const dd_sortie *so = placed_at(r, x, out, f);
+        const dd_sortie *so = dd__replan_placed_at(r, x, out, f);
         if (!r->sec_slot[f])
             r->site_last[site] = dd__later(r->site_last[site], so->departure);
         if (r->site_rank)
-            order_placed(r, out, f, so);
+            dd__replan_order_placed(r, out, f, so);
         *o = (dd_replan_sortie){c,       so->departure, so->tail, keeps,
                                 dd__state_day(st, so->departure), so->hub, so->arrival};
         if (r->pax && (rc = dd__replan_exits_placed(r, x, out, f, c, so)) != DD_OK) {
@@ -861,8 +876,8 @@ static dd_status place_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_s
     size_t k = 0;
     for (size_t i = 0; i < m; i++) {
         size_t f = r->slot[i];
-        if (out[f].departure == DD_TIME_NONE)
-            continue;
+        if (out[f].departure == DD_TIME_NONE || (r->stable && r->keeper[f]))
+            continue; /* (a slot that kept its load keeps it) */
         r->try_at[f] = out[f].departure;
         r->cont[k++] = f;
     }
@@ -1038,8 +1053,9 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
     dd_status rc;
     r->stats.full++;
     r->lines_ok = false; /* (the timelines are not this placement's) */
-    /* 1. match contents to slots per airfield and type */
-    dd__replan_match(r, x, m);
+    /* 1. match contents to slots per airfield and type (those that keep
+     * their last placement keep their loads: dd_replanner_run_full) */
+    dd__replan_match_slots(r, x, m);
     /* 2-3. placed by the day each can go, within a day the airfield that
      * must close first first; or, to keep the clearances held
      * (x->keep_clearances), those first, so one sortie moved does not push
@@ -1049,6 +1065,12 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
     r->stats.placed += m;
     if (!x->keep_clearances) {
         rc = place_pass(r, x, out, m, false, &a);
+        if (rc == DD_OK && r->stable && r->n_stuck > DD__REPLAN_STUCK_MAX) {
+            /* much found no room where it was: the whole plan afresh */
+            r->stable = false;
+            dd__replan_match(r, x, m);
+            rc = place_pass(r, x, out, m, false, &a);
+        }
     } else {
         rc = place_pass(r, x, out, m, true, &a);
         if (rc == DD_OK && (a.missed != 0 || a.late != 0)) {

@@ -52,7 +52,7 @@
 /* Chains whose first sortie is placed again (no tail reaches it) before
  * the run places everything again (many moved: as fast in full, and a
  * full run repacks the plan). */
-#define MAX_DROPS 64
+#define MAX_DROPS DD__REPLAN_STUCK_MAX
 
 static int32_t ferry_min(const dd__state *st, int32_t a, int32_t site, int32_t hub)
 {
@@ -1240,11 +1240,11 @@ dd_status dd_replanner_run_incremental(dd_replanner *r, const dd_exec_state *x,
         r->keep[f] = fits(r, x, f);
         unfit += !r->keep[f];
     }
-    if (unfit > 16 && unfit > m / 32) /* much of it moves: as fast in full */
+    if (unfit > DD__REPLAN_MOVED_MIN && unfit > m / DD__REPLAN_MOVED_SHARE) /* much moves: in full */
         return in_full(r, x, out, m);
     swap_overdue(r, x, m);
     unfit += dd__replan_exits_unkeep(r, x, out, m);
-    if (unfit > 16 && unfit > m / 32)
+    if (unfit > DD__REPLAN_MOVED_MIN && unfit > m / DD__REPLAN_MOVED_SHARE)
         return in_full(r, x, out, m);
     /* the state kept from the last run, brought up to now */
     r->live_run = false;

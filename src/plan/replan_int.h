@@ -99,6 +99,14 @@ struct dd_replanner {
                         * booked, is not brought up to date: build_lines) */
     unsigned char *prev_ok;
     bool have_prev;      /* prev holds a placement an incremental run may keep */
+    /* this run places every sortie again, each first where prev has it
+     * (dd_replanner_run_full, replan_full.c): keeper[f], slot f keeps its
+     * load; pinned[f], it is placed at prev's departure first; ord, the
+     * rest in the order they are placed (2 × n: its second half scratch);
+     * n_stuck, how many found no room where they were */
+    bool stable;
+    unsigned char *keeper, *pinned;
+    size_t *ord, n_stuck;
     dd_time prev_now;
     int32_t *prev_site_cap; /* the caps prev was placed under (n_sites) */
     int32_t prev_country_cap;
@@ -335,6 +343,31 @@ void dd__replan_hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
  * tails' bounds (dd__state_mog_memo), so that its re-plans can be
  * compared with the kept state's. (`on` false may run out of memory.) */
 void dd__replanner_rebuild_always(dd_replanner *r, bool on);
+/* A full run's matching (dd__replan_match) of its m slots, those that
+ * keep their last placement (r->stable) keeping their loads. */
+void dd__replan_match_slots(dd_replanner *r, const dd_exec_state *x, size_t m);
+/* Steps 2-3 of replan_full.c for the m slots in placement order (r->cont):
+ * what keeps its last placement placed; the others, then those that
+ * found no room, into r->ord[0..*n_ord) (r->n_stuck of them). */
+dd_status dd__replan_keep_pass(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out,
+                               size_t m, size_t *n_ord);
+/* v[0..n) sorted by their keys (tmp: n records). */
+void dd__replan_rkey_sort(dd__rkey *v, dd__rkey *tmp, size_t n);
+/* Slot f just placed: its record in r->st (a leg's onward sortie's too). */
+const dd_sortie *dd__replan_placed_at(dd_replanner *r, const dd_exec_state *x,
+                                     dd_replan_sortie *out, size_t f);
+/* Slot f placed (so): its site's closure so far (r->site_rank). */
+void dd__replan_order_placed(dd_replanner *r, const dd_replan_sortie *out, size_t f,
+                             const dd_sortie *so);
+/* When a run goes in full (the incremental run) or places afresh (the
+ * full run under its rules): more than MOVED_MIN sorties and 1/MOVED_SHARE
+ * of those on the ground no longer fit their placement, or more than
+ * STUCK_MAX find no tail (the incremental run's chains) or no room where
+ * they were (the full run's). */
+#define DD__REPLAN_MOVED_MIN 16
+#define DD__REPLAN_MOVED_SHARE 32
+#define DD__REPLAN_STUCK_MAX 64
+
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);
 

@@ -668,9 +668,11 @@ static void replan(ctx *c, dd_time now)
      * bookkeeping costs more than it saves there (docs/sim.md); so is a
      * state with a crew fallen out, which the kept placements did not
      * count on */
-    bool full = c->policy == DD__SIM_REPLAN_FULL || nf < DD__SIM_INCREMENTAL_MIN || crew_out;
-    dd_status rc = full ? dd_replanner_run(w->rp, &x, w->ro)
-                        : dd_replanner_run_incremental(w->rp, &x, w->ro);
+    bool afresh = c->policy == DD__SIM_REPLAN_AFRESH || nf < DD__SIM_INCREMENTAL_MIN || crew_out;
+    dd_status rc = afresh ? dd_replanner_run(w->rp, &x, w->ro)
+                   : c->policy == DD__SIM_REPLAN_FULL
+                       ? dd_replanner_run_full(w->rp, &x, w->ro)
+                       : dd_replanner_run_incremental(w->rp, &x, w->ro);
     if (rc != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
     /* withdraw the requests to be replaced first, so that a new request

@@ -339,8 +339,12 @@ static uint64_t run_fingerprint(const dd__sim_model *m, const dd_sim_options *o)
     uint64_t h = dd__farm_hash(DD__FARM_HASH0, "drawdown-sim-2", 14); /* 2: crews */
     h = dd__farm_hash(h, &o->seed, sizeof o->seed);
     h = dd__farm_hash(h, &o->replan, sizeof o->replan);
-    if (o->replan && o->replan_incremental) /* the full re-plan's checkpoints stay good */
+    /* (a checkpoint of the re-plan that placed the plan afresh, `full`
+     * until 6 December 2026, stays good for it) */
+    if (o->replan && o->replan_incremental)
         h = dd__farm_hash(h, "incremental", 11);
+    else if (o->replan && !o->replan_afresh)
+        h = dd__farm_hash(h, "full-kept", 9);
     for (size_t i = 0; i < m->n_flights; i++) {
         const dd__sim_flight *f = &m->flights[i];
         int64_t v[10] = {f->site,    f->aircraft, f->dep,      f->position,     f->ground,
@@ -621,6 +625,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     size_t nsites = plan->scenario->n_sites;
     dd__sim_policy policy = !o->replan               ? DD__SIM_FOLLOW
                             : o->replan_incremental ? DD__SIM_REPLAN_INCREMENTAL
+                            : o->replan_afresh      ? DD__SIM_REPLAN_AFRESH
                                                     : DD__SIM_REPLAN_FULL;
     batch b = {.m = &m, .knobs = o->knobs, .policy = policy, .seed = o->seed, .n = n,
                .ns_rep = ns_rep};
@@ -651,6 +656,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
     r->threads = threads;
     r->replan = o->replan;
     r->replan_incremental = o->replan && o->replan_incremental;
+    r->replan_afresh = o->replan && !o->replan_incremental && o->replan_afresh;
     r->ranks = dd_cluster_size(o->cluster);
     bool root = dd_cluster_rank(o->cluster) == 0;
     uint64_t fp = run_fingerprint(&m, o);

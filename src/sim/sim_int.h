@@ -80,7 +80,8 @@ void dd__sim_scratch_free(dd__sim_scratch *w);
 typedef enum dd__sim_policy {
     DD__SIM_FOLLOW,
     DD__SIM_REPLAN_INCREMENTAL,
-    DD__SIM_REPLAN_FULL
+    DD__SIM_REPLAN_FULL,
+    DD__SIM_REPLAN_AFRESH
 } dd__sim_policy;
 
 /* Plans of fewer sorties re-plan in full under the incremental policy:

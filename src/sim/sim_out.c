@@ -20,10 +20,13 @@ static void fmt_time(const dd_scenario *s, dd_time t, char *buf, size_t size)
         dd_scenario_format_time(s, t, s->agreement.tz_offset, buf, size);
 }
 
-/* "replan" is the default, full re-plan (docs/sim.md) */
+/* "replan" is the full re-plan (docs/sim.md) */
 static const char *policy_name(const dd_sim_result *r)
 {
-    return !r->replan ? "no-replan" : r->replan_incremental ? "replan-incremental" : "replan";
+    return !r->replan               ? "no-replan"
+           : r->replan_incremental ? "replan-incremental"
+           : r->replan_afresh      ? "replan-afresh"
+                                   : "replan";
 }
 
 /* A probability to six decimals, as the text prints to one: the file
@@ -189,7 +192,7 @@ dd_status dd_sim_write_text(const dd_sim_result *r, FILE *f)
     char a[40], b[40], c[40];
     fprintf(f, "Simulation: %llu replications, seed %llu, policy %s",
             (unsigned long long)r->replications, (unsigned long long)r->seed, policy_name(r));
-    if (r->replan && r->replan_incremental && r->plan->n_sorties < DD__SIM_INCREMENTAL_MIN)
+    if (r->replan && !r->replan_afresh && r->plan->n_sorties < DD__SIM_INCREMENTAL_MIN)
         fprintf(f, " (a plan under %d sorties: each re-plan places it all again)",
                 DD__SIM_INCREMENTAL_MIN);
     fprintf(f, ", %d thread%s", r->threads, r->threads == 1 ? "" : "s");
