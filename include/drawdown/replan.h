@@ -2,11 +2,11 @@
 /*
  * Incremental re-planning (issue 19): the re-planner of plan.h
  * (dd_replanner) run on the states of one execution in time order, keeping
- * what a disruption does not move: the simulation's policy with
- * `--replan incremental` (docs/sim.md, with its figures: about twice
- * as fast on the theater, its estimates not those of the full re-plan
- * there); the full re-plan (dd_replanner_run) is the simulation's default
- * and tracking's.
+ * what a disruption does not move: the simulation's default policy
+ * (`--replan incremental`, docs/sim.md), and the full re-plan under the
+ * same rules that checks it (`--replan full`). dd_replanner_run places
+ * the whole plan afresh: the simulation's `--replan afresh`, and
+ * tracking's re-plan.
  *
  * Ownership and threads as dd_replanner: one per thread; a run does not
  * allocate once the working memory has grown to the plan's size (the

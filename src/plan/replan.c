@@ -75,6 +75,7 @@ dd_status dd_replanner_new(const dd_plan *base, dd_replanner **out)
         r->has_legs |= base->sorties[i].kind != DD_SORTIE_OUT;
     r->base = base;
     r->n = base->n_sorties;
+    r->stuck_max = DD__REPLAN_STUCK_MAX;
     size_t n = r->n ? r->n : 1;
     r->slot = malloc(n * sizeof *r->slot);
     r->cont = malloc(n * sizeof *r->cont);
@@ -1065,9 +1066,13 @@ dd_status dd__replan_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
     r->stats.placed += m;
     if (!x->keep_clearances) {
         rc = place_pass(r, x, out, m, false, &a);
-        if (rc == DD_OK && r->stable && r->n_stuck > DD__REPLAN_STUCK_MAX) {
-            /* much found no room where it was: the whole plan afresh */
+        if (rc == DD_OK && r->stable && r->n_stuck > r->stuck_max) {
+            /* much found no room where it was: the whole plan afresh, each
+             * slot's own load matched (the pass left contents in r->slot) */
             r->stable = false;
+            memcpy(r->slot, r->slot0, m * sizeof *r->slot);
+            for (size_t i = 0; i < m; i++)
+                r->src[r->slot[i]] = (int32_t)r->slot[i];
             dd__replan_match(r, x, m);
             rc = place_pass(r, x, out, m, false, &a);
         }

@@ -8,7 +8,9 @@
  * 1. a slot that can keep its last placement (the one dd_replanner_run_
  *    incremental would keep: not overdue, inside the window it holds, its
  *    load ready by then, its airfield open) keeps its load; the other
- *    slots' loads are matched as a full run matches them;
+ *    slots' loads are matched as a full run matches them (the
+ *    incremental run's swap of an overdue slot's ready load into a kept
+ *    slot is not made: docs/sim.md);
  * 2. the slots whose last departure is still inside the window they hold
  *    are placed first, in the order of those departures, each at its last
  *    departure on its last tail, else on any tail at that departure;
@@ -166,6 +168,11 @@ dd_status dd__replan_keep_pass(dd_replanner *r, const dd_exec_state *x, dd_repla
     }
     *n_ord = n;
     return DD_OK;
+}
+
+void dd__replanner_stuck_max(dd_replanner *r, size_t n)
+{
+    r->stuck_max = n;
 }
 
 dd_status dd_replanner_run_full(dd_replanner *r, const dd_exec_state *x, dd_replan_sortie *out)

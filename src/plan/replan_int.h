@@ -107,6 +107,7 @@ struct dd_replanner {
     bool stable;
     unsigned char *keeper, *pinned;
     size_t *ord, n_stuck;
+    size_t stuck_max; /* DD__REPLAN_STUCK_MAX (tests: dd__replanner_stuck_max) */
     dd_time prev_now;
     int32_t *prev_site_cap; /* the caps prev was placed under (n_sites) */
     int32_t prev_country_cap;
@@ -367,6 +368,11 @@ void dd__replan_order_placed(dd_replanner *r, const dd_replan_sortie *out, size_
 #define DD__REPLAN_MOVED_MIN 16
 #define DD__REPLAN_MOVED_SHARE 32
 #define DD__REPLAN_STUCK_MAX 64
+
+/* Tests: a full run under the incremental rules places afresh when more
+ * than `n` sorties find no room where they were (so that its second pass
+ * runs on small plans too). */
+void dd__replanner_stuck_max(dd_replanner *r, size_t n);
 
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);

@@ -19,6 +19,7 @@
  * site's people leave in time order, at most the day's capacity (times a
  * sampled factor) per day, the rest the next day.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -673,6 +674,10 @@ static void replan(ctx *c, dd_time now)
                    : c->policy == DD__SIM_REPLAN_FULL
                        ? dd_replanner_run_full(w->rp, &x, w->ro)
                        : dd_replanner_run_incremental(w->rp, &x, w->ro);
+    /* the state handed over is always one the re-planner takes (a load
+     * carried twice, DD_EARG, is this code's error: the tests run with
+     * assertions on) */
+    assert(rc == DD_OK || rc == DD_ENOMEM);
     if (rc != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
     /* withdraw the requests to be replaced first, so that a new request
