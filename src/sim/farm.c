@@ -303,6 +303,23 @@ static dd_status ckpt_load(farm_run *r, unsigned char *known)
 
 /* ---- the calling thread: rank 0 ------------------------------------------- */
 
+/* How long the calling thread waits for another rank's message when it
+ * has nothing to do: from POLL_MIN, doubled at each idle turn up to
+ * POLL_MAX, back to POLL_MIN on any message. Its own threads wake it at
+ * once (fin_cv); a rank asks for its next chunk while it works on one, so
+ * the wait hides behind a chunk that takes longer. A rank bound to one
+ * core (Open MPI's default for two ranks) shares it between its worker
+ * and this thread: waking every millisecond took that core from the
+ * worker a thousand times a second. (On the theater the binding itself
+ * costs more: docs/scale.md.) */
+#define POLL_MIN 1000000L
+#define POLL_MAX 32000000L
+
+static long poll_next(long ns, bool busy)
+{
+    return busy ? POLL_MIN : ns >= POLL_MAX / 2 ? POLL_MAX : 2 * ns;
+}
+
 static void timed_wait(farm_run *r, long ns)
 {
     struct timespec ts;
@@ -396,6 +413,7 @@ static dd_status root_loop(farm_run *r)
     size_t consumed = 0, cap = 0;
     unsigned char *msg = NULL;
     double last = 0;
+    long poll = POLL_MIN;
     dd_status st = DD_OK;
     while (!atomic_load(&r->failed)) {
         bool busy = false;
@@ -424,10 +442,11 @@ static dd_status root_loop(farm_run *r)
         if (chunks_done == r->n_chunks && closed == others)
             break;
         report(r, &last, false);
+        poll = poll_next(poll, busy);
         if (!busy) {
             pthread_mutex_lock(&r->mu);
             if (r->n_fin == consumed && !atomic_load(&r->failed))
-                timed_wait(r, others > 0 ? 1000000L : 100000000L);
+                timed_wait(r, others > 0 ? poll : 100000000L);
             pthread_mutex_unlock(&r->mu);
         }
     }
@@ -447,6 +466,7 @@ static dd_status remote_loop(farm_run *r)
     uint64_t granted = 0, sent = 0;
     unsigned char *msg = NULL;
     size_t cap = 0;
+    long poll = POLL_MIN;
     dd_status st = DD_OK;
     while (!atomic_load(&r->failed) && st == DD_OK) {
         bool busy = false;
@@ -533,10 +553,12 @@ static dd_status remote_loop(farm_run *r)
             break;
         if (exhausted && sent == granted)
             break;
+        /* (a worker without work waits for the grant: no back-off) */
+        poll = poll_next(poll, busy || (outstanding && queued == 0));
         if (!busy) {
             pthread_mutex_lock(&r->mu);
             if (!r->fin && !atomic_load(&r->failed))
-                timed_wait(r, 1000000L);
+                timed_wait(r, poll);
             pthread_mutex_unlock(&r->mu);
         }
     }
