@@ -916,6 +916,16 @@ static void test_cli(void **state)
     buf[n] = 0;
     assert_int_equal(pclose(f), 0);
     assert_non_null(strstr(buf, "\"policy\": \"replan-afresh\""));
+    snprintf(cmd, sizeof cmd,
+             "%s simulate %s/sim/one/scenario.yaml --replications 50 --threads 1 --json "
+             "--no-sensitivity --replan full 2>&1",
+             DD_CLI, DATA);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    assert_int_equal(pclose(f), 0);
+    assert_non_null(strstr(buf, "\"policy\": \"replan-full\""));
 }
 
 /* ---- incremental re-planning (issue 19) ---- */

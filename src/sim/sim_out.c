@@ -20,13 +20,14 @@ static void fmt_time(const dd_scenario *s, dd_time t, char *buf, size_t size)
         dd_scenario_format_time(s, t, s->agreement.tz_offset, buf, size);
 }
 
-/* "replan" is the full re-plan (docs/sim.md) */
+/* (until 6 December 2026, "replan" named the re-plan that is
+ * replan-afresh now: docs/sim.md, "Three re-plans") */
 static const char *policy_name(const dd_sim_result *r)
 {
     return !r->replan               ? "no-replan"
            : r->replan_incremental ? "replan-incremental"
            : r->replan_afresh      ? "replan-afresh"
-                                   : "replan";
+                                   : "replan-full";
 }
 
 /* A probability to six decimals, as the text prints to one: the file
