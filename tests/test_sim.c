@@ -906,26 +906,22 @@ static void test_cli(void **state)
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
     assert_string_equal(msg,
                         "drawdown simulate: --replan wants full, incremental or afresh, got 'some'\n");
-    snprintf(cmd, sizeof cmd,
-             "%s simulate %s/sim/one/scenario.yaml --replications 50 --threads 1 --json "
-             "--no-sensitivity --replan afresh 2>&1",
-             DD_CLI, DATA);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
-    assert_int_equal(pclose(f), 0);
-    assert_non_null(strstr(buf, "\"policy\": \"replan-afresh\""));
-    snprintf(cmd, sizeof cmd,
-             "%s simulate %s/sim/one/scenario.yaml --replications 50 --threads 1 --json "
-             "--no-sensitivity --replan full 2>&1",
-             DD_CLI, DATA);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
-    assert_int_equal(pclose(f), 0);
-    assert_non_null(strstr(buf, "\"policy\": \"replan-full\""));
+    /* each re-plan names itself in the result */
+    static const char *const mode[] = {"afresh", "full"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "%s simulate %s/sim/one/scenario.yaml --replications 50 --threads 1 --json "
+                 "--no-sensitivity --replan %s 2>&1",
+                 DD_CLI, DATA, mode[i]);
+        f = popen(cmd, "r");
+        assert_non_null(f);
+        n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = 0;
+        assert_int_equal(pclose(f), 0);
+        char want[64];
+        snprintf(want, sizeof want, "\"policy\": \"replan-%s\"", mode[i]);
+        assert_non_null(strstr(buf, want));
+    }
 }
 
 /* ---- incremental re-planning (issue 19) ---- */
