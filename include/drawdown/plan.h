@@ -320,6 +320,16 @@ typedef struct dd_exec_state {
      * NULL: each sortie that has left books its crews (duty and rest) as
      * planned, moved to when it left */
     const dd_time *const *crew_free;
+    /* what each sortie of the base plan that has left flew, when not
+     * what its plan says (read by dd_replanner_plan alone, so that the
+     * history of the plan it makes is the one flown): the tail of its
+     * type it left on (-1: its planned tail; the simulation's tails are
+     * a pool), and for a sortie that flies direct to a destination, the
+     * destination (-1: its planned one; a re-plan may re-route it) and
+     * its flight time there. NULL: as planned, moved to when it left */
+    const int32_t *flew_tail;
+    const int32_t *flew_hub;
+    const dd_time *flew_minutes;
 } dd_exec_state;
 
 typedef struct dd_replan_sortie {

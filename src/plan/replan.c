@@ -1116,6 +1116,14 @@ static dd_status slot_sortie(const dd_replanner *r, const dd_exec_state *x,
     if (left != DD_TIME_NONE) {
         *so = b->sorties[f];
         shift_sortie(so, left - so->departure);
+        /* as flown, where the execution says (dd_exec_state.flew_*) */
+        if (x->flew_tail && x->flew_tail[f] >= 0)
+            so->tail = x->flew_tail[f];
+        if (x->flew_hub && x->flew_minutes && x->flew_hub[f] >= 0 && so->stop == 0 &&
+            so->stop2 == 0 && so->kind != DD_SORTIE_LEG) {
+            so->hub = x->flew_hub[f];
+            so->arrival = left + x->flew_minutes[f];
+        }
         *content = x->sorties[f].carries;
     } else {
         if (out[f].departure == DD_TIME_NONE || !r->prev_ok[f])
@@ -1308,6 +1316,8 @@ dd_status dd_replanner_plan(const dd_replanner *r, const dd_exec_state *x,
     if (st == DD_OK)
         st = fix_ferries(p, left);
     free(left);
+    if (st == DD_OK)
+        dd__replan_late_commercial(p);
     if (st == DD_OK)
         st = dd__plan_figures(p, &r->terms);
     if (st != DD_OK) {

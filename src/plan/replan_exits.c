@@ -771,3 +771,87 @@ void dd__replan_hand_over(dd_replanner *r, const dd_exec_state *x, dd_replan_sor
     }
     r->exits_live = false; /* (the counts are the loads handed over) */
 }
+
+/* ---- augmentees flown in late, on commercial seats planned before ---- */
+
+/* What leaves `site` in p (military and commercial) on host day `day`,
+ * in the clock hour of `noon`, and on the commercial flight at `noon`. */
+typedef struct site_exits {
+    int64_t day, hour, seated;
+} site_exits;
+
+static site_exits exits_at(const dd_plan *p, int32_t site, int32_t day, dd_time noon)
+{
+    const dd_scenario *s = p->scenario;
+    int64_t hour = dd_scenario_hour(s, noon);
+    site_exits e = {0, 0, 0};
+    for (size_t m = 0; m < p->n_movements; m++) {
+        const dd_movement *mv = &p->movements[m];
+        if (s->people[mv->people].site != site || mv->departure == DD_TIME_NONE)
+            continue;
+        e.day += dd_scenario_day(s, mv->departure) == day ? mv->count : 0;
+        e.hour += dd_scenario_hour(s, mv->departure) == hour ? mv->count : 0;
+        e.seated += mv->sortie < 0 && mv->departure == noon ? mv->count : 0;
+    }
+    return e;
+}
+
+/* The commercial seats of `site` on host day d and when that flight
+ * leaves, noon local (as people.c's commercial departures); 0: none. */
+static int64_t seats_on(const dd_scenario *s, int32_t site, int32_t d, dd_time *noon)
+{
+    *noon = dd_scenario_day_start(s, d) + 720 -
+            (s->sites[site].tz_offset - s->agreement.tz_offset);
+    int64_t seats = 0;
+    for (size_t k = 0; k < s->n_commercial; k++) {
+        const dd_commercial *c = &s->commercial[k];
+        dd_time to = c->to == DD_TIME_NONE ? s->agreement.deadline : c->to;
+        dd_time from = c->from > 0 ? c->from : 0;
+        if (c->site == site && c->seats_per_day > 0 && *noon >= from && *noon < to)
+            seats += c->seats_per_day;
+    }
+    return seats;
+}
+
+void dd__replan_late_commercial(dd_plan *p)
+{
+    const dd_scenario *s = p->scenario;
+    dd_time last = s->agreement.deadline; /* (the services' last day) */
+    for (size_t k = 0; k < s->n_commercial; k++)
+        if (s->commercial[k].to != DD_TIME_NONE && s->commercial[k].to > last)
+            last = s->commercial[k].to;
+    for (size_t m = 0; m < p->n_movements; m++) {
+        dd_movement *mv = &p->movements[m];
+        const dd_people *g = &s->people[mv->people];
+        dd_time in = p->arrived[mv->people];
+        if (mv->sortie >= 0 || g->role != DD_ROLE_AUGMENTEE || in == DD_TIME_NONE ||
+            mv->departure >= in)
+            continue;
+        int32_t site = g->site;
+        int32_t per_day = s->sites[site].exit_per_day >= 0 ? s->sites[site].exit_per_day
+                                                           : s->agreement.personnel.exit_per_day;
+        int32_t per_hour = dd_site_exit_per_hour(s, site);
+        mv->departure = DD_TIME_NONE; /* (not counted where it was) */
+        for (int32_t d = dd_scenario_day(s, in); dd_scenario_day_start(s, d) <= last; d++) {
+            dd_time noon;
+            int64_t seats = seats_on(s, site, d, &noon);
+            if (seats == 0 || noon < in)
+                continue;
+            site_exits e = exits_at(p, site, d, noon);
+            if (e.seated + mv->count > seats || (per_day >= 0 && e.day + mv->count > per_day) ||
+                (per_hour >= 0 && e.hour + mv->count > per_hour))
+                continue;
+            mv->departure = noon;
+            break;
+        }
+        if (mv->departure == DD_TIME_NONE)
+            mv->count = 0; /* no flight with room: they stay (taken out below) */
+        else
+            mv->day = dd_scenario_day(s, mv->departure);
+    }
+    size_t k = 0;
+    for (size_t m = 0; m < p->n_movements; m++)
+        if (p->movements[m].count > 0)
+            p->movements[k++] = p->movements[m];
+    p->n_movements = k;
+}

@@ -374,6 +374,14 @@ void dd__replan_order_placed(dd_replanner *r, const dd_replan_sortie *out, size_
  * runs on small plans too). */
 void dd__replanner_stuck_max(dd_replanner *r, size_t n);
 
+/* A re-plan's augmentees flown in after the commercial flight they were
+ * seated on (their ferry flew late): each moved to the first commercial
+ * flight from their site after they arrive with seats and exit
+ * processing for the group (a day and an hour); with none, the group
+ * stays (the plan says so: people left behind).
+ * (dd_replanner_plan, before the plan's figures.) */
+void dd__replan_late_commercial(dd_plan *p);
+
 /* Keeps the placement of the run's sorties r->slot0[0..m) in r->prev. */
 void dd__replan_keep(dd_replanner *r, const dd_exec_state *x, size_t m);
 

@@ -84,6 +84,7 @@ struct dd__sim_scratch {
      * its flight minutes there, written by each re-plan */
     int32_t *hub_now;
     dd_time *fly_now;
+    int32_t *tail_flown; /* per flight once left: its tail (fs[].flew_tail, flat) */
     dd_time *task_end, *task_shift, *grp_rel;
     dd_time *tail_free;
     int32_t *tail_hub;
@@ -92,6 +93,9 @@ struct dd__sim_scratch {
     dd_replanner *rp;
     dd_exec_sortie *xs;
     dd_replan_sortie *ro;
+    dd_sim_replan_fn on_replan; /* (dd_sim_options.on_replan) */
+    void *on_replan_user;
+    uint64_t rep; /* the replication running */
     dd_time *site_open;
     int32_t *site_cap;
     /* the flights still on the ground, by index (a superset: the re-plan
@@ -203,6 +207,7 @@ dd__sim_scratch *dd__sim_scratch_new(const dd__sim_model *m)
     ALLOC(w->gen, nf);
     ALLOC(w->hub_now, nf);
     ALLOC(w->fly_now, nf);
+    ALLOC(w->tail_flown, nf);
     ALLOC(w->task_end, s->n_tasks);
     ALLOC(w->task_shift, s->n_tasks);
     ALLOC(w->grp_rel, s->n_people);
@@ -260,11 +265,18 @@ fail:
     return NULL;
 }
 
+void dd__sim_scratch_on_replan(dd__sim_scratch *w, dd_sim_replan_fn fn, void *user)
+{
+    w->on_replan = fn;
+    w->on_replan_user = user;
+}
+
 void dd__sim_scratch_free(dd__sim_scratch *w)
 {
     if (!w)
         return;
-    void *ptrs[] = {w->fs,         w->job,        w->gone,  w->gen,  w->hub_now, w->fly_now,    w->task_end,   w->task_shift,  w->grp_rel,
+    void *ptrs[] = {w->fs,         w->job,        w->gone,  w->gen,  w->hub_now, w->fly_now,
+                    w->tail_flown, w->task_end,   w->task_shift,  w->grp_rel,
                     w->tail_off,   w->tail_free,  w->site_req,   w->site_dep,    w->country_req,
                     w->country_dep, w->closures,  w->n_closures, w->susp, w->n_susp,
                     w->hub_cl,     w->n_hub_cl,   w->ground_from, w->ground_to,
@@ -664,7 +676,10 @@ static void replan(ctx *c, dd_time now)
                        .country_cap = &country,
                        .hub_closed_from = w->hub_from,
                        .hub_closed_to = w->hub_to,
-                       .crew_free = crew_free};
+                       .crew_free = crew_free,
+                       .flew_tail = w->tail_flown,
+                       .flew_hub = w->hub_now,
+                       .flew_minutes = w->fly_now};
     /* a small plan is placed again in full: the incremental run's
      * bookkeeping costs more than it saves there (docs/sim.md); so is a
      * state with a crew fallen out, which the kept placements did not
@@ -680,6 +695,8 @@ static void replan(ctx *c, dd_time now)
     assert(rc == DD_OK || rc == DD_ENOMEM);
     if (rc != DD_OK)
         return; /* out of memory: go on with the plan as it stands */
+    if (w->on_replan)
+        w->on_replan(w->on_replan_user, w->rep, w->rp, &x, w->ro);
     /* withdraw the requests to be replaced first, so that a new request
      * does not find its day taken by one that is about to move; give each
      * the destination the re-plan chose (refile_for reads none) */
@@ -943,7 +960,7 @@ static void try_depart(ctx *c, size_t f, dd_time t)
     w->fs[f].departed = t;
     w->gone[f] = 1;
     touch(w, f);
-    w->fs[f].flew_tail = tail;
+    w->fs[f].flew_tail = w->tail_flown[f] = tail;
     w->site_dep[sd]++;
     w->country_dep[day]++;
     if (fl->kind == DD_SORTIE_LEG) {
@@ -1282,6 +1299,7 @@ void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_
     w->seq = 0;
     w->n_live = w->n_dirty = nf;
     dd_replanner_reset(w->rp); /* the last placement is this replication's own */
+    w->rep = rep;
     sample_closures(&c);
     sample_ready(&c);
     /* the crews' fall-outs (no draw at a rate of 0); out of memory: none */
