@@ -14,11 +14,13 @@
 #include <cmocka.h>
 
 #include "gen_mid.h"
+#include "replan_check.h"
 
 #include <drawdown/plan.h>
 #include <drawdown/scenario.h>
 #include <drawdown/sim.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1006,12 +1008,9 @@ static void set_deadline(const char *path, const char *date)
  * to about the median completion (so that P(deadline) is neither 0 nor
  * 1): the incremental re-plan's probabilities lie in the full re-plan's
  * intervals, and are the same on 1 and 2 threads. */
-static void test_incremental_generated(void **state)
+static dd_scenario *mid_disrupted(char *dir, char *path, size_t size)
 {
-    (void)state;
-    char dir[] = "/tmp/dd_sim_incXXXXXX";
-    char path[600];
-    dd_test_gen_mid(dir, path, sizeof path);
+    dd_test_gen_mid(dir, path, size);
     set_deadline(path, "2025-01-23");
     FILE *f = fopen(path, "a");
     assert_non_null(f);
@@ -1035,6 +1034,15 @@ static void test_incremental_generated(void **state)
     dd_scenario *s = NULL;
     assert_int_equal(dd_scenario_load(path, &d, &s), DD_OK);
     dd_diags_fini(&d);
+    return s;
+}
+
+static void test_incremental_generated(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd_sim_incXXXXXX";
+    char path[600];
+    dd_scenario *s = mid_disrupted(dir, path, sizeof path);
     dd_plan *p = plan_of(s);
     print_message("generated: %zu sorties\n", p->n_sorties);
     assert_true(p->n_sorties >= DD__SIM_INCREMENTAL_MIN);
@@ -1061,6 +1069,90 @@ static void test_incremental_generated(void **state)
     dd_test_gen_mid_remove(dir);
 }
 
+/* Every re-plan of the simulation, judged by the independent verifier
+ * (replan_check.h), counted from the worker threads. */
+typedef struct judged {
+    pthread_mutex_t mu;
+    const dd_plan *base;
+    uint64_t replans, rejected, failed;
+    char first[400];
+} judged;
+
+static void judge_replan(void *user, uint64_t rep, const dd_replanner *r, const dd_exec_state *x,
+                         const dd_replan_sortie *out)
+{
+    judged *jd = user;
+    replan_judgement j = replan_judge(jd->base, r, x, out, false);
+    pthread_mutex_lock(&jd->mu);
+    jd->replans++;
+    jd->failed += j.rc != DD_OK;
+    if (j.rc == DD_OK && j.other) {
+        if (!jd->rejected++)
+            for (size_t i = 0; i < j.v->n_stored; i++) {
+                dd_violation_kind k = j.v->violations[i].kind;
+                if (k != DD_V_SITE_CLOSE && k != DD_V_DEADLINE && k != DD_V_MILESTONE &&
+                    k != DD_V_SECURITY && k != DD_V_ORDER) {
+                    snprintf(jd->first, sizeof jd->first, "replication %llu: %s",
+                             (unsigned long long)rep, j.v->violations[i].message);
+                    break;
+                }
+            }
+    }
+    pthread_mutex_unlock(&jd->mu);
+    replan_judgement_free(&j);
+}
+
+/* policy as simulate_policy's; the re-plans judged */
+static uint64_t replans_verified(const dd_plan *p, uint64_t n, int policy)
+{
+    judged jd = {.base = p};
+    pthread_mutex_init(&jd.mu, NULL);
+    dd_sim_options o;
+    dd_sim_options_init(&o);
+    o.replications = n;
+    o.threads = 2;
+    o.sensitivity = false;
+    o.replan_incremental = policy == 0;
+    o.replan_afresh = policy == 2;
+    o.on_replan = judge_replan;
+    o.on_replan_user = &jd;
+    dd_sim_result *r = NULL;
+    assert_int_equal(dd_sim_run(p, &o, &r), DD_OK);
+    pthread_mutex_destroy(&jd.mu);
+    print_message("policy %d: %llu re-plans judged, %llu rejected%s%s\n", policy,
+                  (unsigned long long)jd.replans, (unsigned long long)jd.rejected,
+                  jd.rejected ? ", first: " : "", jd.first);
+    assert_int_equal(jd.failed, 0);
+    assert_int_equal(jd.rejected, 0);
+    /* the hook saw each re-plan the result counts */
+    assert_int_equal(jd.replans, (uint64_t)(r->mean_replans * (double)n + 0.5));
+    dd_sim_result_free(r);
+    return jd.replans;
+}
+
+/* The simulation's own re-plans, not only the random histories of
+ * test_plan_replan: every re-plan under each policy passes the verifier,
+ * on the mid-size generated scenario (incremental and full runs that
+ * keep, and their afresh runs) and on the Niger example (afresh). */
+static void test_replans_verified(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dd_sim_verXXXXXX";
+    char path[600];
+    dd_scenario *s = mid_disrupted(dir, path, sizeof path);
+    dd_plan *p = plan_of(s);
+    for (int policy = 0; policy < 3; policy++)
+        assert_true(replans_verified(p, 12, policy) > 12);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+    dd_test_gen_mid_remove(dir);
+    s = load("../../examples/niger-2024/scenario.yaml");
+    p = plan_of(s);
+    assert_true(replans_verified(p, 40, 0) > 0);
+    dd_plan_free(p);
+    dd_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1084,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_incremental_niger),
         cmocka_unit_test(test_incremental_generated),
+        cmocka_unit_test(test_replans_verified),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

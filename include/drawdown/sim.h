@@ -67,6 +67,15 @@ typedef struct dd_sim_knobs {
 
 typedef void (*dd_sim_progress_fn)(uint64_t done, uint64_t total, void *user);
 
+/* After each re-plan a replication makes: the replication's number, the
+ * re-planner, the state of execution it re-planned and what it gave
+ * (dd_replanner_plan makes the plan of them). For checking: the tests
+ * and bench/replancheck pass every re-plan to the independent verifier.
+ * Called from the worker threads, several at once; the sensitivity
+ * batches' replications are counted from 0 again. */
+typedef void (*dd_sim_replan_fn)(void *user, uint64_t replication, const dd_replanner *r,
+                                 const dd_exec_state *x, const dd_replan_sortie *out);
+
 typedef struct dd_sim_options {
     uint64_t replications; /* default 1000 */
     uint64_t seed;         /* default 1 */
@@ -90,6 +99,9 @@ typedef struct dd_sim_options {
      * replications run (never from a worker); may be NULL. */
     dd_sim_progress_fn progress;
     void *progress_user;
+    /* Called after each re-plan (dd_sim_replan_fn); may be NULL. */
+    dd_sim_replan_fn on_replan;
+    void *on_replan_user;
     /* Ranks of an MPI job sharing the replications (dd_cluster_start);
      * NULL: this process alone. Every rank calls dd_sim_run with the same
      * plan and options; rank 0 hands out chunks of replications and gets

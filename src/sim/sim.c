@@ -215,6 +215,8 @@ typedef struct batch {
     dd_sim_knobs sens[10];
     dd__sim_outcome *out;
     dd_time *close; /* (n + n_sens × ns_rep) × n_sites */
+    dd_sim_replan_fn on_replan;
+    void *on_replan_user;
 } batch;
 
 /* A replication's record, as the farm moves and checkpoints it: the
@@ -268,6 +270,8 @@ static void *worker_new(void *user)
         return NULL;
     sw->w = dd__sim_scratch_new(b->m);
     sw->close = calloc(b->m->s->n_sites + 1, sizeof *sw->close);
+    if (sw->w)
+        dd__sim_scratch_on_replan(sw->w, b->on_replan, b->on_replan_user);
     if (!sw->w || !sw->close) {
         dd__sim_scratch_free(sw->w);
         free(sw->close);
@@ -628,7 +632,7 @@ dd_status dd_sim_run(const dd_plan *plan, const dd_sim_options *o, dd_sim_result
                             : o->replan_afresh      ? DD__SIM_REPLAN_AFRESH
                                                     : DD__SIM_REPLAN_FULL;
     batch b = {.m = &m, .knobs = o->knobs, .policy = policy, .seed = o->seed, .n = n,
-               .ns_rep = ns_rep};
+               .ns_rep = ns_rep, .on_replan = o->on_replan, .on_replan_user = o->on_replan_user};
     if (o->sensitivity)
         for (size_t i = 0; i < 5; i++)
             for (int side = 0; side < 2; side++) {

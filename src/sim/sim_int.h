@@ -89,6 +89,9 @@ typedef enum dd__sim_policy {
  * one's time (bench/simbench). */
 #define DD__SIM_INCREMENTAL_MIN 128
 
+/* After each re-plan: fn(user, rep, ...) (dd_sim_options.on_replan). */
+void dd__sim_scratch_on_replan(dd__sim_scratch *w, dd_sim_replan_fn fn, void *user);
+
 /* Run replication `rep`; site_close gets n_sites last departures. */
 void dd__sim_replicate(const dd__sim_model *m, dd__sim_scratch *w, const dd_sim_knobs *k,
                        dd__sim_policy policy, uint64_t seed, uint64_t rep, dd__sim_outcome *out,
