@@ -402,9 +402,18 @@ def run(drawdown, example, out, tmp, chromium, driver_bin, procs, drivers):
     # printed: the bar, the buttons and the forms are left out
     a.set_window_size(1280, 800)
     a.execute_cdp_cmd('Emulation.setEmulatedMedia', {'media': 'print'})
-    if a.find_element(By.ID, 'nav').is_displayed() or \
-            not a.find_element(By.ID, 'verdict').is_displayed():
-        raise AssertionError('the print stylesheet')
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def printed(x):
+        # a live redraw may replace the verdict between the look-up and
+        # the look: look again (a print sheet that shows the bar, or hides
+        # the verdict, still times out)
+        try:
+            return not x.find_element(By.ID, 'nav').is_displayed() and \
+                x.find_element(By.ID, 'verdict').is_displayed()
+        except StaleElementReferenceException:
+            return False
+    wait(a, printed, 'the print stylesheet')
     shot(a, 'commander-overview-print')
     a.execute_cdp_cmd('Emulation.setEmulatedMedia', {'media': ''})
     log('passed in %.1f s; screenshots in %s' % (time.monotonic() - t0, shots))
